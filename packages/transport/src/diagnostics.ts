@@ -1,0 +1,104 @@
+import { channel } from 'node:diagnostics_channel'
+import type { ErrorMeta, TransportError } from './errors.js'
+import type { HttpMethod, NodeInfo } from './types.js'
+
+/**
+ * Published on `stretch:request` before each attempt is sent. Headers are redacted.
+ * @public
+ */
+export interface RequestEvent {
+  readonly method: HttpMethod
+  readonly path: string
+  readonly node: NodeInfo
+  readonly attempt: number
+  /** Request headers; credential values replaced by `[redacted]`. */
+  readonly headers: Readonly<Record<string, string>>
+}
+
+/**
+ * Published on `stretch:response` when an attempt got an answer.
+ * @public
+ */
+export interface ResponseEvent {
+  readonly method: HttpMethod
+  readonly path: string
+  readonly node: NodeInfo
+  readonly attempt: number
+  readonly statusCode: number
+  /** Milliseconds since the attempt started. */
+  readonly duration: number
+}
+
+/**
+ * Published on `stretch:retry` before the transport waits and retries.
+ * @public
+ */
+export interface RetryEvent {
+  readonly method: HttpMethod
+  readonly path: string
+  readonly node: NodeInfo
+  /** The attempt that failed. */
+  readonly attempt: number
+  /** Why: an HTTP status or an error code. */
+  readonly reason: number | string
+  /** Milliseconds the transport waits before the next attempt. */
+  readonly delay: number
+}
+
+/**
+ * Published on `stretch:error` when a request fails for good.
+ * @public
+ */
+export interface ErrorEvent {
+  readonly error: TransportError
+  readonly meta: ErrorMeta | undefined
+}
+
+/**
+ * Published on `stretch:node:dead` and `stretch:node:alive`.
+ * @public
+ */
+export interface NodeEvent {
+  readonly node: NodeInfo
+  /** Consecutive failures (0 when alive). */
+  readonly failures: number
+}
+
+/**
+ * The names of the diagnostics channels Stretch publishes on, as `node:diagnostics_channel` channels. Publishing
+ * costs nothing while nobody subscribes.
+ * @example
+ * ```ts
+ * import { subscribe } from 'node:diagnostics_channel'
+ * subscribe(channels.response, (event) => console.log(event))
+ * ```
+ * @public
+ */
+export const channels: {
+  readonly request: 'stretch:request'
+  readonly response: 'stretch:response'
+  readonly retry: 'stretch:retry'
+  readonly error: 'stretch:error'
+  readonly nodeDead: 'stretch:node:dead'
+  readonly nodeAlive: 'stretch:node:alive'
+} = {
+  request: 'stretch:request',
+  response: 'stretch:response',
+  retry: 'stretch:retry',
+  error: 'stretch:error',
+  nodeDead: 'stretch:node:dead',
+  nodeAlive: 'stretch:node:alive',
+} as const
+
+/** @internal */
+export const requestChannel: import('node:diagnostics_channel').Channel = channel(channels.request)
+/** @internal */
+export const responseChannel: import('node:diagnostics_channel').Channel = channel(channels.response)
+/** @internal */
+export const retryChannel: import('node:diagnostics_channel').Channel = channel(channels.retry)
+/** @internal */
+export const errorChannel: import('node:diagnostics_channel').Channel = channel(channels.error)
+/** @internal */
+export const nodeDeadChannel: import('node:diagnostics_channel').Channel = channel(channels.nodeDead)
+/** @internal */
+export const nodeAliveChannel: import('node:diagnostics_channel').Channel = channel(channels.nodeAlive)

@@ -1,0 +1,375 @@
+import { inspect } from 'node:util'
+
+const kBrand: unique symbol = Symbol.for('@stretch/transport.error') as never
+
+/**
+ * The stable codes of {@link TransportError} subclasses. Compare `error.code`, never the message.
+ * @public
+ */
+export type TransportErrorCode =
+  | 'ES_ERR_CONFIGURATION'
+  | 'ES_ERR_CONNECTION'
+  | 'ES_ERR_TLS'
+  | 'ES_ERR_TIMEOUT'
+  | 'ES_ERR_RESPONSE'
+  | 'ES_ERR_SERIALIZATION'
+  | 'ES_ERR_DESERIALIZATION'
+  | 'ES_ERR_PRODUCT_NOT_SUPPORTED'
+  | 'ES_ERR_NO_LIVING_NODES'
+  | 'ES_ERR_REQUEST_ABORTED'
+  | 'ES_ERR_RESPONSE_TOO_LARGE'
+
+/**
+ * One attempt of a logical request, as recorded in {@link ErrorMeta}. Contains no header and no credential.
+ * @public
+ */
+export interface AttemptRecord {
+  /** The node's id (its URL without credentials unless the user or sniffing named it). */
+  readonly node: string
+  /** The HTTP status, when the node answered. */
+  readonly statusCode?: number
+  /** The error code, when the attempt failed without an answer. */
+  readonly error?: TransportErrorCode
+  /** Milliseconds the attempt took. */
+  readonly duration: number
+}
+
+/**
+ * What the transport knew when an error was raised. Safe to log: it never holds headers or credentials.
+ * @public
+ */
+export interface ErrorMeta {
+  /** The request line. */
+  readonly request: { readonly method: string; readonly path: string }
+  /** Every attempt made, in order. */
+  readonly attempts: readonly AttemptRecord[]
+}
+
+/**
+ * Options shared by every {@link TransportError} constructor.
+ * @public
+ */
+export interface TransportErrorOptions {
+  /** The underlying error. */
+  readonly cause?: unknown
+  /** The request and attempts, attached by the transport. */
+  readonly meta?: ErrorMeta
+}
+
+/**
+ * The base class of every error Stretch raises. Use the guards ({@link isTransportError} and friends) rather
+ * than `instanceof`: two copies of this package can coexist in one application.
+ * @public
+ */
+export class TransportError extends Error {
+  override name: string = 'TransportError'
+  /** A stable code, one per subclass. */
+  readonly code: TransportErrorCode
+  /** The request and attempts, when the error came out of the transport. */
+  meta: ErrorMeta | undefined
+
+  constructor(message: string, code: TransportErrorCode, options?: TransportErrorOptions) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause })
+    this.code = code
+    this.meta = options?.meta
+    Object.defineProperty(this, kBrand, { value: code })
+  }
+
+  /** A plain, log-safe description: name, code, message and meta. */
+  toJSON(): Record<string, unknown> {
+    return { name: this.name, code: this.code, message: this.message, meta: this.meta }
+  }
+}
+
+/**
+ * A setting is missing, malformed or contradicts another. Raised before anything is sent; the message names the
+ * option and the fix, and never echoes a secret.
+ * @public
+ */
+export class ConfigurationError extends TransportError {
+  override name: string = 'ConfigurationError'
+  constructor(message: string, options?: TransportErrorOptions) {
+    super(message, 'ES_ERR_CONFIGURATION', options)
+  }
+}
+
+/**
+ * Options of {@link ConnectionError}.
+ * @public
+ */
+export interface ConnectionErrorOptions extends TransportErrorOptions {
+  /**
+   * True when the request may have reached the server (the socket failed after the request was written). The
+   * transport then retries only idempotent requests, or all of them with `retryOnTimeout`.
+   */
+  readonly requestSent?: boolean
+}
+
+/**
+ * The node could not be reached or the connection broke: refused, reset, DNS, TLS.
+ * @public
+ */
+export class ConnectionError extends TransportError {
+  override name: string = 'ConnectionError'
+  /** True when the request may have reached the server before the connection broke. */
+  readonly requestSent: boolean
+  constructor(message: string, options?: ConnectionErrorOptions, code?: TransportErrorCode) {
+    super(message, code ?? 'ES_ERR_CONNECTION', options)
+    this.requestSent = options?.requestSent ?? false
+  }
+}
+
+/**
+ * The TLS handshake failed or the server's certificate was not trusted (CA or fingerprint pin). Nothing was sent.
+ * @public
+ */
+export class TlsError extends ConnectionError {
+  override name: string = 'TlsError'
+  constructor(message: string, options?: TransportErrorOptions) {
+    super(message, { ...options, requestSent: false }, 'ES_ERR_TLS')
+  }
+}
+
+/**
+ * No answer within `requestTimeout`. The request may have reached the server.
+ * @public
+ */
+export class TimeoutError extends TransportError {
+  override name: string = 'TimeoutError'
+  constructor(message: string, options?: TransportErrorOptions) {
+    super(message, 'ES_ERR_TIMEOUT', options)
+  }
+}
+
+/**
+ * The request was aborted through its `signal`.
+ * @public
+ */
+export class RequestAbortedError extends TransportError {
+  override name: string = 'RequestAbortedError'
+  constructor(message: string, options?: TransportErrorOptions) {
+    super(message, 'ES_ERR_REQUEST_ABORTED', options)
+  }
+}
+
+/**
+ * The body could not be serialized (a cycle, a BigInt, an unsupported type).
+ * @public
+ */
+export class SerializationError extends TransportError {
+  override name: string = 'SerializationError'
+  constructor(message: string, options?: TransportErrorOptions) {
+    super(message, 'ES_ERR_SERIALIZATION', options)
+  }
+}
+
+/**
+ * The response body could not be decoded (malformed JSON, bad gzip, truncated).
+ * @public
+ */
+export class DeserializationError extends TransportError {
+  override name: string = 'DeserializationError'
+  constructor(message: string, options?: TransportErrorOptions) {
+    super(message, 'ES_ERR_DESERIALIZATION', options)
+  }
+}
+
+/**
+ * The response was larger than `maxResponseSize` (decoded) or `maxCompressedResponseSize` (on the wire); reading
+ * stopped there, so a gzip bomb costs no more memory than the limit.
+ * @public
+ */
+export class ResponseTooLargeError extends TransportError {
+  override name: string = 'ResponseTooLargeError'
+  /** The limit that was exceeded, in bytes. */
+  readonly limit: number
+  constructor(message: string, limit: number, options?: TransportErrorOptions) {
+    super(message, 'ES_ERR_RESPONSE_TOO_LARGE', options)
+    this.limit = limit
+  }
+}
+
+/**
+ * The server answered 2xx without `X-Elastic-Product: Elasticsearch`. Not retried.
+ * @public
+ */
+export class ProductNotSupportedError extends TransportError {
+  override name: string = 'ProductNotSupportedError'
+  constructor(message: string, options?: TransportErrorOptions) {
+    super(message, 'ES_ERR_PRODUCT_NOT_SUPPORTED', options)
+  }
+}
+
+/**
+ * The pool has no node to send to (empty after sniffing, or closed).
+ * @public
+ */
+export class NoLivingNodesError extends TransportError {
+  override name: string = 'NoLivingNodesError'
+  constructor(message: string, options?: TransportErrorOptions) {
+    super(message, 'ES_ERR_NO_LIVING_NODES', options)
+  }
+}
+
+/**
+ * Options of {@link ResponseError}.
+ * @public
+ */
+export interface ResponseErrorOptions extends TransportErrorOptions {
+  /** The HTTP status. */
+  readonly statusCode: number
+  /** The decoded body. */
+  readonly body: unknown
+  /** The response headers. */
+  readonly headers: Readonly<Record<string, string | string[]>>
+  /** The path of the request, for the message. */
+  readonly path?: string
+}
+
+/**
+ * Elasticsearch answered with an error status (4xx or 5xx not listed in `ignore`). The message is built from
+ * Elasticsearch's `error.type`, `reason` and root causes.
+ * @public
+ */
+export class ResponseError extends TransportError {
+  override name: string = 'ResponseError'
+  /** The HTTP status. */
+  readonly statusCode: number
+  /** The decoded body. */
+  readonly body: unknown
+  /** The response headers. */
+  readonly headers: Readonly<Record<string, string | string[]>>
+  constructor(options: ResponseErrorOptions) {
+    super(responseErrorMessage(options.statusCode, options.body, options.path), 'ES_ERR_RESPONSE', options)
+    this.statusCode = options.statusCode
+    this.body = options.body
+    this.headers = options.headers
+  }
+
+  /** The Elasticsearch error type, such as `index_not_found_exception`, when the body has one. */
+  get type(): string | undefined {
+    const error = (this.body as { error?: { type?: unknown } } | null)?.error
+    return typeof error?.type === 'string' ? error.type : undefined
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), statusCode: this.statusCode, body: this.body }
+  }
+}
+
+interface EsCause {
+  type?: unknown
+  reason?: unknown
+  root_cause?: unknown
+  caused_by?: unknown
+}
+
+function describeCause(cause: EsCause): string {
+  const type = typeof cause.type === 'string' ? cause.type : 'error'
+  return typeof cause.reason === 'string' ? `${type}: ${cause.reason}` : type
+}
+
+function responseErrorMessage(statusCode: number, body: unknown, path: string | undefined): string {
+  const where = path === undefined ? '' : ` for ${path}`
+  const error = (body as { error?: unknown } | null | undefined)?.error
+  if (error !== null && typeof error === 'object') {
+    const e = error as EsCause
+    let message = `${statusCode} ${describeCause(e)}${where}`
+    if (e.caused_by !== null && typeof e.caused_by === 'object') {
+      message += `; caused by ${describeCause(e.caused_by as EsCause)}`
+    }
+    if (Array.isArray(e.root_cause)) {
+      const roots = (e.root_cause as EsCause[])
+        .filter((r) => r !== null && typeof r === 'object' && (r.type !== e.type || r.reason !== e.reason))
+        .map(describeCause)
+      if (roots.length > 0) message += `; root causes: ${roots.join(', ')}`
+    }
+    return message
+  }
+  if (typeof error === 'string') return `${statusCode} ${error}${where}`
+  if (typeof body === 'string' && body.length > 0) return `${statusCode} ${body.slice(0, 200)}${where}`
+  return `${statusCode} response error${where}`
+}
+
+function brandOf(value: unknown): unknown {
+  return value !== null && typeof value === 'object' ? (value as Record<symbol, unknown>)[kBrand] : undefined
+}
+
+/**
+ * True for any error raised by Stretch, from any copy of this package.
+ * @public
+ */
+export function isTransportError(value: unknown): value is TransportError {
+  return typeof brandOf(value) === 'string'
+}
+
+/** @public */
+export function isConfigurationError(value: unknown): value is ConfigurationError {
+  return brandOf(value) === 'ES_ERR_CONFIGURATION'
+}
+
+/** True for connection failures, TLS failures included. @public */
+export function isConnectionError(value: unknown): value is ConnectionError {
+  const brand = brandOf(value)
+  return brand === 'ES_ERR_CONNECTION' || brand === 'ES_ERR_TLS'
+}
+
+/** @public */
+export function isTlsError(value: unknown): value is TlsError {
+  return brandOf(value) === 'ES_ERR_TLS'
+}
+
+/** @public */
+export function isTimeoutError(value: unknown): value is TimeoutError {
+  return brandOf(value) === 'ES_ERR_TIMEOUT'
+}
+
+/** @public */
+export function isResponseError(value: unknown): value is ResponseError {
+  return brandOf(value) === 'ES_ERR_RESPONSE'
+}
+
+/** @public */
+export function isRequestAbortedError(value: unknown): value is RequestAbortedError {
+  return brandOf(value) === 'ES_ERR_REQUEST_ABORTED'
+}
+
+/** @public */
+export function isSerializationError(value: unknown): value is SerializationError {
+  return brandOf(value) === 'ES_ERR_SERIALIZATION'
+}
+
+/** @public */
+export function isDeserializationError(value: unknown): value is DeserializationError {
+  return brandOf(value) === 'ES_ERR_DESERIALIZATION'
+}
+
+/** @public */
+export function isResponseTooLargeError(value: unknown): value is ResponseTooLargeError {
+  return brandOf(value) === 'ES_ERR_RESPONSE_TOO_LARGE'
+}
+
+/** @public */
+export function isProductNotSupportedError(value: unknown): value is ProductNotSupportedError {
+  return brandOf(value) === 'ES_ERR_PRODUCT_NOT_SUPPORTED'
+}
+
+/** @public */
+export function isNoLivingNodesError(value: unknown): value is NoLivingNodesError {
+  return brandOf(value) === 'ES_ERR_NO_LIVING_NODES'
+}
+
+// util.inspect of an error prints own enumerable properties; ours hold no secret, but keep the output short.
+Object.defineProperty(TransportError.prototype, inspect.custom, {
+  value(this: TransportError, _depth: number, options: object, defaultInspect: typeof inspect): string {
+    const base = `${this.stack ?? `${this.name}: ${this.message}`}`
+    const extra: Record<string, unknown> = { code: this.code }
+    if (this.meta !== undefined) extra['meta'] = this.meta
+    if (isResponseError(this)) {
+      extra['statusCode'] = this.statusCode
+      extra['body'] = this.body
+    }
+    const cause = this.cause === undefined ? '' : `\n[cause]: ${defaultInspect(this.cause, options)}`
+    return `${base} ${defaultInspect(extra, options)}${cause}`
+  },
+})

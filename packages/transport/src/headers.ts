@@ -3,7 +3,13 @@ import type { TransportRequest } from './types.js'
 
 const kForbidden = /[\r\n\0]/
 const kToken = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
-const kSecretHeaders = new Set(['authorization', 'proxy-authorization', 'cookie', 'x-api-key', 'es-secondary-authorization'])
+const kSecretHeaders = new Set([
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'x-api-key',
+  'es-secondary-authorization',
+])
 
 /**
  * Throws a `ConfigurationError` naming `option` when a header name or value could split a request (CR, LF or NUL)
@@ -26,7 +32,10 @@ export function assertHeaderValue(option: string, value: unknown, name?: string)
  * Lowercases and validates user headers.
  * @internal
  */
-export function normalizeHeaders(option: string, headers: Readonly<Record<string, string>> | undefined): Record<string, string> {
+export function normalizeHeaders(
+  option: string,
+  headers: Readonly<Record<string, string>> | undefined,
+): Record<string, string> {
   const out: Record<string, string> = {}
   if (headers === undefined) return out
   for (const name of Object.keys(headers)) {

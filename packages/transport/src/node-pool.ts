@@ -1,5 +1,5 @@
 import { ConfigurationError, NoLivingNodesError } from './errors.js'
-import { Node, describeNode } from './node.js'
+import { describeNode, Node } from './node.js'
 import type {
   Clock,
   ConnectionFactory,

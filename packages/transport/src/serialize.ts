@@ -100,7 +100,8 @@ export async function decodeBody(
   const encoding = headerValue(headers, 'content-encoding')
   let bytes = raw
   if (encoding !== undefined && encoding !== 'identity' && raw.byteLength > 0) {
-    const unzip = encoding === 'gzip' || encoding === 'x-gzip' ? gunzipAsync : encoding === 'deflate' ? inflateAsync : undefined
+    const unzip =
+      encoding === 'gzip' || encoding === 'x-gzip' ? gunzipAsync : encoding === 'deflate' ? inflateAsync : undefined
     if (unzip === undefined) {
       throw new DeserializationError(`the response has an unsupported content-encoding '${encoding}'`, errorOptions)
     }
@@ -114,7 +115,10 @@ export async function decodeBody(
           errorOptions,
         )
       }
-      throw new DeserializationError(`the ${encoding} response body is corrupt or truncated`, { ...errorOptions, cause })
+      throw new DeserializationError(`the ${encoding} response body is corrupt or truncated`, {
+        ...errorOptions,
+        cause,
+      })
     }
   }
   if (bytes.byteLength > maxResponseSize) {
@@ -128,7 +132,9 @@ export async function decodeBody(
 }
 
 function toText(bytes: Uint8Array): string {
-  return Buffer.isBuffer(bytes) ? bytes.toString('utf8') : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')
+  return Buffer.isBuffer(bytes)
+    ? bytes.toString('utf8')
+    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')
 }
 
 /** @internal */

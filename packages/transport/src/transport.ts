@@ -12,12 +12,12 @@ import {
   type AttemptRecord,
   ConfigurationError,
   type ErrorMeta,
-  ProductNotSupportedError,
-  RequestAbortedError,
-  ResponseError,
   isConnectionError,
   isTimeoutError,
   isTransportError,
+  ProductNotSupportedError,
+  RequestAbortedError,
+  ResponseError,
 } from './errors.js'
 import { normalizeHeaders, redactHeaders } from './headers.js'
 import { createNodePool, releaseNode } from './node-pool.js'
@@ -285,12 +285,17 @@ export class Transport {
     if (options.auth !== undefined && options.auth !== null && typeof options.auth !== 'function') {
       throw new ConfigurationError('auth: must be a middleware function, (next) => (request) => Promise<response>')
     }
-    if (options.middleware !== undefined && (!Array.isArray(options.middleware) || options.middleware.some((m) => typeof m !== 'function'))) {
+    if (
+      options.middleware !== undefined &&
+      (!Array.isArray(options.middleware) || options.middleware.some((m) => typeof m !== 'function'))
+    ) {
       throw new ConfigurationError('middleware: must be an array of middleware functions')
     }
     const ownHeaders = normalizeHeaders('headers', options.headers)
     if (options.opaqueId !== undefined) {
-      ownHeaders['x-opaque-id'] = normalizeHeaders('opaqueId', { 'x-opaque-id': options.opaqueId })['x-opaque-id'] as string
+      ownHeaders['x-opaque-id'] = normalizeHeaders('opaqueId', { 'x-opaque-id': options.opaqueId })[
+        'x-opaque-id'
+      ] as string
     }
 
     if (parent !== undefined) {
@@ -324,7 +329,11 @@ export class Transport {
             onStateChange: publishNodeState,
           })
         })()
-      const maxCompressed = nonNegative('maxCompressedResponseSize', options.maxCompressedResponseSize, kMaxCompressedResponseSize)
+      const maxCompressed = nonNegative(
+        'maxCompressedResponseSize',
+        options.maxCompressedResponseSize,
+        kMaxCompressedResponseSize,
+      )
       this.#shared = {
         pool,
         discovery: options.discovery,
@@ -411,7 +420,10 @@ export class Transport {
     return shared.discoveryContext
   }
 
-  async #send<TBody>(params: TransportRequestParams, options: RequestOptions | undefined): Promise<TransportResult<TBody>> {
+  async #send<TBody>(
+    params: TransportRequestParams,
+    options: RequestOptions | undefined,
+  ): Promise<TransportResult<TBody>> {
     const shared = this.#shared
     const clock = shared.clock
     const start = clock.now()
@@ -429,7 +441,9 @@ export class Transport {
         Object.assign(headers, extra)
       }
       if (options.opaqueId !== undefined) {
-        headers['x-opaque-id'] = normalizeHeaders('opaqueId', { 'x-opaque-id': options.opaqueId })['x-opaque-id'] as string
+        headers['x-opaque-id'] = normalizeHeaders('opaqueId', { 'x-opaque-id': options.opaqueId })[
+          'x-opaque-id'
+        ] as string
       }
     }
 
@@ -506,7 +520,14 @@ export class Transport {
       releaseNode(node)
       const statusCode = response.statusCode
       if (responseChannel.hasSubscribers) {
-        responseChannel.publish({ method, path, node: node.info(), attempt, statusCode, duration: clock.now() - attemptStart })
+        responseChannel.publish({
+          method,
+          path,
+          node: node.info(),
+          attempt,
+          statusCode,
+          duration: clock.now() - attemptStart,
+        })
       }
       if (statusCode === 502 || statusCode === 503 || statusCode === 504) {
         pool.markDead(node)
@@ -576,7 +597,12 @@ export class Transport {
       statusCode,
       headers,
       warnings: headers['warning'] === undefined ? null : parseWarnings(headers),
-      meta: { node: node.info(), attempts: attempts.length, duration: shared.clock.now() - start, request: { method, path } },
+      meta: {
+        node: node.info(),
+        attempts: attempts.length,
+        duration: shared.clock.now() - start,
+        request: { method, path },
+      },
     }
   }
 
@@ -586,7 +612,13 @@ export class Transport {
     return Math.floor(random() * ceiling)
   }
 
-  async #sleep(ms: number, signal: AbortSignal | undefined, method: HttpMethod, path: string, attempts: AttemptRecord[]): Promise<void> {
+  async #sleep(
+    ms: number,
+    signal: AbortSignal | undefined,
+    method: HttpMethod,
+    path: string,
+    attempts: AttemptRecord[],
+  ): Promise<void> {
     try {
       await this.#shared.clock.sleep(ms, signal)
     } catch (error) {

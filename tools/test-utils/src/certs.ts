@@ -1,6 +1,5 @@
 import 'reflect-metadata'
-import { X509Certificate as NodeX509 } from 'node:crypto'
-import { webcrypto } from 'node:crypto'
+import { X509Certificate as NodeX509, webcrypto } from 'node:crypto'
 import * as x509 from '@peculiar/x509'
 
 x509.cryptoProvider.set(webcrypto as never)
@@ -42,12 +41,16 @@ export interface CertificateOptions {
 const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const
 
 function serial(): string {
-  return Buffer.from(webcrypto.getRandomValues(new Uint8Array(16))).toString('hex').replace(/^[89a-f]/, '1')
+  return Buffer.from(webcrypto.getRandomValues(new Uint8Array(16)))
+    .toString('hex')
+    .replace(/^[89a-f]/, '1')
 }
 
 async function exportKey(key: webcrypto.CryptoKey): Promise<string> {
   const der = await webcrypto.subtle.exportKey('pkcs8', key)
-  const b64 = Buffer.from(der).toString('base64').replace(/(.{64})/g, '$1\n')
+  const b64 = Buffer.from(der)
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
   return `-----BEGIN PRIVATE KEY-----\n${b64}${b64.endsWith('\n') ? '' : '\n'}-----END PRIVATE KEY-----\n`
 }
 
@@ -82,7 +85,7 @@ async function makeCa(name: string): Promise<{ material: CertificateMaterial; ke
 
 async function importKey(pem: string): Promise<webcrypto.CryptoKey> {
   const der = Buffer.from(pem.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, ''), 'base64')
-  return (await webcrypto.subtle.importKey('pkcs8', der, alg, true, ['sign']))
+  return await webcrypto.subtle.importKey('pkcs8', der, alg, true, ['sign'])
 }
 
 /**
@@ -122,7 +125,9 @@ export async function createCertificates(options: CertificateOptions = {}): Prom
     extensions: [
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
-      new x509.ExtendedKeyUsageExtension([options.client === true ? x509.ExtendedKeyUsage.clientAuth : x509.ExtendedKeyUsage.serverAuth]),
+      new x509.ExtendedKeyUsageExtension([
+        options.client === true ? x509.ExtendedKeyUsage.clientAuth : x509.ExtendedKeyUsage.serverAuth,
+      ]),
       new x509.SubjectAlternativeNameExtension(names),
       await x509.AuthorityKeyIdentifierExtension.create(caCert),
     ],

@@ -5,4 +5,11 @@ export {
   fingerprintOf,
   type TestCertificates,
 } from './certs.js'
-export { type RecordedRequest, sendJson, type StartServerOptions, startServer, type TestHandler, type TestServer } from './server.js'
+export {
+  type RecordedRequest,
+  type StartServerOptions,
+  sendJson,
+  startServer,
+  type TestHandler,
+  type TestServer,
+} from './server.js'

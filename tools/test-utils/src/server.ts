@@ -1,5 +1,5 @@
 import { once } from 'node:events'
-import { type IncomingMessage, type Server, type ServerResponse, createServer as createHttpServer } from 'node:http'
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo, Socket } from 'node:net'
 
@@ -62,7 +62,13 @@ export async function startServer(handler: TestHandler, options: StartServerOpti
     options.tls === undefined
       ? createHttpServer(listener)
       : (createHttpsServer(
-          { cert: options.tls.cert, key: options.tls.key, ca: options.tls.ca, requestCert: options.tls.requestCert === true, rejectUnauthorized: false },
+          {
+            cert: options.tls.cert,
+            key: options.tls.key,
+            ca: options.tls.ca,
+            requestCert: options.tls.requestCert === true,
+            rejectUnauthorized: false,
+          },
           listener,
         ) as unknown as Server)
   server.on('connection', (socket: Socket) => {
@@ -111,7 +117,12 @@ export async function startServer(handler: TestHandler, options: StartServerOpti
 }
 
 /** Answers like Elasticsearch: JSON with `x-elastic-product: Elasticsearch`. */
-export function sendJson(res: ServerResponse, statusCode: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  statusCode: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const payload = JSON.stringify(body)
   res.writeHead(statusCode, {
     'content-type': 'application/json',

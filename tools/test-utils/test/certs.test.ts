@@ -24,7 +24,14 @@ describe('createCertificates', () => {
     writeFileSync(join(dir, 'ca.crt'), certs.ca.cert)
     let openssl: string | undefined
     try {
-      openssl = execFileSync('openssl', ['x509', '-fingerprint', '-sha256', '-noout', '-in', join(dir, 'ca.crt')]).toString()
+      openssl = execFileSync('openssl', [
+        'x509',
+        '-fingerprint',
+        '-sha256',
+        '-noout',
+        '-in',
+        join(dir, 'ca.crt'),
+      ]).toString()
     } catch {
       openssl = undefined
     }

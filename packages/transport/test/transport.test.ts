@@ -1,0 +1,515 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel'
+import { inspect } from 'node:util'
+import { gzipSync } from 'node:zlib'
+import { describe, expect, it } from 'vitest'
+import {
+  channels,
+  isConfigurationError,
+  isConnectionError,
+  isNoLivingNodesError,
+  isProductNotSupportedError,
+  isRequestAbortedError,
+  isResponseError,
+  isResponseTooLargeError,
+  isSerializationError,
+  isTimeoutError,
+  isTransportError,
+  type Middleware,
+  type NodeSelector,
+  Transport,
+  type TransportOptions,
+  withHeader,
+} from '../src/index.js'
+import { fakeClock, json, refused, resetAfterWrite, stubConnections, timedOut } from './helpers.js'
+
+function rotating(): NodeSelector {
+  let i = 0
+  return (nodes) => nodes[i++ % nodes.length]!
+}
+const first: NodeSelector = (nodes) => nodes[0]!
+
+function make(
+  options: Partial<TransportOptions> & { script: Parameters<typeof stubConnections>[0]; nodes?: string[] },
+) {
+  const { script, ...rest } = options
+  const stub = stubConnections(script)
+  const clock = fakeClock()
+  const transport = new Transport({
+    nodes: options.nodes ?? ['http://a:9200', 'http://b:9200', 'http://c:9200'],
+    connection: stub.factory,
+    selector: rotating(),
+    clock,
+    random: () => 0.5,
+    ...rest,
+  })
+  return { transport, ...stub, clock }
+}
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise
+  } catch (error) {
+    return error
+  }
+  throw new Error('expected a rejection')
+}
+
+describe('serialization', () => {
+  it('sends JSON, NDJSON, strings and query strings as Elasticsearch expects', async () => {
+    const { transport, sent } = make({ script: () => json(200, {}), nodes: ['http://a:9200'] })
+    await transport.request({
+      method: 'POST',
+      path: '/i/_search',
+      querystring: { size: 2, routing: ['a', 'b'], x: undefined, flag: true },
+      body: { q: 1 },
+    })
+    await transport.request({
+      method: 'POST',
+      path: '/_bulk',
+      ndjson: [{ index: { _index: 'i' } }, { f: 1 }, '{"delete":{"_id":"2"}}'],
+    })
+    const [search, bulk] = sent.map((s) => s.request)
+    expect(search?.path).toBe('/i/_search?size=2&routing=a%2Cb&flag=true')
+    expect(search?.body).toBe('{"q":1}')
+    expect(search?.headers['content-type']).toBe('application/json')
+    expect(bulk?.body).toBe('{"index":{"_index":"i"}}\n{"f":1}\n{"delete":{"_id":"2"}}\n')
+    expect(bulk?.headers['content-type']).toBe('application/x-ndjson')
+  })
+
+  it('rejects bodies that cannot be serialized, before anything is sent', async () => {
+    const { transport, sent } = make({ script: () => json(200, {}) })
+    const cyclic: Record<string, unknown> = {}
+    cyclic['self'] = cyclic
+    expect(isSerializationError(await rejection(transport.request({ method: 'POST', path: '/', body: cyclic })))).toBe(
+      true,
+    )
+    expect(
+      isSerializationError(await rejection(transport.request({ method: 'POST', path: '/', body: { n: 1n } }))),
+    ).toBe(true)
+    expect(sent).toHaveLength(0)
+  })
+
+  it('decodes JSON, NDJSON and text, and nothing for HEAD', async () => {
+    const { transport } = make({
+      nodes: ['http://a:9200'],
+      script: (req) =>
+        req.path === '/text'
+          ? {
+              statusCode: 200,
+              headers: { 'content-type': 'text/plain', 'x-elastic-product': 'Elasticsearch' },
+              body: Buffer.from('green'),
+            }
+          : req.path === '/nd'
+            ? {
+                statusCode: 200,
+                headers: { 'content-type': 'application/x-ndjson', 'x-elastic-product': 'Elasticsearch' },
+                body: Buffer.from('{"a":1}\n{"b":2}\n'),
+              }
+            : json(200, { ok: true }),
+    })
+    expect((await transport.request({ method: 'GET', path: '/text' })).body).toBe('green')
+    expect((await transport.request({ method: 'GET', path: '/nd' })).body).toEqual([{ a: 1 }, { b: 2 }])
+    expect((await transport.request({ method: 'HEAD', path: '/' })).body).toBeUndefined()
+  })
+
+  it('gzips request bodies and decodes gzip responses when compress is on', async () => {
+    const { transport, sent } = make({
+      nodes: ['http://a:9200'],
+      compress: true,
+      script: () => ({
+        statusCode: 200,
+        headers: {
+          'content-type': 'application/json',
+          'content-encoding': 'gzip',
+          'x-elastic-product': 'Elasticsearch',
+        },
+        body: gzipSync(JSON.stringify({ zipped: true })),
+      }),
+    })
+    const result = await transport.request({ method: 'POST', path: '/x', body: { a: 1 } })
+    expect(result.body).toEqual({ zipped: true })
+    const req = sent[0]!.request
+    expect(req.headers['content-encoding']).toBe('gzip')
+    expect(req.headers['accept-encoding']).toBe('gzip')
+  })
+
+  it('stops a gzip bomb at maxResponseSize with a typed error', async () => {
+    const bomb = gzipSync(Buffer.alloc(50 * 1024 * 1024))
+    const { transport } = make({
+      nodes: ['http://a:9200'],
+      maxResponseSize: 1024 * 1024,
+      script: () => ({
+        statusCode: 200,
+        headers: {
+          'content-type': 'application/json',
+          'content-encoding': 'gzip',
+          'x-elastic-product': 'Elasticsearch',
+        },
+        body: bomb,
+      }),
+    })
+    const error = await rejection(transport.request({ method: 'GET', path: '/' }))
+    expect(isResponseTooLargeError(error)).toBe(true)
+    expect((error as Error).message).toContain('maxResponseSize')
+  })
+})
+
+describe('retries', () => {
+  it('retries 503 on another node each time and stops at maxRetries', async () => {
+    const { transport, sent, clock } = make({
+      script: () => json(503, { error: 'unavailable' }),
+      maxRetries: 2,
+      selector: first,
+    })
+    const error = await rejection(transport.request({ method: 'GET', path: '/' }))
+    expect(isResponseError(error) && error.statusCode).toBe(503)
+    expect(sent.map((s) => s.node)).toEqual(['http://a:9200', 'http://b:9200', 'http://c:9200'])
+    expect(sent.map((s) => s.request.attempt)).toEqual([1, 2, 3])
+    // full jitter with random() = 0.5: half of 100 then half of 200
+    expect(clock.sleeps).toEqual([50, 100])
+    expect((error as { meta: { attempts: unknown[] } }).meta.attempts).toHaveLength(3)
+  })
+
+  it('honours Retry-After on 429 instead of the backoff', async () => {
+    let calls = 0
+    const { transport, clock } = make({
+      script: () => (calls++ === 0 ? json(429, {}, { 'retry-after': '2' }) : json(200, { ok: 1 })),
+    })
+    const result = await transport.request({ method: 'GET', path: '/' })
+    expect(result.body).toEqual({ ok: 1 })
+    expect(result.meta.attempts).toBe(2)
+    expect(clock.sleeps).toEqual([2000])
+  })
+
+  it('gives up when Retry-After is longer than maxRetryAfter', async () => {
+    const { transport, sent } = make({ script: () => json(429, {}, { 'retry-after': '3600' }) })
+    const error = await rejection(transport.request({ method: 'GET', path: '/' }))
+    expect(isResponseError(error) && error.statusCode).toBe(429)
+    expect(sent).toHaveLength(1)
+  })
+
+  it('retries connection errors that happened before the request was written, for any method', async () => {
+    let calls = 0
+    const { transport, sent } = make({ script: () => (calls++ === 0 ? refused() : json(200, {})) })
+    await transport.request({ method: 'POST', path: '/_bulk', body: 'x' })
+    expect(sent).toHaveLength(2)
+  })
+
+  it('never resends a POST that may have reached the server (timeout or socket closed after writing)', async () => {
+    for (const failure of [timedOut, resetAfterWrite]) {
+      const { transport, sent } = make({ script: () => failure() })
+      const error = await rejection(transport.request({ method: 'POST', path: '/_bulk', body: 'x' }))
+      expect(isTransportError(error)).toBe(true)
+      expect(sent).toHaveLength(1)
+    }
+  })
+
+  it('retries a GET that timed out, and a POST too with retryOnTimeout', async () => {
+    let calls = 0
+    const get = make({ script: () => (calls++ === 0 ? timedOut() : json(200, {})) })
+    await get.transport.request({ method: 'GET', path: '/' })
+    expect(get.sent).toHaveLength(2)
+    calls = 0
+    const post = make({ script: () => (calls++ === 0 ? timedOut() : json(200, {})), retryOnTimeout: true })
+    await post.transport.request({ method: 'POST', path: '/', body: {} })
+    expect(post.sent).toHaveLength(2)
+  })
+
+  it('does not mark a node dead for a timeout (a slow query is not a dead node)', async () => {
+    const { transport } = make({ script: () => timedOut(), maxRetries: 0 })
+    expect(isTimeoutError(await rejection(transport.request({ method: 'GET', path: '/' })))).toBe(true)
+    expect(transport.pool.nodes.every((n) => n.alive)).toBe(true)
+  })
+
+  it('says how many attempts were made and on which nodes', async () => {
+    const { transport } = make({ script: () => refused(), maxRetries: 1, selector: first })
+    const error = await rejection(transport.request({ method: 'GET', path: '/' }))
+    expect(isConnectionError(error)).toBe(true)
+    expect((error as Error).message).toMatch(
+      /gave up after 2 attempts: http:\/\/a:9200 ES_ERR_CONNECTION, http:\/\/b:9200 ES_ERR_CONNECTION/,
+    )
+  })
+
+  it('aborts through the signal, also during a backoff wait', async () => {
+    const controller = new AbortController()
+    const { transport } = make({
+      script: () => {
+        controller.abort()
+        return json(503, {})
+      },
+    })
+    const error = await rejection(transport.request({ method: 'GET', path: '/' }, { signal: controller.signal }))
+    expect(isRequestAbortedError(error)).toBe(true)
+  })
+})
+
+describe('dead nodes', () => {
+  it('rests a failed node for min(1 s x 2^(failures-1), 30 s) and tries it again after', async () => {
+    let aDown = true
+    const { transport, sent, clock } = make({
+      nodes: ['http://a:9200', 'http://b:9200'],
+      script: (_req, node) => (node.id === 'http://a:9200' && aDown ? refused() : json(200, {})),
+    })
+    await transport.request({ method: 'GET', path: '/' })
+    const a = transport.pool.nodes[0]!
+    expect(a.alive).toBe(false)
+    expect(a.deadUntil - clock.now()).toBeGreaterThan(900)
+    sent.length = 0
+    for (let i = 0; i < 4; i++) await transport.request({ method: 'GET', path: '/' })
+    expect(sent.every((s) => s.node === 'http://b:9200')).toBe(true)
+    clock.advance(1001)
+    aDown = false
+    sent.length = 0
+    for (let i = 0; i < 4; i++) await transport.request({ method: 'GET', path: '/' })
+    expect(sent.some((s) => s.node === 'http://a:9200')).toBe(true)
+    expect(a.alive).toBe(true)
+    expect(a.failures).toBe(0)
+  })
+
+  it('doubles the backoff on each consecutive failure up to the cap', async () => {
+    const { transport, clock } = make({
+      nodes: ['http://a:9200'],
+      script: () => refused(),
+      maxRetries: 0,
+      maxDeadNodeBackoff: 3000,
+    })
+    const a = transport.pool.nodes[0]!
+    const waits: number[] = []
+    for (let i = 0; i < 4; i++) {
+      await rejection(transport.request({ method: 'GET', path: '/' }))
+      waits.push(a.deadUntil - clock.now())
+      clock.advance(a.deadUntil - clock.now())
+    }
+    expect(waits).toEqual([1000, 2000, 3000, 3000])
+  })
+
+  it('tries the node whose backoff ends first when every node is dead', async () => {
+    const { transport, sent, clock } = make({
+      nodes: ['http://a:9200', 'http://b:9200'],
+      script: () => refused(),
+      maxRetries: 0,
+    })
+    await rejection(transport.request({ method: 'GET', path: '/' }))
+    clock.advance(10)
+    await rejection(transport.request({ method: 'GET', path: '/' }))
+    sent.length = 0
+    await rejection(transport.request({ method: 'GET', path: '/' }))
+    expect(sent[0]?.node).toBe('http://a:9200')
+  })
+
+  it('fails fast with NoLivingNodesError once closed', async () => {
+    const { transport, closed } = make({ script: () => json(200, {}) })
+    await transport.close()
+    expect(closed).toHaveLength(3)
+    expect(isNoLivingNodesError(await rejection(transport.request({ method: 'GET', path: '/' })))).toBe(true)
+  })
+})
+
+describe('product check', () => {
+  it('rejects a 2xx answer without x-elastic-product, without retrying, and says what the server seems to be', async () => {
+    const { transport, sent } = make({
+      script: () => ({
+        statusCode: 200,
+        headers: { 'content-type': 'application/json' },
+        body: Buffer.from(JSON.stringify({ version: { distribution: 'opensearch', number: '2.11.0' } })),
+      }),
+    })
+    const error = await rejection(transport.request({ method: 'GET', path: '/' }))
+    expect(isProductNotSupportedError(error)).toBe(true)
+    expect((error as Error).message).toContain('OpenSearch 2.11.0')
+    expect(sent).toHaveLength(1)
+  })
+
+  it('lets error answers without the header through as ResponseError (a 401 from a proxy)', async () => {
+    const { transport } = make({ script: () => ({ statusCode: 401, headers: {}, body: Buffer.from('') }) })
+    expect(isResponseError(await rejection(transport.request({ method: 'GET', path: '/' })))).toBe(true)
+  })
+})
+
+describe('errors', () => {
+  it('builds the ResponseError message from error.type, reason and root causes', async () => {
+    const { transport } = make({
+      script: () =>
+        json(404, {
+          error: {
+            type: 'index_not_found_exception',
+            reason: 'no such index [nope]',
+            root_cause: [{ type: 'index_not_found_exception', reason: 'no such index [nope]' }],
+          },
+          status: 404,
+        }),
+    })
+    const error = await rejection(transport.request({ method: 'GET', path: '/nope/_search' }))
+    expect(isResponseError(error)).toBe(true)
+    expect((error as Error).message).toBe('404 index_not_found_exception: no such index [nope] for /nope/_search')
+    expect(error).toMatchObject({ statusCode: 404, type: 'index_not_found_exception', code: 'ES_ERR_RESPONSE' })
+  })
+
+  it('resolves instead of throwing for ignored statuses', async () => {
+    const { transport } = make({ script: () => json(404, { found: false }) })
+    const result = await transport.request({ method: 'GET', path: '/i/_doc/1' }, { ignore: [404] })
+    expect(result.statusCode).toBe(404)
+  })
+
+  it('validates options with errors that name the option', () => {
+    expect(
+      () => new Transport({ nodes: ['ftp://x'], connection: stubConnections(() => json(200, {})).factory }),
+    ).toThrow(/nodes?.*'ftp'/)
+    expect(() => make({ script: () => json(200, {}), maxRetries: -1 })).toThrow(/maxRetries/)
+    expect(() => make({ script: () => json(200, {}), requestTimeout: 0 })).toThrow(/requestTimeout/)
+    expect(() => make({ script: () => json(200, {}), headers: { 'x-a': 'b\r\nc' } })).toThrow(/CR, LF or NUL/)
+    try {
+      new Transport({ nodes: [], connection: stubConnections(() => json(200, {})).factory })
+    } catch (error) {
+      expect(isConfigurationError(error)).toBe(true)
+    }
+  })
+
+  it('never lets a planted secret reach messages, toJSON, inspect or diagnostics', async () => {
+    const secret = 'S3cr3t-planted-value'
+    const events: unknown[] = []
+    const listener = (message: unknown): void => {
+      events.push(message)
+    }
+    const names = Object.values(channels)
+    for (const name of names) subscribe(name, listener)
+    try {
+      const { transport } = make({
+        nodes: [`http://elastic:${secret}@a:9200`, 'http://b:9200'],
+        headers: { authorization: `ApiKey ${secret}` },
+        maxRetries: 1,
+        script: (req) =>
+          req.attempt === 1
+            ? refused()
+            : json(401, { error: { type: 'security_exception', reason: 'unable to authenticate' } }),
+      })
+      const error = await rejection(
+        transport.request({ method: 'GET', path: '/' }, { headers: { authorization: `Bearer ${secret}` } }),
+      )
+      const surfaces = [
+        (error as Error).message,
+        JSON.stringify(error),
+        inspect(error, { depth: 10 }),
+        JSON.stringify(transport.pool.nodes),
+        inspect(transport.pool.nodes, { depth: 10 }),
+        inspect(transport, { depth: 10 }),
+        JSON.stringify(events),
+        inspect(events, { depth: 10 }),
+      ]
+      for (const surface of surfaces) expect(surface).not.toContain(secret)
+      expect(events.length).toBeGreaterThan(0)
+    } finally {
+      for (const name of names) unsubscribe(name, listener)
+    }
+  })
+})
+
+describe('middleware', () => {
+  it('runs in array order around every attempt and sees the chosen node', async () => {
+    const seen: string[] = []
+    const tag =
+      (name: string): Middleware =>
+      (next) =>
+      async (request) => {
+        seen.push(`${name}>${request.node.url.host}#${request.attempt}`)
+        const response = await next(withHeader(request, `x-${name}`, request.node.url.host))
+        seen.push(`<${name}`)
+        return response
+      }
+    let calls = 0
+    const { transport, sent } = make({
+      selector: first,
+      middleware: [tag('outer')],
+      auth: tag('auth'),
+      script: () => (calls++ === 0 ? json(503, {}) : json(200, {})),
+    })
+    await transport.request({ method: 'GET', path: '/' })
+    expect(seen).toEqual([
+      'outer>a:9200#1',
+      'auth>a:9200#1',
+      '<auth',
+      '<outer',
+      'outer>b:9200#2',
+      'auth>b:9200#2',
+      '<auth',
+      '<outer',
+    ])
+    expect(sent[1]?.request.headers['x-auth']).toBe('b:9200')
+  })
+
+  it('child transports replace credentials and never leak them to the parent or siblings', async () => {
+    const setAuth =
+      (value: string): Middleware =>
+      (next) =>
+      (request) =>
+        next(request.headers['authorization'] === undefined ? withHeader(request, 'authorization', value) : request)
+    const { transport, sent } = make({
+      nodes: ['http://a:9200'],
+      auth: setAuth('Basic parent'),
+      script: () => json(200, {}),
+    })
+    const childA = transport.child({ auth: setAuth('ApiKey a') })
+    const childB = transport.child({ headers: { authorization: 'Bearer b' } })
+    const bare = transport.child({ auth: null })
+    await transport.request({ method: 'GET', path: '/' })
+    await childA.request({ method: 'GET', path: '/' })
+    await childB.request({ method: 'GET', path: '/' })
+    await bare.request({ method: 'GET', path: '/' })
+    await transport.request({ method: 'GET', path: '/' })
+    expect(sent.map((s) => s.request.headers['authorization'])).toEqual([
+      'Basic parent',
+      'ApiKey a',
+      'Bearer b',
+      undefined,
+      'Basic parent',
+    ])
+  })
+
+  it('sends node-level credentials from URL userinfo, and lets client auth win over them', async () => {
+    const { transport, sent } = make({ nodes: ['http://user:p%40ss@a:9200'], script: () => json(200, {}) })
+    await transport.request({ method: 'GET', path: '/' })
+    expect(sent[0]?.request.headers['authorization']).toBe(`Basic ${Buffer.from('user:p@ss').toString('base64')}`)
+    expect(transport.pool.nodes[0]?.url.href).toBe('http://a:9200/')
+    await transport.child({ headers: { authorization: 'ApiKey k' } }).request({ method: 'GET', path: '/' })
+    expect(sent[1]?.request.headers['authorization']).toBe('ApiKey k')
+  })
+})
+
+describe('diagnostics', () => {
+  it('publishes request, response, retry and node state events', async () => {
+    const seen: string[] = []
+    const listeners = Object.entries(channels).map(([key, name]) => {
+      const fn = (): void => {
+        seen.push(key)
+      }
+      subscribe(name, fn)
+      return [name, fn] as const
+    })
+    try {
+      let calls = 0
+      const { transport } = make({ script: () => (calls++ === 0 ? json(503, {}) : json(200, {})) })
+      await transport.request({ method: 'GET', path: '/' })
+    } finally {
+      for (const [name, fn] of listeners) unsubscribe(name, fn)
+    }
+    expect(seen).toEqual(['request', 'response', 'nodeDead', 'retry', 'request', 'response'])
+  })
+})
+
+describe('defaults', () => {
+  it('sends the stretch user-agent and x-opaque-id', async () => {
+    const { transport, sent } = make({ nodes: ['http://a:9200'], script: () => json(200, {}) })
+    await transport.request({ method: 'GET', path: '/' }, { opaqueId: 'job-42' })
+    const headers = sent[0]!.request.headers
+    expect(headers['user-agent']).toMatch(/^stretch\/\d+\.\d+\.\d+ \(Node\.js v\d+\.\d+\.\d+; [a-z0-9]+-[a-z0-9]+\)$/)
+    expect(headers['x-opaque-id']).toBe('job-42')
+  })
+
+  it('uses a 30 s request timeout unless told otherwise', async () => {
+    const { transport, sent } = make({ nodes: ['http://a:9200'], script: () => json(200, {}) })
+    await transport.request({ method: 'GET', path: '/' })
+    await transport.request({ method: 'GET', path: '/' }, { requestTimeout: 5 })
+    await transport.request({ method: 'GET', path: '/' }, { requestTimeout: null })
+    expect(sent.map((s) => s.request.timeout)).toEqual([30_000, 5, undefined])
+  })
+})

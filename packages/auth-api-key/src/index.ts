@@ -1,0 +1,1 @@
+export { type ApiKeyAuthOptions, apiKeyAuth } from './api-key-auth.js'

@@ -1,0 +1,1 @@
+export { type BasicAuthOptions, basicAuth } from './basic-auth.js'

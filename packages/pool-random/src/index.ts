@@ -1,0 +1,1 @@
+export { type RandomSelectorOptions, randomSelector } from './random-selector.js'

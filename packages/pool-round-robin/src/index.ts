@@ -1,0 +1,1 @@
+export { roundRobinSelector } from './round-robin-selector.js'

@@ -26,8 +26,12 @@ export interface TestServer extends AsyncDisposable {
   readonly requests: RecordedRequest[]
   /** TCP connections accepted so far. */
   connections: number
-  /** Raw bytes received over all sockets (before TLS for HTTP, after decryption for HTTPS). */
+  /** HTTPS only: decrypted (HTTP) bytes received over all TLS connections. */
   bytesReceived: number
+  /** HTTPS only: TLS handshakes completed. */
+  readonly secureConnections: number
+  /** Resolves once every accepted connection has closed (e.g. after the client closed its sockets). */
+  drained(): Promise<void>
   close(): Promise<void>
 }
 
@@ -46,7 +50,8 @@ export interface RecordedRequest {
 export async function startServer(handler: TestHandler, options: StartServerOptions = {}): Promise<TestServer> {
   const sockets = new Set<Socket>()
   const requests: RecordedRequest[] = []
-  const state = { connections: 0, bytesReceived: 0 }
+  const drainWaiters: (() => void)[] = []
+  const state = { connections: 0, bytesReceived: 0, secureConnections: 0 }
   const listener = (req: IncomingMessage, res: ServerResponse): void => {
     const chunks: Buffer[] = []
     req.on('data', (c: Buffer) => chunks.push(c))
@@ -74,10 +79,16 @@ export async function startServer(handler: TestHandler, options: StartServerOpti
   server.on('connection', (socket: Socket) => {
     state.connections += 1
     sockets.add(socket)
+    socket.on('close', () => {
+      sockets.delete(socket)
+      if (sockets.size === 0) for (const resolve of drainWaiters.splice(0)) resolve()
+    })
+  })
+  server.on('secureConnection', (socket: Socket) => {
+    state.secureConnections += 1
     socket.on('data', (d: Buffer) => {
       state.bytesReceived += d.length
     })
-    socket.on('close', () => sockets.delete(socket))
   })
   server.listen(options.port ?? 0, options.host ?? '127.0.0.1')
   await once(server, 'listening')
@@ -111,6 +122,11 @@ export async function startServer(handler: TestHandler, options: StartServerOpti
     set bytesReceived(v: number) {
       state.bytesReceived = v
     },
+    get secureConnections() {
+      return state.secureConnections
+    },
+    drained: () =>
+      sockets.size === 0 ? Promise.resolve() : new Promise<void>((resolve) => drainWaiters.push(resolve)),
     close,
     [Symbol.asyncDispose]: close,
   }

@@ -1,0 +1,167 @@
+import {
+  ConfigurationError,
+  type Handler,
+  type Middleware,
+  RequestAbortedError,
+  type TransportRequest,
+  type TransportResponse,
+} from '@stretch/transport'
+import { TokenProviderError } from './token-provider-error.js'
+
+/**
+ * Fetches a bearer token: a service-account token from a secret store, or a short-lived token from the
+ * Elasticsearch token API (`POST /_security/oauth2/token`). Resolves to the token alone, without `Bearer `.
+ * @public
+ */
+export type TokenProvider = () => Promise<string>
+
+/**
+ * The argument of {@link bearerAuth}: a token, or a {@link TokenProvider}.
+ * @public
+ */
+export type BearerAuthOptions = string | TokenProvider
+
+// RFC 6750 section 2.1 allows only b64token characters; we accept any visible ASCII (some issuers use more) but
+// never a space, CR, LF or NUL, which would change the header's meaning or split the request.
+const kToken = /^[\x21-\x7e]+$/
+
+/** Why `value` is not a usable token, or undefined when it is. Never includes the value. */
+function tokenProblem(value: unknown): string | undefined {
+  if (typeof value !== 'string') return `is not a string (got ${value === null ? 'null' : typeof value})`
+  if (value === '') return 'is empty'
+  if (/^bearer\s/i.test(value)) return "starts with 'Bearer '; give the token alone, the middleware adds the prefix"
+  if (/[\r\n\0]/.test(value)) return 'contains CR, LF or NUL (a trailing newline from a file or env var?)'
+  if (!kToken.test(value)) return 'contains spaces or non-ASCII characters, which a bearer token cannot have'
+  return undefined
+}
+
+function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise
+  const aborted = (): RequestAbortedError =>
+    new RequestAbortedError('the request was aborted while waiting for a bearer token', { cause: signal.reason })
+  if (signal.aborted) return Promise.reject(aborted())
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(aborted())
+    signal.addEventListener('abort', onAbort, { once: true })
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort)
+        resolve(value)
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort)
+        reject(error)
+      },
+    )
+  })
+}
+
+/** Only a body we hold in memory can be sent twice; a stream was consumed by the first try. */
+function canResend(request: TransportRequest): boolean {
+  return request.body === undefined || typeof request.body === 'string' || request.body instanceof Uint8Array
+}
+
+/**
+ * Sends a bearer token: `authorization: Bearer <token>`, for service-account tokens and tokens of the token API.
+ *
+ * With a string, that token is sent on every attempt and never refreshed. With a {@link TokenProvider}:
+ * - it is called lazily, on the first request, and its token cached;
+ * - concurrent requests share one call in flight;
+ * - when Elasticsearch answers `401` to a request sent with the cached token, the provider is called once more
+ *   (once for all the requests that got that 401) and the request is sent again, once, with the new token; a
+ *   second `401` is returned as it is (the transport raises a `ResponseError`). A request with a stream body is not
+ *   sent again;
+ * - when the provider throws or returns something that is not a token, the request fails with a
+ *   {@link TokenProviderError} whose `cause` is the provider's error, and the next request calls it again;
+ * - the caller's abort signal stops the wait for a token with a `RequestAbortedError`.
+ *
+ * The token cache belongs to the returned middleware, so a transport and its children share it. The header is set
+ * on every attempt (retries on another node and sniff requests are authenticated), a request that already carries
+ * `authorization` (a per-request override) is left alone, and nothing is registered globally. Tokens never appear
+ * in errors, events or `util.inspect`.
+ *
+ * @param token - the token (without `Bearer `), or a function resolving to one.
+ * @returns the middleware, for the transport's or client's `auth` option.
+ * @throws `ConfigurationError` naming `bearerAuth.token` (never the value) when the token is not a string or
+ *   function, is empty, starts with `Bearer `, or contains spaces, CR, LF, NUL or non-ASCII characters.
+ * @example
+ * ```ts
+ * import { Transport } from '@stretch/transport'
+ * import { undiciConnection } from '@stretch/connection-undici'
+ * import { bearerAuth } from '@stretch/auth-bearer'
+ *
+ * const transport = new Transport({
+ *   nodes: ['https://localhost:9200'],
+ *   connection: undiciConnection(),
+ *   auth: bearerAuth(async () => (await secrets.get('es-token')).value),
+ * })
+ * ```
+ * @public
+ */
+export function bearerAuth(token: BearerAuthOptions): Middleware {
+  if (typeof token === 'string') {
+    const problem = tokenProblem(token)
+    if (problem !== undefined) throw new ConfigurationError(`bearerAuth.token: ${problem}`)
+    const value = `Bearer ${token}`
+    return function bearerAuthMiddleware(next: Handler): Handler {
+      return function bearerAuthHandler(request: TransportRequest) {
+        if (request.headers['authorization'] !== undefined) return next(request)
+        return next({ ...request, headers: { ...request.headers, authorization: value } })
+      }
+    }
+  }
+  if (typeof token !== 'function') {
+    throw new ConfigurationError(
+      `bearerAuth.token: must be a string or a function returning a Promise of one (got ${token === null ? 'null' : typeof token})`,
+    )
+  }
+  const provider = token
+
+  // Per-middleware state (not per `(next) =>`): a transport's children compose the chain again, and they should
+  // share one token rather than each call the provider.
+  let current: string | undefined
+  let pending: Promise<string> | undefined
+
+  const load = async (): Promise<string> => {
+    let fresh: unknown
+    try {
+      fresh = await provider()
+    } catch (cause) {
+      throw new TokenProviderError('bearerAuth: the token provider failed; see `cause`', { cause })
+    }
+    const problem = tokenProblem(fresh)
+    if (problem !== undefined) throw new TokenProviderError(`bearerAuth: the token provider's result ${problem}`)
+    current = fresh as string
+    return current
+  }
+  const fetchToken = (): Promise<string> => {
+    if (pending === undefined) {
+      const call = load()
+      pending = call
+      const settle = (): void => {
+        if (pending === call) pending = undefined
+      }
+      call.then(settle, settle)
+    }
+    return pending
+  }
+  /** A token newer than `stale`: the one another request already fetched, or a new call. */
+  const refresh = (stale: string): Promise<string> => {
+    if (current !== undefined && current !== stale) return Promise.resolve(current)
+    if (current === stale) current = undefined
+    return fetchToken()
+  }
+
+  return function bearerAuthMiddleware(next: Handler): Handler {
+    return async function bearerAuthHandler(request: TransportRequest): Promise<TransportResponse> {
+      if (request.headers['authorization'] !== undefined) return next(request)
+      const used = current ?? (await abortable(fetchToken(), request.signal))
+      const response = await next({ ...request, headers: { ...request.headers, authorization: `Bearer ${used}` } })
+      if (response.statusCode !== 401 || !canResend(request)) return response
+      const fresh = await abortable(refresh(used), request.signal)
+      // The provider handed back the token that was just refused: sending it again would only get another 401.
+      if (fresh === used) return response
+      return next({ ...request, headers: { ...request.headers, authorization: `Bearer ${fresh}` } })
+    }
+  }
+}

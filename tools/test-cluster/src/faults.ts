@@ -1,0 +1,110 @@
+/**
+ * Faults a test injects into a node or the whole cluster: they apply to the next matching requests, in order.
+ */
+
+/** A fault: what a node does instead of (or before) its normal answer. @public */
+export type Fault =
+  /** Answer this status (429/502/503/504/...) with an Elasticsearch-like JSON error; 429 gets `Retry-After`. */
+  | { readonly type: 'status'; readonly status: number; readonly retryAfter?: number | string; readonly body?: unknown }
+  /** Wait `ms`, then answer normally. */
+  | { readonly type: 'delay'; readonly ms: number }
+  /** Reset the TCP connection (RST), before reading the request body or after reading all of it. */
+  | { readonly type: 'reset'; readonly when: 'before-body' | 'after-body' }
+  /** Read the request and never answer (until the node stops). */
+  | { readonly type: 'hang' }
+  /** Answer exactly these bytes. */
+  | {
+      readonly type: 'raw'
+      readonly status?: number
+      readonly headers?: Readonly<Record<string, string>>
+      readonly body: string | Uint8Array
+    }
+  /** Answer 200 with a JSON body of about `bytes` bytes, streamed. */
+  | { readonly type: 'huge-body'; readonly bytes: number }
+  /** Answer 200 `content-encoding: gzip` whose body inflates to `bytes` bytes (compressed about 1000:1). */
+  | { readonly type: 'gzip-bomb'; readonly bytes: number }
+  /** Answer 200 with a body that is not JSON (`text/html` by default, like a proxy page). */
+  | { readonly type: 'non-json'; readonly body?: string; readonly contentType?: string }
+  /** Answer normally but without `X-elastic-product`. */
+  | { readonly type: 'no-product-header' }
+
+/** Which requests a fault applies to. @public */
+export interface FaultMatch {
+  readonly method?: string
+  /** The path (without query) equals this string or matches this RegExp. */
+  readonly path?: string | RegExp
+}
+
+/** Options of `inject`. @public */
+export interface InjectOptions {
+  /** How many matching requests get the fault. Default 1; `Infinity` for all until cleared. */
+  readonly times?: number
+  readonly match?: FaultMatch
+}
+
+/** A fault in a queue; `remaining` counts down as requests take it. @public */
+export interface InjectedFault {
+  readonly fault: Fault
+  /** Requests still to be hit. */
+  readonly remaining: number
+  /** Requests hit so far. */
+  readonly hits: number
+  /** Removes the fault. */
+  clear(): void
+}
+
+interface Entry {
+  fault: Fault
+  remaining: number
+  hits: number
+  match: FaultMatch | undefined
+}
+
+/** An ordered list of faults. */
+export class FaultQueue {
+  private entries: Entry[] = []
+
+  add(fault: Fault, options: InjectOptions = {}): InjectedFault {
+    const times = options.times ?? 1
+    if (!(times > 0)) throw new TypeError('inject: `times` must be a positive number (or Infinity)')
+    const entry: Entry = { fault, remaining: times, hits: 0, match: options.match }
+    this.entries.push(entry)
+    return {
+      fault,
+      get remaining() {
+        return entry.remaining
+      },
+      get hits() {
+        return entry.hits
+      },
+      clear: () => {
+        this.entries = this.entries.filter((e) => e !== entry)
+      },
+    }
+  }
+
+  /** Takes the first fault matching the request, counting it. */
+  take(method: string, path: string): Fault | undefined {
+    const entry = this.entries.find((e) => e.remaining > 0 && matchesRequest(e.match, method, path))
+    if (entry === undefined) return undefined
+    entry.remaining -= 1
+    entry.hits += 1
+    if (entry.remaining <= 0) this.entries = this.entries.filter((e) => e !== entry)
+    return entry.fault
+  }
+
+  clear(): void {
+    this.entries = []
+  }
+
+  get size(): number {
+    return this.entries.length
+  }
+}
+
+function matchesRequest(match: FaultMatch | undefined, method: string, path: string): boolean {
+  if (match === undefined) return true
+  if (match.method !== undefined && match.method.toUpperCase() !== method) return false
+  if (match.path === undefined) return true
+  return typeof match.path === 'string' ? match.path === path : match.path.test(path)
+}

@@ -1,0 +1,107 @@
+import { createRequire } from 'node:module'
+import type { QueryValue, RequestBody, TransportResult, Transport as TransportType } from '@stretch/transport'
+import { ConfigurationError, Transport } from '@stretch/transport'
+import { ApiClient } from './api/index.js'
+import type { CallOptions } from './api/types.js'
+import { childDefaults, setupFrom } from './config.js'
+import type { ClientOptions, PerRequestOptions } from './options.js'
+
+const version: string = (createRequire(import.meta.url)('../package.json') as { version: string }).version
+
+/**
+ * The `user-agent` the client sends: `stretch/<version> (Node.js <version>; <platform>-<arch>)`.
+ * @public
+ */
+export const userAgent: string = `stretch/${version} (Node.js ${process.version}; ${process.platform}-${process.arch})`
+
+/**
+ * A raw request, for endpoints the API does not cover.
+ * @public
+ */
+export interface RawRequest {
+  /** The HTTP method. */
+  readonly method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE' | 'PATCH'
+  /** The path, such as `/_cluster/settings`, percent-encoded. */
+  readonly path: string
+  /** Query-string parameters. */
+  readonly querystring?: Readonly<Record<string, QueryValue>> | undefined
+  /** A JSON value, a string, bytes or a stream. */
+  readonly body?: RequestBody | undefined
+  /** NDJSON lines (bulk-like endpoints), instead of `body`. */
+  readonly ndjson?: readonly unknown[] | undefined
+}
+
+// options() hands its child transport to the constructor through this slot: the constructor runs synchronously,
+// so nothing else can observe it, and the public constructor keeps one parameter.
+let inherited: TransportType | undefined
+
+/**
+ * The Elasticsearch client: one per application, created in module scope and reused (also in functions as a
+ * service). Creating it opens nothing; the first request opens the first socket.
+ *
+ * @example
+ * ```ts
+ * import { Client } from '@stretch/client'
+ *
+ * const client = new Client({
+ *   node: 'https://localhost:9200',
+ *   caCerts: '/path/to/http_ca.crt',
+ *   basicAuth: ['elastic', process.env.ELASTIC_PASSWORD ?? ''],
+ * })
+ * console.log(await client.info())
+ * ```
+ * @public
+ */
+export class Client extends ApiClient {
+  readonly #root: boolean
+
+  /**
+   * @param options - where the cluster is, how to trust it and how to authenticate; see {@link ClientOptions}.
+   */
+  constructor(options: ClientOptions) {
+    const parent = inherited
+    inherited = undefined
+    super(parent ?? new Transport(setupFrom(options, userAgent).transport))
+    this.#root = parent === undefined
+  }
+
+  /**
+   * A client for some requests with other credentials, headers, timeouts or retries. It shares this client's
+   * nodes and sockets (thousands cost no socket); its credentials replace this client's, never merge with them.
+   * @example
+   * ```ts
+   * const asUser = client.options({ apiKey: userKey })
+   * await asUser.indices.get({ index: '*' })
+   * ```
+   */
+  options(options: PerRequestOptions): Client {
+    if (options === null || typeof options !== 'object') {
+      throw new ConfigurationError('options(): give an object, such as client.options({ requestTimeout: 5000 })')
+    }
+    inherited = this.transport.child(childDefaults(options))
+    try {
+      return new Client(undefined as never)
+    } finally {
+      inherited = undefined
+    }
+  }
+
+  /**
+   * Sends any request through the client's nodes, credentials and retries; resolves to the body (or the whole
+   * result with `{ meta: true }`).
+   */
+  request<TBody = unknown>(params: RawRequest, options?: CallOptions & { meta?: false }): Promise<TBody>
+  request<TBody = unknown>(params: RawRequest, options: CallOptions & { meta: true }): Promise<TransportResult<TBody>>
+  async request<TBody = unknown>(params: RawRequest, options?: CallOptions): Promise<TBody | TransportResult<TBody>> {
+    const result = await this.transport.request<TBody>(params, options)
+    return options?.meta === true ? result : result.body
+  }
+
+  /**
+   * Closes every socket of the client and of the clients made by `options()`. On a client made by `options()`, it
+   * does nothing: close the client you created.
+   */
+  async close(): Promise<void> {
+    if (this.#root) await this.transport.close()
+  }
+}

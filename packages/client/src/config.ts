@@ -1,0 +1,246 @@
+import { apiKeyAuth } from '@stretch/auth-api-key'
+import { basicAuth } from '@stretch/auth-basic'
+import { bearerAuth } from '@stretch/auth-bearer'
+import { type TlsOptions, undiciConnection } from '@stretch/connection-undici'
+import { randomSelector } from '@stretch/pool-random'
+import { roundRobinSelector } from '@stretch/pool-round-robin'
+import {
+  ConfigurationError,
+  describeNode,
+  type MediaTypes,
+  type Middleware,
+  type NodeDescription,
+  type NodeSelector,
+  type TransportDefaults,
+  type TransportOptions,
+} from '@stretch/transport'
+import { parseCloudId } from './cloud-id.js'
+import type { AuthOptions, ClientOptions, PerRequestOptions } from './options.js'
+
+const kAuthOptions = ['basicAuth', 'bearerAuth', 'apiKey', 'auth'] as const
+
+/** Builds the credential middleware of one of the auth options, or undefined. @internal */
+export function authFrom(
+  options: AuthOptions & { headers?: Readonly<Record<string, string>> | undefined },
+  where: string,
+): Middleware | undefined {
+  const given = kAuthOptions.filter((k) => options[k] !== undefined)
+  if (given.length > 1) {
+    throw new ConfigurationError(
+      `${where}: give only one of basicAuth, bearerAuth, apiKey and auth (got ${given.join(' and ')})`,
+    )
+  }
+  const hasHeader = Object.keys(options.headers ?? {}).some((h) => h.toLowerCase() === 'authorization')
+  if (given.length === 1 && hasHeader) {
+    throw new ConfigurationError(
+      `${where}: an 'authorization' header cannot be combined with ${given[0]}; keep one of them`,
+    )
+  }
+  if (options.basicAuth !== undefined) return basicAuth(options.basicAuth)
+  if (options.bearerAuth !== undefined) return bearerAuth(options.bearerAuth)
+  if (options.apiKey !== undefined) return apiKeyAuth(options.apiKey)
+  if (options.auth !== undefined) {
+    if (typeof options.auth !== 'function') {
+      throw new ConfigurationError(
+        `${where}: auth must be a middleware function, (next) => (request) => Promise<response>`,
+      )
+    }
+    return options.auth
+  }
+  return undefined
+}
+
+/** The per-request defaults of options(). @internal */
+export function childDefaults(options: PerRequestOptions): TransportDefaults {
+  const auth = authFrom(options, 'options()')
+  const out: { -readonly [K in keyof TransportDefaults]: TransportDefaults[K] } = {}
+  if (auth !== undefined) out.auth = auth
+  if (options.headers !== undefined) out.headers = options.headers
+  if (options.opaqueId !== undefined) out.opaqueId = options.opaqueId
+  if (options.requestTimeout !== undefined) out.requestTimeout = options.requestTimeout
+  if (options.maxRetries !== undefined) out.maxRetries = options.maxRetries
+  if (options.retryOnStatus !== undefined) out.retryOnStatus = options.retryOnStatus
+  if (options.retryOnTimeout !== undefined) out.retryOnTimeout = options.retryOnTimeout
+  if (options.ignore !== undefined) out.ignore = options.ignore
+  return out
+}
+
+const kLoopback = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\]|::1)$/i
+
+/** The compatibility major, after ELASTIC_CLIENT_APIVERSIONING. @internal */
+export function compatibilityFrom(
+  option: ClientOptions['compatibility'],
+  env: NodeJS.ProcessEnv = process.env,
+): 8 | 9 | false {
+  if (option !== undefined && option !== false && option !== 8 && option !== 9) {
+    throw new ConfigurationError('compatibility: must be 8, 9 or false (plain application/json for 7.x servers)')
+  }
+  const raw = env['ELASTIC_CLIENT_APIVERSIONING']?.trim().toLowerCase()
+  if (raw === 'false' || raw === '0') return false
+  if (raw === 'true' || raw === '1') return option === undefined || option === false ? 8 : option
+  return option ?? 8
+}
+
+/** REST-compatibility media types. @internal */
+export function mediaTypesFor(compat: 8 | 9 | false): MediaTypes {
+  if (compat === false) return { json: 'application/json', ndjson: 'application/x-ndjson', accept: 'application/json' }
+  const json = `application/vnd.elasticsearch+json; compatible-with=${compat}`
+  return { json, ndjson: `application/vnd.elasticsearch+x-ndjson; compatible-with=${compat}`, accept: json }
+}
+
+function selectorFrom(value: ClientOptions['nodeSelector']): NodeSelector {
+  if (value === undefined || value === 'round-robin') return roundRobinSelector()
+  if (value === 'random') return randomSelector()
+  if (
+    typeof value === 'function' ||
+    (typeof value === 'object' && value !== null && typeof value.select === 'function')
+  ) {
+    return value
+  }
+  throw new ConfigurationError(
+    "nodeSelector: use 'round-robin', 'random', a function (nodes, context) => node, or an object with select(nodes, context)",
+  )
+}
+
+let warnedVerifyOff = false
+
+/** What the Client constructor builds. @internal */
+export interface ClientSetup {
+  readonly transport: TransportOptions
+  readonly cloud: boolean
+}
+
+/** Validates client options into transport options. No I/O besides reading CA files. @internal */
+export function setupFrom(options: ClientOptions, userAgent: string): ClientSetup {
+  if (options === null || typeof options !== 'object') {
+    throw new ConfigurationError("Client: give options, such as new Client({ node: 'https://localhost:9200' })")
+  }
+  const where = ['cloudId', 'node', 'nodes'].filter((k) => options[k as keyof ClientOptions] !== undefined)
+  if (where.length !== 1) {
+    throw new ConfigurationError(
+      where.length === 0
+        ? "Client: give one of cloudId, node or nodes, such as new Client({ node: 'https://localhost:9200' })"
+        : `Client: give only one of cloudId, node and nodes (got ${where.join(' and ')})`,
+    )
+  }
+  const cloud = options.cloudId !== undefined
+  let seeds: NodeDescription[]
+  if (cloud) {
+    const enabling = (
+      [
+        ['sniffOnStart', options.sniffOnStart === true],
+        ['sniffInterval', typeof options.sniffInterval === 'number'],
+        ['sniffOnNodeFailure', options.sniffOnNodeFailure === true],
+        ['nodeFilter', options.nodeFilter !== undefined],
+      ] as const
+    ).filter(([, on]) => on)
+    if (enabling.length > 0) {
+      throw new ConfigurationError(
+        `${enabling.map(([name]) => name).join(', ')}: sniffing cannot be used with cloudId; Elastic Cloud sits behind a proxy and the addresses nodes report are unreachable. Remove the sniffing options`,
+      )
+    }
+    seeds = [describeNode(parseCloudId(options.cloudId as string).esUrl, 'cloudId')]
+  } else if (options.nodes !== undefined) {
+    if (!Array.isArray(options.nodes) || options.nodes.length === 0) {
+      throw new ConfigurationError(
+        "nodes: give a non-empty array, such as ['https://localhost:9200', 'https://localhost:9201']",
+      )
+    }
+    seeds = options.nodes.map((n, i) => describeNode(n as never, `nodes[${i}]`))
+  } else {
+    seeds = [describeNode(options.node as never, 'node')]
+  }
+
+  const auth = authFrom(options, 'Client')
+  const tlsGiven = (
+    [
+      ['caCerts', options.caCerts !== undefined],
+      ['sslAssertFingerprint', options.sslAssertFingerprint !== undefined],
+      ['clientCert', options.clientCert !== undefined],
+      ['clientKey', options.clientKey !== undefined],
+      ['verifyCerts', options.verifyCerts === false],
+    ] as const
+  ).filter(([, on]) => on)
+  for (const seed of seeds) {
+    if (seed.url.protocol !== 'http:') continue
+    if (tlsGiven.length > 0) {
+      throw new ConfigurationError(
+        `${tlsGiven.map(([n]) => n).join(', ')}: TLS options need https nodes, but ${seed.url.origin} is http:; use https:// or drop the TLS options`,
+      )
+    }
+    const credentials =
+      auth !== undefined || seed.headers['authorization'] !== undefined || hasAuthorization(options.headers)
+    if (credentials && !kLoopback.test(seed.url.hostname) && options.allowInsecureTransport !== true) {
+      throw new ConfigurationError(
+        `credentials would travel unencrypted to ${seed.url.origin}: use https://, or pass allowInsecureTransport: true if this network is trusted`,
+      )
+    }
+  }
+  if (options.verifyCerts !== undefined && typeof options.verifyCerts !== 'boolean') {
+    throw new ConfigurationError('verifyCerts: must be true or false')
+  }
+  const tls: { -readonly [K in keyof TlsOptions]: TlsOptions[K] } = {}
+  if (options.caCerts !== undefined) tls.ca = options.caCerts
+  if (options.clientCert !== undefined) tls.cert = options.clientCert
+  if (options.clientKey !== undefined) tls.key = options.clientKey
+  if (options.sslAssertFingerprint !== undefined) tls.fingerprint256 = options.sslAssertFingerprint
+  if (options.verifyCerts === false) {
+    tls.rejectUnauthorized = false
+    if (!warnedVerifyOff && options.sslAssertFingerprint === undefined) {
+      warnedVerifyOff = true
+      process.emitWarning(
+        'verifyCerts: false turns off TLS certificate verification: anyone on the network path can read and change requests, credentials included. Give caCerts or sslAssertFingerprint instead.',
+        { code: 'STRETCH_TLS_VERIFY_OFF', type: 'SecurityWarning' },
+      )
+    }
+  }
+  let connection: TransportOptions['connection']
+  try {
+    connection = undiciConnection({
+      tls,
+      lookup: options.lookup,
+      proxy: options.proxy,
+      connectionsPerNode: options.connectionsPerNode,
+    })
+  } catch (error) {
+    throw renameOption(error)
+  }
+  const compat = compatibilityFrom(options.compatibility)
+  return {
+    cloud,
+    transport: {
+      nodes: seeds,
+      connection,
+      selector: selectorFrom(options.nodeSelector),
+      auth,
+      middleware: options.middleware,
+      headers: options.headers,
+      opaqueId: options.opaqueId,
+      requestTimeout: options.requestTimeout,
+      maxRetries: options.maxRetries,
+      retryOnStatus: options.retryOnStatus,
+      retryOnTimeout: options.retryOnTimeout,
+      ignore: options.ignore,
+      compress: options.httpCompress ?? cloud,
+      userAgent,
+      mediaTypes: mediaTypesFor(compat),
+    },
+  }
+}
+
+function hasAuthorization(headers: Readonly<Record<string, string>> | undefined): boolean {
+  return Object.keys(headers ?? {}).some((h) => h.toLowerCase() === 'authorization')
+}
+
+// The connection names its options after itself (ca, fingerprint256, cert, key); users wrote the client's names.
+function renameOption(error: unknown): unknown {
+  if (error instanceof ConfigurationError) {
+    error.message = error.message
+      .replace(/^ca(\[\d+\])?:/, 'caCerts$1:')
+      .replace(/^fingerprint256:/, 'sslAssertFingerprint:')
+      .replace(/^cert and key:/, 'clientCert and clientKey:')
+      .replace(/^cert:/, 'clientCert:')
+      .replace(/^key:/, 'clientKey:')
+  }
+  return error
+}

@@ -1,0 +1,110 @@
+import type { LookupFunction } from 'node:net'
+import type { ApiKeyAuthOptions } from '@stretch/auth-api-key'
+import type { BasicAuthOptions } from '@stretch/auth-basic'
+import type { Middleware, NodeOptions, NodeSelector } from '@stretch/transport'
+
+/**
+ * A node: a URL, or a URL with metadata that custom selectors can use.
+ * @public
+ */
+export type NodeInput = string | URL | NodeOptions
+
+/**
+ * A bearer token, or an async provider of one (called lazily, refreshed once after a 401).
+ * @public
+ */
+export type BearerAuthInput = string | (() => Promise<string>)
+
+/**
+ * Credentials, one scheme at a time. Given to the constructor or to `client.options()`.
+ * @public
+ */
+export interface AuthOptions {
+  /** HTTP Basic: `['elastic', password]` or `{ username, password }`. */
+  readonly basicAuth?: BasicAuthOptions | undefined
+  /** HTTP Bearer: a token (service-account or token API) or an async provider. */
+  readonly bearerAuth?: BearerAuthInput | undefined
+  /** An API key: the `encoded` value of the create-API-key API, `[id, apiKey]` or `{ id, apiKey }`. */
+  readonly apiKey?: ApiKeyAuthOptions | undefined
+  /** Any credential middleware, for custom schemes. */
+  readonly auth?: Middleware | undefined
+}
+
+/**
+ * Options of one call, or of `client.options()`: they override the client's.
+ * @public
+ */
+export interface PerRequestOptions extends AuthOptions {
+  /** Extra headers. An `authorization` header cannot be combined with an auth option. */
+  readonly headers?: Readonly<Record<string, string>> | undefined
+  /** Sent as `x-opaque-id`. */
+  readonly opaqueId?: string | undefined
+  /** Milliseconds per attempt; `null` waits forever. */
+  readonly requestTimeout?: number | null | undefined
+  /** Retries after the first attempt. */
+  readonly maxRetries?: number | undefined
+  /** Statuses retried on another node. */
+  readonly retryOnStatus?: readonly number[] | undefined
+  /** Also retry requests that may have reached the server. */
+  readonly retryOnTimeout?: boolean | undefined
+  /** Error statuses that resolve instead of throwing. */
+  readonly ignore?: readonly number[] | undefined
+}
+
+/**
+ * Options of `new Client()`: camelCase of the Python client's names. Exactly one of `cloudId`, `node`, `nodes`.
+ * @public
+ */
+export interface ClientOptions extends PerRequestOptions {
+  /** The Cloud ID of an Elastic Cloud deployment. Turns on https and `httpCompress`; refuses sniffing. */
+  readonly cloudId?: string | undefined
+  /** One node. URL userinfo becomes basic auth for that node. */
+  readonly node?: NodeInput | undefined
+  /** Several nodes. */
+  readonly nodes?: readonly NodeInput[] | undefined
+
+  /** Trusted CA certificates: a file path (such as `config/certs/http_ca.crt`), PEM text, a Buffer, or a list. */
+  readonly caCerts?: string | Uint8Array | readonly (string | Uint8Array)[] | undefined
+  /**
+   * The SHA-256 fingerprint of a certificate of the server's chain (colons and case ignored), as Elasticsearch
+   * prints it at first start. It is the trust anchor: checked on every connection before anything is sent.
+   */
+  readonly sslAssertFingerprint?: string | undefined
+  /** `false` skips certificate verification (with one warning). Default true. */
+  readonly verifyCerts?: boolean | undefined
+  /** A client certificate for mutual TLS (PEM or file path). */
+  readonly clientCert?: string | Uint8Array | undefined
+  /** The client certificate's key (PEM or file path). */
+  readonly clientKey?: string | Uint8Array | undefined
+  /** Allow credentials over `http:` to a host other than loopback. Default false. */
+  readonly allowInsecureTransport?: boolean | undefined
+
+  /** `'round-robin'` (default), `'random'`, or a selector function or object. */
+  readonly nodeSelector?: 'round-robin' | 'random' | NodeSelector | undefined
+  /** Discover the cluster's nodes before the first request. */
+  readonly sniffOnStart?: boolean | undefined
+  /** Rediscover when a request starts and this many milliseconds passed since the last discovery. */
+  readonly sniffInterval?: number | false | undefined
+  /** Rediscover when a node fails. */
+  readonly sniffOnNodeFailure?: boolean | undefined
+  /** Milliseconds a discovery request may take. */
+  readonly sniffTimeout?: number | undefined
+  /** Which discovered nodes get traffic (default: all but master-only nodes). */
+  readonly nodeFilter?: ((node: NodeOptions) => boolean) | undefined
+
+  /** Gzip request bodies and ask for gzip responses. Default false (true with `cloudId`). */
+  readonly httpCompress?: boolean | undefined
+  /** Middleware around every attempt, before the credentials. */
+  readonly middleware?: readonly Middleware[] | undefined
+  /** A DNS lookup function. */
+  readonly lookup?: LookupFunction | undefined
+  /** An `http:` proxy URL, or `false` to ignore HTTPS_PROXY/HTTP_PROXY. */
+  readonly proxy?: string | URL | false | undefined
+  /** Most sockets per node. Default 128. */
+  readonly connectionsPerNode?: number | undefined
+  /**
+   * REST API compatibility: the major version sent in `compatible-with` (default 8, which Elasticsearch 8 and 9
+   * accept), or `false` for plain `application/json` (7.x servers). `ELASTIC_CLIENT_APIVERSIONING` overrides it.
+   */
+  readonly compatibility?: 8 | 9 | false | undefined
+}

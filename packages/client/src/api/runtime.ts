@@ -1,0 +1,198 @@
+// Hand-written: the one function every generated API method calls. The generated files hold only data (one
+// `Endpoint` per API) and thin typed methods; the request building lives here, once.
+import {
+  ConfigurationError,
+  type HttpMethod,
+  type QueryValue,
+  type RequestBody,
+  type Transport,
+  type TransportRequestParams,
+  type TransportResult,
+} from '@stretch/transport'
+import type { CallOptions } from './types.js'
+
+/**
+ * How the response of an endpoint is decoded: `json` (the default), `bool` (HEAD: true on 2xx, false on 404),
+ * `text` (always `text/plain`), `cat` (text unless `format` is given).
+ * @internal
+ */
+export type ResponseKind = 'json' | 'bool' | 'text' | 'cat'
+
+/**
+ * One url variant of an endpoint: its path template (`/{index}/_doc/{id}`) and methods, as the specification has
+ * them.
+ * @internal
+ */
+export interface EndpointUrl {
+  readonly path: string
+  readonly methods: readonly HttpMethod[]
+}
+
+/**
+ * The data of one endpoint, generated from the specification.
+ * @internal
+ */
+export interface Endpoint {
+  /** The JavaScript name, such as `indices.putMapping`. */
+  readonly api: string
+  /** The url variants, most specific (most path parts) first. */
+  readonly urls: readonly EndpointUrl[]
+  /** The path parts of every url variant. */
+  readonly path: readonly string[]
+  /** The endpoint's own query parameters (the common ones are accepted everywhere). */
+  readonly query: readonly string[]
+  /** Body property names (aliases included), when the body is an object of properties. */
+  readonly body?: readonly string[]
+  /** The parameter that is the whole body (`document`, `operations`, ...), when the body is one value. */
+  readonly value?: string
+  /** The body is NDJSON: an array of lines, or one string. */
+  readonly ndjson?: true
+  /** Required parameters: path parts, query parameters, body properties or the whole-value body. */
+  readonly required: readonly string[]
+  /** How the response is decoded; `json` when absent. */
+  readonly response?: ResponseKind
+}
+
+const commonQuery: readonly string[] = ['error_trace', 'filter_path', 'human', 'pretty']
+const kPlaceholder = /\{(\w+)\}/g
+
+type Params = Record<string, unknown>
+
+function given(value: unknown): boolean {
+  return value !== undefined && value !== null
+}
+
+function missing(endpoint: Endpoint, names: readonly string[]): ConfigurationError {
+  const list = names.map((n) => `\`${n}\``).join(', ')
+  const example = names.map((n) => `${n}: ...`).join(', ')
+  const plural = names.length > 1
+  return new ConfigurationError(
+    `${endpoint.api}: the required parameter${plural ? 's' : ''} ${list} ${plural ? 'are' : 'is'} missing; ` +
+      `call client.${endpoint.api}({ ${example} })`,
+  )
+}
+
+function encodePart(value: unknown): string {
+  // Lists are joined by commas first, then the whole part is percent-encoded, as the official client does.
+  return encodeURIComponent(Array.isArray(value) ? value.join(',') : String(value))
+}
+
+function buildPath(endpoint: Endpoint, params: Params): { path: string; methods: readonly HttpMethod[] } {
+  for (const url of endpoint.urls) {
+    let complete = true
+    const path = url.path.replace(kPlaceholder, (_, name: string) => {
+      const value = params[name]
+      if (!given(value)) complete = false
+      return complete ? encodePart(value) : ''
+    })
+    if (complete) return { path, methods: url.methods }
+  }
+  // Only reached when every url needs a part that is not required by the specification (none does today).
+  const last = endpoint.urls[endpoint.urls.length - 1] as EndpointUrl
+  const needed = [...last.path.matchAll(kPlaceholder)].map((m) => m[1] as string).filter((n) => !given(params[n]))
+  throw missing(endpoint, needed)
+}
+
+/**
+ * Turns one request object into the transport's request: checks required parameters, places each parameter in the
+ * path, the query string or the body, and picks the url variant and method.
+ * @internal
+ */
+export function buildRequest(endpoint: Endpoint, params: Params | undefined): TransportRequestParams {
+  const p: Params = params ?? {}
+  if (endpoint.required.length > 0) {
+    const userBody = p['body']
+    const absent = endpoint.required.filter((name) => {
+      if (given(p[name])) return false
+      if (name === endpoint.value) return !given(userBody)
+      const inBody = endpoint.body?.includes(name) === true && typeof userBody === 'object' && userBody !== null
+      return !(inBody && given((userBody as Params)[name]))
+    })
+    if (absent.length > 0) throw missing(endpoint, absent)
+  }
+
+  const userQuery = p['querystring'] as Record<string, QueryValue> | undefined
+  const querystring: Record<string, QueryValue> = userQuery == null ? {} : { ...userQuery }
+  const bodyProps = endpoint.body
+  let body: unknown
+  const userBody = p['body']
+  if (given(userBody)) {
+    body =
+      bodyProps !== undefined && typeof userBody === 'object' && !Array.isArray(userBody)
+        ? { ...(userBody as Params) }
+        : userBody
+  }
+
+  for (const key of Object.keys(p)) {
+    if (key === 'body' || key === 'querystring') continue
+    const value = p[key]
+    if (value === undefined) continue
+    if (bodyProps?.includes(key) === true) {
+      // `sort: 'field:asc'` is query-string syntax: the official client sends it there.
+      if (key === 'sort' && typeof value === 'string' && value.includes(':') && endpoint.query.includes(key)) {
+        querystring[key] = value as QueryValue
+      } else {
+        if (body === undefined || typeof body !== 'object' || body === null) body = {}
+        ;(body as Params)[key] = value
+      }
+    } else if (key === endpoint.value) {
+      body = value
+    } else if (endpoint.path.includes(key)) {
+      // goes into the path
+    } else if (bodyProps !== undefined && !endpoint.query.includes(key) && !commonQuery.includes(key)) {
+      // An unknown key of an endpoint with a body is a body property the specification does not know yet.
+      if (body === undefined || typeof body !== 'object' || body === null) body = {}
+      ;(body as Params)[key] = value
+    } else {
+      querystring[key] = value as QueryValue
+    }
+  }
+
+  const { path, methods } = buildPath(endpoint, p)
+  const method: HttpMethod =
+    methods.includes('GET') && methods.includes('POST')
+      ? body === undefined
+        ? 'GET'
+        : 'POST'
+      : (methods[0] as HttpMethod)
+  const request: { -readonly [K in keyof TransportRequestParams]: TransportRequestParams[K] } = { method, path }
+  if (Object.keys(querystring).length > 0) request.querystring = querystring
+  if (body !== undefined) {
+    if (endpoint.ndjson === true && (Array.isArray(body) || typeof body === 'string')) {
+      request.ndjson = Array.isArray(body) ? body : [body]
+    } else {
+      request.body = body as RequestBody
+    }
+  }
+  return request
+}
+
+const kTextAccept = 'text/plain'
+
+/**
+ * Sends one API call: builds the request, applies the response kind (booleans for HEAD, text for `cat`) and
+ * resolves to the body, or with `meta: true` to the whole result.
+ * @internal
+ */
+export async function callApi(
+  transport: Transport,
+  endpoint: Endpoint,
+  params: object | undefined,
+  options: CallOptions | undefined,
+): Promise<unknown> {
+  const request = buildRequest(endpoint, params as Params | undefined)
+  const kind = endpoint.response
+  let opts: CallOptions | undefined = options
+  if (kind === 'bool') {
+    opts = { ...options, ignore: [...(options?.ignore ?? []), 404] }
+  } else if (kind === 'text' || (kind === 'cat' && !given((params as Params | undefined)?.['format']))) {
+    // Ask for the text table; a caller's own `accept` header wins.
+    opts = { ...options, headers: { accept: kTextAccept, ...options?.headers } }
+  }
+  const result: TransportResult = await transport.request(request, opts)
+  if (kind === 'bool') {
+    const ok = result.statusCode >= 200 && result.statusCode < 300
+    return options?.meta === true ? { ...result, body: ok } : ok
+  }
+  return options?.meta === true ? result : result.body
+}

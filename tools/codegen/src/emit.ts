@@ -1,0 +1,376 @@
+import type { ApiEndpoint, ApiNamespace, Spec, SpecEndpoint, SpecParam } from './model.js'
+import { propertyKey, quote } from './naming.js'
+import { docBlock, docText } from './tsdoc.js'
+import { kJsonInput, type TypeResolver } from './type-expr.js'
+
+/** How a response is decoded at run time (see the client's `runtime.ts`). */
+export type ResponseKind = 'json' | 'bool' | 'text' | 'cat'
+
+/** Response types written by hand in the client's `api/responses.ts`, with their generic parameters. */
+export const handTypedResponses: Readonly<
+  Record<string, { readonly type: string; readonly generics: readonly string[] }>
+> = {
+  info: { type: 'InfoResponse', generics: [] },
+  search: { type: 'SearchResponse', generics: ['TDocument'] },
+  scroll: { type: 'SearchResponse', generics: ['TDocument'] },
+  get: { type: 'GetResponse', generics: ['TDocument'] },
+  mget: { type: 'MgetResponse', generics: ['TDocument'] },
+  index: { type: 'IndexResponse', generics: [] },
+  create: { type: 'CreateResponse', generics: [] },
+  update: { type: 'UpdateResponse', generics: ['TDocument'] },
+  delete: { type: 'DeleteResponse', generics: [] },
+  count: { type: 'CountResponse', generics: [] },
+  bulk: { type: 'BulkResponse', generics: [] },
+  msearch: { type: 'MsearchResponse', generics: ['TDocument'] },
+  'indices.create': { type: 'IndicesCreateResponse', generics: [] },
+  'indices.get': { type: 'IndicesGetResponse', generics: [] },
+  'indices.delete': { type: 'IndicesDeleteResponse', generics: [] },
+  'indices.put_mapping': { type: 'IndicesPutMappingResponse', generics: [] },
+  'indices.get_mapping': { type: 'IndicesGetMappingResponse', generics: [] },
+  'indices.refresh': { type: 'IndicesRefreshResponse', generics: [] },
+  'cluster.health': { type: 'ClusterHealthResponse', generics: [] },
+  'security.create_api_key': { type: 'SecurityCreateApiKeyResponse', generics: [] },
+  'security.invalidate_api_key': { type: 'SecurityInvalidateApiKeyResponse', generics: [] },
+  'security.get_token': { type: 'SecurityGetTokenResponse', generics: [] },
+}
+
+/** Names of the members every request already has (from `RequestBase` / `CatRequestBase`). */
+const baseMembers: ReadonlySet<string> = new Set([
+  'querystring',
+  'body',
+  'error_trace',
+  'filter_path',
+  'human',
+  'pretty',
+])
+const catMembers: ReadonlySet<string> = new Set([...baseMembers, 'format', 'help', 'v', 'bytes', 'time'])
+
+/** The decoded response kind of an endpoint. */
+export function responseKind(spec: SpecEndpoint): ResponseKind {
+  if (spec.urls.every((u) => u.methods.length === 1 && u.methods[0] === 'HEAD')) return 'bool'
+  const media = spec.responseMediaType ?? []
+  if (media[0] === 'text/plain') {
+    return spec.namespace === 'cat' && media.includes('application/json') ? 'cat' : 'text'
+  }
+  return 'json'
+}
+
+function isCat(spec: SpecEndpoint): boolean {
+  return spec.behaviors?.includes('CommonCatQueryParameters') === true
+}
+
+/** The url variants, most specific (most path parts) first; stable otherwise. */
+export function sortedUrls(spec: SpecEndpoint): { path: string; methods: readonly string[] }[] {
+  const count = (path: string): number => (path.match(/\{/g) ?? []).length
+  return spec.urls
+    .map((u, i) => ({ path: u.path, methods: u.methods, i }))
+    .sort((a, b) => count(b.path) - count(a.path) || a.i - b.i)
+    .map(({ path, methods }) => ({ path, methods }))
+}
+
+/** Every parameter an endpoint names as required. */
+export function requiredParams(spec: SpecEndpoint): string[] {
+  const out: string[] = []
+  const add = (name: string): void => {
+    if (!out.includes(name)) out.push(name)
+  }
+  for (const p of spec.pathParts) if (p.required) add(p.name)
+  for (const p of spec.query) if (p.required) add(p.name)
+  if (spec.body?.kind === 'properties') for (const p of spec.body.properties) if (p.required) add(p.name)
+  if (spec.body?.kind === 'value' && spec.body.required) add(spec.body.codegenName)
+  return out
+}
+
+/** The endpoint's query parameter names, the `cat` common ones included (the four global ones are implied). */
+export function queryParams(spec: Spec, endpoint: SpecEndpoint): string[] {
+  const names = endpoint.query.map((q) => q.name)
+  for (const behavior of endpoint.behaviors ?? []) {
+    if (behavior === 'CommonQueryParameters') continue
+    for (const p of spec.commonQueryParameters[behavior] ?? []) if (!names.includes(p.name)) names.push(p.name)
+  }
+  return names
+}
+
+/** The body property names, aliases included, or undefined for no properties body. */
+export function bodyProps(spec: SpecEndpoint): string[] | undefined {
+  if (spec.body?.kind !== 'properties') return undefined
+  const out: string[] = []
+  for (const p of spec.body.properties) {
+    out.push(p.name)
+    for (const alias of p.aliases ?? []) out.push(alias)
+  }
+  return out
+}
+
+function stringList(values: readonly string[]): string {
+  return `[${values.map(quote).join(', ')}]`
+}
+
+/** The data literal of one endpoint, as in the generated `endpoints` table. */
+export function endpointData(spec: Spec, endpoint: ApiEndpoint): string {
+  const s = endpoint.spec
+  const fields: string[] = [`api: ${quote(endpoint.api)}`]
+  const urls = sortedUrls(s).map((u) => `{ path: ${quote(u.path)}, methods: ${stringList(u.methods)} }`)
+  fields.push(`urls: [${urls.join(', ')}]`)
+  fields.push(`path: ${stringList(s.pathParts.map((p) => p.name))}`)
+  fields.push(`query: ${stringList(queryParams(spec, s))}`)
+  const props = bodyProps(s)
+  if (props !== undefined) fields.push(`body: ${stringList(props)}`)
+  if (s.body?.kind === 'value') fields.push(`value: ${quote(s.body.codegenName)}`)
+  if (s.requestMediaType?.includes('application/x-ndjson') === true) fields.push('ndjson: true')
+  fields.push(`required: ${stringList(requiredParams(s))}`)
+  const kind = responseKind(s)
+  if (kind !== 'json') fields.push(`response: ${quote(kind)}`)
+  return `{ ${fields.join(', ')} }`
+}
+
+/** Text of a TSDoc line, or a fallback. */
+function describe(text: string | undefined, fallback: string): string {
+  const t = text === undefined || text.trim() === '' ? fallback : text
+  return docText(t)
+}
+
+interface Member {
+  name: string
+  types: string[]
+  required: boolean
+  description: string | undefined
+  deprecated: string | undefined
+  where: string[]
+}
+
+/** The members of a request type, merged by name (a name can be a path part and a body property at once). */
+export function requestMembers(resolver: TypeResolver, endpoint: SpecEndpoint): Member[] {
+  const generics = endpoint.generics ?? []
+  const skip = isCat(endpoint) ? catMembers : baseMembers
+  const byName = new Map<string, Member>()
+  const add = (p: SpecParam, where: string, type: string, required: boolean): void => {
+    if (skip.has(p.name)) return
+    const existing = byName.get(p.name)
+    const deprecated =
+      p.deprecated === undefined ? undefined : (p.deprecated.description ?? `since ${p.deprecated.version ?? '?'}`)
+    if (existing === undefined) {
+      byName.set(p.name, {
+        name: p.name,
+        types: [type],
+        required,
+        description: p.description,
+        deprecated,
+        where: [where],
+      })
+    } else {
+      if (!existing.types.includes(type)) existing.types.push(type)
+      existing.required ||= required
+      existing.description ??= p.description
+      existing.where.push(where)
+    }
+  }
+  for (const p of endpoint.pathParts) add(p, 'path', resolver.resolve(p.type, generics), p.required)
+  const body = endpoint.body
+  if (body?.kind === 'properties') {
+    for (const p of body.properties) {
+      const type = resolver.resolve(p.type, generics)
+      add(p, 'body', type, p.required)
+      for (const alias of p.aliases ?? []) {
+        add({ ...p, name: alias, description: `An alias of \`${p.name}\`.` }, 'body', type, false)
+      }
+    }
+  }
+  if (body?.kind === 'value') {
+    let type = resolver.resolve(body.type, generics)
+    const ndjson = endpoint.requestMediaType?.includes('application/x-ndjson') === true
+    if (ndjson) type = `${type} | string`
+    const description =
+      body.description ??
+      (ndjson
+        ? 'The NDJSON body: one array item per line (objects are serialized as JSON, strings sent as they are), or the whole NDJSON text.'
+        : 'The request body.')
+    add({ name: body.codegenName, type: body.type, required: body.required, description }, 'body', type, body.required)
+  }
+  for (const p of endpoint.query) add(p, 'query', resolver.resolve(p.type, generics), p.required)
+  return [...byName.values()]
+}
+
+function memberType(member: Member): string {
+  if (member.types.includes(kJsonInput)) return kJsonInput
+  return member.types.length === 1 ? (member.types[0] as string) : member.types.join(' | ')
+}
+
+/** The documentation link, unless the specification has only a placeholder. */
+export function docUrl(spec: SpecEndpoint): string | undefined {
+  return spec.docUrl === undefined || spec.docUrl.includes('#TODO') ? undefined : spec.docUrl
+}
+
+function seeLine(spec: SpecEndpoint): string[] {
+  return docUrl(spec) === undefined ? [] : [`@see {@link ${spec.docUrl} | Elasticsearch API documentation}`]
+}
+
+/** The TypeScript type of a response body. */
+export function responseType(endpoint: ApiEndpoint): string {
+  const s = endpoint.spec
+  const hand = handTypedResponses[s.name]
+  if (hand !== undefined) return hand.generics.length === 0 ? hand.type : `${hand.type}<${hand.generics.join(', ')}>`
+  const kind = responseKind(s)
+  if (kind === 'bool') return 'boolean'
+  if (kind === 'text') return 'string'
+  const media = s.responseMediaType ?? []
+  if (media[0] === 'text/event-stream') return 'string'
+  if (media[0] === 'application/vnd.mapbox-vector-tile') return 'Uint8Array'
+  const response = s.response
+  if (response.kind === 'none') return 'JsonValue | undefined'
+  if (kind === 'cat' || response.typeName.startsWith('Array<')) return 'JsonValue[]'
+  if (response.typeName.startsWith('Dictionary<')) return 'Record<string, JsonValue>'
+  if (response.kind === 'properties' || /Response(Base)?$/.test(response.typeName)) return 'JsonObject'
+  return 'JsonValue'
+}
+
+/** The generic parameters of a request type that its members use (a type that resolved to JSON drops them). */
+export function requestGenerics(resolver: TypeResolver, endpoint: SpecEndpoint): string[] {
+  const types = requestMembers(resolver, endpoint).flatMap((m) => m.types)
+  return (endpoint.generics ?? []).filter((g) => types.some((t) => new RegExp(`\\b${g}\\b`).test(t)))
+}
+
+function methodGenerics(resolver: TypeResolver, endpoint: ApiEndpoint): string[] {
+  const out = requestGenerics(resolver, endpoint.spec)
+  for (const g of handTypedResponses[endpoint.spec.name]?.generics ?? []) if (!out.includes(g)) out.push(g)
+  return out
+}
+
+/** The generated source of one namespace file (or the root `ApiClient`). */
+export function emitNamespace(
+  spec: Spec,
+  resolver: TypeResolver,
+  ns: ApiNamespace,
+  all: readonly ApiNamespace[],
+  header: string,
+): string {
+  const used = new Set<string>(['CallOptions', 'BodyCallOptions', 'MetaCallOptions', 'ApiResponse'])
+  const responsesUsed = new Set<string>()
+  const parts: string[] = []
+
+  // The data table.
+  const rows = ns.endpoints.map((e) => `  ${propertyKey(e.method)}: ${endpointData(spec, e)},`)
+  parts.push(`const endpoints = {\n${rows.join('\n')}\n} satisfies Record<string, Endpoint>\n`)
+
+  // Request types.
+  for (const e of ns.endpoints) {
+    const s = e.spec
+    const members = requestMembers(resolver, s)
+    const base = isCat(s) ? 'CatRequestBase' : 'RequestBase'
+    used.add(base)
+    const generics = requestGenerics(resolver, s)
+    const typeParams = generics.length === 0 ? '' : `<${generics.map((g) => `${g} = unknown`).join(', ')}>`
+    const doc = [
+      `The request of {@link ${ns.className}.${e.method} | client.${e.api}}: path parts, query parameters and body properties side by side.`,
+      '',
+      '@public',
+    ]
+    const lines = members.map((m) => {
+      const type = memberType(m)
+      if (type.includes(kJsonInput)) used.add(kJsonInput)
+      const docs = [describe(m.description, `The \`${m.name}\` parameter (${m.where.join(', ')}).`)]
+      if (m.deprecated !== undefined) docs.push(`@deprecated ${docText(m.deprecated)}`)
+      return `${docBlock(docs, '  ')}  ${propertyKey(m.name)}${m.required ? '' : '?'}: ${type}\n`
+    })
+    parts.push(
+      `${docBlock(doc)}export interface ${e.typeName}Request${typeParams} extends ${base} {\n${lines.join('')}}\n`,
+    )
+  }
+
+  // The class.
+  const classLines: string[] = []
+  const isRoot = ns.name === null
+  if (isRoot) {
+    classLines.push(
+      `${docBlock(['The transport every call goes through. The `Client` subclass reads it to make children.'], '  ')}  protected readonly transport: Transport\n`,
+    )
+    for (const child of all) {
+      if (child.name === null) continue
+      classLines.push(`  #${child.name}: ${child.className} | undefined\n`)
+    }
+    classLines.push(
+      `${docBlock(['@param transport - the transport every call goes through, such as `new Transport({ nodes, connection: undiciConnection() })`.'], '  ')}  constructor(transport: Transport) {\n    this.transport = transport\n  }\n`,
+    )
+    for (const child of all) {
+      if (child.name === null) continue
+      classLines.push(
+        `${docBlock([`The \`${child.specName}\` APIs (${child.endpoints.length}), created on first use.`], '  ')}  get ${child.name}(): ${child.className} {\n    this.#${child.name} ??= new ${child.className}(this.transport)\n    return this.#${child.name}\n  }\n`,
+      )
+    }
+  } else {
+    classLines.push('  readonly #transport: Transport\n')
+    classLines.push(
+      `${docBlock(['@param transport - the transport every call goes through.'], '  ')}  constructor(transport: Transport) {\n    this.#transport = transport\n  }\n`,
+    )
+  }
+  const transportRef = isRoot ? 'this.transport' : 'this.#transport'
+  for (const e of ns.endpoints) {
+    const s = e.spec
+    const generics = methodGenerics(resolver, e)
+    const reqGenerics = requestGenerics(resolver, s)
+    const typeParams = generics.length === 0 ? '' : `<${generics.map((g) => `${g} = unknown`).join(', ')}>`
+    const request = `${e.typeName}Request${reqGenerics.length === 0 ? '' : `<${reqGenerics.join(', ')}>`}`
+    const optional = requiredParams(s).length === 0
+    const p = optional ? 'params?' : 'params'
+    const response = responseType(e)
+    for (const name of ['JsonValue', 'JsonObject']) if (new RegExp(`\\b${name}\\b`).test(response)) used.add(name)
+    const hand = handTypedResponses[s.name]
+    if (hand !== undefined) responsesUsed.add(hand.type)
+    const docs: string[] = [describe(s.description, `Calls \`${s.name}\`.`)]
+    if (s.deprecated !== undefined) {
+      docs.push('', `@deprecated ${docText(s.deprecated.description ?? `since ${s.deprecated.version ?? '?'}`)}`)
+    }
+    docs.push(
+      '',
+      `@param params - path parts, query parameters and body properties (see {@link ${e.typeName}Request}).`,
+      '@param options - per-request options; `{ meta: true }` resolves to the whole response.',
+      ...seeLine(s),
+    )
+    const key = propertyKey(e.method)
+    const impl = `  ${key}(${p}: ${e.typeName}Request, options?: CallOptions): Promise<unknown> {\n    return callApi(${transportRef}, endpoints.${e.method}, params, options)\n  }\n`
+    if (responseKind(s) === 'cat') {
+      used.add('CatFormatted')
+      classLines.push(
+        `${docBlock([...docs.slice(0, 1), '', "Without `format` the call resolves to the text table; with `format: 'json'` to the rows.", ...docs.slice(1)], '  ')}` +
+          `  ${key}(params: ${request} & CatFormatted, options?: BodyCallOptions): Promise<${response}>\n` +
+          `  ${key}(params: ${request} & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<${response}>>\n` +
+          `  ${key}(${p}: ${request}, options?: BodyCallOptions): Promise<string>\n` +
+          `  ${key}(params: ${request} | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>\n` +
+          impl,
+      )
+    } else {
+      classLines.push(
+        `${docBlock(docs, '  ')}` +
+          `  ${key}${typeParams}(${p}: ${request}, options?: BodyCallOptions): Promise<${response}>\n` +
+          `  ${key}${typeParams}(${optional ? `params: ${request} | undefined` : `params: ${request}`}, options: MetaCallOptions): Promise<ApiResponse<${response}>>\n` +
+          impl,
+      )
+    }
+  }
+  const classDoc = isRoot
+    ? [
+        'Every Elasticsearch API, generated from the specification: the root APIs as methods, the others in lazily',
+        'created namespaces (`client.indices`, `client.security`, ...). `Client` extends it with configuration.',
+        '',
+        '@example',
+        '```ts',
+        "const api = new ApiClient(new Transport({ nodes: ['http://localhost:9200'], connection: undiciConnection() }))",
+        "const result = await api.search({ index: 'books', query: { match: { title: 'dune' } } })",
+        '```',
+        '@public',
+      ]
+    : [`The \`${ns.specName}\` APIs: \`client.${ns.name}.*\`.`, '', '@public']
+  parts.push(`${docBlock(classDoc)}export class ${ns.className} {\n${classLines.join('\n')}}\n`)
+
+  const imports: string[] = []
+  imports.push("import type { Transport } from '@stretch/transport'")
+  imports.push("import { callApi, type Endpoint } from '../runtime.js'")
+  if (responsesUsed.size > 0)
+    imports.push(`import type { ${[...responsesUsed].sort().join(', ')} } from '../responses.js'`)
+  imports.push(`import type { ${[...used].sort().join(', ')} } from '../types.js'`)
+  if (isRoot) {
+    for (const child of all)
+      if (child.name !== null) imports.push(`import { ${child.className} } from './${child.file}.js'`)
+  }
+  return `${header}\n${imports.join('\n')}\n\n${parts.join('\n')}`
+}

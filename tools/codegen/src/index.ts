@@ -1,0 +1,5 @@
+export { buildOutputs, diffOutputs, generate, repositoryRoot, spliceExports } from './generate.js'
+export { buildModel, loadSpec, skipReason } from './model.js'
+export { camelCase, pascalCase } from './naming.js'
+export { docText } from './tsdoc.js'
+export { TypeResolver } from './type-expr.js'

@@ -1,0 +1,162 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { camelCase, pascalCase } from './naming.js'
+import type { AliasEntry } from './type-expr.js'
+
+/** A path part, query parameter or body property of the data. */
+export interface SpecParam {
+  readonly name: string
+  readonly type: string
+  readonly required: boolean
+  readonly description?: string
+  readonly deprecated?: { readonly version?: string; readonly description?: string }
+  readonly aliases?: readonly string[]
+}
+
+/** Availability of an endpoint in one flavour. */
+export interface SpecAvailability {
+  readonly stability?: string
+  readonly visibility?: string
+  readonly since?: string
+  readonly featureFlag?: string
+}
+
+/** One endpoint of endpoints.json. */
+export interface SpecEndpoint {
+  readonly name: string
+  readonly namespace: string | null
+  readonly description?: string
+  readonly docUrl?: string
+  readonly availability: { readonly stack: SpecAvailability | null; readonly serverless: SpecAvailability | null }
+  readonly deprecated?: { readonly version?: string; readonly description?: string }
+  readonly codegenExclude?: boolean
+  readonly generics?: readonly string[]
+  readonly urls: readonly {
+    readonly path: string
+    readonly methods: readonly string[]
+    readonly deprecated?: unknown
+  }[]
+  readonly pathParts: readonly SpecParam[]
+  readonly query: readonly SpecParam[]
+  readonly behaviors?: readonly string[]
+  readonly body:
+    | null
+    | { readonly kind: 'properties'; readonly required: boolean; readonly properties: readonly SpecParam[] }
+    | {
+        readonly kind: 'value'
+        readonly required: boolean
+        readonly type: string
+        readonly codegenName: string
+        readonly description?: string
+      }
+  readonly requestMediaType: readonly string[] | null
+  readonly responseMediaType: readonly string[] | null
+  readonly response: {
+    readonly kind: 'properties' | 'value' | 'none'
+    readonly typeName: string
+    readonly generics?: readonly string[]
+  }
+}
+
+/** The spec data as read from disk. */
+export interface Spec {
+  readonly source: {
+    readonly repository: string
+    readonly branch: string
+    readonly commit: string
+    readonly license: string
+  }
+  readonly commonQueryParameters: Readonly<Record<string, readonly SpecParam[]>>
+  readonly endpoints: readonly SpecEndpoint[]
+  readonly aliases: Readonly<Record<string, AliasEntry>>
+}
+
+/** Reads endpoints.json and aliases.json from a directory. */
+export function loadSpec(dir: string): Spec {
+  const endpoints = JSON.parse(readFileSync(join(dir, 'endpoints.json'), 'utf8')) as Omit<Spec, 'aliases'>
+  const aliases = JSON.parse(readFileSync(join(dir, 'aliases.json'), 'utf8')) as { aliases: Record<string, AliasEntry> }
+  return { ...endpoints, aliases: aliases.aliases }
+}
+
+/** Why an endpoint is left out, or undefined when it is generated. */
+export function skipReason(endpoint: SpecEndpoint): string | undefined {
+  if (endpoint.codegenExclude === true) return 'codegen-excluded'
+  const { stack, serverless } = endpoint.availability
+  if (stack?.featureFlag !== undefined || serverless?.featureFlag !== undefined) return 'feature-flagged'
+  if (stack?.visibility === 'private') return 'stack-private'
+  if (stack === null && serverless?.visibility === 'private') return 'private'
+  return undefined
+}
+
+/** An endpoint with its JavaScript names. */
+export interface ApiEndpoint {
+  readonly spec: SpecEndpoint
+  /** `indices`, or null for the client's own methods. */
+  readonly namespace: string | null
+  /** `putMapping`. */
+  readonly method: string
+  /** `indices.putMapping`. */
+  readonly api: string
+  /** `IndicesPutMapping`: the prefix of the request type name. */
+  readonly typeName: string
+}
+
+/** A namespace of the client (`indices`), or the root (`null`). */
+export interface ApiNamespace {
+  readonly specName: string | null
+  readonly name: string | null
+  /** `IndicesApi`, or `ApiClient` for the root. */
+  readonly className: string
+  /** The generated file name, without extension. */
+  readonly file: string
+  readonly endpoints: readonly ApiEndpoint[]
+}
+
+/** The endpoints to generate, grouped by namespace (the root first), and those skipped with their reasons. */
+export function buildModel(spec: Spec): {
+  namespaces: ApiNamespace[]
+  skipped: { name: string; reason: string }[]
+} {
+  const skipped: { name: string; reason: string }[] = []
+  const groups = new Map<string | null, ApiEndpoint[]>()
+  for (const spec_ of spec.endpoints) {
+    const reason = skipReason(spec_)
+    if (reason !== undefined) {
+      skipped.push({ name: spec_.name, reason })
+      continue
+    }
+    const ns = spec_.namespace
+    const short = ns === null ? spec_.name : spec_.name.slice(ns.length + 1)
+    const namespace = ns === null ? null : camelCase(ns)
+    const method = camelCase(short)
+    const endpoint: ApiEndpoint = {
+      spec: spec_,
+      namespace,
+      method,
+      api: namespace === null ? method : `${namespace}.${method}`,
+      typeName: (ns === null ? '' : pascalCase(ns)) + pascalCase(short),
+    }
+    const list = groups.get(ns) ?? []
+    list.push(endpoint)
+    groups.set(ns, list)
+  }
+  const names = [...groups.keys()].sort((a, b) => (a === null ? -1 : b === null ? 1 : a.localeCompare(b)))
+  const namespaces = names.map((ns): ApiNamespace => {
+    const endpoints = (groups.get(ns) ?? []).sort((a, b) => a.method.localeCompare(b.method))
+    return {
+      specName: ns,
+      name: ns === null ? null : camelCase(ns),
+      className: ns === null ? 'ApiClient' : `${pascalCase(ns)}Api`,
+      file: ns === null ? 'api-client' : ns.replace(/_/g, '-'),
+      endpoints,
+    }
+  })
+  // The root's methods and namespace getters share one class: a clash would silently hide an API.
+  const root = namespaces.find((n) => n.name === null)
+  const taken = new Set(['transport', 'constructor', 'options', 'close', 'request', 'child'])
+  for (const n of namespaces) if (n.name !== null) taken.add(n.name)
+  for (const e of root?.endpoints ?? []) {
+    if (taken.has(e.method)) throw new Error(`the root method ${e.method} clashes with a namespace or client member`)
+  }
+  return { namespaces, skipped }
+}

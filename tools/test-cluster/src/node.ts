@@ -1,4 +1,4 @@
-import { once } from 'node:events'
+import { EventEmitter, once } from 'node:events'
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo, Socket } from 'node:net'
@@ -119,6 +119,11 @@ export class TestNode implements ApiNode {
   readonly stats: NodeStats = emptyStats()
   /** Every request received, in order. */
   readonly requests: RecordedRequest[] = []
+  /**
+   * Emits `connection` (TCP accepted), `secureConnection` (TLS handshake done), `tlsClientError` (handshake failed),
+   * `request` (a {@link RecordedRequest}, once its body is read) and `response` (the same record, answered).
+   */
+  readonly events: EventEmitter = new EventEmitter()
   /** Set false to drop `X-elastic-product` from this node's answers. */
   productHeader = true
   private currentPort: number
@@ -218,6 +223,7 @@ export class TestNode implements ApiNode {
     server.on('connection', (socket: Socket) => {
       this.stats.connections += 1
       this.sockets.add(socket)
+      this.events.emit('connection', socket)
       socket.on('close', () => {
         this.stats.tcpBytesReceived += socket.bytesRead
         this.sockets.delete(socket)
@@ -225,9 +231,11 @@ export class TestNode implements ApiNode {
     })
     server.on('secureConnection', (_socket: TLSSocket) => {
       this.stats.tlsHandshakes += 1
+      this.events.emit('secureConnection', _socket)
     })
-    server.on('tlsClientError', () => {
+    server.on('tlsClientError', (error: Error) => {
       this.stats.tlsFailures += 1
+      this.events.emit('tlsClientError', error)
     })
     server.on('clientError', (_err, socket: Socket) => {
       socket.destroy()
@@ -372,6 +380,7 @@ export class TestNode implements ApiNode {
       fault: fault?.type,
     }
     this.requests.push(record)
+    this.events.emit('request', record)
     return record
   }
 
@@ -479,7 +488,10 @@ export class TestNode implements ApiNode {
     dropProduct = false,
     pretty = false,
   ): void {
-    if (record !== undefined) record.status = reply.status
+    if (record !== undefined) {
+      record.status = reply.status
+      res.once('finish', () => this.events.emit('response', record))
+    }
     const headers: Record<string, string | string[]> = this.productHeaders()
     if (dropProduct) delete headers['x-elastic-product']
     for (const [k, v] of Object.entries(reply.headers ?? {})) headers[k] = typeof v === 'string' ? v : [...v]

@@ -297,7 +297,7 @@ export class TestNode implements ApiNode {
 
     if (fault?.type === 'reset' && fault.when === 'before-body') {
       this.record(req, path, Buffer.alloc(0), Buffer.alloc(0), fault)
-      req.socket.resetAndDestroy()
+      resetSocket(req.socket)
       return
     }
     const chunks: Buffer[] = []
@@ -393,7 +393,7 @@ export class TestNode implements ApiNode {
   ): Promise<boolean> {
     switch (fault.type) {
       case 'reset':
-        req.socket.resetAndDestroy()
+        resetSocket(req.socket)
         return true
       case 'hang':
         this.hanging.add(res)
@@ -522,6 +522,17 @@ export class TestNode implements ApiNode {
     this.stats.bodyBytesSent += payload.length
     res.end(payload)
   }
+}
+
+/** Closes a connection with a TCP RST. For TLS the reset goes to the TCP socket under the TLS socket. */
+function resetSocket(socket: Socket): void {
+  const raw = (socket as Socket & { _parent?: Socket | null })._parent ?? socket
+  try {
+    raw.resetAndDestroy()
+  } catch {
+    raw.destroy()
+  }
+  socket.destroy()
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

@@ -4,6 +4,7 @@ import { bearerAuth } from '@stretch/auth-bearer'
 import { type TlsOptions, undiciConnection } from '@stretch/connection-undici'
 import { randomSelector } from '@stretch/pool-random'
 import { roundRobinSelector } from '@stretch/pool-round-robin'
+import { sniffing } from '@stretch/pool-sniffing'
 import {
   ConfigurationError,
   describeNode,
@@ -206,12 +207,27 @@ export function setupFrom(options: ClientOptions, userAgent: string): ClientSetu
     throw renameOption(error)
   }
   const compat = compatibilityFrom(options.compatibility)
+  const sniffs =
+    options.sniffOnStart === true ||
+    (typeof options.sniffInterval === 'number' && options.sniffInterval > 0) ||
+    options.sniffOnNodeFailure === true
+  const discovery = sniffs
+    ? sniffing({
+        sniffOnStart: options.sniffOnStart,
+        sniffInterval: options.sniffInterval,
+        sniffOnNodeFailure: options.sniffOnNodeFailure,
+        sniffTimeout: options.sniffTimeout,
+        sniffEndpoint: options.sniffEndpoint,
+        nodeFilter: options.nodeFilter,
+      })
+    : undefined
   return {
     cloud,
     transport: {
       nodes: seeds,
       connection,
       selector: selectorFrom(options.nodeSelector),
+      discovery,
       auth,
       middleware: options.middleware,
       headers: options.headers,

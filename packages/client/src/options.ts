@@ -1,6 +1,7 @@
 import type { LookupFunction } from 'node:net'
 import type { ApiKeyAuthOptions } from '@stretch/auth-api-key'
 import type { BasicAuthOptions } from '@stretch/auth-basic'
+import type { SniffedNode } from '@stretch/pool-sniffing'
 import type { Middleware, NodeOptions, NodeSelector } from '@stretch/transport'
 
 /**
@@ -90,7 +91,9 @@ export interface ClientOptions extends PerRequestOptions {
   /** Milliseconds a discovery request may take. */
   readonly sniffTimeout?: number | undefined
   /** Which discovered nodes get traffic (default: all but master-only nodes). */
-  readonly nodeFilter?: ((node: NodeOptions) => boolean) | undefined
+  readonly nodeFilter?: ((node: SniffedNode) => boolean) | undefined
+  /** The discovery path. Default `/_nodes/_all/http`. */
+  readonly sniffEndpoint?: string | undefined
 
   /** Gzip request bodies and ask for gzip responses. Default false (true with `cloudId`). */
   readonly httpCompress?: boolean | undefined

@@ -56,6 +56,7 @@ export async function load(
   n: number,
   concurrency = 1,
   between?: (i: number) => Promise<void> | void,
+  path = '/docs/_doc/1',
 ): Promise<unknown[]> {
   const errors: unknown[] = []
   let next = 0
@@ -64,7 +65,7 @@ export async function load(
       const i = next++
       await between?.(i)
       try {
-        await t.request({ method: 'GET', path: '/docs/_doc/1' })
+        await t.request({ method: 'GET', path })
       } catch (error) {
         errors.push(error)
       }

@@ -35,21 +35,43 @@ function tokenProblem(value: unknown): string | undefined {
   return undefined
 }
 
-function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) return promise
-  const aborted = (): RequestAbortedError =>
-    new RequestAbortedError('the request was aborted while waiting for a bearer token', { cause: signal.reason })
-  if (signal.aborted) return Promise.reject(aborted())
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(aborted())
-    signal.addEventListener('abort', onAbort, { once: true })
-    promise.then(
+/**
+ * Waits for the shared token call on behalf of one request: gives up when the request is aborted, or when the
+ * attempt's timeout passes first (a hung secret store must not hang every request). The call itself goes on.
+ */
+function waitForToken(call: Promise<string>, request: TransportRequest): Promise<string> {
+  const { signal, timeout } = request
+  if (signal === undefined && timeout === undefined) return call
+  const aborted = (s: AbortSignal): RequestAbortedError =>
+    new RequestAbortedError('the request was aborted while waiting for a bearer token', { cause: s.reason })
+  if (signal?.aborted) return Promise.reject(aborted(signal))
+  return new Promise<string>((resolve, reject) => {
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const onAbort = (): void => {
+      done()
+      reject(aborted(signal as AbortSignal))
+    }
+    const done = (): void => {
+      if (timer !== undefined) clearTimeout(timer)
+      signal?.removeEventListener('abort', onAbort)
+    }
+    if (timeout !== undefined) {
+      timer = setTimeout(() => {
+        done()
+        reject(
+          new TokenProviderError(`bearerAuth: the token provider did not answer within ${timeout} ms (requestTimeout)`),
+        )
+      }, timeout)
+      timer.unref?.()
+    }
+    signal?.addEventListener('abort', onAbort, { once: true })
+    call.then(
       (value) => {
-        signal.removeEventListener('abort', onAbort)
+        done()
         resolve(value)
       },
       (error: unknown) => {
-        signal.removeEventListener('abort', onAbort)
+        done()
         reject(error)
       },
     )
@@ -73,7 +95,8 @@ function canResend(request: TransportRequest): boolean {
  *   sent again;
  * - when the provider throws or returns something that is not a token, the request fails with a
  *   {@link TokenProviderError} whose `cause` is the provider's error, and the next request calls it again;
- * - the caller's abort signal stops the wait for a token with a `RequestAbortedError`.
+ * - the caller's abort signal stops the wait for a token with a `RequestAbortedError`, and the attempt's
+ *   `requestTimeout` with a `TokenProviderError`; the call itself goes on and its token serves later requests.
  *
  * The token cache belongs to the returned middleware, so a transport and its children share it. The header is set
  * on every attempt (retries on another node and sniff requests are authenticated), a request that already carries
@@ -89,11 +112,13 @@ function canResend(request: TransportRequest): boolean {
  * import { Transport } from '@stretch/transport'
  * import { undiciConnection } from '@stretch/connection-undici'
  * import { bearerAuth } from '@stretch/auth-bearer'
+ * import { readFile } from 'node:fs/promises'
  *
  * const transport = new Transport({
  *   nodes: ['https://localhost:9200'],
  *   connection: undiciConnection(),
- *   auth: bearerAuth(async () => (await secrets.get('es-token')).value),
+ *   // a service account token mounted as a file, read on the first request and again after a 401
+ *   auth: bearerAuth(async () => (await readFile('/run/secrets/es-token', 'utf8')).trim()),
  * })
  * ```
  * @public
@@ -155,10 +180,10 @@ export function bearerAuth(token: BearerAuthOptions): Middleware {
   return function bearerAuthMiddleware(next: Handler): Handler {
     return async function bearerAuthHandler(request: TransportRequest): Promise<TransportResponse> {
       if (request.headers['authorization'] !== undefined) return next(request)
-      const used = current ?? (await abortable(fetchToken(), request.signal))
+      const used = current ?? (await waitForToken(fetchToken(), request))
       const response = await next({ ...request, headers: { ...request.headers, authorization: `Bearer ${used}` } })
       if (response.statusCode !== 401 || !canResend(request)) return response
-      const fresh = await abortable(refresh(used), request.signal)
+      const fresh = await waitForToken(refresh(used), request)
       // The provider handed back the token that was just refused: sending it again would only get another 401.
       if (fresh === used) return response
       return next({ ...request, headers: { ...request.headers, authorization: `Bearer ${fresh}` } })

@@ -281,6 +281,19 @@ describe('bearerAuth with a provider', () => {
     expect(seen[0]?.headers['authorization']).toBe('Bearer late')
   })
 
+  it('stops waiting for a hung provider after the attempt timeout', async () => {
+    const hung = deferred<string>()
+    const { handler, seen } = recorder()
+    const h = bearerAuth(() => hung.promise)(handler)
+    const error = await h({ ...request(), timeout: 25 }).catch((e: unknown) => e)
+    expect(isTokenProviderError(error)).toBe(true)
+    expect((error as Error).message).toBe('bearerAuth: the token provider did not answer within 25 ms (requestTimeout)')
+    expect(seen).toHaveLength(0)
+    hung.resolve('eventually')
+    await h({ ...request(), timeout: 25 })
+    expect(seen[0]?.headers['authorization']).toBe('Bearer eventually')
+  })
+
   it('keeps the token out of every printable surface of the middleware', async () => {
     const mw = bearerAuth(async () => SECRET)
     const handler = mw(recorder().handler)

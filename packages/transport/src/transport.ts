@@ -72,7 +72,8 @@ export function compose(middleware: readonly Middleware[], terminal: Handler): H
 }
 
 /**
- * The clock of the real world: `performance.now()` and unref'd timers.
+ * The clock of the real world: `performance.now()` and `setTimeout`. A backoff timer exists only while a request
+ * waits to retry, so it keeps the process alive exactly as long as someone awaits that request.
  * @public
  */
 export const systemClock: Clock = {
@@ -91,7 +92,6 @@ export const systemClock: Clock = {
         signal?.removeEventListener('abort', onAbort)
         resolve()
       }, ms)
-      timer.unref?.()
       signal?.addEventListener('abort', onAbort, { once: true })
     }),
 }

@@ -154,7 +154,10 @@ export function spliceExports(indexSource: string, block: string): string {
   const start = indexSource.indexOf(kBlockStart)
   const end = indexSource.indexOf(kBlockEnd)
   if (start < 0 || end < start) throw new Error(`${kClientIndex} has no ${kBlockStart} ... ${kBlockEnd} block`)
-  const inside = indexSource.slice(start + kBlockStart.length, end).replace(kGeneratedStatement, '').trim()
+  const inside = indexSource
+    .slice(start + kBlockStart.length, end)
+    .replace(kGeneratedStatement, '')
+    .trim()
   const kept = inside === '' ? '' : `${inside}\n`
   return `${indexSource.slice(0, start + kBlockStart.length)}\n${block}\n${kept}${indexSource.slice(end)}`
 }

@@ -11,6 +11,10 @@ export interface SpecParam {
   readonly description?: string
   readonly deprecated?: { readonly version?: string; readonly description?: string }
   readonly aliases?: readonly string[]
+  /** The JavaScript name, when the specification gives one (`name` for ilm's `{policy}`). */
+  readonly codegenName?: string
+  /** Set by {@link normalizeEndpoint}: the name on the wire, when the JavaScript name differs. */
+  readonly wire?: string
 }
 
 /** Availability of an endpoint in one flavour. */
@@ -88,6 +92,33 @@ export function skipReason(endpoint: SpecEndpoint): string | undefined {
   return undefined
 }
 
+/**
+ * The endpoint as the JavaScript API sees it, following the official client: deprecated url variants are dropped
+ * (when another one exists), parameters take their `codegenName`, url templates use those names, and a body
+ * property that is also a path part is a path part only.
+ */
+export function normalizeEndpoint(e: SpecEndpoint): SpecEndpoint {
+  const live = e.urls.filter((u) => u.deprecated === undefined)
+  const urls0 = live.length > 0 ? live : e.urls
+  const jsName = (p: SpecParam): string => p.codegenName ?? p.name
+  const inUrls = new Set(urls0.flatMap((u) => [...u.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string)))
+  const pathParts = e.pathParts
+    .filter((p) => inUrls.has(p.name))
+    .map((p): SpecParam => (jsName(p) === p.name ? p : { ...p, name: jsName(p), wire: p.name }))
+  const rename = new Map(e.pathParts.map((p) => [p.name, jsName(p)]))
+  const urls = urls0.map((u) => ({
+    path: u.path.replace(/\{(\w+)\}/g, (_, n: string) => `{${rename.get(n) ?? n}}`),
+    methods: u.methods,
+  }))
+  const pathNames = new Set(pathParts.map((p) => p.name))
+  const query = e.query.map((p): SpecParam => (jsName(p) === p.name ? p : { ...p, name: jsName(p), wire: p.name }))
+  const body =
+    e.body?.kind === 'properties'
+      ? { ...e.body, properties: e.body.properties.filter((p) => !pathNames.has(p.name)) }
+      : e.body
+  return { ...e, urls, pathParts, query, body }
+}
+
 /** An endpoint with its JavaScript names. */
 export interface ApiEndpoint {
   readonly spec: SpecEndpoint
@@ -130,7 +161,7 @@ export function buildModel(spec: Spec): {
     const namespace = ns === null ? null : camelCase(ns)
     const method = camelCase(short)
     const endpoint: ApiEndpoint = {
-      spec: spec_,
+      spec: normalizeEndpoint(spec_),
       namespace,
       method,
       api: namespace === null ? method : `${namespace}.${method}`,

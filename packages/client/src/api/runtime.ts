@@ -41,6 +41,8 @@ export interface Endpoint {
   readonly path: readonly string[]
   /** The endpoint's own query parameters (the common ones are accepted everywhere). */
   readonly query: readonly string[]
+  /** Query parameters whose name on the wire differs from the JavaScript one (`route_slice` is `_slice`). */
+  readonly rename?: Readonly<Record<string, string>>
   /** Body property names (aliases included), when the body is an object of properties. */
   readonly body?: readonly string[]
   /** The parameter that is the whole body (`document`, `operations`, ...), when the body is one value. */
@@ -144,7 +146,7 @@ export function buildRequest(endpoint: Endpoint, params: Params | undefined): Tr
       if (body === undefined || typeof body !== 'object' || body === null) body = {}
       ;(body as Params)[key] = value
     } else {
-      querystring[key] = value as QueryValue
+      querystring[endpoint.rename?.[key] ?? key] = value as QueryValue
     }
   }
 

@@ -81,7 +81,7 @@ const endpoints = {
       'pipeline',
       'refresh',
       'routing',
-      '_slice',
+      'route_slice',
       '_source',
       '_source_excludes',
       '_source_includes',
@@ -90,6 +90,7 @@ const endpoints = {
       'require_alias',
       'require_data_stream',
     ],
+    rename: { route_slice: '_slice' },
     value: 'operations',
     ndjson: true,
     required: ['operations'],
@@ -103,11 +104,8 @@ const endpoints = {
   },
   clearScroll: {
     api: 'clearScroll',
-    urls: [
-      { path: '/_search/scroll/{scroll_id}', methods: ['DELETE'] },
-      { path: '/_search/scroll', methods: ['DELETE'] },
-    ],
-    path: ['scroll_id'],
+    urls: [{ path: '/_search/scroll', methods: ['DELETE'] }],
+    path: [],
     query: [],
     body: ['scroll_id'],
     required: [],
@@ -141,10 +139,11 @@ const endpoints = {
       'preference',
       'routing',
       'stats',
-      '_slice',
+      'route_slice',
       'terminate_after',
       'q',
     ],
+    rename: { route_slice: '_slice' },
     body: ['query', 'project_routing'],
     required: [],
   },
@@ -176,12 +175,13 @@ const endpoints = {
       'if_seq_no',
       'refresh',
       'routing',
-      '_slice',
+      'route_slice',
       'timeout',
       'version',
       'version_type',
       'wait_for_active_shards',
     ],
+    rename: { route_slice: '_slice' },
     required: ['id', 'index'],
   },
   deleteByQuery: {
@@ -205,7 +205,7 @@ const endpoints = {
       'request_cache',
       'requests_per_second',
       'routing',
-      '_slice',
+      'route_slice',
       'q',
       'scroll',
       'scroll_size',
@@ -220,6 +220,7 @@ const endpoints = {
       'wait_for_active_shards',
       'wait_for_completion',
     ],
+    rename: { route_slice: '_slice' },
     body: ['max_docs', 'query', 'slice', 'sort'],
     required: ['index'],
   },
@@ -286,13 +287,14 @@ const endpoints = {
       'lenient',
       'preference',
       'routing',
-      '_slice',
+      'route_slice',
       '_source',
       '_source_excludes',
       '_source_includes',
       'stored_fields',
       'q',
     ],
+    rename: { route_slice: '_slice' },
     body: ['query'],
     required: ['id', 'index'],
   },
@@ -326,7 +328,7 @@ const endpoints = {
       'realtime',
       'refresh',
       'routing',
-      '_slice',
+      'route_slice',
       '_source',
       '_source_excludes',
       '_source_exclude_vectors',
@@ -335,6 +337,7 @@ const endpoints = {
       'version',
       'version_type',
     ],
+    rename: { route_slice: '_slice' },
     required: ['id', 'index'],
   },
   getReindex: {
@@ -407,7 +410,7 @@ const endpoints = {
       'pipeline',
       'refresh',
       'routing',
-      '_slice',
+      'route_slice',
       'timeout',
       'version',
       'version_type',
@@ -415,6 +418,7 @@ const endpoints = {
       'require_alias',
       'require_data_stream',
     ],
+    rename: { route_slice: '_slice' },
     value: 'document',
     required: ['index', 'document'],
   },
@@ -439,12 +443,13 @@ const endpoints = {
       'realtime',
       'refresh',
       'routing',
-      '_slice',
+      'route_slice',
       '_source',
       '_source_excludes',
       '_source_includes',
       'stored_fields',
     ],
+    rename: { route_slice: '_slice' },
     body: ['docs', 'ids'],
     required: [],
   },
@@ -470,9 +475,10 @@ const endpoints = {
       'rest_total_hits_as_int',
       'routing',
       'search_type',
-      '_slice',
+      'route_slice',
       'typed_keys',
     ],
+    rename: { route_slice: '_slice' },
     value: 'searches',
     ndjson: true,
     required: ['searches'],
@@ -513,11 +519,12 @@ const endpoints = {
       'preference',
       'realtime',
       'routing',
-      '_slice',
+      'route_slice',
       'term_statistics',
       'version',
       'version_type',
     ],
+    rename: { route_slice: '_slice' },
     body: ['docs', 'ids'],
     required: [],
   },
@@ -593,7 +600,7 @@ const endpoints = {
     ],
     path: ['id'],
     query: [],
-    body: ['id', 'file', 'params', 'source'],
+    body: ['file', 'params', 'source'],
     required: [],
   },
   scriptsPainlessExecute: {
@@ -606,11 +613,8 @@ const endpoints = {
   },
   scroll: {
     api: 'scroll',
-    urls: [
-      { path: '/_search/scroll/{scroll_id}', methods: ['GET', 'POST'] },
-      { path: '/_search/scroll', methods: ['GET', 'POST'] },
-    ],
-    path: ['scroll_id'],
+    urls: [{ path: '/_search/scroll', methods: ['GET', 'POST'] }],
+    path: [],
     query: ['scroll', 'scroll_id', 'rest_total_hits_as_int'],
     body: ['scroll', 'scroll_id'],
     required: ['scroll_id'],
@@ -643,7 +647,7 @@ const endpoints = {
       'pre_filter_shard_size',
       'request_cache',
       'routing',
-      '_slice',
+      'route_slice',
       'scroll',
       'search_type',
       'stats',
@@ -670,6 +674,7 @@ const endpoints = {
       'sort',
       'force_synthetic_source',
     ],
+    rename: { route_slice: '_slice' },
     body: [
       'aggregations',
       'aggs',
@@ -758,8 +763,9 @@ const endpoints = {
       'master_timeout',
       'preference',
       'routing',
-      '_slice',
+      'route_slice',
     ],
+    rename: { route_slice: '_slice' },
     required: [],
   },
   searchTemplate: {
@@ -811,11 +817,12 @@ const endpoints = {
       'preference',
       'realtime',
       'routing',
-      '_slice',
+      'route_slice',
       'term_statistics',
       'version',
       'version_type',
     ],
+    rename: { route_slice: '_slice' },
     body: [
       'doc',
       'filter',
@@ -845,13 +852,14 @@ const endpoints = {
       'require_alias',
       'retry_on_conflict',
       'routing',
-      '_slice',
+      'route_slice',
       'timeout',
       'wait_for_active_shards',
       '_source',
       '_source_excludes',
       '_source_includes',
     ],
+    rename: { route_slice: '_slice' },
     body: ['detect_noop', 'doc', 'doc_as_upsert', 'script', 'scripted_upsert', '_source', 'upsert'],
     required: ['id', 'index'],
   },
@@ -878,7 +886,7 @@ const endpoints = {
       'request_cache',
       'requests_per_second',
       'routing',
-      '_slice',
+      'route_slice',
       'scroll',
       'scroll_size',
       'search_timeout',
@@ -893,6 +901,7 @@ const endpoints = {
       'wait_for_active_shards',
       'wait_for_completion',
     ],
+    rename: { route_slice: '_slice' },
     body: ['max_docs', 'query', 'script', 'slice', 'conflicts'],
     required: ['index'],
   },
@@ -942,7 +951,7 @@ export interface BulkRequest extends RequestBase {
   /**
    * The slice identifier used to route the operation to a specific slice. Use the special value _all to target all slices without restricting to a routing value. Required when index.slice.enabled is true for the target index; not allowed when index.slice.enabled is false.
    */
-  _slice?: string
+  route_slice?: string
   /**
    * Indicates whether to return the _source field (true or false) or contains a list of fields to return.
    */
@@ -996,8 +1005,7 @@ export interface CancelReindexRequest extends RequestBase {
  */
 export interface ClearScrollRequest extends RequestBase {
   /**
-   * A comma-separated list of scroll IDs to clear. To clear all scroll IDs, use _all. IMPORTANT: Scroll IDs can be long. It is recommended to specify scroll IDs in the request body parameter.
-   * @deprecated since 7.0.0
+   * The scroll IDs to clear. To clear all scroll IDs, use _all.
    */
   scroll_id?: string | string[]
 }
@@ -1088,7 +1096,7 @@ export interface CountRequest extends RequestBase {
   /**
    * The slice identifier used to route the operation to a specific slice. Use the special value _all to target all slices without restricting to a routing value. Required when index.slice.enabled is true for the target index; not allowed when index.slice.enabled is false.
    */
-  _slice?: string
+  route_slice?: string
   /**
    * The maximum number of documents to collect for each shard. If a query reaches this limit, Elasticsearch terminates the query early. Elasticsearch collects documents before sorting.
    */
@@ -1192,7 +1200,7 @@ export interface DeleteRequest extends RequestBase {
   /**
    * The slice identifier used to route the operation to a specific slice. Use the special value _all to target all slices without restricting to a routing value. Required when index.slice.enabled is true for the target index; not allowed when index.slice.enabled is false.
    */
-  _slice?: string
+  route_slice?: string
   /**
    * The period to wait for active shards.
    */
@@ -1300,7 +1308,7 @@ export interface DeleteByQueryRequest extends RequestBase {
   /**
    * The slice identifier used to route the operation to a specific slice. Use the special value _all to target all slices without restricting to a routing value. Required when index.slice.enabled is true for the target index; not allowed when index.slice.enabled is false.
    */
-  _slice?: string
+  route_slice?: string
   /**
    * A query in the Lucene query string syntax.
    */
@@ -1544,7 +1552,7 @@ export interface ExplainRequest extends RequestBase {
   /**
    * The slice identifier used to route the operation to a specific slice. Use the special value _all to target all slices without restricting to a routing value. Required when index.slice.enabled is true for the target index; not allowed when index.slice.enabled is false.
    */
-  _slice?: string
+  route_slice?: string
   /**
    * True or false to return the _source field or not or a list of fields to return.
    */
@@ -1660,7 +1668,7 @@ export interface GetRequest extends RequestBase {
   /**
    * The slice identifier used to route the operation to a specific slice. Use the special value _all to target all slices without restricting to a routing value. Required when index.slice.enabled is true for the target index; not allowed when index.slice.enabled is false.
    */
-  _slice?: string
+  route_slice?: string
   /**
    * Indicates whether to return the _source field (true or false) or lists the fields to return.
    */
@@ -1866,7 +1874,7 @@ export interface IndexRequest<TDocument = unknown> extends RequestBase {
   /**
    * The slice identifier used to route the operation to a specific slice. Use the special value _all to target all slices without restricting to a routing value. Required when index.slice.enabled is true for the target index; not allowed when index.slice.enabled is false.
    */
-  _slice?: string
+  route_slice?: string
   /**
    * The period the request waits for the following operations: automatic index creation, dynamic mapping updates, waiting for active shards.
    */
@@ -1953,7 +1961,7 @@ export interface MgetRequest extends RequestBase {
   /**
    * The slice identifier used to route the operation to a specific slice. Use the special value _all to target all slices without restricting to a routing value. Required when index.slice.enabled is true for the target index; not allowed when index.slice.enabled is false.
    */
-  _slice?: string
+  route_slice?: string
   /**
    * True or false to return the _source field or not, or a list of fields to return.
    */
@@ -2042,7 +2050,7 @@ export interface MsearchRequest extends RequestBase {
   /**
    * The slice identifier for routing the search to a specific slice. When provided at the top level, all sub-searches are routed to shards matching the given slice value. Use the special value _all to query all slices without restricting to a routing value.
    */
-  _slice?: string
+  route_slice?: string
   /**
    * Specifies whether aggregation and suggester names should be prefixed by their respective types in the response.
    */
@@ -2142,7 +2150,7 @@ export interface MtermvectorsRequest extends RequestBase {
   /**
    * The slice identifier used to route the operation to a specific slice. Use the special value _all to target all slices without restricting to a routing value. Required when index.slice.enabled is true for the target index; not allowed when index.slice.enabled is false.
    */
-  _slice?: string
+  route_slice?: string
   /**
    * If true, the response includes term frequency and document frequency.
    */
@@ -2407,14 +2415,13 @@ export interface ScriptsPainlessExecuteRequest extends RequestBase {
  */
 export interface ScrollRequest extends RequestBase {
   /**
-   * The scroll ID
-   * @deprecated since 7.0.0
-   */
-  scroll_id: string
-  /**
    * The period to retain the search context for scrolling.
    */
   scroll?: string | -1 | 0
+  /**
+   * The scroll ID of the search.
+   */
+  scroll_id: string
   /**
    * If true, the API response’s hit.total property is returned as an integer. If false, the API response’s hit.total property is returned as an object.
    */
@@ -2651,7 +2658,7 @@ export interface SearchRequest extends RequestBase {
   /**
    * The slice identifier used to route the operation to a specific slice. Use the special value _all to target all slices without restricting to a routing value. Required when index.slice.enabled is true for the target index; not allowed when index.slice.enabled is false.
    */
-  _slice?: string
+  route_slice?: string
   /**
    * The period to retain the search context for scrolling. By default, this value cannot exceed 1d (24 hours). You can change this limit by using the search.max_keep_alive cluster-level setting.
    */
@@ -2835,7 +2842,7 @@ export interface SearchShardsRequest extends RequestBase {
   /**
    * The slice identifier for routing the search to a specific slice. When provided, the request is limited to shards that match the given slice value. Use the special value _all to query all slices without restricting to a routing value.
    */
-  _slice?: string
+  route_slice?: string
 }
 
 /**
@@ -3036,7 +3043,7 @@ export interface TermvectorsRequest<TDocument = unknown> extends RequestBase {
   /**
    * The slice identifier used to route the operation to a specific slice. Use the special value _all to target all slices without restricting to a routing value. Required when index.slice.enabled is true for the target index; not allowed when index.slice.enabled is false.
    */
-  _slice?: string
+  route_slice?: string
 }
 
 /**
@@ -3116,7 +3123,7 @@ export interface UpdateRequest<TDocument = unknown, TPartialDocument = unknown> 
   /**
    * The slice identifier used to route the operation to a specific slice. Use the special value _all to target all slices without restricting to a routing value. Required when index.slice.enabled is true for the target index; not allowed when index.slice.enabled is false.
    */
-  _slice?: string
+  route_slice?: string
   /**
    * The period to wait for the following operations: dynamic mapping updates and waiting for active shards. Elasticsearch waits for at least the timeout period before failing. The actual wait time could be longer, particularly when multiple waits occur.
    */
@@ -3232,7 +3239,7 @@ export interface UpdateByQueryRequest extends RequestBase {
   /**
    * The slice identifier used to route the operation to a specific slice. Use the special value _all to target all slices without restricting to a routing value. Required when index.slice.enabled is true for the target index; not allowed when index.slice.enabled is false.
    */
-  _slice?: string
+  route_slice?: string
   /**
    * The period to retain the search context for scrolling.
    */

@@ -17,10 +17,10 @@ import type {
 const endpoints = {
   deleteLifecycle: {
     api: 'ilm.deleteLifecycle',
-    urls: [{ path: '/_ilm/policy/{policy}', methods: ['DELETE'] }],
-    path: ['policy'],
+    urls: [{ path: '/_ilm/policy/{name}', methods: ['DELETE'] }],
+    path: ['name'],
     query: ['master_timeout', 'timeout'],
-    required: ['policy'],
+    required: ['name'],
   },
   explainLifecycle: {
     api: 'ilm.explainLifecycle',
@@ -32,10 +32,10 @@ const endpoints = {
   getLifecycle: {
     api: 'ilm.getLifecycle',
     urls: [
-      { path: '/_ilm/policy/{policy}', methods: ['GET'] },
+      { path: '/_ilm/policy/{name}', methods: ['GET'] },
       { path: '/_ilm/policy', methods: ['GET'] },
     ],
-    path: ['policy'],
+    path: ['name'],
     query: ['master_timeout', 'timeout'],
     required: [],
   },
@@ -64,11 +64,11 @@ const endpoints = {
   },
   putLifecycle: {
     api: 'ilm.putLifecycle',
-    urls: [{ path: '/_ilm/policy/{policy}', methods: ['PUT'] }],
-    path: ['policy'],
+    urls: [{ path: '/_ilm/policy/{name}', methods: ['PUT'] }],
+    path: ['name'],
     query: ['master_timeout', 'timeout'],
     body: ['policy'],
-    required: ['policy'],
+    required: ['name'],
   },
   removePolicy: {
     api: 'ilm.removePolicy',
@@ -109,7 +109,7 @@ export interface IlmDeleteLifecycleRequest extends RequestBase {
   /**
    * Identifier for the policy.
    */
-  policy: string
+  name: string
   /**
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -153,7 +153,7 @@ export interface IlmGetLifecycleRequest extends RequestBase {
   /**
    * Identifier for the policy.
    */
-  policy?: string
+  name?: string
   /**
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -224,7 +224,11 @@ export interface IlmPutLifecycleRequest extends RequestBase {
   /**
    * Identifier for the policy.
    */
-  policy: JsonInput
+  name: string
+  /**
+   * The \`policy\` parameter (body).
+   */
+  policy?: JsonInput
   /**
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    */

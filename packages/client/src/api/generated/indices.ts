@@ -747,8 +747,9 @@ const endpoints = {
       'rewrite',
       'q',
       'routing',
-      '_slice',
+      'route_slice',
     ],
+    rename: { route_slice: '_slice' },
     body: ['query'],
     required: [],
   },
@@ -3022,7 +3023,7 @@ export interface IndicesValidateQueryRequest extends RequestBase {
   /**
    * The slice identifier used to route the operation to a specific slice. Use the special value _all to target all slices without restricting to a routing value. Required when index.slice.enabled is true for the target index; not allowed when index.slice.enabled is false.
    */
-  _slice?: string
+  route_slice?: string
 }
 
 /**

@@ -494,7 +494,6 @@ const endpoints = {
       'data_description',
       'datafeed_config',
       'description',
-      'job_id',
       'groups',
       'model_plot_config',
       'model_snapshot_retention_days',
@@ -582,7 +581,7 @@ const endpoints = {
     urls: [{ path: '/_ml/data_frame/analytics/{id}/_start', methods: ['POST'] }],
     path: ['id'],
     query: ['timeout'],
-    body: ['id', 'timeout'],
+    body: ['timeout'],
     required: ['id'],
   },
   startTrainedModelDeployment: {
@@ -615,7 +614,7 @@ const endpoints = {
     urls: [{ path: '/_ml/data_frame/analytics/{id}/_stop', methods: ['POST'] }],
     path: ['id'],
     query: ['allow_no_match', 'force', 'timeout'],
-    body: ['id', 'allow_no_match', 'force', 'timeout'],
+    body: ['allow_no_match', 'force', 'timeout'],
     required: ['id'],
   },
   stopTrainedModelDeployment: {

@@ -442,7 +442,7 @@ const endpoints = {
     urls: [{ path: '/_security/user/{username}', methods: ['PUT', 'POST'] }],
     path: ['username'],
     query: ['refresh'],
-    body: ['username', 'email', 'full_name', 'metadata', 'password', 'password_hash', 'roles', 'enabled'],
+    body: ['email', 'full_name', 'metadata', 'password', 'password_hash', 'roles', 'enabled'],
     required: ['username'],
   },
   queryApiKeys: {

@@ -17,10 +17,10 @@ import type {
 const endpoints = {
   cleanupRepository: {
     api: 'snapshot.cleanupRepository',
-    urls: [{ path: '/_snapshot/{repository}/_cleanup', methods: ['POST'] }],
-    path: ['repository'],
+    urls: [{ path: '/_snapshot/{name}/_cleanup', methods: ['POST'] }],
+    path: ['name'],
     query: ['master_timeout', 'timeout'],
-    required: ['repository'],
+    required: ['name'],
   },
   clone: {
     api: 'snapshot.clone',
@@ -48,11 +48,11 @@ const endpoints = {
   },
   createRepository: {
     api: 'snapshot.createRepository',
-    urls: [{ path: '/_snapshot/{repository}', methods: ['PUT', 'POST'] }],
-    path: ['repository'],
+    urls: [{ path: '/_snapshot/{name}', methods: ['PUT', 'POST'] }],
+    path: ['name'],
     query: ['master_timeout', 'timeout', 'verify'],
     value: 'repository',
-    required: ['repository'],
+    required: ['name', 'repository'],
   },
   delete: {
     api: 'snapshot.delete',
@@ -63,10 +63,10 @@ const endpoints = {
   },
   deleteRepository: {
     api: 'snapshot.deleteRepository',
-    urls: [{ path: '/_snapshot/{repository}', methods: ['DELETE'] }],
-    path: ['repository'],
+    urls: [{ path: '/_snapshot/{name}', methods: ['DELETE'] }],
+    path: ['name'],
     query: ['master_timeout', 'timeout'],
-    required: ['repository'],
+    required: ['name'],
   },
   get: {
     api: 'snapshot.get',
@@ -93,17 +93,17 @@ const endpoints = {
   getRepository: {
     api: 'snapshot.getRepository',
     urls: [
-      { path: '/_snapshot/{repository}', methods: ['GET'] },
+      { path: '/_snapshot/{name}', methods: ['GET'] },
       { path: '/_snapshot', methods: ['GET'] },
     ],
-    path: ['repository'],
+    path: ['name'],
     query: ['local', 'master_timeout'],
     required: [],
   },
   repositoryAnalyze: {
     api: 'snapshot.repositoryAnalyze',
-    urls: [{ path: '/_snapshot/{repository}/_analyze', methods: ['POST'] }],
-    path: ['repository'],
+    urls: [{ path: '/_snapshot/{name}/_analyze', methods: ['POST'] }],
+    path: ['name'],
     query: [
       'blob_count',
       'check_overwrite_protection',
@@ -119,12 +119,12 @@ const endpoints = {
       'seed',
       'timeout',
     ],
-    required: ['repository'],
+    required: ['name'],
   },
   repositoryVerifyIntegrity: {
     api: 'snapshot.repositoryVerifyIntegrity',
-    urls: [{ path: '/_snapshot/{repository}/_verify_integrity', methods: ['POST'] }],
-    path: ['repository'],
+    urls: [{ path: '/_snapshot/{name}/_verify_integrity', methods: ['POST'] }],
+    path: ['name'],
     query: [
       'blob_thread_pool_concurrency',
       'index_snapshot_verification_concurrency',
@@ -135,7 +135,7 @@ const endpoints = {
       'snapshot_verification_concurrency',
       'verify_blob_contents',
     ],
-    required: ['repository'],
+    required: ['name'],
   },
   restore: {
     api: 'snapshot.restore',
@@ -169,10 +169,10 @@ const endpoints = {
   },
   verifyRepository: {
     api: 'snapshot.verifyRepository',
-    urls: [{ path: '/_snapshot/{repository}/_verify', methods: ['POST'] }],
-    path: ['repository'],
+    urls: [{ path: '/_snapshot/{name}/_verify', methods: ['POST'] }],
+    path: ['name'],
     query: ['master_timeout', 'timeout'],
-    required: ['repository'],
+    required: ['name'],
   },
 } satisfies Record<string, Endpoint>
 
@@ -185,7 +185,7 @@ export interface SnapshotCleanupRepositoryRequest extends RequestBase {
   /**
    * The name of the snapshot repository to clean up.
    */
-  repository: string
+  name: string
   /**
    * The period to wait for a connection to the master node. If the master node is not available before the timeout expires, the request fails and returns an error. To indicate that the request should never timeout, set it to -1
    */
@@ -285,6 +285,10 @@ export interface SnapshotCreateRepositoryRequest extends RequestBase {
   /**
    * The name of the snapshot repository to register or update.
    */
+  name: string
+  /**
+   * The request body.
+   */
   repository: JsonInput
   /**
    * The period to wait for the master node. If the master node is not available before the timeout expires, the request fails and returns an error. To indicate that the request should never timeout, set it to -1.
@@ -333,7 +337,7 @@ export interface SnapshotDeleteRepositoryRequest extends RequestBase {
   /**
    * The ame of the snapshot repositories to unregister. Wildcard (*) patterns are supported.
    */
-  repository: string | string[]
+  name: string | string[]
   /**
    * The period to wait for the master node. If the master node is not available before the timeout expires, the request fails and returns an error. To indicate that the request should never timeout, set it to -1.
    */
@@ -431,7 +435,7 @@ export interface SnapshotGetRepositoryRequest extends RequestBase {
   /**
    * A comma-separated list of snapshot repository names used to limit the request. Wildcard (*) expressions are supported including combining wildcards with exclude patterns starting with -.
    */
-  repository?: string | string[]
+  name?: string | string[]
   /**
    * If true, the request gets information from the local node only. If false, the request gets information from the master node.
    */
@@ -451,7 +455,7 @@ export interface SnapshotRepositoryAnalyzeRequest extends RequestBase {
   /**
    * The name of the repository.
    */
-  repository: string
+  name: string
   /**
    * The total number of blobs to write to the repository during the test. For realistic experiments, set this parameter to at least 2000.
    */
@@ -515,7 +519,7 @@ export interface SnapshotRepositoryVerifyIntegrityRequest extends RequestBase {
   /**
    * The name of the snapshot repository.
    */
-  repository: string | string[]
+  name: string | string[]
   /**
    * If verify_blob_contents is true, this parameter specifies how many blobs to verify at once.
    */
@@ -647,7 +651,7 @@ export interface SnapshotVerifyRepositoryRequest extends RequestBase {
   /**
    * The name of the snapshot repository to verify.
    */
-  repository: string
+  name: string
   /**
    * The period to wait for the master node. If the master node is not available before the timeout expires, the request fails and returns an error. To indicate that the request should never timeout, set it to -1.
    */

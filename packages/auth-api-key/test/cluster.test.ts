@@ -1,4 +1,5 @@
 import { undiciConnection } from '@stretch/connection-undici'
+import { sniffing } from '@stretch/pool-sniffing'
 import { startCluster, type TestCluster } from '@stretch/test-cluster'
 import { isResponseError, type Middleware, type ResponseError, Transport } from '@stretch/transport'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -125,6 +126,23 @@ describe('apiKeyAuth against the test cluster (security on)', () => {
     expect(result.meta.node.url).toBe(cluster.node(1).url)
     expect(cluster.node(0).requests.map((r) => r.headers['authorization'])).toEqual([`ApiKey ${key.encoded}`])
     expect(cluster.node(1).requests.map((r) => r.headers['authorization'])).toEqual([`ApiKey ${key.encoded}`])
+    await t.close()
+  })
+
+  it('authenticates the sniff request too', async () => {
+    const key = await createKey('sniff')
+    cluster.resetStats()
+    const t = new Transport({
+      nodes: [cluster.url],
+      connection: undiciConnection({ tls: { ca: cluster.caCert } }),
+      discovery: sniffing({ sniffOnStart: true }),
+      auth: apiKeyAuth([key.id, key.api_key]),
+    })
+    await t.request({ method: 'GET', path: '/' })
+    expect(t.pool.nodes).toHaveLength(2)
+    const sniffs = cluster.requests().filter((r) => r.path.startsWith('/_nodes'))
+    expect(sniffs).toHaveLength(1)
+    expect(sniffs[0]?.headers['authorization']).toBe(`ApiKey ${key.encoded}`)
     await t.close()
   })
 })

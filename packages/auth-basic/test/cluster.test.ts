@@ -1,4 +1,5 @@
 import { undiciConnection } from '@stretch/connection-undici'
+import { sniffing } from '@stretch/pool-sniffing'
 import { startCluster, type TestCluster } from '@stretch/test-cluster'
 import { isResponseError, type Middleware, type ResponseError, Transport } from '@stretch/transport'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -84,6 +85,24 @@ describe('basicAuth against the test cluster (security on)', () => {
     const expected = `Basic ${Buffer.from(`elastic:${cluster.password}`).toString('base64')}`
     expect(cluster.node(0).requests.map((r) => r.headers['authorization'])).toEqual([expected])
     expect(cluster.node(1).requests.map((r) => r.headers['authorization'])).toEqual([expected])
+    await t.close()
+  })
+
+  it('authenticates the sniff request too', async () => {
+    cluster.resetStats()
+    const t = new Transport({
+      nodes: [cluster.url],
+      connection: undiciConnection({ tls: { ca: cluster.caCert } }),
+      discovery: sniffing({ sniffOnStart: true }),
+      auth: basicAuth(['elastic', cluster.password]),
+    })
+    await t.request({ method: 'GET', path: '/' })
+    expect(t.pool.nodes).toHaveLength(2)
+    const sniffs = cluster.requests().filter((r) => r.path.startsWith('/_nodes'))
+    expect(sniffs).toHaveLength(1)
+    expect(sniffs[0]?.headers['authorization']).toBe(
+      `Basic ${Buffer.from(`elastic:${cluster.password}`).toString('base64')}`,
+    )
     await t.close()
   })
 })

@@ -1,4 +1,5 @@
 import { undiciConnection } from '@stretch/connection-undici'
+import { sniffing } from '@stretch/pool-sniffing'
 import { startCluster, type TestCluster } from '@stretch/test-cluster'
 import { isResponseError, type Middleware, type ResponseError, Transport } from '@stretch/transport'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -155,6 +156,28 @@ describe('bearerAuth against the test cluster (security on)', () => {
     expect(result.meta.node.url).toBe(cluster.node(1).url)
     expect(cluster.node(0).requests.map((r) => r.headers['authorization'])).toEqual([`Bearer ${token}`])
     expect(cluster.node(1).requests.map((r) => r.headers['authorization'])).toEqual([`Bearer ${token}`])
+    expect(calls).toBe(1)
+    await t.close()
+  })
+
+  it('authenticates the sniff request too', async () => {
+    const token = await getToken()
+    let calls = 0
+    cluster.resetStats()
+    const t = new Transport({
+      nodes: [cluster.url],
+      connection: undiciConnection({ tls: { ca: cluster.caCert } }),
+      discovery: sniffing({ sniffOnStart: true }),
+      auth: bearerAuth(async () => {
+        calls += 1
+        return token
+      }),
+    })
+    await t.request({ method: 'GET', path: '/' })
+    expect(t.pool.nodes).toHaveLength(2)
+    const sniffs = cluster.requests().filter((r) => r.path.startsWith('/_nodes'))
+    expect(sniffs).toHaveLength(1)
+    expect(sniffs[0]?.headers['authorization']).toBe(`Bearer ${token}`)
     expect(calls).toBe(1)
     await t.close()
   })

@@ -1,78 +1,23 @@
 #!/usr/bin/env node
-import { parseArgs } from 'node:util'
-import { startCluster } from './cluster.js'
+import { CLI_USAGE, runCli } from './run-cli.js'
 
-const usage = `Usage: stretch-test-cluster [options]
-
-Starts an Elasticsearch-like cluster on loopback until SIGINT/SIGTERM.
-
-Options:
-  --nodes <n>        number of nodes (default 1)
-  --no-security      plain HTTP, no authentication
-  --port <port>      first node's port; the next nodes take the following ports (default: free ports)
-  --version <v>      Elasticsearch version to act as, 8.x.y or 9.x.y (default 9.1.0)
-  --cloud            also start an Elastic Cloud-like endpoint and print its Cloud ID
-  --cloud-port <p>   the cloud endpoint's port (default: a free one)
-  --password <pw>    the elastic user's password (default: generated)
-  --config-dir <d>   where certs/http_ca.crt is written (default: a temporary folder)
-  --host <ip>        127.0.0.1 (default) or ::1
-  -h, --help         this text
-`
-
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      nodes: { type: 'string' },
-      'no-security': { type: 'boolean' },
-      port: { type: 'string' },
-      version: { type: 'string' },
-      cloud: { type: 'boolean' },
-      'cloud-port': { type: 'string' },
-      password: { type: 'string' },
-      'config-dir': { type: 'string' },
-      host: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  })
-  if (values.help === true) {
-    process.stdout.write(usage)
-    return
-  }
-  const int = (name: string, v: string | undefined): number | undefined => {
-    if (v === undefined) return undefined
-    const n = Number(v)
-    if (!Number.isInteger(n) || n < 0) throw new TypeError(`--${name} must be a non-negative integer, got '${v}'`)
-    return n
-  }
-  const host = values.host
-  if (host !== undefined && host !== '127.0.0.1' && host !== '::1')
-    throw new TypeError(`--host must be 127.0.0.1 or ::1, got '${host}'`)
-  const cloudPort = int('cloud-port', values['cloud-port'])
-  const port = int('port', values.port)
-  const nodes = int('nodes', values.nodes)
-  const cluster = await startCluster({
-    nodes: nodes ?? 1,
-    security: values['no-security'] !== true,
-    ...(port === undefined ? {} : { port }),
-    ...(values.version === undefined ? {} : { version: values.version }),
-    ...(values.password === undefined ? {} : { password: values.password }),
-    ...(values['config-dir'] === undefined ? {} : { configDir: values['config-dir'] }),
-    ...(host === undefined ? {} : { nodeDefaults: { host } }),
-    ...(values.cloud === true ? { cloud: cloudPort === undefined ? true : { port: cloudPort } } : {}),
-  })
-  process.stdout.write(cluster.banner())
-  const stop = (): void => {
-    cluster.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
+// `pnpm --filter @stretch/test-cluster start -- --nodes 3`: runs until SIGINT/SIGTERM.
+runCli(process.argv.slice(2), (text) => process.stdout.write(text)).then(
+  (cluster) => {
+    if (cluster === undefined) return
+    const stop = (): void => {
+      cluster.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      )
+    }
+    process.once('SIGINT', stop)
+    process.once('SIGTERM', stop)
+  },
+  (error: unknown) => {
+    process.stderr.write(
+      `stretch-test-cluster: ${error instanceof Error ? error.message : String(error)}\n\n${CLI_USAGE}`,
     )
-  }
-  process.once('SIGINT', stop)
-  process.once('SIGTERM', stop)
-}
-
-main().catch((error: unknown) => {
-  process.stderr.write(`stretch-test-cluster: ${error instanceof Error ? error.message : String(error)}\n${usage}`)
-  process.exit(2)
-})
+    process.exit(2)
+  },
+)

@@ -60,6 +60,11 @@ export interface StartClusterOptions {
   readonly freshCertificates?: boolean
   /** Defaults for every node (host, roles, publish address form). */
   readonly nodeDefaults?: NodeOptions
+  /**
+   * Compress answers when the request's `accept-encoding` allows gzip or deflate. Default true. (Elasticsearch's
+   * `http.compression` defaults to false when HTTPS is on; set false to act like that.)
+   */
+  readonly compression?: boolean
   /** Also start an Elastic Cloud-like endpoint (see {@link TestCluster.cloud}). */
   readonly cloud?: boolean | CloudOptions
 }
@@ -129,6 +134,8 @@ export interface TestCluster extends AsyncDisposable {
   createApiKey(options?: { name?: string; expirationMs?: number; username?: string }): CreatedApiKey
   /** Invalidates an API key by id. */
   invalidateApiKey(id: string): void
+  /** Makes an API key expired from now on. */
+  expireApiKey(id: string): void
   /** Creates an OAuth2 access token (with refresh token) for `elastic` or `username`. */
   createToken(username?: string): CreatedToken
   /** Makes an access token expired from now on. */
@@ -156,6 +163,7 @@ function nodeId(): string {
 class Cluster implements NodeCluster {
   readonly faults: FaultQueue = new FaultQueue()
   productHeader = true
+  compression = true
   readonly store: DocumentStore = new DocumentStore()
   readonly nodes: TestNode[] = []
   readonly version: VersionInfo
@@ -235,6 +243,7 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<T
     realm,
     certs === undefined ? undefined : { cert: certs.chain, key: certs.server.key },
   )
+  state.compression = options.compression !== false
 
   const specs: readonly NodeOptions[] =
     typeof options.nodes === 'object' ? options.nodes : Array.from({ length: options.nodes ?? 1 }, () => ({}))
@@ -335,6 +344,11 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<T
       need().createApiKey(userOf(o.username ?? 'elastic'), o.name ?? 'test-key', o.expirationMs),
     invalidateApiKey: (id) => {
       need().invalidateApiKeys({ ids: [id] })
+    },
+    expireApiKey: (id) => {
+      const key = need().apiKeys.get(id)
+      if (key === undefined) throw new TypeError('test cluster: expireApiKey: unknown API key id')
+      key.expiration = need().now() - 1
     },
     createToken: (username = 'elastic') => need().createToken(userOf(username), true),
     expireToken: (token) => {

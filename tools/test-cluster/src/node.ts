@@ -88,6 +88,8 @@ export const DEFAULT_ROLES: readonly string[] = [
 export interface NodeCluster extends ApiCluster {
   readonly faults: FaultQueue
   readonly productHeader: boolean
+  /** Gzip/deflate answers when the client accepts them. */
+  readonly compression: boolean
   readonly tls: { readonly cert: string; readonly key: string } | undefined
 }
 
@@ -493,6 +495,9 @@ export class TestNode implements ApiNode {
       res.once('finish', () => this.events.emit('response', record))
     }
     const headers: Record<string, string | string[]> = this.productHeaders()
+    // Elasticsearch echoes X-Opaque-Id on the answer.
+    const opaque = req.headers['x-opaque-id']
+    if (typeof opaque === 'string') headers['x-opaque-id'] = opaque
     if (dropProduct) delete headers['x-elastic-product']
     for (const [k, v] of Object.entries(reply.headers ?? {})) headers[k] = typeof v === 'string' ? v : [...v]
     let payload = Buffer.alloc(0)
@@ -504,7 +509,7 @@ export class TestNode implements ApiNode {
           : `application/vnd.elasticsearch+json;compatible-with=${compatVersion}`
     }
     const acceptEncoding = String(req.headers['accept-encoding'] ?? '').toLowerCase()
-    if (payload.length > 0 && req.method !== 'HEAD') {
+    if (payload.length > 0 && req.method !== 'HEAD' && this.cluster.compression) {
       if (/\bgzip\b/.test(acceptEncoding)) {
         payload = gzipSync(payload)
         headers['content-encoding'] = 'gzip'

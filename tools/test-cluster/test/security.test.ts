@@ -94,6 +94,21 @@ describe('authentication', () => {
     expect((await call(agent, other, { auth: 'ApiKey bm9wZTpub3Bl' })).status).toBe(401)
   })
 
+  test('API keys expire: with an expiration at creation, or from the test', async () => {
+    const key = cluster.createApiKey({ name: 'short' })
+    expect((await call(agent, cluster.url, { auth: `ApiKey ${key.encoded}` })).status).toBe(200)
+    cluster.expireApiKey(key.id)
+    const expired = await call(agent, cluster.url, { auth: `ApiKey ${key.encoded}` })
+    expect(expired.status).toBe(401)
+    expect(expired.body.error.additional_unsuccessful_credentials).toBe('API key: api key is expired')
+    const created = await call(agent, `${cluster.url}/_security/api_key`, {
+      method: 'POST',
+      auth: basic('elastic', cluster.password),
+      body: JSON.stringify({ name: 'day', expiration: '1d' }),
+    })
+    expect(created.body.expiration).toBeGreaterThan(Date.now() + 86_000_000)
+  })
+
   test('bearer tokens: password grant, use, expire from the test, refresh', async () => {
     const token = await call(agent, `${cluster.url}/_security/oauth2/token`, {
       method: 'POST',

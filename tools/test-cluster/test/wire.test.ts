@@ -134,6 +134,22 @@ describe('compression and headers', () => {
     await agent.close()
   })
 
+  test('X-Opaque-Id is echoed; compression can be switched off like http.compression', async () => {
+    const agent = agentFor(cluster)
+    const res = await call(agent, cluster.url, { headers: { 'x-opaque-id': 'trace-1' } })
+    expect(res.headers['x-opaque-id']).toBe('trace-1')
+    await using plain = await startCluster({ compression: false })
+    const plainAgent = agentFor(plain)
+    const raw = await request(plain.url, {
+      dispatcher: plainAgent,
+      headers: { authorization: basic('elastic', plain.password), 'accept-encoding': 'gzip' },
+    })
+    expect(raw.headers['content-encoding']).toBeUndefined()
+    expect(((await raw.body.json()) as { tagline: string }).tagline).toBe('You Know, for Search')
+    await plainAgent.close()
+    await agent.close()
+  })
+
   test('X-elastic-product is on every answer (401 too) until switched off', async () => {
     const agent = agentFor(cluster)
     expect((await call(agent, cluster.url)).headers['x-elastic-product']).toBe('Elasticsearch')

@@ -7,8 +7,8 @@ export interface RunDemoOptions {
   /**
    * Where to read `ELASTICSEARCH_URL`, `ELASTIC_PASSWORD`, `ELASTIC_API_KEY`, `ES_CA_CERT`, `ES_FINGERPRINT`,
    * `ELASTIC_CLOUD_ID` and `ELASTIC_USERNAME` from. Default `process.env`. Without `ELASTICSEARCH_URL` and
-   * `ELASTIC_CLOUD_ID`, the demo starts the embedded test cluster (and points `process.env` of the FaaS scenario's
-   * function at it).
+   * `ELASTIC_CLOUD_ID`, the demo starts the embedded test cluster. Either way it writes the target's settings into
+   * `process.env`, where the FaaS scenario's function reads them when it loads.
    */
   readonly env?: NodeJS.ProcessEnv
   /** Receives each line of output. Default: standard output. */
@@ -70,11 +70,25 @@ async function embeddedTarget(
     openUrl: open.url,
     embedded: { cluster, open },
   }
-  // The FaaS scenario's function reads its configuration from the environment, as a deployed function does.
-  process.env['ELASTICSEARCH_URL'] = cluster.url
-  process.env['ES_CA_CERT'] = cluster.caCertPath
-  process.env['ELASTIC_API_KEY'] = cluster.createApiKey({ name: 'faas-function' }).encoded
   return { target, close: async () => void (await Promise.all([cluster.close(), open.close()])) }
+}
+
+// The FaaS scenario's function reads its configuration from process.env when its module loads, as a deployed
+// function does: give it exactly the target's settings (and not stray ones of the shell, in embedded mode).
+function exportForFunction(target: DemoTarget): void {
+  const apiKey = target.embedded?.cluster.createApiKey({ name: 'faas-function' }).encoded ?? target.apiKey
+  const settings: Record<string, string | undefined> = {
+    ELASTICSEARCH_URL: target.urls[0],
+    ES_CA_CERT: target.caCerts,
+    ES_FINGERPRINT: target.caCerts === undefined ? target.fingerprint : undefined,
+    ELASTIC_USERNAME: target.username,
+    ELASTIC_PASSWORD: target.password,
+    ELASTIC_API_KEY: apiKey,
+  }
+  for (const [name, value] of Object.entries(settings)) {
+    if (value === undefined) delete process.env[name]
+    else process.env[name] = value
+  }
 }
 
 /**
@@ -89,6 +103,7 @@ export async function runDemo(options: RunDemoOptions = {}): Promise<DemoReport>
   const setup =
     remote === undefined ? await embeddedTarget(write) : { target: remote, close: async (): Promise<void> => undefined }
   const { target } = setup
+  exportForFunction(target)
   write(
     target.mode === 'embedded'
       ? 'Connecting scenarios, against the embedded test cluster:'

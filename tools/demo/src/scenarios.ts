@@ -102,7 +102,7 @@ const fingerprint: Scenario = {
     )
     t.embedded?.cluster.resetStats()
     const refused = await using(
-      new Client({ node, sslAssertFingerprint: wrongPin, ...credentials(t), maxRetries: 0 }),
+      new Client({ node, sslAssertFingerprint: wrongPin, ...credentials(t) }),
       async (client) => {
         try {
           await client.info()
@@ -174,6 +174,7 @@ interface Authenticated {
   readonly username?: string
   readonly authentication_type?: string
   readonly api_key?: { readonly name?: string }
+  readonly authentication_realm?: { readonly name?: string }
 }
 
 const basicAuth: Scenario = {
@@ -184,7 +185,7 @@ const basicAuth: Scenario = {
     return using(new Client({ node, ...trust(t), basicAuth: [t.username, t.password] }), async (client) => {
       const me = (await client.security.authenticate()) as Authenticated
       check(me.username === t.username, `authenticated as ${me.username}, not ${t.username}`)
-      return `authenticated as ${me.username} (${me.authentication_type ?? 'realm'})`
+      return `authenticated as ${me.username} (realm ${me.authentication_realm?.name ?? me.authentication_type})`
     })
   },
 }
@@ -261,21 +262,30 @@ const perRequestOptions: Scenario = {
       return withApiKey(t, async (apiKey) => {
         // You can persist the authenticated client to use later or use for multiple API calls:
         const authClient = client.options({ apiKey })
-        for (let i = 0; i < 10; i++) {
-          await authClient.index({ index, document: { field: i } })
-        }
         try {
+          for (let i = 0; i < 10; i++) {
+            await authClient.index({ index, document: { field: i } })
+          }
           await client.indices.refresh({ index })
           const { count } = await client.count({ index })
           check(count === 10, `expected 10 documents in ${index}, counted ${count}`)
+          let seen = ''
           if (t.embedded !== undefined) {
-            const writes = t.embedded.cluster.requests().filter((r) => r.path.startsWith(`/${index}/_doc`))
+            const requests = t.embedded.cluster.requests()
+            const get = requests.filter((r) => r.method === 'GET' && r.path.startsWith('/*')).at(-1)
+            check(
+              get?.headers['authorization'] === `Basic ${Buffer.from('username:password').toString('base64')}`,
+              'indices.get did not carry the credentials given to options()',
+            )
+            const writes = requests.filter((r) => r.path.startsWith(`/${index}/_doc`))
             check(
               writes.length === 10 && writes.every((r) => r.headers['authorization'] === `ApiKey ${apiKey}`),
               'the 10 index calls did not all carry the API key',
             )
+            seen = ' (server saw Basic, then 10 x ApiKey)'
           }
-          return `indices.get as another user: ${Object.keys(indices).length} indices; persisted API-key client indexed 10 docs, count ${count}`
+          const n = Object.keys(indices).length
+          return `options() indices.get: ${n} ${n === 1 ? 'index' : 'indices'}; persisted API-key client: 10 index calls, count ${count}${seen}`
         } finally {
           if (t.mode === 'remote') await client.indices.delete({ index })
         }

@@ -26,15 +26,15 @@ import { parsePublishAddress } from './publish-address.js'
 export interface SniffingOptions {
   /**
    * Sniff before the first request is sent; the first requests wait for it. Nothing runs when the client is
-   * created, so creating a client in a serverless function costs nothing. Default true.
+   * created, so creating a client in a serverless function costs nothing. Default false.
    */
   readonly sniffOnStart?: boolean | undefined
   /**
-   * Sniff again when a request starts and this many milliseconds have passed since the last sniff ended, in the
-   * background: the request does not wait. No timer is ever set. Default false (never).
+   * Sniff when a request starts and this many milliseconds have passed since the last sniff ended (or no sniff
+   * ran yet), in the background: the request does not wait. No timer is ever set. Default false (never).
    */
   readonly sniffInterval?: number | false | undefined
-  /** Sniff, in the background, after a node failed (connection error, or 502, 503, 504). Default true. */
+  /** Sniff, in the background, after a node failed (connection error, or 502, 503, 504). Default false. */
   readonly sniffOnNodeFailure?: boolean | undefined
   /** Milliseconds each sniff attempt may take; a sniff tries each known node at most once. Default 2 000. */
   readonly sniffTimeout?: number | undefined
@@ -197,9 +197,14 @@ class Sniffer implements NodeDiscovery {
     if (options.nodeFilter !== undefined && typeof options.nodeFilter !== 'function') {
       throw new ConfigurationError('sniffing: `nodeFilter` must be a function (node) => boolean')
     }
-    this.#onStart = options.sniffOnStart ?? true
+    this.#onStart = options.sniffOnStart ?? false
     this.#interval = interval === false ? undefined : interval
-    this.#onFailure = options.sniffOnNodeFailure ?? true
+    this.#onFailure = options.sniffOnNodeFailure ?? false
+    if (!this.#onStart && this.#interval === undefined && !this.#onFailure) {
+      throw new ConfigurationError(
+        'sniffing: no trigger is on; set sniffOnStart: true, sniffInterval (milliseconds) or sniffOnNodeFailure: true',
+      )
+    }
     this.#timeout = options.sniffTimeout ?? 2000
     this.#endpoint = endpoint.startsWith('/') ? endpoint : `/${endpoint}`
     this.#filter = options.nodeFilter ?? defaultNodeFilter
@@ -354,9 +359,9 @@ class Sniffer implements NodeDiscovery {
  * requests to the nodes it finds. The sniff request goes through the transport, with the client's credentials,
  * headers and TLS settings.
  *
- * Triggers: before the first request (`sniffOnStart`), when a request starts and `sniffInterval` has passed, and
- * after a node failed (`sniffOnNodeFailure`). No timer is set; nothing runs until the first request. Concurrent
- * triggers share one sniff.
+ * Triggers (each off by default, at least one required): before the first request (`sniffOnStart`), when a request
+ * starts and `sniffInterval` has passed, and after a node failed (`sniffOnNodeFailure`). No timer is set; nothing
+ * runs until the first request. Concurrent triggers share one sniff.
  *
  * A failed sniff keeps the current nodes and never fails a request; only when the initial sniff reaches no node at
  * all does the first request fail, with a `ConnectionError` naming the nodes tried. Use one `sniffing()` per
@@ -376,7 +381,7 @@ class Sniffer implements NodeDiscovery {
  *   nodes: ['https://es1.example.com:9200'],
  *   connection: undiciConnection(),
  *   selector: roundRobinSelector(),
- *   discovery: sniffing({ sniffOnStart: true, sniffInterval: 5 * 60_000 }),
+ *   discovery: sniffing({ sniffOnStart: true, sniffInterval: 5 * 60_000, sniffOnNodeFailure: true }),
  * })
  * ```
  * @public

@@ -12,7 +12,7 @@ import {
   type RetryEvent,
 } from '@stretch/transport'
 import { describe, expect, it } from 'vitest'
-import { defaultNodeFilter, sniffing } from '../src/index.js'
+import { defaultNodeFilter, type SniffingOptions, sniffing } from '../src/index.js'
 import { type FakeCluster, type FakeNode, fakeCluster } from './fake-cluster.js'
 import { authorization, load, manualClock, nextSniff, transport } from './helpers.js'
 
@@ -24,13 +24,15 @@ function seedByName(cluster: FakeCluster, node: FakeNode): string {
   return cluster.url(node).replace('127.0.0.1', 'localhost')
 }
 
+const onStartAndFailure = { sniffOnStart: true, sniffOnNodeFailure: true } as const
+
 const three = [{ name: 'n1' }, { name: 'n2' }, { name: 'n3' }]
 
 describe('sniffing against a fake cluster', () => {
   it('sniffs before the first request, not at construction, and spreads traffic over every node', async () => {
     await using cluster = await fakeCluster(three)
     const [n1, n2, n3] = cluster.nodes
-    const t = transport({ nodes: [cluster.url(n1!)], discovery: sniffing() })
+    const t = transport({ nodes: [cluster.url(n1!)], discovery: sniffing(onStartAndFailure) })
     const seedNode = t.pool.nodes[0]
     // nothing is sent until a request is made
     expect(n1!.server.requests).toHaveLength(0)
@@ -58,7 +60,7 @@ describe('sniffing against a fake cluster', () => {
       { prefix: '/es' },
     )
     const [a, b] = cluster.nodes
-    const t = transport({ nodes: [seedByName(cluster, b!)], discovery: sniffing() })
+    const t = transport({ nodes: [seedByName(cluster, b!)], discovery: sniffing(onStartAndFailure) })
     await load(t, 4)
     const byName = Object.fromEntries(t.pool.nodes.map((n) => [n.name, n]))
     expect(byName['a']?.url.href).toBe(`http://127.0.0.1:${a!.server.port}/es`)
@@ -75,7 +77,7 @@ describe('sniffing against a fake cluster', () => {
       nodes: [cluster.url(cluster.nodes[0]!)],
       auth: authorization('ApiKey c2VjcmV0'),
       headers: { 'x-team': 'search' },
-      discovery: sniffing(),
+      discovery: sniffing(onStartAndFailure),
     })
     expect(await load(t, 6)).toEqual([])
     const sniff = cluster.nodes[0]!.sniffs()[0]
@@ -93,7 +95,7 @@ describe('sniffing against a fake cluster', () => {
     const seed = new URL(cluster.url(cluster.nodes[0]!))
     seed.username = 'elastic'
     seed.password = 'pw'
-    const t = transport({ nodes: [seed.href], discovery: sniffing() })
+    const t = transport({ nodes: [seed.href], discovery: sniffing(onStartAndFailure) })
     expect(await load(t, 6)).toEqual([])
     expect(t.pool.nodes).toHaveLength(3)
     expect(cluster.nodes.map((n) => n.hits())).toEqual([2, 2, 2])
@@ -102,7 +104,7 @@ describe('sniffing against a fake cluster', () => {
 
   it('without credentials the sniff is refused, and the request fails on its own 401, not on the sniff', async () => {
     await using cluster = await fakeCluster(three, { authorization: 'ApiKey c2VjcmV0' })
-    const t = transport({ nodes: [cluster.url(cluster.nodes[0]!)], discovery: sniffing() })
+    const t = transport({ nodes: [cluster.url(cluster.nodes[0]!)], discovery: sniffing(onStartAndFailure) })
     const sniffed = nextSniff()
     const error = await t.request({ method: 'GET', path: '/' }).catch((e: unknown) => e)
     expect(isResponseError(error) && error.statusCode).toBe(401)
@@ -118,7 +120,7 @@ describe('sniffing against a fake cluster', () => {
     cluster.sniffGate = new Promise<void>((resolve) => {
       open = resolve
     })
-    const t = transport({ nodes: cluster.nodes.map((n) => cluster.url(n)), discovery: sniffing() })
+    const t = transport({ nodes: cluster.nodes.map((n) => cluster.url(n)), discovery: sniffing(onStartAndFailure) })
     const arrived = cluster.sniffArrives()
     const pending = Array.from({ length: 10 }, () => t.request({ method: 'GET', path: '/' }))
     await arrived
@@ -138,7 +140,7 @@ describe('sniffing against a fake cluster', () => {
       { name: 'coord', roles: [] },
       { name: 'nohttp', roles: ['data'], publish: null },
     ])
-    const t = transport({ nodes: [seedByName(cluster, cluster.nodes[1]!)], discovery: sniffing() })
+    const t = transport({ nodes: [seedByName(cluster, cluster.nodes[1]!)], discovery: sniffing(onStartAndFailure) })
     expect(await load(t, 40)).toEqual([])
     expect(t.pool.nodes.map((n) => n.name)).toEqual(['data1', 'coord'])
     expect(cluster.nodes.map((n) => n.hits())).toEqual([20, 0, 0, 20, 0])
@@ -146,13 +148,16 @@ describe('sniffing against a fake cluster', () => {
 
     const all = transport({
       nodes: [seedByName(cluster, cluster.nodes[1]!)],
-      discovery: sniffing({ nodeFilter: () => true }),
+      discovery: sniffing({ sniffOnStart: true, nodeFilter: () => true }),
     })
     await load(all, 4)
     expect(all.pool.nodes.map((n) => n.name)).toEqual(['data1', 'master', 'voter', 'coord'])
     await all.close()
 
-    const zoned = sniffing({ nodeFilter: (node) => defaultNodeFilter(node) && node.name !== 'coord' })
+    const zoned = sniffing({
+      sniffOnStart: true,
+      nodeFilter: (node) => defaultNodeFilter(node) && node.name !== 'coord',
+    })
     const z = transport({ nodes: [seedByName(cluster, cluster.nodes[1]!)], discovery: zoned })
     await load(z, 4)
     expect(z.pool.nodes.map((n) => n.name)).toEqual(['data1'])
@@ -176,7 +181,7 @@ describe('sniffing against a fake cluster', () => {
     const t = transport({
       nodes: [cluster.url(cluster.nodes[0]!)],
       connection: undiciConnection({ proxy: false, lookup }),
-      discovery: sniffing(),
+      discovery: sniffing(onStartAndFailure),
     })
     expect(await load(t, 6)).toEqual([])
     const [v4, v6, bare6] = cluster.nodes
@@ -198,7 +203,7 @@ describe('sniffing against a fake cluster', () => {
       nodes: [cluster.url(n1!)],
       clock,
       deadNodeBackoff: 5_000,
-      discovery: sniffing({ sniffOnNodeFailure: false }),
+      discovery: sniffing({ sniffOnStart: true }),
     })
     const dead: NodeEvent[] = []
     const onDead = (e: unknown): void => {
@@ -241,7 +246,7 @@ describe('sniffing against a fake cluster', () => {
     const t = transport({
       nodes: [seedByName(cluster, cluster.nodes[0]!)],
       clock,
-      discovery: sniffing({ sniffInterval: 60_000 }),
+      discovery: sniffing({ sniffOnStart: true, sniffInterval: 60_000 }),
     })
     await load(t, 3)
     expect(t.pool.nodes).toHaveLength(3)
@@ -265,7 +270,7 @@ describe('sniffing against a fake cluster', () => {
   it('re-sniffs after a node failure and drops a node that left the cluster', async () => {
     await using cluster = await fakeCluster(three)
     const [n1, n2, n3] = cluster.nodes
-    const t = transport({ nodes: [seedByName(cluster, n1!)], discovery: sniffing() })
+    const t = transport({ nodes: [seedByName(cluster, n1!)], discovery: sniffing(onStartAndFailure) })
     await load(t, 3)
     cluster.members = [n1!, n3!]
     await cluster.stop(n2!)
@@ -277,13 +282,57 @@ describe('sniffing against a fake cluster', () => {
     await t.close()
   })
 
+  it('with only sniffInterval, the first request does not wait: the sniff runs beside it', async () => {
+    await using cluster = await fakeCluster(three)
+    let open: () => void = () => {}
+    cluster.sniffGate = new Promise<void>((resolve) => {
+      open = resolve
+    })
+    const t = transport({
+      nodes: [seedByName(cluster, cluster.nodes[0]!)],
+      discovery: sniffing({ sniffInterval: 60_000 }),
+    })
+    const arrived = cluster.sniffArrives()
+    const sniffed = nextSniff()
+    const { body } = await t.request<{ name: string }>({ method: 'GET', path: '/' })
+    await arrived
+    expect(body.name).toBe('n1')
+    expect(t.pool.nodes).toHaveLength(1)
+    open()
+    expect((await sniffed).reason).toBe('interval')
+    expect(t.pool.nodes.map((n) => n.name)).toEqual(['n1', 'n2', 'n3'])
+    await t.close()
+  })
+
+  it('with only sniffOnNodeFailure, nothing is sniffed until a node fails', async () => {
+    await using cluster = await fakeCluster(three)
+    const [n1, n2, n3] = cluster.nodes
+    const t = transport({
+      nodes: [seedByName(cluster, n1!), seedByName(cluster, n2!)],
+      discovery: sniffing({ sniffOnNodeFailure: true }),
+    })
+    expect(await load(t, 6)).toEqual([])
+    expect(cluster.nodes.flatMap((n) => n.sniffs())).toHaveLength(0)
+    cluster.members = [n1!, n3!]
+    await cluster.stop(n2!)
+    const sniffed = nextSniff()
+    expect(await load(t, 4)).toEqual([])
+    const event = await sniffed
+    expect(event.reason).toBe('node-failure')
+    expect(t.pool.nodes.map((n) => n.name)).toEqual(['n1', 'n3'])
+    const before = n3!.hits()
+    expect(await load(t, 4)).toEqual([])
+    expect(n3!.hits() - before).toBe(2)
+    await t.close()
+  })
+
   it('keeps the known nodes when a later sniff fails, and never fails the request', async () => {
     await using cluster = await fakeCluster(three)
     const clock = manualClock()
     const t = transport({
       nodes: [seedByName(cluster, cluster.nodes[0]!)],
       clock,
-      discovery: sniffing({ sniffInterval: 1000 }),
+      discovery: sniffing({ sniffOnStart: true, sniffInterval: 1000 }),
     })
     await load(t, 3)
     for (const answer of [
@@ -304,7 +353,10 @@ describe('sniffing against a fake cluster', () => {
   it('gives up a sniff after sniffTimeout and serves the request with the known nodes', async () => {
     await using cluster = await fakeCluster([{ name: 'slow' }])
     cluster.sniffGate = new Promise<void>(() => {})
-    const t = transport({ nodes: [cluster.url(cluster.nodes[0]!)], discovery: sniffing({ sniffTimeout: 50 }) })
+    const t = transport({
+      nodes: [cluster.url(cluster.nodes[0]!)],
+      discovery: sniffing({ sniffOnStart: true, sniffTimeout: 50 }),
+    })
     const sniffed = nextSniff()
     const { body } = await t.request<{ name: string }>({ method: 'GET', path: '/' })
     expect(body.name).toBe('slow')
@@ -317,7 +369,11 @@ describe('sniffing against a fake cluster', () => {
     const urls = gone.map((s) => s.url)
     for (const s of gone) await s.close()
     const clock = manualClock()
-    const t = transport({ nodes: urls.map((u) => u.replace('127.0.0.1', 'localhost')), clock, discovery: sniffing() })
+    const t = transport({
+      nodes: urls.map((u) => u.replace('127.0.0.1', 'localhost')),
+      clock,
+      discovery: sniffing(onStartAndFailure),
+    })
     const error = (await t.request({ method: 'GET', path: '/' }).catch((e: unknown) => e)) as ConnectionError
     expect(isConnectionError(error)).toBe(true)
     expect(error.message).toContain('initial sniff')
@@ -359,7 +415,7 @@ describe('sniffing against a fake cluster', () => {
     const closed = await Promise.all([startServer(() => {}), startServer(() => {})])
     const unreachable = closed.map((s) => s.port)
     for (const s of closed) await s.close()
-    const t = transport({ nodes: [seed.url], discovery: sniffing() })
+    const t = transport({ nodes: [seed.url], discovery: sniffing(onStartAndFailure) })
     const results = []
     for (let i = 0; i < 5; i++)
       results.push((await t.request<{ name: string }>({ method: 'GET', path: '/' })).body.name)
@@ -385,7 +441,7 @@ describe('sniffing against a fake cluster', () => {
     const t = transport({
       nodes: [cluster.url(cluster.nodes[0]!)],
       connection: undiciConnection({ proxy: false, lookup, tls: { ca: good.ca.cert } }),
-      discovery: sniffing(),
+      discovery: sniffing(onStartAndFailure),
     })
     expect(await load(t, 2)).toEqual([])
     expect(t.pool.nodes.map((n) => n.url.host)).toEqual([`es1.test:${cluster.nodes[0]!.server.port}`])
@@ -405,7 +461,7 @@ describe('sniffing against a fake cluster', () => {
     const w = transport({
       nodes: [wrong.url(wrong.nodes[0]!)],
       connection: undiciConnection({ proxy: false, lookup, tls: { ca: good.ca.cert } }),
-      discovery: sniffing({ sniffOnNodeFailure: false }),
+      discovery: sniffing({ sniffOnStart: true }),
     })
     try {
       await w.request({ method: 'GET', path: '/' })
@@ -421,13 +477,15 @@ describe('sniffing against a fake cluster', () => {
 })
 
 describe('sniffing options', () => {
-  it.each([
+  it.each<[SniffingOptions, RegExp]>([
     [{ sniffInterval: true as never }, /sniffInterval.*not true/],
     [{ sniffInterval: -1 }, /sniffInterval/],
-    [{ sniffTimeout: 0 }, /sniffTimeout/],
+    [{ sniffOnStart: true, sniffTimeout: 0 }, /sniffTimeout/],
     [{ sniffOnStart: 'yes' as never }, /sniffOnStart/],
-    [{ sniffEndpoint: '' }, /sniffEndpoint/],
-    [{ nodeFilter: 'master' as never }, /nodeFilter/],
+    [{ sniffOnStart: true, sniffEndpoint: '' }, /sniffEndpoint/],
+    [{ sniffOnStart: true, nodeFilter: 'master' as never }, /nodeFilter/],
+    [{}, /no trigger is on/],
+    [{ sniffOnStart: false, sniffInterval: false }, /no trigger is on/],
   ])('rejects %j', (options, message) => {
     let error: unknown
     try {

@@ -35,7 +35,7 @@ function client(
     ...(extra.auth === false ? {} : { auth: basicAuth({ username: cluster.username, password: cluster.password }) }),
     ...(extra.clock === undefined ? {} : { clock: extra.clock }),
     ...(extra.deadNodeBackoff === undefined ? {} : { deadNodeBackoff: extra.deadNodeBackoff }),
-    discovery: sniffing(options),
+    discovery: sniffing({ sniffOnStart: true, sniffOnNodeFailure: true, ...options }),
   })
 }
 

@@ -200,9 +200,11 @@ export async function formatOutputs(root: string, files: OutputFiles): Promise<O
       const [path, source] = entries[next++] as [string, string]
       if (path === kClientIndex) {
         out.set(path, await runBiome(root, path, spliceExports(indexSource, source)))
-      } else {
-        // TypeScript and markdown alike: biome formats both, so the committed files pass `biome ci`.
+      } else if (path.endsWith('.ts')) {
         out.set(path, await runBiome(root, path, source))
+      } else {
+        // Markdown: biome leaves it alone (see biome.json), so it is committed as generated.
+        out.set(path, source.endsWith('\n') ? source : `${source}\n`)
       }
     }
   }

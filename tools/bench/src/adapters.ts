@@ -1,0 +1,193 @@
+// One adapter per client: the same three calls, written the way a user of that client writes them. Each adapter
+// imports its client lazily, so a worker process loads only the client it measures (peak RSS stays comparable).
+import { promisify } from 'node:util'
+import { gunzip, gzip } from 'node:zlib'
+import { bulkOperations, indexName, searchQuery } from './fixtures.js'
+import type { AdapterName } from './protocol.js'
+
+const gzipAsync = promisify(gzip)
+const gunzipAsync = promisify(gunzip)
+
+/** What every adapter can do; each call resolves to the parsed response body. */
+export interface Adapter {
+  info(): Promise<unknown>
+  search(): Promise<unknown>
+  bulk(): Promise<unknown>
+  close(): Promise<void>
+}
+
+/** How an adapter connects. */
+export interface AdapterOptions {
+  /** The node URL (`http:` or `https:`). */
+  readonly url: string
+  /** PEM of the CA that signed the server's certificate. */
+  readonly ca: string
+  /** Gzip request bodies and ask for gzip responses. */
+  readonly compress: boolean
+}
+
+/** Every adapter, in the order of the report. `undici` is the floor. */
+export const adapterNames: readonly AdapterName[] = ['stretch', 'undici', 'es9', 'es8', 'opensearch', 'fetch']
+
+/** Human names for the report. */
+export const adapterLabels: Readonly<Record<AdapterName, string>> = {
+  stretch: 'Stretch',
+  undici: 'undici Pool (floor)',
+  es9: '@elastic/elasticsearch 9',
+  es8: '@elastic/elasticsearch 8',
+  opensearch: '@opensearch-project/opensearch',
+  fetch: 'fetch (Node built-in)',
+}
+
+/** Creates the adapter named `name`. */
+export async function createAdapter(name: AdapterName, options: AdapterOptions): Promise<Adapter> {
+  switch (name) {
+    case 'stretch':
+      return stretch(options)
+    case 'es9':
+      return elastic(options, await import('@elastic/elasticsearch'))
+    case 'es8':
+      return elastic(options, await import('es8'))
+    case 'opensearch':
+      return opensearch(options)
+    case 'fetch':
+      return fetchAdapter(options)
+    case 'undici':
+      return undiciFloor(options)
+  }
+}
+
+async function stretch(options: AdapterOptions): Promise<Adapter> {
+  const { Client } = await import('@stretch/client')
+  const https = options.url.startsWith('https:')
+  const client = new Client({
+    node: options.url,
+    ...(https ? { caCerts: options.ca } : {}),
+    httpCompress: options.compress,
+  })
+  const operations = bulkOperations()
+  return {
+    info: () => client.info(),
+    search: () => client.search({ index: indexName, query: searchQuery }),
+    bulk: () => client.bulk({ operations }),
+    close: () => client.close(),
+  }
+}
+
+// 8.x and 9.x have the same surface for these calls (their overloads differ in types only).
+type ElasticModule = typeof import('@elastic/elasticsearch') | typeof import('es8')
+interface ElasticCalls {
+  info(): Promise<unknown>
+  search(params: { index: string; query: object }): Promise<unknown>
+  bulk(params: { operations: object[] }): Promise<unknown>
+  close(): Promise<void>
+}
+
+function elastic(options: AdapterOptions, module: ElasticModule): Adapter {
+  const client = new module.Client({
+    node: options.url,
+    ...(options.url.startsWith('https:') ? { tls: { ca: options.ca } } : {}),
+    compression: options.compress,
+  }) as unknown as ElasticCalls
+  const operations = bulkOperations()
+  return {
+    info: () => client.info(),
+    search: () => client.search({ index: indexName, query: searchQuery }),
+    bulk: () => client.bulk({ operations }),
+    close: () => client.close(),
+  }
+}
+
+async function opensearch(options: AdapterOptions): Promise<Adapter> {
+  const { Client } = await import('@opensearch-project/opensearch')
+  const client = new Client({
+    node: options.url,
+    ...(options.url.startsWith('https:') ? { ssl: { ca: options.ca } } : {}),
+    ...(options.compress ? { compression: 'gzip' as const } : {}),
+  })
+  const operations = bulkOperations()
+  return {
+    info: async () => (await client.info()).body,
+    search: async () => (await client.search({ index: indexName, body: { query: searchQuery } })).body,
+    bulk: async () => (await client.bulk({ body: operations })).body,
+    close: () => client.close(),
+  }
+}
+
+/** A careful hand-written NDJSON body: one string, no array of lines. */
+function ndjson(operations: readonly object[]): string {
+  let out = ''
+  for (const op of operations) out += `${JSON.stringify(op)}\n`
+  return out
+}
+
+function fetchAdapter(options: AdapterOptions): Adapter {
+  // Node's fetch trusts the CA through NODE_EXTRA_CA_CERTS, which the runner sets for every worker.
+  const base = options.url
+  const compress = options.compress
+  // fetch asks for gzip unless told otherwise; without httpCompress every client gets the same identity bytes.
+  const accept = { accept: 'application/json', 'accept-encoding': compress ? 'gzip' : 'identity' }
+  const operations = bulkOperations()
+  const post = async (path: string, text: string, type: string): Promise<unknown> => {
+    const headers: Record<string, string> = { ...accept, 'content-type': type }
+    let body: string | Buffer = text
+    if (compress) {
+      body = await gzipAsync(text)
+      headers['content-encoding'] = 'gzip'
+    }
+    const res = await fetch(base + path, { method: 'POST', headers, body })
+    if (!res.ok) throw new Error(`fetch: status ${res.status}`)
+    return res.json()
+  }
+  return {
+    info: async () => {
+      const res = await fetch(`${base}/`, { headers: accept })
+      if (!res.ok) throw new Error(`fetch: status ${res.status}`)
+      return res.json()
+    },
+    search: () => post(`/${indexName}/_search`, JSON.stringify({ query: searchQuery }), 'application/json'),
+    bulk: () => post('/_bulk', ndjson(operations), 'application/x-ndjson'),
+    close: async () => {},
+  }
+}
+
+async function undiciFloor(options: AdapterOptions): Promise<Adapter> {
+  const { Pool } = await import('undici')
+  const url = new URL(options.url)
+  const pool = new Pool(url.origin, {
+    connections: 128,
+    ...(url.protocol === 'https:' ? { connect: { ca: options.ca } } : {}),
+  })
+  const compress = options.compress
+  const accept: Record<string, string> = compress
+    ? { accept: 'application/json', 'accept-encoding': 'gzip' }
+    : { accept: 'application/json' }
+  const operations = bulkOperations()
+  const send = async (method: 'GET' | 'POST', path: string, text?: string, type?: string): Promise<unknown> => {
+    let headers = accept
+    let body: string | Buffer | undefined = text
+    if (text !== undefined) {
+      headers = { ...accept, 'content-type': type as string }
+      if (compress) {
+        body = await gzipAsync(text)
+        headers['content-encoding'] = 'gzip'
+      }
+    }
+    const res = await pool.request({ method, path, headers, body })
+    if (res.statusCode !== 200) {
+      await res.body.dump()
+      throw new Error(`undici: status ${res.statusCode}`)
+    }
+    if (res.headers['content-encoding'] === 'gzip') {
+      const raw = Buffer.from(await res.body.arrayBuffer())
+      return JSON.parse((await gunzipAsync(raw)).toString('utf8'))
+    }
+    return res.body.json()
+  }
+  return {
+    info: () => send('GET', '/'),
+    search: () => send('POST', `/${indexName}/_search`, JSON.stringify({ query: searchQuery }), 'application/json'),
+    bulk: () => send('POST', '/_bulk', ndjson(operations), 'application/x-ndjson'),
+    close: () => pool.close(),
+  }
+}

@@ -1,0 +1,61 @@
+// pnpm bench [--quick] [--rounds N] [--adapters a,b] [--scenarios "info c=64,bulk c=1"] [--options-children N]
+//            [--profile stretch[,undici]] [--profile-dir DIR] [--no-write]
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { adapterNames } from './adapters.js'
+import type { AdapterName } from './protocol.js'
+import { renderReport } from './report.js'
+import { runBench } from './runner.js'
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    rounds: { type: 'string' },
+    adapters: { type: 'string' },
+    scenarios: { type: 'string' },
+    'options-children': { type: 'string' },
+    profile: { type: 'string' },
+    'profile-dir': { type: 'string' },
+    'no-write': { type: 'boolean', default: false },
+  },
+})
+
+function adapterList(text: string | undefined, option: string): AdapterName[] | undefined {
+  if (text === undefined) return undefined
+  const list = text.split(',').map((s) => s.trim())
+  for (const name of list) {
+    if (!(adapterNames as readonly string[]).includes(name)) {
+      throw new Error(`${option}: unknown client '${name}' (known: ${adapterNames.join(', ')})`)
+    }
+  }
+  return list as AdapterName[]
+}
+
+function count(text: string | undefined, option: string): number | undefined {
+  if (text === undefined) return undefined
+  const n = Number(text)
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${option}: give a whole number`)
+  return n
+}
+
+const rounds = count(values.rounds, '--rounds')
+const result = await runBench({
+  quick: values.quick,
+  rounds,
+  adapters: adapterList(values.adapters, '--adapters'),
+  scenarios: values.scenarios?.split(',').map((s) => s.trim()),
+  optionsChildren: count(values['options-children'], '--options-children'),
+  profile: adapterList(values.profile, '--profile'),
+  profileDir: values['profile-dir'],
+  log: (line) => process.stderr.write(`${line}\n`),
+})
+const report = renderReport(result)
+process.stdout.write(report)
+if (!values.quick && !values['no-write']) {
+  const dir = fileURLToPath(new URL('../results/', import.meta.url))
+  mkdirSync(dir, { recursive: true })
+  const file = `${dir}${result.startedAt.toISOString().slice(0, 10)}.md`
+  writeFileSync(file, report)
+  process.stderr.write(`written to ${file}\n`)
+}

@@ -1,0 +1,103 @@
+// Messages between the runner and its child processes (over the IPC channel of `child_process.fork`).
+
+/** The clients the bench drives. `undici` is the floor: a bare undici Pool sending the same bytes. */
+export type AdapterName = 'stretch' | 'es9' | 'es8' | 'opensearch' | 'fetch' | 'undici'
+
+/** What a scenario sends. */
+export type Operation = 'info' | 'search' | 'bulk'
+
+/** One measured scenario. */
+export interface Scenario {
+  /** A short name, such as `search c=64 gzip`. */
+  readonly name: string
+  readonly operation: Operation
+  readonly concurrency: number
+  readonly tls: boolean
+  readonly compress: boolean
+  /** Requests before measuring (JIT, sockets, caches). */
+  readonly warmup: number
+  /** Requests measured. */
+  readonly requests: number
+}
+
+/** The first message to a worker: which client, and which scenarios to run one after the other. */
+export interface WorkerJob {
+  readonly type: 'job'
+  readonly adapter: AdapterName
+  readonly http: string
+  readonly https: string
+  /** PEM of the server's CA. */
+  readonly ca: string
+  readonly scenarios: readonly Scenario[]
+}
+
+/** The measurements of one scenario in one worker process. */
+export interface Measurement {
+  readonly scenario: string
+  readonly adapter: AdapterName
+  readonly requests: number
+  readonly elapsedMs: number
+  readonly requestsPerSecond: number
+  readonly p50Ms: number
+  readonly p99Ms: number
+  /** User + system CPU time of the client process during the measured requests, per request. */
+  readonly cpuUsPerRequest: number
+  /** The process's peak resident set size so far (`process.resourceUsage().maxRSS`). */
+  readonly peakRssMb: number
+  /** Responses whose body was checked (every one). */
+  readonly checked: number
+}
+
+/** The reply of a worker. */
+export type WorkerReply =
+  | { readonly type: 'result'; readonly measurements: readonly Measurement[] }
+  | { readonly type: 'error'; readonly message: string }
+
+/** The `options()` test, run in its own worker. */
+export interface OptionsJob {
+  readonly type: 'options'
+  readonly http: string
+  readonly children: number
+  readonly concurrency: number
+  /** Requests of the root client before the count starts. */
+  readonly warmup: number
+}
+
+/** What the `options()` worker measured. */
+export interface OptionsMeasurement {
+  readonly children: number
+  readonly concurrency: number
+  readonly startRssMb: number
+  readonly peakRssMb: number
+  readonly endRssMb: number
+  readonly elapsedMs: number
+}
+
+/** `options()` worker messages: `warm` once its sockets are open (the runner then counts connections). */
+export type OptionsReply =
+  | { readonly type: 'warm' }
+  | { readonly type: 'result'; readonly measurement: OptionsMeasurement }
+  | { readonly type: 'error'; readonly message: string }
+
+/** Runner to server. */
+export interface ServerRequest {
+  readonly type: 'stats'
+  readonly id: number
+}
+
+/** Server to runner, once listening. */
+export interface ServerReady {
+  readonly type: 'ready'
+  readonly http: string
+  readonly https: string
+  readonly ca: string
+}
+
+/** Server to runner: counters since start. */
+export interface ServerStats {
+  readonly type: 'stats'
+  readonly id: number
+  readonly connections: number
+  readonly requests: number
+  readonly bulkItems: number
+}

@@ -1,0 +1,173 @@
+// The Markdown report: a machine line, one table per scenario with every ratio to the floor and to the official
+// client, the targets of issue 7, and the options() test.
+import { arch, cpus, loadavg, platform } from 'node:os'
+import { adapterLabels } from './adapters.js'
+import type { AdapterName } from './protocol.js'
+import type { BenchResult, Summary } from './runner.js'
+
+const floor: AdapterName = 'undici'
+const official: AdapterName = 'es9'
+
+/** The machine line: CPU model, cores, Node version, platform, load when the run started. */
+export function machineLine(): string {
+  const list = cpus()
+  const model = list[0]?.model.trim() ?? 'unknown CPU'
+  const load = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')
+  return `${model}, ${list.length} cores, Node ${process.version}, ${platform()}-${arch()}, load average ${load}`
+}
+
+const int = (n: number): string => Math.round(n).toLocaleString('en-US')
+const ms = (n: number): string => (n < 10 ? n.toFixed(2) : n.toFixed(1))
+const ratio = (a: number, b: number | undefined): string => (b === undefined || b === 0 ? '-' : `${(a / b).toFixed(2)}`)
+
+/** One target of issue 7, checked against this run. */
+export interface TargetCheck {
+  readonly target: string
+  readonly measured: string
+  readonly met: boolean
+}
+
+/** Checks Stretch against the targets of issue 7 (medians of rounds of this run). */
+export function checkTargets(result: BenchResult): TargetCheck[] {
+  const out: TargetCheck[] = []
+  for (const [name, byAdapter] of result.summaries) {
+    const s = byAdapter.get('stretch')
+    if (s === undefined) continue
+    const f = byAdapter.get(floor)
+    const o = byAdapter.get(official)
+    const c64 = /^(info|search) c=64/.test(name)
+    const c1 = /^(info|search) c=1$/.test(name)
+    if (f !== undefined && c64) {
+      const r = s.requestsPerSecond / f.requestsPerSecond
+      out.push({ target: `${name}: >= 0.85 of the floor`, measured: r.toFixed(2), met: r >= 0.85 })
+    }
+    if (o !== undefined && c64) {
+      const r = s.requestsPerSecond / o.requestsPerSecond
+      out.push({ target: `${name}: >= 1.6x @elastic/elasticsearch 9`, measured: `${r.toFixed(2)}x`, met: r >= 1.6 })
+    }
+    if (f !== undefined && c1) {
+      const r = s.requestsPerSecond / f.requestsPerSecond
+      out.push({ target: `${name}: >= 0.9 of the floor`, measured: r.toFixed(2), met: r >= 0.9 })
+    }
+    if (name.startsWith('bulk')) {
+      const others = [...byAdapter.values()].filter((x) => x.adapter !== 'stretch' && x.adapter !== floor)
+      const best = others.reduce<Summary | undefined>(
+        (a, b) => (a === undefined || b.requestsPerSecond > a.requestsPerSecond ? b : a),
+        undefined,
+      )
+      if (best !== undefined) {
+        const r = s.requestsPerSecond / best.requestsPerSecond
+        out.push({
+          target: `${name}: >= the fastest other client (${best.adapter})`,
+          measured: `${r.toFixed(2)}x`,
+          met: r >= 1,
+        })
+      }
+    }
+    if (f !== undefined) {
+      const r = s.cpuUsPerRequest / f.cpuUsPerRequest
+      out.push({ target: `${name}: CPU/request <= 1.2x the floor`, measured: `${r.toFixed(2)}x`, met: r <= 1.2 })
+    }
+    if (o !== undefined) {
+      const r = s.peakRssMb / o.peakRssMb
+      out.push({
+        target: `${name}: peak RSS <= @elastic/elasticsearch 9`,
+        measured: `${int(s.peakRssMb)} vs ${int(o.peakRssMb)} MB`,
+        met: r <= 1,
+      })
+    }
+  }
+  const opt = result.options
+  if (opt !== undefined) {
+    out.push({
+      target: `options(): ${int(opt.children)} children add no socket`,
+      measured: `${opt.newConnections} new`,
+      met: opt.newConnections === 0,
+    })
+    const growth = opt.peakRssMb - opt.startRssMb
+    out.push({
+      target: 'options(): RSS within 50 MB of the start',
+      measured: `+${growth.toFixed(1)} MB peak, +${(opt.endRssMb - opt.startRssMb).toFixed(1)} MB at the end`,
+      met: growth <= 50,
+    })
+  }
+  return out
+}
+
+/** Renders the whole report. */
+export function renderReport(result: BenchResult, machine: string = machineLine()): string {
+  const lines: string[] = []
+  lines.push(`# Stretch bench, ${result.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`)
+  lines.push('')
+  lines.push(`Machine: ${machine}.`)
+  lines.push('')
+  lines.push(
+    `${result.quick ? 'Quick smoke run (numbers mean nothing)' : `${result.rounds} rounds`}, clients alternating ` +
+      `(A B C ... A B C) within each scenario, one process per client and round; medians of rounds; ` +
+      `${(result.durationMs / 1000).toFixed(0)} s in all. The server is another process on the same machine. ` +
+      'On a shared machine absolute numbers are noise: the ratios are the result.',
+  )
+  lines.push('')
+  lines.push(
+    'Columns: requests per second; its ratio to the floor (a bare undici Pool sending the same bytes) and to ' +
+      '@elastic/elasticsearch 9; latency p50/p99; client CPU time (user + system) per request and its ratios; ' +
+      'peak RSS of the client process and its ratio to @elastic/elasticsearch 9.',
+  )
+  for (const scenario of result.scenarios) {
+    const byAdapter = result.summaries.get(scenario.name)
+    if (byAdapter === undefined) continue
+    const f = byAdapter.get(floor)
+    const o = byAdapter.get(official)
+    lines.push('')
+    lines.push(
+      `## ${scenario.name} (${scenario.tls ? 'HTTPS' : 'HTTP'}${scenario.compress ? ', httpCompress' : ''}, ` +
+        `${int(scenario.requests)} requests after ${int(scenario.warmup)} warm-up)`,
+    )
+    lines.push('')
+    lines.push(
+      '| client | req/s | x floor | x es9 | p50 ms | p99 ms | CPU µs/req | CPU x floor | CPU x es9 | peak RSS MB | RSS x es9 |',
+    )
+    lines.push('|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|')
+    for (const s of byAdapter.values()) {
+      lines.push(
+        `| ${adapterLabels[s.adapter]} | ${int(s.requestsPerSecond)} | ${ratio(s.requestsPerSecond, f?.requestsPerSecond)} | ` +
+          `${ratio(s.requestsPerSecond, o?.requestsPerSecond)} | ${ms(s.p50Ms)} | ${ms(s.p99Ms)} | ` +
+          `${int(s.cpuUsPerRequest)} | ${ratio(s.cpuUsPerRequest, f?.cpuUsPerRequest)} | ` +
+          `${ratio(s.cpuUsPerRequest, o?.cpuUsPerRequest)} | ${int(s.peakRssMb)} | ${ratio(s.peakRssMb, o?.peakRssMb)} |`,
+      )
+    }
+    if (result.rounds > 1) {
+      lines.push('')
+      lines.push(
+        `Rounds (req/s): ${[...byAdapter.values()]
+          .map((s) => `${s.adapter} ${s.rounds.map((m) => int(m.requestsPerSecond)).join(' / ')}`)
+          .join('; ')}.`,
+      )
+    }
+  }
+  const opt = result.options
+  if (opt !== undefined) {
+    lines.push('')
+    lines.push('## options()')
+    lines.push('')
+    lines.push(
+      `${int(opt.children)} clients made by \`client.options({ opaqueId, headers })\`, each sending one \`info()\`, ` +
+        `${opt.concurrency} at a time, after the root client opened its sockets: ${opt.newConnections} new server-side ` +
+        `connections; RSS ${opt.startRssMb.toFixed(1)} MB at the start, ${opt.peakRssMb.toFixed(1)} MB at the peak, ` +
+        `${opt.endRssMb.toFixed(1)} MB at the end (after GC); ${(opt.elapsedMs / 1000).toFixed(1)} s.`,
+    )
+  }
+  const targets = checkTargets(result)
+  if (targets.length > 0) {
+    lines.push('')
+    lines.push('## Targets (issue 7)')
+    lines.push('')
+    lines.push('| target | measured | met |')
+    lines.push('|---|--:|:-:|')
+    for (const t of targets) lines.push(`| ${t.target} | ${t.measured} | ${t.met ? 'yes' : '**no**'} |`)
+  }
+  lines.push('')
+  return lines.join('\n')
+}

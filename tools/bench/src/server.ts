@@ -1,0 +1,159 @@
+// The bench server: a child process that answers like Elasticsearch, as cheaply as it can, so that the client under
+// test is what the numbers measure. Every static answer is serialized (and gzipped) once at start; bulk answers
+// are cached by item count; request bodies are never parsed beyond what checking them needs.
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
+import type { AddressInfo } from 'node:net'
+import { createGunzip, gzipSync } from 'node:zlib'
+import { createCertificates } from '@stretch/test-utils'
+import { BulkCounter } from './bulk-counter.js'
+import { bulkResponse, indexResponse, infoResponse, searchResponse } from './fixtures.js'
+import type { ServerReady, ServerRequest, ServerStats } from './protocol.js'
+
+interface Payload {
+  readonly plain: Buffer
+  readonly gzip: Buffer
+  readonly plainHeaders: readonly string[]
+  readonly gzipHeaders: readonly string[]
+}
+
+function payload(value: unknown): Payload {
+  const plain = Buffer.from(JSON.stringify(value))
+  const gzip = gzipSync(plain)
+  // Flat [name, value, ...] arrays: writeHead copies them without building a header object per response.
+  const base = ['content-type', 'application/json; charset=UTF-8', 'x-elastic-product', 'Elasticsearch']
+  return {
+    plain,
+    gzip,
+    plainHeaders: [...base, 'content-length', String(plain.length)],
+    gzipHeaders: [...base, 'content-encoding', 'gzip', 'content-length', String(gzip.length)],
+  }
+}
+
+const info = payload(infoResponse)
+const search = payload(searchResponse)
+const indexed = payload(indexResponse)
+const badRequest = payload({
+  error: { type: 'parse_exception', reason: 'the request body is not valid JSON' },
+  status: 400,
+})
+const notFound = payload({ error: { type: 'no_handler_found_exception', reason: 'no handler' }, status: 404 })
+const bulkCache = new Map<number, Payload>()
+
+const stats = { connections: 0, requests: 0, bulkItems: 0 }
+
+function wantsGzip(req: IncomingMessage): boolean {
+  const accept = req.headers['accept-encoding']
+  return accept?.includes('gzip') === true
+}
+
+function send(req: IncomingMessage, res: ServerResponse, status: number, body: Payload): void {
+  if (wantsGzip(req)) {
+    res.writeHead(status, body.gzipHeaders as string[])
+    res.end(body.gzip)
+  } else {
+    res.writeHead(status, body.plainHeaders as string[])
+    res.end(body.plain)
+  }
+}
+
+/** The request body as a stream of plain bytes: gunzipped when the client compressed it. */
+function bodyOf(req: IncomingMessage): NodeJS.ReadableStream {
+  return req.headers['content-encoding'] === 'gzip' ? req.pipe(createGunzip()) : req
+}
+
+function collect(req: IncomingMessage, done: (body: Buffer) => void, fail: () => void): void {
+  const chunks: Buffer[] = []
+  const stream = bodyOf(req)
+  stream.on('data', (chunk: Buffer) => chunks.push(chunk))
+  stream.on('end', () => done(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)))
+  stream.on('error', fail)
+}
+
+function handle(req: IncomingMessage, res: ServerResponse): void {
+  stats.requests++
+  const url = req.url ?? '/'
+  const method = req.method
+  const fail = (): void => send(req, res, 400, badRequest)
+  if (method === 'GET' && (url === '/' || url.startsWith('/?'))) {
+    req.resume()
+    send(req, res, 200, info)
+  } else if (url.includes('/_search')) {
+    // Small bodies: parsing them proves the client sent valid JSON, at a cost the same for every client.
+    collect(
+      req,
+      (body) => {
+        let ok = body.length === 0
+        if (!ok) {
+          try {
+            ok = typeof JSON.parse(body.toString('utf8')) === 'object'
+          } catch {
+            ok = false
+          }
+        }
+        send(req, res, ok ? 200 : 400, ok ? search : badRequest)
+      },
+      fail,
+    )
+  } else if (url.includes('/_bulk')) {
+    const counter = new BulkCounter()
+    const stream = bodyOf(req)
+    stream.on('data', (chunk: Buffer) => counter.push(chunk))
+    stream.on('error', fail)
+    stream.on('end', () => {
+      const items = counter.end()
+      stats.bulkItems += items
+      let answer = bulkCache.get(items)
+      if (answer === undefined) {
+        answer = payload(bulkResponse(items))
+        bulkCache.set(items, answer)
+      }
+      send(req, res, 200, answer)
+    })
+  } else if (url.includes('/_doc') && (method === 'PUT' || method === 'POST')) {
+    collect(req, () => send(req, res, 201, indexed), fail)
+  } else {
+    req.resume()
+    send(req, res, 404, notFound)
+  }
+}
+
+function listen(server: Server): Promise<number> {
+  // Idle sockets stay open long after any client's own keep-alive timeout: the client decides when to close.
+  server.keepAliveTimeout = 120_000
+  server.headersTimeout = 125_000
+  server.requestTimeout = 0
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port))
+  })
+}
+
+async function main(): Promise<void> {
+  const certs = await createCertificates({ ipAddresses: ['127.0.0.1'], dnsNames: ['localhost'] })
+  const http = createHttpServer({ keepAlive: true, noDelay: true }, handle)
+  const https = createHttpsServer({ keepAlive: true, noDelay: true, key: certs.server.key, cert: certs.chain }, handle)
+  http.on('connection', () => stats.connections++)
+  https.on('secureConnection', () => stats.connections++)
+  const [httpPort, httpsPort] = await Promise.all([listen(http), listen(https)])
+  process.on('message', (message: ServerRequest) => {
+    if (message.type === 'stats') {
+      const reply: ServerStats = { type: 'stats', id: message.id, ...stats }
+      process.send?.(reply)
+    }
+  })
+  // The parent's IPC channel closing means the bench is over (or crashed): never outlive it.
+  process.on('disconnect', () => process.exit(0))
+  const ready: ServerReady = {
+    type: 'ready',
+    http: `http://127.0.0.1:${httpPort}`,
+    https: `https://127.0.0.1:${httpsPort}`,
+    ca: certs.ca.cert,
+  }
+  process.send?.(ready)
+}
+
+main().catch((error: unknown) => {
+  console.error(error)
+  process.exit(1)
+})

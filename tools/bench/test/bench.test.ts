@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest'
+import { adapterLabels, adapterNames } from '../src/adapters.js'
+import { BulkCounter } from '../src/bulk-counter.js'
+import { renderReport } from '../src/report.js'
+import { runBench } from '../src/runner.js'
+
+describe('pnpm bench --quick', () => {
+  it('runs every client through every scenario, checking every response body, and the options() test', async () => {
+    const result = await runBench({ quick: true })
+    expect(result.scenarios.length).toBe(9)
+    for (const scenario of result.scenarios) {
+      const byAdapter = result.summaries.get(scenario.name)
+      for (const adapter of adapterNames) {
+        const summary = byAdapter?.get(adapter)
+        // A worker throws (and runBench rejects) on the first wrong body; here every request was answered and checked.
+        expect(
+          summary?.rounds.map((m) => m.checked),
+          `${scenario.name} ${adapter}`,
+        ).toEqual([scenario.requests])
+        expect(summary?.requestsPerSecond).toBeGreaterThan(0)
+        expect(summary?.cpuUsPerRequest).toBeGreaterThan(0)
+        expect(summary?.peakRssMb).toBeGreaterThan(0)
+      }
+    }
+    expect(result.options?.children).toBe(2000)
+    expect(result.options?.newConnections).toBe(0)
+
+    const report = renderReport(result, 'Test CPU, 2 cores, Node v20')
+    expect(report).toContain('Machine: Test CPU, 2 cores, Node v20.')
+    for (const adapter of adapterNames) expect(report).toContain(`| ${adapterLabels[adapter]} |`)
+    expect(report).toContain('## Targets (issue 7)')
+  }, 120_000)
+})
+
+describe('BulkCounter', () => {
+  const count = (...chunks: string[]): number => {
+    const counter = new BulkCounter()
+    for (const chunk of chunks) counter.push(Buffer.from(chunk))
+    return counter.end()
+  }
+
+  it('counts action lines, not document lines, and deletes have no document', () => {
+    const body =
+      '{"index":{"_id":"1"}}\n{"index":"a document field named index"}\n' +
+      '{"delete":{"_id":"2"}}\n{"create":{"_id":"3"}}\n{"x":1}\n{"update":{"_id":"4"}}\n{"doc":{"x":2}}\n'
+    expect(count(body)).toBe(4)
+  })
+
+  it('finds actions split across chunks, with or without a final newline', () => {
+    expect(count('{"ind', 'ex":{}}\n{"a":1}\n{"del', 'ete":{}}')).toBe(2)
+    expect(count('{"index":{}}\n', '{"a":1}', '\n')).toBe(1)
+    expect(count('')).toBe(0)
+  })
+})

@@ -33,6 +33,8 @@ export function roundRobinSelector(): NodeSelectorFunction {
   let ring: string[] = []
   let positions = new Map<string, number>()
   let last: string | undefined
+  // The most candidates seen at once: about the size of the cluster.
+  let peak = 0
 
   const reindex = (from: number): void => {
     for (let i = from; i < ring.length; i++) positions.set(ring[i] as string, i)
@@ -53,8 +55,10 @@ export function roundRobinSelector(): NodeSelectorFunction {
   }
 
   return (nodes) => {
-    // Nodes that sniffing removed stay in the ring; forget them when they start to outnumber the candidates by far.
-    if (ring.length > 2 * nodes.length + 32) {
+    // Nodes that sniffing removed stay in the ring; forget them once they far outnumber the nodes of the cluster.
+    if (nodes.length > peak) peak = nodes.length
+    if (ring.length > 2 * peak + 32) {
+      peak = nodes.length
       ring = []
       positions = new Map()
     }

@@ -117,6 +117,15 @@ describe('roundRobinSelector', () => {
     expectStrictRotation(route(p, 20), 2)
   })
 
+  it('keeps rotating strictly while sniffing replaces the node set again and again', () => {
+    const p = pool(['http://seed:9200'], roundRobinSelector())
+    for (let round = 0; round < 200; round++) {
+      // two stable nodes and two that are new each round (nodes replaced by a rolling restart with new addresses)
+      p.update([{ url: id('a') }, { url: `http://r${round}:9200` }, { url: id('b') }, { url: `http://s${round}:9200` }])
+      expectStrictRotation(route(p, 8), 4)
+    }
+  })
+
   it('keeps one rotation per selector', () => {
     const p1 = pool(['http://a:9200', 'http://b:9200'], roundRobinSelector())
     const p2 = pool(['http://a:9200', 'http://b:9200'], roundRobinSelector())

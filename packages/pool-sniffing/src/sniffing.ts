@@ -320,18 +320,29 @@ class Sniffer implements NodeDiscovery {
       attributes: node.attributes,
       headers,
     }))
+    const byId = new Map<string, PoolNode>()
+    const byUrl = new Map<string, PoolNode>()
+    for (const node of pool.nodes) {
+      byId.set(node.id, node)
+      byUrl.set(key(node.url), node)
+    }
+    // A node that kept its id but moved (restarted with a new address: a Kubernetes pod keeps its data path, and so
+    // its node id, but not its IP) must not keep the connection to its old address. The pool matches known nodes by
+    // id first, so the old one is taken out by a first update and the new address joins in the second.
+    const moved = new Set<string>()
+    const existing = (node: NodeOptions): PoolNode | undefined => {
+      const url = key(node.url as URL)
+      const sameId = byId.get(node.id as string)
+      if (sameId === undefined || key(sameId.url) === url) return sameId ?? byUrl.get(url)
+      moved.add(node.id as string)
+      return byUrl.get(url)
+    }
     // Seeds stay as a fallback when none of the sniffed nodes can take traffic: each one is a known node resting
     // after a failure (for example addresses that are unreachable from here, behind a load balancer).
-    const known = new Map<string, PoolNode>()
-    for (const node of pool.nodes) {
-      known.set(node.id, node)
-      known.set(key(node.url), node)
-    }
-    const usable = kept.some((node) => {
-      const existing = known.get(node.id) ?? known.get(key(node.url))
-      return existing === undefined || existing.alive
-    })
-    pool.update(usable ? next : [...next, ...this.#missingSeeds(next)])
+    const usable = next.map(existing).some((node) => node === undefined || node.alive)
+    const list = usable ? next : [...next, ...this.#missingSeeds(next)]
+    if (moved.size > 0) pool.update(list.filter((node) => !moved.has(node.id as string)))
+    pool.update(list)
   }
 
   /** The seeds that are not in `nodes` (by id or URL). */

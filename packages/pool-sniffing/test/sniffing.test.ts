@@ -326,6 +326,27 @@ describe('sniffing against a fake cluster', () => {
     await t.close()
   })
 
+  it('follows a node that kept its id but moved to a new address', async () => {
+    await using cluster = await fakeCluster(three)
+    const [n1, n2, n3] = cluster.nodes
+    const t = transport({ nodes: [seedByName(cluster, n1!)], discovery: sniffing(onStartAndFailure) })
+    expect(await load(t, 3)).toEqual([])
+    const before = t.pool.nodes.find((n) => n.id === 'id-n2')!
+    // n2 restarts elsewhere (same node id, new port)
+    await cluster.stop(n2!)
+    const moved = await cluster.add({ name: 'n2' }, false)
+    cluster.members = [n1!, moved, n3!]
+    const sniffed = nextSniff((e) => e.reason === 'node-failure')
+    expect(await load(t, 6)).toEqual([])
+    await sniffed
+    const after = t.pool.nodes.find((n) => n.id === 'id-n2')!
+    expect(after.url.port).toBe(String(moved.server.port))
+    expect(after).not.toBe(before)
+    expect(await load(t, 6)).toEqual([])
+    expect(moved.hits()).toBeGreaterThanOrEqual(2)
+    await t.close()
+  })
+
   it('keeps the known nodes when a later sniff fails, and never fails the request', async () => {
     await using cluster = await fakeCluster(three)
     const clock = manualClock()

@@ -131,10 +131,12 @@ export function buildRequest(endpoint: Endpoint, params: Params | undefined): Tr
     if (value === undefined) continue
     if (bodyProps?.includes(key) === true) {
       // `sort: 'field:asc'` is query-string syntax: the official client sends it there.
+      // The body exists from here on (so GET/POST endpoints use POST) even when `sort` goes to the query string:
+      // the official client does the same, and the same call must send the same request.
+      if (body === undefined || typeof body !== 'object' || body === null) body = {}
       if (key === 'sort' && typeof value === 'string' && value.includes(':') && endpoint.query.includes(key)) {
         querystring[key] = value as QueryValue
       } else {
-        if (body === undefined || typeof body !== 'object' || body === null) body = {}
         ;(body as Params)[key] = value
       }
     } else if (key === endpoint.value) {

@@ -36,6 +36,8 @@ export interface ApiRequest {
   readonly body: Buffer
   readonly user: AuthenticatedUser | undefined
   readonly node: ApiNode
+  /** A `bulk-reject` fault: these item positions (all when undefined) get `status` instead of being written. */
+  readonly bulkReject?: { readonly items: readonly number[] | undefined; readonly status: number }
 }
 
 function isObject(v: unknown): v is Json {
@@ -544,6 +546,7 @@ function bulk(req: ApiRequest, defaultIndex: string | undefined, c: ApiCluster):
   const lines = ndjsonLines(req, true)
   const items: unknown[] = []
   let errors = false
+  const reject = req.bulkReject
   for (let i = 0; i < lines.length; i++) {
     const action = lines[i]
     if (!isObject(action) || Object.keys(action).length !== 1) {
@@ -576,6 +579,19 @@ function bulk(req: ApiRequest, defaultIndex: string | undefined, c: ApiCluster):
           error: { type: 'action_request_validation_exception', reason: 'Validation Failed: 1: index is missing;' },
         },
       })
+      continue
+    }
+    if (reject !== undefined && (reject.items === undefined || reject.items.includes(items.length))) {
+      errors = true
+      const status = reject.status
+      const error =
+        status === 429
+          ? {
+              type: 'es_rejected_execution_exception',
+              reason: `rejected execution of primary operation [coordinating_and_primary_bytes=0, replica_bytes=0, all_bytes=0, primary_operation_bytes=1, max_coordinating_and_primary_bytes=0] on [${index}]`,
+            }
+          : { type: 'exception', reason: `injected bulk item status ${status}` }
+      items.push({ [op]: { _index: index, _id: id ?? null, status, error } })
       continue
     }
     const options: WriteOptions = {
@@ -732,3 +748,144 @@ function getMapping(req: ApiRequest, p: Record<string, string>, c: ApiCluster): 
 }
 route('GET', '/:index/_mapping', getMapping)
 route('GET', '/_mapping', getMapping)
+
+// --- _cat ----------------------------------------------------------------------------------------------------------------
+
+function cat(req: ApiRequest, rows: ReadonlyArray<Record<string, string | number>>, columns: readonly string[]): Reply {
+  if (req.params.get('format') === 'json') {
+    return { status: 200, body: rows.map((r) => Object.fromEntries(columns.map((c) => [c, String(r[c] ?? '')]))) }
+  }
+  const verbose = req.params.has('v') && req.params.get('v') !== 'false'
+  const table = [...(verbose ? [columns.map(String)] : []), ...rows.map((r) => columns.map((c) => String(r[c] ?? '')))]
+  const widths = columns.map((_c, i) => Math.max(...table.map((row) => (row[i] ?? '').length)))
+  const text = table
+    .map(
+      (row) =>
+        `${row
+          .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+          .join(' ')
+          .trimEnd()}\n`,
+    )
+    .join('')
+  return { status: 200, text }
+}
+
+route('GET', '/_cat/health', (req, _p, c) => {
+  const nodes = c.liveNodes()
+  const now = Date.now()
+  return cat(
+    req,
+    [
+      {
+        epoch: Math.floor(now / 1000),
+        timestamp: new Date(now).toISOString().slice(11, 19),
+        cluster: c.clusterName,
+        status: 'green',
+        'node.total': nodes.length,
+        'node.data': nodes.filter((n) => n.roles.some((r) => r.startsWith('data'))).length,
+        shards: c.store.indices.size,
+        pri: c.store.indices.size,
+        relo: 0,
+        init: 0,
+        unassign: 0,
+        pending_tasks: 0,
+        max_task_wait_time: '-',
+        active_shards_percent: '100.0%',
+      },
+    ],
+    [
+      'epoch',
+      'timestamp',
+      'cluster',
+      'status',
+      'node.total',
+      'node.data',
+      'shards',
+      'pri',
+      'relo',
+      'init',
+      'unassign',
+      'pending_tasks',
+      'max_task_wait_time',
+      'active_shards_percent',
+    ],
+  )
+})
+
+function catIndices(req: ApiRequest, p: Record<string, string>, c: ApiCluster): Reply {
+  need(req.user, false)
+  const names = c.store.resolve(p['index'])
+  if (!Array.isArray(names)) return names
+  const rows = names.sort().map((n) => {
+    const i = c.store.getIndex(n)
+    return {
+      health: 'green',
+      status: 'open',
+      index: n,
+      uuid: i?.uuid ?? '',
+      pri: 1,
+      rep: 1,
+      'docs.count': i?.docs.size ?? 0,
+      'docs.deleted': 0,
+    }
+  })
+  return cat(req, rows, ['health', 'status', 'index', 'uuid', 'pri', 'rep', 'docs.count', 'docs.deleted'])
+}
+route('GET', '/_cat/indices', catIndices)
+route('GET', '/_cat/indices/:index', catIndices)
+
+route('GET', '/_cat/nodes', (req, _p, c) => {
+  const rows = c.liveNodes().map((n, i) => ({
+    ip: n.host,
+    'heap.percent': 25,
+    'ram.percent': 50,
+    cpu: 1,
+    load_1m: '0.10',
+    load_5m: '0.10',
+    load_15m: '0.10',
+    'node.role': n.roles.map((r) => ROLE_LETTERS[r] ?? '').join('') || '-',
+    master: i === 0 ? '*' : '-',
+    name: n.name,
+  }))
+  return cat(req, rows, [
+    'ip',
+    'heap.percent',
+    'ram.percent',
+    'cpu',
+    'load_1m',
+    'load_5m',
+    'load_15m',
+    'node.role',
+    'master',
+    'name',
+  ])
+})
+
+const ROLE_LETTERS: Record<string, string> = {
+  data: 'd',
+  data_cold: 'c',
+  data_content: 's',
+  data_frozen: 'f',
+  data_hot: 'h',
+  data_warm: 'w',
+  ingest: 'i',
+  master: 'm',
+  ml: 'l',
+  remote_cluster_client: 'r',
+  transform: 't',
+}
+
+function catCount(req: ApiRequest, p: Record<string, string>, c: ApiCluster): Reply {
+  need(req.user, false)
+  const result = c.store.count(p['index'], {}, new URLSearchParams())
+  if (result.status !== 200) return result
+  const now = Date.now()
+  const count = (result.body as { count: number }).count
+  return cat(
+    req,
+    [{ epoch: Math.floor(now / 1000), timestamp: new Date(now).toISOString().slice(11, 19), count }],
+    ['epoch', 'timestamp', 'count'],
+  )
+}
+route('GET', '/_cat/count', catCount)
+route('GET', '/_cat/count/:index', catCount)

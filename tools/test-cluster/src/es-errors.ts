@@ -14,6 +14,8 @@ export interface EsErrorDetail {
 export interface Reply {
   readonly status: number
   readonly body?: unknown
+  /** A text answer (`text/plain; charset=UTF-8`) instead of JSON, as `_cat` gives. */
+  readonly text?: string
   readonly headers?: Readonly<Record<string, string | readonly string[]>>
 }
 

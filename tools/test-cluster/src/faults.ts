@@ -27,6 +27,16 @@ export type Fault =
   | { readonly type: 'non-json'; readonly body?: string; readonly contentType?: string }
   /** Answer normally but without `X-elastic-product`. */
   | { readonly type: 'no-product-header' }
+  /**
+   * For `_bulk` only (other requests pass it by): run the bulk, but answer the listed items (0-based positions;
+   * all items when omitted) with `status` (default 429, `es_rejected_execution_exception`) without writing them.
+   */
+  | { readonly type: 'bulk-reject'; readonly items?: readonly number[]; readonly status?: number }
+  /**
+   * Send the status line, headers (with the full `content-length`) and part of a JSON body, then `hang` (the
+   * client's body timeout fires) or `close` the connection (a truncated body).
+   */
+  | { readonly type: 'truncated-body'; readonly ending: 'hang' | 'close' }
 
 /** Which requests a fault applies to. @public */
 export interface FaultMatch {
@@ -85,7 +95,12 @@ export class FaultQueue {
 
   /** Takes the first fault matching the request, counting it. */
   take(method: string, path: string): Fault | undefined {
-    const entry = this.entries.find((e) => e.remaining > 0 && matchesRequest(e.match, method, path))
+    const entry = this.entries.find(
+      (e) =>
+        e.remaining > 0 &&
+        matchesRequest(e.match, method, path) &&
+        (e.fault.type !== 'bulk-reject' || path.endsWith('/_bulk')),
+    )
     if (entry === undefined) return undefined
     entry.remaining -= 1
     entry.hits += 1

@@ -1,7 +1,7 @@
 import { EventEmitter, once } from 'node:events'
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
-import type { AddressInfo, Socket } from 'node:net'
+import { type AddressInfo, createServer as createNetServer, type Server as NetServerBase, type Socket } from 'node:net'
 import { createSecureContext, type SecureContext, type TLSSocket } from 'node:tls'
 import { deflateSync, gunzipSync, gzipSync, inflateSync } from 'node:zlib'
 import { type ApiCluster, type ApiNode, handleApi } from './api.js'
@@ -67,6 +67,13 @@ export interface NodeOptions {
    * A function returns the whole value. Default `ip`.
    */
   readonly publishAddress?: 'ip' | 'hostname' | ((node: { host: string; port: number }) => string)
+  /**
+   * How long an idle keep-alive connection stays open, in ms (Node's `keepAliveTimeout`; the answer's
+   * `Keep-Alive: timeout=` says it). Short values reproduce "other side closed" races. Default 60000.
+   */
+  readonly keepAliveTimeoutMs?: number
+  /** How many requests `requests` keeps (the oldest go first); 0 records none. Default 10000. */
+  readonly recordRequests?: number
 }
 
 /** The default roles of an Elasticsearch 8.x/9.x node. */
@@ -94,6 +101,10 @@ export interface NodeCluster extends ApiCluster {
 }
 
 const MAX_BODY = 100 * 1024 * 1024
+const SUPPORTED_BODY_TYPES =
+  /^application\/(json|x-ndjson|smile|cbor|yaml|vnd\.elasticsearch\+(json|x-ndjson|smile|cbor|yaml))$/i
+
+type NetServer = NetServerBase & { readonly held: Set<Socket> }
 
 /** Node settings that only the cluster sets (the cloud endpoint uses them). */
 export interface NodeInternals {
@@ -133,6 +144,9 @@ export class TestNode implements ApiNode {
   private readonly sockets = new Set<Socket>()
   private readonly hanging = new Set<ServerResponse>()
   private readonly publishForm: NonNullable<NodeOptions['publishAddress']>
+  private readonly keepAliveTimeout: number
+  private readonly recordLimit: number
+  private blackholeServer: NetServer | undefined
   private readonly cluster: NodeCluster
   private readonly internals: NodeInternals
 
@@ -147,6 +161,8 @@ export class TestNode implements ApiNode {
     this.host = options.host ?? '127.0.0.1'
     this.currentPort = options.port ?? 0
     this.publishForm = options.publishAddress ?? 'ip'
+    this.keepAliveTimeout = options.keepAliveTimeoutMs ?? 60_000
+    this.recordLimit = options.recordRequests ?? 10_000
   }
 
   /** The port (kept across stop/start). */
@@ -187,6 +203,7 @@ export class TestNode implements ApiNode {
   /** Starts listening (again), on the same port as before. */
   async start(): Promise<void> {
     if (this.server !== undefined) return
+    await this.closeBlackhole()
     const listener = (req: IncomingMessage, res: ServerResponse): void => {
       this.onRequest(req, res).catch((error: unknown) => {
         if (!res.headersSent)
@@ -203,12 +220,12 @@ export class TestNode implements ApiNode {
     const sni = this.internals.requireServername
     const server: Server =
       tls === undefined
-        ? createHttpServer({ keepAliveTimeout: 60_000 }, listener)
+        ? createHttpServer({ keepAliveTimeout: this.keepAliveTimeout }, listener)
         : (createHttpsServer(
             {
               cert: tls.cert,
               key: tls.key,
-              keepAliveTimeout: 60_000,
+              keepAliveTimeout: this.keepAliveTimeout,
               ...(sni === undefined
                 ? {}
                 : {
@@ -250,6 +267,7 @@ export class TestNode implements ApiNode {
 
   /** Stops the node: closes the server and every connection (in-flight requests are cut). The port is kept. */
   async stop(): Promise<void> {
+    await this.closeBlackhole()
     const server = this.server
     if (server === undefined) return
     this.server = undefined
@@ -258,6 +276,37 @@ export class TestNode implements ApiNode {
     this.hanging.clear()
     server.closeAllConnections()
     for (const s of this.sockets) s.destroy()
+    await closed
+  }
+
+  /**
+   * Stops the node and listens on its port with a server that accepts TCP connections and never reads or answers:
+   * no TLS handshake, no HTTP (connect and handshake timeouts). `start()` brings the node back.
+   */
+  async blackhole(): Promise<void> {
+    await this.stop()
+    if (this.blackholeServer !== undefined) return
+    const held = new Set<Socket>()
+    const server = createNetServer({ pauseOnConnect: true }, (socket) => {
+      this.stats.connections += 1
+      held.add(socket)
+      socket.on('close', () => held.delete(socket))
+    })
+    server.on('close', () => {
+      for (const s of held) s.destroy()
+    })
+    server.listen(this.currentPort, this.host)
+    await once(server, 'listening')
+    this.currentPort = (server.address() as AddressInfo).port
+    this.blackholeServer = Object.assign(server, { held })
+  }
+
+  private async closeBlackhole(): Promise<void> {
+    const server = this.blackholeServer
+    if (server === undefined) return
+    this.blackholeServer = undefined
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+    for (const s of server.held) s.destroy()
     await closed
   }
 
@@ -358,7 +407,23 @@ export class TestNode implements ApiNode {
       }
       user = auth.user
     }
-    const reply = await handleApi({ method, path, params, body, user, node: this }, this.cluster)
+    // RestController: a body needs a content type Elasticsearch can parse, else 406 (before any handler runs).
+    if (body.length > 0) {
+      const contentType = header(req, 'content-type')
+      if (contentType === undefined || !SUPPORTED_BODY_TYPES.test(contentType.split(';')[0]?.trim() ?? '')) {
+        const error =
+          contentType === undefined
+            ? 'Content-Type header is missing'
+            : `Content-Type header [${contentType}] is not supported`
+        this.send(req, res, { status: 406, body: { error, status: 406 } }, record, compat.version)
+        return
+      }
+    }
+    const bulkReject = fault?.type === 'bulk-reject' ? { items: fault.items, status: fault.status ?? 429 } : undefined
+    const reply = await handleApi(
+      { method, path, params, body, user, node: this, ...(bulkReject === undefined ? {} : { bulkReject }) },
+      this.cluster,
+    )
     const pretty = params.has('pretty') && params.get('pretty') !== 'false'
     this.send(req, res, reply, record, compat.version, fault?.type === 'no-product-header', pretty)
   }
@@ -381,7 +446,10 @@ export class TestNode implements ApiNode {
       status: undefined,
       fault: fault?.type,
     }
-    this.requests.push(record)
+    if (this.recordLimit > 0) {
+      this.requests.push(record)
+      if (this.requests.length > this.recordLimit) this.requests.splice(0, this.requests.length - this.recordLimit)
+    }
     this.events.emit('request', record)
     return record
   }
@@ -405,7 +473,24 @@ export class TestNode implements ApiNode {
         await new Promise((resolve) => setTimeout(resolve, fault.ms))
         return res.destroyed
       case 'no-product-header':
+      case 'bulk-reject':
         return false
+      case 'truncated-body': {
+        record.status = 200
+        const full = Buffer.from(JSON.stringify({ took: 1, errors: false, items: [], padding: 'x'.repeat(1024) }))
+        res.writeHead(200, {
+          ...this.productHeaders(),
+          'content-type': 'application/json',
+          'content-length': String(full.length),
+        })
+        if (fault.ending === 'close') res.write(full.subarray(0, full.length >> 1), () => res.destroy())
+        else {
+          res.write(full.subarray(0, full.length >> 1))
+          this.hanging.add(res)
+          res.on('close', () => this.hanging.delete(res))
+        }
+        return true
+      }
       case 'status': {
         const headers: Record<string, string> = {}
         if (fault.status === 429 || fault.retryAfter !== undefined)
@@ -501,7 +586,10 @@ export class TestNode implements ApiNode {
     if (dropProduct) delete headers['x-elastic-product']
     for (const [k, v] of Object.entries(reply.headers ?? {})) headers[k] = typeof v === 'string' ? v : [...v]
     let payload = Buffer.alloc(0)
-    if (reply.body !== undefined) {
+    if (reply.text !== undefined) {
+      payload = Buffer.from(reply.text)
+      headers['content-type'] = 'text/plain; charset=UTF-8'
+    } else if (reply.body !== undefined) {
       payload = Buffer.from(pretty ? `${JSON.stringify(reply.body, null, 2)}\n` : JSON.stringify(reply.body))
       headers['content-type'] =
         compatVersion === undefined

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { aggregate } from './aggs.js'
 import { EsHttpError, esError, indexNotFound, parsingError, type Reply } from './es-errors.js'
 import { compareSortValues, matches, parseSort, score, sortValue } from './query.js'
 
@@ -395,6 +396,8 @@ export class DocumentStore {
         ? undefined
         : { value: Math.min(hits.length, limit), relation: hits.length > limit ? 'gte' : 'eq' }
     const sourceWanted = body['_source'] !== false && params.get('_source') !== 'false'
+    const aggsSpec = body['aggs'] ?? body['aggregations']
+    const aggregations = aggsSpec === undefined ? undefined : aggregate(aggsSpec, hits)
     return {
       status: 200,
       body: {
@@ -412,6 +415,7 @@ export class DocumentStore {
             ...(sorted ? { sort: sort.map((key) => sortValue({ ...h.doc, ...h }, key)) } : {}),
           })),
         },
+        ...(aggregations === undefined ? {} : { aggregations }),
       },
     }
   }

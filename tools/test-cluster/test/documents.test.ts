@@ -278,4 +278,42 @@ describe('bulk, search, count, mget, msearch', () => {
     const wildcard = await call(agent, on(0, '/fil*/_search'), { method: 'POST', body: '{}' })
     expect(wildcard.body.hits.total.value).toBe(4)
   })
+
+  test('aggregations: terms on keyword fields (text refused like fielddata), metrics, sub-aggregations', async () => {
+    const res = await search({
+      size: 0,
+      aggs: {
+        genres: { terms: { field: 'genre.keyword' }, aggs: { best: { max: { field: 'rating' } } } },
+        avg_year: { avg: { field: 'year' } },
+        years: { stats: { field: 'year' } },
+        titles: { cardinality: { field: 'title.keyword' } },
+      },
+    })
+    expect(res.hits.hits).toEqual([])
+    expect(res.aggregations.genres.buckets).toEqual([
+      { key: 'comedy', doc_count: 2, best: { value: 7.5 } },
+      { key: 'drama', doc_count: 2, best: { value: 8.1 } },
+      { key: 'action', doc_count: 1, best: { value: 6.2 } },
+    ])
+    expect(res.aggregations.avg_year.value).toBe((1999 + 2005 + 2012 + 2020) / 4)
+    expect(res.aggregations.years).toMatchObject({ count: 4, min: 1999, max: 2020 })
+    expect(res.aggregations.titles.value).toBe(4)
+    const text = await call(agent, on(0, '/films/_search'), {
+      method: 'POST',
+      body: json({ aggs: { g: { terms: { field: 'genre' } } } }),
+    })
+    expect(text.status).toBe(400)
+    expect(text.body.error.reason).toMatch(/^Fielddata is disabled on \[genre\] in \[films\]/)
+  })
+
+  test('_cat answers text (with ?v headers) or JSON with ?format=json', async () => {
+    const health = await call(agent, on(0, '/_cat/health?v'))
+    expect(health.headers['content-type']).toBe('text/plain; charset=UTF-8')
+    expect(health.text.split('\n')[0]).toMatch(/^epoch\s+timestamp\s+cluster\s+status/)
+    expect(health.text).toContain('green')
+    const indices = await call(agent, on(1, '/_cat/indices/films?format=json'))
+    expect(indices.body).toEqual([expect.objectContaining({ index: 'films', health: 'green', 'docs.count': '4' })])
+    const nodes = await call(agent, on(2, '/_cat/nodes'))
+    expect(nodes.text.trim().split('\n')).toHaveLength(3)
+  })
 })

@@ -1,4 +1,5 @@
 import { once } from 'node:events'
+import type { Socket } from 'node:net'
 import { gunzipSync } from 'node:zlib'
 import { type Agent, Client, request } from 'undici'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
@@ -160,6 +161,94 @@ describe('body faults', () => {
     expect(bare.headers['x-elastic-product']).toBeUndefined()
     node.inject({ type: 'raw', status: 200, headers: { 'content-type': 'application/json' }, body: '{"truncated":' })
     expect((await call(agent, node.url, { auth })).text).toBe('{"truncated":')
+  })
+})
+
+describe('bulk and streaming faults', () => {
+  test('bulk-reject answers chosen items with 429 and writes the others', async () => {
+    const node = cluster.nodes[0]!
+    node.inject({ type: 'bulk-reject', items: [1] })
+    const body = [
+      '{"index":{"_index":"br","_id":"1"}}',
+      '{"n":1}',
+      '{"index":{"_index":"br","_id":"2"}}',
+      '{"n":2}',
+      '{"delete":{"_index":"br","_id":"3"}}',
+      '',
+    ].join('\n')
+    // A request that is not a bulk passes the fault by.
+    expect((await call(agent, node.url, { auth })).status).toBe(200)
+    const res = await call(agent, `${node.url}/_bulk`, {
+      method: 'POST',
+      auth,
+      body,
+      headers: { 'content-type': 'application/x-ndjson' },
+    })
+    expect(res.status).toBe(200)
+    expect(res.body.errors).toBe(true)
+    expect(res.body.items.map((i: Record<string, { status: number }>) => Object.values(i)[0]!.status)).toEqual([
+      201, 429, 404,
+    ])
+    expect(res.body.items[1].index.error.type).toBe('es_rejected_execution_exception')
+    expect(cluster.writeCount('br', '1')).toBe(1)
+    expect(cluster.writeCount('br', '2')).toBe(0)
+  })
+
+  test('truncated body: hang (body timeout) or close (premature end)', async () => {
+    const node = cluster.nodes[0]!
+    node.inject({ type: 'truncated-body', ending: 'hang' })
+    const hung = await request(node.url, { dispatcher: agent, headers: { authorization: auth }, bodyTimeout: 150 })
+    expect(hung.statusCode).toBe(200)
+    await expect(hung.body.text()).rejects.toMatchObject({ code: 'UND_ERR_BODY_TIMEOUT' })
+    node.inject({ type: 'truncated-body', ending: 'close' })
+    const closed = await request(node.url, { dispatcher: agent, headers: { authorization: auth } })
+    await expect(closed.body.text()).rejects.toMatchObject({
+      code: expect.stringMatching(/UND_ERR_SOCKET|ECONNRESET|UND_ERR_RES_CONTENT_LENGTH_MISMATCH/),
+    })
+  })
+
+  test('blackhole: TCP accepted, no TLS handshake, until start()', async () => {
+    const node = cluster.nodes[2]!
+    await node.blackhole()
+    const before = node.stats.connections
+    const impatient = agentFor(cluster, { timeout: 200 })
+    const waiting = request(node.url, { dispatcher: impatient, headers: { authorization: auth } })
+    await expect(waiting).rejects.toMatchObject({
+      code: expect.stringMatching(/UND_ERR_CONNECT_TIMEOUT|UND_ERR_SOCKET/),
+    })
+    await impatient.destroy()
+    expect(node.stats.connections).toBe(before + 1)
+    await node.start()
+    expect((await call(agent, node.url, { auth })).status).toBe(200)
+  })
+
+  test('a body needs a content type Elasticsearch knows (406 otherwise)', async () => {
+    const res = await call(agent, `${cluster.url}/x/_search`, {
+      method: 'POST',
+      auth,
+      body: '{}',
+      headers: { 'content-type': 'text/plain' },
+    })
+    expect(res.status).toBe(406)
+    expect(res.body).toEqual({ error: 'Content-Type header [text/plain] is not supported', status: 406 })
+  })
+
+  test('a short keep-alive timeout closes idle connections (Keep-Alive: timeout= says so)', async () => {
+    await using quick = await startCluster({ nodeDefaults: { keepAliveTimeoutMs: 1000, recordRequests: 2 } })
+    const client = new Client(quick.url, { connect: { ca: quick.caCert } })
+    const node = quick.nodes[0]!
+    const accepted = once(node.events, 'connection') as Promise<[Socket]>
+    const res = await call(client, quick.url, { auth: basic('elastic', quick.password) })
+    expect(res.headers['keep-alive']).toBe('timeout=1')
+    const [socket] = await accepted
+    await once(socket, 'close')
+    expect(node.stats.connections).toBe(1)
+    for (let i = 0; i < 3; i++) await call(client, `${quick.url}/_count`, { auth: basic('elastic', quick.password) })
+    expect(node.requests).toHaveLength(2)
+    expect(node.stats.requests).toBe(4)
+    // undici may open a connection per request when the keep-alive is this short; at least the closed one and a new one.
+    expect(node.stats.connections).toBeGreaterThanOrEqual(2)
+    await client.close()
   })
 })
 

@@ -173,7 +173,12 @@ export function bearerAuth(token: BearerAuthOptions): Middleware {
   /** A token newer than `stale`: the one another request already fetched, or a new call. */
   const refresh = (stale: string): Promise<string> => {
     if (current !== undefined && current !== stale) return Promise.resolve(current)
-    if (current === stale) current = undefined
+    if (current === stale) {
+      // With `stale` still current, a pending call can only be the one that produced it (settled, not yet
+      // cleared): start a new one.
+      current = undefined
+      pending = undefined
+    }
     return fetchToken()
   }
 

@@ -303,7 +303,11 @@ class Sniffer implements NodeDiscovery {
     const base = new URL(answered.url)
     // Node-level headers (such as credentials from the seed URL) go to the sniffed nodes too, as the seed's
     // scheme and path prefix do; TLS settings belong to the connection factory and so are the same already.
-    const headers: Headers = answering?.headers ?? {}
+    const headers: Headers =
+      answering?.headers ??
+      this.#seeds?.find((seed) => key(seed.url) === key(base))?.headers ??
+      this.#seeds?.[0]?.headers ??
+      {}
     const found = readNodes(body, base)
     const kept = found.filter((node) => this.#filter(node))
     if (kept.length === 0) {

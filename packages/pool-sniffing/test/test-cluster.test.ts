@@ -98,6 +98,31 @@ describe('sniffing against @stretch/test-cluster', () => {
     }
   })
 
+  it('with sniffOnNodeFailure, drops a stopped node (the cluster no longer lists it) and finds it again later', async () => {
+    await using cluster = await startCluster({ nodes: 3 })
+    const clock = manualClock()
+    const t = client(cluster, cluster.node(0), { sniffInterval: 60_000 }, { clock, byName: true })
+    expect(await load(t, 3)).toEqual([])
+    const victim = cluster.node(1)
+    const dropped = nextSniff((e) => e.reason === 'node-failure')
+    const errors = await load(t, 60, 4, async (i) => {
+      if (i === 10) await victim.stop()
+    })
+    expect(errors).toEqual([])
+    expect((await dropped).nodes.map((n) => n.name).sort()).toEqual(['node-0', 'node-2'])
+    expect(t.pool.nodes.map((n) => n.name).sort()).toEqual(['node-0', 'node-2'])
+
+    await victim.start()
+    clock.advance(60_000)
+    const found = nextSniff((e) => e.reason === 'interval')
+    await load(t, 1)
+    expect((await found).nodes.map((n) => n.name).sort()).toEqual(['node-0', 'node-1', 'node-2'])
+    victim.requests.length = 0
+    expect(await load(t, 30)).toEqual([])
+    expect(hits(victim)).toBe(10)
+    await t.close()
+  })
+
   it('finds a node added to the cluster at the next interval sniff', async () => {
     await using cluster = await startCluster({ nodes: 3 })
     const clock = manualClock()

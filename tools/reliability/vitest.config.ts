@@ -10,6 +10,8 @@ export default mergeConfig(
       include: ['test/**/*.test.ts'],
       globalSetup: ['./test/support/global-setup.ts'],
       fileParallelism: false,
+      // resources.test.ts calls gc() before each memory sample
+      execArgv: ['--expose-gc'],
       testTimeout: 90_000,
       hookTimeout: 30_000,
     },

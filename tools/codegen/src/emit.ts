@@ -201,7 +201,7 @@ function memberType(member: Member): string {
 
 /** The documentation link, unless the specification has only a placeholder. */
 export function docUrl(spec: SpecEndpoint): string | undefined {
-  return spec.docUrl === undefined || spec.docUrl.includes('#TODO') ? undefined : spec.docUrl
+  return spec.docUrl === undefined || spec.docUrl === '' || spec.docUrl.includes('#TODO') ? undefined : spec.docUrl
 }
 
 function seeLine(spec: SpecEndpoint): string[] {
@@ -264,7 +264,8 @@ export function emitNamespace(
     const generics = requestGenerics(resolver, s)
     const typeParams = generics.length === 0 ? '' : `<${generics.map((g) => `${g} = unknown`).join(', ')}>`
     const doc = [
-      `The request of {@link ${ns.className}.${e.method} | client.${e.api}}: path parts, query parameters and body properties side by side.`,
+      // A link to the method would be ambiguous (it has overloads): name the call and link the class.
+      `The request of \`client.${e.api}()\` ({@link ${ns.className}}): path parts, query parameters and body properties side by side.`,
       '',
       '@public',
     ]

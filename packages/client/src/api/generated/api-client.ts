@@ -915,7 +915,7 @@ const endpoints = {
 } satisfies Record<string, Endpoint>
 
 /**
- * The request of {@link ApiClient.bulk | client.bulk}: path parts, query parameters and body properties side by side.
+ * The request of `client.bulk()` ({@link ApiClient}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -983,7 +983,7 @@ export interface BulkRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ApiClient.cancelReindex | client.cancelReindex}: path parts, query parameters and body properties side by side.
+ * The request of `client.cancelReindex()` ({@link ApiClient}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -999,7 +999,7 @@ export interface CancelReindexRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ApiClient.clearScroll | client.clearScroll}: path parts, query parameters and body properties side by side.
+ * The request of `client.clearScroll()` ({@link ApiClient}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1011,7 +1011,7 @@ export interface ClearScrollRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ApiClient.closePointInTime | client.closePointInTime}: path parts, query parameters and body properties side by side.
+ * The request of `client.closePointInTime()` ({@link ApiClient}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1023,7 +1023,7 @@ export interface ClosePointInTimeRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ApiClient.count | client.count}: path parts, query parameters and body properties side by side.
+ * The request of `client.count()` ({@link ApiClient}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1108,7 +1108,7 @@ export interface CountRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ApiClient.create | client.create}: path parts, query parameters and body properties side by side.
+ * The request of `client.create()` ({@link ApiClient}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1168,7 +1168,7 @@ export interface CreateRequest<TDocument = unknown> extends RequestBase {
 }
 
 /**
- * The request of {@link ApiClient.delete | client.delete}: path parts, query parameters and body properties side by side.
+ * The request of `client.delete()` ({@link ApiClient}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1220,7 +1220,7 @@ export interface DeleteRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ApiClient.deleteByQuery | client.deleteByQuery}: path parts, query parameters and body properties side by side.
+ * The request of `client.deleteByQuery()` ({@link ApiClient}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1360,7 +1360,7 @@ export interface DeleteByQueryRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ApiClient.deleteByQueryRethrottle | client.deleteByQueryRethrottle}: path parts, query parameters and body properties side by side.
+ * The request of `client.deleteByQueryRethrottle()` ({@link ApiClient}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1376,7 +1376,7 @@ export interface DeleteByQueryRethrottleRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ApiClient.deleteScript | client.deleteScript}: path parts, query parameters and body properties side by side.
+ * The request of `client.deleteScript()` ({@link ApiClient}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1396,7 +1396,7 @@ export interface DeleteScriptRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ApiClient.exists | client.exists}: path parts, query parameters and body properties side by side.
+ * The request of `client.exists()` ({@link ApiClient}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1452,7 +1452,7 @@ export interface ExistsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ApiClient.existsSource | client.existsSource}: path parts, query parameters and body properties side by side.
+ * The request of `client.existsSource()` ({@link ApiClient}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1504,7 +1504,7 @@ export interface ExistsSourceRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ApiClient.explain | client.explain}: path parts, query parameters and body properties side by side.
+ * The request of `client.explain()` ({@link ApiClient}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1576,7 +1576,7 @@ export interface ExplainRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ApiClient.fieldCaps | client.fieldCaps}: path parts, query parameters and body properties side by side.
+ * The request of `client.fieldCaps()` ({@link ApiClient}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1632,7 +1632,7 @@ export interface FieldCapsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ApiClient.get | client.get}: path parts, query parameters and body properties side by side.
+ * The request of `client.get()` ({@link ApiClient}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1700,7 +1700,7 @@ export interface GetRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ApiClient.getReindex | client.getReindex}: path parts, query parameters and body properties side by side.
+ * The request of `client.getReindex()` ({@link ApiClient}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1720,7 +1720,7 @@ export interface GetReindexRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ApiClient.getScript | client.getScript}: path parts, query parameters and body properties side by side.
+ * The request of `client.getScript()` ({@link ApiClient}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1736,21 +1736,21 @@ export interface GetScriptRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ApiClient.getScriptContext | client.getScriptContext}: path parts, query parameters and body properties side by side.
+ * The request of `client.getScriptContext()` ({@link ApiClient}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
 export interface GetScriptContextRequest extends RequestBase {}
 
 /**
- * The request of {@link ApiClient.getScriptLanguages | client.getScriptLanguages}: path parts, query parameters and body properties side by side.
+ * The request of `client.getScriptLanguages()` ({@link ApiClient}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
 export interface GetScriptLanguagesRequest extends RequestBase {}
 
 /**
- * The request of {@link ApiClient.getSource | client.getSource}: path parts, query parameters and body properties side by side.
+ * The request of `client.getSource()` ({@link ApiClient}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1802,7 +1802,7 @@ export interface GetSourceRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ApiClient.healthReport | client.healthReport}: path parts, query parameters and body properties side by side.
+ * The request of `client.healthReport()` ({@link ApiClient}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1826,7 +1826,7 @@ export interface HealthReportRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ApiClient.index | client.index}: path parts, query parameters and body properties side by side.
+ * The request of `client.index()` ({@link ApiClient}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1902,14 +1902,14 @@ export interface IndexRequest<TDocument = unknown> extends RequestBase {
 }
 
 /**
- * The request of {@link ApiClient.info | client.info}: path parts, query parameters and body properties side by side.
+ * The request of `client.info()` ({@link ApiClient}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
 export interface InfoRequest extends RequestBase {}
 
 /**
- * The request of {@link ApiClient.listReindex | client.listReindex}: path parts, query parameters and body properties side by side.
+ * The request of `client.listReindex()` ({@link ApiClient}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1921,7 +1921,7 @@ export interface ListReindexRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ApiClient.mget | client.mget}: path parts, query parameters and body properties side by side.
+ * The request of `client.mget()` ({@link ApiClient}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1981,7 +1981,7 @@ export interface MgetRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ApiClient.msearch | client.msearch}: path parts, query parameters and body properties side by side.
+ * The request of `client.msearch()` ({@link ApiClient}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2058,7 +2058,7 @@ export interface MsearchRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ApiClient.msearchTemplate | client.msearchTemplate}: path parts, query parameters and body properties side by side.
+ * The request of `client.msearchTemplate()` ({@link ApiClient}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2098,7 +2098,7 @@ export interface MsearchTemplateRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ApiClient.mtermvectors | client.mtermvectors}: path parts, query parameters and body properties side by side.
+ * The request of `client.mtermvectors()` ({@link ApiClient}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2166,7 +2166,7 @@ export interface MtermvectorsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ApiClient.openPointInTime | client.openPointInTime}: path parts, query parameters and body properties side by side.
+ * The request of `client.openPointInTime()` ({@link ApiClient}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2214,14 +2214,14 @@ export interface OpenPointInTimeRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ApiClient.ping | client.ping}: path parts, query parameters and body properties side by side.
+ * The request of `client.ping()` ({@link ApiClient}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
 export interface PingRequest extends RequestBase {}
 
 /**
- * The request of {@link ApiClient.putScript | client.putScript}: path parts, query parameters and body properties side by side.
+ * The request of `client.putScript()` ({@link ApiClient}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2249,7 +2249,7 @@ export interface PutScriptRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ApiClient.rankEval | client.rankEval}: path parts, query parameters and body properties side by side.
+ * The request of `client.rankEval()` ({@link ApiClient}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2285,7 +2285,7 @@ export interface RankEvalRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ApiClient.reindex | client.reindex}: path parts, query parameters and body properties side by side.
+ * The request of `client.reindex()` ({@link ApiClient}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2345,7 +2345,7 @@ export interface ReindexRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ApiClient.reindexRethrottle | client.reindexRethrottle}: path parts, query parameters and body properties side by side.
+ * The request of `client.reindexRethrottle()` ({@link ApiClient}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2365,7 +2365,7 @@ export interface ReindexRethrottleRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ApiClient.renderSearchTemplate | client.renderSearchTemplate}: path parts, query parameters and body properties side by side.
+ * The request of `client.renderSearchTemplate()` ({@link ApiClient}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2389,7 +2389,7 @@ export interface RenderSearchTemplateRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ApiClient.scriptsPainlessExecute | client.scriptsPainlessExecute}: path parts, query parameters and body properties side by side.
+ * The request of `client.scriptsPainlessExecute()` ({@link ApiClient}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2409,7 +2409,7 @@ export interface ScriptsPainlessExecuteRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ApiClient.scroll | client.scroll}: path parts, query parameters and body properties side by side.
+ * The request of `client.scroll()` ({@link ApiClient}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2429,7 +2429,7 @@ export interface ScrollRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ApiClient.search | client.search}: path parts, query parameters and body properties side by side.
+ * The request of `client.search()` ({@link ApiClient}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2714,7 +2714,7 @@ export interface SearchRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ApiClient.searchMvt | client.searchMvt}: path parts, query parameters and body properties side by side.
+ * The request of `client.searchMvt()` ({@link ApiClient}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2802,7 +2802,7 @@ export interface SearchMvtRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ApiClient.searchShards | client.searchShards}: path parts, query parameters and body properties side by side.
+ * The request of `client.searchShards()` ({@link ApiClient}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2846,7 +2846,7 @@ export interface SearchShardsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ApiClient.searchTemplate | client.searchTemplate}: path parts, query parameters and body properties side by side.
+ * The request of `client.searchTemplate()` ({@link ApiClient}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2927,7 +2927,7 @@ export interface SearchTemplateRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ApiClient.termsEnum | client.termsEnum}: path parts, query parameters and body properties side by side.
+ * The request of `client.termsEnum()` ({@link ApiClient}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2971,7 +2971,7 @@ export interface TermsEnumRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ApiClient.termvectors | client.termvectors}: path parts, query parameters and body properties side by side.
+ * The request of `client.termvectors()` ({@link ApiClient}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -3047,7 +3047,7 @@ export interface TermvectorsRequest<TDocument = unknown> extends RequestBase {
 }
 
 /**
- * The request of {@link ApiClient.update | client.update}: path parts, query parameters and body properties side by side.
+ * The request of `client.update()` ({@link ApiClient}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -3143,7 +3143,7 @@ export interface UpdateRequest<TDocument = unknown, TPartialDocument = unknown> 
 }
 
 /**
- * The request of {@link ApiClient.updateByQuery | client.updateByQuery}: path parts, query parameters and body properties side by side.
+ * The request of `client.updateByQuery()` ({@link ApiClient}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -3295,7 +3295,7 @@ export interface UpdateByQueryRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ApiClient.updateByQueryRethrottle | client.updateByQueryRethrottle}: path parts, query parameters and body properties side by side.
+ * The request of `client.updateByQueryRethrottle()` ({@link ApiClient}): path parts, query parameters and body properties side by side.
  *
  * @public
  */

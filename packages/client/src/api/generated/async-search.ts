@@ -129,7 +129,7 @@ const endpoints = {
 } satisfies Record<string, Endpoint>
 
 /**
- * The request of {@link AsyncSearchApi.delete | client.asyncSearch.delete}: path parts, query parameters and body properties side by side.
+ * The request of `client.asyncSearch.delete()` ({@link AsyncSearchApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -141,7 +141,7 @@ export interface AsyncSearchDeleteRequest extends RequestBase {
 }
 
 /**
- * The request of {@link AsyncSearchApi.get | client.asyncSearch.get}: path parts, query parameters and body properties side by side.
+ * The request of `client.asyncSearch.get()` ({@link AsyncSearchApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -169,7 +169,7 @@ export interface AsyncSearchGetRequest extends RequestBase {
 }
 
 /**
- * The request of {@link AsyncSearchApi.status | client.asyncSearch.status}: path parts, query parameters and body properties side by side.
+ * The request of `client.asyncSearch.status()` ({@link AsyncSearchApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -185,7 +185,7 @@ export interface AsyncSearchStatusRequest extends RequestBase {
 }
 
 /**
- * The request of {@link AsyncSearchApi.submit | client.asyncSearch.submit}: path parts, query parameters and body properties side by side.
+ * The request of `client.asyncSearch.submit()` ({@link AsyncSearchApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */

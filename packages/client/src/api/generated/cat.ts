@@ -331,7 +331,7 @@ const endpoints = {
 } satisfies Record<string, Endpoint>
 
 /**
- * The request of {@link CatApi.aliases | client.cat.aliases}: path parts, query parameters and body properties side by side.
+ * The request of `client.cat.aliases()` ({@link CatApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -397,7 +397,7 @@ export interface CatAliasesRequest extends CatRequestBase {
 }
 
 /**
- * The request of {@link CatApi.allocation | client.cat.allocation}: path parts, query parameters and body properties side by side.
+ * The request of `client.cat.allocation()` ({@link CatApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -495,7 +495,7 @@ export interface CatAllocationRequest extends CatRequestBase {
 }
 
 /**
- * The request of {@link CatApi.circuitBreaker | client.cat.circuitBreaker}: path parts, query parameters and body properties side by side.
+ * The request of `client.cat.circuitBreaker()` ({@link CatApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -563,7 +563,7 @@ export interface CatCircuitBreakerRequest extends CatRequestBase {
 }
 
 /**
- * The request of {@link CatApi.componentTemplates | client.cat.componentTemplates}: path parts, query parameters and body properties side by side.
+ * The request of `client.cat.componentTemplates()` ({@link CatApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -623,7 +623,7 @@ export interface CatComponentTemplatesRequest extends CatRequestBase {
 }
 
 /**
- * The request of {@link CatApi.count | client.cat.count}: path parts, query parameters and body properties side by side.
+ * The request of `client.cat.count()` ({@link CatApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -673,7 +673,7 @@ export interface CatCountRequest extends CatRequestBase {
 }
 
 /**
- * The request of {@link CatApi.fielddata | client.cat.fielddata}: path parts, query parameters and body properties side by side.
+ * The request of `client.cat.fielddata()` ({@link CatApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -705,7 +705,7 @@ export interface CatFielddataRequest extends CatRequestBase {
 }
 
 /**
- * The request of {@link CatApi.health | client.cat.health}: path parts, query parameters and body properties side by side.
+ * The request of `client.cat.health()` ({@link CatApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -829,14 +829,14 @@ export interface CatHealthRequest extends CatRequestBase {
 }
 
 /**
- * The request of {@link CatApi.help | client.cat.help}: path parts, query parameters and body properties side by side.
+ * The request of `client.cat.help()` ({@link CatApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
 export interface CatHelpRequest extends RequestBase {}
 
 /**
- * The request of {@link CatApi.indices | client.cat.indices}: path parts, query parameters and body properties side by side.
+ * The request of `client.cat.indices()` ({@link CatApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1472,7 +1472,7 @@ export interface CatIndicesRequest extends CatRequestBase {
 }
 
 /**
- * The request of {@link CatApi.master | client.cat.master}: path parts, query parameters and body properties side by side.
+ * The request of `client.cat.master()` ({@link CatApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1496,7 +1496,7 @@ export interface CatMasterRequest extends CatRequestBase {
 }
 
 /**
- * The request of {@link CatApi.mlDatafeeds | client.cat.mlDatafeeds}: path parts, query parameters and body properties side by side.
+ * The request of `client.cat.mlDatafeeds()` ({@link CatApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1652,7 +1652,7 @@ export interface CatMlDatafeedsRequest extends CatRequestBase {
 }
 
 /**
- * The request of {@link CatApi.mlDataFrameAnalytics | client.cat.mlDataFrameAnalytics}: path parts, query parameters and body properties side by side.
+ * The request of `client.cat.mlDataFrameAnalytics()` ({@link CatApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1840,7 +1840,7 @@ export interface CatMlDataFrameAnalyticsRequest extends CatRequestBase {
 }
 
 /**
- * The request of {@link CatApi.mlJobs | client.cat.mlJobs}: path parts, query parameters and body properties side by side.
+ * The request of `client.cat.mlJobs()` ({@link CatApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2564,7 +2564,7 @@ export interface CatMlJobsRequest extends CatRequestBase {
 }
 
 /**
- * The request of {@link CatApi.mlTrainedModels | client.cat.mlTrainedModels}: path parts, query parameters and body properties side by side.
+ * The request of `client.cat.mlTrainedModels()` ({@link CatApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2748,7 +2748,7 @@ export interface CatMlTrainedModelsRequest extends CatRequestBase {
 }
 
 /**
- * The request of {@link CatApi.nodeattrs | client.cat.nodeattrs}: path parts, query parameters and body properties side by side.
+ * The request of `client.cat.nodeattrs()` ({@link CatApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2806,7 +2806,7 @@ export interface CatNodeattrsRequest extends CatRequestBase {
 }
 
 /**
- * The request of {@link CatApi.nodes | client.cat.nodes}: path parts, query parameters and body properties side by side.
+ * The request of `client.cat.nodes()` ({@link CatApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -3346,7 +3346,7 @@ export interface CatNodesRequest extends CatRequestBase {
 }
 
 /**
- * The request of {@link CatApi.pendingTasks | client.cat.pendingTasks}: path parts, query parameters and body properties side by side.
+ * The request of `client.cat.pendingTasks()` ({@link CatApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -3380,7 +3380,7 @@ export interface CatPendingTasksRequest extends CatRequestBase {
 }
 
 /**
- * The request of {@link CatApi.plugins | client.cat.plugins}: path parts, query parameters and body properties side by side.
+ * The request of `client.cat.plugins()` ({@link CatApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -3419,7 +3419,7 @@ export interface CatPluginsRequest extends CatRequestBase {
 }
 
 /**
- * The request of {@link CatApi.recovery | client.cat.recovery}: path parts, query parameters and body properties side by side.
+ * The request of `client.cat.recovery()` ({@link CatApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -3561,7 +3561,7 @@ export interface CatRecoveryRequest extends CatRequestBase {
 }
 
 /**
- * The request of {@link CatApi.repositories | client.cat.repositories}: path parts, query parameters and body properties side by side.
+ * The request of `client.cat.repositories()` ({@link CatApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -3585,7 +3585,7 @@ export interface CatRepositoriesRequest extends CatRequestBase {
 }
 
 /**
- * The request of {@link CatApi.segments | client.cat.segments}: path parts, query parameters and body properties side by side.
+ * The request of `client.cat.segments()` ({@link CatApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -3681,7 +3681,7 @@ export interface CatSegmentsRequest extends CatRequestBase {
 }
 
 /**
- * The request of {@link CatApi.shards | client.cat.shards}: path parts, query parameters and body properties side by side.
+ * The request of `client.cat.shards()` ({@link CatApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -4099,7 +4099,7 @@ export interface CatShardsRequest extends CatRequestBase {
 }
 
 /**
- * The request of {@link CatApi.snapshots | client.cat.snapshots}: path parts, query parameters and body properties side by side.
+ * The request of `client.cat.snapshots()` ({@link CatApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -4193,7 +4193,7 @@ export interface CatSnapshotsRequest extends CatRequestBase {
 }
 
 /**
- * The request of {@link CatApi.tasks | client.cat.tasks}: path parts, query parameters and body properties side by side.
+ * The request of `client.cat.tasks()` ({@link CatApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -4297,7 +4297,7 @@ export interface CatTasksRequest extends CatRequestBase {
 }
 
 /**
- * The request of {@link CatApi.templates | client.cat.templates}: path parts, query parameters and body properties side by side.
+ * The request of `client.cat.templates()` ({@link CatApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -4338,7 +4338,7 @@ export interface CatTemplatesRequest extends CatRequestBase {
 }
 
 /**
- * The request of {@link CatApi.threadPool | client.cat.threadPool}: path parts, query parameters and body properties side by side.
+ * The request of `client.cat.threadPool()` ({@link CatApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -4446,7 +4446,7 @@ export interface CatThreadPoolRequest extends CatRequestBase {
 }
 
 /**
- * The request of {@link CatApi.transforms | client.cat.transforms}: path parts, query parameters and body properties side by side.
+ * The request of `client.cat.transforms()` ({@link CatApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */

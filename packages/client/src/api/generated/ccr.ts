@@ -157,7 +157,7 @@ const endpoints = {
 } satisfies Record<string, Endpoint>
 
 /**
- * The request of {@link CcrApi.deleteAutoFollowPattern | client.ccr.deleteAutoFollowPattern}: path parts, query parameters and body properties side by side.
+ * The request of `client.ccr.deleteAutoFollowPattern()` ({@link CcrApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -173,7 +173,7 @@ export interface CcrDeleteAutoFollowPatternRequest extends RequestBase {
 }
 
 /**
- * The request of {@link CcrApi.follow | client.ccr.follow}: path parts, query parameters and body properties side by side.
+ * The request of `client.ccr.follow()` ({@link CcrApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -249,7 +249,7 @@ export interface CcrFollowRequest extends RequestBase {
 }
 
 /**
- * The request of {@link CcrApi.followInfo | client.ccr.followInfo}: path parts, query parameters and body properties side by side.
+ * The request of `client.ccr.followInfo()` ({@link CcrApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -265,7 +265,7 @@ export interface CcrFollowInfoRequest extends RequestBase {
 }
 
 /**
- * The request of {@link CcrApi.followStats | client.ccr.followStats}: path parts, query parameters and body properties side by side.
+ * The request of `client.ccr.followStats()` ({@link CcrApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -281,7 +281,7 @@ export interface CcrFollowStatsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link CcrApi.forgetFollower | client.ccr.forgetFollower}: path parts, query parameters and body properties side by side.
+ * The request of `client.ccr.forgetFollower()` ({@link CcrApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -313,7 +313,7 @@ export interface CcrForgetFollowerRequest extends RequestBase {
 }
 
 /**
- * The request of {@link CcrApi.getAutoFollowPattern | client.ccr.getAutoFollowPattern}: path parts, query parameters and body properties side by side.
+ * The request of `client.ccr.getAutoFollowPattern()` ({@link CcrApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -329,7 +329,7 @@ export interface CcrGetAutoFollowPatternRequest extends RequestBase {
 }
 
 /**
- * The request of {@link CcrApi.pauseAutoFollowPattern | client.ccr.pauseAutoFollowPattern}: path parts, query parameters and body properties side by side.
+ * The request of `client.ccr.pauseAutoFollowPattern()` ({@link CcrApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -345,7 +345,7 @@ export interface CcrPauseAutoFollowPatternRequest extends RequestBase {
 }
 
 /**
- * The request of {@link CcrApi.pauseFollow | client.ccr.pauseFollow}: path parts, query parameters and body properties side by side.
+ * The request of `client.ccr.pauseFollow()` ({@link CcrApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -361,7 +361,7 @@ export interface CcrPauseFollowRequest extends RequestBase {
 }
 
 /**
- * The request of {@link CcrApi.putAutoFollowPattern | client.ccr.putAutoFollowPattern}: path parts, query parameters and body properties side by side.
+ * The request of `client.ccr.putAutoFollowPattern()` ({@link CcrApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -437,7 +437,7 @@ export interface CcrPutAutoFollowPatternRequest extends RequestBase {
 }
 
 /**
- * The request of {@link CcrApi.resumeAutoFollowPattern | client.ccr.resumeAutoFollowPattern}: path parts, query parameters and body properties side by side.
+ * The request of `client.ccr.resumeAutoFollowPattern()` ({@link CcrApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -453,7 +453,7 @@ export interface CcrResumeAutoFollowPatternRequest extends RequestBase {
 }
 
 /**
- * The request of {@link CcrApi.resumeFollow | client.ccr.resumeFollow}: path parts, query parameters and body properties side by side.
+ * The request of `client.ccr.resumeFollow()` ({@link CcrApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -509,7 +509,7 @@ export interface CcrResumeFollowRequest extends RequestBase {
 }
 
 /**
- * The request of {@link CcrApi.stats | client.ccr.stats}: path parts, query parameters and body properties side by side.
+ * The request of `client.ccr.stats()` ({@link CcrApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -525,7 +525,7 @@ export interface CcrStatsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link CcrApi.unfollow | client.ccr.unfollow}: path parts, query parameters and body properties side by side.
+ * The request of `client.ccr.unfollow()` ({@link CcrApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */

@@ -178,7 +178,7 @@ const endpoints = {
 } satisfies Record<string, Endpoint>
 
 /**
- * The request of {@link ClusterApi.allocationExplain | client.cluster.allocationExplain}: path parts, query parameters and body properties side by side.
+ * The request of `client.cluster.allocationExplain()` ({@link ClusterApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -214,7 +214,7 @@ export interface ClusterAllocationExplainRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ClusterApi.deleteComponentTemplate | client.cluster.deleteComponentTemplate}: path parts, query parameters and body properties side by side.
+ * The request of `client.cluster.deleteComponentTemplate()` ({@link ClusterApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -234,7 +234,7 @@ export interface ClusterDeleteComponentTemplateRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ClusterApi.deleteVotingConfigExclusions | client.cluster.deleteVotingConfigExclusions}: path parts, query parameters and body properties side by side.
+ * The request of `client.cluster.deleteVotingConfigExclusions()` ({@link ClusterApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -250,7 +250,7 @@ export interface ClusterDeleteVotingConfigExclusionsRequest extends RequestBase 
 }
 
 /**
- * The request of {@link ClusterApi.existsComponentTemplate | client.cluster.existsComponentTemplate}: path parts, query parameters and body properties side by side.
+ * The request of `client.cluster.existsComponentTemplate()` ({@link ClusterApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -271,7 +271,7 @@ export interface ClusterExistsComponentTemplateRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ClusterApi.getComponentTemplate | client.cluster.getComponentTemplate}: path parts, query parameters and body properties side by side.
+ * The request of `client.cluster.getComponentTemplate()` ({@link ClusterApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -304,7 +304,7 @@ export interface ClusterGetComponentTemplateRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ClusterApi.getSettings | client.cluster.getSettings}: path parts, query parameters and body properties side by side.
+ * The request of `client.cluster.getSettings()` ({@link ClusterApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -328,7 +328,7 @@ export interface ClusterGetSettingsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ClusterApi.health | client.cluster.health}: path parts, query parameters and body properties side by side.
+ * The request of `client.cluster.health()` ({@link ClusterApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -384,7 +384,7 @@ export interface ClusterHealthRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ClusterApi.info | client.cluster.info}: path parts, query parameters and body properties side by side.
+ * The request of `client.cluster.info()` ({@link ClusterApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -402,7 +402,7 @@ export interface ClusterInfoRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ClusterApi.pendingTasks | client.cluster.pendingTasks}: path parts, query parameters and body properties side by side.
+ * The request of `client.cluster.pendingTasks()` ({@link ClusterApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -418,7 +418,7 @@ export interface ClusterPendingTasksRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ClusterApi.postVotingConfigExclusions | client.cluster.postVotingConfigExclusions}: path parts, query parameters and body properties side by side.
+ * The request of `client.cluster.postVotingConfigExclusions()` ({@link ClusterApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -442,7 +442,7 @@ export interface ClusterPostVotingConfigExclusionsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ClusterApi.putComponentTemplate | client.cluster.putComponentTemplate}: path parts, query parameters and body properties side by side.
+ * The request of `client.cluster.putComponentTemplate()` ({@link ClusterApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -482,7 +482,7 @@ export interface ClusterPutComponentTemplateRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ClusterApi.putSettings | client.cluster.putSettings}: path parts, query parameters and body properties side by side.
+ * The request of `client.cluster.putSettings()` ({@link ClusterApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -510,14 +510,14 @@ export interface ClusterPutSettingsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ClusterApi.remoteInfo | client.cluster.remoteInfo}: path parts, query parameters and body properties side by side.
+ * The request of `client.cluster.remoteInfo()` ({@link ClusterApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
 export interface ClusterRemoteInfoRequest extends RequestBase {}
 
 /**
- * The request of {@link ClusterApi.reroute | client.cluster.reroute}: path parts, query parameters and body properties side by side.
+ * The request of `client.cluster.reroute()` ({@link ClusterApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -554,7 +554,7 @@ export interface ClusterRerouteRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ClusterApi.state | client.cluster.state}: path parts, query parameters and body properties side by side.
+ * The request of `client.cluster.state()` ({@link ClusterApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -623,7 +623,7 @@ export interface ClusterStateRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ClusterApi.stats | client.cluster.stats}: path parts, query parameters and body properties side by side.
+ * The request of `client.cluster.stats()` ({@link ClusterApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */

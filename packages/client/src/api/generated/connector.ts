@@ -250,7 +250,7 @@ const endpoints = {
 } satisfies Record<string, Endpoint>
 
 /**
- * The request of {@link ConnectorApi.checkIn | client.connector.checkIn}: path parts, query parameters and body properties side by side.
+ * The request of `client.connector.checkIn()` ({@link ConnectorApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -262,7 +262,7 @@ export interface ConnectorCheckInRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ConnectorApi.delete | client.connector.delete}: path parts, query parameters and body properties side by side.
+ * The request of `client.connector.delete()` ({@link ConnectorApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -282,7 +282,7 @@ export interface ConnectorDeleteRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ConnectorApi.get | client.connector.get}: path parts, query parameters and body properties side by side.
+ * The request of `client.connector.get()` ({@link ConnectorApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -298,7 +298,7 @@ export interface ConnectorGetRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ConnectorApi.list | client.connector.list}: path parts, query parameters and body properties side by side.
+ * The request of `client.connector.list()` ({@link ConnectorApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -334,7 +334,7 @@ export interface ConnectorListRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ConnectorApi.post | client.connector.post}: path parts, query parameters and body properties side by side.
+ * The request of `client.connector.post()` ({@link ConnectorApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -366,7 +366,7 @@ export interface ConnectorPostRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ConnectorApi.put | client.connector.put}: path parts, query parameters and body properties side by side.
+ * The request of `client.connector.put()` ({@link ConnectorApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -402,7 +402,7 @@ export interface ConnectorPutRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ConnectorApi.syncJobCancel | client.connector.syncJobCancel}: path parts, query parameters and body properties side by side.
+ * The request of `client.connector.syncJobCancel()` ({@link ConnectorApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -414,7 +414,7 @@ export interface ConnectorSyncJobCancelRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ConnectorApi.syncJobCheckIn | client.connector.syncJobCheckIn}: path parts, query parameters and body properties side by side.
+ * The request of `client.connector.syncJobCheckIn()` ({@link ConnectorApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -426,7 +426,7 @@ export interface ConnectorSyncJobCheckInRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ConnectorApi.syncJobClaim | client.connector.syncJobClaim}: path parts, query parameters and body properties side by side.
+ * The request of `client.connector.syncJobClaim()` ({@link ConnectorApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -446,7 +446,7 @@ export interface ConnectorSyncJobClaimRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ConnectorApi.syncJobDelete | client.connector.syncJobDelete}: path parts, query parameters and body properties side by side.
+ * The request of `client.connector.syncJobDelete()` ({@link ConnectorApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -458,7 +458,7 @@ export interface ConnectorSyncJobDeleteRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ConnectorApi.syncJobError | client.connector.syncJobError}: path parts, query parameters and body properties side by side.
+ * The request of `client.connector.syncJobError()` ({@link ConnectorApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -474,7 +474,7 @@ export interface ConnectorSyncJobErrorRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ConnectorApi.syncJobGet | client.connector.syncJobGet}: path parts, query parameters and body properties side by side.
+ * The request of `client.connector.syncJobGet()` ({@link ConnectorApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -486,7 +486,7 @@ export interface ConnectorSyncJobGetRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ConnectorApi.syncJobList | client.connector.syncJobList}: path parts, query parameters and body properties side by side.
+ * The request of `client.connector.syncJobList()` ({@link ConnectorApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -514,7 +514,7 @@ export interface ConnectorSyncJobListRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ConnectorApi.syncJobPost | client.connector.syncJobPost}: path parts, query parameters and body properties side by side.
+ * The request of `client.connector.syncJobPost()` ({@link ConnectorApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -534,7 +534,7 @@ export interface ConnectorSyncJobPostRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ConnectorApi.syncJobUpdateStats | client.connector.syncJobUpdateStats}: path parts, query parameters and body properties side by side.
+ * The request of `client.connector.syncJobUpdateStats()` ({@link ConnectorApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -570,7 +570,7 @@ export interface ConnectorSyncJobUpdateStatsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ConnectorApi.updateActiveFiltering | client.connector.updateActiveFiltering}: path parts, query parameters and body properties side by side.
+ * The request of `client.connector.updateActiveFiltering()` ({@link ConnectorApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -582,7 +582,7 @@ export interface ConnectorUpdateActiveFilteringRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ConnectorApi.updateApiKeyId | client.connector.updateApiKeyId}: path parts, query parameters and body properties side by side.
+ * The request of `client.connector.updateApiKeyId()` ({@link ConnectorApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -602,7 +602,7 @@ export interface ConnectorUpdateApiKeyIdRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ConnectorApi.updateConfiguration | client.connector.updateConfiguration}: path parts, query parameters and body properties side by side.
+ * The request of `client.connector.updateConfiguration()` ({@link ConnectorApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -622,7 +622,7 @@ export interface ConnectorUpdateConfigurationRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ConnectorApi.updateError | client.connector.updateError}: path parts, query parameters and body properties side by side.
+ * The request of `client.connector.updateError()` ({@link ConnectorApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -638,7 +638,7 @@ export interface ConnectorUpdateErrorRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ConnectorApi.updateFeatures | client.connector.updateFeatures}: path parts, query parameters and body properties side by side.
+ * The request of `client.connector.updateFeatures()` ({@link ConnectorApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -654,7 +654,7 @@ export interface ConnectorUpdateFeaturesRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ConnectorApi.updateFiltering | client.connector.updateFiltering}: path parts, query parameters and body properties side by side.
+ * The request of `client.connector.updateFiltering()` ({@link ConnectorApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -678,7 +678,7 @@ export interface ConnectorUpdateFilteringRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ConnectorApi.updateFilteringValidation | client.connector.updateFilteringValidation}: path parts, query parameters and body properties side by side.
+ * The request of `client.connector.updateFilteringValidation()` ({@link ConnectorApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -694,7 +694,7 @@ export interface ConnectorUpdateFilteringValidationRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ConnectorApi.updateIndexName | client.connector.updateIndexName}: path parts, query parameters and body properties side by side.
+ * The request of `client.connector.updateIndexName()` ({@link ConnectorApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -710,7 +710,7 @@ export interface ConnectorUpdateIndexNameRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ConnectorApi.updateName | client.connector.updateName}: path parts, query parameters and body properties side by side.
+ * The request of `client.connector.updateName()` ({@link ConnectorApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -730,7 +730,7 @@ export interface ConnectorUpdateNameRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ConnectorApi.updateNative | client.connector.updateNative}: path parts, query parameters and body properties side by side.
+ * The request of `client.connector.updateNative()` ({@link ConnectorApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -746,7 +746,7 @@ export interface ConnectorUpdateNativeRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ConnectorApi.updatePipeline | client.connector.updatePipeline}: path parts, query parameters and body properties side by side.
+ * The request of `client.connector.updatePipeline()` ({@link ConnectorApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -762,7 +762,7 @@ export interface ConnectorUpdatePipelineRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ConnectorApi.updateScheduling | client.connector.updateScheduling}: path parts, query parameters and body properties side by side.
+ * The request of `client.connector.updateScheduling()` ({@link ConnectorApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -778,7 +778,7 @@ export interface ConnectorUpdateSchedulingRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ConnectorApi.updateServiceType | client.connector.updateServiceType}: path parts, query parameters and body properties side by side.
+ * The request of `client.connector.updateServiceType()` ({@link ConnectorApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -794,7 +794,7 @@ export interface ConnectorUpdateServiceTypeRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ConnectorApi.updateStatus | client.connector.updateStatus}: path parts, query parameters and body properties side by side.
+ * The request of `client.connector.updateStatus()` ({@link ConnectorApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */

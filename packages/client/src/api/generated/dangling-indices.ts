@@ -30,7 +30,7 @@ const endpoints = {
 } satisfies Record<string, Endpoint>
 
 /**
- * The request of {@link DanglingIndicesApi.deleteDanglingIndex | client.danglingIndices.deleteDanglingIndex}: path parts, query parameters and body properties side by side.
+ * The request of `client.danglingIndices.deleteDanglingIndex()` ({@link DanglingIndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -54,7 +54,7 @@ export interface DanglingIndicesDeleteDanglingIndexRequest extends RequestBase {
 }
 
 /**
- * The request of {@link DanglingIndicesApi.importDanglingIndex | client.danglingIndices.importDanglingIndex}: path parts, query parameters and body properties side by side.
+ * The request of `client.danglingIndices.importDanglingIndex()` ({@link DanglingIndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -78,7 +78,7 @@ export interface DanglingIndicesImportDanglingIndexRequest extends RequestBase {
 }
 
 /**
- * The request of {@link DanglingIndicesApi.listDanglingIndices | client.danglingIndices.listDanglingIndices}: path parts, query parameters and body properties side by side.
+ * The request of `client.danglingIndices.listDanglingIndices()` ({@link DanglingIndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */

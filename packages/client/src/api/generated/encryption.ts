@@ -16,7 +16,7 @@ const endpoints = {
 } satisfies Record<string, Endpoint>
 
 /**
- * The request of {@link EncryptionApi.reset | client.encryption.reset}: path parts, query parameters and body properties side by side.
+ * The request of `client.encryption.reset()` ({@link EncryptionApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */

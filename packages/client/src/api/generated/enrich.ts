@@ -56,7 +56,7 @@ const endpoints = {
 } satisfies Record<string, Endpoint>
 
 /**
- * The request of {@link EnrichApi.deletePolicy | client.enrich.deletePolicy}: path parts, query parameters and body properties side by side.
+ * The request of `client.enrich.deletePolicy()` ({@link EnrichApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -72,7 +72,7 @@ export interface EnrichDeletePolicyRequest extends RequestBase {
 }
 
 /**
- * The request of {@link EnrichApi.executePolicy | client.enrich.executePolicy}: path parts, query parameters and body properties side by side.
+ * The request of `client.enrich.executePolicy()` ({@link EnrichApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -92,7 +92,7 @@ export interface EnrichExecutePolicyRequest extends RequestBase {
 }
 
 /**
- * The request of {@link EnrichApi.getPolicy | client.enrich.getPolicy}: path parts, query parameters and body properties side by side.
+ * The request of `client.enrich.getPolicy()` ({@link EnrichApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -108,7 +108,7 @@ export interface EnrichGetPolicyRequest extends RequestBase {
 }
 
 /**
- * The request of {@link EnrichApi.putPolicy | client.enrich.putPolicy}: path parts, query parameters and body properties side by side.
+ * The request of `client.enrich.putPolicy()` ({@link EnrichApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -136,7 +136,7 @@ export interface EnrichPutPolicyRequest extends RequestBase {
 }
 
 /**
- * The request of {@link EnrichApi.stats | client.enrich.stats}: path parts, query parameters and body properties side by side.
+ * The request of `client.enrich.stats()` ({@link EnrichApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */

@@ -76,7 +76,7 @@ const endpoints = {
 } satisfies Record<string, Endpoint>
 
 /**
- * The request of {@link EqlApi.delete | client.eql.delete}: path parts, query parameters and body properties side by side.
+ * The request of `client.eql.delete()` ({@link EqlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -88,7 +88,7 @@ export interface EqlDeleteRequest extends RequestBase {
 }
 
 /**
- * The request of {@link EqlApi.get | client.eql.get}: path parts, query parameters and body properties side by side.
+ * The request of `client.eql.get()` ({@link EqlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -108,7 +108,7 @@ export interface EqlGetRequest extends RequestBase {
 }
 
 /**
- * The request of {@link EqlApi.getStatus | client.eql.getStatus}: path parts, query parameters and body properties side by side.
+ * The request of `client.eql.getStatus()` ({@link EqlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -120,7 +120,7 @@ export interface EqlGetStatusRequest extends RequestBase {
 }
 
 /**
- * The request of {@link EqlApi.search | client.eql.search}: path parts, query parameters and body properties side by side.
+ * The request of `client.eql.search()` ({@link EqlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */

@@ -173,7 +173,7 @@ const endpoints = {
 } satisfies Record<string, Endpoint>
 
 /**
- * The request of {@link EsqlApi.asyncQuery | client.esql.asyncQuery}: path parts, query parameters and body properties side by side.
+ * The request of `client.esql.asyncQuery()` ({@link EsqlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -257,7 +257,7 @@ export interface EsqlAsyncQueryRequest extends RequestBase {
 }
 
 /**
- * The request of {@link EsqlApi.asyncQueryDelete | client.esql.asyncQueryDelete}: path parts, query parameters and body properties side by side.
+ * The request of `client.esql.asyncQueryDelete()` ({@link EsqlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -269,7 +269,7 @@ export interface EsqlAsyncQueryDeleteRequest extends RequestBase {
 }
 
 /**
- * The request of {@link EsqlApi.asyncQueryGet | client.esql.asyncQueryGet}: path parts, query parameters and body properties side by side.
+ * The request of `client.esql.asyncQueryGet()` ({@link EsqlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -297,7 +297,7 @@ export interface EsqlAsyncQueryGetRequest extends RequestBase {
 }
 
 /**
- * The request of {@link EsqlApi.asyncQueryStop | client.esql.asyncQueryStop}: path parts, query parameters and body properties side by side.
+ * The request of `client.esql.asyncQueryStop()` ({@link EsqlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -313,7 +313,7 @@ export interface EsqlAsyncQueryStopRequest extends RequestBase {
 }
 
 /**
- * The request of {@link EsqlApi.deleteDataset | client.esql.deleteDataset}: path parts, query parameters and body properties side by side.
+ * The request of `client.esql.deleteDataset()` ({@link EsqlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -333,7 +333,7 @@ export interface EsqlDeleteDatasetRequest extends RequestBase {
 }
 
 /**
- * The request of {@link EsqlApi.deleteDataSource | client.esql.deleteDataSource}: path parts, query parameters and body properties side by side.
+ * The request of `client.esql.deleteDataSource()` ({@link EsqlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -353,7 +353,7 @@ export interface EsqlDeleteDataSourceRequest extends RequestBase {
 }
 
 /**
- * The request of {@link EsqlApi.deleteView | client.esql.deleteView}: path parts, query parameters and body properties side by side.
+ * The request of `client.esql.deleteView()` ({@link EsqlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -365,7 +365,7 @@ export interface EsqlDeleteViewRequest extends RequestBase {
 }
 
 /**
- * The request of {@link EsqlApi.getDataset | client.esql.getDataset}: path parts, query parameters and body properties side by side.
+ * The request of `client.esql.getDataset()` ({@link EsqlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -381,7 +381,7 @@ export interface EsqlGetDatasetRequest extends RequestBase {
 }
 
 /**
- * The request of {@link EsqlApi.getDataSource | client.esql.getDataSource}: path parts, query parameters and body properties side by side.
+ * The request of `client.esql.getDataSource()` ({@link EsqlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -397,7 +397,7 @@ export interface EsqlGetDataSourceRequest extends RequestBase {
 }
 
 /**
- * The request of {@link EsqlApi.getQuery | client.esql.getQuery}: path parts, query parameters and body properties side by side.
+ * The request of `client.esql.getQuery()` ({@link EsqlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -409,7 +409,7 @@ export interface EsqlGetQueryRequest extends RequestBase {
 }
 
 /**
- * The request of {@link EsqlApi.getView | client.esql.getView}: path parts, query parameters and body properties side by side.
+ * The request of `client.esql.getView()` ({@link EsqlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -421,14 +421,14 @@ export interface EsqlGetViewRequest extends RequestBase {
 }
 
 /**
- * The request of {@link EsqlApi.listQueries | client.esql.listQueries}: path parts, query parameters and body properties side by side.
+ * The request of `client.esql.listQueries()` ({@link EsqlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
 export interface EsqlListQueriesRequest extends RequestBase {}
 
 /**
- * The request of {@link EsqlApi.putDataset | client.esql.putDataset}: path parts, query parameters and body properties side by side.
+ * The request of `client.esql.putDataset()` ({@link EsqlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -468,7 +468,7 @@ export interface EsqlPutDatasetRequest extends RequestBase {
 }
 
 /**
- * The request of {@link EsqlApi.putDataSource | client.esql.putDataSource}: path parts, query parameters and body properties side by side.
+ * The request of `client.esql.putDataSource()` ({@link EsqlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -500,7 +500,7 @@ export interface EsqlPutDataSourceRequest extends RequestBase {
 }
 
 /**
- * The request of {@link EsqlApi.putView | client.esql.putView}: path parts, query parameters and body properties side by side.
+ * The request of `client.esql.putView()` ({@link EsqlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -516,7 +516,7 @@ export interface EsqlPutViewRequest extends RequestBase {
 }
 
 /**
- * The request of {@link EsqlApi.query | client.esql.query}: path parts, query parameters and body properties side by side.
+ * The request of `client.esql.query()` ({@link EsqlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */

@@ -23,7 +23,7 @@ const endpoints = {
 } satisfies Record<string, Endpoint>
 
 /**
- * The request of {@link FeaturesApi.getFeatures | client.features.getFeatures}: path parts, query parameters and body properties side by side.
+ * The request of `client.features.getFeatures()` ({@link FeaturesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -35,7 +35,7 @@ export interface FeaturesGetFeaturesRequest extends RequestBase {
 }
 
 /**
- * The request of {@link FeaturesApi.resetFeatures | client.features.resetFeatures}: path parts, query parameters and body properties side by side.
+ * The request of `client.features.resetFeatures()` ({@link FeaturesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */

@@ -135,7 +135,7 @@ const endpoints = {
 } satisfies Record<string, Endpoint>
 
 /**
- * The request of {@link FleetApi.globalCheckpoints | client.fleet.globalCheckpoints}: path parts, query parameters and body properties side by side.
+ * The request of `client.fleet.globalCheckpoints()` ({@link FleetApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -163,7 +163,7 @@ export interface FleetGlobalCheckpointsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link FleetApi.msearch | client.fleet.msearch}: path parts, query parameters and body properties side by side.
+ * The request of `client.fleet.msearch()` ({@link FleetApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -231,7 +231,7 @@ export interface FleetMsearchRequest extends RequestBase {
 }
 
 /**
- * The request of {@link FleetApi.search | client.fleet.search}: path parts, query parameters and body properties side by side.
+ * The request of `client.fleet.search()` ({@link FleetApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */

@@ -25,7 +25,7 @@ const endpoints = {
 } satisfies Record<string, Endpoint>
 
 /**
- * The request of {@link GraphApi.explore | client.graph.explore}: path parts, query parameters and body properties side by side.
+ * The request of `client.graph.explore()` ({@link GraphApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */

@@ -101,7 +101,7 @@ const endpoints = {
 } satisfies Record<string, Endpoint>
 
 /**
- * The request of {@link IlmApi.deleteLifecycle | client.ilm.deleteLifecycle}: path parts, query parameters and body properties side by side.
+ * The request of `client.ilm.deleteLifecycle()` ({@link IlmApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -121,7 +121,7 @@ export interface IlmDeleteLifecycleRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IlmApi.explainLifecycle | client.ilm.explainLifecycle}: path parts, query parameters and body properties side by side.
+ * The request of `client.ilm.explainLifecycle()` ({@link IlmApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -145,7 +145,7 @@ export interface IlmExplainLifecycleRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IlmApi.getLifecycle | client.ilm.getLifecycle}: path parts, query parameters and body properties side by side.
+ * The request of `client.ilm.getLifecycle()` ({@link IlmApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -165,14 +165,14 @@ export interface IlmGetLifecycleRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IlmApi.getStatus | client.ilm.getStatus}: path parts, query parameters and body properties side by side.
+ * The request of `client.ilm.getStatus()` ({@link IlmApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
 export interface IlmGetStatusRequest extends RequestBase {}
 
 /**
- * The request of {@link IlmApi.migrateToDataTiers | client.ilm.migrateToDataTiers}: path parts, query parameters and body properties side by side.
+ * The request of `client.ilm.migrateToDataTiers()` ({@link IlmApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -196,7 +196,7 @@ export interface IlmMigrateToDataTiersRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IlmApi.moveToStep | client.ilm.moveToStep}: path parts, query parameters and body properties side by side.
+ * The request of `client.ilm.moveToStep()` ({@link IlmApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -216,7 +216,7 @@ export interface IlmMoveToStepRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IlmApi.putLifecycle | client.ilm.putLifecycle}: path parts, query parameters and body properties side by side.
+ * The request of `client.ilm.putLifecycle()` ({@link IlmApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -240,7 +240,7 @@ export interface IlmPutLifecycleRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IlmApi.removePolicy | client.ilm.removePolicy}: path parts, query parameters and body properties side by side.
+ * The request of `client.ilm.removePolicy()` ({@link IlmApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -252,7 +252,7 @@ export interface IlmRemovePolicyRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IlmApi.retry | client.ilm.retry}: path parts, query parameters and body properties side by side.
+ * The request of `client.ilm.retry()` ({@link IlmApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -264,7 +264,7 @@ export interface IlmRetryRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IlmApi.start | client.ilm.start}: path parts, query parameters and body properties side by side.
+ * The request of `client.ilm.start()` ({@link IlmApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -280,7 +280,7 @@ export interface IlmStartRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IlmApi.stop | client.ilm.stop}: path parts, query parameters and body properties side by side.
+ * The request of `client.ilm.stop()` ({@link IlmApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */

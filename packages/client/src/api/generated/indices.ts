@@ -756,7 +756,7 @@ const endpoints = {
 } satisfies Record<string, Endpoint>
 
 /**
- * The request of {@link IndicesApi.addBlock | client.indices.addBlock}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.addBlock()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -792,7 +792,7 @@ export interface IndicesAddBlockRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.analyze | client.indices.analyze}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.analyze()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -840,7 +840,7 @@ export interface IndicesAnalyzeRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.cancelMigrateReindex | client.indices.cancelMigrateReindex}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.cancelMigrateReindex()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -852,7 +852,7 @@ export interface IndicesCancelMigrateReindexRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.clearCache | client.indices.clearCache}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.clearCache()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -892,7 +892,7 @@ export interface IndicesClearCacheRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.clone | client.indices.clone}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.clone()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -928,7 +928,7 @@ export interface IndicesCloneRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.close | client.indices.close}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.close()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -964,7 +964,7 @@ export interface IndicesCloseRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.create | client.indices.create}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.create()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1000,7 +1000,7 @@ export interface IndicesCreateRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.createDataStream | client.indices.createDataStream}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.createDataStream()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1020,7 +1020,7 @@ export interface IndicesCreateDataStreamRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.createFrom | client.indices.createFrom}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.createFrom()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1040,7 +1040,7 @@ export interface IndicesCreateFromRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.dataStreamsStats | client.indices.dataStreamsStats}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.dataStreamsStats()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1056,7 +1056,7 @@ export interface IndicesDataStreamsStatsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.delete | client.indices.delete}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.delete()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1088,7 +1088,7 @@ export interface IndicesDeleteRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.deleteAlias | client.indices.deleteAlias}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.deleteAlias()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1112,7 +1112,7 @@ export interface IndicesDeleteAliasRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.deleteDataLifecycle | client.indices.deleteDataLifecycle}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.deleteDataLifecycle()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1136,7 +1136,7 @@ export interface IndicesDeleteDataLifecycleRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.deleteDataStream | client.indices.deleteDataStream}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.deleteDataStream()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1156,7 +1156,7 @@ export interface IndicesDeleteDataStreamRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.deleteDataStreamOptions | client.indices.deleteDataStreamOptions}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.deleteDataStreamOptions()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1180,7 +1180,7 @@ export interface IndicesDeleteDataStreamOptionsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.deleteIndexTemplate | client.indices.deleteIndexTemplate}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.deleteIndexTemplate()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1200,7 +1200,7 @@ export interface IndicesDeleteIndexTemplateRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.deleteTemplate | client.indices.deleteTemplate}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.deleteTemplate()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1220,7 +1220,7 @@ export interface IndicesDeleteTemplateRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.diskUsage | client.indices.diskUsage}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.diskUsage()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1252,7 +1252,7 @@ export interface IndicesDiskUsageRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.downsample | client.indices.downsample}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.downsample()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1272,7 +1272,7 @@ export interface IndicesDownsampleRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.exists | client.indices.exists}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.exists()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1308,7 +1308,7 @@ export interface IndicesExistsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.existsAlias | client.indices.existsAlias}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.existsAlias()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1340,7 +1340,7 @@ export interface IndicesExistsAliasRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.existsIndexTemplate | client.indices.existsIndexTemplate}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.existsIndexTemplate()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1364,7 +1364,7 @@ export interface IndicesExistsIndexTemplateRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.existsTemplate | client.indices.existsTemplate}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.existsTemplate()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1389,7 +1389,7 @@ export interface IndicesExistsTemplateRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.explainDataLifecycle | client.indices.explainDataLifecycle}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.explainDataLifecycle()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1409,7 +1409,7 @@ export interface IndicesExplainDataLifecycleRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.fieldUsageStats | client.indices.fieldUsageStats}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.fieldUsageStats()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1437,7 +1437,7 @@ export interface IndicesFieldUsageStatsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.flush | client.indices.flush}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.flush()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1469,7 +1469,7 @@ export interface IndicesFlushRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.forcemerge | client.indices.forcemerge}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.forcemerge()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1509,7 +1509,7 @@ export interface IndicesForcemergeRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.get | client.indices.get}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.get()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1553,7 +1553,7 @@ export interface IndicesGetRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.getAlias | client.indices.getAlias}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.getAlias()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1585,7 +1585,7 @@ export interface IndicesGetAliasRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.getDataLifecycle | client.indices.getDataLifecycle}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.getDataLifecycle()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1609,14 +1609,14 @@ export interface IndicesGetDataLifecycleRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.getDataLifecycleStats | client.indices.getDataLifecycleStats}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.getDataLifecycleStats()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
 export interface IndicesGetDataLifecycleStatsRequest extends RequestBase {}
 
 /**
- * The request of {@link IndicesApi.getDataStream | client.indices.getDataStream}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.getDataStream()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1644,7 +1644,7 @@ export interface IndicesGetDataStreamRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.getDataStreamMappings | client.indices.getDataStreamMappings}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.getDataStreamMappings()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1660,7 +1660,7 @@ export interface IndicesGetDataStreamMappingsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.getDataStreamOptions | client.indices.getDataStreamOptions}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.getDataStreamOptions()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1680,7 +1680,7 @@ export interface IndicesGetDataStreamOptionsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.getDataStreamSettings | client.indices.getDataStreamSettings}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.getDataStreamSettings()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1696,7 +1696,7 @@ export interface IndicesGetDataStreamSettingsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.getFieldMapping | client.indices.getFieldMapping}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.getFieldMapping()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1728,7 +1728,7 @@ export interface IndicesGetFieldMappingRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.getIndexTemplate | client.indices.getIndexTemplate}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.getIndexTemplate()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1757,7 +1757,7 @@ export interface IndicesGetIndexTemplateRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.getMapping | client.indices.getMapping}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.getMapping()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1790,7 +1790,7 @@ export interface IndicesGetMappingRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.getMigrateReindexStatus | client.indices.getMigrateReindexStatus}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.getMigrateReindexStatus()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1802,7 +1802,7 @@ export interface IndicesGetMigrateReindexStatusRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.getSettings | client.indices.getSettings}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.getSettings()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1847,7 +1847,7 @@ export interface IndicesGetSettingsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.getTemplate | client.indices.getTemplate}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.getTemplate()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1872,7 +1872,7 @@ export interface IndicesGetTemplateRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.migrateReindex | client.indices.migrateReindex}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.migrateReindex()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1884,7 +1884,7 @@ export interface IndicesMigrateReindexRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.migrateToDataStream | client.indices.migrateToDataStream}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.migrateToDataStream()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1904,7 +1904,7 @@ export interface IndicesMigrateToDataStreamRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.modifyDataStream | client.indices.modifyDataStream}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.modifyDataStream()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1916,7 +1916,7 @@ export interface IndicesModifyDataStreamRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.open | client.indices.open}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.open()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1952,7 +1952,7 @@ export interface IndicesOpenRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.promoteDataStream | client.indices.promoteDataStream}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.promoteDataStream()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1968,7 +1968,7 @@ export interface IndicesPromoteDataStreamRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.putAlias | client.indices.putAlias}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.putAlias()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2012,7 +2012,7 @@ export interface IndicesPutAliasRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.putDataLifecycle | client.indices.putDataLifecycle}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.putDataLifecycle()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2052,7 +2052,7 @@ export interface IndicesPutDataLifecycleRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.putDataStreamMappings | client.indices.putDataStreamMappings}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.putDataStreamMappings()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2080,7 +2080,7 @@ export interface IndicesPutDataStreamMappingsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.putDataStreamOptions | client.indices.putDataStreamOptions}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.putDataStreamOptions()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2108,7 +2108,7 @@ export interface IndicesPutDataStreamOptionsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.putDataStreamSettings | client.indices.putDataStreamSettings}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.putDataStreamSettings()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2136,7 +2136,7 @@ export interface IndicesPutDataStreamSettingsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.putIndexTemplate | client.indices.putIndexTemplate}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.putIndexTemplate()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2200,7 +2200,7 @@ export interface IndicesPutIndexTemplateRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.putMapping | client.indices.putMapping}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.putMapping()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2280,7 +2280,7 @@ export interface IndicesPutMappingRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.putSettings | client.indices.putSettings}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.putSettings()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2328,7 +2328,7 @@ export interface IndicesPutSettingsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.putTemplate | client.indices.putTemplate}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.putTemplate()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2376,7 +2376,7 @@ export interface IndicesPutTemplateRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.recovery | client.indices.recovery}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.recovery()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2408,7 +2408,7 @@ export interface IndicesRecoveryRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.refresh | client.indices.refresh}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.refresh()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2432,7 +2432,7 @@ export interface IndicesRefreshRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.reloadSearchAnalyzers | client.indices.reloadSearchAnalyzers}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.reloadSearchAnalyzers()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2460,7 +2460,7 @@ export interface IndicesReloadSearchAnalyzersRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.removeBlock | client.indices.removeBlock}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.removeBlock()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2496,7 +2496,7 @@ export interface IndicesRemoveBlockRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.resolveCluster | client.indices.resolveCluster}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.resolveCluster()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2529,7 +2529,7 @@ export interface IndicesResolveClusterRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.resolveIndex | client.indices.resolveIndex}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.resolveIndex()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2561,7 +2561,7 @@ export interface IndicesResolveIndexRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.rollover | client.indices.rollover}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.rollover()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2613,7 +2613,7 @@ export interface IndicesRolloverRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.segments | client.indices.segments}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.segments()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2637,7 +2637,7 @@ export interface IndicesSegmentsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.shardStores | client.indices.shardStores}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.shardStores()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2665,7 +2665,7 @@ export interface IndicesShardStoresRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.shrink | client.indices.shrink}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.shrink()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2701,7 +2701,7 @@ export interface IndicesShrinkRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.simulateIndexTemplate | client.indices.simulateIndexTemplate}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.simulateIndexTemplate()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2733,7 +2733,7 @@ export interface IndicesSimulateIndexTemplateRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.simulateTemplate | client.indices.simulateTemplate}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.simulateTemplate()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2801,7 +2801,7 @@ export interface IndicesSimulateTemplateRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.split | client.indices.split}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.split()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2837,7 +2837,7 @@ export interface IndicesSplitRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.stats | client.indices.stats}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.stats()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2935,7 +2935,7 @@ export interface IndicesStatsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.updateAliases | client.indices.updateAliases}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.updateAliases()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2955,7 +2955,7 @@ export interface IndicesUpdateAliasesRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IndicesApi.validateQuery | client.indices.validateQuery}: path parts, query parameters and body properties side by side.
+ * The request of `client.indices.validateQuery()` ({@link IndicesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */

@@ -359,7 +359,7 @@ const endpoints = {
 } satisfies Record<string, Endpoint>
 
 /**
- * The request of {@link InferenceApi.chatCompletionUnified | client.inference.chatCompletionUnified}: path parts, query parameters and body properties side by side.
+ * The request of `client.inference.chatCompletionUnified()` ({@link InferenceApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -379,7 +379,7 @@ export interface InferenceChatCompletionUnifiedRequest extends RequestBase {
 }
 
 /**
- * The request of {@link InferenceApi.completion | client.inference.completion}: path parts, query parameters and body properties side by side.
+ * The request of `client.inference.completion()` ({@link InferenceApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -403,7 +403,7 @@ export interface InferenceCompletionRequest extends RequestBase {
 }
 
 /**
- * The request of {@link InferenceApi.delete | client.inference.delete}: path parts, query parameters and body properties side by side.
+ * The request of `client.inference.delete()` ({@link InferenceApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -427,14 +427,14 @@ export interface InferenceDeleteRequest extends RequestBase {
 }
 
 /**
- * The request of {@link InferenceApi.deleteRegionPolicy | client.inference.deleteRegionPolicy}: path parts, query parameters and body properties side by side.
+ * The request of `client.inference.deleteRegionPolicy()` ({@link InferenceApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
 export interface InferenceDeleteRegionPolicyRequest extends RequestBase {}
 
 /**
- * The request of {@link InferenceApi.embedding | client.inference.embedding}: path parts, query parameters and body properties side by side.
+ * The request of `client.inference.embedding()` ({@link InferenceApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -454,7 +454,7 @@ export interface InferenceEmbeddingRequest extends RequestBase {
 }
 
 /**
- * The request of {@link InferenceApi.get | client.inference.get}: path parts, query parameters and body properties side by side.
+ * The request of `client.inference.get()` ({@link InferenceApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -470,14 +470,14 @@ export interface InferenceGetRequest extends RequestBase {
 }
 
 /**
- * The request of {@link InferenceApi.getRegionPolicy | client.inference.getRegionPolicy}: path parts, query parameters and body properties side by side.
+ * The request of `client.inference.getRegionPolicy()` ({@link InferenceApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
 export interface InferenceGetRegionPolicyRequest extends RequestBase {}
 
 /**
- * The request of {@link InferenceApi.inference | client.inference.inference}: path parts, query parameters and body properties side by side.
+ * The request of `client.inference.inference()` ({@link InferenceApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -513,7 +513,7 @@ export interface InferenceInferenceRequest extends RequestBase {
 }
 
 /**
- * The request of {@link InferenceApi.put | client.inference.put}: path parts, query parameters and body properties side by side.
+ * The request of `client.inference.put()` ({@link InferenceApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -537,7 +537,7 @@ export interface InferencePutRequest extends RequestBase {
 }
 
 /**
- * The request of {@link InferenceApi.putAi21 | client.inference.putAi21}: path parts, query parameters and body properties side by side.
+ * The request of `client.inference.putAi21()` ({@link InferenceApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -565,7 +565,7 @@ export interface InferencePutAi21Request extends RequestBase {
 }
 
 /**
- * The request of {@link InferenceApi.putAlibabacloud | client.inference.putAlibabacloud}: path parts, query parameters and body properties side by side.
+ * The request of `client.inference.putAlibabacloud()` ({@link InferenceApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -601,7 +601,7 @@ export interface InferencePutAlibabacloudRequest extends RequestBase {
 }
 
 /**
- * The request of {@link InferenceApi.putAmazonbedrock | client.inference.putAmazonbedrock}: path parts, query parameters and body properties side by side.
+ * The request of `client.inference.putAmazonbedrock()` ({@link InferenceApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -637,7 +637,7 @@ export interface InferencePutAmazonbedrockRequest extends RequestBase {
 }
 
 /**
- * The request of {@link InferenceApi.putAmazonsagemaker | client.inference.putAmazonsagemaker}: path parts, query parameters and body properties side by side.
+ * The request of `client.inference.putAmazonsagemaker()` ({@link InferenceApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -673,7 +673,7 @@ export interface InferencePutAmazonsagemakerRequest extends RequestBase {
 }
 
 /**
- * The request of {@link InferenceApi.putAnthropic | client.inference.putAnthropic}: path parts, query parameters and body properties side by side.
+ * The request of `client.inference.putAnthropic()` ({@link InferenceApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -705,7 +705,7 @@ export interface InferencePutAnthropicRequest extends RequestBase {
 }
 
 /**
- * The request of {@link InferenceApi.putAzureaistudio | client.inference.putAzureaistudio}: path parts, query parameters and body properties side by side.
+ * The request of `client.inference.putAzureaistudio()` ({@link InferenceApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -741,7 +741,7 @@ export interface InferencePutAzureaistudioRequest extends RequestBase {
 }
 
 /**
- * The request of {@link InferenceApi.putAzureopenai | client.inference.putAzureopenai}: path parts, query parameters and body properties side by side.
+ * The request of `client.inference.putAzureopenai()` ({@link InferenceApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -777,7 +777,7 @@ export interface InferencePutAzureopenaiRequest extends RequestBase {
 }
 
 /**
- * The request of {@link InferenceApi.putCohere | client.inference.putCohere}: path parts, query parameters and body properties side by side.
+ * The request of `client.inference.putCohere()` ({@link InferenceApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -813,7 +813,7 @@ export interface InferencePutCohereRequest extends RequestBase {
 }
 
 /**
- * The request of {@link InferenceApi.putContextualai | client.inference.putContextualai}: path parts, query parameters and body properties side by side.
+ * The request of `client.inference.putContextualai()` ({@link InferenceApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -845,7 +845,7 @@ export interface InferencePutContextualaiRequest extends RequestBase {
 }
 
 /**
- * The request of {@link InferenceApi.putCustom | client.inference.putCustom}: path parts, query parameters and body properties side by side.
+ * The request of `client.inference.putCustom()` ({@link InferenceApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -877,7 +877,7 @@ export interface InferencePutCustomRequest extends RequestBase {
 }
 
 /**
- * The request of {@link InferenceApi.putDeepseek | client.inference.putDeepseek}: path parts, query parameters and body properties side by side.
+ * The request of `client.inference.putDeepseek()` ({@link InferenceApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -905,7 +905,7 @@ export interface InferencePutDeepseekRequest extends RequestBase {
 }
 
 /**
- * The request of {@link InferenceApi.putElasticsearch | client.inference.putElasticsearch}: path parts, query parameters and body properties side by side.
+ * The request of `client.inference.putElasticsearch()` ({@link InferenceApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -941,7 +941,7 @@ export interface InferencePutElasticsearchRequest extends RequestBase {
 }
 
 /**
- * The request of {@link InferenceApi.putElser | client.inference.putElser}: path parts, query parameters and body properties side by side.
+ * The request of `client.inference.putElser()` ({@link InferenceApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -973,7 +973,7 @@ export interface InferencePutElserRequest extends RequestBase {
 }
 
 /**
- * The request of {@link InferenceApi.putFireworksai | client.inference.putFireworksai}: path parts, query parameters and body properties side by side.
+ * The request of `client.inference.putFireworksai()` ({@link InferenceApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1009,7 +1009,7 @@ export interface InferencePutFireworksaiRequest extends RequestBase {
 }
 
 /**
- * The request of {@link InferenceApi.putGoogleaistudio | client.inference.putGoogleaistudio}: path parts, query parameters and body properties side by side.
+ * The request of `client.inference.putGoogleaistudio()` ({@link InferenceApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1041,7 +1041,7 @@ export interface InferencePutGoogleaistudioRequest extends RequestBase {
 }
 
 /**
- * The request of {@link InferenceApi.putGooglevertexai | client.inference.putGooglevertexai}: path parts, query parameters and body properties side by side.
+ * The request of `client.inference.putGooglevertexai()` ({@link InferenceApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1077,7 +1077,7 @@ export interface InferencePutGooglevertexaiRequest extends RequestBase {
 }
 
 /**
- * The request of {@link InferenceApi.putGroq | client.inference.putGroq}: path parts, query parameters and body properties side by side.
+ * The request of `client.inference.putGroq()` ({@link InferenceApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1105,7 +1105,7 @@ export interface InferencePutGroqRequest extends RequestBase {
 }
 
 /**
- * The request of {@link InferenceApi.putHuggingFace | client.inference.putHuggingFace}: path parts, query parameters and body properties side by side.
+ * The request of `client.inference.putHuggingFace()` ({@link InferenceApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1141,7 +1141,7 @@ export interface InferencePutHuggingFaceRequest extends RequestBase {
 }
 
 /**
- * The request of {@link InferenceApi.putJinaai | client.inference.putJinaai}: path parts, query parameters and body properties side by side.
+ * The request of `client.inference.putJinaai()` ({@link InferenceApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1177,7 +1177,7 @@ export interface InferencePutJinaaiRequest extends RequestBase {
 }
 
 /**
- * The request of {@link InferenceApi.putLlama | client.inference.putLlama}: path parts, query parameters and body properties side by side.
+ * The request of `client.inference.putLlama()` ({@link InferenceApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1209,7 +1209,7 @@ export interface InferencePutLlamaRequest extends RequestBase {
 }
 
 /**
- * The request of {@link InferenceApi.putMistral | client.inference.putMistral}: path parts, query parameters and body properties side by side.
+ * The request of `client.inference.putMistral()` ({@link InferenceApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1241,7 +1241,7 @@ export interface InferencePutMistralRequest extends RequestBase {
 }
 
 /**
- * The request of {@link InferenceApi.putNvidia | client.inference.putNvidia}: path parts, query parameters and body properties side by side.
+ * The request of `client.inference.putNvidia()` ({@link InferenceApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1277,7 +1277,7 @@ export interface InferencePutNvidiaRequest extends RequestBase {
 }
 
 /**
- * The request of {@link InferenceApi.putOpenai | client.inference.putOpenai}: path parts, query parameters and body properties side by side.
+ * The request of `client.inference.putOpenai()` ({@link InferenceApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1313,7 +1313,7 @@ export interface InferencePutOpenaiRequest extends RequestBase {
 }
 
 /**
- * The request of {@link InferenceApi.putOpenshiftAi | client.inference.putOpenshiftAi}: path parts, query parameters and body properties side by side.
+ * The request of `client.inference.putOpenshiftAi()` ({@link InferenceApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1349,7 +1349,7 @@ export interface InferencePutOpenshiftAiRequest extends RequestBase {
 }
 
 /**
- * The request of {@link InferenceApi.putRegionPolicy | client.inference.putRegionPolicy}: path parts, query parameters and body properties side by side.
+ * The request of `client.inference.putRegionPolicy()` ({@link InferenceApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1365,7 +1365,7 @@ export interface InferencePutRegionPolicyRequest extends RequestBase {
 }
 
 /**
- * The request of {@link InferenceApi.putVoyageai | client.inference.putVoyageai}: path parts, query parameters and body properties side by side.
+ * The request of `client.inference.putVoyageai()` ({@link InferenceApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1401,7 +1401,7 @@ export interface InferencePutVoyageaiRequest extends RequestBase {
 }
 
 /**
- * The request of {@link InferenceApi.putWatsonx | client.inference.putWatsonx}: path parts, query parameters and body properties side by side.
+ * The request of `client.inference.putWatsonx()` ({@link InferenceApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1433,7 +1433,7 @@ export interface InferencePutWatsonxRequest extends RequestBase {
 }
 
 /**
- * The request of {@link InferenceApi.rerank | client.inference.rerank}: path parts, query parameters and body properties side by side.
+ * The request of `client.inference.rerank()` ({@link InferenceApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1469,7 +1469,7 @@ export interface InferenceRerankRequest extends RequestBase {
 }
 
 /**
- * The request of {@link InferenceApi.sparseEmbedding | client.inference.sparseEmbedding}: path parts, query parameters and body properties side by side.
+ * The request of `client.inference.sparseEmbedding()` ({@link InferenceApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1493,7 +1493,7 @@ export interface InferenceSparseEmbeddingRequest extends RequestBase {
 }
 
 /**
- * The request of {@link InferenceApi.streamCompletion | client.inference.streamCompletion}: path parts, query parameters and body properties side by side.
+ * The request of `client.inference.streamCompletion()` ({@link InferenceApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1517,7 +1517,7 @@ export interface InferenceStreamCompletionRequest extends RequestBase {
 }
 
 /**
- * The request of {@link InferenceApi.textEmbedding | client.inference.textEmbedding}: path parts, query parameters and body properties side by side.
+ * The request of `client.inference.textEmbedding()` ({@link InferenceApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1545,7 +1545,7 @@ export interface InferenceTextEmbeddingRequest extends RequestBase {
 }
 
 /**
- * The request of {@link InferenceApi.update | client.inference.update}: path parts, query parameters and body properties side by side.
+ * The request of `client.inference.update()` ({@link InferenceApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */

@@ -118,7 +118,7 @@ const endpoints = {
 } satisfies Record<string, Endpoint>
 
 /**
- * The request of {@link IngestApi.deleteGeoipDatabase | client.ingest.deleteGeoipDatabase}: path parts, query parameters and body properties side by side.
+ * The request of `client.ingest.deleteGeoipDatabase()` ({@link IngestApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -138,7 +138,7 @@ export interface IngestDeleteGeoipDatabaseRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IngestApi.deleteIpLocationDatabase | client.ingest.deleteIpLocationDatabase}: path parts, query parameters and body properties side by side.
+ * The request of `client.ingest.deleteIpLocationDatabase()` ({@link IngestApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -158,7 +158,7 @@ export interface IngestDeleteIpLocationDatabaseRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IngestApi.deletePipeline | client.ingest.deletePipeline}: path parts, query parameters and body properties side by side.
+ * The request of `client.ingest.deletePipeline()` ({@link IngestApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -178,14 +178,14 @@ export interface IngestDeletePipelineRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IngestApi.geoIpStats | client.ingest.geoIpStats}: path parts, query parameters and body properties side by side.
+ * The request of `client.ingest.geoIpStats()` ({@link IngestApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
 export interface IngestGeoIpStatsRequest extends RequestBase {}
 
 /**
- * The request of {@link IngestApi.getGeoipDatabase | client.ingest.getGeoipDatabase}: path parts, query parameters and body properties side by side.
+ * The request of `client.ingest.getGeoipDatabase()` ({@link IngestApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -197,7 +197,7 @@ export interface IngestGetGeoipDatabaseRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IngestApi.getIpLocationDatabase | client.ingest.getIpLocationDatabase}: path parts, query parameters and body properties side by side.
+ * The request of `client.ingest.getIpLocationDatabase()` ({@link IngestApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -209,7 +209,7 @@ export interface IngestGetIpLocationDatabaseRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IngestApi.getPipeline | client.ingest.getPipeline}: path parts, query parameters and body properties side by side.
+ * The request of `client.ingest.getPipeline()` ({@link IngestApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -229,14 +229,14 @@ export interface IngestGetPipelineRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IngestApi.processorGrok | client.ingest.processorGrok}: path parts, query parameters and body properties side by side.
+ * The request of `client.ingest.processorGrok()` ({@link IngestApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
 export interface IngestProcessorGrokRequest extends RequestBase {}
 
 /**
- * The request of {@link IngestApi.putGeoipDatabase | client.ingest.putGeoipDatabase}: path parts, query parameters and body properties side by side.
+ * The request of `client.ingest.putGeoipDatabase()` ({@link IngestApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -264,7 +264,7 @@ export interface IngestPutGeoipDatabaseRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IngestApi.putIpLocationDatabase | client.ingest.putIpLocationDatabase}: path parts, query parameters and body properties side by side.
+ * The request of `client.ingest.putIpLocationDatabase()` ({@link IngestApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -288,7 +288,7 @@ export interface IngestPutIpLocationDatabaseRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IngestApi.putPipeline | client.ingest.putPipeline}: path parts, query parameters and body properties side by side.
+ * The request of `client.ingest.putPipeline()` ({@link IngestApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -340,7 +340,7 @@ export interface IngestPutPipelineRequest extends RequestBase {
 }
 
 /**
- * The request of {@link IngestApi.simulate | client.ingest.simulate}: path parts, query parameters and body properties side by side.
+ * The request of `client.ingest.simulate()` ({@link IngestApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */

@@ -67,7 +67,7 @@ const endpoints = {
 } satisfies Record<string, Endpoint>
 
 /**
- * The request of {@link LicenseApi.delete | client.license.delete}: path parts, query parameters and body properties side by side.
+ * The request of `client.license.delete()` ({@link LicenseApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -83,7 +83,7 @@ export interface LicenseDeleteRequest extends RequestBase {
 }
 
 /**
- * The request of {@link LicenseApi.get | client.license.get}: path parts, query parameters and body properties side by side.
+ * The request of `client.license.get()` ({@link LicenseApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -100,21 +100,21 @@ export interface LicenseGetRequest extends RequestBase {
 }
 
 /**
- * The request of {@link LicenseApi.getBasicStatus | client.license.getBasicStatus}: path parts, query parameters and body properties side by side.
+ * The request of `client.license.getBasicStatus()` ({@link LicenseApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
 export interface LicenseGetBasicStatusRequest extends RequestBase {}
 
 /**
- * The request of {@link LicenseApi.getTrialStatus | client.license.getTrialStatus}: path parts, query parameters and body properties side by side.
+ * The request of `client.license.getTrialStatus()` ({@link LicenseApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
 export interface LicenseGetTrialStatusRequest extends RequestBase {}
 
 /**
- * The request of {@link LicenseApi.post | client.license.post}: path parts, query parameters and body properties side by side.
+ * The request of `client.license.post()` ({@link LicenseApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -142,7 +142,7 @@ export interface LicensePostRequest extends RequestBase {
 }
 
 /**
- * The request of {@link LicenseApi.postStartBasic | client.license.postStartBasic}: path parts, query parameters and body properties side by side.
+ * The request of `client.license.postStartBasic()` ({@link LicenseApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -162,7 +162,7 @@ export interface LicensePostStartBasicRequest extends RequestBase {
 }
 
 /**
- * The request of {@link LicenseApi.postStartTrial | client.license.postStartTrial}: path parts, query parameters and body properties side by side.
+ * The request of `client.license.postStartTrial()` ({@link LicenseApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */

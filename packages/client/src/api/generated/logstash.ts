@@ -42,7 +42,7 @@ const endpoints = {
 } satisfies Record<string, Endpoint>
 
 /**
- * The request of {@link LogstashApi.deletePipeline | client.logstash.deletePipeline}: path parts, query parameters and body properties side by side.
+ * The request of `client.logstash.deletePipeline()` ({@link LogstashApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -54,7 +54,7 @@ export interface LogstashDeletePipelineRequest extends RequestBase {
 }
 
 /**
- * The request of {@link LogstashApi.getPipeline | client.logstash.getPipeline}: path parts, query parameters and body properties side by side.
+ * The request of `client.logstash.getPipeline()` ({@link LogstashApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -66,7 +66,7 @@ export interface LogstashGetPipelineRequest extends RequestBase {
 }
 
 /**
- * The request of {@link LogstashApi.putPipeline | client.logstash.putPipeline}: path parts, query parameters and body properties side by side.
+ * The request of `client.logstash.putPipeline()` ({@link LogstashApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */

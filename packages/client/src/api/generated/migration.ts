@@ -33,7 +33,7 @@ const endpoints = {
 } satisfies Record<string, Endpoint>
 
 /**
- * The request of {@link MigrationApi.deprecations | client.migration.deprecations}: path parts, query parameters and body properties side by side.
+ * The request of `client.migration.deprecations()` ({@link MigrationApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -45,14 +45,14 @@ export interface MigrationDeprecationsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MigrationApi.getFeatureUpgradeStatus | client.migration.getFeatureUpgradeStatus}: path parts, query parameters and body properties side by side.
+ * The request of `client.migration.getFeatureUpgradeStatus()` ({@link MigrationApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
 export interface MigrationGetFeatureUpgradeStatusRequest extends RequestBase {}
 
 /**
- * The request of {@link MigrationApi.postFeatureUpgrade | client.migration.postFeatureUpgrade}: path parts, query parameters and body properties side by side.
+ * The request of `client.migration.postFeatureUpgrade()` ({@link MigrationApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */

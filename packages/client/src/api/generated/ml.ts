@@ -714,7 +714,7 @@ const endpoints = {
 } satisfies Record<string, Endpoint>
 
 /**
- * The request of {@link MlApi.clearTrainedModelDeploymentCache | client.ml.clearTrainedModelDeploymentCache}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.clearTrainedModelDeploymentCache()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -726,7 +726,7 @@ export interface MlClearTrainedModelDeploymentCacheRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.closeJob | client.ml.closeJob}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.closeJob()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -750,7 +750,7 @@ export interface MlCloseJobRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.deleteCalendar | client.ml.deleteCalendar}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.deleteCalendar()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -762,7 +762,7 @@ export interface MlDeleteCalendarRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.deleteCalendarEvent | client.ml.deleteCalendarEvent}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.deleteCalendarEvent()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -778,7 +778,7 @@ export interface MlDeleteCalendarEventRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.deleteCalendarJob | client.ml.deleteCalendarJob}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.deleteCalendarJob()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -794,7 +794,7 @@ export interface MlDeleteCalendarJobRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.deleteDatafeed | client.ml.deleteDatafeed}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.deleteDatafeed()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -810,7 +810,7 @@ export interface MlDeleteDatafeedRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.deleteDataFrameAnalytics | client.ml.deleteDataFrameAnalytics}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.deleteDataFrameAnalytics()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -830,7 +830,7 @@ export interface MlDeleteDataFrameAnalyticsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.deleteExpiredData | client.ml.deleteExpiredData}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.deleteExpiredData()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -850,7 +850,7 @@ export interface MlDeleteExpiredDataRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.deleteFilter | client.ml.deleteFilter}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.deleteFilter()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -862,7 +862,7 @@ export interface MlDeleteFilterRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.deleteForecast | client.ml.deleteForecast}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.deleteForecast()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -886,7 +886,7 @@ export interface MlDeleteForecastRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.deleteJob | client.ml.deleteJob}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.deleteJob()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -910,7 +910,7 @@ export interface MlDeleteJobRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.deleteModelSnapshot | client.ml.deleteModelSnapshot}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.deleteModelSnapshot()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -926,7 +926,7 @@ export interface MlDeleteModelSnapshotRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.deleteTrainedModel | client.ml.deleteTrainedModel}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.deleteTrainedModel()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -946,7 +946,7 @@ export interface MlDeleteTrainedModelRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.deleteTrainedModelAlias | client.ml.deleteTrainedModelAlias}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.deleteTrainedModelAlias()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -962,7 +962,7 @@ export interface MlDeleteTrainedModelAliasRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.estimateModelMemory | client.ml.estimateModelMemory}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.estimateModelMemory()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -982,7 +982,7 @@ export interface MlEstimateModelMemoryRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.evaluateDataFrame | client.ml.evaluateDataFrame}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.evaluateDataFrame()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1002,7 +1002,7 @@ export interface MlEvaluateDataFrameRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.explainDataFrameAnalytics | client.ml.explainDataFrameAnalytics}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.explainDataFrameAnalytics()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1046,7 +1046,7 @@ export interface MlExplainDataFrameAnalyticsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.flushJob | client.ml.flushJob}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.flushJob()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1078,7 +1078,7 @@ export interface MlFlushJobRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.forecast | client.ml.forecast}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.forecast()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1102,7 +1102,7 @@ export interface MlForecastRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.getBuckets | client.ml.getBuckets}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.getBuckets()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1158,7 +1158,7 @@ export interface MlGetBucketsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.getCalendarEvents | client.ml.getCalendarEvents}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.getCalendarEvents()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1190,7 +1190,7 @@ export interface MlGetCalendarEventsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.getCalendars | client.ml.getCalendars}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.getCalendars()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1214,7 +1214,7 @@ export interface MlGetCalendarsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.getCategories | client.ml.getCategories}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.getCategories()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1246,7 +1246,7 @@ export interface MlGetCategoriesRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.getDatafeeds | client.ml.getDatafeeds}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.getDatafeeds()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1266,7 +1266,7 @@ export interface MlGetDatafeedsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.getDatafeedStats | client.ml.getDatafeedStats}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.getDatafeedStats()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1282,7 +1282,7 @@ export interface MlGetDatafeedStatsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.getDataFrameAnalytics | client.ml.getDataFrameAnalytics}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.getDataFrameAnalytics()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1310,7 +1310,7 @@ export interface MlGetDataFrameAnalyticsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.getDataFrameAnalyticsStats | client.ml.getDataFrameAnalyticsStats}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.getDataFrameAnalyticsStats()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1338,7 +1338,7 @@ export interface MlGetDataFrameAnalyticsStatsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.getFilters | client.ml.getFilters}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.getFilters()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1358,7 +1358,7 @@ export interface MlGetFiltersRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.getInfluencers | client.ml.getInfluencers}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.getInfluencers()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1406,7 +1406,7 @@ export interface MlGetInfluencersRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.getJobs | client.ml.getJobs}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.getJobs()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1426,7 +1426,7 @@ export interface MlGetJobsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.getJobStats | client.ml.getJobStats}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.getJobStats()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1442,7 +1442,7 @@ export interface MlGetJobStatsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.getMemoryStats | client.ml.getMemoryStats}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.getMemoryStats()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1462,7 +1462,7 @@ export interface MlGetMemoryStatsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.getModelSnapshots | client.ml.getModelSnapshots}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.getModelSnapshots()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1506,7 +1506,7 @@ export interface MlGetModelSnapshotsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.getModelSnapshotUpgradeStats | client.ml.getModelSnapshotUpgradeStats}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.getModelSnapshotUpgradeStats()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1526,7 +1526,7 @@ export interface MlGetModelSnapshotUpgradeStatsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.getOverallBuckets | client.ml.getOverallBuckets}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.getOverallBuckets()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1566,7 +1566,7 @@ export interface MlGetOverallBucketsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.getRecords | client.ml.getRecords}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.getRecords()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1614,7 +1614,7 @@ export interface MlGetRecordsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.getTrainedModels | client.ml.getTrainedModels}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.getTrainedModels()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1659,7 +1659,7 @@ export interface MlGetTrainedModelsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.getTrainedModelsStats | client.ml.getTrainedModelsStats}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.getTrainedModelsStats()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1683,7 +1683,7 @@ export interface MlGetTrainedModelsStatsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.inferTrainedModel | client.ml.inferTrainedModel}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.inferTrainedModel()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1707,14 +1707,14 @@ export interface MlInferTrainedModelRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.info | client.ml.info}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.info()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
 export interface MlInfoRequest extends RequestBase {}
 
 /**
- * The request of {@link MlApi.openJob | client.ml.openJob}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.openJob()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1730,7 +1730,7 @@ export interface MlOpenJobRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.postCalendarEvents | client.ml.postCalendarEvents}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.postCalendarEvents()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1746,7 +1746,7 @@ export interface MlPostCalendarEventsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.postData | client.ml.postData}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.postData()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1770,7 +1770,7 @@ export interface MlPostDataRequest<TData = unknown> extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.previewDatafeed | client.ml.previewDatafeed}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.previewDatafeed()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1798,7 +1798,7 @@ export interface MlPreviewDatafeedRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.previewDataFrameAnalytics | client.ml.previewDataFrameAnalytics}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.previewDataFrameAnalytics()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1814,7 +1814,7 @@ export interface MlPreviewDataFrameAnalyticsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.putCalendar | client.ml.putCalendar}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.putCalendar()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1834,7 +1834,7 @@ export interface MlPutCalendarRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.putCalendarJob | client.ml.putCalendarJob}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.putCalendarJob()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1850,7 +1850,7 @@ export interface MlPutCalendarJobRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.putDatafeed | client.ml.putDatafeed}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.putDatafeed()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1943,7 +1943,7 @@ export interface MlPutDatafeedRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.putDataFrameAnalytics | client.ml.putDataFrameAnalytics}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.putDataFrameAnalytics()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1999,7 +1999,7 @@ export interface MlPutDataFrameAnalyticsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.putFilter | client.ml.putFilter}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.putFilter()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2019,7 +2019,7 @@ export interface MlPutFilterRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.putJob | client.ml.putJob}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.putJob()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2108,7 +2108,7 @@ export interface MlPutJobRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.putTrainedModel | client.ml.putTrainedModel}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.putTrainedModel()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2172,7 +2172,7 @@ export interface MlPutTrainedModelRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.putTrainedModelAlias | client.ml.putTrainedModelAlias}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.putTrainedModelAlias()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2192,7 +2192,7 @@ export interface MlPutTrainedModelAliasRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.putTrainedModelDefinitionPart | client.ml.putTrainedModelDefinitionPart}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.putTrainedModelDefinitionPart()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2220,7 +2220,7 @@ export interface MlPutTrainedModelDefinitionPartRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.putTrainedModelVocabulary | client.ml.putTrainedModelVocabulary}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.putTrainedModelVocabulary()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2244,7 +2244,7 @@ export interface MlPutTrainedModelVocabularyRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.resetJob | client.ml.resetJob}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.resetJob()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2264,7 +2264,7 @@ export interface MlResetJobRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.revertModelSnapshot | client.ml.revertModelSnapshot}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.revertModelSnapshot()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2284,7 +2284,7 @@ export interface MlRevertModelSnapshotRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.setUpgradeMode | client.ml.setUpgradeMode}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.setUpgradeMode()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2300,7 +2300,7 @@ export interface MlSetUpgradeModeRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.startDatafeed | client.ml.startDatafeed}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.startDatafeed()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2324,7 +2324,7 @@ export interface MlStartDatafeedRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.startDataFrameAnalytics | client.ml.startDataFrameAnalytics}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.startDataFrameAnalytics()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2340,7 +2340,7 @@ export interface MlStartDataFrameAnalyticsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.startTrainedModelDeployment | client.ml.startTrainedModelDeployment}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.startTrainedModelDeployment()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2388,7 +2388,7 @@ export interface MlStartTrainedModelDeploymentRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.stopDatafeed | client.ml.stopDatafeed}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.stopDatafeed()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2416,7 +2416,7 @@ export interface MlStopDatafeedRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.stopDataFrameAnalytics | client.ml.stopDataFrameAnalytics}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.stopDataFrameAnalytics()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2440,7 +2440,7 @@ export interface MlStopDataFrameAnalyticsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.stopTrainedModelDeployment | client.ml.stopTrainedModelDeployment}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.stopTrainedModelDeployment()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2464,7 +2464,7 @@ export interface MlStopTrainedModelDeploymentRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.updateDatafeed | client.ml.updateDatafeed}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.updateDatafeed()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2549,7 +2549,7 @@ export interface MlUpdateDatafeedRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.updateDataFrameAnalytics | client.ml.updateDataFrameAnalytics}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.updateDataFrameAnalytics()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2577,7 +2577,7 @@ export interface MlUpdateDataFrameAnalyticsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.updateFilter | client.ml.updateFilter}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.updateFilter()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2601,7 +2601,7 @@ export interface MlUpdateFilterRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.updateJob | client.ml.updateJob}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.updateJob()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2673,7 +2673,7 @@ export interface MlUpdateJobRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.updateModelSnapshot | client.ml.updateModelSnapshot}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.updateModelSnapshot()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2697,7 +2697,7 @@ export interface MlUpdateModelSnapshotRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.updateTrainedModelDeployment | client.ml.updateTrainedModelDeployment}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.updateTrainedModelDeployment()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -2717,7 +2717,7 @@ export interface MlUpdateTrainedModelDeploymentRequest extends RequestBase {
 }
 
 /**
- * The request of {@link MlApi.upgradeJobSnapshot | client.ml.upgradeJobSnapshot}: path parts, query parameters and body properties side by side.
+ * The request of `client.ml.upgradeJobSnapshot()` ({@link MlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */

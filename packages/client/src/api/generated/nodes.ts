@@ -101,7 +101,7 @@ const endpoints = {
 } satisfies Record<string, Endpoint>
 
 /**
- * The request of {@link NodesApi.clearRepositoriesMeteringArchive | client.nodes.clearRepositoriesMeteringArchive}: path parts, query parameters and body properties side by side.
+ * The request of `client.nodes.clearRepositoriesMeteringArchive()` ({@link NodesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -117,7 +117,7 @@ export interface NodesClearRepositoriesMeteringArchiveRequest extends RequestBas
 }
 
 /**
- * The request of {@link NodesApi.getRepositoriesMeteringInfo | client.nodes.getRepositoriesMeteringInfo}: path parts, query parameters and body properties side by side.
+ * The request of `client.nodes.getRepositoriesMeteringInfo()` ({@link NodesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -129,7 +129,7 @@ export interface NodesGetRepositoriesMeteringInfoRequest extends RequestBase {
 }
 
 /**
- * The request of {@link NodesApi.hotThreads | client.nodes.hotThreads}: path parts, query parameters and body properties side by side.
+ * The request of `client.nodes.hotThreads()` ({@link NodesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -169,7 +169,7 @@ export interface NodesHotThreadsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link NodesApi.info | client.nodes.info}: path parts, query parameters and body properties side by side.
+ * The request of `client.nodes.info()` ({@link NodesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -223,7 +223,7 @@ export interface NodesInfoRequest extends RequestBase {
 }
 
 /**
- * The request of {@link NodesApi.reloadSecureSettings | client.nodes.reloadSecureSettings}: path parts, query parameters and body properties side by side.
+ * The request of `client.nodes.reloadSecureSettings()` ({@link NodesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -243,7 +243,7 @@ export interface NodesReloadSecureSettingsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link NodesApi.stats | client.nodes.stats}: path parts, query parameters and body properties side by side.
+ * The request of `client.nodes.stats()` ({@link NodesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -385,7 +385,7 @@ export interface NodesStatsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link NodesApi.usage | client.nodes.usage}: path parts, query parameters and body properties side by side.
+ * The request of `client.nodes.usage()` ({@link NodesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */

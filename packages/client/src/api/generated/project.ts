@@ -63,7 +63,7 @@ const endpoints = {
 } satisfies Record<string, Endpoint>
 
 /**
- * The request of {@link ProjectApi.createManyRouting | client.project.createManyRouting}: path parts, query parameters and body properties side by side.
+ * The request of `client.project.createManyRouting()` ({@link ProjectApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -75,7 +75,7 @@ export interface ProjectCreateManyRoutingRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ProjectApi.createRouting | client.project.createRouting}: path parts, query parameters and body properties side by side.
+ * The request of `client.project.createRouting()` ({@link ProjectApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -91,7 +91,7 @@ export interface ProjectCreateRoutingRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ProjectApi.deleteRouting | client.project.deleteRouting}: path parts, query parameters and body properties side by side.
+ * The request of `client.project.deleteRouting()` ({@link ProjectApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -103,14 +103,14 @@ export interface ProjectDeleteRoutingRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ProjectApi.getManyRouting | client.project.getManyRouting}: path parts, query parameters and body properties side by side.
+ * The request of `client.project.getManyRouting()` ({@link ProjectApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
 export interface ProjectGetManyRoutingRequest extends RequestBase {}
 
 /**
- * The request of {@link ProjectApi.getRouting | client.project.getRouting}: path parts, query parameters and body properties side by side.
+ * The request of `client.project.getRouting()` ({@link ProjectApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -122,7 +122,7 @@ export interface ProjectGetRoutingRequest extends RequestBase {
 }
 
 /**
- * The request of {@link ProjectApi.tags | client.project.tags}: path parts, query parameters and body properties side by side.
+ * The request of `client.project.tags()` ({@link ProjectApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -153,7 +153,6 @@ export class ProjectApi {
    *
    * @param params - path parts, query parameters and body properties (see {@link ProjectCreateManyRoutingRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
-   * @see {@link  | Elasticsearch API documentation}
    */
   createManyRouting(params: ProjectCreateManyRoutingRequest, options?: BodyCallOptions): Promise<JsonObject>
   createManyRouting(params: ProjectCreateManyRoutingRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
@@ -166,7 +165,6 @@ export class ProjectApi {
    *
    * @param params - path parts, query parameters and body properties (see {@link ProjectCreateRoutingRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
-   * @see {@link  | Elasticsearch API documentation}
    */
   createRouting(params: ProjectCreateRoutingRequest, options?: BodyCallOptions): Promise<JsonObject>
   createRouting(params: ProjectCreateRoutingRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
@@ -179,7 +177,6 @@ export class ProjectApi {
    *
    * @param params - path parts, query parameters and body properties (see {@link ProjectDeleteRoutingRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
-   * @see {@link  | Elasticsearch API documentation}
    */
   deleteRouting(params: ProjectDeleteRoutingRequest, options?: BodyCallOptions): Promise<JsonObject>
   deleteRouting(params: ProjectDeleteRoutingRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
@@ -192,7 +189,6 @@ export class ProjectApi {
    *
    * @param params - path parts, query parameters and body properties (see {@link ProjectGetManyRoutingRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
-   * @see {@link  | Elasticsearch API documentation}
    */
   getManyRouting(params?: ProjectGetManyRoutingRequest, options?: BodyCallOptions): Promise<JsonValue>
   getManyRouting(
@@ -208,7 +204,6 @@ export class ProjectApi {
    *
    * @param params - path parts, query parameters and body properties (see {@link ProjectGetRoutingRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
-   * @see {@link  | Elasticsearch API documentation}
    */
   getRouting(params: ProjectGetRoutingRequest, options?: BodyCallOptions): Promise<JsonValue>
   getRouting(params: ProjectGetRoutingRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>

@@ -77,7 +77,7 @@ const endpoints = {
 } satisfies Record<string, Endpoint>
 
 /**
- * The request of {@link QueryRulesApi.deleteRule | client.queryRules.deleteRule}: path parts, query parameters and body properties side by side.
+ * The request of `client.queryRules.deleteRule()` ({@link QueryRulesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -93,7 +93,7 @@ export interface QueryRulesDeleteRuleRequest extends RequestBase {
 }
 
 /**
- * The request of {@link QueryRulesApi.deleteRuleset | client.queryRules.deleteRuleset}: path parts, query parameters and body properties side by side.
+ * The request of `client.queryRules.deleteRuleset()` ({@link QueryRulesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -105,7 +105,7 @@ export interface QueryRulesDeleteRulesetRequest extends RequestBase {
 }
 
 /**
- * The request of {@link QueryRulesApi.getRule | client.queryRules.getRule}: path parts, query parameters and body properties side by side.
+ * The request of `client.queryRules.getRule()` ({@link QueryRulesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -121,7 +121,7 @@ export interface QueryRulesGetRuleRequest extends RequestBase {
 }
 
 /**
- * The request of {@link QueryRulesApi.getRuleset | client.queryRules.getRuleset}: path parts, query parameters and body properties side by side.
+ * The request of `client.queryRules.getRuleset()` ({@link QueryRulesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -133,7 +133,7 @@ export interface QueryRulesGetRulesetRequest extends RequestBase {
 }
 
 /**
- * The request of {@link QueryRulesApi.listRulesets | client.queryRules.listRulesets}: path parts, query parameters and body properties side by side.
+ * The request of `client.queryRules.listRulesets()` ({@link QueryRulesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -149,7 +149,7 @@ export interface QueryRulesListRulesetsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link QueryRulesApi.putRule | client.queryRules.putRule}: path parts, query parameters and body properties side by side.
+ * The request of `client.queryRules.putRule()` ({@link QueryRulesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -181,7 +181,7 @@ export interface QueryRulesPutRuleRequest extends RequestBase {
 }
 
 /**
- * The request of {@link QueryRulesApi.putRuleset | client.queryRules.putRuleset}: path parts, query parameters and body properties side by side.
+ * The request of `client.queryRules.putRuleset()` ({@link QueryRulesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -197,7 +197,7 @@ export interface QueryRulesPutRulesetRequest extends RequestBase {
 }
 
 /**
- * The request of {@link QueryRulesApi.test | client.queryRules.test}: path parts, query parameters and body properties side by side.
+ * The request of `client.queryRules.test()` ({@link QueryRulesApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */

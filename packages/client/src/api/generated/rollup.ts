@@ -82,7 +82,7 @@ const endpoints = {
 } satisfies Record<string, Endpoint>
 
 /**
- * The request of {@link RollupApi.deleteJob | client.rollup.deleteJob}: path parts, query parameters and body properties side by side.
+ * The request of `client.rollup.deleteJob()` ({@link RollupApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -94,7 +94,7 @@ export interface RollupDeleteJobRequest extends RequestBase {
 }
 
 /**
- * The request of {@link RollupApi.getJobs | client.rollup.getJobs}: path parts, query parameters and body properties side by side.
+ * The request of `client.rollup.getJobs()` ({@link RollupApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -106,7 +106,7 @@ export interface RollupGetJobsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link RollupApi.getRollupCaps | client.rollup.getRollupCaps}: path parts, query parameters and body properties side by side.
+ * The request of `client.rollup.getRollupCaps()` ({@link RollupApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -118,7 +118,7 @@ export interface RollupGetRollupCapsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link RollupApi.getRollupIndexCaps | client.rollup.getRollupIndexCaps}: path parts, query parameters and body properties side by side.
+ * The request of `client.rollup.getRollupIndexCaps()` ({@link RollupApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -130,7 +130,7 @@ export interface RollupGetRollupIndexCapsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link RollupApi.putJob | client.rollup.putJob}: path parts, query parameters and body properties side by side.
+ * The request of `client.rollup.putJob()` ({@link RollupApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -174,7 +174,7 @@ export interface RollupPutJobRequest extends RequestBase {
 }
 
 /**
- * The request of {@link RollupApi.rollupSearch | client.rollup.rollupSearch}: path parts, query parameters and body properties side by side.
+ * The request of `client.rollup.rollupSearch()` ({@link RollupApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -210,7 +210,7 @@ export interface RollupRollupSearchRequest extends RequestBase {
 }
 
 /**
- * The request of {@link RollupApi.startJob | client.rollup.startJob}: path parts, query parameters and body properties side by side.
+ * The request of `client.rollup.startJob()` ({@link RollupApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -222,7 +222,7 @@ export interface RollupStartJobRequest extends RequestBase {
 }
 
 /**
- * The request of {@link RollupApi.stopJob | client.rollup.stopJob}: path parts, query parameters and body properties side by side.
+ * The request of `client.rollup.stopJob()` ({@link RollupApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */

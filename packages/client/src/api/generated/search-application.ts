@@ -95,7 +95,7 @@ const endpoints = {
 } satisfies Record<string, Endpoint>
 
 /**
- * The request of {@link SearchApplicationApi.delete | client.searchApplication.delete}: path parts, query parameters and body properties side by side.
+ * The request of `client.searchApplication.delete()` ({@link SearchApplicationApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -107,7 +107,7 @@ export interface SearchApplicationDeleteRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SearchApplicationApi.deleteBehavioralAnalytics | client.searchApplication.deleteBehavioralAnalytics}: path parts, query parameters and body properties side by side.
+ * The request of `client.searchApplication.deleteBehavioralAnalytics()` ({@link SearchApplicationApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -119,7 +119,7 @@ export interface SearchApplicationDeleteBehavioralAnalyticsRequest extends Reque
 }
 
 /**
- * The request of {@link SearchApplicationApi.get | client.searchApplication.get}: path parts, query parameters and body properties side by side.
+ * The request of `client.searchApplication.get()` ({@link SearchApplicationApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -131,7 +131,7 @@ export interface SearchApplicationGetRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SearchApplicationApi.getBehavioralAnalytics | client.searchApplication.getBehavioralAnalytics}: path parts, query parameters and body properties side by side.
+ * The request of `client.searchApplication.getBehavioralAnalytics()` ({@link SearchApplicationApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -143,7 +143,7 @@ export interface SearchApplicationGetBehavioralAnalyticsRequest extends RequestB
 }
 
 /**
- * The request of {@link SearchApplicationApi.list | client.searchApplication.list}: path parts, query parameters and body properties side by side.
+ * The request of `client.searchApplication.list()` ({@link SearchApplicationApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -163,7 +163,7 @@ export interface SearchApplicationListRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SearchApplicationApi.postBehavioralAnalyticsEvent | client.searchApplication.postBehavioralAnalyticsEvent}: path parts, query parameters and body properties side by side.
+ * The request of `client.searchApplication.postBehavioralAnalyticsEvent()` ({@link SearchApplicationApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -187,7 +187,7 @@ export interface SearchApplicationPostBehavioralAnalyticsEventRequest extends Re
 }
 
 /**
- * The request of {@link SearchApplicationApi.put | client.searchApplication.put}: path parts, query parameters and body properties side by side.
+ * The request of `client.searchApplication.put()` ({@link SearchApplicationApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -207,7 +207,7 @@ export interface SearchApplicationPutRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SearchApplicationApi.putBehavioralAnalytics | client.searchApplication.putBehavioralAnalytics}: path parts, query parameters and body properties side by side.
+ * The request of `client.searchApplication.putBehavioralAnalytics()` ({@link SearchApplicationApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -219,7 +219,7 @@ export interface SearchApplicationPutBehavioralAnalyticsRequest extends RequestB
 }
 
 /**
- * The request of {@link SearchApplicationApi.renderQuery | client.searchApplication.renderQuery}: path parts, query parameters and body properties side by side.
+ * The request of `client.searchApplication.renderQuery()` ({@link SearchApplicationApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -235,7 +235,7 @@ export interface SearchApplicationRenderQueryRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SearchApplicationApi.search | client.searchApplication.search}: path parts, query parameters and body properties side by side.
+ * The request of `client.searchApplication.search()` ({@link SearchApplicationApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */

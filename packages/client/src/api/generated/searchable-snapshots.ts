@@ -56,7 +56,7 @@ const endpoints = {
 } satisfies Record<string, Endpoint>
 
 /**
- * The request of {@link SearchableSnapshotsApi.cacheStats | client.searchableSnapshots.cacheStats}: path parts, query parameters and body properties side by side.
+ * The request of `client.searchableSnapshots.cacheStats()` ({@link SearchableSnapshotsApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -68,7 +68,7 @@ export interface SearchableSnapshotsCacheStatsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SearchableSnapshotsApi.clearCache | client.searchableSnapshots.clearCache}: path parts, query parameters and body properties side by side.
+ * The request of `client.searchableSnapshots.clearCache()` ({@link SearchableSnapshotsApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -92,7 +92,7 @@ export interface SearchableSnapshotsClearCacheRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SearchableSnapshotsApi.mount | client.searchableSnapshots.mount}: path parts, query parameters and body properties side by side.
+ * The request of `client.searchableSnapshots.mount()` ({@link SearchableSnapshotsApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -136,7 +136,7 @@ export interface SearchableSnapshotsMountRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SearchableSnapshotsApi.stats | client.searchableSnapshots.stats}: path parts, query parameters and body properties side by side.
+ * The request of `client.searchableSnapshots.stats()` ({@link SearchableSnapshotsApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */

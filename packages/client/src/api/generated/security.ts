@@ -559,7 +559,7 @@ const endpoints = {
 } satisfies Record<string, Endpoint>
 
 /**
- * The request of {@link SecurityApi.activateUserProfile | client.security.activateUserProfile}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.activateUserProfile()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -583,14 +583,14 @@ export interface SecurityActivateUserProfileRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SecurityApi.authenticate | client.security.authenticate}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.authenticate()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
 export interface SecurityAuthenticateRequest extends RequestBase {}
 
 /**
- * The request of {@link SecurityApi.bulkDeleteRole | client.security.bulkDeleteRole}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.bulkDeleteRole()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -606,7 +606,7 @@ export interface SecurityBulkDeleteRoleRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SecurityApi.bulkPutRole | client.security.bulkPutRole}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.bulkPutRole()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -622,7 +622,7 @@ export interface SecurityBulkPutRoleRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SecurityApi.bulkUpdateApiKeys | client.security.bulkUpdateApiKeys}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.bulkUpdateApiKeys()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -646,7 +646,7 @@ export interface SecurityBulkUpdateApiKeysRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SecurityApi.changePassword | client.security.changePassword}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.changePassword()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -670,7 +670,7 @@ export interface SecurityChangePasswordRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SecurityApi.clearApiKeyCache | client.security.clearApiKeyCache}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.clearApiKeyCache()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -682,7 +682,7 @@ export interface SecurityClearApiKeyCacheRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SecurityApi.clearCachedPrivileges | client.security.clearCachedPrivileges}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.clearCachedPrivileges()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -694,7 +694,7 @@ export interface SecurityClearCachedPrivilegesRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SecurityApi.clearCachedRealms | client.security.clearCachedRealms}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.clearCachedRealms()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -710,7 +710,7 @@ export interface SecurityClearCachedRealmsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SecurityApi.clearCachedRoles | client.security.clearCachedRoles}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.clearCachedRoles()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -722,7 +722,7 @@ export interface SecurityClearCachedRolesRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SecurityApi.clearCachedServiceTokens | client.security.clearCachedServiceTokens}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.clearCachedServiceTokens()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -742,7 +742,7 @@ export interface SecurityClearCachedServiceTokensRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SecurityApi.cloneApiKey | client.security.cloneApiKey}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.cloneApiKey()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -770,7 +770,7 @@ export interface SecurityCloneApiKeyRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SecurityApi.createApiKey | client.security.createApiKey}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.createApiKey()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -798,7 +798,7 @@ export interface SecurityCreateApiKeyRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SecurityApi.createCrossClusterApiKey | client.security.createCrossClusterApiKey}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.createCrossClusterApiKey()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -826,7 +826,7 @@ export interface SecurityCreateCrossClusterApiKeyRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SecurityApi.createServiceToken | client.security.createServiceToken}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.createServiceToken()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -850,7 +850,7 @@ export interface SecurityCreateServiceTokenRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SecurityApi.delegatePki | client.security.delegatePki}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.delegatePki()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -862,7 +862,7 @@ export interface SecurityDelegatePkiRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SecurityApi.deletePrivileges | client.security.deletePrivileges}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.deletePrivileges()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -882,7 +882,7 @@ export interface SecurityDeletePrivilegesRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SecurityApi.deleteRole | client.security.deleteRole}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.deleteRole()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -898,7 +898,7 @@ export interface SecurityDeleteRoleRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SecurityApi.deleteRoleMapping | client.security.deleteRoleMapping}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.deleteRoleMapping()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -914,7 +914,7 @@ export interface SecurityDeleteRoleMappingRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SecurityApi.deleteServiceToken | client.security.deleteServiceToken}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.deleteServiceToken()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -938,7 +938,7 @@ export interface SecurityDeleteServiceTokenRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SecurityApi.deleteUser | client.security.deleteUser}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.deleteUser()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -954,7 +954,7 @@ export interface SecurityDeleteUserRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SecurityApi.disableUser | client.security.disableUser}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.disableUser()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -970,7 +970,7 @@ export interface SecurityDisableUserRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SecurityApi.disableUserProfile | client.security.disableUserProfile}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.disableUserProfile()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -986,7 +986,7 @@ export interface SecurityDisableUserProfileRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SecurityApi.enableUser | client.security.enableUser}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.enableUser()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1002,7 +1002,7 @@ export interface SecurityEnableUserRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SecurityApi.enableUserProfile | client.security.enableUserProfile}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.enableUserProfile()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1018,21 +1018,21 @@ export interface SecurityEnableUserProfileRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SecurityApi.enrollKibana | client.security.enrollKibana}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.enrollKibana()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
 export interface SecurityEnrollKibanaRequest extends RequestBase {}
 
 /**
- * The request of {@link SecurityApi.enrollNode | client.security.enrollNode}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.enrollNode()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
 export interface SecurityEnrollNodeRequest extends RequestBase {}
 
 /**
- * The request of {@link SecurityApi.getApiKey | client.security.getApiKey}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.getApiKey()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1072,14 +1072,14 @@ export interface SecurityGetApiKeyRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SecurityApi.getBuiltinPrivileges | client.security.getBuiltinPrivileges}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.getBuiltinPrivileges()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
 export interface SecurityGetBuiltinPrivilegesRequest extends RequestBase {}
 
 /**
- * The request of {@link SecurityApi.getPrivileges | client.security.getPrivileges}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.getPrivileges()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1095,7 +1095,7 @@ export interface SecurityGetPrivilegesRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SecurityApi.getRole | client.security.getRole}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.getRole()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1111,7 +1111,7 @@ export interface SecurityGetRoleRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SecurityApi.getRoleMapping | client.security.getRoleMapping}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.getRoleMapping()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1123,7 +1123,7 @@ export interface SecurityGetRoleMappingRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SecurityApi.getServiceAccounts | client.security.getServiceAccounts}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.getServiceAccounts()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1139,7 +1139,7 @@ export interface SecurityGetServiceAccountsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SecurityApi.getServiceCredentials | client.security.getServiceCredentials}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.getServiceCredentials()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1155,7 +1155,7 @@ export interface SecurityGetServiceCredentialsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SecurityApi.getSettings | client.security.getSettings}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.getSettings()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1167,14 +1167,14 @@ export interface SecurityGetSettingsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SecurityApi.getStats | client.security.getStats}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.getStats()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
 export interface SecurityGetStatsRequest extends RequestBase {}
 
 /**
- * The request of {@link SecurityApi.getToken | client.security.getToken}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.getToken()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1206,7 +1206,7 @@ export interface SecurityGetTokenRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SecurityApi.getUser | client.security.getUser}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.getUser()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1222,14 +1222,14 @@ export interface SecurityGetUserRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SecurityApi.getUserPrivileges | client.security.getUserPrivileges}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.getUserPrivileges()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
 export interface SecurityGetUserPrivilegesRequest extends RequestBase {}
 
 /**
- * The request of {@link SecurityApi.getUserProfile | client.security.getUserProfile}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.getUserProfile()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1245,7 +1245,7 @@ export interface SecurityGetUserProfileRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SecurityApi.grantApiKey | client.security.grantApiKey}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.grantApiKey()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1281,7 +1281,7 @@ export interface SecurityGrantApiKeyRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SecurityApi.hasPrivileges | client.security.hasPrivileges}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.hasPrivileges()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1305,7 +1305,7 @@ export interface SecurityHasPrivilegesRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SecurityApi.hasPrivilegesUserProfile | client.security.hasPrivilegesUserProfile}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.hasPrivilegesUserProfile()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1321,7 +1321,7 @@ export interface SecurityHasPrivilegesUserProfileRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SecurityApi.invalidateApiKey | client.security.invalidateApiKey}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.invalidateApiKey()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1353,7 +1353,7 @@ export interface SecurityInvalidateApiKeyRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SecurityApi.invalidateToken | client.security.invalidateToken}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.invalidateToken()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1377,7 +1377,7 @@ export interface SecurityInvalidateTokenRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SecurityApi.oidcAuthenticate | client.security.oidcAuthenticate}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.oidcAuthenticate()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1401,7 +1401,7 @@ export interface SecurityOidcAuthenticateRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SecurityApi.oidcLogout | client.security.oidcLogout}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.oidcLogout()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1417,7 +1417,7 @@ export interface SecurityOidcLogoutRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SecurityApi.oidcPrepareAuthentication | client.security.oidcPrepareAuthentication}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.oidcPrepareAuthentication()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1445,7 +1445,7 @@ export interface SecurityOidcPrepareAuthenticationRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SecurityApi.putPrivileges | client.security.putPrivileges}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.putPrivileges()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1461,7 +1461,7 @@ export interface SecurityPutPrivilegesRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SecurityApi.putRole | client.security.putRole}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.putRole()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1517,7 +1517,7 @@ export interface SecurityPutRoleRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SecurityApi.putRoleMapping | client.security.putRoleMapping}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.putRoleMapping()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1557,7 +1557,7 @@ export interface SecurityPutRoleMappingRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SecurityApi.putUser | client.security.putUser}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.putUser()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1601,7 +1601,7 @@ export interface SecurityPutUserRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SecurityApi.queryApiKeys | client.security.queryApiKeys}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.queryApiKeys()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1649,7 +1649,7 @@ export interface SecurityQueryApiKeysRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SecurityApi.queryRole | client.security.queryRole}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.queryRole()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1677,7 +1677,7 @@ export interface SecurityQueryRoleRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SecurityApi.queryUser | client.security.queryUser}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.queryUser()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1709,7 +1709,7 @@ export interface SecurityQueryUserRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SecurityApi.samlAuthenticate | client.security.samlAuthenticate}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.samlAuthenticate()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1729,7 +1729,7 @@ export interface SecuritySamlAuthenticateRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SecurityApi.samlCompleteLogout | client.security.samlCompleteLogout}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.samlCompleteLogout()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1753,7 +1753,7 @@ export interface SecuritySamlCompleteLogoutRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SecurityApi.samlInvalidate | client.security.samlInvalidate}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.samlInvalidate()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1773,7 +1773,7 @@ export interface SecuritySamlInvalidateRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SecurityApi.samlLogout | client.security.samlLogout}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.samlLogout()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1789,7 +1789,7 @@ export interface SecuritySamlLogoutRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SecurityApi.samlPrepareAuthentication | client.security.samlPrepareAuthentication}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.samlPrepareAuthentication()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1809,7 +1809,7 @@ export interface SecuritySamlPrepareAuthenticationRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SecurityApi.samlServiceProviderMetadata | client.security.samlServiceProviderMetadata}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.samlServiceProviderMetadata()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1821,7 +1821,7 @@ export interface SecuritySamlServiceProviderMetadataRequest extends RequestBase 
 }
 
 /**
- * The request of {@link SecurityApi.suggestUserProfiles | client.security.suggestUserProfiles}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.suggestUserProfiles()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1845,7 +1845,7 @@ export interface SecuritySuggestUserProfilesRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SecurityApi.updateApiKey | client.security.updateApiKey}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.updateApiKey()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1869,7 +1869,7 @@ export interface SecurityUpdateApiKeyRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SecurityApi.updateCrossClusterApiKey | client.security.updateCrossClusterApiKey}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.updateCrossClusterApiKey()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1897,7 +1897,7 @@ export interface SecurityUpdateCrossClusterApiKeyRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SecurityApi.updateSettings | client.security.updateSettings}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.updateSettings()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -1925,7 +1925,7 @@ export interface SecurityUpdateSettingsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SecurityApi.updateUserProfileData | client.security.updateUserProfileData}: path parts, query parameters and body properties side by side.
+ * The request of `client.security.updateUserProfileData()` ({@link SecurityApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */

@@ -34,7 +34,7 @@ const endpoints = {
 } satisfies Record<string, Endpoint>
 
 /**
- * The request of {@link SimulateApi.ingest | client.simulate.ingest}: path parts, query parameters and body properties side by side.
+ * The request of `client.simulate.ingest()` ({@link SimulateApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */

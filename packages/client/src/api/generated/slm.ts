@@ -85,7 +85,7 @@ const endpoints = {
 } satisfies Record<string, Endpoint>
 
 /**
- * The request of {@link SlmApi.deleteLifecycle | client.slm.deleteLifecycle}: path parts, query parameters and body properties side by side.
+ * The request of `client.slm.deleteLifecycle()` ({@link SlmApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -105,7 +105,7 @@ export interface SlmDeleteLifecycleRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SlmApi.executeLifecycle | client.slm.executeLifecycle}: path parts, query parameters and body properties side by side.
+ * The request of `client.slm.executeLifecycle()` ({@link SlmApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -125,7 +125,7 @@ export interface SlmExecuteLifecycleRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SlmApi.executeRetention | client.slm.executeRetention}: path parts, query parameters and body properties side by side.
+ * The request of `client.slm.executeRetention()` ({@link SlmApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -141,7 +141,7 @@ export interface SlmExecuteRetentionRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SlmApi.getLifecycle | client.slm.getLifecycle}: path parts, query parameters and body properties side by side.
+ * The request of `client.slm.getLifecycle()` ({@link SlmApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -161,7 +161,7 @@ export interface SlmGetLifecycleRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SlmApi.getStats | client.slm.getStats}: path parts, query parameters and body properties side by side.
+ * The request of `client.slm.getStats()` ({@link SlmApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -177,7 +177,7 @@ export interface SlmGetStatsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SlmApi.getStatus | client.slm.getStatus}: path parts, query parameters and body properties side by side.
+ * The request of `client.slm.getStatus()` ({@link SlmApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -193,7 +193,7 @@ export interface SlmGetStatusRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SlmApi.putLifecycle | client.slm.putLifecycle}: path parts, query parameters and body properties side by side.
+ * The request of `client.slm.putLifecycle()` ({@link SlmApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -233,7 +233,7 @@ export interface SlmPutLifecycleRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SlmApi.start | client.slm.start}: path parts, query parameters and body properties side by side.
+ * The request of `client.slm.start()` ({@link SlmApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -249,7 +249,7 @@ export interface SlmStartRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SlmApi.stop | client.slm.stop}: path parts, query parameters and body properties side by side.
+ * The request of `client.slm.stop()` ({@link SlmApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */

@@ -177,7 +177,7 @@ const endpoints = {
 } satisfies Record<string, Endpoint>
 
 /**
- * The request of {@link SnapshotApi.cleanupRepository | client.snapshot.cleanupRepository}: path parts, query parameters and body properties side by side.
+ * The request of `client.snapshot.cleanupRepository()` ({@link SnapshotApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -197,7 +197,7 @@ export interface SnapshotCleanupRepositoryRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SnapshotApi.clone | client.snapshot.clone}: path parts, query parameters and body properties side by side.
+ * The request of `client.snapshot.clone()` ({@link SnapshotApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -225,7 +225,7 @@ export interface SnapshotCloneRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SnapshotApi.create | client.snapshot.create}: path parts, query parameters and body properties side by side.
+ * The request of `client.snapshot.create()` ({@link SnapshotApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -277,7 +277,7 @@ export interface SnapshotCreateRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SnapshotApi.createRepository | client.snapshot.createRepository}: path parts, query parameters and body properties side by side.
+ * The request of `client.snapshot.createRepository()` ({@link SnapshotApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -305,7 +305,7 @@ export interface SnapshotCreateRepositoryRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SnapshotApi.delete | client.snapshot.delete}: path parts, query parameters and body properties side by side.
+ * The request of `client.snapshot.delete()` ({@link SnapshotApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -329,7 +329,7 @@ export interface SnapshotDeleteRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SnapshotApi.deleteRepository | client.snapshot.deleteRepository}: path parts, query parameters and body properties side by side.
+ * The request of `client.snapshot.deleteRepository()` ({@link SnapshotApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -349,7 +349,7 @@ export interface SnapshotDeleteRepositoryRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SnapshotApi.get | client.snapshot.get}: path parts, query parameters and body properties side by side.
+ * The request of `client.snapshot.get()` ({@link SnapshotApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -427,7 +427,7 @@ export interface SnapshotGetRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SnapshotApi.getRepository | client.snapshot.getRepository}: path parts, query parameters and body properties side by side.
+ * The request of `client.snapshot.getRepository()` ({@link SnapshotApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -447,7 +447,7 @@ export interface SnapshotGetRepositoryRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SnapshotApi.repositoryAnalyze | client.snapshot.repositoryAnalyze}: path parts, query parameters and body properties side by side.
+ * The request of `client.snapshot.repositoryAnalyze()` ({@link SnapshotApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -511,7 +511,7 @@ export interface SnapshotRepositoryAnalyzeRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SnapshotApi.repositoryVerifyIntegrity | client.snapshot.repositoryVerifyIntegrity}: path parts, query parameters and body properties side by side.
+ * The request of `client.snapshot.repositoryVerifyIntegrity()` ({@link SnapshotApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -555,7 +555,7 @@ export interface SnapshotRepositoryVerifyIntegrityRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SnapshotApi.restore | client.snapshot.restore}: path parts, query parameters and body properties side by side.
+ * The request of `client.snapshot.restore()` ({@link SnapshotApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -619,7 +619,7 @@ export interface SnapshotRestoreRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SnapshotApi.status | client.snapshot.status}: path parts, query parameters and body properties side by side.
+ * The request of `client.snapshot.status()` ({@link SnapshotApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -643,7 +643,7 @@ export interface SnapshotStatusRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SnapshotApi.verifyRepository | client.snapshot.verifyRepository}: path parts, query parameters and body properties side by side.
+ * The request of `client.snapshot.verifyRepository()` ({@link SnapshotApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */

@@ -81,7 +81,7 @@ const endpoints = {
 } satisfies Record<string, Endpoint>
 
 /**
- * The request of {@link SqlApi.clearCursor | client.sql.clearCursor}: path parts, query parameters and body properties side by side.
+ * The request of `client.sql.clearCursor()` ({@link SqlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -93,7 +93,7 @@ export interface SqlClearCursorRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SqlApi.deleteAsync | client.sql.deleteAsync}: path parts, query parameters and body properties side by side.
+ * The request of `client.sql.deleteAsync()` ({@link SqlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -105,7 +105,7 @@ export interface SqlDeleteAsyncRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SqlApi.getAsync | client.sql.getAsync}: path parts, query parameters and body properties side by side.
+ * The request of `client.sql.getAsync()` ({@link SqlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -133,7 +133,7 @@ export interface SqlGetAsyncRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SqlApi.getAsyncStatus | client.sql.getAsyncStatus}: path parts, query parameters and body properties side by side.
+ * The request of `client.sql.getAsyncStatus()` ({@link SqlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -145,7 +145,7 @@ export interface SqlGetAsyncStatusRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SqlApi.query | client.sql.query}: path parts, query parameters and body properties side by side.
+ * The request of `client.sql.query()` ({@link SqlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -229,7 +229,7 @@ export interface SqlQueryRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SqlApi.translate | client.sql.translate}: path parts, query parameters and body properties side by side.
+ * The request of `client.sql.translate()` ({@link SqlApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */

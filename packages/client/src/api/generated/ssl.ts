@@ -16,7 +16,7 @@ const endpoints = {
 } satisfies Record<string, Endpoint>
 
 /**
- * The request of {@link SslApi.certificates | client.ssl.certificates}: path parts, query parameters and body properties side by side.
+ * The request of `client.ssl.certificates()` ({@link SslApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */

@@ -30,7 +30,7 @@ const endpoints = {
 } satisfies Record<string, Endpoint>
 
 /**
- * The request of {@link StreamsApi.logsDisable | client.streams.logsDisable}: path parts, query parameters and body properties side by side.
+ * The request of `client.streams.logsDisable()` ({@link StreamsApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -50,7 +50,7 @@ export interface StreamsLogsDisableRequest extends RequestBase {
 }
 
 /**
- * The request of {@link StreamsApi.logsEnable | client.streams.logsEnable}: path parts, query parameters and body properties side by side.
+ * The request of `client.streams.logsEnable()` ({@link StreamsApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -70,7 +70,7 @@ export interface StreamsLogsEnableRequest extends RequestBase {
 }
 
 /**
- * The request of {@link StreamsApi.status | client.streams.status}: path parts, query parameters and body properties side by side.
+ * The request of `client.streams.status()` ({@link StreamsApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */

@@ -69,7 +69,7 @@ const endpoints = {
 } satisfies Record<string, Endpoint>
 
 /**
- * The request of {@link SynonymsApi.deleteSynonym | client.synonyms.deleteSynonym}: path parts, query parameters and body properties side by side.
+ * The request of `client.synonyms.deleteSynonym()` ({@link SynonymsApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -81,7 +81,7 @@ export interface SynonymsDeleteSynonymRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SynonymsApi.deleteSynonymRule | client.synonyms.deleteSynonymRule}: path parts, query parameters and body properties side by side.
+ * The request of `client.synonyms.deleteSynonymRule()` ({@link SynonymsApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -101,7 +101,7 @@ export interface SynonymsDeleteSynonymRuleRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SynonymsApi.getSynonym | client.synonyms.getSynonym}: path parts, query parameters and body properties side by side.
+ * The request of `client.synonyms.getSynonym()` ({@link SynonymsApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -125,7 +125,7 @@ export interface SynonymsGetSynonymRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SynonymsApi.getSynonymRule | client.synonyms.getSynonymRule}: path parts, query parameters and body properties side by side.
+ * The request of `client.synonyms.getSynonymRule()` ({@link SynonymsApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -141,7 +141,7 @@ export interface SynonymsGetSynonymRuleRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SynonymsApi.getSynonymsSets | client.synonyms.getSynonymsSets}: path parts, query parameters and body properties side by side.
+ * The request of `client.synonyms.getSynonymsSets()` ({@link SynonymsApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -157,7 +157,7 @@ export interface SynonymsGetSynonymsSetsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SynonymsApi.putSynonym | client.synonyms.putSynonym}: path parts, query parameters and body properties side by side.
+ * The request of `client.synonyms.putSynonym()` ({@link SynonymsApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -181,7 +181,7 @@ export interface SynonymsPutSynonymRequest extends RequestBase {
 }
 
 /**
- * The request of {@link SynonymsApi.putSynonymRule | client.synonyms.putSynonymRule}: path parts, query parameters and body properties side by side.
+ * The request of `client.synonyms.putSynonymRule()` ({@link SynonymsApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */

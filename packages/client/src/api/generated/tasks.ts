@@ -33,7 +33,7 @@ const endpoints = {
 } satisfies Record<string, Endpoint>
 
 /**
- * The request of {@link TasksApi.cancel | client.tasks.cancel}: path parts, query parameters and body properties side by side.
+ * The request of `client.tasks.cancel()` ({@link TasksApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -61,7 +61,7 @@ export interface TasksCancelRequest extends RequestBase {
 }
 
 /**
- * The request of {@link TasksApi.get | client.tasks.get}: path parts, query parameters and body properties side by side.
+ * The request of `client.tasks.get()` ({@link TasksApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -85,7 +85,7 @@ export interface TasksGetRequest extends RequestBase {
 }
 
 /**
- * The request of {@link TasksApi.list | client.tasks.list}: path parts, query parameters and body properties side by side.
+ * The request of `client.tasks.list()` ({@link TasksApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */

@@ -87,7 +87,7 @@ const endpoints = {
 } satisfies Record<string, Endpoint>
 
 /**
- * The request of {@link TextStructureApi.findFieldStructure | client.textStructure.findFieldStructure}: path parts, query parameters and body properties side by side.
+ * The request of `client.textStructure.findFieldStructure()` ({@link TextStructureApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -155,7 +155,7 @@ export interface TextStructureFindFieldStructureRequest extends RequestBase {
 }
 
 /**
- * The request of {@link TextStructureApi.findMessageStructure | client.textStructure.findMessageStructure}: path parts, query parameters and body properties side by side.
+ * The request of `client.textStructure.findMessageStructure()` ({@link TextStructureApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -215,7 +215,7 @@ export interface TextStructureFindMessageStructureRequest extends RequestBase {
 }
 
 /**
- * The request of {@link TextStructureApi.findStructure | client.textStructure.findStructure}: path parts, query parameters and body properties side by side.
+ * The request of `client.textStructure.findStructure()` ({@link TextStructureApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -291,7 +291,7 @@ export interface TextStructureFindStructureRequest<TJsonDocument = unknown> exte
 }
 
 /**
- * The request of {@link TextStructureApi.testGrokPattern | client.textStructure.testGrokPattern}: path parts, query parameters and body properties side by side.
+ * The request of `client.textStructure.testGrokPattern()` ({@link TextStructureApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */

@@ -129,7 +129,7 @@ const endpoints = {
 } satisfies Record<string, Endpoint>
 
 /**
- * The request of {@link TransformApi.deleteTransform | client.transform.deleteTransform}: path parts, query parameters and body properties side by side.
+ * The request of `client.transform.deleteTransform()` ({@link TransformApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -153,14 +153,14 @@ export interface TransformDeleteTransformRequest extends RequestBase {
 }
 
 /**
- * The request of {@link TransformApi.getNodeStats | client.transform.getNodeStats}: path parts, query parameters and body properties side by side.
+ * The request of `client.transform.getNodeStats()` ({@link TransformApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
 export interface TransformGetNodeStatsRequest extends RequestBase {}
 
 /**
- * The request of {@link TransformApi.getTransform | client.transform.getTransform}: path parts, query parameters and body properties side by side.
+ * The request of `client.transform.getTransform()` ({@link TransformApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -188,7 +188,7 @@ export interface TransformGetTransformRequest extends RequestBase {
 }
 
 /**
- * The request of {@link TransformApi.getTransformStats | client.transform.getTransformStats}: path parts, query parameters and body properties side by side.
+ * The request of `client.transform.getTransformStats()` ({@link TransformApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -220,7 +220,7 @@ export interface TransformGetTransformStatsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link TransformApi.previewTransform | client.transform.previewTransform}: path parts, query parameters and body properties side by side.
+ * The request of `client.transform.previewTransform()` ({@link TransformApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -272,7 +272,7 @@ export interface TransformPreviewTransformRequest extends RequestBase {
 }
 
 /**
- * The request of {@link TransformApi.putTransform | client.transform.putTransform}: path parts, query parameters and body properties side by side.
+ * The request of `client.transform.putTransform()` ({@link TransformApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -332,7 +332,7 @@ export interface TransformPutTransformRequest extends RequestBase {
 }
 
 /**
- * The request of {@link TransformApi.resetTransform | client.transform.resetTransform}: path parts, query parameters and body properties side by side.
+ * The request of `client.transform.resetTransform()` ({@link TransformApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -352,7 +352,7 @@ export interface TransformResetTransformRequest extends RequestBase {
 }
 
 /**
- * The request of {@link TransformApi.scheduleNowTransform | client.transform.scheduleNowTransform}: path parts, query parameters and body properties side by side.
+ * The request of `client.transform.scheduleNowTransform()` ({@link TransformApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -372,7 +372,7 @@ export interface TransformScheduleNowTransformRequest extends RequestBase {
 }
 
 /**
- * The request of {@link TransformApi.setUpgradeMode | client.transform.setUpgradeMode}: path parts, query parameters and body properties side by side.
+ * The request of `client.transform.setUpgradeMode()` ({@link TransformApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -388,7 +388,7 @@ export interface TransformSetUpgradeModeRequest extends RequestBase {
 }
 
 /**
- * The request of {@link TransformApi.startTransform | client.transform.startTransform}: path parts, query parameters and body properties side by side.
+ * The request of `client.transform.startTransform()` ({@link TransformApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -408,7 +408,7 @@ export interface TransformStartTransformRequest extends RequestBase {
 }
 
 /**
- * The request of {@link TransformApi.stopTransform | client.transform.stopTransform}: path parts, query parameters and body properties side by side.
+ * The request of `client.transform.stopTransform()` ({@link TransformApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -440,7 +440,7 @@ export interface TransformStopTransformRequest extends RequestBase {
 }
 
 /**
- * The request of {@link TransformApi.updateTransform | client.transform.updateTransform}: path parts, query parameters and body properties side by side.
+ * The request of `client.transform.updateTransform()` ({@link TransformApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -492,7 +492,7 @@ export interface TransformUpdateTransformRequest extends RequestBase {
 }
 
 /**
- * The request of {@link TransformApi.upgradeTransforms | client.transform.upgradeTransforms}: path parts, query parameters and body properties side by side.
+ * The request of `client.transform.upgradeTransforms()` ({@link TransformApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */

@@ -138,7 +138,7 @@ const endpoints = {
 } satisfies Record<string, Endpoint>
 
 /**
- * The request of {@link WatcherApi.ackWatch | client.watcher.ackWatch}: path parts, query parameters and body properties side by side.
+ * The request of `client.watcher.ackWatch()` ({@link WatcherApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -154,7 +154,7 @@ export interface WatcherAckWatchRequest extends RequestBase {
 }
 
 /**
- * The request of {@link WatcherApi.activateWatch | client.watcher.activateWatch}: path parts, query parameters and body properties side by side.
+ * The request of `client.watcher.activateWatch()` ({@link WatcherApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -166,7 +166,7 @@ export interface WatcherActivateWatchRequest extends RequestBase {
 }
 
 /**
- * The request of {@link WatcherApi.deactivateWatch | client.watcher.deactivateWatch}: path parts, query parameters and body properties side by side.
+ * The request of `client.watcher.deactivateWatch()` ({@link WatcherApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -178,7 +178,7 @@ export interface WatcherDeactivateWatchRequest extends RequestBase {
 }
 
 /**
- * The request of {@link WatcherApi.deleteWatch | client.watcher.deleteWatch}: path parts, query parameters and body properties side by side.
+ * The request of `client.watcher.deleteWatch()` ({@link WatcherApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -190,7 +190,7 @@ export interface WatcherDeleteWatchRequest extends RequestBase {
 }
 
 /**
- * The request of {@link WatcherApi.executeWatch | client.watcher.executeWatch}: path parts, query parameters and body properties side by side.
+ * The request of `client.watcher.executeWatch()` ({@link WatcherApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -234,7 +234,7 @@ export interface WatcherExecuteWatchRequest extends RequestBase {
 }
 
 /**
- * The request of {@link WatcherApi.getSettings | client.watcher.getSettings}: path parts, query parameters and body properties side by side.
+ * The request of `client.watcher.getSettings()` ({@link WatcherApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -246,7 +246,7 @@ export interface WatcherGetSettingsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link WatcherApi.getWatch | client.watcher.getWatch}: path parts, query parameters and body properties side by side.
+ * The request of `client.watcher.getWatch()` ({@link WatcherApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -258,7 +258,7 @@ export interface WatcherGetWatchRequest extends RequestBase {
 }
 
 /**
- * The request of {@link WatcherApi.putWatch | client.watcher.putWatch}: path parts, query parameters and body properties side by side.
+ * The request of `client.watcher.putWatch()` ({@link WatcherApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -318,7 +318,7 @@ export interface WatcherPutWatchRequest extends RequestBase {
 }
 
 /**
- * The request of {@link WatcherApi.queryWatches | client.watcher.queryWatches}: path parts, query parameters and body properties side by side.
+ * The request of `client.watcher.queryWatches()` ({@link WatcherApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -346,7 +346,7 @@ export interface WatcherQueryWatchesRequest extends RequestBase {
 }
 
 /**
- * The request of {@link WatcherApi.start | client.watcher.start}: path parts, query parameters and body properties side by side.
+ * The request of `client.watcher.start()` ({@link WatcherApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -358,7 +358,7 @@ export interface WatcherStartRequest extends RequestBase {
 }
 
 /**
- * The request of {@link WatcherApi.stats | client.watcher.stats}: path parts, query parameters and body properties side by side.
+ * The request of `client.watcher.stats()` ({@link WatcherApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -380,7 +380,7 @@ export interface WatcherStatsRequest extends RequestBase {
 }
 
 /**
- * The request of {@link WatcherApi.stop | client.watcher.stop}: path parts, query parameters and body properties side by side.
+ * The request of `client.watcher.stop()` ({@link WatcherApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -392,7 +392,7 @@ export interface WatcherStopRequest extends RequestBase {
 }
 
 /**
- * The request of {@link WatcherApi.updateSettings | client.watcher.updateSettings}: path parts, query parameters and body properties side by side.
+ * The request of `client.watcher.updateSettings()` ({@link WatcherApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */

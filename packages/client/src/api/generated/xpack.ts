@@ -23,7 +23,7 @@ const endpoints = {
 } satisfies Record<string, Endpoint>
 
 /**
- * The request of {@link XpackApi.info | client.xpack.info}: path parts, query parameters and body properties side by side.
+ * The request of `client.xpack.info()` ({@link XpackApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */
@@ -40,7 +40,7 @@ export interface XpackInfoRequest extends RequestBase {
 }
 
 /**
- * The request of {@link XpackApi.usage | client.xpack.usage}: path parts, query parameters and body properties side by side.
+ * The request of `client.xpack.usage()` ({@link XpackApi}): path parts, query parameters and body properties side by side.
  *
  * @public
  */

@@ -206,7 +206,9 @@ describe('HTTP behaviour', () => {
     const before = process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length
     const transport = client(srv.url)
     for (let i = 0; i < 20; i++) await transport.request({ method: 'GET', path: '/' })
-    // sequential requests reuse the socket (undici may open a second while the first is being released)
+    // Sequential requests reuse sockets. undici frees a socket one event-loop turn after a response completes
+    // (client-h1.js onMessageComplete: setImmediate(resume)), so a request sent right after the previous answer
+    // may open a second socket; resolving later would cost every request a loop turn.
     expect(srv.connections).toBeLessThanOrEqual(2)
     await transport.close()
     await srv.drained()

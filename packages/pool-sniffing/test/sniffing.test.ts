@@ -347,6 +347,32 @@ describe('sniffing against a fake cluster', () => {
     await t.close()
   })
 
+  it('shares one sniff among node failures that happen while it is in flight', async () => {
+    await using cluster = await fakeCluster([{ name: 'n1' }, { name: 'n2' }, { name: 'n3' }, { name: 'n4' }])
+    const [n1, n2, n3, n4] = cluster.nodes
+    const t = transport({ nodes: [seedByName(cluster, n1!)], discovery: sniffing(onStartAndFailure) })
+    expect(await load(t, 4)).toEqual([])
+    let open: () => void = () => {}
+    cluster.sniffGate = new Promise<void>((resolve) => {
+      open = resolve
+    })
+    const arrived = cluster.sniffArrives()
+    await cluster.stop(n2!)
+    await cluster.stop(n3!)
+    // both stopped nodes fail (each one at least once) while the first failure sniff is held
+    expect(await load(t, 12, 4)).toEqual([])
+    await arrived
+    const sniffsOf = (): number => [n1!, n4!].reduce((sum, n) => sum + n.sniffs().length, 0)
+    expect(sniffsOf()).toBe(2) // the initial sniff and one failure sniff
+    const done = nextSniff((e) => e.reason === 'node-failure')
+    cluster.members = [n1!, n4!]
+    open()
+    await done
+    expect(sniffsOf()).toBe(2)
+    expect(t.pool.nodes.map((n) => n.name)).toEqual(['n1', 'n4'])
+    await t.close()
+  })
+
   it('keeps the known nodes when a later sniff fails, and never fails the request', async () => {
     await using cluster = await fakeCluster(three)
     const clock = manualClock()

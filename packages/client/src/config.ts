@@ -214,7 +214,8 @@ export function setupFrom(options: ClientOptions, userAgent: string): ClientSetu
   const discovery = sniffs
     ? sniffing({
         sniffOnStart: options.sniffOnStart,
-        sniffInterval: options.sniffInterval,
+        // 0 means "no interval", as false does
+        sniffInterval: options.sniffInterval === 0 ? false : options.sniffInterval,
         sniffOnNodeFailure: options.sniffOnNodeFailure,
         sniffTimeout: options.sniffTimeout,
         sniffEndpoint: options.sniffEndpoint,

@@ -166,6 +166,7 @@ class DefaultNodePool implements NodePool {
       const existing = byKey.get(d.id) ?? byKey.get(d.url.href)
       if (existing !== undefined && !kept.has(existing)) {
         kept.add(existing)
+        existing.refresh(d)
         next.push(existing)
       } else if (existing === undefined) {
         next.push(new Node(d, this.#factory(d)))

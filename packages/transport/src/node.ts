@@ -78,10 +78,10 @@ function stripCause(cause: unknown): unknown {
 /** The pool's node: health state is mutated only by the pool and the transport. @internal */
 export class Node implements PoolNode {
   readonly url: URL
-  readonly id: string
-  readonly name: string | undefined
-  readonly roles: readonly string[] | undefined
-  readonly attributes: Readonly<Record<string, string>>
+  id: string
+  name: string | undefined
+  roles: readonly string[] | undefined
+  attributes: Readonly<Record<string, string>>
   readonly headers: Headers
   readonly connection: Connection
   alive = true
@@ -89,7 +89,7 @@ export class Node implements PoolNode {
   deadUntil = 0
   inFlight = 0
   removed = false
-  readonly #info: NodeInfo
+  #info: NodeInfo
   readonly hasHeaders: boolean
 
   constructor(description: NodeDescription, connection: Connection) {
@@ -108,6 +108,15 @@ export class Node implements PoolNode {
 
   info(): NodeInfo {
     return this.#info
+  }
+
+  /** Takes the id, name, roles and attributes that discovery reported for this node (same URL, same socket). */
+  refresh(description: NodeDescription): void {
+    this.id = description.id
+    this.name = description.name ?? this.name
+    this.roles = description.roles ?? this.roles
+    this.attributes = Object.keys(description.attributes).length > 0 ? description.attributes : this.attributes
+    this.#info = { id: this.id, url: this.#info.url, name: this.name }
   }
 
   toJSON(): NodeInfo & { alive: boolean; failures: number } {

@@ -197,6 +197,8 @@ interface Shared {
   readonly ndjsonType: string
   closed: boolean
   discoveryContext: DiscoveryContext | undefined
+  /** The transport built from options, not by child(): discovery requests carry its credentials. */
+  root: Transport | undefined
 }
 
 const kDefaultRetryOnStatus: readonly number[] = [429, 502, 503, 504]
@@ -350,6 +352,7 @@ export class Transport {
         ndjsonType: media.ndjson ?? 'application/x-ndjson',
         closed: false,
         discoveryContext: undefined,
+        root: undefined,
       }
       const base: Record<string, string> = {
         'user-agent': options.userAgent ?? defaultUserAgent,
@@ -377,6 +380,7 @@ export class Transport {
     }
     const chain = this.#auth === undefined ? this.#middleware : [...this.#middleware, this.#auth]
     this.#handler = chain.length === 0 ? terminal : compose(chain, terminal)
+    if (parent === undefined) this.#shared.root = this
   }
 
   /** The node pool, shared with every child. */
@@ -411,9 +415,11 @@ export class Transport {
   #discoveryContext(): DiscoveryContext {
     const shared = this.#shared
     if (shared.discoveryContext === undefined) {
+      // Bound to the root transport, whichever transport asks first: a child's credentials never reach a sniff.
+      const root = shared.root ?? this
       shared.discoveryContext = {
         pool: shared.pool,
-        request: (params, options) => this.#send(params, options),
+        request: (params, options) => root.#send(params, options),
         now: () => shared.clock.now(),
       }
     }

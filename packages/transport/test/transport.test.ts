@@ -513,3 +513,46 @@ describe('defaults', () => {
     expect(sent.map((s) => s.request.timeout)).toEqual([30_000, 5, undefined])
   })
 })
+
+describe('discovery', () => {
+  it('sends discovery requests with the root transport credentials, even when a child starts first', async () => {
+    const seen: (string | undefined)[] = []
+    const stub = stubConnections((req) => {
+      seen.push(req.headers['authorization'])
+      return json(200, {})
+    })
+    let sniffed = false
+    const transport = new Transport({
+      nodes: ['http://a:9200'],
+      connection: stub.factory,
+      headers: { authorization: 'Basic root' },
+      discovery: {
+        onRequestStart(ctx) {
+          if (sniffed) return undefined
+          sniffed = true
+          return ctx.request({ method: 'GET', path: '/_nodes/_all/http' }).then(() => undefined)
+        },
+      },
+    })
+    await transport.child({ headers: { authorization: 'ApiKey child' } }).request({ method: 'GET', path: '/' })
+    expect(seen).toEqual(['Basic root', 'ApiKey child'])
+  })
+
+  it('keeps the socket of a node that stays and takes the id, name, roles and attributes discovery reports', () => {
+    const { transport } = make({ nodes: ['http://a:9200'], script: () => json(200, {}) })
+    const before = transport.pool.nodes[0]!
+    transport.pool.update([
+      { url: 'http://a:9200', id: 'node-a', name: 'es-a', roles: ['data'], attributes: { zone: 'z1' } },
+    ])
+    const after = transport.pool.nodes[0]!
+    expect(after).toBe(before)
+    expect(after.connection).toBe(before.connection)
+    expect({ id: after.id, name: after.name, roles: after.roles, attributes: after.attributes }).toEqual({
+      id: 'node-a',
+      name: 'es-a',
+      roles: ['data'],
+      attributes: { zone: 'z1' },
+    })
+    expect(after.info()).toEqual({ id: 'node-a', url: 'http://a:9200', name: 'es-a' })
+  })
+})

@@ -50,6 +50,13 @@ export interface InjectOptions {
   /** How many matching requests get the fault. Default 1; `Infinity` for all until cleared. */
   readonly times?: number
   readonly match?: FaultMatch
+  /**
+   * Take the fault for a matching request only with this probability (0 to 1; default 1). A request that is not
+   * picked does not count against `times`. E.g. `{ times: Infinity, probability: 0.1 }`: 10% of requests.
+   */
+  readonly probability?: number
+  /** The random source for `probability` (a seeded one makes runs repeatable). Default `Math.random`. */
+  readonly random?: () => number
 }
 
 /** A fault in a queue; `remaining` counts down as requests take it. @public */
@@ -68,6 +75,8 @@ interface Entry {
   remaining: number
   hits: number
   match: FaultMatch | undefined
+  probability: number
+  random: () => number
 }
 
 /** An ordered list of faults. */
@@ -77,7 +86,17 @@ export class FaultQueue {
   add(fault: Fault, options: InjectOptions = {}): InjectedFault {
     const times = options.times ?? 1
     if (!(times > 0)) throw new TypeError('inject: `times` must be a positive number (or Infinity)')
-    const entry: Entry = { fault, remaining: times, hits: 0, match: options.match }
+    const probability = options.probability ?? 1
+    if (!(probability >= 0 && probability <= 1))
+      throw new TypeError('inject: `probability` must be a number from 0 to 1')
+    const entry: Entry = {
+      fault,
+      remaining: times,
+      hits: 0,
+      match: options.match,
+      probability,
+      random: options.random ?? Math.random,
+    }
     this.entries.push(entry)
     return {
       fault,
@@ -99,7 +118,8 @@ export class FaultQueue {
       (e) =>
         e.remaining > 0 &&
         matchesRequest(e.match, method, path) &&
-        (e.fault.type !== 'bulk-reject' || path.endsWith('/_bulk')),
+        (e.fault.type !== 'bulk-reject' || path.endsWith('/_bulk')) &&
+        (e.probability >= 1 || e.random() < e.probability),
     )
     if (entry === undefined) return undefined
     entry.remaining -= 1

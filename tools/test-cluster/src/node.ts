@@ -1,7 +1,7 @@
 import { EventEmitter, once } from 'node:events'
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
-import { type AddressInfo, createServer as createNetServer, type Server as NetServerBase, type Socket } from 'node:net'
+import { type AddressInfo, createServer as createNetServer, Server as NetServerBase, type Socket } from 'node:net'
 import { createSecureContext, type SecureContext, type TLSSocket } from 'node:tls'
 import { deflateSync, gunzipSync, gzipSync, inflateSync } from 'node:zlib'
 import { type ApiCluster, type ApiNode, handleApi } from './api.js'
@@ -271,11 +271,23 @@ export class TestNode implements ApiNode {
     const server = this.server
     if (server === undefined) return
     this.server = undefined
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()))
     for (const res of this.hanging) res.destroy()
     this.hanging.clear()
-    server.closeAllConnections()
-    for (const s of this.sockets) s.destroy()
+    for (const socket of this.sockets) socket.destroy()
+    const closed = new Promise<void>((resolve, reject) => {
+      try {
+        server.close(() => resolve())
+      } catch {
+        // Defensive: Node's HTTP close walks its own connection list, which a destroyed socket can leave stale.
+        // Closing the listener directly still frees the port; every socket is destroyed above.
+        NetServerBase.prototype.close.call(server, (error?: Error) => (error === undefined ? resolve() : reject(error)))
+      }
+    })
+    try {
+      server.closeAllConnections()
+    } catch {
+      // Same stale-entry case as above; the sockets are already destroyed.
+    }
     await closed
   }
 
@@ -617,15 +629,23 @@ export class TestNode implements ApiNode {
   }
 }
 
-/** Closes a connection with a TCP RST. For TLS the reset goes to the TCP socket under the TLS socket. */
+/**
+ * Closes a connection with a TCP RST. For TLS the reset goes to the TCP socket under the TLS socket, after the TLS
+ * socket is destroyed: resetting the TCP socket first leaves Node's HTTP server with a connection entry whose socket
+ * is gone, and a later `server.close()` then throws.
+ */
 function resetSocket(socket: Socket): void {
-  const raw = (socket as Socket & { _parent?: Socket | null })._parent ?? socket
+  const raw = (socket as Socket & { _parent?: Socket | null })._parent
+  if (raw === undefined || raw === null) {
+    socket.resetAndDestroy()
+    return
+  }
+  socket.destroy()
   try {
     raw.resetAndDestroy()
   } catch {
     raw.destroy()
   }
-  socket.destroy()
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

@@ -3,7 +3,7 @@ import type { Socket } from 'node:net'
 import { gunzipSync } from 'node:zlib'
 import { type Agent, Client, request } from 'undici'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { startCluster, type TestCluster } from '../src/index.js'
+import { startCluster, type TestCluster, type TestNode } from '../src/index.js'
 import { agentFor, basic, call } from './helpers.js'
 
 let cluster: TestCluster
@@ -249,6 +249,71 @@ describe('bulk and streaming faults', () => {
     // undici may open a connection per request when the keep-alive is this short; at least the closed one and a new one.
     expect(node.stats.connections).toBeGreaterThanOrEqual(2)
     await client.close()
+  })
+})
+
+describe('faults under load', () => {
+  test('probability picks a share of requests, repeatably with a seeded random source', async () => {
+    const node = cluster.nodes[0]!
+    let state = 42
+    const seeded = (): number => {
+      state = (state * 16807) % 2147483647
+      return state / 2147483647
+    }
+    const fault = node.inject({ type: 'status', status: 503 }, { times: Infinity, probability: 0.25, random: seeded })
+    const statuses: number[] = []
+    for (let i = 0; i < 40; i++) statuses.push((await call(agent, node.url, { auth })).status)
+    fault.clear()
+    const failed = statuses.filter((s) => s === 503).length
+    expect(failed).toBe(fault.hits)
+    expect(failed).toBeGreaterThan(2)
+    expect(failed).toBeLessThan(25)
+    expect(statuses.filter((s) => s === 200)).toHaveLength(40 - failed)
+  })
+
+  test('stop and start under load with TLS resets never throw, and the node serves again', async () => {
+    await using busy = await startCluster({ nodes: 2 })
+    const busyAgent = agentFor(busy)
+    const busyAuth = basic('elastic', busy.password)
+    for (const node of busy.nodes) {
+      node.inject({ type: 'reset', when: 'before-body' }, { times: Infinity, probability: 0.1 })
+      node.inject({ type: 'reset', when: 'after-body' }, { times: Infinity, probability: 0.1 })
+      node.inject({ type: 'status', status: 503 }, { times: Infinity, probability: 0.1 })
+    }
+    let running = true
+    const worker = async (w: number): Promise<void> => {
+      for (let i = 0; running; i++) {
+        const node = busy.nodes[(w + i) % 2]!
+        await call(busyAgent, `${node.url}/load/_doc/${w}-${i}`, {
+          method: 'PUT',
+          auth: busyAuth,
+          body: '{"a":1}',
+        }).catch(() => undefined)
+      }
+    }
+    const workers = Array.from({ length: 64 }, (_, w) => worker(w))
+    const requestsOn = (node: TestNode, n: number): Promise<void> =>
+      new Promise((resolve) => {
+        let seen = 0
+        const onRequest = (): void => {
+          if (++seen >= n) {
+            node.events.off('request', onRequest)
+            resolve()
+          }
+        }
+        node.events.on('request', onRequest)
+      })
+    for (let round = 0; round < 4; round++) {
+      const node = busy.nodes[round % 2]!
+      await requestsOn(node, 300)
+      await node.stop()
+      await node.start()
+    }
+    running = false
+    await Promise.all(workers)
+    for (const node of busy.nodes) node.faults.clear()
+    for (const node of busy.nodes) expect((await call(busyAgent, node.url, { auth: busyAuth })).status).toBe(200)
+    await busyAgent.close()
   })
 })
 

@@ -239,23 +239,10 @@ function methodGenerics(resolver: TypeResolver, endpoint: ApiEndpoint): string[]
   return out
 }
 
-/** The generated source of one namespace file (or the root `ApiClient`). */
-export function emitNamespace(
-  spec: Spec,
-  resolver: TypeResolver,
-  ns: ApiNamespace,
-  all: readonly ApiNamespace[],
-  header: string,
-): string {
-  const used = new Set<string>(['CallOptions', 'BodyCallOptions', 'MetaCallOptions', 'ApiResponse'])
-  const responsesUsed = new Set<string>()
+/** The generated request types of one namespace (types only: no JavaScript is loaded for them). */
+export function emitRequestTypes(resolver: TypeResolver, ns: ApiNamespace, header: string): string {
+  const used = new Set<string>()
   const parts: string[] = []
-
-  // The data table.
-  const rows = ns.endpoints.map((e) => `  ${propertyKey(e.method)}: ${endpointData(spec, e)},`)
-  parts.push(`const endpoints = {\n${rows.join('\n')}\n} satisfies Record<string, Endpoint>\n`)
-
-  // Request types.
   for (const e of ns.endpoints) {
     const s = e.spec
     const members = requestMembers(resolver, s)
@@ -280,7 +267,26 @@ export function emitNamespace(
       `${docBlock(doc)}export interface ${e.typeName}Request${typeParams} extends ${base} {\n${lines.join('')}}\n`,
     )
   }
+  const imports = [`import type { ${[...used].sort().join(', ')} } from '../types.js'`]
+  // The class named in the TSDoc links.
+  imports.push(`import type { ${ns.className} } from './api.js'`)
+  return `${header}\n${imports.join('\n')}\n\n${parts.join('\n')}`
+}
 
+function emitClass(
+  spec: Spec,
+  resolver: TypeResolver,
+  ns: ApiNamespace,
+  all: readonly ApiNamespace[],
+  used: Set<string>,
+  responsesUsed: Set<string>,
+  requestTypes: Set<string>,
+): string {
+  const parts: string[] = []
+  const table = `${ns.name ?? 'root'}Endpoints`
+  const rows = ns.endpoints.map((e) => `  ${propertyKey(e.method)}: ${endpointData(spec, e)},`)
+  parts.push(`const ${table} = {\n${rows.join('\n')}\n} satisfies Record<string, Endpoint>\n`)
+  for (const e of ns.endpoints) requestTypes.add(`${e.typeName}Request`)
   // The class.
   const classLines: string[] = []
   const isRoot = ns.name === null
@@ -331,7 +337,7 @@ export function emitNamespace(
       ...seeLine(s),
     )
     const key = propertyKey(e.method)
-    const impl = `  ${key}(${p}: ${e.typeName}Request, options?: CallOptions): Promise<unknown> {\n    return callApi(${transportRef}, endpoints.${e.method}, params, options)\n  }\n`
+    const impl = `  ${key}(${p}: ${e.typeName}Request, options?: CallOptions): Promise<unknown> {\n    return callApi(${transportRef}, ${table}.${e.method}, params, options)\n  }\n`
     if (responseKind(s) === 'cat') {
       used.add('CatFormatted')
       classLines.push(
@@ -366,15 +372,29 @@ export function emitNamespace(
     : [`The \`${ns.specName}\` APIs: \`client.${ns.name}.*\`.`, '', '@public']
   parts.push(`${docBlock(classDoc)}export class ${ns.className} {\n${classLines.join('\n')}}\n`)
 
+  return parts.join('\n')
+}
+
+/**
+ * The generated runtime code: every namespace's data table and class, and `ApiClient`, in one module (one module
+ * instead of one per namespace keeps the import of the client cheap).
+ */
+export function emitApi(spec: Spec, resolver: TypeResolver, all: readonly ApiNamespace[], header: string): string {
+  const used = new Set<string>(['CallOptions', 'BodyCallOptions', 'MetaCallOptions', 'ApiResponse'])
+  const responsesUsed = new Set<string>()
   const imports: string[] = []
-  imports.push("import type { Transport } from '@stretch/transport'")
-  imports.push("import { callApi, type Endpoint } from '../runtime.js'")
-  if (responsesUsed.size > 0)
-    imports.push(`import type { ${[...responsesUsed].sort().join(', ')} } from '../responses.js'`)
-  imports.push(`import type { ${[...used].sort().join(', ')} } from '../types.js'`)
-  if (isRoot) {
-    for (const child of all)
-      if (child.name !== null) imports.push(`import { ${child.className} } from './${child.file}.js'`)
-  }
-  return `${header}\n${imports.join('\n')}\n\n${parts.join('\n')}`
+  // Namespaces first, the root class last (its getters name the namespace classes).
+  const ordered = [...all.filter((n) => n.name !== null), ...all.filter((n) => n.name === null)]
+  const sections = ordered.map((ns) => {
+    const requestTypes = new Set<string>()
+    const code = emitClass(spec, resolver, ns, all, used, responsesUsed, requestTypes)
+    imports.push(`import type { ${[...requestTypes].sort().join(', ')} } from './${ns.file}.js'`)
+    return `// ${ns.name === null ? 'The root APIs and ApiClient' : `client.${ns.name}`}\n\n${code}`
+  })
+  const head: string[] = []
+  head.push("import type { Transport } from '@stretch/transport'")
+  head.push("import { callApi, type Endpoint } from '../runtime.js'")
+  head.push(`import type { ${[...responsesUsed].sort().join(', ')} } from '../responses.js'`)
+  head.push(`import type { ${[...used].sort().join(', ')} } from '../types.js'`)
+  return `${header}\n${[...head, ...imports].join('\n')}\n\n${sections.join('\n')}`
 }

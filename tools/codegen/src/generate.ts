@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { indexPage, namespacePage } from './docs.js'
-import { emitNamespace } from './emit.js'
+import { emitApi, emitRequestTypes } from './emit.js'
 import { type ApiNamespace, buildModel, loadSpec, type Spec } from './model.js'
 import { TypeResolver } from './type-expr.js'
 
@@ -105,11 +105,13 @@ export function buildOutputs(options: GenerateOptions): OutputFiles {
   const mdHeader = header(spec, 'md')
 
   const exportsByFile: { from: string; types: string[]; values: string[] }[] = []
+  files.set(`${kGeneratedDir}/api.ts`, emitApi(spec, resolver, namespaces, tsHeader))
+  exportsByFile.push({ from: './generated/api.js', values: namespaces.map((ns) => ns.className), types: [] })
   for (const ns of namespaces) {
-    files.set(`${kGeneratedDir}/${ns.file}.ts`, emitNamespace(spec, resolver, ns, namespaces, tsHeader))
+    files.set(`${kGeneratedDir}/${ns.file}.ts`, emitRequestTypes(resolver, ns, tsHeader))
     exportsByFile.push({
       from: `./generated/${ns.file}.js`,
-      values: [ns.className],
+      values: [],
       types: ns.endpoints.map((e) => `${e.typeName}Request`),
     })
   }
@@ -122,8 +124,9 @@ export function buildOutputs(options: GenerateOptions): OutputFiles {
     for (const n of h.names) allNames.push({ name: n, type: true })
   }
   for (const f of exportsByFile) {
-    const names = [...f.values, ...f.types.map((t) => `type ${t}`)]
-    apiIndex.push(`export { ${names.join(', ')} } from '${f.from}'`)
+    // `export type` for the type-only modules: they are never loaded at run time.
+    if (f.values.length > 0) apiIndex.push(`export { ${f.values.join(', ')} } from '${f.from}'`)
+    if (f.types.length > 0) apiIndex.push(`export type { ${f.types.join(', ')} } from '${f.from}'`)
     for (const v of f.values) allNames.push({ name: v, type: false })
     for (const t of f.types) allNames.push({ name: t, type: true })
   }

@@ -178,7 +178,7 @@ export function buildModel(spec: Spec): {
       specName: ns,
       name: ns === null ? null : camelCase(ns),
       className: ns === null ? 'ApiClient' : `${pascalCase(ns)}Api`,
-      file: ns === null ? 'api-client' : ns.replace(/_/g, '-'),
+      file: ns === null ? 'root' : ns.replace(/_/g, '-'),
       endpoints,
     }
   })

@@ -247,7 +247,7 @@ function nodesInfo(_req: ApiRequest, _p: Record<string, string>, c: ApiCluster):
             {
               name: n.name,
               transport_address: `${ipText}:${9300 + c.liveNodes().indexOf(n)}`,
-              host: n.hostname,
+              host: n.publishAddress.includes('/') ? n.hostname : n.host,
               ip: n.host,
               version: c.version.number,
               build_flavor: 'default',

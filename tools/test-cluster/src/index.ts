@@ -10,6 +10,7 @@ export type { EsErrorDetail } from './es-errors.js'
 export type { Fault, FaultMatch, InjectedFault, InjectOptions } from './faults.js'
 export { lookup } from './lookup.js'
 export { DEFAULT_ROLES, type NodeOptions, type NodeStats, type RecordedRequest, TestNode } from './node.js'
+export { CLI_USAGE, runCli } from './run-cli.js'
 export type {
   ApiKeyInfo,
   AuthenticatedUser,

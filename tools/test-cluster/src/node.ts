@@ -8,6 +8,7 @@ import { type ApiCluster, type ApiNode, handleApi } from './api.js'
 import { negotiateCompat } from './compat.js'
 import { esError, esErrorBody, type Reply } from './es-errors.js'
 import { type Fault, FaultQueue, type InjectedFault, type InjectOptions } from './faults.js'
+import { filterPath } from './filter-path.js'
 import type { AuthenticatedUser } from './security.js'
 
 /** What a node saw of one request. @public */
@@ -437,7 +438,11 @@ export class TestNode implements ApiNode {
       this.cluster,
     )
     const pretty = params.has('pretty') && params.get('pretty') !== 'false'
-    this.send(req, res, reply, record, compat.version, fault?.type === 'no-product-header', pretty)
+    let shaped = reply
+    if (reply.body !== undefined && compat.version === 7) shaped = { ...shaped, body: withDocType(shaped.body) }
+    const filter = params.get('filter_path')
+    if (filter !== null && shaped.body !== undefined) shaped = { ...shaped, body: filterPath(shaped.body, filter) }
+    this.send(req, res, shaped, record, compat.version, fault?.type === 'no-product-header', pretty)
   }
 
   private record(
@@ -646,6 +651,24 @@ function resetSocket(socket: Socket): void {
   } catch {
     raw.destroy()
   }
+}
+
+/**
+ * REST compatibility with 7.x: an 8.x server answering `compatible-with=7` adds `"_type": "_doc"` to document
+ * results (index, get, delete, update, search hits, bulk items).
+ */
+function withDocType(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withDocType)
+  if (typeof value !== 'object' || value === null) return value
+  const entries = Object.entries(value as Record<string, unknown>).map(
+    ([k, v]) => [k, k === '_source' ? v : withDocType(v)] as const,
+  )
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of entries) {
+    out[k] = v
+    if (k === '_index' && '_id' in value) out['_type'] = '_doc'
+  }
+  return out
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

@@ -1,6 +1,6 @@
 import { Agent } from 'undici'
 import { expect, test } from 'vitest'
-import { CLI_USAGE, runCli } from '../src/run-cli.js'
+import { CLI_USAGE, runCli } from '../src/index.js'
 import { basic, call } from './helpers.js'
 
 test('the CLI prints the security block and the URLs of the nodes it started', async () => {

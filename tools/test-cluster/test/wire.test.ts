@@ -84,6 +84,19 @@ describe.each(['8.19.0', '9.1.0'])('REST compatibility on %s', (version) => {
     expect(mixed.body.error.type).toBe('media_type_header_exception')
   })
 
+  test('filter_path keeps and drops fields like Elasticsearch', async () => {
+    const info = await call(agent, `${cluster.url}/?filter_path=version.number,tagline`)
+    expect(info.body).toEqual({ version: { number: version }, tagline: 'You Know, for Search' })
+    const nodes = await call(agent, `${cluster.url}/_nodes/http?filter_path=nodes.*.http.publish_address`)
+    expect(Object.values(nodes.body.nodes)).toEqual([
+      { http: { publish_address: expect.stringMatching(/^127\.0\.0\.1:\d+$/) } },
+    ])
+    const minus = await call(agent, `${cluster.url}/?filter_path=-version,-tagline`)
+    expect(Object.keys(minus.body).sort()).toEqual(['cluster_name', 'cluster_uuid', 'name'])
+    const deep = await call(agent, `${cluster.url}/?filter_path=**.number`)
+    expect(deep.body).toEqual({ version: { number: version } })
+  })
+
   test('GET / reports the version and its compatibility numbers', async () => {
     const info = await call(agent, `${cluster.url}/`)
     expect(info.body).toMatchObject({
@@ -99,6 +112,27 @@ describe.each(['8.19.0', '9.1.0'])('REST compatibility on %s', (version) => {
     expect(head.statusCode).toBe(200)
     expect(head.headers['x-elastic-product']).toBe('Elasticsearch')
   })
+})
+
+test('an 8.x server answering compatible-with=7 adds _type: _doc to documents', async () => {
+  await using cluster = await startCluster({ version: '8.19.0', security: false })
+  const agent = new Agent()
+  const v7 = 'application/vnd.elasticsearch+json; compatible-with=7'
+  const put = await call(agent, `${cluster.url}/typed/_doc/1`, {
+    method: 'PUT',
+    headers: { accept: v7, 'content-type': v7 },
+    body: '{"a":1}',
+  })
+  expect(put.body).toMatchObject({ _index: 'typed', _type: '_doc', _id: '1' })
+  const hits = await call(agent, `${cluster.url}/typed/_search`, {
+    method: 'POST',
+    headers: { accept: v7, 'content-type': v7 },
+    body: '{}',
+  })
+  expect(hits.body.hits.hits[0]).toMatchObject({ _index: 'typed', _type: '_doc', _id: '1', _source: { a: 1 } })
+  const plain = await call(agent, `${cluster.url}/typed/_doc/1`)
+  expect(plain.body._type).toBeUndefined()
+  await agent.close()
 })
 
 describe('compression and headers', () => {
@@ -187,7 +221,9 @@ describe('GET /_nodes/_all/http (sniffing)', () => {
         version: '9.1.0',
         http: { publish_address: `127.0.0.1:${a!.port}` },
       })
+      expect(res.body.nodes[a!.id].host).toBe('127.0.0.1')
       expect(res.body.nodes[b!.id].http.publish_address).toBe(`localhost/127.0.0.1:${b!.port}`)
+      expect(res.body.nodes[b!.id].host).toBe('localhost')
       expect(res.body.nodes[b!.id].roles).toContain('data')
       expect(res.body.nodes[c!.id].http.publish_address).toBe(`[::1]:${c!.port}`)
     }

@@ -1,5 +1,5 @@
 // pnpm bench [--quick] [--rounds N] [--adapters a,b] [--scenarios "info c=64,bulk c=1"] [--options-children N]
-//            [--profile stretch[,undici]] [--profile-dir DIR] [--no-write]
+//            [--profile stretch[,undici]] [--profile-dir DIR] [--scale N] [--no-write]
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -15,6 +15,7 @@ const { values } = parseArgs({
     adapters: { type: 'string' },
     scenarios: { type: 'string' },
     'options-children': { type: 'string' },
+    scale: { type: 'string' },
     profile: { type: 'string' },
     'profile-dir': { type: 'string' },
     'no-write': { type: 'boolean', default: false },
@@ -47,6 +48,7 @@ const result = await runBench({
   scenarios: values.scenarios?.split(',').map((s) => s.trim()),
   optionsChildren: count(values['options-children'], '--options-children'),
   profile: adapterList(values.profile, '--profile'),
+  scale: values.scale === undefined ? undefined : Number(values.scale),
   profileDir: values['profile-dir'],
   log: (line) => process.stderr.write(`${line}\n`),
 })

@@ -154,7 +154,8 @@ export function renderReport(result: BenchResult, machine: string = machineLine(
     lines.push('')
     lines.push(
       `${int(opt.children)} clients made by \`client.options({ opaqueId, headers })\`, each sending one \`info()\`, ` +
-        `${opt.concurrency} at a time, after the root client opened its sockets: ${opt.newConnections} new server-side ` +
+        `${opt.concurrency} at a time, after the root client ran the same loop (its sockets open): ` +
+        `${opt.newConnections} new server-side ` +
         `connections; RSS ${opt.startRssMb.toFixed(1)} MB at the start, ${opt.peakRssMb.toFixed(1)} MB at the peak, ` +
         `${opt.endRssMb.toFixed(1)} MB at the end (after GC); ${(opt.elapsedMs / 1000).toFixed(1)} s.`,
     )

@@ -39,6 +39,8 @@ export interface BenchOptions {
   readonly profile?: readonly AdapterName[] | undefined
   /** Where CPU profiles go. */
   readonly profileDir?: string | undefined
+  /** Multiplies every scenario's request counts (a longer run for profiling). Default 1. */
+  readonly scale?: number | undefined
   /** Progress lines. */
   readonly log?: ((line: string) => void) | undefined
 }
@@ -189,7 +191,12 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
   const rounds = options.rounds ?? (quick ? 1 : 3)
   const adapters = options.adapters ?? adapterNames
   const wanted = options.scenarios
-  const scenarios = benchScenarios(quick).filter((s) => wanted === undefined || wanted.includes(s.name))
+  const scale = options.scale ?? 1
+  const scenarios = benchScenarios(quick)
+    .filter((s) => wanted === undefined || wanted.includes(s.name))
+    .map((s) =>
+      scale === 1 ? s : { ...s, warmup: Math.ceil(s.warmup * scale), requests: Math.ceil(s.requests * scale) },
+    )
   const log = options.log ?? (() => {})
   const optionsChildren = options.optionsChildren ?? (quick ? 2000 : 100_000)
   const profiled = new Set(options.profile ?? [])
@@ -201,7 +208,9 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
   writeFileSync(caFile, server.ca)
   const env = { ...process.env, NODE_EXTRA_CA_CERTS: caFile }
   const execArgvOf = (adapter: AdapterName): string[] =>
-    profiled.has(adapter) ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir ?? 'profiles'}`] : []
+    profiled.has(adapter)
+      ? ['--cpu-prof', '--cpu-prof-interval=250', `--cpu-prof-dir=${options.profileDir ?? 'profiles'}`]
+      : []
   const jobOf = (adapter: AdapterName, list: readonly Scenario[]): WorkerJob => ({
     type: 'job',
     adapter,

@@ -1,6 +1,6 @@
 import { EsHttpError, esError, illegalArgument, parsingError, type Reply } from './es-errors.js'
 import type { AuthenticatedUser, SecurityRealm } from './security.js'
-import { parseDuration } from './security.js'
+import { parseDuration, safeEqual } from './security.js'
 import type { DocumentStore, WriteOptions } from './store.js'
 import type { VersionInfo } from './versions.js'
 
@@ -385,7 +385,7 @@ route('POST', '/_security/oauth2/token', (req, _p, c) => {
   if (grant === 'password') {
     const username = String(body['username'] ?? '')
     const user = sec.users.get(username)
-    if (user === undefined || user.password !== String(body['password'] ?? '')) {
+    if (user === undefined || !safeEqual(user.password, String(body['password'] ?? ''))) {
       return esError(401, 'security_exception', `failed to authenticate user [${username}]`, {
         header: { 'WWW-Authenticate': 'Bearer realm="security"' },
       })

@@ -152,6 +152,8 @@ export interface TestCluster extends AsyncDisposable {
   resetStats(): void
   /** The block Elasticsearch prints at first start, plus the URLs. */
   banner(): string
+  /** A summary without secrets (names, version, URLs). */
+  toJSON(): unknown
   /** Stops every node and removes the temporary config folder. */
   close(): Promise<void>
 }
@@ -189,6 +191,9 @@ class Cluster implements NodeCluster {
 
 function checkOptions(options: StartClusterOptions): void {
   const n = options.nodes
+  if (typeof n === 'object' && n.length === 0) {
+    throw new TypeError('startCluster: `nodes` must list at least one node; pass `nodes: 1` or `[{}]`')
+  }
   if (typeof n === 'number' && (!Number.isInteger(n) || n < 1)) {
     throw new TypeError(`startCluster: \`nodes\` must be a positive integer or an array of node options, got ${n}`)
   }
@@ -381,6 +386,15 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<T
       cloud?.node.resetStats()
     },
     banner: () => banner(cluster),
+    // The cluster holds secrets by design; keep them out of logs and JSON dumps all the same.
+    [Symbol.for('nodejs.util.inspect.custom')]: () =>
+      `TestCluster { ${state.clusterName}, ${securityOn ? 'https' : 'http'}, nodes: [${state.nodes.map((n) => n.url).join(', ')}] }`,
+    toJSON: () => ({
+      clusterName: state.clusterName,
+      version,
+      security: securityOn,
+      urls: state.nodes.map((n) => n.url),
+    }),
     close,
     [Symbol.asyncDispose]: close,
   }

@@ -78,7 +78,7 @@ export function generatePassword(): string {
   return out
 }
 
-function safeEqual(a: string, b: string): boolean {
+export function safeEqual(a: string, b: string): boolean {
   const x = Buffer.from(a)
   const y = Buffer.from(b)
   return x.length === y.length && timingSafeEqual(x, y)
@@ -118,6 +118,16 @@ export class SecurityRealm {
 
   constructor(elasticPassword: string) {
     this.users.set('elastic', { password: elasticPassword, roles: ['superuser'] })
+    // Keeps passwords, keys and tokens out of logs: `util.inspect` shows names and counts only. (A computed
+    // method name would break isolatedDeclarations.)
+    Object.defineProperty(this, Symbol.for('nodejs.util.inspect.custom'), {
+      value: (): string =>
+        `SecurityRealm { users: [${[...this.users.keys()].join(', ')}], apiKeys: ${this.apiKeys.size}, tokens: ${this.tokens.size} }`,
+    })
+  }
+
+  toJSON(): unknown {
+    return { users: [...this.users.keys()], apiKeys: this.apiKeys.size, tokens: this.tokens.size }
   }
 
   addUser(username: string, password: string, roles: readonly string[] = ['superuser']): void {

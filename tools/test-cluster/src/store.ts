@@ -359,13 +359,24 @@ export class DocumentStore {
 
   /** Runs a search body over the indices an expression names. */
   search(expression: string | undefined, body: Json, params: URLSearchParams): Reply {
-    const names = this.resolve(expression)
+    const names = this.resolve(expression, params.get('ignore_unavailable') !== 'true')
     if (!Array.isArray(names)) return names
     const query = body['query'] ?? queryFromQ(params.get('q'))
     const size = Number(params.get('size') ?? body['size'] ?? 10)
     const from = Number(params.get('from') ?? body['from'] ?? 0)
-    if (!Number.isInteger(size) || size < 0 || !Number.isInteger(from) || from < 0) {
+    if (!Number.isInteger(size) || size < 0)
+      return esError(400, 'illegal_argument_exception', '[size] parameter cannot be negative')
+    if (!Number.isInteger(from) || from < 0)
       return esError(400, 'illegal_argument_exception', '[from] parameter cannot be negative')
+    if (from + size > 10_000) {
+      const reason = `Result window is too large, from + size must be less than or equal to: [10000] but was [${from + size}]. See the scroll api for a more efficient way to request large data sets. This limit can be set by changing the [index.max_result_window] index level setting.`
+      return esError(
+        400,
+        'search_phase_execution_exception',
+        'all shards failed',
+        { phase: 'query', grouped: true, failed_shards: [] },
+        { type: 'illegal_argument_exception', reason },
+      )
     }
     const sort = parseSort(params.get('sort') ?? body['sort'])
     const hits: Array<{ index: StoredIndex; doc: StoredDoc; score: number; seq: number }> = []
@@ -421,7 +432,7 @@ export class DocumentStore {
   }
 
   count(expression: string | undefined, body: Json, params: URLSearchParams): Reply {
-    const names = this.resolve(expression)
+    const names = this.resolve(expression, params.get('ignore_unavailable') !== 'true')
     if (!Array.isArray(names)) return names
     const query = body['query'] ?? queryFromQ(params.get('q'))
     let count = 0

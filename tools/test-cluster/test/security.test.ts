@@ -148,6 +148,23 @@ describe('authentication', () => {
   })
 })
 
+test('util.inspect and JSON of the cluster and its realm show no password, key or token', async () => {
+  const { inspect } = await import('node:util')
+  const key = cluster.createApiKey({ name: 'quiet' })
+  const token = cluster.createToken()
+  const dumps = [
+    inspect(cluster, { depth: 10 }),
+    JSON.stringify(cluster),
+    inspect(cluster.realm, { depth: 10 }),
+    JSON.stringify(cluster.realm),
+  ]
+  for (const dump of dumps) {
+    for (const secret of [cluster.password, key.api_key, key.encoded, token.access_token])
+      expect(dump).not.toContain(secret)
+  }
+  expect(dumps[0]).toContain(cluster.url)
+})
+
 describe('security off', () => {
   test('plain HTTP, no credentials needed, no CA', async () => {
     await using open = await startCluster({ security: false })

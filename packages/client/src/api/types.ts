@@ -98,10 +98,11 @@ export interface CatRequestBase extends RequestBase {
 }
 
 /**
- * A `cat` request that asks for a structured format: the call resolves to JSON rather than text.
+ * A `cat` request that asks for JSON: the call resolves to the rows rather than the text table. (`yaml` comes back
+ * as text; `cbor` and `smile` as bytes, which the types do not follow.)
  * @public
  */
 export interface CatFormatted {
-  /** `json` (or another structured format). */
-  format: string
+  /** `json`. */
+  format: 'json'
 }

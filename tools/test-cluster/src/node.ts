@@ -144,6 +144,7 @@ export class TestNode implements ApiNode {
   private server: Server | undefined
   private readonly sockets = new Set<Socket>()
   private readonly hanging = new Set<ServerResponse>()
+  private readonly waits = new Set<() => void>()
   private readonly publishForm: NonNullable<NodeOptions['publishAddress']>
   private readonly keepAliveTimeout: number
   private readonly recordLimit: number
@@ -275,6 +276,7 @@ export class TestNode implements ApiNode {
     for (const res of this.hanging) res.destroy()
     this.hanging.clear()
     for (const socket of this.sockets) socket.destroy()
+    for (const done of [...this.waits]) done()
     const closed = new Promise<void>((resolve, reject) => {
       try {
         server.close(() => resolve())
@@ -487,7 +489,7 @@ export class TestNode implements ApiNode {
         res.on('close', () => this.hanging.delete(res))
         return true
       case 'delay':
-        await new Promise((resolve) => setTimeout(resolve, fault.ms))
+        await this.wait(fault.ms, res)
         return res.destroyed
       case 'no-product-header':
       case 'bulk-reject':
@@ -538,6 +540,21 @@ export class TestNode implements ApiNode {
         )
         return true
     }
+  }
+
+  /** Waits `ms`, or less if the client goes away or the node stops: no timer outlives the node. */
+  private wait(ms: number, res: ServerResponse): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer)
+        res.off('close', done)
+        this.waits.delete(done)
+        resolve()
+      }
+      const timer = setTimeout(done, ms)
+      res.once('close', done)
+      this.waits.add(done)
+    })
   }
 
   private productHeaders(): Record<string, string> {

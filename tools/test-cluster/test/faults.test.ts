@@ -1,7 +1,7 @@
 import { once } from 'node:events'
 import type { Socket } from 'node:net'
 import { gunzipSync } from 'node:zlib'
-import { type Agent, Client, request } from 'undici'
+import { Agent, Client, request } from 'undici'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { startCluster, type TestCluster, type TestNode } from '../src/index.js'
 import { agentFor, basic, call } from './helpers.js'
@@ -115,6 +115,21 @@ describe('socket faults', () => {
       ['reset', '{"a":2}', undefined],
     ])
     expect(cluster.writeCount('r', '2')).toBe(0)
+  })
+
+  test('a delayed answer leaves no timer behind when the node stops', async () => {
+    await using slow = await startCluster({ security: false })
+    const node = slow.nodes[0]!
+    node.inject({ type: 'delay', ms: 60_000 })
+    const plain = new Agent()
+    const arrived = once(node.events, 'request')
+    const pending = call(plain, node.url).catch((error: { code?: string }) => error.code)
+    await arrived
+    const timersBefore = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length
+    await node.stop()
+    expect(await pending).toMatch(/UND_ERR_SOCKET|ECONNRESET/)
+    expect(process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length).toBeLessThan(timersBefore)
+    await plain.close()
   })
 
   test('hang never answers', async () => {

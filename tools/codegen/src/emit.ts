@@ -294,10 +294,13 @@ function emitClass(
     classLines.push(
       `${docBlock(['The transport every call goes through. The `Client` subclass reads it to make children.'], '  ')}  protected readonly transport: Transport\n`,
     )
-    for (const child of all) {
-      if (child.name === null) continue
-      classLines.push(`  #${child.name}: ${child.className} | undefined\n`)
-    }
+    // One field per namespace, created on first use.
+    classLines.push(
+      all
+        .filter((child) => child.name !== null)
+        .map((child) => `  #${child.name}: ${child.className} | undefined\n`)
+        .join(''),
+    )
     classLines.push(
       `${docBlock(['@param transport - the transport every call goes through, such as `new Transport({ nodes, connection: undiciConnection() })`.'], '  ')}  constructor(transport: Transport) {\n    this.transport = transport\n  }\n`,
     )

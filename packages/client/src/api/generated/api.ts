@@ -15129,83 +15129,44 @@ export class ApiClient {
   protected readonly transport: Transport
 
   #asyncSearch: AsyncSearchApi | undefined
-
   #cat: CatApi | undefined
-
   #ccr: CcrApi | undefined
-
   #cluster: ClusterApi | undefined
-
   #connector: ConnectorApi | undefined
-
   #danglingIndices: DanglingIndicesApi | undefined
-
   #encryption: EncryptionApi | undefined
-
   #enrich: EnrichApi | undefined
-
   #eql: EqlApi | undefined
-
   #esql: EsqlApi | undefined
-
   #features: FeaturesApi | undefined
-
   #fleet: FleetApi | undefined
-
   #graph: GraphApi | undefined
-
   #ilm: IlmApi | undefined
-
   #indices: IndicesApi | undefined
-
   #inference: InferenceApi | undefined
-
   #ingest: IngestApi | undefined
-
   #license: LicenseApi | undefined
-
   #logstash: LogstashApi | undefined
-
   #migration: MigrationApi | undefined
-
   #ml: MlApi | undefined
-
   #nodes: NodesApi | undefined
-
   #project: ProjectApi | undefined
-
   #queryRules: QueryRulesApi | undefined
-
   #rollup: RollupApi | undefined
-
   #searchApplication: SearchApplicationApi | undefined
-
   #searchableSnapshots: SearchableSnapshotsApi | undefined
-
   #security: SecurityApi | undefined
-
   #simulate: SimulateApi | undefined
-
   #slm: SlmApi | undefined
-
   #snapshot: SnapshotApi | undefined
-
   #sql: SqlApi | undefined
-
   #ssl: SslApi | undefined
-
   #streams: StreamsApi | undefined
-
   #synonyms: SynonymsApi | undefined
-
   #tasks: TasksApi | undefined
-
   #textStructure: TextStructureApi | undefined
-
   #transform: TransformApi | undefined
-
   #watcher: WatcherApi | undefined
-
   #xpack: XpackApi | undefined
 
   /**

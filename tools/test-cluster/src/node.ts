@@ -354,10 +354,9 @@ export class TestNode implements ApiNode {
     const params = new URLSearchParams(q < 0 ? '' : url.slice(q + 1))
     const method = req.method ?? 'GET'
     this.stats.requests += 1
+    // Request line, `name: value\r\n` per header (2 bytes after the name, 2 after the value), blank line.
     const headerBytes =
-      `${method} ${url} HTTP/${req.httpVersion}\r\n`.length +
-      req.rawHeaders.reduce((n, h, i) => n + h.length + (i % 2 === 0 ? 2 : 2), 0) +
-      2
+      `${method} ${url} HTTP/${req.httpVersion}\r\n`.length + req.rawHeaders.reduce((n, h) => n + h.length + 2, 0) + 2
     this.stats.httpBytesReceived += headerBytes
     const fault = this.cluster.faults.take(method, path) ?? this.faults.take(method, path)
 
@@ -372,7 +371,13 @@ export class TestNode implements ApiNode {
       size += chunk.length
       this.stats.httpBytesReceived += chunk.length
       if (size > MAX_BODY) {
-        this.send(req, res, esError(413, 'content_too_long_exception', 'Request body too large'), undefined)
+        // Elasticsearch's http.max_content_length (100mb): answer and drop the connection (the rest is unread).
+        this.send(
+          req,
+          res,
+          { ...esError(413, 'content_too_long_exception', 'Request body too large'), headers: { connection: 'close' } },
+          undefined,
+        )
         return
       }
       chunks.push(chunk)
@@ -393,6 +398,14 @@ export class TestNode implements ApiNode {
     }
     const record = this.record(req, path, body, rawBody, fault)
     if (fault !== undefined && (await this.applyFault(fault, req, res, record))) return
+    // A proxy in front (the cloud endpoint) answers before Elasticsearch looks at anything.
+    const gated = this.internals.gate?.(req)
+    if (gated !== undefined) {
+      // The proxy's own answer: no Elasticsearch headers.
+      const body = Buffer.from(JSON.stringify(gated.body))
+      this.sendRaw(res, record, gated.status, { 'content-type': 'application/json; charset=utf-8' }, body, false)
+      return
+    }
     if (decodeError !== undefined) {
       this.send(req, res, decodeError, record)
       return
@@ -406,11 +419,6 @@ export class TestNode implements ApiNode {
     )
     if ('reply' in compat) {
       this.send(req, res, compat.reply, record)
-      return
-    }
-    const gated = this.internals.gate?.(req)
-    if (gated !== undefined) {
-      this.send(req, res, gated, record)
       return
     }
     let user: AuthenticatedUser | undefined
@@ -568,10 +576,15 @@ export class TestNode implements ApiNode {
     status: number,
     headers: Record<string, string>,
     body: Buffer,
+    product = true,
   ): void {
     record.status = status
     this.stats.bodyBytesSent += body.length
-    res.writeHead(status, { ...this.productHeaders(), 'content-length': String(body.length), ...headers })
+    res.writeHead(status, {
+      ...(product ? this.productHeaders() : {}),
+      'content-length': String(body.length),
+      ...headers,
+    })
     res.end(body)
   }
 

@@ -46,7 +46,7 @@ describe('cloud endpoint', () => {
   test('a wrong Host header gets the proxy 404; no SNI too', async () => {
     const cloud = cluster.cloud!
     // undici derives SNI from a Host header; node:https lets the two differ, as a confused client might.
-    const wrongHost = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const wrongHost = await new Promise<{ status: number; body: string; product: unknown }>((resolve, reject) => {
       const req = httpsRequest(
         {
           host: '127.0.0.1',
@@ -60,7 +60,7 @@ describe('cloud endpoint', () => {
           res.on('data', (d: Buffer) => {
             body += d.toString()
           })
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body, product: res.headers['x-elastic-product'] }))
         },
       )
       req.on('error', reject)
@@ -68,9 +68,11 @@ describe('cloud endpoint', () => {
     })
     expect(wrongHost.status).toBe(404)
     expect(JSON.parse(wrongHost.body)).toEqual({ ok: false, message: 'Unknown resource.' })
+    expect(wrongHost.product).toBeUndefined()
     // By IP: no SNI is sent, so the proxy cannot route.
     const byIp = await call(agent, `https://127.0.0.1:${cloud.port}/`)
     expect(byIp.status).toBe(404)
+    expect(byIp.headers['x-elastic-product']).toBeUndefined()
   })
 
   test('a wrong SNI fails the TLS handshake', async () => {

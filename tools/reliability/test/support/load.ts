@@ -9,12 +9,17 @@ export function startTestCluster(options: StartClusterOptions = {}): Promise<Tes
   return startCluster({ nodes: 3, password: PLANTED.password, ...options })
 }
 
-/** A client of every node of `cluster`, trusting its CA, as `elastic`. */
-export function clientOf(cluster: TestCluster, options: Partial<ClientOptions> = {}): Client {
+/** Options of a client of every node of `cluster`, trusting its CA, as `elastic`. */
+export function clientOptions(cluster: TestCluster, options: Partial<ClientOptions> = {}): ClientOptions {
   const base: ClientOptions = cluster.security
     ? { nodes: cluster.urls, caCerts: cluster.caCert as string, basicAuth: ['elastic', cluster.password] }
     : { nodes: cluster.urls }
-  return new Client({ ...base, ...options } as ClientOptions)
+  return { ...base, ...options } as ClientOptions
+}
+
+/** A client of every node of `cluster`, trusting its CA, as `elastic`. */
+export function clientOf(cluster: TestCluster, options: Partial<ClientOptions> = {}): Client {
+  return new Client(clientOptions(cluster, options))
 }
 
 /** mulberry32: a small seeded generator, so a run's fault pattern can be replayed with RELIABILITY_SEED. */

@@ -41,7 +41,14 @@ async function both(e: SpecEndpoint, params: Record<string, unknown>): Promise<{
   return { ours: parseRecorded(ours.requests.at(-1)!), theirs: parseRecorded(theirs.requests.at(-1)!) }
 }
 
-describe('every endpoint both clients have, called with every path part and required parameter', () => {
+const newerThanOfficial: Readonly<Record<string, readonly string[]>> = {
+  count: ['route_slice', 'stats'],
+  'indices.validate_query': ['route_slice', 'routing'],
+  'inference.update': ['timeout'],
+  'synonyms.put_synonym': ['append'],
+}
+
+describe('every endpoint both clients have', () => {
   const shared = generatedEndpoints.filter(
     (e) => methodOf(new OfficialClient({ node: 'http://127.0.0.1:1' }), e) !== undefined,
   )
@@ -51,8 +58,17 @@ describe('every endpoint both clients have, called with every path part and requ
     expect(new Set(shared.map((e) => e.namespace)).size).toBeGreaterThan(30)
   })
 
-  it.each(shared.map((e) => [e.name, e] as const))('%s', async (_, e) => {
-    const { ours, theirs } = await both(e, callFor(e, true).params)
+  it.each(shared.map((e) => [e.name, e] as const))('%s, with every path part and required parameter', async (_, e) => {
+    const { ours, theirs } = await both(e, callFor(e, 'paths').params)
+    expect(ours).toEqual(theirs)
+  })
+
+  it.each(shared.map((e) => [e.name, e] as const))('%s, with every parameter', async (_, e) => {
+    const params = { ...callFor(e, 'all').params }
+    // Parameters the 9.5 specification added after 9.4.3 was generated: the official client does not know them
+    // (it sends `route_slice` as is, and other unknown keys into the body). The table test checks them instead.
+    for (const name of newerThanOfficial[e.name] ?? ['route_slice']) delete params[name]
+    const { ours, theirs } = await both(e, params)
     expect(ours).toEqual(theirs)
   })
 })

@@ -54,11 +54,12 @@ describe('coverage', () => {
 })
 
 describe.each([
-  ['required parameters only', false],
-  ['every path part', true],
-] as const)('every endpoint sends what the data prescribes (%s)', (_, allPathParts) => {
+  ['required parameters only', 'required'],
+  ['every path part', 'paths'],
+  ['every parameter', 'all'],
+] as const)('every endpoint sends what the data prescribes (%s)', (_, mode) => {
   it.each(generatedEndpoints.map((e) => [e.name, e] as const))('%s', async (_name, e) => {
-    const call = callFor(e, allPathParts)
+    const call = callFor(e, mode)
     const fn = methodOf(api, e)!
     const before = server.requests.length
     const result = await fn(call.params)
@@ -73,7 +74,7 @@ describe.each([
 
 describe('required parameters', () => {
   const withRequired = generatedEndpoints.flatMap((e) => {
-    const call = callFor(e, false)
+    const call = callFor(e, 'required')
     return requiredNames(e).map((name) => [`${e.name} without ${name}`, e, call, name] as const)
   })
 

@@ -71,7 +71,7 @@ export function methodOf(client: object, e: SpecEndpoint): ApiFunction | undefin
 
 /** The required parameters of an endpoint, by their JavaScript names. */
 export function requiredNames(e: SpecEndpoint): string[] {
-  const call = callFor(e, false)
+  const call = callFor(e, 'required')
   const js = (p: SpecParam): string => p.codegenName ?? p.name
   const names = [
     ...e.pathParts.filter((p) => p.required).map(js),
@@ -106,12 +106,16 @@ export interface Call {
   readonly body: unknown
 }
 
+/** Which parameters a generated call gives: the required ones, plus every path part, plus everything. */
+export type CallMode = 'required' | 'paths' | 'all'
+
 /**
- * A call with every required parameter (and, with `allPathParts`, every path part), and what it must send
+ * A call with every required parameter (and, by `mode`, every path part or every parameter), and what it must send
  * according to the data: the most specific url whose parts are all given, the method the official client picks
  * (POST when a GET/POST endpoint has a body), the required query parameters and body.
  */
-export function callFor(e: SpecEndpoint, allPathParts: boolean): Call {
+export function callFor(e: SpecEndpoint, mode: CallMode): Call {
+  const all = mode === 'all'
   // As the official client: deprecated url variants are not used, `codegenName` is the parameter's name, and a
   // body property that is also a path part goes into the path only.
   const live = e.urls.filter((u) => u.deprecated === undefined)
@@ -126,9 +130,9 @@ export function callFor(e: SpecEndpoint, allPathParts: boolean): Call {
   const pathNames = new Set(pathParts.map(jsName))
   const bodyNames =
     e.body?.kind === 'properties' ? e.body.properties.map((b) => b.name).filter((n) => !pathNames.has(n)) : []
-  for (const p of pathParts) if (p.required || allPathParts) params[jsName(p)] = pathValue(p)
+  for (const p of pathParts) if (p.required || mode !== 'required') params[jsName(p)] = pathValue(p)
   for (const q of e.query) {
-    if (q.required && !(jsName(q) in params)) {
+    if ((q.required || all) && !(jsName(q) in params) && !pathNames.has(jsName(q))) {
       params[jsName(q)] = `${q.name}-value`
       // A name that is also a body property goes into the body, as in the official client.
       if (bodyNames.includes(q.name)) body = { ...(body as object), [q.name]: `${q.name}-value` }
@@ -137,13 +141,13 @@ export function callFor(e: SpecEndpoint, allPathParts: boolean): Call {
   }
   if (e.body?.kind === 'properties') {
     for (const b of e.body.properties) {
-      if (!b.required || !bodyNames.includes(b.name)) continue
+      if (!(b.required || all) || !bodyNames.includes(b.name)) continue
       const value = { marker: b.name }
       params[b.name] = value
       body = { ...(body as object), [b.name]: value }
       delete query[b.name]
     }
-  } else if (e.body?.kind === 'value' && e.body.required) {
+  } else if (e.body?.kind === 'value' && (e.body.required || all)) {
     const value = isNdjson(e) ? [{ line: 1 }, { line: 2, text: 'two' }] : { whole: e.body.codegenName }
     params[e.body.codegenName] = value
     body = value

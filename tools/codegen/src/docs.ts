@@ -1,4 +1,4 @@
-import { docUrl, requestMembers, responseType, sortedUrls } from './emit.js'
+import { docUrl, requestMembers, requiredParams, responseType, sortedUrls } from './emit.js'
 import type { ApiNamespace } from './model.js'
 import { cellText } from './tsdoc.js'
 import type { TypeResolver } from './type-expr.js'
@@ -22,7 +22,7 @@ export function namespacePage(resolver: TypeResolver, ns: ApiNamespace, header: 
     const s = e.spec
     out.push(`## ${e.api}`, '')
     out.push(
-      `\`client.${e.api}(params${e.spec.pathParts.some((p) => p.required) ? '' : '?'}, options?)\` resolves to \`${responseType(e)}\`.`,
+      `\`client.${e.api}(params${requiredParams(e.spec).length > 0 ? '' : '?'}, options?)\` resolves to \`${responseType(e)}\`.`,
       '',
     )
     if (s.description !== undefined) out.push(cellText(s.description), '')

@@ -38,6 +38,11 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
   throw new Error('expected a rejection')
 }
 
+function tlsSeen(target: TestCluster): number {
+  const stats = target.totalStats()
+  return stats.tlsHandshakes + stats.tlsFailures
+}
+
 /** Asserts that the nodes saw TLS handshakes (the client did try each of them) and not one byte of HTTP. */
 function expectNoHttp(target: TestCluster): void {
   for (const node of target.nodes) {
@@ -77,7 +82,7 @@ describe('trust', () => {
         requests: 32,
         faults: 32,
         errors: run.errors.length,
-        notes: `TLS handshakes ${cluster.totalStats().tlsHandshakes}, HTTP bytes received 0, requests received 0`,
+        notes: `TLS connections on the nodes ${tlsSeen(cluster)}, TCP bytes ${cluster.totalStats().tcpBytesReceived}, HTTP bytes 0, requests 0`,
       })
     } finally {
       await client.close()
@@ -106,7 +111,7 @@ describe('trust', () => {
         requests: 32,
         faults: 32,
         errors: run.errors.length,
-        notes: `TLS handshakes refused by the client ${cluster.totalStats().tlsFailures}, HTTP bytes received 0`,
+        notes: `TLS connections on the nodes ${tlsSeen(cluster)}, TCP bytes ${cluster.totalStats().tcpBytesReceived}, HTTP bytes 0, requests 0`,
       })
     } finally {
       await client.close()

@@ -1,6 +1,7 @@
-import { appendFileSync, mkdirSync } from 'node:fs'
+import { appendFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { inject } from 'vitest'
 
 /** One row of REPORT.md. */
 export interface Figure {
@@ -15,11 +16,17 @@ export interface Figure {
   readonly notes?: string
 }
 
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The figures file of this run (one per run, so two runs at once do not mix their rows). */
+    reliabilityFigures: string
+  }
+}
+
+/** Where the runs keep their figures until the global teardown writes REPORT.md. */
 export const resultsDir: string = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '.results')
-export const figuresFile: string = join(resultsDir, 'figures.jsonl')
 
 /** Records a row for REPORT.md (the global teardown writes the report). */
 export function recordFigure(figure: Figure): void {
-  mkdirSync(resultsDir, { recursive: true })
-  appendFileSync(figuresFile, `${JSON.stringify(figure)}\n`)
+  appendFileSync(inject('reliabilityFigures'), `${JSON.stringify(figure)}\n`)
 }

@@ -5,15 +5,20 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { type Figure, figuresFile, resultsDir } from './figures.js'
+import type { TestProject } from 'vitest/node'
+import { type Figure, resultsDir } from './figures.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
+const kSuites = ['faults', 'resources', 'bad input', 'security']
 let started = 0
+let figuresFile = ''
 
-export function setup(): void {
+export function setup(project: TestProject): void {
   started = performance.now()
-  rmSync(resultsDir, { recursive: true, force: true })
   mkdirSync(resultsDir, { recursive: true })
+  figuresFile = join(resultsDir, `figures-${process.pid}-${Date.now()}.jsonl`)
+  writeFileSync(figuresFile, '')
+  project.provide('reliabilityFigures', figuresFile)
 }
 
 function version(pkg: string): string {
@@ -44,7 +49,10 @@ export function teardown(): void {
       .map((l) => JSON.parse(l) as Figure)
   } catch {
     return // no file ran far enough to record anything: keep the committed report
+  } finally {
+    rmSync(figuresFile, { force: true })
   }
+  if (figures.length === 0) return
   const seconds = ((performance.now() - started) / 1000).toFixed(1)
   const lines = [
     '# Reliability report',
@@ -66,5 +74,7 @@ export function teardown(): void {
     ),
     '',
   ]
-  writeFileSync(join(root, 'REPORT.md'), lines.join('\n'))
+  // A run of some files only (vitest run test/x.test.ts) must not replace the committed report of the whole suite.
+  const complete = kSuites.every((suite) => figures.some((f) => f.suite === suite))
+  writeFileSync(complete ? join(root, 'REPORT.md') : join(resultsDir, 'REPORT.partial.md'), lines.join('\n'))
 }

@@ -4,6 +4,7 @@ import type { IncomingMessage } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TLSSocket } from 'node:tls'
+import { createCertificates } from '@stretch/test-utils'
 import { clusterCertificates } from './certs.js'
 import { esErrorBody } from './es-errors.js'
 import { type Fault, FaultQueue, type InjectedFault, type InjectOptions } from './faults.js'
@@ -65,6 +66,12 @@ export interface StartClusterOptions {
    * `http.compression` defaults to false when HTTPS is on; set false to act like that.)
    */
   readonly compression?: boolean
+  /**
+   * TLS client certificates (Elasticsearch's `xpack.security.http.ssl.client_authentication`): `optional` asks for
+   * one and checks it against the HTTP CA if sent; `required` refuses the handshake without one. Default `none`.
+   * Make certificates with {@link TestCluster.createClientCertificate}.
+   */
+  readonly clientAuthentication?: 'none' | 'optional' | 'required'
   /** Also start an Elastic Cloud-like endpoint (see {@link TestCluster.cloud}). */
   readonly cloud?: boolean | CloudOptions
 }
@@ -142,6 +149,8 @@ export interface TestCluster extends AsyncDisposable {
   expireToken(accessToken: string): void
   /** Creates a service account token (default account `elastic/fleet-server`). */
   createServiceToken(options?: { serviceAccount?: string; name?: string }): ServiceToken
+  /** A TLS client certificate signed by the HTTP CA (for `clientAuthentication`), PEM. */
+  createClientCertificate(commonName?: string): Promise<{ readonly cert: string; readonly key: string }>
   /** Successful writes of a document (index, create, update, delete), across all nodes. */
   writeCount(index: string, id: string): number
   /** Every request of every node (and the cloud endpoint), in arrival order per node. */
@@ -166,6 +175,8 @@ class Cluster implements NodeCluster {
   readonly faults: FaultQueue = new FaultQueue()
   productHeader = true
   compression = true
+  clientAuthentication: 'none' | 'optional' | 'required' = 'none'
+  clientCa: string | undefined = undefined
   readonly store: DocumentStore = new DocumentStore()
   readonly nodes: TestNode[] = []
   readonly version: VersionInfo
@@ -199,6 +210,13 @@ function checkOptions(options: StartClusterOptions): void {
   }
   if (options.port !== undefined && (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535)) {
     throw new TypeError(`startCluster: \`port\` must be an integer from 0 to 65535, got ${options.port}`)
+  }
+  if (
+    options.clientAuthentication !== undefined &&
+    options.clientAuthentication !== 'none' &&
+    options.security === false
+  ) {
+    throw new TypeError('startCluster: `clientAuthentication` needs TLS; remove `security: false`')
   }
   if (options.cloud !== undefined && options.cloud !== false && options.security === false) {
     throw new TypeError(
@@ -249,6 +267,8 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<T
     certs === undefined ? undefined : { cert: certs.chain, key: certs.server.key },
   )
   state.compression = options.compression !== false
+  state.clientAuthentication = options.clientAuthentication ?? 'none'
+  state.clientCa = certs?.ca.cert
 
   const specs: readonly NodeOptions[] =
     typeof options.nodes === 'object' ? options.nodes : Array.from({ length: options.nodes ?? 1 }, () => ({}))
@@ -360,6 +380,11 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<T
       if (!need().expireToken(token)) throw new TypeError('test cluster: expireToken: unknown access token')
     },
     createServiceToken: (o = {}) => need().createServiceToken(o.serviceAccount, o.name),
+    createClientCertificate: async (commonName = 'stretch-client') => {
+      if (certs === undefined) throw new TypeError('test cluster: client certificates need `security: true`')
+      const made = await createCertificates({ issuer: certs.ca, commonName, client: true })
+      return { cert: made.server.cert, key: made.server.key }
+    },
     writeCount: (index, id) => state.store.writeCounts.get(`${index}/${id}`) ?? 0,
     requests: () =>
       [...state.nodes, ...(cloud === undefined ? [] : [cloud.node])].flatMap((n) =>

@@ -28,6 +28,11 @@ export type Fault =
   /** Answer normally but without `X-elastic-product`. */
   | { readonly type: 'no-product-header' }
   /**
+   * Answer normally with one `Warning` header per message, in Elasticsearch's form:
+   * `299 Elasticsearch-<version>-<build hash> "<message>"`.
+   */
+  | { readonly type: 'warning'; readonly messages?: readonly string[] }
+  /**
    * For `_bulk` only (other requests pass it by): run the bulk, but answer the listed items (0-based positions;
    * all items when omitted) with `status` (default 429, `es_rejected_execution_exception`) without writing them.
    */

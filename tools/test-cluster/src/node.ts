@@ -30,6 +30,8 @@ export interface RecordedRequest {
   status: number | undefined
   /** The fault applied, if any. */
   fault: Fault['type'] | undefined
+  /** The subject of the TLS client certificate the client sent and the CA accepted, if any (`CN=...`). */
+  readonly clientCertificate: string | undefined
 }
 
 /** Per-node counters. @public */
@@ -98,6 +100,10 @@ export interface NodeCluster extends ApiCluster {
   readonly productHeader: boolean
   /** Gzip/deflate answers when the client accepts them. */
   readonly compression: boolean
+  /** TLS client authentication (`xpack.security.http.ssl.client_authentication`). */
+  readonly clientAuthentication: 'none' | 'optional' | 'required'
+  /** The CA that client certificates must chain to. */
+  readonly clientCa: string | undefined
   readonly tls: { readonly cert: string; readonly key: string } | undefined
 }
 
@@ -228,6 +234,14 @@ export class TestNode implements ApiNode {
               cert: tls.cert,
               key: tls.key,
               keepAliveTimeout: this.keepAliveTimeout,
+              ...(this.cluster.clientAuthentication === 'none' || this.internals.tls !== undefined
+                ? {}
+                : {
+                    requestCert: true,
+                    // `optional`: a certificate is checked when sent; `required`: no certificate, no handshake.
+                    rejectUnauthorized: this.cluster.clientAuthentication === 'required',
+                    ...(this.cluster.clientCa === undefined ? {} : { ca: this.cluster.clientCa }),
+                  }),
               ...(sni === undefined
                 ? {}
                 : {
@@ -250,9 +264,19 @@ export class TestNode implements ApiNode {
         this.sockets.delete(socket)
       })
     })
-    server.on('secureConnection', (_socket: TLSSocket) => {
+    server.on('secureConnection', (socket: TLSSocket) => {
+      // `optional` client authentication still refuses a certificate that is sent but not trusted (as Java's
+      // "want client auth" does).
+      if (this.cluster.clientAuthentication === 'optional' && this.internals.tls === undefined && !socket.authorized) {
+        const peer = socket.getPeerCertificate()
+        if (peer !== undefined && Object.keys(peer).length > 0) {
+          this.stats.tlsFailures += 1
+          socket.destroy()
+          return
+        }
+      }
       this.stats.tlsHandshakes += 1
-      this.events.emit('secureConnection', _socket)
+      this.events.emit('secureConnection', socket)
     })
     server.on('tlsClientError', (error: Error) => {
       this.stats.tlsFailures += 1
@@ -442,6 +466,13 @@ export class TestNode implements ApiNode {
         return
       }
     }
+    const warnings =
+      fault?.type === 'warning'
+        ? (fault.messages ?? ['this request accesses a deprecated feature (injected by the test)']).map(
+            (m) =>
+              `299 Elasticsearch-${this.cluster.version.number}-${this.cluster.version.buildHash} "${m.replaceAll('"', '\\"')}"`,
+          )
+        : undefined
     const bulkReject = fault?.type === 'bulk-reject' ? { items: fault.items, status: fault.status ?? 429 } : undefined
     const reply = await handleApi(
       { method, path, params, body, user, node: this, ...(bulkReject === undefined ? {} : { bulkReject }) },
@@ -449,6 +480,7 @@ export class TestNode implements ApiNode {
     )
     const pretty = params.has('pretty') && params.get('pretty') !== 'false'
     let shaped = reply
+    if (warnings !== undefined) shaped = { ...shaped, headers: { ...(shaped.headers ?? {}), warning: warnings } }
     if (reply.body !== undefined && compat.version === 7) shaped = { ...shaped, body: withDocType(shaped.body) }
     const filter = params.get('filter_path')
     if (filter !== null && shaped.body !== undefined) shaped = { ...shaped, body: filterPath(shaped.body, filter) }
@@ -472,6 +504,7 @@ export class TestNode implements ApiNode {
       rawBody,
       status: undefined,
       fault: fault?.type,
+      clientCertificate: clientSubject(req.socket),
     }
     if (this.recordLimit > 0) {
       this.requests.push(record)
@@ -501,6 +534,7 @@ export class TestNode implements ApiNode {
         return res.destroyed
       case 'no-product-header':
       case 'bulk-reject':
+      case 'warning':
         return false
       case 'truncated-body': {
         record.status = 200
@@ -699,6 +733,14 @@ function withDocType(value: unknown): unknown {
     if (k === '_index' && '_id' in value) out['_type'] = '_doc'
   }
   return out
+}
+
+function clientSubject(socket: Socket): string | undefined {
+  const tls = socket as TLSSocket
+  if (typeof tls.getPeerCertificate !== 'function' || tls.authorized !== true) return undefined
+  const cert = tls.getPeerCertificate()
+  const cn = cert?.subject?.CN
+  return cn === undefined ? undefined : `CN=${Array.isArray(cn) ? cn.join(',') : cn}`
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

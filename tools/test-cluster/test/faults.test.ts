@@ -174,6 +174,16 @@ describe('body faults', () => {
     expect(bare.status).toBe(200)
     expect(bare.body.tagline).toBe('You Know, for Search')
     expect(bare.headers['x-elastic-product']).toBeUndefined()
+    node.inject({ type: 'warning', messages: ['[types removal] "quoted" things are deprecated', 'second'] })
+    const warned = await call(agent, node.url, { auth })
+    expect(warned.status).toBe(200)
+    // One header line per warning; quotes inside the message escaped, as Elasticsearch does.
+    expect(warned.headers.warning).toEqual([
+      expect.stringMatching(
+        /^299 Elasticsearch-9\.1\.0-[0-9a-f]{40} "\[types removal\] \\"quoted\\" things are deprecated"$/,
+      ),
+      expect.stringMatching(/^299 Elasticsearch-9\.1\.0-[0-9a-f]{40} "second"$/),
+    ])
     node.inject({ type: 'raw', status: 200, headers: { 'content-type': 'application/json' }, body: '{"truncated":' })
     expect((await call(agent, node.url, { auth })).text).toBe('{"truncated":')
   })

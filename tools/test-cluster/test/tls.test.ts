@@ -160,3 +160,33 @@ describe('TLS like security auto-configuration', () => {
     },
   )
 })
+
+describe('TLS client authentication', () => {
+  test('required: no certificate, no handshake; a certificate from the HTTP CA is accepted and recorded', async () => {
+    await using mtls = await startCluster({ clientAuthentication: 'required' })
+    const auth = basic('elastic', mtls.password)
+    const without = agentFor(mtls)
+    await expect(call(without, mtls.url, { auth })).rejects.toBeDefined()
+    await without.close()
+    const { cert, key } = await mtls.createClientCertificate('alice-client')
+    const withCert = agentFor(mtls, { cert, key })
+    const res = await call(withCert, mtls.url, { auth })
+    expect(res.status).toBe(200)
+    expect(mtls.nodes[0]!.requests.at(-1)?.clientCertificate).toBe('CN=alice-client')
+    await withCert.close()
+  })
+
+  test('optional: no certificate is fine; an untrusted one is refused', async () => {
+    await using mtls = await startCluster({ clientAuthentication: 'optional' })
+    await using other = await startCluster({ freshCertificates: true })
+    const auth = basic('elastic', mtls.password)
+    const without = agentFor(mtls)
+    expect((await call(without, mtls.url, { auth })).status).toBe(200)
+    expect(mtls.nodes[0]!.requests.at(-1)?.clientCertificate).toBeUndefined()
+    await without.close()
+    const foreign = await other.createClientCertificate()
+    const untrusted = agentFor(mtls, foreign)
+    await expect(call(untrusted, mtls.url, { auth })).rejects.toBeDefined()
+    await untrusted.close()
+  })
+})

@@ -152,6 +152,13 @@ export function buildRequest(endpoint: Endpoint, params: Params | undefined): Tr
     }
   }
 
+  for (const name of endpoint.path) {
+    // An empty part would change the url's meaning (`DELETE /` instead of `DELETE /<index>`): refuse it.
+    const value = p[name]
+    if (value === '' || (Array.isArray(value) && (value.length === 0 || value.every((v) => v === '')))) {
+      throw new ConfigurationError(`${endpoint.api}: the path part \`${name}\` must not be empty`)
+    }
+  }
   const { path, methods } = buildPath(endpoint, p)
   const method: HttpMethod =
     methods.includes('GET') && methods.includes('POST')

@@ -255,6 +255,20 @@ describe('escape hatches and options', () => {
     expect(isRequestAbortedError(error)).toBe(true)
   })
 
+  it('an empty path part fails before anything is sent, rather than changing the url', async () => {
+    const before = server.requests.length
+    for (const call of [
+      () => client.indices.delete({ index: '' }),
+      () => client.indices.delete({ index: [] }),
+      () => client.search({ index: '' }),
+    ]) {
+      const error = await call().catch((e: unknown) => e)
+      expect(isConfigurationError(error)).toBe(true)
+      expect((error as Error).message).toMatch(/the path part `index` must not be empty/)
+    }
+    expect(server.requests.length).toBe(before)
+  })
+
   it('a missing required parameter fails before anything is sent', async () => {
     const before = server.requests.length
     const error = await client.indices.putMapping({} as never).catch((e: unknown) => e)

@@ -119,10 +119,15 @@ function matchRoute(parts: readonly string[], segments: readonly string[]): Reco
 
 /** Routes a request to its handler. Unknown endpoints get Elasticsearch's 400 / 405 answers. */
 export async function handleApi(req: ApiRequest, cluster: ApiCluster): Promise<Reply> {
-  const segments = req.path
-    .split('/')
-    .filter((s) => s !== '')
-    .map((s) => decodeURIComponent(s))
+  let segments: string[]
+  try {
+    segments = req.path
+      .split('/')
+      .filter((s) => s !== '')
+      .map((s) => decodeURIComponent(s))
+  } catch {
+    return illegalArgument(`invalid escape in the path [${req.path}]`)
+  }
   const method = req.method === 'HEAD' ? 'HEAD' : req.method
   const allowed = new Set<string>()
   for (const r of routes) {
@@ -446,14 +451,7 @@ route('POST', '/_security/service/:namespace/:service/credential/token', (_req, 
 
 // --- documents ---------------------------------------------------------------------------------------------------------
 
-route('POST', '/_refresh', (_req, _p, c) => ({
-  status: 200,
-  body: { _shards: { total: c.store.indices.size * 2, successful: c.store.indices.size, failed: 0 } },
-}))
-route('GET', '/_refresh', (_req, _p, c) => ({
-  status: 200,
-  body: { _shards: { total: c.store.indices.size * 2, successful: c.store.indices.size, failed: 0 } },
-}))
+route('GET,POST', '/_refresh', (req, _p, c) => refreshIndex(req, {}, c))
 
 function search(req: ApiRequest, p: Record<string, string>, c: ApiCluster): Reply {
   need(req.user, false)
@@ -712,17 +710,12 @@ route('GET', '/:index', (req, p, c) => {
     ),
   }
 })
-route('POST', '/:index/_refresh', (req, p, c) => {
-  const names = c.store.resolve(p['index'])
-  if (!Array.isArray(names)) return names
-  void req
-  return { status: 200, body: { _shards: { total: names.length * 2, successful: names.length, failed: 0 } } }
-})
-route('GET', '/:index/_refresh', (_req, p, c) => {
+function refreshIndex(_req: ApiRequest, p: Record<string, string>, c: ApiCluster): Reply {
   const names = c.store.resolve(p['index'])
   if (!Array.isArray(names)) return names
   return { status: 200, body: { _shards: { total: names.length * 2, successful: names.length, failed: 0 } } }
-})
+}
+route('GET,POST', '/:index/_refresh', refreshIndex)
 route('PUT,POST', '/:index/_mapping', (req, p, c) => {
   need(req.user, true)
   const names = c.store.resolve(p['index'])

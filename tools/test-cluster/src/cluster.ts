@@ -6,7 +6,6 @@ import { join } from 'node:path'
 import type { TLSSocket } from 'node:tls'
 import { createCertificates } from '@stretch/test-utils'
 import { clusterCertificates } from './certs.js'
-import { esErrorBody } from './es-errors.js'
 import { type Fault, FaultQueue, type InjectedFault, type InjectOptions } from './faults.js'
 import { type NodeCluster, type NodeOptions, type NodeStats, type RecordedRequest, TestNode } from './node.js'
 import {
@@ -466,7 +465,6 @@ async function startCloud(
   await node.start()
   port = node.port
   const cloudId = `${cloudOptions.name ?? 'stretch-deployment'}:${Buffer.from(`${host}:${port}$${esUuid}$${kibanaUuid}`).toString('base64')}`
-  void esErrorBody
   return { cloudId, url: `https://${hostname}:${port}`, hostname, host, port, esUuid, kibanaUuid, node }
 }
 

@@ -410,7 +410,7 @@ export type IndicesGetResponse = Record<string, IndexState>
  * The answer of `client.indices.getMapping()`: the mappings of each matching index by name.
  * @public
  */
-export type IndicesGetMappingResponse = Record<string, { mappings: JsonObject; item?: JsonObject }>
+export type IndicesGetMappingResponse = Record<string, { mappings: JsonObject }>
 
 /**
  * The answer of `client.indices.refresh()`.

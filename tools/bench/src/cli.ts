@@ -1,5 +1,5 @@
 // pnpm bench [--quick] [--rounds N] [--adapters a,b] [--scenarios "info c=64,bulk c=1"] [--options-children N]
-//            [--profile stretch[,undici]] [--profile-dir DIR] [--scale N] [--no-write]
+//            [--profile stretch[,undici]] [--profile-dir DIR] [--scale N] [--no-overhead] [--no-write]
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -19,6 +19,7 @@ const { values } = parseArgs({
     profile: { type: 'string' },
     'profile-dir': { type: 'string' },
     'no-write': { type: 'boolean', default: false },
+    'no-overhead': { type: 'boolean', default: false },
   },
 })
 
@@ -48,6 +49,7 @@ const result = await runBench({
   scenarios: values.scenarios?.split(',').map((s) => s.trim()),
   optionsChildren: count(values['options-children'], '--options-children'),
   profile: adapterList(values.profile, '--profile'),
+  overhead: !values['no-overhead'],
   scale: values.scale === undefined ? undefined : Number(values.scale),
   profileDir: values['profile-dir'],
   log: (line) => process.stderr.write(`${line}\n`),

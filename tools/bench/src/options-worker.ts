@@ -34,6 +34,7 @@ async function run(job: OptionsJob): Promise<void> {
 
   collect()
   const startRss = process.memoryUsage.rss()
+  const startHeap = process.memoryUsage().heapUsed
   peakRss = startRss
   const started = performance.now()
   next = 0
@@ -44,6 +45,7 @@ async function run(job: OptionsJob): Promise<void> {
   peakRss = Math.max(peakRss, process.memoryUsage.rss())
   collect()
   const endRss = process.memoryUsage.rss()
+  const endHeap = process.memoryUsage().heapUsed
   await client.close()
   reply(
     {
@@ -54,6 +56,8 @@ async function run(job: OptionsJob): Promise<void> {
         startRssMb: mb(startRss),
         peakRssMb: mb(peakRss),
         endRssMb: mb(endRss),
+        startHeapMb: mb(startHeap),
+        endHeapMb: mb(endHeap),
         elapsedMs,
       },
     },

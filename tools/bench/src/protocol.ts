@@ -70,6 +70,9 @@ export interface OptionsMeasurement {
   readonly startRssMb: number
   readonly peakRssMb: number
   readonly endRssMb: number
+  /** V8 heap in use after GC, before and after the children: a leak shows here, not in RSS. */
+  readonly startHeapMb: number
+  readonly endHeapMb: number
   readonly elapsedMs: number
 }
 
@@ -101,3 +104,25 @@ export interface ServerStats {
   readonly requests: number
   readonly bulkItems: number
 }
+
+/** The in-memory overhead test: Stretch's own cost per call, without I/O. */
+export interface OverheadJob {
+  readonly type: 'overhead'
+  /** Calls per measurement for info and search (bulk: 1/200 of it). */
+  readonly iterations: number
+}
+
+/** CPU nanoseconds per call of one operation. */
+export interface OverheadRow {
+  readonly operation: Operation
+  readonly iterations: number
+  /** The work no client can skip: serialize the body, decode and parse the answer. */
+  readonly floorNs: number
+  /** The same call through Stretch's API and transport, over a connection that answers from memory. */
+  readonly stretchNs: number
+}
+
+/** The overhead worker's reply. */
+export type OverheadReply =
+  | { readonly type: 'result'; readonly rows: readonly OverheadRow[] }
+  | { readonly type: 'error'; readonly message: string }

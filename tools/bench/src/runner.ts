@@ -12,6 +12,9 @@ import type {
   OptionsJob,
   OptionsMeasurement,
   OptionsReply,
+  OverheadJob,
+  OverheadReply,
+  OverheadRow,
   Scenario,
   ServerReady,
   ServerStats,
@@ -35,6 +38,8 @@ export interface BenchOptions {
   readonly scenarios?: readonly string[] | undefined
   /** Children of the `options()` test; 0 skips it. Default 100 000, or 2 000 with `quick`. */
   readonly optionsChildren?: number | undefined
+  /** Measure Stretch's own cost per call without I/O. Default true. */
+  readonly overhead?: boolean | undefined
   /** Write a V8 CPU profile of these clients' workers into `profileDir`. */
   readonly profile?: readonly AdapterName[] | undefined
   /** Where CPU profiles go. */
@@ -73,6 +78,8 @@ export interface BenchResult {
   /** Per scenario name, per client. */
   readonly summaries: ReadonlyMap<string, ReadonlyMap<AdapterName, Summary>>
   readonly options: OptionsResult | undefined
+  /** Stretch's own CPU cost per call without I/O, when measured. */
+  readonly overhead: readonly OverheadRow[] | undefined
   readonly durationMs: number
 }
 
@@ -165,6 +172,15 @@ async function runOptionsTest(server: RunningServer, children: number, env: Node
   return { ...answer.measurement, newConnections: after.connections - before.connections }
 }
 
+async function runOverhead(iterations: number, env: NodeJS.ProcessEnv): Promise<readonly OverheadRow[]> {
+  const child = spawn('overhead-worker.js', [], env)
+  const reply = nextMessage<OverheadReply>(child, 'the overhead worker')
+  child.send({ type: 'overhead', iterations } satisfies OverheadJob)
+  const answer = await reply
+  if (answer.type === 'error') throw new Error(`overhead: ${answer.message}`)
+  return answer.rows
+}
+
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
   const mid = sorted.length >> 1
@@ -233,6 +249,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
   }
 
   let optionsResult: OptionsResult | undefined
+  let overhead: readonly OverheadRow[] | undefined
   try {
     if (quick) {
       // One process per client runs every scenario: proves each adapter works, measures nothing worth keeping.
@@ -250,6 +267,10 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
           }
         }
       }
+    }
+    if (adapters.includes('stretch') && (options.overhead ?? true)) {
+      log('overhead: Stretch without I/O')
+      overhead = await runOverhead(quick ? 2000 : 100_000, env)
     }
     if (optionsChildren > 0 && adapters.includes('stretch')) {
       log(`options(): ${optionsChildren} children`)
@@ -277,6 +298,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
     adapters,
     summaries,
     options: optionsResult,
+    overhead,
     durationMs: Date.now() - startedAt.getTime(),
   }
 }

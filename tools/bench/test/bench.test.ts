@@ -22,6 +22,9 @@ describe('pnpm bench --quick', () => {
         expect(summary?.peakRssMb).toBeGreaterThan(0)
       }
     }
+    // Stretch's own cost without I/O was measured for each call (the worker checked every body).
+    expect(result.overhead?.map((row) => row.operation)).toEqual(['info', 'search', 'bulk'])
+    for (const row of result.overhead ?? []) expect(row.stretchNs).toBeGreaterThan(0)
     expect(result.options?.children).toBe(2000)
     expect(result.options?.newConnections).toBe(0)
 
@@ -29,6 +32,7 @@ describe('pnpm bench --quick', () => {
     expect(report).toContain('Machine: Test CPU, 2 cores, Node v20.')
     for (const adapter of adapterNames) expect(report).toContain(`| ${adapterLabels[adapter]} |`)
     expect(report).toContain('## Targets (issue 7)')
+    expect(report).toContain("## Stretch's own cost per call, without I/O")
   }, 120_000)
 })
 

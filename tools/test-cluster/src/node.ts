@@ -71,6 +71,12 @@ export interface NodeOptions {
    */
   readonly publishAddress?: 'ip' | 'hostname' | ((node: { host: string; port: number }) => string)
   /**
+   * The host name of the `hostname` publish form and of the `host` field (`network.publish_host`). Default
+   * `localhost`. A name outside the certificate (add it with `dnsNames`) makes hostname verification fail; names
+   * under `es.stretch.test` resolve to 127.0.0.1 through the exported `lookup`.
+   */
+  readonly hostname?: string
+  /**
    * How long an idle keep-alive connection stays open, in ms (Node's `keepAliveTimeout`; the answer's
    * `Keep-Alive: timeout=` says it). Short values reproduce "other side closed" races. Default 60000.
    */
@@ -132,7 +138,7 @@ export class TestNode implements ApiNode {
   readonly roles: readonly string[]
   readonly attributes: Readonly<Record<string, string>>
   readonly host: string
-  readonly hostname: string = 'localhost'
+  readonly hostname: string
   /** Faults of this node only (cluster-wide faults are checked first). */
   readonly faults: FaultQueue = new FaultQueue()
   /** Counters; reset with `resetStats()`. */
@@ -169,6 +175,7 @@ export class TestNode implements ApiNode {
     this.host = options.host ?? '127.0.0.1'
     this.currentPort = options.port ?? 0
     this.publishForm = options.publishAddress ?? 'ip'
+    this.hostname = options.hostname ?? 'localhost'
     this.keepAliveTimeout = options.keepAliveTimeoutMs ?? 60_000
     this.recordLimit = options.recordRequests ?? 10_000
   }

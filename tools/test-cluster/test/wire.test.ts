@@ -203,6 +203,7 @@ describe('GET /_nodes/_all/http (sniffing)', () => {
         { roles: ['master'], attributes: { zone: 'a' } },
         { publishAddress: 'hostname', attributes: { zone: 'b' } },
         { host: '::1' },
+        { publishAddress: 'hostname', hostname: 'node-d.es.stretch.test' },
       ],
     })
     const agent = agentFor(cluster)
@@ -211,8 +212,8 @@ describe('GET /_nodes/_all/http (sniffing)', () => {
     for (const path of ['/_nodes/_all/http', '/_nodes/http']) {
       const res = await call(agent, `${cluster.nodes[2]!.url}${path}`, { auth })
       expect(res.status).toBe(200)
-      expect(res.body._nodes).toEqual({ total: 3, successful: 3, failed: 0 })
-      const [a, b, c] = cluster.nodes
+      expect(res.body._nodes).toEqual({ total: 4, successful: 4, failed: 0 })
+      const [a, b, c, d] = cluster.nodes
       expect(res.body.nodes[a!.id]).toMatchObject({
         name: 'node-0',
         roles: ['master'],
@@ -226,10 +227,14 @@ describe('GET /_nodes/_all/http (sniffing)', () => {
       expect(res.body.nodes[b!.id].host).toBe('localhost')
       expect(res.body.nodes[b!.id].roles).toContain('data')
       expect(res.body.nodes[c!.id].http.publish_address).toBe(`[::1]:${c!.port}`)
+      expect(res.body.nodes[d!.id]).toMatchObject({
+        host: 'node-d.es.stretch.test',
+        http: { publish_address: `node-d.es.stretch.test/127.0.0.1:${d!.port}` },
+      })
     }
     await cluster.nodes[1]!.stop()
     const after = await call(agent, `${cluster.url}/_nodes/_all/http`, { auth })
-    expect(Object.keys(after.body.nodes)).toEqual([cluster.nodes[0]!.id, cluster.nodes[2]!.id])
+    expect(Object.keys(after.body.nodes)).toEqual([cluster.nodes[0]!.id, cluster.nodes[2]!.id, cluster.nodes[3]!.id])
     const added = await cluster.addNode({ name: 'late' })
     const withNew = await call(agent, `${added.url}/_nodes/_all/http`, { auth })
     expect(withNew.body.nodes[added.id]).toMatchObject({

@@ -52,7 +52,8 @@ async function run(job: OverheadJob): Promise<OverheadRow[]> {
     info: [async () => JSON.parse(bodies.info.toString('utf8')), () => client.info(), checkInfo],
     search: [
       async () => {
-        Buffer.from(JSON.stringify({ query: searchQuery }))
+        // A string, as Stretch hands it to the connection (the socket encodes it, for every client alike).
+        JSON.stringify({ query: searchQuery })
         return JSON.parse(bodies.search.toString('utf8'))
       },
       () => client.search({ index: indexName, query: searchQuery }),
@@ -60,7 +61,7 @@ async function run(job: OverheadJob): Promise<OverheadRow[]> {
     ],
     bulk: [
       async () => {
-        Buffer.from(ndjson())
+        ndjson()
         return JSON.parse(bodies.bulk.toString('utf8'))
       },
       () => client.bulk({ operations }),

@@ -1,6 +1,6 @@
+import type { StoredDoc, StoredIndex } from './document-store.js'
 import { EsHttpError, esError } from './es-errors.js'
 import { valuesAt } from './query.js'
-import type { StoredDoc, StoredIndex } from './store.js'
 
 type Json = Record<string, unknown>
 

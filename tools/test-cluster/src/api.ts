@@ -1,7 +1,7 @@
+import type { DocumentStore, WriteOptions } from './document-store.js'
 import { EsHttpError, esError, illegalArgument, parsingError, type Reply } from './es-errors.js'
-import type { AuthenticatedUser, SecurityRealm } from './security.js'
-import { parseDuration, safeEqual } from './security.js'
-import type { DocumentStore, WriteOptions } from './store.js'
+import type { AuthenticatedUser, SecurityRealm } from './security-realm.js'
+import { parseDuration, safeEqual } from './security-realm.js'
 import type { VersionInfo } from './versions.js'
 
 type Json = Record<string, unknown>

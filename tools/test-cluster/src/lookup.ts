@@ -1,5 +1,5 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns'
-import { CLOUD_DOMAIN } from './cluster.js'
+import { CLOUD_DOMAIN } from './start-cluster.js'
 
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void
 

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util'
-import { startCluster, type TestCluster } from './cluster.js'
+import { startCluster, type TestCluster } from './start-cluster.js'
 
 /** The CLI's help text. */
 export const CLI_USAGE: string = `Usage: stretch-test-cluster [options]

@@ -6,16 +6,16 @@ import { join } from 'node:path'
 import type { TLSSocket } from 'node:tls'
 import { createCertificates } from '@stretch/test-utils'
 import { clusterCertificates } from './certs.js'
-import { type Fault, FaultQueue, type InjectedFault, type InjectOptions } from './faults.js'
-import { type NodeCluster, type NodeOptions, type NodeStats, type RecordedRequest, TestNode } from './node.js'
+import { DocumentStore } from './document-store.js'
+import { type Fault, FaultQueue, type InjectedFault, type InjectOptions } from './fault-queue.js'
 import {
   type CreatedApiKey,
   type CreatedToken,
   generatePassword,
   SecurityRealm,
   type ServiceToken,
-} from './security.js'
-import { DocumentStore } from './store.js'
+} from './security-realm.js'
+import { type NodeCluster, type NodeOptions, type NodeStats, type RecordedRequest, TestNode } from './test-node.js'
 import { type VersionInfo, versionInfo } from './versions.js'
 
 /** The made-up domain of the cloud endpoint (`<es_uuid>.es.stretch.test`); resolve it with {@link lookup}. @public */

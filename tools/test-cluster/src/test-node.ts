@@ -7,9 +7,9 @@ import { deflateSync, gunzipSync, gzipSync, inflateSync } from 'node:zlib'
 import { type ApiCluster, type ApiNode, handleApi } from './api.js'
 import { negotiateCompat } from './compat.js'
 import { esError, esErrorBody, type Reply } from './es-errors.js'
-import { type Fault, FaultQueue, type InjectedFault, type InjectOptions } from './faults.js'
+import { type Fault, FaultQueue, type InjectedFault, type InjectOptions } from './fault-queue.js'
 import { filterPath } from './filter-path.js'
-import type { AuthenticatedUser } from './security.js'
+import type { AuthenticatedUser } from './security-realm.js'
 
 /** What a node saw of one request. @public */
 export interface RecordedRequest {

@@ -56,7 +56,7 @@ describe('the generated API against the test cluster', () => {
       refresh: true,
     })
     expect(written.result).toBe('created')
-    const bulk = await client.bulk<Book>({
+    const bulk = await client.bulk({
       index: 'books',
       refresh: true,
       operations: [

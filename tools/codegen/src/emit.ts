@@ -221,7 +221,9 @@ export function responseType(endpoint: ApiEndpoint): string {
   if (media[0] === 'application/vnd.mapbox-vector-tile') return 'Uint8Array'
   const response = s.response
   if (response.kind === 'none') return 'JsonValue | undefined'
-  if (kind === 'cat' || response.typeName.startsWith('Array<')) return 'JsonValue[]'
+  // cat rows are objects, one per line of the table.
+  if (kind === 'cat') return 'JsonObject[]'
+  if (response.typeName.startsWith('Array<')) return 'JsonValue[]'
   if (response.typeName.startsWith('Dictionary<')) return 'Record<string, JsonValue>'
   if (response.kind === 'properties' || /Response(Base)?$/.test(response.typeName)) return 'JsonObject'
   return 'JsonValue'

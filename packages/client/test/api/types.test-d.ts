@@ -47,7 +47,7 @@ expectTypeOf(client.ping()).toEqualTypeOf<Promise<boolean>>()
 
 // cat: text without format, JSON rows with it.
 expectTypeOf(client.cat.indices()).toEqualTypeOf<Promise<string>>()
-expectTypeOf(client.cat.indices({ format: 'json' })).toEqualTypeOf<Promise<JsonValue[]>>()
+expectTypeOf(client.cat.indices({ format: 'json' })).toEqualTypeOf<Promise<JsonObject[]>>()
 expectTypeOf(client.cat.indices({ format: 'yaml' })).toEqualTypeOf<Promise<string>>()
 expectTypeOf(client.cat.indices({ v: true }, { meta: true })).toEqualTypeOf<Promise<ApiResponse<string>>>()
 expectTypeOf(client.nodes.hotThreads()).toEqualTypeOf<Promise<string>>()

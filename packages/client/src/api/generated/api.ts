@@ -1186,8 +1186,8 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-aliases | Elasticsearch API documentation}
    */
-  aliases(params: CatAliasesRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonValue[]>
-  aliases(params: CatAliasesRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonValue[]>>
+  aliases(params: CatAliasesRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  aliases(params: CatAliasesRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
   aliases(params?: CatAliasesRequest, options?: BodyCallOptions): Promise<string>
   aliases(params: CatAliasesRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   aliases(params?: CatAliasesRequest, options?: CallOptions): Promise<unknown> {
@@ -1203,8 +1203,8 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-allocation | Elasticsearch API documentation}
    */
-  allocation(params: CatAllocationRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonValue[]>
-  allocation(params: CatAllocationRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonValue[]>>
+  allocation(params: CatAllocationRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  allocation(params: CatAllocationRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
   allocation(params?: CatAllocationRequest, options?: BodyCallOptions): Promise<string>
   allocation(params: CatAllocationRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   allocation(params?: CatAllocationRequest, options?: CallOptions): Promise<unknown> {
@@ -1220,11 +1220,11 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-circuit-breaker | Elasticsearch API documentation}
    */
-  circuitBreaker(params: CatCircuitBreakerRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonValue[]>
+  circuitBreaker(params: CatCircuitBreakerRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
   circuitBreaker(
     params: CatCircuitBreakerRequest & CatFormatted,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonValue[]>>
+  ): Promise<ApiResponse<JsonObject[]>>
   circuitBreaker(params?: CatCircuitBreakerRequest, options?: BodyCallOptions): Promise<string>
   circuitBreaker(params: CatCircuitBreakerRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   circuitBreaker(params?: CatCircuitBreakerRequest, options?: CallOptions): Promise<unknown> {
@@ -1243,11 +1243,11 @@ export class CatApi {
   componentTemplates(
     params: CatComponentTemplatesRequest & CatFormatted,
     options?: BodyCallOptions,
-  ): Promise<JsonValue[]>
+  ): Promise<JsonObject[]>
   componentTemplates(
     params: CatComponentTemplatesRequest & CatFormatted,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonValue[]>>
+  ): Promise<ApiResponse<JsonObject[]>>
   componentTemplates(params?: CatComponentTemplatesRequest, options?: BodyCallOptions): Promise<string>
   componentTemplates(
     params: CatComponentTemplatesRequest | undefined,
@@ -1266,8 +1266,8 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-count | Elasticsearch API documentation}
    */
-  count(params: CatCountRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonValue[]>
-  count(params: CatCountRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonValue[]>>
+  count(params: CatCountRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  count(params: CatCountRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
   count(params?: CatCountRequest, options?: BodyCallOptions): Promise<string>
   count(params: CatCountRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   count(params?: CatCountRequest, options?: CallOptions): Promise<unknown> {
@@ -1283,8 +1283,8 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-fielddata | Elasticsearch API documentation}
    */
-  fielddata(params: CatFielddataRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonValue[]>
-  fielddata(params: CatFielddataRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonValue[]>>
+  fielddata(params: CatFielddataRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  fielddata(params: CatFielddataRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
   fielddata(params?: CatFielddataRequest, options?: BodyCallOptions): Promise<string>
   fielddata(params: CatFielddataRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   fielddata(params?: CatFielddataRequest, options?: CallOptions): Promise<unknown> {
@@ -1300,8 +1300,8 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-health | Elasticsearch API documentation}
    */
-  health(params: CatHealthRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonValue[]>
-  health(params: CatHealthRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonValue[]>>
+  health(params: CatHealthRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  health(params: CatHealthRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
   health(params?: CatHealthRequest, options?: BodyCallOptions): Promise<string>
   health(params: CatHealthRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   health(params?: CatHealthRequest, options?: CallOptions): Promise<unknown> {
@@ -1330,8 +1330,8 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-indices | Elasticsearch API documentation}
    */
-  indices(params: CatIndicesRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonValue[]>
-  indices(params: CatIndicesRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonValue[]>>
+  indices(params: CatIndicesRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  indices(params: CatIndicesRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
   indices(params?: CatIndicesRequest, options?: BodyCallOptions): Promise<string>
   indices(params: CatIndicesRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   indices(params?: CatIndicesRequest, options?: CallOptions): Promise<unknown> {
@@ -1347,8 +1347,8 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-master | Elasticsearch API documentation}
    */
-  master(params: CatMasterRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonValue[]>
-  master(params: CatMasterRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonValue[]>>
+  master(params: CatMasterRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  master(params: CatMasterRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
   master(params?: CatMasterRequest, options?: BodyCallOptions): Promise<string>
   master(params: CatMasterRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   master(params?: CatMasterRequest, options?: CallOptions): Promise<unknown> {
@@ -1364,8 +1364,11 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-ml-datafeeds | Elasticsearch API documentation}
    */
-  mlDatafeeds(params: CatMlDatafeedsRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonValue[]>
-  mlDatafeeds(params: CatMlDatafeedsRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonValue[]>>
+  mlDatafeeds(params: CatMlDatafeedsRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  mlDatafeeds(
+    params: CatMlDatafeedsRequest & CatFormatted,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<JsonObject[]>>
   mlDatafeeds(params?: CatMlDatafeedsRequest, options?: BodyCallOptions): Promise<string>
   mlDatafeeds(params: CatMlDatafeedsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   mlDatafeeds(params?: CatMlDatafeedsRequest, options?: CallOptions): Promise<unknown> {
@@ -1384,11 +1387,11 @@ export class CatApi {
   mlDataFrameAnalytics(
     params: CatMlDataFrameAnalyticsRequest & CatFormatted,
     options?: BodyCallOptions,
-  ): Promise<JsonValue[]>
+  ): Promise<JsonObject[]>
   mlDataFrameAnalytics(
     params: CatMlDataFrameAnalyticsRequest & CatFormatted,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonValue[]>>
+  ): Promise<ApiResponse<JsonObject[]>>
   mlDataFrameAnalytics(params?: CatMlDataFrameAnalyticsRequest, options?: BodyCallOptions): Promise<string>
   mlDataFrameAnalytics(
     params: CatMlDataFrameAnalyticsRequest | undefined,
@@ -1407,8 +1410,8 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-ml-jobs | Elasticsearch API documentation}
    */
-  mlJobs(params: CatMlJobsRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonValue[]>
-  mlJobs(params: CatMlJobsRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonValue[]>>
+  mlJobs(params: CatMlJobsRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  mlJobs(params: CatMlJobsRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
   mlJobs(params?: CatMlJobsRequest, options?: BodyCallOptions): Promise<string>
   mlJobs(params: CatMlJobsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   mlJobs(params?: CatMlJobsRequest, options?: CallOptions): Promise<unknown> {
@@ -1424,11 +1427,11 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-ml-trained-models | Elasticsearch API documentation}
    */
-  mlTrainedModels(params: CatMlTrainedModelsRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonValue[]>
+  mlTrainedModels(params: CatMlTrainedModelsRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
   mlTrainedModels(
     params: CatMlTrainedModelsRequest & CatFormatted,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonValue[]>>
+  ): Promise<ApiResponse<JsonObject[]>>
   mlTrainedModels(params?: CatMlTrainedModelsRequest, options?: BodyCallOptions): Promise<string>
   mlTrainedModels(params: CatMlTrainedModelsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   mlTrainedModels(params?: CatMlTrainedModelsRequest, options?: CallOptions): Promise<unknown> {
@@ -1444,8 +1447,8 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-nodeattrs | Elasticsearch API documentation}
    */
-  nodeattrs(params: CatNodeattrsRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonValue[]>
-  nodeattrs(params: CatNodeattrsRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonValue[]>>
+  nodeattrs(params: CatNodeattrsRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  nodeattrs(params: CatNodeattrsRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
   nodeattrs(params?: CatNodeattrsRequest, options?: BodyCallOptions): Promise<string>
   nodeattrs(params: CatNodeattrsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   nodeattrs(params?: CatNodeattrsRequest, options?: CallOptions): Promise<unknown> {
@@ -1461,8 +1464,8 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-nodes | Elasticsearch API documentation}
    */
-  nodes(params: CatNodesRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonValue[]>
-  nodes(params: CatNodesRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonValue[]>>
+  nodes(params: CatNodesRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  nodes(params: CatNodesRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
   nodes(params?: CatNodesRequest, options?: BodyCallOptions): Promise<string>
   nodes(params: CatNodesRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   nodes(params?: CatNodesRequest, options?: CallOptions): Promise<unknown> {
@@ -1478,11 +1481,11 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-pending-tasks | Elasticsearch API documentation}
    */
-  pendingTasks(params: CatPendingTasksRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonValue[]>
+  pendingTasks(params: CatPendingTasksRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
   pendingTasks(
     params: CatPendingTasksRequest & CatFormatted,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonValue[]>>
+  ): Promise<ApiResponse<JsonObject[]>>
   pendingTasks(params?: CatPendingTasksRequest, options?: BodyCallOptions): Promise<string>
   pendingTasks(params: CatPendingTasksRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   pendingTasks(params?: CatPendingTasksRequest, options?: CallOptions): Promise<unknown> {
@@ -1498,8 +1501,8 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-plugins | Elasticsearch API documentation}
    */
-  plugins(params: CatPluginsRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonValue[]>
-  plugins(params: CatPluginsRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonValue[]>>
+  plugins(params: CatPluginsRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  plugins(params: CatPluginsRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
   plugins(params?: CatPluginsRequest, options?: BodyCallOptions): Promise<string>
   plugins(params: CatPluginsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   plugins(params?: CatPluginsRequest, options?: CallOptions): Promise<unknown> {
@@ -1515,8 +1518,8 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-recovery | Elasticsearch API documentation}
    */
-  recovery(params: CatRecoveryRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonValue[]>
-  recovery(params: CatRecoveryRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonValue[]>>
+  recovery(params: CatRecoveryRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  recovery(params: CatRecoveryRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
   recovery(params?: CatRecoveryRequest, options?: BodyCallOptions): Promise<string>
   recovery(params: CatRecoveryRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   recovery(params?: CatRecoveryRequest, options?: CallOptions): Promise<unknown> {
@@ -1532,11 +1535,11 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-repositories | Elasticsearch API documentation}
    */
-  repositories(params: CatRepositoriesRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonValue[]>
+  repositories(params: CatRepositoriesRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
   repositories(
     params: CatRepositoriesRequest & CatFormatted,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonValue[]>>
+  ): Promise<ApiResponse<JsonObject[]>>
   repositories(params?: CatRepositoriesRequest, options?: BodyCallOptions): Promise<string>
   repositories(params: CatRepositoriesRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   repositories(params?: CatRepositoriesRequest, options?: CallOptions): Promise<unknown> {
@@ -1552,8 +1555,8 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-segments | Elasticsearch API documentation}
    */
-  segments(params: CatSegmentsRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonValue[]>
-  segments(params: CatSegmentsRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonValue[]>>
+  segments(params: CatSegmentsRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  segments(params: CatSegmentsRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
   segments(params?: CatSegmentsRequest, options?: BodyCallOptions): Promise<string>
   segments(params: CatSegmentsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   segments(params?: CatSegmentsRequest, options?: CallOptions): Promise<unknown> {
@@ -1569,8 +1572,8 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-shards | Elasticsearch API documentation}
    */
-  shards(params: CatShardsRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonValue[]>
-  shards(params: CatShardsRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonValue[]>>
+  shards(params: CatShardsRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  shards(params: CatShardsRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
   shards(params?: CatShardsRequest, options?: BodyCallOptions): Promise<string>
   shards(params: CatShardsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   shards(params?: CatShardsRequest, options?: CallOptions): Promise<unknown> {
@@ -1586,8 +1589,8 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-snapshots | Elasticsearch API documentation}
    */
-  snapshots(params: CatSnapshotsRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonValue[]>
-  snapshots(params: CatSnapshotsRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonValue[]>>
+  snapshots(params: CatSnapshotsRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  snapshots(params: CatSnapshotsRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
   snapshots(params?: CatSnapshotsRequest, options?: BodyCallOptions): Promise<string>
   snapshots(params: CatSnapshotsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   snapshots(params?: CatSnapshotsRequest, options?: CallOptions): Promise<unknown> {
@@ -1603,8 +1606,8 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-tasks | Elasticsearch API documentation}
    */
-  tasks(params: CatTasksRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonValue[]>
-  tasks(params: CatTasksRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonValue[]>>
+  tasks(params: CatTasksRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  tasks(params: CatTasksRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
   tasks(params?: CatTasksRequest, options?: BodyCallOptions): Promise<string>
   tasks(params: CatTasksRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   tasks(params?: CatTasksRequest, options?: CallOptions): Promise<unknown> {
@@ -1620,8 +1623,8 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-templates | Elasticsearch API documentation}
    */
-  templates(params: CatTemplatesRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonValue[]>
-  templates(params: CatTemplatesRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonValue[]>>
+  templates(params: CatTemplatesRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  templates(params: CatTemplatesRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
   templates(params?: CatTemplatesRequest, options?: BodyCallOptions): Promise<string>
   templates(params: CatTemplatesRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   templates(params?: CatTemplatesRequest, options?: CallOptions): Promise<unknown> {
@@ -1637,8 +1640,8 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-thread-pool | Elasticsearch API documentation}
    */
-  threadPool(params: CatThreadPoolRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonValue[]>
-  threadPool(params: CatThreadPoolRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonValue[]>>
+  threadPool(params: CatThreadPoolRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  threadPool(params: CatThreadPoolRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
   threadPool(params?: CatThreadPoolRequest, options?: BodyCallOptions): Promise<string>
   threadPool(params: CatThreadPoolRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   threadPool(params?: CatThreadPoolRequest, options?: CallOptions): Promise<unknown> {
@@ -1654,8 +1657,8 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-transforms | Elasticsearch API documentation}
    */
-  transforms(params: CatTransformsRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonValue[]>
-  transforms(params: CatTransformsRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonValue[]>>
+  transforms(params: CatTransformsRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  transforms(params: CatTransformsRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
   transforms(params?: CatTransformsRequest, options?: BodyCallOptions): Promise<string>
   transforms(params: CatTransformsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   transforms(params?: CatTransformsRequest, options?: CallOptions): Promise<unknown> {

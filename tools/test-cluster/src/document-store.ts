@@ -5,7 +5,7 @@ import { compareSortValues, matches, parseSort, score, sortValue } from './query
 
 type Json = Record<string, unknown>
 
-/** A stored document. */
+/** A stored document. @public */
 export interface StoredDoc {
   readonly _id: string
   _source: Json
@@ -14,7 +14,7 @@ export interface StoredDoc {
   _primary_term: number
 }
 
-/** An index of the in-memory store. */
+/** An index of the in-memory store. @public */
 export interface StoredIndex {
   readonly name: string
   readonly uuid: string
@@ -88,7 +88,7 @@ export interface WriteOptions {
 /** A write result: status and the per-document body (`_index`, `_id`, `_version`, `result`, ...) or an error reply. */
 export type WriteResult = { readonly status: number; readonly body: Json }
 
-/** One shared in-memory store for all nodes of a cluster. */
+/** One shared in-memory store for all nodes of a cluster. @public */
 export class DocumentStore {
   readonly indices: Map<string, StoredIndex> = new Map()
   /** Successful writes per `index/id`: lets tests prove a bulk item was written once. */

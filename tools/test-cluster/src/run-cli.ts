@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util'
 import { startCluster, type TestCluster } from './start-cluster.js'
 
-/** The CLI's help text. */
+/** The CLI's help text. @public */
 export const CLI_USAGE: string = `Usage: stretch-test-cluster [options]
 
 Starts an Elasticsearch-like cluster on loopback until SIGINT/SIGTERM.
@@ -22,6 +22,7 @@ Options:
 /**
  * Runs the CLI: parses `argv` (without `node` and the script), starts the cluster and writes the banner to `out`.
  * Returns the cluster (the caller stops it), or undefined for `--help`.
+ * @public
  */
 export async function runCli(argv: readonly string[], out: (text: string) => void): Promise<TestCluster | undefined> {
   const { values } = parseArgs({

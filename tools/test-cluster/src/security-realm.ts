@@ -104,7 +104,7 @@ export function parseDuration(value: unknown): number | undefined {
   return n * (factor[unit] ?? 1)
 }
 
-/** Users, API keys and tokens of one cluster (shared by all its nodes). */
+/** Users, API keys and tokens of one cluster (shared by all its nodes). @public */
 export class SecurityRealm {
   readonly users: Map<string, { password: string; roles: readonly string[] }> = new Map()
   readonly apiKeys: Map<string, ApiKeyInfo & { readonly secret: string }> = new Map()

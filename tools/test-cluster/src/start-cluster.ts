@@ -233,6 +233,7 @@ function checkOptions(options: StartClusterOptions): void {
  * const agent = new Agent({ connect: { ca: cluster.caCert } })
  * const res = await fetch(cluster.url, { dispatcher: agent, headers: { authorization: basic('elastic', cluster.password) } })
  * ```
+ * @public
  */
 export async function startCluster(options: StartClusterOptions = {}): Promise<TestCluster> {
   checkOptions(options)

@@ -88,7 +88,7 @@ export interface NodeOptions {
   readonly recordRequests?: number
 }
 
-/** The default roles of an Elasticsearch 8.x/9.x node. */
+/** The default roles of an Elasticsearch 8.x/9.x node. @public */
 export const DEFAULT_ROLES: readonly string[] = [
   'data',
   'data_cold',

@@ -27,6 +27,7 @@ import {
   seed,
   seeded,
   startTestCluster,
+  trackSockets,
 } from './support/load.js'
 import { watchProcess } from './support/watch.js'
 
@@ -301,7 +302,10 @@ describe('faults under load', () => {
   })
 
   it(`10% 503 and 2% socket resets at random over ${RANDOM_REQUESTS} requests: failures only when retries ran out`, async () => {
-    const client = clientOf(noisy)
+    // fewer sockets than callers: requests queue in the pool, and the resets make it reconnect under that limit
+    const connectionsPerNode = 16
+    const sockets = trackSockets(noisy.nodes)
+    const client = clientOf(noisy, { connectionsPerNode })
     // a clean run on the same cluster first (warm sockets), for the added latency
     await runLoad({ concurrency: CONCURRENCY, more: (i) => i < 500, task: () => client.info() })
     const clean = await runLoad({ concurrency: CONCURRENCY, more: (i) => i < 3000, task: () => client.info() })
@@ -339,6 +343,7 @@ describe('faults under load', () => {
       // every injected fault cost exactly one attempt: it was retried, or it was the last attempt of a failure
       expect(faults).toBe(events.retries.length + run.errors.length)
       expect(run.errors.length).toBeLessThan(RANDOM_REQUESTS * 0.005)
+      for (const node of noisy.nodes) expect(sockets.max(node), node.name).toBeLessThanOrEqual(connectionsPerNode)
       recordFigure({
         suite,
         scenario: `10% 503 + 2% resets, random, ${RANDOM_REQUESTS} GET`,
@@ -347,9 +352,10 @@ describe('faults under load', () => {
         errors: run.errors.length,
         retries: events.retries.length,
         addedMs: round(mean(run.latencies) - mean(clean.latencies), 2),
-        notes: `p99 ${round(percentile(run.latencies, 99))} ms vs ${round(percentile(clean.latencies, 99))} ms clean; 503: ${f503.hits}, resets: ${fReset.hits}; failures all after ${maxAttempts} attempts; seed ${seed}; ${Math.round(run.duration)} ms`,
+        notes: `p99 ${round(percentile(run.latencies, 99))} ms vs ${round(percentile(clean.latencies, 99))} ms clean; sockets per node at most ${Math.max(...noisy.nodes.map((n) => sockets.max(n)))} (limit ${connectionsPerNode}), ${noisy.nodes.reduce((a, n) => a + sockets.accepted(n), 0)} opened; 503: ${f503.hits}, resets: ${fReset.hits}; failures all after ${maxAttempts} attempts; seed ${seed}; ${Math.round(run.duration)} ms`,
       })
     } finally {
+      sockets.stop()
       f503.clear()
       fReset.clear()
       await client.close()

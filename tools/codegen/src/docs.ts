@@ -1,4 +1,4 @@
-import { docUrl, requestMembers, requiredParams, responseType, sortedUrls } from './emit.js'
+import { availabilityText, docUrl, requestMembers, requiredParams, responseType, sortedUrls } from './emit.js'
 import type { ApiNamespace } from './model.js'
 import { cellText } from './tsdoc.js'
 import type { TypeResolver } from './type-expr.js'
@@ -26,6 +26,7 @@ export function namespacePage(resolver: TypeResolver, ns: ApiNamespace, header: 
       '',
     )
     if (s.description !== undefined) out.push(cellText(s.description), '')
+    out.push(availabilityText(s), '')
     if (s.deprecated !== undefined)
       out.push(
         `**Deprecated**${s.deprecated.version === undefined ? '' : ` since ${s.deprecated.version}`}. ${cellText(s.deprecated.description ?? '')}`,

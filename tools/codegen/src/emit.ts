@@ -208,6 +208,16 @@ function seeLine(spec: SpecEndpoint): string[] {
   return docUrl(spec) === undefined ? [] : [`@see {@link ${spec.docUrl} | Elasticsearch API documentation}`]
 }
 
+/** Where an endpoint is available and how stable it is, as one sentence. */
+export function availabilityText(spec: SpecEndpoint): string {
+  const { stack, serverless } = spec.availability
+  const one = (a: { stability?: string; since?: string; visibility?: string } | null): string =>
+    a === null || a.visibility === 'private'
+      ? 'not available'
+      : `${a.stability ?? 'stable'}${a.since === undefined ? '' : `, since ${a.since}`}`
+  return `Elastic Stack: ${one(stack)}. Serverless: ${one(serverless)}.`
+}
+
 /** The TypeScript type of a response body. */
 export function responseType(endpoint: ApiEndpoint): string {
   const s = endpoint.spec
@@ -331,7 +341,7 @@ function emitClass(
     for (const name of ['JsonValue', 'JsonObject']) if (new RegExp(`\\b${name}\\b`).test(response)) used.add(name)
     const hand = handTypedResponses[s.name]
     if (hand !== undefined) responsesUsed.add(hand.type)
-    const docs: string[] = [describe(s.description, `Calls \`${s.name}\`.`)]
+    const docs: string[] = [describe(s.description, `Calls \`${s.name}\`.`), '', docText(availabilityText(s))]
     if (s.deprecated !== undefined) {
       docs.push('', `@deprecated ${docText(s.deprecated.description ?? `since ${s.deprecated.version ?? '?'}`)}`)
     }

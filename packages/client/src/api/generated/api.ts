@@ -794,6 +794,8 @@ export class AsyncSearchApi {
   /**
    * Delete an async search.
    *
+   * Elastic Stack: stable, since 7.7.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link AsyncSearchDeleteRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-async-search-submit | Elasticsearch API documentation}
@@ -806,6 +808,8 @@ export class AsyncSearchApi {
 
   /**
    * Get async search results.
+   *
+   * Elastic Stack: stable, since 7.7.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link AsyncSearchGetRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -820,6 +824,8 @@ export class AsyncSearchApi {
   /**
    * Get the async search status.
    *
+   * Elastic Stack: stable, since 7.11.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link AsyncSearchStatusRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-async-search-submit | Elasticsearch API documentation}
@@ -832,6 +838,8 @@ export class AsyncSearchApi {
 
   /**
    * Run an async search.
+   *
+   * Elastic Stack: stable, since 7.7.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link AsyncSearchSubmitRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -1182,6 +1190,8 @@ export class CatApi {
    *
    * Without `format` the call resolves to the text table; with `format: 'json'` to the rows.
    *
+   * Elastic Stack: stable. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link CatAliasesRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-aliases | Elasticsearch API documentation}
@@ -1199,6 +1209,8 @@ export class CatApi {
    *
    * Without `format` the call resolves to the text table; with `format: 'json'` to the rows.
    *
+   * Elastic Stack: stable. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link CatAllocationRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-allocation | Elasticsearch API documentation}
@@ -1215,6 +1227,8 @@ export class CatApi {
    * Get circuit breakers statistics.
    *
    * Without `format` the call resolves to the text table; with `format: 'json'` to the rows.
+   *
+   * Elastic Stack: stable. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link CatCircuitBreakerRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -1235,6 +1249,8 @@ export class CatApi {
    * Get component templates.
    *
    * Without `format` the call resolves to the text table; with `format: 'json'` to the rows.
+   *
+   * Elastic Stack: stable, since 5.1.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link CatComponentTemplatesRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -1262,6 +1278,8 @@ export class CatApi {
    *
    * Without `format` the call resolves to the text table; with `format: 'json'` to the rows.
    *
+   * Elastic Stack: stable. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link CatCountRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-count | Elasticsearch API documentation}
@@ -1278,6 +1296,8 @@ export class CatApi {
    * Get field data cache information.
    *
    * Without `format` the call resolves to the text table; with `format: 'json'` to the rows.
+   *
+   * Elastic Stack: stable. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link CatFielddataRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -1296,6 +1316,8 @@ export class CatApi {
    *
    * Without `format` the call resolves to the text table; with `format: 'json'` to the rows.
    *
+   * Elastic Stack: stable. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link CatHealthRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-health | Elasticsearch API documentation}
@@ -1311,6 +1333,8 @@ export class CatApi {
   /**
    * Get CAT help.
    *
+   * Elastic Stack: stable. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link CatHelpRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-cat | Elasticsearch API documentation}
@@ -1325,6 +1349,8 @@ export class CatApi {
    * Get index information.
    *
    * Without `format` the call resolves to the text table; with `format: 'json'` to the rows.
+   *
+   * Elastic Stack: stable. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link CatIndicesRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -1343,6 +1369,8 @@ export class CatApi {
    *
    * Without `format` the call resolves to the text table; with `format: 'json'` to the rows.
    *
+   * Elastic Stack: stable. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link CatMasterRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-master | Elasticsearch API documentation}
@@ -1359,6 +1387,8 @@ export class CatApi {
    * Get datafeeds.
    *
    * Without `format` the call resolves to the text table; with `format: 'json'` to the rows.
+   *
+   * Elastic Stack: stable, since 7.7.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link CatMlDatafeedsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -1379,6 +1409,8 @@ export class CatApi {
    * Get data frame analytics jobs.
    *
    * Without `format` the call resolves to the text table; with `format: 'json'` to the rows.
+   *
+   * Elastic Stack: stable, since 7.7.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link CatMlDataFrameAnalyticsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -1406,6 +1438,8 @@ export class CatApi {
    *
    * Without `format` the call resolves to the text table; with `format: 'json'` to the rows.
    *
+   * Elastic Stack: stable, since 7.7.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link CatMlJobsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-ml-jobs | Elasticsearch API documentation}
@@ -1422,6 +1456,8 @@ export class CatApi {
    * Get trained models.
    *
    * Without `format` the call resolves to the text table; with `format: 'json'` to the rows.
+   *
+   * Elastic Stack: stable, since 7.7.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link CatMlTrainedModelsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -1443,6 +1479,8 @@ export class CatApi {
    *
    * Without `format` the call resolves to the text table; with `format: 'json'` to the rows.
    *
+   * Elastic Stack: stable. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link CatNodeattrsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-nodeattrs | Elasticsearch API documentation}
@@ -1460,6 +1498,8 @@ export class CatApi {
    *
    * Without `format` the call resolves to the text table; with `format: 'json'` to the rows.
    *
+   * Elastic Stack: stable. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link CatNodesRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-nodes | Elasticsearch API documentation}
@@ -1476,6 +1516,8 @@ export class CatApi {
    * Get pending task information.
    *
    * Without `format` the call resolves to the text table; with `format: 'json'` to the rows.
+   *
+   * Elastic Stack: stable. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link CatPendingTasksRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -1497,6 +1539,8 @@ export class CatApi {
    *
    * Without `format` the call resolves to the text table; with `format: 'json'` to the rows.
    *
+   * Elastic Stack: stable. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link CatPluginsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-plugins | Elasticsearch API documentation}
@@ -1514,6 +1558,8 @@ export class CatApi {
    *
    * Without `format` the call resolves to the text table; with `format: 'json'` to the rows.
    *
+   * Elastic Stack: stable. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link CatRecoveryRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-recovery | Elasticsearch API documentation}
@@ -1530,6 +1576,8 @@ export class CatApi {
    * Get snapshot repository information.
    *
    * Without `format` the call resolves to the text table; with `format: 'json'` to the rows.
+   *
+   * Elastic Stack: stable, since 2.1.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link CatRepositoriesRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -1551,6 +1599,8 @@ export class CatApi {
    *
    * Without `format` the call resolves to the text table; with `format: 'json'` to the rows.
    *
+   * Elastic Stack: stable. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link CatSegmentsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-segments | Elasticsearch API documentation}
@@ -1567,6 +1617,8 @@ export class CatApi {
    * Get shard information.
    *
    * Without `format` the call resolves to the text table; with `format: 'json'` to the rows.
+   *
+   * Elastic Stack: stable. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link CatShardsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -1585,6 +1637,8 @@ export class CatApi {
    *
    * Without `format` the call resolves to the text table; with `format: 'json'` to the rows.
    *
+   * Elastic Stack: stable, since 2.1.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link CatSnapshotsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-snapshots | Elasticsearch API documentation}
@@ -1601,6 +1655,8 @@ export class CatApi {
    * Get task information.
    *
    * Without `format` the call resolves to the text table; with `format: 'json'` to the rows.
+   *
+   * Elastic Stack: experimental, since 5.0.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link CatTasksRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -1619,6 +1675,8 @@ export class CatApi {
    *
    * Without `format` the call resolves to the text table; with `format: 'json'` to the rows.
    *
+   * Elastic Stack: stable, since 5.2.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link CatTemplatesRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-templates | Elasticsearch API documentation}
@@ -1636,6 +1694,8 @@ export class CatApi {
    *
    * Without `format` the call resolves to the text table; with `format: 'json'` to the rows.
    *
+   * Elastic Stack: stable. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link CatThreadPoolRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-thread-pool | Elasticsearch API documentation}
@@ -1652,6 +1712,8 @@ export class CatApi {
    * Get transform information.
    *
    * Without `format` the call resolves to the text table; with `format: 'json'` to the rows.
+   *
+   * Elastic Stack: stable, since 7.7.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link CatTransformsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -1829,6 +1891,8 @@ export class CcrApi {
   /**
    * Delete auto-follow patterns.
    *
+   * Elastic Stack: stable, since 6.5.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link CcrDeleteAutoFollowPatternRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-delete-auto-follow-pattern | Elasticsearch API documentation}
@@ -1845,6 +1909,8 @@ export class CcrApi {
   /**
    * Create a follower.
    *
+   * Elastic Stack: stable, since 6.5.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link CcrFollowRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-follow | Elasticsearch API documentation}
@@ -1857,6 +1923,8 @@ export class CcrApi {
 
   /**
    * Get follower information.
+   *
+   * Elastic Stack: stable, since 6.7.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link CcrFollowInfoRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -1871,6 +1939,8 @@ export class CcrApi {
   /**
    * Get follower stats.
    *
+   * Elastic Stack: stable, since 6.5.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link CcrFollowStatsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-follow-stats | Elasticsearch API documentation}
@@ -1884,6 +1954,8 @@ export class CcrApi {
   /**
    * Forget a follower.
    *
+   * Elastic Stack: stable, since 6.7.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link CcrForgetFollowerRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-forget-follower | Elasticsearch API documentation}
@@ -1896,6 +1968,8 @@ export class CcrApi {
 
   /**
    * Get auto-follow patterns.
+   *
+   * Elastic Stack: stable, since 6.5.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link CcrGetAutoFollowPatternRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -1913,6 +1987,8 @@ export class CcrApi {
   /**
    * Pause an auto-follow pattern.
    *
+   * Elastic Stack: stable, since 7.5.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link CcrPauseAutoFollowPatternRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-pause-auto-follow-pattern | Elasticsearch API documentation}
@@ -1929,6 +2005,8 @@ export class CcrApi {
   /**
    * Pause a follower.
    *
+   * Elastic Stack: stable, since 6.5.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link CcrPauseFollowRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-pause-follow | Elasticsearch API documentation}
@@ -1941,6 +2019,8 @@ export class CcrApi {
 
   /**
    * Create or update auto-follow patterns.
+   *
+   * Elastic Stack: stable, since 6.5.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link CcrPutAutoFollowPatternRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -1958,6 +2038,8 @@ export class CcrApi {
   /**
    * Resume an auto-follow pattern.
    *
+   * Elastic Stack: stable, since 7.5.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link CcrResumeAutoFollowPatternRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-resume-auto-follow-pattern | Elasticsearch API documentation}
@@ -1974,6 +2056,8 @@ export class CcrApi {
   /**
    * Resume a follower.
    *
+   * Elastic Stack: stable, since 6.5.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link CcrResumeFollowRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-resume-follow | Elasticsearch API documentation}
@@ -1987,6 +2071,8 @@ export class CcrApi {
   /**
    * Get cross-cluster replication stats.
    *
+   * Elastic Stack: stable, since 6.5.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link CcrStatsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-stats | Elasticsearch API documentation}
@@ -1999,6 +2085,8 @@ export class CcrApi {
 
   /**
    * Unfollow an index.
+   *
+   * Elastic Stack: stable, since 6.5.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link CcrUnfollowRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -2193,6 +2281,8 @@ export class ClusterApi {
   /**
    * Explain the shard allocations.
    *
+   * Elastic Stack: stable, since 5.0.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link ClusterAllocationExplainRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-allocation-explain | Elasticsearch API documentation}
@@ -2209,6 +2299,8 @@ export class ClusterApi {
   /**
    * Delete component templates.
    *
+   * Elastic Stack: stable, since 7.8.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link ClusterDeleteComponentTemplateRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-put-component-template | Elasticsearch API documentation}
@@ -2224,6 +2316,8 @@ export class ClusterApi {
 
   /**
    * Clear cluster voting config exclusions.
+   *
+   * Elastic Stack: stable, since 7.0.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link ClusterDeleteVotingConfigExclusionsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -2247,6 +2341,8 @@ export class ClusterApi {
   /**
    * Check component templates.
    *
+   * Elastic Stack: stable, since 7.8.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link ClusterExistsComponentTemplateRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-put-component-template | Elasticsearch API documentation}
@@ -2262,6 +2358,8 @@ export class ClusterApi {
 
   /**
    * Get component templates.
+   *
+   * Elastic Stack: stable, since 7.8.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link ClusterGetComponentTemplateRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -2279,6 +2377,8 @@ export class ClusterApi {
   /**
    * Get cluster-wide settings.
    *
+   * Elastic Stack: stable. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link ClusterGetSettingsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-get-settings | Elasticsearch API documentation}
@@ -2291,6 +2391,8 @@ export class ClusterApi {
 
   /**
    * Get the cluster health status.
+   *
+   * Elastic Stack: stable, since 1.3.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link ClusterHealthRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -2308,6 +2410,8 @@ export class ClusterApi {
   /**
    * Get cluster info.
    *
+   * Elastic Stack: stable, since 8.9.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link ClusterInfoRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-info | Elasticsearch API documentation}
@@ -2320,6 +2424,8 @@ export class ClusterApi {
 
   /**
    * Get the pending cluster tasks.
+   *
+   * Elastic Stack: stable. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link ClusterPendingTasksRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -2336,6 +2442,8 @@ export class ClusterApi {
 
   /**
    * Update voting configuration exclusions.
+   *
+   * Elastic Stack: stable, since 7.0.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link ClusterPostVotingConfigExclusionsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -2359,6 +2467,8 @@ export class ClusterApi {
   /**
    * Create or update a component template.
    *
+   * Elastic Stack: stable, since 7.8.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link ClusterPutComponentTemplateRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-put-component-template | Elasticsearch API documentation}
@@ -2375,6 +2485,8 @@ export class ClusterApi {
   /**
    * Update the cluster settings.
    *
+   * Elastic Stack: stable. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link ClusterPutSettingsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-put-settings | Elasticsearch API documentation}
@@ -2387,6 +2499,8 @@ export class ClusterApi {
 
   /**
    * Get remote cluster information.
+   *
+   * Elastic Stack: stable, since 6.1.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link ClusterRemoteInfoRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -2404,6 +2518,8 @@ export class ClusterApi {
   /**
    * Reroute the cluster.
    *
+   * Elastic Stack: stable, since 5.0.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link ClusterRerouteRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-reroute | Elasticsearch API documentation}
@@ -2417,6 +2533,8 @@ export class ClusterApi {
   /**
    * Get the cluster state.
    *
+   * Elastic Stack: stable, since 1.3.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link ClusterStateRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-state | Elasticsearch API documentation}
@@ -2429,6 +2547,8 @@ export class ClusterApi {
 
   /**
    * Get cluster statistics.
+   *
+   * Elastic Stack: stable, since 1.3.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link ClusterStatsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -2696,6 +2816,8 @@ export class ConnectorApi {
   /**
    * Check in a connector.
    *
+   * Elastic Stack: experimental, since 8.12.0. Serverless: experimental.
+   *
    * @param params - path parts, query parameters and body properties (see {@link ConnectorCheckInRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-check-in | Elasticsearch API documentation}
@@ -2708,6 +2830,8 @@ export class ConnectorApi {
 
   /**
    * Delete a connector.
+   *
+   * Elastic Stack: beta, since 8.12.0. Serverless: beta.
    *
    * @param params - path parts, query parameters and body properties (see {@link ConnectorDeleteRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -2722,6 +2846,8 @@ export class ConnectorApi {
   /**
    * Get a connector.
    *
+   * Elastic Stack: beta, since 8.12.0. Serverless: beta.
+   *
    * @param params - path parts, query parameters and body properties (see {@link ConnectorGetRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-get | Elasticsearch API documentation}
@@ -2734,6 +2860,8 @@ export class ConnectorApi {
 
   /**
    * Get all connectors.
+   *
+   * Elastic Stack: beta, since 8.12.0. Serverless: beta.
    *
    * @param params - path parts, query parameters and body properties (see {@link ConnectorListRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -2748,6 +2876,8 @@ export class ConnectorApi {
   /**
    * Create a connector.
    *
+   * Elastic Stack: beta, since 8.12.0. Serverless: beta.
+   *
    * @param params - path parts, query parameters and body properties (see {@link ConnectorPostRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-put | Elasticsearch API documentation}
@@ -2760,6 +2890,8 @@ export class ConnectorApi {
 
   /**
    * Create or update a connector.
+   *
+   * Elastic Stack: beta, since 8.12.0. Serverless: beta.
    *
    * @param params - path parts, query parameters and body properties (see {@link ConnectorPutRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -2774,6 +2906,8 @@ export class ConnectorApi {
   /**
    * Cancel a connector sync job.
    *
+   * Elastic Stack: beta, since 8.12.0. Serverless: beta.
+   *
    * @param params - path parts, query parameters and body properties (see {@link ConnectorSyncJobCancelRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-sync-job-cancel | Elasticsearch API documentation}
@@ -2786,6 +2920,8 @@ export class ConnectorApi {
 
   /**
    * Check in a connector sync job.
+   *
+   * Elastic Stack: experimental. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link ConnectorSyncJobCheckInRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -2800,6 +2936,8 @@ export class ConnectorApi {
   /**
    * Claim a connector sync job.
    *
+   * Elastic Stack: experimental. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link ConnectorSyncJobClaimRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-sync-job-claim | Elasticsearch API documentation}
@@ -2812,6 +2950,8 @@ export class ConnectorApi {
 
   /**
    * Delete a connector sync job.
+   *
+   * Elastic Stack: beta, since 8.12.0. Serverless: beta.
    *
    * @param params - path parts, query parameters and body properties (see {@link ConnectorSyncJobDeleteRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -2826,6 +2966,8 @@ export class ConnectorApi {
   /**
    * Set a connector sync job error.
    *
+   * Elastic Stack: experimental. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link ConnectorSyncJobErrorRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-sync-job-error | Elasticsearch API documentation}
@@ -2839,6 +2981,8 @@ export class ConnectorApi {
   /**
    * Get a connector sync job.
    *
+   * Elastic Stack: beta, since 8.12.0. Serverless: beta.
+   *
    * @param params - path parts, query parameters and body properties (see {@link ConnectorSyncJobGetRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-sync-job-get | Elasticsearch API documentation}
@@ -2851,6 +2995,8 @@ export class ConnectorApi {
 
   /**
    * Get all connector sync jobs.
+   *
+   * Elastic Stack: beta, since 8.12.0. Serverless: beta.
    *
    * @param params - path parts, query parameters and body properties (see {@link ConnectorSyncJobListRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -2868,6 +3014,8 @@ export class ConnectorApi {
   /**
    * Create a connector sync job.
    *
+   * Elastic Stack: beta, since 8.12.0. Serverless: beta.
+   *
    * @param params - path parts, query parameters and body properties (see {@link ConnectorSyncJobPostRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-sync-job-post | Elasticsearch API documentation}
@@ -2880,6 +3028,8 @@ export class ConnectorApi {
 
   /**
    * Set the connector sync job stats.
+   *
+   * Elastic Stack: experimental. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link ConnectorSyncJobUpdateStatsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -2897,6 +3047,8 @@ export class ConnectorApi {
   /**
    * Activate the connector draft filter.
    *
+   * Elastic Stack: experimental, since 8.12.0. Serverless: experimental.
+   *
    * @param params - path parts, query parameters and body properties (see {@link ConnectorUpdateActiveFilteringRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-filtering | Elasticsearch API documentation}
@@ -2913,6 +3065,8 @@ export class ConnectorApi {
   /**
    * Update the connector API key ID.
    *
+   * Elastic Stack: beta, since 8.12.0. Serverless: beta.
+   *
    * @param params - path parts, query parameters and body properties (see {@link ConnectorUpdateApiKeyIdRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-api-key-id | Elasticsearch API documentation}
@@ -2925,6 +3079,8 @@ export class ConnectorApi {
 
   /**
    * Update the connector configuration.
+   *
+   * Elastic Stack: beta, since 8.12.0. Serverless: beta.
    *
    * @param params - path parts, query parameters and body properties (see {@link ConnectorUpdateConfigurationRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -2942,6 +3098,8 @@ export class ConnectorApi {
   /**
    * Update the connector error field.
    *
+   * Elastic Stack: experimental, since 8.12.0. Serverless: experimental.
+   *
    * @param params - path parts, query parameters and body properties (see {@link ConnectorUpdateErrorRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-error | Elasticsearch API documentation}
@@ -2954,6 +3112,8 @@ export class ConnectorApi {
 
   /**
    * Update the connector features.
+   *
+   * Elastic Stack: experimental. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link ConnectorUpdateFeaturesRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -2968,6 +3128,8 @@ export class ConnectorApi {
   /**
    * Update the connector filtering.
    *
+   * Elastic Stack: beta, since 8.12.0. Serverless: beta.
+   *
    * @param params - path parts, query parameters and body properties (see {@link ConnectorUpdateFilteringRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-filtering | Elasticsearch API documentation}
@@ -2980,6 +3142,8 @@ export class ConnectorApi {
 
   /**
    * Update the connector draft filtering validation.
+   *
+   * Elastic Stack: experimental, since 8.12.0. Serverless: experimental.
    *
    * @param params - path parts, query parameters and body properties (see {@link ConnectorUpdateFilteringValidationRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -3003,6 +3167,8 @@ export class ConnectorApi {
   /**
    * Update the connector index name.
    *
+   * Elastic Stack: beta, since 8.12.0. Serverless: beta.
+   *
    * @param params - path parts, query parameters and body properties (see {@link ConnectorUpdateIndexNameRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-index-name | Elasticsearch API documentation}
@@ -3015,6 +3181,8 @@ export class ConnectorApi {
 
   /**
    * Update the connector name and description.
+   *
+   * Elastic Stack: beta, since 8.12.0. Serverless: beta.
    *
    * @param params - path parts, query parameters and body properties (see {@link ConnectorUpdateNameRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -3029,6 +3197,8 @@ export class ConnectorApi {
   /**
    * Update the connector is_native flag.
    *
+   * Elastic Stack: beta, since 8.12.0. Serverless: beta.
+   *
    * @param params - path parts, query parameters and body properties (see {@link ConnectorUpdateNativeRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-native | Elasticsearch API documentation}
@@ -3041,6 +3211,8 @@ export class ConnectorApi {
 
   /**
    * Update the connector pipeline.
+   *
+   * Elastic Stack: beta, since 8.12.0. Serverless: beta.
    *
    * @param params - path parts, query parameters and body properties (see {@link ConnectorUpdatePipelineRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -3055,6 +3227,8 @@ export class ConnectorApi {
   /**
    * Update the connector scheduling.
    *
+   * Elastic Stack: beta, since 8.12.0. Serverless: beta.
+   *
    * @param params - path parts, query parameters and body properties (see {@link ConnectorUpdateSchedulingRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-scheduling | Elasticsearch API documentation}
@@ -3067,6 +3241,8 @@ export class ConnectorApi {
 
   /**
    * Update the connector service type.
+   *
+   * Elastic Stack: beta, since 8.12.0. Serverless: beta.
    *
    * @param params - path parts, query parameters and body properties (see {@link ConnectorUpdateServiceTypeRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -3083,6 +3259,8 @@ export class ConnectorApi {
 
   /**
    * Update the connector status.
+   *
+   * Elastic Stack: experimental, since 8.12.0. Serverless: experimental.
    *
    * @param params - path parts, query parameters and body properties (see {@link ConnectorUpdateStatusRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -3139,6 +3317,8 @@ export class DanglingIndicesApi {
   /**
    * Delete a dangling index.
    *
+   * Elastic Stack: stable, since 7.9.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link DanglingIndicesDeleteDanglingIndexRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-dangling-indices-delete-dangling-index | Elasticsearch API documentation}
@@ -3155,6 +3335,8 @@ export class DanglingIndicesApi {
   /**
    * Import a dangling index.
    *
+   * Elastic Stack: stable, since 7.9.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link DanglingIndicesImportDanglingIndexRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-dangling-indices-import-dangling-index | Elasticsearch API documentation}
@@ -3170,6 +3352,8 @@ export class DanglingIndicesApi {
 
   /**
    * Get the dangling indices.
+   *
+   * Elastic Stack: stable, since 7.9.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link DanglingIndicesListDanglingIndicesRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -3217,6 +3401,8 @@ export class EncryptionApi {
 
   /**
    * Reset the project encryption key.
+   *
+   * Elastic Stack: experimental, since 9.5.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link EncryptionResetRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -3290,6 +3476,8 @@ export class EnrichApi {
   /**
    * Delete an enrich policy.
    *
+   * Elastic Stack: stable, since 7.5.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link EnrichDeletePolicyRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-enrich-delete-policy | Elasticsearch API documentation}
@@ -3302,6 +3490,8 @@ export class EnrichApi {
 
   /**
    * Run an enrich policy.
+   *
+   * Elastic Stack: stable, since 7.5.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link EnrichExecutePolicyRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -3316,6 +3506,8 @@ export class EnrichApi {
   /**
    * Get an enrich policy.
    *
+   * Elastic Stack: stable, since 7.5.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link EnrichGetPolicyRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-enrich-get-policy | Elasticsearch API documentation}
@@ -3329,6 +3521,8 @@ export class EnrichApi {
   /**
    * Create an enrich policy.
    *
+   * Elastic Stack: stable, since 7.5.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link EnrichPutPolicyRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-enrich-put-policy | Elasticsearch API documentation}
@@ -3341,6 +3535,8 @@ export class EnrichApi {
 
   /**
    * Get enrich stats.
+   *
+   * Elastic Stack: stable, since 7.5.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link EnrichStatsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -3434,6 +3630,8 @@ export class EqlApi {
   /**
    * Delete an async EQL search.
    *
+   * Elastic Stack: stable, since 7.9.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link EqlDeleteRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-eql-delete | Elasticsearch API documentation}
@@ -3446,6 +3644,8 @@ export class EqlApi {
 
   /**
    * Get async EQL search results.
+   *
+   * Elastic Stack: stable, since 7.9.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link EqlGetRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -3460,6 +3660,8 @@ export class EqlApi {
   /**
    * Get the async EQL status.
    *
+   * Elastic Stack: stable, since 7.9.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link EqlGetStatusRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-eql-get-status | Elasticsearch API documentation}
@@ -3472,6 +3674,8 @@ export class EqlApi {
 
   /**
    * Get EQL search results.
+   *
+   * Elastic Stack: stable, since 7.9.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link EqlSearchRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -3662,6 +3866,8 @@ export class EsqlApi {
   /**
    * Run an async ES|QL query.
    *
+   * Elastic Stack: stable, since 8.13.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link EsqlAsyncQueryRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-async-query | Elasticsearch API documentation}
@@ -3674,6 +3880,8 @@ export class EsqlApi {
 
   /**
    * Delete an async ES|QL query.
+   *
+   * Elastic Stack: stable, since 8.13.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link EsqlAsyncQueryDeleteRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -3688,6 +3896,8 @@ export class EsqlApi {
   /**
    * Get async ES|QL query results.
    *
+   * Elastic Stack: stable, since 8.13.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link EsqlAsyncQueryGetRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-async-query-get | Elasticsearch API documentation}
@@ -3700,6 +3910,8 @@ export class EsqlApi {
 
   /**
    * Stop async ES|QL query.
+   *
+   * Elastic Stack: stable, since 8.18.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link EsqlAsyncQueryStopRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -3714,6 +3926,8 @@ export class EsqlApi {
   /**
    * Delete ES|QL datasets.
    *
+   * Elastic Stack: experimental. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link EsqlDeleteDatasetRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-delete-dataset | Elasticsearch API documentation}
@@ -3726,6 +3940,8 @@ export class EsqlApi {
 
   /**
    * Delete ES|QL data sources.
+   *
+   * Elastic Stack: experimental. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link EsqlDeleteDataSourceRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -3740,6 +3956,8 @@ export class EsqlApi {
   /**
    * Delete an ES|QL view.
    *
+   * Elastic Stack: experimental, since 9.4.0. Serverless: experimental.
+   *
    * @param params - path parts, query parameters and body properties (see {@link EsqlDeleteViewRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
@@ -3751,6 +3969,8 @@ export class EsqlApi {
 
   /**
    * Get ES|QL datasets.
+   *
+   * Elastic Stack: experimental. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link EsqlGetDatasetRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -3764,6 +3984,8 @@ export class EsqlApi {
 
   /**
    * Get ES|QL data sources.
+   *
+   * Elastic Stack: experimental. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link EsqlGetDataSourceRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -3781,6 +4003,8 @@ export class EsqlApi {
   /**
    * Get a specific running ES|QL query information.
    *
+   * Elastic Stack: experimental, since 9.1.0. Serverless: experimental.
+   *
    * @param params - path parts, query parameters and body properties (see {@link EsqlGetQueryRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-get-query | Elasticsearch API documentation}
@@ -3794,6 +4018,8 @@ export class EsqlApi {
   /**
    * Get an ES|QL view.
    *
+   * Elastic Stack: experimental, since 9.4.0. Serverless: experimental.
+   *
    * @param params - path parts, query parameters and body properties (see {@link EsqlGetViewRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
@@ -3805,6 +4031,8 @@ export class EsqlApi {
 
   /**
    * Get running ES|QL queries information.
+   *
+   * Elastic Stack: experimental, since 9.1.0. Serverless: experimental.
    *
    * @param params - path parts, query parameters and body properties (see {@link EsqlListQueriesRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -3819,6 +4047,8 @@ export class EsqlApi {
   /**
    * Create or update an ES|QL dataset.
    *
+   * Elastic Stack: experimental. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link EsqlPutDatasetRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-put-dataset | Elasticsearch API documentation}
@@ -3831,6 +4061,8 @@ export class EsqlApi {
 
   /**
    * Create or update an ES|QL data source.
+   *
+   * Elastic Stack: experimental. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link EsqlPutDataSourceRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -3845,6 +4077,8 @@ export class EsqlApi {
   /**
    * Create or update an ES|QL view.
    *
+   * Elastic Stack: experimental, since 9.4.0. Serverless: experimental.
+   *
    * @param params - path parts, query parameters and body properties (see {@link EsqlPutViewRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
@@ -3856,6 +4090,8 @@ export class EsqlApi {
 
   /**
    * Run an ES|QL query.
+   *
+   * Elastic Stack: stable, since 8.11.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link EsqlQueryRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -3905,6 +4141,8 @@ export class FeaturesApi {
   /**
    * Get the features.
    *
+   * Elastic Stack: stable, since 7.12.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link FeaturesGetFeaturesRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-features-get-features | Elasticsearch API documentation}
@@ -3920,6 +4158,8 @@ export class FeaturesApi {
 
   /**
    * Reset the features.
+   *
+   * Elastic Stack: experimental, since 7.12.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link FeaturesResetFeaturesRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -4076,6 +4316,8 @@ export class FleetApi {
   /**
    * Get global checkpoints.
    *
+   * Elastic Stack: stable, since 7.13.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link FleetGlobalCheckpointsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-fleet | Elasticsearch API documentation}
@@ -4089,6 +4331,8 @@ export class FleetApi {
   /**
    * Run multiple Fleet searches.
    *
+   * Elastic Stack: experimental, since 7.16.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link FleetMsearchRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-fleet-msearch | Elasticsearch API documentation}
@@ -4101,6 +4345,8 @@ export class FleetApi {
 
   /**
    * Run a Fleet search.
+   *
+   * Elastic Stack: experimental, since 7.16.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link FleetSearchRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -4143,6 +4389,8 @@ export class GraphApi {
 
   /**
    * Explore graph analytics.
+   *
+   * Elastic Stack: stable. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link GraphExploreRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -4261,6 +4509,8 @@ export class IlmApi {
   /**
    * Delete a lifecycle policy.
    *
+   * Elastic Stack: stable, since 6.6.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link IlmDeleteLifecycleRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-delete-lifecycle | Elasticsearch API documentation}
@@ -4274,6 +4524,8 @@ export class IlmApi {
   /**
    * Explain the lifecycle state.
    *
+   * Elastic Stack: stable, since 6.6.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link IlmExplainLifecycleRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-explain-lifecycle | Elasticsearch API documentation}
@@ -4286,6 +4538,8 @@ export class IlmApi {
 
   /**
    * Get lifecycle policies.
+   *
+   * Elastic Stack: stable, since 6.6.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link IlmGetLifecycleRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -4303,6 +4557,8 @@ export class IlmApi {
   /**
    * Get the ILM status.
    *
+   * Elastic Stack: stable, since 6.6.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link IlmGetStatusRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-get-status | Elasticsearch API documentation}
@@ -4315,6 +4571,8 @@ export class IlmApi {
 
   /**
    * Migrate to data tiers routing.
+   *
+   * Elastic Stack: stable, since 7.14.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link IlmMigrateToDataTiersRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -4332,6 +4590,8 @@ export class IlmApi {
   /**
    * Move to a lifecycle step.
    *
+   * Elastic Stack: stable, since 6.6.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link IlmMoveToStepRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-move-to-step | Elasticsearch API documentation}
@@ -4344,6 +4604,8 @@ export class IlmApi {
 
   /**
    * Create or update a lifecycle policy.
+   *
+   * Elastic Stack: stable, since 6.6.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link IlmPutLifecycleRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -4358,6 +4620,8 @@ export class IlmApi {
   /**
    * Remove policies from an index.
    *
+   * Elastic Stack: stable, since 6.6.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link IlmRemovePolicyRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-remove-policy | Elasticsearch API documentation}
@@ -4370,6 +4634,8 @@ export class IlmApi {
 
   /**
    * Retry a policy.
+   *
+   * Elastic Stack: stable, since 6.6.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link IlmRetryRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -4384,6 +4650,8 @@ export class IlmApi {
   /**
    * Start the ILM plugin.
    *
+   * Elastic Stack: stable, since 6.6.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link IlmStartRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-start | Elasticsearch API documentation}
@@ -4396,6 +4664,8 @@ export class IlmApi {
 
   /**
    * Stop the ILM plugin.
+   *
+   * Elastic Stack: stable, since 6.6.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link IlmStopRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -5161,6 +5431,8 @@ export class IndicesApi {
   /**
    * Add an index block.
    *
+   * Elastic Stack: stable, since 7.9.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link IndicesAddBlockRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-add-block | Elasticsearch API documentation}
@@ -5174,6 +5446,8 @@ export class IndicesApi {
   /**
    * Get tokens from text analysis.
    *
+   * Elastic Stack: stable. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link IndicesAnalyzeRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-analyze | Elasticsearch API documentation}
@@ -5186,6 +5460,8 @@ export class IndicesApi {
 
   /**
    * Cancel a migration reindex operation.
+   *
+   * Elastic Stack: stable, since 8.18.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link IndicesCancelMigrateReindexRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -5203,6 +5479,8 @@ export class IndicesApi {
   /**
    * Clear the cache.
    *
+   * Elastic Stack: stable. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link IndicesClearCacheRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-clear-cache | Elasticsearch API documentation}
@@ -5215,6 +5493,8 @@ export class IndicesApi {
 
   /**
    * Clone an index.
+   *
+   * Elastic Stack: stable, since 7.4.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link IndicesCloneRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -5229,6 +5509,8 @@ export class IndicesApi {
   /**
    * Close an index.
    *
+   * Elastic Stack: stable. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link IndicesCloseRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-close | Elasticsearch API documentation}
@@ -5241,6 +5523,8 @@ export class IndicesApi {
 
   /**
    * Create an index.
+   *
+   * Elastic Stack: stable. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link IndicesCreateRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -5255,6 +5539,8 @@ export class IndicesApi {
   /**
    * Create a data stream.
    *
+   * Elastic Stack: stable, since 7.9.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link IndicesCreateDataStreamRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-create-data-stream | Elasticsearch API documentation}
@@ -5268,6 +5554,8 @@ export class IndicesApi {
   /**
    * Create an index from a source index.
    *
+   * Elastic Stack: stable, since 8.18.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link IndicesCreateFromRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-create-from | Elasticsearch API documentation}
@@ -5280,6 +5568,8 @@ export class IndicesApi {
 
   /**
    * Get data stream stats.
+   *
+   * Elastic Stack: stable, since 7.9.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link IndicesDataStreamsStatsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -5297,6 +5587,8 @@ export class IndicesApi {
   /**
    * Delete indices.
    *
+   * Elastic Stack: stable. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link IndicesDeleteRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-delete | Elasticsearch API documentation}
@@ -5310,6 +5602,8 @@ export class IndicesApi {
   /**
    * Delete an alias.
    *
+   * Elastic Stack: stable. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link IndicesDeleteAliasRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-delete-alias | Elasticsearch API documentation}
@@ -5322,6 +5616,8 @@ export class IndicesApi {
 
   /**
    * Delete data stream lifecycles.
+   *
+   * Elastic Stack: stable, since 8.11.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link IndicesDeleteDataLifecycleRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -5339,6 +5635,8 @@ export class IndicesApi {
   /**
    * Delete data streams.
    *
+   * Elastic Stack: stable, since 7.9.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link IndicesDeleteDataStreamRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-delete-data-stream | Elasticsearch API documentation}
@@ -5351,6 +5649,8 @@ export class IndicesApi {
 
   /**
    * Delete data stream options.
+   *
+   * Elastic Stack: stable, since 8.19.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link IndicesDeleteDataStreamOptionsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -5368,6 +5668,8 @@ export class IndicesApi {
   /**
    * Delete an index template.
    *
+   * Elastic Stack: stable, since 7.8.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link IndicesDeleteIndexTemplateRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-delete-index-template | Elasticsearch API documentation}
@@ -5384,6 +5686,8 @@ export class IndicesApi {
   /**
    * Delete a legacy index template.
    *
+   * Elastic Stack: stable. Serverless: not available.
+   *
    * @deprecated since 7.8.0
    *
    * @param params - path parts, query parameters and body properties (see {@link IndicesDeleteTemplateRequest}).
@@ -5399,6 +5703,8 @@ export class IndicesApi {
   /**
    * Analyze the index disk usage.
    *
+   * Elastic Stack: experimental, since 7.15.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link IndicesDiskUsageRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-disk-usage | Elasticsearch API documentation}
@@ -5411,6 +5717,8 @@ export class IndicesApi {
 
   /**
    * Downsample an index.
+   *
+   * Elastic Stack: stable, since 8.7.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link IndicesDownsampleRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -5425,6 +5733,8 @@ export class IndicesApi {
   /**
    * Check indices.
    *
+   * Elastic Stack: stable. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link IndicesExistsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-exists | Elasticsearch API documentation}
@@ -5438,6 +5748,8 @@ export class IndicesApi {
   /**
    * Check aliases.
    *
+   * Elastic Stack: stable. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link IndicesExistsAliasRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-exists-alias | Elasticsearch API documentation}
@@ -5450,6 +5762,8 @@ export class IndicesApi {
 
   /**
    * Check index templates.
+   *
+   * Elastic Stack: stable. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link IndicesExistsIndexTemplateRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -5467,6 +5781,8 @@ export class IndicesApi {
   /**
    * Check existence of index templates.
    *
+   * Elastic Stack: stable. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link IndicesExistsTemplateRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-exists-template | Elasticsearch API documentation}
@@ -5479,6 +5795,8 @@ export class IndicesApi {
 
   /**
    * Get the status for a data stream lifecycle.
+   *
+   * Elastic Stack: stable, since 8.11.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link IndicesExplainDataLifecycleRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -5496,6 +5814,8 @@ export class IndicesApi {
   /**
    * Get field usage stats.
    *
+   * Elastic Stack: experimental, since 7.15.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link IndicesFieldUsageStatsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-field-usage-stats | Elasticsearch API documentation}
@@ -5508,6 +5828,8 @@ export class IndicesApi {
 
   /**
    * Flush data streams or indices.
+   *
+   * Elastic Stack: stable. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link IndicesFlushRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -5522,6 +5844,8 @@ export class IndicesApi {
   /**
    * Force a merge.
    *
+   * Elastic Stack: stable, since 2.1.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link IndicesForcemergeRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-forcemerge | Elasticsearch API documentation}
@@ -5535,6 +5859,8 @@ export class IndicesApi {
   /**
    * Get index information.
    *
+   * Elastic Stack: stable. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link IndicesGetRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get | Elasticsearch API documentation}
@@ -5547,6 +5873,8 @@ export class IndicesApi {
 
   /**
    * Get aliases.
+   *
+   * Elastic Stack: stable. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link IndicesGetAliasRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -5564,6 +5892,8 @@ export class IndicesApi {
   /**
    * Get data stream lifecycles.
    *
+   * Elastic Stack: stable, since 8.11.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link IndicesGetDataLifecycleRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-data-lifecycle | Elasticsearch API documentation}
@@ -5576,6 +5906,8 @@ export class IndicesApi {
 
   /**
    * Get data stream lifecycle stats.
+   *
+   * Elastic Stack: stable, since 8.12.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link IndicesGetDataLifecycleStatsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -5593,6 +5925,8 @@ export class IndicesApi {
   /**
    * Get data streams.
    *
+   * Elastic Stack: stable, since 7.9.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link IndicesGetDataStreamRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-data-stream | Elasticsearch API documentation}
@@ -5608,6 +5942,8 @@ export class IndicesApi {
 
   /**
    * Get data stream mappings.
+   *
+   * Elastic Stack: stable, since 9.1.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link IndicesGetDataStreamMappingsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -5625,6 +5961,8 @@ export class IndicesApi {
   /**
    * Get data stream options.
    *
+   * Elastic Stack: stable, since 8.19.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link IndicesGetDataStreamOptionsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-data-stream-options | Elasticsearch API documentation}
@@ -5640,6 +5978,8 @@ export class IndicesApi {
 
   /**
    * Get data stream settings.
+   *
+   * Elastic Stack: stable, since 9.1.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link IndicesGetDataStreamSettingsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -5657,6 +5997,8 @@ export class IndicesApi {
   /**
    * Get mapping definitions.
    *
+   * Elastic Stack: stable. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link IndicesGetFieldMappingRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-mapping | Elasticsearch API documentation}
@@ -5672,6 +6014,8 @@ export class IndicesApi {
 
   /**
    * Get index templates.
+   *
+   * Elastic Stack: stable, since 7.9.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link IndicesGetIndexTemplateRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -5689,6 +6033,8 @@ export class IndicesApi {
   /**
    * Get mapping definitions.
    *
+   * Elastic Stack: stable. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link IndicesGetMappingRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-mapping | Elasticsearch API documentation}
@@ -5704,6 +6050,8 @@ export class IndicesApi {
 
   /**
    * Get the migration reindexing status.
+   *
+   * Elastic Stack: stable, since 8.18.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link IndicesGetMigrateReindexStatusRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -5721,6 +6069,8 @@ export class IndicesApi {
   /**
    * Get index settings.
    *
+   * Elastic Stack: stable. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link IndicesGetSettingsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-settings | Elasticsearch API documentation}
@@ -5736,6 +6086,8 @@ export class IndicesApi {
 
   /**
    * Get legacy index templates.
+   *
+   * Elastic Stack: stable. Serverless: not available.
    *
    * @deprecated since 7.8.0
    *
@@ -5755,6 +6107,8 @@ export class IndicesApi {
   /**
    * Reindex legacy backing indices.
    *
+   * Elastic Stack: stable, since 8.18.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link IndicesMigrateReindexRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-migrate-reindex | Elasticsearch API documentation}
@@ -5767,6 +6121,8 @@ export class IndicesApi {
 
   /**
    * Convert an index alias to a data stream.
+   *
+   * Elastic Stack: stable, since 7.9.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link IndicesMigrateToDataStreamRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -5784,6 +6140,8 @@ export class IndicesApi {
   /**
    * Update data streams.
    *
+   * Elastic Stack: stable, since 7.16.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link IndicesModifyDataStreamRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-modify-data-stream | Elasticsearch API documentation}
@@ -5796,6 +6154,8 @@ export class IndicesApi {
 
   /**
    * Open a closed index.
+   *
+   * Elastic Stack: stable. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link IndicesOpenRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -5810,6 +6170,8 @@ export class IndicesApi {
   /**
    * Promote a data stream.
    *
+   * Elastic Stack: stable, since 7.9.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link IndicesPromoteDataStreamRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-promote-data-stream | Elasticsearch API documentation}
@@ -5822,6 +6184,8 @@ export class IndicesApi {
 
   /**
    * Create or update an alias.
+   *
+   * Elastic Stack: stable. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link IndicesPutAliasRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -5836,6 +6200,8 @@ export class IndicesApi {
   /**
    * Update data stream lifecycles.
    *
+   * Elastic Stack: stable, since 8.11.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link IndicesPutDataLifecycleRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-put-data-lifecycle | Elasticsearch API documentation}
@@ -5848,6 +6214,8 @@ export class IndicesApi {
 
   /**
    * Update data stream mappings.
+   *
+   * Elastic Stack: stable, since 9.2.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link IndicesPutDataStreamMappingsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -5865,6 +6233,8 @@ export class IndicesApi {
   /**
    * Update data stream options.
    *
+   * Elastic Stack: stable, since 8.19.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link IndicesPutDataStreamOptionsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-put-data-stream-options | Elasticsearch API documentation}
@@ -5880,6 +6250,8 @@ export class IndicesApi {
 
   /**
    * Update data stream settings.
+   *
+   * Elastic Stack: stable, since 9.1.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link IndicesPutDataStreamSettingsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -5897,6 +6269,8 @@ export class IndicesApi {
   /**
    * Create or update an index template.
    *
+   * Elastic Stack: stable, since 7.9.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link IndicesPutIndexTemplateRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-put-index-template | Elasticsearch API documentation}
@@ -5909,6 +6283,8 @@ export class IndicesApi {
 
   /**
    * Update field mappings.
+   *
+   * Elastic Stack: stable. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link IndicesPutMappingRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -5926,6 +6302,8 @@ export class IndicesApi {
   /**
    * Update index settings.
    *
+   * Elastic Stack: stable. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link IndicesPutSettingsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-put-settings | Elasticsearch API documentation}
@@ -5938,6 +6316,8 @@ export class IndicesApi {
 
   /**
    * Create or update a legacy index template.
+   *
+   * Elastic Stack: stable. Serverless: not available.
    *
    * @deprecated since 7.8.0
    *
@@ -5953,6 +6333,8 @@ export class IndicesApi {
 
   /**
    * Get index recovery information.
+   *
+   * Elastic Stack: stable. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link IndicesRecoveryRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -5970,6 +6352,8 @@ export class IndicesApi {
   /**
    * Refresh an index.
    *
+   * Elastic Stack: stable. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link IndicesRefreshRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-refresh | Elasticsearch API documentation}
@@ -5985,6 +6369,8 @@ export class IndicesApi {
 
   /**
    * Reload search analyzers.
+   *
+   * Elastic Stack: stable, since 7.3.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link IndicesReloadSearchAnalyzersRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -6002,6 +6388,8 @@ export class IndicesApi {
   /**
    * Remove an index block.
    *
+   * Elastic Stack: stable, since 9.1.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link IndicesRemoveBlockRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-remove-block | Elasticsearch API documentation}
@@ -6014,6 +6402,8 @@ export class IndicesApi {
 
   /**
    * Resolve the cluster.
+   *
+   * Elastic Stack: stable, since 8.13.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link IndicesResolveClusterRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -6031,6 +6421,8 @@ export class IndicesApi {
   /**
    * Resolve indices.
    *
+   * Elastic Stack: stable, since 7.9.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link IndicesResolveIndexRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-resolve-index | Elasticsearch API documentation}
@@ -6043,6 +6435,8 @@ export class IndicesApi {
 
   /**
    * Roll over to a new index.
+   *
+   * Elastic Stack: stable, since 5.0.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link IndicesRolloverRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -6057,6 +6451,8 @@ export class IndicesApi {
   /**
    * Get index segments.
    *
+   * Elastic Stack: stable. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link IndicesSegmentsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-segments | Elasticsearch API documentation}
@@ -6069,6 +6465,8 @@ export class IndicesApi {
 
   /**
    * Get index shard stores.
+   *
+   * Elastic Stack: stable. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link IndicesShardStoresRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -6083,6 +6481,8 @@ export class IndicesApi {
   /**
    * Shrink an index.
    *
+   * Elastic Stack: stable, since 5.0.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link IndicesShrinkRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-shrink | Elasticsearch API documentation}
@@ -6095,6 +6495,8 @@ export class IndicesApi {
 
   /**
    * Simulate an index.
+   *
+   * Elastic Stack: stable, since 7.9.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link IndicesSimulateIndexTemplateRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -6112,6 +6514,8 @@ export class IndicesApi {
   /**
    * Simulate an index template.
    *
+   * Elastic Stack: stable. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link IndicesSimulateTemplateRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-simulate-template | Elasticsearch API documentation}
@@ -6128,6 +6532,8 @@ export class IndicesApi {
   /**
    * Split an index.
    *
+   * Elastic Stack: stable, since 6.1.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link IndicesSplitRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-split | Elasticsearch API documentation}
@@ -6141,6 +6547,8 @@ export class IndicesApi {
   /**
    * Get index statistics.
    *
+   * Elastic Stack: stable, since 1.3.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link IndicesStatsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-stats | Elasticsearch API documentation}
@@ -6153,6 +6561,8 @@ export class IndicesApi {
 
   /**
    * Create or update an alias.
+   *
+   * Elastic Stack: stable, since 1.3.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link IndicesUpdateAliasesRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -6169,6 +6579,8 @@ export class IndicesApi {
 
   /**
    * Validate a query.
+   *
+   * Elastic Stack: stable, since 1.3.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link IndicesValidateQueryRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -6548,6 +6960,8 @@ export class InferenceApi {
   /**
    * Perform chat completion inference on the service.
    *
+   * Elastic Stack: stable, since 8.18.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link InferenceChatCompletionUnifiedRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-unified-inference | Elasticsearch API documentation}
@@ -6564,6 +6978,8 @@ export class InferenceApi {
   /**
    * Perform completion inference on the service.
    *
+   * Elastic Stack: stable, since 8.11.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link InferenceCompletionRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-inference | Elasticsearch API documentation}
@@ -6577,6 +6993,8 @@ export class InferenceApi {
   /**
    * Delete an inference endpoint.
    *
+   * Elastic Stack: stable, since 8.11.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link InferenceDeleteRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-delete | Elasticsearch API documentation}
@@ -6589,6 +7007,8 @@ export class InferenceApi {
 
   /**
    * Delete the inference region policy.
+   *
+   * Elastic Stack: stable, since 9.5.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link InferenceDeleteRegionPolicyRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -6606,6 +7026,8 @@ export class InferenceApi {
   /**
    * Perform dense embedding inference on the service.
    *
+   * Elastic Stack: experimental, since 9.4.0. Serverless: experimental.
+   *
    * @param params - path parts, query parameters and body properties (see {@link InferenceEmbeddingRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-inference | Elasticsearch API documentation}
@@ -6619,6 +7041,8 @@ export class InferenceApi {
   /**
    * Get an inference endpoint.
    *
+   * Elastic Stack: stable, since 8.11.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link InferenceGetRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-get | Elasticsearch API documentation}
@@ -6631,6 +7055,8 @@ export class InferenceApi {
 
   /**
    * Get the inference region policy.
+   *
+   * Elastic Stack: stable, since 9.5.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link InferenceGetRegionPolicyRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -6648,6 +7074,8 @@ export class InferenceApi {
   /**
    * Perform inference on the service.
    *
+   * Elastic Stack: stable, since 8.11.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link InferenceInferenceRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-inference | Elasticsearch API documentation}
@@ -6660,6 +7088,8 @@ export class InferenceApi {
 
   /**
    * Create an inference endpoint.
+   *
+   * Elastic Stack: stable, since 8.11.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link InferencePutRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -6674,6 +7104,8 @@ export class InferenceApi {
   /**
    * Create a AI21 inference endpoint.
    *
+   * Elastic Stack: stable, since 9.2.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link InferencePutAi21Request}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-ai21 | Elasticsearch API documentation}
@@ -6686,6 +7118,8 @@ export class InferenceApi {
 
   /**
    * Create an AlibabaCloud AI Search inference endpoint.
+   *
+   * Elastic Stack: stable, since 8.16.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link InferencePutAlibabacloudRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -6700,6 +7134,8 @@ export class InferenceApi {
   /**
    * Create an Amazon Bedrock inference endpoint.
    *
+   * Elastic Stack: stable, since 8.12.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link InferencePutAmazonbedrockRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-amazonbedrock | Elasticsearch API documentation}
@@ -6712,6 +7148,8 @@ export class InferenceApi {
 
   /**
    * Create an Amazon SageMaker inference endpoint.
+   *
+   * Elastic Stack: stable, since 9.1.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link InferencePutAmazonsagemakerRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -6729,6 +7167,8 @@ export class InferenceApi {
   /**
    * Create an Anthropic inference endpoint.
    *
+   * Elastic Stack: stable, since 8.16.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link InferencePutAnthropicRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-anthropic | Elasticsearch API documentation}
@@ -6741,6 +7181,8 @@ export class InferenceApi {
 
   /**
    * Create an Azure AI studio inference endpoint.
+   *
+   * Elastic Stack: stable, since 8.14.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link InferencePutAzureaistudioRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -6755,6 +7197,8 @@ export class InferenceApi {
   /**
    * Create an Azure OpenAI inference endpoint.
    *
+   * Elastic Stack: stable, since 8.14.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link InferencePutAzureopenaiRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-azureopenai | Elasticsearch API documentation}
@@ -6767,6 +7211,8 @@ export class InferenceApi {
 
   /**
    * Create a Cohere inference endpoint.
+   *
+   * Elastic Stack: stable, since 8.13.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link InferencePutCohereRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -6781,6 +7227,8 @@ export class InferenceApi {
   /**
    * Create an Contextual AI inference endpoint.
    *
+   * Elastic Stack: stable, since 9.2.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link InferencePutContextualaiRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-contextualai | Elasticsearch API documentation}
@@ -6793,6 +7241,8 @@ export class InferenceApi {
 
   /**
    * Create a custom inference endpoint.
+   *
+   * Elastic Stack: stable, since 8.19.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link InferencePutCustomRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -6807,6 +7257,8 @@ export class InferenceApi {
   /**
    * Create a DeepSeek inference endpoint.
    *
+   * Elastic Stack: stable, since 9.1.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link InferencePutDeepseekRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-deepseek | Elasticsearch API documentation}
@@ -6820,6 +7272,8 @@ export class InferenceApi {
   /**
    * Create an Elasticsearch inference endpoint.
    *
+   * Elastic Stack: stable, since 8.13.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link InferencePutElasticsearchRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-elasticsearch | Elasticsearch API documentation}
@@ -6832,6 +7286,8 @@ export class InferenceApi {
 
   /**
    * Create an ELSER inference endpoint.
+   *
+   * Elastic Stack: stable, since 8.11.0. Serverless: stable.
    *
    * @deprecated The elser service is deprecated and will be removed in a future release. Use the Elasticsearch inference integration instead, with model_id included in the service_settings.
    *
@@ -6848,6 +7304,8 @@ export class InferenceApi {
   /**
    * Create a Fireworks AI inference endpoint.
    *
+   * Elastic Stack: stable, since 9.4.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link InferencePutFireworksaiRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-fireworksai | Elasticsearch API documentation}
@@ -6860,6 +7318,8 @@ export class InferenceApi {
 
   /**
    * Create an Google AI Studio inference endpoint.
+   *
+   * Elastic Stack: stable, since 8.15.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link InferencePutGoogleaistudioRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -6877,6 +7337,8 @@ export class InferenceApi {
   /**
    * Create a Google Vertex AI inference endpoint.
    *
+   * Elastic Stack: stable, since 8.15.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link InferencePutGooglevertexaiRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-googlevertexai | Elasticsearch API documentation}
@@ -6893,6 +7355,8 @@ export class InferenceApi {
   /**
    * Create a Groq inference endpoint.
    *
+   * Elastic Stack: stable, since 9.3.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link InferencePutGroqRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-groq | Elasticsearch API documentation}
@@ -6905,6 +7369,8 @@ export class InferenceApi {
 
   /**
    * Create a Hugging Face inference endpoint.
+   *
+   * Elastic Stack: stable, since 8.12.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link InferencePutHuggingFaceRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -6919,6 +7385,8 @@ export class InferenceApi {
   /**
    * Create an JinaAI inference endpoint.
    *
+   * Elastic Stack: stable, since 8.18.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link InferencePutJinaaiRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-jinaai | Elasticsearch API documentation}
@@ -6931,6 +7399,8 @@ export class InferenceApi {
 
   /**
    * Create a Llama inference endpoint.
+   *
+   * Elastic Stack: stable, since 9.2.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link InferencePutLlamaRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -6945,6 +7415,8 @@ export class InferenceApi {
   /**
    * Create a Mistral inference endpoint.
    *
+   * Elastic Stack: stable, since 8.15.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link InferencePutMistralRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-mistral | Elasticsearch API documentation}
@@ -6957,6 +7429,8 @@ export class InferenceApi {
 
   /**
    * Create an Nvidia inference endpoint.
+   *
+   * Elastic Stack: stable, since 9.3.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link InferencePutNvidiaRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -6971,6 +7445,8 @@ export class InferenceApi {
   /**
    * Create an OpenAI inference endpoint.
    *
+   * Elastic Stack: stable, since 8.12.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link InferencePutOpenaiRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-openai | Elasticsearch API documentation}
@@ -6983,6 +7459,8 @@ export class InferenceApi {
 
   /**
    * Create an OpenShift AI inference endpoint.
+   *
+   * Elastic Stack: stable, since 9.3.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link InferencePutOpenshiftAiRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -6997,6 +7475,8 @@ export class InferenceApi {
   /**
    * Create or update the inference region policy.
    *
+   * Elastic Stack: stable, since 9.5.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link InferencePutRegionPolicyRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-region-policy | Elasticsearch API documentation}
@@ -7009,6 +7489,8 @@ export class InferenceApi {
 
   /**
    * Create a VoyageAI inference endpoint.
+   *
+   * Elastic Stack: stable, since 8.19.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link InferencePutVoyageaiRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -7023,6 +7505,8 @@ export class InferenceApi {
   /**
    * Create a Watsonx inference endpoint.
    *
+   * Elastic Stack: stable, since 8.16.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link InferencePutWatsonxRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-watsonx | Elasticsearch API documentation}
@@ -7035,6 +7519,8 @@ export class InferenceApi {
 
   /**
    * Perform reranking inference on the service.
+   *
+   * Elastic Stack: stable, since 8.11.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link InferenceRerankRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -7049,6 +7535,8 @@ export class InferenceApi {
   /**
    * Perform sparse embedding inference on the service.
    *
+   * Elastic Stack: stable, since 8.11.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link InferenceSparseEmbeddingRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-inference | Elasticsearch API documentation}
@@ -7061,6 +7549,8 @@ export class InferenceApi {
 
   /**
    * Perform streaming completion inference on the service.
+   *
+   * Elastic Stack: stable, since 8.16.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link InferenceStreamCompletionRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -7075,6 +7565,8 @@ export class InferenceApi {
   /**
    * Perform text embedding inference on the service.
    *
+   * Elastic Stack: stable, since 8.11.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link InferenceTextEmbeddingRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-inference | Elasticsearch API documentation}
@@ -7087,6 +7579,8 @@ export class InferenceApi {
 
   /**
    * Update an inference endpoint.
+   *
+   * Elastic Stack: stable, since 8.17.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link InferenceUpdateRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -7222,6 +7716,8 @@ export class IngestApi {
   /**
    * Delete GeoIP database configurations.
    *
+   * Elastic Stack: stable, since 8.15.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link IngestDeleteGeoipDatabaseRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ingest-delete-geoip-database | Elasticsearch API documentation}
@@ -7237,6 +7733,8 @@ export class IngestApi {
 
   /**
    * Delete IP geolocation database configurations.
+   *
+   * Elastic Stack: stable, since 8.15.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link IngestDeleteIpLocationDatabaseRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -7257,6 +7755,8 @@ export class IngestApi {
   /**
    * Delete pipelines.
    *
+   * Elastic Stack: stable, since 5.0.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link IngestDeletePipelineRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ingest-delete-pipeline | Elasticsearch API documentation}
@@ -7270,6 +7770,8 @@ export class IngestApi {
   /**
    * Get GeoIP statistics.
    *
+   * Elastic Stack: stable, since 7.13.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link IngestGeoIpStatsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/reference/enrich-processor/geoip-processor | Elasticsearch API documentation}
@@ -7282,6 +7784,8 @@ export class IngestApi {
 
   /**
    * Get GeoIP database configurations.
+   *
+   * Elastic Stack: stable, since 8.15.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link IngestGetGeoipDatabaseRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -7299,6 +7803,8 @@ export class IngestApi {
   /**
    * Get IP geolocation database configurations.
    *
+   * Elastic Stack: stable, since 8.15.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link IngestGetIpLocationDatabaseRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ingest-get-ip-location-database | Elasticsearch API documentation}
@@ -7314,6 +7820,8 @@ export class IngestApi {
 
   /**
    * Get pipelines.
+   *
+   * Elastic Stack: stable, since 5.0.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link IngestGetPipelineRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -7331,6 +7839,8 @@ export class IngestApi {
   /**
    * Run a grok processor.
    *
+   * Elastic Stack: stable, since 6.1.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link IngestProcessorGrokRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/reference/enrich-processor/grok-processor | Elasticsearch API documentation}
@@ -7347,6 +7857,8 @@ export class IngestApi {
   /**
    * Create or update a GeoIP database configuration.
    *
+   * Elastic Stack: stable, since 8.15.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link IngestPutGeoipDatabaseRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ingest-put-geoip-database | Elasticsearch API documentation}
@@ -7359,6 +7871,8 @@ export class IngestApi {
 
   /**
    * Create or update an IP geolocation database configuration.
+   *
+   * Elastic Stack: stable, since 8.15.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link IngestPutIpLocationDatabaseRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -7376,6 +7890,8 @@ export class IngestApi {
   /**
    * Create or update a pipeline.
    *
+   * Elastic Stack: stable, since 5.0.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link IngestPutPipelineRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/manage-data/ingest/transform-enrich/ingest-pipelines | Elasticsearch API documentation}
@@ -7388,6 +7904,8 @@ export class IngestApi {
 
   /**
    * Simulate a pipeline.
+   *
+   * Elastic Stack: stable, since 5.0.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link IngestSimulateRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -7473,6 +7991,8 @@ export class LicenseApi {
   /**
    * Delete the license.
    *
+   * Elastic Stack: stable. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link LicenseDeleteRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-license-delete | Elasticsearch API documentation}
@@ -7486,6 +8006,8 @@ export class LicenseApi {
   /**
    * Get license information.
    *
+   * Elastic Stack: stable. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link LicenseGetRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-license-get | Elasticsearch API documentation}
@@ -7498,6 +8020,8 @@ export class LicenseApi {
 
   /**
    * Get the basic license status.
+   *
+   * Elastic Stack: stable, since 6.3.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link LicenseGetBasicStatusRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -7515,6 +8039,8 @@ export class LicenseApi {
   /**
    * Get the trial status.
    *
+   * Elastic Stack: stable, since 6.1.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link LicenseGetTrialStatusRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-license-get-trial-status | Elasticsearch API documentation}
@@ -7531,6 +8057,8 @@ export class LicenseApi {
   /**
    * Update the license.
    *
+   * Elastic Stack: stable. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link LicensePostRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-license-post | Elasticsearch API documentation}
@@ -7543,6 +8071,8 @@ export class LicenseApi {
 
   /**
    * Start a basic license.
+   *
+   * Elastic Stack: stable, since 6.3.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link LicensePostStartBasicRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -7559,6 +8089,8 @@ export class LicenseApi {
 
   /**
    * Start a trial.
+   *
+   * Elastic Stack: stable, since 6.1.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link LicensePostStartTrialRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -7622,6 +8154,8 @@ export class LogstashApi {
   /**
    * Delete a Logstash pipeline.
    *
+   * Elastic Stack: stable, since 7.12.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link LogstashDeletePipelineRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-logstash-delete-pipeline | Elasticsearch API documentation}
@@ -7638,6 +8172,8 @@ export class LogstashApi {
   /**
    * Get Logstash pipelines.
    *
+   * Elastic Stack: stable, since 7.12.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link LogstashGetPipelineRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-logstash-get-pipeline | Elasticsearch API documentation}
@@ -7653,6 +8189,8 @@ export class LogstashApi {
 
   /**
    * Create or update a Logstash pipeline.
+   *
+   * Elastic Stack: stable, since 7.12.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link LogstashPutPipelineRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -7712,6 +8250,8 @@ export class MigrationApi {
   /**
    * Get deprecation information.
    *
+   * Elastic Stack: stable, since 6.1.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link MigrationDeprecationsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-migration-deprecations | Elasticsearch API documentation}
@@ -7727,6 +8267,8 @@ export class MigrationApi {
 
   /**
    * Get feature migration information.
+   *
+   * Elastic Stack: stable, since 7.16.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link MigrationGetFeatureUpgradeStatusRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -7746,6 +8288,8 @@ export class MigrationApi {
 
   /**
    * Start the feature migration.
+   *
+   * Elastic Stack: stable, since 7.16.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link MigrationPostFeatureUpgradeRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -8480,6 +9024,8 @@ export class MlApi {
   /**
    * Clear trained model deployment cache.
    *
+   * Elastic Stack: stable, since 8.5.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link MlClearTrainedModelDeploymentCacheRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-clear-trained-model-deployment-cache | Elasticsearch API documentation}
@@ -8502,6 +9048,8 @@ export class MlApi {
   /**
    * Close anomaly detection jobs.
    *
+   * Elastic Stack: stable, since 5.4.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link MlCloseJobRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-close-job | Elasticsearch API documentation}
@@ -8514,6 +9062,8 @@ export class MlApi {
 
   /**
    * Delete a calendar.
+   *
+   * Elastic Stack: stable, since 6.2.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link MlDeleteCalendarRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -8528,6 +9078,8 @@ export class MlApi {
   /**
    * Delete events from a calendar.
    *
+   * Elastic Stack: stable, since 6.2.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link MlDeleteCalendarEventRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-calendar-event | Elasticsearch API documentation}
@@ -8540,6 +9092,8 @@ export class MlApi {
 
   /**
    * Delete anomaly jobs from a calendar.
+   *
+   * Elastic Stack: stable, since 6.2.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link MlDeleteCalendarJobRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -8554,6 +9108,8 @@ export class MlApi {
   /**
    * Delete a datafeed.
    *
+   * Elastic Stack: stable, since 5.4.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link MlDeleteDatafeedRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-datafeed | Elasticsearch API documentation}
@@ -8566,6 +9122,8 @@ export class MlApi {
 
   /**
    * Delete a data frame analytics job.
+   *
+   * Elastic Stack: stable, since 7.3.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link MlDeleteDataFrameAnalyticsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -8583,6 +9141,8 @@ export class MlApi {
   /**
    * Delete expired ML data.
    *
+   * Elastic Stack: stable, since 5.4.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link MlDeleteExpiredDataRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-expired-data | Elasticsearch API documentation}
@@ -8599,6 +9159,8 @@ export class MlApi {
   /**
    * Delete a filter.
    *
+   * Elastic Stack: stable, since 5.4.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link MlDeleteFilterRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-filter | Elasticsearch API documentation}
@@ -8611,6 +9173,8 @@ export class MlApi {
 
   /**
    * Delete forecasts from a job.
+   *
+   * Elastic Stack: stable, since 6.5.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link MlDeleteForecastRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -8625,6 +9189,8 @@ export class MlApi {
   /**
    * Delete an anomaly detection job.
    *
+   * Elastic Stack: stable, since 5.4.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link MlDeleteJobRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-job | Elasticsearch API documentation}
@@ -8637,6 +9203,8 @@ export class MlApi {
 
   /**
    * Delete a model snapshot.
+   *
+   * Elastic Stack: stable, since 5.4.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link MlDeleteModelSnapshotRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -8651,6 +9219,8 @@ export class MlApi {
   /**
    * Delete an unreferenced trained model.
    *
+   * Elastic Stack: stable, since 7.10.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link MlDeleteTrainedModelRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-trained-model | Elasticsearch API documentation}
@@ -8663,6 +9233,8 @@ export class MlApi {
 
   /**
    * Delete a trained model alias.
+   *
+   * Elastic Stack: stable, since 7.13.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link MlDeleteTrainedModelAliasRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -8680,6 +9252,8 @@ export class MlApi {
   /**
    * Estimate job model memory usage.
    *
+   * Elastic Stack: stable, since 7.7.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link MlEstimateModelMemoryRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-estimate-model-memory | Elasticsearch API documentation}
@@ -8696,6 +9270,8 @@ export class MlApi {
   /**
    * Evaluate data frame analytics.
    *
+   * Elastic Stack: stable, since 7.3.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link MlEvaluateDataFrameRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-evaluate-data-frame | Elasticsearch API documentation}
@@ -8708,6 +9284,8 @@ export class MlApi {
 
   /**
    * Explain data frame analytics config.
+   *
+   * Elastic Stack: stable, since 7.3.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link MlExplainDataFrameAnalyticsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -8725,6 +9303,8 @@ export class MlApi {
   /**
    * Force buffered data to be processed.
    *
+   * Elastic Stack: stable, since 5.4.0. Serverless: stable.
+   *
    * @deprecated Forcing any buffered data to be processed is deprecated, in a future major version a datafeed will be required.
    *
    * @param params - path parts, query parameters and body properties (see {@link MlFlushJobRequest}).
@@ -8740,6 +9320,8 @@ export class MlApi {
   /**
    * Predict future behavior of a time series.
    *
+   * Elastic Stack: stable, since 6.1.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link MlForecastRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-forecast | Elasticsearch API documentation}
@@ -8752,6 +9334,8 @@ export class MlApi {
 
   /**
    * Get anomaly detection job results for buckets.
+   *
+   * Elastic Stack: stable, since 5.4.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link MlGetBucketsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -8766,6 +9350,8 @@ export class MlApi {
   /**
    * Get info about events in calendars.
    *
+   * Elastic Stack: stable, since 6.2.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link MlGetCalendarEventsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-calendar-events | Elasticsearch API documentation}
@@ -8778,6 +9364,8 @@ export class MlApi {
 
   /**
    * Get calendar configuration info.
+   *
+   * Elastic Stack: stable, since 6.2.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link MlGetCalendarsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -8792,6 +9380,8 @@ export class MlApi {
   /**
    * Get anomaly detection job results for categories.
    *
+   * Elastic Stack: stable, since 5.4.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link MlGetCategoriesRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-categories | Elasticsearch API documentation}
@@ -8805,6 +9395,8 @@ export class MlApi {
   /**
    * Get datafeeds configuration info.
    *
+   * Elastic Stack: stable, since 5.5.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link MlGetDatafeedsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-datafeeds | Elasticsearch API documentation}
@@ -8817,6 +9409,8 @@ export class MlApi {
 
   /**
    * Get datafeed stats.
+   *
+   * Elastic Stack: stable, since 5.5.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link MlGetDatafeedStatsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -8834,6 +9428,8 @@ export class MlApi {
   /**
    * Get data frame analytics job configuration info.
    *
+   * Elastic Stack: stable, since 7.3.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link MlGetDataFrameAnalyticsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-data-frame-analytics | Elasticsearch API documentation}
@@ -8849,6 +9445,8 @@ export class MlApi {
 
   /**
    * Get data frame analytics job stats.
+   *
+   * Elastic Stack: stable, since 7.3.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link MlGetDataFrameAnalyticsStatsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -8869,6 +9467,8 @@ export class MlApi {
   /**
    * Get filters.
    *
+   * Elastic Stack: stable, since 5.5.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link MlGetFiltersRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-filters | Elasticsearch API documentation}
@@ -8881,6 +9481,8 @@ export class MlApi {
 
   /**
    * Get anomaly detection job results for influencers.
+   *
+   * Elastic Stack: stable, since 5.4.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link MlGetInfluencersRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -8895,6 +9497,8 @@ export class MlApi {
   /**
    * Get anomaly detection jobs configuration info.
    *
+   * Elastic Stack: stable, since 5.5.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link MlGetJobsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-jobs | Elasticsearch API documentation}
@@ -8908,6 +9512,8 @@ export class MlApi {
   /**
    * Get anomaly detection job stats.
    *
+   * Elastic Stack: stable, since 5.5.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link MlGetJobStatsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-job-stats | Elasticsearch API documentation}
@@ -8920,6 +9526,8 @@ export class MlApi {
 
   /**
    * Get machine learning memory usage info.
+   *
+   * Elastic Stack: stable, since 8.2.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link MlGetMemoryStatsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -8937,6 +9545,8 @@ export class MlApi {
   /**
    * Get model snapshots info.
    *
+   * Elastic Stack: stable, since 5.4.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link MlGetModelSnapshotsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-model-snapshots | Elasticsearch API documentation}
@@ -8949,6 +9559,8 @@ export class MlApi {
 
   /**
    * Get anomaly detection job model snapshot upgrade usage info.
+   *
+   * Elastic Stack: stable, since 7.16.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link MlGetModelSnapshotUpgradeStatsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -8969,6 +9581,8 @@ export class MlApi {
   /**
    * Get overall bucket results.
    *
+   * Elastic Stack: stable, since 6.1.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link MlGetOverallBucketsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-overall-buckets | Elasticsearch API documentation}
@@ -8982,6 +9596,8 @@ export class MlApi {
   /**
    * Get anomaly records for an anomaly detection job.
    *
+   * Elastic Stack: stable, since 5.4.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link MlGetRecordsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-records | Elasticsearch API documentation}
@@ -8994,6 +9610,8 @@ export class MlApi {
 
   /**
    * Get trained model configuration info.
+   *
+   * Elastic Stack: stable, since 7.10.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link MlGetTrainedModelsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -9011,6 +9629,8 @@ export class MlApi {
   /**
    * Get trained models usage info.
    *
+   * Elastic Stack: stable, since 7.10.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link MlGetTrainedModelsStatsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-trained-models-stats | Elasticsearch API documentation}
@@ -9027,6 +9647,8 @@ export class MlApi {
   /**
    * Evaluate a trained model.
    *
+   * Elastic Stack: stable, since 8.3.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link MlInferTrainedModelRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-infer-trained-model | Elasticsearch API documentation}
@@ -9039,6 +9661,8 @@ export class MlApi {
 
   /**
    * Get machine learning information.
+   *
+   * Elastic Stack: stable, since 6.3.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link MlInfoRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -9053,6 +9677,8 @@ export class MlApi {
   /**
    * Open anomaly detection jobs.
    *
+   * Elastic Stack: stable, since 5.4.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link MlOpenJobRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-open-job | Elasticsearch API documentation}
@@ -9066,6 +9692,8 @@ export class MlApi {
   /**
    * Add scheduled events to the calendar.
    *
+   * Elastic Stack: stable, since 6.2.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link MlPostCalendarEventsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-post-calendar-events | Elasticsearch API documentation}
@@ -9078,6 +9706,8 @@ export class MlApi {
 
   /**
    * Send data to an anomaly detection job for analysis.
+   *
+   * Elastic Stack: stable, since 5.4.0. Serverless: not available.
    *
    * @deprecated Posting data directly to anomaly detection jobs is deprecated, in a future major version a datafeed will be required.
    *
@@ -9097,6 +9727,8 @@ export class MlApi {
   /**
    * Preview a datafeed.
    *
+   * Elastic Stack: stable, since 5.4.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link MlPreviewDatafeedRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-preview-datafeed | Elasticsearch API documentation}
@@ -9112,6 +9744,8 @@ export class MlApi {
 
   /**
    * Preview features used by data frame analytics.
+   *
+   * Elastic Stack: stable, since 7.13.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link MlPreviewDataFrameAnalyticsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -9129,6 +9763,8 @@ export class MlApi {
   /**
    * Create a calendar.
    *
+   * Elastic Stack: stable, since 6.2.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link MlPutCalendarRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-put-calendar | Elasticsearch API documentation}
@@ -9141,6 +9777,8 @@ export class MlApi {
 
   /**
    * Add anomaly detection job to calendar.
+   *
+   * Elastic Stack: stable, since 6.2.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link MlPutCalendarJobRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -9155,6 +9793,8 @@ export class MlApi {
   /**
    * Create a datafeed.
    *
+   * Elastic Stack: stable, since 5.4.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link MlPutDatafeedRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-put-datafeed | Elasticsearch API documentation}
@@ -9167,6 +9807,8 @@ export class MlApi {
 
   /**
    * Create a data frame analytics job.
+   *
+   * Elastic Stack: stable, since 7.3.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link MlPutDataFrameAnalyticsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -9184,6 +9826,8 @@ export class MlApi {
   /**
    * Create a filter.
    *
+   * Elastic Stack: stable, since 5.4.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link MlPutFilterRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-put-filter | Elasticsearch API documentation}
@@ -9196,6 +9840,8 @@ export class MlApi {
 
   /**
    * Create an anomaly detection job.
+   *
+   * Elastic Stack: stable, since 5.4.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link MlPutJobRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -9210,6 +9856,8 @@ export class MlApi {
   /**
    * Create a trained model.
    *
+   * Elastic Stack: stable, since 7.10.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link MlPutTrainedModelRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-put-trained-model | Elasticsearch API documentation}
@@ -9222,6 +9870,8 @@ export class MlApi {
 
   /**
    * Create or update a trained model alias.
+   *
+   * Elastic Stack: stable, since 7.13.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link MlPutTrainedModelAliasRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -9238,6 +9888,8 @@ export class MlApi {
 
   /**
    * Create part of a trained model definition.
+   *
+   * Elastic Stack: stable, since 8.0.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link MlPutTrainedModelDefinitionPartRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -9261,6 +9913,8 @@ export class MlApi {
   /**
    * Create a trained model vocabulary.
    *
+   * Elastic Stack: stable, since 8.0.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link MlPutTrainedModelVocabularyRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-put-trained-model-vocabulary | Elasticsearch API documentation}
@@ -9277,6 +9931,8 @@ export class MlApi {
   /**
    * Reset an anomaly detection job.
    *
+   * Elastic Stack: stable, since 7.14.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link MlResetJobRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-reset-job | Elasticsearch API documentation}
@@ -9290,6 +9946,8 @@ export class MlApi {
   /**
    * Revert to a snapshot.
    *
+   * Elastic Stack: stable, since 5.4.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link MlRevertModelSnapshotRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-revert-model-snapshot | Elasticsearch API documentation}
@@ -9302,6 +9960,8 @@ export class MlApi {
 
   /**
    * Set upgrade_mode for ML indices.
+   *
+   * Elastic Stack: stable, since 6.7.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link MlSetUpgradeModeRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -9319,6 +9979,8 @@ export class MlApi {
   /**
    * Start datafeeds.
    *
+   * Elastic Stack: stable, since 5.5.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link MlStartDatafeedRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-start-datafeed | Elasticsearch API documentation}
@@ -9331,6 +9993,8 @@ export class MlApi {
 
   /**
    * Start a data frame analytics job.
+   *
+   * Elastic Stack: stable, since 7.3.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link MlStartDataFrameAnalyticsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -9347,6 +10011,8 @@ export class MlApi {
 
   /**
    * Start a trained model deployment.
+   *
+   * Elastic Stack: stable, since 8.0.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link MlStartTrainedModelDeploymentRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -9367,6 +10033,8 @@ export class MlApi {
   /**
    * Stop datafeeds.
    *
+   * Elastic Stack: stable, since 5.4.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link MlStopDatafeedRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-stop-datafeed | Elasticsearch API documentation}
@@ -9379,6 +10047,8 @@ export class MlApi {
 
   /**
    * Stop data frame analytics jobs.
+   *
+   * Elastic Stack: stable, since 7.3.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link MlStopDataFrameAnalyticsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -9395,6 +10065,8 @@ export class MlApi {
 
   /**
    * Stop a trained model deployment.
+   *
+   * Elastic Stack: stable, since 8.0.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link MlStopTrainedModelDeploymentRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -9415,6 +10087,8 @@ export class MlApi {
   /**
    * Update a datafeed.
    *
+   * Elastic Stack: stable, since 6.4.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link MlUpdateDatafeedRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-update-datafeed | Elasticsearch API documentation}
@@ -9427,6 +10101,8 @@ export class MlApi {
 
   /**
    * Update a data frame analytics job.
+   *
+   * Elastic Stack: stable, since 7.3.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link MlUpdateDataFrameAnalyticsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -9444,6 +10120,8 @@ export class MlApi {
   /**
    * Update a filter.
    *
+   * Elastic Stack: stable, since 6.4.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link MlUpdateFilterRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-update-filter | Elasticsearch API documentation}
@@ -9456,6 +10134,8 @@ export class MlApi {
 
   /**
    * Update an anomaly detection job.
+   *
+   * Elastic Stack: stable, since 5.5.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link MlUpdateJobRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -9470,6 +10150,8 @@ export class MlApi {
   /**
    * Update a snapshot.
    *
+   * Elastic Stack: stable, since 5.4.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link MlUpdateModelSnapshotRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-update-model-snapshot | Elasticsearch API documentation}
@@ -9482,6 +10164,8 @@ export class MlApi {
 
   /**
    * Update a trained model deployment.
+   *
+   * Elastic Stack: stable, since 8.6.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link MlUpdateTrainedModelDeploymentRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -9501,6 +10185,8 @@ export class MlApi {
 
   /**
    * Upgrade a snapshot.
+   *
+   * Elastic Stack: stable, since 5.4.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link MlUpgradeJobSnapshotRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -9620,6 +10306,8 @@ export class NodesApi {
   /**
    * Clear the archived repositories metering.
    *
+   * Elastic Stack: experimental, since 7.16.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link NodesClearRepositoriesMeteringArchiveRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-nodes-clear-repositories-metering-archive | Elasticsearch API documentation}
@@ -9641,6 +10329,8 @@ export class NodesApi {
 
   /**
    * Get cluster repositories metering.
+   *
+   * Elastic Stack: experimental, since 7.16.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link NodesGetRepositoriesMeteringInfoRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -9664,6 +10354,8 @@ export class NodesApi {
   /**
    * Get the hot threads for nodes.
    *
+   * Elastic Stack: stable. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link NodesHotThreadsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-nodes-hot-threads | Elasticsearch API documentation}
@@ -9677,6 +10369,8 @@ export class NodesApi {
   /**
    * Get node information.
    *
+   * Elastic Stack: stable, since 1.3.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link NodesInfoRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-nodes-info | Elasticsearch API documentation}
@@ -9689,6 +10383,8 @@ export class NodesApi {
 
   /**
    * Reload the keystore on nodes in the cluster.
+   *
+   * Elastic Stack: stable, since 6.5.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link NodesReloadSecureSettingsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -9706,6 +10402,8 @@ export class NodesApi {
   /**
    * Get node statistics.
    *
+   * Elastic Stack: stable. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link NodesStatsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-nodes-stats | Elasticsearch API documentation}
@@ -9718,6 +10416,8 @@ export class NodesApi {
 
   /**
    * Get feature usage information.
+   *
+   * Elastic Stack: stable, since 6.0.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link NodesUsageRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -9798,6 +10498,8 @@ export class ProjectApi {
   /**
    * Create or update project routing expressions.
    *
+   * Elastic Stack: not available. Serverless: experimental.
+   *
    * @param params - path parts, query parameters and body properties (see {@link ProjectCreateManyRoutingRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
@@ -9809,6 +10511,8 @@ export class ProjectApi {
 
   /**
    * Create or update a project routing expression.
+   *
+   * Elastic Stack: not available. Serverless: experimental.
    *
    * @param params - path parts, query parameters and body properties (see {@link ProjectCreateRoutingRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -9822,6 +10526,8 @@ export class ProjectApi {
   /**
    * Delete a project routing expression.
    *
+   * Elastic Stack: not available. Serverless: experimental.
+   *
    * @param params - path parts, query parameters and body properties (see {@link ProjectDeleteRoutingRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
@@ -9833,6 +10539,8 @@ export class ProjectApi {
 
   /**
    * Get project routing expressions.
+   *
+   * Elastic Stack: not available. Serverless: experimental.
    *
    * @param params - path parts, query parameters and body properties (see {@link ProjectGetManyRoutingRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -9849,6 +10557,8 @@ export class ProjectApi {
   /**
    * Get a project routing expression.
    *
+   * Elastic Stack: not available. Serverless: experimental.
+   *
    * @param params - path parts, query parameters and body properties (see {@link ProjectGetRoutingRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
@@ -9860,6 +10570,8 @@ export class ProjectApi {
 
   /**
    * Get tags.
+   *
+   * Elastic Stack: not available. Serverless: experimental.
    *
    * @param params - path parts, query parameters and body properties (see {@link ProjectTagsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -9954,6 +10666,8 @@ export class QueryRulesApi {
   /**
    * Delete a query rule.
    *
+   * Elastic Stack: stable, since 8.15.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link QueryRulesDeleteRuleRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-query-rules-delete-rule | Elasticsearch API documentation}
@@ -9966,6 +10680,8 @@ export class QueryRulesApi {
 
   /**
    * Delete a query ruleset.
+   *
+   * Elastic Stack: stable, since 8.10.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link QueryRulesDeleteRulesetRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -9980,6 +10696,8 @@ export class QueryRulesApi {
   /**
    * Get a query rule.
    *
+   * Elastic Stack: stable, since 8.15.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link QueryRulesGetRuleRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-query-rules-get-rule | Elasticsearch API documentation}
@@ -9993,6 +10711,8 @@ export class QueryRulesApi {
   /**
    * Get a query ruleset.
    *
+   * Elastic Stack: stable, since 8.10.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link QueryRulesGetRulesetRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-query-rules-get-ruleset | Elasticsearch API documentation}
@@ -10005,6 +10725,8 @@ export class QueryRulesApi {
 
   /**
    * Get all query rulesets.
+   *
+   * Elastic Stack: stable, since 8.10.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link QueryRulesListRulesetsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -10022,6 +10744,8 @@ export class QueryRulesApi {
   /**
    * Create or update a query rule.
    *
+   * Elastic Stack: stable, since 8.15.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link QueryRulesPutRuleRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-query-rules-put-rule | Elasticsearch API documentation}
@@ -10035,6 +10759,8 @@ export class QueryRulesApi {
   /**
    * Create or update a query ruleset.
    *
+   * Elastic Stack: stable, since 8.10.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link QueryRulesPutRulesetRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-query-rules-put-ruleset | Elasticsearch API documentation}
@@ -10047,6 +10773,8 @@ export class QueryRulesApi {
 
   /**
    * Test a query ruleset.
+   *
+   * Elastic Stack: stable, since 8.10.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link QueryRulesTestRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -10146,6 +10874,8 @@ export class RollupApi {
   /**
    * Delete a rollup job.
    *
+   * Elastic Stack: experimental, since 6.3.0. Serverless: not available.
+   *
    * @deprecated since 8.11.0
    *
    * @param params - path parts, query parameters and body properties (see {@link RollupDeleteJobRequest}).
@@ -10161,6 +10891,8 @@ export class RollupApi {
   /**
    * Get rollup job information.
    *
+   * Elastic Stack: experimental, since 6.3.0. Serverless: not available.
+   *
    * @deprecated since 8.11.0
    *
    * @param params - path parts, query parameters and body properties (see {@link RollupGetJobsRequest}).
@@ -10175,6 +10907,8 @@ export class RollupApi {
 
   /**
    * Get the rollup job capabilities.
+   *
+   * Elastic Stack: experimental, since 6.3.0. Serverless: not available.
    *
    * @deprecated since 8.11.0
    *
@@ -10193,6 +10927,8 @@ export class RollupApi {
 
   /**
    * Get the rollup index capabilities.
+   *
+   * Elastic Stack: experimental, since 6.4.0. Serverless: not available.
    *
    * @deprecated since 8.11.0
    *
@@ -10215,6 +10951,8 @@ export class RollupApi {
   /**
    * Create a rollup job.
    *
+   * Elastic Stack: experimental, since 6.3.0. Serverless: not available.
+   *
    * @deprecated since 8.11.0
    *
    * @param params - path parts, query parameters and body properties (see {@link RollupPutJobRequest}).
@@ -10229,6 +10967,8 @@ export class RollupApi {
 
   /**
    * Search rolled-up data.
+   *
+   * Elastic Stack: experimental, since 6.3.0. Serverless: not available.
    *
    * @deprecated since 8.11.0
    *
@@ -10245,6 +10985,8 @@ export class RollupApi {
   /**
    * Start rollup jobs.
    *
+   * Elastic Stack: experimental, since 6.3.0. Serverless: not available.
+   *
    * @deprecated since 8.11.0
    *
    * @param params - path parts, query parameters and body properties (see {@link RollupStartJobRequest}).
@@ -10259,6 +11001,8 @@ export class RollupApi {
 
   /**
    * Stop rollup jobs.
+   *
+   * Elastic Stack: experimental, since 6.3.0. Serverless: not available.
    *
    * @deprecated since 8.11.0
    *
@@ -10373,6 +11117,8 @@ export class SearchApplicationApi {
   /**
    * Delete a search application.
    *
+   * Elastic Stack: beta, since 8.8.0. Serverless: beta.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SearchApplicationDeleteRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-application-delete | Elasticsearch API documentation}
@@ -10385,6 +11131,8 @@ export class SearchApplicationApi {
 
   /**
    * Delete a behavioral analytics collection.
+   *
+   * Elastic Stack: experimental, since 8.8.0. Serverless: experimental.
    *
    * @deprecated since 9.0.0
    *
@@ -10410,6 +11158,8 @@ export class SearchApplicationApi {
   /**
    * Get search application details.
    *
+   * Elastic Stack: beta, since 8.8.0. Serverless: beta.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SearchApplicationGetRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-application-get | Elasticsearch API documentation}
@@ -10422,6 +11172,8 @@ export class SearchApplicationApi {
 
   /**
    * Get behavioral analytics collections.
+   *
+   * Elastic Stack: experimental, since 8.8.0. Serverless: experimental.
    *
    * @deprecated since 9.0.0
    *
@@ -10447,6 +11199,8 @@ export class SearchApplicationApi {
   /**
    * Get search applications.
    *
+   * Elastic Stack: beta, since 8.8.0. Serverless: beta.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SearchApplicationListRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-application-get-behavioral-analytics | Elasticsearch API documentation}
@@ -10459,6 +11213,8 @@ export class SearchApplicationApi {
 
   /**
    * Create a behavioral analytics collection event.
+   *
+   * Elastic Stack: experimental. Serverless: not available.
    *
    * @deprecated since 9.0.0
    *
@@ -10484,6 +11240,8 @@ export class SearchApplicationApi {
   /**
    * Create or update a search application.
    *
+   * Elastic Stack: beta, since 8.8.0. Serverless: beta.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SearchApplicationPutRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-application-put | Elasticsearch API documentation}
@@ -10496,6 +11254,8 @@ export class SearchApplicationApi {
 
   /**
    * Create a behavioral analytics collection.
+   *
+   * Elastic Stack: experimental, since 8.8.0. Serverless: experimental.
    *
    * @deprecated since 9.0.0
    *
@@ -10521,6 +11281,8 @@ export class SearchApplicationApi {
   /**
    * Render a search application query.
    *
+   * Elastic Stack: experimental, since 8.9.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SearchApplicationRenderQueryRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-application-render-query | Elasticsearch API documentation}
@@ -10533,6 +11295,8 @@ export class SearchApplicationApi {
 
   /**
    * Run a search application search.
+   *
+   * Elastic Stack: beta, since 8.8.0. Serverless: beta.
    *
    * @param params - path parts, query parameters and body properties (see {@link SearchApplicationSearchRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -10606,6 +11370,8 @@ export class SearchableSnapshotsApi {
   /**
    * Get cache statistics.
    *
+   * Elastic Stack: experimental, since 7.13.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SearchableSnapshotsCacheStatsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-searchable-snapshots-cache-stats | Elasticsearch API documentation}
@@ -10621,6 +11387,8 @@ export class SearchableSnapshotsApi {
 
   /**
    * Clear the cache.
+   *
+   * Elastic Stack: experimental, since 7.10.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link SearchableSnapshotsClearCacheRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -10638,6 +11406,8 @@ export class SearchableSnapshotsApi {
   /**
    * Mount a snapshot.
    *
+   * Elastic Stack: stable, since 7.10.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SearchableSnapshotsMountRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-searchable-snapshots-mount | Elasticsearch API documentation}
@@ -10650,6 +11420,8 @@ export class SearchableSnapshotsApi {
 
   /**
    * Get searchable snapshot statistics.
+   *
+   * Elastic Stack: stable, since 7.10.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link SearchableSnapshotsStatsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -11221,6 +11993,8 @@ export class SecurityApi {
   /**
    * Activate a user profile.
    *
+   * Elastic Stack: stable, since 8.2.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SecurityActivateUserProfileRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-activate-user-profile | Elasticsearch API documentation}
@@ -11236,6 +12010,8 @@ export class SecurityApi {
 
   /**
    * Authenticate a user.
+   *
+   * Elastic Stack: stable, since 5.5.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link SecurityAuthenticateRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -11253,6 +12029,8 @@ export class SecurityApi {
   /**
    * Bulk delete roles.
    *
+   * Elastic Stack: stable, since 8.15.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SecurityBulkDeleteRoleRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-bulk-delete-role | Elasticsearch API documentation}
@@ -11266,6 +12044,8 @@ export class SecurityApi {
   /**
    * Bulk create or update roles.
    *
+   * Elastic Stack: stable, since 8.15.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SecurityBulkPutRoleRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-bulk-put-role | Elasticsearch API documentation}
@@ -11278,6 +12058,8 @@ export class SecurityApi {
 
   /**
    * Bulk update API keys.
+   *
+   * Elastic Stack: stable, since 8.5.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link SecurityBulkUpdateApiKeysRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -11295,6 +12077,8 @@ export class SecurityApi {
   /**
    * Change passwords.
    *
+   * Elastic Stack: stable. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SecurityChangePasswordRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-change-password | Elasticsearch API documentation}
@@ -11311,6 +12095,8 @@ export class SecurityApi {
   /**
    * Clear the API key cache.
    *
+   * Elastic Stack: stable, since 7.10.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SecurityClearApiKeyCacheRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-clear-api-key-cache | Elasticsearch API documentation}
@@ -11323,6 +12109,8 @@ export class SecurityApi {
 
   /**
    * Clear the privileges cache.
+   *
+   * Elastic Stack: stable, since 7.9.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link SecurityClearCachedPrivilegesRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -11340,6 +12128,8 @@ export class SecurityApi {
   /**
    * Clear the user cache.
    *
+   * Elastic Stack: stable. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SecurityClearCachedRealmsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-clear-cached-realms | Elasticsearch API documentation}
@@ -11356,6 +12146,8 @@ export class SecurityApi {
   /**
    * Clear the roles cache.
    *
+   * Elastic Stack: stable. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SecurityClearCachedRolesRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-clear-cached-roles | Elasticsearch API documentation}
@@ -11368,6 +12160,8 @@ export class SecurityApi {
 
   /**
    * Clear service account token caches.
+   *
+   * Elastic Stack: stable. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link SecurityClearCachedServiceTokensRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -11388,6 +12182,8 @@ export class SecurityApi {
   /**
    * Clone an API key.
    *
+   * Elastic Stack: experimental, since 9.4.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SecurityCloneApiKeyRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
@@ -11399,6 +12195,8 @@ export class SecurityApi {
 
   /**
    * Create an API key.
+   *
+   * Elastic Stack: stable, since 6.7.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link SecurityCreateApiKeyRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -11415,6 +12213,8 @@ export class SecurityApi {
 
   /**
    * Create a cross-cluster API key.
+   *
+   * Elastic Stack: stable. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link SecurityCreateCrossClusterApiKeyRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -11435,6 +12235,8 @@ export class SecurityApi {
   /**
    * Create a service account token.
    *
+   * Elastic Stack: stable. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SecurityCreateServiceTokenRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-create-service-token | Elasticsearch API documentation}
@@ -11451,6 +12253,8 @@ export class SecurityApi {
   /**
    * Delegate PKI authentication.
    *
+   * Elastic Stack: stable, since 7.4.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SecurityDelegatePkiRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-delegate-pki | Elasticsearch API documentation}
@@ -11463,6 +12267,8 @@ export class SecurityApi {
 
   /**
    * Delete application privileges.
+   *
+   * Elastic Stack: stable, since 6.4.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link SecurityDeletePrivilegesRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -11483,6 +12289,8 @@ export class SecurityApi {
   /**
    * Delete roles.
    *
+   * Elastic Stack: stable. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SecurityDeleteRoleRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-delete-role | Elasticsearch API documentation}
@@ -11495,6 +12303,8 @@ export class SecurityApi {
 
   /**
    * Delete role mappings.
+   *
+   * Elastic Stack: stable, since 5.5.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link SecurityDeleteRoleMappingRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -11512,6 +12322,8 @@ export class SecurityApi {
   /**
    * Delete service account tokens.
    *
+   * Elastic Stack: stable, since 5.5.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SecurityDeleteServiceTokenRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-delete-service-token | Elasticsearch API documentation}
@@ -11528,6 +12340,8 @@ export class SecurityApi {
   /**
    * Delete users.
    *
+   * Elastic Stack: stable. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SecurityDeleteUserRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-delete-user | Elasticsearch API documentation}
@@ -11541,6 +12355,8 @@ export class SecurityApi {
   /**
    * Disable users.
    *
+   * Elastic Stack: stable. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SecurityDisableUserRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-disable-user | Elasticsearch API documentation}
@@ -11553,6 +12369,8 @@ export class SecurityApi {
 
   /**
    * Disable a user profile.
+   *
+   * Elastic Stack: stable, since 8.2.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link SecurityDisableUserProfileRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -11570,6 +12388,8 @@ export class SecurityApi {
   /**
    * Enable users.
    *
+   * Elastic Stack: stable. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SecurityEnableUserRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-enable-user | Elasticsearch API documentation}
@@ -11582,6 +12402,8 @@ export class SecurityApi {
 
   /**
    * Enable a user profile.
+   *
+   * Elastic Stack: stable, since 8.2.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link SecurityEnableUserProfileRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -11599,6 +12421,8 @@ export class SecurityApi {
   /**
    * Enroll Kibana.
    *
+   * Elastic Stack: stable, since 8.0.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SecurityEnrollKibanaRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-enroll-kibana | Elasticsearch API documentation}
@@ -11615,6 +12439,8 @@ export class SecurityApi {
   /**
    * Enroll a node.
    *
+   * Elastic Stack: stable, since 8.0.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SecurityEnrollNodeRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-enroll-node | Elasticsearch API documentation}
@@ -11628,6 +12454,8 @@ export class SecurityApi {
   /**
    * Get API key information.
    *
+   * Elastic Stack: stable, since 6.7.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SecurityGetApiKeyRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-api-key | Elasticsearch API documentation}
@@ -11640,6 +12468,8 @@ export class SecurityApi {
 
   /**
    * Get builtin privileges.
+   *
+   * Elastic Stack: stable, since 7.3.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link SecurityGetBuiltinPrivilegesRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -11657,6 +12487,8 @@ export class SecurityApi {
   /**
    * Get application privileges.
    *
+   * Elastic Stack: stable, since 6.4.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SecurityGetPrivilegesRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-privileges | Elasticsearch API documentation}
@@ -11672,6 +12504,8 @@ export class SecurityApi {
 
   /**
    * Get roles.
+   *
+   * Elastic Stack: stable. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link SecurityGetRoleRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -11689,6 +12523,8 @@ export class SecurityApi {
   /**
    * Get role mappings.
    *
+   * Elastic Stack: stable, since 5.5.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SecurityGetRoleMappingRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-role-mapping | Elasticsearch API documentation}
@@ -11704,6 +12540,8 @@ export class SecurityApi {
 
   /**
    * Get service accounts.
+   *
+   * Elastic Stack: stable, since 7.13.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link SecurityGetServiceAccountsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -11724,6 +12562,8 @@ export class SecurityApi {
   /**
    * Get service account credentials.
    *
+   * Elastic Stack: stable, since 7.13.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SecurityGetServiceCredentialsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-service-credentials | Elasticsearch API documentation}
@@ -11739,6 +12579,8 @@ export class SecurityApi {
 
   /**
    * Get security index settings.
+   *
+   * Elastic Stack: stable. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link SecurityGetSettingsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -11756,6 +12598,8 @@ export class SecurityApi {
   /**
    * Get security stats.
    *
+   * Elastic Stack: stable, since 9.2.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SecurityGetStatsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-stats | Elasticsearch API documentation}
@@ -11768,6 +12612,8 @@ export class SecurityApi {
 
   /**
    * Get a token.
+   *
+   * Elastic Stack: stable, since 5.5.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link SecurityGetTokenRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -11785,6 +12631,8 @@ export class SecurityApi {
   /**
    * Get users.
    *
+   * Elastic Stack: stable. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SecurityGetUserRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-user | Elasticsearch API documentation}
@@ -11800,6 +12648,8 @@ export class SecurityApi {
 
   /**
    * Get user privileges.
+   *
+   * Elastic Stack: stable, since 6.5.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link SecurityGetUserPrivilegesRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -11817,6 +12667,8 @@ export class SecurityApi {
   /**
    * Get a user profile.
    *
+   * Elastic Stack: stable, since 8.2.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SecurityGetUserProfileRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-user-profile | Elasticsearch API documentation}
@@ -11830,6 +12682,8 @@ export class SecurityApi {
   /**
    * Grant an API key.
    *
+   * Elastic Stack: stable, since 7.9.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SecurityGrantApiKeyRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-grant-api-key | Elasticsearch API documentation}
@@ -11842,6 +12696,8 @@ export class SecurityApi {
 
   /**
    * Check user privileges.
+   *
+   * Elastic Stack: stable, since 6.4.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link SecurityHasPrivilegesRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -11858,6 +12714,8 @@ export class SecurityApi {
 
   /**
    * Check user profile privileges.
+   *
+   * Elastic Stack: stable, since 8.3.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link SecurityHasPrivilegesUserProfileRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -11878,6 +12736,8 @@ export class SecurityApi {
   /**
    * Invalidate API keys.
    *
+   * Elastic Stack: stable, since 6.7.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SecurityInvalidateApiKeyRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-invalidate-api-key | Elasticsearch API documentation}
@@ -11897,6 +12757,8 @@ export class SecurityApi {
   /**
    * Invalidate a token.
    *
+   * Elastic Stack: stable, since 5.5.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SecurityInvalidateTokenRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-invalidate-token | Elasticsearch API documentation}
@@ -11913,6 +12775,8 @@ export class SecurityApi {
   /**
    * Authenticate OpenID Connect.
    *
+   * Elastic Stack: stable. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SecurityOidcAuthenticateRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-oidc-authenticate | Elasticsearch API documentation}
@@ -11926,6 +12790,8 @@ export class SecurityApi {
   /**
    * Logout of OpenID Connect.
    *
+   * Elastic Stack: stable. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SecurityOidcLogoutRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-oidc-logout | Elasticsearch API documentation}
@@ -11938,6 +12804,8 @@ export class SecurityApi {
 
   /**
    * Prepare OpenID connect authentication.
+   *
+   * Elastic Stack: stable. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link SecurityOidcPrepareAuthenticationRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -11961,6 +12829,8 @@ export class SecurityApi {
   /**
    * Create or update application privileges.
    *
+   * Elastic Stack: stable, since 6.4.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SecurityPutPrivilegesRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-put-privileges | Elasticsearch API documentation}
@@ -11977,6 +12847,8 @@ export class SecurityApi {
   /**
    * Create or update roles.
    *
+   * Elastic Stack: stable. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SecurityPutRoleRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-put-role | Elasticsearch API documentation}
@@ -11989,6 +12861,8 @@ export class SecurityApi {
 
   /**
    * Create or update role mappings.
+   *
+   * Elastic Stack: stable, since 5.5.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link SecurityPutRoleMappingRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -12003,6 +12877,8 @@ export class SecurityApi {
   /**
    * Create or update users.
    *
+   * Elastic Stack: stable. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SecurityPutUserRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-put-user | Elasticsearch API documentation}
@@ -12015,6 +12891,8 @@ export class SecurityApi {
 
   /**
    * Find API keys with a query.
+   *
+   * Elastic Stack: stable, since 7.15.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link SecurityQueryApiKeysRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -12032,6 +12910,8 @@ export class SecurityApi {
   /**
    * Find roles with a query.
    *
+   * Elastic Stack: stable, since 8.15.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SecurityQueryRoleRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-query-role | Elasticsearch API documentation}
@@ -12044,6 +12924,8 @@ export class SecurityApi {
 
   /**
    * Find users with a query.
+   *
+   * Elastic Stack: stable, since 8.14.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link SecurityQueryUserRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -12058,6 +12940,8 @@ export class SecurityApi {
   /**
    * Authenticate SAML.
    *
+   * Elastic Stack: stable, since 7.5.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SecuritySamlAuthenticateRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-saml-authenticate | Elasticsearch API documentation}
@@ -12070,6 +12954,8 @@ export class SecurityApi {
 
   /**
    * Logout of SAML completely.
+   *
+   * Elastic Stack: stable, since 7.14.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link SecuritySamlCompleteLogoutRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -12090,6 +12976,8 @@ export class SecurityApi {
   /**
    * Invalidate SAML.
    *
+   * Elastic Stack: stable, since 7.5.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SecuritySamlInvalidateRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-saml-invalidate | Elasticsearch API documentation}
@@ -12103,6 +12991,8 @@ export class SecurityApi {
   /**
    * Logout of SAML.
    *
+   * Elastic Stack: stable, since 7.5.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SecuritySamlLogoutRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-saml-logout | Elasticsearch API documentation}
@@ -12115,6 +13005,8 @@ export class SecurityApi {
 
   /**
    * Prepare SAML authentication.
+   *
+   * Elastic Stack: stable, since 7.5.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link SecuritySamlPrepareAuthenticationRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -12138,6 +13030,8 @@ export class SecurityApi {
   /**
    * Create SAML service provider metadata.
    *
+   * Elastic Stack: stable, since 7.11.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SecuritySamlServiceProviderMetadataRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-saml-service-provider-metadata | Elasticsearch API documentation}
@@ -12160,6 +13054,8 @@ export class SecurityApi {
   /**
    * Suggest a user profile.
    *
+   * Elastic Stack: stable, since 8.2.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SecuritySuggestUserProfilesRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-suggest-user-profiles | Elasticsearch API documentation}
@@ -12176,6 +13072,8 @@ export class SecurityApi {
   /**
    * Update an API key.
    *
+   * Elastic Stack: stable, since 8.4.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SecurityUpdateApiKeyRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-update-api-key | Elasticsearch API documentation}
@@ -12188,6 +13086,8 @@ export class SecurityApi {
 
   /**
    * Update a cross-cluster API key.
+   *
+   * Elastic Stack: stable. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link SecurityUpdateCrossClusterApiKeyRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -12208,6 +13108,8 @@ export class SecurityApi {
   /**
    * Update security index settings.
    *
+   * Elastic Stack: stable. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SecurityUpdateSettingsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-update-settings | Elasticsearch API documentation}
@@ -12223,6 +13125,8 @@ export class SecurityApi {
 
   /**
    * Update user profile data.
+   *
+   * Elastic Stack: stable, since 8.2.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link SecurityUpdateUserProfileDataRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -12277,6 +13181,8 @@ export class SimulateApi {
 
   /**
    * Simulate data ingestion.
+   *
+   * Elastic Stack: experimental, since 8.12.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link SimulateIngestRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -12379,6 +13285,8 @@ export class SlmApi {
   /**
    * Delete a policy.
    *
+   * Elastic Stack: stable, since 7.4.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SlmDeleteLifecycleRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-slm-delete-lifecycle | Elasticsearch API documentation}
@@ -12392,6 +13300,8 @@ export class SlmApi {
   /**
    * Run a policy.
    *
+   * Elastic Stack: stable, since 7.4.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SlmExecuteLifecycleRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-slm-execute-lifecycle | Elasticsearch API documentation}
@@ -12404,6 +13314,8 @@ export class SlmApi {
 
   /**
    * Run a retention policy.
+   *
+   * Elastic Stack: stable, since 7.5.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link SlmExecuteRetentionRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -12421,6 +13333,8 @@ export class SlmApi {
   /**
    * Get policy information.
    *
+   * Elastic Stack: stable, since 7.4.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SlmGetLifecycleRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-slm-get-lifecycle | Elasticsearch API documentation}
@@ -12437,6 +13351,8 @@ export class SlmApi {
   /**
    * Get snapshot lifecycle management statistics.
    *
+   * Elastic Stack: stable, since 7.5.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SlmGetStatsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-slm-get-stats | Elasticsearch API documentation}
@@ -12449,6 +13365,8 @@ export class SlmApi {
 
   /**
    * Get the snapshot lifecycle management status.
+   *
+   * Elastic Stack: stable, since 7.6.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link SlmGetStatusRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -12463,6 +13381,8 @@ export class SlmApi {
   /**
    * Create or update a policy.
    *
+   * Elastic Stack: stable, since 7.4.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SlmPutLifecycleRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-slm-put-lifecycle | Elasticsearch API documentation}
@@ -12476,6 +13396,8 @@ export class SlmApi {
   /**
    * Start snapshot lifecycle management.
    *
+   * Elastic Stack: stable, since 7.6.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SlmStartRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-slm-start | Elasticsearch API documentation}
@@ -12488,6 +13410,8 @@ export class SlmApi {
 
   /**
    * Stop snapshot lifecycle management.
+   *
+   * Elastic Stack: stable, since 7.6.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link SlmStopRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -12682,6 +13606,8 @@ export class SnapshotApi {
   /**
    * Clean up the snapshot repository.
    *
+   * Elastic Stack: stable, since 7.4.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SnapshotCleanupRepositoryRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-cleanup-repository | Elasticsearch API documentation}
@@ -12698,6 +13624,8 @@ export class SnapshotApi {
   /**
    * Clone a snapshot.
    *
+   * Elastic Stack: stable, since 7.10.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SnapshotCloneRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-clone | Elasticsearch API documentation}
@@ -12710,6 +13638,8 @@ export class SnapshotApi {
 
   /**
    * Create a snapshot.
+   *
+   * Elastic Stack: stable. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link SnapshotCreateRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -12724,6 +13654,8 @@ export class SnapshotApi {
   /**
    * Create or update a snapshot repository.
    *
+   * Elastic Stack: stable. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SnapshotCreateRepositoryRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-create-repository | Elasticsearch API documentation}
@@ -12736,6 +13668,8 @@ export class SnapshotApi {
 
   /**
    * Delete snapshots.
+   *
+   * Elastic Stack: stable. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link SnapshotDeleteRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -12750,6 +13684,8 @@ export class SnapshotApi {
   /**
    * Delete snapshot repositories.
    *
+   * Elastic Stack: stable. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SnapshotDeleteRepositoryRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-delete-repository | Elasticsearch API documentation}
@@ -12763,6 +13699,8 @@ export class SnapshotApi {
   /**
    * Get snapshot information.
    *
+   * Elastic Stack: stable. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SnapshotGetRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-get | Elasticsearch API documentation}
@@ -12775,6 +13713,8 @@ export class SnapshotApi {
 
   /**
    * Get snapshot repository information.
+   *
+   * Elastic Stack: stable. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link SnapshotGetRepositoryRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -12792,6 +13732,8 @@ export class SnapshotApi {
   /**
    * Analyze a snapshot repository.
    *
+   * Elastic Stack: stable, since 7.12.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SnapshotRepositoryAnalyzeRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-repository-analyze | Elasticsearch API documentation}
@@ -12807,6 +13749,8 @@ export class SnapshotApi {
 
   /**
    * Verify the repository integrity.
+   *
+   * Elastic Stack: experimental, since 8.16.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link SnapshotRepositoryVerifyIntegrityRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -12827,6 +13771,8 @@ export class SnapshotApi {
   /**
    * Restore a snapshot.
    *
+   * Elastic Stack: stable. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SnapshotRestoreRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-restore | Elasticsearch API documentation}
@@ -12840,6 +13786,8 @@ export class SnapshotApi {
   /**
    * Get the snapshot status.
    *
+   * Elastic Stack: stable, since 7.8.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SnapshotStatusRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-status | Elasticsearch API documentation}
@@ -12852,6 +13800,8 @@ export class SnapshotApi {
 
   /**
    * Verify a snapshot repository.
+   *
+   * Elastic Stack: stable. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link SnapshotVerifyRepositoryRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -12951,6 +13901,8 @@ export class SqlApi {
   /**
    * Clear an SQL search cursor.
    *
+   * Elastic Stack: stable, since 6.3.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SqlClearCursorRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-sql-clear-cursor | Elasticsearch API documentation}
@@ -12963,6 +13915,8 @@ export class SqlApi {
 
   /**
    * Delete an async SQL search.
+   *
+   * Elastic Stack: stable, since 7.15.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link SqlDeleteAsyncRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -12977,6 +13931,8 @@ export class SqlApi {
   /**
    * Get async SQL search results.
    *
+   * Elastic Stack: stable, since 7.15.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SqlGetAsyncRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-sql-get-async | Elasticsearch API documentation}
@@ -12989,6 +13945,8 @@ export class SqlApi {
 
   /**
    * Get the async SQL search status.
+   *
+   * Elastic Stack: stable, since 7.15.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link SqlGetAsyncStatusRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -13003,6 +13961,8 @@ export class SqlApi {
   /**
    * Get SQL search results.
    *
+   * Elastic Stack: stable, since 6.3.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SqlQueryRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-sql-query | Elasticsearch API documentation}
@@ -13015,6 +13975,8 @@ export class SqlApi {
 
   /**
    * Translate SQL into Elasticsearch queries.
+   *
+   * Elastic Stack: stable, since 6.3.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link SqlTranslateRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -13056,6 +14018,8 @@ export class SslApi {
 
   /**
    * Get SSL certificates.
+   *
+   * Elastic Stack: stable, since 6.2.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link SslCertificatesRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -13112,6 +14076,8 @@ export class StreamsApi {
   /**
    * Disable a named stream.
    *
+   * Elastic Stack: experimental, since 9.1.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link StreamsLogsDisableRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
@@ -13124,6 +14090,8 @@ export class StreamsApi {
   /**
    * Enable a named stream.
    *
+   * Elastic Stack: experimental, since 9.1.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link StreamsLogsEnableRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
@@ -13135,6 +14103,8 @@ export class StreamsApi {
 
   /**
    * Get the status of streams.
+   *
+   * Elastic Stack: experimental, since 9.1.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link StreamsStatusRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -13220,6 +14190,8 @@ export class SynonymsApi {
   /**
    * Delete a synonym set.
    *
+   * Elastic Stack: stable, since 8.10.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SynonymsDeleteSynonymRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-synonyms-delete-synonym | Elasticsearch API documentation}
@@ -13232,6 +14204,8 @@ export class SynonymsApi {
 
   /**
    * Delete a synonym rule.
+   *
+   * Elastic Stack: stable, since 8.10.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link SynonymsDeleteSynonymRuleRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -13246,6 +14220,8 @@ export class SynonymsApi {
   /**
    * Get a synonym set.
    *
+   * Elastic Stack: stable, since 8.10.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SynonymsGetSynonymRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-synonyms-get-synonym | Elasticsearch API documentation}
@@ -13259,6 +14235,8 @@ export class SynonymsApi {
   /**
    * Get a synonym rule.
    *
+   * Elastic Stack: stable, since 8.10.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SynonymsGetSynonymRuleRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-synonyms-get-synonym-rule | Elasticsearch API documentation}
@@ -13271,6 +14249,8 @@ export class SynonymsApi {
 
   /**
    * Get all synonym sets.
+   *
+   * Elastic Stack: stable, since 8.10.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link SynonymsGetSynonymsSetsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -13288,6 +14268,8 @@ export class SynonymsApi {
   /**
    * Create or update a synonym set.
    *
+   * Elastic Stack: stable, since 8.10.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SynonymsPutSynonymRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-synonyms-put-synonym | Elasticsearch API documentation}
@@ -13300,6 +14282,8 @@ export class SynonymsApi {
 
   /**
    * Create or update a synonym rule.
+   *
+   * Elastic Stack: stable, since 8.10.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link SynonymsPutSynonymRuleRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -13359,6 +14343,8 @@ export class TasksApi {
   /**
    * Cancel a task.
    *
+   * Elastic Stack: experimental, since 2.3.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link TasksCancelRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-tasks | Elasticsearch API documentation}
@@ -13372,6 +14358,8 @@ export class TasksApi {
   /**
    * Get task information.
    *
+   * Elastic Stack: experimental, since 5.0.0. Serverless: experimental.
+   *
    * @param params - path parts, query parameters and body properties (see {@link TasksGetRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-tasks | Elasticsearch API documentation}
@@ -13384,6 +14372,8 @@ export class TasksApi {
 
   /**
    * Get all tasks.
+   *
+   * Elastic Stack: experimental, since 2.3.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link TasksListRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -13497,6 +14487,8 @@ export class TextStructureApi {
   /**
    * Find the structure of a text field.
    *
+   * Elastic Stack: stable. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link TextStructureFindFieldStructureRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-text_structure | Elasticsearch API documentation}
@@ -13513,6 +14505,8 @@ export class TextStructureApi {
   /**
    * Find the structure of text messages.
    *
+   * Elastic Stack: stable. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link TextStructureFindMessageStructureRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-text-structure-find-message-structure | Elasticsearch API documentation}
@@ -13528,6 +14522,8 @@ export class TextStructureApi {
 
   /**
    * Find the structure of a text file.
+   *
+   * Elastic Stack: stable, since 7.13.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link TextStructureFindStructureRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -13547,6 +14543,8 @@ export class TextStructureApi {
 
   /**
    * Test a Grok pattern.
+   *
+   * Elastic Stack: stable, since 8.13.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link TextStructureTestGrokPatternRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -13696,6 +14694,8 @@ export class TransformApi {
   /**
    * Delete a transform.
    *
+   * Elastic Stack: stable, since 7.5.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link TransformDeleteTransformRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-delete-transform | Elasticsearch API documentation}
@@ -13708,6 +14708,8 @@ export class TransformApi {
 
   /**
    * Get node stats.
+   *
+   * Elastic Stack: stable, since 8.15.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link TransformGetNodeStatsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -13725,6 +14727,8 @@ export class TransformApi {
   /**
    * Get transforms.
    *
+   * Elastic Stack: stable, since 7.5.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link TransformGetTransformRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-get-transform | Elasticsearch API documentation}
@@ -13740,6 +14744,8 @@ export class TransformApi {
 
   /**
    * Get transform stats.
+   *
+   * Elastic Stack: stable, since 7.5.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link TransformGetTransformStatsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -13757,6 +14763,8 @@ export class TransformApi {
   /**
    * Preview a transform.
    *
+   * Elastic Stack: stable, since 7.2.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link TransformPreviewTransformRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-preview-transform | Elasticsearch API documentation}
@@ -13773,6 +14781,8 @@ export class TransformApi {
   /**
    * Create a transform.
    *
+   * Elastic Stack: stable, since 7.2.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link TransformPutTransformRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-put-transform | Elasticsearch API documentation}
@@ -13786,6 +14796,8 @@ export class TransformApi {
   /**
    * Reset a transform.
    *
+   * Elastic Stack: stable, since 8.1.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link TransformResetTransformRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-reset-transform | Elasticsearch API documentation}
@@ -13798,6 +14810,8 @@ export class TransformApi {
 
   /**
    * Schedule a transform to start now.
+   *
+   * Elastic Stack: stable, since 8.7.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link TransformScheduleNowTransformRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -13815,6 +14829,8 @@ export class TransformApi {
   /**
    * Set upgrade_mode for transform indices.
    *
+   * Elastic Stack: stable, since 8.18.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link TransformSetUpgradeModeRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-set-upgrade-mode | Elasticsearch API documentation}
@@ -13831,6 +14847,8 @@ export class TransformApi {
   /**
    * Start a transform.
    *
+   * Elastic Stack: stable, since 7.5.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link TransformStartTransformRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-start-transform | Elasticsearch API documentation}
@@ -13843,6 +14861,8 @@ export class TransformApi {
 
   /**
    * Stop transforms.
+   *
+   * Elastic Stack: stable, since 7.5.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link TransformStopTransformRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -13857,6 +14877,8 @@ export class TransformApi {
   /**
    * Update a transform.
    *
+   * Elastic Stack: stable, since 7.2.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link TransformUpdateTransformRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-update-transform | Elasticsearch API documentation}
@@ -13869,6 +14891,8 @@ export class TransformApi {
 
   /**
    * Upgrade all transforms.
+   *
+   * Elastic Stack: stable, since 7.16.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link TransformUpgradeTransformsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -14028,6 +15052,8 @@ export class WatcherApi {
   /**
    * Acknowledge a watch.
    *
+   * Elastic Stack: stable. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link WatcherAckWatchRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-ack-watch | Elasticsearch API documentation}
@@ -14040,6 +15066,8 @@ export class WatcherApi {
 
   /**
    * Activate a watch.
+   *
+   * Elastic Stack: stable. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link WatcherActivateWatchRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -14054,6 +15082,8 @@ export class WatcherApi {
   /**
    * Deactivate a watch.
    *
+   * Elastic Stack: stable. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link WatcherDeactivateWatchRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-deactivate-watch | Elasticsearch API documentation}
@@ -14067,6 +15097,8 @@ export class WatcherApi {
   /**
    * Delete a watch.
    *
+   * Elastic Stack: stable. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link WatcherDeleteWatchRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-delete-watch | Elasticsearch API documentation}
@@ -14079,6 +15111,8 @@ export class WatcherApi {
 
   /**
    * Run a watch.
+   *
+   * Elastic Stack: stable. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link WatcherExecuteWatchRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -14096,6 +15130,8 @@ export class WatcherApi {
   /**
    * Get Watcher index settings.
    *
+   * Elastic Stack: stable. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link WatcherGetSettingsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-get-settings | Elasticsearch API documentation}
@@ -14108,6 +15144,8 @@ export class WatcherApi {
 
   /**
    * Get a watch.
+   *
+   * Elastic Stack: stable, since 5.6.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link WatcherGetWatchRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -14122,6 +15160,8 @@ export class WatcherApi {
   /**
    * Create or update a watch.
    *
+   * Elastic Stack: stable. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link WatcherPutWatchRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-put-watch | Elasticsearch API documentation}
@@ -14134,6 +15174,8 @@ export class WatcherApi {
 
   /**
    * Query watches.
+   *
+   * Elastic Stack: stable, since 7.11.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link WatcherQueryWatchesRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -14151,6 +15193,8 @@ export class WatcherApi {
   /**
    * Start the watch service.
    *
+   * Elastic Stack: stable. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link WatcherStartRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-start | Elasticsearch API documentation}
@@ -14163,6 +15207,8 @@ export class WatcherApi {
 
   /**
    * Get Watcher statistics.
+   *
+   * Elastic Stack: stable, since 5.5.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link WatcherStatsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -14177,6 +15223,8 @@ export class WatcherApi {
   /**
    * Stop the watch service.
    *
+   * Elastic Stack: stable. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link WatcherStopRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-stop | Elasticsearch API documentation}
@@ -14189,6 +15237,8 @@ export class WatcherApi {
 
   /**
    * Update Watcher index settings.
+   *
+   * Elastic Stack: stable. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link WatcherUpdateSettingsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -14241,6 +15291,8 @@ export class XpackApi {
   /**
    * Get information.
    *
+   * Elastic Stack: stable. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link XpackInfoRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-info | Elasticsearch API documentation}
@@ -14253,6 +15305,8 @@ export class XpackApi {
 
   /**
    * Get usage information.
+   *
+   * Elastic Stack: stable. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link XpackUsageRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -15502,6 +16556,8 @@ export class ApiClient {
   /**
    * Bulk index or delete documents.
    *
+   * Elastic Stack: stable. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link BulkRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-bulk | Elasticsearch API documentation}
@@ -15515,6 +16571,8 @@ export class ApiClient {
   /**
    * Cancel an ongoing reindex task.
    *
+   * Elastic Stack: stable, since 9.5.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link CancelReindexRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
@@ -15526,6 +16584,8 @@ export class ApiClient {
 
   /**
    * Clear a scrolling search.
+   *
+   * Elastic Stack: stable. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link ClearScrollRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -15540,6 +16600,8 @@ export class ApiClient {
   /**
    * Close a point in time.
    *
+   * Elastic Stack: stable, since 7.10.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link ClosePointInTimeRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-open-point-in-time | Elasticsearch API documentation}
@@ -15553,6 +16615,8 @@ export class ApiClient {
   /**
    * Count search results.
    *
+   * Elastic Stack: stable. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link CountRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-count | Elasticsearch API documentation}
@@ -15565,6 +16629,8 @@ export class ApiClient {
 
   /**
    * Create a new document in the index.
+   *
+   * Elastic Stack: stable, since 5.0.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link CreateRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -15582,6 +16648,8 @@ export class ApiClient {
   /**
    * Delete a document.
    *
+   * Elastic Stack: stable. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link DeleteRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-delete | Elasticsearch API documentation}
@@ -15595,6 +16663,8 @@ export class ApiClient {
   /**
    * Delete documents.
    *
+   * Elastic Stack: stable, since 5.0.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link DeleteByQueryRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-delete-by-query | Elasticsearch API documentation}
@@ -15607,6 +16677,8 @@ export class ApiClient {
 
   /**
    * Throttle a delete by query operation.
+   *
+   * Elastic Stack: stable, since 6.5.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link DeleteByQueryRethrottleRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -15624,6 +16696,8 @@ export class ApiClient {
   /**
    * Delete a script or search template.
    *
+   * Elastic Stack: stable. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link DeleteScriptRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-delete-script | Elasticsearch API documentation}
@@ -15636,6 +16710,8 @@ export class ApiClient {
 
   /**
    * Check a document.
+   *
+   * Elastic Stack: stable. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link ExistsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -15650,6 +16726,8 @@ export class ApiClient {
   /**
    * Check for a document source.
    *
+   * Elastic Stack: stable, since 5.4.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link ExistsSourceRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-get | Elasticsearch API documentation}
@@ -15662,6 +16740,8 @@ export class ApiClient {
 
   /**
    * Explain a document match result.
+   *
+   * Elastic Stack: stable. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link ExplainRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -15676,6 +16756,8 @@ export class ApiClient {
   /**
    * Get the field capabilities.
    *
+   * Elastic Stack: stable, since 5.4.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link FieldCapsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-field-caps | Elasticsearch API documentation}
@@ -15688,6 +16770,8 @@ export class ApiClient {
 
   /**
    * Get a document by its ID.
+   *
+   * Elastic Stack: stable. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link GetRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -15702,6 +16786,8 @@ export class ApiClient {
   /**
    * Get the status and progress of a specific reindex task.
    *
+   * Elastic Stack: stable, since 9.5.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link GetReindexRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
@@ -15713,6 +16799,8 @@ export class ApiClient {
 
   /**
    * Get a script or search template.
+   *
+   * Elastic Stack: stable. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link GetScriptRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -15726,6 +16814,8 @@ export class ApiClient {
 
   /**
    * Get script contexts.
+   *
+   * Elastic Stack: stable. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link GetScriptContextRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -15743,6 +16833,8 @@ export class ApiClient {
   /**
    * Get script languages.
    *
+   * Elastic Stack: stable. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link GetScriptLanguagesRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-get-script-languages | Elasticsearch API documentation}
@@ -15759,6 +16851,8 @@ export class ApiClient {
   /**
    * Get a document's source.
    *
+   * Elastic Stack: stable. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link GetSourceRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-get | Elasticsearch API documentation}
@@ -15772,6 +16866,8 @@ export class ApiClient {
   /**
    * Get the cluster health.
    *
+   * Elastic Stack: stable, since 8.7.0. Serverless: not available.
+   *
    * @param params - path parts, query parameters and body properties (see {@link HealthReportRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-health-report | Elasticsearch API documentation}
@@ -15784,6 +16880,8 @@ export class ApiClient {
 
   /**
    * Create or update a document in an index.
+   *
+   * Elastic Stack: stable. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link IndexRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -15801,6 +16899,8 @@ export class ApiClient {
   /**
    * Get cluster info.
    *
+   * Elastic Stack: stable. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link InfoRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-info | Elasticsearch API documentation}
@@ -15814,6 +16914,8 @@ export class ApiClient {
   /**
    * Get information about all currently running reindex tasks.
    *
+   * Elastic Stack: stable, since 9.5.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link ListReindexRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
@@ -15825,6 +16927,8 @@ export class ApiClient {
 
   /**
    * Get multiple documents.
+   *
+   * Elastic Stack: stable, since 1.3.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link MgetRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -15842,6 +16946,8 @@ export class ApiClient {
   /**
    * Run multiple searches.
    *
+   * Elastic Stack: stable, since 1.3.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link MsearchRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-msearch | Elasticsearch API documentation}
@@ -15858,6 +16964,8 @@ export class ApiClient {
   /**
    * Run multiple templated searches.
    *
+   * Elastic Stack: stable, since 5.0.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link MsearchTemplateRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-msearch-template | Elasticsearch API documentation}
@@ -15870,6 +16978,8 @@ export class ApiClient {
 
   /**
    * Get multiple term vectors.
+   *
+   * Elastic Stack: stable. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link MtermvectorsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -15884,6 +16994,8 @@ export class ApiClient {
   /**
    * Open a point in time.
    *
+   * Elastic Stack: stable, since 7.10.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link OpenPointInTimeRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-open-point-in-time | Elasticsearch API documentation}
@@ -15896,6 +17008,8 @@ export class ApiClient {
 
   /**
    * Ping the cluster.
+   *
+   * Elastic Stack: stable. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link PingRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -15910,6 +17024,8 @@ export class ApiClient {
   /**
    * Create or update a script or search template.
    *
+   * Elastic Stack: stable. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link PutScriptRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-put-script | Elasticsearch API documentation}
@@ -15922,6 +17038,8 @@ export class ApiClient {
 
   /**
    * Evaluate ranked search results.
+   *
+   * Elastic Stack: stable, since 6.2.0. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link RankEvalRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -15936,6 +17054,8 @@ export class ApiClient {
   /**
    * Reindex documents.
    *
+   * Elastic Stack: stable, since 2.3.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link ReindexRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-reindex | Elasticsearch API documentation}
@@ -15949,6 +17069,8 @@ export class ApiClient {
   /**
    * Throttle a reindex operation.
    *
+   * Elastic Stack: stable, since 2.4.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link ReindexRethrottleRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-reindex | Elasticsearch API documentation}
@@ -15961,6 +17083,8 @@ export class ApiClient {
 
   /**
    * Render a search template.
+   *
+   * Elastic Stack: stable. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link RenderSearchTemplateRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -15978,6 +17102,8 @@ export class ApiClient {
   /**
    * Run a script.
    *
+   * Elastic Stack: experimental, since 6.3.0. Serverless: experimental.
+   *
    * @param params - path parts, query parameters and body properties (see {@link ScriptsPainlessExecuteRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/reference/scripting-languages/painless/painless-api-examples | Elasticsearch API documentation}
@@ -15993,6 +17119,8 @@ export class ApiClient {
 
   /**
    * Run a scrolling search.
+   *
+   * Elastic Stack: stable. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link ScrollRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -16010,6 +17138,8 @@ export class ApiClient {
   /**
    * Run a search.
    *
+   * Elastic Stack: stable. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SearchRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search | Elasticsearch API documentation}
@@ -16026,6 +17156,8 @@ export class ApiClient {
   /**
    * Search a vector tile.
    *
+   * Elastic Stack: stable, since 7.15.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SearchMvtRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-mvt | Elasticsearch API documentation}
@@ -16038,6 +17170,8 @@ export class ApiClient {
 
   /**
    * Get the search shards.
+   *
+   * Elastic Stack: stable. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link SearchShardsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -16052,6 +17186,8 @@ export class ApiClient {
   /**
    * Run a search with a search template.
    *
+   * Elastic Stack: stable, since 2.0.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link SearchTemplateRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-template | Elasticsearch API documentation}
@@ -16065,6 +17201,8 @@ export class ApiClient {
   /**
    * Get terms in an index.
    *
+   * Elastic Stack: stable, since 7.14.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link TermsEnumRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-terms-enum | Elasticsearch API documentation}
@@ -16077,6 +17215,8 @@ export class ApiClient {
 
   /**
    * Get term vector information.
+   *
+   * Elastic Stack: stable. Serverless: stable.
    *
    * @param params - path parts, query parameters and body properties (see {@link TermvectorsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
@@ -16097,6 +17237,8 @@ export class ApiClient {
   /**
    * Update a document.
    *
+   * Elastic Stack: stable. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link UpdateRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-update | Elasticsearch API documentation}
@@ -16116,6 +17258,8 @@ export class ApiClient {
   /**
    * Update documents.
    *
+   * Elastic Stack: stable, since 2.4.0. Serverless: stable.
+   *
    * @param params - path parts, query parameters and body properties (see {@link UpdateByQueryRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-update-by-query | Elasticsearch API documentation}
@@ -16128,6 +17272,8 @@ export class ApiClient {
 
   /**
    * Throttle an update by query operation.
+   *
+   * Elastic Stack: stable, since 6.5.0. Serverless: not available.
    *
    * @param params - path parts, query parameters and body properties (see {@link UpdateByQueryRethrottleRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.

@@ -477,6 +477,40 @@ describe('publish_address', () => {
     )
   })
 
+  it('a cluster reporting malformed addresses: sniffing skips those nodes, sends them nothing, requests succeed', async () => {
+    let reported = 'not an address'
+    const sniffed = await startTestCluster({
+      security: false,
+      nodes: [{}, { publishAddress: ({ port }) => `inet[/127.0.0.1:${port}]` }, { publishAddress: () => reported }],
+    })
+    const malformed = fc
+      .oneof(
+        fc.string({ unit: 'binary', maxLength: 30 }),
+        fc.constantFrom('[::1:9200', '127.0.0.1:0', '127.0.0.1:65536', 'host name/127.0.0.1:9200', 'a/b/c:1'),
+        fc.nat(70000).map((port) => `127.0.0.1:${port}:${port}`),
+      )
+      .filter((text) => parsePublishAddress(text) === undefined)
+    try {
+      await fc.assert(
+        fc.asyncProperty(malformed, async (text) => {
+          reported = text
+          sniffed.resetStats()
+          const client = new Client({ node: sniffed.url, sniffOnStart: true })
+          try {
+            for (let i = 0; i < 3; i++) await client.info()
+          } finally {
+            await client.close()
+          }
+          cases += 1
+          expect(sniffed.nodes.map((n) => n.stats.connections > 0)).toEqual([true, false, false])
+        }),
+        { ...params, numRuns: 40 },
+      )
+    } finally {
+      await sniffed.close()
+    }
+  })
+
   it.each([
     '',
     ':9200',

@@ -653,8 +653,7 @@ export class TestNode implements ApiNode {
       left -= piece.length
       this.stats.bodyBytesSent += piece.length
       if (!res.write(piece)) {
-        const drained = await Promise.race([once(res, 'drain').then(() => true), once(res, 'close').then(() => false)])
-        if (!drained) return
+        if (!(await drainOrClose(res))) return
       }
     }
     if (!res.destroyed) res.end(tail)
@@ -754,6 +753,21 @@ function clientSubject(socket: Socket): string | undefined {
   const cert = tls.getPeerCertificate()
   const cn = cert?.subject?.CN
   return cn === undefined ? undefined : `CN=${Array.isArray(cn) ? cn.join(',') : cn}`
+}
+
+/** Resolves true on `drain`, false on `close`, removing both listeners (no leak over a long streamed body). */
+function drainOrClose(res: ServerResponse): Promise<boolean> {
+  return new Promise((resolve) => {
+    const finish = (drained: boolean): void => {
+      res.off('drain', onDrain)
+      res.off('close', onClose)
+      resolve(drained)
+    }
+    const onDrain = (): void => finish(true)
+    const onClose = (): void => finish(false)
+    res.on('drain', onDrain)
+    res.on('close', onClose)
+  })
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

@@ -230,8 +230,9 @@ function checkOptions(options: StartClusterOptions): void {
  * @example
  * ```ts
  * await using cluster = await startCluster({ nodes: 3 })
- * const agent = new Agent({ connect: { ca: cluster.caCert } })
- * const res = await fetch(cluster.url, { dispatcher: agent, headers: { authorization: basic('elastic', cluster.password) } })
+ * const dispatcher = new Agent({ connect: { ca: cluster.caCert } }) // undici
+ * const authorization = `Basic ${Buffer.from(`elastic:${cluster.password}`).toString('base64')}`
+ * const res = await request(cluster.url, { dispatcher, headers: { authorization } })
  * ```
  * @public
  */

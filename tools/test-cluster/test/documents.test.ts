@@ -277,6 +277,23 @@ describe('bulk, search, count, mget, msearch', () => {
     expect(missing.status).toBe(404)
     const wildcard = await call(agent, on(0, '/fil*/_search'), { method: 'POST', body: '{}' })
     expect(wildcard.body.hits.total.value).toBe(4)
+    const lenient = await call(agent, on(0, '/films,missing/_search?ignore_unavailable=true'), {
+      method: 'POST',
+      body: '{}',
+    })
+    expect(lenient.body.hits.total.value).toBe(4)
+    const q = await call(agent, on(1, '/films/_search?q=title:quick&sort=year:desc'))
+    expect(q.body.hits.hits.map((h: { _id: string }) => h._id)).toEqual(['c', 'a'])
+    const untracked = await call(agent, on(1, '/films/_search'), {
+      method: 'POST',
+      body: json({ track_total_hits: false }),
+    })
+    expect(untracked.body.hits.total).toBeUndefined()
+    const window = await call(agent, on(1, '/films/_search'), { method: 'POST', body: json({ from: 9990, size: 20 }) })
+    expect(window.status).toBe(400)
+    expect(window.body.error.caused_by.reason).toMatch(/^Result window is too large/)
+    const source = await call(agent, on(2, '/films/_source/a'))
+    expect(source.body).toMatchObject({ title: 'The Quick Brown Fox' })
   })
 
   test('aggregations: terms on keyword fields (text refused like fielddata), metrics, sub-aggregations', async () => {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import type { LookupFunction } from 'node:net'
 import { type TLSSocket, type ConnectionOptions as TlsConnectionOptions, connect as tlsConnect } from 'node:tls'
 import {
@@ -16,7 +17,7 @@ import {
   type TransportRequest,
   type TransportResponse,
 } from '@stretch/transport'
-import { buildConnector, Pool } from 'undici'
+import type { buildConnector as BuildConnector, Pool } from 'undici'
 import { openTunnel, type ProxyTarget, parseProxy, proxyFromEnv } from './proxy.js'
 import { checkPin, loadCertificates, normalizeFingerprint } from './tls.js'
 
@@ -204,7 +205,17 @@ class ResponseCollector {
   }
 }
 
-type Connector = ReturnType<typeof buildConnector>
+type Connector = ReturnType<typeof BuildConnector>
+type Undici = { Pool: typeof Pool; buildConnector: typeof BuildConnector }
+
+// undici takes longer to load than the rest of Stretch together; load it when the first request needs a socket,
+// so importing the client (a cold start of a function) stays fast.
+const requireUndici = createRequire(import.meta.url)
+let undici: Undici | undefined
+function loadUndici(): Undici {
+  undici ??= requireUndici('undici') as Undici
+  return undici
+}
 
 function makeConnector(
   options: UndiciConnectionOptions,
@@ -222,13 +233,13 @@ function makeConnector(
   const https = node.url.protocol === 'https:'
   const host = node.url.host
   if (proxy === undefined) {
-    const base = buildConnector({
+    const base = loadUndici().buildConnector({
       ...(https ? tls : {}),
       ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
       // With a pin, every connection does a full handshake so the whole chain is visible to the check.
       ...(pin === undefined ? {} : { maxCachedSessions: 0 }),
       timeout: connectTimeout,
-    } as buildConnector.BuildOptions)
+    } as BuildConnector.BuildOptions)
     if (pin === undefined || !https) return base
     return (opts, callback) => {
       base(opts, (error, socket) => {
@@ -285,9 +296,14 @@ function positiveInt(option: string, value: number | undefined, fallback: number
 }
 
 class UndiciConnection implements Connection {
-  readonly #pool: Pool
+  #pool: Pool | undefined
+  #closed = false
   readonly #prefix: string
   readonly #host: string
+  readonly #node: NodeDescription
+  readonly #options: UndiciConnectionOptions
+  readonly #tls: TlsConnectionOptions
+  readonly #pin: string | undefined
 
   constructor(
     node: NodeDescription,
@@ -297,13 +313,25 @@ class UndiciConnection implements Connection {
   ) {
     this.#host = node.url.host
     this.#prefix = node.url.pathname === '/' ? '' : node.url.pathname
-    this.#pool = new Pool(node.url.origin, {
-      connections: positiveInt('connectionsPerNode', options.connectionsPerNode, 128),
-      pipelining: 1,
-      keepAliveTimeout: options.keepAliveTimeout ?? 30_000,
-      keepAliveMaxTimeout: Math.max(options.keepAliveTimeout ?? 30_000, 60_000),
-      connect: makeConnector(options, node, tls, pin),
-    })
+    this.#node = node
+    this.#options = options
+    this.#tls = tls
+    this.#pin = pin
+  }
+
+  // Created on the first request: constructing a client opens nothing and loads no HTTP stack.
+  #getPool(): Pool {
+    if (this.#pool === undefined) {
+      const options = this.#options
+      this.#pool = new (loadUndici().Pool)(this.#node.url.origin, {
+        connections: positiveInt('connectionsPerNode', options.connectionsPerNode, 128),
+        pipelining: 1,
+        keepAliveTimeout: options.keepAliveTimeout ?? 30_000,
+        keepAliveMaxTimeout: Math.max(options.keepAliveTimeout ?? 30_000, 60_000),
+        connect: makeConnector(options, this.#node, this.#tls, this.#pin),
+      })
+    }
+    return this.#pool
   }
 
   request(request: TransportRequest, limits: ResponseLimits): Promise<TransportResponse> {
@@ -317,7 +345,8 @@ class UndiciConnection implements Connection {
       )
       const timeout = request.timeout ?? 0
       try {
-        this.#pool.dispatch(
+        if (this.#closed) throw new ConnectionError(`the connection to ${this.#host} is closed`, { requestSent: false })
+        this.#getPool().dispatch(
           {
             origin: undefined as never,
             method: request.method,
@@ -336,7 +365,8 @@ class UndiciConnection implements Connection {
   }
 
   close(): Promise<void> {
-    return this.#pool.close()
+    this.#closed = true
+    return this.#pool === undefined ? Promise.resolve() : this.#pool.close()
   }
 }
 

@@ -131,6 +131,9 @@ class DefaultNodePool implements NodePool {
 
   markDead(poolNode: PoolNode): void {
     const node = poolNode as Node
+    // Requests in flight when a node dies all fail together: that is one failure, not one per request, or a
+    // short outage under load would push the backoff to its maximum.
+    if (!node.alive && node.deadUntil > this.#now()) return
     node.failures += 1
     const backoff = Math.min(this.#base * 2 ** (node.failures - 1), this.#max)
     node.deadUntil = this.#now() + backoff

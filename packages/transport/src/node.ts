@@ -11,11 +11,21 @@ import type { Connection, Headers, NodeDescription, NodeInfo, NodeOptions, PoolN
  * @public
  */
 export function describeNode(options: NodeOptions | NodeDescription | string | URL, option = 'node'): NodeDescription {
+  if (options === null || (typeof options !== 'string' && typeof options !== 'object')) {
+    throw new ConfigurationError(
+      `${option}: must be a URL string, a URL or { url, ... } (got ${options === null ? 'null' : typeof options}), such as 'https://localhost:9200'`,
+    )
+  }
   const opts: NodeOptions =
     typeof options === 'string' || options instanceof URL ? { url: options } : (options as NodeOptions)
+  if (typeof opts.url !== 'string' && !(opts.url instanceof URL)) {
+    throw new ConfigurationError(
+      `${option}: the node needs a url string or URL (got ${opts.url === null ? 'null' : typeof opts.url}), such as { url: 'https://localhost:9200' }`,
+    )
+  }
   let url: URL
   try {
-    url = new URL(opts.url instanceof URL ? opts.url.href : String(opts.url))
+    url = new URL(opts.url instanceof URL ? opts.url.href : opts.url)
   } catch (cause) {
     throw new ConfigurationError(
       `${option}: not a valid URL; give a full URL such as 'https://localhost:9200' (got ${safeUrlText(opts.url)})`,
@@ -23,8 +33,15 @@ export function describeNode(options: NodeOptions | NodeDescription | string | U
     )
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    // 'localhost:9200' parses as scheme 'localhost:' with path '9200'
+    const example =
+      url.host === ''
+        ? `https://${String(opts.url)
+            .replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
+            .replace(/^.*@/, '')}`
+        : `https://${url.host}`
     throw new ConfigurationError(
-      `${option}: unsupported scheme '${url.protocol.replace(':', '')}'; use 'http:' or 'https:' (for example 'https://${url.host}')`,
+      `${option}: unsupported scheme '${url.protocol.replace(':', '')}'; use 'http:' or 'https:' (for example '${example}')`,
     )
   }
   if (url.hostname === '') throw new ConfigurationError(`${option}: the URL has no host`)
@@ -65,9 +82,14 @@ export function describeNode(options: NodeOptions | NodeDescription | string | U
 }
 
 function safeUrlText(value: unknown): string {
-  const text = String(value)
-  // never echo credentials: drop anything between the scheme and an '@'
-  return JSON.stringify(text.replace(/\/\/[^/@]*@/, '//***@').slice(0, 200))
+  let text = String(value)
+  // Never echo credentials: whatever stands before the last '@' may be userinfo, whatever it contains ('/', '@').
+  const at = text.lastIndexOf('@')
+  if (at !== -1) {
+    const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(text)?.[0] ?? ''
+    text = `${scheme}***@${text.slice(at + 1)}`
+  }
+  return JSON.stringify(text.slice(0, 200))
 }
 
 function stripCause(cause: unknown): unknown {

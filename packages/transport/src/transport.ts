@@ -647,7 +647,7 @@ export class Transport {
     if (!isTransportError(error)) return error
     const meta: ErrorMeta = { request: { method, path }, attempts }
     error.meta = meta
-    if (attempts.length > 1 && !(error instanceof ResponseError) && !error.message.includes(' attempts')) {
+    if (attempts.length > 1 && !error.message.includes(' attempts')) {
       Object.defineProperty(error, 'message', {
         value: `${error.message} (gave up after ${attempts.length} attempts: ${attempts
           .map((a) => `${a.node} ${a.statusCode ?? a.error}`)

@@ -556,3 +556,59 @@ describe('discovery', () => {
     expect(after.info()).toEqual({ id: 'node-a', url: 'http://a:9200', name: 'es-a' })
   })
 })
+
+describe('defects found by the reliability suite', () => {
+  it('names the option for a node that is null, a number, or has no url', () => {
+    const factory = stubConnections(() => json(200, {})).factory
+    expect(() => new Transport({ nodes: [null as never], connection: factory })).toThrow(
+      /^node: must be a URL string.*got null/,
+    )
+    expect(() => new Transport({ nodes: ['http://a:9200', 42 as never], connection: factory })).toThrow(
+      /^nodes\[1\]: .*got number/,
+    )
+    expect(() => new Transport({ nodes: [{} as never], connection: factory })).toThrow(/^node: the node needs a url/)
+    expect(() => new Transport({ nodes: ['localhost:9200'], connection: factory })).toThrow(
+      /for example 'https:\/\/localhost:9200'/,
+    )
+  })
+
+  it('never echoes a password that contains / or @ in an invalid URL', () => {
+    const factory = stubConnections(() => json(200, {})).factory
+    for (const [url, secret] of [
+      ['https://elastic:Sup3r/Secret@[bad', 'Sup3r/Secret'],
+      ['https://elastic:p@ss@[bad', 'p@ss'],
+    ] as const) {
+      let message = ''
+      try {
+        new Transport({ nodes: [url], connection: factory })
+      } catch (error) {
+        message = (error as Error).message
+      }
+      expect(message).toMatch(/not a valid URL/)
+      expect(message).not.toContain(secret)
+      expect(message).not.toContain('ss@')
+    }
+  })
+
+  it('counts the requests that fail together when a node dies as one failure', async () => {
+    const { transport } = make({
+      nodes: ['http://a:9200', 'http://b:9200'],
+      script: (_r, node) => (node.id === 'http://a:9200' ? refused() : json(200, {})),
+      selector: first,
+    })
+    await Promise.all(Array.from({ length: 20 }, () => transport.request({ method: 'GET', path: '/' })))
+    expect(transport.pool.nodes[0]!.failures).toBe(1)
+  })
+
+  it('says that retries ran out when the last answer was a retryable status', async () => {
+    const { transport } = make({
+      script: () => json(503, { error: { type: 'unavailable_shards_exception', reason: 'busy' } }),
+      maxRetries: 2,
+      selector: first,
+    })
+    const error = await rejection(transport.request({ method: 'GET', path: '/' }))
+    expect((error as Error).message).toMatch(
+      /^503 unavailable_shards_exception: busy for \/ \(gave up after 3 attempts: http:\/\/a:9200 503, http:\/\/b:9200 503, http:\/\/c:9200 503\)$/,
+    )
+  })
+})

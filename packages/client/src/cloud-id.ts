@@ -79,8 +79,17 @@ export function parseCloudId(cloudId: string): CloudId {
   if (!/^[A-Za-z0-9-]+$/.test(es.value)) fail('the Elasticsearch uuid has characters a host name cannot have')
   if (kibana !== undefined && !/^[A-Za-z0-9-]+$/.test(kibana.value))
     fail('the Kibana uuid has characters a host name cannot have')
+  // A label of digits only would make the URL parser read an IPv4 address (`0.0` is 0.0.0.0).
+  if (
+    host.value.split('.').some((label) => label === '' || /^\d+$/.test(label)) &&
+    !/[a-z]/i.test(host.value.split('.').at(-1) ?? '')
+  ) {
+    fail('the decoded host is not a host name (its last label has no letter)')
+  }
   const port = es.port ?? host.port ?? 443
   const url = (uuid: string, p: number): string => `https://${uuid}.${host.value}${p === 443 ? '' : `:${p}`}`
+  const esHost = new URL(url(es.value, port)).hostname
+  if (esHost !== `${es.value}.${host.value}`.toLowerCase()) fail('the decoded host and uuid do not form a host name')
   return {
     name,
     host: host.value,

@@ -7,6 +7,7 @@ import { roundRobinSelector } from '@stretch/pool-round-robin'
 import { sniffing } from '@stretch/pool-sniffing'
 import {
   ConfigurationError,
+  type ConnectionFactory,
   describeNode,
   type MediaTypes,
   type Middleware,
@@ -105,6 +106,32 @@ function selectorFrom(value: ClientOptions['nodeSelector']): NodeSelector {
 
 let warnedVerifyOff = false
 
+/**
+ * Wraps a connection factory so that no request carrying credentials goes over plain http to a host other than
+ * loopback, whoever added them: options(), a per-call header, a sniffed node. The check runs on the final headers,
+ * before any I/O.
+ * @internal
+ */
+export function refuseInsecureCredentials(inner: ConnectionFactory): ConnectionFactory {
+  return (node) => {
+    const connection = inner(node)
+    if (node.url.protocol !== 'http:' || kLoopback.test(node.url.hostname)) return connection
+    return {
+      request(request, limits) {
+        if (request.headers['authorization'] !== undefined) {
+          return Promise.reject(
+            new ConfigurationError(
+              `credentials would travel unencrypted to ${node.url.origin}: use https://, or pass allowInsecureTransport: true if this network is trusted; nothing was sent`,
+            ),
+          )
+        }
+        return connection.request(request, limits)
+      },
+      close: () => connection.close(),
+    }
+  }
+}
+
 /** What the Client constructor builds. @internal */
 export interface ClientSetup {
   readonly transport: TransportOptions
@@ -195,7 +222,7 @@ export function setupFrom(options: ClientOptions, userAgent: string): ClientSetu
       )
     }
   }
-  let connection: TransportOptions['connection']
+  let connection: ConnectionFactory
   try {
     connection = undiciConnection({
       tls,
@@ -206,6 +233,7 @@ export function setupFrom(options: ClientOptions, userAgent: string): ClientSetu
   } catch (error) {
     throw renameOption(error)
   }
+  if (options.allowInsecureTransport !== true) connection = refuseInsecureCredentials(connection)
   const compat = compatibilityFrom(options.compatibility)
   const sniffs =
     options.sniffOnStart === true ||
@@ -239,6 +267,13 @@ export function setupFrom(options: ClientOptions, userAgent: string): ClientSetu
       retryOnTimeout: options.retryOnTimeout,
       ignore: options.ignore,
       compress: options.httpCompress ?? cloud,
+      maxResponseSize: options.maxResponseSize,
+      maxCompressedResponseSize: options.maxCompressedResponseSize,
+      retryBackoff: options.retryBackoff,
+      maxRetryBackoff: options.maxRetryBackoff,
+      maxRetryAfter: options.maxRetryAfter,
+      deadNodeBackoff: options.deadNodeBackoff,
+      maxDeadNodeBackoff: options.maxDeadNodeBackoff,
       userAgent,
       mediaTypes: mediaTypesFor(compat),
     },

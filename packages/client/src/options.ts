@@ -97,6 +97,20 @@ export interface ClientOptions extends PerRequestOptions {
 
   /** Gzip request bodies and ask for gzip responses. Default false (true with `cloudId`). */
   readonly httpCompress?: boolean | undefined
+  /** Largest decoded response in bytes; a bigger one (a gzip bomb) fails with `ResponseTooLargeError`. */
+  readonly maxResponseSize?: number | undefined
+  /** Largest response on the wire in bytes. */
+  readonly maxCompressedResponseSize?: number | undefined
+  /** First retry backoff in milliseconds (full jitter). Default 100. */
+  readonly retryBackoff?: number | undefined
+  /** Longest retry backoff in milliseconds. Default 4 000. */
+  readonly maxRetryBackoff?: number | undefined
+  /** Longest `Retry-After` honoured in milliseconds; longer ends the retries. Default 30 000. */
+  readonly maxRetryAfter?: number | undefined
+  /** First rest of a failed node in milliseconds. Default 1 000. */
+  readonly deadNodeBackoff?: number | undefined
+  /** Longest rest of a failed node in milliseconds. Default 30 000. */
+  readonly maxDeadNodeBackoff?: number | undefined
   /** Middleware around every attempt, before the credentials. */
   readonly middleware?: readonly Middleware[] | undefined
   /** A DNS lookup function. */

@@ -59,3 +59,11 @@ describe('parseCloudId', () => {
     expect(() => parseCloudId(42 as never)).toThrow(/cloudId: must be a string/)
   })
 })
+
+describe('hosts the URL parser would read as IP addresses', () => {
+  it.each(['16777216$0', '0$0', 'host.123$es'])('rejects %s', (payload) => {
+    expect(() => parseCloudId(`x:${Buffer.from(payload).toString('base64')}`)).toThrow(
+      /cloudId: the decoded host is not a host name/,
+    )
+  })
+})

@@ -137,3 +137,56 @@ describe('malformed options', () => {
     expect((error as Error).message).toMatch(message)
   })
 })
+
+describe('defects found by the reliability suite', () => {
+  it('refuses credentials added later (options(), per-call headers) over plain http to a remote host, sending nothing', async () => {
+    const { lookup } = await import('@stretch/test-cluster')
+    await using srv = await startServer((_req, res) => sendJson(res, 200, info))
+    const client = new Client({ node: `http://remote.es.stretch.test:${srv.port}`, lookup, maxRetries: 0 })
+    expect((await client.info()).name).toBe('n1')
+    const viaOptions = await rejection(client.options({ basicAuth: ['elastic', 'pw'] }).info())
+    const viaHeader = await rejection(client.info({}, { headers: { authorization: 'Bearer x' } }))
+    for (const error of [viaOptions, viaHeader]) {
+      expect(isConfigurationError(error)).toBe(true)
+      expect((error as Error).message).toMatch(/unencrypted.*allowInsecureTransport/)
+    }
+    expect(srv.requests).toHaveLength(1)
+    const allowed = new Client({
+      node: `http://remote.es.stretch.test:${srv.port}`,
+      lookup,
+      allowInsecureTransport: true,
+      apiKey: 'k',
+    })
+    await allowed.info()
+    expect(srv.requests.at(-1)?.headers['authorization']).toBe('ApiKey k')
+    await Promise.all([client.close(), allowed.close()])
+  })
+
+  it('rejects an HTML page answered to a JSON API instead of resolving to a string', async () => {
+    await using srv = await startServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html', 'x-elastic-product': 'Elasticsearch' })
+      res.end('<html>Sign in to the proxy</html>')
+    })
+    const client = new Client({ node: srv.url })
+    const error = await rejection(client.info())
+    expect((error as { code?: string }).code).toBe('ES_ERR_DESERIALIZATION')
+    expect((error as Error).message).toMatch(/expected a JSON answer but got "text\/html"/)
+    await client.close()
+  })
+
+  it('passes size limits to the transport: a gzip bomb stops at maxResponseSize', async () => {
+    const { gzipSync } = await import('node:zlib')
+    const bomb = gzipSync(Buffer.alloc(32 * 1024 * 1024, 32))
+    await using srv = await startServer((_req, res) => {
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        'content-encoding': 'gzip',
+        'x-elastic-product': 'Elasticsearch',
+      })
+      res.end(bomb)
+    })
+    const client = new Client({ node: srv.url, maxResponseSize: 1024 * 1024 })
+    expect(((await rejection(client.info())) as { code?: string }).code).toBe('ES_ERR_RESPONSE_TOO_LARGE')
+    await client.close()
+  })
+})

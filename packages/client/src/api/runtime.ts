@@ -2,6 +2,7 @@
 // `Endpoint` per API) and thin typed methods; the request building lives here, once.
 import {
   ConfigurationError,
+  DeserializationError,
   type HttpMethod,
   type QueryValue,
   type RequestBody,
@@ -204,6 +205,19 @@ export async function callApi(
   if (kind === 'bool') {
     const ok = result.statusCode >= 200 && result.statusCode < 300
     return options?.meta === true ? { ...result, body: ok } : ok
+  }
+  if (
+    (kind === undefined || kind === 'json') &&
+    typeof result.body === 'string' &&
+    options?.headers?.['accept'] === undefined
+  ) {
+    // A JSON API answered with text (a proxy's HTML page with the product header passed through): say so rather
+    // than resolve to a string the types call an object.
+    const type = result.headers['content-type']
+    throw new DeserializationError(
+      `${endpoint.api}: expected a JSON answer but got ${JSON.stringify(Array.isArray(type) ? type.join(', ') : (type ?? 'no content-type'))} (starts with ${JSON.stringify(result.body.slice(0, 60))})`,
+      { meta: { request: result.meta.request, attempts: [] } },
+    )
   }
   return options?.meta === true ? result : result.body
 }

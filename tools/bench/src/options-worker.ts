@@ -65,6 +65,9 @@ async function run(job: OptionsJob): Promise<void> {
   )
 }
 
+// Never outlive the runner (a crashed or killed bench closes the IPC channel).
+process.once('disconnect', () => process.exit(1))
+
 process.once('message', (job: OptionsJob) => {
   run(job).catch((error: unknown) => {
     reply({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) }, 1)

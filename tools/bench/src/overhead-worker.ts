@@ -89,6 +89,9 @@ async function run(job: OverheadJob): Promise<OverheadRow[]> {
   return rows
 }
 
+// Never outlive the runner (a crashed or killed bench closes the IPC channel).
+process.once('disconnect', () => process.exit(1))
+
 process.once('message', (job: OverheadJob) => {
   run(job).then(
     (rows) => process.send?.({ type: 'result', rows } satisfies OverheadReply, () => process.exit(0)),

@@ -1,7 +1,7 @@
 // The runner: starts the server process, then one worker process per client and scenario, clients alternating
 // (A B C A B C ...) round after round, and gathers what they measured.
 import { type ChildProcess, fork } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -88,6 +88,9 @@ interface RunningServer extends ServerReady {
   stats(): Promise<ServerStats>
 }
 
+// A client that hangs must fail the run, not stall it: no scenario takes this long even on a busy machine.
+const kWorkerTimeout = 5 * 60_000
+
 function nextMessage<T>(child: ChildProcess, what: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const onMessage = (message: T): void => {
@@ -98,7 +101,13 @@ function nextMessage<T>(child: ChildProcess, what: string): Promise<T> {
       cleanup()
       reject(new Error(`${what} exited (${signal ?? `code ${code}`}) before answering`))
     }
+    const timer = setTimeout(() => {
+      cleanup()
+      child.kill()
+      reject(new Error(`${what} did not answer within ${kWorkerTimeout / 1000} s`))
+    }, kWorkerTimeout)
     const cleanup = (): void => {
+      clearTimeout(timer)
       child.off('message', onMessage)
       child.off('exit', onExit)
     }
@@ -108,6 +117,11 @@ function nextMessage<T>(child: ChildProcess, what: string): Promise<T> {
 }
 
 function spawn(file: string, execArgv: readonly string[], env: NodeJS.ProcessEnv): ChildProcess {
+  if (!existsSync(distFile(file))) {
+    throw new Error(
+      `${distFile(file)} is missing: build the bench first (pnpm --filter @stretch/bench build, or run it through turbo)`,
+    )
+  }
   // An explicit execArgv and NODE_OPTIONS: nothing of the parent (vitest's loaders, source conditions) leaks in.
   return fork(distFile(file), [], {
     execArgv: [...execArgv],

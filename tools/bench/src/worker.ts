@@ -73,6 +73,9 @@ async function measure(job: WorkerJob, scenario: Scenario): Promise<Measurement>
   }
 }
 
+// Never outlive the runner (a crashed or killed bench closes the IPC channel).
+process.once('disconnect', () => process.exit(1))
+
 process.once('message', (job: WorkerJob) => {
   const run = async (): Promise<WorkerReply> => {
     const measurements: Measurement[] = []

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util'
+import { configurationError, recorder, attemptOf as request } from '@stretch/test-utils'
 import { describe, expect, it } from 'vitest'
 import { apiKeyAuth } from '../src/index.js'
-import { configurationError, recorder, request } from './stub.js'
 
 const SECRET = 'key-S3cr3t-planted-4711'
 // What the create-API-key API answers: encoded = base64(id:api_key).

@@ -1,10 +1,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { undiciConnection } from '@stretch/connection-undici'
-import { createCertificates, sendJson, startServer, type TestCertificates } from '@stretch/test-utils'
+import {
+  createCertificates,
+  printed,
+  recordDiagnostics,
+  rejection,
+  sendJson,
+  startServer,
+  type TestCertificates,
+} from '@stretch/test-utils'
 import { isResponseError, type ResponseError, Transport } from '@stretch/transport'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { apiKeyAuth } from '../src/index.js'
-import { printed, recordDiagnostics } from './leaks.js'
 
 const SECRET = 'key-S3cr3t-planted-4711'
 const info = { name: 'node-1', cluster_name: 'stretch', version: { number: '9.1.0' }, tagline: 'You Know, for Search' }
@@ -28,15 +35,6 @@ function secured(valid: string) {
     const cause = { type: 'security_exception', reason: 'unable to authenticate with provided credentials' }
     sendJson(res, 401, { error: { root_cause: [cause], ...cause }, status: 401 }, { 'www-authenticate': 'ApiKey' })
   }
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise
-  } catch (error) {
-    return error
-  }
-  throw new Error('expected a rejection')
 }
 
 describe('apiKeyAuth through the Transport and undici', () => {

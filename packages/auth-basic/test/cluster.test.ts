@@ -1,9 +1,9 @@
 import { undiciConnection } from '@stretch/connection-undici'
 import { startCluster, type TestCluster } from '@stretch/test-cluster'
+import { printed, recordDiagnostics, rejection } from '@stretch/test-utils'
 import { isResponseError, type Middleware, type NodeDiscovery, type ResponseError, Transport } from '@stretch/transport'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { basicAuth } from '../src/index.js'
-import { printed, recordDiagnostics } from './leaks.js'
 
 let cluster: TestCluster
 
@@ -44,15 +44,6 @@ function sniffOnStart(): NodeDiscovery {
       return first
     },
   }
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise
-  } catch (error) {
-    return error
-  }
-  throw new Error('expected a rejection')
 }
 
 describe('basicAuth against the test cluster (security on)', () => {

@@ -1,10 +1,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { undiciConnection } from '@stretch/connection-undici'
-import { createCertificates, sendJson, startServer, type TestCertificates } from '@stretch/test-utils'
+import {
+  createCertificates,
+  printed,
+  recordDiagnostics,
+  rejection,
+  sendJson,
+  startServer,
+  type TestCertificates,
+} from '@stretch/test-utils'
 import { isResponseError, type ResponseError, Transport } from '@stretch/transport'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { basicAuth } from '../src/index.js'
-import { printed, recordDiagnostics } from './leaks.js'
 
 const SECRET = 'pw-S3cr3t-planted-4711'
 const info = { name: 'node-1', cluster_name: 'stretch', version: { number: '9.1.0' }, tagline: 'You Know, for Search' }
@@ -33,15 +40,6 @@ function secured(username: string, password: string) {
       },
     )
   }
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise
-  } catch (error) {
-    return error
-  }
-  throw new Error('expected a rejection')
 }
 
 describe('basicAuth through the Transport and undici', () => {

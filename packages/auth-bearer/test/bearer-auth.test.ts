@@ -1,9 +1,9 @@
 import { Readable } from 'node:stream'
 import { inspect } from 'node:util'
+import { configurationError, recorder, attemptOf as request } from '@stretch/test-utils'
 import { type Handler, isRequestAbortedError, type TransportRequest } from '@stretch/transport'
 import { describe, expect, it } from 'vitest'
 import { bearerAuth, isTokenProviderError, TokenProviderError } from '../src/index.js'
-import { configurationError, recorder, request } from './stub.js'
 
 const SECRET = 'tok-S3cr3t-planted-4711'
 

@@ -2,6 +2,7 @@
 // tools/test-cluster over real sockets and TLS.
 import { inspect } from 'node:util'
 import { lookup, startCluster, type TestCluster } from '@stretch/test-cluster'
+import { rejection } from '@stretch/test-utils'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Client, isConfigurationError, isResponseError, isTlsError } from '../src/index.js'
 
@@ -15,15 +16,6 @@ afterAll(async () => {
   await cluster.close()
   await open.close()
 })
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise
-  } catch (error) {
-    return error
-  }
-  throw new Error('expected a rejection')
-}
 
 describe('Connecting to Elastic Cloud', () => {
   it('connects by Cloud ID with basic auth, over HTTPS with compression', async () => {

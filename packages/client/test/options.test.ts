@@ -1,5 +1,5 @@
 import { once } from 'node:events'
-import { createCertificates, sendJson, startServer } from '@stretch/test-utils'
+import { createCertificates, rejection, sendJson, startServer } from '@stretch/test-utils'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Client, isConfigurationError, isResponseError, isTimeoutError } from '../src/index.js'
 
@@ -8,15 +8,6 @@ const info = { name: 'n1', cluster_name: 'c', version: { number: '9.1.0' }, tagl
 afterEach(() => {
   delete process.env['ELASTIC_CLIENT_APIVERSIONING']
 })
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise
-  } catch (error) {
-    return error
-  }
-  throw new Error('expected a rejection')
-}
 
 describe('client options on the wire', () => {
   it('sends default headers, opaqueId and the stretch user-agent; per-call options win', async () => {

@@ -4,7 +4,7 @@ import { createServer as createNetServer, connect as netConnect, type Socket } f
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gunzipSync, gzipSync } from 'node:zlib'
-import { createCertificates, sendJson, startServer, type TestCertificates } from '@stretch/test-utils'
+import { createCertificates, rejection, sendJson, startServer, type TestCertificates } from '@stretch/test-utils'
 import {
   isConfigurationError,
   isConnectionError,
@@ -29,15 +29,6 @@ function client(
   extra: Partial<TransportOptions> = {},
 ): Transport {
   return new Transport({ nodes: Array.isArray(url) ? url : [url], connection: undiciConnection(options), ...extra })
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise
-  } catch (error) {
-    return error
-  }
-  throw new Error('expected a rejection')
 }
 
 const info = { name: 'node-1', cluster_name: 'stretch', version: { number: '9.1.0' }, tagline: 'You Know, for Search' }

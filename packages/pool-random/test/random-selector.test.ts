@@ -1,7 +1,7 @@
+import { byId, counts, routingPool as pool, route } from '@stretch/test-utils'
 import { isConfigurationError } from '@stretch/transport'
 import { describe, expect, it } from 'vitest'
 import { randomSelector } from '../src/index.js'
-import { byId, counts, pool, route } from './helpers.js'
 
 /** mulberry32: a small seeded PRNG, so the statistics below are the same on every run. */
 function seeded(seed: number): () => number {

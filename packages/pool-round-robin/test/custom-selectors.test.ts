@@ -1,8 +1,9 @@
 // The two custom selectors of the README, tested through a real pool. Keep them in sync with README.md.
+
+import { byId, counts, manualClock, routingPool as pool, route } from '@stretch/test-utils'
 import type { NodeSelectorFunction, NodeSelectorObject, SelectContext } from '@stretch/transport'
 import { describe, expect, it } from 'vitest'
 import { roundRobinSelector } from '../src/index.js'
-import { byId, counts, manualClock, pool, route } from './helpers.js'
 
 /** Prefers the living nodes of one zone (rotating among them); falls back to every living node. */
 function zoneAwareSelector(zone: string): NodeSelectorObject {

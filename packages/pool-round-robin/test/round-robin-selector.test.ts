@@ -1,6 +1,6 @@
+import { byId, counts, manualClock, routingPool as pool, route } from '@stretch/test-utils'
 import { describe, expect, it } from 'vitest'
 import { roundRobinSelector } from '../src/index.js'
-import { byId, counts, manualClock, pool, route } from './helpers.js'
 
 const four = ['http://a:9200', 'http://b:9200', 'http://c:9200', 'http://d:9200']
 const id = (host: string): string => `http://${host}:9200`

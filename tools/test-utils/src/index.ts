@@ -13,3 +13,19 @@ export {
   type TestHandler,
   type TestServer,
 } from './server.js'
+export {
+  attemptOf,
+  byId,
+  configurationError,
+  counts,
+  idleConnection,
+  type ManualClock,
+  manualClock,
+  printed,
+  recordDiagnostics,
+  recorder,
+  rejection,
+  route,
+  routingPool,
+  stubNodes,
+} from './stubs.js'

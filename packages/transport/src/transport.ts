@@ -399,16 +399,19 @@ export class Transport {
   /**
    * Sends one logical request and resolves to the decoded response, or rejects with a {@link TransportError}.
    */
-  async request<TBody = unknown>(
+  request<TBody = unknown>(params: TransportRequestParams, options?: RequestOptions): Promise<TransportResult<TBody>> {
+    // Not async: without a discovery hook the promise of #send is returned as it is (no extra promise, no tick).
+    if (this.#shared.discovery?.onRequestStart === undefined) return this.#send<TBody>(params, options)
+    return this.#discoverThenSend<TBody>(params, options)
+  }
+
+  async #discoverThenSend<TBody>(
     params: TransportRequestParams,
-    options?: RequestOptions,
+    options: RequestOptions | undefined,
   ): Promise<TransportResult<TBody>> {
-    const shared = this.#shared
-    const discovery = shared.discovery
-    if (discovery?.onRequestStart !== undefined) {
-      const waiting = discovery.onRequestStart(this.#discoveryContext())
-      if (waiting !== undefined) await waiting
-    }
+    const discovery = this.#shared.discovery as NodeDiscovery
+    const waiting = discovery.onRequestStart?.(this.#discoveryContext())
+    if (waiting !== undefined) await waiting
     return this.#send<TBody>(params, options)
   }
 

@@ -80,14 +80,38 @@ function encodePart(value: unknown): string {
   return encodeURIComponent(Array.isArray(value) ? value.join(',') : String(value))
 }
 
+// Each url template is split once into literal and placeholder parts: no regex and no closure per request.
+const compiledUrls = new WeakMap<EndpointUrl, readonly string[]>()
+
+function partsOf(url: EndpointUrl): readonly string[] {
+  let parts = compiledUrls.get(url)
+  if (parts === undefined) {
+    const out: string[] = []
+    let last = 0
+    for (const m of url.path.matchAll(kPlaceholder)) {
+      out.push(url.path.slice(last, m.index), m[1] as string)
+      last = m.index + m[0].length
+    }
+    out.push(url.path.slice(last))
+    parts = out
+    compiledUrls.set(url, parts)
+  }
+  return parts
+}
+
 function buildPath(endpoint: Endpoint, params: Params): { path: string; methods: readonly HttpMethod[] } {
   for (const url of endpoint.urls) {
+    const parts = partsOf(url)
+    let path = parts[0] as string
     let complete = true
-    const path = url.path.replace(kPlaceholder, (_, name: string) => {
-      const value = params[name]
-      if (!given(value)) complete = false
-      return complete ? encodePart(value) : ''
-    })
+    for (let i = 1; i < parts.length; i += 2) {
+      const value = params[parts[i] as string]
+      if (!given(value)) {
+        complete = false
+        break
+      }
+      path += encodePart(value) + (parts[i + 1] as string)
+    }
     if (complete) return { path, methods: url.methods }
   }
   // Only reached when every url needs a part that is not required by the specification (none does today).

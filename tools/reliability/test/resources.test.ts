@@ -11,7 +11,7 @@ import { watchProcess } from './support/watch.js'
 
 const suite = 'resources'
 const watch = watchProcess()
-const SOAK_REQUESTS = Number(process.env['RELIABILITY_SOAK_REQUESTS'] ?? 40_000)
+const SOAK_REQUESTS = Number(process.env['RELIABILITY_SOAK_REQUESTS'] ?? 200_000)
 const SAMPLES = 10
 
 let cluster: TestCluster
@@ -156,5 +156,5 @@ describe('resources', () => {
     } finally {
       await client.close()
     }
-  })
+  }, 240_000)
 })

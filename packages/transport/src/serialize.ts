@@ -1,7 +1,7 @@
 import { constants as bufferConstants } from 'node:buffer'
 import { Readable } from 'node:stream'
 import { promisify } from 'node:util'
-import { createGzip, gunzip, gzip, inflate } from 'node:zlib'
+import { createGzip, gunzip, gunzipSync, gzip, gzipSync, inflate, inflateSync } from 'node:zlib'
 import {
   DeserializationError,
   ResponseTooLargeError,
@@ -66,9 +66,15 @@ export function serializeBody(body: RequestBody): { payload: SerializedBody; jso
   return { payload: serializeJson(body), json: true }
 }
 
+// Below these sizes zlib runs on the main thread: a hop to the thread pool costs more than the work itself. The
+// inflate bound keeps a sync gzip bomb to a few milliseconds (8 KiB inflates to at most ~8 MiB).
+const kSyncGzipBytes = 64 * 1024
+const kSyncInflateBytes = 8 * 1024
+
 /** @internal */
 export async function compressBody(body: SerializedBody): Promise<SerializedBody> {
   if (body instanceof Readable) return body.pipe(createGzip())
+  if ((typeof body === 'string' ? body.length * 3 : body.byteLength) < kSyncGzipBytes) return gzipSync(body)
   return gzipAsync(body)
 }
 
@@ -106,7 +112,12 @@ export async function decodeBody(
       throw new DeserializationError(`the response has an unsupported content-encoding '${encoding}'`, errorOptions)
     }
     try {
-      bytes = await unzip(raw, { maxOutputLength: maxResponseSize })
+      if (raw.byteLength < kSyncInflateBytes) {
+        const unzipSync = unzip === gunzipAsync ? gunzipSync : inflateSync
+        bytes = unzipSync(raw, { maxOutputLength: maxResponseSize })
+      } else {
+        bytes = await unzip(raw, { maxOutputLength: maxResponseSize })
+      }
     } catch (cause) {
       if ((cause as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' || cause instanceof RangeError) {
         throw new ResponseTooLargeError(

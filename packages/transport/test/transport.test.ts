@@ -133,8 +133,11 @@ describe('serialization', () => {
     expect(req.headers['accept-encoding']).toBe('gzip')
   })
 
-  it('stops a gzip bomb at maxResponseSize with a typed error', async () => {
-    const bomb = gzipSync(Buffer.alloc(50 * 1024 * 1024))
+  it.each([
+    ['inflated on the thread pool', 50 * 1024 * 1024],
+    ['small enough to inflate on the main thread', 6 * 1024 * 1024],
+  ])('stops a gzip bomb at maxResponseSize with a typed error (%s)', async (_name, size) => {
+    const bomb = gzipSync(Buffer.alloc(size))
     const { transport } = make({
       nodes: ['http://a:9200'],
       maxResponseSize: 1024 * 1024,

@@ -229,6 +229,7 @@ export function setupFrom(options: ClientOptions, userAgent: string): ClientSetu
       lookup: options.lookup,
       proxy: options.proxy,
       connectionsPerNode: options.connectionsPerNode,
+      maxConnections: options.maxConnections,
     })
   } catch (error) {
     throw renameOption(error)

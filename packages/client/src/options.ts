@@ -119,6 +119,8 @@ export interface ClientOptions extends PerRequestOptions {
   readonly proxy?: string | URL | false | undefined
   /** Most sockets per node. Default 128. */
   readonly connectionsPerNode?: number | undefined
+  /** Most sockets across all nodes; idle sockets are closed to make room. Default: no cap beyond the per-node one. */
+  readonly maxConnections?: number | undefined
   /**
    * REST API compatibility: the major version sent in `compatible-with` (default 8, which Elasticsearch 8 and 9
    * accept), or `false` for plain `application/json` (7.x servers). `ELASTIC_CLIENT_APIVERSIONING` overrides it.

@@ -19,6 +19,7 @@ import {
 } from '@stretch/transport'
 import type { buildConnector as BuildConnector, Pool } from 'undici'
 import { openTunnel, type ProxyTarget, parseProxy, proxyFromEnv } from './proxy.js'
+import { SocketBudget } from './socket-budget.js'
 import { checkPin, loadCertificates, normalizeFingerprint } from './tls.js'
 
 /**
@@ -55,6 +56,11 @@ export interface UndiciConnectionOptions {
   readonly tls?: TlsOptions | undefined
   /** Most sockets per node. Default 128. */
   readonly connectionsPerNode?: number | undefined
+  /**
+   * Most sockets across all nodes of this client. A new socket past it waits for one to close (idle sockets are
+   * closed at once to make room) for up to `connectTimeout`. Default: no cap beyond `connectionsPerNode`.
+   */
+  readonly maxConnections?: number | undefined
   /**
    * Milliseconds an idle socket is kept. Default 30 000: shorter than common load balancers' idle timeouts (60 s
    * and more), so a reused socket is rarely closed under us. A shorter `Keep-Alive: timeout` from the server wins.
@@ -222,6 +228,18 @@ function makeConnector(
   node: NodeDescription,
   tls: TlsConnectionOptions,
   pin: string | undefined,
+  budget: SocketBudget | undefined,
+): Connector {
+  const connector = makeBaseConnector(options, node, tls, pin)
+  if (budget === undefined) return connector
+  return budget.wrap(connector as never, options.connectTimeout ?? 10_000, node.url.host) as never
+}
+
+function makeBaseConnector(
+  options: UndiciConnectionOptions,
+  node: NodeDescription,
+  tls: TlsConnectionOptions,
+  pin: string | undefined,
 ): Connector {
   const connectTimeout = options.connectTimeout ?? 10_000
   const proxy: ProxyTarget | undefined =
@@ -304,13 +322,16 @@ class UndiciConnection implements Connection {
   readonly #options: UndiciConnectionOptions
   readonly #tls: TlsConnectionOptions
   readonly #pin: string | undefined
+  readonly #budget: SocketBudget | undefined
 
   constructor(
     node: NodeDescription,
     options: UndiciConnectionOptions,
     tls: TlsConnectionOptions,
     pin: string | undefined,
+    budget: SocketBudget | undefined,
   ) {
+    this.#budget = budget
     this.#host = node.url.host
     this.#prefix = node.url.pathname === '/' ? '' : node.url.pathname
     this.#node = node
@@ -328,7 +349,7 @@ class UndiciConnection implements Connection {
         pipelining: 1,
         keepAliveTimeout: options.keepAliveTimeout ?? 30_000,
         keepAliveMaxTimeout: Math.max(options.keepAliveTimeout ?? 30_000, 60_000),
-        connect: makeConnector(options, this.#node, this.#tls, this.#pin),
+        connect: makeConnector(options, this.#node, this.#tls, this.#pin, this.#budget),
       })
     }
     return this.#pool
@@ -403,7 +424,11 @@ export function undiciConnection(options: UndiciConnectionOptions = {}): Connect
   }
   if (t.servername !== undefined) tls.servername = t.servername
   if (options.proxy !== undefined && options.proxy !== false) parseProxy(options.proxy, 'proxy')
-  return (node) => new UndiciConnection(node, options, tls, pin)
+  const budget =
+    options.maxConnections === undefined
+      ? undefined
+      : new SocketBudget(positiveInt('maxConnections', options.maxConnections, 1))
+  return (node) => new UndiciConnection(node, options, tls, pin, budget)
 }
 
 function loadPem(value: string | Uint8Array, option: string): string {

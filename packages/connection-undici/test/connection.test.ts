@@ -4,9 +4,15 @@ import { createServer as createNetServer, connect as netConnect, type Socket } f
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gunzipSync, gzipSync } from 'node:zlib'
-import { createCertificates, rejection, sendJson, startServer, type TestCertificates } from '@stretch/test-utils'
 import {
-  isConfigurationError,
+  configurationError,
+  createCertificates,
+  rejection,
+  sendJson,
+  startServer,
+  type TestCertificates,
+} from '@stretch/test-utils'
+import {
   isConnectionError,
   isRequestAbortedError,
   isResponseTooLargeError,
@@ -97,12 +103,8 @@ describe('HTTPS', () => {
     expect(() => undiciConnection({ tls: { fingerprint256: 'abc' } })).toThrow(/fingerprint256.*64 hex/)
     expect(() => undiciConnection({ tls: { fingerprint256: 'a'.repeat(40) } })).toThrow(/SHA-1/)
     expect(() => undiciConnection({ tls: { ca: '/nope/http_ca.crt' } })).toThrow(/ca: cannot read .*ENOENT/)
-    try {
-      undiciConnection({ tls: { ca: 'not a pem -----BEGIN nothing' } })
-    } catch (error) {
-      expect(isConfigurationError(error)).toBe(true)
-      expect((error as Error).message).toMatch(/PEM certificate/)
-    }
+    const error = configurationError(() => undiciConnection({ tls: { ca: 'not a pem -----BEGIN nothing' } }))
+    expect(error.message).toMatch(/PEM certificate/)
   })
 
   it('sends a client certificate for mutual TLS', async () => {

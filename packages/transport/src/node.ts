@@ -1,6 +1,6 @@
 import { inspect } from 'node:util'
 import { ConfigurationError } from './errors.js'
-import { assertHeaderValue } from './headers.js'
+import { assertHeaderValue, normalizeHeaders } from './headers.js'
 import type { Connection, Headers, NodeDescription, NodeInfo, NodeOptions, PoolNode } from './types.js'
 
 /**
@@ -48,12 +48,7 @@ export function describeNode(options: NodeOptions | NodeDescription | string | U
   if (url.search !== '' || url.hash !== '') {
     throw new ConfigurationError(`${option}: the URL must not have a query string or fragment`)
   }
-  const headers: Record<string, string> = {}
-  for (const [name, value] of Object.entries(opts.headers ?? {})) {
-    const key = name.toLowerCase()
-    assertHeaderValue(`${option}.headers['${name}']`, value, key)
-    headers[key] = value
-  }
+  const headers = normalizeHeaders(`${option}.headers`, opts.headers)
   if (url.username !== '' || url.password !== '') {
     let username: string
     let password: string
@@ -104,7 +99,7 @@ export class Node implements PoolNode {
   name: string | undefined
   roles: readonly string[] | undefined
   attributes: Readonly<Record<string, string>>
-  readonly headers: Headers
+  declare readonly headers: Headers
   readonly connection: Connection
   alive = true
   failures = 0
@@ -125,7 +120,6 @@ export class Node implements PoolNode {
     this.hasHeaders = Object.keys(description.headers).length > 0
     // Node-level headers may hold credentials: keep them off enumerable properties.
     Object.defineProperty(this, 'headers', { value: description.headers, enumerable: false })
-    this.headers = description.headers
   }
 
   info(): NodeInfo {

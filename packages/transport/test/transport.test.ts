@@ -361,11 +361,13 @@ describe('errors', () => {
     expect(() => make({ script: () => json(200, {}), maxRetries: -1 })).toThrow(/maxRetries/)
     expect(() => make({ script: () => json(200, {}), requestTimeout: 0 })).toThrow(/requestTimeout/)
     expect(() => make({ script: () => json(200, {}), headers: { 'x-a': 'b\r\nc' } })).toThrow(/CR, LF or NUL/)
+    let error: unknown
     try {
       new Transport({ nodes: [], connection: stubConnections(() => json(200, {})).factory })
-    } catch (error) {
-      expect(isConfigurationError(error)).toBe(true)
+    } catch (e) {
+      error = e
     }
+    expect(isConfigurationError(error)).toBe(true)
   })
 
   it('never lets a planted secret reach messages, toJSON, inspect or diagnostics', async () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import type { LookupFunction } from 'node:net'
-import { type TLSSocket, type ConnectionOptions as TlsConnectionOptions, connect as tlsConnect } from 'node:tls'
+import type { TLSSocket, ConnectionOptions as TlsConnectionOptions } from 'node:tls'
 import {
   ConfigurationError,
   type Connection,
@@ -18,7 +18,7 @@ import {
   type TransportResponse,
 } from '@stretch/transport'
 import type { buildConnector as BuildConnector, Pool } from 'undici'
-import { openTunnel, type ProxyTarget, parseProxy, proxyFromEnv } from './proxy.js'
+import { openTunnel, type ProxyTarget, parseProxy, proxyAuthError, proxyFromEnv } from './proxy.js'
 import { SocketBudget } from './socket-budget.js'
 import { checkPin, loadCertificates, normalizeFingerprint } from './tls.js'
 
@@ -81,15 +81,49 @@ type RawHeaders = Buffer[]
 
 const kTlsCodes = /^(ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_|HOSTNAME_MISMATCH|ERR_OSSL)/
 
-function mapError(error: unknown, sent: boolean, host: string): Error {
+// What a connection's errors call the node: `host` for most messages, `origin` when the scheme is the point.
+interface NodeLabel {
+  readonly host: string
+  readonly origin: string
+  readonly https: boolean
+  /** Requests go to a forward proxy, not to the node: a socket error says nothing about the node's scheme. */
+  readonly forwarded: boolean
+}
+
+// OpenSSL's errors when the bytes that came back are not a TLS record, such as `HTTP/1.1 400` from a plain server.
+const kNotTls = new Set(['ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG', 'ERR_SSL_HTTP_REQUEST'])
+// A TLS record header (RFC 8446 section 5.1): alert (21) or handshake (22), then version 3.x.
+const kTlsRecord = /^[\x15\x16]\x03[\x00-\x04]/
+
+function mapError(error: unknown, sent: boolean, node: NodeLabel): Error {
   if (isTransportError(error)) return error
-  const err = error as Error & { code?: string }
+  const err = error as Error & { code?: string; data?: string; socket?: { bytesRead?: number } }
   const code = err.code ?? ''
+  const host = node.host
   if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
     return new TimeoutError(`no answer from ${host} within requestTimeout`, { cause: err })
   }
   if (code === 'UND_ERR_ABORTED' || err.name === 'AbortError') {
     return new RequestAbortedError('the request was aborted by its signal', { cause: err })
+  }
+  if (node.https && kNotTls.has(code)) {
+    return new TlsError(`the server at ${node.origin} does not speak TLS: is the node \`http://\`?`, { cause: err })
+  }
+  if (!node.https && !node.forwarded) {
+    // undici's HTTPParserError keeps the bytes it could not parse (its `code` is not always set).
+    if (err.name === 'HTTPParserError' && kTlsRecord.test(err.data ?? '')) {
+      return new ConnectionError(`the server at ${node.origin} speaks TLS: is the node \`https://\`?`, {
+        cause: err,
+        requestSent: sent,
+      })
+    }
+    // A TLS-only server (Elasticsearch with xpack.security.http.ssl) closes a plain-text connection without a byte.
+    if (code === 'UND_ERR_SOCKET' && err.socket?.bytesRead === 0) {
+      return new ConnectionError(
+        `the server at ${node.origin} closed the connection without answering: if it serves HTTPS, the node must be \`https://\``,
+        { cause: err, requestSent: sent },
+      )
+    }
   }
   if (kTlsCodes.test(code)) {
     const hint =
@@ -129,7 +163,8 @@ class ResponseCollector {
   size = 0
   abort: ((reason?: Error) => void) | undefined
   readonly limit: number
-  readonly host: string
+  readonly node: NodeLabel
+  readonly proxy: ProxyTarget | undefined
   readonly resolve: (response: TransportResponse) => void
   readonly reject: (error: Error) => void
   readonly signal: AbortSignal | undefined
@@ -137,13 +172,15 @@ class ResponseCollector {
 
   constructor(
     limit: number,
-    host: string,
+    node: NodeLabel,
+    proxy: ProxyTarget | undefined,
     signal: AbortSignal | undefined,
     resolve: (response: TransportResponse) => void,
     reject: (error: Error) => void,
   ) {
     this.limit = limit
-    this.host = host
+    this.node = node
+    this.proxy = proxy
     this.resolve = resolve
     this.reject = reject
     this.signal = signal
@@ -186,13 +223,18 @@ class ResponseCollector {
 
   onComplete(): void {
     this.cleanup()
+    // Through a forward proxy a 407 is the proxy's, never the node's: a configuration error, not an answer.
+    if (this.statusCode === 407 && this.proxy !== undefined) {
+      this.reject(proxyAuthError(this.proxy))
+      return
+    }
     const body = this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks, this.size)
     this.resolve({ statusCode: this.statusCode, headers: this.headers, body })
   }
 
   onError(error: Error): void {
     this.cleanup()
-    this.reject(mapError(error, this.sent, this.host))
+    this.reject(mapError(error, this.sent, this.node))
   }
 
   onUpgrade(): void {
@@ -201,7 +243,7 @@ class ResponseCollector {
 
   tooLarge(): ResponseTooLargeError {
     return new ResponseTooLargeError(
-      `the response of ${this.host} is larger than maxCompressedResponseSize (${this.limit} bytes); raise it or ask for less data`,
+      `the response of ${this.node.host} is larger than maxCompressedResponseSize (${this.limit} bytes); raise it or ask for less data`,
       this.limit,
     )
   }
@@ -226,11 +268,12 @@ function loadUndici(): Undici {
 function makeConnector(
   options: UndiciConnectionOptions,
   node: NodeDescription,
+  proxy: ProxyTarget | undefined,
   tls: TlsConnectionOptions,
   pin: string | undefined,
   budget: SocketBudget | undefined,
 ): Connector {
-  const connector = makeBaseConnector(options, node, tls, pin)
+  const connector = makeBaseConnector(options, node, proxy, tls, pin)
   if (budget === undefined) return connector
   return budget.wrap(connector as never, options.connectTimeout ?? 10_000, node.url.host) as never
 }
@@ -238,18 +281,14 @@ function makeConnector(
 function makeBaseConnector(
   options: UndiciConnectionOptions,
   node: NodeDescription,
+  proxy: ProxyTarget | undefined,
   tls: TlsConnectionOptions,
   pin: string | undefined,
 ): Connector {
   const connectTimeout = options.connectTimeout ?? 10_000
-  const proxy: ProxyTarget | undefined =
-    options.proxy === false
-      ? undefined
-      : options.proxy !== undefined
-        ? parseProxy(options.proxy, 'proxy')
-        : proxyFromEnv(node.url)
   const https = node.url.protocol === 'https:'
   const host = node.url.host
+  if (proxy !== undefined && !https) return forwardProxyConnector(proxy, connectTimeout)
   if (proxy === undefined) {
     const base = loadUndici().buildConnector({
       ...(https ? tls : {}),
@@ -275,33 +314,45 @@ function makeBaseConnector(
       })
     }
   }
+  // https through a proxy: our own CONNECT tunnel, so the CA check and the pin apply end to end and every phase
+  // runs under connectTimeout (a tunnel's TLS socket gets no timer from undici).
   return (opts, callback) => {
-    const port = Number(opts.port) || (https ? 443 : 80)
-    openTunnel(proxy, opts.hostname, port, connectTimeout).then(
-      (tunnel) => {
-        if (!https) {
-          callback(null, tunnel)
-          return
-        }
-        const servername = tls.servername ?? (opts.servername || opts.hostname)
-        const socket = tlsConnect({
-          ...tls,
-          socket: tunnel,
-          servername: /^[\d.]+$|:/.test(servername) ? undefined : servername,
-        })
-        socket.once('secureConnect', () => {
-          const failure = pin === undefined ? undefined : checkPin(socket, pin, host)
-          if (failure !== undefined) {
-            socket.destroy()
-            callback(failure, null)
-          } else {
-            callback(null, socket)
-          }
-        })
-        socket.once('error', (error) => callback(error, null))
-      },
+    const servername = tls.servername ?? (opts.servername || opts.hostname)
+    openTunnel(proxy, {
+      hostname: opts.hostname,
+      port: Number(opts.port) || 443,
+      tls: { ...tls, servername: /^[\d.]+$|:/.test(servername) ? undefined : servername } as TlsConnectionOptions,
+      verify: (socket) => (pin === undefined ? undefined : checkPin(socket, pin, host)),
+      timeout: connectTimeout,
+    }).then(
+      (socket) => callback(null, socket),
       (error: Error) => callback(error, null),
     )
+  }
+}
+
+// http through a proxy: plain sockets to the proxy, which gets absolute-URI requests (RFC 9112 section 3.2.2), as
+// curl and urllib3 send them. Stock proxy policies allow CONNECT to port 443 only, so a tunnel would be refused.
+function forwardProxyConnector(proxy: ProxyTarget, connectTimeout: number): Connector {
+  const base = loadUndici().buildConnector({ timeout: connectTimeout } as BuildConnector.BuildOptions)
+  const label = proxy.url.host
+  return (opts, callback) => {
+    base(opts, (error, socket) => {
+      if (error === null) {
+        callback(null, socket)
+        return
+      }
+      const code = (error as { code?: string }).code
+      callback(
+        new ConnectionError(
+          code === 'UND_ERR_CONNECT_TIMEOUT'
+            ? `connecting to the proxy at ${label} timed out after ${connectTimeout} ms (connectTimeout)`
+            : `cannot reach the proxy at ${label} (${code ?? error.message})`,
+          { cause: error, requestSent: false },
+        ),
+        null,
+      )
+    })
   }
 }
 
@@ -316,8 +367,10 @@ function positiveInt(option: string, value: number | undefined, fallback: number
 class UndiciConnection implements Connection {
   #pool: Pool | undefined
   #closed = false
+  // Set with the pool: the forward proxy that http requests go to, as absolute URIs.
+  #forward: ProxyTarget | undefined
   readonly #prefix: string
-  readonly #host: string
+  #label: NodeLabel
   readonly #node: NodeDescription
   readonly #options: UndiciConnectionOptions
   readonly #tls: TlsConnectionOptions
@@ -332,7 +385,12 @@ class UndiciConnection implements Connection {
     budget: SocketBudget | undefined,
   ) {
     this.#budget = budget
-    this.#host = node.url.host
+    this.#label = {
+      host: node.url.host,
+      origin: node.url.origin,
+      https: node.url.protocol === 'https:',
+      forwarded: false,
+    }
     this.#prefix = node.url.pathname === '/' ? '' : node.url.pathname
     this.#node = node
     this.#options = options
@@ -344,12 +402,22 @@ class UndiciConnection implements Connection {
   #getPool(): Pool {
     if (this.#pool === undefined) {
       const options = this.#options
-      this.#pool = new (loadUndici().Pool)(this.#node.url.origin, {
+      const proxy: ProxyTarget | undefined =
+        options.proxy === false
+          ? undefined
+          : options.proxy !== undefined
+            ? parseProxy(options.proxy, 'proxy')
+            : proxyFromEnv(this.#node.url)
+      if (proxy !== undefined && !this.#label.https) {
+        this.#forward = proxy
+        this.#label = { ...this.#label, forwarded: true }
+      }
+      this.#pool = new (loadUndici().Pool)(this.#forward?.url.origin ?? this.#node.url.origin, {
         connections: positiveInt('connectionsPerNode', options.connectionsPerNode, 128),
         pipelining: 1,
         keepAliveTimeout: options.keepAliveTimeout ?? 30_000,
         keepAliveMaxTimeout: Math.max(options.keepAliveTimeout ?? 30_000, 60_000),
-        connect: makeConnector(options, this.#node, this.#tls, this.#pin, this.#budget),
+        connect: makeConnector(options, this.#node, proxy, this.#tls, this.#pin, this.#budget),
       })
     }
     return this.#pool
@@ -357,22 +425,35 @@ class UndiciConnection implements Connection {
 
   request(request: TransportRequest, limits: ResponseLimits): Promise<TransportResponse> {
     return new Promise<TransportResponse>((resolve, reject) => {
+      let pool: Pool
+      try {
+        if (this.#closed) {
+          throw new ConnectionError(`the connection to ${this.#label.host} is closed`, { requestSent: false })
+        }
+        // First, so that the first request already knows whether it goes to a forward proxy.
+        pool = this.#getPool()
+      } catch (error) {
+        reject(mapError(error, false, this.#label))
+        return
+      }
+      const forward = this.#forward
       const collector = new ResponseCollector(
         limits.maxCompressedResponseSize,
-        this.#host,
+        this.#label,
+        forward,
         request.signal,
         resolve,
         reject,
       )
       const timeout = request.timeout ?? 0
+      const path = this.#prefix === '' ? request.path : this.#prefix + request.path
       try {
-        if (this.#closed) throw new ConnectionError(`the connection to ${this.#host} is closed`, { requestSent: false })
-        this.#getPool().dispatch(
+        pool.dispatch(
           {
             origin: undefined as never,
             method: request.method,
-            path: this.#prefix === '' ? request.path : this.#prefix + request.path,
-            headers: request.headers,
+            path: forward === undefined ? path : this.#node.url.origin + path,
+            headers: forward === undefined ? request.headers : this.#forwardHeaders(request.headers, forward),
             body: request.body as string | Buffer | null | undefined,
             headersTimeout: timeout,
             bodyTimeout: timeout,
@@ -383,6 +464,15 @@ class UndiciConnection implements Connection {
         collector.onError(error as Error)
       }
     })
+  }
+
+  // The Host is the node's, not the proxy's; a `proxy-authorization` the caller set wins.
+  #forwardHeaders(headers: TransportRequest['headers'], proxy: ProxyTarget): Record<string, string> {
+    const out: Record<string, string> = { ...headers, host: this.#node.url.host }
+    if (proxy.authorization !== undefined && out['proxy-authorization'] === undefined) {
+      out['proxy-authorization'] = proxy.authorization
+    }
+    return out
   }
 
   close(): Promise<void> {

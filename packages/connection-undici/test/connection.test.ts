@@ -1,6 +1,6 @@
 import { once } from 'node:events'
 import { mkdtempSync, writeFileSync } from 'node:fs'
-import { createServer as createNetServer, connect as netConnect, type Socket } from 'node:net'
+import { createServer as createNetServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gunzipSync, gzipSync } from 'node:zlib'
@@ -228,45 +228,6 @@ describe('HTTP behaviour', () => {
 })
 
 describe('proxy', () => {
-  it('tunnels through an http proxy with CONNECT, TLS end to end, and the pin still applies', async () => {
-    await using srv = await startServer((_req, res) => sendJson(res, 200, info), {
-      tls: { cert: certs.chain, key: certs.server.key },
-    })
-    const tunnels: string[] = []
-    const proxy = createNetServer((socket: Socket) => {
-      socket.once('data', (head: Buffer) => {
-        const line = head.toString().split('\r\n')[0] ?? ''
-        const auth = /proxy-authorization: (.*)\r\n/i.exec(head.toString())?.[1]
-        tunnels.push(`${line} ${auth ?? ''}`.trim())
-        const [host, port] = (line.split(' ')[1] ?? '').split(':')
-        const upstream = netConnect(Number(port), host, () => {
-          socket.write('HTTP/1.1 200 Connection Established\r\n\r\n')
-          upstream.pipe(socket)
-          socket.pipe(upstream)
-        })
-        upstream.on('error', () => socket.destroy())
-        socket.on('error', () => upstream.destroy())
-      })
-    })
-    proxy.listen(0, '127.0.0.1')
-    await once(proxy, 'listening')
-    const proxyUrl = `http://user:pw@127.0.0.1:${(proxy.address() as { port: number }).port}`
-    try {
-      const transport = client(srv.url, { proxy: proxyUrl, tls: { ca: certs.ca.cert } })
-      expect((await transport.request({ method: 'GET', path: '/' })).body).toEqual(info)
-      await transport.close()
-      const pinned = client(srv.url, { proxy: proxyUrl, tls: { fingerprint256: 'BB'.repeat(32) } }, { maxRetries: 0 })
-      expect(isTlsError(await rejection(pinned.request({ method: 'GET', path: '/' })))).toBe(true)
-      await pinned.close()
-      expect(tunnels[0]).toBe(
-        `CONNECT 127.0.0.1:${srv.port} HTTP/1.1 Basic ${Buffer.from('user:pw').toString('base64')}`,
-      )
-      expect(srv.requests).toHaveLength(1)
-    } finally {
-      proxy.close()
-    }
-  })
-
   it('rejects proxies it cannot use', () => {
     expect(() => undiciConnection({ proxy: 'socks5://x:1080' })).toThrow(/only http: proxies/)
   })

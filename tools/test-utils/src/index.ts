@@ -5,11 +5,14 @@ export {
   fingerprintOf,
   type TestCertificates,
 } from './certs.js'
+export { type ProxiedRequest, type StartProxyOptions, startProxy, type TestProxy } from './proxy.js'
 export {
   type RecordedRequest,
+  type SilentServer,
   type StartServerOptions,
   sendJson,
   startServer,
+  startSilentServer,
   type TestHandler,
   type TestServer,
 } from './server.js'

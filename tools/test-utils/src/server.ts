@@ -1,7 +1,7 @@
 import { once } from 'node:events'
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
-import type { AddressInfo, Socket } from 'node:net'
+import { type AddressInfo, createServer as createNetServer, type Socket } from 'node:net'
 
 /** A request handler of a test server. */
 export type TestHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>
@@ -147,4 +147,53 @@ export function sendJson(
     ...headers,
   })
   res.end(payload)
+}
+
+/** A TCP server that accepts connections and never says a byte. `await using` closes it. */
+export interface SilentServer extends AsyncDisposable {
+  /** `http://127.0.0.1:<port>`; replace the scheme for an https node. */
+  readonly url: string
+  readonly port: number
+  /** Connections accepted so far. */
+  readonly connections: number
+  /** Resolves when the next connection is accepted. */
+  accepted(): Promise<void>
+  close(): Promise<void>
+}
+
+/**
+ * Starts a TCP server on 127.0.0.1, port 0, that accepts every connection, reads what it is sent and never answers:
+ * the node (or proxy) that takes a connection and then hangs.
+ */
+export async function startSilentServer(): Promise<SilentServer> {
+  const sockets = new Set<Socket>()
+  const state = { connections: 0 }
+  const server = createNetServer((socket) => {
+    state.connections += 1
+    sockets.add(socket)
+    socket.resume()
+    socket.on('error', () => {})
+    socket.on('close', () => sockets.delete(socket))
+  })
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  const { port } = server.address() as AddressInfo
+  let closing: Promise<void> | undefined
+  const close = (): Promise<void> => {
+    closing ??= new Promise<void>((resolve) => {
+      server.close(() => resolve())
+      for (const socket of sockets) socket.destroy()
+    })
+    return closing
+  }
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    get connections() {
+      return state.connections
+    },
+    accepted: () => once(server, 'connection').then(() => undefined),
+    close,
+    [Symbol.asyncDispose]: close,
+  }
 }

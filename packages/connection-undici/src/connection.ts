@@ -66,13 +66,18 @@ export interface UndiciConnectionOptions {
    * and more), so a reused socket is rarely closed under us. A shorter `Keep-Alive: timeout` from the server wins.
    */
   readonly keepAliveTimeout?: number | undefined
-  /** Milliseconds to establish a connection (TCP and TLS). Default 10 000. */
+  /**
+   * Milliseconds to establish a connection: TCP and TLS; through a proxy, TCP to the proxy, its answer to the
+   * CONNECT and the TLS handshake over the tunnel, all together. Default 10 000.
+   */
   readonly connectTimeout?: number | undefined
   /** A DNS lookup function, as `net.connect` takes (for example to map a name to 127.0.0.1 in tests). */
   readonly lookup?: LookupFunction | undefined
   /**
-   * An `http:` proxy URL (userinfo becomes `proxy-authorization`), or `false` to ignore the environment. Default:
-   * `HTTPS_PROXY`/`HTTP_PROXY` unless `NO_PROXY` matches; loopback nodes never use an environment proxy.
+   * An `http:` proxy URL (userinfo becomes `proxy-authorization`), or `false` to ignore the environment. Requests to
+   * `https:` nodes go through a CONNECT tunnel (TLS end to end); requests to `http:` nodes go to the proxy as
+   * absolute-URI requests. Default: `HTTPS_PROXY`/`HTTP_PROXY` unless `NO_PROXY` matches; loopback nodes never use
+   * an environment proxy.
    */
   readonly proxy?: string | URL | false | undefined
 }
@@ -483,7 +488,8 @@ class UndiciConnection implements Connection {
 
 /**
  * Creates the Node.js connection factory: one undici `Pool` per node, keep-alive, TLS (CA, client certificate,
- * fingerprint pin checked before any byte of HTTP), custom DNS lookup, and HTTP proxies through CONNECT tunnels.
+ * fingerprint pin checked before any byte of HTTP), custom DNS lookup, and HTTP proxies (CONNECT tunnels for https
+ * nodes, absolute-URI requests for http nodes).
  *
  * @example
  * ```ts

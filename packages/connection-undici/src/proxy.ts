@@ -10,7 +10,7 @@ export interface ProxyTarget {
   readonly authorization: string | undefined
 }
 
-/** Validates a proxy URL; only `http:` proxies are supported. @internal */
+/** Validates a proxy URL; only `http:` proxies are supported. Its userinfo becomes `authorization`. @internal */
 export function parseProxy(value: string | URL, option: string): ProxyTarget {
   let url: URL
   try {
@@ -127,7 +127,9 @@ export function openTunnel(proxy: ProxyTarget, target: TunnelTarget): Promise<TL
       host: proxy.url.hostname.replace(/^\[|\]$/g, ''),
       port: proxy.url.port === '' ? 80 : Number(proxy.url.port),
     })
+    // As undici's own connector sets them on its sockets.
     raw.setNoDelay(true)
+    raw.setKeepAlive(true, 60_000)
     raw.once('connect', () => {
       phase = 'answer'
       const auth = proxy.authorization === undefined ? '' : `proxy-authorization: ${proxy.authorization}\r\n`

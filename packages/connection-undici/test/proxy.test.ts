@@ -13,6 +13,7 @@ import {
 import {
   isConfigurationError,
   isConnectionError,
+  isTimeoutError,
   isTlsError,
   Transport,
   type TransportOptions,
@@ -177,6 +178,20 @@ describe('timeouts of every phase through a proxy', () => {
     expect((error as Error).message).toBe(
       `the proxy at 127.0.0.1:${silent.port} did not answer the CONNECT to 127.0.0.1:9200 within 100 ms (connectTimeout)`,
     )
+    await transport.close()
+  })
+
+  it('an http: node behind a proxy that never answers is under requestTimeout', async () => {
+    await using silent = await startSilentServer()
+    const transport = client(
+      'http://127.0.0.1:9200',
+      { proxy: silent.url, connectTimeout: 60_000 },
+      { maxRetries: 0, requestTimeout: 100 },
+    )
+    const error = await rejection(transport.request({ method: 'GET', path: '/' }))
+    expect(isTimeoutError(error)).toBe(true)
+    expect((error as Error).message).toBe('no answer from 127.0.0.1:9200 within requestTimeout')
+    expect(silent.connections).toBe(1)
     await transport.close()
   })
 

@@ -71,7 +71,10 @@ export interface UndiciConnectionOptions {
    * CONNECT and the TLS handshake over the tunnel, all together. Default 10 000.
    */
   readonly connectTimeout?: number | undefined
-  /** A DNS lookup function, as `net.connect` takes (for example to map a name to 127.0.0.1 in tests). */
+  /**
+   * A DNS lookup function, as `net.connect` takes (for example to map a name to 127.0.0.1 in tests). Through a
+   * proxy it resolves the proxy's name; the proxy resolves the node's.
+   */
   readonly lookup?: LookupFunction | undefined
   /**
    * An `http:` proxy URL (userinfo becomes `proxy-authorization`), or `false` to ignore the environment. Requests to
@@ -293,7 +296,7 @@ function makeBaseConnector(
   const connectTimeout = options.connectTimeout ?? 10_000
   const https = node.url.protocol === 'https:'
   const host = node.url.host
-  if (proxy !== undefined && !https) return forwardProxyConnector(proxy, connectTimeout)
+  if (proxy !== undefined && !https) return forwardProxyConnector(proxy, connectTimeout, options.lookup)
   if (proxy === undefined) {
     const base = loadUndici().buildConnector({
       ...(https ? tls : {}),
@@ -329,6 +332,7 @@ function makeBaseConnector(
       tls: { ...tls, servername: /^[\d.]+$|:/.test(servername) ? undefined : servername } as TlsConnectionOptions,
       verify: (socket) => (pin === undefined ? undefined : checkPin(socket, pin, host)),
       timeout: connectTimeout,
+      lookup: options.lookup,
     }).then(
       (socket) => callback(null, socket),
       (error: Error) => callback(error, null),
@@ -338,8 +342,15 @@ function makeBaseConnector(
 
 // http through a proxy: plain sockets to the proxy, which gets absolute-URI requests (RFC 9112 section 3.2.2), as
 // curl and urllib3 send them. Stock proxy policies allow CONNECT to port 443 only, so a tunnel would be refused.
-function forwardProxyConnector(proxy: ProxyTarget, connectTimeout: number): Connector {
-  const base = loadUndici().buildConnector({ timeout: connectTimeout } as BuildConnector.BuildOptions)
+function forwardProxyConnector(
+  proxy: ProxyTarget,
+  connectTimeout: number,
+  lookup: LookupFunction | undefined,
+): Connector {
+  const base = loadUndici().buildConnector({
+    timeout: connectTimeout,
+    ...(lookup === undefined ? {} : { lookup }),
+  } as BuildConnector.BuildOptions)
   const label = proxy.url.host
   return (opts, callback) => {
     base(opts, (error, socket) => {

@@ -1,4 +1,4 @@
-import { connect as netConnect, type Socket } from 'node:net'
+import { type LookupFunction, connect as netConnect, type Socket } from 'node:net'
 import { type TLSSocket, type ConnectionOptions as TlsConnectionOptions, connect as tlsConnect } from 'node:tls'
 import { ConfigurationError, ConnectionError, type TlsError } from '@stretch/transport'
 
@@ -79,6 +79,8 @@ export interface TunnelTarget {
   readonly verify: (socket: TLSSocket) => TlsError | undefined
   /** Milliseconds for all of it: TCP to the proxy, the CONNECT answer and the TLS handshake. */
   readonly timeout: number
+  /** Resolves the proxy's name (the proxy resolves the node's). */
+  readonly lookup: LookupFunction | undefined
 }
 
 // A CONNECT answer head larger than this is not a proxy talking.
@@ -126,6 +128,7 @@ export function openTunnel(proxy: ProxyTarget, target: TunnelTarget): Promise<TL
     const raw: Socket = netConnect({
       host: proxy.url.hostname.replace(/^\[|\]$/g, ''),
       port: proxy.url.port === '' ? 80 : Number(proxy.url.port),
+      ...(target.lookup === undefined ? {} : { lookup: target.lookup }),
     })
     // As undici's own connector sets them on its sockets.
     raw.setNoDelay(true)

@@ -165,6 +165,25 @@ describe('https: nodes through a forward proxy', () => {
 })
 
 describe('timeouts of every phase through a proxy', () => {
+  it('a proxy whose name never resolves is under connectTimeout, for http: and https: nodes', async () => {
+    // A lookup that never calls back: the connect phase (DNS, then TCP) never ends on its own.
+    const lookup = (() => {}) as never
+    for (const node of ['http://127.0.0.1:9200', 'https://127.0.0.1:9200']) {
+      const transport = client(
+        node,
+        { proxy: 'http://proxy.stretch.test:3128', lookup, connectTimeout: 100 },
+        { maxRetries: 0, requestTimeout: 60_000 },
+      )
+      const error = await rejection(transport.request({ method: 'GET', path: '/' }))
+      expect(isConnectionError(error)).toBe(true)
+      expect((error as { requestSent: boolean }).requestSent).toBe(false)
+      expect((error as Error).message).toBe(
+        'connecting to the proxy at proxy.stretch.test:3128 timed out after 100 ms (connectTimeout)',
+      )
+      await transport.close()
+    }
+  })
+
   it('a proxy that accepts TCP and never answers the CONNECT', async () => {
     await using silent = await startSilentServer()
     const transport = client(

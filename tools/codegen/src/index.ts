@@ -1,3 +1,11 @@
+export {
+  examplesFileText,
+  extractJsExamples,
+  type JsExample,
+  type JsExamplesFile,
+  kExamplesFile,
+  writeExamples,
+} from './examples.js'
 export { buildOutputs, diffOutputs, generate, repositoryRoot, spliceExports } from './generate.js'
 export { buildModel, loadSpec, skipReason } from './model.js'
 export { camelCase, pascalCase } from './naming.js'

@@ -97,6 +97,14 @@ describe('required parameters', () => {
     expect(server.requests.length).toBe(before)
   })
 
+  it('takes a null required whole-value body for a missing one, and sends nothing', async () => {
+    const before = server.requests.length
+    await expect(api.index({ index: 'books', document: null } as unknown as IndexRequest)).rejects.toThrow(
+      /index: the required parameter `document` is missing/,
+    )
+    expect(server.requests.length).toBe(before)
+  })
+
   it('names every missing parameter at once, and accepts them from the body escape hatch', async () => {
     await expect(api.index({} as never)).rejects.toThrow(
       /index: the required parameters `index`, `document` are missing/,

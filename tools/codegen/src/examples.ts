@@ -30,12 +30,13 @@ export interface JsExamplesFile {
   readonly examples: readonly JsExample[]
 }
 
-/** The part of schema.json this script reads (see the specification's SCHEMA.md). */
-interface SchemaTypeName {
+/** A type's name in schema.json. */
+export interface SchemaTypeName {
   readonly namespace: string
   readonly name: string
 }
-interface Schema {
+/** The part of schema.json this script reads (see the specification's SCHEMA.md). */
+export interface ExamplesSchema {
   readonly endpoints: readonly { readonly name: string; readonly request: SchemaTypeName | null }[]
   readonly types: readonly {
     readonly kind: string
@@ -57,7 +58,7 @@ interface Schema {
  * The JavaScript examples of schema.json: for each endpoint (in the schema's order), the `alternatives` whose
  * `language` is `JavaScript` in the `examples` of its request type.
  */
-export function extractJsExamples(schema: Schema): JsExample[] {
+export function extractJsExamples(schema: ExamplesSchema): JsExample[] {
   const key = (t: SchemaTypeName): string => `${t.namespace}:${t.name}`
   const requests = new Map(schema.types.filter((t) => t.kind === 'request').map((t) => [key(t.name), t]))
   const out: JsExample[] = []
@@ -87,7 +88,7 @@ export function examplesFileText(root: string, schemaPath: string): string {
   const endpoints = JSON.parse(readFileSync(join(root, 'tools/codegen/spec/endpoints.json'), 'utf8')) as {
     source: { repository: string; branch: string; commit: string; license: string }
   }
-  const examples = extractJsExamples(JSON.parse(raw.toString('utf8')) as Schema)
+  const examples = extractJsExamples(JSON.parse(raw.toString('utf8')) as ExamplesSchema)
   const file: JsExamplesFile = {
     source: {
       ...endpoints.source,

@@ -1,4 +1,5 @@
 export {
+  type ExamplesSchema,
   examplesFileText,
   extractJsExamples,
   type JsExample,
@@ -7,7 +8,7 @@ export {
   writeExamples,
 } from './examples.js'
 export { buildOutputs, diffOutputs, generate, repositoryRoot, spliceExports } from './generate.js'
-export { buildModel, loadSpec, skipReason } from './model.js'
+export { buildModel, loadSpec, privateGenerated, privateNote, skipReason } from './model.js'
 export { camelCase, pascalCase } from './naming.js'
 export { docText } from './tsdoc.js'
 export { TypeResolver } from './type-expr.js'

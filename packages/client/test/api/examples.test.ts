@@ -42,10 +42,8 @@ interface Outcome {
   readonly error?: string
 }
 
-type Run = (client: unknown, console: unknown) => Promise<unknown>
+type Run = (client: unknown) => Promise<unknown>
 const AsyncFunction = (async () => {}).constructor as new (...args: string[]) => Run
-// The examples call only the client; a `console` of their own keeps any logging out of the test output.
-const quiet = { log: () => {}, info: () => {} }
 
 /** The example's `method_request` line and body as a request, for examples the official client cannot run. */
 function asSpecWritesIt(example: JsExample): Sent {
@@ -69,7 +67,7 @@ function sentBy(server: TestServer, from: number): Sent[] {
 async function run(client: unknown, server: TestServer, example: JsExample): Promise<Outcome> {
   const from = server.requests.length
   try {
-    await new AsyncFunction('client', 'console', example.code)(client, quiet)
+    await new AsyncFunction('client', example.code)(client)
     return { sent: sentBy(server, from) }
   } catch (error) {
     return {

@@ -1,5 +1,5 @@
 import { availabilityText, docUrl, requestMembers, requiredParams, responseType, sortedUrls } from './emit.js'
-import type { ApiNamespace } from './model.js'
+import { type ApiNamespace, privateGenerated, privateNote } from './model.js'
 import { cellText } from './tsdoc.js'
 import type { TypeResolver } from './type-expr.js'
 
@@ -27,6 +27,8 @@ export function namespacePage(resolver: TypeResolver, ns: ApiNamespace, header: 
     )
     if (s.description !== undefined) out.push(cellText(s.description), '')
     out.push(availabilityText(s), '')
+    const note = privateNote(s)
+    if (note !== undefined) out.push(`**Private**: ${cellText(note)}`, '')
     if (s.deprecated !== undefined)
       out.push(
         `**Deprecated**${s.deprecated.version === undefined ? '' : ` since ${s.deprecated.version}`}. ${cellText(s.deprecated.description ?? '')}`,
@@ -62,7 +64,7 @@ export function indexPage(
   const total = namespaces.reduce((n, ns) => n + ns.endpoints.length, 0)
   const out: string[] = [header, '', '# API reference', '']
   out.push(
-    `${total} Elasticsearch APIs in ${namespaces.length - 1} namespaces plus the root, generated from the Elasticsearch API specification. ${skipped.length} endpoints of the specification are left out: stack-private, feature-flagged or marked codegen-excluded (listed at the end).`,
+    `${total} Elasticsearch APIs in ${namespaces.length - 1} namespaces plus the root, generated from the Elasticsearch API specification. ${skipped.length} endpoints of the specification are left out: stack-private, feature-flagged or marked codegen-excluded (listed at the end). ${Object.keys(privateGenerated).length} stack-private ones are generated anyway, as the official client has them (listed before).`,
     '',
     '| Namespace | APIs |',
     '| --- | --- |',
@@ -71,6 +73,12 @@ export function indexPage(
     out.push(
       `| [${ns.name === null ? 'root (`client.*`)' : `\`client.${ns.name}\``}](./${file(ns)}.md) | ${ns.endpoints.length} |`,
     )
+  out.push('', '## Private, generated anyway', '')
+  out.push(
+    "Stack-private APIs that the official JavaScript client has and that Elastic documents with examples. They are meant for Elastic's own orchestrators and services:",
+    '',
+  )
+  for (const [name, note] of Object.entries(privateGenerated)) out.push(`- \`${name}\`: ${cellText(note)}`)
   out.push('', '## Left out', '')
   for (const s of skipped) out.push(`- \`${s.name}\`: ${s.reason}`)
   out.push('')

@@ -1,4 +1,11 @@
-import type { ApiEndpoint, ApiNamespace, Spec, SpecEndpoint, SpecParam } from './model.js'
+import {
+  type ApiEndpoint,
+  type ApiNamespace,
+  privateNote,
+  type Spec,
+  type SpecEndpoint,
+  type SpecParam,
+} from './model.js'
 import { propertyKey, quote } from './naming.js'
 import { docBlock, docText } from './tsdoc.js'
 import { kJsonInput, type TypeResolver } from './type-expr.js'
@@ -215,7 +222,12 @@ export function availabilityText(spec: SpecEndpoint): string {
     a === null || a.visibility === 'private'
       ? 'not available'
       : `${a.stability ?? 'stable'}${a.since === undefined ? '' : `, since ${a.since}`}`
-  return `Elastic Stack: ${one(stack)}. Serverless: ${one(serverless)}.`
+  // A stack-private endpoint that is generated (see `privateGenerated`) exists in the Stack, but not for everyone.
+  const inStack =
+    stack?.visibility === 'private' && privateNote(spec) !== undefined
+      ? `private, ${one({ ...stack, visibility: 'public' })}`
+      : one(stack)
+  return `Elastic Stack: ${inStack}. Serverless: ${one(serverless)}.`
 }
 
 /** The TypeScript type of a response body. */
@@ -285,6 +297,13 @@ export function emitRequestTypes(resolver: TypeResolver, ns: ApiNamespace, heade
   return `${header}\n${imports.join('\n')}\n\n${parts.join('\n')}`
 }
 
+/** The note of a namespace whose every endpoint is private and generated anyway, with the same note. */
+function namespaceNote(ns: ApiNamespace): string[] {
+  const notes = new Set(ns.endpoints.map((e) => privateNote(e.spec)))
+  const [note] = notes
+  return notes.size === 1 && note !== undefined ? ['', docText(note)] : []
+}
+
 function emitClass(
   spec: Spec,
   resolver: TypeResolver,
@@ -319,7 +338,7 @@ function emitClass(
     for (const child of all) {
       if (child.name === null) continue
       classLines.push(
-        `${docBlock([`The \`${child.specName}\` APIs (${child.endpoints.length}), created on first use.`], '  ')}  get ${child.name}(): ${child.className} {\n    this.#${child.name} ??= new ${child.className}(this.transport)\n    return this.#${child.name}\n  }\n`,
+        `${docBlock([`The \`${child.specName}\` APIs (${child.endpoints.length}), created on first use.`, ...namespaceNote(child)], '  ')}  get ${child.name}(): ${child.className} {\n    this.#${child.name} ??= new ${child.className}(this.transport)\n    return this.#${child.name}\n  }\n`,
       )
     }
   } else {
@@ -342,6 +361,8 @@ function emitClass(
     const hand = handTypedResponses[s.name]
     if (hand !== undefined) responsesUsed.add(hand.type)
     const docs: string[] = [describe(s.description, `Calls \`${s.name}\`.`), '', docText(availabilityText(s))]
+    const note = privateNote(s)
+    if (note !== undefined) docs.push('', docText(note))
     if (s.deprecated !== undefined) {
       docs.push('', `@deprecated ${docText(s.deprecated.description ?? `since ${s.deprecated.version ?? '?'}`)}`)
     }
@@ -384,7 +405,7 @@ function emitClass(
         '```',
         '@public',
       ]
-    : [`The \`${ns.specName}\` APIs: \`client.${ns.name}.*\`.`, '', '@public']
+    : [`The \`${ns.specName}\` APIs: \`client.${ns.name}.*\`.`, ...namespaceNote(ns), '', '@public']
   parts.push(`${docBlock(classDoc)}export class ${ns.className} {\n${classLines.join('\n')}}\n`)
 
   return parts.join('\n')

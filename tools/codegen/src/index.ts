@@ -1,5 +1,14 @@
+export {
+  type ExamplesSchema,
+  examplesFileText,
+  extractJsExamples,
+  type JsExample,
+  type JsExamplesFile,
+  kExamplesFile,
+  writeExamples,
+} from './examples.js'
 export { buildOutputs, diffOutputs, generate, repositoryRoot, spliceExports } from './generate.js'
-export { buildModel, loadSpec, skipReason } from './model.js'
+export { buildModel, loadSpec, privateGenerated, privateNote, skipReason } from './model.js'
 export { camelCase, pascalCase } from './naming.js'
 export { docText } from './tsdoc.js'
 export { TypeResolver } from './type-expr.js'

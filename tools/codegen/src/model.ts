@@ -82,12 +82,39 @@ export function loadSpec(dir: string): Spec {
   return { ...endpoints, aliases: aliases.aliases }
 }
 
+// The NOTE of these endpoints' full descriptions in the specification (endpoints.json keeps the first paragraph only).
+const kOrchestrators =
+  'Designed for indirect use by Elastic Cloud, Elastic Cloud Enterprise and Elastic Cloud on Kubernetes; direct use is not supported.'
+
+/**
+ * Stack-private endpoints that are generated anyway, each with what the specification says it is for (their TSDoc
+ * says it). The official JavaScript client has them, and Elastic's own JavaScript examples call them, so code written
+ * for it must run here too. The other stack-private endpoints (`capabilities`, `knn_search`, `ml.validate`,
+ * `profiling.*`, the secrets APIs, ...) have no example and stay out.
+ */
+export const privateGenerated: Readonly<Record<string, string>> = {
+  'autoscaling.delete_autoscaling_policy': kOrchestrators,
+  'autoscaling.get_autoscaling_capacity': kOrchestrators,
+  'autoscaling.get_autoscaling_policy': kOrchestrators,
+  'autoscaling.put_autoscaling_policy': kOrchestrators,
+  'connector.last_sync':
+    "Not for direct use: Elastic's connector service calls it to record each sync, for analytics and monitoring (the specification marks it private and experimental).",
+  'shutdown.delete_node': kOrchestrators,
+  'shutdown.get_node': kOrchestrators,
+  'shutdown.put_node': kOrchestrators,
+}
+
+/** What a private endpoint that is generated anyway is meant for (see {@link privateGenerated}), or undefined. */
+export function privateNote(endpoint: SpecEndpoint): string | undefined {
+  return Object.hasOwn(privateGenerated, endpoint.name) ? privateGenerated[endpoint.name] : undefined
+}
+
 /** Why an endpoint is left out, or undefined when it is generated. */
 export function skipReason(endpoint: SpecEndpoint): string | undefined {
   if (endpoint.codegenExclude === true) return 'codegen-excluded'
   const { stack, serverless } = endpoint.availability
   if (stack?.featureFlag !== undefined || serverless?.featureFlag !== undefined) return 'feature-flagged'
-  if (stack?.visibility === 'private') return 'stack-private'
+  if (stack?.visibility === 'private' && privateNote(endpoint) === undefined) return 'stack-private'
   if (stack === null && serverless?.visibility === 'private') return 'private'
   return undefined
 }

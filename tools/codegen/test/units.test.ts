@@ -1,5 +1,18 @@
+import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { buildModel, camelCase, docText, loadSpec, spliceExports, TypeResolver } from '../src/index.js'
+import {
+  buildModel,
+  buildOutputs,
+  camelCase,
+  docText,
+  loadSpec,
+  privateGenerated,
+  repositoryRoot,
+  spliceExports,
+  TypeResolver,
+} from '../src/index.js'
+
+const root = repositoryRoot(fileURLToPath(new URL('.', import.meta.url)))
 
 const spec = loadSpec(new URL('../spec', import.meta.url).pathname)
 
@@ -43,12 +56,27 @@ describe('docText', () => {
 describe('the model', () => {
   const { namespaces, skipped } = buildModel(spec)
   const count = namespaces.reduce((n, ns) => n + ns.endpoints.length, 0)
-  it('generates 573 endpoints and skips the 30 stack-private or codegen-excluded ones', () => {
-    expect(count).toBe(573)
-    expect(skipped).toHaveLength(30)
+  it('generates 581 endpoints and skips the 22 stack-private or codegen-excluded ones', () => {
+    expect(count).toBe(581)
+    expect(skipped).toHaveLength(22)
     expect(skipped.filter((s) => s.reason === 'codegen-excluded')).toHaveLength(6)
     expect(skipped.map((s) => s.name)).toContain('knn_search')
   })
+  it('generates the stack-private APIs of the official client that have examples, and says who they are for', () => {
+    const generated = namespaces.flatMap((ns) => ns.endpoints.map((e) => e.spec.name))
+    expect(generated).toEqual(expect.arrayContaining(Object.keys(privateGenerated)))
+    expect(skipped.map((s) => s.name)).not.toEqual(expect.arrayContaining(['shutdown.put_node']))
+    const api = buildOutputs({ root }).get('packages/client/src/api/generated/api.ts')!
+    const doc = (method: string): string =>
+      api.slice(api.lastIndexOf('/**', api.indexOf(`  ${method}(`)), api.indexOf(`  ${method}(`))
+    expect(doc('putNode')).toContain('Elastic Stack: private, stable, since 7.13.0. Serverless: not available.')
+    expect(doc('putNode')).toContain(
+      'Designed for indirect use by Elastic Cloud, Elastic Cloud Enterprise and Elastic Cloud on Kubernetes; direct use is not supported.',
+    )
+    expect(doc('lastSync')).toContain("Not for direct use: Elastic's connector service calls it")
+    expect(doc('search')).not.toContain('private')
+  })
+
   it('names namespaces and methods as the official client does', () => {
     const names = namespaces.flatMap((ns) => ns.endpoints.map((e) => e.api))
     expect(names).toEqual(

@@ -5,6 +5,7 @@
 export {
   ApiClient,
   AsyncSearchApi,
+  AutoscalingApi,
   CatApi,
   CcrApi,
   ClusterApi,
@@ -32,6 +33,7 @@ export {
   SearchApplicationApi,
   SearchableSnapshotsApi,
   SecurityApi,
+  ShutdownApi,
   SimulateApi,
   SlmApi,
   SnapshotApi,
@@ -51,6 +53,12 @@ export type {
   AsyncSearchStatusRequest,
   AsyncSearchSubmitRequest,
 } from './generated/async-search.js'
+export type {
+  AutoscalingDeleteAutoscalingPolicyRequest,
+  AutoscalingGetAutoscalingCapacityRequest,
+  AutoscalingGetAutoscalingPolicyRequest,
+  AutoscalingPutAutoscalingPolicyRequest,
+} from './generated/autoscaling.js'
 export type {
   CatAliasesRequest,
   CatAllocationRequest,
@@ -117,6 +125,7 @@ export type {
   ConnectorCheckInRequest,
   ConnectorDeleteRequest,
   ConnectorGetRequest,
+  ConnectorLastSyncRequest,
   ConnectorListRequest,
   ConnectorPostRequest,
   ConnectorPutRequest,
@@ -585,6 +594,7 @@ export type {
   SecurityUpdateSettingsRequest,
   SecurityUpdateUserProfileDataRequest,
 } from './generated/security.js'
+export type { ShutdownDeleteNodeRequest, ShutdownGetNodeRequest, ShutdownPutNodeRequest } from './generated/shutdown.js'
 export type { SimulateIngestRequest } from './generated/simulate.js'
 export type {
   SlmDeleteLifecycleRequest,

@@ -184,6 +184,9 @@ export function buildRequest(endpoint: Endpoint, params: Params | undefined): Tr
       throw new ConfigurationError(`${endpoint.api}: the path part \`${name}\` must not be empty`)
     }
   }
+  // A null whole-value body (`create_from: null`, as Elastic's own example writes it) is no body at all: the
+  // official client's transport skips `body == null`, and sending the text `null` asks Elasticsearch for a parse.
+  if (body === null) body = undefined
   const { path, methods } = buildPath(endpoint, p)
   const method: HttpMethod =
     methods.includes('GET') && methods.includes('POST')

@@ -16,6 +16,7 @@ import {
   jsName,
   methodOf,
   parseRecorded,
+  privateButGenerated,
   requiredNames,
 } from './spec-data.js'
 
@@ -36,8 +37,14 @@ describe('coverage', () => {
   it('has a method for every endpoint that is not stack-private, feature-flagged or codegen-excluded', () => {
     const missing = generatedEndpoints.filter((e) => methodOf(api, e) === undefined).map((e) => e.name)
     expect(missing).toEqual([])
-    expect(generatedEndpoints.length).toBe(573)
-    expect(allEndpoints.length - generatedEndpoints.length).toBe(30)
+    expect(generatedEndpoints.length).toBe(581)
+    expect(allEndpoints.length - generatedEndpoints.length).toBe(22)
+  })
+
+  it('has the stack-private endpoints that Elastic documents with JavaScript examples', () => {
+    const generatedPrivate = generatedEndpoints.filter((e) => e.availability.stack?.visibility === 'private')
+    expect(generatedPrivate.map((e) => e.name)).toEqual(privateButGenerated)
+    expect(generatedPrivate.filter((e) => methodOf(api, e) === undefined)).toEqual([])
   })
 
   it('has no method for the endpoints left out', () => {
@@ -94,6 +101,14 @@ describe('required parameters', () => {
     const [ns, method] = jsName(e)
     expect((error as Error).message).toContain(`${ns === null ? '' : `${ns}.`}${method}:`)
     expect((error as Error).message).toContain(`\`${name}\``)
+    expect(server.requests.length).toBe(before)
+  })
+
+  it('takes a null required whole-value body for a missing one, and sends nothing', async () => {
+    const before = server.requests.length
+    await expect(api.index({ index: 'books', document: null } as unknown as IndexRequest)).rejects.toThrow(
+      /index: the required parameter `document` is missing/,
+    )
     expect(server.requests.length).toBe(before)
   })
 

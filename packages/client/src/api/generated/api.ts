@@ -42,6 +42,12 @@ import type {
   AsyncSearchSubmitRequest,
 } from './async-search.js'
 import type {
+  AutoscalingDeleteAutoscalingPolicyRequest,
+  AutoscalingGetAutoscalingCapacityRequest,
+  AutoscalingGetAutoscalingPolicyRequest,
+  AutoscalingPutAutoscalingPolicyRequest,
+} from './autoscaling.js'
+import type {
   CatAliasesRequest,
   CatAllocationRequest,
   CatCircuitBreakerRequest,
@@ -107,6 +113,7 @@ import type {
   ConnectorCheckInRequest,
   ConnectorDeleteRequest,
   ConnectorGetRequest,
+  ConnectorLastSyncRequest,
   ConnectorListRequest,
   ConnectorPostRequest,
   ConnectorPutRequest,
@@ -575,6 +582,7 @@ import type {
   SecurityUpdateSettingsRequest,
   SecurityUpdateUserProfileDataRequest,
 } from './security.js'
+import type { ShutdownDeleteNodeRequest, ShutdownGetNodeRequest, ShutdownPutNodeRequest } from './shutdown.js'
 import type { SimulateIngestRequest } from './simulate.js'
 import type {
   SlmDeleteLifecycleRequest,
@@ -849,6 +857,144 @@ export class AsyncSearchApi {
   submit(params: AsyncSearchSubmitRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   submit(params?: AsyncSearchSubmitRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, asyncSearchEndpoints.submit, params, options)
+  }
+}
+
+// client.autoscaling
+
+const autoscalingEndpoints = {
+  deleteAutoscalingPolicy: {
+    api: 'autoscaling.deleteAutoscalingPolicy',
+    urls: [{ path: '/_autoscaling/policy/{name}', methods: ['DELETE'] }],
+    path: ['name'],
+    query: ['master_timeout', 'timeout'],
+    required: ['name'],
+  },
+  getAutoscalingCapacity: {
+    api: 'autoscaling.getAutoscalingCapacity',
+    urls: [{ path: '/_autoscaling/capacity', methods: ['GET'] }],
+    path: [],
+    query: ['master_timeout'],
+    required: [],
+  },
+  getAutoscalingPolicy: {
+    api: 'autoscaling.getAutoscalingPolicy',
+    urls: [{ path: '/_autoscaling/policy/{name}', methods: ['GET'] }],
+    path: ['name'],
+    query: ['master_timeout'],
+    required: ['name'],
+  },
+  putAutoscalingPolicy: {
+    api: 'autoscaling.putAutoscalingPolicy',
+    urls: [{ path: '/_autoscaling/policy/{name}', methods: ['PUT'] }],
+    path: ['name'],
+    query: ['master_timeout', 'timeout'],
+    value: 'policy',
+    required: ['name', 'policy'],
+  },
+} satisfies Record<string, Endpoint>
+
+/**
+ * The `autoscaling` APIs: `client.autoscaling.*`.
+ *
+ * Designed for indirect use by Elastic Cloud, Elastic Cloud Enterprise and Elastic Cloud on Kubernetes; direct use is not supported.
+ *
+ * @public
+ */
+export class AutoscalingApi {
+  readonly #transport: Transport
+
+  /**
+   * @param transport - the transport every call goes through.
+   */
+  constructor(transport: Transport) {
+    this.#transport = transport
+  }
+
+  /**
+   * Delete an autoscaling policy.
+   *
+   * Elastic Stack: private, stable, since 7.11.0. Serverless: not available.
+   *
+   * Designed for indirect use by Elastic Cloud, Elastic Cloud Enterprise and Elastic Cloud on Kubernetes; direct use is not supported.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link AutoscalingDeleteAutoscalingPolicyRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-autoscaling-delete-autoscaling-policy | Elasticsearch API documentation}
+   */
+  deleteAutoscalingPolicy(
+    params: AutoscalingDeleteAutoscalingPolicyRequest,
+    options?: BodyCallOptions,
+  ): Promise<JsonObject>
+  deleteAutoscalingPolicy(
+    params: AutoscalingDeleteAutoscalingPolicyRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<JsonObject>>
+  deleteAutoscalingPolicy(params: AutoscalingDeleteAutoscalingPolicyRequest, options?: CallOptions): Promise<unknown> {
+    return callApi(this.#transport, autoscalingEndpoints.deleteAutoscalingPolicy, params, options)
+  }
+
+  /**
+   * Get the autoscaling capacity.
+   *
+   * Elastic Stack: private, stable, since 7.11.0. Serverless: not available.
+   *
+   * Designed for indirect use by Elastic Cloud, Elastic Cloud Enterprise and Elastic Cloud on Kubernetes; direct use is not supported.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link AutoscalingGetAutoscalingCapacityRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-autoscaling-get-autoscaling-capacity | Elasticsearch API documentation}
+   */
+  getAutoscalingCapacity(
+    params?: AutoscalingGetAutoscalingCapacityRequest,
+    options?: BodyCallOptions,
+  ): Promise<JsonObject>
+  getAutoscalingCapacity(
+    params: AutoscalingGetAutoscalingCapacityRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<JsonObject>>
+  getAutoscalingCapacity(params?: AutoscalingGetAutoscalingCapacityRequest, options?: CallOptions): Promise<unknown> {
+    return callApi(this.#transport, autoscalingEndpoints.getAutoscalingCapacity, params, options)
+  }
+
+  /**
+   * Get an autoscaling policy.
+   *
+   * Elastic Stack: private, stable, since 7.11.0. Serverless: not available.
+   *
+   * Designed for indirect use by Elastic Cloud, Elastic Cloud Enterprise and Elastic Cloud on Kubernetes; direct use is not supported.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link AutoscalingGetAutoscalingPolicyRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-autoscaling-get-autoscaling-capacity | Elasticsearch API documentation}
+   */
+  getAutoscalingPolicy(params: AutoscalingGetAutoscalingPolicyRequest, options?: BodyCallOptions): Promise<JsonValue>
+  getAutoscalingPolicy(
+    params: AutoscalingGetAutoscalingPolicyRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<JsonValue>>
+  getAutoscalingPolicy(params: AutoscalingGetAutoscalingPolicyRequest, options?: CallOptions): Promise<unknown> {
+    return callApi(this.#transport, autoscalingEndpoints.getAutoscalingPolicy, params, options)
+  }
+
+  /**
+   * Create or update an autoscaling policy.
+   *
+   * Elastic Stack: private, stable, since 7.11.0. Serverless: not available.
+   *
+   * Designed for indirect use by Elastic Cloud, Elastic Cloud Enterprise and Elastic Cloud on Kubernetes; direct use is not supported.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link AutoscalingPutAutoscalingPolicyRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-autoscaling-put-autoscaling-policy | Elasticsearch API documentation}
+   */
+  putAutoscalingPolicy(params: AutoscalingPutAutoscalingPolicyRequest, options?: BodyCallOptions): Promise<JsonObject>
+  putAutoscalingPolicy(
+    params: AutoscalingPutAutoscalingPolicyRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<JsonObject>>
+  putAutoscalingPolicy(params: AutoscalingPutAutoscalingPolicyRequest, options?: CallOptions): Promise<unknown> {
+    return callApi(this.#transport, autoscalingEndpoints.putAutoscalingPolicy, params, options)
   }
 }
 
@@ -2585,6 +2731,27 @@ const connectorEndpoints = {
     query: ['include_deleted'],
     required: ['connector_id'],
   },
+  lastSync: {
+    api: 'connector.lastSync',
+    urls: [{ path: '/_connector/{connector_id}/_last_sync', methods: ['PUT'] }],
+    path: ['connector_id'],
+    query: [],
+    body: [
+      'last_access_control_sync_error',
+      'last_access_control_sync_scheduled_at',
+      'last_access_control_sync_status',
+      'last_deleted_document_count',
+      'last_incremental_sync_scheduled_at',
+      'last_indexed_document_count',
+      'last_seen',
+      'last_sync_error',
+      'last_sync_scheduled_at',
+      'last_sync_status',
+      'last_synced',
+      'sync_cursor',
+    ],
+    required: ['connector_id'],
+  },
   list: {
     api: 'connector.list',
     urls: [{ path: '/_connector', methods: ['GET'] }],
@@ -2856,6 +3023,23 @@ export class ConnectorApi {
   get(params: ConnectorGetRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   get(params: ConnectorGetRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints.get, params, options)
+  }
+
+  /**
+   * Update the connector last sync stats.
+   *
+   * Elastic Stack: private, experimental, since 8.12.0. Serverless: not available.
+   *
+   * Not for direct use: Elastic's connector service calls it to record each sync, for analytics and monitoring (the specification marks it private and experimental).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ConnectorLastSyncRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-last-sync | Elasticsearch API documentation}
+   */
+  lastSync(params: ConnectorLastSyncRequest, options?: BodyCallOptions): Promise<JsonObject>
+  lastSync(params: ConnectorLastSyncRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  lastSync(params: ConnectorLastSyncRequest, options?: CallOptions): Promise<unknown> {
+    return callApi(this.#transport, connectorEndpoints.lastSync, params, options)
   }
 
   /**
@@ -13142,6 +13326,105 @@ export class SecurityApi {
   }
 }
 
+// client.shutdown
+
+const shutdownEndpoints = {
+  deleteNode: {
+    api: 'shutdown.deleteNode',
+    urls: [{ path: '/_nodes/{node_id}/shutdown', methods: ['DELETE'] }],
+    path: ['node_id'],
+    query: ['master_timeout', 'timeout'],
+    required: ['node_id'],
+  },
+  getNode: {
+    api: 'shutdown.getNode',
+    urls: [
+      { path: '/_nodes/{node_id}/shutdown', methods: ['GET'] },
+      { path: '/_nodes/shutdown', methods: ['GET'] },
+    ],
+    path: ['node_id'],
+    query: ['master_timeout'],
+    required: [],
+  },
+  putNode: {
+    api: 'shutdown.putNode',
+    urls: [{ path: '/_nodes/{node_id}/shutdown', methods: ['PUT'] }],
+    path: ['node_id'],
+    query: ['master_timeout', 'timeout'],
+    body: ['type', 'reason', 'allocation_delay', 'target_node_name'],
+    required: ['node_id', 'type', 'reason'],
+  },
+} satisfies Record<string, Endpoint>
+
+/**
+ * The `shutdown` APIs: `client.shutdown.*`.
+ *
+ * Designed for indirect use by Elastic Cloud, Elastic Cloud Enterprise and Elastic Cloud on Kubernetes; direct use is not supported.
+ *
+ * @public
+ */
+export class ShutdownApi {
+  readonly #transport: Transport
+
+  /**
+   * @param transport - the transport every call goes through.
+   */
+  constructor(transport: Transport) {
+    this.#transport = transport
+  }
+
+  /**
+   * Cancel node shutdown preparations.
+   *
+   * Elastic Stack: private, stable, since 7.13.0. Serverless: not available.
+   *
+   * Designed for indirect use by Elastic Cloud, Elastic Cloud Enterprise and Elastic Cloud on Kubernetes; direct use is not supported.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ShutdownDeleteNodeRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-shutdown-delete-node | Elasticsearch API documentation}
+   */
+  deleteNode(params: ShutdownDeleteNodeRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deleteNode(params: ShutdownDeleteNodeRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deleteNode(params: ShutdownDeleteNodeRequest, options?: CallOptions): Promise<unknown> {
+    return callApi(this.#transport, shutdownEndpoints.deleteNode, params, options)
+  }
+
+  /**
+   * Get the shutdown status.
+   *
+   * Elastic Stack: private, stable, since 7.13.0. Serverless: not available.
+   *
+   * Designed for indirect use by Elastic Cloud, Elastic Cloud Enterprise and Elastic Cloud on Kubernetes; direct use is not supported.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ShutdownGetNodeRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-shutdown-get-node | Elasticsearch API documentation}
+   */
+  getNode(params?: ShutdownGetNodeRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getNode(params: ShutdownGetNodeRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getNode(params?: ShutdownGetNodeRequest, options?: CallOptions): Promise<unknown> {
+    return callApi(this.#transport, shutdownEndpoints.getNode, params, options)
+  }
+
+  /**
+   * Prepare a node to be shut down.
+   *
+   * Elastic Stack: private, stable, since 7.13.0. Serverless: not available.
+   *
+   * Designed for indirect use by Elastic Cloud, Elastic Cloud Enterprise and Elastic Cloud on Kubernetes; direct use is not supported.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ShutdownPutNodeRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-shutdown-put-node | Elasticsearch API documentation}
+   */
+  putNode(params: ShutdownPutNodeRequest, options?: BodyCallOptions): Promise<JsonObject>
+  putNode(params: ShutdownPutNodeRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  putNode(params: ShutdownPutNodeRequest, options?: CallOptions): Promise<unknown> {
+    return callApi(this.#transport, shutdownEndpoints.putNode, params, options)
+  }
+}
+
 // client.simulate
 
 const simulateEndpoints = {
@@ -16186,6 +16469,7 @@ export class ApiClient {
   protected readonly transport: Transport
 
   #asyncSearch: AsyncSearchApi | undefined
+  #autoscaling: AutoscalingApi | undefined
   #cat: CatApi | undefined
   #ccr: CcrApi | undefined
   #cluster: ClusterApi | undefined
@@ -16213,6 +16497,7 @@ export class ApiClient {
   #searchApplication: SearchApplicationApi | undefined
   #searchableSnapshots: SearchableSnapshotsApi | undefined
   #security: SecurityApi | undefined
+  #shutdown: ShutdownApi | undefined
   #simulate: SimulateApi | undefined
   #slm: SlmApi | undefined
   #snapshot: SnapshotApi | undefined
@@ -16242,6 +16527,16 @@ export class ApiClient {
   }
 
   /**
+   * The `autoscaling` APIs (4), created on first use.
+   *
+   * Designed for indirect use by Elastic Cloud, Elastic Cloud Enterprise and Elastic Cloud on Kubernetes; direct use is not supported.
+   */
+  get autoscaling(): AutoscalingApi {
+    this.#autoscaling ??= new AutoscalingApi(this.transport)
+    return this.#autoscaling
+  }
+
+  /**
    * The `cat` APIs (27), created on first use.
    */
   get cat(): CatApi {
@@ -16266,7 +16561,7 @@ export class ApiClient {
   }
 
   /**
-   * The `connector` APIs (29), created on first use.
+   * The `connector` APIs (30), created on first use.
    */
   get connector(): ConnectorApi {
     this.#connector ??= new ConnectorApi(this.transport)
@@ -16455,6 +16750,16 @@ export class ApiClient {
   get security(): SecurityApi {
     this.#security ??= new SecurityApi(this.transport)
     return this.#security
+  }
+
+  /**
+   * The `shutdown` APIs (3), created on first use.
+   *
+   * Designed for indirect use by Elastic Cloud, Elastic Cloud Enterprise and Elastic Cloud on Kubernetes; direct use is not supported.
+   */
+  get shutdown(): ShutdownApi {
+    this.#shutdown ??= new ShutdownApi(this.transport)
+    return this.#shutdown
   }
 
   /**

@@ -53,6 +53,73 @@ export interface ConnectorGetRequest extends RequestBase {
 }
 
 /**
+ * The request of `client.connector.lastSync()` ({@link ConnectorApi}): path parts, query parameters and body properties side by side.
+ *
+ * @public
+ */
+export interface ConnectorLastSyncRequest extends RequestBase {
+  /**
+   * The unique identifier of the connector to be updated
+   */
+  connector_id: string
+  /**
+   * The \`last_access_control_sync_error\` parameter (body).
+   */
+  last_access_control_sync_error?: string
+  /**
+   * The \`last_access_control_sync_scheduled_at\` parameter (body).
+   */
+  last_access_control_sync_scheduled_at?: string | number
+  /**
+   * The \`last_access_control_sync_status\` parameter (body).
+   */
+  last_access_control_sync_status?:
+    | 'canceling'
+    | 'canceled'
+    | 'completed'
+    | 'error'
+    | 'in_progress'
+    | 'pending'
+    | 'suspended'
+  /**
+   * The \`last_deleted_document_count\` parameter (body).
+   */
+  last_deleted_document_count?: number
+  /**
+   * The \`last_incremental_sync_scheduled_at\` parameter (body).
+   */
+  last_incremental_sync_scheduled_at?: string | number
+  /**
+   * The \`last_indexed_document_count\` parameter (body).
+   */
+  last_indexed_document_count?: number
+  /**
+   * The \`last_seen\` parameter (body).
+   */
+  last_seen?: string | number
+  /**
+   * The \`last_sync_error\` parameter (body).
+   */
+  last_sync_error?: string
+  /**
+   * The \`last_sync_scheduled_at\` parameter (body).
+   */
+  last_sync_scheduled_at?: string | number
+  /**
+   * The \`last_sync_status\` parameter (body).
+   */
+  last_sync_status?: 'canceling' | 'canceled' | 'completed' | 'error' | 'in_progress' | 'pending' | 'suspended'
+  /**
+   * The \`last_synced\` parameter (body).
+   */
+  last_synced?: string | number
+  /**
+   * The \`sync_cursor\` parameter (body).
+   */
+  sync_cursor?: JsonInput
+}
+
+/**
  * The request of `client.connector.list()` ({@link ConnectorApi}): path parts, query parameters and body properties side by side.
  *
  * @public

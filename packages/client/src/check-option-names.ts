@@ -290,16 +290,24 @@ function listOf(place: Place): string {
   return `${head} ${names.slice(0, -1).join(', ')} and ${names.at(-1)}`
 }
 
+function checkNames(
+  options: object,
+  known: ReadonlySet<string>,
+  place: Place,
+  where: string,
+  params?: ParameterNames,
+): void {
+  for (const key in options) {
+    if (!known.has(key) && Object.hasOwn(options, key)) throw unknownOptions(place, where, options, known, params)
+  }
+}
+
 /**
  * Throws a `ConfigurationError` for an option of `new Client()` that is not one.
  * @internal
  */
 export function checkClientOptionNames(options: object): void {
-  for (const key in options) {
-    if (!kClientNames.has(key) && Object.hasOwn(options, key)) {
-      throw unknownOptions('client', 'Client', options, kClientNames)
-    }
-  }
+  checkNames(options, kClientNames, 'client', 'Client')
 }
 
 /**
@@ -307,11 +315,7 @@ export function checkClientOptionNames(options: object): void {
  * @internal
  */
 export function checkChildOptionNames(options: object): void {
-  for (const key in options) {
-    if (!kPerRequestNames.has(key) && Object.hasOwn(options, key)) {
-      throw unknownOptions('options', 'options()', options, kPerRequestNames)
-    }
-  }
+  checkNames(options, kPerRequestNames, 'options', 'options()')
 }
 
 /**
@@ -328,9 +332,5 @@ export function checkCallOptionNames(options: object, where: string, params?: Pa
       `${where}: the second argument must be an object of call options, such as { requestTimeout: 5000 }`,
     )
   }
-  for (const key in options) {
-    if (!kCallNames.has(key) && Object.hasOwn(options, key)) {
-      throw unknownOptions('call', where, options, kCallNames, params)
-    }
-  }
+  checkNames(options, kCallNames, 'call', where, params)
 }

@@ -252,7 +252,14 @@ function hintFor(place: Place, key: string, value: unknown, where: string, param
   const alias = Object.hasOwn(kAliases, folded) ? kAliases[folded] : undefined
   if (alias !== undefined && known.has(alias)) return { suggest: alias }
   const near = nearestName(key, known)
-  return near === undefined ? undefined : { suggest: near }
+  if (near !== undefined) return { suggest: near }
+  if (place === 'client') return undefined
+  // A typo of an option that belongs to another place: name it, and say where it goes.
+  const far = nearestName(key, kClientNames)
+  if (far === undefined) return undefined
+  return {
+    note: `did you mean \`${far}\`? ${kPerRequestNames.has(far) ? 'it is an option of client.options()' : 'it is set on new Client() only'}`,
+  }
 }
 
 function unknownOptions(
@@ -329,7 +336,9 @@ export function checkChildOptionNames(options: object): void {
 export function checkCallOptionNames(options: object, where: string, params?: ParameterNames): void {
   if (typeof options !== 'object') {
     throw new ConfigurationError(
-      `${where}: the second argument must be an object of call options, such as { requestTimeout: 5000 }`,
+      typeof options === 'function'
+        ? `${where}: callbacks are not supported; await the promise the call returns (the second argument is an object of call options)`
+        : `${where}: the second argument must be an object of call options, such as { requestTimeout: 5000 }`,
     )
   }
   checkNames(options, kCallNames, 'call', where, params)

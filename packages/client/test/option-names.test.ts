@@ -227,6 +227,15 @@ describe('options of one call', () => {
     expect((await rejected(client.info({}, { querystring: { pretty: true } } as never))).message).toBe(
       'info: unknown call option `querystring` (@elastic/elasticsearch; put `querystring` in the first argument)',
     )
+    expect((await rejected(client.info({}, { httpCompres: true } as never))).message).toBe(
+      'info: unknown call option `httpCompres` (did you mean `httpCompress`? it is set on new Client() only)',
+    )
+    expect((await rejected(client.search({ index: 'i' }, { basicAut: ['u', secret] } as never))).message).toBe(
+      'search: unknown call option `basicAut` (did you mean `basicAuth`? it is an option of client.options())',
+    )
+    expect((await rejected(client.info({}, ((_e: unknown, _r: unknown) => {}) as never))).message).toBe(
+      'info: callbacks are not supported; await the promise the call returns (the second argument is an object of call options)',
+    )
     expect(srv.requests).toHaveLength(0)
     await client.close()
   })

@@ -1,8 +1,9 @@
 import { createRequire } from 'node:module'
 import type { QueryValue, RequestBody, TransportResult, Transport as TransportType } from '@stretch/transport'
-import { ConfigurationError, Transport } from '@stretch/transport'
+import { buildUserAgent, ConfigurationError, Transport } from '@stretch/transport'
 import { ApiClient } from './api/index.js'
 import type { CallOptions } from './api/types.js'
+import { checkCallOptionNames } from './check-option-names.js'
 import { childDefaults, setupFrom } from './config.js'
 import type { ClientOptions, PerRequestOptions } from './options.js'
 
@@ -12,7 +13,7 @@ const version: string = (createRequire(import.meta.url)('../package.json') as { 
  * The `user-agent` the client sends: `stretch/<version> (Node.js <version>; <platform>-<arch>)`.
  * @public
  */
-export const userAgent: string = `stretch/${version} (Node.js ${process.version}; ${process.platform}-${process.arch})`
+export const userAgent: string = buildUserAgent('stretch', version)
 
 /**
  * A raw request, for endpoints the API does not cover.
@@ -31,9 +32,14 @@ export interface RawRequest {
   readonly ndjson?: readonly unknown[] | undefined
 }
 
-// options() hands its child transport to the constructor through this slot: the constructor runs synchronously,
-// so nothing else can observe it, and the public constructor keeps one parameter.
-let inherited: TransportType | undefined
+// options() hands its child transport to the constructor wrapped in this class: it is not exported, so no caller
+// can make one, and the public constructor keeps one parameter.
+class Inherited {
+  readonly transport: TransportType
+  constructor(transport: TransportType) {
+    this.transport = transport
+  }
+}
 
 /**
  * The Elasticsearch client: one per application, created in module scope and reused (also in functions as a
@@ -59,8 +65,7 @@ export class Client extends ApiClient {
    * @param options - where the cluster is, how to trust it and how to authenticate; see {@link ClientOptions}.
    */
   constructor(options: ClientOptions) {
-    const parent = inherited
-    inherited = undefined
+    const parent = (options as unknown) instanceof Inherited ? (options as unknown as Inherited).transport : undefined
     super(parent ?? new Transport(setupFrom(options, userAgent).transport))
     this.#root = parent === undefined
   }
@@ -78,12 +83,18 @@ export class Client extends ApiClient {
     if (options === null || typeof options !== 'object') {
       throw new ConfigurationError('options(): give an object, such as client.options({ requestTimeout: 5000 })')
     }
-    inherited = this.transport.child(childDefaults(options))
-    try {
-      return new Client(undefined as never)
-    } finally {
-      inherited = undefined
-    }
+    return new Client(new Inherited(this.transport.child(childDefaults(options))) as never)
+  }
+
+  /**
+   * Not a method of this client: `child()` is the name in `@elastic/elasticsearch`. Throws a
+   * `ConfigurationError` that says so.
+   * @deprecated Use {@link Client.options}: it shares the sockets and replaces the credentials.
+   */
+  child(_options: never): never {
+    throw new ConfigurationError(
+      'child(): that is the @elastic/elasticsearch name; use client.options({ ... }), which shares the sockets and replaces the credentials',
+    )
   }
 
   /**
@@ -93,6 +104,7 @@ export class Client extends ApiClient {
   request<TBody = unknown>(params: RawRequest, options?: CallOptions & { meta?: false }): Promise<TBody>
   request<TBody = unknown>(params: RawRequest, options: CallOptions & { meta: true }): Promise<TransportResult<TBody>>
   async request<TBody = unknown>(params: RawRequest, options?: CallOptions): Promise<TBody | TransportResult<TBody>> {
+    if (options !== undefined && options !== null) checkCallOptionNames(options, 'request')
     const result = await this.transport.request<TBody>(params, options)
     return options?.meta === true ? result : result.body
   }

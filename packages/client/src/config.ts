@@ -1,7 +1,13 @@
 import { apiKeyAuth } from '@stretch/auth-api-key'
 import { basicAuth } from '@stretch/auth-basic'
 import { bearerAuth } from '@stretch/auth-bearer'
-import { type TlsOptions, undiciConnection } from '@stretch/connection-undici'
+import {
+  loadCertificates,
+  loadPem,
+  normalizeFingerprint,
+  type TlsOptions,
+  undiciConnection,
+} from '@stretch/connection-undici'
 import { randomSelector } from '@stretch/pool-random'
 import { roundRobinSelector } from '@stretch/pool-round-robin'
 import { sniffing } from '@stretch/pool-sniffing'
@@ -9,6 +15,7 @@ import {
   ConfigurationError,
   type ConnectionFactory,
   describeNode,
+  isLoopbackHost,
   type MediaTypes,
   type Middleware,
   type NodeDescription,
@@ -16,6 +23,7 @@ import {
   type TransportDefaults,
   type TransportOptions,
 } from '@stretch/transport'
+import { checkChildOptionNames, checkClientOptionNames, officialAuthHint } from './check-option-names.js'
 import { parseCloudId } from './cloud-id.js'
 import type { AuthOptions, ClientOptions, PerRequestOptions } from './options.js'
 
@@ -32,8 +40,7 @@ export function authFrom(
       `${where}: give only one of basicAuth, bearerAuth, apiKey and auth (got ${given.join(' and ')})`,
     )
   }
-  const hasHeader = Object.keys(options.headers ?? {}).some((h) => h.toLowerCase() === 'authorization')
-  if (given.length === 1 && hasHeader) {
+  if (given.length === 1 && hasAuthorization(options.headers)) {
     throw new ConfigurationError(
       `${where}: an 'authorization' header cannot be combined with ${given[0]}; keep one of them`,
     )
@@ -43,8 +50,11 @@ export function authFrom(
   if (options.apiKey !== undefined) return apiKeyAuth(options.apiKey)
   if (options.auth !== undefined) {
     if (typeof options.auth !== 'function') {
+      const official = officialAuthHint(options.auth)
       throw new ConfigurationError(
-        `${where}: auth must be a middleware function, (next) => (request) => Promise<response>`,
+        official === undefined
+          ? `${where}: auth must be a middleware function, (next) => (request) => Promise<response>`
+          : `${where}: ${official}`,
       )
     }
     return options.auth
@@ -54,6 +64,7 @@ export function authFrom(
 
 /** The per-request defaults of options(). @internal */
 export function childDefaults(options: PerRequestOptions): TransportDefaults {
+  checkChildOptionNames(options)
   const auth = authFrom(options, 'options()')
   const out: { -readonly [K in keyof TransportDefaults]: TransportDefaults[K] } = {}
   if (auth !== undefined) out.auth = auth
@@ -66,8 +77,6 @@ export function childDefaults(options: PerRequestOptions): TransportDefaults {
   if (options.ignore !== undefined) out.ignore = options.ignore
   return out
 }
-
-const kLoopback = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\]|::1)$/i
 
 /** The compatibility major, after ELASTIC_CLIENT_APIVERSIONING. @internal */
 export function compatibilityFrom(
@@ -115,7 +124,7 @@ let warnedVerifyOff = false
 export function refuseInsecureCredentials(inner: ConnectionFactory): ConnectionFactory {
   return (node) => {
     const connection = inner(node)
-    if (node.url.protocol !== 'http:' || kLoopback.test(node.url.hostname)) return connection
+    if (node.url.protocol !== 'http:' || isLoopbackHost(node.url.hostname)) return connection
     return {
       request(request, limits) {
         if (request.headers['authorization'] !== undefined) {
@@ -143,6 +152,7 @@ export function setupFrom(options: ClientOptions, userAgent: string): ClientSetu
   if (options === null || typeof options !== 'object') {
     throw new ConfigurationError("Client: give options, such as new Client({ node: 'https://localhost:9200' })")
   }
+  checkClientOptionNames(options)
   const where = ['cloudId', 'node', 'nodes'].filter((k) => options[k as keyof ClientOptions] !== undefined)
   if (where.length !== 1) {
     throw new ConfigurationError(
@@ -198,7 +208,7 @@ export function setupFrom(options: ClientOptions, userAgent: string): ClientSetu
     }
     const credentials =
       auth !== undefined || seed.headers['authorization'] !== undefined || hasAuthorization(options.headers)
-    if (credentials && !kLoopback.test(seed.url.hostname) && options.allowInsecureTransport !== true) {
+    if (credentials && !isLoopbackHost(seed.url.hostname) && options.allowInsecureTransport !== true) {
       throw new ConfigurationError(
         `credentials would travel unencrypted to ${seed.url.origin}: use https://, or pass allowInsecureTransport: true if this network is trusted`,
       )
@@ -208,10 +218,18 @@ export function setupFrom(options: ClientOptions, userAgent: string): ClientSetu
     throw new ConfigurationError('verifyCerts: must be true or false')
   }
   const tls: { -readonly [K in keyof TlsOptions]: TlsOptions[K] } = {}
-  if (options.caCerts !== undefined) tls.ca = options.caCerts
-  if (options.clientCert !== undefined) tls.cert = options.clientCert
-  if (options.clientKey !== undefined) tls.key = options.clientKey
-  if (options.sslAssertFingerprint !== undefined) tls.fingerprint256 = options.sslAssertFingerprint
+  // Loaded here, under the client's option names; the connection gets PEM text and a normalized pin.
+  if (options.caCerts !== undefined) tls.ca = loadCertificates(options.caCerts, 'caCerts')
+  if (options.clientCert !== undefined) tls.cert = loadPem(options.clientCert, 'clientCert')
+  if (options.clientKey !== undefined) tls.key = loadPem(options.clientKey, 'clientKey')
+  if ((tls.cert === undefined) !== (tls.key === undefined)) {
+    throw new ConfigurationError(
+      'clientCert and clientKey: give both the client certificate and its private key, or neither',
+    )
+  }
+  if (options.sslAssertFingerprint !== undefined) {
+    tls.fingerprint256 = normalizeFingerprint(options.sslAssertFingerprint, 'sslAssertFingerprint')
+  }
   if (options.verifyCerts === false) {
     tls.rejectUnauthorized = false
     if (!warnedVerifyOff && options.sslAssertFingerprint === undefined) {
@@ -222,18 +240,13 @@ export function setupFrom(options: ClientOptions, userAgent: string): ClientSetu
       )
     }
   }
-  let connection: ConnectionFactory
-  try {
-    connection = undiciConnection({
-      tls,
-      lookup: options.lookup,
-      proxy: options.proxy,
-      connectionsPerNode: options.connectionsPerNode,
-      maxConnections: options.maxConnections,
-    })
-  } catch (error) {
-    throw renameOption(error)
-  }
+  let connection = undiciConnection({
+    tls,
+    lookup: options.lookup,
+    proxy: options.proxy,
+    connectionsPerNode: options.connectionsPerNode,
+    maxConnections: options.maxConnections,
+  })
   if (options.allowInsecureTransport !== true) connection = refuseInsecureCredentials(connection)
   const compat = compatibilityFrom(options.compatibility)
   const sniffs =
@@ -283,17 +296,4 @@ export function setupFrom(options: ClientOptions, userAgent: string): ClientSetu
 
 function hasAuthorization(headers: Readonly<Record<string, string>> | undefined): boolean {
   return Object.keys(headers ?? {}).some((h) => h.toLowerCase() === 'authorization')
-}
-
-// The connection names its options after itself (ca, fingerprint256, cert, key); users wrote the client's names.
-function renameOption(error: unknown): unknown {
-  if (error instanceof ConfigurationError) {
-    error.message = error.message
-      .replace(/^ca(\[\d+\])?:/, 'caCerts$1:')
-      .replace(/^fingerprint256:/, 'sslAssertFingerprint:')
-      .replace(/^cert and key:/, 'clientCert and clientKey:')
-      .replace(/^cert:/, 'clientCert:')
-      .replace(/^key:/, 'clientKey:')
-  }
-  return error
 }

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import type { LookupFunction } from 'node:net'
 import type { TLSSocket, ConnectionOptions as TlsConnectionOptions } from 'node:tls'
@@ -7,8 +6,10 @@ import {
   type Connection,
   ConnectionError,
   type ConnectionFactory,
+  checkNumber,
   isTransportError,
   type NodeDescription,
+  type NumberRule,
   RequestAbortedError,
   type ResponseLimits,
   ResponseTooLargeError,
@@ -20,7 +21,7 @@ import {
 import type { buildConnector as BuildConnector, Pool } from 'undici'
 import { openTunnel, type ProxyTarget, parseProxy, proxyAuthError, proxyFromEnv } from './proxy.js'
 import { SocketBudget } from './socket-budget.js'
-import { checkPin, loadCertificates, normalizeFingerprint } from './tls.js'
+import { checkPin, loadCertificates, loadPem, normalizeFingerprint } from './tls.js'
 
 /**
  * TLS settings of {@link undiciConnection}.
@@ -372,13 +373,7 @@ function forwardProxyConnector(
   }
 }
 
-function positiveInt(option: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback
-  if (!Number.isInteger(value) || value < 1) {
-    throw new ConfigurationError(`${option}: must be a whole number, 1 or more`)
-  }
-  return value
-}
+const kAtLeastOne: NumberRule = { integer: true, positive: true }
 
 class UndiciConnection implements Connection {
   #pool: Pool | undefined
@@ -429,7 +424,7 @@ class UndiciConnection implements Connection {
         this.#label = { ...this.#label, forwarded: true }
       }
       this.#pool = new (loadUndici().Pool)(this.#forward?.url.origin ?? this.#node.url.origin, {
-        connections: positiveInt('connectionsPerNode', options.connectionsPerNode, 128),
+        connections: options.connectionsPerNode ?? 128,
         pipelining: 1,
         keepAliveTimeout: options.keepAliveTimeout ?? 30_000,
         keepAliveMaxTimeout: Math.max(options.keepAliveTimeout ?? 30_000, 60_000),
@@ -515,7 +510,7 @@ class UndiciConnection implements Connection {
  * @public
  */
 export function undiciConnection(options: UndiciConnectionOptions = {}): ConnectionFactory {
-  positiveInt('connectionsPerNode', options.connectionsPerNode, 1)
+  checkNumber('connectionsPerNode', options.connectionsPerNode, kAtLeastOne)
   const t = options.tls ?? {}
   const pin = t.fingerprint256 === undefined ? undefined : normalizeFingerprint(t.fingerprint256, 'fingerprint256')
   const tls: TlsConnectionOptions = {
@@ -534,18 +529,6 @@ export function undiciConnection(options: UndiciConnectionOptions = {}): Connect
   const budget =
     options.maxConnections === undefined
       ? undefined
-      : new SocketBudget(positiveInt('maxConnections', options.maxConnections, 1))
+      : new SocketBudget(checkNumber('maxConnections', options.maxConnections, kAtLeastOne))
   return (node) => new UndiciConnection(node, options, tls, pin, budget)
-}
-
-function loadPem(value: string | Uint8Array, option: string): string {
-  if (value instanceof Uint8Array) return Buffer.from(value).toString('utf8')
-  if (value.includes('-----BEGIN')) return value
-  try {
-    return readFileSync(value, 'utf8')
-  } catch (cause) {
-    throw new ConfigurationError(
-      `${option}: cannot read the file '${value}' (${(cause as { code?: string }).code ?? 'error'})`,
-    )
-  }
 }

@@ -1,2 +1,2 @@
 export { type TlsOptions, type UndiciConnectionOptions, undiciConnection } from './connection.js'
-export { loadCertificates, normalizeFingerprint } from './tls.js'
+export { loadCertificates, loadPem, normalizeFingerprint } from './tls.js'

@@ -1,6 +1,6 @@
 import { type LookupFunction, connect as netConnect, type Socket } from 'node:net'
 import { type TLSSocket, type ConnectionOptions as TlsConnectionOptions, connect as tlsConnect } from 'node:tls'
-import { ConfigurationError, ConnectionError, type TlsError } from '@stretch/transport'
+import { ConfigurationError, ConnectionError, isLoopbackHost, type TlsError } from '@stretch/transport'
 
 /** @internal */
 export interface ProxyTarget {
@@ -32,16 +32,14 @@ export function parseProxy(value: string | URL, option: string): ProxyTarget {
   return { url, authorization }
 }
 
-const kLoopback = /^(localhost|127\.\d+\.\d+\.\d+|\[?::1\]?)$/i
-
 /**
  * The proxy for a target from HTTPS_PROXY / HTTP_PROXY and NO_PROXY. Loopback targets never use an environment
  * proxy.
  * @internal
  */
 export function proxyFromEnv(target: URL, env: NodeJS.ProcessEnv = process.env): ProxyTarget | undefined {
+  if (isLoopbackHost(target.hostname)) return undefined
   const host = target.hostname.replace(/^\[|\]$/g, '')
-  if (kLoopback.test(host)) return undefined
   const raw =
     target.protocol === 'https:' ? (env['HTTPS_PROXY'] ?? env['https_proxy']) : (env['HTTP_PROXY'] ?? env['http_proxy'])
   if (raw === undefined || raw === '') return undefined

@@ -69,6 +69,27 @@ export function loadCertificates(
   })
 }
 
+/**
+ * Reads a PEM client certificate or private key given as PEM text, a Buffer or a file path (a string without
+ * `-----BEGIN` is a path). Throws a `ConfigurationError` naming `option` for a file that cannot be read.
+ * @param value - the PEM text, Buffer or path.
+ * @param option - the option name to blame.
+ * @public
+ */
+export function loadPem(value: string | Uint8Array, option: string): string {
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('utf8')
+  if (typeof value !== 'string')
+    throw new ConfigurationError(`${option}: must be a file path, a PEM string or a Buffer`)
+  if (value.includes('-----BEGIN')) return value
+  try {
+    return readFileSync(value, 'utf8')
+  } catch (cause) {
+    throw new ConfigurationError(
+      `${option}: cannot read the file '${value}' (${(cause as { code?: string }).code ?? 'error'})`,
+    )
+  }
+}
+
 /** The SHA-256 fingerprints (lowercase hex) of every certificate the server presented, leaf first. @internal */
 export function presentedFingerprints(socket: TLSSocket): string[] {
   const out: string[] = []

@@ -2,6 +2,7 @@ import { channel } from 'node:diagnostics_channel'
 import {
   ConfigurationError,
   ConnectionError,
+  checkNumber,
   DeserializationError,
   type DiscoveryContext,
   type Headers,
@@ -13,6 +14,7 @@ import {
   type NodeInfo,
   type NodeOptions,
   NoLivingNodesError,
+  type NumberRule,
   type PoolNode,
   type TransportError,
 } from '@stretch/transport'
@@ -83,14 +85,7 @@ const sniffEvents = channel(sniffChannel)
 
 type Outcome = { readonly ok: true } | { readonly ok: false; readonly reached: boolean; readonly error: TransportError }
 
-function checkMilliseconds(option: string, value: number | undefined, example: string): void {
-  if (value === undefined) return
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new ConfigurationError(
-      `sniffing: \`${option}\` must be a positive number of milliseconds, such as ${example}`,
-    )
-  }
-}
+const kPositiveMs: NumberRule = { positive: true, unit: 'milliseconds' }
 
 function checkBoolean(option: string, value: boolean | undefined): void {
   if (value !== undefined && typeof value !== 'boolean') {
@@ -188,8 +183,8 @@ class Sniffer implements NodeDiscovery {
     if ((interval as unknown) === true) {
       throw new ConfigurationError('sniffing: `sniffInterval` is a number of milliseconds, such as 60_000, not true')
     }
-    checkMilliseconds('sniffInterval', interval === false ? undefined : interval, '60_000')
-    checkMilliseconds('sniffTimeout', options.sniffTimeout, '2_000')
+    checkNumber('sniffInterval', interval === false ? undefined : interval, kPositiveMs)
+    checkNumber('sniffTimeout', options.sniffTimeout, kPositiveMs)
     const endpoint = options.sniffEndpoint ?? '/_nodes/_all/http'
     if (typeof endpoint !== 'string' || endpoint.trim() === '' || /\s/.test(endpoint)) {
       throw new ConfigurationError("sniffing: `sniffEndpoint` must be a path, such as '/_nodes/_all/http'")

@@ -39,8 +39,10 @@ export {
   type TransportErrorOptions,
 } from './errors.js'
 export { isSecretHeader, redactHeaders, withHeader } from './headers.js'
+export { isLoopbackHost } from './loopback-host.js'
 export { describeNode } from './node.js'
 export { createNodePool, type NodePoolOptions } from './node-pool.js'
+export { checkNumber, type NumberRule } from './number-option.js'
 export {
   compose,
   defaultUserAgent,
@@ -81,3 +83,4 @@ export type {
   TransportResponse,
   TransportResult,
 } from './types.js'
+export { buildUserAgent } from './user-agent.js'

@@ -1,5 +1,6 @@
 import { ConfigurationError, NoLivingNodesError } from './errors.js'
 import { describeNode, Node } from './node.js'
+import { checkNumber, type NumberRule } from './number-option.js'
 import type {
   Clock,
   ConnectionFactory,
@@ -44,13 +45,7 @@ function toSelectorFunction(selector: NodeSelector | undefined): NodeSelectorFun
   throw new ConfigurationError('nodeSelector: must be a function or an object with a select(nodes, context) method')
 }
 
-function positiveNumber(option: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new ConfigurationError(`${option}: must be a finite number of milliseconds, 0 or more`)
-  }
-  return value
-}
+const kMs: NumberRule = { unit: 'milliseconds' }
 
 class DefaultNodePool implements NodePool {
   #nodes: Node[]
@@ -69,8 +64,8 @@ class DefaultNodePool implements NodePool {
     }
     this.#select = toSelectorFunction(options.selector)
     this.#factory = options.connection
-    this.#base = positiveNumber('deadNodeBackoff', options.deadNodeBackoff, 1000)
-    this.#max = positiveNumber('maxDeadNodeBackoff', options.maxDeadNodeBackoff, 30_000)
+    this.#base = checkNumber('deadNodeBackoff', options.deadNodeBackoff, kMs) ?? 1000
+    this.#max = checkNumber('maxDeadNodeBackoff', options.maxDeadNodeBackoff, kMs) ?? 30_000
     const clock = options.clock
     this.#now = clock === undefined ? () => performance.now() : () => clock.now()
     this.#onStateChange = options.onStateChange

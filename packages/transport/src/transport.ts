@@ -21,6 +21,7 @@ import {
 } from './errors.js'
 import { normalizeHeaders, redactHeaders } from './headers.js'
 import { createNodePool, releaseNode } from './node-pool.js'
+import { checkNumber, type NumberRule } from './number-option.js'
 import {
   compressBody,
   decodeBody,
@@ -54,6 +55,7 @@ import type {
   TransportResponse,
   TransportResult,
 } from './types.js'
+import { buildUserAgent } from './user-agent.js'
 
 const version: string = (createRequire(import.meta.url)('../package.json') as { version: string }).version
 
@@ -61,7 +63,7 @@ const version: string = (createRequire(import.meta.url)('../package.json') as { 
  * The default `user-agent`: `stretch/<version> (Node.js <version>; <platform>-<arch>)`.
  * @public
  */
-export const defaultUserAgent: string = `stretch/${version} (Node.js ${process.version}; ${process.platform}-${process.arch})`
+export const defaultUserAgent: string = buildUserAgent('stretch', version)
 
 /**
  * Composes middleware around a terminal handler; `middleware[0]` is the outermost.
@@ -204,21 +206,6 @@ interface Shared {
 const kDefaultRetryOnStatus: readonly number[] = [429, 502, 503, 504]
 const kNoStatuses: readonly number[] = []
 
-function nonNegative(option: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new ConfigurationError(`${option}: must be a finite number, 0 or more (got ${String(value)})`)
-  }
-  return value
-}
-
-function checkTimeout(option: string, value: number | null | undefined): void {
-  if (value === undefined || value === null) return
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new ConfigurationError(`${option}: must be a positive number of milliseconds, or null for no timeout`)
-  }
-}
-
 function checkStatuses(option: string, value: readonly number[] | undefined): void {
   if (value === undefined) return
   if (!Array.isArray(value) || value.some((s) => !Number.isInteger(s) || s < 100 || s > 599)) {
@@ -226,11 +213,8 @@ function checkStatuses(option: string, value: readonly number[] | undefined): vo
   }
 }
 
-function checkRetries(option: string, value: number | undefined): void {
-  if (value !== undefined && (!Number.isInteger(value) || value < 0)) {
-    throw new ConfigurationError(`${option}: must be a whole number, 0 or more`)
-  }
-}
+const kMs: NumberRule = { unit: 'milliseconds' }
+const kBytes: NumberRule = { unit: 'bytes' }
 
 /**
  * Parses `Retry-After` (seconds or an HTTP date) into milliseconds.
@@ -280,10 +264,14 @@ export class Transport {
     if (options === null || typeof options !== 'object') {
       throw new ConfigurationError('Transport: options must be an object with `nodes` and `connection`, or `pool`')
     }
-    checkRetries('maxRetries', options.maxRetries)
+    checkNumber('maxRetries', options.maxRetries, { integer: true })
     checkStatuses('retryOnStatus', options.retryOnStatus)
     checkStatuses('ignore', options.ignore)
-    checkTimeout('requestTimeout', options.requestTimeout)
+    checkNumber('requestTimeout', options.requestTimeout, {
+      positive: true,
+      unit: 'milliseconds',
+      nullMeans: 'no timeout',
+    })
     if (options.auth !== undefined && options.auth !== null && typeof options.auth !== 'function') {
       throw new ConfigurationError('auth: must be a middleware function, (next) => (request) => Promise<response>')
     }
@@ -331,11 +319,9 @@ export class Transport {
             onStateChange: publishNodeState,
           })
         })()
-      const maxCompressed = nonNegative(
-        'maxCompressedResponseSize',
-        options.maxCompressedResponseSize,
-        kMaxCompressedResponseSize,
-      )
+      const maxCompressed =
+        checkNumber('maxCompressedResponseSize', options.maxCompressedResponseSize, kBytes) ??
+        kMaxCompressedResponseSize
       this.#shared = {
         pool,
         discovery: options.discovery,
@@ -343,10 +329,10 @@ export class Transport {
         random: options.random ?? Math.random,
         compress: options.compress === true,
         limits: { maxCompressedResponseSize: maxCompressed },
-        maxResponseSize: nonNegative('maxResponseSize', options.maxResponseSize, kMaxResponseSize),
-        retryBackoff: nonNegative('retryBackoff', options.retryBackoff, 100),
-        maxRetryBackoff: nonNegative('maxRetryBackoff', options.maxRetryBackoff, 4000),
-        maxRetryAfter: nonNegative('maxRetryAfter', options.maxRetryAfter, 30_000),
+        maxResponseSize: checkNumber('maxResponseSize', options.maxResponseSize, kBytes) ?? kMaxResponseSize,
+        retryBackoff: checkNumber('retryBackoff', options.retryBackoff, kMs) ?? 100,
+        maxRetryBackoff: checkNumber('maxRetryBackoff', options.maxRetryBackoff, kMs) ?? 4000,
+        maxRetryAfter: checkNumber('maxRetryAfter', options.maxRetryAfter, kMs) ?? 30_000,
         productCheck: options.productCheck === undefined ? 'Elasticsearch' : options.productCheck,
         jsonType: media.json ?? 'application/json',
         ndjsonType: media.ndjson ?? 'application/x-ndjson',

@@ -10,6 +10,7 @@ import {
   type TransportRequestParams,
   type TransportResult,
 } from '@stretch/transport'
+import { checkCallOptionNames } from '../check-option-names.js'
 import type { CallOptions } from './types.js'
 
 /**
@@ -219,6 +220,7 @@ export async function callApi(
   params: object | undefined,
   options: CallOptions | undefined,
 ): Promise<unknown> {
+  if (options !== undefined && options !== null) checkCallOptionNames(options, endpoint.api, endpoint)
   const request = buildRequest(endpoint, params as Params | undefined)
   const kind = endpoint.response
   let opts: CallOptions | undefined = options

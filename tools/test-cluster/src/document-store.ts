@@ -439,7 +439,9 @@ export class DocumentStore {
         // `_shard_doc`: the shard's ordinal in the upper 32 bits, the document's in the lower (one shard per index).
         const shardDoc = shard * 2 ** 32 + ordinal++
         if (slice !== undefined && sliceOf(doc._id, slice.max) !== slice.id) continue
-        if (matches(query, doc)) hits.push({ index, doc, score: score(query, doc), seq, shardDoc })
+        if (!matches(query, doc)) continue
+        const hit = { index, doc, score: score(query, doc), seq, shardDoc }
+        hits.push({ ...hit, values: sort.map((key) => sortValue({ ...doc, ...hit }, key)) })
       }
     })
     if (sort.length > 0) hits.sort((a, b) => compareHits(a, b, sort))
@@ -460,7 +462,7 @@ export class DocumentStore {
       window = hits.filter((h) => {
         for (let i = 0; i < sort.length; i++) {
           const key = sort[i] as SortKey
-          const c = compareSortValues(sortValue({ ...h.doc, ...h }, key), searchAfter[i] ?? null, key.order)
+          const c = compareSortValues(h.values[i] ?? null, searchAfter[i] ?? null, key.order)
           if (c !== 0) return c > 0
         }
         return false
@@ -537,6 +539,8 @@ interface Hit {
   readonly score: number
   readonly seq: number
   readonly shardDoc: number
+  /** The hit's values for the search's sort keys, computed once. */
+  readonly values: readonly unknown[]
 }
 
 /** The hits of a search, kept for a scroll's next pages. */
@@ -558,8 +562,8 @@ interface PitState {
 }
 
 function compareHits(a: Hit, b: Hit, sort: readonly SortKey[]): number {
-  for (const key of sort) {
-    const c = compareSortValues(sortValue({ ...a.doc, ...a }, key), sortValue({ ...b.doc, ...b }, key), key.order)
+  for (let i = 0; i < sort.length; i++) {
+    const c = compareSortValues(a.values[i] ?? null, b.values[i] ?? null, (sort[i] as SortKey).order)
     if (c !== 0) return c
   }
   return a.seq - b.seq
@@ -579,7 +583,7 @@ function searchPage(state: ScrollState, page: readonly Hit[]): Json {
         _id: h.doc._id,
         _score: sorted ? null : h.score,
         ...(state.sourceWanted ? { _source: h.doc._source } : {}),
-        ...(sorted ? { sort: state.sort.map((key) => sortValue({ ...h.doc, ...h }, key)) } : {}),
+        ...(sorted ? { sort: h.values } : {}),
       })),
     },
   }

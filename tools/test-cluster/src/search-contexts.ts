@@ -181,9 +181,8 @@ export class SearchContexts<S, P> {
     this.sweep()
     const decoded = decode(kind, id)
     if (decoded === undefined) {
-      throw new EsHttpError(
-        illegalArgument(kind === 'scroll' ? 'Cannot parse scroll id' : 'invalid id to decode point in time'),
-      )
+      // SearchScrollRequest / SearchContextId.decode, for a string that is no id at all.
+      throw new EsHttpError(illegalArgument(kind === 'scroll' ? 'Cannot parse scroll id' : `invalid id: [${id}]`))
     }
     const context = map.get(id)
     if (context === undefined) throw contextMissing(decoded.number)
@@ -230,7 +229,7 @@ export class SearchContexts<S, P> {
 
   closePit(id: string): number {
     this.sweep()
-    if (decode('pit', id) === undefined) throw new EsHttpError(illegalArgument('invalid id to decode point in time'))
+    if (decode('pit', id) === undefined) throw new EsHttpError(illegalArgument(`invalid id: [${id}]`))
     return this.pits.delete(id) ? 1 : 0
   }
 }

@@ -192,6 +192,9 @@ describe('point in time', () => {
     expect(slice.body.error.reason).toBe(
       'Validation Failed: 1: [slice] can only be used with [scroll] or [point-in-time] requests;',
     )
+    const notAnId = await call(agent, on(0, '/_search'), { method: 'POST', body: json({ pit: { id: 'x' } }) })
+    expect(notAnId.status).toBe(400)
+    expect(notAnId.body.error).toMatchObject({ type: 'illegal_argument_exception', reason: 'invalid id: [x]' })
     await call(agent, on(0, '/_pit'), { method: 'DELETE', body: json({ id: pit.body.id }) })
   })
 

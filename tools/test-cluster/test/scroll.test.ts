@@ -51,6 +51,7 @@ describe('scroll', () => {
     expect(Math.min(...seen)).toBe(0)
     expect(Math.max(...seen)).toBe(DOCS - 1)
     // The helper cleared its scroll at the end: nothing is left to free.
+    expect(cluster.store.contexts.openScrolls).toBe(0)
     const cleared = await call(agent, on(0, '/_search/scroll'), { method: 'DELETE', body: json({ scroll_id: '_all' }) })
     expect(cleared.status).toBe(404)
     expect(cleared.body).toEqual({ succeeded: true, num_freed: 0 })

@@ -425,8 +425,15 @@ export class DocumentStore {
         return index === undefined ? [] : [{ index, docs: index.docs.values() }]
       })
     }
-    // A point in time adds the `_shard_doc` tiebreaker to a sorted search, so search_after pages never skip a tie.
-    if (pit !== undefined && sort.length > 0 && !sort.some((k) => k.field === '_shard_doc'))
+    // SearchRequest.rewrite: a sorted PIT search gets the `_shard_doc` tiebreaker (ascending) unless its last key is
+    // already `_shard_doc` or a search_after leaves no value for it; search_after pages then never skip a tie.
+    const after = Array.isArray(searchAfter) && searchAfter.length > 0 ? searchAfter : undefined
+    if (
+      pit !== undefined &&
+      sort.length > 0 &&
+      sort.at(-1)?.field !== '_shard_doc' &&
+      (after === undefined || after.length === sort.length + 1)
+    )
       sort.push({ field: '_shard_doc', order: 'asc' })
     const slice = parseSlice(body['slice'])
     const query = body['query'] ?? queryFromQ(params.get('q'))
@@ -447,22 +454,22 @@ export class DocumentStore {
     if (sort.length > 0) hits.sort((a, b) => compareHits(a, b, sort))
     else hits.sort((a, b) => b.score - a.score || a.seq - b.seq)
     let window: Hit[] = hits
-    if (Array.isArray(searchAfter) && searchAfter.length > 0) {
+    if (after !== undefined) {
       if (sort.length === 0)
         return searchPhaseFailure(400, {
           type: 'illegal_argument_exception',
           reason: 'Sort must contain at least one field.',
         })
-      if (searchAfter.length !== sort.length) {
+      if (after.length !== sort.length) {
         return searchPhaseFailure(400, {
           type: 'illegal_argument_exception',
-          reason: `search_after has ${searchAfter.length} value(s) but sort has ${sort.length}.`,
+          reason: `search_after has ${after.length} value(s) but sort has ${sort.length}.`,
         })
       }
       window = hits.filter((h) => {
         for (let i = 0; i < sort.length; i++) {
           const key = sort[i] as SortKey
-          const c = compareSortValues(h.values[i] ?? null, searchAfter[i] ?? null, key.order)
+          const c = compareSortValues(h.values[i] ?? null, after[i] ?? null, key.order)
           if (c !== 0) return c > 0
         }
         return false

@@ -135,6 +135,7 @@ interface Context<T> {
 /**
  * The open scroll and point-in-time contexts of a cluster. They expire lazily: every access drops the ones whose
  * keep-alive ran out (no timers, so nothing keeps a process alive or leaks).
+ * @public
  */
 export class SearchContexts<S, P> {
   private counter = 0

@@ -111,6 +111,26 @@ describe('point in time', () => {
     expect(await client.closePointInTime({ id: pit.id })).toEqual({ succeeded: true, num_freed: 1 })
   })
 
+  test('a PIT search_after without the tiebreaker value gets no tiebreaker; a wrong count is a 400', async () => {
+    const pit = await call(agent, on(0, '/pit-a/_pit?keep_alive=1m'), { method: 'POST' })
+    const id = pit.body.id as string
+    const res = await call(agent, on(0, '/_search'), {
+      method: 'POST',
+      body: json({ size: 2, pit: { id }, sort: [{ n: 'asc' }], search_after: [10] }),
+    })
+    expect(res.body.hits.hits.map((h: { sort: unknown[] }) => h.sort)).toEqual([[11], [12]])
+    const wrong = await call(agent, on(0, '/_search'), {
+      method: 'POST',
+      body: json({ pit: { id }, sort: [{ n: 'asc' }, { bucket: 'asc' }], search_after: [1] }),
+    })
+    expect(wrong.status).toBe(400)
+    expect(wrong.body.error).toMatchObject({
+      type: 'search_phase_execution_exception',
+      root_cause: [{ type: 'illegal_argument_exception', reason: 'search_after has 1 value(s) but sort has 2.' }],
+    })
+    await call(agent, on(0, '/_pit'), { method: 'DELETE', body: json({ id }) })
+  })
+
   test('search_after without a PIT pages a sort on a unique field', async () => {
     const ids: string[] = []
     let after: unknown[] | undefined

@@ -30,12 +30,13 @@ const SPEC_URL = new URL('../../codegen/spec/endpoints.json', import.meta.url)
  */
 const ALWAYS = ['error_trace', 'filter_path', 'format', 'human', 'pretty']
 
-let loaded: readonly SpecUrl[] | undefined
+// Read once per process, on the first request: immutable afterwards. The URLs by their number of segments.
+let loaded: ReadonlyMap<number, readonly SpecUrl[]> | undefined
 
-function specUrls(): readonly SpecUrl[] {
-  if (loaded !== undefined) return loaded
+function specUrls(length: number): readonly SpecUrl[] {
+  if (loaded !== undefined) return loaded.get(length) ?? []
   const spec = JSON.parse(readFileSync(SPEC_URL, 'utf8')) as SpecFile
-  const out: SpecUrl[] = []
+  const out = new Map<number, SpecUrl[]>()
   for (const e of spec.endpoints) {
     const params = new Set<string>([
       ...ALWAYS,
@@ -44,11 +45,14 @@ function specUrls(): readonly SpecUrl[] {
       ...e.behaviors.flatMap((b) => (spec.commonQueryParameters[b] ?? []).map((q) => q.name)),
     ])
     for (const u of e.urls) {
-      out.push({ name: e.name, methods: u.methods, segments: u.path.split('/').filter((s) => s !== ''), params })
+      const segments = u.path.split('/').filter((s) => s !== '')
+      const same = out.get(segments.length) ?? []
+      same.push({ name: e.name, methods: u.methods, segments, params })
+      out.set(segments.length, same)
     }
   }
   loaded = out
-  return out
+  return out.get(length) ?? []
 }
 
 /**
@@ -60,8 +64,8 @@ function findEndpoint(method: string, segments: readonly string[]): SpecUrl | un
   let best: SpecUrl | undefined
   let bestRank = ''
   for (const wanted of method === 'HEAD' ? ['HEAD', 'GET'] : [method]) {
-    for (const u of specUrls()) {
-      if (u.segments.length !== segments.length || !u.methods.includes(wanted)) continue
+    for (const u of specUrls(segments.length)) {
+      if (!u.methods.includes(wanted)) continue
       let rank = ''
       let ok = true
       for (let i = 0; i < segments.length; i++) {

@@ -1,5 +1,7 @@
 import type { DocumentStore, WriteOptions } from './document-store.js'
 import { EsHttpError, esError, illegalArgument, parsingError, type Reply } from './es-errors.js'
+import { checkParams } from './rest-spec.js'
+import { parseKeepAlive, validationFailed } from './search-contexts.js'
 import type { AuthenticatedUser, SecurityRealm } from './security-realm.js'
 import { parseDuration, safeEqual } from './security-realm.js'
 import type { VersionInfo } from './versions.js'
@@ -137,6 +139,10 @@ export async function handleApi(req: ApiRequest, cluster: ApiCluster): Promise<R
       for (const m of r.methods) allowed.add(m)
       continue
     }
+    // BaseRestHandler: a query parameter the endpoint does not take is a 400 (Elasticsearch checks after parsing
+    // the request; here before, so a request with two mistakes may name the other one first).
+    const unknown = checkParams(method, req.path, segments, req.params)
+    if (unknown !== undefined) return unknown
     try {
       return await r.handler(req, params, cluster)
     } catch (error) {
@@ -459,6 +465,55 @@ function search(req: ApiRequest, p: Record<string, string>, c: ApiCluster): Repl
 }
 route('GET,POST', '/_search', search)
 route('GET,POST', '/:index/_search', search)
+
+function scrollIds(value: unknown): string[] {
+  if (typeof value === 'string') return value.split(',').filter((s) => s !== '')
+  if (Array.isArray(value)) return value.map(String)
+  return []
+}
+
+function scroll(req: ApiRequest, p: Record<string, string>, c: ApiCluster): Reply {
+  need(req.user, false)
+  const body = jsonBody(req) ?? {}
+  const id = body['scroll_id'] ?? req.params.get('scroll_id') ?? p['scroll_id']
+  if (typeof id !== 'string' || id === '') return validationFailed(['scrollId is missing'])
+  const keepAlive = body['scroll'] ?? req.params.get('scroll') ?? undefined
+  return c.store.scroll(
+    id,
+    keepAlive === undefined ? undefined : parseKeepAlive(keepAlive, 'scroll', 'search.max_keep_alive', true),
+  )
+}
+route('GET,POST', '/_search/scroll', scroll)
+route('GET,POST', '/_search/scroll/:scroll_id', scroll)
+
+function clearScroll(req: ApiRequest, p: Record<string, string>, c: ApiCluster): Reply {
+  need(req.user, false)
+  const body = jsonBody(req) ?? {}
+  const ids = [...scrollIds(body['scroll_id']), ...scrollIds(req.params.get('scroll_id') ?? p['scroll_id'])]
+  if (ids.length === 0) return validationFailed(['no scroll ids specified'])
+  const freed = c.store.contexts.clearScrolls(ids)
+  // ClearScrollResponse: 404 when nothing was freed (unknown, expired or already cleared), with the same body.
+  return { status: freed === 0 ? 404 : 200, body: { succeeded: true, num_freed: freed } }
+}
+route('DELETE', '/_search/scroll', clearScroll)
+route('DELETE', '/_search/scroll/:scroll_id', clearScroll)
+
+route('POST', '/:index/_pit', (req, p, c) => {
+  need(req.user, false)
+  const keepAlive = req.params.get('keep_alive')
+  if (keepAlive === null) return validationFailed(['[keep_alive] is not specified'])
+  const ms = parseKeepAlive(keepAlive, 'keep_alive', 'point_in_time.max_keep_alive', false)
+  return c.store.openPointInTime(p['index'] as string, ms, req.params)
+})
+
+route('DELETE', '/_pit', (req, _p, c) => {
+  need(req.user, false)
+  const body = jsonBody(req, true) ?? {}
+  if (typeof body['id'] !== 'string') return validationFailed(['point in time id is missing'])
+  const freed = c.store.contexts.closePit(body['id'])
+  // ClosePointInTimeResponse: 200 whenever the request succeeded, even if the id had expired (num_freed 0).
+  return { status: 200, body: { succeeded: true, num_freed: freed } }
+})
 
 function count(req: ApiRequest, p: Record<string, string>, c: ApiCluster): Reply {
   need(req.user, false)

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import { aggregate } from './aggs.js'
 import { EsHttpError, esError, indexNotFound, parsingError, type Reply } from './es-errors.js'
-import { compareSortValues, matches, parseSort, score, sortValue } from './query.js'
+import { compareSortValues, matches, parseSort, type SortKey, score, sortValue } from './query.js'
+import { parseKeepAlive, SearchContexts, searchPhaseFailure, validationFailed } from './search-contexts.js'
 
 type Json = Record<string, unknown>
 
@@ -357,77 +358,170 @@ export class DocumentStore {
     }
   }
 
-  /** Runs a search body over the indices an expression names. */
+  /** The clock of scroll and point-in-time keep-alives; tests may replace it to expire contexts. */
+  now: () => number = () => Date.now()
+  /** Open scroll and point-in-time contexts (they expire lazily, by `now`). */
+  readonly contexts: SearchContexts<ScrollState, PitState> = new SearchContexts(() => this.now())
+
+  /** Runs a search body over the indices an expression names (or a point in time's snapshot); `scroll` opens one. */
   search(expression: string | undefined, body: Json, params: URLSearchParams): Reply {
-    const names = this.resolve(expression, params.get('ignore_unavailable') !== 'true')
-    if (!Array.isArray(names)) return names
-    const query = body['query'] ?? queryFromQ(params.get('q'))
+    const scrollParam = params.get('scroll')
+    const pit = body['pit']
+    const searchAfter = body['search_after']
     const size = Number(params.get('size') ?? body['size'] ?? 10)
     const from = Number(params.get('from') ?? body['from'] ?? 0)
+    const tracked = params.has('track_total_hits')
+      ? trackParam(params.get('track_total_hits'))
+      : body['track_total_hits']
+    const sort = parseSort(params.get('sort') ?? body['sort'])
+    // SearchRequest.validate(): the request-level checks, then the search source's, in Elasticsearch's order.
+    const invalid: string[] = []
+    if (scrollParam !== null && pit !== undefined)
+      invalid.push('using [point in time] is not allowed in a scroll context')
+    if (scrollParam !== null) {
+      if (tracked === false || typeof tracked === 'number')
+        invalid.push('disabling [track_total_hits] is not allowed in a scroll context')
+      if (from > 0) invalid.push('using [from] is not allowed in a scroll context')
+      if (size === 0) invalid.push('[size] cannot be [0] in a scroll context')
+      if (Array.isArray(searchAfter) && searchAfter.length > 0)
+        invalid.push('[search_after] cannot be used in a scroll context')
+    }
+    if (body['slice'] !== undefined && pit === undefined && scrollParam === null)
+      invalid.push('[slice] can only be used with [scroll] or [point-in-time] requests')
+    if (from > 0 && Array.isArray(searchAfter) && searchAfter.length > 0)
+      invalid.push('[from] parameter must be set to 0 when [search_after] is used')
+    if (pit === undefined && sort.some((k) => k.field === '_shard_doc'))
+      invalid.push('[_shard_doc] sort field cannot be used without [point in time]')
+    if (pit !== undefined && expression !== undefined)
+      invalid.push('[indices] cannot be used with point in time. Do not specify any index with point in time.')
+    if (invalid.length > 0) return validationFailed(invalid)
     if (!Number.isInteger(size) || size < 0)
       return esError(400, 'illegal_argument_exception', '[size] parameter cannot be negative')
     if (!Number.isInteger(from) || from < 0)
       return esError(400, 'illegal_argument_exception', '[from] parameter cannot be negative')
-    if (from + size > 10_000) {
+    if (scrollParam === null && from + size > 10_000) {
       const reason = `Result window is too large, from + size must be less than or equal to: [10000] but was [${from + size}]. See the scroll api for a more efficient way to request large data sets. This limit can be set by changing the [index.max_result_window] index level setting.`
-      return esError(
-        400,
-        'search_phase_execution_exception',
-        'all shards failed',
-        { phase: 'query', grouped: true, failed_shards: [] },
-        { type: 'illegal_argument_exception', reason },
-      )
+      return searchPhaseFailure(400, { type: 'illegal_argument_exception', reason })
     }
-    const sort = parseSort(params.get('sort') ?? body['sort'])
-    const hits: Array<{ index: StoredIndex; doc: StoredDoc; score: number; seq: number }> = []
-    let seq = 0
-    for (const name of names) {
-      const index = this.indices.get(name)
-      if (index === undefined) continue
-      for (const doc of index.docs.values()) {
-        seq++
-        if (matches(query, doc)) hits.push({ index, doc, score: score(query, doc), seq })
-      }
-    }
-    if (sort.length > 0) {
-      hits.sort((a, b) => {
-        for (const key of sort) {
-          const c = compareSortValues(sortValue({ ...a.doc, ...a }, key), sortValue({ ...b.doc, ...b }, key), key.order)
-          if (c !== 0) return c
-        }
-        return a.seq - b.seq
+    const keepAlive =
+      scrollParam === null ? undefined : parseKeepAlive(scrollParam, 'scroll', 'search.max_keep_alive', true)
+
+    let sources: ReadonlyArray<{ readonly index: StoredIndex; readonly docs: Iterable<StoredDoc> }>
+    let pitId: string | undefined
+    if (pit !== undefined) {
+      if (!isObject(pit) || typeof pit['id'] !== 'string')
+        throw new EsHttpError(parsingError('[pit] failed to parse field [id]'))
+      const pitKeepAlive =
+        pit['keep_alive'] === undefined
+          ? undefined
+          : parseKeepAlive(pit['keep_alive'], 'keep_alive', 'point_in_time.max_keep_alive', true)
+      sources = this.contexts.pit(pit['id'], pitKeepAlive).indices
+      pitId = pit['id']
+    } else {
+      const names = this.resolve(expression, params.get('ignore_unavailable') !== 'true')
+      if (!Array.isArray(names)) return names
+      sources = names.flatMap((n) => {
+        const index = this.indices.get(n)
+        return index === undefined ? [] : [{ index, docs: index.docs.values() }]
       })
-    } else hits.sort((a, b) => b.score - a.score || a.seq - b.seq)
-    const page = hits.slice(from, from + size)
-    const sorted = sort.length > 0
-    const tracked = body['track_total_hits']
+    }
+    // SearchRequest.rewrite: a sorted PIT search gets the `_shard_doc` tiebreaker (ascending) unless its last key is
+    // already `_shard_doc` or a search_after leaves no value for it; search_after pages then never skip a tie.
+    const after = Array.isArray(searchAfter) && searchAfter.length > 0 ? searchAfter : undefined
+    if (
+      pit !== undefined &&
+      sort.length > 0 &&
+      sort.at(-1)?.field !== '_shard_doc' &&
+      (after === undefined || after.length === sort.length + 1)
+    )
+      sort.push({ field: '_shard_doc', order: 'asc' })
+    const slice = parseSlice(body['slice'])
+    const query = body['query'] ?? queryFromQ(params.get('q'))
+    const hits: Hit[] = []
+    let seq = 0
+    sources.forEach(({ index, docs }, shard) => {
+      let ordinal = 0
+      for (const doc of docs) {
+        seq++
+        // `_shard_doc`: the shard's ordinal in the upper 32 bits, the document's in the lower (one shard per index).
+        const shardDoc = shard * 2 ** 32 + ordinal++
+        if (slice !== undefined && sliceOf(doc._id, slice.max) !== slice.id) continue
+        if (!matches(query, doc)) continue
+        const hit = { index, doc, score: score(query, doc), seq, shardDoc }
+        hits.push({ ...hit, values: sort.map((key) => sortValue({ ...doc, ...hit }, key)) })
+      }
+    })
+    if (sort.length > 0) hits.sort((a, b) => compareHits(a, b, sort))
+    else hits.sort((a, b) => b.score - a.score || a.seq - b.seq)
+    let window: Hit[] = hits
+    if (after !== undefined) {
+      if (sort.length === 0)
+        return searchPhaseFailure(400, {
+          type: 'illegal_argument_exception',
+          reason: 'Sort must contain at least one field.',
+        })
+      if (after.length !== sort.length) {
+        return searchPhaseFailure(400, {
+          type: 'illegal_argument_exception',
+          reason: `search_after has ${after.length} value(s) but sort has ${sort.length}.`,
+        })
+      }
+      window = hits.filter((h) => {
+        for (let i = 0; i < sort.length; i++) {
+          const key = sort[i] as SortKey
+          const c = compareSortValues(h.values[i] ?? null, after[i] ?? null, key.order)
+          if (c !== 0) return c > 0
+        }
+        return false
+      })
+    }
     const limit = tracked === true ? Number.POSITIVE_INFINITY : typeof tracked === 'number' ? tracked : 10_000
-    const total =
-      tracked === false
-        ? undefined
-        : { value: Math.min(hits.length, limit), relation: hits.length > limit ? 'gte' : 'eq' }
-    const sourceWanted = body['_source'] !== false && params.get('_source') !== 'false'
+    const state: ScrollState = {
+      hits: window,
+      next: 0,
+      size,
+      sort,
+      total:
+        tracked === false
+          ? undefined
+          : { value: Math.min(hits.length, limit), relation: hits.length > limit ? 'gte' : 'eq' },
+      maxScore: sort.length > 0 || hits.length === 0 ? null : Math.max(...hits.map((h) => h.score)),
+      sourceWanted: body['_source'] !== false && params.get('_source') !== 'false',
+      totalAsInt: params.get('rest_total_hits_as_int') === 'true',
+      shards: sources.length,
+    }
     const aggsSpec = body['aggs'] ?? body['aggregations']
     const aggregations = aggsSpec === undefined ? undefined : aggregate(aggsSpec, hits)
+    let head: Json = {}
+    if (keepAlive !== undefined) {
+      state.next = size
+      head = { _scroll_id: this.contexts.openScroll(state, keepAlive) }
+    } else if (pitId !== undefined) head = { pit_id: pitId }
+    const page = searchPage(state, window.slice(from, from + size))
+    return { status: 200, body: { ...head, ...page, ...(aggregations === undefined ? {} : { aggregations }) } }
+  }
+
+  /** The next page of a scroll (`keepAlive` renews it). */
+  scroll(id: string, keepAlive: number | undefined): Reply {
+    const state = this.contexts.scroll(id, keepAlive)
+    const page = state.hits.slice(state.next, state.next + state.size)
+    state.next += page.length
+    return { status: 200, body: { _scroll_id: id, ...searchPage(state, page) } }
+  }
+
+  /** Opens a point in time: a snapshot of the indices' documents as they are now. */
+  openPointInTime(expression: string, keepAlive: number, params: URLSearchParams): Reply {
+    const names = this.resolve(expression, params.get('ignore_unavailable') !== 'true')
+    if (!Array.isArray(names)) return names
+    const indices = names.flatMap((n) => {
+      const index = this.indices.get(n)
+      // Stored documents are replaced, never changed in place, on write: the array of today's objects is a snapshot.
+      return index === undefined ? [] : [{ index, docs: [...index.docs.values()] }]
+    })
+    const id = this.contexts.openPit({ indices }, keepAlive)
     return {
       status: 200,
-      body: {
-        took: 1,
-        timed_out: false,
-        _shards: { total: names.length, successful: names.length, skipped: 0, failed: 0 },
-        hits: {
-          ...(total === undefined ? {} : { total }),
-          max_score: sorted || hits.length === 0 ? null : Math.max(...hits.map((h) => h.score)),
-          hits: page.map((h) => ({
-            _index: h.index.name,
-            _id: h.doc._id,
-            _score: sorted ? null : h.score,
-            ...(sourceWanted ? { _source: h.doc._source } : {}),
-            ...(sorted ? { sort: sort.map((key) => sortValue({ ...h.doc, ...h }, key)) } : {}),
-          })),
-        },
-        ...(aggregations === undefined ? {} : { aggregations }),
-      },
+      body: { id, _shards: { total: indices.length, successful: indices.length, skipped: 0, failed: 0 } },
     }
   }
 
@@ -443,6 +537,88 @@ export class DocumentStore {
       body: { count, _shards: { total: names.length, successful: names.length, skipped: 0, failed: 0 } },
     }
   }
+}
+
+/** One matching document of a search. */
+interface Hit {
+  readonly index: StoredIndex
+  readonly doc: StoredDoc
+  readonly score: number
+  readonly seq: number
+  readonly shardDoc: number
+  /** The hit's values for the search's sort keys, computed once. */
+  readonly values: readonly unknown[]
+}
+
+/** The hits of a search, kept for a scroll's next pages. */
+interface ScrollState {
+  readonly hits: readonly Hit[]
+  next: number
+  readonly size: number
+  readonly sort: readonly SortKey[]
+  readonly total: { readonly value: number; readonly relation: string } | undefined
+  readonly maxScore: number | null
+  readonly sourceWanted: boolean
+  readonly totalAsInt: boolean
+  readonly shards: number
+}
+
+/** A point in time: the documents of each index when it was opened. */
+interface PitState {
+  readonly indices: ReadonlyArray<{ readonly index: StoredIndex; readonly docs: readonly StoredDoc[] }>
+}
+
+function compareHits(a: Hit, b: Hit, sort: readonly SortKey[]): number {
+  for (let i = 0; i < sort.length; i++) {
+    const c = compareSortValues(a.values[i] ?? null, b.values[i] ?? null, (sort[i] as SortKey).order)
+    if (c !== 0) return c
+  }
+  return a.seq - b.seq
+}
+
+function searchPage(state: ScrollState, page: readonly Hit[]): Json {
+  const sorted = state.sort.length > 0
+  return {
+    took: 1,
+    timed_out: false,
+    _shards: { total: state.shards, successful: state.shards, skipped: 0, failed: 0 },
+    hits: {
+      ...(state.total === undefined ? {} : { total: state.totalAsInt ? state.total.value : state.total }),
+      max_score: state.maxScore,
+      hits: page.map((h) => ({
+        _index: h.index.name,
+        _id: h.doc._id,
+        _score: sorted ? null : h.score,
+        ...(state.sourceWanted ? { _source: h.doc._source } : {}),
+        ...(sorted ? { sort: h.values } : {}),
+      })),
+    },
+  }
+}
+
+function trackParam(value: string | null): unknown {
+  if (value === 'true' || value === '') return true
+  if (value === 'false') return false
+  return Number(value)
+}
+
+/** `slice: { id, max }`: which part of the documents a sliced scroll or point in time reads. */
+function parseSlice(slice: unknown): { id: number; max: number } | undefined {
+  if (slice === undefined) return undefined
+  if (!isObject(slice) || typeof slice['id'] !== 'number' || typeof slice['max'] !== 'number')
+    throw new EsHttpError(parsingError('[slice] failed to parse: [id] and [max] are required'))
+  const { id, max } = slice as { id: number; max: number }
+  if (max <= 1) throw new EsHttpError(esError(400, 'illegal_argument_exception', 'max must be greater than 1'))
+  if (id < 0) throw new EsHttpError(esError(400, 'illegal_argument_exception', 'id must be greater than or equal to 0'))
+  if (id >= max) throw new EsHttpError(esError(400, 'illegal_argument_exception', 'max must be greater than id'))
+  return { id, max }
+}
+
+/** The slice of a document: a hash of its `_id` (FNV-1a) modulo `max`, as Elasticsearch slices on `_id`. */
+function sliceOf(id: string, max: number): number {
+  let h = 0x811c9dc5
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193) >>> 0
+  return h % max
 }
 
 function queryFromQ(q: string | null): unknown {

@@ -3,6 +3,7 @@ export type { EsErrorDetail } from './es-errors.js'
 export type { Fault, FaultMatch, InjectedFault, InjectOptions } from './fault-queue.js'
 export { lookup } from './lookup.js'
 export { CLI_USAGE, runCli } from './run-cli.js'
+export type { SearchContexts } from './search-contexts.js'
 export type {
   ApiKeyInfo,
   AuthenticatedUser,

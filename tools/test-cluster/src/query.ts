@@ -219,9 +219,10 @@ export function parseSort(sort: unknown): SortKey[] {
 }
 
 /** The sort value of a document for a key (first value of the field; `_id`, `_score`, `_doc`). */
-export function sortValue(doc: QueryDoc & { score: number; seq: number }, key: SortKey): unknown {
+export function sortValue(doc: QueryDoc & { score: number; seq: number; shardDoc?: number }, key: SortKey): unknown {
   if (key.field === '_score') return doc.score
   if (key.field === '_doc') return doc.seq
+  if (key.field === '_shard_doc') return doc.shardDoc ?? doc.seq
   if (key.field === '_id') return doc._id
   const values = valuesAt(doc._source, key.field)
   if (values.length === 0) return null

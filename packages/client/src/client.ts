@@ -1,12 +1,10 @@
-import { createRequire } from 'node:module'
 import type { QueryValue, RequestBody, TransportResult, Transport as TransportType } from '@stretch/transport'
 import { ConfigurationError, Transport } from '@stretch/transport'
 import { ApiClient } from './api/index.js'
 import type { CallOptions } from './api/types.js'
 import { childDefaults, setupFrom } from './config.js'
 import type { ClientOptions, PerRequestOptions } from './options.js'
-
-const version: string = (createRequire(import.meta.url)('../package.json') as { version: string }).version
+import { version } from './version.js'
 
 /**
  * The `user-agent` the client sends: `stretch/<version> (Node.js <version>; <platform>-<arch>)`.

@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module'
 import { Readable } from 'node:stream'
 import {
   errorChannel,
@@ -54,8 +53,7 @@ import type {
   TransportResponse,
   TransportResult,
 } from './types.js'
-
-const version: string = (createRequire(import.meta.url)('../package.json') as { version: string }).version
+import { version } from './version.js'
 
 /**
  * The default `user-agent`: `stretch/<version> (Node.js <version>; <platform>-<arch>)`.

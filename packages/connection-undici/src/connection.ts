@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import type { LookupFunction } from 'node:net'
 import { type TLSSocket, type ConnectionOptions as TlsConnectionOptions, connect as tlsConnect } from 'node:tls'
 import {
@@ -212,30 +211,51 @@ class ResponseCollector {
 }
 
 type Connector = ReturnType<typeof BuildConnector>
-type Undici = { Pool: typeof Pool; buildConnector: typeof BuildConnector }
+type Undici = { readonly Pool: typeof Pool; readonly buildConnector: typeof BuildConnector }
 
-// undici takes longer to load than the rest of Stretch together; load it when the first request needs a socket,
-// so importing the client (a cold start of a function) stays fast.
-const requireUndici = createRequire(import.meta.url)
+// undici takes longer to load than the rest of Stretch together: it is imported when the first request needs a
+// socket, so importing the client (a function's cold start) stays fast. A dynamic `import()` and not `require()`
+// through `createRequire(import.meta.url)`: bundlers (esbuild, webpack, rollup) follow an `import()` and put
+// undici in the bundle, and keep it lazy there too. The module, once loaded, is the same for every connection.
 let undici: Undici | undefined
-function loadUndici(): Undici {
-  undici ??= requireUndici('undici') as Undici
-  return undici
+let loadingUndici: Promise<Undici> | undefined
+function loadUndici(): Promise<Undici> {
+  loadingUndici ??= import('undici').then(
+    (module) => {
+      undici = module
+      return module
+    },
+    (cause: unknown) => {
+      throw undiciLoadError(cause)
+    },
+  )
+  return loadingUndici
+}
+
+function undiciLoadError(cause: unknown): ConfigurationError {
+  const message = cause instanceof Error ? cause.message : String(cause)
+  // esbuild's ES module output has no `require` for the CommonJS it bundles (undici is CommonJS): evanw/esbuild#1921.
+  const hint = message.includes('Dynamic require of')
+    ? "an ES module bundle needs a `require` for undici, which is CommonJS: bundle as CommonJS, or add the banner `import { createRequire } from 'node:module'; const require = createRequire(import.meta.url)` (esbuild `--banner:js=...`)"
+    : 'install the dependencies of @stretch/connection-undici, or bundle undici with your function'
+  return new ConfigurationError(`@stretch/connection-undici cannot load undici (${message}): ${hint}`, { cause })
 }
 
 function makeConnector(
+  undici: Undici,
   options: UndiciConnectionOptions,
   node: NodeDescription,
   tls: TlsConnectionOptions,
   pin: string | undefined,
   budget: SocketBudget | undefined,
 ): Connector {
-  const connector = makeBaseConnector(options, node, tls, pin)
+  const connector = makeBaseConnector(undici, options, node, tls, pin)
   if (budget === undefined) return connector
   return budget.wrap(connector as never, options.connectTimeout ?? 10_000, node.url.host) as never
 }
 
 function makeBaseConnector(
+  undici: Undici,
   options: UndiciConnectionOptions,
   node: NodeDescription,
   tls: TlsConnectionOptions,
@@ -251,7 +271,7 @@ function makeBaseConnector(
   const https = node.url.protocol === 'https:'
   const host = node.url.host
   if (proxy === undefined) {
-    const base = loadUndici().buildConnector({
+    const base = undici.buildConnector({
       ...(https ? tls : {}),
       ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
       // With a pin, every connection does a full handshake so the whole chain is visible to the check.
@@ -316,6 +336,7 @@ function positiveInt(option: string, value: number | undefined, fallback: number
 class UndiciConnection implements Connection {
   #pool: Pool | undefined
   #closed = false
+  #awaitingUndici = false
   readonly #prefix: string
   readonly #host: string
   readonly #node: NodeDescription
@@ -341,17 +362,15 @@ class UndiciConnection implements Connection {
   }
 
   // Created on the first request: constructing a client opens nothing and loads no HTTP stack.
-  #getPool(): Pool {
-    if (this.#pool === undefined) {
-      const options = this.#options
-      this.#pool = new (loadUndici().Pool)(this.#node.url.origin, {
-        connections: positiveInt('connectionsPerNode', options.connectionsPerNode, 128),
-        pipelining: 1,
-        keepAliveTimeout: options.keepAliveTimeout ?? 30_000,
-        keepAliveMaxTimeout: Math.max(options.keepAliveTimeout ?? 30_000, 60_000),
-        connect: makeConnector(options, this.#node, this.#tls, this.#pin, this.#budget),
-      })
-    }
+  #createPool(loaded: Undici): Pool {
+    const options = this.#options
+    this.#pool = new loaded.Pool(this.#node.url.origin, {
+      connections: positiveInt('connectionsPerNode', options.connectionsPerNode, 128),
+      pipelining: 1,
+      keepAliveTimeout: options.keepAliveTimeout ?? 30_000,
+      keepAliveMaxTimeout: Math.max(options.keepAliveTimeout ?? 30_000, 60_000),
+      connect: makeConnector(loaded, options, this.#node, this.#tls, this.#pin, this.#budget),
+    })
     return this.#pool
   }
 
@@ -364,30 +383,53 @@ class UndiciConnection implements Connection {
         resolve,
         reject,
       )
-      const timeout = request.timeout ?? 0
-      try {
-        if (this.#closed) throw new ConnectionError(`the connection to ${this.#host} is closed`, { requestSent: false })
-        this.#getPool().dispatch(
-          {
-            origin: undefined as never,
-            method: request.method,
-            path: this.#prefix === '' ? request.path : this.#prefix + request.path,
-            headers: request.headers,
-            body: request.body as string | Buffer | null | undefined,
-            headersTimeout: timeout,
-            bodyTimeout: timeout,
-          },
-          collector as never,
+      if (this.#closed) {
+        collector.onError(new ConnectionError(`the connection to ${this.#host} is closed`, { requestSent: false }))
+      } else if (undici !== undefined) {
+        this.#dispatch(request, collector, undici)
+      } else {
+        // The first request of the process: undici is still to load. A signal aborted meanwhile is seen by
+        // onConnect; a close() meanwhile waits for this request, as for any request in flight.
+        this.#awaitingUndici = true
+        loadUndici().then(
+          (loaded) => this.#dispatch(request, collector, loaded),
+          (error: Error) => collector.onError(error),
         )
-      } catch (error) {
-        collector.onError(error as Error)
       }
     })
   }
 
+  #dispatch(request: TransportRequest, collector: ResponseCollector, loaded: Undici): void {
+    const timeout = request.timeout ?? 0
+    try {
+      ;(this.#pool ?? this.#createPool(loaded)).dispatch(
+        {
+          origin: undefined as never,
+          method: request.method,
+          path: this.#prefix === '' ? request.path : this.#prefix + request.path,
+          headers: request.headers,
+          body: request.body as string | Buffer | null | undefined,
+          headersTimeout: timeout,
+          bodyTimeout: timeout,
+        },
+        collector as never,
+      )
+    } catch (error) {
+      collector.onError(error as Error)
+    }
+  }
+
   close(): Promise<void> {
     this.#closed = true
-    return this.#pool === undefined ? Promise.resolve() : this.#pool.close()
+    if (this.#pool !== undefined) return this.#pool.close()
+    // Requests that wait for undici are dispatched first (their callbacks were registered before this one).
+    if (this.#awaitingUndici && loadingUndici !== undefined) {
+      return loadingUndici.then(
+        () => this.#pool?.close(),
+        () => undefined,
+      )
+    }
+    return Promise.resolve()
   }
 }
 

@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module'
 import type { QueryValue, RequestBody, TransportResult, Transport as TransportType } from '@stretch/transport'
 import { buildUserAgent, ConfigurationError, Transport } from '@stretch/transport'
 import { ApiClient } from './api/index.js'
@@ -6,8 +5,7 @@ import type { CallOptions } from './api/types.js'
 import { checkCallOptionNames } from './check-option-names.js'
 import { childDefaults, setupFrom } from './config.js'
 import type { ClientOptions, PerRequestOptions } from './options.js'
-
-const version: string = (createRequire(import.meta.url)('../package.json') as { version: string }).version
+import { version } from './version.js'
 
 /**
  * The `user-agent` the client sends: `stretch/<version> (Node.js <version>; <platform>-<arch>)`.

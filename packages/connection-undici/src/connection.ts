@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module'
 import type { LookupFunction } from 'node:net'
 import type { TLSSocket, ConnectionOptions as TlsConnectionOptions } from 'node:tls'
 import {
@@ -263,18 +262,38 @@ class ResponseCollector {
 }
 
 type Connector = ReturnType<typeof BuildConnector>
-type Undici = { Pool: typeof Pool; buildConnector: typeof BuildConnector }
+type Undici = { readonly Pool: typeof Pool; readonly buildConnector: typeof BuildConnector }
 
-// undici takes longer to load than the rest of Stretch together; load it when the first request needs a socket,
-// so importing the client (a cold start of a function) stays fast.
-const requireUndici = createRequire(import.meta.url)
+// undici takes longer to load than the rest of Stretch together: it is imported when the first request needs a
+// socket, so importing the client (a function's cold start) stays fast. A dynamic `import()` and not `require()`
+// through `createRequire(import.meta.url)`: bundlers (esbuild, webpack, rollup) follow an `import()` and put
+// undici in the bundle, and keep it lazy there too. The module, once loaded, is the same for every connection.
 let undici: Undici | undefined
-function loadUndici(): Undici {
-  undici ??= requireUndici('undici') as Undici
-  return undici
+let loadingUndici: Promise<Undici> | undefined
+function loadUndici(): Promise<Undici> {
+  loadingUndici ??= import('undici').then(
+    (module) => {
+      undici = module
+      return module
+    },
+    (cause: unknown) => {
+      throw undiciLoadError(cause)
+    },
+  )
+  return loadingUndici
+}
+
+function undiciLoadError(cause: unknown): ConfigurationError {
+  const message = cause instanceof Error ? cause.message : String(cause)
+  // esbuild's ES module output has no `require` for the CommonJS it bundles (undici is CommonJS): evanw/esbuild#1921.
+  const hint = message.includes('Dynamic require of')
+    ? "an ES module bundle needs a `require` for undici, which is CommonJS: bundle as CommonJS, or add the banner `import { createRequire } from 'node:module'; const require = createRequire(import.meta.url)` (esbuild `--banner:js=...`)"
+    : 'install the dependencies of @stretch/connection-undici, or bundle undici with your function'
+  return new ConfigurationError(`@stretch/connection-undici cannot load undici (${message}): ${hint}`, { cause })
 }
 
 function makeConnector(
+  undici: Undici,
   options: UndiciConnectionOptions,
   node: NodeDescription,
   proxy: ProxyTarget | undefined,
@@ -282,12 +301,13 @@ function makeConnector(
   pin: string | undefined,
   budget: SocketBudget | undefined,
 ): Connector {
-  const connector = makeBaseConnector(options, node, proxy, tls, pin)
+  const connector = makeBaseConnector(undici, options, node, proxy, tls, pin)
   if (budget === undefined) return connector
   return budget.wrap(connector as never, options.connectTimeout ?? 10_000, node.url.host) as never
 }
 
 function makeBaseConnector(
+  undici: Undici,
   options: UndiciConnectionOptions,
   node: NodeDescription,
   proxy: ProxyTarget | undefined,
@@ -297,9 +317,9 @@ function makeBaseConnector(
   const connectTimeout = options.connectTimeout ?? 10_000
   const https = node.url.protocol === 'https:'
   const host = node.url.host
-  if (proxy !== undefined && !https) return forwardProxyConnector(proxy, connectTimeout, options.lookup)
+  if (proxy !== undefined && !https) return forwardProxyConnector(undici, proxy, connectTimeout, options.lookup)
   if (proxy === undefined) {
-    const base = loadUndici().buildConnector({
+    const base = undici.buildConnector({
       ...(https ? tls : {}),
       ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
       // With a pin, every connection does a full handshake so the whole chain is visible to the check.
@@ -344,11 +364,12 @@ function makeBaseConnector(
 // http through a proxy: plain sockets to the proxy, which gets absolute-URI requests (RFC 9112 section 3.2.2), as
 // curl and urllib3 send them. Stock proxy policies allow CONNECT to port 443 only, so a tunnel would be refused.
 function forwardProxyConnector(
+  undici: Undici,
   proxy: ProxyTarget,
   connectTimeout: number,
   lookup: LookupFunction | undefined,
 ): Connector {
-  const base = loadUndici().buildConnector({
+  const base = undici.buildConnector({
     timeout: connectTimeout,
     ...(lookup === undefined ? {} : { lookup }),
   } as BuildConnector.BuildOptions)
@@ -378,6 +399,7 @@ const kAtLeastOne: NumberRule = { integer: true, positive: true }
 class UndiciConnection implements Connection {
   #pool: Pool | undefined
   #closed = false
+  #awaitingUndici = false
   // Set with the pool: the forward proxy that http requests go to, as absolute URIs.
   #forward: ProxyTarget | undefined
   readonly #prefix: string
@@ -410,7 +432,7 @@ class UndiciConnection implements Connection {
   }
 
   // Created on the first request: constructing a client opens nothing and loads no HTTP stack.
-  #getPool(): Pool {
+  #getPool(loaded: Undici): Pool {
     if (this.#pool === undefined) {
       const options = this.#options
       const proxy: ProxyTarget | undefined =
@@ -423,12 +445,12 @@ class UndiciConnection implements Connection {
         this.#forward = proxy
         this.#label = { ...this.#label, forwarded: true }
       }
-      this.#pool = new (loadUndici().Pool)(this.#forward?.url.origin ?? this.#node.url.origin, {
+      this.#pool = new loaded.Pool(this.#forward?.url.origin ?? this.#node.url.origin, {
         connections: options.connectionsPerNode ?? 128,
         pipelining: 1,
         keepAliveTimeout: options.keepAliveTimeout ?? 30_000,
         keepAliveMaxTimeout: Math.max(options.keepAliveTimeout ?? 30_000, 60_000),
-        connect: makeConnector(options, this.#node, proxy, this.#tls, this.#pin, this.#budget),
+        connect: makeConnector(loaded, options, this.#node, proxy, this.#tls, this.#pin, this.#budget),
       })
     }
     return this.#pool
@@ -436,45 +458,64 @@ class UndiciConnection implements Connection {
 
   request(request: TransportRequest, limits: ResponseLimits): Promise<TransportResponse> {
     return new Promise<TransportResponse>((resolve, reject) => {
-      let pool: Pool
-      try {
-        if (this.#closed) {
-          throw new ConnectionError(`the connection to ${this.#label.host} is closed`, { requestSent: false })
-        }
-        // First, so that the first request already knows whether it goes to a forward proxy.
-        pool = this.#getPool()
-      } catch (error) {
-        reject(mapError(error, false, this.#label))
-        return
-      }
-      const forward = this.#forward
-      const collector = new ResponseCollector(
-        limits.maxCompressedResponseSize,
-        this.#label,
-        forward,
-        request.signal,
-        resolve,
-        reject,
-      )
-      const timeout = request.timeout ?? 0
-      const path = this.#prefix === '' ? request.path : this.#prefix + request.path
-      try {
-        pool.dispatch(
-          {
-            origin: undefined as never,
-            method: request.method,
-            path: forward === undefined ? path : this.#node.url.origin + path,
-            headers: forward === undefined ? request.headers : this.#forwardHeaders(request.headers, forward),
-            body: request.body as string | Buffer | null | undefined,
-            headersTimeout: timeout,
-            bodyTimeout: timeout,
-          },
-          collector as never,
+      if (this.#closed) {
+        reject(new ConnectionError(`the connection to ${this.#label.host} is closed`, { requestSent: false }))
+      } else if (undici !== undefined) {
+        this.#send(request, limits, undici, resolve, reject)
+      } else {
+        // The first request of the process: undici is still to load. A signal aborted meanwhile is seen by
+        // onConnect; a close() meanwhile waits for this request, as for any request in flight.
+        this.#awaitingUndici = true
+        loadUndici().then(
+          (loaded) => this.#send(request, limits, loaded, resolve, reject),
+          (error: Error) => reject(error),
         )
-      } catch (error) {
-        collector.onError(error as Error)
       }
     })
+  }
+
+  #send(
+    request: TransportRequest,
+    limits: ResponseLimits,
+    loaded: Undici,
+    resolve: (response: TransportResponse) => void,
+    reject: (error: Error) => void,
+  ): void {
+    let pool: Pool
+    try {
+      // First, so that the first request already knows whether it goes to a forward proxy.
+      pool = this.#getPool(loaded)
+    } catch (error) {
+      reject(mapError(error, false, this.#label))
+      return
+    }
+    const forward = this.#forward
+    const collector = new ResponseCollector(
+      limits.maxCompressedResponseSize,
+      this.#label,
+      forward,
+      request.signal,
+      resolve,
+      reject,
+    )
+    const timeout = request.timeout ?? 0
+    const path = this.#prefix === '' ? request.path : this.#prefix + request.path
+    try {
+      pool.dispatch(
+        {
+          origin: undefined as never,
+          method: request.method,
+          path: forward === undefined ? path : this.#node.url.origin + path,
+          headers: forward === undefined ? request.headers : this.#forwardHeaders(request.headers, forward),
+          body: request.body as string | Buffer | null | undefined,
+          headersTimeout: timeout,
+          bodyTimeout: timeout,
+        },
+        collector as never,
+      )
+    } catch (error) {
+      collector.onError(error as Error)
+    }
   }
 
   // The Host is the node's, not the proxy's; a `proxy-authorization` the caller set wins.
@@ -488,7 +529,15 @@ class UndiciConnection implements Connection {
 
   close(): Promise<void> {
     this.#closed = true
-    return this.#pool === undefined ? Promise.resolve() : this.#pool.close()
+    if (this.#pool !== undefined) return this.#pool.close()
+    // Requests that wait for undici are dispatched first (their callbacks were registered before this one).
+    if (this.#awaitingUndici && loadingUndici !== undefined) {
+      return loadingUndici.then(
+        () => this.#pool?.close(),
+        () => undefined,
+      )
+    }
+    return Promise.resolve()
   }
 }
 

@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module'
 import { Readable } from 'node:stream'
 import {
   errorChannel,
@@ -56,8 +55,7 @@ import type {
   TransportResult,
 } from './types.js'
 import { buildUserAgent } from './user-agent.js'
-
-const version: string = (createRequire(import.meta.url)('../package.json') as { version: string }).version
+import { version } from './version.js'
 
 /**
  * The default `user-agent`: `stretch/<version> (Node.js <version>; <platform>-<arch>)`.

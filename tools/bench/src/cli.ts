@@ -1,5 +1,6 @@
 // pnpm bench [--quick] [--rounds N] [--adapters a,b] [--scenarios "info c=64,bulk c=1"] [--options-children N]
-//            [--profile stretch[,undici]] [--profile-dir DIR] [--scale N] [--no-overhead] [--no-write]
+//            [--profile stretch[,undici]] [--profile-dir DIR] [--scale N] [--cold-start N] [--no-overhead]
+//            [--no-write]
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -15,6 +16,7 @@ const { values } = parseArgs({
     adapters: { type: 'string' },
     scenarios: { type: 'string' },
     'options-children': { type: 'string' },
+    'cold-start': { type: 'string' },
     scale: { type: 'string' },
     profile: { type: 'string' },
     'profile-dir': { type: 'string' },
@@ -48,6 +50,7 @@ const result = await runBench({
   adapters: adapterList(values.adapters, '--adapters'),
   scenarios: values.scenarios?.split(',').map((s) => s.trim()),
   optionsChildren: count(values['options-children'], '--options-children'),
+  coldStartSamples: count(values['cold-start'], '--cold-start'),
   profile: adapterList(values.profile, '--profile'),
   overhead: !values['no-overhead'],
   scale: values.scale === undefined ? undefined : Number(values.scale),

@@ -126,3 +126,15 @@ export interface OverheadRow {
 export type OverheadReply =
   | { readonly type: 'result'; readonly rows: readonly OverheadRow[] }
   | { readonly type: 'error'; readonly message: string }
+
+/** What a cold-start child prints (one JSON line): milliseconds since its process started, and CPU time. */
+export interface ColdStartSample {
+  /** From the process's start until the first `info()` answer was parsed: the cold start. */
+  readonly answeredMs: number
+  /** `import()` of the client (or of undici), resolved. */
+  readonly importMs: number
+  /** From the first request until its answer (loads whatever the client loads lazily, opens the socket). */
+  readonly requestMs: number
+  /** User + system CPU time of the process until the answer. */
+  readonly cpuMs: number
+}

@@ -2,6 +2,7 @@
 // client, the targets of issue 7, and the options() test.
 import { arch, cpus, loadavg, platform } from 'node:os'
 import { adapterLabels } from './adapters.js'
+import type { ColdStartClient, ColdStartForm, ColdStartSummary } from './cold-start.js'
 import type { AdapterName } from './protocol.js'
 import type { BenchResult, Summary } from './runner.js'
 
@@ -81,6 +82,17 @@ export function checkTargets(result: BenchResult): TargetCheck[] {
       })
     }
   }
+  for (const form of ['unbundled', 'bundled'] as const) {
+    const s = coldStartOf(result.coldStart, 'stretch', form)
+    const f = coldStartOf(result.coldStart, 'undici', form)
+    if (s === undefined || f === undefined) continue
+    const r = s.answeredMs / f.answeredMs
+    out.push({
+      target: `cold start (${form}): <= 1.05x the bare undici request (time to the first answer)`,
+      measured: `${r.toFixed(2)}x (CPU ${(s.cpuMs / f.cpuMs).toFixed(2)}x)`,
+      met: r <= 1.05,
+    })
+  }
   const opt = result.options
   if (opt !== undefined) {
     out.push({
@@ -96,6 +108,49 @@ export function checkTargets(result: BenchResult): TargetCheck[] {
     })
   }
   return out
+}
+
+function coldStartOf(
+  rows: readonly ColdStartSummary[] | undefined,
+  client: ColdStartClient,
+  form: ColdStartForm,
+): ColdStartSummary | undefined {
+  return rows?.find((r) => r.client === client && r.form === form)
+}
+
+const coldStartLabels: Readonly<Record<ColdStartClient, string>> = {
+  stretch: 'Stretch',
+  es9: '@elastic/elasticsearch 9',
+  undici: 'bare undici request (floor)',
+}
+
+function renderColdStart(rows: readonly ColdStartSummary[], lines: string[]): void {
+  const samples = rows[0]?.samples.length ?? 0
+  lines.push('')
+  lines.push('## Cold start')
+  lines.push('')
+  lines.push(
+    `A fresh process per sample: import the client, construct it, send \`info()\` and parse the answer (plain HTTP); ` +
+      `${samples} samples per row, the rows alternating, medians. "Bundled" is one CommonJS file made by esbuild ` +
+      '(`--bundle --platform=node --format=cjs`) and run from a directory with no node_modules, as functions are ' +
+      'deployed. Ratios compare the same form (bundled with bundled). First answer: milliseconds from the start of ' +
+      'the process; import: the `import()` of the client; first request: from the call until the parsed answer ' +
+      '(it loads what the client loads lazily, such as undici); CPU: user + system of the process until the answer.',
+  )
+  lines.push('')
+  lines.push(
+    '| client | form | first answer ms | x floor | x es9 | import ms | first request ms | CPU ms | CPU x floor | bundle KB |',
+  )
+  lines.push('|---|---|--:|--:|--:|--:|--:|--:|--:|--:|')
+  for (const r of rows) {
+    const f = coldStartOf(rows, 'undici', r.form)
+    const o = coldStartOf(rows, 'es9', r.form)
+    lines.push(
+      `| ${coldStartLabels[r.client]} | ${r.form} | ${ms(r.answeredMs)} | ${ratio(r.answeredMs, f?.answeredMs)} | ` +
+        `${ratio(r.answeredMs, o?.answeredMs)} | ${ms(r.importMs)} | ${ms(r.requestMs)} | ${ms(r.cpuMs)} | ` +
+        `${ratio(r.cpuMs, f?.cpuMs)} | ${r.bundleBytes === undefined ? '-' : int(r.bundleBytes / 1024)} |`,
+    )
+  }
 }
 
 /** Renders the whole report. */
@@ -167,6 +222,7 @@ export function renderReport(result: BenchResult, machine: string = machineLine(
       )
     }
   }
+  if (result.coldStart !== undefined) renderColdStart(result.coldStart, lines)
   const opt = result.options
   if (opt !== undefined) {
     lines.push('')

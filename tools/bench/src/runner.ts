@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { adapterNames } from './adapters.js'
+import { type ColdStartSummary, runColdStart } from './cold-start.js'
 import type {
   AdapterName,
   Measurement,
@@ -26,6 +27,9 @@ import { benchScenarios } from './scenarios.js'
 // Workers and the server always run the built JavaScript (dist/), from src/ under vitest as from dist/.
 const distFile = (name: string): string => fileURLToPath(new URL(`../dist/${name}`, import.meta.url))
 
+/** The name of the cold-start scenario in `--scenarios`. */
+export const kColdStart = 'cold start'
+
 /** Options of {@link runBench}. */
 export interface BenchOptions {
   /** A smoke run: a handful of requests per scenario, one round, one process per client. */
@@ -44,6 +48,8 @@ export interface BenchOptions {
   readonly profile?: readonly AdapterName[] | undefined
   /** Where CPU profiles go. */
   readonly profileDir?: string | undefined
+  /** Fresh processes per client and form in the cold-start scenario; 0 skips it. Default 21, or 1 with `quick`. */
+  readonly coldStartSamples?: number | undefined
   /** Multiplies every scenario's request counts (a longer run for profiling). Default 1. */
   readonly scale?: number | undefined
   /** Progress lines. */
@@ -80,6 +86,8 @@ export interface BenchResult {
   readonly options: OptionsResult | undefined
   /** Stretch's own CPU cost per call without I/O, when measured. */
   readonly overhead: readonly OverheadRow[] | undefined
+  /** The cold-start scenario (fresh processes: import, construct, first `info()`), when run. */
+  readonly coldStart: readonly ColdStartSummary[] | undefined
   readonly durationMs: number
 }
 
@@ -229,6 +237,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
     )
   const log = options.log ?? (() => {})
   const optionsChildren = options.optionsChildren ?? (quick ? 2000 : 100_000)
+  const coldStartSamples = options.coldStartSamples ?? (quick ? 1 : 21)
   const profiled = new Set(options.profile ?? [])
 
   const server = await startServer()
@@ -264,6 +273,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
 
   let optionsResult: OptionsResult | undefined
   let overhead: readonly OverheadRow[] | undefined
+  let coldStart: readonly ColdStartSummary[] | undefined
   try {
     if (quick) {
       // One process per client runs every scenario: proves each adapter works, measures nothing worth keeping.
@@ -281,6 +291,11 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
           }
         }
       }
+    }
+    // `cold start` is a scenario name too: `--scenarios "cold start"` runs only it.
+    if (coldStartSamples > 0 && adapters.includes('stretch') && (wanted === undefined || wanted.includes(kColdStart))) {
+      log(`cold start: ${coldStartSamples} fresh processes per client, bundled and not`)
+      coldStart = await runColdStart({ url: server.http, samples: coldStartSamples, log })
     }
     if (adapters.includes('stretch') && (options.overhead ?? true)) {
       log('overhead: Stretch without I/O')
@@ -313,6 +328,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
     summaries,
     options: optionsResult,
     overhead,
+    coldStart,
     durationMs: Date.now() - startedAt.getTime(),
   }
 }

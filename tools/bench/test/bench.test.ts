@@ -25,6 +25,21 @@ describe('pnpm bench --quick', () => {
     // Stretch's own cost without I/O was measured for each call (the worker checked every body).
     expect(result.overhead?.map((row) => row.operation)).toEqual(['info', 'search', 'bulk'])
     for (const row of result.overhead ?? []) expect(row.stretchNs).toBeGreaterThan(0)
+    // The cold start: every client, as built and bundled (the bundles ran with no node_modules beside them).
+    expect(result.coldStart?.map((r) => `${r.client} ${r.form}`)).toEqual([
+      'stretch unbundled',
+      'stretch bundled',
+      'es9 unbundled',
+      'es9 bundled',
+      'undici unbundled',
+      'undici bundled',
+    ])
+    for (const row of result.coldStart ?? []) {
+      expect(row.samples).toHaveLength(1)
+      expect(row.answeredMs).toBeGreaterThan(row.requestMs)
+      expect(row.cpuMs).toBeGreaterThan(0)
+      if (row.form === 'bundled') expect(row.bundleBytes).toBeGreaterThan(100_000)
+    }
     expect(result.options?.children).toBe(2000)
     expect(result.options?.newConnections).toBe(0)
 
@@ -33,6 +48,9 @@ describe('pnpm bench --quick', () => {
     for (const adapter of adapterNames) expect(report).toContain(`| ${adapterLabels[adapter]} |`)
     expect(report).toContain('## Targets (issue 7)')
     expect(report).toContain("## Stretch's own cost per call, without I/O")
+    expect(report).toContain('## Cold start')
+    expect(report).toContain('| Stretch | bundled |')
+    expect(report).toContain('cold start (unbundled): <= 1.05x the bare undici request')
   }, 120_000)
 })
 

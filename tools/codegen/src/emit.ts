@@ -316,7 +316,8 @@ function emitClass(
   const parts: string[] = []
   const table = `${ns.name ?? 'root'}Endpoints`
   const rows = ns.endpoints.map((e) => `  ${propertyKey(e.method)}: ${endpointData(spec, e)},`)
-  parts.push(`const ${table} = {\n${rows.join('\n')}\n} satisfies Record<string, Endpoint>\n`)
+  // Built on the namespace's first call, not at import: a cold start pays only for the endpoints it calls.
+  parts.push(`const ${table} = lazyTable(() => ({\n${rows.join('\n')}\n}) satisfies Record<string, Endpoint>)\n`)
   for (const e of ns.endpoints) requestTypes.add(`${e.typeName}Request`)
   // The class.
   const classLines: string[] = []
@@ -373,7 +374,7 @@ function emitClass(
       ...seeLine(s),
     )
     const key = propertyKey(e.method)
-    const impl = `  ${key}(${p}: ${e.typeName}Request, options?: CallOptions): Promise<unknown> {\n    return callApi(${transportRef}, ${table}.${e.method}, params, options)\n  }\n`
+    const impl = `  ${key}(${p}: ${e.typeName}Request, options?: CallOptions): Promise<unknown> {\n    return callApi(${transportRef}, ${table}().${e.method}, params, options)\n  }\n`
     if (responseKind(s) === 'cat') {
       used.add('CatFormatted')
       classLines.push(
@@ -429,7 +430,7 @@ export function emitApi(spec: Spec, resolver: TypeResolver, all: readonly ApiNam
   })
   const head: string[] = []
   head.push("import type { Transport } from '@stretch/transport'")
-  head.push("import { callApi, type Endpoint } from '../runtime.js'")
+  head.push("import { callApi, type Endpoint, lazyTable } from '../runtime.js'")
   head.push(`import type { ${[...responsesUsed].sort().join(', ')} } from '../responses.js'`)
   head.push(`import type { ${[...used].sort().join(', ')} } from '../types.js'`)
   return `${header}\n${[...head, ...imports].join('\n')}\n\n${sections.join('\n')}`

@@ -12,3 +12,4 @@ export { buildModel, loadSpec, privateGenerated, privateNote, skipReason } from 
 export { camelCase, pascalCase } from './naming.js'
 export { docText } from './tsdoc.js'
 export { TypeResolver } from './type-expr.js'
+export { checkVersions, versionOutputs, versionSource, writeVersions } from './versions.js'

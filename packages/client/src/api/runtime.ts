@@ -207,6 +207,19 @@ export function buildRequest(endpoint: Endpoint, params: Params | undefined): Tr
   return request
 }
 
+/**
+ * A data table built on its first use: the generated API wraps each namespace's endpoints in one, so that importing
+ * the client creates none of the ~600 endpoint objects (a function's cold start pays only for what it calls).
+ * @internal
+ */
+export function lazyTable<T>(build: () => T): () => T {
+  let table: T | undefined
+  return () => {
+    table ??= build()
+    return table
+  }
+}
+
 const kTextAccept = 'text/plain'
 
 /**

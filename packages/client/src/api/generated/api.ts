@@ -25,7 +25,7 @@ import type {
   SecurityInvalidateApiKeyResponse,
   UpdateResponse,
 } from '../responses.js'
-import { callApi, type Endpoint } from '../runtime.js'
+import { callApi, type Endpoint, lazyTable } from '../runtime.js'
 import type {
   ApiResponse,
   BodyCallOptions,
@@ -670,119 +670,122 @@ import type { XpackInfoRequest, XpackUsageRequest } from './xpack.js'
 
 // client.asyncSearch
 
-const asyncSearchEndpoints = {
-  delete: {
-    api: 'asyncSearch.delete',
-    urls: [{ path: '/_async_search/{id}', methods: ['DELETE'] }],
-    path: ['id'],
-    query: [],
-    required: ['id'],
-  },
-  get: {
-    api: 'asyncSearch.get',
-    urls: [{ path: '/_async_search/{id}', methods: ['GET'] }],
-    path: ['id'],
-    query: ['keep_alive', 'typed_keys', 'wait_for_completion_timeout', 'return_intermediate_results'],
-    required: ['id'],
-  },
-  status: {
-    api: 'asyncSearch.status',
-    urls: [{ path: '/_async_search/status/{id}', methods: ['GET'] }],
-    path: ['id'],
-    query: ['keep_alive'],
-    required: ['id'],
-  },
-  submit: {
-    api: 'asyncSearch.submit',
-    urls: [
-      { path: '/{index}/_async_search', methods: ['POST'] },
-      { path: '/_async_search', methods: ['POST'] },
-    ],
-    path: ['index'],
-    query: [
-      'wait_for_completion_timeout',
-      'keep_alive',
-      'keep_on_completion',
-      'allow_no_indices',
-      'allow_partial_search_results',
-      'analyzer',
-      'analyze_wildcard',
-      'batched_reduce_size',
-      'ccs_minimize_roundtrips',
-      'default_operator',
-      'df',
-      'docvalue_fields',
-      'expand_wildcards',
-      'explain',
-      'ignore_throttled',
-      'ignore_unavailable',
-      'lenient',
-      'max_concurrent_shard_requests',
-      'preference',
-      'request_cache',
-      'routing',
-      'search_type',
-      'stats',
-      'stored_fields',
-      'suggest_field',
-      'suggest_mode',
-      'suggest_size',
-      'suggest_text',
-      'terminate_after',
-      'timeout',
-      'track_total_hits',
-      'track_scores',
-      'typed_keys',
-      'rest_total_hits_as_int',
-      'version',
-      '_source',
-      '_source_excludes',
-      '_source_includes',
-      'seq_no_primary_term',
-      'q',
-      'size',
-      'from',
-      'sort',
-    ],
-    body: [
-      'aggregations',
-      'aggs',
-      'collapse',
-      'explain',
-      'ext',
-      'from',
-      'highlight',
-      'track_total_hits',
-      'indices_boost',
-      'docvalue_fields',
-      'knn',
-      'min_score',
-      'post_filter',
-      'profile',
-      'query',
-      'rescore',
-      'script_fields',
-      'search_after',
-      'size',
-      'slice',
-      'sort',
-      '_source',
-      'fields',
-      'suggest',
-      'terminate_after',
-      'timeout',
-      'track_scores',
-      'version',
-      'seq_no_primary_term',
-      'stored_fields',
-      'pit',
-      'runtime_mappings',
-      'stats',
-      'project_routing',
-    ],
-    required: [],
-  },
-} satisfies Record<string, Endpoint>
+const asyncSearchEndpoints = lazyTable(
+  () =>
+    ({
+      delete: {
+        api: 'asyncSearch.delete',
+        urls: [{ path: '/_async_search/{id}', methods: ['DELETE'] }],
+        path: ['id'],
+        query: [],
+        required: ['id'],
+      },
+      get: {
+        api: 'asyncSearch.get',
+        urls: [{ path: '/_async_search/{id}', methods: ['GET'] }],
+        path: ['id'],
+        query: ['keep_alive', 'typed_keys', 'wait_for_completion_timeout', 'return_intermediate_results'],
+        required: ['id'],
+      },
+      status: {
+        api: 'asyncSearch.status',
+        urls: [{ path: '/_async_search/status/{id}', methods: ['GET'] }],
+        path: ['id'],
+        query: ['keep_alive'],
+        required: ['id'],
+      },
+      submit: {
+        api: 'asyncSearch.submit',
+        urls: [
+          { path: '/{index}/_async_search', methods: ['POST'] },
+          { path: '/_async_search', methods: ['POST'] },
+        ],
+        path: ['index'],
+        query: [
+          'wait_for_completion_timeout',
+          'keep_alive',
+          'keep_on_completion',
+          'allow_no_indices',
+          'allow_partial_search_results',
+          'analyzer',
+          'analyze_wildcard',
+          'batched_reduce_size',
+          'ccs_minimize_roundtrips',
+          'default_operator',
+          'df',
+          'docvalue_fields',
+          'expand_wildcards',
+          'explain',
+          'ignore_throttled',
+          'ignore_unavailable',
+          'lenient',
+          'max_concurrent_shard_requests',
+          'preference',
+          'request_cache',
+          'routing',
+          'search_type',
+          'stats',
+          'stored_fields',
+          'suggest_field',
+          'suggest_mode',
+          'suggest_size',
+          'suggest_text',
+          'terminate_after',
+          'timeout',
+          'track_total_hits',
+          'track_scores',
+          'typed_keys',
+          'rest_total_hits_as_int',
+          'version',
+          '_source',
+          '_source_excludes',
+          '_source_includes',
+          'seq_no_primary_term',
+          'q',
+          'size',
+          'from',
+          'sort',
+        ],
+        body: [
+          'aggregations',
+          'aggs',
+          'collapse',
+          'explain',
+          'ext',
+          'from',
+          'highlight',
+          'track_total_hits',
+          'indices_boost',
+          'docvalue_fields',
+          'knn',
+          'min_score',
+          'post_filter',
+          'profile',
+          'query',
+          'rescore',
+          'script_fields',
+          'search_after',
+          'size',
+          'slice',
+          'sort',
+          '_source',
+          'fields',
+          'suggest',
+          'terminate_after',
+          'timeout',
+          'track_scores',
+          'version',
+          'seq_no_primary_term',
+          'stored_fields',
+          'pit',
+          'runtime_mappings',
+          'stats',
+          'project_routing',
+        ],
+        required: [],
+      },
+    }) satisfies Record<string, Endpoint>,
+)
 
 /**
  * The `async_search` APIs: `client.asyncSearch.*`.
@@ -811,7 +814,7 @@ export class AsyncSearchApi {
   delete(params: AsyncSearchDeleteRequest, options?: BodyCallOptions): Promise<JsonObject>
   delete(params: AsyncSearchDeleteRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   delete(params: AsyncSearchDeleteRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, asyncSearchEndpoints.delete, params, options)
+    return callApi(this.#transport, asyncSearchEndpoints().delete, params, options)
   }
 
   /**
@@ -826,7 +829,7 @@ export class AsyncSearchApi {
   get(params: AsyncSearchGetRequest, options?: BodyCallOptions): Promise<JsonValue>
   get(params: AsyncSearchGetRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   get(params: AsyncSearchGetRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, asyncSearchEndpoints.get, params, options)
+    return callApi(this.#transport, asyncSearchEndpoints().get, params, options)
   }
 
   /**
@@ -841,7 +844,7 @@ export class AsyncSearchApi {
   status(params: AsyncSearchStatusRequest, options?: BodyCallOptions): Promise<JsonObject>
   status(params: AsyncSearchStatusRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   status(params: AsyncSearchStatusRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, asyncSearchEndpoints.status, params, options)
+    return callApi(this.#transport, asyncSearchEndpoints().status, params, options)
   }
 
   /**
@@ -856,43 +859,46 @@ export class AsyncSearchApi {
   submit(params?: AsyncSearchSubmitRequest, options?: BodyCallOptions): Promise<JsonValue>
   submit(params: AsyncSearchSubmitRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   submit(params?: AsyncSearchSubmitRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, asyncSearchEndpoints.submit, params, options)
+    return callApi(this.#transport, asyncSearchEndpoints().submit, params, options)
   }
 }
 
 // client.autoscaling
 
-const autoscalingEndpoints = {
-  deleteAutoscalingPolicy: {
-    api: 'autoscaling.deleteAutoscalingPolicy',
-    urls: [{ path: '/_autoscaling/policy/{name}', methods: ['DELETE'] }],
-    path: ['name'],
-    query: ['master_timeout', 'timeout'],
-    required: ['name'],
-  },
-  getAutoscalingCapacity: {
-    api: 'autoscaling.getAutoscalingCapacity',
-    urls: [{ path: '/_autoscaling/capacity', methods: ['GET'] }],
-    path: [],
-    query: ['master_timeout'],
-    required: [],
-  },
-  getAutoscalingPolicy: {
-    api: 'autoscaling.getAutoscalingPolicy',
-    urls: [{ path: '/_autoscaling/policy/{name}', methods: ['GET'] }],
-    path: ['name'],
-    query: ['master_timeout'],
-    required: ['name'],
-  },
-  putAutoscalingPolicy: {
-    api: 'autoscaling.putAutoscalingPolicy',
-    urls: [{ path: '/_autoscaling/policy/{name}', methods: ['PUT'] }],
-    path: ['name'],
-    query: ['master_timeout', 'timeout'],
-    value: 'policy',
-    required: ['name', 'policy'],
-  },
-} satisfies Record<string, Endpoint>
+const autoscalingEndpoints = lazyTable(
+  () =>
+    ({
+      deleteAutoscalingPolicy: {
+        api: 'autoscaling.deleteAutoscalingPolicy',
+        urls: [{ path: '/_autoscaling/policy/{name}', methods: ['DELETE'] }],
+        path: ['name'],
+        query: ['master_timeout', 'timeout'],
+        required: ['name'],
+      },
+      getAutoscalingCapacity: {
+        api: 'autoscaling.getAutoscalingCapacity',
+        urls: [{ path: '/_autoscaling/capacity', methods: ['GET'] }],
+        path: [],
+        query: ['master_timeout'],
+        required: [],
+      },
+      getAutoscalingPolicy: {
+        api: 'autoscaling.getAutoscalingPolicy',
+        urls: [{ path: '/_autoscaling/policy/{name}', methods: ['GET'] }],
+        path: ['name'],
+        query: ['master_timeout'],
+        required: ['name'],
+      },
+      putAutoscalingPolicy: {
+        api: 'autoscaling.putAutoscalingPolicy',
+        urls: [{ path: '/_autoscaling/policy/{name}', methods: ['PUT'] }],
+        path: ['name'],
+        query: ['master_timeout', 'timeout'],
+        value: 'policy',
+        required: ['name', 'policy'],
+      },
+    }) satisfies Record<string, Endpoint>,
+)
 
 /**
  * The `autoscaling` APIs: `client.autoscaling.*`.
@@ -931,7 +937,7 @@ export class AutoscalingApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   deleteAutoscalingPolicy(params: AutoscalingDeleteAutoscalingPolicyRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, autoscalingEndpoints.deleteAutoscalingPolicy, params, options)
+    return callApi(this.#transport, autoscalingEndpoints().deleteAutoscalingPolicy, params, options)
   }
 
   /**
@@ -954,7 +960,7 @@ export class AutoscalingApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   getAutoscalingCapacity(params?: AutoscalingGetAutoscalingCapacityRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, autoscalingEndpoints.getAutoscalingCapacity, params, options)
+    return callApi(this.#transport, autoscalingEndpoints().getAutoscalingCapacity, params, options)
   }
 
   /**
@@ -974,7 +980,7 @@ export class AutoscalingApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonValue>>
   getAutoscalingPolicy(params: AutoscalingGetAutoscalingPolicyRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, autoscalingEndpoints.getAutoscalingPolicy, params, options)
+    return callApi(this.#transport, autoscalingEndpoints().getAutoscalingPolicy, params, options)
   }
 
   /**
@@ -994,327 +1000,341 @@ export class AutoscalingApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   putAutoscalingPolicy(params: AutoscalingPutAutoscalingPolicyRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, autoscalingEndpoints.putAutoscalingPolicy, params, options)
+    return callApi(this.#transport, autoscalingEndpoints().putAutoscalingPolicy, params, options)
   }
 }
 
 // client.cat
 
-const catEndpoints = {
-  aliases: {
-    api: 'cat.aliases',
-    urls: [
-      { path: '/_cat/aliases/{name}', methods: ['GET'] },
-      { path: '/_cat/aliases', methods: ['GET'] },
-    ],
-    path: ['name'],
-    query: ['h', 's', 'expand_wildcards', 'master_timeout', 'format', 'help', 'v', 'bytes', 'time'],
-    required: [],
-    response: 'cat',
-  },
-  allocation: {
-    api: 'cat.allocation',
-    urls: [
-      { path: '/_cat/allocation/{node_id}', methods: ['GET'] },
-      { path: '/_cat/allocation', methods: ['GET'] },
-    ],
-    path: ['node_id'],
-    query: ['h', 's', 'local', 'master_timeout', 'format', 'help', 'v', 'bytes', 'time'],
-    required: [],
-    response: 'cat',
-  },
-  circuitBreaker: {
-    api: 'cat.circuitBreaker',
-    urls: [
-      { path: '/_cat/circuit_breaker/{circuit_breaker_patterns}', methods: ['GET'] },
-      { path: '/_cat/circuit_breaker', methods: ['GET'] },
-    ],
-    path: ['circuit_breaker_patterns'],
-    query: ['h', 's', 'local', 'master_timeout', 'format', 'help', 'v', 'bytes', 'time'],
-    required: [],
-    response: 'cat',
-  },
-  componentTemplates: {
-    api: 'cat.componentTemplates',
-    urls: [
-      { path: '/_cat/component_templates/{name}', methods: ['GET'] },
-      { path: '/_cat/component_templates', methods: ['GET'] },
-    ],
-    path: ['name'],
-    query: ['h', 's', 'local', 'master_timeout', 'format', 'help', 'v', 'bytes', 'time'],
-    required: [],
-    response: 'cat',
-  },
-  count: {
-    api: 'cat.count',
-    urls: [
-      { path: '/_cat/count/{index}', methods: ['POST', 'GET'] },
-      { path: '/_cat/count', methods: ['POST', 'GET'] },
-    ],
-    path: ['index'],
-    query: ['h', 's', 'format', 'help', 'v', 'bytes', 'time'],
-    body: ['project_routing'],
-    required: [],
-    response: 'cat',
-  },
-  fielddata: {
-    api: 'cat.fielddata',
-    urls: [
-      { path: '/_cat/fielddata/{fields}', methods: ['GET'] },
-      { path: '/_cat/fielddata', methods: ['GET'] },
-    ],
-    path: ['fields'],
-    query: ['fields', 'h', 's', 'format', 'help', 'v', 'bytes', 'time'],
-    required: [],
-    response: 'cat',
-  },
-  health: {
-    api: 'cat.health',
-    urls: [{ path: '/_cat/health', methods: ['GET'] }],
-    path: [],
-    query: ['ts', 'h', 's', 'format', 'help', 'v', 'bytes', 'time'],
-    required: [],
-    response: 'cat',
-  },
-  help: {
-    api: 'cat.help',
-    urls: [{ path: '/_cat', methods: ['GET'] }],
-    path: [],
-    query: [],
-    required: [],
-    response: 'text',
-  },
-  indices: {
-    api: 'cat.indices',
-    urls: [
-      { path: '/_cat/indices/{index}', methods: ['GET'] },
-      { path: '/_cat/indices', methods: ['GET'] },
-    ],
-    path: ['index'],
-    query: [
-      'expand_wildcards',
-      'health',
-      'include_unloaded_segments',
-      'pri',
-      'master_timeout',
-      'h',
-      's',
-      'format',
-      'help',
-      'v',
-      'bytes',
-      'time',
-    ],
-    required: [],
-    response: 'cat',
-  },
-  master: {
-    api: 'cat.master',
-    urls: [{ path: '/_cat/master', methods: ['GET'] }],
-    path: [],
-    query: ['h', 's', 'local', 'master_timeout', 'format', 'help', 'v', 'bytes', 'time'],
-    required: [],
-    response: 'cat',
-  },
-  mlDatafeeds: {
-    api: 'cat.mlDatafeeds',
-    urls: [
-      { path: '/_cat/ml/datafeeds/{datafeed_id}', methods: ['GET'] },
-      { path: '/_cat/ml/datafeeds', methods: ['GET'] },
-    ],
-    path: ['datafeed_id'],
-    query: ['allow_no_match', 'h', 's', 'format', 'help', 'v', 'bytes', 'time'],
-    required: [],
-    response: 'cat',
-  },
-  mlDataFrameAnalytics: {
-    api: 'cat.mlDataFrameAnalytics',
-    urls: [
-      { path: '/_cat/ml/data_frame/analytics/{id}', methods: ['GET'] },
-      { path: '/_cat/ml/data_frame/analytics', methods: ['GET'] },
-    ],
-    path: ['id'],
-    query: ['allow_no_match', 'h', 's', 'format', 'help', 'v', 'bytes', 'time'],
-    required: [],
-    response: 'cat',
-  },
-  mlJobs: {
-    api: 'cat.mlJobs',
-    urls: [
-      { path: '/_cat/ml/anomaly_detectors/{job_id}', methods: ['GET'] },
-      { path: '/_cat/ml/anomaly_detectors', methods: ['GET'] },
-    ],
-    path: ['job_id'],
-    query: ['allow_no_match', 'h', 's', 'format', 'help', 'v', 'bytes', 'time'],
-    required: [],
-    response: 'cat',
-  },
-  mlTrainedModels: {
-    api: 'cat.mlTrainedModels',
-    urls: [
-      { path: '/_cat/ml/trained_models/{model_id}', methods: ['GET'] },
-      { path: '/_cat/ml/trained_models', methods: ['GET'] },
-    ],
-    path: ['model_id'],
-    query: ['allow_no_match', 'h', 's', 'from', 'size', 'format', 'help', 'v', 'bytes', 'time'],
-    required: [],
-    response: 'cat',
-  },
-  nodeattrs: {
-    api: 'cat.nodeattrs',
-    urls: [{ path: '/_cat/nodeattrs', methods: ['GET'] }],
-    path: [],
-    query: ['h', 's', 'local', 'master_timeout', 'format', 'help', 'v', 'bytes', 'time'],
-    required: [],
-    response: 'cat',
-  },
-  nodes: {
-    api: 'cat.nodes',
-    urls: [{ path: '/_cat/nodes', methods: ['GET'] }],
-    path: [],
-    query: ['full_id', 'include_unloaded_segments', 'h', 's', 'master_timeout', 'format', 'help', 'v', 'bytes', 'time'],
-    required: [],
-    response: 'cat',
-  },
-  pendingTasks: {
-    api: 'cat.pendingTasks',
-    urls: [{ path: '/_cat/pending_tasks', methods: ['GET'] }],
-    path: [],
-    query: ['h', 's', 'local', 'master_timeout', 'format', 'help', 'v', 'bytes', 'time'],
-    required: [],
-    response: 'cat',
-  },
-  plugins: {
-    api: 'cat.plugins',
-    urls: [{ path: '/_cat/plugins', methods: ['GET'] }],
-    path: [],
-    query: ['h', 's', 'include_bootstrap', 'local', 'master_timeout', 'format', 'help', 'v', 'bytes', 'time'],
-    required: [],
-    response: 'cat',
-  },
-  recovery: {
-    api: 'cat.recovery',
-    urls: [
-      { path: '/_cat/recovery/{index}', methods: ['GET'] },
-      { path: '/_cat/recovery', methods: ['GET'] },
-    ],
-    path: ['index'],
-    query: ['active_only', 'detailed', 'index', 'h', 's', 'format', 'help', 'v', 'bytes', 'time'],
-    required: [],
-    response: 'cat',
-  },
-  repositories: {
-    api: 'cat.repositories',
-    urls: [{ path: '/_cat/repositories', methods: ['GET'] }],
-    path: [],
-    query: ['h', 's', 'local', 'master_timeout', 'format', 'help', 'v', 'bytes', 'time'],
-    required: [],
-    response: 'cat',
-  },
-  segments: {
-    api: 'cat.segments',
-    urls: [
-      { path: '/_cat/segments/{index}', methods: ['GET'] },
-      { path: '/_cat/segments', methods: ['GET'] },
-    ],
-    path: ['index'],
-    query: [
-      'h',
-      's',
-      'local',
-      'master_timeout',
-      'expand_wildcards',
-      'allow_no_indices',
-      'ignore_throttled',
-      'ignore_unavailable',
-      'allow_closed',
-      'format',
-      'help',
-      'v',
-      'bytes',
-      'time',
-    ],
-    required: [],
-    response: 'cat',
-  },
-  shards: {
-    api: 'cat.shards',
-    urls: [
-      { path: '/_cat/shards/{index}', methods: ['GET'] },
-      { path: '/_cat/shards', methods: ['GET'] },
-    ],
-    path: ['index'],
-    query: ['h', 's', 'master_timeout', 'format', 'help', 'v', 'bytes', 'time'],
-    required: [],
-    response: 'cat',
-  },
-  snapshots: {
-    api: 'cat.snapshots',
-    urls: [
-      { path: '/_cat/snapshots/{repository}', methods: ['GET'] },
-      { path: '/_cat/snapshots', methods: ['GET'] },
-    ],
-    path: ['repository'],
-    query: ['ignore_unavailable', 'h', 's', 'master_timeout', 'format', 'help', 'v', 'bytes', 'time'],
-    required: [],
-    response: 'cat',
-  },
-  tasks: {
-    api: 'cat.tasks',
-    urls: [{ path: '/_cat/tasks', methods: ['GET'] }],
-    path: [],
-    query: [
-      'actions',
-      'detailed',
-      'nodes',
-      'parent_task_id',
-      'h',
-      's',
-      'timeout',
-      'wait_for_completion',
-      'format',
-      'help',
-      'v',
-      'bytes',
-      'time',
-    ],
-    required: [],
-    response: 'cat',
-  },
-  templates: {
-    api: 'cat.templates',
-    urls: [
-      { path: '/_cat/templates/{name}', methods: ['GET'] },
-      { path: '/_cat/templates', methods: ['GET'] },
-    ],
-    path: ['name'],
-    query: ['h', 's', 'local', 'master_timeout', 'format', 'help', 'v', 'bytes', 'time'],
-    required: [],
-    response: 'cat',
-  },
-  threadPool: {
-    api: 'cat.threadPool',
-    urls: [
-      { path: '/_cat/thread_pool/{thread_pool_patterns}', methods: ['GET'] },
-      { path: '/_cat/thread_pool', methods: ['GET'] },
-    ],
-    path: ['thread_pool_patterns'],
-    query: ['h', 's', 'local', 'master_timeout', 'format', 'help', 'v', 'bytes', 'time'],
-    required: [],
-    response: 'cat',
-  },
-  transforms: {
-    api: 'cat.transforms',
-    urls: [
-      { path: '/_cat/transforms/{transform_id}', methods: ['GET'] },
-      { path: '/_cat/transforms', methods: ['GET'] },
-    ],
-    path: ['transform_id'],
-    query: ['allow_no_match', 'from', 'h', 's', 'size', 'format', 'help', 'v', 'bytes', 'time'],
-    required: [],
-    response: 'cat',
-  },
-} satisfies Record<string, Endpoint>
+const catEndpoints = lazyTable(
+  () =>
+    ({
+      aliases: {
+        api: 'cat.aliases',
+        urls: [
+          { path: '/_cat/aliases/{name}', methods: ['GET'] },
+          { path: '/_cat/aliases', methods: ['GET'] },
+        ],
+        path: ['name'],
+        query: ['h', 's', 'expand_wildcards', 'master_timeout', 'format', 'help', 'v', 'bytes', 'time'],
+        required: [],
+        response: 'cat',
+      },
+      allocation: {
+        api: 'cat.allocation',
+        urls: [
+          { path: '/_cat/allocation/{node_id}', methods: ['GET'] },
+          { path: '/_cat/allocation', methods: ['GET'] },
+        ],
+        path: ['node_id'],
+        query: ['h', 's', 'local', 'master_timeout', 'format', 'help', 'v', 'bytes', 'time'],
+        required: [],
+        response: 'cat',
+      },
+      circuitBreaker: {
+        api: 'cat.circuitBreaker',
+        urls: [
+          { path: '/_cat/circuit_breaker/{circuit_breaker_patterns}', methods: ['GET'] },
+          { path: '/_cat/circuit_breaker', methods: ['GET'] },
+        ],
+        path: ['circuit_breaker_patterns'],
+        query: ['h', 's', 'local', 'master_timeout', 'format', 'help', 'v', 'bytes', 'time'],
+        required: [],
+        response: 'cat',
+      },
+      componentTemplates: {
+        api: 'cat.componentTemplates',
+        urls: [
+          { path: '/_cat/component_templates/{name}', methods: ['GET'] },
+          { path: '/_cat/component_templates', methods: ['GET'] },
+        ],
+        path: ['name'],
+        query: ['h', 's', 'local', 'master_timeout', 'format', 'help', 'v', 'bytes', 'time'],
+        required: [],
+        response: 'cat',
+      },
+      count: {
+        api: 'cat.count',
+        urls: [
+          { path: '/_cat/count/{index}', methods: ['POST', 'GET'] },
+          { path: '/_cat/count', methods: ['POST', 'GET'] },
+        ],
+        path: ['index'],
+        query: ['h', 's', 'format', 'help', 'v', 'bytes', 'time'],
+        body: ['project_routing'],
+        required: [],
+        response: 'cat',
+      },
+      fielddata: {
+        api: 'cat.fielddata',
+        urls: [
+          { path: '/_cat/fielddata/{fields}', methods: ['GET'] },
+          { path: '/_cat/fielddata', methods: ['GET'] },
+        ],
+        path: ['fields'],
+        query: ['fields', 'h', 's', 'format', 'help', 'v', 'bytes', 'time'],
+        required: [],
+        response: 'cat',
+      },
+      health: {
+        api: 'cat.health',
+        urls: [{ path: '/_cat/health', methods: ['GET'] }],
+        path: [],
+        query: ['ts', 'h', 's', 'format', 'help', 'v', 'bytes', 'time'],
+        required: [],
+        response: 'cat',
+      },
+      help: {
+        api: 'cat.help',
+        urls: [{ path: '/_cat', methods: ['GET'] }],
+        path: [],
+        query: [],
+        required: [],
+        response: 'text',
+      },
+      indices: {
+        api: 'cat.indices',
+        urls: [
+          { path: '/_cat/indices/{index}', methods: ['GET'] },
+          { path: '/_cat/indices', methods: ['GET'] },
+        ],
+        path: ['index'],
+        query: [
+          'expand_wildcards',
+          'health',
+          'include_unloaded_segments',
+          'pri',
+          'master_timeout',
+          'h',
+          's',
+          'format',
+          'help',
+          'v',
+          'bytes',
+          'time',
+        ],
+        required: [],
+        response: 'cat',
+      },
+      master: {
+        api: 'cat.master',
+        urls: [{ path: '/_cat/master', methods: ['GET'] }],
+        path: [],
+        query: ['h', 's', 'local', 'master_timeout', 'format', 'help', 'v', 'bytes', 'time'],
+        required: [],
+        response: 'cat',
+      },
+      mlDatafeeds: {
+        api: 'cat.mlDatafeeds',
+        urls: [
+          { path: '/_cat/ml/datafeeds/{datafeed_id}', methods: ['GET'] },
+          { path: '/_cat/ml/datafeeds', methods: ['GET'] },
+        ],
+        path: ['datafeed_id'],
+        query: ['allow_no_match', 'h', 's', 'format', 'help', 'v', 'bytes', 'time'],
+        required: [],
+        response: 'cat',
+      },
+      mlDataFrameAnalytics: {
+        api: 'cat.mlDataFrameAnalytics',
+        urls: [
+          { path: '/_cat/ml/data_frame/analytics/{id}', methods: ['GET'] },
+          { path: '/_cat/ml/data_frame/analytics', methods: ['GET'] },
+        ],
+        path: ['id'],
+        query: ['allow_no_match', 'h', 's', 'format', 'help', 'v', 'bytes', 'time'],
+        required: [],
+        response: 'cat',
+      },
+      mlJobs: {
+        api: 'cat.mlJobs',
+        urls: [
+          { path: '/_cat/ml/anomaly_detectors/{job_id}', methods: ['GET'] },
+          { path: '/_cat/ml/anomaly_detectors', methods: ['GET'] },
+        ],
+        path: ['job_id'],
+        query: ['allow_no_match', 'h', 's', 'format', 'help', 'v', 'bytes', 'time'],
+        required: [],
+        response: 'cat',
+      },
+      mlTrainedModels: {
+        api: 'cat.mlTrainedModels',
+        urls: [
+          { path: '/_cat/ml/trained_models/{model_id}', methods: ['GET'] },
+          { path: '/_cat/ml/trained_models', methods: ['GET'] },
+        ],
+        path: ['model_id'],
+        query: ['allow_no_match', 'h', 's', 'from', 'size', 'format', 'help', 'v', 'bytes', 'time'],
+        required: [],
+        response: 'cat',
+      },
+      nodeattrs: {
+        api: 'cat.nodeattrs',
+        urls: [{ path: '/_cat/nodeattrs', methods: ['GET'] }],
+        path: [],
+        query: ['h', 's', 'local', 'master_timeout', 'format', 'help', 'v', 'bytes', 'time'],
+        required: [],
+        response: 'cat',
+      },
+      nodes: {
+        api: 'cat.nodes',
+        urls: [{ path: '/_cat/nodes', methods: ['GET'] }],
+        path: [],
+        query: [
+          'full_id',
+          'include_unloaded_segments',
+          'h',
+          's',
+          'master_timeout',
+          'format',
+          'help',
+          'v',
+          'bytes',
+          'time',
+        ],
+        required: [],
+        response: 'cat',
+      },
+      pendingTasks: {
+        api: 'cat.pendingTasks',
+        urls: [{ path: '/_cat/pending_tasks', methods: ['GET'] }],
+        path: [],
+        query: ['h', 's', 'local', 'master_timeout', 'format', 'help', 'v', 'bytes', 'time'],
+        required: [],
+        response: 'cat',
+      },
+      plugins: {
+        api: 'cat.plugins',
+        urls: [{ path: '/_cat/plugins', methods: ['GET'] }],
+        path: [],
+        query: ['h', 's', 'include_bootstrap', 'local', 'master_timeout', 'format', 'help', 'v', 'bytes', 'time'],
+        required: [],
+        response: 'cat',
+      },
+      recovery: {
+        api: 'cat.recovery',
+        urls: [
+          { path: '/_cat/recovery/{index}', methods: ['GET'] },
+          { path: '/_cat/recovery', methods: ['GET'] },
+        ],
+        path: ['index'],
+        query: ['active_only', 'detailed', 'index', 'h', 's', 'format', 'help', 'v', 'bytes', 'time'],
+        required: [],
+        response: 'cat',
+      },
+      repositories: {
+        api: 'cat.repositories',
+        urls: [{ path: '/_cat/repositories', methods: ['GET'] }],
+        path: [],
+        query: ['h', 's', 'local', 'master_timeout', 'format', 'help', 'v', 'bytes', 'time'],
+        required: [],
+        response: 'cat',
+      },
+      segments: {
+        api: 'cat.segments',
+        urls: [
+          { path: '/_cat/segments/{index}', methods: ['GET'] },
+          { path: '/_cat/segments', methods: ['GET'] },
+        ],
+        path: ['index'],
+        query: [
+          'h',
+          's',
+          'local',
+          'master_timeout',
+          'expand_wildcards',
+          'allow_no_indices',
+          'ignore_throttled',
+          'ignore_unavailable',
+          'allow_closed',
+          'format',
+          'help',
+          'v',
+          'bytes',
+          'time',
+        ],
+        required: [],
+        response: 'cat',
+      },
+      shards: {
+        api: 'cat.shards',
+        urls: [
+          { path: '/_cat/shards/{index}', methods: ['GET'] },
+          { path: '/_cat/shards', methods: ['GET'] },
+        ],
+        path: ['index'],
+        query: ['h', 's', 'master_timeout', 'format', 'help', 'v', 'bytes', 'time'],
+        required: [],
+        response: 'cat',
+      },
+      snapshots: {
+        api: 'cat.snapshots',
+        urls: [
+          { path: '/_cat/snapshots/{repository}', methods: ['GET'] },
+          { path: '/_cat/snapshots', methods: ['GET'] },
+        ],
+        path: ['repository'],
+        query: ['ignore_unavailable', 'h', 's', 'master_timeout', 'format', 'help', 'v', 'bytes', 'time'],
+        required: [],
+        response: 'cat',
+      },
+      tasks: {
+        api: 'cat.tasks',
+        urls: [{ path: '/_cat/tasks', methods: ['GET'] }],
+        path: [],
+        query: [
+          'actions',
+          'detailed',
+          'nodes',
+          'parent_task_id',
+          'h',
+          's',
+          'timeout',
+          'wait_for_completion',
+          'format',
+          'help',
+          'v',
+          'bytes',
+          'time',
+        ],
+        required: [],
+        response: 'cat',
+      },
+      templates: {
+        api: 'cat.templates',
+        urls: [
+          { path: '/_cat/templates/{name}', methods: ['GET'] },
+          { path: '/_cat/templates', methods: ['GET'] },
+        ],
+        path: ['name'],
+        query: ['h', 's', 'local', 'master_timeout', 'format', 'help', 'v', 'bytes', 'time'],
+        required: [],
+        response: 'cat',
+      },
+      threadPool: {
+        api: 'cat.threadPool',
+        urls: [
+          { path: '/_cat/thread_pool/{thread_pool_patterns}', methods: ['GET'] },
+          { path: '/_cat/thread_pool', methods: ['GET'] },
+        ],
+        path: ['thread_pool_patterns'],
+        query: ['h', 's', 'local', 'master_timeout', 'format', 'help', 'v', 'bytes', 'time'],
+        required: [],
+        response: 'cat',
+      },
+      transforms: {
+        api: 'cat.transforms',
+        urls: [
+          { path: '/_cat/transforms/{transform_id}', methods: ['GET'] },
+          { path: '/_cat/transforms', methods: ['GET'] },
+        ],
+        path: ['transform_id'],
+        query: ['allow_no_match', 'from', 'h', 's', 'size', 'format', 'help', 'v', 'bytes', 'time'],
+        required: [],
+        response: 'cat',
+      },
+    }) satisfies Record<string, Endpoint>,
+)
 
 /**
  * The `cat` APIs: `client.cat.*`.
@@ -1347,7 +1367,7 @@ export class CatApi {
   aliases(params?: CatAliasesRequest, options?: BodyCallOptions): Promise<string>
   aliases(params: CatAliasesRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   aliases(params?: CatAliasesRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, catEndpoints.aliases, params, options)
+    return callApi(this.#transport, catEndpoints().aliases, params, options)
   }
 
   /**
@@ -1366,7 +1386,7 @@ export class CatApi {
   allocation(params?: CatAllocationRequest, options?: BodyCallOptions): Promise<string>
   allocation(params: CatAllocationRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   allocation(params?: CatAllocationRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, catEndpoints.allocation, params, options)
+    return callApi(this.#transport, catEndpoints().allocation, params, options)
   }
 
   /**
@@ -1388,7 +1408,7 @@ export class CatApi {
   circuitBreaker(params?: CatCircuitBreakerRequest, options?: BodyCallOptions): Promise<string>
   circuitBreaker(params: CatCircuitBreakerRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   circuitBreaker(params?: CatCircuitBreakerRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, catEndpoints.circuitBreaker, params, options)
+    return callApi(this.#transport, catEndpoints().circuitBreaker, params, options)
   }
 
   /**
@@ -1416,7 +1436,7 @@ export class CatApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<string>>
   componentTemplates(params?: CatComponentTemplatesRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, catEndpoints.componentTemplates, params, options)
+    return callApi(this.#transport, catEndpoints().componentTemplates, params, options)
   }
 
   /**
@@ -1435,7 +1455,7 @@ export class CatApi {
   count(params?: CatCountRequest, options?: BodyCallOptions): Promise<string>
   count(params: CatCountRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   count(params?: CatCountRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, catEndpoints.count, params, options)
+    return callApi(this.#transport, catEndpoints().count, params, options)
   }
 
   /**
@@ -1454,7 +1474,7 @@ export class CatApi {
   fielddata(params?: CatFielddataRequest, options?: BodyCallOptions): Promise<string>
   fielddata(params: CatFielddataRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   fielddata(params?: CatFielddataRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, catEndpoints.fielddata, params, options)
+    return callApi(this.#transport, catEndpoints().fielddata, params, options)
   }
 
   /**
@@ -1473,7 +1493,7 @@ export class CatApi {
   health(params?: CatHealthRequest, options?: BodyCallOptions): Promise<string>
   health(params: CatHealthRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   health(params?: CatHealthRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, catEndpoints.health, params, options)
+    return callApi(this.#transport, catEndpoints().health, params, options)
   }
 
   /**
@@ -1488,7 +1508,7 @@ export class CatApi {
   help(params?: CatHelpRequest, options?: BodyCallOptions): Promise<string>
   help(params: CatHelpRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   help(params?: CatHelpRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, catEndpoints.help, params, options)
+    return callApi(this.#transport, catEndpoints().help, params, options)
   }
 
   /**
@@ -1507,7 +1527,7 @@ export class CatApi {
   indices(params?: CatIndicesRequest, options?: BodyCallOptions): Promise<string>
   indices(params: CatIndicesRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   indices(params?: CatIndicesRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, catEndpoints.indices, params, options)
+    return callApi(this.#transport, catEndpoints().indices, params, options)
   }
 
   /**
@@ -1526,7 +1546,7 @@ export class CatApi {
   master(params?: CatMasterRequest, options?: BodyCallOptions): Promise<string>
   master(params: CatMasterRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   master(params?: CatMasterRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, catEndpoints.master, params, options)
+    return callApi(this.#transport, catEndpoints().master, params, options)
   }
 
   /**
@@ -1548,7 +1568,7 @@ export class CatApi {
   mlDatafeeds(params?: CatMlDatafeedsRequest, options?: BodyCallOptions): Promise<string>
   mlDatafeeds(params: CatMlDatafeedsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   mlDatafeeds(params?: CatMlDatafeedsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, catEndpoints.mlDatafeeds, params, options)
+    return callApi(this.#transport, catEndpoints().mlDatafeeds, params, options)
   }
 
   /**
@@ -1576,7 +1596,7 @@ export class CatApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<string>>
   mlDataFrameAnalytics(params?: CatMlDataFrameAnalyticsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, catEndpoints.mlDataFrameAnalytics, params, options)
+    return callApi(this.#transport, catEndpoints().mlDataFrameAnalytics, params, options)
   }
 
   /**
@@ -1595,7 +1615,7 @@ export class CatApi {
   mlJobs(params?: CatMlJobsRequest, options?: BodyCallOptions): Promise<string>
   mlJobs(params: CatMlJobsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   mlJobs(params?: CatMlJobsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, catEndpoints.mlJobs, params, options)
+    return callApi(this.#transport, catEndpoints().mlJobs, params, options)
   }
 
   /**
@@ -1617,7 +1637,7 @@ export class CatApi {
   mlTrainedModels(params?: CatMlTrainedModelsRequest, options?: BodyCallOptions): Promise<string>
   mlTrainedModels(params: CatMlTrainedModelsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   mlTrainedModels(params?: CatMlTrainedModelsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, catEndpoints.mlTrainedModels, params, options)
+    return callApi(this.#transport, catEndpoints().mlTrainedModels, params, options)
   }
 
   /**
@@ -1636,7 +1656,7 @@ export class CatApi {
   nodeattrs(params?: CatNodeattrsRequest, options?: BodyCallOptions): Promise<string>
   nodeattrs(params: CatNodeattrsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   nodeattrs(params?: CatNodeattrsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, catEndpoints.nodeattrs, params, options)
+    return callApi(this.#transport, catEndpoints().nodeattrs, params, options)
   }
 
   /**
@@ -1655,7 +1675,7 @@ export class CatApi {
   nodes(params?: CatNodesRequest, options?: BodyCallOptions): Promise<string>
   nodes(params: CatNodesRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   nodes(params?: CatNodesRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, catEndpoints.nodes, params, options)
+    return callApi(this.#transport, catEndpoints().nodes, params, options)
   }
 
   /**
@@ -1677,7 +1697,7 @@ export class CatApi {
   pendingTasks(params?: CatPendingTasksRequest, options?: BodyCallOptions): Promise<string>
   pendingTasks(params: CatPendingTasksRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   pendingTasks(params?: CatPendingTasksRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, catEndpoints.pendingTasks, params, options)
+    return callApi(this.#transport, catEndpoints().pendingTasks, params, options)
   }
 
   /**
@@ -1696,7 +1716,7 @@ export class CatApi {
   plugins(params?: CatPluginsRequest, options?: BodyCallOptions): Promise<string>
   plugins(params: CatPluginsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   plugins(params?: CatPluginsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, catEndpoints.plugins, params, options)
+    return callApi(this.#transport, catEndpoints().plugins, params, options)
   }
 
   /**
@@ -1715,7 +1735,7 @@ export class CatApi {
   recovery(params?: CatRecoveryRequest, options?: BodyCallOptions): Promise<string>
   recovery(params: CatRecoveryRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   recovery(params?: CatRecoveryRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, catEndpoints.recovery, params, options)
+    return callApi(this.#transport, catEndpoints().recovery, params, options)
   }
 
   /**
@@ -1737,7 +1757,7 @@ export class CatApi {
   repositories(params?: CatRepositoriesRequest, options?: BodyCallOptions): Promise<string>
   repositories(params: CatRepositoriesRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   repositories(params?: CatRepositoriesRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, catEndpoints.repositories, params, options)
+    return callApi(this.#transport, catEndpoints().repositories, params, options)
   }
 
   /**
@@ -1756,7 +1776,7 @@ export class CatApi {
   segments(params?: CatSegmentsRequest, options?: BodyCallOptions): Promise<string>
   segments(params: CatSegmentsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   segments(params?: CatSegmentsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, catEndpoints.segments, params, options)
+    return callApi(this.#transport, catEndpoints().segments, params, options)
   }
 
   /**
@@ -1775,7 +1795,7 @@ export class CatApi {
   shards(params?: CatShardsRequest, options?: BodyCallOptions): Promise<string>
   shards(params: CatShardsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   shards(params?: CatShardsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, catEndpoints.shards, params, options)
+    return callApi(this.#transport, catEndpoints().shards, params, options)
   }
 
   /**
@@ -1794,7 +1814,7 @@ export class CatApi {
   snapshots(params?: CatSnapshotsRequest, options?: BodyCallOptions): Promise<string>
   snapshots(params: CatSnapshotsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   snapshots(params?: CatSnapshotsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, catEndpoints.snapshots, params, options)
+    return callApi(this.#transport, catEndpoints().snapshots, params, options)
   }
 
   /**
@@ -1813,7 +1833,7 @@ export class CatApi {
   tasks(params?: CatTasksRequest, options?: BodyCallOptions): Promise<string>
   tasks(params: CatTasksRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   tasks(params?: CatTasksRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, catEndpoints.tasks, params, options)
+    return callApi(this.#transport, catEndpoints().tasks, params, options)
   }
 
   /**
@@ -1832,7 +1852,7 @@ export class CatApi {
   templates(params?: CatTemplatesRequest, options?: BodyCallOptions): Promise<string>
   templates(params: CatTemplatesRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   templates(params?: CatTemplatesRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, catEndpoints.templates, params, options)
+    return callApi(this.#transport, catEndpoints().templates, params, options)
   }
 
   /**
@@ -1851,7 +1871,7 @@ export class CatApi {
   threadPool(params?: CatThreadPoolRequest, options?: BodyCallOptions): Promise<string>
   threadPool(params: CatThreadPoolRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   threadPool(params?: CatThreadPoolRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, catEndpoints.threadPool, params, options)
+    return callApi(this.#transport, catEndpoints().threadPool, params, options)
   }
 
   /**
@@ -1870,154 +1890,157 @@ export class CatApi {
   transforms(params?: CatTransformsRequest, options?: BodyCallOptions): Promise<string>
   transforms(params: CatTransformsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   transforms(params?: CatTransformsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, catEndpoints.transforms, params, options)
+    return callApi(this.#transport, catEndpoints().transforms, params, options)
   }
 }
 
 // client.ccr
 
-const ccrEndpoints = {
-  deleteAutoFollowPattern: {
-    api: 'ccr.deleteAutoFollowPattern',
-    urls: [{ path: '/_ccr/auto_follow/{name}', methods: ['DELETE'] }],
-    path: ['name'],
-    query: ['master_timeout'],
-    required: ['name'],
-  },
-  follow: {
-    api: 'ccr.follow',
-    urls: [{ path: '/{index}/_ccr/follow', methods: ['PUT'] }],
-    path: ['index'],
-    query: ['master_timeout', 'wait_for_active_shards'],
-    body: [
-      'data_stream_name',
-      'leader_index',
-      'max_outstanding_read_requests',
-      'max_outstanding_write_requests',
-      'max_read_request_operation_count',
-      'max_read_request_size',
-      'max_retry_delay',
-      'max_write_buffer_count',
-      'max_write_buffer_size',
-      'max_write_request_operation_count',
-      'max_write_request_size',
-      'read_poll_timeout',
-      'remote_cluster',
-      'settings',
-    ],
-    required: ['index', 'leader_index', 'remote_cluster'],
-  },
-  followInfo: {
-    api: 'ccr.followInfo',
-    urls: [{ path: '/{index}/_ccr/info', methods: ['GET'] }],
-    path: ['index'],
-    query: ['master_timeout'],
-    required: ['index'],
-  },
-  followStats: {
-    api: 'ccr.followStats',
-    urls: [{ path: '/{index}/_ccr/stats', methods: ['GET'] }],
-    path: ['index'],
-    query: ['timeout'],
-    required: ['index'],
-  },
-  forgetFollower: {
-    api: 'ccr.forgetFollower',
-    urls: [{ path: '/{index}/_ccr/forget_follower', methods: ['POST'] }],
-    path: ['index'],
-    query: ['timeout'],
-    body: ['follower_cluster', 'follower_index', 'follower_index_uuid', 'leader_remote_cluster'],
-    required: ['index'],
-  },
-  getAutoFollowPattern: {
-    api: 'ccr.getAutoFollowPattern',
-    urls: [
-      { path: '/_ccr/auto_follow/{name}', methods: ['GET'] },
-      { path: '/_ccr/auto_follow', methods: ['GET'] },
-    ],
-    path: ['name'],
-    query: ['master_timeout'],
-    required: [],
-  },
-  pauseAutoFollowPattern: {
-    api: 'ccr.pauseAutoFollowPattern',
-    urls: [{ path: '/_ccr/auto_follow/{name}/pause', methods: ['POST'] }],
-    path: ['name'],
-    query: ['master_timeout'],
-    required: ['name'],
-  },
-  pauseFollow: {
-    api: 'ccr.pauseFollow',
-    urls: [{ path: '/{index}/_ccr/pause_follow', methods: ['POST'] }],
-    path: ['index'],
-    query: ['master_timeout'],
-    required: ['index'],
-  },
-  putAutoFollowPattern: {
-    api: 'ccr.putAutoFollowPattern',
-    urls: [{ path: '/_ccr/auto_follow/{name}', methods: ['PUT'] }],
-    path: ['name'],
-    query: ['master_timeout'],
-    body: [
-      'remote_cluster',
-      'follow_index_pattern',
-      'leader_index_patterns',
-      'leader_index_exclusion_patterns',
-      'max_outstanding_read_requests',
-      'settings',
-      'max_outstanding_write_requests',
-      'read_poll_timeout',
-      'max_read_request_operation_count',
-      'max_read_request_size',
-      'max_retry_delay',
-      'max_write_buffer_count',
-      'max_write_buffer_size',
-      'max_write_request_operation_count',
-      'max_write_request_size',
-    ],
-    required: ['name', 'remote_cluster'],
-  },
-  resumeAutoFollowPattern: {
-    api: 'ccr.resumeAutoFollowPattern',
-    urls: [{ path: '/_ccr/auto_follow/{name}/resume', methods: ['POST'] }],
-    path: ['name'],
-    query: ['master_timeout'],
-    required: ['name'],
-  },
-  resumeFollow: {
-    api: 'ccr.resumeFollow',
-    urls: [{ path: '/{index}/_ccr/resume_follow', methods: ['POST'] }],
-    path: ['index'],
-    query: ['master_timeout'],
-    body: [
-      'max_outstanding_read_requests',
-      'max_outstanding_write_requests',
-      'max_read_request_operation_count',
-      'max_read_request_size',
-      'max_retry_delay',
-      'max_write_buffer_count',
-      'max_write_buffer_size',
-      'max_write_request_operation_count',
-      'max_write_request_size',
-      'read_poll_timeout',
-    ],
-    required: ['index'],
-  },
-  stats: {
-    api: 'ccr.stats',
-    urls: [{ path: '/_ccr/stats', methods: ['GET'] }],
-    path: [],
-    query: ['master_timeout', 'timeout'],
-    required: [],
-  },
-  unfollow: {
-    api: 'ccr.unfollow',
-    urls: [{ path: '/{index}/_ccr/unfollow', methods: ['POST'] }],
-    path: ['index'],
-    query: ['master_timeout'],
-    required: ['index'],
-  },
-} satisfies Record<string, Endpoint>
+const ccrEndpoints = lazyTable(
+  () =>
+    ({
+      deleteAutoFollowPattern: {
+        api: 'ccr.deleteAutoFollowPattern',
+        urls: [{ path: '/_ccr/auto_follow/{name}', methods: ['DELETE'] }],
+        path: ['name'],
+        query: ['master_timeout'],
+        required: ['name'],
+      },
+      follow: {
+        api: 'ccr.follow',
+        urls: [{ path: '/{index}/_ccr/follow', methods: ['PUT'] }],
+        path: ['index'],
+        query: ['master_timeout', 'wait_for_active_shards'],
+        body: [
+          'data_stream_name',
+          'leader_index',
+          'max_outstanding_read_requests',
+          'max_outstanding_write_requests',
+          'max_read_request_operation_count',
+          'max_read_request_size',
+          'max_retry_delay',
+          'max_write_buffer_count',
+          'max_write_buffer_size',
+          'max_write_request_operation_count',
+          'max_write_request_size',
+          'read_poll_timeout',
+          'remote_cluster',
+          'settings',
+        ],
+        required: ['index', 'leader_index', 'remote_cluster'],
+      },
+      followInfo: {
+        api: 'ccr.followInfo',
+        urls: [{ path: '/{index}/_ccr/info', methods: ['GET'] }],
+        path: ['index'],
+        query: ['master_timeout'],
+        required: ['index'],
+      },
+      followStats: {
+        api: 'ccr.followStats',
+        urls: [{ path: '/{index}/_ccr/stats', methods: ['GET'] }],
+        path: ['index'],
+        query: ['timeout'],
+        required: ['index'],
+      },
+      forgetFollower: {
+        api: 'ccr.forgetFollower',
+        urls: [{ path: '/{index}/_ccr/forget_follower', methods: ['POST'] }],
+        path: ['index'],
+        query: ['timeout'],
+        body: ['follower_cluster', 'follower_index', 'follower_index_uuid', 'leader_remote_cluster'],
+        required: ['index'],
+      },
+      getAutoFollowPattern: {
+        api: 'ccr.getAutoFollowPattern',
+        urls: [
+          { path: '/_ccr/auto_follow/{name}', methods: ['GET'] },
+          { path: '/_ccr/auto_follow', methods: ['GET'] },
+        ],
+        path: ['name'],
+        query: ['master_timeout'],
+        required: [],
+      },
+      pauseAutoFollowPattern: {
+        api: 'ccr.pauseAutoFollowPattern',
+        urls: [{ path: '/_ccr/auto_follow/{name}/pause', methods: ['POST'] }],
+        path: ['name'],
+        query: ['master_timeout'],
+        required: ['name'],
+      },
+      pauseFollow: {
+        api: 'ccr.pauseFollow',
+        urls: [{ path: '/{index}/_ccr/pause_follow', methods: ['POST'] }],
+        path: ['index'],
+        query: ['master_timeout'],
+        required: ['index'],
+      },
+      putAutoFollowPattern: {
+        api: 'ccr.putAutoFollowPattern',
+        urls: [{ path: '/_ccr/auto_follow/{name}', methods: ['PUT'] }],
+        path: ['name'],
+        query: ['master_timeout'],
+        body: [
+          'remote_cluster',
+          'follow_index_pattern',
+          'leader_index_patterns',
+          'leader_index_exclusion_patterns',
+          'max_outstanding_read_requests',
+          'settings',
+          'max_outstanding_write_requests',
+          'read_poll_timeout',
+          'max_read_request_operation_count',
+          'max_read_request_size',
+          'max_retry_delay',
+          'max_write_buffer_count',
+          'max_write_buffer_size',
+          'max_write_request_operation_count',
+          'max_write_request_size',
+        ],
+        required: ['name', 'remote_cluster'],
+      },
+      resumeAutoFollowPattern: {
+        api: 'ccr.resumeAutoFollowPattern',
+        urls: [{ path: '/_ccr/auto_follow/{name}/resume', methods: ['POST'] }],
+        path: ['name'],
+        query: ['master_timeout'],
+        required: ['name'],
+      },
+      resumeFollow: {
+        api: 'ccr.resumeFollow',
+        urls: [{ path: '/{index}/_ccr/resume_follow', methods: ['POST'] }],
+        path: ['index'],
+        query: ['master_timeout'],
+        body: [
+          'max_outstanding_read_requests',
+          'max_outstanding_write_requests',
+          'max_read_request_operation_count',
+          'max_read_request_size',
+          'max_retry_delay',
+          'max_write_buffer_count',
+          'max_write_buffer_size',
+          'max_write_request_operation_count',
+          'max_write_request_size',
+          'read_poll_timeout',
+        ],
+        required: ['index'],
+      },
+      stats: {
+        api: 'ccr.stats',
+        urls: [{ path: '/_ccr/stats', methods: ['GET'] }],
+        path: [],
+        query: ['master_timeout', 'timeout'],
+        required: [],
+      },
+      unfollow: {
+        api: 'ccr.unfollow',
+        urls: [{ path: '/{index}/_ccr/unfollow', methods: ['POST'] }],
+        path: ['index'],
+        query: ['master_timeout'],
+        required: ['index'],
+      },
+    }) satisfies Record<string, Endpoint>,
+)
 
 /**
  * The `ccr` APIs: `client.ccr.*`.
@@ -2049,7 +2072,7 @@ export class CcrApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   deleteAutoFollowPattern(params: CcrDeleteAutoFollowPatternRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ccrEndpoints.deleteAutoFollowPattern, params, options)
+    return callApi(this.#transport, ccrEndpoints().deleteAutoFollowPattern, params, options)
   }
 
   /**
@@ -2064,7 +2087,7 @@ export class CcrApi {
   follow(params: CcrFollowRequest, options?: BodyCallOptions): Promise<JsonObject>
   follow(params: CcrFollowRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   follow(params: CcrFollowRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ccrEndpoints.follow, params, options)
+    return callApi(this.#transport, ccrEndpoints().follow, params, options)
   }
 
   /**
@@ -2079,7 +2102,7 @@ export class CcrApi {
   followInfo(params: CcrFollowInfoRequest, options?: BodyCallOptions): Promise<JsonObject>
   followInfo(params: CcrFollowInfoRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   followInfo(params: CcrFollowInfoRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ccrEndpoints.followInfo, params, options)
+    return callApi(this.#transport, ccrEndpoints().followInfo, params, options)
   }
 
   /**
@@ -2094,7 +2117,7 @@ export class CcrApi {
   followStats(params: CcrFollowStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
   followStats(params: CcrFollowStatsRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   followStats(params: CcrFollowStatsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ccrEndpoints.followStats, params, options)
+    return callApi(this.#transport, ccrEndpoints().followStats, params, options)
   }
 
   /**
@@ -2109,7 +2132,7 @@ export class CcrApi {
   forgetFollower(params: CcrForgetFollowerRequest, options?: BodyCallOptions): Promise<JsonObject>
   forgetFollower(params: CcrForgetFollowerRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   forgetFollower(params: CcrForgetFollowerRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ccrEndpoints.forgetFollower, params, options)
+    return callApi(this.#transport, ccrEndpoints().forgetFollower, params, options)
   }
 
   /**
@@ -2127,7 +2150,7 @@ export class CcrApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   getAutoFollowPattern(params?: CcrGetAutoFollowPatternRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ccrEndpoints.getAutoFollowPattern, params, options)
+    return callApi(this.#transport, ccrEndpoints().getAutoFollowPattern, params, options)
   }
 
   /**
@@ -2145,7 +2168,7 @@ export class CcrApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   pauseAutoFollowPattern(params: CcrPauseAutoFollowPatternRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ccrEndpoints.pauseAutoFollowPattern, params, options)
+    return callApi(this.#transport, ccrEndpoints().pauseAutoFollowPattern, params, options)
   }
 
   /**
@@ -2160,7 +2183,7 @@ export class CcrApi {
   pauseFollow(params: CcrPauseFollowRequest, options?: BodyCallOptions): Promise<JsonObject>
   pauseFollow(params: CcrPauseFollowRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   pauseFollow(params: CcrPauseFollowRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ccrEndpoints.pauseFollow, params, options)
+    return callApi(this.#transport, ccrEndpoints().pauseFollow, params, options)
   }
 
   /**
@@ -2178,7 +2201,7 @@ export class CcrApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   putAutoFollowPattern(params: CcrPutAutoFollowPatternRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ccrEndpoints.putAutoFollowPattern, params, options)
+    return callApi(this.#transport, ccrEndpoints().putAutoFollowPattern, params, options)
   }
 
   /**
@@ -2196,7 +2219,7 @@ export class CcrApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   resumeAutoFollowPattern(params: CcrResumeAutoFollowPatternRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ccrEndpoints.resumeAutoFollowPattern, params, options)
+    return callApi(this.#transport, ccrEndpoints().resumeAutoFollowPattern, params, options)
   }
 
   /**
@@ -2211,7 +2234,7 @@ export class CcrApi {
   resumeFollow(params: CcrResumeFollowRequest, options?: BodyCallOptions): Promise<JsonObject>
   resumeFollow(params: CcrResumeFollowRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   resumeFollow(params: CcrResumeFollowRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ccrEndpoints.resumeFollow, params, options)
+    return callApi(this.#transport, ccrEndpoints().resumeFollow, params, options)
   }
 
   /**
@@ -2226,7 +2249,7 @@ export class CcrApi {
   stats(params?: CcrStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
   stats(params: CcrStatsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   stats(params?: CcrStatsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ccrEndpoints.stats, params, options)
+    return callApi(this.#transport, ccrEndpoints().stats, params, options)
   }
 
   /**
@@ -2241,173 +2264,176 @@ export class CcrApi {
   unfollow(params: CcrUnfollowRequest, options?: BodyCallOptions): Promise<JsonObject>
   unfollow(params: CcrUnfollowRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   unfollow(params: CcrUnfollowRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ccrEndpoints.unfollow, params, options)
+    return callApi(this.#transport, ccrEndpoints().unfollow, params, options)
   }
 }
 
 // client.cluster
 
-const clusterEndpoints = {
-  allocationExplain: {
-    api: 'cluster.allocationExplain',
-    urls: [{ path: '/_cluster/allocation/explain', methods: ['GET', 'POST'] }],
-    path: [],
-    query: [
-      'index',
-      'shard',
-      'primary',
-      'current_node',
-      'include_disk_info',
-      'include_yes_decisions',
-      'master_timeout',
-    ],
-    body: ['index', 'shard', 'primary', 'current_node'],
-    required: [],
-  },
-  deleteComponentTemplate: {
-    api: 'cluster.deleteComponentTemplate',
-    urls: [{ path: '/_component_template/{name}', methods: ['DELETE'] }],
-    path: ['name'],
-    query: ['master_timeout', 'timeout'],
-    required: ['name'],
-  },
-  deleteVotingConfigExclusions: {
-    api: 'cluster.deleteVotingConfigExclusions',
-    urls: [{ path: '/_cluster/voting_config_exclusions', methods: ['DELETE'] }],
-    path: [],
-    query: ['master_timeout', 'wait_for_removal'],
-    required: [],
-  },
-  existsComponentTemplate: {
-    api: 'cluster.existsComponentTemplate',
-    urls: [{ path: '/_component_template/{name}', methods: ['HEAD'] }],
-    path: ['name'],
-    query: ['master_timeout', 'local'],
-    required: ['name'],
-    response: 'bool',
-  },
-  getComponentTemplate: {
-    api: 'cluster.getComponentTemplate',
-    urls: [
-      { path: '/_component_template/{name}', methods: ['GET'] },
-      { path: '/_component_template', methods: ['GET'] },
-    ],
-    path: ['name'],
-    query: ['flat_settings', 'settings_filter', 'include_defaults', 'local', 'master_timeout'],
-    required: [],
-  },
-  getSettings: {
-    api: 'cluster.getSettings',
-    urls: [{ path: '/_cluster/settings', methods: ['GET'] }],
-    path: [],
-    query: ['flat_settings', 'include_defaults', 'master_timeout', 'timeout'],
-    required: [],
-  },
-  health: {
-    api: 'cluster.health',
-    urls: [
-      { path: '/_cluster/health/{index}', methods: ['GET'] },
-      { path: '/_cluster/health', methods: ['GET'] },
-    ],
-    path: ['index'],
-    query: [
-      'expand_wildcards',
-      'level',
-      'local',
-      'master_timeout',
-      'timeout',
-      'wait_for_active_shards',
-      'wait_for_events',
-      'wait_for_nodes',
-      'wait_for_no_initializing_shards',
-      'wait_for_no_relocating_shards',
-      'wait_for_status',
-    ],
-    required: [],
-  },
-  info: {
-    api: 'cluster.info',
-    urls: [{ path: '/_info/{target}', methods: ['GET'] }],
-    path: ['target'],
-    query: [],
-    required: ['target'],
-  },
-  pendingTasks: {
-    api: 'cluster.pendingTasks',
-    urls: [{ path: '/_cluster/pending_tasks', methods: ['GET'] }],
-    path: [],
-    query: ['local', 'master_timeout'],
-    required: [],
-  },
-  postVotingConfigExclusions: {
-    api: 'cluster.postVotingConfigExclusions',
-    urls: [{ path: '/_cluster/voting_config_exclusions', methods: ['POST'] }],
-    path: [],
-    query: ['node_names', 'node_ids', 'master_timeout', 'timeout'],
-    required: [],
-  },
-  putComponentTemplate: {
-    api: 'cluster.putComponentTemplate',
-    urls: [{ path: '/_component_template/{name}', methods: ['PUT', 'POST'] }],
-    path: ['name'],
-    query: ['create', 'cause', 'master_timeout'],
-    body: ['template', 'version', '_meta', 'deprecated'],
-    required: ['name', 'template'],
-  },
-  putSettings: {
-    api: 'cluster.putSettings',
-    urls: [{ path: '/_cluster/settings', methods: ['PUT'] }],
-    path: [],
-    query: ['flat_settings', 'master_timeout', 'timeout'],
-    body: ['persistent', 'transient'],
-    required: [],
-  },
-  remoteInfo: {
-    api: 'cluster.remoteInfo',
-    urls: [{ path: '/_remote/info', methods: ['GET'] }],
-    path: [],
-    query: [],
-    required: [],
-  },
-  reroute: {
-    api: 'cluster.reroute',
-    urls: [{ path: '/_cluster/reroute', methods: ['POST'] }],
-    path: [],
-    query: ['dry_run', 'explain', 'metric', 'retry_failed', 'master_timeout', 'timeout'],
-    body: ['commands'],
-    required: [],
-  },
-  state: {
-    api: 'cluster.state',
-    urls: [
-      { path: '/_cluster/state/{metric}/{index}', methods: ['GET'] },
-      { path: '/_cluster/state/{metric}', methods: ['GET'] },
-      { path: '/_cluster/state', methods: ['GET'] },
-    ],
-    path: ['metric', 'index'],
-    query: [
-      'allow_no_indices',
-      'expand_wildcards',
-      'flat_settings',
-      'ignore_unavailable',
-      'local',
-      'master_timeout',
-      'wait_for_metadata_version',
-      'wait_for_timeout',
-    ],
-    required: [],
-  },
-  stats: {
-    api: 'cluster.stats',
-    urls: [
-      { path: '/_cluster/stats/nodes/{node_id}', methods: ['GET'] },
-      { path: '/_cluster/stats', methods: ['GET'] },
-    ],
-    path: ['node_id'],
-    query: ['include_remotes', 'timeout'],
-    required: [],
-  },
-} satisfies Record<string, Endpoint>
+const clusterEndpoints = lazyTable(
+  () =>
+    ({
+      allocationExplain: {
+        api: 'cluster.allocationExplain',
+        urls: [{ path: '/_cluster/allocation/explain', methods: ['GET', 'POST'] }],
+        path: [],
+        query: [
+          'index',
+          'shard',
+          'primary',
+          'current_node',
+          'include_disk_info',
+          'include_yes_decisions',
+          'master_timeout',
+        ],
+        body: ['index', 'shard', 'primary', 'current_node'],
+        required: [],
+      },
+      deleteComponentTemplate: {
+        api: 'cluster.deleteComponentTemplate',
+        urls: [{ path: '/_component_template/{name}', methods: ['DELETE'] }],
+        path: ['name'],
+        query: ['master_timeout', 'timeout'],
+        required: ['name'],
+      },
+      deleteVotingConfigExclusions: {
+        api: 'cluster.deleteVotingConfigExclusions',
+        urls: [{ path: '/_cluster/voting_config_exclusions', methods: ['DELETE'] }],
+        path: [],
+        query: ['master_timeout', 'wait_for_removal'],
+        required: [],
+      },
+      existsComponentTemplate: {
+        api: 'cluster.existsComponentTemplate',
+        urls: [{ path: '/_component_template/{name}', methods: ['HEAD'] }],
+        path: ['name'],
+        query: ['master_timeout', 'local'],
+        required: ['name'],
+        response: 'bool',
+      },
+      getComponentTemplate: {
+        api: 'cluster.getComponentTemplate',
+        urls: [
+          { path: '/_component_template/{name}', methods: ['GET'] },
+          { path: '/_component_template', methods: ['GET'] },
+        ],
+        path: ['name'],
+        query: ['flat_settings', 'settings_filter', 'include_defaults', 'local', 'master_timeout'],
+        required: [],
+      },
+      getSettings: {
+        api: 'cluster.getSettings',
+        urls: [{ path: '/_cluster/settings', methods: ['GET'] }],
+        path: [],
+        query: ['flat_settings', 'include_defaults', 'master_timeout', 'timeout'],
+        required: [],
+      },
+      health: {
+        api: 'cluster.health',
+        urls: [
+          { path: '/_cluster/health/{index}', methods: ['GET'] },
+          { path: '/_cluster/health', methods: ['GET'] },
+        ],
+        path: ['index'],
+        query: [
+          'expand_wildcards',
+          'level',
+          'local',
+          'master_timeout',
+          'timeout',
+          'wait_for_active_shards',
+          'wait_for_events',
+          'wait_for_nodes',
+          'wait_for_no_initializing_shards',
+          'wait_for_no_relocating_shards',
+          'wait_for_status',
+        ],
+        required: [],
+      },
+      info: {
+        api: 'cluster.info',
+        urls: [{ path: '/_info/{target}', methods: ['GET'] }],
+        path: ['target'],
+        query: [],
+        required: ['target'],
+      },
+      pendingTasks: {
+        api: 'cluster.pendingTasks',
+        urls: [{ path: '/_cluster/pending_tasks', methods: ['GET'] }],
+        path: [],
+        query: ['local', 'master_timeout'],
+        required: [],
+      },
+      postVotingConfigExclusions: {
+        api: 'cluster.postVotingConfigExclusions',
+        urls: [{ path: '/_cluster/voting_config_exclusions', methods: ['POST'] }],
+        path: [],
+        query: ['node_names', 'node_ids', 'master_timeout', 'timeout'],
+        required: [],
+      },
+      putComponentTemplate: {
+        api: 'cluster.putComponentTemplate',
+        urls: [{ path: '/_component_template/{name}', methods: ['PUT', 'POST'] }],
+        path: ['name'],
+        query: ['create', 'cause', 'master_timeout'],
+        body: ['template', 'version', '_meta', 'deprecated'],
+        required: ['name', 'template'],
+      },
+      putSettings: {
+        api: 'cluster.putSettings',
+        urls: [{ path: '/_cluster/settings', methods: ['PUT'] }],
+        path: [],
+        query: ['flat_settings', 'master_timeout', 'timeout'],
+        body: ['persistent', 'transient'],
+        required: [],
+      },
+      remoteInfo: {
+        api: 'cluster.remoteInfo',
+        urls: [{ path: '/_remote/info', methods: ['GET'] }],
+        path: [],
+        query: [],
+        required: [],
+      },
+      reroute: {
+        api: 'cluster.reroute',
+        urls: [{ path: '/_cluster/reroute', methods: ['POST'] }],
+        path: [],
+        query: ['dry_run', 'explain', 'metric', 'retry_failed', 'master_timeout', 'timeout'],
+        body: ['commands'],
+        required: [],
+      },
+      state: {
+        api: 'cluster.state',
+        urls: [
+          { path: '/_cluster/state/{metric}/{index}', methods: ['GET'] },
+          { path: '/_cluster/state/{metric}', methods: ['GET'] },
+          { path: '/_cluster/state', methods: ['GET'] },
+        ],
+        path: ['metric', 'index'],
+        query: [
+          'allow_no_indices',
+          'expand_wildcards',
+          'flat_settings',
+          'ignore_unavailable',
+          'local',
+          'master_timeout',
+          'wait_for_metadata_version',
+          'wait_for_timeout',
+        ],
+        required: [],
+      },
+      stats: {
+        api: 'cluster.stats',
+        urls: [
+          { path: '/_cluster/stats/nodes/{node_id}', methods: ['GET'] },
+          { path: '/_cluster/stats', methods: ['GET'] },
+        ],
+        path: ['node_id'],
+        query: ['include_remotes', 'timeout'],
+        required: [],
+      },
+    }) satisfies Record<string, Endpoint>,
+)
 
 /**
  * The `cluster` APIs: `client.cluster.*`.
@@ -2439,7 +2465,7 @@ export class ClusterApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   allocationExplain(params?: ClusterAllocationExplainRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, clusterEndpoints.allocationExplain, params, options)
+    return callApi(this.#transport, clusterEndpoints().allocationExplain, params, options)
   }
 
   /**
@@ -2457,7 +2483,7 @@ export class ClusterApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   deleteComponentTemplate(params: ClusterDeleteComponentTemplateRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, clusterEndpoints.deleteComponentTemplate, params, options)
+    return callApi(this.#transport, clusterEndpoints().deleteComponentTemplate, params, options)
   }
 
   /**
@@ -2481,7 +2507,7 @@ export class ClusterApi {
     params?: ClusterDeleteVotingConfigExclusionsRequest,
     options?: CallOptions,
   ): Promise<unknown> {
-    return callApi(this.#transport, clusterEndpoints.deleteVotingConfigExclusions, params, options)
+    return callApi(this.#transport, clusterEndpoints().deleteVotingConfigExclusions, params, options)
   }
 
   /**
@@ -2499,7 +2525,7 @@ export class ClusterApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<boolean>>
   existsComponentTemplate(params: ClusterExistsComponentTemplateRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, clusterEndpoints.existsComponentTemplate, params, options)
+    return callApi(this.#transport, clusterEndpoints().existsComponentTemplate, params, options)
   }
 
   /**
@@ -2517,7 +2543,7 @@ export class ClusterApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   getComponentTemplate(params?: ClusterGetComponentTemplateRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, clusterEndpoints.getComponentTemplate, params, options)
+    return callApi(this.#transport, clusterEndpoints().getComponentTemplate, params, options)
   }
 
   /**
@@ -2532,7 +2558,7 @@ export class ClusterApi {
   getSettings(params?: ClusterGetSettingsRequest, options?: BodyCallOptions): Promise<JsonObject>
   getSettings(params: ClusterGetSettingsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getSettings(params?: ClusterGetSettingsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, clusterEndpoints.getSettings, params, options)
+    return callApi(this.#transport, clusterEndpoints().getSettings, params, options)
   }
 
   /**
@@ -2550,7 +2576,7 @@ export class ClusterApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<ClusterHealthResponse>>
   health(params?: ClusterHealthRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, clusterEndpoints.health, params, options)
+    return callApi(this.#transport, clusterEndpoints().health, params, options)
   }
 
   /**
@@ -2565,7 +2591,7 @@ export class ClusterApi {
   info(params: ClusterInfoRequest, options?: BodyCallOptions): Promise<JsonObject>
   info(params: ClusterInfoRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   info(params: ClusterInfoRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, clusterEndpoints.info, params, options)
+    return callApi(this.#transport, clusterEndpoints().info, params, options)
   }
 
   /**
@@ -2583,7 +2609,7 @@ export class ClusterApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   pendingTasks(params?: ClusterPendingTasksRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, clusterEndpoints.pendingTasks, params, options)
+    return callApi(this.#transport, clusterEndpoints().pendingTasks, params, options)
   }
 
   /**
@@ -2607,7 +2633,7 @@ export class ClusterApi {
     params?: ClusterPostVotingConfigExclusionsRequest,
     options?: CallOptions,
   ): Promise<unknown> {
-    return callApi(this.#transport, clusterEndpoints.postVotingConfigExclusions, params, options)
+    return callApi(this.#transport, clusterEndpoints().postVotingConfigExclusions, params, options)
   }
 
   /**
@@ -2625,7 +2651,7 @@ export class ClusterApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   putComponentTemplate(params: ClusterPutComponentTemplateRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, clusterEndpoints.putComponentTemplate, params, options)
+    return callApi(this.#transport, clusterEndpoints().putComponentTemplate, params, options)
   }
 
   /**
@@ -2640,7 +2666,7 @@ export class ClusterApi {
   putSettings(params?: ClusterPutSettingsRequest, options?: BodyCallOptions): Promise<JsonObject>
   putSettings(params: ClusterPutSettingsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   putSettings(params?: ClusterPutSettingsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, clusterEndpoints.putSettings, params, options)
+    return callApi(this.#transport, clusterEndpoints().putSettings, params, options)
   }
 
   /**
@@ -2658,7 +2684,7 @@ export class ClusterApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<Record<string, JsonValue>>>
   remoteInfo(params?: ClusterRemoteInfoRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, clusterEndpoints.remoteInfo, params, options)
+    return callApi(this.#transport, clusterEndpoints().remoteInfo, params, options)
   }
 
   /**
@@ -2673,7 +2699,7 @@ export class ClusterApi {
   reroute(params?: ClusterRerouteRequest, options?: BodyCallOptions): Promise<JsonObject>
   reroute(params: ClusterRerouteRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   reroute(params?: ClusterRerouteRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, clusterEndpoints.reroute, params, options)
+    return callApi(this.#transport, clusterEndpoints().reroute, params, options)
   }
 
   /**
@@ -2688,7 +2714,7 @@ export class ClusterApi {
   state(params?: ClusterStateRequest, options?: BodyCallOptions): Promise<JsonValue>
   state(params: ClusterStateRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   state(params?: ClusterStateRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, clusterEndpoints.state, params, options)
+    return callApi(this.#transport, clusterEndpoints().state, params, options)
   }
 
   /**
@@ -2703,267 +2729,275 @@ export class ClusterApi {
   stats(params?: ClusterStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
   stats(params: ClusterStatsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   stats(params?: ClusterStatsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, clusterEndpoints.stats, params, options)
+    return callApi(this.#transport, clusterEndpoints().stats, params, options)
   }
 }
 
 // client.connector
 
-const connectorEndpoints = {
-  checkIn: {
-    api: 'connector.checkIn',
-    urls: [{ path: '/_connector/{connector_id}/_check_in', methods: ['PUT'] }],
-    path: ['connector_id'],
-    query: [],
-    required: ['connector_id'],
-  },
-  delete: {
-    api: 'connector.delete',
-    urls: [{ path: '/_connector/{connector_id}', methods: ['DELETE'] }],
-    path: ['connector_id'],
-    query: ['delete_sync_jobs', 'hard'],
-    required: ['connector_id'],
-  },
-  get: {
-    api: 'connector.get',
-    urls: [{ path: '/_connector/{connector_id}', methods: ['GET'] }],
-    path: ['connector_id'],
-    query: ['include_deleted'],
-    required: ['connector_id'],
-  },
-  lastSync: {
-    api: 'connector.lastSync',
-    urls: [{ path: '/_connector/{connector_id}/_last_sync', methods: ['PUT'] }],
-    path: ['connector_id'],
-    query: [],
-    body: [
-      'last_access_control_sync_error',
-      'last_access_control_sync_scheduled_at',
-      'last_access_control_sync_status',
-      'last_deleted_document_count',
-      'last_incremental_sync_scheduled_at',
-      'last_indexed_document_count',
-      'last_seen',
-      'last_sync_error',
-      'last_sync_scheduled_at',
-      'last_sync_status',
-      'last_synced',
-      'sync_cursor',
-    ],
-    required: ['connector_id'],
-  },
-  list: {
-    api: 'connector.list',
-    urls: [{ path: '/_connector', methods: ['GET'] }],
-    path: [],
-    query: ['from', 'size', 'index_name', 'connector_name', 'service_type', 'include_deleted', 'query'],
-    required: [],
-  },
-  post: {
-    api: 'connector.post',
-    urls: [{ path: '/_connector', methods: ['POST'] }],
-    path: [],
-    query: [],
-    body: ['description', 'index_name', 'is_native', 'language', 'name', 'service_type'],
-    required: [],
-  },
-  put: {
-    api: 'connector.put',
-    urls: [
-      { path: '/_connector/{connector_id}', methods: ['PUT'] },
-      { path: '/_connector', methods: ['PUT'] },
-    ],
-    path: ['connector_id'],
-    query: [],
-    body: ['description', 'index_name', 'is_native', 'language', 'name', 'service_type'],
-    required: [],
-  },
-  syncJobCancel: {
-    api: 'connector.syncJobCancel',
-    urls: [{ path: '/_connector/_sync_job/{connector_sync_job_id}/_cancel', methods: ['PUT'] }],
-    path: ['connector_sync_job_id'],
-    query: [],
-    required: ['connector_sync_job_id'],
-  },
-  syncJobCheckIn: {
-    api: 'connector.syncJobCheckIn',
-    urls: [{ path: '/_connector/_sync_job/{connector_sync_job_id}/_check_in', methods: ['PUT'] }],
-    path: ['connector_sync_job_id'],
-    query: [],
-    required: ['connector_sync_job_id'],
-  },
-  syncJobClaim: {
-    api: 'connector.syncJobClaim',
-    urls: [{ path: '/_connector/_sync_job/{connector_sync_job_id}/_claim', methods: ['PUT'] }],
-    path: ['connector_sync_job_id'],
-    query: [],
-    body: ['sync_cursor', 'worker_hostname'],
-    required: ['connector_sync_job_id', 'worker_hostname'],
-  },
-  syncJobDelete: {
-    api: 'connector.syncJobDelete',
-    urls: [{ path: '/_connector/_sync_job/{connector_sync_job_id}', methods: ['DELETE'] }],
-    path: ['connector_sync_job_id'],
-    query: [],
-    required: ['connector_sync_job_id'],
-  },
-  syncJobError: {
-    api: 'connector.syncJobError',
-    urls: [{ path: '/_connector/_sync_job/{connector_sync_job_id}/_error', methods: ['PUT'] }],
-    path: ['connector_sync_job_id'],
-    query: [],
-    body: ['error'],
-    required: ['connector_sync_job_id', 'error'],
-  },
-  syncJobGet: {
-    api: 'connector.syncJobGet',
-    urls: [{ path: '/_connector/_sync_job/{connector_sync_job_id}', methods: ['GET'] }],
-    path: ['connector_sync_job_id'],
-    query: [],
-    required: ['connector_sync_job_id'],
-  },
-  syncJobList: {
-    api: 'connector.syncJobList',
-    urls: [{ path: '/_connector/_sync_job', methods: ['GET'] }],
-    path: [],
-    query: ['from', 'size', 'status', 'connector_id', 'job_type'],
-    required: [],
-  },
-  syncJobPost: {
-    api: 'connector.syncJobPost',
-    urls: [{ path: '/_connector/_sync_job', methods: ['POST'] }],
-    path: [],
-    query: [],
-    body: ['id', 'job_type', 'trigger_method'],
-    required: ['id'],
-  },
-  syncJobUpdateStats: {
-    api: 'connector.syncJobUpdateStats',
-    urls: [{ path: '/_connector/_sync_job/{connector_sync_job_id}/_stats', methods: ['PUT'] }],
-    path: ['connector_sync_job_id'],
-    query: [],
-    body: [
-      'deleted_document_count',
-      'indexed_document_count',
-      'indexed_document_volume',
-      'last_seen',
-      'metadata',
-      'total_document_count',
-    ],
-    required: ['connector_sync_job_id', 'deleted_document_count', 'indexed_document_count', 'indexed_document_volume'],
-  },
-  updateActiveFiltering: {
-    api: 'connector.updateActiveFiltering',
-    urls: [{ path: '/_connector/{connector_id}/_filtering/_activate', methods: ['PUT'] }],
-    path: ['connector_id'],
-    query: [],
-    required: ['connector_id'],
-  },
-  updateApiKeyId: {
-    api: 'connector.updateApiKeyId',
-    urls: [{ path: '/_connector/{connector_id}/_api_key_id', methods: ['PUT'] }],
-    path: ['connector_id'],
-    query: [],
-    body: ['api_key_id', 'api_key_secret_id'],
-    required: ['connector_id'],
-  },
-  updateConfiguration: {
-    api: 'connector.updateConfiguration',
-    urls: [{ path: '/_connector/{connector_id}/_configuration', methods: ['PUT'] }],
-    path: ['connector_id'],
-    query: [],
-    body: ['configuration', 'values'],
-    required: ['connector_id'],
-  },
-  updateError: {
-    api: 'connector.updateError',
-    urls: [{ path: '/_connector/{connector_id}/_error', methods: ['PUT'] }],
-    path: ['connector_id'],
-    query: [],
-    body: ['error'],
-    required: ['connector_id', 'error'],
-  },
-  updateFeatures: {
-    api: 'connector.updateFeatures',
-    urls: [{ path: '/_connector/{connector_id}/_features', methods: ['PUT'] }],
-    path: ['connector_id'],
-    query: [],
-    body: ['features'],
-    required: ['connector_id', 'features'],
-  },
-  updateFiltering: {
-    api: 'connector.updateFiltering',
-    urls: [{ path: '/_connector/{connector_id}/_filtering', methods: ['PUT'] }],
-    path: ['connector_id'],
-    query: [],
-    body: ['filtering', 'rules', 'advanced_snippet'],
-    required: ['connector_id'],
-  },
-  updateFilteringValidation: {
-    api: 'connector.updateFilteringValidation',
-    urls: [{ path: '/_connector/{connector_id}/_filtering/_validation', methods: ['PUT'] }],
-    path: ['connector_id'],
-    query: [],
-    body: ['validation'],
-    required: ['connector_id', 'validation'],
-  },
-  updateIndexName: {
-    api: 'connector.updateIndexName',
-    urls: [{ path: '/_connector/{connector_id}/_index_name', methods: ['PUT'] }],
-    path: ['connector_id'],
-    query: [],
-    body: ['index_name'],
-    required: ['connector_id', 'index_name'],
-  },
-  updateName: {
-    api: 'connector.updateName',
-    urls: [{ path: '/_connector/{connector_id}/_name', methods: ['PUT'] }],
-    path: ['connector_id'],
-    query: [],
-    body: ['name', 'description'],
-    required: ['connector_id'],
-  },
-  updateNative: {
-    api: 'connector.updateNative',
-    urls: [{ path: '/_connector/{connector_id}/_native', methods: ['PUT'] }],
-    path: ['connector_id'],
-    query: [],
-    body: ['is_native'],
-    required: ['connector_id', 'is_native'],
-  },
-  updatePipeline: {
-    api: 'connector.updatePipeline',
-    urls: [{ path: '/_connector/{connector_id}/_pipeline', methods: ['PUT'] }],
-    path: ['connector_id'],
-    query: [],
-    body: ['pipeline'],
-    required: ['connector_id', 'pipeline'],
-  },
-  updateScheduling: {
-    api: 'connector.updateScheduling',
-    urls: [{ path: '/_connector/{connector_id}/_scheduling', methods: ['PUT'] }],
-    path: ['connector_id'],
-    query: [],
-    body: ['scheduling'],
-    required: ['connector_id', 'scheduling'],
-  },
-  updateServiceType: {
-    api: 'connector.updateServiceType',
-    urls: [{ path: '/_connector/{connector_id}/_service_type', methods: ['PUT'] }],
-    path: ['connector_id'],
-    query: [],
-    body: ['service_type'],
-    required: ['connector_id', 'service_type'],
-  },
-  updateStatus: {
-    api: 'connector.updateStatus',
-    urls: [{ path: '/_connector/{connector_id}/_status', methods: ['PUT'] }],
-    path: ['connector_id'],
-    query: [],
-    body: ['status'],
-    required: ['connector_id', 'status'],
-  },
-} satisfies Record<string, Endpoint>
+const connectorEndpoints = lazyTable(
+  () =>
+    ({
+      checkIn: {
+        api: 'connector.checkIn',
+        urls: [{ path: '/_connector/{connector_id}/_check_in', methods: ['PUT'] }],
+        path: ['connector_id'],
+        query: [],
+        required: ['connector_id'],
+      },
+      delete: {
+        api: 'connector.delete',
+        urls: [{ path: '/_connector/{connector_id}', methods: ['DELETE'] }],
+        path: ['connector_id'],
+        query: ['delete_sync_jobs', 'hard'],
+        required: ['connector_id'],
+      },
+      get: {
+        api: 'connector.get',
+        urls: [{ path: '/_connector/{connector_id}', methods: ['GET'] }],
+        path: ['connector_id'],
+        query: ['include_deleted'],
+        required: ['connector_id'],
+      },
+      lastSync: {
+        api: 'connector.lastSync',
+        urls: [{ path: '/_connector/{connector_id}/_last_sync', methods: ['PUT'] }],
+        path: ['connector_id'],
+        query: [],
+        body: [
+          'last_access_control_sync_error',
+          'last_access_control_sync_scheduled_at',
+          'last_access_control_sync_status',
+          'last_deleted_document_count',
+          'last_incremental_sync_scheduled_at',
+          'last_indexed_document_count',
+          'last_seen',
+          'last_sync_error',
+          'last_sync_scheduled_at',
+          'last_sync_status',
+          'last_synced',
+          'sync_cursor',
+        ],
+        required: ['connector_id'],
+      },
+      list: {
+        api: 'connector.list',
+        urls: [{ path: '/_connector', methods: ['GET'] }],
+        path: [],
+        query: ['from', 'size', 'index_name', 'connector_name', 'service_type', 'include_deleted', 'query'],
+        required: [],
+      },
+      post: {
+        api: 'connector.post',
+        urls: [{ path: '/_connector', methods: ['POST'] }],
+        path: [],
+        query: [],
+        body: ['description', 'index_name', 'is_native', 'language', 'name', 'service_type'],
+        required: [],
+      },
+      put: {
+        api: 'connector.put',
+        urls: [
+          { path: '/_connector/{connector_id}', methods: ['PUT'] },
+          { path: '/_connector', methods: ['PUT'] },
+        ],
+        path: ['connector_id'],
+        query: [],
+        body: ['description', 'index_name', 'is_native', 'language', 'name', 'service_type'],
+        required: [],
+      },
+      syncJobCancel: {
+        api: 'connector.syncJobCancel',
+        urls: [{ path: '/_connector/_sync_job/{connector_sync_job_id}/_cancel', methods: ['PUT'] }],
+        path: ['connector_sync_job_id'],
+        query: [],
+        required: ['connector_sync_job_id'],
+      },
+      syncJobCheckIn: {
+        api: 'connector.syncJobCheckIn',
+        urls: [{ path: '/_connector/_sync_job/{connector_sync_job_id}/_check_in', methods: ['PUT'] }],
+        path: ['connector_sync_job_id'],
+        query: [],
+        required: ['connector_sync_job_id'],
+      },
+      syncJobClaim: {
+        api: 'connector.syncJobClaim',
+        urls: [{ path: '/_connector/_sync_job/{connector_sync_job_id}/_claim', methods: ['PUT'] }],
+        path: ['connector_sync_job_id'],
+        query: [],
+        body: ['sync_cursor', 'worker_hostname'],
+        required: ['connector_sync_job_id', 'worker_hostname'],
+      },
+      syncJobDelete: {
+        api: 'connector.syncJobDelete',
+        urls: [{ path: '/_connector/_sync_job/{connector_sync_job_id}', methods: ['DELETE'] }],
+        path: ['connector_sync_job_id'],
+        query: [],
+        required: ['connector_sync_job_id'],
+      },
+      syncJobError: {
+        api: 'connector.syncJobError',
+        urls: [{ path: '/_connector/_sync_job/{connector_sync_job_id}/_error', methods: ['PUT'] }],
+        path: ['connector_sync_job_id'],
+        query: [],
+        body: ['error'],
+        required: ['connector_sync_job_id', 'error'],
+      },
+      syncJobGet: {
+        api: 'connector.syncJobGet',
+        urls: [{ path: '/_connector/_sync_job/{connector_sync_job_id}', methods: ['GET'] }],
+        path: ['connector_sync_job_id'],
+        query: [],
+        required: ['connector_sync_job_id'],
+      },
+      syncJobList: {
+        api: 'connector.syncJobList',
+        urls: [{ path: '/_connector/_sync_job', methods: ['GET'] }],
+        path: [],
+        query: ['from', 'size', 'status', 'connector_id', 'job_type'],
+        required: [],
+      },
+      syncJobPost: {
+        api: 'connector.syncJobPost',
+        urls: [{ path: '/_connector/_sync_job', methods: ['POST'] }],
+        path: [],
+        query: [],
+        body: ['id', 'job_type', 'trigger_method'],
+        required: ['id'],
+      },
+      syncJobUpdateStats: {
+        api: 'connector.syncJobUpdateStats',
+        urls: [{ path: '/_connector/_sync_job/{connector_sync_job_id}/_stats', methods: ['PUT'] }],
+        path: ['connector_sync_job_id'],
+        query: [],
+        body: [
+          'deleted_document_count',
+          'indexed_document_count',
+          'indexed_document_volume',
+          'last_seen',
+          'metadata',
+          'total_document_count',
+        ],
+        required: [
+          'connector_sync_job_id',
+          'deleted_document_count',
+          'indexed_document_count',
+          'indexed_document_volume',
+        ],
+      },
+      updateActiveFiltering: {
+        api: 'connector.updateActiveFiltering',
+        urls: [{ path: '/_connector/{connector_id}/_filtering/_activate', methods: ['PUT'] }],
+        path: ['connector_id'],
+        query: [],
+        required: ['connector_id'],
+      },
+      updateApiKeyId: {
+        api: 'connector.updateApiKeyId',
+        urls: [{ path: '/_connector/{connector_id}/_api_key_id', methods: ['PUT'] }],
+        path: ['connector_id'],
+        query: [],
+        body: ['api_key_id', 'api_key_secret_id'],
+        required: ['connector_id'],
+      },
+      updateConfiguration: {
+        api: 'connector.updateConfiguration',
+        urls: [{ path: '/_connector/{connector_id}/_configuration', methods: ['PUT'] }],
+        path: ['connector_id'],
+        query: [],
+        body: ['configuration', 'values'],
+        required: ['connector_id'],
+      },
+      updateError: {
+        api: 'connector.updateError',
+        urls: [{ path: '/_connector/{connector_id}/_error', methods: ['PUT'] }],
+        path: ['connector_id'],
+        query: [],
+        body: ['error'],
+        required: ['connector_id', 'error'],
+      },
+      updateFeatures: {
+        api: 'connector.updateFeatures',
+        urls: [{ path: '/_connector/{connector_id}/_features', methods: ['PUT'] }],
+        path: ['connector_id'],
+        query: [],
+        body: ['features'],
+        required: ['connector_id', 'features'],
+      },
+      updateFiltering: {
+        api: 'connector.updateFiltering',
+        urls: [{ path: '/_connector/{connector_id}/_filtering', methods: ['PUT'] }],
+        path: ['connector_id'],
+        query: [],
+        body: ['filtering', 'rules', 'advanced_snippet'],
+        required: ['connector_id'],
+      },
+      updateFilteringValidation: {
+        api: 'connector.updateFilteringValidation',
+        urls: [{ path: '/_connector/{connector_id}/_filtering/_validation', methods: ['PUT'] }],
+        path: ['connector_id'],
+        query: [],
+        body: ['validation'],
+        required: ['connector_id', 'validation'],
+      },
+      updateIndexName: {
+        api: 'connector.updateIndexName',
+        urls: [{ path: '/_connector/{connector_id}/_index_name', methods: ['PUT'] }],
+        path: ['connector_id'],
+        query: [],
+        body: ['index_name'],
+        required: ['connector_id', 'index_name'],
+      },
+      updateName: {
+        api: 'connector.updateName',
+        urls: [{ path: '/_connector/{connector_id}/_name', methods: ['PUT'] }],
+        path: ['connector_id'],
+        query: [],
+        body: ['name', 'description'],
+        required: ['connector_id'],
+      },
+      updateNative: {
+        api: 'connector.updateNative',
+        urls: [{ path: '/_connector/{connector_id}/_native', methods: ['PUT'] }],
+        path: ['connector_id'],
+        query: [],
+        body: ['is_native'],
+        required: ['connector_id', 'is_native'],
+      },
+      updatePipeline: {
+        api: 'connector.updatePipeline',
+        urls: [{ path: '/_connector/{connector_id}/_pipeline', methods: ['PUT'] }],
+        path: ['connector_id'],
+        query: [],
+        body: ['pipeline'],
+        required: ['connector_id', 'pipeline'],
+      },
+      updateScheduling: {
+        api: 'connector.updateScheduling',
+        urls: [{ path: '/_connector/{connector_id}/_scheduling', methods: ['PUT'] }],
+        path: ['connector_id'],
+        query: [],
+        body: ['scheduling'],
+        required: ['connector_id', 'scheduling'],
+      },
+      updateServiceType: {
+        api: 'connector.updateServiceType',
+        urls: [{ path: '/_connector/{connector_id}/_service_type', methods: ['PUT'] }],
+        path: ['connector_id'],
+        query: [],
+        body: ['service_type'],
+        required: ['connector_id', 'service_type'],
+      },
+      updateStatus: {
+        api: 'connector.updateStatus',
+        urls: [{ path: '/_connector/{connector_id}/_status', methods: ['PUT'] }],
+        path: ['connector_id'],
+        query: [],
+        body: ['status'],
+        required: ['connector_id', 'status'],
+      },
+    }) satisfies Record<string, Endpoint>,
+)
 
 /**
  * The `connector` APIs: `client.connector.*`.
@@ -2992,7 +3026,7 @@ export class ConnectorApi {
   checkIn(params: ConnectorCheckInRequest, options?: BodyCallOptions): Promise<JsonObject>
   checkIn(params: ConnectorCheckInRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   checkIn(params: ConnectorCheckInRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, connectorEndpoints.checkIn, params, options)
+    return callApi(this.#transport, connectorEndpoints().checkIn, params, options)
   }
 
   /**
@@ -3007,7 +3041,7 @@ export class ConnectorApi {
   delete(params: ConnectorDeleteRequest, options?: BodyCallOptions): Promise<JsonObject>
   delete(params: ConnectorDeleteRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   delete(params: ConnectorDeleteRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, connectorEndpoints.delete, params, options)
+    return callApi(this.#transport, connectorEndpoints().delete, params, options)
   }
 
   /**
@@ -3022,7 +3056,7 @@ export class ConnectorApi {
   get(params: ConnectorGetRequest, options?: BodyCallOptions): Promise<JsonValue>
   get(params: ConnectorGetRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   get(params: ConnectorGetRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, connectorEndpoints.get, params, options)
+    return callApi(this.#transport, connectorEndpoints().get, params, options)
   }
 
   /**
@@ -3039,7 +3073,7 @@ export class ConnectorApi {
   lastSync(params: ConnectorLastSyncRequest, options?: BodyCallOptions): Promise<JsonObject>
   lastSync(params: ConnectorLastSyncRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   lastSync(params: ConnectorLastSyncRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, connectorEndpoints.lastSync, params, options)
+    return callApi(this.#transport, connectorEndpoints().lastSync, params, options)
   }
 
   /**
@@ -3054,7 +3088,7 @@ export class ConnectorApi {
   list(params?: ConnectorListRequest, options?: BodyCallOptions): Promise<JsonObject>
   list(params: ConnectorListRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   list(params?: ConnectorListRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, connectorEndpoints.list, params, options)
+    return callApi(this.#transport, connectorEndpoints().list, params, options)
   }
 
   /**
@@ -3069,7 +3103,7 @@ export class ConnectorApi {
   post(params?: ConnectorPostRequest, options?: BodyCallOptions): Promise<JsonObject>
   post(params: ConnectorPostRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   post(params?: ConnectorPostRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, connectorEndpoints.post, params, options)
+    return callApi(this.#transport, connectorEndpoints().post, params, options)
   }
 
   /**
@@ -3084,7 +3118,7 @@ export class ConnectorApi {
   put(params?: ConnectorPutRequest, options?: BodyCallOptions): Promise<JsonObject>
   put(params: ConnectorPutRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   put(params?: ConnectorPutRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, connectorEndpoints.put, params, options)
+    return callApi(this.#transport, connectorEndpoints().put, params, options)
   }
 
   /**
@@ -3099,7 +3133,7 @@ export class ConnectorApi {
   syncJobCancel(params: ConnectorSyncJobCancelRequest, options?: BodyCallOptions): Promise<JsonObject>
   syncJobCancel(params: ConnectorSyncJobCancelRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   syncJobCancel(params: ConnectorSyncJobCancelRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, connectorEndpoints.syncJobCancel, params, options)
+    return callApi(this.#transport, connectorEndpoints().syncJobCancel, params, options)
   }
 
   /**
@@ -3114,7 +3148,7 @@ export class ConnectorApi {
   syncJobCheckIn(params: ConnectorSyncJobCheckInRequest, options?: BodyCallOptions): Promise<JsonObject>
   syncJobCheckIn(params: ConnectorSyncJobCheckInRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   syncJobCheckIn(params: ConnectorSyncJobCheckInRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, connectorEndpoints.syncJobCheckIn, params, options)
+    return callApi(this.#transport, connectorEndpoints().syncJobCheckIn, params, options)
   }
 
   /**
@@ -3129,7 +3163,7 @@ export class ConnectorApi {
   syncJobClaim(params: ConnectorSyncJobClaimRequest, options?: BodyCallOptions): Promise<JsonObject>
   syncJobClaim(params: ConnectorSyncJobClaimRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   syncJobClaim(params: ConnectorSyncJobClaimRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, connectorEndpoints.syncJobClaim, params, options)
+    return callApi(this.#transport, connectorEndpoints().syncJobClaim, params, options)
   }
 
   /**
@@ -3144,7 +3178,7 @@ export class ConnectorApi {
   syncJobDelete(params: ConnectorSyncJobDeleteRequest, options?: BodyCallOptions): Promise<JsonObject>
   syncJobDelete(params: ConnectorSyncJobDeleteRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   syncJobDelete(params: ConnectorSyncJobDeleteRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, connectorEndpoints.syncJobDelete, params, options)
+    return callApi(this.#transport, connectorEndpoints().syncJobDelete, params, options)
   }
 
   /**
@@ -3159,7 +3193,7 @@ export class ConnectorApi {
   syncJobError(params: ConnectorSyncJobErrorRequest, options?: BodyCallOptions): Promise<JsonObject>
   syncJobError(params: ConnectorSyncJobErrorRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   syncJobError(params: ConnectorSyncJobErrorRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, connectorEndpoints.syncJobError, params, options)
+    return callApi(this.#transport, connectorEndpoints().syncJobError, params, options)
   }
 
   /**
@@ -3174,7 +3208,7 @@ export class ConnectorApi {
   syncJobGet(params: ConnectorSyncJobGetRequest, options?: BodyCallOptions): Promise<JsonValue>
   syncJobGet(params: ConnectorSyncJobGetRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   syncJobGet(params: ConnectorSyncJobGetRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, connectorEndpoints.syncJobGet, params, options)
+    return callApi(this.#transport, connectorEndpoints().syncJobGet, params, options)
   }
 
   /**
@@ -3192,7 +3226,7 @@ export class ConnectorApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   syncJobList(params?: ConnectorSyncJobListRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, connectorEndpoints.syncJobList, params, options)
+    return callApi(this.#transport, connectorEndpoints().syncJobList, params, options)
   }
 
   /**
@@ -3207,7 +3241,7 @@ export class ConnectorApi {
   syncJobPost(params: ConnectorSyncJobPostRequest, options?: BodyCallOptions): Promise<JsonObject>
   syncJobPost(params: ConnectorSyncJobPostRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   syncJobPost(params: ConnectorSyncJobPostRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, connectorEndpoints.syncJobPost, params, options)
+    return callApi(this.#transport, connectorEndpoints().syncJobPost, params, options)
   }
 
   /**
@@ -3225,7 +3259,7 @@ export class ConnectorApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   syncJobUpdateStats(params: ConnectorSyncJobUpdateStatsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, connectorEndpoints.syncJobUpdateStats, params, options)
+    return callApi(this.#transport, connectorEndpoints().syncJobUpdateStats, params, options)
   }
 
   /**
@@ -3243,7 +3277,7 @@ export class ConnectorApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   updateActiveFiltering(params: ConnectorUpdateActiveFilteringRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, connectorEndpoints.updateActiveFiltering, params, options)
+    return callApi(this.#transport, connectorEndpoints().updateActiveFiltering, params, options)
   }
 
   /**
@@ -3258,7 +3292,7 @@ export class ConnectorApi {
   updateApiKeyId(params: ConnectorUpdateApiKeyIdRequest, options?: BodyCallOptions): Promise<JsonObject>
   updateApiKeyId(params: ConnectorUpdateApiKeyIdRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   updateApiKeyId(params: ConnectorUpdateApiKeyIdRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, connectorEndpoints.updateApiKeyId, params, options)
+    return callApi(this.#transport, connectorEndpoints().updateApiKeyId, params, options)
   }
 
   /**
@@ -3276,7 +3310,7 @@ export class ConnectorApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   updateConfiguration(params: ConnectorUpdateConfigurationRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, connectorEndpoints.updateConfiguration, params, options)
+    return callApi(this.#transport, connectorEndpoints().updateConfiguration, params, options)
   }
 
   /**
@@ -3291,7 +3325,7 @@ export class ConnectorApi {
   updateError(params: ConnectorUpdateErrorRequest, options?: BodyCallOptions): Promise<JsonObject>
   updateError(params: ConnectorUpdateErrorRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   updateError(params: ConnectorUpdateErrorRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, connectorEndpoints.updateError, params, options)
+    return callApi(this.#transport, connectorEndpoints().updateError, params, options)
   }
 
   /**
@@ -3306,7 +3340,7 @@ export class ConnectorApi {
   updateFeatures(params: ConnectorUpdateFeaturesRequest, options?: BodyCallOptions): Promise<JsonObject>
   updateFeatures(params: ConnectorUpdateFeaturesRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   updateFeatures(params: ConnectorUpdateFeaturesRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, connectorEndpoints.updateFeatures, params, options)
+    return callApi(this.#transport, connectorEndpoints().updateFeatures, params, options)
   }
 
   /**
@@ -3321,7 +3355,7 @@ export class ConnectorApi {
   updateFiltering(params: ConnectorUpdateFilteringRequest, options?: BodyCallOptions): Promise<JsonObject>
   updateFiltering(params: ConnectorUpdateFilteringRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   updateFiltering(params: ConnectorUpdateFilteringRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, connectorEndpoints.updateFiltering, params, options)
+    return callApi(this.#transport, connectorEndpoints().updateFiltering, params, options)
   }
 
   /**
@@ -3345,7 +3379,7 @@ export class ConnectorApi {
     params: ConnectorUpdateFilteringValidationRequest,
     options?: CallOptions,
   ): Promise<unknown> {
-    return callApi(this.#transport, connectorEndpoints.updateFilteringValidation, params, options)
+    return callApi(this.#transport, connectorEndpoints().updateFilteringValidation, params, options)
   }
 
   /**
@@ -3360,7 +3394,7 @@ export class ConnectorApi {
   updateIndexName(params: ConnectorUpdateIndexNameRequest, options?: BodyCallOptions): Promise<JsonObject>
   updateIndexName(params: ConnectorUpdateIndexNameRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   updateIndexName(params: ConnectorUpdateIndexNameRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, connectorEndpoints.updateIndexName, params, options)
+    return callApi(this.#transport, connectorEndpoints().updateIndexName, params, options)
   }
 
   /**
@@ -3375,7 +3409,7 @@ export class ConnectorApi {
   updateName(params: ConnectorUpdateNameRequest, options?: BodyCallOptions): Promise<JsonObject>
   updateName(params: ConnectorUpdateNameRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   updateName(params: ConnectorUpdateNameRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, connectorEndpoints.updateName, params, options)
+    return callApi(this.#transport, connectorEndpoints().updateName, params, options)
   }
 
   /**
@@ -3390,7 +3424,7 @@ export class ConnectorApi {
   updateNative(params: ConnectorUpdateNativeRequest, options?: BodyCallOptions): Promise<JsonObject>
   updateNative(params: ConnectorUpdateNativeRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   updateNative(params: ConnectorUpdateNativeRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, connectorEndpoints.updateNative, params, options)
+    return callApi(this.#transport, connectorEndpoints().updateNative, params, options)
   }
 
   /**
@@ -3405,7 +3439,7 @@ export class ConnectorApi {
   updatePipeline(params: ConnectorUpdatePipelineRequest, options?: BodyCallOptions): Promise<JsonObject>
   updatePipeline(params: ConnectorUpdatePipelineRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   updatePipeline(params: ConnectorUpdatePipelineRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, connectorEndpoints.updatePipeline, params, options)
+    return callApi(this.#transport, connectorEndpoints().updatePipeline, params, options)
   }
 
   /**
@@ -3420,7 +3454,7 @@ export class ConnectorApi {
   updateScheduling(params: ConnectorUpdateSchedulingRequest, options?: BodyCallOptions): Promise<JsonObject>
   updateScheduling(params: ConnectorUpdateSchedulingRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   updateScheduling(params: ConnectorUpdateSchedulingRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, connectorEndpoints.updateScheduling, params, options)
+    return callApi(this.#transport, connectorEndpoints().updateScheduling, params, options)
   }
 
   /**
@@ -3438,7 +3472,7 @@ export class ConnectorApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   updateServiceType(params: ConnectorUpdateServiceTypeRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, connectorEndpoints.updateServiceType, params, options)
+    return callApi(this.#transport, connectorEndpoints().updateServiceType, params, options)
   }
 
   /**
@@ -3453,35 +3487,38 @@ export class ConnectorApi {
   updateStatus(params: ConnectorUpdateStatusRequest, options?: BodyCallOptions): Promise<JsonObject>
   updateStatus(params: ConnectorUpdateStatusRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   updateStatus(params: ConnectorUpdateStatusRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, connectorEndpoints.updateStatus, params, options)
+    return callApi(this.#transport, connectorEndpoints().updateStatus, params, options)
   }
 }
 
 // client.danglingIndices
 
-const danglingIndicesEndpoints = {
-  deleteDanglingIndex: {
-    api: 'danglingIndices.deleteDanglingIndex',
-    urls: [{ path: '/_dangling/{index_uuid}', methods: ['DELETE'] }],
-    path: ['index_uuid'],
-    query: ['accept_data_loss', 'master_timeout', 'timeout'],
-    required: ['index_uuid'],
-  },
-  importDanglingIndex: {
-    api: 'danglingIndices.importDanglingIndex',
-    urls: [{ path: '/_dangling/{index_uuid}', methods: ['POST'] }],
-    path: ['index_uuid'],
-    query: ['accept_data_loss', 'master_timeout', 'timeout'],
-    required: ['index_uuid'],
-  },
-  listDanglingIndices: {
-    api: 'danglingIndices.listDanglingIndices',
-    urls: [{ path: '/_dangling', methods: ['GET'] }],
-    path: [],
-    query: [],
-    required: [],
-  },
-} satisfies Record<string, Endpoint>
+const danglingIndicesEndpoints = lazyTable(
+  () =>
+    ({
+      deleteDanglingIndex: {
+        api: 'danglingIndices.deleteDanglingIndex',
+        urls: [{ path: '/_dangling/{index_uuid}', methods: ['DELETE'] }],
+        path: ['index_uuid'],
+        query: ['accept_data_loss', 'master_timeout', 'timeout'],
+        required: ['index_uuid'],
+      },
+      importDanglingIndex: {
+        api: 'danglingIndices.importDanglingIndex',
+        urls: [{ path: '/_dangling/{index_uuid}', methods: ['POST'] }],
+        path: ['index_uuid'],
+        query: ['accept_data_loss', 'master_timeout', 'timeout'],
+        required: ['index_uuid'],
+      },
+      listDanglingIndices: {
+        api: 'danglingIndices.listDanglingIndices',
+        urls: [{ path: '/_dangling', methods: ['GET'] }],
+        path: [],
+        query: [],
+        required: [],
+      },
+    }) satisfies Record<string, Endpoint>,
+)
 
 /**
  * The `dangling_indices` APIs: `client.danglingIndices.*`.
@@ -3513,7 +3550,7 @@ export class DanglingIndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   deleteDanglingIndex(params: DanglingIndicesDeleteDanglingIndexRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, danglingIndicesEndpoints.deleteDanglingIndex, params, options)
+    return callApi(this.#transport, danglingIndicesEndpoints().deleteDanglingIndex, params, options)
   }
 
   /**
@@ -3531,7 +3568,7 @@ export class DanglingIndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   importDanglingIndex(params: DanglingIndicesImportDanglingIndexRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, danglingIndicesEndpoints.importDanglingIndex, params, options)
+    return callApi(this.#transport, danglingIndicesEndpoints().importDanglingIndex, params, options)
   }
 
   /**
@@ -3552,21 +3589,24 @@ export class DanglingIndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   listDanglingIndices(params?: DanglingIndicesListDanglingIndicesRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, danglingIndicesEndpoints.listDanglingIndices, params, options)
+    return callApi(this.#transport, danglingIndicesEndpoints().listDanglingIndices, params, options)
   }
 }
 
 // client.encryption
 
-const encryptionEndpoints = {
-  reset: {
-    api: 'encryption.reset',
-    urls: [{ path: '/_encryption/_reset', methods: ['POST'] }],
-    path: [],
-    query: ['accept_data_loss', 'master_timeout', 'timeout'],
-    required: ['accept_data_loss'],
-  },
-} satisfies Record<string, Endpoint>
+const encryptionEndpoints = lazyTable(
+  () =>
+    ({
+      reset: {
+        api: 'encryption.reset',
+        urls: [{ path: '/_encryption/_reset', methods: ['POST'] }],
+        path: [],
+        query: ['accept_data_loss', 'master_timeout', 'timeout'],
+        required: ['accept_data_loss'],
+      },
+    }) satisfies Record<string, Endpoint>,
+)
 
 /**
  * The `encryption` APIs: `client.encryption.*`.
@@ -3594,53 +3634,56 @@ export class EncryptionApi {
   reset(params: EncryptionResetRequest, options?: BodyCallOptions): Promise<JsonObject>
   reset(params: EncryptionResetRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   reset(params: EncryptionResetRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, encryptionEndpoints.reset, params, options)
+    return callApi(this.#transport, encryptionEndpoints().reset, params, options)
   }
 }
 
 // client.enrich
 
-const enrichEndpoints = {
-  deletePolicy: {
-    api: 'enrich.deletePolicy',
-    urls: [{ path: '/_enrich/policy/{name}', methods: ['DELETE'] }],
-    path: ['name'],
-    query: ['master_timeout'],
-    required: ['name'],
-  },
-  executePolicy: {
-    api: 'enrich.executePolicy',
-    urls: [{ path: '/_enrich/policy/{name}/_execute', methods: ['PUT'] }],
-    path: ['name'],
-    query: ['master_timeout', 'wait_for_completion'],
-    required: ['name'],
-  },
-  getPolicy: {
-    api: 'enrich.getPolicy',
-    urls: [
-      { path: '/_enrich/policy/{name}', methods: ['GET'] },
-      { path: '/_enrich/policy', methods: ['GET'] },
-    ],
-    path: ['name'],
-    query: ['master_timeout'],
-    required: [],
-  },
-  putPolicy: {
-    api: 'enrich.putPolicy',
-    urls: [{ path: '/_enrich/policy/{name}', methods: ['PUT'] }],
-    path: ['name'],
-    query: ['master_timeout'],
-    body: ['geo_match', 'match', 'range'],
-    required: ['name'],
-  },
-  stats: {
-    api: 'enrich.stats',
-    urls: [{ path: '/_enrich/_stats', methods: ['GET'] }],
-    path: [],
-    query: ['master_timeout'],
-    required: [],
-  },
-} satisfies Record<string, Endpoint>
+const enrichEndpoints = lazyTable(
+  () =>
+    ({
+      deletePolicy: {
+        api: 'enrich.deletePolicy',
+        urls: [{ path: '/_enrich/policy/{name}', methods: ['DELETE'] }],
+        path: ['name'],
+        query: ['master_timeout'],
+        required: ['name'],
+      },
+      executePolicy: {
+        api: 'enrich.executePolicy',
+        urls: [{ path: '/_enrich/policy/{name}/_execute', methods: ['PUT'] }],
+        path: ['name'],
+        query: ['master_timeout', 'wait_for_completion'],
+        required: ['name'],
+      },
+      getPolicy: {
+        api: 'enrich.getPolicy',
+        urls: [
+          { path: '/_enrich/policy/{name}', methods: ['GET'] },
+          { path: '/_enrich/policy', methods: ['GET'] },
+        ],
+        path: ['name'],
+        query: ['master_timeout'],
+        required: [],
+      },
+      putPolicy: {
+        api: 'enrich.putPolicy',
+        urls: [{ path: '/_enrich/policy/{name}', methods: ['PUT'] }],
+        path: ['name'],
+        query: ['master_timeout'],
+        body: ['geo_match', 'match', 'range'],
+        required: ['name'],
+      },
+      stats: {
+        api: 'enrich.stats',
+        urls: [{ path: '/_enrich/_stats', methods: ['GET'] }],
+        path: [],
+        query: ['master_timeout'],
+        required: [],
+      },
+    }) satisfies Record<string, Endpoint>,
+)
 
 /**
  * The `enrich` APIs: `client.enrich.*`.
@@ -3669,7 +3712,7 @@ export class EnrichApi {
   deletePolicy(params: EnrichDeletePolicyRequest, options?: BodyCallOptions): Promise<JsonObject>
   deletePolicy(params: EnrichDeletePolicyRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deletePolicy(params: EnrichDeletePolicyRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, enrichEndpoints.deletePolicy, params, options)
+    return callApi(this.#transport, enrichEndpoints().deletePolicy, params, options)
   }
 
   /**
@@ -3684,7 +3727,7 @@ export class EnrichApi {
   executePolicy(params: EnrichExecutePolicyRequest, options?: BodyCallOptions): Promise<JsonObject>
   executePolicy(params: EnrichExecutePolicyRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   executePolicy(params: EnrichExecutePolicyRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, enrichEndpoints.executePolicy, params, options)
+    return callApi(this.#transport, enrichEndpoints().executePolicy, params, options)
   }
 
   /**
@@ -3699,7 +3742,7 @@ export class EnrichApi {
   getPolicy(params?: EnrichGetPolicyRequest, options?: BodyCallOptions): Promise<JsonObject>
   getPolicy(params: EnrichGetPolicyRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getPolicy(params?: EnrichGetPolicyRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, enrichEndpoints.getPolicy, params, options)
+    return callApi(this.#transport, enrichEndpoints().getPolicy, params, options)
   }
 
   /**
@@ -3714,7 +3757,7 @@ export class EnrichApi {
   putPolicy(params: EnrichPutPolicyRequest, options?: BodyCallOptions): Promise<JsonObject>
   putPolicy(params: EnrichPutPolicyRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   putPolicy(params: EnrichPutPolicyRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, enrichEndpoints.putPolicy, params, options)
+    return callApi(this.#transport, enrichEndpoints().putPolicy, params, options)
   }
 
   /**
@@ -3729,72 +3772,75 @@ export class EnrichApi {
   stats(params?: EnrichStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
   stats(params: EnrichStatsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   stats(params?: EnrichStatsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, enrichEndpoints.stats, params, options)
+    return callApi(this.#transport, enrichEndpoints().stats, params, options)
   }
 }
 
 // client.eql
 
-const eqlEndpoints = {
-  delete: {
-    api: 'eql.delete',
-    urls: [{ path: '/_eql/search/{id}', methods: ['DELETE'] }],
-    path: ['id'],
-    query: [],
-    required: ['id'],
-  },
-  get: {
-    api: 'eql.get',
-    urls: [{ path: '/_eql/search/{id}', methods: ['GET'] }],
-    path: ['id'],
-    query: ['keep_alive', 'wait_for_completion_timeout'],
-    required: ['id'],
-  },
-  getStatus: {
-    api: 'eql.getStatus',
-    urls: [{ path: '/_eql/search/status/{id}', methods: ['GET'] }],
-    path: ['id'],
-    query: [],
-    required: ['id'],
-  },
-  search: {
-    api: 'eql.search',
-    urls: [{ path: '/{index}/_eql/search', methods: ['GET', 'POST'] }],
-    path: ['index'],
-    query: [
-      'allow_no_indices',
-      'allow_partial_search_results',
-      'allow_partial_sequence_results',
-      'expand_wildcards',
-      'ccs_minimize_roundtrips',
-      'ignore_unavailable',
-      'keep_alive',
-      'keep_on_completion',
-      'wait_for_completion_timeout',
-    ],
-    body: [
-      'project_routing',
-      'query',
-      'case_sensitive',
-      'event_category_field',
-      'tiebreaker_field',
-      'timestamp_field',
-      'fetch_size',
-      'filter',
-      'keep_alive',
-      'keep_on_completion',
-      'wait_for_completion_timeout',
-      'allow_partial_search_results',
-      'allow_partial_sequence_results',
-      'size',
-      'fields',
-      'result_position',
-      'runtime_mappings',
-      'max_samples_per_key',
-    ],
-    required: ['index', 'query'],
-  },
-} satisfies Record<string, Endpoint>
+const eqlEndpoints = lazyTable(
+  () =>
+    ({
+      delete: {
+        api: 'eql.delete',
+        urls: [{ path: '/_eql/search/{id}', methods: ['DELETE'] }],
+        path: ['id'],
+        query: [],
+        required: ['id'],
+      },
+      get: {
+        api: 'eql.get',
+        urls: [{ path: '/_eql/search/{id}', methods: ['GET'] }],
+        path: ['id'],
+        query: ['keep_alive', 'wait_for_completion_timeout'],
+        required: ['id'],
+      },
+      getStatus: {
+        api: 'eql.getStatus',
+        urls: [{ path: '/_eql/search/status/{id}', methods: ['GET'] }],
+        path: ['id'],
+        query: [],
+        required: ['id'],
+      },
+      search: {
+        api: 'eql.search',
+        urls: [{ path: '/{index}/_eql/search', methods: ['GET', 'POST'] }],
+        path: ['index'],
+        query: [
+          'allow_no_indices',
+          'allow_partial_search_results',
+          'allow_partial_sequence_results',
+          'expand_wildcards',
+          'ccs_minimize_roundtrips',
+          'ignore_unavailable',
+          'keep_alive',
+          'keep_on_completion',
+          'wait_for_completion_timeout',
+        ],
+        body: [
+          'project_routing',
+          'query',
+          'case_sensitive',
+          'event_category_field',
+          'tiebreaker_field',
+          'timestamp_field',
+          'fetch_size',
+          'filter',
+          'keep_alive',
+          'keep_on_completion',
+          'wait_for_completion_timeout',
+          'allow_partial_search_results',
+          'allow_partial_sequence_results',
+          'size',
+          'fields',
+          'result_position',
+          'runtime_mappings',
+          'max_samples_per_key',
+        ],
+        required: ['index', 'query'],
+      },
+    }) satisfies Record<string, Endpoint>,
+)
 
 /**
  * The `eql` APIs: `client.eql.*`.
@@ -3823,7 +3869,7 @@ export class EqlApi {
   delete(params: EqlDeleteRequest, options?: BodyCallOptions): Promise<JsonObject>
   delete(params: EqlDeleteRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   delete(params: EqlDeleteRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, eqlEndpoints.delete, params, options)
+    return callApi(this.#transport, eqlEndpoints().delete, params, options)
   }
 
   /**
@@ -3838,7 +3884,7 @@ export class EqlApi {
   get(params: EqlGetRequest, options?: BodyCallOptions): Promise<JsonValue>
   get(params: EqlGetRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   get(params: EqlGetRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, eqlEndpoints.get, params, options)
+    return callApi(this.#transport, eqlEndpoints().get, params, options)
   }
 
   /**
@@ -3853,7 +3899,7 @@ export class EqlApi {
   getStatus(params: EqlGetStatusRequest, options?: BodyCallOptions): Promise<JsonObject>
   getStatus(params: EqlGetStatusRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getStatus(params: EqlGetStatusRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, eqlEndpoints.getStatus, params, options)
+    return callApi(this.#transport, eqlEndpoints().getStatus, params, options)
   }
 
   /**
@@ -3868,169 +3914,172 @@ export class EqlApi {
   search(params: EqlSearchRequest, options?: BodyCallOptions): Promise<JsonValue>
   search(params: EqlSearchRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   search(params: EqlSearchRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, eqlEndpoints.search, params, options)
+    return callApi(this.#transport, eqlEndpoints().search, params, options)
   }
 }
 
 // client.esql
 
-const esqlEndpoints = {
-  asyncQuery: {
-    api: 'esql.asyncQuery',
-    urls: [{ path: '/_query/async', methods: ['POST'] }],
-    path: [],
-    query: ['allow_partial_results', 'delimiter', 'drop_null_columns', 'format'],
-    body: [
-      'columnar',
-      'filter',
-      'time_zone',
-      'locale',
-      'params',
-      'profile',
-      'query',
-      'tables',
-      'include_ccs_metadata',
-      'include_execution_metadata',
-      'wait_for_completion_timeout',
-      'keep_alive',
-      'keep_on_completion',
-      'project_routing',
-      'settings',
-    ],
-    required: ['query'],
-  },
-  asyncQueryDelete: {
-    api: 'esql.asyncQueryDelete',
-    urls: [{ path: '/_query/async/{id}', methods: ['DELETE'] }],
-    path: ['id'],
-    query: [],
-    required: ['id'],
-  },
-  asyncQueryGet: {
-    api: 'esql.asyncQueryGet',
-    urls: [{ path: '/_query/async/{id}', methods: ['GET'] }],
-    path: ['id'],
-    query: ['drop_null_columns', 'format', 'keep_alive', 'wait_for_completion_timeout'],
-    required: ['id'],
-  },
-  asyncQueryStop: {
-    api: 'esql.asyncQueryStop',
-    urls: [{ path: '/_query/async/{id}/stop', methods: ['POST'] }],
-    path: ['id'],
-    query: ['drop_null_columns'],
-    required: ['id'],
-  },
-  deleteDataset: {
-    api: 'esql.deleteDataset',
-    urls: [{ path: '/_query/dataset/{name}', methods: ['DELETE'] }],
-    path: ['name'],
-    query: ['master_timeout', 'timeout'],
-    required: ['name'],
-  },
-  deleteDataSource: {
-    api: 'esql.deleteDataSource',
-    urls: [{ path: '/_query/data_source/{name}', methods: ['DELETE'] }],
-    path: ['name'],
-    query: ['master_timeout', 'timeout'],
-    required: ['name'],
-  },
-  deleteView: {
-    api: 'esql.deleteView',
-    urls: [{ path: '/_query/view/{name}', methods: ['DELETE'] }],
-    path: ['name'],
-    query: [],
-    required: ['name'],
-  },
-  getDataset: {
-    api: 'esql.getDataset',
-    urls: [
-      { path: '/_query/dataset/{name}', methods: ['GET'] },
-      { path: '/_query/dataset', methods: ['GET'] },
-    ],
-    path: ['name'],
-    query: ['master_timeout'],
-    required: [],
-  },
-  getDataSource: {
-    api: 'esql.getDataSource',
-    urls: [
-      { path: '/_query/data_source/{name}', methods: ['GET'] },
-      { path: '/_query/data_source', methods: ['GET'] },
-    ],
-    path: ['name'],
-    query: ['master_timeout'],
-    required: [],
-  },
-  getQuery: {
-    api: 'esql.getQuery',
-    urls: [{ path: '/_query/queries/{id}', methods: ['GET'] }],
-    path: ['id'],
-    query: [],
-    required: ['id'],
-  },
-  getView: {
-    api: 'esql.getView',
-    urls: [
-      { path: '/_query/view/{name}', methods: ['GET'] },
-      { path: '/_query/view', methods: ['GET'] },
-    ],
-    path: ['name'],
-    query: [],
-    required: [],
-  },
-  listQueries: {
-    api: 'esql.listQueries',
-    urls: [{ path: '/_query/queries', methods: ['GET'] }],
-    path: [],
-    query: [],
-    required: [],
-  },
-  putDataset: {
-    api: 'esql.putDataset',
-    urls: [{ path: '/_query/dataset/{name}', methods: ['PUT'] }],
-    path: ['name'],
-    query: ['master_timeout', 'timeout'],
-    body: ['data_source', 'resource', 'description', 'mappings', 'settings'],
-    required: ['name', 'data_source', 'resource'],
-  },
-  putDataSource: {
-    api: 'esql.putDataSource',
-    urls: [{ path: '/_query/data_source/{name}', methods: ['PUT'] }],
-    path: ['name'],
-    query: ['master_timeout', 'timeout'],
-    body: ['type', 'description', 'settings'],
-    required: ['name', 'type'],
-  },
-  putView: {
-    api: 'esql.putView',
-    urls: [{ path: '/_query/view/{name}', methods: ['PUT'] }],
-    path: ['name'],
-    query: [],
-    body: ['query'],
-    required: ['name', 'query'],
-  },
-  query: {
-    api: 'esql.query',
-    urls: [{ path: '/_query', methods: ['POST'] }],
-    path: [],
-    query: ['format', 'delimiter', 'drop_null_columns', 'allow_partial_results'],
-    body: [
-      'columnar',
-      'filter',
-      'time_zone',
-      'locale',
-      'params',
-      'profile',
-      'query',
-      'tables',
-      'include_ccs_metadata',
-      'include_execution_metadata',
-      'project_routing',
-      'settings',
-    ],
-    required: ['query'],
-  },
-} satisfies Record<string, Endpoint>
+const esqlEndpoints = lazyTable(
+  () =>
+    ({
+      asyncQuery: {
+        api: 'esql.asyncQuery',
+        urls: [{ path: '/_query/async', methods: ['POST'] }],
+        path: [],
+        query: ['allow_partial_results', 'delimiter', 'drop_null_columns', 'format'],
+        body: [
+          'columnar',
+          'filter',
+          'time_zone',
+          'locale',
+          'params',
+          'profile',
+          'query',
+          'tables',
+          'include_ccs_metadata',
+          'include_execution_metadata',
+          'wait_for_completion_timeout',
+          'keep_alive',
+          'keep_on_completion',
+          'project_routing',
+          'settings',
+        ],
+        required: ['query'],
+      },
+      asyncQueryDelete: {
+        api: 'esql.asyncQueryDelete',
+        urls: [{ path: '/_query/async/{id}', methods: ['DELETE'] }],
+        path: ['id'],
+        query: [],
+        required: ['id'],
+      },
+      asyncQueryGet: {
+        api: 'esql.asyncQueryGet',
+        urls: [{ path: '/_query/async/{id}', methods: ['GET'] }],
+        path: ['id'],
+        query: ['drop_null_columns', 'format', 'keep_alive', 'wait_for_completion_timeout'],
+        required: ['id'],
+      },
+      asyncQueryStop: {
+        api: 'esql.asyncQueryStop',
+        urls: [{ path: '/_query/async/{id}/stop', methods: ['POST'] }],
+        path: ['id'],
+        query: ['drop_null_columns'],
+        required: ['id'],
+      },
+      deleteDataset: {
+        api: 'esql.deleteDataset',
+        urls: [{ path: '/_query/dataset/{name}', methods: ['DELETE'] }],
+        path: ['name'],
+        query: ['master_timeout', 'timeout'],
+        required: ['name'],
+      },
+      deleteDataSource: {
+        api: 'esql.deleteDataSource',
+        urls: [{ path: '/_query/data_source/{name}', methods: ['DELETE'] }],
+        path: ['name'],
+        query: ['master_timeout', 'timeout'],
+        required: ['name'],
+      },
+      deleteView: {
+        api: 'esql.deleteView',
+        urls: [{ path: '/_query/view/{name}', methods: ['DELETE'] }],
+        path: ['name'],
+        query: [],
+        required: ['name'],
+      },
+      getDataset: {
+        api: 'esql.getDataset',
+        urls: [
+          { path: '/_query/dataset/{name}', methods: ['GET'] },
+          { path: '/_query/dataset', methods: ['GET'] },
+        ],
+        path: ['name'],
+        query: ['master_timeout'],
+        required: [],
+      },
+      getDataSource: {
+        api: 'esql.getDataSource',
+        urls: [
+          { path: '/_query/data_source/{name}', methods: ['GET'] },
+          { path: '/_query/data_source', methods: ['GET'] },
+        ],
+        path: ['name'],
+        query: ['master_timeout'],
+        required: [],
+      },
+      getQuery: {
+        api: 'esql.getQuery',
+        urls: [{ path: '/_query/queries/{id}', methods: ['GET'] }],
+        path: ['id'],
+        query: [],
+        required: ['id'],
+      },
+      getView: {
+        api: 'esql.getView',
+        urls: [
+          { path: '/_query/view/{name}', methods: ['GET'] },
+          { path: '/_query/view', methods: ['GET'] },
+        ],
+        path: ['name'],
+        query: [],
+        required: [],
+      },
+      listQueries: {
+        api: 'esql.listQueries',
+        urls: [{ path: '/_query/queries', methods: ['GET'] }],
+        path: [],
+        query: [],
+        required: [],
+      },
+      putDataset: {
+        api: 'esql.putDataset',
+        urls: [{ path: '/_query/dataset/{name}', methods: ['PUT'] }],
+        path: ['name'],
+        query: ['master_timeout', 'timeout'],
+        body: ['data_source', 'resource', 'description', 'mappings', 'settings'],
+        required: ['name', 'data_source', 'resource'],
+      },
+      putDataSource: {
+        api: 'esql.putDataSource',
+        urls: [{ path: '/_query/data_source/{name}', methods: ['PUT'] }],
+        path: ['name'],
+        query: ['master_timeout', 'timeout'],
+        body: ['type', 'description', 'settings'],
+        required: ['name', 'type'],
+      },
+      putView: {
+        api: 'esql.putView',
+        urls: [{ path: '/_query/view/{name}', methods: ['PUT'] }],
+        path: ['name'],
+        query: [],
+        body: ['query'],
+        required: ['name', 'query'],
+      },
+      query: {
+        api: 'esql.query',
+        urls: [{ path: '/_query', methods: ['POST'] }],
+        path: [],
+        query: ['format', 'delimiter', 'drop_null_columns', 'allow_partial_results'],
+        body: [
+          'columnar',
+          'filter',
+          'time_zone',
+          'locale',
+          'params',
+          'profile',
+          'query',
+          'tables',
+          'include_ccs_metadata',
+          'include_execution_metadata',
+          'project_routing',
+          'settings',
+        ],
+        required: ['query'],
+      },
+    }) satisfies Record<string, Endpoint>,
+)
 
 /**
  * The `esql` APIs: `client.esql.*`.
@@ -4059,7 +4108,7 @@ export class EsqlApi {
   asyncQuery(params: EsqlAsyncQueryRequest, options?: BodyCallOptions): Promise<JsonValue>
   asyncQuery(params: EsqlAsyncQueryRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   asyncQuery(params: EsqlAsyncQueryRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, esqlEndpoints.asyncQuery, params, options)
+    return callApi(this.#transport, esqlEndpoints().asyncQuery, params, options)
   }
 
   /**
@@ -4074,7 +4123,7 @@ export class EsqlApi {
   asyncQueryDelete(params: EsqlAsyncQueryDeleteRequest, options?: BodyCallOptions): Promise<JsonObject>
   asyncQueryDelete(params: EsqlAsyncQueryDeleteRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   asyncQueryDelete(params: EsqlAsyncQueryDeleteRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, esqlEndpoints.asyncQueryDelete, params, options)
+    return callApi(this.#transport, esqlEndpoints().asyncQueryDelete, params, options)
   }
 
   /**
@@ -4089,7 +4138,7 @@ export class EsqlApi {
   asyncQueryGet(params: EsqlAsyncQueryGetRequest, options?: BodyCallOptions): Promise<JsonValue>
   asyncQueryGet(params: EsqlAsyncQueryGetRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   asyncQueryGet(params: EsqlAsyncQueryGetRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, esqlEndpoints.asyncQueryGet, params, options)
+    return callApi(this.#transport, esqlEndpoints().asyncQueryGet, params, options)
   }
 
   /**
@@ -4104,7 +4153,7 @@ export class EsqlApi {
   asyncQueryStop(params: EsqlAsyncQueryStopRequest, options?: BodyCallOptions): Promise<JsonValue>
   asyncQueryStop(params: EsqlAsyncQueryStopRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   asyncQueryStop(params: EsqlAsyncQueryStopRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, esqlEndpoints.asyncQueryStop, params, options)
+    return callApi(this.#transport, esqlEndpoints().asyncQueryStop, params, options)
   }
 
   /**
@@ -4119,7 +4168,7 @@ export class EsqlApi {
   deleteDataset(params: EsqlDeleteDatasetRequest, options?: BodyCallOptions): Promise<JsonObject>
   deleteDataset(params: EsqlDeleteDatasetRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deleteDataset(params: EsqlDeleteDatasetRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, esqlEndpoints.deleteDataset, params, options)
+    return callApi(this.#transport, esqlEndpoints().deleteDataset, params, options)
   }
 
   /**
@@ -4134,7 +4183,7 @@ export class EsqlApi {
   deleteDataSource(params: EsqlDeleteDataSourceRequest, options?: BodyCallOptions): Promise<JsonObject>
   deleteDataSource(params: EsqlDeleteDataSourceRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deleteDataSource(params: EsqlDeleteDataSourceRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, esqlEndpoints.deleteDataSource, params, options)
+    return callApi(this.#transport, esqlEndpoints().deleteDataSource, params, options)
   }
 
   /**
@@ -4148,7 +4197,7 @@ export class EsqlApi {
   deleteView(params: EsqlDeleteViewRequest, options?: BodyCallOptions): Promise<JsonObject>
   deleteView(params: EsqlDeleteViewRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deleteView(params: EsqlDeleteViewRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, esqlEndpoints.deleteView, params, options)
+    return callApi(this.#transport, esqlEndpoints().deleteView, params, options)
   }
 
   /**
@@ -4163,7 +4212,7 @@ export class EsqlApi {
   getDataset(params?: EsqlGetDatasetRequest, options?: BodyCallOptions): Promise<JsonObject>
   getDataset(params: EsqlGetDatasetRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getDataset(params?: EsqlGetDatasetRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, esqlEndpoints.getDataset, params, options)
+    return callApi(this.#transport, esqlEndpoints().getDataset, params, options)
   }
 
   /**
@@ -4181,7 +4230,7 @@ export class EsqlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   getDataSource(params?: EsqlGetDataSourceRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, esqlEndpoints.getDataSource, params, options)
+    return callApi(this.#transport, esqlEndpoints().getDataSource, params, options)
   }
 
   /**
@@ -4196,7 +4245,7 @@ export class EsqlApi {
   getQuery(params: EsqlGetQueryRequest, options?: BodyCallOptions): Promise<JsonObject>
   getQuery(params: EsqlGetQueryRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getQuery(params: EsqlGetQueryRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, esqlEndpoints.getQuery, params, options)
+    return callApi(this.#transport, esqlEndpoints().getQuery, params, options)
   }
 
   /**
@@ -4210,7 +4259,7 @@ export class EsqlApi {
   getView(params?: EsqlGetViewRequest, options?: BodyCallOptions): Promise<JsonObject>
   getView(params: EsqlGetViewRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getView(params?: EsqlGetViewRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, esqlEndpoints.getView, params, options)
+    return callApi(this.#transport, esqlEndpoints().getView, params, options)
   }
 
   /**
@@ -4225,7 +4274,7 @@ export class EsqlApi {
   listQueries(params?: EsqlListQueriesRequest, options?: BodyCallOptions): Promise<JsonObject>
   listQueries(params: EsqlListQueriesRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   listQueries(params?: EsqlListQueriesRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, esqlEndpoints.listQueries, params, options)
+    return callApi(this.#transport, esqlEndpoints().listQueries, params, options)
   }
 
   /**
@@ -4240,7 +4289,7 @@ export class EsqlApi {
   putDataset(params: EsqlPutDatasetRequest, options?: BodyCallOptions): Promise<JsonObject>
   putDataset(params: EsqlPutDatasetRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   putDataset(params: EsqlPutDatasetRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, esqlEndpoints.putDataset, params, options)
+    return callApi(this.#transport, esqlEndpoints().putDataset, params, options)
   }
 
   /**
@@ -4255,7 +4304,7 @@ export class EsqlApi {
   putDataSource(params: EsqlPutDataSourceRequest, options?: BodyCallOptions): Promise<JsonObject>
   putDataSource(params: EsqlPutDataSourceRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   putDataSource(params: EsqlPutDataSourceRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, esqlEndpoints.putDataSource, params, options)
+    return callApi(this.#transport, esqlEndpoints().putDataSource, params, options)
   }
 
   /**
@@ -4269,7 +4318,7 @@ export class EsqlApi {
   putView(params: EsqlPutViewRequest, options?: BodyCallOptions): Promise<JsonObject>
   putView(params: EsqlPutViewRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   putView(params: EsqlPutViewRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, esqlEndpoints.putView, params, options)
+    return callApi(this.#transport, esqlEndpoints().putView, params, options)
   }
 
   /**
@@ -4284,28 +4333,31 @@ export class EsqlApi {
   query(params: EsqlQueryRequest, options?: BodyCallOptions): Promise<JsonValue>
   query(params: EsqlQueryRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   query(params: EsqlQueryRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, esqlEndpoints.query, params, options)
+    return callApi(this.#transport, esqlEndpoints().query, params, options)
   }
 }
 
 // client.features
 
-const featuresEndpoints = {
-  getFeatures: {
-    api: 'features.getFeatures',
-    urls: [{ path: '/_features', methods: ['GET'] }],
-    path: [],
-    query: ['master_timeout'],
-    required: [],
-  },
-  resetFeatures: {
-    api: 'features.resetFeatures',
-    urls: [{ path: '/_features/_reset', methods: ['POST'] }],
-    path: [],
-    query: ['master_timeout'],
-    required: [],
-  },
-} satisfies Record<string, Endpoint>
+const featuresEndpoints = lazyTable(
+  () =>
+    ({
+      getFeatures: {
+        api: 'features.getFeatures',
+        urls: [{ path: '/_features', methods: ['GET'] }],
+        path: [],
+        query: ['master_timeout'],
+        required: [],
+      },
+      resetFeatures: {
+        api: 'features.resetFeatures',
+        urls: [{ path: '/_features/_reset', methods: ['POST'] }],
+        path: [],
+        query: ['master_timeout'],
+        required: [],
+      },
+    }) satisfies Record<string, Endpoint>,
+)
 
 /**
  * The `features` APIs: `client.features.*`.
@@ -4337,7 +4389,7 @@ export class FeaturesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   getFeatures(params?: FeaturesGetFeaturesRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, featuresEndpoints.getFeatures, params, options)
+    return callApi(this.#transport, featuresEndpoints().getFeatures, params, options)
   }
 
   /**
@@ -4355,132 +4407,135 @@ export class FeaturesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   resetFeatures(params?: FeaturesResetFeaturesRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, featuresEndpoints.resetFeatures, params, options)
+    return callApi(this.#transport, featuresEndpoints().resetFeatures, params, options)
   }
 }
 
 // client.fleet
 
-const fleetEndpoints = {
-  globalCheckpoints: {
-    api: 'fleet.globalCheckpoints',
-    urls: [{ path: '/{index}/_fleet/global_checkpoints', methods: ['GET'] }],
-    path: ['index'],
-    query: ['wait_for_advance', 'wait_for_index', 'checkpoints', 'timeout'],
-    required: ['index'],
-  },
-  msearch: {
-    api: 'fleet.msearch',
-    urls: [
-      { path: '/{index}/_fleet/_fleet_msearch', methods: ['GET', 'POST'] },
-      { path: '/_fleet/_fleet_msearch', methods: ['GET', 'POST'] },
-    ],
-    path: ['index'],
-    query: [
-      'allow_no_indices',
-      'ccs_minimize_roundtrips',
-      'expand_wildcards',
-      'ignore_throttled',
-      'ignore_unavailable',
-      'max_concurrent_searches',
-      'max_concurrent_shard_requests',
-      'pre_filter_shard_size',
-      'search_type',
-      'rest_total_hits_as_int',
-      'typed_keys',
-      'wait_for_checkpoints',
-      'allow_partial_search_results',
-    ],
-    value: 'searches',
-    ndjson: true,
-    required: ['searches'],
-  },
-  search: {
-    api: 'fleet.search',
-    urls: [{ path: '/{index}/_fleet/_fleet_search', methods: ['GET', 'POST'] }],
-    path: ['index'],
-    query: [
-      'allow_no_indices',
-      'analyzer',
-      'analyze_wildcard',
-      'batched_reduce_size',
-      'ccs_minimize_roundtrips',
-      'default_operator',
-      'df',
-      'docvalue_fields',
-      'expand_wildcards',
-      'explain',
-      'ignore_throttled',
-      'ignore_unavailable',
-      'lenient',
-      'max_concurrent_shard_requests',
-      'preference',
-      'pre_filter_shard_size',
-      'request_cache',
-      'routing',
-      'scroll',
-      'search_type',
-      'stats',
-      'stored_fields',
-      'suggest_field',
-      'suggest_mode',
-      'suggest_size',
-      'suggest_text',
-      'terminate_after',
-      'timeout',
-      'track_total_hits',
-      'track_scores',
-      'typed_keys',
-      'rest_total_hits_as_int',
-      'version',
-      '_source',
-      '_source_excludes',
-      '_source_includes',
-      'seq_no_primary_term',
-      'q',
-      'size',
-      'from',
-      'sort',
-      'wait_for_checkpoints',
-      'allow_partial_search_results',
-    ],
-    body: [
-      'aggregations',
-      'aggs',
-      'collapse',
-      'explain',
-      'ext',
-      'from',
-      'highlight',
-      'track_total_hits',
-      'indices_boost',
-      'docvalue_fields',
-      'min_score',
-      'post_filter',
-      'profile',
-      'query',
-      'rescore',
-      'script_fields',
-      'search_after',
-      'size',
-      'slice',
-      'sort',
-      '_source',
-      'fields',
-      'suggest',
-      'terminate_after',
-      'timeout',
-      'track_scores',
-      'version',
-      'seq_no_primary_term',
-      'stored_fields',
-      'pit',
-      'runtime_mappings',
-      'stats',
-    ],
-    required: ['index'],
-  },
-} satisfies Record<string, Endpoint>
+const fleetEndpoints = lazyTable(
+  () =>
+    ({
+      globalCheckpoints: {
+        api: 'fleet.globalCheckpoints',
+        urls: [{ path: '/{index}/_fleet/global_checkpoints', methods: ['GET'] }],
+        path: ['index'],
+        query: ['wait_for_advance', 'wait_for_index', 'checkpoints', 'timeout'],
+        required: ['index'],
+      },
+      msearch: {
+        api: 'fleet.msearch',
+        urls: [
+          { path: '/{index}/_fleet/_fleet_msearch', methods: ['GET', 'POST'] },
+          { path: '/_fleet/_fleet_msearch', methods: ['GET', 'POST'] },
+        ],
+        path: ['index'],
+        query: [
+          'allow_no_indices',
+          'ccs_minimize_roundtrips',
+          'expand_wildcards',
+          'ignore_throttled',
+          'ignore_unavailable',
+          'max_concurrent_searches',
+          'max_concurrent_shard_requests',
+          'pre_filter_shard_size',
+          'search_type',
+          'rest_total_hits_as_int',
+          'typed_keys',
+          'wait_for_checkpoints',
+          'allow_partial_search_results',
+        ],
+        value: 'searches',
+        ndjson: true,
+        required: ['searches'],
+      },
+      search: {
+        api: 'fleet.search',
+        urls: [{ path: '/{index}/_fleet/_fleet_search', methods: ['GET', 'POST'] }],
+        path: ['index'],
+        query: [
+          'allow_no_indices',
+          'analyzer',
+          'analyze_wildcard',
+          'batched_reduce_size',
+          'ccs_minimize_roundtrips',
+          'default_operator',
+          'df',
+          'docvalue_fields',
+          'expand_wildcards',
+          'explain',
+          'ignore_throttled',
+          'ignore_unavailable',
+          'lenient',
+          'max_concurrent_shard_requests',
+          'preference',
+          'pre_filter_shard_size',
+          'request_cache',
+          'routing',
+          'scroll',
+          'search_type',
+          'stats',
+          'stored_fields',
+          'suggest_field',
+          'suggest_mode',
+          'suggest_size',
+          'suggest_text',
+          'terminate_after',
+          'timeout',
+          'track_total_hits',
+          'track_scores',
+          'typed_keys',
+          'rest_total_hits_as_int',
+          'version',
+          '_source',
+          '_source_excludes',
+          '_source_includes',
+          'seq_no_primary_term',
+          'q',
+          'size',
+          'from',
+          'sort',
+          'wait_for_checkpoints',
+          'allow_partial_search_results',
+        ],
+        body: [
+          'aggregations',
+          'aggs',
+          'collapse',
+          'explain',
+          'ext',
+          'from',
+          'highlight',
+          'track_total_hits',
+          'indices_boost',
+          'docvalue_fields',
+          'min_score',
+          'post_filter',
+          'profile',
+          'query',
+          'rescore',
+          'script_fields',
+          'search_after',
+          'size',
+          'slice',
+          'sort',
+          '_source',
+          'fields',
+          'suggest',
+          'terminate_after',
+          'timeout',
+          'track_scores',
+          'version',
+          'seq_no_primary_term',
+          'stored_fields',
+          'pit',
+          'runtime_mappings',
+          'stats',
+        ],
+        required: ['index'],
+      },
+    }) satisfies Record<string, Endpoint>,
+)
 
 /**
  * The `fleet` APIs: `client.fleet.*`.
@@ -4509,7 +4564,7 @@ export class FleetApi {
   globalCheckpoints(params: FleetGlobalCheckpointsRequest, options?: BodyCallOptions): Promise<JsonObject>
   globalCheckpoints(params: FleetGlobalCheckpointsRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   globalCheckpoints(params: FleetGlobalCheckpointsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, fleetEndpoints.globalCheckpoints, params, options)
+    return callApi(this.#transport, fleetEndpoints().globalCheckpoints, params, options)
   }
 
   /**
@@ -4524,7 +4579,7 @@ export class FleetApi {
   msearch(params: FleetMsearchRequest, options?: BodyCallOptions): Promise<JsonObject>
   msearch(params: FleetMsearchRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   msearch(params: FleetMsearchRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, fleetEndpoints.msearch, params, options)
+    return callApi(this.#transport, fleetEndpoints().msearch, params, options)
   }
 
   /**
@@ -4539,22 +4594,25 @@ export class FleetApi {
   search(params: FleetSearchRequest, options?: BodyCallOptions): Promise<JsonObject>
   search(params: FleetSearchRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   search(params: FleetSearchRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, fleetEndpoints.search, params, options)
+    return callApi(this.#transport, fleetEndpoints().search, params, options)
   }
 }
 
 // client.graph
 
-const graphEndpoints = {
-  explore: {
-    api: 'graph.explore',
-    urls: [{ path: '/{index}/_graph/explore', methods: ['GET', 'POST'] }],
-    path: ['index'],
-    query: ['routing', 'timeout'],
-    body: ['connections', 'controls', 'query', 'vertices'],
-    required: ['index'],
-  },
-} satisfies Record<string, Endpoint>
+const graphEndpoints = lazyTable(
+  () =>
+    ({
+      explore: {
+        api: 'graph.explore',
+        urls: [{ path: '/{index}/_graph/explore', methods: ['GET', 'POST'] }],
+        path: ['index'],
+        query: ['routing', 'timeout'],
+        body: ['connections', 'controls', 'query', 'vertices'],
+        required: ['index'],
+      },
+    }) satisfies Record<string, Endpoint>,
+)
 
 /**
  * The `graph` APIs: `client.graph.*`.
@@ -4583,97 +4641,100 @@ export class GraphApi {
   explore(params: GraphExploreRequest, options?: BodyCallOptions): Promise<JsonObject>
   explore(params: GraphExploreRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   explore(params: GraphExploreRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, graphEndpoints.explore, params, options)
+    return callApi(this.#transport, graphEndpoints().explore, params, options)
   }
 }
 
 // client.ilm
 
-const ilmEndpoints = {
-  deleteLifecycle: {
-    api: 'ilm.deleteLifecycle',
-    urls: [{ path: '/_ilm/policy/{name}', methods: ['DELETE'] }],
-    path: ['name'],
-    query: ['master_timeout', 'timeout'],
-    required: ['name'],
-  },
-  explainLifecycle: {
-    api: 'ilm.explainLifecycle',
-    urls: [{ path: '/{index}/_ilm/explain', methods: ['GET'] }],
-    path: ['index'],
-    query: ['only_errors', 'only_managed', 'master_timeout'],
-    required: ['index'],
-  },
-  getLifecycle: {
-    api: 'ilm.getLifecycle',
-    urls: [
-      { path: '/_ilm/policy/{name}', methods: ['GET'] },
-      { path: '/_ilm/policy', methods: ['GET'] },
-    ],
-    path: ['name'],
-    query: ['master_timeout', 'timeout'],
-    required: [],
-  },
-  getStatus: {
-    api: 'ilm.getStatus',
-    urls: [{ path: '/_ilm/status', methods: ['GET'] }],
-    path: [],
-    query: [],
-    required: [],
-  },
-  migrateToDataTiers: {
-    api: 'ilm.migrateToDataTiers',
-    urls: [{ path: '/_ilm/migrate_to_data_tiers', methods: ['POST'] }],
-    path: [],
-    query: ['dry_run', 'master_timeout'],
-    body: ['legacy_template_to_delete', 'node_attribute'],
-    required: [],
-  },
-  moveToStep: {
-    api: 'ilm.moveToStep',
-    urls: [{ path: '/_ilm/move/{index}', methods: ['POST'] }],
-    path: ['index'],
-    query: [],
-    body: ['current_step', 'next_step'],
-    required: ['index', 'current_step', 'next_step'],
-  },
-  putLifecycle: {
-    api: 'ilm.putLifecycle',
-    urls: [{ path: '/_ilm/policy/{name}', methods: ['PUT'] }],
-    path: ['name'],
-    query: ['master_timeout', 'timeout'],
-    body: ['policy'],
-    required: ['name'],
-  },
-  removePolicy: {
-    api: 'ilm.removePolicy',
-    urls: [{ path: '/{index}/_ilm/remove', methods: ['POST'] }],
-    path: ['index'],
-    query: [],
-    required: ['index'],
-  },
-  retry: {
-    api: 'ilm.retry',
-    urls: [{ path: '/{index}/_ilm/retry', methods: ['POST'] }],
-    path: ['index'],
-    query: [],
-    required: ['index'],
-  },
-  start: {
-    api: 'ilm.start',
-    urls: [{ path: '/_ilm/start', methods: ['POST'] }],
-    path: [],
-    query: ['master_timeout', 'timeout'],
-    required: [],
-  },
-  stop: {
-    api: 'ilm.stop',
-    urls: [{ path: '/_ilm/stop', methods: ['POST'] }],
-    path: [],
-    query: ['master_timeout', 'timeout'],
-    required: [],
-  },
-} satisfies Record<string, Endpoint>
+const ilmEndpoints = lazyTable(
+  () =>
+    ({
+      deleteLifecycle: {
+        api: 'ilm.deleteLifecycle',
+        urls: [{ path: '/_ilm/policy/{name}', methods: ['DELETE'] }],
+        path: ['name'],
+        query: ['master_timeout', 'timeout'],
+        required: ['name'],
+      },
+      explainLifecycle: {
+        api: 'ilm.explainLifecycle',
+        urls: [{ path: '/{index}/_ilm/explain', methods: ['GET'] }],
+        path: ['index'],
+        query: ['only_errors', 'only_managed', 'master_timeout'],
+        required: ['index'],
+      },
+      getLifecycle: {
+        api: 'ilm.getLifecycle',
+        urls: [
+          { path: '/_ilm/policy/{name}', methods: ['GET'] },
+          { path: '/_ilm/policy', methods: ['GET'] },
+        ],
+        path: ['name'],
+        query: ['master_timeout', 'timeout'],
+        required: [],
+      },
+      getStatus: {
+        api: 'ilm.getStatus',
+        urls: [{ path: '/_ilm/status', methods: ['GET'] }],
+        path: [],
+        query: [],
+        required: [],
+      },
+      migrateToDataTiers: {
+        api: 'ilm.migrateToDataTiers',
+        urls: [{ path: '/_ilm/migrate_to_data_tiers', methods: ['POST'] }],
+        path: [],
+        query: ['dry_run', 'master_timeout'],
+        body: ['legacy_template_to_delete', 'node_attribute'],
+        required: [],
+      },
+      moveToStep: {
+        api: 'ilm.moveToStep',
+        urls: [{ path: '/_ilm/move/{index}', methods: ['POST'] }],
+        path: ['index'],
+        query: [],
+        body: ['current_step', 'next_step'],
+        required: ['index', 'current_step', 'next_step'],
+      },
+      putLifecycle: {
+        api: 'ilm.putLifecycle',
+        urls: [{ path: '/_ilm/policy/{name}', methods: ['PUT'] }],
+        path: ['name'],
+        query: ['master_timeout', 'timeout'],
+        body: ['policy'],
+        required: ['name'],
+      },
+      removePolicy: {
+        api: 'ilm.removePolicy',
+        urls: [{ path: '/{index}/_ilm/remove', methods: ['POST'] }],
+        path: ['index'],
+        query: [],
+        required: ['index'],
+      },
+      retry: {
+        api: 'ilm.retry',
+        urls: [{ path: '/{index}/_ilm/retry', methods: ['POST'] }],
+        path: ['index'],
+        query: [],
+        required: ['index'],
+      },
+      start: {
+        api: 'ilm.start',
+        urls: [{ path: '/_ilm/start', methods: ['POST'] }],
+        path: [],
+        query: ['master_timeout', 'timeout'],
+        required: [],
+      },
+      stop: {
+        api: 'ilm.stop',
+        urls: [{ path: '/_ilm/stop', methods: ['POST'] }],
+        path: [],
+        query: ['master_timeout', 'timeout'],
+        required: [],
+      },
+    }) satisfies Record<string, Endpoint>,
+)
 
 /**
  * The `ilm` APIs: `client.ilm.*`.
@@ -4702,7 +4763,7 @@ export class IlmApi {
   deleteLifecycle(params: IlmDeleteLifecycleRequest, options?: BodyCallOptions): Promise<JsonObject>
   deleteLifecycle(params: IlmDeleteLifecycleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deleteLifecycle(params: IlmDeleteLifecycleRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ilmEndpoints.deleteLifecycle, params, options)
+    return callApi(this.#transport, ilmEndpoints().deleteLifecycle, params, options)
   }
 
   /**
@@ -4717,7 +4778,7 @@ export class IlmApi {
   explainLifecycle(params: IlmExplainLifecycleRequest, options?: BodyCallOptions): Promise<JsonObject>
   explainLifecycle(params: IlmExplainLifecycleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   explainLifecycle(params: IlmExplainLifecycleRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ilmEndpoints.explainLifecycle, params, options)
+    return callApi(this.#transport, ilmEndpoints().explainLifecycle, params, options)
   }
 
   /**
@@ -4735,7 +4796,7 @@ export class IlmApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<Record<string, JsonValue>>>
   getLifecycle(params?: IlmGetLifecycleRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ilmEndpoints.getLifecycle, params, options)
+    return callApi(this.#transport, ilmEndpoints().getLifecycle, params, options)
   }
 
   /**
@@ -4750,7 +4811,7 @@ export class IlmApi {
   getStatus(params?: IlmGetStatusRequest, options?: BodyCallOptions): Promise<JsonObject>
   getStatus(params: IlmGetStatusRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getStatus(params?: IlmGetStatusRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ilmEndpoints.getStatus, params, options)
+    return callApi(this.#transport, ilmEndpoints().getStatus, params, options)
   }
 
   /**
@@ -4768,7 +4829,7 @@ export class IlmApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   migrateToDataTiers(params?: IlmMigrateToDataTiersRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ilmEndpoints.migrateToDataTiers, params, options)
+    return callApi(this.#transport, ilmEndpoints().migrateToDataTiers, params, options)
   }
 
   /**
@@ -4783,7 +4844,7 @@ export class IlmApi {
   moveToStep(params: IlmMoveToStepRequest, options?: BodyCallOptions): Promise<JsonObject>
   moveToStep(params: IlmMoveToStepRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   moveToStep(params: IlmMoveToStepRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ilmEndpoints.moveToStep, params, options)
+    return callApi(this.#transport, ilmEndpoints().moveToStep, params, options)
   }
 
   /**
@@ -4798,7 +4859,7 @@ export class IlmApi {
   putLifecycle(params: IlmPutLifecycleRequest, options?: BodyCallOptions): Promise<JsonObject>
   putLifecycle(params: IlmPutLifecycleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   putLifecycle(params: IlmPutLifecycleRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ilmEndpoints.putLifecycle, params, options)
+    return callApi(this.#transport, ilmEndpoints().putLifecycle, params, options)
   }
 
   /**
@@ -4813,7 +4874,7 @@ export class IlmApi {
   removePolicy(params: IlmRemovePolicyRequest, options?: BodyCallOptions): Promise<JsonObject>
   removePolicy(params: IlmRemovePolicyRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   removePolicy(params: IlmRemovePolicyRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ilmEndpoints.removePolicy, params, options)
+    return callApi(this.#transport, ilmEndpoints().removePolicy, params, options)
   }
 
   /**
@@ -4828,7 +4889,7 @@ export class IlmApi {
   retry(params: IlmRetryRequest, options?: BodyCallOptions): Promise<JsonObject>
   retry(params: IlmRetryRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   retry(params: IlmRetryRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ilmEndpoints.retry, params, options)
+    return callApi(this.#transport, ilmEndpoints().retry, params, options)
   }
 
   /**
@@ -4843,7 +4904,7 @@ export class IlmApi {
   start(params?: IlmStartRequest, options?: BodyCallOptions): Promise<JsonObject>
   start(params: IlmStartRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   start(params?: IlmStartRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ilmEndpoints.start, params, options)
+    return callApi(this.#transport, ilmEndpoints().start, params, options)
   }
 
   /**
@@ -4858,744 +4919,764 @@ export class IlmApi {
   stop(params?: IlmStopRequest, options?: BodyCallOptions): Promise<JsonObject>
   stop(params: IlmStopRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   stop(params?: IlmStopRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ilmEndpoints.stop, params, options)
+    return callApi(this.#transport, ilmEndpoints().stop, params, options)
   }
 }
 
 // client.indices
 
-const indicesEndpoints = {
-  addBlock: {
-    api: 'indices.addBlock',
-    urls: [{ path: '/{index}/_block/{block}', methods: ['PUT'] }],
-    path: ['index', 'block'],
-    query: ['allow_no_indices', 'expand_wildcards', 'ignore_unavailable', 'master_timeout', 'timeout'],
-    required: ['index', 'block'],
-  },
-  analyze: {
-    api: 'indices.analyze',
-    urls: [
-      { path: '/{index}/_analyze', methods: ['GET', 'POST'] },
-      { path: '/_analyze', methods: ['GET', 'POST'] },
-    ],
-    path: ['index'],
-    query: ['index'],
-    body: ['analyzer', 'attributes', 'char_filter', 'explain', 'field', 'filter', 'normalizer', 'text', 'tokenizer'],
-    required: [],
-  },
-  cancelMigrateReindex: {
-    api: 'indices.cancelMigrateReindex',
-    urls: [{ path: '/_migration/reindex/{index}/_cancel', methods: ['POST'] }],
-    path: ['index'],
-    query: [],
-    required: ['index'],
-  },
-  clearCache: {
-    api: 'indices.clearCache',
-    urls: [
-      { path: '/{index}/_cache/clear', methods: ['POST'] },
-      { path: '/_cache/clear', methods: ['POST'] },
-    ],
-    path: ['index'],
-    query: [
-      'index',
-      'allow_no_indices',
-      'expand_wildcards',
-      'fielddata',
-      'fields',
-      'ignore_unavailable',
-      'query',
-      'request',
-    ],
-    required: [],
-  },
-  clone: {
-    api: 'indices.clone',
-    urls: [{ path: '/{index}/_clone/{target}', methods: ['PUT', 'POST'] }],
-    path: ['index', 'target'],
-    query: ['master_timeout', 'timeout', 'wait_for_active_shards'],
-    body: ['aliases', 'settings'],
-    required: ['index', 'target'],
-  },
-  close: {
-    api: 'indices.close',
-    urls: [{ path: '/{index}/_close', methods: ['POST'] }],
-    path: ['index'],
-    query: [
-      'allow_no_indices',
-      'expand_wildcards',
-      'ignore_unavailable',
-      'master_timeout',
-      'timeout',
-      'wait_for_active_shards',
-    ],
-    required: ['index'],
-  },
-  create: {
-    api: 'indices.create',
-    urls: [{ path: '/{index}', methods: ['PUT'] }],
-    path: ['index'],
-    query: ['master_timeout', 'timeout', 'wait_for_active_shards'],
-    body: ['aliases', 'mappings', 'settings'],
-    required: ['index'],
-  },
-  createDataStream: {
-    api: 'indices.createDataStream',
-    urls: [{ path: '/_data_stream/{name}', methods: ['PUT'] }],
-    path: ['name'],
-    query: ['master_timeout', 'timeout'],
-    required: ['name'],
-  },
-  createFrom: {
-    api: 'indices.createFrom',
-    urls: [{ path: '/_create_from/{source}/{dest}', methods: ['PUT', 'POST'] }],
-    path: ['source', 'dest'],
-    query: [],
-    value: 'create_from',
-    required: ['source', 'dest'],
-  },
-  dataStreamsStats: {
-    api: 'indices.dataStreamsStats',
-    urls: [
-      { path: '/_data_stream/{name}/_stats', methods: ['GET'] },
-      { path: '/_data_stream/_stats', methods: ['GET'] },
-    ],
-    path: ['name'],
-    query: ['expand_wildcards'],
-    required: [],
-  },
-  delete: {
-    api: 'indices.delete',
-    urls: [{ path: '/{index}', methods: ['DELETE'] }],
-    path: ['index'],
-    query: ['allow_no_indices', 'expand_wildcards', 'ignore_unavailable', 'master_timeout', 'timeout'],
-    required: ['index'],
-  },
-  deleteAlias: {
-    api: 'indices.deleteAlias',
-    urls: [
-      { path: '/{index}/_alias/{name}', methods: ['DELETE'] },
-      { path: '/{index}/_aliases/{name}', methods: ['DELETE'] },
-    ],
-    path: ['index', 'name'],
-    query: ['master_timeout', 'timeout'],
-    required: ['index', 'name'],
-  },
-  deleteDataLifecycle: {
-    api: 'indices.deleteDataLifecycle',
-    urls: [{ path: '/_data_stream/{name}/_lifecycle', methods: ['DELETE'] }],
-    path: ['name'],
-    query: ['expand_wildcards', 'master_timeout', 'timeout'],
-    required: ['name'],
-  },
-  deleteDataStream: {
-    api: 'indices.deleteDataStream',
-    urls: [{ path: '/_data_stream/{name}', methods: ['DELETE'] }],
-    path: ['name'],
-    query: ['master_timeout', 'expand_wildcards'],
-    required: ['name'],
-  },
-  deleteDataStreamOptions: {
-    api: 'indices.deleteDataStreamOptions',
-    urls: [{ path: '/_data_stream/{name}/_options', methods: ['DELETE'] }],
-    path: ['name'],
-    query: ['expand_wildcards', 'master_timeout', 'timeout'],
-    required: ['name'],
-  },
-  deleteIndexTemplate: {
-    api: 'indices.deleteIndexTemplate',
-    urls: [{ path: '/_index_template/{name}', methods: ['DELETE'] }],
-    path: ['name'],
-    query: ['master_timeout', 'timeout'],
-    required: ['name'],
-  },
-  deleteTemplate: {
-    api: 'indices.deleteTemplate',
-    urls: [{ path: '/_template/{name}', methods: ['DELETE'] }],
-    path: ['name'],
-    query: ['master_timeout', 'timeout'],
-    required: ['name'],
-  },
-  diskUsage: {
-    api: 'indices.diskUsage',
-    urls: [{ path: '/{index}/_disk_usage', methods: ['POST'] }],
-    path: ['index'],
-    query: ['allow_no_indices', 'expand_wildcards', 'flush', 'ignore_unavailable', 'run_expensive_tasks'],
-    required: ['index'],
-  },
-  downsample: {
-    api: 'indices.downsample',
-    urls: [{ path: '/{index}/_downsample/{target_index}', methods: ['POST'] }],
-    path: ['index', 'target_index'],
-    query: [],
-    value: 'config',
-    required: ['index', 'target_index', 'config'],
-  },
-  exists: {
-    api: 'indices.exists',
-    urls: [{ path: '/{index}', methods: ['HEAD'] }],
-    path: ['index'],
-    query: ['allow_no_indices', 'expand_wildcards', 'flat_settings', 'ignore_unavailable', 'include_defaults', 'local'],
-    required: ['index'],
-    response: 'bool',
-  },
-  existsAlias: {
-    api: 'indices.existsAlias',
-    urls: [
-      { path: '/{index}/_alias/{name}', methods: ['HEAD'] },
-      { path: '/_alias/{name}', methods: ['HEAD'] },
-    ],
-    path: ['name', 'index'],
-    query: ['allow_no_indices', 'expand_wildcards', 'ignore_unavailable', 'master_timeout'],
-    required: ['name'],
-    response: 'bool',
-  },
-  existsIndexTemplate: {
-    api: 'indices.existsIndexTemplate',
-    urls: [{ path: '/_index_template/{name}', methods: ['HEAD'] }],
-    path: ['name'],
-    query: ['local', 'flat_settings', 'master_timeout'],
-    required: ['name'],
-    response: 'bool',
-  },
-  existsTemplate: {
-    api: 'indices.existsTemplate',
-    urls: [{ path: '/_template/{name}', methods: ['HEAD'] }],
-    path: ['name'],
-    query: ['flat_settings', 'local', 'master_timeout'],
-    required: ['name'],
-    response: 'bool',
-  },
-  explainDataLifecycle: {
-    api: 'indices.explainDataLifecycle',
-    urls: [{ path: '/{index}/_lifecycle/explain', methods: ['GET'] }],
-    path: ['index'],
-    query: ['include_defaults', 'master_timeout'],
-    required: ['index'],
-  },
-  fieldUsageStats: {
-    api: 'indices.fieldUsageStats',
-    urls: [{ path: '/{index}/_field_usage_stats', methods: ['GET'] }],
-    path: ['index'],
-    query: ['allow_no_indices', 'expand_wildcards', 'ignore_unavailable', 'fields'],
-    required: ['index'],
-  },
-  flush: {
-    api: 'indices.flush',
-    urls: [
-      { path: '/{index}/_flush', methods: ['POST', 'GET'] },
-      { path: '/_flush', methods: ['POST', 'GET'] },
-    ],
-    path: ['index'],
-    query: ['allow_no_indices', 'expand_wildcards', 'force', 'ignore_unavailable', 'wait_if_ongoing'],
-    required: [],
-  },
-  forcemerge: {
-    api: 'indices.forcemerge',
-    urls: [
-      { path: '/{index}/_forcemerge', methods: ['POST'] },
-      { path: '/_forcemerge', methods: ['POST'] },
-    ],
-    path: ['index'],
-    query: [
-      'allow_no_indices',
-      'expand_wildcards',
-      'flush',
-      'ignore_unavailable',
-      'max_num_segments',
-      'only_expunge_deletes',
-      'wait_for_completion',
-    ],
-    required: [],
-  },
-  get: {
-    api: 'indices.get',
-    urls: [{ path: '/{index}', methods: ['GET'] }],
-    path: ['index'],
-    query: [
-      'allow_no_indices',
-      'expand_wildcards',
-      'flat_settings',
-      'ignore_unavailable',
-      'include_defaults',
-      'local',
-      'master_timeout',
-      'features',
-    ],
-    required: ['index'],
-  },
-  getAlias: {
-    api: 'indices.getAlias',
-    urls: [
-      { path: '/{index}/_alias/{name}', methods: ['GET'] },
-      { path: '/_alias/{name}', methods: ['GET'] },
-      { path: '/{index}/_alias', methods: ['GET'] },
-      { path: '/_alias', methods: ['GET'] },
-    ],
-    path: ['name', 'index'],
-    query: ['allow_no_indices', 'expand_wildcards', 'ignore_unavailable', 'master_timeout'],
-    required: [],
-  },
-  getDataLifecycle: {
-    api: 'indices.getDataLifecycle',
-    urls: [{ path: '/_data_stream/{name}/_lifecycle', methods: ['GET'] }],
-    path: ['name'],
-    query: ['expand_wildcards', 'include_defaults', 'master_timeout'],
-    required: ['name'],
-  },
-  getDataLifecycleStats: {
-    api: 'indices.getDataLifecycleStats',
-    urls: [{ path: '/_lifecycle/stats', methods: ['GET'] }],
-    path: [],
-    query: [],
-    required: [],
-  },
-  getDataStream: {
-    api: 'indices.getDataStream',
-    urls: [
-      { path: '/_data_stream/{name}', methods: ['GET'] },
-      { path: '/_data_stream', methods: ['GET'] },
-    ],
-    path: ['name'],
-    query: ['expand_wildcards', 'include_defaults', 'master_timeout', 'verbose'],
-    required: [],
-  },
-  getDataStreamMappings: {
-    api: 'indices.getDataStreamMappings',
-    urls: [{ path: '/_data_stream/{name}/_mappings', methods: ['GET'] }],
-    path: ['name'],
-    query: ['master_timeout'],
-    required: ['name'],
-  },
-  getDataStreamOptions: {
-    api: 'indices.getDataStreamOptions',
-    urls: [{ path: '/_data_stream/{name}/_options', methods: ['GET'] }],
-    path: ['name'],
-    query: ['expand_wildcards', 'master_timeout'],
-    required: ['name'],
-  },
-  getDataStreamSettings: {
-    api: 'indices.getDataStreamSettings',
-    urls: [{ path: '/_data_stream/{name}/_settings', methods: ['GET'] }],
-    path: ['name'],
-    query: ['master_timeout'],
-    required: ['name'],
-  },
-  getFieldMapping: {
-    api: 'indices.getFieldMapping',
-    urls: [
-      { path: '/{index}/_mapping/field/{fields}', methods: ['GET'] },
-      { path: '/_mapping/field/{fields}', methods: ['GET'] },
-    ],
-    path: ['fields', 'index'],
-    query: ['allow_no_indices', 'expand_wildcards', 'ignore_unavailable', 'include_defaults'],
-    required: ['fields'],
-  },
-  getIndexTemplate: {
-    api: 'indices.getIndexTemplate',
-    urls: [
-      { path: '/_index_template/{name}', methods: ['GET'] },
-      { path: '/_index_template', methods: ['GET'] },
-    ],
-    path: ['name'],
-    query: ['local', 'flat_settings', 'master_timeout', 'include_defaults'],
-    required: [],
-  },
-  getMapping: {
-    api: 'indices.getMapping',
-    urls: [
-      { path: '/{index}/_mapping', methods: ['GET'] },
-      { path: '/_mapping', methods: ['GET'] },
-    ],
-    path: ['index'],
-    query: ['allow_no_indices', 'expand_wildcards', 'ignore_unavailable', 'local', 'master_timeout'],
-    required: [],
-  },
-  getMigrateReindexStatus: {
-    api: 'indices.getMigrateReindexStatus',
-    urls: [{ path: '/_migration/reindex/{index}/_status', methods: ['GET'] }],
-    path: ['index'],
-    query: [],
-    required: ['index'],
-  },
-  getSettings: {
-    api: 'indices.getSettings',
-    urls: [
-      { path: '/{index}/_settings/{name}', methods: ['GET'] },
-      { path: '/{index}/_settings', methods: ['GET'] },
-      { path: '/_settings/{name}', methods: ['GET'] },
-      { path: '/_settings', methods: ['GET'] },
-    ],
-    path: ['index', 'name'],
-    query: [
-      'allow_no_indices',
-      'expand_wildcards',
-      'flat_settings',
-      'ignore_unavailable',
-      'include_defaults',
-      'local',
-      'master_timeout',
-    ],
-    required: [],
-  },
-  getTemplate: {
-    api: 'indices.getTemplate',
-    urls: [
-      { path: '/_template/{name}', methods: ['GET'] },
-      { path: '/_template', methods: ['GET'] },
-    ],
-    path: ['name'],
-    query: ['flat_settings', 'local', 'master_timeout'],
-    required: [],
-  },
-  migrateReindex: {
-    api: 'indices.migrateReindex',
-    urls: [{ path: '/_migration/reindex', methods: ['POST'] }],
-    path: [],
-    query: [],
-    value: 'reindex',
-    required: ['reindex'],
-  },
-  migrateToDataStream: {
-    api: 'indices.migrateToDataStream',
-    urls: [{ path: '/_data_stream/_migrate/{name}', methods: ['POST'] }],
-    path: ['name'],
-    query: ['master_timeout', 'timeout'],
-    required: ['name'],
-  },
-  modifyDataStream: {
-    api: 'indices.modifyDataStream',
-    urls: [{ path: '/_data_stream/_modify', methods: ['POST'] }],
-    path: [],
-    query: [],
-    body: ['actions'],
-    required: ['actions'],
-  },
-  open: {
-    api: 'indices.open',
-    urls: [{ path: '/{index}/_open', methods: ['POST'] }],
-    path: ['index'],
-    query: [
-      'allow_no_indices',
-      'expand_wildcards',
-      'ignore_unavailable',
-      'master_timeout',
-      'timeout',
-      'wait_for_active_shards',
-    ],
-    required: ['index'],
-  },
-  promoteDataStream: {
-    api: 'indices.promoteDataStream',
-    urls: [{ path: '/_data_stream/_promote/{name}', methods: ['POST'] }],
-    path: ['name'],
-    query: ['master_timeout'],
-    required: ['name'],
-  },
-  putAlias: {
-    api: 'indices.putAlias',
-    urls: [
-      { path: '/{index}/_alias/{name}', methods: ['PUT', 'POST'] },
-      { path: '/{index}/_aliases/{name}', methods: ['PUT', 'POST'] },
-    ],
-    path: ['index', 'name'],
-    query: ['master_timeout', 'timeout'],
-    body: ['filter', 'index_routing', 'is_write_index', 'routing', 'search_routing'],
-    required: ['index', 'name'],
-  },
-  putDataLifecycle: {
-    api: 'indices.putDataLifecycle',
-    urls: [{ path: '/_data_stream/{name}/_lifecycle', methods: ['PUT'] }],
-    path: ['name'],
-    query: ['expand_wildcards', 'master_timeout', 'timeout'],
-    body: ['data_retention', 'downsampling', 'downsampling_method', 'enabled'],
-    required: ['name'],
-  },
-  putDataStreamMappings: {
-    api: 'indices.putDataStreamMappings',
-    urls: [{ path: '/_data_stream/{name}/_mappings', methods: ['PUT'] }],
-    path: ['name'],
-    query: ['dry_run', 'master_timeout', 'timeout'],
-    value: 'mappings',
-    required: ['name', 'mappings'],
-  },
-  putDataStreamOptions: {
-    api: 'indices.putDataStreamOptions',
-    urls: [{ path: '/_data_stream/{name}/_options', methods: ['PUT'] }],
-    path: ['name'],
-    query: ['expand_wildcards', 'master_timeout', 'timeout'],
-    body: ['failure_store'],
-    required: ['name'],
-  },
-  putDataStreamSettings: {
-    api: 'indices.putDataStreamSettings',
-    urls: [{ path: '/_data_stream/{name}/_settings', methods: ['PUT'] }],
-    path: ['name'],
-    query: ['dry_run', 'master_timeout', 'timeout'],
-    value: 'settings',
-    required: ['name', 'settings'],
-  },
-  putIndexTemplate: {
-    api: 'indices.putIndexTemplate',
-    urls: [{ path: '/_index_template/{name}', methods: ['PUT', 'POST'] }],
-    path: ['name'],
-    query: ['create', 'master_timeout', 'cause'],
-    body: [
-      'index_patterns',
-      'composed_of',
-      'template',
-      'data_stream',
-      'priority',
-      'version',
-      '_meta',
-      'allow_auto_create',
-      'ignore_missing_component_templates',
-      'deprecated',
-    ],
-    required: ['name'],
-  },
-  putMapping: {
-    api: 'indices.putMapping',
-    urls: [{ path: '/{index}/_mapping', methods: ['PUT', 'POST'] }],
-    path: ['index'],
-    query: [
-      'allow_no_indices',
-      'expand_wildcards',
-      'ignore_unavailable',
-      'master_timeout',
-      'timeout',
-      'write_index_only',
-    ],
-    body: [
-      'date_detection',
-      'dynamic',
-      'dynamic_date_formats',
-      'dynamic_templates',
-      '_field_names',
-      '_meta',
-      'numeric_detection',
-      'properties',
-      '_routing',
-      '_source',
-      'runtime',
-    ],
-    required: ['index'],
-  },
-  putSettings: {
-    api: 'indices.putSettings',
-    urls: [
-      { path: '/{index}/_settings', methods: ['PUT'] },
-      { path: '/_settings', methods: ['PUT'] },
-    ],
-    path: ['index'],
-    query: [
-      'allow_no_indices',
-      'expand_wildcards',
-      'flat_settings',
-      'ignore_unavailable',
-      'master_timeout',
-      'preserve_existing',
-      'reopen',
-      'timeout',
-    ],
-    value: 'settings',
-    required: ['settings'],
-  },
-  putTemplate: {
-    api: 'indices.putTemplate',
-    urls: [{ path: '/_template/{name}', methods: ['PUT', 'POST'] }],
-    path: ['name'],
-    query: ['create', 'master_timeout', 'order', 'cause'],
-    body: ['aliases', 'index_patterns', 'mappings', 'order', 'settings', 'version'],
-    required: ['name'],
-  },
-  recovery: {
-    api: 'indices.recovery',
-    urls: [
-      { path: '/{index}/_recovery', methods: ['GET'] },
-      { path: '/_recovery', methods: ['GET'] },
-    ],
-    path: ['index'],
-    query: ['active_only', 'detailed', 'allow_no_indices', 'expand_wildcards', 'ignore_unavailable'],
-    required: [],
-  },
-  refresh: {
-    api: 'indices.refresh',
-    urls: [
-      { path: '/{index}/_refresh', methods: ['POST', 'GET'] },
-      { path: '/_refresh', methods: ['POST', 'GET'] },
-    ],
-    path: ['index'],
-    query: ['allow_no_indices', 'expand_wildcards', 'ignore_unavailable'],
-    required: [],
-  },
-  reloadSearchAnalyzers: {
-    api: 'indices.reloadSearchAnalyzers',
-    urls: [{ path: '/{index}/_reload_search_analyzers', methods: ['GET', 'POST'] }],
-    path: ['index'],
-    query: ['allow_no_indices', 'expand_wildcards', 'ignore_unavailable', 'resource'],
-    required: ['index'],
-  },
-  removeBlock: {
-    api: 'indices.removeBlock',
-    urls: [{ path: '/{index}/_block/{block}', methods: ['DELETE'] }],
-    path: ['index', 'block'],
-    query: ['allow_no_indices', 'expand_wildcards', 'ignore_unavailable', 'master_timeout', 'timeout'],
-    required: ['index', 'block'],
-  },
-  resolveCluster: {
-    api: 'indices.resolveCluster',
-    urls: [
-      { path: '/_resolve/cluster/{name}', methods: ['GET'] },
-      { path: '/_resolve/cluster', methods: ['GET'] },
-    ],
-    path: ['name'],
-    query: ['allow_no_indices', 'expand_wildcards', 'ignore_throttled', 'ignore_unavailable', 'timeout'],
-    required: [],
-  },
-  resolveIndex: {
-    api: 'indices.resolveIndex',
-    urls: [{ path: '/_resolve/index/{name}', methods: ['GET', 'POST'] }],
-    path: ['name'],
-    query: ['expand_wildcards', 'ignore_unavailable', 'allow_no_indices', 'mode'],
-    body: ['project_routing'],
-    required: ['name'],
-  },
-  rollover: {
-    api: 'indices.rollover',
-    urls: [
-      { path: '/{alias}/_rollover/{new_index}', methods: ['POST'] },
-      { path: '/{alias}/_rollover', methods: ['POST'] },
-    ],
-    path: ['alias', 'new_index'],
-    query: ['dry_run', 'master_timeout', 'timeout', 'wait_for_active_shards', 'lazy'],
-    body: ['aliases', 'conditions', 'mappings', 'settings'],
-    required: ['alias'],
-  },
-  segments: {
-    api: 'indices.segments',
-    urls: [
-      { path: '/{index}/_segments', methods: ['GET'] },
-      { path: '/_segments', methods: ['GET'] },
-    ],
-    path: ['index'],
-    query: ['allow_no_indices', 'expand_wildcards', 'ignore_unavailable'],
-    required: [],
-  },
-  shardStores: {
-    api: 'indices.shardStores',
-    urls: [
-      { path: '/{index}/_shard_stores', methods: ['GET'] },
-      { path: '/_shard_stores', methods: ['GET'] },
-    ],
-    path: ['index'],
-    query: ['allow_no_indices', 'expand_wildcards', 'ignore_unavailable', 'status'],
-    required: [],
-  },
-  shrink: {
-    api: 'indices.shrink',
-    urls: [{ path: '/{index}/_shrink/{target}', methods: ['PUT', 'POST'] }],
-    path: ['index', 'target'],
-    query: ['master_timeout', 'timeout', 'wait_for_active_shards'],
-    body: ['aliases', 'settings'],
-    required: ['index', 'target'],
-  },
-  simulateIndexTemplate: {
-    api: 'indices.simulateIndexTemplate',
-    urls: [{ path: '/_index_template/_simulate_index/{name}', methods: ['POST'] }],
-    path: ['name'],
-    query: ['create', 'cause', 'master_timeout', 'include_defaults'],
-    value: 'index_template',
-    required: ['name'],
-  },
-  simulateTemplate: {
-    api: 'indices.simulateTemplate',
-    urls: [
-      { path: '/_index_template/_simulate/{name}', methods: ['POST'] },
-      { path: '/_index_template/_simulate', methods: ['POST'] },
-    ],
-    path: ['name'],
-    query: ['create', 'cause', 'master_timeout', 'include_defaults'],
-    body: [
-      'allow_auto_create',
-      'index_patterns',
-      'composed_of',
-      'template',
-      'data_stream',
-      'priority',
-      'version',
-      '_meta',
-      'ignore_missing_component_templates',
-      'deprecated',
-    ],
-    required: [],
-  },
-  split: {
-    api: 'indices.split',
-    urls: [{ path: '/{index}/_split/{target}', methods: ['PUT', 'POST'] }],
-    path: ['index', 'target'],
-    query: ['master_timeout', 'timeout', 'wait_for_active_shards'],
-    body: ['aliases', 'settings'],
-    required: ['index', 'target'],
-  },
-  stats: {
-    api: 'indices.stats',
-    urls: [
-      { path: '/{index}/_stats/{metric}', methods: ['GET'] },
-      { path: '/_stats/{metric}', methods: ['GET'] },
-      { path: '/{index}/_stats', methods: ['GET'] },
-      { path: '/_stats', methods: ['GET'] },
-    ],
-    path: ['metric', 'index'],
-    query: [
-      'completion_fields',
-      'expand_wildcards',
-      'fielddata_fields',
-      'fields',
-      'forbid_closed_indices',
-      'groups',
-      'include_segment_file_sizes',
-      'include_unloaded_segments',
-      'level',
-    ],
-    required: [],
-  },
-  updateAliases: {
-    api: 'indices.updateAliases',
-    urls: [{ path: '/_aliases', methods: ['POST'] }],
-    path: [],
-    query: ['master_timeout', 'timeout'],
-    body: ['actions'],
-    required: [],
-  },
-  validateQuery: {
-    api: 'indices.validateQuery',
-    urls: [
-      { path: '/{index}/_validate/query', methods: ['GET', 'POST'] },
-      { path: '/_validate/query', methods: ['GET', 'POST'] },
-    ],
-    path: ['index'],
-    query: [
-      'allow_no_indices',
-      'all_shards',
-      'analyzer',
-      'analyze_wildcard',
-      'default_operator',
-      'df',
-      'expand_wildcards',
-      'explain',
-      'ignore_unavailable',
-      'lenient',
-      'rewrite',
-      'q',
-      'routing',
-      'route_slice',
-    ],
-    rename: { route_slice: '_slice' },
-    body: ['query'],
-    required: [],
-  },
-} satisfies Record<string, Endpoint>
+const indicesEndpoints = lazyTable(
+  () =>
+    ({
+      addBlock: {
+        api: 'indices.addBlock',
+        urls: [{ path: '/{index}/_block/{block}', methods: ['PUT'] }],
+        path: ['index', 'block'],
+        query: ['allow_no_indices', 'expand_wildcards', 'ignore_unavailable', 'master_timeout', 'timeout'],
+        required: ['index', 'block'],
+      },
+      analyze: {
+        api: 'indices.analyze',
+        urls: [
+          { path: '/{index}/_analyze', methods: ['GET', 'POST'] },
+          { path: '/_analyze', methods: ['GET', 'POST'] },
+        ],
+        path: ['index'],
+        query: ['index'],
+        body: [
+          'analyzer',
+          'attributes',
+          'char_filter',
+          'explain',
+          'field',
+          'filter',
+          'normalizer',
+          'text',
+          'tokenizer',
+        ],
+        required: [],
+      },
+      cancelMigrateReindex: {
+        api: 'indices.cancelMigrateReindex',
+        urls: [{ path: '/_migration/reindex/{index}/_cancel', methods: ['POST'] }],
+        path: ['index'],
+        query: [],
+        required: ['index'],
+      },
+      clearCache: {
+        api: 'indices.clearCache',
+        urls: [
+          { path: '/{index}/_cache/clear', methods: ['POST'] },
+          { path: '/_cache/clear', methods: ['POST'] },
+        ],
+        path: ['index'],
+        query: [
+          'index',
+          'allow_no_indices',
+          'expand_wildcards',
+          'fielddata',
+          'fields',
+          'ignore_unavailable',
+          'query',
+          'request',
+        ],
+        required: [],
+      },
+      clone: {
+        api: 'indices.clone',
+        urls: [{ path: '/{index}/_clone/{target}', methods: ['PUT', 'POST'] }],
+        path: ['index', 'target'],
+        query: ['master_timeout', 'timeout', 'wait_for_active_shards'],
+        body: ['aliases', 'settings'],
+        required: ['index', 'target'],
+      },
+      close: {
+        api: 'indices.close',
+        urls: [{ path: '/{index}/_close', methods: ['POST'] }],
+        path: ['index'],
+        query: [
+          'allow_no_indices',
+          'expand_wildcards',
+          'ignore_unavailable',
+          'master_timeout',
+          'timeout',
+          'wait_for_active_shards',
+        ],
+        required: ['index'],
+      },
+      create: {
+        api: 'indices.create',
+        urls: [{ path: '/{index}', methods: ['PUT'] }],
+        path: ['index'],
+        query: ['master_timeout', 'timeout', 'wait_for_active_shards'],
+        body: ['aliases', 'mappings', 'settings'],
+        required: ['index'],
+      },
+      createDataStream: {
+        api: 'indices.createDataStream',
+        urls: [{ path: '/_data_stream/{name}', methods: ['PUT'] }],
+        path: ['name'],
+        query: ['master_timeout', 'timeout'],
+        required: ['name'],
+      },
+      createFrom: {
+        api: 'indices.createFrom',
+        urls: [{ path: '/_create_from/{source}/{dest}', methods: ['PUT', 'POST'] }],
+        path: ['source', 'dest'],
+        query: [],
+        value: 'create_from',
+        required: ['source', 'dest'],
+      },
+      dataStreamsStats: {
+        api: 'indices.dataStreamsStats',
+        urls: [
+          { path: '/_data_stream/{name}/_stats', methods: ['GET'] },
+          { path: '/_data_stream/_stats', methods: ['GET'] },
+        ],
+        path: ['name'],
+        query: ['expand_wildcards'],
+        required: [],
+      },
+      delete: {
+        api: 'indices.delete',
+        urls: [{ path: '/{index}', methods: ['DELETE'] }],
+        path: ['index'],
+        query: ['allow_no_indices', 'expand_wildcards', 'ignore_unavailable', 'master_timeout', 'timeout'],
+        required: ['index'],
+      },
+      deleteAlias: {
+        api: 'indices.deleteAlias',
+        urls: [
+          { path: '/{index}/_alias/{name}', methods: ['DELETE'] },
+          { path: '/{index}/_aliases/{name}', methods: ['DELETE'] },
+        ],
+        path: ['index', 'name'],
+        query: ['master_timeout', 'timeout'],
+        required: ['index', 'name'],
+      },
+      deleteDataLifecycle: {
+        api: 'indices.deleteDataLifecycle',
+        urls: [{ path: '/_data_stream/{name}/_lifecycle', methods: ['DELETE'] }],
+        path: ['name'],
+        query: ['expand_wildcards', 'master_timeout', 'timeout'],
+        required: ['name'],
+      },
+      deleteDataStream: {
+        api: 'indices.deleteDataStream',
+        urls: [{ path: '/_data_stream/{name}', methods: ['DELETE'] }],
+        path: ['name'],
+        query: ['master_timeout', 'expand_wildcards'],
+        required: ['name'],
+      },
+      deleteDataStreamOptions: {
+        api: 'indices.deleteDataStreamOptions',
+        urls: [{ path: '/_data_stream/{name}/_options', methods: ['DELETE'] }],
+        path: ['name'],
+        query: ['expand_wildcards', 'master_timeout', 'timeout'],
+        required: ['name'],
+      },
+      deleteIndexTemplate: {
+        api: 'indices.deleteIndexTemplate',
+        urls: [{ path: '/_index_template/{name}', methods: ['DELETE'] }],
+        path: ['name'],
+        query: ['master_timeout', 'timeout'],
+        required: ['name'],
+      },
+      deleteTemplate: {
+        api: 'indices.deleteTemplate',
+        urls: [{ path: '/_template/{name}', methods: ['DELETE'] }],
+        path: ['name'],
+        query: ['master_timeout', 'timeout'],
+        required: ['name'],
+      },
+      diskUsage: {
+        api: 'indices.diskUsage',
+        urls: [{ path: '/{index}/_disk_usage', methods: ['POST'] }],
+        path: ['index'],
+        query: ['allow_no_indices', 'expand_wildcards', 'flush', 'ignore_unavailable', 'run_expensive_tasks'],
+        required: ['index'],
+      },
+      downsample: {
+        api: 'indices.downsample',
+        urls: [{ path: '/{index}/_downsample/{target_index}', methods: ['POST'] }],
+        path: ['index', 'target_index'],
+        query: [],
+        value: 'config',
+        required: ['index', 'target_index', 'config'],
+      },
+      exists: {
+        api: 'indices.exists',
+        urls: [{ path: '/{index}', methods: ['HEAD'] }],
+        path: ['index'],
+        query: [
+          'allow_no_indices',
+          'expand_wildcards',
+          'flat_settings',
+          'ignore_unavailable',
+          'include_defaults',
+          'local',
+        ],
+        required: ['index'],
+        response: 'bool',
+      },
+      existsAlias: {
+        api: 'indices.existsAlias',
+        urls: [
+          { path: '/{index}/_alias/{name}', methods: ['HEAD'] },
+          { path: '/_alias/{name}', methods: ['HEAD'] },
+        ],
+        path: ['name', 'index'],
+        query: ['allow_no_indices', 'expand_wildcards', 'ignore_unavailable', 'master_timeout'],
+        required: ['name'],
+        response: 'bool',
+      },
+      existsIndexTemplate: {
+        api: 'indices.existsIndexTemplate',
+        urls: [{ path: '/_index_template/{name}', methods: ['HEAD'] }],
+        path: ['name'],
+        query: ['local', 'flat_settings', 'master_timeout'],
+        required: ['name'],
+        response: 'bool',
+      },
+      existsTemplate: {
+        api: 'indices.existsTemplate',
+        urls: [{ path: '/_template/{name}', methods: ['HEAD'] }],
+        path: ['name'],
+        query: ['flat_settings', 'local', 'master_timeout'],
+        required: ['name'],
+        response: 'bool',
+      },
+      explainDataLifecycle: {
+        api: 'indices.explainDataLifecycle',
+        urls: [{ path: '/{index}/_lifecycle/explain', methods: ['GET'] }],
+        path: ['index'],
+        query: ['include_defaults', 'master_timeout'],
+        required: ['index'],
+      },
+      fieldUsageStats: {
+        api: 'indices.fieldUsageStats',
+        urls: [{ path: '/{index}/_field_usage_stats', methods: ['GET'] }],
+        path: ['index'],
+        query: ['allow_no_indices', 'expand_wildcards', 'ignore_unavailable', 'fields'],
+        required: ['index'],
+      },
+      flush: {
+        api: 'indices.flush',
+        urls: [
+          { path: '/{index}/_flush', methods: ['POST', 'GET'] },
+          { path: '/_flush', methods: ['POST', 'GET'] },
+        ],
+        path: ['index'],
+        query: ['allow_no_indices', 'expand_wildcards', 'force', 'ignore_unavailable', 'wait_if_ongoing'],
+        required: [],
+      },
+      forcemerge: {
+        api: 'indices.forcemerge',
+        urls: [
+          { path: '/{index}/_forcemerge', methods: ['POST'] },
+          { path: '/_forcemerge', methods: ['POST'] },
+        ],
+        path: ['index'],
+        query: [
+          'allow_no_indices',
+          'expand_wildcards',
+          'flush',
+          'ignore_unavailable',
+          'max_num_segments',
+          'only_expunge_deletes',
+          'wait_for_completion',
+        ],
+        required: [],
+      },
+      get: {
+        api: 'indices.get',
+        urls: [{ path: '/{index}', methods: ['GET'] }],
+        path: ['index'],
+        query: [
+          'allow_no_indices',
+          'expand_wildcards',
+          'flat_settings',
+          'ignore_unavailable',
+          'include_defaults',
+          'local',
+          'master_timeout',
+          'features',
+        ],
+        required: ['index'],
+      },
+      getAlias: {
+        api: 'indices.getAlias',
+        urls: [
+          { path: '/{index}/_alias/{name}', methods: ['GET'] },
+          { path: '/_alias/{name}', methods: ['GET'] },
+          { path: '/{index}/_alias', methods: ['GET'] },
+          { path: '/_alias', methods: ['GET'] },
+        ],
+        path: ['name', 'index'],
+        query: ['allow_no_indices', 'expand_wildcards', 'ignore_unavailable', 'master_timeout'],
+        required: [],
+      },
+      getDataLifecycle: {
+        api: 'indices.getDataLifecycle',
+        urls: [{ path: '/_data_stream/{name}/_lifecycle', methods: ['GET'] }],
+        path: ['name'],
+        query: ['expand_wildcards', 'include_defaults', 'master_timeout'],
+        required: ['name'],
+      },
+      getDataLifecycleStats: {
+        api: 'indices.getDataLifecycleStats',
+        urls: [{ path: '/_lifecycle/stats', methods: ['GET'] }],
+        path: [],
+        query: [],
+        required: [],
+      },
+      getDataStream: {
+        api: 'indices.getDataStream',
+        urls: [
+          { path: '/_data_stream/{name}', methods: ['GET'] },
+          { path: '/_data_stream', methods: ['GET'] },
+        ],
+        path: ['name'],
+        query: ['expand_wildcards', 'include_defaults', 'master_timeout', 'verbose'],
+        required: [],
+      },
+      getDataStreamMappings: {
+        api: 'indices.getDataStreamMappings',
+        urls: [{ path: '/_data_stream/{name}/_mappings', methods: ['GET'] }],
+        path: ['name'],
+        query: ['master_timeout'],
+        required: ['name'],
+      },
+      getDataStreamOptions: {
+        api: 'indices.getDataStreamOptions',
+        urls: [{ path: '/_data_stream/{name}/_options', methods: ['GET'] }],
+        path: ['name'],
+        query: ['expand_wildcards', 'master_timeout'],
+        required: ['name'],
+      },
+      getDataStreamSettings: {
+        api: 'indices.getDataStreamSettings',
+        urls: [{ path: '/_data_stream/{name}/_settings', methods: ['GET'] }],
+        path: ['name'],
+        query: ['master_timeout'],
+        required: ['name'],
+      },
+      getFieldMapping: {
+        api: 'indices.getFieldMapping',
+        urls: [
+          { path: '/{index}/_mapping/field/{fields}', methods: ['GET'] },
+          { path: '/_mapping/field/{fields}', methods: ['GET'] },
+        ],
+        path: ['fields', 'index'],
+        query: ['allow_no_indices', 'expand_wildcards', 'ignore_unavailable', 'include_defaults'],
+        required: ['fields'],
+      },
+      getIndexTemplate: {
+        api: 'indices.getIndexTemplate',
+        urls: [
+          { path: '/_index_template/{name}', methods: ['GET'] },
+          { path: '/_index_template', methods: ['GET'] },
+        ],
+        path: ['name'],
+        query: ['local', 'flat_settings', 'master_timeout', 'include_defaults'],
+        required: [],
+      },
+      getMapping: {
+        api: 'indices.getMapping',
+        urls: [
+          { path: '/{index}/_mapping', methods: ['GET'] },
+          { path: '/_mapping', methods: ['GET'] },
+        ],
+        path: ['index'],
+        query: ['allow_no_indices', 'expand_wildcards', 'ignore_unavailable', 'local', 'master_timeout'],
+        required: [],
+      },
+      getMigrateReindexStatus: {
+        api: 'indices.getMigrateReindexStatus',
+        urls: [{ path: '/_migration/reindex/{index}/_status', methods: ['GET'] }],
+        path: ['index'],
+        query: [],
+        required: ['index'],
+      },
+      getSettings: {
+        api: 'indices.getSettings',
+        urls: [
+          { path: '/{index}/_settings/{name}', methods: ['GET'] },
+          { path: '/{index}/_settings', methods: ['GET'] },
+          { path: '/_settings/{name}', methods: ['GET'] },
+          { path: '/_settings', methods: ['GET'] },
+        ],
+        path: ['index', 'name'],
+        query: [
+          'allow_no_indices',
+          'expand_wildcards',
+          'flat_settings',
+          'ignore_unavailable',
+          'include_defaults',
+          'local',
+          'master_timeout',
+        ],
+        required: [],
+      },
+      getTemplate: {
+        api: 'indices.getTemplate',
+        urls: [
+          { path: '/_template/{name}', methods: ['GET'] },
+          { path: '/_template', methods: ['GET'] },
+        ],
+        path: ['name'],
+        query: ['flat_settings', 'local', 'master_timeout'],
+        required: [],
+      },
+      migrateReindex: {
+        api: 'indices.migrateReindex',
+        urls: [{ path: '/_migration/reindex', methods: ['POST'] }],
+        path: [],
+        query: [],
+        value: 'reindex',
+        required: ['reindex'],
+      },
+      migrateToDataStream: {
+        api: 'indices.migrateToDataStream',
+        urls: [{ path: '/_data_stream/_migrate/{name}', methods: ['POST'] }],
+        path: ['name'],
+        query: ['master_timeout', 'timeout'],
+        required: ['name'],
+      },
+      modifyDataStream: {
+        api: 'indices.modifyDataStream',
+        urls: [{ path: '/_data_stream/_modify', methods: ['POST'] }],
+        path: [],
+        query: [],
+        body: ['actions'],
+        required: ['actions'],
+      },
+      open: {
+        api: 'indices.open',
+        urls: [{ path: '/{index}/_open', methods: ['POST'] }],
+        path: ['index'],
+        query: [
+          'allow_no_indices',
+          'expand_wildcards',
+          'ignore_unavailable',
+          'master_timeout',
+          'timeout',
+          'wait_for_active_shards',
+        ],
+        required: ['index'],
+      },
+      promoteDataStream: {
+        api: 'indices.promoteDataStream',
+        urls: [{ path: '/_data_stream/_promote/{name}', methods: ['POST'] }],
+        path: ['name'],
+        query: ['master_timeout'],
+        required: ['name'],
+      },
+      putAlias: {
+        api: 'indices.putAlias',
+        urls: [
+          { path: '/{index}/_alias/{name}', methods: ['PUT', 'POST'] },
+          { path: '/{index}/_aliases/{name}', methods: ['PUT', 'POST'] },
+        ],
+        path: ['index', 'name'],
+        query: ['master_timeout', 'timeout'],
+        body: ['filter', 'index_routing', 'is_write_index', 'routing', 'search_routing'],
+        required: ['index', 'name'],
+      },
+      putDataLifecycle: {
+        api: 'indices.putDataLifecycle',
+        urls: [{ path: '/_data_stream/{name}/_lifecycle', methods: ['PUT'] }],
+        path: ['name'],
+        query: ['expand_wildcards', 'master_timeout', 'timeout'],
+        body: ['data_retention', 'downsampling', 'downsampling_method', 'enabled'],
+        required: ['name'],
+      },
+      putDataStreamMappings: {
+        api: 'indices.putDataStreamMappings',
+        urls: [{ path: '/_data_stream/{name}/_mappings', methods: ['PUT'] }],
+        path: ['name'],
+        query: ['dry_run', 'master_timeout', 'timeout'],
+        value: 'mappings',
+        required: ['name', 'mappings'],
+      },
+      putDataStreamOptions: {
+        api: 'indices.putDataStreamOptions',
+        urls: [{ path: '/_data_stream/{name}/_options', methods: ['PUT'] }],
+        path: ['name'],
+        query: ['expand_wildcards', 'master_timeout', 'timeout'],
+        body: ['failure_store'],
+        required: ['name'],
+      },
+      putDataStreamSettings: {
+        api: 'indices.putDataStreamSettings',
+        urls: [{ path: '/_data_stream/{name}/_settings', methods: ['PUT'] }],
+        path: ['name'],
+        query: ['dry_run', 'master_timeout', 'timeout'],
+        value: 'settings',
+        required: ['name', 'settings'],
+      },
+      putIndexTemplate: {
+        api: 'indices.putIndexTemplate',
+        urls: [{ path: '/_index_template/{name}', methods: ['PUT', 'POST'] }],
+        path: ['name'],
+        query: ['create', 'master_timeout', 'cause'],
+        body: [
+          'index_patterns',
+          'composed_of',
+          'template',
+          'data_stream',
+          'priority',
+          'version',
+          '_meta',
+          'allow_auto_create',
+          'ignore_missing_component_templates',
+          'deprecated',
+        ],
+        required: ['name'],
+      },
+      putMapping: {
+        api: 'indices.putMapping',
+        urls: [{ path: '/{index}/_mapping', methods: ['PUT', 'POST'] }],
+        path: ['index'],
+        query: [
+          'allow_no_indices',
+          'expand_wildcards',
+          'ignore_unavailable',
+          'master_timeout',
+          'timeout',
+          'write_index_only',
+        ],
+        body: [
+          'date_detection',
+          'dynamic',
+          'dynamic_date_formats',
+          'dynamic_templates',
+          '_field_names',
+          '_meta',
+          'numeric_detection',
+          'properties',
+          '_routing',
+          '_source',
+          'runtime',
+        ],
+        required: ['index'],
+      },
+      putSettings: {
+        api: 'indices.putSettings',
+        urls: [
+          { path: '/{index}/_settings', methods: ['PUT'] },
+          { path: '/_settings', methods: ['PUT'] },
+        ],
+        path: ['index'],
+        query: [
+          'allow_no_indices',
+          'expand_wildcards',
+          'flat_settings',
+          'ignore_unavailable',
+          'master_timeout',
+          'preserve_existing',
+          'reopen',
+          'timeout',
+        ],
+        value: 'settings',
+        required: ['settings'],
+      },
+      putTemplate: {
+        api: 'indices.putTemplate',
+        urls: [{ path: '/_template/{name}', methods: ['PUT', 'POST'] }],
+        path: ['name'],
+        query: ['create', 'master_timeout', 'order', 'cause'],
+        body: ['aliases', 'index_patterns', 'mappings', 'order', 'settings', 'version'],
+        required: ['name'],
+      },
+      recovery: {
+        api: 'indices.recovery',
+        urls: [
+          { path: '/{index}/_recovery', methods: ['GET'] },
+          { path: '/_recovery', methods: ['GET'] },
+        ],
+        path: ['index'],
+        query: ['active_only', 'detailed', 'allow_no_indices', 'expand_wildcards', 'ignore_unavailable'],
+        required: [],
+      },
+      refresh: {
+        api: 'indices.refresh',
+        urls: [
+          { path: '/{index}/_refresh', methods: ['POST', 'GET'] },
+          { path: '/_refresh', methods: ['POST', 'GET'] },
+        ],
+        path: ['index'],
+        query: ['allow_no_indices', 'expand_wildcards', 'ignore_unavailable'],
+        required: [],
+      },
+      reloadSearchAnalyzers: {
+        api: 'indices.reloadSearchAnalyzers',
+        urls: [{ path: '/{index}/_reload_search_analyzers', methods: ['GET', 'POST'] }],
+        path: ['index'],
+        query: ['allow_no_indices', 'expand_wildcards', 'ignore_unavailable', 'resource'],
+        required: ['index'],
+      },
+      removeBlock: {
+        api: 'indices.removeBlock',
+        urls: [{ path: '/{index}/_block/{block}', methods: ['DELETE'] }],
+        path: ['index', 'block'],
+        query: ['allow_no_indices', 'expand_wildcards', 'ignore_unavailable', 'master_timeout', 'timeout'],
+        required: ['index', 'block'],
+      },
+      resolveCluster: {
+        api: 'indices.resolveCluster',
+        urls: [
+          { path: '/_resolve/cluster/{name}', methods: ['GET'] },
+          { path: '/_resolve/cluster', methods: ['GET'] },
+        ],
+        path: ['name'],
+        query: ['allow_no_indices', 'expand_wildcards', 'ignore_throttled', 'ignore_unavailable', 'timeout'],
+        required: [],
+      },
+      resolveIndex: {
+        api: 'indices.resolveIndex',
+        urls: [{ path: '/_resolve/index/{name}', methods: ['GET', 'POST'] }],
+        path: ['name'],
+        query: ['expand_wildcards', 'ignore_unavailable', 'allow_no_indices', 'mode'],
+        body: ['project_routing'],
+        required: ['name'],
+      },
+      rollover: {
+        api: 'indices.rollover',
+        urls: [
+          { path: '/{alias}/_rollover/{new_index}', methods: ['POST'] },
+          { path: '/{alias}/_rollover', methods: ['POST'] },
+        ],
+        path: ['alias', 'new_index'],
+        query: ['dry_run', 'master_timeout', 'timeout', 'wait_for_active_shards', 'lazy'],
+        body: ['aliases', 'conditions', 'mappings', 'settings'],
+        required: ['alias'],
+      },
+      segments: {
+        api: 'indices.segments',
+        urls: [
+          { path: '/{index}/_segments', methods: ['GET'] },
+          { path: '/_segments', methods: ['GET'] },
+        ],
+        path: ['index'],
+        query: ['allow_no_indices', 'expand_wildcards', 'ignore_unavailable'],
+        required: [],
+      },
+      shardStores: {
+        api: 'indices.shardStores',
+        urls: [
+          { path: '/{index}/_shard_stores', methods: ['GET'] },
+          { path: '/_shard_stores', methods: ['GET'] },
+        ],
+        path: ['index'],
+        query: ['allow_no_indices', 'expand_wildcards', 'ignore_unavailable', 'status'],
+        required: [],
+      },
+      shrink: {
+        api: 'indices.shrink',
+        urls: [{ path: '/{index}/_shrink/{target}', methods: ['PUT', 'POST'] }],
+        path: ['index', 'target'],
+        query: ['master_timeout', 'timeout', 'wait_for_active_shards'],
+        body: ['aliases', 'settings'],
+        required: ['index', 'target'],
+      },
+      simulateIndexTemplate: {
+        api: 'indices.simulateIndexTemplate',
+        urls: [{ path: '/_index_template/_simulate_index/{name}', methods: ['POST'] }],
+        path: ['name'],
+        query: ['create', 'cause', 'master_timeout', 'include_defaults'],
+        value: 'index_template',
+        required: ['name'],
+      },
+      simulateTemplate: {
+        api: 'indices.simulateTemplate',
+        urls: [
+          { path: '/_index_template/_simulate/{name}', methods: ['POST'] },
+          { path: '/_index_template/_simulate', methods: ['POST'] },
+        ],
+        path: ['name'],
+        query: ['create', 'cause', 'master_timeout', 'include_defaults'],
+        body: [
+          'allow_auto_create',
+          'index_patterns',
+          'composed_of',
+          'template',
+          'data_stream',
+          'priority',
+          'version',
+          '_meta',
+          'ignore_missing_component_templates',
+          'deprecated',
+        ],
+        required: [],
+      },
+      split: {
+        api: 'indices.split',
+        urls: [{ path: '/{index}/_split/{target}', methods: ['PUT', 'POST'] }],
+        path: ['index', 'target'],
+        query: ['master_timeout', 'timeout', 'wait_for_active_shards'],
+        body: ['aliases', 'settings'],
+        required: ['index', 'target'],
+      },
+      stats: {
+        api: 'indices.stats',
+        urls: [
+          { path: '/{index}/_stats/{metric}', methods: ['GET'] },
+          { path: '/_stats/{metric}', methods: ['GET'] },
+          { path: '/{index}/_stats', methods: ['GET'] },
+          { path: '/_stats', methods: ['GET'] },
+        ],
+        path: ['metric', 'index'],
+        query: [
+          'completion_fields',
+          'expand_wildcards',
+          'fielddata_fields',
+          'fields',
+          'forbid_closed_indices',
+          'groups',
+          'include_segment_file_sizes',
+          'include_unloaded_segments',
+          'level',
+        ],
+        required: [],
+      },
+      updateAliases: {
+        api: 'indices.updateAliases',
+        urls: [{ path: '/_aliases', methods: ['POST'] }],
+        path: [],
+        query: ['master_timeout', 'timeout'],
+        body: ['actions'],
+        required: [],
+      },
+      validateQuery: {
+        api: 'indices.validateQuery',
+        urls: [
+          { path: '/{index}/_validate/query', methods: ['GET', 'POST'] },
+          { path: '/_validate/query', methods: ['GET', 'POST'] },
+        ],
+        path: ['index'],
+        query: [
+          'allow_no_indices',
+          'all_shards',
+          'analyzer',
+          'analyze_wildcard',
+          'default_operator',
+          'df',
+          'expand_wildcards',
+          'explain',
+          'ignore_unavailable',
+          'lenient',
+          'rewrite',
+          'q',
+          'routing',
+          'route_slice',
+        ],
+        rename: { route_slice: '_slice' },
+        body: ['query'],
+        required: [],
+      },
+    }) satisfies Record<string, Endpoint>,
+)
 
 /**
  * The `indices` APIs: `client.indices.*`.
@@ -5624,7 +5705,7 @@ export class IndicesApi {
   addBlock(params: IndicesAddBlockRequest, options?: BodyCallOptions): Promise<JsonObject>
   addBlock(params: IndicesAddBlockRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   addBlock(params: IndicesAddBlockRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.addBlock, params, options)
+    return callApi(this.#transport, indicesEndpoints().addBlock, params, options)
   }
 
   /**
@@ -5639,7 +5720,7 @@ export class IndicesApi {
   analyze(params?: IndicesAnalyzeRequest, options?: BodyCallOptions): Promise<JsonObject>
   analyze(params: IndicesAnalyzeRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   analyze(params?: IndicesAnalyzeRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.analyze, params, options)
+    return callApi(this.#transport, indicesEndpoints().analyze, params, options)
   }
 
   /**
@@ -5657,7 +5738,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   cancelMigrateReindex(params: IndicesCancelMigrateReindexRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.cancelMigrateReindex, params, options)
+    return callApi(this.#transport, indicesEndpoints().cancelMigrateReindex, params, options)
   }
 
   /**
@@ -5672,7 +5753,7 @@ export class IndicesApi {
   clearCache(params?: IndicesClearCacheRequest, options?: BodyCallOptions): Promise<JsonObject>
   clearCache(params: IndicesClearCacheRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   clearCache(params?: IndicesClearCacheRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.clearCache, params, options)
+    return callApi(this.#transport, indicesEndpoints().clearCache, params, options)
   }
 
   /**
@@ -5687,7 +5768,7 @@ export class IndicesApi {
   clone(params: IndicesCloneRequest, options?: BodyCallOptions): Promise<JsonObject>
   clone(params: IndicesCloneRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   clone(params: IndicesCloneRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.clone, params, options)
+    return callApi(this.#transport, indicesEndpoints().clone, params, options)
   }
 
   /**
@@ -5702,7 +5783,7 @@ export class IndicesApi {
   close(params: IndicesCloseRequest, options?: BodyCallOptions): Promise<JsonObject>
   close(params: IndicesCloseRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   close(params: IndicesCloseRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.close, params, options)
+    return callApi(this.#transport, indicesEndpoints().close, params, options)
   }
 
   /**
@@ -5717,7 +5798,7 @@ export class IndicesApi {
   create(params: IndicesCreateRequest, options?: BodyCallOptions): Promise<IndicesCreateResponse>
   create(params: IndicesCreateRequest, options: MetaCallOptions): Promise<ApiResponse<IndicesCreateResponse>>
   create(params: IndicesCreateRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.create, params, options)
+    return callApi(this.#transport, indicesEndpoints().create, params, options)
   }
 
   /**
@@ -5732,7 +5813,7 @@ export class IndicesApi {
   createDataStream(params: IndicesCreateDataStreamRequest, options?: BodyCallOptions): Promise<JsonObject>
   createDataStream(params: IndicesCreateDataStreamRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   createDataStream(params: IndicesCreateDataStreamRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.createDataStream, params, options)
+    return callApi(this.#transport, indicesEndpoints().createDataStream, params, options)
   }
 
   /**
@@ -5747,7 +5828,7 @@ export class IndicesApi {
   createFrom(params: IndicesCreateFromRequest, options?: BodyCallOptions): Promise<JsonObject>
   createFrom(params: IndicesCreateFromRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   createFrom(params: IndicesCreateFromRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.createFrom, params, options)
+    return callApi(this.#transport, indicesEndpoints().createFrom, params, options)
   }
 
   /**
@@ -5765,7 +5846,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   dataStreamsStats(params?: IndicesDataStreamsStatsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.dataStreamsStats, params, options)
+    return callApi(this.#transport, indicesEndpoints().dataStreamsStats, params, options)
   }
 
   /**
@@ -5780,7 +5861,7 @@ export class IndicesApi {
   delete(params: IndicesDeleteRequest, options?: BodyCallOptions): Promise<IndicesDeleteResponse>
   delete(params: IndicesDeleteRequest, options: MetaCallOptions): Promise<ApiResponse<IndicesDeleteResponse>>
   delete(params: IndicesDeleteRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.delete, params, options)
+    return callApi(this.#transport, indicesEndpoints().delete, params, options)
   }
 
   /**
@@ -5795,7 +5876,7 @@ export class IndicesApi {
   deleteAlias(params: IndicesDeleteAliasRequest, options?: BodyCallOptions): Promise<JsonValue>
   deleteAlias(params: IndicesDeleteAliasRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   deleteAlias(params: IndicesDeleteAliasRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.deleteAlias, params, options)
+    return callApi(this.#transport, indicesEndpoints().deleteAlias, params, options)
   }
 
   /**
@@ -5813,7 +5894,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   deleteDataLifecycle(params: IndicesDeleteDataLifecycleRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.deleteDataLifecycle, params, options)
+    return callApi(this.#transport, indicesEndpoints().deleteDataLifecycle, params, options)
   }
 
   /**
@@ -5828,7 +5909,7 @@ export class IndicesApi {
   deleteDataStream(params: IndicesDeleteDataStreamRequest, options?: BodyCallOptions): Promise<JsonObject>
   deleteDataStream(params: IndicesDeleteDataStreamRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deleteDataStream(params: IndicesDeleteDataStreamRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.deleteDataStream, params, options)
+    return callApi(this.#transport, indicesEndpoints().deleteDataStream, params, options)
   }
 
   /**
@@ -5846,7 +5927,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   deleteDataStreamOptions(params: IndicesDeleteDataStreamOptionsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.deleteDataStreamOptions, params, options)
+    return callApi(this.#transport, indicesEndpoints().deleteDataStreamOptions, params, options)
   }
 
   /**
@@ -5864,7 +5945,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   deleteIndexTemplate(params: IndicesDeleteIndexTemplateRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.deleteIndexTemplate, params, options)
+    return callApi(this.#transport, indicesEndpoints().deleteIndexTemplate, params, options)
   }
 
   /**
@@ -5881,7 +5962,7 @@ export class IndicesApi {
   deleteTemplate(params: IndicesDeleteTemplateRequest, options?: BodyCallOptions): Promise<JsonObject>
   deleteTemplate(params: IndicesDeleteTemplateRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deleteTemplate(params: IndicesDeleteTemplateRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.deleteTemplate, params, options)
+    return callApi(this.#transport, indicesEndpoints().deleteTemplate, params, options)
   }
 
   /**
@@ -5896,7 +5977,7 @@ export class IndicesApi {
   diskUsage(params: IndicesDiskUsageRequest, options?: BodyCallOptions): Promise<JsonValue>
   diskUsage(params: IndicesDiskUsageRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   diskUsage(params: IndicesDiskUsageRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.diskUsage, params, options)
+    return callApi(this.#transport, indicesEndpoints().diskUsage, params, options)
   }
 
   /**
@@ -5911,7 +5992,7 @@ export class IndicesApi {
   downsample(params: IndicesDownsampleRequest, options?: BodyCallOptions): Promise<JsonValue>
   downsample(params: IndicesDownsampleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   downsample(params: IndicesDownsampleRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.downsample, params, options)
+    return callApi(this.#transport, indicesEndpoints().downsample, params, options)
   }
 
   /**
@@ -5926,7 +6007,7 @@ export class IndicesApi {
   exists(params: IndicesExistsRequest, options?: BodyCallOptions): Promise<boolean>
   exists(params: IndicesExistsRequest, options: MetaCallOptions): Promise<ApiResponse<boolean>>
   exists(params: IndicesExistsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.exists, params, options)
+    return callApi(this.#transport, indicesEndpoints().exists, params, options)
   }
 
   /**
@@ -5941,7 +6022,7 @@ export class IndicesApi {
   existsAlias(params: IndicesExistsAliasRequest, options?: BodyCallOptions): Promise<boolean>
   existsAlias(params: IndicesExistsAliasRequest, options: MetaCallOptions): Promise<ApiResponse<boolean>>
   existsAlias(params: IndicesExistsAliasRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.existsAlias, params, options)
+    return callApi(this.#transport, indicesEndpoints().existsAlias, params, options)
   }
 
   /**
@@ -5959,7 +6040,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<boolean>>
   existsIndexTemplate(params: IndicesExistsIndexTemplateRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.existsIndexTemplate, params, options)
+    return callApi(this.#transport, indicesEndpoints().existsIndexTemplate, params, options)
   }
 
   /**
@@ -5974,7 +6055,7 @@ export class IndicesApi {
   existsTemplate(params: IndicesExistsTemplateRequest, options?: BodyCallOptions): Promise<boolean>
   existsTemplate(params: IndicesExistsTemplateRequest, options: MetaCallOptions): Promise<ApiResponse<boolean>>
   existsTemplate(params: IndicesExistsTemplateRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.existsTemplate, params, options)
+    return callApi(this.#transport, indicesEndpoints().existsTemplate, params, options)
   }
 
   /**
@@ -5992,7 +6073,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   explainDataLifecycle(params: IndicesExplainDataLifecycleRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.explainDataLifecycle, params, options)
+    return callApi(this.#transport, indicesEndpoints().explainDataLifecycle, params, options)
   }
 
   /**
@@ -6007,7 +6088,7 @@ export class IndicesApi {
   fieldUsageStats(params: IndicesFieldUsageStatsRequest, options?: BodyCallOptions): Promise<JsonValue>
   fieldUsageStats(params: IndicesFieldUsageStatsRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   fieldUsageStats(params: IndicesFieldUsageStatsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.fieldUsageStats, params, options)
+    return callApi(this.#transport, indicesEndpoints().fieldUsageStats, params, options)
   }
 
   /**
@@ -6022,7 +6103,7 @@ export class IndicesApi {
   flush(params?: IndicesFlushRequest, options?: BodyCallOptions): Promise<JsonObject>
   flush(params: IndicesFlushRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   flush(params?: IndicesFlushRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.flush, params, options)
+    return callApi(this.#transport, indicesEndpoints().flush, params, options)
   }
 
   /**
@@ -6037,7 +6118,7 @@ export class IndicesApi {
   forcemerge(params?: IndicesForcemergeRequest, options?: BodyCallOptions): Promise<JsonValue>
   forcemerge(params: IndicesForcemergeRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   forcemerge(params?: IndicesForcemergeRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.forcemerge, params, options)
+    return callApi(this.#transport, indicesEndpoints().forcemerge, params, options)
   }
 
   /**
@@ -6052,7 +6133,7 @@ export class IndicesApi {
   get(params: IndicesGetRequest, options?: BodyCallOptions): Promise<IndicesGetResponse>
   get(params: IndicesGetRequest, options: MetaCallOptions): Promise<ApiResponse<IndicesGetResponse>>
   get(params: IndicesGetRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.get, params, options)
+    return callApi(this.#transport, indicesEndpoints().get, params, options)
   }
 
   /**
@@ -6070,7 +6151,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<Record<string, JsonValue>>>
   getAlias(params?: IndicesGetAliasRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.getAlias, params, options)
+    return callApi(this.#transport, indicesEndpoints().getAlias, params, options)
   }
 
   /**
@@ -6085,7 +6166,7 @@ export class IndicesApi {
   getDataLifecycle(params: IndicesGetDataLifecycleRequest, options?: BodyCallOptions): Promise<JsonObject>
   getDataLifecycle(params: IndicesGetDataLifecycleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getDataLifecycle(params: IndicesGetDataLifecycleRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.getDataLifecycle, params, options)
+    return callApi(this.#transport, indicesEndpoints().getDataLifecycle, params, options)
   }
 
   /**
@@ -6103,7 +6184,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   getDataLifecycleStats(params?: IndicesGetDataLifecycleStatsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.getDataLifecycleStats, params, options)
+    return callApi(this.#transport, indicesEndpoints().getDataLifecycleStats, params, options)
   }
 
   /**
@@ -6121,7 +6202,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   getDataStream(params?: IndicesGetDataStreamRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.getDataStream, params, options)
+    return callApi(this.#transport, indicesEndpoints().getDataStream, params, options)
   }
 
   /**
@@ -6139,7 +6220,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   getDataStreamMappings(params: IndicesGetDataStreamMappingsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.getDataStreamMappings, params, options)
+    return callApi(this.#transport, indicesEndpoints().getDataStreamMappings, params, options)
   }
 
   /**
@@ -6157,7 +6238,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   getDataStreamOptions(params: IndicesGetDataStreamOptionsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.getDataStreamOptions, params, options)
+    return callApi(this.#transport, indicesEndpoints().getDataStreamOptions, params, options)
   }
 
   /**
@@ -6175,7 +6256,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   getDataStreamSettings(params: IndicesGetDataStreamSettingsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.getDataStreamSettings, params, options)
+    return callApi(this.#transport, indicesEndpoints().getDataStreamSettings, params, options)
   }
 
   /**
@@ -6193,7 +6274,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<Record<string, JsonValue>>>
   getFieldMapping(params: IndicesGetFieldMappingRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.getFieldMapping, params, options)
+    return callApi(this.#transport, indicesEndpoints().getFieldMapping, params, options)
   }
 
   /**
@@ -6211,7 +6292,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   getIndexTemplate(params?: IndicesGetIndexTemplateRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.getIndexTemplate, params, options)
+    return callApi(this.#transport, indicesEndpoints().getIndexTemplate, params, options)
   }
 
   /**
@@ -6229,7 +6310,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<IndicesGetMappingResponse>>
   getMapping(params?: IndicesGetMappingRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.getMapping, params, options)
+    return callApi(this.#transport, indicesEndpoints().getMapping, params, options)
   }
 
   /**
@@ -6247,7 +6328,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   getMigrateReindexStatus(params: IndicesGetMigrateReindexStatusRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.getMigrateReindexStatus, params, options)
+    return callApi(this.#transport, indicesEndpoints().getMigrateReindexStatus, params, options)
   }
 
   /**
@@ -6265,7 +6346,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<Record<string, JsonValue>>>
   getSettings(params?: IndicesGetSettingsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.getSettings, params, options)
+    return callApi(this.#transport, indicesEndpoints().getSettings, params, options)
   }
 
   /**
@@ -6285,7 +6366,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<Record<string, JsonValue>>>
   getTemplate(params?: IndicesGetTemplateRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.getTemplate, params, options)
+    return callApi(this.#transport, indicesEndpoints().getTemplate, params, options)
   }
 
   /**
@@ -6300,7 +6381,7 @@ export class IndicesApi {
   migrateReindex(params: IndicesMigrateReindexRequest, options?: BodyCallOptions): Promise<JsonObject>
   migrateReindex(params: IndicesMigrateReindexRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   migrateReindex(params: IndicesMigrateReindexRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.migrateReindex, params, options)
+    return callApi(this.#transport, indicesEndpoints().migrateReindex, params, options)
   }
 
   /**
@@ -6318,7 +6399,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   migrateToDataStream(params: IndicesMigrateToDataStreamRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.migrateToDataStream, params, options)
+    return callApi(this.#transport, indicesEndpoints().migrateToDataStream, params, options)
   }
 
   /**
@@ -6333,7 +6414,7 @@ export class IndicesApi {
   modifyDataStream(params: IndicesModifyDataStreamRequest, options?: BodyCallOptions): Promise<JsonObject>
   modifyDataStream(params: IndicesModifyDataStreamRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   modifyDataStream(params: IndicesModifyDataStreamRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.modifyDataStream, params, options)
+    return callApi(this.#transport, indicesEndpoints().modifyDataStream, params, options)
   }
 
   /**
@@ -6348,7 +6429,7 @@ export class IndicesApi {
   open(params: IndicesOpenRequest, options?: BodyCallOptions): Promise<JsonObject>
   open(params: IndicesOpenRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   open(params: IndicesOpenRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.open, params, options)
+    return callApi(this.#transport, indicesEndpoints().open, params, options)
   }
 
   /**
@@ -6363,7 +6444,7 @@ export class IndicesApi {
   promoteDataStream(params: IndicesPromoteDataStreamRequest, options?: BodyCallOptions): Promise<JsonValue>
   promoteDataStream(params: IndicesPromoteDataStreamRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   promoteDataStream(params: IndicesPromoteDataStreamRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.promoteDataStream, params, options)
+    return callApi(this.#transport, indicesEndpoints().promoteDataStream, params, options)
   }
 
   /**
@@ -6378,7 +6459,7 @@ export class IndicesApi {
   putAlias(params: IndicesPutAliasRequest, options?: BodyCallOptions): Promise<JsonObject>
   putAlias(params: IndicesPutAliasRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   putAlias(params: IndicesPutAliasRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.putAlias, params, options)
+    return callApi(this.#transport, indicesEndpoints().putAlias, params, options)
   }
 
   /**
@@ -6393,7 +6474,7 @@ export class IndicesApi {
   putDataLifecycle(params: IndicesPutDataLifecycleRequest, options?: BodyCallOptions): Promise<JsonObject>
   putDataLifecycle(params: IndicesPutDataLifecycleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   putDataLifecycle(params: IndicesPutDataLifecycleRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.putDataLifecycle, params, options)
+    return callApi(this.#transport, indicesEndpoints().putDataLifecycle, params, options)
   }
 
   /**
@@ -6411,7 +6492,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   putDataStreamMappings(params: IndicesPutDataStreamMappingsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.putDataStreamMappings, params, options)
+    return callApi(this.#transport, indicesEndpoints().putDataStreamMappings, params, options)
   }
 
   /**
@@ -6429,7 +6510,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   putDataStreamOptions(params: IndicesPutDataStreamOptionsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.putDataStreamOptions, params, options)
+    return callApi(this.#transport, indicesEndpoints().putDataStreamOptions, params, options)
   }
 
   /**
@@ -6447,7 +6528,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   putDataStreamSettings(params: IndicesPutDataStreamSettingsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.putDataStreamSettings, params, options)
+    return callApi(this.#transport, indicesEndpoints().putDataStreamSettings, params, options)
   }
 
   /**
@@ -6462,7 +6543,7 @@ export class IndicesApi {
   putIndexTemplate(params: IndicesPutIndexTemplateRequest, options?: BodyCallOptions): Promise<JsonObject>
   putIndexTemplate(params: IndicesPutIndexTemplateRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   putIndexTemplate(params: IndicesPutIndexTemplateRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.putIndexTemplate, params, options)
+    return callApi(this.#transport, indicesEndpoints().putIndexTemplate, params, options)
   }
 
   /**
@@ -6480,7 +6561,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<IndicesPutMappingResponse>>
   putMapping(params: IndicesPutMappingRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.putMapping, params, options)
+    return callApi(this.#transport, indicesEndpoints().putMapping, params, options)
   }
 
   /**
@@ -6495,7 +6576,7 @@ export class IndicesApi {
   putSettings(params: IndicesPutSettingsRequest, options?: BodyCallOptions): Promise<JsonObject>
   putSettings(params: IndicesPutSettingsRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   putSettings(params: IndicesPutSettingsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.putSettings, params, options)
+    return callApi(this.#transport, indicesEndpoints().putSettings, params, options)
   }
 
   /**
@@ -6512,7 +6593,7 @@ export class IndicesApi {
   putTemplate(params: IndicesPutTemplateRequest, options?: BodyCallOptions): Promise<JsonObject>
   putTemplate(params: IndicesPutTemplateRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   putTemplate(params: IndicesPutTemplateRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.putTemplate, params, options)
+    return callApi(this.#transport, indicesEndpoints().putTemplate, params, options)
   }
 
   /**
@@ -6530,7 +6611,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<Record<string, JsonValue>>>
   recovery(params?: IndicesRecoveryRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.recovery, params, options)
+    return callApi(this.#transport, indicesEndpoints().recovery, params, options)
   }
 
   /**
@@ -6548,7 +6629,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<IndicesRefreshResponse>>
   refresh(params?: IndicesRefreshRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.refresh, params, options)
+    return callApi(this.#transport, indicesEndpoints().refresh, params, options)
   }
 
   /**
@@ -6566,7 +6647,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonValue>>
   reloadSearchAnalyzers(params: IndicesReloadSearchAnalyzersRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.reloadSearchAnalyzers, params, options)
+    return callApi(this.#transport, indicesEndpoints().reloadSearchAnalyzers, params, options)
   }
 
   /**
@@ -6581,7 +6662,7 @@ export class IndicesApi {
   removeBlock(params: IndicesRemoveBlockRequest, options?: BodyCallOptions): Promise<JsonObject>
   removeBlock(params: IndicesRemoveBlockRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   removeBlock(params: IndicesRemoveBlockRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.removeBlock, params, options)
+    return callApi(this.#transport, indicesEndpoints().removeBlock, params, options)
   }
 
   /**
@@ -6599,7 +6680,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<Record<string, JsonValue>>>
   resolveCluster(params?: IndicesResolveClusterRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.resolveCluster, params, options)
+    return callApi(this.#transport, indicesEndpoints().resolveCluster, params, options)
   }
 
   /**
@@ -6614,7 +6695,7 @@ export class IndicesApi {
   resolveIndex(params: IndicesResolveIndexRequest, options?: BodyCallOptions): Promise<JsonObject>
   resolveIndex(params: IndicesResolveIndexRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   resolveIndex(params: IndicesResolveIndexRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.resolveIndex, params, options)
+    return callApi(this.#transport, indicesEndpoints().resolveIndex, params, options)
   }
 
   /**
@@ -6629,7 +6710,7 @@ export class IndicesApi {
   rollover(params: IndicesRolloverRequest, options?: BodyCallOptions): Promise<JsonObject>
   rollover(params: IndicesRolloverRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   rollover(params: IndicesRolloverRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.rollover, params, options)
+    return callApi(this.#transport, indicesEndpoints().rollover, params, options)
   }
 
   /**
@@ -6644,7 +6725,7 @@ export class IndicesApi {
   segments(params?: IndicesSegmentsRequest, options?: BodyCallOptions): Promise<JsonObject>
   segments(params: IndicesSegmentsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   segments(params?: IndicesSegmentsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.segments, params, options)
+    return callApi(this.#transport, indicesEndpoints().segments, params, options)
   }
 
   /**
@@ -6659,7 +6740,7 @@ export class IndicesApi {
   shardStores(params?: IndicesShardStoresRequest, options?: BodyCallOptions): Promise<JsonObject>
   shardStores(params: IndicesShardStoresRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   shardStores(params?: IndicesShardStoresRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.shardStores, params, options)
+    return callApi(this.#transport, indicesEndpoints().shardStores, params, options)
   }
 
   /**
@@ -6674,7 +6755,7 @@ export class IndicesApi {
   shrink(params: IndicesShrinkRequest, options?: BodyCallOptions): Promise<JsonObject>
   shrink(params: IndicesShrinkRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   shrink(params: IndicesShrinkRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.shrink, params, options)
+    return callApi(this.#transport, indicesEndpoints().shrink, params, options)
   }
 
   /**
@@ -6692,7 +6773,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   simulateIndexTemplate(params: IndicesSimulateIndexTemplateRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.simulateIndexTemplate, params, options)
+    return callApi(this.#transport, indicesEndpoints().simulateIndexTemplate, params, options)
   }
 
   /**
@@ -6710,7 +6791,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   simulateTemplate(params?: IndicesSimulateTemplateRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.simulateTemplate, params, options)
+    return callApi(this.#transport, indicesEndpoints().simulateTemplate, params, options)
   }
 
   /**
@@ -6725,7 +6806,7 @@ export class IndicesApi {
   split(params: IndicesSplitRequest, options?: BodyCallOptions): Promise<JsonObject>
   split(params: IndicesSplitRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   split(params: IndicesSplitRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.split, params, options)
+    return callApi(this.#transport, indicesEndpoints().split, params, options)
   }
 
   /**
@@ -6740,7 +6821,7 @@ export class IndicesApi {
   stats(params?: IndicesStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
   stats(params: IndicesStatsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   stats(params?: IndicesStatsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.stats, params, options)
+    return callApi(this.#transport, indicesEndpoints().stats, params, options)
   }
 
   /**
@@ -6758,7 +6839,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   updateAliases(params?: IndicesUpdateAliasesRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.updateAliases, params, options)
+    return callApi(this.#transport, indicesEndpoints().updateAliases, params, options)
   }
 
   /**
@@ -6776,355 +6857,358 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   validateQuery(params?: IndicesValidateQueryRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints.validateQuery, params, options)
+    return callApi(this.#transport, indicesEndpoints().validateQuery, params, options)
   }
 }
 
 // client.inference
 
-const inferenceEndpoints = {
-  chatCompletionUnified: {
-    api: 'inference.chatCompletionUnified',
-    urls: [{ path: '/_inference/chat_completion/{inference_id}/_stream', methods: ['POST'] }],
-    path: ['inference_id'],
-    query: ['timeout'],
-    value: 'chat_completion_request',
-    required: ['inference_id', 'chat_completion_request'],
-  },
-  completion: {
-    api: 'inference.completion',
-    urls: [{ path: '/_inference/completion/{inference_id}', methods: ['POST'] }],
-    path: ['inference_id'],
-    query: ['timeout'],
-    body: ['input', 'task_settings'],
-    required: ['inference_id', 'input'],
-  },
-  delete: {
-    api: 'inference.delete',
-    urls: [
-      { path: '/_inference/{task_type}/{inference_id}', methods: ['DELETE'] },
-      { path: '/_inference/{inference_id}', methods: ['DELETE'] },
-    ],
-    path: ['task_type', 'inference_id'],
-    query: ['dry_run', 'force'],
-    required: ['inference_id'],
-  },
-  deleteRegionPolicy: {
-    api: 'inference.deleteRegionPolicy',
-    urls: [{ path: '/_inference/_region_policy', methods: ['DELETE'] }],
-    path: [],
-    query: [],
-    required: [],
-  },
-  embedding: {
-    api: 'inference.embedding',
-    urls: [{ path: '/_inference/embedding/{inference_id}', methods: ['POST'] }],
-    path: ['inference_id'],
-    query: ['timeout'],
-    value: 'embedding',
-    required: ['inference_id', 'embedding'],
-  },
-  get: {
-    api: 'inference.get',
-    urls: [
-      { path: '/_inference/{task_type}/{inference_id}', methods: ['GET'] },
-      { path: '/_inference/{inference_id}', methods: ['GET'] },
-      { path: '/_inference/{task_type}/_all', methods: ['GET'] },
-      { path: '/_inference', methods: ['GET'] },
-    ],
-    path: ['task_type', 'inference_id'],
-    query: [],
-    required: [],
-  },
-  getRegionPolicy: {
-    api: 'inference.getRegionPolicy',
-    urls: [{ path: '/_inference/_region_policy', methods: ['GET'] }],
-    path: [],
-    query: [],
-    required: [],
-  },
-  inference: {
-    api: 'inference.inference',
-    urls: [
-      { path: '/_inference/{task_type}/{inference_id}', methods: ['POST'] },
-      { path: '/_inference/{inference_id}', methods: ['POST'] },
-    ],
-    path: ['task_type', 'inference_id'],
-    query: ['timeout'],
-    body: ['query', 'input', 'input_type', 'task_settings'],
-    required: ['inference_id', 'input'],
-  },
-  put: {
-    api: 'inference.put',
-    urls: [
-      { path: '/_inference/{task_type}/{inference_id}', methods: ['PUT'] },
-      { path: '/_inference/{inference_id}', methods: ['PUT'] },
-    ],
-    path: ['task_type', 'inference_id'],
-    query: ['timeout'],
-    value: 'inference_config',
-    required: ['inference_id', 'inference_config'],
-  },
-  putAi21: {
-    api: 'inference.putAi21',
-    urls: [{ path: '/_inference/{task_type}/{ai21_inference_id}', methods: ['PUT'] }],
-    path: ['task_type', 'ai21_inference_id'],
-    query: ['timeout'],
-    body: ['service', 'service_settings'],
-    required: ['task_type', 'ai21_inference_id', 'service', 'service_settings'],
-  },
-  putAlibabacloud: {
-    api: 'inference.putAlibabacloud',
-    urls: [{ path: '/_inference/{task_type}/{alibabacloud_inference_id}', methods: ['PUT'] }],
-    path: ['task_type', 'alibabacloud_inference_id'],
-    query: ['timeout'],
-    body: ['chunking_settings', 'service', 'service_settings', 'task_settings'],
-    required: ['task_type', 'alibabacloud_inference_id', 'service', 'service_settings'],
-  },
-  putAmazonbedrock: {
-    api: 'inference.putAmazonbedrock',
-    urls: [{ path: '/_inference/{task_type}/{amazonbedrock_inference_id}', methods: ['PUT'] }],
-    path: ['task_type', 'amazonbedrock_inference_id'],
-    query: ['timeout'],
-    body: ['chunking_settings', 'service', 'service_settings', 'task_settings'],
-    required: ['task_type', 'amazonbedrock_inference_id', 'service', 'service_settings'],
-  },
-  putAmazonsagemaker: {
-    api: 'inference.putAmazonsagemaker',
-    urls: [{ path: '/_inference/{task_type}/{amazonsagemaker_inference_id}', methods: ['PUT'] }],
-    path: ['task_type', 'amazonsagemaker_inference_id'],
-    query: ['timeout'],
-    body: ['chunking_settings', 'service', 'service_settings', 'task_settings'],
-    required: ['task_type', 'amazonsagemaker_inference_id', 'service', 'service_settings'],
-  },
-  putAnthropic: {
-    api: 'inference.putAnthropic',
-    urls: [{ path: '/_inference/{task_type}/{anthropic_inference_id}', methods: ['PUT'] }],
-    path: ['task_type', 'anthropic_inference_id'],
-    query: ['timeout'],
-    body: ['service', 'service_settings', 'task_settings'],
-    required: ['task_type', 'anthropic_inference_id', 'service', 'service_settings'],
-  },
-  putAzureaistudio: {
-    api: 'inference.putAzureaistudio',
-    urls: [{ path: '/_inference/{task_type}/{azureaistudio_inference_id}', methods: ['PUT'] }],
-    path: ['task_type', 'azureaistudio_inference_id'],
-    query: ['timeout'],
-    body: ['chunking_settings', 'service', 'service_settings', 'task_settings'],
-    required: ['task_type', 'azureaistudio_inference_id', 'service', 'service_settings'],
-  },
-  putAzureopenai: {
-    api: 'inference.putAzureopenai',
-    urls: [{ path: '/_inference/{task_type}/{azureopenai_inference_id}', methods: ['PUT'] }],
-    path: ['task_type', 'azureopenai_inference_id'],
-    query: ['timeout'],
-    body: ['chunking_settings', 'service', 'service_settings', 'task_settings'],
-    required: ['task_type', 'azureopenai_inference_id', 'service', 'service_settings'],
-  },
-  putCohere: {
-    api: 'inference.putCohere',
-    urls: [{ path: '/_inference/{task_type}/{cohere_inference_id}', methods: ['PUT'] }],
-    path: ['task_type', 'cohere_inference_id'],
-    query: ['timeout'],
-    body: ['chunking_settings', 'service', 'service_settings', 'task_settings'],
-    required: ['task_type', 'cohere_inference_id', 'service', 'service_settings'],
-  },
-  putContextualai: {
-    api: 'inference.putContextualai',
-    urls: [{ path: '/_inference/{task_type}/{contextualai_inference_id}', methods: ['PUT'] }],
-    path: ['task_type', 'contextualai_inference_id'],
-    query: ['timeout'],
-    body: ['service', 'service_settings', 'task_settings'],
-    required: ['task_type', 'contextualai_inference_id', 'service', 'service_settings'],
-  },
-  putCustom: {
-    api: 'inference.putCustom',
-    urls: [{ path: '/_inference/{task_type}/{custom_inference_id}', methods: ['PUT'] }],
-    path: ['task_type', 'custom_inference_id'],
-    query: [],
-    body: ['chunking_settings', 'service', 'service_settings', 'task_settings'],
-    required: ['task_type', 'custom_inference_id', 'service', 'service_settings'],
-  },
-  putDeepseek: {
-    api: 'inference.putDeepseek',
-    urls: [{ path: '/_inference/{task_type}/{deepseek_inference_id}', methods: ['PUT'] }],
-    path: ['task_type', 'deepseek_inference_id'],
-    query: ['timeout'],
-    body: ['service', 'service_settings'],
-    required: ['task_type', 'deepseek_inference_id', 'service', 'service_settings'],
-  },
-  putElasticsearch: {
-    api: 'inference.putElasticsearch',
-    urls: [{ path: '/_inference/{task_type}/{elasticsearch_inference_id}', methods: ['PUT'] }],
-    path: ['task_type', 'elasticsearch_inference_id'],
-    query: ['timeout'],
-    body: ['chunking_settings', 'service', 'service_settings', 'task_settings'],
-    required: ['task_type', 'elasticsearch_inference_id', 'service', 'service_settings'],
-  },
-  putElser: {
-    api: 'inference.putElser',
-    urls: [{ path: '/_inference/{task_type}/{elser_inference_id}', methods: ['PUT'] }],
-    path: ['task_type', 'elser_inference_id'],
-    query: ['timeout'],
-    body: ['chunking_settings', 'service', 'service_settings'],
-    required: ['task_type', 'elser_inference_id', 'service', 'service_settings'],
-  },
-  putFireworksai: {
-    api: 'inference.putFireworksai',
-    urls: [{ path: '/_inference/{task_type}/{fireworksai_inference_id}', methods: ['PUT'] }],
-    path: ['task_type', 'fireworksai_inference_id'],
-    query: ['timeout'],
-    body: ['chunking_settings', 'service', 'service_settings', 'task_settings'],
-    required: ['task_type', 'fireworksai_inference_id', 'service', 'service_settings'],
-  },
-  putGoogleaistudio: {
-    api: 'inference.putGoogleaistudio',
-    urls: [{ path: '/_inference/{task_type}/{googleaistudio_inference_id}', methods: ['PUT'] }],
-    path: ['task_type', 'googleaistudio_inference_id'],
-    query: ['timeout'],
-    body: ['chunking_settings', 'service', 'service_settings'],
-    required: ['task_type', 'googleaistudio_inference_id', 'service', 'service_settings'],
-  },
-  putGooglevertexai: {
-    api: 'inference.putGooglevertexai',
-    urls: [{ path: '/_inference/{task_type}/{googlevertexai_inference_id}', methods: ['PUT'] }],
-    path: ['task_type', 'googlevertexai_inference_id'],
-    query: ['timeout'],
-    body: ['chunking_settings', 'service', 'service_settings', 'task_settings'],
-    required: ['task_type', 'googlevertexai_inference_id', 'service', 'service_settings'],
-  },
-  putGroq: {
-    api: 'inference.putGroq',
-    urls: [{ path: '/_inference/{task_type}/{groq_inference_id}', methods: ['PUT'] }],
-    path: ['task_type', 'groq_inference_id'],
-    query: ['timeout'],
-    body: ['service', 'service_settings'],
-    required: ['task_type', 'groq_inference_id', 'service', 'service_settings'],
-  },
-  putHuggingFace: {
-    api: 'inference.putHuggingFace',
-    urls: [{ path: '/_inference/{task_type}/{huggingface_inference_id}', methods: ['PUT'] }],
-    path: ['task_type', 'huggingface_inference_id'],
-    query: ['timeout'],
-    body: ['chunking_settings', 'service', 'service_settings', 'task_settings'],
-    required: ['task_type', 'huggingface_inference_id', 'service', 'service_settings'],
-  },
-  putJinaai: {
-    api: 'inference.putJinaai',
-    urls: [{ path: '/_inference/{task_type}/{jinaai_inference_id}', methods: ['PUT'] }],
-    path: ['task_type', 'jinaai_inference_id'],
-    query: ['timeout'],
-    body: ['chunking_settings', 'service', 'service_settings', 'task_settings'],
-    required: ['task_type', 'jinaai_inference_id', 'service', 'service_settings'],
-  },
-  putLlama: {
-    api: 'inference.putLlama',
-    urls: [{ path: '/_inference/{task_type}/{llama_inference_id}', methods: ['PUT'] }],
-    path: ['task_type', 'llama_inference_id'],
-    query: ['timeout'],
-    body: ['chunking_settings', 'service', 'service_settings'],
-    required: ['task_type', 'llama_inference_id', 'service', 'service_settings'],
-  },
-  putMistral: {
-    api: 'inference.putMistral',
-    urls: [{ path: '/_inference/{task_type}/{mistral_inference_id}', methods: ['PUT'] }],
-    path: ['task_type', 'mistral_inference_id'],
-    query: ['timeout'],
-    body: ['chunking_settings', 'service', 'service_settings'],
-    required: ['task_type', 'mistral_inference_id', 'service', 'service_settings'],
-  },
-  putNvidia: {
-    api: 'inference.putNvidia',
-    urls: [{ path: '/_inference/{task_type}/{nvidia_inference_id}', methods: ['PUT'] }],
-    path: ['task_type', 'nvidia_inference_id'],
-    query: ['timeout'],
-    body: ['chunking_settings', 'service', 'service_settings', 'task_settings'],
-    required: ['task_type', 'nvidia_inference_id', 'service', 'service_settings'],
-  },
-  putOpenai: {
-    api: 'inference.putOpenai',
-    urls: [{ path: '/_inference/{task_type}/{openai_inference_id}', methods: ['PUT'] }],
-    path: ['task_type', 'openai_inference_id'],
-    query: ['timeout'],
-    body: ['chunking_settings', 'service', 'service_settings', 'task_settings'],
-    required: ['task_type', 'openai_inference_id', 'service', 'service_settings'],
-  },
-  putOpenshiftAi: {
-    api: 'inference.putOpenshiftAi',
-    urls: [{ path: '/_inference/{task_type}/{openshiftai_inference_id}', methods: ['PUT'] }],
-    path: ['task_type', 'openshiftai_inference_id'],
-    query: ['timeout'],
-    body: ['chunking_settings', 'service', 'service_settings', 'task_settings'],
-    required: ['task_type', 'openshiftai_inference_id', 'service', 'service_settings'],
-  },
-  putRegionPolicy: {
-    api: 'inference.putRegionPolicy',
-    urls: [{ path: '/_inference/_region_policy', methods: ['PUT'] }],
-    path: [],
-    query: ['force'],
-    body: ['region_policy'],
-    required: ['region_policy'],
-  },
-  putVoyageai: {
-    api: 'inference.putVoyageai',
-    urls: [{ path: '/_inference/{task_type}/{voyageai_inference_id}', methods: ['PUT'] }],
-    path: ['task_type', 'voyageai_inference_id'],
-    query: ['timeout'],
-    body: ['chunking_settings', 'service', 'service_settings', 'task_settings'],
-    required: ['task_type', 'voyageai_inference_id', 'service', 'service_settings'],
-  },
-  putWatsonx: {
-    api: 'inference.putWatsonx',
-    urls: [{ path: '/_inference/{task_type}/{watsonx_inference_id}', methods: ['PUT'] }],
-    path: ['task_type', 'watsonx_inference_id'],
-    query: ['timeout'],
-    body: ['chunking_settings', 'service', 'service_settings'],
-    required: ['task_type', 'watsonx_inference_id', 'service', 'service_settings'],
-  },
-  rerank: {
-    api: 'inference.rerank',
-    urls: [{ path: '/_inference/rerank/{inference_id}', methods: ['POST'] }],
-    path: ['inference_id'],
-    query: ['timeout'],
-    body: ['query', 'input', 'return_documents', 'top_n', 'task_settings'],
-    required: ['inference_id', 'query', 'input'],
-  },
-  sparseEmbedding: {
-    api: 'inference.sparseEmbedding',
-    urls: [{ path: '/_inference/sparse_embedding/{inference_id}', methods: ['POST'] }],
-    path: ['inference_id'],
-    query: ['timeout'],
-    body: ['input', 'task_settings'],
-    required: ['inference_id', 'input'],
-  },
-  streamCompletion: {
-    api: 'inference.streamCompletion',
-    urls: [{ path: '/_inference/completion/{inference_id}/_stream', methods: ['POST'] }],
-    path: ['inference_id'],
-    query: ['timeout'],
-    body: ['input', 'task_settings'],
-    required: ['inference_id', 'input'],
-  },
-  textEmbedding: {
-    api: 'inference.textEmbedding',
-    urls: [{ path: '/_inference/text_embedding/{inference_id}', methods: ['POST'] }],
-    path: ['inference_id'],
-    query: ['timeout'],
-    body: ['input', 'input_type', 'task_settings'],
-    required: ['inference_id', 'input'],
-  },
-  update: {
-    api: 'inference.update',
-    urls: [
-      { path: '/_inference/{task_type}/{inference_id}/_update', methods: ['PUT'] },
-      { path: '/_inference/{inference_id}/_update', methods: ['PUT'] },
-    ],
-    path: ['inference_id', 'task_type'],
-    query: ['timeout'],
-    value: 'inference_config',
-    required: ['inference_id', 'inference_config'],
-  },
-} satisfies Record<string, Endpoint>
+const inferenceEndpoints = lazyTable(
+  () =>
+    ({
+      chatCompletionUnified: {
+        api: 'inference.chatCompletionUnified',
+        urls: [{ path: '/_inference/chat_completion/{inference_id}/_stream', methods: ['POST'] }],
+        path: ['inference_id'],
+        query: ['timeout'],
+        value: 'chat_completion_request',
+        required: ['inference_id', 'chat_completion_request'],
+      },
+      completion: {
+        api: 'inference.completion',
+        urls: [{ path: '/_inference/completion/{inference_id}', methods: ['POST'] }],
+        path: ['inference_id'],
+        query: ['timeout'],
+        body: ['input', 'task_settings'],
+        required: ['inference_id', 'input'],
+      },
+      delete: {
+        api: 'inference.delete',
+        urls: [
+          { path: '/_inference/{task_type}/{inference_id}', methods: ['DELETE'] },
+          { path: '/_inference/{inference_id}', methods: ['DELETE'] },
+        ],
+        path: ['task_type', 'inference_id'],
+        query: ['dry_run', 'force'],
+        required: ['inference_id'],
+      },
+      deleteRegionPolicy: {
+        api: 'inference.deleteRegionPolicy',
+        urls: [{ path: '/_inference/_region_policy', methods: ['DELETE'] }],
+        path: [],
+        query: [],
+        required: [],
+      },
+      embedding: {
+        api: 'inference.embedding',
+        urls: [{ path: '/_inference/embedding/{inference_id}', methods: ['POST'] }],
+        path: ['inference_id'],
+        query: ['timeout'],
+        value: 'embedding',
+        required: ['inference_id', 'embedding'],
+      },
+      get: {
+        api: 'inference.get',
+        urls: [
+          { path: '/_inference/{task_type}/{inference_id}', methods: ['GET'] },
+          { path: '/_inference/{inference_id}', methods: ['GET'] },
+          { path: '/_inference/{task_type}/_all', methods: ['GET'] },
+          { path: '/_inference', methods: ['GET'] },
+        ],
+        path: ['task_type', 'inference_id'],
+        query: [],
+        required: [],
+      },
+      getRegionPolicy: {
+        api: 'inference.getRegionPolicy',
+        urls: [{ path: '/_inference/_region_policy', methods: ['GET'] }],
+        path: [],
+        query: [],
+        required: [],
+      },
+      inference: {
+        api: 'inference.inference',
+        urls: [
+          { path: '/_inference/{task_type}/{inference_id}', methods: ['POST'] },
+          { path: '/_inference/{inference_id}', methods: ['POST'] },
+        ],
+        path: ['task_type', 'inference_id'],
+        query: ['timeout'],
+        body: ['query', 'input', 'input_type', 'task_settings'],
+        required: ['inference_id', 'input'],
+      },
+      put: {
+        api: 'inference.put',
+        urls: [
+          { path: '/_inference/{task_type}/{inference_id}', methods: ['PUT'] },
+          { path: '/_inference/{inference_id}', methods: ['PUT'] },
+        ],
+        path: ['task_type', 'inference_id'],
+        query: ['timeout'],
+        value: 'inference_config',
+        required: ['inference_id', 'inference_config'],
+      },
+      putAi21: {
+        api: 'inference.putAi21',
+        urls: [{ path: '/_inference/{task_type}/{ai21_inference_id}', methods: ['PUT'] }],
+        path: ['task_type', 'ai21_inference_id'],
+        query: ['timeout'],
+        body: ['service', 'service_settings'],
+        required: ['task_type', 'ai21_inference_id', 'service', 'service_settings'],
+      },
+      putAlibabacloud: {
+        api: 'inference.putAlibabacloud',
+        urls: [{ path: '/_inference/{task_type}/{alibabacloud_inference_id}', methods: ['PUT'] }],
+        path: ['task_type', 'alibabacloud_inference_id'],
+        query: ['timeout'],
+        body: ['chunking_settings', 'service', 'service_settings', 'task_settings'],
+        required: ['task_type', 'alibabacloud_inference_id', 'service', 'service_settings'],
+      },
+      putAmazonbedrock: {
+        api: 'inference.putAmazonbedrock',
+        urls: [{ path: '/_inference/{task_type}/{amazonbedrock_inference_id}', methods: ['PUT'] }],
+        path: ['task_type', 'amazonbedrock_inference_id'],
+        query: ['timeout'],
+        body: ['chunking_settings', 'service', 'service_settings', 'task_settings'],
+        required: ['task_type', 'amazonbedrock_inference_id', 'service', 'service_settings'],
+      },
+      putAmazonsagemaker: {
+        api: 'inference.putAmazonsagemaker',
+        urls: [{ path: '/_inference/{task_type}/{amazonsagemaker_inference_id}', methods: ['PUT'] }],
+        path: ['task_type', 'amazonsagemaker_inference_id'],
+        query: ['timeout'],
+        body: ['chunking_settings', 'service', 'service_settings', 'task_settings'],
+        required: ['task_type', 'amazonsagemaker_inference_id', 'service', 'service_settings'],
+      },
+      putAnthropic: {
+        api: 'inference.putAnthropic',
+        urls: [{ path: '/_inference/{task_type}/{anthropic_inference_id}', methods: ['PUT'] }],
+        path: ['task_type', 'anthropic_inference_id'],
+        query: ['timeout'],
+        body: ['service', 'service_settings', 'task_settings'],
+        required: ['task_type', 'anthropic_inference_id', 'service', 'service_settings'],
+      },
+      putAzureaistudio: {
+        api: 'inference.putAzureaistudio',
+        urls: [{ path: '/_inference/{task_type}/{azureaistudio_inference_id}', methods: ['PUT'] }],
+        path: ['task_type', 'azureaistudio_inference_id'],
+        query: ['timeout'],
+        body: ['chunking_settings', 'service', 'service_settings', 'task_settings'],
+        required: ['task_type', 'azureaistudio_inference_id', 'service', 'service_settings'],
+      },
+      putAzureopenai: {
+        api: 'inference.putAzureopenai',
+        urls: [{ path: '/_inference/{task_type}/{azureopenai_inference_id}', methods: ['PUT'] }],
+        path: ['task_type', 'azureopenai_inference_id'],
+        query: ['timeout'],
+        body: ['chunking_settings', 'service', 'service_settings', 'task_settings'],
+        required: ['task_type', 'azureopenai_inference_id', 'service', 'service_settings'],
+      },
+      putCohere: {
+        api: 'inference.putCohere',
+        urls: [{ path: '/_inference/{task_type}/{cohere_inference_id}', methods: ['PUT'] }],
+        path: ['task_type', 'cohere_inference_id'],
+        query: ['timeout'],
+        body: ['chunking_settings', 'service', 'service_settings', 'task_settings'],
+        required: ['task_type', 'cohere_inference_id', 'service', 'service_settings'],
+      },
+      putContextualai: {
+        api: 'inference.putContextualai',
+        urls: [{ path: '/_inference/{task_type}/{contextualai_inference_id}', methods: ['PUT'] }],
+        path: ['task_type', 'contextualai_inference_id'],
+        query: ['timeout'],
+        body: ['service', 'service_settings', 'task_settings'],
+        required: ['task_type', 'contextualai_inference_id', 'service', 'service_settings'],
+      },
+      putCustom: {
+        api: 'inference.putCustom',
+        urls: [{ path: '/_inference/{task_type}/{custom_inference_id}', methods: ['PUT'] }],
+        path: ['task_type', 'custom_inference_id'],
+        query: [],
+        body: ['chunking_settings', 'service', 'service_settings', 'task_settings'],
+        required: ['task_type', 'custom_inference_id', 'service', 'service_settings'],
+      },
+      putDeepseek: {
+        api: 'inference.putDeepseek',
+        urls: [{ path: '/_inference/{task_type}/{deepseek_inference_id}', methods: ['PUT'] }],
+        path: ['task_type', 'deepseek_inference_id'],
+        query: ['timeout'],
+        body: ['service', 'service_settings'],
+        required: ['task_type', 'deepseek_inference_id', 'service', 'service_settings'],
+      },
+      putElasticsearch: {
+        api: 'inference.putElasticsearch',
+        urls: [{ path: '/_inference/{task_type}/{elasticsearch_inference_id}', methods: ['PUT'] }],
+        path: ['task_type', 'elasticsearch_inference_id'],
+        query: ['timeout'],
+        body: ['chunking_settings', 'service', 'service_settings', 'task_settings'],
+        required: ['task_type', 'elasticsearch_inference_id', 'service', 'service_settings'],
+      },
+      putElser: {
+        api: 'inference.putElser',
+        urls: [{ path: '/_inference/{task_type}/{elser_inference_id}', methods: ['PUT'] }],
+        path: ['task_type', 'elser_inference_id'],
+        query: ['timeout'],
+        body: ['chunking_settings', 'service', 'service_settings'],
+        required: ['task_type', 'elser_inference_id', 'service', 'service_settings'],
+      },
+      putFireworksai: {
+        api: 'inference.putFireworksai',
+        urls: [{ path: '/_inference/{task_type}/{fireworksai_inference_id}', methods: ['PUT'] }],
+        path: ['task_type', 'fireworksai_inference_id'],
+        query: ['timeout'],
+        body: ['chunking_settings', 'service', 'service_settings', 'task_settings'],
+        required: ['task_type', 'fireworksai_inference_id', 'service', 'service_settings'],
+      },
+      putGoogleaistudio: {
+        api: 'inference.putGoogleaistudio',
+        urls: [{ path: '/_inference/{task_type}/{googleaistudio_inference_id}', methods: ['PUT'] }],
+        path: ['task_type', 'googleaistudio_inference_id'],
+        query: ['timeout'],
+        body: ['chunking_settings', 'service', 'service_settings'],
+        required: ['task_type', 'googleaistudio_inference_id', 'service', 'service_settings'],
+      },
+      putGooglevertexai: {
+        api: 'inference.putGooglevertexai',
+        urls: [{ path: '/_inference/{task_type}/{googlevertexai_inference_id}', methods: ['PUT'] }],
+        path: ['task_type', 'googlevertexai_inference_id'],
+        query: ['timeout'],
+        body: ['chunking_settings', 'service', 'service_settings', 'task_settings'],
+        required: ['task_type', 'googlevertexai_inference_id', 'service', 'service_settings'],
+      },
+      putGroq: {
+        api: 'inference.putGroq',
+        urls: [{ path: '/_inference/{task_type}/{groq_inference_id}', methods: ['PUT'] }],
+        path: ['task_type', 'groq_inference_id'],
+        query: ['timeout'],
+        body: ['service', 'service_settings'],
+        required: ['task_type', 'groq_inference_id', 'service', 'service_settings'],
+      },
+      putHuggingFace: {
+        api: 'inference.putHuggingFace',
+        urls: [{ path: '/_inference/{task_type}/{huggingface_inference_id}', methods: ['PUT'] }],
+        path: ['task_type', 'huggingface_inference_id'],
+        query: ['timeout'],
+        body: ['chunking_settings', 'service', 'service_settings', 'task_settings'],
+        required: ['task_type', 'huggingface_inference_id', 'service', 'service_settings'],
+      },
+      putJinaai: {
+        api: 'inference.putJinaai',
+        urls: [{ path: '/_inference/{task_type}/{jinaai_inference_id}', methods: ['PUT'] }],
+        path: ['task_type', 'jinaai_inference_id'],
+        query: ['timeout'],
+        body: ['chunking_settings', 'service', 'service_settings', 'task_settings'],
+        required: ['task_type', 'jinaai_inference_id', 'service', 'service_settings'],
+      },
+      putLlama: {
+        api: 'inference.putLlama',
+        urls: [{ path: '/_inference/{task_type}/{llama_inference_id}', methods: ['PUT'] }],
+        path: ['task_type', 'llama_inference_id'],
+        query: ['timeout'],
+        body: ['chunking_settings', 'service', 'service_settings'],
+        required: ['task_type', 'llama_inference_id', 'service', 'service_settings'],
+      },
+      putMistral: {
+        api: 'inference.putMistral',
+        urls: [{ path: '/_inference/{task_type}/{mistral_inference_id}', methods: ['PUT'] }],
+        path: ['task_type', 'mistral_inference_id'],
+        query: ['timeout'],
+        body: ['chunking_settings', 'service', 'service_settings'],
+        required: ['task_type', 'mistral_inference_id', 'service', 'service_settings'],
+      },
+      putNvidia: {
+        api: 'inference.putNvidia',
+        urls: [{ path: '/_inference/{task_type}/{nvidia_inference_id}', methods: ['PUT'] }],
+        path: ['task_type', 'nvidia_inference_id'],
+        query: ['timeout'],
+        body: ['chunking_settings', 'service', 'service_settings', 'task_settings'],
+        required: ['task_type', 'nvidia_inference_id', 'service', 'service_settings'],
+      },
+      putOpenai: {
+        api: 'inference.putOpenai',
+        urls: [{ path: '/_inference/{task_type}/{openai_inference_id}', methods: ['PUT'] }],
+        path: ['task_type', 'openai_inference_id'],
+        query: ['timeout'],
+        body: ['chunking_settings', 'service', 'service_settings', 'task_settings'],
+        required: ['task_type', 'openai_inference_id', 'service', 'service_settings'],
+      },
+      putOpenshiftAi: {
+        api: 'inference.putOpenshiftAi',
+        urls: [{ path: '/_inference/{task_type}/{openshiftai_inference_id}', methods: ['PUT'] }],
+        path: ['task_type', 'openshiftai_inference_id'],
+        query: ['timeout'],
+        body: ['chunking_settings', 'service', 'service_settings', 'task_settings'],
+        required: ['task_type', 'openshiftai_inference_id', 'service', 'service_settings'],
+      },
+      putRegionPolicy: {
+        api: 'inference.putRegionPolicy',
+        urls: [{ path: '/_inference/_region_policy', methods: ['PUT'] }],
+        path: [],
+        query: ['force'],
+        body: ['region_policy'],
+        required: ['region_policy'],
+      },
+      putVoyageai: {
+        api: 'inference.putVoyageai',
+        urls: [{ path: '/_inference/{task_type}/{voyageai_inference_id}', methods: ['PUT'] }],
+        path: ['task_type', 'voyageai_inference_id'],
+        query: ['timeout'],
+        body: ['chunking_settings', 'service', 'service_settings', 'task_settings'],
+        required: ['task_type', 'voyageai_inference_id', 'service', 'service_settings'],
+      },
+      putWatsonx: {
+        api: 'inference.putWatsonx',
+        urls: [{ path: '/_inference/{task_type}/{watsonx_inference_id}', methods: ['PUT'] }],
+        path: ['task_type', 'watsonx_inference_id'],
+        query: ['timeout'],
+        body: ['chunking_settings', 'service', 'service_settings'],
+        required: ['task_type', 'watsonx_inference_id', 'service', 'service_settings'],
+      },
+      rerank: {
+        api: 'inference.rerank',
+        urls: [{ path: '/_inference/rerank/{inference_id}', methods: ['POST'] }],
+        path: ['inference_id'],
+        query: ['timeout'],
+        body: ['query', 'input', 'return_documents', 'top_n', 'task_settings'],
+        required: ['inference_id', 'query', 'input'],
+      },
+      sparseEmbedding: {
+        api: 'inference.sparseEmbedding',
+        urls: [{ path: '/_inference/sparse_embedding/{inference_id}', methods: ['POST'] }],
+        path: ['inference_id'],
+        query: ['timeout'],
+        body: ['input', 'task_settings'],
+        required: ['inference_id', 'input'],
+      },
+      streamCompletion: {
+        api: 'inference.streamCompletion',
+        urls: [{ path: '/_inference/completion/{inference_id}/_stream', methods: ['POST'] }],
+        path: ['inference_id'],
+        query: ['timeout'],
+        body: ['input', 'task_settings'],
+        required: ['inference_id', 'input'],
+      },
+      textEmbedding: {
+        api: 'inference.textEmbedding',
+        urls: [{ path: '/_inference/text_embedding/{inference_id}', methods: ['POST'] }],
+        path: ['inference_id'],
+        query: ['timeout'],
+        body: ['input', 'input_type', 'task_settings'],
+        required: ['inference_id', 'input'],
+      },
+      update: {
+        api: 'inference.update',
+        urls: [
+          { path: '/_inference/{task_type}/{inference_id}/_update', methods: ['PUT'] },
+          { path: '/_inference/{inference_id}/_update', methods: ['PUT'] },
+        ],
+        path: ['inference_id', 'task_type'],
+        query: ['timeout'],
+        value: 'inference_config',
+        required: ['inference_id', 'inference_config'],
+      },
+    }) satisfies Record<string, Endpoint>,
+)
 
 /**
  * The `inference` APIs: `client.inference.*`.
@@ -7156,7 +7240,7 @@ export class InferenceApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<string>>
   chatCompletionUnified(params: InferenceChatCompletionUnifiedRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints.chatCompletionUnified, params, options)
+    return callApi(this.#transport, inferenceEndpoints().chatCompletionUnified, params, options)
   }
 
   /**
@@ -7171,7 +7255,7 @@ export class InferenceApi {
   completion(params: InferenceCompletionRequest, options?: BodyCallOptions): Promise<JsonValue>
   completion(params: InferenceCompletionRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   completion(params: InferenceCompletionRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints.completion, params, options)
+    return callApi(this.#transport, inferenceEndpoints().completion, params, options)
   }
 
   /**
@@ -7186,7 +7270,7 @@ export class InferenceApi {
   delete(params: InferenceDeleteRequest, options?: BodyCallOptions): Promise<JsonValue>
   delete(params: InferenceDeleteRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   delete(params: InferenceDeleteRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints.delete, params, options)
+    return callApi(this.#transport, inferenceEndpoints().delete, params, options)
   }
 
   /**
@@ -7204,7 +7288,7 @@ export class InferenceApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   deleteRegionPolicy(params?: InferenceDeleteRegionPolicyRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints.deleteRegionPolicy, params, options)
+    return callApi(this.#transport, inferenceEndpoints().deleteRegionPolicy, params, options)
   }
 
   /**
@@ -7219,7 +7303,7 @@ export class InferenceApi {
   embedding(params: InferenceEmbeddingRequest, options?: BodyCallOptions): Promise<JsonValue>
   embedding(params: InferenceEmbeddingRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   embedding(params: InferenceEmbeddingRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints.embedding, params, options)
+    return callApi(this.#transport, inferenceEndpoints().embedding, params, options)
   }
 
   /**
@@ -7234,7 +7318,7 @@ export class InferenceApi {
   get(params?: InferenceGetRequest, options?: BodyCallOptions): Promise<JsonObject>
   get(params: InferenceGetRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   get(params?: InferenceGetRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints.get, params, options)
+    return callApi(this.#transport, inferenceEndpoints().get, params, options)
   }
 
   /**
@@ -7252,7 +7336,7 @@ export class InferenceApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonValue>>
   getRegionPolicy(params?: InferenceGetRegionPolicyRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints.getRegionPolicy, params, options)
+    return callApi(this.#transport, inferenceEndpoints().getRegionPolicy, params, options)
   }
 
   /**
@@ -7267,7 +7351,7 @@ export class InferenceApi {
   inference(params: InferenceInferenceRequest, options?: BodyCallOptions): Promise<JsonValue>
   inference(params: InferenceInferenceRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   inference(params: InferenceInferenceRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints.inference, params, options)
+    return callApi(this.#transport, inferenceEndpoints().inference, params, options)
   }
 
   /**
@@ -7282,7 +7366,7 @@ export class InferenceApi {
   put(params: InferencePutRequest, options?: BodyCallOptions): Promise<JsonValue>
   put(params: InferencePutRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   put(params: InferencePutRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints.put, params, options)
+    return callApi(this.#transport, inferenceEndpoints().put, params, options)
   }
 
   /**
@@ -7297,7 +7381,7 @@ export class InferenceApi {
   putAi21(params: InferencePutAi21Request, options?: BodyCallOptions): Promise<JsonValue>
   putAi21(params: InferencePutAi21Request, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   putAi21(params: InferencePutAi21Request, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints.putAi21, params, options)
+    return callApi(this.#transport, inferenceEndpoints().putAi21, params, options)
   }
 
   /**
@@ -7312,7 +7396,7 @@ export class InferenceApi {
   putAlibabacloud(params: InferencePutAlibabacloudRequest, options?: BodyCallOptions): Promise<JsonValue>
   putAlibabacloud(params: InferencePutAlibabacloudRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   putAlibabacloud(params: InferencePutAlibabacloudRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints.putAlibabacloud, params, options)
+    return callApi(this.#transport, inferenceEndpoints().putAlibabacloud, params, options)
   }
 
   /**
@@ -7327,7 +7411,7 @@ export class InferenceApi {
   putAmazonbedrock(params: InferencePutAmazonbedrockRequest, options?: BodyCallOptions): Promise<JsonValue>
   putAmazonbedrock(params: InferencePutAmazonbedrockRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   putAmazonbedrock(params: InferencePutAmazonbedrockRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints.putAmazonbedrock, params, options)
+    return callApi(this.#transport, inferenceEndpoints().putAmazonbedrock, params, options)
   }
 
   /**
@@ -7345,7 +7429,7 @@ export class InferenceApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonValue>>
   putAmazonsagemaker(params: InferencePutAmazonsagemakerRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints.putAmazonsagemaker, params, options)
+    return callApi(this.#transport, inferenceEndpoints().putAmazonsagemaker, params, options)
   }
 
   /**
@@ -7360,7 +7444,7 @@ export class InferenceApi {
   putAnthropic(params: InferencePutAnthropicRequest, options?: BodyCallOptions): Promise<JsonValue>
   putAnthropic(params: InferencePutAnthropicRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   putAnthropic(params: InferencePutAnthropicRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints.putAnthropic, params, options)
+    return callApi(this.#transport, inferenceEndpoints().putAnthropic, params, options)
   }
 
   /**
@@ -7375,7 +7459,7 @@ export class InferenceApi {
   putAzureaistudio(params: InferencePutAzureaistudioRequest, options?: BodyCallOptions): Promise<JsonValue>
   putAzureaistudio(params: InferencePutAzureaistudioRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   putAzureaistudio(params: InferencePutAzureaistudioRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints.putAzureaistudio, params, options)
+    return callApi(this.#transport, inferenceEndpoints().putAzureaistudio, params, options)
   }
 
   /**
@@ -7390,7 +7474,7 @@ export class InferenceApi {
   putAzureopenai(params: InferencePutAzureopenaiRequest, options?: BodyCallOptions): Promise<JsonValue>
   putAzureopenai(params: InferencePutAzureopenaiRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   putAzureopenai(params: InferencePutAzureopenaiRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints.putAzureopenai, params, options)
+    return callApi(this.#transport, inferenceEndpoints().putAzureopenai, params, options)
   }
 
   /**
@@ -7405,7 +7489,7 @@ export class InferenceApi {
   putCohere(params: InferencePutCohereRequest, options?: BodyCallOptions): Promise<JsonValue>
   putCohere(params: InferencePutCohereRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   putCohere(params: InferencePutCohereRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints.putCohere, params, options)
+    return callApi(this.#transport, inferenceEndpoints().putCohere, params, options)
   }
 
   /**
@@ -7420,7 +7504,7 @@ export class InferenceApi {
   putContextualai(params: InferencePutContextualaiRequest, options?: BodyCallOptions): Promise<JsonValue>
   putContextualai(params: InferencePutContextualaiRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   putContextualai(params: InferencePutContextualaiRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints.putContextualai, params, options)
+    return callApi(this.#transport, inferenceEndpoints().putContextualai, params, options)
   }
 
   /**
@@ -7435,7 +7519,7 @@ export class InferenceApi {
   putCustom(params: InferencePutCustomRequest, options?: BodyCallOptions): Promise<JsonValue>
   putCustom(params: InferencePutCustomRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   putCustom(params: InferencePutCustomRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints.putCustom, params, options)
+    return callApi(this.#transport, inferenceEndpoints().putCustom, params, options)
   }
 
   /**
@@ -7450,7 +7534,7 @@ export class InferenceApi {
   putDeepseek(params: InferencePutDeepseekRequest, options?: BodyCallOptions): Promise<JsonValue>
   putDeepseek(params: InferencePutDeepseekRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   putDeepseek(params: InferencePutDeepseekRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints.putDeepseek, params, options)
+    return callApi(this.#transport, inferenceEndpoints().putDeepseek, params, options)
   }
 
   /**
@@ -7465,7 +7549,7 @@ export class InferenceApi {
   putElasticsearch(params: InferencePutElasticsearchRequest, options?: BodyCallOptions): Promise<JsonValue>
   putElasticsearch(params: InferencePutElasticsearchRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   putElasticsearch(params: InferencePutElasticsearchRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints.putElasticsearch, params, options)
+    return callApi(this.#transport, inferenceEndpoints().putElasticsearch, params, options)
   }
 
   /**
@@ -7482,7 +7566,7 @@ export class InferenceApi {
   putElser(params: InferencePutElserRequest, options?: BodyCallOptions): Promise<JsonValue>
   putElser(params: InferencePutElserRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   putElser(params: InferencePutElserRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints.putElser, params, options)
+    return callApi(this.#transport, inferenceEndpoints().putElser, params, options)
   }
 
   /**
@@ -7497,7 +7581,7 @@ export class InferenceApi {
   putFireworksai(params: InferencePutFireworksaiRequest, options?: BodyCallOptions): Promise<JsonValue>
   putFireworksai(params: InferencePutFireworksaiRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   putFireworksai(params: InferencePutFireworksaiRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints.putFireworksai, params, options)
+    return callApi(this.#transport, inferenceEndpoints().putFireworksai, params, options)
   }
 
   /**
@@ -7515,7 +7599,7 @@ export class InferenceApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonValue>>
   putGoogleaistudio(params: InferencePutGoogleaistudioRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints.putGoogleaistudio, params, options)
+    return callApi(this.#transport, inferenceEndpoints().putGoogleaistudio, params, options)
   }
 
   /**
@@ -7533,7 +7617,7 @@ export class InferenceApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonValue>>
   putGooglevertexai(params: InferencePutGooglevertexaiRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints.putGooglevertexai, params, options)
+    return callApi(this.#transport, inferenceEndpoints().putGooglevertexai, params, options)
   }
 
   /**
@@ -7548,7 +7632,7 @@ export class InferenceApi {
   putGroq(params: InferencePutGroqRequest, options?: BodyCallOptions): Promise<JsonValue>
   putGroq(params: InferencePutGroqRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   putGroq(params: InferencePutGroqRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints.putGroq, params, options)
+    return callApi(this.#transport, inferenceEndpoints().putGroq, params, options)
   }
 
   /**
@@ -7563,7 +7647,7 @@ export class InferenceApi {
   putHuggingFace(params: InferencePutHuggingFaceRequest, options?: BodyCallOptions): Promise<JsonValue>
   putHuggingFace(params: InferencePutHuggingFaceRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   putHuggingFace(params: InferencePutHuggingFaceRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints.putHuggingFace, params, options)
+    return callApi(this.#transport, inferenceEndpoints().putHuggingFace, params, options)
   }
 
   /**
@@ -7578,7 +7662,7 @@ export class InferenceApi {
   putJinaai(params: InferencePutJinaaiRequest, options?: BodyCallOptions): Promise<JsonValue>
   putJinaai(params: InferencePutJinaaiRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   putJinaai(params: InferencePutJinaaiRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints.putJinaai, params, options)
+    return callApi(this.#transport, inferenceEndpoints().putJinaai, params, options)
   }
 
   /**
@@ -7593,7 +7677,7 @@ export class InferenceApi {
   putLlama(params: InferencePutLlamaRequest, options?: BodyCallOptions): Promise<JsonValue>
   putLlama(params: InferencePutLlamaRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   putLlama(params: InferencePutLlamaRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints.putLlama, params, options)
+    return callApi(this.#transport, inferenceEndpoints().putLlama, params, options)
   }
 
   /**
@@ -7608,7 +7692,7 @@ export class InferenceApi {
   putMistral(params: InferencePutMistralRequest, options?: BodyCallOptions): Promise<JsonValue>
   putMistral(params: InferencePutMistralRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   putMistral(params: InferencePutMistralRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints.putMistral, params, options)
+    return callApi(this.#transport, inferenceEndpoints().putMistral, params, options)
   }
 
   /**
@@ -7623,7 +7707,7 @@ export class InferenceApi {
   putNvidia(params: InferencePutNvidiaRequest, options?: BodyCallOptions): Promise<JsonValue>
   putNvidia(params: InferencePutNvidiaRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   putNvidia(params: InferencePutNvidiaRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints.putNvidia, params, options)
+    return callApi(this.#transport, inferenceEndpoints().putNvidia, params, options)
   }
 
   /**
@@ -7638,7 +7722,7 @@ export class InferenceApi {
   putOpenai(params: InferencePutOpenaiRequest, options?: BodyCallOptions): Promise<JsonValue>
   putOpenai(params: InferencePutOpenaiRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   putOpenai(params: InferencePutOpenaiRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints.putOpenai, params, options)
+    return callApi(this.#transport, inferenceEndpoints().putOpenai, params, options)
   }
 
   /**
@@ -7653,7 +7737,7 @@ export class InferenceApi {
   putOpenshiftAi(params: InferencePutOpenshiftAiRequest, options?: BodyCallOptions): Promise<JsonValue>
   putOpenshiftAi(params: InferencePutOpenshiftAiRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   putOpenshiftAi(params: InferencePutOpenshiftAiRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints.putOpenshiftAi, params, options)
+    return callApi(this.#transport, inferenceEndpoints().putOpenshiftAi, params, options)
   }
 
   /**
@@ -7668,7 +7752,7 @@ export class InferenceApi {
   putRegionPolicy(params: InferencePutRegionPolicyRequest, options?: BodyCallOptions): Promise<JsonValue>
   putRegionPolicy(params: InferencePutRegionPolicyRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   putRegionPolicy(params: InferencePutRegionPolicyRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints.putRegionPolicy, params, options)
+    return callApi(this.#transport, inferenceEndpoints().putRegionPolicy, params, options)
   }
 
   /**
@@ -7683,7 +7767,7 @@ export class InferenceApi {
   putVoyageai(params: InferencePutVoyageaiRequest, options?: BodyCallOptions): Promise<JsonValue>
   putVoyageai(params: InferencePutVoyageaiRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   putVoyageai(params: InferencePutVoyageaiRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints.putVoyageai, params, options)
+    return callApi(this.#transport, inferenceEndpoints().putVoyageai, params, options)
   }
 
   /**
@@ -7698,7 +7782,7 @@ export class InferenceApi {
   putWatsonx(params: InferencePutWatsonxRequest, options?: BodyCallOptions): Promise<JsonValue>
   putWatsonx(params: InferencePutWatsonxRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   putWatsonx(params: InferencePutWatsonxRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints.putWatsonx, params, options)
+    return callApi(this.#transport, inferenceEndpoints().putWatsonx, params, options)
   }
 
   /**
@@ -7713,7 +7797,7 @@ export class InferenceApi {
   rerank(params: InferenceRerankRequest, options?: BodyCallOptions): Promise<JsonValue>
   rerank(params: InferenceRerankRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   rerank(params: InferenceRerankRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints.rerank, params, options)
+    return callApi(this.#transport, inferenceEndpoints().rerank, params, options)
   }
 
   /**
@@ -7728,7 +7812,7 @@ export class InferenceApi {
   sparseEmbedding(params: InferenceSparseEmbeddingRequest, options?: BodyCallOptions): Promise<JsonValue>
   sparseEmbedding(params: InferenceSparseEmbeddingRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   sparseEmbedding(params: InferenceSparseEmbeddingRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints.sparseEmbedding, params, options)
+    return callApi(this.#transport, inferenceEndpoints().sparseEmbedding, params, options)
   }
 
   /**
@@ -7743,7 +7827,7 @@ export class InferenceApi {
   streamCompletion(params: InferenceStreamCompletionRequest, options?: BodyCallOptions): Promise<string>
   streamCompletion(params: InferenceStreamCompletionRequest, options: MetaCallOptions): Promise<ApiResponse<string>>
   streamCompletion(params: InferenceStreamCompletionRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints.streamCompletion, params, options)
+    return callApi(this.#transport, inferenceEndpoints().streamCompletion, params, options)
   }
 
   /**
@@ -7758,7 +7842,7 @@ export class InferenceApi {
   textEmbedding(params: InferenceTextEmbeddingRequest, options?: BodyCallOptions): Promise<JsonValue>
   textEmbedding(params: InferenceTextEmbeddingRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   textEmbedding(params: InferenceTextEmbeddingRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints.textEmbedding, params, options)
+    return callApi(this.#transport, inferenceEndpoints().textEmbedding, params, options)
   }
 
   /**
@@ -7773,114 +7857,117 @@ export class InferenceApi {
   update(params: InferenceUpdateRequest, options?: BodyCallOptions): Promise<JsonValue>
   update(params: InferenceUpdateRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   update(params: InferenceUpdateRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints.update, params, options)
+    return callApi(this.#transport, inferenceEndpoints().update, params, options)
   }
 }
 
 // client.ingest
 
-const ingestEndpoints = {
-  deleteGeoipDatabase: {
-    api: 'ingest.deleteGeoipDatabase',
-    urls: [{ path: '/_ingest/geoip/database/{id}', methods: ['DELETE'] }],
-    path: ['id'],
-    query: ['master_timeout', 'timeout'],
-    required: ['id'],
-  },
-  deleteIpLocationDatabase: {
-    api: 'ingest.deleteIpLocationDatabase',
-    urls: [{ path: '/_ingest/ip_location/database/{id}', methods: ['DELETE'] }],
-    path: ['id'],
-    query: ['master_timeout', 'timeout'],
-    required: ['id'],
-  },
-  deletePipeline: {
-    api: 'ingest.deletePipeline',
-    urls: [{ path: '/_ingest/pipeline/{id}', methods: ['DELETE'] }],
-    path: ['id'],
-    query: ['master_timeout', 'timeout'],
-    required: ['id'],
-  },
-  geoIpStats: {
-    api: 'ingest.geoIpStats',
-    urls: [{ path: '/_ingest/geoip/stats', methods: ['GET'] }],
-    path: [],
-    query: [],
-    required: [],
-  },
-  getGeoipDatabase: {
-    api: 'ingest.getGeoipDatabase',
-    urls: [
-      { path: '/_ingest/geoip/database/{id}', methods: ['GET'] },
-      { path: '/_ingest/geoip/database', methods: ['GET'] },
-    ],
-    path: ['id'],
-    query: [],
-    required: [],
-  },
-  getIpLocationDatabase: {
-    api: 'ingest.getIpLocationDatabase',
-    urls: [
-      { path: '/_ingest/ip_location/database/{id}', methods: ['GET'] },
-      { path: '/_ingest/ip_location/database', methods: ['GET'] },
-    ],
-    path: ['id'],
-    query: [],
-    required: [],
-  },
-  getPipeline: {
-    api: 'ingest.getPipeline',
-    urls: [
-      { path: '/_ingest/pipeline/{id}', methods: ['GET'] },
-      { path: '/_ingest/pipeline', methods: ['GET'] },
-    ],
-    path: ['id'],
-    query: ['master_timeout', 'summary'],
-    required: [],
-  },
-  processorGrok: {
-    api: 'ingest.processorGrok',
-    urls: [{ path: '/_ingest/processor/grok', methods: ['GET'] }],
-    path: [],
-    query: [],
-    required: [],
-  },
-  putGeoipDatabase: {
-    api: 'ingest.putGeoipDatabase',
-    urls: [{ path: '/_ingest/geoip/database/{id}', methods: ['PUT'] }],
-    path: ['id'],
-    query: ['master_timeout', 'timeout'],
-    body: ['name', 'maxmind'],
-    required: ['id', 'name', 'maxmind'],
-  },
-  putIpLocationDatabase: {
-    api: 'ingest.putIpLocationDatabase',
-    urls: [{ path: '/_ingest/ip_location/database/{id}', methods: ['PUT'] }],
-    path: ['id'],
-    query: ['master_timeout', 'timeout'],
-    value: 'configuration',
-    required: ['id', 'configuration'],
-  },
-  putPipeline: {
-    api: 'ingest.putPipeline',
-    urls: [{ path: '/_ingest/pipeline/{id}', methods: ['PUT'] }],
-    path: ['id'],
-    query: ['master_timeout', 'timeout', 'if_version'],
-    body: ['_meta', 'description', 'on_failure', 'processors', 'version', 'deprecated', 'field_access_pattern'],
-    required: ['id'],
-  },
-  simulate: {
-    api: 'ingest.simulate',
-    urls: [
-      { path: '/_ingest/pipeline/{id}/_simulate', methods: ['GET', 'POST'] },
-      { path: '/_ingest/pipeline/_simulate', methods: ['GET', 'POST'] },
-    ],
-    path: ['id'],
-    query: ['verbose'],
-    body: ['docs', 'pipeline'],
-    required: ['docs'],
-  },
-} satisfies Record<string, Endpoint>
+const ingestEndpoints = lazyTable(
+  () =>
+    ({
+      deleteGeoipDatabase: {
+        api: 'ingest.deleteGeoipDatabase',
+        urls: [{ path: '/_ingest/geoip/database/{id}', methods: ['DELETE'] }],
+        path: ['id'],
+        query: ['master_timeout', 'timeout'],
+        required: ['id'],
+      },
+      deleteIpLocationDatabase: {
+        api: 'ingest.deleteIpLocationDatabase',
+        urls: [{ path: '/_ingest/ip_location/database/{id}', methods: ['DELETE'] }],
+        path: ['id'],
+        query: ['master_timeout', 'timeout'],
+        required: ['id'],
+      },
+      deletePipeline: {
+        api: 'ingest.deletePipeline',
+        urls: [{ path: '/_ingest/pipeline/{id}', methods: ['DELETE'] }],
+        path: ['id'],
+        query: ['master_timeout', 'timeout'],
+        required: ['id'],
+      },
+      geoIpStats: {
+        api: 'ingest.geoIpStats',
+        urls: [{ path: '/_ingest/geoip/stats', methods: ['GET'] }],
+        path: [],
+        query: [],
+        required: [],
+      },
+      getGeoipDatabase: {
+        api: 'ingest.getGeoipDatabase',
+        urls: [
+          { path: '/_ingest/geoip/database/{id}', methods: ['GET'] },
+          { path: '/_ingest/geoip/database', methods: ['GET'] },
+        ],
+        path: ['id'],
+        query: [],
+        required: [],
+      },
+      getIpLocationDatabase: {
+        api: 'ingest.getIpLocationDatabase',
+        urls: [
+          { path: '/_ingest/ip_location/database/{id}', methods: ['GET'] },
+          { path: '/_ingest/ip_location/database', methods: ['GET'] },
+        ],
+        path: ['id'],
+        query: [],
+        required: [],
+      },
+      getPipeline: {
+        api: 'ingest.getPipeline',
+        urls: [
+          { path: '/_ingest/pipeline/{id}', methods: ['GET'] },
+          { path: '/_ingest/pipeline', methods: ['GET'] },
+        ],
+        path: ['id'],
+        query: ['master_timeout', 'summary'],
+        required: [],
+      },
+      processorGrok: {
+        api: 'ingest.processorGrok',
+        urls: [{ path: '/_ingest/processor/grok', methods: ['GET'] }],
+        path: [],
+        query: [],
+        required: [],
+      },
+      putGeoipDatabase: {
+        api: 'ingest.putGeoipDatabase',
+        urls: [{ path: '/_ingest/geoip/database/{id}', methods: ['PUT'] }],
+        path: ['id'],
+        query: ['master_timeout', 'timeout'],
+        body: ['name', 'maxmind'],
+        required: ['id', 'name', 'maxmind'],
+      },
+      putIpLocationDatabase: {
+        api: 'ingest.putIpLocationDatabase',
+        urls: [{ path: '/_ingest/ip_location/database/{id}', methods: ['PUT'] }],
+        path: ['id'],
+        query: ['master_timeout', 'timeout'],
+        value: 'configuration',
+        required: ['id', 'configuration'],
+      },
+      putPipeline: {
+        api: 'ingest.putPipeline',
+        urls: [{ path: '/_ingest/pipeline/{id}', methods: ['PUT'] }],
+        path: ['id'],
+        query: ['master_timeout', 'timeout', 'if_version'],
+        body: ['_meta', 'description', 'on_failure', 'processors', 'version', 'deprecated', 'field_access_pattern'],
+        required: ['id'],
+      },
+      simulate: {
+        api: 'ingest.simulate',
+        urls: [
+          { path: '/_ingest/pipeline/{id}/_simulate', methods: ['GET', 'POST'] },
+          { path: '/_ingest/pipeline/_simulate', methods: ['GET', 'POST'] },
+        ],
+        path: ['id'],
+        query: ['verbose'],
+        body: ['docs', 'pipeline'],
+        required: ['docs'],
+      },
+    }) satisfies Record<string, Endpoint>,
+)
 
 /**
  * The `ingest` APIs: `client.ingest.*`.
@@ -7912,7 +7999,7 @@ export class IngestApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   deleteGeoipDatabase(params: IngestDeleteGeoipDatabaseRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ingestEndpoints.deleteGeoipDatabase, params, options)
+    return callApi(this.#transport, ingestEndpoints().deleteGeoipDatabase, params, options)
   }
 
   /**
@@ -7933,7 +8020,7 @@ export class IngestApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   deleteIpLocationDatabase(params: IngestDeleteIpLocationDatabaseRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ingestEndpoints.deleteIpLocationDatabase, params, options)
+    return callApi(this.#transport, ingestEndpoints().deleteIpLocationDatabase, params, options)
   }
 
   /**
@@ -7948,7 +8035,7 @@ export class IngestApi {
   deletePipeline(params: IngestDeletePipelineRequest, options?: BodyCallOptions): Promise<JsonObject>
   deletePipeline(params: IngestDeletePipelineRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deletePipeline(params: IngestDeletePipelineRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ingestEndpoints.deletePipeline, params, options)
+    return callApi(this.#transport, ingestEndpoints().deletePipeline, params, options)
   }
 
   /**
@@ -7963,7 +8050,7 @@ export class IngestApi {
   geoIpStats(params?: IngestGeoIpStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
   geoIpStats(params: IngestGeoIpStatsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   geoIpStats(params?: IngestGeoIpStatsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ingestEndpoints.geoIpStats, params, options)
+    return callApi(this.#transport, ingestEndpoints().geoIpStats, params, options)
   }
 
   /**
@@ -7981,7 +8068,7 @@ export class IngestApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   getGeoipDatabase(params?: IngestGetGeoipDatabaseRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ingestEndpoints.getGeoipDatabase, params, options)
+    return callApi(this.#transport, ingestEndpoints().getGeoipDatabase, params, options)
   }
 
   /**
@@ -7999,7 +8086,7 @@ export class IngestApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   getIpLocationDatabase(params?: IngestGetIpLocationDatabaseRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ingestEndpoints.getIpLocationDatabase, params, options)
+    return callApi(this.#transport, ingestEndpoints().getIpLocationDatabase, params, options)
   }
 
   /**
@@ -8017,7 +8104,7 @@ export class IngestApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<Record<string, JsonValue>>>
   getPipeline(params?: IngestGetPipelineRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ingestEndpoints.getPipeline, params, options)
+    return callApi(this.#transport, ingestEndpoints().getPipeline, params, options)
   }
 
   /**
@@ -8035,7 +8122,7 @@ export class IngestApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   processorGrok(params?: IngestProcessorGrokRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ingestEndpoints.processorGrok, params, options)
+    return callApi(this.#transport, ingestEndpoints().processorGrok, params, options)
   }
 
   /**
@@ -8050,7 +8137,7 @@ export class IngestApi {
   putGeoipDatabase(params: IngestPutGeoipDatabaseRequest, options?: BodyCallOptions): Promise<JsonObject>
   putGeoipDatabase(params: IngestPutGeoipDatabaseRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   putGeoipDatabase(params: IngestPutGeoipDatabaseRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ingestEndpoints.putGeoipDatabase, params, options)
+    return callApi(this.#transport, ingestEndpoints().putGeoipDatabase, params, options)
   }
 
   /**
@@ -8068,7 +8155,7 @@ export class IngestApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   putIpLocationDatabase(params: IngestPutIpLocationDatabaseRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ingestEndpoints.putIpLocationDatabase, params, options)
+    return callApi(this.#transport, ingestEndpoints().putIpLocationDatabase, params, options)
   }
 
   /**
@@ -8083,7 +8170,7 @@ export class IngestApi {
   putPipeline(params: IngestPutPipelineRequest, options?: BodyCallOptions): Promise<JsonObject>
   putPipeline(params: IngestPutPipelineRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   putPipeline(params: IngestPutPipelineRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ingestEndpoints.putPipeline, params, options)
+    return callApi(this.#transport, ingestEndpoints().putPipeline, params, options)
   }
 
   /**
@@ -8098,64 +8185,67 @@ export class IngestApi {
   simulate(params: IngestSimulateRequest, options?: BodyCallOptions): Promise<JsonObject>
   simulate(params: IngestSimulateRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   simulate(params: IngestSimulateRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ingestEndpoints.simulate, params, options)
+    return callApi(this.#transport, ingestEndpoints().simulate, params, options)
   }
 }
 
 // client.license
 
-const licenseEndpoints = {
-  delete: {
-    api: 'license.delete',
-    urls: [{ path: '/_license', methods: ['DELETE'] }],
-    path: [],
-    query: ['master_timeout', 'timeout'],
-    required: [],
-  },
-  get: {
-    api: 'license.get',
-    urls: [{ path: '/_license', methods: ['GET'] }],
-    path: [],
-    query: ['accept_enterprise', 'local'],
-    required: [],
-  },
-  getBasicStatus: {
-    api: 'license.getBasicStatus',
-    urls: [{ path: '/_license/basic_status', methods: ['GET'] }],
-    path: [],
-    query: [],
-    required: [],
-  },
-  getTrialStatus: {
-    api: 'license.getTrialStatus',
-    urls: [{ path: '/_license/trial_status', methods: ['GET'] }],
-    path: [],
-    query: [],
-    required: [],
-  },
-  post: {
-    api: 'license.post',
-    urls: [{ path: '/_license', methods: ['PUT', 'POST'] }],
-    path: [],
-    query: ['acknowledge', 'master_timeout', 'timeout'],
-    body: ['license', 'licenses'],
-    required: [],
-  },
-  postStartBasic: {
-    api: 'license.postStartBasic',
-    urls: [{ path: '/_license/start_basic', methods: ['POST'] }],
-    path: [],
-    query: ['acknowledge', 'master_timeout', 'timeout'],
-    required: [],
-  },
-  postStartTrial: {
-    api: 'license.postStartTrial',
-    urls: [{ path: '/_license/start_trial', methods: ['POST'] }],
-    path: [],
-    query: ['acknowledge', 'type', 'master_timeout'],
-    required: [],
-  },
-} satisfies Record<string, Endpoint>
+const licenseEndpoints = lazyTable(
+  () =>
+    ({
+      delete: {
+        api: 'license.delete',
+        urls: [{ path: '/_license', methods: ['DELETE'] }],
+        path: [],
+        query: ['master_timeout', 'timeout'],
+        required: [],
+      },
+      get: {
+        api: 'license.get',
+        urls: [{ path: '/_license', methods: ['GET'] }],
+        path: [],
+        query: ['accept_enterprise', 'local'],
+        required: [],
+      },
+      getBasicStatus: {
+        api: 'license.getBasicStatus',
+        urls: [{ path: '/_license/basic_status', methods: ['GET'] }],
+        path: [],
+        query: [],
+        required: [],
+      },
+      getTrialStatus: {
+        api: 'license.getTrialStatus',
+        urls: [{ path: '/_license/trial_status', methods: ['GET'] }],
+        path: [],
+        query: [],
+        required: [],
+      },
+      post: {
+        api: 'license.post',
+        urls: [{ path: '/_license', methods: ['PUT', 'POST'] }],
+        path: [],
+        query: ['acknowledge', 'master_timeout', 'timeout'],
+        body: ['license', 'licenses'],
+        required: [],
+      },
+      postStartBasic: {
+        api: 'license.postStartBasic',
+        urls: [{ path: '/_license/start_basic', methods: ['POST'] }],
+        path: [],
+        query: ['acknowledge', 'master_timeout', 'timeout'],
+        required: [],
+      },
+      postStartTrial: {
+        api: 'license.postStartTrial',
+        urls: [{ path: '/_license/start_trial', methods: ['POST'] }],
+        path: [],
+        query: ['acknowledge', 'type', 'master_timeout'],
+        required: [],
+      },
+    }) satisfies Record<string, Endpoint>,
+)
 
 /**
  * The `license` APIs: `client.license.*`.
@@ -8184,7 +8274,7 @@ export class LicenseApi {
   delete(params?: LicenseDeleteRequest, options?: BodyCallOptions): Promise<JsonObject>
   delete(params: LicenseDeleteRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   delete(params?: LicenseDeleteRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, licenseEndpoints.delete, params, options)
+    return callApi(this.#transport, licenseEndpoints().delete, params, options)
   }
 
   /**
@@ -8199,7 +8289,7 @@ export class LicenseApi {
   get(params?: LicenseGetRequest, options?: BodyCallOptions): Promise<JsonObject>
   get(params: LicenseGetRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   get(params?: LicenseGetRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, licenseEndpoints.get, params, options)
+    return callApi(this.#transport, licenseEndpoints().get, params, options)
   }
 
   /**
@@ -8217,7 +8307,7 @@ export class LicenseApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   getBasicStatus(params?: LicenseGetBasicStatusRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, licenseEndpoints.getBasicStatus, params, options)
+    return callApi(this.#transport, licenseEndpoints().getBasicStatus, params, options)
   }
 
   /**
@@ -8235,7 +8325,7 @@ export class LicenseApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   getTrialStatus(params?: LicenseGetTrialStatusRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, licenseEndpoints.getTrialStatus, params, options)
+    return callApi(this.#transport, licenseEndpoints().getTrialStatus, params, options)
   }
 
   /**
@@ -8250,7 +8340,7 @@ export class LicenseApi {
   post(params?: LicensePostRequest, options?: BodyCallOptions): Promise<JsonObject>
   post(params: LicensePostRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   post(params?: LicensePostRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, licenseEndpoints.post, params, options)
+    return callApi(this.#transport, licenseEndpoints().post, params, options)
   }
 
   /**
@@ -8268,7 +8358,7 @@ export class LicenseApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   postStartBasic(params?: LicensePostStartBasicRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, licenseEndpoints.postStartBasic, params, options)
+    return callApi(this.#transport, licenseEndpoints().postStartBasic, params, options)
   }
 
   /**
@@ -8286,39 +8376,42 @@ export class LicenseApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   postStartTrial(params?: LicensePostStartTrialRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, licenseEndpoints.postStartTrial, params, options)
+    return callApi(this.#transport, licenseEndpoints().postStartTrial, params, options)
   }
 }
 
 // client.logstash
 
-const logstashEndpoints = {
-  deletePipeline: {
-    api: 'logstash.deletePipeline',
-    urls: [{ path: '/_logstash/pipeline/{id}', methods: ['DELETE'] }],
-    path: ['id'],
-    query: [],
-    required: ['id'],
-  },
-  getPipeline: {
-    api: 'logstash.getPipeline',
-    urls: [
-      { path: '/_logstash/pipeline/{id}', methods: ['GET'] },
-      { path: '/_logstash/pipeline', methods: ['GET'] },
-    ],
-    path: ['id'],
-    query: [],
-    required: [],
-  },
-  putPipeline: {
-    api: 'logstash.putPipeline',
-    urls: [{ path: '/_logstash/pipeline/{id}', methods: ['PUT'] }],
-    path: ['id'],
-    query: [],
-    value: 'pipeline',
-    required: ['id', 'pipeline'],
-  },
-} satisfies Record<string, Endpoint>
+const logstashEndpoints = lazyTable(
+  () =>
+    ({
+      deletePipeline: {
+        api: 'logstash.deletePipeline',
+        urls: [{ path: '/_logstash/pipeline/{id}', methods: ['DELETE'] }],
+        path: ['id'],
+        query: [],
+        required: ['id'],
+      },
+      getPipeline: {
+        api: 'logstash.getPipeline',
+        urls: [
+          { path: '/_logstash/pipeline/{id}', methods: ['GET'] },
+          { path: '/_logstash/pipeline', methods: ['GET'] },
+        ],
+        path: ['id'],
+        query: [],
+        required: [],
+      },
+      putPipeline: {
+        api: 'logstash.putPipeline',
+        urls: [{ path: '/_logstash/pipeline/{id}', methods: ['PUT'] }],
+        path: ['id'],
+        query: [],
+        value: 'pipeline',
+        required: ['id', 'pipeline'],
+      },
+    }) satisfies Record<string, Endpoint>,
+)
 
 /**
  * The `logstash` APIs: `client.logstash.*`.
@@ -8350,7 +8443,7 @@ export class LogstashApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonValue | undefined>>
   deletePipeline(params: LogstashDeletePipelineRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, logstashEndpoints.deletePipeline, params, options)
+    return callApi(this.#transport, logstashEndpoints().deletePipeline, params, options)
   }
 
   /**
@@ -8368,7 +8461,7 @@ export class LogstashApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<Record<string, JsonValue>>>
   getPipeline(params?: LogstashGetPipelineRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, logstashEndpoints.getPipeline, params, options)
+    return callApi(this.#transport, logstashEndpoints().getPipeline, params, options)
   }
 
   /**
@@ -8383,38 +8476,41 @@ export class LogstashApi {
   putPipeline(params: LogstashPutPipelineRequest, options?: BodyCallOptions): Promise<JsonValue | undefined>
   putPipeline(params: LogstashPutPipelineRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue | undefined>>
   putPipeline(params: LogstashPutPipelineRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, logstashEndpoints.putPipeline, params, options)
+    return callApi(this.#transport, logstashEndpoints().putPipeline, params, options)
   }
 }
 
 // client.migration
 
-const migrationEndpoints = {
-  deprecations: {
-    api: 'migration.deprecations',
-    urls: [
-      { path: '/{index}/_migration/deprecations', methods: ['GET'] },
-      { path: '/_migration/deprecations', methods: ['GET'] },
-    ],
-    path: ['index'],
-    query: [],
-    required: [],
-  },
-  getFeatureUpgradeStatus: {
-    api: 'migration.getFeatureUpgradeStatus',
-    urls: [{ path: '/_migration/system_features', methods: ['GET'] }],
-    path: [],
-    query: [],
-    required: [],
-  },
-  postFeatureUpgrade: {
-    api: 'migration.postFeatureUpgrade',
-    urls: [{ path: '/_migration/system_features', methods: ['POST'] }],
-    path: [],
-    query: [],
-    required: [],
-  },
-} satisfies Record<string, Endpoint>
+const migrationEndpoints = lazyTable(
+  () =>
+    ({
+      deprecations: {
+        api: 'migration.deprecations',
+        urls: [
+          { path: '/{index}/_migration/deprecations', methods: ['GET'] },
+          { path: '/_migration/deprecations', methods: ['GET'] },
+        ],
+        path: ['index'],
+        query: [],
+        required: [],
+      },
+      getFeatureUpgradeStatus: {
+        api: 'migration.getFeatureUpgradeStatus',
+        urls: [{ path: '/_migration/system_features', methods: ['GET'] }],
+        path: [],
+        query: [],
+        required: [],
+      },
+      postFeatureUpgrade: {
+        api: 'migration.postFeatureUpgrade',
+        urls: [{ path: '/_migration/system_features', methods: ['POST'] }],
+        path: [],
+        query: [],
+        required: [],
+      },
+    }) satisfies Record<string, Endpoint>,
+)
 
 /**
  * The `migration` APIs: `client.migration.*`.
@@ -8446,7 +8542,7 @@ export class MigrationApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   deprecations(params?: MigrationDeprecationsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, migrationEndpoints.deprecations, params, options)
+    return callApi(this.#transport, migrationEndpoints().deprecations, params, options)
   }
 
   /**
@@ -8467,7 +8563,7 @@ export class MigrationApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   getFeatureUpgradeStatus(params?: MigrationGetFeatureUpgradeStatusRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, migrationEndpoints.getFeatureUpgradeStatus, params, options)
+    return callApi(this.#transport, migrationEndpoints().getFeatureUpgradeStatus, params, options)
   }
 
   /**
@@ -8485,710 +8581,715 @@ export class MigrationApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   postFeatureUpgrade(params?: MigrationPostFeatureUpgradeRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, migrationEndpoints.postFeatureUpgrade, params, options)
+    return callApi(this.#transport, migrationEndpoints().postFeatureUpgrade, params, options)
   }
 }
 
 // client.ml
 
-const mlEndpoints = {
-  clearTrainedModelDeploymentCache: {
-    api: 'ml.clearTrainedModelDeploymentCache',
-    urls: [{ path: '/_ml/trained_models/{model_id}/deployment/cache/_clear', methods: ['POST'] }],
-    path: ['model_id'],
-    query: [],
-    required: ['model_id'],
-  },
-  closeJob: {
-    api: 'ml.closeJob',
-    urls: [{ path: '/_ml/anomaly_detectors/{job_id}/_close', methods: ['POST'] }],
-    path: ['job_id'],
-    query: ['allow_no_match', 'force', 'timeout'],
-    body: ['allow_no_match', 'force', 'timeout'],
-    required: ['job_id'],
-  },
-  deleteCalendar: {
-    api: 'ml.deleteCalendar',
-    urls: [{ path: '/_ml/calendars/{calendar_id}', methods: ['DELETE'] }],
-    path: ['calendar_id'],
-    query: [],
-    required: ['calendar_id'],
-  },
-  deleteCalendarEvent: {
-    api: 'ml.deleteCalendarEvent',
-    urls: [{ path: '/_ml/calendars/{calendar_id}/events/{event_id}', methods: ['DELETE'] }],
-    path: ['calendar_id', 'event_id'],
-    query: [],
-    required: ['calendar_id', 'event_id'],
-  },
-  deleteCalendarJob: {
-    api: 'ml.deleteCalendarJob',
-    urls: [{ path: '/_ml/calendars/{calendar_id}/jobs/{job_id}', methods: ['DELETE'] }],
-    path: ['calendar_id', 'job_id'],
-    query: [],
-    required: ['calendar_id', 'job_id'],
-  },
-  deleteDatafeed: {
-    api: 'ml.deleteDatafeed',
-    urls: [{ path: '/_ml/datafeeds/{datafeed_id}', methods: ['DELETE'] }],
-    path: ['datafeed_id'],
-    query: ['force'],
-    required: ['datafeed_id'],
-  },
-  deleteDataFrameAnalytics: {
-    api: 'ml.deleteDataFrameAnalytics',
-    urls: [{ path: '/_ml/data_frame/analytics/{id}', methods: ['DELETE'] }],
-    path: ['id'],
-    query: ['force', 'timeout'],
-    required: ['id'],
-  },
-  deleteExpiredData: {
-    api: 'ml.deleteExpiredData',
-    urls: [
-      { path: '/_ml/_delete_expired_data/{job_id}', methods: ['DELETE'] },
-      { path: '/_ml/_delete_expired_data', methods: ['DELETE'] },
-    ],
-    path: ['job_id'],
-    query: ['requests_per_second', 'timeout'],
-    body: ['requests_per_second', 'timeout'],
-    required: [],
-  },
-  deleteFilter: {
-    api: 'ml.deleteFilter',
-    urls: [{ path: '/_ml/filters/{filter_id}', methods: ['DELETE'] }],
-    path: ['filter_id'],
-    query: [],
-    required: ['filter_id'],
-  },
-  deleteForecast: {
-    api: 'ml.deleteForecast',
-    urls: [
-      { path: '/_ml/anomaly_detectors/{job_id}/_forecast/{forecast_id}', methods: ['DELETE'] },
-      { path: '/_ml/anomaly_detectors/{job_id}/_forecast', methods: ['DELETE'] },
-    ],
-    path: ['job_id', 'forecast_id'],
-    query: ['allow_no_forecasts', 'timeout'],
-    required: ['job_id'],
-  },
-  deleteJob: {
-    api: 'ml.deleteJob',
-    urls: [{ path: '/_ml/anomaly_detectors/{job_id}', methods: ['DELETE'] }],
-    path: ['job_id'],
-    query: ['force', 'delete_user_annotations', 'wait_for_completion'],
-    required: ['job_id'],
-  },
-  deleteModelSnapshot: {
-    api: 'ml.deleteModelSnapshot',
-    urls: [{ path: '/_ml/anomaly_detectors/{job_id}/model_snapshots/{snapshot_id}', methods: ['DELETE'] }],
-    path: ['job_id', 'snapshot_id'],
-    query: [],
-    required: ['job_id', 'snapshot_id'],
-  },
-  deleteTrainedModel: {
-    api: 'ml.deleteTrainedModel',
-    urls: [{ path: '/_ml/trained_models/{model_id}', methods: ['DELETE'] }],
-    path: ['model_id'],
-    query: ['force', 'timeout'],
-    required: ['model_id'],
-  },
-  deleteTrainedModelAlias: {
-    api: 'ml.deleteTrainedModelAlias',
-    urls: [{ path: '/_ml/trained_models/{model_id}/model_aliases/{model_alias}', methods: ['DELETE'] }],
-    path: ['model_alias', 'model_id'],
-    query: [],
-    required: ['model_alias', 'model_id'],
-  },
-  estimateModelMemory: {
-    api: 'ml.estimateModelMemory',
-    urls: [{ path: '/_ml/anomaly_detectors/_estimate_model_memory', methods: ['POST'] }],
-    path: [],
-    query: [],
-    body: ['analysis_config', 'max_bucket_cardinality', 'overall_cardinality'],
-    required: [],
-  },
-  evaluateDataFrame: {
-    api: 'ml.evaluateDataFrame',
-    urls: [{ path: '/_ml/data_frame/_evaluate', methods: ['POST'] }],
-    path: [],
-    query: [],
-    body: ['evaluation', 'index', 'query'],
-    required: ['evaluation', 'index'],
-  },
-  explainDataFrameAnalytics: {
-    api: 'ml.explainDataFrameAnalytics',
-    urls: [
-      { path: '/_ml/data_frame/analytics/{id}/_explain', methods: ['GET', 'POST'] },
-      { path: '/_ml/data_frame/analytics/_explain', methods: ['GET', 'POST'] },
-    ],
-    path: ['id'],
-    query: [],
-    body: [
-      'source',
-      'dest',
-      'analysis',
-      'description',
-      'model_memory_limit',
-      'max_num_threads',
-      'analyzed_fields',
-      'allow_lazy_start',
-    ],
-    required: [],
-  },
-  flushJob: {
-    api: 'ml.flushJob',
-    urls: [{ path: '/_ml/anomaly_detectors/{job_id}/_flush', methods: ['POST'] }],
-    path: ['job_id'],
-    query: ['advance_time', 'calc_interim', 'end', 'skip_time', 'start'],
-    body: ['advance_time', 'calc_interim', 'end', 'skip_time', 'start'],
-    required: ['job_id'],
-  },
-  forecast: {
-    api: 'ml.forecast',
-    urls: [{ path: '/_ml/anomaly_detectors/{job_id}/_forecast', methods: ['POST'] }],
-    path: ['job_id'],
-    query: ['duration', 'expires_in', 'max_model_memory'],
-    body: ['duration', 'expires_in', 'max_model_memory'],
-    required: ['job_id'],
-  },
-  getBuckets: {
-    api: 'ml.getBuckets',
-    urls: [
-      { path: '/_ml/anomaly_detectors/{job_id}/results/buckets/{timestamp}', methods: ['GET', 'POST'] },
-      { path: '/_ml/anomaly_detectors/{job_id}/results/buckets', methods: ['GET', 'POST'] },
-    ],
-    path: ['job_id', 'timestamp'],
-    query: ['anomaly_score', 'desc', 'end', 'exclude_interim', 'expand', 'from', 'size', 'sort', 'start'],
-    body: ['anomaly_score', 'desc', 'end', 'exclude_interim', 'expand', 'page', 'sort', 'start'],
-    required: ['job_id'],
-  },
-  getCalendarEvents: {
-    api: 'ml.getCalendarEvents',
-    urls: [{ path: '/_ml/calendars/{calendar_id}/events', methods: ['GET'] }],
-    path: ['calendar_id'],
-    query: ['end', 'from', 'job_id', 'size', 'start'],
-    required: ['calendar_id'],
-  },
-  getCalendars: {
-    api: 'ml.getCalendars',
-    urls: [
-      { path: '/_ml/calendars/{calendar_id}', methods: ['GET', 'POST'] },
-      { path: '/_ml/calendars', methods: ['GET', 'POST'] },
-    ],
-    path: ['calendar_id'],
-    query: ['from', 'size'],
-    body: ['page'],
-    required: [],
-  },
-  getCategories: {
-    api: 'ml.getCategories',
-    urls: [
-      { path: '/_ml/anomaly_detectors/{job_id}/results/categories/{category_id}', methods: ['GET', 'POST'] },
-      { path: '/_ml/anomaly_detectors/{job_id}/results/categories', methods: ['GET', 'POST'] },
-    ],
-    path: ['job_id', 'category_id'],
-    query: ['from', 'partition_field_value', 'size'],
-    body: ['page'],
-    required: ['job_id'],
-  },
-  getDatafeeds: {
-    api: 'ml.getDatafeeds',
-    urls: [
-      { path: '/_ml/datafeeds/{datafeed_id}', methods: ['GET'] },
-      { path: '/_ml/datafeeds', methods: ['GET'] },
-    ],
-    path: ['datafeed_id'],
-    query: ['allow_no_match', 'exclude_generated'],
-    required: [],
-  },
-  getDatafeedStats: {
-    api: 'ml.getDatafeedStats',
-    urls: [
-      { path: '/_ml/datafeeds/{datafeed_id}/_stats', methods: ['GET'] },
-      { path: '/_ml/datafeeds/_stats', methods: ['GET'] },
-    ],
-    path: ['datafeed_id'],
-    query: ['allow_no_match'],
-    required: [],
-  },
-  getDataFrameAnalytics: {
-    api: 'ml.getDataFrameAnalytics',
-    urls: [
-      { path: '/_ml/data_frame/analytics/{id}', methods: ['GET'] },
-      { path: '/_ml/data_frame/analytics', methods: ['GET'] },
-    ],
-    path: ['id'],
-    query: ['allow_no_match', 'from', 'size', 'exclude_generated'],
-    required: [],
-  },
-  getDataFrameAnalyticsStats: {
-    api: 'ml.getDataFrameAnalyticsStats',
-    urls: [
-      { path: '/_ml/data_frame/analytics/{id}/_stats', methods: ['GET'] },
-      { path: '/_ml/data_frame/analytics/_stats', methods: ['GET'] },
-    ],
-    path: ['id'],
-    query: ['allow_no_match', 'from', 'size', 'verbose'],
-    required: [],
-  },
-  getFilters: {
-    api: 'ml.getFilters',
-    urls: [
-      { path: '/_ml/filters/{filter_id}', methods: ['GET'] },
-      { path: '/_ml/filters', methods: ['GET'] },
-    ],
-    path: ['filter_id'],
-    query: ['from', 'size'],
-    required: [],
-  },
-  getInfluencers: {
-    api: 'ml.getInfluencers',
-    urls: [{ path: '/_ml/anomaly_detectors/{job_id}/results/influencers', methods: ['GET', 'POST'] }],
-    path: ['job_id'],
-    query: ['desc', 'end', 'exclude_interim', 'influencer_score', 'from', 'size', 'sort', 'start'],
-    body: ['page'],
-    required: ['job_id'],
-  },
-  getJobs: {
-    api: 'ml.getJobs',
-    urls: [
-      { path: '/_ml/anomaly_detectors/{job_id}', methods: ['GET'] },
-      { path: '/_ml/anomaly_detectors', methods: ['GET'] },
-    ],
-    path: ['job_id'],
-    query: ['allow_no_match', 'exclude_generated'],
-    required: [],
-  },
-  getJobStats: {
-    api: 'ml.getJobStats',
-    urls: [
-      { path: '/_ml/anomaly_detectors/{job_id}/_stats', methods: ['GET'] },
-      { path: '/_ml/anomaly_detectors/_stats', methods: ['GET'] },
-    ],
-    path: ['job_id'],
-    query: ['allow_no_match'],
-    required: [],
-  },
-  getMemoryStats: {
-    api: 'ml.getMemoryStats',
-    urls: [
-      { path: '/_ml/memory/{node_id}/_stats', methods: ['GET'] },
-      { path: '/_ml/memory/_stats', methods: ['GET'] },
-    ],
-    path: ['node_id'],
-    query: ['master_timeout', 'timeout'],
-    required: [],
-  },
-  getModelSnapshots: {
-    api: 'ml.getModelSnapshots',
-    urls: [
-      { path: '/_ml/anomaly_detectors/{job_id}/model_snapshots/{snapshot_id}', methods: ['GET', 'POST'] },
-      { path: '/_ml/anomaly_detectors/{job_id}/model_snapshots', methods: ['GET', 'POST'] },
-    ],
-    path: ['job_id', 'snapshot_id'],
-    query: ['desc', 'end', 'from', 'size', 'sort', 'start'],
-    body: ['desc', 'end', 'page', 'sort', 'start'],
-    required: ['job_id'],
-  },
-  getModelSnapshotUpgradeStats: {
-    api: 'ml.getModelSnapshotUpgradeStats',
-    urls: [{ path: '/_ml/anomaly_detectors/{job_id}/model_snapshots/{snapshot_id}/_upgrade/_stats', methods: ['GET'] }],
-    path: ['job_id', 'snapshot_id'],
-    query: ['allow_no_match'],
-    required: ['job_id', 'snapshot_id'],
-  },
-  getOverallBuckets: {
-    api: 'ml.getOverallBuckets',
-    urls: [{ path: '/_ml/anomaly_detectors/{job_id}/results/overall_buckets', methods: ['GET', 'POST'] }],
-    path: ['job_id'],
-    query: ['allow_no_match', 'bucket_span', 'end', 'exclude_interim', 'overall_score', 'start', 'top_n'],
-    body: ['allow_no_match', 'bucket_span', 'end', 'exclude_interim', 'overall_score', 'start', 'top_n'],
-    required: ['job_id'],
-  },
-  getRecords: {
-    api: 'ml.getRecords',
-    urls: [{ path: '/_ml/anomaly_detectors/{job_id}/results/records', methods: ['GET', 'POST'] }],
-    path: ['job_id'],
-    query: ['desc', 'end', 'exclude_interim', 'from', 'record_score', 'size', 'sort', 'start'],
-    body: ['desc', 'end', 'exclude_interim', 'page', 'record_score', 'sort', 'start'],
-    required: ['job_id'],
-  },
-  getTrainedModels: {
-    api: 'ml.getTrainedModels',
-    urls: [
-      { path: '/_ml/trained_models/{model_id}', methods: ['GET'] },
-      { path: '/_ml/trained_models', methods: ['GET'] },
-    ],
-    path: ['model_id'],
-    query: ['allow_no_match', 'decompress_definition', 'exclude_generated', 'from', 'include', 'size', 'tags'],
-    required: [],
-  },
-  getTrainedModelsStats: {
-    api: 'ml.getTrainedModelsStats',
-    urls: [
-      { path: '/_ml/trained_models/{model_id}/_stats', methods: ['GET'] },
-      { path: '/_ml/trained_models/_stats', methods: ['GET'] },
-    ],
-    path: ['model_id'],
-    query: ['allow_no_match', 'from', 'size'],
-    required: [],
-  },
-  inferTrainedModel: {
-    api: 'ml.inferTrainedModel',
-    urls: [{ path: '/_ml/trained_models/{model_id}/_infer', methods: ['POST'] }],
-    path: ['model_id'],
-    query: ['timeout'],
-    body: ['docs', 'inference_config'],
-    required: ['model_id', 'docs'],
-  },
-  info: { api: 'ml.info', urls: [{ path: '/_ml/info', methods: ['GET'] }], path: [], query: [], required: [] },
-  openJob: {
-    api: 'ml.openJob',
-    urls: [{ path: '/_ml/anomaly_detectors/{job_id}/_open', methods: ['POST'] }],
-    path: ['job_id'],
-    query: ['timeout'],
-    body: ['timeout'],
-    required: ['job_id'],
-  },
-  postCalendarEvents: {
-    api: 'ml.postCalendarEvents',
-    urls: [{ path: '/_ml/calendars/{calendar_id}/events', methods: ['POST'] }],
-    path: ['calendar_id'],
-    query: [],
-    body: ['events'],
-    required: ['calendar_id', 'events'],
-  },
-  postData: {
-    api: 'ml.postData',
-    urls: [{ path: '/_ml/anomaly_detectors/{job_id}/_data', methods: ['POST'] }],
-    path: ['job_id'],
-    query: ['reset_end', 'reset_start'],
-    value: 'data',
-    ndjson: true,
-    required: ['job_id', 'data'],
-  },
-  previewDatafeed: {
-    api: 'ml.previewDatafeed',
-    urls: [
-      { path: '/_ml/datafeeds/{datafeed_id}/_preview', methods: ['GET', 'POST'] },
-      { path: '/_ml/datafeeds/_preview', methods: ['GET', 'POST'] },
-    ],
-    path: ['datafeed_id'],
-    query: ['start', 'end'],
-    body: ['datafeed_config', 'job_config'],
-    required: [],
-  },
-  previewDataFrameAnalytics: {
-    api: 'ml.previewDataFrameAnalytics',
-    urls: [
-      { path: '/_ml/data_frame/analytics/{id}/_preview', methods: ['GET', 'POST'] },
-      { path: '/_ml/data_frame/analytics/_preview', methods: ['GET', 'POST'] },
-    ],
-    path: ['id'],
-    query: [],
-    body: ['config'],
-    required: [],
-  },
-  putCalendar: {
-    api: 'ml.putCalendar',
-    urls: [{ path: '/_ml/calendars/{calendar_id}', methods: ['PUT'] }],
-    path: ['calendar_id'],
-    query: [],
-    body: ['job_ids', 'description'],
-    required: ['calendar_id'],
-  },
-  putCalendarJob: {
-    api: 'ml.putCalendarJob',
-    urls: [{ path: '/_ml/calendars/{calendar_id}/jobs/{job_id}', methods: ['PUT'] }],
-    path: ['calendar_id', 'job_id'],
-    query: [],
-    required: ['calendar_id', 'job_id'],
-  },
-  putDatafeed: {
-    api: 'ml.putDatafeed',
-    urls: [{ path: '/_ml/datafeeds/{datafeed_id}', methods: ['PUT'] }],
-    path: ['datafeed_id'],
-    query: ['allow_no_indices', 'expand_wildcards', 'ignore_throttled', 'ignore_unavailable'],
-    body: [
-      'aggregations',
-      'aggs',
-      'chunking_config',
-      'delayed_data_check_config',
-      'frequency',
-      'indices',
-      'indexes',
-      'indices_options',
-      'job_id',
-      'max_empty_searches',
-      'query',
-      'query_delay',
-      'runtime_mappings',
-      'script_fields',
-      'scroll_size',
-      'headers',
-    ],
-    required: ['datafeed_id'],
-  },
-  putDataFrameAnalytics: {
-    api: 'ml.putDataFrameAnalytics',
-    urls: [{ path: '/_ml/data_frame/analytics/{id}', methods: ['PUT'] }],
-    path: ['id'],
-    query: [],
-    body: [
-      'allow_lazy_start',
-      'analysis',
-      'analyzed_fields',
-      'description',
-      'dest',
-      'max_num_threads',
-      '_meta',
-      'model_memory_limit',
-      'source',
-      'headers',
-      'version',
-    ],
-    required: ['id', 'analysis', 'dest', 'source'],
-  },
-  putFilter: {
-    api: 'ml.putFilter',
-    urls: [{ path: '/_ml/filters/{filter_id}', methods: ['PUT'] }],
-    path: ['filter_id'],
-    query: [],
-    body: ['description', 'items'],
-    required: ['filter_id'],
-  },
-  putJob: {
-    api: 'ml.putJob',
-    urls: [{ path: '/_ml/anomaly_detectors/{job_id}', methods: ['PUT'] }],
-    path: ['job_id'],
-    query: ['allow_no_indices', 'expand_wildcards', 'ignore_throttled', 'ignore_unavailable'],
-    body: [
-      'allow_lazy_open',
-      'analysis_config',
-      'analysis_limits',
-      'background_persist_interval',
-      'custom_settings',
-      'daily_model_snapshot_retention_after_days',
-      'data_description',
-      'datafeed_config',
-      'description',
-      'groups',
-      'model_plot_config',
-      'model_snapshot_retention_days',
-      'renormalization_window_days',
-      'results_index_name',
-      'results_retention_days',
-    ],
-    required: ['job_id', 'analysis_config', 'data_description'],
-  },
-  putTrainedModel: {
-    api: 'ml.putTrainedModel',
-    urls: [{ path: '/_ml/trained_models/{model_id}', methods: ['PUT'] }],
-    path: ['model_id'],
-    query: ['defer_definition_decompression', 'wait_for_completion'],
-    body: [
-      'compressed_definition',
-      'definition',
-      'description',
-      'inference_config',
-      'input',
-      'metadata',
-      'model_type',
-      'model_size_bytes',
-      'platform_architecture',
-      'tags',
-      'prefix_strings',
-    ],
-    required: ['model_id'],
-  },
-  putTrainedModelAlias: {
-    api: 'ml.putTrainedModelAlias',
-    urls: [{ path: '/_ml/trained_models/{model_id}/model_aliases/{model_alias}', methods: ['PUT'] }],
-    path: ['model_alias', 'model_id'],
-    query: ['reassign'],
-    required: ['model_alias', 'model_id'],
-  },
-  putTrainedModelDefinitionPart: {
-    api: 'ml.putTrainedModelDefinitionPart',
-    urls: [{ path: '/_ml/trained_models/{model_id}/definition/{part}', methods: ['PUT'] }],
-    path: ['model_id', 'part'],
-    query: [],
-    body: ['definition', 'total_definition_length', 'total_parts'],
-    required: ['model_id', 'part', 'definition', 'total_definition_length', 'total_parts'],
-  },
-  putTrainedModelVocabulary: {
-    api: 'ml.putTrainedModelVocabulary',
-    urls: [{ path: '/_ml/trained_models/{model_id}/vocabulary', methods: ['PUT'] }],
-    path: ['model_id'],
-    query: [],
-    body: ['vocabulary', 'merges', 'scores'],
-    required: ['model_id', 'vocabulary'],
-  },
-  resetJob: {
-    api: 'ml.resetJob',
-    urls: [{ path: '/_ml/anomaly_detectors/{job_id}/_reset', methods: ['POST'] }],
-    path: ['job_id'],
-    query: ['wait_for_completion', 'delete_user_annotations'],
-    required: ['job_id'],
-  },
-  revertModelSnapshot: {
-    api: 'ml.revertModelSnapshot',
-    urls: [{ path: '/_ml/anomaly_detectors/{job_id}/model_snapshots/{snapshot_id}/_revert', methods: ['POST'] }],
-    path: ['job_id', 'snapshot_id'],
-    query: ['delete_intervening_results'],
-    body: ['delete_intervening_results'],
-    required: ['job_id', 'snapshot_id'],
-  },
-  setUpgradeMode: {
-    api: 'ml.setUpgradeMode',
-    urls: [{ path: '/_ml/set_upgrade_mode', methods: ['POST'] }],
-    path: [],
-    query: ['enabled', 'timeout'],
-    required: [],
-  },
-  startDatafeed: {
-    api: 'ml.startDatafeed',
-    urls: [{ path: '/_ml/datafeeds/{datafeed_id}/_start', methods: ['POST'] }],
-    path: ['datafeed_id'],
-    query: ['end', 'start', 'timeout'],
-    body: ['end', 'start', 'timeout'],
-    required: ['datafeed_id'],
-  },
-  startDataFrameAnalytics: {
-    api: 'ml.startDataFrameAnalytics',
-    urls: [{ path: '/_ml/data_frame/analytics/{id}/_start', methods: ['POST'] }],
-    path: ['id'],
-    query: ['timeout'],
-    body: ['timeout'],
-    required: ['id'],
-  },
-  startTrainedModelDeployment: {
-    api: 'ml.startTrainedModelDeployment',
-    urls: [{ path: '/_ml/trained_models/{model_id}/deployment/_start', methods: ['POST'] }],
-    path: ['model_id'],
-    query: [
-      'cache_size',
-      'deployment_id',
-      'number_of_allocations',
-      'priority',
-      'queue_capacity',
-      'threads_per_allocation',
-      'timeout',
-      'wait_for',
-    ],
-    body: ['adaptive_allocations'],
-    required: ['model_id'],
-  },
-  stopDatafeed: {
-    api: 'ml.stopDatafeed',
-    urls: [{ path: '/_ml/datafeeds/{datafeed_id}/_stop', methods: ['POST'] }],
-    path: ['datafeed_id'],
-    query: ['allow_no_match', 'force', 'timeout', 'close_job'],
-    body: ['allow_no_match', 'force', 'timeout', 'close_job'],
-    required: ['datafeed_id'],
-  },
-  stopDataFrameAnalytics: {
-    api: 'ml.stopDataFrameAnalytics',
-    urls: [{ path: '/_ml/data_frame/analytics/{id}/_stop', methods: ['POST'] }],
-    path: ['id'],
-    query: ['allow_no_match', 'force', 'timeout'],
-    body: ['allow_no_match', 'force', 'timeout'],
-    required: ['id'],
-  },
-  stopTrainedModelDeployment: {
-    api: 'ml.stopTrainedModelDeployment',
-    urls: [{ path: '/_ml/trained_models/{model_id}/deployment/_stop', methods: ['POST'] }],
-    path: ['model_id'],
-    query: ['allow_no_match', 'force'],
-    body: ['id', 'allow_no_match', 'force'],
-    required: ['model_id'],
-  },
-  updateDatafeed: {
-    api: 'ml.updateDatafeed',
-    urls: [{ path: '/_ml/datafeeds/{datafeed_id}/_update', methods: ['POST'] }],
-    path: ['datafeed_id'],
-    query: ['allow_no_indices', 'expand_wildcards', 'ignore_throttled', 'ignore_unavailable'],
-    body: [
-      'aggregations',
-      'chunking_config',
-      'delayed_data_check_config',
-      'frequency',
-      'indices',
-      'indexes',
-      'indices_options',
-      'job_id',
-      'max_empty_searches',
-      'query',
-      'query_delay',
-      'runtime_mappings',
-      'script_fields',
-      'scroll_size',
-    ],
-    required: ['datafeed_id'],
-  },
-  updateDataFrameAnalytics: {
-    api: 'ml.updateDataFrameAnalytics',
-    urls: [{ path: '/_ml/data_frame/analytics/{id}/_update', methods: ['POST'] }],
-    path: ['id'],
-    query: [],
-    body: ['description', 'model_memory_limit', 'max_num_threads', 'allow_lazy_start'],
-    required: ['id'],
-  },
-  updateFilter: {
-    api: 'ml.updateFilter',
-    urls: [{ path: '/_ml/filters/{filter_id}/_update', methods: ['POST'] }],
-    path: ['filter_id'],
-    query: [],
-    body: ['add_items', 'description', 'remove_items'],
-    required: ['filter_id'],
-  },
-  updateJob: {
-    api: 'ml.updateJob',
-    urls: [{ path: '/_ml/anomaly_detectors/{job_id}/_update', methods: ['POST'] }],
-    path: ['job_id'],
-    query: [],
-    body: [
-      'allow_lazy_open',
-      'analysis_limits',
-      'background_persist_interval',
-      'custom_settings',
-      'categorization_filters',
-      'description',
-      'model_plot_config',
-      'model_prune_window',
-      'daily_model_snapshot_retention_after_days',
-      'model_snapshot_retention_days',
-      'renormalization_window_days',
-      'results_retention_days',
-      'groups',
-      'detectors',
-      'per_partition_categorization',
-    ],
-    required: ['job_id'],
-  },
-  updateModelSnapshot: {
-    api: 'ml.updateModelSnapshot',
-    urls: [{ path: '/_ml/anomaly_detectors/{job_id}/model_snapshots/{snapshot_id}/_update', methods: ['POST'] }],
-    path: ['job_id', 'snapshot_id'],
-    query: [],
-    body: ['description', 'retain'],
-    required: ['job_id', 'snapshot_id'],
-  },
-  updateTrainedModelDeployment: {
-    api: 'ml.updateTrainedModelDeployment',
-    urls: [{ path: '/_ml/trained_models/{model_id}/deployment/_update', methods: ['POST'] }],
-    path: ['model_id'],
-    query: ['number_of_allocations'],
-    body: ['number_of_allocations', 'adaptive_allocations'],
-    required: ['model_id'],
-  },
-  upgradeJobSnapshot: {
-    api: 'ml.upgradeJobSnapshot',
-    urls: [{ path: '/_ml/anomaly_detectors/{job_id}/model_snapshots/{snapshot_id}/_upgrade', methods: ['POST'] }],
-    path: ['job_id', 'snapshot_id'],
-    query: ['wait_for_completion', 'timeout'],
-    required: ['job_id', 'snapshot_id'],
-  },
-} satisfies Record<string, Endpoint>
+const mlEndpoints = lazyTable(
+  () =>
+    ({
+      clearTrainedModelDeploymentCache: {
+        api: 'ml.clearTrainedModelDeploymentCache',
+        urls: [{ path: '/_ml/trained_models/{model_id}/deployment/cache/_clear', methods: ['POST'] }],
+        path: ['model_id'],
+        query: [],
+        required: ['model_id'],
+      },
+      closeJob: {
+        api: 'ml.closeJob',
+        urls: [{ path: '/_ml/anomaly_detectors/{job_id}/_close', methods: ['POST'] }],
+        path: ['job_id'],
+        query: ['allow_no_match', 'force', 'timeout'],
+        body: ['allow_no_match', 'force', 'timeout'],
+        required: ['job_id'],
+      },
+      deleteCalendar: {
+        api: 'ml.deleteCalendar',
+        urls: [{ path: '/_ml/calendars/{calendar_id}', methods: ['DELETE'] }],
+        path: ['calendar_id'],
+        query: [],
+        required: ['calendar_id'],
+      },
+      deleteCalendarEvent: {
+        api: 'ml.deleteCalendarEvent',
+        urls: [{ path: '/_ml/calendars/{calendar_id}/events/{event_id}', methods: ['DELETE'] }],
+        path: ['calendar_id', 'event_id'],
+        query: [],
+        required: ['calendar_id', 'event_id'],
+      },
+      deleteCalendarJob: {
+        api: 'ml.deleteCalendarJob',
+        urls: [{ path: '/_ml/calendars/{calendar_id}/jobs/{job_id}', methods: ['DELETE'] }],
+        path: ['calendar_id', 'job_id'],
+        query: [],
+        required: ['calendar_id', 'job_id'],
+      },
+      deleteDatafeed: {
+        api: 'ml.deleteDatafeed',
+        urls: [{ path: '/_ml/datafeeds/{datafeed_id}', methods: ['DELETE'] }],
+        path: ['datafeed_id'],
+        query: ['force'],
+        required: ['datafeed_id'],
+      },
+      deleteDataFrameAnalytics: {
+        api: 'ml.deleteDataFrameAnalytics',
+        urls: [{ path: '/_ml/data_frame/analytics/{id}', methods: ['DELETE'] }],
+        path: ['id'],
+        query: ['force', 'timeout'],
+        required: ['id'],
+      },
+      deleteExpiredData: {
+        api: 'ml.deleteExpiredData',
+        urls: [
+          { path: '/_ml/_delete_expired_data/{job_id}', methods: ['DELETE'] },
+          { path: '/_ml/_delete_expired_data', methods: ['DELETE'] },
+        ],
+        path: ['job_id'],
+        query: ['requests_per_second', 'timeout'],
+        body: ['requests_per_second', 'timeout'],
+        required: [],
+      },
+      deleteFilter: {
+        api: 'ml.deleteFilter',
+        urls: [{ path: '/_ml/filters/{filter_id}', methods: ['DELETE'] }],
+        path: ['filter_id'],
+        query: [],
+        required: ['filter_id'],
+      },
+      deleteForecast: {
+        api: 'ml.deleteForecast',
+        urls: [
+          { path: '/_ml/anomaly_detectors/{job_id}/_forecast/{forecast_id}', methods: ['DELETE'] },
+          { path: '/_ml/anomaly_detectors/{job_id}/_forecast', methods: ['DELETE'] },
+        ],
+        path: ['job_id', 'forecast_id'],
+        query: ['allow_no_forecasts', 'timeout'],
+        required: ['job_id'],
+      },
+      deleteJob: {
+        api: 'ml.deleteJob',
+        urls: [{ path: '/_ml/anomaly_detectors/{job_id}', methods: ['DELETE'] }],
+        path: ['job_id'],
+        query: ['force', 'delete_user_annotations', 'wait_for_completion'],
+        required: ['job_id'],
+      },
+      deleteModelSnapshot: {
+        api: 'ml.deleteModelSnapshot',
+        urls: [{ path: '/_ml/anomaly_detectors/{job_id}/model_snapshots/{snapshot_id}', methods: ['DELETE'] }],
+        path: ['job_id', 'snapshot_id'],
+        query: [],
+        required: ['job_id', 'snapshot_id'],
+      },
+      deleteTrainedModel: {
+        api: 'ml.deleteTrainedModel',
+        urls: [{ path: '/_ml/trained_models/{model_id}', methods: ['DELETE'] }],
+        path: ['model_id'],
+        query: ['force', 'timeout'],
+        required: ['model_id'],
+      },
+      deleteTrainedModelAlias: {
+        api: 'ml.deleteTrainedModelAlias',
+        urls: [{ path: '/_ml/trained_models/{model_id}/model_aliases/{model_alias}', methods: ['DELETE'] }],
+        path: ['model_alias', 'model_id'],
+        query: [],
+        required: ['model_alias', 'model_id'],
+      },
+      estimateModelMemory: {
+        api: 'ml.estimateModelMemory',
+        urls: [{ path: '/_ml/anomaly_detectors/_estimate_model_memory', methods: ['POST'] }],
+        path: [],
+        query: [],
+        body: ['analysis_config', 'max_bucket_cardinality', 'overall_cardinality'],
+        required: [],
+      },
+      evaluateDataFrame: {
+        api: 'ml.evaluateDataFrame',
+        urls: [{ path: '/_ml/data_frame/_evaluate', methods: ['POST'] }],
+        path: [],
+        query: [],
+        body: ['evaluation', 'index', 'query'],
+        required: ['evaluation', 'index'],
+      },
+      explainDataFrameAnalytics: {
+        api: 'ml.explainDataFrameAnalytics',
+        urls: [
+          { path: '/_ml/data_frame/analytics/{id}/_explain', methods: ['GET', 'POST'] },
+          { path: '/_ml/data_frame/analytics/_explain', methods: ['GET', 'POST'] },
+        ],
+        path: ['id'],
+        query: [],
+        body: [
+          'source',
+          'dest',
+          'analysis',
+          'description',
+          'model_memory_limit',
+          'max_num_threads',
+          'analyzed_fields',
+          'allow_lazy_start',
+        ],
+        required: [],
+      },
+      flushJob: {
+        api: 'ml.flushJob',
+        urls: [{ path: '/_ml/anomaly_detectors/{job_id}/_flush', methods: ['POST'] }],
+        path: ['job_id'],
+        query: ['advance_time', 'calc_interim', 'end', 'skip_time', 'start'],
+        body: ['advance_time', 'calc_interim', 'end', 'skip_time', 'start'],
+        required: ['job_id'],
+      },
+      forecast: {
+        api: 'ml.forecast',
+        urls: [{ path: '/_ml/anomaly_detectors/{job_id}/_forecast', methods: ['POST'] }],
+        path: ['job_id'],
+        query: ['duration', 'expires_in', 'max_model_memory'],
+        body: ['duration', 'expires_in', 'max_model_memory'],
+        required: ['job_id'],
+      },
+      getBuckets: {
+        api: 'ml.getBuckets',
+        urls: [
+          { path: '/_ml/anomaly_detectors/{job_id}/results/buckets/{timestamp}', methods: ['GET', 'POST'] },
+          { path: '/_ml/anomaly_detectors/{job_id}/results/buckets', methods: ['GET', 'POST'] },
+        ],
+        path: ['job_id', 'timestamp'],
+        query: ['anomaly_score', 'desc', 'end', 'exclude_interim', 'expand', 'from', 'size', 'sort', 'start'],
+        body: ['anomaly_score', 'desc', 'end', 'exclude_interim', 'expand', 'page', 'sort', 'start'],
+        required: ['job_id'],
+      },
+      getCalendarEvents: {
+        api: 'ml.getCalendarEvents',
+        urls: [{ path: '/_ml/calendars/{calendar_id}/events', methods: ['GET'] }],
+        path: ['calendar_id'],
+        query: ['end', 'from', 'job_id', 'size', 'start'],
+        required: ['calendar_id'],
+      },
+      getCalendars: {
+        api: 'ml.getCalendars',
+        urls: [
+          { path: '/_ml/calendars/{calendar_id}', methods: ['GET', 'POST'] },
+          { path: '/_ml/calendars', methods: ['GET', 'POST'] },
+        ],
+        path: ['calendar_id'],
+        query: ['from', 'size'],
+        body: ['page'],
+        required: [],
+      },
+      getCategories: {
+        api: 'ml.getCategories',
+        urls: [
+          { path: '/_ml/anomaly_detectors/{job_id}/results/categories/{category_id}', methods: ['GET', 'POST'] },
+          { path: '/_ml/anomaly_detectors/{job_id}/results/categories', methods: ['GET', 'POST'] },
+        ],
+        path: ['job_id', 'category_id'],
+        query: ['from', 'partition_field_value', 'size'],
+        body: ['page'],
+        required: ['job_id'],
+      },
+      getDatafeeds: {
+        api: 'ml.getDatafeeds',
+        urls: [
+          { path: '/_ml/datafeeds/{datafeed_id}', methods: ['GET'] },
+          { path: '/_ml/datafeeds', methods: ['GET'] },
+        ],
+        path: ['datafeed_id'],
+        query: ['allow_no_match', 'exclude_generated'],
+        required: [],
+      },
+      getDatafeedStats: {
+        api: 'ml.getDatafeedStats',
+        urls: [
+          { path: '/_ml/datafeeds/{datafeed_id}/_stats', methods: ['GET'] },
+          { path: '/_ml/datafeeds/_stats', methods: ['GET'] },
+        ],
+        path: ['datafeed_id'],
+        query: ['allow_no_match'],
+        required: [],
+      },
+      getDataFrameAnalytics: {
+        api: 'ml.getDataFrameAnalytics',
+        urls: [
+          { path: '/_ml/data_frame/analytics/{id}', methods: ['GET'] },
+          { path: '/_ml/data_frame/analytics', methods: ['GET'] },
+        ],
+        path: ['id'],
+        query: ['allow_no_match', 'from', 'size', 'exclude_generated'],
+        required: [],
+      },
+      getDataFrameAnalyticsStats: {
+        api: 'ml.getDataFrameAnalyticsStats',
+        urls: [
+          { path: '/_ml/data_frame/analytics/{id}/_stats', methods: ['GET'] },
+          { path: '/_ml/data_frame/analytics/_stats', methods: ['GET'] },
+        ],
+        path: ['id'],
+        query: ['allow_no_match', 'from', 'size', 'verbose'],
+        required: [],
+      },
+      getFilters: {
+        api: 'ml.getFilters',
+        urls: [
+          { path: '/_ml/filters/{filter_id}', methods: ['GET'] },
+          { path: '/_ml/filters', methods: ['GET'] },
+        ],
+        path: ['filter_id'],
+        query: ['from', 'size'],
+        required: [],
+      },
+      getInfluencers: {
+        api: 'ml.getInfluencers',
+        urls: [{ path: '/_ml/anomaly_detectors/{job_id}/results/influencers', methods: ['GET', 'POST'] }],
+        path: ['job_id'],
+        query: ['desc', 'end', 'exclude_interim', 'influencer_score', 'from', 'size', 'sort', 'start'],
+        body: ['page'],
+        required: ['job_id'],
+      },
+      getJobs: {
+        api: 'ml.getJobs',
+        urls: [
+          { path: '/_ml/anomaly_detectors/{job_id}', methods: ['GET'] },
+          { path: '/_ml/anomaly_detectors', methods: ['GET'] },
+        ],
+        path: ['job_id'],
+        query: ['allow_no_match', 'exclude_generated'],
+        required: [],
+      },
+      getJobStats: {
+        api: 'ml.getJobStats',
+        urls: [
+          { path: '/_ml/anomaly_detectors/{job_id}/_stats', methods: ['GET'] },
+          { path: '/_ml/anomaly_detectors/_stats', methods: ['GET'] },
+        ],
+        path: ['job_id'],
+        query: ['allow_no_match'],
+        required: [],
+      },
+      getMemoryStats: {
+        api: 'ml.getMemoryStats',
+        urls: [
+          { path: '/_ml/memory/{node_id}/_stats', methods: ['GET'] },
+          { path: '/_ml/memory/_stats', methods: ['GET'] },
+        ],
+        path: ['node_id'],
+        query: ['master_timeout', 'timeout'],
+        required: [],
+      },
+      getModelSnapshots: {
+        api: 'ml.getModelSnapshots',
+        urls: [
+          { path: '/_ml/anomaly_detectors/{job_id}/model_snapshots/{snapshot_id}', methods: ['GET', 'POST'] },
+          { path: '/_ml/anomaly_detectors/{job_id}/model_snapshots', methods: ['GET', 'POST'] },
+        ],
+        path: ['job_id', 'snapshot_id'],
+        query: ['desc', 'end', 'from', 'size', 'sort', 'start'],
+        body: ['desc', 'end', 'page', 'sort', 'start'],
+        required: ['job_id'],
+      },
+      getModelSnapshotUpgradeStats: {
+        api: 'ml.getModelSnapshotUpgradeStats',
+        urls: [
+          { path: '/_ml/anomaly_detectors/{job_id}/model_snapshots/{snapshot_id}/_upgrade/_stats', methods: ['GET'] },
+        ],
+        path: ['job_id', 'snapshot_id'],
+        query: ['allow_no_match'],
+        required: ['job_id', 'snapshot_id'],
+      },
+      getOverallBuckets: {
+        api: 'ml.getOverallBuckets',
+        urls: [{ path: '/_ml/anomaly_detectors/{job_id}/results/overall_buckets', methods: ['GET', 'POST'] }],
+        path: ['job_id'],
+        query: ['allow_no_match', 'bucket_span', 'end', 'exclude_interim', 'overall_score', 'start', 'top_n'],
+        body: ['allow_no_match', 'bucket_span', 'end', 'exclude_interim', 'overall_score', 'start', 'top_n'],
+        required: ['job_id'],
+      },
+      getRecords: {
+        api: 'ml.getRecords',
+        urls: [{ path: '/_ml/anomaly_detectors/{job_id}/results/records', methods: ['GET', 'POST'] }],
+        path: ['job_id'],
+        query: ['desc', 'end', 'exclude_interim', 'from', 'record_score', 'size', 'sort', 'start'],
+        body: ['desc', 'end', 'exclude_interim', 'page', 'record_score', 'sort', 'start'],
+        required: ['job_id'],
+      },
+      getTrainedModels: {
+        api: 'ml.getTrainedModels',
+        urls: [
+          { path: '/_ml/trained_models/{model_id}', methods: ['GET'] },
+          { path: '/_ml/trained_models', methods: ['GET'] },
+        ],
+        path: ['model_id'],
+        query: ['allow_no_match', 'decompress_definition', 'exclude_generated', 'from', 'include', 'size', 'tags'],
+        required: [],
+      },
+      getTrainedModelsStats: {
+        api: 'ml.getTrainedModelsStats',
+        urls: [
+          { path: '/_ml/trained_models/{model_id}/_stats', methods: ['GET'] },
+          { path: '/_ml/trained_models/_stats', methods: ['GET'] },
+        ],
+        path: ['model_id'],
+        query: ['allow_no_match', 'from', 'size'],
+        required: [],
+      },
+      inferTrainedModel: {
+        api: 'ml.inferTrainedModel',
+        urls: [{ path: '/_ml/trained_models/{model_id}/_infer', methods: ['POST'] }],
+        path: ['model_id'],
+        query: ['timeout'],
+        body: ['docs', 'inference_config'],
+        required: ['model_id', 'docs'],
+      },
+      info: { api: 'ml.info', urls: [{ path: '/_ml/info', methods: ['GET'] }], path: [], query: [], required: [] },
+      openJob: {
+        api: 'ml.openJob',
+        urls: [{ path: '/_ml/anomaly_detectors/{job_id}/_open', methods: ['POST'] }],
+        path: ['job_id'],
+        query: ['timeout'],
+        body: ['timeout'],
+        required: ['job_id'],
+      },
+      postCalendarEvents: {
+        api: 'ml.postCalendarEvents',
+        urls: [{ path: '/_ml/calendars/{calendar_id}/events', methods: ['POST'] }],
+        path: ['calendar_id'],
+        query: [],
+        body: ['events'],
+        required: ['calendar_id', 'events'],
+      },
+      postData: {
+        api: 'ml.postData',
+        urls: [{ path: '/_ml/anomaly_detectors/{job_id}/_data', methods: ['POST'] }],
+        path: ['job_id'],
+        query: ['reset_end', 'reset_start'],
+        value: 'data',
+        ndjson: true,
+        required: ['job_id', 'data'],
+      },
+      previewDatafeed: {
+        api: 'ml.previewDatafeed',
+        urls: [
+          { path: '/_ml/datafeeds/{datafeed_id}/_preview', methods: ['GET', 'POST'] },
+          { path: '/_ml/datafeeds/_preview', methods: ['GET', 'POST'] },
+        ],
+        path: ['datafeed_id'],
+        query: ['start', 'end'],
+        body: ['datafeed_config', 'job_config'],
+        required: [],
+      },
+      previewDataFrameAnalytics: {
+        api: 'ml.previewDataFrameAnalytics',
+        urls: [
+          { path: '/_ml/data_frame/analytics/{id}/_preview', methods: ['GET', 'POST'] },
+          { path: '/_ml/data_frame/analytics/_preview', methods: ['GET', 'POST'] },
+        ],
+        path: ['id'],
+        query: [],
+        body: ['config'],
+        required: [],
+      },
+      putCalendar: {
+        api: 'ml.putCalendar',
+        urls: [{ path: '/_ml/calendars/{calendar_id}', methods: ['PUT'] }],
+        path: ['calendar_id'],
+        query: [],
+        body: ['job_ids', 'description'],
+        required: ['calendar_id'],
+      },
+      putCalendarJob: {
+        api: 'ml.putCalendarJob',
+        urls: [{ path: '/_ml/calendars/{calendar_id}/jobs/{job_id}', methods: ['PUT'] }],
+        path: ['calendar_id', 'job_id'],
+        query: [],
+        required: ['calendar_id', 'job_id'],
+      },
+      putDatafeed: {
+        api: 'ml.putDatafeed',
+        urls: [{ path: '/_ml/datafeeds/{datafeed_id}', methods: ['PUT'] }],
+        path: ['datafeed_id'],
+        query: ['allow_no_indices', 'expand_wildcards', 'ignore_throttled', 'ignore_unavailable'],
+        body: [
+          'aggregations',
+          'aggs',
+          'chunking_config',
+          'delayed_data_check_config',
+          'frequency',
+          'indices',
+          'indexes',
+          'indices_options',
+          'job_id',
+          'max_empty_searches',
+          'query',
+          'query_delay',
+          'runtime_mappings',
+          'script_fields',
+          'scroll_size',
+          'headers',
+        ],
+        required: ['datafeed_id'],
+      },
+      putDataFrameAnalytics: {
+        api: 'ml.putDataFrameAnalytics',
+        urls: [{ path: '/_ml/data_frame/analytics/{id}', methods: ['PUT'] }],
+        path: ['id'],
+        query: [],
+        body: [
+          'allow_lazy_start',
+          'analysis',
+          'analyzed_fields',
+          'description',
+          'dest',
+          'max_num_threads',
+          '_meta',
+          'model_memory_limit',
+          'source',
+          'headers',
+          'version',
+        ],
+        required: ['id', 'analysis', 'dest', 'source'],
+      },
+      putFilter: {
+        api: 'ml.putFilter',
+        urls: [{ path: '/_ml/filters/{filter_id}', methods: ['PUT'] }],
+        path: ['filter_id'],
+        query: [],
+        body: ['description', 'items'],
+        required: ['filter_id'],
+      },
+      putJob: {
+        api: 'ml.putJob',
+        urls: [{ path: '/_ml/anomaly_detectors/{job_id}', methods: ['PUT'] }],
+        path: ['job_id'],
+        query: ['allow_no_indices', 'expand_wildcards', 'ignore_throttled', 'ignore_unavailable'],
+        body: [
+          'allow_lazy_open',
+          'analysis_config',
+          'analysis_limits',
+          'background_persist_interval',
+          'custom_settings',
+          'daily_model_snapshot_retention_after_days',
+          'data_description',
+          'datafeed_config',
+          'description',
+          'groups',
+          'model_plot_config',
+          'model_snapshot_retention_days',
+          'renormalization_window_days',
+          'results_index_name',
+          'results_retention_days',
+        ],
+        required: ['job_id', 'analysis_config', 'data_description'],
+      },
+      putTrainedModel: {
+        api: 'ml.putTrainedModel',
+        urls: [{ path: '/_ml/trained_models/{model_id}', methods: ['PUT'] }],
+        path: ['model_id'],
+        query: ['defer_definition_decompression', 'wait_for_completion'],
+        body: [
+          'compressed_definition',
+          'definition',
+          'description',
+          'inference_config',
+          'input',
+          'metadata',
+          'model_type',
+          'model_size_bytes',
+          'platform_architecture',
+          'tags',
+          'prefix_strings',
+        ],
+        required: ['model_id'],
+      },
+      putTrainedModelAlias: {
+        api: 'ml.putTrainedModelAlias',
+        urls: [{ path: '/_ml/trained_models/{model_id}/model_aliases/{model_alias}', methods: ['PUT'] }],
+        path: ['model_alias', 'model_id'],
+        query: ['reassign'],
+        required: ['model_alias', 'model_id'],
+      },
+      putTrainedModelDefinitionPart: {
+        api: 'ml.putTrainedModelDefinitionPart',
+        urls: [{ path: '/_ml/trained_models/{model_id}/definition/{part}', methods: ['PUT'] }],
+        path: ['model_id', 'part'],
+        query: [],
+        body: ['definition', 'total_definition_length', 'total_parts'],
+        required: ['model_id', 'part', 'definition', 'total_definition_length', 'total_parts'],
+      },
+      putTrainedModelVocabulary: {
+        api: 'ml.putTrainedModelVocabulary',
+        urls: [{ path: '/_ml/trained_models/{model_id}/vocabulary', methods: ['PUT'] }],
+        path: ['model_id'],
+        query: [],
+        body: ['vocabulary', 'merges', 'scores'],
+        required: ['model_id', 'vocabulary'],
+      },
+      resetJob: {
+        api: 'ml.resetJob',
+        urls: [{ path: '/_ml/anomaly_detectors/{job_id}/_reset', methods: ['POST'] }],
+        path: ['job_id'],
+        query: ['wait_for_completion', 'delete_user_annotations'],
+        required: ['job_id'],
+      },
+      revertModelSnapshot: {
+        api: 'ml.revertModelSnapshot',
+        urls: [{ path: '/_ml/anomaly_detectors/{job_id}/model_snapshots/{snapshot_id}/_revert', methods: ['POST'] }],
+        path: ['job_id', 'snapshot_id'],
+        query: ['delete_intervening_results'],
+        body: ['delete_intervening_results'],
+        required: ['job_id', 'snapshot_id'],
+      },
+      setUpgradeMode: {
+        api: 'ml.setUpgradeMode',
+        urls: [{ path: '/_ml/set_upgrade_mode', methods: ['POST'] }],
+        path: [],
+        query: ['enabled', 'timeout'],
+        required: [],
+      },
+      startDatafeed: {
+        api: 'ml.startDatafeed',
+        urls: [{ path: '/_ml/datafeeds/{datafeed_id}/_start', methods: ['POST'] }],
+        path: ['datafeed_id'],
+        query: ['end', 'start', 'timeout'],
+        body: ['end', 'start', 'timeout'],
+        required: ['datafeed_id'],
+      },
+      startDataFrameAnalytics: {
+        api: 'ml.startDataFrameAnalytics',
+        urls: [{ path: '/_ml/data_frame/analytics/{id}/_start', methods: ['POST'] }],
+        path: ['id'],
+        query: ['timeout'],
+        body: ['timeout'],
+        required: ['id'],
+      },
+      startTrainedModelDeployment: {
+        api: 'ml.startTrainedModelDeployment',
+        urls: [{ path: '/_ml/trained_models/{model_id}/deployment/_start', methods: ['POST'] }],
+        path: ['model_id'],
+        query: [
+          'cache_size',
+          'deployment_id',
+          'number_of_allocations',
+          'priority',
+          'queue_capacity',
+          'threads_per_allocation',
+          'timeout',
+          'wait_for',
+        ],
+        body: ['adaptive_allocations'],
+        required: ['model_id'],
+      },
+      stopDatafeed: {
+        api: 'ml.stopDatafeed',
+        urls: [{ path: '/_ml/datafeeds/{datafeed_id}/_stop', methods: ['POST'] }],
+        path: ['datafeed_id'],
+        query: ['allow_no_match', 'force', 'timeout', 'close_job'],
+        body: ['allow_no_match', 'force', 'timeout', 'close_job'],
+        required: ['datafeed_id'],
+      },
+      stopDataFrameAnalytics: {
+        api: 'ml.stopDataFrameAnalytics',
+        urls: [{ path: '/_ml/data_frame/analytics/{id}/_stop', methods: ['POST'] }],
+        path: ['id'],
+        query: ['allow_no_match', 'force', 'timeout'],
+        body: ['allow_no_match', 'force', 'timeout'],
+        required: ['id'],
+      },
+      stopTrainedModelDeployment: {
+        api: 'ml.stopTrainedModelDeployment',
+        urls: [{ path: '/_ml/trained_models/{model_id}/deployment/_stop', methods: ['POST'] }],
+        path: ['model_id'],
+        query: ['allow_no_match', 'force'],
+        body: ['id', 'allow_no_match', 'force'],
+        required: ['model_id'],
+      },
+      updateDatafeed: {
+        api: 'ml.updateDatafeed',
+        urls: [{ path: '/_ml/datafeeds/{datafeed_id}/_update', methods: ['POST'] }],
+        path: ['datafeed_id'],
+        query: ['allow_no_indices', 'expand_wildcards', 'ignore_throttled', 'ignore_unavailable'],
+        body: [
+          'aggregations',
+          'chunking_config',
+          'delayed_data_check_config',
+          'frequency',
+          'indices',
+          'indexes',
+          'indices_options',
+          'job_id',
+          'max_empty_searches',
+          'query',
+          'query_delay',
+          'runtime_mappings',
+          'script_fields',
+          'scroll_size',
+        ],
+        required: ['datafeed_id'],
+      },
+      updateDataFrameAnalytics: {
+        api: 'ml.updateDataFrameAnalytics',
+        urls: [{ path: '/_ml/data_frame/analytics/{id}/_update', methods: ['POST'] }],
+        path: ['id'],
+        query: [],
+        body: ['description', 'model_memory_limit', 'max_num_threads', 'allow_lazy_start'],
+        required: ['id'],
+      },
+      updateFilter: {
+        api: 'ml.updateFilter',
+        urls: [{ path: '/_ml/filters/{filter_id}/_update', methods: ['POST'] }],
+        path: ['filter_id'],
+        query: [],
+        body: ['add_items', 'description', 'remove_items'],
+        required: ['filter_id'],
+      },
+      updateJob: {
+        api: 'ml.updateJob',
+        urls: [{ path: '/_ml/anomaly_detectors/{job_id}/_update', methods: ['POST'] }],
+        path: ['job_id'],
+        query: [],
+        body: [
+          'allow_lazy_open',
+          'analysis_limits',
+          'background_persist_interval',
+          'custom_settings',
+          'categorization_filters',
+          'description',
+          'model_plot_config',
+          'model_prune_window',
+          'daily_model_snapshot_retention_after_days',
+          'model_snapshot_retention_days',
+          'renormalization_window_days',
+          'results_retention_days',
+          'groups',
+          'detectors',
+          'per_partition_categorization',
+        ],
+        required: ['job_id'],
+      },
+      updateModelSnapshot: {
+        api: 'ml.updateModelSnapshot',
+        urls: [{ path: '/_ml/anomaly_detectors/{job_id}/model_snapshots/{snapshot_id}/_update', methods: ['POST'] }],
+        path: ['job_id', 'snapshot_id'],
+        query: [],
+        body: ['description', 'retain'],
+        required: ['job_id', 'snapshot_id'],
+      },
+      updateTrainedModelDeployment: {
+        api: 'ml.updateTrainedModelDeployment',
+        urls: [{ path: '/_ml/trained_models/{model_id}/deployment/_update', methods: ['POST'] }],
+        path: ['model_id'],
+        query: ['number_of_allocations'],
+        body: ['number_of_allocations', 'adaptive_allocations'],
+        required: ['model_id'],
+      },
+      upgradeJobSnapshot: {
+        api: 'ml.upgradeJobSnapshot',
+        urls: [{ path: '/_ml/anomaly_detectors/{job_id}/model_snapshots/{snapshot_id}/_upgrade', methods: ['POST'] }],
+        path: ['job_id', 'snapshot_id'],
+        query: ['wait_for_completion', 'timeout'],
+        required: ['job_id', 'snapshot_id'],
+      },
+    }) satisfies Record<string, Endpoint>,
+)
 
 /**
  * The `ml` APIs: `client.ml.*`.
@@ -9226,7 +9327,7 @@ export class MlApi {
     params: MlClearTrainedModelDeploymentCacheRequest,
     options?: CallOptions,
   ): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.clearTrainedModelDeploymentCache, params, options)
+    return callApi(this.#transport, mlEndpoints().clearTrainedModelDeploymentCache, params, options)
   }
 
   /**
@@ -9241,7 +9342,7 @@ export class MlApi {
   closeJob(params: MlCloseJobRequest, options?: BodyCallOptions): Promise<JsonObject>
   closeJob(params: MlCloseJobRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   closeJob(params: MlCloseJobRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.closeJob, params, options)
+    return callApi(this.#transport, mlEndpoints().closeJob, params, options)
   }
 
   /**
@@ -9256,7 +9357,7 @@ export class MlApi {
   deleteCalendar(params: MlDeleteCalendarRequest, options?: BodyCallOptions): Promise<JsonObject>
   deleteCalendar(params: MlDeleteCalendarRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deleteCalendar(params: MlDeleteCalendarRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.deleteCalendar, params, options)
+    return callApi(this.#transport, mlEndpoints().deleteCalendar, params, options)
   }
 
   /**
@@ -9271,7 +9372,7 @@ export class MlApi {
   deleteCalendarEvent(params: MlDeleteCalendarEventRequest, options?: BodyCallOptions): Promise<JsonObject>
   deleteCalendarEvent(params: MlDeleteCalendarEventRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deleteCalendarEvent(params: MlDeleteCalendarEventRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.deleteCalendarEvent, params, options)
+    return callApi(this.#transport, mlEndpoints().deleteCalendarEvent, params, options)
   }
 
   /**
@@ -9286,7 +9387,7 @@ export class MlApi {
   deleteCalendarJob(params: MlDeleteCalendarJobRequest, options?: BodyCallOptions): Promise<JsonObject>
   deleteCalendarJob(params: MlDeleteCalendarJobRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deleteCalendarJob(params: MlDeleteCalendarJobRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.deleteCalendarJob, params, options)
+    return callApi(this.#transport, mlEndpoints().deleteCalendarJob, params, options)
   }
 
   /**
@@ -9301,7 +9402,7 @@ export class MlApi {
   deleteDatafeed(params: MlDeleteDatafeedRequest, options?: BodyCallOptions): Promise<JsonObject>
   deleteDatafeed(params: MlDeleteDatafeedRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deleteDatafeed(params: MlDeleteDatafeedRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.deleteDatafeed, params, options)
+    return callApi(this.#transport, mlEndpoints().deleteDatafeed, params, options)
   }
 
   /**
@@ -9319,7 +9420,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   deleteDataFrameAnalytics(params: MlDeleteDataFrameAnalyticsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.deleteDataFrameAnalytics, params, options)
+    return callApi(this.#transport, mlEndpoints().deleteDataFrameAnalytics, params, options)
   }
 
   /**
@@ -9337,7 +9438,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   deleteExpiredData(params?: MlDeleteExpiredDataRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.deleteExpiredData, params, options)
+    return callApi(this.#transport, mlEndpoints().deleteExpiredData, params, options)
   }
 
   /**
@@ -9352,7 +9453,7 @@ export class MlApi {
   deleteFilter(params: MlDeleteFilterRequest, options?: BodyCallOptions): Promise<JsonObject>
   deleteFilter(params: MlDeleteFilterRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deleteFilter(params: MlDeleteFilterRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.deleteFilter, params, options)
+    return callApi(this.#transport, mlEndpoints().deleteFilter, params, options)
   }
 
   /**
@@ -9367,7 +9468,7 @@ export class MlApi {
   deleteForecast(params: MlDeleteForecastRequest, options?: BodyCallOptions): Promise<JsonObject>
   deleteForecast(params: MlDeleteForecastRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deleteForecast(params: MlDeleteForecastRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.deleteForecast, params, options)
+    return callApi(this.#transport, mlEndpoints().deleteForecast, params, options)
   }
 
   /**
@@ -9382,7 +9483,7 @@ export class MlApi {
   deleteJob(params: MlDeleteJobRequest, options?: BodyCallOptions): Promise<JsonObject>
   deleteJob(params: MlDeleteJobRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deleteJob(params: MlDeleteJobRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.deleteJob, params, options)
+    return callApi(this.#transport, mlEndpoints().deleteJob, params, options)
   }
 
   /**
@@ -9397,7 +9498,7 @@ export class MlApi {
   deleteModelSnapshot(params: MlDeleteModelSnapshotRequest, options?: BodyCallOptions): Promise<JsonObject>
   deleteModelSnapshot(params: MlDeleteModelSnapshotRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deleteModelSnapshot(params: MlDeleteModelSnapshotRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.deleteModelSnapshot, params, options)
+    return callApi(this.#transport, mlEndpoints().deleteModelSnapshot, params, options)
   }
 
   /**
@@ -9412,7 +9513,7 @@ export class MlApi {
   deleteTrainedModel(params: MlDeleteTrainedModelRequest, options?: BodyCallOptions): Promise<JsonObject>
   deleteTrainedModel(params: MlDeleteTrainedModelRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deleteTrainedModel(params: MlDeleteTrainedModelRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.deleteTrainedModel, params, options)
+    return callApi(this.#transport, mlEndpoints().deleteTrainedModel, params, options)
   }
 
   /**
@@ -9430,7 +9531,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   deleteTrainedModelAlias(params: MlDeleteTrainedModelAliasRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.deleteTrainedModelAlias, params, options)
+    return callApi(this.#transport, mlEndpoints().deleteTrainedModelAlias, params, options)
   }
 
   /**
@@ -9448,7 +9549,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   estimateModelMemory(params?: MlEstimateModelMemoryRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.estimateModelMemory, params, options)
+    return callApi(this.#transport, mlEndpoints().estimateModelMemory, params, options)
   }
 
   /**
@@ -9463,7 +9564,7 @@ export class MlApi {
   evaluateDataFrame(params: MlEvaluateDataFrameRequest, options?: BodyCallOptions): Promise<JsonObject>
   evaluateDataFrame(params: MlEvaluateDataFrameRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   evaluateDataFrame(params: MlEvaluateDataFrameRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.evaluateDataFrame, params, options)
+    return callApi(this.#transport, mlEndpoints().evaluateDataFrame, params, options)
   }
 
   /**
@@ -9481,7 +9582,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   explainDataFrameAnalytics(params?: MlExplainDataFrameAnalyticsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.explainDataFrameAnalytics, params, options)
+    return callApi(this.#transport, mlEndpoints().explainDataFrameAnalytics, params, options)
   }
 
   /**
@@ -9498,7 +9599,7 @@ export class MlApi {
   flushJob(params: MlFlushJobRequest, options?: BodyCallOptions): Promise<JsonObject>
   flushJob(params: MlFlushJobRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   flushJob(params: MlFlushJobRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.flushJob, params, options)
+    return callApi(this.#transport, mlEndpoints().flushJob, params, options)
   }
 
   /**
@@ -9513,7 +9614,7 @@ export class MlApi {
   forecast(params: MlForecastRequest, options?: BodyCallOptions): Promise<JsonObject>
   forecast(params: MlForecastRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   forecast(params: MlForecastRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.forecast, params, options)
+    return callApi(this.#transport, mlEndpoints().forecast, params, options)
   }
 
   /**
@@ -9528,7 +9629,7 @@ export class MlApi {
   getBuckets(params: MlGetBucketsRequest, options?: BodyCallOptions): Promise<JsonObject>
   getBuckets(params: MlGetBucketsRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getBuckets(params: MlGetBucketsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.getBuckets, params, options)
+    return callApi(this.#transport, mlEndpoints().getBuckets, params, options)
   }
 
   /**
@@ -9543,7 +9644,7 @@ export class MlApi {
   getCalendarEvents(params: MlGetCalendarEventsRequest, options?: BodyCallOptions): Promise<JsonObject>
   getCalendarEvents(params: MlGetCalendarEventsRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getCalendarEvents(params: MlGetCalendarEventsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.getCalendarEvents, params, options)
+    return callApi(this.#transport, mlEndpoints().getCalendarEvents, params, options)
   }
 
   /**
@@ -9558,7 +9659,7 @@ export class MlApi {
   getCalendars(params?: MlGetCalendarsRequest, options?: BodyCallOptions): Promise<JsonObject>
   getCalendars(params: MlGetCalendarsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getCalendars(params?: MlGetCalendarsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.getCalendars, params, options)
+    return callApi(this.#transport, mlEndpoints().getCalendars, params, options)
   }
 
   /**
@@ -9573,7 +9674,7 @@ export class MlApi {
   getCategories(params: MlGetCategoriesRequest, options?: BodyCallOptions): Promise<JsonObject>
   getCategories(params: MlGetCategoriesRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getCategories(params: MlGetCategoriesRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.getCategories, params, options)
+    return callApi(this.#transport, mlEndpoints().getCategories, params, options)
   }
 
   /**
@@ -9588,7 +9689,7 @@ export class MlApi {
   getDatafeeds(params?: MlGetDatafeedsRequest, options?: BodyCallOptions): Promise<JsonObject>
   getDatafeeds(params: MlGetDatafeedsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getDatafeeds(params?: MlGetDatafeedsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.getDatafeeds, params, options)
+    return callApi(this.#transport, mlEndpoints().getDatafeeds, params, options)
   }
 
   /**
@@ -9606,7 +9707,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   getDatafeedStats(params?: MlGetDatafeedStatsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.getDatafeedStats, params, options)
+    return callApi(this.#transport, mlEndpoints().getDatafeedStats, params, options)
   }
 
   /**
@@ -9624,7 +9725,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   getDataFrameAnalytics(params?: MlGetDataFrameAnalyticsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.getDataFrameAnalytics, params, options)
+    return callApi(this.#transport, mlEndpoints().getDataFrameAnalytics, params, options)
   }
 
   /**
@@ -9645,7 +9746,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   getDataFrameAnalyticsStats(params?: MlGetDataFrameAnalyticsStatsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.getDataFrameAnalyticsStats, params, options)
+    return callApi(this.#transport, mlEndpoints().getDataFrameAnalyticsStats, params, options)
   }
 
   /**
@@ -9660,7 +9761,7 @@ export class MlApi {
   getFilters(params?: MlGetFiltersRequest, options?: BodyCallOptions): Promise<JsonObject>
   getFilters(params: MlGetFiltersRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getFilters(params?: MlGetFiltersRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.getFilters, params, options)
+    return callApi(this.#transport, mlEndpoints().getFilters, params, options)
   }
 
   /**
@@ -9675,7 +9776,7 @@ export class MlApi {
   getInfluencers(params: MlGetInfluencersRequest, options?: BodyCallOptions): Promise<JsonObject>
   getInfluencers(params: MlGetInfluencersRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getInfluencers(params: MlGetInfluencersRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.getInfluencers, params, options)
+    return callApi(this.#transport, mlEndpoints().getInfluencers, params, options)
   }
 
   /**
@@ -9690,7 +9791,7 @@ export class MlApi {
   getJobs(params?: MlGetJobsRequest, options?: BodyCallOptions): Promise<JsonObject>
   getJobs(params: MlGetJobsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getJobs(params?: MlGetJobsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.getJobs, params, options)
+    return callApi(this.#transport, mlEndpoints().getJobs, params, options)
   }
 
   /**
@@ -9705,7 +9806,7 @@ export class MlApi {
   getJobStats(params?: MlGetJobStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
   getJobStats(params: MlGetJobStatsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getJobStats(params?: MlGetJobStatsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.getJobStats, params, options)
+    return callApi(this.#transport, mlEndpoints().getJobStats, params, options)
   }
 
   /**
@@ -9723,7 +9824,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   getMemoryStats(params?: MlGetMemoryStatsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.getMemoryStats, params, options)
+    return callApi(this.#transport, mlEndpoints().getMemoryStats, params, options)
   }
 
   /**
@@ -9738,7 +9839,7 @@ export class MlApi {
   getModelSnapshots(params: MlGetModelSnapshotsRequest, options?: BodyCallOptions): Promise<JsonObject>
   getModelSnapshots(params: MlGetModelSnapshotsRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getModelSnapshots(params: MlGetModelSnapshotsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.getModelSnapshots, params, options)
+    return callApi(this.#transport, mlEndpoints().getModelSnapshots, params, options)
   }
 
   /**
@@ -9759,7 +9860,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   getModelSnapshotUpgradeStats(params: MlGetModelSnapshotUpgradeStatsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.getModelSnapshotUpgradeStats, params, options)
+    return callApi(this.#transport, mlEndpoints().getModelSnapshotUpgradeStats, params, options)
   }
 
   /**
@@ -9774,7 +9875,7 @@ export class MlApi {
   getOverallBuckets(params: MlGetOverallBucketsRequest, options?: BodyCallOptions): Promise<JsonObject>
   getOverallBuckets(params: MlGetOverallBucketsRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getOverallBuckets(params: MlGetOverallBucketsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.getOverallBuckets, params, options)
+    return callApi(this.#transport, mlEndpoints().getOverallBuckets, params, options)
   }
 
   /**
@@ -9789,7 +9890,7 @@ export class MlApi {
   getRecords(params: MlGetRecordsRequest, options?: BodyCallOptions): Promise<JsonObject>
   getRecords(params: MlGetRecordsRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getRecords(params: MlGetRecordsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.getRecords, params, options)
+    return callApi(this.#transport, mlEndpoints().getRecords, params, options)
   }
 
   /**
@@ -9807,7 +9908,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   getTrainedModels(params?: MlGetTrainedModelsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.getTrainedModels, params, options)
+    return callApi(this.#transport, mlEndpoints().getTrainedModels, params, options)
   }
 
   /**
@@ -9825,7 +9926,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   getTrainedModelsStats(params?: MlGetTrainedModelsStatsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.getTrainedModelsStats, params, options)
+    return callApi(this.#transport, mlEndpoints().getTrainedModelsStats, params, options)
   }
 
   /**
@@ -9840,7 +9941,7 @@ export class MlApi {
   inferTrainedModel(params: MlInferTrainedModelRequest, options?: BodyCallOptions): Promise<JsonObject>
   inferTrainedModel(params: MlInferTrainedModelRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   inferTrainedModel(params: MlInferTrainedModelRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.inferTrainedModel, params, options)
+    return callApi(this.#transport, mlEndpoints().inferTrainedModel, params, options)
   }
 
   /**
@@ -9855,7 +9956,7 @@ export class MlApi {
   info(params?: MlInfoRequest, options?: BodyCallOptions): Promise<JsonObject>
   info(params: MlInfoRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   info(params?: MlInfoRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.info, params, options)
+    return callApi(this.#transport, mlEndpoints().info, params, options)
   }
 
   /**
@@ -9870,7 +9971,7 @@ export class MlApi {
   openJob(params: MlOpenJobRequest, options?: BodyCallOptions): Promise<JsonObject>
   openJob(params: MlOpenJobRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   openJob(params: MlOpenJobRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.openJob, params, options)
+    return callApi(this.#transport, mlEndpoints().openJob, params, options)
   }
 
   /**
@@ -9885,7 +9986,7 @@ export class MlApi {
   postCalendarEvents(params: MlPostCalendarEventsRequest, options?: BodyCallOptions): Promise<JsonObject>
   postCalendarEvents(params: MlPostCalendarEventsRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   postCalendarEvents(params: MlPostCalendarEventsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.postCalendarEvents, params, options)
+    return callApi(this.#transport, mlEndpoints().postCalendarEvents, params, options)
   }
 
   /**
@@ -9905,7 +10006,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   postData(params: MlPostDataRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.postData, params, options)
+    return callApi(this.#transport, mlEndpoints().postData, params, options)
   }
 
   /**
@@ -9923,7 +10024,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonValue[]>>
   previewDatafeed(params?: MlPreviewDatafeedRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.previewDatafeed, params, options)
+    return callApi(this.#transport, mlEndpoints().previewDatafeed, params, options)
   }
 
   /**
@@ -9941,7 +10042,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   previewDataFrameAnalytics(params?: MlPreviewDataFrameAnalyticsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.previewDataFrameAnalytics, params, options)
+    return callApi(this.#transport, mlEndpoints().previewDataFrameAnalytics, params, options)
   }
 
   /**
@@ -9956,7 +10057,7 @@ export class MlApi {
   putCalendar(params: MlPutCalendarRequest, options?: BodyCallOptions): Promise<JsonObject>
   putCalendar(params: MlPutCalendarRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   putCalendar(params: MlPutCalendarRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.putCalendar, params, options)
+    return callApi(this.#transport, mlEndpoints().putCalendar, params, options)
   }
 
   /**
@@ -9971,7 +10072,7 @@ export class MlApi {
   putCalendarJob(params: MlPutCalendarJobRequest, options?: BodyCallOptions): Promise<JsonObject>
   putCalendarJob(params: MlPutCalendarJobRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   putCalendarJob(params: MlPutCalendarJobRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.putCalendarJob, params, options)
+    return callApi(this.#transport, mlEndpoints().putCalendarJob, params, options)
   }
 
   /**
@@ -9986,7 +10087,7 @@ export class MlApi {
   putDatafeed(params: MlPutDatafeedRequest, options?: BodyCallOptions): Promise<JsonObject>
   putDatafeed(params: MlPutDatafeedRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   putDatafeed(params: MlPutDatafeedRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.putDatafeed, params, options)
+    return callApi(this.#transport, mlEndpoints().putDatafeed, params, options)
   }
 
   /**
@@ -10004,7 +10105,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   putDataFrameAnalytics(params: MlPutDataFrameAnalyticsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.putDataFrameAnalytics, params, options)
+    return callApi(this.#transport, mlEndpoints().putDataFrameAnalytics, params, options)
   }
 
   /**
@@ -10019,7 +10120,7 @@ export class MlApi {
   putFilter(params: MlPutFilterRequest, options?: BodyCallOptions): Promise<JsonObject>
   putFilter(params: MlPutFilterRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   putFilter(params: MlPutFilterRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.putFilter, params, options)
+    return callApi(this.#transport, mlEndpoints().putFilter, params, options)
   }
 
   /**
@@ -10034,7 +10135,7 @@ export class MlApi {
   putJob(params: MlPutJobRequest, options?: BodyCallOptions): Promise<JsonObject>
   putJob(params: MlPutJobRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   putJob(params: MlPutJobRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.putJob, params, options)
+    return callApi(this.#transport, mlEndpoints().putJob, params, options)
   }
 
   /**
@@ -10049,7 +10150,7 @@ export class MlApi {
   putTrainedModel(params: MlPutTrainedModelRequest, options?: BodyCallOptions): Promise<JsonValue>
   putTrainedModel(params: MlPutTrainedModelRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   putTrainedModel(params: MlPutTrainedModelRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.putTrainedModel, params, options)
+    return callApi(this.#transport, mlEndpoints().putTrainedModel, params, options)
   }
 
   /**
@@ -10067,7 +10168,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   putTrainedModelAlias(params: MlPutTrainedModelAliasRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.putTrainedModelAlias, params, options)
+    return callApi(this.#transport, mlEndpoints().putTrainedModelAlias, params, options)
   }
 
   /**
@@ -10091,7 +10192,7 @@ export class MlApi {
     params: MlPutTrainedModelDefinitionPartRequest,
     options?: CallOptions,
   ): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.putTrainedModelDefinitionPart, params, options)
+    return callApi(this.#transport, mlEndpoints().putTrainedModelDefinitionPart, params, options)
   }
 
   /**
@@ -10109,7 +10210,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   putTrainedModelVocabulary(params: MlPutTrainedModelVocabularyRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.putTrainedModelVocabulary, params, options)
+    return callApi(this.#transport, mlEndpoints().putTrainedModelVocabulary, params, options)
   }
 
   /**
@@ -10124,7 +10225,7 @@ export class MlApi {
   resetJob(params: MlResetJobRequest, options?: BodyCallOptions): Promise<JsonObject>
   resetJob(params: MlResetJobRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   resetJob(params: MlResetJobRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.resetJob, params, options)
+    return callApi(this.#transport, mlEndpoints().resetJob, params, options)
   }
 
   /**
@@ -10139,7 +10240,7 @@ export class MlApi {
   revertModelSnapshot(params: MlRevertModelSnapshotRequest, options?: BodyCallOptions): Promise<JsonObject>
   revertModelSnapshot(params: MlRevertModelSnapshotRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   revertModelSnapshot(params: MlRevertModelSnapshotRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.revertModelSnapshot, params, options)
+    return callApi(this.#transport, mlEndpoints().revertModelSnapshot, params, options)
   }
 
   /**
@@ -10157,7 +10258,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   setUpgradeMode(params?: MlSetUpgradeModeRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.setUpgradeMode, params, options)
+    return callApi(this.#transport, mlEndpoints().setUpgradeMode, params, options)
   }
 
   /**
@@ -10172,7 +10273,7 @@ export class MlApi {
   startDatafeed(params: MlStartDatafeedRequest, options?: BodyCallOptions): Promise<JsonObject>
   startDatafeed(params: MlStartDatafeedRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   startDatafeed(params: MlStartDatafeedRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.startDatafeed, params, options)
+    return callApi(this.#transport, mlEndpoints().startDatafeed, params, options)
   }
 
   /**
@@ -10190,7 +10291,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   startDataFrameAnalytics(params: MlStartDataFrameAnalyticsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.startDataFrameAnalytics, params, options)
+    return callApi(this.#transport, mlEndpoints().startDataFrameAnalytics, params, options)
   }
 
   /**
@@ -10211,7 +10312,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   startTrainedModelDeployment(params: MlStartTrainedModelDeploymentRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.startTrainedModelDeployment, params, options)
+    return callApi(this.#transport, mlEndpoints().startTrainedModelDeployment, params, options)
   }
 
   /**
@@ -10226,7 +10327,7 @@ export class MlApi {
   stopDatafeed(params: MlStopDatafeedRequest, options?: BodyCallOptions): Promise<JsonObject>
   stopDatafeed(params: MlStopDatafeedRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   stopDatafeed(params: MlStopDatafeedRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.stopDatafeed, params, options)
+    return callApi(this.#transport, mlEndpoints().stopDatafeed, params, options)
   }
 
   /**
@@ -10244,7 +10345,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   stopDataFrameAnalytics(params: MlStopDataFrameAnalyticsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.stopDataFrameAnalytics, params, options)
+    return callApi(this.#transport, mlEndpoints().stopDataFrameAnalytics, params, options)
   }
 
   /**
@@ -10265,7 +10366,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   stopTrainedModelDeployment(params: MlStopTrainedModelDeploymentRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.stopTrainedModelDeployment, params, options)
+    return callApi(this.#transport, mlEndpoints().stopTrainedModelDeployment, params, options)
   }
 
   /**
@@ -10280,7 +10381,7 @@ export class MlApi {
   updateDatafeed(params: MlUpdateDatafeedRequest, options?: BodyCallOptions): Promise<JsonObject>
   updateDatafeed(params: MlUpdateDatafeedRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   updateDatafeed(params: MlUpdateDatafeedRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.updateDatafeed, params, options)
+    return callApi(this.#transport, mlEndpoints().updateDatafeed, params, options)
   }
 
   /**
@@ -10298,7 +10399,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   updateDataFrameAnalytics(params: MlUpdateDataFrameAnalyticsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.updateDataFrameAnalytics, params, options)
+    return callApi(this.#transport, mlEndpoints().updateDataFrameAnalytics, params, options)
   }
 
   /**
@@ -10313,7 +10414,7 @@ export class MlApi {
   updateFilter(params: MlUpdateFilterRequest, options?: BodyCallOptions): Promise<JsonObject>
   updateFilter(params: MlUpdateFilterRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   updateFilter(params: MlUpdateFilterRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.updateFilter, params, options)
+    return callApi(this.#transport, mlEndpoints().updateFilter, params, options)
   }
 
   /**
@@ -10328,7 +10429,7 @@ export class MlApi {
   updateJob(params: MlUpdateJobRequest, options?: BodyCallOptions): Promise<JsonObject>
   updateJob(params: MlUpdateJobRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   updateJob(params: MlUpdateJobRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.updateJob, params, options)
+    return callApi(this.#transport, mlEndpoints().updateJob, params, options)
   }
 
   /**
@@ -10343,7 +10444,7 @@ export class MlApi {
   updateModelSnapshot(params: MlUpdateModelSnapshotRequest, options?: BodyCallOptions): Promise<JsonObject>
   updateModelSnapshot(params: MlUpdateModelSnapshotRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   updateModelSnapshot(params: MlUpdateModelSnapshotRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.updateModelSnapshot, params, options)
+    return callApi(this.#transport, mlEndpoints().updateModelSnapshot, params, options)
   }
 
   /**
@@ -10364,7 +10465,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   updateTrainedModelDeployment(params: MlUpdateTrainedModelDeploymentRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.updateTrainedModelDeployment, params, options)
+    return callApi(this.#transport, mlEndpoints().updateTrainedModelDeployment, params, options)
   }
 
   /**
@@ -10379,98 +10480,101 @@ export class MlApi {
   upgradeJobSnapshot(params: MlUpgradeJobSnapshotRequest, options?: BodyCallOptions): Promise<JsonObject>
   upgradeJobSnapshot(params: MlUpgradeJobSnapshotRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   upgradeJobSnapshot(params: MlUpgradeJobSnapshotRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints.upgradeJobSnapshot, params, options)
+    return callApi(this.#transport, mlEndpoints().upgradeJobSnapshot, params, options)
   }
 }
 
 // client.nodes
 
-const nodesEndpoints = {
-  clearRepositoriesMeteringArchive: {
-    api: 'nodes.clearRepositoriesMeteringArchive',
-    urls: [{ path: '/_nodes/{node_id}/_repositories_metering/{max_archive_version}', methods: ['DELETE'] }],
-    path: ['node_id', 'max_archive_version'],
-    query: [],
-    required: ['node_id', 'max_archive_version'],
-  },
-  getRepositoriesMeteringInfo: {
-    api: 'nodes.getRepositoriesMeteringInfo',
-    urls: [{ path: '/_nodes/{node_id}/_repositories_metering', methods: ['GET'] }],
-    path: ['node_id'],
-    query: [],
-    required: ['node_id'],
-  },
-  hotThreads: {
-    api: 'nodes.hotThreads',
-    urls: [
-      { path: '/_nodes/{node_id}/hot_threads', methods: ['GET'] },
-      { path: '/_nodes/hot_threads', methods: ['GET'] },
-    ],
-    path: ['node_id'],
-    query: ['ignore_idle_threads', 'interval', 'snapshots', 'threads', 'timeout', 'type', 'sort'],
-    required: [],
-    response: 'text',
-  },
-  info: {
-    api: 'nodes.info',
-    urls: [
-      { path: '/_nodes/{node_id}/{metric}', methods: ['GET'] },
-      { path: '/_nodes/{node_id}', methods: ['GET'] },
-      { path: '/_nodes/{metric}', methods: ['GET'] },
-      { path: '/_nodes', methods: ['GET'] },
-    ],
-    path: ['node_id', 'metric'],
-    query: ['flat_settings', 'timeout'],
-    required: [],
-  },
-  reloadSecureSettings: {
-    api: 'nodes.reloadSecureSettings',
-    urls: [
-      { path: '/_nodes/{node_id}/reload_secure_settings', methods: ['POST'] },
-      { path: '/_nodes/reload_secure_settings', methods: ['POST'] },
-    ],
-    path: ['node_id'],
-    query: ['timeout'],
-    body: ['secure_settings_password'],
-    required: [],
-  },
-  stats: {
-    api: 'nodes.stats',
-    urls: [
-      { path: '/_nodes/{node_id}/stats/{metric}/{index_metric}', methods: ['GET'] },
-      { path: '/_nodes/{node_id}/stats/{metric}', methods: ['GET'] },
-      { path: '/_nodes/stats/{metric}/{index_metric}', methods: ['GET'] },
-      { path: '/_nodes/{node_id}/stats', methods: ['GET'] },
-      { path: '/_nodes/stats/{metric}', methods: ['GET'] },
-      { path: '/_nodes/stats', methods: ['GET'] },
-    ],
-    path: ['node_id', 'metric', 'index_metric'],
-    query: [
-      'completion_fields',
-      'fielddata_fields',
-      'fields',
-      'groups',
-      'include_segment_file_sizes',
-      'level',
-      'timeout',
-      'types',
-      'include_unloaded_segments',
-    ],
-    required: [],
-  },
-  usage: {
-    api: 'nodes.usage',
-    urls: [
-      { path: '/_nodes/{node_id}/usage/{metric}', methods: ['GET'] },
-      { path: '/_nodes/{node_id}/usage', methods: ['GET'] },
-      { path: '/_nodes/usage/{metric}', methods: ['GET'] },
-      { path: '/_nodes/usage', methods: ['GET'] },
-    ],
-    path: ['node_id', 'metric'],
-    query: ['timeout'],
-    required: [],
-  },
-} satisfies Record<string, Endpoint>
+const nodesEndpoints = lazyTable(
+  () =>
+    ({
+      clearRepositoriesMeteringArchive: {
+        api: 'nodes.clearRepositoriesMeteringArchive',
+        urls: [{ path: '/_nodes/{node_id}/_repositories_metering/{max_archive_version}', methods: ['DELETE'] }],
+        path: ['node_id', 'max_archive_version'],
+        query: [],
+        required: ['node_id', 'max_archive_version'],
+      },
+      getRepositoriesMeteringInfo: {
+        api: 'nodes.getRepositoriesMeteringInfo',
+        urls: [{ path: '/_nodes/{node_id}/_repositories_metering', methods: ['GET'] }],
+        path: ['node_id'],
+        query: [],
+        required: ['node_id'],
+      },
+      hotThreads: {
+        api: 'nodes.hotThreads',
+        urls: [
+          { path: '/_nodes/{node_id}/hot_threads', methods: ['GET'] },
+          { path: '/_nodes/hot_threads', methods: ['GET'] },
+        ],
+        path: ['node_id'],
+        query: ['ignore_idle_threads', 'interval', 'snapshots', 'threads', 'timeout', 'type', 'sort'],
+        required: [],
+        response: 'text',
+      },
+      info: {
+        api: 'nodes.info',
+        urls: [
+          { path: '/_nodes/{node_id}/{metric}', methods: ['GET'] },
+          { path: '/_nodes/{node_id}', methods: ['GET'] },
+          { path: '/_nodes/{metric}', methods: ['GET'] },
+          { path: '/_nodes', methods: ['GET'] },
+        ],
+        path: ['node_id', 'metric'],
+        query: ['flat_settings', 'timeout'],
+        required: [],
+      },
+      reloadSecureSettings: {
+        api: 'nodes.reloadSecureSettings',
+        urls: [
+          { path: '/_nodes/{node_id}/reload_secure_settings', methods: ['POST'] },
+          { path: '/_nodes/reload_secure_settings', methods: ['POST'] },
+        ],
+        path: ['node_id'],
+        query: ['timeout'],
+        body: ['secure_settings_password'],
+        required: [],
+      },
+      stats: {
+        api: 'nodes.stats',
+        urls: [
+          { path: '/_nodes/{node_id}/stats/{metric}/{index_metric}', methods: ['GET'] },
+          { path: '/_nodes/{node_id}/stats/{metric}', methods: ['GET'] },
+          { path: '/_nodes/stats/{metric}/{index_metric}', methods: ['GET'] },
+          { path: '/_nodes/{node_id}/stats', methods: ['GET'] },
+          { path: '/_nodes/stats/{metric}', methods: ['GET'] },
+          { path: '/_nodes/stats', methods: ['GET'] },
+        ],
+        path: ['node_id', 'metric', 'index_metric'],
+        query: [
+          'completion_fields',
+          'fielddata_fields',
+          'fields',
+          'groups',
+          'include_segment_file_sizes',
+          'level',
+          'timeout',
+          'types',
+          'include_unloaded_segments',
+        ],
+        required: [],
+      },
+      usage: {
+        api: 'nodes.usage',
+        urls: [
+          { path: '/_nodes/{node_id}/usage/{metric}', methods: ['GET'] },
+          { path: '/_nodes/{node_id}/usage', methods: ['GET'] },
+          { path: '/_nodes/usage/{metric}', methods: ['GET'] },
+          { path: '/_nodes/usage', methods: ['GET'] },
+        ],
+        path: ['node_id', 'metric'],
+        query: ['timeout'],
+        required: [],
+      },
+    }) satisfies Record<string, Endpoint>,
+)
 
 /**
  * The `nodes` APIs: `client.nodes.*`.
@@ -10508,7 +10612,7 @@ export class NodesApi {
     params: NodesClearRepositoriesMeteringArchiveRequest,
     options?: CallOptions,
   ): Promise<unknown> {
-    return callApi(this.#transport, nodesEndpoints.clearRepositoriesMeteringArchive, params, options)
+    return callApi(this.#transport, nodesEndpoints().clearRepositoriesMeteringArchive, params, options)
   }
 
   /**
@@ -10532,7 +10636,7 @@ export class NodesApi {
     params: NodesGetRepositoriesMeteringInfoRequest,
     options?: CallOptions,
   ): Promise<unknown> {
-    return callApi(this.#transport, nodesEndpoints.getRepositoriesMeteringInfo, params, options)
+    return callApi(this.#transport, nodesEndpoints().getRepositoriesMeteringInfo, params, options)
   }
 
   /**
@@ -10547,7 +10651,7 @@ export class NodesApi {
   hotThreads(params?: NodesHotThreadsRequest, options?: BodyCallOptions): Promise<string>
   hotThreads(params: NodesHotThreadsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   hotThreads(params?: NodesHotThreadsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, nodesEndpoints.hotThreads, params, options)
+    return callApi(this.#transport, nodesEndpoints().hotThreads, params, options)
   }
 
   /**
@@ -10562,7 +10666,7 @@ export class NodesApi {
   info(params?: NodesInfoRequest, options?: BodyCallOptions): Promise<JsonObject>
   info(params: NodesInfoRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   info(params?: NodesInfoRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, nodesEndpoints.info, params, options)
+    return callApi(this.#transport, nodesEndpoints().info, params, options)
   }
 
   /**
@@ -10580,7 +10684,7 @@ export class NodesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   reloadSecureSettings(params?: NodesReloadSecureSettingsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, nodesEndpoints.reloadSecureSettings, params, options)
+    return callApi(this.#transport, nodesEndpoints().reloadSecureSettings, params, options)
   }
 
   /**
@@ -10595,7 +10699,7 @@ export class NodesApi {
   stats(params?: NodesStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
   stats(params: NodesStatsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   stats(params?: NodesStatsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, nodesEndpoints.stats, params, options)
+    return callApi(this.#transport, nodesEndpoints().stats, params, options)
   }
 
   /**
@@ -10610,59 +10714,62 @@ export class NodesApi {
   usage(params?: NodesUsageRequest, options?: BodyCallOptions): Promise<JsonObject>
   usage(params: NodesUsageRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   usage(params?: NodesUsageRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, nodesEndpoints.usage, params, options)
+    return callApi(this.#transport, nodesEndpoints().usage, params, options)
   }
 }
 
 // client.project
 
-const projectEndpoints = {
-  createManyRouting: {
-    api: 'project.createManyRouting',
-    urls: [{ path: '/_project_routing', methods: ['PUT'] }],
-    path: [],
-    query: [],
-    value: 'expressions',
-    required: ['expressions'],
-  },
-  createRouting: {
-    api: 'project.createRouting',
-    urls: [{ path: '/_project_routing/{name}', methods: ['PUT'] }],
-    path: ['name'],
-    query: [],
-    value: 'expressions',
-    required: ['name', 'expressions'],
-  },
-  deleteRouting: {
-    api: 'project.deleteRouting',
-    urls: [{ path: '/_project_routing/{name}', methods: ['DELETE'] }],
-    path: ['name'],
-    query: [],
-    required: ['name'],
-  },
-  getManyRouting: {
-    api: 'project.getManyRouting',
-    urls: [{ path: '/_project_routing', methods: ['GET'] }],
-    path: [],
-    query: [],
-    required: [],
-  },
-  getRouting: {
-    api: 'project.getRouting',
-    urls: [{ path: '/_project_routing/{name}', methods: ['GET'] }],
-    path: ['name'],
-    query: [],
-    required: ['name'],
-  },
-  tags: {
-    api: 'project.tags',
-    urls: [{ path: '/_project/tags', methods: ['GET', 'POST'] }],
-    path: [],
-    query: [],
-    body: ['project_routing'],
-    required: [],
-  },
-} satisfies Record<string, Endpoint>
+const projectEndpoints = lazyTable(
+  () =>
+    ({
+      createManyRouting: {
+        api: 'project.createManyRouting',
+        urls: [{ path: '/_project_routing', methods: ['PUT'] }],
+        path: [],
+        query: [],
+        value: 'expressions',
+        required: ['expressions'],
+      },
+      createRouting: {
+        api: 'project.createRouting',
+        urls: [{ path: '/_project_routing/{name}', methods: ['PUT'] }],
+        path: ['name'],
+        query: [],
+        value: 'expressions',
+        required: ['name', 'expressions'],
+      },
+      deleteRouting: {
+        api: 'project.deleteRouting',
+        urls: [{ path: '/_project_routing/{name}', methods: ['DELETE'] }],
+        path: ['name'],
+        query: [],
+        required: ['name'],
+      },
+      getManyRouting: {
+        api: 'project.getManyRouting',
+        urls: [{ path: '/_project_routing', methods: ['GET'] }],
+        path: [],
+        query: [],
+        required: [],
+      },
+      getRouting: {
+        api: 'project.getRouting',
+        urls: [{ path: '/_project_routing/{name}', methods: ['GET'] }],
+        path: ['name'],
+        query: [],
+        required: ['name'],
+      },
+      tags: {
+        api: 'project.tags',
+        urls: [{ path: '/_project/tags', methods: ['GET', 'POST'] }],
+        path: [],
+        query: [],
+        body: ['project_routing'],
+        required: [],
+      },
+    }) satisfies Record<string, Endpoint>,
+)
 
 /**
  * The `project` APIs: `client.project.*`.
@@ -10690,7 +10797,7 @@ export class ProjectApi {
   createManyRouting(params: ProjectCreateManyRoutingRequest, options?: BodyCallOptions): Promise<JsonObject>
   createManyRouting(params: ProjectCreateManyRoutingRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   createManyRouting(params: ProjectCreateManyRoutingRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, projectEndpoints.createManyRouting, params, options)
+    return callApi(this.#transport, projectEndpoints().createManyRouting, params, options)
   }
 
   /**
@@ -10704,7 +10811,7 @@ export class ProjectApi {
   createRouting(params: ProjectCreateRoutingRequest, options?: BodyCallOptions): Promise<JsonObject>
   createRouting(params: ProjectCreateRoutingRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   createRouting(params: ProjectCreateRoutingRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, projectEndpoints.createRouting, params, options)
+    return callApi(this.#transport, projectEndpoints().createRouting, params, options)
   }
 
   /**
@@ -10718,7 +10825,7 @@ export class ProjectApi {
   deleteRouting(params: ProjectDeleteRoutingRequest, options?: BodyCallOptions): Promise<JsonObject>
   deleteRouting(params: ProjectDeleteRoutingRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deleteRouting(params: ProjectDeleteRoutingRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, projectEndpoints.deleteRouting, params, options)
+    return callApi(this.#transport, projectEndpoints().deleteRouting, params, options)
   }
 
   /**
@@ -10735,7 +10842,7 @@ export class ProjectApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonValue>>
   getManyRouting(params?: ProjectGetManyRoutingRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, projectEndpoints.getManyRouting, params, options)
+    return callApi(this.#transport, projectEndpoints().getManyRouting, params, options)
   }
 
   /**
@@ -10749,7 +10856,7 @@ export class ProjectApi {
   getRouting(params: ProjectGetRoutingRequest, options?: BodyCallOptions): Promise<JsonValue>
   getRouting(params: ProjectGetRoutingRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   getRouting(params: ProjectGetRoutingRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, projectEndpoints.getRouting, params, options)
+    return callApi(this.#transport, projectEndpoints().getRouting, params, options)
   }
 
   /**
@@ -10764,73 +10871,76 @@ export class ProjectApi {
   tags(params?: ProjectTagsRequest, options?: BodyCallOptions): Promise<JsonValue>
   tags(params: ProjectTagsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   tags(params?: ProjectTagsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, projectEndpoints.tags, params, options)
+    return callApi(this.#transport, projectEndpoints().tags, params, options)
   }
 }
 
 // client.queryRules
 
-const queryRulesEndpoints = {
-  deleteRule: {
-    api: 'queryRules.deleteRule',
-    urls: [{ path: '/_query_rules/{ruleset_id}/_rule/{rule_id}', methods: ['DELETE'] }],
-    path: ['ruleset_id', 'rule_id'],
-    query: [],
-    required: ['ruleset_id', 'rule_id'],
-  },
-  deleteRuleset: {
-    api: 'queryRules.deleteRuleset',
-    urls: [{ path: '/_query_rules/{ruleset_id}', methods: ['DELETE'] }],
-    path: ['ruleset_id'],
-    query: [],
-    required: ['ruleset_id'],
-  },
-  getRule: {
-    api: 'queryRules.getRule',
-    urls: [{ path: '/_query_rules/{ruleset_id}/_rule/{rule_id}', methods: ['GET'] }],
-    path: ['ruleset_id', 'rule_id'],
-    query: [],
-    required: ['ruleset_id', 'rule_id'],
-  },
-  getRuleset: {
-    api: 'queryRules.getRuleset',
-    urls: [{ path: '/_query_rules/{ruleset_id}', methods: ['GET'] }],
-    path: ['ruleset_id'],
-    query: [],
-    required: ['ruleset_id'],
-  },
-  listRulesets: {
-    api: 'queryRules.listRulesets',
-    urls: [{ path: '/_query_rules', methods: ['GET'] }],
-    path: [],
-    query: ['from', 'size'],
-    required: [],
-  },
-  putRule: {
-    api: 'queryRules.putRule',
-    urls: [{ path: '/_query_rules/{ruleset_id}/_rule/{rule_id}', methods: ['PUT'] }],
-    path: ['ruleset_id', 'rule_id'],
-    query: [],
-    body: ['type', 'criteria', 'actions', 'priority'],
-    required: ['ruleset_id', 'rule_id', 'type', 'criteria', 'actions'],
-  },
-  putRuleset: {
-    api: 'queryRules.putRuleset',
-    urls: [{ path: '/_query_rules/{ruleset_id}', methods: ['PUT'] }],
-    path: ['ruleset_id'],
-    query: [],
-    body: ['rules'],
-    required: ['ruleset_id', 'rules'],
-  },
-  test: {
-    api: 'queryRules.test',
-    urls: [{ path: '/_query_rules/{ruleset_id}/_test', methods: ['POST'] }],
-    path: ['ruleset_id'],
-    query: [],
-    body: ['match_criteria'],
-    required: ['ruleset_id', 'match_criteria'],
-  },
-} satisfies Record<string, Endpoint>
+const queryRulesEndpoints = lazyTable(
+  () =>
+    ({
+      deleteRule: {
+        api: 'queryRules.deleteRule',
+        urls: [{ path: '/_query_rules/{ruleset_id}/_rule/{rule_id}', methods: ['DELETE'] }],
+        path: ['ruleset_id', 'rule_id'],
+        query: [],
+        required: ['ruleset_id', 'rule_id'],
+      },
+      deleteRuleset: {
+        api: 'queryRules.deleteRuleset',
+        urls: [{ path: '/_query_rules/{ruleset_id}', methods: ['DELETE'] }],
+        path: ['ruleset_id'],
+        query: [],
+        required: ['ruleset_id'],
+      },
+      getRule: {
+        api: 'queryRules.getRule',
+        urls: [{ path: '/_query_rules/{ruleset_id}/_rule/{rule_id}', methods: ['GET'] }],
+        path: ['ruleset_id', 'rule_id'],
+        query: [],
+        required: ['ruleset_id', 'rule_id'],
+      },
+      getRuleset: {
+        api: 'queryRules.getRuleset',
+        urls: [{ path: '/_query_rules/{ruleset_id}', methods: ['GET'] }],
+        path: ['ruleset_id'],
+        query: [],
+        required: ['ruleset_id'],
+      },
+      listRulesets: {
+        api: 'queryRules.listRulesets',
+        urls: [{ path: '/_query_rules', methods: ['GET'] }],
+        path: [],
+        query: ['from', 'size'],
+        required: [],
+      },
+      putRule: {
+        api: 'queryRules.putRule',
+        urls: [{ path: '/_query_rules/{ruleset_id}/_rule/{rule_id}', methods: ['PUT'] }],
+        path: ['ruleset_id', 'rule_id'],
+        query: [],
+        body: ['type', 'criteria', 'actions', 'priority'],
+        required: ['ruleset_id', 'rule_id', 'type', 'criteria', 'actions'],
+      },
+      putRuleset: {
+        api: 'queryRules.putRuleset',
+        urls: [{ path: '/_query_rules/{ruleset_id}', methods: ['PUT'] }],
+        path: ['ruleset_id'],
+        query: [],
+        body: ['rules'],
+        required: ['ruleset_id', 'rules'],
+      },
+      test: {
+        api: 'queryRules.test',
+        urls: [{ path: '/_query_rules/{ruleset_id}/_test', methods: ['POST'] }],
+        path: ['ruleset_id'],
+        query: [],
+        body: ['match_criteria'],
+        required: ['ruleset_id', 'match_criteria'],
+      },
+    }) satisfies Record<string, Endpoint>,
+)
 
 /**
  * The `query_rules` APIs: `client.queryRules.*`.
@@ -10859,7 +10969,7 @@ export class QueryRulesApi {
   deleteRule(params: QueryRulesDeleteRuleRequest, options?: BodyCallOptions): Promise<JsonObject>
   deleteRule(params: QueryRulesDeleteRuleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deleteRule(params: QueryRulesDeleteRuleRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, queryRulesEndpoints.deleteRule, params, options)
+    return callApi(this.#transport, queryRulesEndpoints().deleteRule, params, options)
   }
 
   /**
@@ -10874,7 +10984,7 @@ export class QueryRulesApi {
   deleteRuleset(params: QueryRulesDeleteRulesetRequest, options?: BodyCallOptions): Promise<JsonObject>
   deleteRuleset(params: QueryRulesDeleteRulesetRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deleteRuleset(params: QueryRulesDeleteRulesetRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, queryRulesEndpoints.deleteRuleset, params, options)
+    return callApi(this.#transport, queryRulesEndpoints().deleteRuleset, params, options)
   }
 
   /**
@@ -10889,7 +10999,7 @@ export class QueryRulesApi {
   getRule(params: QueryRulesGetRuleRequest, options?: BodyCallOptions): Promise<JsonValue>
   getRule(params: QueryRulesGetRuleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   getRule(params: QueryRulesGetRuleRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, queryRulesEndpoints.getRule, params, options)
+    return callApi(this.#transport, queryRulesEndpoints().getRule, params, options)
   }
 
   /**
@@ -10904,7 +11014,7 @@ export class QueryRulesApi {
   getRuleset(params: QueryRulesGetRulesetRequest, options?: BodyCallOptions): Promise<JsonValue>
   getRuleset(params: QueryRulesGetRulesetRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   getRuleset(params: QueryRulesGetRulesetRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, queryRulesEndpoints.getRuleset, params, options)
+    return callApi(this.#transport, queryRulesEndpoints().getRuleset, params, options)
   }
 
   /**
@@ -10922,7 +11032,7 @@ export class QueryRulesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   listRulesets(params?: QueryRulesListRulesetsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, queryRulesEndpoints.listRulesets, params, options)
+    return callApi(this.#transport, queryRulesEndpoints().listRulesets, params, options)
   }
 
   /**
@@ -10937,7 +11047,7 @@ export class QueryRulesApi {
   putRule(params: QueryRulesPutRuleRequest, options?: BodyCallOptions): Promise<JsonObject>
   putRule(params: QueryRulesPutRuleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   putRule(params: QueryRulesPutRuleRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, queryRulesEndpoints.putRule, params, options)
+    return callApi(this.#transport, queryRulesEndpoints().putRule, params, options)
   }
 
   /**
@@ -10952,7 +11062,7 @@ export class QueryRulesApi {
   putRuleset(params: QueryRulesPutRulesetRequest, options?: BodyCallOptions): Promise<JsonObject>
   putRuleset(params: QueryRulesPutRulesetRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   putRuleset(params: QueryRulesPutRulesetRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, queryRulesEndpoints.putRuleset, params, options)
+    return callApi(this.#transport, queryRulesEndpoints().putRuleset, params, options)
   }
 
   /**
@@ -10967,78 +11077,81 @@ export class QueryRulesApi {
   test(params: QueryRulesTestRequest, options?: BodyCallOptions): Promise<JsonObject>
   test(params: QueryRulesTestRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   test(params: QueryRulesTestRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, queryRulesEndpoints.test, params, options)
+    return callApi(this.#transport, queryRulesEndpoints().test, params, options)
   }
 }
 
 // client.rollup
 
-const rollupEndpoints = {
-  deleteJob: {
-    api: 'rollup.deleteJob',
-    urls: [{ path: '/_rollup/job/{id}', methods: ['DELETE'] }],
-    path: ['id'],
-    query: [],
-    required: ['id'],
-  },
-  getJobs: {
-    api: 'rollup.getJobs',
-    urls: [
-      { path: '/_rollup/job/{id}', methods: ['GET'] },
-      { path: '/_rollup/job', methods: ['GET'] },
-    ],
-    path: ['id'],
-    query: [],
-    required: [],
-  },
-  getRollupCaps: {
-    api: 'rollup.getRollupCaps',
-    urls: [
-      { path: '/_rollup/data/{id}', methods: ['GET'] },
-      { path: '/_rollup/data', methods: ['GET'] },
-    ],
-    path: ['id'],
-    query: [],
-    required: [],
-  },
-  getRollupIndexCaps: {
-    api: 'rollup.getRollupIndexCaps',
-    urls: [{ path: '/{index}/_rollup/data', methods: ['GET'] }],
-    path: ['index'],
-    query: [],
-    required: ['index'],
-  },
-  putJob: {
-    api: 'rollup.putJob',
-    urls: [{ path: '/_rollup/job/{id}', methods: ['PUT'] }],
-    path: ['id'],
-    query: [],
-    body: ['cron', 'groups', 'index_pattern', 'metrics', 'page_size', 'rollup_index', 'timeout', 'headers'],
-    required: ['id', 'cron', 'groups', 'index_pattern', 'page_size', 'rollup_index'],
-  },
-  rollupSearch: {
-    api: 'rollup.rollupSearch',
-    urls: [{ path: '/{index}/_rollup_search', methods: ['GET', 'POST'] }],
-    path: ['index'],
-    query: ['rest_total_hits_as_int', 'typed_keys'],
-    body: ['aggregations', 'aggs', 'query', 'size'],
-    required: ['index'],
-  },
-  startJob: {
-    api: 'rollup.startJob',
-    urls: [{ path: '/_rollup/job/{id}/_start', methods: ['POST'] }],
-    path: ['id'],
-    query: [],
-    required: ['id'],
-  },
-  stopJob: {
-    api: 'rollup.stopJob',
-    urls: [{ path: '/_rollup/job/{id}/_stop', methods: ['POST'] }],
-    path: ['id'],
-    query: ['timeout', 'wait_for_completion'],
-    required: ['id'],
-  },
-} satisfies Record<string, Endpoint>
+const rollupEndpoints = lazyTable(
+  () =>
+    ({
+      deleteJob: {
+        api: 'rollup.deleteJob',
+        urls: [{ path: '/_rollup/job/{id}', methods: ['DELETE'] }],
+        path: ['id'],
+        query: [],
+        required: ['id'],
+      },
+      getJobs: {
+        api: 'rollup.getJobs',
+        urls: [
+          { path: '/_rollup/job/{id}', methods: ['GET'] },
+          { path: '/_rollup/job', methods: ['GET'] },
+        ],
+        path: ['id'],
+        query: [],
+        required: [],
+      },
+      getRollupCaps: {
+        api: 'rollup.getRollupCaps',
+        urls: [
+          { path: '/_rollup/data/{id}', methods: ['GET'] },
+          { path: '/_rollup/data', methods: ['GET'] },
+        ],
+        path: ['id'],
+        query: [],
+        required: [],
+      },
+      getRollupIndexCaps: {
+        api: 'rollup.getRollupIndexCaps',
+        urls: [{ path: '/{index}/_rollup/data', methods: ['GET'] }],
+        path: ['index'],
+        query: [],
+        required: ['index'],
+      },
+      putJob: {
+        api: 'rollup.putJob',
+        urls: [{ path: '/_rollup/job/{id}', methods: ['PUT'] }],
+        path: ['id'],
+        query: [],
+        body: ['cron', 'groups', 'index_pattern', 'metrics', 'page_size', 'rollup_index', 'timeout', 'headers'],
+        required: ['id', 'cron', 'groups', 'index_pattern', 'page_size', 'rollup_index'],
+      },
+      rollupSearch: {
+        api: 'rollup.rollupSearch',
+        urls: [{ path: '/{index}/_rollup_search', methods: ['GET', 'POST'] }],
+        path: ['index'],
+        query: ['rest_total_hits_as_int', 'typed_keys'],
+        body: ['aggregations', 'aggs', 'query', 'size'],
+        required: ['index'],
+      },
+      startJob: {
+        api: 'rollup.startJob',
+        urls: [{ path: '/_rollup/job/{id}/_start', methods: ['POST'] }],
+        path: ['id'],
+        query: [],
+        required: ['id'],
+      },
+      stopJob: {
+        api: 'rollup.stopJob',
+        urls: [{ path: '/_rollup/job/{id}/_stop', methods: ['POST'] }],
+        path: ['id'],
+        query: ['timeout', 'wait_for_completion'],
+        required: ['id'],
+      },
+    }) satisfies Record<string, Endpoint>,
+)
 
 /**
  * The `rollup` APIs: `client.rollup.*`.
@@ -11069,7 +11182,7 @@ export class RollupApi {
   deleteJob(params: RollupDeleteJobRequest, options?: BodyCallOptions): Promise<JsonObject>
   deleteJob(params: RollupDeleteJobRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deleteJob(params: RollupDeleteJobRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, rollupEndpoints.deleteJob, params, options)
+    return callApi(this.#transport, rollupEndpoints().deleteJob, params, options)
   }
 
   /**
@@ -11086,7 +11199,7 @@ export class RollupApi {
   getJobs(params?: RollupGetJobsRequest, options?: BodyCallOptions): Promise<JsonObject>
   getJobs(params: RollupGetJobsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getJobs(params?: RollupGetJobsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, rollupEndpoints.getJobs, params, options)
+    return callApi(this.#transport, rollupEndpoints().getJobs, params, options)
   }
 
   /**
@@ -11106,7 +11219,7 @@ export class RollupApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<Record<string, JsonValue>>>
   getRollupCaps(params?: RollupGetRollupCapsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, rollupEndpoints.getRollupCaps, params, options)
+    return callApi(this.#transport, rollupEndpoints().getRollupCaps, params, options)
   }
 
   /**
@@ -11129,7 +11242,7 @@ export class RollupApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<Record<string, JsonValue>>>
   getRollupIndexCaps(params: RollupGetRollupIndexCapsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, rollupEndpoints.getRollupIndexCaps, params, options)
+    return callApi(this.#transport, rollupEndpoints().getRollupIndexCaps, params, options)
   }
 
   /**
@@ -11146,7 +11259,7 @@ export class RollupApi {
   putJob(params: RollupPutJobRequest, options?: BodyCallOptions): Promise<JsonObject>
   putJob(params: RollupPutJobRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   putJob(params: RollupPutJobRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, rollupEndpoints.putJob, params, options)
+    return callApi(this.#transport, rollupEndpoints().putJob, params, options)
   }
 
   /**
@@ -11163,7 +11276,7 @@ export class RollupApi {
   rollupSearch(params: RollupRollupSearchRequest, options?: BodyCallOptions): Promise<JsonObject>
   rollupSearch(params: RollupRollupSearchRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   rollupSearch(params: RollupRollupSearchRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, rollupEndpoints.rollupSearch, params, options)
+    return callApi(this.#transport, rollupEndpoints().rollupSearch, params, options)
   }
 
   /**
@@ -11180,7 +11293,7 @@ export class RollupApi {
   startJob(params: RollupStartJobRequest, options?: BodyCallOptions): Promise<JsonObject>
   startJob(params: RollupStartJobRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   startJob(params: RollupStartJobRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, rollupEndpoints.startJob, params, options)
+    return callApi(this.#transport, rollupEndpoints().startJob, params, options)
   }
 
   /**
@@ -11197,91 +11310,94 @@ export class RollupApi {
   stopJob(params: RollupStopJobRequest, options?: BodyCallOptions): Promise<JsonObject>
   stopJob(params: RollupStopJobRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   stopJob(params: RollupStopJobRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, rollupEndpoints.stopJob, params, options)
+    return callApi(this.#transport, rollupEndpoints().stopJob, params, options)
   }
 }
 
 // client.searchApplication
 
-const searchApplicationEndpoints = {
-  delete: {
-    api: 'searchApplication.delete',
-    urls: [{ path: '/_application/search_application/{name}', methods: ['DELETE'] }],
-    path: ['name'],
-    query: [],
-    required: ['name'],
-  },
-  deleteBehavioralAnalytics: {
-    api: 'searchApplication.deleteBehavioralAnalytics',
-    urls: [{ path: '/_application/analytics/{name}', methods: ['DELETE'] }],
-    path: ['name'],
-    query: [],
-    required: ['name'],
-  },
-  get: {
-    api: 'searchApplication.get',
-    urls: [{ path: '/_application/search_application/{name}', methods: ['GET'] }],
-    path: ['name'],
-    query: [],
-    required: ['name'],
-  },
-  getBehavioralAnalytics: {
-    api: 'searchApplication.getBehavioralAnalytics',
-    urls: [
-      { path: '/_application/analytics/{name}', methods: ['GET'] },
-      { path: '/_application/analytics', methods: ['GET'] },
-    ],
-    path: ['name'],
-    query: [],
-    required: [],
-  },
-  list: {
-    api: 'searchApplication.list',
-    urls: [{ path: '/_application/search_application', methods: ['GET'] }],
-    path: [],
-    query: ['q', 'from', 'size'],
-    required: [],
-  },
-  postBehavioralAnalyticsEvent: {
-    api: 'searchApplication.postBehavioralAnalyticsEvent',
-    urls: [{ path: '/_application/analytics/{collection_name}/event/{event_type}', methods: ['POST'] }],
-    path: ['collection_name', 'event_type'],
-    query: ['debug'],
-    value: 'payload',
-    required: ['collection_name', 'event_type', 'payload'],
-  },
-  put: {
-    api: 'searchApplication.put',
-    urls: [{ path: '/_application/search_application/{name}', methods: ['PUT'] }],
-    path: ['name'],
-    query: ['create'],
-    value: 'search_application',
-    required: ['name', 'search_application'],
-  },
-  putBehavioralAnalytics: {
-    api: 'searchApplication.putBehavioralAnalytics',
-    urls: [{ path: '/_application/analytics/{name}', methods: ['PUT'] }],
-    path: ['name'],
-    query: [],
-    required: ['name'],
-  },
-  renderQuery: {
-    api: 'searchApplication.renderQuery',
-    urls: [{ path: '/_application/search_application/{name}/_render_query', methods: ['POST'] }],
-    path: ['name'],
-    query: [],
-    body: ['params'],
-    required: ['name'],
-  },
-  search: {
-    api: 'searchApplication.search',
-    urls: [{ path: '/_application/search_application/{name}/_search', methods: ['GET', 'POST'] }],
-    path: ['name'],
-    query: ['typed_keys'],
-    body: ['params'],
-    required: ['name'],
-  },
-} satisfies Record<string, Endpoint>
+const searchApplicationEndpoints = lazyTable(
+  () =>
+    ({
+      delete: {
+        api: 'searchApplication.delete',
+        urls: [{ path: '/_application/search_application/{name}', methods: ['DELETE'] }],
+        path: ['name'],
+        query: [],
+        required: ['name'],
+      },
+      deleteBehavioralAnalytics: {
+        api: 'searchApplication.deleteBehavioralAnalytics',
+        urls: [{ path: '/_application/analytics/{name}', methods: ['DELETE'] }],
+        path: ['name'],
+        query: [],
+        required: ['name'],
+      },
+      get: {
+        api: 'searchApplication.get',
+        urls: [{ path: '/_application/search_application/{name}', methods: ['GET'] }],
+        path: ['name'],
+        query: [],
+        required: ['name'],
+      },
+      getBehavioralAnalytics: {
+        api: 'searchApplication.getBehavioralAnalytics',
+        urls: [
+          { path: '/_application/analytics/{name}', methods: ['GET'] },
+          { path: '/_application/analytics', methods: ['GET'] },
+        ],
+        path: ['name'],
+        query: [],
+        required: [],
+      },
+      list: {
+        api: 'searchApplication.list',
+        urls: [{ path: '/_application/search_application', methods: ['GET'] }],
+        path: [],
+        query: ['q', 'from', 'size'],
+        required: [],
+      },
+      postBehavioralAnalyticsEvent: {
+        api: 'searchApplication.postBehavioralAnalyticsEvent',
+        urls: [{ path: '/_application/analytics/{collection_name}/event/{event_type}', methods: ['POST'] }],
+        path: ['collection_name', 'event_type'],
+        query: ['debug'],
+        value: 'payload',
+        required: ['collection_name', 'event_type', 'payload'],
+      },
+      put: {
+        api: 'searchApplication.put',
+        urls: [{ path: '/_application/search_application/{name}', methods: ['PUT'] }],
+        path: ['name'],
+        query: ['create'],
+        value: 'search_application',
+        required: ['name', 'search_application'],
+      },
+      putBehavioralAnalytics: {
+        api: 'searchApplication.putBehavioralAnalytics',
+        urls: [{ path: '/_application/analytics/{name}', methods: ['PUT'] }],
+        path: ['name'],
+        query: [],
+        required: ['name'],
+      },
+      renderQuery: {
+        api: 'searchApplication.renderQuery',
+        urls: [{ path: '/_application/search_application/{name}/_render_query', methods: ['POST'] }],
+        path: ['name'],
+        query: [],
+        body: ['params'],
+        required: ['name'],
+      },
+      search: {
+        api: 'searchApplication.search',
+        urls: [{ path: '/_application/search_application/{name}/_search', methods: ['GET', 'POST'] }],
+        path: ['name'],
+        query: ['typed_keys'],
+        body: ['params'],
+        required: ['name'],
+      },
+    }) satisfies Record<string, Endpoint>,
+)
 
 /**
  * The `search_application` APIs: `client.searchApplication.*`.
@@ -11310,7 +11426,7 @@ export class SearchApplicationApi {
   delete(params: SearchApplicationDeleteRequest, options?: BodyCallOptions): Promise<JsonObject>
   delete(params: SearchApplicationDeleteRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   delete(params: SearchApplicationDeleteRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, searchApplicationEndpoints.delete, params, options)
+    return callApi(this.#transport, searchApplicationEndpoints().delete, params, options)
   }
 
   /**
@@ -11336,7 +11452,7 @@ export class SearchApplicationApi {
     params: SearchApplicationDeleteBehavioralAnalyticsRequest,
     options?: CallOptions,
   ): Promise<unknown> {
-    return callApi(this.#transport, searchApplicationEndpoints.deleteBehavioralAnalytics, params, options)
+    return callApi(this.#transport, searchApplicationEndpoints().deleteBehavioralAnalytics, params, options)
   }
 
   /**
@@ -11351,7 +11467,7 @@ export class SearchApplicationApi {
   get(params: SearchApplicationGetRequest, options?: BodyCallOptions): Promise<JsonValue>
   get(params: SearchApplicationGetRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   get(params: SearchApplicationGetRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, searchApplicationEndpoints.get, params, options)
+    return callApi(this.#transport, searchApplicationEndpoints().get, params, options)
   }
 
   /**
@@ -11377,7 +11493,7 @@ export class SearchApplicationApi {
     params?: SearchApplicationGetBehavioralAnalyticsRequest,
     options?: CallOptions,
   ): Promise<unknown> {
-    return callApi(this.#transport, searchApplicationEndpoints.getBehavioralAnalytics, params, options)
+    return callApi(this.#transport, searchApplicationEndpoints().getBehavioralAnalytics, params, options)
   }
 
   /**
@@ -11392,7 +11508,7 @@ export class SearchApplicationApi {
   list(params?: SearchApplicationListRequest, options?: BodyCallOptions): Promise<JsonObject>
   list(params: SearchApplicationListRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   list(params?: SearchApplicationListRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, searchApplicationEndpoints.list, params, options)
+    return callApi(this.#transport, searchApplicationEndpoints().list, params, options)
   }
 
   /**
@@ -11418,7 +11534,7 @@ export class SearchApplicationApi {
     params: SearchApplicationPostBehavioralAnalyticsEventRequest,
     options?: CallOptions,
   ): Promise<unknown> {
-    return callApi(this.#transport, searchApplicationEndpoints.postBehavioralAnalyticsEvent, params, options)
+    return callApi(this.#transport, searchApplicationEndpoints().postBehavioralAnalyticsEvent, params, options)
   }
 
   /**
@@ -11433,7 +11549,7 @@ export class SearchApplicationApi {
   put(params: SearchApplicationPutRequest, options?: BodyCallOptions): Promise<JsonObject>
   put(params: SearchApplicationPutRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   put(params: SearchApplicationPutRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, searchApplicationEndpoints.put, params, options)
+    return callApi(this.#transport, searchApplicationEndpoints().put, params, options)
   }
 
   /**
@@ -11459,7 +11575,7 @@ export class SearchApplicationApi {
     params: SearchApplicationPutBehavioralAnalyticsRequest,
     options?: CallOptions,
   ): Promise<unknown> {
-    return callApi(this.#transport, searchApplicationEndpoints.putBehavioralAnalytics, params, options)
+    return callApi(this.#transport, searchApplicationEndpoints().putBehavioralAnalytics, params, options)
   }
 
   /**
@@ -11474,7 +11590,7 @@ export class SearchApplicationApi {
   renderQuery(params: SearchApplicationRenderQueryRequest, options?: BodyCallOptions): Promise<JsonObject>
   renderQuery(params: SearchApplicationRenderQueryRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   renderQuery(params: SearchApplicationRenderQueryRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, searchApplicationEndpoints.renderQuery, params, options)
+    return callApi(this.#transport, searchApplicationEndpoints().renderQuery, params, options)
   }
 
   /**
@@ -11489,52 +11605,55 @@ export class SearchApplicationApi {
   search(params: SearchApplicationSearchRequest, options?: BodyCallOptions): Promise<JsonValue>
   search(params: SearchApplicationSearchRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   search(params: SearchApplicationSearchRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, searchApplicationEndpoints.search, params, options)
+    return callApi(this.#transport, searchApplicationEndpoints().search, params, options)
   }
 }
 
 // client.searchableSnapshots
 
-const searchableSnapshotsEndpoints = {
-  cacheStats: {
-    api: 'searchableSnapshots.cacheStats',
-    urls: [
-      { path: '/_searchable_snapshots/{node_id}/cache/stats', methods: ['GET'] },
-      { path: '/_searchable_snapshots/cache/stats', methods: ['GET'] },
-    ],
-    path: ['node_id'],
-    query: [],
-    required: [],
-  },
-  clearCache: {
-    api: 'searchableSnapshots.clearCache',
-    urls: [
-      { path: '/{index}/_searchable_snapshots/cache/clear', methods: ['POST'] },
-      { path: '/_searchable_snapshots/cache/clear', methods: ['POST'] },
-    ],
-    path: ['index'],
-    query: ['expand_wildcards', 'allow_no_indices', 'ignore_unavailable'],
-    required: [],
-  },
-  mount: {
-    api: 'searchableSnapshots.mount',
-    urls: [{ path: '/_snapshot/{repository}/{snapshot}/_mount', methods: ['POST'] }],
-    path: ['repository', 'snapshot'],
-    query: ['master_timeout', 'wait_for_completion', 'storage'],
-    body: ['index', 'renamed_index', 'index_settings', 'ignore_index_settings'],
-    required: ['repository', 'snapshot', 'index'],
-  },
-  stats: {
-    api: 'searchableSnapshots.stats',
-    urls: [
-      { path: '/{index}/_searchable_snapshots/stats', methods: ['GET'] },
-      { path: '/_searchable_snapshots/stats', methods: ['GET'] },
-    ],
-    path: ['index'],
-    query: ['level'],
-    required: [],
-  },
-} satisfies Record<string, Endpoint>
+const searchableSnapshotsEndpoints = lazyTable(
+  () =>
+    ({
+      cacheStats: {
+        api: 'searchableSnapshots.cacheStats',
+        urls: [
+          { path: '/_searchable_snapshots/{node_id}/cache/stats', methods: ['GET'] },
+          { path: '/_searchable_snapshots/cache/stats', methods: ['GET'] },
+        ],
+        path: ['node_id'],
+        query: [],
+        required: [],
+      },
+      clearCache: {
+        api: 'searchableSnapshots.clearCache',
+        urls: [
+          { path: '/{index}/_searchable_snapshots/cache/clear', methods: ['POST'] },
+          { path: '/_searchable_snapshots/cache/clear', methods: ['POST'] },
+        ],
+        path: ['index'],
+        query: ['expand_wildcards', 'allow_no_indices', 'ignore_unavailable'],
+        required: [],
+      },
+      mount: {
+        api: 'searchableSnapshots.mount',
+        urls: [{ path: '/_snapshot/{repository}/{snapshot}/_mount', methods: ['POST'] }],
+        path: ['repository', 'snapshot'],
+        query: ['master_timeout', 'wait_for_completion', 'storage'],
+        body: ['index', 'renamed_index', 'index_settings', 'ignore_index_settings'],
+        required: ['repository', 'snapshot', 'index'],
+      },
+      stats: {
+        api: 'searchableSnapshots.stats',
+        urls: [
+          { path: '/{index}/_searchable_snapshots/stats', methods: ['GET'] },
+          { path: '/_searchable_snapshots/stats', methods: ['GET'] },
+        ],
+        path: ['index'],
+        query: ['level'],
+        required: [],
+      },
+    }) satisfies Record<string, Endpoint>,
+)
 
 /**
  * The `searchable_snapshots` APIs: `client.searchableSnapshots.*`.
@@ -11566,7 +11685,7 @@ export class SearchableSnapshotsApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   cacheStats(params?: SearchableSnapshotsCacheStatsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, searchableSnapshotsEndpoints.cacheStats, params, options)
+    return callApi(this.#transport, searchableSnapshotsEndpoints().cacheStats, params, options)
   }
 
   /**
@@ -11584,7 +11703,7 @@ export class SearchableSnapshotsApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonValue>>
   clearCache(params?: SearchableSnapshotsClearCacheRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, searchableSnapshotsEndpoints.clearCache, params, options)
+    return callApi(this.#transport, searchableSnapshotsEndpoints().clearCache, params, options)
   }
 
   /**
@@ -11599,7 +11718,7 @@ export class SearchableSnapshotsApi {
   mount(params: SearchableSnapshotsMountRequest, options?: BodyCallOptions): Promise<JsonObject>
   mount(params: SearchableSnapshotsMountRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   mount(params: SearchableSnapshotsMountRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, searchableSnapshotsEndpoints.mount, params, options)
+    return callApi(this.#transport, searchableSnapshotsEndpoints().mount, params, options)
   }
 
   /**
@@ -11614,550 +11733,553 @@ export class SearchableSnapshotsApi {
   stats(params?: SearchableSnapshotsStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
   stats(params: SearchableSnapshotsStatsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   stats(params?: SearchableSnapshotsStatsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, searchableSnapshotsEndpoints.stats, params, options)
+    return callApi(this.#transport, searchableSnapshotsEndpoints().stats, params, options)
   }
 }
 
 // client.security
 
-const securityEndpoints = {
-  activateUserProfile: {
-    api: 'security.activateUserProfile',
-    urls: [{ path: '/_security/profile/_activate', methods: ['POST'] }],
-    path: [],
-    query: [],
-    body: ['access_token', 'grant_type', 'password', 'username'],
-    required: ['grant_type'],
-  },
-  authenticate: {
-    api: 'security.authenticate',
-    urls: [{ path: '/_security/_authenticate', methods: ['GET'] }],
-    path: [],
-    query: [],
-    required: [],
-  },
-  bulkDeleteRole: {
-    api: 'security.bulkDeleteRole',
-    urls: [{ path: '/_security/role', methods: ['DELETE'] }],
-    path: [],
-    query: ['refresh'],
-    body: ['names'],
-    required: ['names'],
-  },
-  bulkPutRole: {
-    api: 'security.bulkPutRole',
-    urls: [{ path: '/_security/role', methods: ['POST'] }],
-    path: [],
-    query: ['refresh'],
-    body: ['roles'],
-    required: ['roles'],
-  },
-  bulkUpdateApiKeys: {
-    api: 'security.bulkUpdateApiKeys',
-    urls: [{ path: '/_security/api_key/_bulk_update', methods: ['POST'] }],
-    path: [],
-    query: [],
-    body: ['expiration', 'ids', 'metadata', 'role_descriptors'],
-    required: ['ids'],
-  },
-  changePassword: {
-    api: 'security.changePassword',
-    urls: [
-      { path: '/_security/user/{username}/_password', methods: ['PUT', 'POST'] },
-      { path: '/_security/user/_password', methods: ['PUT', 'POST'] },
-    ],
-    path: ['username'],
-    query: ['refresh'],
-    body: ['password', 'password_hash'],
-    required: [],
-  },
-  clearApiKeyCache: {
-    api: 'security.clearApiKeyCache',
-    urls: [{ path: '/_security/api_key/{ids}/_clear_cache', methods: ['POST'] }],
-    path: ['ids'],
-    query: [],
-    required: ['ids'],
-  },
-  clearCachedPrivileges: {
-    api: 'security.clearCachedPrivileges',
-    urls: [{ path: '/_security/privilege/{application}/_clear_cache', methods: ['POST'] }],
-    path: ['application'],
-    query: [],
-    required: ['application'],
-  },
-  clearCachedRealms: {
-    api: 'security.clearCachedRealms',
-    urls: [{ path: '/_security/realm/{realms}/_clear_cache', methods: ['POST'] }],
-    path: ['realms'],
-    query: ['usernames'],
-    required: ['realms'],
-  },
-  clearCachedRoles: {
-    api: 'security.clearCachedRoles',
-    urls: [{ path: '/_security/role/{name}/_clear_cache', methods: ['POST'] }],
-    path: ['name'],
-    query: [],
-    required: ['name'],
-  },
-  clearCachedServiceTokens: {
-    api: 'security.clearCachedServiceTokens',
-    urls: [
-      { path: '/_security/service/{namespace}/{service}/credential/token/{name}/_clear_cache', methods: ['POST'] },
-    ],
-    path: ['namespace', 'service', 'name'],
-    query: [],
-    required: ['namespace', 'service', 'name'],
-  },
-  cloneApiKey: {
-    api: 'security.cloneApiKey',
-    urls: [{ path: '/_security/api_key/clone', methods: ['POST', 'PUT'] }],
-    path: [],
-    query: ['refresh'],
-    body: ['api_key', 'name', 'expiration', 'metadata'],
-    required: ['api_key'],
-  },
-  createApiKey: {
-    api: 'security.createApiKey',
-    urls: [{ path: '/_security/api_key', methods: ['PUT', 'POST'] }],
-    path: [],
-    query: ['refresh'],
-    body: ['expiration', 'name', 'role_descriptors', 'metadata'],
-    required: [],
-  },
-  createCrossClusterApiKey: {
-    api: 'security.createCrossClusterApiKey',
-    urls: [{ path: '/_security/cross_cluster/api_key', methods: ['POST'] }],
-    path: [],
-    query: [],
-    body: ['access', 'expiration', 'metadata', 'name', 'certificate_identity'],
-    required: ['access', 'name'],
-  },
-  createServiceToken: {
-    api: 'security.createServiceToken',
-    urls: [
-      { path: '/_security/service/{namespace}/{service}/credential/token/{name}', methods: ['PUT', 'POST'] },
-      { path: '/_security/service/{namespace}/{service}/credential/token', methods: ['POST'] },
-    ],
-    path: ['namespace', 'service', 'name'],
-    query: ['refresh'],
-    required: ['namespace', 'service'],
-  },
-  delegatePki: {
-    api: 'security.delegatePki',
-    urls: [{ path: '/_security/delegate_pki', methods: ['POST'] }],
-    path: [],
-    query: [],
-    body: ['x509_certificate_chain'],
-    required: ['x509_certificate_chain'],
-  },
-  deletePrivileges: {
-    api: 'security.deletePrivileges',
-    urls: [{ path: '/_security/privilege/{application}/{name}', methods: ['DELETE'] }],
-    path: ['application', 'name'],
-    query: ['refresh'],
-    required: ['application', 'name'],
-  },
-  deleteRole: {
-    api: 'security.deleteRole',
-    urls: [{ path: '/_security/role/{name}', methods: ['DELETE'] }],
-    path: ['name'],
-    query: ['refresh'],
-    required: ['name'],
-  },
-  deleteRoleMapping: {
-    api: 'security.deleteRoleMapping',
-    urls: [{ path: '/_security/role_mapping/{name}', methods: ['DELETE'] }],
-    path: ['name'],
-    query: ['refresh'],
-    required: ['name'],
-  },
-  deleteServiceToken: {
-    api: 'security.deleteServiceToken',
-    urls: [{ path: '/_security/service/{namespace}/{service}/credential/token/{name}', methods: ['DELETE'] }],
-    path: ['namespace', 'service', 'name'],
-    query: ['refresh'],
-    required: ['namespace', 'service', 'name'],
-  },
-  deleteUser: {
-    api: 'security.deleteUser',
-    urls: [{ path: '/_security/user/{username}', methods: ['DELETE'] }],
-    path: ['username'],
-    query: ['refresh'],
-    required: ['username'],
-  },
-  disableUser: {
-    api: 'security.disableUser',
-    urls: [{ path: '/_security/user/{username}/_disable', methods: ['PUT', 'POST'] }],
-    path: ['username'],
-    query: ['refresh'],
-    required: ['username'],
-  },
-  disableUserProfile: {
-    api: 'security.disableUserProfile',
-    urls: [{ path: '/_security/profile/{uid}/_disable', methods: ['PUT', 'POST'] }],
-    path: ['uid'],
-    query: ['refresh'],
-    required: ['uid'],
-  },
-  enableUser: {
-    api: 'security.enableUser',
-    urls: [{ path: '/_security/user/{username}/_enable', methods: ['PUT', 'POST'] }],
-    path: ['username'],
-    query: ['refresh'],
-    required: ['username'],
-  },
-  enableUserProfile: {
-    api: 'security.enableUserProfile',
-    urls: [{ path: '/_security/profile/{uid}/_enable', methods: ['PUT', 'POST'] }],
-    path: ['uid'],
-    query: ['refresh'],
-    required: ['uid'],
-  },
-  enrollKibana: {
-    api: 'security.enrollKibana',
-    urls: [{ path: '/_security/enroll/kibana', methods: ['GET'] }],
-    path: [],
-    query: [],
-    required: [],
-  },
-  enrollNode: {
-    api: 'security.enrollNode',
-    urls: [{ path: '/_security/enroll/node', methods: ['GET'] }],
-    path: [],
-    query: [],
-    required: [],
-  },
-  getApiKey: {
-    api: 'security.getApiKey',
-    urls: [{ path: '/_security/api_key', methods: ['GET'] }],
-    path: [],
-    query: ['id', 'name', 'owner', 'realm_name', 'username', 'with_limited_by', 'active_only', 'with_profile_uid'],
-    required: [],
-  },
-  getBuiltinPrivileges: {
-    api: 'security.getBuiltinPrivileges',
-    urls: [{ path: '/_security/privilege/_builtin', methods: ['GET'] }],
-    path: [],
-    query: [],
-    required: [],
-  },
-  getPrivileges: {
-    api: 'security.getPrivileges',
-    urls: [
-      { path: '/_security/privilege/{application}/{name}', methods: ['GET'] },
-      { path: '/_security/privilege/{application}', methods: ['GET'] },
-      { path: '/_security/privilege', methods: ['GET'] },
-    ],
-    path: ['application', 'name'],
-    query: [],
-    required: [],
-  },
-  getRole: {
-    api: 'security.getRole',
-    urls: [
-      { path: '/_security/role/{name}', methods: ['GET'] },
-      { path: '/_security/role', methods: ['GET'] },
-    ],
-    path: ['name'],
-    query: ['include_implicit'],
-    required: [],
-  },
-  getRoleMapping: {
-    api: 'security.getRoleMapping',
-    urls: [
-      { path: '/_security/role_mapping/{name}', methods: ['GET'] },
-      { path: '/_security/role_mapping', methods: ['GET'] },
-    ],
-    path: ['name'],
-    query: [],
-    required: [],
-  },
-  getServiceAccounts: {
-    api: 'security.getServiceAccounts',
-    urls: [
-      { path: '/_security/service/{namespace}/{service}', methods: ['GET'] },
-      { path: '/_security/service/{namespace}', methods: ['GET'] },
-      { path: '/_security/service', methods: ['GET'] },
-    ],
-    path: ['namespace', 'service'],
-    query: [],
-    required: [],
-  },
-  getServiceCredentials: {
-    api: 'security.getServiceCredentials',
-    urls: [{ path: '/_security/service/{namespace}/{service}/credential', methods: ['GET'] }],
-    path: ['namespace', 'service'],
-    query: [],
-    required: ['namespace', 'service'],
-  },
-  getSettings: {
-    api: 'security.getSettings',
-    urls: [{ path: '/_security/settings', methods: ['GET'] }],
-    path: [],
-    query: ['master_timeout'],
-    required: [],
-  },
-  getStats: {
-    api: 'security.getStats',
-    urls: [{ path: '/_security/stats', methods: ['GET'] }],
-    path: [],
-    query: [],
-    required: [],
-  },
-  getToken: {
-    api: 'security.getToken',
-    urls: [{ path: '/_security/oauth2/token', methods: ['POST'] }],
-    path: [],
-    query: [],
-    body: ['grant_type', 'scope', 'password', 'kerberos_ticket', 'refresh_token', 'username'],
-    required: [],
-  },
-  getUser: {
-    api: 'security.getUser',
-    urls: [
-      { path: '/_security/user/{username}', methods: ['GET'] },
-      { path: '/_security/user', methods: ['GET'] },
-    ],
-    path: ['username'],
-    query: ['with_profile_uid'],
-    required: [],
-  },
-  getUserPrivileges: {
-    api: 'security.getUserPrivileges',
-    urls: [{ path: '/_security/user/_privileges', methods: ['GET'] }],
-    path: [],
-    query: [],
-    required: [],
-  },
-  getUserProfile: {
-    api: 'security.getUserProfile',
-    urls: [{ path: '/_security/profile/{uid}', methods: ['GET'] }],
-    path: ['uid'],
-    query: ['data'],
-    required: ['uid'],
-  },
-  grantApiKey: {
-    api: 'security.grantApiKey',
-    urls: [{ path: '/_security/api_key/grant', methods: ['POST'] }],
-    path: [],
-    query: ['refresh'],
-    body: ['api_key', 'grant_type', 'access_token', 'username', 'password', 'run_as'],
-    required: ['api_key', 'grant_type'],
-  },
-  hasPrivileges: {
-    api: 'security.hasPrivileges',
-    urls: [
-      { path: '/_security/user/{user}/_has_privileges', methods: ['GET', 'POST'] },
-      { path: '/_security/user/_has_privileges', methods: ['GET', 'POST'] },
-    ],
-    path: ['user'],
-    query: [],
-    body: ['application', 'cluster', 'index'],
-    required: [],
-  },
-  hasPrivilegesUserProfile: {
-    api: 'security.hasPrivilegesUserProfile',
-    urls: [{ path: '/_security/profile/_has_privileges', methods: ['GET', 'POST'] }],
-    path: [],
-    query: [],
-    body: ['uids', 'privileges'],
-    required: ['uids', 'privileges'],
-  },
-  invalidateApiKey: {
-    api: 'security.invalidateApiKey',
-    urls: [{ path: '/_security/api_key', methods: ['DELETE'] }],
-    path: [],
-    query: [],
-    body: ['id', 'ids', 'name', 'owner', 'realm_name', 'username'],
-    required: [],
-  },
-  invalidateToken: {
-    api: 'security.invalidateToken',
-    urls: [{ path: '/_security/oauth2/token', methods: ['DELETE'] }],
-    path: [],
-    query: [],
-    body: ['token', 'refresh_token', 'realm_name', 'username'],
-    required: [],
-  },
-  oidcAuthenticate: {
-    api: 'security.oidcAuthenticate',
-    urls: [{ path: '/_security/oidc/authenticate', methods: ['POST'] }],
-    path: [],
-    query: [],
-    body: ['nonce', 'realm', 'redirect_uri', 'state'],
-    required: ['nonce', 'redirect_uri', 'state'],
-  },
-  oidcLogout: {
-    api: 'security.oidcLogout',
-    urls: [{ path: '/_security/oidc/logout', methods: ['POST'] }],
-    path: [],
-    query: [],
-    body: ['token', 'refresh_token'],
-    required: ['token'],
-  },
-  oidcPrepareAuthentication: {
-    api: 'security.oidcPrepareAuthentication',
-    urls: [{ path: '/_security/oidc/prepare', methods: ['POST'] }],
-    path: [],
-    query: [],
-    body: ['iss', 'login_hint', 'nonce', 'realm', 'state'],
-    required: [],
-  },
-  putPrivileges: {
-    api: 'security.putPrivileges',
-    urls: [{ path: '/_security/privilege', methods: ['PUT', 'POST'] }],
-    path: [],
-    query: ['refresh'],
-    value: 'privileges',
-    required: ['privileges'],
-  },
-  putRole: {
-    api: 'security.putRole',
-    urls: [{ path: '/_security/role/{name}', methods: ['PUT', 'POST'] }],
-    path: ['name'],
-    query: ['refresh'],
-    body: [
-      'applications',
-      'cluster',
-      'global',
-      'indices',
-      'remote_indices',
-      'remote_cluster',
-      'metadata',
-      'run_as',
-      'description',
-      'transient_metadata',
-    ],
-    required: ['name'],
-  },
-  putRoleMapping: {
-    api: 'security.putRoleMapping',
-    urls: [{ path: '/_security/role_mapping/{name}', methods: ['PUT', 'POST'] }],
-    path: ['name'],
-    query: ['refresh'],
-    body: ['enabled', 'metadata', 'roles', 'role_templates', 'rules', 'run_as'],
-    required: ['name'],
-  },
-  putUser: {
-    api: 'security.putUser',
-    urls: [{ path: '/_security/user/{username}', methods: ['PUT', 'POST'] }],
-    path: ['username'],
-    query: ['refresh'],
-    body: ['email', 'full_name', 'metadata', 'password', 'password_hash', 'roles', 'enabled'],
-    required: ['username'],
-  },
-  queryApiKeys: {
-    api: 'security.queryApiKeys',
-    urls: [{ path: '/_security/_query/api_key', methods: ['GET', 'POST'] }],
-    path: [],
-    query: ['with_limited_by', 'with_profile_uid', 'typed_keys'],
-    body: ['aggregations', 'aggs', 'query', 'from', 'sort', 'size', 'search_after'],
-    required: [],
-  },
-  queryRole: {
-    api: 'security.queryRole',
-    urls: [{ path: '/_security/_query/role', methods: ['GET', 'POST'] }],
-    path: [],
-    query: [],
-    body: ['query', 'from', 'sort', 'size', 'search_after'],
-    required: [],
-  },
-  queryUser: {
-    api: 'security.queryUser',
-    urls: [{ path: '/_security/_query/user', methods: ['GET', 'POST'] }],
-    path: [],
-    query: ['with_profile_uid'],
-    body: ['query', 'from', 'sort', 'size', 'search_after'],
-    required: [],
-  },
-  samlAuthenticate: {
-    api: 'security.samlAuthenticate',
-    urls: [{ path: '/_security/saml/authenticate', methods: ['POST'] }],
-    path: [],
-    query: [],
-    body: ['content', 'ids', 'realm'],
-    required: ['content', 'ids'],
-  },
-  samlCompleteLogout: {
-    api: 'security.samlCompleteLogout',
-    urls: [{ path: '/_security/saml/complete_logout', methods: ['POST'] }],
-    path: [],
-    query: [],
-    body: ['realm', 'ids', 'query_string', 'content'],
-    required: ['realm', 'ids'],
-  },
-  samlInvalidate: {
-    api: 'security.samlInvalidate',
-    urls: [{ path: '/_security/saml/invalidate', methods: ['POST'] }],
-    path: [],
-    query: [],
-    body: ['acs', 'query_string', 'realm'],
-    required: ['query_string'],
-  },
-  samlLogout: {
-    api: 'security.samlLogout',
-    urls: [{ path: '/_security/saml/logout', methods: ['POST'] }],
-    path: [],
-    query: [],
-    body: ['token', 'refresh_token'],
-    required: ['token'],
-  },
-  samlPrepareAuthentication: {
-    api: 'security.samlPrepareAuthentication',
-    urls: [{ path: '/_security/saml/prepare', methods: ['POST'] }],
-    path: [],
-    query: [],
-    body: ['acs', 'realm', 'relay_state'],
-    required: [],
-  },
-  samlServiceProviderMetadata: {
-    api: 'security.samlServiceProviderMetadata',
-    urls: [{ path: '/_security/saml/metadata/{realm_name}', methods: ['GET'] }],
-    path: ['realm_name'],
-    query: [],
-    required: ['realm_name'],
-  },
-  suggestUserProfiles: {
-    api: 'security.suggestUserProfiles',
-    urls: [{ path: '/_security/profile/_suggest', methods: ['GET', 'POST'] }],
-    path: [],
-    query: ['data'],
-    body: ['name', 'size', 'data', 'hint'],
-    required: [],
-  },
-  updateApiKey: {
-    api: 'security.updateApiKey',
-    urls: [{ path: '/_security/api_key/{id}', methods: ['PUT'] }],
-    path: ['id'],
-    query: [],
-    body: ['role_descriptors', 'metadata', 'expiration'],
-    required: ['id'],
-  },
-  updateCrossClusterApiKey: {
-    api: 'security.updateCrossClusterApiKey',
-    urls: [{ path: '/_security/cross_cluster/api_key/{id}', methods: ['PUT'] }],
-    path: ['id'],
-    query: [],
-    body: ['access', 'expiration', 'metadata', 'certificate_identity'],
-    required: ['id', 'access'],
-  },
-  updateSettings: {
-    api: 'security.updateSettings',
-    urls: [{ path: '/_security/settings', methods: ['PUT'] }],
-    path: [],
-    query: ['master_timeout', 'timeout'],
-    body: ['security', 'security-profile', 'security-tokens'],
-    required: [],
-  },
-  updateUserProfileData: {
-    api: 'security.updateUserProfileData',
-    urls: [{ path: '/_security/profile/{uid}/_data', methods: ['PUT', 'POST'] }],
-    path: ['uid'],
-    query: ['if_seq_no', 'if_primary_term', 'refresh'],
-    body: ['labels', 'data'],
-    required: ['uid'],
-  },
-} satisfies Record<string, Endpoint>
+const securityEndpoints = lazyTable(
+  () =>
+    ({
+      activateUserProfile: {
+        api: 'security.activateUserProfile',
+        urls: [{ path: '/_security/profile/_activate', methods: ['POST'] }],
+        path: [],
+        query: [],
+        body: ['access_token', 'grant_type', 'password', 'username'],
+        required: ['grant_type'],
+      },
+      authenticate: {
+        api: 'security.authenticate',
+        urls: [{ path: '/_security/_authenticate', methods: ['GET'] }],
+        path: [],
+        query: [],
+        required: [],
+      },
+      bulkDeleteRole: {
+        api: 'security.bulkDeleteRole',
+        urls: [{ path: '/_security/role', methods: ['DELETE'] }],
+        path: [],
+        query: ['refresh'],
+        body: ['names'],
+        required: ['names'],
+      },
+      bulkPutRole: {
+        api: 'security.bulkPutRole',
+        urls: [{ path: '/_security/role', methods: ['POST'] }],
+        path: [],
+        query: ['refresh'],
+        body: ['roles'],
+        required: ['roles'],
+      },
+      bulkUpdateApiKeys: {
+        api: 'security.bulkUpdateApiKeys',
+        urls: [{ path: '/_security/api_key/_bulk_update', methods: ['POST'] }],
+        path: [],
+        query: [],
+        body: ['expiration', 'ids', 'metadata', 'role_descriptors'],
+        required: ['ids'],
+      },
+      changePassword: {
+        api: 'security.changePassword',
+        urls: [
+          { path: '/_security/user/{username}/_password', methods: ['PUT', 'POST'] },
+          { path: '/_security/user/_password', methods: ['PUT', 'POST'] },
+        ],
+        path: ['username'],
+        query: ['refresh'],
+        body: ['password', 'password_hash'],
+        required: [],
+      },
+      clearApiKeyCache: {
+        api: 'security.clearApiKeyCache',
+        urls: [{ path: '/_security/api_key/{ids}/_clear_cache', methods: ['POST'] }],
+        path: ['ids'],
+        query: [],
+        required: ['ids'],
+      },
+      clearCachedPrivileges: {
+        api: 'security.clearCachedPrivileges',
+        urls: [{ path: '/_security/privilege/{application}/_clear_cache', methods: ['POST'] }],
+        path: ['application'],
+        query: [],
+        required: ['application'],
+      },
+      clearCachedRealms: {
+        api: 'security.clearCachedRealms',
+        urls: [{ path: '/_security/realm/{realms}/_clear_cache', methods: ['POST'] }],
+        path: ['realms'],
+        query: ['usernames'],
+        required: ['realms'],
+      },
+      clearCachedRoles: {
+        api: 'security.clearCachedRoles',
+        urls: [{ path: '/_security/role/{name}/_clear_cache', methods: ['POST'] }],
+        path: ['name'],
+        query: [],
+        required: ['name'],
+      },
+      clearCachedServiceTokens: {
+        api: 'security.clearCachedServiceTokens',
+        urls: [
+          { path: '/_security/service/{namespace}/{service}/credential/token/{name}/_clear_cache', methods: ['POST'] },
+        ],
+        path: ['namespace', 'service', 'name'],
+        query: [],
+        required: ['namespace', 'service', 'name'],
+      },
+      cloneApiKey: {
+        api: 'security.cloneApiKey',
+        urls: [{ path: '/_security/api_key/clone', methods: ['POST', 'PUT'] }],
+        path: [],
+        query: ['refresh'],
+        body: ['api_key', 'name', 'expiration', 'metadata'],
+        required: ['api_key'],
+      },
+      createApiKey: {
+        api: 'security.createApiKey',
+        urls: [{ path: '/_security/api_key', methods: ['PUT', 'POST'] }],
+        path: [],
+        query: ['refresh'],
+        body: ['expiration', 'name', 'role_descriptors', 'metadata'],
+        required: [],
+      },
+      createCrossClusterApiKey: {
+        api: 'security.createCrossClusterApiKey',
+        urls: [{ path: '/_security/cross_cluster/api_key', methods: ['POST'] }],
+        path: [],
+        query: [],
+        body: ['access', 'expiration', 'metadata', 'name', 'certificate_identity'],
+        required: ['access', 'name'],
+      },
+      createServiceToken: {
+        api: 'security.createServiceToken',
+        urls: [
+          { path: '/_security/service/{namespace}/{service}/credential/token/{name}', methods: ['PUT', 'POST'] },
+          { path: '/_security/service/{namespace}/{service}/credential/token', methods: ['POST'] },
+        ],
+        path: ['namespace', 'service', 'name'],
+        query: ['refresh'],
+        required: ['namespace', 'service'],
+      },
+      delegatePki: {
+        api: 'security.delegatePki',
+        urls: [{ path: '/_security/delegate_pki', methods: ['POST'] }],
+        path: [],
+        query: [],
+        body: ['x509_certificate_chain'],
+        required: ['x509_certificate_chain'],
+      },
+      deletePrivileges: {
+        api: 'security.deletePrivileges',
+        urls: [{ path: '/_security/privilege/{application}/{name}', methods: ['DELETE'] }],
+        path: ['application', 'name'],
+        query: ['refresh'],
+        required: ['application', 'name'],
+      },
+      deleteRole: {
+        api: 'security.deleteRole',
+        urls: [{ path: '/_security/role/{name}', methods: ['DELETE'] }],
+        path: ['name'],
+        query: ['refresh'],
+        required: ['name'],
+      },
+      deleteRoleMapping: {
+        api: 'security.deleteRoleMapping',
+        urls: [{ path: '/_security/role_mapping/{name}', methods: ['DELETE'] }],
+        path: ['name'],
+        query: ['refresh'],
+        required: ['name'],
+      },
+      deleteServiceToken: {
+        api: 'security.deleteServiceToken',
+        urls: [{ path: '/_security/service/{namespace}/{service}/credential/token/{name}', methods: ['DELETE'] }],
+        path: ['namespace', 'service', 'name'],
+        query: ['refresh'],
+        required: ['namespace', 'service', 'name'],
+      },
+      deleteUser: {
+        api: 'security.deleteUser',
+        urls: [{ path: '/_security/user/{username}', methods: ['DELETE'] }],
+        path: ['username'],
+        query: ['refresh'],
+        required: ['username'],
+      },
+      disableUser: {
+        api: 'security.disableUser',
+        urls: [{ path: '/_security/user/{username}/_disable', methods: ['PUT', 'POST'] }],
+        path: ['username'],
+        query: ['refresh'],
+        required: ['username'],
+      },
+      disableUserProfile: {
+        api: 'security.disableUserProfile',
+        urls: [{ path: '/_security/profile/{uid}/_disable', methods: ['PUT', 'POST'] }],
+        path: ['uid'],
+        query: ['refresh'],
+        required: ['uid'],
+      },
+      enableUser: {
+        api: 'security.enableUser',
+        urls: [{ path: '/_security/user/{username}/_enable', methods: ['PUT', 'POST'] }],
+        path: ['username'],
+        query: ['refresh'],
+        required: ['username'],
+      },
+      enableUserProfile: {
+        api: 'security.enableUserProfile',
+        urls: [{ path: '/_security/profile/{uid}/_enable', methods: ['PUT', 'POST'] }],
+        path: ['uid'],
+        query: ['refresh'],
+        required: ['uid'],
+      },
+      enrollKibana: {
+        api: 'security.enrollKibana',
+        urls: [{ path: '/_security/enroll/kibana', methods: ['GET'] }],
+        path: [],
+        query: [],
+        required: [],
+      },
+      enrollNode: {
+        api: 'security.enrollNode',
+        urls: [{ path: '/_security/enroll/node', methods: ['GET'] }],
+        path: [],
+        query: [],
+        required: [],
+      },
+      getApiKey: {
+        api: 'security.getApiKey',
+        urls: [{ path: '/_security/api_key', methods: ['GET'] }],
+        path: [],
+        query: ['id', 'name', 'owner', 'realm_name', 'username', 'with_limited_by', 'active_only', 'with_profile_uid'],
+        required: [],
+      },
+      getBuiltinPrivileges: {
+        api: 'security.getBuiltinPrivileges',
+        urls: [{ path: '/_security/privilege/_builtin', methods: ['GET'] }],
+        path: [],
+        query: [],
+        required: [],
+      },
+      getPrivileges: {
+        api: 'security.getPrivileges',
+        urls: [
+          { path: '/_security/privilege/{application}/{name}', methods: ['GET'] },
+          { path: '/_security/privilege/{application}', methods: ['GET'] },
+          { path: '/_security/privilege', methods: ['GET'] },
+        ],
+        path: ['application', 'name'],
+        query: [],
+        required: [],
+      },
+      getRole: {
+        api: 'security.getRole',
+        urls: [
+          { path: '/_security/role/{name}', methods: ['GET'] },
+          { path: '/_security/role', methods: ['GET'] },
+        ],
+        path: ['name'],
+        query: ['include_implicit'],
+        required: [],
+      },
+      getRoleMapping: {
+        api: 'security.getRoleMapping',
+        urls: [
+          { path: '/_security/role_mapping/{name}', methods: ['GET'] },
+          { path: '/_security/role_mapping', methods: ['GET'] },
+        ],
+        path: ['name'],
+        query: [],
+        required: [],
+      },
+      getServiceAccounts: {
+        api: 'security.getServiceAccounts',
+        urls: [
+          { path: '/_security/service/{namespace}/{service}', methods: ['GET'] },
+          { path: '/_security/service/{namespace}', methods: ['GET'] },
+          { path: '/_security/service', methods: ['GET'] },
+        ],
+        path: ['namespace', 'service'],
+        query: [],
+        required: [],
+      },
+      getServiceCredentials: {
+        api: 'security.getServiceCredentials',
+        urls: [{ path: '/_security/service/{namespace}/{service}/credential', methods: ['GET'] }],
+        path: ['namespace', 'service'],
+        query: [],
+        required: ['namespace', 'service'],
+      },
+      getSettings: {
+        api: 'security.getSettings',
+        urls: [{ path: '/_security/settings', methods: ['GET'] }],
+        path: [],
+        query: ['master_timeout'],
+        required: [],
+      },
+      getStats: {
+        api: 'security.getStats',
+        urls: [{ path: '/_security/stats', methods: ['GET'] }],
+        path: [],
+        query: [],
+        required: [],
+      },
+      getToken: {
+        api: 'security.getToken',
+        urls: [{ path: '/_security/oauth2/token', methods: ['POST'] }],
+        path: [],
+        query: [],
+        body: ['grant_type', 'scope', 'password', 'kerberos_ticket', 'refresh_token', 'username'],
+        required: [],
+      },
+      getUser: {
+        api: 'security.getUser',
+        urls: [
+          { path: '/_security/user/{username}', methods: ['GET'] },
+          { path: '/_security/user', methods: ['GET'] },
+        ],
+        path: ['username'],
+        query: ['with_profile_uid'],
+        required: [],
+      },
+      getUserPrivileges: {
+        api: 'security.getUserPrivileges',
+        urls: [{ path: '/_security/user/_privileges', methods: ['GET'] }],
+        path: [],
+        query: [],
+        required: [],
+      },
+      getUserProfile: {
+        api: 'security.getUserProfile',
+        urls: [{ path: '/_security/profile/{uid}', methods: ['GET'] }],
+        path: ['uid'],
+        query: ['data'],
+        required: ['uid'],
+      },
+      grantApiKey: {
+        api: 'security.grantApiKey',
+        urls: [{ path: '/_security/api_key/grant', methods: ['POST'] }],
+        path: [],
+        query: ['refresh'],
+        body: ['api_key', 'grant_type', 'access_token', 'username', 'password', 'run_as'],
+        required: ['api_key', 'grant_type'],
+      },
+      hasPrivileges: {
+        api: 'security.hasPrivileges',
+        urls: [
+          { path: '/_security/user/{user}/_has_privileges', methods: ['GET', 'POST'] },
+          { path: '/_security/user/_has_privileges', methods: ['GET', 'POST'] },
+        ],
+        path: ['user'],
+        query: [],
+        body: ['application', 'cluster', 'index'],
+        required: [],
+      },
+      hasPrivilegesUserProfile: {
+        api: 'security.hasPrivilegesUserProfile',
+        urls: [{ path: '/_security/profile/_has_privileges', methods: ['GET', 'POST'] }],
+        path: [],
+        query: [],
+        body: ['uids', 'privileges'],
+        required: ['uids', 'privileges'],
+      },
+      invalidateApiKey: {
+        api: 'security.invalidateApiKey',
+        urls: [{ path: '/_security/api_key', methods: ['DELETE'] }],
+        path: [],
+        query: [],
+        body: ['id', 'ids', 'name', 'owner', 'realm_name', 'username'],
+        required: [],
+      },
+      invalidateToken: {
+        api: 'security.invalidateToken',
+        urls: [{ path: '/_security/oauth2/token', methods: ['DELETE'] }],
+        path: [],
+        query: [],
+        body: ['token', 'refresh_token', 'realm_name', 'username'],
+        required: [],
+      },
+      oidcAuthenticate: {
+        api: 'security.oidcAuthenticate',
+        urls: [{ path: '/_security/oidc/authenticate', methods: ['POST'] }],
+        path: [],
+        query: [],
+        body: ['nonce', 'realm', 'redirect_uri', 'state'],
+        required: ['nonce', 'redirect_uri', 'state'],
+      },
+      oidcLogout: {
+        api: 'security.oidcLogout',
+        urls: [{ path: '/_security/oidc/logout', methods: ['POST'] }],
+        path: [],
+        query: [],
+        body: ['token', 'refresh_token'],
+        required: ['token'],
+      },
+      oidcPrepareAuthentication: {
+        api: 'security.oidcPrepareAuthentication',
+        urls: [{ path: '/_security/oidc/prepare', methods: ['POST'] }],
+        path: [],
+        query: [],
+        body: ['iss', 'login_hint', 'nonce', 'realm', 'state'],
+        required: [],
+      },
+      putPrivileges: {
+        api: 'security.putPrivileges',
+        urls: [{ path: '/_security/privilege', methods: ['PUT', 'POST'] }],
+        path: [],
+        query: ['refresh'],
+        value: 'privileges',
+        required: ['privileges'],
+      },
+      putRole: {
+        api: 'security.putRole',
+        urls: [{ path: '/_security/role/{name}', methods: ['PUT', 'POST'] }],
+        path: ['name'],
+        query: ['refresh'],
+        body: [
+          'applications',
+          'cluster',
+          'global',
+          'indices',
+          'remote_indices',
+          'remote_cluster',
+          'metadata',
+          'run_as',
+          'description',
+          'transient_metadata',
+        ],
+        required: ['name'],
+      },
+      putRoleMapping: {
+        api: 'security.putRoleMapping',
+        urls: [{ path: '/_security/role_mapping/{name}', methods: ['PUT', 'POST'] }],
+        path: ['name'],
+        query: ['refresh'],
+        body: ['enabled', 'metadata', 'roles', 'role_templates', 'rules', 'run_as'],
+        required: ['name'],
+      },
+      putUser: {
+        api: 'security.putUser',
+        urls: [{ path: '/_security/user/{username}', methods: ['PUT', 'POST'] }],
+        path: ['username'],
+        query: ['refresh'],
+        body: ['email', 'full_name', 'metadata', 'password', 'password_hash', 'roles', 'enabled'],
+        required: ['username'],
+      },
+      queryApiKeys: {
+        api: 'security.queryApiKeys',
+        urls: [{ path: '/_security/_query/api_key', methods: ['GET', 'POST'] }],
+        path: [],
+        query: ['with_limited_by', 'with_profile_uid', 'typed_keys'],
+        body: ['aggregations', 'aggs', 'query', 'from', 'sort', 'size', 'search_after'],
+        required: [],
+      },
+      queryRole: {
+        api: 'security.queryRole',
+        urls: [{ path: '/_security/_query/role', methods: ['GET', 'POST'] }],
+        path: [],
+        query: [],
+        body: ['query', 'from', 'sort', 'size', 'search_after'],
+        required: [],
+      },
+      queryUser: {
+        api: 'security.queryUser',
+        urls: [{ path: '/_security/_query/user', methods: ['GET', 'POST'] }],
+        path: [],
+        query: ['with_profile_uid'],
+        body: ['query', 'from', 'sort', 'size', 'search_after'],
+        required: [],
+      },
+      samlAuthenticate: {
+        api: 'security.samlAuthenticate',
+        urls: [{ path: '/_security/saml/authenticate', methods: ['POST'] }],
+        path: [],
+        query: [],
+        body: ['content', 'ids', 'realm'],
+        required: ['content', 'ids'],
+      },
+      samlCompleteLogout: {
+        api: 'security.samlCompleteLogout',
+        urls: [{ path: '/_security/saml/complete_logout', methods: ['POST'] }],
+        path: [],
+        query: [],
+        body: ['realm', 'ids', 'query_string', 'content'],
+        required: ['realm', 'ids'],
+      },
+      samlInvalidate: {
+        api: 'security.samlInvalidate',
+        urls: [{ path: '/_security/saml/invalidate', methods: ['POST'] }],
+        path: [],
+        query: [],
+        body: ['acs', 'query_string', 'realm'],
+        required: ['query_string'],
+      },
+      samlLogout: {
+        api: 'security.samlLogout',
+        urls: [{ path: '/_security/saml/logout', methods: ['POST'] }],
+        path: [],
+        query: [],
+        body: ['token', 'refresh_token'],
+        required: ['token'],
+      },
+      samlPrepareAuthentication: {
+        api: 'security.samlPrepareAuthentication',
+        urls: [{ path: '/_security/saml/prepare', methods: ['POST'] }],
+        path: [],
+        query: [],
+        body: ['acs', 'realm', 'relay_state'],
+        required: [],
+      },
+      samlServiceProviderMetadata: {
+        api: 'security.samlServiceProviderMetadata',
+        urls: [{ path: '/_security/saml/metadata/{realm_name}', methods: ['GET'] }],
+        path: ['realm_name'],
+        query: [],
+        required: ['realm_name'],
+      },
+      suggestUserProfiles: {
+        api: 'security.suggestUserProfiles',
+        urls: [{ path: '/_security/profile/_suggest', methods: ['GET', 'POST'] }],
+        path: [],
+        query: ['data'],
+        body: ['name', 'size', 'data', 'hint'],
+        required: [],
+      },
+      updateApiKey: {
+        api: 'security.updateApiKey',
+        urls: [{ path: '/_security/api_key/{id}', methods: ['PUT'] }],
+        path: ['id'],
+        query: [],
+        body: ['role_descriptors', 'metadata', 'expiration'],
+        required: ['id'],
+      },
+      updateCrossClusterApiKey: {
+        api: 'security.updateCrossClusterApiKey',
+        urls: [{ path: '/_security/cross_cluster/api_key/{id}', methods: ['PUT'] }],
+        path: ['id'],
+        query: [],
+        body: ['access', 'expiration', 'metadata', 'certificate_identity'],
+        required: ['id', 'access'],
+      },
+      updateSettings: {
+        api: 'security.updateSettings',
+        urls: [{ path: '/_security/settings', methods: ['PUT'] }],
+        path: [],
+        query: ['master_timeout', 'timeout'],
+        body: ['security', 'security-profile', 'security-tokens'],
+        required: [],
+      },
+      updateUserProfileData: {
+        api: 'security.updateUserProfileData',
+        urls: [{ path: '/_security/profile/{uid}/_data', methods: ['PUT', 'POST'] }],
+        path: ['uid'],
+        query: ['if_seq_no', 'if_primary_term', 'refresh'],
+        body: ['labels', 'data'],
+        required: ['uid'],
+      },
+    }) satisfies Record<string, Endpoint>,
+)
 
 /**
  * The `security` APIs: `client.security.*`.
@@ -12189,7 +12311,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonValue>>
   activateUserProfile(params: SecurityActivateUserProfileRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.activateUserProfile, params, options)
+    return callApi(this.#transport, securityEndpoints().activateUserProfile, params, options)
   }
 
   /**
@@ -12207,7 +12329,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   authenticate(params?: SecurityAuthenticateRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.authenticate, params, options)
+    return callApi(this.#transport, securityEndpoints().authenticate, params, options)
   }
 
   /**
@@ -12222,7 +12344,7 @@ export class SecurityApi {
   bulkDeleteRole(params: SecurityBulkDeleteRoleRequest, options?: BodyCallOptions): Promise<JsonObject>
   bulkDeleteRole(params: SecurityBulkDeleteRoleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   bulkDeleteRole(params: SecurityBulkDeleteRoleRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.bulkDeleteRole, params, options)
+    return callApi(this.#transport, securityEndpoints().bulkDeleteRole, params, options)
   }
 
   /**
@@ -12237,7 +12359,7 @@ export class SecurityApi {
   bulkPutRole(params: SecurityBulkPutRoleRequest, options?: BodyCallOptions): Promise<JsonObject>
   bulkPutRole(params: SecurityBulkPutRoleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   bulkPutRole(params: SecurityBulkPutRoleRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.bulkPutRole, params, options)
+    return callApi(this.#transport, securityEndpoints().bulkPutRole, params, options)
   }
 
   /**
@@ -12255,7 +12377,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   bulkUpdateApiKeys(params: SecurityBulkUpdateApiKeysRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.bulkUpdateApiKeys, params, options)
+    return callApi(this.#transport, securityEndpoints().bulkUpdateApiKeys, params, options)
   }
 
   /**
@@ -12273,7 +12395,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   changePassword(params?: SecurityChangePasswordRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.changePassword, params, options)
+    return callApi(this.#transport, securityEndpoints().changePassword, params, options)
   }
 
   /**
@@ -12288,7 +12410,7 @@ export class SecurityApi {
   clearApiKeyCache(params: SecurityClearApiKeyCacheRequest, options?: BodyCallOptions): Promise<JsonObject>
   clearApiKeyCache(params: SecurityClearApiKeyCacheRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   clearApiKeyCache(params: SecurityClearApiKeyCacheRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.clearApiKeyCache, params, options)
+    return callApi(this.#transport, securityEndpoints().clearApiKeyCache, params, options)
   }
 
   /**
@@ -12306,7 +12428,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   clearCachedPrivileges(params: SecurityClearCachedPrivilegesRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.clearCachedPrivileges, params, options)
+    return callApi(this.#transport, securityEndpoints().clearCachedPrivileges, params, options)
   }
 
   /**
@@ -12324,7 +12446,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   clearCachedRealms(params: SecurityClearCachedRealmsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.clearCachedRealms, params, options)
+    return callApi(this.#transport, securityEndpoints().clearCachedRealms, params, options)
   }
 
   /**
@@ -12339,7 +12461,7 @@ export class SecurityApi {
   clearCachedRoles(params: SecurityClearCachedRolesRequest, options?: BodyCallOptions): Promise<JsonObject>
   clearCachedRoles(params: SecurityClearCachedRolesRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   clearCachedRoles(params: SecurityClearCachedRolesRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.clearCachedRoles, params, options)
+    return callApi(this.#transport, securityEndpoints().clearCachedRoles, params, options)
   }
 
   /**
@@ -12360,7 +12482,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   clearCachedServiceTokens(params: SecurityClearCachedServiceTokensRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.clearCachedServiceTokens, params, options)
+    return callApi(this.#transport, securityEndpoints().clearCachedServiceTokens, params, options)
   }
 
   /**
@@ -12374,7 +12496,7 @@ export class SecurityApi {
   cloneApiKey(params: SecurityCloneApiKeyRequest, options?: BodyCallOptions): Promise<JsonObject>
   cloneApiKey(params: SecurityCloneApiKeyRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   cloneApiKey(params: SecurityCloneApiKeyRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.cloneApiKey, params, options)
+    return callApi(this.#transport, securityEndpoints().cloneApiKey, params, options)
   }
 
   /**
@@ -12392,7 +12514,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<SecurityCreateApiKeyResponse>>
   createApiKey(params?: SecurityCreateApiKeyRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.createApiKey, params, options)
+    return callApi(this.#transport, securityEndpoints().createApiKey, params, options)
   }
 
   /**
@@ -12413,7 +12535,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   createCrossClusterApiKey(params: SecurityCreateCrossClusterApiKeyRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.createCrossClusterApiKey, params, options)
+    return callApi(this.#transport, securityEndpoints().createCrossClusterApiKey, params, options)
   }
 
   /**
@@ -12431,7 +12553,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   createServiceToken(params: SecurityCreateServiceTokenRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.createServiceToken, params, options)
+    return callApi(this.#transport, securityEndpoints().createServiceToken, params, options)
   }
 
   /**
@@ -12446,7 +12568,7 @@ export class SecurityApi {
   delegatePki(params: SecurityDelegatePkiRequest, options?: BodyCallOptions): Promise<JsonObject>
   delegatePki(params: SecurityDelegatePkiRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   delegatePki(params: SecurityDelegatePkiRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.delegatePki, params, options)
+    return callApi(this.#transport, securityEndpoints().delegatePki, params, options)
   }
 
   /**
@@ -12467,7 +12589,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<Record<string, JsonValue>>>
   deletePrivileges(params: SecurityDeletePrivilegesRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.deletePrivileges, params, options)
+    return callApi(this.#transport, securityEndpoints().deletePrivileges, params, options)
   }
 
   /**
@@ -12482,7 +12604,7 @@ export class SecurityApi {
   deleteRole(params: SecurityDeleteRoleRequest, options?: BodyCallOptions): Promise<JsonObject>
   deleteRole(params: SecurityDeleteRoleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deleteRole(params: SecurityDeleteRoleRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.deleteRole, params, options)
+    return callApi(this.#transport, securityEndpoints().deleteRole, params, options)
   }
 
   /**
@@ -12500,7 +12622,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   deleteRoleMapping(params: SecurityDeleteRoleMappingRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.deleteRoleMapping, params, options)
+    return callApi(this.#transport, securityEndpoints().deleteRoleMapping, params, options)
   }
 
   /**
@@ -12518,7 +12640,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   deleteServiceToken(params: SecurityDeleteServiceTokenRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.deleteServiceToken, params, options)
+    return callApi(this.#transport, securityEndpoints().deleteServiceToken, params, options)
   }
 
   /**
@@ -12533,7 +12655,7 @@ export class SecurityApi {
   deleteUser(params: SecurityDeleteUserRequest, options?: BodyCallOptions): Promise<JsonObject>
   deleteUser(params: SecurityDeleteUserRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deleteUser(params: SecurityDeleteUserRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.deleteUser, params, options)
+    return callApi(this.#transport, securityEndpoints().deleteUser, params, options)
   }
 
   /**
@@ -12548,7 +12670,7 @@ export class SecurityApi {
   disableUser(params: SecurityDisableUserRequest, options?: BodyCallOptions): Promise<JsonObject>
   disableUser(params: SecurityDisableUserRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   disableUser(params: SecurityDisableUserRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.disableUser, params, options)
+    return callApi(this.#transport, securityEndpoints().disableUser, params, options)
   }
 
   /**
@@ -12566,7 +12688,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   disableUserProfile(params: SecurityDisableUserProfileRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.disableUserProfile, params, options)
+    return callApi(this.#transport, securityEndpoints().disableUserProfile, params, options)
   }
 
   /**
@@ -12581,7 +12703,7 @@ export class SecurityApi {
   enableUser(params: SecurityEnableUserRequest, options?: BodyCallOptions): Promise<JsonObject>
   enableUser(params: SecurityEnableUserRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   enableUser(params: SecurityEnableUserRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.enableUser, params, options)
+    return callApi(this.#transport, securityEndpoints().enableUser, params, options)
   }
 
   /**
@@ -12599,7 +12721,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   enableUserProfile(params: SecurityEnableUserProfileRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.enableUserProfile, params, options)
+    return callApi(this.#transport, securityEndpoints().enableUserProfile, params, options)
   }
 
   /**
@@ -12617,7 +12739,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   enrollKibana(params?: SecurityEnrollKibanaRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.enrollKibana, params, options)
+    return callApi(this.#transport, securityEndpoints().enrollKibana, params, options)
   }
 
   /**
@@ -12632,7 +12754,7 @@ export class SecurityApi {
   enrollNode(params?: SecurityEnrollNodeRequest, options?: BodyCallOptions): Promise<JsonObject>
   enrollNode(params: SecurityEnrollNodeRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   enrollNode(params?: SecurityEnrollNodeRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.enrollNode, params, options)
+    return callApi(this.#transport, securityEndpoints().enrollNode, params, options)
   }
 
   /**
@@ -12647,7 +12769,7 @@ export class SecurityApi {
   getApiKey(params?: SecurityGetApiKeyRequest, options?: BodyCallOptions): Promise<JsonObject>
   getApiKey(params: SecurityGetApiKeyRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getApiKey(params?: SecurityGetApiKeyRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.getApiKey, params, options)
+    return callApi(this.#transport, securityEndpoints().getApiKey, params, options)
   }
 
   /**
@@ -12665,7 +12787,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   getBuiltinPrivileges(params?: SecurityGetBuiltinPrivilegesRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.getBuiltinPrivileges, params, options)
+    return callApi(this.#transport, securityEndpoints().getBuiltinPrivileges, params, options)
   }
 
   /**
@@ -12683,7 +12805,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<Record<string, JsonValue>>>
   getPrivileges(params?: SecurityGetPrivilegesRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.getPrivileges, params, options)
+    return callApi(this.#transport, securityEndpoints().getPrivileges, params, options)
   }
 
   /**
@@ -12701,7 +12823,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<Record<string, JsonValue>>>
   getRole(params?: SecurityGetRoleRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.getRole, params, options)
+    return callApi(this.#transport, securityEndpoints().getRole, params, options)
   }
 
   /**
@@ -12719,7 +12841,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<Record<string, JsonValue>>>
   getRoleMapping(params?: SecurityGetRoleMappingRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.getRoleMapping, params, options)
+    return callApi(this.#transport, securityEndpoints().getRoleMapping, params, options)
   }
 
   /**
@@ -12740,7 +12862,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<Record<string, JsonValue>>>
   getServiceAccounts(params?: SecurityGetServiceAccountsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.getServiceAccounts, params, options)
+    return callApi(this.#transport, securityEndpoints().getServiceAccounts, params, options)
   }
 
   /**
@@ -12758,7 +12880,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   getServiceCredentials(params: SecurityGetServiceCredentialsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.getServiceCredentials, params, options)
+    return callApi(this.#transport, securityEndpoints().getServiceCredentials, params, options)
   }
 
   /**
@@ -12776,7 +12898,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   getSettings(params?: SecurityGetSettingsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.getSettings, params, options)
+    return callApi(this.#transport, securityEndpoints().getSettings, params, options)
   }
 
   /**
@@ -12791,7 +12913,7 @@ export class SecurityApi {
   getStats(params?: SecurityGetStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
   getStats(params: SecurityGetStatsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getStats(params?: SecurityGetStatsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.getStats, params, options)
+    return callApi(this.#transport, securityEndpoints().getStats, params, options)
   }
 
   /**
@@ -12809,7 +12931,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<SecurityGetTokenResponse>>
   getToken(params?: SecurityGetTokenRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.getToken, params, options)
+    return callApi(this.#transport, securityEndpoints().getToken, params, options)
   }
 
   /**
@@ -12827,7 +12949,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<Record<string, JsonValue>>>
   getUser(params?: SecurityGetUserRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.getUser, params, options)
+    return callApi(this.#transport, securityEndpoints().getUser, params, options)
   }
 
   /**
@@ -12845,7 +12967,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   getUserPrivileges(params?: SecurityGetUserPrivilegesRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.getUserPrivileges, params, options)
+    return callApi(this.#transport, securityEndpoints().getUserPrivileges, params, options)
   }
 
   /**
@@ -12860,7 +12982,7 @@ export class SecurityApi {
   getUserProfile(params: SecurityGetUserProfileRequest, options?: BodyCallOptions): Promise<JsonObject>
   getUserProfile(params: SecurityGetUserProfileRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getUserProfile(params: SecurityGetUserProfileRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.getUserProfile, params, options)
+    return callApi(this.#transport, securityEndpoints().getUserProfile, params, options)
   }
 
   /**
@@ -12875,7 +12997,7 @@ export class SecurityApi {
   grantApiKey(params: SecurityGrantApiKeyRequest, options?: BodyCallOptions): Promise<JsonObject>
   grantApiKey(params: SecurityGrantApiKeyRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   grantApiKey(params: SecurityGrantApiKeyRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.grantApiKey, params, options)
+    return callApi(this.#transport, securityEndpoints().grantApiKey, params, options)
   }
 
   /**
@@ -12893,7 +13015,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   hasPrivileges(params?: SecurityHasPrivilegesRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.hasPrivileges, params, options)
+    return callApi(this.#transport, securityEndpoints().hasPrivileges, params, options)
   }
 
   /**
@@ -12914,7 +13036,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   hasPrivilegesUserProfile(params: SecurityHasPrivilegesUserProfileRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.hasPrivilegesUserProfile, params, options)
+    return callApi(this.#transport, securityEndpoints().hasPrivilegesUserProfile, params, options)
   }
 
   /**
@@ -12935,7 +13057,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<SecurityInvalidateApiKeyResponse>>
   invalidateApiKey(params?: SecurityInvalidateApiKeyRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.invalidateApiKey, params, options)
+    return callApi(this.#transport, securityEndpoints().invalidateApiKey, params, options)
   }
 
   /**
@@ -12953,7 +13075,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   invalidateToken(params?: SecurityInvalidateTokenRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.invalidateToken, params, options)
+    return callApi(this.#transport, securityEndpoints().invalidateToken, params, options)
   }
 
   /**
@@ -12968,7 +13090,7 @@ export class SecurityApi {
   oidcAuthenticate(params: SecurityOidcAuthenticateRequest, options?: BodyCallOptions): Promise<JsonObject>
   oidcAuthenticate(params: SecurityOidcAuthenticateRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   oidcAuthenticate(params: SecurityOidcAuthenticateRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.oidcAuthenticate, params, options)
+    return callApi(this.#transport, securityEndpoints().oidcAuthenticate, params, options)
   }
 
   /**
@@ -12983,7 +13105,7 @@ export class SecurityApi {
   oidcLogout(params: SecurityOidcLogoutRequest, options?: BodyCallOptions): Promise<JsonObject>
   oidcLogout(params: SecurityOidcLogoutRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   oidcLogout(params: SecurityOidcLogoutRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.oidcLogout, params, options)
+    return callApi(this.#transport, securityEndpoints().oidcLogout, params, options)
   }
 
   /**
@@ -13007,7 +13129,7 @@ export class SecurityApi {
     params?: SecurityOidcPrepareAuthenticationRequest,
     options?: CallOptions,
   ): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.oidcPrepareAuthentication, params, options)
+    return callApi(this.#transport, securityEndpoints().oidcPrepareAuthentication, params, options)
   }
 
   /**
@@ -13025,7 +13147,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<Record<string, JsonValue>>>
   putPrivileges(params: SecurityPutPrivilegesRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.putPrivileges, params, options)
+    return callApi(this.#transport, securityEndpoints().putPrivileges, params, options)
   }
 
   /**
@@ -13040,7 +13162,7 @@ export class SecurityApi {
   putRole(params: SecurityPutRoleRequest, options?: BodyCallOptions): Promise<JsonObject>
   putRole(params: SecurityPutRoleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   putRole(params: SecurityPutRoleRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.putRole, params, options)
+    return callApi(this.#transport, securityEndpoints().putRole, params, options)
   }
 
   /**
@@ -13055,7 +13177,7 @@ export class SecurityApi {
   putRoleMapping(params: SecurityPutRoleMappingRequest, options?: BodyCallOptions): Promise<JsonObject>
   putRoleMapping(params: SecurityPutRoleMappingRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   putRoleMapping(params: SecurityPutRoleMappingRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.putRoleMapping, params, options)
+    return callApi(this.#transport, securityEndpoints().putRoleMapping, params, options)
   }
 
   /**
@@ -13070,7 +13192,7 @@ export class SecurityApi {
   putUser(params: SecurityPutUserRequest, options?: BodyCallOptions): Promise<JsonObject>
   putUser(params: SecurityPutUserRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   putUser(params: SecurityPutUserRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.putUser, params, options)
+    return callApi(this.#transport, securityEndpoints().putUser, params, options)
   }
 
   /**
@@ -13088,7 +13210,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   queryApiKeys(params?: SecurityQueryApiKeysRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.queryApiKeys, params, options)
+    return callApi(this.#transport, securityEndpoints().queryApiKeys, params, options)
   }
 
   /**
@@ -13103,7 +13225,7 @@ export class SecurityApi {
   queryRole(params?: SecurityQueryRoleRequest, options?: BodyCallOptions): Promise<JsonObject>
   queryRole(params: SecurityQueryRoleRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   queryRole(params?: SecurityQueryRoleRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.queryRole, params, options)
+    return callApi(this.#transport, securityEndpoints().queryRole, params, options)
   }
 
   /**
@@ -13118,7 +13240,7 @@ export class SecurityApi {
   queryUser(params?: SecurityQueryUserRequest, options?: BodyCallOptions): Promise<JsonObject>
   queryUser(params: SecurityQueryUserRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   queryUser(params?: SecurityQueryUserRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.queryUser, params, options)
+    return callApi(this.#transport, securityEndpoints().queryUser, params, options)
   }
 
   /**
@@ -13133,7 +13255,7 @@ export class SecurityApi {
   samlAuthenticate(params: SecuritySamlAuthenticateRequest, options?: BodyCallOptions): Promise<JsonObject>
   samlAuthenticate(params: SecuritySamlAuthenticateRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   samlAuthenticate(params: SecuritySamlAuthenticateRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.samlAuthenticate, params, options)
+    return callApi(this.#transport, securityEndpoints().samlAuthenticate, params, options)
   }
 
   /**
@@ -13154,7 +13276,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonValue | undefined>>
   samlCompleteLogout(params: SecuritySamlCompleteLogoutRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.samlCompleteLogout, params, options)
+    return callApi(this.#transport, securityEndpoints().samlCompleteLogout, params, options)
   }
 
   /**
@@ -13169,7 +13291,7 @@ export class SecurityApi {
   samlInvalidate(params: SecuritySamlInvalidateRequest, options?: BodyCallOptions): Promise<JsonObject>
   samlInvalidate(params: SecuritySamlInvalidateRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   samlInvalidate(params: SecuritySamlInvalidateRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.samlInvalidate, params, options)
+    return callApi(this.#transport, securityEndpoints().samlInvalidate, params, options)
   }
 
   /**
@@ -13184,7 +13306,7 @@ export class SecurityApi {
   samlLogout(params: SecuritySamlLogoutRequest, options?: BodyCallOptions): Promise<JsonObject>
   samlLogout(params: SecuritySamlLogoutRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   samlLogout(params: SecuritySamlLogoutRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.samlLogout, params, options)
+    return callApi(this.#transport, securityEndpoints().samlLogout, params, options)
   }
 
   /**
@@ -13208,7 +13330,7 @@ export class SecurityApi {
     params?: SecuritySamlPrepareAuthenticationRequest,
     options?: CallOptions,
   ): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.samlPrepareAuthentication, params, options)
+    return callApi(this.#transport, securityEndpoints().samlPrepareAuthentication, params, options)
   }
 
   /**
@@ -13232,7 +13354,7 @@ export class SecurityApi {
     params: SecuritySamlServiceProviderMetadataRequest,
     options?: CallOptions,
   ): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.samlServiceProviderMetadata, params, options)
+    return callApi(this.#transport, securityEndpoints().samlServiceProviderMetadata, params, options)
   }
 
   /**
@@ -13250,7 +13372,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   suggestUserProfiles(params?: SecuritySuggestUserProfilesRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.suggestUserProfiles, params, options)
+    return callApi(this.#transport, securityEndpoints().suggestUserProfiles, params, options)
   }
 
   /**
@@ -13265,7 +13387,7 @@ export class SecurityApi {
   updateApiKey(params: SecurityUpdateApiKeyRequest, options?: BodyCallOptions): Promise<JsonObject>
   updateApiKey(params: SecurityUpdateApiKeyRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   updateApiKey(params: SecurityUpdateApiKeyRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.updateApiKey, params, options)
+    return callApi(this.#transport, securityEndpoints().updateApiKey, params, options)
   }
 
   /**
@@ -13286,7 +13408,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   updateCrossClusterApiKey(params: SecurityUpdateCrossClusterApiKeyRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.updateCrossClusterApiKey, params, options)
+    return callApi(this.#transport, securityEndpoints().updateCrossClusterApiKey, params, options)
   }
 
   /**
@@ -13304,7 +13426,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   updateSettings(params?: SecurityUpdateSettingsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.updateSettings, params, options)
+    return callApi(this.#transport, securityEndpoints().updateSettings, params, options)
   }
 
   /**
@@ -13322,39 +13444,42 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   updateUserProfileData(params: SecurityUpdateUserProfileDataRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints.updateUserProfileData, params, options)
+    return callApi(this.#transport, securityEndpoints().updateUserProfileData, params, options)
   }
 }
 
 // client.shutdown
 
-const shutdownEndpoints = {
-  deleteNode: {
-    api: 'shutdown.deleteNode',
-    urls: [{ path: '/_nodes/{node_id}/shutdown', methods: ['DELETE'] }],
-    path: ['node_id'],
-    query: ['master_timeout', 'timeout'],
-    required: ['node_id'],
-  },
-  getNode: {
-    api: 'shutdown.getNode',
-    urls: [
-      { path: '/_nodes/{node_id}/shutdown', methods: ['GET'] },
-      { path: '/_nodes/shutdown', methods: ['GET'] },
-    ],
-    path: ['node_id'],
-    query: ['master_timeout'],
-    required: [],
-  },
-  putNode: {
-    api: 'shutdown.putNode',
-    urls: [{ path: '/_nodes/{node_id}/shutdown', methods: ['PUT'] }],
-    path: ['node_id'],
-    query: ['master_timeout', 'timeout'],
-    body: ['type', 'reason', 'allocation_delay', 'target_node_name'],
-    required: ['node_id', 'type', 'reason'],
-  },
-} satisfies Record<string, Endpoint>
+const shutdownEndpoints = lazyTable(
+  () =>
+    ({
+      deleteNode: {
+        api: 'shutdown.deleteNode',
+        urls: [{ path: '/_nodes/{node_id}/shutdown', methods: ['DELETE'] }],
+        path: ['node_id'],
+        query: ['master_timeout', 'timeout'],
+        required: ['node_id'],
+      },
+      getNode: {
+        api: 'shutdown.getNode',
+        urls: [
+          { path: '/_nodes/{node_id}/shutdown', methods: ['GET'] },
+          { path: '/_nodes/shutdown', methods: ['GET'] },
+        ],
+        path: ['node_id'],
+        query: ['master_timeout'],
+        required: [],
+      },
+      putNode: {
+        api: 'shutdown.putNode',
+        urls: [{ path: '/_nodes/{node_id}/shutdown', methods: ['PUT'] }],
+        path: ['node_id'],
+        query: ['master_timeout', 'timeout'],
+        body: ['type', 'reason', 'allocation_delay', 'target_node_name'],
+        required: ['node_id', 'type', 'reason'],
+      },
+    }) satisfies Record<string, Endpoint>,
+)
 
 /**
  * The `shutdown` APIs: `client.shutdown.*`.
@@ -13387,7 +13512,7 @@ export class ShutdownApi {
   deleteNode(params: ShutdownDeleteNodeRequest, options?: BodyCallOptions): Promise<JsonObject>
   deleteNode(params: ShutdownDeleteNodeRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deleteNode(params: ShutdownDeleteNodeRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, shutdownEndpoints.deleteNode, params, options)
+    return callApi(this.#transport, shutdownEndpoints().deleteNode, params, options)
   }
 
   /**
@@ -13404,7 +13529,7 @@ export class ShutdownApi {
   getNode(params?: ShutdownGetNodeRequest, options?: BodyCallOptions): Promise<JsonObject>
   getNode(params: ShutdownGetNodeRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getNode(params?: ShutdownGetNodeRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, shutdownEndpoints.getNode, params, options)
+    return callApi(this.#transport, shutdownEndpoints().getNode, params, options)
   }
 
   /**
@@ -13421,31 +13546,34 @@ export class ShutdownApi {
   putNode(params: ShutdownPutNodeRequest, options?: BodyCallOptions): Promise<JsonObject>
   putNode(params: ShutdownPutNodeRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   putNode(params: ShutdownPutNodeRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, shutdownEndpoints.putNode, params, options)
+    return callApi(this.#transport, shutdownEndpoints().putNode, params, options)
   }
 }
 
 // client.simulate
 
-const simulateEndpoints = {
-  ingest: {
-    api: 'simulate.ingest',
-    urls: [
-      { path: '/_ingest/{index}/_simulate', methods: ['GET', 'POST'] },
-      { path: '/_ingest/_simulate', methods: ['GET', 'POST'] },
-    ],
-    path: ['index'],
-    query: ['pipeline', 'merge_type'],
-    body: [
-      'docs',
-      'component_template_substitutions',
-      'index_template_substitutions',
-      'mapping_addition',
-      'pipeline_substitutions',
-    ],
-    required: ['docs'],
-  },
-} satisfies Record<string, Endpoint>
+const simulateEndpoints = lazyTable(
+  () =>
+    ({
+      ingest: {
+        api: 'simulate.ingest',
+        urls: [
+          { path: '/_ingest/{index}/_simulate', methods: ['GET', 'POST'] },
+          { path: '/_ingest/_simulate', methods: ['GET', 'POST'] },
+        ],
+        path: ['index'],
+        query: ['pipeline', 'merge_type'],
+        body: [
+          'docs',
+          'component_template_substitutions',
+          'index_template_substitutions',
+          'mapping_addition',
+          'pipeline_substitutions',
+        ],
+        required: ['docs'],
+      },
+    }) satisfies Record<string, Endpoint>,
+)
 
 /**
  * The `simulate` APIs: `client.simulate.*`.
@@ -13474,81 +13602,84 @@ export class SimulateApi {
   ingest(params: SimulateIngestRequest, options?: BodyCallOptions): Promise<JsonObject>
   ingest(params: SimulateIngestRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   ingest(params: SimulateIngestRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, simulateEndpoints.ingest, params, options)
+    return callApi(this.#transport, simulateEndpoints().ingest, params, options)
   }
 }
 
 // client.slm
 
-const slmEndpoints = {
-  deleteLifecycle: {
-    api: 'slm.deleteLifecycle',
-    urls: [{ path: '/_slm/policy/{policy_id}', methods: ['DELETE'] }],
-    path: ['policy_id'],
-    query: ['master_timeout', 'timeout'],
-    required: ['policy_id'],
-  },
-  executeLifecycle: {
-    api: 'slm.executeLifecycle',
-    urls: [{ path: '/_slm/policy/{policy_id}/_execute', methods: ['PUT'] }],
-    path: ['policy_id'],
-    query: ['master_timeout', 'timeout'],
-    required: ['policy_id'],
-  },
-  executeRetention: {
-    api: 'slm.executeRetention',
-    urls: [{ path: '/_slm/_execute_retention', methods: ['POST'] }],
-    path: [],
-    query: ['master_timeout', 'timeout'],
-    required: [],
-  },
-  getLifecycle: {
-    api: 'slm.getLifecycle',
-    urls: [
-      { path: '/_slm/policy/{policy_id}', methods: ['GET'] },
-      { path: '/_slm/policy', methods: ['GET'] },
-    ],
-    path: ['policy_id'],
-    query: ['master_timeout', 'timeout'],
-    required: [],
-  },
-  getStats: {
-    api: 'slm.getStats',
-    urls: [{ path: '/_slm/stats', methods: ['GET'] }],
-    path: [],
-    query: ['master_timeout', 'timeout'],
-    required: [],
-  },
-  getStatus: {
-    api: 'slm.getStatus',
-    urls: [{ path: '/_slm/status', methods: ['GET'] }],
-    path: [],
-    query: ['master_timeout', 'timeout'],
-    required: [],
-  },
-  putLifecycle: {
-    api: 'slm.putLifecycle',
-    urls: [{ path: '/_slm/policy/{policy_id}', methods: ['PUT'] }],
-    path: ['policy_id'],
-    query: ['master_timeout', 'timeout'],
-    body: ['config', 'name', 'repository', 'retention', 'schedule'],
-    required: ['policy_id'],
-  },
-  start: {
-    api: 'slm.start',
-    urls: [{ path: '/_slm/start', methods: ['POST'] }],
-    path: [],
-    query: ['master_timeout', 'timeout'],
-    required: [],
-  },
-  stop: {
-    api: 'slm.stop',
-    urls: [{ path: '/_slm/stop', methods: ['POST'] }],
-    path: [],
-    query: ['master_timeout', 'timeout'],
-    required: [],
-  },
-} satisfies Record<string, Endpoint>
+const slmEndpoints = lazyTable(
+  () =>
+    ({
+      deleteLifecycle: {
+        api: 'slm.deleteLifecycle',
+        urls: [{ path: '/_slm/policy/{policy_id}', methods: ['DELETE'] }],
+        path: ['policy_id'],
+        query: ['master_timeout', 'timeout'],
+        required: ['policy_id'],
+      },
+      executeLifecycle: {
+        api: 'slm.executeLifecycle',
+        urls: [{ path: '/_slm/policy/{policy_id}/_execute', methods: ['PUT'] }],
+        path: ['policy_id'],
+        query: ['master_timeout', 'timeout'],
+        required: ['policy_id'],
+      },
+      executeRetention: {
+        api: 'slm.executeRetention',
+        urls: [{ path: '/_slm/_execute_retention', methods: ['POST'] }],
+        path: [],
+        query: ['master_timeout', 'timeout'],
+        required: [],
+      },
+      getLifecycle: {
+        api: 'slm.getLifecycle',
+        urls: [
+          { path: '/_slm/policy/{policy_id}', methods: ['GET'] },
+          { path: '/_slm/policy', methods: ['GET'] },
+        ],
+        path: ['policy_id'],
+        query: ['master_timeout', 'timeout'],
+        required: [],
+      },
+      getStats: {
+        api: 'slm.getStats',
+        urls: [{ path: '/_slm/stats', methods: ['GET'] }],
+        path: [],
+        query: ['master_timeout', 'timeout'],
+        required: [],
+      },
+      getStatus: {
+        api: 'slm.getStatus',
+        urls: [{ path: '/_slm/status', methods: ['GET'] }],
+        path: [],
+        query: ['master_timeout', 'timeout'],
+        required: [],
+      },
+      putLifecycle: {
+        api: 'slm.putLifecycle',
+        urls: [{ path: '/_slm/policy/{policy_id}', methods: ['PUT'] }],
+        path: ['policy_id'],
+        query: ['master_timeout', 'timeout'],
+        body: ['config', 'name', 'repository', 'retention', 'schedule'],
+        required: ['policy_id'],
+      },
+      start: {
+        api: 'slm.start',
+        urls: [{ path: '/_slm/start', methods: ['POST'] }],
+        path: [],
+        query: ['master_timeout', 'timeout'],
+        required: [],
+      },
+      stop: {
+        api: 'slm.stop',
+        urls: [{ path: '/_slm/stop', methods: ['POST'] }],
+        path: [],
+        query: ['master_timeout', 'timeout'],
+        required: [],
+      },
+    }) satisfies Record<string, Endpoint>,
+)
 
 /**
  * The `slm` APIs: `client.slm.*`.
@@ -13577,7 +13708,7 @@ export class SlmApi {
   deleteLifecycle(params: SlmDeleteLifecycleRequest, options?: BodyCallOptions): Promise<JsonObject>
   deleteLifecycle(params: SlmDeleteLifecycleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deleteLifecycle(params: SlmDeleteLifecycleRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, slmEndpoints.deleteLifecycle, params, options)
+    return callApi(this.#transport, slmEndpoints().deleteLifecycle, params, options)
   }
 
   /**
@@ -13592,7 +13723,7 @@ export class SlmApi {
   executeLifecycle(params: SlmExecuteLifecycleRequest, options?: BodyCallOptions): Promise<JsonObject>
   executeLifecycle(params: SlmExecuteLifecycleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   executeLifecycle(params: SlmExecuteLifecycleRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, slmEndpoints.executeLifecycle, params, options)
+    return callApi(this.#transport, slmEndpoints().executeLifecycle, params, options)
   }
 
   /**
@@ -13610,7 +13741,7 @@ export class SlmApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   executeRetention(params?: SlmExecuteRetentionRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, slmEndpoints.executeRetention, params, options)
+    return callApi(this.#transport, slmEndpoints().executeRetention, params, options)
   }
 
   /**
@@ -13628,7 +13759,7 @@ export class SlmApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<Record<string, JsonValue>>>
   getLifecycle(params?: SlmGetLifecycleRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, slmEndpoints.getLifecycle, params, options)
+    return callApi(this.#transport, slmEndpoints().getLifecycle, params, options)
   }
 
   /**
@@ -13643,7 +13774,7 @@ export class SlmApi {
   getStats(params?: SlmGetStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
   getStats(params: SlmGetStatsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getStats(params?: SlmGetStatsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, slmEndpoints.getStats, params, options)
+    return callApi(this.#transport, slmEndpoints().getStats, params, options)
   }
 
   /**
@@ -13658,7 +13789,7 @@ export class SlmApi {
   getStatus(params?: SlmGetStatusRequest, options?: BodyCallOptions): Promise<JsonObject>
   getStatus(params: SlmGetStatusRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getStatus(params?: SlmGetStatusRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, slmEndpoints.getStatus, params, options)
+    return callApi(this.#transport, slmEndpoints().getStatus, params, options)
   }
 
   /**
@@ -13673,7 +13804,7 @@ export class SlmApi {
   putLifecycle(params: SlmPutLifecycleRequest, options?: BodyCallOptions): Promise<JsonObject>
   putLifecycle(params: SlmPutLifecycleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   putLifecycle(params: SlmPutLifecycleRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, slmEndpoints.putLifecycle, params, options)
+    return callApi(this.#transport, slmEndpoints().putLifecycle, params, options)
   }
 
   /**
@@ -13688,7 +13819,7 @@ export class SlmApi {
   start(params?: SlmStartRequest, options?: BodyCallOptions): Promise<JsonObject>
   start(params: SlmStartRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   start(params?: SlmStartRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, slmEndpoints.start, params, options)
+    return callApi(this.#transport, slmEndpoints().start, params, options)
   }
 
   /**
@@ -13703,173 +13834,176 @@ export class SlmApi {
   stop(params?: SlmStopRequest, options?: BodyCallOptions): Promise<JsonObject>
   stop(params: SlmStopRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   stop(params?: SlmStopRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, slmEndpoints.stop, params, options)
+    return callApi(this.#transport, slmEndpoints().stop, params, options)
   }
 }
 
 // client.snapshot
 
-const snapshotEndpoints = {
-  cleanupRepository: {
-    api: 'snapshot.cleanupRepository',
-    urls: [{ path: '/_snapshot/{name}/_cleanup', methods: ['POST'] }],
-    path: ['name'],
-    query: ['master_timeout', 'timeout'],
-    required: ['name'],
-  },
-  clone: {
-    api: 'snapshot.clone',
-    urls: [{ path: '/_snapshot/{repository}/{snapshot}/_clone/{target_snapshot}', methods: ['PUT'] }],
-    path: ['repository', 'snapshot', 'target_snapshot'],
-    query: ['master_timeout'],
-    body: ['indices'],
-    required: ['repository', 'snapshot', 'target_snapshot', 'indices'],
-  },
-  create: {
-    api: 'snapshot.create',
-    urls: [{ path: '/_snapshot/{repository}/{snapshot}', methods: ['PUT', 'POST'] }],
-    path: ['repository', 'snapshot'],
-    query: ['master_timeout', 'wait_for_completion'],
-    body: [
-      'expand_wildcards',
-      'feature_states',
-      'ignore_unavailable',
-      'include_global_state',
-      'indices',
-      'metadata',
-      'partial',
-    ],
-    required: ['repository', 'snapshot'],
-  },
-  createRepository: {
-    api: 'snapshot.createRepository',
-    urls: [{ path: '/_snapshot/{name}', methods: ['PUT', 'POST'] }],
-    path: ['name'],
-    query: ['master_timeout', 'timeout', 'verify'],
-    value: 'repository',
-    required: ['name', 'repository'],
-  },
-  delete: {
-    api: 'snapshot.delete',
-    urls: [{ path: '/_snapshot/{repository}/{snapshot}', methods: ['DELETE'] }],
-    path: ['repository', 'snapshot'],
-    query: ['master_timeout', 'wait_for_completion'],
-    required: ['repository', 'snapshot'],
-  },
-  deleteRepository: {
-    api: 'snapshot.deleteRepository',
-    urls: [{ path: '/_snapshot/{name}', methods: ['DELETE'] }],
-    path: ['name'],
-    query: ['master_timeout', 'timeout'],
-    required: ['name'],
-  },
-  get: {
-    api: 'snapshot.get',
-    urls: [{ path: '/_snapshot/{repository}/{snapshot}', methods: ['GET'] }],
-    path: ['repository', 'snapshot'],
-    query: [
-      'after',
-      'from_sort_value',
-      'ignore_unavailable',
-      'index_details',
-      'index_names',
-      'include_repository',
-      'master_timeout',
-      'order',
-      'offset',
-      'size',
-      'slm_policy_filter',
-      'sort',
-      'state',
-      'verbose',
-    ],
-    required: ['repository', 'snapshot'],
-  },
-  getRepository: {
-    api: 'snapshot.getRepository',
-    urls: [
-      { path: '/_snapshot/{name}', methods: ['GET'] },
-      { path: '/_snapshot', methods: ['GET'] },
-    ],
-    path: ['name'],
-    query: ['local', 'master_timeout'],
-    required: [],
-  },
-  repositoryAnalyze: {
-    api: 'snapshot.repositoryAnalyze',
-    urls: [{ path: '/_snapshot/{name}/_analyze', methods: ['POST'] }],
-    path: ['name'],
-    query: [
-      'blob_count',
-      'check_overwrite_protection',
-      'concurrency',
-      'detailed',
-      'early_read_node_count',
-      'max_blob_size',
-      'max_total_data_size',
-      'rare_action_probability',
-      'rarely_abort_writes',
-      'read_node_count',
-      'register_operation_count',
-      'seed',
-      'timeout',
-    ],
-    required: ['name'],
-  },
-  repositoryVerifyIntegrity: {
-    api: 'snapshot.repositoryVerifyIntegrity',
-    urls: [{ path: '/_snapshot/{name}/_verify_integrity', methods: ['POST'] }],
-    path: ['name'],
-    query: [
-      'blob_thread_pool_concurrency',
-      'index_snapshot_verification_concurrency',
-      'index_verification_concurrency',
-      'max_bytes_per_sec',
-      'max_failed_shard_snapshots',
-      'meta_thread_pool_concurrency',
-      'snapshot_verification_concurrency',
-      'verify_blob_contents',
-    ],
-    required: ['name'],
-  },
-  restore: {
-    api: 'snapshot.restore',
-    urls: [{ path: '/_snapshot/{repository}/{snapshot}/_restore', methods: ['POST'] }],
-    path: ['repository', 'snapshot'],
-    query: ['master_timeout', 'wait_for_completion'],
-    body: [
-      'feature_states',
-      'ignore_index_settings',
-      'ignore_unavailable',
-      'include_aliases',
-      'include_global_state',
-      'index_settings',
-      'indices',
-      'partial',
-      'rename_pattern',
-      'rename_replacement',
-    ],
-    required: ['repository', 'snapshot'],
-  },
-  status: {
-    api: 'snapshot.status',
-    urls: [
-      { path: '/_snapshot/{repository}/{snapshot}/_status', methods: ['GET'] },
-      { path: '/_snapshot/{repository}/_status', methods: ['GET'] },
-      { path: '/_snapshot/_status', methods: ['GET'] },
-    ],
-    path: ['repository', 'snapshot'],
-    query: ['ignore_unavailable', 'master_timeout'],
-    required: [],
-  },
-  verifyRepository: {
-    api: 'snapshot.verifyRepository',
-    urls: [{ path: '/_snapshot/{name}/_verify', methods: ['POST'] }],
-    path: ['name'],
-    query: ['master_timeout', 'timeout'],
-    required: ['name'],
-  },
-} satisfies Record<string, Endpoint>
+const snapshotEndpoints = lazyTable(
+  () =>
+    ({
+      cleanupRepository: {
+        api: 'snapshot.cleanupRepository',
+        urls: [{ path: '/_snapshot/{name}/_cleanup', methods: ['POST'] }],
+        path: ['name'],
+        query: ['master_timeout', 'timeout'],
+        required: ['name'],
+      },
+      clone: {
+        api: 'snapshot.clone',
+        urls: [{ path: '/_snapshot/{repository}/{snapshot}/_clone/{target_snapshot}', methods: ['PUT'] }],
+        path: ['repository', 'snapshot', 'target_snapshot'],
+        query: ['master_timeout'],
+        body: ['indices'],
+        required: ['repository', 'snapshot', 'target_snapshot', 'indices'],
+      },
+      create: {
+        api: 'snapshot.create',
+        urls: [{ path: '/_snapshot/{repository}/{snapshot}', methods: ['PUT', 'POST'] }],
+        path: ['repository', 'snapshot'],
+        query: ['master_timeout', 'wait_for_completion'],
+        body: [
+          'expand_wildcards',
+          'feature_states',
+          'ignore_unavailable',
+          'include_global_state',
+          'indices',
+          'metadata',
+          'partial',
+        ],
+        required: ['repository', 'snapshot'],
+      },
+      createRepository: {
+        api: 'snapshot.createRepository',
+        urls: [{ path: '/_snapshot/{name}', methods: ['PUT', 'POST'] }],
+        path: ['name'],
+        query: ['master_timeout', 'timeout', 'verify'],
+        value: 'repository',
+        required: ['name', 'repository'],
+      },
+      delete: {
+        api: 'snapshot.delete',
+        urls: [{ path: '/_snapshot/{repository}/{snapshot}', methods: ['DELETE'] }],
+        path: ['repository', 'snapshot'],
+        query: ['master_timeout', 'wait_for_completion'],
+        required: ['repository', 'snapshot'],
+      },
+      deleteRepository: {
+        api: 'snapshot.deleteRepository',
+        urls: [{ path: '/_snapshot/{name}', methods: ['DELETE'] }],
+        path: ['name'],
+        query: ['master_timeout', 'timeout'],
+        required: ['name'],
+      },
+      get: {
+        api: 'snapshot.get',
+        urls: [{ path: '/_snapshot/{repository}/{snapshot}', methods: ['GET'] }],
+        path: ['repository', 'snapshot'],
+        query: [
+          'after',
+          'from_sort_value',
+          'ignore_unavailable',
+          'index_details',
+          'index_names',
+          'include_repository',
+          'master_timeout',
+          'order',
+          'offset',
+          'size',
+          'slm_policy_filter',
+          'sort',
+          'state',
+          'verbose',
+        ],
+        required: ['repository', 'snapshot'],
+      },
+      getRepository: {
+        api: 'snapshot.getRepository',
+        urls: [
+          { path: '/_snapshot/{name}', methods: ['GET'] },
+          { path: '/_snapshot', methods: ['GET'] },
+        ],
+        path: ['name'],
+        query: ['local', 'master_timeout'],
+        required: [],
+      },
+      repositoryAnalyze: {
+        api: 'snapshot.repositoryAnalyze',
+        urls: [{ path: '/_snapshot/{name}/_analyze', methods: ['POST'] }],
+        path: ['name'],
+        query: [
+          'blob_count',
+          'check_overwrite_protection',
+          'concurrency',
+          'detailed',
+          'early_read_node_count',
+          'max_blob_size',
+          'max_total_data_size',
+          'rare_action_probability',
+          'rarely_abort_writes',
+          'read_node_count',
+          'register_operation_count',
+          'seed',
+          'timeout',
+        ],
+        required: ['name'],
+      },
+      repositoryVerifyIntegrity: {
+        api: 'snapshot.repositoryVerifyIntegrity',
+        urls: [{ path: '/_snapshot/{name}/_verify_integrity', methods: ['POST'] }],
+        path: ['name'],
+        query: [
+          'blob_thread_pool_concurrency',
+          'index_snapshot_verification_concurrency',
+          'index_verification_concurrency',
+          'max_bytes_per_sec',
+          'max_failed_shard_snapshots',
+          'meta_thread_pool_concurrency',
+          'snapshot_verification_concurrency',
+          'verify_blob_contents',
+        ],
+        required: ['name'],
+      },
+      restore: {
+        api: 'snapshot.restore',
+        urls: [{ path: '/_snapshot/{repository}/{snapshot}/_restore', methods: ['POST'] }],
+        path: ['repository', 'snapshot'],
+        query: ['master_timeout', 'wait_for_completion'],
+        body: [
+          'feature_states',
+          'ignore_index_settings',
+          'ignore_unavailable',
+          'include_aliases',
+          'include_global_state',
+          'index_settings',
+          'indices',
+          'partial',
+          'rename_pattern',
+          'rename_replacement',
+        ],
+        required: ['repository', 'snapshot'],
+      },
+      status: {
+        api: 'snapshot.status',
+        urls: [
+          { path: '/_snapshot/{repository}/{snapshot}/_status', methods: ['GET'] },
+          { path: '/_snapshot/{repository}/_status', methods: ['GET'] },
+          { path: '/_snapshot/_status', methods: ['GET'] },
+        ],
+        path: ['repository', 'snapshot'],
+        query: ['ignore_unavailable', 'master_timeout'],
+        required: [],
+      },
+      verifyRepository: {
+        api: 'snapshot.verifyRepository',
+        urls: [{ path: '/_snapshot/{name}/_verify', methods: ['POST'] }],
+        path: ['name'],
+        query: ['master_timeout', 'timeout'],
+        required: ['name'],
+      },
+    }) satisfies Record<string, Endpoint>,
+)
 
 /**
  * The `snapshot` APIs: `client.snapshot.*`.
@@ -13901,7 +14035,7 @@ export class SnapshotApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   cleanupRepository(params: SnapshotCleanupRepositoryRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, snapshotEndpoints.cleanupRepository, params, options)
+    return callApi(this.#transport, snapshotEndpoints().cleanupRepository, params, options)
   }
 
   /**
@@ -13916,7 +14050,7 @@ export class SnapshotApi {
   clone(params: SnapshotCloneRequest, options?: BodyCallOptions): Promise<JsonObject>
   clone(params: SnapshotCloneRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   clone(params: SnapshotCloneRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, snapshotEndpoints.clone, params, options)
+    return callApi(this.#transport, snapshotEndpoints().clone, params, options)
   }
 
   /**
@@ -13931,7 +14065,7 @@ export class SnapshotApi {
   create(params: SnapshotCreateRequest, options?: BodyCallOptions): Promise<JsonObject>
   create(params: SnapshotCreateRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   create(params: SnapshotCreateRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, snapshotEndpoints.create, params, options)
+    return callApi(this.#transport, snapshotEndpoints().create, params, options)
   }
 
   /**
@@ -13946,7 +14080,7 @@ export class SnapshotApi {
   createRepository(params: SnapshotCreateRepositoryRequest, options?: BodyCallOptions): Promise<JsonObject>
   createRepository(params: SnapshotCreateRepositoryRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   createRepository(params: SnapshotCreateRepositoryRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, snapshotEndpoints.createRepository, params, options)
+    return callApi(this.#transport, snapshotEndpoints().createRepository, params, options)
   }
 
   /**
@@ -13961,7 +14095,7 @@ export class SnapshotApi {
   delete(params: SnapshotDeleteRequest, options?: BodyCallOptions): Promise<JsonObject>
   delete(params: SnapshotDeleteRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   delete(params: SnapshotDeleteRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, snapshotEndpoints.delete, params, options)
+    return callApi(this.#transport, snapshotEndpoints().delete, params, options)
   }
 
   /**
@@ -13976,7 +14110,7 @@ export class SnapshotApi {
   deleteRepository(params: SnapshotDeleteRepositoryRequest, options?: BodyCallOptions): Promise<JsonObject>
   deleteRepository(params: SnapshotDeleteRepositoryRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deleteRepository(params: SnapshotDeleteRepositoryRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, snapshotEndpoints.deleteRepository, params, options)
+    return callApi(this.#transport, snapshotEndpoints().deleteRepository, params, options)
   }
 
   /**
@@ -13991,7 +14125,7 @@ export class SnapshotApi {
   get(params: SnapshotGetRequest, options?: BodyCallOptions): Promise<JsonObject>
   get(params: SnapshotGetRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   get(params: SnapshotGetRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, snapshotEndpoints.get, params, options)
+    return callApi(this.#transport, snapshotEndpoints().get, params, options)
   }
 
   /**
@@ -14009,7 +14143,7 @@ export class SnapshotApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<Record<string, JsonValue>>>
   getRepository(params?: SnapshotGetRepositoryRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, snapshotEndpoints.getRepository, params, options)
+    return callApi(this.#transport, snapshotEndpoints().getRepository, params, options)
   }
 
   /**
@@ -14027,7 +14161,7 @@ export class SnapshotApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   repositoryAnalyze(params: SnapshotRepositoryAnalyzeRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, snapshotEndpoints.repositoryAnalyze, params, options)
+    return callApi(this.#transport, snapshotEndpoints().repositoryAnalyze, params, options)
   }
 
   /**
@@ -14048,7 +14182,7 @@ export class SnapshotApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonValue>>
   repositoryVerifyIntegrity(params: SnapshotRepositoryVerifyIntegrityRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, snapshotEndpoints.repositoryVerifyIntegrity, params, options)
+    return callApi(this.#transport, snapshotEndpoints().repositoryVerifyIntegrity, params, options)
   }
 
   /**
@@ -14063,7 +14197,7 @@ export class SnapshotApi {
   restore(params: SnapshotRestoreRequest, options?: BodyCallOptions): Promise<JsonObject>
   restore(params: SnapshotRestoreRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   restore(params: SnapshotRestoreRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, snapshotEndpoints.restore, params, options)
+    return callApi(this.#transport, snapshotEndpoints().restore, params, options)
   }
 
   /**
@@ -14078,7 +14212,7 @@ export class SnapshotApi {
   status(params?: SnapshotStatusRequest, options?: BodyCallOptions): Promise<JsonObject>
   status(params: SnapshotStatusRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   status(params?: SnapshotStatusRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, snapshotEndpoints.status, params, options)
+    return callApi(this.#transport, snapshotEndpoints().status, params, options)
   }
 
   /**
@@ -14093,78 +14227,81 @@ export class SnapshotApi {
   verifyRepository(params: SnapshotVerifyRepositoryRequest, options?: BodyCallOptions): Promise<JsonObject>
   verifyRepository(params: SnapshotVerifyRepositoryRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   verifyRepository(params: SnapshotVerifyRepositoryRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, snapshotEndpoints.verifyRepository, params, options)
+    return callApi(this.#transport, snapshotEndpoints().verifyRepository, params, options)
   }
 }
 
 // client.sql
 
-const sqlEndpoints = {
-  clearCursor: {
-    api: 'sql.clearCursor',
-    urls: [{ path: '/_sql/close', methods: ['POST'] }],
-    path: [],
-    query: [],
-    body: ['cursor'],
-    required: ['cursor'],
-  },
-  deleteAsync: {
-    api: 'sql.deleteAsync',
-    urls: [{ path: '/_sql/async/delete/{id}', methods: ['DELETE'] }],
-    path: ['id'],
-    query: [],
-    required: ['id'],
-  },
-  getAsync: {
-    api: 'sql.getAsync',
-    urls: [{ path: '/_sql/async/{id}', methods: ['GET'] }],
-    path: ['id'],
-    query: ['delimiter', 'format', 'keep_alive', 'wait_for_completion_timeout'],
-    required: ['id'],
-  },
-  getAsyncStatus: {
-    api: 'sql.getAsyncStatus',
-    urls: [{ path: '/_sql/async/status/{id}', methods: ['GET'] }],
-    path: ['id'],
-    query: [],
-    required: ['id'],
-  },
-  query: {
-    api: 'sql.query',
-    urls: [{ path: '/_sql', methods: ['POST', 'GET'] }],
-    path: [],
-    query: ['format'],
-    body: [
-      'allow_partial_search_results',
-      'catalog',
-      'columnar',
-      'cursor',
-      'fetch_size',
-      'field_multi_value_leniency',
-      'filter',
-      'index_using_frozen',
-      'keep_alive',
-      'keep_on_completion',
-      'page_timeout',
-      'params',
-      'query',
-      'project_routing',
-      'request_timeout',
-      'runtime_mappings',
-      'time_zone',
-      'wait_for_completion_timeout',
-    ],
-    required: [],
-  },
-  translate: {
-    api: 'sql.translate',
-    urls: [{ path: '/_sql/translate', methods: ['POST', 'GET'] }],
-    path: [],
-    query: [],
-    body: ['fetch_size', 'filter', 'query', 'time_zone'],
-    required: ['query'],
-  },
-} satisfies Record<string, Endpoint>
+const sqlEndpoints = lazyTable(
+  () =>
+    ({
+      clearCursor: {
+        api: 'sql.clearCursor',
+        urls: [{ path: '/_sql/close', methods: ['POST'] }],
+        path: [],
+        query: [],
+        body: ['cursor'],
+        required: ['cursor'],
+      },
+      deleteAsync: {
+        api: 'sql.deleteAsync',
+        urls: [{ path: '/_sql/async/delete/{id}', methods: ['DELETE'] }],
+        path: ['id'],
+        query: [],
+        required: ['id'],
+      },
+      getAsync: {
+        api: 'sql.getAsync',
+        urls: [{ path: '/_sql/async/{id}', methods: ['GET'] }],
+        path: ['id'],
+        query: ['delimiter', 'format', 'keep_alive', 'wait_for_completion_timeout'],
+        required: ['id'],
+      },
+      getAsyncStatus: {
+        api: 'sql.getAsyncStatus',
+        urls: [{ path: '/_sql/async/status/{id}', methods: ['GET'] }],
+        path: ['id'],
+        query: [],
+        required: ['id'],
+      },
+      query: {
+        api: 'sql.query',
+        urls: [{ path: '/_sql', methods: ['POST', 'GET'] }],
+        path: [],
+        query: ['format'],
+        body: [
+          'allow_partial_search_results',
+          'catalog',
+          'columnar',
+          'cursor',
+          'fetch_size',
+          'field_multi_value_leniency',
+          'filter',
+          'index_using_frozen',
+          'keep_alive',
+          'keep_on_completion',
+          'page_timeout',
+          'params',
+          'query',
+          'project_routing',
+          'request_timeout',
+          'runtime_mappings',
+          'time_zone',
+          'wait_for_completion_timeout',
+        ],
+        required: [],
+      },
+      translate: {
+        api: 'sql.translate',
+        urls: [{ path: '/_sql/translate', methods: ['POST', 'GET'] }],
+        path: [],
+        query: [],
+        body: ['fetch_size', 'filter', 'query', 'time_zone'],
+        required: ['query'],
+      },
+    }) satisfies Record<string, Endpoint>,
+)
 
 /**
  * The `sql` APIs: `client.sql.*`.
@@ -14193,7 +14330,7 @@ export class SqlApi {
   clearCursor(params: SqlClearCursorRequest, options?: BodyCallOptions): Promise<JsonObject>
   clearCursor(params: SqlClearCursorRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   clearCursor(params: SqlClearCursorRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, sqlEndpoints.clearCursor, params, options)
+    return callApi(this.#transport, sqlEndpoints().clearCursor, params, options)
   }
 
   /**
@@ -14208,7 +14345,7 @@ export class SqlApi {
   deleteAsync(params: SqlDeleteAsyncRequest, options?: BodyCallOptions): Promise<JsonObject>
   deleteAsync(params: SqlDeleteAsyncRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deleteAsync(params: SqlDeleteAsyncRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, sqlEndpoints.deleteAsync, params, options)
+    return callApi(this.#transport, sqlEndpoints().deleteAsync, params, options)
   }
 
   /**
@@ -14223,7 +14360,7 @@ export class SqlApi {
   getAsync(params: SqlGetAsyncRequest, options?: BodyCallOptions): Promise<JsonObject>
   getAsync(params: SqlGetAsyncRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getAsync(params: SqlGetAsyncRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, sqlEndpoints.getAsync, params, options)
+    return callApi(this.#transport, sqlEndpoints().getAsync, params, options)
   }
 
   /**
@@ -14238,7 +14375,7 @@ export class SqlApi {
   getAsyncStatus(params: SqlGetAsyncStatusRequest, options?: BodyCallOptions): Promise<JsonObject>
   getAsyncStatus(params: SqlGetAsyncStatusRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getAsyncStatus(params: SqlGetAsyncStatusRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, sqlEndpoints.getAsyncStatus, params, options)
+    return callApi(this.#transport, sqlEndpoints().getAsyncStatus, params, options)
   }
 
   /**
@@ -14253,7 +14390,7 @@ export class SqlApi {
   query(params?: SqlQueryRequest, options?: BodyCallOptions): Promise<JsonObject>
   query(params: SqlQueryRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   query(params?: SqlQueryRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, sqlEndpoints.query, params, options)
+    return callApi(this.#transport, sqlEndpoints().query, params, options)
   }
 
   /**
@@ -14268,21 +14405,24 @@ export class SqlApi {
   translate(params: SqlTranslateRequest, options?: BodyCallOptions): Promise<JsonObject>
   translate(params: SqlTranslateRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   translate(params: SqlTranslateRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, sqlEndpoints.translate, params, options)
+    return callApi(this.#transport, sqlEndpoints().translate, params, options)
   }
 }
 
 // client.ssl
 
-const sslEndpoints = {
-  certificates: {
-    api: 'ssl.certificates',
-    urls: [{ path: '/_ssl/certificates', methods: ['GET'] }],
-    path: [],
-    query: [],
-    required: [],
-  },
-} satisfies Record<string, Endpoint>
+const sslEndpoints = lazyTable(
+  () =>
+    ({
+      certificates: {
+        api: 'ssl.certificates',
+        urls: [{ path: '/_ssl/certificates', methods: ['GET'] }],
+        path: [],
+        query: [],
+        required: [],
+      },
+    }) satisfies Record<string, Endpoint>,
+)
 
 /**
  * The `ssl` APIs: `client.ssl.*`.
@@ -14311,35 +14451,38 @@ export class SslApi {
   certificates(params?: SslCertificatesRequest, options?: BodyCallOptions): Promise<JsonValue[]>
   certificates(params: SslCertificatesRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonValue[]>>
   certificates(params?: SslCertificatesRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, sslEndpoints.certificates, params, options)
+    return callApi(this.#transport, sslEndpoints().certificates, params, options)
   }
 }
 
 // client.streams
 
-const streamsEndpoints = {
-  logsDisable: {
-    api: 'streams.logsDisable',
-    urls: [{ path: '/_streams/{name}/_disable', methods: ['POST'] }],
-    path: ['name'],
-    query: ['master_timeout', 'timeout'],
-    required: ['name'],
-  },
-  logsEnable: {
-    api: 'streams.logsEnable',
-    urls: [{ path: '/_streams/{name}/_enable', methods: ['POST'] }],
-    path: ['name'],
-    query: ['master_timeout', 'timeout'],
-    required: ['name'],
-  },
-  status: {
-    api: 'streams.status',
-    urls: [{ path: '/_streams/status', methods: ['GET'] }],
-    path: [],
-    query: ['master_timeout'],
-    required: [],
-  },
-} satisfies Record<string, Endpoint>
+const streamsEndpoints = lazyTable(
+  () =>
+    ({
+      logsDisable: {
+        api: 'streams.logsDisable',
+        urls: [{ path: '/_streams/{name}/_disable', methods: ['POST'] }],
+        path: ['name'],
+        query: ['master_timeout', 'timeout'],
+        required: ['name'],
+      },
+      logsEnable: {
+        api: 'streams.logsEnable',
+        urls: [{ path: '/_streams/{name}/_enable', methods: ['POST'] }],
+        path: ['name'],
+        query: ['master_timeout', 'timeout'],
+        required: ['name'],
+      },
+      status: {
+        api: 'streams.status',
+        urls: [{ path: '/_streams/status', methods: ['GET'] }],
+        path: [],
+        query: ['master_timeout'],
+        required: [],
+      },
+    }) satisfies Record<string, Endpoint>,
+)
 
 /**
  * The `streams` APIs: `client.streams.*`.
@@ -14367,7 +14510,7 @@ export class StreamsApi {
   logsDisable(params: StreamsLogsDisableRequest, options?: BodyCallOptions): Promise<JsonObject>
   logsDisable(params: StreamsLogsDisableRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   logsDisable(params: StreamsLogsDisableRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, streamsEndpoints.logsDisable, params, options)
+    return callApi(this.#transport, streamsEndpoints().logsDisable, params, options)
   }
 
   /**
@@ -14381,7 +14524,7 @@ export class StreamsApi {
   logsEnable(params: StreamsLogsEnableRequest, options?: BodyCallOptions): Promise<JsonObject>
   logsEnable(params: StreamsLogsEnableRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   logsEnable(params: StreamsLogsEnableRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, streamsEndpoints.logsEnable, params, options)
+    return callApi(this.#transport, streamsEndpoints().logsEnable, params, options)
   }
 
   /**
@@ -14395,65 +14538,68 @@ export class StreamsApi {
   status(params?: StreamsStatusRequest, options?: BodyCallOptions): Promise<JsonObject>
   status(params: StreamsStatusRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   status(params?: StreamsStatusRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, streamsEndpoints.status, params, options)
+    return callApi(this.#transport, streamsEndpoints().status, params, options)
   }
 }
 
 // client.synonyms
 
-const synonymsEndpoints = {
-  deleteSynonym: {
-    api: 'synonyms.deleteSynonym',
-    urls: [{ path: '/_synonyms/{id}', methods: ['DELETE'] }],
-    path: ['id'],
-    query: [],
-    required: ['id'],
-  },
-  deleteSynonymRule: {
-    api: 'synonyms.deleteSynonymRule',
-    urls: [{ path: '/_synonyms/{set_id}/{rule_id}', methods: ['DELETE'] }],
-    path: ['set_id', 'rule_id'],
-    query: ['refresh'],
-    required: ['set_id', 'rule_id'],
-  },
-  getSynonym: {
-    api: 'synonyms.getSynonym',
-    urls: [{ path: '/_synonyms/{id}', methods: ['GET'] }],
-    path: ['id'],
-    query: ['from', 'size', 'search_after'],
-    required: ['id'],
-  },
-  getSynonymRule: {
-    api: 'synonyms.getSynonymRule',
-    urls: [{ path: '/_synonyms/{set_id}/{rule_id}', methods: ['GET'] }],
-    path: ['set_id', 'rule_id'],
-    query: [],
-    required: ['set_id', 'rule_id'],
-  },
-  getSynonymsSets: {
-    api: 'synonyms.getSynonymsSets',
-    urls: [{ path: '/_synonyms', methods: ['GET'] }],
-    path: [],
-    query: ['from', 'size'],
-    required: [],
-  },
-  putSynonym: {
-    api: 'synonyms.putSynonym',
-    urls: [{ path: '/_synonyms/{id}', methods: ['PUT'] }],
-    path: ['id'],
-    query: ['refresh', 'append'],
-    body: ['synonyms_set'],
-    required: ['id', 'synonyms_set'],
-  },
-  putSynonymRule: {
-    api: 'synonyms.putSynonymRule',
-    urls: [{ path: '/_synonyms/{set_id}/{rule_id}', methods: ['PUT'] }],
-    path: ['set_id', 'rule_id'],
-    query: ['refresh'],
-    body: ['synonyms'],
-    required: ['set_id', 'rule_id', 'synonyms'],
-  },
-} satisfies Record<string, Endpoint>
+const synonymsEndpoints = lazyTable(
+  () =>
+    ({
+      deleteSynonym: {
+        api: 'synonyms.deleteSynonym',
+        urls: [{ path: '/_synonyms/{id}', methods: ['DELETE'] }],
+        path: ['id'],
+        query: [],
+        required: ['id'],
+      },
+      deleteSynonymRule: {
+        api: 'synonyms.deleteSynonymRule',
+        urls: [{ path: '/_synonyms/{set_id}/{rule_id}', methods: ['DELETE'] }],
+        path: ['set_id', 'rule_id'],
+        query: ['refresh'],
+        required: ['set_id', 'rule_id'],
+      },
+      getSynonym: {
+        api: 'synonyms.getSynonym',
+        urls: [{ path: '/_synonyms/{id}', methods: ['GET'] }],
+        path: ['id'],
+        query: ['from', 'size', 'search_after'],
+        required: ['id'],
+      },
+      getSynonymRule: {
+        api: 'synonyms.getSynonymRule',
+        urls: [{ path: '/_synonyms/{set_id}/{rule_id}', methods: ['GET'] }],
+        path: ['set_id', 'rule_id'],
+        query: [],
+        required: ['set_id', 'rule_id'],
+      },
+      getSynonymsSets: {
+        api: 'synonyms.getSynonymsSets',
+        urls: [{ path: '/_synonyms', methods: ['GET'] }],
+        path: [],
+        query: ['from', 'size'],
+        required: [],
+      },
+      putSynonym: {
+        api: 'synonyms.putSynonym',
+        urls: [{ path: '/_synonyms/{id}', methods: ['PUT'] }],
+        path: ['id'],
+        query: ['refresh', 'append'],
+        body: ['synonyms_set'],
+        required: ['id', 'synonyms_set'],
+      },
+      putSynonymRule: {
+        api: 'synonyms.putSynonymRule',
+        urls: [{ path: '/_synonyms/{set_id}/{rule_id}', methods: ['PUT'] }],
+        path: ['set_id', 'rule_id'],
+        query: ['refresh'],
+        body: ['synonyms'],
+        required: ['set_id', 'rule_id', 'synonyms'],
+      },
+    }) satisfies Record<string, Endpoint>,
+)
 
 /**
  * The `synonyms` APIs: `client.synonyms.*`.
@@ -14482,7 +14628,7 @@ export class SynonymsApi {
   deleteSynonym(params: SynonymsDeleteSynonymRequest, options?: BodyCallOptions): Promise<JsonObject>
   deleteSynonym(params: SynonymsDeleteSynonymRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deleteSynonym(params: SynonymsDeleteSynonymRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, synonymsEndpoints.deleteSynonym, params, options)
+    return callApi(this.#transport, synonymsEndpoints().deleteSynonym, params, options)
   }
 
   /**
@@ -14497,7 +14643,7 @@ export class SynonymsApi {
   deleteSynonymRule(params: SynonymsDeleteSynonymRuleRequest, options?: BodyCallOptions): Promise<JsonValue>
   deleteSynonymRule(params: SynonymsDeleteSynonymRuleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   deleteSynonymRule(params: SynonymsDeleteSynonymRuleRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, synonymsEndpoints.deleteSynonymRule, params, options)
+    return callApi(this.#transport, synonymsEndpoints().deleteSynonymRule, params, options)
   }
 
   /**
@@ -14512,7 +14658,7 @@ export class SynonymsApi {
   getSynonym(params: SynonymsGetSynonymRequest, options?: BodyCallOptions): Promise<JsonObject>
   getSynonym(params: SynonymsGetSynonymRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getSynonym(params: SynonymsGetSynonymRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, synonymsEndpoints.getSynonym, params, options)
+    return callApi(this.#transport, synonymsEndpoints().getSynonym, params, options)
   }
 
   /**
@@ -14527,7 +14673,7 @@ export class SynonymsApi {
   getSynonymRule(params: SynonymsGetSynonymRuleRequest, options?: BodyCallOptions): Promise<JsonValue>
   getSynonymRule(params: SynonymsGetSynonymRuleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   getSynonymRule(params: SynonymsGetSynonymRuleRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, synonymsEndpoints.getSynonymRule, params, options)
+    return callApi(this.#transport, synonymsEndpoints().getSynonymRule, params, options)
   }
 
   /**
@@ -14545,7 +14691,7 @@ export class SynonymsApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   getSynonymsSets(params?: SynonymsGetSynonymsSetsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, synonymsEndpoints.getSynonymsSets, params, options)
+    return callApi(this.#transport, synonymsEndpoints().getSynonymsSets, params, options)
   }
 
   /**
@@ -14560,7 +14706,7 @@ export class SynonymsApi {
   putSynonym(params: SynonymsPutSynonymRequest, options?: BodyCallOptions): Promise<JsonObject>
   putSynonym(params: SynonymsPutSynonymRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   putSynonym(params: SynonymsPutSynonymRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, synonymsEndpoints.putSynonym, params, options)
+    return callApi(this.#transport, synonymsEndpoints().putSynonym, params, options)
   }
 
   /**
@@ -14575,38 +14721,41 @@ export class SynonymsApi {
   putSynonymRule(params: SynonymsPutSynonymRuleRequest, options?: BodyCallOptions): Promise<JsonValue>
   putSynonymRule(params: SynonymsPutSynonymRuleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   putSynonymRule(params: SynonymsPutSynonymRuleRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, synonymsEndpoints.putSynonymRule, params, options)
+    return callApi(this.#transport, synonymsEndpoints().putSynonymRule, params, options)
   }
 }
 
 // client.tasks
 
-const tasksEndpoints = {
-  cancel: {
-    api: 'tasks.cancel',
-    urls: [
-      { path: '/_tasks/{task_id}/_cancel', methods: ['POST'] },
-      { path: '/_tasks/_cancel', methods: ['POST'] },
-    ],
-    path: ['task_id'],
-    query: ['actions', 'nodes', 'parent_task_id', 'wait_for_completion'],
-    required: [],
-  },
-  get: {
-    api: 'tasks.get',
-    urls: [{ path: '/_tasks/{task_id}', methods: ['GET'] }],
-    path: ['task_id'],
-    query: ['timeout', 'wait_for_completion', 'follow_relocations'],
-    required: ['task_id'],
-  },
-  list: {
-    api: 'tasks.list',
-    urls: [{ path: '/_tasks', methods: ['GET'] }],
-    path: [],
-    query: ['actions', 'detailed', 'group_by', 'nodes', 'parent_task_id', 'timeout', 'wait_for_completion'],
-    required: [],
-  },
-} satisfies Record<string, Endpoint>
+const tasksEndpoints = lazyTable(
+  () =>
+    ({
+      cancel: {
+        api: 'tasks.cancel',
+        urls: [
+          { path: '/_tasks/{task_id}/_cancel', methods: ['POST'] },
+          { path: '/_tasks/_cancel', methods: ['POST'] },
+        ],
+        path: ['task_id'],
+        query: ['actions', 'nodes', 'parent_task_id', 'wait_for_completion'],
+        required: [],
+      },
+      get: {
+        api: 'tasks.get',
+        urls: [{ path: '/_tasks/{task_id}', methods: ['GET'] }],
+        path: ['task_id'],
+        query: ['timeout', 'wait_for_completion', 'follow_relocations'],
+        required: ['task_id'],
+      },
+      list: {
+        api: 'tasks.list',
+        urls: [{ path: '/_tasks', methods: ['GET'] }],
+        path: [],
+        query: ['actions', 'detailed', 'group_by', 'nodes', 'parent_task_id', 'timeout', 'wait_for_completion'],
+        required: [],
+      },
+    }) satisfies Record<string, Endpoint>,
+)
 
 /**
  * The `tasks` APIs: `client.tasks.*`.
@@ -14635,7 +14784,7 @@ export class TasksApi {
   cancel(params?: TasksCancelRequest, options?: BodyCallOptions): Promise<JsonObject>
   cancel(params: TasksCancelRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   cancel(params?: TasksCancelRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, tasksEndpoints.cancel, params, options)
+    return callApi(this.#transport, tasksEndpoints().cancel, params, options)
   }
 
   /**
@@ -14650,7 +14799,7 @@ export class TasksApi {
   get(params: TasksGetRequest, options?: BodyCallOptions): Promise<JsonObject>
   get(params: TasksGetRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   get(params: TasksGetRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, tasksEndpoints.get, params, options)
+    return callApi(this.#transport, tasksEndpoints().get, params, options)
   }
 
   /**
@@ -14665,92 +14814,95 @@ export class TasksApi {
   list(params?: TasksListRequest, options?: BodyCallOptions): Promise<JsonObject>
   list(params: TasksListRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   list(params?: TasksListRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, tasksEndpoints.list, params, options)
+    return callApi(this.#transport, tasksEndpoints().list, params, options)
   }
 }
 
 // client.textStructure
 
-const textStructureEndpoints = {
-  findFieldStructure: {
-    api: 'textStructure.findFieldStructure',
-    urls: [{ path: '/_text_structure/find_field_structure', methods: ['GET'] }],
-    path: [],
-    query: [
-      'column_names',
-      'delimiter',
-      'documents_to_sample',
-      'ecs_compatibility',
-      'explain',
-      'field',
-      'format',
-      'grok_pattern',
-      'index',
-      'quote',
-      'should_trim_fields',
-      'should_parse_recursively',
-      'timeout',
-      'timestamp_field',
-      'timestamp_format',
-    ],
-    required: ['field', 'index'],
-  },
-  findMessageStructure: {
-    api: 'textStructure.findMessageStructure',
-    urls: [{ path: '/_text_structure/find_message_structure', methods: ['GET', 'POST'] }],
-    path: [],
-    query: [
-      'column_names',
-      'delimiter',
-      'ecs_compatibility',
-      'explain',
-      'format',
-      'grok_pattern',
-      'quote',
-      'should_trim_fields',
-      'should_parse_recursively',
-      'timeout',
-      'timestamp_field',
-      'timestamp_format',
-    ],
-    body: ['messages'],
-    required: ['messages'],
-  },
-  findStructure: {
-    api: 'textStructure.findStructure',
-    urls: [{ path: '/_text_structure/find_structure', methods: ['POST'] }],
-    path: [],
-    query: [
-      'charset',
-      'column_names',
-      'delimiter',
-      'ecs_compatibility',
-      'explain',
-      'format',
-      'grok_pattern',
-      'has_header_row',
-      'line_merge_size_limit',
-      'lines_to_sample',
-      'quote',
-      'should_trim_fields',
-      'should_parse_recursively',
-      'timeout',
-      'timestamp_field',
-      'timestamp_format',
-    ],
-    value: 'text_files',
-    ndjson: true,
-    required: ['text_files'],
-  },
-  testGrokPattern: {
-    api: 'textStructure.testGrokPattern',
-    urls: [{ path: '/_text_structure/test_grok_pattern', methods: ['GET', 'POST'] }],
-    path: [],
-    query: ['ecs_compatibility'],
-    body: ['grok_pattern', 'text'],
-    required: ['grok_pattern', 'text'],
-  },
-} satisfies Record<string, Endpoint>
+const textStructureEndpoints = lazyTable(
+  () =>
+    ({
+      findFieldStructure: {
+        api: 'textStructure.findFieldStructure',
+        urls: [{ path: '/_text_structure/find_field_structure', methods: ['GET'] }],
+        path: [],
+        query: [
+          'column_names',
+          'delimiter',
+          'documents_to_sample',
+          'ecs_compatibility',
+          'explain',
+          'field',
+          'format',
+          'grok_pattern',
+          'index',
+          'quote',
+          'should_trim_fields',
+          'should_parse_recursively',
+          'timeout',
+          'timestamp_field',
+          'timestamp_format',
+        ],
+        required: ['field', 'index'],
+      },
+      findMessageStructure: {
+        api: 'textStructure.findMessageStructure',
+        urls: [{ path: '/_text_structure/find_message_structure', methods: ['GET', 'POST'] }],
+        path: [],
+        query: [
+          'column_names',
+          'delimiter',
+          'ecs_compatibility',
+          'explain',
+          'format',
+          'grok_pattern',
+          'quote',
+          'should_trim_fields',
+          'should_parse_recursively',
+          'timeout',
+          'timestamp_field',
+          'timestamp_format',
+        ],
+        body: ['messages'],
+        required: ['messages'],
+      },
+      findStructure: {
+        api: 'textStructure.findStructure',
+        urls: [{ path: '/_text_structure/find_structure', methods: ['POST'] }],
+        path: [],
+        query: [
+          'charset',
+          'column_names',
+          'delimiter',
+          'ecs_compatibility',
+          'explain',
+          'format',
+          'grok_pattern',
+          'has_header_row',
+          'line_merge_size_limit',
+          'lines_to_sample',
+          'quote',
+          'should_trim_fields',
+          'should_parse_recursively',
+          'timeout',
+          'timestamp_field',
+          'timestamp_format',
+        ],
+        value: 'text_files',
+        ndjson: true,
+        required: ['text_files'],
+      },
+      testGrokPattern: {
+        api: 'textStructure.testGrokPattern',
+        urls: [{ path: '/_text_structure/test_grok_pattern', methods: ['GET', 'POST'] }],
+        path: [],
+        query: ['ecs_compatibility'],
+        body: ['grok_pattern', 'text'],
+        required: ['grok_pattern', 'text'],
+      },
+    }) satisfies Record<string, Endpoint>,
+)
 
 /**
  * The `text_structure` APIs: `client.textStructure.*`.
@@ -14782,7 +14934,7 @@ export class TextStructureApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   findFieldStructure(params: TextStructureFindFieldStructureRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, textStructureEndpoints.findFieldStructure, params, options)
+    return callApi(this.#transport, textStructureEndpoints().findFieldStructure, params, options)
   }
 
   /**
@@ -14800,7 +14952,7 @@ export class TextStructureApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   findMessageStructure(params: TextStructureFindMessageStructureRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, textStructureEndpoints.findMessageStructure, params, options)
+    return callApi(this.#transport, textStructureEndpoints().findMessageStructure, params, options)
   }
 
   /**
@@ -14821,7 +14973,7 @@ export class TextStructureApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   findStructure(params: TextStructureFindStructureRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, textStructureEndpoints.findStructure, params, options)
+    return callApi(this.#transport, textStructureEndpoints().findStructure, params, options)
   }
 
   /**
@@ -14839,125 +14991,128 @@ export class TextStructureApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   testGrokPattern(params: TextStructureTestGrokPatternRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, textStructureEndpoints.testGrokPattern, params, options)
+    return callApi(this.#transport, textStructureEndpoints().testGrokPattern, params, options)
   }
 }
 
 // client.transform
 
-const transformEndpoints = {
-  deleteTransform: {
-    api: 'transform.deleteTransform',
-    urls: [{ path: '/_transform/{transform_id}', methods: ['DELETE'] }],
-    path: ['transform_id'],
-    query: ['force', 'delete_dest_index', 'timeout'],
-    required: ['transform_id'],
-  },
-  getNodeStats: {
-    api: 'transform.getNodeStats',
-    urls: [{ path: '/_transform/_node_stats', methods: ['GET'] }],
-    path: [],
-    query: [],
-    required: [],
-  },
-  getTransform: {
-    api: 'transform.getTransform',
-    urls: [
-      { path: '/_transform/{transform_id}', methods: ['GET'] },
-      { path: '/_transform', methods: ['GET'] },
-    ],
-    path: ['transform_id'],
-    query: ['allow_no_match', 'from', 'size', 'exclude_generated'],
-    required: [],
-  },
-  getTransformStats: {
-    api: 'transform.getTransformStats',
-    urls: [{ path: '/_transform/{transform_id}/_stats', methods: ['GET'] }],
-    path: ['transform_id'],
-    query: ['allow_no_match', 'basic', 'from', 'size', 'timeout'],
-    required: ['transform_id'],
-  },
-  previewTransform: {
-    api: 'transform.previewTransform',
-    urls: [
-      { path: '/_transform/{transform_id}/_preview', methods: ['GET', 'POST'] },
-      { path: '/_transform/_preview', methods: ['GET', 'POST'] },
-    ],
-    path: ['transform_id'],
-    query: ['timeout'],
-    body: ['dest', 'description', 'frequency', 'pivot', 'source', 'settings', 'sync', 'retention_policy', 'latest'],
-    required: [],
-  },
-  putTransform: {
-    api: 'transform.putTransform',
-    urls: [{ path: '/_transform/{transform_id}', methods: ['PUT'] }],
-    path: ['transform_id'],
-    query: ['defer_validation', 'timeout'],
-    body: [
-      'dest',
-      'description',
-      'frequency',
-      'latest',
-      '_meta',
-      'pivot',
-      'retention_policy',
-      'settings',
-      'source',
-      'sync',
-    ],
-    required: ['transform_id', 'dest', 'source'],
-  },
-  resetTransform: {
-    api: 'transform.resetTransform',
-    urls: [{ path: '/_transform/{transform_id}/_reset', methods: ['POST'] }],
-    path: ['transform_id'],
-    query: ['force', 'timeout'],
-    required: ['transform_id'],
-  },
-  scheduleNowTransform: {
-    api: 'transform.scheduleNowTransform',
-    urls: [{ path: '/_transform/{transform_id}/_schedule_now', methods: ['POST'] }],
-    path: ['transform_id'],
-    query: ['timeout', 'defer'],
-    required: ['transform_id'],
-  },
-  setUpgradeMode: {
-    api: 'transform.setUpgradeMode',
-    urls: [{ path: '/_transform/set_upgrade_mode', methods: ['POST'] }],
-    path: [],
-    query: ['enabled', 'timeout'],
-    required: [],
-  },
-  startTransform: {
-    api: 'transform.startTransform',
-    urls: [{ path: '/_transform/{transform_id}/_start', methods: ['POST'] }],
-    path: ['transform_id'],
-    query: ['timeout', 'from'],
-    required: ['transform_id'],
-  },
-  stopTransform: {
-    api: 'transform.stopTransform',
-    urls: [{ path: '/_transform/{transform_id}/_stop', methods: ['POST'] }],
-    path: ['transform_id'],
-    query: ['allow_no_match', 'force', 'timeout', 'wait_for_checkpoint', 'wait_for_completion'],
-    required: ['transform_id'],
-  },
-  updateTransform: {
-    api: 'transform.updateTransform',
-    urls: [{ path: '/_transform/{transform_id}/_update', methods: ['POST'] }],
-    path: ['transform_id'],
-    query: ['defer_validation', 'timeout'],
-    body: ['dest', 'description', 'frequency', '_meta', 'source', 'settings', 'sync', 'retention_policy'],
-    required: ['transform_id'],
-  },
-  upgradeTransforms: {
-    api: 'transform.upgradeTransforms',
-    urls: [{ path: '/_transform/_upgrade', methods: ['POST'] }],
-    path: [],
-    query: ['dry_run', 'timeout'],
-    required: [],
-  },
-} satisfies Record<string, Endpoint>
+const transformEndpoints = lazyTable(
+  () =>
+    ({
+      deleteTransform: {
+        api: 'transform.deleteTransform',
+        urls: [{ path: '/_transform/{transform_id}', methods: ['DELETE'] }],
+        path: ['transform_id'],
+        query: ['force', 'delete_dest_index', 'timeout'],
+        required: ['transform_id'],
+      },
+      getNodeStats: {
+        api: 'transform.getNodeStats',
+        urls: [{ path: '/_transform/_node_stats', methods: ['GET'] }],
+        path: [],
+        query: [],
+        required: [],
+      },
+      getTransform: {
+        api: 'transform.getTransform',
+        urls: [
+          { path: '/_transform/{transform_id}', methods: ['GET'] },
+          { path: '/_transform', methods: ['GET'] },
+        ],
+        path: ['transform_id'],
+        query: ['allow_no_match', 'from', 'size', 'exclude_generated'],
+        required: [],
+      },
+      getTransformStats: {
+        api: 'transform.getTransformStats',
+        urls: [{ path: '/_transform/{transform_id}/_stats', methods: ['GET'] }],
+        path: ['transform_id'],
+        query: ['allow_no_match', 'basic', 'from', 'size', 'timeout'],
+        required: ['transform_id'],
+      },
+      previewTransform: {
+        api: 'transform.previewTransform',
+        urls: [
+          { path: '/_transform/{transform_id}/_preview', methods: ['GET', 'POST'] },
+          { path: '/_transform/_preview', methods: ['GET', 'POST'] },
+        ],
+        path: ['transform_id'],
+        query: ['timeout'],
+        body: ['dest', 'description', 'frequency', 'pivot', 'source', 'settings', 'sync', 'retention_policy', 'latest'],
+        required: [],
+      },
+      putTransform: {
+        api: 'transform.putTransform',
+        urls: [{ path: '/_transform/{transform_id}', methods: ['PUT'] }],
+        path: ['transform_id'],
+        query: ['defer_validation', 'timeout'],
+        body: [
+          'dest',
+          'description',
+          'frequency',
+          'latest',
+          '_meta',
+          'pivot',
+          'retention_policy',
+          'settings',
+          'source',
+          'sync',
+        ],
+        required: ['transform_id', 'dest', 'source'],
+      },
+      resetTransform: {
+        api: 'transform.resetTransform',
+        urls: [{ path: '/_transform/{transform_id}/_reset', methods: ['POST'] }],
+        path: ['transform_id'],
+        query: ['force', 'timeout'],
+        required: ['transform_id'],
+      },
+      scheduleNowTransform: {
+        api: 'transform.scheduleNowTransform',
+        urls: [{ path: '/_transform/{transform_id}/_schedule_now', methods: ['POST'] }],
+        path: ['transform_id'],
+        query: ['timeout', 'defer'],
+        required: ['transform_id'],
+      },
+      setUpgradeMode: {
+        api: 'transform.setUpgradeMode',
+        urls: [{ path: '/_transform/set_upgrade_mode', methods: ['POST'] }],
+        path: [],
+        query: ['enabled', 'timeout'],
+        required: [],
+      },
+      startTransform: {
+        api: 'transform.startTransform',
+        urls: [{ path: '/_transform/{transform_id}/_start', methods: ['POST'] }],
+        path: ['transform_id'],
+        query: ['timeout', 'from'],
+        required: ['transform_id'],
+      },
+      stopTransform: {
+        api: 'transform.stopTransform',
+        urls: [{ path: '/_transform/{transform_id}/_stop', methods: ['POST'] }],
+        path: ['transform_id'],
+        query: ['allow_no_match', 'force', 'timeout', 'wait_for_checkpoint', 'wait_for_completion'],
+        required: ['transform_id'],
+      },
+      updateTransform: {
+        api: 'transform.updateTransform',
+        urls: [{ path: '/_transform/{transform_id}/_update', methods: ['POST'] }],
+        path: ['transform_id'],
+        query: ['defer_validation', 'timeout'],
+        body: ['dest', 'description', 'frequency', '_meta', 'source', 'settings', 'sync', 'retention_policy'],
+        required: ['transform_id'],
+      },
+      upgradeTransforms: {
+        api: 'transform.upgradeTransforms',
+        urls: [{ path: '/_transform/_upgrade', methods: ['POST'] }],
+        path: [],
+        query: ['dry_run', 'timeout'],
+        required: [],
+      },
+    }) satisfies Record<string, Endpoint>,
+)
 
 /**
  * The `transform` APIs: `client.transform.*`.
@@ -14986,7 +15141,7 @@ export class TransformApi {
   deleteTransform(params: TransformDeleteTransformRequest, options?: BodyCallOptions): Promise<JsonObject>
   deleteTransform(params: TransformDeleteTransformRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deleteTransform(params: TransformDeleteTransformRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, transformEndpoints.deleteTransform, params, options)
+    return callApi(this.#transport, transformEndpoints().deleteTransform, params, options)
   }
 
   /**
@@ -15004,7 +15159,7 @@ export class TransformApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonValue>>
   getNodeStats(params?: TransformGetNodeStatsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, transformEndpoints.getNodeStats, params, options)
+    return callApi(this.#transport, transformEndpoints().getNodeStats, params, options)
   }
 
   /**
@@ -15022,7 +15177,7 @@ export class TransformApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   getTransform(params?: TransformGetTransformRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, transformEndpoints.getTransform, params, options)
+    return callApi(this.#transport, transformEndpoints().getTransform, params, options)
   }
 
   /**
@@ -15040,7 +15195,7 @@ export class TransformApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   getTransformStats(params: TransformGetTransformStatsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, transformEndpoints.getTransformStats, params, options)
+    return callApi(this.#transport, transformEndpoints().getTransformStats, params, options)
   }
 
   /**
@@ -15058,7 +15213,7 @@ export class TransformApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   previewTransform(params?: TransformPreviewTransformRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, transformEndpoints.previewTransform, params, options)
+    return callApi(this.#transport, transformEndpoints().previewTransform, params, options)
   }
 
   /**
@@ -15073,7 +15228,7 @@ export class TransformApi {
   putTransform(params: TransformPutTransformRequest, options?: BodyCallOptions): Promise<JsonObject>
   putTransform(params: TransformPutTransformRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   putTransform(params: TransformPutTransformRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, transformEndpoints.putTransform, params, options)
+    return callApi(this.#transport, transformEndpoints().putTransform, params, options)
   }
 
   /**
@@ -15088,7 +15243,7 @@ export class TransformApi {
   resetTransform(params: TransformResetTransformRequest, options?: BodyCallOptions): Promise<JsonObject>
   resetTransform(params: TransformResetTransformRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   resetTransform(params: TransformResetTransformRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, transformEndpoints.resetTransform, params, options)
+    return callApi(this.#transport, transformEndpoints().resetTransform, params, options)
   }
 
   /**
@@ -15106,7 +15261,7 @@ export class TransformApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   scheduleNowTransform(params: TransformScheduleNowTransformRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, transformEndpoints.scheduleNowTransform, params, options)
+    return callApi(this.#transport, transformEndpoints().scheduleNowTransform, params, options)
   }
 
   /**
@@ -15124,7 +15279,7 @@ export class TransformApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   setUpgradeMode(params?: TransformSetUpgradeModeRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, transformEndpoints.setUpgradeMode, params, options)
+    return callApi(this.#transport, transformEndpoints().setUpgradeMode, params, options)
   }
 
   /**
@@ -15139,7 +15294,7 @@ export class TransformApi {
   startTransform(params: TransformStartTransformRequest, options?: BodyCallOptions): Promise<JsonObject>
   startTransform(params: TransformStartTransformRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   startTransform(params: TransformStartTransformRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, transformEndpoints.startTransform, params, options)
+    return callApi(this.#transport, transformEndpoints().startTransform, params, options)
   }
 
   /**
@@ -15154,7 +15309,7 @@ export class TransformApi {
   stopTransform(params: TransformStopTransformRequest, options?: BodyCallOptions): Promise<JsonObject>
   stopTransform(params: TransformStopTransformRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   stopTransform(params: TransformStopTransformRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, transformEndpoints.stopTransform, params, options)
+    return callApi(this.#transport, transformEndpoints().stopTransform, params, options)
   }
 
   /**
@@ -15169,7 +15324,7 @@ export class TransformApi {
   updateTransform(params: TransformUpdateTransformRequest, options?: BodyCallOptions): Promise<JsonObject>
   updateTransform(params: TransformUpdateTransformRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   updateTransform(params: TransformUpdateTransformRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, transformEndpoints.updateTransform, params, options)
+    return callApi(this.#transport, transformEndpoints().updateTransform, params, options)
   }
 
   /**
@@ -15187,135 +15342,138 @@ export class TransformApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   upgradeTransforms(params?: TransformUpgradeTransformsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, transformEndpoints.upgradeTransforms, params, options)
+    return callApi(this.#transport, transformEndpoints().upgradeTransforms, params, options)
   }
 }
 
 // client.watcher
 
-const watcherEndpoints = {
-  ackWatch: {
-    api: 'watcher.ackWatch',
-    urls: [
-      { path: '/_watcher/watch/{watch_id}/_ack/{action_id}', methods: ['PUT', 'POST'] },
-      { path: '/_watcher/watch/{watch_id}/_ack', methods: ['PUT', 'POST'] },
-    ],
-    path: ['watch_id', 'action_id'],
-    query: [],
-    required: ['watch_id'],
-  },
-  activateWatch: {
-    api: 'watcher.activateWatch',
-    urls: [{ path: '/_watcher/watch/{watch_id}/_activate', methods: ['PUT', 'POST'] }],
-    path: ['watch_id'],
-    query: [],
-    required: ['watch_id'],
-  },
-  deactivateWatch: {
-    api: 'watcher.deactivateWatch',
-    urls: [{ path: '/_watcher/watch/{watch_id}/_deactivate', methods: ['PUT', 'POST'] }],
-    path: ['watch_id'],
-    query: [],
-    required: ['watch_id'],
-  },
-  deleteWatch: {
-    api: 'watcher.deleteWatch',
-    urls: [{ path: '/_watcher/watch/{id}', methods: ['DELETE'] }],
-    path: ['id'],
-    query: [],
-    required: ['id'],
-  },
-  executeWatch: {
-    api: 'watcher.executeWatch',
-    urls: [
-      { path: '/_watcher/watch/{id}/_execute', methods: ['PUT', 'POST'] },
-      { path: '/_watcher/watch/_execute', methods: ['PUT', 'POST'] },
-    ],
-    path: ['id'],
-    query: ['debug'],
-    body: [
-      'action_modes',
-      'alternative_input',
-      'ignore_condition',
-      'record_execution',
-      'simulated_actions',
-      'trigger_data',
-      'watch',
-    ],
-    required: [],
-  },
-  getSettings: {
-    api: 'watcher.getSettings',
-    urls: [{ path: '/_watcher/settings', methods: ['GET'] }],
-    path: [],
-    query: ['master_timeout'],
-    required: [],
-  },
-  getWatch: {
-    api: 'watcher.getWatch',
-    urls: [{ path: '/_watcher/watch/{id}', methods: ['GET'] }],
-    path: ['id'],
-    query: [],
-    required: ['id'],
-  },
-  putWatch: {
-    api: 'watcher.putWatch',
-    urls: [{ path: '/_watcher/watch/{id}', methods: ['PUT', 'POST'] }],
-    path: ['id'],
-    query: ['active', 'if_primary_term', 'if_seq_no', 'version'],
-    body: [
-      'actions',
-      'condition',
-      'input',
-      'metadata',
-      'throttle_period',
-      'throttle_period_in_millis',
-      'transform',
-      'trigger',
-    ],
-    required: ['id'],
-  },
-  queryWatches: {
-    api: 'watcher.queryWatches',
-    urls: [{ path: '/_watcher/_query/watches', methods: ['GET', 'POST'] }],
-    path: [],
-    query: [],
-    body: ['from', 'size', 'query', 'sort', 'search_after'],
-    required: [],
-  },
-  start: {
-    api: 'watcher.start',
-    urls: [{ path: '/_watcher/_start', methods: ['POST'] }],
-    path: [],
-    query: ['master_timeout'],
-    required: [],
-  },
-  stats: {
-    api: 'watcher.stats',
-    urls: [
-      { path: '/_watcher/stats/{metric}', methods: ['GET'] },
-      { path: '/_watcher/stats', methods: ['GET'] },
-    ],
-    path: ['metric'],
-    query: ['emit_stacktraces', 'metric'],
-    required: [],
-  },
-  stop: {
-    api: 'watcher.stop',
-    urls: [{ path: '/_watcher/_stop', methods: ['POST'] }],
-    path: [],
-    query: ['master_timeout'],
-    required: [],
-  },
-  updateSettings: {
-    api: 'watcher.updateSettings',
-    urls: [{ path: '/_watcher/settings', methods: ['PUT'] }],
-    path: [],
-    query: ['master_timeout', 'timeout'],
-    body: ['index.auto_expand_replicas', 'index.number_of_replicas'],
-    required: [],
-  },
-} satisfies Record<string, Endpoint>
+const watcherEndpoints = lazyTable(
+  () =>
+    ({
+      ackWatch: {
+        api: 'watcher.ackWatch',
+        urls: [
+          { path: '/_watcher/watch/{watch_id}/_ack/{action_id}', methods: ['PUT', 'POST'] },
+          { path: '/_watcher/watch/{watch_id}/_ack', methods: ['PUT', 'POST'] },
+        ],
+        path: ['watch_id', 'action_id'],
+        query: [],
+        required: ['watch_id'],
+      },
+      activateWatch: {
+        api: 'watcher.activateWatch',
+        urls: [{ path: '/_watcher/watch/{watch_id}/_activate', methods: ['PUT', 'POST'] }],
+        path: ['watch_id'],
+        query: [],
+        required: ['watch_id'],
+      },
+      deactivateWatch: {
+        api: 'watcher.deactivateWatch',
+        urls: [{ path: '/_watcher/watch/{watch_id}/_deactivate', methods: ['PUT', 'POST'] }],
+        path: ['watch_id'],
+        query: [],
+        required: ['watch_id'],
+      },
+      deleteWatch: {
+        api: 'watcher.deleteWatch',
+        urls: [{ path: '/_watcher/watch/{id}', methods: ['DELETE'] }],
+        path: ['id'],
+        query: [],
+        required: ['id'],
+      },
+      executeWatch: {
+        api: 'watcher.executeWatch',
+        urls: [
+          { path: '/_watcher/watch/{id}/_execute', methods: ['PUT', 'POST'] },
+          { path: '/_watcher/watch/_execute', methods: ['PUT', 'POST'] },
+        ],
+        path: ['id'],
+        query: ['debug'],
+        body: [
+          'action_modes',
+          'alternative_input',
+          'ignore_condition',
+          'record_execution',
+          'simulated_actions',
+          'trigger_data',
+          'watch',
+        ],
+        required: [],
+      },
+      getSettings: {
+        api: 'watcher.getSettings',
+        urls: [{ path: '/_watcher/settings', methods: ['GET'] }],
+        path: [],
+        query: ['master_timeout'],
+        required: [],
+      },
+      getWatch: {
+        api: 'watcher.getWatch',
+        urls: [{ path: '/_watcher/watch/{id}', methods: ['GET'] }],
+        path: ['id'],
+        query: [],
+        required: ['id'],
+      },
+      putWatch: {
+        api: 'watcher.putWatch',
+        urls: [{ path: '/_watcher/watch/{id}', methods: ['PUT', 'POST'] }],
+        path: ['id'],
+        query: ['active', 'if_primary_term', 'if_seq_no', 'version'],
+        body: [
+          'actions',
+          'condition',
+          'input',
+          'metadata',
+          'throttle_period',
+          'throttle_period_in_millis',
+          'transform',
+          'trigger',
+        ],
+        required: ['id'],
+      },
+      queryWatches: {
+        api: 'watcher.queryWatches',
+        urls: [{ path: '/_watcher/_query/watches', methods: ['GET', 'POST'] }],
+        path: [],
+        query: [],
+        body: ['from', 'size', 'query', 'sort', 'search_after'],
+        required: [],
+      },
+      start: {
+        api: 'watcher.start',
+        urls: [{ path: '/_watcher/_start', methods: ['POST'] }],
+        path: [],
+        query: ['master_timeout'],
+        required: [],
+      },
+      stats: {
+        api: 'watcher.stats',
+        urls: [
+          { path: '/_watcher/stats/{metric}', methods: ['GET'] },
+          { path: '/_watcher/stats', methods: ['GET'] },
+        ],
+        path: ['metric'],
+        query: ['emit_stacktraces', 'metric'],
+        required: [],
+      },
+      stop: {
+        api: 'watcher.stop',
+        urls: [{ path: '/_watcher/_stop', methods: ['POST'] }],
+        path: [],
+        query: ['master_timeout'],
+        required: [],
+      },
+      updateSettings: {
+        api: 'watcher.updateSettings',
+        urls: [{ path: '/_watcher/settings', methods: ['PUT'] }],
+        path: [],
+        query: ['master_timeout', 'timeout'],
+        body: ['index.auto_expand_replicas', 'index.number_of_replicas'],
+        required: [],
+      },
+    }) satisfies Record<string, Endpoint>,
+)
 
 /**
  * The `watcher` APIs: `client.watcher.*`.
@@ -15344,7 +15502,7 @@ export class WatcherApi {
   ackWatch(params: WatcherAckWatchRequest, options?: BodyCallOptions): Promise<JsonObject>
   ackWatch(params: WatcherAckWatchRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   ackWatch(params: WatcherAckWatchRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, watcherEndpoints.ackWatch, params, options)
+    return callApi(this.#transport, watcherEndpoints().ackWatch, params, options)
   }
 
   /**
@@ -15359,7 +15517,7 @@ export class WatcherApi {
   activateWatch(params: WatcherActivateWatchRequest, options?: BodyCallOptions): Promise<JsonObject>
   activateWatch(params: WatcherActivateWatchRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   activateWatch(params: WatcherActivateWatchRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, watcherEndpoints.activateWatch, params, options)
+    return callApi(this.#transport, watcherEndpoints().activateWatch, params, options)
   }
 
   /**
@@ -15374,7 +15532,7 @@ export class WatcherApi {
   deactivateWatch(params: WatcherDeactivateWatchRequest, options?: BodyCallOptions): Promise<JsonObject>
   deactivateWatch(params: WatcherDeactivateWatchRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deactivateWatch(params: WatcherDeactivateWatchRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, watcherEndpoints.deactivateWatch, params, options)
+    return callApi(this.#transport, watcherEndpoints().deactivateWatch, params, options)
   }
 
   /**
@@ -15389,7 +15547,7 @@ export class WatcherApi {
   deleteWatch(params: WatcherDeleteWatchRequest, options?: BodyCallOptions): Promise<JsonObject>
   deleteWatch(params: WatcherDeleteWatchRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deleteWatch(params: WatcherDeleteWatchRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, watcherEndpoints.deleteWatch, params, options)
+    return callApi(this.#transport, watcherEndpoints().deleteWatch, params, options)
   }
 
   /**
@@ -15407,7 +15565,7 @@ export class WatcherApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   executeWatch(params?: WatcherExecuteWatchRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, watcherEndpoints.executeWatch, params, options)
+    return callApi(this.#transport, watcherEndpoints().executeWatch, params, options)
   }
 
   /**
@@ -15422,7 +15580,7 @@ export class WatcherApi {
   getSettings(params?: WatcherGetSettingsRequest, options?: BodyCallOptions): Promise<JsonObject>
   getSettings(params: WatcherGetSettingsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getSettings(params?: WatcherGetSettingsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, watcherEndpoints.getSettings, params, options)
+    return callApi(this.#transport, watcherEndpoints().getSettings, params, options)
   }
 
   /**
@@ -15437,7 +15595,7 @@ export class WatcherApi {
   getWatch(params: WatcherGetWatchRequest, options?: BodyCallOptions): Promise<JsonObject>
   getWatch(params: WatcherGetWatchRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getWatch(params: WatcherGetWatchRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, watcherEndpoints.getWatch, params, options)
+    return callApi(this.#transport, watcherEndpoints().getWatch, params, options)
   }
 
   /**
@@ -15452,7 +15610,7 @@ export class WatcherApi {
   putWatch(params: WatcherPutWatchRequest, options?: BodyCallOptions): Promise<JsonObject>
   putWatch(params: WatcherPutWatchRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   putWatch(params: WatcherPutWatchRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, watcherEndpoints.putWatch, params, options)
+    return callApi(this.#transport, watcherEndpoints().putWatch, params, options)
   }
 
   /**
@@ -15470,7 +15628,7 @@ export class WatcherApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   queryWatches(params?: WatcherQueryWatchesRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, watcherEndpoints.queryWatches, params, options)
+    return callApi(this.#transport, watcherEndpoints().queryWatches, params, options)
   }
 
   /**
@@ -15485,7 +15643,7 @@ export class WatcherApi {
   start(params?: WatcherStartRequest, options?: BodyCallOptions): Promise<JsonObject>
   start(params: WatcherStartRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   start(params?: WatcherStartRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, watcherEndpoints.start, params, options)
+    return callApi(this.#transport, watcherEndpoints().start, params, options)
   }
 
   /**
@@ -15500,7 +15658,7 @@ export class WatcherApi {
   stats(params?: WatcherStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
   stats(params: WatcherStatsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   stats(params?: WatcherStatsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, watcherEndpoints.stats, params, options)
+    return callApi(this.#transport, watcherEndpoints().stats, params, options)
   }
 
   /**
@@ -15515,7 +15673,7 @@ export class WatcherApi {
   stop(params?: WatcherStopRequest, options?: BodyCallOptions): Promise<JsonObject>
   stop(params: WatcherStopRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   stop(params?: WatcherStopRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, watcherEndpoints.stop, params, options)
+    return callApi(this.#transport, watcherEndpoints().stop, params, options)
   }
 
   /**
@@ -15533,28 +15691,31 @@ export class WatcherApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   updateSettings(params?: WatcherUpdateSettingsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, watcherEndpoints.updateSettings, params, options)
+    return callApi(this.#transport, watcherEndpoints().updateSettings, params, options)
   }
 }
 
 // client.xpack
 
-const xpackEndpoints = {
-  info: {
-    api: 'xpack.info',
-    urls: [{ path: '/_xpack', methods: ['GET'] }],
-    path: [],
-    query: ['categories', 'accept_enterprise', 'human'],
-    required: [],
-  },
-  usage: {
-    api: 'xpack.usage',
-    urls: [{ path: '/_xpack/usage', methods: ['GET'] }],
-    path: [],
-    query: ['master_timeout'],
-    required: [],
-  },
-} satisfies Record<string, Endpoint>
+const xpackEndpoints = lazyTable(
+  () =>
+    ({
+      info: {
+        api: 'xpack.info',
+        urls: [{ path: '/_xpack', methods: ['GET'] }],
+        path: [],
+        query: ['categories', 'accept_enterprise', 'human'],
+        required: [],
+      },
+      usage: {
+        api: 'xpack.usage',
+        urls: [{ path: '/_xpack/usage', methods: ['GET'] }],
+        path: [],
+        query: ['master_timeout'],
+        required: [],
+      },
+    }) satisfies Record<string, Endpoint>,
+)
 
 /**
  * The `xpack` APIs: `client.xpack.*`.
@@ -15583,7 +15744,7 @@ export class XpackApi {
   info(params?: XpackInfoRequest, options?: BodyCallOptions): Promise<JsonObject>
   info(params: XpackInfoRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   info(params?: XpackInfoRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, xpackEndpoints.info, params, options)
+    return callApi(this.#transport, xpackEndpoints().info, params, options)
   }
 
   /**
@@ -15598,858 +15759,877 @@ export class XpackApi {
   usage(params?: XpackUsageRequest, options?: BodyCallOptions): Promise<JsonObject>
   usage(params: XpackUsageRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   usage(params?: XpackUsageRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, xpackEndpoints.usage, params, options)
+    return callApi(this.#transport, xpackEndpoints().usage, params, options)
   }
 }
 
 // The root APIs and ApiClient
 
-const rootEndpoints = {
-  bulk: {
-    api: 'bulk',
-    urls: [
-      { path: '/{index}/_bulk', methods: ['POST', 'PUT'] },
-      { path: '/_bulk', methods: ['POST', 'PUT'] },
-    ],
-    path: ['index'],
-    query: [
-      'include_source_on_error',
-      'list_executed_pipelines',
-      'pipeline',
-      'refresh',
-      'routing',
-      'route_slice',
-      '_source',
-      '_source_excludes',
-      '_source_includes',
-      'timeout',
-      'wait_for_active_shards',
-      'require_alias',
-      'require_data_stream',
-    ],
-    rename: { route_slice: '_slice' },
-    value: 'operations',
-    ndjson: true,
-    required: ['operations'],
-  },
-  cancelReindex: {
-    api: 'cancelReindex',
-    urls: [{ path: '/_reindex/{task_id}/_cancel', methods: ['POST'] }],
-    path: ['task_id'],
-    query: ['wait_for_completion'],
-    required: ['task_id'],
-  },
-  clearScroll: {
-    api: 'clearScroll',
-    urls: [{ path: '/_search/scroll', methods: ['DELETE'] }],
-    path: [],
-    query: [],
-    body: ['scroll_id'],
-    required: [],
-  },
-  closePointInTime: {
-    api: 'closePointInTime',
-    urls: [{ path: '/_pit', methods: ['DELETE'] }],
-    path: [],
-    query: [],
-    body: ['id'],
-    required: ['id'],
-  },
-  count: {
-    api: 'count',
-    urls: [
-      { path: '/{index}/_count', methods: ['POST', 'GET'] },
-      { path: '/_count', methods: ['POST', 'GET'] },
-    ],
-    path: ['index'],
-    query: [
-      'allow_no_indices',
-      'analyzer',
-      'analyze_wildcard',
-      'default_operator',
-      'df',
-      'expand_wildcards',
-      'ignore_throttled',
-      'ignore_unavailable',
-      'lenient',
-      'min_score',
-      'preference',
-      'routing',
-      'stats',
-      'route_slice',
-      'terminate_after',
-      'q',
-    ],
-    rename: { route_slice: '_slice' },
-    body: ['query', 'project_routing'],
-    required: [],
-  },
-  create: {
-    api: 'create',
-    urls: [{ path: '/{index}/_create/{id}', methods: ['PUT', 'POST'] }],
-    path: ['id', 'index'],
-    query: [
-      'include_source_on_error',
-      'pipeline',
-      'refresh',
-      'require_alias',
-      'require_data_stream',
-      'routing',
-      'timeout',
-      'version',
-      'version_type',
-      'wait_for_active_shards',
-    ],
-    value: 'document',
-    required: ['id', 'index', 'document'],
-  },
-  delete: {
-    api: 'delete',
-    urls: [{ path: '/{index}/_doc/{id}', methods: ['DELETE'] }],
-    path: ['id', 'index'],
-    query: [
-      'if_primary_term',
-      'if_seq_no',
-      'refresh',
-      'routing',
-      'route_slice',
-      'timeout',
-      'version',
-      'version_type',
-      'wait_for_active_shards',
-    ],
-    rename: { route_slice: '_slice' },
-    required: ['id', 'index'],
-  },
-  deleteByQuery: {
-    api: 'deleteByQuery',
-    urls: [{ path: '/{index}/_delete_by_query', methods: ['POST'] }],
-    path: ['index'],
-    query: [
-      'allow_no_indices',
-      'analyzer',
-      'analyze_wildcard',
-      'conflicts',
-      'default_operator',
-      'df',
-      'expand_wildcards',
-      'from',
-      'ignore_unavailable',
-      'lenient',
-      'max_docs',
-      'preference',
-      'refresh',
-      'request_cache',
-      'requests_per_second',
-      'routing',
-      'route_slice',
-      'q',
-      'scroll',
-      'scroll_size',
-      'search_timeout',
-      'search_type',
-      'slices',
-      'sort',
-      'stats',
-      'terminate_after',
-      'timeout',
-      'version',
-      'wait_for_active_shards',
-      'wait_for_completion',
-    ],
-    rename: { route_slice: '_slice' },
-    body: ['max_docs', 'query', 'slice', 'sort'],
-    required: ['index'],
-  },
-  deleteByQueryRethrottle: {
-    api: 'deleteByQueryRethrottle',
-    urls: [{ path: '/_delete_by_query/{task_id}/_rethrottle', methods: ['POST'] }],
-    path: ['task_id'],
-    query: ['requests_per_second'],
-    required: ['task_id', 'requests_per_second'],
-  },
-  deleteScript: {
-    api: 'deleteScript',
-    urls: [{ path: '/_scripts/{id}', methods: ['DELETE'] }],
-    path: ['id'],
-    query: ['master_timeout', 'timeout'],
-    required: ['id'],
-  },
-  exists: {
-    api: 'exists',
-    urls: [{ path: '/{index}/_doc/{id}', methods: ['HEAD'] }],
-    path: ['id', 'index'],
-    query: [
-      'preference',
-      'realtime',
-      'refresh',
-      'routing',
-      '_source',
-      '_source_excludes',
-      '_source_includes',
-      'stored_fields',
-      'version',
-      'version_type',
-    ],
-    required: ['id', 'index'],
-    response: 'bool',
-  },
-  existsSource: {
-    api: 'existsSource',
-    urls: [{ path: '/{index}/_source/{id}', methods: ['HEAD'] }],
-    path: ['id', 'index'],
-    query: [
-      'preference',
-      'realtime',
-      'refresh',
-      'routing',
-      '_source',
-      '_source_excludes',
-      '_source_includes',
-      'version',
-      'version_type',
-    ],
-    required: ['id', 'index'],
-    response: 'bool',
-  },
-  explain: {
-    api: 'explain',
-    urls: [{ path: '/{index}/_explain/{id}', methods: ['GET', 'POST'] }],
-    path: ['id', 'index'],
-    query: [
-      'analyzer',
-      'analyze_wildcard',
-      'default_operator',
-      'df',
-      'lenient',
-      'preference',
-      'routing',
-      'route_slice',
-      '_source',
-      '_source_excludes',
-      '_source_includes',
-      'stored_fields',
-      'q',
-    ],
-    rename: { route_slice: '_slice' },
-    body: ['query'],
-    required: ['id', 'index'],
-  },
-  fieldCaps: {
-    api: 'fieldCaps',
-    urls: [
-      { path: '/{index}/_field_caps', methods: ['GET', 'POST'] },
-      { path: '/_field_caps', methods: ['GET', 'POST'] },
-    ],
-    path: ['index'],
-    query: [
-      'allow_no_indices',
-      'expand_wildcards',
-      'fields',
-      'ignore_unavailable',
-      'include_unmapped',
-      'filters',
-      'types',
-      'include_empty_fields',
-    ],
-    body: ['fields', 'index_filter', 'runtime_mappings', 'project_routing'],
-    required: [],
-  },
-  get: {
-    api: 'get',
-    urls: [{ path: '/{index}/_doc/{id}', methods: ['GET'] }],
-    path: ['id', 'index'],
-    query: [
-      'force_synthetic_source',
-      'preference',
-      'realtime',
-      'refresh',
-      'routing',
-      'route_slice',
-      '_source',
-      '_source_excludes',
-      '_source_exclude_vectors',
-      '_source_includes',
-      'stored_fields',
-      'version',
-      'version_type',
-    ],
-    rename: { route_slice: '_slice' },
-    required: ['id', 'index'],
-  },
-  getReindex: {
-    api: 'getReindex',
-    urls: [{ path: '/_reindex/{task_id}', methods: ['GET'] }],
-    path: ['task_id'],
-    query: ['wait_for_completion', 'timeout'],
-    required: ['task_id'],
-  },
-  getScript: {
-    api: 'getScript',
-    urls: [{ path: '/_scripts/{id}', methods: ['GET'] }],
-    path: ['id'],
-    query: ['master_timeout'],
-    required: ['id'],
-  },
-  getScriptContext: {
-    api: 'getScriptContext',
-    urls: [{ path: '/_script_context', methods: ['GET'] }],
-    path: [],
-    query: [],
-    required: [],
-  },
-  getScriptLanguages: {
-    api: 'getScriptLanguages',
-    urls: [{ path: '/_script_language', methods: ['GET'] }],
-    path: [],
-    query: [],
-    required: [],
-  },
-  getSource: {
-    api: 'getSource',
-    urls: [{ path: '/{index}/_source/{id}', methods: ['GET'] }],
-    path: ['id', 'index'],
-    query: [
-      'preference',
-      'realtime',
-      'refresh',
-      'routing',
-      '_source',
-      '_source_excludes',
-      '_source_includes',
-      'version',
-      'version_type',
-    ],
-    required: ['id', 'index'],
-  },
-  healthReport: {
-    api: 'healthReport',
-    urls: [
-      { path: '/_health_report/{feature}', methods: ['GET'] },
-      { path: '/_health_report', methods: ['GET'] },
-    ],
-    path: ['feature'],
-    query: ['timeout', 'verbose', 'size'],
-    required: [],
-  },
-  index: {
-    api: 'index',
-    urls: [
-      { path: '/{index}/_doc/{id}', methods: ['PUT', 'POST'] },
-      { path: '/{index}/_doc', methods: ['POST'] },
-    ],
-    path: ['id', 'index'],
-    query: [
-      'if_primary_term',
-      'if_seq_no',
-      'include_source_on_error',
-      'op_type',
-      'pipeline',
-      'refresh',
-      'routing',
-      'route_slice',
-      'timeout',
-      'version',
-      'version_type',
-      'wait_for_active_shards',
-      'require_alias',
-      'require_data_stream',
-    ],
-    rename: { route_slice: '_slice' },
-    value: 'document',
-    required: ['index', 'document'],
-  },
-  info: { api: 'info', urls: [{ path: '/', methods: ['GET'] }], path: [], query: [], required: [] },
-  listReindex: {
-    api: 'listReindex',
-    urls: [{ path: '/_reindex', methods: ['GET'] }],
-    path: [],
-    query: ['detailed'],
-    required: [],
-  },
-  mget: {
-    api: 'mget',
-    urls: [
-      { path: '/{index}/_mget', methods: ['GET', 'POST'] },
-      { path: '/_mget', methods: ['GET', 'POST'] },
-    ],
-    path: ['index'],
-    query: [
-      'force_synthetic_source',
-      'preference',
-      'realtime',
-      'refresh',
-      'routing',
-      'route_slice',
-      '_source',
-      '_source_excludes',
-      '_source_includes',
-      'stored_fields',
-    ],
-    rename: { route_slice: '_slice' },
-    body: ['docs', 'ids'],
-    required: [],
-  },
-  msearch: {
-    api: 'msearch',
-    urls: [
-      { path: '/{index}/_msearch', methods: ['GET', 'POST'] },
-      { path: '/_msearch', methods: ['GET', 'POST'] },
-    ],
-    path: ['index'],
-    query: [
-      'allow_no_indices',
-      'ccs_minimize_roundtrips',
-      'expand_wildcards',
-      'ignore_throttled',
-      'ignore_unavailable',
-      'include_named_queries_score',
-      'index',
-      'max_concurrent_searches',
-      'max_concurrent_shard_requests',
-      'pre_filter_shard_size',
-      'project_routing',
-      'rest_total_hits_as_int',
-      'routing',
-      'search_type',
-      'route_slice',
-      'typed_keys',
-    ],
-    rename: { route_slice: '_slice' },
-    value: 'searches',
-    ndjson: true,
-    required: ['searches'],
-  },
-  msearchTemplate: {
-    api: 'msearchTemplate',
-    urls: [
-      { path: '/{index}/_msearch/template', methods: ['GET', 'POST'] },
-      { path: '/_msearch/template', methods: ['GET', 'POST'] },
-    ],
-    path: ['index'],
-    query: [
-      'ccs_minimize_roundtrips',
-      'max_concurrent_searches',
-      'project_routing',
-      'search_type',
-      'rest_total_hits_as_int',
-      'typed_keys',
-    ],
-    value: 'search_templates',
-    ndjson: true,
-    required: ['search_templates'],
-  },
-  mtermvectors: {
-    api: 'mtermvectors',
-    urls: [
-      { path: '/{index}/_mtermvectors', methods: ['GET', 'POST'] },
-      { path: '/_mtermvectors', methods: ['GET', 'POST'] },
-    ],
-    path: ['index'],
-    query: [
-      'ids',
-      'fields',
-      'field_statistics',
-      'offsets',
-      'payloads',
-      'positions',
-      'preference',
-      'realtime',
-      'routing',
-      'route_slice',
-      'term_statistics',
-      'version',
-      'version_type',
-    ],
-    rename: { route_slice: '_slice' },
-    body: ['docs', 'ids'],
-    required: [],
-  },
-  openPointInTime: {
-    api: 'openPointInTime',
-    urls: [{ path: '/{index}/_pit', methods: ['POST'] }],
-    path: ['index'],
-    query: [
-      'keep_alive',
-      'ignore_unavailable',
-      'preference',
-      'routing',
-      'expand_wildcards',
-      'allow_partial_search_results',
-      'max_concurrent_shard_requests',
-    ],
-    body: ['index_filter', 'project_routing'],
-    required: ['index', 'keep_alive'],
-  },
-  ping: { api: 'ping', urls: [{ path: '/', methods: ['HEAD'] }], path: [], query: [], required: [], response: 'bool' },
-  putScript: {
-    api: 'putScript',
-    urls: [
-      { path: '/_scripts/{id}/{context}', methods: ['PUT', 'POST'] },
-      { path: '/_scripts/{id}', methods: ['PUT', 'POST'] },
-    ],
-    path: ['id', 'context'],
-    query: ['context', 'master_timeout', 'timeout'],
-    body: ['script'],
-    required: ['id', 'script'],
-  },
-  rankEval: {
-    api: 'rankEval',
-    urls: [
-      { path: '/{index}/_rank_eval', methods: ['GET', 'POST'] },
-      { path: '/_rank_eval', methods: ['GET', 'POST'] },
-    ],
-    path: ['index'],
-    query: ['allow_no_indices', 'expand_wildcards', 'ignore_unavailable', 'search_type'],
-    body: ['requests', 'metric'],
-    required: ['requests'],
-  },
-  reindex: {
-    api: 'reindex',
-    urls: [{ path: '/_reindex', methods: ['POST'] }],
-    path: [],
-    query: [
-      'refresh',
-      'requests_per_second',
-      'scroll',
-      'slices',
-      'max_docs',
-      'timeout',
-      'wait_for_active_shards',
-      'wait_for_completion',
-      'require_alias',
-    ],
-    body: ['conflicts', 'dest', 'max_docs', 'script', 'source'],
-    required: ['dest', 'source'],
-  },
-  reindexRethrottle: {
-    api: 'reindexRethrottle',
-    urls: [{ path: '/_reindex/{task_id}/_rethrottle', methods: ['POST'] }],
-    path: ['task_id'],
-    query: ['requests_per_second', 'group_by'],
-    required: ['task_id', 'requests_per_second'],
-  },
-  renderSearchTemplate: {
-    api: 'renderSearchTemplate',
-    urls: [
-      { path: '/_render/template/{id}', methods: ['GET', 'POST'] },
-      { path: '/_render/template', methods: ['GET', 'POST'] },
-    ],
-    path: ['id'],
-    query: [],
-    body: ['file', 'params', 'source'],
-    required: [],
-  },
-  scriptsPainlessExecute: {
-    api: 'scriptsPainlessExecute',
-    urls: [{ path: '/_scripts/painless/_execute', methods: ['GET', 'POST'] }],
-    path: [],
-    query: [],
-    body: ['context', 'context_setup', 'script'],
-    required: [],
-  },
-  scroll: {
-    api: 'scroll',
-    urls: [{ path: '/_search/scroll', methods: ['GET', 'POST'] }],
-    path: [],
-    query: ['scroll', 'scroll_id', 'rest_total_hits_as_int'],
-    body: ['scroll', 'scroll_id'],
-    required: ['scroll_id'],
-  },
-  search: {
-    api: 'search',
-    urls: [
-      { path: '/{index}/_search', methods: ['GET', 'POST'] },
-      { path: '/_search', methods: ['GET', 'POST'] },
-    ],
-    path: ['index'],
-    query: [
-      'allow_no_indices',
-      'allow_partial_search_results',
-      'analyzer',
-      'analyze_wildcard',
-      'batched_reduce_size',
-      'ccs_minimize_roundtrips',
-      'default_operator',
-      'df',
-      'docvalue_fields',
-      'expand_wildcards',
-      'explain',
-      'ignore_throttled',
-      'ignore_unavailable',
-      'include_named_queries_score',
-      'lenient',
-      'max_concurrent_shard_requests',
-      'preference',
-      'pre_filter_shard_size',
-      'request_cache',
-      'routing',
-      'route_slice',
-      'scroll',
-      'search_type',
-      'stats',
-      'stored_fields',
-      'suggest_field',
-      'suggest_mode',
-      'suggest_size',
-      'suggest_text',
-      'terminate_after',
-      'timeout',
-      'track_total_hits',
-      'track_scores',
-      'typed_keys',
-      'rest_total_hits_as_int',
-      'version',
-      '_source',
-      '_source_excludes',
-      '_source_exclude_vectors',
-      '_source_includes',
-      'seq_no_primary_term',
-      'q',
-      'size',
-      'from',
-      'sort',
-      'force_synthetic_source',
-    ],
-    rename: { route_slice: '_slice' },
-    body: [
-      'aggregations',
-      'aggs',
-      'collapse',
-      'explain',
-      'ext',
-      'from',
-      'highlight',
-      'track_total_hits',
-      'indices_boost',
-      'docvalue_fields',
-      'knn',
-      'rank',
-      'min_score',
-      'post_filter',
-      'profile',
-      'query',
-      'rescore',
-      'retriever',
-      'script_fields',
-      'search_after',
-      'size',
-      'slice',
-      'sort',
-      '_source',
-      'fields',
-      'suggest',
-      'terminate_after',
-      'timeout',
-      'track_scores',
-      'version',
-      'seq_no_primary_term',
-      'stored_fields',
-      'pit',
-      'runtime_mappings',
-      'stats',
-      'project_routing',
-    ],
-    required: [],
-  },
-  searchMvt: {
-    api: 'searchMvt',
-    urls: [{ path: '/{index}/_mvt/{field}/{zoom}/{x}/{y}', methods: ['POST', 'GET'] }],
-    path: ['index', 'field', 'zoom', 'x', 'y'],
-    query: [
-      'exact_bounds',
-      'extent',
-      'grid_agg',
-      'grid_precision',
-      'grid_type',
-      'size',
-      'track_total_hits',
-      'with_labels',
-    ],
-    body: [
-      'aggs',
-      'buffer',
-      'exact_bounds',
-      'extent',
-      'fields',
-      'grid_agg',
-      'grid_precision',
-      'grid_type',
-      'query',
-      'runtime_mappings',
-      'size',
-      'sort',
-      'track_total_hits',
-      'with_labels',
-      'project_routing',
-    ],
-    required: ['index', 'field', 'zoom', 'x', 'y'],
-  },
-  searchShards: {
-    api: 'searchShards',
-    urls: [
-      { path: '/{index}/_search_shards', methods: ['GET', 'POST'] },
-      { path: '/_search_shards', methods: ['GET', 'POST'] },
-    ],
-    path: ['index'],
-    query: [
-      'allow_no_indices',
-      'expand_wildcards',
-      'ignore_unavailable',
-      'local',
-      'master_timeout',
-      'preference',
-      'routing',
-      'route_slice',
-    ],
-    rename: { route_slice: '_slice' },
-    required: [],
-  },
-  searchTemplate: {
-    api: 'searchTemplate',
-    urls: [
-      { path: '/{index}/_search/template', methods: ['GET', 'POST'] },
-      { path: '/_search/template', methods: ['GET', 'POST'] },
-    ],
-    path: ['index'],
-    query: [
-      'allow_no_indices',
-      'ccs_minimize_roundtrips',
-      'expand_wildcards',
-      'explain',
-      'ignore_throttled',
-      'ignore_unavailable',
-      'preference',
-      'profile',
-      'routing',
-      'scroll',
-      'search_type',
-      'rest_total_hits_as_int',
-      'typed_keys',
-    ],
-    body: ['explain', 'id', 'params', 'profile', 'source', 'project_routing'],
-    required: [],
-  },
-  termsEnum: {
-    api: 'termsEnum',
-    urls: [{ path: '/{index}/_terms_enum', methods: ['GET', 'POST'] }],
-    path: ['index'],
-    query: [],
-    body: ['field', 'size', 'timeout', 'case_insensitive', 'index_filter', 'string', 'search_after', 'project_routing'],
-    required: ['index', 'field'],
-  },
-  termvectors: {
-    api: 'termvectors',
-    urls: [
-      { path: '/{index}/_termvectors/{id}', methods: ['GET', 'POST'] },
-      { path: '/{index}/_termvectors', methods: ['GET', 'POST'] },
-    ],
-    path: ['index', 'id'],
-    query: [
-      'fields',
-      'field_statistics',
-      'offsets',
-      'payloads',
-      'positions',
-      'preference',
-      'realtime',
-      'routing',
-      'route_slice',
-      'term_statistics',
-      'version',
-      'version_type',
-    ],
-    rename: { route_slice: '_slice' },
-    body: [
-      'doc',
-      'filter',
-      'per_field_analyzer',
-      'fields',
-      'field_statistics',
-      'offsets',
-      'payloads',
-      'positions',
-      'term_statistics',
-      'routing',
-      'version',
-      'version_type',
-    ],
-    required: ['index'],
-  },
-  update: {
-    api: 'update',
-    urls: [{ path: '/{index}/_update/{id}', methods: ['POST'] }],
-    path: ['id', 'index'],
-    query: [
-      'if_primary_term',
-      'if_seq_no',
-      'include_source_on_error',
-      'lang',
-      'refresh',
-      'require_alias',
-      'retry_on_conflict',
-      'routing',
-      'route_slice',
-      'timeout',
-      'wait_for_active_shards',
-      '_source',
-      '_source_excludes',
-      '_source_includes',
-    ],
-    rename: { route_slice: '_slice' },
-    body: ['detect_noop', 'doc', 'doc_as_upsert', 'script', 'scripted_upsert', '_source', 'upsert'],
-    required: ['id', 'index'],
-  },
-  updateByQuery: {
-    api: 'updateByQuery',
-    urls: [{ path: '/{index}/_update_by_query', methods: ['POST'] }],
-    path: ['index'],
-    query: [
-      'allow_no_indices',
-      'analyzer',
-      'analyze_wildcard',
-      'conflicts',
-      'default_operator',
-      'df',
-      'expand_wildcards',
-      'from',
-      'ignore_unavailable',
-      'lenient',
-      'max_docs',
-      'pipeline',
-      'preference',
-      'q',
-      'refresh',
-      'request_cache',
-      'requests_per_second',
-      'routing',
-      'route_slice',
-      'scroll',
-      'scroll_size',
-      'search_timeout',
-      'search_type',
-      'slices',
-      'sort',
-      'stats',
-      'terminate_after',
-      'timeout',
-      'version',
-      'version_type',
-      'wait_for_active_shards',
-      'wait_for_completion',
-    ],
-    rename: { route_slice: '_slice' },
-    body: ['max_docs', 'query', 'script', 'slice', 'conflicts'],
-    required: ['index'],
-  },
-  updateByQueryRethrottle: {
-    api: 'updateByQueryRethrottle',
-    urls: [{ path: '/_update_by_query/{task_id}/_rethrottle', methods: ['POST'] }],
-    path: ['task_id'],
-    query: ['requests_per_second'],
-    required: ['task_id', 'requests_per_second'],
-  },
-} satisfies Record<string, Endpoint>
+const rootEndpoints = lazyTable(
+  () =>
+    ({
+      bulk: {
+        api: 'bulk',
+        urls: [
+          { path: '/{index}/_bulk', methods: ['POST', 'PUT'] },
+          { path: '/_bulk', methods: ['POST', 'PUT'] },
+        ],
+        path: ['index'],
+        query: [
+          'include_source_on_error',
+          'list_executed_pipelines',
+          'pipeline',
+          'refresh',
+          'routing',
+          'route_slice',
+          '_source',
+          '_source_excludes',
+          '_source_includes',
+          'timeout',
+          'wait_for_active_shards',
+          'require_alias',
+          'require_data_stream',
+        ],
+        rename: { route_slice: '_slice' },
+        value: 'operations',
+        ndjson: true,
+        required: ['operations'],
+      },
+      cancelReindex: {
+        api: 'cancelReindex',
+        urls: [{ path: '/_reindex/{task_id}/_cancel', methods: ['POST'] }],
+        path: ['task_id'],
+        query: ['wait_for_completion'],
+        required: ['task_id'],
+      },
+      clearScroll: {
+        api: 'clearScroll',
+        urls: [{ path: '/_search/scroll', methods: ['DELETE'] }],
+        path: [],
+        query: [],
+        body: ['scroll_id'],
+        required: [],
+      },
+      closePointInTime: {
+        api: 'closePointInTime',
+        urls: [{ path: '/_pit', methods: ['DELETE'] }],
+        path: [],
+        query: [],
+        body: ['id'],
+        required: ['id'],
+      },
+      count: {
+        api: 'count',
+        urls: [
+          { path: '/{index}/_count', methods: ['POST', 'GET'] },
+          { path: '/_count', methods: ['POST', 'GET'] },
+        ],
+        path: ['index'],
+        query: [
+          'allow_no_indices',
+          'analyzer',
+          'analyze_wildcard',
+          'default_operator',
+          'df',
+          'expand_wildcards',
+          'ignore_throttled',
+          'ignore_unavailable',
+          'lenient',
+          'min_score',
+          'preference',
+          'routing',
+          'stats',
+          'route_slice',
+          'terminate_after',
+          'q',
+        ],
+        rename: { route_slice: '_slice' },
+        body: ['query', 'project_routing'],
+        required: [],
+      },
+      create: {
+        api: 'create',
+        urls: [{ path: '/{index}/_create/{id}', methods: ['PUT', 'POST'] }],
+        path: ['id', 'index'],
+        query: [
+          'include_source_on_error',
+          'pipeline',
+          'refresh',
+          'require_alias',
+          'require_data_stream',
+          'routing',
+          'timeout',
+          'version',
+          'version_type',
+          'wait_for_active_shards',
+        ],
+        value: 'document',
+        required: ['id', 'index', 'document'],
+      },
+      delete: {
+        api: 'delete',
+        urls: [{ path: '/{index}/_doc/{id}', methods: ['DELETE'] }],
+        path: ['id', 'index'],
+        query: [
+          'if_primary_term',
+          'if_seq_no',
+          'refresh',
+          'routing',
+          'route_slice',
+          'timeout',
+          'version',
+          'version_type',
+          'wait_for_active_shards',
+        ],
+        rename: { route_slice: '_slice' },
+        required: ['id', 'index'],
+      },
+      deleteByQuery: {
+        api: 'deleteByQuery',
+        urls: [{ path: '/{index}/_delete_by_query', methods: ['POST'] }],
+        path: ['index'],
+        query: [
+          'allow_no_indices',
+          'analyzer',
+          'analyze_wildcard',
+          'conflicts',
+          'default_operator',
+          'df',
+          'expand_wildcards',
+          'from',
+          'ignore_unavailable',
+          'lenient',
+          'max_docs',
+          'preference',
+          'refresh',
+          'request_cache',
+          'requests_per_second',
+          'routing',
+          'route_slice',
+          'q',
+          'scroll',
+          'scroll_size',
+          'search_timeout',
+          'search_type',
+          'slices',
+          'sort',
+          'stats',
+          'terminate_after',
+          'timeout',
+          'version',
+          'wait_for_active_shards',
+          'wait_for_completion',
+        ],
+        rename: { route_slice: '_slice' },
+        body: ['max_docs', 'query', 'slice', 'sort'],
+        required: ['index'],
+      },
+      deleteByQueryRethrottle: {
+        api: 'deleteByQueryRethrottle',
+        urls: [{ path: '/_delete_by_query/{task_id}/_rethrottle', methods: ['POST'] }],
+        path: ['task_id'],
+        query: ['requests_per_second'],
+        required: ['task_id', 'requests_per_second'],
+      },
+      deleteScript: {
+        api: 'deleteScript',
+        urls: [{ path: '/_scripts/{id}', methods: ['DELETE'] }],
+        path: ['id'],
+        query: ['master_timeout', 'timeout'],
+        required: ['id'],
+      },
+      exists: {
+        api: 'exists',
+        urls: [{ path: '/{index}/_doc/{id}', methods: ['HEAD'] }],
+        path: ['id', 'index'],
+        query: [
+          'preference',
+          'realtime',
+          'refresh',
+          'routing',
+          '_source',
+          '_source_excludes',
+          '_source_includes',
+          'stored_fields',
+          'version',
+          'version_type',
+        ],
+        required: ['id', 'index'],
+        response: 'bool',
+      },
+      existsSource: {
+        api: 'existsSource',
+        urls: [{ path: '/{index}/_source/{id}', methods: ['HEAD'] }],
+        path: ['id', 'index'],
+        query: [
+          'preference',
+          'realtime',
+          'refresh',
+          'routing',
+          '_source',
+          '_source_excludes',
+          '_source_includes',
+          'version',
+          'version_type',
+        ],
+        required: ['id', 'index'],
+        response: 'bool',
+      },
+      explain: {
+        api: 'explain',
+        urls: [{ path: '/{index}/_explain/{id}', methods: ['GET', 'POST'] }],
+        path: ['id', 'index'],
+        query: [
+          'analyzer',
+          'analyze_wildcard',
+          'default_operator',
+          'df',
+          'lenient',
+          'preference',
+          'routing',
+          'route_slice',
+          '_source',
+          '_source_excludes',
+          '_source_includes',
+          'stored_fields',
+          'q',
+        ],
+        rename: { route_slice: '_slice' },
+        body: ['query'],
+        required: ['id', 'index'],
+      },
+      fieldCaps: {
+        api: 'fieldCaps',
+        urls: [
+          { path: '/{index}/_field_caps', methods: ['GET', 'POST'] },
+          { path: '/_field_caps', methods: ['GET', 'POST'] },
+        ],
+        path: ['index'],
+        query: [
+          'allow_no_indices',
+          'expand_wildcards',
+          'fields',
+          'ignore_unavailable',
+          'include_unmapped',
+          'filters',
+          'types',
+          'include_empty_fields',
+        ],
+        body: ['fields', 'index_filter', 'runtime_mappings', 'project_routing'],
+        required: [],
+      },
+      get: {
+        api: 'get',
+        urls: [{ path: '/{index}/_doc/{id}', methods: ['GET'] }],
+        path: ['id', 'index'],
+        query: [
+          'force_synthetic_source',
+          'preference',
+          'realtime',
+          'refresh',
+          'routing',
+          'route_slice',
+          '_source',
+          '_source_excludes',
+          '_source_exclude_vectors',
+          '_source_includes',
+          'stored_fields',
+          'version',
+          'version_type',
+        ],
+        rename: { route_slice: '_slice' },
+        required: ['id', 'index'],
+      },
+      getReindex: {
+        api: 'getReindex',
+        urls: [{ path: '/_reindex/{task_id}', methods: ['GET'] }],
+        path: ['task_id'],
+        query: ['wait_for_completion', 'timeout'],
+        required: ['task_id'],
+      },
+      getScript: {
+        api: 'getScript',
+        urls: [{ path: '/_scripts/{id}', methods: ['GET'] }],
+        path: ['id'],
+        query: ['master_timeout'],
+        required: ['id'],
+      },
+      getScriptContext: {
+        api: 'getScriptContext',
+        urls: [{ path: '/_script_context', methods: ['GET'] }],
+        path: [],
+        query: [],
+        required: [],
+      },
+      getScriptLanguages: {
+        api: 'getScriptLanguages',
+        urls: [{ path: '/_script_language', methods: ['GET'] }],
+        path: [],
+        query: [],
+        required: [],
+      },
+      getSource: {
+        api: 'getSource',
+        urls: [{ path: '/{index}/_source/{id}', methods: ['GET'] }],
+        path: ['id', 'index'],
+        query: [
+          'preference',
+          'realtime',
+          'refresh',
+          'routing',
+          '_source',
+          '_source_excludes',
+          '_source_includes',
+          'version',
+          'version_type',
+        ],
+        required: ['id', 'index'],
+      },
+      healthReport: {
+        api: 'healthReport',
+        urls: [
+          { path: '/_health_report/{feature}', methods: ['GET'] },
+          { path: '/_health_report', methods: ['GET'] },
+        ],
+        path: ['feature'],
+        query: ['timeout', 'verbose', 'size'],
+        required: [],
+      },
+      index: {
+        api: 'index',
+        urls: [
+          { path: '/{index}/_doc/{id}', methods: ['PUT', 'POST'] },
+          { path: '/{index}/_doc', methods: ['POST'] },
+        ],
+        path: ['id', 'index'],
+        query: [
+          'if_primary_term',
+          'if_seq_no',
+          'include_source_on_error',
+          'op_type',
+          'pipeline',
+          'refresh',
+          'routing',
+          'route_slice',
+          'timeout',
+          'version',
+          'version_type',
+          'wait_for_active_shards',
+          'require_alias',
+          'require_data_stream',
+        ],
+        rename: { route_slice: '_slice' },
+        value: 'document',
+        required: ['index', 'document'],
+      },
+      info: { api: 'info', urls: [{ path: '/', methods: ['GET'] }], path: [], query: [], required: [] },
+      listReindex: {
+        api: 'listReindex',
+        urls: [{ path: '/_reindex', methods: ['GET'] }],
+        path: [],
+        query: ['detailed'],
+        required: [],
+      },
+      mget: {
+        api: 'mget',
+        urls: [
+          { path: '/{index}/_mget', methods: ['GET', 'POST'] },
+          { path: '/_mget', methods: ['GET', 'POST'] },
+        ],
+        path: ['index'],
+        query: [
+          'force_synthetic_source',
+          'preference',
+          'realtime',
+          'refresh',
+          'routing',
+          'route_slice',
+          '_source',
+          '_source_excludes',
+          '_source_includes',
+          'stored_fields',
+        ],
+        rename: { route_slice: '_slice' },
+        body: ['docs', 'ids'],
+        required: [],
+      },
+      msearch: {
+        api: 'msearch',
+        urls: [
+          { path: '/{index}/_msearch', methods: ['GET', 'POST'] },
+          { path: '/_msearch', methods: ['GET', 'POST'] },
+        ],
+        path: ['index'],
+        query: [
+          'allow_no_indices',
+          'ccs_minimize_roundtrips',
+          'expand_wildcards',
+          'ignore_throttled',
+          'ignore_unavailable',
+          'include_named_queries_score',
+          'index',
+          'max_concurrent_searches',
+          'max_concurrent_shard_requests',
+          'pre_filter_shard_size',
+          'project_routing',
+          'rest_total_hits_as_int',
+          'routing',
+          'search_type',
+          'route_slice',
+          'typed_keys',
+        ],
+        rename: { route_slice: '_slice' },
+        value: 'searches',
+        ndjson: true,
+        required: ['searches'],
+      },
+      msearchTemplate: {
+        api: 'msearchTemplate',
+        urls: [
+          { path: '/{index}/_msearch/template', methods: ['GET', 'POST'] },
+          { path: '/_msearch/template', methods: ['GET', 'POST'] },
+        ],
+        path: ['index'],
+        query: [
+          'ccs_minimize_roundtrips',
+          'max_concurrent_searches',
+          'project_routing',
+          'search_type',
+          'rest_total_hits_as_int',
+          'typed_keys',
+        ],
+        value: 'search_templates',
+        ndjson: true,
+        required: ['search_templates'],
+      },
+      mtermvectors: {
+        api: 'mtermvectors',
+        urls: [
+          { path: '/{index}/_mtermvectors', methods: ['GET', 'POST'] },
+          { path: '/_mtermvectors', methods: ['GET', 'POST'] },
+        ],
+        path: ['index'],
+        query: [
+          'ids',
+          'fields',
+          'field_statistics',
+          'offsets',
+          'payloads',
+          'positions',
+          'preference',
+          'realtime',
+          'routing',
+          'route_slice',
+          'term_statistics',
+          'version',
+          'version_type',
+        ],
+        rename: { route_slice: '_slice' },
+        body: ['docs', 'ids'],
+        required: [],
+      },
+      openPointInTime: {
+        api: 'openPointInTime',
+        urls: [{ path: '/{index}/_pit', methods: ['POST'] }],
+        path: ['index'],
+        query: [
+          'keep_alive',
+          'ignore_unavailable',
+          'preference',
+          'routing',
+          'expand_wildcards',
+          'allow_partial_search_results',
+          'max_concurrent_shard_requests',
+        ],
+        body: ['index_filter', 'project_routing'],
+        required: ['index', 'keep_alive'],
+      },
+      ping: {
+        api: 'ping',
+        urls: [{ path: '/', methods: ['HEAD'] }],
+        path: [],
+        query: [],
+        required: [],
+        response: 'bool',
+      },
+      putScript: {
+        api: 'putScript',
+        urls: [
+          { path: '/_scripts/{id}/{context}', methods: ['PUT', 'POST'] },
+          { path: '/_scripts/{id}', methods: ['PUT', 'POST'] },
+        ],
+        path: ['id', 'context'],
+        query: ['context', 'master_timeout', 'timeout'],
+        body: ['script'],
+        required: ['id', 'script'],
+      },
+      rankEval: {
+        api: 'rankEval',
+        urls: [
+          { path: '/{index}/_rank_eval', methods: ['GET', 'POST'] },
+          { path: '/_rank_eval', methods: ['GET', 'POST'] },
+        ],
+        path: ['index'],
+        query: ['allow_no_indices', 'expand_wildcards', 'ignore_unavailable', 'search_type'],
+        body: ['requests', 'metric'],
+        required: ['requests'],
+      },
+      reindex: {
+        api: 'reindex',
+        urls: [{ path: '/_reindex', methods: ['POST'] }],
+        path: [],
+        query: [
+          'refresh',
+          'requests_per_second',
+          'scroll',
+          'slices',
+          'max_docs',
+          'timeout',
+          'wait_for_active_shards',
+          'wait_for_completion',
+          'require_alias',
+        ],
+        body: ['conflicts', 'dest', 'max_docs', 'script', 'source'],
+        required: ['dest', 'source'],
+      },
+      reindexRethrottle: {
+        api: 'reindexRethrottle',
+        urls: [{ path: '/_reindex/{task_id}/_rethrottle', methods: ['POST'] }],
+        path: ['task_id'],
+        query: ['requests_per_second', 'group_by'],
+        required: ['task_id', 'requests_per_second'],
+      },
+      renderSearchTemplate: {
+        api: 'renderSearchTemplate',
+        urls: [
+          { path: '/_render/template/{id}', methods: ['GET', 'POST'] },
+          { path: '/_render/template', methods: ['GET', 'POST'] },
+        ],
+        path: ['id'],
+        query: [],
+        body: ['file', 'params', 'source'],
+        required: [],
+      },
+      scriptsPainlessExecute: {
+        api: 'scriptsPainlessExecute',
+        urls: [{ path: '/_scripts/painless/_execute', methods: ['GET', 'POST'] }],
+        path: [],
+        query: [],
+        body: ['context', 'context_setup', 'script'],
+        required: [],
+      },
+      scroll: {
+        api: 'scroll',
+        urls: [{ path: '/_search/scroll', methods: ['GET', 'POST'] }],
+        path: [],
+        query: ['scroll', 'scroll_id', 'rest_total_hits_as_int'],
+        body: ['scroll', 'scroll_id'],
+        required: ['scroll_id'],
+      },
+      search: {
+        api: 'search',
+        urls: [
+          { path: '/{index}/_search', methods: ['GET', 'POST'] },
+          { path: '/_search', methods: ['GET', 'POST'] },
+        ],
+        path: ['index'],
+        query: [
+          'allow_no_indices',
+          'allow_partial_search_results',
+          'analyzer',
+          'analyze_wildcard',
+          'batched_reduce_size',
+          'ccs_minimize_roundtrips',
+          'default_operator',
+          'df',
+          'docvalue_fields',
+          'expand_wildcards',
+          'explain',
+          'ignore_throttled',
+          'ignore_unavailable',
+          'include_named_queries_score',
+          'lenient',
+          'max_concurrent_shard_requests',
+          'preference',
+          'pre_filter_shard_size',
+          'request_cache',
+          'routing',
+          'route_slice',
+          'scroll',
+          'search_type',
+          'stats',
+          'stored_fields',
+          'suggest_field',
+          'suggest_mode',
+          'suggest_size',
+          'suggest_text',
+          'terminate_after',
+          'timeout',
+          'track_total_hits',
+          'track_scores',
+          'typed_keys',
+          'rest_total_hits_as_int',
+          'version',
+          '_source',
+          '_source_excludes',
+          '_source_exclude_vectors',
+          '_source_includes',
+          'seq_no_primary_term',
+          'q',
+          'size',
+          'from',
+          'sort',
+          'force_synthetic_source',
+        ],
+        rename: { route_slice: '_slice' },
+        body: [
+          'aggregations',
+          'aggs',
+          'collapse',
+          'explain',
+          'ext',
+          'from',
+          'highlight',
+          'track_total_hits',
+          'indices_boost',
+          'docvalue_fields',
+          'knn',
+          'rank',
+          'min_score',
+          'post_filter',
+          'profile',
+          'query',
+          'rescore',
+          'retriever',
+          'script_fields',
+          'search_after',
+          'size',
+          'slice',
+          'sort',
+          '_source',
+          'fields',
+          'suggest',
+          'terminate_after',
+          'timeout',
+          'track_scores',
+          'version',
+          'seq_no_primary_term',
+          'stored_fields',
+          'pit',
+          'runtime_mappings',
+          'stats',
+          'project_routing',
+        ],
+        required: [],
+      },
+      searchMvt: {
+        api: 'searchMvt',
+        urls: [{ path: '/{index}/_mvt/{field}/{zoom}/{x}/{y}', methods: ['POST', 'GET'] }],
+        path: ['index', 'field', 'zoom', 'x', 'y'],
+        query: [
+          'exact_bounds',
+          'extent',
+          'grid_agg',
+          'grid_precision',
+          'grid_type',
+          'size',
+          'track_total_hits',
+          'with_labels',
+        ],
+        body: [
+          'aggs',
+          'buffer',
+          'exact_bounds',
+          'extent',
+          'fields',
+          'grid_agg',
+          'grid_precision',
+          'grid_type',
+          'query',
+          'runtime_mappings',
+          'size',
+          'sort',
+          'track_total_hits',
+          'with_labels',
+          'project_routing',
+        ],
+        required: ['index', 'field', 'zoom', 'x', 'y'],
+      },
+      searchShards: {
+        api: 'searchShards',
+        urls: [
+          { path: '/{index}/_search_shards', methods: ['GET', 'POST'] },
+          { path: '/_search_shards', methods: ['GET', 'POST'] },
+        ],
+        path: ['index'],
+        query: [
+          'allow_no_indices',
+          'expand_wildcards',
+          'ignore_unavailable',
+          'local',
+          'master_timeout',
+          'preference',
+          'routing',
+          'route_slice',
+        ],
+        rename: { route_slice: '_slice' },
+        required: [],
+      },
+      searchTemplate: {
+        api: 'searchTemplate',
+        urls: [
+          { path: '/{index}/_search/template', methods: ['GET', 'POST'] },
+          { path: '/_search/template', methods: ['GET', 'POST'] },
+        ],
+        path: ['index'],
+        query: [
+          'allow_no_indices',
+          'ccs_minimize_roundtrips',
+          'expand_wildcards',
+          'explain',
+          'ignore_throttled',
+          'ignore_unavailable',
+          'preference',
+          'profile',
+          'routing',
+          'scroll',
+          'search_type',
+          'rest_total_hits_as_int',
+          'typed_keys',
+        ],
+        body: ['explain', 'id', 'params', 'profile', 'source', 'project_routing'],
+        required: [],
+      },
+      termsEnum: {
+        api: 'termsEnum',
+        urls: [{ path: '/{index}/_terms_enum', methods: ['GET', 'POST'] }],
+        path: ['index'],
+        query: [],
+        body: [
+          'field',
+          'size',
+          'timeout',
+          'case_insensitive',
+          'index_filter',
+          'string',
+          'search_after',
+          'project_routing',
+        ],
+        required: ['index', 'field'],
+      },
+      termvectors: {
+        api: 'termvectors',
+        urls: [
+          { path: '/{index}/_termvectors/{id}', methods: ['GET', 'POST'] },
+          { path: '/{index}/_termvectors', methods: ['GET', 'POST'] },
+        ],
+        path: ['index', 'id'],
+        query: [
+          'fields',
+          'field_statistics',
+          'offsets',
+          'payloads',
+          'positions',
+          'preference',
+          'realtime',
+          'routing',
+          'route_slice',
+          'term_statistics',
+          'version',
+          'version_type',
+        ],
+        rename: { route_slice: '_slice' },
+        body: [
+          'doc',
+          'filter',
+          'per_field_analyzer',
+          'fields',
+          'field_statistics',
+          'offsets',
+          'payloads',
+          'positions',
+          'term_statistics',
+          'routing',
+          'version',
+          'version_type',
+        ],
+        required: ['index'],
+      },
+      update: {
+        api: 'update',
+        urls: [{ path: '/{index}/_update/{id}', methods: ['POST'] }],
+        path: ['id', 'index'],
+        query: [
+          'if_primary_term',
+          'if_seq_no',
+          'include_source_on_error',
+          'lang',
+          'refresh',
+          'require_alias',
+          'retry_on_conflict',
+          'routing',
+          'route_slice',
+          'timeout',
+          'wait_for_active_shards',
+          '_source',
+          '_source_excludes',
+          '_source_includes',
+        ],
+        rename: { route_slice: '_slice' },
+        body: ['detect_noop', 'doc', 'doc_as_upsert', 'script', 'scripted_upsert', '_source', 'upsert'],
+        required: ['id', 'index'],
+      },
+      updateByQuery: {
+        api: 'updateByQuery',
+        urls: [{ path: '/{index}/_update_by_query', methods: ['POST'] }],
+        path: ['index'],
+        query: [
+          'allow_no_indices',
+          'analyzer',
+          'analyze_wildcard',
+          'conflicts',
+          'default_operator',
+          'df',
+          'expand_wildcards',
+          'from',
+          'ignore_unavailable',
+          'lenient',
+          'max_docs',
+          'pipeline',
+          'preference',
+          'q',
+          'refresh',
+          'request_cache',
+          'requests_per_second',
+          'routing',
+          'route_slice',
+          'scroll',
+          'scroll_size',
+          'search_timeout',
+          'search_type',
+          'slices',
+          'sort',
+          'stats',
+          'terminate_after',
+          'timeout',
+          'version',
+          'version_type',
+          'wait_for_active_shards',
+          'wait_for_completion',
+        ],
+        rename: { route_slice: '_slice' },
+        body: ['max_docs', 'query', 'script', 'slice', 'conflicts'],
+        required: ['index'],
+      },
+      updateByQueryRethrottle: {
+        api: 'updateByQueryRethrottle',
+        urls: [{ path: '/_update_by_query/{task_id}/_rethrottle', methods: ['POST'] }],
+        path: ['task_id'],
+        query: ['requests_per_second'],
+        required: ['task_id', 'requests_per_second'],
+      },
+    }) satisfies Record<string, Endpoint>,
+)
 
 /**
  * Every Elasticsearch API, generated from the specification: the root APIs as methods, the others in lazily
@@ -16870,7 +17050,7 @@ export class ApiClient {
   bulk(params: BulkRequest, options?: BodyCallOptions): Promise<BulkResponse>
   bulk(params: BulkRequest, options: MetaCallOptions): Promise<ApiResponse<BulkResponse>>
   bulk(params: BulkRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.transport, rootEndpoints.bulk, params, options)
+    return callApi(this.transport, rootEndpoints().bulk, params, options)
   }
 
   /**
@@ -16884,7 +17064,7 @@ export class ApiClient {
   cancelReindex(params: CancelReindexRequest, options?: BodyCallOptions): Promise<JsonObject>
   cancelReindex(params: CancelReindexRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   cancelReindex(params: CancelReindexRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.transport, rootEndpoints.cancelReindex, params, options)
+    return callApi(this.transport, rootEndpoints().cancelReindex, params, options)
   }
 
   /**
@@ -16899,7 +17079,7 @@ export class ApiClient {
   clearScroll(params?: ClearScrollRequest, options?: BodyCallOptions): Promise<JsonObject>
   clearScroll(params: ClearScrollRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   clearScroll(params?: ClearScrollRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.transport, rootEndpoints.clearScroll, params, options)
+    return callApi(this.transport, rootEndpoints().clearScroll, params, options)
   }
 
   /**
@@ -16914,7 +17094,7 @@ export class ApiClient {
   closePointInTime(params: ClosePointInTimeRequest, options?: BodyCallOptions): Promise<JsonObject>
   closePointInTime(params: ClosePointInTimeRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   closePointInTime(params: ClosePointInTimeRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.transport, rootEndpoints.closePointInTime, params, options)
+    return callApi(this.transport, rootEndpoints().closePointInTime, params, options)
   }
 
   /**
@@ -16929,7 +17109,7 @@ export class ApiClient {
   count(params?: CountRequest, options?: BodyCallOptions): Promise<CountResponse>
   count(params: CountRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<CountResponse>>
   count(params?: CountRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.transport, rootEndpoints.count, params, options)
+    return callApi(this.transport, rootEndpoints().count, params, options)
   }
 
   /**
@@ -16947,7 +17127,7 @@ export class ApiClient {
     options: MetaCallOptions,
   ): Promise<ApiResponse<CreateResponse>>
   create(params: CreateRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.transport, rootEndpoints.create, params, options)
+    return callApi(this.transport, rootEndpoints().create, params, options)
   }
 
   /**
@@ -16962,7 +17142,7 @@ export class ApiClient {
   delete(params: DeleteRequest, options?: BodyCallOptions): Promise<DeleteResponse>
   delete(params: DeleteRequest, options: MetaCallOptions): Promise<ApiResponse<DeleteResponse>>
   delete(params: DeleteRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.transport, rootEndpoints.delete, params, options)
+    return callApi(this.transport, rootEndpoints().delete, params, options)
   }
 
   /**
@@ -16977,7 +17157,7 @@ export class ApiClient {
   deleteByQuery(params: DeleteByQueryRequest, options?: BodyCallOptions): Promise<JsonObject>
   deleteByQuery(params: DeleteByQueryRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deleteByQuery(params: DeleteByQueryRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.transport, rootEndpoints.deleteByQuery, params, options)
+    return callApi(this.transport, rootEndpoints().deleteByQuery, params, options)
   }
 
   /**
@@ -16995,7 +17175,7 @@ export class ApiClient {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   deleteByQueryRethrottle(params: DeleteByQueryRethrottleRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.transport, rootEndpoints.deleteByQueryRethrottle, params, options)
+    return callApi(this.transport, rootEndpoints().deleteByQueryRethrottle, params, options)
   }
 
   /**
@@ -17010,7 +17190,7 @@ export class ApiClient {
   deleteScript(params: DeleteScriptRequest, options?: BodyCallOptions): Promise<JsonObject>
   deleteScript(params: DeleteScriptRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deleteScript(params: DeleteScriptRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.transport, rootEndpoints.deleteScript, params, options)
+    return callApi(this.transport, rootEndpoints().deleteScript, params, options)
   }
 
   /**
@@ -17025,7 +17205,7 @@ export class ApiClient {
   exists(params: ExistsRequest, options?: BodyCallOptions): Promise<boolean>
   exists(params: ExistsRequest, options: MetaCallOptions): Promise<ApiResponse<boolean>>
   exists(params: ExistsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.transport, rootEndpoints.exists, params, options)
+    return callApi(this.transport, rootEndpoints().exists, params, options)
   }
 
   /**
@@ -17040,7 +17220,7 @@ export class ApiClient {
   existsSource(params: ExistsSourceRequest, options?: BodyCallOptions): Promise<boolean>
   existsSource(params: ExistsSourceRequest, options: MetaCallOptions): Promise<ApiResponse<boolean>>
   existsSource(params: ExistsSourceRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.transport, rootEndpoints.existsSource, params, options)
+    return callApi(this.transport, rootEndpoints().existsSource, params, options)
   }
 
   /**
@@ -17055,7 +17235,7 @@ export class ApiClient {
   explain(params: ExplainRequest, options?: BodyCallOptions): Promise<JsonObject>
   explain(params: ExplainRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   explain(params: ExplainRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.transport, rootEndpoints.explain, params, options)
+    return callApi(this.transport, rootEndpoints().explain, params, options)
   }
 
   /**
@@ -17070,7 +17250,7 @@ export class ApiClient {
   fieldCaps(params?: FieldCapsRequest, options?: BodyCallOptions): Promise<JsonObject>
   fieldCaps(params: FieldCapsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   fieldCaps(params?: FieldCapsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.transport, rootEndpoints.fieldCaps, params, options)
+    return callApi(this.transport, rootEndpoints().fieldCaps, params, options)
   }
 
   /**
@@ -17085,7 +17265,7 @@ export class ApiClient {
   get<TDocument = unknown>(params: GetRequest, options?: BodyCallOptions): Promise<GetResponse<TDocument>>
   get<TDocument = unknown>(params: GetRequest, options: MetaCallOptions): Promise<ApiResponse<GetResponse<TDocument>>>
   get(params: GetRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.transport, rootEndpoints.get, params, options)
+    return callApi(this.transport, rootEndpoints().get, params, options)
   }
 
   /**
@@ -17099,7 +17279,7 @@ export class ApiClient {
   getReindex(params: GetReindexRequest, options?: BodyCallOptions): Promise<JsonObject>
   getReindex(params: GetReindexRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getReindex(params: GetReindexRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.transport, rootEndpoints.getReindex, params, options)
+    return callApi(this.transport, rootEndpoints().getReindex, params, options)
   }
 
   /**
@@ -17114,7 +17294,7 @@ export class ApiClient {
   getScript(params: GetScriptRequest, options?: BodyCallOptions): Promise<JsonObject>
   getScript(params: GetScriptRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getScript(params: GetScriptRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.transport, rootEndpoints.getScript, params, options)
+    return callApi(this.transport, rootEndpoints().getScript, params, options)
   }
 
   /**
@@ -17132,7 +17312,7 @@ export class ApiClient {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   getScriptContext(params?: GetScriptContextRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.transport, rootEndpoints.getScriptContext, params, options)
+    return callApi(this.transport, rootEndpoints().getScriptContext, params, options)
   }
 
   /**
@@ -17150,7 +17330,7 @@ export class ApiClient {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   getScriptLanguages(params?: GetScriptLanguagesRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.transport, rootEndpoints.getScriptLanguages, params, options)
+    return callApi(this.transport, rootEndpoints().getScriptLanguages, params, options)
   }
 
   /**
@@ -17165,7 +17345,7 @@ export class ApiClient {
   getSource(params: GetSourceRequest, options?: BodyCallOptions): Promise<JsonValue>
   getSource(params: GetSourceRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   getSource(params: GetSourceRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.transport, rootEndpoints.getSource, params, options)
+    return callApi(this.transport, rootEndpoints().getSource, params, options)
   }
 
   /**
@@ -17180,7 +17360,7 @@ export class ApiClient {
   healthReport(params?: HealthReportRequest, options?: BodyCallOptions): Promise<JsonObject>
   healthReport(params: HealthReportRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   healthReport(params?: HealthReportRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.transport, rootEndpoints.healthReport, params, options)
+    return callApi(this.transport, rootEndpoints().healthReport, params, options)
   }
 
   /**
@@ -17198,7 +17378,7 @@ export class ApiClient {
     options: MetaCallOptions,
   ): Promise<ApiResponse<IndexResponse>>
   index(params: IndexRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.transport, rootEndpoints.index, params, options)
+    return callApi(this.transport, rootEndpoints().index, params, options)
   }
 
   /**
@@ -17213,7 +17393,7 @@ export class ApiClient {
   info(params?: InfoRequest, options?: BodyCallOptions): Promise<InfoResponse>
   info(params: InfoRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<InfoResponse>>
   info(params?: InfoRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.transport, rootEndpoints.info, params, options)
+    return callApi(this.transport, rootEndpoints().info, params, options)
   }
 
   /**
@@ -17227,7 +17407,7 @@ export class ApiClient {
   listReindex(params?: ListReindexRequest, options?: BodyCallOptions): Promise<JsonObject>
   listReindex(params: ListReindexRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   listReindex(params?: ListReindexRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.transport, rootEndpoints.listReindex, params, options)
+    return callApi(this.transport, rootEndpoints().listReindex, params, options)
   }
 
   /**
@@ -17245,7 +17425,7 @@ export class ApiClient {
     options: MetaCallOptions,
   ): Promise<ApiResponse<MgetResponse<TDocument>>>
   mget(params?: MgetRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.transport, rootEndpoints.mget, params, options)
+    return callApi(this.transport, rootEndpoints().mget, params, options)
   }
 
   /**
@@ -17263,7 +17443,7 @@ export class ApiClient {
     options: MetaCallOptions,
   ): Promise<ApiResponse<MsearchResponse<TDocument>>>
   msearch(params: MsearchRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.transport, rootEndpoints.msearch, params, options)
+    return callApi(this.transport, rootEndpoints().msearch, params, options)
   }
 
   /**
@@ -17278,7 +17458,7 @@ export class ApiClient {
   msearchTemplate(params: MsearchTemplateRequest, options?: BodyCallOptions): Promise<JsonValue>
   msearchTemplate(params: MsearchTemplateRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   msearchTemplate(params: MsearchTemplateRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.transport, rootEndpoints.msearchTemplate, params, options)
+    return callApi(this.transport, rootEndpoints().msearchTemplate, params, options)
   }
 
   /**
@@ -17293,7 +17473,7 @@ export class ApiClient {
   mtermvectors(params?: MtermvectorsRequest, options?: BodyCallOptions): Promise<JsonObject>
   mtermvectors(params: MtermvectorsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   mtermvectors(params?: MtermvectorsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.transport, rootEndpoints.mtermvectors, params, options)
+    return callApi(this.transport, rootEndpoints().mtermvectors, params, options)
   }
 
   /**
@@ -17308,7 +17488,7 @@ export class ApiClient {
   openPointInTime(params: OpenPointInTimeRequest, options?: BodyCallOptions): Promise<JsonObject>
   openPointInTime(params: OpenPointInTimeRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   openPointInTime(params: OpenPointInTimeRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.transport, rootEndpoints.openPointInTime, params, options)
+    return callApi(this.transport, rootEndpoints().openPointInTime, params, options)
   }
 
   /**
@@ -17323,7 +17503,7 @@ export class ApiClient {
   ping(params?: PingRequest, options?: BodyCallOptions): Promise<boolean>
   ping(params: PingRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<boolean>>
   ping(params?: PingRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.transport, rootEndpoints.ping, params, options)
+    return callApi(this.transport, rootEndpoints().ping, params, options)
   }
 
   /**
@@ -17338,7 +17518,7 @@ export class ApiClient {
   putScript(params: PutScriptRequest, options?: BodyCallOptions): Promise<JsonObject>
   putScript(params: PutScriptRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   putScript(params: PutScriptRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.transport, rootEndpoints.putScript, params, options)
+    return callApi(this.transport, rootEndpoints().putScript, params, options)
   }
 
   /**
@@ -17353,7 +17533,7 @@ export class ApiClient {
   rankEval(params: RankEvalRequest, options?: BodyCallOptions): Promise<JsonObject>
   rankEval(params: RankEvalRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   rankEval(params: RankEvalRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.transport, rootEndpoints.rankEval, params, options)
+    return callApi(this.transport, rootEndpoints().rankEval, params, options)
   }
 
   /**
@@ -17368,7 +17548,7 @@ export class ApiClient {
   reindex(params: ReindexRequest, options?: BodyCallOptions): Promise<JsonObject>
   reindex(params: ReindexRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   reindex(params: ReindexRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.transport, rootEndpoints.reindex, params, options)
+    return callApi(this.transport, rootEndpoints().reindex, params, options)
   }
 
   /**
@@ -17383,7 +17563,7 @@ export class ApiClient {
   reindexRethrottle(params: ReindexRethrottleRequest, options?: BodyCallOptions): Promise<JsonObject>
   reindexRethrottle(params: ReindexRethrottleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   reindexRethrottle(params: ReindexRethrottleRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.transport, rootEndpoints.reindexRethrottle, params, options)
+    return callApi(this.transport, rootEndpoints().reindexRethrottle, params, options)
   }
 
   /**
@@ -17401,7 +17581,7 @@ export class ApiClient {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   renderSearchTemplate(params?: RenderSearchTemplateRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.transport, rootEndpoints.renderSearchTemplate, params, options)
+    return callApi(this.transport, rootEndpoints().renderSearchTemplate, params, options)
   }
 
   /**
@@ -17419,7 +17599,7 @@ export class ApiClient {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   scriptsPainlessExecute(params?: ScriptsPainlessExecuteRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.transport, rootEndpoints.scriptsPainlessExecute, params, options)
+    return callApi(this.transport, rootEndpoints().scriptsPainlessExecute, params, options)
   }
 
   /**
@@ -17437,7 +17617,7 @@ export class ApiClient {
     options: MetaCallOptions,
   ): Promise<ApiResponse<SearchResponse<TDocument>>>
   scroll(params: ScrollRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.transport, rootEndpoints.scroll, params, options)
+    return callApi(this.transport, rootEndpoints().scroll, params, options)
   }
 
   /**
@@ -17455,7 +17635,7 @@ export class ApiClient {
     options: MetaCallOptions,
   ): Promise<ApiResponse<SearchResponse<TDocument>>>
   search(params?: SearchRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.transport, rootEndpoints.search, params, options)
+    return callApi(this.transport, rootEndpoints().search, params, options)
   }
 
   /**
@@ -17470,7 +17650,7 @@ export class ApiClient {
   searchMvt(params: SearchMvtRequest, options?: BodyCallOptions): Promise<Uint8Array>
   searchMvt(params: SearchMvtRequest, options: MetaCallOptions): Promise<ApiResponse<Uint8Array>>
   searchMvt(params: SearchMvtRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.transport, rootEndpoints.searchMvt, params, options)
+    return callApi(this.transport, rootEndpoints().searchMvt, params, options)
   }
 
   /**
@@ -17485,7 +17665,7 @@ export class ApiClient {
   searchShards(params?: SearchShardsRequest, options?: BodyCallOptions): Promise<JsonObject>
   searchShards(params: SearchShardsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   searchShards(params?: SearchShardsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.transport, rootEndpoints.searchShards, params, options)
+    return callApi(this.transport, rootEndpoints().searchShards, params, options)
   }
 
   /**
@@ -17500,7 +17680,7 @@ export class ApiClient {
   searchTemplate(params?: SearchTemplateRequest, options?: BodyCallOptions): Promise<JsonObject>
   searchTemplate(params: SearchTemplateRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   searchTemplate(params?: SearchTemplateRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.transport, rootEndpoints.searchTemplate, params, options)
+    return callApi(this.transport, rootEndpoints().searchTemplate, params, options)
   }
 
   /**
@@ -17515,7 +17695,7 @@ export class ApiClient {
   termsEnum(params: TermsEnumRequest, options?: BodyCallOptions): Promise<JsonObject>
   termsEnum(params: TermsEnumRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   termsEnum(params: TermsEnumRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.transport, rootEndpoints.termsEnum, params, options)
+    return callApi(this.transport, rootEndpoints().termsEnum, params, options)
   }
 
   /**
@@ -17536,7 +17716,7 @@ export class ApiClient {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   termvectors(params: TermvectorsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.transport, rootEndpoints.termvectors, params, options)
+    return callApi(this.transport, rootEndpoints().termvectors, params, options)
   }
 
   /**
@@ -17557,7 +17737,7 @@ export class ApiClient {
     options: MetaCallOptions,
   ): Promise<ApiResponse<UpdateResponse<TDocument>>>
   update(params: UpdateRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.transport, rootEndpoints.update, params, options)
+    return callApi(this.transport, rootEndpoints().update, params, options)
   }
 
   /**
@@ -17572,7 +17752,7 @@ export class ApiClient {
   updateByQuery(params: UpdateByQueryRequest, options?: BodyCallOptions): Promise<JsonObject>
   updateByQuery(params: UpdateByQueryRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   updateByQuery(params: UpdateByQueryRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.transport, rootEndpoints.updateByQuery, params, options)
+    return callApi(this.transport, rootEndpoints().updateByQuery, params, options)
   }
 
   /**
@@ -17590,6 +17770,6 @@ export class ApiClient {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject>>
   updateByQueryRethrottle(params: UpdateByQueryRethrottleRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.transport, rootEndpoints.updateByQueryRethrottle, params, options)
+    return callApi(this.transport, rootEndpoints().updateByQueryRethrottle, params, options)
   }
 }

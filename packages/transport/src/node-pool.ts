@@ -54,6 +54,8 @@ function positiveNumber(option: string, value: number | undefined, fallback: num
 
 class DefaultNodePool implements NodePool {
   #nodes: Node[]
+  /** Every node this pool created (removed ones too, while someone holds them): a foreign node is never cast. */
+  readonly #own = new WeakMap<PoolNode, Node>()
   #living: Node[]
   readonly #select: NodeSelectorFunction
   readonly #factory: ConnectionFactory
@@ -81,8 +83,14 @@ class DefaultNodePool implements NodePool {
       seen.add(d.id)
       return d
     })
-    this.#nodes = descriptions.map((d) => new Node(d, this.#factory(d)))
+    this.#nodes = descriptions.map((d) => this.#create(d))
     this.#living = this.#nodes.slice()
+  }
+
+  #create(description: NodeDescription): Node {
+    const node = new Node(description, this.#factory(description))
+    this.#own.set(node, node)
+    return node
   }
 
   get nodes(): readonly PoolNode[] {
@@ -98,7 +106,8 @@ class DefaultNodePool implements NodePool {
       const fresh = living.filter((n) => !tried.has(n))
       if (fresh.length > 0) living = fresh
     }
-    if (living.length === 1) return living[0] as Node
+    const [only] = living
+    if (living.length === 1 && only !== undefined) return only
     return this.#select(living, context)
   }
 
@@ -130,7 +139,9 @@ class DefaultNodePool implements NodePool {
   }
 
   markDead(poolNode: PoolNode): void {
-    const node = poolNode as Node
+    const node = this.#own.get(poolNode)
+    // a node of another pool: not ours to judge
+    if (node === undefined) return
     // Requests in flight when a node dies all fail together: that is one failure, not one per request, or a
     // short outage under load would push the backoff to its maximum.
     if (!node.alive && node.deadUntil > this.#now()) return
@@ -144,8 +155,8 @@ class DefaultNodePool implements NodePool {
   }
 
   markAlive(poolNode: PoolNode): void {
-    const node = poolNode as Node
-    if (node.alive && node.failures === 0) return
+    const node = this.#own.get(poolNode)
+    if (node === undefined || (node.alive && node.failures === 0)) return
     node.alive = true
     node.failures = 0
     node.deadUntil = 0
@@ -172,7 +183,7 @@ class DefaultNodePool implements NodePool {
         existing.refresh(d)
         next.push(existing)
       } else if (existing === undefined) {
-        next.push(new Node(d, this.#factory(d)))
+        next.push(this.#create(d))
       }
     }
     for (const node of this.#nodes) {
@@ -186,11 +197,17 @@ class DefaultNodePool implements NodePool {
     this.#living = next.filter((n) => n.alive || n.deadUntil <= now)
   }
 
-  /** Closes a removed node once its last request finished. @internal */
-  static release(node: PoolNode): void {
-    const n = node as Node
-    n.inFlight -= 1
-    if (n.removed && n.inFlight === 0) void n.connection.close().catch(() => {})
+  acquire(poolNode: PoolNode): void {
+    const node = this.#own.get(poolNode)
+    if (node !== undefined) node.inFlight += 1
+  }
+
+  release(poolNode: PoolNode): void {
+    const node = this.#own.get(poolNode)
+    if (node === undefined || node.inFlight === 0) return
+    node.inFlight -= 1
+    // A node removed by update() closes once its last attempt settled.
+    if (node.removed && node.inFlight === 0) void node.connection.close().catch(() => {})
   }
 
   async close(): Promise<void> {
@@ -207,6 +224,3 @@ class DefaultNodePool implements NodePool {
 export function createNodePool(options: NodePoolOptions): NodePool {
   return new DefaultNodePool(options)
 }
-
-/** @internal */
-export const releaseNode: (node: PoolNode) => void = DefaultNodePool.release

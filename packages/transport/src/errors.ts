@@ -118,7 +118,7 @@ export class ConfigurationError extends TransportError {
 export interface ConnectionErrorOptions extends TransportErrorOptions {
   /**
    * True when the request may have reached the server (the socket failed after the request was written). The
-   * transport then retries only idempotent requests, or all of them with `retryOnTimeout`.
+   * transport then retries only GET, HEAD and `readOnly` requests, or all of them with `retryOnTimeout`.
    */
   readonly requestSent?: boolean
 }

@@ -18,16 +18,7 @@ import {
   type TransportRequest,
   withHeader,
 } from '../src/index.js'
-import { json, resetAfterWrite, stubConnections, timedOut } from './helpers.js'
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise
-  } catch (error) {
-    return error
-  }
-  throw new Error('expected a rejection')
-}
+import { json, rejection, resetAfterWrite, stubConnections, timedOut } from './helpers.js'
 
 function transportOf(script: Parameters<typeof stubConnections>[0], nodes = ['http://a:9200', 'http://b:9200']) {
   const stub = stubConnections(script)

@@ -20,7 +20,7 @@ import {
   type TransportOptions,
   withHeader,
 } from '../src/index.js'
-import { fakeClock, json, refused, resetAfterWrite, stubConnections, timedOut } from './helpers.js'
+import { fakeClock, json, refused, rejection, resetAfterWrite, stubConnections, timedOut } from './helpers.js'
 
 function rotating(): NodeSelector {
   let i = 0
@@ -43,15 +43,6 @@ function make(
     ...rest,
   })
   return { transport, ...stub, clock }
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise
-  } catch (error) {
-    return error
-  }
-  throw new Error('expected a rejection')
 }
 
 describe('serialization', () => {

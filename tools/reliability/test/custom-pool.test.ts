@@ -22,8 +22,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { listenTransport } from './support/channels.js'
 import { recordFigure } from './support/figures.js'
 import { runLoad, startTestCluster } from './support/load.js'
+import { watchProcess } from './support/watch.js'
 
 const suite = 'faults'
+// The `elastic` password travels only as URL userinfo here: the watch fails the file if it shows up anywhere.
+const watch = watchProcess()
 
 /** A node of {@link ListPool}: plain fields, health kept by the pool. */
 class ListNode implements PoolNode {
@@ -188,6 +191,7 @@ describe('a third-party NodePool', () => {
       })
       await outage
       events.stop()
+      for (const { error } of run.errors) watch.error(error)
       expect(run.errors.map((e) => String(e.error))).toEqual([])
       expect(events.retries.length).toBeGreaterThan(0)
       expect(pool.acquired).toBe(run.count + events.retries.length)

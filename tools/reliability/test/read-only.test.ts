@@ -8,8 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { listenTransport } from './support/channels.js'
 import { recordFigure } from './support/figures.js'
 import { Chance, clientOf, runLoad, seed, seeded, startTestCluster } from './support/load.js'
+import { watchProcess } from './support/watch.js'
 
 const suite = 'faults'
+const watch = watchProcess()
 let cluster: TestCluster
 beforeAll(async () => {
   cluster = await startTestCluster({ nodes: 3 })
@@ -73,6 +75,7 @@ describe('read-only requests under resets after the body was read', () => {
         },
       })
       events.stop()
+      for (const { error } of run.errors) watch.error(error)
       expect(run.errors.map((e) => String(e.error))).toEqual([])
       expect(resets.hits).toBeGreaterThan(90)
       // every reset cost one attempt, which was retried
@@ -99,6 +102,7 @@ describe('read-only requests under resets after the body was read', () => {
     const reset = cluster.inject({ type: 'reset', when: 'after-body' }, { times: 1, match: { path: '/ro/_doc/w1' } })
     try {
       const error = (await rejection(client.index({ index: 'ro', id: 'w1', document: { n: 99 } }))) as ConnectionError
+      watch.error(error)
       expect(isConnectionError(error)).toBe(true)
       expect(error.code).toBe('ES_ERR_CONNECTION')
       expect(error.requestSent).toBe(true)

@@ -101,7 +101,7 @@ class DefaultNodePool implements NodePool {
     if (this.#closed) throw new NoLivingNodesError('the client was closed; create a new one to send requests')
     let living = this.#living
     if (living.length !== this.#nodes.length) living = this.#resurrect()
-    if (living.length === 0) return this.#soonestDead()
+    if (living.length === 0) return this.#soonestDead(tried)
     if (tried !== undefined && tried.size > 0 && living.length > 1) {
       const fresh = living.filter((n) => !tried.has(n))
       if (fresh.length > 0) living = fresh
@@ -126,12 +126,18 @@ class DefaultNodePool implements NodePool {
     return this.#living
   }
 
-  #soonestDead(): Node {
+  // Every node rests: the one whose rest ends first, among those this request has not tried yet. A failed attempt
+  // does not push a resting node's rest further out (one outage, one failure), so without `tried` every retry would
+  // go back to the same dead node while another may be up again.
+  #soonestDead(tried: ReadonlySet<PoolNode> | undefined): Node {
     let best: Node | undefined
+    let untried: Node | undefined
     for (const node of this.#nodes) {
       if (node.removed) continue
       if (best === undefined || node.deadUntil < best.deadUntil) best = node
+      if (tried?.has(node) !== true && (untried === undefined || node.deadUntil < untried.deadUntil)) untried = node
     }
+    best = untried ?? best
     if (best === undefined) {
       throw new NoLivingNodesError('the node pool is empty: every node was removed by sniffing')
     }

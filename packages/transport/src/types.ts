@@ -315,7 +315,8 @@ export interface NodePool {
   readonly nodes: readonly PoolNode[]
   /**
    * Picks a node for an attempt: a living one through the selector, avoiding `tried` where another is alive; when
-   * every node is dead, the one whose backoff ends first. Throws `NoLivingNodesError` when the pool is empty.
+   * every node is dead, the one whose backoff ends first (among those not in `tried`, if any). Throws
+   * `NoLivingNodesError` when the pool is empty.
    */
   select(context: SelectContext, tried?: ReadonlySet<PoolNode>): PoolNode
   /** Records a failure: the node rests for min(base x 2^(failures-1), max). */

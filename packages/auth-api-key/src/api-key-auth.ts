@@ -1,4 +1,10 @@
-import { ConfigurationError, type Handler, type Middleware, type TransportRequest } from '@stretch/transport'
+import {
+  ConfigurationError,
+  type Handler,
+  type Middleware,
+  type TransportRequest,
+  withHeader,
+} from '@stretch/transport'
 
 /**
  * An Elasticsearch API key, in one of the forms the create-API-key API returns:
@@ -111,8 +117,7 @@ export function apiKeyAuth(key: ApiKeyAuthOptions): Middleware {
   const value = `ApiKey ${encoded}`
   return function apiKeyAuthMiddleware(next: Handler): Handler {
     return function apiKeyAuthHandler(request: TransportRequest) {
-      if (request.headers['authorization'] !== undefined) return next(request)
-      return next({ ...request, headers: { ...request.headers, authorization: value } })
+      return next(withHeader(request, 'authorization', value))
     }
   }
 }

@@ -1,4 +1,10 @@
-import { ConfigurationError, type Handler, type Middleware, type TransportRequest } from '@stretch/transport'
+import {
+  ConfigurationError,
+  type Handler,
+  type Middleware,
+  type TransportRequest,
+  withHeader,
+} from '@stretch/transport'
 
 /**
  * The credentials of {@link basicAuth}: an object, or a `[username, password]` pair as in the seed examples.
@@ -77,8 +83,7 @@ export function basicAuth(options: BasicAuthOptions): Middleware {
   const value = `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`
   return function basicAuthMiddleware(next: Handler): Handler {
     return function basicAuthHandler(request: TransportRequest) {
-      if (request.headers['authorization'] !== undefined) return next(request)
-      return next({ ...request, headers: { ...request.headers, authorization: value } })
+      return next(withHeader(request, 'authorization', value))
     }
   }
 }

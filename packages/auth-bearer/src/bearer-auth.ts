@@ -5,6 +5,7 @@ import {
   RequestAbortedError,
   type TransportRequest,
   type TransportResponse,
+  withHeader,
 } from '@stretch/transport'
 import { TokenProviderError } from './token-provider-error.js'
 
@@ -130,8 +131,7 @@ export function bearerAuth(token: BearerAuthOptions): Middleware {
     const value = `Bearer ${token}`
     return function bearerAuthMiddleware(next: Handler): Handler {
       return function bearerAuthHandler(request: TransportRequest) {
-        if (request.headers['authorization'] !== undefined) return next(request)
-        return next({ ...request, headers: { ...request.headers, authorization: value } })
+        return next(withHeader(request, 'authorization', value))
       }
     }
   }
@@ -186,12 +186,12 @@ export function bearerAuth(token: BearerAuthOptions): Middleware {
     return async function bearerAuthHandler(request: TransportRequest): Promise<TransportResponse> {
       if (request.headers['authorization'] !== undefined) return next(request)
       const used = current ?? (await waitForToken(fetchToken(), request))
-      const response = await next({ ...request, headers: { ...request.headers, authorization: `Bearer ${used}` } })
+      const response = await next(withHeader(request, 'authorization', `Bearer ${used}`))
       if (response.statusCode !== 401 || !canResend(request)) return response
       const fresh = await waitForToken(refresh(used), request)
       // The provider handed back the token that was just refused: sending it again would only get another 401.
       if (fresh === used) return response
-      return next({ ...request, headers: { ...request.headers, authorization: `Bearer ${fresh}` } })
+      return next(withHeader(request, 'authorization', `Bearer ${fresh}`))
     }
   }
 }

@@ -56,23 +56,41 @@ export interface TransportErrorOptions {
   readonly meta?: ErrorMeta
 }
 
+// The code of each class of this module. A class that extends one of them (a plugin's own ConnectionError) takes the
+// code of the nearest class listed here: nobody can raise an error whose code claims another failure mode.
+const kCodes = new WeakMap<object, TransportErrorCode>()
+
+function codeOf(target: object): TransportErrorCode {
+  for (let c: object | null = target; c !== null; c = Object.getPrototypeOf(c) as object | null) {
+    const code = kCodes.get(c)
+    if (code !== undefined) return code
+  }
+  // Only a class that extends TransportError itself, not one of its subclasses, ends up here.
+  throw new TypeError('TransportError is abstract: extend one of its subclasses, such as ConnectionError')
+}
+
 /**
  * The base class of every error Stretch raises. Use the guards ({@link isTransportError} and friends) rather
- * than `instanceof`: two copies of this package can coexist in one application.
+ * than `instanceof`: two copies of this package can coexist in one application. Abstract: each subclass stands for
+ * one failure mode and has its fixed {@link TransportErrorCode}.
  * @public
  */
-export class TransportError extends Error {
+export abstract class TransportError extends Error {
   override name: string = 'TransportError'
-  /** A stable code, one per subclass. */
+  /** A stable code, fixed by the subclass. */
   readonly code: TransportErrorCode
   /** The request and attempts, when the error came out of the transport. */
   meta: ErrorMeta | undefined
 
-  constructor(message: string, code: TransportErrorCode, options?: TransportErrorOptions) {
+  /**
+   * @param message - what went wrong and what to do, without secrets.
+   * @param options - the cause and the request's meta.
+   */
+  constructor(message: string, options?: TransportErrorOptions) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause })
-    this.code = code
+    this.code = codeOf(new.target)
     this.meta = options?.meta
-    Object.defineProperty(this, kBrand, { value: code })
+    Object.defineProperty(this, kBrand, { value: this.code })
   }
 
   /** A plain, log-safe description: name, code, message and meta. */
@@ -89,7 +107,7 @@ export class TransportError extends Error {
 export class ConfigurationError extends TransportError {
   override name: string = 'ConfigurationError'
   constructor(message: string, options?: TransportErrorOptions) {
-    super(message, 'ES_ERR_CONFIGURATION', options)
+    super(message, options)
   }
 }
 
@@ -100,7 +118,7 @@ export class ConfigurationError extends TransportError {
 export interface ConnectionErrorOptions extends TransportErrorOptions {
   /**
    * True when the request may have reached the server (the socket failed after the request was written). The
-   * transport then retries only idempotent requests, or all of them with `retryOnTimeout`.
+   * transport then retries only GET, HEAD and `readOnly` requests, or all of them with `retryOnTimeout`.
    */
   readonly requestSent?: boolean
 }
@@ -113,8 +131,8 @@ export class ConnectionError extends TransportError {
   override name: string = 'ConnectionError'
   /** True when the request may have reached the server before the connection broke. */
   readonly requestSent: boolean
-  constructor(message: string, options?: ConnectionErrorOptions, code?: TransportErrorCode) {
-    super(message, code ?? 'ES_ERR_CONNECTION', options)
+  constructor(message: string, options?: ConnectionErrorOptions) {
+    super(message, options)
     this.requestSent = options?.requestSent ?? false
   }
 }
@@ -126,7 +144,7 @@ export class ConnectionError extends TransportError {
 export class TlsError extends ConnectionError {
   override name: string = 'TlsError'
   constructor(message: string, options?: TransportErrorOptions) {
-    super(message, { ...options, requestSent: false }, 'ES_ERR_TLS')
+    super(message, { ...options, requestSent: false })
   }
 }
 
@@ -137,7 +155,7 @@ export class TlsError extends ConnectionError {
 export class TimeoutError extends TransportError {
   override name: string = 'TimeoutError'
   constructor(message: string, options?: TransportErrorOptions) {
-    super(message, 'ES_ERR_TIMEOUT', options)
+    super(message, options)
   }
 }
 
@@ -148,7 +166,7 @@ export class TimeoutError extends TransportError {
 export class RequestAbortedError extends TransportError {
   override name: string = 'RequestAbortedError'
   constructor(message: string, options?: TransportErrorOptions) {
-    super(message, 'ES_ERR_REQUEST_ABORTED', options)
+    super(message, options)
   }
 }
 
@@ -159,7 +177,7 @@ export class RequestAbortedError extends TransportError {
 export class SerializationError extends TransportError {
   override name: string = 'SerializationError'
   constructor(message: string, options?: TransportErrorOptions) {
-    super(message, 'ES_ERR_SERIALIZATION', options)
+    super(message, options)
   }
 }
 
@@ -170,7 +188,7 @@ export class SerializationError extends TransportError {
 export class DeserializationError extends TransportError {
   override name: string = 'DeserializationError'
   constructor(message: string, options?: TransportErrorOptions) {
-    super(message, 'ES_ERR_DESERIALIZATION', options)
+    super(message, options)
   }
 }
 
@@ -184,7 +202,7 @@ export class ResponseTooLargeError extends TransportError {
   /** The limit that was exceeded, in bytes. */
   readonly limit: number
   constructor(message: string, limit: number, options?: TransportErrorOptions) {
-    super(message, 'ES_ERR_RESPONSE_TOO_LARGE', options)
+    super(message, options)
     this.limit = limit
   }
 }
@@ -196,7 +214,7 @@ export class ResponseTooLargeError extends TransportError {
 export class ProductNotSupportedError extends TransportError {
   override name: string = 'ProductNotSupportedError'
   constructor(message: string, options?: TransportErrorOptions) {
-    super(message, 'ES_ERR_PRODUCT_NOT_SUPPORTED', options)
+    super(message, options)
   }
 }
 
@@ -207,7 +225,7 @@ export class ProductNotSupportedError extends TransportError {
 export class NoLivingNodesError extends TransportError {
   override name: string = 'NoLivingNodesError'
   constructor(message: string, options?: TransportErrorOptions) {
-    super(message, 'ES_ERR_NO_LIVING_NODES', options)
+    super(message, options)
   }
 }
 
@@ -240,7 +258,7 @@ export class ResponseError extends TransportError {
   /** The response headers. */
   readonly headers: Readonly<Record<string, string | string[]>>
   constructor(options: ResponseErrorOptions) {
-    super(responseErrorMessage(options.statusCode, options.body, options.path), 'ES_ERR_RESPONSE', options)
+    super(responseErrorMessage(options.statusCode, options.body, options.path), options)
     this.statusCode = options.statusCode
     this.body = options.body
     this.headers = options.headers
@@ -290,6 +308,18 @@ function responseErrorMessage(statusCode: number, body: unknown, path: string | 
   if (typeof body === 'string' && body.length > 0) return `${statusCode} ${body.slice(0, 200)}${where}`
   return `${statusCode} response error${where}`
 }
+
+kCodes.set(ConfigurationError, 'ES_ERR_CONFIGURATION')
+kCodes.set(ConnectionError, 'ES_ERR_CONNECTION')
+kCodes.set(TlsError, 'ES_ERR_TLS')
+kCodes.set(TimeoutError, 'ES_ERR_TIMEOUT')
+kCodes.set(RequestAbortedError, 'ES_ERR_REQUEST_ABORTED')
+kCodes.set(SerializationError, 'ES_ERR_SERIALIZATION')
+kCodes.set(DeserializationError, 'ES_ERR_DESERIALIZATION')
+kCodes.set(ResponseTooLargeError, 'ES_ERR_RESPONSE_TOO_LARGE')
+kCodes.set(ProductNotSupportedError, 'ES_ERR_PRODUCT_NOT_SUPPORTED')
+kCodes.set(NoLivingNodesError, 'ES_ERR_NO_LIVING_NODES')
+kCodes.set(ResponseError, 'ES_ERR_RESPONSE')
 
 function brandOf(value: unknown): unknown {
   return value !== null && typeof value === 'object' ? (value as Record<symbol, unknown>)[kBrand] : undefined

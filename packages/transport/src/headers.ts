@@ -69,13 +69,36 @@ export function redactHeaders(headers: Readonly<Record<string, string>>): Record
 }
 
 /**
- * Returns a copy of `request` with one header set (name lowercase). For middleware.
+ * Options of {@link withHeader}.
+ * @public
+ */
+export interface WithHeaderOptions {
+  /** Set the header even when the request already has one of that name. Default false: the caller's header wins. */
+  readonly replace?: boolean | undefined
+}
+
+/**
+ * Returns `request` with one header set (the name is lowercased), for middleware. A header the request already
+ * carries wins (a per-request `authorization` beats the client's credentials): `request` comes back as it is,
+ * unless `options.replace` is true. Requests are immutable: a changed one is a copy.
+ * @param request - the attempt a middleware received.
+ * @param name - the header name, any case.
+ * @param value - the header value.
+ * @param options - `replace: true` to overwrite a header the request already has.
+ * @returns the request to pass to `next`.
  * @example
  * ```ts
  * const stamp: Middleware = (next) => (request) => next(withHeader(request, 'x-stamp', 'yes'))
  * ```
  * @public
  */
-export function withHeader(request: TransportRequest, name: string, value: string): TransportRequest {
-  return { ...request, headers: { ...request.headers, [name.toLowerCase()]: value } }
+export function withHeader(
+  request: TransportRequest,
+  name: string,
+  value: string,
+  options?: WithHeaderOptions,
+): TransportRequest {
+  const key = name.toLowerCase()
+  if (options?.replace !== true && request.headers[key] !== undefined) return request
+  return { ...request, headers: { ...request.headers, [key]: value } }
 }

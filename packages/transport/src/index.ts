@@ -38,7 +38,7 @@ export {
   type TransportErrorCode,
   type TransportErrorOptions,
 } from './errors.js'
-export { isSecretHeader, redactHeaders, withHeader } from './headers.js'
+export { isSecretHeader, redactHeaders, type WithHeaderOptions, withHeader } from './headers.js'
 export { isLoopbackHost } from './loopback-host.js'
 export { describeNode } from './node.js'
 export { createNodePool, type NodePoolOptions } from './node-pool.js'

@@ -49,6 +49,8 @@ const kMs: NumberRule = { unit: 'milliseconds' }
 
 class DefaultNodePool implements NodePool {
   #nodes: Node[]
+  /** Every node this pool created (removed ones too, while someone holds them): a foreign node is never cast. */
+  readonly #own = new WeakMap<PoolNode, Node>()
   #living: Node[]
   readonly #select: NodeSelectorFunction
   readonly #factory: ConnectionFactory
@@ -76,8 +78,14 @@ class DefaultNodePool implements NodePool {
       seen.add(d.id)
       return d
     })
-    this.#nodes = descriptions.map((d) => new Node(d, this.#factory(d)))
+    this.#nodes = descriptions.map((d) => this.#create(d))
     this.#living = this.#nodes.slice()
+  }
+
+  #create(description: NodeDescription): Node {
+    const node = new Node(description, this.#factory(description))
+    this.#own.set(node, node)
+    return node
   }
 
   get nodes(): readonly PoolNode[] {
@@ -88,12 +96,13 @@ class DefaultNodePool implements NodePool {
     if (this.#closed) throw new NoLivingNodesError('the client was closed; create a new one to send requests')
     let living = this.#living
     if (living.length !== this.#nodes.length) living = this.#resurrect()
-    if (living.length === 0) return this.#soonestDead()
+    if (living.length === 0) return this.#soonestDead(tried)
     if (tried !== undefined && tried.size > 0 && living.length > 1) {
       const fresh = living.filter((n) => !tried.has(n))
       if (fresh.length > 0) living = fresh
     }
-    if (living.length === 1) return living[0] as Node
+    const [only] = living
+    if (living.length === 1 && only !== undefined) return only
     return this.#select(living, context)
   }
 
@@ -112,12 +121,18 @@ class DefaultNodePool implements NodePool {
     return this.#living
   }
 
-  #soonestDead(): Node {
+  // Every node rests: the one whose rest ends first, among those this request has not tried yet. A failed attempt
+  // does not push a resting node's rest further out (one outage, one failure), so without `tried` every retry would
+  // go back to the same dead node while another may be up again.
+  #soonestDead(tried: ReadonlySet<PoolNode> | undefined): Node {
     let best: Node | undefined
+    let untried: Node | undefined
     for (const node of this.#nodes) {
       if (node.removed) continue
       if (best === undefined || node.deadUntil < best.deadUntil) best = node
+      if (tried?.has(node) !== true && (untried === undefined || node.deadUntil < untried.deadUntil)) untried = node
     }
+    best = untried ?? best
     if (best === undefined) {
       throw new NoLivingNodesError('the node pool is empty: every node was removed by sniffing')
     }
@@ -125,7 +140,9 @@ class DefaultNodePool implements NodePool {
   }
 
   markDead(poolNode: PoolNode): void {
-    const node = poolNode as Node
+    const node = this.#own.get(poolNode)
+    // a node of another pool: not ours to judge
+    if (node === undefined) return
     // Requests in flight when a node dies all fail together: that is one failure, not one per request, or a
     // short outage under load would push the backoff to its maximum.
     if (!node.alive && node.deadUntil > this.#now()) return
@@ -139,8 +156,8 @@ class DefaultNodePool implements NodePool {
   }
 
   markAlive(poolNode: PoolNode): void {
-    const node = poolNode as Node
-    if (node.alive && node.failures === 0) return
+    const node = this.#own.get(poolNode)
+    if (node === undefined || (node.alive && node.failures === 0)) return
     node.alive = true
     node.failures = 0
     node.deadUntil = 0
@@ -167,7 +184,7 @@ class DefaultNodePool implements NodePool {
         existing.refresh(d)
         next.push(existing)
       } else if (existing === undefined) {
-        next.push(new Node(d, this.#factory(d)))
+        next.push(this.#create(d))
       }
     }
     for (const node of this.#nodes) {
@@ -181,11 +198,17 @@ class DefaultNodePool implements NodePool {
     this.#living = next.filter((n) => n.alive || n.deadUntil <= now)
   }
 
-  /** Closes a removed node once its last request finished. @internal */
-  static release(node: PoolNode): void {
-    const n = node as Node
-    n.inFlight -= 1
-    if (n.removed && n.inFlight === 0) void n.connection.close().catch(() => {})
+  acquire(poolNode: PoolNode): void {
+    const node = this.#own.get(poolNode)
+    if (node !== undefined) node.inFlight += 1
+  }
+
+  release(poolNode: PoolNode): void {
+    const node = this.#own.get(poolNode)
+    if (node === undefined || node.inFlight === 0) return
+    node.inFlight -= 1
+    // A node removed by update() closes once its last attempt settled.
+    if (node.removed && node.inFlight === 0) void node.connection.close().catch(() => {})
   }
 
   async close(): Promise<void> {
@@ -202,6 +225,3 @@ class DefaultNodePool implements NodePool {
 export function createNodePool(options: NodePoolOptions): NodePool {
   return new DefaultNodePool(options)
 }
-
-/** @internal */
-export const releaseNode: (node: PoolNode) => void = DefaultNodePool.release

@@ -92,7 +92,7 @@ function stripCause(cause: unknown): unknown {
   return cause instanceof Error ? new TypeError(cause.message.replace(/: .*$/, '')) : undefined
 }
 
-/** The pool's node: health state is mutated only by the pool and the transport. @internal */
+/** The default pool's node: its health and in-flight count are changed only by that pool. @internal */
 export class Node implements PoolNode {
   readonly url: URL
   id: string
@@ -107,7 +107,6 @@ export class Node implements PoolNode {
   inFlight = 0
   removed = false
   #info: NodeInfo
-  readonly hasHeaders: boolean
 
   constructor(description: NodeDescription, connection: Connection) {
     this.url = description.url
@@ -117,7 +116,6 @@ export class Node implements PoolNode {
     this.attributes = description.attributes
     this.connection = connection
     this.#info = { id: this.id, url: this.url.href.replace(/\/$/, ''), name: this.name }
-    this.hasHeaders = Object.keys(description.headers).length > 0
     // Node-level headers may hold credentials: keep them off enumerable properties.
     Object.defineProperty(this, 'headers', { value: description.headers, enumerable: false })
   }

@@ -19,7 +19,7 @@ import {
   ResponseError,
 } from './errors.js'
 import { normalizeHeaders, redactHeaders } from './headers.js'
-import { createNodePool, releaseNode } from './node-pool.js'
+import { createNodePool } from './node-pool.js'
 import { checkNumber, type NumberRule } from './number-option.js'
 import {
   compressBody,
@@ -130,7 +130,10 @@ export interface TransportDefaults {
   readonly maxRetries?: number | undefined
   /** Statuses retried on another node. Default 429, 502, 503, 504. */
   readonly retryOnStatus?: readonly number[] | undefined
-  /** Retry requests that may have reached the server. Default false (only GET and HEAD are). */
+  /**
+   * Retry every request that may have reached the server, writes included. Default false: only GET, HEAD and
+   * requests marked `readOnly` are resent after a possible delivery.
+   */
   readonly retryOnTimeout?: boolean | undefined
   /** Milliseconds per attempt; `null` for none. Default 30 000. */
   readonly requestTimeout?: number | null | undefined
@@ -227,6 +230,11 @@ export function retryAfterMs(headers: ResponseHeaders, nowEpoch: number): number
   return Number.isNaN(date) ? undefined : Math.max(0, date - nowEpoch)
 }
 
+// Transport.child() hands the parent to the constructor it calls through this slot: the constructor reads and clears
+// it first thing, synchronously, so no other construction can see it, and `parent` is no constructor parameter that
+// anyone could pass.
+let childOf: Transport | undefined
+
 /**
  * Runs logical requests: serializes, picks a node, sends through middleware and the node's connection, retries,
  * decodes, and raises typed errors. It does no I/O of its own and opens nothing at construction.
@@ -256,9 +264,10 @@ export class Transport {
 
   /**
    * @param options - the nodes and connection (or a pool), and the defaults of every request.
-   * @param parent - used by {@link Transport.child}: share that transport's pool and state.
    */
-  constructor(options: TransportOptions, parent?: Transport) {
+  constructor(options: TransportOptions) {
+    const parent = childOf
+    childOf = undefined
     if (options === null || typeof options !== 'object') {
       throw new ConfigurationError('Transport: options must be an object with `nodes` and `connection`, or `pool`')
     }
@@ -357,9 +366,9 @@ export class Transport {
     const limits = this.#shared.limits
     const terminal: Handler = (request) => {
       const node = request.node
-      if ((node as { hasHeaders?: boolean }).hasHeaders === true) {
-        request = { ...request, headers: { ...node.headers, ...request.headers } }
-      }
+      // Node headers (such as the basic credentials of a node URL's userinfo) come from any pool's nodes; the
+      // transport's and the request's headers win.
+      if (hasAny(node.headers)) request = { ...request, headers: { ...node.headers, ...request.headers } }
       return node.connection.request(request, limits)
     }
     const chain = this.#auth === undefined ? this.#middleware : [...this.#middleware, this.#auth]
@@ -377,7 +386,12 @@ export class Transport {
    * no timer. Credentials are replaced, never merged.
    */
   child(options: TransportDefaults): Transport {
-    return new Transport(options as TransportOptions, this)
+    childOf = this
+    try {
+      return new Transport(options as TransportOptions)
+    } finally {
+      childOf = undefined
+    }
   }
 
   /**
@@ -444,12 +458,12 @@ export class Transport {
     let stream = false
     if (params.ndjson !== undefined) {
       body = serializeNdjson(params.ndjson)
-      if (headers['content-type'] === undefined) headers['content-type'] = shared.ndjsonType
+      headers['content-type'] ??= shared.ndjsonType
     } else if (params.body !== undefined) {
       const serialized = serializeBody(params.body)
       body = serialized.payload
       stream = body instanceof Readable
-      if (headers['content-type'] === undefined) headers['content-type'] = shared.jsonType
+      headers['content-type'] ??= shared.jsonType
     }
     if (shared.compress && body !== undefined) {
       body = await compressBody(body)
@@ -463,7 +477,8 @@ export class Transport {
     const timeoutOption = options?.requestTimeout
     const timeout = timeoutOption === undefined ? this.#requestTimeout : (timeoutOption ?? undefined)
     const ignore = options?.ignore ?? this.#ignore
-    const idempotent = method === 'GET' || method === 'HEAD'
+    // Safe to resend after a possible delivery: it changes nothing on the server.
+    const resendable = method === 'GET' || method === 'HEAD' || params.readOnly === true
     const pool = shared.pool
     const attempts: AttemptRecord[] = []
     let tried: Set<PoolNode> | undefined
@@ -473,6 +488,7 @@ export class Transport {
       let node: PoolNode
       try {
         node = pool.select({ method, path, attempt }, tried)
+        pool.acquire(node)
       } catch (error) {
         throw this.#fail(error, method, path, attempts)
       }
@@ -481,12 +497,11 @@ export class Transport {
         requestChannel.publish({ method, path, node: node.info(), attempt, headers: redactHeaders(headers) })
       }
       const attemptStart = clock.now()
-      ;(node as { inFlight: number }).inFlight += 1
       let response: TransportResponse
       try {
         response = await this.#handler(request)
       } catch (cause) {
-        releaseNode(node)
+        pool.release(node)
         const error = cause
         const code = isTransportError(error) ? error.code : undefined
         attempts.push({ node: node.id, error: code ?? 'ES_ERR_CONNECTION', duration: clock.now() - attemptStart })
@@ -494,9 +509,9 @@ export class Transport {
         if (isConnectionError(error)) {
           pool.markDead(node)
           this.#nodeFailed(node)
-          retryable = !error.requestSent || idempotent || retryOnTimeout
+          retryable = !error.requestSent || resendable || retryOnTimeout
         } else if (isTimeoutError(error)) {
-          retryable = idempotent || retryOnTimeout
+          retryable = resendable || retryOnTimeout
         }
         if (retryable && attempt <= maxRetries && !signal?.aborted) {
           const delay = this.#backoff(attempt)
@@ -510,7 +525,7 @@ export class Transport {
         }
         throw this.#fail(error, method, path, attempts)
       }
-      releaseNode(node)
+      pool.release(node)
       const statusCode = response.statusCode
       if (responseChannel.hasSubscribers) {
         responseChannel.publish({
@@ -655,6 +670,11 @@ export class Transport {
     shared.discovery?.close?.()
     await shared.pool.close()
   }
+}
+
+function hasAny(headers: Readonly<Record<string, string>> | undefined): boolean {
+  for (const _ in headers) return true
+  return false
 }
 
 function definedOnly(options: TransportDefaults): TransportDefaults {

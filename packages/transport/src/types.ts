@@ -44,6 +44,14 @@ export interface TransportRequestParams {
    * as they are. Takes the place of `body`.
    */
   readonly ndjson?: readonly unknown[] | undefined
+  /**
+   * The request changes nothing on the server: safe to resend after a possible delivery, like GET. A search, count,
+   * msearch or mget goes out as POST because it carries a body; with `readOnly` it is retried after a socket broke
+   * once the request was written, or after a timeout. Never set it for a write: a write that may have reached the
+   * server is not resent (unless `retryOnTimeout`). The client sets it for every endpoint whose specification allows
+   * GET. Default false (only GET and HEAD are resendable).
+   */
+  readonly readOnly?: boolean | undefined
 }
 
 /**
@@ -254,7 +262,7 @@ export interface PoolNode extends NodeDescription {
   readonly failures: number
   /** When a dead node may be tried again (milliseconds of the transport's clock); 0 when alive. */
   readonly deadUntil: number
-  /** Requests in flight on this node. */
+  /** Attempts in flight on this node: kept by the pool, in {@link NodePool.acquire} and {@link NodePool.release}. */
   readonly inFlight: number
   /** A log-safe summary. */
   info(): NodeInfo
@@ -295,7 +303,11 @@ export interface NodeSelectorObject {
 export type NodeSelector = NodeSelectorFunction | NodeSelectorObject
 
 /**
- * The set of known nodes with their health.
+ * The set of known nodes with their health. {@link createNodePool} makes the standard one; a pool of your own
+ * implements every member. The transport calls, per attempt: `select`, then `acquire(node)`, then sends through
+ * `node.connection` with `node.headers` merged under the request's headers, then `release(node)` once the attempt
+ * settled, then `markDead` (a connection error, 502, 503, 504) or `markAlive` (any other answer from a node that was
+ * dead or had failures). It only reads nodes; every change of their state is the pool's.
  * @public
  */
 export interface NodePool {
@@ -303,13 +315,24 @@ export interface NodePool {
   readonly nodes: readonly PoolNode[]
   /**
    * Picks a node for an attempt: a living one through the selector, avoiding `tried` where another is alive; when
-   * every node is dead, the one whose backoff ends first. Throws `NoLivingNodesError` when the pool is empty.
+   * every node is dead, the one whose backoff ends first (among those not in `tried`, if any). Throws
+   * `NoLivingNodesError` when the pool is empty.
    */
   select(context: SelectContext, tried?: ReadonlySet<PoolNode>): PoolNode
   /** Records a failure: the node rests for min(base x 2^(failures-1), max). */
   markDead(node: PoolNode): void
   /** Records an answer: the node is alive again. */
   markAlive(node: PoolNode): void
+  /**
+   * Called by the transport right before it sends an attempt to `node` (one that `select` returned): count it in
+   * `inFlight`. A `NoLivingNodesError` (or any error) thrown here fails the request without sending it.
+   */
+  acquire(node: PoolNode): void
+  /**
+   * Called by the transport exactly once per `acquire`, when that attempt settled (answered, failed, timed out or
+   * aborted). A node that `update` removed may close its connection once its last attempt is released.
+   */
+  release(node: PoolNode): void
   /**
    * Replaces the node set: nodes with a known id or URL keep their connection, new ones get one, removed ones are
    * closed once their requests in flight finish.

@@ -68,3 +68,13 @@ export function fakeClock(): Clock & { sleeps: number[]; advance(ms: number): vo
     },
   }
 }
+
+/** The rejection of `promise`; fails when it resolves. */
+export async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise
+  } catch (error) {
+    return error
+  }
+  throw new Error('expected a rejection')
+}

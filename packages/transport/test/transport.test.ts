@@ -20,7 +20,7 @@ import {
   type TransportOptions,
   withHeader,
 } from '../src/index.js'
-import { fakeClock, json, refused, resetAfterWrite, stubConnections, timedOut } from './helpers.js'
+import { fakeClock, json, refused, rejection, resetAfterWrite, stubConnections, timedOut } from './helpers.js'
 
 function rotating(): NodeSelector {
   let i = 0
@@ -43,15 +43,6 @@ function make(
     ...rest,
   })
   return { transport, ...stub, clock }
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise
-  } catch (error) {
-    return error
-  }
-  throw new Error('expected a rejection')
 }
 
 describe('serialization', () => {
@@ -298,6 +289,24 @@ describe('dead nodes', () => {
     sent.length = 0
     await rejection(transport.request({ method: 'GET', path: '/' }))
     expect(sent[0]?.node).toBe('http://a:9200')
+  })
+
+  it('when every node is dead, a retry goes to another dead node rather than the one that just failed', async () => {
+    // both fail and rest, a's rest ends first; then b is back while a is still down
+    let bUp = false
+    const { transport, sent, clock } = make({
+      nodes: ['http://a:9200', 'http://b:9200'],
+      script: (_request, node) => (node.id === 'http://b:9200' && bUp ? json(200, {}) : refused()),
+      maxRetries: 0,
+    })
+    await rejection(transport.request({ method: 'GET', path: '/' }))
+    clock.advance(10)
+    await rejection(transport.request({ method: 'GET', path: '/' }))
+    bUp = true
+    sent.length = 0
+    const result = await transport.request({ method: 'GET', path: '/' }, { maxRetries: 1 })
+    expect(sent.map((s) => s.node)).toEqual(['http://a:9200', 'http://b:9200'])
+    expect(result.meta.node.id).toBe('http://b:9200')
   })
 
   it('fails fast with NoLivingNodesError once closed', async () => {

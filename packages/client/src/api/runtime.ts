@@ -123,7 +123,8 @@ function buildPath(endpoint: Endpoint, params: Params): { path: string; methods:
 
 /**
  * Turns one request object into the transport's request: checks required parameters, places each parameter in the
- * path, the query string or the body, and picks the url variant and method.
+ * path, the query string or the body, and picks the url variant and method. A POST to a url that also allows GET is
+ * marked `readOnly` (the transport may resend it after a possible delivery); writes never are.
  * @internal
  */
 export function buildRequest(endpoint: Endpoint, params: Params | undefined): TransportRequestParams {
@@ -196,6 +197,9 @@ export function buildRequest(endpoint: Endpoint, params: Params | undefined): Tr
         : 'POST'
       : (methods[0] as HttpMethod)
   const request: { -readonly [K in keyof TransportRequestParams]: TransportRequestParams[K] } = { method, path }
+  // An endpoint whose specification allows GET changes nothing: sent as POST because of its body (search, count,
+  // msearch, mget, field_caps, ...), it may still be resent after a possible delivery, like the GET it could be.
+  if (method !== 'GET' && methods.includes('GET')) request.readOnly = true
   if (Object.keys(querystring).length > 0) request.querystring = querystring
   if (body !== undefined) {
     if (endpoint.ndjson === true && (Array.isArray(body) || typeof body === 'string')) {

@@ -373,7 +373,8 @@ class UndiciConnection implements Connection {
             method: request.method,
             path: this.#prefix === '' ? request.path : this.#prefix + request.path,
             headers: request.headers,
-            body: request.body as string | Buffer | null | undefined,
+            // undici types `body` as optional-but-not-undefined; null is its own "no body".
+            body: request.body ?? null,
             headersTimeout: timeout,
             bodyTimeout: timeout,
           },

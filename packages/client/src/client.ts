@@ -100,6 +100,10 @@ export class Client extends ApiClient {
    * result with `{ meta: true }`).
    */
   request<TBody = unknown>(params: RawRequest, options?: CallOptions & { meta?: false }): Promise<TBody>
+  /**
+   * Sends any request through the client's nodes, credentials and retries; with `{ meta: true }`, resolves to the
+   * whole result: body, status, headers, warnings and meta.
+   */
   request<TBody = unknown>(params: RawRequest, options: CallOptions & { meta: true }): Promise<TransportResult<TBody>>
   async request<TBody = unknown>(params: RawRequest, options?: CallOptions): Promise<TBody | TransportResult<TBody>> {
     if (options !== undefined && options !== null) checkCallOptionNames(options, 'request')

@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { startCluster, type TestCluster } from '@stretch/test-cluster'
-import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, expectTypeOf, it, vi } from 'vitest'
 import type * as awsLambda from '../examples/aws-lambda.js'
 import type * as azureFunctions from '../examples/azure-functions.js'
 import type * as gcpCloudFunctions from '../examples/gcp-cloud-functions.js'
@@ -22,13 +22,16 @@ beforeAll(async () => {
 afterAll(async () => {
   await cluster.close()
 })
+afterEach(() => {
+  vi.unstubAllEnvs()
+})
 
 describe('a handler with a module-scope client', () => {
   it('serves 200 invocations, some concurrent, with one client and at most connectionsPerNode sockets', async () => {
     // A function instance gets its configuration from the environment before its module loads.
-    process.env['ELASTICSEARCH_URL'] = cluster.url
-    process.env['ES_CA_CERT'] = cluster.caCertPath!
-    process.env['ELASTIC_API_KEY'] = cluster.createApiKey({ name: 'faas' }).encoded
+    vi.stubEnv('ELASTICSEARCH_URL', cluster.url)
+    vi.stubEnv('ES_CA_CERT', cluster.caCertPath!)
+    vi.stubEnv('ELASTIC_API_KEY', cluster.createApiKey({ name: 'faas' }).encoded)
     const fn = await import('./fixtures/search-function.js')
     cluster.resetStats()
 

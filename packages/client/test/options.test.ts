@@ -1,12 +1,13 @@
 import { once } from 'node:events'
 import { createCertificates, rejection, sendJson, startServer } from '@stretch/test-utils'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { Client, isConfigurationError, isResponseError, isTimeoutError } from '../src/index.js'
 
 const info = { name: 'n1', cluster_name: 'c', version: { number: '9.1.0' }, tagline: 'You Know, for Search' }
 
+// Restores the environment as it was, a value the outer shell set included.
 afterEach(() => {
-  delete process.env['ELASTIC_CLIENT_APIVERSIONING']
+  vi.unstubAllEnvs()
 })
 
 describe('client options on the wire', () => {
@@ -26,10 +27,10 @@ describe('client options on the wire', () => {
 
   it('honours ELASTIC_CLIENT_APIVERSIONING', async () => {
     await using srv = await startServer((_req, res) => sendJson(res, 200, info))
-    process.env['ELASTIC_CLIENT_APIVERSIONING'] = 'false'
+    vi.stubEnv('ELASTIC_CLIENT_APIVERSIONING', 'false')
     const off = new Client({ node: srv.url })
     await off.info()
-    process.env['ELASTIC_CLIENT_APIVERSIONING'] = '1'
+    vi.stubEnv('ELASTIC_CLIENT_APIVERSIONING', '1')
     const on = new Client({ node: srv.url, compatibility: false })
     await on.info()
     expect(srv.requests.map((r) => r.headers['accept'])).toEqual([

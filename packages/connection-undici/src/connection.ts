@@ -507,7 +507,7 @@ class UndiciConnection implements Connection {
           method: request.method,
           path: forward === undefined ? path : this.#node.url.origin + path,
           headers: forward === undefined ? request.headers : this.#forwardHeaders(request.headers, forward),
-          body: request.body as string | Buffer | null | undefined,
+          body: request.body ?? null,
           headersTimeout: timeout,
           bodyTimeout: timeout,
         },

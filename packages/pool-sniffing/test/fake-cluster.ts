@@ -104,7 +104,7 @@ export class FakeCluster implements AsyncDisposable {
       hits.count += 1
       sendJson(res, 200, { name: node.spec.name, path })
     }
-    const options: { port: number; host?: string; tls?: StartServerOptions['tls'] } = { port }
+    const options: { port: number; host?: string; tls?: NonNullable<StartServerOptions['tls']> } = { port }
     if (node.spec.host !== undefined) options.host = node.spec.host
     if (this.#options.tls !== undefined) options.tls = this.#options.tls
     const server = await startServer(handler, options)

@@ -47,13 +47,16 @@ describe('parsePublishAddress', () => {
     expect(parsePublishAddress(undefined as never)).toBeUndefined()
   })
 
-  it('always yields a host that makes a valid URL with the same port', () => {
-    for (const text of ['127.0.0.1:9200', 'a.b/[::1]:80', '[::ffff:10.0.0.1]:443', 'x/1.2.3.4:8080']) {
-      const parsed = parsePublishAddress(text)
-      expect(parsed).toBeDefined()
-      const url = new URL(`https://${parsed?.host}:${parsed?.port}`)
-      expect(url.hostname).toBe(parsed?.host)
-      expect(Number(url.port || 443)).toBe(parsed?.port)
-    }
+  it.each([
+    ['127.0.0.1:9200', { host: '127.0.0.1', address: '127.0.0.1', port: 9200 }],
+    ['a.b/[::1]:80', { host: 'a.b', address: '[::1]', port: 80 }],
+    // the URL parser's own spelling of the IPv4-mapped address
+    ['[::ffff:10.0.0.1]:443', { host: '[::ffff:a00:1]', address: '[::ffff:a00:1]', port: 443 }],
+    ['x/1.2.3.4:8080', { host: 'x', address: '1.2.3.4', port: 8080 }],
+  ])('%j yields a host that makes a valid URL with the same port', (text, expected) => {
+    expect(parsePublishAddress(text)).toEqual(expected)
+    const url = new URL(`https://${expected.host}:${expected.port}`)
+    expect(url.hostname).toBe(expected.host)
+    expect(Number(url.port || 443)).toBe(expected.port)
   })
 })

@@ -382,16 +382,34 @@ describe('sniffing against a fake cluster', () => {
       discovery: sniffing({ sniffOnStart: true, sniffInterval: 1000 }),
     })
     await load(t, 3)
-    for (const answer of [
-      (res: import('node:http').ServerResponse) => sendJson(res, 500, { error: 'boom' }),
-      (res: import('node:http').ServerResponse) => sendJson(res, 200, { unexpected: true }),
-      (res: import('node:http').ServerResponse) => sendJson(res, 200, { nodes: {} }),
-    ]) {
+    const cases: [(res: import('node:http').ServerResponse) => void, Record<string, unknown>][] = [
+      [
+        (res) => sendJson(res, 500, { error: 'boom' }),
+        { name: 'ResponseError', code: 'ES_ERR_RESPONSE', statusCode: 500, message: expect.stringContaining('boom') },
+      ],
+      [
+        (res) => sendJson(res, 200, { unexpected: true }),
+        {
+          name: 'DeserializationError',
+          code: 'ES_ERR_DESERIALIZATION',
+          message: 'the sniff answer has no `nodes` object: is `sniffEndpoint` a node-info API?',
+        },
+      ],
+      [
+        (res) => sendJson(res, 200, { nodes: {} }),
+        {
+          name: 'NoLivingNodesError',
+          code: 'ES_ERR_NO_LIVING_NODES',
+          message: expect.stringContaining('the sniff found no node to send requests to (0 with an HTTP address'),
+        },
+      ],
+    ]
+    for (const [answer, error] of cases) {
       cluster.sniffAnswer = answer
       clock.advance(1000)
       const sniffed = nextSniff()
       expect(await load(t, 3)).toEqual([])
-      expect((await sniffed).error).toBeDefined()
+      expect((await sniffed).error).toMatchObject(error)
       expect(t.pool.nodes.map((n) => n.name)).toEqual(['n1', 'n2', 'n3'])
     }
     await t.close()

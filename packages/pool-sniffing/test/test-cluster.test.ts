@@ -59,7 +59,12 @@ describe('sniffing against @stretch/test-cluster', () => {
     const sniffed = nextSniff()
     const error = await t.request({ method: 'GET', path: '/' }).catch((e: unknown) => e)
     expect(isResponseError(error) && error.statusCode).toBe(401)
-    expect(isResponseError((await sniffed).error) && (await sniffed).error).toBeTruthy()
+    expect((await sniffed).error).toMatchObject({
+      name: 'ResponseError',
+      code: 'ES_ERR_RESPONSE',
+      statusCode: 401,
+      message: expect.stringContaining('security_exception'),
+    })
     expect(t.pool.nodes.map((n) => n.url.href)).toEqual([`${cluster.node(0).url}/`])
     await t.close()
   })

@@ -7,9 +7,13 @@ import type { HttpMethod, NodeInfo } from './types.js'
  * @public
  */
 export interface RequestEvent {
+  /** The HTTP method. */
   readonly method: HttpMethod
+  /** Path and query string, without the node's path prefix. */
   readonly path: string
+  /** The node this attempt goes to. */
   readonly node: NodeInfo
+  /** 1 for the first attempt, 2 for the first retry, and so on. */
   readonly attempt: number
   /** Request headers; credential values replaced by `[redacted]`. */
   readonly headers: Readonly<Record<string, string>>
@@ -20,10 +24,15 @@ export interface RequestEvent {
  * @public
  */
 export interface ResponseEvent {
+  /** The HTTP method. */
   readonly method: HttpMethod
+  /** Path and query string, without the node's path prefix. */
   readonly path: string
+  /** The node that answered. */
   readonly node: NodeInfo
+  /** 1 for the first attempt, 2 for the first retry, and so on. */
   readonly attempt: number
+  /** The HTTP status of the answer. */
   readonly statusCode: number
   /** Milliseconds since the attempt started. */
   readonly duration: number
@@ -34,8 +43,11 @@ export interface ResponseEvent {
  * @public
  */
 export interface RetryEvent {
+  /** The HTTP method. */
   readonly method: HttpMethod
+  /** Path and query string, without the node's path prefix. */
   readonly path: string
+  /** The node of the attempt that failed. */
   readonly node: NodeInfo
   /** The attempt that failed. */
   readonly attempt: number
@@ -50,7 +62,9 @@ export interface RetryEvent {
  * @public
  */
 export interface ErrorEvent {
+  /** The error the caller receives. */
   readonly error: TransportError
+  /** The request and its attempts (the same as `error.meta`). */
   readonly meta: ErrorMeta | undefined
 }
 
@@ -59,6 +73,7 @@ export interface ErrorEvent {
  * @public
  */
 export interface NodeEvent {
+  /** The node whose state changed. */
   readonly node: NodeInfo
   /** Consecutive failures (0 when alive). */
   readonly failures: number

@@ -76,6 +76,7 @@ function codeOf(target: object): TransportErrorCode {
  * @public
  */
 export abstract class TransportError extends Error {
+  /** The class name, `'TransportError'`; each subclass sets its own. */
   override name: string = 'TransportError'
   /** A stable code, fixed by the subclass. */
   readonly code: TransportErrorCode
@@ -105,6 +106,7 @@ export abstract class TransportError extends Error {
  * @public
  */
 export class ConfigurationError extends TransportError {
+  /** The class name, `'ConfigurationError'`. */
   override name: string = 'ConfigurationError'
   constructor(message: string, options?: TransportErrorOptions) {
     super(message, options)
@@ -128,6 +130,7 @@ export interface ConnectionErrorOptions extends TransportErrorOptions {
  * @public
  */
 export class ConnectionError extends TransportError {
+  /** The class name, `'ConnectionError'`. */
   override name: string = 'ConnectionError'
   /** True when the request may have reached the server before the connection broke. */
   readonly requestSent: boolean
@@ -142,6 +145,7 @@ export class ConnectionError extends TransportError {
  * @public
  */
 export class TlsError extends ConnectionError {
+  /** The class name, `'TlsError'`. */
   override name: string = 'TlsError'
   constructor(message: string, options?: TransportErrorOptions) {
     super(message, { ...options, requestSent: false })
@@ -153,6 +157,7 @@ export class TlsError extends ConnectionError {
  * @public
  */
 export class TimeoutError extends TransportError {
+  /** The class name, `'TimeoutError'`. */
   override name: string = 'TimeoutError'
   constructor(message: string, options?: TransportErrorOptions) {
     super(message, options)
@@ -164,6 +169,7 @@ export class TimeoutError extends TransportError {
  * @public
  */
 export class RequestAbortedError extends TransportError {
+  /** The class name, `'RequestAbortedError'`. */
   override name: string = 'RequestAbortedError'
   constructor(message: string, options?: TransportErrorOptions) {
     super(message, options)
@@ -175,6 +181,7 @@ export class RequestAbortedError extends TransportError {
  * @public
  */
 export class SerializationError extends TransportError {
+  /** The class name, `'SerializationError'`. */
   override name: string = 'SerializationError'
   constructor(message: string, options?: TransportErrorOptions) {
     super(message, options)
@@ -186,6 +193,7 @@ export class SerializationError extends TransportError {
  * @public
  */
 export class DeserializationError extends TransportError {
+  /** The class name, `'DeserializationError'`. */
   override name: string = 'DeserializationError'
   constructor(message: string, options?: TransportErrorOptions) {
     super(message, options)
@@ -198,6 +206,7 @@ export class DeserializationError extends TransportError {
  * @public
  */
 export class ResponseTooLargeError extends TransportError {
+  /** The class name, `'ResponseTooLargeError'`. */
   override name: string = 'ResponseTooLargeError'
   /** The limit that was exceeded, in bytes. */
   readonly limit: number
@@ -212,6 +221,7 @@ export class ResponseTooLargeError extends TransportError {
  * @public
  */
 export class ProductNotSupportedError extends TransportError {
+  /** The class name, `'ProductNotSupportedError'`. */
   override name: string = 'ProductNotSupportedError'
   constructor(message: string, options?: TransportErrorOptions) {
     super(message, options)
@@ -223,6 +233,7 @@ export class ProductNotSupportedError extends TransportError {
  * @public
  */
 export class NoLivingNodesError extends TransportError {
+  /** The class name, `'NoLivingNodesError'`. */
   override name: string = 'NoLivingNodesError'
   constructor(message: string, options?: TransportErrorOptions) {
     super(message, options)
@@ -250,6 +261,7 @@ export interface ResponseErrorOptions extends TransportErrorOptions {
  * @public
  */
 export class ResponseError extends TransportError {
+  /** The class name, `'ResponseError'`. */
   override name: string = 'ResponseError'
   /** The HTTP status. */
   readonly statusCode: number
@@ -270,6 +282,7 @@ export class ResponseError extends TransportError {
     return typeof error?.type === 'string' ? error.type : undefined
   }
 
+  /** A plain, log-safe description: name, code, message, meta, status and body. */
   override toJSON(): Record<string, unknown> {
     return { ...super.toJSON(), statusCode: this.statusCode, body: this.body }
   }
@@ -333,7 +346,10 @@ export function isTransportError(value: unknown): value is TransportError {
   return typeof brandOf(value) === 'string'
 }
 
-/** @public */
+/**
+ * True for a {@link ConfigurationError}, from any copy of this package.
+ * @public
+ */
 export function isConfigurationError(value: unknown): value is ConfigurationError {
   return brandOf(value) === 'ES_ERR_CONFIGURATION'
 }
@@ -344,47 +360,74 @@ export function isConnectionError(value: unknown): value is ConnectionError {
   return brand === 'ES_ERR_CONNECTION' || brand === 'ES_ERR_TLS'
 }
 
-/** @public */
+/**
+ * True for a {@link TlsError}, from any copy of this package.
+ * @public
+ */
 export function isTlsError(value: unknown): value is TlsError {
   return brandOf(value) === 'ES_ERR_TLS'
 }
 
-/** @public */
+/**
+ * True for a {@link TimeoutError}, from any copy of this package.
+ * @public
+ */
 export function isTimeoutError(value: unknown): value is TimeoutError {
   return brandOf(value) === 'ES_ERR_TIMEOUT'
 }
 
-/** @public */
+/**
+ * True for a {@link ResponseError}, from any copy of this package.
+ * @public
+ */
 export function isResponseError(value: unknown): value is ResponseError {
   return brandOf(value) === 'ES_ERR_RESPONSE'
 }
 
-/** @public */
+/**
+ * True for a {@link RequestAbortedError}, from any copy of this package.
+ * @public
+ */
 export function isRequestAbortedError(value: unknown): value is RequestAbortedError {
   return brandOf(value) === 'ES_ERR_REQUEST_ABORTED'
 }
 
-/** @public */
+/**
+ * True for a {@link SerializationError}, from any copy of this package.
+ * @public
+ */
 export function isSerializationError(value: unknown): value is SerializationError {
   return brandOf(value) === 'ES_ERR_SERIALIZATION'
 }
 
-/** @public */
+/**
+ * True for a {@link DeserializationError}, from any copy of this package.
+ * @public
+ */
 export function isDeserializationError(value: unknown): value is DeserializationError {
   return brandOf(value) === 'ES_ERR_DESERIALIZATION'
 }
 
-/** @public */
+/**
+ * True for a {@link ResponseTooLargeError}, from any copy of this package.
+ * @public
+ */
 export function isResponseTooLargeError(value: unknown): value is ResponseTooLargeError {
   return brandOf(value) === 'ES_ERR_RESPONSE_TOO_LARGE'
 }
 
-/** @public */
+/**
+ * True for a {@link ProductNotSupportedError}, from any copy of this package.
+ * @public
+ */
 export function isProductNotSupportedError(value: unknown): value is ProductNotSupportedError {
   return brandOf(value) === 'ES_ERR_PRODUCT_NOT_SUPPORTED'
 }
 
-/** @public */
+/**
+ * True for a {@link NoLivingNodesError}, from any copy of this package.
+ * @public
+ */
 export function isNoLivingNodesError(value: unknown): value is NoLivingNodesError {
   return brandOf(value) === 'ES_ERR_NO_LIVING_NODES'
 }

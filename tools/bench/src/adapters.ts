@@ -173,7 +173,7 @@ async function undiciFloor(options: AdapterOptions): Promise<Adapter> {
         headers['content-encoding'] = 'gzip'
       }
     }
-    const res = await pool.request({ method, path, headers, body })
+    const res = await pool.request({ method, path, headers, body: body ?? null })
     if (res.statusCode !== 200) {
       await res.body.dump()
       throw new Error(`undici: status ${res.statusCode}`)

@@ -380,8 +380,11 @@ function emitClass(
       classLines.push(
         `${docBlock([...docs.slice(0, 1), '', "Without `format` the call resolves to the text table; with `format: 'json'` to the rows.", ...docs.slice(1)], '  ')}` +
           `  ${key}(params: ${request} & CatFormatted, options?: BodyCallOptions): Promise<${response}>\n` +
+          `${overloadDoc(docs, "With `format: 'json'` and `{ meta: true }`: resolves to the whole response, the rows as its body.")}` +
           `  ${key}(params: ${request} & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<${response}>>\n` +
+          `${overloadDoc(docs, 'Without `format`: resolves to the text table.')}` +
           `  ${key}(${p}: ${request}, options?: BodyCallOptions): Promise<string>\n` +
+          `${overloadDoc(docs, 'Without `format` and with `{ meta: true }`: resolves to the whole response, the text table as its body.')}` +
           `  ${key}(params: ${request} | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>\n` +
           impl,
       )
@@ -389,6 +392,7 @@ function emitClass(
       classLines.push(
         `${docBlock(docs, '  ')}` +
           `  ${key}${typeParams}(${p}: ${request}, options?: BodyCallOptions): Promise<${response}>\n` +
+          `${overloadDoc(docs, 'With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).')}` +
           `  ${key}${typeParams}(${optional ? `params: ${request} | undefined` : `params: ${request}`}, options: MetaCallOptions): Promise<ApiResponse<${response}>>\n` +
           impl,
       )
@@ -410,6 +414,19 @@ function emitClass(
   parts.push(`${docBlock(classDoc)}export class ${ns.className} {\n${classLines.join('\n')}}\n`)
 
   return parts.join('\n')
+}
+
+/**
+ * The TSDoc of a later overload: each overload is its own API item, so each carries its own summary. It repeats the
+ * first line, the overload's note, the deprecation (an editor shows the overload it picked) and the parameters.
+ */
+function overloadDoc(docs: readonly string[], note: string): string {
+  const deprecated = docs.filter((line) => line.startsWith('@deprecated '))
+  const params = docs.filter((line) => line.startsWith('@param '))
+  return docBlock(
+    [docs[0] as string, '', note, ...(deprecated.length === 0 ? [] : ['', ...deprecated]), '', ...params],
+    '  ',
+  )
 }
 
 /**

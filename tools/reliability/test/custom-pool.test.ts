@@ -163,7 +163,7 @@ describe('a third-party NodePool', () => {
       const info = await api.info()
       expect(info.cluster_name).toBe(cluster.clusterName)
       const auth = await api.security.authenticate()
-      expect(auth.username).toBe('elastic')
+      expect(auth['username']).toBe('elastic')
       const expected = `Basic ${Buffer.from(`elastic:${cluster.password}`).toString('base64')}`
       const seen = cluster.requests()
       expect(seen).toHaveLength(2)

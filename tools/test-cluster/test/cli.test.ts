@@ -9,7 +9,8 @@ test('the CLI prints the security block and the URLs of the nodes it started', a
     printed += t
   })
   try {
-    expect(cluster).toBeDefined()
+    expect(cluster?.nodes).toHaveLength(2)
+    expect(cluster?.url).toMatch(/^https:\/\/127\.0\.0\.1:/)
     const lines = printed.split('\n')
     const pwAt = lines.indexOf(
       '->  Password for the elastic user (reset with `bin/elasticsearch-reset-password -u elastic`):',

@@ -178,7 +178,7 @@ describe('body faults', () => {
     const warned = await call(agent, node.url, { auth })
     expect(warned.status).toBe(200)
     // One header line per warning; quotes inside the message escaped, as Elasticsearch does.
-    expect(warned.headers.warning).toEqual([
+    expect(warned.headers['warning']).toEqual([
       expect.stringMatching(
         /^299 Elasticsearch-9\.1\.0-[0-9a-f]{40} "\[types removal\] \\"quoted\\" things are deprecated"$/,
       ),
@@ -356,7 +356,7 @@ describe('counters', () => {
     expect(node.stats.httpBytesReceived).toBeGreaterThan(17)
     expect(node.tcpBytesReceived).toBeGreaterThan(node.stats.httpBytesReceived)
     expect(node.requests[0]!.headers['x-opaque-id']).toBe('abc')
-    expect(node.requests[0]!.headers.authorization).toBe(auth)
+    expect(node.requests[0]!.headers['authorization']).toBe(auth)
     expect(node.requests[1]!.body.toString()).toBe('{"hello":"world"}')
     expect(cluster.nodes[2]!.requests.some((r) => r.path === '/c/_doc/1')).toBe(false)
     expect(cluster.requests().filter((r) => r.node === node.name)).toHaveLength(2)

@@ -166,7 +166,14 @@ describe('TLS client authentication', () => {
     await using mtls = await startCluster({ clientAuthentication: 'required' })
     const auth = basic('elastic', mtls.password)
     const without = agentFor(mtls)
-    await expect(call(without, mtls.url, { auth })).rejects.toBeDefined()
+    const node = mtls.nodes[0]!
+    // TLS 1.3: the client finishes its side of the handshake, then the server's alert closes the socket.
+    await expect(call(without, mtls.url, { auth })).rejects.toMatchObject({
+      name: 'SocketError',
+      code: 'UND_ERR_SOCKET',
+      message: 'other side closed',
+    })
+    expect(node.stats).toMatchObject({ requests: 0, tlsHandshakes: 0, tlsFailures: 1 })
     await without.close()
     const { cert, key } = await mtls.createClientCertificate('alice-client')
     const withCert = agentFor(mtls, { cert, key })
@@ -186,7 +193,15 @@ describe('TLS client authentication', () => {
     await without.close()
     const foreign = await other.createClientCertificate()
     const untrusted = agentFor(mtls, foreign)
-    await expect(call(untrusted, mtls.url, { auth })).rejects.toBeDefined()
+    const node = mtls.nodes[0]!
+    const { tlsFailures } = node.stats
+    await expect(call(untrusted, mtls.url, { auth })).rejects.toMatchObject({
+      name: 'SocketError',
+      code: 'UND_ERR_SOCKET',
+      message: 'other side closed',
+    })
+    // closed by the node's certificate check, not refused or reset for another reason
+    expect(node.stats.tlsFailures).toBe(tlsFailures + 1)
     await untrusted.close()
   })
 })

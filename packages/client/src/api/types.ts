@@ -12,6 +12,7 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObj
  * @public
  */
 export interface JsonObject {
+  /** Any property, with a JSON value. */
   [key: string]: JsonValue
 }
 

@@ -812,6 +812,14 @@ export class AsyncSearchApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-async-search-submit | Elasticsearch API documentation}
    */
   delete(params: AsyncSearchDeleteRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Delete an async search.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link AsyncSearchDeleteRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   delete(params: AsyncSearchDeleteRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   delete(params: AsyncSearchDeleteRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, asyncSearchEndpoints().delete, params, options)
@@ -827,6 +835,14 @@ export class AsyncSearchApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-async-search-submit | Elasticsearch API documentation}
    */
   get(params: AsyncSearchGetRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Get async search results.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link AsyncSearchGetRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   get(params: AsyncSearchGetRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   get(params: AsyncSearchGetRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, asyncSearchEndpoints().get, params, options)
@@ -842,6 +858,14 @@ export class AsyncSearchApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-async-search-submit | Elasticsearch API documentation}
    */
   status(params: AsyncSearchStatusRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get the async search status.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link AsyncSearchStatusRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   status(params: AsyncSearchStatusRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   status(params: AsyncSearchStatusRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, asyncSearchEndpoints().status, params, options)
@@ -857,6 +881,14 @@ export class AsyncSearchApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-async-search-submit | Elasticsearch API documentation}
    */
   submit(params?: AsyncSearchSubmitRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Run an async search.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link AsyncSearchSubmitRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   submit(params: AsyncSearchSubmitRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   submit(params?: AsyncSearchSubmitRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, asyncSearchEndpoints().submit, params, options)
@@ -932,6 +964,14 @@ export class AutoscalingApi {
     params: AutoscalingDeleteAutoscalingPolicyRequest,
     options?: BodyCallOptions,
   ): Promise<JsonObject>
+  /**
+   * Delete an autoscaling policy.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link AutoscalingDeleteAutoscalingPolicyRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   deleteAutoscalingPolicy(
     params: AutoscalingDeleteAutoscalingPolicyRequest,
     options: MetaCallOptions,
@@ -955,6 +995,14 @@ export class AutoscalingApi {
     params?: AutoscalingGetAutoscalingCapacityRequest,
     options?: BodyCallOptions,
   ): Promise<JsonObject>
+  /**
+   * Get the autoscaling capacity.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link AutoscalingGetAutoscalingCapacityRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getAutoscalingCapacity(
     params: AutoscalingGetAutoscalingCapacityRequest | undefined,
     options: MetaCallOptions,
@@ -975,6 +1023,14 @@ export class AutoscalingApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-autoscaling-get-autoscaling-capacity | Elasticsearch API documentation}
    */
   getAutoscalingPolicy(params: AutoscalingGetAutoscalingPolicyRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Get an autoscaling policy.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link AutoscalingGetAutoscalingPolicyRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getAutoscalingPolicy(
     params: AutoscalingGetAutoscalingPolicyRequest,
     options: MetaCallOptions,
@@ -995,6 +1051,14 @@ export class AutoscalingApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-autoscaling-put-autoscaling-policy | Elasticsearch API documentation}
    */
   putAutoscalingPolicy(params: AutoscalingPutAutoscalingPolicyRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Create or update an autoscaling policy.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link AutoscalingPutAutoscalingPolicyRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putAutoscalingPolicy(
     params: AutoscalingPutAutoscalingPolicyRequest,
     options: MetaCallOptions,
@@ -1363,8 +1427,32 @@ export class CatApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-aliases | Elasticsearch API documentation}
    */
   aliases(params: CatAliasesRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  /**
+   * Get aliases.
+   *
+   * With `format: 'json'` and `{ meta: true }`: resolves to the whole response, the rows as its body.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatAliasesRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   aliases(params: CatAliasesRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
+  /**
+   * Get aliases.
+   *
+   * Without `format`: resolves to the text table.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatAliasesRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   aliases(params?: CatAliasesRequest, options?: BodyCallOptions): Promise<string>
+  /**
+   * Get aliases.
+   *
+   * Without `format` and with `{ meta: true }`: resolves to the whole response, the text table as its body.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatAliasesRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   aliases(params: CatAliasesRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   aliases(params?: CatAliasesRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, catEndpoints().aliases, params, options)
@@ -1382,8 +1470,32 @@ export class CatApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-allocation | Elasticsearch API documentation}
    */
   allocation(params: CatAllocationRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  /**
+   * Get shard allocation information.
+   *
+   * With `format: 'json'` and `{ meta: true }`: resolves to the whole response, the rows as its body.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatAllocationRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   allocation(params: CatAllocationRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
+  /**
+   * Get shard allocation information.
+   *
+   * Without `format`: resolves to the text table.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatAllocationRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   allocation(params?: CatAllocationRequest, options?: BodyCallOptions): Promise<string>
+  /**
+   * Get shard allocation information.
+   *
+   * Without `format` and with `{ meta: true }`: resolves to the whole response, the text table as its body.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatAllocationRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   allocation(params: CatAllocationRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   allocation(params?: CatAllocationRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, catEndpoints().allocation, params, options)
@@ -1401,11 +1513,35 @@ export class CatApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-circuit-breaker | Elasticsearch API documentation}
    */
   circuitBreaker(params: CatCircuitBreakerRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  /**
+   * Get circuit breakers statistics.
+   *
+   * With `format: 'json'` and `{ meta: true }`: resolves to the whole response, the rows as its body.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatCircuitBreakerRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   circuitBreaker(
     params: CatCircuitBreakerRequest & CatFormatted,
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject[]>>
+  /**
+   * Get circuit breakers statistics.
+   *
+   * Without `format`: resolves to the text table.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatCircuitBreakerRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   circuitBreaker(params?: CatCircuitBreakerRequest, options?: BodyCallOptions): Promise<string>
+  /**
+   * Get circuit breakers statistics.
+   *
+   * Without `format` and with `{ meta: true }`: resolves to the whole response, the text table as its body.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatCircuitBreakerRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   circuitBreaker(params: CatCircuitBreakerRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   circuitBreaker(params?: CatCircuitBreakerRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, catEndpoints().circuitBreaker, params, options)
@@ -1426,11 +1562,35 @@ export class CatApi {
     params: CatComponentTemplatesRequest & CatFormatted,
     options?: BodyCallOptions,
   ): Promise<JsonObject[]>
+  /**
+   * Get component templates.
+   *
+   * With `format: 'json'` and `{ meta: true }`: resolves to the whole response, the rows as its body.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatComponentTemplatesRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   componentTemplates(
     params: CatComponentTemplatesRequest & CatFormatted,
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject[]>>
+  /**
+   * Get component templates.
+   *
+   * Without `format`: resolves to the text table.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatComponentTemplatesRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   componentTemplates(params?: CatComponentTemplatesRequest, options?: BodyCallOptions): Promise<string>
+  /**
+   * Get component templates.
+   *
+   * Without `format` and with `{ meta: true }`: resolves to the whole response, the text table as its body.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatComponentTemplatesRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   componentTemplates(
     params: CatComponentTemplatesRequest | undefined,
     options: MetaCallOptions,
@@ -1451,8 +1611,32 @@ export class CatApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-count | Elasticsearch API documentation}
    */
   count(params: CatCountRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  /**
+   * Get a document count.
+   *
+   * With `format: 'json'` and `{ meta: true }`: resolves to the whole response, the rows as its body.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatCountRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   count(params: CatCountRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
+  /**
+   * Get a document count.
+   *
+   * Without `format`: resolves to the text table.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatCountRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   count(params?: CatCountRequest, options?: BodyCallOptions): Promise<string>
+  /**
+   * Get a document count.
+   *
+   * Without `format` and with `{ meta: true }`: resolves to the whole response, the text table as its body.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatCountRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   count(params: CatCountRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   count(params?: CatCountRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, catEndpoints().count, params, options)
@@ -1470,8 +1654,32 @@ export class CatApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-fielddata | Elasticsearch API documentation}
    */
   fielddata(params: CatFielddataRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  /**
+   * Get field data cache information.
+   *
+   * With `format: 'json'` and `{ meta: true }`: resolves to the whole response, the rows as its body.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatFielddataRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   fielddata(params: CatFielddataRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
+  /**
+   * Get field data cache information.
+   *
+   * Without `format`: resolves to the text table.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatFielddataRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   fielddata(params?: CatFielddataRequest, options?: BodyCallOptions): Promise<string>
+  /**
+   * Get field data cache information.
+   *
+   * Without `format` and with `{ meta: true }`: resolves to the whole response, the text table as its body.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatFielddataRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   fielddata(params: CatFielddataRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   fielddata(params?: CatFielddataRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, catEndpoints().fielddata, params, options)
@@ -1489,8 +1697,32 @@ export class CatApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-health | Elasticsearch API documentation}
    */
   health(params: CatHealthRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  /**
+   * Get the cluster health status.
+   *
+   * With `format: 'json'` and `{ meta: true }`: resolves to the whole response, the rows as its body.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatHealthRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   health(params: CatHealthRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
+  /**
+   * Get the cluster health status.
+   *
+   * Without `format`: resolves to the text table.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatHealthRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   health(params?: CatHealthRequest, options?: BodyCallOptions): Promise<string>
+  /**
+   * Get the cluster health status.
+   *
+   * Without `format` and with `{ meta: true }`: resolves to the whole response, the text table as its body.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatHealthRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   health(params: CatHealthRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   health(params?: CatHealthRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, catEndpoints().health, params, options)
@@ -1506,6 +1738,14 @@ export class CatApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-cat | Elasticsearch API documentation}
    */
   help(params?: CatHelpRequest, options?: BodyCallOptions): Promise<string>
+  /**
+   * Get CAT help.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatHelpRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   help(params: CatHelpRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   help(params?: CatHelpRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, catEndpoints().help, params, options)
@@ -1523,8 +1763,32 @@ export class CatApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-indices | Elasticsearch API documentation}
    */
   indices(params: CatIndicesRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  /**
+   * Get index information.
+   *
+   * With `format: 'json'` and `{ meta: true }`: resolves to the whole response, the rows as its body.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatIndicesRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   indices(params: CatIndicesRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
+  /**
+   * Get index information.
+   *
+   * Without `format`: resolves to the text table.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatIndicesRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   indices(params?: CatIndicesRequest, options?: BodyCallOptions): Promise<string>
+  /**
+   * Get index information.
+   *
+   * Without `format` and with `{ meta: true }`: resolves to the whole response, the text table as its body.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatIndicesRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   indices(params: CatIndicesRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   indices(params?: CatIndicesRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, catEndpoints().indices, params, options)
@@ -1542,8 +1806,32 @@ export class CatApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-master | Elasticsearch API documentation}
    */
   master(params: CatMasterRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  /**
+   * Get master node information.
+   *
+   * With `format: 'json'` and `{ meta: true }`: resolves to the whole response, the rows as its body.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatMasterRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   master(params: CatMasterRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
+  /**
+   * Get master node information.
+   *
+   * Without `format`: resolves to the text table.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatMasterRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   master(params?: CatMasterRequest, options?: BodyCallOptions): Promise<string>
+  /**
+   * Get master node information.
+   *
+   * Without `format` and with `{ meta: true }`: resolves to the whole response, the text table as its body.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatMasterRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   master(params: CatMasterRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   master(params?: CatMasterRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, catEndpoints().master, params, options)
@@ -1561,11 +1849,35 @@ export class CatApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-ml-datafeeds | Elasticsearch API documentation}
    */
   mlDatafeeds(params: CatMlDatafeedsRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  /**
+   * Get datafeeds.
+   *
+   * With `format: 'json'` and `{ meta: true }`: resolves to the whole response, the rows as its body.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatMlDatafeedsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   mlDatafeeds(
     params: CatMlDatafeedsRequest & CatFormatted,
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject[]>>
+  /**
+   * Get datafeeds.
+   *
+   * Without `format`: resolves to the text table.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatMlDatafeedsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   mlDatafeeds(params?: CatMlDatafeedsRequest, options?: BodyCallOptions): Promise<string>
+  /**
+   * Get datafeeds.
+   *
+   * Without `format` and with `{ meta: true }`: resolves to the whole response, the text table as its body.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatMlDatafeedsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   mlDatafeeds(params: CatMlDatafeedsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   mlDatafeeds(params?: CatMlDatafeedsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, catEndpoints().mlDatafeeds, params, options)
@@ -1586,11 +1898,35 @@ export class CatApi {
     params: CatMlDataFrameAnalyticsRequest & CatFormatted,
     options?: BodyCallOptions,
   ): Promise<JsonObject[]>
+  /**
+   * Get data frame analytics jobs.
+   *
+   * With `format: 'json'` and `{ meta: true }`: resolves to the whole response, the rows as its body.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatMlDataFrameAnalyticsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   mlDataFrameAnalytics(
     params: CatMlDataFrameAnalyticsRequest & CatFormatted,
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject[]>>
+  /**
+   * Get data frame analytics jobs.
+   *
+   * Without `format`: resolves to the text table.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatMlDataFrameAnalyticsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   mlDataFrameAnalytics(params?: CatMlDataFrameAnalyticsRequest, options?: BodyCallOptions): Promise<string>
+  /**
+   * Get data frame analytics jobs.
+   *
+   * Without `format` and with `{ meta: true }`: resolves to the whole response, the text table as its body.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatMlDataFrameAnalyticsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   mlDataFrameAnalytics(
     params: CatMlDataFrameAnalyticsRequest | undefined,
     options: MetaCallOptions,
@@ -1611,8 +1947,32 @@ export class CatApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-ml-jobs | Elasticsearch API documentation}
    */
   mlJobs(params: CatMlJobsRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  /**
+   * Get anomaly detection jobs.
+   *
+   * With `format: 'json'` and `{ meta: true }`: resolves to the whole response, the rows as its body.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatMlJobsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   mlJobs(params: CatMlJobsRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
+  /**
+   * Get anomaly detection jobs.
+   *
+   * Without `format`: resolves to the text table.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatMlJobsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   mlJobs(params?: CatMlJobsRequest, options?: BodyCallOptions): Promise<string>
+  /**
+   * Get anomaly detection jobs.
+   *
+   * Without `format` and with `{ meta: true }`: resolves to the whole response, the text table as its body.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatMlJobsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   mlJobs(params: CatMlJobsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   mlJobs(params?: CatMlJobsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, catEndpoints().mlJobs, params, options)
@@ -1630,11 +1990,35 @@ export class CatApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-ml-trained-models | Elasticsearch API documentation}
    */
   mlTrainedModels(params: CatMlTrainedModelsRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  /**
+   * Get trained models.
+   *
+   * With `format: 'json'` and `{ meta: true }`: resolves to the whole response, the rows as its body.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatMlTrainedModelsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   mlTrainedModels(
     params: CatMlTrainedModelsRequest & CatFormatted,
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject[]>>
+  /**
+   * Get trained models.
+   *
+   * Without `format`: resolves to the text table.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatMlTrainedModelsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   mlTrainedModels(params?: CatMlTrainedModelsRequest, options?: BodyCallOptions): Promise<string>
+  /**
+   * Get trained models.
+   *
+   * Without `format` and with `{ meta: true }`: resolves to the whole response, the text table as its body.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatMlTrainedModelsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   mlTrainedModels(params: CatMlTrainedModelsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   mlTrainedModels(params?: CatMlTrainedModelsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, catEndpoints().mlTrainedModels, params, options)
@@ -1652,8 +2036,32 @@ export class CatApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-nodeattrs | Elasticsearch API documentation}
    */
   nodeattrs(params: CatNodeattrsRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  /**
+   * Get node attribute information.
+   *
+   * With `format: 'json'` and `{ meta: true }`: resolves to the whole response, the rows as its body.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatNodeattrsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   nodeattrs(params: CatNodeattrsRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
+  /**
+   * Get node attribute information.
+   *
+   * Without `format`: resolves to the text table.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatNodeattrsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   nodeattrs(params?: CatNodeattrsRequest, options?: BodyCallOptions): Promise<string>
+  /**
+   * Get node attribute information.
+   *
+   * Without `format` and with `{ meta: true }`: resolves to the whole response, the text table as its body.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatNodeattrsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   nodeattrs(params: CatNodeattrsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   nodeattrs(params?: CatNodeattrsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, catEndpoints().nodeattrs, params, options)
@@ -1671,8 +2079,32 @@ export class CatApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-nodes | Elasticsearch API documentation}
    */
   nodes(params: CatNodesRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  /**
+   * Get node information.
+   *
+   * With `format: 'json'` and `{ meta: true }`: resolves to the whole response, the rows as its body.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatNodesRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   nodes(params: CatNodesRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
+  /**
+   * Get node information.
+   *
+   * Without `format`: resolves to the text table.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatNodesRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   nodes(params?: CatNodesRequest, options?: BodyCallOptions): Promise<string>
+  /**
+   * Get node information.
+   *
+   * Without `format` and with `{ meta: true }`: resolves to the whole response, the text table as its body.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatNodesRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   nodes(params: CatNodesRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   nodes(params?: CatNodesRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, catEndpoints().nodes, params, options)
@@ -1690,11 +2122,35 @@ export class CatApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-pending-tasks | Elasticsearch API documentation}
    */
   pendingTasks(params: CatPendingTasksRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  /**
+   * Get pending task information.
+   *
+   * With `format: 'json'` and `{ meta: true }`: resolves to the whole response, the rows as its body.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatPendingTasksRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   pendingTasks(
     params: CatPendingTasksRequest & CatFormatted,
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject[]>>
+  /**
+   * Get pending task information.
+   *
+   * Without `format`: resolves to the text table.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatPendingTasksRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   pendingTasks(params?: CatPendingTasksRequest, options?: BodyCallOptions): Promise<string>
+  /**
+   * Get pending task information.
+   *
+   * Without `format` and with `{ meta: true }`: resolves to the whole response, the text table as its body.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatPendingTasksRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   pendingTasks(params: CatPendingTasksRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   pendingTasks(params?: CatPendingTasksRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, catEndpoints().pendingTasks, params, options)
@@ -1712,8 +2168,32 @@ export class CatApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-plugins | Elasticsearch API documentation}
    */
   plugins(params: CatPluginsRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  /**
+   * Get plugin information.
+   *
+   * With `format: 'json'` and `{ meta: true }`: resolves to the whole response, the rows as its body.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatPluginsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   plugins(params: CatPluginsRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
+  /**
+   * Get plugin information.
+   *
+   * Without `format`: resolves to the text table.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatPluginsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   plugins(params?: CatPluginsRequest, options?: BodyCallOptions): Promise<string>
+  /**
+   * Get plugin information.
+   *
+   * Without `format` and with `{ meta: true }`: resolves to the whole response, the text table as its body.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatPluginsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   plugins(params: CatPluginsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   plugins(params?: CatPluginsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, catEndpoints().plugins, params, options)
@@ -1731,8 +2211,32 @@ export class CatApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-recovery | Elasticsearch API documentation}
    */
   recovery(params: CatRecoveryRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  /**
+   * Get shard recovery information.
+   *
+   * With `format: 'json'` and `{ meta: true }`: resolves to the whole response, the rows as its body.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatRecoveryRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   recovery(params: CatRecoveryRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
+  /**
+   * Get shard recovery information.
+   *
+   * Without `format`: resolves to the text table.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatRecoveryRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   recovery(params?: CatRecoveryRequest, options?: BodyCallOptions): Promise<string>
+  /**
+   * Get shard recovery information.
+   *
+   * Without `format` and with `{ meta: true }`: resolves to the whole response, the text table as its body.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatRecoveryRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   recovery(params: CatRecoveryRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   recovery(params?: CatRecoveryRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, catEndpoints().recovery, params, options)
@@ -1750,11 +2254,35 @@ export class CatApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-repositories | Elasticsearch API documentation}
    */
   repositories(params: CatRepositoriesRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  /**
+   * Get snapshot repository information.
+   *
+   * With `format: 'json'` and `{ meta: true }`: resolves to the whole response, the rows as its body.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatRepositoriesRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   repositories(
     params: CatRepositoriesRequest & CatFormatted,
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonObject[]>>
+  /**
+   * Get snapshot repository information.
+   *
+   * Without `format`: resolves to the text table.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatRepositoriesRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   repositories(params?: CatRepositoriesRequest, options?: BodyCallOptions): Promise<string>
+  /**
+   * Get snapshot repository information.
+   *
+   * Without `format` and with `{ meta: true }`: resolves to the whole response, the text table as its body.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatRepositoriesRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   repositories(params: CatRepositoriesRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   repositories(params?: CatRepositoriesRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, catEndpoints().repositories, params, options)
@@ -1772,8 +2300,32 @@ export class CatApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-segments | Elasticsearch API documentation}
    */
   segments(params: CatSegmentsRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  /**
+   * Get segment information.
+   *
+   * With `format: 'json'` and `{ meta: true }`: resolves to the whole response, the rows as its body.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatSegmentsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   segments(params: CatSegmentsRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
+  /**
+   * Get segment information.
+   *
+   * Without `format`: resolves to the text table.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatSegmentsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   segments(params?: CatSegmentsRequest, options?: BodyCallOptions): Promise<string>
+  /**
+   * Get segment information.
+   *
+   * Without `format` and with `{ meta: true }`: resolves to the whole response, the text table as its body.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatSegmentsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   segments(params: CatSegmentsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   segments(params?: CatSegmentsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, catEndpoints().segments, params, options)
@@ -1791,8 +2343,32 @@ export class CatApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-shards | Elasticsearch API documentation}
    */
   shards(params: CatShardsRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  /**
+   * Get shard information.
+   *
+   * With `format: 'json'` and `{ meta: true }`: resolves to the whole response, the rows as its body.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatShardsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   shards(params: CatShardsRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
+  /**
+   * Get shard information.
+   *
+   * Without `format`: resolves to the text table.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatShardsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   shards(params?: CatShardsRequest, options?: BodyCallOptions): Promise<string>
+  /**
+   * Get shard information.
+   *
+   * Without `format` and with `{ meta: true }`: resolves to the whole response, the text table as its body.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatShardsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   shards(params: CatShardsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   shards(params?: CatShardsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, catEndpoints().shards, params, options)
@@ -1810,8 +2386,32 @@ export class CatApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-snapshots | Elasticsearch API documentation}
    */
   snapshots(params: CatSnapshotsRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  /**
+   * Get snapshot information.
+   *
+   * With `format: 'json'` and `{ meta: true }`: resolves to the whole response, the rows as its body.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatSnapshotsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   snapshots(params: CatSnapshotsRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
+  /**
+   * Get snapshot information.
+   *
+   * Without `format`: resolves to the text table.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatSnapshotsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   snapshots(params?: CatSnapshotsRequest, options?: BodyCallOptions): Promise<string>
+  /**
+   * Get snapshot information.
+   *
+   * Without `format` and with `{ meta: true }`: resolves to the whole response, the text table as its body.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatSnapshotsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   snapshots(params: CatSnapshotsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   snapshots(params?: CatSnapshotsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, catEndpoints().snapshots, params, options)
@@ -1829,8 +2429,32 @@ export class CatApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-tasks | Elasticsearch API documentation}
    */
   tasks(params: CatTasksRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  /**
+   * Get task information.
+   *
+   * With `format: 'json'` and `{ meta: true }`: resolves to the whole response, the rows as its body.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatTasksRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   tasks(params: CatTasksRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
+  /**
+   * Get task information.
+   *
+   * Without `format`: resolves to the text table.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatTasksRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   tasks(params?: CatTasksRequest, options?: BodyCallOptions): Promise<string>
+  /**
+   * Get task information.
+   *
+   * Without `format` and with `{ meta: true }`: resolves to the whole response, the text table as its body.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatTasksRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   tasks(params: CatTasksRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   tasks(params?: CatTasksRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, catEndpoints().tasks, params, options)
@@ -1848,8 +2472,32 @@ export class CatApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-templates | Elasticsearch API documentation}
    */
   templates(params: CatTemplatesRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  /**
+   * Get index template information.
+   *
+   * With `format: 'json'` and `{ meta: true }`: resolves to the whole response, the rows as its body.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatTemplatesRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   templates(params: CatTemplatesRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
+  /**
+   * Get index template information.
+   *
+   * Without `format`: resolves to the text table.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatTemplatesRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   templates(params?: CatTemplatesRequest, options?: BodyCallOptions): Promise<string>
+  /**
+   * Get index template information.
+   *
+   * Without `format` and with `{ meta: true }`: resolves to the whole response, the text table as its body.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatTemplatesRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   templates(params: CatTemplatesRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   templates(params?: CatTemplatesRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, catEndpoints().templates, params, options)
@@ -1867,8 +2515,32 @@ export class CatApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-thread-pool | Elasticsearch API documentation}
    */
   threadPool(params: CatThreadPoolRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  /**
+   * Get thread pool statistics.
+   *
+   * With `format: 'json'` and `{ meta: true }`: resolves to the whole response, the rows as its body.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatThreadPoolRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   threadPool(params: CatThreadPoolRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
+  /**
+   * Get thread pool statistics.
+   *
+   * Without `format`: resolves to the text table.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatThreadPoolRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   threadPool(params?: CatThreadPoolRequest, options?: BodyCallOptions): Promise<string>
+  /**
+   * Get thread pool statistics.
+   *
+   * Without `format` and with `{ meta: true }`: resolves to the whole response, the text table as its body.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatThreadPoolRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   threadPool(params: CatThreadPoolRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   threadPool(params?: CatThreadPoolRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, catEndpoints().threadPool, params, options)
@@ -1886,8 +2558,32 @@ export class CatApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-transforms | Elasticsearch API documentation}
    */
   transforms(params: CatTransformsRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  /**
+   * Get transform information.
+   *
+   * With `format: 'json'` and `{ meta: true }`: resolves to the whole response, the rows as its body.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatTransformsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   transforms(params: CatTransformsRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
+  /**
+   * Get transform information.
+   *
+   * Without `format`: resolves to the text table.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatTransformsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   transforms(params?: CatTransformsRequest, options?: BodyCallOptions): Promise<string>
+  /**
+   * Get transform information.
+   *
+   * Without `format` and with `{ meta: true }`: resolves to the whole response, the text table as its body.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CatTransformsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   transforms(params: CatTransformsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   transforms(params?: CatTransformsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, catEndpoints().transforms, params, options)
@@ -2067,6 +2763,14 @@ export class CcrApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-delete-auto-follow-pattern | Elasticsearch API documentation}
    */
   deleteAutoFollowPattern(params: CcrDeleteAutoFollowPatternRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Delete auto-follow patterns.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CcrDeleteAutoFollowPatternRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   deleteAutoFollowPattern(
     params: CcrDeleteAutoFollowPatternRequest,
     options: MetaCallOptions,
@@ -2085,6 +2789,14 @@ export class CcrApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-follow | Elasticsearch API documentation}
    */
   follow(params: CcrFollowRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Create a follower.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CcrFollowRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   follow(params: CcrFollowRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   follow(params: CcrFollowRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ccrEndpoints().follow, params, options)
@@ -2100,6 +2812,14 @@ export class CcrApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-follow-info | Elasticsearch API documentation}
    */
   followInfo(params: CcrFollowInfoRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get follower information.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CcrFollowInfoRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   followInfo(params: CcrFollowInfoRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   followInfo(params: CcrFollowInfoRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ccrEndpoints().followInfo, params, options)
@@ -2115,6 +2835,14 @@ export class CcrApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-follow-stats | Elasticsearch API documentation}
    */
   followStats(params: CcrFollowStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get follower stats.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CcrFollowStatsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   followStats(params: CcrFollowStatsRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   followStats(params: CcrFollowStatsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ccrEndpoints().followStats, params, options)
@@ -2130,6 +2858,14 @@ export class CcrApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-forget-follower | Elasticsearch API documentation}
    */
   forgetFollower(params: CcrForgetFollowerRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Forget a follower.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CcrForgetFollowerRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   forgetFollower(params: CcrForgetFollowerRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   forgetFollower(params: CcrForgetFollowerRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ccrEndpoints().forgetFollower, params, options)
@@ -2145,6 +2881,14 @@ export class CcrApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-get-auto-follow-pattern-1 | Elasticsearch API documentation}
    */
   getAutoFollowPattern(params?: CcrGetAutoFollowPatternRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get auto-follow patterns.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CcrGetAutoFollowPatternRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getAutoFollowPattern(
     params: CcrGetAutoFollowPatternRequest | undefined,
     options: MetaCallOptions,
@@ -2163,6 +2907,14 @@ export class CcrApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-pause-auto-follow-pattern | Elasticsearch API documentation}
    */
   pauseAutoFollowPattern(params: CcrPauseAutoFollowPatternRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Pause an auto-follow pattern.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CcrPauseAutoFollowPatternRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   pauseAutoFollowPattern(
     params: CcrPauseAutoFollowPatternRequest,
     options: MetaCallOptions,
@@ -2181,6 +2933,14 @@ export class CcrApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-pause-follow | Elasticsearch API documentation}
    */
   pauseFollow(params: CcrPauseFollowRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Pause a follower.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CcrPauseFollowRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   pauseFollow(params: CcrPauseFollowRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   pauseFollow(params: CcrPauseFollowRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ccrEndpoints().pauseFollow, params, options)
@@ -2196,6 +2956,14 @@ export class CcrApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-put-auto-follow-pattern | Elasticsearch API documentation}
    */
   putAutoFollowPattern(params: CcrPutAutoFollowPatternRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Create or update auto-follow patterns.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CcrPutAutoFollowPatternRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putAutoFollowPattern(
     params: CcrPutAutoFollowPatternRequest,
     options: MetaCallOptions,
@@ -2214,6 +2982,14 @@ export class CcrApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-resume-auto-follow-pattern | Elasticsearch API documentation}
    */
   resumeAutoFollowPattern(params: CcrResumeAutoFollowPatternRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Resume an auto-follow pattern.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CcrResumeAutoFollowPatternRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   resumeAutoFollowPattern(
     params: CcrResumeAutoFollowPatternRequest,
     options: MetaCallOptions,
@@ -2232,6 +3008,14 @@ export class CcrApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-resume-follow | Elasticsearch API documentation}
    */
   resumeFollow(params: CcrResumeFollowRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Resume a follower.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CcrResumeFollowRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   resumeFollow(params: CcrResumeFollowRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   resumeFollow(params: CcrResumeFollowRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ccrEndpoints().resumeFollow, params, options)
@@ -2247,6 +3031,14 @@ export class CcrApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-stats | Elasticsearch API documentation}
    */
   stats(params?: CcrStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get cross-cluster replication stats.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CcrStatsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   stats(params: CcrStatsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   stats(params?: CcrStatsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ccrEndpoints().stats, params, options)
@@ -2262,6 +3054,14 @@ export class CcrApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-unfollow | Elasticsearch API documentation}
    */
   unfollow(params: CcrUnfollowRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Unfollow an index.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CcrUnfollowRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   unfollow(params: CcrUnfollowRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   unfollow(params: CcrUnfollowRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ccrEndpoints().unfollow, params, options)
@@ -2460,6 +3260,14 @@ export class ClusterApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-allocation-explain | Elasticsearch API documentation}
    */
   allocationExplain(params?: ClusterAllocationExplainRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Explain the shard allocations.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ClusterAllocationExplainRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   allocationExplain(
     params: ClusterAllocationExplainRequest | undefined,
     options: MetaCallOptions,
@@ -2478,6 +3286,14 @@ export class ClusterApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-put-component-template | Elasticsearch API documentation}
    */
   deleteComponentTemplate(params: ClusterDeleteComponentTemplateRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Delete component templates.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ClusterDeleteComponentTemplateRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   deleteComponentTemplate(
     params: ClusterDeleteComponentTemplateRequest,
     options: MetaCallOptions,
@@ -2499,6 +3315,14 @@ export class ClusterApi {
     params?: ClusterDeleteVotingConfigExclusionsRequest,
     options?: BodyCallOptions,
   ): Promise<JsonValue | undefined>
+  /**
+   * Clear cluster voting config exclusions.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ClusterDeleteVotingConfigExclusionsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   deleteVotingConfigExclusions(
     params: ClusterDeleteVotingConfigExclusionsRequest | undefined,
     options: MetaCallOptions,
@@ -2520,6 +3344,14 @@ export class ClusterApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-put-component-template | Elasticsearch API documentation}
    */
   existsComponentTemplate(params: ClusterExistsComponentTemplateRequest, options?: BodyCallOptions): Promise<boolean>
+  /**
+   * Check component templates.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ClusterExistsComponentTemplateRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   existsComponentTemplate(
     params: ClusterExistsComponentTemplateRequest,
     options: MetaCallOptions,
@@ -2538,6 +3370,14 @@ export class ClusterApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-put-component-template | Elasticsearch API documentation}
    */
   getComponentTemplate(params?: ClusterGetComponentTemplateRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get component templates.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ClusterGetComponentTemplateRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getComponentTemplate(
     params: ClusterGetComponentTemplateRequest | undefined,
     options: MetaCallOptions,
@@ -2556,6 +3396,14 @@ export class ClusterApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-get-settings | Elasticsearch API documentation}
    */
   getSettings(params?: ClusterGetSettingsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get cluster-wide settings.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ClusterGetSettingsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getSettings(params: ClusterGetSettingsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getSettings(params?: ClusterGetSettingsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, clusterEndpoints().getSettings, params, options)
@@ -2571,6 +3419,14 @@ export class ClusterApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-health | Elasticsearch API documentation}
    */
   health(params?: ClusterHealthRequest, options?: BodyCallOptions): Promise<ClusterHealthResponse>
+  /**
+   * Get the cluster health status.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ClusterHealthRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   health(
     params: ClusterHealthRequest | undefined,
     options: MetaCallOptions,
@@ -2589,6 +3445,14 @@ export class ClusterApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-info | Elasticsearch API documentation}
    */
   info(params: ClusterInfoRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get cluster info.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ClusterInfoRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   info(params: ClusterInfoRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   info(params: ClusterInfoRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, clusterEndpoints().info, params, options)
@@ -2604,6 +3468,14 @@ export class ClusterApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-pending-tasks | Elasticsearch API documentation}
    */
   pendingTasks(params?: ClusterPendingTasksRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get the pending cluster tasks.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ClusterPendingTasksRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   pendingTasks(
     params: ClusterPendingTasksRequest | undefined,
     options: MetaCallOptions,
@@ -2625,6 +3497,14 @@ export class ClusterApi {
     params?: ClusterPostVotingConfigExclusionsRequest,
     options?: BodyCallOptions,
   ): Promise<JsonValue | undefined>
+  /**
+   * Update voting configuration exclusions.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ClusterPostVotingConfigExclusionsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   postVotingConfigExclusions(
     params: ClusterPostVotingConfigExclusionsRequest | undefined,
     options: MetaCallOptions,
@@ -2646,6 +3526,14 @@ export class ClusterApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-put-component-template | Elasticsearch API documentation}
    */
   putComponentTemplate(params: ClusterPutComponentTemplateRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Create or update a component template.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ClusterPutComponentTemplateRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putComponentTemplate(
     params: ClusterPutComponentTemplateRequest,
     options: MetaCallOptions,
@@ -2664,6 +3552,14 @@ export class ClusterApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-put-settings | Elasticsearch API documentation}
    */
   putSettings(params?: ClusterPutSettingsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Update the cluster settings.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ClusterPutSettingsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putSettings(params: ClusterPutSettingsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   putSettings(params?: ClusterPutSettingsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, clusterEndpoints().putSettings, params, options)
@@ -2679,6 +3575,14 @@ export class ClusterApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-remote-info | Elasticsearch API documentation}
    */
   remoteInfo(params?: ClusterRemoteInfoRequest, options?: BodyCallOptions): Promise<Record<string, JsonValue>>
+  /**
+   * Get remote cluster information.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ClusterRemoteInfoRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   remoteInfo(
     params: ClusterRemoteInfoRequest | undefined,
     options: MetaCallOptions,
@@ -2697,6 +3601,14 @@ export class ClusterApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-reroute | Elasticsearch API documentation}
    */
   reroute(params?: ClusterRerouteRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Reroute the cluster.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ClusterRerouteRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   reroute(params: ClusterRerouteRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   reroute(params?: ClusterRerouteRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, clusterEndpoints().reroute, params, options)
@@ -2712,6 +3624,14 @@ export class ClusterApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-state | Elasticsearch API documentation}
    */
   state(params?: ClusterStateRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Get the cluster state.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ClusterStateRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   state(params: ClusterStateRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   state(params?: ClusterStateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, clusterEndpoints().state, params, options)
@@ -2727,6 +3647,14 @@ export class ClusterApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-stats | Elasticsearch API documentation}
    */
   stats(params?: ClusterStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get cluster statistics.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ClusterStatsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   stats(params: ClusterStatsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   stats(params?: ClusterStatsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, clusterEndpoints().stats, params, options)
@@ -3024,6 +3952,14 @@ export class ConnectorApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-check-in | Elasticsearch API documentation}
    */
   checkIn(params: ConnectorCheckInRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Check in a connector.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ConnectorCheckInRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   checkIn(params: ConnectorCheckInRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   checkIn(params: ConnectorCheckInRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints().checkIn, params, options)
@@ -3039,6 +3975,14 @@ export class ConnectorApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-delete | Elasticsearch API documentation}
    */
   delete(params: ConnectorDeleteRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Delete a connector.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ConnectorDeleteRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   delete(params: ConnectorDeleteRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   delete(params: ConnectorDeleteRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints().delete, params, options)
@@ -3054,6 +3998,14 @@ export class ConnectorApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-get | Elasticsearch API documentation}
    */
   get(params: ConnectorGetRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Get a connector.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ConnectorGetRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   get(params: ConnectorGetRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   get(params: ConnectorGetRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints().get, params, options)
@@ -3071,6 +4023,14 @@ export class ConnectorApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-last-sync | Elasticsearch API documentation}
    */
   lastSync(params: ConnectorLastSyncRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Update the connector last sync stats.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ConnectorLastSyncRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   lastSync(params: ConnectorLastSyncRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   lastSync(params: ConnectorLastSyncRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints().lastSync, params, options)
@@ -3086,6 +4046,14 @@ export class ConnectorApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-list | Elasticsearch API documentation}
    */
   list(params?: ConnectorListRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get all connectors.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ConnectorListRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   list(params: ConnectorListRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   list(params?: ConnectorListRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints().list, params, options)
@@ -3101,6 +4069,14 @@ export class ConnectorApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-put | Elasticsearch API documentation}
    */
   post(params?: ConnectorPostRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Create a connector.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ConnectorPostRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   post(params: ConnectorPostRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   post(params?: ConnectorPostRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints().post, params, options)
@@ -3116,6 +4092,14 @@ export class ConnectorApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-put | Elasticsearch API documentation}
    */
   put(params?: ConnectorPutRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Create or update a connector.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ConnectorPutRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   put(params: ConnectorPutRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   put(params?: ConnectorPutRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints().put, params, options)
@@ -3131,6 +4115,14 @@ export class ConnectorApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-sync-job-cancel | Elasticsearch API documentation}
    */
   syncJobCancel(params: ConnectorSyncJobCancelRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Cancel a connector sync job.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ConnectorSyncJobCancelRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   syncJobCancel(params: ConnectorSyncJobCancelRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   syncJobCancel(params: ConnectorSyncJobCancelRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints().syncJobCancel, params, options)
@@ -3146,6 +4138,14 @@ export class ConnectorApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-sync-job-check-in | Elasticsearch API documentation}
    */
   syncJobCheckIn(params: ConnectorSyncJobCheckInRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Check in a connector sync job.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ConnectorSyncJobCheckInRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   syncJobCheckIn(params: ConnectorSyncJobCheckInRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   syncJobCheckIn(params: ConnectorSyncJobCheckInRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints().syncJobCheckIn, params, options)
@@ -3161,6 +4161,14 @@ export class ConnectorApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-sync-job-claim | Elasticsearch API documentation}
    */
   syncJobClaim(params: ConnectorSyncJobClaimRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Claim a connector sync job.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ConnectorSyncJobClaimRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   syncJobClaim(params: ConnectorSyncJobClaimRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   syncJobClaim(params: ConnectorSyncJobClaimRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints().syncJobClaim, params, options)
@@ -3176,6 +4184,14 @@ export class ConnectorApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-sync-job-delete | Elasticsearch API documentation}
    */
   syncJobDelete(params: ConnectorSyncJobDeleteRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Delete a connector sync job.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ConnectorSyncJobDeleteRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   syncJobDelete(params: ConnectorSyncJobDeleteRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   syncJobDelete(params: ConnectorSyncJobDeleteRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints().syncJobDelete, params, options)
@@ -3191,6 +4207,14 @@ export class ConnectorApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-sync-job-error | Elasticsearch API documentation}
    */
   syncJobError(params: ConnectorSyncJobErrorRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Set a connector sync job error.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ConnectorSyncJobErrorRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   syncJobError(params: ConnectorSyncJobErrorRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   syncJobError(params: ConnectorSyncJobErrorRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints().syncJobError, params, options)
@@ -3206,6 +4230,14 @@ export class ConnectorApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-sync-job-get | Elasticsearch API documentation}
    */
   syncJobGet(params: ConnectorSyncJobGetRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Get a connector sync job.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ConnectorSyncJobGetRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   syncJobGet(params: ConnectorSyncJobGetRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   syncJobGet(params: ConnectorSyncJobGetRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints().syncJobGet, params, options)
@@ -3221,6 +4253,14 @@ export class ConnectorApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-sync-job-list | Elasticsearch API documentation}
    */
   syncJobList(params?: ConnectorSyncJobListRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get all connector sync jobs.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ConnectorSyncJobListRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   syncJobList(
     params: ConnectorSyncJobListRequest | undefined,
     options: MetaCallOptions,
@@ -3239,6 +4279,14 @@ export class ConnectorApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-sync-job-post | Elasticsearch API documentation}
    */
   syncJobPost(params: ConnectorSyncJobPostRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Create a connector sync job.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ConnectorSyncJobPostRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   syncJobPost(params: ConnectorSyncJobPostRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   syncJobPost(params: ConnectorSyncJobPostRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints().syncJobPost, params, options)
@@ -3254,6 +4302,14 @@ export class ConnectorApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-sync-job-update-stats | Elasticsearch API documentation}
    */
   syncJobUpdateStats(params: ConnectorSyncJobUpdateStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Set the connector sync job stats.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ConnectorSyncJobUpdateStatsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   syncJobUpdateStats(
     params: ConnectorSyncJobUpdateStatsRequest,
     options: MetaCallOptions,
@@ -3272,6 +4328,14 @@ export class ConnectorApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-filtering | Elasticsearch API documentation}
    */
   updateActiveFiltering(params: ConnectorUpdateActiveFilteringRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Activate the connector draft filter.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ConnectorUpdateActiveFilteringRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   updateActiveFiltering(
     params: ConnectorUpdateActiveFilteringRequest,
     options: MetaCallOptions,
@@ -3290,6 +4354,14 @@ export class ConnectorApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-api-key-id | Elasticsearch API documentation}
    */
   updateApiKeyId(params: ConnectorUpdateApiKeyIdRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Update the connector API key ID.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ConnectorUpdateApiKeyIdRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   updateApiKeyId(params: ConnectorUpdateApiKeyIdRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   updateApiKeyId(params: ConnectorUpdateApiKeyIdRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints().updateApiKeyId, params, options)
@@ -3305,6 +4377,14 @@ export class ConnectorApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-configuration | Elasticsearch API documentation}
    */
   updateConfiguration(params: ConnectorUpdateConfigurationRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Update the connector configuration.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ConnectorUpdateConfigurationRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   updateConfiguration(
     params: ConnectorUpdateConfigurationRequest,
     options: MetaCallOptions,
@@ -3323,6 +4403,14 @@ export class ConnectorApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-error | Elasticsearch API documentation}
    */
   updateError(params: ConnectorUpdateErrorRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Update the connector error field.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ConnectorUpdateErrorRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   updateError(params: ConnectorUpdateErrorRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   updateError(params: ConnectorUpdateErrorRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints().updateError, params, options)
@@ -3338,6 +4426,14 @@ export class ConnectorApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-features | Elasticsearch API documentation}
    */
   updateFeatures(params: ConnectorUpdateFeaturesRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Update the connector features.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ConnectorUpdateFeaturesRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   updateFeatures(params: ConnectorUpdateFeaturesRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   updateFeatures(params: ConnectorUpdateFeaturesRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints().updateFeatures, params, options)
@@ -3353,6 +4449,14 @@ export class ConnectorApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-filtering | Elasticsearch API documentation}
    */
   updateFiltering(params: ConnectorUpdateFilteringRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Update the connector filtering.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ConnectorUpdateFilteringRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   updateFiltering(params: ConnectorUpdateFilteringRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   updateFiltering(params: ConnectorUpdateFilteringRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints().updateFiltering, params, options)
@@ -3371,6 +4475,14 @@ export class ConnectorApi {
     params: ConnectorUpdateFilteringValidationRequest,
     options?: BodyCallOptions,
   ): Promise<JsonObject>
+  /**
+   * Update the connector draft filtering validation.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ConnectorUpdateFilteringValidationRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   updateFilteringValidation(
     params: ConnectorUpdateFilteringValidationRequest,
     options: MetaCallOptions,
@@ -3392,6 +4504,14 @@ export class ConnectorApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-index-name | Elasticsearch API documentation}
    */
   updateIndexName(params: ConnectorUpdateIndexNameRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Update the connector index name.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ConnectorUpdateIndexNameRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   updateIndexName(params: ConnectorUpdateIndexNameRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   updateIndexName(params: ConnectorUpdateIndexNameRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints().updateIndexName, params, options)
@@ -3407,6 +4527,14 @@ export class ConnectorApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-name | Elasticsearch API documentation}
    */
   updateName(params: ConnectorUpdateNameRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Update the connector name and description.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ConnectorUpdateNameRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   updateName(params: ConnectorUpdateNameRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   updateName(params: ConnectorUpdateNameRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints().updateName, params, options)
@@ -3422,6 +4550,14 @@ export class ConnectorApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-native | Elasticsearch API documentation}
    */
   updateNative(params: ConnectorUpdateNativeRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Update the connector is_native flag.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ConnectorUpdateNativeRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   updateNative(params: ConnectorUpdateNativeRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   updateNative(params: ConnectorUpdateNativeRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints().updateNative, params, options)
@@ -3437,6 +4573,14 @@ export class ConnectorApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-pipeline | Elasticsearch API documentation}
    */
   updatePipeline(params: ConnectorUpdatePipelineRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Update the connector pipeline.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ConnectorUpdatePipelineRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   updatePipeline(params: ConnectorUpdatePipelineRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   updatePipeline(params: ConnectorUpdatePipelineRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints().updatePipeline, params, options)
@@ -3452,6 +4596,14 @@ export class ConnectorApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-scheduling | Elasticsearch API documentation}
    */
   updateScheduling(params: ConnectorUpdateSchedulingRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Update the connector scheduling.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ConnectorUpdateSchedulingRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   updateScheduling(params: ConnectorUpdateSchedulingRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   updateScheduling(params: ConnectorUpdateSchedulingRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints().updateScheduling, params, options)
@@ -3467,6 +4619,14 @@ export class ConnectorApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-service-type | Elasticsearch API documentation}
    */
   updateServiceType(params: ConnectorUpdateServiceTypeRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Update the connector service type.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ConnectorUpdateServiceTypeRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   updateServiceType(
     params: ConnectorUpdateServiceTypeRequest,
     options: MetaCallOptions,
@@ -3485,6 +4645,14 @@ export class ConnectorApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-status | Elasticsearch API documentation}
    */
   updateStatus(params: ConnectorUpdateStatusRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Update the connector status.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ConnectorUpdateStatusRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   updateStatus(params: ConnectorUpdateStatusRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   updateStatus(params: ConnectorUpdateStatusRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints().updateStatus, params, options)
@@ -3545,6 +4713,14 @@ export class DanglingIndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-dangling-indices-delete-dangling-index | Elasticsearch API documentation}
    */
   deleteDanglingIndex(params: DanglingIndicesDeleteDanglingIndexRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Delete a dangling index.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link DanglingIndicesDeleteDanglingIndexRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   deleteDanglingIndex(
     params: DanglingIndicesDeleteDanglingIndexRequest,
     options: MetaCallOptions,
@@ -3563,6 +4739,14 @@ export class DanglingIndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-dangling-indices-import-dangling-index | Elasticsearch API documentation}
    */
   importDanglingIndex(params: DanglingIndicesImportDanglingIndexRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Import a dangling index.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link DanglingIndicesImportDanglingIndexRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   importDanglingIndex(
     params: DanglingIndicesImportDanglingIndexRequest,
     options: MetaCallOptions,
@@ -3584,6 +4768,14 @@ export class DanglingIndicesApi {
     params?: DanglingIndicesListDanglingIndicesRequest,
     options?: BodyCallOptions,
   ): Promise<JsonObject>
+  /**
+   * Get the dangling indices.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link DanglingIndicesListDanglingIndicesRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   listDanglingIndices(
     params: DanglingIndicesListDanglingIndicesRequest | undefined,
     options: MetaCallOptions,
@@ -3632,6 +4824,14 @@ export class EncryptionApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
   reset(params: EncryptionResetRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Reset the project encryption key.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link EncryptionResetRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   reset(params: EncryptionResetRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   reset(params: EncryptionResetRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, encryptionEndpoints().reset, params, options)
@@ -3710,6 +4910,14 @@ export class EnrichApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-enrich-delete-policy | Elasticsearch API documentation}
    */
   deletePolicy(params: EnrichDeletePolicyRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Delete an enrich policy.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link EnrichDeletePolicyRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   deletePolicy(params: EnrichDeletePolicyRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deletePolicy(params: EnrichDeletePolicyRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, enrichEndpoints().deletePolicy, params, options)
@@ -3725,6 +4933,14 @@ export class EnrichApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-enrich-execute-policy | Elasticsearch API documentation}
    */
   executePolicy(params: EnrichExecutePolicyRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Run an enrich policy.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link EnrichExecutePolicyRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   executePolicy(params: EnrichExecutePolicyRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   executePolicy(params: EnrichExecutePolicyRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, enrichEndpoints().executePolicy, params, options)
@@ -3740,6 +4956,14 @@ export class EnrichApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-enrich-get-policy | Elasticsearch API documentation}
    */
   getPolicy(params?: EnrichGetPolicyRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get an enrich policy.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link EnrichGetPolicyRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getPolicy(params: EnrichGetPolicyRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getPolicy(params?: EnrichGetPolicyRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, enrichEndpoints().getPolicy, params, options)
@@ -3755,6 +4979,14 @@ export class EnrichApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-enrich-put-policy | Elasticsearch API documentation}
    */
   putPolicy(params: EnrichPutPolicyRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Create an enrich policy.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link EnrichPutPolicyRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putPolicy(params: EnrichPutPolicyRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   putPolicy(params: EnrichPutPolicyRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, enrichEndpoints().putPolicy, params, options)
@@ -3770,6 +5002,14 @@ export class EnrichApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-enrich-stats | Elasticsearch API documentation}
    */
   stats(params?: EnrichStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get enrich stats.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link EnrichStatsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   stats(params: EnrichStatsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   stats(params?: EnrichStatsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, enrichEndpoints().stats, params, options)
@@ -3867,6 +5107,14 @@ export class EqlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-eql-delete | Elasticsearch API documentation}
    */
   delete(params: EqlDeleteRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Delete an async EQL search.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link EqlDeleteRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   delete(params: EqlDeleteRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   delete(params: EqlDeleteRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, eqlEndpoints().delete, params, options)
@@ -3882,6 +5130,14 @@ export class EqlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-eql-get | Elasticsearch API documentation}
    */
   get(params: EqlGetRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Get async EQL search results.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link EqlGetRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   get(params: EqlGetRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   get(params: EqlGetRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, eqlEndpoints().get, params, options)
@@ -3897,6 +5153,14 @@ export class EqlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-eql-get-status | Elasticsearch API documentation}
    */
   getStatus(params: EqlGetStatusRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get the async EQL status.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link EqlGetStatusRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getStatus(params: EqlGetStatusRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getStatus(params: EqlGetStatusRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, eqlEndpoints().getStatus, params, options)
@@ -3912,6 +5176,14 @@ export class EqlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-eql-search | Elasticsearch API documentation}
    */
   search(params: EqlSearchRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Get EQL search results.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link EqlSearchRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   search(params: EqlSearchRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   search(params: EqlSearchRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, eqlEndpoints().search, params, options)
@@ -4106,6 +5378,14 @@ export class EsqlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-async-query | Elasticsearch API documentation}
    */
   asyncQuery(params: EsqlAsyncQueryRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Run an async ES|QL query.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link EsqlAsyncQueryRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   asyncQuery(params: EsqlAsyncQueryRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   asyncQuery(params: EsqlAsyncQueryRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, esqlEndpoints().asyncQuery, params, options)
@@ -4121,6 +5401,14 @@ export class EsqlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-async-query-delete | Elasticsearch API documentation}
    */
   asyncQueryDelete(params: EsqlAsyncQueryDeleteRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Delete an async ES|QL query.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link EsqlAsyncQueryDeleteRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   asyncQueryDelete(params: EsqlAsyncQueryDeleteRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   asyncQueryDelete(params: EsqlAsyncQueryDeleteRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, esqlEndpoints().asyncQueryDelete, params, options)
@@ -4136,6 +5424,14 @@ export class EsqlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-async-query-get | Elasticsearch API documentation}
    */
   asyncQueryGet(params: EsqlAsyncQueryGetRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Get async ES|QL query results.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link EsqlAsyncQueryGetRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   asyncQueryGet(params: EsqlAsyncQueryGetRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   asyncQueryGet(params: EsqlAsyncQueryGetRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, esqlEndpoints().asyncQueryGet, params, options)
@@ -4151,6 +5447,14 @@ export class EsqlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-async-query-stop | Elasticsearch API documentation}
    */
   asyncQueryStop(params: EsqlAsyncQueryStopRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Stop async ES|QL query.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link EsqlAsyncQueryStopRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   asyncQueryStop(params: EsqlAsyncQueryStopRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   asyncQueryStop(params: EsqlAsyncQueryStopRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, esqlEndpoints().asyncQueryStop, params, options)
@@ -4166,6 +5470,14 @@ export class EsqlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-delete-dataset | Elasticsearch API documentation}
    */
   deleteDataset(params: EsqlDeleteDatasetRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Delete ES|QL datasets.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link EsqlDeleteDatasetRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   deleteDataset(params: EsqlDeleteDatasetRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deleteDataset(params: EsqlDeleteDatasetRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, esqlEndpoints().deleteDataset, params, options)
@@ -4181,6 +5493,14 @@ export class EsqlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-delete-data-source | Elasticsearch API documentation}
    */
   deleteDataSource(params: EsqlDeleteDataSourceRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Delete ES|QL data sources.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link EsqlDeleteDataSourceRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   deleteDataSource(params: EsqlDeleteDataSourceRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deleteDataSource(params: EsqlDeleteDataSourceRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, esqlEndpoints().deleteDataSource, params, options)
@@ -4195,6 +5515,14 @@ export class EsqlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
   deleteView(params: EsqlDeleteViewRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Delete an ES|QL view.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link EsqlDeleteViewRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   deleteView(params: EsqlDeleteViewRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deleteView(params: EsqlDeleteViewRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, esqlEndpoints().deleteView, params, options)
@@ -4210,6 +5538,14 @@ export class EsqlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-get-dataset | Elasticsearch API documentation}
    */
   getDataset(params?: EsqlGetDatasetRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get ES|QL datasets.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link EsqlGetDatasetRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getDataset(params: EsqlGetDatasetRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getDataset(params?: EsqlGetDatasetRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, esqlEndpoints().getDataset, params, options)
@@ -4225,6 +5561,14 @@ export class EsqlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-get-data-source | Elasticsearch API documentation}
    */
   getDataSource(params?: EsqlGetDataSourceRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get ES|QL data sources.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link EsqlGetDataSourceRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getDataSource(
     params: EsqlGetDataSourceRequest | undefined,
     options: MetaCallOptions,
@@ -4243,6 +5587,14 @@ export class EsqlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-get-query | Elasticsearch API documentation}
    */
   getQuery(params: EsqlGetQueryRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get a specific running ES|QL query information.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link EsqlGetQueryRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getQuery(params: EsqlGetQueryRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getQuery(params: EsqlGetQueryRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, esqlEndpoints().getQuery, params, options)
@@ -4257,6 +5609,14 @@ export class EsqlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
   getView(params?: EsqlGetViewRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get an ES|QL view.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link EsqlGetViewRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getView(params: EsqlGetViewRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getView(params?: EsqlGetViewRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, esqlEndpoints().getView, params, options)
@@ -4272,6 +5632,14 @@ export class EsqlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-list-queries | Elasticsearch API documentation}
    */
   listQueries(params?: EsqlListQueriesRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get running ES|QL queries information.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link EsqlListQueriesRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   listQueries(params: EsqlListQueriesRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   listQueries(params?: EsqlListQueriesRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, esqlEndpoints().listQueries, params, options)
@@ -4287,6 +5655,14 @@ export class EsqlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-put-dataset | Elasticsearch API documentation}
    */
   putDataset(params: EsqlPutDatasetRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Create or update an ES|QL dataset.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link EsqlPutDatasetRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putDataset(params: EsqlPutDatasetRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   putDataset(params: EsqlPutDatasetRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, esqlEndpoints().putDataset, params, options)
@@ -4302,6 +5678,14 @@ export class EsqlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-put-data-source | Elasticsearch API documentation}
    */
   putDataSource(params: EsqlPutDataSourceRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Create or update an ES|QL data source.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link EsqlPutDataSourceRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putDataSource(params: EsqlPutDataSourceRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   putDataSource(params: EsqlPutDataSourceRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, esqlEndpoints().putDataSource, params, options)
@@ -4316,6 +5700,14 @@ export class EsqlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
   putView(params: EsqlPutViewRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Create or update an ES|QL view.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link EsqlPutViewRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putView(params: EsqlPutViewRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   putView(params: EsqlPutViewRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, esqlEndpoints().putView, params, options)
@@ -4331,6 +5723,14 @@ export class EsqlApi {
    * @see {@link https://www.elastic.co/docs/explore-analyze/query-filter/languages/esql-rest | Elasticsearch API documentation}
    */
   query(params: EsqlQueryRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Run an ES|QL query.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link EsqlQueryRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   query(params: EsqlQueryRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   query(params: EsqlQueryRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, esqlEndpoints().query, params, options)
@@ -4384,6 +5784,14 @@ export class FeaturesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-features-get-features | Elasticsearch API documentation}
    */
   getFeatures(params?: FeaturesGetFeaturesRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get the features.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link FeaturesGetFeaturesRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getFeatures(
     params: FeaturesGetFeaturesRequest | undefined,
     options: MetaCallOptions,
@@ -4402,6 +5810,14 @@ export class FeaturesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-features-reset-features | Elasticsearch API documentation}
    */
   resetFeatures(params?: FeaturesResetFeaturesRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Reset the features.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link FeaturesResetFeaturesRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   resetFeatures(
     params: FeaturesResetFeaturesRequest | undefined,
     options: MetaCallOptions,
@@ -4562,6 +5978,14 @@ export class FleetApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-fleet | Elasticsearch API documentation}
    */
   globalCheckpoints(params: FleetGlobalCheckpointsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get global checkpoints.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link FleetGlobalCheckpointsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   globalCheckpoints(params: FleetGlobalCheckpointsRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   globalCheckpoints(params: FleetGlobalCheckpointsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, fleetEndpoints().globalCheckpoints, params, options)
@@ -4577,6 +6001,14 @@ export class FleetApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-fleet-msearch | Elasticsearch API documentation}
    */
   msearch(params: FleetMsearchRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Run multiple Fleet searches.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link FleetMsearchRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   msearch(params: FleetMsearchRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   msearch(params: FleetMsearchRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, fleetEndpoints().msearch, params, options)
@@ -4592,6 +6024,14 @@ export class FleetApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-fleet-search | Elasticsearch API documentation}
    */
   search(params: FleetSearchRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Run a Fleet search.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link FleetSearchRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   search(params: FleetSearchRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   search(params: FleetSearchRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, fleetEndpoints().search, params, options)
@@ -4639,6 +6079,14 @@ export class GraphApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-graph | Elasticsearch API documentation}
    */
   explore(params: GraphExploreRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Explore graph analytics.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link GraphExploreRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   explore(params: GraphExploreRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   explore(params: GraphExploreRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, graphEndpoints().explore, params, options)
@@ -4761,6 +6209,14 @@ export class IlmApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-delete-lifecycle | Elasticsearch API documentation}
    */
   deleteLifecycle(params: IlmDeleteLifecycleRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Delete a lifecycle policy.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IlmDeleteLifecycleRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   deleteLifecycle(params: IlmDeleteLifecycleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deleteLifecycle(params: IlmDeleteLifecycleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ilmEndpoints().deleteLifecycle, params, options)
@@ -4776,6 +6232,14 @@ export class IlmApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-explain-lifecycle | Elasticsearch API documentation}
    */
   explainLifecycle(params: IlmExplainLifecycleRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Explain the lifecycle state.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IlmExplainLifecycleRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   explainLifecycle(params: IlmExplainLifecycleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   explainLifecycle(params: IlmExplainLifecycleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ilmEndpoints().explainLifecycle, params, options)
@@ -4791,6 +6255,14 @@ export class IlmApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-get-lifecycle | Elasticsearch API documentation}
    */
   getLifecycle(params?: IlmGetLifecycleRequest, options?: BodyCallOptions): Promise<Record<string, JsonValue>>
+  /**
+   * Get lifecycle policies.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IlmGetLifecycleRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getLifecycle(
     params: IlmGetLifecycleRequest | undefined,
     options: MetaCallOptions,
@@ -4809,6 +6281,14 @@ export class IlmApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-get-status | Elasticsearch API documentation}
    */
   getStatus(params?: IlmGetStatusRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get the ILM status.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IlmGetStatusRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getStatus(params: IlmGetStatusRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getStatus(params?: IlmGetStatusRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ilmEndpoints().getStatus, params, options)
@@ -4824,6 +6304,14 @@ export class IlmApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-migrate-to-data-tiers | Elasticsearch API documentation}
    */
   migrateToDataTiers(params?: IlmMigrateToDataTiersRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Migrate to data tiers routing.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IlmMigrateToDataTiersRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   migrateToDataTiers(
     params: IlmMigrateToDataTiersRequest | undefined,
     options: MetaCallOptions,
@@ -4842,6 +6330,14 @@ export class IlmApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-move-to-step | Elasticsearch API documentation}
    */
   moveToStep(params: IlmMoveToStepRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Move to a lifecycle step.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IlmMoveToStepRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   moveToStep(params: IlmMoveToStepRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   moveToStep(params: IlmMoveToStepRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ilmEndpoints().moveToStep, params, options)
@@ -4857,6 +6353,14 @@ export class IlmApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-put-lifecycle | Elasticsearch API documentation}
    */
   putLifecycle(params: IlmPutLifecycleRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Create or update a lifecycle policy.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IlmPutLifecycleRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putLifecycle(params: IlmPutLifecycleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   putLifecycle(params: IlmPutLifecycleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ilmEndpoints().putLifecycle, params, options)
@@ -4872,6 +6376,14 @@ export class IlmApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-remove-policy | Elasticsearch API documentation}
    */
   removePolicy(params: IlmRemovePolicyRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Remove policies from an index.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IlmRemovePolicyRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   removePolicy(params: IlmRemovePolicyRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   removePolicy(params: IlmRemovePolicyRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ilmEndpoints().removePolicy, params, options)
@@ -4887,6 +6399,14 @@ export class IlmApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-retry | Elasticsearch API documentation}
    */
   retry(params: IlmRetryRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Retry a policy.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IlmRetryRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   retry(params: IlmRetryRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   retry(params: IlmRetryRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ilmEndpoints().retry, params, options)
@@ -4902,6 +6422,14 @@ export class IlmApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-start | Elasticsearch API documentation}
    */
   start(params?: IlmStartRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Start the ILM plugin.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IlmStartRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   start(params: IlmStartRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   start(params?: IlmStartRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ilmEndpoints().start, params, options)
@@ -4917,6 +6445,14 @@ export class IlmApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-stop | Elasticsearch API documentation}
    */
   stop(params?: IlmStopRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Stop the ILM plugin.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IlmStopRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   stop(params: IlmStopRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   stop(params?: IlmStopRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ilmEndpoints().stop, params, options)
@@ -5703,6 +7239,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-add-block | Elasticsearch API documentation}
    */
   addBlock(params: IndicesAddBlockRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Add an index block.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesAddBlockRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   addBlock(params: IndicesAddBlockRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   addBlock(params: IndicesAddBlockRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().addBlock, params, options)
@@ -5718,6 +7262,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-analyze | Elasticsearch API documentation}
    */
   analyze(params?: IndicesAnalyzeRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get tokens from text analysis.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesAnalyzeRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   analyze(params: IndicesAnalyzeRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   analyze(params?: IndicesAnalyzeRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().analyze, params, options)
@@ -5733,6 +7285,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-cancel-migrate-reindex | Elasticsearch API documentation}
    */
   cancelMigrateReindex(params: IndicesCancelMigrateReindexRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Cancel a migration reindex operation.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesCancelMigrateReindexRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   cancelMigrateReindex(
     params: IndicesCancelMigrateReindexRequest,
     options: MetaCallOptions,
@@ -5751,6 +7311,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-clear-cache | Elasticsearch API documentation}
    */
   clearCache(params?: IndicesClearCacheRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Clear the cache.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesClearCacheRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   clearCache(params: IndicesClearCacheRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   clearCache(params?: IndicesClearCacheRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().clearCache, params, options)
@@ -5766,6 +7334,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-clone | Elasticsearch API documentation}
    */
   clone(params: IndicesCloneRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Clone an index.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesCloneRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   clone(params: IndicesCloneRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   clone(params: IndicesCloneRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().clone, params, options)
@@ -5781,6 +7357,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-close | Elasticsearch API documentation}
    */
   close(params: IndicesCloseRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Close an index.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesCloseRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   close(params: IndicesCloseRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   close(params: IndicesCloseRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().close, params, options)
@@ -5796,6 +7380,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-create | Elasticsearch API documentation}
    */
   create(params: IndicesCreateRequest, options?: BodyCallOptions): Promise<IndicesCreateResponse>
+  /**
+   * Create an index.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesCreateRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   create(params: IndicesCreateRequest, options: MetaCallOptions): Promise<ApiResponse<IndicesCreateResponse>>
   create(params: IndicesCreateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().create, params, options)
@@ -5811,6 +7403,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-create-data-stream | Elasticsearch API documentation}
    */
   createDataStream(params: IndicesCreateDataStreamRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Create a data stream.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesCreateDataStreamRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   createDataStream(params: IndicesCreateDataStreamRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   createDataStream(params: IndicesCreateDataStreamRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().createDataStream, params, options)
@@ -5826,6 +7426,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-create-from | Elasticsearch API documentation}
    */
   createFrom(params: IndicesCreateFromRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Create an index from a source index.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesCreateFromRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   createFrom(params: IndicesCreateFromRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   createFrom(params: IndicesCreateFromRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().createFrom, params, options)
@@ -5841,6 +7449,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-data-streams-stats-1 | Elasticsearch API documentation}
    */
   dataStreamsStats(params?: IndicesDataStreamsStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get data stream stats.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesDataStreamsStatsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   dataStreamsStats(
     params: IndicesDataStreamsStatsRequest | undefined,
     options: MetaCallOptions,
@@ -5859,6 +7475,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-delete | Elasticsearch API documentation}
    */
   delete(params: IndicesDeleteRequest, options?: BodyCallOptions): Promise<IndicesDeleteResponse>
+  /**
+   * Delete indices.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesDeleteRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   delete(params: IndicesDeleteRequest, options: MetaCallOptions): Promise<ApiResponse<IndicesDeleteResponse>>
   delete(params: IndicesDeleteRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().delete, params, options)
@@ -5874,6 +7498,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-delete-alias | Elasticsearch API documentation}
    */
   deleteAlias(params: IndicesDeleteAliasRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Delete an alias.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesDeleteAliasRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   deleteAlias(params: IndicesDeleteAliasRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   deleteAlias(params: IndicesDeleteAliasRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().deleteAlias, params, options)
@@ -5889,6 +7521,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-delete-data-lifecycle | Elasticsearch API documentation}
    */
   deleteDataLifecycle(params: IndicesDeleteDataLifecycleRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Delete data stream lifecycles.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesDeleteDataLifecycleRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   deleteDataLifecycle(
     params: IndicesDeleteDataLifecycleRequest,
     options: MetaCallOptions,
@@ -5907,6 +7547,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-delete-data-stream | Elasticsearch API documentation}
    */
   deleteDataStream(params: IndicesDeleteDataStreamRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Delete data streams.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesDeleteDataStreamRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   deleteDataStream(params: IndicesDeleteDataStreamRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deleteDataStream(params: IndicesDeleteDataStreamRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().deleteDataStream, params, options)
@@ -5922,6 +7570,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-delete-data-stream-options | Elasticsearch API documentation}
    */
   deleteDataStreamOptions(params: IndicesDeleteDataStreamOptionsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Delete data stream options.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesDeleteDataStreamOptionsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   deleteDataStreamOptions(
     params: IndicesDeleteDataStreamOptionsRequest,
     options: MetaCallOptions,
@@ -5940,6 +7596,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-delete-index-template | Elasticsearch API documentation}
    */
   deleteIndexTemplate(params: IndicesDeleteIndexTemplateRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Delete an index template.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesDeleteIndexTemplateRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   deleteIndexTemplate(
     params: IndicesDeleteIndexTemplateRequest,
     options: MetaCallOptions,
@@ -5960,6 +7624,16 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-delete-template | Elasticsearch API documentation}
    */
   deleteTemplate(params: IndicesDeleteTemplateRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Delete a legacy index template.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @deprecated since 7.8.0
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesDeleteTemplateRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   deleteTemplate(params: IndicesDeleteTemplateRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deleteTemplate(params: IndicesDeleteTemplateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().deleteTemplate, params, options)
@@ -5975,6 +7649,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-disk-usage | Elasticsearch API documentation}
    */
   diskUsage(params: IndicesDiskUsageRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Analyze the index disk usage.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesDiskUsageRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   diskUsage(params: IndicesDiskUsageRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   diskUsage(params: IndicesDiskUsageRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().diskUsage, params, options)
@@ -5990,6 +7672,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-downsample | Elasticsearch API documentation}
    */
   downsample(params: IndicesDownsampleRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Downsample an index.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesDownsampleRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   downsample(params: IndicesDownsampleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   downsample(params: IndicesDownsampleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().downsample, params, options)
@@ -6005,6 +7695,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-exists | Elasticsearch API documentation}
    */
   exists(params: IndicesExistsRequest, options?: BodyCallOptions): Promise<boolean>
+  /**
+   * Check indices.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesExistsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   exists(params: IndicesExistsRequest, options: MetaCallOptions): Promise<ApiResponse<boolean>>
   exists(params: IndicesExistsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().exists, params, options)
@@ -6020,6 +7718,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-exists-alias | Elasticsearch API documentation}
    */
   existsAlias(params: IndicesExistsAliasRequest, options?: BodyCallOptions): Promise<boolean>
+  /**
+   * Check aliases.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesExistsAliasRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   existsAlias(params: IndicesExistsAliasRequest, options: MetaCallOptions): Promise<ApiResponse<boolean>>
   existsAlias(params: IndicesExistsAliasRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().existsAlias, params, options)
@@ -6035,6 +7741,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-exists-index-template | Elasticsearch API documentation}
    */
   existsIndexTemplate(params: IndicesExistsIndexTemplateRequest, options?: BodyCallOptions): Promise<boolean>
+  /**
+   * Check index templates.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesExistsIndexTemplateRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   existsIndexTemplate(
     params: IndicesExistsIndexTemplateRequest,
     options: MetaCallOptions,
@@ -6053,6 +7767,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-exists-template | Elasticsearch API documentation}
    */
   existsTemplate(params: IndicesExistsTemplateRequest, options?: BodyCallOptions): Promise<boolean>
+  /**
+   * Check existence of index templates.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesExistsTemplateRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   existsTemplate(params: IndicesExistsTemplateRequest, options: MetaCallOptions): Promise<ApiResponse<boolean>>
   existsTemplate(params: IndicesExistsTemplateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().existsTemplate, params, options)
@@ -6068,6 +7790,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-explain-data-lifecycle | Elasticsearch API documentation}
    */
   explainDataLifecycle(params: IndicesExplainDataLifecycleRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get the status for a data stream lifecycle.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesExplainDataLifecycleRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   explainDataLifecycle(
     params: IndicesExplainDataLifecycleRequest,
     options: MetaCallOptions,
@@ -6086,6 +7816,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-field-usage-stats | Elasticsearch API documentation}
    */
   fieldUsageStats(params: IndicesFieldUsageStatsRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Get field usage stats.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesFieldUsageStatsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   fieldUsageStats(params: IndicesFieldUsageStatsRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   fieldUsageStats(params: IndicesFieldUsageStatsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().fieldUsageStats, params, options)
@@ -6101,6 +7839,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-flush | Elasticsearch API documentation}
    */
   flush(params?: IndicesFlushRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Flush data streams or indices.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesFlushRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   flush(params: IndicesFlushRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   flush(params?: IndicesFlushRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().flush, params, options)
@@ -6116,6 +7862,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-forcemerge | Elasticsearch API documentation}
    */
   forcemerge(params?: IndicesForcemergeRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Force a merge.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesForcemergeRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   forcemerge(params: IndicesForcemergeRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   forcemerge(params?: IndicesForcemergeRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().forcemerge, params, options)
@@ -6131,6 +7885,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get | Elasticsearch API documentation}
    */
   get(params: IndicesGetRequest, options?: BodyCallOptions): Promise<IndicesGetResponse>
+  /**
+   * Get index information.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesGetRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   get(params: IndicesGetRequest, options: MetaCallOptions): Promise<ApiResponse<IndicesGetResponse>>
   get(params: IndicesGetRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().get, params, options)
@@ -6146,6 +7908,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-alias | Elasticsearch API documentation}
    */
   getAlias(params?: IndicesGetAliasRequest, options?: BodyCallOptions): Promise<Record<string, JsonValue>>
+  /**
+   * Get aliases.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesGetAliasRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getAlias(
     params: IndicesGetAliasRequest | undefined,
     options: MetaCallOptions,
@@ -6164,6 +7934,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-data-lifecycle | Elasticsearch API documentation}
    */
   getDataLifecycle(params: IndicesGetDataLifecycleRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get data stream lifecycles.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesGetDataLifecycleRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getDataLifecycle(params: IndicesGetDataLifecycleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getDataLifecycle(params: IndicesGetDataLifecycleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().getDataLifecycle, params, options)
@@ -6179,6 +7957,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-data-lifecycle-stats | Elasticsearch API documentation}
    */
   getDataLifecycleStats(params?: IndicesGetDataLifecycleStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get data stream lifecycle stats.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesGetDataLifecycleStatsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getDataLifecycleStats(
     params: IndicesGetDataLifecycleStatsRequest | undefined,
     options: MetaCallOptions,
@@ -6197,6 +7983,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-data-stream | Elasticsearch API documentation}
    */
   getDataStream(params?: IndicesGetDataStreamRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get data streams.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesGetDataStreamRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getDataStream(
     params: IndicesGetDataStreamRequest | undefined,
     options: MetaCallOptions,
@@ -6215,6 +8009,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-data-stream-mappings | Elasticsearch API documentation}
    */
   getDataStreamMappings(params: IndicesGetDataStreamMappingsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get data stream mappings.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesGetDataStreamMappingsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getDataStreamMappings(
     params: IndicesGetDataStreamMappingsRequest,
     options: MetaCallOptions,
@@ -6233,6 +8035,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-data-stream-options | Elasticsearch API documentation}
    */
   getDataStreamOptions(params: IndicesGetDataStreamOptionsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get data stream options.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesGetDataStreamOptionsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getDataStreamOptions(
     params: IndicesGetDataStreamOptionsRequest,
     options: MetaCallOptions,
@@ -6251,6 +8061,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-data-stream-settings | Elasticsearch API documentation}
    */
   getDataStreamSettings(params: IndicesGetDataStreamSettingsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get data stream settings.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesGetDataStreamSettingsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getDataStreamSettings(
     params: IndicesGetDataStreamSettingsRequest,
     options: MetaCallOptions,
@@ -6269,6 +8087,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-mapping | Elasticsearch API documentation}
    */
   getFieldMapping(params: IndicesGetFieldMappingRequest, options?: BodyCallOptions): Promise<Record<string, JsonValue>>
+  /**
+   * Get mapping definitions.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesGetFieldMappingRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getFieldMapping(
     params: IndicesGetFieldMappingRequest,
     options: MetaCallOptions,
@@ -6287,6 +8113,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-index-template | Elasticsearch API documentation}
    */
   getIndexTemplate(params?: IndicesGetIndexTemplateRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get index templates.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesGetIndexTemplateRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getIndexTemplate(
     params: IndicesGetIndexTemplateRequest | undefined,
     options: MetaCallOptions,
@@ -6305,6 +8139,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-mapping | Elasticsearch API documentation}
    */
   getMapping(params?: IndicesGetMappingRequest, options?: BodyCallOptions): Promise<IndicesGetMappingResponse>
+  /**
+   * Get mapping definitions.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesGetMappingRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getMapping(
     params: IndicesGetMappingRequest | undefined,
     options: MetaCallOptions,
@@ -6323,6 +8165,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-migration | Elasticsearch API documentation}
    */
   getMigrateReindexStatus(params: IndicesGetMigrateReindexStatusRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get the migration reindexing status.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesGetMigrateReindexStatusRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getMigrateReindexStatus(
     params: IndicesGetMigrateReindexStatusRequest,
     options: MetaCallOptions,
@@ -6341,6 +8191,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-settings | Elasticsearch API documentation}
    */
   getSettings(params?: IndicesGetSettingsRequest, options?: BodyCallOptions): Promise<Record<string, JsonValue>>
+  /**
+   * Get index settings.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesGetSettingsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getSettings(
     params: IndicesGetSettingsRequest | undefined,
     options: MetaCallOptions,
@@ -6361,6 +8219,16 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-template | Elasticsearch API documentation}
    */
   getTemplate(params?: IndicesGetTemplateRequest, options?: BodyCallOptions): Promise<Record<string, JsonValue>>
+  /**
+   * Get legacy index templates.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @deprecated since 7.8.0
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesGetTemplateRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getTemplate(
     params: IndicesGetTemplateRequest | undefined,
     options: MetaCallOptions,
@@ -6379,6 +8247,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-migrate-reindex | Elasticsearch API documentation}
    */
   migrateReindex(params: IndicesMigrateReindexRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Reindex legacy backing indices.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesMigrateReindexRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   migrateReindex(params: IndicesMigrateReindexRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   migrateReindex(params: IndicesMigrateReindexRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().migrateReindex, params, options)
@@ -6394,6 +8270,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-migrate-to-data-stream | Elasticsearch API documentation}
    */
   migrateToDataStream(params: IndicesMigrateToDataStreamRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Convert an index alias to a data stream.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesMigrateToDataStreamRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   migrateToDataStream(
     params: IndicesMigrateToDataStreamRequest,
     options: MetaCallOptions,
@@ -6412,6 +8296,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-modify-data-stream | Elasticsearch API documentation}
    */
   modifyDataStream(params: IndicesModifyDataStreamRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Update data streams.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesModifyDataStreamRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   modifyDataStream(params: IndicesModifyDataStreamRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   modifyDataStream(params: IndicesModifyDataStreamRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().modifyDataStream, params, options)
@@ -6427,6 +8319,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-open | Elasticsearch API documentation}
    */
   open(params: IndicesOpenRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Open a closed index.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesOpenRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   open(params: IndicesOpenRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   open(params: IndicesOpenRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().open, params, options)
@@ -6442,6 +8342,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-promote-data-stream | Elasticsearch API documentation}
    */
   promoteDataStream(params: IndicesPromoteDataStreamRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Promote a data stream.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesPromoteDataStreamRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   promoteDataStream(params: IndicesPromoteDataStreamRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   promoteDataStream(params: IndicesPromoteDataStreamRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().promoteDataStream, params, options)
@@ -6457,6 +8365,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-put-alias | Elasticsearch API documentation}
    */
   putAlias(params: IndicesPutAliasRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Create or update an alias.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesPutAliasRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putAlias(params: IndicesPutAliasRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   putAlias(params: IndicesPutAliasRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().putAlias, params, options)
@@ -6472,6 +8388,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-put-data-lifecycle | Elasticsearch API documentation}
    */
   putDataLifecycle(params: IndicesPutDataLifecycleRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Update data stream lifecycles.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesPutDataLifecycleRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putDataLifecycle(params: IndicesPutDataLifecycleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   putDataLifecycle(params: IndicesPutDataLifecycleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().putDataLifecycle, params, options)
@@ -6487,6 +8411,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-put-data-stream-mappings | Elasticsearch API documentation}
    */
   putDataStreamMappings(params: IndicesPutDataStreamMappingsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Update data stream mappings.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesPutDataStreamMappingsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putDataStreamMappings(
     params: IndicesPutDataStreamMappingsRequest,
     options: MetaCallOptions,
@@ -6505,6 +8437,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-put-data-stream-options | Elasticsearch API documentation}
    */
   putDataStreamOptions(params: IndicesPutDataStreamOptionsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Update data stream options.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesPutDataStreamOptionsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putDataStreamOptions(
     params: IndicesPutDataStreamOptionsRequest,
     options: MetaCallOptions,
@@ -6523,6 +8463,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-put-data-stream-settings | Elasticsearch API documentation}
    */
   putDataStreamSettings(params: IndicesPutDataStreamSettingsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Update data stream settings.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesPutDataStreamSettingsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putDataStreamSettings(
     params: IndicesPutDataStreamSettingsRequest,
     options: MetaCallOptions,
@@ -6541,6 +8489,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-put-index-template | Elasticsearch API documentation}
    */
   putIndexTemplate(params: IndicesPutIndexTemplateRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Create or update an index template.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesPutIndexTemplateRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putIndexTemplate(params: IndicesPutIndexTemplateRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   putIndexTemplate(params: IndicesPutIndexTemplateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().putIndexTemplate, params, options)
@@ -6556,6 +8512,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-put-mapping | Elasticsearch API documentation}
    */
   putMapping(params: IndicesPutMappingRequest, options?: BodyCallOptions): Promise<IndicesPutMappingResponse>
+  /**
+   * Update field mappings.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesPutMappingRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putMapping(
     params: IndicesPutMappingRequest,
     options: MetaCallOptions,
@@ -6574,6 +8538,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-put-settings | Elasticsearch API documentation}
    */
   putSettings(params: IndicesPutSettingsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Update index settings.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesPutSettingsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putSettings(params: IndicesPutSettingsRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   putSettings(params: IndicesPutSettingsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().putSettings, params, options)
@@ -6591,6 +8563,16 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-put-template | Elasticsearch API documentation}
    */
   putTemplate(params: IndicesPutTemplateRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Create or update a legacy index template.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @deprecated since 7.8.0
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesPutTemplateRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putTemplate(params: IndicesPutTemplateRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   putTemplate(params: IndicesPutTemplateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().putTemplate, params, options)
@@ -6606,6 +8588,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-recovery | Elasticsearch API documentation}
    */
   recovery(params?: IndicesRecoveryRequest, options?: BodyCallOptions): Promise<Record<string, JsonValue>>
+  /**
+   * Get index recovery information.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesRecoveryRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   recovery(
     params: IndicesRecoveryRequest | undefined,
     options: MetaCallOptions,
@@ -6624,6 +8614,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-refresh | Elasticsearch API documentation}
    */
   refresh(params?: IndicesRefreshRequest, options?: BodyCallOptions): Promise<IndicesRefreshResponse>
+  /**
+   * Refresh an index.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesRefreshRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   refresh(
     params: IndicesRefreshRequest | undefined,
     options: MetaCallOptions,
@@ -6642,6 +8640,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-reload-search-analyzers | Elasticsearch API documentation}
    */
   reloadSearchAnalyzers(params: IndicesReloadSearchAnalyzersRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Reload search analyzers.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesReloadSearchAnalyzersRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   reloadSearchAnalyzers(
     params: IndicesReloadSearchAnalyzersRequest,
     options: MetaCallOptions,
@@ -6660,6 +8666,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-remove-block | Elasticsearch API documentation}
    */
   removeBlock(params: IndicesRemoveBlockRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Remove an index block.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesRemoveBlockRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   removeBlock(params: IndicesRemoveBlockRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   removeBlock(params: IndicesRemoveBlockRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().removeBlock, params, options)
@@ -6675,6 +8689,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-resolve-cluster | Elasticsearch API documentation}
    */
   resolveCluster(params?: IndicesResolveClusterRequest, options?: BodyCallOptions): Promise<Record<string, JsonValue>>
+  /**
+   * Resolve the cluster.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesResolveClusterRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   resolveCluster(
     params: IndicesResolveClusterRequest | undefined,
     options: MetaCallOptions,
@@ -6693,6 +8715,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-resolve-index | Elasticsearch API documentation}
    */
   resolveIndex(params: IndicesResolveIndexRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Resolve indices.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesResolveIndexRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   resolveIndex(params: IndicesResolveIndexRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   resolveIndex(params: IndicesResolveIndexRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().resolveIndex, params, options)
@@ -6708,6 +8738,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-rollover | Elasticsearch API documentation}
    */
   rollover(params: IndicesRolloverRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Roll over to a new index.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesRolloverRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   rollover(params: IndicesRolloverRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   rollover(params: IndicesRolloverRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().rollover, params, options)
@@ -6723,6 +8761,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-segments | Elasticsearch API documentation}
    */
   segments(params?: IndicesSegmentsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get index segments.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesSegmentsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   segments(params: IndicesSegmentsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   segments(params?: IndicesSegmentsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().segments, params, options)
@@ -6738,6 +8784,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-shard-stores | Elasticsearch API documentation}
    */
   shardStores(params?: IndicesShardStoresRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get index shard stores.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesShardStoresRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   shardStores(params: IndicesShardStoresRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   shardStores(params?: IndicesShardStoresRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().shardStores, params, options)
@@ -6753,6 +8807,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-shrink | Elasticsearch API documentation}
    */
   shrink(params: IndicesShrinkRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Shrink an index.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesShrinkRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   shrink(params: IndicesShrinkRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   shrink(params: IndicesShrinkRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().shrink, params, options)
@@ -6768,6 +8830,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-simulate-index-template | Elasticsearch API documentation}
    */
   simulateIndexTemplate(params: IndicesSimulateIndexTemplateRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Simulate an index.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesSimulateIndexTemplateRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   simulateIndexTemplate(
     params: IndicesSimulateIndexTemplateRequest,
     options: MetaCallOptions,
@@ -6786,6 +8856,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-simulate-template | Elasticsearch API documentation}
    */
   simulateTemplate(params?: IndicesSimulateTemplateRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Simulate an index template.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesSimulateTemplateRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   simulateTemplate(
     params: IndicesSimulateTemplateRequest | undefined,
     options: MetaCallOptions,
@@ -6804,6 +8882,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-split | Elasticsearch API documentation}
    */
   split(params: IndicesSplitRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Split an index.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesSplitRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   split(params: IndicesSplitRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   split(params: IndicesSplitRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().split, params, options)
@@ -6819,6 +8905,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-stats | Elasticsearch API documentation}
    */
   stats(params?: IndicesStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get index statistics.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesStatsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   stats(params: IndicesStatsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   stats(params?: IndicesStatsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().stats, params, options)
@@ -6834,6 +8928,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-update-aliases | Elasticsearch API documentation}
    */
   updateAliases(params?: IndicesUpdateAliasesRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Create or update an alias.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesUpdateAliasesRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   updateAliases(
     params: IndicesUpdateAliasesRequest | undefined,
     options: MetaCallOptions,
@@ -6852,6 +8954,14 @@ export class IndicesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-validate-query | Elasticsearch API documentation}
    */
   validateQuery(params?: IndicesValidateQueryRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Validate a query.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndicesValidateQueryRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   validateQuery(
     params: IndicesValidateQueryRequest | undefined,
     options: MetaCallOptions,
@@ -7235,6 +9345,14 @@ export class InferenceApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-unified-inference | Elasticsearch API documentation}
    */
   chatCompletionUnified(params: InferenceChatCompletionUnifiedRequest, options?: BodyCallOptions): Promise<string>
+  /**
+   * Perform chat completion inference on the service.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link InferenceChatCompletionUnifiedRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   chatCompletionUnified(
     params: InferenceChatCompletionUnifiedRequest,
     options: MetaCallOptions,
@@ -7253,6 +9371,14 @@ export class InferenceApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-inference | Elasticsearch API documentation}
    */
   completion(params: InferenceCompletionRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Perform completion inference on the service.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link InferenceCompletionRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   completion(params: InferenceCompletionRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   completion(params: InferenceCompletionRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().completion, params, options)
@@ -7268,6 +9394,14 @@ export class InferenceApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-delete | Elasticsearch API documentation}
    */
   delete(params: InferenceDeleteRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Delete an inference endpoint.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link InferenceDeleteRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   delete(params: InferenceDeleteRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   delete(params: InferenceDeleteRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().delete, params, options)
@@ -7283,6 +9417,14 @@ export class InferenceApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-delete-region-policy | Elasticsearch API documentation}
    */
   deleteRegionPolicy(params?: InferenceDeleteRegionPolicyRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Delete the inference region policy.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link InferenceDeleteRegionPolicyRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   deleteRegionPolicy(
     params: InferenceDeleteRegionPolicyRequest | undefined,
     options: MetaCallOptions,
@@ -7301,6 +9443,14 @@ export class InferenceApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-inference | Elasticsearch API documentation}
    */
   embedding(params: InferenceEmbeddingRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Perform dense embedding inference on the service.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link InferenceEmbeddingRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   embedding(params: InferenceEmbeddingRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   embedding(params: InferenceEmbeddingRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().embedding, params, options)
@@ -7316,6 +9466,14 @@ export class InferenceApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-get | Elasticsearch API documentation}
    */
   get(params?: InferenceGetRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get an inference endpoint.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link InferenceGetRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   get(params: InferenceGetRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   get(params?: InferenceGetRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().get, params, options)
@@ -7331,6 +9489,14 @@ export class InferenceApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-get-region-policy | Elasticsearch API documentation}
    */
   getRegionPolicy(params?: InferenceGetRegionPolicyRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Get the inference region policy.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link InferenceGetRegionPolicyRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getRegionPolicy(
     params: InferenceGetRegionPolicyRequest | undefined,
     options: MetaCallOptions,
@@ -7349,6 +9515,14 @@ export class InferenceApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-inference | Elasticsearch API documentation}
    */
   inference(params: InferenceInferenceRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Perform inference on the service.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link InferenceInferenceRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   inference(params: InferenceInferenceRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   inference(params: InferenceInferenceRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().inference, params, options)
@@ -7364,6 +9538,14 @@ export class InferenceApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put | Elasticsearch API documentation}
    */
   put(params: InferencePutRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Create an inference endpoint.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link InferencePutRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   put(params: InferencePutRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   put(params: InferencePutRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().put, params, options)
@@ -7379,6 +9561,14 @@ export class InferenceApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-ai21 | Elasticsearch API documentation}
    */
   putAi21(params: InferencePutAi21Request, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Create a AI21 inference endpoint.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link InferencePutAi21Request}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putAi21(params: InferencePutAi21Request, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   putAi21(params: InferencePutAi21Request, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().putAi21, params, options)
@@ -7394,6 +9584,14 @@ export class InferenceApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-alibabacloud | Elasticsearch API documentation}
    */
   putAlibabacloud(params: InferencePutAlibabacloudRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Create an AlibabaCloud AI Search inference endpoint.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link InferencePutAlibabacloudRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putAlibabacloud(params: InferencePutAlibabacloudRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   putAlibabacloud(params: InferencePutAlibabacloudRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().putAlibabacloud, params, options)
@@ -7409,6 +9607,14 @@ export class InferenceApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-amazonbedrock | Elasticsearch API documentation}
    */
   putAmazonbedrock(params: InferencePutAmazonbedrockRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Create an Amazon Bedrock inference endpoint.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link InferencePutAmazonbedrockRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putAmazonbedrock(params: InferencePutAmazonbedrockRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   putAmazonbedrock(params: InferencePutAmazonbedrockRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().putAmazonbedrock, params, options)
@@ -7424,6 +9630,14 @@ export class InferenceApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-amazonsagemaker | Elasticsearch API documentation}
    */
   putAmazonsagemaker(params: InferencePutAmazonsagemakerRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Create an Amazon SageMaker inference endpoint.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link InferencePutAmazonsagemakerRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putAmazonsagemaker(
     params: InferencePutAmazonsagemakerRequest,
     options: MetaCallOptions,
@@ -7442,6 +9656,14 @@ export class InferenceApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-anthropic | Elasticsearch API documentation}
    */
   putAnthropic(params: InferencePutAnthropicRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Create an Anthropic inference endpoint.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link InferencePutAnthropicRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putAnthropic(params: InferencePutAnthropicRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   putAnthropic(params: InferencePutAnthropicRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().putAnthropic, params, options)
@@ -7457,6 +9679,14 @@ export class InferenceApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-azureaistudio | Elasticsearch API documentation}
    */
   putAzureaistudio(params: InferencePutAzureaistudioRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Create an Azure AI studio inference endpoint.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link InferencePutAzureaistudioRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putAzureaistudio(params: InferencePutAzureaistudioRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   putAzureaistudio(params: InferencePutAzureaistudioRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().putAzureaistudio, params, options)
@@ -7472,6 +9702,14 @@ export class InferenceApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-azureopenai | Elasticsearch API documentation}
    */
   putAzureopenai(params: InferencePutAzureopenaiRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Create an Azure OpenAI inference endpoint.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link InferencePutAzureopenaiRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putAzureopenai(params: InferencePutAzureopenaiRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   putAzureopenai(params: InferencePutAzureopenaiRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().putAzureopenai, params, options)
@@ -7487,6 +9725,14 @@ export class InferenceApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-cohere | Elasticsearch API documentation}
    */
   putCohere(params: InferencePutCohereRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Create a Cohere inference endpoint.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link InferencePutCohereRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putCohere(params: InferencePutCohereRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   putCohere(params: InferencePutCohereRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().putCohere, params, options)
@@ -7502,6 +9748,14 @@ export class InferenceApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-contextualai | Elasticsearch API documentation}
    */
   putContextualai(params: InferencePutContextualaiRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Create an Contextual AI inference endpoint.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link InferencePutContextualaiRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putContextualai(params: InferencePutContextualaiRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   putContextualai(params: InferencePutContextualaiRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().putContextualai, params, options)
@@ -7517,6 +9771,14 @@ export class InferenceApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-custom | Elasticsearch API documentation}
    */
   putCustom(params: InferencePutCustomRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Create a custom inference endpoint.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link InferencePutCustomRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putCustom(params: InferencePutCustomRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   putCustom(params: InferencePutCustomRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().putCustom, params, options)
@@ -7532,6 +9794,14 @@ export class InferenceApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-deepseek | Elasticsearch API documentation}
    */
   putDeepseek(params: InferencePutDeepseekRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Create a DeepSeek inference endpoint.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link InferencePutDeepseekRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putDeepseek(params: InferencePutDeepseekRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   putDeepseek(params: InferencePutDeepseekRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().putDeepseek, params, options)
@@ -7547,6 +9817,14 @@ export class InferenceApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-elasticsearch | Elasticsearch API documentation}
    */
   putElasticsearch(params: InferencePutElasticsearchRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Create an Elasticsearch inference endpoint.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link InferencePutElasticsearchRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putElasticsearch(params: InferencePutElasticsearchRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   putElasticsearch(params: InferencePutElasticsearchRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().putElasticsearch, params, options)
@@ -7564,6 +9842,16 @@ export class InferenceApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-elser | Elasticsearch API documentation}
    */
   putElser(params: InferencePutElserRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Create an ELSER inference endpoint.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @deprecated The elser service is deprecated and will be removed in a future release. Use the Elasticsearch inference integration instead, with model_id included in the service_settings.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link InferencePutElserRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putElser(params: InferencePutElserRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   putElser(params: InferencePutElserRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().putElser, params, options)
@@ -7579,6 +9867,14 @@ export class InferenceApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-fireworksai | Elasticsearch API documentation}
    */
   putFireworksai(params: InferencePutFireworksaiRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Create a Fireworks AI inference endpoint.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link InferencePutFireworksaiRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putFireworksai(params: InferencePutFireworksaiRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   putFireworksai(params: InferencePutFireworksaiRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().putFireworksai, params, options)
@@ -7594,6 +9890,14 @@ export class InferenceApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-googleaistudio | Elasticsearch API documentation}
    */
   putGoogleaistudio(params: InferencePutGoogleaistudioRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Create an Google AI Studio inference endpoint.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link InferencePutGoogleaistudioRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putGoogleaistudio(
     params: InferencePutGoogleaistudioRequest,
     options: MetaCallOptions,
@@ -7612,6 +9916,14 @@ export class InferenceApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-googlevertexai | Elasticsearch API documentation}
    */
   putGooglevertexai(params: InferencePutGooglevertexaiRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Create a Google Vertex AI inference endpoint.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link InferencePutGooglevertexaiRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putGooglevertexai(
     params: InferencePutGooglevertexaiRequest,
     options: MetaCallOptions,
@@ -7630,6 +9942,14 @@ export class InferenceApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-groq | Elasticsearch API documentation}
    */
   putGroq(params: InferencePutGroqRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Create a Groq inference endpoint.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link InferencePutGroqRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putGroq(params: InferencePutGroqRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   putGroq(params: InferencePutGroqRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().putGroq, params, options)
@@ -7645,6 +9965,14 @@ export class InferenceApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-hugging-face | Elasticsearch API documentation}
    */
   putHuggingFace(params: InferencePutHuggingFaceRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Create a Hugging Face inference endpoint.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link InferencePutHuggingFaceRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putHuggingFace(params: InferencePutHuggingFaceRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   putHuggingFace(params: InferencePutHuggingFaceRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().putHuggingFace, params, options)
@@ -7660,6 +9988,14 @@ export class InferenceApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-jinaai | Elasticsearch API documentation}
    */
   putJinaai(params: InferencePutJinaaiRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Create an JinaAI inference endpoint.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link InferencePutJinaaiRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putJinaai(params: InferencePutJinaaiRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   putJinaai(params: InferencePutJinaaiRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().putJinaai, params, options)
@@ -7675,6 +10011,14 @@ export class InferenceApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-llama | Elasticsearch API documentation}
    */
   putLlama(params: InferencePutLlamaRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Create a Llama inference endpoint.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link InferencePutLlamaRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putLlama(params: InferencePutLlamaRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   putLlama(params: InferencePutLlamaRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().putLlama, params, options)
@@ -7690,6 +10034,14 @@ export class InferenceApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-mistral | Elasticsearch API documentation}
    */
   putMistral(params: InferencePutMistralRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Create a Mistral inference endpoint.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link InferencePutMistralRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putMistral(params: InferencePutMistralRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   putMistral(params: InferencePutMistralRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().putMistral, params, options)
@@ -7705,6 +10057,14 @@ export class InferenceApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-nvidia | Elasticsearch API documentation}
    */
   putNvidia(params: InferencePutNvidiaRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Create an Nvidia inference endpoint.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link InferencePutNvidiaRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putNvidia(params: InferencePutNvidiaRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   putNvidia(params: InferencePutNvidiaRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().putNvidia, params, options)
@@ -7720,6 +10080,14 @@ export class InferenceApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-openai | Elasticsearch API documentation}
    */
   putOpenai(params: InferencePutOpenaiRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Create an OpenAI inference endpoint.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link InferencePutOpenaiRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putOpenai(params: InferencePutOpenaiRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   putOpenai(params: InferencePutOpenaiRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().putOpenai, params, options)
@@ -7735,6 +10103,14 @@ export class InferenceApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-openshift-ai | Elasticsearch API documentation}
    */
   putOpenshiftAi(params: InferencePutOpenshiftAiRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Create an OpenShift AI inference endpoint.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link InferencePutOpenshiftAiRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putOpenshiftAi(params: InferencePutOpenshiftAiRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   putOpenshiftAi(params: InferencePutOpenshiftAiRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().putOpenshiftAi, params, options)
@@ -7750,6 +10126,14 @@ export class InferenceApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-region-policy | Elasticsearch API documentation}
    */
   putRegionPolicy(params: InferencePutRegionPolicyRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Create or update the inference region policy.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link InferencePutRegionPolicyRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putRegionPolicy(params: InferencePutRegionPolicyRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   putRegionPolicy(params: InferencePutRegionPolicyRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().putRegionPolicy, params, options)
@@ -7765,6 +10149,14 @@ export class InferenceApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-voyageai | Elasticsearch API documentation}
    */
   putVoyageai(params: InferencePutVoyageaiRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Create a VoyageAI inference endpoint.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link InferencePutVoyageaiRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putVoyageai(params: InferencePutVoyageaiRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   putVoyageai(params: InferencePutVoyageaiRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().putVoyageai, params, options)
@@ -7780,6 +10172,14 @@ export class InferenceApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-watsonx | Elasticsearch API documentation}
    */
   putWatsonx(params: InferencePutWatsonxRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Create a Watsonx inference endpoint.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link InferencePutWatsonxRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putWatsonx(params: InferencePutWatsonxRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   putWatsonx(params: InferencePutWatsonxRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().putWatsonx, params, options)
@@ -7795,6 +10195,14 @@ export class InferenceApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-inference | Elasticsearch API documentation}
    */
   rerank(params: InferenceRerankRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Perform reranking inference on the service.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link InferenceRerankRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   rerank(params: InferenceRerankRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   rerank(params: InferenceRerankRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().rerank, params, options)
@@ -7810,6 +10218,14 @@ export class InferenceApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-inference | Elasticsearch API documentation}
    */
   sparseEmbedding(params: InferenceSparseEmbeddingRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Perform sparse embedding inference on the service.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link InferenceSparseEmbeddingRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   sparseEmbedding(params: InferenceSparseEmbeddingRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   sparseEmbedding(params: InferenceSparseEmbeddingRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().sparseEmbedding, params, options)
@@ -7825,6 +10241,14 @@ export class InferenceApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-stream-completion | Elasticsearch API documentation}
    */
   streamCompletion(params: InferenceStreamCompletionRequest, options?: BodyCallOptions): Promise<string>
+  /**
+   * Perform streaming completion inference on the service.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link InferenceStreamCompletionRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   streamCompletion(params: InferenceStreamCompletionRequest, options: MetaCallOptions): Promise<ApiResponse<string>>
   streamCompletion(params: InferenceStreamCompletionRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().streamCompletion, params, options)
@@ -7840,6 +10264,14 @@ export class InferenceApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-inference | Elasticsearch API documentation}
    */
   textEmbedding(params: InferenceTextEmbeddingRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Perform text embedding inference on the service.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link InferenceTextEmbeddingRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   textEmbedding(params: InferenceTextEmbeddingRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   textEmbedding(params: InferenceTextEmbeddingRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().textEmbedding, params, options)
@@ -7855,6 +10287,14 @@ export class InferenceApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-update | Elasticsearch API documentation}
    */
   update(params: InferenceUpdateRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Update an inference endpoint.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link InferenceUpdateRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   update(params: InferenceUpdateRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   update(params: InferenceUpdateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().update, params, options)
@@ -7994,6 +10434,14 @@ export class IngestApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ingest-delete-geoip-database | Elasticsearch API documentation}
    */
   deleteGeoipDatabase(params: IngestDeleteGeoipDatabaseRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Delete GeoIP database configurations.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IngestDeleteGeoipDatabaseRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   deleteGeoipDatabase(
     params: IngestDeleteGeoipDatabaseRequest,
     options: MetaCallOptions,
@@ -8015,6 +10463,14 @@ export class IngestApi {
     params: IngestDeleteIpLocationDatabaseRequest,
     options?: BodyCallOptions,
   ): Promise<JsonObject>
+  /**
+   * Delete IP geolocation database configurations.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IngestDeleteIpLocationDatabaseRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   deleteIpLocationDatabase(
     params: IngestDeleteIpLocationDatabaseRequest,
     options: MetaCallOptions,
@@ -8033,6 +10489,14 @@ export class IngestApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ingest-delete-pipeline | Elasticsearch API documentation}
    */
   deletePipeline(params: IngestDeletePipelineRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Delete pipelines.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IngestDeletePipelineRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   deletePipeline(params: IngestDeletePipelineRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deletePipeline(params: IngestDeletePipelineRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ingestEndpoints().deletePipeline, params, options)
@@ -8048,6 +10512,14 @@ export class IngestApi {
    * @see {@link https://www.elastic.co/docs/reference/enrich-processor/geoip-processor | Elasticsearch API documentation}
    */
   geoIpStats(params?: IngestGeoIpStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get GeoIP statistics.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IngestGeoIpStatsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   geoIpStats(params: IngestGeoIpStatsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   geoIpStats(params?: IngestGeoIpStatsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ingestEndpoints().geoIpStats, params, options)
@@ -8063,6 +10535,14 @@ export class IngestApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ingest-get-geoip-database | Elasticsearch API documentation}
    */
   getGeoipDatabase(params?: IngestGetGeoipDatabaseRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get GeoIP database configurations.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IngestGetGeoipDatabaseRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getGeoipDatabase(
     params: IngestGetGeoipDatabaseRequest | undefined,
     options: MetaCallOptions,
@@ -8081,6 +10561,14 @@ export class IngestApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ingest-get-ip-location-database | Elasticsearch API documentation}
    */
   getIpLocationDatabase(params?: IngestGetIpLocationDatabaseRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get IP geolocation database configurations.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IngestGetIpLocationDatabaseRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getIpLocationDatabase(
     params: IngestGetIpLocationDatabaseRequest | undefined,
     options: MetaCallOptions,
@@ -8099,6 +10587,14 @@ export class IngestApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ingest-get-pipeline | Elasticsearch API documentation}
    */
   getPipeline(params?: IngestGetPipelineRequest, options?: BodyCallOptions): Promise<Record<string, JsonValue>>
+  /**
+   * Get pipelines.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IngestGetPipelineRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getPipeline(
     params: IngestGetPipelineRequest | undefined,
     options: MetaCallOptions,
@@ -8117,6 +10613,14 @@ export class IngestApi {
    * @see {@link https://www.elastic.co/docs/reference/enrich-processor/grok-processor | Elasticsearch API documentation}
    */
   processorGrok(params?: IngestProcessorGrokRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Run a grok processor.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IngestProcessorGrokRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   processorGrok(
     params: IngestProcessorGrokRequest | undefined,
     options: MetaCallOptions,
@@ -8135,6 +10639,14 @@ export class IngestApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ingest-put-geoip-database | Elasticsearch API documentation}
    */
   putGeoipDatabase(params: IngestPutGeoipDatabaseRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Create or update a GeoIP database configuration.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IngestPutGeoipDatabaseRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putGeoipDatabase(params: IngestPutGeoipDatabaseRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   putGeoipDatabase(params: IngestPutGeoipDatabaseRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ingestEndpoints().putGeoipDatabase, params, options)
@@ -8150,6 +10662,14 @@ export class IngestApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ingest-put-ip-location-database | Elasticsearch API documentation}
    */
   putIpLocationDatabase(params: IngestPutIpLocationDatabaseRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Create or update an IP geolocation database configuration.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IngestPutIpLocationDatabaseRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putIpLocationDatabase(
     params: IngestPutIpLocationDatabaseRequest,
     options: MetaCallOptions,
@@ -8168,6 +10688,14 @@ export class IngestApi {
    * @see {@link https://www.elastic.co/docs/manage-data/ingest/transform-enrich/ingest-pipelines | Elasticsearch API documentation}
    */
   putPipeline(params: IngestPutPipelineRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Create or update a pipeline.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IngestPutPipelineRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putPipeline(params: IngestPutPipelineRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   putPipeline(params: IngestPutPipelineRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ingestEndpoints().putPipeline, params, options)
@@ -8183,6 +10711,14 @@ export class IngestApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ingest-simulate | Elasticsearch API documentation}
    */
   simulate(params: IngestSimulateRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Simulate a pipeline.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IngestSimulateRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   simulate(params: IngestSimulateRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   simulate(params: IngestSimulateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ingestEndpoints().simulate, params, options)
@@ -8272,6 +10808,14 @@ export class LicenseApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-license-delete | Elasticsearch API documentation}
    */
   delete(params?: LicenseDeleteRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Delete the license.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link LicenseDeleteRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   delete(params: LicenseDeleteRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   delete(params?: LicenseDeleteRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, licenseEndpoints().delete, params, options)
@@ -8287,6 +10831,14 @@ export class LicenseApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-license-get | Elasticsearch API documentation}
    */
   get(params?: LicenseGetRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get license information.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link LicenseGetRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   get(params: LicenseGetRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   get(params?: LicenseGetRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, licenseEndpoints().get, params, options)
@@ -8302,6 +10854,14 @@ export class LicenseApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-license-get-basic-status | Elasticsearch API documentation}
    */
   getBasicStatus(params?: LicenseGetBasicStatusRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get the basic license status.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link LicenseGetBasicStatusRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getBasicStatus(
     params: LicenseGetBasicStatusRequest | undefined,
     options: MetaCallOptions,
@@ -8320,6 +10880,14 @@ export class LicenseApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-license-get-trial-status | Elasticsearch API documentation}
    */
   getTrialStatus(params?: LicenseGetTrialStatusRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get the trial status.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link LicenseGetTrialStatusRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getTrialStatus(
     params: LicenseGetTrialStatusRequest | undefined,
     options: MetaCallOptions,
@@ -8338,6 +10906,14 @@ export class LicenseApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-license-post | Elasticsearch API documentation}
    */
   post(params?: LicensePostRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Update the license.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link LicensePostRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   post(params: LicensePostRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   post(params?: LicensePostRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, licenseEndpoints().post, params, options)
@@ -8353,6 +10929,14 @@ export class LicenseApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-license-post-start-basic | Elasticsearch API documentation}
    */
   postStartBasic(params?: LicensePostStartBasicRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Start a basic license.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link LicensePostStartBasicRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   postStartBasic(
     params: LicensePostStartBasicRequest | undefined,
     options: MetaCallOptions,
@@ -8371,6 +10955,14 @@ export class LicenseApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-license-post-start-trial | Elasticsearch API documentation}
    */
   postStartTrial(params?: LicensePostStartTrialRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Start a trial.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link LicensePostStartTrialRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   postStartTrial(
     params: LicensePostStartTrialRequest | undefined,
     options: MetaCallOptions,
@@ -8438,6 +11030,14 @@ export class LogstashApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-logstash-delete-pipeline | Elasticsearch API documentation}
    */
   deletePipeline(params: LogstashDeletePipelineRequest, options?: BodyCallOptions): Promise<JsonValue | undefined>
+  /**
+   * Delete a Logstash pipeline.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link LogstashDeletePipelineRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   deletePipeline(
     params: LogstashDeletePipelineRequest,
     options: MetaCallOptions,
@@ -8456,6 +11056,14 @@ export class LogstashApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-logstash-get-pipeline | Elasticsearch API documentation}
    */
   getPipeline(params?: LogstashGetPipelineRequest, options?: BodyCallOptions): Promise<Record<string, JsonValue>>
+  /**
+   * Get Logstash pipelines.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link LogstashGetPipelineRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getPipeline(
     params: LogstashGetPipelineRequest | undefined,
     options: MetaCallOptions,
@@ -8474,6 +11082,14 @@ export class LogstashApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-logstash-put-pipeline | Elasticsearch API documentation}
    */
   putPipeline(params: LogstashPutPipelineRequest, options?: BodyCallOptions): Promise<JsonValue | undefined>
+  /**
+   * Create or update a Logstash pipeline.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link LogstashPutPipelineRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putPipeline(params: LogstashPutPipelineRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue | undefined>>
   putPipeline(params: LogstashPutPipelineRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, logstashEndpoints().putPipeline, params, options)
@@ -8537,6 +11153,14 @@ export class MigrationApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-migration-deprecations | Elasticsearch API documentation}
    */
   deprecations(params?: MigrationDeprecationsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get deprecation information.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MigrationDeprecationsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   deprecations(
     params: MigrationDeprecationsRequest | undefined,
     options: MetaCallOptions,
@@ -8558,6 +11182,14 @@ export class MigrationApi {
     params?: MigrationGetFeatureUpgradeStatusRequest,
     options?: BodyCallOptions,
   ): Promise<JsonObject>
+  /**
+   * Get feature migration information.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MigrationGetFeatureUpgradeStatusRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getFeatureUpgradeStatus(
     params: MigrationGetFeatureUpgradeStatusRequest | undefined,
     options: MetaCallOptions,
@@ -8576,6 +11208,14 @@ export class MigrationApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-migration-get-feature-upgrade-status | Elasticsearch API documentation}
    */
   postFeatureUpgrade(params?: MigrationPostFeatureUpgradeRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Start the feature migration.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MigrationPostFeatureUpgradeRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   postFeatureUpgrade(
     params: MigrationPostFeatureUpgradeRequest | undefined,
     options: MetaCallOptions,
@@ -9319,6 +11959,14 @@ export class MlApi {
     params: MlClearTrainedModelDeploymentCacheRequest,
     options?: BodyCallOptions,
   ): Promise<JsonObject>
+  /**
+   * Clear trained model deployment cache.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlClearTrainedModelDeploymentCacheRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   clearTrainedModelDeploymentCache(
     params: MlClearTrainedModelDeploymentCacheRequest,
     options: MetaCallOptions,
@@ -9340,6 +11988,14 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-close-job | Elasticsearch API documentation}
    */
   closeJob(params: MlCloseJobRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Close anomaly detection jobs.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlCloseJobRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   closeJob(params: MlCloseJobRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   closeJob(params: MlCloseJobRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().closeJob, params, options)
@@ -9355,6 +12011,14 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-calendar | Elasticsearch API documentation}
    */
   deleteCalendar(params: MlDeleteCalendarRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Delete a calendar.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlDeleteCalendarRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   deleteCalendar(params: MlDeleteCalendarRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deleteCalendar(params: MlDeleteCalendarRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().deleteCalendar, params, options)
@@ -9370,6 +12034,14 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-calendar-event | Elasticsearch API documentation}
    */
   deleteCalendarEvent(params: MlDeleteCalendarEventRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Delete events from a calendar.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlDeleteCalendarEventRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   deleteCalendarEvent(params: MlDeleteCalendarEventRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deleteCalendarEvent(params: MlDeleteCalendarEventRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().deleteCalendarEvent, params, options)
@@ -9385,6 +12057,14 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-calendar-job | Elasticsearch API documentation}
    */
   deleteCalendarJob(params: MlDeleteCalendarJobRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Delete anomaly jobs from a calendar.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlDeleteCalendarJobRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   deleteCalendarJob(params: MlDeleteCalendarJobRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deleteCalendarJob(params: MlDeleteCalendarJobRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().deleteCalendarJob, params, options)
@@ -9400,6 +12080,14 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-datafeed | Elasticsearch API documentation}
    */
   deleteDatafeed(params: MlDeleteDatafeedRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Delete a datafeed.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlDeleteDatafeedRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   deleteDatafeed(params: MlDeleteDatafeedRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deleteDatafeed(params: MlDeleteDatafeedRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().deleteDatafeed, params, options)
@@ -9415,6 +12103,14 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-data-frame-analytics | Elasticsearch API documentation}
    */
   deleteDataFrameAnalytics(params: MlDeleteDataFrameAnalyticsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Delete a data frame analytics job.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlDeleteDataFrameAnalyticsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   deleteDataFrameAnalytics(
     params: MlDeleteDataFrameAnalyticsRequest,
     options: MetaCallOptions,
@@ -9433,6 +12129,14 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-expired-data | Elasticsearch API documentation}
    */
   deleteExpiredData(params?: MlDeleteExpiredDataRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Delete expired ML data.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlDeleteExpiredDataRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   deleteExpiredData(
     params: MlDeleteExpiredDataRequest | undefined,
     options: MetaCallOptions,
@@ -9451,6 +12155,14 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-filter | Elasticsearch API documentation}
    */
   deleteFilter(params: MlDeleteFilterRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Delete a filter.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlDeleteFilterRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   deleteFilter(params: MlDeleteFilterRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deleteFilter(params: MlDeleteFilterRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().deleteFilter, params, options)
@@ -9466,6 +12178,14 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-forecast | Elasticsearch API documentation}
    */
   deleteForecast(params: MlDeleteForecastRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Delete forecasts from a job.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlDeleteForecastRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   deleteForecast(params: MlDeleteForecastRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deleteForecast(params: MlDeleteForecastRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().deleteForecast, params, options)
@@ -9481,6 +12201,14 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-job | Elasticsearch API documentation}
    */
   deleteJob(params: MlDeleteJobRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Delete an anomaly detection job.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlDeleteJobRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   deleteJob(params: MlDeleteJobRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deleteJob(params: MlDeleteJobRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().deleteJob, params, options)
@@ -9496,6 +12224,14 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-model-snapshot | Elasticsearch API documentation}
    */
   deleteModelSnapshot(params: MlDeleteModelSnapshotRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Delete a model snapshot.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlDeleteModelSnapshotRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   deleteModelSnapshot(params: MlDeleteModelSnapshotRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deleteModelSnapshot(params: MlDeleteModelSnapshotRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().deleteModelSnapshot, params, options)
@@ -9511,6 +12247,14 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-trained-model | Elasticsearch API documentation}
    */
   deleteTrainedModel(params: MlDeleteTrainedModelRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Delete an unreferenced trained model.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlDeleteTrainedModelRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   deleteTrainedModel(params: MlDeleteTrainedModelRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deleteTrainedModel(params: MlDeleteTrainedModelRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().deleteTrainedModel, params, options)
@@ -9526,6 +12270,14 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-trained-model-alias | Elasticsearch API documentation}
    */
   deleteTrainedModelAlias(params: MlDeleteTrainedModelAliasRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Delete a trained model alias.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlDeleteTrainedModelAliasRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   deleteTrainedModelAlias(
     params: MlDeleteTrainedModelAliasRequest,
     options: MetaCallOptions,
@@ -9544,6 +12296,14 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-estimate-model-memory | Elasticsearch API documentation}
    */
   estimateModelMemory(params?: MlEstimateModelMemoryRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Estimate job model memory usage.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlEstimateModelMemoryRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   estimateModelMemory(
     params: MlEstimateModelMemoryRequest | undefined,
     options: MetaCallOptions,
@@ -9562,6 +12322,14 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-evaluate-data-frame | Elasticsearch API documentation}
    */
   evaluateDataFrame(params: MlEvaluateDataFrameRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Evaluate data frame analytics.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlEvaluateDataFrameRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   evaluateDataFrame(params: MlEvaluateDataFrameRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   evaluateDataFrame(params: MlEvaluateDataFrameRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().evaluateDataFrame, params, options)
@@ -9577,6 +12345,14 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-explain-data-frame-analytics | Elasticsearch API documentation}
    */
   explainDataFrameAnalytics(params?: MlExplainDataFrameAnalyticsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Explain data frame analytics config.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlExplainDataFrameAnalyticsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   explainDataFrameAnalytics(
     params: MlExplainDataFrameAnalyticsRequest | undefined,
     options: MetaCallOptions,
@@ -9597,6 +12373,16 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-flush-job | Elasticsearch API documentation}
    */
   flushJob(params: MlFlushJobRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Force buffered data to be processed.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @deprecated Forcing any buffered data to be processed is deprecated, in a future major version a datafeed will be required.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlFlushJobRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   flushJob(params: MlFlushJobRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   flushJob(params: MlFlushJobRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().flushJob, params, options)
@@ -9612,6 +12398,14 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-forecast | Elasticsearch API documentation}
    */
   forecast(params: MlForecastRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Predict future behavior of a time series.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlForecastRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   forecast(params: MlForecastRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   forecast(params: MlForecastRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().forecast, params, options)
@@ -9627,6 +12421,14 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-buckets | Elasticsearch API documentation}
    */
   getBuckets(params: MlGetBucketsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get anomaly detection job results for buckets.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlGetBucketsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getBuckets(params: MlGetBucketsRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getBuckets(params: MlGetBucketsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().getBuckets, params, options)
@@ -9642,6 +12444,14 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-calendar-events | Elasticsearch API documentation}
    */
   getCalendarEvents(params: MlGetCalendarEventsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get info about events in calendars.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlGetCalendarEventsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getCalendarEvents(params: MlGetCalendarEventsRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getCalendarEvents(params: MlGetCalendarEventsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().getCalendarEvents, params, options)
@@ -9657,6 +12467,14 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-calendars | Elasticsearch API documentation}
    */
   getCalendars(params?: MlGetCalendarsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get calendar configuration info.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlGetCalendarsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getCalendars(params: MlGetCalendarsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getCalendars(params?: MlGetCalendarsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().getCalendars, params, options)
@@ -9672,6 +12490,14 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-categories | Elasticsearch API documentation}
    */
   getCategories(params: MlGetCategoriesRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get anomaly detection job results for categories.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlGetCategoriesRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getCategories(params: MlGetCategoriesRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getCategories(params: MlGetCategoriesRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().getCategories, params, options)
@@ -9687,6 +12513,14 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-datafeeds | Elasticsearch API documentation}
    */
   getDatafeeds(params?: MlGetDatafeedsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get datafeeds configuration info.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlGetDatafeedsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getDatafeeds(params: MlGetDatafeedsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getDatafeeds(params?: MlGetDatafeedsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().getDatafeeds, params, options)
@@ -9702,6 +12536,14 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-datafeed-stats | Elasticsearch API documentation}
    */
   getDatafeedStats(params?: MlGetDatafeedStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get datafeed stats.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlGetDatafeedStatsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getDatafeedStats(
     params: MlGetDatafeedStatsRequest | undefined,
     options: MetaCallOptions,
@@ -9720,6 +12562,14 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-data-frame-analytics | Elasticsearch API documentation}
    */
   getDataFrameAnalytics(params?: MlGetDataFrameAnalyticsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get data frame analytics job configuration info.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlGetDataFrameAnalyticsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getDataFrameAnalytics(
     params: MlGetDataFrameAnalyticsRequest | undefined,
     options: MetaCallOptions,
@@ -9741,6 +12591,14 @@ export class MlApi {
     params?: MlGetDataFrameAnalyticsStatsRequest,
     options?: BodyCallOptions,
   ): Promise<JsonObject>
+  /**
+   * Get data frame analytics job stats.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlGetDataFrameAnalyticsStatsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getDataFrameAnalyticsStats(
     params: MlGetDataFrameAnalyticsStatsRequest | undefined,
     options: MetaCallOptions,
@@ -9759,6 +12617,14 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-filters | Elasticsearch API documentation}
    */
   getFilters(params?: MlGetFiltersRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get filters.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlGetFiltersRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getFilters(params: MlGetFiltersRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getFilters(params?: MlGetFiltersRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().getFilters, params, options)
@@ -9774,6 +12640,14 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-influencers | Elasticsearch API documentation}
    */
   getInfluencers(params: MlGetInfluencersRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get anomaly detection job results for influencers.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlGetInfluencersRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getInfluencers(params: MlGetInfluencersRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getInfluencers(params: MlGetInfluencersRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().getInfluencers, params, options)
@@ -9789,6 +12663,14 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-jobs | Elasticsearch API documentation}
    */
   getJobs(params?: MlGetJobsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get anomaly detection jobs configuration info.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlGetJobsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getJobs(params: MlGetJobsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getJobs(params?: MlGetJobsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().getJobs, params, options)
@@ -9804,6 +12686,14 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-job-stats | Elasticsearch API documentation}
    */
   getJobStats(params?: MlGetJobStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get anomaly detection job stats.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlGetJobStatsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getJobStats(params: MlGetJobStatsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getJobStats(params?: MlGetJobStatsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().getJobStats, params, options)
@@ -9819,6 +12709,14 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-memory-stats | Elasticsearch API documentation}
    */
   getMemoryStats(params?: MlGetMemoryStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get machine learning memory usage info.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlGetMemoryStatsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getMemoryStats(
     params: MlGetMemoryStatsRequest | undefined,
     options: MetaCallOptions,
@@ -9837,6 +12735,14 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-model-snapshots | Elasticsearch API documentation}
    */
   getModelSnapshots(params: MlGetModelSnapshotsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get model snapshots info.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlGetModelSnapshotsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getModelSnapshots(params: MlGetModelSnapshotsRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getModelSnapshots(params: MlGetModelSnapshotsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().getModelSnapshots, params, options)
@@ -9855,6 +12761,14 @@ export class MlApi {
     params: MlGetModelSnapshotUpgradeStatsRequest,
     options?: BodyCallOptions,
   ): Promise<JsonObject>
+  /**
+   * Get anomaly detection job model snapshot upgrade usage info.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlGetModelSnapshotUpgradeStatsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getModelSnapshotUpgradeStats(
     params: MlGetModelSnapshotUpgradeStatsRequest,
     options: MetaCallOptions,
@@ -9873,6 +12787,14 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-overall-buckets | Elasticsearch API documentation}
    */
   getOverallBuckets(params: MlGetOverallBucketsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get overall bucket results.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlGetOverallBucketsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getOverallBuckets(params: MlGetOverallBucketsRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getOverallBuckets(params: MlGetOverallBucketsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().getOverallBuckets, params, options)
@@ -9888,6 +12810,14 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-records | Elasticsearch API documentation}
    */
   getRecords(params: MlGetRecordsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get anomaly records for an anomaly detection job.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlGetRecordsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getRecords(params: MlGetRecordsRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getRecords(params: MlGetRecordsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().getRecords, params, options)
@@ -9903,6 +12833,14 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-trained-models | Elasticsearch API documentation}
    */
   getTrainedModels(params?: MlGetTrainedModelsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get trained model configuration info.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlGetTrainedModelsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getTrainedModels(
     params: MlGetTrainedModelsRequest | undefined,
     options: MetaCallOptions,
@@ -9921,6 +12859,14 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-trained-models-stats | Elasticsearch API documentation}
    */
   getTrainedModelsStats(params?: MlGetTrainedModelsStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get trained models usage info.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlGetTrainedModelsStatsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getTrainedModelsStats(
     params: MlGetTrainedModelsStatsRequest | undefined,
     options: MetaCallOptions,
@@ -9939,6 +12885,14 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-infer-trained-model | Elasticsearch API documentation}
    */
   inferTrainedModel(params: MlInferTrainedModelRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Evaluate a trained model.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlInferTrainedModelRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   inferTrainedModel(params: MlInferTrainedModelRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   inferTrainedModel(params: MlInferTrainedModelRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().inferTrainedModel, params, options)
@@ -9954,6 +12908,14 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-info | Elasticsearch API documentation}
    */
   info(params?: MlInfoRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get machine learning information.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlInfoRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   info(params: MlInfoRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   info(params?: MlInfoRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().info, params, options)
@@ -9969,6 +12931,14 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-open-job | Elasticsearch API documentation}
    */
   openJob(params: MlOpenJobRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Open anomaly detection jobs.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlOpenJobRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   openJob(params: MlOpenJobRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   openJob(params: MlOpenJobRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().openJob, params, options)
@@ -9984,6 +12954,14 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-post-calendar-events | Elasticsearch API documentation}
    */
   postCalendarEvents(params: MlPostCalendarEventsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Add scheduled events to the calendar.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlPostCalendarEventsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   postCalendarEvents(params: MlPostCalendarEventsRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   postCalendarEvents(params: MlPostCalendarEventsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().postCalendarEvents, params, options)
@@ -10001,6 +12979,16 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-post-data | Elasticsearch API documentation}
    */
   postData<TData = unknown>(params: MlPostDataRequest<TData>, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Send data to an anomaly detection job for analysis.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @deprecated Posting data directly to anomaly detection jobs is deprecated, in a future major version a datafeed will be required.
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlPostDataRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   postData<TData = unknown>(
     params: MlPostDataRequest<TData>,
     options: MetaCallOptions,
@@ -10019,6 +13007,14 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-preview-datafeed | Elasticsearch API documentation}
    */
   previewDatafeed(params?: MlPreviewDatafeedRequest, options?: BodyCallOptions): Promise<JsonValue[]>
+  /**
+   * Preview a datafeed.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlPreviewDatafeedRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   previewDatafeed(
     params: MlPreviewDatafeedRequest | undefined,
     options: MetaCallOptions,
@@ -10037,6 +13033,14 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-preview-data-frame-analytics | Elasticsearch API documentation}
    */
   previewDataFrameAnalytics(params?: MlPreviewDataFrameAnalyticsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Preview features used by data frame analytics.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlPreviewDataFrameAnalyticsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   previewDataFrameAnalytics(
     params: MlPreviewDataFrameAnalyticsRequest | undefined,
     options: MetaCallOptions,
@@ -10055,6 +13059,14 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-put-calendar | Elasticsearch API documentation}
    */
   putCalendar(params: MlPutCalendarRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Create a calendar.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlPutCalendarRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putCalendar(params: MlPutCalendarRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   putCalendar(params: MlPutCalendarRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().putCalendar, params, options)
@@ -10070,6 +13082,14 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-put-calendar-job | Elasticsearch API documentation}
    */
   putCalendarJob(params: MlPutCalendarJobRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Add anomaly detection job to calendar.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlPutCalendarJobRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putCalendarJob(params: MlPutCalendarJobRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   putCalendarJob(params: MlPutCalendarJobRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().putCalendarJob, params, options)
@@ -10085,6 +13105,14 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-put-datafeed | Elasticsearch API documentation}
    */
   putDatafeed(params: MlPutDatafeedRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Create a datafeed.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlPutDatafeedRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putDatafeed(params: MlPutDatafeedRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   putDatafeed(params: MlPutDatafeedRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().putDatafeed, params, options)
@@ -10100,6 +13128,14 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-put-data-frame-analytics | Elasticsearch API documentation}
    */
   putDataFrameAnalytics(params: MlPutDataFrameAnalyticsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Create a data frame analytics job.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlPutDataFrameAnalyticsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putDataFrameAnalytics(
     params: MlPutDataFrameAnalyticsRequest,
     options: MetaCallOptions,
@@ -10118,6 +13154,14 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-put-filter | Elasticsearch API documentation}
    */
   putFilter(params: MlPutFilterRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Create a filter.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlPutFilterRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putFilter(params: MlPutFilterRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   putFilter(params: MlPutFilterRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().putFilter, params, options)
@@ -10133,6 +13177,14 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-put-job | Elasticsearch API documentation}
    */
   putJob(params: MlPutJobRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Create an anomaly detection job.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlPutJobRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putJob(params: MlPutJobRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   putJob(params: MlPutJobRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().putJob, params, options)
@@ -10148,6 +13200,14 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-put-trained-model | Elasticsearch API documentation}
    */
   putTrainedModel(params: MlPutTrainedModelRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Create a trained model.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlPutTrainedModelRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putTrainedModel(params: MlPutTrainedModelRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   putTrainedModel(params: MlPutTrainedModelRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().putTrainedModel, params, options)
@@ -10163,6 +13223,14 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-put-trained-model-alias | Elasticsearch API documentation}
    */
   putTrainedModelAlias(params: MlPutTrainedModelAliasRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Create or update a trained model alias.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlPutTrainedModelAliasRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putTrainedModelAlias(
     params: MlPutTrainedModelAliasRequest,
     options: MetaCallOptions,
@@ -10184,6 +13252,14 @@ export class MlApi {
     params: MlPutTrainedModelDefinitionPartRequest,
     options?: BodyCallOptions,
   ): Promise<JsonObject>
+  /**
+   * Create part of a trained model definition.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlPutTrainedModelDefinitionPartRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putTrainedModelDefinitionPart(
     params: MlPutTrainedModelDefinitionPartRequest,
     options: MetaCallOptions,
@@ -10205,6 +13281,14 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-put-trained-model-vocabulary | Elasticsearch API documentation}
    */
   putTrainedModelVocabulary(params: MlPutTrainedModelVocabularyRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Create a trained model vocabulary.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlPutTrainedModelVocabularyRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putTrainedModelVocabulary(
     params: MlPutTrainedModelVocabularyRequest,
     options: MetaCallOptions,
@@ -10223,6 +13307,14 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-reset-job | Elasticsearch API documentation}
    */
   resetJob(params: MlResetJobRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Reset an anomaly detection job.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlResetJobRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   resetJob(params: MlResetJobRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   resetJob(params: MlResetJobRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().resetJob, params, options)
@@ -10238,6 +13330,14 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-revert-model-snapshot | Elasticsearch API documentation}
    */
   revertModelSnapshot(params: MlRevertModelSnapshotRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Revert to a snapshot.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlRevertModelSnapshotRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   revertModelSnapshot(params: MlRevertModelSnapshotRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   revertModelSnapshot(params: MlRevertModelSnapshotRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().revertModelSnapshot, params, options)
@@ -10253,6 +13353,14 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-set-upgrade-mode | Elasticsearch API documentation}
    */
   setUpgradeMode(params?: MlSetUpgradeModeRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Set upgrade_mode for ML indices.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlSetUpgradeModeRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   setUpgradeMode(
     params: MlSetUpgradeModeRequest | undefined,
     options: MetaCallOptions,
@@ -10271,6 +13379,14 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-start-datafeed | Elasticsearch API documentation}
    */
   startDatafeed(params: MlStartDatafeedRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Start datafeeds.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlStartDatafeedRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   startDatafeed(params: MlStartDatafeedRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   startDatafeed(params: MlStartDatafeedRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().startDatafeed, params, options)
@@ -10286,6 +13402,14 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-start-data-frame-analytics | Elasticsearch API documentation}
    */
   startDataFrameAnalytics(params: MlStartDataFrameAnalyticsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Start a data frame analytics job.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlStartDataFrameAnalyticsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   startDataFrameAnalytics(
     params: MlStartDataFrameAnalyticsRequest,
     options: MetaCallOptions,
@@ -10307,6 +13431,14 @@ export class MlApi {
     params: MlStartTrainedModelDeploymentRequest,
     options?: BodyCallOptions,
   ): Promise<JsonObject>
+  /**
+   * Start a trained model deployment.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlStartTrainedModelDeploymentRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   startTrainedModelDeployment(
     params: MlStartTrainedModelDeploymentRequest,
     options: MetaCallOptions,
@@ -10325,6 +13457,14 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-stop-datafeed | Elasticsearch API documentation}
    */
   stopDatafeed(params: MlStopDatafeedRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Stop datafeeds.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlStopDatafeedRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   stopDatafeed(params: MlStopDatafeedRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   stopDatafeed(params: MlStopDatafeedRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().stopDatafeed, params, options)
@@ -10340,6 +13480,14 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-stop-data-frame-analytics | Elasticsearch API documentation}
    */
   stopDataFrameAnalytics(params: MlStopDataFrameAnalyticsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Stop data frame analytics jobs.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlStopDataFrameAnalyticsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   stopDataFrameAnalytics(
     params: MlStopDataFrameAnalyticsRequest,
     options: MetaCallOptions,
@@ -10361,6 +13509,14 @@ export class MlApi {
     params: MlStopTrainedModelDeploymentRequest,
     options?: BodyCallOptions,
   ): Promise<JsonObject>
+  /**
+   * Stop a trained model deployment.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlStopTrainedModelDeploymentRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   stopTrainedModelDeployment(
     params: MlStopTrainedModelDeploymentRequest,
     options: MetaCallOptions,
@@ -10379,6 +13535,14 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-update-datafeed | Elasticsearch API documentation}
    */
   updateDatafeed(params: MlUpdateDatafeedRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Update a datafeed.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlUpdateDatafeedRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   updateDatafeed(params: MlUpdateDatafeedRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   updateDatafeed(params: MlUpdateDatafeedRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().updateDatafeed, params, options)
@@ -10394,6 +13558,14 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-update-data-frame-analytics | Elasticsearch API documentation}
    */
   updateDataFrameAnalytics(params: MlUpdateDataFrameAnalyticsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Update a data frame analytics job.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlUpdateDataFrameAnalyticsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   updateDataFrameAnalytics(
     params: MlUpdateDataFrameAnalyticsRequest,
     options: MetaCallOptions,
@@ -10412,6 +13584,14 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-update-filter | Elasticsearch API documentation}
    */
   updateFilter(params: MlUpdateFilterRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Update a filter.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlUpdateFilterRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   updateFilter(params: MlUpdateFilterRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   updateFilter(params: MlUpdateFilterRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().updateFilter, params, options)
@@ -10427,6 +13607,14 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-update-job | Elasticsearch API documentation}
    */
   updateJob(params: MlUpdateJobRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Update an anomaly detection job.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlUpdateJobRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   updateJob(params: MlUpdateJobRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   updateJob(params: MlUpdateJobRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().updateJob, params, options)
@@ -10442,6 +13630,14 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-update-model-snapshot | Elasticsearch API documentation}
    */
   updateModelSnapshot(params: MlUpdateModelSnapshotRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Update a snapshot.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlUpdateModelSnapshotRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   updateModelSnapshot(params: MlUpdateModelSnapshotRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   updateModelSnapshot(params: MlUpdateModelSnapshotRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().updateModelSnapshot, params, options)
@@ -10460,6 +13656,14 @@ export class MlApi {
     params: MlUpdateTrainedModelDeploymentRequest,
     options?: BodyCallOptions,
   ): Promise<JsonObject>
+  /**
+   * Update a trained model deployment.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlUpdateTrainedModelDeploymentRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   updateTrainedModelDeployment(
     params: MlUpdateTrainedModelDeploymentRequest,
     options: MetaCallOptions,
@@ -10478,6 +13682,14 @@ export class MlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-upgrade-job-snapshot | Elasticsearch API documentation}
    */
   upgradeJobSnapshot(params: MlUpgradeJobSnapshotRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Upgrade a snapshot.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MlUpgradeJobSnapshotRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   upgradeJobSnapshot(params: MlUpgradeJobSnapshotRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   upgradeJobSnapshot(params: MlUpgradeJobSnapshotRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().upgradeJobSnapshot, params, options)
@@ -10604,6 +13816,14 @@ export class NodesApi {
     params: NodesClearRepositoriesMeteringArchiveRequest,
     options?: BodyCallOptions,
   ): Promise<JsonObject>
+  /**
+   * Clear the archived repositories metering.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link NodesClearRepositoriesMeteringArchiveRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   clearRepositoriesMeteringArchive(
     params: NodesClearRepositoriesMeteringArchiveRequest,
     options: MetaCallOptions,
@@ -10628,6 +13848,14 @@ export class NodesApi {
     params: NodesGetRepositoriesMeteringInfoRequest,
     options?: BodyCallOptions,
   ): Promise<JsonObject>
+  /**
+   * Get cluster repositories metering.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link NodesGetRepositoriesMeteringInfoRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getRepositoriesMeteringInfo(
     params: NodesGetRepositoriesMeteringInfoRequest,
     options: MetaCallOptions,
@@ -10649,6 +13877,14 @@ export class NodesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-nodes-hot-threads | Elasticsearch API documentation}
    */
   hotThreads(params?: NodesHotThreadsRequest, options?: BodyCallOptions): Promise<string>
+  /**
+   * Get the hot threads for nodes.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link NodesHotThreadsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   hotThreads(params: NodesHotThreadsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   hotThreads(params?: NodesHotThreadsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, nodesEndpoints().hotThreads, params, options)
@@ -10664,6 +13900,14 @@ export class NodesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-nodes-info | Elasticsearch API documentation}
    */
   info(params?: NodesInfoRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get node information.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link NodesInfoRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   info(params: NodesInfoRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   info(params?: NodesInfoRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, nodesEndpoints().info, params, options)
@@ -10679,6 +13923,14 @@ export class NodesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-nodes-reload-secure-settings | Elasticsearch API documentation}
    */
   reloadSecureSettings(params?: NodesReloadSecureSettingsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Reload the keystore on nodes in the cluster.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link NodesReloadSecureSettingsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   reloadSecureSettings(
     params: NodesReloadSecureSettingsRequest | undefined,
     options: MetaCallOptions,
@@ -10697,6 +13949,14 @@ export class NodesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-nodes-stats | Elasticsearch API documentation}
    */
   stats(params?: NodesStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get node statistics.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link NodesStatsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   stats(params: NodesStatsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   stats(params?: NodesStatsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, nodesEndpoints().stats, params, options)
@@ -10712,6 +13972,14 @@ export class NodesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-nodes-usage | Elasticsearch API documentation}
    */
   usage(params?: NodesUsageRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get feature usage information.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link NodesUsageRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   usage(params: NodesUsageRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   usage(params?: NodesUsageRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, nodesEndpoints().usage, params, options)
@@ -10795,6 +14063,14 @@ export class ProjectApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
   createManyRouting(params: ProjectCreateManyRoutingRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Create or update project routing expressions.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ProjectCreateManyRoutingRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   createManyRouting(params: ProjectCreateManyRoutingRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   createManyRouting(params: ProjectCreateManyRoutingRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, projectEndpoints().createManyRouting, params, options)
@@ -10809,6 +14085,14 @@ export class ProjectApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
   createRouting(params: ProjectCreateRoutingRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Create or update a project routing expression.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ProjectCreateRoutingRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   createRouting(params: ProjectCreateRoutingRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   createRouting(params: ProjectCreateRoutingRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, projectEndpoints().createRouting, params, options)
@@ -10823,6 +14107,14 @@ export class ProjectApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
   deleteRouting(params: ProjectDeleteRoutingRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Delete a project routing expression.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ProjectDeleteRoutingRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   deleteRouting(params: ProjectDeleteRoutingRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deleteRouting(params: ProjectDeleteRoutingRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, projectEndpoints().deleteRouting, params, options)
@@ -10837,6 +14129,14 @@ export class ProjectApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
   getManyRouting(params?: ProjectGetManyRoutingRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Get project routing expressions.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ProjectGetManyRoutingRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getManyRouting(
     params: ProjectGetManyRoutingRequest | undefined,
     options: MetaCallOptions,
@@ -10854,6 +14154,14 @@ export class ProjectApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
   getRouting(params: ProjectGetRoutingRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Get a project routing expression.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ProjectGetRoutingRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getRouting(params: ProjectGetRoutingRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   getRouting(params: ProjectGetRoutingRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, projectEndpoints().getRouting, params, options)
@@ -10869,6 +14177,14 @@ export class ProjectApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch-serverless/operation/operation-project-tags | Elasticsearch API documentation}
    */
   tags(params?: ProjectTagsRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Get tags.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ProjectTagsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   tags(params: ProjectTagsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   tags(params?: ProjectTagsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, projectEndpoints().tags, params, options)
@@ -10967,6 +14283,14 @@ export class QueryRulesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-query-rules-delete-rule | Elasticsearch API documentation}
    */
   deleteRule(params: QueryRulesDeleteRuleRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Delete a query rule.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link QueryRulesDeleteRuleRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   deleteRule(params: QueryRulesDeleteRuleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deleteRule(params: QueryRulesDeleteRuleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, queryRulesEndpoints().deleteRule, params, options)
@@ -10982,6 +14306,14 @@ export class QueryRulesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-query-rules-delete-ruleset | Elasticsearch API documentation}
    */
   deleteRuleset(params: QueryRulesDeleteRulesetRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Delete a query ruleset.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link QueryRulesDeleteRulesetRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   deleteRuleset(params: QueryRulesDeleteRulesetRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deleteRuleset(params: QueryRulesDeleteRulesetRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, queryRulesEndpoints().deleteRuleset, params, options)
@@ -10997,6 +14329,14 @@ export class QueryRulesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-query-rules-get-rule | Elasticsearch API documentation}
    */
   getRule(params: QueryRulesGetRuleRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Get a query rule.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link QueryRulesGetRuleRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getRule(params: QueryRulesGetRuleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   getRule(params: QueryRulesGetRuleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, queryRulesEndpoints().getRule, params, options)
@@ -11012,6 +14352,14 @@ export class QueryRulesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-query-rules-get-ruleset | Elasticsearch API documentation}
    */
   getRuleset(params: QueryRulesGetRulesetRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Get a query ruleset.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link QueryRulesGetRulesetRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getRuleset(params: QueryRulesGetRulesetRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   getRuleset(params: QueryRulesGetRulesetRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, queryRulesEndpoints().getRuleset, params, options)
@@ -11027,6 +14375,14 @@ export class QueryRulesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-query-rules-list-rulesets | Elasticsearch API documentation}
    */
   listRulesets(params?: QueryRulesListRulesetsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get all query rulesets.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link QueryRulesListRulesetsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   listRulesets(
     params: QueryRulesListRulesetsRequest | undefined,
     options: MetaCallOptions,
@@ -11045,6 +14401,14 @@ export class QueryRulesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-query-rules-put-rule | Elasticsearch API documentation}
    */
   putRule(params: QueryRulesPutRuleRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Create or update a query rule.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link QueryRulesPutRuleRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putRule(params: QueryRulesPutRuleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   putRule(params: QueryRulesPutRuleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, queryRulesEndpoints().putRule, params, options)
@@ -11060,6 +14424,14 @@ export class QueryRulesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-query-rules-put-ruleset | Elasticsearch API documentation}
    */
   putRuleset(params: QueryRulesPutRulesetRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Create or update a query ruleset.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link QueryRulesPutRulesetRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putRuleset(params: QueryRulesPutRulesetRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   putRuleset(params: QueryRulesPutRulesetRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, queryRulesEndpoints().putRuleset, params, options)
@@ -11075,6 +14447,14 @@ export class QueryRulesApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-query-rules-test | Elasticsearch API documentation}
    */
   test(params: QueryRulesTestRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Test a query ruleset.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link QueryRulesTestRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   test(params: QueryRulesTestRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   test(params: QueryRulesTestRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, queryRulesEndpoints().test, params, options)
@@ -11180,6 +14560,16 @@ export class RollupApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-rollup-delete-job | Elasticsearch API documentation}
    */
   deleteJob(params: RollupDeleteJobRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Delete a rollup job.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @deprecated since 8.11.0
+   *
+   * @param params - path parts, query parameters and body properties (see {@link RollupDeleteJobRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   deleteJob(params: RollupDeleteJobRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deleteJob(params: RollupDeleteJobRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, rollupEndpoints().deleteJob, params, options)
@@ -11197,6 +14587,16 @@ export class RollupApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-rollup-get-jobs | Elasticsearch API documentation}
    */
   getJobs(params?: RollupGetJobsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get rollup job information.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @deprecated since 8.11.0
+   *
+   * @param params - path parts, query parameters and body properties (see {@link RollupGetJobsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getJobs(params: RollupGetJobsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getJobs(params?: RollupGetJobsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, rollupEndpoints().getJobs, params, options)
@@ -11214,6 +14614,16 @@ export class RollupApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-rollup-get-rollup-caps | Elasticsearch API documentation}
    */
   getRollupCaps(params?: RollupGetRollupCapsRequest, options?: BodyCallOptions): Promise<Record<string, JsonValue>>
+  /**
+   * Get the rollup job capabilities.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @deprecated since 8.11.0
+   *
+   * @param params - path parts, query parameters and body properties (see {@link RollupGetRollupCapsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getRollupCaps(
     params: RollupGetRollupCapsRequest | undefined,
     options: MetaCallOptions,
@@ -11237,6 +14647,16 @@ export class RollupApi {
     params: RollupGetRollupIndexCapsRequest,
     options?: BodyCallOptions,
   ): Promise<Record<string, JsonValue>>
+  /**
+   * Get the rollup index capabilities.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @deprecated since 8.11.0
+   *
+   * @param params - path parts, query parameters and body properties (see {@link RollupGetRollupIndexCapsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getRollupIndexCaps(
     params: RollupGetRollupIndexCapsRequest,
     options: MetaCallOptions,
@@ -11257,6 +14677,16 @@ export class RollupApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-rollup-put-job | Elasticsearch API documentation}
    */
   putJob(params: RollupPutJobRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Create a rollup job.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @deprecated since 8.11.0
+   *
+   * @param params - path parts, query parameters and body properties (see {@link RollupPutJobRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putJob(params: RollupPutJobRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   putJob(params: RollupPutJobRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, rollupEndpoints().putJob, params, options)
@@ -11274,6 +14704,16 @@ export class RollupApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-rollup-rollup-search | Elasticsearch API documentation}
    */
   rollupSearch(params: RollupRollupSearchRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Search rolled-up data.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @deprecated since 8.11.0
+   *
+   * @param params - path parts, query parameters and body properties (see {@link RollupRollupSearchRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   rollupSearch(params: RollupRollupSearchRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   rollupSearch(params: RollupRollupSearchRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, rollupEndpoints().rollupSearch, params, options)
@@ -11291,6 +14731,16 @@ export class RollupApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-rollup-start-job | Elasticsearch API documentation}
    */
   startJob(params: RollupStartJobRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Start rollup jobs.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @deprecated since 8.11.0
+   *
+   * @param params - path parts, query parameters and body properties (see {@link RollupStartJobRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   startJob(params: RollupStartJobRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   startJob(params: RollupStartJobRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, rollupEndpoints().startJob, params, options)
@@ -11308,6 +14758,16 @@ export class RollupApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-rollup-stop-job | Elasticsearch API documentation}
    */
   stopJob(params: RollupStopJobRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Stop rollup jobs.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @deprecated since 8.11.0
+   *
+   * @param params - path parts, query parameters and body properties (see {@link RollupStopJobRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   stopJob(params: RollupStopJobRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   stopJob(params: RollupStopJobRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, rollupEndpoints().stopJob, params, options)
@@ -11424,6 +14884,14 @@ export class SearchApplicationApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-application-delete | Elasticsearch API documentation}
    */
   delete(params: SearchApplicationDeleteRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Delete a search application.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SearchApplicationDeleteRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   delete(params: SearchApplicationDeleteRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   delete(params: SearchApplicationDeleteRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, searchApplicationEndpoints().delete, params, options)
@@ -11444,6 +14912,16 @@ export class SearchApplicationApi {
     params: SearchApplicationDeleteBehavioralAnalyticsRequest,
     options?: BodyCallOptions,
   ): Promise<JsonObject>
+  /**
+   * Delete a behavioral analytics collection.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @deprecated since 9.0.0
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SearchApplicationDeleteBehavioralAnalyticsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   deleteBehavioralAnalytics(
     params: SearchApplicationDeleteBehavioralAnalyticsRequest,
     options: MetaCallOptions,
@@ -11465,6 +14943,14 @@ export class SearchApplicationApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-application-get | Elasticsearch API documentation}
    */
   get(params: SearchApplicationGetRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Get search application details.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SearchApplicationGetRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   get(params: SearchApplicationGetRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   get(params: SearchApplicationGetRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, searchApplicationEndpoints().get, params, options)
@@ -11485,6 +14971,16 @@ export class SearchApplicationApi {
     params?: SearchApplicationGetBehavioralAnalyticsRequest,
     options?: BodyCallOptions,
   ): Promise<Record<string, JsonValue>>
+  /**
+   * Get behavioral analytics collections.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @deprecated since 9.0.0
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SearchApplicationGetBehavioralAnalyticsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getBehavioralAnalytics(
     params: SearchApplicationGetBehavioralAnalyticsRequest | undefined,
     options: MetaCallOptions,
@@ -11506,6 +15002,14 @@ export class SearchApplicationApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-application-get-behavioral-analytics | Elasticsearch API documentation}
    */
   list(params?: SearchApplicationListRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get search applications.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SearchApplicationListRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   list(params: SearchApplicationListRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   list(params?: SearchApplicationListRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, searchApplicationEndpoints().list, params, options)
@@ -11526,6 +15030,16 @@ export class SearchApplicationApi {
     params: SearchApplicationPostBehavioralAnalyticsEventRequest,
     options?: BodyCallOptions,
   ): Promise<JsonObject>
+  /**
+   * Create a behavioral analytics collection event.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @deprecated since 9.0.0
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SearchApplicationPostBehavioralAnalyticsEventRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   postBehavioralAnalyticsEvent(
     params: SearchApplicationPostBehavioralAnalyticsEventRequest,
     options: MetaCallOptions,
@@ -11547,6 +15061,14 @@ export class SearchApplicationApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-application-put | Elasticsearch API documentation}
    */
   put(params: SearchApplicationPutRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Create or update a search application.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SearchApplicationPutRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   put(params: SearchApplicationPutRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   put(params: SearchApplicationPutRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, searchApplicationEndpoints().put, params, options)
@@ -11567,6 +15089,16 @@ export class SearchApplicationApi {
     params: SearchApplicationPutBehavioralAnalyticsRequest,
     options?: BodyCallOptions,
   ): Promise<JsonObject>
+  /**
+   * Create a behavioral analytics collection.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @deprecated since 9.0.0
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SearchApplicationPutBehavioralAnalyticsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putBehavioralAnalytics(
     params: SearchApplicationPutBehavioralAnalyticsRequest,
     options: MetaCallOptions,
@@ -11588,6 +15120,14 @@ export class SearchApplicationApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-application-render-query | Elasticsearch API documentation}
    */
   renderQuery(params: SearchApplicationRenderQueryRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Render a search application query.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SearchApplicationRenderQueryRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   renderQuery(params: SearchApplicationRenderQueryRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   renderQuery(params: SearchApplicationRenderQueryRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, searchApplicationEndpoints().renderQuery, params, options)
@@ -11603,6 +15143,14 @@ export class SearchApplicationApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-application-search | Elasticsearch API documentation}
    */
   search(params: SearchApplicationSearchRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Run a search application search.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SearchApplicationSearchRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   search(params: SearchApplicationSearchRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   search(params: SearchApplicationSearchRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, searchApplicationEndpoints().search, params, options)
@@ -11680,6 +15228,14 @@ export class SearchableSnapshotsApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-searchable-snapshots-cache-stats | Elasticsearch API documentation}
    */
   cacheStats(params?: SearchableSnapshotsCacheStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get cache statistics.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SearchableSnapshotsCacheStatsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   cacheStats(
     params: SearchableSnapshotsCacheStatsRequest | undefined,
     options: MetaCallOptions,
@@ -11698,6 +15254,14 @@ export class SearchableSnapshotsApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-searchable-snapshots-clear-cache | Elasticsearch API documentation}
    */
   clearCache(params?: SearchableSnapshotsClearCacheRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Clear the cache.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SearchableSnapshotsClearCacheRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   clearCache(
     params: SearchableSnapshotsClearCacheRequest | undefined,
     options: MetaCallOptions,
@@ -11716,6 +15280,14 @@ export class SearchableSnapshotsApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-searchable-snapshots-mount | Elasticsearch API documentation}
    */
   mount(params: SearchableSnapshotsMountRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Mount a snapshot.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SearchableSnapshotsMountRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   mount(params: SearchableSnapshotsMountRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   mount(params: SearchableSnapshotsMountRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, searchableSnapshotsEndpoints().mount, params, options)
@@ -11731,6 +15303,14 @@ export class SearchableSnapshotsApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-searchable-snapshots-stats | Elasticsearch API documentation}
    */
   stats(params?: SearchableSnapshotsStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get searchable snapshot statistics.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SearchableSnapshotsStatsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   stats(params: SearchableSnapshotsStatsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   stats(params?: SearchableSnapshotsStatsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, searchableSnapshotsEndpoints().stats, params, options)
@@ -12306,6 +15886,14 @@ export class SecurityApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-activate-user-profile | Elasticsearch API documentation}
    */
   activateUserProfile(params: SecurityActivateUserProfileRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Activate a user profile.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecurityActivateUserProfileRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   activateUserProfile(
     params: SecurityActivateUserProfileRequest,
     options: MetaCallOptions,
@@ -12324,6 +15912,14 @@ export class SecurityApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-authenticate | Elasticsearch API documentation}
    */
   authenticate(params?: SecurityAuthenticateRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Authenticate a user.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecurityAuthenticateRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   authenticate(
     params: SecurityAuthenticateRequest | undefined,
     options: MetaCallOptions,
@@ -12342,6 +15938,14 @@ export class SecurityApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-bulk-delete-role | Elasticsearch API documentation}
    */
   bulkDeleteRole(params: SecurityBulkDeleteRoleRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Bulk delete roles.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecurityBulkDeleteRoleRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   bulkDeleteRole(params: SecurityBulkDeleteRoleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   bulkDeleteRole(params: SecurityBulkDeleteRoleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().bulkDeleteRole, params, options)
@@ -12357,6 +15961,14 @@ export class SecurityApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-bulk-put-role | Elasticsearch API documentation}
    */
   bulkPutRole(params: SecurityBulkPutRoleRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Bulk create or update roles.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecurityBulkPutRoleRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   bulkPutRole(params: SecurityBulkPutRoleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   bulkPutRole(params: SecurityBulkPutRoleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().bulkPutRole, params, options)
@@ -12372,6 +15984,14 @@ export class SecurityApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-bulk-update-api-keys | Elasticsearch API documentation}
    */
   bulkUpdateApiKeys(params: SecurityBulkUpdateApiKeysRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Bulk update API keys.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecurityBulkUpdateApiKeysRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   bulkUpdateApiKeys(
     params: SecurityBulkUpdateApiKeysRequest,
     options: MetaCallOptions,
@@ -12390,6 +16010,14 @@ export class SecurityApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-change-password | Elasticsearch API documentation}
    */
   changePassword(params?: SecurityChangePasswordRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Change passwords.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecurityChangePasswordRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   changePassword(
     params: SecurityChangePasswordRequest | undefined,
     options: MetaCallOptions,
@@ -12408,6 +16036,14 @@ export class SecurityApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-clear-api-key-cache | Elasticsearch API documentation}
    */
   clearApiKeyCache(params: SecurityClearApiKeyCacheRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Clear the API key cache.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecurityClearApiKeyCacheRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   clearApiKeyCache(params: SecurityClearApiKeyCacheRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   clearApiKeyCache(params: SecurityClearApiKeyCacheRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().clearApiKeyCache, params, options)
@@ -12423,6 +16059,14 @@ export class SecurityApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-clear-cached-privileges | Elasticsearch API documentation}
    */
   clearCachedPrivileges(params: SecurityClearCachedPrivilegesRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Clear the privileges cache.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecurityClearCachedPrivilegesRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   clearCachedPrivileges(
     params: SecurityClearCachedPrivilegesRequest,
     options: MetaCallOptions,
@@ -12441,6 +16085,14 @@ export class SecurityApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-clear-cached-realms | Elasticsearch API documentation}
    */
   clearCachedRealms(params: SecurityClearCachedRealmsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Clear the user cache.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecurityClearCachedRealmsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   clearCachedRealms(
     params: SecurityClearCachedRealmsRequest,
     options: MetaCallOptions,
@@ -12459,6 +16111,14 @@ export class SecurityApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-clear-cached-roles | Elasticsearch API documentation}
    */
   clearCachedRoles(params: SecurityClearCachedRolesRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Clear the roles cache.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecurityClearCachedRolesRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   clearCachedRoles(params: SecurityClearCachedRolesRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   clearCachedRoles(params: SecurityClearCachedRolesRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().clearCachedRoles, params, options)
@@ -12477,6 +16137,14 @@ export class SecurityApi {
     params: SecurityClearCachedServiceTokensRequest,
     options?: BodyCallOptions,
   ): Promise<JsonObject>
+  /**
+   * Clear service account token caches.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecurityClearCachedServiceTokensRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   clearCachedServiceTokens(
     params: SecurityClearCachedServiceTokensRequest,
     options: MetaCallOptions,
@@ -12494,6 +16162,14 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
   cloneApiKey(params: SecurityCloneApiKeyRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Clone an API key.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecurityCloneApiKeyRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   cloneApiKey(params: SecurityCloneApiKeyRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   cloneApiKey(params: SecurityCloneApiKeyRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().cloneApiKey, params, options)
@@ -12509,6 +16185,14 @@ export class SecurityApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-create-api-key | Elasticsearch API documentation}
    */
   createApiKey(params?: SecurityCreateApiKeyRequest, options?: BodyCallOptions): Promise<SecurityCreateApiKeyResponse>
+  /**
+   * Create an API key.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecurityCreateApiKeyRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   createApiKey(
     params: SecurityCreateApiKeyRequest | undefined,
     options: MetaCallOptions,
@@ -12530,6 +16214,14 @@ export class SecurityApi {
     params: SecurityCreateCrossClusterApiKeyRequest,
     options?: BodyCallOptions,
   ): Promise<JsonObject>
+  /**
+   * Create a cross-cluster API key.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecurityCreateCrossClusterApiKeyRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   createCrossClusterApiKey(
     params: SecurityCreateCrossClusterApiKeyRequest,
     options: MetaCallOptions,
@@ -12548,6 +16240,14 @@ export class SecurityApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-create-service-token | Elasticsearch API documentation}
    */
   createServiceToken(params: SecurityCreateServiceTokenRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Create a service account token.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecurityCreateServiceTokenRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   createServiceToken(
     params: SecurityCreateServiceTokenRequest,
     options: MetaCallOptions,
@@ -12566,6 +16266,14 @@ export class SecurityApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-delegate-pki | Elasticsearch API documentation}
    */
   delegatePki(params: SecurityDelegatePkiRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Delegate PKI authentication.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecurityDelegatePkiRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   delegatePki(params: SecurityDelegatePkiRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   delegatePki(params: SecurityDelegatePkiRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().delegatePki, params, options)
@@ -12584,6 +16292,14 @@ export class SecurityApi {
     params: SecurityDeletePrivilegesRequest,
     options?: BodyCallOptions,
   ): Promise<Record<string, JsonValue>>
+  /**
+   * Delete application privileges.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecurityDeletePrivilegesRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   deletePrivileges(
     params: SecurityDeletePrivilegesRequest,
     options: MetaCallOptions,
@@ -12602,6 +16318,14 @@ export class SecurityApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-delete-role | Elasticsearch API documentation}
    */
   deleteRole(params: SecurityDeleteRoleRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Delete roles.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecurityDeleteRoleRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   deleteRole(params: SecurityDeleteRoleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deleteRole(params: SecurityDeleteRoleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().deleteRole, params, options)
@@ -12617,6 +16341,14 @@ export class SecurityApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-delete-role-mapping | Elasticsearch API documentation}
    */
   deleteRoleMapping(params: SecurityDeleteRoleMappingRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Delete role mappings.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecurityDeleteRoleMappingRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   deleteRoleMapping(
     params: SecurityDeleteRoleMappingRequest,
     options: MetaCallOptions,
@@ -12635,6 +16367,14 @@ export class SecurityApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-delete-service-token | Elasticsearch API documentation}
    */
   deleteServiceToken(params: SecurityDeleteServiceTokenRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Delete service account tokens.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecurityDeleteServiceTokenRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   deleteServiceToken(
     params: SecurityDeleteServiceTokenRequest,
     options: MetaCallOptions,
@@ -12653,6 +16393,14 @@ export class SecurityApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-delete-user | Elasticsearch API documentation}
    */
   deleteUser(params: SecurityDeleteUserRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Delete users.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecurityDeleteUserRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   deleteUser(params: SecurityDeleteUserRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deleteUser(params: SecurityDeleteUserRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().deleteUser, params, options)
@@ -12668,6 +16416,14 @@ export class SecurityApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-disable-user | Elasticsearch API documentation}
    */
   disableUser(params: SecurityDisableUserRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Disable users.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecurityDisableUserRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   disableUser(params: SecurityDisableUserRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   disableUser(params: SecurityDisableUserRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().disableUser, params, options)
@@ -12683,6 +16439,14 @@ export class SecurityApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-disable-user-profile | Elasticsearch API documentation}
    */
   disableUserProfile(params: SecurityDisableUserProfileRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Disable a user profile.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecurityDisableUserProfileRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   disableUserProfile(
     params: SecurityDisableUserProfileRequest,
     options: MetaCallOptions,
@@ -12701,6 +16465,14 @@ export class SecurityApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-enable-user | Elasticsearch API documentation}
    */
   enableUser(params: SecurityEnableUserRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Enable users.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecurityEnableUserRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   enableUser(params: SecurityEnableUserRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   enableUser(params: SecurityEnableUserRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().enableUser, params, options)
@@ -12716,6 +16488,14 @@ export class SecurityApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-enable-user-profile | Elasticsearch API documentation}
    */
   enableUserProfile(params: SecurityEnableUserProfileRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Enable a user profile.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecurityEnableUserProfileRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   enableUserProfile(
     params: SecurityEnableUserProfileRequest,
     options: MetaCallOptions,
@@ -12734,6 +16514,14 @@ export class SecurityApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-enroll-kibana | Elasticsearch API documentation}
    */
   enrollKibana(params?: SecurityEnrollKibanaRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Enroll Kibana.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecurityEnrollKibanaRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   enrollKibana(
     params: SecurityEnrollKibanaRequest | undefined,
     options: MetaCallOptions,
@@ -12752,6 +16540,14 @@ export class SecurityApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-enroll-node | Elasticsearch API documentation}
    */
   enrollNode(params?: SecurityEnrollNodeRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Enroll a node.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecurityEnrollNodeRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   enrollNode(params: SecurityEnrollNodeRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   enrollNode(params?: SecurityEnrollNodeRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().enrollNode, params, options)
@@ -12767,6 +16563,14 @@ export class SecurityApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-api-key | Elasticsearch API documentation}
    */
   getApiKey(params?: SecurityGetApiKeyRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get API key information.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecurityGetApiKeyRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getApiKey(params: SecurityGetApiKeyRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getApiKey(params?: SecurityGetApiKeyRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().getApiKey, params, options)
@@ -12782,6 +16586,14 @@ export class SecurityApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-builtin-privileges | Elasticsearch API documentation}
    */
   getBuiltinPrivileges(params?: SecurityGetBuiltinPrivilegesRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get builtin privileges.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecurityGetBuiltinPrivilegesRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getBuiltinPrivileges(
     params: SecurityGetBuiltinPrivilegesRequest | undefined,
     options: MetaCallOptions,
@@ -12800,6 +16612,14 @@ export class SecurityApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-privileges | Elasticsearch API documentation}
    */
   getPrivileges(params?: SecurityGetPrivilegesRequest, options?: BodyCallOptions): Promise<Record<string, JsonValue>>
+  /**
+   * Get application privileges.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecurityGetPrivilegesRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getPrivileges(
     params: SecurityGetPrivilegesRequest | undefined,
     options: MetaCallOptions,
@@ -12818,6 +16638,14 @@ export class SecurityApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-role | Elasticsearch API documentation}
    */
   getRole(params?: SecurityGetRoleRequest, options?: BodyCallOptions): Promise<Record<string, JsonValue>>
+  /**
+   * Get roles.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecurityGetRoleRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getRole(
     params: SecurityGetRoleRequest | undefined,
     options: MetaCallOptions,
@@ -12836,6 +16664,14 @@ export class SecurityApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-role-mapping | Elasticsearch API documentation}
    */
   getRoleMapping(params?: SecurityGetRoleMappingRequest, options?: BodyCallOptions): Promise<Record<string, JsonValue>>
+  /**
+   * Get role mappings.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecurityGetRoleMappingRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getRoleMapping(
     params: SecurityGetRoleMappingRequest | undefined,
     options: MetaCallOptions,
@@ -12857,6 +16693,14 @@ export class SecurityApi {
     params?: SecurityGetServiceAccountsRequest,
     options?: BodyCallOptions,
   ): Promise<Record<string, JsonValue>>
+  /**
+   * Get service accounts.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecurityGetServiceAccountsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getServiceAccounts(
     params: SecurityGetServiceAccountsRequest | undefined,
     options: MetaCallOptions,
@@ -12875,6 +16719,14 @@ export class SecurityApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-service-credentials | Elasticsearch API documentation}
    */
   getServiceCredentials(params: SecurityGetServiceCredentialsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get service account credentials.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecurityGetServiceCredentialsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getServiceCredentials(
     params: SecurityGetServiceCredentialsRequest,
     options: MetaCallOptions,
@@ -12893,6 +16745,14 @@ export class SecurityApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-settings | Elasticsearch API documentation}
    */
   getSettings(params?: SecurityGetSettingsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get security index settings.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecurityGetSettingsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getSettings(
     params: SecurityGetSettingsRequest | undefined,
     options: MetaCallOptions,
@@ -12911,6 +16771,14 @@ export class SecurityApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-stats | Elasticsearch API documentation}
    */
   getStats(params?: SecurityGetStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get security stats.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecurityGetStatsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getStats(params: SecurityGetStatsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getStats(params?: SecurityGetStatsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().getStats, params, options)
@@ -12926,6 +16794,14 @@ export class SecurityApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-token | Elasticsearch API documentation}
    */
   getToken(params?: SecurityGetTokenRequest, options?: BodyCallOptions): Promise<SecurityGetTokenResponse>
+  /**
+   * Get a token.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecurityGetTokenRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getToken(
     params: SecurityGetTokenRequest | undefined,
     options: MetaCallOptions,
@@ -12944,6 +16820,14 @@ export class SecurityApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-user | Elasticsearch API documentation}
    */
   getUser(params?: SecurityGetUserRequest, options?: BodyCallOptions): Promise<Record<string, JsonValue>>
+  /**
+   * Get users.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecurityGetUserRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getUser(
     params: SecurityGetUserRequest | undefined,
     options: MetaCallOptions,
@@ -12962,6 +16846,14 @@ export class SecurityApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-user-privileges | Elasticsearch API documentation}
    */
   getUserPrivileges(params?: SecurityGetUserPrivilegesRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get user privileges.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecurityGetUserPrivilegesRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getUserPrivileges(
     params: SecurityGetUserPrivilegesRequest | undefined,
     options: MetaCallOptions,
@@ -12980,6 +16872,14 @@ export class SecurityApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-user-profile | Elasticsearch API documentation}
    */
   getUserProfile(params: SecurityGetUserProfileRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get a user profile.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecurityGetUserProfileRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getUserProfile(params: SecurityGetUserProfileRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getUserProfile(params: SecurityGetUserProfileRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().getUserProfile, params, options)
@@ -12995,6 +16895,14 @@ export class SecurityApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-grant-api-key | Elasticsearch API documentation}
    */
   grantApiKey(params: SecurityGrantApiKeyRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Grant an API key.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecurityGrantApiKeyRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   grantApiKey(params: SecurityGrantApiKeyRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   grantApiKey(params: SecurityGrantApiKeyRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().grantApiKey, params, options)
@@ -13010,6 +16918,14 @@ export class SecurityApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-has-privileges | Elasticsearch API documentation}
    */
   hasPrivileges(params?: SecurityHasPrivilegesRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Check user privileges.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecurityHasPrivilegesRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   hasPrivileges(
     params: SecurityHasPrivilegesRequest | undefined,
     options: MetaCallOptions,
@@ -13031,6 +16947,14 @@ export class SecurityApi {
     params: SecurityHasPrivilegesUserProfileRequest,
     options?: BodyCallOptions,
   ): Promise<JsonObject>
+  /**
+   * Check user profile privileges.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecurityHasPrivilegesUserProfileRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   hasPrivilegesUserProfile(
     params: SecurityHasPrivilegesUserProfileRequest,
     options: MetaCallOptions,
@@ -13052,6 +16976,14 @@ export class SecurityApi {
     params?: SecurityInvalidateApiKeyRequest,
     options?: BodyCallOptions,
   ): Promise<SecurityInvalidateApiKeyResponse>
+  /**
+   * Invalidate API keys.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecurityInvalidateApiKeyRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   invalidateApiKey(
     params: SecurityInvalidateApiKeyRequest | undefined,
     options: MetaCallOptions,
@@ -13070,6 +17002,14 @@ export class SecurityApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-invalidate-token | Elasticsearch API documentation}
    */
   invalidateToken(params?: SecurityInvalidateTokenRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Invalidate a token.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecurityInvalidateTokenRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   invalidateToken(
     params: SecurityInvalidateTokenRequest | undefined,
     options: MetaCallOptions,
@@ -13088,6 +17028,14 @@ export class SecurityApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-oidc-authenticate | Elasticsearch API documentation}
    */
   oidcAuthenticate(params: SecurityOidcAuthenticateRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Authenticate OpenID Connect.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecurityOidcAuthenticateRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   oidcAuthenticate(params: SecurityOidcAuthenticateRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   oidcAuthenticate(params: SecurityOidcAuthenticateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().oidcAuthenticate, params, options)
@@ -13103,6 +17051,14 @@ export class SecurityApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-oidc-logout | Elasticsearch API documentation}
    */
   oidcLogout(params: SecurityOidcLogoutRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Logout of OpenID Connect.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecurityOidcLogoutRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   oidcLogout(params: SecurityOidcLogoutRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   oidcLogout(params: SecurityOidcLogoutRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().oidcLogout, params, options)
@@ -13121,6 +17077,14 @@ export class SecurityApi {
     params?: SecurityOidcPrepareAuthenticationRequest,
     options?: BodyCallOptions,
   ): Promise<JsonObject>
+  /**
+   * Prepare OpenID connect authentication.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecurityOidcPrepareAuthenticationRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   oidcPrepareAuthentication(
     params: SecurityOidcPrepareAuthenticationRequest | undefined,
     options: MetaCallOptions,
@@ -13142,6 +17106,14 @@ export class SecurityApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-put-privileges | Elasticsearch API documentation}
    */
   putPrivileges(params: SecurityPutPrivilegesRequest, options?: BodyCallOptions): Promise<Record<string, JsonValue>>
+  /**
+   * Create or update application privileges.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecurityPutPrivilegesRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putPrivileges(
     params: SecurityPutPrivilegesRequest,
     options: MetaCallOptions,
@@ -13160,6 +17132,14 @@ export class SecurityApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-put-role | Elasticsearch API documentation}
    */
   putRole(params: SecurityPutRoleRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Create or update roles.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecurityPutRoleRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putRole(params: SecurityPutRoleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   putRole(params: SecurityPutRoleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().putRole, params, options)
@@ -13175,6 +17155,14 @@ export class SecurityApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-put-role-mapping | Elasticsearch API documentation}
    */
   putRoleMapping(params: SecurityPutRoleMappingRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Create or update role mappings.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecurityPutRoleMappingRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putRoleMapping(params: SecurityPutRoleMappingRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   putRoleMapping(params: SecurityPutRoleMappingRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().putRoleMapping, params, options)
@@ -13190,6 +17178,14 @@ export class SecurityApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-put-user | Elasticsearch API documentation}
    */
   putUser(params: SecurityPutUserRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Create or update users.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecurityPutUserRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putUser(params: SecurityPutUserRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   putUser(params: SecurityPutUserRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().putUser, params, options)
@@ -13205,6 +17201,14 @@ export class SecurityApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-query-api-keys | Elasticsearch API documentation}
    */
   queryApiKeys(params?: SecurityQueryApiKeysRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Find API keys with a query.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecurityQueryApiKeysRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   queryApiKeys(
     params: SecurityQueryApiKeysRequest | undefined,
     options: MetaCallOptions,
@@ -13223,6 +17227,14 @@ export class SecurityApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-query-role | Elasticsearch API documentation}
    */
   queryRole(params?: SecurityQueryRoleRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Find roles with a query.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecurityQueryRoleRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   queryRole(params: SecurityQueryRoleRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   queryRole(params?: SecurityQueryRoleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().queryRole, params, options)
@@ -13238,6 +17250,14 @@ export class SecurityApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-query-user | Elasticsearch API documentation}
    */
   queryUser(params?: SecurityQueryUserRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Find users with a query.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecurityQueryUserRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   queryUser(params: SecurityQueryUserRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   queryUser(params?: SecurityQueryUserRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().queryUser, params, options)
@@ -13253,6 +17273,14 @@ export class SecurityApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-saml-authenticate | Elasticsearch API documentation}
    */
   samlAuthenticate(params: SecuritySamlAuthenticateRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Authenticate SAML.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecuritySamlAuthenticateRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   samlAuthenticate(params: SecuritySamlAuthenticateRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   samlAuthenticate(params: SecuritySamlAuthenticateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().samlAuthenticate, params, options)
@@ -13271,6 +17299,14 @@ export class SecurityApi {
     params: SecuritySamlCompleteLogoutRequest,
     options?: BodyCallOptions,
   ): Promise<JsonValue | undefined>
+  /**
+   * Logout of SAML completely.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecuritySamlCompleteLogoutRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   samlCompleteLogout(
     params: SecuritySamlCompleteLogoutRequest,
     options: MetaCallOptions,
@@ -13289,6 +17325,14 @@ export class SecurityApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-saml-invalidate | Elasticsearch API documentation}
    */
   samlInvalidate(params: SecuritySamlInvalidateRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Invalidate SAML.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecuritySamlInvalidateRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   samlInvalidate(params: SecuritySamlInvalidateRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   samlInvalidate(params: SecuritySamlInvalidateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().samlInvalidate, params, options)
@@ -13304,6 +17348,14 @@ export class SecurityApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-saml-logout | Elasticsearch API documentation}
    */
   samlLogout(params: SecuritySamlLogoutRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Logout of SAML.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecuritySamlLogoutRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   samlLogout(params: SecuritySamlLogoutRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   samlLogout(params: SecuritySamlLogoutRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().samlLogout, params, options)
@@ -13322,6 +17374,14 @@ export class SecurityApi {
     params?: SecuritySamlPrepareAuthenticationRequest,
     options?: BodyCallOptions,
   ): Promise<JsonObject>
+  /**
+   * Prepare SAML authentication.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecuritySamlPrepareAuthenticationRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   samlPrepareAuthentication(
     params: SecuritySamlPrepareAuthenticationRequest | undefined,
     options: MetaCallOptions,
@@ -13346,6 +17406,14 @@ export class SecurityApi {
     params: SecuritySamlServiceProviderMetadataRequest,
     options?: BodyCallOptions,
   ): Promise<JsonObject>
+  /**
+   * Create SAML service provider metadata.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecuritySamlServiceProviderMetadataRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   samlServiceProviderMetadata(
     params: SecuritySamlServiceProviderMetadataRequest,
     options: MetaCallOptions,
@@ -13367,6 +17435,14 @@ export class SecurityApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-suggest-user-profiles | Elasticsearch API documentation}
    */
   suggestUserProfiles(params?: SecuritySuggestUserProfilesRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Suggest a user profile.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecuritySuggestUserProfilesRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   suggestUserProfiles(
     params: SecuritySuggestUserProfilesRequest | undefined,
     options: MetaCallOptions,
@@ -13385,6 +17461,14 @@ export class SecurityApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-update-api-key | Elasticsearch API documentation}
    */
   updateApiKey(params: SecurityUpdateApiKeyRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Update an API key.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecurityUpdateApiKeyRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   updateApiKey(params: SecurityUpdateApiKeyRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   updateApiKey(params: SecurityUpdateApiKeyRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().updateApiKey, params, options)
@@ -13403,6 +17487,14 @@ export class SecurityApi {
     params: SecurityUpdateCrossClusterApiKeyRequest,
     options?: BodyCallOptions,
   ): Promise<JsonObject>
+  /**
+   * Update a cross-cluster API key.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecurityUpdateCrossClusterApiKeyRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   updateCrossClusterApiKey(
     params: SecurityUpdateCrossClusterApiKeyRequest,
     options: MetaCallOptions,
@@ -13421,6 +17513,14 @@ export class SecurityApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-update-settings | Elasticsearch API documentation}
    */
   updateSettings(params?: SecurityUpdateSettingsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Update security index settings.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecurityUpdateSettingsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   updateSettings(
     params: SecurityUpdateSettingsRequest | undefined,
     options: MetaCallOptions,
@@ -13439,6 +17539,14 @@ export class SecurityApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-update-user-profile-data | Elasticsearch API documentation}
    */
   updateUserProfileData(params: SecurityUpdateUserProfileDataRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Update user profile data.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SecurityUpdateUserProfileDataRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   updateUserProfileData(
     params: SecurityUpdateUserProfileDataRequest,
     options: MetaCallOptions,
@@ -13510,6 +17618,14 @@ export class ShutdownApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-shutdown-delete-node | Elasticsearch API documentation}
    */
   deleteNode(params: ShutdownDeleteNodeRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Cancel node shutdown preparations.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ShutdownDeleteNodeRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   deleteNode(params: ShutdownDeleteNodeRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deleteNode(params: ShutdownDeleteNodeRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, shutdownEndpoints().deleteNode, params, options)
@@ -13527,6 +17643,14 @@ export class ShutdownApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-shutdown-get-node | Elasticsearch API documentation}
    */
   getNode(params?: ShutdownGetNodeRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get the shutdown status.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ShutdownGetNodeRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getNode(params: ShutdownGetNodeRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getNode(params?: ShutdownGetNodeRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, shutdownEndpoints().getNode, params, options)
@@ -13544,6 +17668,14 @@ export class ShutdownApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-shutdown-put-node | Elasticsearch API documentation}
    */
   putNode(params: ShutdownPutNodeRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Prepare a node to be shut down.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ShutdownPutNodeRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putNode(params: ShutdownPutNodeRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   putNode(params: ShutdownPutNodeRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, shutdownEndpoints().putNode, params, options)
@@ -13600,6 +17732,14 @@ export class SimulateApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-simulate-ingest | Elasticsearch API documentation}
    */
   ingest(params: SimulateIngestRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Simulate data ingestion.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SimulateIngestRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   ingest(params: SimulateIngestRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   ingest(params: SimulateIngestRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, simulateEndpoints().ingest, params, options)
@@ -13706,6 +17846,14 @@ export class SlmApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-slm-delete-lifecycle | Elasticsearch API documentation}
    */
   deleteLifecycle(params: SlmDeleteLifecycleRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Delete a policy.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SlmDeleteLifecycleRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   deleteLifecycle(params: SlmDeleteLifecycleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deleteLifecycle(params: SlmDeleteLifecycleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, slmEndpoints().deleteLifecycle, params, options)
@@ -13721,6 +17869,14 @@ export class SlmApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-slm-execute-lifecycle | Elasticsearch API documentation}
    */
   executeLifecycle(params: SlmExecuteLifecycleRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Run a policy.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SlmExecuteLifecycleRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   executeLifecycle(params: SlmExecuteLifecycleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   executeLifecycle(params: SlmExecuteLifecycleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, slmEndpoints().executeLifecycle, params, options)
@@ -13736,6 +17892,14 @@ export class SlmApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-slm-execute-retention | Elasticsearch API documentation}
    */
   executeRetention(params?: SlmExecuteRetentionRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Run a retention policy.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SlmExecuteRetentionRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   executeRetention(
     params: SlmExecuteRetentionRequest | undefined,
     options: MetaCallOptions,
@@ -13754,6 +17918,14 @@ export class SlmApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-slm-get-lifecycle | Elasticsearch API documentation}
    */
   getLifecycle(params?: SlmGetLifecycleRequest, options?: BodyCallOptions): Promise<Record<string, JsonValue>>
+  /**
+   * Get policy information.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SlmGetLifecycleRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getLifecycle(
     params: SlmGetLifecycleRequest | undefined,
     options: MetaCallOptions,
@@ -13772,6 +17944,14 @@ export class SlmApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-slm-get-stats | Elasticsearch API documentation}
    */
   getStats(params?: SlmGetStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get snapshot lifecycle management statistics.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SlmGetStatsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getStats(params: SlmGetStatsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getStats(params?: SlmGetStatsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, slmEndpoints().getStats, params, options)
@@ -13787,6 +17967,14 @@ export class SlmApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-slm-get-status | Elasticsearch API documentation}
    */
   getStatus(params?: SlmGetStatusRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get the snapshot lifecycle management status.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SlmGetStatusRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getStatus(params: SlmGetStatusRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getStatus(params?: SlmGetStatusRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, slmEndpoints().getStatus, params, options)
@@ -13802,6 +17990,14 @@ export class SlmApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-slm-put-lifecycle | Elasticsearch API documentation}
    */
   putLifecycle(params: SlmPutLifecycleRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Create or update a policy.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SlmPutLifecycleRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putLifecycle(params: SlmPutLifecycleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   putLifecycle(params: SlmPutLifecycleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, slmEndpoints().putLifecycle, params, options)
@@ -13817,6 +18013,14 @@ export class SlmApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-slm-start | Elasticsearch API documentation}
    */
   start(params?: SlmStartRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Start snapshot lifecycle management.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SlmStartRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   start(params: SlmStartRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   start(params?: SlmStartRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, slmEndpoints().start, params, options)
@@ -13832,6 +18036,14 @@ export class SlmApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-slm-stop | Elasticsearch API documentation}
    */
   stop(params?: SlmStopRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Stop snapshot lifecycle management.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SlmStopRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   stop(params: SlmStopRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   stop(params?: SlmStopRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, slmEndpoints().stop, params, options)
@@ -14030,6 +18242,14 @@ export class SnapshotApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-cleanup-repository | Elasticsearch API documentation}
    */
   cleanupRepository(params: SnapshotCleanupRepositoryRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Clean up the snapshot repository.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SnapshotCleanupRepositoryRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   cleanupRepository(
     params: SnapshotCleanupRepositoryRequest,
     options: MetaCallOptions,
@@ -14048,6 +18268,14 @@ export class SnapshotApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-clone | Elasticsearch API documentation}
    */
   clone(params: SnapshotCloneRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Clone a snapshot.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SnapshotCloneRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   clone(params: SnapshotCloneRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   clone(params: SnapshotCloneRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, snapshotEndpoints().clone, params, options)
@@ -14063,6 +18291,14 @@ export class SnapshotApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-create | Elasticsearch API documentation}
    */
   create(params: SnapshotCreateRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Create a snapshot.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SnapshotCreateRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   create(params: SnapshotCreateRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   create(params: SnapshotCreateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, snapshotEndpoints().create, params, options)
@@ -14078,6 +18314,14 @@ export class SnapshotApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-create-repository | Elasticsearch API documentation}
    */
   createRepository(params: SnapshotCreateRepositoryRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Create or update a snapshot repository.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SnapshotCreateRepositoryRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   createRepository(params: SnapshotCreateRepositoryRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   createRepository(params: SnapshotCreateRepositoryRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, snapshotEndpoints().createRepository, params, options)
@@ -14093,6 +18337,14 @@ export class SnapshotApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-delete | Elasticsearch API documentation}
    */
   delete(params: SnapshotDeleteRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Delete snapshots.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SnapshotDeleteRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   delete(params: SnapshotDeleteRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   delete(params: SnapshotDeleteRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, snapshotEndpoints().delete, params, options)
@@ -14108,6 +18360,14 @@ export class SnapshotApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-delete-repository | Elasticsearch API documentation}
    */
   deleteRepository(params: SnapshotDeleteRepositoryRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Delete snapshot repositories.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SnapshotDeleteRepositoryRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   deleteRepository(params: SnapshotDeleteRepositoryRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deleteRepository(params: SnapshotDeleteRepositoryRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, snapshotEndpoints().deleteRepository, params, options)
@@ -14123,6 +18383,14 @@ export class SnapshotApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-get | Elasticsearch API documentation}
    */
   get(params: SnapshotGetRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get snapshot information.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SnapshotGetRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   get(params: SnapshotGetRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   get(params: SnapshotGetRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, snapshotEndpoints().get, params, options)
@@ -14138,6 +18406,14 @@ export class SnapshotApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-get-repository | Elasticsearch API documentation}
    */
   getRepository(params?: SnapshotGetRepositoryRequest, options?: BodyCallOptions): Promise<Record<string, JsonValue>>
+  /**
+   * Get snapshot repository information.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SnapshotGetRepositoryRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getRepository(
     params: SnapshotGetRepositoryRequest | undefined,
     options: MetaCallOptions,
@@ -14156,6 +18432,14 @@ export class SnapshotApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-repository-analyze | Elasticsearch API documentation}
    */
   repositoryAnalyze(params: SnapshotRepositoryAnalyzeRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Analyze a snapshot repository.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SnapshotRepositoryAnalyzeRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   repositoryAnalyze(
     params: SnapshotRepositoryAnalyzeRequest,
     options: MetaCallOptions,
@@ -14177,6 +18461,14 @@ export class SnapshotApi {
     params: SnapshotRepositoryVerifyIntegrityRequest,
     options?: BodyCallOptions,
   ): Promise<JsonValue>
+  /**
+   * Verify the repository integrity.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SnapshotRepositoryVerifyIntegrityRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   repositoryVerifyIntegrity(
     params: SnapshotRepositoryVerifyIntegrityRequest,
     options: MetaCallOptions,
@@ -14195,6 +18487,14 @@ export class SnapshotApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-restore | Elasticsearch API documentation}
    */
   restore(params: SnapshotRestoreRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Restore a snapshot.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SnapshotRestoreRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   restore(params: SnapshotRestoreRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   restore(params: SnapshotRestoreRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, snapshotEndpoints().restore, params, options)
@@ -14210,6 +18510,14 @@ export class SnapshotApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-status | Elasticsearch API documentation}
    */
   status(params?: SnapshotStatusRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get the snapshot status.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SnapshotStatusRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   status(params: SnapshotStatusRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   status(params?: SnapshotStatusRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, snapshotEndpoints().status, params, options)
@@ -14225,6 +18533,14 @@ export class SnapshotApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-verify-repository | Elasticsearch API documentation}
    */
   verifyRepository(params: SnapshotVerifyRepositoryRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Verify a snapshot repository.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SnapshotVerifyRepositoryRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   verifyRepository(params: SnapshotVerifyRepositoryRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   verifyRepository(params: SnapshotVerifyRepositoryRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, snapshotEndpoints().verifyRepository, params, options)
@@ -14328,6 +18644,14 @@ export class SqlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-sql-clear-cursor | Elasticsearch API documentation}
    */
   clearCursor(params: SqlClearCursorRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Clear an SQL search cursor.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SqlClearCursorRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   clearCursor(params: SqlClearCursorRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   clearCursor(params: SqlClearCursorRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, sqlEndpoints().clearCursor, params, options)
@@ -14343,6 +18667,14 @@ export class SqlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-sql-delete-async | Elasticsearch API documentation}
    */
   deleteAsync(params: SqlDeleteAsyncRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Delete an async SQL search.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SqlDeleteAsyncRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   deleteAsync(params: SqlDeleteAsyncRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deleteAsync(params: SqlDeleteAsyncRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, sqlEndpoints().deleteAsync, params, options)
@@ -14358,6 +18690,14 @@ export class SqlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-sql-get-async | Elasticsearch API documentation}
    */
   getAsync(params: SqlGetAsyncRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get async SQL search results.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SqlGetAsyncRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getAsync(params: SqlGetAsyncRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getAsync(params: SqlGetAsyncRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, sqlEndpoints().getAsync, params, options)
@@ -14373,6 +18713,14 @@ export class SqlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-sql-get-async-status | Elasticsearch API documentation}
    */
   getAsyncStatus(params: SqlGetAsyncStatusRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get the async SQL search status.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SqlGetAsyncStatusRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getAsyncStatus(params: SqlGetAsyncStatusRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getAsyncStatus(params: SqlGetAsyncStatusRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, sqlEndpoints().getAsyncStatus, params, options)
@@ -14388,6 +18736,14 @@ export class SqlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-sql-query | Elasticsearch API documentation}
    */
   query(params?: SqlQueryRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get SQL search results.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SqlQueryRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   query(params: SqlQueryRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   query(params?: SqlQueryRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, sqlEndpoints().query, params, options)
@@ -14403,6 +18759,14 @@ export class SqlApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-sql-translate | Elasticsearch API documentation}
    */
   translate(params: SqlTranslateRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Translate SQL into Elasticsearch queries.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SqlTranslateRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   translate(params: SqlTranslateRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   translate(params: SqlTranslateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, sqlEndpoints().translate, params, options)
@@ -14449,6 +18813,14 @@ export class SslApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ssl-certificates | Elasticsearch API documentation}
    */
   certificates(params?: SslCertificatesRequest, options?: BodyCallOptions): Promise<JsonValue[]>
+  /**
+   * Get SSL certificates.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SslCertificatesRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   certificates(params: SslCertificatesRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonValue[]>>
   certificates(params?: SslCertificatesRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, sslEndpoints().certificates, params, options)
@@ -14508,6 +18880,14 @@ export class StreamsApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
   logsDisable(params: StreamsLogsDisableRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Disable a named stream.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link StreamsLogsDisableRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   logsDisable(params: StreamsLogsDisableRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   logsDisable(params: StreamsLogsDisableRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, streamsEndpoints().logsDisable, params, options)
@@ -14522,6 +18902,14 @@ export class StreamsApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
   logsEnable(params: StreamsLogsEnableRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Enable a named stream.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link StreamsLogsEnableRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   logsEnable(params: StreamsLogsEnableRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   logsEnable(params: StreamsLogsEnableRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, streamsEndpoints().logsEnable, params, options)
@@ -14536,6 +18924,14 @@ export class StreamsApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
   status(params?: StreamsStatusRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get the status of streams.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link StreamsStatusRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   status(params: StreamsStatusRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   status(params?: StreamsStatusRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, streamsEndpoints().status, params, options)
@@ -14626,6 +19022,14 @@ export class SynonymsApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-synonyms-delete-synonym | Elasticsearch API documentation}
    */
   deleteSynonym(params: SynonymsDeleteSynonymRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Delete a synonym set.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SynonymsDeleteSynonymRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   deleteSynonym(params: SynonymsDeleteSynonymRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deleteSynonym(params: SynonymsDeleteSynonymRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, synonymsEndpoints().deleteSynonym, params, options)
@@ -14641,6 +19045,14 @@ export class SynonymsApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-synonyms-delete-synonym-rule | Elasticsearch API documentation}
    */
   deleteSynonymRule(params: SynonymsDeleteSynonymRuleRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Delete a synonym rule.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SynonymsDeleteSynonymRuleRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   deleteSynonymRule(params: SynonymsDeleteSynonymRuleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   deleteSynonymRule(params: SynonymsDeleteSynonymRuleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, synonymsEndpoints().deleteSynonymRule, params, options)
@@ -14656,6 +19068,14 @@ export class SynonymsApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-synonyms-get-synonym | Elasticsearch API documentation}
    */
   getSynonym(params: SynonymsGetSynonymRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get a synonym set.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SynonymsGetSynonymRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getSynonym(params: SynonymsGetSynonymRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getSynonym(params: SynonymsGetSynonymRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, synonymsEndpoints().getSynonym, params, options)
@@ -14671,6 +19091,14 @@ export class SynonymsApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-synonyms-get-synonym-rule | Elasticsearch API documentation}
    */
   getSynonymRule(params: SynonymsGetSynonymRuleRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Get a synonym rule.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SynonymsGetSynonymRuleRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getSynonymRule(params: SynonymsGetSynonymRuleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   getSynonymRule(params: SynonymsGetSynonymRuleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, synonymsEndpoints().getSynonymRule, params, options)
@@ -14686,6 +19114,14 @@ export class SynonymsApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-synonyms-get-synonym | Elasticsearch API documentation}
    */
   getSynonymsSets(params?: SynonymsGetSynonymsSetsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get all synonym sets.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SynonymsGetSynonymsSetsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getSynonymsSets(
     params: SynonymsGetSynonymsSetsRequest | undefined,
     options: MetaCallOptions,
@@ -14704,6 +19140,14 @@ export class SynonymsApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-synonyms-put-synonym | Elasticsearch API documentation}
    */
   putSynonym(params: SynonymsPutSynonymRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Create or update a synonym set.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SynonymsPutSynonymRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putSynonym(params: SynonymsPutSynonymRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   putSynonym(params: SynonymsPutSynonymRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, synonymsEndpoints().putSynonym, params, options)
@@ -14719,6 +19163,14 @@ export class SynonymsApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-synonyms-put-synonym-rule | Elasticsearch API documentation}
    */
   putSynonymRule(params: SynonymsPutSynonymRuleRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Create or update a synonym rule.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SynonymsPutSynonymRuleRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putSynonymRule(params: SynonymsPutSynonymRuleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   putSynonymRule(params: SynonymsPutSynonymRuleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, synonymsEndpoints().putSynonymRule, params, options)
@@ -14782,6 +19234,14 @@ export class TasksApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-tasks | Elasticsearch API documentation}
    */
   cancel(params?: TasksCancelRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Cancel a task.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link TasksCancelRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   cancel(params: TasksCancelRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   cancel(params?: TasksCancelRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, tasksEndpoints().cancel, params, options)
@@ -14797,6 +19257,14 @@ export class TasksApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-tasks | Elasticsearch API documentation}
    */
   get(params: TasksGetRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get task information.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link TasksGetRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   get(params: TasksGetRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   get(params: TasksGetRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, tasksEndpoints().get, params, options)
@@ -14812,6 +19280,14 @@ export class TasksApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-tasks | Elasticsearch API documentation}
    */
   list(params?: TasksListRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get all tasks.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link TasksListRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   list(params: TasksListRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   list(params?: TasksListRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, tasksEndpoints().list, params, options)
@@ -14929,6 +19405,14 @@ export class TextStructureApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-text_structure | Elasticsearch API documentation}
    */
   findFieldStructure(params: TextStructureFindFieldStructureRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Find the structure of a text field.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link TextStructureFindFieldStructureRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   findFieldStructure(
     params: TextStructureFindFieldStructureRequest,
     options: MetaCallOptions,
@@ -14947,6 +19431,14 @@ export class TextStructureApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-text-structure-find-message-structure | Elasticsearch API documentation}
    */
   findMessageStructure(params: TextStructureFindMessageStructureRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Find the structure of text messages.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link TextStructureFindMessageStructureRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   findMessageStructure(
     params: TextStructureFindMessageStructureRequest,
     options: MetaCallOptions,
@@ -14968,6 +19460,14 @@ export class TextStructureApi {
     params: TextStructureFindStructureRequest<TJsonDocument>,
     options?: BodyCallOptions,
   ): Promise<JsonObject>
+  /**
+   * Find the structure of a text file.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link TextStructureFindStructureRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   findStructure<TJsonDocument = unknown>(
     params: TextStructureFindStructureRequest<TJsonDocument>,
     options: MetaCallOptions,
@@ -14986,6 +19486,14 @@ export class TextStructureApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-text-structure-test-grok-pattern | Elasticsearch API documentation}
    */
   testGrokPattern(params: TextStructureTestGrokPatternRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Test a Grok pattern.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link TextStructureTestGrokPatternRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   testGrokPattern(
     params: TextStructureTestGrokPatternRequest,
     options: MetaCallOptions,
@@ -15139,6 +19647,14 @@ export class TransformApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-delete-transform | Elasticsearch API documentation}
    */
   deleteTransform(params: TransformDeleteTransformRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Delete a transform.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link TransformDeleteTransformRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   deleteTransform(params: TransformDeleteTransformRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deleteTransform(params: TransformDeleteTransformRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, transformEndpoints().deleteTransform, params, options)
@@ -15154,6 +19670,14 @@ export class TransformApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-get-node-stats | Elasticsearch API documentation}
    */
   getNodeStats(params?: TransformGetNodeStatsRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Get node stats.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link TransformGetNodeStatsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getNodeStats(
     params: TransformGetNodeStatsRequest | undefined,
     options: MetaCallOptions,
@@ -15172,6 +19696,14 @@ export class TransformApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-get-transform | Elasticsearch API documentation}
    */
   getTransform(params?: TransformGetTransformRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get transforms.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link TransformGetTransformRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getTransform(
     params: TransformGetTransformRequest | undefined,
     options: MetaCallOptions,
@@ -15190,6 +19722,14 @@ export class TransformApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-get-transform-stats | Elasticsearch API documentation}
    */
   getTransformStats(params: TransformGetTransformStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get transform stats.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link TransformGetTransformStatsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getTransformStats(
     params: TransformGetTransformStatsRequest,
     options: MetaCallOptions,
@@ -15208,6 +19748,14 @@ export class TransformApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-preview-transform | Elasticsearch API documentation}
    */
   previewTransform(params?: TransformPreviewTransformRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Preview a transform.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link TransformPreviewTransformRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   previewTransform(
     params: TransformPreviewTransformRequest | undefined,
     options: MetaCallOptions,
@@ -15226,6 +19774,14 @@ export class TransformApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-put-transform | Elasticsearch API documentation}
    */
   putTransform(params: TransformPutTransformRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Create a transform.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link TransformPutTransformRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putTransform(params: TransformPutTransformRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   putTransform(params: TransformPutTransformRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, transformEndpoints().putTransform, params, options)
@@ -15241,6 +19797,14 @@ export class TransformApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-reset-transform | Elasticsearch API documentation}
    */
   resetTransform(params: TransformResetTransformRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Reset a transform.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link TransformResetTransformRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   resetTransform(params: TransformResetTransformRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   resetTransform(params: TransformResetTransformRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, transformEndpoints().resetTransform, params, options)
@@ -15256,6 +19820,14 @@ export class TransformApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-schedule-now-transform | Elasticsearch API documentation}
    */
   scheduleNowTransform(params: TransformScheduleNowTransformRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Schedule a transform to start now.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link TransformScheduleNowTransformRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   scheduleNowTransform(
     params: TransformScheduleNowTransformRequest,
     options: MetaCallOptions,
@@ -15274,6 +19846,14 @@ export class TransformApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-set-upgrade-mode | Elasticsearch API documentation}
    */
   setUpgradeMode(params?: TransformSetUpgradeModeRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Set upgrade_mode for transform indices.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link TransformSetUpgradeModeRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   setUpgradeMode(
     params: TransformSetUpgradeModeRequest | undefined,
     options: MetaCallOptions,
@@ -15292,6 +19872,14 @@ export class TransformApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-start-transform | Elasticsearch API documentation}
    */
   startTransform(params: TransformStartTransformRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Start a transform.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link TransformStartTransformRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   startTransform(params: TransformStartTransformRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   startTransform(params: TransformStartTransformRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, transformEndpoints().startTransform, params, options)
@@ -15307,6 +19895,14 @@ export class TransformApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-stop-transform | Elasticsearch API documentation}
    */
   stopTransform(params: TransformStopTransformRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Stop transforms.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link TransformStopTransformRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   stopTransform(params: TransformStopTransformRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   stopTransform(params: TransformStopTransformRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, transformEndpoints().stopTransform, params, options)
@@ -15322,6 +19918,14 @@ export class TransformApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-update-transform | Elasticsearch API documentation}
    */
   updateTransform(params: TransformUpdateTransformRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Update a transform.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link TransformUpdateTransformRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   updateTransform(params: TransformUpdateTransformRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   updateTransform(params: TransformUpdateTransformRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, transformEndpoints().updateTransform, params, options)
@@ -15337,6 +19941,14 @@ export class TransformApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-upgrade-transforms | Elasticsearch API documentation}
    */
   upgradeTransforms(params?: TransformUpgradeTransformsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Upgrade all transforms.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link TransformUpgradeTransformsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   upgradeTransforms(
     params: TransformUpgradeTransformsRequest | undefined,
     options: MetaCallOptions,
@@ -15500,6 +20112,14 @@ export class WatcherApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-ack-watch | Elasticsearch API documentation}
    */
   ackWatch(params: WatcherAckWatchRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Acknowledge a watch.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link WatcherAckWatchRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   ackWatch(params: WatcherAckWatchRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   ackWatch(params: WatcherAckWatchRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, watcherEndpoints().ackWatch, params, options)
@@ -15515,6 +20135,14 @@ export class WatcherApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-activate-watch | Elasticsearch API documentation}
    */
   activateWatch(params: WatcherActivateWatchRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Activate a watch.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link WatcherActivateWatchRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   activateWatch(params: WatcherActivateWatchRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   activateWatch(params: WatcherActivateWatchRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, watcherEndpoints().activateWatch, params, options)
@@ -15530,6 +20158,14 @@ export class WatcherApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-deactivate-watch | Elasticsearch API documentation}
    */
   deactivateWatch(params: WatcherDeactivateWatchRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Deactivate a watch.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link WatcherDeactivateWatchRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   deactivateWatch(params: WatcherDeactivateWatchRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deactivateWatch(params: WatcherDeactivateWatchRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, watcherEndpoints().deactivateWatch, params, options)
@@ -15545,6 +20181,14 @@ export class WatcherApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-delete-watch | Elasticsearch API documentation}
    */
   deleteWatch(params: WatcherDeleteWatchRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Delete a watch.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link WatcherDeleteWatchRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   deleteWatch(params: WatcherDeleteWatchRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deleteWatch(params: WatcherDeleteWatchRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, watcherEndpoints().deleteWatch, params, options)
@@ -15560,6 +20204,14 @@ export class WatcherApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-execute-watch | Elasticsearch API documentation}
    */
   executeWatch(params?: WatcherExecuteWatchRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Run a watch.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link WatcherExecuteWatchRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   executeWatch(
     params: WatcherExecuteWatchRequest | undefined,
     options: MetaCallOptions,
@@ -15578,6 +20230,14 @@ export class WatcherApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-get-settings | Elasticsearch API documentation}
    */
   getSettings(params?: WatcherGetSettingsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get Watcher index settings.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link WatcherGetSettingsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getSettings(params: WatcherGetSettingsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getSettings(params?: WatcherGetSettingsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, watcherEndpoints().getSettings, params, options)
@@ -15593,6 +20253,14 @@ export class WatcherApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-get-watch | Elasticsearch API documentation}
    */
   getWatch(params: WatcherGetWatchRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get a watch.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link WatcherGetWatchRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getWatch(params: WatcherGetWatchRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getWatch(params: WatcherGetWatchRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, watcherEndpoints().getWatch, params, options)
@@ -15608,6 +20276,14 @@ export class WatcherApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-put-watch | Elasticsearch API documentation}
    */
   putWatch(params: WatcherPutWatchRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Create or update a watch.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link WatcherPutWatchRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putWatch(params: WatcherPutWatchRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   putWatch(params: WatcherPutWatchRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, watcherEndpoints().putWatch, params, options)
@@ -15623,6 +20299,14 @@ export class WatcherApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-query-watches | Elasticsearch API documentation}
    */
   queryWatches(params?: WatcherQueryWatchesRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Query watches.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link WatcherQueryWatchesRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   queryWatches(
     params: WatcherQueryWatchesRequest | undefined,
     options: MetaCallOptions,
@@ -15641,6 +20325,14 @@ export class WatcherApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-start | Elasticsearch API documentation}
    */
   start(params?: WatcherStartRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Start the watch service.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link WatcherStartRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   start(params: WatcherStartRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   start(params?: WatcherStartRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, watcherEndpoints().start, params, options)
@@ -15656,6 +20348,14 @@ export class WatcherApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-stats | Elasticsearch API documentation}
    */
   stats(params?: WatcherStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get Watcher statistics.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link WatcherStatsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   stats(params: WatcherStatsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   stats(params?: WatcherStatsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, watcherEndpoints().stats, params, options)
@@ -15671,6 +20371,14 @@ export class WatcherApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-stop | Elasticsearch API documentation}
    */
   stop(params?: WatcherStopRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Stop the watch service.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link WatcherStopRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   stop(params: WatcherStopRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   stop(params?: WatcherStopRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, watcherEndpoints().stop, params, options)
@@ -15686,6 +20394,14 @@ export class WatcherApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-update-settings | Elasticsearch API documentation}
    */
   updateSettings(params?: WatcherUpdateSettingsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Update Watcher index settings.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link WatcherUpdateSettingsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   updateSettings(
     params: WatcherUpdateSettingsRequest | undefined,
     options: MetaCallOptions,
@@ -15742,6 +20458,14 @@ export class XpackApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-info | Elasticsearch API documentation}
    */
   info(params?: XpackInfoRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get information.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link XpackInfoRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   info(params: XpackInfoRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   info(params?: XpackInfoRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, xpackEndpoints().info, params, options)
@@ -15757,6 +20481,14 @@ export class XpackApi {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-xpack | Elasticsearch API documentation}
    */
   usage(params?: XpackUsageRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get usage information.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link XpackUsageRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   usage(params: XpackUsageRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   usage(params?: XpackUsageRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, xpackEndpoints().usage, params, options)
@@ -17048,6 +21780,14 @@ export class ApiClient {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-bulk | Elasticsearch API documentation}
    */
   bulk(params: BulkRequest, options?: BodyCallOptions): Promise<BulkResponse>
+  /**
+   * Bulk index or delete documents.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link BulkRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   bulk(params: BulkRequest, options: MetaCallOptions): Promise<ApiResponse<BulkResponse>>
   bulk(params: BulkRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().bulk, params, options)
@@ -17062,6 +21802,14 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
   cancelReindex(params: CancelReindexRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Cancel an ongoing reindex task.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CancelReindexRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   cancelReindex(params: CancelReindexRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   cancelReindex(params: CancelReindexRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().cancelReindex, params, options)
@@ -17077,6 +21825,14 @@ export class ApiClient {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-clear-scroll | Elasticsearch API documentation}
    */
   clearScroll(params?: ClearScrollRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Clear a scrolling search.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ClearScrollRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   clearScroll(params: ClearScrollRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   clearScroll(params?: ClearScrollRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().clearScroll, params, options)
@@ -17092,6 +21848,14 @@ export class ApiClient {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-open-point-in-time | Elasticsearch API documentation}
    */
   closePointInTime(params: ClosePointInTimeRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Close a point in time.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ClosePointInTimeRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   closePointInTime(params: ClosePointInTimeRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   closePointInTime(params: ClosePointInTimeRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().closePointInTime, params, options)
@@ -17107,6 +21871,14 @@ export class ApiClient {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-count | Elasticsearch API documentation}
    */
   count(params?: CountRequest, options?: BodyCallOptions): Promise<CountResponse>
+  /**
+   * Count search results.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CountRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   count(params: CountRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<CountResponse>>
   count(params?: CountRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().count, params, options)
@@ -17122,6 +21894,14 @@ export class ApiClient {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-create | Elasticsearch API documentation}
    */
   create<TDocument = unknown>(params: CreateRequest<TDocument>, options?: BodyCallOptions): Promise<CreateResponse>
+  /**
+   * Create a new document in the index.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link CreateRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   create<TDocument = unknown>(
     params: CreateRequest<TDocument>,
     options: MetaCallOptions,
@@ -17140,6 +21920,14 @@ export class ApiClient {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-delete | Elasticsearch API documentation}
    */
   delete(params: DeleteRequest, options?: BodyCallOptions): Promise<DeleteResponse>
+  /**
+   * Delete a document.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link DeleteRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   delete(params: DeleteRequest, options: MetaCallOptions): Promise<ApiResponse<DeleteResponse>>
   delete(params: DeleteRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().delete, params, options)
@@ -17155,6 +21943,14 @@ export class ApiClient {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-delete-by-query | Elasticsearch API documentation}
    */
   deleteByQuery(params: DeleteByQueryRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Delete documents.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link DeleteByQueryRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   deleteByQuery(params: DeleteByQueryRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deleteByQuery(params: DeleteByQueryRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().deleteByQuery, params, options)
@@ -17170,6 +21966,14 @@ export class ApiClient {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-delete-by-query-rethrottle | Elasticsearch API documentation}
    */
   deleteByQueryRethrottle(params: DeleteByQueryRethrottleRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Throttle a delete by query operation.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link DeleteByQueryRethrottleRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   deleteByQueryRethrottle(
     params: DeleteByQueryRethrottleRequest,
     options: MetaCallOptions,
@@ -17188,6 +21992,14 @@ export class ApiClient {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-delete-script | Elasticsearch API documentation}
    */
   deleteScript(params: DeleteScriptRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Delete a script or search template.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link DeleteScriptRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   deleteScript(params: DeleteScriptRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   deleteScript(params: DeleteScriptRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().deleteScript, params, options)
@@ -17203,6 +22015,14 @@ export class ApiClient {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-get | Elasticsearch API documentation}
    */
   exists(params: ExistsRequest, options?: BodyCallOptions): Promise<boolean>
+  /**
+   * Check a document.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ExistsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   exists(params: ExistsRequest, options: MetaCallOptions): Promise<ApiResponse<boolean>>
   exists(params: ExistsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().exists, params, options)
@@ -17218,6 +22038,14 @@ export class ApiClient {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-get | Elasticsearch API documentation}
    */
   existsSource(params: ExistsSourceRequest, options?: BodyCallOptions): Promise<boolean>
+  /**
+   * Check for a document source.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ExistsSourceRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   existsSource(params: ExistsSourceRequest, options: MetaCallOptions): Promise<ApiResponse<boolean>>
   existsSource(params: ExistsSourceRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().existsSource, params, options)
@@ -17233,6 +22061,14 @@ export class ApiClient {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-explain | Elasticsearch API documentation}
    */
   explain(params: ExplainRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Explain a document match result.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ExplainRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   explain(params: ExplainRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   explain(params: ExplainRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().explain, params, options)
@@ -17248,6 +22084,14 @@ export class ApiClient {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-field-caps | Elasticsearch API documentation}
    */
   fieldCaps(params?: FieldCapsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get the field capabilities.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link FieldCapsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   fieldCaps(params: FieldCapsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   fieldCaps(params?: FieldCapsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().fieldCaps, params, options)
@@ -17263,6 +22107,14 @@ export class ApiClient {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-get | Elasticsearch API documentation}
    */
   get<TDocument = unknown>(params: GetRequest, options?: BodyCallOptions): Promise<GetResponse<TDocument>>
+  /**
+   * Get a document by its ID.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link GetRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   get<TDocument = unknown>(params: GetRequest, options: MetaCallOptions): Promise<ApiResponse<GetResponse<TDocument>>>
   get(params: GetRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().get, params, options)
@@ -17277,6 +22129,14 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
   getReindex(params: GetReindexRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get the status and progress of a specific reindex task.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link GetReindexRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getReindex(params: GetReindexRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getReindex(params: GetReindexRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().getReindex, params, options)
@@ -17292,6 +22152,14 @@ export class ApiClient {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-get-script | Elasticsearch API documentation}
    */
   getScript(params: GetScriptRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get a script or search template.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link GetScriptRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getScript(params: GetScriptRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   getScript(params: GetScriptRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().getScript, params, options)
@@ -17307,6 +22175,14 @@ export class ApiClient {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-get-script-context | Elasticsearch API documentation}
    */
   getScriptContext(params?: GetScriptContextRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get script contexts.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link GetScriptContextRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getScriptContext(
     params: GetScriptContextRequest | undefined,
     options: MetaCallOptions,
@@ -17325,6 +22201,14 @@ export class ApiClient {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-get-script-languages | Elasticsearch API documentation}
    */
   getScriptLanguages(params?: GetScriptLanguagesRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get script languages.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link GetScriptLanguagesRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getScriptLanguages(
     params: GetScriptLanguagesRequest | undefined,
     options: MetaCallOptions,
@@ -17343,6 +22227,14 @@ export class ApiClient {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-get | Elasticsearch API documentation}
    */
   getSource(params: GetSourceRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Get a document's source.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link GetSourceRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   getSource(params: GetSourceRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   getSource(params: GetSourceRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().getSource, params, options)
@@ -17358,6 +22250,14 @@ export class ApiClient {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-health-report | Elasticsearch API documentation}
    */
   healthReport(params?: HealthReportRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get the cluster health.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link HealthReportRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   healthReport(params: HealthReportRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   healthReport(params?: HealthReportRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().healthReport, params, options)
@@ -17373,6 +22273,14 @@ export class ApiClient {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-create | Elasticsearch API documentation}
    */
   index<TDocument = unknown>(params: IndexRequest<TDocument>, options?: BodyCallOptions): Promise<IndexResponse>
+  /**
+   * Create or update a document in an index.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link IndexRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   index<TDocument = unknown>(
     params: IndexRequest<TDocument>,
     options: MetaCallOptions,
@@ -17391,6 +22299,14 @@ export class ApiClient {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-info | Elasticsearch API documentation}
    */
   info(params?: InfoRequest, options?: BodyCallOptions): Promise<InfoResponse>
+  /**
+   * Get cluster info.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link InfoRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   info(params: InfoRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<InfoResponse>>
   info(params?: InfoRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().info, params, options)
@@ -17405,6 +22321,14 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
   listReindex(params?: ListReindexRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get information about all currently running reindex tasks.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ListReindexRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   listReindex(params: ListReindexRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   listReindex(params?: ListReindexRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().listReindex, params, options)
@@ -17420,6 +22344,14 @@ export class ApiClient {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-mget | Elasticsearch API documentation}
    */
   mget<TDocument = unknown>(params?: MgetRequest, options?: BodyCallOptions): Promise<MgetResponse<TDocument>>
+  /**
+   * Get multiple documents.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MgetRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   mget<TDocument = unknown>(
     params: MgetRequest | undefined,
     options: MetaCallOptions,
@@ -17438,6 +22370,14 @@ export class ApiClient {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-msearch | Elasticsearch API documentation}
    */
   msearch<TDocument = unknown>(params: MsearchRequest, options?: BodyCallOptions): Promise<MsearchResponse<TDocument>>
+  /**
+   * Run multiple searches.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MsearchRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   msearch<TDocument = unknown>(
     params: MsearchRequest,
     options: MetaCallOptions,
@@ -17456,6 +22396,14 @@ export class ApiClient {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-msearch-template | Elasticsearch API documentation}
    */
   msearchTemplate(params: MsearchTemplateRequest, options?: BodyCallOptions): Promise<JsonValue>
+  /**
+   * Run multiple templated searches.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MsearchTemplateRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   msearchTemplate(params: MsearchTemplateRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
   msearchTemplate(params: MsearchTemplateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().msearchTemplate, params, options)
@@ -17471,6 +22419,14 @@ export class ApiClient {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-mtermvectors | Elasticsearch API documentation}
    */
   mtermvectors(params?: MtermvectorsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get multiple term vectors.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link MtermvectorsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   mtermvectors(params: MtermvectorsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   mtermvectors(params?: MtermvectorsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().mtermvectors, params, options)
@@ -17486,6 +22442,14 @@ export class ApiClient {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-open-point-in-time | Elasticsearch API documentation}
    */
   openPointInTime(params: OpenPointInTimeRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Open a point in time.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link OpenPointInTimeRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   openPointInTime(params: OpenPointInTimeRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   openPointInTime(params: OpenPointInTimeRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().openPointInTime, params, options)
@@ -17501,6 +22465,14 @@ export class ApiClient {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-cluster | Elasticsearch API documentation}
    */
   ping(params?: PingRequest, options?: BodyCallOptions): Promise<boolean>
+  /**
+   * Ping the cluster.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link PingRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   ping(params: PingRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<boolean>>
   ping(params?: PingRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().ping, params, options)
@@ -17516,6 +22488,14 @@ export class ApiClient {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-put-script | Elasticsearch API documentation}
    */
   putScript(params: PutScriptRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Create or update a script or search template.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link PutScriptRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   putScript(params: PutScriptRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   putScript(params: PutScriptRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().putScript, params, options)
@@ -17531,6 +22511,14 @@ export class ApiClient {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-rank-eval | Elasticsearch API documentation}
    */
   rankEval(params: RankEvalRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Evaluate ranked search results.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link RankEvalRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   rankEval(params: RankEvalRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   rankEval(params: RankEvalRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().rankEval, params, options)
@@ -17546,6 +22534,14 @@ export class ApiClient {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-reindex | Elasticsearch API documentation}
    */
   reindex(params: ReindexRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Reindex documents.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ReindexRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   reindex(params: ReindexRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   reindex(params: ReindexRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().reindex, params, options)
@@ -17561,6 +22557,14 @@ export class ApiClient {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-reindex | Elasticsearch API documentation}
    */
   reindexRethrottle(params: ReindexRethrottleRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Throttle a reindex operation.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ReindexRethrottleRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   reindexRethrottle(params: ReindexRethrottleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   reindexRethrottle(params: ReindexRethrottleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().reindexRethrottle, params, options)
@@ -17576,6 +22580,14 @@ export class ApiClient {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-render-search-template | Elasticsearch API documentation}
    */
   renderSearchTemplate(params?: RenderSearchTemplateRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Render a search template.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link RenderSearchTemplateRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   renderSearchTemplate(
     params: RenderSearchTemplateRequest | undefined,
     options: MetaCallOptions,
@@ -17594,6 +22606,14 @@ export class ApiClient {
    * @see {@link https://www.elastic.co/docs/reference/scripting-languages/painless/painless-api-examples | Elasticsearch API documentation}
    */
   scriptsPainlessExecute(params?: ScriptsPainlessExecuteRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Run a script.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ScriptsPainlessExecuteRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   scriptsPainlessExecute(
     params: ScriptsPainlessExecuteRequest | undefined,
     options: MetaCallOptions,
@@ -17612,6 +22632,14 @@ export class ApiClient {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-scroll | Elasticsearch API documentation}
    */
   scroll<TDocument = unknown>(params: ScrollRequest, options?: BodyCallOptions): Promise<SearchResponse<TDocument>>
+  /**
+   * Run a scrolling search.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link ScrollRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   scroll<TDocument = unknown>(
     params: ScrollRequest,
     options: MetaCallOptions,
@@ -17630,6 +22658,14 @@ export class ApiClient {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search | Elasticsearch API documentation}
    */
   search<TDocument = unknown>(params?: SearchRequest, options?: BodyCallOptions): Promise<SearchResponse<TDocument>>
+  /**
+   * Run a search.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SearchRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   search<TDocument = unknown>(
     params: SearchRequest | undefined,
     options: MetaCallOptions,
@@ -17648,6 +22684,14 @@ export class ApiClient {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-mvt | Elasticsearch API documentation}
    */
   searchMvt(params: SearchMvtRequest, options?: BodyCallOptions): Promise<Uint8Array>
+  /**
+   * Search a vector tile.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SearchMvtRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   searchMvt(params: SearchMvtRequest, options: MetaCallOptions): Promise<ApiResponse<Uint8Array>>
   searchMvt(params: SearchMvtRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().searchMvt, params, options)
@@ -17663,6 +22707,14 @@ export class ApiClient {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-shards | Elasticsearch API documentation}
    */
   searchShards(params?: SearchShardsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get the search shards.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SearchShardsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   searchShards(params: SearchShardsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   searchShards(params?: SearchShardsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().searchShards, params, options)
@@ -17678,6 +22730,14 @@ export class ApiClient {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-template | Elasticsearch API documentation}
    */
   searchTemplate(params?: SearchTemplateRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Run a search with a search template.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link SearchTemplateRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   searchTemplate(params: SearchTemplateRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   searchTemplate(params?: SearchTemplateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().searchTemplate, params, options)
@@ -17693,6 +22753,14 @@ export class ApiClient {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-terms-enum | Elasticsearch API documentation}
    */
   termsEnum(params: TermsEnumRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Get terms in an index.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link TermsEnumRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   termsEnum(params: TermsEnumRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   termsEnum(params: TermsEnumRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().termsEnum, params, options)
@@ -17711,6 +22779,14 @@ export class ApiClient {
     params: TermvectorsRequest<TDocument>,
     options?: BodyCallOptions,
   ): Promise<JsonObject>
+  /**
+   * Get term vector information.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link TermvectorsRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   termvectors<TDocument = unknown>(
     params: TermvectorsRequest<TDocument>,
     options: MetaCallOptions,
@@ -17732,6 +22808,14 @@ export class ApiClient {
     params: UpdateRequest<TDocument, TPartialDocument>,
     options?: BodyCallOptions,
   ): Promise<UpdateResponse<TDocument>>
+  /**
+   * Update a document.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link UpdateRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   update<TDocument = unknown, TPartialDocument = unknown>(
     params: UpdateRequest<TDocument, TPartialDocument>,
     options: MetaCallOptions,
@@ -17750,6 +22834,14 @@ export class ApiClient {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-update-by-query | Elasticsearch API documentation}
    */
   updateByQuery(params: UpdateByQueryRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Update documents.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link UpdateByQueryRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   updateByQuery(params: UpdateByQueryRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
   updateByQuery(params: UpdateByQueryRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().updateByQuery, params, options)
@@ -17765,6 +22857,14 @@ export class ApiClient {
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-update-by-query-rethrottle | Elasticsearch API documentation}
    */
   updateByQueryRethrottle(params: UpdateByQueryRethrottleRequest, options?: BodyCallOptions): Promise<JsonObject>
+  /**
+   * Throttle an update by query operation.
+   *
+   * With `{ meta: true }`: resolves to the whole response (body, status, headers, warnings, meta).
+   *
+   * @param params - path parts, query parameters and body properties (see {@link UpdateByQueryRethrottleRequest}).
+   * @param options - per-request options; `{ meta: true }` resolves to the whole response.
+   */
   updateByQueryRethrottle(
     params: UpdateByQueryRethrottleRequest,
     options: MetaCallOptions,

@@ -156,7 +156,10 @@ describe('the release flow into a local registry', () => {
   it('versions every package and releases it built, tagged and with the peer ranges plugin authors rely on', async () => {
     await pnpm(['run', 'version-packages'])
     for (const dir of published) expect(manifest(dir).version).toBe('0.1.0')
-    for (const dir of plugins) expect(manifest(dir).peerDependencies).toEqual({ '@stretch/transport': '>=0.0.0 <1' })
+    // soft: a wrong range is reported, and the release and the user's checks still run
+    for (const dir of plugins) {
+      expect.soft(manifest(dir).peerDependencies).toEqual({ '@stretch/transport': '>=0.0.0 <1' })
+    }
     // the "Version Packages" commit; `pnpm publish` wants a clean tree on main
     await commitAll(repo, 'Version Packages')
 
@@ -166,8 +169,9 @@ describe('the release flow into a local registry', () => {
     expect(tags).toEqual(published.map((dir) => `${manifest(dir).name}@0.1.0`).sort())
     for (const dir of plugins) {
       const name = manifest(dir).name
-      expect(await view(`${name}@0.1.0`, 'peerDependencies')).toEqual({ '@stretch/transport': '>=0.0.0 <1' })
-      expect(await view(`${name}@0.1.0`, 'dependencies').catch(() => ({}))).not.toHaveProperty('@stretch/transport')
+      expect.soft(await view(`${name}@0.1.0`, 'peerDependencies')).toEqual({ '@stretch/transport': '>=0.0.0 <1' })
+      const dependencies = await view(`${name}@0.1.0`, 'dependencies').catch(() => ({}))
+      expect.soft(dependencies).not.toHaveProperty('@stretch/transport')
     }
     expect(await view('@stretch/connection-undici@0.1.0', 'dependencies')).toEqual({ undici: '^7.30.2' })
   })
@@ -187,29 +191,31 @@ describe('the release flow into a local registry', () => {
     expectUserSeesOneStretch(await userCheck())
   })
 
-  it('after a transport minor, changesets bumps no plugin, and the upgraded user still has one transport', async () => {
-    // a minor of transport is breaking in 0.x: the client re-exports transport, so it takes a minor too
-    // (CONTRIBUTING.md, "Versions"); the plugins' peer range still holds, so they are not bumped
-    writeFileSync(
-      join(repo, '.changeset/transport-next.md'),
-      "---\n'@stretch/transport': minor\n'@stretch/client': minor\n---\n\nA breaking change.\n",
-    )
+  it('after a transport minor, changesets bumps no plugin, and `npm update` gives the user one new transport', async () => {
+    // a transport minor keeps the plugin contracts and everything the client re-exports (CONTRIBUTING.md,
+    // "Versions"): the plugins' peer range still holds, so they are not bumped; the client takes the patch that
+    // moves its dependency to ^0.2.0
+    writeFileSync(join(repo, '.changeset/transport-next.md'), "---\n'@stretch/transport': minor\n---\n\nNew.\n")
     await pnpm(['run', 'version-packages'])
-    expect(manifest('transport').version).toBe('0.2.0')
-    expect(manifest('client').version).toBe('0.2.0')
+    // soft: what changesets computed is reported, and the user-facing checks below still run
+    expect.soft(manifest('transport').version).toBe('0.2.0')
+    expect.soft(manifest('client').version).toBe('0.1.1')
     for (const dir of plugins) {
-      expect(manifest(dir).version).toBe('0.1.0')
-      expect(manifest(dir).peerDependencies).toEqual({ '@stretch/transport': '>=0.0.0 <1' })
+      expect.soft(manifest(dir).version, `${dir} must not be re-released`).toBe('0.1.0')
+      expect.soft(manifest(dir).peerDependencies).toEqual({ '@stretch/transport': '>=0.0.0 <1' })
     }
     await commitAll(repo, 'Version Packages')
     await pnpm(['release'])
+    const tags = (await run('git', ['tag', '--list'], { cwd: repo, env })).trim().split('\n')
+    expect(tags).toEqual(expect.arrayContaining(['@stretch/transport@0.2.0', '@stretch/client@0.1.1']))
     expect(await view('@stretch/transport', 'versions')).toEqual(['0.1.0', '0.2.0'])
-    expect(await view('@stretch/pool-random', 'versions')).toEqual(['0.1.0'])
-    expect(await view('@stretch/client@0.2.0', 'dependencies')).toMatchObject({ '@stretch/transport': '^0.2.0' })
+    expect.soft(await view('@stretch/pool-random', 'versions')).toEqual(['0.1.0'])
+    expect(await view('@stretch/client@0.1.1', 'dependencies')).toMatchObject({ '@stretch/transport': '^0.2.0' })
 
-    await npm(['install', '@stretch/client@^0.2.0'], app)
     await npm(['update'], app)
 
+    const installed = JSON.parse(readFileSync(join(app, 'node_modules/@stretch/client/package.json'), 'utf8'))
+    expect(installed.version).toBe('0.1.1')
     expect(await transportCopies()).toEqual(['./node_modules/@stretch/transport @stretch/transport@0.2.0'])
     expectUserSeesOneStretch(await userCheck())
   })

@@ -1,10 +1,11 @@
 // A user installs only the packages they need: pack each public package the way `pnpm publish` would, install
 // only those tarballs into an empty project, and import and require each one. Anything that leans on an
-// undeclared or hoisted dependency, or a file missing from `files`, fails here.
-import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+// undeclared or hoisted dependency, or a file missing from `files`, fails here. Each tarball's manifest, source
+// maps and README links are checked too: what npm shows, and what a user's editor follows, must exist.
+import { execFileSync, spawnSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join, posix, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 const root = resolve(import.meta.dirname, '../../..')
@@ -67,19 +68,93 @@ describe.each(packages.map((p) => [p.manifest.name as string, p]))('%s', (name, 
     expect(Number(cjs.trim())).toBeGreaterThan(0)
   })
 
-  it('ships only dist, README and LICENSE, with exports that publint and attw accept', () => {
+  it('ships dist, src, README, CHANGELOG and LICENSE, with exports that publint and attw accept', () => {
     const tarball = tarballs.get(name) as string
     const files = run('tar', ['-tzf', tarball], work).trim().split('\n')
     expect(files).toContain('package/README.md')
+    expect(files).toContain('package/CHANGELOG.md')
     expect(files).toContain('package/LICENSE')
     expect(files).toContain('package/dist/index.js')
     expect(files).toContain('package/dist/index.d.ts')
-    expect(files.filter((f) => f.startsWith('package/src/') || f.startsWith('package/test/'))).toEqual([])
+    // src ships so that the source maps (and declaration maps: go to definition) resolve; tests do not
+    expect(files).toContain('package/src/index.ts')
+    expect(files.filter((f) => f.startsWith('package/test/') || f.endsWith('.tsbuildinfo'))).toEqual([])
     const packed = JSON.parse(run('tar', ['-xzOf', tarball, 'package/package.json'], work))
     expect(JSON.stringify(packed.exports)).not.toContain('@stretch/source')
     expect(JSON.stringify(packed.dependencies ?? {})).not.toContain('workspace:')
     const bin = join(root, 'tools/pack-test/node_modules/.bin')
     run(join(bin, 'publint'), ['--strict', p.dir], p.dir)
     run(join(bin, 'attw'), ['--profile', 'esm-only', '--format', 'ascii', tarball], work)
+  })
+
+  it('names its repository, homepage, issues and types, and pins no third-party dependency', () => {
+    const packed = JSON.parse(run('tar', ['-xzOf', tarballs.get(name) as string, 'package/package.json'], work))
+    const dir = `packages/${p.dir.split('/').at(-1)}`
+    expect(packed.repository).toEqual({
+      type: 'git',
+      url: 'git+https://github.com/stretch-js/stretch.git',
+      directory: dir,
+    })
+    expect(packed.homepage).toBe(`https://github.com/stretch-js/stretch/tree/main/${dir}#readme`)
+    expect(packed.bugs).toEqual({ url: 'https://github.com/stretch-js/stretch/issues' })
+    // TypeScript with moduleResolution node10 reads only the top-level field (checked by tsc below)
+    expect(packed.types).toBe('./dist/index.d.ts')
+    for (const [dep, range] of Object.entries<string>(packed.dependencies ?? {})) {
+      if (!dep.startsWith('@stretch/')) expect(range, `${dep} must be a range, not a pin`).toMatch(/^\^/)
+    }
+  })
+
+  it('has source maps that resolve inside the tarball and README links that do', () => {
+    const tarball = tarballs.get(name) as string
+    const files = new Set(run('tar', ['-tzf', tarball], work).trim().split('\n'))
+    const maps = [...files].filter((f) => f.endsWith('.map'))
+    expect(maps.length).toBeGreaterThan(0)
+    for (const map of maps) {
+      const { sources } = JSON.parse(run('tar', ['-xzOf', tarball, map], work)) as { sources: string[] }
+      for (const source of sources) {
+        expect(files, `${map} points at ${source}`).toContain(posix.join(posix.dirname(map), source))
+      }
+    }
+    const readme = run('tar', ['-xzOf', tarball, 'package/README.md'], work)
+    for (const [, target] of readme.matchAll(/\]\(([^)\s]+)\)/g)) {
+      if (/^(https?:|mailto:|#)/.test(target as string)) continue
+      const file = posix.join('package', (target as string).split('#')[0] as string)
+      expect(files, `README link ${target} is not in the tarball`).toContain(file)
+    }
+  })
+})
+
+const plugins = packages.filter((p) => /^@stretch\/(auth|pool|connection)-/.test(p.manifest.name))
+describe.each(plugins.map((p) => [p.manifest.name as string]))('%s, a plugin', (name) => {
+  it('peers on @stretch/transport with a range that survives a transport minor', () => {
+    const packed = JSON.parse(run('tar', ['-xzOf', tarballs.get(name) as string, 'package/package.json'], work))
+    expect(packed.dependencies?.['@stretch/transport']).toBeUndefined()
+    const range = packed.peerDependencies?.['@stretch/transport'] as string
+    expect(range, 'a caret range excludes the next 0.x minor').toMatch(/^>=0\.\d+\.0 <1$/)
+  })
+})
+
+describe('TypeScript with moduleResolution node10', () => {
+  it('finds the types of every package through the top-level types field', () => {
+    const dir = join(work, 'app', 'node10')
+    mkdirSync(dir, { recursive: true })
+    const imports = packages.map((p, i) => `import * as p${i} from '${p.manifest.name}'\nexport { p${i} }`)
+    writeFileSync(join(dir, 'index.ts'), `${imports.join('\n')}\n`)
+    // skipLibCheck as most projects do: this checks that the types resolve, not the .d.ts against a Node-less lib
+    const compilerOptions = {
+      module: 'commonjs',
+      moduleResolution: 'node10',
+      target: 'es2022',
+      strict: true,
+      noEmit: true,
+      skipLibCheck: true,
+      types: [],
+    }
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['index.ts'] }))
+    // tsc reports on stdout: keep it in the failure message
+    const tsc = join(root, 'tools/pack-test/node_modules/.bin/tsc')
+    const result = spawnSync(tsc, ['-p', '.'], { cwd: dir, encoding: 'utf8' })
+    expect(result.stdout).toBe('')
+    expect(result.status).toBe(0)
   })
 })

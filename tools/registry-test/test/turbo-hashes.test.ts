@@ -1,0 +1,87 @@
+// turbo's cache keys: editing transport's sources must invalidate the tests and typechecks of every package that
+// depends on transport (and nothing else), and editing a root config must invalidate every task. Read from
+// `turbo run --dry=json` in a copy of the repository before and after each edit.
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { commitAll, copyRepo, root, run } from '../src/repo.js'
+
+const turbo = join(root, 'node_modules/.bin/turbo')
+const work = mkdtempSync(join(tmpdir(), 'stretch-turbo-'))
+const copy = join(work, 'repo')
+
+interface Manifest {
+  name: string
+  dependencies?: Record<string, string>
+  devDependencies?: Record<string, string>
+  peerDependencies?: Record<string, string>
+}
+const manifests: Manifest[] = ['packages', 'tools'].flatMap((group) =>
+  readdirSync(join(root, group)).map((dir) => JSON.parse(readFileSync(join(root, group, dir, 'package.json'), 'utf8'))),
+)
+
+/** Every workspace package that depends on `name`, directly or through another workspace package. */
+function dependentsOf(name: string): Set<string> {
+  const found = new Set<string>()
+  const queue = [name]
+  for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+    for (const m of manifests) {
+      const deps = { ...m.dependencies, ...m.devDependencies, ...m.peerDependencies }
+      if (deps[next] !== undefined && !found.has(m.name)) {
+        found.add(m.name)
+        queue.push(m.name)
+      }
+    }
+  }
+  return found
+}
+
+/** taskId -> hash of every test and typecheck task. */
+async function hashes(): Promise<Map<string, string>> {
+  const out = await run(turbo, ['run', 'test', 'typecheck', '--dry=json'], { cwd: copy })
+  const dry = JSON.parse(out) as { tasks: { taskId: string; task: string; hash: string }[] }
+  return new Map(dry.tasks.filter((t) => t.task === 'test' || t.task === 'typecheck').map((t) => [t.taskId, t.hash]))
+}
+
+/** The test and typecheck tasks whose hash changes when `edit` is applied (and committed) to the copy. */
+async function changedBy(edit: () => void): Promise<string[]> {
+  const before = await hashes()
+  edit()
+  await commitAll(copy, 'edit')
+  const after = await hashes()
+  expect([...after.keys()].sort()).toEqual([...before.keys()].sort())
+  return [...after].filter(([id, hash]) => before.get(id) !== hash).map(([id]) => id)
+}
+
+beforeAll(async () => {
+  await copyRepo(copy)
+})
+
+afterAll(() => {
+  rmSync(work, { recursive: true, force: true })
+})
+
+describe('turbo task hashes', () => {
+  it('an edit of packages/transport/src changes the test and typecheck hashes of transport and of its dependents only', async () => {
+    const expected = new Set(['@stretch/transport', ...dependentsOf('@stretch/transport')])
+    // the check means something only if some packages stay untouched and some dependents are several hops away
+    expect(expected).toContain('@stretch/client')
+    expect(manifests.filter((m) => !expected.has(m.name)).length).toBeGreaterThan(0)
+
+    const changed = await changedBy(() => appendFileSync(join(copy, 'packages/transport/src/index.ts'), '\n// edit\n'))
+
+    const all = await hashes()
+    const want = [...all.keys()].filter((id) => expected.has(id.slice(0, id.lastIndexOf('#'))))
+    expect(changed.sort()).toEqual(want.sort())
+  })
+
+  it.each(['tsconfig.base.json', 'biome.json', 'api-extractor.base.json', 'vitest.shared.ts'])(
+    'an edit of %s changes every test and typecheck hash',
+    async (file) => {
+      const changed = await changedBy(() => appendFileSync(join(copy, file), '\n'))
+      const all = await hashes()
+      expect(changed.sort()).toEqual([...all.keys()].sort())
+    },
+  )
+})

@@ -2,39 +2,8 @@
 // elastic/elasticsearch-specification, branch 9.5, commit 9e6a85519c8ff55a5977e03137a661c07532a232 (Apache-2.0).
 // Do not edit by hand: change tools/codegen and regenerate.
 import type { Transport } from '@stretch/transport'
-import type {
-  BulkResponse,
-  ClusterHealthResponse,
-  CountResponse,
-  CreateResponse,
-  DeleteResponse,
-  GetResponse,
-  IndexResponse,
-  IndicesCreateResponse,
-  IndicesDeleteResponse,
-  IndicesGetMappingResponse,
-  IndicesGetResponse,
-  IndicesPutMappingResponse,
-  IndicesRefreshResponse,
-  InfoResponse,
-  MgetResponse,
-  MsearchResponse,
-  SearchResponse,
-  SecurityCreateApiKeyResponse,
-  SecurityGetTokenResponse,
-  SecurityInvalidateApiKeyResponse,
-  UpdateResponse,
-} from '../responses.js'
 import { callApi, type Endpoint } from '../runtime.js'
-import type {
-  ApiResponse,
-  BodyCallOptions,
-  CallOptions,
-  CatFormatted,
-  JsonObject,
-  JsonValue,
-  MetaCallOptions,
-} from '../types.js'
+import type { ApiResponse, BodyCallOptions, CallOptions, CatFormatted, JsonValue, MetaCallOptions } from '../types.js'
 import type {
   AsyncSearchDeleteRequest,
   AsyncSearchGetRequest,
@@ -173,6 +142,7 @@ import type {
   EsqlPutViewRequest,
   EsqlQueryRequest,
 } from './esql.js'
+import type * as estypes from './estypes.js'
 import type { FeaturesGetFeaturesRequest, FeaturesResetFeaturesRequest } from './features.js'
 import type { FleetGlobalCheckpointsRequest, FleetMsearchRequest, FleetSearchRequest } from './fleet.js'
 import type { GraphExploreRequest } from './graph.js'
@@ -808,8 +778,11 @@ export class AsyncSearchApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-async-search-submit | Elasticsearch API documentation}
    */
-  delete(params: AsyncSearchDeleteRequest, options?: BodyCallOptions): Promise<JsonObject>
-  delete(params: AsyncSearchDeleteRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  delete(params: AsyncSearchDeleteRequest, options?: BodyCallOptions): Promise<estypes.AsyncSearchDeleteResponse>
+  delete(
+    params: AsyncSearchDeleteRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.AsyncSearchDeleteResponse>>
   delete(params: AsyncSearchDeleteRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, asyncSearchEndpoints.delete, params, options)
   }
@@ -823,8 +796,14 @@ export class AsyncSearchApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-async-search-submit | Elasticsearch API documentation}
    */
-  get(params: AsyncSearchGetRequest, options?: BodyCallOptions): Promise<JsonValue>
-  get(params: AsyncSearchGetRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  get<TDocument = unknown, TAggregations = Record<string, estypes.AggregationsAggregate>>(
+    params: AsyncSearchGetRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.AsyncSearchGetResponse<TDocument, TAggregations>>
+  get<TDocument = unknown, TAggregations = Record<string, estypes.AggregationsAggregate>>(
+    params: AsyncSearchGetRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.AsyncSearchGetResponse<TDocument, TAggregations>>>
   get(params: AsyncSearchGetRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, asyncSearchEndpoints.get, params, options)
   }
@@ -838,8 +817,11 @@ export class AsyncSearchApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-async-search-submit | Elasticsearch API documentation}
    */
-  status(params: AsyncSearchStatusRequest, options?: BodyCallOptions): Promise<JsonObject>
-  status(params: AsyncSearchStatusRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  status(params: AsyncSearchStatusRequest, options?: BodyCallOptions): Promise<estypes.AsyncSearchStatusResponse>
+  status(
+    params: AsyncSearchStatusRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.AsyncSearchStatusResponse>>
   status(params: AsyncSearchStatusRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, asyncSearchEndpoints.status, params, options)
   }
@@ -853,8 +835,14 @@ export class AsyncSearchApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-async-search-submit | Elasticsearch API documentation}
    */
-  submit(params?: AsyncSearchSubmitRequest, options?: BodyCallOptions): Promise<JsonValue>
-  submit(params: AsyncSearchSubmitRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  submit<TDocument = unknown, TAggregations = Record<string, estypes.AggregationsAggregate>>(
+    params?: AsyncSearchSubmitRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.AsyncSearchSubmitResponse<TDocument, TAggregations>>
+  submit<TDocument = unknown, TAggregations = Record<string, estypes.AggregationsAggregate>>(
+    params: AsyncSearchSubmitRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.AsyncSearchSubmitResponse<TDocument, TAggregations>>>
   submit(params?: AsyncSearchSubmitRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, asyncSearchEndpoints.submit, params, options)
   }
@@ -925,11 +913,11 @@ export class AutoscalingApi {
   deleteAutoscalingPolicy(
     params: AutoscalingDeleteAutoscalingPolicyRequest,
     options?: BodyCallOptions,
-  ): Promise<JsonObject>
+  ): Promise<estypes.AutoscalingDeleteAutoscalingPolicyResponse>
   deleteAutoscalingPolicy(
     params: AutoscalingDeleteAutoscalingPolicyRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.AutoscalingDeleteAutoscalingPolicyResponse>>
   deleteAutoscalingPolicy(params: AutoscalingDeleteAutoscalingPolicyRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, autoscalingEndpoints.deleteAutoscalingPolicy, params, options)
   }
@@ -948,11 +936,11 @@ export class AutoscalingApi {
   getAutoscalingCapacity(
     params?: AutoscalingGetAutoscalingCapacityRequest,
     options?: BodyCallOptions,
-  ): Promise<JsonObject>
+  ): Promise<estypes.AutoscalingGetAutoscalingCapacityResponse>
   getAutoscalingCapacity(
     params: AutoscalingGetAutoscalingCapacityRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.AutoscalingGetAutoscalingCapacityResponse>>
   getAutoscalingCapacity(params?: AutoscalingGetAutoscalingCapacityRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, autoscalingEndpoints.getAutoscalingCapacity, params, options)
   }
@@ -968,11 +956,14 @@ export class AutoscalingApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-autoscaling-get-autoscaling-capacity | Elasticsearch API documentation}
    */
-  getAutoscalingPolicy(params: AutoscalingGetAutoscalingPolicyRequest, options?: BodyCallOptions): Promise<JsonValue>
+  getAutoscalingPolicy(
+    params: AutoscalingGetAutoscalingPolicyRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.AutoscalingGetAutoscalingPolicyResponse>
   getAutoscalingPolicy(
     params: AutoscalingGetAutoscalingPolicyRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonValue>>
+  ): Promise<ApiResponse<estypes.AutoscalingGetAutoscalingPolicyResponse>>
   getAutoscalingPolicy(params: AutoscalingGetAutoscalingPolicyRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, autoscalingEndpoints.getAutoscalingPolicy, params, options)
   }
@@ -988,11 +979,14 @@ export class AutoscalingApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-autoscaling-put-autoscaling-policy | Elasticsearch API documentation}
    */
-  putAutoscalingPolicy(params: AutoscalingPutAutoscalingPolicyRequest, options?: BodyCallOptions): Promise<JsonObject>
+  putAutoscalingPolicy(
+    params: AutoscalingPutAutoscalingPolicyRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.AutoscalingPutAutoscalingPolicyResponse>
   putAutoscalingPolicy(
     params: AutoscalingPutAutoscalingPolicyRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.AutoscalingPutAutoscalingPolicyResponse>>
   putAutoscalingPolicy(params: AutoscalingPutAutoscalingPolicyRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, autoscalingEndpoints.putAutoscalingPolicy, params, options)
   }
@@ -1342,8 +1336,11 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-aliases | Elasticsearch API documentation}
    */
-  aliases(params: CatAliasesRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
-  aliases(params: CatAliasesRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
+  aliases(params: CatAliasesRequest & CatFormatted, options?: BodyCallOptions): Promise<estypes.CatAliasesResponse>
+  aliases(
+    params: CatAliasesRequest & CatFormatted,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.CatAliasesResponse>>
   aliases(params?: CatAliasesRequest, options?: BodyCallOptions): Promise<string>
   aliases(params: CatAliasesRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   aliases(params?: CatAliasesRequest, options?: CallOptions): Promise<unknown> {
@@ -1361,8 +1358,14 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-allocation | Elasticsearch API documentation}
    */
-  allocation(params: CatAllocationRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
-  allocation(params: CatAllocationRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
+  allocation(
+    params: CatAllocationRequest & CatFormatted,
+    options?: BodyCallOptions,
+  ): Promise<estypes.CatAllocationResponse>
+  allocation(
+    params: CatAllocationRequest & CatFormatted,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.CatAllocationResponse>>
   allocation(params?: CatAllocationRequest, options?: BodyCallOptions): Promise<string>
   allocation(params: CatAllocationRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   allocation(params?: CatAllocationRequest, options?: CallOptions): Promise<unknown> {
@@ -1380,11 +1383,14 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-circuit-breaker | Elasticsearch API documentation}
    */
-  circuitBreaker(params: CatCircuitBreakerRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  circuitBreaker(
+    params: CatCircuitBreakerRequest & CatFormatted,
+    options?: BodyCallOptions,
+  ): Promise<estypes.CatCircuitBreakerResponse>
   circuitBreaker(
     params: CatCircuitBreakerRequest & CatFormatted,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject[]>>
+  ): Promise<ApiResponse<estypes.CatCircuitBreakerResponse>>
   circuitBreaker(params?: CatCircuitBreakerRequest, options?: BodyCallOptions): Promise<string>
   circuitBreaker(params: CatCircuitBreakerRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   circuitBreaker(params?: CatCircuitBreakerRequest, options?: CallOptions): Promise<unknown> {
@@ -1405,11 +1411,11 @@ export class CatApi {
   componentTemplates(
     params: CatComponentTemplatesRequest & CatFormatted,
     options?: BodyCallOptions,
-  ): Promise<JsonObject[]>
+  ): Promise<estypes.CatComponentTemplatesResponse>
   componentTemplates(
     params: CatComponentTemplatesRequest & CatFormatted,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject[]>>
+  ): Promise<ApiResponse<estypes.CatComponentTemplatesResponse>>
   componentTemplates(params?: CatComponentTemplatesRequest, options?: BodyCallOptions): Promise<string>
   componentTemplates(
     params: CatComponentTemplatesRequest | undefined,
@@ -1430,8 +1436,11 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-count | Elasticsearch API documentation}
    */
-  count(params: CatCountRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
-  count(params: CatCountRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
+  count(params: CatCountRequest & CatFormatted, options?: BodyCallOptions): Promise<estypes.CatCountResponse>
+  count(
+    params: CatCountRequest & CatFormatted,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.CatCountResponse>>
   count(params?: CatCountRequest, options?: BodyCallOptions): Promise<string>
   count(params: CatCountRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   count(params?: CatCountRequest, options?: CallOptions): Promise<unknown> {
@@ -1449,8 +1458,14 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-fielddata | Elasticsearch API documentation}
    */
-  fielddata(params: CatFielddataRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
-  fielddata(params: CatFielddataRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
+  fielddata(
+    params: CatFielddataRequest & CatFormatted,
+    options?: BodyCallOptions,
+  ): Promise<estypes.CatFielddataResponse>
+  fielddata(
+    params: CatFielddataRequest & CatFormatted,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.CatFielddataResponse>>
   fielddata(params?: CatFielddataRequest, options?: BodyCallOptions): Promise<string>
   fielddata(params: CatFielddataRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   fielddata(params?: CatFielddataRequest, options?: CallOptions): Promise<unknown> {
@@ -1468,8 +1483,11 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-health | Elasticsearch API documentation}
    */
-  health(params: CatHealthRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
-  health(params: CatHealthRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
+  health(params: CatHealthRequest & CatFormatted, options?: BodyCallOptions): Promise<estypes.CatHealthResponse>
+  health(
+    params: CatHealthRequest & CatFormatted,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.CatHealthResponse>>
   health(params?: CatHealthRequest, options?: BodyCallOptions): Promise<string>
   health(params: CatHealthRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   health(params?: CatHealthRequest, options?: CallOptions): Promise<unknown> {
@@ -1502,8 +1520,11 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-indices | Elasticsearch API documentation}
    */
-  indices(params: CatIndicesRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
-  indices(params: CatIndicesRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
+  indices(params: CatIndicesRequest & CatFormatted, options?: BodyCallOptions): Promise<estypes.CatIndicesResponse>
+  indices(
+    params: CatIndicesRequest & CatFormatted,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.CatIndicesResponse>>
   indices(params?: CatIndicesRequest, options?: BodyCallOptions): Promise<string>
   indices(params: CatIndicesRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   indices(params?: CatIndicesRequest, options?: CallOptions): Promise<unknown> {
@@ -1521,8 +1542,11 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-master | Elasticsearch API documentation}
    */
-  master(params: CatMasterRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
-  master(params: CatMasterRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
+  master(params: CatMasterRequest & CatFormatted, options?: BodyCallOptions): Promise<estypes.CatMasterResponse>
+  master(
+    params: CatMasterRequest & CatFormatted,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.CatMasterResponse>>
   master(params?: CatMasterRequest, options?: BodyCallOptions): Promise<string>
   master(params: CatMasterRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   master(params?: CatMasterRequest, options?: CallOptions): Promise<unknown> {
@@ -1540,11 +1564,14 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-ml-datafeeds | Elasticsearch API documentation}
    */
-  mlDatafeeds(params: CatMlDatafeedsRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  mlDatafeeds(
+    params: CatMlDatafeedsRequest & CatFormatted,
+    options?: BodyCallOptions,
+  ): Promise<estypes.CatMlDatafeedsResponse>
   mlDatafeeds(
     params: CatMlDatafeedsRequest & CatFormatted,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject[]>>
+  ): Promise<ApiResponse<estypes.CatMlDatafeedsResponse>>
   mlDatafeeds(params?: CatMlDatafeedsRequest, options?: BodyCallOptions): Promise<string>
   mlDatafeeds(params: CatMlDatafeedsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   mlDatafeeds(params?: CatMlDatafeedsRequest, options?: CallOptions): Promise<unknown> {
@@ -1565,11 +1592,11 @@ export class CatApi {
   mlDataFrameAnalytics(
     params: CatMlDataFrameAnalyticsRequest & CatFormatted,
     options?: BodyCallOptions,
-  ): Promise<JsonObject[]>
+  ): Promise<estypes.CatMlDataFrameAnalyticsResponse>
   mlDataFrameAnalytics(
     params: CatMlDataFrameAnalyticsRequest & CatFormatted,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject[]>>
+  ): Promise<ApiResponse<estypes.CatMlDataFrameAnalyticsResponse>>
   mlDataFrameAnalytics(params?: CatMlDataFrameAnalyticsRequest, options?: BodyCallOptions): Promise<string>
   mlDataFrameAnalytics(
     params: CatMlDataFrameAnalyticsRequest | undefined,
@@ -1590,8 +1617,11 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-ml-jobs | Elasticsearch API documentation}
    */
-  mlJobs(params: CatMlJobsRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
-  mlJobs(params: CatMlJobsRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
+  mlJobs(params: CatMlJobsRequest & CatFormatted, options?: BodyCallOptions): Promise<estypes.CatMlJobsResponse>
+  mlJobs(
+    params: CatMlJobsRequest & CatFormatted,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.CatMlJobsResponse>>
   mlJobs(params?: CatMlJobsRequest, options?: BodyCallOptions): Promise<string>
   mlJobs(params: CatMlJobsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   mlJobs(params?: CatMlJobsRequest, options?: CallOptions): Promise<unknown> {
@@ -1609,11 +1639,14 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-ml-trained-models | Elasticsearch API documentation}
    */
-  mlTrainedModels(params: CatMlTrainedModelsRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  mlTrainedModels(
+    params: CatMlTrainedModelsRequest & CatFormatted,
+    options?: BodyCallOptions,
+  ): Promise<estypes.CatMlTrainedModelsResponse>
   mlTrainedModels(
     params: CatMlTrainedModelsRequest & CatFormatted,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject[]>>
+  ): Promise<ApiResponse<estypes.CatMlTrainedModelsResponse>>
   mlTrainedModels(params?: CatMlTrainedModelsRequest, options?: BodyCallOptions): Promise<string>
   mlTrainedModels(params: CatMlTrainedModelsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   mlTrainedModels(params?: CatMlTrainedModelsRequest, options?: CallOptions): Promise<unknown> {
@@ -1631,8 +1664,14 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-nodeattrs | Elasticsearch API documentation}
    */
-  nodeattrs(params: CatNodeattrsRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
-  nodeattrs(params: CatNodeattrsRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
+  nodeattrs(
+    params: CatNodeattrsRequest & CatFormatted,
+    options?: BodyCallOptions,
+  ): Promise<estypes.CatNodeattrsResponse>
+  nodeattrs(
+    params: CatNodeattrsRequest & CatFormatted,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.CatNodeattrsResponse>>
   nodeattrs(params?: CatNodeattrsRequest, options?: BodyCallOptions): Promise<string>
   nodeattrs(params: CatNodeattrsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   nodeattrs(params?: CatNodeattrsRequest, options?: CallOptions): Promise<unknown> {
@@ -1650,8 +1689,11 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-nodes | Elasticsearch API documentation}
    */
-  nodes(params: CatNodesRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
-  nodes(params: CatNodesRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
+  nodes(params: CatNodesRequest & CatFormatted, options?: BodyCallOptions): Promise<estypes.CatNodesResponse>
+  nodes(
+    params: CatNodesRequest & CatFormatted,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.CatNodesResponse>>
   nodes(params?: CatNodesRequest, options?: BodyCallOptions): Promise<string>
   nodes(params: CatNodesRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   nodes(params?: CatNodesRequest, options?: CallOptions): Promise<unknown> {
@@ -1669,11 +1711,14 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-pending-tasks | Elasticsearch API documentation}
    */
-  pendingTasks(params: CatPendingTasksRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  pendingTasks(
+    params: CatPendingTasksRequest & CatFormatted,
+    options?: BodyCallOptions,
+  ): Promise<estypes.CatPendingTasksResponse>
   pendingTasks(
     params: CatPendingTasksRequest & CatFormatted,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject[]>>
+  ): Promise<ApiResponse<estypes.CatPendingTasksResponse>>
   pendingTasks(params?: CatPendingTasksRequest, options?: BodyCallOptions): Promise<string>
   pendingTasks(params: CatPendingTasksRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   pendingTasks(params?: CatPendingTasksRequest, options?: CallOptions): Promise<unknown> {
@@ -1691,8 +1736,11 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-plugins | Elasticsearch API documentation}
    */
-  plugins(params: CatPluginsRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
-  plugins(params: CatPluginsRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
+  plugins(params: CatPluginsRequest & CatFormatted, options?: BodyCallOptions): Promise<estypes.CatPluginsResponse>
+  plugins(
+    params: CatPluginsRequest & CatFormatted,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.CatPluginsResponse>>
   plugins(params?: CatPluginsRequest, options?: BodyCallOptions): Promise<string>
   plugins(params: CatPluginsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   plugins(params?: CatPluginsRequest, options?: CallOptions): Promise<unknown> {
@@ -1710,8 +1758,11 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-recovery | Elasticsearch API documentation}
    */
-  recovery(params: CatRecoveryRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
-  recovery(params: CatRecoveryRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
+  recovery(params: CatRecoveryRequest & CatFormatted, options?: BodyCallOptions): Promise<estypes.CatRecoveryResponse>
+  recovery(
+    params: CatRecoveryRequest & CatFormatted,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.CatRecoveryResponse>>
   recovery(params?: CatRecoveryRequest, options?: BodyCallOptions): Promise<string>
   recovery(params: CatRecoveryRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   recovery(params?: CatRecoveryRequest, options?: CallOptions): Promise<unknown> {
@@ -1729,11 +1780,14 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-repositories | Elasticsearch API documentation}
    */
-  repositories(params: CatRepositoriesRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  repositories(
+    params: CatRepositoriesRequest & CatFormatted,
+    options?: BodyCallOptions,
+  ): Promise<estypes.CatRepositoriesResponse>
   repositories(
     params: CatRepositoriesRequest & CatFormatted,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject[]>>
+  ): Promise<ApiResponse<estypes.CatRepositoriesResponse>>
   repositories(params?: CatRepositoriesRequest, options?: BodyCallOptions): Promise<string>
   repositories(params: CatRepositoriesRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   repositories(params?: CatRepositoriesRequest, options?: CallOptions): Promise<unknown> {
@@ -1751,8 +1805,11 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-segments | Elasticsearch API documentation}
    */
-  segments(params: CatSegmentsRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
-  segments(params: CatSegmentsRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
+  segments(params: CatSegmentsRequest & CatFormatted, options?: BodyCallOptions): Promise<estypes.CatSegmentsResponse>
+  segments(
+    params: CatSegmentsRequest & CatFormatted,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.CatSegmentsResponse>>
   segments(params?: CatSegmentsRequest, options?: BodyCallOptions): Promise<string>
   segments(params: CatSegmentsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   segments(params?: CatSegmentsRequest, options?: CallOptions): Promise<unknown> {
@@ -1770,8 +1827,11 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-shards | Elasticsearch API documentation}
    */
-  shards(params: CatShardsRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
-  shards(params: CatShardsRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
+  shards(params: CatShardsRequest & CatFormatted, options?: BodyCallOptions): Promise<estypes.CatShardsResponse>
+  shards(
+    params: CatShardsRequest & CatFormatted,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.CatShardsResponse>>
   shards(params?: CatShardsRequest, options?: BodyCallOptions): Promise<string>
   shards(params: CatShardsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   shards(params?: CatShardsRequest, options?: CallOptions): Promise<unknown> {
@@ -1789,8 +1849,14 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-snapshots | Elasticsearch API documentation}
    */
-  snapshots(params: CatSnapshotsRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
-  snapshots(params: CatSnapshotsRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
+  snapshots(
+    params: CatSnapshotsRequest & CatFormatted,
+    options?: BodyCallOptions,
+  ): Promise<estypes.CatSnapshotsResponse>
+  snapshots(
+    params: CatSnapshotsRequest & CatFormatted,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.CatSnapshotsResponse>>
   snapshots(params?: CatSnapshotsRequest, options?: BodyCallOptions): Promise<string>
   snapshots(params: CatSnapshotsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   snapshots(params?: CatSnapshotsRequest, options?: CallOptions): Promise<unknown> {
@@ -1808,8 +1874,11 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-tasks | Elasticsearch API documentation}
    */
-  tasks(params: CatTasksRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
-  tasks(params: CatTasksRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
+  tasks(params: CatTasksRequest & CatFormatted, options?: BodyCallOptions): Promise<estypes.CatTasksResponse>
+  tasks(
+    params: CatTasksRequest & CatFormatted,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.CatTasksResponse>>
   tasks(params?: CatTasksRequest, options?: BodyCallOptions): Promise<string>
   tasks(params: CatTasksRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   tasks(params?: CatTasksRequest, options?: CallOptions): Promise<unknown> {
@@ -1827,8 +1896,14 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-templates | Elasticsearch API documentation}
    */
-  templates(params: CatTemplatesRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
-  templates(params: CatTemplatesRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
+  templates(
+    params: CatTemplatesRequest & CatFormatted,
+    options?: BodyCallOptions,
+  ): Promise<estypes.CatTemplatesResponse>
+  templates(
+    params: CatTemplatesRequest & CatFormatted,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.CatTemplatesResponse>>
   templates(params?: CatTemplatesRequest, options?: BodyCallOptions): Promise<string>
   templates(params: CatTemplatesRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   templates(params?: CatTemplatesRequest, options?: CallOptions): Promise<unknown> {
@@ -1846,8 +1921,14 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-thread-pool | Elasticsearch API documentation}
    */
-  threadPool(params: CatThreadPoolRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
-  threadPool(params: CatThreadPoolRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
+  threadPool(
+    params: CatThreadPoolRequest & CatFormatted,
+    options?: BodyCallOptions,
+  ): Promise<estypes.CatThreadPoolResponse>
+  threadPool(
+    params: CatThreadPoolRequest & CatFormatted,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.CatThreadPoolResponse>>
   threadPool(params?: CatThreadPoolRequest, options?: BodyCallOptions): Promise<string>
   threadPool(params: CatThreadPoolRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   threadPool(params?: CatThreadPoolRequest, options?: CallOptions): Promise<unknown> {
@@ -1865,8 +1946,14 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-transforms | Elasticsearch API documentation}
    */
-  transforms(params: CatTransformsRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
-  transforms(params: CatTransformsRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
+  transforms(
+    params: CatTransformsRequest & CatFormatted,
+    options?: BodyCallOptions,
+  ): Promise<estypes.CatTransformsResponse>
+  transforms(
+    params: CatTransformsRequest & CatFormatted,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.CatTransformsResponse>>
   transforms(params?: CatTransformsRequest, options?: BodyCallOptions): Promise<string>
   transforms(params: CatTransformsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   transforms(params?: CatTransformsRequest, options?: CallOptions): Promise<unknown> {
@@ -2043,11 +2130,14 @@ export class CcrApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-delete-auto-follow-pattern | Elasticsearch API documentation}
    */
-  deleteAutoFollowPattern(params: CcrDeleteAutoFollowPatternRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deleteAutoFollowPattern(
+    params: CcrDeleteAutoFollowPatternRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.CcrDeleteAutoFollowPatternResponse>
   deleteAutoFollowPattern(
     params: CcrDeleteAutoFollowPatternRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.CcrDeleteAutoFollowPatternResponse>>
   deleteAutoFollowPattern(params: CcrDeleteAutoFollowPatternRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ccrEndpoints.deleteAutoFollowPattern, params, options)
   }
@@ -2061,8 +2151,8 @@ export class CcrApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-follow | Elasticsearch API documentation}
    */
-  follow(params: CcrFollowRequest, options?: BodyCallOptions): Promise<JsonObject>
-  follow(params: CcrFollowRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  follow(params: CcrFollowRequest, options?: BodyCallOptions): Promise<estypes.CcrFollowResponse>
+  follow(params: CcrFollowRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.CcrFollowResponse>>
   follow(params: CcrFollowRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ccrEndpoints.follow, params, options)
   }
@@ -2076,8 +2166,11 @@ export class CcrApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-follow-info | Elasticsearch API documentation}
    */
-  followInfo(params: CcrFollowInfoRequest, options?: BodyCallOptions): Promise<JsonObject>
-  followInfo(params: CcrFollowInfoRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  followInfo(params: CcrFollowInfoRequest, options?: BodyCallOptions): Promise<estypes.CcrFollowInfoResponse>
+  followInfo(
+    params: CcrFollowInfoRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.CcrFollowInfoResponse>>
   followInfo(params: CcrFollowInfoRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ccrEndpoints.followInfo, params, options)
   }
@@ -2091,8 +2184,11 @@ export class CcrApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-follow-stats | Elasticsearch API documentation}
    */
-  followStats(params: CcrFollowStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
-  followStats(params: CcrFollowStatsRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  followStats(params: CcrFollowStatsRequest, options?: BodyCallOptions): Promise<estypes.CcrFollowStatsResponse>
+  followStats(
+    params: CcrFollowStatsRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.CcrFollowStatsResponse>>
   followStats(params: CcrFollowStatsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ccrEndpoints.followStats, params, options)
   }
@@ -2106,8 +2202,14 @@ export class CcrApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-forget-follower | Elasticsearch API documentation}
    */
-  forgetFollower(params: CcrForgetFollowerRequest, options?: BodyCallOptions): Promise<JsonObject>
-  forgetFollower(params: CcrForgetFollowerRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  forgetFollower(
+    params: CcrForgetFollowerRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.CcrForgetFollowerResponse>
+  forgetFollower(
+    params: CcrForgetFollowerRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.CcrForgetFollowerResponse>>
   forgetFollower(params: CcrForgetFollowerRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ccrEndpoints.forgetFollower, params, options)
   }
@@ -2121,11 +2223,14 @@ export class CcrApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-get-auto-follow-pattern-1 | Elasticsearch API documentation}
    */
-  getAutoFollowPattern(params?: CcrGetAutoFollowPatternRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getAutoFollowPattern(
+    params?: CcrGetAutoFollowPatternRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.CcrGetAutoFollowPatternResponse>
   getAutoFollowPattern(
     params: CcrGetAutoFollowPatternRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.CcrGetAutoFollowPatternResponse>>
   getAutoFollowPattern(params?: CcrGetAutoFollowPatternRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ccrEndpoints.getAutoFollowPattern, params, options)
   }
@@ -2139,11 +2244,14 @@ export class CcrApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-pause-auto-follow-pattern | Elasticsearch API documentation}
    */
-  pauseAutoFollowPattern(params: CcrPauseAutoFollowPatternRequest, options?: BodyCallOptions): Promise<JsonObject>
+  pauseAutoFollowPattern(
+    params: CcrPauseAutoFollowPatternRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.CcrPauseAutoFollowPatternResponse>
   pauseAutoFollowPattern(
     params: CcrPauseAutoFollowPatternRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.CcrPauseAutoFollowPatternResponse>>
   pauseAutoFollowPattern(params: CcrPauseAutoFollowPatternRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ccrEndpoints.pauseAutoFollowPattern, params, options)
   }
@@ -2157,8 +2265,11 @@ export class CcrApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-pause-follow | Elasticsearch API documentation}
    */
-  pauseFollow(params: CcrPauseFollowRequest, options?: BodyCallOptions): Promise<JsonObject>
-  pauseFollow(params: CcrPauseFollowRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  pauseFollow(params: CcrPauseFollowRequest, options?: BodyCallOptions): Promise<estypes.CcrPauseFollowResponse>
+  pauseFollow(
+    params: CcrPauseFollowRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.CcrPauseFollowResponse>>
   pauseFollow(params: CcrPauseFollowRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ccrEndpoints.pauseFollow, params, options)
   }
@@ -2172,11 +2283,14 @@ export class CcrApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-put-auto-follow-pattern | Elasticsearch API documentation}
    */
-  putAutoFollowPattern(params: CcrPutAutoFollowPatternRequest, options?: BodyCallOptions): Promise<JsonObject>
+  putAutoFollowPattern(
+    params: CcrPutAutoFollowPatternRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.CcrPutAutoFollowPatternResponse>
   putAutoFollowPattern(
     params: CcrPutAutoFollowPatternRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.CcrPutAutoFollowPatternResponse>>
   putAutoFollowPattern(params: CcrPutAutoFollowPatternRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ccrEndpoints.putAutoFollowPattern, params, options)
   }
@@ -2190,11 +2304,14 @@ export class CcrApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-resume-auto-follow-pattern | Elasticsearch API documentation}
    */
-  resumeAutoFollowPattern(params: CcrResumeAutoFollowPatternRequest, options?: BodyCallOptions): Promise<JsonObject>
+  resumeAutoFollowPattern(
+    params: CcrResumeAutoFollowPatternRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.CcrResumeAutoFollowPatternResponse>
   resumeAutoFollowPattern(
     params: CcrResumeAutoFollowPatternRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.CcrResumeAutoFollowPatternResponse>>
   resumeAutoFollowPattern(params: CcrResumeAutoFollowPatternRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ccrEndpoints.resumeAutoFollowPattern, params, options)
   }
@@ -2208,8 +2325,11 @@ export class CcrApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-resume-follow | Elasticsearch API documentation}
    */
-  resumeFollow(params: CcrResumeFollowRequest, options?: BodyCallOptions): Promise<JsonObject>
-  resumeFollow(params: CcrResumeFollowRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  resumeFollow(params: CcrResumeFollowRequest, options?: BodyCallOptions): Promise<estypes.CcrResumeFollowResponse>
+  resumeFollow(
+    params: CcrResumeFollowRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.CcrResumeFollowResponse>>
   resumeFollow(params: CcrResumeFollowRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ccrEndpoints.resumeFollow, params, options)
   }
@@ -2223,8 +2343,8 @@ export class CcrApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-stats | Elasticsearch API documentation}
    */
-  stats(params?: CcrStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
-  stats(params: CcrStatsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  stats(params?: CcrStatsRequest, options?: BodyCallOptions): Promise<estypes.CcrStatsResponse>
+  stats(params: CcrStatsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<estypes.CcrStatsResponse>>
   stats(params?: CcrStatsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ccrEndpoints.stats, params, options)
   }
@@ -2238,8 +2358,8 @@ export class CcrApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-unfollow | Elasticsearch API documentation}
    */
-  unfollow(params: CcrUnfollowRequest, options?: BodyCallOptions): Promise<JsonObject>
-  unfollow(params: CcrUnfollowRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  unfollow(params: CcrUnfollowRequest, options?: BodyCallOptions): Promise<estypes.CcrUnfollowResponse>
+  unfollow(params: CcrUnfollowRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.CcrUnfollowResponse>>
   unfollow(params: CcrUnfollowRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ccrEndpoints.unfollow, params, options)
   }
@@ -2433,11 +2553,14 @@ export class ClusterApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-allocation-explain | Elasticsearch API documentation}
    */
-  allocationExplain(params?: ClusterAllocationExplainRequest, options?: BodyCallOptions): Promise<JsonObject>
+  allocationExplain(
+    params?: ClusterAllocationExplainRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ClusterAllocationExplainResponse>
   allocationExplain(
     params: ClusterAllocationExplainRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.ClusterAllocationExplainResponse>>
   allocationExplain(params?: ClusterAllocationExplainRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, clusterEndpoints.allocationExplain, params, options)
   }
@@ -2451,11 +2574,14 @@ export class ClusterApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-put-component-template | Elasticsearch API documentation}
    */
-  deleteComponentTemplate(params: ClusterDeleteComponentTemplateRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deleteComponentTemplate(
+    params: ClusterDeleteComponentTemplateRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ClusterDeleteComponentTemplateResponse>
   deleteComponentTemplate(
     params: ClusterDeleteComponentTemplateRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.ClusterDeleteComponentTemplateResponse>>
   deleteComponentTemplate(params: ClusterDeleteComponentTemplateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, clusterEndpoints.deleteComponentTemplate, params, options)
   }
@@ -2511,11 +2637,14 @@ export class ClusterApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-put-component-template | Elasticsearch API documentation}
    */
-  getComponentTemplate(params?: ClusterGetComponentTemplateRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getComponentTemplate(
+    params?: ClusterGetComponentTemplateRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ClusterGetComponentTemplateResponse>
   getComponentTemplate(
     params: ClusterGetComponentTemplateRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.ClusterGetComponentTemplateResponse>>
   getComponentTemplate(params?: ClusterGetComponentTemplateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, clusterEndpoints.getComponentTemplate, params, options)
   }
@@ -2529,8 +2658,14 @@ export class ClusterApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-get-settings | Elasticsearch API documentation}
    */
-  getSettings(params?: ClusterGetSettingsRequest, options?: BodyCallOptions): Promise<JsonObject>
-  getSettings(params: ClusterGetSettingsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getSettings(
+    params?: ClusterGetSettingsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ClusterGetSettingsResponse>
+  getSettings(
+    params: ClusterGetSettingsRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ClusterGetSettingsResponse>>
   getSettings(params?: ClusterGetSettingsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, clusterEndpoints.getSettings, params, options)
   }
@@ -2544,11 +2679,11 @@ export class ClusterApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-health | Elasticsearch API documentation}
    */
-  health(params?: ClusterHealthRequest, options?: BodyCallOptions): Promise<ClusterHealthResponse>
+  health(params?: ClusterHealthRequest, options?: BodyCallOptions): Promise<estypes.ClusterHealthResponse>
   health(
     params: ClusterHealthRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<ClusterHealthResponse>>
+  ): Promise<ApiResponse<estypes.ClusterHealthResponse>>
   health(params?: ClusterHealthRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, clusterEndpoints.health, params, options)
   }
@@ -2562,8 +2697,8 @@ export class ClusterApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-info | Elasticsearch API documentation}
    */
-  info(params: ClusterInfoRequest, options?: BodyCallOptions): Promise<JsonObject>
-  info(params: ClusterInfoRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  info(params: ClusterInfoRequest, options?: BodyCallOptions): Promise<estypes.ClusterInfoResponse>
+  info(params: ClusterInfoRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.ClusterInfoResponse>>
   info(params: ClusterInfoRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, clusterEndpoints.info, params, options)
   }
@@ -2577,11 +2712,14 @@ export class ClusterApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-pending-tasks | Elasticsearch API documentation}
    */
-  pendingTasks(params?: ClusterPendingTasksRequest, options?: BodyCallOptions): Promise<JsonObject>
+  pendingTasks(
+    params?: ClusterPendingTasksRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ClusterPendingTasksResponse>
   pendingTasks(
     params: ClusterPendingTasksRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.ClusterPendingTasksResponse>>
   pendingTasks(params?: ClusterPendingTasksRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, clusterEndpoints.pendingTasks, params, options)
   }
@@ -2619,11 +2757,14 @@ export class ClusterApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-put-component-template | Elasticsearch API documentation}
    */
-  putComponentTemplate(params: ClusterPutComponentTemplateRequest, options?: BodyCallOptions): Promise<JsonObject>
+  putComponentTemplate(
+    params: ClusterPutComponentTemplateRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ClusterPutComponentTemplateResponse>
   putComponentTemplate(
     params: ClusterPutComponentTemplateRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.ClusterPutComponentTemplateResponse>>
   putComponentTemplate(params: ClusterPutComponentTemplateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, clusterEndpoints.putComponentTemplate, params, options)
   }
@@ -2637,8 +2778,14 @@ export class ClusterApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-put-settings | Elasticsearch API documentation}
    */
-  putSettings(params?: ClusterPutSettingsRequest, options?: BodyCallOptions): Promise<JsonObject>
-  putSettings(params: ClusterPutSettingsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  putSettings(
+    params?: ClusterPutSettingsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ClusterPutSettingsResponse>
+  putSettings(
+    params: ClusterPutSettingsRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ClusterPutSettingsResponse>>
   putSettings(params?: ClusterPutSettingsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, clusterEndpoints.putSettings, params, options)
   }
@@ -2652,11 +2799,11 @@ export class ClusterApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-remote-info | Elasticsearch API documentation}
    */
-  remoteInfo(params?: ClusterRemoteInfoRequest, options?: BodyCallOptions): Promise<Record<string, JsonValue>>
+  remoteInfo(params?: ClusterRemoteInfoRequest, options?: BodyCallOptions): Promise<estypes.ClusterRemoteInfoResponse>
   remoteInfo(
     params: ClusterRemoteInfoRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<Record<string, JsonValue>>>
+  ): Promise<ApiResponse<estypes.ClusterRemoteInfoResponse>>
   remoteInfo(params?: ClusterRemoteInfoRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, clusterEndpoints.remoteInfo, params, options)
   }
@@ -2670,8 +2817,11 @@ export class ClusterApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-reroute | Elasticsearch API documentation}
    */
-  reroute(params?: ClusterRerouteRequest, options?: BodyCallOptions): Promise<JsonObject>
-  reroute(params: ClusterRerouteRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  reroute(params?: ClusterRerouteRequest, options?: BodyCallOptions): Promise<estypes.ClusterRerouteResponse>
+  reroute(
+    params: ClusterRerouteRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ClusterRerouteResponse>>
   reroute(params?: ClusterRerouteRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, clusterEndpoints.reroute, params, options)
   }
@@ -2685,8 +2835,11 @@ export class ClusterApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-state | Elasticsearch API documentation}
    */
-  state(params?: ClusterStateRequest, options?: BodyCallOptions): Promise<JsonValue>
-  state(params: ClusterStateRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  state(params?: ClusterStateRequest, options?: BodyCallOptions): Promise<estypes.ClusterStateResponse>
+  state(
+    params: ClusterStateRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ClusterStateResponse>>
   state(params?: ClusterStateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, clusterEndpoints.state, params, options)
   }
@@ -2700,8 +2853,11 @@ export class ClusterApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-stats | Elasticsearch API documentation}
    */
-  stats(params?: ClusterStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
-  stats(params: ClusterStatsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  stats(params?: ClusterStatsRequest, options?: BodyCallOptions): Promise<estypes.ClusterStatsResponse>
+  stats(
+    params: ClusterStatsRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ClusterStatsResponse>>
   stats(params?: ClusterStatsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, clusterEndpoints.stats, params, options)
   }
@@ -2989,8 +3145,11 @@ export class ConnectorApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-check-in | Elasticsearch API documentation}
    */
-  checkIn(params: ConnectorCheckInRequest, options?: BodyCallOptions): Promise<JsonObject>
-  checkIn(params: ConnectorCheckInRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  checkIn(params: ConnectorCheckInRequest, options?: BodyCallOptions): Promise<estypes.ConnectorCheckInResponse>
+  checkIn(
+    params: ConnectorCheckInRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ConnectorCheckInResponse>>
   checkIn(params: ConnectorCheckInRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints.checkIn, params, options)
   }
@@ -3004,8 +3163,11 @@ export class ConnectorApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-delete | Elasticsearch API documentation}
    */
-  delete(params: ConnectorDeleteRequest, options?: BodyCallOptions): Promise<JsonObject>
-  delete(params: ConnectorDeleteRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  delete(params: ConnectorDeleteRequest, options?: BodyCallOptions): Promise<estypes.ConnectorDeleteResponse>
+  delete(
+    params: ConnectorDeleteRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ConnectorDeleteResponse>>
   delete(params: ConnectorDeleteRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints.delete, params, options)
   }
@@ -3019,8 +3181,8 @@ export class ConnectorApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-get | Elasticsearch API documentation}
    */
-  get(params: ConnectorGetRequest, options?: BodyCallOptions): Promise<JsonValue>
-  get(params: ConnectorGetRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  get(params: ConnectorGetRequest, options?: BodyCallOptions): Promise<estypes.ConnectorGetResponse>
+  get(params: ConnectorGetRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.ConnectorGetResponse>>
   get(params: ConnectorGetRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints.get, params, options)
   }
@@ -3036,8 +3198,11 @@ export class ConnectorApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-last-sync | Elasticsearch API documentation}
    */
-  lastSync(params: ConnectorLastSyncRequest, options?: BodyCallOptions): Promise<JsonObject>
-  lastSync(params: ConnectorLastSyncRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  lastSync(params: ConnectorLastSyncRequest, options?: BodyCallOptions): Promise<estypes.ConnectorLastSyncResponse>
+  lastSync(
+    params: ConnectorLastSyncRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ConnectorLastSyncResponse>>
   lastSync(params: ConnectorLastSyncRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints.lastSync, params, options)
   }
@@ -3051,8 +3216,11 @@ export class ConnectorApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-list | Elasticsearch API documentation}
    */
-  list(params?: ConnectorListRequest, options?: BodyCallOptions): Promise<JsonObject>
-  list(params: ConnectorListRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  list(params?: ConnectorListRequest, options?: BodyCallOptions): Promise<estypes.ConnectorListResponse>
+  list(
+    params: ConnectorListRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ConnectorListResponse>>
   list(params?: ConnectorListRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints.list, params, options)
   }
@@ -3066,8 +3234,11 @@ export class ConnectorApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-put | Elasticsearch API documentation}
    */
-  post(params?: ConnectorPostRequest, options?: BodyCallOptions): Promise<JsonObject>
-  post(params: ConnectorPostRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  post(params?: ConnectorPostRequest, options?: BodyCallOptions): Promise<estypes.ConnectorPostResponse>
+  post(
+    params: ConnectorPostRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ConnectorPostResponse>>
   post(params?: ConnectorPostRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints.post, params, options)
   }
@@ -3081,8 +3252,11 @@ export class ConnectorApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-put | Elasticsearch API documentation}
    */
-  put(params?: ConnectorPutRequest, options?: BodyCallOptions): Promise<JsonObject>
-  put(params: ConnectorPutRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  put(params?: ConnectorPutRequest, options?: BodyCallOptions): Promise<estypes.ConnectorPutResponse>
+  put(
+    params: ConnectorPutRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ConnectorPutResponse>>
   put(params?: ConnectorPutRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints.put, params, options)
   }
@@ -3096,8 +3270,14 @@ export class ConnectorApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-sync-job-cancel | Elasticsearch API documentation}
    */
-  syncJobCancel(params: ConnectorSyncJobCancelRequest, options?: BodyCallOptions): Promise<JsonObject>
-  syncJobCancel(params: ConnectorSyncJobCancelRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  syncJobCancel(
+    params: ConnectorSyncJobCancelRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ConnectorSyncJobCancelResponse>
+  syncJobCancel(
+    params: ConnectorSyncJobCancelRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ConnectorSyncJobCancelResponse>>
   syncJobCancel(params: ConnectorSyncJobCancelRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints.syncJobCancel, params, options)
   }
@@ -3111,8 +3291,14 @@ export class ConnectorApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-sync-job-check-in | Elasticsearch API documentation}
    */
-  syncJobCheckIn(params: ConnectorSyncJobCheckInRequest, options?: BodyCallOptions): Promise<JsonObject>
-  syncJobCheckIn(params: ConnectorSyncJobCheckInRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  syncJobCheckIn(
+    params: ConnectorSyncJobCheckInRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ConnectorSyncJobCheckInResponse>
+  syncJobCheckIn(
+    params: ConnectorSyncJobCheckInRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ConnectorSyncJobCheckInResponse>>
   syncJobCheckIn(params: ConnectorSyncJobCheckInRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints.syncJobCheckIn, params, options)
   }
@@ -3126,8 +3312,14 @@ export class ConnectorApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-sync-job-claim | Elasticsearch API documentation}
    */
-  syncJobClaim(params: ConnectorSyncJobClaimRequest, options?: BodyCallOptions): Promise<JsonObject>
-  syncJobClaim(params: ConnectorSyncJobClaimRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  syncJobClaim(
+    params: ConnectorSyncJobClaimRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ConnectorSyncJobClaimResponse>
+  syncJobClaim(
+    params: ConnectorSyncJobClaimRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ConnectorSyncJobClaimResponse>>
   syncJobClaim(params: ConnectorSyncJobClaimRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints.syncJobClaim, params, options)
   }
@@ -3141,8 +3333,14 @@ export class ConnectorApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-sync-job-delete | Elasticsearch API documentation}
    */
-  syncJobDelete(params: ConnectorSyncJobDeleteRequest, options?: BodyCallOptions): Promise<JsonObject>
-  syncJobDelete(params: ConnectorSyncJobDeleteRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  syncJobDelete(
+    params: ConnectorSyncJobDeleteRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ConnectorSyncJobDeleteResponse>
+  syncJobDelete(
+    params: ConnectorSyncJobDeleteRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ConnectorSyncJobDeleteResponse>>
   syncJobDelete(params: ConnectorSyncJobDeleteRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints.syncJobDelete, params, options)
   }
@@ -3156,8 +3354,14 @@ export class ConnectorApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-sync-job-error | Elasticsearch API documentation}
    */
-  syncJobError(params: ConnectorSyncJobErrorRequest, options?: BodyCallOptions): Promise<JsonObject>
-  syncJobError(params: ConnectorSyncJobErrorRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  syncJobError(
+    params: ConnectorSyncJobErrorRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ConnectorSyncJobErrorResponse>
+  syncJobError(
+    params: ConnectorSyncJobErrorRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ConnectorSyncJobErrorResponse>>
   syncJobError(params: ConnectorSyncJobErrorRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints.syncJobError, params, options)
   }
@@ -3171,8 +3375,14 @@ export class ConnectorApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-sync-job-get | Elasticsearch API documentation}
    */
-  syncJobGet(params: ConnectorSyncJobGetRequest, options?: BodyCallOptions): Promise<JsonValue>
-  syncJobGet(params: ConnectorSyncJobGetRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  syncJobGet(
+    params: ConnectorSyncJobGetRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ConnectorSyncJobGetResponse>
+  syncJobGet(
+    params: ConnectorSyncJobGetRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ConnectorSyncJobGetResponse>>
   syncJobGet(params: ConnectorSyncJobGetRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints.syncJobGet, params, options)
   }
@@ -3186,11 +3396,14 @@ export class ConnectorApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-sync-job-list | Elasticsearch API documentation}
    */
-  syncJobList(params?: ConnectorSyncJobListRequest, options?: BodyCallOptions): Promise<JsonObject>
+  syncJobList(
+    params?: ConnectorSyncJobListRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ConnectorSyncJobListResponse>
   syncJobList(
     params: ConnectorSyncJobListRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.ConnectorSyncJobListResponse>>
   syncJobList(params?: ConnectorSyncJobListRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints.syncJobList, params, options)
   }
@@ -3204,8 +3417,14 @@ export class ConnectorApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-sync-job-post | Elasticsearch API documentation}
    */
-  syncJobPost(params: ConnectorSyncJobPostRequest, options?: BodyCallOptions): Promise<JsonObject>
-  syncJobPost(params: ConnectorSyncJobPostRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  syncJobPost(
+    params: ConnectorSyncJobPostRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ConnectorSyncJobPostResponse>
+  syncJobPost(
+    params: ConnectorSyncJobPostRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ConnectorSyncJobPostResponse>>
   syncJobPost(params: ConnectorSyncJobPostRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints.syncJobPost, params, options)
   }
@@ -3219,11 +3438,14 @@ export class ConnectorApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-sync-job-update-stats | Elasticsearch API documentation}
    */
-  syncJobUpdateStats(params: ConnectorSyncJobUpdateStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  syncJobUpdateStats(
+    params: ConnectorSyncJobUpdateStatsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ConnectorSyncJobUpdateStatsResponse>
   syncJobUpdateStats(
     params: ConnectorSyncJobUpdateStatsRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.ConnectorSyncJobUpdateStatsResponse>>
   syncJobUpdateStats(params: ConnectorSyncJobUpdateStatsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints.syncJobUpdateStats, params, options)
   }
@@ -3237,11 +3459,14 @@ export class ConnectorApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-filtering | Elasticsearch API documentation}
    */
-  updateActiveFiltering(params: ConnectorUpdateActiveFilteringRequest, options?: BodyCallOptions): Promise<JsonObject>
+  updateActiveFiltering(
+    params: ConnectorUpdateActiveFilteringRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ConnectorUpdateActiveFilteringResponse>
   updateActiveFiltering(
     params: ConnectorUpdateActiveFilteringRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.ConnectorUpdateActiveFilteringResponse>>
   updateActiveFiltering(params: ConnectorUpdateActiveFilteringRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints.updateActiveFiltering, params, options)
   }
@@ -3255,8 +3480,14 @@ export class ConnectorApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-api-key-id | Elasticsearch API documentation}
    */
-  updateApiKeyId(params: ConnectorUpdateApiKeyIdRequest, options?: BodyCallOptions): Promise<JsonObject>
-  updateApiKeyId(params: ConnectorUpdateApiKeyIdRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  updateApiKeyId(
+    params: ConnectorUpdateApiKeyIdRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ConnectorUpdateApiKeyIdResponse>
+  updateApiKeyId(
+    params: ConnectorUpdateApiKeyIdRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ConnectorUpdateApiKeyIdResponse>>
   updateApiKeyId(params: ConnectorUpdateApiKeyIdRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints.updateApiKeyId, params, options)
   }
@@ -3270,11 +3501,14 @@ export class ConnectorApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-configuration | Elasticsearch API documentation}
    */
-  updateConfiguration(params: ConnectorUpdateConfigurationRequest, options?: BodyCallOptions): Promise<JsonObject>
+  updateConfiguration(
+    params: ConnectorUpdateConfigurationRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ConnectorUpdateConfigurationResponse>
   updateConfiguration(
     params: ConnectorUpdateConfigurationRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.ConnectorUpdateConfigurationResponse>>
   updateConfiguration(params: ConnectorUpdateConfigurationRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints.updateConfiguration, params, options)
   }
@@ -3288,8 +3522,14 @@ export class ConnectorApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-error | Elasticsearch API documentation}
    */
-  updateError(params: ConnectorUpdateErrorRequest, options?: BodyCallOptions): Promise<JsonObject>
-  updateError(params: ConnectorUpdateErrorRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  updateError(
+    params: ConnectorUpdateErrorRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ConnectorUpdateErrorResponse>
+  updateError(
+    params: ConnectorUpdateErrorRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ConnectorUpdateErrorResponse>>
   updateError(params: ConnectorUpdateErrorRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints.updateError, params, options)
   }
@@ -3303,8 +3543,14 @@ export class ConnectorApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-features | Elasticsearch API documentation}
    */
-  updateFeatures(params: ConnectorUpdateFeaturesRequest, options?: BodyCallOptions): Promise<JsonObject>
-  updateFeatures(params: ConnectorUpdateFeaturesRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  updateFeatures(
+    params: ConnectorUpdateFeaturesRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ConnectorUpdateFeaturesResponse>
+  updateFeatures(
+    params: ConnectorUpdateFeaturesRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ConnectorUpdateFeaturesResponse>>
   updateFeatures(params: ConnectorUpdateFeaturesRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints.updateFeatures, params, options)
   }
@@ -3318,8 +3564,14 @@ export class ConnectorApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-filtering | Elasticsearch API documentation}
    */
-  updateFiltering(params: ConnectorUpdateFilteringRequest, options?: BodyCallOptions): Promise<JsonObject>
-  updateFiltering(params: ConnectorUpdateFilteringRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  updateFiltering(
+    params: ConnectorUpdateFilteringRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ConnectorUpdateFilteringResponse>
+  updateFiltering(
+    params: ConnectorUpdateFilteringRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ConnectorUpdateFilteringResponse>>
   updateFiltering(params: ConnectorUpdateFilteringRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints.updateFiltering, params, options)
   }
@@ -3336,11 +3588,11 @@ export class ConnectorApi {
   updateFilteringValidation(
     params: ConnectorUpdateFilteringValidationRequest,
     options?: BodyCallOptions,
-  ): Promise<JsonObject>
+  ): Promise<estypes.ConnectorUpdateFilteringValidationResponse>
   updateFilteringValidation(
     params: ConnectorUpdateFilteringValidationRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.ConnectorUpdateFilteringValidationResponse>>
   updateFilteringValidation(
     params: ConnectorUpdateFilteringValidationRequest,
     options?: CallOptions,
@@ -3357,8 +3609,14 @@ export class ConnectorApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-index-name | Elasticsearch API documentation}
    */
-  updateIndexName(params: ConnectorUpdateIndexNameRequest, options?: BodyCallOptions): Promise<JsonObject>
-  updateIndexName(params: ConnectorUpdateIndexNameRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  updateIndexName(
+    params: ConnectorUpdateIndexNameRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ConnectorUpdateIndexNameResponse>
+  updateIndexName(
+    params: ConnectorUpdateIndexNameRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ConnectorUpdateIndexNameResponse>>
   updateIndexName(params: ConnectorUpdateIndexNameRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints.updateIndexName, params, options)
   }
@@ -3372,8 +3630,14 @@ export class ConnectorApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-name | Elasticsearch API documentation}
    */
-  updateName(params: ConnectorUpdateNameRequest, options?: BodyCallOptions): Promise<JsonObject>
-  updateName(params: ConnectorUpdateNameRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  updateName(
+    params: ConnectorUpdateNameRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ConnectorUpdateNameResponse>
+  updateName(
+    params: ConnectorUpdateNameRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ConnectorUpdateNameResponse>>
   updateName(params: ConnectorUpdateNameRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints.updateName, params, options)
   }
@@ -3387,8 +3651,14 @@ export class ConnectorApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-native | Elasticsearch API documentation}
    */
-  updateNative(params: ConnectorUpdateNativeRequest, options?: BodyCallOptions): Promise<JsonObject>
-  updateNative(params: ConnectorUpdateNativeRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  updateNative(
+    params: ConnectorUpdateNativeRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ConnectorUpdateNativeResponse>
+  updateNative(
+    params: ConnectorUpdateNativeRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ConnectorUpdateNativeResponse>>
   updateNative(params: ConnectorUpdateNativeRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints.updateNative, params, options)
   }
@@ -3402,8 +3672,14 @@ export class ConnectorApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-pipeline | Elasticsearch API documentation}
    */
-  updatePipeline(params: ConnectorUpdatePipelineRequest, options?: BodyCallOptions): Promise<JsonObject>
-  updatePipeline(params: ConnectorUpdatePipelineRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  updatePipeline(
+    params: ConnectorUpdatePipelineRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ConnectorUpdatePipelineResponse>
+  updatePipeline(
+    params: ConnectorUpdatePipelineRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ConnectorUpdatePipelineResponse>>
   updatePipeline(params: ConnectorUpdatePipelineRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints.updatePipeline, params, options)
   }
@@ -3417,8 +3693,14 @@ export class ConnectorApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-scheduling | Elasticsearch API documentation}
    */
-  updateScheduling(params: ConnectorUpdateSchedulingRequest, options?: BodyCallOptions): Promise<JsonObject>
-  updateScheduling(params: ConnectorUpdateSchedulingRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  updateScheduling(
+    params: ConnectorUpdateSchedulingRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ConnectorUpdateSchedulingResponse>
+  updateScheduling(
+    params: ConnectorUpdateSchedulingRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ConnectorUpdateSchedulingResponse>>
   updateScheduling(params: ConnectorUpdateSchedulingRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints.updateScheduling, params, options)
   }
@@ -3432,11 +3714,14 @@ export class ConnectorApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-service-type | Elasticsearch API documentation}
    */
-  updateServiceType(params: ConnectorUpdateServiceTypeRequest, options?: BodyCallOptions): Promise<JsonObject>
+  updateServiceType(
+    params: ConnectorUpdateServiceTypeRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ConnectorUpdateServiceTypeResponse>
   updateServiceType(
     params: ConnectorUpdateServiceTypeRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.ConnectorUpdateServiceTypeResponse>>
   updateServiceType(params: ConnectorUpdateServiceTypeRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints.updateServiceType, params, options)
   }
@@ -3450,8 +3735,14 @@ export class ConnectorApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-status | Elasticsearch API documentation}
    */
-  updateStatus(params: ConnectorUpdateStatusRequest, options?: BodyCallOptions): Promise<JsonObject>
-  updateStatus(params: ConnectorUpdateStatusRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  updateStatus(
+    params: ConnectorUpdateStatusRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ConnectorUpdateStatusResponse>
+  updateStatus(
+    params: ConnectorUpdateStatusRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ConnectorUpdateStatusResponse>>
   updateStatus(params: ConnectorUpdateStatusRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints.updateStatus, params, options)
   }
@@ -3507,11 +3798,14 @@ export class DanglingIndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-dangling-indices-delete-dangling-index | Elasticsearch API documentation}
    */
-  deleteDanglingIndex(params: DanglingIndicesDeleteDanglingIndexRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deleteDanglingIndex(
+    params: DanglingIndicesDeleteDanglingIndexRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.DanglingIndicesDeleteDanglingIndexResponse>
   deleteDanglingIndex(
     params: DanglingIndicesDeleteDanglingIndexRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.DanglingIndicesDeleteDanglingIndexResponse>>
   deleteDanglingIndex(params: DanglingIndicesDeleteDanglingIndexRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, danglingIndicesEndpoints.deleteDanglingIndex, params, options)
   }
@@ -3525,11 +3819,14 @@ export class DanglingIndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-dangling-indices-import-dangling-index | Elasticsearch API documentation}
    */
-  importDanglingIndex(params: DanglingIndicesImportDanglingIndexRequest, options?: BodyCallOptions): Promise<JsonObject>
+  importDanglingIndex(
+    params: DanglingIndicesImportDanglingIndexRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.DanglingIndicesImportDanglingIndexResponse>
   importDanglingIndex(
     params: DanglingIndicesImportDanglingIndexRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.DanglingIndicesImportDanglingIndexResponse>>
   importDanglingIndex(params: DanglingIndicesImportDanglingIndexRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, danglingIndicesEndpoints.importDanglingIndex, params, options)
   }
@@ -3546,11 +3843,11 @@ export class DanglingIndicesApi {
   listDanglingIndices(
     params?: DanglingIndicesListDanglingIndicesRequest,
     options?: BodyCallOptions,
-  ): Promise<JsonObject>
+  ): Promise<estypes.DanglingIndicesListDanglingIndicesResponse>
   listDanglingIndices(
     params: DanglingIndicesListDanglingIndicesRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.DanglingIndicesListDanglingIndicesResponse>>
   listDanglingIndices(params?: DanglingIndicesListDanglingIndicesRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, danglingIndicesEndpoints.listDanglingIndices, params, options)
   }
@@ -3591,8 +3888,8 @@ export class EncryptionApi {
    * @param params - path parts, query parameters and body properties (see {@link EncryptionResetRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  reset(params: EncryptionResetRequest, options?: BodyCallOptions): Promise<JsonObject>
-  reset(params: EncryptionResetRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  reset(params: EncryptionResetRequest, options?: BodyCallOptions): Promise<estypes.EncryptionResetResponse>
+  reset(params: EncryptionResetRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.EncryptionResetResponse>>
   reset(params: EncryptionResetRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, encryptionEndpoints.reset, params, options)
   }
@@ -3666,8 +3963,14 @@ export class EnrichApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-enrich-delete-policy | Elasticsearch API documentation}
    */
-  deletePolicy(params: EnrichDeletePolicyRequest, options?: BodyCallOptions): Promise<JsonObject>
-  deletePolicy(params: EnrichDeletePolicyRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deletePolicy(
+    params: EnrichDeletePolicyRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.EnrichDeletePolicyResponse>
+  deletePolicy(
+    params: EnrichDeletePolicyRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.EnrichDeletePolicyResponse>>
   deletePolicy(params: EnrichDeletePolicyRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, enrichEndpoints.deletePolicy, params, options)
   }
@@ -3681,8 +3984,14 @@ export class EnrichApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-enrich-execute-policy | Elasticsearch API documentation}
    */
-  executePolicy(params: EnrichExecutePolicyRequest, options?: BodyCallOptions): Promise<JsonObject>
-  executePolicy(params: EnrichExecutePolicyRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  executePolicy(
+    params: EnrichExecutePolicyRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.EnrichExecutePolicyResponse>
+  executePolicy(
+    params: EnrichExecutePolicyRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.EnrichExecutePolicyResponse>>
   executePolicy(params: EnrichExecutePolicyRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, enrichEndpoints.executePolicy, params, options)
   }
@@ -3696,8 +4005,11 @@ export class EnrichApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-enrich-get-policy | Elasticsearch API documentation}
    */
-  getPolicy(params?: EnrichGetPolicyRequest, options?: BodyCallOptions): Promise<JsonObject>
-  getPolicy(params: EnrichGetPolicyRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getPolicy(params?: EnrichGetPolicyRequest, options?: BodyCallOptions): Promise<estypes.EnrichGetPolicyResponse>
+  getPolicy(
+    params: EnrichGetPolicyRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.EnrichGetPolicyResponse>>
   getPolicy(params?: EnrichGetPolicyRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, enrichEndpoints.getPolicy, params, options)
   }
@@ -3711,8 +4023,11 @@ export class EnrichApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-enrich-put-policy | Elasticsearch API documentation}
    */
-  putPolicy(params: EnrichPutPolicyRequest, options?: BodyCallOptions): Promise<JsonObject>
-  putPolicy(params: EnrichPutPolicyRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  putPolicy(params: EnrichPutPolicyRequest, options?: BodyCallOptions): Promise<estypes.EnrichPutPolicyResponse>
+  putPolicy(
+    params: EnrichPutPolicyRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.EnrichPutPolicyResponse>>
   putPolicy(params: EnrichPutPolicyRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, enrichEndpoints.putPolicy, params, options)
   }
@@ -3726,8 +4041,11 @@ export class EnrichApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-enrich-stats | Elasticsearch API documentation}
    */
-  stats(params?: EnrichStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
-  stats(params: EnrichStatsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  stats(params?: EnrichStatsRequest, options?: BodyCallOptions): Promise<estypes.EnrichStatsResponse>
+  stats(
+    params: EnrichStatsRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.EnrichStatsResponse>>
   stats(params?: EnrichStatsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, enrichEndpoints.stats, params, options)
   }
@@ -3820,8 +4138,8 @@ export class EqlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-eql-delete | Elasticsearch API documentation}
    */
-  delete(params: EqlDeleteRequest, options?: BodyCallOptions): Promise<JsonObject>
-  delete(params: EqlDeleteRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  delete(params: EqlDeleteRequest, options?: BodyCallOptions): Promise<estypes.EqlDeleteResponse>
+  delete(params: EqlDeleteRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.EqlDeleteResponse>>
   delete(params: EqlDeleteRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, eqlEndpoints.delete, params, options)
   }
@@ -3835,8 +4153,11 @@ export class EqlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-eql-get | Elasticsearch API documentation}
    */
-  get(params: EqlGetRequest, options?: BodyCallOptions): Promise<JsonValue>
-  get(params: EqlGetRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  get<TEvent = unknown>(params: EqlGetRequest, options?: BodyCallOptions): Promise<estypes.EqlGetResponse<TEvent>>
+  get<TEvent = unknown>(
+    params: EqlGetRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.EqlGetResponse<TEvent>>>
   get(params: EqlGetRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, eqlEndpoints.get, params, options)
   }
@@ -3850,8 +4171,8 @@ export class EqlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-eql-get-status | Elasticsearch API documentation}
    */
-  getStatus(params: EqlGetStatusRequest, options?: BodyCallOptions): Promise<JsonObject>
-  getStatus(params: EqlGetStatusRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getStatus(params: EqlGetStatusRequest, options?: BodyCallOptions): Promise<estypes.EqlGetStatusResponse>
+  getStatus(params: EqlGetStatusRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.EqlGetStatusResponse>>
   getStatus(params: EqlGetStatusRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, eqlEndpoints.getStatus, params, options)
   }
@@ -3865,8 +4186,14 @@ export class EqlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-eql-search | Elasticsearch API documentation}
    */
-  search(params: EqlSearchRequest, options?: BodyCallOptions): Promise<JsonValue>
-  search(params: EqlSearchRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  search<TEvent = unknown>(
+    params: EqlSearchRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.EqlSearchResponse<TEvent>>
+  search<TEvent = unknown>(
+    params: EqlSearchRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.EqlSearchResponse<TEvent>>>
   search(params: EqlSearchRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, eqlEndpoints.search, params, options)
   }
@@ -4056,8 +4383,11 @@ export class EsqlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-async-query | Elasticsearch API documentation}
    */
-  asyncQuery(params: EsqlAsyncQueryRequest, options?: BodyCallOptions): Promise<JsonValue>
-  asyncQuery(params: EsqlAsyncQueryRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  asyncQuery(params: EsqlAsyncQueryRequest, options?: BodyCallOptions): Promise<estypes.EsqlAsyncQueryResponse>
+  asyncQuery(
+    params: EsqlAsyncQueryRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.EsqlAsyncQueryResponse>>
   asyncQuery(params: EsqlAsyncQueryRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, esqlEndpoints.asyncQuery, params, options)
   }
@@ -4071,8 +4401,14 @@ export class EsqlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-async-query-delete | Elasticsearch API documentation}
    */
-  asyncQueryDelete(params: EsqlAsyncQueryDeleteRequest, options?: BodyCallOptions): Promise<JsonObject>
-  asyncQueryDelete(params: EsqlAsyncQueryDeleteRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  asyncQueryDelete(
+    params: EsqlAsyncQueryDeleteRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.EsqlAsyncQueryDeleteResponse>
+  asyncQueryDelete(
+    params: EsqlAsyncQueryDeleteRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.EsqlAsyncQueryDeleteResponse>>
   asyncQueryDelete(params: EsqlAsyncQueryDeleteRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, esqlEndpoints.asyncQueryDelete, params, options)
   }
@@ -4086,8 +4422,11 @@ export class EsqlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-async-query-get | Elasticsearch API documentation}
    */
-  asyncQueryGet(params: EsqlAsyncQueryGetRequest, options?: BodyCallOptions): Promise<JsonValue>
-  asyncQueryGet(params: EsqlAsyncQueryGetRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  asyncQueryGet(params: EsqlAsyncQueryGetRequest, options?: BodyCallOptions): Promise<estypes.EsqlAsyncQueryGetResponse>
+  asyncQueryGet(
+    params: EsqlAsyncQueryGetRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.EsqlAsyncQueryGetResponse>>
   asyncQueryGet(params: EsqlAsyncQueryGetRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, esqlEndpoints.asyncQueryGet, params, options)
   }
@@ -4101,8 +4440,14 @@ export class EsqlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-async-query-stop | Elasticsearch API documentation}
    */
-  asyncQueryStop(params: EsqlAsyncQueryStopRequest, options?: BodyCallOptions): Promise<JsonValue>
-  asyncQueryStop(params: EsqlAsyncQueryStopRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  asyncQueryStop(
+    params: EsqlAsyncQueryStopRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.EsqlAsyncQueryStopResponse>
+  asyncQueryStop(
+    params: EsqlAsyncQueryStopRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.EsqlAsyncQueryStopResponse>>
   asyncQueryStop(params: EsqlAsyncQueryStopRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, esqlEndpoints.asyncQueryStop, params, options)
   }
@@ -4116,8 +4461,11 @@ export class EsqlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-delete-dataset | Elasticsearch API documentation}
    */
-  deleteDataset(params: EsqlDeleteDatasetRequest, options?: BodyCallOptions): Promise<JsonObject>
-  deleteDataset(params: EsqlDeleteDatasetRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deleteDataset(params: EsqlDeleteDatasetRequest, options?: BodyCallOptions): Promise<estypes.EsqlDeleteDatasetResponse>
+  deleteDataset(
+    params: EsqlDeleteDatasetRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.EsqlDeleteDatasetResponse>>
   deleteDataset(params: EsqlDeleteDatasetRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, esqlEndpoints.deleteDataset, params, options)
   }
@@ -4131,8 +4479,14 @@ export class EsqlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-delete-data-source | Elasticsearch API documentation}
    */
-  deleteDataSource(params: EsqlDeleteDataSourceRequest, options?: BodyCallOptions): Promise<JsonObject>
-  deleteDataSource(params: EsqlDeleteDataSourceRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deleteDataSource(
+    params: EsqlDeleteDataSourceRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.EsqlDeleteDataSourceResponse>
+  deleteDataSource(
+    params: EsqlDeleteDataSourceRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.EsqlDeleteDataSourceResponse>>
   deleteDataSource(params: EsqlDeleteDataSourceRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, esqlEndpoints.deleteDataSource, params, options)
   }
@@ -4145,8 +4499,11 @@ export class EsqlApi {
    * @param params - path parts, query parameters and body properties (see {@link EsqlDeleteViewRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  deleteView(params: EsqlDeleteViewRequest, options?: BodyCallOptions): Promise<JsonObject>
-  deleteView(params: EsqlDeleteViewRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deleteView(params: EsqlDeleteViewRequest, options?: BodyCallOptions): Promise<estypes.EsqlDeleteViewResponse>
+  deleteView(
+    params: EsqlDeleteViewRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.EsqlDeleteViewResponse>>
   deleteView(params: EsqlDeleteViewRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, esqlEndpoints.deleteView, params, options)
   }
@@ -4160,8 +4517,11 @@ export class EsqlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-get-dataset | Elasticsearch API documentation}
    */
-  getDataset(params?: EsqlGetDatasetRequest, options?: BodyCallOptions): Promise<JsonObject>
-  getDataset(params: EsqlGetDatasetRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getDataset(params?: EsqlGetDatasetRequest, options?: BodyCallOptions): Promise<estypes.EsqlGetDatasetResponse>
+  getDataset(
+    params: EsqlGetDatasetRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.EsqlGetDatasetResponse>>
   getDataset(params?: EsqlGetDatasetRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, esqlEndpoints.getDataset, params, options)
   }
@@ -4175,11 +4535,14 @@ export class EsqlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-get-data-source | Elasticsearch API documentation}
    */
-  getDataSource(params?: EsqlGetDataSourceRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getDataSource(
+    params?: EsqlGetDataSourceRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.EsqlGetDataSourceResponse>
   getDataSource(
     params: EsqlGetDataSourceRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.EsqlGetDataSourceResponse>>
   getDataSource(params?: EsqlGetDataSourceRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, esqlEndpoints.getDataSource, params, options)
   }
@@ -4193,8 +4556,8 @@ export class EsqlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-get-query | Elasticsearch API documentation}
    */
-  getQuery(params: EsqlGetQueryRequest, options?: BodyCallOptions): Promise<JsonObject>
-  getQuery(params: EsqlGetQueryRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getQuery(params: EsqlGetQueryRequest, options?: BodyCallOptions): Promise<estypes.EsqlGetQueryResponse>
+  getQuery(params: EsqlGetQueryRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.EsqlGetQueryResponse>>
   getQuery(params: EsqlGetQueryRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, esqlEndpoints.getQuery, params, options)
   }
@@ -4207,8 +4570,11 @@ export class EsqlApi {
    * @param params - path parts, query parameters and body properties (see {@link EsqlGetViewRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  getView(params?: EsqlGetViewRequest, options?: BodyCallOptions): Promise<JsonObject>
-  getView(params: EsqlGetViewRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getView(params?: EsqlGetViewRequest, options?: BodyCallOptions): Promise<estypes.EsqlGetViewResponse>
+  getView(
+    params: EsqlGetViewRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.EsqlGetViewResponse>>
   getView(params?: EsqlGetViewRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, esqlEndpoints.getView, params, options)
   }
@@ -4222,8 +4588,11 @@ export class EsqlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-list-queries | Elasticsearch API documentation}
    */
-  listQueries(params?: EsqlListQueriesRequest, options?: BodyCallOptions): Promise<JsonObject>
-  listQueries(params: EsqlListQueriesRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  listQueries(params?: EsqlListQueriesRequest, options?: BodyCallOptions): Promise<estypes.EsqlListQueriesResponse>
+  listQueries(
+    params: EsqlListQueriesRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.EsqlListQueriesResponse>>
   listQueries(params?: EsqlListQueriesRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, esqlEndpoints.listQueries, params, options)
   }
@@ -4237,8 +4606,11 @@ export class EsqlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-put-dataset | Elasticsearch API documentation}
    */
-  putDataset(params: EsqlPutDatasetRequest, options?: BodyCallOptions): Promise<JsonObject>
-  putDataset(params: EsqlPutDatasetRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  putDataset(params: EsqlPutDatasetRequest, options?: BodyCallOptions): Promise<estypes.EsqlPutDatasetResponse>
+  putDataset(
+    params: EsqlPutDatasetRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.EsqlPutDatasetResponse>>
   putDataset(params: EsqlPutDatasetRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, esqlEndpoints.putDataset, params, options)
   }
@@ -4252,8 +4624,11 @@ export class EsqlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-put-data-source | Elasticsearch API documentation}
    */
-  putDataSource(params: EsqlPutDataSourceRequest, options?: BodyCallOptions): Promise<JsonObject>
-  putDataSource(params: EsqlPutDataSourceRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  putDataSource(params: EsqlPutDataSourceRequest, options?: BodyCallOptions): Promise<estypes.EsqlPutDataSourceResponse>
+  putDataSource(
+    params: EsqlPutDataSourceRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.EsqlPutDataSourceResponse>>
   putDataSource(params: EsqlPutDataSourceRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, esqlEndpoints.putDataSource, params, options)
   }
@@ -4266,8 +4641,8 @@ export class EsqlApi {
    * @param params - path parts, query parameters and body properties (see {@link EsqlPutViewRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  putView(params: EsqlPutViewRequest, options?: BodyCallOptions): Promise<JsonObject>
-  putView(params: EsqlPutViewRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  putView(params: EsqlPutViewRequest, options?: BodyCallOptions): Promise<estypes.EsqlPutViewResponse>
+  putView(params: EsqlPutViewRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.EsqlPutViewResponse>>
   putView(params: EsqlPutViewRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, esqlEndpoints.putView, params, options)
   }
@@ -4281,8 +4656,8 @@ export class EsqlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/explore-analyze/query-filter/languages/esql-rest | Elasticsearch API documentation}
    */
-  query(params: EsqlQueryRequest, options?: BodyCallOptions): Promise<JsonValue>
-  query(params: EsqlQueryRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  query(params: EsqlQueryRequest, options?: BodyCallOptions): Promise<estypes.EsqlQueryResponse>
+  query(params: EsqlQueryRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.EsqlQueryResponse>>
   query(params: EsqlQueryRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, esqlEndpoints.query, params, options)
   }
@@ -4331,11 +4706,14 @@ export class FeaturesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-features-get-features | Elasticsearch API documentation}
    */
-  getFeatures(params?: FeaturesGetFeaturesRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getFeatures(
+    params?: FeaturesGetFeaturesRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.FeaturesGetFeaturesResponse>
   getFeatures(
     params: FeaturesGetFeaturesRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.FeaturesGetFeaturesResponse>>
   getFeatures(params?: FeaturesGetFeaturesRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, featuresEndpoints.getFeatures, params, options)
   }
@@ -4349,11 +4727,14 @@ export class FeaturesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-features-reset-features | Elasticsearch API documentation}
    */
-  resetFeatures(params?: FeaturesResetFeaturesRequest, options?: BodyCallOptions): Promise<JsonObject>
+  resetFeatures(
+    params?: FeaturesResetFeaturesRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.FeaturesResetFeaturesResponse>
   resetFeatures(
     params: FeaturesResetFeaturesRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.FeaturesResetFeaturesResponse>>
   resetFeatures(params?: FeaturesResetFeaturesRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, featuresEndpoints.resetFeatures, params, options)
   }
@@ -4506,8 +4887,14 @@ export class FleetApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-fleet | Elasticsearch API documentation}
    */
-  globalCheckpoints(params: FleetGlobalCheckpointsRequest, options?: BodyCallOptions): Promise<JsonObject>
-  globalCheckpoints(params: FleetGlobalCheckpointsRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  globalCheckpoints(
+    params: FleetGlobalCheckpointsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.FleetGlobalCheckpointsResponse>
+  globalCheckpoints(
+    params: FleetGlobalCheckpointsRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.FleetGlobalCheckpointsResponse>>
   globalCheckpoints(params: FleetGlobalCheckpointsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, fleetEndpoints.globalCheckpoints, params, options)
   }
@@ -4521,8 +4908,14 @@ export class FleetApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-fleet-msearch | Elasticsearch API documentation}
    */
-  msearch(params: FleetMsearchRequest, options?: BodyCallOptions): Promise<JsonObject>
-  msearch(params: FleetMsearchRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  msearch<TDocument = unknown>(
+    params: FleetMsearchRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.FleetMsearchResponse<TDocument>>
+  msearch<TDocument = unknown>(
+    params: FleetMsearchRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.FleetMsearchResponse<TDocument>>>
   msearch(params: FleetMsearchRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, fleetEndpoints.msearch, params, options)
   }
@@ -4536,8 +4929,14 @@ export class FleetApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-fleet-search | Elasticsearch API documentation}
    */
-  search(params: FleetSearchRequest, options?: BodyCallOptions): Promise<JsonObject>
-  search(params: FleetSearchRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  search<TDocument = unknown>(
+    params: FleetSearchRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.FleetSearchResponse<TDocument>>
+  search<TDocument = unknown>(
+    params: FleetSearchRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.FleetSearchResponse<TDocument>>>
   search(params: FleetSearchRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, fleetEndpoints.search, params, options)
   }
@@ -4580,8 +4979,8 @@ export class GraphApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-graph | Elasticsearch API documentation}
    */
-  explore(params: GraphExploreRequest, options?: BodyCallOptions): Promise<JsonObject>
-  explore(params: GraphExploreRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  explore(params: GraphExploreRequest, options?: BodyCallOptions): Promise<estypes.GraphExploreResponse>
+  explore(params: GraphExploreRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.GraphExploreResponse>>
   explore(params: GraphExploreRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, graphEndpoints.explore, params, options)
   }
@@ -4699,8 +5098,14 @@ export class IlmApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-delete-lifecycle | Elasticsearch API documentation}
    */
-  deleteLifecycle(params: IlmDeleteLifecycleRequest, options?: BodyCallOptions): Promise<JsonObject>
-  deleteLifecycle(params: IlmDeleteLifecycleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deleteLifecycle(
+    params: IlmDeleteLifecycleRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IlmDeleteLifecycleResponse>
+  deleteLifecycle(
+    params: IlmDeleteLifecycleRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IlmDeleteLifecycleResponse>>
   deleteLifecycle(params: IlmDeleteLifecycleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ilmEndpoints.deleteLifecycle, params, options)
   }
@@ -4714,8 +5119,14 @@ export class IlmApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-explain-lifecycle | Elasticsearch API documentation}
    */
-  explainLifecycle(params: IlmExplainLifecycleRequest, options?: BodyCallOptions): Promise<JsonObject>
-  explainLifecycle(params: IlmExplainLifecycleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  explainLifecycle(
+    params: IlmExplainLifecycleRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IlmExplainLifecycleResponse>
+  explainLifecycle(
+    params: IlmExplainLifecycleRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IlmExplainLifecycleResponse>>
   explainLifecycle(params: IlmExplainLifecycleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ilmEndpoints.explainLifecycle, params, options)
   }
@@ -4729,11 +5140,11 @@ export class IlmApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-get-lifecycle | Elasticsearch API documentation}
    */
-  getLifecycle(params?: IlmGetLifecycleRequest, options?: BodyCallOptions): Promise<Record<string, JsonValue>>
+  getLifecycle(params?: IlmGetLifecycleRequest, options?: BodyCallOptions): Promise<estypes.IlmGetLifecycleResponse>
   getLifecycle(
     params: IlmGetLifecycleRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<Record<string, JsonValue>>>
+  ): Promise<ApiResponse<estypes.IlmGetLifecycleResponse>>
   getLifecycle(params?: IlmGetLifecycleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ilmEndpoints.getLifecycle, params, options)
   }
@@ -4747,8 +5158,11 @@ export class IlmApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-get-status | Elasticsearch API documentation}
    */
-  getStatus(params?: IlmGetStatusRequest, options?: BodyCallOptions): Promise<JsonObject>
-  getStatus(params: IlmGetStatusRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getStatus(params?: IlmGetStatusRequest, options?: BodyCallOptions): Promise<estypes.IlmGetStatusResponse>
+  getStatus(
+    params: IlmGetStatusRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IlmGetStatusResponse>>
   getStatus(params?: IlmGetStatusRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ilmEndpoints.getStatus, params, options)
   }
@@ -4762,11 +5176,14 @@ export class IlmApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-migrate-to-data-tiers | Elasticsearch API documentation}
    */
-  migrateToDataTiers(params?: IlmMigrateToDataTiersRequest, options?: BodyCallOptions): Promise<JsonObject>
+  migrateToDataTiers(
+    params?: IlmMigrateToDataTiersRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IlmMigrateToDataTiersResponse>
   migrateToDataTiers(
     params: IlmMigrateToDataTiersRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.IlmMigrateToDataTiersResponse>>
   migrateToDataTiers(params?: IlmMigrateToDataTiersRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ilmEndpoints.migrateToDataTiers, params, options)
   }
@@ -4780,8 +5197,11 @@ export class IlmApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-move-to-step | Elasticsearch API documentation}
    */
-  moveToStep(params: IlmMoveToStepRequest, options?: BodyCallOptions): Promise<JsonObject>
-  moveToStep(params: IlmMoveToStepRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  moveToStep(params: IlmMoveToStepRequest, options?: BodyCallOptions): Promise<estypes.IlmMoveToStepResponse>
+  moveToStep(
+    params: IlmMoveToStepRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IlmMoveToStepResponse>>
   moveToStep(params: IlmMoveToStepRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ilmEndpoints.moveToStep, params, options)
   }
@@ -4795,8 +5215,11 @@ export class IlmApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-put-lifecycle | Elasticsearch API documentation}
    */
-  putLifecycle(params: IlmPutLifecycleRequest, options?: BodyCallOptions): Promise<JsonObject>
-  putLifecycle(params: IlmPutLifecycleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  putLifecycle(params: IlmPutLifecycleRequest, options?: BodyCallOptions): Promise<estypes.IlmPutLifecycleResponse>
+  putLifecycle(
+    params: IlmPutLifecycleRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IlmPutLifecycleResponse>>
   putLifecycle(params: IlmPutLifecycleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ilmEndpoints.putLifecycle, params, options)
   }
@@ -4810,8 +5233,11 @@ export class IlmApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-remove-policy | Elasticsearch API documentation}
    */
-  removePolicy(params: IlmRemovePolicyRequest, options?: BodyCallOptions): Promise<JsonObject>
-  removePolicy(params: IlmRemovePolicyRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  removePolicy(params: IlmRemovePolicyRequest, options?: BodyCallOptions): Promise<estypes.IlmRemovePolicyResponse>
+  removePolicy(
+    params: IlmRemovePolicyRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IlmRemovePolicyResponse>>
   removePolicy(params: IlmRemovePolicyRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ilmEndpoints.removePolicy, params, options)
   }
@@ -4825,8 +5251,8 @@ export class IlmApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-retry | Elasticsearch API documentation}
    */
-  retry(params: IlmRetryRequest, options?: BodyCallOptions): Promise<JsonObject>
-  retry(params: IlmRetryRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  retry(params: IlmRetryRequest, options?: BodyCallOptions): Promise<estypes.IlmRetryResponse>
+  retry(params: IlmRetryRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.IlmRetryResponse>>
   retry(params: IlmRetryRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ilmEndpoints.retry, params, options)
   }
@@ -4840,8 +5266,8 @@ export class IlmApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-start | Elasticsearch API documentation}
    */
-  start(params?: IlmStartRequest, options?: BodyCallOptions): Promise<JsonObject>
-  start(params: IlmStartRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  start(params?: IlmStartRequest, options?: BodyCallOptions): Promise<estypes.IlmStartResponse>
+  start(params: IlmStartRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<estypes.IlmStartResponse>>
   start(params?: IlmStartRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ilmEndpoints.start, params, options)
   }
@@ -4855,8 +5281,8 @@ export class IlmApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-stop | Elasticsearch API documentation}
    */
-  stop(params?: IlmStopRequest, options?: BodyCallOptions): Promise<JsonObject>
-  stop(params: IlmStopRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  stop(params?: IlmStopRequest, options?: BodyCallOptions): Promise<estypes.IlmStopResponse>
+  stop(params: IlmStopRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<estypes.IlmStopResponse>>
   stop(params?: IlmStopRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ilmEndpoints.stop, params, options)
   }
@@ -5621,8 +6047,11 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-add-block | Elasticsearch API documentation}
    */
-  addBlock(params: IndicesAddBlockRequest, options?: BodyCallOptions): Promise<JsonObject>
-  addBlock(params: IndicesAddBlockRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  addBlock(params: IndicesAddBlockRequest, options?: BodyCallOptions): Promise<estypes.IndicesAddBlockResponse>
+  addBlock(
+    params: IndicesAddBlockRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IndicesAddBlockResponse>>
   addBlock(params: IndicesAddBlockRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.addBlock, params, options)
   }
@@ -5636,8 +6065,11 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-analyze | Elasticsearch API documentation}
    */
-  analyze(params?: IndicesAnalyzeRequest, options?: BodyCallOptions): Promise<JsonObject>
-  analyze(params: IndicesAnalyzeRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  analyze(params?: IndicesAnalyzeRequest, options?: BodyCallOptions): Promise<estypes.IndicesAnalyzeResponse>
+  analyze(
+    params: IndicesAnalyzeRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IndicesAnalyzeResponse>>
   analyze(params?: IndicesAnalyzeRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.analyze, params, options)
   }
@@ -5651,11 +6083,14 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-cancel-migrate-reindex | Elasticsearch API documentation}
    */
-  cancelMigrateReindex(params: IndicesCancelMigrateReindexRequest, options?: BodyCallOptions): Promise<JsonObject>
+  cancelMigrateReindex(
+    params: IndicesCancelMigrateReindexRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesCancelMigrateReindexResponse>
   cancelMigrateReindex(
     params: IndicesCancelMigrateReindexRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.IndicesCancelMigrateReindexResponse>>
   cancelMigrateReindex(params: IndicesCancelMigrateReindexRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.cancelMigrateReindex, params, options)
   }
@@ -5669,8 +6104,11 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-clear-cache | Elasticsearch API documentation}
    */
-  clearCache(params?: IndicesClearCacheRequest, options?: BodyCallOptions): Promise<JsonObject>
-  clearCache(params: IndicesClearCacheRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  clearCache(params?: IndicesClearCacheRequest, options?: BodyCallOptions): Promise<estypes.IndicesClearCacheResponse>
+  clearCache(
+    params: IndicesClearCacheRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IndicesClearCacheResponse>>
   clearCache(params?: IndicesClearCacheRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.clearCache, params, options)
   }
@@ -5684,8 +6122,8 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-clone | Elasticsearch API documentation}
    */
-  clone(params: IndicesCloneRequest, options?: BodyCallOptions): Promise<JsonObject>
-  clone(params: IndicesCloneRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  clone(params: IndicesCloneRequest, options?: BodyCallOptions): Promise<estypes.IndicesCloneResponse>
+  clone(params: IndicesCloneRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.IndicesCloneResponse>>
   clone(params: IndicesCloneRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.clone, params, options)
   }
@@ -5699,8 +6137,8 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-close | Elasticsearch API documentation}
    */
-  close(params: IndicesCloseRequest, options?: BodyCallOptions): Promise<JsonObject>
-  close(params: IndicesCloseRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  close(params: IndicesCloseRequest, options?: BodyCallOptions): Promise<estypes.IndicesCloseResponse>
+  close(params: IndicesCloseRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.IndicesCloseResponse>>
   close(params: IndicesCloseRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.close, params, options)
   }
@@ -5714,8 +6152,8 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-create | Elasticsearch API documentation}
    */
-  create(params: IndicesCreateRequest, options?: BodyCallOptions): Promise<IndicesCreateResponse>
-  create(params: IndicesCreateRequest, options: MetaCallOptions): Promise<ApiResponse<IndicesCreateResponse>>
+  create(params: IndicesCreateRequest, options?: BodyCallOptions): Promise<estypes.IndicesCreateResponse>
+  create(params: IndicesCreateRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.IndicesCreateResponse>>
   create(params: IndicesCreateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.create, params, options)
   }
@@ -5729,8 +6167,14 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-create-data-stream | Elasticsearch API documentation}
    */
-  createDataStream(params: IndicesCreateDataStreamRequest, options?: BodyCallOptions): Promise<JsonObject>
-  createDataStream(params: IndicesCreateDataStreamRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  createDataStream(
+    params: IndicesCreateDataStreamRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesCreateDataStreamResponse>
+  createDataStream(
+    params: IndicesCreateDataStreamRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IndicesCreateDataStreamResponse>>
   createDataStream(params: IndicesCreateDataStreamRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.createDataStream, params, options)
   }
@@ -5744,8 +6188,11 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-create-from | Elasticsearch API documentation}
    */
-  createFrom(params: IndicesCreateFromRequest, options?: BodyCallOptions): Promise<JsonObject>
-  createFrom(params: IndicesCreateFromRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  createFrom(params: IndicesCreateFromRequest, options?: BodyCallOptions): Promise<estypes.IndicesCreateFromResponse>
+  createFrom(
+    params: IndicesCreateFromRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IndicesCreateFromResponse>>
   createFrom(params: IndicesCreateFromRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.createFrom, params, options)
   }
@@ -5759,11 +6206,14 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-data-streams-stats-1 | Elasticsearch API documentation}
    */
-  dataStreamsStats(params?: IndicesDataStreamsStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  dataStreamsStats(
+    params?: IndicesDataStreamsStatsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesDataStreamsStatsResponse>
   dataStreamsStats(
     params: IndicesDataStreamsStatsRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.IndicesDataStreamsStatsResponse>>
   dataStreamsStats(params?: IndicesDataStreamsStatsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.dataStreamsStats, params, options)
   }
@@ -5777,8 +6227,8 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-delete | Elasticsearch API documentation}
    */
-  delete(params: IndicesDeleteRequest, options?: BodyCallOptions): Promise<IndicesDeleteResponse>
-  delete(params: IndicesDeleteRequest, options: MetaCallOptions): Promise<ApiResponse<IndicesDeleteResponse>>
+  delete(params: IndicesDeleteRequest, options?: BodyCallOptions): Promise<estypes.IndicesDeleteResponse>
+  delete(params: IndicesDeleteRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.IndicesDeleteResponse>>
   delete(params: IndicesDeleteRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.delete, params, options)
   }
@@ -5792,8 +6242,11 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-delete-alias | Elasticsearch API documentation}
    */
-  deleteAlias(params: IndicesDeleteAliasRequest, options?: BodyCallOptions): Promise<JsonValue>
-  deleteAlias(params: IndicesDeleteAliasRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  deleteAlias(params: IndicesDeleteAliasRequest, options?: BodyCallOptions): Promise<estypes.IndicesDeleteAliasResponse>
+  deleteAlias(
+    params: IndicesDeleteAliasRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IndicesDeleteAliasResponse>>
   deleteAlias(params: IndicesDeleteAliasRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.deleteAlias, params, options)
   }
@@ -5807,11 +6260,14 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-delete-data-lifecycle | Elasticsearch API documentation}
    */
-  deleteDataLifecycle(params: IndicesDeleteDataLifecycleRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deleteDataLifecycle(
+    params: IndicesDeleteDataLifecycleRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesDeleteDataLifecycleResponse>
   deleteDataLifecycle(
     params: IndicesDeleteDataLifecycleRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.IndicesDeleteDataLifecycleResponse>>
   deleteDataLifecycle(params: IndicesDeleteDataLifecycleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.deleteDataLifecycle, params, options)
   }
@@ -5825,8 +6281,14 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-delete-data-stream | Elasticsearch API documentation}
    */
-  deleteDataStream(params: IndicesDeleteDataStreamRequest, options?: BodyCallOptions): Promise<JsonObject>
-  deleteDataStream(params: IndicesDeleteDataStreamRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deleteDataStream(
+    params: IndicesDeleteDataStreamRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesDeleteDataStreamResponse>
+  deleteDataStream(
+    params: IndicesDeleteDataStreamRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IndicesDeleteDataStreamResponse>>
   deleteDataStream(params: IndicesDeleteDataStreamRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.deleteDataStream, params, options)
   }
@@ -5840,11 +6302,14 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-delete-data-stream-options | Elasticsearch API documentation}
    */
-  deleteDataStreamOptions(params: IndicesDeleteDataStreamOptionsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deleteDataStreamOptions(
+    params: IndicesDeleteDataStreamOptionsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesDeleteDataStreamOptionsResponse>
   deleteDataStreamOptions(
     params: IndicesDeleteDataStreamOptionsRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.IndicesDeleteDataStreamOptionsResponse>>
   deleteDataStreamOptions(params: IndicesDeleteDataStreamOptionsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.deleteDataStreamOptions, params, options)
   }
@@ -5858,11 +6323,14 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-delete-index-template | Elasticsearch API documentation}
    */
-  deleteIndexTemplate(params: IndicesDeleteIndexTemplateRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deleteIndexTemplate(
+    params: IndicesDeleteIndexTemplateRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesDeleteIndexTemplateResponse>
   deleteIndexTemplate(
     params: IndicesDeleteIndexTemplateRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.IndicesDeleteIndexTemplateResponse>>
   deleteIndexTemplate(params: IndicesDeleteIndexTemplateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.deleteIndexTemplate, params, options)
   }
@@ -5878,8 +6346,14 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-delete-template | Elasticsearch API documentation}
    */
-  deleteTemplate(params: IndicesDeleteTemplateRequest, options?: BodyCallOptions): Promise<JsonObject>
-  deleteTemplate(params: IndicesDeleteTemplateRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deleteTemplate(
+    params: IndicesDeleteTemplateRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesDeleteTemplateResponse>
+  deleteTemplate(
+    params: IndicesDeleteTemplateRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IndicesDeleteTemplateResponse>>
   deleteTemplate(params: IndicesDeleteTemplateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.deleteTemplate, params, options)
   }
@@ -5893,8 +6367,11 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-disk-usage | Elasticsearch API documentation}
    */
-  diskUsage(params: IndicesDiskUsageRequest, options?: BodyCallOptions): Promise<JsonValue>
-  diskUsage(params: IndicesDiskUsageRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  diskUsage(params: IndicesDiskUsageRequest, options?: BodyCallOptions): Promise<estypes.IndicesDiskUsageResponse>
+  diskUsage(
+    params: IndicesDiskUsageRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IndicesDiskUsageResponse>>
   diskUsage(params: IndicesDiskUsageRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.diskUsage, params, options)
   }
@@ -5908,8 +6385,11 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-downsample | Elasticsearch API documentation}
    */
-  downsample(params: IndicesDownsampleRequest, options?: BodyCallOptions): Promise<JsonValue>
-  downsample(params: IndicesDownsampleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  downsample(params: IndicesDownsampleRequest, options?: BodyCallOptions): Promise<estypes.IndicesDownsampleResponse>
+  downsample(
+    params: IndicesDownsampleRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IndicesDownsampleResponse>>
   downsample(params: IndicesDownsampleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.downsample, params, options)
   }
@@ -5986,11 +6466,14 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-explain-data-lifecycle | Elasticsearch API documentation}
    */
-  explainDataLifecycle(params: IndicesExplainDataLifecycleRequest, options?: BodyCallOptions): Promise<JsonObject>
+  explainDataLifecycle(
+    params: IndicesExplainDataLifecycleRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesExplainDataLifecycleResponse>
   explainDataLifecycle(
     params: IndicesExplainDataLifecycleRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.IndicesExplainDataLifecycleResponse>>
   explainDataLifecycle(params: IndicesExplainDataLifecycleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.explainDataLifecycle, params, options)
   }
@@ -6004,8 +6487,14 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-field-usage-stats | Elasticsearch API documentation}
    */
-  fieldUsageStats(params: IndicesFieldUsageStatsRequest, options?: BodyCallOptions): Promise<JsonValue>
-  fieldUsageStats(params: IndicesFieldUsageStatsRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  fieldUsageStats(
+    params: IndicesFieldUsageStatsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesFieldUsageStatsResponse>
+  fieldUsageStats(
+    params: IndicesFieldUsageStatsRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IndicesFieldUsageStatsResponse>>
   fieldUsageStats(params: IndicesFieldUsageStatsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.fieldUsageStats, params, options)
   }
@@ -6019,8 +6508,11 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-flush | Elasticsearch API documentation}
    */
-  flush(params?: IndicesFlushRequest, options?: BodyCallOptions): Promise<JsonObject>
-  flush(params: IndicesFlushRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  flush(params?: IndicesFlushRequest, options?: BodyCallOptions): Promise<estypes.IndicesFlushResponse>
+  flush(
+    params: IndicesFlushRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IndicesFlushResponse>>
   flush(params?: IndicesFlushRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.flush, params, options)
   }
@@ -6034,8 +6526,11 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-forcemerge | Elasticsearch API documentation}
    */
-  forcemerge(params?: IndicesForcemergeRequest, options?: BodyCallOptions): Promise<JsonValue>
-  forcemerge(params: IndicesForcemergeRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  forcemerge(params?: IndicesForcemergeRequest, options?: BodyCallOptions): Promise<estypes.IndicesForcemergeResponse>
+  forcemerge(
+    params: IndicesForcemergeRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IndicesForcemergeResponse>>
   forcemerge(params?: IndicesForcemergeRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.forcemerge, params, options)
   }
@@ -6049,8 +6544,8 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get | Elasticsearch API documentation}
    */
-  get(params: IndicesGetRequest, options?: BodyCallOptions): Promise<IndicesGetResponse>
-  get(params: IndicesGetRequest, options: MetaCallOptions): Promise<ApiResponse<IndicesGetResponse>>
+  get(params: IndicesGetRequest, options?: BodyCallOptions): Promise<estypes.IndicesGetResponse>
+  get(params: IndicesGetRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.IndicesGetResponse>>
   get(params: IndicesGetRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.get, params, options)
   }
@@ -6064,11 +6559,11 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-alias | Elasticsearch API documentation}
    */
-  getAlias(params?: IndicesGetAliasRequest, options?: BodyCallOptions): Promise<Record<string, JsonValue>>
+  getAlias(params?: IndicesGetAliasRequest, options?: BodyCallOptions): Promise<estypes.IndicesGetAliasResponse>
   getAlias(
     params: IndicesGetAliasRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<Record<string, JsonValue>>>
+  ): Promise<ApiResponse<estypes.IndicesGetAliasResponse>>
   getAlias(params?: IndicesGetAliasRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.getAlias, params, options)
   }
@@ -6082,8 +6577,14 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-data-lifecycle | Elasticsearch API documentation}
    */
-  getDataLifecycle(params: IndicesGetDataLifecycleRequest, options?: BodyCallOptions): Promise<JsonObject>
-  getDataLifecycle(params: IndicesGetDataLifecycleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getDataLifecycle(
+    params: IndicesGetDataLifecycleRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesGetDataLifecycleResponse>
+  getDataLifecycle(
+    params: IndicesGetDataLifecycleRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IndicesGetDataLifecycleResponse>>
   getDataLifecycle(params: IndicesGetDataLifecycleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.getDataLifecycle, params, options)
   }
@@ -6097,11 +6598,14 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-data-lifecycle-stats | Elasticsearch API documentation}
    */
-  getDataLifecycleStats(params?: IndicesGetDataLifecycleStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getDataLifecycleStats(
+    params?: IndicesGetDataLifecycleStatsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesGetDataLifecycleStatsResponse>
   getDataLifecycleStats(
     params: IndicesGetDataLifecycleStatsRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.IndicesGetDataLifecycleStatsResponse>>
   getDataLifecycleStats(params?: IndicesGetDataLifecycleStatsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.getDataLifecycleStats, params, options)
   }
@@ -6115,11 +6619,14 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-data-stream | Elasticsearch API documentation}
    */
-  getDataStream(params?: IndicesGetDataStreamRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getDataStream(
+    params?: IndicesGetDataStreamRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesGetDataStreamResponse>
   getDataStream(
     params: IndicesGetDataStreamRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.IndicesGetDataStreamResponse>>
   getDataStream(params?: IndicesGetDataStreamRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.getDataStream, params, options)
   }
@@ -6133,11 +6640,14 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-data-stream-mappings | Elasticsearch API documentation}
    */
-  getDataStreamMappings(params: IndicesGetDataStreamMappingsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getDataStreamMappings(
+    params: IndicesGetDataStreamMappingsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesGetDataStreamMappingsResponse>
   getDataStreamMappings(
     params: IndicesGetDataStreamMappingsRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.IndicesGetDataStreamMappingsResponse>>
   getDataStreamMappings(params: IndicesGetDataStreamMappingsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.getDataStreamMappings, params, options)
   }
@@ -6151,11 +6661,14 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-data-stream-options | Elasticsearch API documentation}
    */
-  getDataStreamOptions(params: IndicesGetDataStreamOptionsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getDataStreamOptions(
+    params: IndicesGetDataStreamOptionsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesGetDataStreamOptionsResponse>
   getDataStreamOptions(
     params: IndicesGetDataStreamOptionsRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.IndicesGetDataStreamOptionsResponse>>
   getDataStreamOptions(params: IndicesGetDataStreamOptionsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.getDataStreamOptions, params, options)
   }
@@ -6169,11 +6682,14 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-data-stream-settings | Elasticsearch API documentation}
    */
-  getDataStreamSettings(params: IndicesGetDataStreamSettingsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getDataStreamSettings(
+    params: IndicesGetDataStreamSettingsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesGetDataStreamSettingsResponse>
   getDataStreamSettings(
     params: IndicesGetDataStreamSettingsRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.IndicesGetDataStreamSettingsResponse>>
   getDataStreamSettings(params: IndicesGetDataStreamSettingsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.getDataStreamSettings, params, options)
   }
@@ -6187,11 +6703,14 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-mapping | Elasticsearch API documentation}
    */
-  getFieldMapping(params: IndicesGetFieldMappingRequest, options?: BodyCallOptions): Promise<Record<string, JsonValue>>
+  getFieldMapping(
+    params: IndicesGetFieldMappingRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesGetFieldMappingResponse>
   getFieldMapping(
     params: IndicesGetFieldMappingRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<Record<string, JsonValue>>>
+  ): Promise<ApiResponse<estypes.IndicesGetFieldMappingResponse>>
   getFieldMapping(params: IndicesGetFieldMappingRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.getFieldMapping, params, options)
   }
@@ -6205,11 +6724,14 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-index-template | Elasticsearch API documentation}
    */
-  getIndexTemplate(params?: IndicesGetIndexTemplateRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getIndexTemplate(
+    params?: IndicesGetIndexTemplateRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesGetIndexTemplateResponse>
   getIndexTemplate(
     params: IndicesGetIndexTemplateRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.IndicesGetIndexTemplateResponse>>
   getIndexTemplate(params?: IndicesGetIndexTemplateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.getIndexTemplate, params, options)
   }
@@ -6223,11 +6745,11 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-mapping | Elasticsearch API documentation}
    */
-  getMapping(params?: IndicesGetMappingRequest, options?: BodyCallOptions): Promise<IndicesGetMappingResponse>
+  getMapping(params?: IndicesGetMappingRequest, options?: BodyCallOptions): Promise<estypes.IndicesGetMappingResponse>
   getMapping(
     params: IndicesGetMappingRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<IndicesGetMappingResponse>>
+  ): Promise<ApiResponse<estypes.IndicesGetMappingResponse>>
   getMapping(params?: IndicesGetMappingRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.getMapping, params, options)
   }
@@ -6241,11 +6763,14 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-migration | Elasticsearch API documentation}
    */
-  getMigrateReindexStatus(params: IndicesGetMigrateReindexStatusRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getMigrateReindexStatus(
+    params: IndicesGetMigrateReindexStatusRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesGetMigrateReindexStatusResponse>
   getMigrateReindexStatus(
     params: IndicesGetMigrateReindexStatusRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.IndicesGetMigrateReindexStatusResponse>>
   getMigrateReindexStatus(params: IndicesGetMigrateReindexStatusRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.getMigrateReindexStatus, params, options)
   }
@@ -6259,11 +6784,14 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-settings | Elasticsearch API documentation}
    */
-  getSettings(params?: IndicesGetSettingsRequest, options?: BodyCallOptions): Promise<Record<string, JsonValue>>
+  getSettings(
+    params?: IndicesGetSettingsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesGetSettingsResponse>
   getSettings(
     params: IndicesGetSettingsRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<Record<string, JsonValue>>>
+  ): Promise<ApiResponse<estypes.IndicesGetSettingsResponse>>
   getSettings(params?: IndicesGetSettingsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.getSettings, params, options)
   }
@@ -6279,11 +6807,14 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-template | Elasticsearch API documentation}
    */
-  getTemplate(params?: IndicesGetTemplateRequest, options?: BodyCallOptions): Promise<Record<string, JsonValue>>
+  getTemplate(
+    params?: IndicesGetTemplateRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesGetTemplateResponse>
   getTemplate(
     params: IndicesGetTemplateRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<Record<string, JsonValue>>>
+  ): Promise<ApiResponse<estypes.IndicesGetTemplateResponse>>
   getTemplate(params?: IndicesGetTemplateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.getTemplate, params, options)
   }
@@ -6297,8 +6828,14 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-migrate-reindex | Elasticsearch API documentation}
    */
-  migrateReindex(params: IndicesMigrateReindexRequest, options?: BodyCallOptions): Promise<JsonObject>
-  migrateReindex(params: IndicesMigrateReindexRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  migrateReindex(
+    params: IndicesMigrateReindexRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesMigrateReindexResponse>
+  migrateReindex(
+    params: IndicesMigrateReindexRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IndicesMigrateReindexResponse>>
   migrateReindex(params: IndicesMigrateReindexRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.migrateReindex, params, options)
   }
@@ -6312,11 +6849,14 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-migrate-to-data-stream | Elasticsearch API documentation}
    */
-  migrateToDataStream(params: IndicesMigrateToDataStreamRequest, options?: BodyCallOptions): Promise<JsonObject>
+  migrateToDataStream(
+    params: IndicesMigrateToDataStreamRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesMigrateToDataStreamResponse>
   migrateToDataStream(
     params: IndicesMigrateToDataStreamRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.IndicesMigrateToDataStreamResponse>>
   migrateToDataStream(params: IndicesMigrateToDataStreamRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.migrateToDataStream, params, options)
   }
@@ -6330,8 +6870,14 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-modify-data-stream | Elasticsearch API documentation}
    */
-  modifyDataStream(params: IndicesModifyDataStreamRequest, options?: BodyCallOptions): Promise<JsonObject>
-  modifyDataStream(params: IndicesModifyDataStreamRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  modifyDataStream(
+    params: IndicesModifyDataStreamRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesModifyDataStreamResponse>
+  modifyDataStream(
+    params: IndicesModifyDataStreamRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IndicesModifyDataStreamResponse>>
   modifyDataStream(params: IndicesModifyDataStreamRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.modifyDataStream, params, options)
   }
@@ -6345,8 +6891,8 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-open | Elasticsearch API documentation}
    */
-  open(params: IndicesOpenRequest, options?: BodyCallOptions): Promise<JsonObject>
-  open(params: IndicesOpenRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  open(params: IndicesOpenRequest, options?: BodyCallOptions): Promise<estypes.IndicesOpenResponse>
+  open(params: IndicesOpenRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.IndicesOpenResponse>>
   open(params: IndicesOpenRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.open, params, options)
   }
@@ -6360,8 +6906,14 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-promote-data-stream | Elasticsearch API documentation}
    */
-  promoteDataStream(params: IndicesPromoteDataStreamRequest, options?: BodyCallOptions): Promise<JsonValue>
-  promoteDataStream(params: IndicesPromoteDataStreamRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  promoteDataStream(
+    params: IndicesPromoteDataStreamRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesPromoteDataStreamResponse>
+  promoteDataStream(
+    params: IndicesPromoteDataStreamRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IndicesPromoteDataStreamResponse>>
   promoteDataStream(params: IndicesPromoteDataStreamRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.promoteDataStream, params, options)
   }
@@ -6375,8 +6927,11 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-put-alias | Elasticsearch API documentation}
    */
-  putAlias(params: IndicesPutAliasRequest, options?: BodyCallOptions): Promise<JsonObject>
-  putAlias(params: IndicesPutAliasRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  putAlias(params: IndicesPutAliasRequest, options?: BodyCallOptions): Promise<estypes.IndicesPutAliasResponse>
+  putAlias(
+    params: IndicesPutAliasRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IndicesPutAliasResponse>>
   putAlias(params: IndicesPutAliasRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.putAlias, params, options)
   }
@@ -6390,8 +6945,14 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-put-data-lifecycle | Elasticsearch API documentation}
    */
-  putDataLifecycle(params: IndicesPutDataLifecycleRequest, options?: BodyCallOptions): Promise<JsonObject>
-  putDataLifecycle(params: IndicesPutDataLifecycleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  putDataLifecycle(
+    params: IndicesPutDataLifecycleRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesPutDataLifecycleResponse>
+  putDataLifecycle(
+    params: IndicesPutDataLifecycleRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IndicesPutDataLifecycleResponse>>
   putDataLifecycle(params: IndicesPutDataLifecycleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.putDataLifecycle, params, options)
   }
@@ -6405,11 +6966,14 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-put-data-stream-mappings | Elasticsearch API documentation}
    */
-  putDataStreamMappings(params: IndicesPutDataStreamMappingsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  putDataStreamMappings(
+    params: IndicesPutDataStreamMappingsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesPutDataStreamMappingsResponse>
   putDataStreamMappings(
     params: IndicesPutDataStreamMappingsRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.IndicesPutDataStreamMappingsResponse>>
   putDataStreamMappings(params: IndicesPutDataStreamMappingsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.putDataStreamMappings, params, options)
   }
@@ -6423,11 +6987,14 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-put-data-stream-options | Elasticsearch API documentation}
    */
-  putDataStreamOptions(params: IndicesPutDataStreamOptionsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  putDataStreamOptions(
+    params: IndicesPutDataStreamOptionsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesPutDataStreamOptionsResponse>
   putDataStreamOptions(
     params: IndicesPutDataStreamOptionsRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.IndicesPutDataStreamOptionsResponse>>
   putDataStreamOptions(params: IndicesPutDataStreamOptionsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.putDataStreamOptions, params, options)
   }
@@ -6441,11 +7008,14 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-put-data-stream-settings | Elasticsearch API documentation}
    */
-  putDataStreamSettings(params: IndicesPutDataStreamSettingsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  putDataStreamSettings(
+    params: IndicesPutDataStreamSettingsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesPutDataStreamSettingsResponse>
   putDataStreamSettings(
     params: IndicesPutDataStreamSettingsRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.IndicesPutDataStreamSettingsResponse>>
   putDataStreamSettings(params: IndicesPutDataStreamSettingsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.putDataStreamSettings, params, options)
   }
@@ -6459,8 +7029,14 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-put-index-template | Elasticsearch API documentation}
    */
-  putIndexTemplate(params: IndicesPutIndexTemplateRequest, options?: BodyCallOptions): Promise<JsonObject>
-  putIndexTemplate(params: IndicesPutIndexTemplateRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  putIndexTemplate(
+    params: IndicesPutIndexTemplateRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesPutIndexTemplateResponse>
+  putIndexTemplate(
+    params: IndicesPutIndexTemplateRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IndicesPutIndexTemplateResponse>>
   putIndexTemplate(params: IndicesPutIndexTemplateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.putIndexTemplate, params, options)
   }
@@ -6474,11 +7050,11 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-put-mapping | Elasticsearch API documentation}
    */
-  putMapping(params: IndicesPutMappingRequest, options?: BodyCallOptions): Promise<IndicesPutMappingResponse>
+  putMapping(params: IndicesPutMappingRequest, options?: BodyCallOptions): Promise<estypes.IndicesPutMappingResponse>
   putMapping(
     params: IndicesPutMappingRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<IndicesPutMappingResponse>>
+  ): Promise<ApiResponse<estypes.IndicesPutMappingResponse>>
   putMapping(params: IndicesPutMappingRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.putMapping, params, options)
   }
@@ -6492,8 +7068,11 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-put-settings | Elasticsearch API documentation}
    */
-  putSettings(params: IndicesPutSettingsRequest, options?: BodyCallOptions): Promise<JsonObject>
-  putSettings(params: IndicesPutSettingsRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  putSettings(params: IndicesPutSettingsRequest, options?: BodyCallOptions): Promise<estypes.IndicesPutSettingsResponse>
+  putSettings(
+    params: IndicesPutSettingsRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IndicesPutSettingsResponse>>
   putSettings(params: IndicesPutSettingsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.putSettings, params, options)
   }
@@ -6509,8 +7088,11 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-put-template | Elasticsearch API documentation}
    */
-  putTemplate(params: IndicesPutTemplateRequest, options?: BodyCallOptions): Promise<JsonObject>
-  putTemplate(params: IndicesPutTemplateRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  putTemplate(params: IndicesPutTemplateRequest, options?: BodyCallOptions): Promise<estypes.IndicesPutTemplateResponse>
+  putTemplate(
+    params: IndicesPutTemplateRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IndicesPutTemplateResponse>>
   putTemplate(params: IndicesPutTemplateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.putTemplate, params, options)
   }
@@ -6524,11 +7106,11 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-recovery | Elasticsearch API documentation}
    */
-  recovery(params?: IndicesRecoveryRequest, options?: BodyCallOptions): Promise<Record<string, JsonValue>>
+  recovery(params?: IndicesRecoveryRequest, options?: BodyCallOptions): Promise<estypes.IndicesRecoveryResponse>
   recovery(
     params: IndicesRecoveryRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<Record<string, JsonValue>>>
+  ): Promise<ApiResponse<estypes.IndicesRecoveryResponse>>
   recovery(params?: IndicesRecoveryRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.recovery, params, options)
   }
@@ -6542,11 +7124,11 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-refresh | Elasticsearch API documentation}
    */
-  refresh(params?: IndicesRefreshRequest, options?: BodyCallOptions): Promise<IndicesRefreshResponse>
+  refresh(params?: IndicesRefreshRequest, options?: BodyCallOptions): Promise<estypes.IndicesRefreshResponse>
   refresh(
     params: IndicesRefreshRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<IndicesRefreshResponse>>
+  ): Promise<ApiResponse<estypes.IndicesRefreshResponse>>
   refresh(params?: IndicesRefreshRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.refresh, params, options)
   }
@@ -6560,11 +7142,14 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-reload-search-analyzers | Elasticsearch API documentation}
    */
-  reloadSearchAnalyzers(params: IndicesReloadSearchAnalyzersRequest, options?: BodyCallOptions): Promise<JsonValue>
+  reloadSearchAnalyzers(
+    params: IndicesReloadSearchAnalyzersRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesReloadSearchAnalyzersResponse>
   reloadSearchAnalyzers(
     params: IndicesReloadSearchAnalyzersRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonValue>>
+  ): Promise<ApiResponse<estypes.IndicesReloadSearchAnalyzersResponse>>
   reloadSearchAnalyzers(params: IndicesReloadSearchAnalyzersRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.reloadSearchAnalyzers, params, options)
   }
@@ -6578,8 +7163,11 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-remove-block | Elasticsearch API documentation}
    */
-  removeBlock(params: IndicesRemoveBlockRequest, options?: BodyCallOptions): Promise<JsonObject>
-  removeBlock(params: IndicesRemoveBlockRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  removeBlock(params: IndicesRemoveBlockRequest, options?: BodyCallOptions): Promise<estypes.IndicesRemoveBlockResponse>
+  removeBlock(
+    params: IndicesRemoveBlockRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IndicesRemoveBlockResponse>>
   removeBlock(params: IndicesRemoveBlockRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.removeBlock, params, options)
   }
@@ -6593,11 +7181,14 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-resolve-cluster | Elasticsearch API documentation}
    */
-  resolveCluster(params?: IndicesResolveClusterRequest, options?: BodyCallOptions): Promise<Record<string, JsonValue>>
+  resolveCluster(
+    params?: IndicesResolveClusterRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesResolveClusterResponse>
   resolveCluster(
     params: IndicesResolveClusterRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<Record<string, JsonValue>>>
+  ): Promise<ApiResponse<estypes.IndicesResolveClusterResponse>>
   resolveCluster(params?: IndicesResolveClusterRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.resolveCluster, params, options)
   }
@@ -6611,8 +7202,14 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-resolve-index | Elasticsearch API documentation}
    */
-  resolveIndex(params: IndicesResolveIndexRequest, options?: BodyCallOptions): Promise<JsonObject>
-  resolveIndex(params: IndicesResolveIndexRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  resolveIndex(
+    params: IndicesResolveIndexRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesResolveIndexResponse>
+  resolveIndex(
+    params: IndicesResolveIndexRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IndicesResolveIndexResponse>>
   resolveIndex(params: IndicesResolveIndexRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.resolveIndex, params, options)
   }
@@ -6626,8 +7223,11 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-rollover | Elasticsearch API documentation}
    */
-  rollover(params: IndicesRolloverRequest, options?: BodyCallOptions): Promise<JsonObject>
-  rollover(params: IndicesRolloverRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  rollover(params: IndicesRolloverRequest, options?: BodyCallOptions): Promise<estypes.IndicesRolloverResponse>
+  rollover(
+    params: IndicesRolloverRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IndicesRolloverResponse>>
   rollover(params: IndicesRolloverRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.rollover, params, options)
   }
@@ -6641,8 +7241,11 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-segments | Elasticsearch API documentation}
    */
-  segments(params?: IndicesSegmentsRequest, options?: BodyCallOptions): Promise<JsonObject>
-  segments(params: IndicesSegmentsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  segments(params?: IndicesSegmentsRequest, options?: BodyCallOptions): Promise<estypes.IndicesSegmentsResponse>
+  segments(
+    params: IndicesSegmentsRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IndicesSegmentsResponse>>
   segments(params?: IndicesSegmentsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.segments, params, options)
   }
@@ -6656,8 +7259,14 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-shard-stores | Elasticsearch API documentation}
    */
-  shardStores(params?: IndicesShardStoresRequest, options?: BodyCallOptions): Promise<JsonObject>
-  shardStores(params: IndicesShardStoresRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  shardStores(
+    params?: IndicesShardStoresRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesShardStoresResponse>
+  shardStores(
+    params: IndicesShardStoresRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IndicesShardStoresResponse>>
   shardStores(params?: IndicesShardStoresRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.shardStores, params, options)
   }
@@ -6671,8 +7280,8 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-shrink | Elasticsearch API documentation}
    */
-  shrink(params: IndicesShrinkRequest, options?: BodyCallOptions): Promise<JsonObject>
-  shrink(params: IndicesShrinkRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  shrink(params: IndicesShrinkRequest, options?: BodyCallOptions): Promise<estypes.IndicesShrinkResponse>
+  shrink(params: IndicesShrinkRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.IndicesShrinkResponse>>
   shrink(params: IndicesShrinkRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.shrink, params, options)
   }
@@ -6686,11 +7295,14 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-simulate-index-template | Elasticsearch API documentation}
    */
-  simulateIndexTemplate(params: IndicesSimulateIndexTemplateRequest, options?: BodyCallOptions): Promise<JsonObject>
+  simulateIndexTemplate(
+    params: IndicesSimulateIndexTemplateRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesSimulateIndexTemplateResponse>
   simulateIndexTemplate(
     params: IndicesSimulateIndexTemplateRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.IndicesSimulateIndexTemplateResponse>>
   simulateIndexTemplate(params: IndicesSimulateIndexTemplateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.simulateIndexTemplate, params, options)
   }
@@ -6704,11 +7316,14 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-simulate-template | Elasticsearch API documentation}
    */
-  simulateTemplate(params?: IndicesSimulateTemplateRequest, options?: BodyCallOptions): Promise<JsonObject>
+  simulateTemplate(
+    params?: IndicesSimulateTemplateRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesSimulateTemplateResponse>
   simulateTemplate(
     params: IndicesSimulateTemplateRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.IndicesSimulateTemplateResponse>>
   simulateTemplate(params?: IndicesSimulateTemplateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.simulateTemplate, params, options)
   }
@@ -6722,8 +7337,8 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-split | Elasticsearch API documentation}
    */
-  split(params: IndicesSplitRequest, options?: BodyCallOptions): Promise<JsonObject>
-  split(params: IndicesSplitRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  split(params: IndicesSplitRequest, options?: BodyCallOptions): Promise<estypes.IndicesSplitResponse>
+  split(params: IndicesSplitRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.IndicesSplitResponse>>
   split(params: IndicesSplitRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.split, params, options)
   }
@@ -6737,8 +7352,11 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-stats | Elasticsearch API documentation}
    */
-  stats(params?: IndicesStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
-  stats(params: IndicesStatsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  stats(params?: IndicesStatsRequest, options?: BodyCallOptions): Promise<estypes.IndicesStatsResponse>
+  stats(
+    params: IndicesStatsRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IndicesStatsResponse>>
   stats(params?: IndicesStatsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.stats, params, options)
   }
@@ -6752,11 +7370,14 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-update-aliases | Elasticsearch API documentation}
    */
-  updateAliases(params?: IndicesUpdateAliasesRequest, options?: BodyCallOptions): Promise<JsonObject>
+  updateAliases(
+    params?: IndicesUpdateAliasesRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesUpdateAliasesResponse>
   updateAliases(
     params: IndicesUpdateAliasesRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.IndicesUpdateAliasesResponse>>
   updateAliases(params?: IndicesUpdateAliasesRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.updateAliases, params, options)
   }
@@ -6770,11 +7391,14 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-validate-query | Elasticsearch API documentation}
    */
-  validateQuery(params?: IndicesValidateQueryRequest, options?: BodyCallOptions): Promise<JsonObject>
+  validateQuery(
+    params?: IndicesValidateQueryRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesValidateQueryResponse>
   validateQuery(
     params: IndicesValidateQueryRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.IndicesValidateQueryResponse>>
   validateQuery(params?: IndicesValidateQueryRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints.validateQuery, params, options)
   }
@@ -7168,8 +7792,14 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-inference | Elasticsearch API documentation}
    */
-  completion(params: InferenceCompletionRequest, options?: BodyCallOptions): Promise<JsonValue>
-  completion(params: InferenceCompletionRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  completion(
+    params: InferenceCompletionRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.InferenceCompletionResponse>
+  completion(
+    params: InferenceCompletionRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferenceCompletionResponse>>
   completion(params: InferenceCompletionRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints.completion, params, options)
   }
@@ -7183,8 +7813,11 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-delete | Elasticsearch API documentation}
    */
-  delete(params: InferenceDeleteRequest, options?: BodyCallOptions): Promise<JsonValue>
-  delete(params: InferenceDeleteRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  delete(params: InferenceDeleteRequest, options?: BodyCallOptions): Promise<estypes.InferenceDeleteResponse>
+  delete(
+    params: InferenceDeleteRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferenceDeleteResponse>>
   delete(params: InferenceDeleteRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints.delete, params, options)
   }
@@ -7198,11 +7831,14 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-delete-region-policy | Elasticsearch API documentation}
    */
-  deleteRegionPolicy(params?: InferenceDeleteRegionPolicyRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deleteRegionPolicy(
+    params?: InferenceDeleteRegionPolicyRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.InferenceDeleteRegionPolicyResponse>
   deleteRegionPolicy(
     params: InferenceDeleteRegionPolicyRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.InferenceDeleteRegionPolicyResponse>>
   deleteRegionPolicy(params?: InferenceDeleteRegionPolicyRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints.deleteRegionPolicy, params, options)
   }
@@ -7216,8 +7852,11 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-inference | Elasticsearch API documentation}
    */
-  embedding(params: InferenceEmbeddingRequest, options?: BodyCallOptions): Promise<JsonValue>
-  embedding(params: InferenceEmbeddingRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  embedding(params: InferenceEmbeddingRequest, options?: BodyCallOptions): Promise<estypes.InferenceEmbeddingResponse>
+  embedding(
+    params: InferenceEmbeddingRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferenceEmbeddingResponse>>
   embedding(params: InferenceEmbeddingRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints.embedding, params, options)
   }
@@ -7231,8 +7870,11 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-get | Elasticsearch API documentation}
    */
-  get(params?: InferenceGetRequest, options?: BodyCallOptions): Promise<JsonObject>
-  get(params: InferenceGetRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  get(params?: InferenceGetRequest, options?: BodyCallOptions): Promise<estypes.InferenceGetResponse>
+  get(
+    params: InferenceGetRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferenceGetResponse>>
   get(params?: InferenceGetRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints.get, params, options)
   }
@@ -7246,11 +7888,14 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-get-region-policy | Elasticsearch API documentation}
    */
-  getRegionPolicy(params?: InferenceGetRegionPolicyRequest, options?: BodyCallOptions): Promise<JsonValue>
+  getRegionPolicy(
+    params?: InferenceGetRegionPolicyRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.InferenceGetRegionPolicyResponse>
   getRegionPolicy(
     params: InferenceGetRegionPolicyRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonValue>>
+  ): Promise<ApiResponse<estypes.InferenceGetRegionPolicyResponse>>
   getRegionPolicy(params?: InferenceGetRegionPolicyRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints.getRegionPolicy, params, options)
   }
@@ -7264,8 +7909,11 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-inference | Elasticsearch API documentation}
    */
-  inference(params: InferenceInferenceRequest, options?: BodyCallOptions): Promise<JsonValue>
-  inference(params: InferenceInferenceRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  inference(params: InferenceInferenceRequest, options?: BodyCallOptions): Promise<estypes.InferenceInferenceResponse>
+  inference(
+    params: InferenceInferenceRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferenceInferenceResponse>>
   inference(params: InferenceInferenceRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints.inference, params, options)
   }
@@ -7279,8 +7927,8 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put | Elasticsearch API documentation}
    */
-  put(params: InferencePutRequest, options?: BodyCallOptions): Promise<JsonValue>
-  put(params: InferencePutRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  put(params: InferencePutRequest, options?: BodyCallOptions): Promise<estypes.InferencePutResponse>
+  put(params: InferencePutRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.InferencePutResponse>>
   put(params: InferencePutRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints.put, params, options)
   }
@@ -7294,8 +7942,11 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-ai21 | Elasticsearch API documentation}
    */
-  putAi21(params: InferencePutAi21Request, options?: BodyCallOptions): Promise<JsonValue>
-  putAi21(params: InferencePutAi21Request, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  putAi21(params: InferencePutAi21Request, options?: BodyCallOptions): Promise<estypes.InferencePutAi21Response>
+  putAi21(
+    params: InferencePutAi21Request,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferencePutAi21Response>>
   putAi21(params: InferencePutAi21Request, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints.putAi21, params, options)
   }
@@ -7309,8 +7960,14 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-alibabacloud | Elasticsearch API documentation}
    */
-  putAlibabacloud(params: InferencePutAlibabacloudRequest, options?: BodyCallOptions): Promise<JsonValue>
-  putAlibabacloud(params: InferencePutAlibabacloudRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  putAlibabacloud(
+    params: InferencePutAlibabacloudRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.InferencePutAlibabacloudResponse>
+  putAlibabacloud(
+    params: InferencePutAlibabacloudRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferencePutAlibabacloudResponse>>
   putAlibabacloud(params: InferencePutAlibabacloudRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints.putAlibabacloud, params, options)
   }
@@ -7324,8 +7981,14 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-amazonbedrock | Elasticsearch API documentation}
    */
-  putAmazonbedrock(params: InferencePutAmazonbedrockRequest, options?: BodyCallOptions): Promise<JsonValue>
-  putAmazonbedrock(params: InferencePutAmazonbedrockRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  putAmazonbedrock(
+    params: InferencePutAmazonbedrockRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.InferencePutAmazonbedrockResponse>
+  putAmazonbedrock(
+    params: InferencePutAmazonbedrockRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferencePutAmazonbedrockResponse>>
   putAmazonbedrock(params: InferencePutAmazonbedrockRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints.putAmazonbedrock, params, options)
   }
@@ -7339,11 +8002,14 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-amazonsagemaker | Elasticsearch API documentation}
    */
-  putAmazonsagemaker(params: InferencePutAmazonsagemakerRequest, options?: BodyCallOptions): Promise<JsonValue>
+  putAmazonsagemaker(
+    params: InferencePutAmazonsagemakerRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.InferencePutAmazonsagemakerResponse>
   putAmazonsagemaker(
     params: InferencePutAmazonsagemakerRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonValue>>
+  ): Promise<ApiResponse<estypes.InferencePutAmazonsagemakerResponse>>
   putAmazonsagemaker(params: InferencePutAmazonsagemakerRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints.putAmazonsagemaker, params, options)
   }
@@ -7357,8 +8023,14 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-anthropic | Elasticsearch API documentation}
    */
-  putAnthropic(params: InferencePutAnthropicRequest, options?: BodyCallOptions): Promise<JsonValue>
-  putAnthropic(params: InferencePutAnthropicRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  putAnthropic(
+    params: InferencePutAnthropicRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.InferencePutAnthropicResponse>
+  putAnthropic(
+    params: InferencePutAnthropicRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferencePutAnthropicResponse>>
   putAnthropic(params: InferencePutAnthropicRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints.putAnthropic, params, options)
   }
@@ -7372,8 +8044,14 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-azureaistudio | Elasticsearch API documentation}
    */
-  putAzureaistudio(params: InferencePutAzureaistudioRequest, options?: BodyCallOptions): Promise<JsonValue>
-  putAzureaistudio(params: InferencePutAzureaistudioRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  putAzureaistudio(
+    params: InferencePutAzureaistudioRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.InferencePutAzureaistudioResponse>
+  putAzureaistudio(
+    params: InferencePutAzureaistudioRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferencePutAzureaistudioResponse>>
   putAzureaistudio(params: InferencePutAzureaistudioRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints.putAzureaistudio, params, options)
   }
@@ -7387,8 +8065,14 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-azureopenai | Elasticsearch API documentation}
    */
-  putAzureopenai(params: InferencePutAzureopenaiRequest, options?: BodyCallOptions): Promise<JsonValue>
-  putAzureopenai(params: InferencePutAzureopenaiRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  putAzureopenai(
+    params: InferencePutAzureopenaiRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.InferencePutAzureopenaiResponse>
+  putAzureopenai(
+    params: InferencePutAzureopenaiRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferencePutAzureopenaiResponse>>
   putAzureopenai(params: InferencePutAzureopenaiRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints.putAzureopenai, params, options)
   }
@@ -7402,8 +8086,11 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-cohere | Elasticsearch API documentation}
    */
-  putCohere(params: InferencePutCohereRequest, options?: BodyCallOptions): Promise<JsonValue>
-  putCohere(params: InferencePutCohereRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  putCohere(params: InferencePutCohereRequest, options?: BodyCallOptions): Promise<estypes.InferencePutCohereResponse>
+  putCohere(
+    params: InferencePutCohereRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferencePutCohereResponse>>
   putCohere(params: InferencePutCohereRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints.putCohere, params, options)
   }
@@ -7417,8 +8104,14 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-contextualai | Elasticsearch API documentation}
    */
-  putContextualai(params: InferencePutContextualaiRequest, options?: BodyCallOptions): Promise<JsonValue>
-  putContextualai(params: InferencePutContextualaiRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  putContextualai(
+    params: InferencePutContextualaiRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.InferencePutContextualaiResponse>
+  putContextualai(
+    params: InferencePutContextualaiRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferencePutContextualaiResponse>>
   putContextualai(params: InferencePutContextualaiRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints.putContextualai, params, options)
   }
@@ -7432,8 +8125,11 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-custom | Elasticsearch API documentation}
    */
-  putCustom(params: InferencePutCustomRequest, options?: BodyCallOptions): Promise<JsonValue>
-  putCustom(params: InferencePutCustomRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  putCustom(params: InferencePutCustomRequest, options?: BodyCallOptions): Promise<estypes.InferencePutCustomResponse>
+  putCustom(
+    params: InferencePutCustomRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferencePutCustomResponse>>
   putCustom(params: InferencePutCustomRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints.putCustom, params, options)
   }
@@ -7447,8 +8143,14 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-deepseek | Elasticsearch API documentation}
    */
-  putDeepseek(params: InferencePutDeepseekRequest, options?: BodyCallOptions): Promise<JsonValue>
-  putDeepseek(params: InferencePutDeepseekRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  putDeepseek(
+    params: InferencePutDeepseekRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.InferencePutDeepseekResponse>
+  putDeepseek(
+    params: InferencePutDeepseekRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferencePutDeepseekResponse>>
   putDeepseek(params: InferencePutDeepseekRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints.putDeepseek, params, options)
   }
@@ -7462,8 +8164,14 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-elasticsearch | Elasticsearch API documentation}
    */
-  putElasticsearch(params: InferencePutElasticsearchRequest, options?: BodyCallOptions): Promise<JsonValue>
-  putElasticsearch(params: InferencePutElasticsearchRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  putElasticsearch(
+    params: InferencePutElasticsearchRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.InferencePutElasticsearchResponse>
+  putElasticsearch(
+    params: InferencePutElasticsearchRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferencePutElasticsearchResponse>>
   putElasticsearch(params: InferencePutElasticsearchRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints.putElasticsearch, params, options)
   }
@@ -7479,8 +8187,11 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-elser | Elasticsearch API documentation}
    */
-  putElser(params: InferencePutElserRequest, options?: BodyCallOptions): Promise<JsonValue>
-  putElser(params: InferencePutElserRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  putElser(params: InferencePutElserRequest, options?: BodyCallOptions): Promise<estypes.InferencePutElserResponse>
+  putElser(
+    params: InferencePutElserRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferencePutElserResponse>>
   putElser(params: InferencePutElserRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints.putElser, params, options)
   }
@@ -7494,8 +8205,14 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-fireworksai | Elasticsearch API documentation}
    */
-  putFireworksai(params: InferencePutFireworksaiRequest, options?: BodyCallOptions): Promise<JsonValue>
-  putFireworksai(params: InferencePutFireworksaiRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  putFireworksai(
+    params: InferencePutFireworksaiRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.InferencePutFireworksaiResponse>
+  putFireworksai(
+    params: InferencePutFireworksaiRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferencePutFireworksaiResponse>>
   putFireworksai(params: InferencePutFireworksaiRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints.putFireworksai, params, options)
   }
@@ -7509,11 +8226,14 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-googleaistudio | Elasticsearch API documentation}
    */
-  putGoogleaistudio(params: InferencePutGoogleaistudioRequest, options?: BodyCallOptions): Promise<JsonValue>
+  putGoogleaistudio(
+    params: InferencePutGoogleaistudioRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.InferencePutGoogleaistudioResponse>
   putGoogleaistudio(
     params: InferencePutGoogleaistudioRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonValue>>
+  ): Promise<ApiResponse<estypes.InferencePutGoogleaistudioResponse>>
   putGoogleaistudio(params: InferencePutGoogleaistudioRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints.putGoogleaistudio, params, options)
   }
@@ -7527,11 +8247,14 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-googlevertexai | Elasticsearch API documentation}
    */
-  putGooglevertexai(params: InferencePutGooglevertexaiRequest, options?: BodyCallOptions): Promise<JsonValue>
+  putGooglevertexai(
+    params: InferencePutGooglevertexaiRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.InferencePutGooglevertexaiResponse>
   putGooglevertexai(
     params: InferencePutGooglevertexaiRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonValue>>
+  ): Promise<ApiResponse<estypes.InferencePutGooglevertexaiResponse>>
   putGooglevertexai(params: InferencePutGooglevertexaiRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints.putGooglevertexai, params, options)
   }
@@ -7545,8 +8268,11 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-groq | Elasticsearch API documentation}
    */
-  putGroq(params: InferencePutGroqRequest, options?: BodyCallOptions): Promise<JsonValue>
-  putGroq(params: InferencePutGroqRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  putGroq(params: InferencePutGroqRequest, options?: BodyCallOptions): Promise<estypes.InferencePutGroqResponse>
+  putGroq(
+    params: InferencePutGroqRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferencePutGroqResponse>>
   putGroq(params: InferencePutGroqRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints.putGroq, params, options)
   }
@@ -7560,8 +8286,14 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-hugging-face | Elasticsearch API documentation}
    */
-  putHuggingFace(params: InferencePutHuggingFaceRequest, options?: BodyCallOptions): Promise<JsonValue>
-  putHuggingFace(params: InferencePutHuggingFaceRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  putHuggingFace(
+    params: InferencePutHuggingFaceRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.InferencePutHuggingFaceResponse>
+  putHuggingFace(
+    params: InferencePutHuggingFaceRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferencePutHuggingFaceResponse>>
   putHuggingFace(params: InferencePutHuggingFaceRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints.putHuggingFace, params, options)
   }
@@ -7575,8 +8307,11 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-jinaai | Elasticsearch API documentation}
    */
-  putJinaai(params: InferencePutJinaaiRequest, options?: BodyCallOptions): Promise<JsonValue>
-  putJinaai(params: InferencePutJinaaiRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  putJinaai(params: InferencePutJinaaiRequest, options?: BodyCallOptions): Promise<estypes.InferencePutJinaaiResponse>
+  putJinaai(
+    params: InferencePutJinaaiRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferencePutJinaaiResponse>>
   putJinaai(params: InferencePutJinaaiRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints.putJinaai, params, options)
   }
@@ -7590,8 +8325,11 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-llama | Elasticsearch API documentation}
    */
-  putLlama(params: InferencePutLlamaRequest, options?: BodyCallOptions): Promise<JsonValue>
-  putLlama(params: InferencePutLlamaRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  putLlama(params: InferencePutLlamaRequest, options?: BodyCallOptions): Promise<estypes.InferencePutLlamaResponse>
+  putLlama(
+    params: InferencePutLlamaRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferencePutLlamaResponse>>
   putLlama(params: InferencePutLlamaRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints.putLlama, params, options)
   }
@@ -7605,8 +8343,14 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-mistral | Elasticsearch API documentation}
    */
-  putMistral(params: InferencePutMistralRequest, options?: BodyCallOptions): Promise<JsonValue>
-  putMistral(params: InferencePutMistralRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  putMistral(
+    params: InferencePutMistralRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.InferencePutMistralResponse>
+  putMistral(
+    params: InferencePutMistralRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferencePutMistralResponse>>
   putMistral(params: InferencePutMistralRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints.putMistral, params, options)
   }
@@ -7620,8 +8364,11 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-nvidia | Elasticsearch API documentation}
    */
-  putNvidia(params: InferencePutNvidiaRequest, options?: BodyCallOptions): Promise<JsonValue>
-  putNvidia(params: InferencePutNvidiaRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  putNvidia(params: InferencePutNvidiaRequest, options?: BodyCallOptions): Promise<estypes.InferencePutNvidiaResponse>
+  putNvidia(
+    params: InferencePutNvidiaRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferencePutNvidiaResponse>>
   putNvidia(params: InferencePutNvidiaRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints.putNvidia, params, options)
   }
@@ -7635,8 +8382,11 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-openai | Elasticsearch API documentation}
    */
-  putOpenai(params: InferencePutOpenaiRequest, options?: BodyCallOptions): Promise<JsonValue>
-  putOpenai(params: InferencePutOpenaiRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  putOpenai(params: InferencePutOpenaiRequest, options?: BodyCallOptions): Promise<estypes.InferencePutOpenaiResponse>
+  putOpenai(
+    params: InferencePutOpenaiRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferencePutOpenaiResponse>>
   putOpenai(params: InferencePutOpenaiRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints.putOpenai, params, options)
   }
@@ -7650,8 +8400,14 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-openshift-ai | Elasticsearch API documentation}
    */
-  putOpenshiftAi(params: InferencePutOpenshiftAiRequest, options?: BodyCallOptions): Promise<JsonValue>
-  putOpenshiftAi(params: InferencePutOpenshiftAiRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  putOpenshiftAi(
+    params: InferencePutOpenshiftAiRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.InferencePutOpenshiftAiResponse>
+  putOpenshiftAi(
+    params: InferencePutOpenshiftAiRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferencePutOpenshiftAiResponse>>
   putOpenshiftAi(params: InferencePutOpenshiftAiRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints.putOpenshiftAi, params, options)
   }
@@ -7665,8 +8421,14 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-region-policy | Elasticsearch API documentation}
    */
-  putRegionPolicy(params: InferencePutRegionPolicyRequest, options?: BodyCallOptions): Promise<JsonValue>
-  putRegionPolicy(params: InferencePutRegionPolicyRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  putRegionPolicy(
+    params: InferencePutRegionPolicyRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.InferencePutRegionPolicyResponse>
+  putRegionPolicy(
+    params: InferencePutRegionPolicyRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferencePutRegionPolicyResponse>>
   putRegionPolicy(params: InferencePutRegionPolicyRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints.putRegionPolicy, params, options)
   }
@@ -7680,8 +8442,14 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-voyageai | Elasticsearch API documentation}
    */
-  putVoyageai(params: InferencePutVoyageaiRequest, options?: BodyCallOptions): Promise<JsonValue>
-  putVoyageai(params: InferencePutVoyageaiRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  putVoyageai(
+    params: InferencePutVoyageaiRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.InferencePutVoyageaiResponse>
+  putVoyageai(
+    params: InferencePutVoyageaiRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferencePutVoyageaiResponse>>
   putVoyageai(params: InferencePutVoyageaiRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints.putVoyageai, params, options)
   }
@@ -7695,8 +8463,14 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-watsonx | Elasticsearch API documentation}
    */
-  putWatsonx(params: InferencePutWatsonxRequest, options?: BodyCallOptions): Promise<JsonValue>
-  putWatsonx(params: InferencePutWatsonxRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  putWatsonx(
+    params: InferencePutWatsonxRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.InferencePutWatsonxResponse>
+  putWatsonx(
+    params: InferencePutWatsonxRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferencePutWatsonxResponse>>
   putWatsonx(params: InferencePutWatsonxRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints.putWatsonx, params, options)
   }
@@ -7710,8 +8484,11 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-inference | Elasticsearch API documentation}
    */
-  rerank(params: InferenceRerankRequest, options?: BodyCallOptions): Promise<JsonValue>
-  rerank(params: InferenceRerankRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  rerank(params: InferenceRerankRequest, options?: BodyCallOptions): Promise<estypes.InferenceRerankResponse>
+  rerank(
+    params: InferenceRerankRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferenceRerankResponse>>
   rerank(params: InferenceRerankRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints.rerank, params, options)
   }
@@ -7725,8 +8502,14 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-inference | Elasticsearch API documentation}
    */
-  sparseEmbedding(params: InferenceSparseEmbeddingRequest, options?: BodyCallOptions): Promise<JsonValue>
-  sparseEmbedding(params: InferenceSparseEmbeddingRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  sparseEmbedding(
+    params: InferenceSparseEmbeddingRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.InferenceSparseEmbeddingResponse>
+  sparseEmbedding(
+    params: InferenceSparseEmbeddingRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferenceSparseEmbeddingResponse>>
   sparseEmbedding(params: InferenceSparseEmbeddingRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints.sparseEmbedding, params, options)
   }
@@ -7755,8 +8538,14 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-inference | Elasticsearch API documentation}
    */
-  textEmbedding(params: InferenceTextEmbeddingRequest, options?: BodyCallOptions): Promise<JsonValue>
-  textEmbedding(params: InferenceTextEmbeddingRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  textEmbedding(
+    params: InferenceTextEmbeddingRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.InferenceTextEmbeddingResponse>
+  textEmbedding(
+    params: InferenceTextEmbeddingRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferenceTextEmbeddingResponse>>
   textEmbedding(params: InferenceTextEmbeddingRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints.textEmbedding, params, options)
   }
@@ -7770,8 +8559,11 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-update | Elasticsearch API documentation}
    */
-  update(params: InferenceUpdateRequest, options?: BodyCallOptions): Promise<JsonValue>
-  update(params: InferenceUpdateRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  update(params: InferenceUpdateRequest, options?: BodyCallOptions): Promise<estypes.InferenceUpdateResponse>
+  update(
+    params: InferenceUpdateRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferenceUpdateResponse>>
   update(params: InferenceUpdateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints.update, params, options)
   }
@@ -7906,11 +8698,14 @@ export class IngestApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ingest-delete-geoip-database | Elasticsearch API documentation}
    */
-  deleteGeoipDatabase(params: IngestDeleteGeoipDatabaseRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deleteGeoipDatabase(
+    params: IngestDeleteGeoipDatabaseRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IngestDeleteGeoipDatabaseResponse>
   deleteGeoipDatabase(
     params: IngestDeleteGeoipDatabaseRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.IngestDeleteGeoipDatabaseResponse>>
   deleteGeoipDatabase(params: IngestDeleteGeoipDatabaseRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ingestEndpoints.deleteGeoipDatabase, params, options)
   }
@@ -7927,11 +8722,11 @@ export class IngestApi {
   deleteIpLocationDatabase(
     params: IngestDeleteIpLocationDatabaseRequest,
     options?: BodyCallOptions,
-  ): Promise<JsonObject>
+  ): Promise<estypes.IngestDeleteIpLocationDatabaseResponse>
   deleteIpLocationDatabase(
     params: IngestDeleteIpLocationDatabaseRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.IngestDeleteIpLocationDatabaseResponse>>
   deleteIpLocationDatabase(params: IngestDeleteIpLocationDatabaseRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ingestEndpoints.deleteIpLocationDatabase, params, options)
   }
@@ -7945,8 +8740,14 @@ export class IngestApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ingest-delete-pipeline | Elasticsearch API documentation}
    */
-  deletePipeline(params: IngestDeletePipelineRequest, options?: BodyCallOptions): Promise<JsonObject>
-  deletePipeline(params: IngestDeletePipelineRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deletePipeline(
+    params: IngestDeletePipelineRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IngestDeletePipelineResponse>
+  deletePipeline(
+    params: IngestDeletePipelineRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IngestDeletePipelineResponse>>
   deletePipeline(params: IngestDeletePipelineRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ingestEndpoints.deletePipeline, params, options)
   }
@@ -7960,8 +8761,11 @@ export class IngestApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/reference/enrich-processor/geoip-processor | Elasticsearch API documentation}
    */
-  geoIpStats(params?: IngestGeoIpStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
-  geoIpStats(params: IngestGeoIpStatsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  geoIpStats(params?: IngestGeoIpStatsRequest, options?: BodyCallOptions): Promise<estypes.IngestGeoIpStatsResponse>
+  geoIpStats(
+    params: IngestGeoIpStatsRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IngestGeoIpStatsResponse>>
   geoIpStats(params?: IngestGeoIpStatsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ingestEndpoints.geoIpStats, params, options)
   }
@@ -7975,11 +8779,14 @@ export class IngestApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ingest-get-geoip-database | Elasticsearch API documentation}
    */
-  getGeoipDatabase(params?: IngestGetGeoipDatabaseRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getGeoipDatabase(
+    params?: IngestGetGeoipDatabaseRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IngestGetGeoipDatabaseResponse>
   getGeoipDatabase(
     params: IngestGetGeoipDatabaseRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.IngestGetGeoipDatabaseResponse>>
   getGeoipDatabase(params?: IngestGetGeoipDatabaseRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ingestEndpoints.getGeoipDatabase, params, options)
   }
@@ -7993,11 +8800,14 @@ export class IngestApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ingest-get-ip-location-database | Elasticsearch API documentation}
    */
-  getIpLocationDatabase(params?: IngestGetIpLocationDatabaseRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getIpLocationDatabase(
+    params?: IngestGetIpLocationDatabaseRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IngestGetIpLocationDatabaseResponse>
   getIpLocationDatabase(
     params: IngestGetIpLocationDatabaseRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.IngestGetIpLocationDatabaseResponse>>
   getIpLocationDatabase(params?: IngestGetIpLocationDatabaseRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ingestEndpoints.getIpLocationDatabase, params, options)
   }
@@ -8011,11 +8821,11 @@ export class IngestApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ingest-get-pipeline | Elasticsearch API documentation}
    */
-  getPipeline(params?: IngestGetPipelineRequest, options?: BodyCallOptions): Promise<Record<string, JsonValue>>
+  getPipeline(params?: IngestGetPipelineRequest, options?: BodyCallOptions): Promise<estypes.IngestGetPipelineResponse>
   getPipeline(
     params: IngestGetPipelineRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<Record<string, JsonValue>>>
+  ): Promise<ApiResponse<estypes.IngestGetPipelineResponse>>
   getPipeline(params?: IngestGetPipelineRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ingestEndpoints.getPipeline, params, options)
   }
@@ -8029,11 +8839,14 @@ export class IngestApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/reference/enrich-processor/grok-processor | Elasticsearch API documentation}
    */
-  processorGrok(params?: IngestProcessorGrokRequest, options?: BodyCallOptions): Promise<JsonObject>
+  processorGrok(
+    params?: IngestProcessorGrokRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IngestProcessorGrokResponse>
   processorGrok(
     params: IngestProcessorGrokRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.IngestProcessorGrokResponse>>
   processorGrok(params?: IngestProcessorGrokRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ingestEndpoints.processorGrok, params, options)
   }
@@ -8047,8 +8860,14 @@ export class IngestApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ingest-put-geoip-database | Elasticsearch API documentation}
    */
-  putGeoipDatabase(params: IngestPutGeoipDatabaseRequest, options?: BodyCallOptions): Promise<JsonObject>
-  putGeoipDatabase(params: IngestPutGeoipDatabaseRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  putGeoipDatabase(
+    params: IngestPutGeoipDatabaseRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IngestPutGeoipDatabaseResponse>
+  putGeoipDatabase(
+    params: IngestPutGeoipDatabaseRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IngestPutGeoipDatabaseResponse>>
   putGeoipDatabase(params: IngestPutGeoipDatabaseRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ingestEndpoints.putGeoipDatabase, params, options)
   }
@@ -8062,11 +8881,14 @@ export class IngestApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ingest-put-ip-location-database | Elasticsearch API documentation}
    */
-  putIpLocationDatabase(params: IngestPutIpLocationDatabaseRequest, options?: BodyCallOptions): Promise<JsonObject>
+  putIpLocationDatabase(
+    params: IngestPutIpLocationDatabaseRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IngestPutIpLocationDatabaseResponse>
   putIpLocationDatabase(
     params: IngestPutIpLocationDatabaseRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.IngestPutIpLocationDatabaseResponse>>
   putIpLocationDatabase(params: IngestPutIpLocationDatabaseRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ingestEndpoints.putIpLocationDatabase, params, options)
   }
@@ -8080,8 +8902,11 @@ export class IngestApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/manage-data/ingest/transform-enrich/ingest-pipelines | Elasticsearch API documentation}
    */
-  putPipeline(params: IngestPutPipelineRequest, options?: BodyCallOptions): Promise<JsonObject>
-  putPipeline(params: IngestPutPipelineRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  putPipeline(params: IngestPutPipelineRequest, options?: BodyCallOptions): Promise<estypes.IngestPutPipelineResponse>
+  putPipeline(
+    params: IngestPutPipelineRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IngestPutPipelineResponse>>
   putPipeline(params: IngestPutPipelineRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ingestEndpoints.putPipeline, params, options)
   }
@@ -8095,8 +8920,11 @@ export class IngestApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ingest-simulate | Elasticsearch API documentation}
    */
-  simulate(params: IngestSimulateRequest, options?: BodyCallOptions): Promise<JsonObject>
-  simulate(params: IngestSimulateRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  simulate(params: IngestSimulateRequest, options?: BodyCallOptions): Promise<estypes.IngestSimulateResponse>
+  simulate(
+    params: IngestSimulateRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IngestSimulateResponse>>
   simulate(params: IngestSimulateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ingestEndpoints.simulate, params, options)
   }
@@ -8181,8 +9009,11 @@ export class LicenseApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-license-delete | Elasticsearch API documentation}
    */
-  delete(params?: LicenseDeleteRequest, options?: BodyCallOptions): Promise<JsonObject>
-  delete(params: LicenseDeleteRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  delete(params?: LicenseDeleteRequest, options?: BodyCallOptions): Promise<estypes.LicenseDeleteResponse>
+  delete(
+    params: LicenseDeleteRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.LicenseDeleteResponse>>
   delete(params?: LicenseDeleteRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, licenseEndpoints.delete, params, options)
   }
@@ -8196,8 +9027,8 @@ export class LicenseApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-license-get | Elasticsearch API documentation}
    */
-  get(params?: LicenseGetRequest, options?: BodyCallOptions): Promise<JsonObject>
-  get(params: LicenseGetRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  get(params?: LicenseGetRequest, options?: BodyCallOptions): Promise<estypes.LicenseGetResponse>
+  get(params: LicenseGetRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<estypes.LicenseGetResponse>>
   get(params?: LicenseGetRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, licenseEndpoints.get, params, options)
   }
@@ -8211,11 +9042,14 @@ export class LicenseApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-license-get-basic-status | Elasticsearch API documentation}
    */
-  getBasicStatus(params?: LicenseGetBasicStatusRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getBasicStatus(
+    params?: LicenseGetBasicStatusRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.LicenseGetBasicStatusResponse>
   getBasicStatus(
     params: LicenseGetBasicStatusRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.LicenseGetBasicStatusResponse>>
   getBasicStatus(params?: LicenseGetBasicStatusRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, licenseEndpoints.getBasicStatus, params, options)
   }
@@ -8229,11 +9063,14 @@ export class LicenseApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-license-get-trial-status | Elasticsearch API documentation}
    */
-  getTrialStatus(params?: LicenseGetTrialStatusRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getTrialStatus(
+    params?: LicenseGetTrialStatusRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.LicenseGetTrialStatusResponse>
   getTrialStatus(
     params: LicenseGetTrialStatusRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.LicenseGetTrialStatusResponse>>
   getTrialStatus(params?: LicenseGetTrialStatusRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, licenseEndpoints.getTrialStatus, params, options)
   }
@@ -8247,8 +9084,11 @@ export class LicenseApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-license-post | Elasticsearch API documentation}
    */
-  post(params?: LicensePostRequest, options?: BodyCallOptions): Promise<JsonObject>
-  post(params: LicensePostRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  post(params?: LicensePostRequest, options?: BodyCallOptions): Promise<estypes.LicensePostResponse>
+  post(
+    params: LicensePostRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.LicensePostResponse>>
   post(params?: LicensePostRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, licenseEndpoints.post, params, options)
   }
@@ -8262,11 +9102,14 @@ export class LicenseApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-license-post-start-basic | Elasticsearch API documentation}
    */
-  postStartBasic(params?: LicensePostStartBasicRequest, options?: BodyCallOptions): Promise<JsonObject>
+  postStartBasic(
+    params?: LicensePostStartBasicRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.LicensePostStartBasicResponse>
   postStartBasic(
     params: LicensePostStartBasicRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.LicensePostStartBasicResponse>>
   postStartBasic(params?: LicensePostStartBasicRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, licenseEndpoints.postStartBasic, params, options)
   }
@@ -8280,11 +9123,14 @@ export class LicenseApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-license-post-start-trial | Elasticsearch API documentation}
    */
-  postStartTrial(params?: LicensePostStartTrialRequest, options?: BodyCallOptions): Promise<JsonObject>
+  postStartTrial(
+    params?: LicensePostStartTrialRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.LicensePostStartTrialResponse>
   postStartTrial(
     params: LicensePostStartTrialRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.LicensePostStartTrialResponse>>
   postStartTrial(params?: LicensePostStartTrialRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, licenseEndpoints.postStartTrial, params, options)
   }
@@ -8362,11 +9208,14 @@ export class LogstashApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-logstash-get-pipeline | Elasticsearch API documentation}
    */
-  getPipeline(params?: LogstashGetPipelineRequest, options?: BodyCallOptions): Promise<Record<string, JsonValue>>
+  getPipeline(
+    params?: LogstashGetPipelineRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.LogstashGetPipelineResponse>
   getPipeline(
     params: LogstashGetPipelineRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<Record<string, JsonValue>>>
+  ): Promise<ApiResponse<estypes.LogstashGetPipelineResponse>>
   getPipeline(params?: LogstashGetPipelineRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, logstashEndpoints.getPipeline, params, options)
   }
@@ -8440,11 +9289,14 @@ export class MigrationApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-migration-deprecations | Elasticsearch API documentation}
    */
-  deprecations(params?: MigrationDeprecationsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deprecations(
+    params?: MigrationDeprecationsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MigrationDeprecationsResponse>
   deprecations(
     params: MigrationDeprecationsRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.MigrationDeprecationsResponse>>
   deprecations(params?: MigrationDeprecationsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, migrationEndpoints.deprecations, params, options)
   }
@@ -8461,11 +9313,11 @@ export class MigrationApi {
   getFeatureUpgradeStatus(
     params?: MigrationGetFeatureUpgradeStatusRequest,
     options?: BodyCallOptions,
-  ): Promise<JsonObject>
+  ): Promise<estypes.MigrationGetFeatureUpgradeStatusResponse>
   getFeatureUpgradeStatus(
     params: MigrationGetFeatureUpgradeStatusRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.MigrationGetFeatureUpgradeStatusResponse>>
   getFeatureUpgradeStatus(params?: MigrationGetFeatureUpgradeStatusRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, migrationEndpoints.getFeatureUpgradeStatus, params, options)
   }
@@ -8479,11 +9331,14 @@ export class MigrationApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-migration-get-feature-upgrade-status | Elasticsearch API documentation}
    */
-  postFeatureUpgrade(params?: MigrationPostFeatureUpgradeRequest, options?: BodyCallOptions): Promise<JsonObject>
+  postFeatureUpgrade(
+    params?: MigrationPostFeatureUpgradeRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MigrationPostFeatureUpgradeResponse>
   postFeatureUpgrade(
     params: MigrationPostFeatureUpgradeRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.MigrationPostFeatureUpgradeResponse>>
   postFeatureUpgrade(params?: MigrationPostFeatureUpgradeRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, migrationEndpoints.postFeatureUpgrade, params, options)
   }
@@ -9217,11 +10072,11 @@ export class MlApi {
   clearTrainedModelDeploymentCache(
     params: MlClearTrainedModelDeploymentCacheRequest,
     options?: BodyCallOptions,
-  ): Promise<JsonObject>
+  ): Promise<estypes.MlClearTrainedModelDeploymentCacheResponse>
   clearTrainedModelDeploymentCache(
     params: MlClearTrainedModelDeploymentCacheRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.MlClearTrainedModelDeploymentCacheResponse>>
   clearTrainedModelDeploymentCache(
     params: MlClearTrainedModelDeploymentCacheRequest,
     options?: CallOptions,
@@ -9238,8 +10093,8 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-close-job | Elasticsearch API documentation}
    */
-  closeJob(params: MlCloseJobRequest, options?: BodyCallOptions): Promise<JsonObject>
-  closeJob(params: MlCloseJobRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  closeJob(params: MlCloseJobRequest, options?: BodyCallOptions): Promise<estypes.MlCloseJobResponse>
+  closeJob(params: MlCloseJobRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.MlCloseJobResponse>>
   closeJob(params: MlCloseJobRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.closeJob, params, options)
   }
@@ -9253,8 +10108,11 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-calendar | Elasticsearch API documentation}
    */
-  deleteCalendar(params: MlDeleteCalendarRequest, options?: BodyCallOptions): Promise<JsonObject>
-  deleteCalendar(params: MlDeleteCalendarRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deleteCalendar(params: MlDeleteCalendarRequest, options?: BodyCallOptions): Promise<estypes.MlDeleteCalendarResponse>
+  deleteCalendar(
+    params: MlDeleteCalendarRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlDeleteCalendarResponse>>
   deleteCalendar(params: MlDeleteCalendarRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.deleteCalendar, params, options)
   }
@@ -9268,8 +10126,14 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-calendar-event | Elasticsearch API documentation}
    */
-  deleteCalendarEvent(params: MlDeleteCalendarEventRequest, options?: BodyCallOptions): Promise<JsonObject>
-  deleteCalendarEvent(params: MlDeleteCalendarEventRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deleteCalendarEvent(
+    params: MlDeleteCalendarEventRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlDeleteCalendarEventResponse>
+  deleteCalendarEvent(
+    params: MlDeleteCalendarEventRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlDeleteCalendarEventResponse>>
   deleteCalendarEvent(params: MlDeleteCalendarEventRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.deleteCalendarEvent, params, options)
   }
@@ -9283,8 +10147,14 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-calendar-job | Elasticsearch API documentation}
    */
-  deleteCalendarJob(params: MlDeleteCalendarJobRequest, options?: BodyCallOptions): Promise<JsonObject>
-  deleteCalendarJob(params: MlDeleteCalendarJobRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deleteCalendarJob(
+    params: MlDeleteCalendarJobRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlDeleteCalendarJobResponse>
+  deleteCalendarJob(
+    params: MlDeleteCalendarJobRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlDeleteCalendarJobResponse>>
   deleteCalendarJob(params: MlDeleteCalendarJobRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.deleteCalendarJob, params, options)
   }
@@ -9298,8 +10168,11 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-datafeed | Elasticsearch API documentation}
    */
-  deleteDatafeed(params: MlDeleteDatafeedRequest, options?: BodyCallOptions): Promise<JsonObject>
-  deleteDatafeed(params: MlDeleteDatafeedRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deleteDatafeed(params: MlDeleteDatafeedRequest, options?: BodyCallOptions): Promise<estypes.MlDeleteDatafeedResponse>
+  deleteDatafeed(
+    params: MlDeleteDatafeedRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlDeleteDatafeedResponse>>
   deleteDatafeed(params: MlDeleteDatafeedRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.deleteDatafeed, params, options)
   }
@@ -9313,11 +10186,14 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-data-frame-analytics | Elasticsearch API documentation}
    */
-  deleteDataFrameAnalytics(params: MlDeleteDataFrameAnalyticsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deleteDataFrameAnalytics(
+    params: MlDeleteDataFrameAnalyticsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlDeleteDataFrameAnalyticsResponse>
   deleteDataFrameAnalytics(
     params: MlDeleteDataFrameAnalyticsRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.MlDeleteDataFrameAnalyticsResponse>>
   deleteDataFrameAnalytics(params: MlDeleteDataFrameAnalyticsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.deleteDataFrameAnalytics, params, options)
   }
@@ -9331,11 +10207,14 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-expired-data | Elasticsearch API documentation}
    */
-  deleteExpiredData(params?: MlDeleteExpiredDataRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deleteExpiredData(
+    params?: MlDeleteExpiredDataRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlDeleteExpiredDataResponse>
   deleteExpiredData(
     params: MlDeleteExpiredDataRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.MlDeleteExpiredDataResponse>>
   deleteExpiredData(params?: MlDeleteExpiredDataRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.deleteExpiredData, params, options)
   }
@@ -9349,8 +10228,11 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-filter | Elasticsearch API documentation}
    */
-  deleteFilter(params: MlDeleteFilterRequest, options?: BodyCallOptions): Promise<JsonObject>
-  deleteFilter(params: MlDeleteFilterRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deleteFilter(params: MlDeleteFilterRequest, options?: BodyCallOptions): Promise<estypes.MlDeleteFilterResponse>
+  deleteFilter(
+    params: MlDeleteFilterRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlDeleteFilterResponse>>
   deleteFilter(params: MlDeleteFilterRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.deleteFilter, params, options)
   }
@@ -9364,8 +10246,11 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-forecast | Elasticsearch API documentation}
    */
-  deleteForecast(params: MlDeleteForecastRequest, options?: BodyCallOptions): Promise<JsonObject>
-  deleteForecast(params: MlDeleteForecastRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deleteForecast(params: MlDeleteForecastRequest, options?: BodyCallOptions): Promise<estypes.MlDeleteForecastResponse>
+  deleteForecast(
+    params: MlDeleteForecastRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlDeleteForecastResponse>>
   deleteForecast(params: MlDeleteForecastRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.deleteForecast, params, options)
   }
@@ -9379,8 +10264,8 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-job | Elasticsearch API documentation}
    */
-  deleteJob(params: MlDeleteJobRequest, options?: BodyCallOptions): Promise<JsonObject>
-  deleteJob(params: MlDeleteJobRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deleteJob(params: MlDeleteJobRequest, options?: BodyCallOptions): Promise<estypes.MlDeleteJobResponse>
+  deleteJob(params: MlDeleteJobRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.MlDeleteJobResponse>>
   deleteJob(params: MlDeleteJobRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.deleteJob, params, options)
   }
@@ -9394,8 +10279,14 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-model-snapshot | Elasticsearch API documentation}
    */
-  deleteModelSnapshot(params: MlDeleteModelSnapshotRequest, options?: BodyCallOptions): Promise<JsonObject>
-  deleteModelSnapshot(params: MlDeleteModelSnapshotRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deleteModelSnapshot(
+    params: MlDeleteModelSnapshotRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlDeleteModelSnapshotResponse>
+  deleteModelSnapshot(
+    params: MlDeleteModelSnapshotRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlDeleteModelSnapshotResponse>>
   deleteModelSnapshot(params: MlDeleteModelSnapshotRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.deleteModelSnapshot, params, options)
   }
@@ -9409,8 +10300,14 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-trained-model | Elasticsearch API documentation}
    */
-  deleteTrainedModel(params: MlDeleteTrainedModelRequest, options?: BodyCallOptions): Promise<JsonObject>
-  deleteTrainedModel(params: MlDeleteTrainedModelRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deleteTrainedModel(
+    params: MlDeleteTrainedModelRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlDeleteTrainedModelResponse>
+  deleteTrainedModel(
+    params: MlDeleteTrainedModelRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlDeleteTrainedModelResponse>>
   deleteTrainedModel(params: MlDeleteTrainedModelRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.deleteTrainedModel, params, options)
   }
@@ -9424,11 +10321,14 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-trained-model-alias | Elasticsearch API documentation}
    */
-  deleteTrainedModelAlias(params: MlDeleteTrainedModelAliasRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deleteTrainedModelAlias(
+    params: MlDeleteTrainedModelAliasRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlDeleteTrainedModelAliasResponse>
   deleteTrainedModelAlias(
     params: MlDeleteTrainedModelAliasRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.MlDeleteTrainedModelAliasResponse>>
   deleteTrainedModelAlias(params: MlDeleteTrainedModelAliasRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.deleteTrainedModelAlias, params, options)
   }
@@ -9442,11 +10342,14 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-estimate-model-memory | Elasticsearch API documentation}
    */
-  estimateModelMemory(params?: MlEstimateModelMemoryRequest, options?: BodyCallOptions): Promise<JsonObject>
+  estimateModelMemory(
+    params?: MlEstimateModelMemoryRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlEstimateModelMemoryResponse>
   estimateModelMemory(
     params: MlEstimateModelMemoryRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.MlEstimateModelMemoryResponse>>
   estimateModelMemory(params?: MlEstimateModelMemoryRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.estimateModelMemory, params, options)
   }
@@ -9460,8 +10363,14 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-evaluate-data-frame | Elasticsearch API documentation}
    */
-  evaluateDataFrame(params: MlEvaluateDataFrameRequest, options?: BodyCallOptions): Promise<JsonObject>
-  evaluateDataFrame(params: MlEvaluateDataFrameRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  evaluateDataFrame(
+    params: MlEvaluateDataFrameRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlEvaluateDataFrameResponse>
+  evaluateDataFrame(
+    params: MlEvaluateDataFrameRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlEvaluateDataFrameResponse>>
   evaluateDataFrame(params: MlEvaluateDataFrameRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.evaluateDataFrame, params, options)
   }
@@ -9475,11 +10384,14 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-explain-data-frame-analytics | Elasticsearch API documentation}
    */
-  explainDataFrameAnalytics(params?: MlExplainDataFrameAnalyticsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  explainDataFrameAnalytics(
+    params?: MlExplainDataFrameAnalyticsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlExplainDataFrameAnalyticsResponse>
   explainDataFrameAnalytics(
     params: MlExplainDataFrameAnalyticsRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.MlExplainDataFrameAnalyticsResponse>>
   explainDataFrameAnalytics(params?: MlExplainDataFrameAnalyticsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.explainDataFrameAnalytics, params, options)
   }
@@ -9495,8 +10407,8 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-flush-job | Elasticsearch API documentation}
    */
-  flushJob(params: MlFlushJobRequest, options?: BodyCallOptions): Promise<JsonObject>
-  flushJob(params: MlFlushJobRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  flushJob(params: MlFlushJobRequest, options?: BodyCallOptions): Promise<estypes.MlFlushJobResponse>
+  flushJob(params: MlFlushJobRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.MlFlushJobResponse>>
   flushJob(params: MlFlushJobRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.flushJob, params, options)
   }
@@ -9510,8 +10422,8 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-forecast | Elasticsearch API documentation}
    */
-  forecast(params: MlForecastRequest, options?: BodyCallOptions): Promise<JsonObject>
-  forecast(params: MlForecastRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  forecast(params: MlForecastRequest, options?: BodyCallOptions): Promise<estypes.MlForecastResponse>
+  forecast(params: MlForecastRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.MlForecastResponse>>
   forecast(params: MlForecastRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.forecast, params, options)
   }
@@ -9525,8 +10437,8 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-buckets | Elasticsearch API documentation}
    */
-  getBuckets(params: MlGetBucketsRequest, options?: BodyCallOptions): Promise<JsonObject>
-  getBuckets(params: MlGetBucketsRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getBuckets(params: MlGetBucketsRequest, options?: BodyCallOptions): Promise<estypes.MlGetBucketsResponse>
+  getBuckets(params: MlGetBucketsRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.MlGetBucketsResponse>>
   getBuckets(params: MlGetBucketsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.getBuckets, params, options)
   }
@@ -9540,8 +10452,14 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-calendar-events | Elasticsearch API documentation}
    */
-  getCalendarEvents(params: MlGetCalendarEventsRequest, options?: BodyCallOptions): Promise<JsonObject>
-  getCalendarEvents(params: MlGetCalendarEventsRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getCalendarEvents(
+    params: MlGetCalendarEventsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlGetCalendarEventsResponse>
+  getCalendarEvents(
+    params: MlGetCalendarEventsRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlGetCalendarEventsResponse>>
   getCalendarEvents(params: MlGetCalendarEventsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.getCalendarEvents, params, options)
   }
@@ -9555,8 +10473,11 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-calendars | Elasticsearch API documentation}
    */
-  getCalendars(params?: MlGetCalendarsRequest, options?: BodyCallOptions): Promise<JsonObject>
-  getCalendars(params: MlGetCalendarsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getCalendars(params?: MlGetCalendarsRequest, options?: BodyCallOptions): Promise<estypes.MlGetCalendarsResponse>
+  getCalendars(
+    params: MlGetCalendarsRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlGetCalendarsResponse>>
   getCalendars(params?: MlGetCalendarsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.getCalendars, params, options)
   }
@@ -9570,8 +10491,11 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-categories | Elasticsearch API documentation}
    */
-  getCategories(params: MlGetCategoriesRequest, options?: BodyCallOptions): Promise<JsonObject>
-  getCategories(params: MlGetCategoriesRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getCategories(params: MlGetCategoriesRequest, options?: BodyCallOptions): Promise<estypes.MlGetCategoriesResponse>
+  getCategories(
+    params: MlGetCategoriesRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlGetCategoriesResponse>>
   getCategories(params: MlGetCategoriesRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.getCategories, params, options)
   }
@@ -9585,8 +10509,11 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-datafeeds | Elasticsearch API documentation}
    */
-  getDatafeeds(params?: MlGetDatafeedsRequest, options?: BodyCallOptions): Promise<JsonObject>
-  getDatafeeds(params: MlGetDatafeedsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getDatafeeds(params?: MlGetDatafeedsRequest, options?: BodyCallOptions): Promise<estypes.MlGetDatafeedsResponse>
+  getDatafeeds(
+    params: MlGetDatafeedsRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlGetDatafeedsResponse>>
   getDatafeeds(params?: MlGetDatafeedsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.getDatafeeds, params, options)
   }
@@ -9600,11 +10527,14 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-datafeed-stats | Elasticsearch API documentation}
    */
-  getDatafeedStats(params?: MlGetDatafeedStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getDatafeedStats(
+    params?: MlGetDatafeedStatsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlGetDatafeedStatsResponse>
   getDatafeedStats(
     params: MlGetDatafeedStatsRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.MlGetDatafeedStatsResponse>>
   getDatafeedStats(params?: MlGetDatafeedStatsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.getDatafeedStats, params, options)
   }
@@ -9618,11 +10548,14 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-data-frame-analytics | Elasticsearch API documentation}
    */
-  getDataFrameAnalytics(params?: MlGetDataFrameAnalyticsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getDataFrameAnalytics(
+    params?: MlGetDataFrameAnalyticsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlGetDataFrameAnalyticsResponse>
   getDataFrameAnalytics(
     params: MlGetDataFrameAnalyticsRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.MlGetDataFrameAnalyticsResponse>>
   getDataFrameAnalytics(params?: MlGetDataFrameAnalyticsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.getDataFrameAnalytics, params, options)
   }
@@ -9639,11 +10572,11 @@ export class MlApi {
   getDataFrameAnalyticsStats(
     params?: MlGetDataFrameAnalyticsStatsRequest,
     options?: BodyCallOptions,
-  ): Promise<JsonObject>
+  ): Promise<estypes.MlGetDataFrameAnalyticsStatsResponse>
   getDataFrameAnalyticsStats(
     params: MlGetDataFrameAnalyticsStatsRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.MlGetDataFrameAnalyticsStatsResponse>>
   getDataFrameAnalyticsStats(params?: MlGetDataFrameAnalyticsStatsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.getDataFrameAnalyticsStats, params, options)
   }
@@ -9657,8 +10590,11 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-filters | Elasticsearch API documentation}
    */
-  getFilters(params?: MlGetFiltersRequest, options?: BodyCallOptions): Promise<JsonObject>
-  getFilters(params: MlGetFiltersRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getFilters(params?: MlGetFiltersRequest, options?: BodyCallOptions): Promise<estypes.MlGetFiltersResponse>
+  getFilters(
+    params: MlGetFiltersRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlGetFiltersResponse>>
   getFilters(params?: MlGetFiltersRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.getFilters, params, options)
   }
@@ -9672,8 +10608,11 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-influencers | Elasticsearch API documentation}
    */
-  getInfluencers(params: MlGetInfluencersRequest, options?: BodyCallOptions): Promise<JsonObject>
-  getInfluencers(params: MlGetInfluencersRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getInfluencers(params: MlGetInfluencersRequest, options?: BodyCallOptions): Promise<estypes.MlGetInfluencersResponse>
+  getInfluencers(
+    params: MlGetInfluencersRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlGetInfluencersResponse>>
   getInfluencers(params: MlGetInfluencersRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.getInfluencers, params, options)
   }
@@ -9687,8 +10626,11 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-jobs | Elasticsearch API documentation}
    */
-  getJobs(params?: MlGetJobsRequest, options?: BodyCallOptions): Promise<JsonObject>
-  getJobs(params: MlGetJobsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getJobs(params?: MlGetJobsRequest, options?: BodyCallOptions): Promise<estypes.MlGetJobsResponse>
+  getJobs(
+    params: MlGetJobsRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlGetJobsResponse>>
   getJobs(params?: MlGetJobsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.getJobs, params, options)
   }
@@ -9702,8 +10644,11 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-job-stats | Elasticsearch API documentation}
    */
-  getJobStats(params?: MlGetJobStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
-  getJobStats(params: MlGetJobStatsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getJobStats(params?: MlGetJobStatsRequest, options?: BodyCallOptions): Promise<estypes.MlGetJobStatsResponse>
+  getJobStats(
+    params: MlGetJobStatsRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlGetJobStatsResponse>>
   getJobStats(params?: MlGetJobStatsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.getJobStats, params, options)
   }
@@ -9717,11 +10662,11 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-memory-stats | Elasticsearch API documentation}
    */
-  getMemoryStats(params?: MlGetMemoryStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getMemoryStats(params?: MlGetMemoryStatsRequest, options?: BodyCallOptions): Promise<estypes.MlGetMemoryStatsResponse>
   getMemoryStats(
     params: MlGetMemoryStatsRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.MlGetMemoryStatsResponse>>
   getMemoryStats(params?: MlGetMemoryStatsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.getMemoryStats, params, options)
   }
@@ -9735,8 +10680,14 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-model-snapshots | Elasticsearch API documentation}
    */
-  getModelSnapshots(params: MlGetModelSnapshotsRequest, options?: BodyCallOptions): Promise<JsonObject>
-  getModelSnapshots(params: MlGetModelSnapshotsRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getModelSnapshots(
+    params: MlGetModelSnapshotsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlGetModelSnapshotsResponse>
+  getModelSnapshots(
+    params: MlGetModelSnapshotsRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlGetModelSnapshotsResponse>>
   getModelSnapshots(params: MlGetModelSnapshotsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.getModelSnapshots, params, options)
   }
@@ -9753,11 +10704,11 @@ export class MlApi {
   getModelSnapshotUpgradeStats(
     params: MlGetModelSnapshotUpgradeStatsRequest,
     options?: BodyCallOptions,
-  ): Promise<JsonObject>
+  ): Promise<estypes.MlGetModelSnapshotUpgradeStatsResponse>
   getModelSnapshotUpgradeStats(
     params: MlGetModelSnapshotUpgradeStatsRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.MlGetModelSnapshotUpgradeStatsResponse>>
   getModelSnapshotUpgradeStats(params: MlGetModelSnapshotUpgradeStatsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.getModelSnapshotUpgradeStats, params, options)
   }
@@ -9771,8 +10722,14 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-overall-buckets | Elasticsearch API documentation}
    */
-  getOverallBuckets(params: MlGetOverallBucketsRequest, options?: BodyCallOptions): Promise<JsonObject>
-  getOverallBuckets(params: MlGetOverallBucketsRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getOverallBuckets(
+    params: MlGetOverallBucketsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlGetOverallBucketsResponse>
+  getOverallBuckets(
+    params: MlGetOverallBucketsRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlGetOverallBucketsResponse>>
   getOverallBuckets(params: MlGetOverallBucketsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.getOverallBuckets, params, options)
   }
@@ -9786,8 +10743,8 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-records | Elasticsearch API documentation}
    */
-  getRecords(params: MlGetRecordsRequest, options?: BodyCallOptions): Promise<JsonObject>
-  getRecords(params: MlGetRecordsRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getRecords(params: MlGetRecordsRequest, options?: BodyCallOptions): Promise<estypes.MlGetRecordsResponse>
+  getRecords(params: MlGetRecordsRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.MlGetRecordsResponse>>
   getRecords(params: MlGetRecordsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.getRecords, params, options)
   }
@@ -9801,11 +10758,14 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-trained-models | Elasticsearch API documentation}
    */
-  getTrainedModels(params?: MlGetTrainedModelsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getTrainedModels(
+    params?: MlGetTrainedModelsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlGetTrainedModelsResponse>
   getTrainedModels(
     params: MlGetTrainedModelsRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.MlGetTrainedModelsResponse>>
   getTrainedModels(params?: MlGetTrainedModelsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.getTrainedModels, params, options)
   }
@@ -9819,11 +10779,14 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-trained-models-stats | Elasticsearch API documentation}
    */
-  getTrainedModelsStats(params?: MlGetTrainedModelsStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getTrainedModelsStats(
+    params?: MlGetTrainedModelsStatsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlGetTrainedModelsStatsResponse>
   getTrainedModelsStats(
     params: MlGetTrainedModelsStatsRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.MlGetTrainedModelsStatsResponse>>
   getTrainedModelsStats(params?: MlGetTrainedModelsStatsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.getTrainedModelsStats, params, options)
   }
@@ -9837,8 +10800,14 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-infer-trained-model | Elasticsearch API documentation}
    */
-  inferTrainedModel(params: MlInferTrainedModelRequest, options?: BodyCallOptions): Promise<JsonObject>
-  inferTrainedModel(params: MlInferTrainedModelRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  inferTrainedModel(
+    params: MlInferTrainedModelRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlInferTrainedModelResponse>
+  inferTrainedModel(
+    params: MlInferTrainedModelRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlInferTrainedModelResponse>>
   inferTrainedModel(params: MlInferTrainedModelRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.inferTrainedModel, params, options)
   }
@@ -9852,8 +10821,8 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-info | Elasticsearch API documentation}
    */
-  info(params?: MlInfoRequest, options?: BodyCallOptions): Promise<JsonObject>
-  info(params: MlInfoRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  info(params?: MlInfoRequest, options?: BodyCallOptions): Promise<estypes.MlInfoResponse>
+  info(params: MlInfoRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<estypes.MlInfoResponse>>
   info(params?: MlInfoRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.info, params, options)
   }
@@ -9867,8 +10836,8 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-open-job | Elasticsearch API documentation}
    */
-  openJob(params: MlOpenJobRequest, options?: BodyCallOptions): Promise<JsonObject>
-  openJob(params: MlOpenJobRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  openJob(params: MlOpenJobRequest, options?: BodyCallOptions): Promise<estypes.MlOpenJobResponse>
+  openJob(params: MlOpenJobRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.MlOpenJobResponse>>
   openJob(params: MlOpenJobRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.openJob, params, options)
   }
@@ -9882,8 +10851,14 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-post-calendar-events | Elasticsearch API documentation}
    */
-  postCalendarEvents(params: MlPostCalendarEventsRequest, options?: BodyCallOptions): Promise<JsonObject>
-  postCalendarEvents(params: MlPostCalendarEventsRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  postCalendarEvents(
+    params: MlPostCalendarEventsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlPostCalendarEventsResponse>
+  postCalendarEvents(
+    params: MlPostCalendarEventsRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlPostCalendarEventsResponse>>
   postCalendarEvents(params: MlPostCalendarEventsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.postCalendarEvents, params, options)
   }
@@ -9899,11 +10874,14 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-post-data | Elasticsearch API documentation}
    */
-  postData<TData = unknown>(params: MlPostDataRequest<TData>, options?: BodyCallOptions): Promise<JsonObject>
+  postData<TData = unknown>(
+    params: MlPostDataRequest<TData>,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlPostDataResponse>
   postData<TData = unknown>(
     params: MlPostDataRequest<TData>,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.MlPostDataResponse>>
   postData(params: MlPostDataRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.postData, params, options)
   }
@@ -9917,11 +10895,14 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-preview-datafeed | Elasticsearch API documentation}
    */
-  previewDatafeed(params?: MlPreviewDatafeedRequest, options?: BodyCallOptions): Promise<JsonValue[]>
-  previewDatafeed(
+  previewDatafeed<TDocument = unknown>(
+    params?: MlPreviewDatafeedRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlPreviewDatafeedResponse<TDocument>>
+  previewDatafeed<TDocument = unknown>(
     params: MlPreviewDatafeedRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonValue[]>>
+  ): Promise<ApiResponse<estypes.MlPreviewDatafeedResponse<TDocument>>>
   previewDatafeed(params?: MlPreviewDatafeedRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.previewDatafeed, params, options)
   }
@@ -9935,11 +10916,14 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-preview-data-frame-analytics | Elasticsearch API documentation}
    */
-  previewDataFrameAnalytics(params?: MlPreviewDataFrameAnalyticsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  previewDataFrameAnalytics(
+    params?: MlPreviewDataFrameAnalyticsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlPreviewDataFrameAnalyticsResponse>
   previewDataFrameAnalytics(
     params: MlPreviewDataFrameAnalyticsRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.MlPreviewDataFrameAnalyticsResponse>>
   previewDataFrameAnalytics(params?: MlPreviewDataFrameAnalyticsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.previewDataFrameAnalytics, params, options)
   }
@@ -9953,8 +10937,11 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-put-calendar | Elasticsearch API documentation}
    */
-  putCalendar(params: MlPutCalendarRequest, options?: BodyCallOptions): Promise<JsonObject>
-  putCalendar(params: MlPutCalendarRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  putCalendar(params: MlPutCalendarRequest, options?: BodyCallOptions): Promise<estypes.MlPutCalendarResponse>
+  putCalendar(
+    params: MlPutCalendarRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlPutCalendarResponse>>
   putCalendar(params: MlPutCalendarRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.putCalendar, params, options)
   }
@@ -9968,8 +10955,11 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-put-calendar-job | Elasticsearch API documentation}
    */
-  putCalendarJob(params: MlPutCalendarJobRequest, options?: BodyCallOptions): Promise<JsonObject>
-  putCalendarJob(params: MlPutCalendarJobRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  putCalendarJob(params: MlPutCalendarJobRequest, options?: BodyCallOptions): Promise<estypes.MlPutCalendarJobResponse>
+  putCalendarJob(
+    params: MlPutCalendarJobRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlPutCalendarJobResponse>>
   putCalendarJob(params: MlPutCalendarJobRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.putCalendarJob, params, options)
   }
@@ -9983,8 +10973,11 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-put-datafeed | Elasticsearch API documentation}
    */
-  putDatafeed(params: MlPutDatafeedRequest, options?: BodyCallOptions): Promise<JsonObject>
-  putDatafeed(params: MlPutDatafeedRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  putDatafeed(params: MlPutDatafeedRequest, options?: BodyCallOptions): Promise<estypes.MlPutDatafeedResponse>
+  putDatafeed(
+    params: MlPutDatafeedRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlPutDatafeedResponse>>
   putDatafeed(params: MlPutDatafeedRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.putDatafeed, params, options)
   }
@@ -9998,11 +10991,14 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-put-data-frame-analytics | Elasticsearch API documentation}
    */
-  putDataFrameAnalytics(params: MlPutDataFrameAnalyticsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  putDataFrameAnalytics(
+    params: MlPutDataFrameAnalyticsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlPutDataFrameAnalyticsResponse>
   putDataFrameAnalytics(
     params: MlPutDataFrameAnalyticsRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.MlPutDataFrameAnalyticsResponse>>
   putDataFrameAnalytics(params: MlPutDataFrameAnalyticsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.putDataFrameAnalytics, params, options)
   }
@@ -10016,8 +11012,8 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-put-filter | Elasticsearch API documentation}
    */
-  putFilter(params: MlPutFilterRequest, options?: BodyCallOptions): Promise<JsonObject>
-  putFilter(params: MlPutFilterRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  putFilter(params: MlPutFilterRequest, options?: BodyCallOptions): Promise<estypes.MlPutFilterResponse>
+  putFilter(params: MlPutFilterRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.MlPutFilterResponse>>
   putFilter(params: MlPutFilterRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.putFilter, params, options)
   }
@@ -10031,8 +11027,8 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-put-job | Elasticsearch API documentation}
    */
-  putJob(params: MlPutJobRequest, options?: BodyCallOptions): Promise<JsonObject>
-  putJob(params: MlPutJobRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  putJob(params: MlPutJobRequest, options?: BodyCallOptions): Promise<estypes.MlPutJobResponse>
+  putJob(params: MlPutJobRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.MlPutJobResponse>>
   putJob(params: MlPutJobRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.putJob, params, options)
   }
@@ -10046,8 +11042,14 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-put-trained-model | Elasticsearch API documentation}
    */
-  putTrainedModel(params: MlPutTrainedModelRequest, options?: BodyCallOptions): Promise<JsonValue>
-  putTrainedModel(params: MlPutTrainedModelRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  putTrainedModel(
+    params: MlPutTrainedModelRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlPutTrainedModelResponse>
+  putTrainedModel(
+    params: MlPutTrainedModelRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlPutTrainedModelResponse>>
   putTrainedModel(params: MlPutTrainedModelRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.putTrainedModel, params, options)
   }
@@ -10061,11 +11063,14 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-put-trained-model-alias | Elasticsearch API documentation}
    */
-  putTrainedModelAlias(params: MlPutTrainedModelAliasRequest, options?: BodyCallOptions): Promise<JsonObject>
+  putTrainedModelAlias(
+    params: MlPutTrainedModelAliasRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlPutTrainedModelAliasResponse>
   putTrainedModelAlias(
     params: MlPutTrainedModelAliasRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.MlPutTrainedModelAliasResponse>>
   putTrainedModelAlias(params: MlPutTrainedModelAliasRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.putTrainedModelAlias, params, options)
   }
@@ -10082,11 +11087,11 @@ export class MlApi {
   putTrainedModelDefinitionPart(
     params: MlPutTrainedModelDefinitionPartRequest,
     options?: BodyCallOptions,
-  ): Promise<JsonObject>
+  ): Promise<estypes.MlPutTrainedModelDefinitionPartResponse>
   putTrainedModelDefinitionPart(
     params: MlPutTrainedModelDefinitionPartRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.MlPutTrainedModelDefinitionPartResponse>>
   putTrainedModelDefinitionPart(
     params: MlPutTrainedModelDefinitionPartRequest,
     options?: CallOptions,
@@ -10103,11 +11108,14 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-put-trained-model-vocabulary | Elasticsearch API documentation}
    */
-  putTrainedModelVocabulary(params: MlPutTrainedModelVocabularyRequest, options?: BodyCallOptions): Promise<JsonObject>
+  putTrainedModelVocabulary(
+    params: MlPutTrainedModelVocabularyRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlPutTrainedModelVocabularyResponse>
   putTrainedModelVocabulary(
     params: MlPutTrainedModelVocabularyRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.MlPutTrainedModelVocabularyResponse>>
   putTrainedModelVocabulary(params: MlPutTrainedModelVocabularyRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.putTrainedModelVocabulary, params, options)
   }
@@ -10121,8 +11129,8 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-reset-job | Elasticsearch API documentation}
    */
-  resetJob(params: MlResetJobRequest, options?: BodyCallOptions): Promise<JsonObject>
-  resetJob(params: MlResetJobRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  resetJob(params: MlResetJobRequest, options?: BodyCallOptions): Promise<estypes.MlResetJobResponse>
+  resetJob(params: MlResetJobRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.MlResetJobResponse>>
   resetJob(params: MlResetJobRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.resetJob, params, options)
   }
@@ -10136,8 +11144,14 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-revert-model-snapshot | Elasticsearch API documentation}
    */
-  revertModelSnapshot(params: MlRevertModelSnapshotRequest, options?: BodyCallOptions): Promise<JsonObject>
-  revertModelSnapshot(params: MlRevertModelSnapshotRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  revertModelSnapshot(
+    params: MlRevertModelSnapshotRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlRevertModelSnapshotResponse>
+  revertModelSnapshot(
+    params: MlRevertModelSnapshotRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlRevertModelSnapshotResponse>>
   revertModelSnapshot(params: MlRevertModelSnapshotRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.revertModelSnapshot, params, options)
   }
@@ -10151,11 +11165,11 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-set-upgrade-mode | Elasticsearch API documentation}
    */
-  setUpgradeMode(params?: MlSetUpgradeModeRequest, options?: BodyCallOptions): Promise<JsonObject>
+  setUpgradeMode(params?: MlSetUpgradeModeRequest, options?: BodyCallOptions): Promise<estypes.MlSetUpgradeModeResponse>
   setUpgradeMode(
     params: MlSetUpgradeModeRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.MlSetUpgradeModeResponse>>
   setUpgradeMode(params?: MlSetUpgradeModeRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.setUpgradeMode, params, options)
   }
@@ -10169,8 +11183,11 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-start-datafeed | Elasticsearch API documentation}
    */
-  startDatafeed(params: MlStartDatafeedRequest, options?: BodyCallOptions): Promise<JsonObject>
-  startDatafeed(params: MlStartDatafeedRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  startDatafeed(params: MlStartDatafeedRequest, options?: BodyCallOptions): Promise<estypes.MlStartDatafeedResponse>
+  startDatafeed(
+    params: MlStartDatafeedRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlStartDatafeedResponse>>
   startDatafeed(params: MlStartDatafeedRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.startDatafeed, params, options)
   }
@@ -10184,11 +11201,14 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-start-data-frame-analytics | Elasticsearch API documentation}
    */
-  startDataFrameAnalytics(params: MlStartDataFrameAnalyticsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  startDataFrameAnalytics(
+    params: MlStartDataFrameAnalyticsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlStartDataFrameAnalyticsResponse>
   startDataFrameAnalytics(
     params: MlStartDataFrameAnalyticsRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.MlStartDataFrameAnalyticsResponse>>
   startDataFrameAnalytics(params: MlStartDataFrameAnalyticsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.startDataFrameAnalytics, params, options)
   }
@@ -10205,11 +11225,11 @@ export class MlApi {
   startTrainedModelDeployment(
     params: MlStartTrainedModelDeploymentRequest,
     options?: BodyCallOptions,
-  ): Promise<JsonObject>
+  ): Promise<estypes.MlStartTrainedModelDeploymentResponse>
   startTrainedModelDeployment(
     params: MlStartTrainedModelDeploymentRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.MlStartTrainedModelDeploymentResponse>>
   startTrainedModelDeployment(params: MlStartTrainedModelDeploymentRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.startTrainedModelDeployment, params, options)
   }
@@ -10223,8 +11243,11 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-stop-datafeed | Elasticsearch API documentation}
    */
-  stopDatafeed(params: MlStopDatafeedRequest, options?: BodyCallOptions): Promise<JsonObject>
-  stopDatafeed(params: MlStopDatafeedRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  stopDatafeed(params: MlStopDatafeedRequest, options?: BodyCallOptions): Promise<estypes.MlStopDatafeedResponse>
+  stopDatafeed(
+    params: MlStopDatafeedRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlStopDatafeedResponse>>
   stopDatafeed(params: MlStopDatafeedRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.stopDatafeed, params, options)
   }
@@ -10238,11 +11261,14 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-stop-data-frame-analytics | Elasticsearch API documentation}
    */
-  stopDataFrameAnalytics(params: MlStopDataFrameAnalyticsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  stopDataFrameAnalytics(
+    params: MlStopDataFrameAnalyticsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlStopDataFrameAnalyticsResponse>
   stopDataFrameAnalytics(
     params: MlStopDataFrameAnalyticsRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.MlStopDataFrameAnalyticsResponse>>
   stopDataFrameAnalytics(params: MlStopDataFrameAnalyticsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.stopDataFrameAnalytics, params, options)
   }
@@ -10259,11 +11285,11 @@ export class MlApi {
   stopTrainedModelDeployment(
     params: MlStopTrainedModelDeploymentRequest,
     options?: BodyCallOptions,
-  ): Promise<JsonObject>
+  ): Promise<estypes.MlStopTrainedModelDeploymentResponse>
   stopTrainedModelDeployment(
     params: MlStopTrainedModelDeploymentRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.MlStopTrainedModelDeploymentResponse>>
   stopTrainedModelDeployment(params: MlStopTrainedModelDeploymentRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.stopTrainedModelDeployment, params, options)
   }
@@ -10277,8 +11303,11 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-update-datafeed | Elasticsearch API documentation}
    */
-  updateDatafeed(params: MlUpdateDatafeedRequest, options?: BodyCallOptions): Promise<JsonObject>
-  updateDatafeed(params: MlUpdateDatafeedRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  updateDatafeed(params: MlUpdateDatafeedRequest, options?: BodyCallOptions): Promise<estypes.MlUpdateDatafeedResponse>
+  updateDatafeed(
+    params: MlUpdateDatafeedRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlUpdateDatafeedResponse>>
   updateDatafeed(params: MlUpdateDatafeedRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.updateDatafeed, params, options)
   }
@@ -10292,11 +11321,14 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-update-data-frame-analytics | Elasticsearch API documentation}
    */
-  updateDataFrameAnalytics(params: MlUpdateDataFrameAnalyticsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  updateDataFrameAnalytics(
+    params: MlUpdateDataFrameAnalyticsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlUpdateDataFrameAnalyticsResponse>
   updateDataFrameAnalytics(
     params: MlUpdateDataFrameAnalyticsRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.MlUpdateDataFrameAnalyticsResponse>>
   updateDataFrameAnalytics(params: MlUpdateDataFrameAnalyticsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.updateDataFrameAnalytics, params, options)
   }
@@ -10310,8 +11342,11 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-update-filter | Elasticsearch API documentation}
    */
-  updateFilter(params: MlUpdateFilterRequest, options?: BodyCallOptions): Promise<JsonObject>
-  updateFilter(params: MlUpdateFilterRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  updateFilter(params: MlUpdateFilterRequest, options?: BodyCallOptions): Promise<estypes.MlUpdateFilterResponse>
+  updateFilter(
+    params: MlUpdateFilterRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlUpdateFilterResponse>>
   updateFilter(params: MlUpdateFilterRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.updateFilter, params, options)
   }
@@ -10325,8 +11360,8 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-update-job | Elasticsearch API documentation}
    */
-  updateJob(params: MlUpdateJobRequest, options?: BodyCallOptions): Promise<JsonObject>
-  updateJob(params: MlUpdateJobRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  updateJob(params: MlUpdateJobRequest, options?: BodyCallOptions): Promise<estypes.MlUpdateJobResponse>
+  updateJob(params: MlUpdateJobRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.MlUpdateJobResponse>>
   updateJob(params: MlUpdateJobRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.updateJob, params, options)
   }
@@ -10340,8 +11375,14 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-update-model-snapshot | Elasticsearch API documentation}
    */
-  updateModelSnapshot(params: MlUpdateModelSnapshotRequest, options?: BodyCallOptions): Promise<JsonObject>
-  updateModelSnapshot(params: MlUpdateModelSnapshotRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  updateModelSnapshot(
+    params: MlUpdateModelSnapshotRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlUpdateModelSnapshotResponse>
+  updateModelSnapshot(
+    params: MlUpdateModelSnapshotRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlUpdateModelSnapshotResponse>>
   updateModelSnapshot(params: MlUpdateModelSnapshotRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.updateModelSnapshot, params, options)
   }
@@ -10358,11 +11399,11 @@ export class MlApi {
   updateTrainedModelDeployment(
     params: MlUpdateTrainedModelDeploymentRequest,
     options?: BodyCallOptions,
-  ): Promise<JsonObject>
+  ): Promise<estypes.MlUpdateTrainedModelDeploymentResponse>
   updateTrainedModelDeployment(
     params: MlUpdateTrainedModelDeploymentRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.MlUpdateTrainedModelDeploymentResponse>>
   updateTrainedModelDeployment(params: MlUpdateTrainedModelDeploymentRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.updateTrainedModelDeployment, params, options)
   }
@@ -10376,8 +11417,14 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-upgrade-job-snapshot | Elasticsearch API documentation}
    */
-  upgradeJobSnapshot(params: MlUpgradeJobSnapshotRequest, options?: BodyCallOptions): Promise<JsonObject>
-  upgradeJobSnapshot(params: MlUpgradeJobSnapshotRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  upgradeJobSnapshot(
+    params: MlUpgradeJobSnapshotRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlUpgradeJobSnapshotResponse>
+  upgradeJobSnapshot(
+    params: MlUpgradeJobSnapshotRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlUpgradeJobSnapshotResponse>>
   upgradeJobSnapshot(params: MlUpgradeJobSnapshotRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints.upgradeJobSnapshot, params, options)
   }
@@ -10499,11 +11546,11 @@ export class NodesApi {
   clearRepositoriesMeteringArchive(
     params: NodesClearRepositoriesMeteringArchiveRequest,
     options?: BodyCallOptions,
-  ): Promise<JsonObject>
+  ): Promise<estypes.NodesClearRepositoriesMeteringArchiveResponse>
   clearRepositoriesMeteringArchive(
     params: NodesClearRepositoriesMeteringArchiveRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.NodesClearRepositoriesMeteringArchiveResponse>>
   clearRepositoriesMeteringArchive(
     params: NodesClearRepositoriesMeteringArchiveRequest,
     options?: CallOptions,
@@ -10523,11 +11570,11 @@ export class NodesApi {
   getRepositoriesMeteringInfo(
     params: NodesGetRepositoriesMeteringInfoRequest,
     options?: BodyCallOptions,
-  ): Promise<JsonObject>
+  ): Promise<estypes.NodesGetRepositoriesMeteringInfoResponse>
   getRepositoriesMeteringInfo(
     params: NodesGetRepositoriesMeteringInfoRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.NodesGetRepositoriesMeteringInfoResponse>>
   getRepositoriesMeteringInfo(
     params: NodesGetRepositoriesMeteringInfoRequest,
     options?: CallOptions,
@@ -10559,8 +11606,8 @@ export class NodesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-nodes-info | Elasticsearch API documentation}
    */
-  info(params?: NodesInfoRequest, options?: BodyCallOptions): Promise<JsonObject>
-  info(params: NodesInfoRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  info(params?: NodesInfoRequest, options?: BodyCallOptions): Promise<estypes.NodesInfoResponse>
+  info(params: NodesInfoRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<estypes.NodesInfoResponse>>
   info(params?: NodesInfoRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, nodesEndpoints.info, params, options)
   }
@@ -10574,11 +11621,14 @@ export class NodesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-nodes-reload-secure-settings | Elasticsearch API documentation}
    */
-  reloadSecureSettings(params?: NodesReloadSecureSettingsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  reloadSecureSettings(
+    params?: NodesReloadSecureSettingsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.NodesReloadSecureSettingsResponse>
   reloadSecureSettings(
     params: NodesReloadSecureSettingsRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.NodesReloadSecureSettingsResponse>>
   reloadSecureSettings(params?: NodesReloadSecureSettingsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, nodesEndpoints.reloadSecureSettings, params, options)
   }
@@ -10592,8 +11642,11 @@ export class NodesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-nodes-stats | Elasticsearch API documentation}
    */
-  stats(params?: NodesStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
-  stats(params: NodesStatsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  stats(params?: NodesStatsRequest, options?: BodyCallOptions): Promise<estypes.NodesStatsResponse>
+  stats(
+    params: NodesStatsRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.NodesStatsResponse>>
   stats(params?: NodesStatsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, nodesEndpoints.stats, params, options)
   }
@@ -10607,8 +11660,11 @@ export class NodesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-nodes-usage | Elasticsearch API documentation}
    */
-  usage(params?: NodesUsageRequest, options?: BodyCallOptions): Promise<JsonObject>
-  usage(params: NodesUsageRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  usage(params?: NodesUsageRequest, options?: BodyCallOptions): Promise<estypes.NodesUsageResponse>
+  usage(
+    params: NodesUsageRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.NodesUsageResponse>>
   usage(params?: NodesUsageRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, nodesEndpoints.usage, params, options)
   }
@@ -10687,8 +11743,14 @@ export class ProjectApi {
    * @param params - path parts, query parameters and body properties (see {@link ProjectCreateManyRoutingRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  createManyRouting(params: ProjectCreateManyRoutingRequest, options?: BodyCallOptions): Promise<JsonObject>
-  createManyRouting(params: ProjectCreateManyRoutingRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  createManyRouting(
+    params: ProjectCreateManyRoutingRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ProjectCreateManyRoutingResponse>
+  createManyRouting(
+    params: ProjectCreateManyRoutingRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ProjectCreateManyRoutingResponse>>
   createManyRouting(params: ProjectCreateManyRoutingRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, projectEndpoints.createManyRouting, params, options)
   }
@@ -10701,8 +11763,14 @@ export class ProjectApi {
    * @param params - path parts, query parameters and body properties (see {@link ProjectCreateRoutingRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  createRouting(params: ProjectCreateRoutingRequest, options?: BodyCallOptions): Promise<JsonObject>
-  createRouting(params: ProjectCreateRoutingRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  createRouting(
+    params: ProjectCreateRoutingRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ProjectCreateRoutingResponse>
+  createRouting(
+    params: ProjectCreateRoutingRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ProjectCreateRoutingResponse>>
   createRouting(params: ProjectCreateRoutingRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, projectEndpoints.createRouting, params, options)
   }
@@ -10715,8 +11783,14 @@ export class ProjectApi {
    * @param params - path parts, query parameters and body properties (see {@link ProjectDeleteRoutingRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  deleteRouting(params: ProjectDeleteRoutingRequest, options?: BodyCallOptions): Promise<JsonObject>
-  deleteRouting(params: ProjectDeleteRoutingRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deleteRouting(
+    params: ProjectDeleteRoutingRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ProjectDeleteRoutingResponse>
+  deleteRouting(
+    params: ProjectDeleteRoutingRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ProjectDeleteRoutingResponse>>
   deleteRouting(params: ProjectDeleteRoutingRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, projectEndpoints.deleteRouting, params, options)
   }
@@ -10729,11 +11803,14 @@ export class ProjectApi {
    * @param params - path parts, query parameters and body properties (see {@link ProjectGetManyRoutingRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  getManyRouting(params?: ProjectGetManyRoutingRequest, options?: BodyCallOptions): Promise<JsonValue>
+  getManyRouting(
+    params?: ProjectGetManyRoutingRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ProjectGetManyRoutingResponse>
   getManyRouting(
     params: ProjectGetManyRoutingRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonValue>>
+  ): Promise<ApiResponse<estypes.ProjectGetManyRoutingResponse>>
   getManyRouting(params?: ProjectGetManyRoutingRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, projectEndpoints.getManyRouting, params, options)
   }
@@ -10746,8 +11823,11 @@ export class ProjectApi {
    * @param params - path parts, query parameters and body properties (see {@link ProjectGetRoutingRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  getRouting(params: ProjectGetRoutingRequest, options?: BodyCallOptions): Promise<JsonValue>
-  getRouting(params: ProjectGetRoutingRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  getRouting(params: ProjectGetRoutingRequest, options?: BodyCallOptions): Promise<estypes.ProjectGetRoutingResponse>
+  getRouting(
+    params: ProjectGetRoutingRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ProjectGetRoutingResponse>>
   getRouting(params: ProjectGetRoutingRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, projectEndpoints.getRouting, params, options)
   }
@@ -10761,8 +11841,11 @@ export class ProjectApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch-serverless/operation/operation-project-tags | Elasticsearch API documentation}
    */
-  tags(params?: ProjectTagsRequest, options?: BodyCallOptions): Promise<JsonValue>
-  tags(params: ProjectTagsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  tags(params?: ProjectTagsRequest, options?: BodyCallOptions): Promise<estypes.ProjectTagsResponse>
+  tags(
+    params: ProjectTagsRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ProjectTagsResponse>>
   tags(params?: ProjectTagsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, projectEndpoints.tags, params, options)
   }
@@ -10856,8 +11939,14 @@ export class QueryRulesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-query-rules-delete-rule | Elasticsearch API documentation}
    */
-  deleteRule(params: QueryRulesDeleteRuleRequest, options?: BodyCallOptions): Promise<JsonObject>
-  deleteRule(params: QueryRulesDeleteRuleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deleteRule(
+    params: QueryRulesDeleteRuleRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.QueryRulesDeleteRuleResponse>
+  deleteRule(
+    params: QueryRulesDeleteRuleRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.QueryRulesDeleteRuleResponse>>
   deleteRule(params: QueryRulesDeleteRuleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, queryRulesEndpoints.deleteRule, params, options)
   }
@@ -10871,8 +11960,14 @@ export class QueryRulesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-query-rules-delete-ruleset | Elasticsearch API documentation}
    */
-  deleteRuleset(params: QueryRulesDeleteRulesetRequest, options?: BodyCallOptions): Promise<JsonObject>
-  deleteRuleset(params: QueryRulesDeleteRulesetRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deleteRuleset(
+    params: QueryRulesDeleteRulesetRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.QueryRulesDeleteRulesetResponse>
+  deleteRuleset(
+    params: QueryRulesDeleteRulesetRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.QueryRulesDeleteRulesetResponse>>
   deleteRuleset(params: QueryRulesDeleteRulesetRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, queryRulesEndpoints.deleteRuleset, params, options)
   }
@@ -10886,8 +11981,11 @@ export class QueryRulesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-query-rules-get-rule | Elasticsearch API documentation}
    */
-  getRule(params: QueryRulesGetRuleRequest, options?: BodyCallOptions): Promise<JsonValue>
-  getRule(params: QueryRulesGetRuleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  getRule(params: QueryRulesGetRuleRequest, options?: BodyCallOptions): Promise<estypes.QueryRulesGetRuleResponse>
+  getRule(
+    params: QueryRulesGetRuleRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.QueryRulesGetRuleResponse>>
   getRule(params: QueryRulesGetRuleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, queryRulesEndpoints.getRule, params, options)
   }
@@ -10901,8 +11999,14 @@ export class QueryRulesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-query-rules-get-ruleset | Elasticsearch API documentation}
    */
-  getRuleset(params: QueryRulesGetRulesetRequest, options?: BodyCallOptions): Promise<JsonValue>
-  getRuleset(params: QueryRulesGetRulesetRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  getRuleset(
+    params: QueryRulesGetRulesetRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.QueryRulesGetRulesetResponse>
+  getRuleset(
+    params: QueryRulesGetRulesetRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.QueryRulesGetRulesetResponse>>
   getRuleset(params: QueryRulesGetRulesetRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, queryRulesEndpoints.getRuleset, params, options)
   }
@@ -10916,11 +12020,14 @@ export class QueryRulesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-query-rules-list-rulesets | Elasticsearch API documentation}
    */
-  listRulesets(params?: QueryRulesListRulesetsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  listRulesets(
+    params?: QueryRulesListRulesetsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.QueryRulesListRulesetsResponse>
   listRulesets(
     params: QueryRulesListRulesetsRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.QueryRulesListRulesetsResponse>>
   listRulesets(params?: QueryRulesListRulesetsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, queryRulesEndpoints.listRulesets, params, options)
   }
@@ -10934,8 +12041,11 @@ export class QueryRulesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-query-rules-put-rule | Elasticsearch API documentation}
    */
-  putRule(params: QueryRulesPutRuleRequest, options?: BodyCallOptions): Promise<JsonObject>
-  putRule(params: QueryRulesPutRuleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  putRule(params: QueryRulesPutRuleRequest, options?: BodyCallOptions): Promise<estypes.QueryRulesPutRuleResponse>
+  putRule(
+    params: QueryRulesPutRuleRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.QueryRulesPutRuleResponse>>
   putRule(params: QueryRulesPutRuleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, queryRulesEndpoints.putRule, params, options)
   }
@@ -10949,8 +12059,14 @@ export class QueryRulesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-query-rules-put-ruleset | Elasticsearch API documentation}
    */
-  putRuleset(params: QueryRulesPutRulesetRequest, options?: BodyCallOptions): Promise<JsonObject>
-  putRuleset(params: QueryRulesPutRulesetRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  putRuleset(
+    params: QueryRulesPutRulesetRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.QueryRulesPutRulesetResponse>
+  putRuleset(
+    params: QueryRulesPutRulesetRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.QueryRulesPutRulesetResponse>>
   putRuleset(params: QueryRulesPutRulesetRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, queryRulesEndpoints.putRuleset, params, options)
   }
@@ -10964,8 +12080,8 @@ export class QueryRulesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-query-rules-test | Elasticsearch API documentation}
    */
-  test(params: QueryRulesTestRequest, options?: BodyCallOptions): Promise<JsonObject>
-  test(params: QueryRulesTestRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  test(params: QueryRulesTestRequest, options?: BodyCallOptions): Promise<estypes.QueryRulesTestResponse>
+  test(params: QueryRulesTestRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.QueryRulesTestResponse>>
   test(params: QueryRulesTestRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, queryRulesEndpoints.test, params, options)
   }
@@ -11066,8 +12182,11 @@ export class RollupApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-rollup-delete-job | Elasticsearch API documentation}
    */
-  deleteJob(params: RollupDeleteJobRequest, options?: BodyCallOptions): Promise<JsonObject>
-  deleteJob(params: RollupDeleteJobRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deleteJob(params: RollupDeleteJobRequest, options?: BodyCallOptions): Promise<estypes.RollupDeleteJobResponse>
+  deleteJob(
+    params: RollupDeleteJobRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.RollupDeleteJobResponse>>
   deleteJob(params: RollupDeleteJobRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, rollupEndpoints.deleteJob, params, options)
   }
@@ -11083,8 +12202,11 @@ export class RollupApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-rollup-get-jobs | Elasticsearch API documentation}
    */
-  getJobs(params?: RollupGetJobsRequest, options?: BodyCallOptions): Promise<JsonObject>
-  getJobs(params: RollupGetJobsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getJobs(params?: RollupGetJobsRequest, options?: BodyCallOptions): Promise<estypes.RollupGetJobsResponse>
+  getJobs(
+    params: RollupGetJobsRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.RollupGetJobsResponse>>
   getJobs(params?: RollupGetJobsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, rollupEndpoints.getJobs, params, options)
   }
@@ -11100,11 +12222,14 @@ export class RollupApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-rollup-get-rollup-caps | Elasticsearch API documentation}
    */
-  getRollupCaps(params?: RollupGetRollupCapsRequest, options?: BodyCallOptions): Promise<Record<string, JsonValue>>
+  getRollupCaps(
+    params?: RollupGetRollupCapsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.RollupGetRollupCapsResponse>
   getRollupCaps(
     params: RollupGetRollupCapsRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<Record<string, JsonValue>>>
+  ): Promise<ApiResponse<estypes.RollupGetRollupCapsResponse>>
   getRollupCaps(params?: RollupGetRollupCapsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, rollupEndpoints.getRollupCaps, params, options)
   }
@@ -11123,11 +12248,11 @@ export class RollupApi {
   getRollupIndexCaps(
     params: RollupGetRollupIndexCapsRequest,
     options?: BodyCallOptions,
-  ): Promise<Record<string, JsonValue>>
+  ): Promise<estypes.RollupGetRollupIndexCapsResponse>
   getRollupIndexCaps(
     params: RollupGetRollupIndexCapsRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<Record<string, JsonValue>>>
+  ): Promise<ApiResponse<estypes.RollupGetRollupIndexCapsResponse>>
   getRollupIndexCaps(params: RollupGetRollupIndexCapsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, rollupEndpoints.getRollupIndexCaps, params, options)
   }
@@ -11143,8 +12268,8 @@ export class RollupApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-rollup-put-job | Elasticsearch API documentation}
    */
-  putJob(params: RollupPutJobRequest, options?: BodyCallOptions): Promise<JsonObject>
-  putJob(params: RollupPutJobRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  putJob(params: RollupPutJobRequest, options?: BodyCallOptions): Promise<estypes.RollupPutJobResponse>
+  putJob(params: RollupPutJobRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.RollupPutJobResponse>>
   putJob(params: RollupPutJobRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, rollupEndpoints.putJob, params, options)
   }
@@ -11160,8 +12285,14 @@ export class RollupApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-rollup-rollup-search | Elasticsearch API documentation}
    */
-  rollupSearch(params: RollupRollupSearchRequest, options?: BodyCallOptions): Promise<JsonObject>
-  rollupSearch(params: RollupRollupSearchRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  rollupSearch<TDocument = unknown, TAggregations = Record<string, estypes.AggregationsAggregate>>(
+    params: RollupRollupSearchRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.RollupRollupSearchResponse<TDocument, TAggregations>>
+  rollupSearch<TDocument = unknown, TAggregations = Record<string, estypes.AggregationsAggregate>>(
+    params: RollupRollupSearchRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.RollupRollupSearchResponse<TDocument, TAggregations>>>
   rollupSearch(params: RollupRollupSearchRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, rollupEndpoints.rollupSearch, params, options)
   }
@@ -11177,8 +12308,11 @@ export class RollupApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-rollup-start-job | Elasticsearch API documentation}
    */
-  startJob(params: RollupStartJobRequest, options?: BodyCallOptions): Promise<JsonObject>
-  startJob(params: RollupStartJobRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  startJob(params: RollupStartJobRequest, options?: BodyCallOptions): Promise<estypes.RollupStartJobResponse>
+  startJob(
+    params: RollupStartJobRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.RollupStartJobResponse>>
   startJob(params: RollupStartJobRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, rollupEndpoints.startJob, params, options)
   }
@@ -11194,8 +12328,8 @@ export class RollupApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-rollup-stop-job | Elasticsearch API documentation}
    */
-  stopJob(params: RollupStopJobRequest, options?: BodyCallOptions): Promise<JsonObject>
-  stopJob(params: RollupStopJobRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  stopJob(params: RollupStopJobRequest, options?: BodyCallOptions): Promise<estypes.RollupStopJobResponse>
+  stopJob(params: RollupStopJobRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.RollupStopJobResponse>>
   stopJob(params: RollupStopJobRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, rollupEndpoints.stopJob, params, options)
   }
@@ -11307,8 +12441,14 @@ export class SearchApplicationApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-application-delete | Elasticsearch API documentation}
    */
-  delete(params: SearchApplicationDeleteRequest, options?: BodyCallOptions): Promise<JsonObject>
-  delete(params: SearchApplicationDeleteRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  delete(
+    params: SearchApplicationDeleteRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SearchApplicationDeleteResponse>
+  delete(
+    params: SearchApplicationDeleteRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SearchApplicationDeleteResponse>>
   delete(params: SearchApplicationDeleteRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, searchApplicationEndpoints.delete, params, options)
   }
@@ -11327,11 +12467,11 @@ export class SearchApplicationApi {
   deleteBehavioralAnalytics(
     params: SearchApplicationDeleteBehavioralAnalyticsRequest,
     options?: BodyCallOptions,
-  ): Promise<JsonObject>
+  ): Promise<estypes.SearchApplicationDeleteBehavioralAnalyticsResponse>
   deleteBehavioralAnalytics(
     params: SearchApplicationDeleteBehavioralAnalyticsRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SearchApplicationDeleteBehavioralAnalyticsResponse>>
   deleteBehavioralAnalytics(
     params: SearchApplicationDeleteBehavioralAnalyticsRequest,
     options?: CallOptions,
@@ -11348,8 +12488,11 @@ export class SearchApplicationApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-application-get | Elasticsearch API documentation}
    */
-  get(params: SearchApplicationGetRequest, options?: BodyCallOptions): Promise<JsonValue>
-  get(params: SearchApplicationGetRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  get(params: SearchApplicationGetRequest, options?: BodyCallOptions): Promise<estypes.SearchApplicationGetResponse>
+  get(
+    params: SearchApplicationGetRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SearchApplicationGetResponse>>
   get(params: SearchApplicationGetRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, searchApplicationEndpoints.get, params, options)
   }
@@ -11368,11 +12511,11 @@ export class SearchApplicationApi {
   getBehavioralAnalytics(
     params?: SearchApplicationGetBehavioralAnalyticsRequest,
     options?: BodyCallOptions,
-  ): Promise<Record<string, JsonValue>>
+  ): Promise<estypes.SearchApplicationGetBehavioralAnalyticsResponse>
   getBehavioralAnalytics(
     params: SearchApplicationGetBehavioralAnalyticsRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<Record<string, JsonValue>>>
+  ): Promise<ApiResponse<estypes.SearchApplicationGetBehavioralAnalyticsResponse>>
   getBehavioralAnalytics(
     params?: SearchApplicationGetBehavioralAnalyticsRequest,
     options?: CallOptions,
@@ -11389,8 +12532,11 @@ export class SearchApplicationApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-application-get-behavioral-analytics | Elasticsearch API documentation}
    */
-  list(params?: SearchApplicationListRequest, options?: BodyCallOptions): Promise<JsonObject>
-  list(params: SearchApplicationListRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  list(params?: SearchApplicationListRequest, options?: BodyCallOptions): Promise<estypes.SearchApplicationListResponse>
+  list(
+    params: SearchApplicationListRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SearchApplicationListResponse>>
   list(params?: SearchApplicationListRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, searchApplicationEndpoints.list, params, options)
   }
@@ -11409,11 +12555,11 @@ export class SearchApplicationApi {
   postBehavioralAnalyticsEvent(
     params: SearchApplicationPostBehavioralAnalyticsEventRequest,
     options?: BodyCallOptions,
-  ): Promise<JsonObject>
+  ): Promise<estypes.SearchApplicationPostBehavioralAnalyticsEventResponse>
   postBehavioralAnalyticsEvent(
     params: SearchApplicationPostBehavioralAnalyticsEventRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SearchApplicationPostBehavioralAnalyticsEventResponse>>
   postBehavioralAnalyticsEvent(
     params: SearchApplicationPostBehavioralAnalyticsEventRequest,
     options?: CallOptions,
@@ -11430,8 +12576,11 @@ export class SearchApplicationApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-application-put | Elasticsearch API documentation}
    */
-  put(params: SearchApplicationPutRequest, options?: BodyCallOptions): Promise<JsonObject>
-  put(params: SearchApplicationPutRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  put(params: SearchApplicationPutRequest, options?: BodyCallOptions): Promise<estypes.SearchApplicationPutResponse>
+  put(
+    params: SearchApplicationPutRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SearchApplicationPutResponse>>
   put(params: SearchApplicationPutRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, searchApplicationEndpoints.put, params, options)
   }
@@ -11450,11 +12599,11 @@ export class SearchApplicationApi {
   putBehavioralAnalytics(
     params: SearchApplicationPutBehavioralAnalyticsRequest,
     options?: BodyCallOptions,
-  ): Promise<JsonObject>
+  ): Promise<estypes.SearchApplicationPutBehavioralAnalyticsResponse>
   putBehavioralAnalytics(
     params: SearchApplicationPutBehavioralAnalyticsRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SearchApplicationPutBehavioralAnalyticsResponse>>
   putBehavioralAnalytics(
     params: SearchApplicationPutBehavioralAnalyticsRequest,
     options?: CallOptions,
@@ -11471,8 +12620,14 @@ export class SearchApplicationApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-application-render-query | Elasticsearch API documentation}
    */
-  renderQuery(params: SearchApplicationRenderQueryRequest, options?: BodyCallOptions): Promise<JsonObject>
-  renderQuery(params: SearchApplicationRenderQueryRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  renderQuery(
+    params: SearchApplicationRenderQueryRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SearchApplicationRenderQueryResponse>
+  renderQuery(
+    params: SearchApplicationRenderQueryRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SearchApplicationRenderQueryResponse>>
   renderQuery(params: SearchApplicationRenderQueryRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, searchApplicationEndpoints.renderQuery, params, options)
   }
@@ -11486,8 +12641,14 @@ export class SearchApplicationApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-application-search | Elasticsearch API documentation}
    */
-  search(params: SearchApplicationSearchRequest, options?: BodyCallOptions): Promise<JsonValue>
-  search(params: SearchApplicationSearchRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  search<TDocument = unknown, TAggregations = Record<string, estypes.AggregationsAggregate>>(
+    params: SearchApplicationSearchRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SearchApplicationSearchResponse<TDocument, TAggregations>>
+  search<TDocument = unknown, TAggregations = Record<string, estypes.AggregationsAggregate>>(
+    params: SearchApplicationSearchRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SearchApplicationSearchResponse<TDocument, TAggregations>>>
   search(params: SearchApplicationSearchRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, searchApplicationEndpoints.search, params, options)
   }
@@ -11560,11 +12721,14 @@ export class SearchableSnapshotsApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-searchable-snapshots-cache-stats | Elasticsearch API documentation}
    */
-  cacheStats(params?: SearchableSnapshotsCacheStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  cacheStats(
+    params?: SearchableSnapshotsCacheStatsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SearchableSnapshotsCacheStatsResponse>
   cacheStats(
     params: SearchableSnapshotsCacheStatsRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SearchableSnapshotsCacheStatsResponse>>
   cacheStats(params?: SearchableSnapshotsCacheStatsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, searchableSnapshotsEndpoints.cacheStats, params, options)
   }
@@ -11578,11 +12742,14 @@ export class SearchableSnapshotsApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-searchable-snapshots-clear-cache | Elasticsearch API documentation}
    */
-  clearCache(params?: SearchableSnapshotsClearCacheRequest, options?: BodyCallOptions): Promise<JsonValue>
+  clearCache(
+    params?: SearchableSnapshotsClearCacheRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SearchableSnapshotsClearCacheResponse>
   clearCache(
     params: SearchableSnapshotsClearCacheRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonValue>>
+  ): Promise<ApiResponse<estypes.SearchableSnapshotsClearCacheResponse>>
   clearCache(params?: SearchableSnapshotsClearCacheRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, searchableSnapshotsEndpoints.clearCache, params, options)
   }
@@ -11596,8 +12763,14 @@ export class SearchableSnapshotsApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-searchable-snapshots-mount | Elasticsearch API documentation}
    */
-  mount(params: SearchableSnapshotsMountRequest, options?: BodyCallOptions): Promise<JsonObject>
-  mount(params: SearchableSnapshotsMountRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  mount(
+    params: SearchableSnapshotsMountRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SearchableSnapshotsMountResponse>
+  mount(
+    params: SearchableSnapshotsMountRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SearchableSnapshotsMountResponse>>
   mount(params: SearchableSnapshotsMountRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, searchableSnapshotsEndpoints.mount, params, options)
   }
@@ -11611,8 +12784,14 @@ export class SearchableSnapshotsApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-searchable-snapshots-stats | Elasticsearch API documentation}
    */
-  stats(params?: SearchableSnapshotsStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
-  stats(params: SearchableSnapshotsStatsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  stats(
+    params?: SearchableSnapshotsStatsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SearchableSnapshotsStatsResponse>
+  stats(
+    params: SearchableSnapshotsStatsRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SearchableSnapshotsStatsResponse>>
   stats(params?: SearchableSnapshotsStatsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, searchableSnapshotsEndpoints.stats, params, options)
   }
@@ -12183,11 +13362,14 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-activate-user-profile | Elasticsearch API documentation}
    */
-  activateUserProfile(params: SecurityActivateUserProfileRequest, options?: BodyCallOptions): Promise<JsonValue>
+  activateUserProfile(
+    params: SecurityActivateUserProfileRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityActivateUserProfileResponse>
   activateUserProfile(
     params: SecurityActivateUserProfileRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonValue>>
+  ): Promise<ApiResponse<estypes.SecurityActivateUserProfileResponse>>
   activateUserProfile(params: SecurityActivateUserProfileRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints.activateUserProfile, params, options)
   }
@@ -12201,11 +13383,14 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-authenticate | Elasticsearch API documentation}
    */
-  authenticate(params?: SecurityAuthenticateRequest, options?: BodyCallOptions): Promise<JsonObject>
+  authenticate(
+    params?: SecurityAuthenticateRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityAuthenticateResponse>
   authenticate(
     params: SecurityAuthenticateRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SecurityAuthenticateResponse>>
   authenticate(params?: SecurityAuthenticateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints.authenticate, params, options)
   }
@@ -12219,8 +13404,14 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-bulk-delete-role | Elasticsearch API documentation}
    */
-  bulkDeleteRole(params: SecurityBulkDeleteRoleRequest, options?: BodyCallOptions): Promise<JsonObject>
-  bulkDeleteRole(params: SecurityBulkDeleteRoleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  bulkDeleteRole(
+    params: SecurityBulkDeleteRoleRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityBulkDeleteRoleResponse>
+  bulkDeleteRole(
+    params: SecurityBulkDeleteRoleRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SecurityBulkDeleteRoleResponse>>
   bulkDeleteRole(params: SecurityBulkDeleteRoleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints.bulkDeleteRole, params, options)
   }
@@ -12234,8 +13425,14 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-bulk-put-role | Elasticsearch API documentation}
    */
-  bulkPutRole(params: SecurityBulkPutRoleRequest, options?: BodyCallOptions): Promise<JsonObject>
-  bulkPutRole(params: SecurityBulkPutRoleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  bulkPutRole(
+    params: SecurityBulkPutRoleRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityBulkPutRoleResponse>
+  bulkPutRole(
+    params: SecurityBulkPutRoleRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SecurityBulkPutRoleResponse>>
   bulkPutRole(params: SecurityBulkPutRoleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints.bulkPutRole, params, options)
   }
@@ -12249,11 +13446,14 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-bulk-update-api-keys | Elasticsearch API documentation}
    */
-  bulkUpdateApiKeys(params: SecurityBulkUpdateApiKeysRequest, options?: BodyCallOptions): Promise<JsonObject>
+  bulkUpdateApiKeys(
+    params: SecurityBulkUpdateApiKeysRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityBulkUpdateApiKeysResponse>
   bulkUpdateApiKeys(
     params: SecurityBulkUpdateApiKeysRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SecurityBulkUpdateApiKeysResponse>>
   bulkUpdateApiKeys(params: SecurityBulkUpdateApiKeysRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints.bulkUpdateApiKeys, params, options)
   }
@@ -12267,11 +13467,14 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-change-password | Elasticsearch API documentation}
    */
-  changePassword(params?: SecurityChangePasswordRequest, options?: BodyCallOptions): Promise<JsonObject>
+  changePassword(
+    params?: SecurityChangePasswordRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityChangePasswordResponse>
   changePassword(
     params: SecurityChangePasswordRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SecurityChangePasswordResponse>>
   changePassword(params?: SecurityChangePasswordRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints.changePassword, params, options)
   }
@@ -12285,8 +13488,14 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-clear-api-key-cache | Elasticsearch API documentation}
    */
-  clearApiKeyCache(params: SecurityClearApiKeyCacheRequest, options?: BodyCallOptions): Promise<JsonObject>
-  clearApiKeyCache(params: SecurityClearApiKeyCacheRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  clearApiKeyCache(
+    params: SecurityClearApiKeyCacheRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityClearApiKeyCacheResponse>
+  clearApiKeyCache(
+    params: SecurityClearApiKeyCacheRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SecurityClearApiKeyCacheResponse>>
   clearApiKeyCache(params: SecurityClearApiKeyCacheRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints.clearApiKeyCache, params, options)
   }
@@ -12300,11 +13509,14 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-clear-cached-privileges | Elasticsearch API documentation}
    */
-  clearCachedPrivileges(params: SecurityClearCachedPrivilegesRequest, options?: BodyCallOptions): Promise<JsonObject>
+  clearCachedPrivileges(
+    params: SecurityClearCachedPrivilegesRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityClearCachedPrivilegesResponse>
   clearCachedPrivileges(
     params: SecurityClearCachedPrivilegesRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SecurityClearCachedPrivilegesResponse>>
   clearCachedPrivileges(params: SecurityClearCachedPrivilegesRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints.clearCachedPrivileges, params, options)
   }
@@ -12318,11 +13530,14 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-clear-cached-realms | Elasticsearch API documentation}
    */
-  clearCachedRealms(params: SecurityClearCachedRealmsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  clearCachedRealms(
+    params: SecurityClearCachedRealmsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityClearCachedRealmsResponse>
   clearCachedRealms(
     params: SecurityClearCachedRealmsRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SecurityClearCachedRealmsResponse>>
   clearCachedRealms(params: SecurityClearCachedRealmsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints.clearCachedRealms, params, options)
   }
@@ -12336,8 +13551,14 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-clear-cached-roles | Elasticsearch API documentation}
    */
-  clearCachedRoles(params: SecurityClearCachedRolesRequest, options?: BodyCallOptions): Promise<JsonObject>
-  clearCachedRoles(params: SecurityClearCachedRolesRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  clearCachedRoles(
+    params: SecurityClearCachedRolesRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityClearCachedRolesResponse>
+  clearCachedRoles(
+    params: SecurityClearCachedRolesRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SecurityClearCachedRolesResponse>>
   clearCachedRoles(params: SecurityClearCachedRolesRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints.clearCachedRoles, params, options)
   }
@@ -12354,11 +13575,11 @@ export class SecurityApi {
   clearCachedServiceTokens(
     params: SecurityClearCachedServiceTokensRequest,
     options?: BodyCallOptions,
-  ): Promise<JsonObject>
+  ): Promise<estypes.SecurityClearCachedServiceTokensResponse>
   clearCachedServiceTokens(
     params: SecurityClearCachedServiceTokensRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SecurityClearCachedServiceTokensResponse>>
   clearCachedServiceTokens(params: SecurityClearCachedServiceTokensRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints.clearCachedServiceTokens, params, options)
   }
@@ -12371,8 +13592,14 @@ export class SecurityApi {
    * @param params - path parts, query parameters and body properties (see {@link SecurityCloneApiKeyRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  cloneApiKey(params: SecurityCloneApiKeyRequest, options?: BodyCallOptions): Promise<JsonObject>
-  cloneApiKey(params: SecurityCloneApiKeyRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  cloneApiKey(
+    params: SecurityCloneApiKeyRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityCloneApiKeyResponse>
+  cloneApiKey(
+    params: SecurityCloneApiKeyRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SecurityCloneApiKeyResponse>>
   cloneApiKey(params: SecurityCloneApiKeyRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints.cloneApiKey, params, options)
   }
@@ -12386,11 +13613,14 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-create-api-key | Elasticsearch API documentation}
    */
-  createApiKey(params?: SecurityCreateApiKeyRequest, options?: BodyCallOptions): Promise<SecurityCreateApiKeyResponse>
+  createApiKey(
+    params?: SecurityCreateApiKeyRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityCreateApiKeyResponse>
   createApiKey(
     params: SecurityCreateApiKeyRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<SecurityCreateApiKeyResponse>>
+  ): Promise<ApiResponse<estypes.SecurityCreateApiKeyResponse>>
   createApiKey(params?: SecurityCreateApiKeyRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints.createApiKey, params, options)
   }
@@ -12407,11 +13637,11 @@ export class SecurityApi {
   createCrossClusterApiKey(
     params: SecurityCreateCrossClusterApiKeyRequest,
     options?: BodyCallOptions,
-  ): Promise<JsonObject>
+  ): Promise<estypes.SecurityCreateCrossClusterApiKeyResponse>
   createCrossClusterApiKey(
     params: SecurityCreateCrossClusterApiKeyRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SecurityCreateCrossClusterApiKeyResponse>>
   createCrossClusterApiKey(params: SecurityCreateCrossClusterApiKeyRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints.createCrossClusterApiKey, params, options)
   }
@@ -12425,11 +13655,14 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-create-service-token | Elasticsearch API documentation}
    */
-  createServiceToken(params: SecurityCreateServiceTokenRequest, options?: BodyCallOptions): Promise<JsonObject>
+  createServiceToken(
+    params: SecurityCreateServiceTokenRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityCreateServiceTokenResponse>
   createServiceToken(
     params: SecurityCreateServiceTokenRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SecurityCreateServiceTokenResponse>>
   createServiceToken(params: SecurityCreateServiceTokenRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints.createServiceToken, params, options)
   }
@@ -12443,8 +13676,14 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-delegate-pki | Elasticsearch API documentation}
    */
-  delegatePki(params: SecurityDelegatePkiRequest, options?: BodyCallOptions): Promise<JsonObject>
-  delegatePki(params: SecurityDelegatePkiRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  delegatePki(
+    params: SecurityDelegatePkiRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityDelegatePkiResponse>
+  delegatePki(
+    params: SecurityDelegatePkiRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SecurityDelegatePkiResponse>>
   delegatePki(params: SecurityDelegatePkiRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints.delegatePki, params, options)
   }
@@ -12461,11 +13700,11 @@ export class SecurityApi {
   deletePrivileges(
     params: SecurityDeletePrivilegesRequest,
     options?: BodyCallOptions,
-  ): Promise<Record<string, JsonValue>>
+  ): Promise<estypes.SecurityDeletePrivilegesResponse>
   deletePrivileges(
     params: SecurityDeletePrivilegesRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<Record<string, JsonValue>>>
+  ): Promise<ApiResponse<estypes.SecurityDeletePrivilegesResponse>>
   deletePrivileges(params: SecurityDeletePrivilegesRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints.deletePrivileges, params, options)
   }
@@ -12479,8 +13718,11 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-delete-role | Elasticsearch API documentation}
    */
-  deleteRole(params: SecurityDeleteRoleRequest, options?: BodyCallOptions): Promise<JsonObject>
-  deleteRole(params: SecurityDeleteRoleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deleteRole(params: SecurityDeleteRoleRequest, options?: BodyCallOptions): Promise<estypes.SecurityDeleteRoleResponse>
+  deleteRole(
+    params: SecurityDeleteRoleRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SecurityDeleteRoleResponse>>
   deleteRole(params: SecurityDeleteRoleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints.deleteRole, params, options)
   }
@@ -12494,11 +13736,14 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-delete-role-mapping | Elasticsearch API documentation}
    */
-  deleteRoleMapping(params: SecurityDeleteRoleMappingRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deleteRoleMapping(
+    params: SecurityDeleteRoleMappingRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityDeleteRoleMappingResponse>
   deleteRoleMapping(
     params: SecurityDeleteRoleMappingRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SecurityDeleteRoleMappingResponse>>
   deleteRoleMapping(params: SecurityDeleteRoleMappingRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints.deleteRoleMapping, params, options)
   }
@@ -12512,11 +13757,14 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-delete-service-token | Elasticsearch API documentation}
    */
-  deleteServiceToken(params: SecurityDeleteServiceTokenRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deleteServiceToken(
+    params: SecurityDeleteServiceTokenRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityDeleteServiceTokenResponse>
   deleteServiceToken(
     params: SecurityDeleteServiceTokenRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SecurityDeleteServiceTokenResponse>>
   deleteServiceToken(params: SecurityDeleteServiceTokenRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints.deleteServiceToken, params, options)
   }
@@ -12530,8 +13778,11 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-delete-user | Elasticsearch API documentation}
    */
-  deleteUser(params: SecurityDeleteUserRequest, options?: BodyCallOptions): Promise<JsonObject>
-  deleteUser(params: SecurityDeleteUserRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deleteUser(params: SecurityDeleteUserRequest, options?: BodyCallOptions): Promise<estypes.SecurityDeleteUserResponse>
+  deleteUser(
+    params: SecurityDeleteUserRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SecurityDeleteUserResponse>>
   deleteUser(params: SecurityDeleteUserRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints.deleteUser, params, options)
   }
@@ -12545,8 +13796,14 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-disable-user | Elasticsearch API documentation}
    */
-  disableUser(params: SecurityDisableUserRequest, options?: BodyCallOptions): Promise<JsonObject>
-  disableUser(params: SecurityDisableUserRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  disableUser(
+    params: SecurityDisableUserRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityDisableUserResponse>
+  disableUser(
+    params: SecurityDisableUserRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SecurityDisableUserResponse>>
   disableUser(params: SecurityDisableUserRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints.disableUser, params, options)
   }
@@ -12560,11 +13817,14 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-disable-user-profile | Elasticsearch API documentation}
    */
-  disableUserProfile(params: SecurityDisableUserProfileRequest, options?: BodyCallOptions): Promise<JsonObject>
+  disableUserProfile(
+    params: SecurityDisableUserProfileRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityDisableUserProfileResponse>
   disableUserProfile(
     params: SecurityDisableUserProfileRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SecurityDisableUserProfileResponse>>
   disableUserProfile(params: SecurityDisableUserProfileRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints.disableUserProfile, params, options)
   }
@@ -12578,8 +13838,11 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-enable-user | Elasticsearch API documentation}
    */
-  enableUser(params: SecurityEnableUserRequest, options?: BodyCallOptions): Promise<JsonObject>
-  enableUser(params: SecurityEnableUserRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  enableUser(params: SecurityEnableUserRequest, options?: BodyCallOptions): Promise<estypes.SecurityEnableUserResponse>
+  enableUser(
+    params: SecurityEnableUserRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SecurityEnableUserResponse>>
   enableUser(params: SecurityEnableUserRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints.enableUser, params, options)
   }
@@ -12593,11 +13856,14 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-enable-user-profile | Elasticsearch API documentation}
    */
-  enableUserProfile(params: SecurityEnableUserProfileRequest, options?: BodyCallOptions): Promise<JsonObject>
+  enableUserProfile(
+    params: SecurityEnableUserProfileRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityEnableUserProfileResponse>
   enableUserProfile(
     params: SecurityEnableUserProfileRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SecurityEnableUserProfileResponse>>
   enableUserProfile(params: SecurityEnableUserProfileRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints.enableUserProfile, params, options)
   }
@@ -12611,11 +13877,14 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-enroll-kibana | Elasticsearch API documentation}
    */
-  enrollKibana(params?: SecurityEnrollKibanaRequest, options?: BodyCallOptions): Promise<JsonObject>
+  enrollKibana(
+    params?: SecurityEnrollKibanaRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityEnrollKibanaResponse>
   enrollKibana(
     params: SecurityEnrollKibanaRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SecurityEnrollKibanaResponse>>
   enrollKibana(params?: SecurityEnrollKibanaRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints.enrollKibana, params, options)
   }
@@ -12629,8 +13898,11 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-enroll-node | Elasticsearch API documentation}
    */
-  enrollNode(params?: SecurityEnrollNodeRequest, options?: BodyCallOptions): Promise<JsonObject>
-  enrollNode(params: SecurityEnrollNodeRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  enrollNode(params?: SecurityEnrollNodeRequest, options?: BodyCallOptions): Promise<estypes.SecurityEnrollNodeResponse>
+  enrollNode(
+    params: SecurityEnrollNodeRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SecurityEnrollNodeResponse>>
   enrollNode(params?: SecurityEnrollNodeRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints.enrollNode, params, options)
   }
@@ -12644,8 +13916,11 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-api-key | Elasticsearch API documentation}
    */
-  getApiKey(params?: SecurityGetApiKeyRequest, options?: BodyCallOptions): Promise<JsonObject>
-  getApiKey(params: SecurityGetApiKeyRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getApiKey(params?: SecurityGetApiKeyRequest, options?: BodyCallOptions): Promise<estypes.SecurityGetApiKeyResponse>
+  getApiKey(
+    params: SecurityGetApiKeyRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SecurityGetApiKeyResponse>>
   getApiKey(params?: SecurityGetApiKeyRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints.getApiKey, params, options)
   }
@@ -12659,11 +13934,14 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-builtin-privileges | Elasticsearch API documentation}
    */
-  getBuiltinPrivileges(params?: SecurityGetBuiltinPrivilegesRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getBuiltinPrivileges(
+    params?: SecurityGetBuiltinPrivilegesRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityGetBuiltinPrivilegesResponse>
   getBuiltinPrivileges(
     params: SecurityGetBuiltinPrivilegesRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SecurityGetBuiltinPrivilegesResponse>>
   getBuiltinPrivileges(params?: SecurityGetBuiltinPrivilegesRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints.getBuiltinPrivileges, params, options)
   }
@@ -12677,11 +13955,14 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-privileges | Elasticsearch API documentation}
    */
-  getPrivileges(params?: SecurityGetPrivilegesRequest, options?: BodyCallOptions): Promise<Record<string, JsonValue>>
+  getPrivileges(
+    params?: SecurityGetPrivilegesRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityGetPrivilegesResponse>
   getPrivileges(
     params: SecurityGetPrivilegesRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<Record<string, JsonValue>>>
+  ): Promise<ApiResponse<estypes.SecurityGetPrivilegesResponse>>
   getPrivileges(params?: SecurityGetPrivilegesRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints.getPrivileges, params, options)
   }
@@ -12695,11 +13976,11 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-role | Elasticsearch API documentation}
    */
-  getRole(params?: SecurityGetRoleRequest, options?: BodyCallOptions): Promise<Record<string, JsonValue>>
+  getRole(params?: SecurityGetRoleRequest, options?: BodyCallOptions): Promise<estypes.SecurityGetRoleResponse>
   getRole(
     params: SecurityGetRoleRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<Record<string, JsonValue>>>
+  ): Promise<ApiResponse<estypes.SecurityGetRoleResponse>>
   getRole(params?: SecurityGetRoleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints.getRole, params, options)
   }
@@ -12713,11 +13994,14 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-role-mapping | Elasticsearch API documentation}
    */
-  getRoleMapping(params?: SecurityGetRoleMappingRequest, options?: BodyCallOptions): Promise<Record<string, JsonValue>>
+  getRoleMapping(
+    params?: SecurityGetRoleMappingRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityGetRoleMappingResponse>
   getRoleMapping(
     params: SecurityGetRoleMappingRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<Record<string, JsonValue>>>
+  ): Promise<ApiResponse<estypes.SecurityGetRoleMappingResponse>>
   getRoleMapping(params?: SecurityGetRoleMappingRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints.getRoleMapping, params, options)
   }
@@ -12734,11 +14018,11 @@ export class SecurityApi {
   getServiceAccounts(
     params?: SecurityGetServiceAccountsRequest,
     options?: BodyCallOptions,
-  ): Promise<Record<string, JsonValue>>
+  ): Promise<estypes.SecurityGetServiceAccountsResponse>
   getServiceAccounts(
     params: SecurityGetServiceAccountsRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<Record<string, JsonValue>>>
+  ): Promise<ApiResponse<estypes.SecurityGetServiceAccountsResponse>>
   getServiceAccounts(params?: SecurityGetServiceAccountsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints.getServiceAccounts, params, options)
   }
@@ -12752,11 +14036,14 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-service-credentials | Elasticsearch API documentation}
    */
-  getServiceCredentials(params: SecurityGetServiceCredentialsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getServiceCredentials(
+    params: SecurityGetServiceCredentialsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityGetServiceCredentialsResponse>
   getServiceCredentials(
     params: SecurityGetServiceCredentialsRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SecurityGetServiceCredentialsResponse>>
   getServiceCredentials(params: SecurityGetServiceCredentialsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints.getServiceCredentials, params, options)
   }
@@ -12770,11 +14057,14 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-settings | Elasticsearch API documentation}
    */
-  getSettings(params?: SecurityGetSettingsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getSettings(
+    params?: SecurityGetSettingsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityGetSettingsResponse>
   getSettings(
     params: SecurityGetSettingsRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SecurityGetSettingsResponse>>
   getSettings(params?: SecurityGetSettingsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints.getSettings, params, options)
   }
@@ -12788,8 +14078,11 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-stats | Elasticsearch API documentation}
    */
-  getStats(params?: SecurityGetStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
-  getStats(params: SecurityGetStatsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getStats(params?: SecurityGetStatsRequest, options?: BodyCallOptions): Promise<estypes.SecurityGetStatsResponse>
+  getStats(
+    params: SecurityGetStatsRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SecurityGetStatsResponse>>
   getStats(params?: SecurityGetStatsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints.getStats, params, options)
   }
@@ -12803,11 +14096,11 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-token | Elasticsearch API documentation}
    */
-  getToken(params?: SecurityGetTokenRequest, options?: BodyCallOptions): Promise<SecurityGetTokenResponse>
+  getToken(params?: SecurityGetTokenRequest, options?: BodyCallOptions): Promise<estypes.SecurityGetTokenResponse>
   getToken(
     params: SecurityGetTokenRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<SecurityGetTokenResponse>>
+  ): Promise<ApiResponse<estypes.SecurityGetTokenResponse>>
   getToken(params?: SecurityGetTokenRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints.getToken, params, options)
   }
@@ -12821,11 +14114,11 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-user | Elasticsearch API documentation}
    */
-  getUser(params?: SecurityGetUserRequest, options?: BodyCallOptions): Promise<Record<string, JsonValue>>
+  getUser(params?: SecurityGetUserRequest, options?: BodyCallOptions): Promise<estypes.SecurityGetUserResponse>
   getUser(
     params: SecurityGetUserRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<Record<string, JsonValue>>>
+  ): Promise<ApiResponse<estypes.SecurityGetUserResponse>>
   getUser(params?: SecurityGetUserRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints.getUser, params, options)
   }
@@ -12839,11 +14132,14 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-user-privileges | Elasticsearch API documentation}
    */
-  getUserPrivileges(params?: SecurityGetUserPrivilegesRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getUserPrivileges(
+    params?: SecurityGetUserPrivilegesRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityGetUserPrivilegesResponse>
   getUserPrivileges(
     params: SecurityGetUserPrivilegesRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SecurityGetUserPrivilegesResponse>>
   getUserPrivileges(params?: SecurityGetUserPrivilegesRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints.getUserPrivileges, params, options)
   }
@@ -12857,8 +14153,14 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-user-profile | Elasticsearch API documentation}
    */
-  getUserProfile(params: SecurityGetUserProfileRequest, options?: BodyCallOptions): Promise<JsonObject>
-  getUserProfile(params: SecurityGetUserProfileRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getUserProfile(
+    params: SecurityGetUserProfileRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityGetUserProfileResponse>
+  getUserProfile(
+    params: SecurityGetUserProfileRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SecurityGetUserProfileResponse>>
   getUserProfile(params: SecurityGetUserProfileRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints.getUserProfile, params, options)
   }
@@ -12872,8 +14174,14 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-grant-api-key | Elasticsearch API documentation}
    */
-  grantApiKey(params: SecurityGrantApiKeyRequest, options?: BodyCallOptions): Promise<JsonObject>
-  grantApiKey(params: SecurityGrantApiKeyRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  grantApiKey(
+    params: SecurityGrantApiKeyRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityGrantApiKeyResponse>
+  grantApiKey(
+    params: SecurityGrantApiKeyRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SecurityGrantApiKeyResponse>>
   grantApiKey(params: SecurityGrantApiKeyRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints.grantApiKey, params, options)
   }
@@ -12887,11 +14195,14 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-has-privileges | Elasticsearch API documentation}
    */
-  hasPrivileges(params?: SecurityHasPrivilegesRequest, options?: BodyCallOptions): Promise<JsonObject>
+  hasPrivileges(
+    params?: SecurityHasPrivilegesRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityHasPrivilegesResponse>
   hasPrivileges(
     params: SecurityHasPrivilegesRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SecurityHasPrivilegesResponse>>
   hasPrivileges(params?: SecurityHasPrivilegesRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints.hasPrivileges, params, options)
   }
@@ -12908,11 +14219,11 @@ export class SecurityApi {
   hasPrivilegesUserProfile(
     params: SecurityHasPrivilegesUserProfileRequest,
     options?: BodyCallOptions,
-  ): Promise<JsonObject>
+  ): Promise<estypes.SecurityHasPrivilegesUserProfileResponse>
   hasPrivilegesUserProfile(
     params: SecurityHasPrivilegesUserProfileRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SecurityHasPrivilegesUserProfileResponse>>
   hasPrivilegesUserProfile(params: SecurityHasPrivilegesUserProfileRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints.hasPrivilegesUserProfile, params, options)
   }
@@ -12929,11 +14240,11 @@ export class SecurityApi {
   invalidateApiKey(
     params?: SecurityInvalidateApiKeyRequest,
     options?: BodyCallOptions,
-  ): Promise<SecurityInvalidateApiKeyResponse>
+  ): Promise<estypes.SecurityInvalidateApiKeyResponse>
   invalidateApiKey(
     params: SecurityInvalidateApiKeyRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<SecurityInvalidateApiKeyResponse>>
+  ): Promise<ApiResponse<estypes.SecurityInvalidateApiKeyResponse>>
   invalidateApiKey(params?: SecurityInvalidateApiKeyRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints.invalidateApiKey, params, options)
   }
@@ -12947,11 +14258,14 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-invalidate-token | Elasticsearch API documentation}
    */
-  invalidateToken(params?: SecurityInvalidateTokenRequest, options?: BodyCallOptions): Promise<JsonObject>
+  invalidateToken(
+    params?: SecurityInvalidateTokenRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityInvalidateTokenResponse>
   invalidateToken(
     params: SecurityInvalidateTokenRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SecurityInvalidateTokenResponse>>
   invalidateToken(params?: SecurityInvalidateTokenRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints.invalidateToken, params, options)
   }
@@ -12965,8 +14279,14 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-oidc-authenticate | Elasticsearch API documentation}
    */
-  oidcAuthenticate(params: SecurityOidcAuthenticateRequest, options?: BodyCallOptions): Promise<JsonObject>
-  oidcAuthenticate(params: SecurityOidcAuthenticateRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  oidcAuthenticate(
+    params: SecurityOidcAuthenticateRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityOidcAuthenticateResponse>
+  oidcAuthenticate(
+    params: SecurityOidcAuthenticateRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SecurityOidcAuthenticateResponse>>
   oidcAuthenticate(params: SecurityOidcAuthenticateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints.oidcAuthenticate, params, options)
   }
@@ -12980,8 +14300,11 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-oidc-logout | Elasticsearch API documentation}
    */
-  oidcLogout(params: SecurityOidcLogoutRequest, options?: BodyCallOptions): Promise<JsonObject>
-  oidcLogout(params: SecurityOidcLogoutRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  oidcLogout(params: SecurityOidcLogoutRequest, options?: BodyCallOptions): Promise<estypes.SecurityOidcLogoutResponse>
+  oidcLogout(
+    params: SecurityOidcLogoutRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SecurityOidcLogoutResponse>>
   oidcLogout(params: SecurityOidcLogoutRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints.oidcLogout, params, options)
   }
@@ -12998,11 +14321,11 @@ export class SecurityApi {
   oidcPrepareAuthentication(
     params?: SecurityOidcPrepareAuthenticationRequest,
     options?: BodyCallOptions,
-  ): Promise<JsonObject>
+  ): Promise<estypes.SecurityOidcPrepareAuthenticationResponse>
   oidcPrepareAuthentication(
     params: SecurityOidcPrepareAuthenticationRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SecurityOidcPrepareAuthenticationResponse>>
   oidcPrepareAuthentication(
     params?: SecurityOidcPrepareAuthenticationRequest,
     options?: CallOptions,
@@ -13019,11 +14342,14 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-put-privileges | Elasticsearch API documentation}
    */
-  putPrivileges(params: SecurityPutPrivilegesRequest, options?: BodyCallOptions): Promise<Record<string, JsonValue>>
+  putPrivileges(
+    params: SecurityPutPrivilegesRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityPutPrivilegesResponse>
   putPrivileges(
     params: SecurityPutPrivilegesRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<Record<string, JsonValue>>>
+  ): Promise<ApiResponse<estypes.SecurityPutPrivilegesResponse>>
   putPrivileges(params: SecurityPutPrivilegesRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints.putPrivileges, params, options)
   }
@@ -13037,8 +14363,11 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-put-role | Elasticsearch API documentation}
    */
-  putRole(params: SecurityPutRoleRequest, options?: BodyCallOptions): Promise<JsonObject>
-  putRole(params: SecurityPutRoleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  putRole(params: SecurityPutRoleRequest, options?: BodyCallOptions): Promise<estypes.SecurityPutRoleResponse>
+  putRole(
+    params: SecurityPutRoleRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SecurityPutRoleResponse>>
   putRole(params: SecurityPutRoleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints.putRole, params, options)
   }
@@ -13052,8 +14381,14 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-put-role-mapping | Elasticsearch API documentation}
    */
-  putRoleMapping(params: SecurityPutRoleMappingRequest, options?: BodyCallOptions): Promise<JsonObject>
-  putRoleMapping(params: SecurityPutRoleMappingRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  putRoleMapping(
+    params: SecurityPutRoleMappingRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityPutRoleMappingResponse>
+  putRoleMapping(
+    params: SecurityPutRoleMappingRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SecurityPutRoleMappingResponse>>
   putRoleMapping(params: SecurityPutRoleMappingRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints.putRoleMapping, params, options)
   }
@@ -13067,8 +14402,11 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-put-user | Elasticsearch API documentation}
    */
-  putUser(params: SecurityPutUserRequest, options?: BodyCallOptions): Promise<JsonObject>
-  putUser(params: SecurityPutUserRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  putUser(params: SecurityPutUserRequest, options?: BodyCallOptions): Promise<estypes.SecurityPutUserResponse>
+  putUser(
+    params: SecurityPutUserRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SecurityPutUserResponse>>
   putUser(params: SecurityPutUserRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints.putUser, params, options)
   }
@@ -13082,11 +14420,14 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-query-api-keys | Elasticsearch API documentation}
    */
-  queryApiKeys(params?: SecurityQueryApiKeysRequest, options?: BodyCallOptions): Promise<JsonObject>
+  queryApiKeys(
+    params?: SecurityQueryApiKeysRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityQueryApiKeysResponse>
   queryApiKeys(
     params: SecurityQueryApiKeysRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SecurityQueryApiKeysResponse>>
   queryApiKeys(params?: SecurityQueryApiKeysRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints.queryApiKeys, params, options)
   }
@@ -13100,8 +14441,11 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-query-role | Elasticsearch API documentation}
    */
-  queryRole(params?: SecurityQueryRoleRequest, options?: BodyCallOptions): Promise<JsonObject>
-  queryRole(params: SecurityQueryRoleRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  queryRole(params?: SecurityQueryRoleRequest, options?: BodyCallOptions): Promise<estypes.SecurityQueryRoleResponse>
+  queryRole(
+    params: SecurityQueryRoleRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SecurityQueryRoleResponse>>
   queryRole(params?: SecurityQueryRoleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints.queryRole, params, options)
   }
@@ -13115,8 +14459,11 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-query-user | Elasticsearch API documentation}
    */
-  queryUser(params?: SecurityQueryUserRequest, options?: BodyCallOptions): Promise<JsonObject>
-  queryUser(params: SecurityQueryUserRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  queryUser(params?: SecurityQueryUserRequest, options?: BodyCallOptions): Promise<estypes.SecurityQueryUserResponse>
+  queryUser(
+    params: SecurityQueryUserRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SecurityQueryUserResponse>>
   queryUser(params?: SecurityQueryUserRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints.queryUser, params, options)
   }
@@ -13130,8 +14477,14 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-saml-authenticate | Elasticsearch API documentation}
    */
-  samlAuthenticate(params: SecuritySamlAuthenticateRequest, options?: BodyCallOptions): Promise<JsonObject>
-  samlAuthenticate(params: SecuritySamlAuthenticateRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  samlAuthenticate(
+    params: SecuritySamlAuthenticateRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecuritySamlAuthenticateResponse>
+  samlAuthenticate(
+    params: SecuritySamlAuthenticateRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SecuritySamlAuthenticateResponse>>
   samlAuthenticate(params: SecuritySamlAuthenticateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints.samlAuthenticate, params, options)
   }
@@ -13166,8 +14519,14 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-saml-invalidate | Elasticsearch API documentation}
    */
-  samlInvalidate(params: SecuritySamlInvalidateRequest, options?: BodyCallOptions): Promise<JsonObject>
-  samlInvalidate(params: SecuritySamlInvalidateRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  samlInvalidate(
+    params: SecuritySamlInvalidateRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecuritySamlInvalidateResponse>
+  samlInvalidate(
+    params: SecuritySamlInvalidateRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SecuritySamlInvalidateResponse>>
   samlInvalidate(params: SecuritySamlInvalidateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints.samlInvalidate, params, options)
   }
@@ -13181,8 +14540,11 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-saml-logout | Elasticsearch API documentation}
    */
-  samlLogout(params: SecuritySamlLogoutRequest, options?: BodyCallOptions): Promise<JsonObject>
-  samlLogout(params: SecuritySamlLogoutRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  samlLogout(params: SecuritySamlLogoutRequest, options?: BodyCallOptions): Promise<estypes.SecuritySamlLogoutResponse>
+  samlLogout(
+    params: SecuritySamlLogoutRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SecuritySamlLogoutResponse>>
   samlLogout(params: SecuritySamlLogoutRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints.samlLogout, params, options)
   }
@@ -13199,11 +14561,11 @@ export class SecurityApi {
   samlPrepareAuthentication(
     params?: SecuritySamlPrepareAuthenticationRequest,
     options?: BodyCallOptions,
-  ): Promise<JsonObject>
+  ): Promise<estypes.SecuritySamlPrepareAuthenticationResponse>
   samlPrepareAuthentication(
     params: SecuritySamlPrepareAuthenticationRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SecuritySamlPrepareAuthenticationResponse>>
   samlPrepareAuthentication(
     params?: SecuritySamlPrepareAuthenticationRequest,
     options?: CallOptions,
@@ -13223,11 +14585,11 @@ export class SecurityApi {
   samlServiceProviderMetadata(
     params: SecuritySamlServiceProviderMetadataRequest,
     options?: BodyCallOptions,
-  ): Promise<JsonObject>
+  ): Promise<estypes.SecuritySamlServiceProviderMetadataResponse>
   samlServiceProviderMetadata(
     params: SecuritySamlServiceProviderMetadataRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SecuritySamlServiceProviderMetadataResponse>>
   samlServiceProviderMetadata(
     params: SecuritySamlServiceProviderMetadataRequest,
     options?: CallOptions,
@@ -13244,11 +14606,14 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-suggest-user-profiles | Elasticsearch API documentation}
    */
-  suggestUserProfiles(params?: SecuritySuggestUserProfilesRequest, options?: BodyCallOptions): Promise<JsonObject>
+  suggestUserProfiles(
+    params?: SecuritySuggestUserProfilesRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecuritySuggestUserProfilesResponse>
   suggestUserProfiles(
     params: SecuritySuggestUserProfilesRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SecuritySuggestUserProfilesResponse>>
   suggestUserProfiles(params?: SecuritySuggestUserProfilesRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints.suggestUserProfiles, params, options)
   }
@@ -13262,8 +14627,14 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-update-api-key | Elasticsearch API documentation}
    */
-  updateApiKey(params: SecurityUpdateApiKeyRequest, options?: BodyCallOptions): Promise<JsonObject>
-  updateApiKey(params: SecurityUpdateApiKeyRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  updateApiKey(
+    params: SecurityUpdateApiKeyRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityUpdateApiKeyResponse>
+  updateApiKey(
+    params: SecurityUpdateApiKeyRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SecurityUpdateApiKeyResponse>>
   updateApiKey(params: SecurityUpdateApiKeyRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints.updateApiKey, params, options)
   }
@@ -13280,11 +14651,11 @@ export class SecurityApi {
   updateCrossClusterApiKey(
     params: SecurityUpdateCrossClusterApiKeyRequest,
     options?: BodyCallOptions,
-  ): Promise<JsonObject>
+  ): Promise<estypes.SecurityUpdateCrossClusterApiKeyResponse>
   updateCrossClusterApiKey(
     params: SecurityUpdateCrossClusterApiKeyRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SecurityUpdateCrossClusterApiKeyResponse>>
   updateCrossClusterApiKey(params: SecurityUpdateCrossClusterApiKeyRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints.updateCrossClusterApiKey, params, options)
   }
@@ -13298,11 +14669,14 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-update-settings | Elasticsearch API documentation}
    */
-  updateSettings(params?: SecurityUpdateSettingsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  updateSettings(
+    params?: SecurityUpdateSettingsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityUpdateSettingsResponse>
   updateSettings(
     params: SecurityUpdateSettingsRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SecurityUpdateSettingsResponse>>
   updateSettings(params?: SecurityUpdateSettingsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints.updateSettings, params, options)
   }
@@ -13316,11 +14690,14 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-update-user-profile-data | Elasticsearch API documentation}
    */
-  updateUserProfileData(params: SecurityUpdateUserProfileDataRequest, options?: BodyCallOptions): Promise<JsonObject>
+  updateUserProfileData(
+    params: SecurityUpdateUserProfileDataRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityUpdateUserProfileDataResponse>
   updateUserProfileData(
     params: SecurityUpdateUserProfileDataRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SecurityUpdateUserProfileDataResponse>>
   updateUserProfileData(params: SecurityUpdateUserProfileDataRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints.updateUserProfileData, params, options)
   }
@@ -13384,8 +14761,11 @@ export class ShutdownApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-shutdown-delete-node | Elasticsearch API documentation}
    */
-  deleteNode(params: ShutdownDeleteNodeRequest, options?: BodyCallOptions): Promise<JsonObject>
-  deleteNode(params: ShutdownDeleteNodeRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deleteNode(params: ShutdownDeleteNodeRequest, options?: BodyCallOptions): Promise<estypes.ShutdownDeleteNodeResponse>
+  deleteNode(
+    params: ShutdownDeleteNodeRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ShutdownDeleteNodeResponse>>
   deleteNode(params: ShutdownDeleteNodeRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, shutdownEndpoints.deleteNode, params, options)
   }
@@ -13401,8 +14781,11 @@ export class ShutdownApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-shutdown-get-node | Elasticsearch API documentation}
    */
-  getNode(params?: ShutdownGetNodeRequest, options?: BodyCallOptions): Promise<JsonObject>
-  getNode(params: ShutdownGetNodeRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getNode(params?: ShutdownGetNodeRequest, options?: BodyCallOptions): Promise<estypes.ShutdownGetNodeResponse>
+  getNode(
+    params: ShutdownGetNodeRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ShutdownGetNodeResponse>>
   getNode(params?: ShutdownGetNodeRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, shutdownEndpoints.getNode, params, options)
   }
@@ -13418,8 +14801,11 @@ export class ShutdownApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-shutdown-put-node | Elasticsearch API documentation}
    */
-  putNode(params: ShutdownPutNodeRequest, options?: BodyCallOptions): Promise<JsonObject>
-  putNode(params: ShutdownPutNodeRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  putNode(params: ShutdownPutNodeRequest, options?: BodyCallOptions): Promise<estypes.ShutdownPutNodeResponse>
+  putNode(
+    params: ShutdownPutNodeRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ShutdownPutNodeResponse>>
   putNode(params: ShutdownPutNodeRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, shutdownEndpoints.putNode, params, options)
   }
@@ -13471,8 +14857,8 @@ export class SimulateApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-simulate-ingest | Elasticsearch API documentation}
    */
-  ingest(params: SimulateIngestRequest, options?: BodyCallOptions): Promise<JsonObject>
-  ingest(params: SimulateIngestRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  ingest(params: SimulateIngestRequest, options?: BodyCallOptions): Promise<estypes.SimulateIngestResponse>
+  ingest(params: SimulateIngestRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.SimulateIngestResponse>>
   ingest(params: SimulateIngestRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, simulateEndpoints.ingest, params, options)
   }
@@ -13574,8 +14960,14 @@ export class SlmApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-slm-delete-lifecycle | Elasticsearch API documentation}
    */
-  deleteLifecycle(params: SlmDeleteLifecycleRequest, options?: BodyCallOptions): Promise<JsonObject>
-  deleteLifecycle(params: SlmDeleteLifecycleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deleteLifecycle(
+    params: SlmDeleteLifecycleRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SlmDeleteLifecycleResponse>
+  deleteLifecycle(
+    params: SlmDeleteLifecycleRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SlmDeleteLifecycleResponse>>
   deleteLifecycle(params: SlmDeleteLifecycleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, slmEndpoints.deleteLifecycle, params, options)
   }
@@ -13589,8 +14981,14 @@ export class SlmApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-slm-execute-lifecycle | Elasticsearch API documentation}
    */
-  executeLifecycle(params: SlmExecuteLifecycleRequest, options?: BodyCallOptions): Promise<JsonObject>
-  executeLifecycle(params: SlmExecuteLifecycleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  executeLifecycle(
+    params: SlmExecuteLifecycleRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SlmExecuteLifecycleResponse>
+  executeLifecycle(
+    params: SlmExecuteLifecycleRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SlmExecuteLifecycleResponse>>
   executeLifecycle(params: SlmExecuteLifecycleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, slmEndpoints.executeLifecycle, params, options)
   }
@@ -13604,11 +15002,14 @@ export class SlmApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-slm-execute-retention | Elasticsearch API documentation}
    */
-  executeRetention(params?: SlmExecuteRetentionRequest, options?: BodyCallOptions): Promise<JsonObject>
+  executeRetention(
+    params?: SlmExecuteRetentionRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SlmExecuteRetentionResponse>
   executeRetention(
     params: SlmExecuteRetentionRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SlmExecuteRetentionResponse>>
   executeRetention(params?: SlmExecuteRetentionRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, slmEndpoints.executeRetention, params, options)
   }
@@ -13622,11 +15023,11 @@ export class SlmApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-slm-get-lifecycle | Elasticsearch API documentation}
    */
-  getLifecycle(params?: SlmGetLifecycleRequest, options?: BodyCallOptions): Promise<Record<string, JsonValue>>
+  getLifecycle(params?: SlmGetLifecycleRequest, options?: BodyCallOptions): Promise<estypes.SlmGetLifecycleResponse>
   getLifecycle(
     params: SlmGetLifecycleRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<Record<string, JsonValue>>>
+  ): Promise<ApiResponse<estypes.SlmGetLifecycleResponse>>
   getLifecycle(params?: SlmGetLifecycleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, slmEndpoints.getLifecycle, params, options)
   }
@@ -13640,8 +15041,11 @@ export class SlmApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-slm-get-stats | Elasticsearch API documentation}
    */
-  getStats(params?: SlmGetStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
-  getStats(params: SlmGetStatsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getStats(params?: SlmGetStatsRequest, options?: BodyCallOptions): Promise<estypes.SlmGetStatsResponse>
+  getStats(
+    params: SlmGetStatsRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SlmGetStatsResponse>>
   getStats(params?: SlmGetStatsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, slmEndpoints.getStats, params, options)
   }
@@ -13655,8 +15059,11 @@ export class SlmApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-slm-get-status | Elasticsearch API documentation}
    */
-  getStatus(params?: SlmGetStatusRequest, options?: BodyCallOptions): Promise<JsonObject>
-  getStatus(params: SlmGetStatusRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getStatus(params?: SlmGetStatusRequest, options?: BodyCallOptions): Promise<estypes.SlmGetStatusResponse>
+  getStatus(
+    params: SlmGetStatusRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SlmGetStatusResponse>>
   getStatus(params?: SlmGetStatusRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, slmEndpoints.getStatus, params, options)
   }
@@ -13670,8 +15077,11 @@ export class SlmApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-slm-put-lifecycle | Elasticsearch API documentation}
    */
-  putLifecycle(params: SlmPutLifecycleRequest, options?: BodyCallOptions): Promise<JsonObject>
-  putLifecycle(params: SlmPutLifecycleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  putLifecycle(params: SlmPutLifecycleRequest, options?: BodyCallOptions): Promise<estypes.SlmPutLifecycleResponse>
+  putLifecycle(
+    params: SlmPutLifecycleRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SlmPutLifecycleResponse>>
   putLifecycle(params: SlmPutLifecycleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, slmEndpoints.putLifecycle, params, options)
   }
@@ -13685,8 +15095,8 @@ export class SlmApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-slm-start | Elasticsearch API documentation}
    */
-  start(params?: SlmStartRequest, options?: BodyCallOptions): Promise<JsonObject>
-  start(params: SlmStartRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  start(params?: SlmStartRequest, options?: BodyCallOptions): Promise<estypes.SlmStartResponse>
+  start(params: SlmStartRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<estypes.SlmStartResponse>>
   start(params?: SlmStartRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, slmEndpoints.start, params, options)
   }
@@ -13700,8 +15110,8 @@ export class SlmApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-slm-stop | Elasticsearch API documentation}
    */
-  stop(params?: SlmStopRequest, options?: BodyCallOptions): Promise<JsonObject>
-  stop(params: SlmStopRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  stop(params?: SlmStopRequest, options?: BodyCallOptions): Promise<estypes.SlmStopResponse>
+  stop(params: SlmStopRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<estypes.SlmStopResponse>>
   stop(params?: SlmStopRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, slmEndpoints.stop, params, options)
   }
@@ -13895,11 +15305,14 @@ export class SnapshotApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-cleanup-repository | Elasticsearch API documentation}
    */
-  cleanupRepository(params: SnapshotCleanupRepositoryRequest, options?: BodyCallOptions): Promise<JsonObject>
+  cleanupRepository(
+    params: SnapshotCleanupRepositoryRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SnapshotCleanupRepositoryResponse>
   cleanupRepository(
     params: SnapshotCleanupRepositoryRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SnapshotCleanupRepositoryResponse>>
   cleanupRepository(params: SnapshotCleanupRepositoryRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, snapshotEndpoints.cleanupRepository, params, options)
   }
@@ -13913,8 +15326,8 @@ export class SnapshotApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-clone | Elasticsearch API documentation}
    */
-  clone(params: SnapshotCloneRequest, options?: BodyCallOptions): Promise<JsonObject>
-  clone(params: SnapshotCloneRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  clone(params: SnapshotCloneRequest, options?: BodyCallOptions): Promise<estypes.SnapshotCloneResponse>
+  clone(params: SnapshotCloneRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.SnapshotCloneResponse>>
   clone(params: SnapshotCloneRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, snapshotEndpoints.clone, params, options)
   }
@@ -13928,8 +15341,8 @@ export class SnapshotApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-create | Elasticsearch API documentation}
    */
-  create(params: SnapshotCreateRequest, options?: BodyCallOptions): Promise<JsonObject>
-  create(params: SnapshotCreateRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  create(params: SnapshotCreateRequest, options?: BodyCallOptions): Promise<estypes.SnapshotCreateResponse>
+  create(params: SnapshotCreateRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.SnapshotCreateResponse>>
   create(params: SnapshotCreateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, snapshotEndpoints.create, params, options)
   }
@@ -13943,8 +15356,14 @@ export class SnapshotApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-create-repository | Elasticsearch API documentation}
    */
-  createRepository(params: SnapshotCreateRepositoryRequest, options?: BodyCallOptions): Promise<JsonObject>
-  createRepository(params: SnapshotCreateRepositoryRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  createRepository(
+    params: SnapshotCreateRepositoryRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SnapshotCreateRepositoryResponse>
+  createRepository(
+    params: SnapshotCreateRepositoryRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SnapshotCreateRepositoryResponse>>
   createRepository(params: SnapshotCreateRepositoryRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, snapshotEndpoints.createRepository, params, options)
   }
@@ -13958,8 +15377,8 @@ export class SnapshotApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-delete | Elasticsearch API documentation}
    */
-  delete(params: SnapshotDeleteRequest, options?: BodyCallOptions): Promise<JsonObject>
-  delete(params: SnapshotDeleteRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  delete(params: SnapshotDeleteRequest, options?: BodyCallOptions): Promise<estypes.SnapshotDeleteResponse>
+  delete(params: SnapshotDeleteRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.SnapshotDeleteResponse>>
   delete(params: SnapshotDeleteRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, snapshotEndpoints.delete, params, options)
   }
@@ -13973,8 +15392,14 @@ export class SnapshotApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-delete-repository | Elasticsearch API documentation}
    */
-  deleteRepository(params: SnapshotDeleteRepositoryRequest, options?: BodyCallOptions): Promise<JsonObject>
-  deleteRepository(params: SnapshotDeleteRepositoryRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deleteRepository(
+    params: SnapshotDeleteRepositoryRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SnapshotDeleteRepositoryResponse>
+  deleteRepository(
+    params: SnapshotDeleteRepositoryRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SnapshotDeleteRepositoryResponse>>
   deleteRepository(params: SnapshotDeleteRepositoryRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, snapshotEndpoints.deleteRepository, params, options)
   }
@@ -13988,8 +15413,8 @@ export class SnapshotApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-get | Elasticsearch API documentation}
    */
-  get(params: SnapshotGetRequest, options?: BodyCallOptions): Promise<JsonObject>
-  get(params: SnapshotGetRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  get(params: SnapshotGetRequest, options?: BodyCallOptions): Promise<estypes.SnapshotGetResponse>
+  get(params: SnapshotGetRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.SnapshotGetResponse>>
   get(params: SnapshotGetRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, snapshotEndpoints.get, params, options)
   }
@@ -14003,11 +15428,14 @@ export class SnapshotApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-get-repository | Elasticsearch API documentation}
    */
-  getRepository(params?: SnapshotGetRepositoryRequest, options?: BodyCallOptions): Promise<Record<string, JsonValue>>
+  getRepository(
+    params?: SnapshotGetRepositoryRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SnapshotGetRepositoryResponse>
   getRepository(
     params: SnapshotGetRepositoryRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<Record<string, JsonValue>>>
+  ): Promise<ApiResponse<estypes.SnapshotGetRepositoryResponse>>
   getRepository(params?: SnapshotGetRepositoryRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, snapshotEndpoints.getRepository, params, options)
   }
@@ -14021,11 +15449,14 @@ export class SnapshotApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-repository-analyze | Elasticsearch API documentation}
    */
-  repositoryAnalyze(params: SnapshotRepositoryAnalyzeRequest, options?: BodyCallOptions): Promise<JsonObject>
+  repositoryAnalyze(
+    params: SnapshotRepositoryAnalyzeRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SnapshotRepositoryAnalyzeResponse>
   repositoryAnalyze(
     params: SnapshotRepositoryAnalyzeRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SnapshotRepositoryAnalyzeResponse>>
   repositoryAnalyze(params: SnapshotRepositoryAnalyzeRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, snapshotEndpoints.repositoryAnalyze, params, options)
   }
@@ -14042,11 +15473,11 @@ export class SnapshotApi {
   repositoryVerifyIntegrity(
     params: SnapshotRepositoryVerifyIntegrityRequest,
     options?: BodyCallOptions,
-  ): Promise<JsonValue>
+  ): Promise<estypes.SnapshotRepositoryVerifyIntegrityResponse>
   repositoryVerifyIntegrity(
     params: SnapshotRepositoryVerifyIntegrityRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonValue>>
+  ): Promise<ApiResponse<estypes.SnapshotRepositoryVerifyIntegrityResponse>>
   repositoryVerifyIntegrity(params: SnapshotRepositoryVerifyIntegrityRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, snapshotEndpoints.repositoryVerifyIntegrity, params, options)
   }
@@ -14060,8 +15491,11 @@ export class SnapshotApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-restore | Elasticsearch API documentation}
    */
-  restore(params: SnapshotRestoreRequest, options?: BodyCallOptions): Promise<JsonObject>
-  restore(params: SnapshotRestoreRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  restore(params: SnapshotRestoreRequest, options?: BodyCallOptions): Promise<estypes.SnapshotRestoreResponse>
+  restore(
+    params: SnapshotRestoreRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SnapshotRestoreResponse>>
   restore(params: SnapshotRestoreRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, snapshotEndpoints.restore, params, options)
   }
@@ -14075,8 +15509,11 @@ export class SnapshotApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-status | Elasticsearch API documentation}
    */
-  status(params?: SnapshotStatusRequest, options?: BodyCallOptions): Promise<JsonObject>
-  status(params: SnapshotStatusRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  status(params?: SnapshotStatusRequest, options?: BodyCallOptions): Promise<estypes.SnapshotStatusResponse>
+  status(
+    params: SnapshotStatusRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SnapshotStatusResponse>>
   status(params?: SnapshotStatusRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, snapshotEndpoints.status, params, options)
   }
@@ -14090,8 +15527,14 @@ export class SnapshotApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-verify-repository | Elasticsearch API documentation}
    */
-  verifyRepository(params: SnapshotVerifyRepositoryRequest, options?: BodyCallOptions): Promise<JsonObject>
-  verifyRepository(params: SnapshotVerifyRepositoryRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  verifyRepository(
+    params: SnapshotVerifyRepositoryRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SnapshotVerifyRepositoryResponse>
+  verifyRepository(
+    params: SnapshotVerifyRepositoryRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SnapshotVerifyRepositoryResponse>>
   verifyRepository(params: SnapshotVerifyRepositoryRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, snapshotEndpoints.verifyRepository, params, options)
   }
@@ -14190,8 +15633,11 @@ export class SqlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-sql-clear-cursor | Elasticsearch API documentation}
    */
-  clearCursor(params: SqlClearCursorRequest, options?: BodyCallOptions): Promise<JsonObject>
-  clearCursor(params: SqlClearCursorRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  clearCursor(params: SqlClearCursorRequest, options?: BodyCallOptions): Promise<estypes.SqlClearCursorResponse>
+  clearCursor(
+    params: SqlClearCursorRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SqlClearCursorResponse>>
   clearCursor(params: SqlClearCursorRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, sqlEndpoints.clearCursor, params, options)
   }
@@ -14205,8 +15651,11 @@ export class SqlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-sql-delete-async | Elasticsearch API documentation}
    */
-  deleteAsync(params: SqlDeleteAsyncRequest, options?: BodyCallOptions): Promise<JsonObject>
-  deleteAsync(params: SqlDeleteAsyncRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deleteAsync(params: SqlDeleteAsyncRequest, options?: BodyCallOptions): Promise<estypes.SqlDeleteAsyncResponse>
+  deleteAsync(
+    params: SqlDeleteAsyncRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SqlDeleteAsyncResponse>>
   deleteAsync(params: SqlDeleteAsyncRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, sqlEndpoints.deleteAsync, params, options)
   }
@@ -14220,8 +15669,8 @@ export class SqlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-sql-get-async | Elasticsearch API documentation}
    */
-  getAsync(params: SqlGetAsyncRequest, options?: BodyCallOptions): Promise<JsonObject>
-  getAsync(params: SqlGetAsyncRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getAsync(params: SqlGetAsyncRequest, options?: BodyCallOptions): Promise<estypes.SqlGetAsyncResponse>
+  getAsync(params: SqlGetAsyncRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.SqlGetAsyncResponse>>
   getAsync(params: SqlGetAsyncRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, sqlEndpoints.getAsync, params, options)
   }
@@ -14235,8 +15684,14 @@ export class SqlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-sql-get-async-status | Elasticsearch API documentation}
    */
-  getAsyncStatus(params: SqlGetAsyncStatusRequest, options?: BodyCallOptions): Promise<JsonObject>
-  getAsyncStatus(params: SqlGetAsyncStatusRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getAsyncStatus(
+    params: SqlGetAsyncStatusRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SqlGetAsyncStatusResponse>
+  getAsyncStatus(
+    params: SqlGetAsyncStatusRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SqlGetAsyncStatusResponse>>
   getAsyncStatus(params: SqlGetAsyncStatusRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, sqlEndpoints.getAsyncStatus, params, options)
   }
@@ -14250,8 +15705,8 @@ export class SqlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-sql-query | Elasticsearch API documentation}
    */
-  query(params?: SqlQueryRequest, options?: BodyCallOptions): Promise<JsonObject>
-  query(params: SqlQueryRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  query(params?: SqlQueryRequest, options?: BodyCallOptions): Promise<estypes.SqlQueryResponse>
+  query(params: SqlQueryRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<estypes.SqlQueryResponse>>
   query(params?: SqlQueryRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, sqlEndpoints.query, params, options)
   }
@@ -14265,8 +15720,8 @@ export class SqlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-sql-translate | Elasticsearch API documentation}
    */
-  translate(params: SqlTranslateRequest, options?: BodyCallOptions): Promise<JsonObject>
-  translate(params: SqlTranslateRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  translate(params: SqlTranslateRequest, options?: BodyCallOptions): Promise<estypes.SqlTranslateResponse>
+  translate(params: SqlTranslateRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.SqlTranslateResponse>>
   translate(params: SqlTranslateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, sqlEndpoints.translate, params, options)
   }
@@ -14308,8 +15763,11 @@ export class SslApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ssl-certificates | Elasticsearch API documentation}
    */
-  certificates(params?: SslCertificatesRequest, options?: BodyCallOptions): Promise<JsonValue[]>
-  certificates(params: SslCertificatesRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonValue[]>>
+  certificates(params?: SslCertificatesRequest, options?: BodyCallOptions): Promise<estypes.SslCertificatesResponse>
+  certificates(
+    params: SslCertificatesRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SslCertificatesResponse>>
   certificates(params?: SslCertificatesRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, sslEndpoints.certificates, params, options)
   }
@@ -14364,8 +15822,11 @@ export class StreamsApi {
    * @param params - path parts, query parameters and body properties (see {@link StreamsLogsDisableRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  logsDisable(params: StreamsLogsDisableRequest, options?: BodyCallOptions): Promise<JsonObject>
-  logsDisable(params: StreamsLogsDisableRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  logsDisable(params: StreamsLogsDisableRequest, options?: BodyCallOptions): Promise<estypes.StreamsLogsDisableResponse>
+  logsDisable(
+    params: StreamsLogsDisableRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.StreamsLogsDisableResponse>>
   logsDisable(params: StreamsLogsDisableRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, streamsEndpoints.logsDisable, params, options)
   }
@@ -14378,8 +15839,11 @@ export class StreamsApi {
    * @param params - path parts, query parameters and body properties (see {@link StreamsLogsEnableRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  logsEnable(params: StreamsLogsEnableRequest, options?: BodyCallOptions): Promise<JsonObject>
-  logsEnable(params: StreamsLogsEnableRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  logsEnable(params: StreamsLogsEnableRequest, options?: BodyCallOptions): Promise<estypes.StreamsLogsEnableResponse>
+  logsEnable(
+    params: StreamsLogsEnableRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.StreamsLogsEnableResponse>>
   logsEnable(params: StreamsLogsEnableRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, streamsEndpoints.logsEnable, params, options)
   }
@@ -14392,8 +15856,11 @@ export class StreamsApi {
    * @param params - path parts, query parameters and body properties (see {@link StreamsStatusRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  status(params?: StreamsStatusRequest, options?: BodyCallOptions): Promise<JsonObject>
-  status(params: StreamsStatusRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  status(params?: StreamsStatusRequest, options?: BodyCallOptions): Promise<estypes.StreamsStatusResponse>
+  status(
+    params: StreamsStatusRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.StreamsStatusResponse>>
   status(params?: StreamsStatusRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, streamsEndpoints.status, params, options)
   }
@@ -14479,8 +15946,14 @@ export class SynonymsApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-synonyms-delete-synonym | Elasticsearch API documentation}
    */
-  deleteSynonym(params: SynonymsDeleteSynonymRequest, options?: BodyCallOptions): Promise<JsonObject>
-  deleteSynonym(params: SynonymsDeleteSynonymRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deleteSynonym(
+    params: SynonymsDeleteSynonymRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SynonymsDeleteSynonymResponse>
+  deleteSynonym(
+    params: SynonymsDeleteSynonymRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SynonymsDeleteSynonymResponse>>
   deleteSynonym(params: SynonymsDeleteSynonymRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, synonymsEndpoints.deleteSynonym, params, options)
   }
@@ -14494,8 +15967,14 @@ export class SynonymsApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-synonyms-delete-synonym-rule | Elasticsearch API documentation}
    */
-  deleteSynonymRule(params: SynonymsDeleteSynonymRuleRequest, options?: BodyCallOptions): Promise<JsonValue>
-  deleteSynonymRule(params: SynonymsDeleteSynonymRuleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  deleteSynonymRule(
+    params: SynonymsDeleteSynonymRuleRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SynonymsDeleteSynonymRuleResponse>
+  deleteSynonymRule(
+    params: SynonymsDeleteSynonymRuleRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SynonymsDeleteSynonymRuleResponse>>
   deleteSynonymRule(params: SynonymsDeleteSynonymRuleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, synonymsEndpoints.deleteSynonymRule, params, options)
   }
@@ -14509,8 +15988,11 @@ export class SynonymsApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-synonyms-get-synonym | Elasticsearch API documentation}
    */
-  getSynonym(params: SynonymsGetSynonymRequest, options?: BodyCallOptions): Promise<JsonObject>
-  getSynonym(params: SynonymsGetSynonymRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getSynonym(params: SynonymsGetSynonymRequest, options?: BodyCallOptions): Promise<estypes.SynonymsGetSynonymResponse>
+  getSynonym(
+    params: SynonymsGetSynonymRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SynonymsGetSynonymResponse>>
   getSynonym(params: SynonymsGetSynonymRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, synonymsEndpoints.getSynonym, params, options)
   }
@@ -14524,8 +16006,14 @@ export class SynonymsApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-synonyms-get-synonym-rule | Elasticsearch API documentation}
    */
-  getSynonymRule(params: SynonymsGetSynonymRuleRequest, options?: BodyCallOptions): Promise<JsonValue>
-  getSynonymRule(params: SynonymsGetSynonymRuleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  getSynonymRule(
+    params: SynonymsGetSynonymRuleRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SynonymsGetSynonymRuleResponse>
+  getSynonymRule(
+    params: SynonymsGetSynonymRuleRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SynonymsGetSynonymRuleResponse>>
   getSynonymRule(params: SynonymsGetSynonymRuleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, synonymsEndpoints.getSynonymRule, params, options)
   }
@@ -14539,11 +16027,14 @@ export class SynonymsApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-synonyms-get-synonym | Elasticsearch API documentation}
    */
-  getSynonymsSets(params?: SynonymsGetSynonymsSetsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getSynonymsSets(
+    params?: SynonymsGetSynonymsSetsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SynonymsGetSynonymsSetsResponse>
   getSynonymsSets(
     params: SynonymsGetSynonymsSetsRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SynonymsGetSynonymsSetsResponse>>
   getSynonymsSets(params?: SynonymsGetSynonymsSetsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, synonymsEndpoints.getSynonymsSets, params, options)
   }
@@ -14557,8 +16048,11 @@ export class SynonymsApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-synonyms-put-synonym | Elasticsearch API documentation}
    */
-  putSynonym(params: SynonymsPutSynonymRequest, options?: BodyCallOptions): Promise<JsonObject>
-  putSynonym(params: SynonymsPutSynonymRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  putSynonym(params: SynonymsPutSynonymRequest, options?: BodyCallOptions): Promise<estypes.SynonymsPutSynonymResponse>
+  putSynonym(
+    params: SynonymsPutSynonymRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SynonymsPutSynonymResponse>>
   putSynonym(params: SynonymsPutSynonymRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, synonymsEndpoints.putSynonym, params, options)
   }
@@ -14572,8 +16066,14 @@ export class SynonymsApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-synonyms-put-synonym-rule | Elasticsearch API documentation}
    */
-  putSynonymRule(params: SynonymsPutSynonymRuleRequest, options?: BodyCallOptions): Promise<JsonValue>
-  putSynonymRule(params: SynonymsPutSynonymRuleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  putSynonymRule(
+    params: SynonymsPutSynonymRuleRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SynonymsPutSynonymRuleResponse>
+  putSynonymRule(
+    params: SynonymsPutSynonymRuleRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SynonymsPutSynonymRuleResponse>>
   putSynonymRule(params: SynonymsPutSynonymRuleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, synonymsEndpoints.putSynonymRule, params, options)
   }
@@ -14632,8 +16132,11 @@ export class TasksApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-tasks | Elasticsearch API documentation}
    */
-  cancel(params?: TasksCancelRequest, options?: BodyCallOptions): Promise<JsonObject>
-  cancel(params: TasksCancelRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  cancel(params?: TasksCancelRequest, options?: BodyCallOptions): Promise<estypes.TasksCancelResponse>
+  cancel(
+    params: TasksCancelRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.TasksCancelResponse>>
   cancel(params?: TasksCancelRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, tasksEndpoints.cancel, params, options)
   }
@@ -14647,8 +16150,8 @@ export class TasksApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-tasks | Elasticsearch API documentation}
    */
-  get(params: TasksGetRequest, options?: BodyCallOptions): Promise<JsonObject>
-  get(params: TasksGetRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  get(params: TasksGetRequest, options?: BodyCallOptions): Promise<estypes.TasksGetResponse>
+  get(params: TasksGetRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.TasksGetResponse>>
   get(params: TasksGetRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, tasksEndpoints.get, params, options)
   }
@@ -14662,8 +16165,8 @@ export class TasksApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-tasks | Elasticsearch API documentation}
    */
-  list(params?: TasksListRequest, options?: BodyCallOptions): Promise<JsonObject>
-  list(params: TasksListRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  list(params?: TasksListRequest, options?: BodyCallOptions): Promise<estypes.TasksListResponse>
+  list(params: TasksListRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<estypes.TasksListResponse>>
   list(params?: TasksListRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, tasksEndpoints.list, params, options)
   }
@@ -14776,11 +16279,14 @@ export class TextStructureApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-text_structure | Elasticsearch API documentation}
    */
-  findFieldStructure(params: TextStructureFindFieldStructureRequest, options?: BodyCallOptions): Promise<JsonObject>
+  findFieldStructure(
+    params: TextStructureFindFieldStructureRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.TextStructureFindFieldStructureResponse>
   findFieldStructure(
     params: TextStructureFindFieldStructureRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.TextStructureFindFieldStructureResponse>>
   findFieldStructure(params: TextStructureFindFieldStructureRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, textStructureEndpoints.findFieldStructure, params, options)
   }
@@ -14794,11 +16300,14 @@ export class TextStructureApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-text-structure-find-message-structure | Elasticsearch API documentation}
    */
-  findMessageStructure(params: TextStructureFindMessageStructureRequest, options?: BodyCallOptions): Promise<JsonObject>
+  findMessageStructure(
+    params: TextStructureFindMessageStructureRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.TextStructureFindMessageStructureResponse>
   findMessageStructure(
     params: TextStructureFindMessageStructureRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.TextStructureFindMessageStructureResponse>>
   findMessageStructure(params: TextStructureFindMessageStructureRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, textStructureEndpoints.findMessageStructure, params, options)
   }
@@ -14815,11 +16324,11 @@ export class TextStructureApi {
   findStructure<TJsonDocument = unknown>(
     params: TextStructureFindStructureRequest<TJsonDocument>,
     options?: BodyCallOptions,
-  ): Promise<JsonObject>
+  ): Promise<estypes.TextStructureFindStructureResponse>
   findStructure<TJsonDocument = unknown>(
     params: TextStructureFindStructureRequest<TJsonDocument>,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.TextStructureFindStructureResponse>>
   findStructure(params: TextStructureFindStructureRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, textStructureEndpoints.findStructure, params, options)
   }
@@ -14833,11 +16342,14 @@ export class TextStructureApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-text-structure-test-grok-pattern | Elasticsearch API documentation}
    */
-  testGrokPattern(params: TextStructureTestGrokPatternRequest, options?: BodyCallOptions): Promise<JsonObject>
+  testGrokPattern(
+    params: TextStructureTestGrokPatternRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.TextStructureTestGrokPatternResponse>
   testGrokPattern(
     params: TextStructureTestGrokPatternRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.TextStructureTestGrokPatternResponse>>
   testGrokPattern(params: TextStructureTestGrokPatternRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, textStructureEndpoints.testGrokPattern, params, options)
   }
@@ -14983,8 +16495,14 @@ export class TransformApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-delete-transform | Elasticsearch API documentation}
    */
-  deleteTransform(params: TransformDeleteTransformRequest, options?: BodyCallOptions): Promise<JsonObject>
-  deleteTransform(params: TransformDeleteTransformRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deleteTransform(
+    params: TransformDeleteTransformRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.TransformDeleteTransformResponse>
+  deleteTransform(
+    params: TransformDeleteTransformRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.TransformDeleteTransformResponse>>
   deleteTransform(params: TransformDeleteTransformRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, transformEndpoints.deleteTransform, params, options)
   }
@@ -14998,11 +16516,14 @@ export class TransformApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-get-node-stats | Elasticsearch API documentation}
    */
-  getNodeStats(params?: TransformGetNodeStatsRequest, options?: BodyCallOptions): Promise<JsonValue>
+  getNodeStats(
+    params?: TransformGetNodeStatsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.TransformGetNodeStatsResponse>
   getNodeStats(
     params: TransformGetNodeStatsRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonValue>>
+  ): Promise<ApiResponse<estypes.TransformGetNodeStatsResponse>>
   getNodeStats(params?: TransformGetNodeStatsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, transformEndpoints.getNodeStats, params, options)
   }
@@ -15016,11 +16537,14 @@ export class TransformApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-get-transform | Elasticsearch API documentation}
    */
-  getTransform(params?: TransformGetTransformRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getTransform(
+    params?: TransformGetTransformRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.TransformGetTransformResponse>
   getTransform(
     params: TransformGetTransformRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.TransformGetTransformResponse>>
   getTransform(params?: TransformGetTransformRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, transformEndpoints.getTransform, params, options)
   }
@@ -15034,11 +16558,14 @@ export class TransformApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-get-transform-stats | Elasticsearch API documentation}
    */
-  getTransformStats(params: TransformGetTransformStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getTransformStats(
+    params: TransformGetTransformStatsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.TransformGetTransformStatsResponse>
   getTransformStats(
     params: TransformGetTransformStatsRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.TransformGetTransformStatsResponse>>
   getTransformStats(params: TransformGetTransformStatsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, transformEndpoints.getTransformStats, params, options)
   }
@@ -15052,11 +16579,14 @@ export class TransformApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-preview-transform | Elasticsearch API documentation}
    */
-  previewTransform(params?: TransformPreviewTransformRequest, options?: BodyCallOptions): Promise<JsonObject>
-  previewTransform(
+  previewTransform<TTransform = unknown>(
+    params?: TransformPreviewTransformRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.TransformPreviewTransformResponse<TTransform>>
+  previewTransform<TTransform = unknown>(
     params: TransformPreviewTransformRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.TransformPreviewTransformResponse<TTransform>>>
   previewTransform(params?: TransformPreviewTransformRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, transformEndpoints.previewTransform, params, options)
   }
@@ -15070,8 +16600,14 @@ export class TransformApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-put-transform | Elasticsearch API documentation}
    */
-  putTransform(params: TransformPutTransformRequest, options?: BodyCallOptions): Promise<JsonObject>
-  putTransform(params: TransformPutTransformRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  putTransform(
+    params: TransformPutTransformRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.TransformPutTransformResponse>
+  putTransform(
+    params: TransformPutTransformRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.TransformPutTransformResponse>>
   putTransform(params: TransformPutTransformRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, transformEndpoints.putTransform, params, options)
   }
@@ -15085,8 +16621,14 @@ export class TransformApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-reset-transform | Elasticsearch API documentation}
    */
-  resetTransform(params: TransformResetTransformRequest, options?: BodyCallOptions): Promise<JsonObject>
-  resetTransform(params: TransformResetTransformRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  resetTransform(
+    params: TransformResetTransformRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.TransformResetTransformResponse>
+  resetTransform(
+    params: TransformResetTransformRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.TransformResetTransformResponse>>
   resetTransform(params: TransformResetTransformRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, transformEndpoints.resetTransform, params, options)
   }
@@ -15100,11 +16642,14 @@ export class TransformApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-schedule-now-transform | Elasticsearch API documentation}
    */
-  scheduleNowTransform(params: TransformScheduleNowTransformRequest, options?: BodyCallOptions): Promise<JsonObject>
+  scheduleNowTransform(
+    params: TransformScheduleNowTransformRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.TransformScheduleNowTransformResponse>
   scheduleNowTransform(
     params: TransformScheduleNowTransformRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.TransformScheduleNowTransformResponse>>
   scheduleNowTransform(params: TransformScheduleNowTransformRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, transformEndpoints.scheduleNowTransform, params, options)
   }
@@ -15118,11 +16663,14 @@ export class TransformApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-set-upgrade-mode | Elasticsearch API documentation}
    */
-  setUpgradeMode(params?: TransformSetUpgradeModeRequest, options?: BodyCallOptions): Promise<JsonObject>
+  setUpgradeMode(
+    params?: TransformSetUpgradeModeRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.TransformSetUpgradeModeResponse>
   setUpgradeMode(
     params: TransformSetUpgradeModeRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.TransformSetUpgradeModeResponse>>
   setUpgradeMode(params?: TransformSetUpgradeModeRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, transformEndpoints.setUpgradeMode, params, options)
   }
@@ -15136,8 +16684,14 @@ export class TransformApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-start-transform | Elasticsearch API documentation}
    */
-  startTransform(params: TransformStartTransformRequest, options?: BodyCallOptions): Promise<JsonObject>
-  startTransform(params: TransformStartTransformRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  startTransform(
+    params: TransformStartTransformRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.TransformStartTransformResponse>
+  startTransform(
+    params: TransformStartTransformRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.TransformStartTransformResponse>>
   startTransform(params: TransformStartTransformRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, transformEndpoints.startTransform, params, options)
   }
@@ -15151,8 +16705,14 @@ export class TransformApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-stop-transform | Elasticsearch API documentation}
    */
-  stopTransform(params: TransformStopTransformRequest, options?: BodyCallOptions): Promise<JsonObject>
-  stopTransform(params: TransformStopTransformRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  stopTransform(
+    params: TransformStopTransformRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.TransformStopTransformResponse>
+  stopTransform(
+    params: TransformStopTransformRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.TransformStopTransformResponse>>
   stopTransform(params: TransformStopTransformRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, transformEndpoints.stopTransform, params, options)
   }
@@ -15166,8 +16726,14 @@ export class TransformApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-update-transform | Elasticsearch API documentation}
    */
-  updateTransform(params: TransformUpdateTransformRequest, options?: BodyCallOptions): Promise<JsonObject>
-  updateTransform(params: TransformUpdateTransformRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  updateTransform(
+    params: TransformUpdateTransformRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.TransformUpdateTransformResponse>
+  updateTransform(
+    params: TransformUpdateTransformRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.TransformUpdateTransformResponse>>
   updateTransform(params: TransformUpdateTransformRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, transformEndpoints.updateTransform, params, options)
   }
@@ -15181,11 +16747,14 @@ export class TransformApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-upgrade-transforms | Elasticsearch API documentation}
    */
-  upgradeTransforms(params?: TransformUpgradeTransformsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  upgradeTransforms(
+    params?: TransformUpgradeTransformsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.TransformUpgradeTransformsResponse>
   upgradeTransforms(
     params: TransformUpgradeTransformsRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.TransformUpgradeTransformsResponse>>
   upgradeTransforms(params?: TransformUpgradeTransformsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, transformEndpoints.upgradeTransforms, params, options)
   }
@@ -15341,8 +16910,11 @@ export class WatcherApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-ack-watch | Elasticsearch API documentation}
    */
-  ackWatch(params: WatcherAckWatchRequest, options?: BodyCallOptions): Promise<JsonObject>
-  ackWatch(params: WatcherAckWatchRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  ackWatch(params: WatcherAckWatchRequest, options?: BodyCallOptions): Promise<estypes.WatcherAckWatchResponse>
+  ackWatch(
+    params: WatcherAckWatchRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.WatcherAckWatchResponse>>
   ackWatch(params: WatcherAckWatchRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, watcherEndpoints.ackWatch, params, options)
   }
@@ -15356,8 +16928,14 @@ export class WatcherApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-activate-watch | Elasticsearch API documentation}
    */
-  activateWatch(params: WatcherActivateWatchRequest, options?: BodyCallOptions): Promise<JsonObject>
-  activateWatch(params: WatcherActivateWatchRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  activateWatch(
+    params: WatcherActivateWatchRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.WatcherActivateWatchResponse>
+  activateWatch(
+    params: WatcherActivateWatchRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.WatcherActivateWatchResponse>>
   activateWatch(params: WatcherActivateWatchRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, watcherEndpoints.activateWatch, params, options)
   }
@@ -15371,8 +16949,14 @@ export class WatcherApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-deactivate-watch | Elasticsearch API documentation}
    */
-  deactivateWatch(params: WatcherDeactivateWatchRequest, options?: BodyCallOptions): Promise<JsonObject>
-  deactivateWatch(params: WatcherDeactivateWatchRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deactivateWatch(
+    params: WatcherDeactivateWatchRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.WatcherDeactivateWatchResponse>
+  deactivateWatch(
+    params: WatcherDeactivateWatchRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.WatcherDeactivateWatchResponse>>
   deactivateWatch(params: WatcherDeactivateWatchRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, watcherEndpoints.deactivateWatch, params, options)
   }
@@ -15386,8 +16970,11 @@ export class WatcherApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-delete-watch | Elasticsearch API documentation}
    */
-  deleteWatch(params: WatcherDeleteWatchRequest, options?: BodyCallOptions): Promise<JsonObject>
-  deleteWatch(params: WatcherDeleteWatchRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deleteWatch(params: WatcherDeleteWatchRequest, options?: BodyCallOptions): Promise<estypes.WatcherDeleteWatchResponse>
+  deleteWatch(
+    params: WatcherDeleteWatchRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.WatcherDeleteWatchResponse>>
   deleteWatch(params: WatcherDeleteWatchRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, watcherEndpoints.deleteWatch, params, options)
   }
@@ -15401,11 +16988,14 @@ export class WatcherApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-execute-watch | Elasticsearch API documentation}
    */
-  executeWatch(params?: WatcherExecuteWatchRequest, options?: BodyCallOptions): Promise<JsonObject>
+  executeWatch(
+    params?: WatcherExecuteWatchRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.WatcherExecuteWatchResponse>
   executeWatch(
     params: WatcherExecuteWatchRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.WatcherExecuteWatchResponse>>
   executeWatch(params?: WatcherExecuteWatchRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, watcherEndpoints.executeWatch, params, options)
   }
@@ -15419,8 +17009,14 @@ export class WatcherApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-get-settings | Elasticsearch API documentation}
    */
-  getSettings(params?: WatcherGetSettingsRequest, options?: BodyCallOptions): Promise<JsonObject>
-  getSettings(params: WatcherGetSettingsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getSettings(
+    params?: WatcherGetSettingsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.WatcherGetSettingsResponse>
+  getSettings(
+    params: WatcherGetSettingsRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.WatcherGetSettingsResponse>>
   getSettings(params?: WatcherGetSettingsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, watcherEndpoints.getSettings, params, options)
   }
@@ -15434,8 +17030,11 @@ export class WatcherApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-get-watch | Elasticsearch API documentation}
    */
-  getWatch(params: WatcherGetWatchRequest, options?: BodyCallOptions): Promise<JsonObject>
-  getWatch(params: WatcherGetWatchRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getWatch(params: WatcherGetWatchRequest, options?: BodyCallOptions): Promise<estypes.WatcherGetWatchResponse>
+  getWatch(
+    params: WatcherGetWatchRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.WatcherGetWatchResponse>>
   getWatch(params: WatcherGetWatchRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, watcherEndpoints.getWatch, params, options)
   }
@@ -15449,8 +17048,11 @@ export class WatcherApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-put-watch | Elasticsearch API documentation}
    */
-  putWatch(params: WatcherPutWatchRequest, options?: BodyCallOptions): Promise<JsonObject>
-  putWatch(params: WatcherPutWatchRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  putWatch(params: WatcherPutWatchRequest, options?: BodyCallOptions): Promise<estypes.WatcherPutWatchResponse>
+  putWatch(
+    params: WatcherPutWatchRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.WatcherPutWatchResponse>>
   putWatch(params: WatcherPutWatchRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, watcherEndpoints.putWatch, params, options)
   }
@@ -15464,11 +17066,14 @@ export class WatcherApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-query-watches | Elasticsearch API documentation}
    */
-  queryWatches(params?: WatcherQueryWatchesRequest, options?: BodyCallOptions): Promise<JsonObject>
+  queryWatches(
+    params?: WatcherQueryWatchesRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.WatcherQueryWatchesResponse>
   queryWatches(
     params: WatcherQueryWatchesRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.WatcherQueryWatchesResponse>>
   queryWatches(params?: WatcherQueryWatchesRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, watcherEndpoints.queryWatches, params, options)
   }
@@ -15482,8 +17087,11 @@ export class WatcherApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-start | Elasticsearch API documentation}
    */
-  start(params?: WatcherStartRequest, options?: BodyCallOptions): Promise<JsonObject>
-  start(params: WatcherStartRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  start(params?: WatcherStartRequest, options?: BodyCallOptions): Promise<estypes.WatcherStartResponse>
+  start(
+    params: WatcherStartRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.WatcherStartResponse>>
   start(params?: WatcherStartRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, watcherEndpoints.start, params, options)
   }
@@ -15497,8 +17105,11 @@ export class WatcherApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-stats | Elasticsearch API documentation}
    */
-  stats(params?: WatcherStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
-  stats(params: WatcherStatsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  stats(params?: WatcherStatsRequest, options?: BodyCallOptions): Promise<estypes.WatcherStatsResponse>
+  stats(
+    params: WatcherStatsRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.WatcherStatsResponse>>
   stats(params?: WatcherStatsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, watcherEndpoints.stats, params, options)
   }
@@ -15512,8 +17123,11 @@ export class WatcherApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-stop | Elasticsearch API documentation}
    */
-  stop(params?: WatcherStopRequest, options?: BodyCallOptions): Promise<JsonObject>
-  stop(params: WatcherStopRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  stop(params?: WatcherStopRequest, options?: BodyCallOptions): Promise<estypes.WatcherStopResponse>
+  stop(
+    params: WatcherStopRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.WatcherStopResponse>>
   stop(params?: WatcherStopRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, watcherEndpoints.stop, params, options)
   }
@@ -15527,11 +17141,14 @@ export class WatcherApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-update-settings | Elasticsearch API documentation}
    */
-  updateSettings(params?: WatcherUpdateSettingsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  updateSettings(
+    params?: WatcherUpdateSettingsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.WatcherUpdateSettingsResponse>
   updateSettings(
     params: WatcherUpdateSettingsRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.WatcherUpdateSettingsResponse>>
   updateSettings(params?: WatcherUpdateSettingsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, watcherEndpoints.updateSettings, params, options)
   }
@@ -15580,8 +17197,8 @@ export class XpackApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-info | Elasticsearch API documentation}
    */
-  info(params?: XpackInfoRequest, options?: BodyCallOptions): Promise<JsonObject>
-  info(params: XpackInfoRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  info(params?: XpackInfoRequest, options?: BodyCallOptions): Promise<estypes.XpackInfoResponse>
+  info(params: XpackInfoRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<estypes.XpackInfoResponse>>
   info(params?: XpackInfoRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, xpackEndpoints.info, params, options)
   }
@@ -15595,8 +17212,11 @@ export class XpackApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-xpack | Elasticsearch API documentation}
    */
-  usage(params?: XpackUsageRequest, options?: BodyCallOptions): Promise<JsonObject>
-  usage(params: XpackUsageRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  usage(params?: XpackUsageRequest, options?: BodyCallOptions): Promise<estypes.XpackUsageResponse>
+  usage(
+    params: XpackUsageRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.XpackUsageResponse>>
   usage(params?: XpackUsageRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, xpackEndpoints.usage, params, options)
   }
@@ -16867,8 +18487,14 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-bulk | Elasticsearch API documentation}
    */
-  bulk(params: BulkRequest, options?: BodyCallOptions): Promise<BulkResponse>
-  bulk(params: BulkRequest, options: MetaCallOptions): Promise<ApiResponse<BulkResponse>>
+  bulk<TDocument = unknown, TPartialDocument = unknown>(
+    params: BulkRequest<TDocument, TPartialDocument>,
+    options?: BodyCallOptions,
+  ): Promise<estypes.BulkResponse>
+  bulk<TDocument = unknown, TPartialDocument = unknown>(
+    params: BulkRequest<TDocument, TPartialDocument>,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.BulkResponse>>
   bulk(params: BulkRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints.bulk, params, options)
   }
@@ -16881,8 +18507,11 @@ export class ApiClient {
    * @param params - path parts, query parameters and body properties (see {@link CancelReindexRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  cancelReindex(params: CancelReindexRequest, options?: BodyCallOptions): Promise<JsonObject>
-  cancelReindex(params: CancelReindexRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  cancelReindex(params: CancelReindexRequest, options?: BodyCallOptions): Promise<estypes.CancelReindexResponse>
+  cancelReindex(
+    params: CancelReindexRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.CancelReindexResponse>>
   cancelReindex(params: CancelReindexRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints.cancelReindex, params, options)
   }
@@ -16896,8 +18525,11 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-clear-scroll | Elasticsearch API documentation}
    */
-  clearScroll(params?: ClearScrollRequest, options?: BodyCallOptions): Promise<JsonObject>
-  clearScroll(params: ClearScrollRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  clearScroll(params?: ClearScrollRequest, options?: BodyCallOptions): Promise<estypes.ClearScrollResponse>
+  clearScroll(
+    params: ClearScrollRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ClearScrollResponse>>
   clearScroll(params?: ClearScrollRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints.clearScroll, params, options)
   }
@@ -16911,8 +18543,14 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-open-point-in-time | Elasticsearch API documentation}
    */
-  closePointInTime(params: ClosePointInTimeRequest, options?: BodyCallOptions): Promise<JsonObject>
-  closePointInTime(params: ClosePointInTimeRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  closePointInTime(
+    params: ClosePointInTimeRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ClosePointInTimeResponse>
+  closePointInTime(
+    params: ClosePointInTimeRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ClosePointInTimeResponse>>
   closePointInTime(params: ClosePointInTimeRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints.closePointInTime, params, options)
   }
@@ -16926,8 +18564,8 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-count | Elasticsearch API documentation}
    */
-  count(params?: CountRequest, options?: BodyCallOptions): Promise<CountResponse>
-  count(params: CountRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<CountResponse>>
+  count(params?: CountRequest, options?: BodyCallOptions): Promise<estypes.CountResponse>
+  count(params: CountRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<estypes.CountResponse>>
   count(params?: CountRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints.count, params, options)
   }
@@ -16941,11 +18579,14 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-create | Elasticsearch API documentation}
    */
-  create<TDocument = unknown>(params: CreateRequest<TDocument>, options?: BodyCallOptions): Promise<CreateResponse>
+  create<TDocument = unknown>(
+    params: CreateRequest<TDocument>,
+    options?: BodyCallOptions,
+  ): Promise<estypes.CreateResponse>
   create<TDocument = unknown>(
     params: CreateRequest<TDocument>,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<CreateResponse>>
+  ): Promise<ApiResponse<estypes.CreateResponse>>
   create(params: CreateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints.create, params, options)
   }
@@ -16959,8 +18600,8 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-delete | Elasticsearch API documentation}
    */
-  delete(params: DeleteRequest, options?: BodyCallOptions): Promise<DeleteResponse>
-  delete(params: DeleteRequest, options: MetaCallOptions): Promise<ApiResponse<DeleteResponse>>
+  delete(params: DeleteRequest, options?: BodyCallOptions): Promise<estypes.DeleteResponse>
+  delete(params: DeleteRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.DeleteResponse>>
   delete(params: DeleteRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints.delete, params, options)
   }
@@ -16974,8 +18615,11 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-delete-by-query | Elasticsearch API documentation}
    */
-  deleteByQuery(params: DeleteByQueryRequest, options?: BodyCallOptions): Promise<JsonObject>
-  deleteByQuery(params: DeleteByQueryRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deleteByQuery(params: DeleteByQueryRequest, options?: BodyCallOptions): Promise<estypes.DeleteByQueryResponse>
+  deleteByQuery(
+    params: DeleteByQueryRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.DeleteByQueryResponse>>
   deleteByQuery(params: DeleteByQueryRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints.deleteByQuery, params, options)
   }
@@ -16989,11 +18633,14 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-delete-by-query-rethrottle | Elasticsearch API documentation}
    */
-  deleteByQueryRethrottle(params: DeleteByQueryRethrottleRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deleteByQueryRethrottle(
+    params: DeleteByQueryRethrottleRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.DeleteByQueryRethrottleResponse>
   deleteByQueryRethrottle(
     params: DeleteByQueryRethrottleRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.DeleteByQueryRethrottleResponse>>
   deleteByQueryRethrottle(params: DeleteByQueryRethrottleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints.deleteByQueryRethrottle, params, options)
   }
@@ -17007,8 +18654,11 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-delete-script | Elasticsearch API documentation}
    */
-  deleteScript(params: DeleteScriptRequest, options?: BodyCallOptions): Promise<JsonObject>
-  deleteScript(params: DeleteScriptRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deleteScript(params: DeleteScriptRequest, options?: BodyCallOptions): Promise<estypes.DeleteScriptResponse>
+  deleteScript(
+    params: DeleteScriptRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.DeleteScriptResponse>>
   deleteScript(params: DeleteScriptRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints.deleteScript, params, options)
   }
@@ -17052,8 +18702,14 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-explain | Elasticsearch API documentation}
    */
-  explain(params: ExplainRequest, options?: BodyCallOptions): Promise<JsonObject>
-  explain(params: ExplainRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  explain<TDocument = unknown>(
+    params: ExplainRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ExplainResponse<TDocument>>
+  explain<TDocument = unknown>(
+    params: ExplainRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ExplainResponse<TDocument>>>
   explain(params: ExplainRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints.explain, params, options)
   }
@@ -17067,8 +18723,11 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-field-caps | Elasticsearch API documentation}
    */
-  fieldCaps(params?: FieldCapsRequest, options?: BodyCallOptions): Promise<JsonObject>
-  fieldCaps(params: FieldCapsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  fieldCaps(params?: FieldCapsRequest, options?: BodyCallOptions): Promise<estypes.FieldCapsResponse>
+  fieldCaps(
+    params: FieldCapsRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.FieldCapsResponse>>
   fieldCaps(params?: FieldCapsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints.fieldCaps, params, options)
   }
@@ -17082,8 +18741,11 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-get | Elasticsearch API documentation}
    */
-  get<TDocument = unknown>(params: GetRequest, options?: BodyCallOptions): Promise<GetResponse<TDocument>>
-  get<TDocument = unknown>(params: GetRequest, options: MetaCallOptions): Promise<ApiResponse<GetResponse<TDocument>>>
+  get<TDocument = unknown>(params: GetRequest, options?: BodyCallOptions): Promise<estypes.GetResponse<TDocument>>
+  get<TDocument = unknown>(
+    params: GetRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.GetResponse<TDocument>>>
   get(params: GetRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints.get, params, options)
   }
@@ -17096,8 +18758,8 @@ export class ApiClient {
    * @param params - path parts, query parameters and body properties (see {@link GetReindexRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  getReindex(params: GetReindexRequest, options?: BodyCallOptions): Promise<JsonObject>
-  getReindex(params: GetReindexRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getReindex(params: GetReindexRequest, options?: BodyCallOptions): Promise<estypes.GetReindexResponse>
+  getReindex(params: GetReindexRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.GetReindexResponse>>
   getReindex(params: GetReindexRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints.getReindex, params, options)
   }
@@ -17111,8 +18773,8 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-get-script | Elasticsearch API documentation}
    */
-  getScript(params: GetScriptRequest, options?: BodyCallOptions): Promise<JsonObject>
-  getScript(params: GetScriptRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getScript(params: GetScriptRequest, options?: BodyCallOptions): Promise<estypes.GetScriptResponse>
+  getScript(params: GetScriptRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.GetScriptResponse>>
   getScript(params: GetScriptRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints.getScript, params, options)
   }
@@ -17126,11 +18788,14 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-get-script-context | Elasticsearch API documentation}
    */
-  getScriptContext(params?: GetScriptContextRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getScriptContext(
+    params?: GetScriptContextRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.GetScriptContextResponse>
   getScriptContext(
     params: GetScriptContextRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.GetScriptContextResponse>>
   getScriptContext(params?: GetScriptContextRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints.getScriptContext, params, options)
   }
@@ -17144,11 +18809,14 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-get-script-languages | Elasticsearch API documentation}
    */
-  getScriptLanguages(params?: GetScriptLanguagesRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getScriptLanguages(
+    params?: GetScriptLanguagesRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.GetScriptLanguagesResponse>
   getScriptLanguages(
     params: GetScriptLanguagesRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.GetScriptLanguagesResponse>>
   getScriptLanguages(params?: GetScriptLanguagesRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints.getScriptLanguages, params, options)
   }
@@ -17162,8 +18830,14 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-get | Elasticsearch API documentation}
    */
-  getSource(params: GetSourceRequest, options?: BodyCallOptions): Promise<JsonValue>
-  getSource(params: GetSourceRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  getSource<TDocument = unknown>(
+    params: GetSourceRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.GetSourceResponse<TDocument>>
+  getSource<TDocument = unknown>(
+    params: GetSourceRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.GetSourceResponse<TDocument>>>
   getSource(params: GetSourceRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints.getSource, params, options)
   }
@@ -17177,8 +18851,11 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-health-report | Elasticsearch API documentation}
    */
-  healthReport(params?: HealthReportRequest, options?: BodyCallOptions): Promise<JsonObject>
-  healthReport(params: HealthReportRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  healthReport(params?: HealthReportRequest, options?: BodyCallOptions): Promise<estypes.HealthReportResponse>
+  healthReport(
+    params: HealthReportRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.HealthReportResponse>>
   healthReport(params?: HealthReportRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints.healthReport, params, options)
   }
@@ -17192,11 +18869,11 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-create | Elasticsearch API documentation}
    */
-  index<TDocument = unknown>(params: IndexRequest<TDocument>, options?: BodyCallOptions): Promise<IndexResponse>
+  index<TDocument = unknown>(params: IndexRequest<TDocument>, options?: BodyCallOptions): Promise<estypes.IndexResponse>
   index<TDocument = unknown>(
     params: IndexRequest<TDocument>,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<IndexResponse>>
+  ): Promise<ApiResponse<estypes.IndexResponse>>
   index(params: IndexRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints.index, params, options)
   }
@@ -17210,8 +18887,8 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-info | Elasticsearch API documentation}
    */
-  info(params?: InfoRequest, options?: BodyCallOptions): Promise<InfoResponse>
-  info(params: InfoRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<InfoResponse>>
+  info(params?: InfoRequest, options?: BodyCallOptions): Promise<estypes.InfoResponse>
+  info(params: InfoRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<estypes.InfoResponse>>
   info(params?: InfoRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints.info, params, options)
   }
@@ -17224,8 +18901,11 @@ export class ApiClient {
    * @param params - path parts, query parameters and body properties (see {@link ListReindexRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  listReindex(params?: ListReindexRequest, options?: BodyCallOptions): Promise<JsonObject>
-  listReindex(params: ListReindexRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  listReindex(params?: ListReindexRequest, options?: BodyCallOptions): Promise<estypes.ListReindexResponse>
+  listReindex(
+    params: ListReindexRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ListReindexResponse>>
   listReindex(params?: ListReindexRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints.listReindex, params, options)
   }
@@ -17239,11 +18919,11 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-mget | Elasticsearch API documentation}
    */
-  mget<TDocument = unknown>(params?: MgetRequest, options?: BodyCallOptions): Promise<MgetResponse<TDocument>>
+  mget<TDocument = unknown>(params?: MgetRequest, options?: BodyCallOptions): Promise<estypes.MgetResponse<TDocument>>
   mget<TDocument = unknown>(
     params: MgetRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<MgetResponse<TDocument>>>
+  ): Promise<ApiResponse<estypes.MgetResponse<TDocument>>>
   mget(params?: MgetRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints.mget, params, options)
   }
@@ -17257,11 +18937,14 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-msearch | Elasticsearch API documentation}
    */
-  msearch<TDocument = unknown>(params: MsearchRequest, options?: BodyCallOptions): Promise<MsearchResponse<TDocument>>
-  msearch<TDocument = unknown>(
+  msearch<TDocument = unknown, TAggregations = Record<string, estypes.AggregationsAggregate>>(
+    params: MsearchRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MsearchResponse<TDocument, TAggregations>>
+  msearch<TDocument = unknown, TAggregations = Record<string, estypes.AggregationsAggregate>>(
     params: MsearchRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<MsearchResponse<TDocument>>>
+  ): Promise<ApiResponse<estypes.MsearchResponse<TDocument, TAggregations>>>
   msearch(params: MsearchRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints.msearch, params, options)
   }
@@ -17275,8 +18958,14 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-msearch-template | Elasticsearch API documentation}
    */
-  msearchTemplate(params: MsearchTemplateRequest, options?: BodyCallOptions): Promise<JsonValue>
-  msearchTemplate(params: MsearchTemplateRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  msearchTemplate<TDocument = unknown, TAggregations = Record<string, estypes.AggregationsAggregate>>(
+    params: MsearchTemplateRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MsearchTemplateResponse<TDocument, TAggregations>>
+  msearchTemplate<TDocument = unknown, TAggregations = Record<string, estypes.AggregationsAggregate>>(
+    params: MsearchTemplateRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MsearchTemplateResponse<TDocument, TAggregations>>>
   msearchTemplate(params: MsearchTemplateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints.msearchTemplate, params, options)
   }
@@ -17290,8 +18979,11 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-mtermvectors | Elasticsearch API documentation}
    */
-  mtermvectors(params?: MtermvectorsRequest, options?: BodyCallOptions): Promise<JsonObject>
-  mtermvectors(params: MtermvectorsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  mtermvectors(params?: MtermvectorsRequest, options?: BodyCallOptions): Promise<estypes.MtermvectorsResponse>
+  mtermvectors(
+    params: MtermvectorsRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MtermvectorsResponse>>
   mtermvectors(params?: MtermvectorsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints.mtermvectors, params, options)
   }
@@ -17305,8 +18997,11 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-open-point-in-time | Elasticsearch API documentation}
    */
-  openPointInTime(params: OpenPointInTimeRequest, options?: BodyCallOptions): Promise<JsonObject>
-  openPointInTime(params: OpenPointInTimeRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  openPointInTime(params: OpenPointInTimeRequest, options?: BodyCallOptions): Promise<estypes.OpenPointInTimeResponse>
+  openPointInTime(
+    params: OpenPointInTimeRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.OpenPointInTimeResponse>>
   openPointInTime(params: OpenPointInTimeRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints.openPointInTime, params, options)
   }
@@ -17335,8 +19030,8 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-put-script | Elasticsearch API documentation}
    */
-  putScript(params: PutScriptRequest, options?: BodyCallOptions): Promise<JsonObject>
-  putScript(params: PutScriptRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  putScript(params: PutScriptRequest, options?: BodyCallOptions): Promise<estypes.PutScriptResponse>
+  putScript(params: PutScriptRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.PutScriptResponse>>
   putScript(params: PutScriptRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints.putScript, params, options)
   }
@@ -17350,8 +19045,8 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-rank-eval | Elasticsearch API documentation}
    */
-  rankEval(params: RankEvalRequest, options?: BodyCallOptions): Promise<JsonObject>
-  rankEval(params: RankEvalRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  rankEval(params: RankEvalRequest, options?: BodyCallOptions): Promise<estypes.RankEvalResponse>
+  rankEval(params: RankEvalRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.RankEvalResponse>>
   rankEval(params: RankEvalRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints.rankEval, params, options)
   }
@@ -17365,8 +19060,8 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-reindex | Elasticsearch API documentation}
    */
-  reindex(params: ReindexRequest, options?: BodyCallOptions): Promise<JsonObject>
-  reindex(params: ReindexRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  reindex(params: ReindexRequest, options?: BodyCallOptions): Promise<estypes.ReindexResponse>
+  reindex(params: ReindexRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.ReindexResponse>>
   reindex(params: ReindexRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints.reindex, params, options)
   }
@@ -17380,8 +19075,14 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-reindex | Elasticsearch API documentation}
    */
-  reindexRethrottle(params: ReindexRethrottleRequest, options?: BodyCallOptions): Promise<JsonObject>
-  reindexRethrottle(params: ReindexRethrottleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  reindexRethrottle(
+    params: ReindexRethrottleRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ReindexRethrottleResponse>
+  reindexRethrottle(
+    params: ReindexRethrottleRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ReindexRethrottleResponse>>
   reindexRethrottle(params: ReindexRethrottleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints.reindexRethrottle, params, options)
   }
@@ -17395,11 +19096,14 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-render-search-template | Elasticsearch API documentation}
    */
-  renderSearchTemplate(params?: RenderSearchTemplateRequest, options?: BodyCallOptions): Promise<JsonObject>
+  renderSearchTemplate(
+    params?: RenderSearchTemplateRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.RenderSearchTemplateResponse>
   renderSearchTemplate(
     params: RenderSearchTemplateRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.RenderSearchTemplateResponse>>
   renderSearchTemplate(params?: RenderSearchTemplateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints.renderSearchTemplate, params, options)
   }
@@ -17413,11 +19117,14 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/reference/scripting-languages/painless/painless-api-examples | Elasticsearch API documentation}
    */
-  scriptsPainlessExecute(params?: ScriptsPainlessExecuteRequest, options?: BodyCallOptions): Promise<JsonObject>
-  scriptsPainlessExecute(
+  scriptsPainlessExecute<TResult = unknown>(
+    params?: ScriptsPainlessExecuteRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ScriptsPainlessExecuteResponse<TResult>>
+  scriptsPainlessExecute<TResult = unknown>(
     params: ScriptsPainlessExecuteRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.ScriptsPainlessExecuteResponse<TResult>>>
   scriptsPainlessExecute(params?: ScriptsPainlessExecuteRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints.scriptsPainlessExecute, params, options)
   }
@@ -17431,11 +19138,14 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-scroll | Elasticsearch API documentation}
    */
-  scroll<TDocument = unknown>(params: ScrollRequest, options?: BodyCallOptions): Promise<SearchResponse<TDocument>>
-  scroll<TDocument = unknown>(
+  scroll<TDocument = unknown, TAggregations = Record<string, estypes.AggregationsAggregate>>(
+    params: ScrollRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ScrollResponse<TDocument, TAggregations>>
+  scroll<TDocument = unknown, TAggregations = Record<string, estypes.AggregationsAggregate>>(
     params: ScrollRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<SearchResponse<TDocument>>>
+  ): Promise<ApiResponse<estypes.ScrollResponse<TDocument, TAggregations>>>
   scroll(params: ScrollRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints.scroll, params, options)
   }
@@ -17449,11 +19159,14 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search | Elasticsearch API documentation}
    */
-  search<TDocument = unknown>(params?: SearchRequest, options?: BodyCallOptions): Promise<SearchResponse<TDocument>>
-  search<TDocument = unknown>(
+  search<TDocument = unknown, TAggregations = Record<string, estypes.AggregationsAggregate>>(
+    params?: SearchRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SearchResponse<TDocument, TAggregations>>
+  search<TDocument = unknown, TAggregations = Record<string, estypes.AggregationsAggregate>>(
     params: SearchRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<SearchResponse<TDocument>>>
+  ): Promise<ApiResponse<estypes.SearchResponse<TDocument, TAggregations>>>
   search(params?: SearchRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints.search, params, options)
   }
@@ -17482,8 +19195,11 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-shards | Elasticsearch API documentation}
    */
-  searchShards(params?: SearchShardsRequest, options?: BodyCallOptions): Promise<JsonObject>
-  searchShards(params: SearchShardsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  searchShards(params?: SearchShardsRequest, options?: BodyCallOptions): Promise<estypes.SearchShardsResponse>
+  searchShards(
+    params: SearchShardsRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SearchShardsResponse>>
   searchShards(params?: SearchShardsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints.searchShards, params, options)
   }
@@ -17497,8 +19213,14 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-template | Elasticsearch API documentation}
    */
-  searchTemplate(params?: SearchTemplateRequest, options?: BodyCallOptions): Promise<JsonObject>
-  searchTemplate(params: SearchTemplateRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  searchTemplate<TDocument = unknown>(
+    params?: SearchTemplateRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SearchTemplateResponse<TDocument>>
+  searchTemplate<TDocument = unknown>(
+    params: SearchTemplateRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SearchTemplateResponse<TDocument>>>
   searchTemplate(params?: SearchTemplateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints.searchTemplate, params, options)
   }
@@ -17512,8 +19234,8 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-terms-enum | Elasticsearch API documentation}
    */
-  termsEnum(params: TermsEnumRequest, options?: BodyCallOptions): Promise<JsonObject>
-  termsEnum(params: TermsEnumRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  termsEnum(params: TermsEnumRequest, options?: BodyCallOptions): Promise<estypes.TermsEnumResponse>
+  termsEnum(params: TermsEnumRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.TermsEnumResponse>>
   termsEnum(params: TermsEnumRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints.termsEnum, params, options)
   }
@@ -17530,11 +19252,11 @@ export class ApiClient {
   termvectors<TDocument = unknown>(
     params: TermvectorsRequest<TDocument>,
     options?: BodyCallOptions,
-  ): Promise<JsonObject>
+  ): Promise<estypes.TermvectorsResponse>
   termvectors<TDocument = unknown>(
     params: TermvectorsRequest<TDocument>,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.TermvectorsResponse>>
   termvectors(params: TermvectorsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints.termvectors, params, options)
   }
@@ -17551,11 +19273,11 @@ export class ApiClient {
   update<TDocument = unknown, TPartialDocument = unknown>(
     params: UpdateRequest<TDocument, TPartialDocument>,
     options?: BodyCallOptions,
-  ): Promise<UpdateResponse<TDocument>>
+  ): Promise<estypes.UpdateResponse<TDocument>>
   update<TDocument = unknown, TPartialDocument = unknown>(
     params: UpdateRequest<TDocument, TPartialDocument>,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<UpdateResponse<TDocument>>>
+  ): Promise<ApiResponse<estypes.UpdateResponse<TDocument>>>
   update(params: UpdateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints.update, params, options)
   }
@@ -17569,8 +19291,11 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-update-by-query | Elasticsearch API documentation}
    */
-  updateByQuery(params: UpdateByQueryRequest, options?: BodyCallOptions): Promise<JsonObject>
-  updateByQuery(params: UpdateByQueryRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  updateByQuery(params: UpdateByQueryRequest, options?: BodyCallOptions): Promise<estypes.UpdateByQueryResponse>
+  updateByQuery(
+    params: UpdateByQueryRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.UpdateByQueryResponse>>
   updateByQuery(params: UpdateByQueryRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints.updateByQuery, params, options)
   }
@@ -17584,11 +19309,14 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-update-by-query-rethrottle | Elasticsearch API documentation}
    */
-  updateByQueryRethrottle(params: UpdateByQueryRethrottleRequest, options?: BodyCallOptions): Promise<JsonObject>
+  updateByQueryRethrottle(
+    params: UpdateByQueryRethrottleRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.UpdateByQueryRethrottleResponse>
   updateByQueryRethrottle(
     params: UpdateByQueryRethrottleRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.UpdateByQueryRethrottleResponse>>
   updateByQueryRethrottle(params: UpdateByQueryRethrottleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints.updateByQueryRethrottle, params, options)
   }

@@ -157,14 +157,28 @@ export class TypeEmitter {
     return [...def.properties, ...(parent === undefined ? [] : this.#allProperties(parent))]
   }
 
-  /** The extra-keys behavior of an interface, if any. */
-  #extraKeys(def: TypeDefinition): Behavior | undefined {
+  /**
+   * The extra-keys behavior of an interface, its own or inherited (`StringTermsBucket` takes sub-aggregations
+   * through `MultiBucketBase`), with the context its generic arguments render in. Undefined when it has none.
+   */
+  #extraKeys(def: TypeDefinition, ctx: Context = contextOf(def, false)): { behavior: Behavior; ctx: Context } | undefined {
     if (def.kind !== 'interface') return undefined
-    return def.behaviors?.find(
+    const own = def.behaviors?.find(
       (b) =>
         b.type.namespace === '_spec_utils' &&
         (b.type.name === 'AdditionalProperties' || b.type.name === 'AdditionalProperty'),
     )
+    if (own !== undefined) return { behavior: own, ctx }
+    const parent = def.inherits === undefined ? undefined : this.get(def.inherits.type)
+    if (parent === undefined || def.inherits === undefined) return undefined
+    const args = def.inherits.generics ?? []
+    const generics = new Map(
+      (parent.generics ?? []).map((g, i) => {
+        const arg = args[i]
+        return [key(g), arg === undefined ? 'unknown' : this.render(arg, ctx)] as const
+      }),
+    )
+    return this.#extraKeys(parent, { generics, aggregations: false })
   }
 
   /** The name an `extends` clause uses for a parent (its `Keys` interface when it has extra keys). */
@@ -307,7 +321,7 @@ export class TypeEmitter {
         `${this.#doc(`The variants of \`${name}\`: exactly one is set.`)}export interface ${exclusiveName}${params} {\n${this.#members(variants, ctx, true)}}\n`,
       )
       const one = `ExactlyOne<${exclusiveName}${self}>`
-      const extra = this.#extraKeys(def)
+      const extra = this.#extraKeys(def)?.behavior
       // A container with an extra key (`SortOptions`: `{ year: 'desc' }`) takes that key instead of a variant.
       const alt =
         extra?.generics?.[1] === undefined
@@ -316,15 +330,16 @@ export class TypeEmitter {
       out.push(`${doc}export type ${name}${params} = ${hasCommon ? `${commonName}${self} & ${one}` : one}${alt}\n`)
       return out.join('\n')
     }
-    const extra = this.#extraKeys(def)
-    if (extra !== undefined) {
+    const found = this.#extraKeys(def, ctx)
+    if (found !== undefined) {
+      const extra = found.behavior
       const keysName = `${name}Keys`
       const members = this.#members(def.properties, ctx)
       // The parameters that only the extra keys use stay off the Keys interface.
       const keyArgs = this.#keysParams(def)
       const keysParams = keyArgs.length === 0 ? '' : `<${keyArgs.map((g) => `${g} = unknown`).join(', ')}>`
       const keysSelf = keyArgs.length === 0 ? '' : `<${keyArgs.join(', ')}>`
-      const value = extra.generics?.[1] === undefined ? 'unknown' : this.render(extra.generics[1], ctx)
+      const value = extra.generics?.[1] === undefined ? 'unknown' : this.render(extra.generics[1], found.ctx)
       const keysDoc = this.#doc(`The named properties of \`${name}\`.`)
       return (
         `${keysDoc}export interface ${keysName}${keysParams}${ext} {\n${members}}\n\n` +

@@ -56,10 +56,21 @@ export interface AggregationsAdjacencyMatrixAggregation extends AggregationsBuck
 }
 
 /**
+ * The named properties of \`AggregationsAdjacencyMatrixBucket\`.
+ *
  * @public
  */
-export interface AggregationsAdjacencyMatrixBucket extends AggregationsMultiBucketBaseKeys {
+export interface AggregationsAdjacencyMatrixBucketKeys extends AggregationsMultiBucketBaseKeys {
   key: string
+}
+
+/**
+ * @public
+ */
+export type AggregationsAdjacencyMatrixBucket = AggregationsAdjacencyMatrixBucketKeys & {
+  [property: string]:
+    | AggregationsAggregate
+    | AggregationsAdjacencyMatrixBucketKeys[keyof AggregationsAdjacencyMatrixBucketKeys]
 }
 
 /**
@@ -925,10 +936,19 @@ export interface AggregationsChangePointAggregate extends AggregationsAggregateB
 export interface AggregationsChangePointAggregation extends AggregationsPipelineAggregationBase {}
 
 /**
+ * The named properties of \`AggregationsChangePointBucket\`.
+ *
  * @public
  */
-export interface AggregationsChangePointBucket extends AggregationsMultiBucketBaseKeys {
+export interface AggregationsChangePointBucketKeys extends AggregationsMultiBucketBaseKeys {
   key: FieldValue
+}
+
+/**
+ * @public
+ */
+export type AggregationsChangePointBucket = AggregationsChangePointBucketKeys & {
+  [property: string]: AggregationsAggregate | AggregationsChangePointBucketKeys[keyof AggregationsChangePointBucketKeys]
 }
 
 /**
@@ -967,9 +987,18 @@ export interface AggregationsChiSquareHeuristic {
 }
 
 /**
+ * The named properties of \`AggregationsChildrenAggregate\`.
+ *
  * @public
  */
-export interface AggregationsChildrenAggregate extends AggregationsSingleBucketAggregateBaseKeys {}
+export interface AggregationsChildrenAggregateKeys extends AggregationsSingleBucketAggregateBaseKeys {}
+
+/**
+ * @public
+ */
+export type AggregationsChildrenAggregate = AggregationsChildrenAggregateKeys & {
+  [property: string]: AggregationsAggregate | AggregationsChildrenAggregateKeys[keyof AggregationsChildrenAggregateKeys]
+}
 
 /**
  * @public
@@ -1060,10 +1089,19 @@ export interface AggregationsCompositeAggregationSourceExclusiveProps {
 export type AggregationsCompositeAggregationSource = ExactlyOne<AggregationsCompositeAggregationSourceExclusiveProps>
 
 /**
+ * The named properties of \`AggregationsCompositeBucket\`.
+ *
  * @public
  */
-export interface AggregationsCompositeBucket extends AggregationsMultiBucketBaseKeys {
+export interface AggregationsCompositeBucketKeys extends AggregationsMultiBucketBaseKeys {
   key: AggregationsCompositeAggregateKey
+}
+
+/**
+ * @public
+ */
+export type AggregationsCompositeBucket = AggregationsCompositeBucketKeys & {
+  [property: string]: AggregationsAggregate | AggregationsCompositeBucketKeys[keyof AggregationsCompositeBucketKeys]
 }
 
 /**
@@ -1199,11 +1237,22 @@ export interface AggregationsDateHistogramAggregation extends AggregationsBucket
 }
 
 /**
+ * The named properties of \`AggregationsDateHistogramBucket\`.
+ *
  * @public
  */
-export interface AggregationsDateHistogramBucket extends AggregationsMultiBucketBaseKeys {
+export interface AggregationsDateHistogramBucketKeys extends AggregationsMultiBucketBaseKeys {
   key_as_string?: string
   key: EpochTime<UnitMillis>
+}
+
+/**
+ * @public
+ */
+export type AggregationsDateHistogramBucket = AggregationsDateHistogramBucketKeys & {
+  [property: string]:
+    | AggregationsAggregate
+    | AggregationsDateHistogramBucketKeys[keyof AggregationsDateHistogramBucketKeys]
 }
 
 /**
@@ -1316,11 +1365,20 @@ export interface AggregationsDoubleTermsAggregate
   extends AggregationsTermsAggregateBase<AggregationsDoubleTermsBucket> {}
 
 /**
+ * The named properties of \`AggregationsDoubleTermsBucket\`.
+ *
  * @public
  */
-export interface AggregationsDoubleTermsBucket extends AggregationsTermsBucketBase {
+export interface AggregationsDoubleTermsBucketKeys extends AggregationsTermsBucketBaseKeys {
   key: double
   key_as_string?: string
+}
+
+/**
+ * @public
+ */
+export type AggregationsDoubleTermsBucket = AggregationsDoubleTermsBucketKeys & {
+  [property: string]: AggregationsAggregate | AggregationsDoubleTermsBucketKeys[keyof AggregationsDoubleTermsBucketKeys]
 }
 
 /**
@@ -1405,9 +1463,18 @@ export interface AggregationsExtendedStatsBucketAggregation extends Aggregations
 export type AggregationsFieldDateMath = DateMath | long
 
 /**
+ * The named properties of \`AggregationsFilterAggregate\`.
+ *
  * @public
  */
-export interface AggregationsFilterAggregate extends AggregationsSingleBucketAggregateBaseKeys {}
+export interface AggregationsFilterAggregateKeys extends AggregationsSingleBucketAggregateBaseKeys {}
+
+/**
+ * @public
+ */
+export type AggregationsFilterAggregate = AggregationsFilterAggregateKeys & {
+  [property: string]: AggregationsAggregate | AggregationsFilterAggregateKeys[keyof AggregationsFilterAggregateKeys]
+}
 
 /**
  * @public
@@ -1437,10 +1504,19 @@ export interface AggregationsFiltersAggregation extends AggregationsBucketAggreg
 }
 
 /**
+ * The named properties of \`AggregationsFiltersBucket\`.
+ *
  * @public
  */
-export interface AggregationsFiltersBucket extends AggregationsMultiBucketBaseKeys {
+export interface AggregationsFiltersBucketKeys extends AggregationsMultiBucketBaseKeys {
   key?: string
+}
+
+/**
+ * @public
+ */
+export type AggregationsFiltersBucket = AggregationsFiltersBucketKeys & {
+  [property: string]: AggregationsAggregate | AggregationsFiltersBucketKeys[keyof AggregationsFiltersBucketKeys]
 }
 
 /**
@@ -1490,11 +1566,22 @@ export interface AggregationsFrequentItemSetsAggregation {
 }
 
 /**
+ * The named properties of \`AggregationsFrequentItemSetsBucket\`.
+ *
  * @public
  */
-export interface AggregationsFrequentItemSetsBucket extends AggregationsMultiBucketBaseKeys {
+export interface AggregationsFrequentItemSetsBucketKeys extends AggregationsMultiBucketBaseKeys {
   key: Record<Field, string[]>
   support: double
+}
+
+/**
+ * @public
+ */
+export type AggregationsFrequentItemSetsBucket = AggregationsFrequentItemSetsBucketKeys & {
+  [property: string]:
+    | AggregationsAggregate
+    | AggregationsFrequentItemSetsBucketKeys[keyof AggregationsFrequentItemSetsBucketKeys]
 }
 
 /**
@@ -1616,10 +1703,19 @@ export interface AggregationsGeoHashGridAggregation extends AggregationsBucketAg
 }
 
 /**
+ * The named properties of \`AggregationsGeoHashGridBucket\`.
+ *
  * @public
  */
-export interface AggregationsGeoHashGridBucket extends AggregationsMultiBucketBaseKeys {
+export interface AggregationsGeoHashGridBucketKeys extends AggregationsMultiBucketBaseKeys {
   key: GeoHash
+}
+
+/**
+ * @public
+ */
+export type AggregationsGeoHashGridBucket = AggregationsGeoHashGridBucketKeys & {
+  [property: string]: AggregationsAggregate | AggregationsGeoHashGridBucketKeys[keyof AggregationsGeoHashGridBucketKeys]
 }
 
 /**
@@ -1629,10 +1725,19 @@ export interface AggregationsGeoHexGridAggregate
   extends AggregationsMultiBucketAggregateBase<AggregationsGeoHexGridBucket> {}
 
 /**
+ * The named properties of \`AggregationsGeoHexGridBucket\`.
+ *
  * @public
  */
-export interface AggregationsGeoHexGridBucket extends AggregationsMultiBucketBaseKeys {
+export interface AggregationsGeoHexGridBucketKeys extends AggregationsMultiBucketBaseKeys {
   key: GeoHexCell
+}
+
+/**
+ * @public
+ */
+export type AggregationsGeoHexGridBucket = AggregationsGeoHexGridBucketKeys & {
+  [property: string]: AggregationsAggregate | AggregationsGeoHexGridBucketKeys[keyof AggregationsGeoHexGridBucketKeys]
 }
 
 /**
@@ -1723,10 +1828,19 @@ export interface AggregationsGeoTileGridAggregation extends AggregationsBucketAg
 }
 
 /**
+ * The named properties of \`AggregationsGeoTileGridBucket\`.
+ *
  * @public
  */
-export interface AggregationsGeoTileGridBucket extends AggregationsMultiBucketBaseKeys {
+export interface AggregationsGeoTileGridBucketKeys extends AggregationsMultiBucketBaseKeys {
   key: GeoTile
+}
+
+/**
+ * @public
+ */
+export type AggregationsGeoTileGridBucket = AggregationsGeoTileGridBucketKeys & {
+  [property: string]: AggregationsAggregate | AggregationsGeoTileGridBucketKeys[keyof AggregationsGeoTileGridBucketKeys]
 }
 
 /**
@@ -1756,9 +1870,18 @@ export interface AggregationsGeohexGridAggregation extends AggregationsBucketAgg
 }
 
 /**
+ * The named properties of \`AggregationsGlobalAggregate\`.
+ *
  * @public
  */
-export interface AggregationsGlobalAggregate extends AggregationsSingleBucketAggregateBaseKeys {}
+export interface AggregationsGlobalAggregateKeys extends AggregationsSingleBucketAggregateBaseKeys {}
+
+/**
+ * @public
+ */
+export type AggregationsGlobalAggregate = AggregationsGlobalAggregateKeys & {
+  [property: string]: AggregationsAggregate | AggregationsGlobalAggregateKeys[keyof AggregationsGlobalAggregateKeys]
+}
 
 /**
  * @public
@@ -1846,11 +1969,20 @@ export interface AggregationsHistogramAggregation extends AggregationsBucketAggr
 }
 
 /**
+ * The named properties of \`AggregationsHistogramBucket\`.
+ *
  * @public
  */
-export interface AggregationsHistogramBucket extends AggregationsMultiBucketBaseKeys {
+export interface AggregationsHistogramBucketKeys extends AggregationsMultiBucketBaseKeys {
   key_as_string?: string
   key: double
+}
+
+/**
+ * @public
+ */
+export type AggregationsHistogramBucket = AggregationsHistogramBucketKeys & {
+  [property: string]: AggregationsAggregate | AggregationsHistogramBucketKeys[keyof AggregationsHistogramBucketKeys]
 }
 
 /**
@@ -2018,13 +2150,22 @@ export interface AggregationsIpPrefixAggregation extends AggregationsBucketAggre
 }
 
 /**
+ * The named properties of \`AggregationsIpPrefixBucket\`.
+ *
  * @public
  */
-export interface AggregationsIpPrefixBucket extends AggregationsMultiBucketBaseKeys {
+export interface AggregationsIpPrefixBucketKeys extends AggregationsMultiBucketBaseKeys {
   is_ipv6: boolean
   key: string
   prefix_length: integer
   netmask?: string
+}
+
+/**
+ * @public
+ */
+export type AggregationsIpPrefixBucket = AggregationsIpPrefixBucketKeys & {
+  [property: string]: AggregationsAggregate | AggregationsIpPrefixBucketKeys[keyof AggregationsIpPrefixBucketKeys]
 }
 
 /**
@@ -2065,12 +2206,21 @@ export interface AggregationsIpRangeAggregationRange {
 }
 
 /**
+ * The named properties of \`AggregationsIpRangeBucket\`.
+ *
  * @public
  */
-export interface AggregationsIpRangeBucket extends AggregationsMultiBucketBaseKeys {
+export interface AggregationsIpRangeBucketKeys extends AggregationsMultiBucketBaseKeys {
   key?: string
   from?: string
   to?: string
+}
+
+/**
+ * @public
+ */
+export type AggregationsIpRangeBucket = AggregationsIpRangeBucketKeys & {
+  [property: string]: AggregationsAggregate | AggregationsIpRangeBucketKeys[keyof AggregationsIpRangeBucketKeys]
 }
 
 /**
@@ -2095,11 +2245,22 @@ export interface AggregationsLongRareTermsAggregate
   extends AggregationsMultiBucketAggregateBase<AggregationsLongRareTermsBucket> {}
 
 /**
+ * The named properties of \`AggregationsLongRareTermsBucket\`.
+ *
  * @public
  */
-export interface AggregationsLongRareTermsBucket extends AggregationsMultiBucketBaseKeys {
+export interface AggregationsLongRareTermsBucketKeys extends AggregationsMultiBucketBaseKeys {
   key: long
   key_as_string?: string
+}
+
+/**
+ * @public
+ */
+export type AggregationsLongRareTermsBucket = AggregationsLongRareTermsBucketKeys & {
+  [property: string]:
+    | AggregationsAggregate
+    | AggregationsLongRareTermsBucketKeys[keyof AggregationsLongRareTermsBucketKeys]
 }
 
 /**
@@ -2110,11 +2271,20 @@ export interface AggregationsLongRareTermsBucket extends AggregationsMultiBucket
 export interface AggregationsLongTermsAggregate extends AggregationsTermsAggregateBase<AggregationsLongTermsBucket> {}
 
 /**
+ * The named properties of \`AggregationsLongTermsBucket\`.
+ *
  * @public
  */
-export interface AggregationsLongTermsBucket extends AggregationsTermsBucketBase {
+export interface AggregationsLongTermsBucketKeys extends AggregationsTermsBucketBaseKeys {
   key: long
   key_as_string?: string
+}
+
+/**
+ * @public
+ */
+export type AggregationsLongTermsBucket = AggregationsLongTermsBucketKeys & {
+  [property: string]: AggregationsAggregate | AggregationsLongTermsBucketKeys[keyof AggregationsLongTermsBucketKeys]
 }
 
 /**
@@ -2238,9 +2408,18 @@ export type AggregationsMinimumInterval = 'second' | 'minute' | 'hour' | 'day' |
 export type AggregationsMissing = string | integer | double | boolean
 
 /**
+ * The named properties of \`AggregationsMissingAggregate\`.
+ *
  * @public
  */
-export interface AggregationsMissingAggregate extends AggregationsSingleBucketAggregateBaseKeys {}
+export interface AggregationsMissingAggregateKeys extends AggregationsSingleBucketAggregateBaseKeys {}
+
+/**
+ * @public
+ */
+export type AggregationsMissingAggregate = AggregationsMissingAggregateKeys & {
+  [property: string]: AggregationsAggregate | AggregationsMissingAggregateKeys[keyof AggregationsMissingAggregateKeys]
+}
 
 /**
  * @public
@@ -2413,12 +2592,21 @@ export interface AggregationsMultiTermsAggregation extends AggregationsBucketAgg
 }
 
 /**
+ * The named properties of \`AggregationsMultiTermsBucket\`.
+ *
  * @public
  */
-export interface AggregationsMultiTermsBucket extends AggregationsMultiBucketBaseKeys {
+export interface AggregationsMultiTermsBucketKeys extends AggregationsMultiBucketBaseKeys {
   key: FieldValue[]
   key_as_string?: string
   doc_count_error_upper_bound?: long
+}
+
+/**
+ * @public
+ */
+export type AggregationsMultiTermsBucket = AggregationsMultiTermsBucketKeys & {
+  [property: string]: AggregationsAggregate | AggregationsMultiTermsBucketKeys[keyof AggregationsMultiTermsBucketKeys]
 }
 
 /**
@@ -2436,9 +2624,18 @@ export interface AggregationsMutualInformationHeuristic {
 }
 
 /**
+ * The named properties of \`AggregationsNestedAggregate\`.
+ *
  * @public
  */
-export interface AggregationsNestedAggregate extends AggregationsSingleBucketAggregateBaseKeys {}
+export interface AggregationsNestedAggregateKeys extends AggregationsSingleBucketAggregateBaseKeys {}
+
+/**
+ * @public
+ */
+export type AggregationsNestedAggregate = AggregationsNestedAggregateKeys & {
+  [property: string]: AggregationsAggregate | AggregationsNestedAggregateKeys[keyof AggregationsNestedAggregateKeys]
+}
 
 /**
  * @public
@@ -2492,9 +2689,18 @@ export interface AggregationsPValueHeuristic {
 }
 
 /**
+ * The named properties of \`AggregationsParentAggregate\`.
+ *
  * @public
  */
-export interface AggregationsParentAggregate extends AggregationsSingleBucketAggregateBaseKeys {}
+export interface AggregationsParentAggregateKeys extends AggregationsSingleBucketAggregateBaseKeys {}
+
+/**
+ * @public
+ */
+export type AggregationsParentAggregate = AggregationsParentAggregateKeys & {
+  [property: string]: AggregationsAggregate | AggregationsParentAggregateKeys[keyof AggregationsParentAggregateKeys]
+}
 
 /**
  * @public
@@ -2644,9 +2850,11 @@ export interface AggregationsRangeAggregation extends AggregationsBucketAggregat
 }
 
 /**
+ * The named properties of \`AggregationsRangeBucket\`.
+ *
  * @public
  */
-export interface AggregationsRangeBucket extends AggregationsMultiBucketBaseKeys {
+export interface AggregationsRangeBucketKeys extends AggregationsMultiBucketBaseKeys {
   from?: double
   to?: double
   from_as_string?: string
@@ -2655,6 +2863,13 @@ export interface AggregationsRangeBucket extends AggregationsMultiBucketBaseKeys
    * The bucket key. Present if the aggregation is _not_ keyed
    */
   key?: string
+}
+
+/**
+ * @public
+ */
+export type AggregationsRangeBucket = AggregationsRangeBucketKeys & {
+  [property: string]: AggregationsAggregate | AggregationsRangeBucketKeys[keyof AggregationsRangeBucketKeys]
 }
 
 /**
@@ -2716,9 +2931,20 @@ export interface AggregationsRateAggregation extends AggregationsFormatMetricAgg
 export type AggregationsRateMode = 'sum' | 'value_count'
 
 /**
+ * The named properties of \`AggregationsReverseNestedAggregate\`.
+ *
  * @public
  */
-export interface AggregationsReverseNestedAggregate extends AggregationsSingleBucketAggregateBaseKeys {}
+export interface AggregationsReverseNestedAggregateKeys extends AggregationsSingleBucketAggregateBaseKeys {}
+
+/**
+ * @public
+ */
+export type AggregationsReverseNestedAggregate = AggregationsReverseNestedAggregateKeys & {
+  [property: string]:
+    | AggregationsAggregate
+    | AggregationsReverseNestedAggregateKeys[keyof AggregationsReverseNestedAggregateKeys]
+}
 
 /**
  * @public
@@ -2731,9 +2957,18 @@ export interface AggregationsReverseNestedAggregation extends AggregationsBucket
 }
 
 /**
+ * The named properties of \`AggregationsSamplerAggregate\`.
+ *
  * @public
  */
-export interface AggregationsSamplerAggregate extends AggregationsSingleBucketAggregateBaseKeys {}
+export interface AggregationsSamplerAggregateKeys extends AggregationsSingleBucketAggregateBaseKeys {}
+
+/**
+ * @public
+ */
+export type AggregationsSamplerAggregate = AggregationsSamplerAggregateKeys & {
+  [property: string]: AggregationsAggregate | AggregationsSamplerAggregateKeys[keyof AggregationsSamplerAggregateKeys]
+}
 
 /**
  * @public
@@ -2807,11 +3042,22 @@ export interface AggregationsSignificantLongTermsAggregate
   extends AggregationsSignificantTermsAggregateBase<AggregationsSignificantLongTermsBucket> {}
 
 /**
+ * The named properties of \`AggregationsSignificantLongTermsBucket\`.
+ *
  * @public
  */
-export interface AggregationsSignificantLongTermsBucket extends AggregationsSignificantTermsBucketBase {
+export interface AggregationsSignificantLongTermsBucketKeys extends AggregationsSignificantTermsBucketBaseKeys {
   key: long
   key_as_string?: string
+}
+
+/**
+ * @public
+ */
+export type AggregationsSignificantLongTermsBucket = AggregationsSignificantLongTermsBucketKeys & {
+  [property: string]:
+    | AggregationsAggregate
+    | AggregationsSignificantLongTermsBucketKeys[keyof AggregationsSignificantLongTermsBucketKeys]
 }
 
 /**
@@ -2821,10 +3067,21 @@ export interface AggregationsSignificantStringTermsAggregate
   extends AggregationsSignificantTermsAggregateBase<AggregationsSignificantStringTermsBucket> {}
 
 /**
+ * The named properties of \`AggregationsSignificantStringTermsBucket\`.
+ *
  * @public
  */
-export interface AggregationsSignificantStringTermsBucket extends AggregationsSignificantTermsBucketBase {
+export interface AggregationsSignificantStringTermsBucketKeys extends AggregationsSignificantTermsBucketBaseKeys {
   key: string
+}
+
+/**
+ * @public
+ */
+export type AggregationsSignificantStringTermsBucket = AggregationsSignificantStringTermsBucketKeys & {
+  [property: string]:
+    | AggregationsAggregate
+    | AggregationsSignificantStringTermsBucketKeys[keyof AggregationsSignificantStringTermsBucketKeys]
 }
 
 /**
@@ -2907,11 +3164,22 @@ export interface AggregationsSignificantTermsAggregation extends AggregationsBuc
 }
 
 /**
+ * The named properties of \`AggregationsSignificantTermsBucketBase\`.
+ *
  * @public
  */
-export interface AggregationsSignificantTermsBucketBase extends AggregationsMultiBucketBaseKeys {
+export interface AggregationsSignificantTermsBucketBaseKeys extends AggregationsMultiBucketBaseKeys {
   score: double
   bg_count: long
+}
+
+/**
+ * @public
+ */
+export type AggregationsSignificantTermsBucketBase = AggregationsSignificantTermsBucketBaseKeys & {
+  [property: string]:
+    | AggregationsAggregate
+    | AggregationsSignificantTermsBucketBaseKeys[keyof AggregationsSignificantTermsBucketBaseKeys]
 }
 
 /**
@@ -3112,10 +3380,21 @@ export interface AggregationsStringRareTermsAggregate
   extends AggregationsMultiBucketAggregateBase<AggregationsStringRareTermsBucket> {}
 
 /**
+ * The named properties of \`AggregationsStringRareTermsBucket\`.
+ *
  * @public
  */
-export interface AggregationsStringRareTermsBucket extends AggregationsMultiBucketBaseKeys {
+export interface AggregationsStringRareTermsBucketKeys extends AggregationsMultiBucketBaseKeys {
   key: string
+}
+
+/**
+ * @public
+ */
+export type AggregationsStringRareTermsBucket = AggregationsStringRareTermsBucketKeys & {
+  [property: string]:
+    | AggregationsAggregate
+    | AggregationsStringRareTermsBucketKeys[keyof AggregationsStringRareTermsBucketKeys]
 }
 
 /**
@@ -3152,10 +3431,19 @@ export interface AggregationsStringTermsAggregate
   extends AggregationsTermsAggregateBase<AggregationsStringTermsBucket> {}
 
 /**
+ * The named properties of \`AggregationsStringTermsBucket\`.
+ *
  * @public
  */
-export interface AggregationsStringTermsBucket extends AggregationsTermsBucketBase {
+export interface AggregationsStringTermsBucketKeys extends AggregationsTermsBucketBaseKeys {
   key: FieldValue
+}
+
+/**
+ * @public
+ */
+export type AggregationsStringTermsBucket = AggregationsStringTermsBucketKeys & {
+  [property: string]: AggregationsAggregate | AggregationsStringTermsBucketKeys[keyof AggregationsStringTermsBucketKeys]
 }
 
 /**
@@ -3321,10 +3609,19 @@ export type AggregationsTermsAggregationExecutionHint =
   | 'global_ordinals_low_cardinality'
 
 /**
+ * The named properties of \`AggregationsTermsBucketBase\`.
+ *
  * @public
  */
-export interface AggregationsTermsBucketBase extends AggregationsMultiBucketBaseKeys {
+export interface AggregationsTermsBucketBaseKeys extends AggregationsMultiBucketBaseKeys {
   doc_count_error_upper_bound?: long
+}
+
+/**
+ * @public
+ */
+export type AggregationsTermsBucketBase = AggregationsTermsBucketBaseKeys & {
+  [property: string]: AggregationsAggregate | AggregationsTermsBucketBaseKeys[keyof AggregationsTermsBucketBaseKeys]
 }
 
 /**
@@ -3387,10 +3684,19 @@ export interface AggregationsTimeSeriesAggregation extends AggregationsBucketAgg
 }
 
 /**
+ * The named properties of \`AggregationsTimeSeriesBucket\`.
+ *
  * @public
  */
-export interface AggregationsTimeSeriesBucket extends AggregationsMultiBucketBaseKeys {
+export interface AggregationsTimeSeriesBucketKeys extends AggregationsMultiBucketBaseKeys {
   key: Record<Field, FieldValue>
+}
+
+/**
+ * @public
+ */
+export type AggregationsTimeSeriesBucket = AggregationsTimeSeriesBucketKeys & {
+  [property: string]: AggregationsAggregate | AggregationsTimeSeriesBucketKeys[keyof AggregationsTimeSeriesBucketKeys]
 }
 
 /**
@@ -3518,9 +3824,20 @@ export interface AggregationsTrendChange {
 export interface AggregationsUnmappedRareTermsAggregate extends AggregationsMultiBucketAggregateBase<SpecUtilsVoid> {}
 
 /**
+ * The named properties of \`AggregationsUnmappedSamplerAggregate\`.
+ *
  * @public
  */
-export interface AggregationsUnmappedSamplerAggregate extends AggregationsSingleBucketAggregateBaseKeys {}
+export interface AggregationsUnmappedSamplerAggregateKeys extends AggregationsSingleBucketAggregateBaseKeys {}
+
+/**
+ * @public
+ */
+export type AggregationsUnmappedSamplerAggregate = AggregationsUnmappedSamplerAggregateKeys & {
+  [property: string]:
+    | AggregationsAggregate
+    | AggregationsUnmappedSamplerAggregateKeys[keyof AggregationsUnmappedSamplerAggregateKeys]
+}
 
 /**
  * Result of the \`significant_terms\` aggregation on an unmapped field. \`buckets\` is always empty.
@@ -3594,15 +3911,26 @@ export interface AggregationsVariableWidthHistogramAggregation {
 }
 
 /**
+ * The named properties of \`AggregationsVariableWidthHistogramBucket\`.
+ *
  * @public
  */
-export interface AggregationsVariableWidthHistogramBucket extends AggregationsMultiBucketBaseKeys {
+export interface AggregationsVariableWidthHistogramBucketKeys extends AggregationsMultiBucketBaseKeys {
   min: double
   key: double
   max: double
   min_as_string?: string
   key_as_string?: string
   max_as_string?: string
+}
+
+/**
+ * @public
+ */
+export type AggregationsVariableWidthHistogramBucket = AggregationsVariableWidthHistogramBucketKeys & {
+  [property: string]:
+    | AggregationsAggregate
+    | AggregationsVariableWidthHistogramBucketKeys[keyof AggregationsVariableWidthHistogramBucketKeys]
 }
 
 /**
@@ -41434,9 +41762,20 @@ export interface QueryDslConstantScoreQuery extends QueryDslQueryBase {
 }
 
 /**
+ * The named properties of \`QueryDslDateDecayFunction\`.
+ *
  * @public
  */
-export interface QueryDslDateDecayFunction extends QueryDslDecayFunctionBaseKeys {}
+export interface QueryDslDateDecayFunctionKeys extends QueryDslDecayFunctionBaseKeys {}
+
+/**
+ * @public
+ */
+export type QueryDslDateDecayFunction = QueryDslDateDecayFunctionKeys & {
+  [property: string]:
+    | QueryDslDecayPlacement<DateMath, Duration>
+    | QueryDslDateDecayFunctionKeys[keyof QueryDslDateDecayFunctionKeys]
+}
 
 /**
  * @public
@@ -41785,9 +42124,20 @@ export type QueryDslGeoBoundingBoxQuery = QueryDslGeoBoundingBoxQueryKeys & {
 }
 
 /**
+ * The named properties of \`QueryDslGeoDecayFunction\`.
+ *
  * @public
  */
-export interface QueryDslGeoDecayFunction extends QueryDslDecayFunctionBaseKeys {}
+export interface QueryDslGeoDecayFunctionKeys extends QueryDslDecayFunctionBaseKeys {}
+
+/**
+ * @public
+ */
+export type QueryDslGeoDecayFunction = QueryDslGeoDecayFunctionKeys & {
+  [property: string]:
+    | QueryDslDecayPlacement<GeoLocation, Distance>
+    | QueryDslGeoDecayFunctionKeys[keyof QueryDslGeoDecayFunctionKeys]
+}
 
 /**
  * @public
@@ -42677,9 +43027,20 @@ export interface QueryDslNestedQuery extends QueryDslQueryBase {
 export interface QueryDslNumberRangeQuery extends QueryDslRangeQueryBase<double> {}
 
 /**
+ * The named properties of \`QueryDslNumericDecayFunction\`.
+ *
  * @public
  */
-export interface QueryDslNumericDecayFunction extends QueryDslDecayFunctionBaseKeys {}
+export interface QueryDslNumericDecayFunctionKeys extends QueryDslDecayFunctionBaseKeys {}
+
+/**
+ * @public
+ */
+export type QueryDslNumericDecayFunction = QueryDslNumericDecayFunctionKeys & {
+  [property: string]:
+    | QueryDslDecayPlacement<double, double>
+    | QueryDslNumericDecayFunctionKeys[keyof QueryDslNumericDecayFunctionKeys]
+}
 
 /**
  * @public
@@ -43845,9 +44206,20 @@ export interface QueryDslTypeQuery extends QueryDslQueryBase {
 }
 
 /**
+ * The named properties of \`QueryDslUntypedDecayFunction\`.
+ *
  * @public
  */
-export interface QueryDslUntypedDecayFunction extends QueryDslDecayFunctionBaseKeys {}
+export interface QueryDslUntypedDecayFunctionKeys extends QueryDslDecayFunctionBaseKeys {}
+
+/**
+ * @public
+ */
+export type QueryDslUntypedDecayFunction = QueryDslUntypedDecayFunctionKeys & {
+  [property: string]:
+    | QueryDslDecayPlacement<unknown, unknown>
+    | QueryDslUntypedDecayFunctionKeys[keyof QueryDslUntypedDecayFunctionKeys]
+}
 
 /**
  * @public

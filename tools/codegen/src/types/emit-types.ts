@@ -161,7 +161,10 @@ export class TypeEmitter {
    * The extra-keys behavior of an interface, its own or inherited (`StringTermsBucket` takes sub-aggregations
    * through `MultiBucketBase`), with the context its generic arguments render in. Undefined when it has none.
    */
-  #extraKeys(def: TypeDefinition, ctx: Context = contextOf(def, false)): { behavior: Behavior; ctx: Context } | undefined {
+  #extraKeys(
+    def: TypeDefinition,
+    ctx: Context = contextOf(def, false),
+  ): { behavior: Behavior; ctx: Context } | undefined {
     if (def.kind !== 'interface') return undefined
     const own = def.behaviors?.find(
       (b) =>

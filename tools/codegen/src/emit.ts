@@ -267,7 +267,7 @@ export function emitRequestTypes(resolver: TypeResolver, ns: ApiNamespace, heade
     )
   }
   const imports = [`import type { ${[...used].sort().join(', ')} } from '../types.js'`]
-  if (parts.some((part) => part.includes(kTypesQualifier))) imports.push(`import type * as estypes from './estypes.js'`)
+  if (parts.some((part) => part.includes(kTypesQualifier))) imports.push(`import type { estypes } from './estypes.js'`)
   // The class named in the TSDoc links.
   imports.push(`import type { ${ns.className} } from './api.js'`)
   return `${header}\n${imports.join('\n')}\n\n${parts.join('\n')}`
@@ -406,7 +406,7 @@ export function emitApi(spec: Spec, resolver: TypeResolver, all: readonly ApiNam
   const head: string[] = []
   head.push("import type { Transport } from '@stretch/transport'")
   head.push("import { callApi, type Endpoint } from '../runtime.js'")
-  if (responsesUsed.size > 0) head.push(`import type * as estypes from './estypes.js'`)
+  if (responsesUsed.size > 0) head.push(`import type { estypes } from './estypes.js'`)
   head.push(`import type { ${[...used].sort().join(', ')} } from '../types.js'`)
   return `${header}\n${[...head, ...imports].join('\n')}\n\n${sections.join('\n')}`
 }

@@ -83,7 +83,7 @@ export function buildOutputs(options: GenerateOptions): OutputFiles {
   }
 
   // The model's types (estypes), and each API's response type by name.
-  const types = emitTypesModule(schema, specTypes, namespaces, tsHeader)
+  const types = emitTypesModule(schema, specTypes, resolver, namespaces, tsHeader)
   files.set(`${kGeneratedDir}/estypes.ts`, types.source)
   exportsByFile.push({ from: './generated/estypes.js', values: [], types: types.responseNames })
 
@@ -102,7 +102,7 @@ export function buildOutputs(options: GenerateOptions): OutputFiles {
     for (const t of f.types) allNames.push({ name: t, type: true })
   }
   // The whole model as one namespace, under the official client's name; types only, so erased at run time.
-  apiIndex.push(`export type * as estypes from './generated/estypes.js'`)
+  apiIndex.push(`export type { estypes } from './generated/estypes.js'`)
   allNames.push({ name: 'estypes', type: true })
   files.set(kApiIndex, `${apiIndex.join('\n')}\n`)
 

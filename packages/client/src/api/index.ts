@@ -185,7 +185,6 @@ export type {
   EsqlPutViewRequest,
   EsqlQueryRequest,
 } from './generated/esql.js'
-export type * as estypes from './generated/estypes.js'
 export type {
   AsyncSearchDeleteResponse,
   AsyncSearchGetResponse,
@@ -326,6 +325,7 @@ export type {
   ExistsResponse,
   ExistsSourceResponse,
   ExplainResponse,
+  estypes,
   FeaturesGetFeaturesResponse,
   FeaturesResetFeaturesResponse,
   FieldCapsResponse,

@@ -17,7 +17,7 @@ const kNotHere: Readonly<Record<string, string>> = {
 }
 
 function exportedNames(source: string): Set<string> {
-  const names = new Set([...source.matchAll(/^export (?:interface|type) (\w+)/gm)].map((m) => m[1] as string))
+  const names = new Set([...source.matchAll(/^\s*export (?:interface|type) (\w+)/gm)].map((m) => m[1] as string))
   for (const block of source.matchAll(/^export type \{([^}]*)\} from/gm)) {
     for (const part of (block[1] as string).split(',')) {
       const name = part

@@ -33,7 +33,6 @@ export const kAggregationsGeneric: ReadonlySet<string> = new Set([
   'search_application.search:Response',
 ])
 
-const kAggregationsDefault = 'Record<AggregateName, AggregationsAggregate>'
 
 /** `_types.query_dsl` -> `QueryDsl`, `_global.search._types` -> `Search`: the official client's prefix. */
 export function namespacePrefix(namespace: string): string {
@@ -85,13 +84,27 @@ function literal(value: string | number | boolean): string {
   return typeof value === 'string' ? `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'` : String(value)
 }
 
+/** A type the API layer defines (a request type), that estypes names too. */
+export interface ExternalType {
+  /** The module, relative to estypes. */
+  readonly from: string
+  readonly name: string
+  /** Its generic parameters (all default to `unknown`). */
+  readonly generics: readonly string[]
+}
+
+/** The local name of an imported request type (the namespace has a member of the same name). */
+function importedName(external: ExternalType): string {
+  return `${external.name}_`
+}
+
 /** Renders the model. */
 export class TypeEmitter {
   readonly #types: ReadonlyMap<string, TypeDefinition>
   /** Request types that the API layer generates (re-exported here, not emitted): spec key -> module and name. */
-  readonly #external: ReadonlyMap<string, { readonly from: string; readonly name: string }>
+  readonly #external: ReadonlyMap<string, ExternalType>
 
-  constructor(schema: Schema, external: ReadonlyMap<string, { readonly from: string; readonly name: string }>) {
+  constructor(schema: Schema, external: ReadonlyMap<string, ExternalType>) {
     this.#types = new Map(schema.types.map((t) => [key(t.name), t]))
     this.#external = external
   }
@@ -207,9 +220,10 @@ export class TypeEmitter {
     return (def.generics ?? []).map((g) => g.name).filter((g) => new RegExp(`\\b${g}\\b`).test(text))
   }
 
-  #typeParams(def: TypeDefinition, aggregations: boolean): string {
+  #typeParams(def: TypeDefinition, aggregations: boolean, qualifier = ''): string {
     const params = (def.generics ?? []).map((g) => `${g.name} = unknown`)
-    if (aggregations) params.push(`TAggregations = ${kAggregationsDefault}`)
+    if (aggregations)
+      params.push(`TAggregations = Record<${qualifier}AggregateName, ${qualifier}AggregationsAggregate>`)
     return params.length === 0 ? '' : `<${params.join(', ')}>`
   }
 
@@ -243,6 +257,17 @@ export class TypeEmitter {
       .join('')
   }
 
+  /** A top-level alias of a member of the namespace (the client exports some by name). */
+  alias(def: TypeDefinition): string {
+    const name = typeName(def.name)
+    const aggregations = kAggregationsGeneric.has(key(def.name))
+    const args = (def.generics ?? []).map((g) => g.name)
+    if (aggregations) args.push('TAggregations')
+    const self = args.length === 0 ? '' : `<${args.join(', ')}>`
+    const doc = docBlock([`\\\`estypes.${name}\\\`, exported by name too.`, '', '@public'])
+    return `${doc}export type ${name}${this.#typeParams(def, aggregations, 'estypes.')} = estypes.${name}${self}\n`
+  }
+
   /** One definition as TypeScript (an empty string for the types that are not emitted). */
   emit(def: TypeDefinition): string {
     const name = typeName(def.name)
@@ -270,7 +295,10 @@ export class TypeEmitter {
       case 'request': {
         const external = this.#external.get(key(def.name))
         if (external !== undefined) {
-          return `${doc}export type { ${external.name} as ${name} } from '${external.from}'\n`
+          const gs = external.generics
+          const ps = gs.length === 0 ? '' : `<${gs.map((g) => `${g} = unknown`).join(', ')}>`
+          const as = gs.length === 0 ? '' : `<${gs.join(', ')}>`
+          return `${doc}export type ${name}${ps} = ${importedName(external)}${as}\n`
         }
         const body: Property[] =
           def.body.kind === 'properties'
@@ -388,11 +416,16 @@ export type ExactlyOne<T> = {
 }[keyof T]
 `
 
-/** The whole `estypes` module. */
+/**
+ * The whole `estypes` module: one type-only namespace `estypes` (a namespace declaration rather than a module
+ * namespace, so that api-extractor and the other generated modules see one symbol), and top-level aliases of the
+ * members named in `topLevel`.
+ */
 export function emitTypes(
   schema: Schema,
-  external: ReadonlyMap<string, { readonly from: string; readonly name: string }>,
+  external: ReadonlyMap<string, ExternalType>,
   header: string,
+  topLevel: ReadonlySet<string> = new Set(),
 ): string {
   const emitter = new TypeEmitter(schema, external)
   const seen = new Map<string, string>()
@@ -410,5 +443,16 @@ export function emitTypes(
     seen.set(name, key(def.name))
     parts.push(emitter.emit(def))
   }
-  return `${header}\n${kPrelude}\n${parts.join('\n')}`
+  const imports = [...external.values()]
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .map((e) => `import type { ${e.name} as ${importedName(e)} } from '${e.from}'\n`)
+    .join('')
+  const aliases = sorted.filter((d) => topLevel.has(typeName(d.name))).map((d) => emitter.alias(d))
+  const nsDoc = docBlock([
+    "Every type of the Elasticsearch specification's model, under the names of the official client's `estypes`",
+    '(`estypes.QueryDslQueryContainer`, `estypes.SearchResponse`, ...).',
+    '',
+    '@public',
+  ])
+  return `${header}\n${imports}\n${nsDoc}export declare namespace estypes {\n${kPrelude}\n${parts.join('\n')}}\n\n${aliases.join('\n')}`
 }

@@ -142,7 +142,7 @@ import type {
   EsqlPutViewRequest,
   EsqlQueryRequest,
 } from './esql.js'
-import type * as estypes from './estypes.js'
+import type { estypes } from './estypes.js'
 import type { FeaturesGetFeaturesRequest, FeaturesResetFeaturesRequest } from './features.js'
 import type { FleetGlobalCheckpointsRequest, FleetMsearchRequest, FleetSearchRequest } from './fleet.js'
 import type { GraphExploreRequest } from './graph.js'

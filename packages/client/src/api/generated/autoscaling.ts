@@ -3,7 +3,7 @@
 // Do not edit by hand: change tools/codegen and regenerate.
 import type { RequestBase } from '../types.js'
 import type { AutoscalingApi } from './api.js'
-import type * as estypes from './estypes.js'
+import type { estypes } from './estypes.js'
 
 /**
  * The request of `client.autoscaling.deleteAutoscalingPolicy()` ({@link AutoscalingApi}): path parts, query parameters and body properties side by side.

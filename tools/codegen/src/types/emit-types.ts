@@ -33,7 +33,6 @@ export const kAggregationsGeneric: ReadonlySet<string> = new Set([
   'search_application.search:Response',
 ])
 
-
 /** `_types.query_dsl` -> `QueryDsl`, `_global.search._types` -> `Search`: the official client's prefix. */
 export function namespacePrefix(namespace: string): string {
   return namespace
@@ -60,7 +59,8 @@ const kBuiltins: Readonly<Record<string, string>> = {
   number: 'number',
   null: 'null',
   binary: 'ArrayBuffer',
-  void: 'void',
+  // `void` only makes sense as a return type; a value that is absent is undefined.
+  void: 'undefined',
 }
 
 interface Context {

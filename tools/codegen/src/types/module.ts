@@ -1,6 +1,7 @@
 // The generated `estypes` module, and the names the client exports from it.
-import type { ApiNamespace } from '../model.js'
+
 import { requestGenerics } from '../emit.js'
+import type { ApiNamespace } from '../model.js'
 import type { TypeResolver } from '../type-expr.js'
 import { type ExternalType, emitTypes, typeName } from './emit-types.js'
 import { key, type Schema } from './schema.js'

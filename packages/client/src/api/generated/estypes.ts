@@ -53190,7 +53190,7 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type SpecUtilsVoid = void
+  export type SpecUtilsVoid = undefined
 
   /**
    * \`WithNullValue\<T\>\` allows for explicit null assignments in contexts where \`null\` should be interpreted as an actual value.

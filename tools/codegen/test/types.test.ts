@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import {
   emitTypes,
   loadSchema,
+  loadSpec,
   namespacePrefix,
   type Schema,
   SpecTypes,
@@ -107,6 +108,10 @@ describe('emitTypes', () => {
 describe('the committed model', () => {
   const schema = loadSchema(new URL('../spec', import.meta.url).pathname)
   const types = new SpecTypes(schema)
+  it('comes from the commit of endpoints.json', () => {
+    const endpoints = loadSpec(new URL('../spec', import.meta.url).pathname)
+    expect((schema._info['source'] as { commit: string }).commit).toBe(endpoints.source.commit)
+  })
   it('has every endpoint and type of the specification', () => {
     expect(schema.endpoints).toHaveLength(603)
     expect(schema.types).toHaveLength(3903)

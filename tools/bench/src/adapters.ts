@@ -106,9 +106,11 @@ async function opensearch(options: AdapterOptions): Promise<Adapter> {
     ...(options.compress ? { compression: 'gzip' as const } : {}),
   })
   const operations = bulkOperations()
+  // OpenSearch's own query types differ from Elasticsearch's; the JSON sent is the same.
+  const query: object = searchQuery
   return {
     info: async () => (await client.info()).body,
-    search: async () => (await client.search({ index: indexName, body: { query: searchQuery } })).body,
+    search: async () => (await client.search({ index: indexName, body: { query } })).body,
     bulk: async () => (await client.bulk({ body: operations })).body,
     close: () => client.close(),
   }

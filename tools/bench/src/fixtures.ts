@@ -1,4 +1,5 @@
 // What the server answers and what the clients send. Shapes follow Elasticsearch 9.
+import type { estypes } from '@stretch/client'
 
 /** The version the server reports; every adapter checks it in `info`. */
 export const serverVersion = '9.1.0'
@@ -84,7 +85,7 @@ export function bulkResponse(items: number): unknown {
 export const indexName = 'bench'
 
 /** The small query every `search` sends. */
-export const searchQuery: object = { match: { title: 'stretch benchmark' } }
+export const searchQuery: estypes.QueryDslQueryContainer = { match: { title: 'stretch benchmark' } }
 
 /** Documents per bulk request. */
 export const bulkDocuments = 1000

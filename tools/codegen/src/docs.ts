@@ -22,7 +22,7 @@ export function namespacePage(resolver: TypeResolver, ns: ApiNamespace, header: 
     const s = e.spec
     out.push(`## ${e.api}`, '')
     out.push(
-      `\`client.${e.api}(params${requiredParams(e.spec).length > 0 ? '' : '?'}, options?)\` resolves to \`${responseType(e)}\`.`,
+      `\`client.${e.api}(params${requiredParams(e.spec).length > 0 ? '' : '?'}, options?)\` resolves to \`${responseType(e, resolver)}\`.`,
       '',
     )
     if (s.description !== undefined) out.push(cellText(s.description), '')

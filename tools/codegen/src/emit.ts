@@ -9,37 +9,10 @@ import {
 import { propertyKey, quote } from './naming.js'
 import { docBlock, docText } from './tsdoc.js'
 import { kJsonInput, type TypeResolver } from './type-expr.js'
+import { kGenericDefaults, kTypesQualifier } from './types/spec-types.js'
 
 /** How a response is decoded at run time (see the client's `runtime.ts`). */
 export type ResponseKind = 'json' | 'bool' | 'text' | 'cat'
-
-/** Response types written by hand in the client's `api/responses.ts`, with their generic parameters. */
-export const handTypedResponses: Readonly<
-  Record<string, { readonly type: string; readonly generics: readonly string[] }>
-> = {
-  info: { type: 'InfoResponse', generics: [] },
-  search: { type: 'SearchResponse', generics: ['TDocument'] },
-  scroll: { type: 'SearchResponse', generics: ['TDocument'] },
-  get: { type: 'GetResponse', generics: ['TDocument'] },
-  mget: { type: 'MgetResponse', generics: ['TDocument'] },
-  index: { type: 'IndexResponse', generics: [] },
-  create: { type: 'CreateResponse', generics: [] },
-  update: { type: 'UpdateResponse', generics: ['TDocument'] },
-  delete: { type: 'DeleteResponse', generics: [] },
-  count: { type: 'CountResponse', generics: [] },
-  bulk: { type: 'BulkResponse', generics: [] },
-  msearch: { type: 'MsearchResponse', generics: ['TDocument'] },
-  'indices.create': { type: 'IndicesCreateResponse', generics: [] },
-  'indices.get': { type: 'IndicesGetResponse', generics: [] },
-  'indices.delete': { type: 'IndicesDeleteResponse', generics: [] },
-  'indices.put_mapping': { type: 'IndicesPutMappingResponse', generics: [] },
-  'indices.get_mapping': { type: 'IndicesGetMappingResponse', generics: [] },
-  'indices.refresh': { type: 'IndicesRefreshResponse', generics: [] },
-  'cluster.health': { type: 'ClusterHealthResponse', generics: [] },
-  'security.create_api_key': { type: 'SecurityCreateApiKeyResponse', generics: [] },
-  'security.invalidate_api_key': { type: 'SecurityInvalidateApiKeyResponse', generics: [] },
-  'security.get_token': { type: 'SecurityGetTokenResponse', generics: [] },
-}
 
 /** Names of the members every request already has (from `RequestBase` / `CatRequestBase`). */
 const baseMembers: ReadonlySet<string> = new Set([
@@ -179,7 +152,7 @@ export function requestMembers(resolver: TypeResolver, endpoint: SpecEndpoint): 
   const body = endpoint.body
   if (body?.kind === 'properties') {
     for (const p of body.properties) {
-      const type = resolver.resolve(p.type, generics)
+      const type = resolver.spec?.body(endpoint.name, p.name) ?? resolver.resolve(p.type, generics)
       add(p, 'body', type, p.required)
       for (const alias of p.aliases ?? []) {
         add({ ...p, name: alias, description: `An alias of \`${p.name}\`.` }, 'body', type, false)
@@ -187,7 +160,7 @@ export function requestMembers(resolver: TypeResolver, endpoint: SpecEndpoint): 
     }
   }
   if (body?.kind === 'value') {
-    let type = resolver.resolve(body.type, generics)
+    let type = resolver.spec?.body(endpoint.name, null) ?? resolver.resolve(body.type, generics)
     const ndjson = endpoint.requestMediaType?.includes('application/x-ndjson') === true
     if (ndjson) type = `${type} | string`
     const description =
@@ -230,11 +203,9 @@ export function availabilityText(spec: SpecEndpoint): string {
   return `Elastic Stack: ${inStack}. Serverless: ${one(serverless)}.`
 }
 
-/** The TypeScript type of a response body. */
-export function responseType(endpoint: ApiEndpoint): string {
+/** The TypeScript type of a response body: the spec's response type where the body is JSON. */
+export function responseType(endpoint: ApiEndpoint, resolver?: TypeResolver): string {
   const s = endpoint.spec
-  const hand = handTypedResponses[s.name]
-  if (hand !== undefined) return hand.generics.length === 0 ? hand.type : `${hand.type}<${hand.generics.join(', ')}>`
   const kind = responseKind(s)
   if (kind === 'bool') return 'boolean'
   if (kind === 'text') return 'string'
@@ -243,6 +214,8 @@ export function responseType(endpoint: ApiEndpoint): string {
   if (media[0] === 'application/vnd.mapbox-vector-tile') return 'Uint8Array'
   const response = s.response
   if (response.kind === 'none') return 'JsonValue | undefined'
+  const typed = resolver?.spec?.response(s.name)
+  if (typed !== undefined) return typed.type
   // cat rows are objects, one per line of the table.
   if (kind === 'cat') return 'JsonObject[]'
   if (response.typeName.startsWith('Array<')) return 'JsonValue[]'
@@ -259,7 +232,9 @@ export function requestGenerics(resolver: TypeResolver, endpoint: SpecEndpoint):
 
 function methodGenerics(resolver: TypeResolver, endpoint: ApiEndpoint): string[] {
   const out = requestGenerics(resolver, endpoint.spec)
-  for (const g of handTypedResponses[endpoint.spec.name]?.generics ?? []) if (!out.includes(g)) out.push(g)
+  const response = responseType(endpoint, resolver)
+  for (const g of resolver.spec?.response(endpoint.spec.name)?.generics ?? [])
+    if (!out.includes(g) && new RegExp(`\\b${g}\\b`).test(response)) out.push(g)
   return out
 }
 
@@ -292,6 +267,7 @@ export function emitRequestTypes(resolver: TypeResolver, ns: ApiNamespace, heade
     )
   }
   const imports = [`import type { ${[...used].sort().join(', ')} } from '../types.js'`]
+  if (parts.some((part) => part.includes(kTypesQualifier))) imports.push(`import type { estypes } from './estypes.js'`)
   // The class named in the TSDoc links.
   imports.push(`import type { ${ns.className} } from './api.js'`)
   return `${header}\n${imports.join('\n')}\n\n${parts.join('\n')}`
@@ -353,14 +329,14 @@ function emitClass(
     const s = e.spec
     const generics = methodGenerics(resolver, e)
     const reqGenerics = requestGenerics(resolver, s)
-    const typeParams = generics.length === 0 ? '' : `<${generics.map((g) => `${g} = unknown`).join(', ')}>`
+    const typeParams =
+      generics.length === 0 ? '' : `<${generics.map((g) => `${g} = ${kGenericDefaults[g] ?? 'unknown'}`).join(', ')}>`
     const request = `${e.typeName}Request${reqGenerics.length === 0 ? '' : `<${reqGenerics.join(', ')}>`}`
     const optional = requiredParams(s).length === 0
     const p = optional ? 'params?' : 'params'
-    const response = responseType(e)
+    const response = responseType(e, resolver)
     for (const name of ['JsonValue', 'JsonObject']) if (new RegExp(`\\b${name}\\b`).test(response)) used.add(name)
-    const hand = handTypedResponses[s.name]
-    if (hand !== undefined) responsesUsed.add(hand.type)
+    if (response.includes(kTypesQualifier)) responsesUsed.add(kTypesQualifier)
     const docs: string[] = [describe(s.description, `Calls \`${s.name}\`.`), '', docText(availabilityText(s))]
     const note = privateNote(s)
     if (note !== undefined) docs.push('', docText(note))
@@ -448,7 +424,7 @@ export function emitApi(spec: Spec, resolver: TypeResolver, all: readonly ApiNam
   const head: string[] = []
   head.push("import type { Transport } from '@stretch/transport'")
   head.push("import { callApi, type Endpoint, lazyTable } from '../runtime.js'")
-  head.push(`import type { ${[...responsesUsed].sort().join(', ')} } from '../responses.js'`)
+  if (responsesUsed.size > 0) head.push(`import type { estypes } from './estypes.js'`)
   head.push(`import type { ${[...used].sort().join(', ')} } from '../types.js'`)
   return `${header}\n${[...head, ...imports].join('\n')}\n\n${sections.join('\n')}`
 }

@@ -6,6 +6,9 @@ import { indexPage, namespacePage } from './docs.js'
 import { emitApi, emitRequestTypes } from './emit.js'
 import { type ApiNamespace, buildModel, loadSpec, type Spec } from './model.js'
 import { TypeResolver } from './type-expr.js'
+import { emitTypesModule } from './types/module.js'
+import { loadSchema } from './types/schema.js'
+import { SpecTypes } from './types/spec-types.js'
 
 /** Options of {@link generate}. */
 export interface GenerateOptions {
@@ -44,45 +47,6 @@ const handExports: readonly {
       'RequestBase',
     ],
   },
-  {
-    from: './responses.js',
-    names: [
-      'AcknowledgedResponse',
-      'BulkOperationType',
-      'BulkResponse',
-      'BulkResponseItem',
-      'ClusterHealthResponse',
-      'CountResponse',
-      'CreateResponse',
-      'DeleteResponse',
-      'ErrorCause',
-      'GetResponse',
-      'HealthStatus',
-      'IndexResponse',
-      'IndicesCreateResponse',
-      'IndicesDeleteResponse',
-      'IndicesGetMappingResponse',
-      'IndicesGetResponse',
-      'IndicesPutMappingResponse',
-      'IndicesRefreshResponse',
-      'IndexState',
-      'InfoResponse',
-      'MgetResponse',
-      'MgetResponseItem',
-      'MsearchResponse',
-      'MsearchResponseItem',
-      'SearchHit',
-      'SearchHits',
-      'SearchResponse',
-      'SecurityCreateApiKeyResponse',
-      'SecurityGetTokenResponse',
-      'SecurityInvalidateApiKeyResponse',
-      'ShardStatistics',
-      'TotalHits',
-      'UpdateResponse',
-      'WriteResponseBase',
-    ],
-  },
 ]
 
 function header(spec: Spec, comment: '//' | 'md'): string {
@@ -98,7 +62,9 @@ function header(spec: Spec, comment: '//' | 'md'): string {
 export function buildOutputs(options: GenerateOptions): OutputFiles {
   const specDir = options.specDir ?? join(options.root, 'tools/codegen/spec')
   const spec = loadSpec(specDir)
-  const resolver = new TypeResolver(spec.aliases)
+  const schema = loadSchema(specDir)
+  const specTypes = new SpecTypes(schema)
+  const resolver = new TypeResolver(spec.aliases, specTypes)
   const { namespaces, skipped } = buildModel(spec)
   const files: OutputFiles = new Map()
   const tsHeader = header(spec, '//')
@@ -116,6 +82,11 @@ export function buildOutputs(options: GenerateOptions): OutputFiles {
     })
   }
 
+  // The model's types (estypes), and each API's response type by name.
+  const types = emitTypesModule(schema, specTypes, resolver, namespaces, tsHeader)
+  files.set(`${kGeneratedDir}/estypes.ts`, types.source)
+  exportsByFile.push({ from: './generated/estypes.js', values: [], types: types.responseNames })
+
   // src/api/index.ts: every export of the API layer, named.
   const apiIndex: string[] = [tsHeader, '']
   const allNames: { name: string; type: boolean }[] = []
@@ -130,6 +101,9 @@ export function buildOutputs(options: GenerateOptions): OutputFiles {
     for (const v of f.values) allNames.push({ name: v, type: false })
     for (const t of f.types) allNames.push({ name: t, type: true })
   }
+  // The whole model as one namespace, under the official client's name; types only, so erased at run time.
+  apiIndex.push(`export type { estypes } from './generated/estypes.js'`)
+  allNames.push({ name: 'estypes', type: true })
   files.set(kApiIndex, `${apiIndex.join('\n')}\n`)
 
   // The generated block of the client's index.ts.

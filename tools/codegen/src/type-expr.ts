@@ -4,6 +4,8 @@
  * does not resolve (body types such as `QueryContainer`) becomes `JsonInput`.
  */
 
+import type { SpecTypes } from './types/spec-types.js'
+
 /** An entry of aliases.json. */
 export interface AliasEntry {
   readonly kind: string
@@ -99,9 +101,12 @@ function parse(text: string): Node {
 /** Resolves type expressions against aliases.json, keeping the given generic parameters. */
 export class TypeResolver {
   readonly #aliases: Readonly<Record<string, AliasEntry>>
+  /** The types of the specification's model, for body properties and responses (without it they are JSON). */
+  readonly spec: SpecTypes | undefined
 
-  constructor(aliases: Readonly<Record<string, AliasEntry>>) {
+  constructor(aliases: Readonly<Record<string, AliasEntry>>, spec?: SpecTypes) {
     this.#aliases = aliases
+    this.spec = spec
   }
 
   /** The TypeScript type of a spec type expression; `generics` are kept as they are. */

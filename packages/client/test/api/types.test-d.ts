@@ -5,14 +5,15 @@ import type {
   ApiClient,
   ApiResponse,
   BulkResponse,
+  CatIndicesResponse,
   ClusterHealthResponse,
   GetResponse,
   IndicesCreateResponse,
+  IndicesGetSettingsResponse,
   InfoResponse,
-  JsonObject,
-  JsonValue,
   SearchResponse,
   SecurityCreateApiKeyResponse,
+  SnapshotCreateRepositoryResponse,
 } from '../../src/index.js'
 
 interface Book {
@@ -47,16 +48,16 @@ expectTypeOf(client.ping()).toEqualTypeOf<Promise<boolean>>()
 
 // cat: text without format, JSON rows with it.
 expectTypeOf(client.cat.indices()).toEqualTypeOf<Promise<string>>()
-expectTypeOf(client.cat.indices({ format: 'json' })).toEqualTypeOf<Promise<JsonObject[]>>()
+expectTypeOf(client.cat.indices({ format: 'json' })).toEqualTypeOf<Promise<CatIndicesResponse>>()
 expectTypeOf(client.cat.indices({ format: 'yaml' })).toEqualTypeOf<Promise<string>>()
 expectTypeOf(client.cat.indices({ v: true }, { meta: true })).toEqualTypeOf<Promise<ApiResponse<string>>>()
 expectTypeOf(client.nodes.hotThreads()).toEqualTypeOf<Promise<string>>()
 
-// Everything else is JSON, never any.
-expectTypeOf(client.indices.getSettings({ index: 'books' })).toEqualTypeOf<Promise<Record<string, JsonValue>>>()
-expectTypeOf(client.snapshot.createRepository({ name: 'r', repository: { type: 'fs' } })).toEqualTypeOf<
-  Promise<JsonObject>
->()
+// Every JSON response is the specification's response type, never any.
+expectTypeOf(client.indices.getSettings({ index: 'books' })).toEqualTypeOf<Promise<IndicesGetSettingsResponse>>()
+expectTypeOf(
+  client.snapshot.createRepository({ name: 'r', repository: { type: 'fs', settings: { location: '/backups' } } }),
+).toEqualTypeOf<Promise<SnapshotCreateRepositoryResponse>>()
 
 // Path and query types come from the specification.
 expectTypeOf<Parameters<ApiClient['search']>[0]>().toMatchTypeOf<{ expand_wildcards?: unknown } | undefined>()

@@ -2,39 +2,8 @@
 // elastic/elasticsearch-specification, branch 9.5, commit 9e6a85519c8ff55a5977e03137a661c07532a232 (Apache-2.0).
 // Do not edit by hand: change tools/codegen and regenerate.
 import type { Transport } from '@stretch/transport'
-import type {
-  BulkResponse,
-  ClusterHealthResponse,
-  CountResponse,
-  CreateResponse,
-  DeleteResponse,
-  GetResponse,
-  IndexResponse,
-  IndicesCreateResponse,
-  IndicesDeleteResponse,
-  IndicesGetMappingResponse,
-  IndicesGetResponse,
-  IndicesPutMappingResponse,
-  IndicesRefreshResponse,
-  InfoResponse,
-  MgetResponse,
-  MsearchResponse,
-  SearchResponse,
-  SecurityCreateApiKeyResponse,
-  SecurityGetTokenResponse,
-  SecurityInvalidateApiKeyResponse,
-  UpdateResponse,
-} from '../responses.js'
 import { callApi, type Endpoint, lazyTable } from '../runtime.js'
-import type {
-  ApiResponse,
-  BodyCallOptions,
-  CallOptions,
-  CatFormatted,
-  JsonObject,
-  JsonValue,
-  MetaCallOptions,
-} from '../types.js'
+import type { ApiResponse, BodyCallOptions, CallOptions, CatFormatted, JsonValue, MetaCallOptions } from '../types.js'
 import type {
   AsyncSearchDeleteRequest,
   AsyncSearchGetRequest,
@@ -173,6 +142,7 @@ import type {
   EsqlPutViewRequest,
   EsqlQueryRequest,
 } from './esql.js'
+import type { estypes } from './estypes.js'
 import type { FeaturesGetFeaturesRequest, FeaturesResetFeaturesRequest } from './features.js'
 import type { FleetGlobalCheckpointsRequest, FleetMsearchRequest, FleetSearchRequest } from './fleet.js'
 import type { GraphExploreRequest } from './graph.js'
@@ -811,7 +781,7 @@ export class AsyncSearchApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-async-search-submit | Elasticsearch API documentation}
    */
-  delete(params: AsyncSearchDeleteRequest, options?: BodyCallOptions): Promise<JsonObject>
+  delete(params: AsyncSearchDeleteRequest, options?: BodyCallOptions): Promise<estypes.AsyncSearchDeleteResponse>
   /**
    * Delete an async search.
    *
@@ -820,7 +790,10 @@ export class AsyncSearchApi {
    * @param params - path parts, query parameters and body properties (see {@link AsyncSearchDeleteRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  delete(params: AsyncSearchDeleteRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  delete(
+    params: AsyncSearchDeleteRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.AsyncSearchDeleteResponse>>
   delete(params: AsyncSearchDeleteRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, asyncSearchEndpoints().delete, params, options)
   }
@@ -834,7 +807,10 @@ export class AsyncSearchApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-async-search-submit | Elasticsearch API documentation}
    */
-  get(params: AsyncSearchGetRequest, options?: BodyCallOptions): Promise<JsonValue>
+  get<TDocument = unknown, TAggregations = Record<string, estypes.AggregationsAggregate>>(
+    params: AsyncSearchGetRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.AsyncSearchGetResponse<TDocument, TAggregations>>
   /**
    * Get async search results.
    *
@@ -843,7 +819,10 @@ export class AsyncSearchApi {
    * @param params - path parts, query parameters and body properties (see {@link AsyncSearchGetRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  get(params: AsyncSearchGetRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  get<TDocument = unknown, TAggregations = Record<string, estypes.AggregationsAggregate>>(
+    params: AsyncSearchGetRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.AsyncSearchGetResponse<TDocument, TAggregations>>>
   get(params: AsyncSearchGetRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, asyncSearchEndpoints().get, params, options)
   }
@@ -857,7 +836,7 @@ export class AsyncSearchApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-async-search-submit | Elasticsearch API documentation}
    */
-  status(params: AsyncSearchStatusRequest, options?: BodyCallOptions): Promise<JsonObject>
+  status(params: AsyncSearchStatusRequest, options?: BodyCallOptions): Promise<estypes.AsyncSearchStatusResponse>
   /**
    * Get the async search status.
    *
@@ -866,7 +845,10 @@ export class AsyncSearchApi {
    * @param params - path parts, query parameters and body properties (see {@link AsyncSearchStatusRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  status(params: AsyncSearchStatusRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  status(
+    params: AsyncSearchStatusRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.AsyncSearchStatusResponse>>
   status(params: AsyncSearchStatusRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, asyncSearchEndpoints().status, params, options)
   }
@@ -880,7 +862,10 @@ export class AsyncSearchApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-async-search-submit | Elasticsearch API documentation}
    */
-  submit(params?: AsyncSearchSubmitRequest, options?: BodyCallOptions): Promise<JsonValue>
+  submit<TDocument = unknown, TAggregations = Record<string, estypes.AggregationsAggregate>>(
+    params?: AsyncSearchSubmitRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.AsyncSearchSubmitResponse<TDocument, TAggregations>>
   /**
    * Run an async search.
    *
@@ -889,7 +874,10 @@ export class AsyncSearchApi {
    * @param params - path parts, query parameters and body properties (see {@link AsyncSearchSubmitRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  submit(params: AsyncSearchSubmitRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  submit<TDocument = unknown, TAggregations = Record<string, estypes.AggregationsAggregate>>(
+    params: AsyncSearchSubmitRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.AsyncSearchSubmitResponse<TDocument, TAggregations>>>
   submit(params?: AsyncSearchSubmitRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, asyncSearchEndpoints().submit, params, options)
   }
@@ -963,7 +951,7 @@ export class AutoscalingApi {
   deleteAutoscalingPolicy(
     params: AutoscalingDeleteAutoscalingPolicyRequest,
     options?: BodyCallOptions,
-  ): Promise<JsonObject>
+  ): Promise<estypes.AutoscalingDeleteAutoscalingPolicyResponse>
   /**
    * Delete an autoscaling policy.
    *
@@ -975,7 +963,7 @@ export class AutoscalingApi {
   deleteAutoscalingPolicy(
     params: AutoscalingDeleteAutoscalingPolicyRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.AutoscalingDeleteAutoscalingPolicyResponse>>
   deleteAutoscalingPolicy(params: AutoscalingDeleteAutoscalingPolicyRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, autoscalingEndpoints().deleteAutoscalingPolicy, params, options)
   }
@@ -994,7 +982,7 @@ export class AutoscalingApi {
   getAutoscalingCapacity(
     params?: AutoscalingGetAutoscalingCapacityRequest,
     options?: BodyCallOptions,
-  ): Promise<JsonObject>
+  ): Promise<estypes.AutoscalingGetAutoscalingCapacityResponse>
   /**
    * Get the autoscaling capacity.
    *
@@ -1006,7 +994,7 @@ export class AutoscalingApi {
   getAutoscalingCapacity(
     params: AutoscalingGetAutoscalingCapacityRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.AutoscalingGetAutoscalingCapacityResponse>>
   getAutoscalingCapacity(params?: AutoscalingGetAutoscalingCapacityRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, autoscalingEndpoints().getAutoscalingCapacity, params, options)
   }
@@ -1022,7 +1010,10 @@ export class AutoscalingApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-autoscaling-get-autoscaling-capacity | Elasticsearch API documentation}
    */
-  getAutoscalingPolicy(params: AutoscalingGetAutoscalingPolicyRequest, options?: BodyCallOptions): Promise<JsonValue>
+  getAutoscalingPolicy(
+    params: AutoscalingGetAutoscalingPolicyRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.AutoscalingGetAutoscalingPolicyResponse>
   /**
    * Get an autoscaling policy.
    *
@@ -1034,7 +1025,7 @@ export class AutoscalingApi {
   getAutoscalingPolicy(
     params: AutoscalingGetAutoscalingPolicyRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonValue>>
+  ): Promise<ApiResponse<estypes.AutoscalingGetAutoscalingPolicyResponse>>
   getAutoscalingPolicy(params: AutoscalingGetAutoscalingPolicyRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, autoscalingEndpoints().getAutoscalingPolicy, params, options)
   }
@@ -1050,7 +1041,10 @@ export class AutoscalingApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-autoscaling-put-autoscaling-policy | Elasticsearch API documentation}
    */
-  putAutoscalingPolicy(params: AutoscalingPutAutoscalingPolicyRequest, options?: BodyCallOptions): Promise<JsonObject>
+  putAutoscalingPolicy(
+    params: AutoscalingPutAutoscalingPolicyRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.AutoscalingPutAutoscalingPolicyResponse>
   /**
    * Create or update an autoscaling policy.
    *
@@ -1062,7 +1056,7 @@ export class AutoscalingApi {
   putAutoscalingPolicy(
     params: AutoscalingPutAutoscalingPolicyRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.AutoscalingPutAutoscalingPolicyResponse>>
   putAutoscalingPolicy(params: AutoscalingPutAutoscalingPolicyRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, autoscalingEndpoints().putAutoscalingPolicy, params, options)
   }
@@ -1426,7 +1420,7 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-aliases | Elasticsearch API documentation}
    */
-  aliases(params: CatAliasesRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  aliases(params: CatAliasesRequest & CatFormatted, options?: BodyCallOptions): Promise<estypes.CatAliasesResponse>
   /**
    * Get aliases.
    *
@@ -1435,7 +1429,10 @@ export class CatApi {
    * @param params - path parts, query parameters and body properties (see {@link CatAliasesRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  aliases(params: CatAliasesRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
+  aliases(
+    params: CatAliasesRequest & CatFormatted,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.CatAliasesResponse>>
   /**
    * Get aliases.
    *
@@ -1469,7 +1466,10 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-allocation | Elasticsearch API documentation}
    */
-  allocation(params: CatAllocationRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  allocation(
+    params: CatAllocationRequest & CatFormatted,
+    options?: BodyCallOptions,
+  ): Promise<estypes.CatAllocationResponse>
   /**
    * Get shard allocation information.
    *
@@ -1478,7 +1478,10 @@ export class CatApi {
    * @param params - path parts, query parameters and body properties (see {@link CatAllocationRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  allocation(params: CatAllocationRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
+  allocation(
+    params: CatAllocationRequest & CatFormatted,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.CatAllocationResponse>>
   /**
    * Get shard allocation information.
    *
@@ -1512,7 +1515,10 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-circuit-breaker | Elasticsearch API documentation}
    */
-  circuitBreaker(params: CatCircuitBreakerRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  circuitBreaker(
+    params: CatCircuitBreakerRequest & CatFormatted,
+    options?: BodyCallOptions,
+  ): Promise<estypes.CatCircuitBreakerResponse>
   /**
    * Get circuit breakers statistics.
    *
@@ -1524,7 +1530,7 @@ export class CatApi {
   circuitBreaker(
     params: CatCircuitBreakerRequest & CatFormatted,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject[]>>
+  ): Promise<ApiResponse<estypes.CatCircuitBreakerResponse>>
   /**
    * Get circuit breakers statistics.
    *
@@ -1561,7 +1567,7 @@ export class CatApi {
   componentTemplates(
     params: CatComponentTemplatesRequest & CatFormatted,
     options?: BodyCallOptions,
-  ): Promise<JsonObject[]>
+  ): Promise<estypes.CatComponentTemplatesResponse>
   /**
    * Get component templates.
    *
@@ -1573,7 +1579,7 @@ export class CatApi {
   componentTemplates(
     params: CatComponentTemplatesRequest & CatFormatted,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject[]>>
+  ): Promise<ApiResponse<estypes.CatComponentTemplatesResponse>>
   /**
    * Get component templates.
    *
@@ -1610,7 +1616,7 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-count | Elasticsearch API documentation}
    */
-  count(params: CatCountRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  count(params: CatCountRequest & CatFormatted, options?: BodyCallOptions): Promise<estypes.CatCountResponse>
   /**
    * Get a document count.
    *
@@ -1619,7 +1625,10 @@ export class CatApi {
    * @param params - path parts, query parameters and body properties (see {@link CatCountRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  count(params: CatCountRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
+  count(
+    params: CatCountRequest & CatFormatted,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.CatCountResponse>>
   /**
    * Get a document count.
    *
@@ -1653,7 +1662,10 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-fielddata | Elasticsearch API documentation}
    */
-  fielddata(params: CatFielddataRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  fielddata(
+    params: CatFielddataRequest & CatFormatted,
+    options?: BodyCallOptions,
+  ): Promise<estypes.CatFielddataResponse>
   /**
    * Get field data cache information.
    *
@@ -1662,7 +1674,10 @@ export class CatApi {
    * @param params - path parts, query parameters and body properties (see {@link CatFielddataRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  fielddata(params: CatFielddataRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
+  fielddata(
+    params: CatFielddataRequest & CatFormatted,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.CatFielddataResponse>>
   /**
    * Get field data cache information.
    *
@@ -1696,7 +1711,7 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-health | Elasticsearch API documentation}
    */
-  health(params: CatHealthRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  health(params: CatHealthRequest & CatFormatted, options?: BodyCallOptions): Promise<estypes.CatHealthResponse>
   /**
    * Get the cluster health status.
    *
@@ -1705,7 +1720,10 @@ export class CatApi {
    * @param params - path parts, query parameters and body properties (see {@link CatHealthRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  health(params: CatHealthRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
+  health(
+    params: CatHealthRequest & CatFormatted,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.CatHealthResponse>>
   /**
    * Get the cluster health status.
    *
@@ -1762,7 +1780,7 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-indices | Elasticsearch API documentation}
    */
-  indices(params: CatIndicesRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  indices(params: CatIndicesRequest & CatFormatted, options?: BodyCallOptions): Promise<estypes.CatIndicesResponse>
   /**
    * Get index information.
    *
@@ -1771,7 +1789,10 @@ export class CatApi {
    * @param params - path parts, query parameters and body properties (see {@link CatIndicesRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  indices(params: CatIndicesRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
+  indices(
+    params: CatIndicesRequest & CatFormatted,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.CatIndicesResponse>>
   /**
    * Get index information.
    *
@@ -1805,7 +1826,7 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-master | Elasticsearch API documentation}
    */
-  master(params: CatMasterRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  master(params: CatMasterRequest & CatFormatted, options?: BodyCallOptions): Promise<estypes.CatMasterResponse>
   /**
    * Get master node information.
    *
@@ -1814,7 +1835,10 @@ export class CatApi {
    * @param params - path parts, query parameters and body properties (see {@link CatMasterRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  master(params: CatMasterRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
+  master(
+    params: CatMasterRequest & CatFormatted,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.CatMasterResponse>>
   /**
    * Get master node information.
    *
@@ -1848,7 +1872,10 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-ml-datafeeds | Elasticsearch API documentation}
    */
-  mlDatafeeds(params: CatMlDatafeedsRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  mlDatafeeds(
+    params: CatMlDatafeedsRequest & CatFormatted,
+    options?: BodyCallOptions,
+  ): Promise<estypes.CatMlDatafeedsResponse>
   /**
    * Get datafeeds.
    *
@@ -1860,7 +1887,7 @@ export class CatApi {
   mlDatafeeds(
     params: CatMlDatafeedsRequest & CatFormatted,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject[]>>
+  ): Promise<ApiResponse<estypes.CatMlDatafeedsResponse>>
   /**
    * Get datafeeds.
    *
@@ -1897,7 +1924,7 @@ export class CatApi {
   mlDataFrameAnalytics(
     params: CatMlDataFrameAnalyticsRequest & CatFormatted,
     options?: BodyCallOptions,
-  ): Promise<JsonObject[]>
+  ): Promise<estypes.CatMlDataFrameAnalyticsResponse>
   /**
    * Get data frame analytics jobs.
    *
@@ -1909,7 +1936,7 @@ export class CatApi {
   mlDataFrameAnalytics(
     params: CatMlDataFrameAnalyticsRequest & CatFormatted,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject[]>>
+  ): Promise<ApiResponse<estypes.CatMlDataFrameAnalyticsResponse>>
   /**
    * Get data frame analytics jobs.
    *
@@ -1946,7 +1973,7 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-ml-jobs | Elasticsearch API documentation}
    */
-  mlJobs(params: CatMlJobsRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  mlJobs(params: CatMlJobsRequest & CatFormatted, options?: BodyCallOptions): Promise<estypes.CatMlJobsResponse>
   /**
    * Get anomaly detection jobs.
    *
@@ -1955,7 +1982,10 @@ export class CatApi {
    * @param params - path parts, query parameters and body properties (see {@link CatMlJobsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  mlJobs(params: CatMlJobsRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
+  mlJobs(
+    params: CatMlJobsRequest & CatFormatted,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.CatMlJobsResponse>>
   /**
    * Get anomaly detection jobs.
    *
@@ -1989,7 +2019,10 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-ml-trained-models | Elasticsearch API documentation}
    */
-  mlTrainedModels(params: CatMlTrainedModelsRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  mlTrainedModels(
+    params: CatMlTrainedModelsRequest & CatFormatted,
+    options?: BodyCallOptions,
+  ): Promise<estypes.CatMlTrainedModelsResponse>
   /**
    * Get trained models.
    *
@@ -2001,7 +2034,7 @@ export class CatApi {
   mlTrainedModels(
     params: CatMlTrainedModelsRequest & CatFormatted,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject[]>>
+  ): Promise<ApiResponse<estypes.CatMlTrainedModelsResponse>>
   /**
    * Get trained models.
    *
@@ -2035,7 +2068,10 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-nodeattrs | Elasticsearch API documentation}
    */
-  nodeattrs(params: CatNodeattrsRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  nodeattrs(
+    params: CatNodeattrsRequest & CatFormatted,
+    options?: BodyCallOptions,
+  ): Promise<estypes.CatNodeattrsResponse>
   /**
    * Get node attribute information.
    *
@@ -2044,7 +2080,10 @@ export class CatApi {
    * @param params - path parts, query parameters and body properties (see {@link CatNodeattrsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  nodeattrs(params: CatNodeattrsRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
+  nodeattrs(
+    params: CatNodeattrsRequest & CatFormatted,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.CatNodeattrsResponse>>
   /**
    * Get node attribute information.
    *
@@ -2078,7 +2117,7 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-nodes | Elasticsearch API documentation}
    */
-  nodes(params: CatNodesRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  nodes(params: CatNodesRequest & CatFormatted, options?: BodyCallOptions): Promise<estypes.CatNodesResponse>
   /**
    * Get node information.
    *
@@ -2087,7 +2126,10 @@ export class CatApi {
    * @param params - path parts, query parameters and body properties (see {@link CatNodesRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  nodes(params: CatNodesRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
+  nodes(
+    params: CatNodesRequest & CatFormatted,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.CatNodesResponse>>
   /**
    * Get node information.
    *
@@ -2121,7 +2163,10 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-pending-tasks | Elasticsearch API documentation}
    */
-  pendingTasks(params: CatPendingTasksRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  pendingTasks(
+    params: CatPendingTasksRequest & CatFormatted,
+    options?: BodyCallOptions,
+  ): Promise<estypes.CatPendingTasksResponse>
   /**
    * Get pending task information.
    *
@@ -2133,7 +2178,7 @@ export class CatApi {
   pendingTasks(
     params: CatPendingTasksRequest & CatFormatted,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject[]>>
+  ): Promise<ApiResponse<estypes.CatPendingTasksResponse>>
   /**
    * Get pending task information.
    *
@@ -2167,7 +2212,7 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-plugins | Elasticsearch API documentation}
    */
-  plugins(params: CatPluginsRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  plugins(params: CatPluginsRequest & CatFormatted, options?: BodyCallOptions): Promise<estypes.CatPluginsResponse>
   /**
    * Get plugin information.
    *
@@ -2176,7 +2221,10 @@ export class CatApi {
    * @param params - path parts, query parameters and body properties (see {@link CatPluginsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  plugins(params: CatPluginsRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
+  plugins(
+    params: CatPluginsRequest & CatFormatted,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.CatPluginsResponse>>
   /**
    * Get plugin information.
    *
@@ -2210,7 +2258,7 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-recovery | Elasticsearch API documentation}
    */
-  recovery(params: CatRecoveryRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  recovery(params: CatRecoveryRequest & CatFormatted, options?: BodyCallOptions): Promise<estypes.CatRecoveryResponse>
   /**
    * Get shard recovery information.
    *
@@ -2219,7 +2267,10 @@ export class CatApi {
    * @param params - path parts, query parameters and body properties (see {@link CatRecoveryRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  recovery(params: CatRecoveryRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
+  recovery(
+    params: CatRecoveryRequest & CatFormatted,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.CatRecoveryResponse>>
   /**
    * Get shard recovery information.
    *
@@ -2253,7 +2304,10 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-repositories | Elasticsearch API documentation}
    */
-  repositories(params: CatRepositoriesRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  repositories(
+    params: CatRepositoriesRequest & CatFormatted,
+    options?: BodyCallOptions,
+  ): Promise<estypes.CatRepositoriesResponse>
   /**
    * Get snapshot repository information.
    *
@@ -2265,7 +2319,7 @@ export class CatApi {
   repositories(
     params: CatRepositoriesRequest & CatFormatted,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject[]>>
+  ): Promise<ApiResponse<estypes.CatRepositoriesResponse>>
   /**
    * Get snapshot repository information.
    *
@@ -2299,7 +2353,7 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-segments | Elasticsearch API documentation}
    */
-  segments(params: CatSegmentsRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  segments(params: CatSegmentsRequest & CatFormatted, options?: BodyCallOptions): Promise<estypes.CatSegmentsResponse>
   /**
    * Get segment information.
    *
@@ -2308,7 +2362,10 @@ export class CatApi {
    * @param params - path parts, query parameters and body properties (see {@link CatSegmentsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  segments(params: CatSegmentsRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
+  segments(
+    params: CatSegmentsRequest & CatFormatted,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.CatSegmentsResponse>>
   /**
    * Get segment information.
    *
@@ -2342,7 +2399,7 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-shards | Elasticsearch API documentation}
    */
-  shards(params: CatShardsRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  shards(params: CatShardsRequest & CatFormatted, options?: BodyCallOptions): Promise<estypes.CatShardsResponse>
   /**
    * Get shard information.
    *
@@ -2351,7 +2408,10 @@ export class CatApi {
    * @param params - path parts, query parameters and body properties (see {@link CatShardsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  shards(params: CatShardsRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
+  shards(
+    params: CatShardsRequest & CatFormatted,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.CatShardsResponse>>
   /**
    * Get shard information.
    *
@@ -2385,7 +2445,10 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-snapshots | Elasticsearch API documentation}
    */
-  snapshots(params: CatSnapshotsRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  snapshots(
+    params: CatSnapshotsRequest & CatFormatted,
+    options?: BodyCallOptions,
+  ): Promise<estypes.CatSnapshotsResponse>
   /**
    * Get snapshot information.
    *
@@ -2394,7 +2457,10 @@ export class CatApi {
    * @param params - path parts, query parameters and body properties (see {@link CatSnapshotsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  snapshots(params: CatSnapshotsRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
+  snapshots(
+    params: CatSnapshotsRequest & CatFormatted,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.CatSnapshotsResponse>>
   /**
    * Get snapshot information.
    *
@@ -2428,7 +2494,7 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-tasks | Elasticsearch API documentation}
    */
-  tasks(params: CatTasksRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  tasks(params: CatTasksRequest & CatFormatted, options?: BodyCallOptions): Promise<estypes.CatTasksResponse>
   /**
    * Get task information.
    *
@@ -2437,7 +2503,10 @@ export class CatApi {
    * @param params - path parts, query parameters and body properties (see {@link CatTasksRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  tasks(params: CatTasksRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
+  tasks(
+    params: CatTasksRequest & CatFormatted,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.CatTasksResponse>>
   /**
    * Get task information.
    *
@@ -2471,7 +2540,10 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-templates | Elasticsearch API documentation}
    */
-  templates(params: CatTemplatesRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  templates(
+    params: CatTemplatesRequest & CatFormatted,
+    options?: BodyCallOptions,
+  ): Promise<estypes.CatTemplatesResponse>
   /**
    * Get index template information.
    *
@@ -2480,7 +2552,10 @@ export class CatApi {
    * @param params - path parts, query parameters and body properties (see {@link CatTemplatesRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  templates(params: CatTemplatesRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
+  templates(
+    params: CatTemplatesRequest & CatFormatted,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.CatTemplatesResponse>>
   /**
    * Get index template information.
    *
@@ -2514,7 +2589,10 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-thread-pool | Elasticsearch API documentation}
    */
-  threadPool(params: CatThreadPoolRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  threadPool(
+    params: CatThreadPoolRequest & CatFormatted,
+    options?: BodyCallOptions,
+  ): Promise<estypes.CatThreadPoolResponse>
   /**
    * Get thread pool statistics.
    *
@@ -2523,7 +2601,10 @@ export class CatApi {
    * @param params - path parts, query parameters and body properties (see {@link CatThreadPoolRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  threadPool(params: CatThreadPoolRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
+  threadPool(
+    params: CatThreadPoolRequest & CatFormatted,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.CatThreadPoolResponse>>
   /**
    * Get thread pool statistics.
    *
@@ -2557,7 +2638,10 @@ export class CatApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cat-transforms | Elasticsearch API documentation}
    */
-  transforms(params: CatTransformsRequest & CatFormatted, options?: BodyCallOptions): Promise<JsonObject[]>
+  transforms(
+    params: CatTransformsRequest & CatFormatted,
+    options?: BodyCallOptions,
+  ): Promise<estypes.CatTransformsResponse>
   /**
    * Get transform information.
    *
@@ -2566,7 +2650,10 @@ export class CatApi {
    * @param params - path parts, query parameters and body properties (see {@link CatTransformsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  transforms(params: CatTransformsRequest & CatFormatted, options: MetaCallOptions): Promise<ApiResponse<JsonObject[]>>
+  transforms(
+    params: CatTransformsRequest & CatFormatted,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.CatTransformsResponse>>
   /**
    * Get transform information.
    *
@@ -2762,7 +2849,10 @@ export class CcrApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-delete-auto-follow-pattern | Elasticsearch API documentation}
    */
-  deleteAutoFollowPattern(params: CcrDeleteAutoFollowPatternRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deleteAutoFollowPattern(
+    params: CcrDeleteAutoFollowPatternRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.CcrDeleteAutoFollowPatternResponse>
   /**
    * Delete auto-follow patterns.
    *
@@ -2774,7 +2864,7 @@ export class CcrApi {
   deleteAutoFollowPattern(
     params: CcrDeleteAutoFollowPatternRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.CcrDeleteAutoFollowPatternResponse>>
   deleteAutoFollowPattern(params: CcrDeleteAutoFollowPatternRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ccrEndpoints().deleteAutoFollowPattern, params, options)
   }
@@ -2788,7 +2878,7 @@ export class CcrApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-follow | Elasticsearch API documentation}
    */
-  follow(params: CcrFollowRequest, options?: BodyCallOptions): Promise<JsonObject>
+  follow(params: CcrFollowRequest, options?: BodyCallOptions): Promise<estypes.CcrFollowResponse>
   /**
    * Create a follower.
    *
@@ -2797,7 +2887,7 @@ export class CcrApi {
    * @param params - path parts, query parameters and body properties (see {@link CcrFollowRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  follow(params: CcrFollowRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  follow(params: CcrFollowRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.CcrFollowResponse>>
   follow(params: CcrFollowRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ccrEndpoints().follow, params, options)
   }
@@ -2811,7 +2901,7 @@ export class CcrApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-follow-info | Elasticsearch API documentation}
    */
-  followInfo(params: CcrFollowInfoRequest, options?: BodyCallOptions): Promise<JsonObject>
+  followInfo(params: CcrFollowInfoRequest, options?: BodyCallOptions): Promise<estypes.CcrFollowInfoResponse>
   /**
    * Get follower information.
    *
@@ -2820,7 +2910,10 @@ export class CcrApi {
    * @param params - path parts, query parameters and body properties (see {@link CcrFollowInfoRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  followInfo(params: CcrFollowInfoRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  followInfo(
+    params: CcrFollowInfoRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.CcrFollowInfoResponse>>
   followInfo(params: CcrFollowInfoRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ccrEndpoints().followInfo, params, options)
   }
@@ -2834,7 +2927,7 @@ export class CcrApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-follow-stats | Elasticsearch API documentation}
    */
-  followStats(params: CcrFollowStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  followStats(params: CcrFollowStatsRequest, options?: BodyCallOptions): Promise<estypes.CcrFollowStatsResponse>
   /**
    * Get follower stats.
    *
@@ -2843,7 +2936,10 @@ export class CcrApi {
    * @param params - path parts, query parameters and body properties (see {@link CcrFollowStatsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  followStats(params: CcrFollowStatsRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  followStats(
+    params: CcrFollowStatsRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.CcrFollowStatsResponse>>
   followStats(params: CcrFollowStatsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ccrEndpoints().followStats, params, options)
   }
@@ -2857,7 +2953,10 @@ export class CcrApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-forget-follower | Elasticsearch API documentation}
    */
-  forgetFollower(params: CcrForgetFollowerRequest, options?: BodyCallOptions): Promise<JsonObject>
+  forgetFollower(
+    params: CcrForgetFollowerRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.CcrForgetFollowerResponse>
   /**
    * Forget a follower.
    *
@@ -2866,7 +2965,10 @@ export class CcrApi {
    * @param params - path parts, query parameters and body properties (see {@link CcrForgetFollowerRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  forgetFollower(params: CcrForgetFollowerRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  forgetFollower(
+    params: CcrForgetFollowerRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.CcrForgetFollowerResponse>>
   forgetFollower(params: CcrForgetFollowerRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ccrEndpoints().forgetFollower, params, options)
   }
@@ -2880,7 +2982,10 @@ export class CcrApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-get-auto-follow-pattern-1 | Elasticsearch API documentation}
    */
-  getAutoFollowPattern(params?: CcrGetAutoFollowPatternRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getAutoFollowPattern(
+    params?: CcrGetAutoFollowPatternRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.CcrGetAutoFollowPatternResponse>
   /**
    * Get auto-follow patterns.
    *
@@ -2892,7 +2997,7 @@ export class CcrApi {
   getAutoFollowPattern(
     params: CcrGetAutoFollowPatternRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.CcrGetAutoFollowPatternResponse>>
   getAutoFollowPattern(params?: CcrGetAutoFollowPatternRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ccrEndpoints().getAutoFollowPattern, params, options)
   }
@@ -2906,7 +3011,10 @@ export class CcrApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-pause-auto-follow-pattern | Elasticsearch API documentation}
    */
-  pauseAutoFollowPattern(params: CcrPauseAutoFollowPatternRequest, options?: BodyCallOptions): Promise<JsonObject>
+  pauseAutoFollowPattern(
+    params: CcrPauseAutoFollowPatternRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.CcrPauseAutoFollowPatternResponse>
   /**
    * Pause an auto-follow pattern.
    *
@@ -2918,7 +3026,7 @@ export class CcrApi {
   pauseAutoFollowPattern(
     params: CcrPauseAutoFollowPatternRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.CcrPauseAutoFollowPatternResponse>>
   pauseAutoFollowPattern(params: CcrPauseAutoFollowPatternRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ccrEndpoints().pauseAutoFollowPattern, params, options)
   }
@@ -2932,7 +3040,7 @@ export class CcrApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-pause-follow | Elasticsearch API documentation}
    */
-  pauseFollow(params: CcrPauseFollowRequest, options?: BodyCallOptions): Promise<JsonObject>
+  pauseFollow(params: CcrPauseFollowRequest, options?: BodyCallOptions): Promise<estypes.CcrPauseFollowResponse>
   /**
    * Pause a follower.
    *
@@ -2941,7 +3049,10 @@ export class CcrApi {
    * @param params - path parts, query parameters and body properties (see {@link CcrPauseFollowRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  pauseFollow(params: CcrPauseFollowRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  pauseFollow(
+    params: CcrPauseFollowRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.CcrPauseFollowResponse>>
   pauseFollow(params: CcrPauseFollowRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ccrEndpoints().pauseFollow, params, options)
   }
@@ -2955,7 +3066,10 @@ export class CcrApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-put-auto-follow-pattern | Elasticsearch API documentation}
    */
-  putAutoFollowPattern(params: CcrPutAutoFollowPatternRequest, options?: BodyCallOptions): Promise<JsonObject>
+  putAutoFollowPattern(
+    params: CcrPutAutoFollowPatternRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.CcrPutAutoFollowPatternResponse>
   /**
    * Create or update auto-follow patterns.
    *
@@ -2967,7 +3081,7 @@ export class CcrApi {
   putAutoFollowPattern(
     params: CcrPutAutoFollowPatternRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.CcrPutAutoFollowPatternResponse>>
   putAutoFollowPattern(params: CcrPutAutoFollowPatternRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ccrEndpoints().putAutoFollowPattern, params, options)
   }
@@ -2981,7 +3095,10 @@ export class CcrApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-resume-auto-follow-pattern | Elasticsearch API documentation}
    */
-  resumeAutoFollowPattern(params: CcrResumeAutoFollowPatternRequest, options?: BodyCallOptions): Promise<JsonObject>
+  resumeAutoFollowPattern(
+    params: CcrResumeAutoFollowPatternRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.CcrResumeAutoFollowPatternResponse>
   /**
    * Resume an auto-follow pattern.
    *
@@ -2993,7 +3110,7 @@ export class CcrApi {
   resumeAutoFollowPattern(
     params: CcrResumeAutoFollowPatternRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.CcrResumeAutoFollowPatternResponse>>
   resumeAutoFollowPattern(params: CcrResumeAutoFollowPatternRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ccrEndpoints().resumeAutoFollowPattern, params, options)
   }
@@ -3007,7 +3124,7 @@ export class CcrApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-resume-follow | Elasticsearch API documentation}
    */
-  resumeFollow(params: CcrResumeFollowRequest, options?: BodyCallOptions): Promise<JsonObject>
+  resumeFollow(params: CcrResumeFollowRequest, options?: BodyCallOptions): Promise<estypes.CcrResumeFollowResponse>
   /**
    * Resume a follower.
    *
@@ -3016,7 +3133,10 @@ export class CcrApi {
    * @param params - path parts, query parameters and body properties (see {@link CcrResumeFollowRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  resumeFollow(params: CcrResumeFollowRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  resumeFollow(
+    params: CcrResumeFollowRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.CcrResumeFollowResponse>>
   resumeFollow(params: CcrResumeFollowRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ccrEndpoints().resumeFollow, params, options)
   }
@@ -3030,7 +3150,7 @@ export class CcrApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-stats | Elasticsearch API documentation}
    */
-  stats(params?: CcrStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  stats(params?: CcrStatsRequest, options?: BodyCallOptions): Promise<estypes.CcrStatsResponse>
   /**
    * Get cross-cluster replication stats.
    *
@@ -3039,7 +3159,7 @@ export class CcrApi {
    * @param params - path parts, query parameters and body properties (see {@link CcrStatsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  stats(params: CcrStatsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  stats(params: CcrStatsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<estypes.CcrStatsResponse>>
   stats(params?: CcrStatsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ccrEndpoints().stats, params, options)
   }
@@ -3053,7 +3173,7 @@ export class CcrApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ccr-unfollow | Elasticsearch API documentation}
    */
-  unfollow(params: CcrUnfollowRequest, options?: BodyCallOptions): Promise<JsonObject>
+  unfollow(params: CcrUnfollowRequest, options?: BodyCallOptions): Promise<estypes.CcrUnfollowResponse>
   /**
    * Unfollow an index.
    *
@@ -3062,7 +3182,7 @@ export class CcrApi {
    * @param params - path parts, query parameters and body properties (see {@link CcrUnfollowRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  unfollow(params: CcrUnfollowRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  unfollow(params: CcrUnfollowRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.CcrUnfollowResponse>>
   unfollow(params: CcrUnfollowRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ccrEndpoints().unfollow, params, options)
   }
@@ -3259,7 +3379,10 @@ export class ClusterApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-allocation-explain | Elasticsearch API documentation}
    */
-  allocationExplain(params?: ClusterAllocationExplainRequest, options?: BodyCallOptions): Promise<JsonObject>
+  allocationExplain(
+    params?: ClusterAllocationExplainRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ClusterAllocationExplainResponse>
   /**
    * Explain the shard allocations.
    *
@@ -3271,7 +3394,7 @@ export class ClusterApi {
   allocationExplain(
     params: ClusterAllocationExplainRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.ClusterAllocationExplainResponse>>
   allocationExplain(params?: ClusterAllocationExplainRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, clusterEndpoints().allocationExplain, params, options)
   }
@@ -3285,7 +3408,10 @@ export class ClusterApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-put-component-template | Elasticsearch API documentation}
    */
-  deleteComponentTemplate(params: ClusterDeleteComponentTemplateRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deleteComponentTemplate(
+    params: ClusterDeleteComponentTemplateRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ClusterDeleteComponentTemplateResponse>
   /**
    * Delete component templates.
    *
@@ -3297,7 +3423,7 @@ export class ClusterApi {
   deleteComponentTemplate(
     params: ClusterDeleteComponentTemplateRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.ClusterDeleteComponentTemplateResponse>>
   deleteComponentTemplate(params: ClusterDeleteComponentTemplateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, clusterEndpoints().deleteComponentTemplate, params, options)
   }
@@ -3369,7 +3495,10 @@ export class ClusterApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-put-component-template | Elasticsearch API documentation}
    */
-  getComponentTemplate(params?: ClusterGetComponentTemplateRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getComponentTemplate(
+    params?: ClusterGetComponentTemplateRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ClusterGetComponentTemplateResponse>
   /**
    * Get component templates.
    *
@@ -3381,7 +3510,7 @@ export class ClusterApi {
   getComponentTemplate(
     params: ClusterGetComponentTemplateRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.ClusterGetComponentTemplateResponse>>
   getComponentTemplate(params?: ClusterGetComponentTemplateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, clusterEndpoints().getComponentTemplate, params, options)
   }
@@ -3395,7 +3524,10 @@ export class ClusterApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-get-settings | Elasticsearch API documentation}
    */
-  getSettings(params?: ClusterGetSettingsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getSettings(
+    params?: ClusterGetSettingsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ClusterGetSettingsResponse>
   /**
    * Get cluster-wide settings.
    *
@@ -3404,7 +3536,10 @@ export class ClusterApi {
    * @param params - path parts, query parameters and body properties (see {@link ClusterGetSettingsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  getSettings(params: ClusterGetSettingsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getSettings(
+    params: ClusterGetSettingsRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ClusterGetSettingsResponse>>
   getSettings(params?: ClusterGetSettingsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, clusterEndpoints().getSettings, params, options)
   }
@@ -3418,7 +3553,7 @@ export class ClusterApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-health | Elasticsearch API documentation}
    */
-  health(params?: ClusterHealthRequest, options?: BodyCallOptions): Promise<ClusterHealthResponse>
+  health(params?: ClusterHealthRequest, options?: BodyCallOptions): Promise<estypes.ClusterHealthResponse>
   /**
    * Get the cluster health status.
    *
@@ -3430,7 +3565,7 @@ export class ClusterApi {
   health(
     params: ClusterHealthRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<ClusterHealthResponse>>
+  ): Promise<ApiResponse<estypes.ClusterHealthResponse>>
   health(params?: ClusterHealthRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, clusterEndpoints().health, params, options)
   }
@@ -3444,7 +3579,7 @@ export class ClusterApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-info | Elasticsearch API documentation}
    */
-  info(params: ClusterInfoRequest, options?: BodyCallOptions): Promise<JsonObject>
+  info(params: ClusterInfoRequest, options?: BodyCallOptions): Promise<estypes.ClusterInfoResponse>
   /**
    * Get cluster info.
    *
@@ -3453,7 +3588,7 @@ export class ClusterApi {
    * @param params - path parts, query parameters and body properties (see {@link ClusterInfoRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  info(params: ClusterInfoRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  info(params: ClusterInfoRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.ClusterInfoResponse>>
   info(params: ClusterInfoRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, clusterEndpoints().info, params, options)
   }
@@ -3467,7 +3602,10 @@ export class ClusterApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-pending-tasks | Elasticsearch API documentation}
    */
-  pendingTasks(params?: ClusterPendingTasksRequest, options?: BodyCallOptions): Promise<JsonObject>
+  pendingTasks(
+    params?: ClusterPendingTasksRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ClusterPendingTasksResponse>
   /**
    * Get the pending cluster tasks.
    *
@@ -3479,7 +3617,7 @@ export class ClusterApi {
   pendingTasks(
     params: ClusterPendingTasksRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.ClusterPendingTasksResponse>>
   pendingTasks(params?: ClusterPendingTasksRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, clusterEndpoints().pendingTasks, params, options)
   }
@@ -3525,7 +3663,10 @@ export class ClusterApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-put-component-template | Elasticsearch API documentation}
    */
-  putComponentTemplate(params: ClusterPutComponentTemplateRequest, options?: BodyCallOptions): Promise<JsonObject>
+  putComponentTemplate(
+    params: ClusterPutComponentTemplateRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ClusterPutComponentTemplateResponse>
   /**
    * Create or update a component template.
    *
@@ -3537,7 +3678,7 @@ export class ClusterApi {
   putComponentTemplate(
     params: ClusterPutComponentTemplateRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.ClusterPutComponentTemplateResponse>>
   putComponentTemplate(params: ClusterPutComponentTemplateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, clusterEndpoints().putComponentTemplate, params, options)
   }
@@ -3551,7 +3692,10 @@ export class ClusterApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-put-settings | Elasticsearch API documentation}
    */
-  putSettings(params?: ClusterPutSettingsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  putSettings(
+    params?: ClusterPutSettingsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ClusterPutSettingsResponse>
   /**
    * Update the cluster settings.
    *
@@ -3560,7 +3704,10 @@ export class ClusterApi {
    * @param params - path parts, query parameters and body properties (see {@link ClusterPutSettingsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  putSettings(params: ClusterPutSettingsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  putSettings(
+    params: ClusterPutSettingsRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ClusterPutSettingsResponse>>
   putSettings(params?: ClusterPutSettingsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, clusterEndpoints().putSettings, params, options)
   }
@@ -3574,7 +3721,7 @@ export class ClusterApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-remote-info | Elasticsearch API documentation}
    */
-  remoteInfo(params?: ClusterRemoteInfoRequest, options?: BodyCallOptions): Promise<Record<string, JsonValue>>
+  remoteInfo(params?: ClusterRemoteInfoRequest, options?: BodyCallOptions): Promise<estypes.ClusterRemoteInfoResponse>
   /**
    * Get remote cluster information.
    *
@@ -3586,7 +3733,7 @@ export class ClusterApi {
   remoteInfo(
     params: ClusterRemoteInfoRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<Record<string, JsonValue>>>
+  ): Promise<ApiResponse<estypes.ClusterRemoteInfoResponse>>
   remoteInfo(params?: ClusterRemoteInfoRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, clusterEndpoints().remoteInfo, params, options)
   }
@@ -3600,7 +3747,7 @@ export class ClusterApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-reroute | Elasticsearch API documentation}
    */
-  reroute(params?: ClusterRerouteRequest, options?: BodyCallOptions): Promise<JsonObject>
+  reroute(params?: ClusterRerouteRequest, options?: BodyCallOptions): Promise<estypes.ClusterRerouteResponse>
   /**
    * Reroute the cluster.
    *
@@ -3609,7 +3756,10 @@ export class ClusterApi {
    * @param params - path parts, query parameters and body properties (see {@link ClusterRerouteRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  reroute(params: ClusterRerouteRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  reroute(
+    params: ClusterRerouteRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ClusterRerouteResponse>>
   reroute(params?: ClusterRerouteRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, clusterEndpoints().reroute, params, options)
   }
@@ -3623,7 +3773,7 @@ export class ClusterApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-state | Elasticsearch API documentation}
    */
-  state(params?: ClusterStateRequest, options?: BodyCallOptions): Promise<JsonValue>
+  state(params?: ClusterStateRequest, options?: BodyCallOptions): Promise<estypes.ClusterStateResponse>
   /**
    * Get the cluster state.
    *
@@ -3632,7 +3782,10 @@ export class ClusterApi {
    * @param params - path parts, query parameters and body properties (see {@link ClusterStateRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  state(params: ClusterStateRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  state(
+    params: ClusterStateRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ClusterStateResponse>>
   state(params?: ClusterStateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, clusterEndpoints().state, params, options)
   }
@@ -3646,7 +3799,7 @@ export class ClusterApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-cluster-stats | Elasticsearch API documentation}
    */
-  stats(params?: ClusterStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  stats(params?: ClusterStatsRequest, options?: BodyCallOptions): Promise<estypes.ClusterStatsResponse>
   /**
    * Get cluster statistics.
    *
@@ -3655,7 +3808,10 @@ export class ClusterApi {
    * @param params - path parts, query parameters and body properties (see {@link ClusterStatsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  stats(params: ClusterStatsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  stats(
+    params: ClusterStatsRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ClusterStatsResponse>>
   stats(params?: ClusterStatsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, clusterEndpoints().stats, params, options)
   }
@@ -3951,7 +4107,7 @@ export class ConnectorApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-check-in | Elasticsearch API documentation}
    */
-  checkIn(params: ConnectorCheckInRequest, options?: BodyCallOptions): Promise<JsonObject>
+  checkIn(params: ConnectorCheckInRequest, options?: BodyCallOptions): Promise<estypes.ConnectorCheckInResponse>
   /**
    * Check in a connector.
    *
@@ -3960,7 +4116,10 @@ export class ConnectorApi {
    * @param params - path parts, query parameters and body properties (see {@link ConnectorCheckInRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  checkIn(params: ConnectorCheckInRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  checkIn(
+    params: ConnectorCheckInRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ConnectorCheckInResponse>>
   checkIn(params: ConnectorCheckInRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints().checkIn, params, options)
   }
@@ -3974,7 +4133,7 @@ export class ConnectorApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-delete | Elasticsearch API documentation}
    */
-  delete(params: ConnectorDeleteRequest, options?: BodyCallOptions): Promise<JsonObject>
+  delete(params: ConnectorDeleteRequest, options?: BodyCallOptions): Promise<estypes.ConnectorDeleteResponse>
   /**
    * Delete a connector.
    *
@@ -3983,7 +4142,10 @@ export class ConnectorApi {
    * @param params - path parts, query parameters and body properties (see {@link ConnectorDeleteRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  delete(params: ConnectorDeleteRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  delete(
+    params: ConnectorDeleteRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ConnectorDeleteResponse>>
   delete(params: ConnectorDeleteRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints().delete, params, options)
   }
@@ -3997,7 +4159,7 @@ export class ConnectorApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-get | Elasticsearch API documentation}
    */
-  get(params: ConnectorGetRequest, options?: BodyCallOptions): Promise<JsonValue>
+  get(params: ConnectorGetRequest, options?: BodyCallOptions): Promise<estypes.ConnectorGetResponse>
   /**
    * Get a connector.
    *
@@ -4006,7 +4168,7 @@ export class ConnectorApi {
    * @param params - path parts, query parameters and body properties (see {@link ConnectorGetRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  get(params: ConnectorGetRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  get(params: ConnectorGetRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.ConnectorGetResponse>>
   get(params: ConnectorGetRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints().get, params, options)
   }
@@ -4022,7 +4184,7 @@ export class ConnectorApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-last-sync | Elasticsearch API documentation}
    */
-  lastSync(params: ConnectorLastSyncRequest, options?: BodyCallOptions): Promise<JsonObject>
+  lastSync(params: ConnectorLastSyncRequest, options?: BodyCallOptions): Promise<estypes.ConnectorLastSyncResponse>
   /**
    * Update the connector last sync stats.
    *
@@ -4031,7 +4193,10 @@ export class ConnectorApi {
    * @param params - path parts, query parameters and body properties (see {@link ConnectorLastSyncRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  lastSync(params: ConnectorLastSyncRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  lastSync(
+    params: ConnectorLastSyncRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ConnectorLastSyncResponse>>
   lastSync(params: ConnectorLastSyncRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints().lastSync, params, options)
   }
@@ -4045,7 +4210,7 @@ export class ConnectorApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-list | Elasticsearch API documentation}
    */
-  list(params?: ConnectorListRequest, options?: BodyCallOptions): Promise<JsonObject>
+  list(params?: ConnectorListRequest, options?: BodyCallOptions): Promise<estypes.ConnectorListResponse>
   /**
    * Get all connectors.
    *
@@ -4054,7 +4219,10 @@ export class ConnectorApi {
    * @param params - path parts, query parameters and body properties (see {@link ConnectorListRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  list(params: ConnectorListRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  list(
+    params: ConnectorListRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ConnectorListResponse>>
   list(params?: ConnectorListRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints().list, params, options)
   }
@@ -4068,7 +4236,7 @@ export class ConnectorApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-put | Elasticsearch API documentation}
    */
-  post(params?: ConnectorPostRequest, options?: BodyCallOptions): Promise<JsonObject>
+  post(params?: ConnectorPostRequest, options?: BodyCallOptions): Promise<estypes.ConnectorPostResponse>
   /**
    * Create a connector.
    *
@@ -4077,7 +4245,10 @@ export class ConnectorApi {
    * @param params - path parts, query parameters and body properties (see {@link ConnectorPostRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  post(params: ConnectorPostRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  post(
+    params: ConnectorPostRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ConnectorPostResponse>>
   post(params?: ConnectorPostRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints().post, params, options)
   }
@@ -4091,7 +4262,7 @@ export class ConnectorApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-put | Elasticsearch API documentation}
    */
-  put(params?: ConnectorPutRequest, options?: BodyCallOptions): Promise<JsonObject>
+  put(params?: ConnectorPutRequest, options?: BodyCallOptions): Promise<estypes.ConnectorPutResponse>
   /**
    * Create or update a connector.
    *
@@ -4100,7 +4271,10 @@ export class ConnectorApi {
    * @param params - path parts, query parameters and body properties (see {@link ConnectorPutRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  put(params: ConnectorPutRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  put(
+    params: ConnectorPutRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ConnectorPutResponse>>
   put(params?: ConnectorPutRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints().put, params, options)
   }
@@ -4114,7 +4288,10 @@ export class ConnectorApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-sync-job-cancel | Elasticsearch API documentation}
    */
-  syncJobCancel(params: ConnectorSyncJobCancelRequest, options?: BodyCallOptions): Promise<JsonObject>
+  syncJobCancel(
+    params: ConnectorSyncJobCancelRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ConnectorSyncJobCancelResponse>
   /**
    * Cancel a connector sync job.
    *
@@ -4123,7 +4300,10 @@ export class ConnectorApi {
    * @param params - path parts, query parameters and body properties (see {@link ConnectorSyncJobCancelRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  syncJobCancel(params: ConnectorSyncJobCancelRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  syncJobCancel(
+    params: ConnectorSyncJobCancelRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ConnectorSyncJobCancelResponse>>
   syncJobCancel(params: ConnectorSyncJobCancelRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints().syncJobCancel, params, options)
   }
@@ -4137,7 +4317,10 @@ export class ConnectorApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-sync-job-check-in | Elasticsearch API documentation}
    */
-  syncJobCheckIn(params: ConnectorSyncJobCheckInRequest, options?: BodyCallOptions): Promise<JsonObject>
+  syncJobCheckIn(
+    params: ConnectorSyncJobCheckInRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ConnectorSyncJobCheckInResponse>
   /**
    * Check in a connector sync job.
    *
@@ -4146,7 +4329,10 @@ export class ConnectorApi {
    * @param params - path parts, query parameters and body properties (see {@link ConnectorSyncJobCheckInRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  syncJobCheckIn(params: ConnectorSyncJobCheckInRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  syncJobCheckIn(
+    params: ConnectorSyncJobCheckInRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ConnectorSyncJobCheckInResponse>>
   syncJobCheckIn(params: ConnectorSyncJobCheckInRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints().syncJobCheckIn, params, options)
   }
@@ -4160,7 +4346,10 @@ export class ConnectorApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-sync-job-claim | Elasticsearch API documentation}
    */
-  syncJobClaim(params: ConnectorSyncJobClaimRequest, options?: BodyCallOptions): Promise<JsonObject>
+  syncJobClaim(
+    params: ConnectorSyncJobClaimRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ConnectorSyncJobClaimResponse>
   /**
    * Claim a connector sync job.
    *
@@ -4169,7 +4358,10 @@ export class ConnectorApi {
    * @param params - path parts, query parameters and body properties (see {@link ConnectorSyncJobClaimRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  syncJobClaim(params: ConnectorSyncJobClaimRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  syncJobClaim(
+    params: ConnectorSyncJobClaimRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ConnectorSyncJobClaimResponse>>
   syncJobClaim(params: ConnectorSyncJobClaimRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints().syncJobClaim, params, options)
   }
@@ -4183,7 +4375,10 @@ export class ConnectorApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-sync-job-delete | Elasticsearch API documentation}
    */
-  syncJobDelete(params: ConnectorSyncJobDeleteRequest, options?: BodyCallOptions): Promise<JsonObject>
+  syncJobDelete(
+    params: ConnectorSyncJobDeleteRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ConnectorSyncJobDeleteResponse>
   /**
    * Delete a connector sync job.
    *
@@ -4192,7 +4387,10 @@ export class ConnectorApi {
    * @param params - path parts, query parameters and body properties (see {@link ConnectorSyncJobDeleteRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  syncJobDelete(params: ConnectorSyncJobDeleteRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  syncJobDelete(
+    params: ConnectorSyncJobDeleteRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ConnectorSyncJobDeleteResponse>>
   syncJobDelete(params: ConnectorSyncJobDeleteRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints().syncJobDelete, params, options)
   }
@@ -4206,7 +4404,10 @@ export class ConnectorApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-sync-job-error | Elasticsearch API documentation}
    */
-  syncJobError(params: ConnectorSyncJobErrorRequest, options?: BodyCallOptions): Promise<JsonObject>
+  syncJobError(
+    params: ConnectorSyncJobErrorRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ConnectorSyncJobErrorResponse>
   /**
    * Set a connector sync job error.
    *
@@ -4215,7 +4416,10 @@ export class ConnectorApi {
    * @param params - path parts, query parameters and body properties (see {@link ConnectorSyncJobErrorRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  syncJobError(params: ConnectorSyncJobErrorRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  syncJobError(
+    params: ConnectorSyncJobErrorRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ConnectorSyncJobErrorResponse>>
   syncJobError(params: ConnectorSyncJobErrorRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints().syncJobError, params, options)
   }
@@ -4229,7 +4433,10 @@ export class ConnectorApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-sync-job-get | Elasticsearch API documentation}
    */
-  syncJobGet(params: ConnectorSyncJobGetRequest, options?: BodyCallOptions): Promise<JsonValue>
+  syncJobGet(
+    params: ConnectorSyncJobGetRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ConnectorSyncJobGetResponse>
   /**
    * Get a connector sync job.
    *
@@ -4238,7 +4445,10 @@ export class ConnectorApi {
    * @param params - path parts, query parameters and body properties (see {@link ConnectorSyncJobGetRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  syncJobGet(params: ConnectorSyncJobGetRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  syncJobGet(
+    params: ConnectorSyncJobGetRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ConnectorSyncJobGetResponse>>
   syncJobGet(params: ConnectorSyncJobGetRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints().syncJobGet, params, options)
   }
@@ -4252,7 +4462,10 @@ export class ConnectorApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-sync-job-list | Elasticsearch API documentation}
    */
-  syncJobList(params?: ConnectorSyncJobListRequest, options?: BodyCallOptions): Promise<JsonObject>
+  syncJobList(
+    params?: ConnectorSyncJobListRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ConnectorSyncJobListResponse>
   /**
    * Get all connector sync jobs.
    *
@@ -4264,7 +4477,7 @@ export class ConnectorApi {
   syncJobList(
     params: ConnectorSyncJobListRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.ConnectorSyncJobListResponse>>
   syncJobList(params?: ConnectorSyncJobListRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints().syncJobList, params, options)
   }
@@ -4278,7 +4491,10 @@ export class ConnectorApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-sync-job-post | Elasticsearch API documentation}
    */
-  syncJobPost(params: ConnectorSyncJobPostRequest, options?: BodyCallOptions): Promise<JsonObject>
+  syncJobPost(
+    params: ConnectorSyncJobPostRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ConnectorSyncJobPostResponse>
   /**
    * Create a connector sync job.
    *
@@ -4287,7 +4503,10 @@ export class ConnectorApi {
    * @param params - path parts, query parameters and body properties (see {@link ConnectorSyncJobPostRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  syncJobPost(params: ConnectorSyncJobPostRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  syncJobPost(
+    params: ConnectorSyncJobPostRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ConnectorSyncJobPostResponse>>
   syncJobPost(params: ConnectorSyncJobPostRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints().syncJobPost, params, options)
   }
@@ -4301,7 +4520,10 @@ export class ConnectorApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-sync-job-update-stats | Elasticsearch API documentation}
    */
-  syncJobUpdateStats(params: ConnectorSyncJobUpdateStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  syncJobUpdateStats(
+    params: ConnectorSyncJobUpdateStatsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ConnectorSyncJobUpdateStatsResponse>
   /**
    * Set the connector sync job stats.
    *
@@ -4313,7 +4535,7 @@ export class ConnectorApi {
   syncJobUpdateStats(
     params: ConnectorSyncJobUpdateStatsRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.ConnectorSyncJobUpdateStatsResponse>>
   syncJobUpdateStats(params: ConnectorSyncJobUpdateStatsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints().syncJobUpdateStats, params, options)
   }
@@ -4327,7 +4549,10 @@ export class ConnectorApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-filtering | Elasticsearch API documentation}
    */
-  updateActiveFiltering(params: ConnectorUpdateActiveFilteringRequest, options?: BodyCallOptions): Promise<JsonObject>
+  updateActiveFiltering(
+    params: ConnectorUpdateActiveFilteringRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ConnectorUpdateActiveFilteringResponse>
   /**
    * Activate the connector draft filter.
    *
@@ -4339,7 +4564,7 @@ export class ConnectorApi {
   updateActiveFiltering(
     params: ConnectorUpdateActiveFilteringRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.ConnectorUpdateActiveFilteringResponse>>
   updateActiveFiltering(params: ConnectorUpdateActiveFilteringRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints().updateActiveFiltering, params, options)
   }
@@ -4353,7 +4578,10 @@ export class ConnectorApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-api-key-id | Elasticsearch API documentation}
    */
-  updateApiKeyId(params: ConnectorUpdateApiKeyIdRequest, options?: BodyCallOptions): Promise<JsonObject>
+  updateApiKeyId(
+    params: ConnectorUpdateApiKeyIdRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ConnectorUpdateApiKeyIdResponse>
   /**
    * Update the connector API key ID.
    *
@@ -4362,7 +4590,10 @@ export class ConnectorApi {
    * @param params - path parts, query parameters and body properties (see {@link ConnectorUpdateApiKeyIdRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  updateApiKeyId(params: ConnectorUpdateApiKeyIdRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  updateApiKeyId(
+    params: ConnectorUpdateApiKeyIdRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ConnectorUpdateApiKeyIdResponse>>
   updateApiKeyId(params: ConnectorUpdateApiKeyIdRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints().updateApiKeyId, params, options)
   }
@@ -4376,7 +4607,10 @@ export class ConnectorApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-configuration | Elasticsearch API documentation}
    */
-  updateConfiguration(params: ConnectorUpdateConfigurationRequest, options?: BodyCallOptions): Promise<JsonObject>
+  updateConfiguration(
+    params: ConnectorUpdateConfigurationRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ConnectorUpdateConfigurationResponse>
   /**
    * Update the connector configuration.
    *
@@ -4388,7 +4622,7 @@ export class ConnectorApi {
   updateConfiguration(
     params: ConnectorUpdateConfigurationRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.ConnectorUpdateConfigurationResponse>>
   updateConfiguration(params: ConnectorUpdateConfigurationRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints().updateConfiguration, params, options)
   }
@@ -4402,7 +4636,10 @@ export class ConnectorApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-error | Elasticsearch API documentation}
    */
-  updateError(params: ConnectorUpdateErrorRequest, options?: BodyCallOptions): Promise<JsonObject>
+  updateError(
+    params: ConnectorUpdateErrorRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ConnectorUpdateErrorResponse>
   /**
    * Update the connector error field.
    *
@@ -4411,7 +4648,10 @@ export class ConnectorApi {
    * @param params - path parts, query parameters and body properties (see {@link ConnectorUpdateErrorRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  updateError(params: ConnectorUpdateErrorRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  updateError(
+    params: ConnectorUpdateErrorRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ConnectorUpdateErrorResponse>>
   updateError(params: ConnectorUpdateErrorRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints().updateError, params, options)
   }
@@ -4425,7 +4665,10 @@ export class ConnectorApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-features | Elasticsearch API documentation}
    */
-  updateFeatures(params: ConnectorUpdateFeaturesRequest, options?: BodyCallOptions): Promise<JsonObject>
+  updateFeatures(
+    params: ConnectorUpdateFeaturesRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ConnectorUpdateFeaturesResponse>
   /**
    * Update the connector features.
    *
@@ -4434,7 +4677,10 @@ export class ConnectorApi {
    * @param params - path parts, query parameters and body properties (see {@link ConnectorUpdateFeaturesRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  updateFeatures(params: ConnectorUpdateFeaturesRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  updateFeatures(
+    params: ConnectorUpdateFeaturesRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ConnectorUpdateFeaturesResponse>>
   updateFeatures(params: ConnectorUpdateFeaturesRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints().updateFeatures, params, options)
   }
@@ -4448,7 +4694,10 @@ export class ConnectorApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-filtering | Elasticsearch API documentation}
    */
-  updateFiltering(params: ConnectorUpdateFilteringRequest, options?: BodyCallOptions): Promise<JsonObject>
+  updateFiltering(
+    params: ConnectorUpdateFilteringRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ConnectorUpdateFilteringResponse>
   /**
    * Update the connector filtering.
    *
@@ -4457,7 +4706,10 @@ export class ConnectorApi {
    * @param params - path parts, query parameters and body properties (see {@link ConnectorUpdateFilteringRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  updateFiltering(params: ConnectorUpdateFilteringRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  updateFiltering(
+    params: ConnectorUpdateFilteringRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ConnectorUpdateFilteringResponse>>
   updateFiltering(params: ConnectorUpdateFilteringRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints().updateFiltering, params, options)
   }
@@ -4474,7 +4726,7 @@ export class ConnectorApi {
   updateFilteringValidation(
     params: ConnectorUpdateFilteringValidationRequest,
     options?: BodyCallOptions,
-  ): Promise<JsonObject>
+  ): Promise<estypes.ConnectorUpdateFilteringValidationResponse>
   /**
    * Update the connector draft filtering validation.
    *
@@ -4486,7 +4738,7 @@ export class ConnectorApi {
   updateFilteringValidation(
     params: ConnectorUpdateFilteringValidationRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.ConnectorUpdateFilteringValidationResponse>>
   updateFilteringValidation(
     params: ConnectorUpdateFilteringValidationRequest,
     options?: CallOptions,
@@ -4503,7 +4755,10 @@ export class ConnectorApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-index-name | Elasticsearch API documentation}
    */
-  updateIndexName(params: ConnectorUpdateIndexNameRequest, options?: BodyCallOptions): Promise<JsonObject>
+  updateIndexName(
+    params: ConnectorUpdateIndexNameRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ConnectorUpdateIndexNameResponse>
   /**
    * Update the connector index name.
    *
@@ -4512,7 +4767,10 @@ export class ConnectorApi {
    * @param params - path parts, query parameters and body properties (see {@link ConnectorUpdateIndexNameRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  updateIndexName(params: ConnectorUpdateIndexNameRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  updateIndexName(
+    params: ConnectorUpdateIndexNameRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ConnectorUpdateIndexNameResponse>>
   updateIndexName(params: ConnectorUpdateIndexNameRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints().updateIndexName, params, options)
   }
@@ -4526,7 +4784,10 @@ export class ConnectorApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-name | Elasticsearch API documentation}
    */
-  updateName(params: ConnectorUpdateNameRequest, options?: BodyCallOptions): Promise<JsonObject>
+  updateName(
+    params: ConnectorUpdateNameRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ConnectorUpdateNameResponse>
   /**
    * Update the connector name and description.
    *
@@ -4535,7 +4796,10 @@ export class ConnectorApi {
    * @param params - path parts, query parameters and body properties (see {@link ConnectorUpdateNameRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  updateName(params: ConnectorUpdateNameRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  updateName(
+    params: ConnectorUpdateNameRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ConnectorUpdateNameResponse>>
   updateName(params: ConnectorUpdateNameRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints().updateName, params, options)
   }
@@ -4549,7 +4813,10 @@ export class ConnectorApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-native | Elasticsearch API documentation}
    */
-  updateNative(params: ConnectorUpdateNativeRequest, options?: BodyCallOptions): Promise<JsonObject>
+  updateNative(
+    params: ConnectorUpdateNativeRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ConnectorUpdateNativeResponse>
   /**
    * Update the connector is_native flag.
    *
@@ -4558,7 +4825,10 @@ export class ConnectorApi {
    * @param params - path parts, query parameters and body properties (see {@link ConnectorUpdateNativeRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  updateNative(params: ConnectorUpdateNativeRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  updateNative(
+    params: ConnectorUpdateNativeRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ConnectorUpdateNativeResponse>>
   updateNative(params: ConnectorUpdateNativeRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints().updateNative, params, options)
   }
@@ -4572,7 +4842,10 @@ export class ConnectorApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-pipeline | Elasticsearch API documentation}
    */
-  updatePipeline(params: ConnectorUpdatePipelineRequest, options?: BodyCallOptions): Promise<JsonObject>
+  updatePipeline(
+    params: ConnectorUpdatePipelineRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ConnectorUpdatePipelineResponse>
   /**
    * Update the connector pipeline.
    *
@@ -4581,7 +4854,10 @@ export class ConnectorApi {
    * @param params - path parts, query parameters and body properties (see {@link ConnectorUpdatePipelineRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  updatePipeline(params: ConnectorUpdatePipelineRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  updatePipeline(
+    params: ConnectorUpdatePipelineRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ConnectorUpdatePipelineResponse>>
   updatePipeline(params: ConnectorUpdatePipelineRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints().updatePipeline, params, options)
   }
@@ -4595,7 +4871,10 @@ export class ConnectorApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-scheduling | Elasticsearch API documentation}
    */
-  updateScheduling(params: ConnectorUpdateSchedulingRequest, options?: BodyCallOptions): Promise<JsonObject>
+  updateScheduling(
+    params: ConnectorUpdateSchedulingRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ConnectorUpdateSchedulingResponse>
   /**
    * Update the connector scheduling.
    *
@@ -4604,7 +4883,10 @@ export class ConnectorApi {
    * @param params - path parts, query parameters and body properties (see {@link ConnectorUpdateSchedulingRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  updateScheduling(params: ConnectorUpdateSchedulingRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  updateScheduling(
+    params: ConnectorUpdateSchedulingRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ConnectorUpdateSchedulingResponse>>
   updateScheduling(params: ConnectorUpdateSchedulingRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints().updateScheduling, params, options)
   }
@@ -4618,7 +4900,10 @@ export class ConnectorApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-service-type | Elasticsearch API documentation}
    */
-  updateServiceType(params: ConnectorUpdateServiceTypeRequest, options?: BodyCallOptions): Promise<JsonObject>
+  updateServiceType(
+    params: ConnectorUpdateServiceTypeRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ConnectorUpdateServiceTypeResponse>
   /**
    * Update the connector service type.
    *
@@ -4630,7 +4915,7 @@ export class ConnectorApi {
   updateServiceType(
     params: ConnectorUpdateServiceTypeRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.ConnectorUpdateServiceTypeResponse>>
   updateServiceType(params: ConnectorUpdateServiceTypeRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints().updateServiceType, params, options)
   }
@@ -4644,7 +4929,10 @@ export class ConnectorApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-connector-update-status | Elasticsearch API documentation}
    */
-  updateStatus(params: ConnectorUpdateStatusRequest, options?: BodyCallOptions): Promise<JsonObject>
+  updateStatus(
+    params: ConnectorUpdateStatusRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ConnectorUpdateStatusResponse>
   /**
    * Update the connector status.
    *
@@ -4653,7 +4941,10 @@ export class ConnectorApi {
    * @param params - path parts, query parameters and body properties (see {@link ConnectorUpdateStatusRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  updateStatus(params: ConnectorUpdateStatusRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  updateStatus(
+    params: ConnectorUpdateStatusRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ConnectorUpdateStatusResponse>>
   updateStatus(params: ConnectorUpdateStatusRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, connectorEndpoints().updateStatus, params, options)
   }
@@ -4712,7 +5003,10 @@ export class DanglingIndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-dangling-indices-delete-dangling-index | Elasticsearch API documentation}
    */
-  deleteDanglingIndex(params: DanglingIndicesDeleteDanglingIndexRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deleteDanglingIndex(
+    params: DanglingIndicesDeleteDanglingIndexRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.DanglingIndicesDeleteDanglingIndexResponse>
   /**
    * Delete a dangling index.
    *
@@ -4724,7 +5018,7 @@ export class DanglingIndicesApi {
   deleteDanglingIndex(
     params: DanglingIndicesDeleteDanglingIndexRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.DanglingIndicesDeleteDanglingIndexResponse>>
   deleteDanglingIndex(params: DanglingIndicesDeleteDanglingIndexRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, danglingIndicesEndpoints().deleteDanglingIndex, params, options)
   }
@@ -4738,7 +5032,10 @@ export class DanglingIndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-dangling-indices-import-dangling-index | Elasticsearch API documentation}
    */
-  importDanglingIndex(params: DanglingIndicesImportDanglingIndexRequest, options?: BodyCallOptions): Promise<JsonObject>
+  importDanglingIndex(
+    params: DanglingIndicesImportDanglingIndexRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.DanglingIndicesImportDanglingIndexResponse>
   /**
    * Import a dangling index.
    *
@@ -4750,7 +5047,7 @@ export class DanglingIndicesApi {
   importDanglingIndex(
     params: DanglingIndicesImportDanglingIndexRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.DanglingIndicesImportDanglingIndexResponse>>
   importDanglingIndex(params: DanglingIndicesImportDanglingIndexRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, danglingIndicesEndpoints().importDanglingIndex, params, options)
   }
@@ -4767,7 +5064,7 @@ export class DanglingIndicesApi {
   listDanglingIndices(
     params?: DanglingIndicesListDanglingIndicesRequest,
     options?: BodyCallOptions,
-  ): Promise<JsonObject>
+  ): Promise<estypes.DanglingIndicesListDanglingIndicesResponse>
   /**
    * Get the dangling indices.
    *
@@ -4779,7 +5076,7 @@ export class DanglingIndicesApi {
   listDanglingIndices(
     params: DanglingIndicesListDanglingIndicesRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.DanglingIndicesListDanglingIndicesResponse>>
   listDanglingIndices(params?: DanglingIndicesListDanglingIndicesRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, danglingIndicesEndpoints().listDanglingIndices, params, options)
   }
@@ -4823,7 +5120,7 @@ export class EncryptionApi {
    * @param params - path parts, query parameters and body properties (see {@link EncryptionResetRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  reset(params: EncryptionResetRequest, options?: BodyCallOptions): Promise<JsonObject>
+  reset(params: EncryptionResetRequest, options?: BodyCallOptions): Promise<estypes.EncryptionResetResponse>
   /**
    * Reset the project encryption key.
    *
@@ -4832,7 +5129,7 @@ export class EncryptionApi {
    * @param params - path parts, query parameters and body properties (see {@link EncryptionResetRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  reset(params: EncryptionResetRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  reset(params: EncryptionResetRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.EncryptionResetResponse>>
   reset(params: EncryptionResetRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, encryptionEndpoints().reset, params, options)
   }
@@ -4909,7 +5206,10 @@ export class EnrichApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-enrich-delete-policy | Elasticsearch API documentation}
    */
-  deletePolicy(params: EnrichDeletePolicyRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deletePolicy(
+    params: EnrichDeletePolicyRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.EnrichDeletePolicyResponse>
   /**
    * Delete an enrich policy.
    *
@@ -4918,7 +5218,10 @@ export class EnrichApi {
    * @param params - path parts, query parameters and body properties (see {@link EnrichDeletePolicyRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  deletePolicy(params: EnrichDeletePolicyRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deletePolicy(
+    params: EnrichDeletePolicyRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.EnrichDeletePolicyResponse>>
   deletePolicy(params: EnrichDeletePolicyRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, enrichEndpoints().deletePolicy, params, options)
   }
@@ -4932,7 +5235,10 @@ export class EnrichApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-enrich-execute-policy | Elasticsearch API documentation}
    */
-  executePolicy(params: EnrichExecutePolicyRequest, options?: BodyCallOptions): Promise<JsonObject>
+  executePolicy(
+    params: EnrichExecutePolicyRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.EnrichExecutePolicyResponse>
   /**
    * Run an enrich policy.
    *
@@ -4941,7 +5247,10 @@ export class EnrichApi {
    * @param params - path parts, query parameters and body properties (see {@link EnrichExecutePolicyRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  executePolicy(params: EnrichExecutePolicyRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  executePolicy(
+    params: EnrichExecutePolicyRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.EnrichExecutePolicyResponse>>
   executePolicy(params: EnrichExecutePolicyRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, enrichEndpoints().executePolicy, params, options)
   }
@@ -4955,7 +5264,7 @@ export class EnrichApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-enrich-get-policy | Elasticsearch API documentation}
    */
-  getPolicy(params?: EnrichGetPolicyRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getPolicy(params?: EnrichGetPolicyRequest, options?: BodyCallOptions): Promise<estypes.EnrichGetPolicyResponse>
   /**
    * Get an enrich policy.
    *
@@ -4964,7 +5273,10 @@ export class EnrichApi {
    * @param params - path parts, query parameters and body properties (see {@link EnrichGetPolicyRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  getPolicy(params: EnrichGetPolicyRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getPolicy(
+    params: EnrichGetPolicyRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.EnrichGetPolicyResponse>>
   getPolicy(params?: EnrichGetPolicyRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, enrichEndpoints().getPolicy, params, options)
   }
@@ -4978,7 +5290,7 @@ export class EnrichApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-enrich-put-policy | Elasticsearch API documentation}
    */
-  putPolicy(params: EnrichPutPolicyRequest, options?: BodyCallOptions): Promise<JsonObject>
+  putPolicy(params: EnrichPutPolicyRequest, options?: BodyCallOptions): Promise<estypes.EnrichPutPolicyResponse>
   /**
    * Create an enrich policy.
    *
@@ -4987,7 +5299,10 @@ export class EnrichApi {
    * @param params - path parts, query parameters and body properties (see {@link EnrichPutPolicyRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  putPolicy(params: EnrichPutPolicyRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  putPolicy(
+    params: EnrichPutPolicyRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.EnrichPutPolicyResponse>>
   putPolicy(params: EnrichPutPolicyRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, enrichEndpoints().putPolicy, params, options)
   }
@@ -5001,7 +5316,7 @@ export class EnrichApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-enrich-stats | Elasticsearch API documentation}
    */
-  stats(params?: EnrichStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  stats(params?: EnrichStatsRequest, options?: BodyCallOptions): Promise<estypes.EnrichStatsResponse>
   /**
    * Get enrich stats.
    *
@@ -5010,7 +5325,10 @@ export class EnrichApi {
    * @param params - path parts, query parameters and body properties (see {@link EnrichStatsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  stats(params: EnrichStatsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  stats(
+    params: EnrichStatsRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.EnrichStatsResponse>>
   stats(params?: EnrichStatsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, enrichEndpoints().stats, params, options)
   }
@@ -5106,7 +5424,7 @@ export class EqlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-eql-delete | Elasticsearch API documentation}
    */
-  delete(params: EqlDeleteRequest, options?: BodyCallOptions): Promise<JsonObject>
+  delete(params: EqlDeleteRequest, options?: BodyCallOptions): Promise<estypes.EqlDeleteResponse>
   /**
    * Delete an async EQL search.
    *
@@ -5115,7 +5433,7 @@ export class EqlApi {
    * @param params - path parts, query parameters and body properties (see {@link EqlDeleteRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  delete(params: EqlDeleteRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  delete(params: EqlDeleteRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.EqlDeleteResponse>>
   delete(params: EqlDeleteRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, eqlEndpoints().delete, params, options)
   }
@@ -5129,7 +5447,7 @@ export class EqlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-eql-get | Elasticsearch API documentation}
    */
-  get(params: EqlGetRequest, options?: BodyCallOptions): Promise<JsonValue>
+  get<TEvent = unknown>(params: EqlGetRequest, options?: BodyCallOptions): Promise<estypes.EqlGetResponse<TEvent>>
   /**
    * Get async EQL search results.
    *
@@ -5138,7 +5456,10 @@ export class EqlApi {
    * @param params - path parts, query parameters and body properties (see {@link EqlGetRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  get(params: EqlGetRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  get<TEvent = unknown>(
+    params: EqlGetRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.EqlGetResponse<TEvent>>>
   get(params: EqlGetRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, eqlEndpoints().get, params, options)
   }
@@ -5152,7 +5473,7 @@ export class EqlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-eql-get-status | Elasticsearch API documentation}
    */
-  getStatus(params: EqlGetStatusRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getStatus(params: EqlGetStatusRequest, options?: BodyCallOptions): Promise<estypes.EqlGetStatusResponse>
   /**
    * Get the async EQL status.
    *
@@ -5161,7 +5482,7 @@ export class EqlApi {
    * @param params - path parts, query parameters and body properties (see {@link EqlGetStatusRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  getStatus(params: EqlGetStatusRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getStatus(params: EqlGetStatusRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.EqlGetStatusResponse>>
   getStatus(params: EqlGetStatusRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, eqlEndpoints().getStatus, params, options)
   }
@@ -5175,7 +5496,10 @@ export class EqlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-eql-search | Elasticsearch API documentation}
    */
-  search(params: EqlSearchRequest, options?: BodyCallOptions): Promise<JsonValue>
+  search<TEvent = unknown>(
+    params: EqlSearchRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.EqlSearchResponse<TEvent>>
   /**
    * Get EQL search results.
    *
@@ -5184,7 +5508,10 @@ export class EqlApi {
    * @param params - path parts, query parameters and body properties (see {@link EqlSearchRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  search(params: EqlSearchRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  search<TEvent = unknown>(
+    params: EqlSearchRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.EqlSearchResponse<TEvent>>>
   search(params: EqlSearchRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, eqlEndpoints().search, params, options)
   }
@@ -5377,7 +5704,7 @@ export class EsqlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-async-query | Elasticsearch API documentation}
    */
-  asyncQuery(params: EsqlAsyncQueryRequest, options?: BodyCallOptions): Promise<JsonValue>
+  asyncQuery(params: EsqlAsyncQueryRequest, options?: BodyCallOptions): Promise<estypes.EsqlAsyncQueryResponse>
   /**
    * Run an async ES|QL query.
    *
@@ -5386,7 +5713,10 @@ export class EsqlApi {
    * @param params - path parts, query parameters and body properties (see {@link EsqlAsyncQueryRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  asyncQuery(params: EsqlAsyncQueryRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  asyncQuery(
+    params: EsqlAsyncQueryRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.EsqlAsyncQueryResponse>>
   asyncQuery(params: EsqlAsyncQueryRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, esqlEndpoints().asyncQuery, params, options)
   }
@@ -5400,7 +5730,10 @@ export class EsqlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-async-query-delete | Elasticsearch API documentation}
    */
-  asyncQueryDelete(params: EsqlAsyncQueryDeleteRequest, options?: BodyCallOptions): Promise<JsonObject>
+  asyncQueryDelete(
+    params: EsqlAsyncQueryDeleteRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.EsqlAsyncQueryDeleteResponse>
   /**
    * Delete an async ES|QL query.
    *
@@ -5409,7 +5742,10 @@ export class EsqlApi {
    * @param params - path parts, query parameters and body properties (see {@link EsqlAsyncQueryDeleteRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  asyncQueryDelete(params: EsqlAsyncQueryDeleteRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  asyncQueryDelete(
+    params: EsqlAsyncQueryDeleteRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.EsqlAsyncQueryDeleteResponse>>
   asyncQueryDelete(params: EsqlAsyncQueryDeleteRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, esqlEndpoints().asyncQueryDelete, params, options)
   }
@@ -5423,7 +5759,7 @@ export class EsqlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-async-query-get | Elasticsearch API documentation}
    */
-  asyncQueryGet(params: EsqlAsyncQueryGetRequest, options?: BodyCallOptions): Promise<JsonValue>
+  asyncQueryGet(params: EsqlAsyncQueryGetRequest, options?: BodyCallOptions): Promise<estypes.EsqlAsyncQueryGetResponse>
   /**
    * Get async ES|QL query results.
    *
@@ -5432,7 +5768,10 @@ export class EsqlApi {
    * @param params - path parts, query parameters and body properties (see {@link EsqlAsyncQueryGetRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  asyncQueryGet(params: EsqlAsyncQueryGetRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  asyncQueryGet(
+    params: EsqlAsyncQueryGetRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.EsqlAsyncQueryGetResponse>>
   asyncQueryGet(params: EsqlAsyncQueryGetRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, esqlEndpoints().asyncQueryGet, params, options)
   }
@@ -5446,7 +5785,10 @@ export class EsqlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-async-query-stop | Elasticsearch API documentation}
    */
-  asyncQueryStop(params: EsqlAsyncQueryStopRequest, options?: BodyCallOptions): Promise<JsonValue>
+  asyncQueryStop(
+    params: EsqlAsyncQueryStopRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.EsqlAsyncQueryStopResponse>
   /**
    * Stop async ES|QL query.
    *
@@ -5455,7 +5797,10 @@ export class EsqlApi {
    * @param params - path parts, query parameters and body properties (see {@link EsqlAsyncQueryStopRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  asyncQueryStop(params: EsqlAsyncQueryStopRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  asyncQueryStop(
+    params: EsqlAsyncQueryStopRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.EsqlAsyncQueryStopResponse>>
   asyncQueryStop(params: EsqlAsyncQueryStopRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, esqlEndpoints().asyncQueryStop, params, options)
   }
@@ -5469,7 +5814,7 @@ export class EsqlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-delete-dataset | Elasticsearch API documentation}
    */
-  deleteDataset(params: EsqlDeleteDatasetRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deleteDataset(params: EsqlDeleteDatasetRequest, options?: BodyCallOptions): Promise<estypes.EsqlDeleteDatasetResponse>
   /**
    * Delete ES|QL datasets.
    *
@@ -5478,7 +5823,10 @@ export class EsqlApi {
    * @param params - path parts, query parameters and body properties (see {@link EsqlDeleteDatasetRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  deleteDataset(params: EsqlDeleteDatasetRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deleteDataset(
+    params: EsqlDeleteDatasetRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.EsqlDeleteDatasetResponse>>
   deleteDataset(params: EsqlDeleteDatasetRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, esqlEndpoints().deleteDataset, params, options)
   }
@@ -5492,7 +5840,10 @@ export class EsqlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-delete-data-source | Elasticsearch API documentation}
    */
-  deleteDataSource(params: EsqlDeleteDataSourceRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deleteDataSource(
+    params: EsqlDeleteDataSourceRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.EsqlDeleteDataSourceResponse>
   /**
    * Delete ES|QL data sources.
    *
@@ -5501,7 +5852,10 @@ export class EsqlApi {
    * @param params - path parts, query parameters and body properties (see {@link EsqlDeleteDataSourceRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  deleteDataSource(params: EsqlDeleteDataSourceRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deleteDataSource(
+    params: EsqlDeleteDataSourceRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.EsqlDeleteDataSourceResponse>>
   deleteDataSource(params: EsqlDeleteDataSourceRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, esqlEndpoints().deleteDataSource, params, options)
   }
@@ -5514,7 +5868,7 @@ export class EsqlApi {
    * @param params - path parts, query parameters and body properties (see {@link EsqlDeleteViewRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  deleteView(params: EsqlDeleteViewRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deleteView(params: EsqlDeleteViewRequest, options?: BodyCallOptions): Promise<estypes.EsqlDeleteViewResponse>
   /**
    * Delete an ES|QL view.
    *
@@ -5523,7 +5877,10 @@ export class EsqlApi {
    * @param params - path parts, query parameters and body properties (see {@link EsqlDeleteViewRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  deleteView(params: EsqlDeleteViewRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deleteView(
+    params: EsqlDeleteViewRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.EsqlDeleteViewResponse>>
   deleteView(params: EsqlDeleteViewRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, esqlEndpoints().deleteView, params, options)
   }
@@ -5537,7 +5894,7 @@ export class EsqlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-get-dataset | Elasticsearch API documentation}
    */
-  getDataset(params?: EsqlGetDatasetRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getDataset(params?: EsqlGetDatasetRequest, options?: BodyCallOptions): Promise<estypes.EsqlGetDatasetResponse>
   /**
    * Get ES|QL datasets.
    *
@@ -5546,7 +5903,10 @@ export class EsqlApi {
    * @param params - path parts, query parameters and body properties (see {@link EsqlGetDatasetRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  getDataset(params: EsqlGetDatasetRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getDataset(
+    params: EsqlGetDatasetRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.EsqlGetDatasetResponse>>
   getDataset(params?: EsqlGetDatasetRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, esqlEndpoints().getDataset, params, options)
   }
@@ -5560,7 +5920,10 @@ export class EsqlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-get-data-source | Elasticsearch API documentation}
    */
-  getDataSource(params?: EsqlGetDataSourceRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getDataSource(
+    params?: EsqlGetDataSourceRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.EsqlGetDataSourceResponse>
   /**
    * Get ES|QL data sources.
    *
@@ -5572,7 +5935,7 @@ export class EsqlApi {
   getDataSource(
     params: EsqlGetDataSourceRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.EsqlGetDataSourceResponse>>
   getDataSource(params?: EsqlGetDataSourceRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, esqlEndpoints().getDataSource, params, options)
   }
@@ -5586,7 +5949,7 @@ export class EsqlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-get-query | Elasticsearch API documentation}
    */
-  getQuery(params: EsqlGetQueryRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getQuery(params: EsqlGetQueryRequest, options?: BodyCallOptions): Promise<estypes.EsqlGetQueryResponse>
   /**
    * Get a specific running ES|QL query information.
    *
@@ -5595,7 +5958,7 @@ export class EsqlApi {
    * @param params - path parts, query parameters and body properties (see {@link EsqlGetQueryRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  getQuery(params: EsqlGetQueryRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getQuery(params: EsqlGetQueryRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.EsqlGetQueryResponse>>
   getQuery(params: EsqlGetQueryRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, esqlEndpoints().getQuery, params, options)
   }
@@ -5608,7 +5971,7 @@ export class EsqlApi {
    * @param params - path parts, query parameters and body properties (see {@link EsqlGetViewRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  getView(params?: EsqlGetViewRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getView(params?: EsqlGetViewRequest, options?: BodyCallOptions): Promise<estypes.EsqlGetViewResponse>
   /**
    * Get an ES|QL view.
    *
@@ -5617,7 +5980,10 @@ export class EsqlApi {
    * @param params - path parts, query parameters and body properties (see {@link EsqlGetViewRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  getView(params: EsqlGetViewRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getView(
+    params: EsqlGetViewRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.EsqlGetViewResponse>>
   getView(params?: EsqlGetViewRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, esqlEndpoints().getView, params, options)
   }
@@ -5631,7 +5997,7 @@ export class EsqlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-list-queries | Elasticsearch API documentation}
    */
-  listQueries(params?: EsqlListQueriesRequest, options?: BodyCallOptions): Promise<JsonObject>
+  listQueries(params?: EsqlListQueriesRequest, options?: BodyCallOptions): Promise<estypes.EsqlListQueriesResponse>
   /**
    * Get running ES|QL queries information.
    *
@@ -5640,7 +6006,10 @@ export class EsqlApi {
    * @param params - path parts, query parameters and body properties (see {@link EsqlListQueriesRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  listQueries(params: EsqlListQueriesRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  listQueries(
+    params: EsqlListQueriesRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.EsqlListQueriesResponse>>
   listQueries(params?: EsqlListQueriesRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, esqlEndpoints().listQueries, params, options)
   }
@@ -5654,7 +6023,7 @@ export class EsqlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-put-dataset | Elasticsearch API documentation}
    */
-  putDataset(params: EsqlPutDatasetRequest, options?: BodyCallOptions): Promise<JsonObject>
+  putDataset(params: EsqlPutDatasetRequest, options?: BodyCallOptions): Promise<estypes.EsqlPutDatasetResponse>
   /**
    * Create or update an ES|QL dataset.
    *
@@ -5663,7 +6032,10 @@ export class EsqlApi {
    * @param params - path parts, query parameters and body properties (see {@link EsqlPutDatasetRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  putDataset(params: EsqlPutDatasetRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  putDataset(
+    params: EsqlPutDatasetRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.EsqlPutDatasetResponse>>
   putDataset(params: EsqlPutDatasetRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, esqlEndpoints().putDataset, params, options)
   }
@@ -5677,7 +6049,7 @@ export class EsqlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-esql-put-data-source | Elasticsearch API documentation}
    */
-  putDataSource(params: EsqlPutDataSourceRequest, options?: BodyCallOptions): Promise<JsonObject>
+  putDataSource(params: EsqlPutDataSourceRequest, options?: BodyCallOptions): Promise<estypes.EsqlPutDataSourceResponse>
   /**
    * Create or update an ES|QL data source.
    *
@@ -5686,7 +6058,10 @@ export class EsqlApi {
    * @param params - path parts, query parameters and body properties (see {@link EsqlPutDataSourceRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  putDataSource(params: EsqlPutDataSourceRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  putDataSource(
+    params: EsqlPutDataSourceRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.EsqlPutDataSourceResponse>>
   putDataSource(params: EsqlPutDataSourceRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, esqlEndpoints().putDataSource, params, options)
   }
@@ -5699,7 +6074,7 @@ export class EsqlApi {
    * @param params - path parts, query parameters and body properties (see {@link EsqlPutViewRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  putView(params: EsqlPutViewRequest, options?: BodyCallOptions): Promise<JsonObject>
+  putView(params: EsqlPutViewRequest, options?: BodyCallOptions): Promise<estypes.EsqlPutViewResponse>
   /**
    * Create or update an ES|QL view.
    *
@@ -5708,7 +6083,7 @@ export class EsqlApi {
    * @param params - path parts, query parameters and body properties (see {@link EsqlPutViewRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  putView(params: EsqlPutViewRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  putView(params: EsqlPutViewRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.EsqlPutViewResponse>>
   putView(params: EsqlPutViewRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, esqlEndpoints().putView, params, options)
   }
@@ -5722,7 +6097,7 @@ export class EsqlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/explore-analyze/query-filter/languages/esql-rest | Elasticsearch API documentation}
    */
-  query(params: EsqlQueryRequest, options?: BodyCallOptions): Promise<JsonValue>
+  query(params: EsqlQueryRequest, options?: BodyCallOptions): Promise<estypes.EsqlQueryResponse>
   /**
    * Run an ES|QL query.
    *
@@ -5731,7 +6106,7 @@ export class EsqlApi {
    * @param params - path parts, query parameters and body properties (see {@link EsqlQueryRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  query(params: EsqlQueryRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  query(params: EsqlQueryRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.EsqlQueryResponse>>
   query(params: EsqlQueryRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, esqlEndpoints().query, params, options)
   }
@@ -5783,7 +6158,10 @@ export class FeaturesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-features-get-features | Elasticsearch API documentation}
    */
-  getFeatures(params?: FeaturesGetFeaturesRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getFeatures(
+    params?: FeaturesGetFeaturesRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.FeaturesGetFeaturesResponse>
   /**
    * Get the features.
    *
@@ -5795,7 +6173,7 @@ export class FeaturesApi {
   getFeatures(
     params: FeaturesGetFeaturesRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.FeaturesGetFeaturesResponse>>
   getFeatures(params?: FeaturesGetFeaturesRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, featuresEndpoints().getFeatures, params, options)
   }
@@ -5809,7 +6187,10 @@ export class FeaturesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-features-reset-features | Elasticsearch API documentation}
    */
-  resetFeatures(params?: FeaturesResetFeaturesRequest, options?: BodyCallOptions): Promise<JsonObject>
+  resetFeatures(
+    params?: FeaturesResetFeaturesRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.FeaturesResetFeaturesResponse>
   /**
    * Reset the features.
    *
@@ -5821,7 +6202,7 @@ export class FeaturesApi {
   resetFeatures(
     params: FeaturesResetFeaturesRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.FeaturesResetFeaturesResponse>>
   resetFeatures(params?: FeaturesResetFeaturesRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, featuresEndpoints().resetFeatures, params, options)
   }
@@ -5977,7 +6358,10 @@ export class FleetApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-fleet | Elasticsearch API documentation}
    */
-  globalCheckpoints(params: FleetGlobalCheckpointsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  globalCheckpoints(
+    params: FleetGlobalCheckpointsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.FleetGlobalCheckpointsResponse>
   /**
    * Get global checkpoints.
    *
@@ -5986,7 +6370,10 @@ export class FleetApi {
    * @param params - path parts, query parameters and body properties (see {@link FleetGlobalCheckpointsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  globalCheckpoints(params: FleetGlobalCheckpointsRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  globalCheckpoints(
+    params: FleetGlobalCheckpointsRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.FleetGlobalCheckpointsResponse>>
   globalCheckpoints(params: FleetGlobalCheckpointsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, fleetEndpoints().globalCheckpoints, params, options)
   }
@@ -6000,7 +6387,10 @@ export class FleetApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-fleet-msearch | Elasticsearch API documentation}
    */
-  msearch(params: FleetMsearchRequest, options?: BodyCallOptions): Promise<JsonObject>
+  msearch<TDocument = unknown>(
+    params: FleetMsearchRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.FleetMsearchResponse<TDocument>>
   /**
    * Run multiple Fleet searches.
    *
@@ -6009,7 +6399,10 @@ export class FleetApi {
    * @param params - path parts, query parameters and body properties (see {@link FleetMsearchRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  msearch(params: FleetMsearchRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  msearch<TDocument = unknown>(
+    params: FleetMsearchRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.FleetMsearchResponse<TDocument>>>
   msearch(params: FleetMsearchRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, fleetEndpoints().msearch, params, options)
   }
@@ -6023,7 +6416,10 @@ export class FleetApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-fleet-search | Elasticsearch API documentation}
    */
-  search(params: FleetSearchRequest, options?: BodyCallOptions): Promise<JsonObject>
+  search<TDocument = unknown>(
+    params: FleetSearchRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.FleetSearchResponse<TDocument>>
   /**
    * Run a Fleet search.
    *
@@ -6032,7 +6428,10 @@ export class FleetApi {
    * @param params - path parts, query parameters and body properties (see {@link FleetSearchRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  search(params: FleetSearchRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  search<TDocument = unknown>(
+    params: FleetSearchRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.FleetSearchResponse<TDocument>>>
   search(params: FleetSearchRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, fleetEndpoints().search, params, options)
   }
@@ -6078,7 +6477,7 @@ export class GraphApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-graph | Elasticsearch API documentation}
    */
-  explore(params: GraphExploreRequest, options?: BodyCallOptions): Promise<JsonObject>
+  explore(params: GraphExploreRequest, options?: BodyCallOptions): Promise<estypes.GraphExploreResponse>
   /**
    * Explore graph analytics.
    *
@@ -6087,7 +6486,7 @@ export class GraphApi {
    * @param params - path parts, query parameters and body properties (see {@link GraphExploreRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  explore(params: GraphExploreRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  explore(params: GraphExploreRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.GraphExploreResponse>>
   explore(params: GraphExploreRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, graphEndpoints().explore, params, options)
   }
@@ -6208,7 +6607,10 @@ export class IlmApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-delete-lifecycle | Elasticsearch API documentation}
    */
-  deleteLifecycle(params: IlmDeleteLifecycleRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deleteLifecycle(
+    params: IlmDeleteLifecycleRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IlmDeleteLifecycleResponse>
   /**
    * Delete a lifecycle policy.
    *
@@ -6217,7 +6619,10 @@ export class IlmApi {
    * @param params - path parts, query parameters and body properties (see {@link IlmDeleteLifecycleRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  deleteLifecycle(params: IlmDeleteLifecycleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deleteLifecycle(
+    params: IlmDeleteLifecycleRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IlmDeleteLifecycleResponse>>
   deleteLifecycle(params: IlmDeleteLifecycleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ilmEndpoints().deleteLifecycle, params, options)
   }
@@ -6231,7 +6636,10 @@ export class IlmApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-explain-lifecycle | Elasticsearch API documentation}
    */
-  explainLifecycle(params: IlmExplainLifecycleRequest, options?: BodyCallOptions): Promise<JsonObject>
+  explainLifecycle(
+    params: IlmExplainLifecycleRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IlmExplainLifecycleResponse>
   /**
    * Explain the lifecycle state.
    *
@@ -6240,7 +6648,10 @@ export class IlmApi {
    * @param params - path parts, query parameters and body properties (see {@link IlmExplainLifecycleRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  explainLifecycle(params: IlmExplainLifecycleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  explainLifecycle(
+    params: IlmExplainLifecycleRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IlmExplainLifecycleResponse>>
   explainLifecycle(params: IlmExplainLifecycleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ilmEndpoints().explainLifecycle, params, options)
   }
@@ -6254,7 +6665,7 @@ export class IlmApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-get-lifecycle | Elasticsearch API documentation}
    */
-  getLifecycle(params?: IlmGetLifecycleRequest, options?: BodyCallOptions): Promise<Record<string, JsonValue>>
+  getLifecycle(params?: IlmGetLifecycleRequest, options?: BodyCallOptions): Promise<estypes.IlmGetLifecycleResponse>
   /**
    * Get lifecycle policies.
    *
@@ -6266,7 +6677,7 @@ export class IlmApi {
   getLifecycle(
     params: IlmGetLifecycleRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<Record<string, JsonValue>>>
+  ): Promise<ApiResponse<estypes.IlmGetLifecycleResponse>>
   getLifecycle(params?: IlmGetLifecycleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ilmEndpoints().getLifecycle, params, options)
   }
@@ -6280,7 +6691,7 @@ export class IlmApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-get-status | Elasticsearch API documentation}
    */
-  getStatus(params?: IlmGetStatusRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getStatus(params?: IlmGetStatusRequest, options?: BodyCallOptions): Promise<estypes.IlmGetStatusResponse>
   /**
    * Get the ILM status.
    *
@@ -6289,7 +6700,10 @@ export class IlmApi {
    * @param params - path parts, query parameters and body properties (see {@link IlmGetStatusRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  getStatus(params: IlmGetStatusRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getStatus(
+    params: IlmGetStatusRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IlmGetStatusResponse>>
   getStatus(params?: IlmGetStatusRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ilmEndpoints().getStatus, params, options)
   }
@@ -6303,7 +6717,10 @@ export class IlmApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-migrate-to-data-tiers | Elasticsearch API documentation}
    */
-  migrateToDataTiers(params?: IlmMigrateToDataTiersRequest, options?: BodyCallOptions): Promise<JsonObject>
+  migrateToDataTiers(
+    params?: IlmMigrateToDataTiersRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IlmMigrateToDataTiersResponse>
   /**
    * Migrate to data tiers routing.
    *
@@ -6315,7 +6732,7 @@ export class IlmApi {
   migrateToDataTiers(
     params: IlmMigrateToDataTiersRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.IlmMigrateToDataTiersResponse>>
   migrateToDataTiers(params?: IlmMigrateToDataTiersRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ilmEndpoints().migrateToDataTiers, params, options)
   }
@@ -6329,7 +6746,7 @@ export class IlmApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-move-to-step | Elasticsearch API documentation}
    */
-  moveToStep(params: IlmMoveToStepRequest, options?: BodyCallOptions): Promise<JsonObject>
+  moveToStep(params: IlmMoveToStepRequest, options?: BodyCallOptions): Promise<estypes.IlmMoveToStepResponse>
   /**
    * Move to a lifecycle step.
    *
@@ -6338,7 +6755,10 @@ export class IlmApi {
    * @param params - path parts, query parameters and body properties (see {@link IlmMoveToStepRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  moveToStep(params: IlmMoveToStepRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  moveToStep(
+    params: IlmMoveToStepRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IlmMoveToStepResponse>>
   moveToStep(params: IlmMoveToStepRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ilmEndpoints().moveToStep, params, options)
   }
@@ -6352,7 +6772,7 @@ export class IlmApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-put-lifecycle | Elasticsearch API documentation}
    */
-  putLifecycle(params: IlmPutLifecycleRequest, options?: BodyCallOptions): Promise<JsonObject>
+  putLifecycle(params: IlmPutLifecycleRequest, options?: BodyCallOptions): Promise<estypes.IlmPutLifecycleResponse>
   /**
    * Create or update a lifecycle policy.
    *
@@ -6361,7 +6781,10 @@ export class IlmApi {
    * @param params - path parts, query parameters and body properties (see {@link IlmPutLifecycleRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  putLifecycle(params: IlmPutLifecycleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  putLifecycle(
+    params: IlmPutLifecycleRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IlmPutLifecycleResponse>>
   putLifecycle(params: IlmPutLifecycleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ilmEndpoints().putLifecycle, params, options)
   }
@@ -6375,7 +6798,7 @@ export class IlmApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-remove-policy | Elasticsearch API documentation}
    */
-  removePolicy(params: IlmRemovePolicyRequest, options?: BodyCallOptions): Promise<JsonObject>
+  removePolicy(params: IlmRemovePolicyRequest, options?: BodyCallOptions): Promise<estypes.IlmRemovePolicyResponse>
   /**
    * Remove policies from an index.
    *
@@ -6384,7 +6807,10 @@ export class IlmApi {
    * @param params - path parts, query parameters and body properties (see {@link IlmRemovePolicyRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  removePolicy(params: IlmRemovePolicyRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  removePolicy(
+    params: IlmRemovePolicyRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IlmRemovePolicyResponse>>
   removePolicy(params: IlmRemovePolicyRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ilmEndpoints().removePolicy, params, options)
   }
@@ -6398,7 +6824,7 @@ export class IlmApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-retry | Elasticsearch API documentation}
    */
-  retry(params: IlmRetryRequest, options?: BodyCallOptions): Promise<JsonObject>
+  retry(params: IlmRetryRequest, options?: BodyCallOptions): Promise<estypes.IlmRetryResponse>
   /**
    * Retry a policy.
    *
@@ -6407,7 +6833,7 @@ export class IlmApi {
    * @param params - path parts, query parameters and body properties (see {@link IlmRetryRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  retry(params: IlmRetryRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  retry(params: IlmRetryRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.IlmRetryResponse>>
   retry(params: IlmRetryRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ilmEndpoints().retry, params, options)
   }
@@ -6421,7 +6847,7 @@ export class IlmApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-start | Elasticsearch API documentation}
    */
-  start(params?: IlmStartRequest, options?: BodyCallOptions): Promise<JsonObject>
+  start(params?: IlmStartRequest, options?: BodyCallOptions): Promise<estypes.IlmStartResponse>
   /**
    * Start the ILM plugin.
    *
@@ -6430,7 +6856,7 @@ export class IlmApi {
    * @param params - path parts, query parameters and body properties (see {@link IlmStartRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  start(params: IlmStartRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  start(params: IlmStartRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<estypes.IlmStartResponse>>
   start(params?: IlmStartRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ilmEndpoints().start, params, options)
   }
@@ -6444,7 +6870,7 @@ export class IlmApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ilm-stop | Elasticsearch API documentation}
    */
-  stop(params?: IlmStopRequest, options?: BodyCallOptions): Promise<JsonObject>
+  stop(params?: IlmStopRequest, options?: BodyCallOptions): Promise<estypes.IlmStopResponse>
   /**
    * Stop the ILM plugin.
    *
@@ -6453,7 +6879,7 @@ export class IlmApi {
    * @param params - path parts, query parameters and body properties (see {@link IlmStopRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  stop(params: IlmStopRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  stop(params: IlmStopRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<estypes.IlmStopResponse>>
   stop(params?: IlmStopRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ilmEndpoints().stop, params, options)
   }
@@ -7238,7 +7664,7 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-add-block | Elasticsearch API documentation}
    */
-  addBlock(params: IndicesAddBlockRequest, options?: BodyCallOptions): Promise<JsonObject>
+  addBlock(params: IndicesAddBlockRequest, options?: BodyCallOptions): Promise<estypes.IndicesAddBlockResponse>
   /**
    * Add an index block.
    *
@@ -7247,7 +7673,10 @@ export class IndicesApi {
    * @param params - path parts, query parameters and body properties (see {@link IndicesAddBlockRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  addBlock(params: IndicesAddBlockRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  addBlock(
+    params: IndicesAddBlockRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IndicesAddBlockResponse>>
   addBlock(params: IndicesAddBlockRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().addBlock, params, options)
   }
@@ -7261,7 +7690,7 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-analyze | Elasticsearch API documentation}
    */
-  analyze(params?: IndicesAnalyzeRequest, options?: BodyCallOptions): Promise<JsonObject>
+  analyze(params?: IndicesAnalyzeRequest, options?: BodyCallOptions): Promise<estypes.IndicesAnalyzeResponse>
   /**
    * Get tokens from text analysis.
    *
@@ -7270,7 +7699,10 @@ export class IndicesApi {
    * @param params - path parts, query parameters and body properties (see {@link IndicesAnalyzeRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  analyze(params: IndicesAnalyzeRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  analyze(
+    params: IndicesAnalyzeRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IndicesAnalyzeResponse>>
   analyze(params?: IndicesAnalyzeRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().analyze, params, options)
   }
@@ -7284,7 +7716,10 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-cancel-migrate-reindex | Elasticsearch API documentation}
    */
-  cancelMigrateReindex(params: IndicesCancelMigrateReindexRequest, options?: BodyCallOptions): Promise<JsonObject>
+  cancelMigrateReindex(
+    params: IndicesCancelMigrateReindexRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesCancelMigrateReindexResponse>
   /**
    * Cancel a migration reindex operation.
    *
@@ -7296,7 +7731,7 @@ export class IndicesApi {
   cancelMigrateReindex(
     params: IndicesCancelMigrateReindexRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.IndicesCancelMigrateReindexResponse>>
   cancelMigrateReindex(params: IndicesCancelMigrateReindexRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().cancelMigrateReindex, params, options)
   }
@@ -7310,7 +7745,7 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-clear-cache | Elasticsearch API documentation}
    */
-  clearCache(params?: IndicesClearCacheRequest, options?: BodyCallOptions): Promise<JsonObject>
+  clearCache(params?: IndicesClearCacheRequest, options?: BodyCallOptions): Promise<estypes.IndicesClearCacheResponse>
   /**
    * Clear the cache.
    *
@@ -7319,7 +7754,10 @@ export class IndicesApi {
    * @param params - path parts, query parameters and body properties (see {@link IndicesClearCacheRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  clearCache(params: IndicesClearCacheRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  clearCache(
+    params: IndicesClearCacheRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IndicesClearCacheResponse>>
   clearCache(params?: IndicesClearCacheRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().clearCache, params, options)
   }
@@ -7333,7 +7771,7 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-clone | Elasticsearch API documentation}
    */
-  clone(params: IndicesCloneRequest, options?: BodyCallOptions): Promise<JsonObject>
+  clone(params: IndicesCloneRequest, options?: BodyCallOptions): Promise<estypes.IndicesCloneResponse>
   /**
    * Clone an index.
    *
@@ -7342,7 +7780,7 @@ export class IndicesApi {
    * @param params - path parts, query parameters and body properties (see {@link IndicesCloneRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  clone(params: IndicesCloneRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  clone(params: IndicesCloneRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.IndicesCloneResponse>>
   clone(params: IndicesCloneRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().clone, params, options)
   }
@@ -7356,7 +7794,7 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-close | Elasticsearch API documentation}
    */
-  close(params: IndicesCloseRequest, options?: BodyCallOptions): Promise<JsonObject>
+  close(params: IndicesCloseRequest, options?: BodyCallOptions): Promise<estypes.IndicesCloseResponse>
   /**
    * Close an index.
    *
@@ -7365,7 +7803,7 @@ export class IndicesApi {
    * @param params - path parts, query parameters and body properties (see {@link IndicesCloseRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  close(params: IndicesCloseRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  close(params: IndicesCloseRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.IndicesCloseResponse>>
   close(params: IndicesCloseRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().close, params, options)
   }
@@ -7379,7 +7817,7 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-create | Elasticsearch API documentation}
    */
-  create(params: IndicesCreateRequest, options?: BodyCallOptions): Promise<IndicesCreateResponse>
+  create(params: IndicesCreateRequest, options?: BodyCallOptions): Promise<estypes.IndicesCreateResponse>
   /**
    * Create an index.
    *
@@ -7388,7 +7826,7 @@ export class IndicesApi {
    * @param params - path parts, query parameters and body properties (see {@link IndicesCreateRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  create(params: IndicesCreateRequest, options: MetaCallOptions): Promise<ApiResponse<IndicesCreateResponse>>
+  create(params: IndicesCreateRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.IndicesCreateResponse>>
   create(params: IndicesCreateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().create, params, options)
   }
@@ -7402,7 +7840,10 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-create-data-stream | Elasticsearch API documentation}
    */
-  createDataStream(params: IndicesCreateDataStreamRequest, options?: BodyCallOptions): Promise<JsonObject>
+  createDataStream(
+    params: IndicesCreateDataStreamRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesCreateDataStreamResponse>
   /**
    * Create a data stream.
    *
@@ -7411,7 +7852,10 @@ export class IndicesApi {
    * @param params - path parts, query parameters and body properties (see {@link IndicesCreateDataStreamRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  createDataStream(params: IndicesCreateDataStreamRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  createDataStream(
+    params: IndicesCreateDataStreamRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IndicesCreateDataStreamResponse>>
   createDataStream(params: IndicesCreateDataStreamRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().createDataStream, params, options)
   }
@@ -7425,7 +7869,7 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-create-from | Elasticsearch API documentation}
    */
-  createFrom(params: IndicesCreateFromRequest, options?: BodyCallOptions): Promise<JsonObject>
+  createFrom(params: IndicesCreateFromRequest, options?: BodyCallOptions): Promise<estypes.IndicesCreateFromResponse>
   /**
    * Create an index from a source index.
    *
@@ -7434,7 +7878,10 @@ export class IndicesApi {
    * @param params - path parts, query parameters and body properties (see {@link IndicesCreateFromRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  createFrom(params: IndicesCreateFromRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  createFrom(
+    params: IndicesCreateFromRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IndicesCreateFromResponse>>
   createFrom(params: IndicesCreateFromRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().createFrom, params, options)
   }
@@ -7448,7 +7895,10 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-data-streams-stats-1 | Elasticsearch API documentation}
    */
-  dataStreamsStats(params?: IndicesDataStreamsStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  dataStreamsStats(
+    params?: IndicesDataStreamsStatsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesDataStreamsStatsResponse>
   /**
    * Get data stream stats.
    *
@@ -7460,7 +7910,7 @@ export class IndicesApi {
   dataStreamsStats(
     params: IndicesDataStreamsStatsRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.IndicesDataStreamsStatsResponse>>
   dataStreamsStats(params?: IndicesDataStreamsStatsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().dataStreamsStats, params, options)
   }
@@ -7474,7 +7924,7 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-delete | Elasticsearch API documentation}
    */
-  delete(params: IndicesDeleteRequest, options?: BodyCallOptions): Promise<IndicesDeleteResponse>
+  delete(params: IndicesDeleteRequest, options?: BodyCallOptions): Promise<estypes.IndicesDeleteResponse>
   /**
    * Delete indices.
    *
@@ -7483,7 +7933,7 @@ export class IndicesApi {
    * @param params - path parts, query parameters and body properties (see {@link IndicesDeleteRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  delete(params: IndicesDeleteRequest, options: MetaCallOptions): Promise<ApiResponse<IndicesDeleteResponse>>
+  delete(params: IndicesDeleteRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.IndicesDeleteResponse>>
   delete(params: IndicesDeleteRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().delete, params, options)
   }
@@ -7497,7 +7947,7 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-delete-alias | Elasticsearch API documentation}
    */
-  deleteAlias(params: IndicesDeleteAliasRequest, options?: BodyCallOptions): Promise<JsonValue>
+  deleteAlias(params: IndicesDeleteAliasRequest, options?: BodyCallOptions): Promise<estypes.IndicesDeleteAliasResponse>
   /**
    * Delete an alias.
    *
@@ -7506,7 +7956,10 @@ export class IndicesApi {
    * @param params - path parts, query parameters and body properties (see {@link IndicesDeleteAliasRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  deleteAlias(params: IndicesDeleteAliasRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  deleteAlias(
+    params: IndicesDeleteAliasRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IndicesDeleteAliasResponse>>
   deleteAlias(params: IndicesDeleteAliasRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().deleteAlias, params, options)
   }
@@ -7520,7 +7973,10 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-delete-data-lifecycle | Elasticsearch API documentation}
    */
-  deleteDataLifecycle(params: IndicesDeleteDataLifecycleRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deleteDataLifecycle(
+    params: IndicesDeleteDataLifecycleRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesDeleteDataLifecycleResponse>
   /**
    * Delete data stream lifecycles.
    *
@@ -7532,7 +7988,7 @@ export class IndicesApi {
   deleteDataLifecycle(
     params: IndicesDeleteDataLifecycleRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.IndicesDeleteDataLifecycleResponse>>
   deleteDataLifecycle(params: IndicesDeleteDataLifecycleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().deleteDataLifecycle, params, options)
   }
@@ -7546,7 +8002,10 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-delete-data-stream | Elasticsearch API documentation}
    */
-  deleteDataStream(params: IndicesDeleteDataStreamRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deleteDataStream(
+    params: IndicesDeleteDataStreamRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesDeleteDataStreamResponse>
   /**
    * Delete data streams.
    *
@@ -7555,7 +8014,10 @@ export class IndicesApi {
    * @param params - path parts, query parameters and body properties (see {@link IndicesDeleteDataStreamRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  deleteDataStream(params: IndicesDeleteDataStreamRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deleteDataStream(
+    params: IndicesDeleteDataStreamRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IndicesDeleteDataStreamResponse>>
   deleteDataStream(params: IndicesDeleteDataStreamRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().deleteDataStream, params, options)
   }
@@ -7569,7 +8031,10 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-delete-data-stream-options | Elasticsearch API documentation}
    */
-  deleteDataStreamOptions(params: IndicesDeleteDataStreamOptionsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deleteDataStreamOptions(
+    params: IndicesDeleteDataStreamOptionsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesDeleteDataStreamOptionsResponse>
   /**
    * Delete data stream options.
    *
@@ -7581,7 +8046,7 @@ export class IndicesApi {
   deleteDataStreamOptions(
     params: IndicesDeleteDataStreamOptionsRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.IndicesDeleteDataStreamOptionsResponse>>
   deleteDataStreamOptions(params: IndicesDeleteDataStreamOptionsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().deleteDataStreamOptions, params, options)
   }
@@ -7595,7 +8060,10 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-delete-index-template | Elasticsearch API documentation}
    */
-  deleteIndexTemplate(params: IndicesDeleteIndexTemplateRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deleteIndexTemplate(
+    params: IndicesDeleteIndexTemplateRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesDeleteIndexTemplateResponse>
   /**
    * Delete an index template.
    *
@@ -7607,7 +8075,7 @@ export class IndicesApi {
   deleteIndexTemplate(
     params: IndicesDeleteIndexTemplateRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.IndicesDeleteIndexTemplateResponse>>
   deleteIndexTemplate(params: IndicesDeleteIndexTemplateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().deleteIndexTemplate, params, options)
   }
@@ -7623,7 +8091,10 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-delete-template | Elasticsearch API documentation}
    */
-  deleteTemplate(params: IndicesDeleteTemplateRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deleteTemplate(
+    params: IndicesDeleteTemplateRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesDeleteTemplateResponse>
   /**
    * Delete a legacy index template.
    *
@@ -7634,7 +8105,10 @@ export class IndicesApi {
    * @param params - path parts, query parameters and body properties (see {@link IndicesDeleteTemplateRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  deleteTemplate(params: IndicesDeleteTemplateRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deleteTemplate(
+    params: IndicesDeleteTemplateRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IndicesDeleteTemplateResponse>>
   deleteTemplate(params: IndicesDeleteTemplateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().deleteTemplate, params, options)
   }
@@ -7648,7 +8122,7 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-disk-usage | Elasticsearch API documentation}
    */
-  diskUsage(params: IndicesDiskUsageRequest, options?: BodyCallOptions): Promise<JsonValue>
+  diskUsage(params: IndicesDiskUsageRequest, options?: BodyCallOptions): Promise<estypes.IndicesDiskUsageResponse>
   /**
    * Analyze the index disk usage.
    *
@@ -7657,7 +8131,10 @@ export class IndicesApi {
    * @param params - path parts, query parameters and body properties (see {@link IndicesDiskUsageRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  diskUsage(params: IndicesDiskUsageRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  diskUsage(
+    params: IndicesDiskUsageRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IndicesDiskUsageResponse>>
   diskUsage(params: IndicesDiskUsageRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().diskUsage, params, options)
   }
@@ -7671,7 +8148,7 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-downsample | Elasticsearch API documentation}
    */
-  downsample(params: IndicesDownsampleRequest, options?: BodyCallOptions): Promise<JsonValue>
+  downsample(params: IndicesDownsampleRequest, options?: BodyCallOptions): Promise<estypes.IndicesDownsampleResponse>
   /**
    * Downsample an index.
    *
@@ -7680,7 +8157,10 @@ export class IndicesApi {
    * @param params - path parts, query parameters and body properties (see {@link IndicesDownsampleRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  downsample(params: IndicesDownsampleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  downsample(
+    params: IndicesDownsampleRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IndicesDownsampleResponse>>
   downsample(params: IndicesDownsampleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().downsample, params, options)
   }
@@ -7789,7 +8269,10 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-explain-data-lifecycle | Elasticsearch API documentation}
    */
-  explainDataLifecycle(params: IndicesExplainDataLifecycleRequest, options?: BodyCallOptions): Promise<JsonObject>
+  explainDataLifecycle(
+    params: IndicesExplainDataLifecycleRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesExplainDataLifecycleResponse>
   /**
    * Get the status for a data stream lifecycle.
    *
@@ -7801,7 +8284,7 @@ export class IndicesApi {
   explainDataLifecycle(
     params: IndicesExplainDataLifecycleRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.IndicesExplainDataLifecycleResponse>>
   explainDataLifecycle(params: IndicesExplainDataLifecycleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().explainDataLifecycle, params, options)
   }
@@ -7815,7 +8298,10 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-field-usage-stats | Elasticsearch API documentation}
    */
-  fieldUsageStats(params: IndicesFieldUsageStatsRequest, options?: BodyCallOptions): Promise<JsonValue>
+  fieldUsageStats(
+    params: IndicesFieldUsageStatsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesFieldUsageStatsResponse>
   /**
    * Get field usage stats.
    *
@@ -7824,7 +8310,10 @@ export class IndicesApi {
    * @param params - path parts, query parameters and body properties (see {@link IndicesFieldUsageStatsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  fieldUsageStats(params: IndicesFieldUsageStatsRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  fieldUsageStats(
+    params: IndicesFieldUsageStatsRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IndicesFieldUsageStatsResponse>>
   fieldUsageStats(params: IndicesFieldUsageStatsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().fieldUsageStats, params, options)
   }
@@ -7838,7 +8327,7 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-flush | Elasticsearch API documentation}
    */
-  flush(params?: IndicesFlushRequest, options?: BodyCallOptions): Promise<JsonObject>
+  flush(params?: IndicesFlushRequest, options?: BodyCallOptions): Promise<estypes.IndicesFlushResponse>
   /**
    * Flush data streams or indices.
    *
@@ -7847,7 +8336,10 @@ export class IndicesApi {
    * @param params - path parts, query parameters and body properties (see {@link IndicesFlushRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  flush(params: IndicesFlushRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  flush(
+    params: IndicesFlushRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IndicesFlushResponse>>
   flush(params?: IndicesFlushRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().flush, params, options)
   }
@@ -7861,7 +8353,7 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-forcemerge | Elasticsearch API documentation}
    */
-  forcemerge(params?: IndicesForcemergeRequest, options?: BodyCallOptions): Promise<JsonValue>
+  forcemerge(params?: IndicesForcemergeRequest, options?: BodyCallOptions): Promise<estypes.IndicesForcemergeResponse>
   /**
    * Force a merge.
    *
@@ -7870,7 +8362,10 @@ export class IndicesApi {
    * @param params - path parts, query parameters and body properties (see {@link IndicesForcemergeRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  forcemerge(params: IndicesForcemergeRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  forcemerge(
+    params: IndicesForcemergeRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IndicesForcemergeResponse>>
   forcemerge(params?: IndicesForcemergeRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().forcemerge, params, options)
   }
@@ -7884,7 +8379,7 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get | Elasticsearch API documentation}
    */
-  get(params: IndicesGetRequest, options?: BodyCallOptions): Promise<IndicesGetResponse>
+  get(params: IndicesGetRequest, options?: BodyCallOptions): Promise<estypes.IndicesGetResponse>
   /**
    * Get index information.
    *
@@ -7893,7 +8388,7 @@ export class IndicesApi {
    * @param params - path parts, query parameters and body properties (see {@link IndicesGetRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  get(params: IndicesGetRequest, options: MetaCallOptions): Promise<ApiResponse<IndicesGetResponse>>
+  get(params: IndicesGetRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.IndicesGetResponse>>
   get(params: IndicesGetRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().get, params, options)
   }
@@ -7907,7 +8402,7 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-alias | Elasticsearch API documentation}
    */
-  getAlias(params?: IndicesGetAliasRequest, options?: BodyCallOptions): Promise<Record<string, JsonValue>>
+  getAlias(params?: IndicesGetAliasRequest, options?: BodyCallOptions): Promise<estypes.IndicesGetAliasResponse>
   /**
    * Get aliases.
    *
@@ -7919,7 +8414,7 @@ export class IndicesApi {
   getAlias(
     params: IndicesGetAliasRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<Record<string, JsonValue>>>
+  ): Promise<ApiResponse<estypes.IndicesGetAliasResponse>>
   getAlias(params?: IndicesGetAliasRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().getAlias, params, options)
   }
@@ -7933,7 +8428,10 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-data-lifecycle | Elasticsearch API documentation}
    */
-  getDataLifecycle(params: IndicesGetDataLifecycleRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getDataLifecycle(
+    params: IndicesGetDataLifecycleRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesGetDataLifecycleResponse>
   /**
    * Get data stream lifecycles.
    *
@@ -7942,7 +8440,10 @@ export class IndicesApi {
    * @param params - path parts, query parameters and body properties (see {@link IndicesGetDataLifecycleRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  getDataLifecycle(params: IndicesGetDataLifecycleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getDataLifecycle(
+    params: IndicesGetDataLifecycleRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IndicesGetDataLifecycleResponse>>
   getDataLifecycle(params: IndicesGetDataLifecycleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().getDataLifecycle, params, options)
   }
@@ -7956,7 +8457,10 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-data-lifecycle-stats | Elasticsearch API documentation}
    */
-  getDataLifecycleStats(params?: IndicesGetDataLifecycleStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getDataLifecycleStats(
+    params?: IndicesGetDataLifecycleStatsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesGetDataLifecycleStatsResponse>
   /**
    * Get data stream lifecycle stats.
    *
@@ -7968,7 +8472,7 @@ export class IndicesApi {
   getDataLifecycleStats(
     params: IndicesGetDataLifecycleStatsRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.IndicesGetDataLifecycleStatsResponse>>
   getDataLifecycleStats(params?: IndicesGetDataLifecycleStatsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().getDataLifecycleStats, params, options)
   }
@@ -7982,7 +8486,10 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-data-stream | Elasticsearch API documentation}
    */
-  getDataStream(params?: IndicesGetDataStreamRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getDataStream(
+    params?: IndicesGetDataStreamRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesGetDataStreamResponse>
   /**
    * Get data streams.
    *
@@ -7994,7 +8501,7 @@ export class IndicesApi {
   getDataStream(
     params: IndicesGetDataStreamRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.IndicesGetDataStreamResponse>>
   getDataStream(params?: IndicesGetDataStreamRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().getDataStream, params, options)
   }
@@ -8008,7 +8515,10 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-data-stream-mappings | Elasticsearch API documentation}
    */
-  getDataStreamMappings(params: IndicesGetDataStreamMappingsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getDataStreamMappings(
+    params: IndicesGetDataStreamMappingsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesGetDataStreamMappingsResponse>
   /**
    * Get data stream mappings.
    *
@@ -8020,7 +8530,7 @@ export class IndicesApi {
   getDataStreamMappings(
     params: IndicesGetDataStreamMappingsRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.IndicesGetDataStreamMappingsResponse>>
   getDataStreamMappings(params: IndicesGetDataStreamMappingsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().getDataStreamMappings, params, options)
   }
@@ -8034,7 +8544,10 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-data-stream-options | Elasticsearch API documentation}
    */
-  getDataStreamOptions(params: IndicesGetDataStreamOptionsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getDataStreamOptions(
+    params: IndicesGetDataStreamOptionsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesGetDataStreamOptionsResponse>
   /**
    * Get data stream options.
    *
@@ -8046,7 +8559,7 @@ export class IndicesApi {
   getDataStreamOptions(
     params: IndicesGetDataStreamOptionsRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.IndicesGetDataStreamOptionsResponse>>
   getDataStreamOptions(params: IndicesGetDataStreamOptionsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().getDataStreamOptions, params, options)
   }
@@ -8060,7 +8573,10 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-data-stream-settings | Elasticsearch API documentation}
    */
-  getDataStreamSettings(params: IndicesGetDataStreamSettingsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getDataStreamSettings(
+    params: IndicesGetDataStreamSettingsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesGetDataStreamSettingsResponse>
   /**
    * Get data stream settings.
    *
@@ -8072,7 +8588,7 @@ export class IndicesApi {
   getDataStreamSettings(
     params: IndicesGetDataStreamSettingsRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.IndicesGetDataStreamSettingsResponse>>
   getDataStreamSettings(params: IndicesGetDataStreamSettingsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().getDataStreamSettings, params, options)
   }
@@ -8086,7 +8602,10 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-mapping | Elasticsearch API documentation}
    */
-  getFieldMapping(params: IndicesGetFieldMappingRequest, options?: BodyCallOptions): Promise<Record<string, JsonValue>>
+  getFieldMapping(
+    params: IndicesGetFieldMappingRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesGetFieldMappingResponse>
   /**
    * Get mapping definitions.
    *
@@ -8098,7 +8617,7 @@ export class IndicesApi {
   getFieldMapping(
     params: IndicesGetFieldMappingRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<Record<string, JsonValue>>>
+  ): Promise<ApiResponse<estypes.IndicesGetFieldMappingResponse>>
   getFieldMapping(params: IndicesGetFieldMappingRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().getFieldMapping, params, options)
   }
@@ -8112,7 +8631,10 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-index-template | Elasticsearch API documentation}
    */
-  getIndexTemplate(params?: IndicesGetIndexTemplateRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getIndexTemplate(
+    params?: IndicesGetIndexTemplateRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesGetIndexTemplateResponse>
   /**
    * Get index templates.
    *
@@ -8124,7 +8646,7 @@ export class IndicesApi {
   getIndexTemplate(
     params: IndicesGetIndexTemplateRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.IndicesGetIndexTemplateResponse>>
   getIndexTemplate(params?: IndicesGetIndexTemplateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().getIndexTemplate, params, options)
   }
@@ -8138,7 +8660,7 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-mapping | Elasticsearch API documentation}
    */
-  getMapping(params?: IndicesGetMappingRequest, options?: BodyCallOptions): Promise<IndicesGetMappingResponse>
+  getMapping(params?: IndicesGetMappingRequest, options?: BodyCallOptions): Promise<estypes.IndicesGetMappingResponse>
   /**
    * Get mapping definitions.
    *
@@ -8150,7 +8672,7 @@ export class IndicesApi {
   getMapping(
     params: IndicesGetMappingRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<IndicesGetMappingResponse>>
+  ): Promise<ApiResponse<estypes.IndicesGetMappingResponse>>
   getMapping(params?: IndicesGetMappingRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().getMapping, params, options)
   }
@@ -8164,7 +8686,10 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-migration | Elasticsearch API documentation}
    */
-  getMigrateReindexStatus(params: IndicesGetMigrateReindexStatusRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getMigrateReindexStatus(
+    params: IndicesGetMigrateReindexStatusRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesGetMigrateReindexStatusResponse>
   /**
    * Get the migration reindexing status.
    *
@@ -8176,7 +8701,7 @@ export class IndicesApi {
   getMigrateReindexStatus(
     params: IndicesGetMigrateReindexStatusRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.IndicesGetMigrateReindexStatusResponse>>
   getMigrateReindexStatus(params: IndicesGetMigrateReindexStatusRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().getMigrateReindexStatus, params, options)
   }
@@ -8190,7 +8715,10 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-settings | Elasticsearch API documentation}
    */
-  getSettings(params?: IndicesGetSettingsRequest, options?: BodyCallOptions): Promise<Record<string, JsonValue>>
+  getSettings(
+    params?: IndicesGetSettingsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesGetSettingsResponse>
   /**
    * Get index settings.
    *
@@ -8202,7 +8730,7 @@ export class IndicesApi {
   getSettings(
     params: IndicesGetSettingsRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<Record<string, JsonValue>>>
+  ): Promise<ApiResponse<estypes.IndicesGetSettingsResponse>>
   getSettings(params?: IndicesGetSettingsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().getSettings, params, options)
   }
@@ -8218,7 +8746,10 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-get-template | Elasticsearch API documentation}
    */
-  getTemplate(params?: IndicesGetTemplateRequest, options?: BodyCallOptions): Promise<Record<string, JsonValue>>
+  getTemplate(
+    params?: IndicesGetTemplateRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesGetTemplateResponse>
   /**
    * Get legacy index templates.
    *
@@ -8232,7 +8763,7 @@ export class IndicesApi {
   getTemplate(
     params: IndicesGetTemplateRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<Record<string, JsonValue>>>
+  ): Promise<ApiResponse<estypes.IndicesGetTemplateResponse>>
   getTemplate(params?: IndicesGetTemplateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().getTemplate, params, options)
   }
@@ -8246,7 +8777,10 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-migrate-reindex | Elasticsearch API documentation}
    */
-  migrateReindex(params: IndicesMigrateReindexRequest, options?: BodyCallOptions): Promise<JsonObject>
+  migrateReindex(
+    params: IndicesMigrateReindexRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesMigrateReindexResponse>
   /**
    * Reindex legacy backing indices.
    *
@@ -8255,7 +8789,10 @@ export class IndicesApi {
    * @param params - path parts, query parameters and body properties (see {@link IndicesMigrateReindexRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  migrateReindex(params: IndicesMigrateReindexRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  migrateReindex(
+    params: IndicesMigrateReindexRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IndicesMigrateReindexResponse>>
   migrateReindex(params: IndicesMigrateReindexRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().migrateReindex, params, options)
   }
@@ -8269,7 +8806,10 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-migrate-to-data-stream | Elasticsearch API documentation}
    */
-  migrateToDataStream(params: IndicesMigrateToDataStreamRequest, options?: BodyCallOptions): Promise<JsonObject>
+  migrateToDataStream(
+    params: IndicesMigrateToDataStreamRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesMigrateToDataStreamResponse>
   /**
    * Convert an index alias to a data stream.
    *
@@ -8281,7 +8821,7 @@ export class IndicesApi {
   migrateToDataStream(
     params: IndicesMigrateToDataStreamRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.IndicesMigrateToDataStreamResponse>>
   migrateToDataStream(params: IndicesMigrateToDataStreamRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().migrateToDataStream, params, options)
   }
@@ -8295,7 +8835,10 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-modify-data-stream | Elasticsearch API documentation}
    */
-  modifyDataStream(params: IndicesModifyDataStreamRequest, options?: BodyCallOptions): Promise<JsonObject>
+  modifyDataStream(
+    params: IndicesModifyDataStreamRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesModifyDataStreamResponse>
   /**
    * Update data streams.
    *
@@ -8304,7 +8847,10 @@ export class IndicesApi {
    * @param params - path parts, query parameters and body properties (see {@link IndicesModifyDataStreamRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  modifyDataStream(params: IndicesModifyDataStreamRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  modifyDataStream(
+    params: IndicesModifyDataStreamRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IndicesModifyDataStreamResponse>>
   modifyDataStream(params: IndicesModifyDataStreamRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().modifyDataStream, params, options)
   }
@@ -8318,7 +8864,7 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-open | Elasticsearch API documentation}
    */
-  open(params: IndicesOpenRequest, options?: BodyCallOptions): Promise<JsonObject>
+  open(params: IndicesOpenRequest, options?: BodyCallOptions): Promise<estypes.IndicesOpenResponse>
   /**
    * Open a closed index.
    *
@@ -8327,7 +8873,7 @@ export class IndicesApi {
    * @param params - path parts, query parameters and body properties (see {@link IndicesOpenRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  open(params: IndicesOpenRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  open(params: IndicesOpenRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.IndicesOpenResponse>>
   open(params: IndicesOpenRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().open, params, options)
   }
@@ -8341,7 +8887,10 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-promote-data-stream | Elasticsearch API documentation}
    */
-  promoteDataStream(params: IndicesPromoteDataStreamRequest, options?: BodyCallOptions): Promise<JsonValue>
+  promoteDataStream(
+    params: IndicesPromoteDataStreamRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesPromoteDataStreamResponse>
   /**
    * Promote a data stream.
    *
@@ -8350,7 +8899,10 @@ export class IndicesApi {
    * @param params - path parts, query parameters and body properties (see {@link IndicesPromoteDataStreamRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  promoteDataStream(params: IndicesPromoteDataStreamRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  promoteDataStream(
+    params: IndicesPromoteDataStreamRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IndicesPromoteDataStreamResponse>>
   promoteDataStream(params: IndicesPromoteDataStreamRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().promoteDataStream, params, options)
   }
@@ -8364,7 +8916,7 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-put-alias | Elasticsearch API documentation}
    */
-  putAlias(params: IndicesPutAliasRequest, options?: BodyCallOptions): Promise<JsonObject>
+  putAlias(params: IndicesPutAliasRequest, options?: BodyCallOptions): Promise<estypes.IndicesPutAliasResponse>
   /**
    * Create or update an alias.
    *
@@ -8373,7 +8925,10 @@ export class IndicesApi {
    * @param params - path parts, query parameters and body properties (see {@link IndicesPutAliasRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  putAlias(params: IndicesPutAliasRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  putAlias(
+    params: IndicesPutAliasRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IndicesPutAliasResponse>>
   putAlias(params: IndicesPutAliasRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().putAlias, params, options)
   }
@@ -8387,7 +8942,10 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-put-data-lifecycle | Elasticsearch API documentation}
    */
-  putDataLifecycle(params: IndicesPutDataLifecycleRequest, options?: BodyCallOptions): Promise<JsonObject>
+  putDataLifecycle(
+    params: IndicesPutDataLifecycleRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesPutDataLifecycleResponse>
   /**
    * Update data stream lifecycles.
    *
@@ -8396,7 +8954,10 @@ export class IndicesApi {
    * @param params - path parts, query parameters and body properties (see {@link IndicesPutDataLifecycleRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  putDataLifecycle(params: IndicesPutDataLifecycleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  putDataLifecycle(
+    params: IndicesPutDataLifecycleRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IndicesPutDataLifecycleResponse>>
   putDataLifecycle(params: IndicesPutDataLifecycleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().putDataLifecycle, params, options)
   }
@@ -8410,7 +8971,10 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-put-data-stream-mappings | Elasticsearch API documentation}
    */
-  putDataStreamMappings(params: IndicesPutDataStreamMappingsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  putDataStreamMappings(
+    params: IndicesPutDataStreamMappingsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesPutDataStreamMappingsResponse>
   /**
    * Update data stream mappings.
    *
@@ -8422,7 +8986,7 @@ export class IndicesApi {
   putDataStreamMappings(
     params: IndicesPutDataStreamMappingsRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.IndicesPutDataStreamMappingsResponse>>
   putDataStreamMappings(params: IndicesPutDataStreamMappingsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().putDataStreamMappings, params, options)
   }
@@ -8436,7 +9000,10 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-put-data-stream-options | Elasticsearch API documentation}
    */
-  putDataStreamOptions(params: IndicesPutDataStreamOptionsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  putDataStreamOptions(
+    params: IndicesPutDataStreamOptionsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesPutDataStreamOptionsResponse>
   /**
    * Update data stream options.
    *
@@ -8448,7 +9015,7 @@ export class IndicesApi {
   putDataStreamOptions(
     params: IndicesPutDataStreamOptionsRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.IndicesPutDataStreamOptionsResponse>>
   putDataStreamOptions(params: IndicesPutDataStreamOptionsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().putDataStreamOptions, params, options)
   }
@@ -8462,7 +9029,10 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-put-data-stream-settings | Elasticsearch API documentation}
    */
-  putDataStreamSettings(params: IndicesPutDataStreamSettingsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  putDataStreamSettings(
+    params: IndicesPutDataStreamSettingsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesPutDataStreamSettingsResponse>
   /**
    * Update data stream settings.
    *
@@ -8474,7 +9044,7 @@ export class IndicesApi {
   putDataStreamSettings(
     params: IndicesPutDataStreamSettingsRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.IndicesPutDataStreamSettingsResponse>>
   putDataStreamSettings(params: IndicesPutDataStreamSettingsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().putDataStreamSettings, params, options)
   }
@@ -8488,7 +9058,10 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-put-index-template | Elasticsearch API documentation}
    */
-  putIndexTemplate(params: IndicesPutIndexTemplateRequest, options?: BodyCallOptions): Promise<JsonObject>
+  putIndexTemplate(
+    params: IndicesPutIndexTemplateRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesPutIndexTemplateResponse>
   /**
    * Create or update an index template.
    *
@@ -8497,7 +9070,10 @@ export class IndicesApi {
    * @param params - path parts, query parameters and body properties (see {@link IndicesPutIndexTemplateRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  putIndexTemplate(params: IndicesPutIndexTemplateRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  putIndexTemplate(
+    params: IndicesPutIndexTemplateRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IndicesPutIndexTemplateResponse>>
   putIndexTemplate(params: IndicesPutIndexTemplateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().putIndexTemplate, params, options)
   }
@@ -8511,7 +9087,7 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-put-mapping | Elasticsearch API documentation}
    */
-  putMapping(params: IndicesPutMappingRequest, options?: BodyCallOptions): Promise<IndicesPutMappingResponse>
+  putMapping(params: IndicesPutMappingRequest, options?: BodyCallOptions): Promise<estypes.IndicesPutMappingResponse>
   /**
    * Update field mappings.
    *
@@ -8523,7 +9099,7 @@ export class IndicesApi {
   putMapping(
     params: IndicesPutMappingRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<IndicesPutMappingResponse>>
+  ): Promise<ApiResponse<estypes.IndicesPutMappingResponse>>
   putMapping(params: IndicesPutMappingRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().putMapping, params, options)
   }
@@ -8537,7 +9113,7 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-put-settings | Elasticsearch API documentation}
    */
-  putSettings(params: IndicesPutSettingsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  putSettings(params: IndicesPutSettingsRequest, options?: BodyCallOptions): Promise<estypes.IndicesPutSettingsResponse>
   /**
    * Update index settings.
    *
@@ -8546,7 +9122,10 @@ export class IndicesApi {
    * @param params - path parts, query parameters and body properties (see {@link IndicesPutSettingsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  putSettings(params: IndicesPutSettingsRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  putSettings(
+    params: IndicesPutSettingsRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IndicesPutSettingsResponse>>
   putSettings(params: IndicesPutSettingsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().putSettings, params, options)
   }
@@ -8562,7 +9141,7 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-put-template | Elasticsearch API documentation}
    */
-  putTemplate(params: IndicesPutTemplateRequest, options?: BodyCallOptions): Promise<JsonObject>
+  putTemplate(params: IndicesPutTemplateRequest, options?: BodyCallOptions): Promise<estypes.IndicesPutTemplateResponse>
   /**
    * Create or update a legacy index template.
    *
@@ -8573,7 +9152,10 @@ export class IndicesApi {
    * @param params - path parts, query parameters and body properties (see {@link IndicesPutTemplateRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  putTemplate(params: IndicesPutTemplateRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  putTemplate(
+    params: IndicesPutTemplateRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IndicesPutTemplateResponse>>
   putTemplate(params: IndicesPutTemplateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().putTemplate, params, options)
   }
@@ -8587,7 +9169,7 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-recovery | Elasticsearch API documentation}
    */
-  recovery(params?: IndicesRecoveryRequest, options?: BodyCallOptions): Promise<Record<string, JsonValue>>
+  recovery(params?: IndicesRecoveryRequest, options?: BodyCallOptions): Promise<estypes.IndicesRecoveryResponse>
   /**
    * Get index recovery information.
    *
@@ -8599,7 +9181,7 @@ export class IndicesApi {
   recovery(
     params: IndicesRecoveryRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<Record<string, JsonValue>>>
+  ): Promise<ApiResponse<estypes.IndicesRecoveryResponse>>
   recovery(params?: IndicesRecoveryRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().recovery, params, options)
   }
@@ -8613,7 +9195,7 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-refresh | Elasticsearch API documentation}
    */
-  refresh(params?: IndicesRefreshRequest, options?: BodyCallOptions): Promise<IndicesRefreshResponse>
+  refresh(params?: IndicesRefreshRequest, options?: BodyCallOptions): Promise<estypes.IndicesRefreshResponse>
   /**
    * Refresh an index.
    *
@@ -8625,7 +9207,7 @@ export class IndicesApi {
   refresh(
     params: IndicesRefreshRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<IndicesRefreshResponse>>
+  ): Promise<ApiResponse<estypes.IndicesRefreshResponse>>
   refresh(params?: IndicesRefreshRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().refresh, params, options)
   }
@@ -8639,7 +9221,10 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-reload-search-analyzers | Elasticsearch API documentation}
    */
-  reloadSearchAnalyzers(params: IndicesReloadSearchAnalyzersRequest, options?: BodyCallOptions): Promise<JsonValue>
+  reloadSearchAnalyzers(
+    params: IndicesReloadSearchAnalyzersRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesReloadSearchAnalyzersResponse>
   /**
    * Reload search analyzers.
    *
@@ -8651,7 +9236,7 @@ export class IndicesApi {
   reloadSearchAnalyzers(
     params: IndicesReloadSearchAnalyzersRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonValue>>
+  ): Promise<ApiResponse<estypes.IndicesReloadSearchAnalyzersResponse>>
   reloadSearchAnalyzers(params: IndicesReloadSearchAnalyzersRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().reloadSearchAnalyzers, params, options)
   }
@@ -8665,7 +9250,7 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-remove-block | Elasticsearch API documentation}
    */
-  removeBlock(params: IndicesRemoveBlockRequest, options?: BodyCallOptions): Promise<JsonObject>
+  removeBlock(params: IndicesRemoveBlockRequest, options?: BodyCallOptions): Promise<estypes.IndicesRemoveBlockResponse>
   /**
    * Remove an index block.
    *
@@ -8674,7 +9259,10 @@ export class IndicesApi {
    * @param params - path parts, query parameters and body properties (see {@link IndicesRemoveBlockRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  removeBlock(params: IndicesRemoveBlockRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  removeBlock(
+    params: IndicesRemoveBlockRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IndicesRemoveBlockResponse>>
   removeBlock(params: IndicesRemoveBlockRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().removeBlock, params, options)
   }
@@ -8688,7 +9276,10 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-resolve-cluster | Elasticsearch API documentation}
    */
-  resolveCluster(params?: IndicesResolveClusterRequest, options?: BodyCallOptions): Promise<Record<string, JsonValue>>
+  resolveCluster(
+    params?: IndicesResolveClusterRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesResolveClusterResponse>
   /**
    * Resolve the cluster.
    *
@@ -8700,7 +9291,7 @@ export class IndicesApi {
   resolveCluster(
     params: IndicesResolveClusterRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<Record<string, JsonValue>>>
+  ): Promise<ApiResponse<estypes.IndicesResolveClusterResponse>>
   resolveCluster(params?: IndicesResolveClusterRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().resolveCluster, params, options)
   }
@@ -8714,7 +9305,10 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-resolve-index | Elasticsearch API documentation}
    */
-  resolveIndex(params: IndicesResolveIndexRequest, options?: BodyCallOptions): Promise<JsonObject>
+  resolveIndex(
+    params: IndicesResolveIndexRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesResolveIndexResponse>
   /**
    * Resolve indices.
    *
@@ -8723,7 +9317,10 @@ export class IndicesApi {
    * @param params - path parts, query parameters and body properties (see {@link IndicesResolveIndexRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  resolveIndex(params: IndicesResolveIndexRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  resolveIndex(
+    params: IndicesResolveIndexRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IndicesResolveIndexResponse>>
   resolveIndex(params: IndicesResolveIndexRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().resolveIndex, params, options)
   }
@@ -8737,7 +9334,7 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-rollover | Elasticsearch API documentation}
    */
-  rollover(params: IndicesRolloverRequest, options?: BodyCallOptions): Promise<JsonObject>
+  rollover(params: IndicesRolloverRequest, options?: BodyCallOptions): Promise<estypes.IndicesRolloverResponse>
   /**
    * Roll over to a new index.
    *
@@ -8746,7 +9343,10 @@ export class IndicesApi {
    * @param params - path parts, query parameters and body properties (see {@link IndicesRolloverRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  rollover(params: IndicesRolloverRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  rollover(
+    params: IndicesRolloverRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IndicesRolloverResponse>>
   rollover(params: IndicesRolloverRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().rollover, params, options)
   }
@@ -8760,7 +9360,7 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-segments | Elasticsearch API documentation}
    */
-  segments(params?: IndicesSegmentsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  segments(params?: IndicesSegmentsRequest, options?: BodyCallOptions): Promise<estypes.IndicesSegmentsResponse>
   /**
    * Get index segments.
    *
@@ -8769,7 +9369,10 @@ export class IndicesApi {
    * @param params - path parts, query parameters and body properties (see {@link IndicesSegmentsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  segments(params: IndicesSegmentsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  segments(
+    params: IndicesSegmentsRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IndicesSegmentsResponse>>
   segments(params?: IndicesSegmentsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().segments, params, options)
   }
@@ -8783,7 +9386,10 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-shard-stores | Elasticsearch API documentation}
    */
-  shardStores(params?: IndicesShardStoresRequest, options?: BodyCallOptions): Promise<JsonObject>
+  shardStores(
+    params?: IndicesShardStoresRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesShardStoresResponse>
   /**
    * Get index shard stores.
    *
@@ -8792,7 +9398,10 @@ export class IndicesApi {
    * @param params - path parts, query parameters and body properties (see {@link IndicesShardStoresRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  shardStores(params: IndicesShardStoresRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  shardStores(
+    params: IndicesShardStoresRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IndicesShardStoresResponse>>
   shardStores(params?: IndicesShardStoresRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().shardStores, params, options)
   }
@@ -8806,7 +9415,7 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-shrink | Elasticsearch API documentation}
    */
-  shrink(params: IndicesShrinkRequest, options?: BodyCallOptions): Promise<JsonObject>
+  shrink(params: IndicesShrinkRequest, options?: BodyCallOptions): Promise<estypes.IndicesShrinkResponse>
   /**
    * Shrink an index.
    *
@@ -8815,7 +9424,7 @@ export class IndicesApi {
    * @param params - path parts, query parameters and body properties (see {@link IndicesShrinkRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  shrink(params: IndicesShrinkRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  shrink(params: IndicesShrinkRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.IndicesShrinkResponse>>
   shrink(params: IndicesShrinkRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().shrink, params, options)
   }
@@ -8829,7 +9438,10 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-simulate-index-template | Elasticsearch API documentation}
    */
-  simulateIndexTemplate(params: IndicesSimulateIndexTemplateRequest, options?: BodyCallOptions): Promise<JsonObject>
+  simulateIndexTemplate(
+    params: IndicesSimulateIndexTemplateRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesSimulateIndexTemplateResponse>
   /**
    * Simulate an index.
    *
@@ -8841,7 +9453,7 @@ export class IndicesApi {
   simulateIndexTemplate(
     params: IndicesSimulateIndexTemplateRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.IndicesSimulateIndexTemplateResponse>>
   simulateIndexTemplate(params: IndicesSimulateIndexTemplateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().simulateIndexTemplate, params, options)
   }
@@ -8855,7 +9467,10 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-simulate-template | Elasticsearch API documentation}
    */
-  simulateTemplate(params?: IndicesSimulateTemplateRequest, options?: BodyCallOptions): Promise<JsonObject>
+  simulateTemplate(
+    params?: IndicesSimulateTemplateRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesSimulateTemplateResponse>
   /**
    * Simulate an index template.
    *
@@ -8867,7 +9482,7 @@ export class IndicesApi {
   simulateTemplate(
     params: IndicesSimulateTemplateRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.IndicesSimulateTemplateResponse>>
   simulateTemplate(params?: IndicesSimulateTemplateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().simulateTemplate, params, options)
   }
@@ -8881,7 +9496,7 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-split | Elasticsearch API documentation}
    */
-  split(params: IndicesSplitRequest, options?: BodyCallOptions): Promise<JsonObject>
+  split(params: IndicesSplitRequest, options?: BodyCallOptions): Promise<estypes.IndicesSplitResponse>
   /**
    * Split an index.
    *
@@ -8890,7 +9505,7 @@ export class IndicesApi {
    * @param params - path parts, query parameters and body properties (see {@link IndicesSplitRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  split(params: IndicesSplitRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  split(params: IndicesSplitRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.IndicesSplitResponse>>
   split(params: IndicesSplitRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().split, params, options)
   }
@@ -8904,7 +9519,7 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-stats | Elasticsearch API documentation}
    */
-  stats(params?: IndicesStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  stats(params?: IndicesStatsRequest, options?: BodyCallOptions): Promise<estypes.IndicesStatsResponse>
   /**
    * Get index statistics.
    *
@@ -8913,7 +9528,10 @@ export class IndicesApi {
    * @param params - path parts, query parameters and body properties (see {@link IndicesStatsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  stats(params: IndicesStatsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  stats(
+    params: IndicesStatsRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IndicesStatsResponse>>
   stats(params?: IndicesStatsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().stats, params, options)
   }
@@ -8927,7 +9545,10 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-update-aliases | Elasticsearch API documentation}
    */
-  updateAliases(params?: IndicesUpdateAliasesRequest, options?: BodyCallOptions): Promise<JsonObject>
+  updateAliases(
+    params?: IndicesUpdateAliasesRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesUpdateAliasesResponse>
   /**
    * Create or update an alias.
    *
@@ -8939,7 +9560,7 @@ export class IndicesApi {
   updateAliases(
     params: IndicesUpdateAliasesRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.IndicesUpdateAliasesResponse>>
   updateAliases(params?: IndicesUpdateAliasesRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().updateAliases, params, options)
   }
@@ -8953,7 +9574,10 @@ export class IndicesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-indices-validate-query | Elasticsearch API documentation}
    */
-  validateQuery(params?: IndicesValidateQueryRequest, options?: BodyCallOptions): Promise<JsonObject>
+  validateQuery(
+    params?: IndicesValidateQueryRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IndicesValidateQueryResponse>
   /**
    * Validate a query.
    *
@@ -8965,7 +9589,7 @@ export class IndicesApi {
   validateQuery(
     params: IndicesValidateQueryRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.IndicesValidateQueryResponse>>
   validateQuery(params?: IndicesValidateQueryRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, indicesEndpoints().validateQuery, params, options)
   }
@@ -9370,7 +9994,10 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-inference | Elasticsearch API documentation}
    */
-  completion(params: InferenceCompletionRequest, options?: BodyCallOptions): Promise<JsonValue>
+  completion(
+    params: InferenceCompletionRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.InferenceCompletionResponse>
   /**
    * Perform completion inference on the service.
    *
@@ -9379,7 +10006,10 @@ export class InferenceApi {
    * @param params - path parts, query parameters and body properties (see {@link InferenceCompletionRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  completion(params: InferenceCompletionRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  completion(
+    params: InferenceCompletionRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferenceCompletionResponse>>
   completion(params: InferenceCompletionRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().completion, params, options)
   }
@@ -9393,7 +10023,7 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-delete | Elasticsearch API documentation}
    */
-  delete(params: InferenceDeleteRequest, options?: BodyCallOptions): Promise<JsonValue>
+  delete(params: InferenceDeleteRequest, options?: BodyCallOptions): Promise<estypes.InferenceDeleteResponse>
   /**
    * Delete an inference endpoint.
    *
@@ -9402,7 +10032,10 @@ export class InferenceApi {
    * @param params - path parts, query parameters and body properties (see {@link InferenceDeleteRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  delete(params: InferenceDeleteRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  delete(
+    params: InferenceDeleteRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferenceDeleteResponse>>
   delete(params: InferenceDeleteRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().delete, params, options)
   }
@@ -9416,7 +10049,10 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-delete-region-policy | Elasticsearch API documentation}
    */
-  deleteRegionPolicy(params?: InferenceDeleteRegionPolicyRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deleteRegionPolicy(
+    params?: InferenceDeleteRegionPolicyRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.InferenceDeleteRegionPolicyResponse>
   /**
    * Delete the inference region policy.
    *
@@ -9428,7 +10064,7 @@ export class InferenceApi {
   deleteRegionPolicy(
     params: InferenceDeleteRegionPolicyRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.InferenceDeleteRegionPolicyResponse>>
   deleteRegionPolicy(params?: InferenceDeleteRegionPolicyRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().deleteRegionPolicy, params, options)
   }
@@ -9442,7 +10078,7 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-inference | Elasticsearch API documentation}
    */
-  embedding(params: InferenceEmbeddingRequest, options?: BodyCallOptions): Promise<JsonValue>
+  embedding(params: InferenceEmbeddingRequest, options?: BodyCallOptions): Promise<estypes.InferenceEmbeddingResponse>
   /**
    * Perform dense embedding inference on the service.
    *
@@ -9451,7 +10087,10 @@ export class InferenceApi {
    * @param params - path parts, query parameters and body properties (see {@link InferenceEmbeddingRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  embedding(params: InferenceEmbeddingRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  embedding(
+    params: InferenceEmbeddingRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferenceEmbeddingResponse>>
   embedding(params: InferenceEmbeddingRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().embedding, params, options)
   }
@@ -9465,7 +10104,7 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-get | Elasticsearch API documentation}
    */
-  get(params?: InferenceGetRequest, options?: BodyCallOptions): Promise<JsonObject>
+  get(params?: InferenceGetRequest, options?: BodyCallOptions): Promise<estypes.InferenceGetResponse>
   /**
    * Get an inference endpoint.
    *
@@ -9474,7 +10113,10 @@ export class InferenceApi {
    * @param params - path parts, query parameters and body properties (see {@link InferenceGetRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  get(params: InferenceGetRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  get(
+    params: InferenceGetRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferenceGetResponse>>
   get(params?: InferenceGetRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().get, params, options)
   }
@@ -9488,7 +10130,10 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-get-region-policy | Elasticsearch API documentation}
    */
-  getRegionPolicy(params?: InferenceGetRegionPolicyRequest, options?: BodyCallOptions): Promise<JsonValue>
+  getRegionPolicy(
+    params?: InferenceGetRegionPolicyRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.InferenceGetRegionPolicyResponse>
   /**
    * Get the inference region policy.
    *
@@ -9500,7 +10145,7 @@ export class InferenceApi {
   getRegionPolicy(
     params: InferenceGetRegionPolicyRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonValue>>
+  ): Promise<ApiResponse<estypes.InferenceGetRegionPolicyResponse>>
   getRegionPolicy(params?: InferenceGetRegionPolicyRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().getRegionPolicy, params, options)
   }
@@ -9514,7 +10159,7 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-inference | Elasticsearch API documentation}
    */
-  inference(params: InferenceInferenceRequest, options?: BodyCallOptions): Promise<JsonValue>
+  inference(params: InferenceInferenceRequest, options?: BodyCallOptions): Promise<estypes.InferenceInferenceResponse>
   /**
    * Perform inference on the service.
    *
@@ -9523,7 +10168,10 @@ export class InferenceApi {
    * @param params - path parts, query parameters and body properties (see {@link InferenceInferenceRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  inference(params: InferenceInferenceRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  inference(
+    params: InferenceInferenceRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferenceInferenceResponse>>
   inference(params: InferenceInferenceRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().inference, params, options)
   }
@@ -9537,7 +10185,7 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put | Elasticsearch API documentation}
    */
-  put(params: InferencePutRequest, options?: BodyCallOptions): Promise<JsonValue>
+  put(params: InferencePutRequest, options?: BodyCallOptions): Promise<estypes.InferencePutResponse>
   /**
    * Create an inference endpoint.
    *
@@ -9546,7 +10194,7 @@ export class InferenceApi {
    * @param params - path parts, query parameters and body properties (see {@link InferencePutRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  put(params: InferencePutRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  put(params: InferencePutRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.InferencePutResponse>>
   put(params: InferencePutRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().put, params, options)
   }
@@ -9560,7 +10208,7 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-ai21 | Elasticsearch API documentation}
    */
-  putAi21(params: InferencePutAi21Request, options?: BodyCallOptions): Promise<JsonValue>
+  putAi21(params: InferencePutAi21Request, options?: BodyCallOptions): Promise<estypes.InferencePutAi21Response>
   /**
    * Create a AI21 inference endpoint.
    *
@@ -9569,7 +10217,10 @@ export class InferenceApi {
    * @param params - path parts, query parameters and body properties (see {@link InferencePutAi21Request}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  putAi21(params: InferencePutAi21Request, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  putAi21(
+    params: InferencePutAi21Request,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferencePutAi21Response>>
   putAi21(params: InferencePutAi21Request, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().putAi21, params, options)
   }
@@ -9583,7 +10234,10 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-alibabacloud | Elasticsearch API documentation}
    */
-  putAlibabacloud(params: InferencePutAlibabacloudRequest, options?: BodyCallOptions): Promise<JsonValue>
+  putAlibabacloud(
+    params: InferencePutAlibabacloudRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.InferencePutAlibabacloudResponse>
   /**
    * Create an AlibabaCloud AI Search inference endpoint.
    *
@@ -9592,7 +10246,10 @@ export class InferenceApi {
    * @param params - path parts, query parameters and body properties (see {@link InferencePutAlibabacloudRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  putAlibabacloud(params: InferencePutAlibabacloudRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  putAlibabacloud(
+    params: InferencePutAlibabacloudRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferencePutAlibabacloudResponse>>
   putAlibabacloud(params: InferencePutAlibabacloudRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().putAlibabacloud, params, options)
   }
@@ -9606,7 +10263,10 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-amazonbedrock | Elasticsearch API documentation}
    */
-  putAmazonbedrock(params: InferencePutAmazonbedrockRequest, options?: BodyCallOptions): Promise<JsonValue>
+  putAmazonbedrock(
+    params: InferencePutAmazonbedrockRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.InferencePutAmazonbedrockResponse>
   /**
    * Create an Amazon Bedrock inference endpoint.
    *
@@ -9615,7 +10275,10 @@ export class InferenceApi {
    * @param params - path parts, query parameters and body properties (see {@link InferencePutAmazonbedrockRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  putAmazonbedrock(params: InferencePutAmazonbedrockRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  putAmazonbedrock(
+    params: InferencePutAmazonbedrockRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferencePutAmazonbedrockResponse>>
   putAmazonbedrock(params: InferencePutAmazonbedrockRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().putAmazonbedrock, params, options)
   }
@@ -9629,7 +10292,10 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-amazonsagemaker | Elasticsearch API documentation}
    */
-  putAmazonsagemaker(params: InferencePutAmazonsagemakerRequest, options?: BodyCallOptions): Promise<JsonValue>
+  putAmazonsagemaker(
+    params: InferencePutAmazonsagemakerRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.InferencePutAmazonsagemakerResponse>
   /**
    * Create an Amazon SageMaker inference endpoint.
    *
@@ -9641,7 +10307,7 @@ export class InferenceApi {
   putAmazonsagemaker(
     params: InferencePutAmazonsagemakerRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonValue>>
+  ): Promise<ApiResponse<estypes.InferencePutAmazonsagemakerResponse>>
   putAmazonsagemaker(params: InferencePutAmazonsagemakerRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().putAmazonsagemaker, params, options)
   }
@@ -9655,7 +10321,10 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-anthropic | Elasticsearch API documentation}
    */
-  putAnthropic(params: InferencePutAnthropicRequest, options?: BodyCallOptions): Promise<JsonValue>
+  putAnthropic(
+    params: InferencePutAnthropicRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.InferencePutAnthropicResponse>
   /**
    * Create an Anthropic inference endpoint.
    *
@@ -9664,7 +10333,10 @@ export class InferenceApi {
    * @param params - path parts, query parameters and body properties (see {@link InferencePutAnthropicRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  putAnthropic(params: InferencePutAnthropicRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  putAnthropic(
+    params: InferencePutAnthropicRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferencePutAnthropicResponse>>
   putAnthropic(params: InferencePutAnthropicRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().putAnthropic, params, options)
   }
@@ -9678,7 +10350,10 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-azureaistudio | Elasticsearch API documentation}
    */
-  putAzureaistudio(params: InferencePutAzureaistudioRequest, options?: BodyCallOptions): Promise<JsonValue>
+  putAzureaistudio(
+    params: InferencePutAzureaistudioRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.InferencePutAzureaistudioResponse>
   /**
    * Create an Azure AI studio inference endpoint.
    *
@@ -9687,7 +10362,10 @@ export class InferenceApi {
    * @param params - path parts, query parameters and body properties (see {@link InferencePutAzureaistudioRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  putAzureaistudio(params: InferencePutAzureaistudioRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  putAzureaistudio(
+    params: InferencePutAzureaistudioRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferencePutAzureaistudioResponse>>
   putAzureaistudio(params: InferencePutAzureaistudioRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().putAzureaistudio, params, options)
   }
@@ -9701,7 +10379,10 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-azureopenai | Elasticsearch API documentation}
    */
-  putAzureopenai(params: InferencePutAzureopenaiRequest, options?: BodyCallOptions): Promise<JsonValue>
+  putAzureopenai(
+    params: InferencePutAzureopenaiRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.InferencePutAzureopenaiResponse>
   /**
    * Create an Azure OpenAI inference endpoint.
    *
@@ -9710,7 +10391,10 @@ export class InferenceApi {
    * @param params - path parts, query parameters and body properties (see {@link InferencePutAzureopenaiRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  putAzureopenai(params: InferencePutAzureopenaiRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  putAzureopenai(
+    params: InferencePutAzureopenaiRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferencePutAzureopenaiResponse>>
   putAzureopenai(params: InferencePutAzureopenaiRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().putAzureopenai, params, options)
   }
@@ -9724,7 +10408,7 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-cohere | Elasticsearch API documentation}
    */
-  putCohere(params: InferencePutCohereRequest, options?: BodyCallOptions): Promise<JsonValue>
+  putCohere(params: InferencePutCohereRequest, options?: BodyCallOptions): Promise<estypes.InferencePutCohereResponse>
   /**
    * Create a Cohere inference endpoint.
    *
@@ -9733,7 +10417,10 @@ export class InferenceApi {
    * @param params - path parts, query parameters and body properties (see {@link InferencePutCohereRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  putCohere(params: InferencePutCohereRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  putCohere(
+    params: InferencePutCohereRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferencePutCohereResponse>>
   putCohere(params: InferencePutCohereRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().putCohere, params, options)
   }
@@ -9747,7 +10434,10 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-contextualai | Elasticsearch API documentation}
    */
-  putContextualai(params: InferencePutContextualaiRequest, options?: BodyCallOptions): Promise<JsonValue>
+  putContextualai(
+    params: InferencePutContextualaiRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.InferencePutContextualaiResponse>
   /**
    * Create an Contextual AI inference endpoint.
    *
@@ -9756,7 +10446,10 @@ export class InferenceApi {
    * @param params - path parts, query parameters and body properties (see {@link InferencePutContextualaiRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  putContextualai(params: InferencePutContextualaiRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  putContextualai(
+    params: InferencePutContextualaiRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferencePutContextualaiResponse>>
   putContextualai(params: InferencePutContextualaiRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().putContextualai, params, options)
   }
@@ -9770,7 +10463,7 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-custom | Elasticsearch API documentation}
    */
-  putCustom(params: InferencePutCustomRequest, options?: BodyCallOptions): Promise<JsonValue>
+  putCustom(params: InferencePutCustomRequest, options?: BodyCallOptions): Promise<estypes.InferencePutCustomResponse>
   /**
    * Create a custom inference endpoint.
    *
@@ -9779,7 +10472,10 @@ export class InferenceApi {
    * @param params - path parts, query parameters and body properties (see {@link InferencePutCustomRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  putCustom(params: InferencePutCustomRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  putCustom(
+    params: InferencePutCustomRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferencePutCustomResponse>>
   putCustom(params: InferencePutCustomRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().putCustom, params, options)
   }
@@ -9793,7 +10489,10 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-deepseek | Elasticsearch API documentation}
    */
-  putDeepseek(params: InferencePutDeepseekRequest, options?: BodyCallOptions): Promise<JsonValue>
+  putDeepseek(
+    params: InferencePutDeepseekRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.InferencePutDeepseekResponse>
   /**
    * Create a DeepSeek inference endpoint.
    *
@@ -9802,7 +10501,10 @@ export class InferenceApi {
    * @param params - path parts, query parameters and body properties (see {@link InferencePutDeepseekRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  putDeepseek(params: InferencePutDeepseekRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  putDeepseek(
+    params: InferencePutDeepseekRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferencePutDeepseekResponse>>
   putDeepseek(params: InferencePutDeepseekRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().putDeepseek, params, options)
   }
@@ -9816,7 +10518,10 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-elasticsearch | Elasticsearch API documentation}
    */
-  putElasticsearch(params: InferencePutElasticsearchRequest, options?: BodyCallOptions): Promise<JsonValue>
+  putElasticsearch(
+    params: InferencePutElasticsearchRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.InferencePutElasticsearchResponse>
   /**
    * Create an Elasticsearch inference endpoint.
    *
@@ -9825,7 +10530,10 @@ export class InferenceApi {
    * @param params - path parts, query parameters and body properties (see {@link InferencePutElasticsearchRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  putElasticsearch(params: InferencePutElasticsearchRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  putElasticsearch(
+    params: InferencePutElasticsearchRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferencePutElasticsearchResponse>>
   putElasticsearch(params: InferencePutElasticsearchRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().putElasticsearch, params, options)
   }
@@ -9841,7 +10549,7 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-elser | Elasticsearch API documentation}
    */
-  putElser(params: InferencePutElserRequest, options?: BodyCallOptions): Promise<JsonValue>
+  putElser(params: InferencePutElserRequest, options?: BodyCallOptions): Promise<estypes.InferencePutElserResponse>
   /**
    * Create an ELSER inference endpoint.
    *
@@ -9852,7 +10560,10 @@ export class InferenceApi {
    * @param params - path parts, query parameters and body properties (see {@link InferencePutElserRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  putElser(params: InferencePutElserRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  putElser(
+    params: InferencePutElserRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferencePutElserResponse>>
   putElser(params: InferencePutElserRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().putElser, params, options)
   }
@@ -9866,7 +10577,10 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-fireworksai | Elasticsearch API documentation}
    */
-  putFireworksai(params: InferencePutFireworksaiRequest, options?: BodyCallOptions): Promise<JsonValue>
+  putFireworksai(
+    params: InferencePutFireworksaiRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.InferencePutFireworksaiResponse>
   /**
    * Create a Fireworks AI inference endpoint.
    *
@@ -9875,7 +10589,10 @@ export class InferenceApi {
    * @param params - path parts, query parameters and body properties (see {@link InferencePutFireworksaiRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  putFireworksai(params: InferencePutFireworksaiRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  putFireworksai(
+    params: InferencePutFireworksaiRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferencePutFireworksaiResponse>>
   putFireworksai(params: InferencePutFireworksaiRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().putFireworksai, params, options)
   }
@@ -9889,7 +10606,10 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-googleaistudio | Elasticsearch API documentation}
    */
-  putGoogleaistudio(params: InferencePutGoogleaistudioRequest, options?: BodyCallOptions): Promise<JsonValue>
+  putGoogleaistudio(
+    params: InferencePutGoogleaistudioRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.InferencePutGoogleaistudioResponse>
   /**
    * Create an Google AI Studio inference endpoint.
    *
@@ -9901,7 +10621,7 @@ export class InferenceApi {
   putGoogleaistudio(
     params: InferencePutGoogleaistudioRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonValue>>
+  ): Promise<ApiResponse<estypes.InferencePutGoogleaistudioResponse>>
   putGoogleaistudio(params: InferencePutGoogleaistudioRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().putGoogleaistudio, params, options)
   }
@@ -9915,7 +10635,10 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-googlevertexai | Elasticsearch API documentation}
    */
-  putGooglevertexai(params: InferencePutGooglevertexaiRequest, options?: BodyCallOptions): Promise<JsonValue>
+  putGooglevertexai(
+    params: InferencePutGooglevertexaiRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.InferencePutGooglevertexaiResponse>
   /**
    * Create a Google Vertex AI inference endpoint.
    *
@@ -9927,7 +10650,7 @@ export class InferenceApi {
   putGooglevertexai(
     params: InferencePutGooglevertexaiRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonValue>>
+  ): Promise<ApiResponse<estypes.InferencePutGooglevertexaiResponse>>
   putGooglevertexai(params: InferencePutGooglevertexaiRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().putGooglevertexai, params, options)
   }
@@ -9941,7 +10664,7 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-groq | Elasticsearch API documentation}
    */
-  putGroq(params: InferencePutGroqRequest, options?: BodyCallOptions): Promise<JsonValue>
+  putGroq(params: InferencePutGroqRequest, options?: BodyCallOptions): Promise<estypes.InferencePutGroqResponse>
   /**
    * Create a Groq inference endpoint.
    *
@@ -9950,7 +10673,10 @@ export class InferenceApi {
    * @param params - path parts, query parameters and body properties (see {@link InferencePutGroqRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  putGroq(params: InferencePutGroqRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  putGroq(
+    params: InferencePutGroqRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferencePutGroqResponse>>
   putGroq(params: InferencePutGroqRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().putGroq, params, options)
   }
@@ -9964,7 +10690,10 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-hugging-face | Elasticsearch API documentation}
    */
-  putHuggingFace(params: InferencePutHuggingFaceRequest, options?: BodyCallOptions): Promise<JsonValue>
+  putHuggingFace(
+    params: InferencePutHuggingFaceRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.InferencePutHuggingFaceResponse>
   /**
    * Create a Hugging Face inference endpoint.
    *
@@ -9973,7 +10702,10 @@ export class InferenceApi {
    * @param params - path parts, query parameters and body properties (see {@link InferencePutHuggingFaceRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  putHuggingFace(params: InferencePutHuggingFaceRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  putHuggingFace(
+    params: InferencePutHuggingFaceRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferencePutHuggingFaceResponse>>
   putHuggingFace(params: InferencePutHuggingFaceRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().putHuggingFace, params, options)
   }
@@ -9987,7 +10719,7 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-jinaai | Elasticsearch API documentation}
    */
-  putJinaai(params: InferencePutJinaaiRequest, options?: BodyCallOptions): Promise<JsonValue>
+  putJinaai(params: InferencePutJinaaiRequest, options?: BodyCallOptions): Promise<estypes.InferencePutJinaaiResponse>
   /**
    * Create an JinaAI inference endpoint.
    *
@@ -9996,7 +10728,10 @@ export class InferenceApi {
    * @param params - path parts, query parameters and body properties (see {@link InferencePutJinaaiRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  putJinaai(params: InferencePutJinaaiRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  putJinaai(
+    params: InferencePutJinaaiRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferencePutJinaaiResponse>>
   putJinaai(params: InferencePutJinaaiRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().putJinaai, params, options)
   }
@@ -10010,7 +10745,7 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-llama | Elasticsearch API documentation}
    */
-  putLlama(params: InferencePutLlamaRequest, options?: BodyCallOptions): Promise<JsonValue>
+  putLlama(params: InferencePutLlamaRequest, options?: BodyCallOptions): Promise<estypes.InferencePutLlamaResponse>
   /**
    * Create a Llama inference endpoint.
    *
@@ -10019,7 +10754,10 @@ export class InferenceApi {
    * @param params - path parts, query parameters and body properties (see {@link InferencePutLlamaRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  putLlama(params: InferencePutLlamaRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  putLlama(
+    params: InferencePutLlamaRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferencePutLlamaResponse>>
   putLlama(params: InferencePutLlamaRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().putLlama, params, options)
   }
@@ -10033,7 +10771,10 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-mistral | Elasticsearch API documentation}
    */
-  putMistral(params: InferencePutMistralRequest, options?: BodyCallOptions): Promise<JsonValue>
+  putMistral(
+    params: InferencePutMistralRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.InferencePutMistralResponse>
   /**
    * Create a Mistral inference endpoint.
    *
@@ -10042,7 +10783,10 @@ export class InferenceApi {
    * @param params - path parts, query parameters and body properties (see {@link InferencePutMistralRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  putMistral(params: InferencePutMistralRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  putMistral(
+    params: InferencePutMistralRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferencePutMistralResponse>>
   putMistral(params: InferencePutMistralRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().putMistral, params, options)
   }
@@ -10056,7 +10800,7 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-nvidia | Elasticsearch API documentation}
    */
-  putNvidia(params: InferencePutNvidiaRequest, options?: BodyCallOptions): Promise<JsonValue>
+  putNvidia(params: InferencePutNvidiaRequest, options?: BodyCallOptions): Promise<estypes.InferencePutNvidiaResponse>
   /**
    * Create an Nvidia inference endpoint.
    *
@@ -10065,7 +10809,10 @@ export class InferenceApi {
    * @param params - path parts, query parameters and body properties (see {@link InferencePutNvidiaRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  putNvidia(params: InferencePutNvidiaRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  putNvidia(
+    params: InferencePutNvidiaRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferencePutNvidiaResponse>>
   putNvidia(params: InferencePutNvidiaRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().putNvidia, params, options)
   }
@@ -10079,7 +10826,7 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-openai | Elasticsearch API documentation}
    */
-  putOpenai(params: InferencePutOpenaiRequest, options?: BodyCallOptions): Promise<JsonValue>
+  putOpenai(params: InferencePutOpenaiRequest, options?: BodyCallOptions): Promise<estypes.InferencePutOpenaiResponse>
   /**
    * Create an OpenAI inference endpoint.
    *
@@ -10088,7 +10835,10 @@ export class InferenceApi {
    * @param params - path parts, query parameters and body properties (see {@link InferencePutOpenaiRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  putOpenai(params: InferencePutOpenaiRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  putOpenai(
+    params: InferencePutOpenaiRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferencePutOpenaiResponse>>
   putOpenai(params: InferencePutOpenaiRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().putOpenai, params, options)
   }
@@ -10102,7 +10852,10 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-openshift-ai | Elasticsearch API documentation}
    */
-  putOpenshiftAi(params: InferencePutOpenshiftAiRequest, options?: BodyCallOptions): Promise<JsonValue>
+  putOpenshiftAi(
+    params: InferencePutOpenshiftAiRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.InferencePutOpenshiftAiResponse>
   /**
    * Create an OpenShift AI inference endpoint.
    *
@@ -10111,7 +10864,10 @@ export class InferenceApi {
    * @param params - path parts, query parameters and body properties (see {@link InferencePutOpenshiftAiRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  putOpenshiftAi(params: InferencePutOpenshiftAiRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  putOpenshiftAi(
+    params: InferencePutOpenshiftAiRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferencePutOpenshiftAiResponse>>
   putOpenshiftAi(params: InferencePutOpenshiftAiRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().putOpenshiftAi, params, options)
   }
@@ -10125,7 +10881,10 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-region-policy | Elasticsearch API documentation}
    */
-  putRegionPolicy(params: InferencePutRegionPolicyRequest, options?: BodyCallOptions): Promise<JsonValue>
+  putRegionPolicy(
+    params: InferencePutRegionPolicyRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.InferencePutRegionPolicyResponse>
   /**
    * Create or update the inference region policy.
    *
@@ -10134,7 +10893,10 @@ export class InferenceApi {
    * @param params - path parts, query parameters and body properties (see {@link InferencePutRegionPolicyRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  putRegionPolicy(params: InferencePutRegionPolicyRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  putRegionPolicy(
+    params: InferencePutRegionPolicyRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferencePutRegionPolicyResponse>>
   putRegionPolicy(params: InferencePutRegionPolicyRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().putRegionPolicy, params, options)
   }
@@ -10148,7 +10910,10 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-voyageai | Elasticsearch API documentation}
    */
-  putVoyageai(params: InferencePutVoyageaiRequest, options?: BodyCallOptions): Promise<JsonValue>
+  putVoyageai(
+    params: InferencePutVoyageaiRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.InferencePutVoyageaiResponse>
   /**
    * Create a VoyageAI inference endpoint.
    *
@@ -10157,7 +10922,10 @@ export class InferenceApi {
    * @param params - path parts, query parameters and body properties (see {@link InferencePutVoyageaiRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  putVoyageai(params: InferencePutVoyageaiRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  putVoyageai(
+    params: InferencePutVoyageaiRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferencePutVoyageaiResponse>>
   putVoyageai(params: InferencePutVoyageaiRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().putVoyageai, params, options)
   }
@@ -10171,7 +10939,10 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-put-watsonx | Elasticsearch API documentation}
    */
-  putWatsonx(params: InferencePutWatsonxRequest, options?: BodyCallOptions): Promise<JsonValue>
+  putWatsonx(
+    params: InferencePutWatsonxRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.InferencePutWatsonxResponse>
   /**
    * Create a Watsonx inference endpoint.
    *
@@ -10180,7 +10951,10 @@ export class InferenceApi {
    * @param params - path parts, query parameters and body properties (see {@link InferencePutWatsonxRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  putWatsonx(params: InferencePutWatsonxRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  putWatsonx(
+    params: InferencePutWatsonxRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferencePutWatsonxResponse>>
   putWatsonx(params: InferencePutWatsonxRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().putWatsonx, params, options)
   }
@@ -10194,7 +10968,7 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-inference | Elasticsearch API documentation}
    */
-  rerank(params: InferenceRerankRequest, options?: BodyCallOptions): Promise<JsonValue>
+  rerank(params: InferenceRerankRequest, options?: BodyCallOptions): Promise<estypes.InferenceRerankResponse>
   /**
    * Perform reranking inference on the service.
    *
@@ -10203,7 +10977,10 @@ export class InferenceApi {
    * @param params - path parts, query parameters and body properties (see {@link InferenceRerankRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  rerank(params: InferenceRerankRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  rerank(
+    params: InferenceRerankRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferenceRerankResponse>>
   rerank(params: InferenceRerankRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().rerank, params, options)
   }
@@ -10217,7 +10994,10 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-inference | Elasticsearch API documentation}
    */
-  sparseEmbedding(params: InferenceSparseEmbeddingRequest, options?: BodyCallOptions): Promise<JsonValue>
+  sparseEmbedding(
+    params: InferenceSparseEmbeddingRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.InferenceSparseEmbeddingResponse>
   /**
    * Perform sparse embedding inference on the service.
    *
@@ -10226,7 +11006,10 @@ export class InferenceApi {
    * @param params - path parts, query parameters and body properties (see {@link InferenceSparseEmbeddingRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  sparseEmbedding(params: InferenceSparseEmbeddingRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  sparseEmbedding(
+    params: InferenceSparseEmbeddingRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferenceSparseEmbeddingResponse>>
   sparseEmbedding(params: InferenceSparseEmbeddingRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().sparseEmbedding, params, options)
   }
@@ -10263,7 +11046,10 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-inference | Elasticsearch API documentation}
    */
-  textEmbedding(params: InferenceTextEmbeddingRequest, options?: BodyCallOptions): Promise<JsonValue>
+  textEmbedding(
+    params: InferenceTextEmbeddingRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.InferenceTextEmbeddingResponse>
   /**
    * Perform text embedding inference on the service.
    *
@@ -10272,7 +11058,10 @@ export class InferenceApi {
    * @param params - path parts, query parameters and body properties (see {@link InferenceTextEmbeddingRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  textEmbedding(params: InferenceTextEmbeddingRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  textEmbedding(
+    params: InferenceTextEmbeddingRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferenceTextEmbeddingResponse>>
   textEmbedding(params: InferenceTextEmbeddingRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().textEmbedding, params, options)
   }
@@ -10286,7 +11075,7 @@ export class InferenceApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-inference-update | Elasticsearch API documentation}
    */
-  update(params: InferenceUpdateRequest, options?: BodyCallOptions): Promise<JsonValue>
+  update(params: InferenceUpdateRequest, options?: BodyCallOptions): Promise<estypes.InferenceUpdateResponse>
   /**
    * Update an inference endpoint.
    *
@@ -10295,7 +11084,10 @@ export class InferenceApi {
    * @param params - path parts, query parameters and body properties (see {@link InferenceUpdateRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  update(params: InferenceUpdateRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  update(
+    params: InferenceUpdateRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.InferenceUpdateResponse>>
   update(params: InferenceUpdateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, inferenceEndpoints().update, params, options)
   }
@@ -10433,7 +11225,10 @@ export class IngestApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ingest-delete-geoip-database | Elasticsearch API documentation}
    */
-  deleteGeoipDatabase(params: IngestDeleteGeoipDatabaseRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deleteGeoipDatabase(
+    params: IngestDeleteGeoipDatabaseRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IngestDeleteGeoipDatabaseResponse>
   /**
    * Delete GeoIP database configurations.
    *
@@ -10445,7 +11240,7 @@ export class IngestApi {
   deleteGeoipDatabase(
     params: IngestDeleteGeoipDatabaseRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.IngestDeleteGeoipDatabaseResponse>>
   deleteGeoipDatabase(params: IngestDeleteGeoipDatabaseRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ingestEndpoints().deleteGeoipDatabase, params, options)
   }
@@ -10462,7 +11257,7 @@ export class IngestApi {
   deleteIpLocationDatabase(
     params: IngestDeleteIpLocationDatabaseRequest,
     options?: BodyCallOptions,
-  ): Promise<JsonObject>
+  ): Promise<estypes.IngestDeleteIpLocationDatabaseResponse>
   /**
    * Delete IP geolocation database configurations.
    *
@@ -10474,7 +11269,7 @@ export class IngestApi {
   deleteIpLocationDatabase(
     params: IngestDeleteIpLocationDatabaseRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.IngestDeleteIpLocationDatabaseResponse>>
   deleteIpLocationDatabase(params: IngestDeleteIpLocationDatabaseRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ingestEndpoints().deleteIpLocationDatabase, params, options)
   }
@@ -10488,7 +11283,10 @@ export class IngestApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ingest-delete-pipeline | Elasticsearch API documentation}
    */
-  deletePipeline(params: IngestDeletePipelineRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deletePipeline(
+    params: IngestDeletePipelineRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IngestDeletePipelineResponse>
   /**
    * Delete pipelines.
    *
@@ -10497,7 +11295,10 @@ export class IngestApi {
    * @param params - path parts, query parameters and body properties (see {@link IngestDeletePipelineRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  deletePipeline(params: IngestDeletePipelineRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deletePipeline(
+    params: IngestDeletePipelineRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IngestDeletePipelineResponse>>
   deletePipeline(params: IngestDeletePipelineRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ingestEndpoints().deletePipeline, params, options)
   }
@@ -10511,7 +11312,7 @@ export class IngestApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/reference/enrich-processor/geoip-processor | Elasticsearch API documentation}
    */
-  geoIpStats(params?: IngestGeoIpStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  geoIpStats(params?: IngestGeoIpStatsRequest, options?: BodyCallOptions): Promise<estypes.IngestGeoIpStatsResponse>
   /**
    * Get GeoIP statistics.
    *
@@ -10520,7 +11321,10 @@ export class IngestApi {
    * @param params - path parts, query parameters and body properties (see {@link IngestGeoIpStatsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  geoIpStats(params: IngestGeoIpStatsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  geoIpStats(
+    params: IngestGeoIpStatsRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IngestGeoIpStatsResponse>>
   geoIpStats(params?: IngestGeoIpStatsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ingestEndpoints().geoIpStats, params, options)
   }
@@ -10534,7 +11338,10 @@ export class IngestApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ingest-get-geoip-database | Elasticsearch API documentation}
    */
-  getGeoipDatabase(params?: IngestGetGeoipDatabaseRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getGeoipDatabase(
+    params?: IngestGetGeoipDatabaseRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IngestGetGeoipDatabaseResponse>
   /**
    * Get GeoIP database configurations.
    *
@@ -10546,7 +11353,7 @@ export class IngestApi {
   getGeoipDatabase(
     params: IngestGetGeoipDatabaseRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.IngestGetGeoipDatabaseResponse>>
   getGeoipDatabase(params?: IngestGetGeoipDatabaseRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ingestEndpoints().getGeoipDatabase, params, options)
   }
@@ -10560,7 +11367,10 @@ export class IngestApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ingest-get-ip-location-database | Elasticsearch API documentation}
    */
-  getIpLocationDatabase(params?: IngestGetIpLocationDatabaseRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getIpLocationDatabase(
+    params?: IngestGetIpLocationDatabaseRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IngestGetIpLocationDatabaseResponse>
   /**
    * Get IP geolocation database configurations.
    *
@@ -10572,7 +11382,7 @@ export class IngestApi {
   getIpLocationDatabase(
     params: IngestGetIpLocationDatabaseRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.IngestGetIpLocationDatabaseResponse>>
   getIpLocationDatabase(params?: IngestGetIpLocationDatabaseRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ingestEndpoints().getIpLocationDatabase, params, options)
   }
@@ -10586,7 +11396,7 @@ export class IngestApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ingest-get-pipeline | Elasticsearch API documentation}
    */
-  getPipeline(params?: IngestGetPipelineRequest, options?: BodyCallOptions): Promise<Record<string, JsonValue>>
+  getPipeline(params?: IngestGetPipelineRequest, options?: BodyCallOptions): Promise<estypes.IngestGetPipelineResponse>
   /**
    * Get pipelines.
    *
@@ -10598,7 +11408,7 @@ export class IngestApi {
   getPipeline(
     params: IngestGetPipelineRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<Record<string, JsonValue>>>
+  ): Promise<ApiResponse<estypes.IngestGetPipelineResponse>>
   getPipeline(params?: IngestGetPipelineRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ingestEndpoints().getPipeline, params, options)
   }
@@ -10612,7 +11422,10 @@ export class IngestApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/reference/enrich-processor/grok-processor | Elasticsearch API documentation}
    */
-  processorGrok(params?: IngestProcessorGrokRequest, options?: BodyCallOptions): Promise<JsonObject>
+  processorGrok(
+    params?: IngestProcessorGrokRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IngestProcessorGrokResponse>
   /**
    * Run a grok processor.
    *
@@ -10624,7 +11437,7 @@ export class IngestApi {
   processorGrok(
     params: IngestProcessorGrokRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.IngestProcessorGrokResponse>>
   processorGrok(params?: IngestProcessorGrokRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ingestEndpoints().processorGrok, params, options)
   }
@@ -10638,7 +11451,10 @@ export class IngestApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ingest-put-geoip-database | Elasticsearch API documentation}
    */
-  putGeoipDatabase(params: IngestPutGeoipDatabaseRequest, options?: BodyCallOptions): Promise<JsonObject>
+  putGeoipDatabase(
+    params: IngestPutGeoipDatabaseRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IngestPutGeoipDatabaseResponse>
   /**
    * Create or update a GeoIP database configuration.
    *
@@ -10647,7 +11463,10 @@ export class IngestApi {
    * @param params - path parts, query parameters and body properties (see {@link IngestPutGeoipDatabaseRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  putGeoipDatabase(params: IngestPutGeoipDatabaseRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  putGeoipDatabase(
+    params: IngestPutGeoipDatabaseRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IngestPutGeoipDatabaseResponse>>
   putGeoipDatabase(params: IngestPutGeoipDatabaseRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ingestEndpoints().putGeoipDatabase, params, options)
   }
@@ -10661,7 +11480,10 @@ export class IngestApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ingest-put-ip-location-database | Elasticsearch API documentation}
    */
-  putIpLocationDatabase(params: IngestPutIpLocationDatabaseRequest, options?: BodyCallOptions): Promise<JsonObject>
+  putIpLocationDatabase(
+    params: IngestPutIpLocationDatabaseRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.IngestPutIpLocationDatabaseResponse>
   /**
    * Create or update an IP geolocation database configuration.
    *
@@ -10673,7 +11495,7 @@ export class IngestApi {
   putIpLocationDatabase(
     params: IngestPutIpLocationDatabaseRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.IngestPutIpLocationDatabaseResponse>>
   putIpLocationDatabase(params: IngestPutIpLocationDatabaseRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ingestEndpoints().putIpLocationDatabase, params, options)
   }
@@ -10687,7 +11509,7 @@ export class IngestApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/manage-data/ingest/transform-enrich/ingest-pipelines | Elasticsearch API documentation}
    */
-  putPipeline(params: IngestPutPipelineRequest, options?: BodyCallOptions): Promise<JsonObject>
+  putPipeline(params: IngestPutPipelineRequest, options?: BodyCallOptions): Promise<estypes.IngestPutPipelineResponse>
   /**
    * Create or update a pipeline.
    *
@@ -10696,7 +11518,10 @@ export class IngestApi {
    * @param params - path parts, query parameters and body properties (see {@link IngestPutPipelineRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  putPipeline(params: IngestPutPipelineRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  putPipeline(
+    params: IngestPutPipelineRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IngestPutPipelineResponse>>
   putPipeline(params: IngestPutPipelineRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ingestEndpoints().putPipeline, params, options)
   }
@@ -10710,7 +11535,7 @@ export class IngestApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ingest-simulate | Elasticsearch API documentation}
    */
-  simulate(params: IngestSimulateRequest, options?: BodyCallOptions): Promise<JsonObject>
+  simulate(params: IngestSimulateRequest, options?: BodyCallOptions): Promise<estypes.IngestSimulateResponse>
   /**
    * Simulate a pipeline.
    *
@@ -10719,7 +11544,10 @@ export class IngestApi {
    * @param params - path parts, query parameters and body properties (see {@link IngestSimulateRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  simulate(params: IngestSimulateRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  simulate(
+    params: IngestSimulateRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.IngestSimulateResponse>>
   simulate(params: IngestSimulateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, ingestEndpoints().simulate, params, options)
   }
@@ -10807,7 +11635,7 @@ export class LicenseApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-license-delete | Elasticsearch API documentation}
    */
-  delete(params?: LicenseDeleteRequest, options?: BodyCallOptions): Promise<JsonObject>
+  delete(params?: LicenseDeleteRequest, options?: BodyCallOptions): Promise<estypes.LicenseDeleteResponse>
   /**
    * Delete the license.
    *
@@ -10816,7 +11644,10 @@ export class LicenseApi {
    * @param params - path parts, query parameters and body properties (see {@link LicenseDeleteRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  delete(params: LicenseDeleteRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  delete(
+    params: LicenseDeleteRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.LicenseDeleteResponse>>
   delete(params?: LicenseDeleteRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, licenseEndpoints().delete, params, options)
   }
@@ -10830,7 +11661,7 @@ export class LicenseApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-license-get | Elasticsearch API documentation}
    */
-  get(params?: LicenseGetRequest, options?: BodyCallOptions): Promise<JsonObject>
+  get(params?: LicenseGetRequest, options?: BodyCallOptions): Promise<estypes.LicenseGetResponse>
   /**
    * Get license information.
    *
@@ -10839,7 +11670,7 @@ export class LicenseApi {
    * @param params - path parts, query parameters and body properties (see {@link LicenseGetRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  get(params: LicenseGetRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  get(params: LicenseGetRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<estypes.LicenseGetResponse>>
   get(params?: LicenseGetRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, licenseEndpoints().get, params, options)
   }
@@ -10853,7 +11684,10 @@ export class LicenseApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-license-get-basic-status | Elasticsearch API documentation}
    */
-  getBasicStatus(params?: LicenseGetBasicStatusRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getBasicStatus(
+    params?: LicenseGetBasicStatusRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.LicenseGetBasicStatusResponse>
   /**
    * Get the basic license status.
    *
@@ -10865,7 +11699,7 @@ export class LicenseApi {
   getBasicStatus(
     params: LicenseGetBasicStatusRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.LicenseGetBasicStatusResponse>>
   getBasicStatus(params?: LicenseGetBasicStatusRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, licenseEndpoints().getBasicStatus, params, options)
   }
@@ -10879,7 +11713,10 @@ export class LicenseApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-license-get-trial-status | Elasticsearch API documentation}
    */
-  getTrialStatus(params?: LicenseGetTrialStatusRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getTrialStatus(
+    params?: LicenseGetTrialStatusRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.LicenseGetTrialStatusResponse>
   /**
    * Get the trial status.
    *
@@ -10891,7 +11728,7 @@ export class LicenseApi {
   getTrialStatus(
     params: LicenseGetTrialStatusRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.LicenseGetTrialStatusResponse>>
   getTrialStatus(params?: LicenseGetTrialStatusRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, licenseEndpoints().getTrialStatus, params, options)
   }
@@ -10905,7 +11742,7 @@ export class LicenseApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-license-post | Elasticsearch API documentation}
    */
-  post(params?: LicensePostRequest, options?: BodyCallOptions): Promise<JsonObject>
+  post(params?: LicensePostRequest, options?: BodyCallOptions): Promise<estypes.LicensePostResponse>
   /**
    * Update the license.
    *
@@ -10914,7 +11751,10 @@ export class LicenseApi {
    * @param params - path parts, query parameters and body properties (see {@link LicensePostRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  post(params: LicensePostRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  post(
+    params: LicensePostRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.LicensePostResponse>>
   post(params?: LicensePostRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, licenseEndpoints().post, params, options)
   }
@@ -10928,7 +11768,10 @@ export class LicenseApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-license-post-start-basic | Elasticsearch API documentation}
    */
-  postStartBasic(params?: LicensePostStartBasicRequest, options?: BodyCallOptions): Promise<JsonObject>
+  postStartBasic(
+    params?: LicensePostStartBasicRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.LicensePostStartBasicResponse>
   /**
    * Start a basic license.
    *
@@ -10940,7 +11783,7 @@ export class LicenseApi {
   postStartBasic(
     params: LicensePostStartBasicRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.LicensePostStartBasicResponse>>
   postStartBasic(params?: LicensePostStartBasicRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, licenseEndpoints().postStartBasic, params, options)
   }
@@ -10954,7 +11797,10 @@ export class LicenseApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-license-post-start-trial | Elasticsearch API documentation}
    */
-  postStartTrial(params?: LicensePostStartTrialRequest, options?: BodyCallOptions): Promise<JsonObject>
+  postStartTrial(
+    params?: LicensePostStartTrialRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.LicensePostStartTrialResponse>
   /**
    * Start a trial.
    *
@@ -10966,7 +11812,7 @@ export class LicenseApi {
   postStartTrial(
     params: LicensePostStartTrialRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.LicensePostStartTrialResponse>>
   postStartTrial(params?: LicensePostStartTrialRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, licenseEndpoints().postStartTrial, params, options)
   }
@@ -11055,7 +11901,10 @@ export class LogstashApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-logstash-get-pipeline | Elasticsearch API documentation}
    */
-  getPipeline(params?: LogstashGetPipelineRequest, options?: BodyCallOptions): Promise<Record<string, JsonValue>>
+  getPipeline(
+    params?: LogstashGetPipelineRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.LogstashGetPipelineResponse>
   /**
    * Get Logstash pipelines.
    *
@@ -11067,7 +11916,7 @@ export class LogstashApi {
   getPipeline(
     params: LogstashGetPipelineRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<Record<string, JsonValue>>>
+  ): Promise<ApiResponse<estypes.LogstashGetPipelineResponse>>
   getPipeline(params?: LogstashGetPipelineRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, logstashEndpoints().getPipeline, params, options)
   }
@@ -11152,7 +12001,10 @@ export class MigrationApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-migration-deprecations | Elasticsearch API documentation}
    */
-  deprecations(params?: MigrationDeprecationsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deprecations(
+    params?: MigrationDeprecationsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MigrationDeprecationsResponse>
   /**
    * Get deprecation information.
    *
@@ -11164,7 +12016,7 @@ export class MigrationApi {
   deprecations(
     params: MigrationDeprecationsRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.MigrationDeprecationsResponse>>
   deprecations(params?: MigrationDeprecationsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, migrationEndpoints().deprecations, params, options)
   }
@@ -11181,7 +12033,7 @@ export class MigrationApi {
   getFeatureUpgradeStatus(
     params?: MigrationGetFeatureUpgradeStatusRequest,
     options?: BodyCallOptions,
-  ): Promise<JsonObject>
+  ): Promise<estypes.MigrationGetFeatureUpgradeStatusResponse>
   /**
    * Get feature migration information.
    *
@@ -11193,7 +12045,7 @@ export class MigrationApi {
   getFeatureUpgradeStatus(
     params: MigrationGetFeatureUpgradeStatusRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.MigrationGetFeatureUpgradeStatusResponse>>
   getFeatureUpgradeStatus(params?: MigrationGetFeatureUpgradeStatusRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, migrationEndpoints().getFeatureUpgradeStatus, params, options)
   }
@@ -11207,7 +12059,10 @@ export class MigrationApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-migration-get-feature-upgrade-status | Elasticsearch API documentation}
    */
-  postFeatureUpgrade(params?: MigrationPostFeatureUpgradeRequest, options?: BodyCallOptions): Promise<JsonObject>
+  postFeatureUpgrade(
+    params?: MigrationPostFeatureUpgradeRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MigrationPostFeatureUpgradeResponse>
   /**
    * Start the feature migration.
    *
@@ -11219,7 +12074,7 @@ export class MigrationApi {
   postFeatureUpgrade(
     params: MigrationPostFeatureUpgradeRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.MigrationPostFeatureUpgradeResponse>>
   postFeatureUpgrade(params?: MigrationPostFeatureUpgradeRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, migrationEndpoints().postFeatureUpgrade, params, options)
   }
@@ -11958,7 +12813,7 @@ export class MlApi {
   clearTrainedModelDeploymentCache(
     params: MlClearTrainedModelDeploymentCacheRequest,
     options?: BodyCallOptions,
-  ): Promise<JsonObject>
+  ): Promise<estypes.MlClearTrainedModelDeploymentCacheResponse>
   /**
    * Clear trained model deployment cache.
    *
@@ -11970,7 +12825,7 @@ export class MlApi {
   clearTrainedModelDeploymentCache(
     params: MlClearTrainedModelDeploymentCacheRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.MlClearTrainedModelDeploymentCacheResponse>>
   clearTrainedModelDeploymentCache(
     params: MlClearTrainedModelDeploymentCacheRequest,
     options?: CallOptions,
@@ -11987,7 +12842,7 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-close-job | Elasticsearch API documentation}
    */
-  closeJob(params: MlCloseJobRequest, options?: BodyCallOptions): Promise<JsonObject>
+  closeJob(params: MlCloseJobRequest, options?: BodyCallOptions): Promise<estypes.MlCloseJobResponse>
   /**
    * Close anomaly detection jobs.
    *
@@ -11996,7 +12851,7 @@ export class MlApi {
    * @param params - path parts, query parameters and body properties (see {@link MlCloseJobRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  closeJob(params: MlCloseJobRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  closeJob(params: MlCloseJobRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.MlCloseJobResponse>>
   closeJob(params: MlCloseJobRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().closeJob, params, options)
   }
@@ -12010,7 +12865,7 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-calendar | Elasticsearch API documentation}
    */
-  deleteCalendar(params: MlDeleteCalendarRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deleteCalendar(params: MlDeleteCalendarRequest, options?: BodyCallOptions): Promise<estypes.MlDeleteCalendarResponse>
   /**
    * Delete a calendar.
    *
@@ -12019,7 +12874,10 @@ export class MlApi {
    * @param params - path parts, query parameters and body properties (see {@link MlDeleteCalendarRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  deleteCalendar(params: MlDeleteCalendarRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deleteCalendar(
+    params: MlDeleteCalendarRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlDeleteCalendarResponse>>
   deleteCalendar(params: MlDeleteCalendarRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().deleteCalendar, params, options)
   }
@@ -12033,7 +12891,10 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-calendar-event | Elasticsearch API documentation}
    */
-  deleteCalendarEvent(params: MlDeleteCalendarEventRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deleteCalendarEvent(
+    params: MlDeleteCalendarEventRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlDeleteCalendarEventResponse>
   /**
    * Delete events from a calendar.
    *
@@ -12042,7 +12903,10 @@ export class MlApi {
    * @param params - path parts, query parameters and body properties (see {@link MlDeleteCalendarEventRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  deleteCalendarEvent(params: MlDeleteCalendarEventRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deleteCalendarEvent(
+    params: MlDeleteCalendarEventRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlDeleteCalendarEventResponse>>
   deleteCalendarEvent(params: MlDeleteCalendarEventRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().deleteCalendarEvent, params, options)
   }
@@ -12056,7 +12920,10 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-calendar-job | Elasticsearch API documentation}
    */
-  deleteCalendarJob(params: MlDeleteCalendarJobRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deleteCalendarJob(
+    params: MlDeleteCalendarJobRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlDeleteCalendarJobResponse>
   /**
    * Delete anomaly jobs from a calendar.
    *
@@ -12065,7 +12932,10 @@ export class MlApi {
    * @param params - path parts, query parameters and body properties (see {@link MlDeleteCalendarJobRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  deleteCalendarJob(params: MlDeleteCalendarJobRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deleteCalendarJob(
+    params: MlDeleteCalendarJobRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlDeleteCalendarJobResponse>>
   deleteCalendarJob(params: MlDeleteCalendarJobRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().deleteCalendarJob, params, options)
   }
@@ -12079,7 +12949,7 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-datafeed | Elasticsearch API documentation}
    */
-  deleteDatafeed(params: MlDeleteDatafeedRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deleteDatafeed(params: MlDeleteDatafeedRequest, options?: BodyCallOptions): Promise<estypes.MlDeleteDatafeedResponse>
   /**
    * Delete a datafeed.
    *
@@ -12088,7 +12958,10 @@ export class MlApi {
    * @param params - path parts, query parameters and body properties (see {@link MlDeleteDatafeedRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  deleteDatafeed(params: MlDeleteDatafeedRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deleteDatafeed(
+    params: MlDeleteDatafeedRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlDeleteDatafeedResponse>>
   deleteDatafeed(params: MlDeleteDatafeedRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().deleteDatafeed, params, options)
   }
@@ -12102,7 +12975,10 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-data-frame-analytics | Elasticsearch API documentation}
    */
-  deleteDataFrameAnalytics(params: MlDeleteDataFrameAnalyticsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deleteDataFrameAnalytics(
+    params: MlDeleteDataFrameAnalyticsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlDeleteDataFrameAnalyticsResponse>
   /**
    * Delete a data frame analytics job.
    *
@@ -12114,7 +12990,7 @@ export class MlApi {
   deleteDataFrameAnalytics(
     params: MlDeleteDataFrameAnalyticsRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.MlDeleteDataFrameAnalyticsResponse>>
   deleteDataFrameAnalytics(params: MlDeleteDataFrameAnalyticsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().deleteDataFrameAnalytics, params, options)
   }
@@ -12128,7 +13004,10 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-expired-data | Elasticsearch API documentation}
    */
-  deleteExpiredData(params?: MlDeleteExpiredDataRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deleteExpiredData(
+    params?: MlDeleteExpiredDataRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlDeleteExpiredDataResponse>
   /**
    * Delete expired ML data.
    *
@@ -12140,7 +13019,7 @@ export class MlApi {
   deleteExpiredData(
     params: MlDeleteExpiredDataRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.MlDeleteExpiredDataResponse>>
   deleteExpiredData(params?: MlDeleteExpiredDataRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().deleteExpiredData, params, options)
   }
@@ -12154,7 +13033,7 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-filter | Elasticsearch API documentation}
    */
-  deleteFilter(params: MlDeleteFilterRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deleteFilter(params: MlDeleteFilterRequest, options?: BodyCallOptions): Promise<estypes.MlDeleteFilterResponse>
   /**
    * Delete a filter.
    *
@@ -12163,7 +13042,10 @@ export class MlApi {
    * @param params - path parts, query parameters and body properties (see {@link MlDeleteFilterRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  deleteFilter(params: MlDeleteFilterRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deleteFilter(
+    params: MlDeleteFilterRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlDeleteFilterResponse>>
   deleteFilter(params: MlDeleteFilterRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().deleteFilter, params, options)
   }
@@ -12177,7 +13059,7 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-forecast | Elasticsearch API documentation}
    */
-  deleteForecast(params: MlDeleteForecastRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deleteForecast(params: MlDeleteForecastRequest, options?: BodyCallOptions): Promise<estypes.MlDeleteForecastResponse>
   /**
    * Delete forecasts from a job.
    *
@@ -12186,7 +13068,10 @@ export class MlApi {
    * @param params - path parts, query parameters and body properties (see {@link MlDeleteForecastRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  deleteForecast(params: MlDeleteForecastRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deleteForecast(
+    params: MlDeleteForecastRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlDeleteForecastResponse>>
   deleteForecast(params: MlDeleteForecastRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().deleteForecast, params, options)
   }
@@ -12200,7 +13085,7 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-job | Elasticsearch API documentation}
    */
-  deleteJob(params: MlDeleteJobRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deleteJob(params: MlDeleteJobRequest, options?: BodyCallOptions): Promise<estypes.MlDeleteJobResponse>
   /**
    * Delete an anomaly detection job.
    *
@@ -12209,7 +13094,7 @@ export class MlApi {
    * @param params - path parts, query parameters and body properties (see {@link MlDeleteJobRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  deleteJob(params: MlDeleteJobRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deleteJob(params: MlDeleteJobRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.MlDeleteJobResponse>>
   deleteJob(params: MlDeleteJobRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().deleteJob, params, options)
   }
@@ -12223,7 +13108,10 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-model-snapshot | Elasticsearch API documentation}
    */
-  deleteModelSnapshot(params: MlDeleteModelSnapshotRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deleteModelSnapshot(
+    params: MlDeleteModelSnapshotRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlDeleteModelSnapshotResponse>
   /**
    * Delete a model snapshot.
    *
@@ -12232,7 +13120,10 @@ export class MlApi {
    * @param params - path parts, query parameters and body properties (see {@link MlDeleteModelSnapshotRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  deleteModelSnapshot(params: MlDeleteModelSnapshotRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deleteModelSnapshot(
+    params: MlDeleteModelSnapshotRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlDeleteModelSnapshotResponse>>
   deleteModelSnapshot(params: MlDeleteModelSnapshotRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().deleteModelSnapshot, params, options)
   }
@@ -12246,7 +13137,10 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-trained-model | Elasticsearch API documentation}
    */
-  deleteTrainedModel(params: MlDeleteTrainedModelRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deleteTrainedModel(
+    params: MlDeleteTrainedModelRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlDeleteTrainedModelResponse>
   /**
    * Delete an unreferenced trained model.
    *
@@ -12255,7 +13149,10 @@ export class MlApi {
    * @param params - path parts, query parameters and body properties (see {@link MlDeleteTrainedModelRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  deleteTrainedModel(params: MlDeleteTrainedModelRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deleteTrainedModel(
+    params: MlDeleteTrainedModelRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlDeleteTrainedModelResponse>>
   deleteTrainedModel(params: MlDeleteTrainedModelRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().deleteTrainedModel, params, options)
   }
@@ -12269,7 +13166,10 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-delete-trained-model-alias | Elasticsearch API documentation}
    */
-  deleteTrainedModelAlias(params: MlDeleteTrainedModelAliasRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deleteTrainedModelAlias(
+    params: MlDeleteTrainedModelAliasRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlDeleteTrainedModelAliasResponse>
   /**
    * Delete a trained model alias.
    *
@@ -12281,7 +13181,7 @@ export class MlApi {
   deleteTrainedModelAlias(
     params: MlDeleteTrainedModelAliasRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.MlDeleteTrainedModelAliasResponse>>
   deleteTrainedModelAlias(params: MlDeleteTrainedModelAliasRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().deleteTrainedModelAlias, params, options)
   }
@@ -12295,7 +13195,10 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-estimate-model-memory | Elasticsearch API documentation}
    */
-  estimateModelMemory(params?: MlEstimateModelMemoryRequest, options?: BodyCallOptions): Promise<JsonObject>
+  estimateModelMemory(
+    params?: MlEstimateModelMemoryRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlEstimateModelMemoryResponse>
   /**
    * Estimate job model memory usage.
    *
@@ -12307,7 +13210,7 @@ export class MlApi {
   estimateModelMemory(
     params: MlEstimateModelMemoryRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.MlEstimateModelMemoryResponse>>
   estimateModelMemory(params?: MlEstimateModelMemoryRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().estimateModelMemory, params, options)
   }
@@ -12321,7 +13224,10 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-evaluate-data-frame | Elasticsearch API documentation}
    */
-  evaluateDataFrame(params: MlEvaluateDataFrameRequest, options?: BodyCallOptions): Promise<JsonObject>
+  evaluateDataFrame(
+    params: MlEvaluateDataFrameRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlEvaluateDataFrameResponse>
   /**
    * Evaluate data frame analytics.
    *
@@ -12330,7 +13236,10 @@ export class MlApi {
    * @param params - path parts, query parameters and body properties (see {@link MlEvaluateDataFrameRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  evaluateDataFrame(params: MlEvaluateDataFrameRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  evaluateDataFrame(
+    params: MlEvaluateDataFrameRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlEvaluateDataFrameResponse>>
   evaluateDataFrame(params: MlEvaluateDataFrameRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().evaluateDataFrame, params, options)
   }
@@ -12344,7 +13253,10 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-explain-data-frame-analytics | Elasticsearch API documentation}
    */
-  explainDataFrameAnalytics(params?: MlExplainDataFrameAnalyticsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  explainDataFrameAnalytics(
+    params?: MlExplainDataFrameAnalyticsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlExplainDataFrameAnalyticsResponse>
   /**
    * Explain data frame analytics config.
    *
@@ -12356,7 +13268,7 @@ export class MlApi {
   explainDataFrameAnalytics(
     params: MlExplainDataFrameAnalyticsRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.MlExplainDataFrameAnalyticsResponse>>
   explainDataFrameAnalytics(params?: MlExplainDataFrameAnalyticsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().explainDataFrameAnalytics, params, options)
   }
@@ -12372,7 +13284,7 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-flush-job | Elasticsearch API documentation}
    */
-  flushJob(params: MlFlushJobRequest, options?: BodyCallOptions): Promise<JsonObject>
+  flushJob(params: MlFlushJobRequest, options?: BodyCallOptions): Promise<estypes.MlFlushJobResponse>
   /**
    * Force buffered data to be processed.
    *
@@ -12383,7 +13295,7 @@ export class MlApi {
    * @param params - path parts, query parameters and body properties (see {@link MlFlushJobRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  flushJob(params: MlFlushJobRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  flushJob(params: MlFlushJobRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.MlFlushJobResponse>>
   flushJob(params: MlFlushJobRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().flushJob, params, options)
   }
@@ -12397,7 +13309,7 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-forecast | Elasticsearch API documentation}
    */
-  forecast(params: MlForecastRequest, options?: BodyCallOptions): Promise<JsonObject>
+  forecast(params: MlForecastRequest, options?: BodyCallOptions): Promise<estypes.MlForecastResponse>
   /**
    * Predict future behavior of a time series.
    *
@@ -12406,7 +13318,7 @@ export class MlApi {
    * @param params - path parts, query parameters and body properties (see {@link MlForecastRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  forecast(params: MlForecastRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  forecast(params: MlForecastRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.MlForecastResponse>>
   forecast(params: MlForecastRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().forecast, params, options)
   }
@@ -12420,7 +13332,7 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-buckets | Elasticsearch API documentation}
    */
-  getBuckets(params: MlGetBucketsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getBuckets(params: MlGetBucketsRequest, options?: BodyCallOptions): Promise<estypes.MlGetBucketsResponse>
   /**
    * Get anomaly detection job results for buckets.
    *
@@ -12429,7 +13341,7 @@ export class MlApi {
    * @param params - path parts, query parameters and body properties (see {@link MlGetBucketsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  getBuckets(params: MlGetBucketsRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getBuckets(params: MlGetBucketsRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.MlGetBucketsResponse>>
   getBuckets(params: MlGetBucketsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().getBuckets, params, options)
   }
@@ -12443,7 +13355,10 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-calendar-events | Elasticsearch API documentation}
    */
-  getCalendarEvents(params: MlGetCalendarEventsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getCalendarEvents(
+    params: MlGetCalendarEventsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlGetCalendarEventsResponse>
   /**
    * Get info about events in calendars.
    *
@@ -12452,7 +13367,10 @@ export class MlApi {
    * @param params - path parts, query parameters and body properties (see {@link MlGetCalendarEventsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  getCalendarEvents(params: MlGetCalendarEventsRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getCalendarEvents(
+    params: MlGetCalendarEventsRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlGetCalendarEventsResponse>>
   getCalendarEvents(params: MlGetCalendarEventsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().getCalendarEvents, params, options)
   }
@@ -12466,7 +13384,7 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-calendars | Elasticsearch API documentation}
    */
-  getCalendars(params?: MlGetCalendarsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getCalendars(params?: MlGetCalendarsRequest, options?: BodyCallOptions): Promise<estypes.MlGetCalendarsResponse>
   /**
    * Get calendar configuration info.
    *
@@ -12475,7 +13393,10 @@ export class MlApi {
    * @param params - path parts, query parameters and body properties (see {@link MlGetCalendarsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  getCalendars(params: MlGetCalendarsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getCalendars(
+    params: MlGetCalendarsRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlGetCalendarsResponse>>
   getCalendars(params?: MlGetCalendarsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().getCalendars, params, options)
   }
@@ -12489,7 +13410,7 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-categories | Elasticsearch API documentation}
    */
-  getCategories(params: MlGetCategoriesRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getCategories(params: MlGetCategoriesRequest, options?: BodyCallOptions): Promise<estypes.MlGetCategoriesResponse>
   /**
    * Get anomaly detection job results for categories.
    *
@@ -12498,7 +13419,10 @@ export class MlApi {
    * @param params - path parts, query parameters and body properties (see {@link MlGetCategoriesRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  getCategories(params: MlGetCategoriesRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getCategories(
+    params: MlGetCategoriesRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlGetCategoriesResponse>>
   getCategories(params: MlGetCategoriesRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().getCategories, params, options)
   }
@@ -12512,7 +13436,7 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-datafeeds | Elasticsearch API documentation}
    */
-  getDatafeeds(params?: MlGetDatafeedsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getDatafeeds(params?: MlGetDatafeedsRequest, options?: BodyCallOptions): Promise<estypes.MlGetDatafeedsResponse>
   /**
    * Get datafeeds configuration info.
    *
@@ -12521,7 +13445,10 @@ export class MlApi {
    * @param params - path parts, query parameters and body properties (see {@link MlGetDatafeedsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  getDatafeeds(params: MlGetDatafeedsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getDatafeeds(
+    params: MlGetDatafeedsRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlGetDatafeedsResponse>>
   getDatafeeds(params?: MlGetDatafeedsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().getDatafeeds, params, options)
   }
@@ -12535,7 +13462,10 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-datafeed-stats | Elasticsearch API documentation}
    */
-  getDatafeedStats(params?: MlGetDatafeedStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getDatafeedStats(
+    params?: MlGetDatafeedStatsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlGetDatafeedStatsResponse>
   /**
    * Get datafeed stats.
    *
@@ -12547,7 +13477,7 @@ export class MlApi {
   getDatafeedStats(
     params: MlGetDatafeedStatsRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.MlGetDatafeedStatsResponse>>
   getDatafeedStats(params?: MlGetDatafeedStatsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().getDatafeedStats, params, options)
   }
@@ -12561,7 +13491,10 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-data-frame-analytics | Elasticsearch API documentation}
    */
-  getDataFrameAnalytics(params?: MlGetDataFrameAnalyticsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getDataFrameAnalytics(
+    params?: MlGetDataFrameAnalyticsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlGetDataFrameAnalyticsResponse>
   /**
    * Get data frame analytics job configuration info.
    *
@@ -12573,7 +13506,7 @@ export class MlApi {
   getDataFrameAnalytics(
     params: MlGetDataFrameAnalyticsRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.MlGetDataFrameAnalyticsResponse>>
   getDataFrameAnalytics(params?: MlGetDataFrameAnalyticsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().getDataFrameAnalytics, params, options)
   }
@@ -12590,7 +13523,7 @@ export class MlApi {
   getDataFrameAnalyticsStats(
     params?: MlGetDataFrameAnalyticsStatsRequest,
     options?: BodyCallOptions,
-  ): Promise<JsonObject>
+  ): Promise<estypes.MlGetDataFrameAnalyticsStatsResponse>
   /**
    * Get data frame analytics job stats.
    *
@@ -12602,7 +13535,7 @@ export class MlApi {
   getDataFrameAnalyticsStats(
     params: MlGetDataFrameAnalyticsStatsRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.MlGetDataFrameAnalyticsStatsResponse>>
   getDataFrameAnalyticsStats(params?: MlGetDataFrameAnalyticsStatsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().getDataFrameAnalyticsStats, params, options)
   }
@@ -12616,7 +13549,7 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-filters | Elasticsearch API documentation}
    */
-  getFilters(params?: MlGetFiltersRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getFilters(params?: MlGetFiltersRequest, options?: BodyCallOptions): Promise<estypes.MlGetFiltersResponse>
   /**
    * Get filters.
    *
@@ -12625,7 +13558,10 @@ export class MlApi {
    * @param params - path parts, query parameters and body properties (see {@link MlGetFiltersRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  getFilters(params: MlGetFiltersRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getFilters(
+    params: MlGetFiltersRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlGetFiltersResponse>>
   getFilters(params?: MlGetFiltersRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().getFilters, params, options)
   }
@@ -12639,7 +13575,7 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-influencers | Elasticsearch API documentation}
    */
-  getInfluencers(params: MlGetInfluencersRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getInfluencers(params: MlGetInfluencersRequest, options?: BodyCallOptions): Promise<estypes.MlGetInfluencersResponse>
   /**
    * Get anomaly detection job results for influencers.
    *
@@ -12648,7 +13584,10 @@ export class MlApi {
    * @param params - path parts, query parameters and body properties (see {@link MlGetInfluencersRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  getInfluencers(params: MlGetInfluencersRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getInfluencers(
+    params: MlGetInfluencersRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlGetInfluencersResponse>>
   getInfluencers(params: MlGetInfluencersRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().getInfluencers, params, options)
   }
@@ -12662,7 +13601,7 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-jobs | Elasticsearch API documentation}
    */
-  getJobs(params?: MlGetJobsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getJobs(params?: MlGetJobsRequest, options?: BodyCallOptions): Promise<estypes.MlGetJobsResponse>
   /**
    * Get anomaly detection jobs configuration info.
    *
@@ -12671,7 +13610,10 @@ export class MlApi {
    * @param params - path parts, query parameters and body properties (see {@link MlGetJobsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  getJobs(params: MlGetJobsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getJobs(
+    params: MlGetJobsRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlGetJobsResponse>>
   getJobs(params?: MlGetJobsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().getJobs, params, options)
   }
@@ -12685,7 +13627,7 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-job-stats | Elasticsearch API documentation}
    */
-  getJobStats(params?: MlGetJobStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getJobStats(params?: MlGetJobStatsRequest, options?: BodyCallOptions): Promise<estypes.MlGetJobStatsResponse>
   /**
    * Get anomaly detection job stats.
    *
@@ -12694,7 +13636,10 @@ export class MlApi {
    * @param params - path parts, query parameters and body properties (see {@link MlGetJobStatsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  getJobStats(params: MlGetJobStatsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getJobStats(
+    params: MlGetJobStatsRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlGetJobStatsResponse>>
   getJobStats(params?: MlGetJobStatsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().getJobStats, params, options)
   }
@@ -12708,7 +13653,7 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-memory-stats | Elasticsearch API documentation}
    */
-  getMemoryStats(params?: MlGetMemoryStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getMemoryStats(params?: MlGetMemoryStatsRequest, options?: BodyCallOptions): Promise<estypes.MlGetMemoryStatsResponse>
   /**
    * Get machine learning memory usage info.
    *
@@ -12720,7 +13665,7 @@ export class MlApi {
   getMemoryStats(
     params: MlGetMemoryStatsRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.MlGetMemoryStatsResponse>>
   getMemoryStats(params?: MlGetMemoryStatsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().getMemoryStats, params, options)
   }
@@ -12734,7 +13679,10 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-model-snapshots | Elasticsearch API documentation}
    */
-  getModelSnapshots(params: MlGetModelSnapshotsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getModelSnapshots(
+    params: MlGetModelSnapshotsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlGetModelSnapshotsResponse>
   /**
    * Get model snapshots info.
    *
@@ -12743,7 +13691,10 @@ export class MlApi {
    * @param params - path parts, query parameters and body properties (see {@link MlGetModelSnapshotsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  getModelSnapshots(params: MlGetModelSnapshotsRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getModelSnapshots(
+    params: MlGetModelSnapshotsRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlGetModelSnapshotsResponse>>
   getModelSnapshots(params: MlGetModelSnapshotsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().getModelSnapshots, params, options)
   }
@@ -12760,7 +13711,7 @@ export class MlApi {
   getModelSnapshotUpgradeStats(
     params: MlGetModelSnapshotUpgradeStatsRequest,
     options?: BodyCallOptions,
-  ): Promise<JsonObject>
+  ): Promise<estypes.MlGetModelSnapshotUpgradeStatsResponse>
   /**
    * Get anomaly detection job model snapshot upgrade usage info.
    *
@@ -12772,7 +13723,7 @@ export class MlApi {
   getModelSnapshotUpgradeStats(
     params: MlGetModelSnapshotUpgradeStatsRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.MlGetModelSnapshotUpgradeStatsResponse>>
   getModelSnapshotUpgradeStats(params: MlGetModelSnapshotUpgradeStatsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().getModelSnapshotUpgradeStats, params, options)
   }
@@ -12786,7 +13737,10 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-overall-buckets | Elasticsearch API documentation}
    */
-  getOverallBuckets(params: MlGetOverallBucketsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getOverallBuckets(
+    params: MlGetOverallBucketsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlGetOverallBucketsResponse>
   /**
    * Get overall bucket results.
    *
@@ -12795,7 +13749,10 @@ export class MlApi {
    * @param params - path parts, query parameters and body properties (see {@link MlGetOverallBucketsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  getOverallBuckets(params: MlGetOverallBucketsRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getOverallBuckets(
+    params: MlGetOverallBucketsRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlGetOverallBucketsResponse>>
   getOverallBuckets(params: MlGetOverallBucketsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().getOverallBuckets, params, options)
   }
@@ -12809,7 +13766,7 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-records | Elasticsearch API documentation}
    */
-  getRecords(params: MlGetRecordsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getRecords(params: MlGetRecordsRequest, options?: BodyCallOptions): Promise<estypes.MlGetRecordsResponse>
   /**
    * Get anomaly records for an anomaly detection job.
    *
@@ -12818,7 +13775,7 @@ export class MlApi {
    * @param params - path parts, query parameters and body properties (see {@link MlGetRecordsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  getRecords(params: MlGetRecordsRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getRecords(params: MlGetRecordsRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.MlGetRecordsResponse>>
   getRecords(params: MlGetRecordsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().getRecords, params, options)
   }
@@ -12832,7 +13789,10 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-trained-models | Elasticsearch API documentation}
    */
-  getTrainedModels(params?: MlGetTrainedModelsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getTrainedModels(
+    params?: MlGetTrainedModelsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlGetTrainedModelsResponse>
   /**
    * Get trained model configuration info.
    *
@@ -12844,7 +13804,7 @@ export class MlApi {
   getTrainedModels(
     params: MlGetTrainedModelsRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.MlGetTrainedModelsResponse>>
   getTrainedModels(params?: MlGetTrainedModelsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().getTrainedModels, params, options)
   }
@@ -12858,7 +13818,10 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-get-trained-models-stats | Elasticsearch API documentation}
    */
-  getTrainedModelsStats(params?: MlGetTrainedModelsStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getTrainedModelsStats(
+    params?: MlGetTrainedModelsStatsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlGetTrainedModelsStatsResponse>
   /**
    * Get trained models usage info.
    *
@@ -12870,7 +13833,7 @@ export class MlApi {
   getTrainedModelsStats(
     params: MlGetTrainedModelsStatsRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.MlGetTrainedModelsStatsResponse>>
   getTrainedModelsStats(params?: MlGetTrainedModelsStatsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().getTrainedModelsStats, params, options)
   }
@@ -12884,7 +13847,10 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-infer-trained-model | Elasticsearch API documentation}
    */
-  inferTrainedModel(params: MlInferTrainedModelRequest, options?: BodyCallOptions): Promise<JsonObject>
+  inferTrainedModel(
+    params: MlInferTrainedModelRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlInferTrainedModelResponse>
   /**
    * Evaluate a trained model.
    *
@@ -12893,7 +13859,10 @@ export class MlApi {
    * @param params - path parts, query parameters and body properties (see {@link MlInferTrainedModelRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  inferTrainedModel(params: MlInferTrainedModelRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  inferTrainedModel(
+    params: MlInferTrainedModelRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlInferTrainedModelResponse>>
   inferTrainedModel(params: MlInferTrainedModelRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().inferTrainedModel, params, options)
   }
@@ -12907,7 +13876,7 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-info | Elasticsearch API documentation}
    */
-  info(params?: MlInfoRequest, options?: BodyCallOptions): Promise<JsonObject>
+  info(params?: MlInfoRequest, options?: BodyCallOptions): Promise<estypes.MlInfoResponse>
   /**
    * Get machine learning information.
    *
@@ -12916,7 +13885,7 @@ export class MlApi {
    * @param params - path parts, query parameters and body properties (see {@link MlInfoRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  info(params: MlInfoRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  info(params: MlInfoRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<estypes.MlInfoResponse>>
   info(params?: MlInfoRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().info, params, options)
   }
@@ -12930,7 +13899,7 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-open-job | Elasticsearch API documentation}
    */
-  openJob(params: MlOpenJobRequest, options?: BodyCallOptions): Promise<JsonObject>
+  openJob(params: MlOpenJobRequest, options?: BodyCallOptions): Promise<estypes.MlOpenJobResponse>
   /**
    * Open anomaly detection jobs.
    *
@@ -12939,7 +13908,7 @@ export class MlApi {
    * @param params - path parts, query parameters and body properties (see {@link MlOpenJobRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  openJob(params: MlOpenJobRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  openJob(params: MlOpenJobRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.MlOpenJobResponse>>
   openJob(params: MlOpenJobRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().openJob, params, options)
   }
@@ -12953,7 +13922,10 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-post-calendar-events | Elasticsearch API documentation}
    */
-  postCalendarEvents(params: MlPostCalendarEventsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  postCalendarEvents(
+    params: MlPostCalendarEventsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlPostCalendarEventsResponse>
   /**
    * Add scheduled events to the calendar.
    *
@@ -12962,7 +13934,10 @@ export class MlApi {
    * @param params - path parts, query parameters and body properties (see {@link MlPostCalendarEventsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  postCalendarEvents(params: MlPostCalendarEventsRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  postCalendarEvents(
+    params: MlPostCalendarEventsRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlPostCalendarEventsResponse>>
   postCalendarEvents(params: MlPostCalendarEventsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().postCalendarEvents, params, options)
   }
@@ -12978,7 +13953,10 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-post-data | Elasticsearch API documentation}
    */
-  postData<TData = unknown>(params: MlPostDataRequest<TData>, options?: BodyCallOptions): Promise<JsonObject>
+  postData<TData = unknown>(
+    params: MlPostDataRequest<TData>,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlPostDataResponse>
   /**
    * Send data to an anomaly detection job for analysis.
    *
@@ -12992,7 +13970,7 @@ export class MlApi {
   postData<TData = unknown>(
     params: MlPostDataRequest<TData>,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.MlPostDataResponse>>
   postData(params: MlPostDataRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().postData, params, options)
   }
@@ -13006,7 +13984,10 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-preview-datafeed | Elasticsearch API documentation}
    */
-  previewDatafeed(params?: MlPreviewDatafeedRequest, options?: BodyCallOptions): Promise<JsonValue[]>
+  previewDatafeed<TDocument = unknown>(
+    params?: MlPreviewDatafeedRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlPreviewDatafeedResponse<TDocument>>
   /**
    * Preview a datafeed.
    *
@@ -13015,10 +13996,10 @@ export class MlApi {
    * @param params - path parts, query parameters and body properties (see {@link MlPreviewDatafeedRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  previewDatafeed(
+  previewDatafeed<TDocument = unknown>(
     params: MlPreviewDatafeedRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonValue[]>>
+  ): Promise<ApiResponse<estypes.MlPreviewDatafeedResponse<TDocument>>>
   previewDatafeed(params?: MlPreviewDatafeedRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().previewDatafeed, params, options)
   }
@@ -13032,7 +14013,10 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-preview-data-frame-analytics | Elasticsearch API documentation}
    */
-  previewDataFrameAnalytics(params?: MlPreviewDataFrameAnalyticsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  previewDataFrameAnalytics(
+    params?: MlPreviewDataFrameAnalyticsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlPreviewDataFrameAnalyticsResponse>
   /**
    * Preview features used by data frame analytics.
    *
@@ -13044,7 +14028,7 @@ export class MlApi {
   previewDataFrameAnalytics(
     params: MlPreviewDataFrameAnalyticsRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.MlPreviewDataFrameAnalyticsResponse>>
   previewDataFrameAnalytics(params?: MlPreviewDataFrameAnalyticsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().previewDataFrameAnalytics, params, options)
   }
@@ -13058,7 +14042,7 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-put-calendar | Elasticsearch API documentation}
    */
-  putCalendar(params: MlPutCalendarRequest, options?: BodyCallOptions): Promise<JsonObject>
+  putCalendar(params: MlPutCalendarRequest, options?: BodyCallOptions): Promise<estypes.MlPutCalendarResponse>
   /**
    * Create a calendar.
    *
@@ -13067,7 +14051,10 @@ export class MlApi {
    * @param params - path parts, query parameters and body properties (see {@link MlPutCalendarRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  putCalendar(params: MlPutCalendarRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  putCalendar(
+    params: MlPutCalendarRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlPutCalendarResponse>>
   putCalendar(params: MlPutCalendarRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().putCalendar, params, options)
   }
@@ -13081,7 +14068,7 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-put-calendar-job | Elasticsearch API documentation}
    */
-  putCalendarJob(params: MlPutCalendarJobRequest, options?: BodyCallOptions): Promise<JsonObject>
+  putCalendarJob(params: MlPutCalendarJobRequest, options?: BodyCallOptions): Promise<estypes.MlPutCalendarJobResponse>
   /**
    * Add anomaly detection job to calendar.
    *
@@ -13090,7 +14077,10 @@ export class MlApi {
    * @param params - path parts, query parameters and body properties (see {@link MlPutCalendarJobRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  putCalendarJob(params: MlPutCalendarJobRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  putCalendarJob(
+    params: MlPutCalendarJobRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlPutCalendarJobResponse>>
   putCalendarJob(params: MlPutCalendarJobRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().putCalendarJob, params, options)
   }
@@ -13104,7 +14094,7 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-put-datafeed | Elasticsearch API documentation}
    */
-  putDatafeed(params: MlPutDatafeedRequest, options?: BodyCallOptions): Promise<JsonObject>
+  putDatafeed(params: MlPutDatafeedRequest, options?: BodyCallOptions): Promise<estypes.MlPutDatafeedResponse>
   /**
    * Create a datafeed.
    *
@@ -13113,7 +14103,10 @@ export class MlApi {
    * @param params - path parts, query parameters and body properties (see {@link MlPutDatafeedRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  putDatafeed(params: MlPutDatafeedRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  putDatafeed(
+    params: MlPutDatafeedRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlPutDatafeedResponse>>
   putDatafeed(params: MlPutDatafeedRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().putDatafeed, params, options)
   }
@@ -13127,7 +14120,10 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-put-data-frame-analytics | Elasticsearch API documentation}
    */
-  putDataFrameAnalytics(params: MlPutDataFrameAnalyticsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  putDataFrameAnalytics(
+    params: MlPutDataFrameAnalyticsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlPutDataFrameAnalyticsResponse>
   /**
    * Create a data frame analytics job.
    *
@@ -13139,7 +14135,7 @@ export class MlApi {
   putDataFrameAnalytics(
     params: MlPutDataFrameAnalyticsRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.MlPutDataFrameAnalyticsResponse>>
   putDataFrameAnalytics(params: MlPutDataFrameAnalyticsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().putDataFrameAnalytics, params, options)
   }
@@ -13153,7 +14149,7 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-put-filter | Elasticsearch API documentation}
    */
-  putFilter(params: MlPutFilterRequest, options?: BodyCallOptions): Promise<JsonObject>
+  putFilter(params: MlPutFilterRequest, options?: BodyCallOptions): Promise<estypes.MlPutFilterResponse>
   /**
    * Create a filter.
    *
@@ -13162,7 +14158,7 @@ export class MlApi {
    * @param params - path parts, query parameters and body properties (see {@link MlPutFilterRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  putFilter(params: MlPutFilterRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  putFilter(params: MlPutFilterRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.MlPutFilterResponse>>
   putFilter(params: MlPutFilterRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().putFilter, params, options)
   }
@@ -13176,7 +14172,7 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-put-job | Elasticsearch API documentation}
    */
-  putJob(params: MlPutJobRequest, options?: BodyCallOptions): Promise<JsonObject>
+  putJob(params: MlPutJobRequest, options?: BodyCallOptions): Promise<estypes.MlPutJobResponse>
   /**
    * Create an anomaly detection job.
    *
@@ -13185,7 +14181,7 @@ export class MlApi {
    * @param params - path parts, query parameters and body properties (see {@link MlPutJobRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  putJob(params: MlPutJobRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  putJob(params: MlPutJobRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.MlPutJobResponse>>
   putJob(params: MlPutJobRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().putJob, params, options)
   }
@@ -13199,7 +14195,10 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-put-trained-model | Elasticsearch API documentation}
    */
-  putTrainedModel(params: MlPutTrainedModelRequest, options?: BodyCallOptions): Promise<JsonValue>
+  putTrainedModel(
+    params: MlPutTrainedModelRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlPutTrainedModelResponse>
   /**
    * Create a trained model.
    *
@@ -13208,7 +14207,10 @@ export class MlApi {
    * @param params - path parts, query parameters and body properties (see {@link MlPutTrainedModelRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  putTrainedModel(params: MlPutTrainedModelRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  putTrainedModel(
+    params: MlPutTrainedModelRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlPutTrainedModelResponse>>
   putTrainedModel(params: MlPutTrainedModelRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().putTrainedModel, params, options)
   }
@@ -13222,7 +14224,10 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-put-trained-model-alias | Elasticsearch API documentation}
    */
-  putTrainedModelAlias(params: MlPutTrainedModelAliasRequest, options?: BodyCallOptions): Promise<JsonObject>
+  putTrainedModelAlias(
+    params: MlPutTrainedModelAliasRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlPutTrainedModelAliasResponse>
   /**
    * Create or update a trained model alias.
    *
@@ -13234,7 +14239,7 @@ export class MlApi {
   putTrainedModelAlias(
     params: MlPutTrainedModelAliasRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.MlPutTrainedModelAliasResponse>>
   putTrainedModelAlias(params: MlPutTrainedModelAliasRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().putTrainedModelAlias, params, options)
   }
@@ -13251,7 +14256,7 @@ export class MlApi {
   putTrainedModelDefinitionPart(
     params: MlPutTrainedModelDefinitionPartRequest,
     options?: BodyCallOptions,
-  ): Promise<JsonObject>
+  ): Promise<estypes.MlPutTrainedModelDefinitionPartResponse>
   /**
    * Create part of a trained model definition.
    *
@@ -13263,7 +14268,7 @@ export class MlApi {
   putTrainedModelDefinitionPart(
     params: MlPutTrainedModelDefinitionPartRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.MlPutTrainedModelDefinitionPartResponse>>
   putTrainedModelDefinitionPart(
     params: MlPutTrainedModelDefinitionPartRequest,
     options?: CallOptions,
@@ -13280,7 +14285,10 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-put-trained-model-vocabulary | Elasticsearch API documentation}
    */
-  putTrainedModelVocabulary(params: MlPutTrainedModelVocabularyRequest, options?: BodyCallOptions): Promise<JsonObject>
+  putTrainedModelVocabulary(
+    params: MlPutTrainedModelVocabularyRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlPutTrainedModelVocabularyResponse>
   /**
    * Create a trained model vocabulary.
    *
@@ -13292,7 +14300,7 @@ export class MlApi {
   putTrainedModelVocabulary(
     params: MlPutTrainedModelVocabularyRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.MlPutTrainedModelVocabularyResponse>>
   putTrainedModelVocabulary(params: MlPutTrainedModelVocabularyRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().putTrainedModelVocabulary, params, options)
   }
@@ -13306,7 +14314,7 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-reset-job | Elasticsearch API documentation}
    */
-  resetJob(params: MlResetJobRequest, options?: BodyCallOptions): Promise<JsonObject>
+  resetJob(params: MlResetJobRequest, options?: BodyCallOptions): Promise<estypes.MlResetJobResponse>
   /**
    * Reset an anomaly detection job.
    *
@@ -13315,7 +14323,7 @@ export class MlApi {
    * @param params - path parts, query parameters and body properties (see {@link MlResetJobRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  resetJob(params: MlResetJobRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  resetJob(params: MlResetJobRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.MlResetJobResponse>>
   resetJob(params: MlResetJobRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().resetJob, params, options)
   }
@@ -13329,7 +14337,10 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-revert-model-snapshot | Elasticsearch API documentation}
    */
-  revertModelSnapshot(params: MlRevertModelSnapshotRequest, options?: BodyCallOptions): Promise<JsonObject>
+  revertModelSnapshot(
+    params: MlRevertModelSnapshotRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlRevertModelSnapshotResponse>
   /**
    * Revert to a snapshot.
    *
@@ -13338,7 +14349,10 @@ export class MlApi {
    * @param params - path parts, query parameters and body properties (see {@link MlRevertModelSnapshotRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  revertModelSnapshot(params: MlRevertModelSnapshotRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  revertModelSnapshot(
+    params: MlRevertModelSnapshotRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlRevertModelSnapshotResponse>>
   revertModelSnapshot(params: MlRevertModelSnapshotRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().revertModelSnapshot, params, options)
   }
@@ -13352,7 +14366,7 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-set-upgrade-mode | Elasticsearch API documentation}
    */
-  setUpgradeMode(params?: MlSetUpgradeModeRequest, options?: BodyCallOptions): Promise<JsonObject>
+  setUpgradeMode(params?: MlSetUpgradeModeRequest, options?: BodyCallOptions): Promise<estypes.MlSetUpgradeModeResponse>
   /**
    * Set upgrade_mode for ML indices.
    *
@@ -13364,7 +14378,7 @@ export class MlApi {
   setUpgradeMode(
     params: MlSetUpgradeModeRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.MlSetUpgradeModeResponse>>
   setUpgradeMode(params?: MlSetUpgradeModeRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().setUpgradeMode, params, options)
   }
@@ -13378,7 +14392,7 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-start-datafeed | Elasticsearch API documentation}
    */
-  startDatafeed(params: MlStartDatafeedRequest, options?: BodyCallOptions): Promise<JsonObject>
+  startDatafeed(params: MlStartDatafeedRequest, options?: BodyCallOptions): Promise<estypes.MlStartDatafeedResponse>
   /**
    * Start datafeeds.
    *
@@ -13387,7 +14401,10 @@ export class MlApi {
    * @param params - path parts, query parameters and body properties (see {@link MlStartDatafeedRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  startDatafeed(params: MlStartDatafeedRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  startDatafeed(
+    params: MlStartDatafeedRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlStartDatafeedResponse>>
   startDatafeed(params: MlStartDatafeedRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().startDatafeed, params, options)
   }
@@ -13401,7 +14418,10 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-start-data-frame-analytics | Elasticsearch API documentation}
    */
-  startDataFrameAnalytics(params: MlStartDataFrameAnalyticsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  startDataFrameAnalytics(
+    params: MlStartDataFrameAnalyticsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlStartDataFrameAnalyticsResponse>
   /**
    * Start a data frame analytics job.
    *
@@ -13413,7 +14433,7 @@ export class MlApi {
   startDataFrameAnalytics(
     params: MlStartDataFrameAnalyticsRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.MlStartDataFrameAnalyticsResponse>>
   startDataFrameAnalytics(params: MlStartDataFrameAnalyticsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().startDataFrameAnalytics, params, options)
   }
@@ -13430,7 +14450,7 @@ export class MlApi {
   startTrainedModelDeployment(
     params: MlStartTrainedModelDeploymentRequest,
     options?: BodyCallOptions,
-  ): Promise<JsonObject>
+  ): Promise<estypes.MlStartTrainedModelDeploymentResponse>
   /**
    * Start a trained model deployment.
    *
@@ -13442,7 +14462,7 @@ export class MlApi {
   startTrainedModelDeployment(
     params: MlStartTrainedModelDeploymentRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.MlStartTrainedModelDeploymentResponse>>
   startTrainedModelDeployment(params: MlStartTrainedModelDeploymentRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().startTrainedModelDeployment, params, options)
   }
@@ -13456,7 +14476,7 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-stop-datafeed | Elasticsearch API documentation}
    */
-  stopDatafeed(params: MlStopDatafeedRequest, options?: BodyCallOptions): Promise<JsonObject>
+  stopDatafeed(params: MlStopDatafeedRequest, options?: BodyCallOptions): Promise<estypes.MlStopDatafeedResponse>
   /**
    * Stop datafeeds.
    *
@@ -13465,7 +14485,10 @@ export class MlApi {
    * @param params - path parts, query parameters and body properties (see {@link MlStopDatafeedRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  stopDatafeed(params: MlStopDatafeedRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  stopDatafeed(
+    params: MlStopDatafeedRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlStopDatafeedResponse>>
   stopDatafeed(params: MlStopDatafeedRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().stopDatafeed, params, options)
   }
@@ -13479,7 +14502,10 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-stop-data-frame-analytics | Elasticsearch API documentation}
    */
-  stopDataFrameAnalytics(params: MlStopDataFrameAnalyticsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  stopDataFrameAnalytics(
+    params: MlStopDataFrameAnalyticsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlStopDataFrameAnalyticsResponse>
   /**
    * Stop data frame analytics jobs.
    *
@@ -13491,7 +14517,7 @@ export class MlApi {
   stopDataFrameAnalytics(
     params: MlStopDataFrameAnalyticsRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.MlStopDataFrameAnalyticsResponse>>
   stopDataFrameAnalytics(params: MlStopDataFrameAnalyticsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().stopDataFrameAnalytics, params, options)
   }
@@ -13508,7 +14534,7 @@ export class MlApi {
   stopTrainedModelDeployment(
     params: MlStopTrainedModelDeploymentRequest,
     options?: BodyCallOptions,
-  ): Promise<JsonObject>
+  ): Promise<estypes.MlStopTrainedModelDeploymentResponse>
   /**
    * Stop a trained model deployment.
    *
@@ -13520,7 +14546,7 @@ export class MlApi {
   stopTrainedModelDeployment(
     params: MlStopTrainedModelDeploymentRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.MlStopTrainedModelDeploymentResponse>>
   stopTrainedModelDeployment(params: MlStopTrainedModelDeploymentRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().stopTrainedModelDeployment, params, options)
   }
@@ -13534,7 +14560,7 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-update-datafeed | Elasticsearch API documentation}
    */
-  updateDatafeed(params: MlUpdateDatafeedRequest, options?: BodyCallOptions): Promise<JsonObject>
+  updateDatafeed(params: MlUpdateDatafeedRequest, options?: BodyCallOptions): Promise<estypes.MlUpdateDatafeedResponse>
   /**
    * Update a datafeed.
    *
@@ -13543,7 +14569,10 @@ export class MlApi {
    * @param params - path parts, query parameters and body properties (see {@link MlUpdateDatafeedRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  updateDatafeed(params: MlUpdateDatafeedRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  updateDatafeed(
+    params: MlUpdateDatafeedRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlUpdateDatafeedResponse>>
   updateDatafeed(params: MlUpdateDatafeedRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().updateDatafeed, params, options)
   }
@@ -13557,7 +14586,10 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-update-data-frame-analytics | Elasticsearch API documentation}
    */
-  updateDataFrameAnalytics(params: MlUpdateDataFrameAnalyticsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  updateDataFrameAnalytics(
+    params: MlUpdateDataFrameAnalyticsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlUpdateDataFrameAnalyticsResponse>
   /**
    * Update a data frame analytics job.
    *
@@ -13569,7 +14601,7 @@ export class MlApi {
   updateDataFrameAnalytics(
     params: MlUpdateDataFrameAnalyticsRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.MlUpdateDataFrameAnalyticsResponse>>
   updateDataFrameAnalytics(params: MlUpdateDataFrameAnalyticsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().updateDataFrameAnalytics, params, options)
   }
@@ -13583,7 +14615,7 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-update-filter | Elasticsearch API documentation}
    */
-  updateFilter(params: MlUpdateFilterRequest, options?: BodyCallOptions): Promise<JsonObject>
+  updateFilter(params: MlUpdateFilterRequest, options?: BodyCallOptions): Promise<estypes.MlUpdateFilterResponse>
   /**
    * Update a filter.
    *
@@ -13592,7 +14624,10 @@ export class MlApi {
    * @param params - path parts, query parameters and body properties (see {@link MlUpdateFilterRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  updateFilter(params: MlUpdateFilterRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  updateFilter(
+    params: MlUpdateFilterRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlUpdateFilterResponse>>
   updateFilter(params: MlUpdateFilterRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().updateFilter, params, options)
   }
@@ -13606,7 +14641,7 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-update-job | Elasticsearch API documentation}
    */
-  updateJob(params: MlUpdateJobRequest, options?: BodyCallOptions): Promise<JsonObject>
+  updateJob(params: MlUpdateJobRequest, options?: BodyCallOptions): Promise<estypes.MlUpdateJobResponse>
   /**
    * Update an anomaly detection job.
    *
@@ -13615,7 +14650,7 @@ export class MlApi {
    * @param params - path parts, query parameters and body properties (see {@link MlUpdateJobRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  updateJob(params: MlUpdateJobRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  updateJob(params: MlUpdateJobRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.MlUpdateJobResponse>>
   updateJob(params: MlUpdateJobRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().updateJob, params, options)
   }
@@ -13629,7 +14664,10 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-update-model-snapshot | Elasticsearch API documentation}
    */
-  updateModelSnapshot(params: MlUpdateModelSnapshotRequest, options?: BodyCallOptions): Promise<JsonObject>
+  updateModelSnapshot(
+    params: MlUpdateModelSnapshotRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlUpdateModelSnapshotResponse>
   /**
    * Update a snapshot.
    *
@@ -13638,7 +14676,10 @@ export class MlApi {
    * @param params - path parts, query parameters and body properties (see {@link MlUpdateModelSnapshotRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  updateModelSnapshot(params: MlUpdateModelSnapshotRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  updateModelSnapshot(
+    params: MlUpdateModelSnapshotRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlUpdateModelSnapshotResponse>>
   updateModelSnapshot(params: MlUpdateModelSnapshotRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().updateModelSnapshot, params, options)
   }
@@ -13655,7 +14696,7 @@ export class MlApi {
   updateTrainedModelDeployment(
     params: MlUpdateTrainedModelDeploymentRequest,
     options?: BodyCallOptions,
-  ): Promise<JsonObject>
+  ): Promise<estypes.MlUpdateTrainedModelDeploymentResponse>
   /**
    * Update a trained model deployment.
    *
@@ -13667,7 +14708,7 @@ export class MlApi {
   updateTrainedModelDeployment(
     params: MlUpdateTrainedModelDeploymentRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.MlUpdateTrainedModelDeploymentResponse>>
   updateTrainedModelDeployment(params: MlUpdateTrainedModelDeploymentRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().updateTrainedModelDeployment, params, options)
   }
@@ -13681,7 +14722,10 @@ export class MlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ml-upgrade-job-snapshot | Elasticsearch API documentation}
    */
-  upgradeJobSnapshot(params: MlUpgradeJobSnapshotRequest, options?: BodyCallOptions): Promise<JsonObject>
+  upgradeJobSnapshot(
+    params: MlUpgradeJobSnapshotRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MlUpgradeJobSnapshotResponse>
   /**
    * Upgrade a snapshot.
    *
@@ -13690,7 +14734,10 @@ export class MlApi {
    * @param params - path parts, query parameters and body properties (see {@link MlUpgradeJobSnapshotRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  upgradeJobSnapshot(params: MlUpgradeJobSnapshotRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  upgradeJobSnapshot(
+    params: MlUpgradeJobSnapshotRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MlUpgradeJobSnapshotResponse>>
   upgradeJobSnapshot(params: MlUpgradeJobSnapshotRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, mlEndpoints().upgradeJobSnapshot, params, options)
   }
@@ -13815,7 +14862,7 @@ export class NodesApi {
   clearRepositoriesMeteringArchive(
     params: NodesClearRepositoriesMeteringArchiveRequest,
     options?: BodyCallOptions,
-  ): Promise<JsonObject>
+  ): Promise<estypes.NodesClearRepositoriesMeteringArchiveResponse>
   /**
    * Clear the archived repositories metering.
    *
@@ -13827,7 +14874,7 @@ export class NodesApi {
   clearRepositoriesMeteringArchive(
     params: NodesClearRepositoriesMeteringArchiveRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.NodesClearRepositoriesMeteringArchiveResponse>>
   clearRepositoriesMeteringArchive(
     params: NodesClearRepositoriesMeteringArchiveRequest,
     options?: CallOptions,
@@ -13847,7 +14894,7 @@ export class NodesApi {
   getRepositoriesMeteringInfo(
     params: NodesGetRepositoriesMeteringInfoRequest,
     options?: BodyCallOptions,
-  ): Promise<JsonObject>
+  ): Promise<estypes.NodesGetRepositoriesMeteringInfoResponse>
   /**
    * Get cluster repositories metering.
    *
@@ -13859,7 +14906,7 @@ export class NodesApi {
   getRepositoriesMeteringInfo(
     params: NodesGetRepositoriesMeteringInfoRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.NodesGetRepositoriesMeteringInfoResponse>>
   getRepositoriesMeteringInfo(
     params: NodesGetRepositoriesMeteringInfoRequest,
     options?: CallOptions,
@@ -13899,7 +14946,7 @@ export class NodesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-nodes-info | Elasticsearch API documentation}
    */
-  info(params?: NodesInfoRequest, options?: BodyCallOptions): Promise<JsonObject>
+  info(params?: NodesInfoRequest, options?: BodyCallOptions): Promise<estypes.NodesInfoResponse>
   /**
    * Get node information.
    *
@@ -13908,7 +14955,7 @@ export class NodesApi {
    * @param params - path parts, query parameters and body properties (see {@link NodesInfoRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  info(params: NodesInfoRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  info(params: NodesInfoRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<estypes.NodesInfoResponse>>
   info(params?: NodesInfoRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, nodesEndpoints().info, params, options)
   }
@@ -13922,7 +14969,10 @@ export class NodesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-nodes-reload-secure-settings | Elasticsearch API documentation}
    */
-  reloadSecureSettings(params?: NodesReloadSecureSettingsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  reloadSecureSettings(
+    params?: NodesReloadSecureSettingsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.NodesReloadSecureSettingsResponse>
   /**
    * Reload the keystore on nodes in the cluster.
    *
@@ -13934,7 +14984,7 @@ export class NodesApi {
   reloadSecureSettings(
     params: NodesReloadSecureSettingsRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.NodesReloadSecureSettingsResponse>>
   reloadSecureSettings(params?: NodesReloadSecureSettingsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, nodesEndpoints().reloadSecureSettings, params, options)
   }
@@ -13948,7 +14998,7 @@ export class NodesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-nodes-stats | Elasticsearch API documentation}
    */
-  stats(params?: NodesStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  stats(params?: NodesStatsRequest, options?: BodyCallOptions): Promise<estypes.NodesStatsResponse>
   /**
    * Get node statistics.
    *
@@ -13957,7 +15007,10 @@ export class NodesApi {
    * @param params - path parts, query parameters and body properties (see {@link NodesStatsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  stats(params: NodesStatsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  stats(
+    params: NodesStatsRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.NodesStatsResponse>>
   stats(params?: NodesStatsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, nodesEndpoints().stats, params, options)
   }
@@ -13971,7 +15024,7 @@ export class NodesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-nodes-usage | Elasticsearch API documentation}
    */
-  usage(params?: NodesUsageRequest, options?: BodyCallOptions): Promise<JsonObject>
+  usage(params?: NodesUsageRequest, options?: BodyCallOptions): Promise<estypes.NodesUsageResponse>
   /**
    * Get feature usage information.
    *
@@ -13980,7 +15033,10 @@ export class NodesApi {
    * @param params - path parts, query parameters and body properties (see {@link NodesUsageRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  usage(params: NodesUsageRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  usage(
+    params: NodesUsageRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.NodesUsageResponse>>
   usage(params?: NodesUsageRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, nodesEndpoints().usage, params, options)
   }
@@ -14062,7 +15118,10 @@ export class ProjectApi {
    * @param params - path parts, query parameters and body properties (see {@link ProjectCreateManyRoutingRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  createManyRouting(params: ProjectCreateManyRoutingRequest, options?: BodyCallOptions): Promise<JsonObject>
+  createManyRouting(
+    params: ProjectCreateManyRoutingRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ProjectCreateManyRoutingResponse>
   /**
    * Create or update project routing expressions.
    *
@@ -14071,7 +15130,10 @@ export class ProjectApi {
    * @param params - path parts, query parameters and body properties (see {@link ProjectCreateManyRoutingRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  createManyRouting(params: ProjectCreateManyRoutingRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  createManyRouting(
+    params: ProjectCreateManyRoutingRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ProjectCreateManyRoutingResponse>>
   createManyRouting(params: ProjectCreateManyRoutingRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, projectEndpoints().createManyRouting, params, options)
   }
@@ -14084,7 +15146,10 @@ export class ProjectApi {
    * @param params - path parts, query parameters and body properties (see {@link ProjectCreateRoutingRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  createRouting(params: ProjectCreateRoutingRequest, options?: BodyCallOptions): Promise<JsonObject>
+  createRouting(
+    params: ProjectCreateRoutingRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ProjectCreateRoutingResponse>
   /**
    * Create or update a project routing expression.
    *
@@ -14093,7 +15158,10 @@ export class ProjectApi {
    * @param params - path parts, query parameters and body properties (see {@link ProjectCreateRoutingRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  createRouting(params: ProjectCreateRoutingRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  createRouting(
+    params: ProjectCreateRoutingRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ProjectCreateRoutingResponse>>
   createRouting(params: ProjectCreateRoutingRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, projectEndpoints().createRouting, params, options)
   }
@@ -14106,7 +15174,10 @@ export class ProjectApi {
    * @param params - path parts, query parameters and body properties (see {@link ProjectDeleteRoutingRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  deleteRouting(params: ProjectDeleteRoutingRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deleteRouting(
+    params: ProjectDeleteRoutingRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ProjectDeleteRoutingResponse>
   /**
    * Delete a project routing expression.
    *
@@ -14115,7 +15186,10 @@ export class ProjectApi {
    * @param params - path parts, query parameters and body properties (see {@link ProjectDeleteRoutingRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  deleteRouting(params: ProjectDeleteRoutingRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deleteRouting(
+    params: ProjectDeleteRoutingRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ProjectDeleteRoutingResponse>>
   deleteRouting(params: ProjectDeleteRoutingRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, projectEndpoints().deleteRouting, params, options)
   }
@@ -14128,7 +15202,10 @@ export class ProjectApi {
    * @param params - path parts, query parameters and body properties (see {@link ProjectGetManyRoutingRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  getManyRouting(params?: ProjectGetManyRoutingRequest, options?: BodyCallOptions): Promise<JsonValue>
+  getManyRouting(
+    params?: ProjectGetManyRoutingRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ProjectGetManyRoutingResponse>
   /**
    * Get project routing expressions.
    *
@@ -14140,7 +15217,7 @@ export class ProjectApi {
   getManyRouting(
     params: ProjectGetManyRoutingRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonValue>>
+  ): Promise<ApiResponse<estypes.ProjectGetManyRoutingResponse>>
   getManyRouting(params?: ProjectGetManyRoutingRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, projectEndpoints().getManyRouting, params, options)
   }
@@ -14153,7 +15230,7 @@ export class ProjectApi {
    * @param params - path parts, query parameters and body properties (see {@link ProjectGetRoutingRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  getRouting(params: ProjectGetRoutingRequest, options?: BodyCallOptions): Promise<JsonValue>
+  getRouting(params: ProjectGetRoutingRequest, options?: BodyCallOptions): Promise<estypes.ProjectGetRoutingResponse>
   /**
    * Get a project routing expression.
    *
@@ -14162,7 +15239,10 @@ export class ProjectApi {
    * @param params - path parts, query parameters and body properties (see {@link ProjectGetRoutingRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  getRouting(params: ProjectGetRoutingRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  getRouting(
+    params: ProjectGetRoutingRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ProjectGetRoutingResponse>>
   getRouting(params: ProjectGetRoutingRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, projectEndpoints().getRouting, params, options)
   }
@@ -14176,7 +15256,7 @@ export class ProjectApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch-serverless/operation/operation-project-tags | Elasticsearch API documentation}
    */
-  tags(params?: ProjectTagsRequest, options?: BodyCallOptions): Promise<JsonValue>
+  tags(params?: ProjectTagsRequest, options?: BodyCallOptions): Promise<estypes.ProjectTagsResponse>
   /**
    * Get tags.
    *
@@ -14185,7 +15265,10 @@ export class ProjectApi {
    * @param params - path parts, query parameters and body properties (see {@link ProjectTagsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  tags(params: ProjectTagsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  tags(
+    params: ProjectTagsRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ProjectTagsResponse>>
   tags(params?: ProjectTagsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, projectEndpoints().tags, params, options)
   }
@@ -14282,7 +15365,10 @@ export class QueryRulesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-query-rules-delete-rule | Elasticsearch API documentation}
    */
-  deleteRule(params: QueryRulesDeleteRuleRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deleteRule(
+    params: QueryRulesDeleteRuleRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.QueryRulesDeleteRuleResponse>
   /**
    * Delete a query rule.
    *
@@ -14291,7 +15377,10 @@ export class QueryRulesApi {
    * @param params - path parts, query parameters and body properties (see {@link QueryRulesDeleteRuleRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  deleteRule(params: QueryRulesDeleteRuleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deleteRule(
+    params: QueryRulesDeleteRuleRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.QueryRulesDeleteRuleResponse>>
   deleteRule(params: QueryRulesDeleteRuleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, queryRulesEndpoints().deleteRule, params, options)
   }
@@ -14305,7 +15394,10 @@ export class QueryRulesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-query-rules-delete-ruleset | Elasticsearch API documentation}
    */
-  deleteRuleset(params: QueryRulesDeleteRulesetRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deleteRuleset(
+    params: QueryRulesDeleteRulesetRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.QueryRulesDeleteRulesetResponse>
   /**
    * Delete a query ruleset.
    *
@@ -14314,7 +15406,10 @@ export class QueryRulesApi {
    * @param params - path parts, query parameters and body properties (see {@link QueryRulesDeleteRulesetRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  deleteRuleset(params: QueryRulesDeleteRulesetRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deleteRuleset(
+    params: QueryRulesDeleteRulesetRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.QueryRulesDeleteRulesetResponse>>
   deleteRuleset(params: QueryRulesDeleteRulesetRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, queryRulesEndpoints().deleteRuleset, params, options)
   }
@@ -14328,7 +15423,7 @@ export class QueryRulesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-query-rules-get-rule | Elasticsearch API documentation}
    */
-  getRule(params: QueryRulesGetRuleRequest, options?: BodyCallOptions): Promise<JsonValue>
+  getRule(params: QueryRulesGetRuleRequest, options?: BodyCallOptions): Promise<estypes.QueryRulesGetRuleResponse>
   /**
    * Get a query rule.
    *
@@ -14337,7 +15432,10 @@ export class QueryRulesApi {
    * @param params - path parts, query parameters and body properties (see {@link QueryRulesGetRuleRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  getRule(params: QueryRulesGetRuleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  getRule(
+    params: QueryRulesGetRuleRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.QueryRulesGetRuleResponse>>
   getRule(params: QueryRulesGetRuleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, queryRulesEndpoints().getRule, params, options)
   }
@@ -14351,7 +15449,10 @@ export class QueryRulesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-query-rules-get-ruleset | Elasticsearch API documentation}
    */
-  getRuleset(params: QueryRulesGetRulesetRequest, options?: BodyCallOptions): Promise<JsonValue>
+  getRuleset(
+    params: QueryRulesGetRulesetRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.QueryRulesGetRulesetResponse>
   /**
    * Get a query ruleset.
    *
@@ -14360,7 +15461,10 @@ export class QueryRulesApi {
    * @param params - path parts, query parameters and body properties (see {@link QueryRulesGetRulesetRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  getRuleset(params: QueryRulesGetRulesetRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  getRuleset(
+    params: QueryRulesGetRulesetRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.QueryRulesGetRulesetResponse>>
   getRuleset(params: QueryRulesGetRulesetRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, queryRulesEndpoints().getRuleset, params, options)
   }
@@ -14374,7 +15478,10 @@ export class QueryRulesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-query-rules-list-rulesets | Elasticsearch API documentation}
    */
-  listRulesets(params?: QueryRulesListRulesetsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  listRulesets(
+    params?: QueryRulesListRulesetsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.QueryRulesListRulesetsResponse>
   /**
    * Get all query rulesets.
    *
@@ -14386,7 +15493,7 @@ export class QueryRulesApi {
   listRulesets(
     params: QueryRulesListRulesetsRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.QueryRulesListRulesetsResponse>>
   listRulesets(params?: QueryRulesListRulesetsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, queryRulesEndpoints().listRulesets, params, options)
   }
@@ -14400,7 +15507,7 @@ export class QueryRulesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-query-rules-put-rule | Elasticsearch API documentation}
    */
-  putRule(params: QueryRulesPutRuleRequest, options?: BodyCallOptions): Promise<JsonObject>
+  putRule(params: QueryRulesPutRuleRequest, options?: BodyCallOptions): Promise<estypes.QueryRulesPutRuleResponse>
   /**
    * Create or update a query rule.
    *
@@ -14409,7 +15516,10 @@ export class QueryRulesApi {
    * @param params - path parts, query parameters and body properties (see {@link QueryRulesPutRuleRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  putRule(params: QueryRulesPutRuleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  putRule(
+    params: QueryRulesPutRuleRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.QueryRulesPutRuleResponse>>
   putRule(params: QueryRulesPutRuleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, queryRulesEndpoints().putRule, params, options)
   }
@@ -14423,7 +15533,10 @@ export class QueryRulesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-query-rules-put-ruleset | Elasticsearch API documentation}
    */
-  putRuleset(params: QueryRulesPutRulesetRequest, options?: BodyCallOptions): Promise<JsonObject>
+  putRuleset(
+    params: QueryRulesPutRulesetRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.QueryRulesPutRulesetResponse>
   /**
    * Create or update a query ruleset.
    *
@@ -14432,7 +15545,10 @@ export class QueryRulesApi {
    * @param params - path parts, query parameters and body properties (see {@link QueryRulesPutRulesetRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  putRuleset(params: QueryRulesPutRulesetRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  putRuleset(
+    params: QueryRulesPutRulesetRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.QueryRulesPutRulesetResponse>>
   putRuleset(params: QueryRulesPutRulesetRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, queryRulesEndpoints().putRuleset, params, options)
   }
@@ -14446,7 +15562,7 @@ export class QueryRulesApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-query-rules-test | Elasticsearch API documentation}
    */
-  test(params: QueryRulesTestRequest, options?: BodyCallOptions): Promise<JsonObject>
+  test(params: QueryRulesTestRequest, options?: BodyCallOptions): Promise<estypes.QueryRulesTestResponse>
   /**
    * Test a query ruleset.
    *
@@ -14455,7 +15571,7 @@ export class QueryRulesApi {
    * @param params - path parts, query parameters and body properties (see {@link QueryRulesTestRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  test(params: QueryRulesTestRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  test(params: QueryRulesTestRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.QueryRulesTestResponse>>
   test(params: QueryRulesTestRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, queryRulesEndpoints().test, params, options)
   }
@@ -14559,7 +15675,7 @@ export class RollupApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-rollup-delete-job | Elasticsearch API documentation}
    */
-  deleteJob(params: RollupDeleteJobRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deleteJob(params: RollupDeleteJobRequest, options?: BodyCallOptions): Promise<estypes.RollupDeleteJobResponse>
   /**
    * Delete a rollup job.
    *
@@ -14570,7 +15686,10 @@ export class RollupApi {
    * @param params - path parts, query parameters and body properties (see {@link RollupDeleteJobRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  deleteJob(params: RollupDeleteJobRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deleteJob(
+    params: RollupDeleteJobRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.RollupDeleteJobResponse>>
   deleteJob(params: RollupDeleteJobRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, rollupEndpoints().deleteJob, params, options)
   }
@@ -14586,7 +15705,7 @@ export class RollupApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-rollup-get-jobs | Elasticsearch API documentation}
    */
-  getJobs(params?: RollupGetJobsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getJobs(params?: RollupGetJobsRequest, options?: BodyCallOptions): Promise<estypes.RollupGetJobsResponse>
   /**
    * Get rollup job information.
    *
@@ -14597,7 +15716,10 @@ export class RollupApi {
    * @param params - path parts, query parameters and body properties (see {@link RollupGetJobsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  getJobs(params: RollupGetJobsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getJobs(
+    params: RollupGetJobsRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.RollupGetJobsResponse>>
   getJobs(params?: RollupGetJobsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, rollupEndpoints().getJobs, params, options)
   }
@@ -14613,7 +15735,10 @@ export class RollupApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-rollup-get-rollup-caps | Elasticsearch API documentation}
    */
-  getRollupCaps(params?: RollupGetRollupCapsRequest, options?: BodyCallOptions): Promise<Record<string, JsonValue>>
+  getRollupCaps(
+    params?: RollupGetRollupCapsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.RollupGetRollupCapsResponse>
   /**
    * Get the rollup job capabilities.
    *
@@ -14627,7 +15752,7 @@ export class RollupApi {
   getRollupCaps(
     params: RollupGetRollupCapsRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<Record<string, JsonValue>>>
+  ): Promise<ApiResponse<estypes.RollupGetRollupCapsResponse>>
   getRollupCaps(params?: RollupGetRollupCapsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, rollupEndpoints().getRollupCaps, params, options)
   }
@@ -14646,7 +15771,7 @@ export class RollupApi {
   getRollupIndexCaps(
     params: RollupGetRollupIndexCapsRequest,
     options?: BodyCallOptions,
-  ): Promise<Record<string, JsonValue>>
+  ): Promise<estypes.RollupGetRollupIndexCapsResponse>
   /**
    * Get the rollup index capabilities.
    *
@@ -14660,7 +15785,7 @@ export class RollupApi {
   getRollupIndexCaps(
     params: RollupGetRollupIndexCapsRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<Record<string, JsonValue>>>
+  ): Promise<ApiResponse<estypes.RollupGetRollupIndexCapsResponse>>
   getRollupIndexCaps(params: RollupGetRollupIndexCapsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, rollupEndpoints().getRollupIndexCaps, params, options)
   }
@@ -14676,7 +15801,7 @@ export class RollupApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-rollup-put-job | Elasticsearch API documentation}
    */
-  putJob(params: RollupPutJobRequest, options?: BodyCallOptions): Promise<JsonObject>
+  putJob(params: RollupPutJobRequest, options?: BodyCallOptions): Promise<estypes.RollupPutJobResponse>
   /**
    * Create a rollup job.
    *
@@ -14687,7 +15812,7 @@ export class RollupApi {
    * @param params - path parts, query parameters and body properties (see {@link RollupPutJobRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  putJob(params: RollupPutJobRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  putJob(params: RollupPutJobRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.RollupPutJobResponse>>
   putJob(params: RollupPutJobRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, rollupEndpoints().putJob, params, options)
   }
@@ -14703,7 +15828,10 @@ export class RollupApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-rollup-rollup-search | Elasticsearch API documentation}
    */
-  rollupSearch(params: RollupRollupSearchRequest, options?: BodyCallOptions): Promise<JsonObject>
+  rollupSearch<TDocument = unknown, TAggregations = Record<string, estypes.AggregationsAggregate>>(
+    params: RollupRollupSearchRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.RollupRollupSearchResponse<TDocument, TAggregations>>
   /**
    * Search rolled-up data.
    *
@@ -14714,7 +15842,10 @@ export class RollupApi {
    * @param params - path parts, query parameters and body properties (see {@link RollupRollupSearchRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  rollupSearch(params: RollupRollupSearchRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  rollupSearch<TDocument = unknown, TAggregations = Record<string, estypes.AggregationsAggregate>>(
+    params: RollupRollupSearchRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.RollupRollupSearchResponse<TDocument, TAggregations>>>
   rollupSearch(params: RollupRollupSearchRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, rollupEndpoints().rollupSearch, params, options)
   }
@@ -14730,7 +15861,7 @@ export class RollupApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-rollup-start-job | Elasticsearch API documentation}
    */
-  startJob(params: RollupStartJobRequest, options?: BodyCallOptions): Promise<JsonObject>
+  startJob(params: RollupStartJobRequest, options?: BodyCallOptions): Promise<estypes.RollupStartJobResponse>
   /**
    * Start rollup jobs.
    *
@@ -14741,7 +15872,10 @@ export class RollupApi {
    * @param params - path parts, query parameters and body properties (see {@link RollupStartJobRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  startJob(params: RollupStartJobRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  startJob(
+    params: RollupStartJobRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.RollupStartJobResponse>>
   startJob(params: RollupStartJobRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, rollupEndpoints().startJob, params, options)
   }
@@ -14757,7 +15891,7 @@ export class RollupApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-rollup-stop-job | Elasticsearch API documentation}
    */
-  stopJob(params: RollupStopJobRequest, options?: BodyCallOptions): Promise<JsonObject>
+  stopJob(params: RollupStopJobRequest, options?: BodyCallOptions): Promise<estypes.RollupStopJobResponse>
   /**
    * Stop rollup jobs.
    *
@@ -14768,7 +15902,7 @@ export class RollupApi {
    * @param params - path parts, query parameters and body properties (see {@link RollupStopJobRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  stopJob(params: RollupStopJobRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  stopJob(params: RollupStopJobRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.RollupStopJobResponse>>
   stopJob(params: RollupStopJobRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, rollupEndpoints().stopJob, params, options)
   }
@@ -14883,7 +16017,10 @@ export class SearchApplicationApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-application-delete | Elasticsearch API documentation}
    */
-  delete(params: SearchApplicationDeleteRequest, options?: BodyCallOptions): Promise<JsonObject>
+  delete(
+    params: SearchApplicationDeleteRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SearchApplicationDeleteResponse>
   /**
    * Delete a search application.
    *
@@ -14892,7 +16029,10 @@ export class SearchApplicationApi {
    * @param params - path parts, query parameters and body properties (see {@link SearchApplicationDeleteRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  delete(params: SearchApplicationDeleteRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  delete(
+    params: SearchApplicationDeleteRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SearchApplicationDeleteResponse>>
   delete(params: SearchApplicationDeleteRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, searchApplicationEndpoints().delete, params, options)
   }
@@ -14911,7 +16051,7 @@ export class SearchApplicationApi {
   deleteBehavioralAnalytics(
     params: SearchApplicationDeleteBehavioralAnalyticsRequest,
     options?: BodyCallOptions,
-  ): Promise<JsonObject>
+  ): Promise<estypes.SearchApplicationDeleteBehavioralAnalyticsResponse>
   /**
    * Delete a behavioral analytics collection.
    *
@@ -14925,7 +16065,7 @@ export class SearchApplicationApi {
   deleteBehavioralAnalytics(
     params: SearchApplicationDeleteBehavioralAnalyticsRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SearchApplicationDeleteBehavioralAnalyticsResponse>>
   deleteBehavioralAnalytics(
     params: SearchApplicationDeleteBehavioralAnalyticsRequest,
     options?: CallOptions,
@@ -14942,7 +16082,7 @@ export class SearchApplicationApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-application-get | Elasticsearch API documentation}
    */
-  get(params: SearchApplicationGetRequest, options?: BodyCallOptions): Promise<JsonValue>
+  get(params: SearchApplicationGetRequest, options?: BodyCallOptions): Promise<estypes.SearchApplicationGetResponse>
   /**
    * Get search application details.
    *
@@ -14951,7 +16091,10 @@ export class SearchApplicationApi {
    * @param params - path parts, query parameters and body properties (see {@link SearchApplicationGetRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  get(params: SearchApplicationGetRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  get(
+    params: SearchApplicationGetRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SearchApplicationGetResponse>>
   get(params: SearchApplicationGetRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, searchApplicationEndpoints().get, params, options)
   }
@@ -14970,7 +16113,7 @@ export class SearchApplicationApi {
   getBehavioralAnalytics(
     params?: SearchApplicationGetBehavioralAnalyticsRequest,
     options?: BodyCallOptions,
-  ): Promise<Record<string, JsonValue>>
+  ): Promise<estypes.SearchApplicationGetBehavioralAnalyticsResponse>
   /**
    * Get behavioral analytics collections.
    *
@@ -14984,7 +16127,7 @@ export class SearchApplicationApi {
   getBehavioralAnalytics(
     params: SearchApplicationGetBehavioralAnalyticsRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<Record<string, JsonValue>>>
+  ): Promise<ApiResponse<estypes.SearchApplicationGetBehavioralAnalyticsResponse>>
   getBehavioralAnalytics(
     params?: SearchApplicationGetBehavioralAnalyticsRequest,
     options?: CallOptions,
@@ -15001,7 +16144,7 @@ export class SearchApplicationApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-application-get-behavioral-analytics | Elasticsearch API documentation}
    */
-  list(params?: SearchApplicationListRequest, options?: BodyCallOptions): Promise<JsonObject>
+  list(params?: SearchApplicationListRequest, options?: BodyCallOptions): Promise<estypes.SearchApplicationListResponse>
   /**
    * Get search applications.
    *
@@ -15010,7 +16153,10 @@ export class SearchApplicationApi {
    * @param params - path parts, query parameters and body properties (see {@link SearchApplicationListRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  list(params: SearchApplicationListRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  list(
+    params: SearchApplicationListRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SearchApplicationListResponse>>
   list(params?: SearchApplicationListRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, searchApplicationEndpoints().list, params, options)
   }
@@ -15029,7 +16175,7 @@ export class SearchApplicationApi {
   postBehavioralAnalyticsEvent(
     params: SearchApplicationPostBehavioralAnalyticsEventRequest,
     options?: BodyCallOptions,
-  ): Promise<JsonObject>
+  ): Promise<estypes.SearchApplicationPostBehavioralAnalyticsEventResponse>
   /**
    * Create a behavioral analytics collection event.
    *
@@ -15043,7 +16189,7 @@ export class SearchApplicationApi {
   postBehavioralAnalyticsEvent(
     params: SearchApplicationPostBehavioralAnalyticsEventRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SearchApplicationPostBehavioralAnalyticsEventResponse>>
   postBehavioralAnalyticsEvent(
     params: SearchApplicationPostBehavioralAnalyticsEventRequest,
     options?: CallOptions,
@@ -15060,7 +16206,7 @@ export class SearchApplicationApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-application-put | Elasticsearch API documentation}
    */
-  put(params: SearchApplicationPutRequest, options?: BodyCallOptions): Promise<JsonObject>
+  put(params: SearchApplicationPutRequest, options?: BodyCallOptions): Promise<estypes.SearchApplicationPutResponse>
   /**
    * Create or update a search application.
    *
@@ -15069,7 +16215,10 @@ export class SearchApplicationApi {
    * @param params - path parts, query parameters and body properties (see {@link SearchApplicationPutRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  put(params: SearchApplicationPutRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  put(
+    params: SearchApplicationPutRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SearchApplicationPutResponse>>
   put(params: SearchApplicationPutRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, searchApplicationEndpoints().put, params, options)
   }
@@ -15088,7 +16237,7 @@ export class SearchApplicationApi {
   putBehavioralAnalytics(
     params: SearchApplicationPutBehavioralAnalyticsRequest,
     options?: BodyCallOptions,
-  ): Promise<JsonObject>
+  ): Promise<estypes.SearchApplicationPutBehavioralAnalyticsResponse>
   /**
    * Create a behavioral analytics collection.
    *
@@ -15102,7 +16251,7 @@ export class SearchApplicationApi {
   putBehavioralAnalytics(
     params: SearchApplicationPutBehavioralAnalyticsRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SearchApplicationPutBehavioralAnalyticsResponse>>
   putBehavioralAnalytics(
     params: SearchApplicationPutBehavioralAnalyticsRequest,
     options?: CallOptions,
@@ -15119,7 +16268,10 @@ export class SearchApplicationApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-application-render-query | Elasticsearch API documentation}
    */
-  renderQuery(params: SearchApplicationRenderQueryRequest, options?: BodyCallOptions): Promise<JsonObject>
+  renderQuery(
+    params: SearchApplicationRenderQueryRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SearchApplicationRenderQueryResponse>
   /**
    * Render a search application query.
    *
@@ -15128,7 +16280,10 @@ export class SearchApplicationApi {
    * @param params - path parts, query parameters and body properties (see {@link SearchApplicationRenderQueryRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  renderQuery(params: SearchApplicationRenderQueryRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  renderQuery(
+    params: SearchApplicationRenderQueryRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SearchApplicationRenderQueryResponse>>
   renderQuery(params: SearchApplicationRenderQueryRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, searchApplicationEndpoints().renderQuery, params, options)
   }
@@ -15142,7 +16297,10 @@ export class SearchApplicationApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-application-search | Elasticsearch API documentation}
    */
-  search(params: SearchApplicationSearchRequest, options?: BodyCallOptions): Promise<JsonValue>
+  search<TDocument = unknown, TAggregations = Record<string, estypes.AggregationsAggregate>>(
+    params: SearchApplicationSearchRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SearchApplicationSearchResponse<TDocument, TAggregations>>
   /**
    * Run a search application search.
    *
@@ -15151,7 +16309,10 @@ export class SearchApplicationApi {
    * @param params - path parts, query parameters and body properties (see {@link SearchApplicationSearchRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  search(params: SearchApplicationSearchRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  search<TDocument = unknown, TAggregations = Record<string, estypes.AggregationsAggregate>>(
+    params: SearchApplicationSearchRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SearchApplicationSearchResponse<TDocument, TAggregations>>>
   search(params: SearchApplicationSearchRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, searchApplicationEndpoints().search, params, options)
   }
@@ -15227,7 +16388,10 @@ export class SearchableSnapshotsApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-searchable-snapshots-cache-stats | Elasticsearch API documentation}
    */
-  cacheStats(params?: SearchableSnapshotsCacheStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  cacheStats(
+    params?: SearchableSnapshotsCacheStatsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SearchableSnapshotsCacheStatsResponse>
   /**
    * Get cache statistics.
    *
@@ -15239,7 +16403,7 @@ export class SearchableSnapshotsApi {
   cacheStats(
     params: SearchableSnapshotsCacheStatsRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SearchableSnapshotsCacheStatsResponse>>
   cacheStats(params?: SearchableSnapshotsCacheStatsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, searchableSnapshotsEndpoints().cacheStats, params, options)
   }
@@ -15253,7 +16417,10 @@ export class SearchableSnapshotsApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-searchable-snapshots-clear-cache | Elasticsearch API documentation}
    */
-  clearCache(params?: SearchableSnapshotsClearCacheRequest, options?: BodyCallOptions): Promise<JsonValue>
+  clearCache(
+    params?: SearchableSnapshotsClearCacheRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SearchableSnapshotsClearCacheResponse>
   /**
    * Clear the cache.
    *
@@ -15265,7 +16432,7 @@ export class SearchableSnapshotsApi {
   clearCache(
     params: SearchableSnapshotsClearCacheRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonValue>>
+  ): Promise<ApiResponse<estypes.SearchableSnapshotsClearCacheResponse>>
   clearCache(params?: SearchableSnapshotsClearCacheRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, searchableSnapshotsEndpoints().clearCache, params, options)
   }
@@ -15279,7 +16446,10 @@ export class SearchableSnapshotsApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-searchable-snapshots-mount | Elasticsearch API documentation}
    */
-  mount(params: SearchableSnapshotsMountRequest, options?: BodyCallOptions): Promise<JsonObject>
+  mount(
+    params: SearchableSnapshotsMountRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SearchableSnapshotsMountResponse>
   /**
    * Mount a snapshot.
    *
@@ -15288,7 +16458,10 @@ export class SearchableSnapshotsApi {
    * @param params - path parts, query parameters and body properties (see {@link SearchableSnapshotsMountRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  mount(params: SearchableSnapshotsMountRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  mount(
+    params: SearchableSnapshotsMountRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SearchableSnapshotsMountResponse>>
   mount(params: SearchableSnapshotsMountRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, searchableSnapshotsEndpoints().mount, params, options)
   }
@@ -15302,7 +16475,10 @@ export class SearchableSnapshotsApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-searchable-snapshots-stats | Elasticsearch API documentation}
    */
-  stats(params?: SearchableSnapshotsStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  stats(
+    params?: SearchableSnapshotsStatsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SearchableSnapshotsStatsResponse>
   /**
    * Get searchable snapshot statistics.
    *
@@ -15311,7 +16487,10 @@ export class SearchableSnapshotsApi {
    * @param params - path parts, query parameters and body properties (see {@link SearchableSnapshotsStatsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  stats(params: SearchableSnapshotsStatsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  stats(
+    params: SearchableSnapshotsStatsRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SearchableSnapshotsStatsResponse>>
   stats(params?: SearchableSnapshotsStatsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, searchableSnapshotsEndpoints().stats, params, options)
   }
@@ -15885,7 +17064,10 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-activate-user-profile | Elasticsearch API documentation}
    */
-  activateUserProfile(params: SecurityActivateUserProfileRequest, options?: BodyCallOptions): Promise<JsonValue>
+  activateUserProfile(
+    params: SecurityActivateUserProfileRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityActivateUserProfileResponse>
   /**
    * Activate a user profile.
    *
@@ -15897,7 +17079,7 @@ export class SecurityApi {
   activateUserProfile(
     params: SecurityActivateUserProfileRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonValue>>
+  ): Promise<ApiResponse<estypes.SecurityActivateUserProfileResponse>>
   activateUserProfile(params: SecurityActivateUserProfileRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().activateUserProfile, params, options)
   }
@@ -15911,7 +17093,10 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-authenticate | Elasticsearch API documentation}
    */
-  authenticate(params?: SecurityAuthenticateRequest, options?: BodyCallOptions): Promise<JsonObject>
+  authenticate(
+    params?: SecurityAuthenticateRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityAuthenticateResponse>
   /**
    * Authenticate a user.
    *
@@ -15923,7 +17108,7 @@ export class SecurityApi {
   authenticate(
     params: SecurityAuthenticateRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SecurityAuthenticateResponse>>
   authenticate(params?: SecurityAuthenticateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().authenticate, params, options)
   }
@@ -15937,7 +17122,10 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-bulk-delete-role | Elasticsearch API documentation}
    */
-  bulkDeleteRole(params: SecurityBulkDeleteRoleRequest, options?: BodyCallOptions): Promise<JsonObject>
+  bulkDeleteRole(
+    params: SecurityBulkDeleteRoleRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityBulkDeleteRoleResponse>
   /**
    * Bulk delete roles.
    *
@@ -15946,7 +17134,10 @@ export class SecurityApi {
    * @param params - path parts, query parameters and body properties (see {@link SecurityBulkDeleteRoleRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  bulkDeleteRole(params: SecurityBulkDeleteRoleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  bulkDeleteRole(
+    params: SecurityBulkDeleteRoleRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SecurityBulkDeleteRoleResponse>>
   bulkDeleteRole(params: SecurityBulkDeleteRoleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().bulkDeleteRole, params, options)
   }
@@ -15960,7 +17151,10 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-bulk-put-role | Elasticsearch API documentation}
    */
-  bulkPutRole(params: SecurityBulkPutRoleRequest, options?: BodyCallOptions): Promise<JsonObject>
+  bulkPutRole(
+    params: SecurityBulkPutRoleRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityBulkPutRoleResponse>
   /**
    * Bulk create or update roles.
    *
@@ -15969,7 +17163,10 @@ export class SecurityApi {
    * @param params - path parts, query parameters and body properties (see {@link SecurityBulkPutRoleRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  bulkPutRole(params: SecurityBulkPutRoleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  bulkPutRole(
+    params: SecurityBulkPutRoleRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SecurityBulkPutRoleResponse>>
   bulkPutRole(params: SecurityBulkPutRoleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().bulkPutRole, params, options)
   }
@@ -15983,7 +17180,10 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-bulk-update-api-keys | Elasticsearch API documentation}
    */
-  bulkUpdateApiKeys(params: SecurityBulkUpdateApiKeysRequest, options?: BodyCallOptions): Promise<JsonObject>
+  bulkUpdateApiKeys(
+    params: SecurityBulkUpdateApiKeysRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityBulkUpdateApiKeysResponse>
   /**
    * Bulk update API keys.
    *
@@ -15995,7 +17195,7 @@ export class SecurityApi {
   bulkUpdateApiKeys(
     params: SecurityBulkUpdateApiKeysRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SecurityBulkUpdateApiKeysResponse>>
   bulkUpdateApiKeys(params: SecurityBulkUpdateApiKeysRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().bulkUpdateApiKeys, params, options)
   }
@@ -16009,7 +17209,10 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-change-password | Elasticsearch API documentation}
    */
-  changePassword(params?: SecurityChangePasswordRequest, options?: BodyCallOptions): Promise<JsonObject>
+  changePassword(
+    params?: SecurityChangePasswordRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityChangePasswordResponse>
   /**
    * Change passwords.
    *
@@ -16021,7 +17224,7 @@ export class SecurityApi {
   changePassword(
     params: SecurityChangePasswordRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SecurityChangePasswordResponse>>
   changePassword(params?: SecurityChangePasswordRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().changePassword, params, options)
   }
@@ -16035,7 +17238,10 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-clear-api-key-cache | Elasticsearch API documentation}
    */
-  clearApiKeyCache(params: SecurityClearApiKeyCacheRequest, options?: BodyCallOptions): Promise<JsonObject>
+  clearApiKeyCache(
+    params: SecurityClearApiKeyCacheRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityClearApiKeyCacheResponse>
   /**
    * Clear the API key cache.
    *
@@ -16044,7 +17250,10 @@ export class SecurityApi {
    * @param params - path parts, query parameters and body properties (see {@link SecurityClearApiKeyCacheRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  clearApiKeyCache(params: SecurityClearApiKeyCacheRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  clearApiKeyCache(
+    params: SecurityClearApiKeyCacheRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SecurityClearApiKeyCacheResponse>>
   clearApiKeyCache(params: SecurityClearApiKeyCacheRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().clearApiKeyCache, params, options)
   }
@@ -16058,7 +17267,10 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-clear-cached-privileges | Elasticsearch API documentation}
    */
-  clearCachedPrivileges(params: SecurityClearCachedPrivilegesRequest, options?: BodyCallOptions): Promise<JsonObject>
+  clearCachedPrivileges(
+    params: SecurityClearCachedPrivilegesRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityClearCachedPrivilegesResponse>
   /**
    * Clear the privileges cache.
    *
@@ -16070,7 +17282,7 @@ export class SecurityApi {
   clearCachedPrivileges(
     params: SecurityClearCachedPrivilegesRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SecurityClearCachedPrivilegesResponse>>
   clearCachedPrivileges(params: SecurityClearCachedPrivilegesRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().clearCachedPrivileges, params, options)
   }
@@ -16084,7 +17296,10 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-clear-cached-realms | Elasticsearch API documentation}
    */
-  clearCachedRealms(params: SecurityClearCachedRealmsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  clearCachedRealms(
+    params: SecurityClearCachedRealmsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityClearCachedRealmsResponse>
   /**
    * Clear the user cache.
    *
@@ -16096,7 +17311,7 @@ export class SecurityApi {
   clearCachedRealms(
     params: SecurityClearCachedRealmsRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SecurityClearCachedRealmsResponse>>
   clearCachedRealms(params: SecurityClearCachedRealmsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().clearCachedRealms, params, options)
   }
@@ -16110,7 +17325,10 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-clear-cached-roles | Elasticsearch API documentation}
    */
-  clearCachedRoles(params: SecurityClearCachedRolesRequest, options?: BodyCallOptions): Promise<JsonObject>
+  clearCachedRoles(
+    params: SecurityClearCachedRolesRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityClearCachedRolesResponse>
   /**
    * Clear the roles cache.
    *
@@ -16119,7 +17337,10 @@ export class SecurityApi {
    * @param params - path parts, query parameters and body properties (see {@link SecurityClearCachedRolesRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  clearCachedRoles(params: SecurityClearCachedRolesRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  clearCachedRoles(
+    params: SecurityClearCachedRolesRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SecurityClearCachedRolesResponse>>
   clearCachedRoles(params: SecurityClearCachedRolesRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().clearCachedRoles, params, options)
   }
@@ -16136,7 +17357,7 @@ export class SecurityApi {
   clearCachedServiceTokens(
     params: SecurityClearCachedServiceTokensRequest,
     options?: BodyCallOptions,
-  ): Promise<JsonObject>
+  ): Promise<estypes.SecurityClearCachedServiceTokensResponse>
   /**
    * Clear service account token caches.
    *
@@ -16148,7 +17369,7 @@ export class SecurityApi {
   clearCachedServiceTokens(
     params: SecurityClearCachedServiceTokensRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SecurityClearCachedServiceTokensResponse>>
   clearCachedServiceTokens(params: SecurityClearCachedServiceTokensRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().clearCachedServiceTokens, params, options)
   }
@@ -16161,7 +17382,10 @@ export class SecurityApi {
    * @param params - path parts, query parameters and body properties (see {@link SecurityCloneApiKeyRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  cloneApiKey(params: SecurityCloneApiKeyRequest, options?: BodyCallOptions): Promise<JsonObject>
+  cloneApiKey(
+    params: SecurityCloneApiKeyRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityCloneApiKeyResponse>
   /**
    * Clone an API key.
    *
@@ -16170,7 +17394,10 @@ export class SecurityApi {
    * @param params - path parts, query parameters and body properties (see {@link SecurityCloneApiKeyRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  cloneApiKey(params: SecurityCloneApiKeyRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  cloneApiKey(
+    params: SecurityCloneApiKeyRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SecurityCloneApiKeyResponse>>
   cloneApiKey(params: SecurityCloneApiKeyRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().cloneApiKey, params, options)
   }
@@ -16184,7 +17411,10 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-create-api-key | Elasticsearch API documentation}
    */
-  createApiKey(params?: SecurityCreateApiKeyRequest, options?: BodyCallOptions): Promise<SecurityCreateApiKeyResponse>
+  createApiKey(
+    params?: SecurityCreateApiKeyRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityCreateApiKeyResponse>
   /**
    * Create an API key.
    *
@@ -16196,7 +17426,7 @@ export class SecurityApi {
   createApiKey(
     params: SecurityCreateApiKeyRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<SecurityCreateApiKeyResponse>>
+  ): Promise<ApiResponse<estypes.SecurityCreateApiKeyResponse>>
   createApiKey(params?: SecurityCreateApiKeyRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().createApiKey, params, options)
   }
@@ -16213,7 +17443,7 @@ export class SecurityApi {
   createCrossClusterApiKey(
     params: SecurityCreateCrossClusterApiKeyRequest,
     options?: BodyCallOptions,
-  ): Promise<JsonObject>
+  ): Promise<estypes.SecurityCreateCrossClusterApiKeyResponse>
   /**
    * Create a cross-cluster API key.
    *
@@ -16225,7 +17455,7 @@ export class SecurityApi {
   createCrossClusterApiKey(
     params: SecurityCreateCrossClusterApiKeyRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SecurityCreateCrossClusterApiKeyResponse>>
   createCrossClusterApiKey(params: SecurityCreateCrossClusterApiKeyRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().createCrossClusterApiKey, params, options)
   }
@@ -16239,7 +17469,10 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-create-service-token | Elasticsearch API documentation}
    */
-  createServiceToken(params: SecurityCreateServiceTokenRequest, options?: BodyCallOptions): Promise<JsonObject>
+  createServiceToken(
+    params: SecurityCreateServiceTokenRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityCreateServiceTokenResponse>
   /**
    * Create a service account token.
    *
@@ -16251,7 +17484,7 @@ export class SecurityApi {
   createServiceToken(
     params: SecurityCreateServiceTokenRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SecurityCreateServiceTokenResponse>>
   createServiceToken(params: SecurityCreateServiceTokenRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().createServiceToken, params, options)
   }
@@ -16265,7 +17498,10 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-delegate-pki | Elasticsearch API documentation}
    */
-  delegatePki(params: SecurityDelegatePkiRequest, options?: BodyCallOptions): Promise<JsonObject>
+  delegatePki(
+    params: SecurityDelegatePkiRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityDelegatePkiResponse>
   /**
    * Delegate PKI authentication.
    *
@@ -16274,7 +17510,10 @@ export class SecurityApi {
    * @param params - path parts, query parameters and body properties (see {@link SecurityDelegatePkiRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  delegatePki(params: SecurityDelegatePkiRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  delegatePki(
+    params: SecurityDelegatePkiRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SecurityDelegatePkiResponse>>
   delegatePki(params: SecurityDelegatePkiRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().delegatePki, params, options)
   }
@@ -16291,7 +17530,7 @@ export class SecurityApi {
   deletePrivileges(
     params: SecurityDeletePrivilegesRequest,
     options?: BodyCallOptions,
-  ): Promise<Record<string, JsonValue>>
+  ): Promise<estypes.SecurityDeletePrivilegesResponse>
   /**
    * Delete application privileges.
    *
@@ -16303,7 +17542,7 @@ export class SecurityApi {
   deletePrivileges(
     params: SecurityDeletePrivilegesRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<Record<string, JsonValue>>>
+  ): Promise<ApiResponse<estypes.SecurityDeletePrivilegesResponse>>
   deletePrivileges(params: SecurityDeletePrivilegesRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().deletePrivileges, params, options)
   }
@@ -16317,7 +17556,7 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-delete-role | Elasticsearch API documentation}
    */
-  deleteRole(params: SecurityDeleteRoleRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deleteRole(params: SecurityDeleteRoleRequest, options?: BodyCallOptions): Promise<estypes.SecurityDeleteRoleResponse>
   /**
    * Delete roles.
    *
@@ -16326,7 +17565,10 @@ export class SecurityApi {
    * @param params - path parts, query parameters and body properties (see {@link SecurityDeleteRoleRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  deleteRole(params: SecurityDeleteRoleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deleteRole(
+    params: SecurityDeleteRoleRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SecurityDeleteRoleResponse>>
   deleteRole(params: SecurityDeleteRoleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().deleteRole, params, options)
   }
@@ -16340,7 +17582,10 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-delete-role-mapping | Elasticsearch API documentation}
    */
-  deleteRoleMapping(params: SecurityDeleteRoleMappingRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deleteRoleMapping(
+    params: SecurityDeleteRoleMappingRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityDeleteRoleMappingResponse>
   /**
    * Delete role mappings.
    *
@@ -16352,7 +17597,7 @@ export class SecurityApi {
   deleteRoleMapping(
     params: SecurityDeleteRoleMappingRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SecurityDeleteRoleMappingResponse>>
   deleteRoleMapping(params: SecurityDeleteRoleMappingRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().deleteRoleMapping, params, options)
   }
@@ -16366,7 +17611,10 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-delete-service-token | Elasticsearch API documentation}
    */
-  deleteServiceToken(params: SecurityDeleteServiceTokenRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deleteServiceToken(
+    params: SecurityDeleteServiceTokenRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityDeleteServiceTokenResponse>
   /**
    * Delete service account tokens.
    *
@@ -16378,7 +17626,7 @@ export class SecurityApi {
   deleteServiceToken(
     params: SecurityDeleteServiceTokenRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SecurityDeleteServiceTokenResponse>>
   deleteServiceToken(params: SecurityDeleteServiceTokenRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().deleteServiceToken, params, options)
   }
@@ -16392,7 +17640,7 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-delete-user | Elasticsearch API documentation}
    */
-  deleteUser(params: SecurityDeleteUserRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deleteUser(params: SecurityDeleteUserRequest, options?: BodyCallOptions): Promise<estypes.SecurityDeleteUserResponse>
   /**
    * Delete users.
    *
@@ -16401,7 +17649,10 @@ export class SecurityApi {
    * @param params - path parts, query parameters and body properties (see {@link SecurityDeleteUserRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  deleteUser(params: SecurityDeleteUserRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deleteUser(
+    params: SecurityDeleteUserRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SecurityDeleteUserResponse>>
   deleteUser(params: SecurityDeleteUserRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().deleteUser, params, options)
   }
@@ -16415,7 +17666,10 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-disable-user | Elasticsearch API documentation}
    */
-  disableUser(params: SecurityDisableUserRequest, options?: BodyCallOptions): Promise<JsonObject>
+  disableUser(
+    params: SecurityDisableUserRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityDisableUserResponse>
   /**
    * Disable users.
    *
@@ -16424,7 +17678,10 @@ export class SecurityApi {
    * @param params - path parts, query parameters and body properties (see {@link SecurityDisableUserRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  disableUser(params: SecurityDisableUserRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  disableUser(
+    params: SecurityDisableUserRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SecurityDisableUserResponse>>
   disableUser(params: SecurityDisableUserRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().disableUser, params, options)
   }
@@ -16438,7 +17695,10 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-disable-user-profile | Elasticsearch API documentation}
    */
-  disableUserProfile(params: SecurityDisableUserProfileRequest, options?: BodyCallOptions): Promise<JsonObject>
+  disableUserProfile(
+    params: SecurityDisableUserProfileRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityDisableUserProfileResponse>
   /**
    * Disable a user profile.
    *
@@ -16450,7 +17710,7 @@ export class SecurityApi {
   disableUserProfile(
     params: SecurityDisableUserProfileRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SecurityDisableUserProfileResponse>>
   disableUserProfile(params: SecurityDisableUserProfileRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().disableUserProfile, params, options)
   }
@@ -16464,7 +17724,7 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-enable-user | Elasticsearch API documentation}
    */
-  enableUser(params: SecurityEnableUserRequest, options?: BodyCallOptions): Promise<JsonObject>
+  enableUser(params: SecurityEnableUserRequest, options?: BodyCallOptions): Promise<estypes.SecurityEnableUserResponse>
   /**
    * Enable users.
    *
@@ -16473,7 +17733,10 @@ export class SecurityApi {
    * @param params - path parts, query parameters and body properties (see {@link SecurityEnableUserRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  enableUser(params: SecurityEnableUserRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  enableUser(
+    params: SecurityEnableUserRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SecurityEnableUserResponse>>
   enableUser(params: SecurityEnableUserRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().enableUser, params, options)
   }
@@ -16487,7 +17750,10 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-enable-user-profile | Elasticsearch API documentation}
    */
-  enableUserProfile(params: SecurityEnableUserProfileRequest, options?: BodyCallOptions): Promise<JsonObject>
+  enableUserProfile(
+    params: SecurityEnableUserProfileRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityEnableUserProfileResponse>
   /**
    * Enable a user profile.
    *
@@ -16499,7 +17765,7 @@ export class SecurityApi {
   enableUserProfile(
     params: SecurityEnableUserProfileRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SecurityEnableUserProfileResponse>>
   enableUserProfile(params: SecurityEnableUserProfileRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().enableUserProfile, params, options)
   }
@@ -16513,7 +17779,10 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-enroll-kibana | Elasticsearch API documentation}
    */
-  enrollKibana(params?: SecurityEnrollKibanaRequest, options?: BodyCallOptions): Promise<JsonObject>
+  enrollKibana(
+    params?: SecurityEnrollKibanaRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityEnrollKibanaResponse>
   /**
    * Enroll Kibana.
    *
@@ -16525,7 +17794,7 @@ export class SecurityApi {
   enrollKibana(
     params: SecurityEnrollKibanaRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SecurityEnrollKibanaResponse>>
   enrollKibana(params?: SecurityEnrollKibanaRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().enrollKibana, params, options)
   }
@@ -16539,7 +17808,7 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-enroll-node | Elasticsearch API documentation}
    */
-  enrollNode(params?: SecurityEnrollNodeRequest, options?: BodyCallOptions): Promise<JsonObject>
+  enrollNode(params?: SecurityEnrollNodeRequest, options?: BodyCallOptions): Promise<estypes.SecurityEnrollNodeResponse>
   /**
    * Enroll a node.
    *
@@ -16548,7 +17817,10 @@ export class SecurityApi {
    * @param params - path parts, query parameters and body properties (see {@link SecurityEnrollNodeRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  enrollNode(params: SecurityEnrollNodeRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  enrollNode(
+    params: SecurityEnrollNodeRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SecurityEnrollNodeResponse>>
   enrollNode(params?: SecurityEnrollNodeRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().enrollNode, params, options)
   }
@@ -16562,7 +17834,7 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-api-key | Elasticsearch API documentation}
    */
-  getApiKey(params?: SecurityGetApiKeyRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getApiKey(params?: SecurityGetApiKeyRequest, options?: BodyCallOptions): Promise<estypes.SecurityGetApiKeyResponse>
   /**
    * Get API key information.
    *
@@ -16571,7 +17843,10 @@ export class SecurityApi {
    * @param params - path parts, query parameters and body properties (see {@link SecurityGetApiKeyRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  getApiKey(params: SecurityGetApiKeyRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getApiKey(
+    params: SecurityGetApiKeyRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SecurityGetApiKeyResponse>>
   getApiKey(params?: SecurityGetApiKeyRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().getApiKey, params, options)
   }
@@ -16585,7 +17860,10 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-builtin-privileges | Elasticsearch API documentation}
    */
-  getBuiltinPrivileges(params?: SecurityGetBuiltinPrivilegesRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getBuiltinPrivileges(
+    params?: SecurityGetBuiltinPrivilegesRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityGetBuiltinPrivilegesResponse>
   /**
    * Get builtin privileges.
    *
@@ -16597,7 +17875,7 @@ export class SecurityApi {
   getBuiltinPrivileges(
     params: SecurityGetBuiltinPrivilegesRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SecurityGetBuiltinPrivilegesResponse>>
   getBuiltinPrivileges(params?: SecurityGetBuiltinPrivilegesRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().getBuiltinPrivileges, params, options)
   }
@@ -16611,7 +17889,10 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-privileges | Elasticsearch API documentation}
    */
-  getPrivileges(params?: SecurityGetPrivilegesRequest, options?: BodyCallOptions): Promise<Record<string, JsonValue>>
+  getPrivileges(
+    params?: SecurityGetPrivilegesRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityGetPrivilegesResponse>
   /**
    * Get application privileges.
    *
@@ -16623,7 +17904,7 @@ export class SecurityApi {
   getPrivileges(
     params: SecurityGetPrivilegesRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<Record<string, JsonValue>>>
+  ): Promise<ApiResponse<estypes.SecurityGetPrivilegesResponse>>
   getPrivileges(params?: SecurityGetPrivilegesRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().getPrivileges, params, options)
   }
@@ -16637,7 +17918,7 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-role | Elasticsearch API documentation}
    */
-  getRole(params?: SecurityGetRoleRequest, options?: BodyCallOptions): Promise<Record<string, JsonValue>>
+  getRole(params?: SecurityGetRoleRequest, options?: BodyCallOptions): Promise<estypes.SecurityGetRoleResponse>
   /**
    * Get roles.
    *
@@ -16649,7 +17930,7 @@ export class SecurityApi {
   getRole(
     params: SecurityGetRoleRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<Record<string, JsonValue>>>
+  ): Promise<ApiResponse<estypes.SecurityGetRoleResponse>>
   getRole(params?: SecurityGetRoleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().getRole, params, options)
   }
@@ -16663,7 +17944,10 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-role-mapping | Elasticsearch API documentation}
    */
-  getRoleMapping(params?: SecurityGetRoleMappingRequest, options?: BodyCallOptions): Promise<Record<string, JsonValue>>
+  getRoleMapping(
+    params?: SecurityGetRoleMappingRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityGetRoleMappingResponse>
   /**
    * Get role mappings.
    *
@@ -16675,7 +17959,7 @@ export class SecurityApi {
   getRoleMapping(
     params: SecurityGetRoleMappingRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<Record<string, JsonValue>>>
+  ): Promise<ApiResponse<estypes.SecurityGetRoleMappingResponse>>
   getRoleMapping(params?: SecurityGetRoleMappingRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().getRoleMapping, params, options)
   }
@@ -16692,7 +17976,7 @@ export class SecurityApi {
   getServiceAccounts(
     params?: SecurityGetServiceAccountsRequest,
     options?: BodyCallOptions,
-  ): Promise<Record<string, JsonValue>>
+  ): Promise<estypes.SecurityGetServiceAccountsResponse>
   /**
    * Get service accounts.
    *
@@ -16704,7 +17988,7 @@ export class SecurityApi {
   getServiceAccounts(
     params: SecurityGetServiceAccountsRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<Record<string, JsonValue>>>
+  ): Promise<ApiResponse<estypes.SecurityGetServiceAccountsResponse>>
   getServiceAccounts(params?: SecurityGetServiceAccountsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().getServiceAccounts, params, options)
   }
@@ -16718,7 +18002,10 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-service-credentials | Elasticsearch API documentation}
    */
-  getServiceCredentials(params: SecurityGetServiceCredentialsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getServiceCredentials(
+    params: SecurityGetServiceCredentialsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityGetServiceCredentialsResponse>
   /**
    * Get service account credentials.
    *
@@ -16730,7 +18017,7 @@ export class SecurityApi {
   getServiceCredentials(
     params: SecurityGetServiceCredentialsRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SecurityGetServiceCredentialsResponse>>
   getServiceCredentials(params: SecurityGetServiceCredentialsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().getServiceCredentials, params, options)
   }
@@ -16744,7 +18031,10 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-settings | Elasticsearch API documentation}
    */
-  getSettings(params?: SecurityGetSettingsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getSettings(
+    params?: SecurityGetSettingsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityGetSettingsResponse>
   /**
    * Get security index settings.
    *
@@ -16756,7 +18046,7 @@ export class SecurityApi {
   getSettings(
     params: SecurityGetSettingsRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SecurityGetSettingsResponse>>
   getSettings(params?: SecurityGetSettingsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().getSettings, params, options)
   }
@@ -16770,7 +18060,7 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-stats | Elasticsearch API documentation}
    */
-  getStats(params?: SecurityGetStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getStats(params?: SecurityGetStatsRequest, options?: BodyCallOptions): Promise<estypes.SecurityGetStatsResponse>
   /**
    * Get security stats.
    *
@@ -16779,7 +18069,10 @@ export class SecurityApi {
    * @param params - path parts, query parameters and body properties (see {@link SecurityGetStatsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  getStats(params: SecurityGetStatsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getStats(
+    params: SecurityGetStatsRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SecurityGetStatsResponse>>
   getStats(params?: SecurityGetStatsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().getStats, params, options)
   }
@@ -16793,7 +18086,7 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-token | Elasticsearch API documentation}
    */
-  getToken(params?: SecurityGetTokenRequest, options?: BodyCallOptions): Promise<SecurityGetTokenResponse>
+  getToken(params?: SecurityGetTokenRequest, options?: BodyCallOptions): Promise<estypes.SecurityGetTokenResponse>
   /**
    * Get a token.
    *
@@ -16805,7 +18098,7 @@ export class SecurityApi {
   getToken(
     params: SecurityGetTokenRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<SecurityGetTokenResponse>>
+  ): Promise<ApiResponse<estypes.SecurityGetTokenResponse>>
   getToken(params?: SecurityGetTokenRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().getToken, params, options)
   }
@@ -16819,7 +18112,7 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-user | Elasticsearch API documentation}
    */
-  getUser(params?: SecurityGetUserRequest, options?: BodyCallOptions): Promise<Record<string, JsonValue>>
+  getUser(params?: SecurityGetUserRequest, options?: BodyCallOptions): Promise<estypes.SecurityGetUserResponse>
   /**
    * Get users.
    *
@@ -16831,7 +18124,7 @@ export class SecurityApi {
   getUser(
     params: SecurityGetUserRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<Record<string, JsonValue>>>
+  ): Promise<ApiResponse<estypes.SecurityGetUserResponse>>
   getUser(params?: SecurityGetUserRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().getUser, params, options)
   }
@@ -16845,7 +18138,10 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-user-privileges | Elasticsearch API documentation}
    */
-  getUserPrivileges(params?: SecurityGetUserPrivilegesRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getUserPrivileges(
+    params?: SecurityGetUserPrivilegesRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityGetUserPrivilegesResponse>
   /**
    * Get user privileges.
    *
@@ -16857,7 +18153,7 @@ export class SecurityApi {
   getUserPrivileges(
     params: SecurityGetUserPrivilegesRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SecurityGetUserPrivilegesResponse>>
   getUserPrivileges(params?: SecurityGetUserPrivilegesRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().getUserPrivileges, params, options)
   }
@@ -16871,7 +18167,10 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-get-user-profile | Elasticsearch API documentation}
    */
-  getUserProfile(params: SecurityGetUserProfileRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getUserProfile(
+    params: SecurityGetUserProfileRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityGetUserProfileResponse>
   /**
    * Get a user profile.
    *
@@ -16880,7 +18179,10 @@ export class SecurityApi {
    * @param params - path parts, query parameters and body properties (see {@link SecurityGetUserProfileRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  getUserProfile(params: SecurityGetUserProfileRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getUserProfile(
+    params: SecurityGetUserProfileRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SecurityGetUserProfileResponse>>
   getUserProfile(params: SecurityGetUserProfileRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().getUserProfile, params, options)
   }
@@ -16894,7 +18196,10 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-grant-api-key | Elasticsearch API documentation}
    */
-  grantApiKey(params: SecurityGrantApiKeyRequest, options?: BodyCallOptions): Promise<JsonObject>
+  grantApiKey(
+    params: SecurityGrantApiKeyRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityGrantApiKeyResponse>
   /**
    * Grant an API key.
    *
@@ -16903,7 +18208,10 @@ export class SecurityApi {
    * @param params - path parts, query parameters and body properties (see {@link SecurityGrantApiKeyRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  grantApiKey(params: SecurityGrantApiKeyRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  grantApiKey(
+    params: SecurityGrantApiKeyRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SecurityGrantApiKeyResponse>>
   grantApiKey(params: SecurityGrantApiKeyRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().grantApiKey, params, options)
   }
@@ -16917,7 +18225,10 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-has-privileges | Elasticsearch API documentation}
    */
-  hasPrivileges(params?: SecurityHasPrivilegesRequest, options?: BodyCallOptions): Promise<JsonObject>
+  hasPrivileges(
+    params?: SecurityHasPrivilegesRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityHasPrivilegesResponse>
   /**
    * Check user privileges.
    *
@@ -16929,7 +18240,7 @@ export class SecurityApi {
   hasPrivileges(
     params: SecurityHasPrivilegesRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SecurityHasPrivilegesResponse>>
   hasPrivileges(params?: SecurityHasPrivilegesRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().hasPrivileges, params, options)
   }
@@ -16946,7 +18257,7 @@ export class SecurityApi {
   hasPrivilegesUserProfile(
     params: SecurityHasPrivilegesUserProfileRequest,
     options?: BodyCallOptions,
-  ): Promise<JsonObject>
+  ): Promise<estypes.SecurityHasPrivilegesUserProfileResponse>
   /**
    * Check user profile privileges.
    *
@@ -16958,7 +18269,7 @@ export class SecurityApi {
   hasPrivilegesUserProfile(
     params: SecurityHasPrivilegesUserProfileRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SecurityHasPrivilegesUserProfileResponse>>
   hasPrivilegesUserProfile(params: SecurityHasPrivilegesUserProfileRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().hasPrivilegesUserProfile, params, options)
   }
@@ -16975,7 +18286,7 @@ export class SecurityApi {
   invalidateApiKey(
     params?: SecurityInvalidateApiKeyRequest,
     options?: BodyCallOptions,
-  ): Promise<SecurityInvalidateApiKeyResponse>
+  ): Promise<estypes.SecurityInvalidateApiKeyResponse>
   /**
    * Invalidate API keys.
    *
@@ -16987,7 +18298,7 @@ export class SecurityApi {
   invalidateApiKey(
     params: SecurityInvalidateApiKeyRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<SecurityInvalidateApiKeyResponse>>
+  ): Promise<ApiResponse<estypes.SecurityInvalidateApiKeyResponse>>
   invalidateApiKey(params?: SecurityInvalidateApiKeyRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().invalidateApiKey, params, options)
   }
@@ -17001,7 +18312,10 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-invalidate-token | Elasticsearch API documentation}
    */
-  invalidateToken(params?: SecurityInvalidateTokenRequest, options?: BodyCallOptions): Promise<JsonObject>
+  invalidateToken(
+    params?: SecurityInvalidateTokenRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityInvalidateTokenResponse>
   /**
    * Invalidate a token.
    *
@@ -17013,7 +18327,7 @@ export class SecurityApi {
   invalidateToken(
     params: SecurityInvalidateTokenRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SecurityInvalidateTokenResponse>>
   invalidateToken(params?: SecurityInvalidateTokenRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().invalidateToken, params, options)
   }
@@ -17027,7 +18341,10 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-oidc-authenticate | Elasticsearch API documentation}
    */
-  oidcAuthenticate(params: SecurityOidcAuthenticateRequest, options?: BodyCallOptions): Promise<JsonObject>
+  oidcAuthenticate(
+    params: SecurityOidcAuthenticateRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityOidcAuthenticateResponse>
   /**
    * Authenticate OpenID Connect.
    *
@@ -17036,7 +18353,10 @@ export class SecurityApi {
    * @param params - path parts, query parameters and body properties (see {@link SecurityOidcAuthenticateRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  oidcAuthenticate(params: SecurityOidcAuthenticateRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  oidcAuthenticate(
+    params: SecurityOidcAuthenticateRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SecurityOidcAuthenticateResponse>>
   oidcAuthenticate(params: SecurityOidcAuthenticateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().oidcAuthenticate, params, options)
   }
@@ -17050,7 +18370,7 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-oidc-logout | Elasticsearch API documentation}
    */
-  oidcLogout(params: SecurityOidcLogoutRequest, options?: BodyCallOptions): Promise<JsonObject>
+  oidcLogout(params: SecurityOidcLogoutRequest, options?: BodyCallOptions): Promise<estypes.SecurityOidcLogoutResponse>
   /**
    * Logout of OpenID Connect.
    *
@@ -17059,7 +18379,10 @@ export class SecurityApi {
    * @param params - path parts, query parameters and body properties (see {@link SecurityOidcLogoutRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  oidcLogout(params: SecurityOidcLogoutRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  oidcLogout(
+    params: SecurityOidcLogoutRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SecurityOidcLogoutResponse>>
   oidcLogout(params: SecurityOidcLogoutRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().oidcLogout, params, options)
   }
@@ -17076,7 +18399,7 @@ export class SecurityApi {
   oidcPrepareAuthentication(
     params?: SecurityOidcPrepareAuthenticationRequest,
     options?: BodyCallOptions,
-  ): Promise<JsonObject>
+  ): Promise<estypes.SecurityOidcPrepareAuthenticationResponse>
   /**
    * Prepare OpenID connect authentication.
    *
@@ -17088,7 +18411,7 @@ export class SecurityApi {
   oidcPrepareAuthentication(
     params: SecurityOidcPrepareAuthenticationRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SecurityOidcPrepareAuthenticationResponse>>
   oidcPrepareAuthentication(
     params?: SecurityOidcPrepareAuthenticationRequest,
     options?: CallOptions,
@@ -17105,7 +18428,10 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-put-privileges | Elasticsearch API documentation}
    */
-  putPrivileges(params: SecurityPutPrivilegesRequest, options?: BodyCallOptions): Promise<Record<string, JsonValue>>
+  putPrivileges(
+    params: SecurityPutPrivilegesRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityPutPrivilegesResponse>
   /**
    * Create or update application privileges.
    *
@@ -17117,7 +18443,7 @@ export class SecurityApi {
   putPrivileges(
     params: SecurityPutPrivilegesRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<Record<string, JsonValue>>>
+  ): Promise<ApiResponse<estypes.SecurityPutPrivilegesResponse>>
   putPrivileges(params: SecurityPutPrivilegesRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().putPrivileges, params, options)
   }
@@ -17131,7 +18457,7 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-put-role | Elasticsearch API documentation}
    */
-  putRole(params: SecurityPutRoleRequest, options?: BodyCallOptions): Promise<JsonObject>
+  putRole(params: SecurityPutRoleRequest, options?: BodyCallOptions): Promise<estypes.SecurityPutRoleResponse>
   /**
    * Create or update roles.
    *
@@ -17140,7 +18466,10 @@ export class SecurityApi {
    * @param params - path parts, query parameters and body properties (see {@link SecurityPutRoleRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  putRole(params: SecurityPutRoleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  putRole(
+    params: SecurityPutRoleRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SecurityPutRoleResponse>>
   putRole(params: SecurityPutRoleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().putRole, params, options)
   }
@@ -17154,7 +18483,10 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-put-role-mapping | Elasticsearch API documentation}
    */
-  putRoleMapping(params: SecurityPutRoleMappingRequest, options?: BodyCallOptions): Promise<JsonObject>
+  putRoleMapping(
+    params: SecurityPutRoleMappingRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityPutRoleMappingResponse>
   /**
    * Create or update role mappings.
    *
@@ -17163,7 +18495,10 @@ export class SecurityApi {
    * @param params - path parts, query parameters and body properties (see {@link SecurityPutRoleMappingRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  putRoleMapping(params: SecurityPutRoleMappingRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  putRoleMapping(
+    params: SecurityPutRoleMappingRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SecurityPutRoleMappingResponse>>
   putRoleMapping(params: SecurityPutRoleMappingRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().putRoleMapping, params, options)
   }
@@ -17177,7 +18512,7 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-put-user | Elasticsearch API documentation}
    */
-  putUser(params: SecurityPutUserRequest, options?: BodyCallOptions): Promise<JsonObject>
+  putUser(params: SecurityPutUserRequest, options?: BodyCallOptions): Promise<estypes.SecurityPutUserResponse>
   /**
    * Create or update users.
    *
@@ -17186,7 +18521,10 @@ export class SecurityApi {
    * @param params - path parts, query parameters and body properties (see {@link SecurityPutUserRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  putUser(params: SecurityPutUserRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  putUser(
+    params: SecurityPutUserRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SecurityPutUserResponse>>
   putUser(params: SecurityPutUserRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().putUser, params, options)
   }
@@ -17200,7 +18538,10 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-query-api-keys | Elasticsearch API documentation}
    */
-  queryApiKeys(params?: SecurityQueryApiKeysRequest, options?: BodyCallOptions): Promise<JsonObject>
+  queryApiKeys(
+    params?: SecurityQueryApiKeysRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityQueryApiKeysResponse>
   /**
    * Find API keys with a query.
    *
@@ -17212,7 +18553,7 @@ export class SecurityApi {
   queryApiKeys(
     params: SecurityQueryApiKeysRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SecurityQueryApiKeysResponse>>
   queryApiKeys(params?: SecurityQueryApiKeysRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().queryApiKeys, params, options)
   }
@@ -17226,7 +18567,7 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-query-role | Elasticsearch API documentation}
    */
-  queryRole(params?: SecurityQueryRoleRequest, options?: BodyCallOptions): Promise<JsonObject>
+  queryRole(params?: SecurityQueryRoleRequest, options?: BodyCallOptions): Promise<estypes.SecurityQueryRoleResponse>
   /**
    * Find roles with a query.
    *
@@ -17235,7 +18576,10 @@ export class SecurityApi {
    * @param params - path parts, query parameters and body properties (see {@link SecurityQueryRoleRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  queryRole(params: SecurityQueryRoleRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  queryRole(
+    params: SecurityQueryRoleRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SecurityQueryRoleResponse>>
   queryRole(params?: SecurityQueryRoleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().queryRole, params, options)
   }
@@ -17249,7 +18593,7 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-query-user | Elasticsearch API documentation}
    */
-  queryUser(params?: SecurityQueryUserRequest, options?: BodyCallOptions): Promise<JsonObject>
+  queryUser(params?: SecurityQueryUserRequest, options?: BodyCallOptions): Promise<estypes.SecurityQueryUserResponse>
   /**
    * Find users with a query.
    *
@@ -17258,7 +18602,10 @@ export class SecurityApi {
    * @param params - path parts, query parameters and body properties (see {@link SecurityQueryUserRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  queryUser(params: SecurityQueryUserRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  queryUser(
+    params: SecurityQueryUserRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SecurityQueryUserResponse>>
   queryUser(params?: SecurityQueryUserRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().queryUser, params, options)
   }
@@ -17272,7 +18619,10 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-saml-authenticate | Elasticsearch API documentation}
    */
-  samlAuthenticate(params: SecuritySamlAuthenticateRequest, options?: BodyCallOptions): Promise<JsonObject>
+  samlAuthenticate(
+    params: SecuritySamlAuthenticateRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecuritySamlAuthenticateResponse>
   /**
    * Authenticate SAML.
    *
@@ -17281,7 +18631,10 @@ export class SecurityApi {
    * @param params - path parts, query parameters and body properties (see {@link SecuritySamlAuthenticateRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  samlAuthenticate(params: SecuritySamlAuthenticateRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  samlAuthenticate(
+    params: SecuritySamlAuthenticateRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SecuritySamlAuthenticateResponse>>
   samlAuthenticate(params: SecuritySamlAuthenticateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().samlAuthenticate, params, options)
   }
@@ -17324,7 +18677,10 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-saml-invalidate | Elasticsearch API documentation}
    */
-  samlInvalidate(params: SecuritySamlInvalidateRequest, options?: BodyCallOptions): Promise<JsonObject>
+  samlInvalidate(
+    params: SecuritySamlInvalidateRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecuritySamlInvalidateResponse>
   /**
    * Invalidate SAML.
    *
@@ -17333,7 +18689,10 @@ export class SecurityApi {
    * @param params - path parts, query parameters and body properties (see {@link SecuritySamlInvalidateRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  samlInvalidate(params: SecuritySamlInvalidateRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  samlInvalidate(
+    params: SecuritySamlInvalidateRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SecuritySamlInvalidateResponse>>
   samlInvalidate(params: SecuritySamlInvalidateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().samlInvalidate, params, options)
   }
@@ -17347,7 +18706,7 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-saml-logout | Elasticsearch API documentation}
    */
-  samlLogout(params: SecuritySamlLogoutRequest, options?: BodyCallOptions): Promise<JsonObject>
+  samlLogout(params: SecuritySamlLogoutRequest, options?: BodyCallOptions): Promise<estypes.SecuritySamlLogoutResponse>
   /**
    * Logout of SAML.
    *
@@ -17356,7 +18715,10 @@ export class SecurityApi {
    * @param params - path parts, query parameters and body properties (see {@link SecuritySamlLogoutRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  samlLogout(params: SecuritySamlLogoutRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  samlLogout(
+    params: SecuritySamlLogoutRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SecuritySamlLogoutResponse>>
   samlLogout(params: SecuritySamlLogoutRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().samlLogout, params, options)
   }
@@ -17373,7 +18735,7 @@ export class SecurityApi {
   samlPrepareAuthentication(
     params?: SecuritySamlPrepareAuthenticationRequest,
     options?: BodyCallOptions,
-  ): Promise<JsonObject>
+  ): Promise<estypes.SecuritySamlPrepareAuthenticationResponse>
   /**
    * Prepare SAML authentication.
    *
@@ -17385,7 +18747,7 @@ export class SecurityApi {
   samlPrepareAuthentication(
     params: SecuritySamlPrepareAuthenticationRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SecuritySamlPrepareAuthenticationResponse>>
   samlPrepareAuthentication(
     params?: SecuritySamlPrepareAuthenticationRequest,
     options?: CallOptions,
@@ -17405,7 +18767,7 @@ export class SecurityApi {
   samlServiceProviderMetadata(
     params: SecuritySamlServiceProviderMetadataRequest,
     options?: BodyCallOptions,
-  ): Promise<JsonObject>
+  ): Promise<estypes.SecuritySamlServiceProviderMetadataResponse>
   /**
    * Create SAML service provider metadata.
    *
@@ -17417,7 +18779,7 @@ export class SecurityApi {
   samlServiceProviderMetadata(
     params: SecuritySamlServiceProviderMetadataRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SecuritySamlServiceProviderMetadataResponse>>
   samlServiceProviderMetadata(
     params: SecuritySamlServiceProviderMetadataRequest,
     options?: CallOptions,
@@ -17434,7 +18796,10 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-suggest-user-profiles | Elasticsearch API documentation}
    */
-  suggestUserProfiles(params?: SecuritySuggestUserProfilesRequest, options?: BodyCallOptions): Promise<JsonObject>
+  suggestUserProfiles(
+    params?: SecuritySuggestUserProfilesRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecuritySuggestUserProfilesResponse>
   /**
    * Suggest a user profile.
    *
@@ -17446,7 +18811,7 @@ export class SecurityApi {
   suggestUserProfiles(
     params: SecuritySuggestUserProfilesRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SecuritySuggestUserProfilesResponse>>
   suggestUserProfiles(params?: SecuritySuggestUserProfilesRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().suggestUserProfiles, params, options)
   }
@@ -17460,7 +18825,10 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-update-api-key | Elasticsearch API documentation}
    */
-  updateApiKey(params: SecurityUpdateApiKeyRequest, options?: BodyCallOptions): Promise<JsonObject>
+  updateApiKey(
+    params: SecurityUpdateApiKeyRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityUpdateApiKeyResponse>
   /**
    * Update an API key.
    *
@@ -17469,7 +18837,10 @@ export class SecurityApi {
    * @param params - path parts, query parameters and body properties (see {@link SecurityUpdateApiKeyRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  updateApiKey(params: SecurityUpdateApiKeyRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  updateApiKey(
+    params: SecurityUpdateApiKeyRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SecurityUpdateApiKeyResponse>>
   updateApiKey(params: SecurityUpdateApiKeyRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().updateApiKey, params, options)
   }
@@ -17486,7 +18857,7 @@ export class SecurityApi {
   updateCrossClusterApiKey(
     params: SecurityUpdateCrossClusterApiKeyRequest,
     options?: BodyCallOptions,
-  ): Promise<JsonObject>
+  ): Promise<estypes.SecurityUpdateCrossClusterApiKeyResponse>
   /**
    * Update a cross-cluster API key.
    *
@@ -17498,7 +18869,7 @@ export class SecurityApi {
   updateCrossClusterApiKey(
     params: SecurityUpdateCrossClusterApiKeyRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SecurityUpdateCrossClusterApiKeyResponse>>
   updateCrossClusterApiKey(params: SecurityUpdateCrossClusterApiKeyRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().updateCrossClusterApiKey, params, options)
   }
@@ -17512,7 +18883,10 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-update-settings | Elasticsearch API documentation}
    */
-  updateSettings(params?: SecurityUpdateSettingsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  updateSettings(
+    params?: SecurityUpdateSettingsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityUpdateSettingsResponse>
   /**
    * Update security index settings.
    *
@@ -17524,7 +18898,7 @@ export class SecurityApi {
   updateSettings(
     params: SecurityUpdateSettingsRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SecurityUpdateSettingsResponse>>
   updateSettings(params?: SecurityUpdateSettingsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().updateSettings, params, options)
   }
@@ -17538,7 +18912,10 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-update-user-profile-data | Elasticsearch API documentation}
    */
-  updateUserProfileData(params: SecurityUpdateUserProfileDataRequest, options?: BodyCallOptions): Promise<JsonObject>
+  updateUserProfileData(
+    params: SecurityUpdateUserProfileDataRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SecurityUpdateUserProfileDataResponse>
   /**
    * Update user profile data.
    *
@@ -17550,7 +18927,7 @@ export class SecurityApi {
   updateUserProfileData(
     params: SecurityUpdateUserProfileDataRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SecurityUpdateUserProfileDataResponse>>
   updateUserProfileData(params: SecurityUpdateUserProfileDataRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, securityEndpoints().updateUserProfileData, params, options)
   }
@@ -17617,7 +18994,7 @@ export class ShutdownApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-shutdown-delete-node | Elasticsearch API documentation}
    */
-  deleteNode(params: ShutdownDeleteNodeRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deleteNode(params: ShutdownDeleteNodeRequest, options?: BodyCallOptions): Promise<estypes.ShutdownDeleteNodeResponse>
   /**
    * Cancel node shutdown preparations.
    *
@@ -17626,7 +19003,10 @@ export class ShutdownApi {
    * @param params - path parts, query parameters and body properties (see {@link ShutdownDeleteNodeRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  deleteNode(params: ShutdownDeleteNodeRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deleteNode(
+    params: ShutdownDeleteNodeRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ShutdownDeleteNodeResponse>>
   deleteNode(params: ShutdownDeleteNodeRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, shutdownEndpoints().deleteNode, params, options)
   }
@@ -17642,7 +19022,7 @@ export class ShutdownApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-shutdown-get-node | Elasticsearch API documentation}
    */
-  getNode(params?: ShutdownGetNodeRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getNode(params?: ShutdownGetNodeRequest, options?: BodyCallOptions): Promise<estypes.ShutdownGetNodeResponse>
   /**
    * Get the shutdown status.
    *
@@ -17651,7 +19031,10 @@ export class ShutdownApi {
    * @param params - path parts, query parameters and body properties (see {@link ShutdownGetNodeRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  getNode(params: ShutdownGetNodeRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getNode(
+    params: ShutdownGetNodeRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ShutdownGetNodeResponse>>
   getNode(params?: ShutdownGetNodeRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, shutdownEndpoints().getNode, params, options)
   }
@@ -17667,7 +19050,7 @@ export class ShutdownApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-shutdown-put-node | Elasticsearch API documentation}
    */
-  putNode(params: ShutdownPutNodeRequest, options?: BodyCallOptions): Promise<JsonObject>
+  putNode(params: ShutdownPutNodeRequest, options?: BodyCallOptions): Promise<estypes.ShutdownPutNodeResponse>
   /**
    * Prepare a node to be shut down.
    *
@@ -17676,7 +19059,10 @@ export class ShutdownApi {
    * @param params - path parts, query parameters and body properties (see {@link ShutdownPutNodeRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  putNode(params: ShutdownPutNodeRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  putNode(
+    params: ShutdownPutNodeRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ShutdownPutNodeResponse>>
   putNode(params: ShutdownPutNodeRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, shutdownEndpoints().putNode, params, options)
   }
@@ -17731,7 +19117,7 @@ export class SimulateApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-simulate-ingest | Elasticsearch API documentation}
    */
-  ingest(params: SimulateIngestRequest, options?: BodyCallOptions): Promise<JsonObject>
+  ingest(params: SimulateIngestRequest, options?: BodyCallOptions): Promise<estypes.SimulateIngestResponse>
   /**
    * Simulate data ingestion.
    *
@@ -17740,7 +19126,7 @@ export class SimulateApi {
    * @param params - path parts, query parameters and body properties (see {@link SimulateIngestRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  ingest(params: SimulateIngestRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  ingest(params: SimulateIngestRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.SimulateIngestResponse>>
   ingest(params: SimulateIngestRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, simulateEndpoints().ingest, params, options)
   }
@@ -17845,7 +19231,10 @@ export class SlmApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-slm-delete-lifecycle | Elasticsearch API documentation}
    */
-  deleteLifecycle(params: SlmDeleteLifecycleRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deleteLifecycle(
+    params: SlmDeleteLifecycleRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SlmDeleteLifecycleResponse>
   /**
    * Delete a policy.
    *
@@ -17854,7 +19243,10 @@ export class SlmApi {
    * @param params - path parts, query parameters and body properties (see {@link SlmDeleteLifecycleRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  deleteLifecycle(params: SlmDeleteLifecycleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deleteLifecycle(
+    params: SlmDeleteLifecycleRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SlmDeleteLifecycleResponse>>
   deleteLifecycle(params: SlmDeleteLifecycleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, slmEndpoints().deleteLifecycle, params, options)
   }
@@ -17868,7 +19260,10 @@ export class SlmApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-slm-execute-lifecycle | Elasticsearch API documentation}
    */
-  executeLifecycle(params: SlmExecuteLifecycleRequest, options?: BodyCallOptions): Promise<JsonObject>
+  executeLifecycle(
+    params: SlmExecuteLifecycleRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SlmExecuteLifecycleResponse>
   /**
    * Run a policy.
    *
@@ -17877,7 +19272,10 @@ export class SlmApi {
    * @param params - path parts, query parameters and body properties (see {@link SlmExecuteLifecycleRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  executeLifecycle(params: SlmExecuteLifecycleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  executeLifecycle(
+    params: SlmExecuteLifecycleRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SlmExecuteLifecycleResponse>>
   executeLifecycle(params: SlmExecuteLifecycleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, slmEndpoints().executeLifecycle, params, options)
   }
@@ -17891,7 +19289,10 @@ export class SlmApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-slm-execute-retention | Elasticsearch API documentation}
    */
-  executeRetention(params?: SlmExecuteRetentionRequest, options?: BodyCallOptions): Promise<JsonObject>
+  executeRetention(
+    params?: SlmExecuteRetentionRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SlmExecuteRetentionResponse>
   /**
    * Run a retention policy.
    *
@@ -17903,7 +19304,7 @@ export class SlmApi {
   executeRetention(
     params: SlmExecuteRetentionRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SlmExecuteRetentionResponse>>
   executeRetention(params?: SlmExecuteRetentionRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, slmEndpoints().executeRetention, params, options)
   }
@@ -17917,7 +19318,7 @@ export class SlmApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-slm-get-lifecycle | Elasticsearch API documentation}
    */
-  getLifecycle(params?: SlmGetLifecycleRequest, options?: BodyCallOptions): Promise<Record<string, JsonValue>>
+  getLifecycle(params?: SlmGetLifecycleRequest, options?: BodyCallOptions): Promise<estypes.SlmGetLifecycleResponse>
   /**
    * Get policy information.
    *
@@ -17929,7 +19330,7 @@ export class SlmApi {
   getLifecycle(
     params: SlmGetLifecycleRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<Record<string, JsonValue>>>
+  ): Promise<ApiResponse<estypes.SlmGetLifecycleResponse>>
   getLifecycle(params?: SlmGetLifecycleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, slmEndpoints().getLifecycle, params, options)
   }
@@ -17943,7 +19344,7 @@ export class SlmApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-slm-get-stats | Elasticsearch API documentation}
    */
-  getStats(params?: SlmGetStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getStats(params?: SlmGetStatsRequest, options?: BodyCallOptions): Promise<estypes.SlmGetStatsResponse>
   /**
    * Get snapshot lifecycle management statistics.
    *
@@ -17952,7 +19353,10 @@ export class SlmApi {
    * @param params - path parts, query parameters and body properties (see {@link SlmGetStatsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  getStats(params: SlmGetStatsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getStats(
+    params: SlmGetStatsRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SlmGetStatsResponse>>
   getStats(params?: SlmGetStatsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, slmEndpoints().getStats, params, options)
   }
@@ -17966,7 +19370,7 @@ export class SlmApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-slm-get-status | Elasticsearch API documentation}
    */
-  getStatus(params?: SlmGetStatusRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getStatus(params?: SlmGetStatusRequest, options?: BodyCallOptions): Promise<estypes.SlmGetStatusResponse>
   /**
    * Get the snapshot lifecycle management status.
    *
@@ -17975,7 +19379,10 @@ export class SlmApi {
    * @param params - path parts, query parameters and body properties (see {@link SlmGetStatusRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  getStatus(params: SlmGetStatusRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getStatus(
+    params: SlmGetStatusRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SlmGetStatusResponse>>
   getStatus(params?: SlmGetStatusRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, slmEndpoints().getStatus, params, options)
   }
@@ -17989,7 +19396,7 @@ export class SlmApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-slm-put-lifecycle | Elasticsearch API documentation}
    */
-  putLifecycle(params: SlmPutLifecycleRequest, options?: BodyCallOptions): Promise<JsonObject>
+  putLifecycle(params: SlmPutLifecycleRequest, options?: BodyCallOptions): Promise<estypes.SlmPutLifecycleResponse>
   /**
    * Create or update a policy.
    *
@@ -17998,7 +19405,10 @@ export class SlmApi {
    * @param params - path parts, query parameters and body properties (see {@link SlmPutLifecycleRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  putLifecycle(params: SlmPutLifecycleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  putLifecycle(
+    params: SlmPutLifecycleRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SlmPutLifecycleResponse>>
   putLifecycle(params: SlmPutLifecycleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, slmEndpoints().putLifecycle, params, options)
   }
@@ -18012,7 +19422,7 @@ export class SlmApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-slm-start | Elasticsearch API documentation}
    */
-  start(params?: SlmStartRequest, options?: BodyCallOptions): Promise<JsonObject>
+  start(params?: SlmStartRequest, options?: BodyCallOptions): Promise<estypes.SlmStartResponse>
   /**
    * Start snapshot lifecycle management.
    *
@@ -18021,7 +19431,7 @@ export class SlmApi {
    * @param params - path parts, query parameters and body properties (see {@link SlmStartRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  start(params: SlmStartRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  start(params: SlmStartRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<estypes.SlmStartResponse>>
   start(params?: SlmStartRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, slmEndpoints().start, params, options)
   }
@@ -18035,7 +19445,7 @@ export class SlmApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-slm-stop | Elasticsearch API documentation}
    */
-  stop(params?: SlmStopRequest, options?: BodyCallOptions): Promise<JsonObject>
+  stop(params?: SlmStopRequest, options?: BodyCallOptions): Promise<estypes.SlmStopResponse>
   /**
    * Stop snapshot lifecycle management.
    *
@@ -18044,7 +19454,7 @@ export class SlmApi {
    * @param params - path parts, query parameters and body properties (see {@link SlmStopRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  stop(params: SlmStopRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  stop(params: SlmStopRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<estypes.SlmStopResponse>>
   stop(params?: SlmStopRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, slmEndpoints().stop, params, options)
   }
@@ -18241,7 +19651,10 @@ export class SnapshotApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-cleanup-repository | Elasticsearch API documentation}
    */
-  cleanupRepository(params: SnapshotCleanupRepositoryRequest, options?: BodyCallOptions): Promise<JsonObject>
+  cleanupRepository(
+    params: SnapshotCleanupRepositoryRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SnapshotCleanupRepositoryResponse>
   /**
    * Clean up the snapshot repository.
    *
@@ -18253,7 +19666,7 @@ export class SnapshotApi {
   cleanupRepository(
     params: SnapshotCleanupRepositoryRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SnapshotCleanupRepositoryResponse>>
   cleanupRepository(params: SnapshotCleanupRepositoryRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, snapshotEndpoints().cleanupRepository, params, options)
   }
@@ -18267,7 +19680,7 @@ export class SnapshotApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-clone | Elasticsearch API documentation}
    */
-  clone(params: SnapshotCloneRequest, options?: BodyCallOptions): Promise<JsonObject>
+  clone(params: SnapshotCloneRequest, options?: BodyCallOptions): Promise<estypes.SnapshotCloneResponse>
   /**
    * Clone a snapshot.
    *
@@ -18276,7 +19689,7 @@ export class SnapshotApi {
    * @param params - path parts, query parameters and body properties (see {@link SnapshotCloneRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  clone(params: SnapshotCloneRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  clone(params: SnapshotCloneRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.SnapshotCloneResponse>>
   clone(params: SnapshotCloneRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, snapshotEndpoints().clone, params, options)
   }
@@ -18290,7 +19703,7 @@ export class SnapshotApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-create | Elasticsearch API documentation}
    */
-  create(params: SnapshotCreateRequest, options?: BodyCallOptions): Promise<JsonObject>
+  create(params: SnapshotCreateRequest, options?: BodyCallOptions): Promise<estypes.SnapshotCreateResponse>
   /**
    * Create a snapshot.
    *
@@ -18299,7 +19712,7 @@ export class SnapshotApi {
    * @param params - path parts, query parameters and body properties (see {@link SnapshotCreateRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  create(params: SnapshotCreateRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  create(params: SnapshotCreateRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.SnapshotCreateResponse>>
   create(params: SnapshotCreateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, snapshotEndpoints().create, params, options)
   }
@@ -18313,7 +19726,10 @@ export class SnapshotApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-create-repository | Elasticsearch API documentation}
    */
-  createRepository(params: SnapshotCreateRepositoryRequest, options?: BodyCallOptions): Promise<JsonObject>
+  createRepository(
+    params: SnapshotCreateRepositoryRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SnapshotCreateRepositoryResponse>
   /**
    * Create or update a snapshot repository.
    *
@@ -18322,7 +19738,10 @@ export class SnapshotApi {
    * @param params - path parts, query parameters and body properties (see {@link SnapshotCreateRepositoryRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  createRepository(params: SnapshotCreateRepositoryRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  createRepository(
+    params: SnapshotCreateRepositoryRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SnapshotCreateRepositoryResponse>>
   createRepository(params: SnapshotCreateRepositoryRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, snapshotEndpoints().createRepository, params, options)
   }
@@ -18336,7 +19755,7 @@ export class SnapshotApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-delete | Elasticsearch API documentation}
    */
-  delete(params: SnapshotDeleteRequest, options?: BodyCallOptions): Promise<JsonObject>
+  delete(params: SnapshotDeleteRequest, options?: BodyCallOptions): Promise<estypes.SnapshotDeleteResponse>
   /**
    * Delete snapshots.
    *
@@ -18345,7 +19764,7 @@ export class SnapshotApi {
    * @param params - path parts, query parameters and body properties (see {@link SnapshotDeleteRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  delete(params: SnapshotDeleteRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  delete(params: SnapshotDeleteRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.SnapshotDeleteResponse>>
   delete(params: SnapshotDeleteRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, snapshotEndpoints().delete, params, options)
   }
@@ -18359,7 +19778,10 @@ export class SnapshotApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-delete-repository | Elasticsearch API documentation}
    */
-  deleteRepository(params: SnapshotDeleteRepositoryRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deleteRepository(
+    params: SnapshotDeleteRepositoryRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SnapshotDeleteRepositoryResponse>
   /**
    * Delete snapshot repositories.
    *
@@ -18368,7 +19790,10 @@ export class SnapshotApi {
    * @param params - path parts, query parameters and body properties (see {@link SnapshotDeleteRepositoryRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  deleteRepository(params: SnapshotDeleteRepositoryRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deleteRepository(
+    params: SnapshotDeleteRepositoryRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SnapshotDeleteRepositoryResponse>>
   deleteRepository(params: SnapshotDeleteRepositoryRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, snapshotEndpoints().deleteRepository, params, options)
   }
@@ -18382,7 +19807,7 @@ export class SnapshotApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-get | Elasticsearch API documentation}
    */
-  get(params: SnapshotGetRequest, options?: BodyCallOptions): Promise<JsonObject>
+  get(params: SnapshotGetRequest, options?: BodyCallOptions): Promise<estypes.SnapshotGetResponse>
   /**
    * Get snapshot information.
    *
@@ -18391,7 +19816,7 @@ export class SnapshotApi {
    * @param params - path parts, query parameters and body properties (see {@link SnapshotGetRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  get(params: SnapshotGetRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  get(params: SnapshotGetRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.SnapshotGetResponse>>
   get(params: SnapshotGetRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, snapshotEndpoints().get, params, options)
   }
@@ -18405,7 +19830,10 @@ export class SnapshotApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-get-repository | Elasticsearch API documentation}
    */
-  getRepository(params?: SnapshotGetRepositoryRequest, options?: BodyCallOptions): Promise<Record<string, JsonValue>>
+  getRepository(
+    params?: SnapshotGetRepositoryRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SnapshotGetRepositoryResponse>
   /**
    * Get snapshot repository information.
    *
@@ -18417,7 +19845,7 @@ export class SnapshotApi {
   getRepository(
     params: SnapshotGetRepositoryRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<Record<string, JsonValue>>>
+  ): Promise<ApiResponse<estypes.SnapshotGetRepositoryResponse>>
   getRepository(params?: SnapshotGetRepositoryRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, snapshotEndpoints().getRepository, params, options)
   }
@@ -18431,7 +19859,10 @@ export class SnapshotApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-repository-analyze | Elasticsearch API documentation}
    */
-  repositoryAnalyze(params: SnapshotRepositoryAnalyzeRequest, options?: BodyCallOptions): Promise<JsonObject>
+  repositoryAnalyze(
+    params: SnapshotRepositoryAnalyzeRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SnapshotRepositoryAnalyzeResponse>
   /**
    * Analyze a snapshot repository.
    *
@@ -18443,7 +19874,7 @@ export class SnapshotApi {
   repositoryAnalyze(
     params: SnapshotRepositoryAnalyzeRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SnapshotRepositoryAnalyzeResponse>>
   repositoryAnalyze(params: SnapshotRepositoryAnalyzeRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, snapshotEndpoints().repositoryAnalyze, params, options)
   }
@@ -18460,7 +19891,7 @@ export class SnapshotApi {
   repositoryVerifyIntegrity(
     params: SnapshotRepositoryVerifyIntegrityRequest,
     options?: BodyCallOptions,
-  ): Promise<JsonValue>
+  ): Promise<estypes.SnapshotRepositoryVerifyIntegrityResponse>
   /**
    * Verify the repository integrity.
    *
@@ -18472,7 +19903,7 @@ export class SnapshotApi {
   repositoryVerifyIntegrity(
     params: SnapshotRepositoryVerifyIntegrityRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonValue>>
+  ): Promise<ApiResponse<estypes.SnapshotRepositoryVerifyIntegrityResponse>>
   repositoryVerifyIntegrity(params: SnapshotRepositoryVerifyIntegrityRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, snapshotEndpoints().repositoryVerifyIntegrity, params, options)
   }
@@ -18486,7 +19917,7 @@ export class SnapshotApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-restore | Elasticsearch API documentation}
    */
-  restore(params: SnapshotRestoreRequest, options?: BodyCallOptions): Promise<JsonObject>
+  restore(params: SnapshotRestoreRequest, options?: BodyCallOptions): Promise<estypes.SnapshotRestoreResponse>
   /**
    * Restore a snapshot.
    *
@@ -18495,7 +19926,10 @@ export class SnapshotApi {
    * @param params - path parts, query parameters and body properties (see {@link SnapshotRestoreRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  restore(params: SnapshotRestoreRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  restore(
+    params: SnapshotRestoreRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SnapshotRestoreResponse>>
   restore(params: SnapshotRestoreRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, snapshotEndpoints().restore, params, options)
   }
@@ -18509,7 +19943,7 @@ export class SnapshotApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-status | Elasticsearch API documentation}
    */
-  status(params?: SnapshotStatusRequest, options?: BodyCallOptions): Promise<JsonObject>
+  status(params?: SnapshotStatusRequest, options?: BodyCallOptions): Promise<estypes.SnapshotStatusResponse>
   /**
    * Get the snapshot status.
    *
@@ -18518,7 +19952,10 @@ export class SnapshotApi {
    * @param params - path parts, query parameters and body properties (see {@link SnapshotStatusRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  status(params: SnapshotStatusRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  status(
+    params: SnapshotStatusRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SnapshotStatusResponse>>
   status(params?: SnapshotStatusRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, snapshotEndpoints().status, params, options)
   }
@@ -18532,7 +19969,10 @@ export class SnapshotApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-snapshot-verify-repository | Elasticsearch API documentation}
    */
-  verifyRepository(params: SnapshotVerifyRepositoryRequest, options?: BodyCallOptions): Promise<JsonObject>
+  verifyRepository(
+    params: SnapshotVerifyRepositoryRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SnapshotVerifyRepositoryResponse>
   /**
    * Verify a snapshot repository.
    *
@@ -18541,7 +19981,10 @@ export class SnapshotApi {
    * @param params - path parts, query parameters and body properties (see {@link SnapshotVerifyRepositoryRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  verifyRepository(params: SnapshotVerifyRepositoryRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  verifyRepository(
+    params: SnapshotVerifyRepositoryRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SnapshotVerifyRepositoryResponse>>
   verifyRepository(params: SnapshotVerifyRepositoryRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, snapshotEndpoints().verifyRepository, params, options)
   }
@@ -18643,7 +20086,7 @@ export class SqlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-sql-clear-cursor | Elasticsearch API documentation}
    */
-  clearCursor(params: SqlClearCursorRequest, options?: BodyCallOptions): Promise<JsonObject>
+  clearCursor(params: SqlClearCursorRequest, options?: BodyCallOptions): Promise<estypes.SqlClearCursorResponse>
   /**
    * Clear an SQL search cursor.
    *
@@ -18652,7 +20095,10 @@ export class SqlApi {
    * @param params - path parts, query parameters and body properties (see {@link SqlClearCursorRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  clearCursor(params: SqlClearCursorRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  clearCursor(
+    params: SqlClearCursorRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SqlClearCursorResponse>>
   clearCursor(params: SqlClearCursorRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, sqlEndpoints().clearCursor, params, options)
   }
@@ -18666,7 +20112,7 @@ export class SqlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-sql-delete-async | Elasticsearch API documentation}
    */
-  deleteAsync(params: SqlDeleteAsyncRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deleteAsync(params: SqlDeleteAsyncRequest, options?: BodyCallOptions): Promise<estypes.SqlDeleteAsyncResponse>
   /**
    * Delete an async SQL search.
    *
@@ -18675,7 +20121,10 @@ export class SqlApi {
    * @param params - path parts, query parameters and body properties (see {@link SqlDeleteAsyncRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  deleteAsync(params: SqlDeleteAsyncRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deleteAsync(
+    params: SqlDeleteAsyncRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SqlDeleteAsyncResponse>>
   deleteAsync(params: SqlDeleteAsyncRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, sqlEndpoints().deleteAsync, params, options)
   }
@@ -18689,7 +20138,7 @@ export class SqlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-sql-get-async | Elasticsearch API documentation}
    */
-  getAsync(params: SqlGetAsyncRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getAsync(params: SqlGetAsyncRequest, options?: BodyCallOptions): Promise<estypes.SqlGetAsyncResponse>
   /**
    * Get async SQL search results.
    *
@@ -18698,7 +20147,7 @@ export class SqlApi {
    * @param params - path parts, query parameters and body properties (see {@link SqlGetAsyncRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  getAsync(params: SqlGetAsyncRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getAsync(params: SqlGetAsyncRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.SqlGetAsyncResponse>>
   getAsync(params: SqlGetAsyncRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, sqlEndpoints().getAsync, params, options)
   }
@@ -18712,7 +20161,10 @@ export class SqlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-sql-get-async-status | Elasticsearch API documentation}
    */
-  getAsyncStatus(params: SqlGetAsyncStatusRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getAsyncStatus(
+    params: SqlGetAsyncStatusRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SqlGetAsyncStatusResponse>
   /**
    * Get the async SQL search status.
    *
@@ -18721,7 +20173,10 @@ export class SqlApi {
    * @param params - path parts, query parameters and body properties (see {@link SqlGetAsyncStatusRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  getAsyncStatus(params: SqlGetAsyncStatusRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getAsyncStatus(
+    params: SqlGetAsyncStatusRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SqlGetAsyncStatusResponse>>
   getAsyncStatus(params: SqlGetAsyncStatusRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, sqlEndpoints().getAsyncStatus, params, options)
   }
@@ -18735,7 +20190,7 @@ export class SqlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-sql-query | Elasticsearch API documentation}
    */
-  query(params?: SqlQueryRequest, options?: BodyCallOptions): Promise<JsonObject>
+  query(params?: SqlQueryRequest, options?: BodyCallOptions): Promise<estypes.SqlQueryResponse>
   /**
    * Get SQL search results.
    *
@@ -18744,7 +20199,7 @@ export class SqlApi {
    * @param params - path parts, query parameters and body properties (see {@link SqlQueryRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  query(params: SqlQueryRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  query(params: SqlQueryRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<estypes.SqlQueryResponse>>
   query(params?: SqlQueryRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, sqlEndpoints().query, params, options)
   }
@@ -18758,7 +20213,7 @@ export class SqlApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-sql-translate | Elasticsearch API documentation}
    */
-  translate(params: SqlTranslateRequest, options?: BodyCallOptions): Promise<JsonObject>
+  translate(params: SqlTranslateRequest, options?: BodyCallOptions): Promise<estypes.SqlTranslateResponse>
   /**
    * Translate SQL into Elasticsearch queries.
    *
@@ -18767,7 +20222,7 @@ export class SqlApi {
    * @param params - path parts, query parameters and body properties (see {@link SqlTranslateRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  translate(params: SqlTranslateRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  translate(params: SqlTranslateRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.SqlTranslateResponse>>
   translate(params: SqlTranslateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, sqlEndpoints().translate, params, options)
   }
@@ -18812,7 +20267,7 @@ export class SslApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-ssl-certificates | Elasticsearch API documentation}
    */
-  certificates(params?: SslCertificatesRequest, options?: BodyCallOptions): Promise<JsonValue[]>
+  certificates(params?: SslCertificatesRequest, options?: BodyCallOptions): Promise<estypes.SslCertificatesResponse>
   /**
    * Get SSL certificates.
    *
@@ -18821,7 +20276,10 @@ export class SslApi {
    * @param params - path parts, query parameters and body properties (see {@link SslCertificatesRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  certificates(params: SslCertificatesRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonValue[]>>
+  certificates(
+    params: SslCertificatesRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SslCertificatesResponse>>
   certificates(params?: SslCertificatesRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, sslEndpoints().certificates, params, options)
   }
@@ -18879,7 +20337,7 @@ export class StreamsApi {
    * @param params - path parts, query parameters and body properties (see {@link StreamsLogsDisableRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  logsDisable(params: StreamsLogsDisableRequest, options?: BodyCallOptions): Promise<JsonObject>
+  logsDisable(params: StreamsLogsDisableRequest, options?: BodyCallOptions): Promise<estypes.StreamsLogsDisableResponse>
   /**
    * Disable a named stream.
    *
@@ -18888,7 +20346,10 @@ export class StreamsApi {
    * @param params - path parts, query parameters and body properties (see {@link StreamsLogsDisableRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  logsDisable(params: StreamsLogsDisableRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  logsDisable(
+    params: StreamsLogsDisableRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.StreamsLogsDisableResponse>>
   logsDisable(params: StreamsLogsDisableRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, streamsEndpoints().logsDisable, params, options)
   }
@@ -18901,7 +20362,7 @@ export class StreamsApi {
    * @param params - path parts, query parameters and body properties (see {@link StreamsLogsEnableRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  logsEnable(params: StreamsLogsEnableRequest, options?: BodyCallOptions): Promise<JsonObject>
+  logsEnable(params: StreamsLogsEnableRequest, options?: BodyCallOptions): Promise<estypes.StreamsLogsEnableResponse>
   /**
    * Enable a named stream.
    *
@@ -18910,7 +20371,10 @@ export class StreamsApi {
    * @param params - path parts, query parameters and body properties (see {@link StreamsLogsEnableRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  logsEnable(params: StreamsLogsEnableRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  logsEnable(
+    params: StreamsLogsEnableRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.StreamsLogsEnableResponse>>
   logsEnable(params: StreamsLogsEnableRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, streamsEndpoints().logsEnable, params, options)
   }
@@ -18923,7 +20387,7 @@ export class StreamsApi {
    * @param params - path parts, query parameters and body properties (see {@link StreamsStatusRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  status(params?: StreamsStatusRequest, options?: BodyCallOptions): Promise<JsonObject>
+  status(params?: StreamsStatusRequest, options?: BodyCallOptions): Promise<estypes.StreamsStatusResponse>
   /**
    * Get the status of streams.
    *
@@ -18932,7 +20396,10 @@ export class StreamsApi {
    * @param params - path parts, query parameters and body properties (see {@link StreamsStatusRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  status(params: StreamsStatusRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  status(
+    params: StreamsStatusRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.StreamsStatusResponse>>
   status(params?: StreamsStatusRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, streamsEndpoints().status, params, options)
   }
@@ -19021,7 +20488,10 @@ export class SynonymsApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-synonyms-delete-synonym | Elasticsearch API documentation}
    */
-  deleteSynonym(params: SynonymsDeleteSynonymRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deleteSynonym(
+    params: SynonymsDeleteSynonymRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SynonymsDeleteSynonymResponse>
   /**
    * Delete a synonym set.
    *
@@ -19030,7 +20500,10 @@ export class SynonymsApi {
    * @param params - path parts, query parameters and body properties (see {@link SynonymsDeleteSynonymRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  deleteSynonym(params: SynonymsDeleteSynonymRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deleteSynonym(
+    params: SynonymsDeleteSynonymRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SynonymsDeleteSynonymResponse>>
   deleteSynonym(params: SynonymsDeleteSynonymRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, synonymsEndpoints().deleteSynonym, params, options)
   }
@@ -19044,7 +20517,10 @@ export class SynonymsApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-synonyms-delete-synonym-rule | Elasticsearch API documentation}
    */
-  deleteSynonymRule(params: SynonymsDeleteSynonymRuleRequest, options?: BodyCallOptions): Promise<JsonValue>
+  deleteSynonymRule(
+    params: SynonymsDeleteSynonymRuleRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SynonymsDeleteSynonymRuleResponse>
   /**
    * Delete a synonym rule.
    *
@@ -19053,7 +20529,10 @@ export class SynonymsApi {
    * @param params - path parts, query parameters and body properties (see {@link SynonymsDeleteSynonymRuleRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  deleteSynonymRule(params: SynonymsDeleteSynonymRuleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  deleteSynonymRule(
+    params: SynonymsDeleteSynonymRuleRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SynonymsDeleteSynonymRuleResponse>>
   deleteSynonymRule(params: SynonymsDeleteSynonymRuleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, synonymsEndpoints().deleteSynonymRule, params, options)
   }
@@ -19067,7 +20546,7 @@ export class SynonymsApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-synonyms-get-synonym | Elasticsearch API documentation}
    */
-  getSynonym(params: SynonymsGetSynonymRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getSynonym(params: SynonymsGetSynonymRequest, options?: BodyCallOptions): Promise<estypes.SynonymsGetSynonymResponse>
   /**
    * Get a synonym set.
    *
@@ -19076,7 +20555,10 @@ export class SynonymsApi {
    * @param params - path parts, query parameters and body properties (see {@link SynonymsGetSynonymRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  getSynonym(params: SynonymsGetSynonymRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getSynonym(
+    params: SynonymsGetSynonymRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SynonymsGetSynonymResponse>>
   getSynonym(params: SynonymsGetSynonymRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, synonymsEndpoints().getSynonym, params, options)
   }
@@ -19090,7 +20572,10 @@ export class SynonymsApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-synonyms-get-synonym-rule | Elasticsearch API documentation}
    */
-  getSynonymRule(params: SynonymsGetSynonymRuleRequest, options?: BodyCallOptions): Promise<JsonValue>
+  getSynonymRule(
+    params: SynonymsGetSynonymRuleRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SynonymsGetSynonymRuleResponse>
   /**
    * Get a synonym rule.
    *
@@ -19099,7 +20584,10 @@ export class SynonymsApi {
    * @param params - path parts, query parameters and body properties (see {@link SynonymsGetSynonymRuleRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  getSynonymRule(params: SynonymsGetSynonymRuleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  getSynonymRule(
+    params: SynonymsGetSynonymRuleRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SynonymsGetSynonymRuleResponse>>
   getSynonymRule(params: SynonymsGetSynonymRuleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, synonymsEndpoints().getSynonymRule, params, options)
   }
@@ -19113,7 +20601,10 @@ export class SynonymsApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-synonyms-get-synonym | Elasticsearch API documentation}
    */
-  getSynonymsSets(params?: SynonymsGetSynonymsSetsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getSynonymsSets(
+    params?: SynonymsGetSynonymsSetsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SynonymsGetSynonymsSetsResponse>
   /**
    * Get all synonym sets.
    *
@@ -19125,7 +20616,7 @@ export class SynonymsApi {
   getSynonymsSets(
     params: SynonymsGetSynonymsSetsRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.SynonymsGetSynonymsSetsResponse>>
   getSynonymsSets(params?: SynonymsGetSynonymsSetsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, synonymsEndpoints().getSynonymsSets, params, options)
   }
@@ -19139,7 +20630,7 @@ export class SynonymsApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-synonyms-put-synonym | Elasticsearch API documentation}
    */
-  putSynonym(params: SynonymsPutSynonymRequest, options?: BodyCallOptions): Promise<JsonObject>
+  putSynonym(params: SynonymsPutSynonymRequest, options?: BodyCallOptions): Promise<estypes.SynonymsPutSynonymResponse>
   /**
    * Create or update a synonym set.
    *
@@ -19148,7 +20639,10 @@ export class SynonymsApi {
    * @param params - path parts, query parameters and body properties (see {@link SynonymsPutSynonymRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  putSynonym(params: SynonymsPutSynonymRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  putSynonym(
+    params: SynonymsPutSynonymRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SynonymsPutSynonymResponse>>
   putSynonym(params: SynonymsPutSynonymRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, synonymsEndpoints().putSynonym, params, options)
   }
@@ -19162,7 +20656,10 @@ export class SynonymsApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-synonyms-put-synonym-rule | Elasticsearch API documentation}
    */
-  putSynonymRule(params: SynonymsPutSynonymRuleRequest, options?: BodyCallOptions): Promise<JsonValue>
+  putSynonymRule(
+    params: SynonymsPutSynonymRuleRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SynonymsPutSynonymRuleResponse>
   /**
    * Create or update a synonym rule.
    *
@@ -19171,7 +20668,10 @@ export class SynonymsApi {
    * @param params - path parts, query parameters and body properties (see {@link SynonymsPutSynonymRuleRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  putSynonymRule(params: SynonymsPutSynonymRuleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  putSynonymRule(
+    params: SynonymsPutSynonymRuleRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SynonymsPutSynonymRuleResponse>>
   putSynonymRule(params: SynonymsPutSynonymRuleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, synonymsEndpoints().putSynonymRule, params, options)
   }
@@ -19233,7 +20733,7 @@ export class TasksApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-tasks | Elasticsearch API documentation}
    */
-  cancel(params?: TasksCancelRequest, options?: BodyCallOptions): Promise<JsonObject>
+  cancel(params?: TasksCancelRequest, options?: BodyCallOptions): Promise<estypes.TasksCancelResponse>
   /**
    * Cancel a task.
    *
@@ -19242,7 +20742,10 @@ export class TasksApi {
    * @param params - path parts, query parameters and body properties (see {@link TasksCancelRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  cancel(params: TasksCancelRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  cancel(
+    params: TasksCancelRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.TasksCancelResponse>>
   cancel(params?: TasksCancelRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, tasksEndpoints().cancel, params, options)
   }
@@ -19256,7 +20759,7 @@ export class TasksApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-tasks | Elasticsearch API documentation}
    */
-  get(params: TasksGetRequest, options?: BodyCallOptions): Promise<JsonObject>
+  get(params: TasksGetRequest, options?: BodyCallOptions): Promise<estypes.TasksGetResponse>
   /**
    * Get task information.
    *
@@ -19265,7 +20768,7 @@ export class TasksApi {
    * @param params - path parts, query parameters and body properties (see {@link TasksGetRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  get(params: TasksGetRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  get(params: TasksGetRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.TasksGetResponse>>
   get(params: TasksGetRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, tasksEndpoints().get, params, options)
   }
@@ -19279,7 +20782,7 @@ export class TasksApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-tasks | Elasticsearch API documentation}
    */
-  list(params?: TasksListRequest, options?: BodyCallOptions): Promise<JsonObject>
+  list(params?: TasksListRequest, options?: BodyCallOptions): Promise<estypes.TasksListResponse>
   /**
    * Get all tasks.
    *
@@ -19288,7 +20791,7 @@ export class TasksApi {
    * @param params - path parts, query parameters and body properties (see {@link TasksListRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  list(params: TasksListRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  list(params: TasksListRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<estypes.TasksListResponse>>
   list(params?: TasksListRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, tasksEndpoints().list, params, options)
   }
@@ -19404,7 +20907,10 @@ export class TextStructureApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-text_structure | Elasticsearch API documentation}
    */
-  findFieldStructure(params: TextStructureFindFieldStructureRequest, options?: BodyCallOptions): Promise<JsonObject>
+  findFieldStructure(
+    params: TextStructureFindFieldStructureRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.TextStructureFindFieldStructureResponse>
   /**
    * Find the structure of a text field.
    *
@@ -19416,7 +20922,7 @@ export class TextStructureApi {
   findFieldStructure(
     params: TextStructureFindFieldStructureRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.TextStructureFindFieldStructureResponse>>
   findFieldStructure(params: TextStructureFindFieldStructureRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, textStructureEndpoints().findFieldStructure, params, options)
   }
@@ -19430,7 +20936,10 @@ export class TextStructureApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-text-structure-find-message-structure | Elasticsearch API documentation}
    */
-  findMessageStructure(params: TextStructureFindMessageStructureRequest, options?: BodyCallOptions): Promise<JsonObject>
+  findMessageStructure(
+    params: TextStructureFindMessageStructureRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.TextStructureFindMessageStructureResponse>
   /**
    * Find the structure of text messages.
    *
@@ -19442,7 +20951,7 @@ export class TextStructureApi {
   findMessageStructure(
     params: TextStructureFindMessageStructureRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.TextStructureFindMessageStructureResponse>>
   findMessageStructure(params: TextStructureFindMessageStructureRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, textStructureEndpoints().findMessageStructure, params, options)
   }
@@ -19459,7 +20968,7 @@ export class TextStructureApi {
   findStructure<TJsonDocument = unknown>(
     params: TextStructureFindStructureRequest<TJsonDocument>,
     options?: BodyCallOptions,
-  ): Promise<JsonObject>
+  ): Promise<estypes.TextStructureFindStructureResponse>
   /**
    * Find the structure of a text file.
    *
@@ -19471,7 +20980,7 @@ export class TextStructureApi {
   findStructure<TJsonDocument = unknown>(
     params: TextStructureFindStructureRequest<TJsonDocument>,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.TextStructureFindStructureResponse>>
   findStructure(params: TextStructureFindStructureRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, textStructureEndpoints().findStructure, params, options)
   }
@@ -19485,7 +20994,10 @@ export class TextStructureApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-text-structure-test-grok-pattern | Elasticsearch API documentation}
    */
-  testGrokPattern(params: TextStructureTestGrokPatternRequest, options?: BodyCallOptions): Promise<JsonObject>
+  testGrokPattern(
+    params: TextStructureTestGrokPatternRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.TextStructureTestGrokPatternResponse>
   /**
    * Test a Grok pattern.
    *
@@ -19497,7 +21009,7 @@ export class TextStructureApi {
   testGrokPattern(
     params: TextStructureTestGrokPatternRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.TextStructureTestGrokPatternResponse>>
   testGrokPattern(params: TextStructureTestGrokPatternRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, textStructureEndpoints().testGrokPattern, params, options)
   }
@@ -19646,7 +21158,10 @@ export class TransformApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-delete-transform | Elasticsearch API documentation}
    */
-  deleteTransform(params: TransformDeleteTransformRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deleteTransform(
+    params: TransformDeleteTransformRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.TransformDeleteTransformResponse>
   /**
    * Delete a transform.
    *
@@ -19655,7 +21170,10 @@ export class TransformApi {
    * @param params - path parts, query parameters and body properties (see {@link TransformDeleteTransformRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  deleteTransform(params: TransformDeleteTransformRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deleteTransform(
+    params: TransformDeleteTransformRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.TransformDeleteTransformResponse>>
   deleteTransform(params: TransformDeleteTransformRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, transformEndpoints().deleteTransform, params, options)
   }
@@ -19669,7 +21187,10 @@ export class TransformApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-get-node-stats | Elasticsearch API documentation}
    */
-  getNodeStats(params?: TransformGetNodeStatsRequest, options?: BodyCallOptions): Promise<JsonValue>
+  getNodeStats(
+    params?: TransformGetNodeStatsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.TransformGetNodeStatsResponse>
   /**
    * Get node stats.
    *
@@ -19681,7 +21202,7 @@ export class TransformApi {
   getNodeStats(
     params: TransformGetNodeStatsRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonValue>>
+  ): Promise<ApiResponse<estypes.TransformGetNodeStatsResponse>>
   getNodeStats(params?: TransformGetNodeStatsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, transformEndpoints().getNodeStats, params, options)
   }
@@ -19695,7 +21216,10 @@ export class TransformApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-get-transform | Elasticsearch API documentation}
    */
-  getTransform(params?: TransformGetTransformRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getTransform(
+    params?: TransformGetTransformRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.TransformGetTransformResponse>
   /**
    * Get transforms.
    *
@@ -19707,7 +21231,7 @@ export class TransformApi {
   getTransform(
     params: TransformGetTransformRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.TransformGetTransformResponse>>
   getTransform(params?: TransformGetTransformRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, transformEndpoints().getTransform, params, options)
   }
@@ -19721,7 +21245,10 @@ export class TransformApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-get-transform-stats | Elasticsearch API documentation}
    */
-  getTransformStats(params: TransformGetTransformStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getTransformStats(
+    params: TransformGetTransformStatsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.TransformGetTransformStatsResponse>
   /**
    * Get transform stats.
    *
@@ -19733,7 +21260,7 @@ export class TransformApi {
   getTransformStats(
     params: TransformGetTransformStatsRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.TransformGetTransformStatsResponse>>
   getTransformStats(params: TransformGetTransformStatsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, transformEndpoints().getTransformStats, params, options)
   }
@@ -19747,7 +21274,10 @@ export class TransformApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-preview-transform | Elasticsearch API documentation}
    */
-  previewTransform(params?: TransformPreviewTransformRequest, options?: BodyCallOptions): Promise<JsonObject>
+  previewTransform<TTransform = unknown>(
+    params?: TransformPreviewTransformRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.TransformPreviewTransformResponse<TTransform>>
   /**
    * Preview a transform.
    *
@@ -19756,10 +21286,10 @@ export class TransformApi {
    * @param params - path parts, query parameters and body properties (see {@link TransformPreviewTransformRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  previewTransform(
+  previewTransform<TTransform = unknown>(
     params: TransformPreviewTransformRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.TransformPreviewTransformResponse<TTransform>>>
   previewTransform(params?: TransformPreviewTransformRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, transformEndpoints().previewTransform, params, options)
   }
@@ -19773,7 +21303,10 @@ export class TransformApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-put-transform | Elasticsearch API documentation}
    */
-  putTransform(params: TransformPutTransformRequest, options?: BodyCallOptions): Promise<JsonObject>
+  putTransform(
+    params: TransformPutTransformRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.TransformPutTransformResponse>
   /**
    * Create a transform.
    *
@@ -19782,7 +21315,10 @@ export class TransformApi {
    * @param params - path parts, query parameters and body properties (see {@link TransformPutTransformRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  putTransform(params: TransformPutTransformRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  putTransform(
+    params: TransformPutTransformRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.TransformPutTransformResponse>>
   putTransform(params: TransformPutTransformRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, transformEndpoints().putTransform, params, options)
   }
@@ -19796,7 +21332,10 @@ export class TransformApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-reset-transform | Elasticsearch API documentation}
    */
-  resetTransform(params: TransformResetTransformRequest, options?: BodyCallOptions): Promise<JsonObject>
+  resetTransform(
+    params: TransformResetTransformRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.TransformResetTransformResponse>
   /**
    * Reset a transform.
    *
@@ -19805,7 +21344,10 @@ export class TransformApi {
    * @param params - path parts, query parameters and body properties (see {@link TransformResetTransformRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  resetTransform(params: TransformResetTransformRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  resetTransform(
+    params: TransformResetTransformRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.TransformResetTransformResponse>>
   resetTransform(params: TransformResetTransformRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, transformEndpoints().resetTransform, params, options)
   }
@@ -19819,7 +21361,10 @@ export class TransformApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-schedule-now-transform | Elasticsearch API documentation}
    */
-  scheduleNowTransform(params: TransformScheduleNowTransformRequest, options?: BodyCallOptions): Promise<JsonObject>
+  scheduleNowTransform(
+    params: TransformScheduleNowTransformRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.TransformScheduleNowTransformResponse>
   /**
    * Schedule a transform to start now.
    *
@@ -19831,7 +21376,7 @@ export class TransformApi {
   scheduleNowTransform(
     params: TransformScheduleNowTransformRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.TransformScheduleNowTransformResponse>>
   scheduleNowTransform(params: TransformScheduleNowTransformRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, transformEndpoints().scheduleNowTransform, params, options)
   }
@@ -19845,7 +21390,10 @@ export class TransformApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-set-upgrade-mode | Elasticsearch API documentation}
    */
-  setUpgradeMode(params?: TransformSetUpgradeModeRequest, options?: BodyCallOptions): Promise<JsonObject>
+  setUpgradeMode(
+    params?: TransformSetUpgradeModeRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.TransformSetUpgradeModeResponse>
   /**
    * Set upgrade_mode for transform indices.
    *
@@ -19857,7 +21405,7 @@ export class TransformApi {
   setUpgradeMode(
     params: TransformSetUpgradeModeRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.TransformSetUpgradeModeResponse>>
   setUpgradeMode(params?: TransformSetUpgradeModeRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, transformEndpoints().setUpgradeMode, params, options)
   }
@@ -19871,7 +21419,10 @@ export class TransformApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-start-transform | Elasticsearch API documentation}
    */
-  startTransform(params: TransformStartTransformRequest, options?: BodyCallOptions): Promise<JsonObject>
+  startTransform(
+    params: TransformStartTransformRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.TransformStartTransformResponse>
   /**
    * Start a transform.
    *
@@ -19880,7 +21431,10 @@ export class TransformApi {
    * @param params - path parts, query parameters and body properties (see {@link TransformStartTransformRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  startTransform(params: TransformStartTransformRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  startTransform(
+    params: TransformStartTransformRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.TransformStartTransformResponse>>
   startTransform(params: TransformStartTransformRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, transformEndpoints().startTransform, params, options)
   }
@@ -19894,7 +21448,10 @@ export class TransformApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-stop-transform | Elasticsearch API documentation}
    */
-  stopTransform(params: TransformStopTransformRequest, options?: BodyCallOptions): Promise<JsonObject>
+  stopTransform(
+    params: TransformStopTransformRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.TransformStopTransformResponse>
   /**
    * Stop transforms.
    *
@@ -19903,7 +21460,10 @@ export class TransformApi {
    * @param params - path parts, query parameters and body properties (see {@link TransformStopTransformRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  stopTransform(params: TransformStopTransformRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  stopTransform(
+    params: TransformStopTransformRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.TransformStopTransformResponse>>
   stopTransform(params: TransformStopTransformRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, transformEndpoints().stopTransform, params, options)
   }
@@ -19917,7 +21477,10 @@ export class TransformApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-update-transform | Elasticsearch API documentation}
    */
-  updateTransform(params: TransformUpdateTransformRequest, options?: BodyCallOptions): Promise<JsonObject>
+  updateTransform(
+    params: TransformUpdateTransformRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.TransformUpdateTransformResponse>
   /**
    * Update a transform.
    *
@@ -19926,7 +21489,10 @@ export class TransformApi {
    * @param params - path parts, query parameters and body properties (see {@link TransformUpdateTransformRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  updateTransform(params: TransformUpdateTransformRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  updateTransform(
+    params: TransformUpdateTransformRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.TransformUpdateTransformResponse>>
   updateTransform(params: TransformUpdateTransformRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, transformEndpoints().updateTransform, params, options)
   }
@@ -19940,7 +21506,10 @@ export class TransformApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-transform-upgrade-transforms | Elasticsearch API documentation}
    */
-  upgradeTransforms(params?: TransformUpgradeTransformsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  upgradeTransforms(
+    params?: TransformUpgradeTransformsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.TransformUpgradeTransformsResponse>
   /**
    * Upgrade all transforms.
    *
@@ -19952,7 +21521,7 @@ export class TransformApi {
   upgradeTransforms(
     params: TransformUpgradeTransformsRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.TransformUpgradeTransformsResponse>>
   upgradeTransforms(params?: TransformUpgradeTransformsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, transformEndpoints().upgradeTransforms, params, options)
   }
@@ -20111,7 +21680,7 @@ export class WatcherApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-ack-watch | Elasticsearch API documentation}
    */
-  ackWatch(params: WatcherAckWatchRequest, options?: BodyCallOptions): Promise<JsonObject>
+  ackWatch(params: WatcherAckWatchRequest, options?: BodyCallOptions): Promise<estypes.WatcherAckWatchResponse>
   /**
    * Acknowledge a watch.
    *
@@ -20120,7 +21689,10 @@ export class WatcherApi {
    * @param params - path parts, query parameters and body properties (see {@link WatcherAckWatchRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  ackWatch(params: WatcherAckWatchRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  ackWatch(
+    params: WatcherAckWatchRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.WatcherAckWatchResponse>>
   ackWatch(params: WatcherAckWatchRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, watcherEndpoints().ackWatch, params, options)
   }
@@ -20134,7 +21706,10 @@ export class WatcherApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-activate-watch | Elasticsearch API documentation}
    */
-  activateWatch(params: WatcherActivateWatchRequest, options?: BodyCallOptions): Promise<JsonObject>
+  activateWatch(
+    params: WatcherActivateWatchRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.WatcherActivateWatchResponse>
   /**
    * Activate a watch.
    *
@@ -20143,7 +21718,10 @@ export class WatcherApi {
    * @param params - path parts, query parameters and body properties (see {@link WatcherActivateWatchRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  activateWatch(params: WatcherActivateWatchRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  activateWatch(
+    params: WatcherActivateWatchRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.WatcherActivateWatchResponse>>
   activateWatch(params: WatcherActivateWatchRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, watcherEndpoints().activateWatch, params, options)
   }
@@ -20157,7 +21735,10 @@ export class WatcherApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-deactivate-watch | Elasticsearch API documentation}
    */
-  deactivateWatch(params: WatcherDeactivateWatchRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deactivateWatch(
+    params: WatcherDeactivateWatchRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.WatcherDeactivateWatchResponse>
   /**
    * Deactivate a watch.
    *
@@ -20166,7 +21747,10 @@ export class WatcherApi {
    * @param params - path parts, query parameters and body properties (see {@link WatcherDeactivateWatchRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  deactivateWatch(params: WatcherDeactivateWatchRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deactivateWatch(
+    params: WatcherDeactivateWatchRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.WatcherDeactivateWatchResponse>>
   deactivateWatch(params: WatcherDeactivateWatchRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, watcherEndpoints().deactivateWatch, params, options)
   }
@@ -20180,7 +21764,7 @@ export class WatcherApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-delete-watch | Elasticsearch API documentation}
    */
-  deleteWatch(params: WatcherDeleteWatchRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deleteWatch(params: WatcherDeleteWatchRequest, options?: BodyCallOptions): Promise<estypes.WatcherDeleteWatchResponse>
   /**
    * Delete a watch.
    *
@@ -20189,7 +21773,10 @@ export class WatcherApi {
    * @param params - path parts, query parameters and body properties (see {@link WatcherDeleteWatchRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  deleteWatch(params: WatcherDeleteWatchRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deleteWatch(
+    params: WatcherDeleteWatchRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.WatcherDeleteWatchResponse>>
   deleteWatch(params: WatcherDeleteWatchRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, watcherEndpoints().deleteWatch, params, options)
   }
@@ -20203,7 +21790,10 @@ export class WatcherApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-execute-watch | Elasticsearch API documentation}
    */
-  executeWatch(params?: WatcherExecuteWatchRequest, options?: BodyCallOptions): Promise<JsonObject>
+  executeWatch(
+    params?: WatcherExecuteWatchRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.WatcherExecuteWatchResponse>
   /**
    * Run a watch.
    *
@@ -20215,7 +21805,7 @@ export class WatcherApi {
   executeWatch(
     params: WatcherExecuteWatchRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.WatcherExecuteWatchResponse>>
   executeWatch(params?: WatcherExecuteWatchRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, watcherEndpoints().executeWatch, params, options)
   }
@@ -20229,7 +21819,10 @@ export class WatcherApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-get-settings | Elasticsearch API documentation}
    */
-  getSettings(params?: WatcherGetSettingsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getSettings(
+    params?: WatcherGetSettingsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.WatcherGetSettingsResponse>
   /**
    * Get Watcher index settings.
    *
@@ -20238,7 +21831,10 @@ export class WatcherApi {
    * @param params - path parts, query parameters and body properties (see {@link WatcherGetSettingsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  getSettings(params: WatcherGetSettingsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getSettings(
+    params: WatcherGetSettingsRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.WatcherGetSettingsResponse>>
   getSettings(params?: WatcherGetSettingsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, watcherEndpoints().getSettings, params, options)
   }
@@ -20252,7 +21848,7 @@ export class WatcherApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-get-watch | Elasticsearch API documentation}
    */
-  getWatch(params: WatcherGetWatchRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getWatch(params: WatcherGetWatchRequest, options?: BodyCallOptions): Promise<estypes.WatcherGetWatchResponse>
   /**
    * Get a watch.
    *
@@ -20261,7 +21857,10 @@ export class WatcherApi {
    * @param params - path parts, query parameters and body properties (see {@link WatcherGetWatchRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  getWatch(params: WatcherGetWatchRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getWatch(
+    params: WatcherGetWatchRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.WatcherGetWatchResponse>>
   getWatch(params: WatcherGetWatchRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, watcherEndpoints().getWatch, params, options)
   }
@@ -20275,7 +21874,7 @@ export class WatcherApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-put-watch | Elasticsearch API documentation}
    */
-  putWatch(params: WatcherPutWatchRequest, options?: BodyCallOptions): Promise<JsonObject>
+  putWatch(params: WatcherPutWatchRequest, options?: BodyCallOptions): Promise<estypes.WatcherPutWatchResponse>
   /**
    * Create or update a watch.
    *
@@ -20284,7 +21883,10 @@ export class WatcherApi {
    * @param params - path parts, query parameters and body properties (see {@link WatcherPutWatchRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  putWatch(params: WatcherPutWatchRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  putWatch(
+    params: WatcherPutWatchRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.WatcherPutWatchResponse>>
   putWatch(params: WatcherPutWatchRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, watcherEndpoints().putWatch, params, options)
   }
@@ -20298,7 +21900,10 @@ export class WatcherApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-query-watches | Elasticsearch API documentation}
    */
-  queryWatches(params?: WatcherQueryWatchesRequest, options?: BodyCallOptions): Promise<JsonObject>
+  queryWatches(
+    params?: WatcherQueryWatchesRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.WatcherQueryWatchesResponse>
   /**
    * Query watches.
    *
@@ -20310,7 +21915,7 @@ export class WatcherApi {
   queryWatches(
     params: WatcherQueryWatchesRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.WatcherQueryWatchesResponse>>
   queryWatches(params?: WatcherQueryWatchesRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, watcherEndpoints().queryWatches, params, options)
   }
@@ -20324,7 +21929,7 @@ export class WatcherApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-start | Elasticsearch API documentation}
    */
-  start(params?: WatcherStartRequest, options?: BodyCallOptions): Promise<JsonObject>
+  start(params?: WatcherStartRequest, options?: BodyCallOptions): Promise<estypes.WatcherStartResponse>
   /**
    * Start the watch service.
    *
@@ -20333,7 +21938,10 @@ export class WatcherApi {
    * @param params - path parts, query parameters and body properties (see {@link WatcherStartRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  start(params: WatcherStartRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  start(
+    params: WatcherStartRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.WatcherStartResponse>>
   start(params?: WatcherStartRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, watcherEndpoints().start, params, options)
   }
@@ -20347,7 +21955,7 @@ export class WatcherApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-stats | Elasticsearch API documentation}
    */
-  stats(params?: WatcherStatsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  stats(params?: WatcherStatsRequest, options?: BodyCallOptions): Promise<estypes.WatcherStatsResponse>
   /**
    * Get Watcher statistics.
    *
@@ -20356,7 +21964,10 @@ export class WatcherApi {
    * @param params - path parts, query parameters and body properties (see {@link WatcherStatsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  stats(params: WatcherStatsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  stats(
+    params: WatcherStatsRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.WatcherStatsResponse>>
   stats(params?: WatcherStatsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, watcherEndpoints().stats, params, options)
   }
@@ -20370,7 +21981,7 @@ export class WatcherApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-stop | Elasticsearch API documentation}
    */
-  stop(params?: WatcherStopRequest, options?: BodyCallOptions): Promise<JsonObject>
+  stop(params?: WatcherStopRequest, options?: BodyCallOptions): Promise<estypes.WatcherStopResponse>
   /**
    * Stop the watch service.
    *
@@ -20379,7 +21990,10 @@ export class WatcherApi {
    * @param params - path parts, query parameters and body properties (see {@link WatcherStopRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  stop(params: WatcherStopRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  stop(
+    params: WatcherStopRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.WatcherStopResponse>>
   stop(params?: WatcherStopRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, watcherEndpoints().stop, params, options)
   }
@@ -20393,7 +22007,10 @@ export class WatcherApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-watcher-update-settings | Elasticsearch API documentation}
    */
-  updateSettings(params?: WatcherUpdateSettingsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  updateSettings(
+    params?: WatcherUpdateSettingsRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.WatcherUpdateSettingsResponse>
   /**
    * Update Watcher index settings.
    *
@@ -20405,7 +22022,7 @@ export class WatcherApi {
   updateSettings(
     params: WatcherUpdateSettingsRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.WatcherUpdateSettingsResponse>>
   updateSettings(params?: WatcherUpdateSettingsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, watcherEndpoints().updateSettings, params, options)
   }
@@ -20457,7 +22074,7 @@ export class XpackApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-info | Elasticsearch API documentation}
    */
-  info(params?: XpackInfoRequest, options?: BodyCallOptions): Promise<JsonObject>
+  info(params?: XpackInfoRequest, options?: BodyCallOptions): Promise<estypes.XpackInfoResponse>
   /**
    * Get information.
    *
@@ -20466,7 +22083,7 @@ export class XpackApi {
    * @param params - path parts, query parameters and body properties (see {@link XpackInfoRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  info(params: XpackInfoRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  info(params: XpackInfoRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<estypes.XpackInfoResponse>>
   info(params?: XpackInfoRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, xpackEndpoints().info, params, options)
   }
@@ -20480,7 +22097,7 @@ export class XpackApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-xpack | Elasticsearch API documentation}
    */
-  usage(params?: XpackUsageRequest, options?: BodyCallOptions): Promise<JsonObject>
+  usage(params?: XpackUsageRequest, options?: BodyCallOptions): Promise<estypes.XpackUsageResponse>
   /**
    * Get usage information.
    *
@@ -20489,7 +22106,10 @@ export class XpackApi {
    * @param params - path parts, query parameters and body properties (see {@link XpackUsageRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  usage(params: XpackUsageRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  usage(
+    params: XpackUsageRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.XpackUsageResponse>>
   usage(params?: XpackUsageRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, xpackEndpoints().usage, params, options)
   }
@@ -21779,7 +23399,10 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-bulk | Elasticsearch API documentation}
    */
-  bulk(params: BulkRequest, options?: BodyCallOptions): Promise<BulkResponse>
+  bulk<TDocument = unknown, TPartialDocument = unknown>(
+    params: BulkRequest<TDocument, TPartialDocument>,
+    options?: BodyCallOptions,
+  ): Promise<estypes.BulkResponse>
   /**
    * Bulk index or delete documents.
    *
@@ -21788,7 +23411,10 @@ export class ApiClient {
    * @param params - path parts, query parameters and body properties (see {@link BulkRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  bulk(params: BulkRequest, options: MetaCallOptions): Promise<ApiResponse<BulkResponse>>
+  bulk<TDocument = unknown, TPartialDocument = unknown>(
+    params: BulkRequest<TDocument, TPartialDocument>,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.BulkResponse>>
   bulk(params: BulkRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().bulk, params, options)
   }
@@ -21801,7 +23427,7 @@ export class ApiClient {
    * @param params - path parts, query parameters and body properties (see {@link CancelReindexRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  cancelReindex(params: CancelReindexRequest, options?: BodyCallOptions): Promise<JsonObject>
+  cancelReindex(params: CancelReindexRequest, options?: BodyCallOptions): Promise<estypes.CancelReindexResponse>
   /**
    * Cancel an ongoing reindex task.
    *
@@ -21810,7 +23436,10 @@ export class ApiClient {
    * @param params - path parts, query parameters and body properties (see {@link CancelReindexRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  cancelReindex(params: CancelReindexRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  cancelReindex(
+    params: CancelReindexRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.CancelReindexResponse>>
   cancelReindex(params: CancelReindexRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().cancelReindex, params, options)
   }
@@ -21824,7 +23453,7 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-clear-scroll | Elasticsearch API documentation}
    */
-  clearScroll(params?: ClearScrollRequest, options?: BodyCallOptions): Promise<JsonObject>
+  clearScroll(params?: ClearScrollRequest, options?: BodyCallOptions): Promise<estypes.ClearScrollResponse>
   /**
    * Clear a scrolling search.
    *
@@ -21833,7 +23462,10 @@ export class ApiClient {
    * @param params - path parts, query parameters and body properties (see {@link ClearScrollRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  clearScroll(params: ClearScrollRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  clearScroll(
+    params: ClearScrollRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ClearScrollResponse>>
   clearScroll(params?: ClearScrollRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().clearScroll, params, options)
   }
@@ -21847,7 +23479,10 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-open-point-in-time | Elasticsearch API documentation}
    */
-  closePointInTime(params: ClosePointInTimeRequest, options?: BodyCallOptions): Promise<JsonObject>
+  closePointInTime(
+    params: ClosePointInTimeRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ClosePointInTimeResponse>
   /**
    * Close a point in time.
    *
@@ -21856,7 +23491,10 @@ export class ApiClient {
    * @param params - path parts, query parameters and body properties (see {@link ClosePointInTimeRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  closePointInTime(params: ClosePointInTimeRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  closePointInTime(
+    params: ClosePointInTimeRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ClosePointInTimeResponse>>
   closePointInTime(params: ClosePointInTimeRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().closePointInTime, params, options)
   }
@@ -21870,7 +23508,7 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-count | Elasticsearch API documentation}
    */
-  count(params?: CountRequest, options?: BodyCallOptions): Promise<CountResponse>
+  count(params?: CountRequest, options?: BodyCallOptions): Promise<estypes.CountResponse>
   /**
    * Count search results.
    *
@@ -21879,7 +23517,7 @@ export class ApiClient {
    * @param params - path parts, query parameters and body properties (see {@link CountRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  count(params: CountRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<CountResponse>>
+  count(params: CountRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<estypes.CountResponse>>
   count(params?: CountRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().count, params, options)
   }
@@ -21893,7 +23531,10 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-create | Elasticsearch API documentation}
    */
-  create<TDocument = unknown>(params: CreateRequest<TDocument>, options?: BodyCallOptions): Promise<CreateResponse>
+  create<TDocument = unknown>(
+    params: CreateRequest<TDocument>,
+    options?: BodyCallOptions,
+  ): Promise<estypes.CreateResponse>
   /**
    * Create a new document in the index.
    *
@@ -21905,7 +23546,7 @@ export class ApiClient {
   create<TDocument = unknown>(
     params: CreateRequest<TDocument>,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<CreateResponse>>
+  ): Promise<ApiResponse<estypes.CreateResponse>>
   create(params: CreateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().create, params, options)
   }
@@ -21919,7 +23560,7 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-delete | Elasticsearch API documentation}
    */
-  delete(params: DeleteRequest, options?: BodyCallOptions): Promise<DeleteResponse>
+  delete(params: DeleteRequest, options?: BodyCallOptions): Promise<estypes.DeleteResponse>
   /**
    * Delete a document.
    *
@@ -21928,7 +23569,7 @@ export class ApiClient {
    * @param params - path parts, query parameters and body properties (see {@link DeleteRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  delete(params: DeleteRequest, options: MetaCallOptions): Promise<ApiResponse<DeleteResponse>>
+  delete(params: DeleteRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.DeleteResponse>>
   delete(params: DeleteRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().delete, params, options)
   }
@@ -21942,7 +23583,7 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-delete-by-query | Elasticsearch API documentation}
    */
-  deleteByQuery(params: DeleteByQueryRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deleteByQuery(params: DeleteByQueryRequest, options?: BodyCallOptions): Promise<estypes.DeleteByQueryResponse>
   /**
    * Delete documents.
    *
@@ -21951,7 +23592,10 @@ export class ApiClient {
    * @param params - path parts, query parameters and body properties (see {@link DeleteByQueryRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  deleteByQuery(params: DeleteByQueryRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deleteByQuery(
+    params: DeleteByQueryRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.DeleteByQueryResponse>>
   deleteByQuery(params: DeleteByQueryRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().deleteByQuery, params, options)
   }
@@ -21965,7 +23609,10 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-delete-by-query-rethrottle | Elasticsearch API documentation}
    */
-  deleteByQueryRethrottle(params: DeleteByQueryRethrottleRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deleteByQueryRethrottle(
+    params: DeleteByQueryRethrottleRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.DeleteByQueryRethrottleResponse>
   /**
    * Throttle a delete by query operation.
    *
@@ -21977,7 +23624,7 @@ export class ApiClient {
   deleteByQueryRethrottle(
     params: DeleteByQueryRethrottleRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.DeleteByQueryRethrottleResponse>>
   deleteByQueryRethrottle(params: DeleteByQueryRethrottleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().deleteByQueryRethrottle, params, options)
   }
@@ -21991,7 +23638,7 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-delete-script | Elasticsearch API documentation}
    */
-  deleteScript(params: DeleteScriptRequest, options?: BodyCallOptions): Promise<JsonObject>
+  deleteScript(params: DeleteScriptRequest, options?: BodyCallOptions): Promise<estypes.DeleteScriptResponse>
   /**
    * Delete a script or search template.
    *
@@ -22000,7 +23647,10 @@ export class ApiClient {
    * @param params - path parts, query parameters and body properties (see {@link DeleteScriptRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  deleteScript(params: DeleteScriptRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  deleteScript(
+    params: DeleteScriptRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.DeleteScriptResponse>>
   deleteScript(params: DeleteScriptRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().deleteScript, params, options)
   }
@@ -22060,7 +23710,10 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-explain | Elasticsearch API documentation}
    */
-  explain(params: ExplainRequest, options?: BodyCallOptions): Promise<JsonObject>
+  explain<TDocument = unknown>(
+    params: ExplainRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ExplainResponse<TDocument>>
   /**
    * Explain a document match result.
    *
@@ -22069,7 +23722,10 @@ export class ApiClient {
    * @param params - path parts, query parameters and body properties (see {@link ExplainRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  explain(params: ExplainRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  explain<TDocument = unknown>(
+    params: ExplainRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ExplainResponse<TDocument>>>
   explain(params: ExplainRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().explain, params, options)
   }
@@ -22083,7 +23739,7 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-field-caps | Elasticsearch API documentation}
    */
-  fieldCaps(params?: FieldCapsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  fieldCaps(params?: FieldCapsRequest, options?: BodyCallOptions): Promise<estypes.FieldCapsResponse>
   /**
    * Get the field capabilities.
    *
@@ -22092,7 +23748,10 @@ export class ApiClient {
    * @param params - path parts, query parameters and body properties (see {@link FieldCapsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  fieldCaps(params: FieldCapsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  fieldCaps(
+    params: FieldCapsRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.FieldCapsResponse>>
   fieldCaps(params?: FieldCapsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().fieldCaps, params, options)
   }
@@ -22106,7 +23765,7 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-get | Elasticsearch API documentation}
    */
-  get<TDocument = unknown>(params: GetRequest, options?: BodyCallOptions): Promise<GetResponse<TDocument>>
+  get<TDocument = unknown>(params: GetRequest, options?: BodyCallOptions): Promise<estypes.GetResponse<TDocument>>
   /**
    * Get a document by its ID.
    *
@@ -22115,7 +23774,10 @@ export class ApiClient {
    * @param params - path parts, query parameters and body properties (see {@link GetRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  get<TDocument = unknown>(params: GetRequest, options: MetaCallOptions): Promise<ApiResponse<GetResponse<TDocument>>>
+  get<TDocument = unknown>(
+    params: GetRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.GetResponse<TDocument>>>
   get(params: GetRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().get, params, options)
   }
@@ -22128,7 +23790,7 @@ export class ApiClient {
    * @param params - path parts, query parameters and body properties (see {@link GetReindexRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  getReindex(params: GetReindexRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getReindex(params: GetReindexRequest, options?: BodyCallOptions): Promise<estypes.GetReindexResponse>
   /**
    * Get the status and progress of a specific reindex task.
    *
@@ -22137,7 +23799,7 @@ export class ApiClient {
    * @param params - path parts, query parameters and body properties (see {@link GetReindexRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  getReindex(params: GetReindexRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getReindex(params: GetReindexRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.GetReindexResponse>>
   getReindex(params: GetReindexRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().getReindex, params, options)
   }
@@ -22151,7 +23813,7 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-get-script | Elasticsearch API documentation}
    */
-  getScript(params: GetScriptRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getScript(params: GetScriptRequest, options?: BodyCallOptions): Promise<estypes.GetScriptResponse>
   /**
    * Get a script or search template.
    *
@@ -22160,7 +23822,7 @@ export class ApiClient {
    * @param params - path parts, query parameters and body properties (see {@link GetScriptRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  getScript(params: GetScriptRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  getScript(params: GetScriptRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.GetScriptResponse>>
   getScript(params: GetScriptRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().getScript, params, options)
   }
@@ -22174,7 +23836,10 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-get-script-context | Elasticsearch API documentation}
    */
-  getScriptContext(params?: GetScriptContextRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getScriptContext(
+    params?: GetScriptContextRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.GetScriptContextResponse>
   /**
    * Get script contexts.
    *
@@ -22186,7 +23851,7 @@ export class ApiClient {
   getScriptContext(
     params: GetScriptContextRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.GetScriptContextResponse>>
   getScriptContext(params?: GetScriptContextRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().getScriptContext, params, options)
   }
@@ -22200,7 +23865,10 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-get-script-languages | Elasticsearch API documentation}
    */
-  getScriptLanguages(params?: GetScriptLanguagesRequest, options?: BodyCallOptions): Promise<JsonObject>
+  getScriptLanguages(
+    params?: GetScriptLanguagesRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.GetScriptLanguagesResponse>
   /**
    * Get script languages.
    *
@@ -22212,7 +23880,7 @@ export class ApiClient {
   getScriptLanguages(
     params: GetScriptLanguagesRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.GetScriptLanguagesResponse>>
   getScriptLanguages(params?: GetScriptLanguagesRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().getScriptLanguages, params, options)
   }
@@ -22226,7 +23894,10 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-get | Elasticsearch API documentation}
    */
-  getSource(params: GetSourceRequest, options?: BodyCallOptions): Promise<JsonValue>
+  getSource<TDocument = unknown>(
+    params: GetSourceRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.GetSourceResponse<TDocument>>
   /**
    * Get a document's source.
    *
@@ -22235,7 +23906,10 @@ export class ApiClient {
    * @param params - path parts, query parameters and body properties (see {@link GetSourceRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  getSource(params: GetSourceRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  getSource<TDocument = unknown>(
+    params: GetSourceRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.GetSourceResponse<TDocument>>>
   getSource(params: GetSourceRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().getSource, params, options)
   }
@@ -22249,7 +23923,7 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-health-report | Elasticsearch API documentation}
    */
-  healthReport(params?: HealthReportRequest, options?: BodyCallOptions): Promise<JsonObject>
+  healthReport(params?: HealthReportRequest, options?: BodyCallOptions): Promise<estypes.HealthReportResponse>
   /**
    * Get the cluster health.
    *
@@ -22258,7 +23932,10 @@ export class ApiClient {
    * @param params - path parts, query parameters and body properties (see {@link HealthReportRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  healthReport(params: HealthReportRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  healthReport(
+    params: HealthReportRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.HealthReportResponse>>
   healthReport(params?: HealthReportRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().healthReport, params, options)
   }
@@ -22272,7 +23949,7 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-create | Elasticsearch API documentation}
    */
-  index<TDocument = unknown>(params: IndexRequest<TDocument>, options?: BodyCallOptions): Promise<IndexResponse>
+  index<TDocument = unknown>(params: IndexRequest<TDocument>, options?: BodyCallOptions): Promise<estypes.IndexResponse>
   /**
    * Create or update a document in an index.
    *
@@ -22284,7 +23961,7 @@ export class ApiClient {
   index<TDocument = unknown>(
     params: IndexRequest<TDocument>,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<IndexResponse>>
+  ): Promise<ApiResponse<estypes.IndexResponse>>
   index(params: IndexRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().index, params, options)
   }
@@ -22298,7 +23975,7 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/group/endpoint-info | Elasticsearch API documentation}
    */
-  info(params?: InfoRequest, options?: BodyCallOptions): Promise<InfoResponse>
+  info(params?: InfoRequest, options?: BodyCallOptions): Promise<estypes.InfoResponse>
   /**
    * Get cluster info.
    *
@@ -22307,7 +23984,7 @@ export class ApiClient {
    * @param params - path parts, query parameters and body properties (see {@link InfoRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  info(params: InfoRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<InfoResponse>>
+  info(params: InfoRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<estypes.InfoResponse>>
   info(params?: InfoRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().info, params, options)
   }
@@ -22320,7 +23997,7 @@ export class ApiClient {
    * @param params - path parts, query parameters and body properties (see {@link ListReindexRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  listReindex(params?: ListReindexRequest, options?: BodyCallOptions): Promise<JsonObject>
+  listReindex(params?: ListReindexRequest, options?: BodyCallOptions): Promise<estypes.ListReindexResponse>
   /**
    * Get information about all currently running reindex tasks.
    *
@@ -22329,7 +24006,10 @@ export class ApiClient {
    * @param params - path parts, query parameters and body properties (see {@link ListReindexRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  listReindex(params: ListReindexRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  listReindex(
+    params: ListReindexRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ListReindexResponse>>
   listReindex(params?: ListReindexRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().listReindex, params, options)
   }
@@ -22343,7 +24023,7 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-mget | Elasticsearch API documentation}
    */
-  mget<TDocument = unknown>(params?: MgetRequest, options?: BodyCallOptions): Promise<MgetResponse<TDocument>>
+  mget<TDocument = unknown>(params?: MgetRequest, options?: BodyCallOptions): Promise<estypes.MgetResponse<TDocument>>
   /**
    * Get multiple documents.
    *
@@ -22355,7 +24035,7 @@ export class ApiClient {
   mget<TDocument = unknown>(
     params: MgetRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<MgetResponse<TDocument>>>
+  ): Promise<ApiResponse<estypes.MgetResponse<TDocument>>>
   mget(params?: MgetRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().mget, params, options)
   }
@@ -22369,7 +24049,10 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-msearch | Elasticsearch API documentation}
    */
-  msearch<TDocument = unknown>(params: MsearchRequest, options?: BodyCallOptions): Promise<MsearchResponse<TDocument>>
+  msearch<TDocument = unknown, TAggregations = Record<string, estypes.AggregationsAggregate>>(
+    params: MsearchRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MsearchResponse<TDocument, TAggregations>>
   /**
    * Run multiple searches.
    *
@@ -22378,10 +24061,10 @@ export class ApiClient {
    * @param params - path parts, query parameters and body properties (see {@link MsearchRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  msearch<TDocument = unknown>(
+  msearch<TDocument = unknown, TAggregations = Record<string, estypes.AggregationsAggregate>>(
     params: MsearchRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<MsearchResponse<TDocument>>>
+  ): Promise<ApiResponse<estypes.MsearchResponse<TDocument, TAggregations>>>
   msearch(params: MsearchRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().msearch, params, options)
   }
@@ -22395,7 +24078,10 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-msearch-template | Elasticsearch API documentation}
    */
-  msearchTemplate(params: MsearchTemplateRequest, options?: BodyCallOptions): Promise<JsonValue>
+  msearchTemplate<TDocument = unknown, TAggregations = Record<string, estypes.AggregationsAggregate>>(
+    params: MsearchTemplateRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.MsearchTemplateResponse<TDocument, TAggregations>>
   /**
    * Run multiple templated searches.
    *
@@ -22404,7 +24090,10 @@ export class ApiClient {
    * @param params - path parts, query parameters and body properties (see {@link MsearchTemplateRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  msearchTemplate(params: MsearchTemplateRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue>>
+  msearchTemplate<TDocument = unknown, TAggregations = Record<string, estypes.AggregationsAggregate>>(
+    params: MsearchTemplateRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MsearchTemplateResponse<TDocument, TAggregations>>>
   msearchTemplate(params: MsearchTemplateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().msearchTemplate, params, options)
   }
@@ -22418,7 +24107,7 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-mtermvectors | Elasticsearch API documentation}
    */
-  mtermvectors(params?: MtermvectorsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  mtermvectors(params?: MtermvectorsRequest, options?: BodyCallOptions): Promise<estypes.MtermvectorsResponse>
   /**
    * Get multiple term vectors.
    *
@@ -22427,7 +24116,10 @@ export class ApiClient {
    * @param params - path parts, query parameters and body properties (see {@link MtermvectorsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  mtermvectors(params: MtermvectorsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  mtermvectors(
+    params: MtermvectorsRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.MtermvectorsResponse>>
   mtermvectors(params?: MtermvectorsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().mtermvectors, params, options)
   }
@@ -22441,7 +24133,7 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-open-point-in-time | Elasticsearch API documentation}
    */
-  openPointInTime(params: OpenPointInTimeRequest, options?: BodyCallOptions): Promise<JsonObject>
+  openPointInTime(params: OpenPointInTimeRequest, options?: BodyCallOptions): Promise<estypes.OpenPointInTimeResponse>
   /**
    * Open a point in time.
    *
@@ -22450,7 +24142,10 @@ export class ApiClient {
    * @param params - path parts, query parameters and body properties (see {@link OpenPointInTimeRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  openPointInTime(params: OpenPointInTimeRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  openPointInTime(
+    params: OpenPointInTimeRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.OpenPointInTimeResponse>>
   openPointInTime(params: OpenPointInTimeRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().openPointInTime, params, options)
   }
@@ -22487,7 +24182,7 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-put-script | Elasticsearch API documentation}
    */
-  putScript(params: PutScriptRequest, options?: BodyCallOptions): Promise<JsonObject>
+  putScript(params: PutScriptRequest, options?: BodyCallOptions): Promise<estypes.PutScriptResponse>
   /**
    * Create or update a script or search template.
    *
@@ -22496,7 +24191,7 @@ export class ApiClient {
    * @param params - path parts, query parameters and body properties (see {@link PutScriptRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  putScript(params: PutScriptRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  putScript(params: PutScriptRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.PutScriptResponse>>
   putScript(params: PutScriptRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().putScript, params, options)
   }
@@ -22510,7 +24205,7 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-rank-eval | Elasticsearch API documentation}
    */
-  rankEval(params: RankEvalRequest, options?: BodyCallOptions): Promise<JsonObject>
+  rankEval(params: RankEvalRequest, options?: BodyCallOptions): Promise<estypes.RankEvalResponse>
   /**
    * Evaluate ranked search results.
    *
@@ -22519,7 +24214,7 @@ export class ApiClient {
    * @param params - path parts, query parameters and body properties (see {@link RankEvalRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  rankEval(params: RankEvalRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  rankEval(params: RankEvalRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.RankEvalResponse>>
   rankEval(params: RankEvalRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().rankEval, params, options)
   }
@@ -22533,7 +24228,7 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-reindex | Elasticsearch API documentation}
    */
-  reindex(params: ReindexRequest, options?: BodyCallOptions): Promise<JsonObject>
+  reindex(params: ReindexRequest, options?: BodyCallOptions): Promise<estypes.ReindexResponse>
   /**
    * Reindex documents.
    *
@@ -22542,7 +24237,7 @@ export class ApiClient {
    * @param params - path parts, query parameters and body properties (see {@link ReindexRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  reindex(params: ReindexRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  reindex(params: ReindexRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.ReindexResponse>>
   reindex(params: ReindexRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().reindex, params, options)
   }
@@ -22556,7 +24251,10 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-reindex | Elasticsearch API documentation}
    */
-  reindexRethrottle(params: ReindexRethrottleRequest, options?: BodyCallOptions): Promise<JsonObject>
+  reindexRethrottle(
+    params: ReindexRethrottleRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ReindexRethrottleResponse>
   /**
    * Throttle a reindex operation.
    *
@@ -22565,7 +24263,10 @@ export class ApiClient {
    * @param params - path parts, query parameters and body properties (see {@link ReindexRethrottleRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  reindexRethrottle(params: ReindexRethrottleRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  reindexRethrottle(
+    params: ReindexRethrottleRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.ReindexRethrottleResponse>>
   reindexRethrottle(params: ReindexRethrottleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().reindexRethrottle, params, options)
   }
@@ -22579,7 +24280,10 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-render-search-template | Elasticsearch API documentation}
    */
-  renderSearchTemplate(params?: RenderSearchTemplateRequest, options?: BodyCallOptions): Promise<JsonObject>
+  renderSearchTemplate(
+    params?: RenderSearchTemplateRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.RenderSearchTemplateResponse>
   /**
    * Render a search template.
    *
@@ -22591,7 +24295,7 @@ export class ApiClient {
   renderSearchTemplate(
     params: RenderSearchTemplateRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.RenderSearchTemplateResponse>>
   renderSearchTemplate(params?: RenderSearchTemplateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().renderSearchTemplate, params, options)
   }
@@ -22605,7 +24309,10 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/reference/scripting-languages/painless/painless-api-examples | Elasticsearch API documentation}
    */
-  scriptsPainlessExecute(params?: ScriptsPainlessExecuteRequest, options?: BodyCallOptions): Promise<JsonObject>
+  scriptsPainlessExecute<TResult = unknown>(
+    params?: ScriptsPainlessExecuteRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ScriptsPainlessExecuteResponse<TResult>>
   /**
    * Run a script.
    *
@@ -22614,10 +24321,10 @@ export class ApiClient {
    * @param params - path parts, query parameters and body properties (see {@link ScriptsPainlessExecuteRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  scriptsPainlessExecute(
+  scriptsPainlessExecute<TResult = unknown>(
     params: ScriptsPainlessExecuteRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.ScriptsPainlessExecuteResponse<TResult>>>
   scriptsPainlessExecute(params?: ScriptsPainlessExecuteRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().scriptsPainlessExecute, params, options)
   }
@@ -22631,7 +24338,10 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-scroll | Elasticsearch API documentation}
    */
-  scroll<TDocument = unknown>(params: ScrollRequest, options?: BodyCallOptions): Promise<SearchResponse<TDocument>>
+  scroll<TDocument = unknown, TAggregations = Record<string, estypes.AggregationsAggregate>>(
+    params: ScrollRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.ScrollResponse<TDocument, TAggregations>>
   /**
    * Run a scrolling search.
    *
@@ -22640,10 +24350,10 @@ export class ApiClient {
    * @param params - path parts, query parameters and body properties (see {@link ScrollRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  scroll<TDocument = unknown>(
+  scroll<TDocument = unknown, TAggregations = Record<string, estypes.AggregationsAggregate>>(
     params: ScrollRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<SearchResponse<TDocument>>>
+  ): Promise<ApiResponse<estypes.ScrollResponse<TDocument, TAggregations>>>
   scroll(params: ScrollRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().scroll, params, options)
   }
@@ -22657,7 +24367,10 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search | Elasticsearch API documentation}
    */
-  search<TDocument = unknown>(params?: SearchRequest, options?: BodyCallOptions): Promise<SearchResponse<TDocument>>
+  search<TDocument = unknown, TAggregations = Record<string, estypes.AggregationsAggregate>>(
+    params?: SearchRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SearchResponse<TDocument, TAggregations>>
   /**
    * Run a search.
    *
@@ -22666,10 +24379,10 @@ export class ApiClient {
    * @param params - path parts, query parameters and body properties (see {@link SearchRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  search<TDocument = unknown>(
+  search<TDocument = unknown, TAggregations = Record<string, estypes.AggregationsAggregate>>(
     params: SearchRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<SearchResponse<TDocument>>>
+  ): Promise<ApiResponse<estypes.SearchResponse<TDocument, TAggregations>>>
   search(params?: SearchRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().search, params, options)
   }
@@ -22706,7 +24419,7 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-shards | Elasticsearch API documentation}
    */
-  searchShards(params?: SearchShardsRequest, options?: BodyCallOptions): Promise<JsonObject>
+  searchShards(params?: SearchShardsRequest, options?: BodyCallOptions): Promise<estypes.SearchShardsResponse>
   /**
    * Get the search shards.
    *
@@ -22715,7 +24428,10 @@ export class ApiClient {
    * @param params - path parts, query parameters and body properties (see {@link SearchShardsRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  searchShards(params: SearchShardsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  searchShards(
+    params: SearchShardsRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SearchShardsResponse>>
   searchShards(params?: SearchShardsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().searchShards, params, options)
   }
@@ -22729,7 +24445,10 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search-template | Elasticsearch API documentation}
    */
-  searchTemplate(params?: SearchTemplateRequest, options?: BodyCallOptions): Promise<JsonObject>
+  searchTemplate<TDocument = unknown>(
+    params?: SearchTemplateRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.SearchTemplateResponse<TDocument>>
   /**
    * Run a search with a search template.
    *
@@ -22738,7 +24457,10 @@ export class ApiClient {
    * @param params - path parts, query parameters and body properties (see {@link SearchTemplateRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  searchTemplate(params: SearchTemplateRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  searchTemplate<TDocument = unknown>(
+    params: SearchTemplateRequest | undefined,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.SearchTemplateResponse<TDocument>>>
   searchTemplate(params?: SearchTemplateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().searchTemplate, params, options)
   }
@@ -22752,7 +24474,7 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-terms-enum | Elasticsearch API documentation}
    */
-  termsEnum(params: TermsEnumRequest, options?: BodyCallOptions): Promise<JsonObject>
+  termsEnum(params: TermsEnumRequest, options?: BodyCallOptions): Promise<estypes.TermsEnumResponse>
   /**
    * Get terms in an index.
    *
@@ -22761,7 +24483,7 @@ export class ApiClient {
    * @param params - path parts, query parameters and body properties (see {@link TermsEnumRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  termsEnum(params: TermsEnumRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  termsEnum(params: TermsEnumRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.TermsEnumResponse>>
   termsEnum(params: TermsEnumRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().termsEnum, params, options)
   }
@@ -22778,7 +24500,7 @@ export class ApiClient {
   termvectors<TDocument = unknown>(
     params: TermvectorsRequest<TDocument>,
     options?: BodyCallOptions,
-  ): Promise<JsonObject>
+  ): Promise<estypes.TermvectorsResponse>
   /**
    * Get term vector information.
    *
@@ -22790,7 +24512,7 @@ export class ApiClient {
   termvectors<TDocument = unknown>(
     params: TermvectorsRequest<TDocument>,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.TermvectorsResponse>>
   termvectors(params: TermvectorsRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().termvectors, params, options)
   }
@@ -22807,7 +24529,7 @@ export class ApiClient {
   update<TDocument = unknown, TPartialDocument = unknown>(
     params: UpdateRequest<TDocument, TPartialDocument>,
     options?: BodyCallOptions,
-  ): Promise<UpdateResponse<TDocument>>
+  ): Promise<estypes.UpdateResponse<TDocument>>
   /**
    * Update a document.
    *
@@ -22819,7 +24541,7 @@ export class ApiClient {
   update<TDocument = unknown, TPartialDocument = unknown>(
     params: UpdateRequest<TDocument, TPartialDocument>,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<UpdateResponse<TDocument>>>
+  ): Promise<ApiResponse<estypes.UpdateResponse<TDocument>>>
   update(params: UpdateRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().update, params, options)
   }
@@ -22833,7 +24555,7 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-update-by-query | Elasticsearch API documentation}
    */
-  updateByQuery(params: UpdateByQueryRequest, options?: BodyCallOptions): Promise<JsonObject>
+  updateByQuery(params: UpdateByQueryRequest, options?: BodyCallOptions): Promise<estypes.UpdateByQueryResponse>
   /**
    * Update documents.
    *
@@ -22842,7 +24564,10 @@ export class ApiClient {
    * @param params - path parts, query parameters and body properties (see {@link UpdateByQueryRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  updateByQuery(params: UpdateByQueryRequest, options: MetaCallOptions): Promise<ApiResponse<JsonObject>>
+  updateByQuery(
+    params: UpdateByQueryRequest,
+    options: MetaCallOptions,
+  ): Promise<ApiResponse<estypes.UpdateByQueryResponse>>
   updateByQuery(params: UpdateByQueryRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().updateByQuery, params, options)
   }
@@ -22856,7 +24581,10 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-update-by-query-rethrottle | Elasticsearch API documentation}
    */
-  updateByQueryRethrottle(params: UpdateByQueryRethrottleRequest, options?: BodyCallOptions): Promise<JsonObject>
+  updateByQueryRethrottle(
+    params: UpdateByQueryRethrottleRequest,
+    options?: BodyCallOptions,
+  ): Promise<estypes.UpdateByQueryRethrottleResponse>
   /**
    * Throttle an update by query operation.
    *
@@ -22868,7 +24596,7 @@ export class ApiClient {
   updateByQueryRethrottle(
     params: UpdateByQueryRethrottleRequest,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonObject>>
+  ): Promise<ApiResponse<estypes.UpdateByQueryRethrottleResponse>>
   updateByQueryRethrottle(params: UpdateByQueryRethrottleRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().updateByQueryRethrottle, params, options)
   }

@@ -3,6 +3,7 @@
 // Do not edit by hand: change tools/codegen and regenerate.
 import type { CatRequestBase, RequestBase } from '../types.js'
 import type { CatApi } from './api.js'
+import type { estypes } from './estypes.js'
 
 /**
  * The request of `client.cat.aliases()` ({@link CatApi}): path parts, query parameters and body properties side by side.
@@ -309,7 +310,7 @@ export interface CatCountRequest extends CatRequestBase {
   /**
    * Specifies a subset of projects to target using project metadata tags in a subset of Lucene query syntax. Allowed Lucene queries: the _alias tag and a single value (possibly wildcarded). Examples: _alias:my-project _alias:_origin _alias:*pr* Supported in serverless only.
    */
-  project_routing?: string
+  project_routing?: estypes.ProjectRouting
   /**
    * A comma-separated list of columns names to display. It supports simple wildcards.
    */

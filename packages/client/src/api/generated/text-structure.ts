@@ -3,6 +3,7 @@
 // Do not edit by hand: change tools/codegen and regenerate.
 import type { RequestBase } from '../types.js'
 import type { TextStructureApi } from './api.js'
+import type { estypes } from './estypes.js'
 
 /**
  * The request of `client.textStructure.findFieldStructure()` ({@link TextStructureApi}): path parts, query parameters and body properties side by side.
@@ -217,7 +218,7 @@ export interface TextStructureTestGrokPatternRequest extends RequestBase {
   /**
    * The Grok pattern to run on the text.
    */
-  grok_pattern: string
+  grok_pattern: estypes.GrokPattern
   /**
    * The lines of text to run the Grok pattern on.
    */

@@ -1,0 +1,112 @@
+// The compile errors a user sees for everyday mistakes name the property (and suggest the fix where TypeScript
+// can): each case is type-checked with the compiler API against the client's sources, and its diagnostics, with
+// their related information ("The expected type comes from property ..."), must match.
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import ts from 'typescript'
+import { describe, expect, it } from 'vitest'
+
+const here = dirname(fileURLToPath(import.meta.url))
+
+/** One mistake per line: the code, and what its diagnostic must say. */
+const cases: readonly { readonly code: string; readonly says: readonly RegExp[] }[] = [
+  {
+    code: "void client.search({ query: { mtach: { title: 'dune' } } })",
+    says: [/'mtach' does not exist in type 'QueryDslQueryContainer'/, /Did you mean to write 'match'\?/],
+  },
+  {
+    code: 'void client.search({ query: { bool: { fitler: [] } } })',
+    says: [/'fitler' does not exist in type 'QueryDslBoolQuery'/, /Did you mean to write 'filter'\?/],
+  },
+  {
+    code: "void client.updateByQuery({ index: 'books', script: { soruce: 'ctx._source.n++' } })",
+    // A script's shortcut is its source, which can be a search template body too: no suggestion from a union.
+    says: [/'soruce' does not exist in type 'Script \| SearchSearchRequestBody'/, /property 'script'/],
+  },
+  {
+    code: "void client.search({ aggs: { m: { date_histogram: { field: 'd', calendar_interval: 'mnth' } } } })",
+    says: [
+      /'"mnth"' is not assignable to type 'AggregationsCalendarInterval/,
+      /Did you mean '"month"'\?/,
+      /at: calendar_interval/,
+    ],
+  },
+  {
+    code: "void client.indices.create({ index: 'b', mappings: { properties: { t: { type: 'keywrod' } } } })",
+    says: [/'"keywrod"' is not assignable/, /Did you mean '"keyword"'\?/, /at: type/],
+  },
+  {
+    code: 'void client.search({ query: { bool: { minimum_should_match: true } } })',
+    says: [/'true' is not assignable to type 'MinimumShouldMatch/, /at: minimum_should_match/],
+  },
+  {
+    code: "void client.openPointInTime({ index: 'books', keep_alive: 60 })",
+    says: [/'number' is not assignable to type 'Duration'|'60' is not assignable/, /at: keep_alive/],
+  },
+  {
+    code: 'void found.tookk',
+    says: [/Property 'tookk' does not exist on type 'SearchResponse<Book/, /Did you mean 'took'\?/],
+  },
+  {
+    code: 'void found.hits.hits[0]?._sorce',
+    says: [/Property '_sorce' does not exist on type 'SearchHit<Book>'/, /Did you mean '_source'\?/],
+  },
+]
+
+const prelude = [
+  "import type { Client } from '../src/index.js'",
+  'interface Book { title: string }',
+  'declare const client: Client',
+  "const found = await client.search<Book>({ index: 'books' })",
+  // A correct program: no diagnostic.
+  "void client.search({ query: { bool: { filter: [{ term: { tags: 'a' } }], minimum_should_match: 1 } } })",
+]
+
+/** The message, its related information, and `at: <the code it underlines>` (the property, for most). */
+function messages(d: ts.Diagnostic, text: string): string {
+  const related = (d.relatedInformation ?? []).map((r) => ts.flattenDiagnosticMessageText(r.messageText, '\n'))
+  const at = `at: ${text.slice(d.start ?? 0, (d.start ?? 0) + (d.length ?? 0))}`
+  return [ts.flattenDiagnosticMessageText(d.messageText, '\n'), ...related, at].join('\n')
+}
+
+describe('compile errors for everyday mistakes', () => {
+  it('name the property, on the line of the mistake, and nothing else fails', { timeout: 180_000 }, () => {
+    const configPath = join(here, '..', 'tsconfig.json')
+    const config = ts.getParsedCommandLineOfConfigFile(
+      configPath,
+      {},
+      {
+        ...ts.sys,
+        onUnRecoverableConfigFileDiagnostic: (d) => {
+          throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'))
+        },
+      },
+    )
+    if (config === undefined) throw new Error('no tsconfig')
+    // A file of the test directory that exists only in memory (it fails to compile, on purpose).
+    const file = join(here, 'type-mistakes.virtual.ts')
+    const source = `${prelude.join('\n')}\n${cases.map((c) => c.code).join('\n')}\n`
+    const host = ts.createCompilerHost(config.options)
+    const getSourceFile = host.getSourceFile.bind(host)
+    host.getSourceFile = (name, version, onError, create) =>
+      name === file ? ts.createSourceFile(name, source, version) : getSourceFile(name, version, onError, create)
+    const fileExists = host.fileExists.bind(host)
+    host.fileExists = (name) => name === file || fileExists(name)
+    const program = ts.createProgram({ rootNames: [file], options: { ...config.options, noEmit: true }, host })
+    const sourceFile = program.getSourceFile(file)
+    if (sourceFile === undefined) throw new Error('the fixture was not loaded')
+    const diagnostics = [...program.getSyntacticDiagnostics(sourceFile), ...program.getSemanticDiagnostics(sourceFile)]
+    const byLine = new Map<number, string[]>()
+    for (const d of diagnostics) {
+      const line = sourceFile.getLineAndCharacterOfPosition(d.start ?? 0).line
+      byLine.set(line, [...(byLine.get(line) ?? []), messages(d, sourceFile.text)])
+    }
+    const seen = cases.map((c, i) => ({ code: c.code, says: (byLine.get(prelude.length + i) ?? []).join('\n') }))
+    for (const [i, c] of cases.entries()) {
+      for (const pattern of c.says) expect(seen[i]?.says, c.code).toMatch(pattern)
+    }
+    // The prelude (the correct program) has no error.
+    const preludeErrors = [...byLine].filter(([line]) => line < prelude.length)
+    expect(preludeErrors).toEqual([])
+  })
+})

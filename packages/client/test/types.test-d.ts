@@ -1,0 +1,155 @@
+// Type contracts of the request and response types generated from the specification's model, checked by `tsc`
+// (`pnpm typecheck`): everyday programs compile with no cast, and each deliberate mistake is a compile error (a
+// `@ts-expect-error` that finds no error fails the check).
+import { expectTypeOf } from 'vitest'
+import type {
+  BulkResponseItem,
+  Client,
+  ErrorCause,
+  estypes,
+  MsearchResponseItem,
+  SearchHit,
+  SearchRequest,
+  SearchResponse,
+} from '../src/index.js'
+
+interface Book {
+  title: string
+  year: number
+  tags: string[]
+}
+
+declare const client: Client
+
+// A typed search: the hits carry the document type, the response is closed.
+const found = await client.search<Book>({
+  index: 'books',
+  query: { bool: { must: [{ match: { title: 'dune' } }], filter: [{ range: { year: { gte: 1960 } } }] } },
+  sort: [{ year: 'desc' }, '_score'],
+  _source: ['title'],
+  size: 10,
+})
+expectTypeOf(found).toEqualTypeOf<SearchResponse<Book>>()
+expectTypeOf(found.took).toEqualTypeOf<number>()
+const hit = found.hits.hits[0]
+if (hit !== undefined) expectTypeOf(hit._source).toEqualTypeOf<Book | undefined>()
+expectTypeOf<SearchHit<Book>['_source']>().toEqualTypeOf<Book | undefined>()
+// @ts-expect-error a typo on a response field: the response has no index signature
+void found.tookk
+// @ts-expect-error a typo on a hit field
+void hit?._sorce
+
+// The official client's names under estypes.
+expectTypeOf<estypes.SearchResponse<Book>>().toEqualTypeOf<SearchResponse<Book>>()
+expectTypeOf<estypes.SearchRequest>().toEqualTypeOf<SearchRequest>()
+const query: estypes.QueryDslQueryContainer = { term: { tags: 'classic' } }
+const shortcut: estypes.QueryDslQueryContainer = { match: { title: 'dune' } }
+const full: estypes.QueryDslQueryContainer = { match: { title: { query: 'dune', operator: 'and' } } }
+void [query, shortcut, full]
+
+// @ts-expect-error `mtach` is not a query
+void client.search({ query: { mtach: { title: 'dune' } } })
+// @ts-expect-error `fitler` is not a clause of bool
+void client.search({ query: { bool: { fitler: [{ term: { tags: 'a' } }] } } })
+// @ts-expect-error a container takes exactly one variant
+void client.search({ query: { match: { title: 'dune' }, term: { tags: 'a' } } })
+// @ts-expect-error `minimum_should_match` is a number or a string
+void client.search({ query: { bool: { should: [query], minimum_should_match: true } } })
+// @ts-expect-error `soruce` is not a property of a script
+void client.updateByQuery({ index: 'books', script: { soruce: 'ctx._source.year++' } })
+void client.updateByQuery({ index: 'books', script: { source: 'ctx._source.year++', lang: 'painless' } })
+void client.updateByQuery({ index: 'books', script: 'ctx._source.year++' })
+
+// Aggregations: the request is typed down to the intervals.
+void client.search({
+  size: 0,
+  aggs: {
+    by_tag: { terms: { field: 'tags', size: 5 } },
+    per_month: {
+      date_histogram: { field: 'created', calendar_interval: 'month' },
+      aggs: { avg_price: { avg: { field: 'price' } } },
+    },
+  },
+})
+// @ts-expect-error `mnth` is not a calendar interval
+void client.search({ aggs: { m: { date_histogram: { field: 'created', calendar_interval: 'mnth' } } } })
+// @ts-expect-error `avgg` is not an aggregation
+void client.search({ aggs: { p: { avgg: { field: 'price' } } } })
+// With an explicit aggregations type, the response carries it.
+const aggregated = await client.search<Book, { by_tag: estypes.AggregationsStringTermsAggregate }>({ size: 0 })
+const buckets = aggregated.aggregations?.by_tag.buckets
+if (Array.isArray(buckets)) expectTypeOf(buckets[0]?.doc_count).toEqualTypeOf<number | undefined>()
+
+// Mappings: the `type` discriminates, closed enums take their members only.
+await client.indices.create({
+  index: 'books',
+  mappings: {
+    dynamic: 'strict',
+    properties: {
+      title: { type: 'text', analyzer: 'english', fields: { raw: { type: 'keyword', ignore_above: 256 } } },
+      year: { type: 'integer' },
+      tags: { type: 'keyword' },
+      author: { properties: { name: { type: 'text' } } },
+    },
+  },
+})
+// @ts-expect-error `keywrod` is not a field type
+void client.indices.create({ index: 'books', mappings: { properties: { tags: { type: 'keywrod' } } } })
+// @ts-expect-error `dynamic` is a closed enum
+void client.indices.create({ index: 'books', mappings: { dynamic: 'sometimes' } })
+// An open enum accepts any string (plugins add values).
+const open: estypes.IndicesIndexSettings = { 'index.codec': 'best_compression' }
+void open
+
+// Point in time: durations are strings (or -1 and 0).
+const pit = await client.openPointInTime({ index: 'books', keep_alive: '1m' })
+expectTypeOf(pit.id).toEqualTypeOf<string>()
+await client.search<Book>({ pit: { id: pit.id, keep_alive: '1m' }, search_after: [1965, 'dune'] })
+// @ts-expect-error `keep_alive` is a duration string, not a number of seconds
+void client.openPointInTime({ index: 'books', keep_alive: 60 })
+
+// Bulk: the operations array is action lines and documents (or partial documents).
+const bulk = await client.bulk<Book, Partial<Book>>({
+  operations: [
+    { index: { _index: 'books', _id: '1' } },
+    { title: 'Dune', year: 1965, tags: [] },
+    { update: { _index: 'books', _id: '1' } },
+    { doc: { year: 1966 } },
+    { delete: { _index: 'books', _id: '2' } },
+  ],
+})
+expectTypeOf(bulk.errors).toEqualTypeOf<boolean>()
+const item = bulk.items[0]?.index
+if (item !== undefined) expectTypeOf(item).toEqualTypeOf<BulkResponseItem>()
+expectTypeOf<BulkResponseItem['error']>().toEqualTypeOf<ErrorCause | undefined>()
+// @ts-expect-error `indx` is not a bulk action, nor a Book
+void client.bulk<Book>({ operations: [{ indx: { _index: 'books' } }] })
+
+// get, mget, index, update keep their document generics.
+const got = await client.get<Book>({ index: 'books', id: '1' })
+if (got.found) expectTypeOf(got._source).toEqualTypeOf<Book | undefined>()
+const many = await client.mget<Book>({ index: 'books', ids: ['1', '2'] })
+const first = many.docs[0]
+if (first !== undefined && 'found' in first) expectTypeOf(first._source).toEqualTypeOf<Book | undefined>()
+await client.index<Book>({ index: 'books', id: '1', document: { title: 'Dune', year: 1965, tags: [] } })
+// @ts-expect-error the document must be a Book
+void client.index<Book>({ index: 'books', document: { title: 'Dune' } })
+const updated = await client.update<Book, Partial<Book>>({ index: 'books', id: '1', doc: { year: 1966 } })
+expectTypeOf(updated.result).toEqualTypeOf<estypes.Result>()
+
+// msearch items narrow with `'error' in item`.
+const multi = await client.msearch<Book>({ searches: [{ index: 'books' }, { query: { match_all: {} } }] })
+for (const response of multi.responses) {
+  expectTypeOf(response).toEqualTypeOf<MsearchResponseItem<Book>>()
+  if ('error' in response) expectTypeOf(response.error).toEqualTypeOf<ErrorCause>()
+  else expectTypeOf(response.hits.hits[0]?._source).toEqualTypeOf<Book | undefined>()
+}
+
+// count, ES|QL, cat.
+const counted = await client.count({ index: 'books', query: { term: { tags: 'classic' } } })
+expectTypeOf(counted.count).toEqualTypeOf<number>()
+const esql = await client.esql.query({ query: 'FROM books | LIMIT 10' })
+expectTypeOf(esql.columns[0]?.name).toEqualTypeOf<string | undefined>()
+expectTypeOf(esql.values).toEqualTypeOf<estypes.FieldValue[][]>()
+const rows = await client.cat.indices({ format: 'json' })
+expectTypeOf(rows[0]?.index).toEqualTypeOf<string | undefined>()

@@ -1,0 +1,128 @@
+// The type emitter on small models (one rule per case) and on the committed one.
+import { describe, expect, it } from 'vitest'
+import {
+  emitTypes,
+  loadSchema,
+  loadSpec,
+  namespacePrefix,
+  type Schema,
+  SpecTypes,
+  type TypeDefinition,
+  typeName,
+} from '../src/index.js'
+
+const str = { kind: 'instance_of', type: { namespace: '_builtins', name: 'string' } } as const
+const ref = (namespace: string, name: string) => ({ kind: 'instance_of', type: { namespace, name } }) as const
+
+function emit(types: TypeDefinition[]): string {
+  const schema: Schema = { _info: {}, endpoints: [], types }
+  return emitTypes(schema, new Map(), '// test')
+}
+
+describe('type names', () => {
+  it.each([
+    ['_types.query_dsl', 'QueryContainer', 'QueryDslQueryContainer'],
+    ['_global.search', 'Request', 'SearchRequest'],
+    ['_global.search._types', 'Hit', 'SearchHit'],
+    ['_types.aggregations', 'Aggregate', 'AggregationsAggregate'],
+    ['_types', 'ErrorCause', 'ErrorCause'],
+    ['indices.get_mapping', 'Response', 'IndicesGetMappingResponse'],
+    ['_spec_utils', 'BaseNode', 'SpecUtilsBaseNode'],
+  ])('%s:%s is %s, as in the official client', (namespace, name, expected) => {
+    expect(typeName({ namespace, name })).toBe(expected)
+  })
+  it('drops _global and _types from the prefix', () => {
+    expect(namespacePrefix('_global.msearch_template')).toBe('MsearchTemplate')
+  })
+})
+
+describe('emitTypes', () => {
+  it('emits a container as exactly one variant next to its container properties', () => {
+    const out = emit([
+      {
+        kind: 'interface',
+        name: { namespace: '_types.query_dsl', name: 'QueryContainer' },
+        variants: { kind: 'container' },
+        properties: [
+          { name: 'match', required: false, type: str },
+          { name: 'term', required: false, type: str },
+          { name: 'meta', required: false, type: str, containerProperty: true },
+        ],
+      },
+    ])
+    expect(out).toContain('export interface QueryDslQueryContainerExclusiveProps {\n  match: string\n  term: string\n}')
+    expect(out).toContain('export interface QueryDslQueryContainerCommonProps {\n  meta?: string\n}')
+    expect(out).toContain(
+      'export type QueryDslQueryContainer = QueryDslQueryContainerCommonProps & ExactlyOne<QueryDslQueryContainerExclusiveProps>',
+    )
+  })
+
+  it('emits open enums with `| string`, closed ones with their members only, true/false with boolean', () => {
+    const out = emit([
+      { kind: 'enum', name: { namespace: '_types', name: 'Open' }, isOpen: true, members: [{ name: 'a' }] },
+      { kind: 'enum', name: { namespace: '_types', name: 'Closed' }, members: [{ name: 'a', aliases: ['b'] }] },
+      { kind: 'enum', name: { namespace: '_types', name: 'Refresh' }, members: [{ name: 'true' }, { name: 'false' }] },
+    ])
+    expect(out).toContain("export type Open = 'a' | string")
+    expect(out).toContain("export type Closed = 'a' | 'b'\n")
+    expect(out).toContain("export type Refresh = boolean | 'true' | 'false'")
+  })
+
+  it('widens a reference to a type with a shortcut property, and keeps extra keys to the spec', () => {
+    const out = emit([
+      {
+        kind: 'interface',
+        name: { namespace: '_types.query_dsl', name: 'MatchQuery' },
+        shortcutProperty: 'query',
+        properties: [{ name: 'query', required: true, type: str }],
+      },
+      {
+        kind: 'interface',
+        name: { namespace: '_types.query_dsl', name: 'TermsQuery' },
+        behaviors: [{ type: { namespace: '_spec_utils', name: 'AdditionalProperty' }, generics: [str, str] }],
+        properties: [{ name: 'boost', required: false, type: str }],
+      },
+      {
+        kind: 'interface',
+        name: { namespace: '_types', name: 'Holder' },
+        properties: [{ name: 'm', required: false, type: ref('_types.query_dsl', 'MatchQuery') }],
+      },
+    ])
+    expect(out).toContain('  m?: QueryDslMatchQuery | string\n')
+    expect(out).toContain(
+      'export type QueryDslTermsQuery = QueryDslTermsQueryKeys & { [property: string]: string | QueryDslTermsQueryKeys[keyof QueryDslTermsQueryKeys] }',
+    )
+    expect(out).toMatch(/export interface Holder \{\n {2}m\?: /)
+  })
+
+  it('refuses two spec types with one TypeScript name', () => {
+    expect(() =>
+      emit([
+        { kind: 'type_alias', name: { namespace: '_types.a', name: 'B' }, type: str },
+        { kind: 'type_alias', name: { namespace: '_types', name: 'AB' }, type: str },
+      ]),
+    ).toThrow(/both map to AB/)
+  })
+})
+
+describe('the committed model', () => {
+  const schema = loadSchema(new URL('../spec', import.meta.url).pathname)
+  const types = new SpecTypes(schema)
+  it('comes from the commit of endpoints.json', () => {
+    const endpoints = loadSpec(new URL('../spec', import.meta.url).pathname)
+    expect((schema._info['source'] as { commit: string }).commit).toBe(endpoints.source.commit)
+  })
+  it('has every endpoint and type of the specification', () => {
+    expect(schema.endpoints).toHaveLength(603)
+    expect(schema.types).toHaveLength(3903)
+  })
+  it('types the search body and response from it, with the official client generics', () => {
+    expect(types.body('search', 'query')).toBe('estypes.QueryDslQueryContainer')
+    expect(types.body('search', 'aggs')).toBe('Record<string, estypes.AggregationsAggregationContainer>')
+    expect(types.response('search')).toEqual({
+      type: 'estypes.SearchResponse<TDocument, TAggregations>',
+      generics: ['TDocument', 'TAggregations'],
+    })
+    expect(types.body('bulk', null)).toContain('estypes.BulkUpdateAction<TDocument, TPartialDocument> | TDocument')
+  })
+})

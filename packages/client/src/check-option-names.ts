@@ -2,7 +2,7 @@
 // known one, or the Stretch name of an @elastic/elasticsearch option, in the constructor, in options() and in the
 // options of one call. The lists below are typed as records of each options interface, so a new option that is
 // not added here fails the typecheck.
-import { ConfigurationError } from '@stretch/transport'
+import { ConfigurationError, nearestName } from '@stretch/transport'
 import type { CallOptions } from './api/types.js'
 import type { ClientOptions, PerRequestOptions } from './options.js'
 
@@ -181,51 +181,6 @@ export function officialAuthHint(value: unknown): string | undefined {
 
 function fold(name: string): string {
   return name.toLowerCase().replace(/[-_]/g, '')
-}
-
-// Optimal string alignment distance (Damerau-Levenshtein with adjacent transpositions, each substring edited once).
-function editDistance(a: string, b: string): number {
-  const width = b.length + 1
-  const d = new Array<number>((a.length + 1) * width)
-  for (let i = 0; i <= a.length; i++) d[i * width] = i
-  for (let j = 0; j <= b.length; j++) d[j] = j
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1
-      let best = Math.min(
-        (d[(i - 1) * width + j] as number) + 1,
-        (d[i * width + j - 1] as number) + 1,
-        (d[(i - 1) * width + j - 1] as number) + cost,
-      )
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        best = Math.min(best, (d[(i - 2) * width + j - 2] as number) + 1)
-      }
-      d[i * width + j] = best
-    }
-  }
-  return d[a.length * width + b.length] as number
-}
-
-/**
- * The known name nearest to `name` (case, `_` and `-` ignored), when it is close: at most one edit per three
- * characters of the longer name, and at least one.
- * @internal
- */
-export function nearestName(name: string, known: Iterable<string>): string | undefined {
-  const folded = fold(name)
-  let best: string | undefined
-  let bestDistance = Number.POSITIVE_INFINITY
-  for (const candidate of known) {
-    const other = fold(candidate)
-    const limit = Math.max(1, Math.floor(Math.max(folded.length, other.length) / 3))
-    if (Math.abs(folded.length - other.length) > limit) continue
-    const distance = editDistance(folded, other)
-    if (distance <= limit && distance < bestDistance) {
-      best = candidate
-      bestDistance = distance
-    }
-  }
-  return best
 }
 
 function hintFor(place: Place, key: string, value: unknown, where: string, params?: ParameterNames): Hint | undefined {

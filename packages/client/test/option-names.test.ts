@@ -165,6 +165,30 @@ describe('@elastic/elasticsearch names get the Stretch name', () => {
   })
 })
 
+describe('keys of a node object', () => {
+  it('a misspelt key names its path and the nearest key, and nothing is sent', async () => {
+    await using srv = await serve()
+    const error = thrown(() => new Client({ nodes: [srv.url, { ulr: srv.url }] } as never))
+    expect(error.message).toBe('nodes[1].ulr: unknown node option; did you mean `url`?')
+    expect(srv.requests).toHaveLength(0)
+  })
+
+  it('the @elastic/elasticsearch node shape says what to use instead, and nothing is sent', async () => {
+    await using srv = await serve()
+    const node = {
+      url: new URL(srv.url),
+      ssl: { ca: secret, rejectUnauthorized: false },
+      roles: { master: true, data: true, ingest: false, ml: false },
+    }
+    const error = thrown(() => new Client({ nodes: [node] } as never))
+    expect(error.message).toBe(
+      'nodes[0].ssl: unknown node option (@elastic/elasticsearch; TLS settings are the same for every node: use the client option `caCerts` for `ssl.ca`, `verifyCerts: false` for `ssl.rejectUnauthorized: false`); ' +
+        "nodes[0].roles: give an array of role names, such as roles: ['master', 'data'] (an object of flags is the @elastic/elasticsearch form)",
+    )
+    expect(srv.requests).toHaveLength(0)
+  })
+})
+
 describe('options()', () => {
   it('refuses basicAuht instead of sending no credentials', async () => {
     await using srv = await serve()

@@ -40,6 +40,7 @@ export {
 } from './errors.js'
 export { isSecretHeader, redactHeaders, type WithHeaderOptions, withHeader } from './headers.js'
 export { isLoopbackHost } from './loopback-host.js'
+export { nearestName } from './nearest-name.js'
 export { describeNode } from './node.js'
 export { createNodePool, type NodePoolOptions } from './node-pool.js'
 export { checkNumber, type NumberRule } from './number-option.js'

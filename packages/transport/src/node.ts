@@ -1,6 +1,7 @@
 import { inspect } from 'node:util'
 import { ConfigurationError } from './errors.js'
 import { assertHeaderValue, normalizeHeaders } from './headers.js'
+import { nearestName } from './nearest-name.js'
 import type { Connection, Headers, NodeDescription, NodeInfo, NodeOptions, PoolNode } from './types.js'
 
 /**
@@ -18,6 +19,7 @@ export function describeNode(options: NodeOptions | NodeDescription | string | U
   }
   const opts: NodeOptions =
     typeof options === 'string' || options instanceof URL ? { url: options } : (options as NodeOptions)
+  checkNodeKeys(opts, option)
   if (typeof opts.url !== 'string' && !(opts.url instanceof URL)) {
     throw new ConfigurationError(
       `${option}: the node needs a url string or URL (got ${opts.url === null ? 'null' : typeof opts.url}), such as { url: 'https://localhost:9200' }`,
@@ -74,6 +76,101 @@ export function describeNode(options: NodeOptions | NodeDescription | string | U
     attributes: opts.attributes ?? {},
     headers,
   }
+}
+
+const kNodeKeys: Record<keyof NodeOptions & keyof NodeDescription, true> = {
+  url: true,
+  id: true,
+  name: true,
+  roles: true,
+  attributes: true,
+  headers: true,
+}
+const kNodeKeyNames: readonly string[] = Object.keys(kNodeKeys)
+const kTakes = 'a node takes `url`, `id`, `name`, `roles`, `attributes` and `headers`'
+const kElastic = '@elastic/elasticsearch; '
+const kRoleExample = "['master', 'data']"
+
+// Node options of @elastic/elasticsearch (and @elastic/transport's ConnectionOptions) that are per client here.
+const kOfficialNodeKeys: Readonly<Record<string, (value: unknown) => string>> = {
+  ssl: (value) => `TLS settings are the same for every node: ${tlsHint('ssl', value)}`,
+  tls: (value) => `TLS settings are the same for every node: ${tlsHint('tls', value)}`,
+  caFingerprint: () => 'TLS settings are the same for every node: use the client option `sslAssertFingerprint`',
+  agent: () =>
+    'connection settings are the same for every node: use the client options `connectionsPerNode`, `maxConnections`, `lookup` or `proxy`',
+  proxy: () => 'use the client option `proxy`, which applies to every node',
+  auth: () =>
+    'credentials in the node URL (`https://user:password@host`) or the client options `basicAuth`, `apiKey` or `bearerAuth`',
+}
+
+function tlsHint(key: string, value: unknown): string {
+  const map: Record<string, string> = { ca: 'caCerts', cert: 'clientCert', key: 'clientKey' }
+  const given = typeof value === 'object' && value !== null ? Object.keys(value) : []
+  const use: string[] = []
+  const none: string[] = []
+  for (const name of given) {
+    const flag = (value as Record<string, unknown>)[name]
+    if (Object.hasOwn(map, name)) use.push(`\`${map[name]}\` for \`${key}.${name}\``)
+    else if (name === 'rejectUnauthorized' && typeof flag === 'boolean') {
+      use.push(`\`verifyCerts: ${flag}\` for \`${key}.rejectUnauthorized: ${flag}\``)
+    } else none.push(`\`${key}.${name}\``)
+  }
+  if (use.length === 0 && none.length === 0) {
+    return 'use the client options `caCerts`, `clientCert`, `clientKey` and `verifyCerts`'
+  }
+  const parts = use.length > 0 ? [`use the client option ${use.join(', ')}`] : []
+  if (none.length > 0) parts.push(`${none.join(', ')} ${none.length === 1 ? 'has' : 'have'} no equivalent`)
+  return parts.join('; ')
+}
+
+// Only plain objects are options a user wrote: a pool's own node objects (class instances) carry more fields.
+function checkNodeKeys(opts: NodeOptions, option: string): void {
+  const proto: unknown = Object.getPrototypeOf(opts)
+  if (proto !== Object.prototype && proto !== null) return
+  const problems: string[] = []
+  for (const key of Object.keys(opts)) {
+    if (Object.hasOwn(kNodeKeys, key)) {
+      if (key === 'roles') {
+        const problem = rolesProblem(opts.roles as unknown)
+        if (problem !== undefined) problems.push(`${option}.roles: ${problem}`)
+      }
+      continue
+    }
+    const value = (opts as unknown as Record<string, unknown>)[key]
+    const official = Object.hasOwn(kOfficialNodeKeys, key) ? kOfficialNodeKeys[key] : undefined
+    const near = official === undefined ? nearestName(key, kNodeKeyNames) : undefined
+    const tail =
+      official !== undefined
+        ? ` (${kElastic}${official(value)})`
+        : near !== undefined
+          ? `; did you mean \`${near}\`?`
+          : ` (${kTakes})`
+    problems.push(`${option}.${key}: unknown node option${tail}`)
+  }
+  if (problems.length > 0) throw new ConfigurationError(problems.join('; '))
+}
+
+function rolesProblem(roles: unknown): string | undefined {
+  if (roles === undefined) return undefined
+  if (Array.isArray(roles)) {
+    const bad = roles.findIndex((role) => typeof role !== 'string')
+    if (bad === -1) return undefined
+    return `give an array of role names, such as ${kRoleExample} (roles[${bad}] is ${kindOf(roles[bad])})`
+  }
+  if (typeof roles === 'object' && roles !== null) {
+    const set = Object.entries(roles)
+      .filter(([, on]) => on === true)
+      .map(([name]) => `'${name}'`)
+    const example = set.length > 0 ? `[${set.join(', ')}]` : '[]'
+    return `give an array of role names, such as roles: ${example} (an object of flags is the @elastic/elasticsearch form)`
+  }
+  return `give an array of role names, such as ${kRoleExample} (got ${kindOf(roles)})`
+}
+
+function kindOf(value: unknown): string {
+  if (value === null || value === undefined) return String(value)
+  const type = typeof value
+  return `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`
 }
 
 function safeUrlText(value: unknown): string {

@@ -274,7 +274,9 @@ export class TestNode implements ApiNode {
         this.sockets.delete(socket)
       })
     })
-    server.on('secureConnection', (socket: TLSSocket) => {
+    // Prepended: the HTTPS server's own `secureConnection` listener hands the socket to the HTTP parser, so a later
+    // listener would destroy it only after the request had reached the handler (and been recorded).
+    server.prependListener('secureConnection', (socket: TLSSocket) => {
       // `optional` client authentication still refuses a certificate that is sent but not trusted (as Java's
       // "want client auth" does).
       if (this.cluster.clientAuthentication === 'optional' && this.internals.tls === undefined && !socket.authorized) {

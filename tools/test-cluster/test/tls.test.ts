@@ -195,6 +195,7 @@ describe('TLS client authentication', () => {
     const untrusted = agentFor(mtls, foreign)
     const node = mtls.nodes[0]!
     const { tlsFailures } = node.stats
+    const recorded = node.requests.length
     await expect(call(untrusted, mtls.url, { auth })).rejects.toMatchObject({
       name: 'SocketError',
       code: 'UND_ERR_SOCKET',
@@ -202,6 +203,8 @@ describe('TLS client authentication', () => {
     })
     // closed by the node's certificate check, not refused or reset for another reason
     expect(node.stats.tlsFailures).toBe(tlsFailures + 1)
+    // and before the HTTP handler saw the request: nothing was recorded or answered for it
+    expect(node.requests.slice(recorded).map((r) => `${r.method} ${r.url}`)).toEqual([])
     await untrusted.close()
   })
 })

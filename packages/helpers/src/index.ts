@@ -1,0 +1,11 @@
+// The public face of @stretch/helpers. Named re-exports only.
+export {
+  type BulkAction,
+  type BulkActionMeta,
+  type BulkClient,
+  type BulkDatasource,
+  type BulkDrop,
+  type BulkOptions,
+  type BulkStats,
+  bulk,
+} from './bulk.js'

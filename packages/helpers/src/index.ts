@@ -9,3 +9,12 @@ export {
   type BulkStats,
   bulk,
 } from './bulk.js'
+export {
+  type ScrollClient,
+  type ScrollRequest,
+  type SearchAllClient,
+  type SearchAllOptions,
+  type SearchAllRequest,
+  scroll,
+  searchAll,
+} from './search-all.js'

@@ -24,8 +24,8 @@ export function describe(value: unknown): string {
 }
 
 /** The error an aborted helper rejects with: the signal's reason, as the `cause`. */
-export function abortError(where: string, signal: AbortSignal): RequestAbortedError {
-  return new RequestAbortedError(`${where}: aborted by the caller's signal`, { cause: signal.reason })
+export function abortError(where: string, signal: AbortSignal | undefined): RequestAbortedError {
+  return new RequestAbortedError(`${where}: aborted by the caller's signal`, { cause: signal?.reason })
 }
 
 /**
@@ -57,4 +57,9 @@ export function whenAborted(signal: AbortSignal | undefined): { promise: Promise
     cleanup = () => signal.removeEventListener('abort', on)
   })
   return { promise, cleanup }
+}
+
+/** `signal.aborted`, read through a call so that TypeScript does not narrow it between two awaits. */
+export function isAborted(signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true
 }

@@ -9,6 +9,7 @@ export {
   type BulkStats,
   bulk,
 } from './bulk.js'
+export { type EsqlClient, type EsqlColumn, type EsqlHelper, type EsqlRecords, esql } from './esql.js'
 export { type MsearchClient, type MsearchHelper, type MsearchOptions, msearch } from './msearch.js'
 export {
   type ScrollClient,

@@ -11,6 +11,7 @@ export {
 } from './bulk.js'
 export { type EsqlClient, type EsqlColumn, type EsqlHelper, type EsqlRecords, esql } from './esql.js'
 export { type MsearchClient, type MsearchHelper, type MsearchOptions, msearch } from './msearch.js'
+export { type ReindexOptions, reindex } from './reindex.js'
 export {
   type ScrollClient,
   type ScrollRequest,

@@ -181,6 +181,26 @@ describe('bulk: actions', () => {
     expect(drop.error.message).toMatch(/^409 version_conflict_engine_exception: \[taken\]: version conflict/)
     expect(await source('drops', 'taken')).toEqual({ id: 'taken', title: 'First' })
   })
+  it('names the right document in onDrop when deletes (no source line) come before the failure', async () => {
+    // elasticsearch-js#1751: its helper mapped answers to documents by line and blamed the wrong one.
+    await client.index({ index: 'mixed', id: 'old', document: { id: 'old', title: 'Old' } })
+    await client.index({ index: 'mixed', id: 'taken', document: { id: 'taken', title: 'Taken' } })
+    const drops: BulkDrop<Book>[] = []
+    const stats = await bulk(client, {
+      datasource: [
+        { id: 'old', title: '' },
+        { id: 'taken', title: 'Again' },
+        { id: 'new', title: 'New' },
+      ],
+      onDocument: (book) =>
+        book.id === 'old'
+          ? { delete: { _index: 'mixed', _id: book.id } }
+          : { create: { _index: 'mixed', _id: book.id } },
+      onDrop: (drop) => drops.push(drop),
+    })
+    expect(stats).toMatchObject({ successful: 2, failed: 1 })
+    expect(drops.map((d) => [d.document.id, d.operation, d.status])).toEqual([['taken', 'create', 409]])
+  })
 })
 
 describe('bulk: batching', () => {
@@ -308,6 +328,25 @@ describe('bulk: failures of the whole request', () => {
     expect(drops.map((d) => [d.document.id, d.status, isResponseError(d.error)])).toEqual([
       ['f0', 500, true],
       ['f1', 500, true],
+    ])
+  })
+
+  it('reports an unreachable cluster through onDrop and the counts, with a stream datasource too', async () => {
+    // elasticsearch-js#2085: its helper reports nothing when the datasource is a stream and the cluster is down.
+    await using down = await startCluster({ nodes: 1, security: false })
+    await down.node(0).stop()
+    const unreachable = new Client({ node: down.url, maxRetries: 0 })
+    const drops: BulkDrop<Book>[] = []
+    const stats = await bulk(unreachable, {
+      datasource: Readable.from(books(2, 'dn')),
+      onDocument: (book) => ({ index: { _index: 'down', _id: book.id } }),
+      onDrop: (drop) => drops.push(drop),
+    })
+    await unreachable.close()
+    expect(stats).toMatchObject({ total: 2, successful: 0, failed: 2 })
+    expect(drops.map((d) => [d.document.id, d.status, d.error.name])).toEqual([
+      ['dn0', undefined, 'ConnectionError'],
+      ['dn1', undefined, 'ConnectionError'],
     ])
   })
 

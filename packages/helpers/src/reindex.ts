@@ -19,7 +19,7 @@ export interface ReindexOptions<TSource, TTarget = TSource>
     | 'signal'
     | 'refreshOnCompletion'
   > {
-  /** What to read: a search (`index` required) run with {@link searchAll}. */
+  /** What to read: a search (`index` required) run with `searchAll`. */
   readonly source: SearchAllRequest
   /** Where to write: the index (or data stream, with `op: 'create'`). */
   readonly target: { readonly index: string; readonly op?: 'index' | 'create' | undefined }
@@ -33,7 +33,7 @@ export interface ReindexOptions<TSource, TTarget = TSource>
 
 /**
  * Copies the documents a search finds into another index, on the same cluster or another one: read with
- * {@link searchAll} (a point in time), written with {@link bulk} (its backpressure, retries and counts), ids kept.
+ * `searchAll` (a point in time), written with {@link bulk} (its backpressure, retries and counts), ids kept.
  *
  * @param client - the client that reads (and writes, unless `targetClient` is given).
  * @param options - the source search, the target index, an optional `transform`, and the bulk options.

@@ -3,7 +3,7 @@ import { ConfigurationError } from '@stretch/transport'
 import { abortError, checkInteger, describe, isAborted } from './internal.js'
 
 /**
- * The search of {@link searchAll}: a `client.search()` request with an `index` (the point in time is opened on
+ * The search of `searchAll`: a `client.search()` request with an `index` (the point in time is opened on
  * it), without what the helper manages itself (`pit`, `search_after`, `from`, `scroll`).
  * @public
  */
@@ -13,7 +13,7 @@ export type SearchAllRequest = Omit<SearchRequest, 'index' | 'pit' | 'search_aft
 }
 
 /**
- * Options of {@link searchAll} and {@link scroll}.
+ * Options of `searchAll` and `scroll`.
  * @public
  */
 export interface SearchAllOptions {
@@ -152,7 +152,7 @@ export function searchAll<TDocument = unknown>(
 }
 
 /**
- * The search of {@link scroll}: a `client.search()` request without `scroll`, `from` or `search_after`.
+ * The search of `scroll`: a `client.search()` request without `scroll`, `from` or `search_after`.
  * @public
  */
 export type ScrollRequest = Omit<SearchRequest, 'pit' | 'search_after' | 'from' | 'scroll'>
@@ -199,7 +199,7 @@ async function* scrollHits<TDocument>(
 }
 
 /**
- * Every hit of a search, read with the scroll API (for clusters or cases that need it; prefer {@link searchAll}).
+ * Every hit of a search, read with the scroll API (for clusters or cases that need it; prefer `searchAll`).
  * `clear_scroll` is always sent when the loop ends: on completion, `break`, an error and abort.
  *
  * @param client - a `@stretch/client` `Client`.

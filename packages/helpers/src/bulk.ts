@@ -151,7 +151,31 @@ interface Entry<TDocument> {
 // Only what the helper reads: the response of a 5 MB batch then weighs a few bytes per item instead of ~150.
 const kFilterPath = 'errors,items.*.status,items.*.result,items.*.error,items.*._id,items.*._index'
 
-function toEntry<TDocument>(document: TDocument, action: BulkAction): Entry<TDocument> {
+// The action line of the common case, `{ _index }` or `{ _index, _id }` with string values, is built from a prefix
+// cached per run: JSON.stringify of a fresh metadata object per document was a fifth of the helper's CPU in a profile.
+function actionLine(operation: Operation, meta: BulkActionMeta, prefixes: Map<string, string>): string {
+  let index: string | undefined
+  let id: string | undefined
+  let fields = 0
+  for (const key in meta) {
+    const value = meta[key]
+    if (value === undefined) continue
+    fields++
+    if (key === '_index' && typeof value === 'string') index = value
+    else if (key === '_id' && typeof value === 'string') id = value
+    else return `{"${operation}":${JSON.stringify(meta)}}\n`
+  }
+  if (index === undefined || fields !== (id === undefined ? 1 : 2)) return `{"${operation}":${JSON.stringify(meta)}}\n`
+  const key = `${operation}\u0000${index}`
+  let prefix = prefixes.get(key)
+  if (prefix === undefined) {
+    prefix = `{"${operation}":{"_index":${JSON.stringify(index)}`
+    if (prefixes.size < 1024) prefixes.set(key, prefix)
+  }
+  return id === undefined ? `${prefix}}}\n` : `${prefix},"_id":${JSON.stringify(id)}}}\n`
+}
+
+function toEntry<TDocument>(document: TDocument, action: BulkAction, prefixes: Map<string, string>): Entry<TDocument> {
   if (action === null || typeof action !== 'object') {
     throw new ConfigurationError(
       `bulk: \`onDocument\` must return an action such as { index: { _index: 'my-index' } } (got ${describe(action)})`,
@@ -199,7 +223,7 @@ function toEntry<TDocument>(document: TDocument, action: BulkAction): Entry<TDoc
   if (meta === null || typeof meta !== 'object') {
     throw new ConfigurationError(`bulk: the \`${operation}\` metadata returned by \`onDocument\` must be an object`)
   }
-  const head = `{"${operation}":${JSON.stringify(meta)}}\n`
+  const head = actionLine(operation, meta, prefixes)
   const ndjson = operation === 'delete' ? head : `${head}${JSON.stringify(source)}\n`
   return {
     document,
@@ -298,6 +322,7 @@ export async function bulk<TDocument>(client: BulkClient, options: BulkOptions<T
 
   const stats = { total: 0, successful: 0, failed: 0, retried: 0, noop: 0, bytes: 0, time: 0, aborted: false }
   const indices = new Set<string>()
+  const prefixes = new Map<string, string>()
   let fatal: { error: unknown } | undefined
   let batch: Entry<TDocument>[] = []
   let batchBytes = 0
@@ -450,8 +475,9 @@ export async function bulk<TDocument>(client: BulkClient, options: BulkOptions<T
       let next: IteratorResult<TDocument>
       try {
         const pulled = iterator.next()
-        // A sync iterator answers at once: no race, no promise per document.
+        // A sync iterator answers at once: no race, no promise per document; without a signal, nothing to race.
         if (!(pulled instanceof Promise)) next = pulled
+        else if (signal === undefined) next = await pulled
         else {
           const raced = await Promise.race([pulled, aborted.promise.then(() => kAborted)])
           if (raced === kAborted) break
@@ -465,7 +491,7 @@ export async function bulk<TDocument>(client: BulkClient, options: BulkOptions<T
       stats.total++
       let entry: Entry<TDocument>
       try {
-        entry = toEntry(next.value, onDocument(next.value))
+        entry = toEntry(next.value, onDocument(next.value), prefixes)
       } catch (error) {
         fail(error)
         break

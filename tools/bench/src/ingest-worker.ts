@@ -60,7 +60,10 @@ async function elasticHelpers(job: IngestJob): Promise<number> {
   }
 }
 
-/** The floor: a careful hand-written loop on a bare undici Pool (NDJSON by `+=`, 5 requests in flight). */
+/**
+ * The floor: a careful hand-written loop on a bare undici Pool (NDJSON by `+=`, 5 requests in flight), reading the
+ * same async generator as the helpers.
+ */
 async function undiciFloor(job: IngestJob): Promise<number> {
   const { Pool } = await import('undici')
   const pool = new Pool(job.url, { connections: kConcurrency })
@@ -80,7 +83,7 @@ async function undiciFloor(job: IngestJob): Promise<number> {
   }
   try {
     let body = ''
-    for (const doc of documents(job.documents, job.documentBytes)) {
+    for await (const doc of asyncDocuments(job.documents, job.documentBytes)) {
       body += action + JSON.stringify(doc) + '\n'
       if (body.length >= kFlushBytes) {
         while (inFlight.size >= kConcurrency) await Promise.race(inFlight)

@@ -90,6 +90,13 @@ export interface BulkStats {
   readonly time: number
   /** True when `signal` aborted the run. */
   readonly aborted: boolean
+  /**
+   * `index` and `create` actions without `_id` whose outcome Elasticsearch did not confirm exactly once: in a bulk
+   * request the client sent more than once (an earlier attempt may have been applied too), or in one that failed
+   * without an answer (a connection error or timeout: counted in `failed`, yet possibly written). Such documents may
+   * be stored twice, or once although dropped. With ids, a re-send overwrites instead, and this stays 0.
+   */
+  readonly uncertain: number
 }
 
 /**
@@ -145,6 +152,7 @@ interface Entry<TDocument> {
   readonly index: string | undefined
   readonly ndjson: string
   readonly bytes: number
+  readonly autoId: boolean
   attempts: number
 }
 
@@ -232,6 +240,7 @@ function toEntry<TDocument>(document: TDocument, action: BulkAction, prefixes: M
     index: typeof meta._index === 'string' ? meta._index : undefined,
     ndjson,
     bytes: Buffer.byteLength(ndjson),
+    autoId: (operation === 'index' || operation === 'create') && meta._id === undefined,
     attempts: 0,
   }
 }
@@ -257,6 +266,13 @@ function iteratorOf<T>(datasource: BulkDatasource<T>): AsyncIterator<T> | Iterat
   throw new ConfigurationError(
     `bulk: \`datasource\` must be an array, an iterable, an async iterable or a ReadableStream (got ${describe(datasource)})`,
   )
+}
+
+/** Entries Elasticsearch gives an id itself: written twice if a request is applied twice. */
+function autoIds(entries: readonly Entry<unknown>[]): number {
+  let n = 0
+  for (const e of entries) if (e.autoId) n++
+  return n
 }
 
 function itemError(item: BulkResponseItem): ResponseError {
@@ -320,7 +336,17 @@ export async function bulk<TDocument>(client: BulkClient, options: BulkOptions<T
   const { signal, onDocument, onDrop, onSuccess } = options
   const request = { filter_path: kFilterPath, ...(options.request ?? {}) }
 
-  const stats = { total: 0, successful: 0, failed: 0, retried: 0, noop: 0, bytes: 0, time: 0, aborted: false }
+  const stats = {
+    total: 0,
+    successful: 0,
+    failed: 0,
+    retried: 0,
+    noop: 0,
+    bytes: 0,
+    time: 0,
+    aborted: false,
+    uncertain: 0,
+  }
   const indices = new Set<string>()
   const prefixes = new Map<string, string>()
   let fatal: { error: unknown } | undefined
@@ -372,9 +398,15 @@ export async function bulk<TDocument>(client: BulkClient, options: BulkOptions<T
       stats.bytes += Buffer.byteLength(ndjson)
       let response: BulkResponse
       try {
-        response = await client.bulk({ ...request, operations: ndjson })
+        const result = await client.bulk({ ...request, operations: ndjson }, { meta: true })
+        response = result.body
+        if (result.meta.attempts > 1) stats.uncertain += autoIds(pending)
       } catch (error) {
         const status = (error as { statusCode?: unknown }).statusCode
+        const attempts = (error as { meta?: { attempts?: unknown } }).meta?.attempts
+        if (typeof status !== 'number' || (Array.isArray(attempts) && attempts.length > 1)) {
+          stats.uncertain += autoIds(pending)
+        }
         for (const entry of pending) drop(entry, typeof status === 'number' ? status : undefined, error as Error)
         return
       }

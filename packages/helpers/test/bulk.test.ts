@@ -72,7 +72,15 @@ describe('bulk: datasources', () => {
       datasource: books(3, 'arr'),
       onDocument: (book) => ({ index: { _index: 'ds-array', _id: book.id } }),
     })
-    expect(stats).toMatchObject({ total: 3, successful: 3, failed: 0, retried: 0, noop: 0, aborted: false })
+    expect(stats).toMatchObject({
+      total: 3,
+      successful: 3,
+      failed: 0,
+      retried: 0,
+      noop: 0,
+      aborted: false,
+      uncertain: 0,
+    })
     expect(stats.bytes).toBe(bulkRequests()[0]?.body.byteLength)
     expect(stats.time).toBeGreaterThan(0)
     expect(await source('ds-array', 'arr2')).toEqual({ id: 'arr2', title: 'Book 2' })
@@ -348,6 +356,37 @@ describe('bulk: failures of the whole request', () => {
       ['dn0', undefined, 'ConnectionError'],
       ['dn1', undefined, 'ConnectionError'],
     ])
+  })
+
+  it('counts auto-id documents of a request that failed without an answer as uncertain', async () => {
+    cluster.inject({ type: 'reset', when: 'after-body' }, { match: { path: '/_bulk' } })
+    const noIds = await bulk(client, {
+      datasource: books(2, 'u'),
+      onDocument: () => ({ index: { _index: 'uncertain' } }),
+    })
+    expect(noIds).toMatchObject({ total: 2, successful: 0, failed: 2, uncertain: 2 })
+    cluster.inject({ type: 'reset', when: 'after-body' }, { match: { path: '/_bulk' } })
+    const withIds = await bulk(client, {
+      datasource: books(2, 'u'),
+      onDocument: (book) => ({ index: { _index: 'uncertain', _id: book.id } }),
+    })
+    expect(withIds).toMatchObject({ total: 2, failed: 2, uncertain: 0 })
+  })
+
+  it('counts auto-id documents of a request the client sent twice as uncertain, and a first-time success as certain', async () => {
+    cluster.inject({ type: 'status', status: 502 }, { match: { path: '/_bulk' } })
+    const retried = await bulk(client, {
+      datasource: books(3, 'v'),
+      onDocument: (book) =>
+        book.id === 'v0' ? { index: { _index: 'uncertain2', _id: book.id } } : { create: { _index: 'uncertain2' } },
+    })
+    // A 502 may come from a proxy after Elasticsearch applied the request: the client's re-send may duplicate.
+    expect(retried).toMatchObject({ total: 3, successful: 3, failed: 0, uncertain: 2 })
+    const clean = await bulk(client, {
+      datasource: books(3, 'w'),
+      onDocument: () => ({ index: { _index: 'uncertain2' } }),
+    })
+    expect(clean).toMatchObject({ successful: 3, uncertain: 0 })
   })
 
   it('never puts credentials in a drop', async () => {

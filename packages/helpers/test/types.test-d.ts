@@ -1,6 +1,6 @@
 import type { Client, SearchHit, SearchResponse } from '@stretch/client'
 import { expectTypeOf, test } from 'vitest'
-import { type BulkDrop, type BulkStats, bulk, esql, msearch, searchAll, scroll } from '../src/index.js'
+import { type BulkDrop, type BulkStats, bulk, esql, msearch, scroll, searchAll } from '../src/index.js'
 
 interface Book {
   id: string

@@ -1,5 +1,5 @@
 import type { Client, JsonValue, SearchHit, SearchRequest, SearchResponse } from '@stretch/client'
-import { ConfigurationError } from '@stretch/transport'
+import { ConfigurationError, isConnectionError, isTimeoutError } from '@stretch/transport'
 import { abortError, checkInteger, describe, isAborted } from './internal.js'
 
 /**
@@ -23,6 +23,11 @@ export interface SearchAllOptions {
   readonly documents?: boolean | undefined
   /** Stops the iteration: the request in flight is aborted, the loop throws `RequestAbortedError`, the context is closed. */
   readonly signal?: AbortSignal | undefined
+  /**
+   * `searchAll` only: how many times a page that failed without an answer (a connection error or timeout, which
+   * the client does not retry for a POST) is asked again, from the same sort values. Default 3.
+   */
+  readonly retries?: number | undefined
 }
 
 /**
@@ -46,6 +51,7 @@ function checkRequest(where: string, request: unknown, options: SearchAllOptions
     }
   }
   checkInteger(where, 'size', r['size'], 1, 10_000)
+  checkInteger(where, 'retries', options?.retries, 0)
   if (options?.signal !== undefined && !(options.signal instanceof AbortSignal)) {
     throw new ConfigurationError(`${where}: \`signal\` must be an AbortSignal (got ${describe(options.signal)})`)
   }
@@ -62,6 +68,7 @@ async function* pitHits<TDocument>(
   options: SearchAllOptions,
 ): AsyncGenerator<SearchHit<TDocument> | TDocument, void, undefined> {
   const keepAlive = options.keepAlive ?? '1m'
+  const retries = options.retries ?? 3
   const { signal } = options
   const callOptions = signal === undefined ? undefined : { signal }
   const { index, size = 1000, sort, ...rest } = request as SearchAllRequest & Record<string, unknown>
@@ -80,19 +87,30 @@ async function* pitHits<TDocument>(
     let after: JsonValue[] | undefined
     for (;;) {
       if (isAborted(signal)) throw abortError('searchAll', signal)
-      const page: SearchResponse<TDocument> = await client.search<TDocument>(
-        {
-          track_total_hits: false,
-          ...search,
-          size,
-          // `_shard_doc` is the cheapest total order of a point in time; a user sort gets it as the implicit
-          // tiebreaker from Elasticsearch, so pages never skip or repeat a hit.
-          sort: (sort ?? ['_shard_doc']) as never,
-          pit: { id, keep_alive: keepAlive },
-          ...(after === undefined ? {} : { search_after: after }),
-        },
-        callOptions,
-      )
+      let page: SearchResponse<TDocument>
+      for (let failures = 0; ; failures++) {
+        try {
+          page = await client.search<TDocument>(
+            {
+              track_total_hits: false,
+              ...search,
+              size,
+              // `_shard_doc` is the cheapest total order of a point in time; a user sort gets it as the implicit
+              // tiebreaker from Elasticsearch, so pages never skip or repeat a hit.
+              sort: (sort ?? ['_shard_doc']) as never,
+              pit: { id, keep_alive: keepAlive },
+              ...(after === undefined ? {} : { search_after: after }),
+            },
+            callOptions,
+          )
+          break
+        } catch (error) {
+          // A page is a read of a frozen view: asking again from the same sort values yields no hit twice. The
+          // client does not retry a POST that may have reached a node (a socket closed under it, a node stopped).
+          if (isAborted(signal) || failures >= retries || !(isConnectionError(error) || isTimeoutError(error)))
+            throw error
+        }
+      }
       if (typeof page.pit_id === 'string') id = page.pit_id
       const hits = page.hits.hits
       if (options.documents === true) {

@@ -122,7 +122,7 @@ export interface BulkOptions<TDocument> {
   readonly maxRetryBackoff?: number | undefined
   /** Called for every document not written (item error, 429 after the last retry, request failure). */
   readonly onDrop?: ((drop: BulkDrop<TDocument>) => void) | undefined
-  /** Called once per successful item. */
+  /** Called once per successful item (its `status`, `result`, `_id` and `_index`: the helper's `filter_path`). */
   readonly onSuccess?:
     | ((success: { readonly document: TDocument; readonly item: BulkResponseItem }) => void)
     | undefined
@@ -131,7 +131,7 @@ export interface BulkOptions<TDocument> {
    * and `bulk` resolves with `aborted: true`.
    */
   readonly signal?: AbortSignal | undefined
-  /** Query parameters of every bulk request (`pipeline`, `refresh`, `routing`, `timeout`, ...). */
+  /** Query parameters of every bulk request (`pipeline`, `refresh`, `routing`, `timeout`, ...; not `filter_path`). */
   readonly request?: Omit<BulkRequest, 'operations'> | undefined
   /** Refresh the written indices once done (`client.indices.refresh`). Default false. */
   readonly refreshOnCompletion?: boolean | string | undefined
@@ -334,7 +334,8 @@ export async function bulk<TDocument>(client: BulkClient, options: BulkOptions<T
   const retryBackoff = options.retryBackoff ?? 500
   const maxRetryBackoff = options.maxRetryBackoff ?? 30_000
   const { signal, onDocument, onDrop, onSuccess } = options
-  const request = { filter_path: kFilterPath, ...(options.request ?? {}) }
+  // The helper's filter_path wins: without `items.*.status` it could not tell what was written.
+  const request = { ...(options.request ?? {}), filter_path: kFilterPath }
 
   const stats = {
     total: 0,

@@ -508,14 +508,19 @@ describe('bulk: options', () => {
   })
 
   it('passes query parameters and refreshes on completion', async () => {
-    await bulk(client, {
+    const stats = await bulk(client, {
       datasource: books(1, 'q'),
-      request: { refresh: 'wait_for' },
+      request: { refresh: 'wait_for', filter_path: 'took' },
       refreshOnCompletion: true,
       onDocument: (book) => ({ index: { _index: 'refreshed', _id: book.id } }),
     })
     const urls = cluster.requests().map((r) => r.url)
     expect(urls.find((u) => u.startsWith('/_bulk'))).toContain('refresh=wait_for')
+    // The helper's filter_path replaced the caller's: it still saw every item.
+    expect(stats).toMatchObject({ successful: 1, failed: 0 })
+    expect(decodeURIComponent(urls.find((u) => u.startsWith('/_bulk')) ?? '')).toContain(
+      'filter_path=errors,items.*.status',
+    )
     expect(urls).toContain('/refreshed/_refresh')
   })
 })

@@ -111,6 +111,24 @@ describe('bulk: datasources', () => {
   })
 })
 
+describe('bulk: a stream with only getReader()', () => {
+  it('reads a ReadableStream-like object through its reader and cancels it on failure', async () => {
+    const inner = new ReadableStream<Book>({
+      start(controller) {
+        for (const b of books(3, 'rd')) controller.enqueue(b)
+        controller.close()
+      },
+    })
+    const readerOnly = { getReader: () => inner.getReader() } as unknown as ReadableStream<Book>
+    const stats = await bulk(client, {
+      datasource: readerOnly,
+      onDocument: (book) => ({ index: { _index: 'reader', _id: book.id } }),
+    })
+    expect(stats).toMatchObject({ total: 3, successful: 3 })
+    expect(await source('reader', 'rd2')).toEqual({ id: 'rd2', title: 'Book 2' })
+  })
+})
+
 describe('bulk: actions', () => {
   it('creates, updates (doc and doc_as_upsert, both forms), deletes, and counts noops', async () => {
     await client.index({ index: 'acts', id: 'u1', document: { id: 'u1', title: 'Old', year: 1 } })
@@ -419,6 +437,20 @@ describe('bulk: failures of the whole request', () => {
     await expect(run).rejects.toBe(boom)
     expect(cluster.writeCount('ondoc', 'od2')).toBe(1)
     expect(cluster.writeCount('ondoc', 'od3')).toBe(0)
+  })
+
+  it('rejects with the error onDrop throws', async () => {
+    await client.index({ index: 'ondrop', id: 'x', document: { id: 'x', title: 'x' } })
+    const boom = new Error('cannot log the drop')
+    await expect(
+      bulk(client, {
+        datasource: [{ id: 'x', title: 'again' }],
+        onDocument: (book) => ({ create: { _index: 'ondrop', _id: book.id } }),
+        onDrop: () => {
+          throw boom
+        },
+      }),
+    ).rejects.toBe(boom)
   })
 
   it('rejects with the datasource error', async () => {

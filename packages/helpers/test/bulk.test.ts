@@ -112,7 +112,7 @@ describe('bulk: datasources', () => {
 })
 
 describe('bulk: a stream with only getReader()', () => {
-  it('reads a ReadableStream-like object through its reader and cancels it on failure', async () => {
+  it('reads a ReadableStream-like object through its reader', async () => {
     const inner = new ReadableStream<Book>({
       start(controller) {
         for (const b of books(3, 'rd')) controller.enqueue(b)

@@ -22,41 +22,47 @@ async function* asyncDocuments(count: number, bytes: number): AsyncGenerator<Rec
   yield* documents(count, bytes)
 }
 
-async function stretchHelpers(job: IngestJob): Promise<number> {
+// Each runner imports its client and builds it before the clock starts (module loading is not ingest), then returns
+// the measured part.
+async function stretchHelpers(job: IngestJob): Promise<() => Promise<number>> {
   const [{ Client }, { bulk }] = await Promise.all([import('@stretch/client'), import('@stretch/helpers')])
   const client = new Client({ node: job.url })
-  try {
-    const stats = await bulk(client, {
-      datasource: asyncDocuments(job.documents, job.documentBytes),
-      onDocument: () => ({ index: { _index: kIndex } }),
-      flushBytes: kFlushBytes,
-      concurrency: kConcurrency,
-    })
-    if (stats.failed > 0) throw new Error(`@stretch/helpers: ${stats.failed} documents failed`)
-    return stats.successful
-  } finally {
-    await client.close()
+  return async () => {
+    try {
+      const stats = await bulk(client, {
+        datasource: asyncDocuments(job.documents, job.documentBytes),
+        onDocument: () => ({ index: { _index: kIndex } }),
+        flushBytes: kFlushBytes,
+        concurrency: kConcurrency,
+      })
+      if (stats.failed > 0) throw new Error(`@stretch/helpers: ${stats.failed} documents failed`)
+      return stats.successful
+    } finally {
+      await client.close()
+    }
   }
 }
 
-async function elasticHelpers(job: IngestJob): Promise<number> {
+async function elasticHelpers(job: IngestJob): Promise<() => Promise<number>> {
   const { Client } = await import('@elastic/elasticsearch')
   const client = new Client({ node: job.url })
-  try {
-    let dropped = 0
-    const stats = await client.helpers.bulk({
-      datasource: asyncDocuments(job.documents, job.documentBytes),
-      onDocument: () => ({ index: { _index: kIndex } }),
-      flushBytes: kFlushBytes,
-      concurrency: kConcurrency,
-      onDrop: () => {
-        dropped++
-      },
-    })
-    if (dropped > 0 || stats.failed > 0) throw new Error(`@elastic/elasticsearch: ${stats.failed} documents failed`)
-    return stats.successful
-  } finally {
-    await client.close()
+  return async () => {
+    try {
+      let dropped = 0
+      const stats = await client.helpers.bulk({
+        datasource: asyncDocuments(job.documents, job.documentBytes),
+        onDocument: () => ({ index: { _index: kIndex } }),
+        flushBytes: kFlushBytes,
+        concurrency: kConcurrency,
+        onDrop: () => {
+          dropped++
+        },
+      })
+      if (dropped > 0 || stats.failed > 0) throw new Error(`@elastic/elasticsearch: ${stats.failed} documents failed`)
+      return stats.successful
+    } finally {
+      await client.close()
+    }
   }
 }
 
@@ -64,55 +70,58 @@ async function elasticHelpers(job: IngestJob): Promise<number> {
  * The floor: a careful hand-written loop on a bare undici Pool (NDJSON by `+=`, 5 requests in flight), reading the
  * same async generator as the helpers.
  */
-async function undiciFloor(job: IngestJob): Promise<number> {
+async function undiciFloor(job: IngestJob): Promise<() => Promise<number>> {
   const { Pool } = await import('undici')
   const pool = new Pool(job.url, { connections: kConcurrency })
-  const action = `${JSON.stringify({ index: { _index: kIndex } })}\n`
-  let written = 0
-  const inFlight = new Set<Promise<void>>()
-  const send = async (body: string): Promise<void> => {
-    const res = await pool.request({
-      method: 'POST',
-      path: '/_bulk',
-      headers: { 'content-type': 'application/x-ndjson' },
-      body,
-    })
-    const answer = (await res.body.json()) as { errors: boolean; items: unknown[] }
-    if (res.statusCode !== 200 || answer.errors) throw new Error(`undici: bulk answered ${res.statusCode}`)
-    written += answer.items.length
-  }
-  try {
-    let body = ''
-    for await (const doc of asyncDocuments(job.documents, job.documentBytes)) {
-      body += action + JSON.stringify(doc) + '\n'
-      if (body.length >= kFlushBytes) {
-        while (inFlight.size >= kConcurrency) await Promise.race(inFlight)
+  return async () => {
+    const action = `${JSON.stringify({ index: { _index: kIndex } })}\n`
+    let written = 0
+    const inFlight = new Set<Promise<void>>()
+    const send = async (body: string): Promise<void> => {
+      const res = await pool.request({
+        method: 'POST',
+        path: '/_bulk',
+        headers: { 'content-type': 'application/x-ndjson' },
+        body,
+      })
+      const answer = (await res.body.json()) as { errors: boolean; items: unknown[] }
+      if (res.statusCode !== 200 || answer.errors) throw new Error(`undici: bulk answered ${res.statusCode}`)
+      written += answer.items.length
+    }
+    try {
+      let body = ''
+      for await (const doc of asyncDocuments(job.documents, job.documentBytes)) {
+        body += action + JSON.stringify(doc) + '\n'
+        if (body.length >= kFlushBytes) {
+          while (inFlight.size >= kConcurrency) await Promise.race(inFlight)
+          const p = send(body).finally(() => inFlight.delete(p))
+          inFlight.add(p)
+          body = ''
+        }
+      }
+      if (body !== '') {
         const p = send(body).finally(() => inFlight.delete(p))
         inFlight.add(p)
-        body = ''
       }
+      await Promise.all(inFlight)
+      return written
+    } finally {
+      await pool.close()
     }
-    if (body !== '') {
-      const p = send(body).finally(() => inFlight.delete(p))
-      inFlight.add(p)
-    }
-    await Promise.all(inFlight)
-    return written
-  } finally {
-    await pool.close()
   }
 }
 
-const runners: Readonly<Record<IngestClient, (job: IngestJob) => Promise<number>>> = {
+const runners: Readonly<Record<IngestClient, (job: IngestJob) => Promise<() => Promise<number>>>> = {
   stretch: stretchHelpers,
   es9: elasticHelpers,
   undici: undiciFloor,
 }
 
 async function measure(job: IngestJob): Promise<IngestMeasurement> {
+  const run = await runners[job.client](job)
   const cpuStart = process.cpuUsage()
   const start = performance.now()
-  const written = await runners[job.client](job)
+  const written = await run()
   const elapsedMs = performance.now() - start
   const cpu = process.cpuUsage(cpuStart)
   if (written !== job.documents) throw new Error(`${job.client}: wrote ${written} of ${job.documents} documents`)

@@ -38,7 +38,7 @@ const badRequest = payload({
   status: 400,
 })
 const notFound = payload({ error: { type: 'no_handler_found_exception', reason: 'no handler' }, status: 404 })
-const bulkCache = new Map<number, Payload>()
+const bulkCache = new Map<string, Payload>()
 
 const stats = { connections: 0, requests: 0, bulkItems: 0 }
 
@@ -68,6 +68,43 @@ function collect(req: IncomingMessage, done: (body: Buffer) => void, fail: () =>
   stream.on('data', (chunk: Buffer) => chunks.push(chunk))
   stream.on('end', () => done(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)))
   stream.on('error', fail)
+}
+
+function filterPathOf(url: string): string | undefined {
+  const q = url.indexOf('?')
+  if (q === -1) return undefined
+  return new URLSearchParams(url.slice(q + 1)).get('filter_path') ?? undefined
+}
+
+/**
+ * Elasticsearch's `filter_path` for the bulk answer, in the forms a bulk client sends: top-level keys (`errors`,
+ * `took`) and item fields (`items.*.status`, `items.*._id`, ...); anything else keeps the whole answer. A client
+ * that asks for less gets (and parses) less, as from Elasticsearch.
+ */
+function filterBulk(answer: unknown, filter: string | undefined): unknown {
+  if (filter === undefined) return answer
+  const top = new Set<string>()
+  const fields = new Set<string>()
+  for (const part of filter.split(',')) {
+    const m = /^items\.\*\.([\w]+)$/.exec(part)
+    if (m !== null) fields.add(m[1] as string)
+    else if (/^\w+$/.test(part)) top.add(part)
+    else return answer
+  }
+  const body = answer as { items: Array<Record<string, Record<string, unknown>>> } & Record<string, unknown>
+  const out: Record<string, unknown> = {}
+  for (const key of Object.keys(body)) if (top.has(key)) out[key] = body[key]
+  if (fields.size > 0) {
+    out['items'] = body.items.map((item) =>
+      Object.fromEntries(
+        Object.entries(item).map(([op, r]) => [
+          op,
+          Object.fromEntries(Object.entries(r).filter(([k]) => fields.has(k))),
+        ]),
+      ),
+    )
+  }
+  return out
 }
 
 function handle(req: IncomingMessage, res: ServerResponse): void {
@@ -103,10 +140,12 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
     stream.on('end', () => {
       const items = counter.end()
       stats.bulkItems += items
-      let answer = bulkCache.get(items)
+      const filter = filterPathOf(url)
+      const key = `${items} ${filter ?? ''}`
+      let answer = bulkCache.get(key)
       if (answer === undefined) {
-        answer = payload(bulkResponse(items))
-        bulkCache.set(items, answer)
+        answer = payload(filterBulk(bulkResponse(items), filter))
+        bulkCache.set(key, answer)
       }
       send(req, res, 200, answer)
     })

@@ -1,5 +1,6 @@
 import type { DocumentStore, WriteOptions } from './document-store.js'
 import { EsHttpError, esError, illegalArgument, parsingError, type Reply } from './es-errors.js'
+import { runEsql } from './esql.js'
 import { checkParams } from './rest-spec.js'
 import { parseKeepAlive, validationFailed } from './search-contexts.js'
 import type { AuthenticatedUser, SecurityRealm } from './security-realm.js'
@@ -554,6 +555,21 @@ function msearch(req: ApiRequest, p: Record<string, string>, c: ApiCluster): Rep
 }
 route('GET,POST', '/_msearch', msearch)
 route('GET,POST', '/:index/_msearch', msearch)
+
+// ES|QL (a small subset, see esql.ts): JSON answers only.
+route('POST', '/_query', (req, _p, c) => {
+  need(req.user, false)
+  const format = req.params.get('format')
+  if (format !== null && format !== 'json') {
+    return illegalArgument(`the test cluster answers ES|QL in JSON only, not [${format}]`)
+  }
+  const body = jsonBody(req, true) ?? {}
+  return runEsql(body['query'], (indices) => {
+    const names = c.store.resolve(indices)
+    if (!Array.isArray(names)) return names
+    return names.flatMap((name) => [...(c.store.getIndex(name)?.docs.values() ?? [])].map((d) => d._source))
+  })
+})
 
 function mget(req: ApiRequest, p: Record<string, string>, c: ApiCluster): Reply {
   need(req.user, false)

@@ -12,6 +12,11 @@ export type Fault =
   | { readonly type: 'reset'; readonly when: 'before-body' | 'after-body' }
   /** Read the request and never answer (until the node stops). */
   | { readonly type: 'hang' }
+  /**
+   * Read the request, then wait until `until` settles (the test releases it), then answer normally: a request held
+   * on an event rather than on a timer (a slow cluster, for backpressure tests). Stopping the node ends the wait.
+   */
+  | { readonly type: 'hold'; readonly until: PromiseLike<unknown> }
   /** Answer exactly these bytes. */
   | {
       readonly type: 'raw'

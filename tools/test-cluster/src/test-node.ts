@@ -547,6 +547,9 @@ export class TestNode implements ApiNode {
       case 'delay':
         await this.wait(fault.ms, res)
         return res.destroyed
+      case 'hold':
+        await this.hold(fault.until, res)
+        return res.destroyed
       case 'no-product-header':
       case 'bulk-reject':
       case 'warning':
@@ -609,6 +612,20 @@ export class TestNode implements ApiNode {
         resolve()
       }
       const timer = setTimeout(done, ms)
+      res.once('close', done)
+      this.waits.add(done)
+    })
+  }
+
+  /** Waits until `until` settles, or less if the client goes away or the node stops. */
+  private hold(until: PromiseLike<unknown>, res: ServerResponse): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        res.off('close', done)
+        this.waits.delete(done)
+        resolve()
+      }
+      Promise.resolve(until).then(done, done)
       res.once('close', done)
       this.waits.add(done)
     })

@@ -117,6 +117,35 @@ describe('socket faults', () => {
     expect(cluster.writeCount('r', '2')).toBe(0)
   })
 
+  test('hold answers normally once the test releases it, not before', async () => {
+    const node = cluster.nodes[0]!
+    let release = (): void => {}
+    const until = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    node.inject({ type: 'hold', until }, { match: { path: '/held/_doc/1' } })
+    const held = (event: string): Promise<{ status?: number; fault?: string }> =>
+      new Promise((resolve) => {
+        const on = (r: { path: string; status?: number; fault?: string }): void => {
+          if (r.path !== '/held/_doc/1') return
+          node.events.off(event, on)
+          resolve(r)
+        }
+        node.events.on(event, on)
+      })
+    const arrived = held('request')
+    const answered = held('response')
+    const pending = call(agent, `${node.url}/held/_doc/1`, { method: 'PUT', auth, body: '{"a":1}' })
+    await arrived
+    // Held: the document is not written until the release (the write runs after the hold).
+    expect(cluster.writeCount('held', '1')).toBe(0)
+    release()
+    const record = await answered
+    expect(record).toMatchObject({ status: 201, fault: 'hold' })
+    expect((await pending).status).toBe(201)
+    expect(cluster.writeCount('held', '1')).toBe(1)
+  })
+
   test('a delayed answer leaves no timer behind when the node stops', async () => {
     await using slow = await startCluster({ security: false })
     const node = slow.nodes[0]!

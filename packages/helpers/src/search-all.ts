@@ -1,4 +1,4 @@
-import type { Client, JsonValue, SearchHit, SearchRequest, SearchResponse } from '@stretch/client'
+import type { Client, estypes, SearchHit, SearchRequest, SearchResponse } from '@stretch/client'
 import { ConfigurationError, isConnectionError, isTimeoutError } from '@stretch/transport'
 import { abortError, checkInteger, describe, isAborted } from './internal.js'
 
@@ -84,7 +84,7 @@ async function* pitHits<TDocument>(
   const opened = (await client.openPointInTime(open as never, callOptions)) as { id?: unknown }
   let id = opened.id as string
   try {
-    let after: JsonValue[] | undefined
+    let after: estypes.SortResults | undefined
     for (;;) {
       if (isAborted(signal)) throw abortError('searchAll', signal)
       let page: SearchResponse<TDocument>
@@ -151,7 +151,10 @@ export function searchAll<TDocument = unknown>(
   request: SearchAllRequest,
   options: SearchAllOptions & { readonly documents: true },
 ): AsyncGenerator<TDocument, void, undefined>
-/** @public */
+/**
+ * Every hit of a search as a `SearchHit` (`_id`, `_index`, `_source`, `sort`, ...): see the overload above.
+ * @public
+ */
 export function searchAll<TDocument = unknown>(
   client: SearchAllClient,
   request: SearchAllRequest,
@@ -230,7 +233,10 @@ export function scroll<TDocument = unknown>(
   request: ScrollRequest,
   options: SearchAllOptions & { readonly documents: true },
 ): AsyncGenerator<TDocument, void, undefined>
-/** @public */
+/**
+ * Every hit of a scroll as a `SearchHit` (`_id`, `_index`, `_source`, ...): see the overload above.
+ * @public
+ */
 export function scroll<TDocument = unknown>(
   client: ScrollClient,
   request: ScrollRequest,

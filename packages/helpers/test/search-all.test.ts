@@ -86,7 +86,7 @@ describe('searchAll (point in time + search_after)', () => {
   it('reads disjoint slices that together hold every hit', async () => {
     const read = async (id: number): Promise<string[]> => {
       const out: string[] = []
-      for await (const hit of searchAll(client, { index: 'every', slice: { id, max: 2 }, size: 500 }))
+      for await (const hit of searchAll(client, { index: 'every', slice: { id: String(id), max: 2 }, size: 500 }))
         out.push(hit._id as string)
       return out
     }

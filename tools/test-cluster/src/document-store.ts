@@ -605,13 +605,20 @@ function trackParam(value: string | null): unknown {
 /** `slice: { id, max }`: which part of the documents a sliced scroll or point in time reads. */
 function parseSlice(slice: unknown): { id: number; max: number } | undefined {
   if (slice === undefined) return undefined
-  if (!isObject(slice) || typeof slice['id'] !== 'number' || typeof slice['max'] !== 'number')
+  // Elasticsearch's parser takes integers or numeric strings (the specification types `id` as a string)
+  const id = isObject(slice) ? toInteger(slice['id']) : undefined
+  const max = isObject(slice) ? toInteger(slice['max']) : undefined
+  if (id === undefined || max === undefined)
     throw new EsHttpError(parsingError('[slice] failed to parse: [id] and [max] are required'))
-  const { id, max } = slice as { id: number; max: number }
   if (max <= 1) throw new EsHttpError(esError(400, 'illegal_argument_exception', 'max must be greater than 1'))
   if (id < 0) throw new EsHttpError(esError(400, 'illegal_argument_exception', 'id must be greater than or equal to 0'))
   if (id >= max) throw new EsHttpError(esError(400, 'illegal_argument_exception', 'max must be greater than id'))
   return { id, max }
+}
+
+function toInteger(value: unknown): number | undefined {
+  const n = typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value
+  return typeof n === 'number' && Number.isInteger(n) ? n : undefined
 }
 
 /** The slice of a document: a hash of its `_id` (FNV-1a) modulo `max`, as Elasticsearch slices on `_id`. */

@@ -227,9 +227,17 @@ export class TypeEmitter {
     return params.length === 0 ? '' : `<${params.join(', ')}>`
   }
 
-  #doc(description: string | undefined, deprecation?: { version?: string; description?: string }, indent = ''): string {
+  // `fallback` stands where the specification has no description: every export is documented (ae-undocumented),
+  // and the text says honestly where the type comes from.
+  #doc(
+    description: string | undefined,
+    deprecation?: { version?: string; description?: string },
+    indent = '',
+    fallback?: string,
+  ): string {
     const lines: string[] = []
     if (description !== undefined && description.trim() !== '') lines.push(docText(description))
+    else if (fallback !== undefined) lines.push(fallback)
     if (deprecation !== undefined) {
       const text =
         deprecation.description === undefined || deprecation.description === '' ? '' : ` ${deprecation.description}`
@@ -249,7 +257,12 @@ export class TypeEmitter {
         return names.map((name, i) => {
           let type = this.render(p.type, ctx)
           if (ctx.aggregations && name === 'aggregations' && p.type.kind === 'dictionary_of') type = 'TAggregations'
-          const doc = this.#doc(i === 0 ? p.description : `An alias of \`${p.name}\`.`, p.deprecation, '  ')
+          const doc = this.#doc(
+            i === 0 ? p.description : `An alias of \`${p.name}\`.`,
+            p.deprecation,
+            '  ',
+            `\`${p.name}\` (the specification does not describe it).`,
+          )
           const optional = forceRequired || (p.required && i === 0) ? '' : '?'
           return `${doc}  ${propertyKey(name)}${optional}: ${type}\n`
         })
@@ -274,7 +287,12 @@ export class TypeEmitter {
     const aggregations = kAggregationsGeneric.has(key(def.name))
     const ctx = contextOf(def, aggregations)
     const params = this.#typeParams(def, aggregations)
-    const doc = this.#doc(def.description, def.deprecation)
+    const doc = this.#doc(
+      def.description,
+      def.deprecation,
+      '',
+      `\`${def.name.name}\` of the specification's \`${def.name.namespace}\` namespace (the specification does not describe it).`,
+    )
     switch (def.kind) {
       case 'enum': {
         const values = def.members.flatMap((m) => [m.name, ...(m.aliases ?? [])])

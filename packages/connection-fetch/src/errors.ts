@@ -1,5 +1,5 @@
 import { ConnectionError, isTransportError, TlsError } from '@stretch/transport'
-import { type FetchRuntime, runtimeNames } from './runtime.js'
+import { type FetchRuntime, where } from './runtime.js'
 
 interface ErrorLike {
   readonly name?: unknown
@@ -74,7 +74,7 @@ export function mapFetchError(error: unknown, runtime: FetchRuntime, host: strin
   const tlsCode = codes.find((c) => kTlsCode.test(c))
   if (!answered && (tlsCode !== undefined || kTlsText.test(all))) {
     return new TlsError(
-      `TLS handshake with ${host} failed on ${runtimeNames[runtime]} (${detail}): the server's certificate is not trusted; give the cluster's CA (caCerts) where the runtime takes one, or serve the cluster with a certificate the runtime trusts`,
+      `TLS handshake with ${host} failed ${where(runtime)} (${detail}): the server's certificate is not trusted; give the cluster's CA (caCerts) where the runtime takes one, or serve the cluster with a certificate the runtime trusts`,
       { cause: error },
     )
   }

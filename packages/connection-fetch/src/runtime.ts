@@ -35,3 +35,8 @@ export const runtimeNames: Readonly<Record<FetchRuntime, string>> = {
   workerd: 'workerd (Cloudflare Workers, edge functions)',
   browser: 'a browser',
 }
+
+/** "on Deno", "in a browser": where a message says something happened. @internal */
+export function where(runtime: FetchRuntime): string {
+  return `${runtime === 'browser' ? 'in' : 'on'} ${runtimeNames[runtime]}`
+}

@@ -1,5 +1,5 @@
 import { ConfigurationError } from '@stretch/transport'
-import { type FetchRuntime, runtimeNames } from './runtime.js'
+import { type FetchRuntime, where } from './runtime.js'
 
 /**
  * TLS settings of {@link fetchConnection}. No runtime's `fetch` takes all of them: an option the runtime cannot
@@ -91,7 +91,7 @@ const kNoTls: Record<'node' | 'workerd' | 'browser', string> = {
 }
 
 function refuse(option: string, runtime: FetchRuntime, why: string): never {
-  throw new ConfigurationError(`${option} cannot be honoured on ${runtimeNames[runtime]}: ${why}`)
+  throw new ConfigurationError(`${option} cannot be honoured ${where(runtime)}: ${why}`)
 }
 
 /**

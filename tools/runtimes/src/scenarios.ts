@@ -1,6 +1,7 @@
 // Runs inside each runtime (bundled by esbuild): the seed scenarios through Transport and fetchConnection, against
 // the test cluster. It returns what it saw; the vitest suites on Node assert it. No Node built-in here.
 import { fetchConnection } from '@stretch/connection-fetch'
+import { sniffing } from '@stretch/pool-sniffing'
 import { type PoolNode, Transport, type TransportOptions } from '@stretch/transport'
 
 /** What the Node side tells a runtime: URLs and credentials of the test clusters. */
@@ -87,6 +88,34 @@ const scenarios: Record<string, Scenario> = {
   timeout: (c) =>
     use(transport(c.http.urls, { headers: { authorization: basic(c.http.password) } }), (t) =>
       t.request({ method: 'GET', path: '/_hang' }, { requestTimeout: 100 }),
+    ),
+  // A streamed body (an async iterable): the connection collects it and sends it with a content-length.
+  stream: (c) =>
+    use(transport(c.http.urls, { headers: { authorization: basic(c.http.password) } }), async (t) => {
+      const encoder = new TextEncoder()
+      async function* lines(): AsyncGenerator<Uint8Array> {
+        yield encoder.encode('{"index":{"_index":"runtime-stream","_id":"1"}}\n')
+        yield encoder.encode('{"streamed":true}\n')
+      }
+      const result = await t.request<{ errors: boolean; items: unknown[] }>({
+        method: 'POST',
+        path: '/_bulk',
+        querystring: { refresh: true },
+        body: lines(),
+      })
+      return { errors: result.body.errors, items: result.body.items.length }
+    }),
+  // Sniffing from one seed finds both nodes (they publish 127.0.0.1 addresses the runtime can reach).
+  sniff: (c) =>
+    use(
+      transport([c.http.urls[0] as string], {
+        headers: { authorization: basic(c.http.password) },
+        discovery: sniffing({ sniffOnStart: true }),
+      }),
+      async (t) => {
+        await t.request({ method: 'GET', path: '/' })
+        return { nodes: t.pool.nodes.length }
+      },
     ),
   roundRobin: (c) => {
     let turn = 0

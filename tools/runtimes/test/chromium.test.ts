@@ -50,6 +50,8 @@ if (!installed) {
       'apiKey',
       'wrongPassword',
       'gzip',
+      'stream',
+      'sniff',
       'abort',
       'timeout',
       'roundRobin',

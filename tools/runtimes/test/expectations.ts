@@ -62,6 +62,15 @@ export function expectScenarios(
   it('timeout: requestTimeout is a TimeoutError', () => {
     expect(failure(results()['timeout']).code).toBe('ES_ERR_TIMEOUT')
   })
+  it('a streamed request body is collected and sent with a content-length', () => {
+    expect(value(results()['stream'])).toEqual({ errors: false, items: 1 })
+    const bulk = clusters()
+      .http.requests()
+      .find((r) => r.method === 'POST' && r.path === '/_bulk')
+    expect(bulk?.headers['transfer-encoding']).toBeUndefined()
+    expect(Number(bulk?.headers['content-length'])).toBe(bulk?.rawBody.length)
+  })
+  it('sniffing from one seed finds both nodes', () => expect(value(results()['sniff'])).toEqual({ nodes: 2 }))
   it('round-robin over two nodes', () => expect(value(results()['roundRobin'])).toEqual({ nodes: 2 }))
   it('retries on the other node when one is stopped, and marks it dead', () => {
     expect(value(results()['retryStopped'])).toEqual({ attempts: 2, firstAlive: false })

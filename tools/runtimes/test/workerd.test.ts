@@ -15,6 +15,8 @@ beforeAll(async () => {
     'apiKey',
     'wrongPassword',
     'gzip',
+    'stream',
+    'sniff',
     'abort',
     'timeout',
     'roundRobin',

@@ -56,7 +56,7 @@ export async function startClusters(cors?: CorsOptions): Promise<Clusters> {
 }
 
 /** How a bundle is built for a runtime. */
-export type Target = 'deno' | 'bun' | 'workerd' | 'browser'
+export type Target = 'node' | 'deno' | 'bun' | 'workerd' | 'browser'
 
 /**
  * Bundles `entry` (code that imports `runScenarios` from './src/scenarios.ts') for a runtime with esbuild, from the

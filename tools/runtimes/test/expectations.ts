@@ -4,7 +4,7 @@ import type { Outcome, SeenError } from '../src/scenarios.js'
 
 /** What a runtime is expected to do where runtimes differ. */
 export interface RuntimeExpectations {
-  readonly runtime: 'deno' | 'bun' | 'workerd' | 'browser'
+  readonly runtime: 'node' | 'deno' | 'bun' | 'workerd' | 'browser'
   /** The runtime's name as fetchConnection's errors print it. */
   readonly name: RegExp
   /** `caCerts` works (Deno, Bun); otherwise the HTTPS scenarios do not run. */

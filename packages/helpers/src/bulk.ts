@@ -533,7 +533,8 @@ export async function bulk<TDocument>(client: BulkClient, options: BulkOptions<T
             }
           }
         } else if (item.status === 429 && attempts <= retries && signal?.aborted !== true) {
-          ;(retry ??= []).push(i)
+          if (retry === undefined) retry = [i]
+          else retry.push(i)
         } else {
           drop(pending, i, attempts, item.status, itemError(item))
         }

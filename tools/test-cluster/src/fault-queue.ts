@@ -40,8 +40,16 @@ export type Fault =
   /**
    * For `_bulk` only (other requests pass it by): run the bulk, but answer the listed items (0-based positions;
    * all items when omitted) with `status` (default 429, `es_rejected_execution_exception`) without writing them.
+   * With `ratio` (and no `items`), each item is rejected with that probability (`random`, default `Math.random`):
+   * "10% of the items rejected" as a busy write thread pool does it.
    */
-  | { readonly type: 'bulk-reject'; readonly items?: readonly number[]; readonly status?: number }
+  | {
+      readonly type: 'bulk-reject'
+      readonly items?: readonly number[]
+      readonly status?: number
+      readonly ratio?: number
+      readonly random?: () => number
+    }
   /**
    * Send the status line, headers (with the full `content-length`) and part of a JSON body, then `hang` (the
    * client's body timeout fires) or `close` the connection (a truncated body).

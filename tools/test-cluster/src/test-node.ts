@@ -485,7 +485,14 @@ export class TestNode implements ApiNode {
               `299 Elasticsearch-${this.cluster.version.number}-${this.cluster.version.buildHash} "${m.replaceAll('"', '\\"')}"`,
           )
         : undefined
-    const bulkReject = fault?.type === 'bulk-reject' ? { items: fault.items, status: fault.status ?? 429 } : undefined
+    const bulkReject =
+      fault?.type === 'bulk-reject'
+        ? {
+            items: fault.items,
+            status: fault.status ?? 429,
+            ratio: fault.ratio === undefined ? undefined : { p: fault.ratio, random: fault.random ?? Math.random },
+          }
+        : undefined
     const reply = await handleApi(
       { method, path, params, body, user, node: this, ...(bulkReject === undefined ? {} : { bulkReject }) },
       this.cluster,
@@ -701,6 +708,9 @@ export class TestNode implements ApiNode {
     if (reply.text !== undefined) {
       payload = Buffer.from(reply.text)
       headers['content-type'] = 'text/plain; charset=UTF-8'
+    } else if (reply.bytes !== undefined) {
+      payload = Buffer.from(reply.bytes.data)
+      headers['content-type'] = reply.bytes.contentType
     } else if (reply.body !== undefined) {
       payload = Buffer.from(pretty ? `${JSON.stringify(reply.body, null, 2)}\n` : JSON.stringify(reply.body))
       headers['content-type'] =

@@ -165,10 +165,13 @@ interface Line {
 interface Batch<TDocument> {
   buffer: Buffer
   bytes: number
-  /** Byte offset where each item ends. */
-  readonly ends: number[]
-  /** Each item's operation (index of `kOperations`), plus 4 when it is an index or create without `_id`. */
-  readonly codes: number[]
+  /**
+   * Per item, `end * 8 + code`: the byte offset where it ends, and its operation (index of `kOperations`) plus 4
+   * when it is an index or create without `_id`. A typed array (outside the V8 heap, reused with the buffer).
+   */
+  items: Float64Array
+  /** Items in the batch. */
+  count: number
   readonly documents: TDocument[] | undefined
   readonly actions: BulkAction[] | undefined
   autoIds: number
@@ -176,12 +179,30 @@ interface Batch<TDocument> {
   updates: number
 }
 
-function newBatch<TDocument>(buffer: Buffer, keep: boolean): Batch<TDocument> {
+/** A batch's storage, used again once its request is answered. */
+interface Slab {
+  readonly buffer: Buffer
+  readonly items: Float64Array
+}
+
+const endOf = (batch: Batch<unknown>, i: number): number => (i < 0 ? 0 : Math.floor((batch.items[i] as number) / 8))
+const codeOf = (batch: Batch<unknown>, i: number): number => (batch.items[i] as number) % 8
+
+function pushItem(batch: Batch<unknown>, end: number, code: number): void {
+  if (batch.count === batch.items.length) {
+    const grown = new Float64Array(batch.items.length * 2)
+    grown.set(batch.items)
+    batch.items = grown
+  }
+  batch.items[batch.count++] = end * 8 + code
+}
+
+function newBatch<TDocument>(slab: Slab, keep: boolean): Batch<TDocument> {
   return {
-    buffer,
+    buffer: slab.buffer,
     bytes: 0,
-    ends: [],
-    codes: [],
+    items: slab.items,
+    count: 0,
     documents: keep ? [] : undefined,
     actions: keep ? [] : undefined,
     autoIds: 0,
@@ -203,8 +224,7 @@ function append<TDocument>(batch: Batch<TDocument>, line: Line, document: TDocum
     }
   }
   batch.bytes += batch.buffer.write(text, batch.bytes, 'utf8')
-  batch.ends.push(batch.bytes)
-  batch.codes.push(line.operation + (line.autoId ? 4 : 0))
+  pushItem(batch as Batch<unknown>, batch.bytes, line.operation + (line.autoId ? 4 : 0))
   if (line.autoId) batch.autoIds++
   if (line.operation === 2) batch.updates++
   batch.documents?.push(document)
@@ -319,22 +339,23 @@ function iteratorOf<T>(datasource: BulkDatasource<T>): AsyncIterator<T> | Iterat
   )
 }
 
-/** The items `retry` of `batch` (its indexes), copied into `buffer` (grown if it is too small), as a new batch. */
+/** The items `retry` of `batch` (its indexes), copied into `slab` (its buffer grown if too small), as a new batch. */
 function subset<TDocument>(
   batch: Batch<TDocument>,
   retry: readonly number[],
-  buffer: Buffer,
+  slab: Slab,
   keep: boolean,
 ): Batch<TDocument> {
   let size = 0
-  for (const i of retry) size += (batch.ends[i] as number) - (i === 0 ? 0 : (batch.ends[i - 1] as number))
-  const next = newBatch<TDocument>(buffer.length >= size ? buffer : Buffer.allocUnsafe(size), keep)
+  for (const i of retry) size += endOf(batch, i) - endOf(batch, i - 1)
+  const next = newBatch<TDocument>(
+    slab.buffer.length >= size ? slab : { buffer: Buffer.allocUnsafe(size), items: slab.items },
+    keep,
+  )
   for (const i of retry) {
-    const start = i === 0 ? 0 : (batch.ends[i - 1] as number)
-    next.bytes += batch.buffer.copy(next.buffer, next.bytes, start, batch.ends[i] as number)
-    next.ends.push(next.bytes)
-    const code = batch.codes[i] as number
-    next.codes.push(code)
+    next.bytes += batch.buffer.copy(next.buffer, next.bytes, endOf(batch, i - 1), endOf(batch, i))
+    const code = codeOf(batch, i)
+    pushItem(next as Batch<unknown>, next.bytes, code)
     if (code >= 4) next.autoIds++
     if ((code & 3) === 2) next.updates++
     next.documents?.push(batch.documents?.[i] as TDocument)
@@ -432,10 +453,16 @@ export async function bulk<TDocument>(client: BulkClient, options: BulkOptions<T
   const running = new Set<Promise<void>>()
   // Batch buffers come back here once Elasticsearch answered their request (it read the whole body then): a run
   // allocates about concurrency + 1 of them, whatever its length, instead of one per batch left to the GC.
-  const spare: Buffer[] = []
-  const takeBuffer = (): Buffer => spare.pop() ?? Buffer.allocUnsafe(capacity)
-  const giveBack = (buffer: Buffer): void => {
-    if (buffer.length === capacity && spare.length <= concurrency) spare.push(buffer)
+  const spare: Slab[] = []
+  const take = (): Slab =>
+    spare.pop() ?? {
+      buffer: Buffer.allocUnsafe(capacity),
+      items: new Float64Array(Math.min(flushBytes >> 4, 65_536) || 16),
+    }
+  const giveBack = (batch: Batch<TDocument>): void => {
+    if (batch.buffer.length === capacity && spare.length <= concurrency) {
+      spare.push({ buffer: batch.buffer, items: batch.items })
+    }
   }
 
   const fail = (error: unknown): void => {
@@ -454,7 +481,7 @@ export async function bulk<TDocument>(client: BulkClient, options: BulkOptions<T
       onDrop({
         document: batch.documents?.[i] as TDocument,
         action: batch.actions?.[i] as BulkAction,
-        operation: kOperations[(batch.codes[i] as number) & 3] as Operation,
+        operation: kOperations[codeOf(batch as Batch<unknown>, i) & 3] as Operation,
         status,
         error,
         attempts,
@@ -479,7 +506,7 @@ export async function bulk<TDocument>(client: BulkClient, options: BulkOptions<T
   const send = async (first: Batch<TDocument>): Promise<void> => {
     let pending = first
     for (let attempts = 1; ; attempts++) {
-      const count = pending.ends.length
+      const count = pending.count
       const body = pending.buffer.subarray(0, pending.bytes)
       stats.bytes += body.length
       let response: BulkResponse
@@ -505,7 +532,7 @@ export async function bulk<TDocument>(client: BulkClient, options: BulkOptions<T
       const items = response.items ?? []
       for (let i = 0; i < count; i++) {
         const wrapped = items[i]
-        const operation = kOperations[(pending.codes[i] as number) & 3] as Operation
+        const operation = kOperations[codeOf(pending as Batch<unknown>, i) & 3] as Operation
         const item = wrapped?.[operation] ?? (wrapped === undefined ? undefined : Object.values(wrapped)[0])
         if (item === undefined) {
           drop(
@@ -540,7 +567,7 @@ export async function bulk<TDocument>(client: BulkClient, options: BulkOptions<T
         }
       }
       if (retry === undefined) {
-        giveBack(pending.buffer)
+        giveBack(pending)
         return
       }
       // Full jitter (AWS architecture blog, "Exponential Backoff And Jitter"): spreads the re-sends of many
@@ -554,15 +581,15 @@ export async function bulk<TDocument>(client: BulkClient, options: BulkOptions<T
       }
       stats.retried += retry.length
       const answered = pending
-      pending = subset(answered, retry, takeBuffer(), keep)
-      giveBack(answered.buffer)
+      pending = subset(answered, retry, take(), keep)
+      giveBack(answered)
     }
   }
 
   // Resolves once the batch has a concurrency slot (the caller then reads on); the send itself is tracked in
   // `running` from the start, so the end of the run waits for a batch that is still waiting for its slot.
   const flush = (): Promise<void> => {
-    if (batch === undefined || batch.ends.length === 0) return Promise.resolve()
+    if (batch === undefined || batch.count === 0) return Promise.resolve()
     const entries = batch
     batch = undefined
     let slot = (): void => {}
@@ -622,7 +649,7 @@ export async function bulk<TDocument>(client: BulkClient, options: BulkOptions<T
         const action = onDocument(next.value)
         toLine(next.value, action, prefixes, line)
         if (line.index !== undefined) indices.add(line.index)
-        batch ??= newBatch(takeBuffer(), keep)
+        batch ??= newBatch(take(), keep)
         append(batch, line, next.value, action)
       } catch (error) {
         fail(error)

@@ -8,8 +8,12 @@ export type Fault =
   | { readonly type: 'status'; readonly status: number; readonly retryAfter?: number | string; readonly body?: unknown }
   /** Wait `ms`, then answer normally. */
   | { readonly type: 'delay'; readonly ms: number }
-  /** Reset the TCP connection (RST), before reading the request body or after reading all of it. */
-  | { readonly type: 'reset'; readonly when: 'before-body' | 'after-body' }
+  /**
+   * Reset the TCP connection (RST): `before-body` before reading the body, `after-body` once it is read but
+   * before the request is applied, `after-write` after the request was applied (a bulk written, the answer lost: a
+   * client cannot tell it from `after-body`).
+   */
+  | { readonly type: 'reset'; readonly when: 'before-body' | 'after-body' | 'after-write' }
   /** Read the request and never answer (until the node stops). */
   | { readonly type: 'hang' }
   /**

@@ -497,6 +497,10 @@ export class TestNode implements ApiNode {
       { method, path, params, body, user, node: this, ...(bulkReject === undefined ? {} : { bulkReject }) },
       this.cluster,
     )
+    if (fault?.type === 'reset' && fault.when === 'after-write') {
+      resetSocket(req.socket)
+      return
+    }
     const pretty = params.has('pretty') && params.get('pretty') !== 'false'
     let shaped = reply
     if (warnings !== undefined) shaped = { ...shaped, headers: { ...(shaped.headers ?? {}), warning: warnings } }
@@ -545,6 +549,7 @@ export class TestNode implements ApiNode {
   ): Promise<boolean> {
     switch (fault.type) {
       case 'reset':
+        if (fault.when === 'after-write') return false // applied first, reset instead of the answer (below)
         resetSocket(req.socket)
         return true
       case 'hang':

@@ -117,6 +117,15 @@ describe('socket faults', () => {
     expect(cluster.writeCount('r', '2')).toBe(0)
   })
 
+  test('reset after the write: the request is applied, the answer never comes', async () => {
+    const node = cluster.nodes[0]!
+    node.inject({ type: 'reset', when: 'after-write' })
+    await expect(call(agent, `${node.url}/r/_doc/3`, { method: 'PUT', auth, body: '{"a":3}' })).rejects.toMatchObject({
+      code: expect.stringMatching(/UND_ERR_SOCKET|ECONNRESET/),
+    })
+    expect(cluster.writeCount('r', '3')).toBe(1)
+  })
+
   test('hold answers normally once the test releases it, not before', async () => {
     const node = cluster.nodes[0]!
     let release = (): void => {}

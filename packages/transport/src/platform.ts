@@ -28,10 +28,7 @@ type GetBuiltinModule = (id: string) => unknown
  * Loads the Node built-ins through `process.getBuiltinModule`, or returns undefined on a runtime without it.
  * @internal
  */
-export function loadNodeBuiltins(
-  get: GetBuiltinModule | undefined = (globalThis as { process?: { getBuiltinModule?: GetBuiltinModule } }).process
-    ?.getBuiltinModule,
-): NodeBuiltins | undefined {
+export function loadNodeBuiltins(get: GetBuiltinModule | undefined): NodeBuiltins | undefined {
   if (typeof get !== 'function') return undefined
   try {
     const zlib = get('node:zlib') as typeof Zlib | undefined
@@ -52,7 +49,9 @@ export function loadNodeBuiltins(
 }
 
 /** The built-ins of this runtime, looked up once. @internal */
-export const nodeBuiltins: NodeBuiltins | undefined = loadNodeBuiltins()
+export const nodeBuiltins: NodeBuiltins | undefined = loadNodeBuiltins(
+  (globalThis as { process?: { getBuiltinModule?: GetBuiltinModule } }).process?.getBuiltinModule,
+)
 
 const kSilent: EventChannel = { hasSubscribers: false, publish() {} }
 

@@ -92,9 +92,14 @@ function isWebStream(body: StreamBody): body is ReadableStream<Uint8Array> {
  * without node:stream it is read into bytes.
  * @internal
  */
-export function streamPayload(
+export function streamPayload(body: StreamBody): Readable | Promise<Uint8Array> {
+  return streamPayloadWith(body, NodeReadable)
+}
+
+/** {@link streamPayload} with the `Readable` class of node:stream, or undefined for a runtime without it. @internal */
+export function streamPayloadWith(
   body: StreamBody,
-  readable: typeof Readable | undefined = NodeReadable,
+  readable: typeof Readable | undefined,
 ): Readable | Promise<Uint8Array> {
   if (readable === undefined) return readAll(isWebStream(body) ? body : iterableStream(body), Number.POSITIVE_INFINITY)
   if (body instanceof readable) return body

@@ -375,6 +375,11 @@ export class Transport {
     if (parent === undefined) this.#shared.root = this
   }
 
+  /** The instrumentation of every request (see {@link RequestHook}), shared with every child; undefined for none. */
+  get requestHook(): RequestHook | undefined {
+    return this.#shared.hook
+  }
+
   /** The node pool, shared with every child. */
   get pool(): NodePool {
     return this.#shared.pool

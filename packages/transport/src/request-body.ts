@@ -1,4 +1,4 @@
-import { compressBody, isStreamBody, serializeBody, serializeNdjson } from './serialize.js'
+import { compressBody, serializeBody, serializeNdjson } from './serialize.js'
 import type { SerializedBody, TransportRequestParams } from './types.js'
 
 /** How bodies are labelled and whether they are gzipped. @internal */
@@ -34,7 +34,11 @@ export function prepareBody(
   return body instanceof Promise ? body.then(compressBody) : compressBody(body)
 }
 
-/** A stream body is sent once: never retried. @internal */
-export function isOneShot(params: TransportRequestParams): boolean {
-  return params.ndjson === undefined && params.body !== undefined && isStreamBody(params.body)
+/**
+ * A prepared stream body (a `Readable`) can be sent once: never retried. Off Node a stream body was read into
+ * bytes, which can be resent.
+ * @internal
+ */
+export function isOneShot(body: SerializedBody | undefined): boolean {
+  return body !== undefined && typeof body !== 'string' && !(body instanceof Uint8Array)
 }

@@ -55,7 +55,8 @@ export function retryAfterError(
 
 /**
  * After an answer: the wait before the next attempt, or undefined to keep the answer. A 429 or 503 with a
- * `Retry-After` waits that long, unless it is longer than `maxRetryAfter` (then the answer stands).
+ * `Retry-After` waits that long, unless it is longer than `maxRetryAfter` (then the answer stands). `nowEpoch` is
+ * read only for a `Retry-After` date.
  * @internal
  */
 export function retryAfterStatus(
@@ -64,12 +65,12 @@ export function retryAfterStatus(
   attempt: number,
   statusCode: number,
   headers: ResponseHeaders,
-  nowEpoch: number,
+  nowEpoch: () => number,
 ): number | undefined {
   if (attempt > policy.maxRetries || !policy.retryOnStatus.includes(statusCode) || policy.ignore.includes(statusCode)) {
     return undefined
   }
-  const asked = statusCode === 429 || statusCode === 503 ? retryAfterMs(headers, nowEpoch) : undefined
+  const asked = statusCode === 429 || statusCode === 503 ? retryAfterMs(headers, nowEpoch()) : undefined
   if (asked === undefined) return backoffDelay(backoff, attempt)
   return asked <= backoff.maxRetryAfter ? asked : undefined
 }

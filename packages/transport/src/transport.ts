@@ -486,7 +486,7 @@ export class Transport {
     const headers = this.#headersOf(options)
     const prepared = prepareBody(params, headers, shared.body)
     const body = prepared instanceof Promise ? await prepared : prepared
-    const policy = this.#policyOf(options, isOneShot(params))
+    const policy = this.#policyOf(options, isOneShot(body))
     const signal = options?.signal
     const timeoutOption = options?.requestTimeout
     const timeout = timeoutOption === undefined ? this.#requestTimeout : (timeoutOption ?? undefined)
@@ -535,7 +535,7 @@ export class Transport {
           responseChannel.publish({ method, path, node: node.info(), attempt, statusCode, duration })
         }
         if (recordHealth(pool, node, statusCode)) shared.discovery?.nodeFailed(node)
-        delay = retryAfterStatus(policy, shared.backoff, attempt, statusCode, response.headers, Date.now())
+        delay = retryAfterStatus(policy, shared.backoff, attempt, statusCode, response.headers, Date.now)
         attempts.push({ node: node.id, statusCode, duration })
         if (delay !== undefined && retryChannel.hasSubscribers) {
           retryChannel.publish({ method, path, node: node.info(), attempt, reason: statusCode, delay })

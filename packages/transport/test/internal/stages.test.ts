@@ -10,7 +10,7 @@ import { base64Utf8, loadNodeBuiltins } from '../../src/platform.js'
 import { isOneShot, prepareBody } from '../../src/request-body.js'
 import { backoffDelay, type RetryPolicy, retryAfterError, retryAfterStatus } from '../../src/retry-policy.js'
 import { readAll, streamPayload, streamPayloadWith, webCompress, webUnzip } from '../../src/serialize.js'
-import type { DiscoveryContext, PoolNode } from '../../src/types.js'
+import type { DiscoveryContext, PoolNode, SerializedBody } from '../../src/types.js'
 import { stubConnections } from '../helpers.js'
 
 const policy: RetryPolicy = { maxRetries: 2, retryOnStatus: [429, 502, 503, 504], retryOnTimeout: false, ignore: [] }
@@ -46,9 +46,11 @@ describe('body preparation', () => {
         c.close()
       },
     })
-    expect(isOneShot({ method: 'POST', path: '/', body: web })).toBe(true)
-    expect(isOneShot({ method: 'POST', path: '/', body: { a: 1 } })).toBe(false)
-    const readable = streamPayload(web) as AsyncIterable<Buffer>
+    const readable = streamPayload(web) as AsyncIterable<Buffer> & SerializedBody
+    expect(isOneShot(readable)).toBe(true)
+    expect(isOneShot('{"a":1}')).toBe(false)
+    expect(isOneShot(Uint8Array.of(1))).toBe(false)
+    expect(isOneShot(undefined)).toBe(false)
     const chunks: Buffer[] = []
     for await (const c of readable) chunks.push(c)
     expect(Buffer.concat(chunks).toString()).toBe('{"x":1}')
@@ -122,12 +124,12 @@ describe('the retry policy', () => {
   })
 
   it('retries the statuses asked for, honours Retry-After up to maxRetryAfter, never an ignored status', () => {
-    expect(retryAfterStatus(policy, backoff, 1, 502, {}, 0)).toBe(50)
-    expect(retryAfterStatus(policy, backoff, 1, 500, {}, 0)).toBeUndefined()
-    expect(retryAfterStatus(policy, backoff, 1, 429, { 'retry-after': '2' }, 0)).toBe(2000)
-    expect(retryAfterStatus(policy, backoff, 1, 503, { 'retry-after': '60' }, 0)).toBeUndefined()
-    expect(retryAfterStatus({ ...policy, ignore: [502] }, backoff, 1, 502, {}, 0)).toBeUndefined()
-    expect(retryAfterStatus(policy, backoff, 3, 502, {}, 0)).toBeUndefined()
+    expect(retryAfterStatus(policy, backoff, 1, 502, {}, () => 0)).toBe(50)
+    expect(retryAfterStatus(policy, backoff, 1, 500, {}, () => 0)).toBeUndefined()
+    expect(retryAfterStatus(policy, backoff, 1, 429, { 'retry-after': '2' }, () => 0)).toBe(2000)
+    expect(retryAfterStatus(policy, backoff, 1, 503, { 'retry-after': '60' }, () => 0)).toBeUndefined()
+    expect(retryAfterStatus({ ...policy, ignore: [502] }, backoff, 1, 502, {}, () => 0)).toBeUndefined()
+    expect(retryAfterStatus(policy, backoff, 3, 502, {}, () => 0)).toBeUndefined()
   })
 })
 

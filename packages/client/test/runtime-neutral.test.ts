@@ -100,7 +100,7 @@ describe('the neutral bundle runs the request path without process.getBuiltinMod
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true })
   })
 
-  it('answers info, search and bulk with gzip both ways and basic credentials', async () => {
+  it('answers info, search and bulk with gzip both ways and basic credentials, through a stub connection and through its default fetch connection', async () => {
     const clientFile = join(dir, 'client.mjs')
     const { builtins } = await bundle(`export { Client } from '@stretch/client'`, 'neutral', clientFile)
     expect(builtins).toEqual([])
@@ -134,7 +134,10 @@ const search = await client.search({ index: 'my-index', query: { match_all: {} }
 const bulk = await client.bulk({ operations: [{ index: { _index: 'my-index' } }, { title: 'Dune' }] })
 const body = new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode('{"title":"streamed"}')); c.close() } })
 await client.index({ index: 'my-index', document: body })
-console.log(JSON.stringify({ info: info.name, total: search.hits.total, bulk: bulk.errors }))
+// Without \`connection\`: the default of this entry, fetchConnection() over the global fetch.
+const viaFetch = new Client({ node: process.argv[2], httpCompress: true, basicAuth: ['elastic', 'pässword'] })
+const fetched = await viaFetch.search({ index: 'my-index', query: { match_all: {} } })
+console.log(JSON.stringify({ info: info.name, total: search.hits.total, bulk: bulk.errors, fetched: fetched.hits.total }))
 `,
     )
     const child = spawn(process.execPath, [join(dir, 'run.mjs'), server.url], { stdio: ['ignore', 'pipe', 'pipe'] })
@@ -149,13 +152,17 @@ console.log(JSON.stringify({ info: info.name, total: search.hits.total, bulk: bu
     const [code] = await once(child, 'close')
     expect(err).toBe('')
     expect(code).toBe(0)
-    expect(JSON.parse(out)).toEqual({ info: 'node-1', total: { value: 1 }, bulk: false })
-    const [info, search, bulk, indexed] = server.requests
+    expect(JSON.parse(out)).toEqual({ info: 'node-1', total: { value: 1 }, bulk: false, fetched: { value: 1 } })
+    const [info, search, bulk, indexed, fetched] = server.requests
     expect(info?.headers['authorization']).toBe(`Basic ${Buffer.from('elastic:pässword').toString('base64')}`)
     expect(info?.headers['accept-encoding']).toBe('gzip')
     expect(search?.headers['content-encoding']).toBe('gzip')
     expect(JSON.parse(gunzipSync(search?.body as Buffer).toString())).toEqual({ query: { match_all: {} } })
     expect(gunzipSync(bulk?.body as Buffer).toString()).toBe('{"index":{"_index":"my-index"}}\n{"title":"Dune"}\n')
     expect(gunzipSync(indexed?.body as Buffer).toString()).toBe('{"title":"streamed"}')
+    // fetch sends the gzipped bytes, and the answer fetch already decoded is not gunzipped a second time
+    expect(fetched?.headers['content-encoding']).toBe('gzip')
+    expect(fetched?.headers['authorization']).toBe(info?.headers['authorization'])
+    expect(JSON.parse(gunzipSync(fetched?.body as Buffer).toString())).toEqual({ query: { match_all: {} } })
   })
 })

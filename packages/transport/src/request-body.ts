@@ -21,7 +21,8 @@ export function prepareBody(
 ): SerializedBody | undefined | Promise<SerializedBody> {
   let body: SerializedBody | Promise<Uint8Array>
   if (params.ndjson !== undefined) {
-    body = serializeNdjson(params.ndjson)
+    // Bytes are NDJSON already serialized by the caller (the bulk helper writes its batches into one buffer).
+    body = params.ndjson instanceof Uint8Array ? params.ndjson : serializeNdjson(params.ndjson)
     headers['content-type'] ??= settings.ndjsonType
   } else if (params.body !== undefined) {
     body = serializeBody(params.body)

@@ -51,9 +51,10 @@ export interface TransportRequestParams {
   readonly body?: RequestBody | undefined
   /**
    * An NDJSON body (bulk, msearch): each item is one line, objects serialized with `JSON.stringify`, strings sent
-   * as they are. Takes the place of `body`.
+   * as they are; or a `Uint8Array` of NDJSON already serialized (every line ending in a newline), sent as it is.
+   * Takes the place of `body`.
    */
-  readonly ndjson?: readonly unknown[] | undefined
+  readonly ndjson?: readonly unknown[] | Uint8Array | undefined
   /**
    * The request changes nothing on the server: safe to resend after a possible delivery, like GET. A search, count,
    * msearch or mget goes out as POST because it carries a body; with `readOnly` it is retried after a socket broke

@@ -218,8 +218,8 @@ export function buildRequest(endpoint: Endpoint, params: Params | undefined, des
     request.pathParts = parts
   }
   if (body !== undefined) {
-    if (endpoint.ndjson === true && (Array.isArray(body) || typeof body === 'string')) {
-      request.ndjson = Array.isArray(body) ? body : [body]
+    if (endpoint.ndjson === true && (Array.isArray(body) || typeof body === 'string' || body instanceof Uint8Array)) {
+      request.ndjson = Array.isArray(body) || body instanceof Uint8Array ? body : [body]
     } else {
       request.body = body as RequestBody
     }

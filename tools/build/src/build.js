@@ -15,7 +15,7 @@
 // one entry's source imports another entry's source, the bundle imports the other entry's file instead of copying
 // it, so one module (one class, one `instanceof`) is never in two files.
 import { spawnSync } from 'node:child_process'
-import { existsSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { builtinModules, createRequire } from 'node:module'
 import { dirname, join, relative, resolve, sep } from 'node:path'
 import { build } from 'esbuild'
@@ -178,11 +178,21 @@ export async function buildPackage(packageDir, options = {}) {
 
   const started = performance.now()
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc')
-  const declarations = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--emitDeclarationOnly'], {
+  const declarations = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], {
     cwd: packageDir,
     stdio: 'inherit',
   })
   if (declarations.status !== 0) throw new Error(`${manifest.name}: tsc failed (exit ${declarations.status})`)
+  // JavaScript from tsc would ship beside the bundles, and `tsc -b` of a tool that references this package would
+  // write it over them: the declarations are all tsc may emit
+  const emitted = readdirSync(join(packageDir, 'dist'), { recursive: true, encoding: 'utf8' }).filter((file) =>
+    /\.[cm]?js$/.test(file),
+  )
+  if (emitted.length > 0) {
+    throw new Error(
+      `${manifest.name}: tsc emitted JavaScript (${emitted[0]}): set "emitDeclarationOnly": true in tsconfig.build.json`,
+    )
+  }
   const declared = performance.now()
 
   const external = externalsOf(manifest)

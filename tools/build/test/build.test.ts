@@ -78,7 +78,8 @@ describe('entriesOf', () => {
   })
 })
 
-describe('buildPackage', () => {
+// each build runs tsc (seconds on a busy machine)
+describe('buildPackage', { timeout: 60_000 }, () => {
   const dir = join(work, 'pkg')
   write(dir, {
     'package.json': JSON.stringify({
@@ -144,6 +145,18 @@ describe('buildPackage', () => {
     // the node entry re-exports the neutral one: the same class, not a copy
     expect(node.MadeUpError).toBe(main.MadeUpError)
     expect(readFileSync(join(dir, 'dist/extra.js'), 'utf8')).toContain('from "./index.js"')
+  })
+
+  it('fails when tsc would emit JavaScript beside the bundles', async () => {
+    const emitting = join(work, 'emitting')
+    write(emitting, {
+      'package.json': JSON.stringify({ name: 'emitting', type: 'module', exports: { '.': './dist/index.js' } }),
+      'tsconfig.build.json': tsconfig.replace('"emitDeclarationOnly":true', '"emitDeclarationOnly":false'),
+      'src/index.ts': 'export const x = 1\n',
+    })
+    await expect(buildPackage(emitting)).rejects.toThrow(
+      'emitting: tsc emitted JavaScript (index.js): set "emitDeclarationOnly": true in tsconfig.build.json',
+    )
   })
 
   it('fails when the exports map names a file the build does not write', async () => {

@@ -9,7 +9,7 @@ import {
 import { propertyKey, quote } from './naming.js'
 import { docBlock, docText } from './tsdoc.js'
 import { kJsonInput, type TypeResolver } from './type-expr.js'
-import { kGenericDefaults, kTypesQualifier } from './types/spec-types.js'
+import { kAggsParam, kTypesQualifier, typeParam } from './types/spec-types.js'
 
 /** How a response is decoded at run time (see the client's `runtime.ts`). */
 export type ResponseKind = 'json' | 'bool' | 'text' | 'cat'
@@ -152,7 +152,14 @@ export function requestMembers(resolver: TypeResolver, endpoint: SpecEndpoint): 
   const body = endpoint.body
   if (body?.kind === 'properties') {
     for (const p of body.properties) {
-      const type = resolver.spec?.body(endpoint.name, p.name) ?? resolver.resolve(p.type, generics)
+      // The aggregations of a search are a parameter: the response's are inferred from them. The intersection with
+      // the declared type keeps the excess-property checks of an object literal (a `sizee` inside `terms`), which
+      // the inferred type alone would pass.
+      const declared = resolver.spec?.body(endpoint.name, p.name) ?? resolver.resolve(p.type, generics)
+      const type =
+        p.name === 'aggregations' && resolver.spec?.infersAggregations(endpoint.name) === true
+          ? `${kAggsParam} & ${declared}`
+          : declared
       add(p, 'body', type, p.required)
       for (const alias of p.aliases ?? []) {
         add({ ...p, name: alias, description: `An alias of \`${p.name}\`.` }, 'body', type, false)
@@ -227,7 +234,9 @@ export function responseType(endpoint: ApiEndpoint, resolver?: TypeResolver): st
 /** The generic parameters of a request type that its members use (a type that resolved to JSON drops them). */
 export function requestGenerics(resolver: TypeResolver, endpoint: SpecEndpoint): string[] {
   const types = requestMembers(resolver, endpoint).flatMap((m) => m.types)
-  return (endpoint.generics ?? []).filter((g) => types.some((t) => new RegExp(`\\b${g}\\b`).test(t)))
+  const out = (endpoint.generics ?? []).filter((g) => types.some((t) => new RegExp(`\\b${g}\\b`).test(t)))
+  if (resolver.spec?.infersAggregations(endpoint.name) === true) out.push(kAggsParam)
+  return out
 }
 
 function methodGenerics(resolver: TypeResolver, endpoint: ApiEndpoint): string[] {
@@ -235,7 +244,8 @@ function methodGenerics(resolver: TypeResolver, endpoint: ApiEndpoint): string[]
   const response = responseType(endpoint, resolver)
   for (const g of resolver.spec?.response(endpoint.spec.name)?.generics ?? [])
     if (!out.includes(g) && new RegExp(`\\b${g}\\b`).test(response)) out.push(g)
-  return out
+  // The request's aggregations come last: `search<TDocument, TAggregations>` gives the first two by hand.
+  return [...out.filter((g) => g !== kAggsParam), ...out.filter((g) => g === kAggsParam)]
 }
 
 /** The generated request types of one namespace (types only: no JavaScript is loaded for them). */
@@ -248,7 +258,7 @@ export function emitRequestTypes(resolver: TypeResolver, ns: ApiNamespace, heade
     const base = isCat(s) ? 'CatRequestBase' : 'RequestBase'
     used.add(base)
     const generics = requestGenerics(resolver, s)
-    const typeParams = generics.length === 0 ? '' : `<${generics.map((g) => `${g} = unknown`).join(', ')}>`
+    const typeParams = generics.length === 0 ? '' : `<${generics.map((g) => typeParam(g)).join(', ')}>`
     const doc = [
       // A link to the method would be ambiguous (it has overloads): name the call and link the class.
       `The request of \`client.${e.api}()\` ({@link ${ns.className}}): path parts, query parameters and body properties side by side.`,
@@ -330,7 +340,16 @@ function emitClass(
     const generics = methodGenerics(resolver, e)
     const reqGenerics = requestGenerics(resolver, s)
     const typeParams =
-      generics.length === 0 ? '' : `<${generics.map((g) => `${g} = ${kGenericDefaults[g] ?? 'unknown'}`).join(', ')}>`
+      generics.length === 0
+        ? ''
+        : `<${generics
+            .map((g) =>
+              // Inferred from the request unless given.
+              g === 'TAggregations' && resolver.spec?.infersAggregations(s.name) === true
+                ? typeParam(g, kTypesQualifier, `${kTypesQualifier}AggregationsFromRequest`)
+                : typeParam(g),
+            )
+            .join(', ')}>`
     const request = `${e.typeName}Request${reqGenerics.length === 0 ? '' : `<${reqGenerics.join(', ')}>`}`
     const optional = requiredParams(s).length === 0
     const p = optional ? 'params?' : 'params'

@@ -2,6 +2,8 @@
 // (`estypes`), with its TSDoc. See README.md ("Types") for the rules.
 import { propertyKey } from '../naming.js'
 import { docBlock, docText } from '../tsdoc.js'
+import { emitAggregationInference } from './aggregations.js'
+import { typeParam } from './generics.js'
 import {
   type Behavior,
   key,
@@ -163,6 +165,11 @@ export class TypeEmitter {
     return def?.kind === 'type_alias' && this.#isStringKey(def.type)
   }
 
+  /** Whether a type has extra keys, and so a `Keys` interface with its named properties. */
+  hasKeys(def: TypeDefinition): boolean {
+    return def.kind === 'interface' && def.variants?.kind !== 'container' && this.#extraKeys(def) !== undefined
+  }
+
   /** The properties of an interface and of every interface it inherits. */
   #allProperties(def: TypeDefinition): Property[] {
     if (def.kind !== 'interface') return []
@@ -314,7 +321,7 @@ export class TypeEmitter {
         const external = this.#external.get(key(def.name))
         if (external !== undefined) {
           const gs = external.generics
-          const ps = gs.length === 0 ? '' : `<${gs.map((g) => `${g} = unknown`).join(', ')}>`
+          const ps = gs.length === 0 ? '' : `<${gs.map((g) => typeParam(g, '')).join(', ')}>`
           const as = gs.length === 0 ? '' : `<${gs.join(', ')}>`
           return `${doc}export type ${name}${ps} = ${importedName(external)}${as}\n`
         }
@@ -461,6 +468,9 @@ export function emitTypes(
     seen.set(name, key(def.name))
     parts.push(emitter.emit(def))
   }
+  // A model with aggregations (every real one; small test models may have none) gets their inference.
+  if (emitter.get({ namespace: '_types.aggregations', name: 'AggregationContainer' }) !== undefined)
+    parts.push(emitAggregationInference(schema, emitter))
   const imports = [...external.values()]
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
     .map((e) => `import type { ${e.name} as ${importedName(e)} } from '${e.from}'\n`)

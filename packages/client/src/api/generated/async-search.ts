@@ -66,7 +66,12 @@ export interface AsyncSearchStatusRequest extends RequestBase {
  *
  * @public
  */
-export interface AsyncSearchSubmitRequest extends RequestBase {
+export interface AsyncSearchSubmitRequest<
+  TAggs extends Record<string, estypes.AggregationsAggregationContainer> = Record<
+    string,
+    estypes.AggregationsAggregationContainer
+  >,
+> extends RequestBase {
   /**
    * A comma-separated list of index names to search; use _all or empty string to perform the operation on all indices
    */
@@ -74,11 +79,11 @@ export interface AsyncSearchSubmitRequest extends RequestBase {
   /**
    * The \`aggregations\` parameter (body).
    */
-  aggregations?: Record<string, estypes.AggregationsAggregationContainer>
+  aggregations?: TAggs & Record<string, estypes.AggregationsAggregationContainer>
   /**
    * An alias of \`aggregations\`.
    */
-  aggs?: Record<string, estypes.AggregationsAggregationContainer>
+  aggs?: TAggs & Record<string, estypes.AggregationsAggregationContainer>
   /**
    * The \`collapse\` parameter (body).
    */

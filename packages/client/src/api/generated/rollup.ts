@@ -102,7 +102,12 @@ export interface RollupPutJobRequest extends RequestBase {
  *
  * @public
  */
-export interface RollupRollupSearchRequest extends RequestBase {
+export interface RollupRollupSearchRequest<
+  TAggs extends Record<string, estypes.AggregationsAggregationContainer> = Record<
+    string,
+    estypes.AggregationsAggregationContainer
+  >,
+> extends RequestBase {
   /**
    * A comma-separated list of data streams and indices used to limit the request. This parameter has the following rules:
    */
@@ -110,11 +115,11 @@ export interface RollupRollupSearchRequest extends RequestBase {
   /**
    * Specifies aggregations.
    */
-  aggregations?: Record<string, estypes.AggregationsAggregationContainer>
+  aggregations?: TAggs & Record<string, estypes.AggregationsAggregationContainer>
   /**
    * An alias of \`aggregations\`.
    */
-  aggs?: Record<string, estypes.AggregationsAggregationContainer>
+  aggs?: TAggs & Record<string, estypes.AggregationsAggregationContainer>
   /**
    * Specifies a DSL query that is subject to some limitations.
    */

@@ -1526,7 +1526,12 @@ export interface ScrollRequest extends RequestBase {
  *
  * @public
  */
-export interface SearchRequest extends RequestBase {
+export interface SearchRequest<
+  TAggs extends Record<string, estypes.AggregationsAggregationContainer> = Record<
+    string,
+    estypes.AggregationsAggregationContainer
+  >,
+> extends RequestBase {
   /**
    * A comma-separated list of data streams, indices, and aliases to search. It supports wildcards (*). To search all data streams and indices, omit this parameter or use * or _all.
    */
@@ -1534,11 +1539,11 @@ export interface SearchRequest extends RequestBase {
   /**
    * Defines the aggregations that are run as part of the search request.
    */
-  aggregations?: Record<string, estypes.AggregationsAggregationContainer>
+  aggregations?: TAggs & Record<string, estypes.AggregationsAggregationContainer>
   /**
    * An alias of \`aggregations\`.
    */
-  aggs?: Record<string, estypes.AggregationsAggregationContainer>
+  aggs?: TAggs & Record<string, estypes.AggregationsAggregationContainer>
   /**
    * Collapses search results the values of the specified field.
    */

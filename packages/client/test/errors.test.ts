@@ -18,7 +18,8 @@ describe('isElasticsearchError', () => {
       if (req.url?.startsWith('/books/_doc/') === true) return sendJson(res, 404, notFound)
       if (req.url?.startsWith('/proxied/') === true) {
         res.writeHead(502, { 'content-type': 'text/html' })
-        return res.end('<html>Bad Gateway</html>')
+        res.end('<html>Bad Gateway</html>')
+        return
       }
       // An error body of another shape (a plugin's, or an older node's string error).
       return sendJson(res, 400, { error: 'bad request', status: 400 })

@@ -148,7 +148,7 @@ export function requestMembers(resolver: TypeResolver, endpoint: SpecEndpoint): 
       existing.where.push(where)
     }
   }
-  for (const p of endpoint.pathParts) add(p, 'path', resolver.resolve(p.type, generics), p.required)
+  for (const p of endpoint.pathParts) add(p, 'path', onTheWire('path', resolver.resolve(p.type, generics)), p.required)
   const body = endpoint.body
   if (body?.kind === 'properties') {
     for (const p of body.properties) {
@@ -177,8 +177,26 @@ export function requestMembers(resolver: TypeResolver, endpoint: SpecEndpoint): 
         : 'The request body.')
     add({ name: body.codegenName, type: body.type, required: body.required, description }, 'body', type, body.required)
   }
-  for (const p of endpoint.query) add(p, 'query', resolver.resolve(p.type, generics), p.required)
+  for (const p of endpoint.query) add(p, 'query', onTheWire('query', resolver.resolve(p.type, generics)), p.required)
   return [...byName.values()]
+}
+
+/**
+ * The type of a path part or query parameter as the URL carries it: text, so Elasticsearch takes what serializes to
+ * the same text. A path part takes a number (`id: 1` is `/_doc/1`) and a list part one item; a boolean query
+ * parameter takes `'true'`/`'false'` (`v: 'true'`), a numeric one a numeric string (`requests_per_second: '-1'`),
+ * a plain string one a number (`from_sort_value: 1577833200000`).
+ * The specification's own examples are written this way (`test/api/example-types.test.ts` in the client).
+ */
+export function onTheWire(where: 'path' | 'query', type: string): string {
+  const list = /^([\w.]+)\[\]$/.exec(type)
+  if (list !== null) return onTheWire(where, `${list[1]} | ${type}`)
+  if (where === 'path') return /\bnumber\b/.test(type) ? type : `${type} | number`
+  if (type === 'string') return 'string | number'
+  if (type === 'boolean') return "boolean | 'true' | 'false'"
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the text of a TypeScript template literal type
+  if (type === 'number') return 'number | `${number}`'
+  return type
 }
 
 function memberType(member: Member): string {

@@ -2,9 +2,13 @@ export {
   type ExamplesSchema,
   examplesFileText,
   extractJsExamples,
+  extractResponseExamples,
   type JsExample,
   type JsExamplesFile,
   kExamplesFile,
+  kResponseExamplesFile,
+  type ResponseExample,
+  type ResponseExamplesFile,
   writeExamples,
 } from './examples.js'
 export { buildOutputs, diffOutputs, generate, repositoryRoot, spliceExports } from './generate.js'

@@ -50,6 +50,15 @@ export function namespacePrefix(namespace: string): string {
     .join('')
 }
 
+/**
+ * Properties the specification types narrower than what Elasticsearch accepts, found by the specification's own
+ * examples (the client's `test/api/example-types.test.ts`): `owner.property` -> the type added to the property's.
+ * A slice id is an integer to Elasticsearch (`slice: { id: 0, max: 2 }`); the spec says `Id` (a string).
+ */
+const kAccepted: Readonly<Record<string, string>> = {
+  '_types:SlicedScroll.id': 'integer',
+}
+
 /** The official client's name of a type: `_types.query_dsl:QueryContainer` -> `QueryDslQueryContainer`. */
 export function typeName(name: TypeName): string {
   return namespacePrefix(name.namespace) + name.name
@@ -257,12 +266,14 @@ export class TypeEmitter {
     return lines.length === 0 ? '' : docBlock(lines, indent)
   }
 
-  #members(props: readonly Property[], ctx: Context, forceRequired = false): string {
+  #members(props: readonly Property[], ctx: Context, forceRequired = false, owner?: TypeName): string {
     return props
       .flatMap((p) => {
         const names = [p.name, ...(p.aliases ?? [])]
+        const accepted = owner === undefined ? undefined : kAccepted[`${key(owner)}.${p.name}`]
         return names.map((name, i) => {
           let type = this.render(p.type, ctx)
+          if (accepted !== undefined) type = `${type} | ${accepted}`
           if (ctx.aggregations && name === 'aggregations' && p.type.kind === 'dictionary_of') type = 'TAggregations'
           const doc = this.#doc(
             i === 0 ? p.description : `An alias of \`${p.name}\`.`,
@@ -403,7 +414,7 @@ export class TypeEmitter {
         `${doc}export type ${name}${params} = ${keysName}${keysSelf} & { [property: string]: ${value} | ${keysName}${keysSelf}[keyof ${keysName}${keysSelf}] }\n`
       )
     }
-    return `${doc}export interface ${name}${params}${ext} {\n${this.#members(def.properties, ctx)}}\n`
+    return `${doc}export interface ${name}${params}${ext} {\n${this.#members(def.properties, ctx, false, def.name)}}\n`
   }
 }
 

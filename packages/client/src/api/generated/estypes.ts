@@ -69093,7 +69093,7 @@ export declare namespace estypes {
     /**
      * `id` (the specification does not describe it).
      */
-    id: Id
+    id: Id | integer
     /**
      * `max` (the specification does not describe it).
      */

@@ -5,7 +5,7 @@ import { isResponseError, type ResponseError } from '@stretch/transport'
 import type { estypes } from './api/generated/estypes.js'
 
 /**
- * A {@link ResponseError} whose body is Elasticsearch's JSON error response (`estypes.ErrorResponseBase`):
+ * A `ResponseError` whose body is Elasticsearch's JSON error response (`estypes.ErrorResponseBase`):
  * `error.body.error.type`, `error.body.error.reason`, `error.body.status` are typed.
  *
  * @public
@@ -16,7 +16,7 @@ export type ElasticsearchResponseError = ResponseError & {
 }
 
 /**
- * Whether `error` is a {@link ResponseError} whose body is Elasticsearch's JSON error response (an object with an
+ * Whether `error` is a `ResponseError` whose body is Elasticsearch's JSON error response (an object with an
  * `error` object that has a string `type`, and a numeric `status`). Narrows `error.body` to
  * `estypes.ErrorResponseBase`; works across copies of `@stretch/transport`, as `isResponseError` does.
  *

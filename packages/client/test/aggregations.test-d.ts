@@ -28,6 +28,8 @@ const aggs = result.aggregations
 if (aggs !== undefined) {
   expectTypeOf(aggs.by_tag.buckets[0]?.doc_count).toEqualTypeOf<number | undefined>()
   expectTypeOf(aggs.per_month.buckets[0]?.avg_price.value).toEqualTypeOf<number | null | undefined>()
+  // Terms of every value kind; an unmapped field has no buckets at all.
+  expectTypeOf(aggs.by_tag.buckets.map((b) => b.doc_count)).toEqualTypeOf<number[]>()
   expectTypeOf(aggs.per_month.buckets[0]?.key_as_string).toEqualTypeOf<string | undefined>()
   // @ts-expect-error the request has no `by_author`
   void aggs.by_author

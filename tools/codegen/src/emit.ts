@@ -148,7 +148,15 @@ export function requestMembers(resolver: TypeResolver, endpoint: SpecEndpoint): 
       existing.where.push(where)
     }
   }
-  for (const p of endpoint.pathParts) add(p, 'path', onTheWire('path', resolver.resolve(p.type, generics)), p.required)
+  // A parameter that is a body property too keeps its type (`size` of a search is read back as a number).
+  const inBody = new Set(
+    endpoint.body?.kind === 'properties' ? endpoint.body.properties.flatMap((p) => [p.name, ...(p.aliases ?? [])]) : [],
+  )
+  const wire = (where: 'path' | 'query', p: SpecParam): string => {
+    const type = resolver.resolve(p.type, generics)
+    return inBody.has(p.name) ? type : onTheWire(where, type)
+  }
+  for (const p of endpoint.pathParts) add(p, 'path', wire('path', p), p.required)
   const body = endpoint.body
   if (body?.kind === 'properties') {
     for (const p of body.properties) {
@@ -177,7 +185,7 @@ export function requestMembers(resolver: TypeResolver, endpoint: SpecEndpoint): 
         : 'The request body.')
     add({ name: body.codegenName, type: body.type, required: body.required, description }, 'body', type, body.required)
   }
-  for (const p of endpoint.query) add(p, 'query', onTheWire('query', resolver.resolve(p.type, generics)), p.required)
+  for (const p of endpoint.query) add(p, 'query', wire('query', p), p.required)
   return [...byName.values()]
 }
 

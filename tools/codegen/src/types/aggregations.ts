@@ -218,12 +218,15 @@ export function emitAggregationInference(schema: Schema, host: AggregationsHost)
           const bucket = bucketOf(types, def)
           if (bucket !== undefined && bucket.kind === 'instance_of') {
             const bucketDef = types.get(key(bucket.type))
-            const b =
-              bucketDef !== undefined && host.hasKeys(bucketDef) && (bucketDef.generics ?? []).length === 0
+            // An unmapped aggregate's buckets are `Void`: it never has one.
+            const none = bucket.type.name === 'Void' || bucket.type.name === 'void'
+            const b = none
+              ? 'never'
+              : bucketDef !== undefined && host.hasKeys(bucketDef) && (bucketDef.generics ?? []).length === 0
                 ? `${typeName(bucket.type)}Keys`
                 : typeName(bucket.type)
             const keyed = y.variant === 'filters' ? 'AggregationsFiltersKeyed<TBody>' : 'AggregationsKeyed<TBody>'
-            return `AggregationsMultiBucketOf<${name}, ${b} & TSub, ${keyed}>`
+            return `AggregationsMultiBucketOf<${name}, ${none ? b : `${b} & TSub`}, ${keyed}>`
           }
           return host.hasKeys(def) ? `${name}Keys & TSub` : name
         })

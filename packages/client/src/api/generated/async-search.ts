@@ -91,7 +91,7 @@ export interface AsyncSearchSubmitRequest<
   /**
    * If true, returns detailed information about score computation as part of a hit.
    */
-  explain?: boolean | boolean | 'true' | 'false'
+  explain?: boolean
   /**
    * Configuration of search extensions defined by Elasticsearch plugins.
    */
@@ -99,7 +99,7 @@ export interface AsyncSearchSubmitRequest<
   /**
    * Starting document offset. By default, you cannot page through more than 10,000 hits using the from and size parameters. To page through more hits, use the search_after parameter.
    */
-  from?: estypes.integer | number | `${number}`
+  from?: estypes.integer | number
   /**
    * The \`highlight\` parameter (body).
    */
@@ -151,7 +151,7 @@ export interface AsyncSearchSubmitRequest<
   /**
    * The number of hits to return. By default, you cannot page through more than 10,000 hits using the from and size parameters. To page through more hits, use the search_after parameter.
    */
-  size?: estypes.integer | number | `${number}`
+  size?: estypes.integer | number
   /**
    * The \`slice\` parameter (body).
    */
@@ -175,7 +175,7 @@ export interface AsyncSearchSubmitRequest<
   /**
    * Maximum number of documents to collect for each shard. If a query reaches this limit, Elasticsearch terminates the query early. Elasticsearch collects documents before sorting. Defaults to 0, which does not terminate query execution early.
    */
-  terminate_after?: estypes.long | number | `${number}`
+  terminate_after?: estypes.long | number
   /**
    * Specifies the period of time to wait for a response from each shard. If no response is received before the timeout expires, the request fails and returns an error. Defaults to no timeout.
    */
@@ -183,15 +183,15 @@ export interface AsyncSearchSubmitRequest<
   /**
    * If true, calculate and return document scores, even if the scores are not used for sorting.
    */
-  track_scores?: boolean | boolean | 'true' | 'false'
+  track_scores?: boolean
   /**
    * If true, returns document version as part of a hit.
    */
-  version?: boolean | boolean | 'true' | 'false'
+  version?: boolean
   /**
    * If true, returns sequence number and primary term of the last modification of each hit. See Optimistic concurrency control.
    */
-  seq_no_primary_term?: boolean | boolean | 'true' | 'false'
+  seq_no_primary_term?: boolean
   /**
    * List of stored fields to return as part of a hit. If no fields are specified, no stored fields are included in the response. If this field is specified, the _source parameter defaults to false. You can pass _source: true to return both source fields and stored fields in the search response.
    */
@@ -207,7 +207,7 @@ export interface AsyncSearchSubmitRequest<
   /**
    * Stats groups to associate with the search. Each group maintains a statistics aggregation for its associated searches. You can retrieve these stats using the indices stats API.
    */
-  stats?: string[] | string | string[]
+  stats?: string[]
   /**
    * Specifies a subset of projects to target for the search using project metadata tags in a subset of Lucene query syntax. Allowed Lucene queries: the _alias tag and a single value (possibly wildcarded). Examples: _alias:my-project _alias:_origin _alias:*pr* Supported in serverless only.
    */

@@ -14,19 +14,19 @@ export interface ClusterAllocationExplainRequest extends RequestBase {
   /**
    * The name of the index that you would like an explanation for.
    */
-  index?: estypes.IndexName | string | number
+  index?: estypes.IndexName | string
   /**
    * An identifier for the shard that you would like an explanation for.
    */
-  shard?: estypes.integer | number | `${number}`
+  shard?: estypes.integer | number
   /**
    * If true, returns an explanation for the primary shard for the specified shard ID.
    */
-  primary?: boolean | boolean | 'true' | 'false'
+  primary?: boolean
   /**
    * Explain a shard only if it is currently located on the specified node name or node ID.
    */
-  current_node?: estypes.NodeId | string | number
+  current_node?: estypes.NodeId | string
   /**
    * If true, returns information about disk usage and shard sizes.
    */

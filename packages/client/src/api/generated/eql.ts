@@ -98,7 +98,7 @@ export interface EqlSearchRequest extends RequestBase {
   /**
    * If true, the search and its results are stored on the cluster.
    */
-  keep_on_completion?: boolean | boolean | 'true' | 'false'
+  keep_on_completion?: boolean
   /**
    * Timeout duration to wait for the request to finish. Defaults to no timeout, meaning the request waits for complete search results.
    */
@@ -106,11 +106,11 @@ export interface EqlSearchRequest extends RequestBase {
   /**
    * Allow query execution also in case of shard failures. If true, the query will keep running and will return results based on the available shards. For sequences, the behavior can be further refined using allow_partial_sequence_results
    */
-  allow_partial_search_results?: boolean | boolean | 'true' | 'false'
+  allow_partial_search_results?: boolean
   /**
    * This flag applies only to sequences and has effect only if allow_partial_search_results=true. If true, the sequence query will return results based on the available shards, ignoring the others. If false, the sequence query will return successfully, but will always have empty results.
    */
-  allow_partial_sequence_results?: boolean | boolean | 'true' | 'false'
+  allow_partial_sequence_results?: boolean
   /**
    * For basic queries, the maximum number of matching events to return. Defaults to 10
    */

@@ -79124,11 +79124,7 @@ export declare namespace estypes {
           AggregationsStringRareTermsBucketKeys & TSub,
           AggregationsKeyed<TBody>
         >
-      | AggregationsMultiBucketOf<
-          AggregationsUnmappedRareTermsAggregate,
-          SpecUtilsVoid & TSub,
-          AggregationsKeyed<TBody>
-        >
+      | AggregationsMultiBucketOf<AggregationsUnmappedRareTermsAggregate, never, AggregationsKeyed<TBody>>
     /**
      * What `rate` sends.
      */
@@ -79167,11 +79163,7 @@ export declare namespace estypes {
           AggregationsSignificantStringTermsBucketKeys & TSub,
           AggregationsKeyed<TBody>
         >
-      | AggregationsMultiBucketOf<
-          AggregationsUnmappedSignificantTermsAggregate,
-          SpecUtilsVoid & TSub,
-          AggregationsKeyed<TBody>
-        >
+      | AggregationsMultiBucketOf<AggregationsUnmappedSignificantTermsAggregate, never, AggregationsKeyed<TBody>>
     /**
      * What `significant_text` sends (text terms are strings (or unmapped)).
      */
@@ -79181,11 +79173,7 @@ export declare namespace estypes {
           AggregationsSignificantStringTermsBucketKeys & TSub,
           AggregationsKeyed<TBody>
         >
-      | AggregationsMultiBucketOf<
-          AggregationsUnmappedSignificantTermsAggregate,
-          SpecUtilsVoid & TSub,
-          AggregationsKeyed<TBody>
-        >
+      | AggregationsMultiBucketOf<AggregationsUnmappedSignificantTermsAggregate, never, AggregationsKeyed<TBody>>
     /**
      * What `stats` sends.
      */
@@ -79225,7 +79213,7 @@ export declare namespace estypes {
           AggregationsDoubleTermsBucketKeys & TSub,
           AggregationsKeyed<TBody>
         >
-      | AggregationsMultiBucketOf<AggregationsUnmappedTermsAggregate, SpecUtilsVoid & TSub, AggregationsKeyed<TBody>>
+      | AggregationsMultiBucketOf<AggregationsUnmappedTermsAggregate, never, AggregationsKeyed<TBody>>
     /**
      * What `time_series` sends.
      */

@@ -126,7 +126,7 @@ export interface FleetSearchRequest extends RequestBase {
   /**
    * If true, returns detailed information about score computation as part of a hit.
    */
-  explain?: boolean | boolean | 'true' | 'false'
+  explain?: boolean
   /**
    * Configuration of search extensions defined by Elasticsearch plugins.
    */
@@ -134,7 +134,7 @@ export interface FleetSearchRequest extends RequestBase {
   /**
    * Starting document offset. By default, you cannot page through more than 10,000 hits using the from and size parameters. To page through more hits, use the search_after parameter.
    */
-  from?: estypes.integer | number | `${number}`
+  from?: estypes.integer | number
   /**
    * The \`highlight\` parameter (body).
    */
@@ -182,7 +182,7 @@ export interface FleetSearchRequest extends RequestBase {
   /**
    * The number of hits to return. By default, you cannot page through more than 10,000 hits using the from and size parameters. To page through more hits, use the search_after parameter.
    */
-  size?: estypes.integer | number | `${number}`
+  size?: estypes.integer | number
   /**
    * The \`slice\` parameter (body).
    */
@@ -206,7 +206,7 @@ export interface FleetSearchRequest extends RequestBase {
   /**
    * Maximum number of documents to collect for each shard. If a query reaches this limit, Elasticsearch terminates the query early. Elasticsearch collects documents before sorting. Defaults to 0, which does not terminate query execution early.
    */
-  terminate_after?: estypes.long | number | `${number}`
+  terminate_after?: estypes.long | number
   /**
    * Specifies the period of time to wait for a response from each shard. If no response is received before the timeout expires, the request fails and returns an error. Defaults to no timeout.
    */
@@ -214,15 +214,15 @@ export interface FleetSearchRequest extends RequestBase {
   /**
    * If true, calculate and return document scores, even if the scores are not used for sorting.
    */
-  track_scores?: boolean | boolean | 'true' | 'false'
+  track_scores?: boolean
   /**
    * If true, returns document version as part of a hit.
    */
-  version?: boolean | boolean | 'true' | 'false'
+  version?: boolean
   /**
    * If true, returns sequence number and primary term of the last modification of each hit. See Optimistic concurrency control.
    */
-  seq_no_primary_term?: boolean | boolean | 'true' | 'false'
+  seq_no_primary_term?: boolean
   /**
    * List of stored fields to return as part of a hit. If no fields are specified, no stored fields are included in the response. If this field is specified, the _source parameter defaults to false. You can pass _source: true to return both source fields and stored fields in the search response.
    */
@@ -238,7 +238,7 @@ export interface FleetSearchRequest extends RequestBase {
   /**
    * Stats groups to associate with the search. Each group maintains a statistics aggregation for its associated searches. You can retrieve these stats using the indices stats API.
    */
-  stats?: string[] | string | string[]
+  stats?: string[]
   /**
    * A setting that does two separate checks on the index expression. If false, the request returns an error (1) if any wildcard expression (including _all and *) resolves to zero matching indices or (2) if the complete set of resolved indices, aliases or data streams is empty after all expressions are…
    */

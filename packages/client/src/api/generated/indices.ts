@@ -1602,7 +1602,7 @@ export interface IndicesPutTemplateRequest extends RequestBase {
   /**
    * Order in which Elasticsearch applies this template if index matches multiple templates.
    */
-  order?: estypes.integer | number | `${number}`
+  order?: estypes.integer | number
   /**
    * Configuration options for the index.
    */

@@ -30,11 +30,11 @@ export interface MlCloseJobRequest extends RequestBase {
   /**
    * Refer to the description for the allow_no_match query parameter.
    */
-  allow_no_match?: boolean | boolean | 'true' | 'false'
+  allow_no_match?: boolean
   /**
    * Refer to the descriptiion for the force query parameter.
    */
-  force?: boolean | boolean | 'true' | 'false'
+  force?: boolean
   /**
    * Refer to the description for the timeout query parameter.
    */
@@ -134,7 +134,7 @@ export interface MlDeleteExpiredDataRequest extends RequestBase {
   /**
    * The desired requests per second for the deletion processes. The default behavior is no throttling.
    */
-  requests_per_second?: estypes.float | number | `${number}`
+  requests_per_second?: estypes.float | number
   /**
    * How long can the underlying delete processes run until they are canceled.
    */
@@ -354,7 +354,7 @@ export interface MlFlushJobRequest extends RequestBase {
   /**
    * Refer to the description for the calc_interim query parameter.
    */
-  calc_interim?: boolean | boolean | 'true' | 'false'
+  calc_interim?: boolean
   /**
    * Refer to the description for the end query parameter.
    */
@@ -390,7 +390,7 @@ export interface MlForecastRequest extends RequestBase {
   /**
    * Refer to the description for the max_model_memory query parameter.
    */
-  max_model_memory?: string | string | number
+  max_model_memory?: string
 }
 
 /**
@@ -410,11 +410,11 @@ export interface MlGetBucketsRequest extends RequestBase {
   /**
    * Refer to the description for the anomaly_score query parameter.
    */
-  anomaly_score?: estypes.double | number | `${number}`
+  anomaly_score?: estypes.double | number
   /**
    * Refer to the description for the desc query parameter.
    */
-  desc?: boolean | boolean | 'true' | 'false'
+  desc?: boolean
   /**
    * Refer to the description for the end query parameter.
    */
@@ -422,11 +422,11 @@ export interface MlGetBucketsRequest extends RequestBase {
   /**
    * Refer to the description for the exclude_interim query parameter.
    */
-  exclude_interim?: boolean | boolean | 'true' | 'false'
+  exclude_interim?: boolean
   /**
    * Refer to the description for the expand query parameter.
    */
-  expand?: boolean | boolean | 'true' | 'false'
+  expand?: boolean
   /**
    * The \`page\` parameter (body).
    */
@@ -434,7 +434,7 @@ export interface MlGetBucketsRequest extends RequestBase {
   /**
    * Refer to the desription for the sort query parameter.
    */
-  sort?: estypes.Field | string | number
+  sort?: estypes.Field | string
   /**
    * Refer to the description for the start query parameter.
    */
@@ -770,7 +770,7 @@ export interface MlGetModelSnapshotsRequest extends RequestBase {
   /**
    * Refer to the description for the desc query parameter.
    */
-  desc?: boolean | boolean | 'true' | 'false'
+  desc?: boolean
   /**
    * Refer to the description for the end query parameter.
    */
@@ -782,7 +782,7 @@ export interface MlGetModelSnapshotsRequest extends RequestBase {
   /**
    * Refer to the description for the sort query parameter.
    */
-  sort?: estypes.Field | string | number
+  sort?: estypes.Field | string
   /**
    * Refer to the description for the start query parameter.
    */
@@ -830,7 +830,7 @@ export interface MlGetOverallBucketsRequest extends RequestBase {
   /**
    * Refer to the description for the allow_no_match query parameter.
    */
-  allow_no_match?: boolean | boolean | 'true' | 'false'
+  allow_no_match?: boolean
   /**
    * Refer to the description for the bucket_span query parameter.
    */
@@ -842,11 +842,11 @@ export interface MlGetOverallBucketsRequest extends RequestBase {
   /**
    * Refer to the description for the exclude_interim query parameter.
    */
-  exclude_interim?: boolean | boolean | 'true' | 'false'
+  exclude_interim?: boolean
   /**
    * Refer to the description for the overall_score query parameter.
    */
-  overall_score?: estypes.double | number | `${number}`
+  overall_score?: estypes.double | number
   /**
    * Refer to the description for the start query parameter.
    */
@@ -854,7 +854,7 @@ export interface MlGetOverallBucketsRequest extends RequestBase {
   /**
    * Refer to the description for the top_n query parameter.
    */
-  top_n?: estypes.integer | number | `${number}`
+  top_n?: estypes.integer | number
 }
 
 /**
@@ -870,7 +870,7 @@ export interface MlGetRecordsRequest extends RequestBase {
   /**
    * Refer to the description for the desc query parameter.
    */
-  desc?: boolean | boolean | 'true' | 'false'
+  desc?: boolean
   /**
    * Refer to the description for the end query parameter.
    */
@@ -878,7 +878,7 @@ export interface MlGetRecordsRequest extends RequestBase {
   /**
    * Refer to the description for the exclude_interim query parameter.
    */
-  exclude_interim?: boolean | boolean | 'true' | 'false'
+  exclude_interim?: boolean
   /**
    * The \`page\` parameter (body).
    */
@@ -886,11 +886,11 @@ export interface MlGetRecordsRequest extends RequestBase {
   /**
    * Refer to the description for the record_score query parameter.
    */
-  record_score?: estypes.double | number | `${number}`
+  record_score?: estypes.double | number
   /**
    * Refer to the description for the sort query parameter.
    */
-  sort?: estypes.Field | string | number
+  sort?: estypes.Field | string
   /**
    * Refer to the description for the start query parameter.
    */
@@ -1572,7 +1572,7 @@ export interface MlRevertModelSnapshotRequest extends RequestBase {
   /**
    * Refer to the description for the delete_intervening_results query parameter.
    */
-  delete_intervening_results?: boolean | boolean | 'true' | 'false'
+  delete_intervening_results?: boolean
 }
 
 /**
@@ -1692,11 +1692,11 @@ export interface MlStopDatafeedRequest extends RequestBase {
   /**
    * Refer to the description for the allow_no_match query parameter.
    */
-  allow_no_match?: boolean | boolean | 'true' | 'false'
+  allow_no_match?: boolean
   /**
    * Refer to the description for the force query parameter.
    */
-  force?: boolean | boolean | 'true' | 'false'
+  force?: boolean
   /**
    * Refer to the description for the timeout query parameter.
    */
@@ -1704,7 +1704,7 @@ export interface MlStopDatafeedRequest extends RequestBase {
   /**
    * Refer to the description for the close_job query parameter.
    */
-  close_job?: boolean | boolean | 'true' | 'false'
+  close_job?: boolean
 }
 
 /**
@@ -1720,11 +1720,11 @@ export interface MlStopDataFrameAnalyticsRequest extends RequestBase {
   /**
    * Specifies what to do when the request:
    */
-  allow_no_match?: boolean | boolean | 'true' | 'false'
+  allow_no_match?: boolean
   /**
    * If true, the data frame analytics job is stopped forcefully.
    */
-  force?: boolean | boolean | 'true' | 'false'
+  force?: boolean
   /**
    * Controls the amount of time to wait until the data frame analytics job stops. Defaults to 20 seconds.
    */
@@ -1748,11 +1748,11 @@ export interface MlStopTrainedModelDeploymentRequest extends RequestBase {
   /**
    * Specifies what to do when the request: contains wildcard expressions and there are no deployments that match; contains the _all string or no identifiers and there are no matches; or contains wildcard expressions and there are only partial matches.
    */
-  allow_no_match?: boolean | boolean | 'true' | 'false'
+  allow_no_match?: boolean
   /**
    * Forcefully stops the deployment, even if it is used by ingest pipelines. You can't use these pipelines until you restart the model deployment.
    */
-  force?: boolean | boolean | 'true' | 'false'
+  force?: boolean
 }
 
 /**
@@ -2001,7 +2001,7 @@ export interface MlUpdateTrainedModelDeploymentRequest extends RequestBase {
   /**
    * The number of model allocations on each node where the model is deployed. All allocations on a node share the same copy of the model in memory but use a separate set of threads to evaluate the model. Increasing this value generally increases the throughput.
    */
-  number_of_allocations?: estypes.integer | number | `${number}`
+  number_of_allocations?: estypes.integer | number
   /**
    * Adaptive allocations configuration. When enabled, the number of allocations is set based on the current load. If adaptive_allocations is enabled, do not set the number of allocations manually.
    */

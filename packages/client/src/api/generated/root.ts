@@ -325,7 +325,7 @@ export interface DeleteByQueryRequest extends RequestBase {
   /**
    * The maximum number of documents to delete.
    */
-  max_docs?: estypes.long | number | `${number}`
+  max_docs?: estypes.long | number
   /**
    * The documents to delete specified with Query DSL.
    */
@@ -337,7 +337,7 @@ export interface DeleteByQueryRequest extends RequestBase {
   /**
    * A sort object that specifies the order of deleted documents.
    */
-  sort?: estypes.Sort | string | string[]
+  sort?: estypes.Sort | string[]
   /**
    * A setting that does two separate checks on the index expression. If false, the request returns an error (1) if any wildcard expression (including _all and *) resolves to zero matching indices or (2) if the complete set of resolved indices, aliases or data streams is empty after all expressions are…
    */
@@ -1207,7 +1207,7 @@ export interface MtermvectorsRequest extends RequestBase {
   /**
    * A simplified syntax to specify documents by their ID if they're in the same index.
    */
-  ids?: estypes.Id[] | string | string[]
+  ids?: estypes.Id[] | string[]
   /**
    * A comma-separated list or wildcard expressions of fields to include in the statistics. It is used as the default list unless a specific field list is provided in the completion_fields or fielddata_fields parameters.
    */
@@ -1394,7 +1394,7 @@ export interface ReindexRequest extends RequestBase {
   /**
    * The maximum number of documents to reindex. By default, all documents are reindexed. If it is a value less then or equal to scroll_size, a scroll will not be used to retrieve the results for the operation.
    */
-  max_docs?: estypes.long | number | `${number}`
+  max_docs?: estypes.long | number
   /**
    * The script to run to update the document source or metadata when reindexing.
    */
@@ -1514,7 +1514,7 @@ export interface ScrollRequest extends RequestBase {
   /**
    * The scroll ID of the search.
    */
-  scroll_id: estypes.ScrollId | string | number
+  scroll_id: estypes.ScrollId | string
   /**
    * If true, the API response’s hit.total property is returned as an integer. If false, the API response’s hit.total property is returned as an object.
    */
@@ -1551,7 +1551,7 @@ export interface SearchRequest<
   /**
    * If true, the request returns detailed information about score computation as part of a hit.
    */
-  explain?: boolean | boolean | 'true' | 'false'
+  explain?: boolean
   /**
    * Configuration of search extensions defined by Elasticsearch plugins.
    */
@@ -1559,7 +1559,7 @@ export interface SearchRequest<
   /**
    * The starting document offset, which must be non-negative. By default, you cannot page through more than 10,000 hits using the from and size parameters. To page through more hits, use the search_after parameter.
    */
-  from?: estypes.integer | number | `${number}`
+  from?: estypes.integer | number
   /**
    * Specifies the highlighter to use for retrieving highlighted snippets from one or more fields in your search results.
    */
@@ -1619,7 +1619,7 @@ export interface SearchRequest<
   /**
    * The number of hits to return, which must not be negative. By default, you cannot page through more than 10,000 hits using the from and size parameters. To page through more hits, use the search_after property.
    */
-  size?: estypes.integer | number | `${number}`
+  size?: estypes.integer | number
   /**
    * Split a scrolled search into multiple slices that can be consumed independently.
    */
@@ -1643,7 +1643,7 @@ export interface SearchRequest<
   /**
    * The maximum number of documents to collect for each shard. If a query reaches this limit, Elasticsearch terminates the query early. Elasticsearch collects documents before sorting.
    */
-  terminate_after?: estypes.long | number | `${number}`
+  terminate_after?: estypes.long | number
   /**
    * The period of time to wait for a response from each shard. If no response is received before the timeout expires, the request fails and returns an error. Defaults to no timeout.
    */
@@ -1651,15 +1651,15 @@ export interface SearchRequest<
   /**
    * If true, calculate and return document scores, even if the scores are not used for sorting.
    */
-  track_scores?: boolean | boolean | 'true' | 'false'
+  track_scores?: boolean
   /**
    * If true, the request returns the document version as part of a hit.
    */
-  version?: boolean | boolean | 'true' | 'false'
+  version?: boolean
   /**
    * If true, the request returns sequence number and primary term of the last modification of each hit.
    */
-  seq_no_primary_term?: boolean | boolean | 'true' | 'false'
+  seq_no_primary_term?: boolean
   /**
    * A comma-separated list of stored fields to return as part of a hit. If no fields are specified, no stored fields are included in the response. If this field is specified, the _source property defaults to false.
    */
@@ -1848,11 +1848,11 @@ export interface SearchMvtRequest extends RequestBase {
   /**
    * If false, the meta layer's feature is the bounding box of the tile. If true, the meta layer's feature is a bounding box resulting from a geo_bounds aggregation. The aggregation runs on values that intersect the // tile with wrap_longitude set to false.
    */
-  exact_bounds?: boolean | boolean | 'true' | 'false'
+  exact_bounds?: boolean
   /**
    * The size, in pixels, of a side of the tile. Vector tiles are square with equal sides.
    */
-  extent?: estypes.integer | number | `${number}`
+  extent?: estypes.integer | number
   /**
    * The fields to return in the hits layer. It supports wildcards (*). This parameter does not support fields with array values. Fields with array values may return inconsistent results.
    */
@@ -1864,7 +1864,7 @@ export interface SearchMvtRequest extends RequestBase {
   /**
    * Additional zoom levels available through the aggs layer. For example, if is 7 and grid_precision is 8, you can zoom in up to level 15. Accepts 0-8. If 0, results don't include the aggs layer.
    */
-  grid_precision?: estypes.integer | number | `${number}`
+  grid_precision?: estypes.integer | number
   /**
    * Determines the geometry type for features in the aggs layer. In the aggs layer, each feature represents a geotile_grid cell. If grid, each feature is a polygon of the cells bounding box. If point\`, each feature is a Point that is the centroid of the cell.
    */
@@ -1880,7 +1880,7 @@ export interface SearchMvtRequest extends RequestBase {
   /**
    * The maximum number of features to return in the hits layer. Accepts 0-10000. If 0, results don't include the hits layer.
    */
-  size?: estypes.integer | number | `${number}`
+  size?: estypes.integer | number
   /**
    * Sort the features in the hits layer. By default, the API calculates a bounding box for each feature. It sorts features based on this box's diagonal length, from longest to shortest.
    */
@@ -1892,7 +1892,7 @@ export interface SearchMvtRequest extends RequestBase {
   /**
    * If true, the hits and aggs layers will contain additional point features representing suggested label positions for the original features.
    */
-  with_labels?: boolean | boolean | 'true' | 'false'
+  with_labels?: boolean
   /**
    * Specifies a subset of projects to target for the search using project metadata tags in a subset of Lucene query syntax. Allowed Lucene queries: the _alias tag and a single value (possibly wildcarded). Examples: _alias:my-project _alias:_origin _alias:*pr* Supported in serverless only.
    */
@@ -1956,7 +1956,7 @@ export interface SearchTemplateRequest extends RequestBase {
   /**
    * If true, returns detailed information about score calculation as part of each hit. If you specify both this and the explain query parameter, the API uses only the query parameter.
    */
-  explain?: boolean | boolean | 'true' | 'false'
+  explain?: boolean
   /**
    * The ID of the search template to use. If no source is specified, this parameter is required.
    */
@@ -1968,7 +1968,7 @@ export interface SearchTemplateRequest extends RequestBase {
   /**
    * If true, the query execution is profiled.
    */
-  profile?: boolean | boolean | 'true' | 'false'
+  profile?: boolean
   /**
    * An inline search template. Supports the same parameters as the search API's request body. It also supports Mustache variables. If no id is specified, this parameter is required.
    */
@@ -2101,23 +2101,23 @@ export interface TermvectorsRequest<TDocument = unknown> extends RequestBase {
   /**
    * If true, the response includes:
    */
-  field_statistics?: boolean | boolean | 'true' | 'false'
+  field_statistics?: boolean
   /**
    * If true, the response includes term offsets.
    */
-  offsets?: boolean | boolean | 'true' | 'false'
+  offsets?: boolean
   /**
    * If true, the response includes term payloads.
    */
-  payloads?: boolean | boolean | 'true' | 'false'
+  payloads?: boolean
   /**
    * If true, the response includes term positions.
    */
-  positions?: boolean | boolean | 'true' | 'false'
+  positions?: boolean
   /**
    * If true, the response includes:
    */
-  term_statistics?: boolean | boolean | 'true' | 'false'
+  term_statistics?: boolean
   /**
    * A custom value that is used to route operations to a specific shard.
    */
@@ -2125,7 +2125,7 @@ export interface TermvectorsRequest<TDocument = unknown> extends RequestBase {
   /**
    * If true, returns the document version as part of a hit.
    */
-  version?: estypes.VersionNumber | number | `${number}`
+  version?: estypes.VersionNumber | number
   /**
    * The version type.
    */
@@ -2253,7 +2253,7 @@ export interface UpdateByQueryRequest extends RequestBase {
   /**
    * The maximum number of documents to update.
    */
-  max_docs?: estypes.long | number | `${number}`
+  max_docs?: estypes.long | number
   /**
    * The documents to update using the Query DSL.
    */

@@ -16,6 +16,7 @@ export {
   CLOUD_DOMAIN,
   type CloudEndpoint,
   type CloudOptions,
+  type CorsOptions,
   type StartClusterOptions,
   startCluster,
   type TestCluster,

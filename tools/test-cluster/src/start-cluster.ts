@@ -73,6 +73,30 @@ export interface StartClusterOptions {
   readonly clientAuthentication?: 'none' | 'optional' | 'required'
   /** Also start an Elastic Cloud-like endpoint (see {@link TestCluster.cloud}). */
   readonly cloud?: boolean | CloudOptions
+  /**
+   * HTTPS when security is on. Default true; `false` serves plain HTTP with authentication still on (Elasticsearch's
+   * `xpack.security.http.ssl.enabled: false`): for runtimes that cannot be given a CA (workerd, browsers).
+   */
+  readonly tls?: boolean
+  /**
+   * Elasticsearch's `http.cors.*`: `true` allows any origin; or the settings. Off by default, as in Elasticsearch.
+   */
+  readonly cors?: boolean | CorsOptions
+}
+
+/**
+ * The CORS settings of the test cluster, as Elasticsearch's `http.cors.*` (`http.cors.enabled` is implied).
+ * @public
+ */
+export interface CorsOptions {
+  /** `http.cors.allow-origin`: an origin, or `*`. Default `*`. */
+  readonly allowOrigin?: string
+  /** `http.cors.allow-headers`. Default `Authorization, Content-Type, Content-Encoding`. */
+  readonly allowHeaders?: string
+  /** `http.cors.expose-headers`. Default `X-Elastic-Product`. */
+  readonly exposeHeaders?: string
+  /** `http.cors.allow-methods`. Default `OPTIONS, HEAD, GET, POST, PUT, DELETE`. */
+  readonly allowMethods?: string
 }
 
 /** The Elastic Cloud-like endpoint of a cluster. @public */
@@ -176,6 +200,7 @@ class Cluster implements NodeCluster {
   compression = true
   clientAuthentication: 'none' | 'optional' | 'required' = 'none'
   clientCa: string | undefined = undefined
+  cors: Required<CorsOptions> | undefined = undefined
   readonly store: DocumentStore = new DocumentStore()
   readonly nodes: TestNode[] = []
   readonly version: VersionInfo
@@ -217,7 +242,10 @@ function checkOptions(options: StartClusterOptions): void {
   ) {
     throw new TypeError('startCluster: `clientAuthentication` needs TLS; remove `security: false`')
   }
-  if (options.cloud !== undefined && options.cloud !== false && options.security === false) {
+  if (options.tls === false && options.clientAuthentication !== undefined && options.clientAuthentication !== 'none') {
+    throw new TypeError('startCluster: `clientAuthentication` needs TLS; remove `tls: false`')
+  }
+  if (options.cloud !== undefined && options.cloud !== false && (options.security === false || options.tls === false)) {
     throw new TypeError(
       'startCluster: `cloud` needs `security` (Elastic Cloud is HTTPS only); remove `security: false`',
     )
@@ -249,9 +277,10 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<T
   const kibanaUuid = cloudOptions?.kibanaUuid ?? randomBytes(16).toString('hex')
   const cloudName = `${esUuid}.${cloudHost}`
 
-  const certs = securityOn
-    ? await clusterCertificates(options.dnsNames ?? [], options.freshCertificates === true)
-    : undefined
+  const certs =
+    securityOn && options.tls !== false
+      ? await clusterCertificates(options.dnsNames ?? [], options.freshCertificates === true)
+      : undefined
   const createdDir = options.configDir === undefined
   const configDir = options.configDir ?? (await mkdtemp(join(tmpdir(), 'stretch-test-cluster-')))
   let caCertPath: string | undefined
@@ -268,6 +297,15 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<T
     certs === undefined ? undefined : { cert: certs.chain, key: certs.server.key },
   )
   state.compression = options.compression !== false
+  if (options.cors !== undefined && options.cors !== false) {
+    const cors = options.cors === true ? {} : options.cors
+    state.cors = {
+      allowOrigin: cors.allowOrigin ?? '*',
+      allowHeaders: cors.allowHeaders ?? 'Authorization, Content-Type, Content-Encoding',
+      exposeHeaders: cors.exposeHeaders ?? 'X-Elastic-Product',
+      allowMethods: cors.allowMethods ?? 'OPTIONS, HEAD, GET, POST, PUT, DELETE',
+    }
+  }
   state.clientAuthentication = options.clientAuthentication ?? 'none'
   state.clientCa = certs?.ca.cert
 

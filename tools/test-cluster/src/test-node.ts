@@ -114,6 +114,15 @@ export interface NodeCluster extends ApiCluster {
   /** The CA that client certificates must chain to. */
   readonly clientCa: string | undefined
   readonly tls: { readonly cert: string; readonly key: string } | undefined
+  /** Elasticsearch's `http.cors.*`, when enabled. */
+  readonly cors?:
+    | {
+        readonly allowOrigin: string
+        readonly allowHeaders: string
+        readonly exposeHeaders: string
+        readonly allowMethods: string
+      }
+    | undefined
 }
 
 const MAX_BODY = 100 * 1024 * 1024
@@ -383,6 +392,30 @@ export class TestNode implements ApiNode {
     this.requests.length = 0
   }
 
+  // Elasticsearch's CorsHandler: headers only for an allowed Origin; a preflight (OPTIONS with
+  // Access-Control-Request-Method) is answered 200 here, before authentication, with an empty body.
+  private cors(req: IncomingMessage, res: ServerResponse): boolean {
+    const cors = this.cluster.cors
+    const origin = header(req, 'origin')
+    if (cors === undefined || origin === undefined) return false
+    if (cors.allowOrigin !== '*' && cors.allowOrigin !== origin) return false
+    res.setHeader('access-control-allow-origin', cors.allowOrigin === '*' ? '*' : origin)
+    res.setHeader('vary', 'Origin')
+    if (req.method === 'OPTIONS' && header(req, 'access-control-request-method') !== undefined) {
+      res.writeHead(200, {
+        'access-control-allow-methods': cors.allowMethods,
+        'access-control-allow-headers': cors.allowHeaders,
+        'access-control-max-age': '1728000',
+        'content-length': '0',
+      })
+      res.end()
+      req.resume()
+      return true
+    }
+    res.setHeader('access-control-expose-headers', cors.exposeHeaders)
+    return false
+  }
+
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = req.url ?? '/'
     const q = url.indexOf('?')
@@ -394,6 +427,7 @@ export class TestNode implements ApiNode {
     const headerBytes =
       `${method} ${url} HTTP/${req.httpVersion}\r\n`.length + req.rawHeaders.reduce((n, h) => n + h.length + 2, 0) + 2
     this.stats.httpBytesReceived += headerBytes
+    if (this.cors(req, res)) return
     const fault = this.cluster.faults.take(method, path) ?? this.faults.take(method, path)
 
     if (fault?.type === 'reset' && fault.when === 'before-body') {

@@ -1,0 +1,140 @@
+// The Node side of the runtime suites: the test clusters, a bundle per runtime, the runtime processes.
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { type CorsOptions, startCluster, type TestCluster } from '@stretch/test-cluster'
+import { fingerprintOf } from '@stretch/test-utils'
+import { build } from 'esbuild'
+import type { Outcome, ScenarioConfig } from './scenarios.js'
+
+const here = dirname(fileURLToPath(import.meta.url))
+/** The folder of this package. */
+export const packageDir: string = join(here, '..')
+const bin = (name: string): string => join(packageDir, 'node_modules', '.bin', name)
+
+/** The clusters of one suite and what a runtime needs to reach them. */
+export interface Clusters extends AsyncDisposable {
+  readonly http: TestCluster
+  readonly https: TestCluster
+  readonly config: ScenarioConfig
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer()
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  const { port } = server.address() as { port: number }
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
+
+/** Starts the clusters once per suite: two plain-HTTP nodes with security on (CORS when asked), one HTTPS node. */
+export async function startClusters(cors?: CorsOptions): Promise<Clusters> {
+  const http = await startCluster({ nodes: 2, tls: false, ...(cors === undefined ? {} : { cors }) })
+  const https = await startCluster({ nodes: 1 })
+  http.inject({ type: 'hang' }, { times: Number.POSITIVE_INFINITY, match: { path: '/_hang' } })
+  const apiKey = http.createApiKey({ name: 'runtimes' }).encoded
+  const bearer = http.createToken().access_token
+  const config: ScenarioConfig = {
+    http: { urls: http.urls, password: http.password, apiKey, bearer },
+    stopped: `http://127.0.0.1:${await freePort()}`,
+    https: {
+      url: https.url,
+      password: https.password,
+      ca: https.caCert as string,
+      leafFingerprint: fingerprintOf(https.nodeCert as string),
+    },
+  }
+  const close = async (): Promise<void> => {
+    await Promise.all([http.close(), https.close()])
+  }
+  return { http, https, config, [Symbol.asyncDispose]: close }
+}
+
+/** How a bundle is built for a runtime. */
+export type Target = 'node' | 'deno' | 'bun' | 'workerd' | 'browser'
+
+/**
+ * Bundles `entry` (code that imports `runScenarios` from './src/scenarios.ts') for a runtime with esbuild, from the
+ * workspace sources (the `@stretch/source` condition), and returns the bundle's text.
+ */
+export async function bundle(entry: string, target: Target, minify = false): Promise<string> {
+  const conditions =
+    target === 'workerd'
+      ? ['@stretch/source', 'workerd', 'worker', 'browser']
+      : target === 'browser'
+        ? ['@stretch/source', 'browser']
+        : ['@stretch/source', target]
+  const result = await build({
+    stdin: { contents: entry, resolveDir: packageDir, loader: 'ts', sourcefile: `${target}-entry.ts` },
+    bundle: true,
+    write: false,
+    format: 'esm',
+    target: 'es2022',
+    platform: target === 'browser' ? 'browser' : 'neutral',
+    mainFields: ['module', 'main'],
+    conditions,
+    // Deno, Bun and workerd (nodejs_compat) provide what is left of Node's built-ins; a browser has none.
+    external: target === 'browser' ? [] : ['node:*'],
+    minify,
+    logLevel: 'silent',
+  })
+  return result.outputFiles[0]?.text ?? ''
+}
+
+/** The entry of a script runtime (Deno, Bun): runs the scenarios and prints them as one JSON line. */
+export function scriptEntry(config: ScenarioConfig, exit: string): string {
+  return `import { runScenarios } from './src/scenarios.ts'
+const results = await runScenarios(${JSON.stringify(config)})
+console.log('RESULTS ' + JSON.stringify(results))
+${exit}
+`
+}
+
+/** Runs a command to its end; resolves with its output, rejects with it when the exit code is not 0. */
+export async function run(
+  command: string,
+  args: readonly string[],
+  options: { readonly env?: NodeJS.ProcessEnv; readonly cwd?: string } = {},
+): Promise<{ stdout: string; stderr: string }> {
+  const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: 'pipe' })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+  const [code] = (await once(child, 'close')) as [number | null]
+  if (code !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${code}:\n${stderr}\n${stdout}`)
+  return { stdout, stderr }
+}
+
+/** The environment without the machine's extra CA: "no CA given" must mean no CA. */
+export function envWithoutExtraCa(): NodeJS.ProcessEnv {
+  const env = { ...process.env }
+  delete env['NODE_EXTRA_CA_CERTS']
+  delete env['DENO_CERT']
+  return env
+}
+
+/** Parses the `RESULTS {...}` line a script printed. */
+export function resultsOf(stdout: string): Record<string, Outcome> {
+  const line = stdout.split('\n').find((l) => l.startsWith('RESULTS '))
+  if (line === undefined) throw new Error(`no RESULTS line in:\n${stdout}`)
+  return JSON.parse(line.slice('RESULTS '.length)) as Record<string, Outcome>
+}
+
+/** Writes a bundle to a fresh temporary folder; `dispose` removes it. */
+export async function writeBundle(name: string, code: string): Promise<{ path: string; dispose(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'stretch-runtimes-'))
+  const path = join(dir, name)
+  await writeFile(path, code)
+  return { path, dispose: () => rm(dir, { recursive: true, force: true }) }
+}
+
+/** The path of an installed runtime binary (`deno`, `bun`). */
+export function runtimeBin(name: 'deno' | 'bun'): string {
+  return bin(name)
+}

@@ -1,0 +1,218 @@
+// Runs inside each runtime (bundled by esbuild): the seed scenarios through Transport and fetchConnection, against
+// the test cluster. It returns what it saw; the vitest suites on Node assert it. No Node built-in here.
+import { fetchConnection } from '@stretch/connection-fetch'
+import { sniffing } from '@stretch/pool-sniffing'
+import { type PoolNode, Transport, type TransportOptions } from '@stretch/transport'
+
+/** What the Node side tells a runtime: URLs and credentials of the test clusters. */
+export interface ScenarioConfig {
+  /** A security-on, plain HTTP cluster with two nodes (and CORS on for the browser). */
+  readonly http: {
+    readonly urls: readonly string[]
+    readonly password: string
+    readonly apiKey: string
+    readonly bearer: string
+  }
+  /** A node URL where nothing listens (a stopped node). */
+  readonly stopped: string
+  /** The HTTPS cluster, where the runtime can be given a CA (Deno, Bun). */
+  readonly https?: {
+    readonly url: string
+    readonly password: string
+    readonly ca: string
+    readonly leafFingerprint: string
+  }
+  /** Which scenarios to run. */
+  readonly only?: readonly string[]
+}
+
+/** A failure as seen inside the runtime. */
+export interface SeenError {
+  readonly name: string
+  readonly code: string | undefined
+  readonly message: string
+  readonly requestSent: boolean | undefined
+}
+
+/** One scenario's outcome: its value, or the error it raised. */
+export type Outcome = { readonly value: unknown } | { readonly error: SeenError }
+
+function seen(error: unknown): SeenError {
+  const e = error as { name?: string; code?: string; message?: string; requestSent?: boolean }
+  return { name: String(e.name), code: e.code, message: String(e.message), requestSent: e.requestSent }
+}
+
+function basic(password: string): string {
+  return `Basic ${btoa(`elastic:${password}`)}`
+}
+
+function transport(urls: readonly string[], extra: Partial<TransportOptions> = {}): Transport {
+  return new Transport({ nodes: [...urls], connection: fetchConnection(), maxRetries: 0, ...extra })
+}
+
+async function use<T>(t: Transport, fn: (t: Transport) => Promise<T>): Promise<T> {
+  try {
+    return await fn(t)
+  } finally {
+    await t.close()
+  }
+}
+
+type Scenario = (config: ScenarioConfig) => Promise<unknown>
+
+const info = async (t: Transport): Promise<unknown> => {
+  const result = await t.request<{ version: { number: string } }>({ method: 'GET', path: '/' })
+  return { statusCode: result.statusCode, version: result.body.version.number }
+}
+
+const scenarios: Record<string, Scenario> = {
+  basic: (c) => use(transport(c.http.urls, { headers: { authorization: basic(c.http.password) } }), info),
+  bearer: (c) => use(transport(c.http.urls, { headers: { authorization: `Bearer ${c.http.bearer}` } }), info),
+  apiKey: (c) => use(transport(c.http.urls, { headers: { authorization: `ApiKey ${c.http.apiKey}` } }), info),
+  wrongPassword: (c) => use(transport(c.http.urls, { headers: { authorization: basic('wrong') } }), info),
+  gzip: (c) =>
+    use(transport(c.http.urls, { headers: { authorization: basic(c.http.password) }, compress: true }), async (t) => {
+      const doc = { title: 'gzip'.repeat(200) }
+      await t.request({ method: 'PUT', path: '/runtime-gzip/_doc/1', querystring: { refresh: true }, body: doc })
+      const got = await t.request<{ _source: unknown }>({ method: 'GET', path: '/runtime-gzip/_doc/1' })
+      return { same: JSON.stringify(got.body._source) === JSON.stringify(doc) }
+    }),
+  // The Node side makes `/_hang` hang: one request aborted by the caller, one timed out.
+  abort: (c) =>
+    use(transport(c.http.urls, { headers: { authorization: basic(c.http.password) } }), async (t) => {
+      const controller = new AbortController()
+      const pending = t.request({ method: 'GET', path: '/_hang' }, { signal: controller.signal })
+      setTimeout(() => controller.abort(), 50)
+      return pending
+    }),
+  timeout: (c) =>
+    use(transport(c.http.urls, { headers: { authorization: basic(c.http.password) } }), (t) =>
+      t.request({ method: 'GET', path: '/_hang' }, { requestTimeout: 100 }),
+    ),
+  // A streamed body (an async iterable): the connection collects it and sends it with a content-length.
+  stream: (c) =>
+    use(transport(c.http.urls, { headers: { authorization: basic(c.http.password) } }), async (t) => {
+      const encoder = new TextEncoder()
+      async function* lines(): AsyncGenerator<Uint8Array> {
+        yield encoder.encode('{"index":{"_index":"runtime-stream","_id":"1"}}\n')
+        yield encoder.encode('{"streamed":true}\n')
+      }
+      const result = await t.request<{ errors: boolean; items: unknown[] }>({
+        method: 'POST',
+        path: '/_bulk',
+        querystring: { refresh: true },
+        body: lines(),
+      })
+      return { errors: result.body.errors, items: result.body.items.length }
+    }),
+  // Sniffing from one seed finds both nodes (they publish 127.0.0.1 addresses the runtime can reach).
+  sniff: (c) =>
+    use(
+      transport([c.http.urls[0] as string], {
+        headers: { authorization: basic(c.http.password) },
+        discovery: sniffing({ sniffOnStart: true }),
+      }),
+      async (t) => {
+        await t.request({ method: 'GET', path: '/' })
+        return { nodes: t.pool.nodes.length }
+      },
+    ),
+  roundRobin: (c) => {
+    let turn = 0
+    const select = (nodes: readonly PoolNode[]): PoolNode => nodes[turn++ % nodes.length] as PoolNode
+    return use(
+      transport(c.http.urls, { headers: { authorization: basic(c.http.password) }, selector: select }),
+      async (t) => {
+        const seenNodes = new Set<string>()
+        for (let i = 0; i < 4; i++) seenNodes.add((await t.request({ method: 'GET', path: '/' })).meta.node.url)
+        return { nodes: seenNodes.size }
+      },
+    )
+  },
+  retryStopped: (c) =>
+    use(
+      transport([c.stopped, ...c.http.urls], {
+        headers: { authorization: basic(c.http.password) },
+        maxRetries: 2,
+        selector: (nodes) => nodes[0] as PoolNode,
+      }),
+      async (t) => {
+        const result = await t.request({ method: 'GET', path: '/' })
+        return { attempts: result.meta.attempts, firstAlive: t.pool.nodes[0]?.alive }
+      },
+    ),
+  refused: (c) => use(transport([c.stopped]), info),
+  caCerts: (c) => {
+    const h = c.https as NonNullable<ScenarioConfig['https']>
+    return use(
+      new Transport({
+        nodes: [h.url],
+        connection: fetchConnection({ tls: { ca: h.ca } }),
+        headers: { authorization: basic(h.password) },
+        maxRetries: 0,
+      }),
+      info,
+    )
+  },
+  untrusted: (c) => {
+    const h = c.https as NonNullable<ScenarioConfig['https']>
+    return use(transport([h.url], { headers: { authorization: basic(h.password) } }), info)
+  },
+  pin: (c) => {
+    const h = c.https as NonNullable<ScenarioConfig['https']>
+    return use(
+      new Transport({
+        nodes: [h.url],
+        connection: fetchConnection({ tls: { ca: h.ca, fingerprint256: h.leafFingerprint } }),
+        headers: { authorization: basic(h.password) },
+        maxRetries: 0,
+      }),
+      info,
+    )
+  },
+  pinMismatch: (c) => {
+    const h = c.https as NonNullable<ScenarioConfig['https']>
+    return use(
+      new Transport({
+        nodes: [h.url],
+        connection: fetchConnection({ tls: { ca: h.ca, fingerprint256: 'AB:'.repeat(31) + 'AB' } }),
+        headers: { authorization: basic(h.password) },
+        maxRetries: 0,
+      }),
+      info,
+    )
+  },
+  // What the runtime cannot honour is refused at construction, naming the runtime.
+  refusedOptions: async () => {
+    const out: Record<string, string> = {}
+    const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n'
+    for (const [name, tls] of [
+      ['ca', { ca: pem }],
+      ['pin', { fingerprint256: 'AB:'.repeat(31) + 'AB' }],
+      ['noVerify', { rejectUnauthorized: false }],
+    ] as const) {
+      try {
+        fetchConnection({ tls })
+        out[name] = 'accepted'
+      } catch (error) {
+        out[name] = `${(error as Error).name}: ${(error as Error).message}`
+      }
+    }
+    return out
+  },
+}
+
+/** Runs the scenarios (all, or `config.only`) one after the other and returns each outcome by name. */
+export async function runScenarios(config: ScenarioConfig): Promise<Record<string, Outcome>> {
+  const out: Record<string, Outcome> = {}
+  for (const name of config.only ?? Object.keys(scenarios)) {
+    const scenario = scenarios[name]
+    if (scenario === undefined) throw new Error(`no scenario ${name}`)
+    try {
+      out[name] = { value: await scenario(config) }
+    } catch (error) {
+      out[name] = { error: seen(error) }
+    }
+  }
+  return out
+}

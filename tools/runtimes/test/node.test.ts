@@ -1,0 +1,46 @@
+import { afterAll, beforeAll, describe } from 'vitest'
+import {
+  bundle,
+  type Clusters,
+  envWithoutExtraCa,
+  resultsOf,
+  run,
+  scriptEntry,
+  startClusters,
+  writeBundle,
+} from '../src/harness.js'
+import type { Outcome } from '../src/scenarios.js'
+import { expectScenarios } from './expectations.js'
+
+let clusters: Clusters
+let results: Record<string, Outcome>
+beforeAll(async () => {
+  clusters = await startClusters()
+  const code = await bundle(scriptEntry(clusters.config, 'process.exit(0)'), 'node')
+  const file = await writeBundle('scenarios.mjs', code)
+  try {
+    const { stdout } = await run(process.execPath, [file.path], {
+      env: envWithoutExtraCa(),
+    })
+    results = resultsOf(stdout)
+    if (process.env['STRETCH_RUNTIMES_DUMP']) console.log(JSON.stringify(results, null, 1))
+  } finally {
+    await file.dispose()
+  }
+}, 120_000)
+afterAll(() => clusters?.[Symbol.asyncDispose]())
+
+describe('Node.js (its global fetch): Transport with fetchConnection against the test cluster', () => {
+  expectScenarios(
+    () => results,
+    () => clusters,
+    {
+      runtime: 'node',
+      name: /Node\.js/,
+      caCerts: false,
+      pin: 'refused',
+      noVerify: false,
+      refused: { requestSent: false, message: /ECONNREFUSED/ },
+    },
+  )
+})

@@ -1,0 +1,69 @@
+import { Miniflare } from 'miniflare'
+import { afterAll, beforeAll, describe } from 'vitest'
+import { bundle, type Clusters, startClusters } from '../src/harness.js'
+import type { Outcome } from '../src/scenarios.js'
+import { expectScenarios, httpsScenarios } from './expectations.js'
+
+let clusters: Clusters
+let results: Record<string, Outcome>
+beforeAll(async () => {
+  clusters = await startClusters()
+  const { https: _https, ...config } = clusters.config
+  const only = [
+    'basic',
+    'bearer',
+    'apiKey',
+    'wrongPassword',
+    'gzip',
+    'stream',
+    'sniff',
+    'abort',
+    'timeout',
+    'roundRobin',
+    'retryStopped',
+    'refused',
+    'refusedOptions',
+  ].filter((name) => !httpsScenarios.includes(name))
+  const script = await bundle(
+    `import { runScenarios } from './src/scenarios.ts'
+export default {
+  async fetch() {
+    return Response.json(await runScenarios(${JSON.stringify({ ...config, only })}))
+  },
+}
+`,
+    'workerd',
+  )
+  // One workerd for the suite; nodejs_compat for the Node built-ins the transport still imports.
+  const mf = new Miniflare({
+    modules: true,
+    script,
+    compatibilityDate: '2025-09-01',
+    compatibilityFlags: ['nodejs_compat'],
+  })
+  try {
+    const response = await mf.dispatchFetch('http://localhost/')
+    const text = await response.text()
+    if (response.status !== 200) throw new Error(`the Worker answered ${response.status}: ${text}`)
+    results = JSON.parse(text) as Record<string, Outcome>
+    if (process.env['STRETCH_RUNTIMES_DUMP']) console.log(JSON.stringify(results, null, 1))
+  } finally {
+    await mf.dispose()
+  }
+}, 120_000)
+afterAll(() => clusters?.[Symbol.asyncDispose]())
+
+describe('workerd (miniflare): a Worker with Transport and fetchConnection against the test cluster', () => {
+  expectScenarios(
+    () => results,
+    () => clusters,
+    {
+      runtime: 'workerd',
+      name: /workerd/,
+      caCerts: false,
+      pin: 'refused',
+      noVerify: false,
+      refused: { requestSent: true, message: /Network connection lost|connect/i },
+    },
+  )
+})

@@ -115,6 +115,7 @@ const kSecretQueryKey = /pass|secret|token|key|auth|sig|credential|session/i
 
 /** What the hook keeps about one API call, found by its span. */
 interface CallState {
+  readonly span: Span
   readonly endpoint: string | undefined
   /** The attempt announced by attemptStart whose middleware call has not come yet. */
   pending: number
@@ -164,6 +165,9 @@ export function openTelemetry(options: OpenTelemetryOptions = {}): OpenTelemetry
     return histogram
   }
   const calls = new WeakMap<Span, CallState>()
+  // The call whose attempt was just announced: the transport calls the middleware right after attemptStart, with
+  // no await between, so this finds the call when no context manager carries the span (or a foreign one is active).
+  let announced: CallState | undefined
 
   const requestHook: RequestHook = {
     wrap<TBody>(
@@ -183,13 +187,14 @@ export function openTelemetry(options: OpenTelemetryOptions = {}): OpenTelemetry
       }
       const span = tracer.startSpan(endpoint ?? 'elasticsearch', { kind: SpanKind.CLIENT, attributes }, parent)
       const started = performance.now()
-      const state: CallState = { endpoint, pending: 0, node: undefined, statusCode: undefined }
+      const state: CallState = { span, endpoint, pending: 0, node: undefined, statusCode: undefined }
       const recording = span.isRecording()
       // Kept for non-recording spans too: the middleware tells API attempts from discovery by it.
       calls.set(span, state)
       const observer: AttemptObserver = {
         attemptStart(event: AttemptStart): void {
           state.pending = event.attempt
+          announced = state
           if (event.attempt === 1 && recording) span.setAttributes(nodeAttributes(event.node))
         },
         attemptEnd(event: AttemptEnd): void {
@@ -247,11 +252,14 @@ export function openTelemetry(options: OpenTelemetryOptions = {}): OpenTelemetry
 
   const middleware: Middleware = (next) => (request) => {
     const active = context.active()
-    const span = trace.getSpan(active)
-    const state = span === undefined ? undefined : calls.get(span)
+    const activeSpan = trace.getSpan(active)
+    let state = activeSpan === undefined ? undefined : calls.get(activeSpan)
+    if (state === undefined || state.pending !== request.attempt) state = announced
+    if (announced !== undefined) announced = undefined
     if (state !== undefined && state.pending === request.attempt) {
-      // An attempt of the API call whose span is active.
+      // An attempt of an API call.
       state.pending = 0
+      const span = state.span
       if (
         captureQuery &&
         request.attempt === 1 &&
@@ -259,9 +267,9 @@ export function openTelemetry(options: OpenTelemetryOptions = {}): OpenTelemetry
         kQueryEndpoints.has(state.endpoint)
       ) {
         const text = queryText(request, maxQuery)
-        if (text !== undefined) (span as Span).setAttribute('db.query.text', text)
+        if (text !== undefined) span.setAttribute('db.query.text', text)
       }
-      return next(propagate && span !== undefined ? withTraceHeaders(request, span.spanContext()) : request)
+      return next(propagate ? withTraceHeaders(request, span.spanContext()) : request)
     }
     // No API call announced this attempt: the transport's own request (node discovery, such as sniffing).
     return discoverySpan(tracer, active, request, propagate, next)

@@ -122,6 +122,22 @@ describe('spans', () => {
     expect(seen?.headers['traceparent']).toBe(`00-${outerContext.traceId}-${info.spanContext().spanId}-01`)
   })
 
+  it('without a context manager, makes root spans and still sends their traceparent', async () => {
+    context.disable()
+    try {
+      const client = new Client({ node: live(), ...plugin() })
+      await client.info()
+      await client.close()
+    } finally {
+      context.setGlobalContextManager(contextManager.enable())
+    }
+    const info = only('info')
+    expect(spans.getFinishedSpans()).toHaveLength(1)
+    expect(info.parentSpanContext).toBeUndefined()
+    const { traceId, spanId } = info.spanContext()
+    expect(open.node(1).requests.at(-1)?.headers['traceparent']).toBe(`00-${traceId}-${spanId}-01`)
+  })
+
   it('sends no traceparent with propagateContext: false, and leaves a traceparent the caller set', async () => {
     const node = open.node(1)
     const quiet = new Client({ node: live(), ...plugin({ propagateContext: false }) })

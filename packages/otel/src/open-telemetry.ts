@@ -113,14 +113,125 @@ const kQueryEndpoints: ReadonlySet<string> = new Set([
 // Query-string keys whose value may be a credential: their value becomes REDACTED in url.full.
 const kSecretQueryKey = /pass|secret|token|key|auth|sig|credential|session/i
 
-/** What the hook keeps about one API call, found by its span. */
-interface CallState {
+/** What the plugin shares between its hook and its middleware. */
+interface Shared {
+  readonly withMetrics: boolean
+  histogram: Histogram | undefined
+  readonly meterProvider: MeterProvider | undefined
+  // The call whose attempt was just announced: the transport calls the middleware right after attemptStart, with
+  // no await between, so this finds the call when no context manager carries the span (or a foreign one is active).
+  announced: Call | undefined
+}
+
+/** One API call: its span, and the observer of its attempts (one object per call, no closures). */
+class Call implements AttemptObserver {
   readonly span: Span
   readonly endpoint: string | undefined
+  readonly recording: boolean
+  readonly started: number
+  readonly shared: Shared
   /** The attempt announced by attemptStart whose middleware call has not come yet. */
-  pending: number
-  node: NodeInfo | undefined
-  statusCode: number | undefined
+  pending = 0
+  node: NodeInfo | undefined = undefined
+  statusCode: number | undefined = undefined
+  firstNode: NodeInfo | undefined = undefined
+
+  constructor(span: Span, endpoint: string | undefined, shared: Shared) {
+    this.span = span
+    this.endpoint = endpoint
+    this.recording = span.isRecording()
+    this.started = performance.now()
+    this.shared = shared
+  }
+
+  attemptStart(event: AttemptStart): void {
+    this.pending = event.attempt
+    this.shared.announced = this
+    if (event.attempt === 1 && this.recording) {
+      this.firstNode = event.node
+      this.span.setAttributes(nodeAttributes(event.node))
+    }
+  }
+
+  attemptEnd(event: AttemptEnd): void {
+    this.node = event.node
+    this.statusCode = event.statusCode
+    if (this.recording) this.span.addEvent('elasticsearch.attempt', attemptAttributes(event))
+  }
+
+  finish(request: HookedRequest, result: TransportResult<unknown> | undefined, error: unknown): void {
+    const span = this.span
+    const recording = this.recording
+    const metric: Attributes | undefined = this.shared.withMetrics ? { 'db.system.name': 'elasticsearch' } : undefined
+    if (metric !== undefined && this.endpoint !== undefined) metric['db.operation.name'] = this.endpoint
+    const set = (key: string, value: string | number): void => {
+      if (recording) span.setAttribute(key, value)
+      if (metric !== undefined && kMetricKeys.has(key)) metric[key] = value
+    }
+    const node = result?.meta.node ?? this.node
+    if (node !== undefined) {
+      const attributes = nodeAttributes(node)
+      // The span has the first attempt's node already: set again only what a retry on another node changed.
+      const same = node.url === this.firstNode?.url && node.name === this.firstNode.name
+      for (const key in attributes) {
+        const value = attributes[key] as string | number
+        if (!same && recording) span.setAttribute(key, value)
+        if (metric !== undefined && kMetricKeys.has(key)) metric[key] = value
+      }
+      if (recording) span.setAttribute('url.full', fullUrl(node.url, request.path, request.querystring))
+    }
+    const responseError = result === undefined && isResponseError(error) ? error : undefined
+    const statusCode = result?.statusCode ?? responseError?.statusCode ?? this.statusCode
+    if (statusCode !== undefined) set('db.response.status_code', String(statusCode))
+    const headers = result?.headers ?? responseError?.headers
+    if (headers !== undefined) {
+      const cluster = header(headers, 'x-found-handling-cluster')
+      if (cluster !== undefined) set('db.namespace', cluster)
+      const instance = header(headers, 'x-found-handling-instance')
+      if (instance !== undefined) set('db.elasticsearch.node.name', instance)
+    }
+    if (result === undefined) {
+      const errorType = errorTypeOf(error)
+      set('error.type', errorType)
+      // The status message is the error type only: an error message may quote a server's answer.
+      if (recording) span.setStatus({ code: SpanStatusCode.ERROR, message: errorType })
+    }
+    if (recording) span.end()
+    if (metric !== undefined) durationHistogram(this.shared).record((performance.now() - this.started) / 1000, metric)
+  }
+}
+
+const kMetricKeys: ReadonlySet<string> = new Set([
+  'db.namespace',
+  'server.address',
+  'server.port',
+  'db.response.status_code',
+  'error.type',
+])
+
+// The global meter API has no proxy: a meter taken before the SDK is set up would stay a no-op. Taken on the first
+// call instead.
+function durationHistogram(shared: Shared): Histogram {
+  shared.histogram ??= (shared.meterProvider ?? metrics.getMeterProvider())
+    .getMeter(kScope, version)
+    .createHistogram('db.client.operation.duration', {
+      description: 'Duration of Elasticsearch client operations (one per API call, retries included).',
+      unit: 's',
+      advice: { explicitBucketBoundaries: kBuckets },
+    })
+  return shared.histogram
+}
+
+// `db.elasticsearch.path_parts.<name>`, built once per part name (the specification has a few dozen).
+const kPartKeys = new Map<string, string>()
+
+function partKey(name: string): string {
+  let key = kPartKeys.get(name)
+  if (key === undefined) {
+    key = `db.elasticsearch.path_parts.${name}`
+    if (kPartKeys.size < 256) kPartKeys.set(name, key)
+  }
+  return key
 }
 
 /**
@@ -146,28 +257,16 @@ interface CallState {
 export function openTelemetry(options: OpenTelemetryOptions = {}): OpenTelemetryInstrumentation {
   checkOptions(options)
   const tracer: Tracer = (options.tracerProvider ?? trace.getTracerProvider()).getTracer(kScope, version)
-  const meterProvider = options.meterProvider
-  const withMetrics = options.metrics !== false
   const propagate = options.propagateContext !== false
   const captureQuery = options.captureQueryText === true
   const maxQuery = options.maxQueryTextLength ?? kDefaultMaxQueryText
-  // The global meter API has no proxy: a meter taken before the SDK is set up would stay a no-op. Taken on the
-  // first call instead.
-  let histogram: Histogram | undefined
-  const durationHistogram = (): Histogram => {
-    histogram ??= (meterProvider ?? metrics.getMeterProvider())
-      .getMeter(kScope, version)
-      .createHistogram('db.client.operation.duration', {
-        description: 'Duration of Elasticsearch client operations (one per API call, retries included).',
-        unit: 's',
-        advice: { explicitBucketBoundaries: kBuckets },
-      })
-    return histogram
+  const shared: Shared = {
+    withMetrics: options.metrics !== false,
+    histogram: undefined,
+    meterProvider: options.meterProvider,
+    announced: undefined,
   }
-  const calls = new WeakMap<Span, CallState>()
-  // The call whose attempt was just announced: the transport calls the middleware right after attemptStart, with
-  // no await between, so this finds the call when no context manager carries the span (or a foreign one is active).
-  let announced: CallState | undefined
+  const calls = new WeakMap<Span, Call>()
 
   const requestHook: RequestHook = {
     wrap<TBody>(
@@ -182,71 +281,21 @@ export function openTelemetry(options: OpenTelemetryOptions = {}): OpenTelemetry
       }
       if (endpoint !== undefined) attributes['db.operation.name'] = endpoint
       const parts = request.pathParts
-      if (parts !== undefined) {
-        for (const name in parts) attributes[`db.elasticsearch.path_parts.${name}`] = parts[name]
-      }
+      if (parts !== undefined) for (const name in parts) attributes[partKey(name)] = parts[name]
       const span = tracer.startSpan(endpoint ?? 'elasticsearch', { kind: SpanKind.CLIENT, attributes }, parent)
-      const started = performance.now()
-      const state: CallState = { span, endpoint, pending: 0, node: undefined, statusCode: undefined }
-      const recording = span.isRecording()
+      const call = new Call(span, endpoint, shared)
       // Kept for non-recording spans too: the middleware tells API attempts from discovery by it.
-      calls.set(span, state)
-      const observer: AttemptObserver = {
-        attemptStart(event: AttemptStart): void {
-          state.pending = event.attempt
-          announced = state
-          if (event.attempt === 1 && recording) span.setAttributes(nodeAttributes(event.node))
+      calls.set(span, call)
+      return context.with(trace.setSpan(parent, span), send, undefined, call).then(
+        (result) => {
+          call.finish(request, result, undefined)
+          return result
         },
-        attemptEnd(event: AttemptEnd): void {
-          state.node = event.node
-          state.statusCode = event.statusCode
-          if (recording) span.addEvent('elasticsearch.attempt', attemptAttributes(event))
+        (error: unknown) => {
+          call.finish(request, undefined, error)
+          throw error
         },
-      }
-      const finish = (result: TransportResult<TBody> | undefined, error: unknown): void => {
-        const end: Attributes = {}
-        const node = result?.meta.node ?? state.node
-        if (node !== undefined) Object.assign(end, nodeAttributes(node))
-        const statusCode = result?.statusCode ?? (isResponseError(error) ? error.statusCode : state.statusCode)
-        if (statusCode !== undefined) end['db.response.status_code'] = String(statusCode)
-        const headers = result?.headers ?? (isResponseError(error) ? error.headers : undefined)
-        if (headers !== undefined) {
-          const cluster = header(headers, 'x-found-handling-cluster')
-          if (cluster !== undefined) end['db.namespace'] = cluster
-          const instance = header(headers, 'x-found-handling-instance')
-          if (instance !== undefined) end['db.elasticsearch.node.name'] = instance
-        }
-        if (node !== undefined) end['url.full'] = fullUrl(node.url, request.path, request.querystring)
-        let errorType: string | undefined
-        if (result === undefined) {
-          errorType = errorTypeOf(error)
-          end['error.type'] = errorType
-        }
-        if (recording) {
-          span.setAttributes(end)
-          // The status message is the error type only: an error message may quote a server's answer.
-          if (errorType !== undefined) span.setStatus({ code: SpanStatusCode.ERROR, message: errorType })
-          span.end()
-        }
-        if (withMetrics) {
-          const metric: Attributes = { 'db.system.name': 'elasticsearch' }
-          if (endpoint !== undefined) metric['db.operation.name'] = endpoint
-          for (const key of kMetricKeys) if (end[key] !== undefined) metric[key] = end[key]
-          durationHistogram().record((performance.now() - started) / 1000, metric)
-        }
-      }
-      return context
-        .with(trace.setSpan(parent, span), () => send(observer))
-        .then(
-          (result) => {
-            finish(result, undefined)
-            return result
-          },
-          (error: unknown) => {
-            finish(undefined, error)
-            throw error
-          },
-        )
+      )
     },
   }
 
@@ -254,8 +303,8 @@ export function openTelemetry(options: OpenTelemetryOptions = {}): OpenTelemetry
     const active = context.active()
     const activeSpan = trace.getSpan(active)
     let state = activeSpan === undefined ? undefined : calls.get(activeSpan)
-    if (state === undefined || state.pending !== request.attempt) state = announced
-    if (announced !== undefined) announced = undefined
+    if (state === undefined || state.pending !== request.attempt) state = shared.announced
+    if (shared.announced !== undefined) shared.announced = undefined
     if (state !== undefined && state.pending === request.attempt) {
       // An attempt of an API call.
       state.pending = 0
@@ -277,8 +326,6 @@ export function openTelemetry(options: OpenTelemetryOptions = {}): OpenTelemetry
 
   return { requestHook, middleware: [middleware] }
 }
-
-const kMetricKeys = ['db.namespace', 'server.address', 'server.port', 'db.response.status_code', 'error.type'] as const
 
 function discoverySpan(
   tracer: Tracer,
@@ -325,10 +372,20 @@ function discoverySpan(
     )
 }
 
+const kInvalidTraceId = '00000000000000000000000000000000'
+const kInvalidSpanId = '0000000000000000'
+
 // https://www.w3.org/TR/trace-context/#traceparent-header: version 00, trace id, parent id, flags.
 function withTraceHeaders(request: TransportRequest, spanContext: SpanContext): TransportRequest {
-  if (!trace.isSpanContextValid(spanContext) || request.headers['traceparent'] !== undefined) return request
-  const flags = (spanContext.traceFlags & 0xff).toString(16).padStart(2, '0')
+  // The all-zero ids of a span without a tracer (trace.isSpanContextValid's regular expressions cost more).
+  if (
+    spanContext.traceId === kInvalidTraceId ||
+    spanContext.spanId === kInvalidSpanId ||
+    request.headers['traceparent'] !== undefined
+  ) {
+    return request
+  }
+  const flags = spanContext.traceFlags === 1 ? '01' : (spanContext.traceFlags & 0xff).toString(16).padStart(2, '0')
   const headers: Record<string, string> = {
     ...request.headers,
     traceparent: `00-${spanContext.traceId}-${spanContext.spanId}-${flags}`,

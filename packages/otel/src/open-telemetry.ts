@@ -239,7 +239,8 @@ function partKey(name: string): string {
  * `indices.create`, with the semantic conventions for Elasticsearch), one `elasticsearch.attempt` event per attempt
  * (node, status or error, backoff), the W3C `traceparent` sent to Elasticsearch, and the
  * `db.client.operation.duration` histogram. It needs an OpenTelemetry SDK set up by the application, with a context
- * manager for the parent/child relations and the `traceparent` (every Node SDK setup registers one).
+ * manager for the parent/child relations (every Node SDK setup registers one). Put its middleware first when you
+ * combine it with your own.
  *
  * @param options - providers, propagation, query capture; see {@link OpenTelemetryOptions}.
  * @returns a `requestHook` and a `middleware` list, for the client's options.

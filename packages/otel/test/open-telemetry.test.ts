@@ -208,6 +208,21 @@ describe('spans', () => {
     expect(info.attributes['url.full']).toBe(`${stopped()}/`)
   })
 
+  it('marks a failed product check (no x-elastic-product) with the transport error code', async () => {
+    const client = new Client({ node: live(), ...plugin() })
+    open.productHeader = false
+    try {
+      await expect(client.info()).rejects.toMatchObject({ code: 'ES_ERR_PRODUCT_NOT_SUPPORTED' })
+    } finally {
+      open.productHeader = true
+    }
+    await client.close()
+    const info = only('info')
+    expect(info.status).toEqual({ code: SpanStatusCode.ERROR, message: 'ES_ERR_PRODUCT_NOT_SUPPORTED' })
+    expect(info.attributes['error.type']).toBe('ES_ERR_PRODUCT_NOT_SUPPORTED')
+    expect(info.attributes['db.response.status_code']).toBe('200')
+  })
+
   it('reports a HEAD 404 that the API turns into false as no error', async () => {
     const client = new Client({ node: live(), ...plugin() })
     expect(await client.indices.exists({ index: 'otel-nothing' })).toBe(false)

@@ -124,7 +124,7 @@ describe.each(packages.map((p) => [p.manifest.name as string, p]))('%s', (name, 
   })
 })
 
-const plugins = packages.filter((p) => /^@stretch\/(auth|pool|connection)-/.test(p.manifest.name))
+const plugins = packages.filter((p) => /^@stretch\/((auth|pool|connection)-|otel$)/.test(p.manifest.name))
 describe.each(plugins.map((p) => [p.manifest.name as string]))('%s, a plugin', (name) => {
   it('peers on @stretch/transport with a range that survives a transport minor', () => {
     const packed = JSON.parse(run('tar', ['-xzOf', tarballs.get(name) as string, 'package/package.json'], work))

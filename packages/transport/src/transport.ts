@@ -483,6 +483,8 @@ export class Transport {
     const method = params.method
     const query = encodeQuery(params.querystring)
     const path = query === '' ? params.path : `${params.path}?${query}`
+    // What errors, results and events show: a secret-looking query value (`?api_key=...`) is redacted.
+    const shown = query === '' ? path : shownPath(params.path, query)
     const headers = this.#headersOf(options)
     const prepared = prepareBody(params, headers, shared.body)
     const body = prepared instanceof Promise ? await prepared : prepared
@@ -497,17 +499,17 @@ export class Transport {
     let tried: Set<PoolNode> | undefined
 
     for (let attempt = 1; ; attempt++) {
-      if (signal?.aborted) throw this.#fail(abortError(signal), method, path, attempts)
+      if (signal?.aborted) throw this.#fail(abortError(signal), method, shown, attempts)
       let node: PoolNode
       try {
         node = pool.select({ method, path, attempt }, tried)
         pool.acquire(node)
       } catch (error) {
-        throw this.#fail(error, method, path, attempts)
+        throw this.#fail(error, method, shown, attempts)
       }
       const request: TransportRequest = { method, path, headers, body, node, attempt, signal, timeout }
       if (requestChannel.hasSubscribers) {
-        requestChannel.publish({ method, path, node: node.info(), attempt, headers: redactHeaders(headers) })
+        requestChannel.publish({ method, path: shown, node: node.info(), attempt, headers: redactHeaders(headers) })
       }
       if (observer?.attemptStart !== undefined) notify(observer, 'attemptStart', { attempt, node: node.info() })
       const attemptStart = clock.now()
@@ -527,18 +529,18 @@ export class Transport {
         if (isConnectionError(failure) && recordHealth(pool, node, undefined)) shared.discovery?.nodeFailed(node)
         if (!signal?.aborted) delay = retryAfterError(policy, shared.backoff, attempt, failure, resendable)
         if (delay !== undefined && retryChannel.hasSubscribers) {
-          retryChannel.publish({ method, path, node: node.info(), attempt, reason: code ?? 'error', delay })
+          retryChannel.publish({ method, path: shown, node: node.info(), attempt, reason: code ?? 'error', delay })
         }
       } else {
         const statusCode = response.statusCode
         if (responseChannel.hasSubscribers) {
-          responseChannel.publish({ method, path, node: node.info(), attempt, statusCode, duration })
+          responseChannel.publish({ method, path: shown, node: node.info(), attempt, statusCode, duration })
         }
         if (recordHealth(pool, node, statusCode)) shared.discovery?.nodeFailed(node)
         delay = retryAfterStatus(policy, shared.backoff, attempt, statusCode, response.headers, Date.now)
         attempts.push({ node: node.id, statusCode, duration })
         if (delay !== undefined && retryChannel.hasSubscribers) {
-          retryChannel.publish({ method, path, node: node.info(), attempt, reason: statusCode, delay })
+          retryChannel.publish({ method, path: shown, node: node.info(), attempt, reason: statusCode, delay })
         }
       }
       if (observer?.attemptEnd !== undefined) {
@@ -552,12 +554,12 @@ export class Transport {
         })
       }
       if (delay === undefined) {
-        if (response === undefined) throw this.#fail(failure, method, path, attempts)
-        return this.#finish<TBody>(response, node, method, path, attempts, policy.ignore, start)
+        if (response === undefined) throw this.#fail(failure, method, shown, attempts)
+        return this.#finish<TBody>(response, node, method, shown, attempts, policy.ignore, start)
       }
       tried ??= new Set()
       tried.add(node)
-      if (delay > 0) await this.#sleep(delay, signal, method, path, attempts)
+      if (delay > 0) await this.#sleep(delay, signal, method, shown, attempts)
     }
   }
 
@@ -711,4 +713,20 @@ function productMessage(node: PoolNode, expected: string, body: unknown): string
     `(it looks like ${guess}) or a proxy removed the header. Stretch talks to ${expected} 8 and 9 only; ` +
     `if a proxy sits in between, make it pass the header through`
   )
+}
+
+// Query-string keys whose value may be a credential.
+const kSecretQueryKey = /pass|secret|token|key|auth|sig|credential|session/i
+
+/** The path as errors, results and events show it: values of secret-looking query keys become `REDACTED`. */
+function shownPath(path: string, query: string): string {
+  if (!kSecretQueryKey.test(query)) return `${path}?${query}`
+  const parts = query.split('&')
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i] as string
+    const eq = part.indexOf('=')
+    if (eq !== -1 && kSecretQueryKey.test(decodeURIComponent(part.slice(0, eq))))
+      parts[i] = `${part.slice(0, eq)}=REDACTED`
+  }
+  return `${path}?${parts.join('&')}`
 }

@@ -365,6 +365,41 @@ describe('errors', () => {
     expect(error).toMatchObject({ statusCode: 404, type: 'index_not_found_exception', code: 'ES_ERR_RESPONSE' })
   })
 
+  it('never shows a secret-looking query value in errors, results or events, and still sends it', async () => {
+    const events: unknown[] = []
+    const listener = (message: unknown): void => {
+      events.push(message)
+    }
+    subscribe(channels.request, listener)
+    try {
+      const { transport, sent } = make({
+        script: (request) => (request.path.includes('_search') ? json(401, { error: 'bad key' }) : json(200, {})),
+      })
+      const querystring = { api_key: 's3cr3t-key', access_token: 's3cr3t-token', size: 1 }
+      const result = await transport.request({ method: 'GET', path: '/', querystring })
+      const error = await rejection(transport.request({ method: 'GET', path: '/i/_search', querystring }))
+      expect(sent.map((s) => s.request.path)).toEqual([
+        '/?api_key=s3cr3t-key&access_token=s3cr3t-token&size=1',
+        '/i/_search?api_key=s3cr3t-key&access_token=s3cr3t-token&size=1',
+      ])
+      expect((error as Error).message).toBe('401 bad key for /i/_search?api_key=REDACTED&access_token=REDACTED&size=1')
+      const shown = [
+        result.meta,
+        error,
+        (error as Error).message,
+        JSON.stringify(error),
+        inspect(error),
+        JSON.stringify(events),
+      ]
+      for (const text of shown.map((v) => (typeof v === 'string' ? v : inspect(v, { depth: 10 })))) {
+        expect(text).not.toContain('s3cr3t')
+      }
+      expect(events).toHaveLength(2)
+    } finally {
+      unsubscribe(channels.request, listener)
+    }
+  })
+
   it('resolves instead of throwing for ignored statuses', async () => {
     const { transport } = make({ script: () => json(404, { found: false }) })
     const result = await transport.request({ method: 'GET', path: '/i/_doc/1' }, { ignore: [404] })

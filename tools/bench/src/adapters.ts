@@ -27,11 +27,20 @@ export interface AdapterOptions {
 }
 
 /** Every adapter, in the order of the report. `undici` is the floor. */
-export const adapterNames: readonly AdapterName[] = ['stretch', 'undici', 'es9', 'es8', 'opensearch', 'fetch']
+export const adapterNames: readonly AdapterName[] = [
+  'stretch',
+  'stretch-fetch',
+  'undici',
+  'es9',
+  'es8',
+  'opensearch',
+  'fetch',
+]
 
 /** Human names for the report. */
 export const adapterLabels: Readonly<Record<AdapterName, string>> = {
   stretch: 'Stretch',
+  'stretch-fetch': 'Stretch on @stretch/connection-fetch',
   undici: 'undici Pool (floor)',
   es9: '@elastic/elasticsearch 9',
   es8: '@elastic/elasticsearch 8',
@@ -44,6 +53,8 @@ export async function createAdapter(name: AdapterName, options: AdapterOptions):
   switch (name) {
     case 'stretch':
       return stretch(options)
+    case 'stretch-fetch':
+      return stretchFetch(options)
     case 'es9':
       return elastic(options, await import('@elastic/elasticsearch'))
     case 'es8':
@@ -71,6 +82,25 @@ async function stretch(options: AdapterOptions): Promise<Adapter> {
     search: () => client.search({ index: indexName, query: searchQuery }),
     bulk: () => client.bulk({ operations }),
     close: () => client.close(),
+  }
+}
+
+// The same client API over the fetch connection (Node's global fetch): what a user trades for one code path on every
+// runtime. Node's fetch takes no CA: it trusts the server's through NODE_EXTRA_CA_CERTS, which the runner sets.
+async function stretchFetch(options: AdapterOptions): Promise<Adapter> {
+  const [{ ApiClient }, { Transport }, { fetchConnection }] = await Promise.all([
+    import('@stretch/client'),
+    import('@stretch/transport'),
+    import('@stretch/connection-fetch'),
+  ])
+  const transport = new Transport({ nodes: [options.url], connection: fetchConnection(), compress: options.compress })
+  const client = new ApiClient(transport)
+  const operations = bulkOperations()
+  return {
+    info: () => client.info(),
+    search: () => client.search({ index: indexName, query: searchQuery }),
+    bulk: () => client.bulk({ operations }),
+    close: () => transport.close(),
   }
 }
 

@@ -1,7 +1,7 @@
 // Messages between the runner and its child processes (over the IPC channel of `child_process.fork`).
 
 /** The clients the bench drives. `undici` is the floor: a bare undici Pool sending the same bytes. */
-export type AdapterName = 'stretch' | 'es9' | 'es8' | 'opensearch' | 'fetch' | 'undici'
+export type AdapterName = 'stretch' | 'stretch-fetch' | 'es9' | 'es8' | 'opensearch' | 'fetch' | 'undici'
 
 /** What a scenario sends. */
 export type Operation = 'info' | 'search' | 'bulk'

@@ -35,7 +35,8 @@ async function freePort(): Promise<number> {
 /** Starts the clusters once per suite: two plain-HTTP nodes with security on (CORS when asked), one HTTPS node. */
 export async function startClusters(cors?: CorsOptions): Promise<Clusters> {
   const http = await startCluster({ nodes: 2, tls: false, ...(cors === undefined ? {} : { cors }) })
-  const https = await startCluster({ nodes: 1 })
+  const https = await startCluster({ nodes: 1, clientAuthentication: 'optional' })
+  const client = await https.createClientCertificate('stretch-runtime')
   http.inject({ type: 'hang' }, { times: Number.POSITIVE_INFINITY, match: { path: '/_hang' } })
   const apiKey = http.createApiKey({ name: 'runtimes' }).encoded
   const bearer = http.createToken().access_token
@@ -47,6 +48,8 @@ export async function startClusters(cors?: CorsOptions): Promise<Clusters> {
       password: https.password,
       ca: https.caCert as string,
       leafFingerprint: fingerprintOf(https.nodeCert as string),
+      cert: client.cert,
+      key: client.key,
     },
   }
   const close = async (): Promise<void> => {

@@ -21,6 +21,9 @@ export interface ScenarioConfig {
     readonly password: string
     readonly ca: string
     readonly leafFingerprint: string
+    /** A client certificate and key signed by the cluster's CA (the node asks for one, optionally). */
+    readonly cert: string
+    readonly key: string
   }
   /** Which scenarios to run. */
   readonly only?: readonly string[]
@@ -149,6 +152,19 @@ const scenarios: Record<string, Scenario> = {
         nodes: [h.url],
         connection: fetchConnection({ tls: { ca: h.ca } }),
         headers: { authorization: basic(h.password) },
+        maxRetries: 0,
+      }),
+      info,
+    )
+  },
+  // Mutual TLS: the node records the subject of the client certificate.
+  clientCert: (c) => {
+    const h = c.https as NonNullable<ScenarioConfig['https']>
+    return use(
+      new Transport({
+        nodes: [h.url],
+        connection: fetchConnection({ tls: { ca: h.ca, cert: h.cert, key: h.key } }),
+        headers: { authorization: basic(h.password), 'x-opaque-id': 'client-cert' },
         maxRetries: 0,
       }),
       info,

@@ -18,7 +18,7 @@ export interface RuntimeExpectations {
 }
 
 /** The HTTPS scenarios, run only where the runtime takes a CA. */
-export const httpsScenarios: readonly string[] = ['caCerts', 'untrusted', 'pin', 'pinMismatch']
+export const httpsScenarios: readonly string[] = ['caCerts', 'clientCert', 'untrusted', 'pin', 'pinMismatch']
 
 function value(outcome: Outcome | undefined): unknown {
   if (outcome === undefined) throw new Error('the scenario did not run')
@@ -95,6 +95,13 @@ export function expectScenarios(
   })
   if (e.caCerts) {
     it('custom CA (caCerts) over HTTPS', () => expect(value(results()['caCerts'])).toEqual(ok))
+    it('a client certificate (mutual TLS)', () => {
+      expect(value(results()['clientCert'])).toEqual(ok)
+      const seenByNode = clusters()
+        .https.requests()
+        .find((r) => r.headers['x-opaque-id'] === 'client-cert')
+      expect(seenByNode?.clientCertificate).toMatch(/stretch-runtime/)
+    })
     it('without the CA the certificate is refused with a TlsError and nothing is sent', () => {
       const error = failure(results()['untrusted'])
       expect(error.code).toBe('ES_ERR_TLS')

@@ -261,6 +261,15 @@ describe('connection failures', () => {
     await transport.close()
   })
 
+  it('maps a body cut short to ConnectionError with requestSent true', async () => {
+    cluster.inject({ type: 'truncated-body', ending: 'close' })
+    const transport = client(cluster.url, { maxRetries: 0 })
+    const error = await rejection(transport.request({ method: 'POST', path: '/logs/_doc/2', body: { a: 1 } }))
+    expect(isConnectionError(error)).toBe(true)
+    expect((error as { requestSent: boolean }).requestSent).toBe(true)
+    await transport.close()
+  })
+
   it('retries a GET on the other node after a stopped node, round-robin over two nodes', async () => {
     let turn = 0
     const transport = client(cluster.urls as string[], { selector: (nodes) => nodes[turn++ % nodes.length]! })

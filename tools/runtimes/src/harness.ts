@@ -38,6 +38,7 @@ export async function startClusters(cors?: CorsOptions): Promise<Clusters> {
   const https = await startCluster({ nodes: 1, clientAuthentication: 'optional' })
   const client = await https.createClientCertificate('stretch-runtime')
   http.inject({ type: 'hang' }, { times: Number.POSITIVE_INFINITY, match: { path: '/_hang' } })
+  http.inject({ type: 'reset', when: 'after-body' }, { times: Number.POSITIVE_INFINITY, match: { path: '/_reset' } })
   const apiKey = http.createApiKey({ name: 'runtimes' }).encoded
   const bearer = http.createToken().access_token
   const config: ScenarioConfig = {

@@ -145,6 +145,11 @@ const scenarios: Record<string, Scenario> = {
       },
     ),
   refused: (c) => use(transport([c.stopped]), info),
+  // The Node side resets the socket of `/_reset` once the request was read: a write that may have been applied.
+  reset: (c) =>
+    use(transport(c.http.urls, { headers: { authorization: basic(c.http.password) }, maxRetries: 0 }), (t) =>
+      t.request({ method: 'POST', path: '/_reset', body: { a: 1 } }),
+    ),
   caCerts: (c) => {
     const h = c.https as NonNullable<ScenarioConfig['https']>
     return use(

@@ -57,6 +57,7 @@ if (!installed) {
       'roundRobin',
       'retryStopped',
       'refused',
+      'reset',
       'refusedOptions',
     ].filter((name) => !httpsScenarios.includes(name))
     script = await bundle(
@@ -109,6 +110,7 @@ globalThis.__results = runScenarios(${JSON.stringify({ ...config, only })})
         caCerts: false,
         pin: 'refused',
         noVerify: false,
+        resetDeliveries: 1,
         refused: { requestSent: true, message: /Failed to fetch/ },
       },
     )

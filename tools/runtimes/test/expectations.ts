@@ -13,6 +13,11 @@ export interface RuntimeExpectations {
   readonly pin: 'works' | 'refused'
   /** `rejectUnauthorized: false` is accepted at construction. */
   readonly noVerify: boolean
+  /**
+   * How often a POST whose socket was reset after it was read reaches the node: 1, or at most 2 where the runtime's
+   * own fetch resends it on a new connection (Deno's HTTP client does, when the reset socket was a pooled one).
+   */
+  readonly resetDeliveries: 1 | 'runtime-may-resend'
   /** What a refused connection looks like. */
   readonly refused: { readonly requestSent: boolean; readonly message: RegExp }
 }
@@ -80,6 +85,17 @@ export function expectScenarios(
     expect(error.code).toBe('ES_ERR_CONNECTION')
     expect(error.requestSent).toBe(e.refused.requestSent)
     expect(error.message).toMatch(e.refused.message)
+  })
+  it('a reset after the request was sent is a ConnectionError with requestSent true, and a POST is not resent', () => {
+    const error = failure(results()['reset'])
+    expect(error.code).toBe('ES_ERR_CONNECTION')
+    expect(error.requestSent).toBe(true)
+    const deliveries = clusters()
+      .http.requests()
+      .filter((r) => r.path === '/_reset').length
+    // The transport never resends it (requestSent true); Deno's fetch itself may, once.
+    if (e.resetDeliveries === 1) expect(deliveries).toBe(1)
+    else expect([1, 2]).toContain(deliveries)
   })
   it('refuses at construction the TLS options it cannot honour, naming the runtime', () => {
     const seen = value(results()['refusedOptions']) as Record<string, string>

@@ -22,6 +22,7 @@ beforeAll(async () => {
     'roundRobin',
     'retryStopped',
     'refused',
+    'reset',
     'refusedOptions',
   ].filter((name) => !httpsScenarios.includes(name))
   const script = await bundle(
@@ -63,6 +64,7 @@ describe('workerd (miniflare): a Worker with Transport and fetchConnection again
       caCerts: false,
       pin: 'refused',
       noVerify: false,
+      resetDeliveries: 1,
       refused: { requestSent: true, message: /Network connection lost|connect/i },
     },
   )

@@ -110,7 +110,7 @@ globalThis.__results = runScenarios(${JSON.stringify({ ...config, only })})
         caCerts: false,
         pin: 'refused',
         noVerify: false,
-        resetDeliveries: 1,
+        resetDeliveries: 'runtime-may-resend',
         refused: { requestSent: true, message: /Failed to fetch/ },
       },
     )

@@ -15,7 +15,8 @@ export interface RuntimeExpectations {
   readonly noVerify: boolean
   /**
    * How often a POST whose socket was reset after it was read reaches the node: 1, or at most 2 where the runtime's
-   * own fetch resends it on a new connection (Deno's HTTP client does, when the reset socket was a pooled one).
+   * own fetch resends it on a new connection (Deno's HTTP client and Chromium do, when the reset socket was a
+   * pooled one).
    */
   readonly resetDeliveries: 1 | 'runtime-may-resend'
   /** What a refused connection looks like. */
@@ -93,7 +94,7 @@ export function expectScenarios(
     const deliveries = clusters()
       .http.requests()
       .filter((r) => r.path === '/_reset').length
-    // The transport never resends it (requestSent true); Deno's fetch itself may, once.
+    // The transport never resends it (requestSent true); Deno's and Chromium's fetch themselves may, once.
     if (e.resetDeliveries === 1) expect(deliveries).toBe(1)
     else expect([1, 2]).toContain(deliveries)
   })

@@ -1,6 +1,8 @@
 import type { Client, EsqlQueryRequest } from '@stretch/client'
 import { ConfigurationError, DeserializationError } from '@stretch/transport'
+import type { Table, TypeMap } from 'apache-arrow'
 import { describe } from './internal.js'
+import { loadArrow } from './load-arrow.js'
 
 /**
  * A column of an ES|QL answer.
@@ -31,6 +33,12 @@ export interface EsqlRecords<TRow> {
 export interface EsqlHelper {
   /** Runs the query and turns the answer's rows into objects keyed by column name. */
   toRecords<TRow = Record<string, unknown>>(): Promise<EsqlRecords<TRow>>
+  /**
+   * Runs the query with `format=arrow` and reads the answer (Arrow IPC) into an `apache-arrow` `Table`: columnar,
+   * typed (`long` columns are `Int64`, read as `bigint`), without a JSON parse of the rows. Needs the optional peer
+   * dependency `apache-arrow` (`npm install apache-arrow`); without it, rejects with an `ArrowMissingError`.
+   */
+  toArrowTable<TTypes extends TypeMap = TypeMap>(): Promise<Table<TTypes>>
 }
 
 /**
@@ -84,6 +92,21 @@ export function esql(
         return record as TRow
       })
       return { records, columns }
+    },
+    async toArrowTable<TTypes extends TypeMap = TypeMap>(): Promise<Table<TTypes>> {
+      // Loaded first: without the package, nothing is sent.
+      const arrow = await loadArrow('esql: toArrowTable()')
+      const { format: _format, columnar: _columnar, ...rest } = request
+      const body = (await client.esql.query(
+        { ...rest, format: 'arrow' },
+        options.signal === undefined ? undefined : { signal: options.signal },
+      )) as unknown
+      if (!(body instanceof Uint8Array)) {
+        throw new DeserializationError(
+          'esql: the answer to format=arrow is not Arrow IPC (no application/vnd.apache.arrow.stream content type)',
+        )
+      }
+      return arrow.tableFromIPC(body) as Table<TTypes>
     },
   }
 }

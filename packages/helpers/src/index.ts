@@ -10,6 +10,7 @@ export {
   bulk,
 } from './bulk.js'
 export { type EsqlClient, type EsqlColumn, type EsqlHelper, type EsqlRecords, esql } from './esql.js'
+export { ArrowMissingError } from './load-arrow.js'
 export { type MsearchClient, type MsearchHelper, type MsearchOptions, msearch } from './msearch.js'
 export { type ReindexOptions, reindex } from './reindex.js'
 export {

@@ -23,6 +23,31 @@ afterAll(async () => {
   await cluster.close()
 })
 
+describe('esql toArrowTable', () => {
+  it('asks for format=arrow and reads the answer into an apache-arrow Table', async () => {
+    const table = await esql(client, 'FROM books | SORT year | KEEP title, year, author.name').toArrowTable()
+    expect(table.numRows).toBe(3)
+    expect(table.schema.fields.map((f) => [f.name, String(f.type)])).toEqual([
+      ['title', 'Utf8'],
+      ['year', 'Int64'],
+      ['author.name', 'Utf8'],
+    ])
+    expect(table.getChild('title')?.toArray()).toEqual(['Emma', 'Solaris', 'Dune'])
+    // long is Int64, read as bigint, as from Elasticsearch.
+    expect([...(table.getChild('year') ?? [])]).toEqual([1815n, 1961n, 1965n])
+    expect(table.get(1)?.toJSON()).toEqual({ title: 'Solaris', year: 1961n, 'author.name': null })
+    const query = cluster.requests().find((r) => r.url.startsWith('/_query'))
+    expect(query?.url).toContain('format=arrow')
+  })
+
+  it('rejects with the Elasticsearch error of a bad query', async () => {
+    const error = await esql(client, 'FROM books | NOPE')
+      .toArrowTable()
+      .catch((e: unknown) => e)
+    expect(isResponseError(error) && error.statusCode).toBe(400)
+  })
+})
+
 describe('esql', () => {
   it('turns the rows into typed records keyed by column name', async () => {
     const { records, columns } = await esql(client, 'FROM books | SORT year | LIMIT 2').toRecords<{

@@ -6,6 +6,8 @@ export type IngestClient = 'stretch' | 'es9' | 'undici'
 /** One worker's job. */
 export interface IngestJob {
   readonly type: 'ingest'
+  /** `bulk`: write `documents`; `scan`: read `documents` back (searchAll against scrollDocuments). */
+  readonly kind: 'bulk' | 'scan'
   readonly client: IngestClient
   readonly url: string
   readonly documents: number
@@ -16,6 +18,7 @@ export interface IngestJob {
 /** What one worker measured. */
 export interface IngestMeasurement {
   readonly client: IngestClient
+  readonly kind: 'bulk' | 'scan'
   readonly documents: number
   readonly documentBytes: number
   readonly elapsedMs: number

@@ -111,14 +111,65 @@ async function undiciFloor(job: IngestJob): Promise<() => Promise<number>> {
   }
 }
 
+const kPage = 1000
+
+/** searchAll in documents mode (point in time, search_after), pages of 1000; checks every document's number. */
+async function stretchScan(job: IngestJob): Promise<() => Promise<number>> {
+  const [{ Client }, { searchAll }] = await Promise.all([import('@stretch/client'), import('@stretch/helpers')])
+  const client = new Client({ node: job.url })
+  return async () => {
+    try {
+      let read = 0
+      for await (const doc of searchAll<{ n: number }>(
+        client,
+        { index: `scan-${job.documents}`, size: kPage },
+        { documents: true },
+      )) {
+        if (doc.n !== read) throw new Error(`@stretch/helpers: document ${doc.n} where ${read} was expected`)
+        read++
+      }
+      return read
+    } finally {
+      await client.close()
+    }
+  }
+}
+
+/** The official scrollDocuments (scroll API), pages of 1000. */
+async function elasticScan(job: IngestJob): Promise<() => Promise<number>> {
+  const { Client } = await import('@elastic/elasticsearch')
+  const client = new Client({ node: job.url })
+  return async () => {
+    try {
+      let read = 0
+      for await (const doc of client.helpers.scrollDocuments<{ n: number }>({
+        index: `scan-${job.documents}`,
+        size: kPage,
+      })) {
+        if (doc.n !== read) throw new Error(`@elastic/elasticsearch: document ${doc.n} where ${read} was expected`)
+        read++
+      }
+      return read
+    } finally {
+      await client.close()
+    }
+  }
+}
+
 const runners: Readonly<Record<IngestClient, (job: IngestJob) => Promise<() => Promise<number>>>> = {
   stretch: stretchHelpers,
   es9: elasticHelpers,
   undici: undiciFloor,
 }
+const scanRunners: Readonly<Partial<Record<IngestClient, (job: IngestJob) => Promise<() => Promise<number>>>>> = {
+  stretch: stretchScan,
+  es9: elasticScan,
+}
 
 async function measure(job: IngestJob): Promise<IngestMeasurement> {
-  const run = await runners[job.client](job)
+  const runner = job.kind === 'scan' ? scanRunners[job.client] : runners[job.client]
+  if (runner === undefined) throw new Error(`${job.client} has no ${job.kind} runner`)
+  const run = await runner(job)
   const cpuStart = process.cpuUsage()
   const start = performance.now()
   const written = await run()
@@ -127,6 +178,7 @@ async function measure(job: IngestJob): Promise<IngestMeasurement> {
   if (written !== job.documents) throw new Error(`${job.client}: wrote ${written} of ${job.documents} documents`)
   return {
     client: job.client,
+    kind: job.kind,
     documents: job.documents,
     documentBytes: job.documentBytes,
     elapsedMs,

@@ -6,18 +6,41 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { type ChartData, renderChart } from './ingest-chart.js'
 import type { IngestClient, IngestJob, IngestMeasurement, IngestReply } from './ingest-protocol.js'
 import type { ServerReady, ServerStats } from './protocol.js'
 
 // Workers and the server always run the built JavaScript (dist/), from src/ under vitest as from dist/.
 const distFile = (name: string): string => fileURLToPath(new URL(`../dist/${name}`, import.meta.url))
 
-const labels: Readonly<Record<IngestClient, string>> = {
-  stretch: '@stretch/helpers bulk',
-  es9: '@elastic/elasticsearch 9 helpers.bulk',
-  undici: 'undici Pool loop (floor)',
+const labels: Readonly<Record<'bulk' | 'scan', Readonly<Partial<Record<IngestClient, string>>>>> = {
+  bulk: {
+    stretch: '@stretch/helpers bulk',
+    es9: '@elastic/elasticsearch 9 helpers.bulk',
+    undici: 'undici Pool loop (floor)',
+  },
+  scan: {
+    stretch: '@stretch/helpers searchAll (documents)',
+    es9: '@elastic/elasticsearch 9 helpers.scrollDocuments',
+  },
 }
-const clients: readonly IngestClient[] = ['stretch', 'es9', 'undici']
+
+/** One measured case: what is done, with how many documents of what size, by which clients. */
+export interface IngestCase {
+  readonly kind: 'bulk' | 'scan'
+  readonly documents: number
+  readonly documentBytes: number
+  readonly clients: readonly IngestClient[]
+}
+
+const bulkClients: readonly IngestClient[] = ['stretch', 'es9', 'undici']
+const scanClients: readonly IngestClient[] = ['stretch', 'es9']
+
+/** The name of a case in the report and the chart. */
+export function caseName(c: IngestCase): string {
+  const docs = c.documents.toLocaleString('en-US')
+  return c.kind === 'scan' ? `read ${docs} (searchAll / scroll)` : `bulk ${docs} x ${c.documentBytes} B`
+}
 
 function spawn(file: string): ChildProcess {
   return fork(distFile(file), [], {
@@ -49,7 +72,7 @@ export interface IngestOptions {
 }
 
 export interface IngestResult {
-  readonly sizes: ReadonlyArray<{ readonly documents: number; readonly documentBytes: number }>
+  readonly cases: readonly IngestCase[]
   readonly rounds: number
   /** Per size (`documents x bytes`), per client: every round. */
   readonly measurements: ReadonlyMap<string, ReadonlyMap<IngestClient, readonly IngestMeasurement[]>>
@@ -61,16 +84,21 @@ export async function runIngest(options: IngestOptions = {}): Promise<IngestResu
   const started = performance.now()
   const quick = options.quick === true
   const rounds = options.rounds ?? (quick ? 1 : 3)
-  const sizes = quick
-    ? [
-        { documents: 50_000, documentBytes: 100 },
-        { documents: 5_000, documentBytes: 5_000 },
-      ]
-    : [
-        { documents: 100_000, documentBytes: 100 },
-        { documents: 1_000_000, documentBytes: 100 },
-        { documents: 100_000, documentBytes: 5_000 },
-      ]
+  const bulkCase = (documents: number, documentBytes: number): IngestCase => ({
+    kind: 'bulk',
+    documents,
+    documentBytes,
+    clients: bulkClients,
+  })
+  const scanCase = (documents: number): IngestCase => ({
+    kind: 'scan',
+    documents,
+    documentBytes: 100,
+    clients: scanClients,
+  })
+  const cases = quick
+    ? [bulkCase(50_000, 100), bulkCase(5_000, 5_000), scanCase(20_000)]
+    : [bulkCase(100_000, 100), bulkCase(1_000_000, 100), bulkCase(100_000, 5_000), scanCase(200_000)]
   const server = spawn('server.js')
   const ready = await next<ServerReady>(server, 'the bench server')
   let ask = 0
@@ -90,25 +118,25 @@ export async function runIngest(options: IngestOptions = {}): Promise<IngestResu
   }
   const measurements = new Map<string, Map<IngestClient, IngestMeasurement[]>>()
   try {
-    for (const size of sizes) {
-      const key = `${size.documents} x ${size.documentBytes} B`
+    for (const size of cases) {
+      const key = caseName(size)
       const byClient = new Map<IngestClient, IngestMeasurement[]>()
       measurements.set(key, byClient)
       for (let round = 0; round < rounds; round++) {
-        for (const client of clients) {
+        for (const client of size.clients) {
           const before = await stats()
           const worker = spawn('ingest-worker.js')
           const reply = next<IngestReply>(worker, `the ${client} ingest worker`)
           const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()))
-          worker.send({ type: 'ingest', client, url: ready.http, ...size } satisfies IngestJob)
+          const { kind, documents, documentBytes } = size
+          worker.send({ type: 'ingest', kind, client, url: ready.http, documents, documentBytes } satisfies IngestJob)
           const answer = await reply
           await exited
           if (answer.type === 'error') throw new Error(`${client}: ${answer.message}`)
           const after = await stats()
-          if (after.bulkItems - before.bulkItems !== size.documents) {
-            throw new Error(
-              `${client}: the server counted ${after.bulkItems - before.bulkItems} of ${size.documents} documents`,
-            )
+          const counted = kind === 'bulk' ? after.bulkItems - before.bulkItems : after.scanHits - before.scanHits
+          if (counted !== size.documents) {
+            throw new Error(`${client}: the server counted ${counted} of ${size.documents} documents`)
           }
           byClient.set(client, [...(byClient.get(client) ?? []), answer.measurement])
           options.log?.(
@@ -120,13 +148,30 @@ export async function runIngest(options: IngestOptions = {}): Promise<IngestResu
   } finally {
     server.kill()
   }
-  return { sizes, rounds, measurements, durationMs: performance.now() - started }
+  return { cases, rounds, measurements, durationMs: performance.now() - started }
 }
 
 const median = (values: readonly number[]): number => {
   const s = [...values].sort((a, b) => a - b)
   const mid = s.length >> 1
   return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2
+}
+
+/** The chart's data: medians of documents per second. */
+export function chartData(result: IngestResult, title: string): ChartData {
+  return {
+    title,
+    groups: result.cases.map((c) => {
+      const byClient = result.measurements.get(caseName(c))
+      return {
+        name: caseName(c),
+        bars: c.clients.map((client) => ({
+          client: labels[c.kind][client] ?? client,
+          documentsPerSecond: median((byClient?.get(client) ?? []).map((m) => m.documentsPerSecond)),
+        })),
+      }
+    }),
+  }
 }
 
 /** The Markdown report: medians of rounds, ratios to the official helper and to the floor. */
@@ -138,20 +183,25 @@ export function renderIngest(result: IngestResult, machine: string): string {
     'Defaults of the official helper: 5 MB batches, 5 requests in flight, documents without ids.',
     '',
   ]
-  for (const [key, byClient] of result.measurements) {
-    const med = (c: IngestClient, f: (m: IngestMeasurement) => number): number => median((byClient.get(c) ?? []).map(f))
+  for (const c of result.cases) {
+    const key = caseName(c)
+    const byClient = result.measurements.get(key)
+    if (byClient === undefined) continue
+    const med = (client: IngestClient, f: (m: IngestMeasurement) => number): number =>
+      median((byClient.get(client) ?? []).map(f))
     const es9 = med('es9', (m) => m.documentsPerSecond)
-    const floor = med('undici', (m) => m.documentsPerSecond)
+    const floor = c.clients.includes('undici') ? med('undici', (m) => m.documentsPerSecond) : undefined
     lines.push(
       `## ${key}`,
       '',
-      '| client | docs/s | vs es9 | vs floor | CPU us/doc | peak RSS MB |',
-      '| --- | ---: | ---: | ---: | ---: | ---: |',
+      `| client | docs/s | vs es9 |${floor === undefined ? '' : ' vs floor |'} CPU us/doc | peak RSS MB | docs/s of each round |`,
+      `| --- | ---: | ---: |${floor === undefined ? '' : ' ---: |'} ---: | ---: | --- |`,
     )
-    for (const c of clients) {
-      const dps = med(c, (m) => m.documentsPerSecond)
+    for (const client of c.clients) {
+      const dps = med(client, (m) => m.documentsPerSecond)
+      const rounds = (byClient.get(client) ?? []).map((m) => Math.round(m.documentsPerSecond)).join(', ')
       lines.push(
-        `| ${labels[c]} | ${Math.round(dps)} | ${(dps / es9).toFixed(2)}x | ${(dps / floor).toFixed(2)}x | ${med(c, (m) => m.cpuUsPerDocument).toFixed(2)} | ${med(c, (m) => m.peakRssMb).toFixed(0)} |`,
+        `| ${labels[c.kind][client]} | ${Math.round(dps)} | ${(dps / es9).toFixed(2)}x |${floor === undefined ? '' : ` ${(dps / floor).toFixed(2)}x |`} ${med(client, (m) => m.cpuUsPerDocument).toFixed(2)} | ${med(client, (m) => m.peakRssMb).toFixed(0)} | ${rounds} |`,
       )
     }
     lines.push('')
@@ -178,8 +228,14 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   if (!values.quick && !values['no-write']) {
     const dir = fileURLToPath(new URL('../results/', import.meta.url))
     mkdirSync(dir, { recursive: true })
-    const file = `${dir}ingest-${new Date().toISOString().slice(0, 10)}.md`
-    writeFileSync(file, report)
-    process.stderr.write(`written to ${file}\n`)
+    const base = `${dir}ingest-${new Date().toISOString().slice(0, 10)}`
+    const chart = chartData(result, `Documents per second, median of ${result.rounds} rounds (${machine})`)
+    writeFileSync(`${base}.md`, report)
+    writeFileSync(
+      `${base}.json`,
+      `${JSON.stringify({ machine, rounds: result.rounds, durationMs: result.durationMs, cases: result.cases, measurements: Object.fromEntries([...result.measurements].map(([k, v]) => [k, Object.fromEntries(v)])), chart }, null, 1)}\n`,
+    )
+    writeFileSync(`${base}.svg`, renderChart(chart))
+    process.stderr.write(`written to ${base}.md, .json and .svg\n`)
   }
 }

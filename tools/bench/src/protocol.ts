@@ -103,6 +103,8 @@ export interface ServerStats {
   readonly connections: number
   readonly requests: number
   readonly bulkItems: number
+  /** Hits served by the scan scenario (`scan-<N>` indices). */
+  readonly scanHits: number
 }
 
 /** The in-memory overhead test: Stretch's own cost per call, without I/O. */

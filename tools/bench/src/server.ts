@@ -40,7 +40,7 @@ const badRequest = payload({
 const notFound = payload({ error: { type: 'no_handler_found_exception', reason: 'no handler' }, status: 404 })
 const bulkCache = new Map<string, Payload>()
 
-const stats = { connections: 0, requests: 0, bulkItems: 0 }
+const stats = { connections: 0, requests: 0, bulkItems: 0, scanHits: 0 }
 
 function wantsGzip(req: IncomingMessage): boolean {
   const accept = req.headers['accept-encoding']
@@ -107,11 +107,120 @@ function filterBulk(answer: unknown, filter: string | undefined): unknown {
   return out
 }
 
+// The read-everything scenario (`bench:ingest`, searchAll against scrollDocuments): an index named `scan-<N>` holds
+// N documents `{ n, title, year, tags }`. A point in time is opened on it (`POST /scan-N/_pit`; its id is the index
+// name) and paged with `search_after` on `n`; a scroll (`POST /scan-N/_search?scroll=...`) is paged by its id
+// (`scan-N:<offset>`). Pages are built by string concatenation: the server's cost is the same for every client.
+const scanPrefix = '/scan-'
+
+function json(res: ServerResponse, status: number, text: string): void {
+  const body = Buffer.from(text)
+  res.writeHead(status, [
+    'content-type',
+    'application/json; charset=UTF-8',
+    'x-elastic-product',
+    'Elasticsearch',
+    'content-length',
+    String(body.length),
+  ])
+  res.end(body)
+}
+
+function scanHits(index: string, total: number, from: number, size: number): string {
+  const end = Math.min(total, from + size)
+  let out = ''
+  for (let n = from; n < end; n++) {
+    if (out !== '') out += ','
+    out += `{"_index":"${index}","_id":"${n}","_score":null,"_source":{"n":${n},"title":"The quick brown fox","year":2026,"tags":["a","b"]},"sort":[${n}]}`
+  }
+  stats.scanHits += end - from
+  return out
+}
+
+function scanTotal(index: string): number {
+  return Number(index.slice('scan-'.length))
+}
+
+/** Answers the PIT, search_after and scroll requests of the scan scenario; false when `url` is not one. */
+function handleScan(req: IncomingMessage, res: ServerResponse, url: string, method: string | undefined): boolean {
+  const path = url.split('?')[0] as string
+  if (path === '/_pit' && method === 'DELETE') {
+    req.resume()
+    json(res, 200, '{"succeeded":true,"num_freed":1}')
+    return true
+  }
+  if (path === '/_search/scroll') {
+    collect(
+      req,
+      (raw) => {
+        if (method === 'DELETE') return json(res, 200, '{"succeeded":true,"num_freed":1}')
+        const body = JSON.parse(raw.toString('utf8') || '{}') as { scroll_id?: string }
+        const [index, offset, size] = String(body.scroll_id ?? '').split(':')
+        const from = Number(offset)
+        const n = Number(size)
+        const total = scanTotal(String(index))
+        json(
+          res,
+          200,
+          `{"_scroll_id":"${index}:${from + n}:${n}","took":1,"timed_out":false,"hits":{"total":{"value":${total},"relation":"eq"},"hits":[${scanHits(String(index), total, from, n)}]}}`,
+        )
+      },
+      () => json(res, 400, '{"error":"bad scroll body","status":400}'),
+    )
+    return true
+  }
+  if (path.startsWith(scanPrefix) && path.endsWith('/_pit') && method === 'POST') {
+    req.resume()
+    json(res, 200, `{"id":"${path.slice(1, -'/_pit'.length)}"}`)
+    return true
+  }
+  const scroll = path.startsWith(scanPrefix) && path.endsWith('/_search')
+  if (scroll || path === '/_search') {
+    collect(
+      req,
+      (raw) => {
+        const body = JSON.parse(raw.toString('utf8') || '{}') as {
+          size?: number
+          pit?: { id?: string }
+          search_after?: number[]
+        }
+        const size = body.size ?? 10
+        if (scroll) {
+          const index = path.slice(1, -'/_search'.length)
+          const total = scanTotal(index)
+          json(
+            res,
+            200,
+            `{"_scroll_id":"${index}:${size}:${size}","took":1,"timed_out":false,"hits":{"total":{"value":${total},"relation":"eq"},"hits":[${scanHits(index, total, 0, size)}]}}`,
+          )
+          return
+        }
+        const index = String(body.pit?.id)
+        const from = body.search_after === undefined ? 0 : Number(body.search_after[0]) + 1
+        json(
+          res,
+          200,
+          `{"pit_id":"${index}","took":1,"timed_out":false,"hits":{"hits":[${scanHits(index, scanTotal(index), from, size)}]}}`,
+        )
+      },
+      () => json(res, 400, '{"error":"bad search body","status":400}'),
+    )
+    return true
+  }
+  return false
+}
+
 function handle(req: IncomingMessage, res: ServerResponse): void {
   stats.requests++
   const url = req.url ?? '/'
   const method = req.method
   const fail = (): void => send(req, res, 400, badRequest)
+  if (
+    (url.startsWith(scanPrefix) || url.startsWith('/_pit') || url.startsWith('/_search')) &&
+    handleScan(req, res, url, method)
+  ) {
+    return
+  }
   if (method === 'GET' && (url === '/' || url.startsWith('/?'))) {
     req.resume()
     send(req, res, 200, info)

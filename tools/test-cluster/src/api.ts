@@ -1,6 +1,7 @@
 import type { DocumentStore, WriteOptions } from './document-store.js'
 import { EsHttpError, esError, illegalArgument, parsingError, type Reply } from './es-errors.js'
 import { runEsql } from './esql.js'
+import { esqlToArrow } from './esql-arrow.js'
 import { checkParams } from './rest-spec.js'
 import { parseKeepAlive, validationFailed } from './search-contexts.js'
 import type { AuthenticatedUser, SecurityRealm } from './security-realm.js'
@@ -40,7 +41,12 @@ export interface ApiRequest {
   readonly user: AuthenticatedUser | undefined
   readonly node: ApiNode
   /** A `bulk-reject` fault: these item positions (all when undefined) get `status` instead of being written. */
-  readonly bulkReject?: { readonly items: readonly number[] | undefined; readonly status: number }
+  readonly bulkReject?: {
+    readonly items: readonly number[] | undefined
+    readonly status: number
+    /** Each item is rejected with this probability (when `items` is undefined). */
+    readonly ratio?: { readonly p: number; readonly random: () => number } | undefined
+  }
 }
 
 function isObject(v: unknown): v is Json {
@@ -556,19 +562,25 @@ function msearch(req: ApiRequest, p: Record<string, string>, c: ApiCluster): Rep
 route('GET,POST', '/_msearch', msearch)
 route('GET,POST', '/:index/_msearch', msearch)
 
-// ES|QL (a small subset, see esql.ts): JSON answers only.
+// ES|QL (a small subset, see esql.ts): JSON answers, and Apache Arrow IPC with `format=arrow` (esql-arrow.ts).
 route('POST', '/_query', (req, _p, c) => {
   need(req.user, false)
   const format = req.params.get('format')
-  if (format !== null && format !== 'json') {
-    return illegalArgument(`the test cluster answers ES|QL in JSON only, not [${format}]`)
+  if (format !== null && format !== 'json' && format !== 'arrow') {
+    return illegalArgument(`the test cluster answers ES|QL in JSON or Arrow only, not [${format}]`)
   }
   const body = jsonBody(req, true) ?? {}
-  return runEsql(body['query'], (indices) => {
+  const reply = runEsql(body['query'], (indices) => {
     const names = c.store.resolve(indices)
     if (!Array.isArray(names)) return names
     return names.flatMap((name) => [...(c.store.getIndex(name)?.docs.values() ?? [])].map((d) => d._source))
   })
+  if (format !== 'arrow' || reply.status !== 200) return reply
+  const { columns, values } = reply.body as { columns: Array<{ name: string; type: string }>; values: unknown[][] }
+  return {
+    status: 200,
+    bytes: { data: esqlToArrow(columns, values), contentType: 'application/vnd.apache.arrow.stream' },
+  }
 })
 
 function mget(req: ApiRequest, p: Record<string, string>, c: ApiCluster): Reply {
@@ -650,7 +662,12 @@ function bulk(req: ApiRequest, defaultIndex: string | undefined, c: ApiCluster):
       })
       continue
     }
-    if (reject !== undefined && (reject.items === undefined || reject.items.includes(items.length))) {
+    const rejected =
+      reject !== undefined &&
+      (reject.items === undefined
+        ? reject.ratio === undefined || reject.ratio.random() < reject.ratio.p
+        : reject.items.includes(items.length))
+    if (reject !== undefined && rejected) {
       errors = true
       const status = reject.status
       const error =

@@ -16,6 +16,8 @@ export interface Reply {
   readonly body?: unknown
   /** A text answer (`text/plain; charset=UTF-8`) instead of JSON, as `_cat` gives. */
   readonly text?: string
+  /** A binary answer (ES|QL in Arrow IPC) with its content type, instead of JSON. */
+  readonly bytes?: { readonly data: Uint8Array; readonly contentType: string }
   readonly headers?: Readonly<Record<string, string | readonly string[]>>
 }
 

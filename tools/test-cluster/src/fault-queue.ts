@@ -8,8 +8,12 @@ export type Fault =
   | { readonly type: 'status'; readonly status: number; readonly retryAfter?: number | string; readonly body?: unknown }
   /** Wait `ms`, then answer normally. */
   | { readonly type: 'delay'; readonly ms: number }
-  /** Reset the TCP connection (RST), before reading the request body or after reading all of it. */
-  | { readonly type: 'reset'; readonly when: 'before-body' | 'after-body' }
+  /**
+   * Reset the TCP connection (RST): `before-body` before reading the body, `after-body` once it is read but
+   * before the request is applied, `after-write` after the request was applied (a bulk written, the answer lost: a
+   * client cannot tell it from `after-body`).
+   */
+  | { readonly type: 'reset'; readonly when: 'before-body' | 'after-body' | 'after-write' }
   /** Read the request and never answer (until the node stops). */
   | { readonly type: 'hang' }
   /**
@@ -40,8 +44,16 @@ export type Fault =
   /**
    * For `_bulk` only (other requests pass it by): run the bulk, but answer the listed items (0-based positions;
    * all items when omitted) with `status` (default 429, `es_rejected_execution_exception`) without writing them.
+   * With `ratio` (and no `items`), each item is rejected with that probability (`random`, default `Math.random`):
+   * "10% of the items rejected" as a busy write thread pool does it.
    */
-  | { readonly type: 'bulk-reject'; readonly items?: readonly number[]; readonly status?: number }
+  | {
+      readonly type: 'bulk-reject'
+      readonly items?: readonly number[]
+      readonly status?: number
+      readonly ratio?: number
+      readonly random?: () => number
+    }
   /**
    * Send the status line, headers (with the full `content-length`) and part of a JSON body, then `hang` (the
    * client's body timeout fires) or `close` the connection (a truncated body).

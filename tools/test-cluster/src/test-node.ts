@@ -519,11 +519,22 @@ export class TestNode implements ApiNode {
               `299 Elasticsearch-${this.cluster.version.number}-${this.cluster.version.buildHash} "${m.replaceAll('"', '\\"')}"`,
           )
         : undefined
-    const bulkReject = fault?.type === 'bulk-reject' ? { items: fault.items, status: fault.status ?? 429 } : undefined
+    const bulkReject =
+      fault?.type === 'bulk-reject'
+        ? {
+            items: fault.items,
+            status: fault.status ?? 429,
+            ratio: fault.ratio === undefined ? undefined : { p: fault.ratio, random: fault.random ?? Math.random },
+          }
+        : undefined
     const reply = await handleApi(
       { method, path, params, body, user, node: this, ...(bulkReject === undefined ? {} : { bulkReject }) },
       this.cluster,
     )
+    if (fault?.type === 'reset' && fault.when === 'after-write') {
+      resetSocket(req.socket)
+      return
+    }
     const pretty = params.has('pretty') && params.get('pretty') !== 'false'
     let shaped = reply
     if (warnings !== undefined) shaped = { ...shaped, headers: { ...(shaped.headers ?? {}), warning: warnings } }
@@ -572,6 +583,7 @@ export class TestNode implements ApiNode {
   ): Promise<boolean> {
     switch (fault.type) {
       case 'reset':
+        if (fault.when === 'after-write') return false // applied first, reset instead of the answer (below)
         resetSocket(req.socket)
         return true
       case 'hang':
@@ -735,6 +747,9 @@ export class TestNode implements ApiNode {
     if (reply.text !== undefined) {
       payload = Buffer.from(reply.text)
       headers['content-type'] = 'text/plain; charset=UTF-8'
+    } else if (reply.bytes !== undefined) {
+      payload = Buffer.from(reply.bytes.data)
+      headers['content-type'] = reply.bytes.contentType
     } else if (reply.body !== undefined) {
       payload = Buffer.from(pretty ? `${JSON.stringify(reply.body, null, 2)}\n` : JSON.stringify(reply.body))
       headers['content-type'] =

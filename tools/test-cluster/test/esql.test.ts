@@ -1,4 +1,5 @@
-import type { Agent } from 'undici'
+import { tableFromIPC } from 'apache-arrow'
+import { type Agent, request } from 'undici'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { startCluster, type TestCluster } from '../src/index.js'
 import { agentFor, basic, call } from './helpers.js'
@@ -36,6 +37,36 @@ const query = (q: unknown, params = '') =>
   call(agent, `${cluster.url}/_query${params}`, { method: 'POST', auth, body: JSON.stringify({ query: q }) })
 
 describe('ES|QL (POST /_query)', () => {
+  test('format=arrow answers Arrow IPC (stream), typed columns as Elasticsearch maps them, nulls kept', async () => {
+    const res = await request(`${cluster.url}/_query?format=arrow`, {
+      dispatcher: agent,
+      method: 'POST',
+      headers: { authorization: auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'FROM people | SORT age | KEEP name, age, score, admin, born' }),
+    })
+    expect(res.statusCode).toBe(200)
+    expect(res.headers['content-type']).toBe('application/vnd.apache.arrow.stream')
+    const table = tableFromIPC(new Uint8Array(await res.body.arrayBuffer()))
+    expect(table.schema.fields.map((f) => [f.name, String(f.type), f.nullable])).toEqual([
+      ['name', 'Utf8', true],
+      ['age', 'Int64', true],
+      ['score', 'Float64', true],
+      ['admin', 'Bool', true],
+      ['born', 'Timestamp<MILLISECOND>', true],
+    ])
+    expect(table.toArray().map((row) => row.toJSON())).toEqual([
+      { name: 'Ada', age: 36n, score: 9.5, admin: true, born: null },
+      { name: 'Alan', age: 41n, score: 8.25, admin: false, born: null },
+      { name: 'Grace', age: 85n, score: null, admin: true, born: Date.parse('1906-12-09T00:00:00Z') },
+    ])
+  })
+
+  test('format=arrow: a bad query is the same JSON error as without', async () => {
+    const res = await query('FROM people | NOPE', '?format=arrow')
+    expect(res.status).toBe(400)
+    expect(res.body.error.type).toBe('parsing_exception')
+  })
+
   test('FROM answers every column (flattened, sorted, typed) and every row, null where a field is missing', async () => {
     const res = await query('FROM people | SORT age')
     expect(res.status).toBe(200)

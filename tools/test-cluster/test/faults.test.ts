@@ -117,6 +117,15 @@ describe('socket faults', () => {
     expect(cluster.writeCount('r', '2')).toBe(0)
   })
 
+  test('reset after the write: the request is applied, the answer never comes', async () => {
+    const node = cluster.nodes[0]!
+    node.inject({ type: 'reset', when: 'after-write' })
+    await expect(call(agent, `${node.url}/r/_doc/3`, { method: 'PUT', auth, body: '{"a":3}' })).rejects.toMatchObject({
+      code: expect.stringMatching(/UND_ERR_SOCKET|ECONNRESET/),
+    })
+    expect(cluster.writeCount('r', '3')).toBe(1)
+  })
+
   test('hold answers normally once the test releases it, not before', async () => {
     const node = cluster.nodes[0]!
     let release = (): void => {}
@@ -219,6 +228,23 @@ describe('body faults', () => {
 })
 
 describe('bulk and streaming faults', () => {
+  test('bulk-reject with a ratio rejects each item with that probability, from the given random source', async () => {
+    const node = cluster.nodes[0]!
+    const draws = [0.05, 0.5, 0.09, 0.99] // below 0.1: rejected
+    node.inject({ type: 'bulk-reject', ratio: 0.1, random: () => draws.shift() ?? 1 })
+    const body = `${[1, 2, 3, 4].map((n) => `{"index":{"_index":"ratio","_id":"${n}"}}\n{"n":${n}}`).join('\n')}\n`
+    const res = await call(agent, `${node.url}/_bulk`, {
+      method: 'POST',
+      auth,
+      body,
+      headers: { 'content-type': 'application/x-ndjson' },
+    })
+    expect(res.body.items.map((i: Record<string, { status: number }>) => Object.values(i)[0]!.status)).toEqual([
+      429, 201, 429, 201,
+    ])
+    expect([1, 2, 3, 4].map((n) => cluster.writeCount('ratio', String(n)))).toEqual([0, 1, 0, 1])
+  })
+
   test('bulk-reject answers chosen items with 429 and writes the others', async () => {
     const node = cluster.nodes[0]!
     node.inject({ type: 'bulk-reject', items: [1] })

@@ -9,7 +9,7 @@ import type { TestProject } from 'vitest/node'
 import { type Figure, resultsDir } from './figures.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
-const kSuites = ['faults', 'resources', 'bad input', 'security']
+const kSuites = ['faults', 'resources', 'bad input', 'security', 'helpers']
 let started = 0
 let figuresFile = ''
 

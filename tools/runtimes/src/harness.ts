@@ -85,6 +85,14 @@ export async function bundle(entry: string, target: Target, minify = false): Pro
     // Deno, Bun and workerd (nodejs_compat) provide what is left of Node's built-ins; a browser has none.
     external: target === 'browser' ? [] : ['node:*'],
     minify,
+    // On Node the client picks undici, which is CommonJS: an ES module bundle gives it a `require` (evanw/esbuild#1921).
+    ...(target === 'node'
+      ? {
+          banner: {
+            js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+          },
+        }
+      : {}),
     logLevel: 'silent',
   })
   return result.outputFiles[0]?.text ?? ''

@@ -64,7 +64,7 @@ function pairValue(rawId: unknown, rawKey: unknown): string {
       'apiKeyAuth.id: must not contain `:`; pass the `id` field of the create-API-key answer',
     )
   }
-  return Buffer.from(`${id}:${apiKey}`, 'utf8').toString('base64')
+  return base64Utf8(`${id}:${apiKey}`)
 }
 
 /**
@@ -120,4 +120,12 @@ export function apiKeyAuth(key: ApiKeyAuthOptions): Middleware {
       return next(withHeader(request, 'authorization', value))
     }
   }
+}
+
+// Base64 of the UTF-8 bytes with `btoa`, which every runtime has (Buffer is Node's).
+function base64Utf8(text: string): string {
+  const bytes = new TextEncoder().encode(text)
+  let binary = ''
+  for (let i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i] as number)
+  return btoa(binary)
 }

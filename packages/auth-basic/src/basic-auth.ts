@@ -80,10 +80,18 @@ export function basicAuth(options: BasicAuthOptions): Middleware {
     // RFC 7617: the user-id ends at the first colon, so the server would split it wrongly.
     throw new ConfigurationError('basicAuth.username: must not contain `:` (HTTP Basic splits user and password there)')
   }
-  const value = `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`
+  const value = `Basic ${base64Utf8(`${username}:${password}`)}`
   return function basicAuthMiddleware(next: Handler): Handler {
     return function basicAuthHandler(request: TransportRequest) {
       return next(withHeader(request, 'authorization', value))
     }
   }
+}
+
+// Base64 of the UTF-8 bytes with `btoa`, which every runtime has (Buffer is Node's).
+function base64Utf8(text: string): string {
+  const bytes = new TextEncoder().encode(text)
+  let binary = ''
+  for (let i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i] as number)
+  return btoa(binary)
 }

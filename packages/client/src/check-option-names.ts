@@ -51,6 +51,8 @@ const client: Record<keyof ClientOptions, true> = {
   proxy: true,
   connectionsPerNode: true,
   maxConnections: true,
+  connection: true,
+  requestHook: true,
   compatibility: true,
 }
 

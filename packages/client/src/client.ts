@@ -5,6 +5,7 @@ import type { CallOptions } from './api/types.js'
 import { checkCallOptionNames } from './check-option-names.js'
 import { childDefaults, setupFrom } from './config.js'
 import type { ClientOptions, PerRequestOptions } from './options.js'
+import { platform } from './platform-node.js'
 import { version } from './version.js'
 
 /**
@@ -64,7 +65,7 @@ export class Client extends ApiClient {
    */
   constructor(options: ClientOptions) {
     const parent = (options as unknown) instanceof Inherited ? (options as unknown as Inherited).transport : undefined
-    super(parent ?? new Transport(setupFrom(options, userAgent).transport))
+    super(parent ?? new Transport(setupFrom(options, userAgent, platform).transport))
     this.#root = parent === undefined
   }
 

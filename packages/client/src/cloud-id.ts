@@ -61,7 +61,7 @@ export function parseCloudId(cloudId: string): CloudId {
   if (name === '') fail("the deployment name before ':' is empty")
   if (payload === '') fail("the encoded part after ':' is empty")
   if (!kBase64.test(payload)) fail("the part after ':' is not base64")
-  const decoded = Buffer.from(payload.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8')
+  const decoded = decodeBase64(payload)
   if (decoded === '' || !/^[\x21-\x7e]+$/.test(decoded)) fail("the part after ':' does not decode to 'host$uuid'")
   const parts = decoded.split('$')
   const hostPart = parts[0] ?? ''
@@ -99,4 +99,15 @@ export function parseCloudId(cloudId: string): CloudId {
     esUrl: url(es.value, port),
     kibanaUrl: kibana === undefined ? undefined : url(kibana.value, kibana.port ?? host.port ?? 443),
   }
+}
+
+// atob, which every runtime has, with Buffer's leniency: URL-safe letters, missing padding, and a lone last
+// character (which carries less than a byte) ignored.
+function decodeBase64(payload: string): string {
+  let b64 = payload.replace(/-/g, '+').replace(/_/g, '/').replace(/=+$/, '')
+  if (b64.length % 4 === 1) b64 = b64.slice(0, -1)
+  const binary = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4))
+  const bytes = new Uint8Array(binary.length)
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i)
+  return new TextDecoder().decode(bytes)
 }

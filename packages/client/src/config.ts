@@ -1,13 +1,6 @@
 import { apiKeyAuth } from '@stretch/auth-api-key'
 import { basicAuth } from '@stretch/auth-basic'
 import { bearerAuth } from '@stretch/auth-bearer'
-import {
-  loadCertificates,
-  loadPem,
-  normalizeFingerprint,
-  type TlsOptions,
-  undiciConnection,
-} from '@stretch/connection-undici'
 import { randomSelector } from '@stretch/pool-random'
 import { roundRobinSelector } from '@stretch/pool-round-robin'
 import { sniffing } from '@stretch/pool-sniffing'
@@ -26,6 +19,7 @@ import {
 import { checkChildOptionNames, checkClientOptionNames, officialAuthHint } from './check-option-names.js'
 import { parseCloudId } from './cloud-id.js'
 import type { AuthOptions, ClientOptions, PerRequestOptions } from './options.js'
+import { type ClientPlatform, kConnectionOptions } from './platform.js'
 
 const kAuthOptions = ['basicAuth', 'bearerAuth', 'apiKey', 'auth'] as const
 
@@ -81,7 +75,9 @@ export function childDefaults(options: PerRequestOptions): TransportDefaults {
 /** The compatibility major, after ELASTIC_CLIENT_APIVERSIONING. @internal */
 export function compatibilityFrom(
   option: ClientOptions['compatibility'],
-  env: NodeJS.ProcessEnv = process.env,
+  env: Readonly<Record<string, string | undefined>> = (
+    globalThis as { process?: { env?: Record<string, string | undefined> } }
+  ).process?.env ?? {},
 ): 8 | 9 | false {
   if (option !== undefined && option !== false && option !== 8 && option !== 9) {
     throw new ConfigurationError('compatibility: must be 8, 9 or false (plain application/json for 7.x servers)')
@@ -147,8 +143,12 @@ export interface ClientSetup {
   readonly cloud: boolean
 }
 
-/** Validates client options into transport options. No I/O besides reading CA files. @internal */
-export function setupFrom(options: ClientOptions, userAgent: string): ClientSetup {
+/**
+ * Validates client options into transport options. No I/O besides reading CA files (Node).
+ * @param platform - the runtime's default connection (see `platform-node.ts` and `platform-web.ts`).
+ * @internal
+ */
+export function setupFrom(options: ClientOptions, userAgent: string, platform: ClientPlatform): ClientSetup {
   if (options === null || typeof options !== 'object') {
     throw new ConfigurationError("Client: give options, such as new Client({ node: 'https://localhost:9200' })")
   }
@@ -217,36 +217,33 @@ export function setupFrom(options: ClientOptions, userAgent: string): ClientSetu
   if (options.verifyCerts !== undefined && typeof options.verifyCerts !== 'boolean') {
     throw new ConfigurationError('verifyCerts: must be true or false')
   }
-  const tls: { -readonly [K in keyof TlsOptions]: TlsOptions[K] } = {}
-  // Loaded here, under the client's option names; the connection gets PEM text and a normalized pin.
-  if (options.caCerts !== undefined) tls.ca = loadCertificates(options.caCerts, 'caCerts')
-  if (options.clientCert !== undefined) tls.cert = loadPem(options.clientCert, 'clientCert')
-  if (options.clientKey !== undefined) tls.key = loadPem(options.clientKey, 'clientKey')
-  if ((tls.cert === undefined) !== (tls.key === undefined)) {
-    throw new ConfigurationError(
-      'clientCert and clientKey: give both the client certificate and its private key, or neither',
+  let connection: ConnectionFactory
+  if (options.connection !== undefined) {
+    if (typeof options.connection !== 'function') {
+      throw new ConfigurationError(
+        'connection: give a connection factory, such as undiciConnection() of @stretch/connection-undici or fetchConnection() of @stretch/connection-fetch',
+      )
+    }
+    // verifyCerts: true asks for nothing the factory does not do already
+    const conflicting = kConnectionOptions.filter(
+      (name) => options[name] !== undefined && !(name === 'verifyCerts' && options.verifyCerts === true),
     )
-  }
-  if (options.sslAssertFingerprint !== undefined) {
-    tls.fingerprint256 = normalizeFingerprint(options.sslAssertFingerprint, 'sslAssertFingerprint')
-  }
-  if (options.verifyCerts === false) {
-    tls.rejectUnauthorized = false
-    if (!warnedVerifyOff && options.sslAssertFingerprint === undefined) {
+    if (conflicting.length > 0) {
+      throw new ConfigurationError(
+        `${conflicting.join(', ')}: cannot be combined with connection, which brings its own TLS and socket settings; give ${conflicting.length === 1 ? 'it' : 'them'} to the connection factory instead`,
+      )
+    }
+    connection = options.connection
+  } else {
+    connection = platform.connection(options)
+    if (options.verifyCerts === false && !warnedVerifyOff && options.sslAssertFingerprint === undefined) {
       warnedVerifyOff = true
-      process.emitWarning(
+      platform.warn(
         'verifyCerts: false turns off TLS certificate verification: anyone on the network path can read and change requests, credentials included. Give caCerts or sslAssertFingerprint instead.',
-        { code: 'STRETCH_TLS_VERIFY_OFF', type: 'SecurityWarning' },
+        'STRETCH_TLS_VERIFY_OFF',
       )
     }
   }
-  let connection = undiciConnection({
-    tls,
-    lookup: options.lookup,
-    proxy: options.proxy,
-    connectionsPerNode: options.connectionsPerNode,
-    maxConnections: options.maxConnections,
-  })
   if (options.allowInsecureTransport !== true) connection = refuseInsecureCredentials(connection)
   const compat = compatibilityFrom(options.compatibility)
   const sniffs =
@@ -290,6 +287,7 @@ export function setupFrom(options: ClientOptions, userAgent: string): ClientSetu
       maxDeadNodeBackoff: options.maxDeadNodeBackoff,
       userAgent,
       mediaTypes: mediaTypesFor(compat),
+      requestHook: options.requestHook,
     },
   }
 }

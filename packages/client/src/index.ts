@@ -1264,6 +1264,7 @@ export {
 } from './api/index.js'
 export { Client, type RawRequest, userAgent } from './client.js'
 export { type CloudId, parseCloudId } from './cloud-id.js'
+export { type ElasticsearchResponseError, isElasticsearchError } from './errors.js'
 export type {
   AuthOptions,
   BearerAuthInput,

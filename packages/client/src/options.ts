@@ -2,7 +2,7 @@ import type { LookupFunction } from 'node:net'
 import type { ApiKeyAuthOptions } from '@stretch/auth-api-key'
 import type { BasicAuthOptions } from '@stretch/auth-basic'
 import type { SniffedNode } from '@stretch/pool-sniffing'
-import type { Middleware, NodeOptions, NodeSelector } from '@stretch/transport'
+import type { ConnectionFactory, Middleware, NodeOptions, NodeSelector, RequestHook } from '@stretch/transport'
 
 /**
  * A node: a URL, or a URL with metadata that custom selectors can use.
@@ -64,7 +64,11 @@ export interface ClientOptions extends PerRequestOptions {
   /** Several nodes. */
   readonly nodes?: readonly NodeInput[] | undefined
 
-  /** Trusted CA certificates: a file path (such as `config/certs/http_ca.crt`), PEM text, a Buffer, or a list. */
+  /**
+   * Trusted CA certificates: PEM text, bytes, or a list; on Node also a file path (such as
+   * `config/certs/http_ca.crt`). On Deno and Bun the fetch connection passes them to `fetch`; workerd and browsers
+   * trust only the platform's store and refuse this option.
+   */
   readonly caCerts?: string | Uint8Array | readonly (string | Uint8Array)[] | undefined
   /**
    * The SHA-256 fingerprint of a certificate of the server's chain (colons and case ignored), as Elasticsearch
@@ -73,9 +77,9 @@ export interface ClientOptions extends PerRequestOptions {
   readonly sslAssertFingerprint?: string | undefined
   /** `false` skips certificate verification (with one warning). Default true. */
   readonly verifyCerts?: boolean | undefined
-  /** A client certificate for mutual TLS (PEM or file path). */
+  /** A client certificate for mutual TLS (PEM; on Node also a file path). */
   readonly clientCert?: string | Uint8Array | undefined
-  /** The client certificate's key (PEM or file path). */
+  /** The client certificate's key (PEM; on Node also a file path). */
   readonly clientKey?: string | Uint8Array | undefined
   /** Allow credentials over `http:` to a host other than loopback. Default false. */
   readonly allowInsecureTransport?: boolean | undefined
@@ -113,14 +117,32 @@ export interface ClientOptions extends PerRequestOptions {
   readonly maxDeadNodeBackoff?: number | undefined
   /** Middleware around every attempt, before the credentials. */
   readonly middleware?: readonly Middleware[] | undefined
-  /** A DNS lookup function. */
+  /** A DNS lookup function. Node only. */
   readonly lookup?: LookupFunction | undefined
-  /** An `http:` proxy URL, or `false` to ignore HTTPS_PROXY/HTTP_PROXY. */
+  /** An `http:` proxy URL, or `false` to ignore HTTPS_PROXY/HTTP_PROXY. Node only. */
   readonly proxy?: string | URL | false | undefined
-  /** Most sockets per node. Default 128. */
+  /** Most sockets per node. Default 128. Node only. */
   readonly connectionsPerNode?: number | undefined
-  /** Most sockets across all nodes; idle sockets are closed to make room. Default: no cap beyond the per-node one. */
+  /**
+   * Most sockets across all nodes; idle sockets are closed to make room. Default: no cap beyond the per-node one.
+   * Node only.
+   */
   readonly maxConnections?: number | undefined
+  /**
+   * The connection factory, instead of the runtime's default: `undiciConnection()` of `@stretch/connection-undici`
+   * on Node, `fetchConnection()` of `@stretch/connection-fetch` elsewhere, or a third party's. The factory carries
+   * its own TLS and socket settings, so `caCerts`, `sslAssertFingerprint`, `verifyCerts`, `clientCert`,
+   * `clientKey`, `lookup`, `proxy`, `connectionsPerNode` and `maxConnections` cannot be combined with it (a
+   * `ConfigurationError` says so): give them to the factory. `allowInsecureTransport` still applies.
+   * @example
+   * ```ts
+   * import { fetchConnection } from '@stretch/connection-fetch'
+   * const client = new Client({ node: 'https://localhost:9200', connection: fetchConnection() })
+   * ```
+   */
+  readonly connection?: ConnectionFactory | undefined
+  /** Instrumentation around every API call (one `wrap` per call, with each attempt); see `RequestHook` of `@stretch/transport`. */
+  readonly requestHook?: RequestHook | undefined
   /**
    * REST API compatibility: the major version sent in `compatible-with` (default 8, which Elasticsearch 8 and 9
    * accept), or `false` for plain `application/json` (7.x servers). `ELASTIC_CLIENT_APIVERSIONING` overrides it.

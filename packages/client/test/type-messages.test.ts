@@ -44,6 +44,15 @@ const cases: readonly { readonly code: string; readonly says: readonly RegExp[] 
     says: [/'number' is not assignable to type 'Duration'|'60' is not assignable/, /at: keep_alive/],
   },
   {
+    code: "void client.search({ aggs: { t: { terms: { field: 'tags' }, aggs: { a: { avg: { fild: 'price' } } } } } })",
+    // The aggregations are inferred from the request: the mistake is still named, two levels down.
+    says: [/'fild' does not exist in type 'AggregationsAverageAggregation'/, /Did you mean to write 'field'\?/],
+  },
+  {
+    code: 'void aggregated.aggregations?.per_month.buckets[0]?.avg_pric',
+    says: [/Property 'avg_pric' does not exist on type/, /Did you mean 'avg_price'\?/],
+  },
+  {
     code: 'void found.tookk',
     says: [/Property 'tookk' does not exist on type 'SearchResponse<Book/, /Did you mean 'took'\?/],
   },
@@ -58,6 +67,7 @@ const prelude = [
   'interface Book { title: string }',
   'declare const client: Client',
   "const found = await client.search<Book>({ index: 'books' })",
+  "const aggregated = await client.search({ aggs: { per_month: { date_histogram: { field: 'd', calendar_interval: 'month' }, aggs: { avg_price: { avg: { field: 'p' } } } } } })",
   // A correct program: no diagnostic.
   "void client.search({ query: { bool: { filter: [{ term: { tags: 'a' } }], minimum_should_match: 1 } } })",
 ]

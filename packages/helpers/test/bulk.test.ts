@@ -82,6 +82,10 @@ describe('bulk: datasources', () => {
       uncertain: 0,
     })
     expect(stats.bytes).toBe(bulkRequests()[0]?.body.byteLength)
+    // Labelled as NDJSON, as Elasticsearch documents for the bulk API (with the compatibility media type).
+    expect(cluster.requests().find((r) => r.path.endsWith('/_bulk'))?.headers['content-type']).toBe(
+      'application/vnd.elasticsearch+x-ndjson; compatible-with=8',
+    )
     expect(stats.time).toBeGreaterThan(0)
     expect(await source('ds-array', 'arr2')).toEqual({ id: 'arr2', title: 'Book 2' })
     expect(cluster.writeCount('ds-array', 'arr0')).toBe(1)

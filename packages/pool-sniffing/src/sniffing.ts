@@ -1,4 +1,3 @@
-import { channel } from 'node:diagnostics_channel'
 import {
   ConfigurationError,
   ConnectionError,
@@ -71,7 +70,8 @@ export interface SniffEvent {
 }
 
 /**
- * The name of the `node:diagnostics_channel` channel sniffing publishes {@link SniffEvent}s on.
+ * The name of the `node:diagnostics_channel` channel sniffing publishes {@link SniffEvent}s on (where the runtime
+ * has `process.getBuiltinModule`; elsewhere nothing is published).
  * @example
  * ```ts
  * import { subscribe } from 'node:diagnostics_channel'
@@ -81,7 +81,23 @@ export interface SniffEvent {
  */
 export const sniffChannel = 'stretch:sniff' as const
 
-const sniffEvents = channel(sniffChannel)
+interface EventChannel {
+  readonly hasSubscribers: boolean
+  publish(message: unknown): void
+}
+
+// node:diagnostics_channel where the runtime has it (Node, Deno, Bun, workerd with nodejs_compat), found through
+// process.getBuiltinModule so that no bundler sees a `node:` import; elsewhere a channel nobody listens to.
+function eventChannel(name: string): EventChannel {
+  const get = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule
+  const dc =
+    typeof get === 'function'
+      ? (get('node:diagnostics_channel') as { channel?: (n: string) => EventChannel } | undefined)
+      : undefined
+  return dc?.channel?.(name) ?? { hasSubscribers: false, publish() {} }
+}
+
+const sniffEvents = eventChannel(sniffChannel)
 
 type Outcome = { readonly ok: true } | { readonly ok: false; readonly reached: boolean; readonly error: TransportError }
 

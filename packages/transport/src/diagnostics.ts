@@ -1,5 +1,5 @@
-import { channel } from 'node:diagnostics_channel'
 import type { ErrorMeta, TransportError } from './errors.js'
+import { type EventChannel, eventChannel } from './platform.js'
 import type { HttpMethod, NodeInfo } from './types.js'
 
 /**
@@ -81,7 +81,8 @@ export interface NodeEvent {
 
 /**
  * The names of the diagnostics channels Stretch publishes on, as `node:diagnostics_channel` channels. Publishing
- * costs nothing while nobody subscribes.
+ * costs nothing while nobody subscribes. On a runtime without `process.getBuiltinModule` (browsers, workerd without
+ * nodejs_compat) nothing is published; use a {@link RequestHook} there.
  * @example
  * ```ts
  * import { subscribe } from 'node:diagnostics_channel'
@@ -106,14 +107,14 @@ export const channels: {
 } as const
 
 /** @internal */
-export const requestChannel: import('node:diagnostics_channel').Channel = channel(channels.request)
+export const requestChannel: EventChannel = eventChannel(channels.request)
 /** @internal */
-export const responseChannel: import('node:diagnostics_channel').Channel = channel(channels.response)
+export const responseChannel: EventChannel = eventChannel(channels.response)
 /** @internal */
-export const retryChannel: import('node:diagnostics_channel').Channel = channel(channels.retry)
+export const retryChannel: EventChannel = eventChannel(channels.retry)
 /** @internal */
-export const errorChannel: import('node:diagnostics_channel').Channel = channel(channels.error)
+export const errorChannel: EventChannel = eventChannel(channels.error)
 /** @internal */
-export const nodeDeadChannel: import('node:diagnostics_channel').Channel = channel(channels.nodeDead)
+export const nodeDeadChannel: EventChannel = eventChannel(channels.nodeDead)
 /** @internal */
-export const nodeAliveChannel: import('node:diagnostics_channel').Channel = channel(channels.nodeAlive)
+export const nodeAliveChannel: EventChannel = eventChannel(channels.nodeAlive)

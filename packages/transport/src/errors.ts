@@ -1,4 +1,4 @@
-import { inspect } from 'node:util'
+import { inspectCustom } from './platform.js'
 
 const kBrand: unique symbol = Symbol.for('@stretch/transport.error') as never
 
@@ -433,8 +433,13 @@ export function isNoLivingNodesError(value: unknown): value is NoLivingNodesErro
 }
 
 // util.inspect of an error prints own enumerable properties; ours hold no secret, but keep the output short.
-Object.defineProperty(TransportError.prototype, inspect.custom, {
-  value(this: TransportError, _depth: number, options: object, defaultInspect: typeof inspect): string {
+Object.defineProperty(TransportError.prototype, inspectCustom, {
+  value(
+    this: TransportError,
+    _depth: number,
+    options: object,
+    defaultInspect: (value: unknown, options: object) => string,
+  ): string {
     const base = `${this.stack ?? `${this.name}: ${this.message}`}`
     const extra: Record<string, unknown> = { code: this.code }
     if (this.meta !== undefined) extra['meta'] = this.meta

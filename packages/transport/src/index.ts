@@ -44,6 +44,13 @@ export { nearestName } from './nearest-name.js'
 export { describeNode } from './node.js'
 export { createNodePool, type NodePoolOptions } from './node-pool.js'
 export { checkNumber, type NumberRule } from './number-option.js'
+export type {
+  AttemptEnd,
+  AttemptObserver,
+  AttemptStart,
+  HookedRequest,
+  RequestHook,
+} from './request-hook.js'
 export {
   compose,
   defaultUserAgent,

@@ -1,7 +1,7 @@
-import { inspect } from 'node:util'
 import { ConfigurationError } from './errors.js'
 import { assertHeaderValue, normalizeHeaders } from './headers.js'
 import { nearestName } from './nearest-name.js'
+import { base64Utf8, inspectCustom } from './platform.js'
 import type { Connection, Headers, NodeDescription, NodeInfo, NodeOptions, PoolNode } from './types.js'
 
 /**
@@ -64,7 +64,7 @@ export function describeNode(options: NodeOptions | NodeDescription | string | U
     url.password = ''
     if (headers['authorization'] === undefined) {
       assertHeaderValue(`${option} URL credentials`, `${username}:${password}`, 'authorization')
-      headers['authorization'] = `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`
+      headers['authorization'] = `Basic ${base64Utf8(`${username}:${password}`)}`
     }
   }
   if (url.pathname.endsWith('/')) url.pathname = url.pathname.replace(/\/+$/, '')
@@ -235,8 +235,8 @@ export class Node implements PoolNode {
   }
 }
 
-Object.defineProperty(Node.prototype, inspect.custom, {
-  value(this: Node): string {
-    return `PoolNode ${inspect(this.toJSON())}`
+Object.defineProperty(Node.prototype, inspectCustom, {
+  value(this: Node, _depth: number, options: object, inspect: (value: unknown, options: object) => string): string {
+    return `PoolNode ${inspect(this.toJSON(), options)}`
   },
 })

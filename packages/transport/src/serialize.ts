@@ -1,29 +1,42 @@
-import { constants as bufferConstants } from 'node:buffer'
-import { Readable } from 'node:stream'
-import { promisify } from 'node:util'
-import { createGzip, gunzip, gunzipSync, gzip, gzipSync, inflate, inflateSync } from 'node:zlib'
+import type { Readable } from 'node:stream'
 import {
   DeserializationError,
   ResponseTooLargeError,
   SerializationError,
   type TransportErrorOptions,
 } from './errors.js'
+import { nodeBuiltins } from './platform.js'
 import type { QueryValue, RequestBody, ResponseHeaders, SerializedBody } from './types.js'
 
-const gzipAsync = promisify(gzip)
-const gunzipAsync = promisify(gunzip) as (buf: Uint8Array, opts: { maxOutputLength: number }) => Promise<Buffer>
-const inflateAsync = promisify(inflate) as (buf: Uint8Array, opts: { maxOutputLength: number }) => Promise<Buffer>
+type Unzip = (buf: Uint8Array, opts: { maxOutputLength: number }) => Promise<Uint8Array>
 
-/** Default `maxResponseSize`: the longest string V8 can build. @internal */
-export const kMaxResponseSize: number = bufferConstants.MAX_STRING_LENGTH
-/** Default `maxCompressedResponseSize`: the largest Buffer. @internal */
-export const kMaxCompressedResponseSize: number = bufferConstants.MAX_LENGTH
+const zlib = nodeBuiltins?.zlib
+const NodeReadable = nodeBuiltins?.Readable
+const promisify2 =
+  <A, B>(fn: (a: A, b: B, cb: (error: Error | null, result: Uint8Array) => void) => void) =>
+  (a: A, b: B): Promise<Uint8Array> =>
+    new Promise((resolve, reject) => fn(a, b, (error, result) => (error === null ? resolve(result) : reject(error))))
+const gunzipAsync: Unzip | undefined = zlib === undefined ? undefined : promisify2(zlib.gunzip)
+const inflateAsync: Unzip | undefined = zlib === undefined ? undefined : promisify2(zlib.inflate)
+
+/**
+ * Default `maxResponseSize`: the longest string V8 can build (Node's `buffer.constants.MAX_STRING_LENGTH`; V8's
+ * 64-bit limit where node:buffer is missing).
+ * @internal
+ */
+export const kMaxResponseSize: number = nodeBuiltins?.maxStringLength ?? 2 ** 29 - 24
+/** Default `maxCompressedResponseSize`: the largest Buffer (2^32 bytes where node:buffer is missing). @internal */
+export const kMaxCompressedResponseSize: number = nodeBuiltins?.maxBufferLength ?? 2 ** 32
 
 /** @internal */
-export function isStreamBody(body: unknown): body is Readable | AsyncIterable<Uint8Array> {
+export function isStreamBody(body: unknown): body is Readable | AsyncIterable<Uint8Array> | ReadableStream<Uint8Array> {
   if (body === null || typeof body !== 'object') return false
   if (body instanceof Uint8Array) return false
-  return typeof (body as Readable).pipe === 'function' || Symbol.asyncIterator in body
+  return (
+    typeof (body as { pipe?: unknown }).pipe === 'function' ||
+    typeof (body as { getReader?: unknown }).getReader === 'function' ||
+    Symbol.asyncIterator in body
+  )
 }
 
 /** @internal */
@@ -57,13 +70,41 @@ export function serializeNdjson(lines: readonly unknown[]): string {
   return out
 }
 
-/** @internal */
-export function serializeBody(body: RequestBody): { payload: SerializedBody; json: boolean } {
-  if (typeof body === 'string' || body instanceof Uint8Array) return { payload: body, json: false }
-  if (isStreamBody(body)) {
-    return { payload: body instanceof Readable ? body : Readable.from(body), json: false }
-  }
-  return { payload: serializeJson(body), json: true }
+/**
+ * Serializes a body. A stream becomes a Node `Readable` where node:stream exists; elsewhere the result is a promise
+ * of its bytes (see {@link SerializedBody}).
+ * @internal
+ */
+export function serializeBody(body: RequestBody): SerializedBody | Promise<Uint8Array> {
+  if (typeof body === 'string' || body instanceof Uint8Array) return body
+  if (isStreamBody(body)) return streamPayload(body)
+  return serializeJson(body)
+}
+
+type StreamBody = Readable | AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>
+
+function isWebStream(body: StreamBody): body is ReadableStream<Uint8Array> {
+  return typeof (body as { getReader?: unknown }).getReader === 'function'
+}
+
+/**
+ * On Node every stream body reaches the connection as a `Readable`, as connections have always received it;
+ * without node:stream it is read into bytes.
+ * @internal
+ */
+export function streamPayload(body: StreamBody): Readable | Promise<Uint8Array> {
+  return streamPayloadWith(body, NodeReadable)
+}
+
+/** {@link streamPayload} with the `Readable` class of node:stream, or undefined for a runtime without it. @internal */
+export function streamPayloadWith(
+  body: StreamBody,
+  readable: typeof Readable | undefined,
+): Readable | Promise<Uint8Array> {
+  if (readable === undefined) return readAll(isWebStream(body) ? body : iterableStream(body), Number.POSITIVE_INFINITY)
+  if (body instanceof readable) return body
+  if (isWebStream(body)) return readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>)
+  return readable.from(body)
 }
 
 // Below these sizes zlib runs on the main thread: a hop to the thread pool costs more than the work itself. The
@@ -73,10 +114,89 @@ const kSyncInflateBytes = 8 * 1024
 
 /** @internal */
 export async function compressBody(body: SerializedBody): Promise<SerializedBody> {
-  if (body instanceof Readable) return body.pipe(createGzip())
-  if ((typeof body === 'string' ? body.length * 3 : body.byteLength) < kSyncGzipBytes) return gzipSync(body)
-  return gzipAsync(body)
+  if (zlib === undefined) return webCompress(body as string | Uint8Array)
+  if (typeof body === 'string' || body instanceof Uint8Array) {
+    if ((typeof body === 'string' ? body.length * 3 : body.byteLength) < kSyncGzipBytes) return zlib.gzipSync(body)
+    return new Promise((resolve, reject) =>
+      zlib.gzip(body, (error, result) => (error === null ? resolve(result) : reject(error))),
+    )
+  }
+  return body.pipe(zlib.createGzip())
 }
+
+/**
+ * Gzip with `CompressionStream`, into bytes (a streamed request body fails in Chromium over HTTP/1.1).
+ * @internal
+ */
+export function webCompress(body: string | Uint8Array): Promise<Uint8Array> {
+  return readAll(
+    bytesStream(body).pipeThrough(new CompressionStream('gzip') as unknown as Transform),
+    Number.POSITIVE_INFINITY,
+  )
+}
+
+type Transform = TransformStream<Uint8Array, Uint8Array>
+
+function bytesStream(body: string | Uint8Array): ReadableStream<Uint8Array> {
+  const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(bytes)
+      controller.close()
+    },
+  })
+}
+
+function iterableStream(body: Readable | AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> {
+  const iterator = (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]()
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await iterator.next()
+      if (next.done === true) controller.close()
+      else controller.enqueue(typeof next.value === 'string' ? new TextEncoder().encode(next.value) : next.value)
+    },
+    async cancel(reason) {
+      await iterator.return?.(reason)
+    },
+  })
+}
+
+/** Reads a stream into one array; past `limit` bytes it cancels the stream and throws a RangeError. @internal */
+export async function readAll(stream: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array> {
+  const reader = stream.getReader()
+  const chunks: Uint8Array[] = []
+  let length = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    length += value.byteLength
+    if (length > limit) {
+      await reader.cancel()
+      throw new RangeError(`more than ${limit} bytes`)
+    }
+    chunks.push(value)
+  }
+  if (chunks.length === 1) return chunks[0] as Uint8Array
+  const out = new Uint8Array(length)
+  let offset = 0
+  for (const chunk of chunks) {
+    out.set(chunk, offset)
+    offset += chunk.byteLength
+  }
+  return out
+}
+
+/**
+ * Gunzip or inflate with `DecompressionStream`, stopping at `maxOutputLength` bytes.
+ * @internal
+ */
+export function webUnzip(format: 'gzip' | 'deflate'): Unzip {
+  return (raw, { maxOutputLength }) =>
+    readAll(bytesStream(raw).pipeThrough(new DecompressionStream(format) as unknown as Transform), maxOutputLength)
+}
+
+const webGunzip = webUnzip('gzip')
+const webInflate = webUnzip('deflate')
 
 /** @internal */
 export function encodeQuery(querystring: Readonly<Record<string, QueryValue>> | undefined): string {
@@ -106,17 +226,17 @@ export async function decodeBody(
   const encoding = headerValue(headers, 'content-encoding')
   let bytes = raw
   if (encoding !== undefined && encoding !== 'identity' && raw.byteLength > 0) {
-    const unzip =
-      encoding === 'gzip' || encoding === 'x-gzip' ? gunzipAsync : encoding === 'deflate' ? inflateAsync : undefined
-    if (unzip === undefined) {
+    const gzip = encoding === 'gzip' || encoding === 'x-gzip'
+    if (!gzip && encoding !== 'deflate') {
       throw new DeserializationError(`the response has an unsupported content-encoding '${encoding}'`, errorOptions)
     }
     try {
-      if (raw.byteLength < kSyncInflateBytes) {
-        const unzipSync = unzip === gunzipAsync ? gunzipSync : inflateSync
-        bytes = unzipSync(raw, { maxOutputLength: maxResponseSize })
+      if (zlib === undefined) {
+        bytes = await (gzip ? webGunzip : webInflate)(raw, { maxOutputLength: maxResponseSize })
+      } else if (raw.byteLength < kSyncInflateBytes) {
+        bytes = (gzip ? zlib.gunzipSync : zlib.inflateSync)(raw, { maxOutputLength: maxResponseSize })
       } else {
-        bytes = await unzip(raw, { maxOutputLength: maxResponseSize })
+        bytes = await ((gzip ? gunzipAsync : inflateAsync) as Unzip)(raw, { maxOutputLength: maxResponseSize })
       }
     } catch (cause) {
       if ((cause as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' || cause instanceof RangeError) {
@@ -142,10 +262,19 @@ export async function decodeBody(
   return bytes
 }
 
+interface NodeBufferLike {
+  isBuffer(value: unknown): boolean
+  from(buffer: ArrayBufferLike, offset: number, length: number): { toString(encoding: 'utf8'): string }
+}
+const NodeBuffer = (globalThis as { Buffer?: NodeBufferLike }).Buffer
+const utf8 = new TextDecoder()
+
+// Node's Buffer decodes UTF-8 faster than TextDecoder; every runtime has TextDecoder.
 function toText(bytes: Uint8Array): string {
-  return Buffer.isBuffer(bytes)
-    ? bytes.toString('utf8')
-    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')
+  if (NodeBuffer === undefined) return utf8.decode(bytes)
+  return NodeBuffer.isBuffer(bytes)
+    ? (bytes as unknown as { toString(encoding: 'utf8'): string }).toString('utf8')
+    : NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')
 }
 
 /** @internal */

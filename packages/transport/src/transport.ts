@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream'
 import {
   errorChannel,
   nodeAliveChannel,
@@ -7,30 +6,31 @@ import {
   responseChannel,
   retryChannel,
 } from './diagnostics.js'
+import { DiscoveryHooks } from './discovery-hooks.js'
 import {
   type AttemptRecord,
   ConfigurationError,
   type ErrorMeta,
   isConnectionError,
-  isTimeoutError,
   isTransportError,
   ProductNotSupportedError,
   RequestAbortedError,
   ResponseError,
 } from './errors.js'
 import { normalizeHeaders, redactHeaders } from './headers.js'
+import { recordHealth } from './node-health.js'
 import { createNodePool } from './node-pool.js'
 import { checkNumber, type NumberRule } from './number-option.js'
+import { type BodySettings, isOneShot, prepareBody } from './request-body.js'
+import type { AttemptObserver, HookedRequest, RequestHook } from './request-hook.js'
+import { type Backoff, type RetryPolicy, retryAfterError, retryAfterStatus } from './retry-policy.js'
 import {
-  compressBody,
   decodeBody,
   encodeQuery,
   kMaxCompressedResponseSize,
   kMaxResponseSize,
   parseBody,
   parseWarnings,
-  serializeBody,
-  serializeNdjson,
 } from './serialize.js'
 import type {
   Clock,
@@ -46,9 +46,7 @@ import type {
   NodeSelector,
   PoolNode,
   RequestOptions,
-  ResponseHeaders,
   ResponseLimits,
-  SerializedBody,
   TransportRequest,
   TransportRequestParams,
   TransportResponse,
@@ -182,22 +180,23 @@ export interface TransportOptions extends TransportDefaults {
   readonly clock?: Clock | undefined
   /** A source of randomness in [0, 1) for backoff jitter (tests inject one). */
   readonly random?: (() => number) | undefined
+  /**
+   * Instrumentation around each logical request (one per API call), shared with every child; see
+   * {@link RequestHook}.
+   */
+  readonly requestHook?: RequestHook | undefined
 }
 
 interface Shared {
   readonly pool: NodePool
-  readonly discovery: NodeDiscovery | undefined
+  readonly discovery: DiscoveryHooks | undefined
+  readonly hook: RequestHook | undefined
   readonly clock: Clock
-  readonly random: () => number
-  readonly compress: boolean
+  readonly body: BodySettings
+  readonly backoff: Backoff
   readonly limits: ResponseLimits
   readonly maxResponseSize: number
-  readonly retryBackoff: number
-  readonly maxRetryBackoff: number
-  readonly maxRetryAfter: number
   readonly productCheck: string | null
-  readonly jsonType: string
-  readonly ndjsonType: string
   closed: boolean
   discoveryContext: DiscoveryContext | undefined
   /** The transport built from options, not by child(): discovery requests carry its credentials. */
@@ -217,18 +216,7 @@ function checkStatuses(option: string, value: readonly number[] | undefined): vo
 const kMs: NumberRule = { unit: 'milliseconds' }
 const kBytes: NumberRule = { unit: 'bytes' }
 
-/**
- * Parses `Retry-After` (seconds or an HTTP date) into milliseconds.
- * @internal
- */
-export function retryAfterMs(headers: ResponseHeaders, nowEpoch: number): number | undefined {
-  const raw = headers['retry-after']
-  const value = Array.isArray(raw) ? raw[0] : raw
-  if (value === undefined) return undefined
-  if (/^\d+(\.\d+)?$/.test(value.trim())) return Math.ceil(Number(value) * 1000)
-  const date = Date.parse(value)
-  return Number.isNaN(date) ? undefined : Math.max(0, date - nowEpoch)
-}
+export { retryAfterMs } from './retry-policy.js'
 
 // Transport.child() hands the parent to the constructor it calls through this slot: the constructor reads and clears
 // it first thing, synchronously, so no other construction can see it, and `parent` is no constructor parameter that
@@ -254,11 +242,8 @@ export class Transport {
   readonly #handler: Handler
   readonly #headers: Readonly<Record<string, string>>
   readonly #defaults: TransportDefaults
-  readonly #maxRetries: number
-  readonly #retryOnStatus: readonly number[]
-  readonly #retryOnTimeout: boolean
+  readonly #policy: RetryPolicy
   readonly #requestTimeout: number | undefined
-  readonly #ignore: readonly number[]
   readonly #auth: Middleware | undefined
   readonly #middleware: readonly Middleware[]
 
@@ -281,6 +266,12 @@ export class Transport {
     })
     if (options.auth !== undefined && options.auth !== null && typeof options.auth !== 'function') {
       throw new ConfigurationError('auth: must be a middleware function, (next) => (request) => Promise<response>')
+    }
+    if (
+      options.requestHook !== undefined &&
+      (options.requestHook === null || typeof options.requestHook.wrap !== 'function')
+    ) {
+      throw new ConfigurationError('requestHook: must be an object with a wrap(request, send) method')
     }
     if (
       options.middleware !== undefined &&
@@ -329,20 +320,26 @@ export class Transport {
       const maxCompressed =
         checkNumber('maxCompressedResponseSize', options.maxCompressedResponseSize, kBytes) ??
         kMaxCompressedResponseSize
+      const discovery = options.discovery
       this.#shared = {
         pool,
-        discovery: options.discovery,
+        discovery: discovery === undefined ? undefined : new DiscoveryHooks(discovery, () => this.#discoveryContext()),
+        hook: options.requestHook,
         clock: options.clock ?? systemClock,
-        random: options.random ?? Math.random,
-        compress: options.compress === true,
+        body: {
+          jsonType: media.json ?? 'application/json',
+          ndjsonType: media.ndjson ?? 'application/x-ndjson',
+          compress: options.compress === true,
+        },
+        backoff: {
+          random: options.random ?? Math.random,
+          retryBackoff: checkNumber('retryBackoff', options.retryBackoff, kMs) ?? 100,
+          maxRetryBackoff: checkNumber('maxRetryBackoff', options.maxRetryBackoff, kMs) ?? 4000,
+          maxRetryAfter: checkNumber('maxRetryAfter', options.maxRetryAfter, kMs) ?? 30_000,
+        },
         limits: { maxCompressedResponseSize: maxCompressed },
         maxResponseSize: checkNumber('maxResponseSize', options.maxResponseSize, kBytes) ?? kMaxResponseSize,
-        retryBackoff: checkNumber('retryBackoff', options.retryBackoff, kMs) ?? 100,
-        maxRetryBackoff: checkNumber('maxRetryBackoff', options.maxRetryBackoff, kMs) ?? 4000,
-        maxRetryAfter: checkNumber('maxRetryAfter', options.maxRetryAfter, kMs) ?? 30_000,
         productCheck: options.productCheck === undefined ? 'Elasticsearch' : options.productCheck,
-        jsonType: media.json ?? 'application/json',
-        ndjsonType: media.ndjson ?? 'application/x-ndjson',
         closed: false,
         discoveryContext: undefined,
         root: undefined,
@@ -358,11 +355,13 @@ export class Transport {
       this.#middleware = options.middleware ?? []
     }
     const d = this.#defaults
-    this.#maxRetries = d.maxRetries ?? 3
-    this.#retryOnStatus = d.retryOnStatus ?? kDefaultRetryOnStatus
-    this.#retryOnTimeout = d.retryOnTimeout ?? false
+    this.#policy = {
+      maxRetries: d.maxRetries ?? 3,
+      retryOnStatus: d.retryOnStatus ?? kDefaultRetryOnStatus,
+      retryOnTimeout: d.retryOnTimeout ?? false,
+      ignore: d.ignore ?? kNoStatuses,
+    }
     this.#requestTimeout = d.requestTimeout === null ? undefined : (d.requestTimeout ?? 30_000)
-    this.#ignore = d.ignore ?? kNoStatuses
     const limits = this.#shared.limits
     const terminal: Handler = (request) => {
       const node = request.node
@@ -374,6 +373,11 @@ export class Transport {
     const chain = this.#auth === undefined ? this.#middleware : [...this.#middleware, this.#auth]
     this.#handler = chain.length === 0 ? terminal : compose(chain, terminal)
     if (parent === undefined) this.#shared.root = this
+  }
+
+  /** The instrumentation of every request (see {@link RequestHook}), shared with every child; undefined for none. */
+  get requestHook(): RequestHook | undefined {
+    return this.#shared.hook
   }
 
   /** The node pool, shared with every child. */
@@ -398,19 +402,31 @@ export class Transport {
    * Sends one logical request and resolves to the decoded response, or rejects with a {@link TransportError}.
    */
   request<TBody = unknown>(params: TransportRequestParams, options?: RequestOptions): Promise<TransportResult<TBody>> {
-    // Not async: without a discovery hook the promise of #send is returned as it is (no extra promise, no tick).
-    if (this.#shared.discovery?.onRequestStart === undefined) return this.#send<TBody>(params, options)
-    return this.#discoverThenSend<TBody>(params, options)
+    const hook = this.#shared.hook
+    if (hook === undefined) return this.#start<TBody>(params, options, undefined)
+    return hook.wrap<TBody>(hookedRequest(params), (observer) => this.#start<TBody>(params, options, observer))
+  }
+
+  // Not async: without a discovery hook the promise of #send is returned as it is (no extra promise, no tick).
+  #start<TBody>(
+    params: TransportRequestParams,
+    options: RequestOptions | undefined,
+    observer: AttemptObserver | undefined,
+  ): Promise<TransportResult<TBody>> {
+    const discovery = this.#shared.discovery
+    if (discovery === undefined || !discovery.waitsOnStart) return this.#send<TBody>(params, options, observer)
+    return this.#discoverThenSend<TBody>(discovery, params, options, observer)
   }
 
   async #discoverThenSend<TBody>(
+    discovery: DiscoveryHooks,
     params: TransportRequestParams,
     options: RequestOptions | undefined,
+    observer: AttemptObserver | undefined,
   ): Promise<TransportResult<TBody>> {
-    const discovery = this.#shared.discovery as NodeDiscovery
-    const waiting = discovery.onRequestStart?.(this.#discoveryContext())
+    const waiting = discovery.requestStarting()
     if (waiting !== undefined) await waiting
-    return this.#send<TBody>(params, options)
+    return this.#send<TBody>(params, options, observer)
   }
 
   #discoveryContext(): DiscoveryContext {
@@ -420,16 +436,46 @@ export class Transport {
       const root = shared.root ?? this
       shared.discoveryContext = {
         pool: shared.pool,
-        request: (params, options) => root.#send(params, options),
+        request: (params, options) => root.#send(params, options, undefined),
         now: () => shared.clock.now(),
       }
     }
     return shared.discoveryContext
   }
 
+  /** The request's headers: the transport's, then the call's (a fresh object the request may change). */
+  #headersOf(options: RequestOptions | undefined): Record<string, string> {
+    const headers = { ...this.#headers }
+    if (options === undefined) return headers
+    if (options.headers !== undefined) Object.assign(headers, normalizeHeaders('options.headers', options.headers))
+    if (options.opaqueId !== undefined) {
+      headers['x-opaque-id'] = normalizeHeaders('opaqueId', { 'x-opaque-id': options.opaqueId })[
+        'x-opaque-id'
+      ] as string
+    }
+    return headers
+  }
+
+  /** This transport's retry policy with the call's overrides (the transport's own object when there are none). */
+  #policyOf(options: RequestOptions | undefined, oneShot: boolean): RetryPolicy {
+    const own = this.#policy
+    if (!oneShot && (options === undefined || !overridesPolicy(options))) return own
+    return {
+      maxRetries: oneShot ? 0 : (options?.maxRetries ?? own.maxRetries),
+      retryOnStatus: options?.retryOnStatus ?? own.retryOnStatus,
+      retryOnTimeout: options?.retryOnTimeout ?? own.retryOnTimeout,
+      ignore: options?.ignore ?? own.ignore,
+    }
+  }
+
+  /**
+   * The attempt loop: pick a node, send through the middleware, record the node's health, then either finish or
+   * wait and retry, as the retry policy says.
+   */
   async #send<TBody>(
     params: TransportRequestParams,
     options: RequestOptions | undefined,
+    observer: AttemptObserver | undefined,
   ): Promise<TransportResult<TBody>> {
     const shared = this.#shared
     const clock = shared.clock
@@ -437,46 +483,13 @@ export class Transport {
     const method = params.method
     const query = encodeQuery(params.querystring)
     const path = query === '' ? params.path : `${params.path}?${query}`
-
-    let headers: Record<string, string>
-    if (options === undefined) {
-      headers = { ...this.#headers }
-    } else {
-      headers = { ...this.#headers }
-      if (options.headers !== undefined) {
-        const extra = normalizeHeaders('options.headers', options.headers)
-        Object.assign(headers, extra)
-      }
-      if (options.opaqueId !== undefined) {
-        headers['x-opaque-id'] = normalizeHeaders('opaqueId', { 'x-opaque-id': options.opaqueId })[
-          'x-opaque-id'
-        ] as string
-      }
-    }
-
-    let body: SerializedBody | undefined
-    let stream = false
-    if (params.ndjson !== undefined) {
-      body = serializeNdjson(params.ndjson)
-      headers['content-type'] ??= shared.ndjsonType
-    } else if (params.body !== undefined) {
-      const serialized = serializeBody(params.body)
-      body = serialized.payload
-      stream = body instanceof Readable
-      headers['content-type'] ??= shared.jsonType
-    }
-    if (shared.compress && body !== undefined) {
-      body = await compressBody(body)
-      headers['content-encoding'] = 'gzip'
-    }
-
+    const headers = this.#headersOf(options)
+    const prepared = prepareBody(params, headers, shared.body)
+    const body = prepared instanceof Promise ? await prepared : prepared
+    const policy = this.#policyOf(options, isOneShot(body))
     const signal = options?.signal
-    const maxRetries = stream ? 0 : (options?.maxRetries ?? this.#maxRetries)
-    const retryOnStatus = options?.retryOnStatus ?? this.#retryOnStatus
-    const retryOnTimeout = options?.retryOnTimeout ?? this.#retryOnTimeout
     const timeoutOption = options?.requestTimeout
     const timeout = timeoutOption === undefined ? this.#requestTimeout : (timeoutOption ?? undefined)
-    const ignore = options?.ignore ?? this.#ignore
     // Safe to resend after a possible delivery: it changes nothing on the server.
     const resendable = method === 'GET' || method === 'HEAD' || params.readOnly === true
     const pool = shared.pool
@@ -496,72 +509,55 @@ export class Transport {
       if (requestChannel.hasSubscribers) {
         requestChannel.publish({ method, path, node: node.info(), attempt, headers: redactHeaders(headers) })
       }
+      if (observer?.attemptStart !== undefined) notify(observer, 'attemptStart', { attempt, node: node.info() })
       const attemptStart = clock.now()
-      let response: TransportResponse
+      let response: TransportResponse | undefined
+      let failure: unknown
       try {
         response = await this.#handler(request)
       } catch (cause) {
-        pool.release(node)
-        const error = cause
-        const code = isTransportError(error) ? error.code : undefined
-        attempts.push({ node: node.id, error: code ?? 'ES_ERR_CONNECTION', duration: clock.now() - attemptStart })
-        let retryable = false
-        if (isConnectionError(error)) {
-          pool.markDead(node)
-          this.#nodeFailed(node)
-          retryable = !error.requestSent || resendable || retryOnTimeout
-        } else if (isTimeoutError(error)) {
-          retryable = resendable || retryOnTimeout
-        }
-        if (retryable && attempt <= maxRetries && !signal?.aborted) {
-          const delay = this.#backoff(attempt)
-          if (retryChannel.hasSubscribers) {
-            retryChannel.publish({ method, path, node: node.info(), attempt, reason: code ?? 'error', delay })
-          }
-          tried ??= new Set()
-          tried.add(node)
-          if (delay > 0) await this.#sleep(delay, signal, method, path, attempts)
-          continue
-        }
-        throw this.#fail(error, method, path, attempts)
+        failure = cause
       }
       pool.release(node)
-      const statusCode = response.statusCode
-      if (responseChannel.hasSubscribers) {
-        responseChannel.publish({
-          method,
-          path,
-          node: node.info(),
+      const duration = clock.now() - attemptStart
+      let delay: number | undefined
+      if (response === undefined) {
+        const code = isTransportError(failure) ? failure.code : undefined
+        attempts.push({ node: node.id, error: code ?? 'ES_ERR_CONNECTION', duration })
+        if (isConnectionError(failure) && recordHealth(pool, node, undefined)) shared.discovery?.nodeFailed(node)
+        if (!signal?.aborted) delay = retryAfterError(policy, shared.backoff, attempt, failure, resendable)
+        if (delay !== undefined && retryChannel.hasSubscribers) {
+          retryChannel.publish({ method, path, node: node.info(), attempt, reason: code ?? 'error', delay })
+        }
+      } else {
+        const statusCode = response.statusCode
+        if (responseChannel.hasSubscribers) {
+          responseChannel.publish({ method, path, node: node.info(), attempt, statusCode, duration })
+        }
+        if (recordHealth(pool, node, statusCode)) shared.discovery?.nodeFailed(node)
+        delay = retryAfterStatus(policy, shared.backoff, attempt, statusCode, response.headers, Date.now)
+        attempts.push({ node: node.id, statusCode, duration })
+        if (delay !== undefined && retryChannel.hasSubscribers) {
+          retryChannel.publish({ method, path, node: node.info(), attempt, reason: statusCode, delay })
+        }
+      }
+      if (observer?.attemptEnd !== undefined) {
+        notify(observer, 'attemptEnd', {
           attempt,
-          statusCode,
-          duration: clock.now() - attemptStart,
+          node: node.info(),
+          statusCode: response?.statusCode,
+          error: failure,
+          duration,
+          retryDelay: delay,
         })
       }
-      if (statusCode === 502 || statusCode === 503 || statusCode === 504) {
-        pool.markDead(node)
-        this.#nodeFailed(node)
-      } else if (!node.alive || node.failures > 0) {
-        pool.markAlive(node)
+      if (delay === undefined) {
+        if (response === undefined) throw this.#fail(failure, method, path, attempts)
+        return this.#finish<TBody>(response, node, method, path, attempts, policy.ignore, start)
       }
-      if (attempt <= maxRetries && retryOnStatus.includes(statusCode) && !ignore.includes(statusCode)) {
-        let delay: number | undefined
-        if (statusCode === 429 || statusCode === 503) {
-          delay = retryAfterMs(response.headers, Date.now())
-        }
-        if (delay === undefined || delay <= shared.maxRetryAfter) {
-          attempts.push({ node: node.id, statusCode, duration: clock.now() - attemptStart })
-          delay ??= this.#backoff(attempt)
-          if (retryChannel.hasSubscribers) {
-            retryChannel.publish({ method, path, node: node.info(), attempt, reason: statusCode, delay })
-          }
-          tried ??= new Set()
-          tried.add(node)
-          if (delay > 0) await this.#sleep(delay, signal, method, path, attempts)
-          continue
-        }
-      }
-      attempts.push({ node: node.id, statusCode, duration: clock.now() - attemptStart })
-      return this.#finish<TBody>(response, node, method, path, attempts, ignore, start)
+      tried ??= new Set()
+      tried.add(node)
+      if (delay > 0) await this.#sleep(delay, signal, method, path, attempts)
     }
   }
 
@@ -614,12 +610,6 @@ export class Transport {
     }
   }
 
-  #backoff(attempt: number): number {
-    const { retryBackoff, maxRetryBackoff, random } = this.#shared
-    const ceiling = Math.min(maxRetryBackoff, retryBackoff * 2 ** (attempt - 1))
-    return Math.floor(random() * ceiling)
-  }
-
   async #sleep(
     ms: number,
     signal: AbortSignal | undefined,
@@ -631,17 +621,6 @@ export class Transport {
       await this.#shared.clock.sleep(ms, signal)
     } catch (error) {
       throw this.#fail(error, method, path, attempts)
-    }
-  }
-
-  #nodeFailed(node: PoolNode): void {
-    const discovery = this.#shared.discovery
-    if (discovery?.onNodeFailure !== undefined) {
-      try {
-        discovery.onNodeFailure(node, this.#discoveryContext())
-      } catch {
-        // a discovery failure never fails the user's request
-      }
     }
   }
 
@@ -667,8 +646,40 @@ export class Transport {
     const shared = this.#shared
     if (shared.closed) return
     shared.closed = true
-    shared.discovery?.close?.()
+    shared.discovery?.close()
     await shared.pool.close()
+  }
+}
+
+function overridesPolicy(options: RequestOptions): boolean {
+  return (
+    options.maxRetries !== undefined ||
+    options.retryOnStatus !== undefined ||
+    options.retryOnTimeout !== undefined ||
+    options.ignore !== undefined
+  )
+}
+
+function hookedRequest(params: TransportRequestParams): HookedRequest {
+  return {
+    method: params.method,
+    path: params.path,
+    querystring: params.querystring,
+    endpoint: params.endpoint,
+    pathParts: params.pathParts,
+  }
+}
+
+// An observer that throws must not break the request it observes.
+function notify<K extends keyof AttemptObserver>(
+  observer: AttemptObserver,
+  method: K,
+  event: Parameters<NonNullable<AttemptObserver[K]>>[0],
+): void {
+  try {
+    ;(observer[method] as (e: typeof event) => void).call(observer, event)
+  } catch {
+    // swallowed: see above
   }
 }
 

@@ -21,10 +21,20 @@ export type Headers = Readonly<Record<string, string>>
 
 /**
  * A request body as the caller gives it: a JSON value (serialized with `JSON.stringify`), a string or bytes (sent
- * as they are), or a stream (sent as it comes, never retried).
+ * as they are), or a stream (a Node `Readable`, a Web `ReadableStream` or an async iterable of bytes; sent as it
+ * comes, never retried).
  * @public
  */
-export type RequestBody = string | Uint8Array | Readable | AsyncIterable<Uint8Array> | object | number | boolean | null
+export type RequestBody =
+  | string
+  | Uint8Array
+  | Readable
+  | ReadableStream<Uint8Array>
+  | AsyncIterable<Uint8Array>
+  | object
+  | number
+  | boolean
+  | null
 
 /**
  * One logical request, before serialization.
@@ -41,9 +51,10 @@ export interface TransportRequestParams {
   readonly body?: RequestBody | undefined
   /**
    * An NDJSON body (bulk, msearch): each item is one line, objects serialized with `JSON.stringify`, strings sent
-   * as they are. Takes the place of `body`.
+   * as they are; or a `Uint8Array` of NDJSON already serialized (every line ending in a newline), sent as it is.
+   * Takes the place of `body`.
    */
-  readonly ndjson?: readonly unknown[] | undefined
+  readonly ndjson?: readonly unknown[] | Uint8Array | undefined
   /**
    * The request changes nothing on the server: safe to resend after a possible delivery, like GET. A search, count,
    * msearch or mget goes out as POST because it carries a body; with `readOnly` it is retried after a socket broke
@@ -52,6 +63,13 @@ export interface TransportRequestParams {
    * GET. Default false (only GET and HEAD are resendable).
    */
   readonly readOnly?: boolean | undefined
+  /**
+   * The API endpoint's name, such as `search` or `indices.create` (the client sets it). Only instrumentation reads
+   * it (see `RequestHook`); the transport sends nothing of it.
+   */
+  readonly endpoint?: string | undefined
+  /** The values of the path's parameters, such as `{ index: 'my-index' }` (the client sets them), for instrumentation. */
+  readonly pathParts?: Readonly<Record<string, string>> | undefined
 }
 
 /**
@@ -116,7 +134,10 @@ export interface TransportResult<TBody = unknown> {
 }
 
 /**
- * A serialized body, ready for the wire.
+ * A serialized body, ready for the wire. A stream body is a Node `Readable` wherever node:stream exists (Node,
+ * Deno, Bun, workerd with nodejs_compat: any runtime with `process.getBuiltinModule`); on a runtime without it (a
+ * browser, workerd without nodejs_compat) the transport reads a stream body into bytes first, which is what `fetch`
+ * there needs anyway (Chromium refuses streamed request bodies over HTTP/1.1).
  * @public
  */
 export type SerializedBody = string | Uint8Array | Readable

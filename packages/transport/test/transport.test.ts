@@ -67,6 +67,14 @@ describe('serialization', () => {
     expect(bulk?.headers['content-type']).toBe('application/x-ndjson')
   })
 
+  it('sends NDJSON bytes serialized by the caller as they are, labelled NDJSON', async () => {
+    const { transport, sent } = make({ script: () => json(200, {}), nodes: ['http://a:9200'] })
+    const bytes = new TextEncoder().encode('{"index":{"_index":"i"}}\n{"f":1}\n')
+    await transport.request({ method: 'POST', path: '/_bulk', ndjson: bytes })
+    expect(sent[0]?.request.body).toBe(bytes)
+    expect(sent[0]?.request.headers['content-type']).toBe('application/x-ndjson')
+  })
+
   it('rejects bodies that cannot be serialized, before anything is sent', async () => {
     const { transport, sent } = make({ script: () => json(200, {}) })
     const cyclic: Record<string, unknown> = {}

@@ -29,9 +29,11 @@ export interface AdapterOptions {
 /** Every adapter, in the order of the report. `undici` is the floor. */
 export const adapterNames: readonly AdapterName[] = [
   'stretch',
+  'stretch-otel',
   'stretch-fetch',
   'undici',
   'es9',
+  'es9-otel',
   'es8',
   'opensearch',
   'fetch',
@@ -40,9 +42,11 @@ export const adapterNames: readonly AdapterName[] = [
 /** Human names for the report. */
 export const adapterLabels: Readonly<Record<AdapterName, string>> = {
   stretch: 'Stretch',
+  'stretch-otel': 'Stretch + @stretch/otel',
   'stretch-fetch': 'Stretch on @stretch/connection-fetch',
   undici: 'undici Pool (floor)',
   es9: '@elastic/elasticsearch 9',
+  'es9-otel': '@elastic/elasticsearch 9, OpenTelemetry SDK on',
   es8: '@elastic/elasticsearch 8',
   opensearch: '@opensearch-project/opensearch',
   fetch: 'fetch (Node built-in)',
@@ -52,10 +56,17 @@ export const adapterLabels: Readonly<Record<AdapterName, string>> = {
 export async function createAdapter(name: AdapterName, options: AdapterOptions): Promise<Adapter> {
   switch (name) {
     case 'stretch':
-      return stretch(options)
+      return stretch(options, false)
+    case 'stretch-otel':
+      await startTracing()
+      return stretch(options, true)
     case 'stretch-fetch':
       return stretchFetch(options)
     case 'es9':
+      return elastic(options, await import('@elastic/elasticsearch'))
+    case 'es9-otel':
+      // Its transport instruments every API call with the global tracer (openTelemetry.enabled is on by default).
+      await startTracing()
       return elastic(options, await import('@elastic/elasticsearch'))
     case 'es8':
       return elastic(options, await import('es8'))
@@ -68,13 +79,32 @@ export async function createAdapter(name: AdapterName, options: AdapterOptions):
   }
 }
 
-async function stretch(options: AdapterOptions): Promise<Adapter> {
+/**
+ * A real tracer provider (every span sampled, batched, then dropped by the exporter) and the async-hooks context
+ * manager, registered globally: what tracing costs the client, without the cost of shipping spans. Registered with
+ * `@opentelemetry/api` 1.10, the version `@elastic/transport` reads the global with (a reader refuses a global
+ * registered by an older minor); `@stretch/otel` (1.9) accepts it too.
+ */
+async function startTracing(): Promise<void> {
+  const { context, trace } = await import('@opentelemetry/api')
+  const { AsyncLocalStorageContextManager } = await import('@opentelemetry/context-async-hooks')
+  const { BasicTracerProvider, BatchSpanProcessor } = await import('@opentelemetry/sdk-trace-base')
+  const dropAll = {
+    export: (_spans: unknown, done: (result: { code: 0 }) => void) => done({ code: 0 }),
+    shutdown: async () => {},
+  }
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable())
+  trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(dropAll)] }))
+}
+
+async function stretch(options: AdapterOptions, otel: boolean): Promise<Adapter> {
   const { Client } = await import('@stretch/client')
   const https = options.url.startsWith('https:')
   const client = new Client({
     node: options.url,
     ...(https ? { caCerts: options.ca } : {}),
     httpCompress: options.compress,
+    ...(otel ? (await import('@stretch/otel')).openTelemetry() : {}),
   })
   const operations = bulkOperations()
   return {

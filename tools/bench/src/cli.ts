@@ -1,6 +1,6 @@
 // pnpm bench [--quick] [--rounds N] [--adapters a,b] [--scenarios "info c=64,bulk c=1"] [--options-children N]
 //            [--profile stretch[,undici]] [--profile-dir DIR] [--scale N] [--cold-start N] [--no-overhead]
-//            [--no-write]
+//            [--no-write] [--no-types]
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -8,6 +8,7 @@ import { adapterNames } from './adapters.js'
 import type { AdapterName } from './protocol.js'
 import { renderReport } from './report.js'
 import { runBench } from './runner.js'
+import { renderTypes, runTypesScenario } from './types-scenario.js'
 
 const { values } = parseArgs({
   options: {
@@ -22,6 +23,7 @@ const { values } = parseArgs({
     'profile-dir': { type: 'string' },
     'no-write': { type: 'boolean', default: false },
     'no-overhead': { type: 'boolean', default: false },
+    'no-types': { type: 'boolean', default: false },
   },
 })
 
@@ -57,7 +59,11 @@ const result = await runBench({
   profileDir: values['profile-dir'],
   log: (line) => process.stderr.write(`${line}\n`),
 })
-const report = renderReport(result)
+// The `types` scenario (src/types-scenario.ts): what each client's types cost on the same user programs.
+const types = values['no-types']
+  ? ''
+  : renderTypes(runTypesScenario({ rounds: values.quick ? 1 : 3, log: (line) => process.stderr.write(`${line}\n`) }))
+const report = renderReport(result) + types
 process.stdout.write(report)
 if (!values.quick && !values['no-write']) {
   const dir = fileURLToPath(new URL('../results/', import.meta.url))

@@ -9,7 +9,7 @@ import {
 import { propertyKey, quote } from './naming.js'
 import { docBlock, docText } from './tsdoc.js'
 import { kJsonInput, type TypeResolver } from './type-expr.js'
-import { kGenericDefaults, kTypesQualifier } from './types/spec-types.js'
+import { kAggsParam, kTypesQualifier, typeParam } from './types/spec-types.js'
 
 /** How a response is decoded at run time (see the client's `runtime.ts`). */
 export type ResponseKind = 'json' | 'bool' | 'text' | 'cat'
@@ -148,11 +148,26 @@ export function requestMembers(resolver: TypeResolver, endpoint: SpecEndpoint): 
       existing.where.push(where)
     }
   }
-  for (const p of endpoint.pathParts) add(p, 'path', resolver.resolve(p.type, generics), p.required)
+  // A parameter that is a body property too keeps its type (`size` of a search is read back as a number).
+  const inBody = new Set(
+    endpoint.body?.kind === 'properties' ? endpoint.body.properties.flatMap((p) => [p.name, ...(p.aliases ?? [])]) : [],
+  )
+  const wire = (where: 'path' | 'query', p: SpecParam): string => {
+    const type = resolver.resolve(p.type, generics)
+    return inBody.has(p.name) ? type : onTheWire(where, type)
+  }
+  for (const p of endpoint.pathParts) add(p, 'path', wire('path', p), p.required)
   const body = endpoint.body
   if (body?.kind === 'properties') {
     for (const p of body.properties) {
-      const type = resolver.spec?.body(endpoint.name, p.name) ?? resolver.resolve(p.type, generics)
+      // The aggregations of a search are a parameter: the response's are inferred from them. The intersection with
+      // the declared type keeps the excess-property checks of an object literal (a `sizee` inside `terms`), which
+      // the inferred type alone would pass.
+      const declared = resolver.spec?.body(endpoint.name, p.name) ?? resolver.resolve(p.type, generics)
+      const type =
+        p.name === 'aggregations' && resolver.spec?.infersAggregations(endpoint.name) === true
+          ? `${kAggsParam} & ${declared}`
+          : declared
       add(p, 'body', type, p.required)
       for (const alias of p.aliases ?? []) {
         add({ ...p, name: alias, description: `An alias of \`${p.name}\`.` }, 'body', type, false)
@@ -170,8 +185,26 @@ export function requestMembers(resolver: TypeResolver, endpoint: SpecEndpoint): 
         : 'The request body.')
     add({ name: body.codegenName, type: body.type, required: body.required, description }, 'body', type, body.required)
   }
-  for (const p of endpoint.query) add(p, 'query', resolver.resolve(p.type, generics), p.required)
+  for (const p of endpoint.query) add(p, 'query', wire('query', p), p.required)
   return [...byName.values()]
+}
+
+/**
+ * The type of a path part or query parameter as the URL carries it: text, so Elasticsearch takes what serializes to
+ * the same text. A path part takes a number (`id: 1` is `/_doc/1`) and a list part one item; a boolean query
+ * parameter takes `'true'`/`'false'` (`v: 'true'`), a numeric one a numeric string (`requests_per_second: '-1'`),
+ * a plain string one a number (`from_sort_value: 1577833200000`).
+ * The specification's own examples are written this way (`test/api/example-types.test.ts` in the client).
+ */
+export function onTheWire(where: 'path' | 'query', type: string): string {
+  const list = /^([\w.]+)\[\]$/.exec(type)
+  if (list !== null) return onTheWire(where, `${list[1]} | ${type}`)
+  if (where === 'path') return /\bnumber\b/.test(type) ? type : `${type} | number`
+  if (type === 'string') return 'string | number'
+  if (type === 'boolean') return "boolean | 'true' | 'false'"
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the text of a TypeScript template literal type
+  if (type === 'number') return 'number | `${number}`'
+  return type
 }
 
 function memberType(member: Member): string {
@@ -227,7 +260,9 @@ export function responseType(endpoint: ApiEndpoint, resolver?: TypeResolver): st
 /** The generic parameters of a request type that its members use (a type that resolved to JSON drops them). */
 export function requestGenerics(resolver: TypeResolver, endpoint: SpecEndpoint): string[] {
   const types = requestMembers(resolver, endpoint).flatMap((m) => m.types)
-  return (endpoint.generics ?? []).filter((g) => types.some((t) => new RegExp(`\\b${g}\\b`).test(t)))
+  const out = (endpoint.generics ?? []).filter((g) => types.some((t) => new RegExp(`\\b${g}\\b`).test(t)))
+  if (resolver.spec?.infersAggregations(endpoint.name) === true) out.push(kAggsParam)
+  return out
 }
 
 function methodGenerics(resolver: TypeResolver, endpoint: ApiEndpoint): string[] {
@@ -235,7 +270,8 @@ function methodGenerics(resolver: TypeResolver, endpoint: ApiEndpoint): string[]
   const response = responseType(endpoint, resolver)
   for (const g of resolver.spec?.response(endpoint.spec.name)?.generics ?? [])
     if (!out.includes(g) && new RegExp(`\\b${g}\\b`).test(response)) out.push(g)
-  return out
+  // The request's aggregations come last: `search<TDocument, TAggregations>` gives the first two by hand.
+  return [...out.filter((g) => g !== kAggsParam), ...out.filter((g) => g === kAggsParam)]
 }
 
 /** The generated request types of one namespace (types only: no JavaScript is loaded for them). */
@@ -248,7 +284,7 @@ export function emitRequestTypes(resolver: TypeResolver, ns: ApiNamespace, heade
     const base = isCat(s) ? 'CatRequestBase' : 'RequestBase'
     used.add(base)
     const generics = requestGenerics(resolver, s)
-    const typeParams = generics.length === 0 ? '' : `<${generics.map((g) => `${g} = unknown`).join(', ')}>`
+    const typeParams = generics.length === 0 ? '' : `<${generics.map((g) => typeParam(g)).join(', ')}>`
     const doc = [
       // A link to the method would be ambiguous (it has overloads): name the call and link the class.
       `The request of \`client.${e.api}()\` ({@link ${ns.className}}): path parts, query parameters and body properties side by side.`,
@@ -330,7 +366,16 @@ function emitClass(
     const generics = methodGenerics(resolver, e)
     const reqGenerics = requestGenerics(resolver, s)
     const typeParams =
-      generics.length === 0 ? '' : `<${generics.map((g) => `${g} = ${kGenericDefaults[g] ?? 'unknown'}`).join(', ')}>`
+      generics.length === 0
+        ? ''
+        : `<${generics
+            .map((g) =>
+              // Inferred from the request unless given.
+              g === 'TAggregations' && resolver.spec?.infersAggregations(s.name) === true
+                ? typeParam(g, kTypesQualifier, `${kTypesQualifier}AggregationsFromRequest`)
+                : typeParam(g),
+            )
+            .join(', ')}>`
     const request = `${e.typeName}Request${reqGenerics.length === 0 ? '' : `<${reqGenerics.join(', ')}>`}`
     const optional = requiredParams(s).length === 0
     const p = optional ? 'params?' : 'params'

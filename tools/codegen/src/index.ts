@@ -2,9 +2,13 @@ export {
   type ExamplesSchema,
   examplesFileText,
   extractJsExamples,
+  extractResponseExamples,
   type JsExample,
   type JsExamplesFile,
   kExamplesFile,
+  kResponseExamplesFile,
+  type ResponseExample,
+  type ResponseExamplesFile,
   writeExamples,
 } from './examples.js'
 export { buildOutputs, diffOutputs, generate, repositoryRoot, spliceExports } from './generate.js'
@@ -12,6 +16,7 @@ export { buildModel, loadSpec, privateGenerated, privateNote, skipReason } from 
 export { camelCase, pascalCase } from './naming.js'
 export { docText } from './tsdoc.js'
 export { TypeResolver } from './type-expr.js'
+export { aggregateYields, kAggregateExceptions } from './types/aggregations.js'
 export { emitTypes, namespacePrefix, TypeEmitter, typeName } from './types/emit-types.js'
 export { loadSchema, reduceSchema, type Schema, type TypeDefinition } from './types/schema.js'
 export { SpecTypes } from './types/spec-types.js'

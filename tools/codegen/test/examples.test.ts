@@ -4,7 +4,13 @@
 // --schema <path> --check`.
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { type ExamplesSchema, extractJsExamples, type JsExamplesFile, loadSpec } from '../src/index.js'
+import {
+  type ExamplesSchema,
+  extractJsExamples,
+  type JsExamplesFile,
+  loadSpec,
+  type ResponseExamplesFile,
+} from '../src/index.js'
 
 const spec = loadSpec(new URL('../spec', import.meta.url).pathname)
 const fixture = JSON.parse(readFileSync(new URL('../spec/js-examples.json', import.meta.url), 'utf8')) as JsExamplesFile
@@ -22,6 +28,19 @@ describe('spec/js-examples.json', () => {
     const names = new Set(spec.endpoints.map((e) => e.name))
     expect(fixture.examples.filter((e) => !names.has(e.endpoint))).toEqual([])
     expect(fixture.examples.filter((e) => !/^const response = await client\.[\w.]+\(/.test(e.code))).toEqual([])
+  })
+})
+
+describe('spec/response-examples.json', () => {
+  const responses = JSON.parse(
+    readFileSync(new URL('../spec/response-examples.json', import.meta.url), 'utf8'),
+  ) as ResponseExamplesFile
+  it('comes from the commit of endpoints.json, with each JSON response example named by its estypes type', () => {
+    expect(responses.source.commit).toBe(spec.source.commit)
+    expect(responses.source.sha256).toBe(fixture.source.sha256)
+    expect(responses.examples).toHaveLength(responses.count)
+    expect(responses.count + responses.notJson.length).toBe(400)
+    expect(responses.examples.filter((e) => !/^\w+Response$/.test(e.type))).toEqual([])
   })
 })
 

@@ -1,7 +1,9 @@
 // The type emitter on small models (one rule per case) and on the committed one.
 import { describe, expect, it } from 'vitest'
 import {
+  aggregateYields,
   emitTypes,
+  kAggregateExceptions,
   loadSchema,
   loadSpec,
   namespacePrefix,
@@ -124,10 +126,65 @@ describe('the committed model', () => {
   it('types the search body and response from it, with the official client generics', () => {
     expect(types.body('search', 'query')).toBe('estypes.QueryDslQueryContainer')
     expect(types.body('search', 'aggs')).toBe('Record<string, estypes.AggregationsAggregationContainer>')
+    // The response's aggregations are inferred from the request's unless TAggregations is given.
     expect(types.response('search')).toEqual({
-      type: 'estypes.SearchResponse<TDocument, TAggregations>',
+      type: 'estypes.SearchResponse<TDocument, estypes.AggregationsResult<TAggregations, TAggs>>',
       generics: ['TDocument', 'TAggregations'],
     })
+    expect(types.infersAggregations('search')).toBe(true)
+    expect(types.infersAggregations('async_search.submit')).toBe(true)
+    expect(types.infersAggregations('count')).toBe(false)
     expect(types.body('bulk', null)).toContain('estypes.BulkUpdateAction<TDocument, TPartialDocument> | TDocument')
+  })
+})
+
+describe('aggregations inferred from the request', () => {
+  const schema = loadSchema(new URL('../spec', import.meta.url).pathname)
+  const yields = new Map(aggregateYields(schema).map((y) => [y.variant, y]))
+  const names = (variant: string): string[] | string => {
+    const to = yields.get(variant)?.to ?? 'none'
+    return typeof to === 'string' ? to : to.map((t) => t.name)
+  }
+  it('maps every variant of AggregationContainer, by name, by value kind, by request type, or as a pipeline', () => {
+    expect(yields.size).toBe(81)
+    expect(names('avg')).toEqual(['AvgAggregate'])
+    expect(names('terms')).toEqual([
+      'StringTermsAggregate',
+      'LongTermsAggregate',
+      'DoubleTermsAggregate',
+      'UnmappedTermsAggregate',
+    ])
+    // `StringStatsAggregate` is string_stats' own, not a kind of stats.
+    expect(names('stats')).toEqual(['StatsAggregate'])
+    expect(names('percentiles')).toEqual(['HdrPercentilesAggregate', 'TDigestPercentilesAggregate'])
+    expect(yields.get('line')?.rule).toBe('same request')
+    expect(names('line')).toEqual(['GeoLineAggregate'])
+    expect(names('cumulative_sum')).toEqual(['SimpleValueAggregate'])
+    expect(yields.get('frequent_item_sets')?.aliases).toEqual(['frequent_items'])
+  })
+  it('takes the exceptions from one table, each with its reason', () => {
+    const exceptions = [...yields.values()].filter((y) => y.rule === 'exception').map((y) => y.variant)
+    expect(exceptions.sort()).toEqual(Object.keys(kAggregateExceptions).sort())
+    expect(names('max_bucket')).toEqual(['BucketMetricValueAggregate'])
+    expect(names('bucket_selector')).toBe('never')
+    expect(names('categorize_text')).toBe('unknown')
+  })
+  it('refuses a model with a variant that no rule or exception covers', () => {
+    const types = schema.types.map((t) =>
+      t.name.name === 'AggregationContainer' && t.kind === 'interface'
+        ? {
+            ...t,
+            properties: [
+              ...t.properties,
+              {
+                name: 'brand_new',
+                required: false,
+                type: { kind: 'instance_of', type: { namespace: '_types', name: 'Field' } },
+              } as const,
+            ],
+          }
+        : t,
+    )
+    expect(() => aggregateYields({ ...schema, types })).toThrow(/no rule says what brand_new sends/)
   })
 })

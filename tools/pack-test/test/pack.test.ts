@@ -124,7 +124,7 @@ describe.each(packages.map((p) => [p.manifest.name as string, p]))('%s', (name, 
   })
 })
 
-const plugins = packages.filter((p) => /^@stretch\/(auth|pool|connection)-/.test(p.manifest.name))
+const plugins = packages.filter((p) => /^@stretch\/((auth|pool|connection)-|otel$)/.test(p.manifest.name))
 describe.each(plugins.map((p) => [p.manifest.name as string]))('%s, a plugin', (name) => {
   it('peers on @stretch/transport with a range that survives a transport minor', () => {
     const packed = JSON.parse(run('tar', ['-xzOf', tarballs.get(name) as string, 'package/package.json'], work))
@@ -152,6 +152,45 @@ describe('TypeScript with moduleResolution node10', () => {
     }
     writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['index.ts'] }))
     // tsc reports on stdout: keep it in the failure message
+    const tsc = join(root, 'tools/pack-test/node_modules/.bin/tsc')
+    const result = spawnSync(tsc, ['-p', '.'], { cwd: dir, encoding: 'utf8' })
+    expect(result.stdout).toBe('')
+    expect(result.status).toBe(0)
+  })
+})
+
+// The client's types through `exports` (`types` condition), as ESM-first projects resolve them; a typed program, so
+// that a resolution to `any` would fail too (the inferred aggregations need the whole estypes).
+describe.each([
+  ['node16', 'node16'],
+  ['nodenext', 'nodenext'],
+  ['bundler', 'esnext'],
+])('TypeScript with moduleResolution %s', (moduleResolution, module) => {
+  it('finds the types of every package through exports, and types a program with the client', () => {
+    const dir = join(work, 'app', moduleResolution)
+    mkdirSync(dir, { recursive: true })
+    writeFileSync(join(dir, 'package.json'), '{ "type": "module", "private": true }\n')
+    const imports = packages.map((p, i) => `import * as p${i} from '${p.manifest.name}'\nexport { p${i} }`)
+    const program = [
+      "import { Client, type estypes } from '@stretch/client'",
+      'declare const client: Client',
+      "const found = await client.search({ aggs: { avg_price: { avg: { field: 'price' } } } })",
+      'export const price: number | null | undefined = found.aggregations?.avg_price.value',
+      'export const query: estypes.QueryDslQueryContainer = { match_all: {} }',
+      '// @ts-expect-error a typo on a response field',
+      'export const typo = found.tookk',
+    ]
+    writeFileSync(join(dir, 'index.ts'), `${[...imports, ...program].join('\n')}\n`)
+    const compilerOptions = {
+      module,
+      moduleResolution,
+      target: 'es2022',
+      strict: true,
+      noEmit: true,
+      skipLibCheck: true,
+      types: [],
+    }
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['index.ts'] }))
     const tsc = join(root, 'tools/pack-test/node_modules/.bin/tsc')
     const result = spawnSync(tsc, ['-p', '.'], { cwd: dir, encoding: 'utf8' })
     expect(result.stdout).toBe('')

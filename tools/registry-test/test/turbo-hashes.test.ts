@@ -78,6 +78,23 @@ describe('turbo task hashes', () => {
     expect(changed.sort()).toEqual(want.sort())
   })
 
+  it('an edit of the build tool (tools/build) changes the build hash of every published package', async () => {
+    const builds = async (): Promise<Map<string, string>> => {
+      const out = await run(turbo, ['run', 'build', '--filter=./packages/*', '--dry=json'], { cwd: copy })
+      const dry = JSON.parse(out) as { tasks: { taskId: string; hash: string }[] }
+      return new Map(dry.tasks.map((t) => [t.taskId, t.hash]))
+    }
+    const before = await builds()
+    appendFileSync(join(copy, 'tools/build/src/build.js'), '\n// edit\n')
+    await commitAll(copy, 'edit the build tool')
+    const after = await builds()
+    const published = readdirSync(join(root, 'packages')).map(
+      (dir) => (JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8')) as Manifest).name,
+    )
+    const changed = [...after].filter(([id, hash]) => before.get(id) !== hash).map(([id]) => id)
+    expect(changed).toEqual(expect.arrayContaining(published.map((name) => `${name}#build`)))
+  })
+
   it.each(['tsconfig.base.json', 'biome.json', 'api-extractor.base.json', 'vitest.shared.ts'])(
     'an edit of %s changes every test and typecheck hash',
     async (file) => {

@@ -82,8 +82,9 @@ export async function bundle(entry: string, target: Target, minify = false): Pro
     platform: target === 'browser' ? 'browser' : 'neutral',
     mainFields: ['module', 'main'],
     conditions,
-    // Deno, Bun and workerd (nodejs_compat) provide what is left of Node's built-ins; a browser has none.
-    external: target === 'browser' ? [] : ['node:*'],
+    // Deno and Bun provide Node's built-ins (the scenarios' own harness code may use them); workerd runs without
+    // nodejs_compat and a browser has none, so a `node:` import there fails the bundle.
+    external: target === 'browser' || target === 'workerd' ? [] : ['node:*'],
     minify,
     // On Node the client picks undici, which is CommonJS: an ES module bundle gives it a `require` (evanw/esbuild#1921).
     ...(target === 'node'

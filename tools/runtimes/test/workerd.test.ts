@@ -35,12 +35,12 @@ export default {
 `,
     'workerd',
   )
-  // One workerd for the suite; nodejs_compat for the Node built-ins the transport still imports.
+  // One workerd for the suite, without nodejs_compat: the transport and the client need no Node built-in.
   const mf = new Miniflare({
     modules: true,
     script,
     compatibilityDate: '2025-09-01',
-    compatibilityFlags: ['nodejs_compat'],
+    compatibilityFlags: [],
   })
   try {
     const response = await mf.dispatchFetch('http://localhost/')

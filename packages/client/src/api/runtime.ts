@@ -57,6 +57,11 @@ export interface Endpoint {
   readonly response?: ResponseKind
 }
 
+/** `indices.putMapping` to `indices.put_mapping`, the specification's name of the endpoint. @internal */
+export function specName(api: string): string {
+  return api.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
+}
+
 const commonQuery: readonly string[] = ['error_trace', 'filter_path', 'human', 'pretty']
 const kPlaceholder = /\{(\w+)\}/g
 
@@ -127,7 +132,7 @@ function buildPath(endpoint: Endpoint, params: Params): { path: string; methods:
  * marked `readOnly` (the transport may resend it after a possible delivery); writes never are.
  * @internal
  */
-export function buildRequest(endpoint: Endpoint, params: Params | undefined): TransportRequestParams {
+export function buildRequest(endpoint: Endpoint, params: Params | undefined, describe = false): TransportRequestParams {
   const p: Params = params ?? {}
   if (endpoint.required.length > 0) {
     const userBody = p['body']
@@ -201,9 +206,20 @@ export function buildRequest(endpoint: Endpoint, params: Params | undefined): Tr
   // msearch, mget, field_caps, ...), it may still be resent after a possible delivery, like the GET it could be.
   if (method !== 'GET' && methods.includes('GET')) request.readOnly = true
   if (Object.keys(querystring).length > 0) request.querystring = querystring
+  // For instrumentation only (a RequestHook), so built only when one listens: the specification's name and the
+  // path parts as sent.
+  if (describe) {
+    request.endpoint = specName(endpoint.api)
+    const parts: Record<string, string> = {}
+    for (const name of endpoint.path) {
+      const value = p[name]
+      if (given(value)) parts[name] = Array.isArray(value) ? value.join(',') : String(value)
+    }
+    request.pathParts = parts
+  }
   if (body !== undefined) {
-    if (endpoint.ndjson === true && (Array.isArray(body) || typeof body === 'string')) {
-      request.ndjson = Array.isArray(body) ? body : [body]
+    if (endpoint.ndjson === true && (Array.isArray(body) || typeof body === 'string' || body instanceof Uint8Array)) {
+      request.ndjson = Array.isArray(body) || body instanceof Uint8Array ? body : [body]
     } else {
       request.body = body as RequestBody
     }
@@ -238,7 +254,7 @@ export async function callApi(
   options: CallOptions | undefined,
 ): Promise<unknown> {
   if (options !== undefined && options !== null) checkCallOptionNames(options, endpoint.api, endpoint)
-  const request = buildRequest(endpoint, params as Params | undefined)
+  const request = buildRequest(endpoint, params as Params | undefined, transport.requestHook !== undefined)
   const kind = endpoint.response
   let opts: CallOptions | undefined = options
   if (kind === 'bool') {

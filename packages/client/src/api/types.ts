@@ -69,13 +69,13 @@ export interface RequestBase {
   /** A body to send; named body properties are merged into it (they win). A string is sent as it is. */
   body?: JsonInput
   /** When set to true Elasticsearch will include the full stack trace of errors when they occur. */
-  error_trace?: boolean
+  error_trace?: boolean | 'true' | 'false'
   /** Comma-separated list of filters in dot notation which reduce the response returned by Elasticsearch. */
   filter_path?: string | string[]
   /** When set to true will return statistics in a format suitable for humans (for example `"exists_time": "1h"`). */
-  human?: boolean
+  human?: boolean | 'true' | 'false'
   /** If set to true the returned JSON will be "pretty-formatted". Only use this option for debugging only. */
-  pretty?: boolean
+  pretty?: boolean | 'true' | 'false'
 }
 
 /**
@@ -89,9 +89,9 @@ export interface CatRequestBase extends RequestBase {
    */
   format?: string
   /** When set to true will output available columns. Cannot be combined with any other query string option. */
-  help?: boolean
+  help?: boolean | 'true' | 'false'
   /** When set to true will enable verbose output (a header row). */
-  v?: boolean
+  v?: boolean | 'true' | 'false'
   /** The units of byte-size columns. */
   bytes?: 'b' | 'kb' | 'mb' | 'gb' | 'tb' | 'pb'
   /** The units of time-duration columns. */

@@ -2,6 +2,8 @@
 // (`estypes`), with its TSDoc. See README.md ("Types") for the rules.
 import { propertyKey } from '../naming.js'
 import { docBlock, docText } from '../tsdoc.js'
+import { emitAggregationInference } from './aggregations.js'
+import { typeParam } from './generics.js'
 import {
   type Behavior,
   key,
@@ -46,6 +48,15 @@ export function namespacePrefix(namespace: string): string {
         .join(''),
     )
     .join('')
+}
+
+/**
+ * Properties the specification types narrower than what Elasticsearch accepts, found by the specification's own
+ * examples (the client's `test/api/example-types.test.ts`): `owner.property` -> the type added to the property's.
+ * A slice id is an integer to Elasticsearch (`slice: { id: 0, max: 2 }`); the spec says `Id` (a string).
+ */
+const kAccepted: Readonly<Record<string, string>> = {
+  '_types:SlicedScroll.id': 'integer',
 }
 
 /** The official client's name of a type: `_types.query_dsl:QueryContainer` -> `QueryDslQueryContainer`. */
@@ -163,6 +174,11 @@ export class TypeEmitter {
     return def?.kind === 'type_alias' && this.#isStringKey(def.type)
   }
 
+  /** Whether a type has extra keys, and so a `Keys` interface with its named properties. */
+  hasKeys(def: TypeDefinition): boolean {
+    return def.kind === 'interface' && def.variants?.kind !== 'container' && this.#extraKeys(def) !== undefined
+  }
+
   /** The properties of an interface and of every interface it inherits. */
   #allProperties(def: TypeDefinition): Property[] {
     if (def.kind !== 'interface') return []
@@ -250,12 +266,14 @@ export class TypeEmitter {
     return lines.length === 0 ? '' : docBlock(lines, indent)
   }
 
-  #members(props: readonly Property[], ctx: Context, forceRequired = false): string {
+  #members(props: readonly Property[], ctx: Context, forceRequired = false, owner?: TypeName): string {
     return props
       .flatMap((p) => {
         const names = [p.name, ...(p.aliases ?? [])]
+        const accepted = owner === undefined ? undefined : kAccepted[`${key(owner)}.${p.name}`]
         return names.map((name, i) => {
           let type = this.render(p.type, ctx)
+          if (accepted !== undefined) type = `${type} | ${accepted}`
           if (ctx.aggregations && name === 'aggregations' && p.type.kind === 'dictionary_of') type = 'TAggregations'
           const doc = this.#doc(
             i === 0 ? p.description : `An alias of \`${p.name}\`.`,
@@ -314,7 +332,7 @@ export class TypeEmitter {
         const external = this.#external.get(key(def.name))
         if (external !== undefined) {
           const gs = external.generics
-          const ps = gs.length === 0 ? '' : `<${gs.map((g) => `${g} = unknown`).join(', ')}>`
+          const ps = gs.length === 0 ? '' : `<${gs.map((g) => typeParam(g, '')).join(', ')}>`
           const as = gs.length === 0 ? '' : `<${gs.join(', ')}>`
           return `${doc}export type ${name}${ps} = ${importedName(external)}${as}\n`
         }
@@ -396,7 +414,7 @@ export class TypeEmitter {
         `${doc}export type ${name}${params} = ${keysName}${keysSelf} & { [property: string]: ${value} | ${keysName}${keysSelf}[keyof ${keysName}${keysSelf}] }\n`
       )
     }
-    return `${doc}export interface ${name}${params}${ext} {\n${this.#members(def.properties, ctx)}}\n`
+    return `${doc}export interface ${name}${params}${ext} {\n${this.#members(def.properties, ctx, false, def.name)}}\n`
   }
 }
 
@@ -461,6 +479,9 @@ export function emitTypes(
     seen.set(name, key(def.name))
     parts.push(emitter.emit(def))
   }
+  // A model with aggregations (every real one; small test models may have none) gets their inference.
+  if (emitter.get({ namespace: '_types.aggregations', name: 'AggregationContainer' }) !== undefined)
+    parts.push(emitAggregationInference(schema, emitter))
   const imports = [...external.values()]
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
     .map((e) => `import type { ${e.name} as ${importedName(e)} } from '${e.from}'\n`)

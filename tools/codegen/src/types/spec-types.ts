@@ -1,15 +1,11 @@
 // The bridge between the API emitter (endpoints.json) and the model (schema.json): the spec types of an endpoint's
 // body properties and response, as TypeScript naming the `estypes` module.
 import { kAggregationsGeneric, TypeEmitter, typeName } from './emit-types.js'
+import { kAggsParam, kTypesQualifier } from './generics.js'
 import { key, type Property, type Schema, type TypeDefinition, type TypeName } from './schema.js'
 
-/** How the API modules name the types module. */
-export const kTypesQualifier = 'estypes.'
-
-/** Defaults of the generic parameters that are not `unknown`. */
-export const kGenericDefaults: Readonly<Record<string, string>> = {
-  TAggregations: `Record<string, ${kTypesQualifier}AggregationsAggregate>`,
-}
+export { kAggsParam, kGenericDefaults, typeParam } from './generics.js'
+export { kTypesQualifier }
 
 /** The spec types of the endpoints, by endpoint name (`indices.put_mapping`). */
 export class SpecTypes {
@@ -52,13 +48,34 @@ export class SpecTypes {
     return this.#emitter.render(prop.type, { generics, aggregations: false }, kTypesQualifier)
   }
 
+  /**
+   * Whether the response's aggregations of an endpoint are inferred from its request's (`search`): the request
+   * has `aggregations` of aggregation containers and the response takes `TAggregations`.
+   */
+  infersAggregations(endpoint: string): boolean {
+    const request = this.#requests.get(endpoint)
+    const response = this.#responses.get(endpoint)
+    if (request === undefined || response === undefined || request.body.kind !== 'properties') return false
+    const aggs = request.body.properties.find((p) => p.name === 'aggregations')
+    return (
+      aggs?.type.kind === 'dictionary_of' &&
+      aggs.type.value.kind === 'instance_of' &&
+      key(aggs.type.value.type) === '_types.aggregations:AggregationContainer' &&
+      kAggregationsGeneric.has(key(response.name))
+    )
+  }
+
   /** The response type of an endpoint with its generic parameters (`estypes.SearchResponse<TDocument, ...>`). */
   response(endpoint: string): { readonly type: string; readonly generics: readonly string[] } | undefined {
     const response = this.#responses.get(endpoint)
     if (response === undefined) return undefined
     const generics = (response.generics ?? []).map((g) => g.name)
     if (kAggregationsGeneric.has(key(response.name))) generics.push('TAggregations')
-    const args = generics.length === 0 ? '' : `<${generics.join(', ')}>`
+    const infer = this.infersAggregations(endpoint)
+    const args =
+      generics.length === 0
+        ? ''
+        : `<${generics.map((g) => (g === 'TAggregations' && infer ? `${kTypesQualifier}AggregationsResult<TAggregations, ${kAggsParam}>` : g)).join(', ')}>`
     return { type: `${kTypesQualifier}${typeName(response.name)}${args}`, generics }
   }
 }

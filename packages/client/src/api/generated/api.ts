@@ -862,10 +862,17 @@ export class AsyncSearchApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-async-search-submit | Elasticsearch API documentation}
    */
-  submit<TDocument = unknown, TAggregations = Record<string, estypes.AggregationsAggregate>>(
-    params?: AsyncSearchSubmitRequest,
+  submit<
+    TDocument = unknown,
+    TAggregations = estypes.AggregationsFromRequest,
+    TAggs extends Record<string, estypes.AggregationsAggregationContainer> = Record<
+      string,
+      estypes.AggregationsAggregationContainer
+    >,
+  >(
+    params?: AsyncSearchSubmitRequest<TAggs>,
     options?: BodyCallOptions,
-  ): Promise<estypes.AsyncSearchSubmitResponse<TDocument, TAggregations>>
+  ): Promise<estypes.AsyncSearchSubmitResponse<TDocument, estypes.AggregationsResult<TAggregations, TAggs>>>
   /**
    * Run an async search.
    *
@@ -874,10 +881,19 @@ export class AsyncSearchApi {
    * @param params - path parts, query parameters and body properties (see {@link AsyncSearchSubmitRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  submit<TDocument = unknown, TAggregations = Record<string, estypes.AggregationsAggregate>>(
-    params: AsyncSearchSubmitRequest | undefined,
+  submit<
+    TDocument = unknown,
+    TAggregations = estypes.AggregationsFromRequest,
+    TAggs extends Record<string, estypes.AggregationsAggregationContainer> = Record<
+      string,
+      estypes.AggregationsAggregationContainer
+    >,
+  >(
+    params: AsyncSearchSubmitRequest<TAggs> | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<estypes.AsyncSearchSubmitResponse<TDocument, TAggregations>>>
+  ): Promise<
+    ApiResponse<estypes.AsyncSearchSubmitResponse<TDocument, estypes.AggregationsResult<TAggregations, TAggs>>>
+  >
   submit(params?: AsyncSearchSubmitRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, asyncSearchEndpoints().submit, params, options)
   }
@@ -15828,10 +15844,17 @@ export class RollupApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-rollup-rollup-search | Elasticsearch API documentation}
    */
-  rollupSearch<TDocument = unknown, TAggregations = Record<string, estypes.AggregationsAggregate>>(
-    params: RollupRollupSearchRequest,
+  rollupSearch<
+    TDocument = unknown,
+    TAggregations = estypes.AggregationsFromRequest,
+    TAggs extends Record<string, estypes.AggregationsAggregationContainer> = Record<
+      string,
+      estypes.AggregationsAggregationContainer
+    >,
+  >(
+    params: RollupRollupSearchRequest<TAggs>,
     options?: BodyCallOptions,
-  ): Promise<estypes.RollupRollupSearchResponse<TDocument, TAggregations>>
+  ): Promise<estypes.RollupRollupSearchResponse<TDocument, estypes.AggregationsResult<TAggregations, TAggs>>>
   /**
    * Search rolled-up data.
    *
@@ -15842,10 +15865,19 @@ export class RollupApi {
    * @param params - path parts, query parameters and body properties (see {@link RollupRollupSearchRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  rollupSearch<TDocument = unknown, TAggregations = Record<string, estypes.AggregationsAggregate>>(
-    params: RollupRollupSearchRequest,
+  rollupSearch<
+    TDocument = unknown,
+    TAggregations = estypes.AggregationsFromRequest,
+    TAggs extends Record<string, estypes.AggregationsAggregationContainer> = Record<
+      string,
+      estypes.AggregationsAggregationContainer
+    >,
+  >(
+    params: RollupRollupSearchRequest<TAggs>,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<estypes.RollupRollupSearchResponse<TDocument, TAggregations>>>
+  ): Promise<
+    ApiResponse<estypes.RollupRollupSearchResponse<TDocument, estypes.AggregationsResult<TAggregations, TAggs>>>
+  >
   rollupSearch(params: RollupRollupSearchRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.#transport, rollupEndpoints().rollupSearch, params, options)
   }
@@ -24367,10 +24399,17 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-search | Elasticsearch API documentation}
    */
-  search<TDocument = unknown, TAggregations = Record<string, estypes.AggregationsAggregate>>(
-    params?: SearchRequest,
+  search<
+    TDocument = unknown,
+    TAggregations = estypes.AggregationsFromRequest,
+    TAggs extends Record<string, estypes.AggregationsAggregationContainer> = Record<
+      string,
+      estypes.AggregationsAggregationContainer
+    >,
+  >(
+    params?: SearchRequest<TAggs>,
     options?: BodyCallOptions,
-  ): Promise<estypes.SearchResponse<TDocument, TAggregations>>
+  ): Promise<estypes.SearchResponse<TDocument, estypes.AggregationsResult<TAggregations, TAggs>>>
   /**
    * Run a search.
    *
@@ -24379,10 +24418,17 @@ export class ApiClient {
    * @param params - path parts, query parameters and body properties (see {@link SearchRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  search<TDocument = unknown, TAggregations = Record<string, estypes.AggregationsAggregate>>(
-    params: SearchRequest | undefined,
+  search<
+    TDocument = unknown,
+    TAggregations = estypes.AggregationsFromRequest,
+    TAggs extends Record<string, estypes.AggregationsAggregationContainer> = Record<
+      string,
+      estypes.AggregationsAggregationContainer
+    >,
+  >(
+    params: SearchRequest<TAggs> | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<estypes.SearchResponse<TDocument, TAggregations>>>
+  ): Promise<ApiResponse<estypes.SearchResponse<TDocument, estypes.AggregationsResult<TAggregations, TAggs>>>>
   search(params?: SearchRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().search, params, options)
   }

@@ -14,7 +14,7 @@ export interface AsyncSearchDeleteRequest extends RequestBase {
   /**
    * A unique identifier for the async search.
    */
-  id: string
+  id: string | number
 }
 
 /**
@@ -26,7 +26,7 @@ export interface AsyncSearchGetRequest extends RequestBase {
   /**
    * A unique identifier for the async search.
    */
-  id: string
+  id: string | number
   /**
    * The length of time that the async search should be available in the cluster. When not specified, the keep_alive set with the corresponding submit async request will be used. Otherwise, it is possible to override the value and extend the validity of the request.
    */
@@ -34,7 +34,7 @@ export interface AsyncSearchGetRequest extends RequestBase {
   /**
    * Specify whether aggregation and suggester names should be prefixed by their respective types in the response
    */
-  typed_keys?: boolean
+  typed_keys?: boolean | 'true' | 'false'
   /**
    * Specifies to wait for the search to be completed up until the provided timeout. Final results will be returned if available before the timeout expires, otherwise the currently available results will be returned once the timeout expires.
    */
@@ -42,7 +42,7 @@ export interface AsyncSearchGetRequest extends RequestBase {
   /**
    * Specifies whether the response should contain intermediate results if the query is still running when the wait_for_completion_timeout expires or if no wait_for_completion_timeout is specified.
    */
-  return_intermediate_results?: boolean
+  return_intermediate_results?: boolean | 'true' | 'false'
 }
 
 /**
@@ -54,7 +54,7 @@ export interface AsyncSearchStatusRequest extends RequestBase {
   /**
    * A unique identifier for the async search.
    */
-  id: string
+  id: string | number
   /**
    * The length of time that the async search needs to be available. Ongoing async searches and any saved search results are deleted after this period.
    */
@@ -66,19 +66,24 @@ export interface AsyncSearchStatusRequest extends RequestBase {
  *
  * @public
  */
-export interface AsyncSearchSubmitRequest extends RequestBase {
+export interface AsyncSearchSubmitRequest<
+  TAggs extends Record<string, estypes.AggregationsAggregationContainer> = Record<
+    string,
+    estypes.AggregationsAggregationContainer
+  >,
+> extends RequestBase {
   /**
    * A comma-separated list of index names to search; use _all or empty string to perform the operation on all indices
    */
-  index?: string | string[]
+  index?: string | string[] | number
   /**
    * The \`aggregations\` parameter (body).
    */
-  aggregations?: Record<string, estypes.AggregationsAggregationContainer>
+  aggregations?: TAggs & Record<string, estypes.AggregationsAggregationContainer>
   /**
    * An alias of \`aggregations\`.
    */
-  aggs?: Record<string, estypes.AggregationsAggregationContainer>
+  aggs?: TAggs & Record<string, estypes.AggregationsAggregationContainer>
   /**
    * The \`collapse\` parameter (body).
    */
@@ -218,31 +223,31 @@ export interface AsyncSearchSubmitRequest extends RequestBase {
   /**
    * If true, results are stored for later retrieval when the search completes within the wait_for_completion_timeout.
    */
-  keep_on_completion?: boolean
+  keep_on_completion?: boolean | 'true' | 'false'
   /**
    * A setting that does two separate checks on the index expression. If false, the request returns an error (1) if any wildcard expression (including _all and *) resolves to zero matching indices or (2) if the complete set of resolved indices, aliases or data streams is empty after all expressions are…
    */
-  allow_no_indices?: boolean
+  allow_no_indices?: boolean | 'true' | 'false'
   /**
    * Indicate if an error should be returned if there is a partial search failure or timeout
    */
-  allow_partial_search_results?: boolean
+  allow_partial_search_results?: boolean | 'true' | 'false'
   /**
    * The analyzer to use for the query string
    */
-  analyzer?: string
+  analyzer?: string | number
   /**
    * Specify whether wildcard and prefix queries should be analyzed
    */
-  analyze_wildcard?: boolean
+  analyze_wildcard?: boolean | 'true' | 'false'
   /**
    * Affects how often partial results become available, which happens whenever shard results are reduced. A partial reduction is performed every time the coordinating node has received a certain number of new shard responses (5 by default).
    */
-  batched_reduce_size?: number
+  batched_reduce_size?: number | `${number}`
   /**
    * The default value is the only supported value.
    */
-  ccs_minimize_roundtrips?: boolean
+  ccs_minimize_roundtrips?: boolean | 'true' | 'false'
   /**
    * The default operator for query string query (AND or OR)
    */
@@ -250,7 +255,7 @@ export interface AsyncSearchSubmitRequest extends RequestBase {
   /**
    * The field to use as default where no field prefix is given in the query string
    */
-  df?: string
+  df?: string | number
   /**
    * Whether to expand wildcard expression to concrete indices that are open, closed or both
    */
@@ -258,27 +263,27 @@ export interface AsyncSearchSubmitRequest extends RequestBase {
   /**
    * Whether specified concrete, expanded or aliased indices should be ignored when throttled
    */
-  ignore_throttled?: boolean
+  ignore_throttled?: boolean | 'true' | 'false'
   /**
    * If false, the request returns an error if it targets a concrete (non-wildcarded) index, alias, or data stream that is missing, closed, or otherwise unavailable. If true, unavailable concrete targets are silently ignored.
    */
-  ignore_unavailable?: boolean
+  ignore_unavailable?: boolean | 'true' | 'false'
   /**
    * Specify whether format-based query failures (such as providing text to a numeric field) should be ignored
    */
-  lenient?: boolean
+  lenient?: boolean | 'true' | 'false'
   /**
    * The number of concurrent shard requests per node this search executes concurrently. This value should be used to limit the impact of the search on the cluster in order to limit the number of concurrent shard requests
    */
-  max_concurrent_shard_requests?: number
+  max_concurrent_shard_requests?: number | `${number}`
   /**
    * Specify the node or shard the operation should be performed on
    */
-  preference?: string
+  preference?: string | number
   /**
    * Specify if request cache should be used for this request or not, defaults to true
    */
-  request_cache?: boolean
+  request_cache?: boolean | 'true' | 'false'
   /**
    * A comma-separated list of specific routing values
    */
@@ -290,7 +295,7 @@ export interface AsyncSearchSubmitRequest extends RequestBase {
   /**
    * Specifies which field to use for suggestions.
    */
-  suggest_field?: string
+  suggest_field?: string | number
   /**
    * Specify suggest mode
    */
@@ -298,19 +303,19 @@ export interface AsyncSearchSubmitRequest extends RequestBase {
   /**
    * How many suggestions to return in response
    */
-  suggest_size?: number
+  suggest_size?: number | `${number}`
   /**
    * The source text for which the suggestions should be returned.
    */
-  suggest_text?: string
+  suggest_text?: string | number
   /**
    * Specify whether aggregation and suggester names should be prefixed by their respective types in the response
    */
-  typed_keys?: boolean
+  typed_keys?: boolean | 'true' | 'false'
   /**
    * Indicates whether hits.total should be rendered as an integer or an object in the rest search response
    */
-  rest_total_hits_as_int?: boolean
+  rest_total_hits_as_int?: boolean | 'true' | 'false'
   /**
    * A list of fields to exclude from the returned _source field
    */
@@ -322,5 +327,5 @@ export interface AsyncSearchSubmitRequest extends RequestBase {
   /**
    * Query in the Lucene query string syntax
    */
-  q?: string
+  q?: string | number
 }

@@ -14,7 +14,7 @@ export interface AutoscalingDeleteAutoscalingPolicyRequest extends RequestBase {
   /**
    * Name of the autoscaling policy
    */
-  name: string
+  name: string | number
   /**
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -46,7 +46,7 @@ export interface AutoscalingGetAutoscalingPolicyRequest extends RequestBase {
   /**
    * Name of the autoscaling policy
    */
-  name: string
+  name: string | number
   /**
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -62,7 +62,7 @@ export interface AutoscalingPutAutoscalingPolicyRequest extends RequestBase {
   /**
    * Name of the autoscaling policy
    */
-  name: string
+  name: string | number
   /**
    * The request body.
    */

@@ -14,7 +14,7 @@ export interface CatAliasesRequest extends CatRequestBase {
   /**
    * A comma-separated list of aliases to retrieve. Supports wildcards (*). To retrieve all aliases, omit this parameter or use * or _all.
    */
-  name?: string | string[]
+  name?: string | string[] | number
   /**
    * A comma-separated list of columns names to display. It supports simple wildcards.
    */
@@ -80,7 +80,7 @@ export interface CatAllocationRequest extends CatRequestBase {
   /**
    * A comma-separated list of node identifiers or names used to limit the returned information.
    */
-  node_id?: string | string[]
+  node_id?: string | string[] | number
   /**
    * A comma-separated list of columns names to display. It supports simple wildcards.
    */
@@ -162,7 +162,7 @@ export interface CatAllocationRequest extends CatRequestBase {
   /**
    * If true, the request computes the list of selected nodes from the local cluster state. If false the list of selected nodes are computed from the cluster state of the master node. In both cases the coordinating node will send requests for further information to each selected node.
    */
-  local?: boolean
+  local?: boolean | 'true' | 'false'
   /**
    * Period to wait for a connection to the master node.
    */
@@ -178,7 +178,7 @@ export interface CatCircuitBreakerRequest extends CatRequestBase {
   /**
    * A comma-separated list of regular-expressions to filter the circuit breakers in the output
    */
-  circuit_breaker_patterns?: string | string[]
+  circuit_breaker_patterns?: string | string[] | number
   /**
    * A comma-separated list of columns names to display. It supports simple wildcards.
    */
@@ -230,7 +230,7 @@ export interface CatCircuitBreakerRequest extends CatRequestBase {
   /**
    * If true, the request computes the list of selected nodes from the local cluster state. If false the list of selected nodes are computed from the cluster state of the master node. In both cases the coordinating node will send requests for further information to each selected node.
    */
-  local?: boolean
+  local?: boolean | 'true' | 'false'
   /**
    * Period to wait for a connection to the master node.
    */
@@ -246,7 +246,7 @@ export interface CatComponentTemplatesRequest extends CatRequestBase {
   /**
    * The name of the component template. It accepts wildcard expressions. If it is omitted, all component templates are returned.
    */
-  name?: string
+  name?: string | number
   /**
    * A comma-separated list of columns names to display. It supports simple wildcards.
    */
@@ -290,7 +290,7 @@ export interface CatComponentTemplatesRequest extends CatRequestBase {
   /**
    * If true, the request computes the list of selected nodes from the local cluster state. If false the list of selected nodes are computed from the cluster state of the master node. In both cases the coordinating node will send requests for further information to each selected node.
    */
-  local?: boolean
+  local?: boolean | 'true' | 'false'
   /**
    * The period to wait for a connection to the master node.
    */
@@ -306,7 +306,7 @@ export interface CatCountRequest extends CatRequestBase {
   /**
    * A comma-separated list of data streams, indices, and aliases used to limit the request. It supports wildcards (*). To target all data streams and indices, omit this parameter or use * or _all.
    */
-  index?: string | string[]
+  index?: string | string[] | number
   /**
    * Specifies a subset of projects to target using project metadata tags in a subset of Lucene query syntax. Allowed Lucene queries: the _alias tag and a single value (possibly wildcarded). Examples: _alias:my-project _alias:_origin _alias:*pr* Supported in serverless only.
    */
@@ -356,7 +356,7 @@ export interface CatFielddataRequest extends CatRequestBase {
   /**
    * Comma-separated list of fields used to limit returned information. To retrieve all fields, omit this parameter.
    */
-  fields?: string | string[]
+  fields?: string | string[] | number | string | string[]
   /**
    * A comma-separated list of columns names to display. It supports simple wildcards.
    */
@@ -388,7 +388,7 @@ export interface CatHealthRequest extends CatRequestBase {
   /**
    * If true, returns HH:MM:SS and Unix epoch timestamps.
    */
-  ts?: boolean
+  ts?: boolean | 'true' | 'false'
   /**
    * A comma-separated list of columns names to display. It supports simple wildcards.
    */
@@ -519,7 +519,7 @@ export interface CatIndicesRequest extends CatRequestBase {
   /**
    * Comma-separated list of data streams, indices, and aliases used to limit the request. Supports wildcards (*). To target all data streams and indices, omit this parameter or use * or _all.
    */
-  index?: string | string[]
+  index?: string | string[] | number
   /**
    * The type of index that wildcard patterns can match.
    */
@@ -531,11 +531,11 @@ export interface CatIndicesRequest extends CatRequestBase {
   /**
    * If true, the response includes information from segments that are not loaded into memory.
    */
-  include_unloaded_segments?: boolean
+  include_unloaded_segments?: boolean | 'true' | 'false'
   /**
    * If true, the response only includes information from primary shards.
    */
-  pri?: boolean
+  pri?: boolean | 'true' | 'false'
   /**
    * Period to wait for a connection to the master node.
    */
@@ -1163,7 +1163,7 @@ export interface CatMasterRequest extends CatRequestBase {
   /**
    * If true, the request computes the list of selected nodes from the local cluster state. If false the list of selected nodes are computed from the cluster state of the master node. In both cases the coordinating node will send requests for further information to each selected node.
    */
-  local?: boolean
+  local?: boolean | 'true' | 'false'
   /**
    * Period to wait for a connection to the master node.
    */
@@ -1179,11 +1179,11 @@ export interface CatMlDatafeedsRequest extends CatRequestBase {
   /**
    * A numerical character string that uniquely identifies the datafeed.
    */
-  datafeed_id?: string
+  datafeed_id?: string | number
   /**
    * Specifies what to do when the request:
    */
-  allow_no_match?: boolean
+  allow_no_match?: boolean | 'true' | 'false'
   /**
    * Comma-separated list of column names to display.
    */
@@ -1335,11 +1335,11 @@ export interface CatMlDataFrameAnalyticsRequest extends CatRequestBase {
   /**
    * The ID of the data frame analytics to fetch
    */
-  id?: string
+  id?: string | number
   /**
    * Whether to ignore if a wildcard expression matches no configs. (This includes _all string or when no configs have been specified.)
    */
-  allow_no_match?: boolean
+  allow_no_match?: boolean | 'true' | 'false'
   /**
    * Comma-separated list of column names to display.
    */
@@ -1523,11 +1523,11 @@ export interface CatMlJobsRequest extends CatRequestBase {
   /**
    * Identifier for the anomaly detection job.
    */
-  job_id?: string
+  job_id?: string | number
   /**
    * Specifies what to do when the request:
    */
-  allow_no_match?: boolean
+  allow_no_match?: boolean | 'true' | 'false'
   /**
    * Comma-separated list of column names to display.
    */
@@ -2247,11 +2247,11 @@ export interface CatMlTrainedModelsRequest extends CatRequestBase {
   /**
    * A unique identifier for the trained model.
    */
-  model_id?: string
+  model_id?: string | number
   /**
    * Specifies what to do when the request: contains wildcard expressions and there are no models that match; contains the _all string or no identifiers and there are no matches; contains wildcard expressions and there are only partial matches.
    */
-  allow_no_match?: boolean
+  allow_no_match?: boolean | 'true' | 'false'
   /**
    * A comma-separated list of column names to display.
    */
@@ -2415,11 +2415,11 @@ export interface CatMlTrainedModelsRequest extends CatRequestBase {
   /**
    * Skips the specified number of transforms.
    */
-  from?: number
+  from?: number | `${number}`
   /**
    * The maximum number of transforms to display.
    */
-  size?: number
+  size?: number | `${number}`
 }
 
 /**
@@ -2473,7 +2473,7 @@ export interface CatNodeattrsRequest extends CatRequestBase {
   /**
    * If true, the request computes the list of selected nodes from the local cluster state. If false the list of selected nodes are computed from the cluster state of the master node. In both cases the coordinating node will send requests for further information to each selected node.
    */
-  local?: boolean
+  local?: boolean | 'true' | 'false'
   /**
    * Period to wait for a connection to the master node.
    */
@@ -2489,11 +2489,11 @@ export interface CatNodesRequest extends CatRequestBase {
   /**
    * If true, return the full node ID. If false, return the shortened node ID.
    */
-  full_id?: boolean
+  full_id?: boolean | 'true' | 'false'
   /**
    * If true, the response includes information from segments that are not loaded into memory.
    */
-  include_unloaded_segments?: boolean
+  include_unloaded_segments?: boolean | 'true' | 'false'
   /**
    * A comma-separated list of columns names to display. It supports simple wildcards.
    */
@@ -3047,7 +3047,7 @@ export interface CatPendingTasksRequest extends CatRequestBase {
   /**
    * If true, the request computes the list of selected nodes from the local cluster state. If false the list of selected nodes are computed from the cluster state of the master node. In both cases the coordinating node will send requests for further information to each selected node.
    */
-  local?: boolean
+  local?: boolean | 'true' | 'false'
   /**
    * Period to wait for a connection to the master node.
    */
@@ -3082,11 +3082,11 @@ export interface CatPluginsRequest extends CatRequestBase {
   /**
    * Include bootstrap plugins in the response
    */
-  include_bootstrap?: boolean
+  include_bootstrap?: boolean | 'true' | 'false'
   /**
    * If true, the request computes the list of selected nodes from the local cluster state. If false the list of selected nodes are computed from the cluster state of the master node. In both cases the coordinating node will send requests for further information to each selected node.
    */
-  local?: boolean
+  local?: boolean | 'true' | 'false'
   /**
    * Period to wait for a connection to the master node.
    */
@@ -3102,15 +3102,15 @@ export interface CatRecoveryRequest extends CatRequestBase {
   /**
    * A comma-separated list of data streams, indices, and aliases used to limit the request. Supports wildcards (*). To target all data streams and indices, omit this parameter or use * or _all.
    */
-  index?: string | string[]
+  index?: string | string[] | number | string | string[]
   /**
    * If true, the response only includes ongoing shard recoveries.
    */
-  active_only?: boolean
+  active_only?: boolean | 'true' | 'false'
   /**
    * If true, the response includes detailed information about shard recoveries.
    */
-  detailed?: boolean
+  detailed?: boolean | 'true' | 'false'
   /**
    * A comma-separated list of columns names to display. It supports simple wildcards.
    */
@@ -3252,7 +3252,7 @@ export interface CatRepositoriesRequest extends CatRequestBase {
   /**
    * If true, the request computes the list of selected nodes from the local cluster state. If false the list of selected nodes are computed from the cluster state of the master node. In both cases the coordinating node will send requests for further information to each selected node.
    */
-  local?: boolean
+  local?: boolean | 'true' | 'false'
   /**
    * Period to wait for a connection to the master node.
    */
@@ -3268,7 +3268,7 @@ export interface CatSegmentsRequest extends CatRequestBase {
   /**
    * A comma-separated list of data streams, indices, and aliases used to limit the request. Supports wildcards (*). To target all data streams and indices, omit this parameter or use * or _all.
    */
-  index?: string | string[]
+  index?: string | string[] | number
   /**
    * A comma-separated list of columns names to display. It supports simple wildcards.
    */
@@ -3328,7 +3328,7 @@ export interface CatSegmentsRequest extends CatRequestBase {
   /**
    * If true, the request computes the list of selected nodes from the local cluster state. If false the list of selected nodes are computed from the cluster state of the master node. In both cases the coordinating node will send requests for further information to each selected node.
    */
-  local?: boolean
+  local?: boolean | 'true' | 'false'
   /**
    * Period to wait for a connection to the master node.
    */
@@ -3340,19 +3340,19 @@ export interface CatSegmentsRequest extends CatRequestBase {
   /**
    * A setting that does two separate checks on the index expression. If false, the request returns an error (1) if any wildcard expression (including _all and *) resolves to zero matching indices or (2) if the complete set of resolved indices, aliases or data streams is empty after all expressions are…
    */
-  allow_no_indices?: boolean
+  allow_no_indices?: boolean | 'true' | 'false'
   /**
    * If true, concrete, expanded or aliased indices are ignored when frozen.
    */
-  ignore_throttled?: boolean
+  ignore_throttled?: boolean | 'true' | 'false'
   /**
    * If false, the request returns an error if it targets a concrete (non-wildcarded) index, alias, or data stream that is missing, closed, or otherwise unavailable. If true, unavailable concrete targets are silently ignored.
    */
-  ignore_unavailable?: boolean
+  ignore_unavailable?: boolean | 'true' | 'false'
   /**
    * If true, allow closed indices to be returned in the response otherwise if false, keep the legacy behaviour of throwing an exception if index pattern matches closed indices
    */
-  allow_closed?: boolean
+  allow_closed?: boolean | 'true' | 'false'
 }
 
 /**
@@ -3364,7 +3364,7 @@ export interface CatShardsRequest extends CatRequestBase {
   /**
    * A comma-separated list of data streams, indices, and aliases used to limit the request. Supports wildcards (*). To target all data streams and indices, omit this parameter or use * or _all.
    */
-  index?: string | string[]
+  index?: string | string[] | number
   /**
    * List of columns to appear in the response. Supports simple wildcards.
    */
@@ -3782,11 +3782,11 @@ export interface CatSnapshotsRequest extends CatRequestBase {
   /**
    * A comma-separated list of snapshot repositories used to limit the request. Accepts wildcard expressions. _all returns all repositories. If any repository fails during the request, Elasticsearch returns an error.
    */
-  repository?: string | string[]
+  repository?: string | string[] | number
   /**
    * If true, the response does not include information from unavailable snapshots.
    */
-  ignore_unavailable?: boolean
+  ignore_unavailable?: boolean | 'true' | 'false'
   /**
    * A comma-separated list of columns names to display. It supports simple wildcards.
    */
@@ -3876,19 +3876,19 @@ export interface CatTasksRequest extends CatRequestBase {
   /**
    * The task action names, which are used to limit the response.
    */
-  actions?: string[]
+  actions?: string | string[]
   /**
    * If true, the response includes detailed information about shard recoveries.
    */
-  detailed?: boolean
+  detailed?: boolean | 'true' | 'false'
   /**
    * Unique node identifiers, which are used to limit the response.
    */
-  nodes?: string[]
+  nodes?: string | string[]
   /**
    * The parent task identifier, which is used to limit the response.
    */
-  parent_task_id?: string
+  parent_task_id?: string | number
   /**
    * A comma-separated list of columns names to display. It supports simple wildcards.
    */
@@ -3968,7 +3968,7 @@ export interface CatTasksRequest extends CatRequestBase {
   /**
    * If true, the request blocks until the task has completed.
    */
-  wait_for_completion?: boolean
+  wait_for_completion?: boolean | 'true' | 'false'
 }
 
 /**
@@ -3980,7 +3980,7 @@ export interface CatTemplatesRequest extends CatRequestBase {
   /**
    * The name of the template to return. Accepts wildcard expressions. If omitted, all templates are returned.
    */
-  name?: string
+  name?: string | number
   /**
    * A comma-separated list of columns names to display. It supports simple wildcards.
    */
@@ -4005,7 +4005,7 @@ export interface CatTemplatesRequest extends CatRequestBase {
   /**
    * If true, the request computes the list of selected nodes from the local cluster state. If false the list of selected nodes are computed from the cluster state of the master node. In both cases the coordinating node will send requests for further information to each selected node.
    */
-  local?: boolean
+  local?: boolean | 'true' | 'false'
   /**
    * Period to wait for a connection to the master node.
    */
@@ -4021,7 +4021,7 @@ export interface CatThreadPoolRequest extends CatRequestBase {
   /**
    * A comma-separated list of thread pool names used to limit the request. Accepts wildcard expressions.
    */
-  thread_pool_patterns?: string | string[]
+  thread_pool_patterns?: string | string[] | number
   /**
    * List of columns to appear in the response. Supports simple wildcards.
    */
@@ -4113,7 +4113,7 @@ export interface CatThreadPoolRequest extends CatRequestBase {
   /**
    * If true, the request computes the list of selected nodes from the local cluster state. If false the list of selected nodes are computed from the cluster state of the master node. In both cases the coordinating node will send requests for further information to each selected node.
    */
-  local?: boolean
+  local?: boolean | 'true' | 'false'
   /**
    * The period to wait for a connection to the master node.
    */
@@ -4129,15 +4129,15 @@ export interface CatTransformsRequest extends CatRequestBase {
   /**
    * A transform identifier or a wildcard expression. If you do not specify one of these options, the API returns information for all transforms.
    */
-  transform_id?: string
+  transform_id?: string | number
   /**
    * Specifies what to do when the request: contains wildcard expressions and there are no transforms that match; contains the _all string or no identifiers and there are no matches; contains wildcard expressions and there are only partial matches.
    */
-  allow_no_match?: boolean
+  allow_no_match?: boolean | 'true' | 'false'
   /**
    * Skips the specified number of transforms.
    */
-  from?: number
+  from?: number | `${number}`
   /**
    * Comma-separated list of column names to display.
    */
@@ -4449,5 +4449,5 @@ export interface CatTransformsRequest extends CatRequestBase {
   /**
    * The maximum number of transforms to obtain.
    */
-  size?: number
+  size?: number | `${number}`
 }

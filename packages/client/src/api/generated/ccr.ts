@@ -14,7 +14,7 @@ export interface CcrDeleteAutoFollowPatternRequest extends RequestBase {
   /**
    * The auto-follow pattern collection to delete.
    */
-  name: string
+  name: string | number
   /**
    * The period to wait for a connection to the master node. If the master node is not available before the timeout expires, the request fails and returns an error. It can also be set to -1 to indicate that the request should never timeout.
    */
@@ -30,7 +30,7 @@ export interface CcrFollowRequest extends RequestBase {
   /**
    * The name of the follower index.
    */
-  index: string
+  index: string | number
   /**
    * If the leader index is part of a data stream, the name to which the local data stream for the followed index should be renamed.
    */
@@ -106,7 +106,7 @@ export interface CcrFollowInfoRequest extends RequestBase {
   /**
    * A comma-delimited list of follower index patterns.
    */
-  index: string | string[]
+  index: string | string[] | number
   /**
    * The period to wait for a connection to the master node. If the master node is not available before the timeout expires, the request fails and returns an error. It can also be set to -1 to indicate that the request should never timeout.
    */
@@ -122,7 +122,7 @@ export interface CcrFollowStatsRequest extends RequestBase {
   /**
    * A comma-delimited list of index patterns.
    */
-  index: string | string[]
+  index: string | string[] | number
   /**
    * The period to wait for a response. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -138,7 +138,7 @@ export interface CcrForgetFollowerRequest extends RequestBase {
   /**
    * Name of the leader index for which specified follower retention leases should be removed
    */
-  index: string
+  index: string | number
   /**
    * The \`follower_cluster\` parameter (body).
    */
@@ -170,7 +170,7 @@ export interface CcrGetAutoFollowPatternRequest extends RequestBase {
   /**
    * The auto-follow pattern collection that you want to retrieve. If you do not specify a name, the API returns information for all collections.
    */
-  name?: string
+  name?: string | number
   /**
    * The period to wait for a connection to the master node. If the master node is not available before the timeout expires, the request fails and returns an error. It can also be set to -1 to indicate that the request should never timeout.
    */
@@ -186,7 +186,7 @@ export interface CcrPauseAutoFollowPatternRequest extends RequestBase {
   /**
    * The name of the auto-follow pattern to pause.
    */
-  name: string
+  name: string | number
   /**
    * The period to wait for a connection to the master node. If the master node is not available before the timeout expires, the request fails and returns an error. It can also be set to -1 to indicate that the request should never timeout.
    */
@@ -202,7 +202,7 @@ export interface CcrPauseFollowRequest extends RequestBase {
   /**
    * The name of the follower index.
    */
-  index: string
+  index: string | number
   /**
    * The period to wait for a connection to the master node. If the master node is not available before the timeout expires, the request fails and returns an error. It can also be set to -1 to indicate that the request should never timeout.
    */
@@ -218,7 +218,7 @@ export interface CcrPutAutoFollowPatternRequest extends RequestBase {
   /**
    * The name of the collection of auto-follow patterns.
    */
-  name: string
+  name: string | number
   /**
    * The remote cluster containing the leader indices to match against.
    */
@@ -294,7 +294,7 @@ export interface CcrResumeAutoFollowPatternRequest extends RequestBase {
   /**
    * The name of the auto-follow pattern to resume.
    */
-  name: string
+  name: string | number
   /**
    * The period to wait for a connection to the master node. If the master node is not available before the timeout expires, the request fails and returns an error. It can also be set to -1 to indicate that the request should never timeout.
    */
@@ -310,7 +310,7 @@ export interface CcrResumeFollowRequest extends RequestBase {
   /**
    * Name of the follow index to resume following
    */
-  index: string
+  index: string | number
   /**
    * The \`max_outstanding_read_requests\` parameter (body).
    */
@@ -382,7 +382,7 @@ export interface CcrUnfollowRequest extends RequestBase {
   /**
    * The name of the follower index.
    */
-  index: string
+  index: string | number
   /**
    * The period to wait for a connection to the master node. If the master node is not available before the timeout expires, the request fails and returns an error. It can also be set to -1 to indicate that the request should never timeout.
    */

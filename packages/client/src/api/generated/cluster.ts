@@ -30,11 +30,11 @@ export interface ClusterAllocationExplainRequest extends RequestBase {
   /**
    * If true, returns information about disk usage and shard sizes.
    */
-  include_disk_info?: boolean
+  include_disk_info?: boolean | 'true' | 'false'
   /**
    * If true, returns YES decisions in explanation.
    */
-  include_yes_decisions?: boolean
+  include_yes_decisions?: boolean | 'true' | 'false'
   /**
    * Period to wait for a connection to the master node.
    */
@@ -50,7 +50,7 @@ export interface ClusterDeleteComponentTemplateRequest extends RequestBase {
   /**
    * Comma-separated list or wildcard expression of component template names used to limit the request.
    */
-  name: string | string[]
+  name: string | string[] | number
   /**
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -74,7 +74,7 @@ export interface ClusterDeleteVotingConfigExclusionsRequest extends RequestBase 
   /**
    * Specifies whether to wait for all excluded nodes to be removed from the cluster before clearing the voting configuration exclusions list. Defaults to true, meaning that all excluded nodes must be removed from the cluster before this API takes any action.
    */
-  wait_for_removal?: boolean
+  wait_for_removal?: boolean | 'true' | 'false'
 }
 
 /**
@@ -86,7 +86,7 @@ export interface ClusterExistsComponentTemplateRequest extends RequestBase {
   /**
    * Comma-separated list of component template names used to limit the request. Wildcard (*) expressions are supported.
    */
-  name: string | string[]
+  name: string | string[] | number
   /**
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -95,7 +95,7 @@ export interface ClusterExistsComponentTemplateRequest extends RequestBase {
    * If true, the request retrieves information from the local node only. Defaults to false, which means information is retrieved from the master node.
    * @deprecated This parameter has no effect, is now deprecated, and will be removed in a future version.
    */
-  local?: boolean
+  local?: boolean | 'true' | 'false'
 }
 
 /**
@@ -107,11 +107,11 @@ export interface ClusterGetComponentTemplateRequest extends RequestBase {
   /**
    * Name of component template to retrieve. Wildcard (*) expressions are supported.
    */
-  name?: string
+  name?: string | number
   /**
    * If true, returns settings in flat format.
    */
-  flat_settings?: boolean
+  flat_settings?: boolean | 'true' | 'false'
   /**
    * Filter out results, for example to filter out sensitive information. Supports wildcards or full settings keys
    */
@@ -119,12 +119,12 @@ export interface ClusterGetComponentTemplateRequest extends RequestBase {
   /**
    * Return all default configurations for the component template
    */
-  include_defaults?: boolean
+  include_defaults?: boolean | 'true' | 'false'
   /**
    * If true, the request retrieves information from the local node only. If false, information is retrieved from the master node.
    * @deprecated This parameter has no effect, is now deprecated, and will be removed in a future version.
    */
-  local?: boolean
+  local?: boolean | 'true' | 'false'
   /**
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -140,11 +140,11 @@ export interface ClusterGetSettingsRequest extends RequestBase {
   /**
    * If true, returns settings in flat format.
    */
-  flat_settings?: boolean
+  flat_settings?: boolean | 'true' | 'false'
   /**
    * If true, also returns the values of all other cluster settings set in the elasticsearch.yml file on one of the nodes in your cluster, together with the default values of all other cluster settings on that node.
    */
-  include_defaults?: boolean
+  include_defaults?: boolean | 'true' | 'false'
   /**
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -164,7 +164,7 @@ export interface ClusterHealthRequest extends RequestBase {
   /**
    * A comma-separated list of data streams, indices, and index aliases that limit the request. Wildcard expressions (*) are supported. To target all data streams and indices in a cluster, omit this parameter or use _all or *.
    */
-  index?: string | string[]
+  index?: string | string[] | number
   /**
    * Expand wildcard expression to concrete indices that are open, closed or both.
    */
@@ -176,7 +176,7 @@ export interface ClusterHealthRequest extends RequestBase {
   /**
    * If true, retrieve information from the local node only. If false, retrieve information from the master node.
    */
-  local?: boolean
+  local?: boolean | 'true' | 'false'
   /**
    * The period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -200,11 +200,11 @@ export interface ClusterHealthRequest extends RequestBase {
   /**
    * Wait (until the timeout expires) for the cluster to have no shard initializations. If false, the request does not wait for initializing shards.
    */
-  wait_for_no_initializing_shards?: boolean
+  wait_for_no_initializing_shards?: boolean | 'true' | 'false'
   /**
    * Wait (until the timeout expires) for the cluster to have no shard relocations. If false, the request not wait for relocating shards.
    */
-  wait_for_no_relocating_shards?: boolean
+  wait_for_no_relocating_shards?: boolean | 'true' | 'false'
   /**
    * Wait (until the timeout expires) for the cluster to reach a specific health status (or a better status). A green status is better than yellow and yellow is better than red. By default, the request does not wait for a particular status.
    */
@@ -227,6 +227,7 @@ export interface ClusterInfoRequest extends RequestBase {
     | 'thread_pool'
     | 'script'
     | ('_all' | 'http' | 'ingest' | 'thread_pool' | 'script')[]
+    | number
 }
 
 /**
@@ -238,7 +239,7 @@ export interface ClusterPendingTasksRequest extends RequestBase {
   /**
    * If true, the request retrieves information from the local node only. If false, information is retrieved from the master node.
    */
-  local?: boolean
+  local?: boolean | 'true' | 'false'
   /**
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -278,7 +279,7 @@ export interface ClusterPutComponentTemplateRequest extends RequestBase {
   /**
    * Name of the component template to create. Elasticsearch includes the following built-in component templates: logs-mappings; logs-settings; metrics-mappings; metrics-settings;synthetics-mapping; synthetics-settings.
    */
-  name: string
+  name: string | number
   /**
    * The template to be applied which includes mappings, settings, or aliases configuration.
    */
@@ -298,11 +299,11 @@ export interface ClusterPutComponentTemplateRequest extends RequestBase {
   /**
    * If true, this request cannot replace or update existing component templates.
    */
-  create?: boolean
+  create?: boolean | 'true' | 'false'
   /**
    * User defined reason for create the component template.
    */
-  cause?: string
+  cause?: string | number
   /**
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -326,7 +327,7 @@ export interface ClusterPutSettingsRequest extends RequestBase {
   /**
    * Return settings in flat format
    */
-  flat_settings?: boolean
+  flat_settings?: boolean | 'true' | 'false'
   /**
    * The period to wait for a connection to the master node.
    */
@@ -357,11 +358,11 @@ export interface ClusterRerouteRequest extends RequestBase {
   /**
    * If true, then the request simulates the operation. It will calculate the result of applying the commands to the current cluster state and return the resulting cluster state after the commands (and rebalancing) have been applied; it will not actually perform the requested changes.
    */
-  dry_run?: boolean
+  dry_run?: boolean | 'true' | 'false'
   /**
    * If true, then the response contains an explanation of why the commands can or cannot run.
    */
-  explain?: boolean
+  explain?: boolean | 'true' | 'false'
   /**
    * Limits the information returned to the specified metrics.
    * @deprecated This parameter has no effect; its use will be forbidden in a future version.
@@ -370,7 +371,7 @@ export interface ClusterRerouteRequest extends RequestBase {
   /**
    * If true, then retries allocation of shards that are blocked due to too many subsequent allocation failures.
    */
-  retry_failed?: boolean
+  retry_failed?: boolean | 'true' | 'false'
   /**
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -411,14 +412,15 @@ export interface ClusterStateRequest extends RequestBase {
         | 'routing_nodes'
         | 'customs'
       )[]
+    | number
   /**
    * A comma-separated list of index names; use _all or empty string to perform the operation on all indices
    */
-  index?: string | string[]
+  index?: string | string[] | number
   /**
    * A setting that does two separate checks on the index expression. If false, the request returns an error (1) if any wildcard expression (including _all and *) resolves to zero matching indices or (2) if the complete set of resolved indices, aliases or data streams is empty after all expressions are…
    */
-  allow_no_indices?: boolean
+  allow_no_indices?: boolean | 'true' | 'false'
   /**
    * Whether to expand wildcard expression to concrete indices that are open, closed or both
    */
@@ -426,16 +428,16 @@ export interface ClusterStateRequest extends RequestBase {
   /**
    * Return settings in flat format
    */
-  flat_settings?: boolean
+  flat_settings?: boolean | 'true' | 'false'
   /**
    * If false, the request returns an error if it targets a concrete (non-wildcarded) index, alias, or data stream that is missing, closed, or otherwise unavailable. If true, unavailable concrete targets are silently ignored.
    */
-  ignore_unavailable?: boolean
+  ignore_unavailable?: boolean | 'true' | 'false'
   /**
    * Return local information, do not retrieve the state from master node
    * @deprecated This parameter has no effect, is now deprecated, and will be removed in a future version.
    */
-  local?: boolean
+  local?: boolean | 'true' | 'false'
   /**
    * Timeout for waiting for new cluster state in case it is blocked
    */
@@ -443,7 +445,7 @@ export interface ClusterStateRequest extends RequestBase {
   /**
    * Wait for the metadata version to be equal or greater than the specified metadata version
    */
-  wait_for_metadata_version?: number
+  wait_for_metadata_version?: number | `${number}`
   /**
    * The maximum time to wait for wait_for_metadata_version before timing out
    */
@@ -459,11 +461,11 @@ export interface ClusterStatsRequest extends RequestBase {
   /**
    * Comma-separated list of node filters used to limit returned information. Defaults to all nodes in the cluster.
    */
-  node_id?: string | string[]
+  node_id?: string | string[] | number
   /**
    * Include remote cluster data into the response
    */
-  include_remotes?: boolean
+  include_remotes?: boolean | 'true' | 'false'
   /**
    * Period to wait for each node to respond. If a node does not respond before its timeout expires, the response does not include its stats. However, timed out nodes are included in the response’s _nodes.failed property. Defaults to no timeout.
    */

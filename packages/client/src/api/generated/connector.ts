@@ -14,7 +14,7 @@ export interface ConnectorCheckInRequest extends RequestBase {
   /**
    * The unique identifier of the connector to be checked in
    */
-  connector_id: string
+  connector_id: string | number
 }
 
 /**
@@ -26,15 +26,15 @@ export interface ConnectorDeleteRequest extends RequestBase {
   /**
    * The unique identifier of the connector to be deleted
    */
-  connector_id: string
+  connector_id: string | number
   /**
    * A flag indicating if associated sync jobs should be also removed.
    */
-  delete_sync_jobs?: boolean
+  delete_sync_jobs?: boolean | 'true' | 'false'
   /**
    * A flag indicating if the connector should be hard deleted.
    */
-  hard?: boolean
+  hard?: boolean | 'true' | 'false'
 }
 
 /**
@@ -46,11 +46,11 @@ export interface ConnectorGetRequest extends RequestBase {
   /**
    * The unique identifier of the connector
    */
-  connector_id: string
+  connector_id: string | number
   /**
    * A flag to indicate if the desired connector should be fetched, even if it was soft-deleted.
    */
-  include_deleted?: boolean
+  include_deleted?: boolean | 'true' | 'false'
 }
 
 /**
@@ -62,7 +62,7 @@ export interface ConnectorLastSyncRequest extends RequestBase {
   /**
    * The unique identifier of the connector to be updated
    */
-  connector_id: string
+  connector_id: string | number
   /**
    * The \`last_access_control_sync_error\` parameter (body).
    */
@@ -122,11 +122,11 @@ export interface ConnectorListRequest extends RequestBase {
   /**
    * Starting offset
    */
-  from?: number
+  from?: number | `${number}`
   /**
    * Specifies a max number of results to get
    */
-  size?: number
+  size?: number | `${number}`
   /**
    * A comma-separated list of connector index names to fetch connector documents for
    */
@@ -142,11 +142,11 @@ export interface ConnectorListRequest extends RequestBase {
   /**
    * A flag to indicate if the desired connector should be fetched, even if it was soft-deleted.
    */
-  include_deleted?: boolean
+  include_deleted?: boolean | 'true' | 'false'
   /**
    * A wildcard query string that filters connectors with matching name, description or index name
    */
-  query?: string
+  query?: string | number
 }
 
 /**
@@ -190,7 +190,7 @@ export interface ConnectorPutRequest extends RequestBase {
   /**
    * The unique identifier of the connector to be created or updated. ID is auto-generated if not provided.
    */
-  connector_id?: string
+  connector_id?: string | number
   /**
    * The \`description\` parameter (body).
    */
@@ -226,7 +226,7 @@ export interface ConnectorSyncJobCancelRequest extends RequestBase {
   /**
    * The unique identifier of the connector sync job
    */
-  connector_sync_job_id: string
+  connector_sync_job_id: string | number
 }
 
 /**
@@ -238,7 +238,7 @@ export interface ConnectorSyncJobCheckInRequest extends RequestBase {
   /**
    * The unique identifier of the connector sync job to be checked in.
    */
-  connector_sync_job_id: string
+  connector_sync_job_id: string | number
 }
 
 /**
@@ -250,7 +250,7 @@ export interface ConnectorSyncJobClaimRequest extends RequestBase {
   /**
    * The unique identifier of the connector sync job.
    */
-  connector_sync_job_id: string
+  connector_sync_job_id: string | number
   /**
    * The cursor object from the last incremental sync job. This should reference the sync_cursor field in the connector state for which the job runs.
    */
@@ -270,7 +270,7 @@ export interface ConnectorSyncJobDeleteRequest extends RequestBase {
   /**
    * The unique identifier of the connector sync job to be deleted
    */
-  connector_sync_job_id: string
+  connector_sync_job_id: string | number
 }
 
 /**
@@ -282,7 +282,7 @@ export interface ConnectorSyncJobErrorRequest extends RequestBase {
   /**
    * The unique identifier for the connector sync job.
    */
-  connector_sync_job_id: string
+  connector_sync_job_id: string | number
   /**
    * The error for the connector sync job error field.
    */
@@ -298,7 +298,7 @@ export interface ConnectorSyncJobGetRequest extends RequestBase {
   /**
    * The unique identifier of the connector sync job
    */
-  connector_sync_job_id: string
+  connector_sync_job_id: string | number
 }
 
 /**
@@ -310,11 +310,11 @@ export interface ConnectorSyncJobListRequest extends RequestBase {
   /**
    * Starting offset
    */
-  from?: number
+  from?: number | `${number}`
   /**
    * Specifies a max number of results to get
    */
-  size?: number
+  size?: number | `${number}`
   /**
    * A sync job status to fetch connector sync jobs for
    */
@@ -322,7 +322,7 @@ export interface ConnectorSyncJobListRequest extends RequestBase {
   /**
    * A connector id to fetch connector sync jobs for
    */
-  connector_id?: string
+  connector_id?: string | number
   /**
    * A comma-separated list of job types to fetch the sync jobs for
    */
@@ -358,7 +358,7 @@ export interface ConnectorSyncJobUpdateStatsRequest extends RequestBase {
   /**
    * The unique identifier of the connector sync job.
    */
-  connector_sync_job_id: string
+  connector_sync_job_id: string | number
   /**
    * The number of documents the sync job deleted.
    */
@@ -394,7 +394,7 @@ export interface ConnectorUpdateActiveFilteringRequest extends RequestBase {
   /**
    * The unique identifier of the connector to be updated
    */
-  connector_id: string
+  connector_id: string | number
 }
 
 /**
@@ -406,7 +406,7 @@ export interface ConnectorUpdateApiKeyIdRequest extends RequestBase {
   /**
    * The unique identifier of the connector to be updated
    */
-  connector_id: string
+  connector_id: string | number
   /**
    * The \`api_key_id\` parameter (body).
    */
@@ -426,7 +426,7 @@ export interface ConnectorUpdateConfigurationRequest extends RequestBase {
   /**
    * The unique identifier of the connector to be updated
    */
-  connector_id: string
+  connector_id: string | number
   /**
    * The \`configuration\` parameter (body).
    */
@@ -446,7 +446,7 @@ export interface ConnectorUpdateErrorRequest extends RequestBase {
   /**
    * The unique identifier of the connector to be updated
    */
-  connector_id: string
+  connector_id: string | number
   /**
    * The \`error\` parameter (body).
    */
@@ -462,7 +462,7 @@ export interface ConnectorUpdateFeaturesRequest extends RequestBase {
   /**
    * The unique identifier of the connector to be updated.
    */
-  connector_id: string
+  connector_id: string | number
   /**
    * The \`features\` parameter (body).
    */
@@ -478,7 +478,7 @@ export interface ConnectorUpdateFilteringRequest extends RequestBase {
   /**
    * The unique identifier of the connector to be updated
    */
-  connector_id: string
+  connector_id: string | number
   /**
    * The \`filtering\` parameter (body).
    */
@@ -502,7 +502,7 @@ export interface ConnectorUpdateFilteringValidationRequest extends RequestBase {
   /**
    * The unique identifier of the connector to be updated
    */
-  connector_id: string
+  connector_id: string | number
   /**
    * The \`validation\` parameter (body).
    */
@@ -518,7 +518,7 @@ export interface ConnectorUpdateIndexNameRequest extends RequestBase {
   /**
    * The unique identifier of the connector to be updated
    */
-  connector_id: string
+  connector_id: string | number
   /**
    * The \`index_name\` parameter (body).
    */
@@ -534,7 +534,7 @@ export interface ConnectorUpdateNameRequest extends RequestBase {
   /**
    * The unique identifier of the connector to be updated
    */
-  connector_id: string
+  connector_id: string | number
   /**
    * The \`name\` parameter (body).
    */
@@ -554,7 +554,7 @@ export interface ConnectorUpdateNativeRequest extends RequestBase {
   /**
    * The unique identifier of the connector to be updated
    */
-  connector_id: string
+  connector_id: string | number
   /**
    * The \`is_native\` parameter (body).
    */
@@ -570,7 +570,7 @@ export interface ConnectorUpdatePipelineRequest extends RequestBase {
   /**
    * The unique identifier of the connector to be updated
    */
-  connector_id: string
+  connector_id: string | number
   /**
    * The \`pipeline\` parameter (body).
    */
@@ -586,7 +586,7 @@ export interface ConnectorUpdateSchedulingRequest extends RequestBase {
   /**
    * The unique identifier of the connector to be updated
    */
-  connector_id: string
+  connector_id: string | number
   /**
    * The \`scheduling\` parameter (body).
    */
@@ -602,7 +602,7 @@ export interface ConnectorUpdateServiceTypeRequest extends RequestBase {
   /**
    * The unique identifier of the connector to be updated
    */
-  connector_id: string
+  connector_id: string | number
   /**
    * The \`service_type\` parameter (body).
    */
@@ -618,7 +618,7 @@ export interface ConnectorUpdateStatusRequest extends RequestBase {
   /**
    * The unique identifier of the connector to be updated
    */
-  connector_id: string
+  connector_id: string | number
   /**
    * The \`status\` parameter (body).
    */

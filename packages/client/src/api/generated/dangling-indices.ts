@@ -13,11 +13,11 @@ export interface DanglingIndicesDeleteDanglingIndexRequest extends RequestBase {
   /**
    * The UUID of the index to delete. Use the get dangling indices API to find the UUID.
    */
-  index_uuid: string
+  index_uuid: string | number
   /**
    * This parameter must be set to true to acknowledge that it will no longer be possible to recove data from the dangling index.
    */
-  accept_data_loss?: boolean
+  accept_data_loss?: boolean | 'true' | 'false'
   /**
    * The period to wait for a connection to the master node.
    */
@@ -37,11 +37,11 @@ export interface DanglingIndicesImportDanglingIndexRequest extends RequestBase {
   /**
    * The UUID of the index to import. Use the get dangling indices API to locate the UUID.
    */
-  index_uuid: string
+  index_uuid: string | number
   /**
    * This parameter must be set to true to import a dangling index. Because Elasticsearch cannot know where the dangling index data came from or determine which shard copies are fresh and which are stale, it cannot guarantee that the imported data represents the latest state of the index when it was…
    */
-  accept_data_loss?: boolean
+  accept_data_loss?: boolean | 'true' | 'false'
   /**
    * The period to wait for a connection to the master node.
    */

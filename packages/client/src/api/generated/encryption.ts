@@ -13,7 +13,7 @@ export interface EncryptionResetRequest extends RequestBase {
   /**
    * Acknowledge that resetting the project encryption key permanently destroys all data that was encrypted under the current key. The request fails if this is not set to true.
    */
-  accept_data_loss: boolean
+  accept_data_loss: boolean | 'true' | 'false'
   /**
    * The period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    */

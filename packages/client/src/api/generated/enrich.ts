@@ -14,7 +14,7 @@ export interface EnrichDeletePolicyRequest extends RequestBase {
   /**
    * Enrich policy to delete.
    */
-  name: string
+  name: string | number
   /**
    * Period to wait for a connection to the master node.
    */
@@ -30,7 +30,7 @@ export interface EnrichExecutePolicyRequest extends RequestBase {
   /**
    * Enrich policy to execute.
    */
-  name: string
+  name: string | number
   /**
    * Period to wait for a connection to the master node.
    */
@@ -38,7 +38,7 @@ export interface EnrichExecutePolicyRequest extends RequestBase {
   /**
    * If true, the request blocks other enrich policy execution requests until complete.
    */
-  wait_for_completion?: boolean
+  wait_for_completion?: boolean | 'true' | 'false'
 }
 
 /**
@@ -50,7 +50,7 @@ export interface EnrichGetPolicyRequest extends RequestBase {
   /**
    * Comma-separated list of enrich policy names used to limit the request. To return information for all enrich policies, omit this parameter.
    */
-  name?: string | string[]
+  name?: string | string[] | number
   /**
    * Period to wait for a connection to the master node.
    */
@@ -66,7 +66,7 @@ export interface EnrichPutPolicyRequest extends RequestBase {
   /**
    * Name of the enrich policy to create or update.
    */
-  name: string
+  name: string | number
   /**
    * Matches enrich data to incoming documents based on a geo_shape query.
    */

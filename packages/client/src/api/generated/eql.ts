@@ -14,7 +14,7 @@ export interface EqlDeleteRequest extends RequestBase {
   /**
    * Identifier for the search to delete. A search ID is provided in the EQL search API's response for an async search. A search ID is also provided if the request’s keep_on_completion parameter is true.
    */
-  id: string
+  id: string | number
 }
 
 /**
@@ -26,7 +26,7 @@ export interface EqlGetRequest extends RequestBase {
   /**
    * Identifier for the search.
    */
-  id: string
+  id: string | number
   /**
    * Period for which the search and its results are stored on the cluster. Defaults to the keep_alive value set by the search’s EQL search API request.
    */
@@ -46,7 +46,7 @@ export interface EqlGetStatusRequest extends RequestBase {
   /**
    * Identifier for the search.
    */
-  id: string
+  id: string | number
 }
 
 /**
@@ -58,7 +58,7 @@ export interface EqlSearchRequest extends RequestBase {
   /**
    * Comma-separated list of index names to scope the operation
    */
-  index: string | string[]
+  index: string | string[] | number
   /**
    * Specifies a subset of projects to target using project metadata tags in a subset of Lucene query syntax. Allowed Lucene queries: the _alias tag and a single value (possibly wildcarded). Examples: _alias:my-project _alias:_origin _alias:*pr* Supported in serverless only.
    */
@@ -134,7 +134,7 @@ export interface EqlSearchRequest extends RequestBase {
   /**
    * A setting that does two separate checks on the index expression. If false, the request returns an error (1) if any wildcard expression (including _all and *) resolves to zero matching indices or (2) if the complete set of resolved indices, aliases or data streams is empty after all expressions are…
    */
-  allow_no_indices?: boolean
+  allow_no_indices?: boolean | 'true' | 'false'
   /**
    * Whether to expand wildcard expression to concrete indices that are open, closed or both.
    */
@@ -142,9 +142,9 @@ export interface EqlSearchRequest extends RequestBase {
   /**
    * Indicates whether network round-trips should be minimized as part of cross-cluster search requests execution
    */
-  ccs_minimize_roundtrips?: boolean
+  ccs_minimize_roundtrips?: boolean | 'true' | 'false'
   /**
    * If false, the request returns an error if it targets a concrete (non-wildcarded) index, alias, or data stream that is missing, closed, or otherwise unavailable. If true, unavailable concrete targets are silently ignored.
    */
-  ignore_unavailable?: boolean
+  ignore_unavailable?: boolean | 'true' | 'false'
 }

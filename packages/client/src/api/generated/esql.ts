@@ -74,15 +74,15 @@ export interface EsqlAsyncQueryRequest extends RequestBase {
   /**
    * If true, partial results will be returned if there are shard failures, but the query can continue to execute on other clusters and shards. If false, the query will fail if there are any failures.
    */
-  allow_partial_results?: boolean
+  allow_partial_results?: boolean | 'true' | 'false'
   /**
    * The character to use between values within a CSV row. It is valid only for the CSV format.
    */
-  delimiter?: string
+  delimiter?: string | number
   /**
    * Indicates whether columns that are entirely null will be removed from the columns and values portion of the results. If true, the response will include an extra section under the name all_columns which has the name of all the columns.
    */
-  drop_null_columns?: boolean
+  drop_null_columns?: boolean | 'true' | 'false'
   /**
    * A short version of the Accept header, e.g. json, yaml.
    */
@@ -98,7 +98,7 @@ export interface EsqlAsyncQueryDeleteRequest extends RequestBase {
   /**
    * The unique identifier of the query. A query ID is provided in the ES|QL async query API response for a query that does not complete in the designated time. A query ID is also provided when the request was submitted with the keep_on_completion parameter set to true.
    */
-  id: string
+  id: string | number
 }
 
 /**
@@ -110,11 +110,11 @@ export interface EsqlAsyncQueryGetRequest extends RequestBase {
   /**
    * The unique identifier of the query. A query ID is provided in the ES|QL async query API response for a query that does not complete in the designated time. A query ID is also provided when the request was submitted with the keep_on_completion parameter set to true.
    */
-  id: string
+  id: string | number
   /**
    * Indicates whether columns that are entirely null will be removed from the columns and values portion of the results. If true, the response will include an extra section under the name all_columns which has the name of all the columns.
    */
-  drop_null_columns?: boolean
+  drop_null_columns?: boolean | 'true' | 'false'
   /**
    * A short version of the Accept header, for example json or yaml.
    */
@@ -138,11 +138,11 @@ export interface EsqlAsyncQueryStopRequest extends RequestBase {
   /**
    * The unique identifier of the query. A query ID is provided in the ES|QL async query API response for a query that does not complete in the designated time. A query ID is also provided when the request was submitted with the keep_on_completion parameter set to true.
    */
-  id: string
+  id: string | number
   /**
    * Indicates whether columns that are entirely null will be removed from the columns and values portion of the results. If true, the response will include an extra section under the name all_columns which has the name of all the columns.
    */
-  drop_null_columns?: boolean
+  drop_null_columns?: boolean | 'true' | 'false'
 }
 
 /**
@@ -154,7 +154,7 @@ export interface EsqlDeleteDatasetRequest extends RequestBase {
   /**
    * A comma-separated list of dataset names to delete.
    */
-  name: string | string[]
+  name: string | string[] | number
   /**
    * Period to wait for a connection to the master node.
    */
@@ -174,7 +174,7 @@ export interface EsqlDeleteDataSourceRequest extends RequestBase {
   /**
    * A comma-separated list of data source names to delete.
    */
-  name: string | string[]
+  name: string | string[] | number
   /**
    * Period to wait for a connection to the master node.
    */
@@ -194,7 +194,7 @@ export interface EsqlDeleteViewRequest extends RequestBase {
   /**
    * The view name to remove.
    */
-  name: string | string[]
+  name: string | string[] | number
 }
 
 /**
@@ -206,7 +206,7 @@ export interface EsqlGetDatasetRequest extends RequestBase {
   /**
    * A comma-separated list of dataset names or wildcard patterns. Omit to return all datasets.
    */
-  name?: string | string[]
+  name?: string | string[] | number
   /**
    * Period to wait for a connection to the master node.
    */
@@ -222,7 +222,7 @@ export interface EsqlGetDataSourceRequest extends RequestBase {
   /**
    * A comma-separated list of data source names or wildcard patterns. Omit to return all data sources.
    */
-  name?: string | string[]
+  name?: string | string[] | number
   /**
    * Period to wait for a connection to the master node.
    */
@@ -238,7 +238,7 @@ export interface EsqlGetQueryRequest extends RequestBase {
   /**
    * The query ID
    */
-  id: string
+  id: string | number
 }
 
 /**
@@ -250,7 +250,7 @@ export interface EsqlGetViewRequest extends RequestBase {
   /**
    * The comma-separated view names to retrieve.
    */
-  name?: string
+  name?: string | number
 }
 
 /**
@@ -269,7 +269,7 @@ export interface EsqlPutDatasetRequest extends RequestBase {
   /**
    * The dataset name to create or update.
    */
-  name: string
+  name: string | number
   /**
    * The name of the referenced data source. The data source must already exist.
    */
@@ -309,7 +309,7 @@ export interface EsqlPutDataSourceRequest extends RequestBase {
   /**
    * The data source name to create or update.
    */
-  name: string
+  name: string | number
   /**
    * The data source type. Currently, s3 is supported. The value must be lowercase and contain no whitespace.
    */
@@ -341,7 +341,7 @@ export interface EsqlPutViewRequest extends RequestBase {
   /**
    * The view name to create or update.
    */
-  name: string
+  name: string | number
   /**
    * The ES|QL query string from which to create a view.
    */
@@ -409,13 +409,13 @@ export interface EsqlQueryRequest extends RequestBase {
   /**
    * The character to use between values within a CSV row. Only valid for the CSV format.
    */
-  delimiter?: string
+  delimiter?: string | number
   /**
    * Should columns that are entirely null be removed from the columns and values portion of the results? Defaults to false. If true then the response will include an extra section under the name all_columns which has the name of all columns.
    */
-  drop_null_columns?: boolean
+  drop_null_columns?: boolean | 'true' | 'false'
   /**
    * If true, partial results will be returned if there are shard failures, but the query can continue to execute on other clusters and shards. If false, the query will fail if there are any failures.
    */
-  allow_partial_results?: boolean
+  allow_partial_results?: boolean | 'true' | 'false'
 }

@@ -9751,7 +9751,9 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type AsyncSearchSubmitRequest = AsyncSearchSubmitRequest_
+  export type AsyncSearchSubmitRequest<
+    TAggs extends Record<string, AggregationsAggregationContainer> = Record<string, AggregationsAggregationContainer>,
+  > = AsyncSearchSubmitRequest_<TAggs>
 
   /**
    * `Response` of the specification's `async_search.submit` namespace (the specification does not describe it).
@@ -61680,7 +61682,9 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type RollupRollupSearchRequest = RollupRollupSearchRequest_
+  export type RollupRollupSearchRequest<
+    TAggs extends Record<string, AggregationsAggregationContainer> = Record<string, AggregationsAggregationContainer>,
+  > = RollupRollupSearchRequest_<TAggs>
 
   /**
    * `Response` of the specification's `rollup.rollup_search` namespace (the specification does not describe it).
@@ -63967,7 +63971,9 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type SearchRequest = SearchRequest_
+  export type SearchRequest<
+    TAggs extends Record<string, AggregationsAggregationContainer> = Record<string, AggregationsAggregationContainer>,
+  > = SearchRequest_<TAggs>
 
   /**
    * The properties of \`SearchRescore\` that may sit next to its one variant.
@@ -69087,7 +69093,7 @@ export declare namespace estypes {
     /**
      * `id` (the specification does not describe it).
      */
-    id: Id
+    id: Id | integer
     /**
      * `max` (the specification does not describe it).
      */
@@ -78695,6 +78701,556 @@ export declare namespace estypes {
    * @public
    */
   export type ulong = number
+
+  /**
+   * The default of a search's `TAggregations`: the response's `aggregations` are inferred from the request's
+   * `aggs` (`AggregationsInferred`). A marker, never a value.
+   *
+   * @public
+   */
+  export interface AggregationsFromRequest {
+    /**
+     * Marks the type; no value has it.
+     */
+    readonly '~aggregations': 'from the request'
+  }
+
+  /**
+   * The aggregations of a response: `TAggregations` when the caller gives it, else the ones inferred from the
+   * request's `aggs` (`TAggs`).
+   *
+   * @public
+   */
+  export type AggregationsResult<TAggregations, TAggs> = [TAggregations] extends [AggregationsFromRequest]
+    ? AggregationsInferred<TAggs>
+    : TAggregations
+
+  /**
+   * The response's `aggregations` for a request's `aggs`: each name maps to the aggregate its variant sends,
+   * with the sub-aggregations inferred in its buckets. Aggregations not known from the request (a `Record`)
+   * stay `Record<AggregateName, AggregationsAggregate>`.
+   *
+   * @public
+   */
+  export type AggregationsInferred<TAggs> = string extends keyof TAggs
+    ? Record<AggregateName, AggregationsAggregate>
+    : { [K in keyof TAggs]: AggregationsAggregateFor<TAggs[K]> }
+
+  /**
+   * The aggregate that one aggregation container of a request yields (its one variant picks the type).
+   *
+   * @public
+   */
+  export type AggregationsAggregateFor<TContainer> = AggregationsAggregationContainer extends TContainer
+    ? AggregationsAggregate
+    : {
+        [V in keyof TContainer & keyof AggregationsAggregateOf]: AggregationsAggregateOf<
+          AggregationsSubOf<TContainer>,
+          TContainer[V]
+        >[V]
+      }[keyof TContainer & keyof AggregationsAggregateOf]
+
+  /**
+   * The sub-aggregations of a container (`aggs` or `aggregations`), as they appear in each of its buckets.
+   *
+   * @public
+   */
+  export type AggregationsSubOf<TContainer> = TContainer extends { aggs: infer TSub }
+    ? AggregationsInferred<TSub>
+    : TContainer extends { aggregations: infer TSub }
+      ? AggregationsInferred<TSub>
+      : unknown
+
+  /**
+   * Whether the buckets of a multi-bucket aggregation come as an object by key (`keyed: true`) or as an array.
+   *
+   * @public
+   */
+  export type AggregationsKeyed<TBody> = TBody extends { keyed: true } ? true : false
+
+  /**
+   * Whether the buckets of a `filters` aggregation come as an object: named filters (an object) unless
+   * `keyed: false`; anonymous filters (an array) come as an array.
+   *
+   * @public
+   */
+  export type AggregationsFiltersKeyed<TBody> = TBody extends { keyed: false }
+    ? false
+    : TBody extends { filters: readonly unknown[] }
+      ? false
+      : TBody extends { filters: object }
+        ? true
+        : false
+
+  /**
+   * A multi-bucket aggregate with its buckets typed: `TBucket` (the bucket with its sub-aggregations), by key
+   * or in an array.
+   *
+   * @public
+   */
+  export type AggregationsMultiBucketOf<TAggregate, TBucket, TKeyed extends boolean> = Omit<TAggregate, 'buckets'> & {
+    /**
+     * The buckets.
+     */
+    buckets: TKeyed extends true ? Record<string, TBucket> : TBucket[]
+  }
+
+  /**
+   * What each variant of `AggregationsAggregationContainer` sends in the response, derived from the model
+   * (see the codegen README): `TSub` are the inferred sub-aggregations, `TBody` the variant's request body.
+   *
+   * @public
+   */
+  export interface AggregationsAggregateOf<TSub = unknown, TBody = unknown> {
+    /**
+     * What `adjacency_matrix` sends.
+     */
+    adjacency_matrix: AggregationsMultiBucketOf<
+      AggregationsAdjacencyMatrixAggregate,
+      AggregationsAdjacencyMatrixBucketKeys & TSub,
+      AggregationsKeyed<TBody>
+    >
+    /**
+     * What `auto_date_histogram` sends.
+     */
+    auto_date_histogram: AggregationsMultiBucketOf<
+      AggregationsAutoDateHistogramAggregate,
+      AggregationsDateHistogramBucketKeys & TSub,
+      AggregationsKeyed<TBody>
+    >
+    /**
+     * What `avg` sends.
+     */
+    avg: AggregationsAvgAggregate
+    /**
+     * What `avg_bucket` sends.
+     */
+    avg_bucket: AggregationsSimpleValueAggregate
+    /**
+     * What `boxplot` sends.
+     */
+    boxplot: AggregationsBoxPlotAggregate
+    /**
+     * What `bucket_script` sends.
+     */
+    bucket_script: AggregationsSimpleValueAggregate
+    /**
+     * What `bucket_selector` sends (it drops buckets of its parent and adds nothing to the response).
+     */
+    bucket_selector: never
+    /**
+     * What `bucket_sort` sends (it sorts and truncates the buckets of its parent and adds nothing to the response).
+     */
+    bucket_sort: never
+    /**
+     * What `bucket_count_ks_test` sends (the model has no type for its result).
+     */
+    bucket_count_ks_test: AggregationsAggregate
+    /**
+     * What `bucket_correlation` sends (it sends one value, the correlation (its request type is not a PipelineAggregationBase)).
+     */
+    bucket_correlation: AggregationsSimpleValueAggregate
+    /**
+     * What `cardinality` sends.
+     */
+    cardinality: AggregationsCardinalityAggregate
+    /**
+     * What `cartesian_bounds` sends.
+     */
+    cartesian_bounds: AggregationsCartesianBoundsAggregate
+    /**
+     * What `cartesian_centroid` sends.
+     */
+    cartesian_centroid: AggregationsCartesianCentroidAggregate
+    /**
+     * What `categorize_text` sends (the model has no type for its result).
+     */
+    categorize_text: AggregationsAggregate
+    /**
+     * What `change_point` sends.
+     */
+    change_point: AggregationsChangePointAggregate
+    /**
+     * What `children` sends.
+     */
+    children: AggregationsChildrenAggregateKeys & TSub
+    /**
+     * What `composite` sends.
+     */
+    composite: AggregationsMultiBucketOf<
+      AggregationsCompositeAggregate,
+      AggregationsCompositeBucketKeys & TSub,
+      AggregationsKeyed<TBody>
+    >
+    /**
+     * What `cumulative_cardinality` sends (a cardinality is a whole number).
+     */
+    cumulative_cardinality: AggregationsCumulativeCardinalityAggregate
+    /**
+     * What `cumulative_sum` sends.
+     */
+    cumulative_sum: AggregationsSimpleValueAggregate
+    /**
+     * What `date_histogram` sends.
+     */
+    date_histogram: AggregationsMultiBucketOf<
+      AggregationsDateHistogramAggregate,
+      AggregationsDateHistogramBucketKeys & TSub,
+      AggregationsKeyed<TBody>
+    >
+    /**
+     * What `date_range` sends.
+     */
+    date_range: AggregationsMultiBucketOf<
+      AggregationsDateRangeAggregate,
+      AggregationsRangeBucketKeys & TSub,
+      AggregationsKeyed<TBody>
+    >
+    /**
+     * What `derivative` sends.
+     */
+    derivative: AggregationsDerivativeAggregate
+    /**
+     * What `diversified_sampler` sends (Elasticsearch sends it as a sampler).
+     */
+    diversified_sampler: (AggregationsSamplerAggregateKeys & TSub) | (AggregationsUnmappedSamplerAggregateKeys & TSub)
+    /**
+     * What `extended_stats` sends.
+     */
+    extended_stats: AggregationsExtendedStatsAggregate
+    /**
+     * What `extended_stats_bucket` sends.
+     */
+    extended_stats_bucket: AggregationsExtendedStatsBucketAggregate
+    /**
+     * What `frequent_item_sets` sends.
+     */
+    frequent_item_sets: AggregationsMultiBucketOf<
+      AggregationsFrequentItemSetsAggregate,
+      AggregationsFrequentItemSetsBucketKeys & TSub,
+      AggregationsKeyed<TBody>
+    >
+    /**
+     * An alias of `frequent_item_sets`.
+     */
+    frequent_items: AggregationsMultiBucketOf<
+      AggregationsFrequentItemSetsAggregate,
+      AggregationsFrequentItemSetsBucketKeys & TSub,
+      AggregationsKeyed<TBody>
+    >
+    /**
+     * What `filter` sends.
+     */
+    filter: AggregationsFilterAggregateKeys & TSub
+    /**
+     * What `filters` sends.
+     */
+    filters: AggregationsMultiBucketOf<
+      AggregationsFiltersAggregate,
+      AggregationsFiltersBucketKeys & TSub,
+      AggregationsFiltersKeyed<TBody>
+    >
+    /**
+     * What `geo_bounds` sends.
+     */
+    geo_bounds: AggregationsGeoBoundsAggregate
+    /**
+     * What `geo_centroid` sends.
+     */
+    geo_centroid: AggregationsGeoCentroidAggregate
+    /**
+     * What `geo_distance` sends.
+     */
+    geo_distance: AggregationsMultiBucketOf<
+      AggregationsGeoDistanceAggregate,
+      AggregationsRangeBucketKeys & TSub,
+      AggregationsKeyed<TBody>
+    >
+    /**
+     * What `geohash_grid` sends.
+     */
+    geohash_grid: AggregationsMultiBucketOf<
+      AggregationsGeoHashGridAggregate,
+      AggregationsGeoHashGridBucketKeys & TSub,
+      AggregationsKeyed<TBody>
+    >
+    /**
+     * What `geo_line` sends.
+     */
+    geo_line: AggregationsGeoLineAggregate
+    /**
+     * What `geotile_grid` sends.
+     */
+    geotile_grid: AggregationsMultiBucketOf<
+      AggregationsGeoTileGridAggregate,
+      AggregationsGeoTileGridBucketKeys & TSub,
+      AggregationsKeyed<TBody>
+    >
+    /**
+     * What `geohex_grid` sends.
+     */
+    geohex_grid: AggregationsMultiBucketOf<
+      AggregationsGeoHexGridAggregate,
+      AggregationsGeoHexGridBucketKeys & TSub,
+      AggregationsKeyed<TBody>
+    >
+    /**
+     * What `global` sends.
+     */
+    global: AggregationsGlobalAggregateKeys & TSub
+    /**
+     * What `histogram` sends.
+     */
+    histogram: AggregationsMultiBucketOf<
+      AggregationsHistogramAggregate,
+      AggregationsHistogramBucketKeys & TSub,
+      AggregationsKeyed<TBody>
+    >
+    /**
+     * What `ip_range` sends.
+     */
+    ip_range: AggregationsMultiBucketOf<
+      AggregationsIpRangeAggregate,
+      AggregationsIpRangeBucketKeys & TSub,
+      AggregationsKeyed<TBody>
+    >
+    /**
+     * What `ip_prefix` sends.
+     */
+    ip_prefix: AggregationsMultiBucketOf<
+      AggregationsIpPrefixAggregate,
+      AggregationsIpPrefixBucketKeys & TSub,
+      AggregationsKeyed<TBody>
+    >
+    /**
+     * What `inference` sends.
+     */
+    inference: AggregationsInferenceAggregateKeys & TSub
+    /**
+     * What `line` sends.
+     */
+    line: AggregationsGeoLineAggregate
+    /**
+     * What `matrix_stats` sends.
+     */
+    matrix_stats: AggregationsMatrixStatsAggregate
+    /**
+     * What `max` sends.
+     */
+    max: AggregationsMaxAggregate
+    /**
+     * What `max_bucket` sends (the bucket metric pipelines send the value and the keys of the buckets that hold it).
+     */
+    max_bucket: AggregationsBucketMetricValueAggregate
+    /**
+     * What `median_absolute_deviation` sends.
+     */
+    median_absolute_deviation: AggregationsMedianAbsoluteDeviationAggregate
+    /**
+     * What `min` sends.
+     */
+    min: AggregationsMinAggregate
+    /**
+     * What `min_bucket` sends (the bucket metric pipelines send the value and the keys of the buckets that hold it).
+     */
+    min_bucket: AggregationsBucketMetricValueAggregate
+    /**
+     * What `missing` sends.
+     */
+    missing: AggregationsMissingAggregateKeys & TSub
+    /**
+     * What `moving_avg` sends.
+     */
+    moving_avg: AggregationsSimpleValueAggregate
+    /**
+     * What `moving_percentiles` sends (it sends the percentiles of its window, of the kind the referenced percentiles use).
+     */
+    moving_percentiles: AggregationsTDigestPercentilesAggregate | AggregationsHdrPercentilesAggregate
+    /**
+     * What `moving_fn` sends.
+     */
+    moving_fn: AggregationsSimpleValueAggregate
+    /**
+     * What `multi_terms` sends.
+     */
+    multi_terms: AggregationsMultiBucketOf<
+      AggregationsMultiTermsAggregate,
+      AggregationsMultiTermsBucketKeys & TSub,
+      AggregationsKeyed<TBody>
+    >
+    /**
+     * What `nested` sends.
+     */
+    nested: AggregationsNestedAggregateKeys & TSub
+    /**
+     * What `normalize` sends.
+     */
+    normalize: AggregationsSimpleValueAggregate
+    /**
+     * What `parent` sends.
+     */
+    parent: AggregationsParentAggregateKeys & TSub
+    /**
+     * What `percentile_ranks` sends.
+     */
+    percentile_ranks: AggregationsHdrPercentileRanksAggregate | AggregationsTDigestPercentileRanksAggregate
+    /**
+     * What `percentiles` sends.
+     */
+    percentiles: AggregationsHdrPercentilesAggregate | AggregationsTDigestPercentilesAggregate
+    /**
+     * What `percentiles_bucket` sends.
+     */
+    percentiles_bucket: AggregationsPercentilesBucketAggregate
+    /**
+     * What `range` sends.
+     */
+    range: AggregationsMultiBucketOf<
+      AggregationsRangeAggregate,
+      AggregationsRangeBucketKeys & TSub,
+      AggregationsKeyed<TBody>
+    >
+    /**
+     * What `rare_terms` sends.
+     */
+    rare_terms:
+      | AggregationsMultiBucketOf<
+          AggregationsLongRareTermsAggregate,
+          AggregationsLongRareTermsBucketKeys & TSub,
+          AggregationsKeyed<TBody>
+        >
+      | AggregationsMultiBucketOf<
+          AggregationsStringRareTermsAggregate,
+          AggregationsStringRareTermsBucketKeys & TSub,
+          AggregationsKeyed<TBody>
+        >
+      | AggregationsMultiBucketOf<AggregationsUnmappedRareTermsAggregate, never, AggregationsKeyed<TBody>>
+    /**
+     * What `rate` sends.
+     */
+    rate: AggregationsRateAggregate
+    /**
+     * What `reverse_nested` sends.
+     */
+    reverse_nested: AggregationsReverseNestedAggregateKeys & TSub
+    /**
+     * What `random_sampler` sends (the result is one bucket with a doc_count and the sub-aggregations, as a sampler).
+     */
+    random_sampler: AggregationsSamplerAggregateKeys & TSub
+    /**
+     * What `sampler` sends.
+     */
+    sampler: (AggregationsSamplerAggregateKeys & TSub) | (AggregationsUnmappedSamplerAggregateKeys & TSub)
+    /**
+     * What `scripted_metric` sends.
+     */
+    scripted_metric: AggregationsScriptedMetricAggregate
+    /**
+     * What `serial_diff` sends.
+     */
+    serial_diff: AggregationsSimpleValueAggregate
+    /**
+     * What `significant_terms` sends.
+     */
+    significant_terms:
+      | AggregationsMultiBucketOf<
+          AggregationsSignificantLongTermsAggregate,
+          AggregationsSignificantLongTermsBucketKeys & TSub,
+          AggregationsKeyed<TBody>
+        >
+      | AggregationsMultiBucketOf<
+          AggregationsSignificantStringTermsAggregate,
+          AggregationsSignificantStringTermsBucketKeys & TSub,
+          AggregationsKeyed<TBody>
+        >
+      | AggregationsMultiBucketOf<AggregationsUnmappedSignificantTermsAggregate, never, AggregationsKeyed<TBody>>
+    /**
+     * What `significant_text` sends (text terms are strings (or unmapped)).
+     */
+    significant_text:
+      | AggregationsMultiBucketOf<
+          AggregationsSignificantStringTermsAggregate,
+          AggregationsSignificantStringTermsBucketKeys & TSub,
+          AggregationsKeyed<TBody>
+        >
+      | AggregationsMultiBucketOf<AggregationsUnmappedSignificantTermsAggregate, never, AggregationsKeyed<TBody>>
+    /**
+     * What `stats` sends.
+     */
+    stats: AggregationsStatsAggregate
+    /**
+     * What `stats_bucket` sends.
+     */
+    stats_bucket: AggregationsStatsBucketAggregate
+    /**
+     * What `string_stats` sends.
+     */
+    string_stats: AggregationsStringStatsAggregate
+    /**
+     * What `sum` sends.
+     */
+    sum: AggregationsSumAggregate
+    /**
+     * What `sum_bucket` sends.
+     */
+    sum_bucket: AggregationsSimpleValueAggregate
+    /**
+     * What `terms` sends.
+     */
+    terms:
+      | AggregationsMultiBucketOf<
+          AggregationsStringTermsAggregate,
+          AggregationsStringTermsBucketKeys & TSub,
+          AggregationsKeyed<TBody>
+        >
+      | AggregationsMultiBucketOf<
+          AggregationsLongTermsAggregate,
+          AggregationsLongTermsBucketKeys & TSub,
+          AggregationsKeyed<TBody>
+        >
+      | AggregationsMultiBucketOf<
+          AggregationsDoubleTermsAggregate,
+          AggregationsDoubleTermsBucketKeys & TSub,
+          AggregationsKeyed<TBody>
+        >
+      | AggregationsMultiBucketOf<AggregationsUnmappedTermsAggregate, never, AggregationsKeyed<TBody>>
+    /**
+     * What `time_series` sends.
+     */
+    time_series: AggregationsMultiBucketOf<
+      AggregationsTimeSeriesAggregate,
+      AggregationsTimeSeriesBucketKeys & TSub,
+      AggregationsKeyed<TBody>
+    >
+    /**
+     * What `top_hits` sends.
+     */
+    top_hits: AggregationsTopHitsAggregate
+    /**
+     * What `t_test` sends.
+     */
+    t_test: AggregationsTTestAggregate
+    /**
+     * What `top_metrics` sends.
+     */
+    top_metrics: AggregationsTopMetricsAggregate
+    /**
+     * What `value_count` sends.
+     */
+    value_count: AggregationsValueCountAggregate
+    /**
+     * What `weighted_avg` sends.
+     */
+    weighted_avg: AggregationsWeightedAvgAggregate
+    /**
+     * What `variable_width_histogram` sends.
+     */
+    variable_width_histogram: AggregationsMultiBucketOf<
+      AggregationsVariableWidthHistogramAggregate,
+      AggregationsVariableWidthHistogramBucketKeys & TSub,
+      AggregationsKeyed<TBody>
+    >
+  }
 }
 
 /**

@@ -14,19 +14,19 @@ export interface FleetGlobalCheckpointsRequest extends RequestBase {
   /**
    * A single index or index alias that resolves to a single index.
    */
-  index: string
+  index: string | number
   /**
    * A boolean value which controls whether to wait (until the timeout) for the global checkpoints to advance past the provided checkpoints.
    */
-  wait_for_advance?: boolean
+  wait_for_advance?: boolean | 'true' | 'false'
   /**
    * A boolean value which controls whether to wait (until the timeout) for the target index to exist and all primary shards be active. Can only be true when wait_for_advance is true.
    */
-  wait_for_index?: boolean
+  wait_for_index?: boolean | 'true' | 'false'
   /**
    * A comma separated list of previous global checkpoints. When used in combination with wait_for_advance, the API will only return once the global checkpoints advances past the checkpoints. Providing an empty list will cause Elasticsearch to immediately return the current global checkpoints.
    */
-  checkpoints?: number[]
+  checkpoints?: number | number[]
   /**
    * Period to wait for a global checkpoints to advance past checkpoints.
    */
@@ -42,7 +42,7 @@ export interface FleetMsearchRequest extends RequestBase {
   /**
    * A single target to search. If the target is an index alias, it must resolve to a single index.
    */
-  index?: string
+  index?: string | number
   /**
    * The NDJSON body: one array item per line (objects are serialized as JSON, strings sent as they are), or the whole NDJSON text.
    */
@@ -50,11 +50,11 @@ export interface FleetMsearchRequest extends RequestBase {
   /**
    * A setting that does two separate checks on the index expression. If false, the request returns an error (1) if any wildcard expression (including _all and *) resolves to zero matching indices or (2) if the complete set of resolved indices, aliases or data streams is empty after all expressions are…
    */
-  allow_no_indices?: boolean
+  allow_no_indices?: boolean | 'true' | 'false'
   /**
    * If true, network roundtrips between the coordinating node and remote clusters are minimized for cross-cluster search requests.
    */
-  ccs_minimize_roundtrips?: boolean
+  ccs_minimize_roundtrips?: boolean | 'true' | 'false'
   /**
    * Type of index that wildcard expressions can match. If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams.
    */
@@ -62,23 +62,23 @@ export interface FleetMsearchRequest extends RequestBase {
   /**
    * If true, concrete, expanded or aliased indices are ignored when frozen.
    */
-  ignore_throttled?: boolean
+  ignore_throttled?: boolean | 'true' | 'false'
   /**
    * If false, the request returns an error if it targets a concrete (non-wildcarded) index, alias, or data stream that is missing, closed, or otherwise unavailable. If true, unavailable concrete targets are silently ignored.
    */
-  ignore_unavailable?: boolean
+  ignore_unavailable?: boolean | 'true' | 'false'
   /**
    * Maximum number of concurrent searches the multi search API can execute.
    */
-  max_concurrent_searches?: number
+  max_concurrent_searches?: number | `${number}`
   /**
    * Maximum number of concurrent shard requests that each sub-search request executes per node.
    */
-  max_concurrent_shard_requests?: number
+  max_concurrent_shard_requests?: number | `${number}`
   /**
    * Defines a threshold that enforces a pre-filter roundtrip to prefilter search shards based on query rewriting if the number of shards the search request expands to exceeds the threshold.
    */
-  pre_filter_shard_size?: number
+  pre_filter_shard_size?: number | `${number}`
   /**
    * Indicates whether global term and document frequencies should be used when scoring returned documents.
    */
@@ -86,19 +86,19 @@ export interface FleetMsearchRequest extends RequestBase {
   /**
    * If true, hits.total are returned as an integer in the response. Defaults to false, which returns an object.
    */
-  rest_total_hits_as_int?: boolean
+  rest_total_hits_as_int?: boolean | 'true' | 'false'
   /**
    * Specifies whether aggregation and suggester names should be prefixed by their respective types in the response.
    */
-  typed_keys?: boolean
+  typed_keys?: boolean | 'true' | 'false'
   /**
    * A comma separated list of checkpoints. When configured, the search API will only be executed on a shard after the relevant checkpoint has become visible for search. Defaults to an empty list which will cause Elasticsearch to immediately execute the search.
    */
-  wait_for_checkpoints?: number[]
+  wait_for_checkpoints?: number | number[]
   /**
    * If true, returns partial results if there are shard request timeouts or shard failures. If false, returns an error with no partial results. Defaults to the configured cluster setting search.default_allow_partial_results, which is true by default.
    */
-  allow_partial_search_results?: boolean
+  allow_partial_search_results?: boolean | 'true' | 'false'
 }
 
 /**
@@ -110,7 +110,7 @@ export interface FleetSearchRequest extends RequestBase {
   /**
    * A single target to search. If the target is an index alias, it must resolve to a single index.
    */
-  index: string
+  index: string | number
   /**
    * The \`aggregations\` parameter (body).
    */
@@ -242,23 +242,23 @@ export interface FleetSearchRequest extends RequestBase {
   /**
    * A setting that does two separate checks on the index expression. If false, the request returns an error (1) if any wildcard expression (including _all and *) resolves to zero matching indices or (2) if the complete set of resolved indices, aliases or data streams is empty after all expressions are…
    */
-  allow_no_indices?: boolean
+  allow_no_indices?: boolean | 'true' | 'false'
   /**
    * The \`analyzer\` parameter (query).
    */
-  analyzer?: string
+  analyzer?: string | number
   /**
    * The \`analyze_wildcard\` parameter (query).
    */
-  analyze_wildcard?: boolean
+  analyze_wildcard?: boolean | 'true' | 'false'
   /**
    * The \`batched_reduce_size\` parameter (query).
    */
-  batched_reduce_size?: number
+  batched_reduce_size?: number | `${number}`
   /**
    * The \`ccs_minimize_roundtrips\` parameter (query).
    */
-  ccs_minimize_roundtrips?: boolean
+  ccs_minimize_roundtrips?: boolean | 'true' | 'false'
   /**
    * The \`default_operator\` parameter (query).
    */
@@ -266,7 +266,7 @@ export interface FleetSearchRequest extends RequestBase {
   /**
    * The \`df\` parameter (query).
    */
-  df?: string
+  df?: string | number
   /**
    * The \`expand_wildcards\` parameter (query).
    */
@@ -274,31 +274,31 @@ export interface FleetSearchRequest extends RequestBase {
   /**
    * The \`ignore_throttled\` parameter (query).
    */
-  ignore_throttled?: boolean
+  ignore_throttled?: boolean | 'true' | 'false'
   /**
    * If false, the request returns an error if it targets a concrete (non-wildcarded) index, alias, or data stream that is missing, closed, or otherwise unavailable. If true, unavailable concrete targets are silently ignored.
    */
-  ignore_unavailable?: boolean
+  ignore_unavailable?: boolean | 'true' | 'false'
   /**
    * The \`lenient\` parameter (query).
    */
-  lenient?: boolean
+  lenient?: boolean | 'true' | 'false'
   /**
    * The \`max_concurrent_shard_requests\` parameter (query).
    */
-  max_concurrent_shard_requests?: number
+  max_concurrent_shard_requests?: number | `${number}`
   /**
    * The \`preference\` parameter (query).
    */
-  preference?: string
+  preference?: string | number
   /**
    * The \`pre_filter_shard_size\` parameter (query).
    */
-  pre_filter_shard_size?: number
+  pre_filter_shard_size?: number | `${number}`
   /**
    * The \`request_cache\` parameter (query).
    */
-  request_cache?: boolean
+  request_cache?: boolean | 'true' | 'false'
   /**
    * The \`routing\` parameter (query).
    */
@@ -314,7 +314,7 @@ export interface FleetSearchRequest extends RequestBase {
   /**
    * Specifies which field to use for suggestions.
    */
-  suggest_field?: string
+  suggest_field?: string | number
   /**
    * The \`suggest_mode\` parameter (query).
    */
@@ -322,19 +322,19 @@ export interface FleetSearchRequest extends RequestBase {
   /**
    * The \`suggest_size\` parameter (query).
    */
-  suggest_size?: number
+  suggest_size?: number | `${number}`
   /**
    * The source text for which the suggestions should be returned.
    */
-  suggest_text?: string
+  suggest_text?: string | number
   /**
    * The \`typed_keys\` parameter (query).
    */
-  typed_keys?: boolean
+  typed_keys?: boolean | 'true' | 'false'
   /**
    * The \`rest_total_hits_as_int\` parameter (query).
    */
-  rest_total_hits_as_int?: boolean
+  rest_total_hits_as_int?: boolean | 'true' | 'false'
   /**
    * The \`_source_excludes\` parameter (query).
    */
@@ -346,13 +346,13 @@ export interface FleetSearchRequest extends RequestBase {
   /**
    * The \`q\` parameter (query).
    */
-  q?: string
+  q?: string | number
   /**
    * A comma separated list of checkpoints. When configured, the search API will only be executed on a shard after the relevant checkpoint has become visible for search. Defaults to an empty list which will cause Elasticsearch to immediately execute the search.
    */
-  wait_for_checkpoints?: number[]
+  wait_for_checkpoints?: number | number[]
   /**
    * If true, returns partial results if there are shard request timeouts or shard failures. If false, returns an error with no partial results. Defaults to the configured cluster setting search.default_allow_partial_results, which is true by default.
    */
-  allow_partial_search_results?: boolean
+  allow_partial_search_results?: boolean | 'true' | 'false'
 }

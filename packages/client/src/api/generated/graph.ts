@@ -14,7 +14,7 @@ export interface GraphExploreRequest extends RequestBase {
   /**
    * Name of the index.
    */
-  index: string | string[]
+  index: string | string[] | number
   /**
    * Specifies or more fields from which you want to extract terms that are associated with the specified vertices.
    */

@@ -14,7 +14,7 @@ export interface IlmDeleteLifecycleRequest extends RequestBase {
   /**
    * Identifier for the policy.
    */
-  name: string
+  name: string | number
   /**
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -34,15 +34,15 @@ export interface IlmExplainLifecycleRequest extends RequestBase {
   /**
    * Comma-separated list of data streams, indices, and aliases to target. Supports wildcards (*). To target all data streams and indices, use * or _all.
    */
-  index: string
+  index: string | number
   /**
    * Filters the returned indices to only indices that are managed by ILM and are in an error state, either due to an encountering an error while executing the policy, or attempting to use a policy that does not exist.
    */
-  only_errors?: boolean
+  only_errors?: boolean | 'true' | 'false'
   /**
    * Filters the returned indices to only indices that are managed by ILM.
    */
-  only_managed?: boolean
+  only_managed?: boolean | 'true' | 'false'
   /**
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -58,7 +58,7 @@ export interface IlmGetLifecycleRequest extends RequestBase {
   /**
    * Identifier for the policy.
    */
-  name?: string
+  name?: string | number
   /**
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -93,7 +93,7 @@ export interface IlmMigrateToDataTiersRequest extends RequestBase {
   /**
    * If true, simulates the migration from node attributes based allocation filters to data tiers, but does not perform the migration. This provides a way to retrieve the indices and ILM policies that need to be migrated.
    */
-  dry_run?: boolean
+  dry_run?: boolean | 'true' | 'false'
   /**
    * The period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error. It can also be set to -1 to indicate that the request should never timeout.
    */
@@ -109,7 +109,7 @@ export interface IlmMoveToStepRequest extends RequestBase {
   /**
    * The name of the index whose lifecycle step is to change
    */
-  index: string
+  index: string | number
   /**
    * The step that the index is expected to be in.
    */
@@ -129,7 +129,7 @@ export interface IlmPutLifecycleRequest extends RequestBase {
   /**
    * Identifier for the policy.
    */
-  name: string
+  name: string | number
   /**
    * The \`policy\` parameter (body).
    */
@@ -153,7 +153,7 @@ export interface IlmRemovePolicyRequest extends RequestBase {
   /**
    * The name of the index to remove policy on
    */
-  index: string
+  index: string | number
 }
 
 /**
@@ -165,7 +165,7 @@ export interface IlmRetryRequest extends RequestBase {
   /**
    * The name of the indices (comma-separated) whose failed lifecycle step is to be retry
    */
-  index: string
+  index: string | number
 }
 
 /**

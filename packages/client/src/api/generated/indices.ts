@@ -14,15 +14,15 @@ export interface IndicesAddBlockRequest extends RequestBase {
   /**
    * A comma-separated list or wildcard expression of index names used to limit the request. By default, you must explicitly name the indices you are adding blocks to.
    */
-  index: string | string[]
+  index: string | string[] | number
   /**
    * The block type to add to the index.
    */
-  block: 'metadata' | 'read' | 'read_only' | 'write'
+  block: 'metadata' | 'read' | 'read_only' | 'write' | number
   /**
    * A setting that does two separate checks on the index expression. If false, the request returns an error (1) if any wildcard expression (including _all and *) resolves to zero matching indices or (2) if the complete set of resolved indices, aliases or data streams is empty after all expressions are…
    */
-  allow_no_indices?: boolean
+  allow_no_indices?: boolean | 'true' | 'false'
   /**
    * The type of index that wildcard patterns can match. If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams. It supports comma-separated values, such as open,hidden.
    */
@@ -30,7 +30,7 @@ export interface IndicesAddBlockRequest extends RequestBase {
   /**
    * If false, the request returns an error if it targets a concrete (non-wildcarded) index, alias, or data stream that is missing, closed, or otherwise unavailable. If true, unavailable concrete targets are silently ignored.
    */
-  ignore_unavailable?: boolean
+  ignore_unavailable?: boolean | 'true' | 'false'
   /**
    * The period to wait for the master node. If the master node is not available before the timeout expires, the request fails and returns an error. It can also be set to -1 to indicate that the request should never timeout.
    */
@@ -50,7 +50,7 @@ export interface IndicesAnalyzeRequest extends RequestBase {
   /**
    * Index used to derive the analyzer. If specified, the analyzer or field parameter overrides this value. If no index is specified or the index does not have a default analyzer, the analyze API uses the standard analyzer.
    */
-  index?: string
+  index?: string | number
   /**
    * The name of the analyzer that should be applied to the provided text. This could be a built-in analyzer, or an analyzer that’s been configured in the index.
    */
@@ -98,7 +98,7 @@ export interface IndicesCancelMigrateReindexRequest extends RequestBase {
   /**
    * The index or data stream name
    */
-  index: string | string[]
+  index: string | string[] | number
 }
 
 /**
@@ -110,11 +110,11 @@ export interface IndicesClearCacheRequest extends RequestBase {
   /**
    * Comma-separated list of data streams, indices, and aliases used to limit the request. Supports wildcards (*). To target all data streams and indices, omit this parameter or use * or _all.
    */
-  index?: string | string[]
+  index?: string | string[] | number | string | string[]
   /**
    * A setting that does two separate checks on the index expression. If false, the request returns an error (1) if any wildcard expression (including _all and *) resolves to zero matching indices or (2) if the complete set of resolved indices, aliases or data streams is empty after all expressions are…
    */
-  allow_no_indices?: boolean
+  allow_no_indices?: boolean | 'true' | 'false'
   /**
    * Type of index that wildcard patterns can match. If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams. Supports comma-separated values, such as open,hidden.
    */
@@ -122,7 +122,7 @@ export interface IndicesClearCacheRequest extends RequestBase {
   /**
    * If true, clears the fields cache. Use the fields parameter to clear the cache of specific fields only.
    */
-  fielddata?: boolean
+  fielddata?: boolean | 'true' | 'false'
   /**
    * Comma-separated list of field names used to limit the fielddata parameter.
    */
@@ -130,15 +130,15 @@ export interface IndicesClearCacheRequest extends RequestBase {
   /**
    * If false, the request returns an error if it targets a concrete (non-wildcarded) index, alias, or data stream that is missing, closed, or otherwise unavailable. If true, unavailable concrete targets are silently ignored.
    */
-  ignore_unavailable?: boolean
+  ignore_unavailable?: boolean | 'true' | 'false'
   /**
    * If true, clears the query cache.
    */
-  query?: boolean
+  query?: boolean | 'true' | 'false'
   /**
    * If true, clears the request cache.
    */
-  request?: boolean
+  request?: boolean | 'true' | 'false'
 }
 
 /**
@@ -150,11 +150,11 @@ export interface IndicesCloneRequest extends RequestBase {
   /**
    * Name of the source index to clone.
    */
-  index: string
+  index: string | number
   /**
    * Name of the target index to create.
    */
-  target: string
+  target: string | number
   /**
    * Aliases for the resulting index.
    */
@@ -186,11 +186,11 @@ export interface IndicesCloseRequest extends RequestBase {
   /**
    * Comma-separated list or wildcard expression of index names used to limit the request.
    */
-  index: string | string[]
+  index: string | string[] | number
   /**
    * A setting that does two separate checks on the index expression. If false, the request returns an error (1) if any wildcard expression (including _all and *) resolves to zero matching indices or (2) if the complete set of resolved indices, aliases or data streams is empty after all expressions are…
    */
-  allow_no_indices?: boolean
+  allow_no_indices?: boolean | 'true' | 'false'
   /**
    * Type of index that wildcard patterns can match. If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams. Supports comma-separated values, such as open,hidden.
    */
@@ -198,7 +198,7 @@ export interface IndicesCloseRequest extends RequestBase {
   /**
    * If false, the request returns an error if it targets a concrete (non-wildcarded) index, alias, or data stream that is missing, closed, or otherwise unavailable. If true, unavailable concrete targets are silently ignored.
    */
-  ignore_unavailable?: boolean
+  ignore_unavailable?: boolean | 'true' | 'false'
   /**
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -222,7 +222,7 @@ export interface IndicesCreateRequest extends RequestBase {
   /**
    * Name of the index you wish to create. Index names must meet the following criteria:
    */
-  index: string
+  index: string | number
   /**
    * Aliases for the index.
    */
@@ -258,7 +258,7 @@ export interface IndicesCreateDataStreamRequest extends RequestBase {
   /**
    * Name of the data stream, which must meet the following criteria: Lowercase only; Cannot include \\, /, *, ?, ", \<, \>, |, ,, #, :, or a space character; Cannot start with -, _, +, or .ds-; Cannot be . or ..; Cannot be longer than 255 bytes. Multi-byte characters count towards this limit faster.
    */
-  name: string
+  name: string | number
   /**
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -278,11 +278,11 @@ export interface IndicesCreateFromRequest extends RequestBase {
   /**
    * The source index or data stream name
    */
-  source: string
+  source: string | number
   /**
    * The destination index or data stream name
    */
-  dest: string
+  dest: string | number
   /**
    * The request body.
    */
@@ -298,7 +298,7 @@ export interface IndicesDataStreamsStatsRequest extends RequestBase {
   /**
    * Comma-separated list of data streams used to limit the request. Wildcard expressions (*) are supported. To target all data streams in a cluster, omit this parameter or use *.
    */
-  name?: string | string[]
+  name?: string | string[] | number
   /**
    * Type of data stream that wildcard patterns can match. Supports comma-separated values, such as open,hidden.
    */
@@ -314,11 +314,11 @@ export interface IndicesDeleteRequest extends RequestBase {
   /**
    * Comma-separated list of indices to delete. You cannot specify index aliases. By default, this parameter does not support wildcards (*) or _all. To use wildcards or _all, set the action.destructive_requires_name cluster setting to false.
    */
-  index: string | string[]
+  index: string | string[] | number
   /**
    * A setting that does two separate checks on the index expression. If false, the request returns an error (1) if any wildcard expression (including _all and *) resolves to zero matching indices or (2) if the complete set of resolved indices, aliases or data streams is empty after all expressions are…
    */
-  allow_no_indices?: boolean
+  allow_no_indices?: boolean | 'true' | 'false'
   /**
    * Type of index that wildcard patterns can match. If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams. Supports comma-separated values, such as open,hidden.
    */
@@ -326,7 +326,7 @@ export interface IndicesDeleteRequest extends RequestBase {
   /**
    * If false, the request returns an error if it targets a concrete (non-wildcarded) index, alias, or data stream that is missing, closed, or otherwise unavailable. If true, unavailable concrete targets are silently ignored.
    */
-  ignore_unavailable?: boolean
+  ignore_unavailable?: boolean | 'true' | 'false'
   /**
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -346,11 +346,11 @@ export interface IndicesDeleteAliasRequest extends RequestBase {
   /**
    * Comma-separated list of data streams or indices used to limit the request. Supports wildcards (*).
    */
-  index: string | string[]
+  index: string | string[] | number
   /**
    * Comma-separated list of aliases to remove. Supports wildcards (*). To remove all aliases, use * or _all.
    */
-  name: string | string[]
+  name: string | string[] | number
   /**
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -370,7 +370,7 @@ export interface IndicesDeleteDataLifecycleRequest extends RequestBase {
   /**
    * A comma-separated list of data streams of which the data stream lifecycle will be deleted. Use * to get all data streams
    */
-  name: string | string[]
+  name: string | string[] | number
   /**
    * Whether wildcard expressions should get expanded to open or closed indices (default: open)
    */
@@ -394,7 +394,7 @@ export interface IndicesDeleteDataStreamRequest extends RequestBase {
   /**
    * Comma-separated list of data streams to delete. Wildcard (*) expressions are supported.
    */
-  name: string | string[]
+  name: string | string[] | number
   /**
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -414,7 +414,7 @@ export interface IndicesDeleteDataStreamOptionsRequest extends RequestBase {
   /**
    * A comma-separated list of data streams of which the data stream options will be deleted. Use * to get all data streams
    */
-  name: string | string[]
+  name: string | string[] | number
   /**
    * Whether wildcard expressions should get expanded to open or closed indices
    */
@@ -438,7 +438,7 @@ export interface IndicesDeleteIndexTemplateRequest extends RequestBase {
   /**
    * Comma-separated list of index template names used to limit the request. Wildcard (*) expressions are supported.
    */
-  name: string | string[]
+  name: string | string[] | number
   /**
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -458,7 +458,7 @@ export interface IndicesDeleteTemplateRequest extends RequestBase {
   /**
    * The name of the legacy index template to delete. Wildcard (*) expressions are supported.
    */
-  name: string
+  name: string | number
   /**
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -478,11 +478,11 @@ export interface IndicesDiskUsageRequest extends RequestBase {
   /**
    * Comma-separated list of data streams, indices, and aliases used to limit the request. It’s recommended to execute this API with a single index (or the latest backing index of a data stream) as the API consumes resources significantly.
    */
-  index: string | string[]
+  index: string | string[] | number
   /**
    * A setting that does two separate checks on the index expression. If false, the request returns an error (1) if any wildcard expression (including _all and *) resolves to zero matching indices or (2) if the complete set of resolved indices, aliases or data streams is empty after all expressions are…
    */
-  allow_no_indices?: boolean
+  allow_no_indices?: boolean | 'true' | 'false'
   /**
    * Type of index that wildcard patterns can match. If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams. Supports comma-separated values, such as open,hidden.
    */
@@ -490,15 +490,15 @@ export interface IndicesDiskUsageRequest extends RequestBase {
   /**
    * If true, the API performs a flush before analysis. If false, the response may not include uncommitted data.
    */
-  flush?: boolean
+  flush?: boolean | 'true' | 'false'
   /**
    * If false, the request returns an error if it targets a concrete (non-wildcarded) index, alias, or data stream that is missing, closed, or otherwise unavailable. If true, unavailable concrete targets are silently ignored.
    */
-  ignore_unavailable?: boolean
+  ignore_unavailable?: boolean | 'true' | 'false'
   /**
    * Analyzing field disk usage is resource-intensive. To use the API, this parameter must be set to true.
    */
-  run_expensive_tasks?: boolean
+  run_expensive_tasks?: boolean | 'true' | 'false'
 }
 
 /**
@@ -510,11 +510,11 @@ export interface IndicesDownsampleRequest extends RequestBase {
   /**
    * Name of the time series index to downsample.
    */
-  index: string
+  index: string | number
   /**
    * Name of the index to create.
    */
-  target_index: string
+  target_index: string | number
   /**
    * The request body.
    */
@@ -530,11 +530,11 @@ export interface IndicesExistsRequest extends RequestBase {
   /**
    * Comma-separated list of data streams, indices, and aliases. Supports wildcards (*).
    */
-  index: string | string[]
+  index: string | string[] | number
   /**
    * A setting that does two separate checks on the index expression. If false, the request returns an error (1) if any wildcard expression (including _all and *) resolves to zero matching indices or (2) if the complete set of resolved indices, aliases or data streams is empty after all expressions are…
    */
-  allow_no_indices?: boolean
+  allow_no_indices?: boolean | 'true' | 'false'
   /**
    * Type of index that wildcard patterns can match. If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams. Supports comma-separated values, such as open,hidden.
    */
@@ -542,19 +542,19 @@ export interface IndicesExistsRequest extends RequestBase {
   /**
    * If true, returns settings in flat format.
    */
-  flat_settings?: boolean
+  flat_settings?: boolean | 'true' | 'false'
   /**
    * If false, the request returns an error if it targets a concrete (non-wildcarded) index, alias, or data stream that is missing, closed, or otherwise unavailable. If true, unavailable concrete targets are silently ignored.
    */
-  ignore_unavailable?: boolean
+  ignore_unavailable?: boolean | 'true' | 'false'
   /**
    * If true, return all default settings in the response.
    */
-  include_defaults?: boolean
+  include_defaults?: boolean | 'true' | 'false'
   /**
    * If true, the request retrieves information from the local node only.
    */
-  local?: boolean
+  local?: boolean | 'true' | 'false'
 }
 
 /**
@@ -566,15 +566,15 @@ export interface IndicesExistsAliasRequest extends RequestBase {
   /**
    * Comma-separated list of aliases to check. Supports wildcards (*).
    */
-  name: string | string[]
+  name: string | string[] | number
   /**
    * Comma-separated list of data streams or indices used to limit the request. Supports wildcards (*). To target all data streams and indices, omit this parameter or use * or _all.
    */
-  index?: string | string[]
+  index?: string | string[] | number
   /**
    * A setting that does two separate checks on the index expression. If false, the request returns an error (1) if any wildcard expression (including _all and *) resolves to zero matching indices or (2) if the complete set of resolved indices, aliases or data streams is empty after all expressions are…
    */
-  allow_no_indices?: boolean
+  allow_no_indices?: boolean | 'true' | 'false'
   /**
    * Type of index that wildcard patterns can match. If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams. Supports comma-separated values, such as open,hidden.
    */
@@ -582,7 +582,7 @@ export interface IndicesExistsAliasRequest extends RequestBase {
   /**
    * If false, the request returns an error if it targets a concrete (non-wildcarded) index, alias, or data stream that is missing, closed, or otherwise unavailable. If true, unavailable concrete targets are silently ignored.
    */
-  ignore_unavailable?: boolean
+  ignore_unavailable?: boolean | 'true' | 'false'
   /**
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -598,15 +598,15 @@ export interface IndicesExistsIndexTemplateRequest extends RequestBase {
   /**
    * Comma-separated list of index template names used to limit the request. Wildcard (*) expressions are supported.
    */
-  name: string
+  name: string | number
   /**
    * If true, the request retrieves information from the local node only. Defaults to false, which means information is retrieved from the master node.
    */
-  local?: boolean
+  local?: boolean | 'true' | 'false'
   /**
    * If true, returns settings in flat format.
    */
-  flat_settings?: boolean
+  flat_settings?: boolean | 'true' | 'false'
   /**
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -622,16 +622,16 @@ export interface IndicesExistsTemplateRequest extends RequestBase {
   /**
    * A comma-separated list of index template names used to limit the request. Wildcard (*) expressions are supported.
    */
-  name: string | string[]
+  name: string | string[] | number
   /**
    * Indicates whether to use a flat format for the response.
    */
-  flat_settings?: boolean
+  flat_settings?: boolean | 'true' | 'false'
   /**
    * Indicates whether to get information from the local node only.
    * @deprecated This parameter has no effect, is now deprecated, and will be removed in a future version.
    */
-  local?: boolean
+  local?: boolean | 'true' | 'false'
   /**
    * The period to wait for the master node. If the master node is not available before the timeout expires, the request fails and returns an error. To indicate that the request should never timeout, set it to -1.
    */
@@ -647,11 +647,11 @@ export interface IndicesExplainDataLifecycleRequest extends RequestBase {
   /**
    * Comma-separated list of index names to explain
    */
-  index: string | string[]
+  index: string | string[] | number
   /**
    * Indicates if the API should return the default values the system uses for the index's lifecycle
    */
-  include_defaults?: boolean
+  include_defaults?: boolean | 'true' | 'false'
   /**
    * The period to wait for a connection to the master node.
    */
@@ -667,11 +667,11 @@ export interface IndicesFieldUsageStatsRequest extends RequestBase {
   /**
    * Comma-separated list or wildcard expression of index names used to limit the request.
    */
-  index: string | string[]
+  index: string | string[] | number
   /**
    * A setting that does two separate checks on the index expression. If false, the request returns an error (1) if any wildcard expression (including _all and *) resolves to zero matching indices or (2) if the complete set of resolved indices, aliases or data streams is empty after all expressions are…
    */
-  allow_no_indices?: boolean
+  allow_no_indices?: boolean | 'true' | 'false'
   /**
    * Type of index that wildcard patterns can match. If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams. Supports comma-separated values, such as open,hidden.
    */
@@ -679,7 +679,7 @@ export interface IndicesFieldUsageStatsRequest extends RequestBase {
   /**
    * If false, the request returns an error if it targets a concrete (non-wildcarded) index, alias, or data stream that is missing, closed, or otherwise unavailable. If true, unavailable concrete targets are silently ignored.
    */
-  ignore_unavailable?: boolean
+  ignore_unavailable?: boolean | 'true' | 'false'
   /**
    * Comma-separated list or wildcard expressions of fields to include in the statistics.
    */
@@ -695,11 +695,11 @@ export interface IndicesFlushRequest extends RequestBase {
   /**
    * Comma-separated list of data streams, indices, and aliases to flush. Supports wildcards (*). To flush all data streams and indices, omit this parameter or use * or _all.
    */
-  index?: string | string[]
+  index?: string | string[] | number
   /**
    * A setting that does two separate checks on the index expression. If false, the request returns an error (1) if any wildcard expression (including _all and *) resolves to zero matching indices or (2) if the complete set of resolved indices, aliases or data streams is empty after all expressions are…
    */
-  allow_no_indices?: boolean
+  allow_no_indices?: boolean | 'true' | 'false'
   /**
    * Type of index that wildcard patterns can match. If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams. Supports comma-separated values, such as open,hidden.
    */
@@ -707,15 +707,15 @@ export interface IndicesFlushRequest extends RequestBase {
   /**
    * If true, the request forces a flush even if there are no changes to commit to the index.
    */
-  force?: boolean
+  force?: boolean | 'true' | 'false'
   /**
    * If false, the request returns an error if it targets a concrete (non-wildcarded) index, alias, or data stream that is missing, closed, or otherwise unavailable. If true, unavailable concrete targets are silently ignored.
    */
-  ignore_unavailable?: boolean
+  ignore_unavailable?: boolean | 'true' | 'false'
   /**
    * If true, the flush operation blocks until execution when another flush operation is running. If false, Elasticsearch returns an error if you request a flush when another flush operation is running.
    */
-  wait_if_ongoing?: boolean
+  wait_if_ongoing?: boolean | 'true' | 'false'
 }
 
 /**
@@ -727,11 +727,11 @@ export interface IndicesForcemergeRequest extends RequestBase {
   /**
    * A comma-separated list of index names; use _all or empty string to perform the operation on all indices
    */
-  index?: string | string[]
+  index?: string | string[] | number
   /**
    * A setting that does two separate checks on the index expression. If false, the request returns an error (1) if any wildcard expression (including _all and *) resolves to zero matching indices or (2) if the complete set of resolved indices, aliases or data streams is empty after all expressions are…
    */
-  allow_no_indices?: boolean
+  allow_no_indices?: boolean | 'true' | 'false'
   /**
    * Whether to expand wildcard expression to concrete indices that are open, closed or both.
    */
@@ -739,23 +739,23 @@ export interface IndicesForcemergeRequest extends RequestBase {
   /**
    * Specify whether the index should be flushed after performing the operation
    */
-  flush?: boolean
+  flush?: boolean | 'true' | 'false'
   /**
    * If false, the request returns an error if it targets a concrete (non-wildcarded) index, alias, or data stream that is missing, closed, or otherwise unavailable. If true, unavailable concrete targets are silently ignored.
    */
-  ignore_unavailable?: boolean
+  ignore_unavailable?: boolean | 'true' | 'false'
   /**
    * The number of segments the index should be merged into (default: dynamic)
    */
-  max_num_segments?: number
+  max_num_segments?: number | `${number}`
   /**
    * Specify whether the operation should only expunge deleted documents
    */
-  only_expunge_deletes?: boolean
+  only_expunge_deletes?: boolean | 'true' | 'false'
   /**
    * Should the request wait until the force merge is completed
    */
-  wait_for_completion?: boolean
+  wait_for_completion?: boolean | 'true' | 'false'
 }
 
 /**
@@ -767,11 +767,11 @@ export interface IndicesGetRequest extends RequestBase {
   /**
    * Comma-separated list of data streams, indices, and index aliases used to limit the request. Wildcard expressions (*) are supported.
    */
-  index: string | string[]
+  index: string | string[] | number
   /**
    * A setting that does two separate checks on the index expression. If false, the request returns an error (1) if any wildcard expression (including _all and *) resolves to zero matching indices or (2) if the complete set of resolved indices, aliases or data streams is empty after all expressions are…
    */
-  allow_no_indices?: boolean
+  allow_no_indices?: boolean | 'true' | 'false'
   /**
    * Type of index that wildcard expressions can match. If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams. Supports comma-separated values, such as open,hidden.
    */
@@ -779,19 +779,19 @@ export interface IndicesGetRequest extends RequestBase {
   /**
    * If true, returns settings in flat format.
    */
-  flat_settings?: boolean
+  flat_settings?: boolean | 'true' | 'false'
   /**
    * If false, the request returns an error if it targets a concrete (non-wildcarded) index, alias, or data stream that is missing, closed, or otherwise unavailable. If true, unavailable concrete targets are silently ignored.
    */
-  ignore_unavailable?: boolean
+  ignore_unavailable?: boolean | 'true' | 'false'
   /**
    * If true, return all default settings in the response.
    */
-  include_defaults?: boolean
+  include_defaults?: boolean | 'true' | 'false'
   /**
    * If true, the request retrieves information from the local node only. Defaults to false, which means information is retrieved from the master node.
    */
-  local?: boolean
+  local?: boolean | 'true' | 'false'
   /**
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -811,15 +811,15 @@ export interface IndicesGetAliasRequest extends RequestBase {
   /**
    * Comma-separated list of aliases to retrieve. Supports wildcards (*). To retrieve all aliases, omit this parameter or use * or _all.
    */
-  name?: string | string[]
+  name?: string | string[] | number
   /**
    * Comma-separated list of data streams or indices used to limit the request. Supports wildcards (*). To target all data streams and indices, omit this parameter or use * or _all.
    */
-  index?: string | string[]
+  index?: string | string[] | number
   /**
    * A setting that does two separate checks on the index expression. If false, the request returns an error (1) if any wildcard expression (including _all and *) resolves to zero matching indices or (2) if the complete set of resolved indices, aliases or data streams is empty after all expressions are…
    */
-  allow_no_indices?: boolean
+  allow_no_indices?: boolean | 'true' | 'false'
   /**
    * Type of index that wildcard patterns can match. If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams. Supports comma-separated values, such as open,hidden.
    */
@@ -827,7 +827,7 @@ export interface IndicesGetAliasRequest extends RequestBase {
   /**
    * If false, the request returns an error if it targets a concrete (non-wildcarded) index, alias, or data stream that is missing, closed, or otherwise unavailable. If true, unavailable concrete targets are silently ignored.
    */
-  ignore_unavailable?: boolean
+  ignore_unavailable?: boolean | 'true' | 'false'
   /**
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -843,7 +843,7 @@ export interface IndicesGetDataLifecycleRequest extends RequestBase {
   /**
    * Comma-separated list of data streams to limit the request. Supports wildcards (*). To target all data streams, omit this parameter or use * or _all.
    */
-  name: string | string[]
+  name: string | string[] | number
   /**
    * Type of data stream that wildcard patterns can match. Supports comma-separated values, such as open,hidden.
    */
@@ -851,7 +851,7 @@ export interface IndicesGetDataLifecycleRequest extends RequestBase {
   /**
    * If true, return all default settings in the response.
    */
-  include_defaults?: boolean
+  include_defaults?: boolean | 'true' | 'false'
   /**
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -874,7 +874,7 @@ export interface IndicesGetDataStreamRequest extends RequestBase {
   /**
    * Comma-separated list of data stream names used to limit the request. Wildcard (*) expressions are supported. If omitted, all data streams are returned.
    */
-  name?: string | string[]
+  name?: string | string[] | number
   /**
    * Type of data stream that wildcard patterns can match. Supports comma-separated values, such as open,hidden.
    */
@@ -882,7 +882,7 @@ export interface IndicesGetDataStreamRequest extends RequestBase {
   /**
    * If true, returns all relevant default configurations for the index template.
    */
-  include_defaults?: boolean
+  include_defaults?: boolean | 'true' | 'false'
   /**
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -890,7 +890,7 @@ export interface IndicesGetDataStreamRequest extends RequestBase {
   /**
    * Whether the maximum timestamp for each data stream should be calculated and returned.
    */
-  verbose?: boolean
+  verbose?: boolean | 'true' | 'false'
 }
 
 /**
@@ -902,7 +902,7 @@ export interface IndicesGetDataStreamMappingsRequest extends RequestBase {
   /**
    * A comma-separated list of data streams or data stream patterns. Supports wildcards (*).
    */
-  name: string | string[]
+  name: string | string[] | number
   /**
    * The period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -918,7 +918,7 @@ export interface IndicesGetDataStreamOptionsRequest extends RequestBase {
   /**
    * Comma-separated list of data streams to limit the request. Supports wildcards (*). To target all data streams, omit this parameter or use * or _all.
    */
-  name: string | string[]
+  name: string | string[] | number
   /**
    * Type of data stream that wildcard patterns can match. Supports comma-separated values, such as open,hidden.
    */
@@ -938,7 +938,7 @@ export interface IndicesGetDataStreamSettingsRequest extends RequestBase {
   /**
    * A comma-separated list of data streams or data stream patterns. Supports wildcards (*).
    */
-  name: string | string[]
+  name: string | string[] | number
   /**
    * The period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -954,15 +954,15 @@ export interface IndicesGetFieldMappingRequest extends RequestBase {
   /**
    * Comma-separated list or wildcard expression of fields used to limit returned information. Supports wildcards (*).
    */
-  fields: string | string[]
+  fields: string | string[] | number
   /**
    * Comma-separated list of data streams, indices, and aliases used to limit the request. Supports wildcards (*). To target all data streams and indices, omit this parameter or use * or _all.
    */
-  index?: string | string[]
+  index?: string | string[] | number
   /**
    * A setting that does two separate checks on the index expression. If false, the request returns an error (1) if any wildcard expression (including _all and *) resolves to zero matching indices or (2) if the complete set of resolved indices, aliases or data streams is empty after all expressions are…
    */
-  allow_no_indices?: boolean
+  allow_no_indices?: boolean | 'true' | 'false'
   /**
    * Type of index that wildcard patterns can match. If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams. Supports comma-separated values, such as open,hidden.
    */
@@ -970,11 +970,11 @@ export interface IndicesGetFieldMappingRequest extends RequestBase {
   /**
    * If false, the request returns an error if it targets a concrete (non-wildcarded) index, alias, or data stream that is missing, closed, or otherwise unavailable. If true, unavailable concrete targets are silently ignored.
    */
-  ignore_unavailable?: boolean
+  ignore_unavailable?: boolean | 'true' | 'false'
   /**
    * If true, return all default settings in the response.
    */
-  include_defaults?: boolean
+  include_defaults?: boolean | 'true' | 'false'
 }
 
 /**
@@ -986,16 +986,16 @@ export interface IndicesGetIndexTemplateRequest extends RequestBase {
   /**
    * Name of index template to retrieve. Wildcard (*) expressions are supported.
    */
-  name?: string
+  name?: string | number
   /**
    * If true, the request retrieves information from the local node only. Defaults to false, which means information is retrieved from the master node.
    * @deprecated This parameter has no effect, is now deprecated, and will be removed in a future version.
    */
-  local?: boolean
+  local?: boolean | 'true' | 'false'
   /**
    * If true, returns settings in flat format.
    */
-  flat_settings?: boolean
+  flat_settings?: boolean | 'true' | 'false'
   /**
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -1003,7 +1003,7 @@ export interface IndicesGetIndexTemplateRequest extends RequestBase {
   /**
    * If true, returns all relevant default configurations for the index template.
    */
-  include_defaults?: boolean
+  include_defaults?: boolean | 'true' | 'false'
 }
 
 /**
@@ -1015,11 +1015,11 @@ export interface IndicesGetMappingRequest extends RequestBase {
   /**
    * Comma-separated list of data streams, indices, and aliases used to limit the request. Supports wildcards (*). To target all data streams and indices, omit this parameter or use * or _all.
    */
-  index?: string | string[]
+  index?: string | string[] | number
   /**
    * A setting that does two separate checks on the index expression. If false, the request returns an error (1) if any wildcard expression (including _all and *) resolves to zero matching indices or (2) if the complete set of resolved indices, aliases or data streams is empty after all expressions are…
    */
-  allow_no_indices?: boolean
+  allow_no_indices?: boolean | 'true' | 'false'
   /**
    * Type of index that wildcard patterns can match. If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams. Supports comma-separated values, such as open,hidden.
    */
@@ -1027,12 +1027,12 @@ export interface IndicesGetMappingRequest extends RequestBase {
   /**
    * If false, the request returns an error if it targets a concrete (non-wildcarded) index, alias, or data stream that is missing, closed, or otherwise unavailable. If true, unavailable concrete targets are silently ignored.
    */
-  ignore_unavailable?: boolean
+  ignore_unavailable?: boolean | 'true' | 'false'
   /**
    * If true, the request retrieves information from the local node only.
    * @deprecated This parameter is a no-op and field mappings are always retrieved locally.
    */
-  local?: boolean
+  local?: boolean | 'true' | 'false'
   /**
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -1048,7 +1048,7 @@ export interface IndicesGetMigrateReindexStatusRequest extends RequestBase {
   /**
    * The index or data stream name.
    */
-  index: string | string[]
+  index: string | string[] | number
 }
 
 /**
@@ -1060,15 +1060,15 @@ export interface IndicesGetSettingsRequest extends RequestBase {
   /**
    * Comma-separated list of data streams, indices, and aliases used to limit the request. Supports wildcards (*). To target all data streams and indices, omit this parameter or use * or _all.
    */
-  index?: string | string[]
+  index?: string | string[] | number
   /**
    * Comma-separated list or wildcard expression of settings to retrieve.
    */
-  name?: string | string[]
+  name?: string | string[] | number
   /**
    * A setting that does two separate checks on the index expression. If false, the request returns an error (1) if any wildcard expression (including _all and *) resolves to zero matching indices or (2) if the complete set of resolved indices, aliases or data streams is empty after all expressions are…
    */
-  allow_no_indices?: boolean
+  allow_no_indices?: boolean | 'true' | 'false'
   /**
    * Type of index that wildcard patterns can match. If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams. Supports comma-separated values, such as open,hidden.
    */
@@ -1076,20 +1076,20 @@ export interface IndicesGetSettingsRequest extends RequestBase {
   /**
    * If true, returns settings in flat format.
    */
-  flat_settings?: boolean
+  flat_settings?: boolean | 'true' | 'false'
   /**
    * If false, the request returns an error if it targets a concrete (non-wildcarded) index, alias, or data stream that is missing, closed, or otherwise unavailable. If true, unavailable concrete targets are silently ignored.
    */
-  ignore_unavailable?: boolean
+  ignore_unavailable?: boolean | 'true' | 'false'
   /**
    * If true, return all default settings in the response.
    */
-  include_defaults?: boolean
+  include_defaults?: boolean | 'true' | 'false'
   /**
    * If true, the request retrieves information from the local node only. If false, information is retrieved from the master node.
    * @deprecated This parameter is a no-op and settings are always retrieved locally.
    */
-  local?: boolean
+  local?: boolean | 'true' | 'false'
   /**
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -1105,16 +1105,16 @@ export interface IndicesGetTemplateRequest extends RequestBase {
   /**
    * Comma-separated list of index template names used to limit the request. Wildcard (*) expressions are supported. To return all index templates, omit this parameter or use a value of _all or *.
    */
-  name?: string | string[]
+  name?: string | string[] | number
   /**
    * If true, returns settings in flat format.
    */
-  flat_settings?: boolean
+  flat_settings?: boolean | 'true' | 'false'
   /**
    * If true, the request retrieves information from the local node only.
    * @deprecated This parameter is a no-op and templates are always retrieved locally.
    */
-  local?: boolean
+  local?: boolean | 'true' | 'false'
   /**
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -1142,7 +1142,7 @@ export interface IndicesMigrateToDataStreamRequest extends RequestBase {
   /**
    * Name of the index alias to convert to a data stream.
    */
-  name: string
+  name: string | number
   /**
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -1174,11 +1174,11 @@ export interface IndicesOpenRequest extends RequestBase {
   /**
    * Comma-separated list of data streams, indices, and aliases used to limit the request. Supports wildcards (*). By default, you must explicitly name the indices you using to limit the request.
    */
-  index: string | string[]
+  index: string | string[] | number
   /**
    * A setting that does two separate checks on the index expression. If false, the request returns an error (1) if any wildcard expression (including _all and *) resolves to zero matching indices or (2) if the complete set of resolved indices, aliases or data streams is empty after all expressions are…
    */
-  allow_no_indices?: boolean
+  allow_no_indices?: boolean | 'true' | 'false'
   /**
    * Type of index that wildcard patterns can match. If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams. Supports comma-separated values, such as open,hidden.
    */
@@ -1186,7 +1186,7 @@ export interface IndicesOpenRequest extends RequestBase {
   /**
    * If false, the request returns an error if it targets a concrete (non-wildcarded) index, alias, or data stream that is missing, closed, or otherwise unavailable. If true, unavailable concrete targets are silently ignored.
    */
-  ignore_unavailable?: boolean
+  ignore_unavailable?: boolean | 'true' | 'false'
   /**
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -1210,7 +1210,7 @@ export interface IndicesPromoteDataStreamRequest extends RequestBase {
   /**
    * The name of the data stream to promote
    */
-  name: string
+  name: string | number
   /**
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -1226,11 +1226,11 @@ export interface IndicesPutAliasRequest extends RequestBase {
   /**
    * Comma-separated list of data streams or indices to add. Supports wildcards (*). Wildcard patterns that match both data streams and indices return an error.
    */
-  index: string | string[]
+  index: string | string[] | number
   /**
    * Alias to update. If the alias doesn’t exist, the request creates it. Index alias names support date math.
    */
-  name: string
+  name: string | number
   /**
    * Query used to limit documents the alias can access.
    */
@@ -1270,7 +1270,7 @@ export interface IndicesPutDataLifecycleRequest extends RequestBase {
   /**
    * Comma-separated list of data streams used to limit the request. Supports wildcards (*). To target all data streams use * or _all.
    */
-  name: string | string[]
+  name: string | string[] | number
   /**
    * If defined, every document added to this data stream will be stored at least for this time frame. Any time after this duration the document could be deleted. When empty, every document in this data stream will be stored indefinitely.
    */
@@ -1310,7 +1310,7 @@ export interface IndicesPutDataStreamMappingsRequest extends RequestBase {
   /**
    * A comma-separated list of data streams or data stream patterns.
    */
-  name: string | string[]
+  name: string | string[] | number
   /**
    * Mappings to be applied to the data stream.
    */
@@ -1318,7 +1318,7 @@ export interface IndicesPutDataStreamMappingsRequest extends RequestBase {
   /**
    * If true, the request does not actually change the mappings on any data streams. Instead, it simulates changing the settings and reports back to the user what would have happened had these settings actually been applied.
    */
-  dry_run?: boolean
+  dry_run?: boolean | 'true' | 'false'
   /**
    * The period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -1338,7 +1338,7 @@ export interface IndicesPutDataStreamOptionsRequest extends RequestBase {
   /**
    * Comma-separated list of data streams used to limit the request. Supports wildcards (*). To target all data streams use * or _all.
    */
-  name: string | string[]
+  name: string | string[] | number
   /**
    * If defined, it will update the failure store configuration of every data stream resolved by the name expression.
    */
@@ -1366,7 +1366,7 @@ export interface IndicesPutDataStreamSettingsRequest extends RequestBase {
   /**
    * A comma-separated list of data streams or data stream patterns.
    */
-  name: string | string[]
+  name: string | string[] | number
   /**
    * Settings to be applied to the data stream.
    */
@@ -1374,7 +1374,7 @@ export interface IndicesPutDataStreamSettingsRequest extends RequestBase {
   /**
    * If true, the request does not actually change the settings on any data streams or indices. Instead, it simulates changing the settings and reports back to the user what would have happened had these settings actually been applied.
    */
-  dry_run?: boolean
+  dry_run?: boolean | 'true' | 'false'
   /**
    * The period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -1394,7 +1394,7 @@ export interface IndicesPutIndexTemplateRequest extends RequestBase {
   /**
    * Index or template name
    */
-  name: string
+  name: string | number
   /**
    * Array of wildcard (*) expressions used to match the names of data streams and indices during creation.
    */
@@ -1438,7 +1438,7 @@ export interface IndicesPutIndexTemplateRequest extends RequestBase {
   /**
    * If true, this request cannot replace or update existing index templates.
    */
-  create?: boolean
+  create?: boolean | 'true' | 'false'
   /**
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -1446,7 +1446,7 @@ export interface IndicesPutIndexTemplateRequest extends RequestBase {
   /**
    * User defined reason for creating or updating the index template
    */
-  cause?: string
+  cause?: string | number
 }
 
 /**
@@ -1458,7 +1458,7 @@ export interface IndicesPutMappingRequest extends RequestBase {
   /**
    * A comma-separated list of index names the mapping should be added to (supports wildcards). Use _all or omit to add the mapping on all indices.
    */
-  index: string | string[]
+  index: string | string[] | number
   /**
    * Controls whether dynamic date detection is enabled.
    */
@@ -1506,7 +1506,7 @@ export interface IndicesPutMappingRequest extends RequestBase {
   /**
    * A setting that does two separate checks on the index expression. If false, the request returns an error (1) if any wildcard expression (including _all and *) resolves to zero matching indices or (2) if the complete set of resolved indices, aliases or data streams is empty after all expressions are…
    */
-  allow_no_indices?: boolean
+  allow_no_indices?: boolean | 'true' | 'false'
   /**
    * Type of index that wildcard patterns can match. If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams. Supports comma-separated values, such as open,hidden.
    */
@@ -1514,7 +1514,7 @@ export interface IndicesPutMappingRequest extends RequestBase {
   /**
    * If false, the request returns an error if it targets a concrete (non-wildcarded) index, alias, or data stream that is missing, closed, or otherwise unavailable. If true, unavailable concrete targets are silently ignored.
    */
-  ignore_unavailable?: boolean
+  ignore_unavailable?: boolean | 'true' | 'false'
   /**
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -1526,7 +1526,7 @@ export interface IndicesPutMappingRequest extends RequestBase {
   /**
    * If true, the mappings are applied only to the current write index for the target.
    */
-  write_index_only?: boolean
+  write_index_only?: boolean | 'true' | 'false'
 }
 
 /**
@@ -1538,7 +1538,7 @@ export interface IndicesPutSettingsRequest extends RequestBase {
   /**
    * Comma-separated list of data streams, indices, and aliases used to limit the request. Supports wildcards (*). To target all data streams and indices, omit this parameter or use * or _all.
    */
-  index?: string | string[]
+  index?: string | string[] | number
   /**
    * Configuration options for the index.
    */
@@ -1546,7 +1546,7 @@ export interface IndicesPutSettingsRequest extends RequestBase {
   /**
    * A setting that does two separate checks on the index expression. If false, the request returns an error (1) if any wildcard expression (including _all and *) resolves to zero matching indices or (2) if the complete set of resolved indices, aliases or data streams is empty after all expressions are…
    */
-  allow_no_indices?: boolean
+  allow_no_indices?: boolean | 'true' | 'false'
   /**
    * Type of index that wildcard patterns can match. If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams. Supports comma-separated values, such as open,hidden.
    */
@@ -1554,11 +1554,11 @@ export interface IndicesPutSettingsRequest extends RequestBase {
   /**
    * If true, returns settings in flat format.
    */
-  flat_settings?: boolean
+  flat_settings?: boolean | 'true' | 'false'
   /**
    * If false, the request returns an error if it targets a concrete (non-wildcarded) index, alias, or data stream that is missing, closed, or otherwise unavailable. If true, unavailable concrete targets are silently ignored.
    */
-  ignore_unavailable?: boolean
+  ignore_unavailable?: boolean | 'true' | 'false'
   /**
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -1566,11 +1566,11 @@ export interface IndicesPutSettingsRequest extends RequestBase {
   /**
    * If true, existing index settings remain unchanged.
    */
-  preserve_existing?: boolean
+  preserve_existing?: boolean | 'true' | 'false'
   /**
    * Whether to close and reopen the index to apply non-dynamic settings. If set to true the indices to which the settings are being applied will be closed temporarily and then reopened in order to apply the changes.
    */
-  reopen?: boolean
+  reopen?: boolean | 'true' | 'false'
   /**
    * Period to wait for a response. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -1586,7 +1586,7 @@ export interface IndicesPutTemplateRequest extends RequestBase {
   /**
    * The name of the template
    */
-  name: string
+  name: string | number
   /**
    * Aliases for the index.
    */
@@ -1614,7 +1614,7 @@ export interface IndicesPutTemplateRequest extends RequestBase {
   /**
    * If true, this request cannot replace or update existing index templates.
    */
-  create?: boolean
+  create?: boolean | 'true' | 'false'
   /**
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -1622,7 +1622,7 @@ export interface IndicesPutTemplateRequest extends RequestBase {
   /**
    * User defined reason for creating or updating the index template
    */
-  cause?: string
+  cause?: string | number
 }
 
 /**
@@ -1634,19 +1634,19 @@ export interface IndicesRecoveryRequest extends RequestBase {
   /**
    * Comma-separated list of data streams, indices, and aliases used to limit the request. Supports wildcards (*). To target all data streams and indices, omit this parameter or use * or _all.
    */
-  index?: string | string[]
+  index?: string | string[] | number
   /**
    * If true, the response only includes ongoing shard recoveries.
    */
-  active_only?: boolean
+  active_only?: boolean | 'true' | 'false'
   /**
    * If true, the response includes detailed information about shard recoveries.
    */
-  detailed?: boolean
+  detailed?: boolean | 'true' | 'false'
   /**
    * A setting that does two separate checks on the index expression. If false, the request returns an error (1) if any wildcard expression (including _all and *) resolves to zero matching indices or (2) if the complete set of resolved indices, aliases or data streams is empty after all expressions are…
    */
-  allow_no_indices?: boolean
+  allow_no_indices?: boolean | 'true' | 'false'
   /**
    * Type of index that wildcard patterns can match. If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams. Supports comma-separated values, such as open,hidden.
    */
@@ -1654,7 +1654,7 @@ export interface IndicesRecoveryRequest extends RequestBase {
   /**
    * If false, the request returns an error if it targets a concrete (non-wildcarded) index, alias, or data stream that is missing, closed, or otherwise unavailable. If true, unavailable concrete targets are silently ignored.
    */
-  ignore_unavailable?: boolean
+  ignore_unavailable?: boolean | 'true' | 'false'
 }
 
 /**
@@ -1666,11 +1666,11 @@ export interface IndicesRefreshRequest extends RequestBase {
   /**
    * Comma-separated list of data streams, indices, and aliases used to limit the request. Supports wildcards (*). To target all data streams and indices, omit this parameter or use * or _all.
    */
-  index?: string | string[]
+  index?: string | string[] | number
   /**
    * A setting that does two separate checks on the index expression. If false, the request returns an error (1) if any wildcard expression (including _all and *) resolves to zero matching indices or (2) if the complete set of resolved indices, aliases or data streams is empty after all expressions are…
    */
-  allow_no_indices?: boolean
+  allow_no_indices?: boolean | 'true' | 'false'
   /**
    * Type of index that wildcard patterns can match. If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams. Supports comma-separated values, such as open,hidden.
    */
@@ -1678,7 +1678,7 @@ export interface IndicesRefreshRequest extends RequestBase {
   /**
    * If false, the request returns an error if it targets a concrete (non-wildcarded) index, alias, or data stream that is missing, closed, or otherwise unavailable. If true, unavailable concrete targets are silently ignored.
    */
-  ignore_unavailable?: boolean
+  ignore_unavailable?: boolean | 'true' | 'false'
 }
 
 /**
@@ -1690,11 +1690,11 @@ export interface IndicesReloadSearchAnalyzersRequest extends RequestBase {
   /**
    * A comma-separated list of index names to reload analyzers for
    */
-  index: string | string[]
+  index: string | string[] | number
   /**
    * A setting that does two separate checks on the index expression. If false, the request returns an error (1) if any wildcard expression (including _all and *) resolves to zero matching indices or (2) if the complete set of resolved indices, aliases or data streams is empty after all expressions are…
    */
-  allow_no_indices?: boolean
+  allow_no_indices?: boolean | 'true' | 'false'
   /**
    * Whether to expand wildcard expression to concrete indices that are open, closed or both.
    */
@@ -1702,11 +1702,11 @@ export interface IndicesReloadSearchAnalyzersRequest extends RequestBase {
   /**
    * If false, the request returns an error if it targets a concrete (non-wildcarded) index, alias, or data stream that is missing, closed, or otherwise unavailable. If true, unavailable concrete targets are silently ignored.
    */
-  ignore_unavailable?: boolean
+  ignore_unavailable?: boolean | 'true' | 'false'
   /**
    * Changed resource to reload analyzers from if applicable
    */
-  resource?: string
+  resource?: string | number
 }
 
 /**
@@ -1718,15 +1718,15 @@ export interface IndicesRemoveBlockRequest extends RequestBase {
   /**
    * A comma-separated list or wildcard expression of index names used to limit the request. By default, you must explicitly name the indices you are removing blocks from.
    */
-  index: string | string[]
+  index: string | string[] | number
   /**
    * The block type to remove from the index.
    */
-  block: 'metadata' | 'read' | 'read_only' | 'write'
+  block: 'metadata' | 'read' | 'read_only' | 'write' | number
   /**
    * A setting that does two separate checks on the index expression. If false, the request returns an error (1) if any wildcard expression (including _all and *) resolves to zero matching indices or (2) if the complete set of resolved indices, aliases or data streams is empty after all expressions are…
    */
-  allow_no_indices?: boolean
+  allow_no_indices?: boolean | 'true' | 'false'
   /**
    * The type of index that wildcard patterns can match. If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams. It supports comma-separated values, such as open,hidden.
    */
@@ -1734,7 +1734,7 @@ export interface IndicesRemoveBlockRequest extends RequestBase {
   /**
    * If false, the request returns an error if it targets a concrete (non-wildcarded) index, alias, or data stream that is missing, closed, or otherwise unavailable. If true, unavailable concrete targets are silently ignored.
    */
-  ignore_unavailable?: boolean
+  ignore_unavailable?: boolean | 'true' | 'false'
   /**
    * The period to wait for the master node. If the master node is not available before the timeout expires, the request fails and returns an error. It can also be set to -1 to indicate that the request should never timeout.
    */
@@ -1754,11 +1754,11 @@ export interface IndicesResolveClusterRequest extends RequestBase {
   /**
    * A comma-separated list of names or index patterns for the indices, aliases, and data streams to resolve. Resources on remote clusters can be specified using the : syntax. Index and cluster exclusions (e.g., -cluster1:*) are also supported.
    */
-  name?: string | string[]
+  name?: string | string[] | number
   /**
    * A setting that does two separate checks on the index expression. If false, the request returns an error (1) if any wildcard expression (including _all and *) resolves to zero matching indices or (2) if the complete set of resolved indices, aliases or data streams is empty after all expressions are…
    */
-  allow_no_indices?: boolean
+  allow_no_indices?: boolean | 'true' | 'false'
   /**
    * Type of index that wildcard patterns can match. If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams. Supports comma-separated values, such as open,hidden. NOTE: This option is only supported when specifying an index expression.
    */
@@ -1767,11 +1767,11 @@ export interface IndicesResolveClusterRequest extends RequestBase {
    * If true, concrete, expanded, or aliased indices are ignored when frozen. NOTE: This option is only supported when specifying an index expression. You will get an error if you specify index options to the _resolve/cluster API endpoint that takes no index expression.
    * @deprecated since 7.16.0
    */
-  ignore_throttled?: boolean
+  ignore_throttled?: boolean | 'true' | 'false'
   /**
    * If false, the request returns an error if it targets a concrete (non-wildcarded) index, alias, or data stream that is missing, closed, or otherwise unavailable. If true, unavailable concrete targets are silently ignored. NOTE: This option is only supported when specifying an index expression.
    */
-  ignore_unavailable?: boolean
+  ignore_unavailable?: boolean | 'true' | 'false'
   /**
    * The maximum time to wait for remote clusters to respond. If a remote cluster does not respond within this timeout period, the API response will show the cluster as not connected and include an error message that the request timed out.
    */
@@ -1787,7 +1787,7 @@ export interface IndicesResolveIndexRequest extends RequestBase {
   /**
    * Comma-separated name(s) or index pattern(s) of the indices, aliases, and data streams to resolve. Resources on remote clusters can be specified using the : syntax.
    */
-  name: string | string[]
+  name: string | string[] | number
   /**
    * Specifies a subset of projects to target using project metadata tags in a subset of Lucene query syntax. Allowed Lucene queries: the _alias tag and a single value (possibly wildcarded). Examples: _alias:my-project _alias:_origin _alias:*pr* Supported in serverless only.
    */
@@ -1799,11 +1799,11 @@ export interface IndicesResolveIndexRequest extends RequestBase {
   /**
    * If false, the request returns an error if it targets a concrete (non-wildcarded) index, alias, or data stream that is missing, closed, or otherwise unavailable. If true, unavailable concrete targets are silently ignored.
    */
-  ignore_unavailable?: boolean
+  ignore_unavailable?: boolean | 'true' | 'false'
   /**
    * A setting that does two separate checks on the index expression. If false, the request returns an error (1) if any wildcard expression (including _all and *) resolves to zero matching indices or (2) if the complete set of resolved indices, aliases or data streams is empty after all expressions are…
    */
-  allow_no_indices?: boolean
+  allow_no_indices?: boolean | 'true' | 'false'
   /**
    * Filter indices by index mode - standard, lookup, time_series, etc. Comma-separated list of IndexMode. Empty means no filter.
    */
@@ -1819,11 +1819,11 @@ export interface IndicesRolloverRequest extends RequestBase {
   /**
    * Name of the data stream or index alias to roll over.
    */
-  alias: string
+  alias: string | number
   /**
    * Name of the index to create. Supports date math. Data streams do not support this parameter.
    */
-  new_index?: string
+  new_index?: string | number
   /**
    * Aliases for the target index. Data streams do not support this parameter.
    */
@@ -1843,7 +1843,7 @@ export interface IndicesRolloverRequest extends RequestBase {
   /**
    * If true, checks whether the current index satisfies the specified conditions but does not perform a rollover.
    */
-  dry_run?: boolean
+  dry_run?: boolean | 'true' | 'false'
   /**
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -1859,7 +1859,7 @@ export interface IndicesRolloverRequest extends RequestBase {
   /**
    * If set to true, the rollover action will only mark a data stream to signal that it needs to be rolled over at the next write. Only allowed on data streams.
    */
-  lazy?: boolean
+  lazy?: boolean | 'true' | 'false'
 }
 
 /**
@@ -1871,11 +1871,11 @@ export interface IndicesSegmentsRequest extends RequestBase {
   /**
    * Comma-separated list of data streams, indices, and aliases used to limit the request. Supports wildcards (*). To target all data streams and indices, omit this parameter or use * or _all.
    */
-  index?: string | string[]
+  index?: string | string[] | number
   /**
    * A setting that does two separate checks on the index expression. If false, the request returns an error (1) if any wildcard expression (including _all and *) resolves to zero matching indices or (2) if the complete set of resolved indices, aliases or data streams is empty after all expressions are…
    */
-  allow_no_indices?: boolean
+  allow_no_indices?: boolean | 'true' | 'false'
   /**
    * Type of index that wildcard patterns can match. If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams. Supports comma-separated values, such as open,hidden.
    */
@@ -1883,7 +1883,7 @@ export interface IndicesSegmentsRequest extends RequestBase {
   /**
    * If false, the request returns an error if it targets a concrete (non-wildcarded) index, alias, or data stream that is missing, closed, or otherwise unavailable. If true, unavailable concrete targets are silently ignored.
    */
-  ignore_unavailable?: boolean
+  ignore_unavailable?: boolean | 'true' | 'false'
 }
 
 /**
@@ -1895,11 +1895,11 @@ export interface IndicesShardStoresRequest extends RequestBase {
   /**
    * List of data streams, indices, and aliases used to limit the request.
    */
-  index?: string | string[]
+  index?: string | string[] | number
   /**
    * A setting that does two separate checks on the index expression. If false, the request returns an error (1) if any wildcard expression (including _all and *) resolves to zero matching indices or (2) if the complete set of resolved indices, aliases or data streams is empty after all expressions are…
    */
-  allow_no_indices?: boolean
+  allow_no_indices?: boolean | 'true' | 'false'
   /**
    * Type of index that wildcard patterns can match. If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams.
    */
@@ -1907,7 +1907,7 @@ export interface IndicesShardStoresRequest extends RequestBase {
   /**
    * If false, the request returns an error if it targets a concrete (non-wildcarded) index, alias, or data stream that is missing, closed, or otherwise unavailable. If true, unavailable concrete targets are silently ignored.
    */
-  ignore_unavailable?: boolean
+  ignore_unavailable?: boolean | 'true' | 'false'
   /**
    * List of shard health statuses used to limit the request.
    */
@@ -1923,11 +1923,11 @@ export interface IndicesShrinkRequest extends RequestBase {
   /**
    * Name of the source index to shrink.
    */
-  index: string
+  index: string | number
   /**
    * Name of the target index to create.
    */
-  target: string
+  target: string | number
   /**
    * The key is the alias name. Index alias names support date math.
    */
@@ -1959,7 +1959,7 @@ export interface IndicesSimulateIndexTemplateRequest extends RequestBase {
   /**
    * Name of the index to simulate
    */
-  name: string
+  name: string | number
   /**
    * The request body.
    */
@@ -1967,11 +1967,11 @@ export interface IndicesSimulateIndexTemplateRequest extends RequestBase {
   /**
    * Whether the index template we optionally defined in the body should only be dry-run added if new or can also replace an existing one
    */
-  create?: boolean
+  create?: boolean | 'true' | 'false'
   /**
    * User defined reason for dry-run creating the new template for simulation purposes
    */
-  cause?: string
+  cause?: string | number
   /**
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -1979,7 +1979,7 @@ export interface IndicesSimulateIndexTemplateRequest extends RequestBase {
   /**
    * If true, returns all relevant default configurations for the index template.
    */
-  include_defaults?: boolean
+  include_defaults?: boolean | 'true' | 'false'
 }
 
 /**
@@ -1991,7 +1991,7 @@ export interface IndicesSimulateTemplateRequest extends RequestBase {
   /**
    * Name of the index template to simulate. To test a template configuration before you add it to the cluster, omit this parameter and specify the template configuration in the request body.
    */
-  name?: string
+  name?: string | number
   /**
    * This setting overrides the value of the action.auto_create_index cluster setting. If set to true in a template, then indices can be automatically created using that template even if auto-creation of indices is disabled via actions.auto_create_index.
    */
@@ -2035,11 +2035,11 @@ export interface IndicesSimulateTemplateRequest extends RequestBase {
   /**
    * If true, the template passed in the body is only used if no existing templates match the same index patterns. If false, the simulation uses the template with the highest priority. Note that the template is not permanently added or updated in either case; it is only used for the simulation.
    */
-  create?: boolean
+  create?: boolean | 'true' | 'false'
   /**
    * User defined reason for dry-run creating the new template for simulation purposes
    */
-  cause?: string
+  cause?: string | number
   /**
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -2047,7 +2047,7 @@ export interface IndicesSimulateTemplateRequest extends RequestBase {
   /**
    * If true, returns all relevant default configurations for the index template.
    */
-  include_defaults?: boolean
+  include_defaults?: boolean | 'true' | 'false'
 }
 
 /**
@@ -2059,11 +2059,11 @@ export interface IndicesSplitRequest extends RequestBase {
   /**
    * Name of the source index to split.
    */
-  index: string
+  index: string | number
   /**
    * Name of the target index to create.
    */
-  target: string
+  target: string | number
   /**
    * Aliases for the resulting index.
    */
@@ -2142,10 +2142,11 @@ export interface IndicesStatsRequest extends RequestBase {
         | 'dense_vector'
         | 'sparse_vector'
       )[]
+    | number
   /**
    * A comma-separated list of index names; use _all or empty string to perform the operation on all indices
    */
-  index?: string | string[]
+  index?: string | string[] | number
   /**
    * Comma-separated list or wildcard expressions of fields to include in fielddata and suggest statistics.
    */
@@ -2165,7 +2166,7 @@ export interface IndicesStatsRequest extends RequestBase {
   /**
    * If true, statistics are not collected from closed indices.
    */
-  forbid_closed_indices?: boolean
+  forbid_closed_indices?: boolean | 'true' | 'false'
   /**
    * Comma-separated list of search groups to include in the search statistics.
    */
@@ -2173,11 +2174,11 @@ export interface IndicesStatsRequest extends RequestBase {
   /**
    * If true, the call reports the aggregated disk usage of each one of the Lucene index files (only applies if segment stats are requested).
    */
-  include_segment_file_sizes?: boolean
+  include_segment_file_sizes?: boolean | 'true' | 'false'
   /**
    * If true, the response includes information from segments that are not loaded into memory.
    */
-  include_unloaded_segments?: boolean
+  include_unloaded_segments?: boolean | 'true' | 'false'
   /**
    * Indicates whether statistics are aggregated at the cluster, indices, or shards level.
    */
@@ -2213,7 +2214,7 @@ export interface IndicesValidateQueryRequest extends RequestBase {
   /**
    * Comma-separated list of data streams, indices, and aliases to search. Supports wildcards (*). To search all data streams or indices, omit this parameter or use * or _all.
    */
-  index?: string | string[]
+  index?: string | string[] | number
   /**
    * Query in the Lucene query string syntax.
    */
@@ -2221,19 +2222,19 @@ export interface IndicesValidateQueryRequest extends RequestBase {
   /**
    * A setting that does two separate checks on the index expression. If false, the request returns an error (1) if any wildcard expression (including _all and *) resolves to zero matching indices or (2) if the complete set of resolved indices, aliases or data streams is empty after all expressions are…
    */
-  allow_no_indices?: boolean
+  allow_no_indices?: boolean | 'true' | 'false'
   /**
    * If true, the validation is executed on all shards instead of one random shard per index.
    */
-  all_shards?: boolean
+  all_shards?: boolean | 'true' | 'false'
   /**
    * Analyzer to use for the query string. This parameter can only be used when the q query string parameter is specified.
    */
-  analyzer?: string
+  analyzer?: string | number
   /**
    * If true, wildcard and prefix queries are analyzed.
    */
-  analyze_wildcard?: boolean
+  analyze_wildcard?: boolean | 'true' | 'false'
   /**
    * The default operator for query string query: and or or.
    */
@@ -2241,7 +2242,7 @@ export interface IndicesValidateQueryRequest extends RequestBase {
   /**
    * Field to use as default where no field prefix is given in the query string. This parameter can only be used when the q query string parameter is specified.
    */
-  df?: string
+  df?: string | number
   /**
    * Type of index that wildcard patterns can match. If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams. Supports comma-separated values, such as open,hidden.
    */
@@ -2249,23 +2250,23 @@ export interface IndicesValidateQueryRequest extends RequestBase {
   /**
    * If true, the response returns detailed information if an error has occurred.
    */
-  explain?: boolean
+  explain?: boolean | 'true' | 'false'
   /**
    * If false, the request returns an error if it targets a concrete (non-wildcarded) index, alias, or data stream that is missing, closed, or otherwise unavailable. If true, unavailable concrete targets are silently ignored.
    */
-  ignore_unavailable?: boolean
+  ignore_unavailable?: boolean | 'true' | 'false'
   /**
    * If true, format-based query failures (such as providing text to a numeric field) in the query string will be ignored.
    */
-  lenient?: boolean
+  lenient?: boolean | 'true' | 'false'
   /**
    * If true, returns a more detailed explanation showing the actual Lucene query that will be executed.
    */
-  rewrite?: boolean
+  rewrite?: boolean | 'true' | 'false'
   /**
    * Query in the Lucene query string syntax.
    */
-  q?: string
+  q?: string | number
   /**
    * A custom value used to route operations to a specific shard. Not allowed when index.slice.enabled is true for the target index; use _slice instead.
    */
@@ -2273,5 +2274,5 @@ export interface IndicesValidateQueryRequest extends RequestBase {
   /**
    * The slice identifier used to route the operation to a specific slice. Use the special value _all to target all slices without restricting to a routing value. Required when index.slice.enabled is true for the target index; not allowed when index.slice.enabled is false.
    */
-  route_slice?: string
+  route_slice?: string | number
 }

@@ -14,7 +14,7 @@ export interface InferenceChatCompletionUnifiedRequest extends RequestBase {
   /**
    * The inference Id
    */
-  inference_id: string
+  inference_id: string | number
   /**
    * The request body.
    */
@@ -34,7 +34,7 @@ export interface InferenceCompletionRequest extends RequestBase {
   /**
    * The inference Id
    */
-  inference_id: string
+  inference_id: string | number
   /**
    * Inference input. Either a string or an array of strings.
    */
@@ -58,19 +58,19 @@ export interface InferenceDeleteRequest extends RequestBase {
   /**
    * The task type
    */
-  task_type?: 'sparse_embedding' | 'text_embedding' | 'rerank' | 'completion' | 'chat_completion' | 'embedding'
+  task_type?: 'sparse_embedding' | 'text_embedding' | 'rerank' | 'completion' | 'chat_completion' | 'embedding' | number
   /**
    * The inference identifier.
    */
-  inference_id: string
+  inference_id: string | number
   /**
    * When true, checks the semantic_text fields and inference processors that reference the endpoint and returns them in a list, but does not delete the endpoint.
    */
-  dry_run?: boolean
+  dry_run?: boolean | 'true' | 'false'
   /**
    * When true, the inference endpoint is forcefully deleted even if it is still being used by ingest processors or semantic text fields.
    */
-  force?: boolean
+  force?: boolean | 'true' | 'false'
 }
 
 /**
@@ -89,7 +89,7 @@ export interface InferenceEmbeddingRequest extends RequestBase {
   /**
    * The inference Id
    */
-  inference_id: string
+  inference_id: string | number
   /**
    * The request body.
    */
@@ -109,11 +109,11 @@ export interface InferenceGetRequest extends RequestBase {
   /**
    * The task type of the endpoint to return
    */
-  task_type?: 'sparse_embedding' | 'text_embedding' | 'rerank' | 'completion' | 'chat_completion' | 'embedding'
+  task_type?: 'sparse_embedding' | 'text_embedding' | 'rerank' | 'completion' | 'chat_completion' | 'embedding' | number
   /**
    * The inference Id of the endpoint to return. Using _all or * will return all endpoints with the specified task_type if one is specified, or all endpoints for all task types if no task_type is specified
    */
-  inference_id?: string
+  inference_id?: string | number
 }
 
 /**
@@ -132,11 +132,11 @@ export interface InferenceInferenceRequest extends RequestBase {
   /**
    * The type of inference task that the model performs.
    */
-  task_type?: 'sparse_embedding' | 'text_embedding' | 'rerank' | 'completion' | 'chat_completion' | 'embedding'
+  task_type?: 'sparse_embedding' | 'text_embedding' | 'rerank' | 'completion' | 'chat_completion' | 'embedding' | number
   /**
    * The unique identifier for the inference endpoint.
    */
-  inference_id: string
+  inference_id: string | number
   /**
    * The query input, which is required only for the rerank task. It is not required for other tasks.
    */
@@ -168,11 +168,11 @@ export interface InferencePutRequest extends RequestBase {
   /**
    * The task type. Refer to the integration list in the API description for the available task types.
    */
-  task_type?: 'sparse_embedding' | 'text_embedding' | 'rerank' | 'completion' | 'chat_completion' | 'embedding'
+  task_type?: 'sparse_embedding' | 'text_embedding' | 'rerank' | 'completion' | 'chat_completion' | 'embedding' | number
   /**
    * The inference Id
    */
-  inference_id: string
+  inference_id: string | number
   /**
    * The request body.
    */
@@ -192,11 +192,11 @@ export interface InferencePutAi21Request extends RequestBase {
   /**
    * The type of the inference task that the model will perform.
    */
-  task_type: 'completion' | 'chat_completion'
+  task_type: 'completion' | 'chat_completion' | number
   /**
    * The unique identifier of the inference endpoint.
    */
-  ai21_inference_id: string
+  ai21_inference_id: string | number
   /**
    * The type of service supported for the specified task type. In this case, ai21.
    */
@@ -220,11 +220,11 @@ export interface InferencePutAlibabacloudRequest extends RequestBase {
   /**
    * The type of the inference task that the model will perform.
    */
-  task_type: 'completion' | 'rerank' | 'sparse_embedding' | 'text_embedding'
+  task_type: 'completion' | 'rerank' | 'sparse_embedding' | 'text_embedding' | number
   /**
    * The unique identifier of the inference endpoint.
    */
-  alibabacloud_inference_id: string
+  alibabacloud_inference_id: string | number
   /**
    * The chunking configuration object. Applies only to the sparse_embedding or text_embedding task types. Not applicable to the rerank or completion task types.
    */
@@ -256,11 +256,11 @@ export interface InferencePutAmazonbedrockRequest extends RequestBase {
   /**
    * The type of the inference task that the model will perform.
    */
-  task_type: 'chat_completion' | 'completion' | 'text_embedding'
+  task_type: 'chat_completion' | 'completion' | 'text_embedding' | number
   /**
    * The unique identifier of the inference endpoint.
    */
-  amazonbedrock_inference_id: string
+  amazonbedrock_inference_id: string | number
   /**
    * The chunking configuration object. Applies only to the text_embedding task type. Not applicable to the chat_completion and completion task types.
    */
@@ -292,11 +292,11 @@ export interface InferencePutAmazonsagemakerRequest extends RequestBase {
   /**
    * The type of the inference task that the model will perform.
    */
-  task_type: 'text_embedding' | 'completion' | 'chat_completion' | 'sparse_embedding' | 'rerank'
+  task_type: 'text_embedding' | 'completion' | 'chat_completion' | 'sparse_embedding' | 'rerank' | number
   /**
    * The unique identifier of the inference endpoint.
    */
-  amazonsagemaker_inference_id: string
+  amazonsagemaker_inference_id: string | number
   /**
    * The chunking configuration object. Applies only to the sparse_embedding or text_embedding task types. Not applicable to the rerank, completion, or chat_completion task types.
    */
@@ -328,11 +328,11 @@ export interface InferencePutAnthropicRequest extends RequestBase {
   /**
    * The task type. The valid task types for the model to perform are completion and chat_completion. NOTE: The chat_completion task type only supports streaming and only through the _stream API.
    */
-  task_type: 'completion' | 'chat_completion'
+  task_type: 'completion' | 'chat_completion' | number
   /**
    * The unique identifier of the inference endpoint.
    */
-  anthropic_inference_id: string
+  anthropic_inference_id: string | number
   /**
    * The type of service supported for the specified task type. In this case, anthropic.
    */
@@ -360,11 +360,11 @@ export interface InferencePutAzureaistudioRequest extends RequestBase {
   /**
    * The type of the inference task that the model will perform.
    */
-  task_type: 'completion' | 'rerank' | 'text_embedding'
+  task_type: 'completion' | 'rerank' | 'text_embedding' | number
   /**
    * The unique identifier of the inference endpoint.
    */
-  azureaistudio_inference_id: string
+  azureaistudio_inference_id: string | number
   /**
    * The chunking configuration object. Applies only to the text_embedding task type. Not applicable to the rerank or completion task types.
    */
@@ -396,11 +396,11 @@ export interface InferencePutAzureopenaiRequest extends RequestBase {
   /**
    * The type of the inference task that the model will perform. NOTE: The chat_completion task type only supports streaming and only through the _stream API.
    */
-  task_type: 'completion' | 'chat_completion' | 'text_embedding'
+  task_type: 'completion' | 'chat_completion' | 'text_embedding' | number
   /**
    * The unique identifier of the inference endpoint.
    */
-  azureopenai_inference_id: string
+  azureopenai_inference_id: string | number
   /**
    * The chunking configuration object. Applies only to the text_embedding task type. Not applicable to the completion and chat_completion task types.
    */
@@ -432,11 +432,11 @@ export interface InferencePutCohereRequest extends RequestBase {
   /**
    * The type of the inference task that the model will perform.
    */
-  task_type: 'completion' | 'rerank' | 'text_embedding'
+  task_type: 'completion' | 'rerank' | 'text_embedding' | number
   /**
    * The unique identifier of the inference endpoint.
    */
-  cohere_inference_id: string
+  cohere_inference_id: string | number
   /**
    * The chunking configuration object. Applies only to the text_embedding task type. Not applicable to the rerank or completion task type.
    */
@@ -468,11 +468,11 @@ export interface InferencePutContextualaiRequest extends RequestBase {
   /**
    * The type of the inference task that the model will perform.
    */
-  task_type: 'rerank'
+  task_type: 'rerank' | number
   /**
    * The unique identifier of the inference endpoint.
    */
-  contextualai_inference_id: string
+  contextualai_inference_id: string | number
   /**
    * The type of service supported for the specified task type. In this case, contextualai.
    */
@@ -500,11 +500,11 @@ export interface InferencePutCustomRequest extends RequestBase {
   /**
    * The type of the inference task that the model will perform.
    */
-  task_type: 'text_embedding' | 'sparse_embedding' | 'rerank' | 'completion'
+  task_type: 'text_embedding' | 'sparse_embedding' | 'rerank' | 'completion' | number
   /**
    * The unique identifier of the inference endpoint.
    */
-  custom_inference_id: string
+  custom_inference_id: string | number
   /**
    * The chunking configuration object. Applies only to the sparse_embedding or text_embedding task types. Not applicable to the rerank or completion task types.
    */
@@ -532,11 +532,11 @@ export interface InferencePutDeepseekRequest extends RequestBase {
   /**
    * The type of the inference task that the model will perform.
    */
-  task_type: 'completion' | 'chat_completion'
+  task_type: 'completion' | 'chat_completion' | number
   /**
    * The unique identifier of the inference endpoint.
    */
-  deepseek_inference_id: string
+  deepseek_inference_id: string | number
   /**
    * The type of service supported for the specified task type. In this case, deepseek.
    */
@@ -560,11 +560,11 @@ export interface InferencePutElasticsearchRequest extends RequestBase {
   /**
    * The type of the inference task that the model will perform.
    */
-  task_type: 'rerank' | 'sparse_embedding' | 'text_embedding'
+  task_type: 'rerank' | 'sparse_embedding' | 'text_embedding' | number
   /**
    * The unique identifier of the inference endpoint. The must not match the model_id.
    */
-  elasticsearch_inference_id: string
+  elasticsearch_inference_id: string | number
   /**
    * The chunking configuration object. Applies only to the sparse_embedding and text_embedding task types. Not applicable to the rerank task type.
    */
@@ -596,11 +596,11 @@ export interface InferencePutElserRequest extends RequestBase {
   /**
    * The type of the inference task that the model will perform.
    */
-  task_type: 'sparse_embedding'
+  task_type: 'sparse_embedding' | number
   /**
    * The unique identifier of the inference endpoint.
    */
-  elser_inference_id: string
+  elser_inference_id: string | number
   /**
    * The chunking configuration object. Note that for ELSER endpoints, the max_chunk_size may not exceed 300.
    */
@@ -628,11 +628,11 @@ export interface InferencePutFireworksaiRequest extends RequestBase {
   /**
    * The type of the inference task that the model will perform.
    */
-  task_type: 'chat_completion' | 'completion' | 'text_embedding'
+  task_type: 'chat_completion' | 'completion' | 'text_embedding' | number
   /**
    * The unique identifier of the inference endpoint.
    */
-  fireworksai_inference_id: string
+  fireworksai_inference_id: string | number
   /**
    * The chunking configuration object. Applies only to the text_embedding task type. Not applicable to the completion or chat_completion task types.
    */
@@ -664,11 +664,11 @@ export interface InferencePutGoogleaistudioRequest extends RequestBase {
   /**
    * The type of the inference task that the model will perform.
    */
-  task_type: 'completion' | 'text_embedding'
+  task_type: 'completion' | 'text_embedding' | number
   /**
    * The unique identifier of the inference endpoint.
    */
-  googleaistudio_inference_id: string
+  googleaistudio_inference_id: string | number
   /**
    * The chunking configuration object. Applies only to the text_embedding task type. Not applicable to the completion task type.
    */
@@ -696,11 +696,11 @@ export interface InferencePutGooglevertexaiRequest extends RequestBase {
   /**
    * The type of the inference task that the model will perform.
    */
-  task_type: 'rerank' | 'text_embedding' | 'completion' | 'chat_completion'
+  task_type: 'rerank' | 'text_embedding' | 'completion' | 'chat_completion' | number
   /**
    * The unique identifier of the inference endpoint.
    */
-  googlevertexai_inference_id: string
+  googlevertexai_inference_id: string | number
   /**
    * The chunking configuration object. Applies only to the text_embedding task type. Not applicable to the rerank, completion, or chat_completion task types.
    */
@@ -732,11 +732,11 @@ export interface InferencePutGroqRequest extends RequestBase {
   /**
    * The type of the inference task that the model will perform.
    */
-  task_type: 'chat_completion'
+  task_type: 'chat_completion' | number
   /**
    * The unique identifier of the inference endpoint.
    */
-  groq_inference_id: string
+  groq_inference_id: string | number
   /**
    * The type of service supported for the specified task type. In this case, groq.
    */
@@ -760,11 +760,11 @@ export interface InferencePutHuggingFaceRequest extends RequestBase {
   /**
    * The type of the inference task that the model will perform.
    */
-  task_type: 'chat_completion' | 'completion' | 'rerank' | 'text_embedding'
+  task_type: 'chat_completion' | 'completion' | 'rerank' | 'text_embedding' | number
   /**
    * The unique identifier of the inference endpoint.
    */
-  huggingface_inference_id: string
+  huggingface_inference_id: string | number
   /**
    * The chunking configuration object. Applies only to the text_embedding task type. Not applicable to the rerank, completion, or chat_completion task types.
    */
@@ -796,11 +796,11 @@ export interface InferencePutJinaaiRequest extends RequestBase {
   /**
    * The type of the inference task that the model will perform.
    */
-  task_type: 'embedding' | 'rerank' | 'text_embedding'
+  task_type: 'embedding' | 'rerank' | 'text_embedding' | number
   /**
    * The unique identifier of the inference endpoint.
    */
-  jinaai_inference_id: string
+  jinaai_inference_id: string | number
   /**
    * The chunking configuration object. Applies only to the embedding and text_embedding task types. Not applicable to the rerank\` task type.
    */
@@ -832,11 +832,11 @@ export interface InferencePutLlamaRequest extends RequestBase {
   /**
    * The type of the inference task that the model will perform.
    */
-  task_type: 'text_embedding' | 'completion' | 'chat_completion'
+  task_type: 'text_embedding' | 'completion' | 'chat_completion' | number
   /**
    * The unique identifier of the inference endpoint.
    */
-  llama_inference_id: string
+  llama_inference_id: string | number
   /**
    * The chunking configuration object. Applies only to the text_embedding task type. Not applicable to the completion or chat_completion task types.
    */
@@ -864,11 +864,11 @@ export interface InferencePutMistralRequest extends RequestBase {
   /**
    * The type of the inference task that the model will perform.
    */
-  task_type: 'text_embedding' | 'completion' | 'chat_completion'
+  task_type: 'text_embedding' | 'completion' | 'chat_completion' | number
   /**
    * The unique identifier of the inference endpoint.
    */
-  mistral_inference_id: string
+  mistral_inference_id: string | number
   /**
    * The chunking configuration object. Applies only to the text_embedding task type. Not applicable to the completion or chat_completion task types.
    */
@@ -896,11 +896,11 @@ export interface InferencePutNvidiaRequest extends RequestBase {
   /**
    * The type of the inference task that the model will perform. NOTE: The chat_completion task type only supports streaming and only through the _stream API.
    */
-  task_type: 'chat_completion' | 'completion' | 'rerank' | 'text_embedding'
+  task_type: 'chat_completion' | 'completion' | 'rerank' | 'text_embedding' | number
   /**
    * The unique identifier of the inference endpoint.
    */
-  nvidia_inference_id: string
+  nvidia_inference_id: string | number
   /**
    * The chunking configuration object. Applies only to the text_embedding task type. Not applicable to the rerank, completion, or chat_completion task types.
    */
@@ -932,11 +932,11 @@ export interface InferencePutOpenaiRequest extends RequestBase {
   /**
    * The type of the inference task that the model will perform. NOTE: The chat_completion task type only supports streaming and only through the _stream API.
    */
-  task_type: 'chat_completion' | 'completion' | 'text_embedding' | 'embedding'
+  task_type: 'chat_completion' | 'completion' | 'text_embedding' | 'embedding' | number
   /**
    * The unique identifier of the inference endpoint.
    */
-  openai_inference_id: string
+  openai_inference_id: string | number
   /**
    * The chunking configuration object. Applies only to the text_embedding task type. Not applicable to the completion or chat_completion task types.
    */
@@ -968,11 +968,11 @@ export interface InferencePutOpenshiftAiRequest extends RequestBase {
   /**
    * The type of the inference task that the model will perform. NOTE: The chat_completion task type only supports streaming and only through the _stream API.
    */
-  task_type: 'text_embedding' | 'completion' | 'chat_completion' | 'rerank'
+  task_type: 'text_embedding' | 'completion' | 'chat_completion' | 'rerank' | number
   /**
    * The unique identifier of the inference endpoint.
    */
-  openshiftai_inference_id: string
+  openshiftai_inference_id: string | number
   /**
    * The chunking configuration object. Applies only to the text_embedding task type. Not applicable to the rerank, completion, or chat_completion task types.
    */
@@ -1008,7 +1008,7 @@ export interface InferencePutRegionPolicyRequest extends RequestBase {
   /**
    * If true, the region policy is applied even if it would deny access to inference endpoints that are currently in use by ingest pipeline or indices.
    */
-  force?: boolean
+  force?: boolean | 'true' | 'false'
 }
 
 /**
@@ -1020,11 +1020,11 @@ export interface InferencePutVoyageaiRequest extends RequestBase {
   /**
    * The type of the inference task that the model will perform.
    */
-  task_type: 'text_embedding' | 'rerank'
+  task_type: 'text_embedding' | 'rerank' | number
   /**
    * The unique identifier of the inference endpoint.
    */
-  voyageai_inference_id: string
+  voyageai_inference_id: string | number
   /**
    * The chunking configuration object. Applies only to the text_embedding task type. Not applicable to the rerank task type.
    */
@@ -1056,11 +1056,11 @@ export interface InferencePutWatsonxRequest extends RequestBase {
   /**
    * The type of the inference task that the model will perform.
    */
-  task_type: 'text_embedding' | 'rerank' | 'chat_completion' | 'completion'
+  task_type: 'text_embedding' | 'rerank' | 'chat_completion' | 'completion' | number
   /**
    * The unique identifier of the inference endpoint.
    */
-  watsonx_inference_id: string
+  watsonx_inference_id: string | number
   /**
    * The chunking configuration object. Applies only to the text_embedding task type. Not applicable to the rerank, completion or chat_completion task types.
    */
@@ -1088,7 +1088,7 @@ export interface InferenceRerankRequest extends RequestBase {
   /**
    * The unique identifier for the inference endpoint.
    */
-  inference_id: string
+  inference_id: string | number
   /**
    * Query input. The query can be specified as a single string, or as an object. The object form additionally allows specifying non-text inputs, such as images.
    */
@@ -1124,7 +1124,7 @@ export interface InferenceSparseEmbeddingRequest extends RequestBase {
   /**
    * The inference Id
    */
-  inference_id: string
+  inference_id: string | number
   /**
    * Inference input. Either a string or an array of strings.
    */
@@ -1148,7 +1148,7 @@ export interface InferenceStreamCompletionRequest extends RequestBase {
   /**
    * The unique identifier for the inference endpoint.
    */
-  inference_id: string
+  inference_id: string | number
   /**
    * The text on which you want to perform the inference task. It can be a single string or an array.
    */
@@ -1172,7 +1172,7 @@ export interface InferenceTextEmbeddingRequest extends RequestBase {
   /**
    * The inference Id
    */
-  inference_id: string
+  inference_id: string | number
   /**
    * Inference input. Either a string or an array of strings.
    */
@@ -1200,11 +1200,11 @@ export interface InferenceUpdateRequest extends RequestBase {
   /**
    * The unique identifier of the inference endpoint.
    */
-  inference_id: string
+  inference_id: string | number
   /**
    * The type of inference task that the model performs.
    */
-  task_type?: 'sparse_embedding' | 'text_embedding' | 'rerank' | 'completion' | 'chat_completion' | 'embedding'
+  task_type?: 'sparse_embedding' | 'text_embedding' | 'rerank' | 'completion' | 'chat_completion' | 'embedding' | number
   /**
    * The request body.
    */

@@ -31,11 +31,11 @@ export interface LicenseGetRequest extends RequestBase {
    * If true, this parameter returns enterprise for Enterprise license types. If false, this parameter returns platinum for both platinum and enterprise license types. This behavior is maintained for backwards compatibility. This parameter is deprecated and will always be set to true in 8.x.
    * @deprecated since 7.6.0
    */
-  accept_enterprise?: boolean
+  accept_enterprise?: boolean | 'true' | 'false'
   /**
    * Specifies whether to retrieve local information. From 9.2 onwards the default value is true, which means the information is retrieved from the responding node. In earlier versions the default is false, which means the information is retrieved from the elected master node.
    */
-  local?: boolean
+  local?: boolean | 'true' | 'false'
 }
 
 /**
@@ -69,7 +69,7 @@ export interface LicensePostRequest extends RequestBase {
   /**
    * To update a license, you must accept the acknowledge messages and set this parameter to true. In particular, if you are upgrading or downgrading a license, you must acknowlege the feature changes.
    */
-  acknowledge?: boolean
+  acknowledge?: boolean | 'true' | 'false'
   /**
    * The period to wait for a connection to the master node.
    */
@@ -89,7 +89,7 @@ export interface LicensePostStartBasicRequest extends RequestBase {
   /**
    * To start a basic license, you must accept the acknowledge messages and set this parameter to true.
    */
-  acknowledge?: boolean
+  acknowledge?: boolean | 'true' | 'false'
   /**
    * Period to wait for a connection to the master node.
    */
@@ -109,11 +109,11 @@ export interface LicensePostStartTrialRequest extends RequestBase {
   /**
    * To start a trial, you must accept the acknowledge messages and set this parameter to true.
    */
-  acknowledge?: boolean
+  acknowledge?: boolean | 'true' | 'false'
   /**
    * The type of trial license to generate
    */
-  type?: string
+  type?: string | number
   /**
    * Period to wait for a connection to the master node.
    */

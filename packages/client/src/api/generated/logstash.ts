@@ -14,7 +14,7 @@ export interface LogstashDeletePipelineRequest extends RequestBase {
   /**
    * An identifier for the pipeline.
    */
-  id: string
+  id: string | number
 }
 
 /**
@@ -26,7 +26,7 @@ export interface LogstashGetPipelineRequest extends RequestBase {
   /**
    * A comma-separated list of pipeline identifiers.
    */
-  id?: string | string[]
+  id?: string | string[] | number
 }
 
 /**
@@ -38,7 +38,7 @@ export interface LogstashPutPipelineRequest extends RequestBase {
   /**
    * An identifier for the pipeline. Pipeline IDs must begin with a letter or underscore and contain only letters, underscores, dashes, hyphens and numbers.
    */
-  id: string
+  id: string | number
   /**
    * The request body.
    */

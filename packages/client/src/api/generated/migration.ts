@@ -13,7 +13,7 @@ export interface MigrationDeprecationsRequest extends RequestBase {
   /**
    * Comma-separate list of data streams or indices to check. Wildcard (*) expressions are supported.
    */
-  index?: string
+  index?: string | number
 }
 
 /**

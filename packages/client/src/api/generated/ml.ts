@@ -14,7 +14,7 @@ export interface MlClearTrainedModelDeploymentCacheRequest extends RequestBase {
   /**
    * The unique identifier of the trained model.
    */
-  model_id: string
+  model_id: string | number
 }
 
 /**
@@ -26,7 +26,7 @@ export interface MlCloseJobRequest extends RequestBase {
   /**
    * Identifier for the anomaly detection job. It can be a job identifier, a group name, or a wildcard expression. You can close multiple anomaly detection jobs in a single API request by using a group name, a comma-separated list of jobs, or a wildcard expression.
    */
-  job_id: string
+  job_id: string | number
   /**
    * Refer to the description for the allow_no_match query parameter.
    */
@@ -50,7 +50,7 @@ export interface MlDeleteCalendarRequest extends RequestBase {
   /**
    * A string that uniquely identifies a calendar.
    */
-  calendar_id: string
+  calendar_id: string | number
 }
 
 /**
@@ -62,11 +62,11 @@ export interface MlDeleteCalendarEventRequest extends RequestBase {
   /**
    * A string that uniquely identifies a calendar.
    */
-  calendar_id: string
+  calendar_id: string | number
   /**
    * Identifier for the scheduled event. You can obtain this identifier by using the get calendar events API.
    */
-  event_id: string
+  event_id: string | number
 }
 
 /**
@@ -78,11 +78,11 @@ export interface MlDeleteCalendarJobRequest extends RequestBase {
   /**
    * A string that uniquely identifies a calendar.
    */
-  calendar_id: string
+  calendar_id: string | number
   /**
    * An identifier for the anomaly detection jobs. It can be a job identifier, a group name, or a comma-separated list of jobs or groups.
    */
-  job_id: string | string[]
+  job_id: string | string[] | number
 }
 
 /**
@@ -94,11 +94,11 @@ export interface MlDeleteDatafeedRequest extends RequestBase {
   /**
    * A numerical character string that uniquely identifies the datafeed. This identifier can contain lowercase alphanumeric characters (a-z and 0-9), hyphens, and underscores. It must start and end with alphanumeric characters.
    */
-  datafeed_id: string
+  datafeed_id: string | number
   /**
    * Use to forcefully delete a started datafeed; this method is quicker than stopping and deleting the datafeed.
    */
-  force?: boolean
+  force?: boolean | 'true' | 'false'
 }
 
 /**
@@ -110,11 +110,11 @@ export interface MlDeleteDataFrameAnalyticsRequest extends RequestBase {
   /**
    * Identifier for the data frame analytics job.
    */
-  id: string
+  id: string | number
   /**
    * If true, it deletes a job that is not stopped; this method is quicker than stopping and deleting the job.
    */
-  force?: boolean
+  force?: boolean | 'true' | 'false'
   /**
    * The time to wait for the job to be deleted.
    */
@@ -130,7 +130,7 @@ export interface MlDeleteExpiredDataRequest extends RequestBase {
   /**
    * Identifier for an anomaly detection job. It can be a job identifier, a group name, or a wildcard expression.
    */
-  job_id?: string
+  job_id?: string | number
   /**
    * The desired requests per second for the deletion processes. The default behavior is no throttling.
    */
@@ -150,7 +150,7 @@ export interface MlDeleteFilterRequest extends RequestBase {
   /**
    * A string that uniquely identifies a filter.
    */
-  filter_id: string
+  filter_id: string | number
 }
 
 /**
@@ -162,15 +162,15 @@ export interface MlDeleteForecastRequest extends RequestBase {
   /**
    * Identifier for the anomaly detection job.
    */
-  job_id: string
+  job_id: string | number
   /**
    * A comma-separated list of forecast identifiers. If you do not specify this optional parameter or if you specify _all or * the API deletes all forecasts from the job.
    */
-  forecast_id?: string
+  forecast_id?: string | number
   /**
    * Specifies whether an error occurs when there are no forecasts. In particular, if this parameter is set to false and there are no forecasts associated with the job, attempts to delete all forecasts return an error.
    */
-  allow_no_forecasts?: boolean
+  allow_no_forecasts?: boolean | 'true' | 'false'
   /**
    * Specifies the period of time to wait for the completion of the delete operation. When this period of time elapses, the API fails and returns an error.
    */
@@ -186,19 +186,19 @@ export interface MlDeleteJobRequest extends RequestBase {
   /**
    * Identifier for the anomaly detection job.
    */
-  job_id: string
+  job_id: string | number
   /**
    * Use to forcefully delete an opened job; this method is quicker than closing and deleting the job.
    */
-  force?: boolean
+  force?: boolean | 'true' | 'false'
   /**
    * Specifies whether annotations that have been added by the user should be deleted along with any auto-generated annotations when the job is reset.
    */
-  delete_user_annotations?: boolean
+  delete_user_annotations?: boolean | 'true' | 'false'
   /**
    * Specifies whether the request should return immediately or wait until the job deletion completes.
    */
-  wait_for_completion?: boolean
+  wait_for_completion?: boolean | 'true' | 'false'
 }
 
 /**
@@ -210,11 +210,11 @@ export interface MlDeleteModelSnapshotRequest extends RequestBase {
   /**
    * Identifier for the anomaly detection job.
    */
-  job_id: string
+  job_id: string | number
   /**
    * Identifier for the model snapshot.
    */
-  snapshot_id: string
+  snapshot_id: string | number
 }
 
 /**
@@ -226,11 +226,11 @@ export interface MlDeleteTrainedModelRequest extends RequestBase {
   /**
    * The unique identifier of the trained model.
    */
-  model_id: string
+  model_id: string | number
   /**
    * Forcefully deletes a trained model that is referenced by ingest pipelines or has a started deployment. *
    */
-  force?: boolean
+  force?: boolean | 'true' | 'false'
   /**
    * Period to wait for a response. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -246,11 +246,11 @@ export interface MlDeleteTrainedModelAliasRequest extends RequestBase {
   /**
    * The model alias to delete.
    */
-  model_alias: string
+  model_alias: string | number
   /**
    * The trained model ID to which the model alias refers.
    */
-  model_id: string
+  model_id: string | number
 }
 
 /**
@@ -302,7 +302,7 @@ export interface MlExplainDataFrameAnalyticsRequest extends RequestBase {
   /**
    * Identifier for the data frame analytics job. This identifier can contain lowercase alphanumeric characters (a-z and 0-9), hyphens, and underscores. It must start and end with alphanumeric characters.
    */
-  id?: string
+  id?: string | number
   /**
    * The configuration of how to source the analysis data. It requires an index. Optionally, query and _source may be specified.
    */
@@ -346,7 +346,7 @@ export interface MlFlushJobRequest extends RequestBase {
   /**
    * Identifier for the anomaly detection job.
    */
-  job_id: string
+  job_id: string | number
   /**
    * Refer to the description for the advance_time query parameter.
    */
@@ -378,7 +378,7 @@ export interface MlForecastRequest extends RequestBase {
   /**
    * Identifier for the anomaly detection job. The job must be open when you create a forecast; otherwise, an error occurs.
    */
-  job_id: string
+  job_id: string | number
   /**
    * Refer to the description for the duration query parameter.
    */
@@ -402,7 +402,7 @@ export interface MlGetBucketsRequest extends RequestBase {
   /**
    * Identifier for the anomaly detection job.
    */
-  job_id: string
+  job_id: string | number
   /**
    * The timestamp of a single bucket result. If you do not specify this parameter, the API returns information about all buckets.
    */
@@ -442,11 +442,11 @@ export interface MlGetBucketsRequest extends RequestBase {
   /**
    * Skips the specified number of buckets.
    */
-  from?: number
+  from?: number | `${number}`
   /**
    * Specifies the maximum number of buckets to obtain.
    */
-  size?: number
+  size?: number | `${number}`
 }
 
 /**
@@ -458,7 +458,7 @@ export interface MlGetCalendarEventsRequest extends RequestBase {
   /**
    * A string that uniquely identifies a calendar. You can get information for multiple calendars by using a comma-separated list of ids or a wildcard expression. You can get information for all calendars by using _all or * or by omitting the calendar identifier.
    */
-  calendar_id: string
+  calendar_id: string | number
   /**
    * Specifies to get events with timestamps earlier than this time.
    */
@@ -466,15 +466,15 @@ export interface MlGetCalendarEventsRequest extends RequestBase {
   /**
    * Skips the specified number of events.
    */
-  from?: number
+  from?: number | `${number}`
   /**
    * Specifies to get events for a specific anomaly detection job identifier or job group. It must be used with a calendar identifier of _all or *.
    */
-  job_id?: string
+  job_id?: string | number
   /**
    * Specifies the maximum number of events to obtain.
    */
-  size?: number
+  size?: number | `${number}`
   /**
    * Specifies to get events with timestamps after this time.
    */
@@ -490,7 +490,7 @@ export interface MlGetCalendarsRequest extends RequestBase {
   /**
    * A string that uniquely identifies a calendar. You can get information for multiple calendars by using a comma-separated list of ids or a wildcard expression. You can get information for all calendars by using _all or * or by omitting the calendar identifier.
    */
-  calendar_id?: string
+  calendar_id?: string | number
   /**
    * This object is supported only when you omit the calendar identifier.
    */
@@ -498,11 +498,11 @@ export interface MlGetCalendarsRequest extends RequestBase {
   /**
    * Skips the specified number of calendars. This parameter is supported only when you omit the calendar identifier.
    */
-  from?: number
+  from?: number | `${number}`
   /**
    * Specifies the maximum number of calendars to obtain. This parameter is supported only when you omit the calendar identifier.
    */
-  size?: number
+  size?: number | `${number}`
 }
 
 /**
@@ -514,7 +514,7 @@ export interface MlGetCategoriesRequest extends RequestBase {
   /**
    * Identifier for the anomaly detection job.
    */
-  job_id: string
+  job_id: string | number
   /**
    * Identifier for the category, which is unique in the job. If you specify neither the category ID nor the partition_field_value, the API returns information about all categories. If you specify only the partition_field_value, it returns information about all categories for the specified partition.
    */
@@ -526,15 +526,15 @@ export interface MlGetCategoriesRequest extends RequestBase {
   /**
    * Skips the specified number of categories.
    */
-  from?: number
+  from?: number | `${number}`
   /**
    * Only return categories for the specified partition.
    */
-  partition_field_value?: string
+  partition_field_value?: string | number
   /**
    * Specifies the maximum number of categories to obtain.
    */
-  size?: number
+  size?: number | `${number}`
 }
 
 /**
@@ -546,15 +546,15 @@ export interface MlGetDatafeedsRequest extends RequestBase {
   /**
    * Identifier for the datafeed. It can be a datafeed identifier or a wildcard expression. If you do not specify one of these options, the API returns information about all datafeeds.
    */
-  datafeed_id?: string | string[]
+  datafeed_id?: string | string[] | number
   /**
    * Specifies what to do when the request:
    */
-  allow_no_match?: boolean
+  allow_no_match?: boolean | 'true' | 'false'
   /**
    * Indicates if certain fields should be removed from the configuration on retrieval. This allows the configuration to be in an acceptable format to be retrieved and then added to another cluster.
    */
-  exclude_generated?: boolean
+  exclude_generated?: boolean | 'true' | 'false'
 }
 
 /**
@@ -566,11 +566,11 @@ export interface MlGetDatafeedStatsRequest extends RequestBase {
   /**
    * Identifier for the datafeed. It can be a datafeed identifier or a wildcard expression. If you do not specify one of these options, the API returns information about all datafeeds.
    */
-  datafeed_id?: string | string[]
+  datafeed_id?: string | string[] | number
   /**
    * Specifies what to do when the request:
    */
-  allow_no_match?: boolean
+  allow_no_match?: boolean | 'true' | 'false'
 }
 
 /**
@@ -582,23 +582,23 @@ export interface MlGetDataFrameAnalyticsRequest extends RequestBase {
   /**
    * Identifier for the data frame analytics job. If you do not specify this option, the API returns information for the first hundred data frame analytics jobs.
    */
-  id?: string
+  id?: string | number
   /**
    * Specifies what to do when the request:
    */
-  allow_no_match?: boolean
+  allow_no_match?: boolean | 'true' | 'false'
   /**
    * Skips the specified number of data frame analytics jobs.
    */
-  from?: number
+  from?: number | `${number}`
   /**
    * Specifies the maximum number of data frame analytics jobs to obtain.
    */
-  size?: number
+  size?: number | `${number}`
   /**
    * Indicates if certain fields should be removed from the configuration on retrieval. This allows the configuration to be in an acceptable format to be retrieved and then added to another cluster.
    */
-  exclude_generated?: boolean
+  exclude_generated?: boolean | 'true' | 'false'
 }
 
 /**
@@ -610,23 +610,23 @@ export interface MlGetDataFrameAnalyticsStatsRequest extends RequestBase {
   /**
    * Identifier for the data frame analytics job. If you do not specify this option, the API returns information for the first hundred data frame analytics jobs.
    */
-  id?: string
+  id?: string | number
   /**
    * Specifies what to do when the request:
    */
-  allow_no_match?: boolean
+  allow_no_match?: boolean | 'true' | 'false'
   /**
    * Skips the specified number of data frame analytics jobs.
    */
-  from?: number
+  from?: number | `${number}`
   /**
    * Specifies the maximum number of data frame analytics jobs to obtain.
    */
-  size?: number
+  size?: number | `${number}`
   /**
    * Defines whether the stats response should be verbose.
    */
-  verbose?: boolean
+  verbose?: boolean | 'true' | 'false'
 }
 
 /**
@@ -638,15 +638,15 @@ export interface MlGetFiltersRequest extends RequestBase {
   /**
    * A string that uniquely identifies a filter.
    */
-  filter_id?: string | string[]
+  filter_id?: string | string[] | number
   /**
    * Skips the specified number of filters.
    */
-  from?: number
+  from?: number | `${number}`
   /**
    * Specifies the maximum number of filters to obtain.
    */
-  size?: number
+  size?: number | `${number}`
 }
 
 /**
@@ -658,7 +658,7 @@ export interface MlGetInfluencersRequest extends RequestBase {
   /**
    * Identifier for the anomaly detection job.
    */
-  job_id: string
+  job_id: string | number
   /**
    * Configures pagination. This parameter has the from and size properties.
    */
@@ -666,7 +666,7 @@ export interface MlGetInfluencersRequest extends RequestBase {
   /**
    * If true, the results are sorted in descending order.
    */
-  desc?: boolean
+  desc?: boolean | 'true' | 'false'
   /**
    * Returns influencers with timestamps earlier than this time. The default value means it is unset and results are not limited to specific timestamps.
    */
@@ -674,23 +674,23 @@ export interface MlGetInfluencersRequest extends RequestBase {
   /**
    * If true, the output excludes interim results. By default, interim results are included.
    */
-  exclude_interim?: boolean
+  exclude_interim?: boolean | 'true' | 'false'
   /**
    * Returns influencers with anomaly scores greater than or equal to this value.
    */
-  influencer_score?: number
+  influencer_score?: number | `${number}`
   /**
    * Skips the specified number of influencers.
    */
-  from?: number
+  from?: number | `${number}`
   /**
    * Specifies the maximum number of influencers to obtain.
    */
-  size?: number
+  size?: number | `${number}`
   /**
    * Specifies the sort field for the requested influencers. By default, the influencers are sorted by the influencer_score value.
    */
-  sort?: string
+  sort?: string | number
   /**
    * Returns influencers with timestamps after this time. The default value means it is unset and results are not limited to specific timestamps.
    */
@@ -706,15 +706,15 @@ export interface MlGetJobsRequest extends RequestBase {
   /**
    * Identifier for the anomaly detection job. It can be a job identifier, a group name, or a wildcard expression. If you do not specify one of these options, the API returns information for all anomaly detection jobs.
    */
-  job_id?: string | string[]
+  job_id?: string | string[] | number
   /**
    * Specifies what to do when the request:
    */
-  allow_no_match?: boolean
+  allow_no_match?: boolean | 'true' | 'false'
   /**
    * Indicates if certain fields should be removed from the configuration on retrieval. This allows the configuration to be in an acceptable format to be retrieved and then added to another cluster.
    */
-  exclude_generated?: boolean
+  exclude_generated?: boolean | 'true' | 'false'
 }
 
 /**
@@ -726,11 +726,11 @@ export interface MlGetJobStatsRequest extends RequestBase {
   /**
    * Identifier for the anomaly detection job. It can be a job identifier, a group name, a comma-separated list of jobs, or a wildcard expression. If you do not specify one of these options, the API returns information for all anomaly detection jobs.
    */
-  job_id?: string
+  job_id?: string | number
   /**
    * Specifies what to do when the request:
    */
-  allow_no_match?: boolean
+  allow_no_match?: boolean | 'true' | 'false'
 }
 
 /**
@@ -742,7 +742,7 @@ export interface MlGetMemoryStatsRequest extends RequestBase {
   /**
    * The names of particular nodes in the cluster to target. For example, nodeId1,nodeId2 or ml:true
    */
-  node_id?: string
+  node_id?: string | number
   /**
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -762,11 +762,11 @@ export interface MlGetModelSnapshotsRequest extends RequestBase {
   /**
    * Identifier for the anomaly detection job.
    */
-  job_id: string
+  job_id: string | number
   /**
    * A numerical character string that uniquely identifies the model snapshot. You can get information for multiple snapshots by using a comma-separated list or a wildcard expression. You can get all snapshots by using _all, by specifying * as the snapshot ID, or by omitting the snapshot ID.
    */
-  snapshot_id?: string
+  snapshot_id?: string | number
   /**
    * Refer to the description for the desc query parameter.
    */
@@ -790,11 +790,11 @@ export interface MlGetModelSnapshotsRequest extends RequestBase {
   /**
    * Skips the specified number of snapshots.
    */
-  from?: number
+  from?: number | `${number}`
   /**
    * Specifies the maximum number of snapshots to obtain.
    */
-  size?: number
+  size?: number | `${number}`
 }
 
 /**
@@ -806,15 +806,15 @@ export interface MlGetModelSnapshotUpgradeStatsRequest extends RequestBase {
   /**
    * Identifier for the anomaly detection job.
    */
-  job_id: string
+  job_id: string | number
   /**
    * A numerical character string that uniquely identifies the model snapshot. You can get information for multiple snapshots by using a comma-separated list or a wildcard expression. You can get all snapshots by using _all, by specifying * as the snapshot ID, or by omitting the snapshot ID.
    */
-  snapshot_id: string
+  snapshot_id: string | number
   /**
    * Specifies what to do when the request:
    */
-  allow_no_match?: boolean
+  allow_no_match?: boolean | 'true' | 'false'
 }
 
 /**
@@ -826,7 +826,7 @@ export interface MlGetOverallBucketsRequest extends RequestBase {
   /**
    * Identifier for the anomaly detection job. It can be a job identifier, a group name, a comma-separated list of jobs or groups, or a wildcard expression.
    */
-  job_id: string
+  job_id: string | number
   /**
    * Refer to the description for the allow_no_match query parameter.
    */
@@ -866,7 +866,7 @@ export interface MlGetRecordsRequest extends RequestBase {
   /**
    * Identifier for the anomaly detection job.
    */
-  job_id: string
+  job_id: string | number
   /**
    * Refer to the description for the desc query parameter.
    */
@@ -898,11 +898,11 @@ export interface MlGetRecordsRequest extends RequestBase {
   /**
    * Skips the specified number of records.
    */
-  from?: number
+  from?: number | `${number}`
   /**
    * Specifies the maximum number of records to obtain.
    */
-  size?: number
+  size?: number | `${number}`
 }
 
 /**
@@ -914,23 +914,23 @@ export interface MlGetTrainedModelsRequest extends RequestBase {
   /**
    * The unique identifier of the trained model or a model alias.
    */
-  model_id?: string | string[]
+  model_id?: string | string[] | number
   /**
    * Specifies what to do when the request:
    */
-  allow_no_match?: boolean
+  allow_no_match?: boolean | 'true' | 'false'
   /**
    * Specifies whether the included model definition should be returned as a JSON map (true) or in a custom compressed format (false).
    */
-  decompress_definition?: boolean
+  decompress_definition?: boolean | 'true' | 'false'
   /**
    * Indicates if certain fields should be removed from the configuration on retrieval. This allows the configuration to be in an acceptable format to be retrieved and then added to another cluster.
    */
-  exclude_generated?: boolean
+  exclude_generated?: boolean | 'true' | 'false'
   /**
    * Skips the specified number of models.
    */
-  from?: number
+  from?: number | `${number}`
   /**
    * A comma delimited string of optional fields to include in the response body.
    */
@@ -943,7 +943,7 @@ export interface MlGetTrainedModelsRequest extends RequestBase {
   /**
    * Specifies the maximum number of models to obtain.
    */
-  size?: number
+  size?: number | `${number}`
   /**
    * A comma delimited string of tags. A trained model can have many tags, or none. When supplied, only trained models that contain all the supplied tags are returned.
    */
@@ -959,19 +959,19 @@ export interface MlGetTrainedModelsStatsRequest extends RequestBase {
   /**
    * The unique identifier of the trained model or a model alias. It can be a comma-separated list or a wildcard expression.
    */
-  model_id?: string | string[]
+  model_id?: string | string[] | number
   /**
    * Specifies what to do when the request:
    */
-  allow_no_match?: boolean
+  allow_no_match?: boolean | 'true' | 'false'
   /**
    * Skips the specified number of models.
    */
-  from?: number
+  from?: number | `${number}`
   /**
    * Specifies the maximum number of models to obtain.
    */
-  size?: number
+  size?: number | `${number}`
 }
 
 /**
@@ -983,7 +983,7 @@ export interface MlInferTrainedModelRequest extends RequestBase {
   /**
    * The unique identifier of the trained model.
    */
-  model_id: string
+  model_id: string | number
   /**
    * An array of objects to pass to the model for inference. The objects should contain a fields matching your configured trained model input. Typically, for NLP models, the field name is text_field. Currently, for NLP models, only a single value is allowed.
    */
@@ -1014,7 +1014,7 @@ export interface MlOpenJobRequest extends RequestBase {
   /**
    * Identifier for the anomaly detection job.
    */
-  job_id: string
+  job_id: string | number
   /**
    * Refer to the description for the timeout query parameter.
    */
@@ -1030,7 +1030,7 @@ export interface MlPostCalendarEventsRequest extends RequestBase {
   /**
    * A string that uniquely identifies a calendar.
    */
-  calendar_id: string
+  calendar_id: string | number
   /**
    * A list of one of more scheduled events. The event’s start and end times can be specified as integer milliseconds since the epoch or as a string in ISO 8601 format.
    */
@@ -1046,7 +1046,7 @@ export interface MlPostDataRequest<TData = unknown> extends RequestBase {
   /**
    * Identifier for the anomaly detection job. The job must have a state of open to receive and process the data.
    */
-  job_id: string
+  job_id: string | number
   /**
    * A sequence of one or more JSON documents containing the data to be analyzed. Multiple JSON documents can be sent, either adjacent with no separator in between them or whitespace separated.
    */
@@ -1070,7 +1070,7 @@ export interface MlPreviewDatafeedRequest extends RequestBase {
   /**
    * A numerical character string that uniquely identifies the datafeed. This identifier can contain lowercase alphanumeric characters (a-z and 0-9), hyphens, and underscores. It must start and end with alphanumeric characters.
    */
-  datafeed_id?: string
+  datafeed_id?: string | number
   /**
    * The datafeed definition to preview.
    */
@@ -1098,7 +1098,7 @@ export interface MlPreviewDataFrameAnalyticsRequest extends RequestBase {
   /**
    * Identifier for the data frame analytics job.
    */
-  id?: string
+  id?: string | number
   /**
    * A data frame analytics config as described in create data frame analytics jobs. Note that id and dest don’t need to be provided in the context of this API.
    */
@@ -1114,7 +1114,7 @@ export interface MlPutCalendarRequest extends RequestBase {
   /**
    * A string that uniquely identifies a calendar.
    */
-  calendar_id: string
+  calendar_id: string | number
   /**
    * An array of anomaly detection job identifiers.
    */
@@ -1134,11 +1134,11 @@ export interface MlPutCalendarJobRequest extends RequestBase {
   /**
    * A string that uniquely identifies a calendar.
    */
-  calendar_id: string
+  calendar_id: string | number
   /**
    * An identifier for the anomaly detection jobs. It can be a job identifier, a group name, or a comma-separated list of jobs or groups.
    */
-  job_id: string | string[]
+  job_id: string | string[] | number
 }
 
 /**
@@ -1150,7 +1150,7 @@ export interface MlPutDatafeedRequest extends RequestBase {
   /**
    * A numerical character string that uniquely identifies the datafeed. This identifier can contain lowercase alphanumeric characters (a-z and 0-9), hyphens, and underscores. It must start and end with alphanumeric characters.
    */
-  datafeed_id: string
+  datafeed_id: string | number
   /**
    * If set, the datafeed performs aggregation searches. Support for aggregations is limited and should be used only with low cardinality data.
    */
@@ -1218,7 +1218,7 @@ export interface MlPutDatafeedRequest extends RequestBase {
   /**
    * A setting that does two separate checks on the index expression. If false, the request returns an error (1) if any wildcard expression (including _all and *) resolves to zero matching indices or (2) if the complete set of resolved indices, aliases or data streams is empty after all expressions are…
    */
-  allow_no_indices?: boolean
+  allow_no_indices?: boolean | 'true' | 'false'
   /**
    * Type of index that wildcard patterns can match. If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams. Supports comma-separated values.
    */
@@ -1227,11 +1227,11 @@ export interface MlPutDatafeedRequest extends RequestBase {
    * If true, concrete, expanded, or aliased indices are ignored when frozen.
    * @deprecated since 7.16.0
    */
-  ignore_throttled?: boolean
+  ignore_throttled?: boolean | 'true' | 'false'
   /**
    * If false, the request returns an error if it targets a concrete (non-wildcarded) index, alias, or data stream that is missing, closed, or otherwise unavailable. If true, unavailable concrete targets are silently ignored.
    */
-  ignore_unavailable?: boolean
+  ignore_unavailable?: boolean | 'true' | 'false'
 }
 
 /**
@@ -1243,7 +1243,7 @@ export interface MlPutDataFrameAnalyticsRequest extends RequestBase {
   /**
    * Identifier for the data frame analytics job. This identifier can contain lowercase alphanumeric characters (a-z and 0-9), hyphens, and underscores. It must start and end with alphanumeric characters.
    */
-  id: string
+  id: string | number
   /**
    * Specifies whether this job can start when there is insufficient machine learning node capacity for it to be immediately assigned to a node. If set to false and a machine learning node with capacity to run the job cannot be immediately found, the API returns an error.
    */
@@ -1299,7 +1299,7 @@ export interface MlPutFilterRequest extends RequestBase {
   /**
    * A string that uniquely identifies a filter.
    */
-  filter_id: string
+  filter_id: string | number
   /**
    * A description of the filter.
    */
@@ -1319,7 +1319,7 @@ export interface MlPutJobRequest extends RequestBase {
   /**
    * The identifier for the anomaly detection job. This identifier can contain lowercase alphanumeric characters (a-z and 0-9), hyphens, and underscores. It must start and end with alphanumeric characters.
    */
-  job_id: string
+  job_id: string | number
   /**
    * Advanced configuration option. Specifies whether this job can open when there is insufficient machine learning node capacity for it to be immediately assigned to a node.
    */
@@ -1383,7 +1383,7 @@ export interface MlPutJobRequest extends RequestBase {
   /**
    * A setting that does two separate checks on the index expression. If false, the request returns an error (1) if any wildcard expression (including _all and *) resolves to zero matching indices or (2) if the complete set of resolved indices, aliases or data streams is empty after all expressions are…
    */
-  allow_no_indices?: boolean
+  allow_no_indices?: boolean | 'true' | 'false'
   /**
    * Type of index that wildcard patterns can match. If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams. Supports comma-separated values.
    */
@@ -1392,11 +1392,11 @@ export interface MlPutJobRequest extends RequestBase {
    * If true, concrete, expanded or aliased indices are ignored when frozen.
    * @deprecated since 7.16.0
    */
-  ignore_throttled?: boolean
+  ignore_throttled?: boolean | 'true' | 'false'
   /**
    * If false, the request returns an error if it targets a concrete (non-wildcarded) index, alias, or data stream that is missing, closed, or otherwise unavailable. If true, unavailable concrete targets are silently ignored.
    */
-  ignore_unavailable?: boolean
+  ignore_unavailable?: boolean | 'true' | 'false'
 }
 
 /**
@@ -1408,7 +1408,7 @@ export interface MlPutTrainedModelRequest extends RequestBase {
   /**
    * The unique identifier of the trained model.
    */
-  model_id: string
+  model_id: string | number
   /**
    * The compressed (GZipped and Base64 encoded) inference definition of the model. If compressed_definition is specified, then definition cannot be specified.
    */
@@ -1456,11 +1456,11 @@ export interface MlPutTrainedModelRequest extends RequestBase {
   /**
    * If set to true and a compressed_definition is provided, the request defers definition decompression and skips relevant validations.
    */
-  defer_definition_decompression?: boolean
+  defer_definition_decompression?: boolean | 'true' | 'false'
   /**
    * Whether to wait for all child operations (e.g. model download) to complete.
    */
-  wait_for_completion?: boolean
+  wait_for_completion?: boolean | 'true' | 'false'
 }
 
 /**
@@ -1472,15 +1472,15 @@ export interface MlPutTrainedModelAliasRequest extends RequestBase {
   /**
    * The alias to create or update. This value cannot end in numbers.
    */
-  model_alias: string
+  model_alias: string | number
   /**
    * The identifier for the trained model that the alias refers to.
    */
-  model_id: string
+  model_id: string | number
   /**
    * Specifies whether the alias gets reassigned to the specified trained model if it is already assigned to a different model. If the alias is already assigned and this parameter is false, the API returns an error.
    */
-  reassign?: boolean
+  reassign?: boolean | 'true' | 'false'
 }
 
 /**
@@ -1492,7 +1492,7 @@ export interface MlPutTrainedModelDefinitionPartRequest extends RequestBase {
   /**
    * The unique identifier of the trained model.
    */
-  model_id: string
+  model_id: string | number
   /**
    * The definition part number. When the definition is loaded for inference the definition parts are streamed in the order of their part number. The first part must be 0 and the final part must be total_parts - 1.
    */
@@ -1520,7 +1520,7 @@ export interface MlPutTrainedModelVocabularyRequest extends RequestBase {
   /**
    * The unique identifier of the trained model.
    */
-  model_id: string
+  model_id: string | number
   /**
    * The model vocabulary, which must not be empty.
    */
@@ -1544,15 +1544,15 @@ export interface MlResetJobRequest extends RequestBase {
   /**
    * The ID of the job to reset.
    */
-  job_id: string
+  job_id: string | number
   /**
    * Should this request wait until the operation has completed before returning.
    */
-  wait_for_completion?: boolean
+  wait_for_completion?: boolean | 'true' | 'false'
   /**
    * Specifies whether annotations that have been added by the user should be deleted along with any auto-generated annotations when the job is reset.
    */
-  delete_user_annotations?: boolean
+  delete_user_annotations?: boolean | 'true' | 'false'
 }
 
 /**
@@ -1564,11 +1564,11 @@ export interface MlRevertModelSnapshotRequest extends RequestBase {
   /**
    * Identifier for the anomaly detection job.
    */
-  job_id: string
+  job_id: string | number
   /**
    * You can specify empty as the . Reverting to the empty snapshot means the anomaly detection job starts learning a new model from scratch when it is started.
    */
-  snapshot_id: string
+  snapshot_id: string | number
   /**
    * Refer to the description for the delete_intervening_results query parameter.
    */
@@ -1584,7 +1584,7 @@ export interface MlSetUpgradeModeRequest extends RequestBase {
   /**
    * When true, it enables upgrade_mode which temporarily halts all job and datafeed tasks and prohibits new job and datafeed tasks from starting.
    */
-  enabled?: boolean
+  enabled?: boolean | 'true' | 'false'
   /**
    * The time to wait for the request to be completed.
    */
@@ -1600,7 +1600,7 @@ export interface MlStartDatafeedRequest extends RequestBase {
   /**
    * A numerical character string that uniquely identifies the datafeed. This identifier can contain lowercase alphanumeric characters (a-z and 0-9), hyphens, and underscores. It must start and end with alphanumeric characters.
    */
-  datafeed_id: string
+  datafeed_id: string | number
   /**
    * Refer to the description for the end query parameter.
    */
@@ -1624,7 +1624,7 @@ export interface MlStartDataFrameAnalyticsRequest extends RequestBase {
   /**
    * Identifier for the data frame analytics job. This identifier can contain lowercase alphanumeric characters (a-z and 0-9), hyphens, and underscores. It must start and end with alphanumeric characters.
    */
-  id: string
+  id: string | number
   /**
    * Controls the amount of time to wait until the data frame analytics job starts.
    */
@@ -1640,7 +1640,7 @@ export interface MlStartTrainedModelDeploymentRequest extends RequestBase {
   /**
    * The unique identifier of the trained model. Currently, only PyTorch models are supported.
    */
-  model_id: string
+  model_id: string | number
   /**
    * Adaptive allocations configuration. When enabled, the number of allocations is set based on the current load. If adaptive_allocations is enabled, do not set the number of allocations manually.
    */
@@ -1652,11 +1652,11 @@ export interface MlStartTrainedModelDeploymentRequest extends RequestBase {
   /**
    * A unique identifier for the deployment of the model.
    */
-  deployment_id?: string
+  deployment_id?: string | number
   /**
    * The number of model allocations on each node where the model is deployed. All allocations on a node share the same copy of the model in memory but use a separate set of threads to evaluate the model. Increasing this value generally increases the throughput.
    */
-  number_of_allocations?: number
+  number_of_allocations?: number | `${number}`
   /**
    * The deployment priority
    */
@@ -1664,11 +1664,11 @@ export interface MlStartTrainedModelDeploymentRequest extends RequestBase {
   /**
    * Specifies the number of inference requests that are allowed in the queue. After the number of requests exceeds this value, new requests are rejected with a 429 error.
    */
-  queue_capacity?: number
+  queue_capacity?: number | `${number}`
   /**
    * Sets the number of threads used by each model allocation during inference. This generally increases the inference speed. The inference process is a compute-bound process; any number greater than the number of available hardware threads on the machine does not increase the inference speed.
    */
-  threads_per_allocation?: number
+  threads_per_allocation?: number | `${number}`
   /**
    * Specifies the amount of time to wait for the model to deploy.
    */
@@ -1688,7 +1688,7 @@ export interface MlStopDatafeedRequest extends RequestBase {
   /**
    * Identifier for the datafeed. You can stop multiple datafeeds in a single API request by using a comma-separated list of datafeeds or a wildcard expression. You can close all datafeeds by using _all or by specifying * as the identifier.
    */
-  datafeed_id: string
+  datafeed_id: string | number
   /**
    * Refer to the description for the allow_no_match query parameter.
    */
@@ -1716,7 +1716,7 @@ export interface MlStopDataFrameAnalyticsRequest extends RequestBase {
   /**
    * Identifier for the data frame analytics job. This identifier can contain lowercase alphanumeric characters (a-z and 0-9), hyphens, and underscores. It must start and end with alphanumeric characters.
    */
-  id: string
+  id: string | number
   /**
    * Specifies what to do when the request:
    */
@@ -1740,7 +1740,7 @@ export interface MlStopTrainedModelDeploymentRequest extends RequestBase {
   /**
    * The unique identifier of the trained model.
    */
-  model_id: string
+  model_id: string | number
   /**
    * If provided, must be the same identifier as in the path.
    */
@@ -1764,7 +1764,7 @@ export interface MlUpdateDatafeedRequest extends RequestBase {
   /**
    * A numerical character string that uniquely identifies the datafeed. This identifier can contain lowercase alphanumeric characters (a-z and 0-9), hyphens, and underscores. It must start and end with alphanumeric characters.
    */
-  datafeed_id: string
+  datafeed_id: string | number
   /**
    * If set, the datafeed performs aggregation searches. Support for aggregations is limited and should be used only with low cardinality data.
    */
@@ -1824,7 +1824,7 @@ export interface MlUpdateDatafeedRequest extends RequestBase {
   /**
    * A setting that does two separate checks on the index expression. If false, the request returns an error (1) if any wildcard expression (including _all and *) resolves to zero matching indices or (2) if the complete set of resolved indices, aliases or data streams is empty after all expressions are…
    */
-  allow_no_indices?: boolean
+  allow_no_indices?: boolean | 'true' | 'false'
   /**
    * Type of index that wildcard patterns can match. If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams. Supports comma-separated values.
    */
@@ -1833,11 +1833,11 @@ export interface MlUpdateDatafeedRequest extends RequestBase {
    * If true, concrete, expanded or aliased indices are ignored when frozen.
    * @deprecated since 7.16.0
    */
-  ignore_throttled?: boolean
+  ignore_throttled?: boolean | 'true' | 'false'
   /**
    * If false, the request returns an error if it targets a concrete (non-wildcarded) index, alias, or data stream that is missing, closed, or otherwise unavailable. If true, unavailable concrete targets are silently ignored.
    */
-  ignore_unavailable?: boolean
+  ignore_unavailable?: boolean | 'true' | 'false'
 }
 
 /**
@@ -1849,7 +1849,7 @@ export interface MlUpdateDataFrameAnalyticsRequest extends RequestBase {
   /**
    * Identifier for the data frame analytics job. This identifier can contain lowercase alphanumeric characters (a-z and 0-9), hyphens, and underscores. It must start and end with alphanumeric characters.
    */
-  id: string
+  id: string | number
   /**
    * A description of the job.
    */
@@ -1877,7 +1877,7 @@ export interface MlUpdateFilterRequest extends RequestBase {
   /**
    * A string that uniquely identifies a filter.
    */
-  filter_id: string
+  filter_id: string | number
   /**
    * The items to add to the filter.
    */
@@ -1901,7 +1901,7 @@ export interface MlUpdateJobRequest extends RequestBase {
   /**
    * Identifier for the job.
    */
-  job_id: string
+  job_id: string | number
   /**
    * Advanced configuration option. Specifies whether this job can open when there is insufficient machine learning node capacity for it to be immediately assigned to a node.
    */
@@ -1973,11 +1973,11 @@ export interface MlUpdateModelSnapshotRequest extends RequestBase {
   /**
    * Identifier for the anomaly detection job.
    */
-  job_id: string
+  job_id: string | number
   /**
    * Identifier for the model snapshot.
    */
-  snapshot_id: string
+  snapshot_id: string | number
   /**
    * A description of the model snapshot.
    */
@@ -1997,7 +1997,7 @@ export interface MlUpdateTrainedModelDeploymentRequest extends RequestBase {
   /**
    * The unique identifier of the trained model. Currently, only PyTorch models are supported.
    */
-  model_id: string
+  model_id: string | number
   /**
    * The number of model allocations on each node where the model is deployed. All allocations on a node share the same copy of the model in memory but use a separate set of threads to evaluate the model. Increasing this value generally increases the throughput.
    */
@@ -2017,15 +2017,15 @@ export interface MlUpgradeJobSnapshotRequest extends RequestBase {
   /**
    * Identifier for the anomaly detection job.
    */
-  job_id: string
+  job_id: string | number
   /**
    * A numerical character string that uniquely identifies the model snapshot.
    */
-  snapshot_id: string
+  snapshot_id: string | number
   /**
    * When true, the API won’t respond until the upgrade is complete. Otherwise, it responds as soon as the upgrade task is assigned to a node.
    */
-  wait_for_completion?: boolean
+  wait_for_completion?: boolean | 'true' | 'false'
   /**
    * Controls the time to wait for the request to complete.
    */

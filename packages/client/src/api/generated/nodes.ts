@@ -14,7 +14,7 @@ export interface NodesClearRepositoriesMeteringArchiveRequest extends RequestBas
   /**
    * Comma-separated list of node IDs or names used to limit returned information.
    */
-  node_id: string | string[]
+  node_id: string | string[] | number
   /**
    * Specifies the maximum archive_version to be cleared from the archive.
    */
@@ -30,7 +30,7 @@ export interface NodesGetRepositoriesMeteringInfoRequest extends RequestBase {
   /**
    * Comma-separated list of node IDs or names used to limit returned information.
    */
-  node_id: string | string[]
+  node_id: string | string[] | number
 }
 
 /**
@@ -42,11 +42,11 @@ export interface NodesHotThreadsRequest extends RequestBase {
   /**
    * List of node IDs or names used to limit returned information.
    */
-  node_id?: string | string[]
+  node_id?: string | string[] | number
   /**
    * If true, known idle threads (e.g. waiting in a socket select, or to get a task from an empty queue) are filtered out.
    */
-  ignore_idle_threads?: boolean
+  ignore_idle_threads?: boolean | 'true' | 'false'
   /**
    * The interval to do the second sampling of threads.
    */
@@ -54,11 +54,11 @@ export interface NodesHotThreadsRequest extends RequestBase {
   /**
    * Number of samples of thread stacktrace.
    */
-  snapshots?: number
+  snapshots?: number | `${number}`
   /**
    * Specifies the number of hot threads to provide information for.
    */
-  threads?: number
+  threads?: number | `${number}`
   /**
    * Period to wait for a response. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -82,7 +82,7 @@ export interface NodesInfoRequest extends RequestBase {
   /**
    * Comma-separated list of node IDs or names used to limit returned information.
    */
-  node_id?: string | string[]
+  node_id?: string | string[] | number
   /**
    * Limits the information returned to the specific metrics. Supports a comma-separated list, such as http,ingest.
    */
@@ -117,10 +117,11 @@ export interface NodesInfoRequest extends RequestBase {
         | 'aggregations'
         | 'indices'
       )[]
+    | number
   /**
    * If true, returns settings in flat format.
    */
-  flat_settings?: boolean
+  flat_settings?: boolean | 'true' | 'false'
   /**
    * Period to wait for a response. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -136,7 +137,7 @@ export interface NodesReloadSecureSettingsRequest extends RequestBase {
   /**
    * The names of particular nodes in the cluster to target.
    */
-  node_id?: string | string[]
+  node_id?: string | string[] | number
   /**
    * The password for the Elasticsearch keystore.
    */
@@ -156,7 +157,7 @@ export interface NodesStatsRequest extends RequestBase {
   /**
    * Comma-separated list of node IDs or names used to limit returned information.
    */
-  node_id?: string | string[]
+  node_id?: string | string[] | number
   /**
    * Limits the information returned to the specific metrics.
    */
@@ -201,6 +202,7 @@ export interface NodesStatsRequest extends RequestBase {
         | 'repositories'
         | 'allocations'
       )[]
+    | number
   /**
    * Limit the information returned for indices metric to the specific index metrics. It can be used only if indices (or all) metric is specified.
    */
@@ -251,6 +253,7 @@ export interface NodesStatsRequest extends RequestBase {
         | 'dense_vector'
         | 'sparse_vector'
       )[]
+    | number
   /**
    * Comma-separated list or wildcard expressions of fields to include in fielddata and suggest statistics.
    */
@@ -266,11 +269,11 @@ export interface NodesStatsRequest extends RequestBase {
   /**
    * Comma-separated list of search groups to include in the search statistics.
    */
-  groups?: boolean
+  groups?: boolean | 'true' | 'false'
   /**
    * If true, the call reports the aggregated disk usage of each one of the Lucene index files (only applies if segment stats are requested).
    */
-  include_segment_file_sizes?: boolean
+  include_segment_file_sizes?: boolean | 'true' | 'false'
   /**
    * Indicates whether statistics are aggregated at the node, indices, or shards level.
    */
@@ -282,11 +285,11 @@ export interface NodesStatsRequest extends RequestBase {
   /**
    * A comma-separated list of document types for the indexing index metric.
    */
-  types?: string[]
+  types?: string | string[]
   /**
    * If true, the response includes information from segments that are not loaded into memory.
    */
-  include_unloaded_segments?: boolean
+  include_unloaded_segments?: boolean | 'true' | 'false'
 }
 
 /**
@@ -298,11 +301,11 @@ export interface NodesUsageRequest extends RequestBase {
   /**
    * A comma-separated list of node IDs or names to limit the returned information. Use _local to return information from the node you're connecting to, leave empty to get information from all nodes.
    */
-  node_id?: string | string[]
+  node_id?: string | string[] | number
   /**
    * Limits the information returned to the specific metrics. A comma-separated list of the following options: _all, rest_actions, aggregations.
    */
-  metric?: '_all' | 'rest_actions' | 'aggregations' | ('_all' | 'rest_actions' | 'aggregations')[]
+  metric?: '_all' | 'rest_actions' | 'aggregations' | ('_all' | 'rest_actions' | 'aggregations')[] | number
   /**
    * Period to wait for a response. If no response is received before the timeout expires, the request fails and returns an error.
    */

@@ -26,7 +26,7 @@ export interface ProjectCreateRoutingRequest extends RequestBase {
   /**
    * The name of project routing expression
    */
-  name: string
+  name: string | number
   /**
    * The request body.
    */
@@ -42,7 +42,7 @@ export interface ProjectDeleteRoutingRequest extends RequestBase {
   /**
    * The name of project routing expression
    */
-  name: string
+  name: string | number
 }
 
 /**
@@ -61,7 +61,7 @@ export interface ProjectGetRoutingRequest extends RequestBase {
   /**
    * The name of project routing expression
    */
-  name: string
+  name: string | number
 }
 
 /**

@@ -14,11 +14,11 @@ export interface QueryRulesDeleteRuleRequest extends RequestBase {
   /**
    * The unique identifier of the query ruleset containing the rule to delete
    */
-  ruleset_id: string
+  ruleset_id: string | number
   /**
    * The unique identifier of the query rule within the specified ruleset to delete
    */
-  rule_id: string
+  rule_id: string | number
 }
 
 /**
@@ -30,7 +30,7 @@ export interface QueryRulesDeleteRulesetRequest extends RequestBase {
   /**
    * The unique identifier of the query ruleset to delete
    */
-  ruleset_id: string
+  ruleset_id: string | number
 }
 
 /**
@@ -42,11 +42,11 @@ export interface QueryRulesGetRuleRequest extends RequestBase {
   /**
    * The unique identifier of the query ruleset containing the rule to retrieve
    */
-  ruleset_id: string
+  ruleset_id: string | number
   /**
    * The unique identifier of the query rule within the specified ruleset to retrieve
    */
-  rule_id: string
+  rule_id: string | number
 }
 
 /**
@@ -58,7 +58,7 @@ export interface QueryRulesGetRulesetRequest extends RequestBase {
   /**
    * The unique identifier of the query ruleset
    */
-  ruleset_id: string
+  ruleset_id: string | number
 }
 
 /**
@@ -70,11 +70,11 @@ export interface QueryRulesListRulesetsRequest extends RequestBase {
   /**
    * The offset from the first result to fetch.
    */
-  from?: number
+  from?: number | `${number}`
   /**
    * The maximum number of results to retrieve.
    */
-  size?: number
+  size?: number | `${number}`
 }
 
 /**
@@ -86,11 +86,11 @@ export interface QueryRulesPutRuleRequest extends RequestBase {
   /**
    * The unique identifier of the query ruleset containing the rule to be created or updated.
    */
-  ruleset_id: string
+  ruleset_id: string | number
   /**
    * The unique identifier of the query rule within the specified ruleset to be created or updated.
    */
-  rule_id: string
+  rule_id: string | number
   /**
    * The type of rule.
    */
@@ -118,7 +118,7 @@ export interface QueryRulesPutRulesetRequest extends RequestBase {
   /**
    * The unique identifier of the query ruleset to be created or updated.
    */
-  ruleset_id: string
+  ruleset_id: string | number
   /**
    * The \`rules\` parameter (body).
    */
@@ -134,7 +134,7 @@ export interface QueryRulesTestRequest extends RequestBase {
   /**
    * The unique identifier of the query ruleset to be created or updated
    */
-  ruleset_id: string
+  ruleset_id: string | number
   /**
    * The match criteria to apply to rules in the given query ruleset. Match criteria should match the keys defined in the criteria.metadata field of the rule.
    */

@@ -14,7 +14,7 @@ export interface RollupDeleteJobRequest extends RequestBase {
   /**
    * Identifier for the job.
    */
-  id: string
+  id: string | number
 }
 
 /**
@@ -26,7 +26,7 @@ export interface RollupGetJobsRequest extends RequestBase {
   /**
    * Identifier for the rollup job. If it is _all or omitted, the API returns all rollup jobs.
    */
-  id?: string
+  id?: string | number
 }
 
 /**
@@ -38,7 +38,7 @@ export interface RollupGetRollupCapsRequest extends RequestBase {
   /**
    * Index, indices or index-pattern to return rollup capabilities for. _all may be used to fetch rollup capabilities from all jobs.
    */
-  id?: string
+  id?: string | number
 }
 
 /**
@@ -50,7 +50,7 @@ export interface RollupGetRollupIndexCapsRequest extends RequestBase {
   /**
    * Data stream or index to check for rollup capabilities. Wildcard (*) expressions are supported.
    */
-  index: string | string[]
+  index: string | string[] | number
 }
 
 /**
@@ -62,7 +62,7 @@ export interface RollupPutJobRequest extends RequestBase {
   /**
    * Identifier for the rollup job. This can be any alphanumeric string and uniquely identifies the data that is associated with the rollup job. The ID is persistent; it is stored with the rolled up data.
    */
-  id: string
+  id: string | number
   /**
    * A cron string which defines the intervals when the rollup job should be executed. When the interval triggers, the indexer attempts to rollup the data in the index pattern. The cron pattern is unrelated to the time interval of the data being rolled up.
    */
@@ -102,19 +102,24 @@ export interface RollupPutJobRequest extends RequestBase {
  *
  * @public
  */
-export interface RollupRollupSearchRequest extends RequestBase {
+export interface RollupRollupSearchRequest<
+  TAggs extends Record<string, estypes.AggregationsAggregationContainer> = Record<
+    string,
+    estypes.AggregationsAggregationContainer
+  >,
+> extends RequestBase {
   /**
    * A comma-separated list of data streams and indices used to limit the request. This parameter has the following rules:
    */
-  index: string | string[]
+  index: string | string[] | number
   /**
    * Specifies aggregations.
    */
-  aggregations?: Record<string, estypes.AggregationsAggregationContainer>
+  aggregations?: TAggs & Record<string, estypes.AggregationsAggregationContainer>
   /**
    * An alias of \`aggregations\`.
    */
-  aggs?: Record<string, estypes.AggregationsAggregationContainer>
+  aggs?: TAggs & Record<string, estypes.AggregationsAggregationContainer>
   /**
    * Specifies a DSL query that is subject to some limitations.
    */
@@ -126,11 +131,11 @@ export interface RollupRollupSearchRequest extends RequestBase {
   /**
    * Indicates whether hits.total should be rendered as an integer or an object in the rest search response
    */
-  rest_total_hits_as_int?: boolean
+  rest_total_hits_as_int?: boolean | 'true' | 'false'
   /**
    * Specify whether aggregation and suggester names should be prefixed by their respective types in the response
    */
-  typed_keys?: boolean
+  typed_keys?: boolean | 'true' | 'false'
 }
 
 /**
@@ -142,7 +147,7 @@ export interface RollupStartJobRequest extends RequestBase {
   /**
    * Identifier for the rollup job.
    */
-  id: string
+  id: string | number
 }
 
 /**
@@ -154,7 +159,7 @@ export interface RollupStopJobRequest extends RequestBase {
   /**
    * Identifier for the rollup job.
    */
-  id: string
+  id: string | number
   /**
    * If wait_for_completion is true, the API blocks for (at maximum) the specified duration while waiting for the job to stop. If more than timeout time has passed, the API throws a timeout exception.
    */
@@ -162,5 +167,5 @@ export interface RollupStopJobRequest extends RequestBase {
   /**
    * If set to true, causes the API to block until the indexer state completely stops. If set to false, the API returns immediately and the indexer is stopped asynchronously in the background.
    */
-  wait_for_completion?: boolean
+  wait_for_completion?: boolean | 'true' | 'false'
 }

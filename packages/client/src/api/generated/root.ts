@@ -14,7 +14,7 @@ export interface BulkRequest<TDocument = unknown, TPartialDocument = unknown> ex
   /**
    * The name of the data stream, index, or index alias to perform bulk actions on.
    */
-  index?: string
+  index?: string | number
   /**
    * The request body contains a newline-delimited list of create, delete, index, and update actions and their associated source data. Each item in the list is one of three kinds of NDJSON lines:
    */
@@ -24,15 +24,15 @@ export interface BulkRequest<TDocument = unknown, TPartialDocument = unknown> ex
   /**
    * True or false if to include the document source in the error message in case of parsing errors.
    */
-  include_source_on_error?: boolean
+  include_source_on_error?: boolean | 'true' | 'false'
   /**
    * If true, the response will include the ingest pipelines that were run for each index or create.
    */
-  list_executed_pipelines?: boolean
+  list_executed_pipelines?: boolean | 'true' | 'false'
   /**
    * The pipeline identifier to use to preprocess incoming documents. If the index has a default ingest pipeline specified, setting the value to _none turns off the default ingest pipeline for this request. If a final pipeline is configured, it will always run regardless of the value of this parameter.
    */
-  pipeline?: string
+  pipeline?: string | number
   /**
    * If true, Elasticsearch refreshes the affected shards to make this operation visible to search. If wait_for, wait for a refresh to make this operation visible to search. If false, do nothing with refreshes. Valid values: true, false, wait_for.
    */
@@ -44,7 +44,7 @@ export interface BulkRequest<TDocument = unknown, TPartialDocument = unknown> ex
   /**
    * The slice identifier used to route the operation to a specific slice. Use the special value _all to target all slices without restricting to a routing value. Required when index.slice.enabled is true for the target index; not allowed when index.slice.enabled is false.
    */
-  route_slice?: string
+  route_slice?: string | number
   /**
    * Indicates whether to return the _source field (true or false) or contains a list of fields to return.
    */
@@ -68,11 +68,11 @@ export interface BulkRequest<TDocument = unknown, TPartialDocument = unknown> ex
   /**
    * If true, the request's actions must target an index alias.
    */
-  require_alias?: boolean
+  require_alias?: boolean | 'true' | 'false'
   /**
    * If true, the request's actions must target a data stream (existing or to be created).
    */
-  require_data_stream?: boolean
+  require_data_stream?: boolean | 'true' | 'false'
 }
 
 /**
@@ -84,11 +84,11 @@ export interface CancelReindexRequest extends RequestBase {
   /**
    * The ID of the reindex task to cancel.
    */
-  task_id: string
+  task_id: string | number
   /**
    * If true (the default), the request blocks until the cancellation is complete and returns the final task state. If false, the request returns immediately with acknowledged: true.
    */
-  wait_for_completion?: boolean
+  wait_for_completion?: boolean | 'true' | 'false'
 }
 
 /**
@@ -124,7 +124,7 @@ export interface CountRequest extends RequestBase {
   /**
    * A comma-separated list of data streams, indices, and aliases to search. It supports wildcards (*). To search all data streams and indices, omit this parameter or use * or _all.
    */
-  index?: string | string[]
+  index?: string | string[] | number
   /**
    * Defines the search query using Query DSL. A request body query cannot be used with the q query string parameter.
    */
@@ -136,15 +136,15 @@ export interface CountRequest extends RequestBase {
   /**
    * A setting that does two separate checks on the index expression. If false, the request returns an error (1) if any wildcard expression (including _all and *) resolves to zero matching indices or (2) if the complete set of resolved indices, aliases or data streams is empty after all expressions are…
    */
-  allow_no_indices?: boolean
+  allow_no_indices?: boolean | 'true' | 'false'
   /**
    * The analyzer to use for the query string. This parameter can be used only when the q query string parameter is specified.
    */
-  analyzer?: string
+  analyzer?: string | number
   /**
    * If true, wildcard and prefix queries are analyzed. This parameter can be used only when the q query string parameter is specified.
    */
-  analyze_wildcard?: boolean
+  analyze_wildcard?: boolean | 'true' | 'false'
   /**
    * The default operator for query string query: and or or. This parameter can be used only when the q query string parameter is specified.
    */
@@ -152,7 +152,7 @@ export interface CountRequest extends RequestBase {
   /**
    * The field to use as a default when no field prefix is given in the query string. This parameter can be used only when the q query string parameter is specified.
    */
-  df?: string
+  df?: string | number
   /**
    * The type of index that wildcard patterns can match. If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams. It supports comma-separated values, such as open,hidden.
    */
@@ -161,23 +161,23 @@ export interface CountRequest extends RequestBase {
    * If true, concrete, expanded, or aliased indices are ignored when frozen.
    * @deprecated since 7.16.0
    */
-  ignore_throttled?: boolean
+  ignore_throttled?: boolean | 'true' | 'false'
   /**
    * If false, the request returns an error if it targets a concrete (non-wildcarded) index, alias, or data stream that is missing, closed, or otherwise unavailable. If true, unavailable concrete targets are silently ignored.
    */
-  ignore_unavailable?: boolean
+  ignore_unavailable?: boolean | 'true' | 'false'
   /**
    * If true, format-based query failures (such as providing text to a numeric field) in the query string will be ignored. This parameter can be used only when the q query string parameter is specified.
    */
-  lenient?: boolean
+  lenient?: boolean | 'true' | 'false'
   /**
    * The minimum _score value that documents must have to be included in the result.
    */
-  min_score?: number
+  min_score?: number | `${number}`
   /**
    * The node or shard the operation should be performed on. By default, it is random.
    */
-  preference?: string
+  preference?: string | number
   /**
    * A custom value used to route operations to a specific shard. Not allowed when index.slice.enabled is true for the target index; use _slice instead.
    */
@@ -189,15 +189,15 @@ export interface CountRequest extends RequestBase {
   /**
    * The slice identifier used to route the operation to a specific slice. Use the special value _all to target all slices without restricting to a routing value. Required when index.slice.enabled is true for the target index; not allowed when index.slice.enabled is false.
    */
-  route_slice?: string
+  route_slice?: string | number
   /**
    * The maximum number of documents to collect for each shard. If a query reaches this limit, Elasticsearch terminates the query early. Elasticsearch collects documents before sorting.
    */
-  terminate_after?: number
+  terminate_after?: number | `${number}`
   /**
    * The query in Lucene query string syntax. This parameter cannot be used with a request body.
    */
-  q?: string
+  q?: string | number
 }
 
 /**
@@ -209,11 +209,11 @@ export interface CreateRequest<TDocument = unknown> extends RequestBase {
   /**
    * A unique identifier for the document. To automatically generate a document ID, use the POST //_doc/ request format.
    */
-  id: string
+  id: string | number
   /**
    * The name of the data stream or index to target. If the target doesn't exist and matches the name or wildcard (*) pattern of an index template with a data_stream definition, this request creates the data stream.
    */
-  index: string
+  index: string | number
   /**
    * The request body contains the JSON source for the document data.
    */
@@ -221,11 +221,11 @@ export interface CreateRequest<TDocument = unknown> extends RequestBase {
   /**
    * True or false if to include the document source in the error message in case of parsing errors.
    */
-  include_source_on_error?: boolean
+  include_source_on_error?: boolean | 'true' | 'false'
   /**
    * The ID of the pipeline to use to preprocess incoming documents. If the index has a default ingest pipeline specified, setting the value to _none turns off the default ingest pipeline for this request. If a final pipeline is configured, it will always run regardless of the value of this parameter.
    */
-  pipeline?: string
+  pipeline?: string | number
   /**
    * If true, Elasticsearch refreshes the affected shards to make this operation visible to search. If wait_for, it waits for a refresh to make this operation visible to search. If false, it does nothing with refreshes.
    */
@@ -233,11 +233,11 @@ export interface CreateRequest<TDocument = unknown> extends RequestBase {
   /**
    * If true, the destination must be an index alias.
    */
-  require_alias?: boolean
+  require_alias?: boolean | 'true' | 'false'
   /**
    * If true, the request's actions must target a data stream (existing or to be created).
    */
-  require_data_stream?: boolean
+  require_data_stream?: boolean | 'true' | 'false'
   /**
    * A custom value that is used to route operations to a specific shard.
    */
@@ -249,7 +249,7 @@ export interface CreateRequest<TDocument = unknown> extends RequestBase {
   /**
    * The explicit version number for concurrency control. It must be a non-negative long number.
    */
-  version?: number
+  version?: number | `${number}`
   /**
    * The version type.
    */
@@ -269,19 +269,19 @@ export interface DeleteRequest extends RequestBase {
   /**
    * A unique identifier for the document.
    */
-  id: string
+  id: string | number
   /**
    * The name of the target index.
    */
-  index: string
+  index: string | number
   /**
    * Only perform the operation if the document has this primary term.
    */
-  if_primary_term?: number
+  if_primary_term?: number | `${number}`
   /**
    * Only perform the operation if the document has this sequence number.
    */
-  if_seq_no?: number
+  if_seq_no?: number | `${number}`
   /**
    * If true, Elasticsearch refreshes the affected shards to make this operation visible to search. If wait_for, it waits for a refresh to make this operation visible to search. If false, it does nothing with refreshes.
    */
@@ -293,7 +293,7 @@ export interface DeleteRequest extends RequestBase {
   /**
    * The slice identifier used to route the operation to a specific slice. Use the special value _all to target all slices without restricting to a routing value. Required when index.slice.enabled is true for the target index; not allowed when index.slice.enabled is false.
    */
-  route_slice?: string
+  route_slice?: string | number
   /**
    * The period to wait for active shards.
    */
@@ -301,7 +301,7 @@ export interface DeleteRequest extends RequestBase {
   /**
    * An explicit version number for concurrency control. It must match the current version of the document for the request to succeed.
    */
-  version?: number
+  version?: number | `${number}`
   /**
    * The version type.
    */
@@ -321,7 +321,7 @@ export interface DeleteByQueryRequest extends RequestBase {
   /**
    * A comma-separated list of data streams, indices, and aliases to search. It supports wildcards (*). To search all data streams or indices, omit this parameter or use * or _all.
    */
-  index: string | string[]
+  index: string | string[] | number
   /**
    * The maximum number of documents to delete.
    */
@@ -341,15 +341,15 @@ export interface DeleteByQueryRequest extends RequestBase {
   /**
    * A setting that does two separate checks on the index expression. If false, the request returns an error (1) if any wildcard expression (including _all and *) resolves to zero matching indices or (2) if the complete set of resolved indices, aliases or data streams is empty after all expressions are…
    */
-  allow_no_indices?: boolean
+  allow_no_indices?: boolean | 'true' | 'false'
   /**
    * Analyzer to use for the query string. This parameter can be used only when the q query string parameter is specified.
    */
-  analyzer?: string
+  analyzer?: string | number
   /**
    * If true, wildcard and prefix queries are analyzed. This parameter can be used only when the q query string parameter is specified.
    */
-  analyze_wildcard?: boolean
+  analyze_wildcard?: boolean | 'true' | 'false'
   /**
    * What to do if delete by query hits version conflicts: abort or proceed.
    */
@@ -361,7 +361,7 @@ export interface DeleteByQueryRequest extends RequestBase {
   /**
    * The field to use as default where no field prefix is given in the query string. This parameter can be used only when the q query string parameter is specified.
    */
-  df?: string
+  df?: string | number
   /**
    * The type of index that wildcard patterns can match. If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams. It supports comma-separated values, such as open,hidden.
    */
@@ -369,31 +369,31 @@ export interface DeleteByQueryRequest extends RequestBase {
   /**
    * Skips the specified number of documents.
    */
-  from?: number
+  from?: number | `${number}`
   /**
    * If false, the request returns an error if it targets a concrete (non-wildcarded) index, alias, or data stream that is missing, closed, or otherwise unavailable. If true, unavailable concrete targets are silently ignored.
    */
-  ignore_unavailable?: boolean
+  ignore_unavailable?: boolean | 'true' | 'false'
   /**
    * If true, format-based query failures (such as providing text to a numeric field) in the query string will be ignored. This parameter can be used only when the q query string parameter is specified.
    */
-  lenient?: boolean
+  lenient?: boolean | 'true' | 'false'
   /**
    * The node or shard the operation should be performed on. It is random by default.
    */
-  preference?: string
+  preference?: string | number
   /**
    * If true, Elasticsearch refreshes all shards involved in the delete by query after the request completes. This is different than the delete API's refresh parameter, which causes just the shard that received the delete request to be refreshed. Unlike the delete API, it does not support wait_for.
    */
-  refresh?: boolean
+  refresh?: boolean | 'true' | 'false'
   /**
    * If true, the request cache is used for this request. Defaults to the index-level setting.
    */
-  request_cache?: boolean
+  request_cache?: boolean | 'true' | 'false'
   /**
    * The maximum number of documents to delete per second, across the entire delete-by-query operation (including slices). It can be either -1 to turn off throttling or any decimal number like 1.7 or 12 to throttle to that level.
    */
-  requests_per_second?: number
+  requests_per_second?: number | `${number}`
   /**
    * A custom value used to route operations to a specific shard. Not allowed when index.slice.enabled is true for the target index; use _slice instead.
    */
@@ -401,11 +401,11 @@ export interface DeleteByQueryRequest extends RequestBase {
   /**
    * The slice identifier used to route the operation to a specific slice. Use the special value _all to target all slices without restricting to a routing value. Required when index.slice.enabled is true for the target index; not allowed when index.slice.enabled is false.
    */
-  route_slice?: string
+  route_slice?: string | number
   /**
    * A query in the Lucene query string syntax.
    */
-  q?: string
+  q?: string | number
   /**
    * The period to retain the search context for scrolling.
    */
@@ -413,7 +413,7 @@ export interface DeleteByQueryRequest extends RequestBase {
   /**
    * The size of the scroll request that powers the operation.
    */
-  scroll_size?: number
+  scroll_size?: number | `${number}`
   /**
    * The explicit timeout for each search request. It defaults to no timeout.
    */
@@ -429,11 +429,11 @@ export interface DeleteByQueryRequest extends RequestBase {
   /**
    * The specific tag of the request for logging and statistical purposes.
    */
-  stats?: string[]
+  stats?: string | string[]
   /**
    * The maximum number of documents to collect for each shard. If a query reaches this limit, Elasticsearch terminates the query early. Elasticsearch collects documents before sorting.
    */
-  terminate_after?: number
+  terminate_after?: number | `${number}`
   /**
    * The period each deletion request waits for active shards.
    */
@@ -441,7 +441,7 @@ export interface DeleteByQueryRequest extends RequestBase {
   /**
    * If true, returns the document version as part of a hit.
    */
-  version?: boolean
+  version?: boolean | 'true' | 'false'
   /**
    * The number of shard copies that must be active before proceeding with the operation. Set to all or any positive integer up to the total number of shards in the index (number_of_replicas+1). The timeout value controls how long each write request waits for unavailable shards to become available.
    */
@@ -449,7 +449,7 @@ export interface DeleteByQueryRequest extends RequestBase {
   /**
    * If true, the request blocks until the operation is complete. If false, Elasticsearch performs some preflight checks, launches the request, and returns a task you can use to cancel or get the status of the task. Elasticsearch creates a record of this task as a document at .tasks/task/$\{taskId\}.
    */
-  wait_for_completion?: boolean
+  wait_for_completion?: boolean | 'true' | 'false'
 }
 
 /**
@@ -461,11 +461,11 @@ export interface DeleteByQueryRethrottleRequest extends RequestBase {
   /**
    * The ID for the task.
    */
-  task_id: string
+  task_id: string | number
   /**
    * The maximum number of documents to delete per second, across the entire delete-by-query operation (including slices). It can be either -1 to turn off throttling or any decimal number like 1.7 or 12 to throttle to that level.
    */
-  requests_per_second: number
+  requests_per_second: number | `${number}`
 }
 
 /**
@@ -477,7 +477,7 @@ export interface DeleteScriptRequest extends RequestBase {
   /**
    * The identifier for the stored script or search template.
    */
-  id: string
+  id: string | number
   /**
    * The period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error. It can also be set to -1 to indicate that the request should never timeout.
    */
@@ -497,23 +497,23 @@ export interface ExistsRequest extends RequestBase {
   /**
    * A unique document identifier.
    */
-  id: string
+  id: string | number
   /**
    * A comma-separated list of data streams, indices, and aliases. It supports wildcards (*).
    */
-  index: string
+  index: string | number
   /**
    * The node or shard the operation should be performed on. By default, the operation is randomized between the shard replicas.
    */
-  preference?: string
+  preference?: string | number
   /**
    * If true, the request is real-time as opposed to near-real-time.
    */
-  realtime?: boolean
+  realtime?: boolean | 'true' | 'false'
   /**
    * If true, the request refreshes the relevant shards before retrieving the document. Setting it to true should be done after careful thought and verification that this does not cause a heavy load on the system (and slow down indexing).
    */
-  refresh?: boolean
+  refresh?: boolean | 'true' | 'false'
   /**
    * A custom value used to route operations to a specific shard.
    */
@@ -537,7 +537,7 @@ export interface ExistsRequest extends RequestBase {
   /**
    * Explicit version number for concurrency control. The specified version must match the current version of the document for the request to succeed.
    */
-  version?: number
+  version?: number | `${number}`
   /**
    * The version type.
    */
@@ -553,23 +553,23 @@ export interface ExistsSourceRequest extends RequestBase {
   /**
    * A unique identifier for the document.
    */
-  id: string
+  id: string | number
   /**
    * A comma-separated list of data streams, indices, and aliases. It supports wildcards (*).
    */
-  index: string
+  index: string | number
   /**
    * The node or shard the operation should be performed on. By default, the operation is randomized between the shard replicas.
    */
-  preference?: string
+  preference?: string | number
   /**
    * If true, the request is real-time as opposed to near-real-time.
    */
-  realtime?: boolean
+  realtime?: boolean | 'true' | 'false'
   /**
    * If true, the request refreshes the relevant shards before retrieving the document. Setting it to true should be done after careful thought and verification that this does not cause a heavy load on the system (and slow down indexing).
    */
-  refresh?: boolean
+  refresh?: boolean | 'true' | 'false'
   /**
    * A custom value used to route operations to a specific shard.
    */
@@ -589,7 +589,7 @@ export interface ExistsSourceRequest extends RequestBase {
   /**
    * The version number for concurrency control. It must match the current version of the document for the request to succeed.
    */
-  version?: number
+  version?: number | `${number}`
   /**
    * The version type.
    */
@@ -605,11 +605,11 @@ export interface ExplainRequest extends RequestBase {
   /**
    * The document identifier.
    */
-  id: string
+  id: string | number
   /**
    * Index names that are used to limit the request. Only a single index name can be provided to this parameter.
    */
-  index: string
+  index: string | number
   /**
    * Defines the search definition using the Query DSL.
    */
@@ -617,11 +617,11 @@ export interface ExplainRequest extends RequestBase {
   /**
    * The analyzer to use for the query string. This parameter can be used only when the q query string parameter is specified.
    */
-  analyzer?: string
+  analyzer?: string | number
   /**
    * If true, wildcard and prefix queries are analyzed. This parameter can be used only when the q query string parameter is specified.
    */
-  analyze_wildcard?: boolean
+  analyze_wildcard?: boolean | 'true' | 'false'
   /**
    * The default operator for query string query: and or or. This parameter can be used only when the q query string parameter is specified.
    */
@@ -629,15 +629,15 @@ export interface ExplainRequest extends RequestBase {
   /**
    * The field to use as default where no field prefix is given in the query string. This parameter can be used only when the q query string parameter is specified.
    */
-  df?: string
+  df?: string | number
   /**
    * If true, format-based query failures (such as providing text to a numeric field) in the query string will be ignored. This parameter can be used only when the q query string parameter is specified.
    */
-  lenient?: boolean
+  lenient?: boolean | 'true' | 'false'
   /**
    * The node or shard the operation should be performed on. It is random by default.
    */
-  preference?: string
+  preference?: string | number
   /**
    * A custom value used to route operations to a specific shard. Not allowed when index.slice.enabled is true for the target index; use _slice instead.
    */
@@ -645,7 +645,7 @@ export interface ExplainRequest extends RequestBase {
   /**
    * The slice identifier used to route the operation to a specific slice. Use the special value _all to target all slices without restricting to a routing value. Required when index.slice.enabled is true for the target index; not allowed when index.slice.enabled is false.
    */
-  route_slice?: string
+  route_slice?: string | number
   /**
    * True or false to return the _source field or not or a list of fields to return.
    */
@@ -665,7 +665,7 @@ export interface ExplainRequest extends RequestBase {
   /**
    * The query in the Lucene query string syntax.
    */
-  q?: string
+  q?: string | number
 }
 
 /**
@@ -677,7 +677,7 @@ export interface FieldCapsRequest extends RequestBase {
   /**
    * A comma-separated list of data streams, indices, and aliases used to limit the request. Supports wildcards (*). To target all data streams and indices, omit this parameter or use * or _all.
    */
-  index?: string | string[]
+  index?: string | string[] | number
   /**
    * A list of fields to retrieve capabilities for. Wildcard (*) expressions are supported.
    */
@@ -697,7 +697,7 @@ export interface FieldCapsRequest extends RequestBase {
   /**
    * A setting that does two separate checks on the index expression. If false, the request returns an error (1) if any wildcard expression (including _all and *) resolves to zero matching indices or (2) if the complete set of resolved indices, aliases or data streams is empty after all expressions are…
    */
-  allow_no_indices?: boolean
+  allow_no_indices?: boolean | 'true' | 'false'
   /**
    * The type of index that wildcard patterns can match. If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams. Supports comma-separated values, such as open,hidden.
    */
@@ -705,11 +705,11 @@ export interface FieldCapsRequest extends RequestBase {
   /**
    * If false, the request returns an error if it targets a concrete (non-wildcarded) index, alias, or data stream that is missing, closed, or otherwise unavailable. If true, unavailable concrete targets are silently ignored.
    */
-  ignore_unavailable?: boolean
+  ignore_unavailable?: boolean | 'true' | 'false'
   /**
    * If true, unmapped fields are included in the response.
    */
-  include_unmapped?: boolean
+  include_unmapped?: boolean | 'true' | 'false'
   /**
    * A comma-separated list of filters to apply to the response.
    */
@@ -717,11 +717,11 @@ export interface FieldCapsRequest extends RequestBase {
   /**
    * A comma-separated list of field types to include. Any fields that do not match one of these types will be excluded from the results. It defaults to empty, meaning that all field types are returned.
    */
-  types?: string[]
+  types?: string | string[]
   /**
    * If false, empty fields are not included in the response.
    */
-  include_empty_fields?: boolean
+  include_empty_fields?: boolean | 'true' | 'false'
 }
 
 /**
@@ -733,27 +733,27 @@ export interface GetRequest extends RequestBase {
   /**
    * A unique document identifier.
    */
-  id: string
+  id: string | number
   /**
    * The name of the index that contains the document.
    */
-  index: string
+  index: string | number
   /**
    * Indicates whether the request forces synthetic _source. Use this parameter to test if the mapping supports synthetic _source and to get a sense of the worst case performance. Fetches with this parameter enabled will be slower than enabling synthetic source natively in the index.
    */
-  force_synthetic_source?: boolean
+  force_synthetic_source?: boolean | 'true' | 'false'
   /**
    * The node or shard the operation should be performed on. By default, the operation is randomized between the shard replicas.
    */
-  preference?: string
+  preference?: string | number
   /**
    * If true, the request is real-time as opposed to near-real-time.
    */
-  realtime?: boolean
+  realtime?: boolean | 'true' | 'false'
   /**
    * If true, the request refreshes the relevant shards before retrieving the document. Setting it to true should be done after careful thought and verification that this does not cause a heavy load on the system (and slow down indexing).
    */
-  refresh?: boolean
+  refresh?: boolean | 'true' | 'false'
   /**
    * A custom value used to route operations to a specific shard. Not allowed when index.slice.enabled is true for the target index; use _slice instead.
    */
@@ -761,7 +761,7 @@ export interface GetRequest extends RequestBase {
   /**
    * The slice identifier used to route the operation to a specific slice. Use the special value _all to target all slices without restricting to a routing value. Required when index.slice.enabled is true for the target index; not allowed when index.slice.enabled is false.
    */
-  route_slice?: string
+  route_slice?: string | number
   /**
    * Indicates whether to return the _source field (true or false) or lists the fields to return.
    */
@@ -773,7 +773,7 @@ export interface GetRequest extends RequestBase {
   /**
    * Whether vectors should be excluded from _source
    */
-  _source_exclude_vectors?: boolean
+  _source_exclude_vectors?: boolean | 'true' | 'false'
   /**
    * A comma-separated list of source fields to include in the response. If this parameter is specified, only these source fields are returned. You can exclude fields from this subset using the _source_excludes query parameter. If the _source parameter is false, this parameter is ignored.
    */
@@ -785,7 +785,7 @@ export interface GetRequest extends RequestBase {
   /**
    * The version number for concurrency control. It must match the current version of the document for the request to succeed.
    */
-  version?: number
+  version?: number | `${number}`
   /**
    * The version type.
    */
@@ -801,11 +801,11 @@ export interface GetReindexRequest extends RequestBase {
   /**
    * The ID of the reindex task to retrieve.
    */
-  task_id: string
+  task_id: string | number
   /**
    * If true, the request blocks until the reindex task completes, then returns the result.
    */
-  wait_for_completion?: boolean
+  wait_for_completion?: boolean | 'true' | 'false'
   /**
    * The period to wait for the reindex task to complete when wait_for_completion is true.
    */
@@ -821,7 +821,7 @@ export interface GetScriptRequest extends RequestBase {
   /**
    * The identifier for the stored script or search template.
    */
-  id: string
+  id: string | number
   /**
    * The period to wait for the master node. If the master node is not available before the timeout expires, the request fails and returns an error. It can also be set to -1 to indicate that the request should never timeout.
    */
@@ -851,23 +851,23 @@ export interface GetSourceRequest extends RequestBase {
   /**
    * A unique document identifier.
    */
-  id: string
+  id: string | number
   /**
    * The name of the index that contains the document.
    */
-  index: string
+  index: string | number
   /**
    * The node or shard the operation should be performed on. By default, the operation is randomized between the shard replicas.
    */
-  preference?: string
+  preference?: string | number
   /**
    * If true, the request is real-time as opposed to near-real-time.
    */
-  realtime?: boolean
+  realtime?: boolean | 'true' | 'false'
   /**
    * If true, the request refreshes the relevant shards before retrieving the document. Setting it to true should be done after careful thought and verification that this does not cause a heavy load on the system (and slow down indexing).
    */
-  refresh?: boolean
+  refresh?: boolean | 'true' | 'false'
   /**
    * A custom value used to route operations to a specific shard.
    */
@@ -887,7 +887,7 @@ export interface GetSourceRequest extends RequestBase {
   /**
    * The version number for concurrency control. It must match the current version of the document for the request to succeed.
    */
-  version?: number
+  version?: number | `${number}`
   /**
    * The version type.
    */
@@ -903,7 +903,7 @@ export interface HealthReportRequest extends RequestBase {
   /**
    * A feature of the cluster, as returned by the top-level health report API.
    */
-  feature?: string | string[]
+  feature?: string | string[] | number
   /**
    * Explicit operation timeout.
    */
@@ -911,11 +911,11 @@ export interface HealthReportRequest extends RequestBase {
   /**
    * Opt-in for more information about the health of the system.
    */
-  verbose?: boolean
+  verbose?: boolean | 'true' | 'false'
   /**
    * Limit the number of affected resources the health report API returns.
    */
-  size?: number
+  size?: number | `${number}`
 }
 
 /**
@@ -927,11 +927,11 @@ export interface IndexRequest<TDocument = unknown> extends RequestBase {
   /**
    * A unique identifier for the document. To automatically generate a document ID, use the POST //_doc/ request format and omit this parameter.
    */
-  id?: string
+  id?: string | number
   /**
    * The name of the data stream or index to target. If the target doesn't exist and matches the name or wildcard (*) pattern of an index template with a data_stream definition, this request creates the data stream.
    */
-  index: string
+  index: string | number
   /**
    * The request body contains the JSON source for the document data.
    */
@@ -939,15 +939,15 @@ export interface IndexRequest<TDocument = unknown> extends RequestBase {
   /**
    * Only perform the operation if the document has this primary term.
    */
-  if_primary_term?: number
+  if_primary_term?: number | `${number}`
   /**
    * Only perform the operation if the document has this sequence number.
    */
-  if_seq_no?: number
+  if_seq_no?: number | `${number}`
   /**
    * True or false if to include the document source in the error message in case of parsing errors.
    */
-  include_source_on_error?: boolean
+  include_source_on_error?: boolean | 'true' | 'false'
   /**
    * Set to create to only index the document if it does not already exist (put if absent). If a document with the specified _id already exists, the indexing operation will fail. The behavior is the same as using the /_create endpoint. If a document ID is specified, this paramater defaults to index.
    */
@@ -955,7 +955,7 @@ export interface IndexRequest<TDocument = unknown> extends RequestBase {
   /**
    * The ID of the pipeline to use to preprocess incoming documents. If the index has a default ingest pipeline specified, then setting the value to _none disables the default ingest pipeline for this request.
    */
-  pipeline?: string
+  pipeline?: string | number
   /**
    * If true, Elasticsearch refreshes the affected shards to make this operation visible to search. If wait_for, it waits for a refresh to make this operation visible to search. If false, it does nothing with refreshes.
    */
@@ -967,7 +967,7 @@ export interface IndexRequest<TDocument = unknown> extends RequestBase {
   /**
    * The slice identifier used to route the operation to a specific slice. Use the special value _all to target all slices without restricting to a routing value. Required when index.slice.enabled is true for the target index; not allowed when index.slice.enabled is false.
    */
-  route_slice?: string
+  route_slice?: string | number
   /**
    * The period the request waits for the following operations: automatic index creation, dynamic mapping updates, waiting for active shards.
    */
@@ -975,7 +975,7 @@ export interface IndexRequest<TDocument = unknown> extends RequestBase {
   /**
    * An explicit version number for concurrency control. It must be a non-negative long number.
    */
-  version?: number
+  version?: number | `${number}`
   /**
    * The version type.
    */
@@ -987,11 +987,11 @@ export interface IndexRequest<TDocument = unknown> extends RequestBase {
   /**
    * If true, the destination must be an index alias.
    */
-  require_alias?: boolean
+  require_alias?: boolean | 'true' | 'false'
   /**
    * If true, the request's actions must target a data stream (existing or to be created).
    */
-  require_data_stream?: boolean
+  require_data_stream?: boolean | 'true' | 'false'
 }
 
 /**
@@ -1010,7 +1010,7 @@ export interface ListReindexRequest extends RequestBase {
   /**
    * If true, include detailed task status information in the response.
    */
-  detailed?: boolean
+  detailed?: boolean | 'true' | 'false'
 }
 
 /**
@@ -1022,7 +1022,7 @@ export interface MgetRequest extends RequestBase {
   /**
    * Name of the index to retrieve documents from when ids are specified, or when a document in the docs array does not specify an index.
    */
-  index?: string
+  index?: string | number
   /**
    * The documents you want to retrieve. Required if no index is specified in the request URI.
    */
@@ -1034,19 +1034,19 @@ export interface MgetRequest extends RequestBase {
   /**
    * Should this request force synthetic _source? Use this to test if the mapping supports synthetic _source and to get a sense of the worst case performance. Fetches with this enabled will be slower the enabling synthetic source natively in the index.
    */
-  force_synthetic_source?: boolean
+  force_synthetic_source?: boolean | 'true' | 'false'
   /**
    * Specifies the node or shard the operation should be performed on. Random by default.
    */
-  preference?: string
+  preference?: string | number
   /**
    * If true, the request is real-time as opposed to near-real-time.
    */
-  realtime?: boolean
+  realtime?: boolean | 'true' | 'false'
   /**
    * If true, the request refreshes relevant shards before retrieving documents.
    */
-  refresh?: boolean
+  refresh?: boolean | 'true' | 'false'
   /**
    * Custom value used to route operations to a specific shard. Not allowed when index.slice.enabled is true for the target index; use _slice instead.
    */
@@ -1054,7 +1054,7 @@ export interface MgetRequest extends RequestBase {
   /**
    * The slice identifier used to route the operation to a specific slice. Use the special value _all to target all slices without restricting to a routing value. Required when index.slice.enabled is true for the target index; not allowed when index.slice.enabled is false.
    */
-  route_slice?: string
+  route_slice?: string | number
   /**
    * True or false to return the _source field or not, or a list of fields to return.
    */
@@ -1082,7 +1082,7 @@ export interface MsearchRequest extends RequestBase {
   /**
    * Comma-separated list of data streams, indices, and index aliases to search.
    */
-  index?: string | string[]
+  index?: string | string[] | number | string | string[]
   /**
    * The NDJSON body: one array item per line (objects are serialized as JSON, strings sent as they are), or the whole NDJSON text.
    */
@@ -1090,11 +1090,11 @@ export interface MsearchRequest extends RequestBase {
   /**
    * A setting that does two separate checks on the index expression. If false, the request returns an error (1) if any wildcard expression (including _all and *) resolves to zero matching indices or (2) if the complete set of resolved indices, aliases or data streams is empty after all expressions are…
    */
-  allow_no_indices?: boolean
+  allow_no_indices?: boolean | 'true' | 'false'
   /**
    * If true, network roundtrips between the coordinating node and remote clusters are minimized for cross-cluster search requests.
    */
-  ccs_minimize_roundtrips?: boolean
+  ccs_minimize_roundtrips?: boolean | 'true' | 'false'
   /**
    * Type of index that wildcard expressions can match. If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams.
    */
@@ -1103,35 +1103,35 @@ export interface MsearchRequest extends RequestBase {
    * If true, concrete, expanded or aliased indices are ignored when frozen.
    * @deprecated This parameter is deprecated because frozen indices have been deprecated.
    */
-  ignore_throttled?: boolean
+  ignore_throttled?: boolean | 'true' | 'false'
   /**
    * If false, the request returns an error if it targets a concrete (non-wildcarded) index, alias, or data stream that is missing, closed, or otherwise unavailable. If true, unavailable concrete targets are silently ignored.
    */
-  ignore_unavailable?: boolean
+  ignore_unavailable?: boolean | 'true' | 'false'
   /**
    * Indicates whether hit.matched_queries should be rendered as a map that includes the name of the matched query associated with its score (true) or as an array containing the name of the matched queries (false) This functionality reruns each named query on every hit in a search response.
    */
-  include_named_queries_score?: boolean
+  include_named_queries_score?: boolean | 'true' | 'false'
   /**
    * Maximum number of concurrent searches the multi search API can execute. Defaults to max(1, (# of data nodes * min(search thread pool size, 10))).
    */
-  max_concurrent_searches?: number
+  max_concurrent_searches?: number | `${number}`
   /**
    * Maximum number of concurrent shard requests that each sub-search request executes per node.
    */
-  max_concurrent_shard_requests?: number
+  max_concurrent_shard_requests?: number | `${number}`
   /**
    * Defines a threshold that enforces a pre-filter roundtrip to prefilter search shards based on query rewriting if the number of shards the search request expands to exceeds the threshold.
    */
-  pre_filter_shard_size?: number
+  pre_filter_shard_size?: number | `${number}`
   /**
    * Specifies a subset of projects to target for a search using project metadata tags in a subset Lucene syntax. Allowed Lucene queries: the _alias tag and a single value (possible wildcarded). Examples: _alias:my-project _alias:_origin _alias:*pr* Supported in serverless only.
    */
-  project_routing?: string
+  project_routing?: string | number
   /**
    * If true, hits.total are returned as an integer in the response. Defaults to false, which returns an object.
    */
-  rest_total_hits_as_int?: boolean
+  rest_total_hits_as_int?: boolean | 'true' | 'false'
   /**
    * Custom routing value used to route search operations to a specific shard. Not allowed when index.slice.enabled is true for the target index; use _slice instead.
    */
@@ -1143,11 +1143,11 @@ export interface MsearchRequest extends RequestBase {
   /**
    * The slice identifier for routing the search to a specific slice. When provided at the top level, all sub-searches are routed to shards matching the given slice value. Use the special value _all to query all slices without restricting to a routing value.
    */
-  route_slice?: string
+  route_slice?: string | number
   /**
    * Specifies whether aggregation and suggester names should be prefixed by their respective types in the response.
    */
-  typed_keys?: boolean
+  typed_keys?: boolean | 'true' | 'false'
 }
 
 /**
@@ -1159,7 +1159,7 @@ export interface MsearchTemplateRequest extends RequestBase {
   /**
    * A comma-separated list of data streams, indices, and aliases to search. It supports wildcards (*). To search all data streams and indices, omit this parameter or use *.
    */
-  index?: string | string[]
+  index?: string | string[] | number
   /**
    * The request body must be newline-delimited JSON (NDJSON) in the following format:
    */
@@ -1167,15 +1167,15 @@ export interface MsearchTemplateRequest extends RequestBase {
   /**
    * If true, network round-trips are minimized for cross-cluster search requests.
    */
-  ccs_minimize_roundtrips?: boolean
+  ccs_minimize_roundtrips?: boolean | 'true' | 'false'
   /**
    * The maximum number of concurrent searches the API can run.
    */
-  max_concurrent_searches?: number
+  max_concurrent_searches?: number | `${number}`
   /**
    * Specifies a subset of projects to target for the search using project metadata tags in a subset of Lucene query syntax. Allowed Lucene queries: the _alias tag and a single value (possibly wildcarded). Examples: _alias:my-project _alias:_origin _alias:*pr* Supported in serverless only.
    */
-  project_routing?: string
+  project_routing?: string | number
   /**
    * The type of the search operation.
    */
@@ -1183,11 +1183,11 @@ export interface MsearchTemplateRequest extends RequestBase {
   /**
    * If true, the response returns hits.total as an integer. If false, it returns hits.total as an object.
    */
-  rest_total_hits_as_int?: boolean
+  rest_total_hits_as_int?: boolean | 'true' | 'false'
   /**
    * If true, the response prefixes aggregation and suggester names with their respective types.
    */
-  typed_keys?: boolean
+  typed_keys?: boolean | 'true' | 'false'
 }
 
 /**
@@ -1199,7 +1199,7 @@ export interface MtermvectorsRequest extends RequestBase {
   /**
    * The name of the index that contains the documents.
    */
-  index?: string
+  index?: string | number
   /**
    * An array of existing or artificial documents.
    */
@@ -1215,27 +1215,27 @@ export interface MtermvectorsRequest extends RequestBase {
   /**
    * If true, the response includes the document count, sum of document frequencies, and sum of total term frequencies.
    */
-  field_statistics?: boolean
+  field_statistics?: boolean | 'true' | 'false'
   /**
    * If true, the response includes term offsets.
    */
-  offsets?: boolean
+  offsets?: boolean | 'true' | 'false'
   /**
    * If true, the response includes term payloads.
    */
-  payloads?: boolean
+  payloads?: boolean | 'true' | 'false'
   /**
    * If true, the response includes term positions.
    */
-  positions?: boolean
+  positions?: boolean | 'true' | 'false'
   /**
    * The node or shard the operation should be performed on. It is random by default.
    */
-  preference?: string
+  preference?: string | number
   /**
    * If true, the request is real-time as opposed to near-real-time.
    */
-  realtime?: boolean
+  realtime?: boolean | 'true' | 'false'
   /**
    * A custom value used to route operations to a specific shard. Not allowed when index.slice.enabled is true for the target index; use _slice instead.
    */
@@ -1243,15 +1243,15 @@ export interface MtermvectorsRequest extends RequestBase {
   /**
    * The slice identifier used to route the operation to a specific slice. Use the special value _all to target all slices without restricting to a routing value. Required when index.slice.enabled is true for the target index; not allowed when index.slice.enabled is false.
    */
-  route_slice?: string
+  route_slice?: string | number
   /**
    * If true, the response includes term frequency and document frequency.
    */
-  term_statistics?: boolean
+  term_statistics?: boolean | 'true' | 'false'
   /**
    * If true, returns the document version as part of a hit.
    */
-  version?: number
+  version?: number | `${number}`
   /**
    * The version type.
    */
@@ -1267,7 +1267,7 @@ export interface OpenPointInTimeRequest extends RequestBase {
   /**
    * A comma-separated list of index names to open point in time; use _all or empty string to perform the operation on all indices
    */
-  index: string | string[]
+  index: string | string[] | number
   /**
    * Filter indices if the provided query rewrites to match_none on every shard.
    */
@@ -1283,11 +1283,11 @@ export interface OpenPointInTimeRequest extends RequestBase {
   /**
    * If false, the request returns an error if it targets a concrete (non-wildcarded) index, alias, or data stream that is missing, closed, or otherwise unavailable. If true, unavailable concrete targets are silently ignored.
    */
-  ignore_unavailable?: boolean
+  ignore_unavailable?: boolean | 'true' | 'false'
   /**
    * The node or shard the operation should be performed on. By default, it is random.
    */
-  preference?: string
+  preference?: string | number
   /**
    * A custom value that is used to route operations to a specific shard.
    */
@@ -1299,11 +1299,11 @@ export interface OpenPointInTimeRequest extends RequestBase {
   /**
    * Indicates whether the point in time tolerates unavailable shards or shard failures when initially creating the PIT. If false, creating a point in time request when a shard is missing or unavailable will throw an exception.
    */
-  allow_partial_search_results?: boolean
+  allow_partial_search_results?: boolean | 'true' | 'false'
   /**
    * Maximum number of concurrent shard requests that each sub-search request executes per node.
    */
-  max_concurrent_shard_requests?: number
+  max_concurrent_shard_requests?: number | `${number}`
 }
 
 /**
@@ -1322,11 +1322,11 @@ export interface PutScriptRequest extends RequestBase {
   /**
    * The identifier for the stored script or search template. It must be unique within the cluster.
    */
-  id: string
+  id: string | number
   /**
    * The context in which the script or search template should run. To prevent errors, the API immediately compiles the script or template in this context.
    */
-  context?: string
+  context?: string | number
   /**
    * The script or search template, its parameters, and its language.
    */
@@ -1350,7 +1350,7 @@ export interface RankEvalRequest extends RequestBase {
   /**
    * A comma-separated list of data streams, indices, and index aliases used to limit the request. Wildcard (*) expressions are supported. To target all data streams and indices in a cluster, omit this parameter or use _all or *.
    */
-  index?: string | string[]
+  index?: string | string[] | number
   /**
    * A set of typical search requests, together with their provided ratings.
    */
@@ -1362,7 +1362,7 @@ export interface RankEvalRequest extends RequestBase {
   /**
    * A setting that does two separate checks on the index expression. If false, the request returns an error (1) if any wildcard expression (including _all and *) resolves to zero matching indices or (2) if the complete set of resolved indices, aliases or data streams is empty after all expressions are…
    */
-  allow_no_indices?: boolean
+  allow_no_indices?: boolean | 'true' | 'false'
   /**
    * Whether to expand wildcard expression to concrete indices that are open, closed or both.
    */
@@ -1370,7 +1370,7 @@ export interface RankEvalRequest extends RequestBase {
   /**
    * If false, the request returns an error if it targets a concrete (non-wildcarded) index, alias, or data stream that is missing, closed, or otherwise unavailable. If true, unavailable concrete targets are silently ignored.
    */
-  ignore_unavailable?: boolean
+  ignore_unavailable?: boolean | 'true' | 'false'
   /**
    * Search operation type
    */
@@ -1406,11 +1406,11 @@ export interface ReindexRequest extends RequestBase {
   /**
    * If true, the request refreshes affected shards to make this operation visible to search.
    */
-  refresh?: boolean
+  refresh?: boolean | 'true' | 'false'
   /**
    * The maximum number of documents to index per second, across the entire reindex operation (including slices). It can be either -1 to turn off throttling or any decimal number like 1.7 or 12 to throttle to that level.
    */
-  requests_per_second?: number
+  requests_per_second?: number | `${number}`
   /**
    * The period of time that a consistent view of the index should be maintained for scrolled search. In serverless, and stack versions \>= v9.5.0, we use PIT rather than scroll for pagination. We only use scroll for reindexing from remote clusters that are older than v7.10.0.
    */
@@ -1430,11 +1430,11 @@ export interface ReindexRequest extends RequestBase {
   /**
    * If true, the request blocks until the operation is complete. If your requested reindex operation is complex or time-consuming, it might timeout due to transport-layer limitations.
    */
-  wait_for_completion?: boolean
+  wait_for_completion?: boolean | 'true' | 'false'
   /**
    * If true, the destination must be an index alias.
    */
-  require_alias?: boolean
+  require_alias?: boolean | 'true' | 'false'
 }
 
 /**
@@ -1446,11 +1446,11 @@ export interface ReindexRethrottleRequest extends RequestBase {
   /**
    * The task identifier, returned when creating a reindex task, or by listing tasks via GET /_reindex or GET /_tasks. In stack, can be either the original task ID or the task ID of the relocated task.
    */
-  task_id: string
+  task_id: string | number
   /**
    * The maximum number of documents to index per second, across the entire reindex operation (including slices). It can be either -1 to turn off throttling or any decimal number like 1.7 or 12 to throttle to that level.
    */
-  requests_per_second: number
+  requests_per_second: number | `${number}`
   /**
    * The way to group the tasks in the response. We recommend setting this to none, which provides the cleanest response format.
    */
@@ -1466,7 +1466,7 @@ export interface RenderSearchTemplateRequest extends RequestBase {
   /**
    * The ID of the search template to render. If no source is specified, this or the id request body parameter is required.
    */
-  id?: string
+  id?: string | number
   /**
    * The \`file\` parameter (body).
    */
@@ -1518,7 +1518,7 @@ export interface ScrollRequest extends RequestBase {
   /**
    * If true, the API response’s hit.total property is returned as an integer. If false, the API response’s hit.total property is returned as an object.
    */
-  rest_total_hits_as_int?: boolean
+  rest_total_hits_as_int?: boolean | 'true' | 'false'
 }
 
 /**
@@ -1526,19 +1526,24 @@ export interface ScrollRequest extends RequestBase {
  *
  * @public
  */
-export interface SearchRequest extends RequestBase {
+export interface SearchRequest<
+  TAggs extends Record<string, estypes.AggregationsAggregationContainer> = Record<
+    string,
+    estypes.AggregationsAggregationContainer
+  >,
+> extends RequestBase {
   /**
    * A comma-separated list of data streams, indices, and aliases to search. It supports wildcards (*). To search all data streams and indices, omit this parameter or use * or _all.
    */
-  index?: string | string[]
+  index?: string | string[] | number
   /**
    * Defines the aggregations that are run as part of the search request.
    */
-  aggregations?: Record<string, estypes.AggregationsAggregationContainer>
+  aggregations?: TAggs & Record<string, estypes.AggregationsAggregationContainer>
   /**
    * An alias of \`aggregations\`.
    */
-  aggs?: Record<string, estypes.AggregationsAggregationContainer>
+  aggs?: TAggs & Record<string, estypes.AggregationsAggregationContainer>
   /**
    * Collapses search results the values of the specified field.
    */
@@ -1678,27 +1683,27 @@ export interface SearchRequest extends RequestBase {
   /**
    * A setting that does two separate checks on the index expression. If false, the request returns an error (1) if any wildcard expression (including _all and *) resolves to zero matching indices or (2) if the complete set of resolved indices, aliases or data streams is empty after all expressions are…
    */
-  allow_no_indices?: boolean
+  allow_no_indices?: boolean | 'true' | 'false'
   /**
    * If true and there are shard request timeouts or shard failures, the request returns partial results. If false, it returns an error with no partial results.
    */
-  allow_partial_search_results?: boolean
+  allow_partial_search_results?: boolean | 'true' | 'false'
   /**
    * The analyzer to use for the query string. This parameter can be used only when the q query string parameter is specified.
    */
-  analyzer?: string
+  analyzer?: string | number
   /**
    * If true, wildcard and prefix queries are analyzed. This parameter can be used only when the q query string parameter is specified.
    */
-  analyze_wildcard?: boolean
+  analyze_wildcard?: boolean | 'true' | 'false'
   /**
    * The number of shard results that should be reduced at once on the coordinating node. If the potential number of shards in the request can be large, this value should be used as a protection mechanism to reduce the memory overhead per search request.
    */
-  batched_reduce_size?: number
+  batched_reduce_size?: number | `${number}`
   /**
    * If true, network round-trips between the coordinating node and the remote clusters are minimized when running cross-cluster search (CCS) requests.
    */
-  ccs_minimize_roundtrips?: boolean
+  ccs_minimize_roundtrips?: boolean | 'true' | 'false'
   /**
    * The default operator for the query string query: and or or. This parameter can be used only when the q query string parameter is specified.
    */
@@ -1706,7 +1711,7 @@ export interface SearchRequest extends RequestBase {
   /**
    * The field to use as a default when no field prefix is given in the query string. This parameter can be used only when the q query string parameter is specified.
    */
-  df?: string
+  df?: string | number
   /**
    * The type of index that wildcard patterns can match. If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams. It supports comma-separated values such as open,hidden.
    */
@@ -1715,35 +1720,35 @@ export interface SearchRequest extends RequestBase {
    * If true, concrete, expanded or aliased indices will be ignored when frozen.
    * @deprecated since 7.16.0
    */
-  ignore_throttled?: boolean
+  ignore_throttled?: boolean | 'true' | 'false'
   /**
    * If false, the request returns an error if it targets a concrete (non-wildcarded) index, alias, or data stream that is missing, closed, or otherwise unavailable. If true, unavailable concrete targets are silently ignored.
    */
-  ignore_unavailable?: boolean
+  ignore_unavailable?: boolean | 'true' | 'false'
   /**
    * If true, the response includes the score contribution from any named queries.
    */
-  include_named_queries_score?: boolean
+  include_named_queries_score?: boolean | 'true' | 'false'
   /**
    * If true, format-based query failures (such as providing text to a numeric field) in the query string will be ignored. This parameter can be used only when the q query string parameter is specified.
    */
-  lenient?: boolean
+  lenient?: boolean | 'true' | 'false'
   /**
    * The number of concurrent shard requests per node that the search runs concurrently. This value should be used to limit the impact of the search on the cluster in order to limit the number of concurrent shard requests.
    */
-  max_concurrent_shard_requests?: number
+  max_concurrent_shard_requests?: number | `${number}`
   /**
    * The nodes and shards used for the search. By default, Elasticsearch selects from eligible nodes and shards using adaptive replica selection, accounting for allocation awareness. Valid values are:
    */
-  preference?: string
+  preference?: string | number
   /**
    * A threshold that enforces a pre-filter roundtrip to prefilter search shards based on query rewriting if the number of shards the search request expands to exceeds the threshold.
    */
-  pre_filter_shard_size?: number
+  pre_filter_shard_size?: number | `${number}`
   /**
    * If true, the caching of search results is enabled for requests where size is 0. It defaults to index level settings.
    */
-  request_cache?: boolean
+  request_cache?: boolean | 'true' | 'false'
   /**
    * A custom value that is used to route operations to a specific shard. Not allowed when index.slice.enabled is true for the target index; use _slice instead.
    */
@@ -1751,7 +1756,7 @@ export interface SearchRequest extends RequestBase {
   /**
    * The slice identifier used to route the operation to a specific slice. Use the special value _all to target all slices without restricting to a routing value. Required when index.slice.enabled is true for the target index; not allowed when index.slice.enabled is false.
    */
-  route_slice?: string
+  route_slice?: string | number
   /**
    * The period to retain the search context for scrolling. By default, this value cannot exceed 1d (24 hours). You can change this limit by using the search.max_keep_alive cluster-level setting.
    */
@@ -1763,7 +1768,7 @@ export interface SearchRequest extends RequestBase {
   /**
    * The field to use for suggestions.
    */
-  suggest_field?: string
+  suggest_field?: string | number
   /**
    * The suggest mode. This parameter can be used only when the suggest_field and suggest_text query string parameters are specified.
    */
@@ -1771,19 +1776,19 @@ export interface SearchRequest extends RequestBase {
   /**
    * The number of suggestions to return. This parameter can be used only when the suggest_field and suggest_text query string parameters are specified.
    */
-  suggest_size?: number
+  suggest_size?: number | `${number}`
   /**
    * The source text for which the suggestions should be returned. This parameter can be used only when the suggest_field and suggest_text query string parameters are specified.
    */
-  suggest_text?: string
+  suggest_text?: string | number
   /**
    * If true, aggregation and suggester names are be prefixed by their respective types in the response.
    */
-  typed_keys?: boolean
+  typed_keys?: boolean | 'true' | 'false'
   /**
    * Indicates whether hits.total should be rendered as an integer or an object in the rest search response.
    */
-  rest_total_hits_as_int?: boolean
+  rest_total_hits_as_int?: boolean | 'true' | 'false'
   /**
    * A comma-separated list of source fields to exclude from the response. You can also use this parameter to exclude fields from the subset specified in _source_includes query parameter. If the _source parameter is false, this parameter is ignored.
    */
@@ -1791,7 +1796,7 @@ export interface SearchRequest extends RequestBase {
   /**
    * Whether vectors should be excluded from _source
    */
-  _source_exclude_vectors?: boolean
+  _source_exclude_vectors?: boolean | 'true' | 'false'
   /**
    * A comma-separated list of source fields to include in the response. If this parameter is specified, only these source fields are returned. You can exclude fields from this subset using the _source_excludes query parameter. If the _source parameter is false, this parameter is ignored.
    */
@@ -1799,11 +1804,11 @@ export interface SearchRequest extends RequestBase {
   /**
    * A query in the Lucene query string syntax. Query parameter searches do not support the full Elasticsearch Query DSL but are handy for testing.
    */
-  q?: string
+  q?: string | number
   /**
    * Should this request force synthetic _source? Use this to test if the mapping supports synthetic _source and to get a sense of the worst case performance. Fetches with this enabled will be slower the enabling synthetic source natively in the index.
    */
-  force_synthetic_source?: boolean
+  force_synthetic_source?: boolean | 'true' | 'false'
 }
 
 /**
@@ -1815,11 +1820,11 @@ export interface SearchMvtRequest extends RequestBase {
   /**
    * A list of indices, data streams, or aliases to search. It supports wildcards (*). To search all data streams and indices, omit this parameter or use * or _all. To search a remote cluster, use the : syntax.
    */
-  index: string | string[]
+  index: string | string[] | number
   /**
    * A field that contains the geospatial data to return. It must be a geo_point or geo_shape field. The field must have doc values enabled. It cannot be a nested field.
    */
-  field: string
+  field: string | number
   /**
    * The zoom level of the vector tile to search. It accepts 0 to 29.
    */
@@ -1903,11 +1908,11 @@ export interface SearchShardsRequest extends RequestBase {
   /**
    * A comma-separated list of data streams, indices, and aliases to search. It supports wildcards (*). To search all data streams and indices, omit this parameter or use * or _all.
    */
-  index?: string | string[]
+  index?: string | string[] | number
   /**
    * A setting that does two separate checks on the index expression. If false, the request returns an error (1) if any wildcard expression (including _all and *) resolves to zero matching indices or (2) if the complete set of resolved indices, aliases or data streams is empty after all expressions are…
    */
-  allow_no_indices?: boolean
+  allow_no_indices?: boolean | 'true' | 'false'
   /**
    * Type of index that wildcard patterns can match. If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams. Supports comma-separated values, such as open,hidden.
    */
@@ -1915,11 +1920,11 @@ export interface SearchShardsRequest extends RequestBase {
   /**
    * If false, the request returns an error if it targets a concrete (non-wildcarded) index, alias, or data stream that is missing, closed, or otherwise unavailable. If true, unavailable concrete targets are silently ignored.
    */
-  ignore_unavailable?: boolean
+  ignore_unavailable?: boolean | 'true' | 'false'
   /**
    * If true, the request retrieves information from the local node only.
    */
-  local?: boolean
+  local?: boolean | 'true' | 'false'
   /**
    * The period to wait for a connection to the master node. If the master node is not available before the timeout expires, the request fails and returns an error. IT can also be set to -1 to indicate that the request should never timeout.
    */
@@ -1927,7 +1932,7 @@ export interface SearchShardsRequest extends RequestBase {
   /**
    * The node or shard the operation should be performed on. It is random by default.
    */
-  preference?: string
+  preference?: string | number
   /**
    * A custom value used to route operations to a specific shard. Not allowed when index.slice.enabled is true for the target index; use _slice instead.
    */
@@ -1935,7 +1940,7 @@ export interface SearchShardsRequest extends RequestBase {
   /**
    * The slice identifier for routing the search to a specific slice. When provided, the request is limited to shards that match the given slice value. Use the special value _all to query all slices without restricting to a routing value.
    */
-  route_slice?: string
+  route_slice?: string | number
 }
 
 /**
@@ -1947,7 +1952,7 @@ export interface SearchTemplateRequest extends RequestBase {
   /**
    * A comma-separated list of data streams, indices, and aliases to search. It supports wildcards (*).
    */
-  index?: string | string[]
+  index?: string | string[] | number
   /**
    * If true, returns detailed information about score calculation as part of each hit. If you specify both this and the explain query parameter, the API uses only the query parameter.
    */
@@ -1975,11 +1980,11 @@ export interface SearchTemplateRequest extends RequestBase {
   /**
    * A setting that does two separate checks on the index expression. If false, the request returns an error (1) if any wildcard expression (including _all and *) resolves to zero matching indices or (2) if the complete set of resolved indices, aliases or data streams is empty after all expressions are…
    */
-  allow_no_indices?: boolean
+  allow_no_indices?: boolean | 'true' | 'false'
   /**
    * Indicates whether network round-trips should be minimized as part of cross-cluster search requests execution.
    */
-  ccs_minimize_roundtrips?: boolean
+  ccs_minimize_roundtrips?: boolean | 'true' | 'false'
   /**
    * The type of index that wildcard patterns can match. If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams. Supports comma-separated values, such as open,hidden.
    */
@@ -1988,15 +1993,15 @@ export interface SearchTemplateRequest extends RequestBase {
    * If true, specified concrete, expanded, or aliased indices are not included in the response when throttled.
    * @deprecated since 7.16.0
    */
-  ignore_throttled?: boolean
+  ignore_throttled?: boolean | 'true' | 'false'
   /**
    * If false, the request returns an error if it targets a concrete (non-wildcarded) index, alias, or data stream that is missing, closed, or otherwise unavailable. If true, unavailable concrete targets are silently ignored.
    */
-  ignore_unavailable?: boolean
+  ignore_unavailable?: boolean | 'true' | 'false'
   /**
    * The node or shard the operation should be performed on. It is random by default.
    */
-  preference?: string
+  preference?: string | number
   /**
    * A custom value used to route operations to a specific shard.
    */
@@ -2012,11 +2017,11 @@ export interface SearchTemplateRequest extends RequestBase {
   /**
    * If true, hits.total is rendered as an integer in the response. If false, it is rendered as an object.
    */
-  rest_total_hits_as_int?: boolean
+  rest_total_hits_as_int?: boolean | 'true' | 'false'
   /**
    * If true, the response prefixes aggregation and suggester names with their respective types.
    */
-  typed_keys?: boolean
+  typed_keys?: boolean | 'true' | 'false'
 }
 
 /**
@@ -2028,7 +2033,7 @@ export interface TermsEnumRequest extends RequestBase {
   /**
    * A comma-separated list of data streams, indices, and index aliases to search. Wildcard (*) expressions are supported. To search all data streams or indices, omit this parameter or use * or _all.
    */
-  index: string | string[]
+  index: string | string[] | number
   /**
    * The string to match at the start of indexed terms. If not provided, all terms in the field are considered.
    */
@@ -2072,11 +2077,11 @@ export interface TermvectorsRequest<TDocument = unknown> extends RequestBase {
   /**
    * The name of the index that contains the document.
    */
-  index: string
+  index: string | number
   /**
    * A unique identifier for the document.
    */
-  id?: string
+  id?: string | number
   /**
    * An artificial document (a document not present in the index) for which you want to retrieve term vectors.
    */
@@ -2128,15 +2133,15 @@ export interface TermvectorsRequest<TDocument = unknown> extends RequestBase {
   /**
    * The node or shard the operation should be performed on. It is random by default.
    */
-  preference?: string
+  preference?: string | number
   /**
    * If true, the request is real-time as opposed to near-real-time.
    */
-  realtime?: boolean
+  realtime?: boolean | 'true' | 'false'
   /**
    * The slice identifier used to route the operation to a specific slice. Use the special value _all to target all slices without restricting to a routing value. Required when index.slice.enabled is true for the target index; not allowed when index.slice.enabled is false.
    */
-  route_slice?: string
+  route_slice?: string | number
 }
 
 /**
@@ -2148,11 +2153,11 @@ export interface UpdateRequest<TDocument = unknown, TPartialDocument = unknown> 
   /**
    * A unique identifier for the document to be updated.
    */
-  id: string
+  id: string | number
   /**
    * The name of the target index. By default, the index is created automatically if it doesn't exist.
    */
-  index: string
+  index: string | number
   /**
    * If true, the result in the response is set to noop (no operation) when there are no changes to the document.
    */
@@ -2184,19 +2189,19 @@ export interface UpdateRequest<TDocument = unknown, TPartialDocument = unknown> 
   /**
    * Only perform the operation if the document has this primary term.
    */
-  if_primary_term?: number
+  if_primary_term?: number | `${number}`
   /**
    * Only perform the operation if the document has this sequence number.
    */
-  if_seq_no?: number
+  if_seq_no?: number | `${number}`
   /**
    * True or false if to include the document source in the error message in case of parsing errors.
    */
-  include_source_on_error?: boolean
+  include_source_on_error?: boolean | 'true' | 'false'
   /**
    * The script language.
    */
-  lang?: string
+  lang?: string | number
   /**
    * If 'true', Elasticsearch refreshes the affected shards to make this operation visible to search. If 'wait_for', it waits for a refresh to make this operation visible to search. If 'false', it does nothing with refreshes.
    */
@@ -2204,11 +2209,11 @@ export interface UpdateRequest<TDocument = unknown, TPartialDocument = unknown> 
   /**
    * If true, the destination must be an index alias.
    */
-  require_alias?: boolean
+  require_alias?: boolean | 'true' | 'false'
   /**
    * The number of times the operation should be retried when a conflict occurs.
    */
-  retry_on_conflict?: number
+  retry_on_conflict?: number | `${number}`
   /**
    * A custom value used to route operations to a specific shard. Not allowed when index.slice.enabled is true for the target index; use _slice instead.
    */
@@ -2216,7 +2221,7 @@ export interface UpdateRequest<TDocument = unknown, TPartialDocument = unknown> 
   /**
    * The slice identifier used to route the operation to a specific slice. Use the special value _all to target all slices without restricting to a routing value. Required when index.slice.enabled is true for the target index; not allowed when index.slice.enabled is false.
    */
-  route_slice?: string
+  route_slice?: string | number
   /**
    * The period to wait for the following operations: dynamic mapping updates and waiting for active shards. Elasticsearch waits for at least the timeout period before failing. The actual wait time could be longer, particularly when multiple waits occur.
    */
@@ -2244,7 +2249,7 @@ export interface UpdateByQueryRequest extends RequestBase {
   /**
    * A comma-separated list of data streams, indices, and aliases to search. It supports wildcards (*). To search all data streams or indices, omit this parameter or use * or _all.
    */
-  index: string | string[]
+  index: string | string[] | number
   /**
    * The maximum number of documents to update.
    */
@@ -2268,15 +2273,15 @@ export interface UpdateByQueryRequest extends RequestBase {
   /**
    * A setting that does two separate checks on the index expression. If false, the request returns an error (1) if any wildcard expression (including _all and *) resolves to zero matching indices or (2) if the complete set of resolved indices, aliases or data streams is empty after all expressions are…
    */
-  allow_no_indices?: boolean
+  allow_no_indices?: boolean | 'true' | 'false'
   /**
    * The analyzer to use for the query string. This parameter can be used only when the q query string parameter is specified.
    */
-  analyzer?: string
+  analyzer?: string | number
   /**
    * If true, wildcard and prefix queries are analyzed. This parameter can be used only when the q query string parameter is specified.
    */
-  analyze_wildcard?: boolean
+  analyze_wildcard?: boolean | 'true' | 'false'
   /**
    * The default operator for query string query: and or or. This parameter can be used only when the q query string parameter is specified.
    */
@@ -2284,7 +2289,7 @@ export interface UpdateByQueryRequest extends RequestBase {
   /**
    * The field to use as default where no field prefix is given in the query string. This parameter can be used only when the q query string parameter is specified.
    */
-  df?: string
+  df?: string | number
   /**
    * The type of index that wildcard patterns can match. If the request can target data streams, this argument determines whether wildcard expressions match hidden data streams. It supports comma-separated values, such as open,hidden.
    */
@@ -2292,39 +2297,39 @@ export interface UpdateByQueryRequest extends RequestBase {
   /**
    * Skips the specified number of documents.
    */
-  from?: number
+  from?: number | `${number}`
   /**
    * If false, the request returns an error if it targets a concrete (non-wildcarded) index, alias, or data stream that is missing, closed, or otherwise unavailable. If true, unavailable concrete targets are silently ignored.
    */
-  ignore_unavailable?: boolean
+  ignore_unavailable?: boolean | 'true' | 'false'
   /**
    * If true, format-based query failures (such as providing text to a numeric field) in the query string will be ignored. This parameter can be used only when the q query string parameter is specified.
    */
-  lenient?: boolean
+  lenient?: boolean | 'true' | 'false'
   /**
    * The ID of the pipeline to use to preprocess incoming documents. If the index has a default ingest pipeline specified, then setting the value to _none disables the default ingest pipeline for this request.
    */
-  pipeline?: string
+  pipeline?: string | number
   /**
    * The node or shard the operation should be performed on. It is random by default.
    */
-  preference?: string
+  preference?: string | number
   /**
    * A query in the Lucene query string syntax.
    */
-  q?: string
+  q?: string | number
   /**
    * If true, Elasticsearch refreshes affected shards to make the operation visible to search after the request completes. This is different than the update API's refresh parameter, which causes just the shard that received the request to be refreshed.
    */
-  refresh?: boolean
+  refresh?: boolean | 'true' | 'false'
   /**
    * If true, the request cache is used for this request. It defaults to the index-level setting.
    */
-  request_cache?: boolean
+  request_cache?: boolean | 'true' | 'false'
   /**
    * The maximum number of documents to update per second, across the entire update_by_query operation (including slices). It can be either -1 to turn off throttling or any decimal number like 1.7 or 12 to throttle to that level.
    */
-  requests_per_second?: number
+  requests_per_second?: number | `${number}`
   /**
    * A custom value used to route operations to a specific shard. Not allowed when index.slice.enabled is true for the target index; use _slice instead.
    */
@@ -2332,7 +2337,7 @@ export interface UpdateByQueryRequest extends RequestBase {
   /**
    * The slice identifier used to route the operation to a specific slice. Use the special value _all to target all slices without restricting to a routing value. Required when index.slice.enabled is true for the target index; not allowed when index.slice.enabled is false.
    */
-  route_slice?: string
+  route_slice?: string | number
   /**
    * The period to retain the search context for scrolling.
    */
@@ -2340,7 +2345,7 @@ export interface UpdateByQueryRequest extends RequestBase {
   /**
    * The size of the scroll request that powers the operation.
    */
-  scroll_size?: number
+  scroll_size?: number | `${number}`
   /**
    * An explicit timeout for each search request. By default, there is no timeout.
    */
@@ -2356,15 +2361,15 @@ export interface UpdateByQueryRequest extends RequestBase {
   /**
    * A comma-separated list of : pairs.
    */
-  sort?: string[]
+  sort?: string | string[]
   /**
    * The specific tag of the request for logging and statistical purposes.
    */
-  stats?: string[]
+  stats?: string | string[]
   /**
    * The maximum number of documents to collect for each shard. If a query reaches this limit, Elasticsearch terminates the query early. Elasticsearch collects documents before sorting.
    */
-  terminate_after?: number
+  terminate_after?: number | `${number}`
   /**
    * The period each update request waits for the following operations: dynamic mapping updates, waiting for active shards. By default, it is one minute. This guarantees Elasticsearch waits for at least the timeout before failing.
    */
@@ -2372,11 +2377,11 @@ export interface UpdateByQueryRequest extends RequestBase {
   /**
    * If true, returns the document version as part of a hit.
    */
-  version?: boolean
+  version?: boolean | 'true' | 'false'
   /**
    * Should the document increment the version number (internal) on hit or not (reindex)
    */
-  version_type?: boolean
+  version_type?: boolean | 'true' | 'false'
   /**
    * The number of shard copies that must be active before proceeding with the operation. Set to all or any positive integer up to the total number of shards in the index (number_of_replicas+1). The timeout parameter controls how long each write request waits for unavailable shards to become available.
    */
@@ -2384,7 +2389,7 @@ export interface UpdateByQueryRequest extends RequestBase {
   /**
    * If true, the request blocks until the operation is complete. If false, Elasticsearch performs some preflight checks, launches the request, and returns a task ID that you can use to cancel or get the status of the task.
    */
-  wait_for_completion?: boolean
+  wait_for_completion?: boolean | 'true' | 'false'
 }
 
 /**
@@ -2396,9 +2401,9 @@ export interface UpdateByQueryRethrottleRequest extends RequestBase {
   /**
    * The ID for the task.
    */
-  task_id: string
+  task_id: string | number
   /**
    * The maximum number of documents to update per second, across the entire update_by_query operation (including slices). It can be either -1 to turn off throttling or any decimal number like 1.7 or 12 to throttle to that level.
    */
-  requests_per_second: number
+  requests_per_second: number | `${number}`
 }

@@ -14,7 +14,7 @@ export interface SearchApplicationDeleteRequest extends RequestBase {
   /**
    * The name of the search application to delete.
    */
-  name: string
+  name: string | number
 }
 
 /**
@@ -26,7 +26,7 @@ export interface SearchApplicationDeleteBehavioralAnalyticsRequest extends Reque
   /**
    * The name of the analytics collection to be deleted
    */
-  name: string
+  name: string | number
 }
 
 /**
@@ -38,7 +38,7 @@ export interface SearchApplicationGetRequest extends RequestBase {
   /**
    * The name of the search application
    */
-  name: string
+  name: string | number
 }
 
 /**
@@ -50,7 +50,7 @@ export interface SearchApplicationGetBehavioralAnalyticsRequest extends RequestB
   /**
    * A list of analytics collections to limit the returned information
    */
-  name?: string[]
+  name?: string | string[] | number
 }
 
 /**
@@ -62,15 +62,15 @@ export interface SearchApplicationListRequest extends RequestBase {
   /**
    * Query in the Lucene query string syntax.
    */
-  q?: string
+  q?: string | number
   /**
    * Starting offset.
    */
-  from?: number
+  from?: number | `${number}`
   /**
    * Specifies a max number of results to get.
    */
-  size?: number
+  size?: number | `${number}`
 }
 
 /**
@@ -82,11 +82,11 @@ export interface SearchApplicationPostBehavioralAnalyticsEventRequest extends Re
   /**
    * The name of the behavioral analytics collection.
    */
-  collection_name: string
+  collection_name: string | number
   /**
    * The analytics event type.
    */
-  event_type: 'page_view' | 'search' | 'search_click'
+  event_type: 'page_view' | 'search' | 'search_click' | number
   /**
    * The request body.
    */
@@ -94,7 +94,7 @@ export interface SearchApplicationPostBehavioralAnalyticsEventRequest extends Re
   /**
    * Whether the response type has to include more details
    */
-  debug?: boolean
+  debug?: boolean | 'true' | 'false'
 }
 
 /**
@@ -106,7 +106,7 @@ export interface SearchApplicationPutRequest extends RequestBase {
   /**
    * The name of the search application to be created or updated.
    */
-  name: string
+  name: string | number
   /**
    * Contains parameters for a search application.
    */
@@ -114,7 +114,7 @@ export interface SearchApplicationPutRequest extends RequestBase {
   /**
    * If true, this request cannot replace or update existing Search Applications.
    */
-  create?: boolean
+  create?: boolean | 'true' | 'false'
 }
 
 /**
@@ -126,7 +126,7 @@ export interface SearchApplicationPutBehavioralAnalyticsRequest extends RequestB
   /**
    * The name of the analytics collection to be created or updated.
    */
-  name: string
+  name: string | number
 }
 
 /**
@@ -138,7 +138,7 @@ export interface SearchApplicationRenderQueryRequest extends RequestBase {
   /**
    * The name of the search application to render teh query for.
    */
-  name: string
+  name: string | number
   /**
    * The \`params\` parameter (body).
    */
@@ -154,7 +154,7 @@ export interface SearchApplicationSearchRequest extends RequestBase {
   /**
    * The name of the search application to be searched.
    */
-  name: string
+  name: string | number
   /**
    * Query parameters specific to this request, which will override any defaults specified in the template.
    */
@@ -162,5 +162,5 @@ export interface SearchApplicationSearchRequest extends RequestBase {
   /**
    * Determines whether aggregation names are prefixed by their respective types in the response.
    */
-  typed_keys?: boolean
+  typed_keys?: boolean | 'true' | 'false'
 }

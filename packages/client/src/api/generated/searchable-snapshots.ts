@@ -14,7 +14,7 @@ export interface SearchableSnapshotsCacheStatsRequest extends RequestBase {
   /**
    * The names of the nodes in the cluster to target.
    */
-  node_id?: string | string[]
+  node_id?: string | string[] | number
 }
 
 /**
@@ -26,7 +26,7 @@ export interface SearchableSnapshotsClearCacheRequest extends RequestBase {
   /**
    * A comma-separated list of data streams, indices, and aliases to clear from the cache. It supports wildcards (*).
    */
-  index?: string | string[]
+  index?: string | string[] | number
   /**
    * Whether to expand wildcard expression to concrete indices that are open, closed or both
    */
@@ -34,11 +34,11 @@ export interface SearchableSnapshotsClearCacheRequest extends RequestBase {
   /**
    * A setting that does two separate checks on the index expression. If false, the request returns an error (1) if any wildcard expression (including _all and *) resolves to zero matching indices or (2) if the complete set of resolved indices, aliases or data streams is empty after all expressions are…
    */
-  allow_no_indices?: boolean
+  allow_no_indices?: boolean | 'true' | 'false'
   /**
    * If false, the request returns an error if it targets a concrete (non-wildcarded) index, alias, or data stream that is missing, closed, or otherwise unavailable. If true, unavailable concrete targets are silently ignored.
    */
-  ignore_unavailable?: boolean
+  ignore_unavailable?: boolean | 'true' | 'false'
 }
 
 /**
@@ -50,11 +50,11 @@ export interface SearchableSnapshotsMountRequest extends RequestBase {
   /**
    * The name of the repository containing the snapshot of the index to mount.
    */
-  repository: string
+  repository: string | number
   /**
    * The name of the snapshot of the index to mount.
    */
-  snapshot: string
+  snapshot: string | number
   /**
    * The name of the index contained in the snapshot whose data is to be mounted. If no renamed_index is specified, this name will also be used to create the new index.
    */
@@ -78,7 +78,7 @@ export interface SearchableSnapshotsMountRequest extends RequestBase {
   /**
    * If true, the request blocks until the operation is complete.
    */
-  wait_for_completion?: boolean
+  wait_for_completion?: boolean | 'true' | 'false'
   /**
    * The mount option for the searchable snapshot index. For further information on mount options, refer to: Mount options
    */
@@ -94,7 +94,7 @@ export interface SearchableSnapshotsStatsRequest extends RequestBase {
   /**
    * A comma-separated list of data streams and indices to retrieve statistics for.
    */
-  index?: string | string[]
+  index?: string | string[] | number
   /**
    * Return stats aggregated at cluster, index or shard level
    */

@@ -101,7 +101,7 @@ export interface SecurityChangePasswordRequest extends RequestBase {
   /**
    * The user whose password you want to change. If you do not specify this parameter, the password is changed for the current user.
    */
-  username?: string
+  username?: string | number
   /**
    * The new password value. Passwords must be at least 6 characters long.
    */
@@ -125,7 +125,7 @@ export interface SecurityClearApiKeyCacheRequest extends RequestBase {
   /**
    * Comma-separated list of API key IDs to evict from the API key cache. To evict all API keys, use *. Does not support other wildcard patterns.
    */
-  ids: string | string[]
+  ids: string | string[] | number
 }
 
 /**
@@ -137,7 +137,7 @@ export interface SecurityClearCachedPrivilegesRequest extends RequestBase {
   /**
    * A comma-separated list of applications. To clear all applications, use an asterism (*). It does not support other wildcard patterns.
    */
-  application: string | string[]
+  application: string | string[] | number
 }
 
 /**
@@ -149,11 +149,11 @@ export interface SecurityClearCachedRealmsRequest extends RequestBase {
   /**
    * A comma-separated list of realms. To clear all realms, use an asterisk (*). It does not support other wildcard patterns.
    */
-  realms: string | string[]
+  realms: string | string[] | number
   /**
    * A comma-separated list of the users to clear from the cache. If you do not specify this parameter, the API evicts all users from the user cache.
    */
-  usernames?: string[]
+  usernames?: string | string[]
 }
 
 /**
@@ -165,7 +165,7 @@ export interface SecurityClearCachedRolesRequest extends RequestBase {
   /**
    * A comma-separated list of roles to evict from the role cache. To evict all roles, use an asterisk (*). It does not support other wildcard patterns.
    */
-  name: string | string[]
+  name: string | string[] | number
 }
 
 /**
@@ -177,15 +177,15 @@ export interface SecurityClearCachedServiceTokensRequest extends RequestBase {
   /**
    * The namespace, which is a top-level grouping of service accounts.
    */
-  namespace: string
+  namespace: string | number
   /**
    * The name of the service, which must be unique within its namespace.
    */
-  service: string
+  service: string | number
   /**
    * A comma-separated list of token names to evict from the service account token caches. Use a wildcard (*) to evict all tokens that belong to a service account. It does not support other wildcard patterns.
    */
-  name: string | string[]
+  name: string | string[] | number
 }
 
 /**
@@ -281,15 +281,15 @@ export interface SecurityCreateServiceTokenRequest extends RequestBase {
   /**
    * The name of the namespace, which is a top-level grouping of service accounts.
    */
-  namespace: string
+  namespace: string | number
   /**
    * The name of the service.
    */
-  service: string
+  service: string | number
   /**
    * The name for the service account token. If omitted, a random name will be generated.
    */
-  name?: string
+  name?: string | number
   /**
    * If true (the default) then refresh the affected shards to make this operation visible to search, if wait_for then wait for a refresh to make this operation visible to search, if false then do nothing with refreshes.
    */
@@ -317,11 +317,11 @@ export interface SecurityDeletePrivilegesRequest extends RequestBase {
   /**
    * The name of the application. Application privileges are always associated with exactly one application.
    */
-  application: string
+  application: string | number
   /**
    * The name of the privilege.
    */
-  name: string | string[]
+  name: string | string[] | number
   /**
    * If true (the default) then refresh the affected shards to make this operation visible to search, if wait_for then wait for a refresh to make this operation visible to search, if false then do nothing with refreshes.
    */
@@ -337,7 +337,7 @@ export interface SecurityDeleteRoleRequest extends RequestBase {
   /**
    * The name of the role.
    */
-  name: string
+  name: string | number
   /**
    * If true (the default) then refresh the affected shards to make this operation visible to search, if wait_for then wait for a refresh to make this operation visible to search, if false then do nothing with refreshes.
    */
@@ -353,7 +353,7 @@ export interface SecurityDeleteRoleMappingRequest extends RequestBase {
   /**
    * The distinct name that identifies the role mapping. The name is used solely as an identifier to facilitate interaction via the API; it does not affect the behavior of the mapping in any way.
    */
-  name: string
+  name: string | number
   /**
    * If true (the default) then refresh the affected shards to make this operation visible to search, if wait_for then wait for a refresh to make this operation visible to search, if false then do nothing with refreshes.
    */
@@ -369,15 +369,15 @@ export interface SecurityDeleteServiceTokenRequest extends RequestBase {
   /**
    * The namespace, which is a top-level grouping of service accounts.
    */
-  namespace: string
+  namespace: string | number
   /**
    * The service name.
    */
-  service: string
+  service: string | number
   /**
    * The name of the service account token.
    */
-  name: string
+  name: string | number
   /**
    * If true (the default) then refresh the affected shards to make this operation visible to search, if wait_for then wait for a refresh to make this operation visible to search, if false then do nothing with refreshes.
    */
@@ -393,7 +393,7 @@ export interface SecurityDeleteUserRequest extends RequestBase {
   /**
    * An identifier for the user.
    */
-  username: string
+  username: string | number
   /**
    * If true (the default) then refresh the affected shards to make this operation visible to search, if wait_for then wait for a refresh to make this operation visible to search, if false then do nothing with refreshes.
    */
@@ -409,7 +409,7 @@ export interface SecurityDisableUserRequest extends RequestBase {
   /**
    * An identifier for the user.
    */
-  username: string
+  username: string | number
   /**
    * If true (the default) then refresh the affected shards to make this operation visible to search, if wait_for then wait for a refresh to make this operation visible to search, if false then do nothing with refreshes.
    */
@@ -425,7 +425,7 @@ export interface SecurityDisableUserProfileRequest extends RequestBase {
   /**
    * Unique identifier for the user profile.
    */
-  uid: string
+  uid: string | number
   /**
    * If 'true', Elasticsearch refreshes the affected shards to make this operation visible to search. If 'wait_for', it waits for a refresh to make this operation visible to search. If 'false', it does nothing with refreshes.
    */
@@ -441,7 +441,7 @@ export interface SecurityEnableUserRequest extends RequestBase {
   /**
    * An identifier for the user.
    */
-  username: string
+  username: string | number
   /**
    * If true (the default) then refresh the affected shards to make this operation visible to search, if wait_for then wait for a refresh to make this operation visible to search, if false then do nothing with refreshes.
    */
@@ -457,7 +457,7 @@ export interface SecurityEnableUserProfileRequest extends RequestBase {
   /**
    * A unique identifier for the user profile.
    */
-  uid: string
+  uid: string | number
   /**
    * If 'true', Elasticsearch refreshes the affected shards to make this operation visible to search. If 'wait_for', it waits for a refresh to make this operation visible to search. If 'false', nothing is done with refreshes.
    */
@@ -487,35 +487,35 @@ export interface SecurityGetApiKeyRequest extends RequestBase {
   /**
    * An API key id. This parameter cannot be used with any of name, realm_name or username.
    */
-  id?: string
+  id?: string | number
   /**
    * An API key name. This parameter cannot be used with any of id, realm_name or username. It supports prefix search with wildcard.
    */
-  name?: string
+  name?: string | number
   /**
    * A boolean flag that can be used to query API keys owned by the currently authenticated user. The realm_name or username parameters cannot be specified when this parameter is set to true as they are assumed to be the currently authenticated ones.
    */
-  owner?: boolean
+  owner?: boolean | 'true' | 'false'
   /**
    * The name of an authentication realm. This parameter cannot be used with either id or name or when owner flag is set to true.
    */
-  realm_name?: string
+  realm_name?: string | number
   /**
    * The username of a user. This parameter cannot be used with either id or name or when owner flag is set to true.
    */
-  username?: string
+  username?: string | number
   /**
    * Return the snapshot of the owner user's role descriptors associated with the API key. An API key's actual permission is the intersection of its assigned role descriptors and the owner user's role descriptors.
    */
-  with_limited_by?: boolean
+  with_limited_by?: boolean | 'true' | 'false'
   /**
    * A boolean flag that can be used to query API keys that are currently active. An API key is considered active if it is neither invalidated, nor expired at query time. You can specify this together with other parameters such as owner or name.
    */
-  active_only?: boolean
+  active_only?: boolean | 'true' | 'false'
   /**
    * Determines whether to also retrieve the profile uid, for the API key owner principal, if it exists.
    */
-  with_profile_uid?: boolean
+  with_profile_uid?: boolean | 'true' | 'false'
 }
 
 /**
@@ -534,11 +534,11 @@ export interface SecurityGetPrivilegesRequest extends RequestBase {
   /**
    * The name of the application. Application privileges are always associated with exactly one application. If you do not specify this parameter, the API returns information about all privileges for all applications.
    */
-  application?: string
+  application?: string | number
   /**
    * The name of the privilege. If you do not specify this parameter, the API returns information about all privileges for the requested application.
    */
-  name?: string | string[]
+  name?: string | string[] | number
 }
 
 /**
@@ -550,11 +550,11 @@ export interface SecurityGetRoleRequest extends RequestBase {
   /**
    * The name of the role. You can specify multiple roles as a comma-separated list. If you do not specify this parameter, the API returns information about all roles.
    */
-  name?: string | string[]
+  name?: string | string[] | number
   /**
    * If true, include privileges that are implicitly granted by registered ImplicitPrivilegesProviders alongside the explicitly configured privileges. Each implicit entry in the response is annotated with implicitly_granted: true.
    */
-  include_implicit?: boolean
+  include_implicit?: boolean | 'true' | 'false'
 }
 
 /**
@@ -566,7 +566,7 @@ export interface SecurityGetRoleMappingRequest extends RequestBase {
   /**
    * The distinct name that identifies the role mapping. The name is used solely as an identifier to facilitate interaction via the API; it does not affect the behavior of the mapping in any way. You can specify multiple mapping names as a comma-separated list.
    */
-  name?: string | string[]
+  name?: string | string[] | number
 }
 
 /**
@@ -578,11 +578,11 @@ export interface SecurityGetServiceAccountsRequest extends RequestBase {
   /**
    * The name of the namespace. Omit this parameter to retrieve information about all service accounts. If you omit this parameter, you must also omit the service parameter.
    */
-  namespace?: string
+  namespace?: string | number
   /**
    * The service name. Omit this parameter to retrieve information about all service accounts that belong to the specified namespace.
    */
-  service?: string
+  service?: string | number
 }
 
 /**
@@ -594,11 +594,11 @@ export interface SecurityGetServiceCredentialsRequest extends RequestBase {
   /**
    * The name of the namespace.
    */
-  namespace: string
+  namespace: string | number
   /**
    * The service name.
    */
-  service: string
+  service: string | number
 }
 
 /**
@@ -661,11 +661,11 @@ export interface SecurityGetUserRequest extends RequestBase {
   /**
    * An identifier for the user. You can specify multiple usernames as a comma-separated list. If you omit this parameter, the API retrieves information about all users.
    */
-  username?: string | string[]
+  username?: string | string[] | number
   /**
    * Determines whether to retrieve the user profile UID, if it exists, for the users.
    */
-  with_profile_uid?: boolean
+  with_profile_uid?: boolean | 'true' | 'false'
 }
 
 /**
@@ -684,7 +684,7 @@ export interface SecurityGetUserProfileRequest extends RequestBase {
   /**
    * A unique identifier for the user profile.
    */
-  uid: string | string[]
+  uid: string | string[] | number
   /**
    * A comma-separated list of filters for the data field of the profile document. To return all content use data=*. To return a subset of content use data= to retrieve content nested under the specified . By default returns no data content.
    */
@@ -736,7 +736,7 @@ export interface SecurityHasPrivilegesRequest extends RequestBase {
   /**
    * Username
    */
-  user?: string
+  user?: string | number
   /**
    * The \`application\` parameter (body).
    */
@@ -916,7 +916,7 @@ export interface SecurityPutRoleRequest extends RequestBase {
   /**
    * The name of the role that is being created or updated. On Elasticsearch Serverless, the role name must begin with a letter or digit and can only contain letters, digits and the characters '_', '-', and '.'. Each role must have a unique name, as this will serve as the identifier for that role.
    */
-  name: string
+  name: string | number
   /**
    * A list of application privilege entries.
    */
@@ -972,7 +972,7 @@ export interface SecurityPutRoleMappingRequest extends RequestBase {
   /**
    * The distinct name that identifies the role mapping. The name is used solely as an identifier to facilitate interaction via the API; it does not affect the behavior of the mapping in any way.
    */
-  name: string
+  name: string | number
   /**
    * Mappings that have enabled set to false are ignored when role mapping is performed.
    */
@@ -1012,7 +1012,7 @@ export interface SecurityPutUserRequest extends RequestBase {
   /**
    * An identifier for the user.
    */
-  username: string
+  username: string | number
   /**
    * The email of the user.
    */
@@ -1084,15 +1084,15 @@ export interface SecurityQueryApiKeysRequest extends RequestBase {
   /**
    * Return the snapshot of the owner user's role descriptors associated with the API key. An API key's actual permission is the intersection of its assigned role descriptors and the owner user's role descriptors (effectively limited by it).
    */
-  with_limited_by?: boolean
+  with_limited_by?: boolean | 'true' | 'false'
   /**
    * Determines whether to also retrieve the profile UID for the API key owner principal. If it exists, the profile UID is returned under the profile_uid response field for each API key.
    */
-  with_profile_uid?: boolean
+  with_profile_uid?: boolean | 'true' | 'false'
   /**
    * Determines whether aggregation names are prefixed by their respective types in the response.
    */
-  typed_keys?: boolean
+  typed_keys?: boolean | 'true' | 'false'
 }
 
 /**
@@ -1152,7 +1152,7 @@ export interface SecurityQueryUserRequest extends RequestBase {
   /**
    * Determines whether to retrieve the user profile UID, if it exists, for the users.
    */
-  with_profile_uid?: boolean
+  with_profile_uid?: boolean | 'true' | 'false'
 }
 
 /**
@@ -1264,7 +1264,7 @@ export interface SecuritySamlServiceProviderMetadataRequest extends RequestBase 
   /**
    * The name of the SAML realm in Elasticsearch.
    */
-  realm_name: string
+  realm_name: string | number
 }
 
 /**
@@ -1300,7 +1300,7 @@ export interface SecurityUpdateApiKeyRequest extends RequestBase {
   /**
    * The ID of the API key to update.
    */
-  id: string
+  id: string | number
   /**
    * The role descriptors to assign to this API key. The API key's effective permissions are an intersection of its assigned privileges and the point in time snapshot of permissions of the owner user. You can assign new privileges by specifying them in this parameter.
    */
@@ -1324,7 +1324,7 @@ export interface SecurityUpdateCrossClusterApiKeyRequest extends RequestBase {
   /**
    * The ID of the cross-cluster API key to update.
    */
-  id: string
+  id: string | number
   /**
    * The access to be granted to this API key. The access is composed of permissions for cross cluster search and cross cluster replication. At least one of them must be specified. When specified, the new access assignment fully replaces the previously assigned access.
    */
@@ -1380,7 +1380,7 @@ export interface SecurityUpdateUserProfileDataRequest extends RequestBase {
   /**
    * A unique identifier for the user profile.
    */
-  uid: string
+  uid: string | number
   /**
    * Searchable data that you want to associate with the user profile. This field supports a nested data structure. Within the labels object, top-level keys cannot begin with an underscore (_) or contain a period (.).
    */
@@ -1392,11 +1392,11 @@ export interface SecurityUpdateUserProfileDataRequest extends RequestBase {
   /**
    * Only perform the operation if the document has this sequence number.
    */
-  if_seq_no?: number
+  if_seq_no?: number | `${number}`
   /**
    * Only perform the operation if the document has this primary term.
    */
-  if_primary_term?: number
+  if_primary_term?: number | `${number}`
   /**
    * If 'true', Elasticsearch refreshes the affected shards to make this operation visible to search. If 'wait_for', it waits for a refresh to make this operation visible to search. If 'false', nothing is done with refreshes.
    */

@@ -14,7 +14,7 @@ export interface ShutdownDeleteNodeRequest extends RequestBase {
   /**
    * The node id of node to be removed from the shutdown state
    */
-  node_id: string
+  node_id: string | number
   /**
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -34,7 +34,7 @@ export interface ShutdownGetNodeRequest extends RequestBase {
   /**
    * Comma-separated list of nodes for which to retrieve the shutdown status
    */
-  node_id?: string | string[]
+  node_id?: string | string[] | number
   /**
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -50,7 +50,7 @@ export interface ShutdownPutNodeRequest extends RequestBase {
   /**
    * The node identifier. This parameter is not validated against the cluster's active nodes. This enables you to register a node for shut down while it is offline. No error is thrown if you specify an invalid node ID.
    */
-  node_id: string
+  node_id: string | number
   /**
    * Valid values are restart, remove, or replace. Use restart when you need to temporarily shut down a node to perform an upgrade, make configuration changes, or perform other maintenance. Because the node is expected to rejoin the cluster, data is not migrated off of the node.
    */

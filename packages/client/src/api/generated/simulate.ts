@@ -14,7 +14,7 @@ export interface SimulateIngestRequest extends RequestBase {
   /**
    * The index to simulate ingesting into. This value can be overridden by specifying an index on each document. If you specify this parameter in the request path, it is used for any documents that do not explicitly specify an index argument.
    */
-  index?: string
+  index?: string | number
   /**
    * Sample documents to test in the pipeline.
    */
@@ -38,7 +38,7 @@ export interface SimulateIngestRequest extends RequestBase {
   /**
    * The pipeline to use as the default pipeline. This value can be used to override the default pipeline of the index.
    */
-  pipeline?: string
+  pipeline?: string | number
   /**
    * The mapping merge type if mapping overrides are being provided in mapping_addition. The allowed values are one of index or template. The index option merges mappings the way they would be merged into an existing index. The template option merges mappings the way they would be merged into a template.
    */

@@ -14,7 +14,7 @@ export interface SlmDeleteLifecycleRequest extends RequestBase {
   /**
    * The id of the snapshot lifecycle policy to remove
    */
-  policy_id: string
+  policy_id: string | number
   /**
    * The period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -34,7 +34,7 @@ export interface SlmExecuteLifecycleRequest extends RequestBase {
   /**
    * The id of the snapshot lifecycle policy to be executed
    */
-  policy_id: string
+  policy_id: string | number
   /**
    * The period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -70,7 +70,7 @@ export interface SlmGetLifecycleRequest extends RequestBase {
   /**
    * A comma-separated list of snapshot lifecycle policy identifiers.
    */
-  policy_id?: string | string[]
+  policy_id?: string | string[] | number
   /**
    * The period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -122,7 +122,7 @@ export interface SlmPutLifecycleRequest extends RequestBase {
   /**
    * The identifier for the snapshot lifecycle policy you want to create or update.
    */
-  policy_id: string
+  policy_id: string | number
   /**
    * Configuration for each snapshot created by the policy.
    */

@@ -14,7 +14,7 @@ export interface SnapshotCleanupRepositoryRequest extends RequestBase {
   /**
    * The name of the snapshot repository to clean up.
    */
-  name: string
+  name: string | number
   /**
    * The period to wait for a connection to the master node. If the master node is not available before the timeout expires, the request fails and returns an error. To indicate that the request should never timeout, set it to -1
    */
@@ -34,15 +34,15 @@ export interface SnapshotCloneRequest extends RequestBase {
   /**
    * The name of the snapshot repository that both source and target snapshot belong to.
    */
-  repository: string
+  repository: string | number
   /**
    * The source snapshot name.
    */
-  snapshot: string
+  snapshot: string | number
   /**
    * The target snapshot name.
    */
-  target_snapshot: string
+  target_snapshot: string | number
   /**
    * A comma-separated list of indices to include in the snapshot. Multi-target syntax is supported.
    */
@@ -62,11 +62,11 @@ export interface SnapshotCreateRequest extends RequestBase {
   /**
    * The name of the repository for the snapshot.
    */
-  repository: string
+  repository: string | number
   /**
    * The name of the snapshot. It supportes date math. It must be unique in the repository.
    */
-  snapshot: string
+  snapshot: string | number
   /**
    * Determines how wildcard patterns in the indices parameter match data streams and indices. It supports comma-separated values such as open,hidden.
    */
@@ -102,7 +102,7 @@ export interface SnapshotCreateRequest extends RequestBase {
   /**
    * If true, the request returns a response when the snapshot is complete. If false, the request returns a response when the snapshot initializes.
    */
-  wait_for_completion?: boolean
+  wait_for_completion?: boolean | 'true' | 'false'
 }
 
 /**
@@ -114,7 +114,7 @@ export interface SnapshotCreateRepositoryRequest extends RequestBase {
   /**
    * The name of the snapshot repository to register or update.
    */
-  name: string
+  name: string | number
   /**
    * The request body.
    */
@@ -130,7 +130,7 @@ export interface SnapshotCreateRepositoryRequest extends RequestBase {
   /**
    * If true, the request verifies the repository is functional on all master and data nodes in the cluster. If false, this verification is skipped. You can also perform this verification with the verify snapshot repository API.
    */
-  verify?: boolean
+  verify?: boolean | 'true' | 'false'
 }
 
 /**
@@ -142,11 +142,11 @@ export interface SnapshotDeleteRequest extends RequestBase {
   /**
    * The name of the repository to delete a snapshot from.
    */
-  repository: string
+  repository: string | number
   /**
    * A comma-separated list of snapshot names to delete. It also accepts wildcards (*).
    */
-  snapshot: string | string[]
+  snapshot: string | string[] | number
   /**
    * The period to wait for the master node. If the master node is not available before the timeout expires, the request fails and returns an error. To indicate that the request should never timeout, set it to -1.
    */
@@ -154,7 +154,7 @@ export interface SnapshotDeleteRequest extends RequestBase {
   /**
    * If true, the request returns a response when the matching snapshots are all deleted. If false, the request returns a response as soon as the deletes are scheduled.
    */
-  wait_for_completion?: boolean
+  wait_for_completion?: boolean | 'true' | 'false'
 }
 
 /**
@@ -166,7 +166,7 @@ export interface SnapshotDeleteRepositoryRequest extends RequestBase {
   /**
    * The ame of the snapshot repositories to unregister. Wildcard (*) patterns are supported.
    */
-  name: string | string[]
+  name: string | string[] | number
   /**
    * The period to wait for the master node. If the master node is not available before the timeout expires, the request fails and returns an error. To indicate that the request should never timeout, set it to -1.
    */
@@ -186,35 +186,35 @@ export interface SnapshotGetRequest extends RequestBase {
   /**
    * A comma-separated list of snapshot repository names used to limit the request. Wildcard (*) expressions are supported.
    */
-  repository: string
+  repository: string | number
   /**
    * A comma-separated list of snapshot names to retrieve Wildcards (*) are supported.
    */
-  snapshot: string | string[]
+  snapshot: string | string[] | number
   /**
    * An offset identifier to start pagination from as returned by the next field in the response body.
    */
-  after?: string
+  after?: string | number
   /**
    * The value of the current sort column at which to start retrieval. It can be a string snapshot- or a repository name when sorting by snapshot or repository name. It can be a millisecond time value or a number when sorting by index- or shard count.
    */
-  from_sort_value?: string
+  from_sort_value?: string | number
   /**
    * If false, the request returns an error for any snapshots that are unavailable.
    */
-  ignore_unavailable?: boolean
+  ignore_unavailable?: boolean | 'true' | 'false'
   /**
    * If true, the response includes additional information about each index in the snapshot comprising the number of shards in the index, the total size of the index in bytes, and the maximum number of segments per shard in the index. The default is false, meaning that this information is omitted.
    */
-  index_details?: boolean
+  index_details?: boolean | 'true' | 'false'
   /**
    * If true, the response includes the name of each index in each snapshot.
    */
-  index_names?: boolean
+  index_names?: boolean | 'true' | 'false'
   /**
    * If true, the response includes the repository name in each snapshot.
    */
-  include_repository?: boolean
+  include_repository?: boolean | 'true' | 'false'
   /**
    * The period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -226,15 +226,15 @@ export interface SnapshotGetRequest extends RequestBase {
   /**
    * Numeric offset to start pagination from based on the snapshots matching this request. Using a non-zero value for this parameter is mutually exclusive with using the after parameter. Defaults to 0.
    */
-  offset?: number
+  offset?: number | `${number}`
   /**
    * The maximum number of snapshots to return. The default is -1, which means to return all that match the request without limit.
    */
-  size?: number
+  size?: number | `${number}`
   /**
    * Filter snapshots by a comma-separated list of snapshot lifecycle management (SLM) policy names that snapshots belong to.
    */
-  slm_policy_filter?: string
+  slm_policy_filter?: string | number
   /**
    * The sort order for the result. The default behavior is sorting by snapshot start time stamp.
    */
@@ -252,7 +252,7 @@ export interface SnapshotGetRequest extends RequestBase {
   /**
    * If true, returns additional information about each snapshot such as the version of Elasticsearch which took the snapshot, the start and end times of the snapshot, and the number of shards snapshotted.
    */
-  verbose?: boolean
+  verbose?: boolean | 'true' | 'false'
 }
 
 /**
@@ -264,11 +264,11 @@ export interface SnapshotGetRepositoryRequest extends RequestBase {
   /**
    * A comma-separated list of snapshot repository names used to limit the request. Wildcard (*) expressions are supported including combining wildcards with exclude patterns starting with -.
    */
-  name?: string | string[]
+  name?: string | string[] | number
   /**
    * If true, the request gets information from the local node only. If false, the request gets information from the master node.
    */
-  local?: boolean
+  local?: boolean | 'true' | 'false'
   /**
    * The period to wait for the master node. If the master node is not available before the timeout expires, the request fails and returns an error. To indicate that the request should never timeout, set it to -1.
    */
@@ -284,27 +284,27 @@ export interface SnapshotRepositoryAnalyzeRequest extends RequestBase {
   /**
    * The name of the repository.
    */
-  name: string
+  name: string | number
   /**
    * The total number of blobs to write to the repository during the test. For realistic experiments, set this parameter to at least 2000.
    */
-  blob_count?: number
+  blob_count?: number | `${number}`
   /**
    * Whether to run the overwrite protection check. For realistic experiments, leave this parameter unset.
    */
-  check_overwrite_protection?: boolean
+  check_overwrite_protection?: boolean | 'true' | 'false'
   /**
    * The number of operations to run concurrently during the test. For realistic experiments, leave this parameter unset.
    */
-  concurrency?: number
+  concurrency?: number | `${number}`
   /**
    * Indicates whether to return detailed results, including timing information for every operation performed during the analysis. If false, it returns only a summary of the analysis.
    */
-  detailed?: boolean
+  detailed?: boolean | 'true' | 'false'
   /**
    * The number of nodes on which to perform an early read operation while writing each blob. Early read operations are only rarely performed. For realistic experiments, leave this parameter unset.
    */
-  early_read_node_count?: number
+  early_read_node_count?: number | `${number}`
   /**
    * The maximum size of a blob to be written during the test. For realistic experiments, set this parameter to at least 2gb.
    */
@@ -316,23 +316,23 @@ export interface SnapshotRepositoryAnalyzeRequest extends RequestBase {
   /**
    * The probability of performing a rare action such as an early read, an overwrite, or an aborted write on each blob. For realistic experiments, leave this parameter unset.
    */
-  rare_action_probability?: number
+  rare_action_probability?: number | `${number}`
   /**
    * Indicates whether to rarely cancel writes before they complete. For realistic experiments, leave this parameter unset.
    */
-  rarely_abort_writes?: boolean
+  rarely_abort_writes?: boolean | 'true' | 'false'
   /**
    * The number of nodes on which to read a blob after writing. For realistic experiments, leave this parameter unset.
    */
-  read_node_count?: number
+  read_node_count?: number | `${number}`
   /**
    * The minimum number of linearizable register operations to perform in total. For realistic experiments, set this parameter to at least 100.
    */
-  register_operation_count?: number
+  register_operation_count?: number | `${number}`
   /**
    * The seed for the pseudo-random number generator used to generate the list of operations performed during the test. To repeat the same set of operations in multiple experiments, use the same seed in each experiment.
    */
-  seed?: number
+  seed?: number | `${number}`
   /**
    * The period of time to wait for the test to complete. If no response is received before the timeout expires, the test is cancelled and returns an error. For realistic experiments, set this parameter sufficiently long to allow the test to complete.
    */
@@ -348,39 +348,39 @@ export interface SnapshotRepositoryVerifyIntegrityRequest extends RequestBase {
   /**
    * The name of the snapshot repository.
    */
-  name: string | string[]
+  name: string | string[] | number
   /**
    * If verify_blob_contents is true, this parameter specifies how many blobs to verify at once.
    */
-  blob_thread_pool_concurrency?: number
+  blob_thread_pool_concurrency?: number | `${number}`
   /**
    * The maximum number of index snapshots to verify concurrently within each index verification.
    */
-  index_snapshot_verification_concurrency?: number
+  index_snapshot_verification_concurrency?: number | `${number}`
   /**
    * The number of indices to verify concurrently. The default behavior is to use the entire snapshot_meta thread pool.
    */
-  index_verification_concurrency?: number
+  index_verification_concurrency?: number | `${number}`
   /**
    * If verify_blob_contents is true, this parameter specifies the maximum amount of data that Elasticsearch will read from the repository every second.
    */
-  max_bytes_per_sec?: string
+  max_bytes_per_sec?: string | number
   /**
    * The number of shard snapshot failures to track during integrity verification, in order to avoid excessive resource usage. If your repository contains more than this number of shard snapshot failures, the verification will fail.
    */
-  max_failed_shard_snapshots?: number
+  max_failed_shard_snapshots?: number | `${number}`
   /**
    * The maximum number of snapshot metadata operations to run concurrently. The default behavior is to use at most half of the snapshot_meta thread pool at once.
    */
-  meta_thread_pool_concurrency?: number
+  meta_thread_pool_concurrency?: number | `${number}`
   /**
    * The number of snapshots to verify concurrently. The default behavior is to use at most half of the snapshot_meta thread pool at once.
    */
-  snapshot_verification_concurrency?: number
+  snapshot_verification_concurrency?: number | `${number}`
   /**
    * Indicates whether to verify the checksum of every data blob in the repository. If this feature is enabled, Elasticsearch will read the entire repository contents, which may be extremely slow and expensive.
    */
-  verify_blob_contents?: boolean
+  verify_blob_contents?: boolean | 'true' | 'false'
 }
 
 /**
@@ -392,11 +392,11 @@ export interface SnapshotRestoreRequest extends RequestBase {
   /**
    * The name of the repository to restore a snapshot from.
    */
-  repository: string
+  repository: string | number
   /**
    * The name of the snapshot to restore.
    */
-  snapshot: string
+  snapshot: string | number
   /**
    * The feature states to restore. If include_global_state is true, the request restores all feature states in the snapshot by default. If include_global_state is false, the request restores no feature states by default. Note that specifying an empty array will result in the default behavior.
    */
@@ -444,7 +444,7 @@ export interface SnapshotRestoreRequest extends RequestBase {
   /**
    * If true, the request returns a response when the restore operation completes. The operation is complete when it finishes all attempts to recover primary shards for restored indices. This applies even if one or more of the recovery attempts fail.
    */
-  wait_for_completion?: boolean
+  wait_for_completion?: boolean | 'true' | 'false'
 }
 
 /**
@@ -456,15 +456,15 @@ export interface SnapshotStatusRequest extends RequestBase {
   /**
    * The snapshot repository name used to limit the request. It supports wildcards (*) if isn't specified.
    */
-  repository?: string
+  repository?: string | number
   /**
    * A comma-separated list of snapshots to retrieve status for. The default is currently running snapshots. Wildcards (*) are not supported.
    */
-  snapshot?: string | string[]
+  snapshot?: string | string[] | number
   /**
    * If false, the request returns an error for any snapshots that are unavailable. If true, the request ignores snapshots that are unavailable, such as those that are corrupted or temporarily cannot be returned.
    */
-  ignore_unavailable?: boolean
+  ignore_unavailable?: boolean | 'true' | 'false'
   /**
    * The period to wait for the master node. If the master node is not available before the timeout expires, the request fails and returns an error. To indicate that the request should never timeout, set it to -1.
    */
@@ -480,7 +480,7 @@ export interface SnapshotVerifyRepositoryRequest extends RequestBase {
   /**
    * The name of the snapshot repository to verify.
    */
-  name: string
+  name: string | number
   /**
    * The period to wait for the master node. If the master node is not available before the timeout expires, the request fails and returns an error. To indicate that the request should never timeout, set it to -1.
    */

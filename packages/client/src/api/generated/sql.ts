@@ -26,7 +26,7 @@ export interface SqlDeleteAsyncRequest extends RequestBase {
   /**
    * The identifier for the search.
    */
-  id: string
+  id: string | number
 }
 
 /**
@@ -38,15 +38,15 @@ export interface SqlGetAsyncRequest extends RequestBase {
   /**
    * The identifier for the search.
    */
-  id: string
+  id: string | number
   /**
    * The separator for CSV results. The API supports this parameter only for CSV responses.
    */
-  delimiter?: string
+  delimiter?: string | number
   /**
    * The format for the response. You must specify a format using this parameter or the Accept HTTP header. If you specify both, the API uses this parameter.
    */
-  format?: string
+  format?: string | number
   /**
    * The retention period for the search and its results. It defaults to the keep_alive period for the original SQL search.
    */
@@ -66,7 +66,7 @@ export interface SqlGetAsyncStatusRequest extends RequestBase {
   /**
    * The identifier for the search.
    */
-  id: string
+  id: string | number
 }
 
 /**

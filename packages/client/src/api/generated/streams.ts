@@ -13,7 +13,7 @@ export interface StreamsLogsDisableRequest extends RequestBase {
   /**
    * The stream type to disable.
    */
-  name: 'logs' | 'logs.otel' | 'logs.ecs'
+  name: 'logs' | 'logs.otel' | 'logs.ecs' | number
   /**
    * The period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -33,7 +33,7 @@ export interface StreamsLogsEnableRequest extends RequestBase {
   /**
    * The stream type to enable.
    */
-  name: 'logs' | 'logs.otel' | 'logs.ecs'
+  name: 'logs' | 'logs.otel' | 'logs.ecs' | number
   /**
    * The period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    */

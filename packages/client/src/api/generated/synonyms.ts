@@ -14,7 +14,7 @@ export interface SynonymsDeleteSynonymRequest extends RequestBase {
   /**
    * The synonyms set identifier to delete.
    */
-  id: string
+  id: string | number
 }
 
 /**
@@ -26,15 +26,15 @@ export interface SynonymsDeleteSynonymRuleRequest extends RequestBase {
   /**
    * The ID of the synonym set to update.
    */
-  set_id: string
+  set_id: string | number
   /**
    * The ID of the synonym rule to delete.
    */
-  rule_id: string
+  rule_id: string | number
   /**
    * If true, the request will refresh the analyzers with the deleted synonym rule and wait for the new synonyms to be available before returning. If false, analyzers will not be reloaded with the deleted synonym rule
    */
-  refresh?: boolean
+  refresh?: boolean | 'true' | 'false'
 }
 
 /**
@@ -46,19 +46,19 @@ export interface SynonymsGetSynonymRequest extends RequestBase {
   /**
    * The synonyms set identifier to retrieve.
    */
-  id: string
+  id: string | number
   /**
    * The starting offset for synonym rules to retrieve.
    */
-  from?: number
+  from?: number | `${number}`
   /**
    * The max number of synonym rules to retrieve.
    */
-  size?: number
+  size?: number | `${number}`
   /**
    * The synonym rule ID to use as a cursor for pagination. The next page of results will start after this rule ID. This parameter cannot be used with from.
    */
-  search_after?: string
+  search_after?: string | number
 }
 
 /**
@@ -70,11 +70,11 @@ export interface SynonymsGetSynonymRuleRequest extends RequestBase {
   /**
    * The ID of the synonym set to retrieve the synonym rule from.
    */
-  set_id: string
+  set_id: string | number
   /**
    * The ID of the synonym rule to retrieve.
    */
-  rule_id: string
+  rule_id: string | number
 }
 
 /**
@@ -86,11 +86,11 @@ export interface SynonymsGetSynonymsSetsRequest extends RequestBase {
   /**
    * The starting offset for synonyms sets to retrieve.
    */
-  from?: number
+  from?: number | `${number}`
   /**
    * The maximum number of synonyms sets to retrieve.
    */
-  size?: number
+  size?: number | `${number}`
 }
 
 /**
@@ -102,7 +102,7 @@ export interface SynonymsPutSynonymRequest extends RequestBase {
   /**
    * The ID of the synonyms set to be created or updated.
    */
-  id: string
+  id: string | number
   /**
    * The synonym rules definitions for the synonyms set.
    */
@@ -110,11 +110,11 @@ export interface SynonymsPutSynonymRequest extends RequestBase {
   /**
    * If true, the request will refresh the analyzers with the new synonyms set and wait for the new synonyms to be available before returning. If false, analyzers will not be reloaded with the new synonym set
    */
-  refresh?: boolean
+  refresh?: boolean | 'true' | 'false'
   /**
    * If true, the provided synonym rules are appended to the existing set, with matching IDs overwriting existing rules. If false, the entire synonyms set is replaced with the new synonym rules definitions.
    */
-  append?: boolean
+  append?: boolean | 'true' | 'false'
 }
 
 /**
@@ -126,11 +126,11 @@ export interface SynonymsPutSynonymRuleRequest extends RequestBase {
   /**
    * The ID of the synonym set.
    */
-  set_id: string
+  set_id: string | number
   /**
    * The ID of the synonym rule to be updated or created.
    */
-  rule_id: string
+  rule_id: string | number
   /**
    * The synonym rule information definition, which must be in Solr format.
    */
@@ -138,5 +138,5 @@ export interface SynonymsPutSynonymRuleRequest extends RequestBase {
   /**
    * If true, the request will refresh the analyzers with the new synonym rule and wait for the new synonyms to be available before returning. If false, analyzers will not be reloaded with the new synonym rule
    */
-  refresh?: boolean
+  refresh?: boolean | 'true' | 'false'
 }

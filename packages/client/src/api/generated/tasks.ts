@@ -13,7 +13,7 @@ export interface TasksCancelRequest extends RequestBase {
   /**
    * The task identifier.
    */
-  task_id?: string
+  task_id?: string | number
   /**
    * A comma-separated list or wildcard expression of actions that is used to limit the request.
    */
@@ -21,15 +21,15 @@ export interface TasksCancelRequest extends RequestBase {
   /**
    * A comma-separated list of node IDs or names that is used to limit the request.
    */
-  nodes?: string[]
+  nodes?: string | string[]
   /**
    * A parent task ID that is used to limit the tasks.
    */
-  parent_task_id?: string
+  parent_task_id?: string | number
   /**
    * If true, the request blocks until all found tasks are complete.
    */
-  wait_for_completion?: boolean
+  wait_for_completion?: boolean | 'true' | 'false'
 }
 
 /**
@@ -41,7 +41,7 @@ export interface TasksGetRequest extends RequestBase {
   /**
    * The task identifier.
    */
-  task_id: string
+  task_id: string | number
   /**
    * The period to wait for a response. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -49,11 +49,11 @@ export interface TasksGetRequest extends RequestBase {
   /**
    * If true, the request blocks until the task has completed.
    */
-  wait_for_completion?: boolean
+  wait_for_completion?: boolean | 'true' | 'false'
   /**
    * Internal use only
    */
-  follow_relocations?: boolean
+  follow_relocations?: boolean | 'true' | 'false'
 }
 
 /**
@@ -69,7 +69,7 @@ export interface TasksListRequest extends RequestBase {
   /**
    * If true, the response includes detailed information about the running tasks. This information is useful to distinguish tasks from each other but is more costly to run.
    */
-  detailed?: boolean
+  detailed?: boolean | 'true' | 'false'
   /**
    * A key that is used to group tasks in the response. The task lists can be grouped either by nodes or by parent tasks.
    */
@@ -81,7 +81,7 @@ export interface TasksListRequest extends RequestBase {
   /**
    * A parent task identifier that is used to limit returned information. To return all tasks, omit this parameter or use a value of -1. If the parent task is not found, the API does not return a 404 response code.
    */
-  parent_task_id?: string
+  parent_task_id?: string | number
   /**
    * The period to wait for each node to respond. If a node does not respond before its timeout expires, the response does not include its information. However, timed out nodes are included in the node_failures property.
    */
@@ -89,5 +89,5 @@ export interface TasksListRequest extends RequestBase {
   /**
    * If true, the request blocks until the operation is complete.
    */
-  wait_for_completion?: boolean
+  wait_for_completion?: boolean | 'true' | 'false'
 }

@@ -18,11 +18,11 @@ export interface TextStructureFindFieldStructureRequest extends RequestBase {
   /**
    * If you have set format to delimited, you can specify the character used to delimit the values in each row. Only a single character is supported; the delimiter cannot have multiple characters. By default, the API considers the following possibilities: comma, tab, semi-colon, and pipe (|).
    */
-  delimiter?: string
+  delimiter?: string | number
   /**
    * The number of documents to include in the structural analysis. The minimum value is 2.
    */
-  documents_to_sample?: number
+  documents_to_sample?: number | `${number}`
   /**
    * The mode of compatibility with ECS compliant Grok patterns. Use this parameter to specify whether to use ECS Grok patterns instead of legacy ones when the structure finder creates a Grok pattern.
    */
@@ -30,11 +30,11 @@ export interface TextStructureFindFieldStructureRequest extends RequestBase {
   /**
    * If true, the response includes a field named explanation, which is an array of strings that indicate how the structure finder produced its result.
    */
-  explain?: boolean
+  explain?: boolean | 'true' | 'false'
   /**
    * The field that should be analyzed.
    */
-  field: string
+  field: string | number
   /**
    * The high level structure of the text. By default, the API chooses the format. In this default scenario, all rows must have the same number of fields for a delimited format to be detected.
    */
@@ -42,23 +42,23 @@ export interface TextStructureFindFieldStructureRequest extends RequestBase {
   /**
    * If the format is semi_structured_text, you can specify a Grok pattern that is used to extract fields from every message in the text. The name of the timestamp field in the Grok pattern must match what is specified in the timestamp_field parameter.
    */
-  grok_pattern?: string
+  grok_pattern?: string | number
   /**
    * The name of the index that contains the analyzed field.
    */
-  index: string
+  index: string | number
   /**
    * If the format is delimited, you can specify the character used to quote the values in each row if they contain newlines or the delimiter character. Only a single character is supported. If this parameter is not specified, the default value is a double quote (").
    */
-  quote?: string
+  quote?: string | number
   /**
    * If the format is delimited, you can specify whether values between delimiters should have whitespace trimmed from them. If this parameter is not specified and the delimiter is pipe (|), the default value is true. Otherwise, the default value is false.
    */
-  should_trim_fields?: boolean
+  should_trim_fields?: boolean | 'true' | 'false'
   /**
    * If the format is ndjson, you can specify whether to parse nested JSON objects recursively. The nested objects are parsed to a maximum depth equal to the default value of the index.mapping.depth.limit setting. Anything beyond that depth is parsed as an object type field.
    */
-  should_parse_recursively?: boolean
+  should_parse_recursively?: boolean | 'true' | 'false'
   /**
    * The maximum amount of time that the structure analysis can take. If the analysis is still running when the timeout expires, it will be stopped.
    */
@@ -66,11 +66,11 @@ export interface TextStructureFindFieldStructureRequest extends RequestBase {
   /**
    * The name of the field that contains the primary timestamp of each record in the text. In particular, if the text was ingested into an index, this is the field that would be used to populate the \@timestamp field.
    */
-  timestamp_field?: string
+  timestamp_field?: string | number
   /**
    * The Java time format of the timestamp field in the text. Only a subset of Java time format letter groups are supported:
    */
-  timestamp_format?: string
+  timestamp_format?: string | number
 }
 
 /**
@@ -90,7 +90,7 @@ export interface TextStructureFindMessageStructureRequest extends RequestBase {
   /**
    * If you the format is delimited, you can specify the character used to delimit the values in each row. Only a single character is supported; the delimiter cannot have multiple characters. By default, the API considers the following possibilities: comma, tab, semi-colon, and pipe (|).
    */
-  delimiter?: string
+  delimiter?: string | number
   /**
    * The mode of compatibility with ECS compliant Grok patterns. Use this parameter to specify whether to use ECS Grok patterns instead of legacy ones when the structure finder creates a Grok pattern.
    */
@@ -98,7 +98,7 @@ export interface TextStructureFindMessageStructureRequest extends RequestBase {
   /**
    * If this parameter is set to true, the response includes a field named explanation, which is an array of strings that indicate how the structure finder produced its result.
    */
-  explain?: boolean
+  explain?: boolean | 'true' | 'false'
   /**
    * The high level structure of the text. By default, the API chooses the format. In this default scenario, all rows must have the same number of fields for a delimited format to be detected.
    */
@@ -106,19 +106,19 @@ export interface TextStructureFindMessageStructureRequest extends RequestBase {
   /**
    * If the format is semi_structured_text, you can specify a Grok pattern that is used to extract fields from every message in the text. The name of the timestamp field in the Grok pattern must match what is specified in the timestamp_field parameter.
    */
-  grok_pattern?: string
+  grok_pattern?: string | number
   /**
    * If the format is delimited, you can specify the character used to quote the values in each row if they contain newlines or the delimiter character. Only a single character is supported. If this parameter is not specified, the default value is a double quote (").
    */
-  quote?: string
+  quote?: string | number
   /**
    * If the format is delimited, you can specify whether values between delimiters should have whitespace trimmed from them. If this parameter is not specified and the delimiter is pipe (|), the default value is true. Otherwise, the default value is false.
    */
-  should_trim_fields?: boolean
+  should_trim_fields?: boolean | 'true' | 'false'
   /**
    * If the format is ndjson, you can specify whether to parse nested JSON objects recursively. The nested objects are parsed to a maximum depth equal to the default value of the index.mapping.depth.limit setting. Anything beyond that depth is parsed as an object type field.
    */
-  should_parse_recursively?: boolean
+  should_parse_recursively?: boolean | 'true' | 'false'
   /**
    * The maximum amount of time that the structure analysis can take. If the analysis is still running when the timeout expires, it will be stopped.
    */
@@ -126,11 +126,11 @@ export interface TextStructureFindMessageStructureRequest extends RequestBase {
   /**
    * The name of the field that contains the primary timestamp of each record in the text. In particular, if the text was ingested into an index, this is the field that would be used to populate the \@timestamp field.
    */
-  timestamp_field?: string
+  timestamp_field?: string | number
   /**
    * The Java time format of the timestamp field in the text. Only a subset of Java time format letter groups are supported:
    */
-  timestamp_format?: string
+  timestamp_format?: string | number
 }
 
 /**
@@ -146,7 +146,7 @@ export interface TextStructureFindStructureRequest<TJsonDocument = unknown> exte
   /**
    * The text's character set. It must be a character set that is supported by the JVM that Elasticsearch uses. For example, UTF-8, UTF-16LE, windows-1252, or EUC-JP. If this parameter is not specified, the structure finder chooses an appropriate character set.
    */
-  charset?: string
+  charset?: string | number
   /**
    * If you have set format to delimited, you can specify the column names in a comma-separated list. If this parameter is not specified, the structure finder uses the column names from the header row of the text.
    */
@@ -154,15 +154,15 @@ export interface TextStructureFindStructureRequest<TJsonDocument = unknown> exte
   /**
    * If you have set format to delimited, you can specify the character used to delimit the values in each row. Only a single character is supported; the delimiter cannot have multiple characters. By default, the API considers the following possibilities: comma, tab, semi-colon, and pipe (|).
    */
-  delimiter?: string
+  delimiter?: string | number
   /**
    * The mode of compatibility with ECS compliant Grok patterns. Use this parameter to specify whether to use ECS Grok patterns instead of legacy ones when the structure finder creates a Grok pattern. Valid values are disabled and v1.
    */
-  ecs_compatibility?: string
+  ecs_compatibility?: string | number
   /**
    * If this parameter is set to true, the response includes a field named explanation, which is an array of strings that indicate how the structure finder produced its result.
    */
-  explain?: boolean
+  explain?: boolean | 'true' | 'false'
   /**
    * The high level structure of the text. Valid values are ndjson, xml, delimited, and semi_structured_text. By default, the API chooses the format. In this default scenario, all rows must have the same number of fields for a delimited format to be detected.
    */
@@ -170,31 +170,31 @@ export interface TextStructureFindStructureRequest<TJsonDocument = unknown> exte
   /**
    * If you have set format to semi_structured_text, you can specify a Grok pattern that is used to extract fields from every message in the text. The name of the timestamp field in the Grok pattern must match what is specified in the timestamp_field parameter.
    */
-  grok_pattern?: string
+  grok_pattern?: string | number
   /**
    * If you have set format to delimited, you can use this parameter to indicate whether the column names are in the first row of the text. If this parameter is not specified, the structure finder guesses based on the similarity of the first row of the text to other rows.
    */
-  has_header_row?: boolean
+  has_header_row?: boolean | 'true' | 'false'
   /**
    * The maximum number of characters in a message when lines are merged to form messages while analyzing semi-structured text.
    */
-  line_merge_size_limit?: number
+  line_merge_size_limit?: number | `${number}`
   /**
    * The number of lines to include in the structural analysis, starting from the beginning of the text. The minimum is 2. If the value of this parameter is greater than the number of lines in the text, the analysis proceeds (as long as there are at least two lines in the text) for all of the lines.
    */
-  lines_to_sample?: number
+  lines_to_sample?: number | `${number}`
   /**
    * If you have set format to delimited, you can specify the character used to quote the values in each row if they contain newlines or the delimiter character. Only a single character is supported. If this parameter is not specified, the default value is a double quote (").
    */
-  quote?: string
+  quote?: string | number
   /**
    * If you have set format to delimited, you can specify whether values between delimiters should have whitespace trimmed from them. If this parameter is not specified and the delimiter is pipe (|), the default value is true. Otherwise, the default value is false.
    */
-  should_trim_fields?: boolean
+  should_trim_fields?: boolean | 'true' | 'false'
   /**
    * If the format is ndjson, you can specify whether to parse nested JSON objects recursively. The nested objects are parsed to a maximum depth equal to the default value of the index.mapping.depth.limit setting. Anything beyond that depth is parsed as an object type field.
    */
-  should_parse_recursively?: boolean
+  should_parse_recursively?: boolean | 'true' | 'false'
   /**
    * The maximum amount of time that the structure analysis can take. If the analysis is still running when the timeout expires then it will be stopped.
    */
@@ -202,11 +202,11 @@ export interface TextStructureFindStructureRequest<TJsonDocument = unknown> exte
   /**
    * The name of the field that contains the primary timestamp of each record in the text. In particular, if the text were ingested into an index, this is the field that would be used to populate the \@timestamp field.
    */
-  timestamp_field?: string
+  timestamp_field?: string | number
   /**
    * The Java time format of the timestamp field in the text.
    */
-  timestamp_format?: string
+  timestamp_format?: string | number
 }
 
 /**
@@ -226,5 +226,5 @@ export interface TextStructureTestGrokPatternRequest extends RequestBase {
   /**
    * The mode of compatibility with ECS compliant Grok patterns. Use this parameter to specify whether to use ECS Grok patterns instead of legacy ones when the structure finder creates a Grok pattern. Valid values are disabled and v1.
    */
-  ecs_compatibility?: string
+  ecs_compatibility?: string | number
 }

@@ -14,15 +14,15 @@ export interface TransformDeleteTransformRequest extends RequestBase {
   /**
    * Identifier for the transform.
    */
-  transform_id: string
+  transform_id: string | number
   /**
    * If this value is false, the transform must be stopped before it can be deleted. If true, the transform is deleted regardless of its current state.
    */
-  force?: boolean
+  force?: boolean | 'true' | 'false'
   /**
    * If this value is true, the destination index is deleted together with the transform. If false, the destination index will not be deleted
    */
-  delete_dest_index?: boolean
+  delete_dest_index?: boolean | 'true' | 'false'
   /**
    * Period to wait for a response. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -45,23 +45,23 @@ export interface TransformGetTransformRequest extends RequestBase {
   /**
    * Identifier for the transform. It can be a transform identifier or a wildcard expression. You can get information for all transforms by using _all, by specifying * as the , or by omitting the .
    */
-  transform_id?: string | string[]
+  transform_id?: string | string[] | number
   /**
    * Specifies what to do when the request:
    */
-  allow_no_match?: boolean
+  allow_no_match?: boolean | 'true' | 'false'
   /**
    * Skips the specified number of transforms.
    */
-  from?: number
+  from?: number | `${number}`
   /**
    * Specifies the maximum number of transforms to obtain.
    */
-  size?: number
+  size?: number | `${number}`
   /**
    * Excludes fields that were automatically added when creating the transform. This allows the configuration to be in an acceptable format to be retrieved and then added to another cluster.
    */
-  exclude_generated?: boolean
+  exclude_generated?: boolean | 'true' | 'false'
 }
 
 /**
@@ -73,23 +73,23 @@ export interface TransformGetTransformStatsRequest extends RequestBase {
   /**
    * Identifier for the transform. It can be a transform identifier or a wildcard expression. You can get information for all transforms by using _all, by specifying * as the , or by omitting the .
    */
-  transform_id: string | string[]
+  transform_id: string | string[] | number
   /**
    * Specifies what to do when the request:
    */
-  allow_no_match?: boolean
+  allow_no_match?: boolean | 'true' | 'false'
   /**
    * If true, the response includes id, state, node, stats, health, and basic checkpointing information (the last and next checkpoint numbers, and the next checkpoint's position and progress).
    */
-  basic?: boolean
+  basic?: boolean | 'true' | 'false'
   /**
    * Skips the specified number of transforms.
    */
-  from?: number
+  from?: number | `${number}`
   /**
    * Specifies the maximum number of transforms to obtain.
    */
-  size?: number
+  size?: number | `${number}`
   /**
    * Controls the time to wait for the stats
    */
@@ -105,7 +105,7 @@ export interface TransformPreviewTransformRequest extends RequestBase {
   /**
    * Identifier for the transform to preview. If you specify this path parameter, you cannot provide transform configuration details in the request body.
    */
-  transform_id?: string
+  transform_id?: string | number
   /**
    * The destination for the transform.
    */
@@ -157,7 +157,7 @@ export interface TransformPutTransformRequest extends RequestBase {
   /**
    * Identifier for the transform. This identifier can contain lowercase alphanumeric characters (a-z and 0-9), hyphens, and underscores. It has a 64 character limit and must start and end with alphanumeric characters.
    */
-  transform_id: string
+  transform_id: string | number
   /**
    * The destination for the transform.
    */
@@ -201,7 +201,7 @@ export interface TransformPutTransformRequest extends RequestBase {
   /**
    * When the transform is created, a series of validations occur to ensure its success. For example, there is a check for the existence of the source indices and a check that the destination index is not part of the source index pattern.
    */
-  defer_validation?: boolean
+  defer_validation?: boolean | 'true' | 'false'
   /**
    * Period to wait for a response. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -217,11 +217,11 @@ export interface TransformResetTransformRequest extends RequestBase {
   /**
    * Identifier for the transform. This identifier can contain lowercase alphanumeric characters (a-z and 0-9), hyphens, and underscores. It has a 64 character limit and must start and end with alphanumeric characters.
    */
-  transform_id: string
+  transform_id: string | number
   /**
    * If this value is true, the transform is reset regardless of its current state. If it's false, the transform must be stopped before it can be reset.
    */
-  force?: boolean
+  force?: boolean | 'true' | 'false'
   /**
    * Period to wait for a response. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -237,7 +237,7 @@ export interface TransformScheduleNowTransformRequest extends RequestBase {
   /**
    * Identifier for the transform.
    */
-  transform_id: string
+  transform_id: string | number
   /**
    * Controls the time to wait for the scheduling to take place
    */
@@ -245,7 +245,7 @@ export interface TransformScheduleNowTransformRequest extends RequestBase {
   /**
    * When true, defers the scheduling by the transform's configured sync delay instead of triggering immediately. The transform will process new data after the delay elapses rather than right away.
    */
-  defer?: boolean
+  defer?: boolean | 'true' | 'false'
 }
 
 /**
@@ -257,7 +257,7 @@ export interface TransformSetUpgradeModeRequest extends RequestBase {
   /**
    * When true, it enables upgrade_mode which temporarily halts all transform tasks and prohibits new transform tasks from starting.
    */
-  enabled?: boolean
+  enabled?: boolean | 'true' | 'false'
   /**
    * The time to wait for the request to be completed.
    */
@@ -273,7 +273,7 @@ export interface TransformStartTransformRequest extends RequestBase {
   /**
    * Identifier for the transform.
    */
-  transform_id: string
+  transform_id: string | number
   /**
    * Period to wait for a response. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -281,7 +281,7 @@ export interface TransformStartTransformRequest extends RequestBase {
   /**
    * Restricts the set of transformed entities to those changed after this time. Relative times like now-30d are supported. Only applicable for continuous transforms.
    */
-  from?: string
+  from?: string | number
 }
 
 /**
@@ -293,15 +293,15 @@ export interface TransformStopTransformRequest extends RequestBase {
   /**
    * Identifier for the transform. To stop multiple transforms, use a comma-separated list or a wildcard expression. To stop all transforms, use _all or * as the identifier.
    */
-  transform_id: string
+  transform_id: string | number
   /**
    * Specifies what to do when the request: contains wildcard expressions and there are no transforms that match; contains the _all string or no identifiers and there are no matches; contains wildcard expressions and there are only partial matches.
    */
-  allow_no_match?: boolean
+  allow_no_match?: boolean | 'true' | 'false'
   /**
    * If it is true, the API forcefully stops the transforms.
    */
-  force?: boolean
+  force?: boolean | 'true' | 'false'
   /**
    * Period to wait for a response when wait_for_completion is true. If no response is received before the timeout expires, the request returns a timeout exception. However, the request continues processing and eventually moves the transform to a STOPPED state.
    */
@@ -309,11 +309,11 @@ export interface TransformStopTransformRequest extends RequestBase {
   /**
    * If it is true, the transform does not completely stop until the current checkpoint is completed. If it is false, the transform stops as soon as possible.
    */
-  wait_for_checkpoint?: boolean
+  wait_for_checkpoint?: boolean | 'true' | 'false'
   /**
    * If it is true, the API blocks until the indexer state completely stops. If it is false, the API returns immediately and the indexer is stopped asynchronously in the background.
    */
-  wait_for_completion?: boolean
+  wait_for_completion?: boolean | 'true' | 'false'
 }
 
 /**
@@ -325,7 +325,7 @@ export interface TransformUpdateTransformRequest extends RequestBase {
   /**
    * Identifier for the transform.
    */
-  transform_id: string
+  transform_id: string | number
   /**
    * The destination for the transform.
    */
@@ -361,7 +361,7 @@ export interface TransformUpdateTransformRequest extends RequestBase {
   /**
    * When true, deferrable validations are not run. This behavior may be desired if the source index does not exist until after the transform is created.
    */
-  defer_validation?: boolean
+  defer_validation?: boolean | 'true' | 'false'
   /**
    * Period to wait for a response. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -377,7 +377,7 @@ export interface TransformUpgradeTransformsRequest extends RequestBase {
   /**
    * When true, the request checks for updates but does not run them.
    */
-  dry_run?: boolean
+  dry_run?: boolean | 'true' | 'false'
   /**
    * Period to wait for a response. If no response is received before the timeout expires, the request fails and returns an error.
    */

@@ -14,11 +14,11 @@ export interface WatcherAckWatchRequest extends RequestBase {
   /**
    * The watch identifier.
    */
-  watch_id: string
+  watch_id: string | number
   /**
    * A comma-separated list of the action identifiers to acknowledge. If you omit this parameter, all of the actions of the watch are acknowledged.
    */
-  action_id?: string | string[]
+  action_id?: string | string[] | number
 }
 
 /**
@@ -30,7 +30,7 @@ export interface WatcherActivateWatchRequest extends RequestBase {
   /**
    * The watch identifier.
    */
-  watch_id: string
+  watch_id: string | number
 }
 
 /**
@@ -42,7 +42,7 @@ export interface WatcherDeactivateWatchRequest extends RequestBase {
   /**
    * The watch identifier.
    */
-  watch_id: string
+  watch_id: string | number
 }
 
 /**
@@ -54,7 +54,7 @@ export interface WatcherDeleteWatchRequest extends RequestBase {
   /**
    * The watch identifier.
    */
-  id: string
+  id: string | number
 }
 
 /**
@@ -66,7 +66,7 @@ export interface WatcherExecuteWatchRequest extends RequestBase {
   /**
    * The watch identifier.
    */
-  id?: string
+  id?: string | number
   /**
    * Determines how to handle the watch actions as part of the watch execution.
    */
@@ -98,7 +98,7 @@ export interface WatcherExecuteWatchRequest extends RequestBase {
   /**
    * Defines whether the watch runs in debug mode.
    */
-  debug?: boolean
+  debug?: boolean | 'true' | 'false'
 }
 
 /**
@@ -122,7 +122,7 @@ export interface WatcherGetWatchRequest extends RequestBase {
   /**
    * The watch identifier.
    */
-  id: string
+  id: string | number
 }
 
 /**
@@ -134,7 +134,7 @@ export interface WatcherPutWatchRequest extends RequestBase {
   /**
    * The identifier for the watch.
    */
-  id: string
+  id: string | number
   /**
    * The list of actions that will be run if the condition matches.
    */
@@ -170,19 +170,19 @@ export interface WatcherPutWatchRequest extends RequestBase {
   /**
    * The initial state of the watch. The default value is true, which means the watch is active by default.
    */
-  active?: boolean
+  active?: boolean | 'true' | 'false'
   /**
    * Only update the watch if the last operation that has changed the watch has the specified primary term
    */
-  if_primary_term?: number
+  if_primary_term?: number | `${number}`
   /**
    * Only update the watch if the last operation that has changed the watch has the specified sequence number
    */
-  if_seq_no?: number
+  if_seq_no?: number | `${number}`
   /**
    * Explicit version number for concurrency control
    */
-  version?: number
+  version?: number | `${number}`
 }
 
 /**
@@ -241,10 +241,17 @@ export interface WatcherStatsRequest extends RequestBase {
     | 'current_watches'
     | 'pending_watches'
     | ('_all' | 'all' | 'queued_watches' | 'current_watches' | 'pending_watches')[]
+    | number
+    | '_all'
+    | 'all'
+    | 'queued_watches'
+    | 'current_watches'
+    | 'pending_watches'
+    | ('_all' | 'all' | 'queued_watches' | 'current_watches' | 'pending_watches')[]
   /**
    * Defines whether stack traces are generated for each watch that is running.
    */
-  emit_stacktraces?: boolean
+  emit_stacktraces?: boolean | 'true' | 'false'
 }
 
 /**

@@ -18,7 +18,7 @@ export interface XpackInfoRequest extends RequestBase {
    * If used, this otherwise ignored parameter must be set to true
    * @deprecated Supported for backwards compatibility with 7.x
    */
-  accept_enterprise?: boolean
+  accept_enterprise?: boolean | 'true' | 'false'
 }
 
 /**

@@ -1,0 +1,47 @@
+import type { ConnectionFactory } from '@stretch/transport'
+import type { ClientOptions } from './options.js'
+
+/**
+ * The runtimes the client tells apart. `node` builds on `@stretch/connection-undici`; the others on
+ * `@stretch/connection-fetch`.
+ * @internal
+ */
+export type ClientRuntime = 'node' | 'deno' | 'bun' | 'workerd' | 'browser'
+
+/**
+ * What differs between the client's entries: the default connection, built from the client's connection options.
+ * The Node entry (`platform-node.ts`) wires undici; the entry of every other runtime (`platform-web.ts`) wires fetch.
+ * @internal
+ */
+export interface ClientPlatform {
+  /** The runtime, named in errors. */
+  readonly runtime: ClientRuntime
+  /**
+   * The default connection for these options (TLS, sockets, DNS, proxy). Throws a `ConfigurationError` for what the
+   * runtime cannot do, naming the option, the runtime and the alternative.
+   */
+  connection(options: ClientOptions): ConnectionFactory
+  /** Prints a one-time security warning (Node: `process.emitWarning`; elsewhere `console.warn`). */
+  warn(message: string, code: string): void
+}
+
+/** The client options that configure the default connection: meaningless beside `connection`. @internal */
+export const kConnectionOptions: readonly (keyof ClientOptions)[] = [
+  'caCerts',
+  'sslAssertFingerprint',
+  'verifyCerts',
+  'clientCert',
+  'clientKey',
+  'lookup',
+  'proxy',
+  'connectionsPerNode',
+  'maxConnections',
+]
+
+/** The connection options that only undici can honour (Node). @internal */
+export const kNodeOnlyOptions: readonly (keyof ClientOptions)[] = [
+  'lookup',
+  'proxy',
+  'connectionsPerNode',
+  'maxConnections',
+]

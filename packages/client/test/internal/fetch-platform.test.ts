@@ -1,0 +1,105 @@
+// The entry of every runtime but Node builds its default connection with fetchConnection() of
+// @stretch/connection-fetch; here a stub of that function records what the client passes.
+import { ConfigurationError, type ConnectionFactory } from '@stretch/transport'
+import { describe, expect, it } from 'vitest'
+import { detectRuntime, type FetchConnectionSettings, fetchPlatform } from '../../src/fetch-platform.js'
+import type { ClientOptions } from '../../src/options.js'
+
+const kPem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n'
+
+function recording(): { fetchConnection: (o?: FetchConnectionSettings) => ConnectionFactory; calls: unknown[] } {
+  const calls: unknown[] = []
+  const factory: ConnectionFactory = () => ({
+    request: () => Promise.reject(new Error('unused')),
+    close: async () => {},
+  })
+  return {
+    calls,
+    fetchConnection: (options) => {
+      calls.push(options)
+      return factory
+    },
+  }
+}
+
+function thrown(fn: () => unknown): Error {
+  try {
+    fn()
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigurationError)
+    return error as Error
+  }
+  throw new Error('expected a ConfigurationError')
+}
+
+describe('fetchPlatform', () => {
+  it('passes PEM text, the pin and verifyCerts to fetchConnection as its tls options, with the runtime', () => {
+    const { fetchConnection, calls } = recording()
+    fetchPlatform(fetchConnection, 'deno').connection({
+      caCerts: kPem,
+      sslAssertFingerprint: 'AB:CD',
+      verifyCerts: false,
+    } as ClientOptions)
+    expect(calls).toEqual([
+      { runtime: 'deno', tls: { ca: [kPem], fingerprint256: 'AB:CD', rejectUnauthorized: false } },
+    ])
+    fetchPlatform(fetchConnection, 'browser').connection({} as ClientOptions)
+    expect(calls[1]).toEqual({ runtime: 'browser' })
+  })
+
+  it('refuses a CA file path, naming the runtime and the fix', () => {
+    const { fetchConnection, calls } = recording()
+    const error = thrown(() =>
+      fetchPlatform(fetchConnection, 'workerd').connection({ caCerts: 'config/certs/http_ca.crt' } as ClientOptions),
+    )
+    expect(error.message).toBe(
+      "caCerts: 'config/certs/http_ca.crt' looks like a file path, and on workerd the client reads no files; pass the PEM text instead (the file's contents, starting with '-----BEGIN CERTIFICATE-----')",
+    )
+    expect(
+      thrown(() => fetchPlatform(fetchConnection, 'bun').connection({ caCerts: [kPem, 'b.crt'] } as ClientOptions))
+        .message,
+    ).toMatch(/^caCerts\[1\]: 'b\.crt' .* on bun /)
+    expect(
+      thrown(() =>
+        fetchPlatform(fetchConnection, 'deno').connection({ clientCert: 'c.crt', clientKey: kPem } as ClientOptions),
+      ).message,
+    ).toMatch(/^clientCert: /)
+    expect(calls).toEqual([])
+  })
+
+  it('refuses the options only undici has, naming the runtime', () => {
+    const { fetchConnection } = recording()
+    const error = thrown(() =>
+      fetchPlatform(fetchConnection, 'browser').connection({
+        proxy: 'http://proxy:3128',
+        connectionsPerNode: 4,
+      } as ClientOptions),
+    )
+    expect(error.message).toBe(
+      'proxy, connectionsPerNode: are only available on Node (undici); on browser fetch opens the sockets and resolves names itself. Remove them, or pass your own connection factory as `connection`',
+    )
+  })
+
+  it('lets fetchConnection refuse TLS options the runtime cannot honour', () => {
+    const fetchConnection = (o?: FetchConnectionSettings): ConnectionFactory => {
+      if (o?.tls?.ca !== undefined) throw new ConfigurationError(`caCerts: ${o.runtime} trusts its own store only`)
+      throw new Error('unreachable')
+    }
+    expect(
+      thrown(() => fetchPlatform(fetchConnection, 'workerd').connection({ caCerts: kPem } as ClientOptions)).message,
+    ).toBe('caCerts: workerd trusts its own store only')
+  })
+})
+
+describe('detectRuntime', () => {
+  it.each([
+    [{ Deno: {} }, 'deno'],
+    [{ Bun: {}, process: { versions: { node: '22', bun: '1.2' } } }, 'bun'],
+    [{ navigator: { userAgent: 'Cloudflare-Workers' } }, 'workerd'],
+    [{ process: { versions: { node: '22.12.0' } } }, 'node'],
+    [{ navigator: { userAgent: 'Mozilla/5.0' } }, 'browser'],
+    [{}, 'browser'],
+  ])('%j is %s', (globals, runtime) => {
+    expect(detectRuntime(globals)).toBe(runtime)
+  })
+})

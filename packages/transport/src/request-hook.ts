@@ -1,0 +1,94 @@
+import type { HttpMethod, NodeInfo, QueryValue, TransportResult } from './types.js'
+
+/**
+ * One logical request as a {@link RequestHook} sees it, before any attempt.
+ * @public
+ */
+export interface HookedRequest {
+  /** The HTTP method. */
+  readonly method: HttpMethod
+  /** The path without the query string and without the node's path prefix, such as `/my-index/_search`. */
+  readonly path: string
+  /** The query-string parameters as the caller gave them. */
+  readonly querystring: Readonly<Record<string, QueryValue>> | undefined
+  /** The API endpoint's name (such as `search` or `indices.create`), when the caller named it; see {@link TransportRequestParams.endpoint}. */
+  readonly endpoint: string | undefined
+  /** The values of the path's parameters (such as `{ index: 'my-index' }`), when the caller gave them. */
+  readonly pathParts: Readonly<Record<string, string>> | undefined
+}
+
+/**
+ * Sent to {@link AttemptObserver.attemptStart} before an attempt goes to its node.
+ * @public
+ */
+export interface AttemptStart {
+  /** 1 for the first attempt, 2 for the first retry, and so on. */
+  readonly attempt: number
+  /** The node the attempt goes to. */
+  readonly node: NodeInfo
+}
+
+/**
+ * Sent to {@link AttemptObserver.attemptEnd} when an attempt has an answer or failed.
+ * @public
+ */
+export interface AttemptEnd {
+  /** 1 for the first attempt, 2 for the first retry, and so on. */
+  readonly attempt: number
+  /** The node of the attempt. */
+  readonly node: NodeInfo
+  /** The HTTP status, when the node answered. */
+  readonly statusCode: number | undefined
+  /** Why the attempt failed, when it got no answer (usually a `TransportError`). */
+  readonly error: unknown
+  /** Milliseconds from sending to the answer or the failure. */
+  readonly duration: number
+  /** Milliseconds the transport waits before the next attempt; undefined when no attempt follows. */
+  readonly retryDelay: number | undefined
+}
+
+/**
+ * Receives the attempts of one logical request. Both methods are optional and called synchronously from the
+ * attempt loop: keep them cheap, and never throw (a throw is swallowed).
+ * @public
+ */
+export interface AttemptObserver {
+  /** Before an attempt is sent (after its node is chosen and before middleware and auth run). */
+  attemptStart?(event: AttemptStart): void
+  /** After an attempt ended, with the retry decision. */
+  attemptEnd?(event: AttemptEnd): void
+}
+
+/**
+ * The one seam for instrumentation (tracing, metrics): it wraps each logical request, every attempt, backoff and
+ * decoding included, without touching the attempt loop. `wrap` must call `send` once and settle with what it
+ * settles with (it may wrap it in a span, an async context, a timer). The `observer` it passes to `send` hears each
+ * attempt. Discovery's own requests (sniffing) are not wrapped. With no hook installed the transport calls nothing
+ * and allocates nothing for it.
+ *
+ * @example
+ * ```ts
+ * const hook: RequestHook = {
+ *   wrap(request, send) {
+ *     const started = performance.now()
+ *     return send({
+ *       attemptEnd: (a) => console.log(request.endpoint, a.attempt, a.node.url, a.statusCode ?? a.error, a.retryDelay),
+ *     }).finally(() => console.log(request.endpoint, performance.now() - started))
+ *   },
+ * }
+ * const transport = new Transport({ nodes, connection, requestHook: hook })
+ * ```
+ * @public
+ */
+export interface RequestHook {
+  /**
+   * Wraps one logical request.
+   * @param request - the request, before serialization.
+   * @param send - runs the request; call it once, with an observer or none.
+   * @returns what `send` returns (or a promise that settles the same way).
+   */
+  wrap<TBody>(
+    request: HookedRequest,
+    send: (observer?: AttemptObserver) => Promise<TransportResult<TBody>>,
+  ): Promise<TransportResult<TBody>>
+}

@@ -1,0 +1,258 @@
+// The build of a published package (`stretch-build`, run in the package's directory by its `build` script):
+//
+// 1. `dist/` is emptied: a file of an older build (say a per-module `.js` from before bundling) must not ship.
+// 2. `tsc -p tsconfig.build.json` emits the declarations (`emitDeclarationOnly`), one `.d.ts` and `.d.ts.map` per
+//    source file: api-extractor and the `types` conditions read them, and go to definition lands in the shipped `src`.
+// 3. esbuild bundles each JavaScript entry point of the package.json `exports` map into one ES module with a source
+//    map. Loading one file instead of a graph of modules is most of a cold start (resolving and compiling each
+//    module). The package's dependencies and peer dependencies stay imports (`@stretch/*` packages and undici load
+//    once, from node_modules, so a user keeps one copy of transport), and so do Node's built-in modules.
+//
+// Entry points come from the exports map, never from a fixed `dist/index.js`: every string target under `./dist/`
+// ending in `.js`, in any condition and at any depth (a `node` condition beside a neutral `default`, subpaths). Its
+// source is the file the `@stretch/source` condition of the same conditions object names when that object leads to
+// that one JavaScript target only, otherwise the same path under `src/` (`./dist/a/b.js` -> `./src/a/b.ts`). When
+// one entry's source imports another entry's source, the bundle imports the other entry's file instead of copying
+// it, so one module (one class, one `instanceof`) is never in two files.
+import { spawnSync } from 'node:child_process'
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { builtinModules, createRequire } from 'node:module'
+import { dirname, join, relative, resolve, sep } from 'node:path'
+import { build } from 'esbuild'
+
+const kSourceCondition = '@stretch/source'
+const kSourceExtensions = ['.ts', '.mts', '.tsx']
+
+/**
+ * An entry point: the file the exports map names, the source it is built from, and the conditions that lead to it.
+ * @typedef {{ out: string, source: string, conditions: readonly string[] }} Entry
+ */
+
+/**
+ * Every JavaScript entry point of a package.json `exports` map (and of `publishConfig.exports`), deduplicated by
+ * output file. Paths are relative to the package directory, with `./`.
+ * @param {Record<string, unknown>} manifest the parsed package.json
+ * @param {(path: string) => boolean} exists whether a path relative to the package directory exists
+ * @returns {Entry[]}
+ */
+export function entriesOf(manifest, exists) {
+  /** @type {Map<string, Entry>} */
+  const entries = new Map()
+  const publishConfig = /** @type {Record<string, unknown> | undefined} */ (manifest['publishConfig'])
+  // the published map names the same files without the source condition: it adds only files the exports map lacks
+  for (const map of [manifest['exports'], publishConfig?.['exports']]) {
+    /** @type {Target[]} */
+    const targets = []
+    walk(map, [], undefined, targets)
+    const known = new Set(entries.keys())
+    for (const { out, conditions, source } of targets) {
+      if (known.has(out)) continue
+      const resolved = source ?? samePathUnderSrc(out, exists)
+      const seen = entries.get(out)
+      if (seen !== undefined && seen.source !== resolved) {
+        throw new Error(`exports: ${out} is built from both ${seen.source} and ${resolved}; give it one source`)
+      }
+      if (seen === undefined) entries.set(out, { out, source: resolved, conditions })
+    }
+  }
+  return [...entries.values()]
+}
+
+/**
+ * A JavaScript target of the exports map, with the `@stretch/source` that names its source if one does.
+ * @typedef {{ out: string, conditions: readonly string[], source: string | undefined }} Target
+ */
+
+/**
+ * @param {unknown} node
+ * @param {readonly string[]} conditions
+ * @param {string | undefined} inheritedSource the `@stretch/source` of an enclosing conditions object that leads to
+ *   one JavaScript target only
+ * @param {Target[]} targets
+ */
+function walk(node, conditions, inheritedSource, targets) {
+  if (typeof node === 'string') {
+    if (isDistJs(node)) targets.push({ out: node, conditions, source: inheritedSource })
+    return
+  }
+  if (Array.isArray(node)) {
+    for (const item of node) walk(item, conditions, inheritedSource, targets)
+    return
+  }
+  if (node === null || typeof node !== 'object') return
+  const object = /** @type {Record<string, unknown>} */ (node)
+  const own = object[kSourceCondition]
+  let source = inheritedSource
+  if (typeof own === 'string') {
+    // a `@stretch/source` beside several JavaScript targets (`node` and `default`) cannot say which it builds
+    source = new Set(distJsTargets(object)).size === 1 ? own : undefined
+  }
+  for (const [key, value] of Object.entries(object)) {
+    if (key === kSourceCondition || key === 'types') continue
+    walk(value, key.startsWith('.') ? [] : [...conditions, key], key.startsWith('.') ? undefined : source, targets)
+  }
+}
+
+/** @param {unknown} node @returns {string[]} */
+function distJsTargets(node) {
+  if (typeof node === 'string') return isDistJs(node) ? [node] : []
+  if (node === null || typeof node !== 'object') return []
+  return Object.entries(node).flatMap(([key, value]) => (key === kSourceCondition ? [] : distJsTargets(value)))
+}
+
+/** @param {string} target */
+function isDistJs(target) {
+  return target.startsWith('./dist/') && target.endsWith('.js') && !target.includes('*')
+}
+
+/** @param {string} target @param {(path: string) => boolean} exists */
+function samePathUnderSrc(target, exists) {
+  const stem = `./src/${target.slice('./dist/'.length, -'.js'.length)}`
+  const found = kSourceExtensions.map((ext) => stem + ext).find(exists)
+  if (found === undefined) {
+    throw new Error(
+      `exports: no source for ${target}: add a ${kSourceCondition} condition beside it, or a ${stem}.ts (tried ${kSourceExtensions.join(', ')})`,
+    )
+  }
+  return found
+}
+
+/**
+ * The import specifiers a bundle leaves to the runtime: Node's built-in modules and the package's dependencies,
+ * peer dependencies and optional dependencies, with their subpaths.
+ * @param {Record<string, unknown>} manifest
+ * @returns {string[]}
+ */
+export function externalsOf(manifest) {
+  const names = new Set()
+  for (const field of ['dependencies', 'peerDependencies', 'optionalDependencies']) {
+    for (const name of Object.keys(/** @type {Record<string, string>} */ (manifest[field] ?? {}))) names.add(name)
+  }
+  return [
+    'node:*',
+    ...builtinModules.flatMap((name) => [name, `${name}/*`]),
+    ...[...names].flatMap((name) => [name, `${name}/*`]),
+  ]
+}
+
+/**
+ * An esbuild plugin: an import of another entry's source becomes an import of that entry's built file.
+ * @param {string} packageDir
+ * @param {Entry} self
+ * @param {readonly Entry[]} entries
+ * @returns {import('esbuild').Plugin}
+ */
+function otherEntriesExternal(packageDir, self, entries) {
+  const bySource = new Map(entries.map((entry) => [resolve(packageDir, entry.source), entry]))
+  const outDir = dirname(resolve(packageDir, self.out))
+  return {
+    name: 'other-entries-external',
+    setup(pluginBuild) {
+      pluginBuild.onResolve({ filter: /^\./ }, (args) => {
+        if (args.kind === 'entry-point') return undefined
+        const base = resolve(args.resolveDir, args.path)
+        const candidates = [base, ...kSourceExtensions.map((ext) => base.replace(/\.js$/, ext))]
+        const other = candidates.map((candidate) => bySource.get(candidate)).find((entry) => entry !== undefined)
+        if (other === undefined || other === self) return undefined
+        let path = relative(outDir, resolve(packageDir, other.out)).split(sep).join('/')
+        if (!path.startsWith('.')) path = `./${path}`
+        return { path, external: true }
+      })
+    },
+  }
+}
+
+/**
+ * Builds the package in `packageDir` (see the top of this file).
+ * @param {string} packageDir
+ * @param {{ log?: (line: string) => void }} [options]
+ * @returns {Promise<Entry[]>} the entries built
+ */
+export async function buildPackage(packageDir, options = {}) {
+  const log = options.log ?? (() => {})
+  const manifest = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'))
+  const entries = entriesOf(manifest, (path) => existsSync(join(packageDir, path)))
+  if (entries.length === 0) throw new Error(`${manifest.name}: the exports map names no ./dist/*.js entry point`)
+
+  rmSync(join(packageDir, 'dist'), { recursive: true, force: true })
+
+  const started = performance.now()
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc')
+  const declarations = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], {
+    cwd: packageDir,
+    stdio: 'inherit',
+  })
+  if (declarations.status !== 0) throw new Error(`${manifest.name}: tsc failed (exit ${declarations.status})`)
+  // JavaScript from tsc would ship beside the bundles, and `tsc -b` of a tool that references this package would
+  // write it over them: the declarations are all tsc may emit
+  const emitted = readdirSync(join(packageDir, 'dist'), { recursive: true, encoding: 'utf8' }).filter((file) =>
+    /\.[cm]?js$/.test(file),
+  )
+  if (emitted.length > 0) {
+    throw new Error(
+      `${manifest.name}: tsc emitted JavaScript (${emitted[0]}): set "emitDeclarationOnly": true in tsconfig.build.json`,
+    )
+  }
+  const declared = performance.now()
+
+  const external = externalsOf(manifest)
+  for (const entry of entries) {
+    const result = await build({
+      absWorkingDir: packageDir,
+      entryPoints: [entry.source],
+      outfile: entry.out,
+      bundle: true,
+      format: 'esm',
+      // every import that is not the package's own is external, so nothing platform-specific is resolved:
+      // `neutral` keeps a non-Node entry (a `default` beside a `node` condition) free of Node's defaults
+      platform: 'neutral',
+      target: 'es2022',
+      external,
+      plugins: [otherEntriesExternal(packageDir, entry, entries)],
+      // the sources ship in `src/`: the map points at them (`../src/...`) instead of copying them
+      sourcemap: 'linked',
+      sourcesContent: false,
+      // classes and functions keep their names when two modules use the same one (`Foo` would become `Foo2`)
+      keepNames: true,
+      legalComments: 'none',
+      logLevel: 'warning',
+      metafile: true,
+    })
+    const inputs = Object.keys(result.metafile.inputs).length
+    log(`${manifest.name}: ${entry.source} -> ${entry.out} (${inputs} modules${conditionsNote(entry)})`)
+  }
+  const bundled = performance.now()
+
+  for (const target of allDistTargets(manifest)) {
+    if (!existsSync(join(packageDir, target))) {
+      throw new Error(`${manifest.name}: the exports map names ${target}, which the build did not write`)
+    }
+  }
+  log(
+    `${manifest.name}: declarations ${Math.round(declared - started)} ms, bundles ${Math.round(bundled - declared)} ms`,
+  )
+  return entries
+}
+
+/** @param {Entry} entry */
+function conditionsNote(entry) {
+  return entry.conditions.length === 0 ? '' : `; ${entry.conditions.join(' > ')}`
+}
+
+/** @param {Record<string, unknown>} manifest @returns {Set<string>} */
+function allDistTargets(manifest) {
+  const targets = new Set()
+  /** @param {unknown} node */
+  const visit = (node) => {
+    if (typeof node === 'string') {
+      if (node.startsWith('./dist/') && !node.includes('*')) targets.add(node)
+    } else if (node !== null && typeof node === 'object') {
+      for (const value of Object.values(node)) visit(value)
+    }
+  }
+  const publishConfig = /** @type {Record<string, unknown> | undefined} */ (manifest['publishConfig'])
+  visit(manifest['exports'])
+  visit(publishConfig?.['exports'])
+  for (const field of ['types', 'main', 'module']) visit(manifest[field])
+  return targets
+}

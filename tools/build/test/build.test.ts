@@ -1,0 +1,177 @@
+// The build of a published package, on a package made up in a temporary directory: entry points from its exports
+// map (a `node` condition beside a neutral default, a subpath), one ES module per entry with its dependencies left as
+// imports, declarations beside them, source maps into the shipped `src`, and nothing of an older build left over.
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, posix } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { afterAll, describe, expect, it } from 'vitest'
+import { buildPackage, entriesOf } from '../src/build.js'
+
+const work = mkdtempSync(join(tmpdir(), 'stretch-build-'))
+afterAll(() => rmSync(work, { recursive: true, force: true }))
+
+function write(dir: string, files: Record<string, string>): void {
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true })
+    writeFileSync(join(dir, path), text)
+  }
+}
+
+const tsconfig = JSON.stringify({
+  compilerOptions: {
+    target: 'ES2022',
+    module: 'NodeNext',
+    moduleResolution: 'NodeNext',
+    strict: true,
+    declaration: true,
+    declarationMap: true,
+    emitDeclarationOnly: true,
+    rootDir: 'src',
+    outDir: 'dist',
+    types: [],
+  },
+  include: ['src'],
+})
+
+describe('entriesOf', () => {
+  const exists = (files: string[]) => (path: string) => files.includes(path)
+
+  it('takes the @stretch/source of a conditions object that leads to one JavaScript file', () => {
+    const manifest = {
+      exports: {
+        '.': { '@stretch/source': './src/main.ts', types: './dist/index.d.ts', default: './dist/index.js' },
+        './package.json': './package.json',
+      },
+      publishConfig: { exports: { '.': { types: './dist/index.d.ts', default: './dist/index.js' } } },
+    }
+    expect(entriesOf(manifest, exists([]))).toEqual([
+      { out: './dist/index.js', source: './src/main.ts', conditions: ['default'] },
+    ])
+  })
+
+  it('maps each target of a `node` and a `default` condition to the same path under src', () => {
+    const manifest = {
+      exports: {
+        '.': {
+          '@stretch/source': './src/index.ts',
+          types: './dist/index.d.ts',
+          node: './dist/index.node.js',
+          default: './dist/index.js',
+        },
+        './internal': { node: { '@stretch/source': './src/internal-node.ts', default: './dist/internal/node.js' } },
+      },
+    }
+    const files = ['./src/index.ts', './src/index.node.ts']
+    expect(entriesOf(manifest, exists(files))).toEqual([
+      { out: './dist/index.node.js', source: './src/index.node.ts', conditions: ['node'] },
+      { out: './dist/index.js', source: './src/index.ts', conditions: ['default'] },
+      { out: './dist/internal/node.js', source: './src/internal-node.ts', conditions: ['node', 'default'] },
+    ])
+  })
+
+  it('names the missing source and the way to give one', () => {
+    const manifest = { exports: { '.': { node: './dist/node.js', default: './dist/index.js' } } }
+    expect(() => entriesOf(manifest, exists(['./src/index.ts']))).toThrow(
+      'exports: no source for ./dist/node.js: add a @stretch/source condition beside it, or a ./src/node.ts',
+    )
+  })
+})
+
+// each build runs tsc (seconds on a busy machine)
+describe('buildPackage', { timeout: 60_000 }, () => {
+  const dir = join(work, 'pkg')
+  write(dir, {
+    'package.json': JSON.stringify({
+      name: 'made-up',
+      type: 'module',
+      exports: {
+        '.': {
+          '@stretch/source': './src/index.ts',
+          types: './dist/index.d.ts',
+          node: './dist/index.node.js',
+          default: './dist/index.js',
+        },
+        './extra': { types: './dist/extra.d.ts', default: './dist/extra.js' },
+      },
+      dependencies: { 'made-up-dep': '^1.0.0' },
+    }),
+    'tsconfig.build.json': tsconfig,
+    'src/node.d.ts': "declare module 'node:path' {\n  export const sep: string\n}\n",
+    'src/errors.ts': 'export class MadeUpError extends Error {}\n',
+    'src/shared.ts':
+      "import { MadeUpError } from './errors.js'\nexport const make = (): Error => new MadeUpError('x')\n",
+    'src/index.ts': "export { MadeUpError } from './errors.js'\nexport { make } from './shared.js'\n",
+    'src/index.node.ts':
+      "import { depValue } from 'made-up-dep'\nimport { sep } from 'node:path'\nexport * from './index.js'\nexport const onNode: string = depValue + sep\n",
+    'src/extra.ts':
+      "import { MadeUpError } from './index.js'\nexport const isMadeUp = (e: unknown): boolean => e instanceof MadeUpError\n",
+    'node_modules/made-up-dep/package.json': JSON.stringify({ name: 'made-up-dep', type: 'module', main: 'index.js' }),
+    'node_modules/made-up-dep/index.js': "export const depValue = 'dep'\n",
+    'node_modules/made-up-dep/index.d.ts': 'export declare const depValue: string\n',
+    // left by an older, per-module build
+    'dist/shared.js': 'throw new Error("stale")\n',
+  })
+
+  it('writes one module per entry, declarations, and maps into src', async () => {
+    const entries = await buildPackage(dir)
+    expect(entries.map((e) => e.out)).toEqual(['./dist/index.node.js', './dist/index.js', './dist/extra.js'])
+    const dist = readdirSync(join(dir, 'dist')).filter((f) => !f.startsWith('.'))
+    expect(dist.filter((f) => f.endsWith('.js'))).toEqual(['extra.js', 'index.js', 'index.node.js'])
+    expect(dist).toContain('index.d.ts')
+    expect(dist).toContain('extra.d.ts')
+    expect(dist).toContain('errors.d.ts.map')
+
+    const node = readFileSync(join(dir, 'dist/index.node.js'), 'utf8')
+    expect(node).toContain('from "made-up-dep"')
+    expect(node).toContain('from "node:path"')
+    expect(node).toContain('//# sourceMappingURL=index.node.js.map')
+    const map = JSON.parse(readFileSync(join(dir, 'dist/index.js.map'), 'utf8')) as { sources: string[] }
+    // every source the map names is a shipped file under src/ (re-export-only modules have no mappings)
+    const sources = map.sources.map((s) => posix.join('dist', s))
+    expect(sources).toEqual(expect.arrayContaining(['src/errors.ts', 'src/shared.ts']))
+    for (const source of sources) expect(existsSync(join(dir, source)), source).toBe(true)
+  })
+
+  it('runs, with one class shared by every entry that imports another', async () => {
+    const url = (file: string) => pathToFileURL(join(dir, 'dist', file)).href
+    const main = await import(url('index.js'))
+    const node = await import(url('index.node.js'))
+    const extra = await import(url('extra.js'))
+    expect(node.onNode).toBe(`dep${posix.sep}`)
+    expect(main.make()).toBeInstanceOf(main.MadeUpError)
+    expect(extra.isMadeUp(main.make())).toBe(true)
+    expect(main.make().constructor.name).toBe('MadeUpError')
+    // the node entry re-exports the neutral one: the same class, not a copy
+    expect(node.MadeUpError).toBe(main.MadeUpError)
+    expect(readFileSync(join(dir, 'dist/extra.js'), 'utf8')).toContain('from "./index.js"')
+  })
+
+  it('fails when tsc would emit JavaScript beside the bundles', async () => {
+    const emitting = join(work, 'emitting')
+    write(emitting, {
+      'package.json': JSON.stringify({ name: 'emitting', type: 'module', exports: { '.': './dist/index.js' } }),
+      'tsconfig.build.json': tsconfig.replace('"emitDeclarationOnly":true', '"emitDeclarationOnly":false'),
+      'src/index.ts': 'export const x = 1\n',
+    })
+    await expect(buildPackage(emitting)).rejects.toThrow(
+      'emitting: tsc emitted JavaScript (index.js): set "emitDeclarationOnly": true in tsconfig.build.json',
+    )
+  })
+
+  it('fails when the exports map names a file the build does not write', async () => {
+    const broken = join(work, 'broken')
+    write(broken, {
+      'package.json': JSON.stringify({
+        name: 'broken',
+        type: 'module',
+        exports: { '.': { types: './dist/main.d.ts', default: './dist/index.js' } },
+      }),
+      'tsconfig.build.json': tsconfig,
+      'src/index.ts': 'export const x = 1\n',
+    })
+    await expect(buildPackage(broken)).rejects.toThrow(
+      'broken: the exports map names ./dist/main.d.ts, which the build did not write',
+    )
+  })
+})

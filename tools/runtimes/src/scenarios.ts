@@ -1,5 +1,6 @@
 // Runs inside each runtime (bundled by esbuild): the seed scenarios through Transport and fetchConnection, against
 // the test cluster. It returns what it saw; the vitest suites on Node assert it. No Node built-in here.
+import { Client } from '@stretch/client'
 import { fetchConnection } from '@stretch/connection-fetch'
 import { sniffing } from '@stretch/pool-sniffing'
 import { type PoolNode, Transport, type TransportOptions } from '@stretch/transport'
@@ -92,6 +93,27 @@ const scenarios: Record<string, Scenario> = {
     use(transport(c.http.urls, { headers: { authorization: basic(c.http.password) } }), (t) =>
       t.request({ method: 'GET', path: '/_hang' }, { requestTimeout: 100 }),
     ),
+  // The client itself, with no connection option: it picks the fetch connection on every runtime but Node (export
+  // conditions deno, bun, workerd, worker, browser) and undici on Node. Its API, round-robin, gzip, and options()
+  // with the two other schemes.
+  client: async (c) => {
+    const client = new Client({
+      nodes: [...c.http.urls],
+      basicAuth: ['elastic', c.http.password],
+      httpCompress: true,
+      nodeSelector: 'round-robin',
+    })
+    try {
+      const info = await client.info()
+      await client.index({ index: 'runtime-client', id: '1', document: { from: 'client' }, refresh: true })
+      const got = await client.get<{ from: string }>({ index: 'runtime-client', id: '1' })
+      const byKey = await client.options({ apiKey: c.http.apiKey }).count({ index: 'runtime-client' })
+      const byToken = await client.options({ bearerAuth: c.http.bearer }).count({ index: 'runtime-client' })
+      return { version: info.version.number, source: got._source, counts: [byKey.count, byToken.count] }
+    } finally {
+      await client.close()
+    }
+  },
   // A streamed body (an async iterable): the connection collects it and sends it with a content-length.
   stream: (c) =>
     use(transport(c.http.urls, { headers: { authorization: basic(c.http.password) } }), async (t) => {

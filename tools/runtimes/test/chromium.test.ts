@@ -45,6 +45,7 @@ if (!installed) {
     clusters = await startClusters({ allowOrigin: origin })
     const { https: _https, ...config } = clusters.config
     const only = [
+      'client',
       'basic',
       'bearer',
       'apiKey',

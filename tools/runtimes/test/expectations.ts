@@ -45,6 +45,9 @@ export function expectScenarios(
   e: RuntimeExpectations,
 ): void {
   const ok = { statusCode: 200, version: '9.1.0' }
+  it('@stretch/client with no connection option: info, index, get, and options() with an API key and a bearer token', () => {
+    expect(value(results()['client'])).toEqual({ version: '9.1.0', source: { from: 'client' }, counts: [1, 1] })
+  })
   it('basic auth', () => expect(value(results()['basic'])).toEqual(ok))
   it('bearer auth', () => expect(value(results()['bearer'])).toEqual(ok))
   it('API-key auth', () => expect(value(results()['apiKey'])).toEqual(ok))

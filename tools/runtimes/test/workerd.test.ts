@@ -10,6 +10,7 @@ beforeAll(async () => {
   clusters = await startClusters()
   const { https: _https, ...config } = clusters.config
   const only = [
+    'client',
     'basic',
     'bearer',
     'apiKey',

@@ -261,6 +261,15 @@ describe('connection failures', () => {
     await transport.close()
   })
 
+  it('maps a body cut short to ConnectionError with requestSent true', async () => {
+    cluster.inject({ type: 'truncated-body', ending: 'close' })
+    const transport = client(cluster.url, { maxRetries: 0 })
+    const error = await rejection(transport.request({ method: 'POST', path: '/logs/_doc/2', body: { a: 1 } }))
+    expect(isConnectionError(error)).toBe(true)
+    expect((error as { requestSent: boolean }).requestSent).toBe(true)
+    await transport.close()
+  })
+
   it('retries a GET on the other node after a stopped node, round-robin over two nodes', async () => {
     let turn = 0
     const transport = client(cluster.urls as string[], { selector: (nodes) => nodes[turn++ % nodes.length]! })
@@ -334,6 +343,9 @@ describe('options the runtime cannot honour', () => {
     ['node', { ca: pem }, /tls\.ca \(caCerts\) cannot be honoured on Node\.js.*@stretch\/connection-undici/],
     ['node', { fingerprint256: pin }, /fingerprint256.*Node\.js.*undiciConnection/],
     ['node', { rejectUnauthorized: false }, /verifyCerts: false.*Node\.js/],
+    ['node', { cert: pem, key: pem.replace(/CERTIFICATE/g, 'PRIVATE KEY') }, /client certificates.*Node\.js/],
+    ['workerd', { cert: pem, key: pem.replace(/CERTIFICATE/g, 'PRIVATE KEY') }, /client certificates.*workerd/],
+    ['browser', { ca: pem }, /caCerts.*in a browser/],
     ['workerd', { ca: pem }, /caCerts.*workerd.*publicly trusted/],
     ['workerd', { fingerprint256: pin }, /sslAssertFingerprint.*workerd/],
     ['browser', { fingerprint256: pin }, /sslAssertFingerprint.*a browser.*system's certificate store/],

@@ -30,6 +30,7 @@ export interface AdapterOptions {
 export const adapterNames: readonly AdapterName[] = [
   'stretch',
   'stretch-otel',
+  'stretch-fetch',
   'undici',
   'es9',
   'es9-otel',
@@ -42,6 +43,7 @@ export const adapterNames: readonly AdapterName[] = [
 export const adapterLabels: Readonly<Record<AdapterName, string>> = {
   stretch: 'Stretch',
   'stretch-otel': 'Stretch + @stretch/otel',
+  'stretch-fetch': 'Stretch on @stretch/connection-fetch',
   undici: 'undici Pool (floor)',
   es9: '@elastic/elasticsearch 9',
   'es9-otel': '@elastic/elasticsearch 9, OpenTelemetry SDK on',
@@ -58,6 +60,8 @@ export async function createAdapter(name: AdapterName, options: AdapterOptions):
     case 'stretch-otel':
       await startTracing()
       return stretch(options, true)
+    case 'stretch-fetch':
+      return stretchFetch(options)
     case 'es9':
       return elastic(options, await import('@elastic/elasticsearch'))
     case 'es9-otel':
@@ -108,6 +112,25 @@ async function stretch(options: AdapterOptions, otel: boolean): Promise<Adapter>
     search: () => client.search({ index: indexName, query: searchQuery }),
     bulk: () => client.bulk({ operations }),
     close: () => client.close(),
+  }
+}
+
+// The same client API over the fetch connection (Node's global fetch): what a user trades for one code path on every
+// runtime. Node's fetch takes no CA: it trusts the server's through NODE_EXTRA_CA_CERTS, which the runner sets.
+async function stretchFetch(options: AdapterOptions): Promise<Adapter> {
+  const [{ ApiClient }, { Transport }, { fetchConnection }] = await Promise.all([
+    import('@stretch/client'),
+    import('@stretch/transport'),
+    import('@stretch/connection-fetch'),
+  ])
+  const transport = new Transport({ nodes: [options.url], connection: fetchConnection(), compress: options.compress })
+  const client = new ApiClient(transport)
+  const operations = bulkOperations()
+  return {
+    info: () => client.info(),
+    search: () => client.search({ index: indexName, query: searchQuery }),
+    bulk: () => client.bulk({ operations }),
+    close: () => transport.close(),
   }
 }
 

@@ -4,7 +4,16 @@
  * The clients the bench drives. `undici` is the floor: a bare undici Pool sending the same bytes. `-otel` rows run
  * with a real OpenTelemetry tracer provider whose exporter drops the spans.
  */
-export type AdapterName = 'stretch' | 'stretch-otel' | 'es9' | 'es9-otel' | 'es8' | 'opensearch' | 'fetch' | 'undici'
+export type AdapterName =
+  | 'stretch'
+  | 'stretch-otel'
+  | 'stretch-fetch'
+  | 'es9'
+  | 'es9-otel'
+  | 'es8'
+  | 'opensearch'
+  | 'fetch'
+  | 'undici'
 
 /** What a scenario sends. */
 export type Operation = 'info' | 'search' | 'bulk'

@@ -35,8 +35,10 @@ async function freePort(): Promise<number> {
 /** Starts the clusters once per suite: two plain-HTTP nodes with security on (CORS when asked), one HTTPS node. */
 export async function startClusters(cors?: CorsOptions): Promise<Clusters> {
   const http = await startCluster({ nodes: 2, tls: false, ...(cors === undefined ? {} : { cors }) })
-  const https = await startCluster({ nodes: 1 })
+  const https = await startCluster({ nodes: 1, clientAuthentication: 'optional' })
+  const client = await https.createClientCertificate('stretch-runtime')
   http.inject({ type: 'hang' }, { times: Number.POSITIVE_INFINITY, match: { path: '/_hang' } })
+  http.inject({ type: 'reset', when: 'after-body' }, { times: Number.POSITIVE_INFINITY, match: { path: '/_reset' } })
   const apiKey = http.createApiKey({ name: 'runtimes' }).encoded
   const bearer = http.createToken().access_token
   const config: ScenarioConfig = {
@@ -47,6 +49,8 @@ export async function startClusters(cors?: CorsOptions): Promise<Clusters> {
       password: https.password,
       ca: https.caCert as string,
       leafFingerprint: fingerprintOf(https.nodeCert as string),
+      cert: client.cert,
+      key: client.key,
     },
   }
   const close = async (): Promise<void> => {
@@ -82,6 +86,14 @@ export async function bundle(entry: string, target: Target, minify = false): Pro
     // nodejs_compat and a browser has none, so a `node:` import there fails the bundle.
     external: target === 'browser' || target === 'workerd' ? [] : ['node:*'],
     minify,
+    // On Node the client picks undici, which is CommonJS: an ES module bundle gives it a `require` (evanw/esbuild#1921).
+    ...(target === 'node'
+      ? {
+          banner: {
+            js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+          },
+        }
+      : {}),
     logLevel: 'silent',
   })
   return result.outputFiles[0]?.text ?? ''

@@ -1,5 +1,6 @@
 // Runs inside each runtime (bundled by esbuild): the seed scenarios through Transport and fetchConnection, against
 // the test cluster. It returns what it saw; the vitest suites on Node assert it. No Node built-in here.
+import { Client } from '@stretch/client'
 import { fetchConnection } from '@stretch/connection-fetch'
 import { sniffing } from '@stretch/pool-sniffing'
 import { type PoolNode, Transport, type TransportOptions } from '@stretch/transport'
@@ -21,6 +22,9 @@ export interface ScenarioConfig {
     readonly password: string
     readonly ca: string
     readonly leafFingerprint: string
+    /** A client certificate and key signed by the cluster's CA (the node asks for one, optionally). */
+    readonly cert: string
+    readonly key: string
   }
   /** Which scenarios to run. */
   readonly only?: readonly string[]
@@ -89,6 +93,27 @@ const scenarios: Record<string, Scenario> = {
     use(transport(c.http.urls, { headers: { authorization: basic(c.http.password) } }), (t) =>
       t.request({ method: 'GET', path: '/_hang' }, { requestTimeout: 100 }),
     ),
+  // The client itself, with no connection option: it picks the fetch connection on every runtime but Node (export
+  // conditions deno, bun, workerd, worker, browser) and undici on Node. Its API, round-robin, gzip, and options()
+  // with the two other schemes.
+  client: async (c) => {
+    const client = new Client({
+      nodes: [...c.http.urls],
+      basicAuth: ['elastic', c.http.password],
+      httpCompress: true,
+      nodeSelector: 'round-robin',
+    })
+    try {
+      const info = await client.info()
+      await client.index({ index: 'runtime-client', id: '1', document: { from: 'client' }, refresh: true })
+      const got = await client.get<{ from: string }>({ index: 'runtime-client', id: '1' })
+      const byKey = await client.options({ apiKey: c.http.apiKey }).count({ index: 'runtime-client' })
+      const byToken = await client.options({ bearerAuth: c.http.bearer }).count({ index: 'runtime-client' })
+      return { version: info.version.number, source: got._source, counts: [byKey.count, byToken.count] }
+    } finally {
+      await client.close()
+    }
+  },
   // A streamed body (an async iterable): the connection collects it and sends it with a content-length.
   stream: (c) =>
     use(transport(c.http.urls, { headers: { authorization: basic(c.http.password) } }), async (t) => {
@@ -142,6 +167,11 @@ const scenarios: Record<string, Scenario> = {
       },
     ),
   refused: (c) => use(transport([c.stopped]), info),
+  // The Node side resets the socket of `/_reset` once the request was read: a write that may have been applied.
+  reset: (c) =>
+    use(transport(c.http.urls, { headers: { authorization: basic(c.http.password) }, maxRetries: 0 }), (t) =>
+      t.request({ method: 'POST', path: '/_reset', body: { a: 1 } }),
+    ),
   caCerts: (c) => {
     const h = c.https as NonNullable<ScenarioConfig['https']>
     return use(
@@ -149,6 +179,19 @@ const scenarios: Record<string, Scenario> = {
         nodes: [h.url],
         connection: fetchConnection({ tls: { ca: h.ca } }),
         headers: { authorization: basic(h.password) },
+        maxRetries: 0,
+      }),
+      info,
+    )
+  },
+  // Mutual TLS: the node records the subject of the client certificate.
+  clientCert: (c) => {
+    const h = c.https as NonNullable<ScenarioConfig['https']>
+    return use(
+      new Transport({
+        nodes: [h.url],
+        connection: fetchConnection({ tls: { ca: h.ca, cert: h.cert, key: h.key } }),
+        headers: { authorization: basic(h.password), 'x-opaque-id': 'client-cert' },
         maxRetries: 0,
       }),
       info,

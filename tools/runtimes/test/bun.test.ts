@@ -41,6 +41,7 @@ describe('Bun: Transport with fetchConnection against the test cluster', () => {
       caCerts: true,
       pin: 'works',
       noVerify: true,
+      resetDeliveries: 1,
       refused: { requestSent: false, message: /ConnectionRefused|Unable to connect/ },
     },
   )

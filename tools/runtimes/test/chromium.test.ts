@@ -45,6 +45,7 @@ if (!installed) {
     clusters = await startClusters({ allowOrigin: origin })
     const { https: _https, ...config } = clusters.config
     const only = [
+      'client',
       'basic',
       'bearer',
       'apiKey',
@@ -57,6 +58,7 @@ if (!installed) {
       'roundRobin',
       'retryStopped',
       'refused',
+      'reset',
       'refusedOptions',
     ].filter((name) => !httpsScenarios.includes(name))
     script = await bundle(
@@ -109,6 +111,7 @@ globalThis.__results = runScenarios(${JSON.stringify({ ...config, only })})
         caCerts: false,
         pin: 'refused',
         noVerify: false,
+        resetDeliveries: 'runtime-may-resend',
         refused: { requestSent: true, message: /Failed to fetch/ },
       },
     )

@@ -41,6 +41,7 @@ describe('Deno: Transport with fetchConnection against the test cluster', () => 
       caCerts: true,
       pin: 'refused',
       noVerify: false,
+      resetDeliveries: 'runtime-may-resend',
       refused: { requestSent: false, message: /Connection refused|tcp connect error/i },
     },
   )

@@ -40,6 +40,7 @@ describe('Node.js (its global fetch): Transport with fetchConnection against the
       caCerts: false,
       pin: 'refused',
       noVerify: false,
+      resetDeliveries: 1,
       refused: { requestSent: false, message: /ECONNREFUSED/ },
     },
   )

@@ -10,6 +10,7 @@ beforeAll(async () => {
   clusters = await startClusters()
   const { https: _https, ...config } = clusters.config
   const only = [
+    'client',
     'basic',
     'bearer',
     'apiKey',
@@ -22,6 +23,7 @@ beforeAll(async () => {
     'roundRobin',
     'retryStopped',
     'refused',
+    'reset',
     'refusedOptions',
   ].filter((name) => !httpsScenarios.includes(name))
   const script = await bundle(
@@ -63,6 +65,7 @@ describe('workerd (miniflare): a Worker with Transport and fetchConnection again
       caCerts: false,
       pin: 'refused',
       noVerify: false,
+      resetDeliveries: 1,
       refused: { requestSent: true, message: /Network connection lost|connect/i },
     },
   )

@@ -1,10 +1,20 @@
 // Messages between the runner and its child processes (over the IPC channel of `child_process.fork`).
 
 /**
- * The clients the bench drives. `undici` is the floor: a bare undici Pool sending the same bytes. `-otel` rows run
- * with a real OpenTelemetry tracer provider whose exporter drops the spans.
+ * The clients the bench drives. `undici` is the floor: a bare undici Pool sending the same bytes (`pool.request`,
+ * `body.json()`); `dispatch` is the physical limit: `Pool.dispatch` with a bare handler. `-otel` rows run with a
+ * real OpenTelemetry tracer provider whose exporter drops the spans.
  */
-export type AdapterName = 'stretch' | 'stretch-otel' | 'es9' | 'es9-otel' | 'es8' | 'opensearch' | 'fetch' | 'undici'
+export type AdapterName =
+  | 'stretch'
+  | 'stretch-otel'
+  | 'es9'
+  | 'es9-otel'
+  | 'es8'
+  | 'opensearch'
+  | 'fetch'
+  | 'undici'
+  | 'dispatch'
 
 /** What a scenario sends. */
 export type Operation = 'info' | 'search' | 'bulk'

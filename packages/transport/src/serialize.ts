@@ -112,8 +112,11 @@ export function streamPayloadWith(
 const kSyncGzipBytes = 64 * 1024
 const kSyncInflateBytes = 8 * 1024
 
-/** @internal */
-export async function compressBody(body: SerializedBody): Promise<SerializedBody> {
+/**
+ * Gzips a request body: on the spot (no promise) below kSyncGzipBytes, on the thread pool or as a stream above.
+ * @internal
+ */
+export function compressBody(body: SerializedBody): SerializedBody | Promise<SerializedBody> {
   if (zlib === undefined) return webCompress(body as string | Uint8Array)
   if (typeof body === 'string' || body instanceof Uint8Array) {
     if ((typeof body === 'string' ? body.length * 3 : body.byteLength) < kSyncGzipBytes) return zlib.gzipSync(body)

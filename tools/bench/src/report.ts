@@ -67,7 +67,9 @@ export function checkTargets(result: BenchResult): TargetCheck[] {
       out.push({ target: `${name}: >= 0.9 of the floor`, measured: r.toFixed(2), met: r >= 0.9 })
     }
     if (name.startsWith('bulk')) {
-      const others = [...byAdapter.values()].filter((x) => x.adapter !== 'stretch' && x.adapter !== floor)
+      const others = [...byAdapter.values()].filter(
+        (x) => x.adapter !== 'stretch' && x.adapter !== floor && x.adapter !== limit,
+      )
       const best = others.reduce<Summary | undefined>(
         (a, b) => (a === undefined || b.requestsPerSecond > a.requestsPerSecond ? b : a),
         undefined,

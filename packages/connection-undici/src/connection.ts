@@ -148,10 +148,20 @@ function mapError(error: unknown, sent: boolean, node: NodeLabel): Error {
   return new ConnectionError(`cannot reach ${host} (${what})`, { cause: err, requestSent: sent })
 }
 
+// Elasticsearch sends lower-case names: only a name with an upper-case byte pays for toLowerCase().
+function headerName(raw: Buffer): string {
+  const text = raw.toString('latin1')
+  for (let i = 0; i < raw.length; i++) {
+    const byte = raw[i] as number
+    if (byte >= 0x41 && byte <= 0x5a) return text.toLowerCase()
+  }
+  return text
+}
+
 function headersOf(raw: RawHeaders): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {}
   for (let i = 0; i < raw.length; i += 2) {
-    const name = (raw[i] as Buffer).toString('latin1').toLowerCase()
+    const name = headerName(raw[i] as Buffer)
     const value = (raw[i + 1] as Buffer).toString('latin1')
     const existing = out[name]
     if (existing === undefined) out[name] = value

@@ -232,3 +232,26 @@ describe('proxy', () => {
     expect(() => undiciConnection({ proxy: 'socks5://x:1080' })).toThrow(/only http: proxies/)
   })
 })
+
+describe('response headers', () => {
+  it('gives every header name in lower case, whatever case the server sent, and repeated headers as arrays', async () => {
+    await using srv = await startServer((_req, res) => {
+      // Node writes names as given: mixed case on the wire (Date, Connection and Keep-Alive are Node's own).
+      res.setHeader('X-Elastic-Product', 'Elasticsearch')
+      res.setHeader('Content-Type', 'application/json')
+      res.setHeader('warning', ['299 Elasticsearch-9.1.0 "one"', '299 Elasticsearch-9.1.0 "two"'])
+      res.setHeader('X-Found-Handling-Cluster', 'abc')
+      res.end(JSON.stringify(info))
+    })
+    const transport = client(srv.url)
+    const result = await transport.request({ method: 'GET', path: '/' })
+    expect(result.body).toEqual(info)
+    expect(result.headers['x-elastic-product']).toBe('Elasticsearch')
+    expect(result.headers['x-found-handling-cluster']).toBe('abc')
+    expect(result.headers['warning']).toEqual(['299 Elasticsearch-9.1.0 "one"', '299 Elasticsearch-9.1.0 "two"'])
+    expect(result.warnings).toEqual(['"one"', '"two"'].map((m) => `299 Elasticsearch-9.1.0 ${m}`))
+    expect(Object.keys(result.headers).filter((name) => name !== name.toLowerCase())).toEqual([])
+    expect(result.headers['connection']).toBe('keep-alive')
+    await transport.close()
+  })
+})

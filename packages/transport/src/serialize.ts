@@ -112,8 +112,11 @@ export function streamPayloadWith(
 const kSyncGzipBytes = 64 * 1024
 const kSyncInflateBytes = 8 * 1024
 
-/** @internal */
-export async function compressBody(body: SerializedBody): Promise<SerializedBody> {
+/**
+ * Gzips a request body: on the spot (no promise) below kSyncGzipBytes, on the thread pool or as a stream above.
+ * @internal
+ */
+export function compressBody(body: SerializedBody): SerializedBody | Promise<SerializedBody> {
   if (zlib === undefined) return webCompress(body as string | Uint8Array)
   if (typeof body === 'string' || body instanceof Uint8Array) {
     if ((typeof body === 'string' ? body.length * 3 : body.byteLength) < kSyncGzipBytes) return zlib.gzipSync(body)
@@ -216,42 +219,74 @@ function headerValue(headers: ResponseHeaders, name: string): string | undefined
   return Array.isArray(value) ? value.join(', ') : value
 }
 
-/** @internal */
-export async function decodeBody(
+/**
+ * The response body as it was sent, decompressed. Synchronous (no promise, no tick) when there is nothing to
+ * inflate or the body is small enough to inflate on the spot; a promise only for a large compressed body.
+ * @internal
+ */
+export function decodeBody(
   raw: Uint8Array,
   headers: ResponseHeaders,
   maxResponseSize: number,
   errorOptions: TransportErrorOptions,
-): Promise<Uint8Array> {
+): Uint8Array | Promise<Uint8Array> {
   const encoding = headerValue(headers, 'content-encoding')
-  let bytes = raw
-  if (encoding !== undefined && encoding !== 'identity' && raw.byteLength > 0) {
-    const gzip = encoding === 'gzip' || encoding === 'x-gzip'
-    if (!gzip && encoding !== 'deflate') {
-      throw new DeserializationError(`the response has an unsupported content-encoding '${encoding}'`, errorOptions)
-    }
-    try {
-      if (zlib === undefined) {
-        bytes = await (gzip ? webGunzip : webInflate)(raw, { maxOutputLength: maxResponseSize })
-      } else if (raw.byteLength < kSyncInflateBytes) {
-        bytes = (gzip ? zlib.gunzipSync : zlib.inflateSync)(raw, { maxOutputLength: maxResponseSize })
-      } else {
-        bytes = await ((gzip ? gunzipAsync : inflateAsync) as Unzip)(raw, { maxOutputLength: maxResponseSize })
-      }
-    } catch (cause) {
-      if ((cause as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' || cause instanceof RangeError) {
-        throw new ResponseTooLargeError(
-          `the decompressed response is larger than maxResponseSize (${maxResponseSize} bytes); raise maxResponseSize or ask for less data`,
-          maxResponseSize,
-          errorOptions,
-        )
-      }
-      throw new DeserializationError(`the ${encoding} response body is corrupt or truncated`, {
-        ...errorOptions,
-        cause,
-      })
-    }
+  if (encoding === undefined || encoding === 'identity' || raw.byteLength === 0) {
+    return checkSize(raw, maxResponseSize, errorOptions)
   }
+  const gzip = encoding === 'gzip' || encoding === 'x-gzip'
+  if (!gzip && encoding !== 'deflate') {
+    throw new DeserializationError(`the response has an unsupported content-encoding '${encoding}'`, errorOptions)
+  }
+  if (zlib !== undefined && raw.byteLength < kSyncInflateBytes) {
+    let bytes: Uint8Array
+    try {
+      bytes = (gzip ? zlib.gunzipSync : zlib.inflateSync)(raw, { maxOutputLength: maxResponseSize })
+    } catch (cause) {
+      throw inflateError(cause, encoding, maxResponseSize, errorOptions)
+    }
+    return checkSize(bytes, maxResponseSize, errorOptions)
+  }
+  return inflateLater(raw, gzip, encoding, maxResponseSize, errorOptions)
+}
+
+async function inflateLater(
+  raw: Uint8Array,
+  gzip: boolean,
+  encoding: string,
+  maxResponseSize: number,
+  errorOptions: TransportErrorOptions,
+): Promise<Uint8Array> {
+  let bytes: Uint8Array
+  try {
+    if (zlib === undefined) {
+      bytes = await (gzip ? webGunzip : webInflate)(raw, { maxOutputLength: maxResponseSize })
+    } else {
+      bytes = await ((gzip ? gunzipAsync : inflateAsync) as Unzip)(raw, { maxOutputLength: maxResponseSize })
+    }
+  } catch (cause) {
+    throw inflateError(cause, encoding, maxResponseSize, errorOptions)
+  }
+  return checkSize(bytes, maxResponseSize, errorOptions)
+}
+
+function inflateError(
+  cause: unknown,
+  encoding: string,
+  maxResponseSize: number,
+  errorOptions: TransportErrorOptions,
+): Error {
+  if ((cause as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' || cause instanceof RangeError) {
+    return new ResponseTooLargeError(
+      `the decompressed response is larger than maxResponseSize (${maxResponseSize} bytes); raise maxResponseSize or ask for less data`,
+      maxResponseSize,
+      errorOptions,
+    )
+  }
+  return new DeserializationError(`the ${encoding} response body is corrupt or truncated`, { ...errorOptions, cause })
+}
+
+function checkSize(bytes: Uint8Array, maxResponseSize: number, errorOptions: TransportErrorOptions): Uint8Array {
   if (bytes.byteLength > maxResponseSize) {
     throw new ResponseTooLargeError(
       `the response is larger than maxResponseSize (${maxResponseSize} bytes); raise maxResponseSize or ask for less data`,

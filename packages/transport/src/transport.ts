@@ -241,6 +241,10 @@ export class Transport {
   readonly #shared: Shared
   readonly #handler: Handler
   readonly #headers: Readonly<Record<string, string>>
+  // #headers with the body's content-type (and content-encoding when compressing) already in: a request copies
+  // an object of the final shape instead of adding properties to its copy (prepareBody's writes change nothing).
+  readonly #jsonHeaders: Readonly<Record<string, string>>
+  readonly #ndjsonHeaders: Readonly<Record<string, string>>
   readonly #defaults: TransportDefaults
   readonly #policy: RetryPolicy
   readonly #requestTimeout: number | undefined
@@ -354,6 +358,9 @@ export class Transport {
       this.#auth = options.auth ?? undefined
       this.#middleware = options.middleware ?? []
     }
+    const settings = this.#shared.body
+    this.#jsonHeaders = withBodyHeaders(this.#headers, settings.jsonType, settings.compress)
+    this.#ndjsonHeaders = withBodyHeaders(this.#headers, settings.ndjsonType, settings.compress)
     const d = this.#defaults
     this.#policy = {
       maxRetries: d.maxRetries ?? 3,
@@ -444,8 +451,10 @@ export class Transport {
   }
 
   /** The request's headers: the transport's, then the call's (a fresh object the request may change). */
-  #headersOf(options: RequestOptions | undefined): Record<string, string> {
-    const headers = { ...this.#headers }
+  #headersOf(params: TransportRequestParams, options: RequestOptions | undefined): Record<string, string> {
+    const own =
+      params.ndjson !== undefined ? this.#ndjsonHeaders : params.body !== undefined ? this.#jsonHeaders : this.#headers
+    const headers = { ...own }
     if (options === undefined) return headers
     if (options.headers !== undefined) Object.assign(headers, normalizeHeaders('options.headers', options.headers))
     if (options.opaqueId !== undefined) {
@@ -485,7 +494,7 @@ export class Transport {
     const path = query === '' ? params.path : `${params.path}?${query}`
     // What errors, results and events show: a secret-looking query value (`?api_key=...`) is redacted.
     const shown = query === '' ? path : shownPath(params.path, query)
-    const headers = this.#headersOf(options)
+    const headers = this.#headersOf(params, options)
     const prepared = prepareBody(params, headers, shared.body)
     const body = prepared instanceof Promise ? await prepared : prepared
     const policy = this.#policyOf(options, isOneShot(body))
@@ -563,7 +572,9 @@ export class Transport {
     }
   }
 
-  async #finish<TBody>(
+  // Not async: an answer that needs no inflating (every one but a large compressed body) is finished on the spot,
+  // and #send resolves with the result itself (no promise of its own, no ticks).
+  #finish<TBody>(
     response: TransportResponse,
     node: PoolNode,
     method: HttpMethod,
@@ -571,14 +582,45 @@ export class Transport {
     attempts: AttemptRecord[],
     ignore: readonly number[],
     start: number,
-  ): Promise<TransportResult<TBody>> {
+  ): TransportResult<TBody> | Promise<TransportResult<TBody>> {
+    const meta: ErrorMeta = { request: { method, path }, attempts }
+    let bytes: Uint8Array | undefined
+    if (method !== 'HEAD' && response.body.byteLength > 0) {
+      let decoded: Uint8Array | Promise<Uint8Array>
+      try {
+        decoded = decodeBody(response.body, response.headers, this.#shared.maxResponseSize, { meta })
+      } catch (error) {
+        throw this.#fail(error, method, path, attempts)
+      }
+      if (decoded instanceof Promise) {
+        return decoded.then(
+          (inflated) => this.#complete<TBody>(response, inflated, meta, node, method, path, attempts, ignore, start),
+          (error: unknown) => {
+            throw this.#fail(error, method, path, attempts)
+          },
+        )
+      }
+      bytes = decoded
+    }
+    return this.#complete<TBody>(response, bytes, meta, node, method, path, attempts, ignore, start)
+  }
+
+  #complete<TBody>(
+    response: TransportResponse,
+    bytes: Uint8Array | undefined,
+    meta: ErrorMeta,
+    node: PoolNode,
+    method: HttpMethod,
+    path: string,
+    attempts: AttemptRecord[],
+    ignore: readonly number[],
+    start: number,
+  ): TransportResult<TBody> {
     const shared = this.#shared
     const { statusCode, headers } = response
-    const meta: ErrorMeta = { request: { method, path }, attempts }
     let body: unknown
-    if (method !== 'HEAD' && response.body.byteLength > 0) {
+    if (bytes !== undefined) {
       try {
-        const bytes = await decodeBody(response.body, headers, shared.maxResponseSize, { meta })
         body = parseBody(bytes, headers, { meta })
       } catch (error) {
         throw this.#fail(error, method, path, attempts)
@@ -683,6 +725,18 @@ function notify<K extends keyof AttemptObserver>(
   } catch {
     // swallowed: see above
   }
+}
+
+// What prepareBody would add to a copy of `headers`: the transport's own content-type wins, as there.
+function withBodyHeaders(
+  headers: Readonly<Record<string, string>>,
+  type: string,
+  compress: boolean,
+): Readonly<Record<string, string>> {
+  const out: Record<string, string> = { ...headers }
+  out['content-type'] ??= type
+  if (compress) out['content-encoding'] = 'gzip'
+  return out
 }
 
 function hasAny(headers: Readonly<Record<string, string>> | undefined): boolean {

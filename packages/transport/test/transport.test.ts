@@ -154,6 +154,39 @@ describe('serialization', () => {
     expect(isResponseTooLargeError(error)).toBe(true)
     expect((error as Error).message).toContain('maxResponseSize')
   })
+
+  // Small answers are inflated on the spot (no promise), large ones off the main thread: both paths behave alike.
+  const gzipped = (text: string) => ({
+    statusCode: 200,
+    headers: { 'content-type': 'application/json', 'content-encoding': 'gzip', 'x-elastic-product': 'Elasticsearch' },
+    body: gzipSync(text),
+  })
+  const large = JSON.stringify({ items: Array.from({ length: 4000 }, (_, i) => ({ id: `doc-${i}-${i * 7919}` })) })
+
+  it.each([
+    ['small', JSON.stringify({ ok: true })],
+    ['large', large],
+  ])('decodes a %s gzip answer, with its headers in the result', async (_name, text) => {
+    expect(gzipSync(text).byteLength > 8 * 1024).toBe(text === large)
+    const { transport } = make({ nodes: ['http://a:9200'], script: () => gzipped(text) })
+    const result = await transport.request({ method: 'GET', path: '/' })
+    expect(result.body).toEqual(JSON.parse(text))
+    expect(result.headers['content-encoding']).toBe('gzip')
+  })
+
+  it.each([
+    ['small', JSON.stringify({ ok: true })],
+    ['large', large],
+  ])('rejects a truncated %s gzip answer with a typed error naming the encoding', async (_name, text) => {
+    const whole = gzipped(text)
+    const { transport } = make({
+      nodes: ['http://a:9200'],
+      script: () => ({ ...whole, body: whole.body.subarray(0, whole.body.byteLength - 12) }),
+    })
+    const error = await rejection(transport.request({ method: 'GET', path: '/' }))
+    expect(isTransportError(error) && error.code).toBe('ES_ERR_DESERIALIZATION')
+    expect((error as Error).message).toContain('the gzip response body is corrupt or truncated')
+  })
 })
 
 describe('retries', () => {

@@ -1,8 +1,9 @@
 // Messages between the runner and its child processes (over the IPC channel of `child_process.fork`).
 
 /**
- * The clients the bench drives. `undici` is the floor: a bare undici Pool sending the same bytes. `-otel` rows run
- * with a real OpenTelemetry tracer provider whose exporter drops the spans.
+ * The clients the bench drives. `undici` is the floor: a bare undici Pool sending the same bytes (`pool.request`,
+ * `body.json()`); `dispatch` is the physical limit: `Pool.dispatch` with a bare handler. `-otel` rows run with a
+ * real OpenTelemetry tracer provider whose exporter drops the spans.
  */
 export type AdapterName =
   | 'stretch'
@@ -14,6 +15,7 @@ export type AdapterName =
   | 'opensearch'
   | 'fetch'
   | 'undici'
+  | 'dispatch'
 
 /** What a scenario sends. */
 export type Operation = 'info' | 'search' | 'bulk'

@@ -46,7 +46,7 @@ describe('pnpm bench --quick', () => {
     const report = renderReport(result, 'Test CPU, 2 cores, Node v20')
     expect(report).toContain('Machine: Test CPU, 2 cores, Node v20.')
     for (const adapter of adapterNames) expect(report).toContain(`| ${adapterLabels[adapter]} |`)
-    expect(report).toContain('## Targets (issue 7)')
+    expect(report).toContain('## Targets (issues 7 and 17)')
     expect(report).toContain("## Stretch's own cost per call, without I/O")
     expect(report).toContain('## Cold start')
     expect(report).toContain('| Stretch | bundled |')

@@ -14,10 +14,17 @@
 // that one JavaScript target only, otherwise the same path under `src/` (`./dist/a/b.js` -> `./src/a/b.ts`). When
 // one entry's source imports another entry's source, the bundle imports the other entry's file instead of copying
 // it, so one module (one class, one `instanceof`) is never in two files.
+//
+// A dynamic `import()` of one of the package's own modules becomes a file of its own, `dist/chunks/<name>.js`, which
+// Node loads when the `import()` runs (the client's endpoint table of each API namespace, loaded on the namespace's
+// first call, so a cold start does not read or compile the others). A chunk is bundled on its own, so it must not
+// bundle a module its importer bundles too (the build fails if it does: that module would exist twice). esbuild's
+// `splitting` is not used: it puts its helpers (`__name`) in a shared chunk that every entry would then load at
+// import, one module more for every cold start.
 import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { builtinModules, createRequire } from 'node:module'
-import { dirname, join, relative, resolve, sep } from 'node:path'
+import { basename, dirname, join, relative, resolve, sep } from 'node:path'
 import { build } from 'esbuild'
 
 const kSourceCondition = '@stretch/source'
@@ -163,6 +170,42 @@ function otherEntriesExternal(packageDir, self, entries) {
 }
 
 /**
+ * An esbuild plugin: a dynamic `import()` of one of the package's own modules becomes an import of
+ * `dist/chunks/<name>.js`, which the build then bundles on its own (`chunks` collects them: source -> output).
+ * @param {string} packageDir
+ * @param {string} outFile the file being built, relative to the package directory
+ * @param {Map<string, string>} chunks absolute source -> output file relative to the package directory
+ * @returns {import('esbuild').Plugin}
+ */
+function lazyChunks(packageDir, outFile, chunks) {
+  const outDir = dirname(resolve(packageDir, outFile))
+  return {
+    name: 'lazy-chunks',
+    setup(pluginBuild) {
+      pluginBuild.onResolve({ filter: /^\./ }, (args) => {
+        if (args.kind !== 'dynamic-import') return undefined
+        const base = resolve(args.resolveDir, args.path)
+        const source = [base, ...kSourceExtensions.map((ext) => base.replace(/\.js$/, ext))].find(
+          (candidate) => candidate !== base.replace(/\.js$/, '') && existsSync(candidate),
+        )
+        if (source === undefined) return undefined
+        const name = basename(source).replace(/\.[^.]+$/, '')
+        const out = `./dist/chunks/${name}.js`
+        for (const [other, otherOut] of chunks) {
+          if (otherOut === out && other !== source) {
+            throw new Error(`two lazily imported modules would both be ${out}: ${other} and ${source}; rename one`)
+          }
+        }
+        chunks.set(source, out)
+        let path = relative(outDir, resolve(packageDir, out)).split(sep).join('/')
+        if (!path.startsWith('.')) path = `./${path}`
+        return { path, external: true }
+      })
+    },
+  }
+}
+
+/**
  * Builds the package in `packageDir` (see the top of this file).
  * @param {string} packageDir
  * @param {{ log?: (line: string) => void }} [options]
@@ -196,11 +239,16 @@ export async function buildPackage(packageDir, options = {}) {
   const declared = performance.now()
 
   const external = externalsOf(manifest)
-  for (const entry of entries) {
-    const result = await build({
+  /** @type {Map<string, string>} lazily imported source -> its chunk */
+  const chunks = new Map()
+  /** @type {Map<string, Set<string>>} output -> the modules its bundle holds (absolute paths) */
+  const bundledBy = new Map()
+  /** @param {string} source @param {string} out @param {import('esbuild').Plugin[]} plugins */
+  const bundle = (source, out, plugins) =>
+    build({
       absWorkingDir: packageDir,
-      entryPoints: [entry.source],
-      outfile: entry.out,
+      entryPoints: [source],
+      outfile: out,
       bundle: true,
       format: 'esm',
       // every import that is not the package's own is external, so nothing platform-specific is resolved:
@@ -208,7 +256,7 @@ export async function buildPackage(packageDir, options = {}) {
       platform: 'neutral',
       target: 'es2022',
       external,
-      plugins: [otherEntriesExternal(packageDir, entry, entries)],
+      plugins,
       // the sources ship in `src/`: the map points at them (`../src/...`) instead of copying them
       sourcemap: 'linked',
       sourcesContent: false,
@@ -218,9 +266,41 @@ export async function buildPackage(packageDir, options = {}) {
       logLevel: 'warning',
       metafile: true,
     })
-    const inputs = Object.keys(result.metafile.inputs).length
+  /** @param {string} out @param {import('esbuild').Metafile} metafile */
+  const record = (out, metafile) => {
+    const inputs = new Set(Object.keys(metafile.inputs).map((input) => resolve(packageDir, input)))
+    bundledBy.set(out, inputs)
+    return inputs.size
+  }
+  for (const entry of entries) {
+    const plugins = [otherEntriesExternal(packageDir, entry, entries), lazyChunks(packageDir, entry.out, chunks)]
+    const result = await bundle(entry.source, entry.out, plugins)
+    const inputs = record(entry.out, result.metafile)
     log(`${manifest.name}: ${entry.source} -> ${entry.out} (${inputs} modules${conditionsNote(entry)})`)
   }
+  // chunks, and the chunks their chunks import
+  const built = new Set()
+  for (let pending = [...chunks]; pending.length > 0; pending = [...chunks].filter(([source]) => !built.has(source))) {
+    for (const [source, out] of pending) {
+      built.add(source)
+      const result = await bundle(source, out, [lazyChunks(packageDir, out, chunks)])
+      record(out, result.metafile)
+    }
+  }
+  for (const [source, out] of chunks) {
+    const own = /** @type {Set<string>} */ (bundledBy.get(out))
+    for (const [other, inputs] of bundledBy) {
+      if (other === out) continue
+      const twice = [...own].find((input) => input !== source && inputs.has(input))
+      if (twice !== undefined) {
+        throw new Error(
+          `${manifest.name}: ${relative(packageDir, twice)} is bundled into both ${out} (imported lazily) and ${other}: ` +
+            'a lazily imported module may bundle only what nothing else bundles (import the rest from a dependency)',
+        )
+      }
+    }
+  }
+  if (chunks.size > 0) log(`${manifest.name}: ${chunks.size} lazily imported chunks in ./dist/chunks/`)
   const bundled = performance.now()
 
   for (const target of allDistTargets(manifest)) {

@@ -175,3 +175,73 @@ describe('buildPackage', { timeout: 60_000 }, () => {
     )
   })
 })
+
+// The client's endpoint tables: a module the package imports with `import()` is a file of its own, loaded when the
+// `import()` runs, and a user's bundler still follows it into one file.
+describe('buildPackage, with a lazily imported module', { timeout: 60_000 }, () => {
+  const files = (table: string): Record<string, string> => ({
+    'package.json': JSON.stringify({ name: 'lazy', type: 'module', exports: { '.': './dist/index.js' } }),
+    'tsconfig.build.json': tsconfig,
+    'src/errors.ts': 'export class LazyError extends Error {}\n',
+    'src/index.ts':
+      "export { LazyError } from './errors.js'\n" +
+      'export const loaded: string[] = []\nexport async function lookUp(key: string): Promise<number | undefined> {\n' +
+      "  const { table } = await import('./table.js')\n  loaded.push('table')\n  return table[key]\n}\n",
+    'src/table.ts': table,
+  })
+
+  it('writes it to dist/chunks, imported only when called, with a map into src', async () => {
+    const dir = join(work, 'lazy')
+    write(dir, files('export const table: Record<string, number> = { alpha_table_entry: 1, beta: 2 }\n'))
+    await buildPackage(dir)
+    const main = readFileSync(join(dir, 'dist/index.js'), 'utf8')
+    expect(main).toContain('import("./chunks/table.js")')
+    expect(main).not.toContain('alpha_table_entry')
+    expect(readFileSync(join(dir, 'dist/chunks/table.js'), 'utf8')).toContain('alpha_table_entry')
+    const map = JSON.parse(readFileSync(join(dir, 'dist/chunks/table.js.map'), 'utf8')) as { sources: string[] }
+    expect(map.sources).toEqual(['../../src/table.ts'])
+    expect(existsSync(join(dir, 'dist/chunks', map.sources[0] as string))).toBe(true)
+
+    const lazy = await import(pathToFileURL(join(dir, 'dist/index.js')).href)
+    expect(lazy.loaded).toEqual([])
+    expect(await lazy.lookUp('beta')).toBe(2)
+    expect(lazy.loaded).toEqual(['table'])
+
+    // a user's bundle of the built package is one file that still answers
+    const { build } = await import('esbuild')
+    const outfile = join(work, 'lazy-bundle', 'app.mjs')
+    await build({
+      stdin: {
+        contents: `import { lookUp } from ${JSON.stringify(join(dir, 'dist/index.js'))}\nconsole.log(await lookUp('alpha_table_entry'))\n`,
+        resolveDir: work,
+        loader: 'js',
+      },
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      outfile,
+      logLevel: 'silent',
+    })
+    expect(readdirSync(dirname(outfile))).toEqual(['app.mjs'])
+    const { spawnSync } = await import('node:child_process')
+    const run = spawnSync(process.execPath, [outfile], { encoding: 'utf8' })
+    expect({ status: run.status, stdout: run.stdout, stderr: run.stderr }).toEqual({
+      status: 0,
+      stdout: '1\n',
+      stderr: '',
+    })
+  })
+
+  it('fails when the lazy module would copy a module its importer bundles too', async () => {
+    const dir = join(work, 'lazy-twice')
+    write(
+      dir,
+      files(
+        "import { LazyError } from './errors.js'\nexport const table: Record<string, number> = { a: new LazyError().message.length }\n",
+      ),
+    )
+    await expect(buildPackage(dir)).rejects.toThrow(
+      'lazy: src/errors.ts is bundled into both ./dist/chunks/table.js (imported lazily) and ./dist/index.js',
+    )
+  })
+})

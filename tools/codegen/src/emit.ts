@@ -327,13 +327,19 @@ function emitClass(
 ): string {
   const parts: string[] = []
   const table = `${ns.name ?? 'root'}Endpoints`
-  const rows = ns.endpoints.map((e) => `  ${propertyKey(e.method)}: ${endpointData(spec, e)},`)
-  // Built on the namespace's first call, not at import: a cold start pays only for the endpoints it calls.
-  parts.push(`const ${table} = lazyTable(() => ({\n${rows.join('\n')}\n}) satisfies Record<string, Endpoint>)\n`)
+  const isRoot = ns.name === null
+  if (isRoot) {
+    // The root APIs (`info()`, `search()`, ...) stay in the main module, built on their first call.
+    const rows = ns.endpoints.map((e) => `  ${propertyKey(e.method)}: ${endpointData(spec, e)},`)
+    parts.push(`const ${table} = lazyTable(() => ({\n${rows.join('\n')}\n}) satisfies Record<string, Endpoint>)\n`)
+  } else {
+    // A namespace's table is a module of its own (see emitEndpointChunk), imported on the namespace's first call:
+    // a cold start neither reads nor compiles the endpoints of namespaces it never calls.
+    parts.push(`const ${table} = endpointChunk(() => import('./${endpointChunkFile(ns)}.js'))\n`)
+  }
   for (const e of ns.endpoints) requestTypes.add(`${e.typeName}Request`)
   // The class.
   const classLines: string[] = []
-  const isRoot = ns.name === null
   if (isRoot) {
     classLines.push(
       `${docBlock(['The transport every call goes through. The `Client` subclass reads it to make children.'], '  ')}  protected readonly transport: Transport\n`,
@@ -395,7 +401,10 @@ function emitClass(
       ...seeLine(s),
     )
     const key = propertyKey(e.method)
-    const impl = `  ${key}(${p}: ${e.typeName}Request, options?: CallOptions): Promise<unknown> {\n    return callApi(${transportRef}, ${table}().${e.method}, params, options)\n  }\n`
+    const call = isRoot
+      ? `callApi(${transportRef}, ${table}().${e.method}, params, options)`
+      : `callChunk(${transportRef}, ${table}, ${JSON.stringify(e.method)}, params, options)`
+    const impl = `  ${key}(${p}: ${e.typeName}Request, options?: CallOptions): Promise<unknown> {\n    return ${call}\n  }\n`
     if (responseKind(s) === 'cat') {
       used.add('CatFormatted')
       classLines.push(
@@ -437,6 +446,25 @@ function emitClass(
   return parts.join('\n')
 }
 
+/** The module of a namespace's endpoint table, beside the generated API: `cat.endpoints` for `client.cat`. */
+export function endpointChunkFile(ns: ApiNamespace): string {
+  return `${ns.file}.endpoints`
+}
+
+/**
+ * The endpoint table of a namespace (not the root one) as a module of its own, which the generated API imports on
+ * the namespace's first call: one `endpoints` object, one entry per method.
+ */
+export function emitEndpointChunk(spec: Spec, ns: ApiNamespace, header: string): string {
+  const rows = ns.endpoints.map((e) => `  ${propertyKey(e.method)}: ${endpointData(spec, e)},`)
+  const keys = ns.endpoints.map((e) => JSON.stringify(e.method)).join(' | ')
+  return (
+    `${header}\n// The endpoint table of \`client.${ns.name}\`, imported by api.ts on the namespace's first call.\n` +
+    `import type { Endpoint } from '../runtime.js'\n\n` +
+    `/** @internal */\nexport const endpoints: Readonly<Record<${keys}, Endpoint>> = {\n${rows.join('\n')}\n}\n`
+  )
+}
+
 /**
  * The TSDoc of a later overload: each overload is its own API item, so each carries its own summary. It repeats the
  * first line, the overload's note, the deprecation (an editor shows the overload it picked) and the parameters.
@@ -468,7 +496,7 @@ export function emitApi(spec: Spec, resolver: TypeResolver, all: readonly ApiNam
   })
   const head: string[] = []
   head.push("import type { Transport } from '@stretch/transport'")
-  head.push("import { callApi, type Endpoint, lazyTable } from '../runtime.js'")
+  head.push("import { callApi, callChunk, type Endpoint, endpointChunk, lazyTable } from '../runtime.js'")
   if (responsesUsed.size > 0) head.push(`import type { estypes } from './estypes.js'`)
   head.push(`import type { ${[...used].sort().join(', ')} } from '../types.js'`)
   return `${header}\n${[...head, ...imports].join('\n')}\n\n${sections.join('\n')}`

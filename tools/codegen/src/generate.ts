@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { indexPage, namespacePage } from './docs.js'
-import { emitApi, emitRequestTypes } from './emit.js'
+import { emitApi, emitEndpointChunk, emitRequestTypes, endpointChunkFile } from './emit.js'
 import { type ApiNamespace, buildModel, loadSpec, type Spec } from './model.js'
 import { TypeResolver } from './type-expr.js'
 import { emitTypesModule } from './types/module.js'
@@ -78,6 +78,9 @@ export function buildOutputs(options: GenerateOptions): OutputFiles {
   exportsByFile.push({ from: './generated/api.js', values: namespaces.map((ns) => ns.className), types: [] })
   for (const ns of namespaces) {
     files.set(`${kGeneratedDir}/${ns.file}.ts`, emitRequestTypes(resolver, ns, tsHeader))
+    if (ns.name !== null) {
+      files.set(`${kGeneratedDir}/${endpointChunkFile(ns)}.ts`, emitEndpointChunk(spec, ns, tsHeader))
+    }
     exportsByFile.push({
       from: `./generated/${ns.file}.js`,
       values: [],

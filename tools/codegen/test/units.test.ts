@@ -77,6 +77,19 @@ describe('the model', () => {
     expect(doc('search')).not.toContain('private')
   })
 
+  it('keeps the root endpoint table in api.ts and gives each namespace table a module of its own', () => {
+    const outputs = buildOutputs({ root })
+    const api = outputs.get('packages/client/src/api/generated/api.ts')!
+    // info() (a first call) loads nothing more; cat's table is imported on client.cat's first call
+    expect(api).toMatch(/api: ['"]info['"]/)
+    expect(api).not.toMatch(/api: ['"]cat\.indices['"]/)
+    expect(api).toContain("const catEndpoints = endpointChunk(() => import('./cat.endpoints.js'))")
+    expect(api).toContain('callChunk(this.#transport, catEndpoints, "indices", params, options)')
+    const cat = outputs.get('packages/client/src/api/generated/cat.endpoints.ts')!
+    expect(cat).toMatch(/api: ['"]cat\.indices['"]/)
+    expect(outputs.has('packages/client/src/api/generated/root.endpoints.ts')).toBe(false)
+  })
+
   it('names namespaces and methods as the official client does', () => {
     const names = namespaces.flatMap((ns) => ns.endpoints.map((e) => e.api))
     expect(names).toEqual(

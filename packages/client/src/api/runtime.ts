@@ -240,6 +240,57 @@ export function lazyTable<T>(build: () => T): () => T {
   }
 }
 
+/**
+ * A namespace's endpoint table in a module of its own, loaded on the namespace's first call: the client's main file
+ * then holds only the root APIs' table (`info()` loads nothing more), and a cold start neither reads nor compiles the
+ * endpoints of namespaces it never calls. Every API call is asynchronous anyway.
+ * @internal
+ */
+export interface EndpointChunk<K extends string> {
+  /** The table once loaded. */
+  table: Readonly<Record<K, Endpoint>> | undefined
+  /** The one import in flight or done (a failed one is forgotten, so the next call tries again). */
+  loading: Promise<Readonly<Record<K, Endpoint>>> | undefined
+  readonly load: () => Promise<{ readonly endpoints: Readonly<Record<K, Endpoint>> }>
+}
+
+/**
+ * An {@link EndpointChunk} that imports `load()` on its first use.
+ * @internal
+ */
+export function endpointChunk<K extends string>(
+  load: () => Promise<{ readonly endpoints: Readonly<Record<K, Endpoint>> }>,
+): EndpointChunk<K> {
+  return { table: undefined, loading: undefined, load }
+}
+
+/**
+ * {@link callApi} with the endpoint `method` of a chunk: straight away once the chunk is loaded, after its import on
+ * the first call.
+ * @internal
+ */
+export function callChunk<K extends string>(
+  transport: Transport,
+  chunk: EndpointChunk<K>,
+  method: K,
+  params: object | undefined,
+  options: CallOptions | undefined,
+): Promise<unknown> {
+  const table = chunk.table
+  if (table !== undefined) return callApi(transport, table[method], params, options)
+  chunk.loading ??= chunk.load().then(
+    (module) => {
+      chunk.table = module.endpoints
+      return module.endpoints
+    },
+    (error: unknown) => {
+      chunk.loading = undefined
+      throw error
+    },
+  )
+  return chunk.loading.then((loaded) => callApi(transport, loaded[method], params, options))
+}
+
 const kTextAccept = 'text/plain'
 
 /**

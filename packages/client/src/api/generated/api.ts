@@ -2,7 +2,7 @@
 // elastic/elasticsearch-specification, branch 9.5, commit 9e6a85519c8ff55a5977e03137a661c07532a232 (Apache-2.0).
 // Do not edit by hand: change tools/codegen and regenerate.
 import type { Transport } from '@stretch/transport'
-import { callApi, type Endpoint, lazyTable } from '../runtime.js'
+import { callApi, callChunk, type Endpoint, endpointChunk, lazyTable } from '../runtime.js'
 import type { ApiResponse, BodyCallOptions, CallOptions, CatFormatted, JsonValue, MetaCallOptions } from '../types.js'
 import type {
   AsyncSearchDeleteRequest,
@@ -640,122 +640,7 @@ import type { XpackInfoRequest, XpackUsageRequest } from './xpack.js'
 
 // client.asyncSearch
 
-const asyncSearchEndpoints = lazyTable(
-  () =>
-    ({
-      delete: {
-        api: 'asyncSearch.delete',
-        urls: [{ path: '/_async_search/{id}', methods: ['DELETE'] }],
-        path: ['id'],
-        query: [],
-        required: ['id'],
-      },
-      get: {
-        api: 'asyncSearch.get',
-        urls: [{ path: '/_async_search/{id}', methods: ['GET'] }],
-        path: ['id'],
-        query: ['keep_alive', 'typed_keys', 'wait_for_completion_timeout', 'return_intermediate_results'],
-        required: ['id'],
-      },
-      status: {
-        api: 'asyncSearch.status',
-        urls: [{ path: '/_async_search/status/{id}', methods: ['GET'] }],
-        path: ['id'],
-        query: ['keep_alive'],
-        required: ['id'],
-      },
-      submit: {
-        api: 'asyncSearch.submit',
-        urls: [
-          { path: '/{index}/_async_search', methods: ['POST'] },
-          { path: '/_async_search', methods: ['POST'] },
-        ],
-        path: ['index'],
-        query: [
-          'wait_for_completion_timeout',
-          'keep_alive',
-          'keep_on_completion',
-          'allow_no_indices',
-          'allow_partial_search_results',
-          'analyzer',
-          'analyze_wildcard',
-          'batched_reduce_size',
-          'ccs_minimize_roundtrips',
-          'default_operator',
-          'df',
-          'docvalue_fields',
-          'expand_wildcards',
-          'explain',
-          'ignore_throttled',
-          'ignore_unavailable',
-          'lenient',
-          'max_concurrent_shard_requests',
-          'preference',
-          'request_cache',
-          'routing',
-          'search_type',
-          'stats',
-          'stored_fields',
-          'suggest_field',
-          'suggest_mode',
-          'suggest_size',
-          'suggest_text',
-          'terminate_after',
-          'timeout',
-          'track_total_hits',
-          'track_scores',
-          'typed_keys',
-          'rest_total_hits_as_int',
-          'version',
-          '_source',
-          '_source_excludes',
-          '_source_includes',
-          'seq_no_primary_term',
-          'q',
-          'size',
-          'from',
-          'sort',
-        ],
-        body: [
-          'aggregations',
-          'aggs',
-          'collapse',
-          'explain',
-          'ext',
-          'from',
-          'highlight',
-          'track_total_hits',
-          'indices_boost',
-          'docvalue_fields',
-          'knn',
-          'min_score',
-          'post_filter',
-          'profile',
-          'query',
-          'rescore',
-          'script_fields',
-          'search_after',
-          'size',
-          'slice',
-          'sort',
-          '_source',
-          'fields',
-          'suggest',
-          'terminate_after',
-          'timeout',
-          'track_scores',
-          'version',
-          'seq_no_primary_term',
-          'stored_fields',
-          'pit',
-          'runtime_mappings',
-          'stats',
-          'project_routing',
-        ],
-        required: [],
-      },
-    }) satisfies Record<string, Endpoint>,
-)
+const asyncSearchEndpoints = endpointChunk(() => import('./async-search.endpoints.js'))
 
 /**
  * The `async_search` APIs: `client.asyncSearch.*`.
@@ -795,7 +680,7 @@ export class AsyncSearchApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.AsyncSearchDeleteResponse>>
   delete(params: AsyncSearchDeleteRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, asyncSearchEndpoints().delete, params, options)
+    return callChunk(this.#transport, asyncSearchEndpoints, 'delete', params, options)
   }
 
   /**
@@ -824,7 +709,7 @@ export class AsyncSearchApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.AsyncSearchGetResponse<TDocument, TAggregations>>>
   get(params: AsyncSearchGetRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, asyncSearchEndpoints().get, params, options)
+    return callChunk(this.#transport, asyncSearchEndpoints, 'get', params, options)
   }
 
   /**
@@ -850,7 +735,7 @@ export class AsyncSearchApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.AsyncSearchStatusResponse>>
   status(params: AsyncSearchStatusRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, asyncSearchEndpoints().status, params, options)
+    return callChunk(this.#transport, asyncSearchEndpoints, 'status', params, options)
   }
 
   /**
@@ -895,46 +780,13 @@ export class AsyncSearchApi {
     ApiResponse<estypes.AsyncSearchSubmitResponse<TDocument, estypes.AggregationsResult<TAggregations, TAggs>>>
   >
   submit(params?: AsyncSearchSubmitRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, asyncSearchEndpoints().submit, params, options)
+    return callChunk(this.#transport, asyncSearchEndpoints, 'submit', params, options)
   }
 }
 
 // client.autoscaling
 
-const autoscalingEndpoints = lazyTable(
-  () =>
-    ({
-      deleteAutoscalingPolicy: {
-        api: 'autoscaling.deleteAutoscalingPolicy',
-        urls: [{ path: '/_autoscaling/policy/{name}', methods: ['DELETE'] }],
-        path: ['name'],
-        query: ['master_timeout', 'timeout'],
-        required: ['name'],
-      },
-      getAutoscalingCapacity: {
-        api: 'autoscaling.getAutoscalingCapacity',
-        urls: [{ path: '/_autoscaling/capacity', methods: ['GET'] }],
-        path: [],
-        query: ['master_timeout'],
-        required: [],
-      },
-      getAutoscalingPolicy: {
-        api: 'autoscaling.getAutoscalingPolicy',
-        urls: [{ path: '/_autoscaling/policy/{name}', methods: ['GET'] }],
-        path: ['name'],
-        query: ['master_timeout'],
-        required: ['name'],
-      },
-      putAutoscalingPolicy: {
-        api: 'autoscaling.putAutoscalingPolicy',
-        urls: [{ path: '/_autoscaling/policy/{name}', methods: ['PUT'] }],
-        path: ['name'],
-        query: ['master_timeout', 'timeout'],
-        value: 'policy',
-        required: ['name', 'policy'],
-      },
-    }) satisfies Record<string, Endpoint>,
-)
+const autoscalingEndpoints = endpointChunk(() => import('./autoscaling.endpoints.js'))
 
 /**
  * The `autoscaling` APIs: `client.autoscaling.*`.
@@ -981,7 +833,7 @@ export class AutoscalingApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.AutoscalingDeleteAutoscalingPolicyResponse>>
   deleteAutoscalingPolicy(params: AutoscalingDeleteAutoscalingPolicyRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, autoscalingEndpoints().deleteAutoscalingPolicy, params, options)
+    return callChunk(this.#transport, autoscalingEndpoints, 'deleteAutoscalingPolicy', params, options)
   }
 
   /**
@@ -1012,7 +864,7 @@ export class AutoscalingApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.AutoscalingGetAutoscalingCapacityResponse>>
   getAutoscalingCapacity(params?: AutoscalingGetAutoscalingCapacityRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, autoscalingEndpoints().getAutoscalingCapacity, params, options)
+    return callChunk(this.#transport, autoscalingEndpoints, 'getAutoscalingCapacity', params, options)
   }
 
   /**
@@ -1043,7 +895,7 @@ export class AutoscalingApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.AutoscalingGetAutoscalingPolicyResponse>>
   getAutoscalingPolicy(params: AutoscalingGetAutoscalingPolicyRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, autoscalingEndpoints().getAutoscalingPolicy, params, options)
+    return callChunk(this.#transport, autoscalingEndpoints, 'getAutoscalingPolicy', params, options)
   }
 
   /**
@@ -1074,341 +926,13 @@ export class AutoscalingApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.AutoscalingPutAutoscalingPolicyResponse>>
   putAutoscalingPolicy(params: AutoscalingPutAutoscalingPolicyRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, autoscalingEndpoints().putAutoscalingPolicy, params, options)
+    return callChunk(this.#transport, autoscalingEndpoints, 'putAutoscalingPolicy', params, options)
   }
 }
 
 // client.cat
 
-const catEndpoints = lazyTable(
-  () =>
-    ({
-      aliases: {
-        api: 'cat.aliases',
-        urls: [
-          { path: '/_cat/aliases/{name}', methods: ['GET'] },
-          { path: '/_cat/aliases', methods: ['GET'] },
-        ],
-        path: ['name'],
-        query: ['h', 's', 'expand_wildcards', 'master_timeout', 'format', 'help', 'v', 'bytes', 'time'],
-        required: [],
-        response: 'cat',
-      },
-      allocation: {
-        api: 'cat.allocation',
-        urls: [
-          { path: '/_cat/allocation/{node_id}', methods: ['GET'] },
-          { path: '/_cat/allocation', methods: ['GET'] },
-        ],
-        path: ['node_id'],
-        query: ['h', 's', 'local', 'master_timeout', 'format', 'help', 'v', 'bytes', 'time'],
-        required: [],
-        response: 'cat',
-      },
-      circuitBreaker: {
-        api: 'cat.circuitBreaker',
-        urls: [
-          { path: '/_cat/circuit_breaker/{circuit_breaker_patterns}', methods: ['GET'] },
-          { path: '/_cat/circuit_breaker', methods: ['GET'] },
-        ],
-        path: ['circuit_breaker_patterns'],
-        query: ['h', 's', 'local', 'master_timeout', 'format', 'help', 'v', 'bytes', 'time'],
-        required: [],
-        response: 'cat',
-      },
-      componentTemplates: {
-        api: 'cat.componentTemplates',
-        urls: [
-          { path: '/_cat/component_templates/{name}', methods: ['GET'] },
-          { path: '/_cat/component_templates', methods: ['GET'] },
-        ],
-        path: ['name'],
-        query: ['h', 's', 'local', 'master_timeout', 'format', 'help', 'v', 'bytes', 'time'],
-        required: [],
-        response: 'cat',
-      },
-      count: {
-        api: 'cat.count',
-        urls: [
-          { path: '/_cat/count/{index}', methods: ['POST', 'GET'] },
-          { path: '/_cat/count', methods: ['POST', 'GET'] },
-        ],
-        path: ['index'],
-        query: ['h', 's', 'format', 'help', 'v', 'bytes', 'time'],
-        body: ['project_routing'],
-        required: [],
-        response: 'cat',
-      },
-      fielddata: {
-        api: 'cat.fielddata',
-        urls: [
-          { path: '/_cat/fielddata/{fields}', methods: ['GET'] },
-          { path: '/_cat/fielddata', methods: ['GET'] },
-        ],
-        path: ['fields'],
-        query: ['fields', 'h', 's', 'format', 'help', 'v', 'bytes', 'time'],
-        required: [],
-        response: 'cat',
-      },
-      health: {
-        api: 'cat.health',
-        urls: [{ path: '/_cat/health', methods: ['GET'] }],
-        path: [],
-        query: ['ts', 'h', 's', 'format', 'help', 'v', 'bytes', 'time'],
-        required: [],
-        response: 'cat',
-      },
-      help: {
-        api: 'cat.help',
-        urls: [{ path: '/_cat', methods: ['GET'] }],
-        path: [],
-        query: [],
-        required: [],
-        response: 'text',
-      },
-      indices: {
-        api: 'cat.indices',
-        urls: [
-          { path: '/_cat/indices/{index}', methods: ['GET'] },
-          { path: '/_cat/indices', methods: ['GET'] },
-        ],
-        path: ['index'],
-        query: [
-          'expand_wildcards',
-          'health',
-          'include_unloaded_segments',
-          'pri',
-          'master_timeout',
-          'h',
-          's',
-          'format',
-          'help',
-          'v',
-          'bytes',
-          'time',
-        ],
-        required: [],
-        response: 'cat',
-      },
-      master: {
-        api: 'cat.master',
-        urls: [{ path: '/_cat/master', methods: ['GET'] }],
-        path: [],
-        query: ['h', 's', 'local', 'master_timeout', 'format', 'help', 'v', 'bytes', 'time'],
-        required: [],
-        response: 'cat',
-      },
-      mlDatafeeds: {
-        api: 'cat.mlDatafeeds',
-        urls: [
-          { path: '/_cat/ml/datafeeds/{datafeed_id}', methods: ['GET'] },
-          { path: '/_cat/ml/datafeeds', methods: ['GET'] },
-        ],
-        path: ['datafeed_id'],
-        query: ['allow_no_match', 'h', 's', 'format', 'help', 'v', 'bytes', 'time'],
-        required: [],
-        response: 'cat',
-      },
-      mlDataFrameAnalytics: {
-        api: 'cat.mlDataFrameAnalytics',
-        urls: [
-          { path: '/_cat/ml/data_frame/analytics/{id}', methods: ['GET'] },
-          { path: '/_cat/ml/data_frame/analytics', methods: ['GET'] },
-        ],
-        path: ['id'],
-        query: ['allow_no_match', 'h', 's', 'format', 'help', 'v', 'bytes', 'time'],
-        required: [],
-        response: 'cat',
-      },
-      mlJobs: {
-        api: 'cat.mlJobs',
-        urls: [
-          { path: '/_cat/ml/anomaly_detectors/{job_id}', methods: ['GET'] },
-          { path: '/_cat/ml/anomaly_detectors', methods: ['GET'] },
-        ],
-        path: ['job_id'],
-        query: ['allow_no_match', 'h', 's', 'format', 'help', 'v', 'bytes', 'time'],
-        required: [],
-        response: 'cat',
-      },
-      mlTrainedModels: {
-        api: 'cat.mlTrainedModels',
-        urls: [
-          { path: '/_cat/ml/trained_models/{model_id}', methods: ['GET'] },
-          { path: '/_cat/ml/trained_models', methods: ['GET'] },
-        ],
-        path: ['model_id'],
-        query: ['allow_no_match', 'h', 's', 'from', 'size', 'format', 'help', 'v', 'bytes', 'time'],
-        required: [],
-        response: 'cat',
-      },
-      nodeattrs: {
-        api: 'cat.nodeattrs',
-        urls: [{ path: '/_cat/nodeattrs', methods: ['GET'] }],
-        path: [],
-        query: ['h', 's', 'local', 'master_timeout', 'format', 'help', 'v', 'bytes', 'time'],
-        required: [],
-        response: 'cat',
-      },
-      nodes: {
-        api: 'cat.nodes',
-        urls: [{ path: '/_cat/nodes', methods: ['GET'] }],
-        path: [],
-        query: [
-          'full_id',
-          'include_unloaded_segments',
-          'h',
-          's',
-          'master_timeout',
-          'format',
-          'help',
-          'v',
-          'bytes',
-          'time',
-        ],
-        required: [],
-        response: 'cat',
-      },
-      pendingTasks: {
-        api: 'cat.pendingTasks',
-        urls: [{ path: '/_cat/pending_tasks', methods: ['GET'] }],
-        path: [],
-        query: ['h', 's', 'local', 'master_timeout', 'format', 'help', 'v', 'bytes', 'time'],
-        required: [],
-        response: 'cat',
-      },
-      plugins: {
-        api: 'cat.plugins',
-        urls: [{ path: '/_cat/plugins', methods: ['GET'] }],
-        path: [],
-        query: ['h', 's', 'include_bootstrap', 'local', 'master_timeout', 'format', 'help', 'v', 'bytes', 'time'],
-        required: [],
-        response: 'cat',
-      },
-      recovery: {
-        api: 'cat.recovery',
-        urls: [
-          { path: '/_cat/recovery/{index}', methods: ['GET'] },
-          { path: '/_cat/recovery', methods: ['GET'] },
-        ],
-        path: ['index'],
-        query: ['active_only', 'detailed', 'index', 'h', 's', 'format', 'help', 'v', 'bytes', 'time'],
-        required: [],
-        response: 'cat',
-      },
-      repositories: {
-        api: 'cat.repositories',
-        urls: [{ path: '/_cat/repositories', methods: ['GET'] }],
-        path: [],
-        query: ['h', 's', 'local', 'master_timeout', 'format', 'help', 'v', 'bytes', 'time'],
-        required: [],
-        response: 'cat',
-      },
-      segments: {
-        api: 'cat.segments',
-        urls: [
-          { path: '/_cat/segments/{index}', methods: ['GET'] },
-          { path: '/_cat/segments', methods: ['GET'] },
-        ],
-        path: ['index'],
-        query: [
-          'h',
-          's',
-          'local',
-          'master_timeout',
-          'expand_wildcards',
-          'allow_no_indices',
-          'ignore_throttled',
-          'ignore_unavailable',
-          'allow_closed',
-          'format',
-          'help',
-          'v',
-          'bytes',
-          'time',
-        ],
-        required: [],
-        response: 'cat',
-      },
-      shards: {
-        api: 'cat.shards',
-        urls: [
-          { path: '/_cat/shards/{index}', methods: ['GET'] },
-          { path: '/_cat/shards', methods: ['GET'] },
-        ],
-        path: ['index'],
-        query: ['h', 's', 'master_timeout', 'format', 'help', 'v', 'bytes', 'time'],
-        required: [],
-        response: 'cat',
-      },
-      snapshots: {
-        api: 'cat.snapshots',
-        urls: [
-          { path: '/_cat/snapshots/{repository}', methods: ['GET'] },
-          { path: '/_cat/snapshots', methods: ['GET'] },
-        ],
-        path: ['repository'],
-        query: ['ignore_unavailable', 'h', 's', 'master_timeout', 'format', 'help', 'v', 'bytes', 'time'],
-        required: [],
-        response: 'cat',
-      },
-      tasks: {
-        api: 'cat.tasks',
-        urls: [{ path: '/_cat/tasks', methods: ['GET'] }],
-        path: [],
-        query: [
-          'actions',
-          'detailed',
-          'nodes',
-          'parent_task_id',
-          'h',
-          's',
-          'timeout',
-          'wait_for_completion',
-          'format',
-          'help',
-          'v',
-          'bytes',
-          'time',
-        ],
-        required: [],
-        response: 'cat',
-      },
-      templates: {
-        api: 'cat.templates',
-        urls: [
-          { path: '/_cat/templates/{name}', methods: ['GET'] },
-          { path: '/_cat/templates', methods: ['GET'] },
-        ],
-        path: ['name'],
-        query: ['h', 's', 'local', 'master_timeout', 'format', 'help', 'v', 'bytes', 'time'],
-        required: [],
-        response: 'cat',
-      },
-      threadPool: {
-        api: 'cat.threadPool',
-        urls: [
-          { path: '/_cat/thread_pool/{thread_pool_patterns}', methods: ['GET'] },
-          { path: '/_cat/thread_pool', methods: ['GET'] },
-        ],
-        path: ['thread_pool_patterns'],
-        query: ['h', 's', 'local', 'master_timeout', 'format', 'help', 'v', 'bytes', 'time'],
-        required: [],
-        response: 'cat',
-      },
-      transforms: {
-        api: 'cat.transforms',
-        urls: [
-          { path: '/_cat/transforms/{transform_id}', methods: ['GET'] },
-          { path: '/_cat/transforms', methods: ['GET'] },
-        ],
-        path: ['transform_id'],
-        query: ['allow_no_match', 'from', 'h', 's', 'size', 'format', 'help', 'v', 'bytes', 'time'],
-        required: [],
-        response: 'cat',
-      },
-    }) satisfies Record<string, Endpoint>,
-)
+const catEndpoints = endpointChunk(() => import('./cat.endpoints.js'))
 
 /**
  * The `cat` APIs: `client.cat.*`.
@@ -1468,7 +992,7 @@ export class CatApi {
    */
   aliases(params: CatAliasesRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   aliases(params?: CatAliasesRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, catEndpoints().aliases, params, options)
+    return callChunk(this.#transport, catEndpoints, 'aliases', params, options)
   }
 
   /**
@@ -1517,7 +1041,7 @@ export class CatApi {
    */
   allocation(params: CatAllocationRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   allocation(params?: CatAllocationRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, catEndpoints().allocation, params, options)
+    return callChunk(this.#transport, catEndpoints, 'allocation', params, options)
   }
 
   /**
@@ -1566,7 +1090,7 @@ export class CatApi {
    */
   circuitBreaker(params: CatCircuitBreakerRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   circuitBreaker(params?: CatCircuitBreakerRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, catEndpoints().circuitBreaker, params, options)
+    return callChunk(this.#transport, catEndpoints, 'circuitBreaker', params, options)
   }
 
   /**
@@ -1618,7 +1142,7 @@ export class CatApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<string>>
   componentTemplates(params?: CatComponentTemplatesRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, catEndpoints().componentTemplates, params, options)
+    return callChunk(this.#transport, catEndpoints, 'componentTemplates', params, options)
   }
 
   /**
@@ -1664,7 +1188,7 @@ export class CatApi {
    */
   count(params: CatCountRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   count(params?: CatCountRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, catEndpoints().count, params, options)
+    return callChunk(this.#transport, catEndpoints, 'count', params, options)
   }
 
   /**
@@ -1713,7 +1237,7 @@ export class CatApi {
    */
   fielddata(params: CatFielddataRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   fielddata(params?: CatFielddataRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, catEndpoints().fielddata, params, options)
+    return callChunk(this.#transport, catEndpoints, 'fielddata', params, options)
   }
 
   /**
@@ -1759,7 +1283,7 @@ export class CatApi {
    */
   health(params: CatHealthRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   health(params?: CatHealthRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, catEndpoints().health, params, options)
+    return callChunk(this.#transport, catEndpoints, 'health', params, options)
   }
 
   /**
@@ -1782,7 +1306,7 @@ export class CatApi {
    */
   help(params: CatHelpRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   help(params?: CatHelpRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, catEndpoints().help, params, options)
+    return callChunk(this.#transport, catEndpoints, 'help', params, options)
   }
 
   /**
@@ -1828,7 +1352,7 @@ export class CatApi {
    */
   indices(params: CatIndicesRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   indices(params?: CatIndicesRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, catEndpoints().indices, params, options)
+    return callChunk(this.#transport, catEndpoints, 'indices', params, options)
   }
 
   /**
@@ -1874,7 +1398,7 @@ export class CatApi {
    */
   master(params: CatMasterRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   master(params?: CatMasterRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, catEndpoints().master, params, options)
+    return callChunk(this.#transport, catEndpoints, 'master', params, options)
   }
 
   /**
@@ -1923,7 +1447,7 @@ export class CatApi {
    */
   mlDatafeeds(params: CatMlDatafeedsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   mlDatafeeds(params?: CatMlDatafeedsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, catEndpoints().mlDatafeeds, params, options)
+    return callChunk(this.#transport, catEndpoints, 'mlDatafeeds', params, options)
   }
 
   /**
@@ -1975,7 +1499,7 @@ export class CatApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<string>>
   mlDataFrameAnalytics(params?: CatMlDataFrameAnalyticsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, catEndpoints().mlDataFrameAnalytics, params, options)
+    return callChunk(this.#transport, catEndpoints, 'mlDataFrameAnalytics', params, options)
   }
 
   /**
@@ -2021,7 +1545,7 @@ export class CatApi {
    */
   mlJobs(params: CatMlJobsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   mlJobs(params?: CatMlJobsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, catEndpoints().mlJobs, params, options)
+    return callChunk(this.#transport, catEndpoints, 'mlJobs', params, options)
   }
 
   /**
@@ -2070,7 +1594,7 @@ export class CatApi {
    */
   mlTrainedModels(params: CatMlTrainedModelsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   mlTrainedModels(params?: CatMlTrainedModelsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, catEndpoints().mlTrainedModels, params, options)
+    return callChunk(this.#transport, catEndpoints, 'mlTrainedModels', params, options)
   }
 
   /**
@@ -2119,7 +1643,7 @@ export class CatApi {
    */
   nodeattrs(params: CatNodeattrsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   nodeattrs(params?: CatNodeattrsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, catEndpoints().nodeattrs, params, options)
+    return callChunk(this.#transport, catEndpoints, 'nodeattrs', params, options)
   }
 
   /**
@@ -2165,7 +1689,7 @@ export class CatApi {
    */
   nodes(params: CatNodesRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   nodes(params?: CatNodesRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, catEndpoints().nodes, params, options)
+    return callChunk(this.#transport, catEndpoints, 'nodes', params, options)
   }
 
   /**
@@ -2214,7 +1738,7 @@ export class CatApi {
    */
   pendingTasks(params: CatPendingTasksRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   pendingTasks(params?: CatPendingTasksRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, catEndpoints().pendingTasks, params, options)
+    return callChunk(this.#transport, catEndpoints, 'pendingTasks', params, options)
   }
 
   /**
@@ -2260,7 +1784,7 @@ export class CatApi {
    */
   plugins(params: CatPluginsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   plugins(params?: CatPluginsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, catEndpoints().plugins, params, options)
+    return callChunk(this.#transport, catEndpoints, 'plugins', params, options)
   }
 
   /**
@@ -2306,7 +1830,7 @@ export class CatApi {
    */
   recovery(params: CatRecoveryRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   recovery(params?: CatRecoveryRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, catEndpoints().recovery, params, options)
+    return callChunk(this.#transport, catEndpoints, 'recovery', params, options)
   }
 
   /**
@@ -2355,7 +1879,7 @@ export class CatApi {
    */
   repositories(params: CatRepositoriesRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   repositories(params?: CatRepositoriesRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, catEndpoints().repositories, params, options)
+    return callChunk(this.#transport, catEndpoints, 'repositories', params, options)
   }
 
   /**
@@ -2401,7 +1925,7 @@ export class CatApi {
    */
   segments(params: CatSegmentsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   segments(params?: CatSegmentsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, catEndpoints().segments, params, options)
+    return callChunk(this.#transport, catEndpoints, 'segments', params, options)
   }
 
   /**
@@ -2447,7 +1971,7 @@ export class CatApi {
    */
   shards(params: CatShardsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   shards(params?: CatShardsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, catEndpoints().shards, params, options)
+    return callChunk(this.#transport, catEndpoints, 'shards', params, options)
   }
 
   /**
@@ -2496,7 +2020,7 @@ export class CatApi {
    */
   snapshots(params: CatSnapshotsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   snapshots(params?: CatSnapshotsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, catEndpoints().snapshots, params, options)
+    return callChunk(this.#transport, catEndpoints, 'snapshots', params, options)
   }
 
   /**
@@ -2542,7 +2066,7 @@ export class CatApi {
    */
   tasks(params: CatTasksRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   tasks(params?: CatTasksRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, catEndpoints().tasks, params, options)
+    return callChunk(this.#transport, catEndpoints, 'tasks', params, options)
   }
 
   /**
@@ -2591,7 +2115,7 @@ export class CatApi {
    */
   templates(params: CatTemplatesRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   templates(params?: CatTemplatesRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, catEndpoints().templates, params, options)
+    return callChunk(this.#transport, catEndpoints, 'templates', params, options)
   }
 
   /**
@@ -2640,7 +2164,7 @@ export class CatApi {
    */
   threadPool(params: CatThreadPoolRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   threadPool(params?: CatThreadPoolRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, catEndpoints().threadPool, params, options)
+    return callChunk(this.#transport, catEndpoints, 'threadPool', params, options)
   }
 
   /**
@@ -2689,157 +2213,13 @@ export class CatApi {
    */
   transforms(params: CatTransformsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   transforms(params?: CatTransformsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, catEndpoints().transforms, params, options)
+    return callChunk(this.#transport, catEndpoints, 'transforms', params, options)
   }
 }
 
 // client.ccr
 
-const ccrEndpoints = lazyTable(
-  () =>
-    ({
-      deleteAutoFollowPattern: {
-        api: 'ccr.deleteAutoFollowPattern',
-        urls: [{ path: '/_ccr/auto_follow/{name}', methods: ['DELETE'] }],
-        path: ['name'],
-        query: ['master_timeout'],
-        required: ['name'],
-      },
-      follow: {
-        api: 'ccr.follow',
-        urls: [{ path: '/{index}/_ccr/follow', methods: ['PUT'] }],
-        path: ['index'],
-        query: ['master_timeout', 'wait_for_active_shards'],
-        body: [
-          'data_stream_name',
-          'leader_index',
-          'max_outstanding_read_requests',
-          'max_outstanding_write_requests',
-          'max_read_request_operation_count',
-          'max_read_request_size',
-          'max_retry_delay',
-          'max_write_buffer_count',
-          'max_write_buffer_size',
-          'max_write_request_operation_count',
-          'max_write_request_size',
-          'read_poll_timeout',
-          'remote_cluster',
-          'settings',
-        ],
-        required: ['index', 'leader_index', 'remote_cluster'],
-      },
-      followInfo: {
-        api: 'ccr.followInfo',
-        urls: [{ path: '/{index}/_ccr/info', methods: ['GET'] }],
-        path: ['index'],
-        query: ['master_timeout'],
-        required: ['index'],
-      },
-      followStats: {
-        api: 'ccr.followStats',
-        urls: [{ path: '/{index}/_ccr/stats', methods: ['GET'] }],
-        path: ['index'],
-        query: ['timeout'],
-        required: ['index'],
-      },
-      forgetFollower: {
-        api: 'ccr.forgetFollower',
-        urls: [{ path: '/{index}/_ccr/forget_follower', methods: ['POST'] }],
-        path: ['index'],
-        query: ['timeout'],
-        body: ['follower_cluster', 'follower_index', 'follower_index_uuid', 'leader_remote_cluster'],
-        required: ['index'],
-      },
-      getAutoFollowPattern: {
-        api: 'ccr.getAutoFollowPattern',
-        urls: [
-          { path: '/_ccr/auto_follow/{name}', methods: ['GET'] },
-          { path: '/_ccr/auto_follow', methods: ['GET'] },
-        ],
-        path: ['name'],
-        query: ['master_timeout'],
-        required: [],
-      },
-      pauseAutoFollowPattern: {
-        api: 'ccr.pauseAutoFollowPattern',
-        urls: [{ path: '/_ccr/auto_follow/{name}/pause', methods: ['POST'] }],
-        path: ['name'],
-        query: ['master_timeout'],
-        required: ['name'],
-      },
-      pauseFollow: {
-        api: 'ccr.pauseFollow',
-        urls: [{ path: '/{index}/_ccr/pause_follow', methods: ['POST'] }],
-        path: ['index'],
-        query: ['master_timeout'],
-        required: ['index'],
-      },
-      putAutoFollowPattern: {
-        api: 'ccr.putAutoFollowPattern',
-        urls: [{ path: '/_ccr/auto_follow/{name}', methods: ['PUT'] }],
-        path: ['name'],
-        query: ['master_timeout'],
-        body: [
-          'remote_cluster',
-          'follow_index_pattern',
-          'leader_index_patterns',
-          'leader_index_exclusion_patterns',
-          'max_outstanding_read_requests',
-          'settings',
-          'max_outstanding_write_requests',
-          'read_poll_timeout',
-          'max_read_request_operation_count',
-          'max_read_request_size',
-          'max_retry_delay',
-          'max_write_buffer_count',
-          'max_write_buffer_size',
-          'max_write_request_operation_count',
-          'max_write_request_size',
-        ],
-        required: ['name', 'remote_cluster'],
-      },
-      resumeAutoFollowPattern: {
-        api: 'ccr.resumeAutoFollowPattern',
-        urls: [{ path: '/_ccr/auto_follow/{name}/resume', methods: ['POST'] }],
-        path: ['name'],
-        query: ['master_timeout'],
-        required: ['name'],
-      },
-      resumeFollow: {
-        api: 'ccr.resumeFollow',
-        urls: [{ path: '/{index}/_ccr/resume_follow', methods: ['POST'] }],
-        path: ['index'],
-        query: ['master_timeout'],
-        body: [
-          'max_outstanding_read_requests',
-          'max_outstanding_write_requests',
-          'max_read_request_operation_count',
-          'max_read_request_size',
-          'max_retry_delay',
-          'max_write_buffer_count',
-          'max_write_buffer_size',
-          'max_write_request_operation_count',
-          'max_write_request_size',
-          'read_poll_timeout',
-        ],
-        required: ['index'],
-      },
-      stats: {
-        api: 'ccr.stats',
-        urls: [{ path: '/_ccr/stats', methods: ['GET'] }],
-        path: [],
-        query: ['master_timeout', 'timeout'],
-        required: [],
-      },
-      unfollow: {
-        api: 'ccr.unfollow',
-        urls: [{ path: '/{index}/_ccr/unfollow', methods: ['POST'] }],
-        path: ['index'],
-        query: ['master_timeout'],
-        required: ['index'],
-      },
-    }) satisfies Record<string, Endpoint>,
-)
+const ccrEndpoints = endpointChunk(() => import('./ccr.endpoints.js'))
 
 /**
  * The `ccr` APIs: `client.ccr.*`.
@@ -2882,7 +2262,7 @@ export class CcrApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.CcrDeleteAutoFollowPatternResponse>>
   deleteAutoFollowPattern(params: CcrDeleteAutoFollowPatternRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ccrEndpoints().deleteAutoFollowPattern, params, options)
+    return callChunk(this.#transport, ccrEndpoints, 'deleteAutoFollowPattern', params, options)
   }
 
   /**
@@ -2905,7 +2285,7 @@ export class CcrApi {
    */
   follow(params: CcrFollowRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.CcrFollowResponse>>
   follow(params: CcrFollowRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ccrEndpoints().follow, params, options)
+    return callChunk(this.#transport, ccrEndpoints, 'follow', params, options)
   }
 
   /**
@@ -2931,7 +2311,7 @@ export class CcrApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.CcrFollowInfoResponse>>
   followInfo(params: CcrFollowInfoRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ccrEndpoints().followInfo, params, options)
+    return callChunk(this.#transport, ccrEndpoints, 'followInfo', params, options)
   }
 
   /**
@@ -2957,7 +2337,7 @@ export class CcrApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.CcrFollowStatsResponse>>
   followStats(params: CcrFollowStatsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ccrEndpoints().followStats, params, options)
+    return callChunk(this.#transport, ccrEndpoints, 'followStats', params, options)
   }
 
   /**
@@ -2986,7 +2366,7 @@ export class CcrApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.CcrForgetFollowerResponse>>
   forgetFollower(params: CcrForgetFollowerRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ccrEndpoints().forgetFollower, params, options)
+    return callChunk(this.#transport, ccrEndpoints, 'forgetFollower', params, options)
   }
 
   /**
@@ -3015,7 +2395,7 @@ export class CcrApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.CcrGetAutoFollowPatternResponse>>
   getAutoFollowPattern(params?: CcrGetAutoFollowPatternRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ccrEndpoints().getAutoFollowPattern, params, options)
+    return callChunk(this.#transport, ccrEndpoints, 'getAutoFollowPattern', params, options)
   }
 
   /**
@@ -3044,7 +2424,7 @@ export class CcrApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.CcrPauseAutoFollowPatternResponse>>
   pauseAutoFollowPattern(params: CcrPauseAutoFollowPatternRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ccrEndpoints().pauseAutoFollowPattern, params, options)
+    return callChunk(this.#transport, ccrEndpoints, 'pauseAutoFollowPattern', params, options)
   }
 
   /**
@@ -3070,7 +2450,7 @@ export class CcrApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.CcrPauseFollowResponse>>
   pauseFollow(params: CcrPauseFollowRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ccrEndpoints().pauseFollow, params, options)
+    return callChunk(this.#transport, ccrEndpoints, 'pauseFollow', params, options)
   }
 
   /**
@@ -3099,7 +2479,7 @@ export class CcrApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.CcrPutAutoFollowPatternResponse>>
   putAutoFollowPattern(params: CcrPutAutoFollowPatternRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ccrEndpoints().putAutoFollowPattern, params, options)
+    return callChunk(this.#transport, ccrEndpoints, 'putAutoFollowPattern', params, options)
   }
 
   /**
@@ -3128,7 +2508,7 @@ export class CcrApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.CcrResumeAutoFollowPatternResponse>>
   resumeAutoFollowPattern(params: CcrResumeAutoFollowPatternRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ccrEndpoints().resumeAutoFollowPattern, params, options)
+    return callChunk(this.#transport, ccrEndpoints, 'resumeAutoFollowPattern', params, options)
   }
 
   /**
@@ -3154,7 +2534,7 @@ export class CcrApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.CcrResumeFollowResponse>>
   resumeFollow(params: CcrResumeFollowRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ccrEndpoints().resumeFollow, params, options)
+    return callChunk(this.#transport, ccrEndpoints, 'resumeFollow', params, options)
   }
 
   /**
@@ -3177,7 +2557,7 @@ export class CcrApi {
    */
   stats(params: CcrStatsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<estypes.CcrStatsResponse>>
   stats(params?: CcrStatsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ccrEndpoints().stats, params, options)
+    return callChunk(this.#transport, ccrEndpoints, 'stats', params, options)
   }
 
   /**
@@ -3200,176 +2580,13 @@ export class CcrApi {
    */
   unfollow(params: CcrUnfollowRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.CcrUnfollowResponse>>
   unfollow(params: CcrUnfollowRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ccrEndpoints().unfollow, params, options)
+    return callChunk(this.#transport, ccrEndpoints, 'unfollow', params, options)
   }
 }
 
 // client.cluster
 
-const clusterEndpoints = lazyTable(
-  () =>
-    ({
-      allocationExplain: {
-        api: 'cluster.allocationExplain',
-        urls: [{ path: '/_cluster/allocation/explain', methods: ['GET', 'POST'] }],
-        path: [],
-        query: [
-          'index',
-          'shard',
-          'primary',
-          'current_node',
-          'include_disk_info',
-          'include_yes_decisions',
-          'master_timeout',
-        ],
-        body: ['index', 'shard', 'primary', 'current_node'],
-        required: [],
-      },
-      deleteComponentTemplate: {
-        api: 'cluster.deleteComponentTemplate',
-        urls: [{ path: '/_component_template/{name}', methods: ['DELETE'] }],
-        path: ['name'],
-        query: ['master_timeout', 'timeout'],
-        required: ['name'],
-      },
-      deleteVotingConfigExclusions: {
-        api: 'cluster.deleteVotingConfigExclusions',
-        urls: [{ path: '/_cluster/voting_config_exclusions', methods: ['DELETE'] }],
-        path: [],
-        query: ['master_timeout', 'wait_for_removal'],
-        required: [],
-      },
-      existsComponentTemplate: {
-        api: 'cluster.existsComponentTemplate',
-        urls: [{ path: '/_component_template/{name}', methods: ['HEAD'] }],
-        path: ['name'],
-        query: ['master_timeout', 'local'],
-        required: ['name'],
-        response: 'bool',
-      },
-      getComponentTemplate: {
-        api: 'cluster.getComponentTemplate',
-        urls: [
-          { path: '/_component_template/{name}', methods: ['GET'] },
-          { path: '/_component_template', methods: ['GET'] },
-        ],
-        path: ['name'],
-        query: ['flat_settings', 'settings_filter', 'include_defaults', 'local', 'master_timeout'],
-        required: [],
-      },
-      getSettings: {
-        api: 'cluster.getSettings',
-        urls: [{ path: '/_cluster/settings', methods: ['GET'] }],
-        path: [],
-        query: ['flat_settings', 'include_defaults', 'master_timeout', 'timeout'],
-        required: [],
-      },
-      health: {
-        api: 'cluster.health',
-        urls: [
-          { path: '/_cluster/health/{index}', methods: ['GET'] },
-          { path: '/_cluster/health', methods: ['GET'] },
-        ],
-        path: ['index'],
-        query: [
-          'expand_wildcards',
-          'level',
-          'local',
-          'master_timeout',
-          'timeout',
-          'wait_for_active_shards',
-          'wait_for_events',
-          'wait_for_nodes',
-          'wait_for_no_initializing_shards',
-          'wait_for_no_relocating_shards',
-          'wait_for_status',
-        ],
-        required: [],
-      },
-      info: {
-        api: 'cluster.info',
-        urls: [{ path: '/_info/{target}', methods: ['GET'] }],
-        path: ['target'],
-        query: [],
-        required: ['target'],
-      },
-      pendingTasks: {
-        api: 'cluster.pendingTasks',
-        urls: [{ path: '/_cluster/pending_tasks', methods: ['GET'] }],
-        path: [],
-        query: ['local', 'master_timeout'],
-        required: [],
-      },
-      postVotingConfigExclusions: {
-        api: 'cluster.postVotingConfigExclusions',
-        urls: [{ path: '/_cluster/voting_config_exclusions', methods: ['POST'] }],
-        path: [],
-        query: ['node_names', 'node_ids', 'master_timeout', 'timeout'],
-        required: [],
-      },
-      putComponentTemplate: {
-        api: 'cluster.putComponentTemplate',
-        urls: [{ path: '/_component_template/{name}', methods: ['PUT', 'POST'] }],
-        path: ['name'],
-        query: ['create', 'cause', 'master_timeout'],
-        body: ['template', 'version', '_meta', 'deprecated'],
-        required: ['name', 'template'],
-      },
-      putSettings: {
-        api: 'cluster.putSettings',
-        urls: [{ path: '/_cluster/settings', methods: ['PUT'] }],
-        path: [],
-        query: ['flat_settings', 'master_timeout', 'timeout'],
-        body: ['persistent', 'transient'],
-        required: [],
-      },
-      remoteInfo: {
-        api: 'cluster.remoteInfo',
-        urls: [{ path: '/_remote/info', methods: ['GET'] }],
-        path: [],
-        query: [],
-        required: [],
-      },
-      reroute: {
-        api: 'cluster.reroute',
-        urls: [{ path: '/_cluster/reroute', methods: ['POST'] }],
-        path: [],
-        query: ['dry_run', 'explain', 'metric', 'retry_failed', 'master_timeout', 'timeout'],
-        body: ['commands'],
-        required: [],
-      },
-      state: {
-        api: 'cluster.state',
-        urls: [
-          { path: '/_cluster/state/{metric}/{index}', methods: ['GET'] },
-          { path: '/_cluster/state/{metric}', methods: ['GET'] },
-          { path: '/_cluster/state', methods: ['GET'] },
-        ],
-        path: ['metric', 'index'],
-        query: [
-          'allow_no_indices',
-          'expand_wildcards',
-          'flat_settings',
-          'ignore_unavailable',
-          'local',
-          'master_timeout',
-          'wait_for_metadata_version',
-          'wait_for_timeout',
-        ],
-        required: [],
-      },
-      stats: {
-        api: 'cluster.stats',
-        urls: [
-          { path: '/_cluster/stats/nodes/{node_id}', methods: ['GET'] },
-          { path: '/_cluster/stats', methods: ['GET'] },
-        ],
-        path: ['node_id'],
-        query: ['include_remotes', 'timeout'],
-        required: [],
-      },
-    }) satisfies Record<string, Endpoint>,
-)
+const clusterEndpoints = endpointChunk(() => import('./cluster.endpoints.js'))
 
 /**
  * The `cluster` APIs: `client.cluster.*`.
@@ -3412,7 +2629,7 @@ export class ClusterApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.ClusterAllocationExplainResponse>>
   allocationExplain(params?: ClusterAllocationExplainRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, clusterEndpoints().allocationExplain, params, options)
+    return callChunk(this.#transport, clusterEndpoints, 'allocationExplain', params, options)
   }
 
   /**
@@ -3441,7 +2658,7 @@ export class ClusterApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.ClusterDeleteComponentTemplateResponse>>
   deleteComponentTemplate(params: ClusterDeleteComponentTemplateRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, clusterEndpoints().deleteComponentTemplate, params, options)
+    return callChunk(this.#transport, clusterEndpoints, 'deleteComponentTemplate', params, options)
   }
 
   /**
@@ -3473,7 +2690,7 @@ export class ClusterApi {
     params?: ClusterDeleteVotingConfigExclusionsRequest,
     options?: CallOptions,
   ): Promise<unknown> {
-    return callApi(this.#transport, clusterEndpoints().deleteVotingConfigExclusions, params, options)
+    return callChunk(this.#transport, clusterEndpoints, 'deleteVotingConfigExclusions', params, options)
   }
 
   /**
@@ -3499,7 +2716,7 @@ export class ClusterApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<boolean>>
   existsComponentTemplate(params: ClusterExistsComponentTemplateRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, clusterEndpoints().existsComponentTemplate, params, options)
+    return callChunk(this.#transport, clusterEndpoints, 'existsComponentTemplate', params, options)
   }
 
   /**
@@ -3528,7 +2745,7 @@ export class ClusterApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.ClusterGetComponentTemplateResponse>>
   getComponentTemplate(params?: ClusterGetComponentTemplateRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, clusterEndpoints().getComponentTemplate, params, options)
+    return callChunk(this.#transport, clusterEndpoints, 'getComponentTemplate', params, options)
   }
 
   /**
@@ -3557,7 +2774,7 @@ export class ClusterApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.ClusterGetSettingsResponse>>
   getSettings(params?: ClusterGetSettingsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, clusterEndpoints().getSettings, params, options)
+    return callChunk(this.#transport, clusterEndpoints, 'getSettings', params, options)
   }
 
   /**
@@ -3583,7 +2800,7 @@ export class ClusterApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.ClusterHealthResponse>>
   health(params?: ClusterHealthRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, clusterEndpoints().health, params, options)
+    return callChunk(this.#transport, clusterEndpoints, 'health', params, options)
   }
 
   /**
@@ -3606,7 +2823,7 @@ export class ClusterApi {
    */
   info(params: ClusterInfoRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.ClusterInfoResponse>>
   info(params: ClusterInfoRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, clusterEndpoints().info, params, options)
+    return callChunk(this.#transport, clusterEndpoints, 'info', params, options)
   }
 
   /**
@@ -3635,7 +2852,7 @@ export class ClusterApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.ClusterPendingTasksResponse>>
   pendingTasks(params?: ClusterPendingTasksRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, clusterEndpoints().pendingTasks, params, options)
+    return callChunk(this.#transport, clusterEndpoints, 'pendingTasks', params, options)
   }
 
   /**
@@ -3667,7 +2884,7 @@ export class ClusterApi {
     params?: ClusterPostVotingConfigExclusionsRequest,
     options?: CallOptions,
   ): Promise<unknown> {
-    return callApi(this.#transport, clusterEndpoints().postVotingConfigExclusions, params, options)
+    return callChunk(this.#transport, clusterEndpoints, 'postVotingConfigExclusions', params, options)
   }
 
   /**
@@ -3696,7 +2913,7 @@ export class ClusterApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.ClusterPutComponentTemplateResponse>>
   putComponentTemplate(params: ClusterPutComponentTemplateRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, clusterEndpoints().putComponentTemplate, params, options)
+    return callChunk(this.#transport, clusterEndpoints, 'putComponentTemplate', params, options)
   }
 
   /**
@@ -3725,7 +2942,7 @@ export class ClusterApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.ClusterPutSettingsResponse>>
   putSettings(params?: ClusterPutSettingsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, clusterEndpoints().putSettings, params, options)
+    return callChunk(this.#transport, clusterEndpoints, 'putSettings', params, options)
   }
 
   /**
@@ -3751,7 +2968,7 @@ export class ClusterApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.ClusterRemoteInfoResponse>>
   remoteInfo(params?: ClusterRemoteInfoRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, clusterEndpoints().remoteInfo, params, options)
+    return callChunk(this.#transport, clusterEndpoints, 'remoteInfo', params, options)
   }
 
   /**
@@ -3777,7 +2994,7 @@ export class ClusterApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.ClusterRerouteResponse>>
   reroute(params?: ClusterRerouteRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, clusterEndpoints().reroute, params, options)
+    return callChunk(this.#transport, clusterEndpoints, 'reroute', params, options)
   }
 
   /**
@@ -3803,7 +3020,7 @@ export class ClusterApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.ClusterStateResponse>>
   state(params?: ClusterStateRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, clusterEndpoints().state, params, options)
+    return callChunk(this.#transport, clusterEndpoints, 'state', params, options)
   }
 
   /**
@@ -3829,275 +3046,13 @@ export class ClusterApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.ClusterStatsResponse>>
   stats(params?: ClusterStatsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, clusterEndpoints().stats, params, options)
+    return callChunk(this.#transport, clusterEndpoints, 'stats', params, options)
   }
 }
 
 // client.connector
 
-const connectorEndpoints = lazyTable(
-  () =>
-    ({
-      checkIn: {
-        api: 'connector.checkIn',
-        urls: [{ path: '/_connector/{connector_id}/_check_in', methods: ['PUT'] }],
-        path: ['connector_id'],
-        query: [],
-        required: ['connector_id'],
-      },
-      delete: {
-        api: 'connector.delete',
-        urls: [{ path: '/_connector/{connector_id}', methods: ['DELETE'] }],
-        path: ['connector_id'],
-        query: ['delete_sync_jobs', 'hard'],
-        required: ['connector_id'],
-      },
-      get: {
-        api: 'connector.get',
-        urls: [{ path: '/_connector/{connector_id}', methods: ['GET'] }],
-        path: ['connector_id'],
-        query: ['include_deleted'],
-        required: ['connector_id'],
-      },
-      lastSync: {
-        api: 'connector.lastSync',
-        urls: [{ path: '/_connector/{connector_id}/_last_sync', methods: ['PUT'] }],
-        path: ['connector_id'],
-        query: [],
-        body: [
-          'last_access_control_sync_error',
-          'last_access_control_sync_scheduled_at',
-          'last_access_control_sync_status',
-          'last_deleted_document_count',
-          'last_incremental_sync_scheduled_at',
-          'last_indexed_document_count',
-          'last_seen',
-          'last_sync_error',
-          'last_sync_scheduled_at',
-          'last_sync_status',
-          'last_synced',
-          'sync_cursor',
-        ],
-        required: ['connector_id'],
-      },
-      list: {
-        api: 'connector.list',
-        urls: [{ path: '/_connector', methods: ['GET'] }],
-        path: [],
-        query: ['from', 'size', 'index_name', 'connector_name', 'service_type', 'include_deleted', 'query'],
-        required: [],
-      },
-      post: {
-        api: 'connector.post',
-        urls: [{ path: '/_connector', methods: ['POST'] }],
-        path: [],
-        query: [],
-        body: ['description', 'index_name', 'is_native', 'language', 'name', 'service_type'],
-        required: [],
-      },
-      put: {
-        api: 'connector.put',
-        urls: [
-          { path: '/_connector/{connector_id}', methods: ['PUT'] },
-          { path: '/_connector', methods: ['PUT'] },
-        ],
-        path: ['connector_id'],
-        query: [],
-        body: ['description', 'index_name', 'is_native', 'language', 'name', 'service_type'],
-        required: [],
-      },
-      syncJobCancel: {
-        api: 'connector.syncJobCancel',
-        urls: [{ path: '/_connector/_sync_job/{connector_sync_job_id}/_cancel', methods: ['PUT'] }],
-        path: ['connector_sync_job_id'],
-        query: [],
-        required: ['connector_sync_job_id'],
-      },
-      syncJobCheckIn: {
-        api: 'connector.syncJobCheckIn',
-        urls: [{ path: '/_connector/_sync_job/{connector_sync_job_id}/_check_in', methods: ['PUT'] }],
-        path: ['connector_sync_job_id'],
-        query: [],
-        required: ['connector_sync_job_id'],
-      },
-      syncJobClaim: {
-        api: 'connector.syncJobClaim',
-        urls: [{ path: '/_connector/_sync_job/{connector_sync_job_id}/_claim', methods: ['PUT'] }],
-        path: ['connector_sync_job_id'],
-        query: [],
-        body: ['sync_cursor', 'worker_hostname'],
-        required: ['connector_sync_job_id', 'worker_hostname'],
-      },
-      syncJobDelete: {
-        api: 'connector.syncJobDelete',
-        urls: [{ path: '/_connector/_sync_job/{connector_sync_job_id}', methods: ['DELETE'] }],
-        path: ['connector_sync_job_id'],
-        query: [],
-        required: ['connector_sync_job_id'],
-      },
-      syncJobError: {
-        api: 'connector.syncJobError',
-        urls: [{ path: '/_connector/_sync_job/{connector_sync_job_id}/_error', methods: ['PUT'] }],
-        path: ['connector_sync_job_id'],
-        query: [],
-        body: ['error'],
-        required: ['connector_sync_job_id', 'error'],
-      },
-      syncJobGet: {
-        api: 'connector.syncJobGet',
-        urls: [{ path: '/_connector/_sync_job/{connector_sync_job_id}', methods: ['GET'] }],
-        path: ['connector_sync_job_id'],
-        query: [],
-        required: ['connector_sync_job_id'],
-      },
-      syncJobList: {
-        api: 'connector.syncJobList',
-        urls: [{ path: '/_connector/_sync_job', methods: ['GET'] }],
-        path: [],
-        query: ['from', 'size', 'status', 'connector_id', 'job_type'],
-        required: [],
-      },
-      syncJobPost: {
-        api: 'connector.syncJobPost',
-        urls: [{ path: '/_connector/_sync_job', methods: ['POST'] }],
-        path: [],
-        query: [],
-        body: ['id', 'job_type', 'trigger_method'],
-        required: ['id'],
-      },
-      syncJobUpdateStats: {
-        api: 'connector.syncJobUpdateStats',
-        urls: [{ path: '/_connector/_sync_job/{connector_sync_job_id}/_stats', methods: ['PUT'] }],
-        path: ['connector_sync_job_id'],
-        query: [],
-        body: [
-          'deleted_document_count',
-          'indexed_document_count',
-          'indexed_document_volume',
-          'last_seen',
-          'metadata',
-          'total_document_count',
-        ],
-        required: [
-          'connector_sync_job_id',
-          'deleted_document_count',
-          'indexed_document_count',
-          'indexed_document_volume',
-        ],
-      },
-      updateActiveFiltering: {
-        api: 'connector.updateActiveFiltering',
-        urls: [{ path: '/_connector/{connector_id}/_filtering/_activate', methods: ['PUT'] }],
-        path: ['connector_id'],
-        query: [],
-        required: ['connector_id'],
-      },
-      updateApiKeyId: {
-        api: 'connector.updateApiKeyId',
-        urls: [{ path: '/_connector/{connector_id}/_api_key_id', methods: ['PUT'] }],
-        path: ['connector_id'],
-        query: [],
-        body: ['api_key_id', 'api_key_secret_id'],
-        required: ['connector_id'],
-      },
-      updateConfiguration: {
-        api: 'connector.updateConfiguration',
-        urls: [{ path: '/_connector/{connector_id}/_configuration', methods: ['PUT'] }],
-        path: ['connector_id'],
-        query: [],
-        body: ['configuration', 'values'],
-        required: ['connector_id'],
-      },
-      updateError: {
-        api: 'connector.updateError',
-        urls: [{ path: '/_connector/{connector_id}/_error', methods: ['PUT'] }],
-        path: ['connector_id'],
-        query: [],
-        body: ['error'],
-        required: ['connector_id', 'error'],
-      },
-      updateFeatures: {
-        api: 'connector.updateFeatures',
-        urls: [{ path: '/_connector/{connector_id}/_features', methods: ['PUT'] }],
-        path: ['connector_id'],
-        query: [],
-        body: ['features'],
-        required: ['connector_id', 'features'],
-      },
-      updateFiltering: {
-        api: 'connector.updateFiltering',
-        urls: [{ path: '/_connector/{connector_id}/_filtering', methods: ['PUT'] }],
-        path: ['connector_id'],
-        query: [],
-        body: ['filtering', 'rules', 'advanced_snippet'],
-        required: ['connector_id'],
-      },
-      updateFilteringValidation: {
-        api: 'connector.updateFilteringValidation',
-        urls: [{ path: '/_connector/{connector_id}/_filtering/_validation', methods: ['PUT'] }],
-        path: ['connector_id'],
-        query: [],
-        body: ['validation'],
-        required: ['connector_id', 'validation'],
-      },
-      updateIndexName: {
-        api: 'connector.updateIndexName',
-        urls: [{ path: '/_connector/{connector_id}/_index_name', methods: ['PUT'] }],
-        path: ['connector_id'],
-        query: [],
-        body: ['index_name'],
-        required: ['connector_id', 'index_name'],
-      },
-      updateName: {
-        api: 'connector.updateName',
-        urls: [{ path: '/_connector/{connector_id}/_name', methods: ['PUT'] }],
-        path: ['connector_id'],
-        query: [],
-        body: ['name', 'description'],
-        required: ['connector_id'],
-      },
-      updateNative: {
-        api: 'connector.updateNative',
-        urls: [{ path: '/_connector/{connector_id}/_native', methods: ['PUT'] }],
-        path: ['connector_id'],
-        query: [],
-        body: ['is_native'],
-        required: ['connector_id', 'is_native'],
-      },
-      updatePipeline: {
-        api: 'connector.updatePipeline',
-        urls: [{ path: '/_connector/{connector_id}/_pipeline', methods: ['PUT'] }],
-        path: ['connector_id'],
-        query: [],
-        body: ['pipeline'],
-        required: ['connector_id', 'pipeline'],
-      },
-      updateScheduling: {
-        api: 'connector.updateScheduling',
-        urls: [{ path: '/_connector/{connector_id}/_scheduling', methods: ['PUT'] }],
-        path: ['connector_id'],
-        query: [],
-        body: ['scheduling'],
-        required: ['connector_id', 'scheduling'],
-      },
-      updateServiceType: {
-        api: 'connector.updateServiceType',
-        urls: [{ path: '/_connector/{connector_id}/_service_type', methods: ['PUT'] }],
-        path: ['connector_id'],
-        query: [],
-        body: ['service_type'],
-        required: ['connector_id', 'service_type'],
-      },
-      updateStatus: {
-        api: 'connector.updateStatus',
-        urls: [{ path: '/_connector/{connector_id}/_status', methods: ['PUT'] }],
-        path: ['connector_id'],
-        query: [],
-        body: ['status'],
-        required: ['connector_id', 'status'],
-      },
-    }) satisfies Record<string, Endpoint>,
-)
+const connectorEndpoints = endpointChunk(() => import('./connector.endpoints.js'))
 
 /**
  * The `connector` APIs: `client.connector.*`.
@@ -4137,7 +3092,7 @@ export class ConnectorApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.ConnectorCheckInResponse>>
   checkIn(params: ConnectorCheckInRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, connectorEndpoints().checkIn, params, options)
+    return callChunk(this.#transport, connectorEndpoints, 'checkIn', params, options)
   }
 
   /**
@@ -4163,7 +3118,7 @@ export class ConnectorApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.ConnectorDeleteResponse>>
   delete(params: ConnectorDeleteRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, connectorEndpoints().delete, params, options)
+    return callChunk(this.#transport, connectorEndpoints, 'delete', params, options)
   }
 
   /**
@@ -4186,7 +3141,7 @@ export class ConnectorApi {
    */
   get(params: ConnectorGetRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.ConnectorGetResponse>>
   get(params: ConnectorGetRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, connectorEndpoints().get, params, options)
+    return callChunk(this.#transport, connectorEndpoints, 'get', params, options)
   }
 
   /**
@@ -4214,7 +3169,7 @@ export class ConnectorApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.ConnectorLastSyncResponse>>
   lastSync(params: ConnectorLastSyncRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, connectorEndpoints().lastSync, params, options)
+    return callChunk(this.#transport, connectorEndpoints, 'lastSync', params, options)
   }
 
   /**
@@ -4240,7 +3195,7 @@ export class ConnectorApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.ConnectorListResponse>>
   list(params?: ConnectorListRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, connectorEndpoints().list, params, options)
+    return callChunk(this.#transport, connectorEndpoints, 'list', params, options)
   }
 
   /**
@@ -4266,7 +3221,7 @@ export class ConnectorApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.ConnectorPostResponse>>
   post(params?: ConnectorPostRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, connectorEndpoints().post, params, options)
+    return callChunk(this.#transport, connectorEndpoints, 'post', params, options)
   }
 
   /**
@@ -4292,7 +3247,7 @@ export class ConnectorApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.ConnectorPutResponse>>
   put(params?: ConnectorPutRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, connectorEndpoints().put, params, options)
+    return callChunk(this.#transport, connectorEndpoints, 'put', params, options)
   }
 
   /**
@@ -4321,7 +3276,7 @@ export class ConnectorApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.ConnectorSyncJobCancelResponse>>
   syncJobCancel(params: ConnectorSyncJobCancelRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, connectorEndpoints().syncJobCancel, params, options)
+    return callChunk(this.#transport, connectorEndpoints, 'syncJobCancel', params, options)
   }
 
   /**
@@ -4350,7 +3305,7 @@ export class ConnectorApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.ConnectorSyncJobCheckInResponse>>
   syncJobCheckIn(params: ConnectorSyncJobCheckInRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, connectorEndpoints().syncJobCheckIn, params, options)
+    return callChunk(this.#transport, connectorEndpoints, 'syncJobCheckIn', params, options)
   }
 
   /**
@@ -4379,7 +3334,7 @@ export class ConnectorApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.ConnectorSyncJobClaimResponse>>
   syncJobClaim(params: ConnectorSyncJobClaimRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, connectorEndpoints().syncJobClaim, params, options)
+    return callChunk(this.#transport, connectorEndpoints, 'syncJobClaim', params, options)
   }
 
   /**
@@ -4408,7 +3363,7 @@ export class ConnectorApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.ConnectorSyncJobDeleteResponse>>
   syncJobDelete(params: ConnectorSyncJobDeleteRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, connectorEndpoints().syncJobDelete, params, options)
+    return callChunk(this.#transport, connectorEndpoints, 'syncJobDelete', params, options)
   }
 
   /**
@@ -4437,7 +3392,7 @@ export class ConnectorApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.ConnectorSyncJobErrorResponse>>
   syncJobError(params: ConnectorSyncJobErrorRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, connectorEndpoints().syncJobError, params, options)
+    return callChunk(this.#transport, connectorEndpoints, 'syncJobError', params, options)
   }
 
   /**
@@ -4466,7 +3421,7 @@ export class ConnectorApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.ConnectorSyncJobGetResponse>>
   syncJobGet(params: ConnectorSyncJobGetRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, connectorEndpoints().syncJobGet, params, options)
+    return callChunk(this.#transport, connectorEndpoints, 'syncJobGet', params, options)
   }
 
   /**
@@ -4495,7 +3450,7 @@ export class ConnectorApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.ConnectorSyncJobListResponse>>
   syncJobList(params?: ConnectorSyncJobListRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, connectorEndpoints().syncJobList, params, options)
+    return callChunk(this.#transport, connectorEndpoints, 'syncJobList', params, options)
   }
 
   /**
@@ -4524,7 +3479,7 @@ export class ConnectorApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.ConnectorSyncJobPostResponse>>
   syncJobPost(params: ConnectorSyncJobPostRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, connectorEndpoints().syncJobPost, params, options)
+    return callChunk(this.#transport, connectorEndpoints, 'syncJobPost', params, options)
   }
 
   /**
@@ -4553,7 +3508,7 @@ export class ConnectorApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.ConnectorSyncJobUpdateStatsResponse>>
   syncJobUpdateStats(params: ConnectorSyncJobUpdateStatsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, connectorEndpoints().syncJobUpdateStats, params, options)
+    return callChunk(this.#transport, connectorEndpoints, 'syncJobUpdateStats', params, options)
   }
 
   /**
@@ -4582,7 +3537,7 @@ export class ConnectorApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.ConnectorUpdateActiveFilteringResponse>>
   updateActiveFiltering(params: ConnectorUpdateActiveFilteringRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, connectorEndpoints().updateActiveFiltering, params, options)
+    return callChunk(this.#transport, connectorEndpoints, 'updateActiveFiltering', params, options)
   }
 
   /**
@@ -4611,7 +3566,7 @@ export class ConnectorApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.ConnectorUpdateApiKeyIdResponse>>
   updateApiKeyId(params: ConnectorUpdateApiKeyIdRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, connectorEndpoints().updateApiKeyId, params, options)
+    return callChunk(this.#transport, connectorEndpoints, 'updateApiKeyId', params, options)
   }
 
   /**
@@ -4640,7 +3595,7 @@ export class ConnectorApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.ConnectorUpdateConfigurationResponse>>
   updateConfiguration(params: ConnectorUpdateConfigurationRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, connectorEndpoints().updateConfiguration, params, options)
+    return callChunk(this.#transport, connectorEndpoints, 'updateConfiguration', params, options)
   }
 
   /**
@@ -4669,7 +3624,7 @@ export class ConnectorApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.ConnectorUpdateErrorResponse>>
   updateError(params: ConnectorUpdateErrorRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, connectorEndpoints().updateError, params, options)
+    return callChunk(this.#transport, connectorEndpoints, 'updateError', params, options)
   }
 
   /**
@@ -4698,7 +3653,7 @@ export class ConnectorApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.ConnectorUpdateFeaturesResponse>>
   updateFeatures(params: ConnectorUpdateFeaturesRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, connectorEndpoints().updateFeatures, params, options)
+    return callChunk(this.#transport, connectorEndpoints, 'updateFeatures', params, options)
   }
 
   /**
@@ -4727,7 +3682,7 @@ export class ConnectorApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.ConnectorUpdateFilteringResponse>>
   updateFiltering(params: ConnectorUpdateFilteringRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, connectorEndpoints().updateFiltering, params, options)
+    return callChunk(this.#transport, connectorEndpoints, 'updateFiltering', params, options)
   }
 
   /**
@@ -4759,7 +3714,7 @@ export class ConnectorApi {
     params: ConnectorUpdateFilteringValidationRequest,
     options?: CallOptions,
   ): Promise<unknown> {
-    return callApi(this.#transport, connectorEndpoints().updateFilteringValidation, params, options)
+    return callChunk(this.#transport, connectorEndpoints, 'updateFilteringValidation', params, options)
   }
 
   /**
@@ -4788,7 +3743,7 @@ export class ConnectorApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.ConnectorUpdateIndexNameResponse>>
   updateIndexName(params: ConnectorUpdateIndexNameRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, connectorEndpoints().updateIndexName, params, options)
+    return callChunk(this.#transport, connectorEndpoints, 'updateIndexName', params, options)
   }
 
   /**
@@ -4817,7 +3772,7 @@ export class ConnectorApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.ConnectorUpdateNameResponse>>
   updateName(params: ConnectorUpdateNameRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, connectorEndpoints().updateName, params, options)
+    return callChunk(this.#transport, connectorEndpoints, 'updateName', params, options)
   }
 
   /**
@@ -4846,7 +3801,7 @@ export class ConnectorApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.ConnectorUpdateNativeResponse>>
   updateNative(params: ConnectorUpdateNativeRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, connectorEndpoints().updateNative, params, options)
+    return callChunk(this.#transport, connectorEndpoints, 'updateNative', params, options)
   }
 
   /**
@@ -4875,7 +3830,7 @@ export class ConnectorApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.ConnectorUpdatePipelineResponse>>
   updatePipeline(params: ConnectorUpdatePipelineRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, connectorEndpoints().updatePipeline, params, options)
+    return callChunk(this.#transport, connectorEndpoints, 'updatePipeline', params, options)
   }
 
   /**
@@ -4904,7 +3859,7 @@ export class ConnectorApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.ConnectorUpdateSchedulingResponse>>
   updateScheduling(params: ConnectorUpdateSchedulingRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, connectorEndpoints().updateScheduling, params, options)
+    return callChunk(this.#transport, connectorEndpoints, 'updateScheduling', params, options)
   }
 
   /**
@@ -4933,7 +3888,7 @@ export class ConnectorApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.ConnectorUpdateServiceTypeResponse>>
   updateServiceType(params: ConnectorUpdateServiceTypeRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, connectorEndpoints().updateServiceType, params, options)
+    return callChunk(this.#transport, connectorEndpoints, 'updateServiceType', params, options)
   }
 
   /**
@@ -4962,38 +3917,13 @@ export class ConnectorApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.ConnectorUpdateStatusResponse>>
   updateStatus(params: ConnectorUpdateStatusRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, connectorEndpoints().updateStatus, params, options)
+    return callChunk(this.#transport, connectorEndpoints, 'updateStatus', params, options)
   }
 }
 
 // client.danglingIndices
 
-const danglingIndicesEndpoints = lazyTable(
-  () =>
-    ({
-      deleteDanglingIndex: {
-        api: 'danglingIndices.deleteDanglingIndex',
-        urls: [{ path: '/_dangling/{index_uuid}', methods: ['DELETE'] }],
-        path: ['index_uuid'],
-        query: ['accept_data_loss', 'master_timeout', 'timeout'],
-        required: ['index_uuid'],
-      },
-      importDanglingIndex: {
-        api: 'danglingIndices.importDanglingIndex',
-        urls: [{ path: '/_dangling/{index_uuid}', methods: ['POST'] }],
-        path: ['index_uuid'],
-        query: ['accept_data_loss', 'master_timeout', 'timeout'],
-        required: ['index_uuid'],
-      },
-      listDanglingIndices: {
-        api: 'danglingIndices.listDanglingIndices',
-        urls: [{ path: '/_dangling', methods: ['GET'] }],
-        path: [],
-        query: [],
-        required: [],
-      },
-    }) satisfies Record<string, Endpoint>,
-)
+const danglingIndicesEndpoints = endpointChunk(() => import('./dangling-indices.endpoints.js'))
 
 /**
  * The `dangling_indices` APIs: `client.danglingIndices.*`.
@@ -5036,7 +3966,7 @@ export class DanglingIndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.DanglingIndicesDeleteDanglingIndexResponse>>
   deleteDanglingIndex(params: DanglingIndicesDeleteDanglingIndexRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, danglingIndicesEndpoints().deleteDanglingIndex, params, options)
+    return callChunk(this.#transport, danglingIndicesEndpoints, 'deleteDanglingIndex', params, options)
   }
 
   /**
@@ -5065,7 +3995,7 @@ export class DanglingIndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.DanglingIndicesImportDanglingIndexResponse>>
   importDanglingIndex(params: DanglingIndicesImportDanglingIndexRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, danglingIndicesEndpoints().importDanglingIndex, params, options)
+    return callChunk(this.#transport, danglingIndicesEndpoints, 'importDanglingIndex', params, options)
   }
 
   /**
@@ -5094,24 +4024,13 @@ export class DanglingIndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.DanglingIndicesListDanglingIndicesResponse>>
   listDanglingIndices(params?: DanglingIndicesListDanglingIndicesRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, danglingIndicesEndpoints().listDanglingIndices, params, options)
+    return callChunk(this.#transport, danglingIndicesEndpoints, 'listDanglingIndices', params, options)
   }
 }
 
 // client.encryption
 
-const encryptionEndpoints = lazyTable(
-  () =>
-    ({
-      reset: {
-        api: 'encryption.reset',
-        urls: [{ path: '/_encryption/_reset', methods: ['POST'] }],
-        path: [],
-        query: ['accept_data_loss', 'master_timeout', 'timeout'],
-        required: ['accept_data_loss'],
-      },
-    }) satisfies Record<string, Endpoint>,
-)
+const encryptionEndpoints = endpointChunk(() => import('./encryption.endpoints.js'))
 
 /**
  * The `encryption` APIs: `client.encryption.*`.
@@ -5147,56 +4066,13 @@ export class EncryptionApi {
    */
   reset(params: EncryptionResetRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.EncryptionResetResponse>>
   reset(params: EncryptionResetRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, encryptionEndpoints().reset, params, options)
+    return callChunk(this.#transport, encryptionEndpoints, 'reset', params, options)
   }
 }
 
 // client.enrich
 
-const enrichEndpoints = lazyTable(
-  () =>
-    ({
-      deletePolicy: {
-        api: 'enrich.deletePolicy',
-        urls: [{ path: '/_enrich/policy/{name}', methods: ['DELETE'] }],
-        path: ['name'],
-        query: ['master_timeout'],
-        required: ['name'],
-      },
-      executePolicy: {
-        api: 'enrich.executePolicy',
-        urls: [{ path: '/_enrich/policy/{name}/_execute', methods: ['PUT'] }],
-        path: ['name'],
-        query: ['master_timeout', 'wait_for_completion'],
-        required: ['name'],
-      },
-      getPolicy: {
-        api: 'enrich.getPolicy',
-        urls: [
-          { path: '/_enrich/policy/{name}', methods: ['GET'] },
-          { path: '/_enrich/policy', methods: ['GET'] },
-        ],
-        path: ['name'],
-        query: ['master_timeout'],
-        required: [],
-      },
-      putPolicy: {
-        api: 'enrich.putPolicy',
-        urls: [{ path: '/_enrich/policy/{name}', methods: ['PUT'] }],
-        path: ['name'],
-        query: ['master_timeout'],
-        body: ['geo_match', 'match', 'range'],
-        required: ['name'],
-      },
-      stats: {
-        api: 'enrich.stats',
-        urls: [{ path: '/_enrich/_stats', methods: ['GET'] }],
-        path: [],
-        query: ['master_timeout'],
-        required: [],
-      },
-    }) satisfies Record<string, Endpoint>,
-)
+const enrichEndpoints = endpointChunk(() => import('./enrich.endpoints.js'))
 
 /**
  * The `enrich` APIs: `client.enrich.*`.
@@ -5239,7 +4115,7 @@ export class EnrichApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.EnrichDeletePolicyResponse>>
   deletePolicy(params: EnrichDeletePolicyRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, enrichEndpoints().deletePolicy, params, options)
+    return callChunk(this.#transport, enrichEndpoints, 'deletePolicy', params, options)
   }
 
   /**
@@ -5268,7 +4144,7 @@ export class EnrichApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.EnrichExecutePolicyResponse>>
   executePolicy(params: EnrichExecutePolicyRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, enrichEndpoints().executePolicy, params, options)
+    return callChunk(this.#transport, enrichEndpoints, 'executePolicy', params, options)
   }
 
   /**
@@ -5294,7 +4170,7 @@ export class EnrichApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.EnrichGetPolicyResponse>>
   getPolicy(params?: EnrichGetPolicyRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, enrichEndpoints().getPolicy, params, options)
+    return callChunk(this.#transport, enrichEndpoints, 'getPolicy', params, options)
   }
 
   /**
@@ -5320,7 +4196,7 @@ export class EnrichApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.EnrichPutPolicyResponse>>
   putPolicy(params: EnrichPutPolicyRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, enrichEndpoints().putPolicy, params, options)
+    return callChunk(this.#transport, enrichEndpoints, 'putPolicy', params, options)
   }
 
   /**
@@ -5346,75 +4222,13 @@ export class EnrichApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.EnrichStatsResponse>>
   stats(params?: EnrichStatsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, enrichEndpoints().stats, params, options)
+    return callChunk(this.#transport, enrichEndpoints, 'stats', params, options)
   }
 }
 
 // client.eql
 
-const eqlEndpoints = lazyTable(
-  () =>
-    ({
-      delete: {
-        api: 'eql.delete',
-        urls: [{ path: '/_eql/search/{id}', methods: ['DELETE'] }],
-        path: ['id'],
-        query: [],
-        required: ['id'],
-      },
-      get: {
-        api: 'eql.get',
-        urls: [{ path: '/_eql/search/{id}', methods: ['GET'] }],
-        path: ['id'],
-        query: ['keep_alive', 'wait_for_completion_timeout'],
-        required: ['id'],
-      },
-      getStatus: {
-        api: 'eql.getStatus',
-        urls: [{ path: '/_eql/search/status/{id}', methods: ['GET'] }],
-        path: ['id'],
-        query: [],
-        required: ['id'],
-      },
-      search: {
-        api: 'eql.search',
-        urls: [{ path: '/{index}/_eql/search', methods: ['GET', 'POST'] }],
-        path: ['index'],
-        query: [
-          'allow_no_indices',
-          'allow_partial_search_results',
-          'allow_partial_sequence_results',
-          'expand_wildcards',
-          'ccs_minimize_roundtrips',
-          'ignore_unavailable',
-          'keep_alive',
-          'keep_on_completion',
-          'wait_for_completion_timeout',
-        ],
-        body: [
-          'project_routing',
-          'query',
-          'case_sensitive',
-          'event_category_field',
-          'tiebreaker_field',
-          'timestamp_field',
-          'fetch_size',
-          'filter',
-          'keep_alive',
-          'keep_on_completion',
-          'wait_for_completion_timeout',
-          'allow_partial_search_results',
-          'allow_partial_sequence_results',
-          'size',
-          'fields',
-          'result_position',
-          'runtime_mappings',
-          'max_samples_per_key',
-        ],
-        required: ['index', 'query'],
-      },
-    }) satisfies Record<string, Endpoint>,
-)
+const eqlEndpoints = endpointChunk(() => import('./eql.endpoints.js'))
 
 /**
  * The `eql` APIs: `client.eql.*`.
@@ -5451,7 +4265,7 @@ export class EqlApi {
    */
   delete(params: EqlDeleteRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.EqlDeleteResponse>>
   delete(params: EqlDeleteRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, eqlEndpoints().delete, params, options)
+    return callChunk(this.#transport, eqlEndpoints, 'delete', params, options)
   }
 
   /**
@@ -5477,7 +4291,7 @@ export class EqlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.EqlGetResponse<TEvent>>>
   get(params: EqlGetRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, eqlEndpoints().get, params, options)
+    return callChunk(this.#transport, eqlEndpoints, 'get', params, options)
   }
 
   /**
@@ -5500,7 +4314,7 @@ export class EqlApi {
    */
   getStatus(params: EqlGetStatusRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.EqlGetStatusResponse>>
   getStatus(params: EqlGetStatusRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, eqlEndpoints().getStatus, params, options)
+    return callChunk(this.#transport, eqlEndpoints, 'getStatus', params, options)
   }
 
   /**
@@ -5529,172 +4343,13 @@ export class EqlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.EqlSearchResponse<TEvent>>>
   search(params: EqlSearchRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, eqlEndpoints().search, params, options)
+    return callChunk(this.#transport, eqlEndpoints, 'search', params, options)
   }
 }
 
 // client.esql
 
-const esqlEndpoints = lazyTable(
-  () =>
-    ({
-      asyncQuery: {
-        api: 'esql.asyncQuery',
-        urls: [{ path: '/_query/async', methods: ['POST'] }],
-        path: [],
-        query: ['allow_partial_results', 'delimiter', 'drop_null_columns', 'format'],
-        body: [
-          'columnar',
-          'filter',
-          'time_zone',
-          'locale',
-          'params',
-          'profile',
-          'query',
-          'tables',
-          'include_ccs_metadata',
-          'include_execution_metadata',
-          'wait_for_completion_timeout',
-          'keep_alive',
-          'keep_on_completion',
-          'project_routing',
-          'settings',
-        ],
-        required: ['query'],
-      },
-      asyncQueryDelete: {
-        api: 'esql.asyncQueryDelete',
-        urls: [{ path: '/_query/async/{id}', methods: ['DELETE'] }],
-        path: ['id'],
-        query: [],
-        required: ['id'],
-      },
-      asyncQueryGet: {
-        api: 'esql.asyncQueryGet',
-        urls: [{ path: '/_query/async/{id}', methods: ['GET'] }],
-        path: ['id'],
-        query: ['drop_null_columns', 'format', 'keep_alive', 'wait_for_completion_timeout'],
-        required: ['id'],
-      },
-      asyncQueryStop: {
-        api: 'esql.asyncQueryStop',
-        urls: [{ path: '/_query/async/{id}/stop', methods: ['POST'] }],
-        path: ['id'],
-        query: ['drop_null_columns'],
-        required: ['id'],
-      },
-      deleteDataset: {
-        api: 'esql.deleteDataset',
-        urls: [{ path: '/_query/dataset/{name}', methods: ['DELETE'] }],
-        path: ['name'],
-        query: ['master_timeout', 'timeout'],
-        required: ['name'],
-      },
-      deleteDataSource: {
-        api: 'esql.deleteDataSource',
-        urls: [{ path: '/_query/data_source/{name}', methods: ['DELETE'] }],
-        path: ['name'],
-        query: ['master_timeout', 'timeout'],
-        required: ['name'],
-      },
-      deleteView: {
-        api: 'esql.deleteView',
-        urls: [{ path: '/_query/view/{name}', methods: ['DELETE'] }],
-        path: ['name'],
-        query: [],
-        required: ['name'],
-      },
-      getDataset: {
-        api: 'esql.getDataset',
-        urls: [
-          { path: '/_query/dataset/{name}', methods: ['GET'] },
-          { path: '/_query/dataset', methods: ['GET'] },
-        ],
-        path: ['name'],
-        query: ['master_timeout'],
-        required: [],
-      },
-      getDataSource: {
-        api: 'esql.getDataSource',
-        urls: [
-          { path: '/_query/data_source/{name}', methods: ['GET'] },
-          { path: '/_query/data_source', methods: ['GET'] },
-        ],
-        path: ['name'],
-        query: ['master_timeout'],
-        required: [],
-      },
-      getQuery: {
-        api: 'esql.getQuery',
-        urls: [{ path: '/_query/queries/{id}', methods: ['GET'] }],
-        path: ['id'],
-        query: [],
-        required: ['id'],
-      },
-      getView: {
-        api: 'esql.getView',
-        urls: [
-          { path: '/_query/view/{name}', methods: ['GET'] },
-          { path: '/_query/view', methods: ['GET'] },
-        ],
-        path: ['name'],
-        query: [],
-        required: [],
-      },
-      listQueries: {
-        api: 'esql.listQueries',
-        urls: [{ path: '/_query/queries', methods: ['GET'] }],
-        path: [],
-        query: [],
-        required: [],
-      },
-      putDataset: {
-        api: 'esql.putDataset',
-        urls: [{ path: '/_query/dataset/{name}', methods: ['PUT'] }],
-        path: ['name'],
-        query: ['master_timeout', 'timeout'],
-        body: ['data_source', 'resource', 'description', 'mappings', 'settings'],
-        required: ['name', 'data_source', 'resource'],
-      },
-      putDataSource: {
-        api: 'esql.putDataSource',
-        urls: [{ path: '/_query/data_source/{name}', methods: ['PUT'] }],
-        path: ['name'],
-        query: ['master_timeout', 'timeout'],
-        body: ['type', 'description', 'settings'],
-        required: ['name', 'type'],
-      },
-      putView: {
-        api: 'esql.putView',
-        urls: [{ path: '/_query/view/{name}', methods: ['PUT'] }],
-        path: ['name'],
-        query: [],
-        body: ['query'],
-        required: ['name', 'query'],
-      },
-      query: {
-        api: 'esql.query',
-        urls: [{ path: '/_query', methods: ['POST'] }],
-        path: [],
-        query: ['format', 'delimiter', 'drop_null_columns', 'allow_partial_results'],
-        body: [
-          'columnar',
-          'filter',
-          'time_zone',
-          'locale',
-          'params',
-          'profile',
-          'query',
-          'tables',
-          'include_ccs_metadata',
-          'include_execution_metadata',
-          'project_routing',
-          'settings',
-        ],
-        required: ['query'],
-      },
-    }) satisfies Record<string, Endpoint>,
-)
+const esqlEndpoints = endpointChunk(() => import('./esql.endpoints.js'))
 
 /**
  * The `esql` APIs: `client.esql.*`.
@@ -5734,7 +4389,7 @@ export class EsqlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.EsqlAsyncQueryResponse>>
   asyncQuery(params: EsqlAsyncQueryRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, esqlEndpoints().asyncQuery, params, options)
+    return callChunk(this.#transport, esqlEndpoints, 'asyncQuery', params, options)
   }
 
   /**
@@ -5763,7 +4418,7 @@ export class EsqlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.EsqlAsyncQueryDeleteResponse>>
   asyncQueryDelete(params: EsqlAsyncQueryDeleteRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, esqlEndpoints().asyncQueryDelete, params, options)
+    return callChunk(this.#transport, esqlEndpoints, 'asyncQueryDelete', params, options)
   }
 
   /**
@@ -5789,7 +4444,7 @@ export class EsqlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.EsqlAsyncQueryGetResponse>>
   asyncQueryGet(params: EsqlAsyncQueryGetRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, esqlEndpoints().asyncQueryGet, params, options)
+    return callChunk(this.#transport, esqlEndpoints, 'asyncQueryGet', params, options)
   }
 
   /**
@@ -5818,7 +4473,7 @@ export class EsqlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.EsqlAsyncQueryStopResponse>>
   asyncQueryStop(params: EsqlAsyncQueryStopRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, esqlEndpoints().asyncQueryStop, params, options)
+    return callChunk(this.#transport, esqlEndpoints, 'asyncQueryStop', params, options)
   }
 
   /**
@@ -5844,7 +4499,7 @@ export class EsqlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.EsqlDeleteDatasetResponse>>
   deleteDataset(params: EsqlDeleteDatasetRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, esqlEndpoints().deleteDataset, params, options)
+    return callChunk(this.#transport, esqlEndpoints, 'deleteDataset', params, options)
   }
 
   /**
@@ -5873,7 +4528,7 @@ export class EsqlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.EsqlDeleteDataSourceResponse>>
   deleteDataSource(params: EsqlDeleteDataSourceRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, esqlEndpoints().deleteDataSource, params, options)
+    return callChunk(this.#transport, esqlEndpoints, 'deleteDataSource', params, options)
   }
 
   /**
@@ -5898,7 +4553,7 @@ export class EsqlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.EsqlDeleteViewResponse>>
   deleteView(params: EsqlDeleteViewRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, esqlEndpoints().deleteView, params, options)
+    return callChunk(this.#transport, esqlEndpoints, 'deleteView', params, options)
   }
 
   /**
@@ -5924,7 +4579,7 @@ export class EsqlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.EsqlGetDatasetResponse>>
   getDataset(params?: EsqlGetDatasetRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, esqlEndpoints().getDataset, params, options)
+    return callChunk(this.#transport, esqlEndpoints, 'getDataset', params, options)
   }
 
   /**
@@ -5953,7 +4608,7 @@ export class EsqlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.EsqlGetDataSourceResponse>>
   getDataSource(params?: EsqlGetDataSourceRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, esqlEndpoints().getDataSource, params, options)
+    return callChunk(this.#transport, esqlEndpoints, 'getDataSource', params, options)
   }
 
   /**
@@ -5976,7 +4631,7 @@ export class EsqlApi {
    */
   getQuery(params: EsqlGetQueryRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.EsqlGetQueryResponse>>
   getQuery(params: EsqlGetQueryRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, esqlEndpoints().getQuery, params, options)
+    return callChunk(this.#transport, esqlEndpoints, 'getQuery', params, options)
   }
 
   /**
@@ -6001,7 +4656,7 @@ export class EsqlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.EsqlGetViewResponse>>
   getView(params?: EsqlGetViewRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, esqlEndpoints().getView, params, options)
+    return callChunk(this.#transport, esqlEndpoints, 'getView', params, options)
   }
 
   /**
@@ -6027,7 +4682,7 @@ export class EsqlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.EsqlListQueriesResponse>>
   listQueries(params?: EsqlListQueriesRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, esqlEndpoints().listQueries, params, options)
+    return callChunk(this.#transport, esqlEndpoints, 'listQueries', params, options)
   }
 
   /**
@@ -6053,7 +4708,7 @@ export class EsqlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.EsqlPutDatasetResponse>>
   putDataset(params: EsqlPutDatasetRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, esqlEndpoints().putDataset, params, options)
+    return callChunk(this.#transport, esqlEndpoints, 'putDataset', params, options)
   }
 
   /**
@@ -6079,7 +4734,7 @@ export class EsqlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.EsqlPutDataSourceResponse>>
   putDataSource(params: EsqlPutDataSourceRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, esqlEndpoints().putDataSource, params, options)
+    return callChunk(this.#transport, esqlEndpoints, 'putDataSource', params, options)
   }
 
   /**
@@ -6101,7 +4756,7 @@ export class EsqlApi {
    */
   putView(params: EsqlPutViewRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.EsqlPutViewResponse>>
   putView(params: EsqlPutViewRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, esqlEndpoints().putView, params, options)
+    return callChunk(this.#transport, esqlEndpoints, 'putView', params, options)
   }
 
   /**
@@ -6124,31 +4779,13 @@ export class EsqlApi {
    */
   query(params: EsqlQueryRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.EsqlQueryResponse>>
   query(params: EsqlQueryRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, esqlEndpoints().query, params, options)
+    return callChunk(this.#transport, esqlEndpoints, 'query', params, options)
   }
 }
 
 // client.features
 
-const featuresEndpoints = lazyTable(
-  () =>
-    ({
-      getFeatures: {
-        api: 'features.getFeatures',
-        urls: [{ path: '/_features', methods: ['GET'] }],
-        path: [],
-        query: ['master_timeout'],
-        required: [],
-      },
-      resetFeatures: {
-        api: 'features.resetFeatures',
-        urls: [{ path: '/_features/_reset', methods: ['POST'] }],
-        path: [],
-        query: ['master_timeout'],
-        required: [],
-      },
-    }) satisfies Record<string, Endpoint>,
-)
+const featuresEndpoints = endpointChunk(() => import('./features.endpoints.js'))
 
 /**
  * The `features` APIs: `client.features.*`.
@@ -6191,7 +4828,7 @@ export class FeaturesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.FeaturesGetFeaturesResponse>>
   getFeatures(params?: FeaturesGetFeaturesRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, featuresEndpoints().getFeatures, params, options)
+    return callChunk(this.#transport, featuresEndpoints, 'getFeatures', params, options)
   }
 
   /**
@@ -6220,135 +4857,13 @@ export class FeaturesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.FeaturesResetFeaturesResponse>>
   resetFeatures(params?: FeaturesResetFeaturesRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, featuresEndpoints().resetFeatures, params, options)
+    return callChunk(this.#transport, featuresEndpoints, 'resetFeatures', params, options)
   }
 }
 
 // client.fleet
 
-const fleetEndpoints = lazyTable(
-  () =>
-    ({
-      globalCheckpoints: {
-        api: 'fleet.globalCheckpoints',
-        urls: [{ path: '/{index}/_fleet/global_checkpoints', methods: ['GET'] }],
-        path: ['index'],
-        query: ['wait_for_advance', 'wait_for_index', 'checkpoints', 'timeout'],
-        required: ['index'],
-      },
-      msearch: {
-        api: 'fleet.msearch',
-        urls: [
-          { path: '/{index}/_fleet/_fleet_msearch', methods: ['GET', 'POST'] },
-          { path: '/_fleet/_fleet_msearch', methods: ['GET', 'POST'] },
-        ],
-        path: ['index'],
-        query: [
-          'allow_no_indices',
-          'ccs_minimize_roundtrips',
-          'expand_wildcards',
-          'ignore_throttled',
-          'ignore_unavailable',
-          'max_concurrent_searches',
-          'max_concurrent_shard_requests',
-          'pre_filter_shard_size',
-          'search_type',
-          'rest_total_hits_as_int',
-          'typed_keys',
-          'wait_for_checkpoints',
-          'allow_partial_search_results',
-        ],
-        value: 'searches',
-        ndjson: true,
-        required: ['searches'],
-      },
-      search: {
-        api: 'fleet.search',
-        urls: [{ path: '/{index}/_fleet/_fleet_search', methods: ['GET', 'POST'] }],
-        path: ['index'],
-        query: [
-          'allow_no_indices',
-          'analyzer',
-          'analyze_wildcard',
-          'batched_reduce_size',
-          'ccs_minimize_roundtrips',
-          'default_operator',
-          'df',
-          'docvalue_fields',
-          'expand_wildcards',
-          'explain',
-          'ignore_throttled',
-          'ignore_unavailable',
-          'lenient',
-          'max_concurrent_shard_requests',
-          'preference',
-          'pre_filter_shard_size',
-          'request_cache',
-          'routing',
-          'scroll',
-          'search_type',
-          'stats',
-          'stored_fields',
-          'suggest_field',
-          'suggest_mode',
-          'suggest_size',
-          'suggest_text',
-          'terminate_after',
-          'timeout',
-          'track_total_hits',
-          'track_scores',
-          'typed_keys',
-          'rest_total_hits_as_int',
-          'version',
-          '_source',
-          '_source_excludes',
-          '_source_includes',
-          'seq_no_primary_term',
-          'q',
-          'size',
-          'from',
-          'sort',
-          'wait_for_checkpoints',
-          'allow_partial_search_results',
-        ],
-        body: [
-          'aggregations',
-          'aggs',
-          'collapse',
-          'explain',
-          'ext',
-          'from',
-          'highlight',
-          'track_total_hits',
-          'indices_boost',
-          'docvalue_fields',
-          'min_score',
-          'post_filter',
-          'profile',
-          'query',
-          'rescore',
-          'script_fields',
-          'search_after',
-          'size',
-          'slice',
-          'sort',
-          '_source',
-          'fields',
-          'suggest',
-          'terminate_after',
-          'timeout',
-          'track_scores',
-          'version',
-          'seq_no_primary_term',
-          'stored_fields',
-          'pit',
-          'runtime_mappings',
-          'stats',
-        ],
-        required: ['index'],
-      },
-    }) satisfies Record<string, Endpoint>,
-)
+const fleetEndpoints = endpointChunk(() => import('./fleet.endpoints.js'))
 
 /**
  * The `fleet` APIs: `client.fleet.*`.
@@ -6391,7 +4906,7 @@ export class FleetApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.FleetGlobalCheckpointsResponse>>
   globalCheckpoints(params: FleetGlobalCheckpointsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, fleetEndpoints().globalCheckpoints, params, options)
+    return callChunk(this.#transport, fleetEndpoints, 'globalCheckpoints', params, options)
   }
 
   /**
@@ -6420,7 +4935,7 @@ export class FleetApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.FleetMsearchResponse<TDocument>>>
   msearch(params: FleetMsearchRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, fleetEndpoints().msearch, params, options)
+    return callChunk(this.#transport, fleetEndpoints, 'msearch', params, options)
   }
 
   /**
@@ -6449,25 +4964,13 @@ export class FleetApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.FleetSearchResponse<TDocument>>>
   search(params: FleetSearchRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, fleetEndpoints().search, params, options)
+    return callChunk(this.#transport, fleetEndpoints, 'search', params, options)
   }
 }
 
 // client.graph
 
-const graphEndpoints = lazyTable(
-  () =>
-    ({
-      explore: {
-        api: 'graph.explore',
-        urls: [{ path: '/{index}/_graph/explore', methods: ['GET', 'POST'] }],
-        path: ['index'],
-        query: ['routing', 'timeout'],
-        body: ['connections', 'controls', 'query', 'vertices'],
-        required: ['index'],
-      },
-    }) satisfies Record<string, Endpoint>,
-)
+const graphEndpoints = endpointChunk(() => import('./graph.endpoints.js'))
 
 /**
  * The `graph` APIs: `client.graph.*`.
@@ -6504,100 +5007,13 @@ export class GraphApi {
    */
   explore(params: GraphExploreRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.GraphExploreResponse>>
   explore(params: GraphExploreRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, graphEndpoints().explore, params, options)
+    return callChunk(this.#transport, graphEndpoints, 'explore', params, options)
   }
 }
 
 // client.ilm
 
-const ilmEndpoints = lazyTable(
-  () =>
-    ({
-      deleteLifecycle: {
-        api: 'ilm.deleteLifecycle',
-        urls: [{ path: '/_ilm/policy/{name}', methods: ['DELETE'] }],
-        path: ['name'],
-        query: ['master_timeout', 'timeout'],
-        required: ['name'],
-      },
-      explainLifecycle: {
-        api: 'ilm.explainLifecycle',
-        urls: [{ path: '/{index}/_ilm/explain', methods: ['GET'] }],
-        path: ['index'],
-        query: ['only_errors', 'only_managed', 'master_timeout'],
-        required: ['index'],
-      },
-      getLifecycle: {
-        api: 'ilm.getLifecycle',
-        urls: [
-          { path: '/_ilm/policy/{name}', methods: ['GET'] },
-          { path: '/_ilm/policy', methods: ['GET'] },
-        ],
-        path: ['name'],
-        query: ['master_timeout', 'timeout'],
-        required: [],
-      },
-      getStatus: {
-        api: 'ilm.getStatus',
-        urls: [{ path: '/_ilm/status', methods: ['GET'] }],
-        path: [],
-        query: [],
-        required: [],
-      },
-      migrateToDataTiers: {
-        api: 'ilm.migrateToDataTiers',
-        urls: [{ path: '/_ilm/migrate_to_data_tiers', methods: ['POST'] }],
-        path: [],
-        query: ['dry_run', 'master_timeout'],
-        body: ['legacy_template_to_delete', 'node_attribute'],
-        required: [],
-      },
-      moveToStep: {
-        api: 'ilm.moveToStep',
-        urls: [{ path: '/_ilm/move/{index}', methods: ['POST'] }],
-        path: ['index'],
-        query: [],
-        body: ['current_step', 'next_step'],
-        required: ['index', 'current_step', 'next_step'],
-      },
-      putLifecycle: {
-        api: 'ilm.putLifecycle',
-        urls: [{ path: '/_ilm/policy/{name}', methods: ['PUT'] }],
-        path: ['name'],
-        query: ['master_timeout', 'timeout'],
-        body: ['policy'],
-        required: ['name'],
-      },
-      removePolicy: {
-        api: 'ilm.removePolicy',
-        urls: [{ path: '/{index}/_ilm/remove', methods: ['POST'] }],
-        path: ['index'],
-        query: [],
-        required: ['index'],
-      },
-      retry: {
-        api: 'ilm.retry',
-        urls: [{ path: '/{index}/_ilm/retry', methods: ['POST'] }],
-        path: ['index'],
-        query: [],
-        required: ['index'],
-      },
-      start: {
-        api: 'ilm.start',
-        urls: [{ path: '/_ilm/start', methods: ['POST'] }],
-        path: [],
-        query: ['master_timeout', 'timeout'],
-        required: [],
-      },
-      stop: {
-        api: 'ilm.stop',
-        urls: [{ path: '/_ilm/stop', methods: ['POST'] }],
-        path: [],
-        query: ['master_timeout', 'timeout'],
-        required: [],
-      },
-    }) satisfies Record<string, Endpoint>,
-)
+const ilmEndpoints = endpointChunk(() => import('./ilm.endpoints.js'))
 
 /**
  * The `ilm` APIs: `client.ilm.*`.
@@ -6640,7 +5056,7 @@ export class IlmApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IlmDeleteLifecycleResponse>>
   deleteLifecycle(params: IlmDeleteLifecycleRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ilmEndpoints().deleteLifecycle, params, options)
+    return callChunk(this.#transport, ilmEndpoints, 'deleteLifecycle', params, options)
   }
 
   /**
@@ -6669,7 +5085,7 @@ export class IlmApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IlmExplainLifecycleResponse>>
   explainLifecycle(params: IlmExplainLifecycleRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ilmEndpoints().explainLifecycle, params, options)
+    return callChunk(this.#transport, ilmEndpoints, 'explainLifecycle', params, options)
   }
 
   /**
@@ -6695,7 +5111,7 @@ export class IlmApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IlmGetLifecycleResponse>>
   getLifecycle(params?: IlmGetLifecycleRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ilmEndpoints().getLifecycle, params, options)
+    return callChunk(this.#transport, ilmEndpoints, 'getLifecycle', params, options)
   }
 
   /**
@@ -6721,7 +5137,7 @@ export class IlmApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IlmGetStatusResponse>>
   getStatus(params?: IlmGetStatusRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ilmEndpoints().getStatus, params, options)
+    return callChunk(this.#transport, ilmEndpoints, 'getStatus', params, options)
   }
 
   /**
@@ -6750,7 +5166,7 @@ export class IlmApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IlmMigrateToDataTiersResponse>>
   migrateToDataTiers(params?: IlmMigrateToDataTiersRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ilmEndpoints().migrateToDataTiers, params, options)
+    return callChunk(this.#transport, ilmEndpoints, 'migrateToDataTiers', params, options)
   }
 
   /**
@@ -6776,7 +5192,7 @@ export class IlmApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IlmMoveToStepResponse>>
   moveToStep(params: IlmMoveToStepRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ilmEndpoints().moveToStep, params, options)
+    return callChunk(this.#transport, ilmEndpoints, 'moveToStep', params, options)
   }
 
   /**
@@ -6802,7 +5218,7 @@ export class IlmApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IlmPutLifecycleResponse>>
   putLifecycle(params: IlmPutLifecycleRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ilmEndpoints().putLifecycle, params, options)
+    return callChunk(this.#transport, ilmEndpoints, 'putLifecycle', params, options)
   }
 
   /**
@@ -6828,7 +5244,7 @@ export class IlmApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IlmRemovePolicyResponse>>
   removePolicy(params: IlmRemovePolicyRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ilmEndpoints().removePolicy, params, options)
+    return callChunk(this.#transport, ilmEndpoints, 'removePolicy', params, options)
   }
 
   /**
@@ -6851,7 +5267,7 @@ export class IlmApi {
    */
   retry(params: IlmRetryRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.IlmRetryResponse>>
   retry(params: IlmRetryRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ilmEndpoints().retry, params, options)
+    return callChunk(this.#transport, ilmEndpoints, 'retry', params, options)
   }
 
   /**
@@ -6874,7 +5290,7 @@ export class IlmApi {
    */
   start(params: IlmStartRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<estypes.IlmStartResponse>>
   start(params?: IlmStartRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ilmEndpoints().start, params, options)
+    return callChunk(this.#transport, ilmEndpoints, 'start', params, options)
   }
 
   /**
@@ -6897,764 +5313,13 @@ export class IlmApi {
    */
   stop(params: IlmStopRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<estypes.IlmStopResponse>>
   stop(params?: IlmStopRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ilmEndpoints().stop, params, options)
+    return callChunk(this.#transport, ilmEndpoints, 'stop', params, options)
   }
 }
 
 // client.indices
 
-const indicesEndpoints = lazyTable(
-  () =>
-    ({
-      addBlock: {
-        api: 'indices.addBlock',
-        urls: [{ path: '/{index}/_block/{block}', methods: ['PUT'] }],
-        path: ['index', 'block'],
-        query: ['allow_no_indices', 'expand_wildcards', 'ignore_unavailable', 'master_timeout', 'timeout'],
-        required: ['index', 'block'],
-      },
-      analyze: {
-        api: 'indices.analyze',
-        urls: [
-          { path: '/{index}/_analyze', methods: ['GET', 'POST'] },
-          { path: '/_analyze', methods: ['GET', 'POST'] },
-        ],
-        path: ['index'],
-        query: ['index'],
-        body: [
-          'analyzer',
-          'attributes',
-          'char_filter',
-          'explain',
-          'field',
-          'filter',
-          'normalizer',
-          'text',
-          'tokenizer',
-        ],
-        required: [],
-      },
-      cancelMigrateReindex: {
-        api: 'indices.cancelMigrateReindex',
-        urls: [{ path: '/_migration/reindex/{index}/_cancel', methods: ['POST'] }],
-        path: ['index'],
-        query: [],
-        required: ['index'],
-      },
-      clearCache: {
-        api: 'indices.clearCache',
-        urls: [
-          { path: '/{index}/_cache/clear', methods: ['POST'] },
-          { path: '/_cache/clear', methods: ['POST'] },
-        ],
-        path: ['index'],
-        query: [
-          'index',
-          'allow_no_indices',
-          'expand_wildcards',
-          'fielddata',
-          'fields',
-          'ignore_unavailable',
-          'query',
-          'request',
-        ],
-        required: [],
-      },
-      clone: {
-        api: 'indices.clone',
-        urls: [{ path: '/{index}/_clone/{target}', methods: ['PUT', 'POST'] }],
-        path: ['index', 'target'],
-        query: ['master_timeout', 'timeout', 'wait_for_active_shards'],
-        body: ['aliases', 'settings'],
-        required: ['index', 'target'],
-      },
-      close: {
-        api: 'indices.close',
-        urls: [{ path: '/{index}/_close', methods: ['POST'] }],
-        path: ['index'],
-        query: [
-          'allow_no_indices',
-          'expand_wildcards',
-          'ignore_unavailable',
-          'master_timeout',
-          'timeout',
-          'wait_for_active_shards',
-        ],
-        required: ['index'],
-      },
-      create: {
-        api: 'indices.create',
-        urls: [{ path: '/{index}', methods: ['PUT'] }],
-        path: ['index'],
-        query: ['master_timeout', 'timeout', 'wait_for_active_shards'],
-        body: ['aliases', 'mappings', 'settings'],
-        required: ['index'],
-      },
-      createDataStream: {
-        api: 'indices.createDataStream',
-        urls: [{ path: '/_data_stream/{name}', methods: ['PUT'] }],
-        path: ['name'],
-        query: ['master_timeout', 'timeout'],
-        required: ['name'],
-      },
-      createFrom: {
-        api: 'indices.createFrom',
-        urls: [{ path: '/_create_from/{source}/{dest}', methods: ['PUT', 'POST'] }],
-        path: ['source', 'dest'],
-        query: [],
-        value: 'create_from',
-        required: ['source', 'dest'],
-      },
-      dataStreamsStats: {
-        api: 'indices.dataStreamsStats',
-        urls: [
-          { path: '/_data_stream/{name}/_stats', methods: ['GET'] },
-          { path: '/_data_stream/_stats', methods: ['GET'] },
-        ],
-        path: ['name'],
-        query: ['expand_wildcards'],
-        required: [],
-      },
-      delete: {
-        api: 'indices.delete',
-        urls: [{ path: '/{index}', methods: ['DELETE'] }],
-        path: ['index'],
-        query: ['allow_no_indices', 'expand_wildcards', 'ignore_unavailable', 'master_timeout', 'timeout'],
-        required: ['index'],
-      },
-      deleteAlias: {
-        api: 'indices.deleteAlias',
-        urls: [
-          { path: '/{index}/_alias/{name}', methods: ['DELETE'] },
-          { path: '/{index}/_aliases/{name}', methods: ['DELETE'] },
-        ],
-        path: ['index', 'name'],
-        query: ['master_timeout', 'timeout'],
-        required: ['index', 'name'],
-      },
-      deleteDataLifecycle: {
-        api: 'indices.deleteDataLifecycle',
-        urls: [{ path: '/_data_stream/{name}/_lifecycle', methods: ['DELETE'] }],
-        path: ['name'],
-        query: ['expand_wildcards', 'master_timeout', 'timeout'],
-        required: ['name'],
-      },
-      deleteDataStream: {
-        api: 'indices.deleteDataStream',
-        urls: [{ path: '/_data_stream/{name}', methods: ['DELETE'] }],
-        path: ['name'],
-        query: ['master_timeout', 'expand_wildcards'],
-        required: ['name'],
-      },
-      deleteDataStreamOptions: {
-        api: 'indices.deleteDataStreamOptions',
-        urls: [{ path: '/_data_stream/{name}/_options', methods: ['DELETE'] }],
-        path: ['name'],
-        query: ['expand_wildcards', 'master_timeout', 'timeout'],
-        required: ['name'],
-      },
-      deleteIndexTemplate: {
-        api: 'indices.deleteIndexTemplate',
-        urls: [{ path: '/_index_template/{name}', methods: ['DELETE'] }],
-        path: ['name'],
-        query: ['master_timeout', 'timeout'],
-        required: ['name'],
-      },
-      deleteTemplate: {
-        api: 'indices.deleteTemplate',
-        urls: [{ path: '/_template/{name}', methods: ['DELETE'] }],
-        path: ['name'],
-        query: ['master_timeout', 'timeout'],
-        required: ['name'],
-      },
-      diskUsage: {
-        api: 'indices.diskUsage',
-        urls: [{ path: '/{index}/_disk_usage', methods: ['POST'] }],
-        path: ['index'],
-        query: ['allow_no_indices', 'expand_wildcards', 'flush', 'ignore_unavailable', 'run_expensive_tasks'],
-        required: ['index'],
-      },
-      downsample: {
-        api: 'indices.downsample',
-        urls: [{ path: '/{index}/_downsample/{target_index}', methods: ['POST'] }],
-        path: ['index', 'target_index'],
-        query: [],
-        value: 'config',
-        required: ['index', 'target_index', 'config'],
-      },
-      exists: {
-        api: 'indices.exists',
-        urls: [{ path: '/{index}', methods: ['HEAD'] }],
-        path: ['index'],
-        query: [
-          'allow_no_indices',
-          'expand_wildcards',
-          'flat_settings',
-          'ignore_unavailable',
-          'include_defaults',
-          'local',
-        ],
-        required: ['index'],
-        response: 'bool',
-      },
-      existsAlias: {
-        api: 'indices.existsAlias',
-        urls: [
-          { path: '/{index}/_alias/{name}', methods: ['HEAD'] },
-          { path: '/_alias/{name}', methods: ['HEAD'] },
-        ],
-        path: ['name', 'index'],
-        query: ['allow_no_indices', 'expand_wildcards', 'ignore_unavailable', 'master_timeout'],
-        required: ['name'],
-        response: 'bool',
-      },
-      existsIndexTemplate: {
-        api: 'indices.existsIndexTemplate',
-        urls: [{ path: '/_index_template/{name}', methods: ['HEAD'] }],
-        path: ['name'],
-        query: ['local', 'flat_settings', 'master_timeout'],
-        required: ['name'],
-        response: 'bool',
-      },
-      existsTemplate: {
-        api: 'indices.existsTemplate',
-        urls: [{ path: '/_template/{name}', methods: ['HEAD'] }],
-        path: ['name'],
-        query: ['flat_settings', 'local', 'master_timeout'],
-        required: ['name'],
-        response: 'bool',
-      },
-      explainDataLifecycle: {
-        api: 'indices.explainDataLifecycle',
-        urls: [{ path: '/{index}/_lifecycle/explain', methods: ['GET'] }],
-        path: ['index'],
-        query: ['include_defaults', 'master_timeout'],
-        required: ['index'],
-      },
-      fieldUsageStats: {
-        api: 'indices.fieldUsageStats',
-        urls: [{ path: '/{index}/_field_usage_stats', methods: ['GET'] }],
-        path: ['index'],
-        query: ['allow_no_indices', 'expand_wildcards', 'ignore_unavailable', 'fields'],
-        required: ['index'],
-      },
-      flush: {
-        api: 'indices.flush',
-        urls: [
-          { path: '/{index}/_flush', methods: ['POST', 'GET'] },
-          { path: '/_flush', methods: ['POST', 'GET'] },
-        ],
-        path: ['index'],
-        query: ['allow_no_indices', 'expand_wildcards', 'force', 'ignore_unavailable', 'wait_if_ongoing'],
-        required: [],
-      },
-      forcemerge: {
-        api: 'indices.forcemerge',
-        urls: [
-          { path: '/{index}/_forcemerge', methods: ['POST'] },
-          { path: '/_forcemerge', methods: ['POST'] },
-        ],
-        path: ['index'],
-        query: [
-          'allow_no_indices',
-          'expand_wildcards',
-          'flush',
-          'ignore_unavailable',
-          'max_num_segments',
-          'only_expunge_deletes',
-          'wait_for_completion',
-        ],
-        required: [],
-      },
-      get: {
-        api: 'indices.get',
-        urls: [{ path: '/{index}', methods: ['GET'] }],
-        path: ['index'],
-        query: [
-          'allow_no_indices',
-          'expand_wildcards',
-          'flat_settings',
-          'ignore_unavailable',
-          'include_defaults',
-          'local',
-          'master_timeout',
-          'features',
-        ],
-        required: ['index'],
-      },
-      getAlias: {
-        api: 'indices.getAlias',
-        urls: [
-          { path: '/{index}/_alias/{name}', methods: ['GET'] },
-          { path: '/_alias/{name}', methods: ['GET'] },
-          { path: '/{index}/_alias', methods: ['GET'] },
-          { path: '/_alias', methods: ['GET'] },
-        ],
-        path: ['name', 'index'],
-        query: ['allow_no_indices', 'expand_wildcards', 'ignore_unavailable', 'master_timeout'],
-        required: [],
-      },
-      getDataLifecycle: {
-        api: 'indices.getDataLifecycle',
-        urls: [{ path: '/_data_stream/{name}/_lifecycle', methods: ['GET'] }],
-        path: ['name'],
-        query: ['expand_wildcards', 'include_defaults', 'master_timeout'],
-        required: ['name'],
-      },
-      getDataLifecycleStats: {
-        api: 'indices.getDataLifecycleStats',
-        urls: [{ path: '/_lifecycle/stats', methods: ['GET'] }],
-        path: [],
-        query: [],
-        required: [],
-      },
-      getDataStream: {
-        api: 'indices.getDataStream',
-        urls: [
-          { path: '/_data_stream/{name}', methods: ['GET'] },
-          { path: '/_data_stream', methods: ['GET'] },
-        ],
-        path: ['name'],
-        query: ['expand_wildcards', 'include_defaults', 'master_timeout', 'verbose'],
-        required: [],
-      },
-      getDataStreamMappings: {
-        api: 'indices.getDataStreamMappings',
-        urls: [{ path: '/_data_stream/{name}/_mappings', methods: ['GET'] }],
-        path: ['name'],
-        query: ['master_timeout'],
-        required: ['name'],
-      },
-      getDataStreamOptions: {
-        api: 'indices.getDataStreamOptions',
-        urls: [{ path: '/_data_stream/{name}/_options', methods: ['GET'] }],
-        path: ['name'],
-        query: ['expand_wildcards', 'master_timeout'],
-        required: ['name'],
-      },
-      getDataStreamSettings: {
-        api: 'indices.getDataStreamSettings',
-        urls: [{ path: '/_data_stream/{name}/_settings', methods: ['GET'] }],
-        path: ['name'],
-        query: ['master_timeout'],
-        required: ['name'],
-      },
-      getFieldMapping: {
-        api: 'indices.getFieldMapping',
-        urls: [
-          { path: '/{index}/_mapping/field/{fields}', methods: ['GET'] },
-          { path: '/_mapping/field/{fields}', methods: ['GET'] },
-        ],
-        path: ['fields', 'index'],
-        query: ['allow_no_indices', 'expand_wildcards', 'ignore_unavailable', 'include_defaults'],
-        required: ['fields'],
-      },
-      getIndexTemplate: {
-        api: 'indices.getIndexTemplate',
-        urls: [
-          { path: '/_index_template/{name}', methods: ['GET'] },
-          { path: '/_index_template', methods: ['GET'] },
-        ],
-        path: ['name'],
-        query: ['local', 'flat_settings', 'master_timeout', 'include_defaults'],
-        required: [],
-      },
-      getMapping: {
-        api: 'indices.getMapping',
-        urls: [
-          { path: '/{index}/_mapping', methods: ['GET'] },
-          { path: '/_mapping', methods: ['GET'] },
-        ],
-        path: ['index'],
-        query: ['allow_no_indices', 'expand_wildcards', 'ignore_unavailable', 'local', 'master_timeout'],
-        required: [],
-      },
-      getMigrateReindexStatus: {
-        api: 'indices.getMigrateReindexStatus',
-        urls: [{ path: '/_migration/reindex/{index}/_status', methods: ['GET'] }],
-        path: ['index'],
-        query: [],
-        required: ['index'],
-      },
-      getSettings: {
-        api: 'indices.getSettings',
-        urls: [
-          { path: '/{index}/_settings/{name}', methods: ['GET'] },
-          { path: '/{index}/_settings', methods: ['GET'] },
-          { path: '/_settings/{name}', methods: ['GET'] },
-          { path: '/_settings', methods: ['GET'] },
-        ],
-        path: ['index', 'name'],
-        query: [
-          'allow_no_indices',
-          'expand_wildcards',
-          'flat_settings',
-          'ignore_unavailable',
-          'include_defaults',
-          'local',
-          'master_timeout',
-        ],
-        required: [],
-      },
-      getTemplate: {
-        api: 'indices.getTemplate',
-        urls: [
-          { path: '/_template/{name}', methods: ['GET'] },
-          { path: '/_template', methods: ['GET'] },
-        ],
-        path: ['name'],
-        query: ['flat_settings', 'local', 'master_timeout'],
-        required: [],
-      },
-      migrateReindex: {
-        api: 'indices.migrateReindex',
-        urls: [{ path: '/_migration/reindex', methods: ['POST'] }],
-        path: [],
-        query: [],
-        value: 'reindex',
-        required: ['reindex'],
-      },
-      migrateToDataStream: {
-        api: 'indices.migrateToDataStream',
-        urls: [{ path: '/_data_stream/_migrate/{name}', methods: ['POST'] }],
-        path: ['name'],
-        query: ['master_timeout', 'timeout'],
-        required: ['name'],
-      },
-      modifyDataStream: {
-        api: 'indices.modifyDataStream',
-        urls: [{ path: '/_data_stream/_modify', methods: ['POST'] }],
-        path: [],
-        query: [],
-        body: ['actions'],
-        required: ['actions'],
-      },
-      open: {
-        api: 'indices.open',
-        urls: [{ path: '/{index}/_open', methods: ['POST'] }],
-        path: ['index'],
-        query: [
-          'allow_no_indices',
-          'expand_wildcards',
-          'ignore_unavailable',
-          'master_timeout',
-          'timeout',
-          'wait_for_active_shards',
-        ],
-        required: ['index'],
-      },
-      promoteDataStream: {
-        api: 'indices.promoteDataStream',
-        urls: [{ path: '/_data_stream/_promote/{name}', methods: ['POST'] }],
-        path: ['name'],
-        query: ['master_timeout'],
-        required: ['name'],
-      },
-      putAlias: {
-        api: 'indices.putAlias',
-        urls: [
-          { path: '/{index}/_alias/{name}', methods: ['PUT', 'POST'] },
-          { path: '/{index}/_aliases/{name}', methods: ['PUT', 'POST'] },
-        ],
-        path: ['index', 'name'],
-        query: ['master_timeout', 'timeout'],
-        body: ['filter', 'index_routing', 'is_write_index', 'routing', 'search_routing'],
-        required: ['index', 'name'],
-      },
-      putDataLifecycle: {
-        api: 'indices.putDataLifecycle',
-        urls: [{ path: '/_data_stream/{name}/_lifecycle', methods: ['PUT'] }],
-        path: ['name'],
-        query: ['expand_wildcards', 'master_timeout', 'timeout'],
-        body: ['data_retention', 'downsampling', 'downsampling_method', 'enabled'],
-        required: ['name'],
-      },
-      putDataStreamMappings: {
-        api: 'indices.putDataStreamMappings',
-        urls: [{ path: '/_data_stream/{name}/_mappings', methods: ['PUT'] }],
-        path: ['name'],
-        query: ['dry_run', 'master_timeout', 'timeout'],
-        value: 'mappings',
-        required: ['name', 'mappings'],
-      },
-      putDataStreamOptions: {
-        api: 'indices.putDataStreamOptions',
-        urls: [{ path: '/_data_stream/{name}/_options', methods: ['PUT'] }],
-        path: ['name'],
-        query: ['expand_wildcards', 'master_timeout', 'timeout'],
-        body: ['failure_store'],
-        required: ['name'],
-      },
-      putDataStreamSettings: {
-        api: 'indices.putDataStreamSettings',
-        urls: [{ path: '/_data_stream/{name}/_settings', methods: ['PUT'] }],
-        path: ['name'],
-        query: ['dry_run', 'master_timeout', 'timeout'],
-        value: 'settings',
-        required: ['name', 'settings'],
-      },
-      putIndexTemplate: {
-        api: 'indices.putIndexTemplate',
-        urls: [{ path: '/_index_template/{name}', methods: ['PUT', 'POST'] }],
-        path: ['name'],
-        query: ['create', 'master_timeout', 'cause'],
-        body: [
-          'index_patterns',
-          'composed_of',
-          'template',
-          'data_stream',
-          'priority',
-          'version',
-          '_meta',
-          'allow_auto_create',
-          'ignore_missing_component_templates',
-          'deprecated',
-        ],
-        required: ['name'],
-      },
-      putMapping: {
-        api: 'indices.putMapping',
-        urls: [{ path: '/{index}/_mapping', methods: ['PUT', 'POST'] }],
-        path: ['index'],
-        query: [
-          'allow_no_indices',
-          'expand_wildcards',
-          'ignore_unavailable',
-          'master_timeout',
-          'timeout',
-          'write_index_only',
-        ],
-        body: [
-          'date_detection',
-          'dynamic',
-          'dynamic_date_formats',
-          'dynamic_templates',
-          '_field_names',
-          '_meta',
-          'numeric_detection',
-          'properties',
-          '_routing',
-          '_source',
-          'runtime',
-        ],
-        required: ['index'],
-      },
-      putSettings: {
-        api: 'indices.putSettings',
-        urls: [
-          { path: '/{index}/_settings', methods: ['PUT'] },
-          { path: '/_settings', methods: ['PUT'] },
-        ],
-        path: ['index'],
-        query: [
-          'allow_no_indices',
-          'expand_wildcards',
-          'flat_settings',
-          'ignore_unavailable',
-          'master_timeout',
-          'preserve_existing',
-          'reopen',
-          'timeout',
-        ],
-        value: 'settings',
-        required: ['settings'],
-      },
-      putTemplate: {
-        api: 'indices.putTemplate',
-        urls: [{ path: '/_template/{name}', methods: ['PUT', 'POST'] }],
-        path: ['name'],
-        query: ['create', 'master_timeout', 'order', 'cause'],
-        body: ['aliases', 'index_patterns', 'mappings', 'order', 'settings', 'version'],
-        required: ['name'],
-      },
-      recovery: {
-        api: 'indices.recovery',
-        urls: [
-          { path: '/{index}/_recovery', methods: ['GET'] },
-          { path: '/_recovery', methods: ['GET'] },
-        ],
-        path: ['index'],
-        query: ['active_only', 'detailed', 'allow_no_indices', 'expand_wildcards', 'ignore_unavailable'],
-        required: [],
-      },
-      refresh: {
-        api: 'indices.refresh',
-        urls: [
-          { path: '/{index}/_refresh', methods: ['POST', 'GET'] },
-          { path: '/_refresh', methods: ['POST', 'GET'] },
-        ],
-        path: ['index'],
-        query: ['allow_no_indices', 'expand_wildcards', 'ignore_unavailable'],
-        required: [],
-      },
-      reloadSearchAnalyzers: {
-        api: 'indices.reloadSearchAnalyzers',
-        urls: [{ path: '/{index}/_reload_search_analyzers', methods: ['GET', 'POST'] }],
-        path: ['index'],
-        query: ['allow_no_indices', 'expand_wildcards', 'ignore_unavailable', 'resource'],
-        required: ['index'],
-      },
-      removeBlock: {
-        api: 'indices.removeBlock',
-        urls: [{ path: '/{index}/_block/{block}', methods: ['DELETE'] }],
-        path: ['index', 'block'],
-        query: ['allow_no_indices', 'expand_wildcards', 'ignore_unavailable', 'master_timeout', 'timeout'],
-        required: ['index', 'block'],
-      },
-      resolveCluster: {
-        api: 'indices.resolveCluster',
-        urls: [
-          { path: '/_resolve/cluster/{name}', methods: ['GET'] },
-          { path: '/_resolve/cluster', methods: ['GET'] },
-        ],
-        path: ['name'],
-        query: ['allow_no_indices', 'expand_wildcards', 'ignore_throttled', 'ignore_unavailable', 'timeout'],
-        required: [],
-      },
-      resolveIndex: {
-        api: 'indices.resolveIndex',
-        urls: [{ path: '/_resolve/index/{name}', methods: ['GET', 'POST'] }],
-        path: ['name'],
-        query: ['expand_wildcards', 'ignore_unavailable', 'allow_no_indices', 'mode'],
-        body: ['project_routing'],
-        required: ['name'],
-      },
-      rollover: {
-        api: 'indices.rollover',
-        urls: [
-          { path: '/{alias}/_rollover/{new_index}', methods: ['POST'] },
-          { path: '/{alias}/_rollover', methods: ['POST'] },
-        ],
-        path: ['alias', 'new_index'],
-        query: ['dry_run', 'master_timeout', 'timeout', 'wait_for_active_shards', 'lazy'],
-        body: ['aliases', 'conditions', 'mappings', 'settings'],
-        required: ['alias'],
-      },
-      segments: {
-        api: 'indices.segments',
-        urls: [
-          { path: '/{index}/_segments', methods: ['GET'] },
-          { path: '/_segments', methods: ['GET'] },
-        ],
-        path: ['index'],
-        query: ['allow_no_indices', 'expand_wildcards', 'ignore_unavailable'],
-        required: [],
-      },
-      shardStores: {
-        api: 'indices.shardStores',
-        urls: [
-          { path: '/{index}/_shard_stores', methods: ['GET'] },
-          { path: '/_shard_stores', methods: ['GET'] },
-        ],
-        path: ['index'],
-        query: ['allow_no_indices', 'expand_wildcards', 'ignore_unavailable', 'status'],
-        required: [],
-      },
-      shrink: {
-        api: 'indices.shrink',
-        urls: [{ path: '/{index}/_shrink/{target}', methods: ['PUT', 'POST'] }],
-        path: ['index', 'target'],
-        query: ['master_timeout', 'timeout', 'wait_for_active_shards'],
-        body: ['aliases', 'settings'],
-        required: ['index', 'target'],
-      },
-      simulateIndexTemplate: {
-        api: 'indices.simulateIndexTemplate',
-        urls: [{ path: '/_index_template/_simulate_index/{name}', methods: ['POST'] }],
-        path: ['name'],
-        query: ['create', 'cause', 'master_timeout', 'include_defaults'],
-        value: 'index_template',
-        required: ['name'],
-      },
-      simulateTemplate: {
-        api: 'indices.simulateTemplate',
-        urls: [
-          { path: '/_index_template/_simulate/{name}', methods: ['POST'] },
-          { path: '/_index_template/_simulate', methods: ['POST'] },
-        ],
-        path: ['name'],
-        query: ['create', 'cause', 'master_timeout', 'include_defaults'],
-        body: [
-          'allow_auto_create',
-          'index_patterns',
-          'composed_of',
-          'template',
-          'data_stream',
-          'priority',
-          'version',
-          '_meta',
-          'ignore_missing_component_templates',
-          'deprecated',
-        ],
-        required: [],
-      },
-      split: {
-        api: 'indices.split',
-        urls: [{ path: '/{index}/_split/{target}', methods: ['PUT', 'POST'] }],
-        path: ['index', 'target'],
-        query: ['master_timeout', 'timeout', 'wait_for_active_shards'],
-        body: ['aliases', 'settings'],
-        required: ['index', 'target'],
-      },
-      stats: {
-        api: 'indices.stats',
-        urls: [
-          { path: '/{index}/_stats/{metric}', methods: ['GET'] },
-          { path: '/_stats/{metric}', methods: ['GET'] },
-          { path: '/{index}/_stats', methods: ['GET'] },
-          { path: '/_stats', methods: ['GET'] },
-        ],
-        path: ['metric', 'index'],
-        query: [
-          'completion_fields',
-          'expand_wildcards',
-          'fielddata_fields',
-          'fields',
-          'forbid_closed_indices',
-          'groups',
-          'include_segment_file_sizes',
-          'include_unloaded_segments',
-          'level',
-        ],
-        required: [],
-      },
-      updateAliases: {
-        api: 'indices.updateAliases',
-        urls: [{ path: '/_aliases', methods: ['POST'] }],
-        path: [],
-        query: ['master_timeout', 'timeout'],
-        body: ['actions'],
-        required: [],
-      },
-      validateQuery: {
-        api: 'indices.validateQuery',
-        urls: [
-          { path: '/{index}/_validate/query', methods: ['GET', 'POST'] },
-          { path: '/_validate/query', methods: ['GET', 'POST'] },
-        ],
-        path: ['index'],
-        query: [
-          'allow_no_indices',
-          'all_shards',
-          'analyzer',
-          'analyze_wildcard',
-          'default_operator',
-          'df',
-          'expand_wildcards',
-          'explain',
-          'ignore_unavailable',
-          'lenient',
-          'rewrite',
-          'q',
-          'routing',
-          'route_slice',
-        ],
-        rename: { route_slice: '_slice' },
-        body: ['query'],
-        required: [],
-      },
-    }) satisfies Record<string, Endpoint>,
-)
+const indicesEndpoints = endpointChunk(() => import('./indices.endpoints.js'))
 
 /**
  * The `indices` APIs: `client.indices.*`.
@@ -7694,7 +5359,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IndicesAddBlockResponse>>
   addBlock(params: IndicesAddBlockRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().addBlock, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'addBlock', params, options)
   }
 
   /**
@@ -7720,7 +5385,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IndicesAnalyzeResponse>>
   analyze(params?: IndicesAnalyzeRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().analyze, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'analyze', params, options)
   }
 
   /**
@@ -7749,7 +5414,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IndicesCancelMigrateReindexResponse>>
   cancelMigrateReindex(params: IndicesCancelMigrateReindexRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().cancelMigrateReindex, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'cancelMigrateReindex', params, options)
   }
 
   /**
@@ -7775,7 +5440,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IndicesClearCacheResponse>>
   clearCache(params?: IndicesClearCacheRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().clearCache, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'clearCache', params, options)
   }
 
   /**
@@ -7798,7 +5463,7 @@ export class IndicesApi {
    */
   clone(params: IndicesCloneRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.IndicesCloneResponse>>
   clone(params: IndicesCloneRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().clone, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'clone', params, options)
   }
 
   /**
@@ -7821,7 +5486,7 @@ export class IndicesApi {
    */
   close(params: IndicesCloseRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.IndicesCloseResponse>>
   close(params: IndicesCloseRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().close, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'close', params, options)
   }
 
   /**
@@ -7844,7 +5509,7 @@ export class IndicesApi {
    */
   create(params: IndicesCreateRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.IndicesCreateResponse>>
   create(params: IndicesCreateRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().create, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'create', params, options)
   }
 
   /**
@@ -7873,7 +5538,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IndicesCreateDataStreamResponse>>
   createDataStream(params: IndicesCreateDataStreamRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().createDataStream, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'createDataStream', params, options)
   }
 
   /**
@@ -7899,7 +5564,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IndicesCreateFromResponse>>
   createFrom(params: IndicesCreateFromRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().createFrom, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'createFrom', params, options)
   }
 
   /**
@@ -7928,7 +5593,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IndicesDataStreamsStatsResponse>>
   dataStreamsStats(params?: IndicesDataStreamsStatsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().dataStreamsStats, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'dataStreamsStats', params, options)
   }
 
   /**
@@ -7951,7 +5616,7 @@ export class IndicesApi {
    */
   delete(params: IndicesDeleteRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.IndicesDeleteResponse>>
   delete(params: IndicesDeleteRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().delete, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'delete', params, options)
   }
 
   /**
@@ -7977,7 +5642,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IndicesDeleteAliasResponse>>
   deleteAlias(params: IndicesDeleteAliasRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().deleteAlias, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'deleteAlias', params, options)
   }
 
   /**
@@ -8006,7 +5671,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IndicesDeleteDataLifecycleResponse>>
   deleteDataLifecycle(params: IndicesDeleteDataLifecycleRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().deleteDataLifecycle, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'deleteDataLifecycle', params, options)
   }
 
   /**
@@ -8035,7 +5700,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IndicesDeleteDataStreamResponse>>
   deleteDataStream(params: IndicesDeleteDataStreamRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().deleteDataStream, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'deleteDataStream', params, options)
   }
 
   /**
@@ -8064,7 +5729,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IndicesDeleteDataStreamOptionsResponse>>
   deleteDataStreamOptions(params: IndicesDeleteDataStreamOptionsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().deleteDataStreamOptions, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'deleteDataStreamOptions', params, options)
   }
 
   /**
@@ -8093,7 +5758,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IndicesDeleteIndexTemplateResponse>>
   deleteIndexTemplate(params: IndicesDeleteIndexTemplateRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().deleteIndexTemplate, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'deleteIndexTemplate', params, options)
   }
 
   /**
@@ -8126,7 +5791,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IndicesDeleteTemplateResponse>>
   deleteTemplate(params: IndicesDeleteTemplateRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().deleteTemplate, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'deleteTemplate', params, options)
   }
 
   /**
@@ -8152,7 +5817,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IndicesDiskUsageResponse>>
   diskUsage(params: IndicesDiskUsageRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().diskUsage, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'diskUsage', params, options)
   }
 
   /**
@@ -8178,7 +5843,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IndicesDownsampleResponse>>
   downsample(params: IndicesDownsampleRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().downsample, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'downsample', params, options)
   }
 
   /**
@@ -8201,7 +5866,7 @@ export class IndicesApi {
    */
   exists(params: IndicesExistsRequest, options: MetaCallOptions): Promise<ApiResponse<boolean>>
   exists(params: IndicesExistsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().exists, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'exists', params, options)
   }
 
   /**
@@ -8224,7 +5889,7 @@ export class IndicesApi {
    */
   existsAlias(params: IndicesExistsAliasRequest, options: MetaCallOptions): Promise<ApiResponse<boolean>>
   existsAlias(params: IndicesExistsAliasRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().existsAlias, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'existsAlias', params, options)
   }
 
   /**
@@ -8250,7 +5915,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<boolean>>
   existsIndexTemplate(params: IndicesExistsIndexTemplateRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().existsIndexTemplate, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'existsIndexTemplate', params, options)
   }
 
   /**
@@ -8273,7 +5938,7 @@ export class IndicesApi {
    */
   existsTemplate(params: IndicesExistsTemplateRequest, options: MetaCallOptions): Promise<ApiResponse<boolean>>
   existsTemplate(params: IndicesExistsTemplateRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().existsTemplate, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'existsTemplate', params, options)
   }
 
   /**
@@ -8302,7 +5967,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IndicesExplainDataLifecycleResponse>>
   explainDataLifecycle(params: IndicesExplainDataLifecycleRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().explainDataLifecycle, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'explainDataLifecycle', params, options)
   }
 
   /**
@@ -8331,7 +5996,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IndicesFieldUsageStatsResponse>>
   fieldUsageStats(params: IndicesFieldUsageStatsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().fieldUsageStats, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'fieldUsageStats', params, options)
   }
 
   /**
@@ -8357,7 +6022,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IndicesFlushResponse>>
   flush(params?: IndicesFlushRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().flush, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'flush', params, options)
   }
 
   /**
@@ -8383,7 +6048,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IndicesForcemergeResponse>>
   forcemerge(params?: IndicesForcemergeRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().forcemerge, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'forcemerge', params, options)
   }
 
   /**
@@ -8406,7 +6071,7 @@ export class IndicesApi {
    */
   get(params: IndicesGetRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.IndicesGetResponse>>
   get(params: IndicesGetRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().get, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'get', params, options)
   }
 
   /**
@@ -8432,7 +6097,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IndicesGetAliasResponse>>
   getAlias(params?: IndicesGetAliasRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().getAlias, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'getAlias', params, options)
   }
 
   /**
@@ -8461,7 +6126,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IndicesGetDataLifecycleResponse>>
   getDataLifecycle(params: IndicesGetDataLifecycleRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().getDataLifecycle, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'getDataLifecycle', params, options)
   }
 
   /**
@@ -8490,7 +6155,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IndicesGetDataLifecycleStatsResponse>>
   getDataLifecycleStats(params?: IndicesGetDataLifecycleStatsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().getDataLifecycleStats, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'getDataLifecycleStats', params, options)
   }
 
   /**
@@ -8519,7 +6184,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IndicesGetDataStreamResponse>>
   getDataStream(params?: IndicesGetDataStreamRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().getDataStream, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'getDataStream', params, options)
   }
 
   /**
@@ -8548,7 +6213,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IndicesGetDataStreamMappingsResponse>>
   getDataStreamMappings(params: IndicesGetDataStreamMappingsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().getDataStreamMappings, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'getDataStreamMappings', params, options)
   }
 
   /**
@@ -8577,7 +6242,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IndicesGetDataStreamOptionsResponse>>
   getDataStreamOptions(params: IndicesGetDataStreamOptionsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().getDataStreamOptions, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'getDataStreamOptions', params, options)
   }
 
   /**
@@ -8606,7 +6271,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IndicesGetDataStreamSettingsResponse>>
   getDataStreamSettings(params: IndicesGetDataStreamSettingsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().getDataStreamSettings, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'getDataStreamSettings', params, options)
   }
 
   /**
@@ -8635,7 +6300,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IndicesGetFieldMappingResponse>>
   getFieldMapping(params: IndicesGetFieldMappingRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().getFieldMapping, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'getFieldMapping', params, options)
   }
 
   /**
@@ -8664,7 +6329,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IndicesGetIndexTemplateResponse>>
   getIndexTemplate(params?: IndicesGetIndexTemplateRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().getIndexTemplate, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'getIndexTemplate', params, options)
   }
 
   /**
@@ -8690,7 +6355,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IndicesGetMappingResponse>>
   getMapping(params?: IndicesGetMappingRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().getMapping, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'getMapping', params, options)
   }
 
   /**
@@ -8719,7 +6384,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IndicesGetMigrateReindexStatusResponse>>
   getMigrateReindexStatus(params: IndicesGetMigrateReindexStatusRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().getMigrateReindexStatus, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'getMigrateReindexStatus', params, options)
   }
 
   /**
@@ -8748,7 +6413,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IndicesGetSettingsResponse>>
   getSettings(params?: IndicesGetSettingsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().getSettings, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'getSettings', params, options)
   }
 
   /**
@@ -8781,7 +6446,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IndicesGetTemplateResponse>>
   getTemplate(params?: IndicesGetTemplateRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().getTemplate, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'getTemplate', params, options)
   }
 
   /**
@@ -8810,7 +6475,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IndicesMigrateReindexResponse>>
   migrateReindex(params: IndicesMigrateReindexRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().migrateReindex, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'migrateReindex', params, options)
   }
 
   /**
@@ -8839,7 +6504,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IndicesMigrateToDataStreamResponse>>
   migrateToDataStream(params: IndicesMigrateToDataStreamRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().migrateToDataStream, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'migrateToDataStream', params, options)
   }
 
   /**
@@ -8868,7 +6533,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IndicesModifyDataStreamResponse>>
   modifyDataStream(params: IndicesModifyDataStreamRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().modifyDataStream, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'modifyDataStream', params, options)
   }
 
   /**
@@ -8891,7 +6556,7 @@ export class IndicesApi {
    */
   open(params: IndicesOpenRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.IndicesOpenResponse>>
   open(params: IndicesOpenRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().open, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'open', params, options)
   }
 
   /**
@@ -8920,7 +6585,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IndicesPromoteDataStreamResponse>>
   promoteDataStream(params: IndicesPromoteDataStreamRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().promoteDataStream, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'promoteDataStream', params, options)
   }
 
   /**
@@ -8946,7 +6611,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IndicesPutAliasResponse>>
   putAlias(params: IndicesPutAliasRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().putAlias, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'putAlias', params, options)
   }
 
   /**
@@ -8975,7 +6640,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IndicesPutDataLifecycleResponse>>
   putDataLifecycle(params: IndicesPutDataLifecycleRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().putDataLifecycle, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'putDataLifecycle', params, options)
   }
 
   /**
@@ -9004,7 +6669,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IndicesPutDataStreamMappingsResponse>>
   putDataStreamMappings(params: IndicesPutDataStreamMappingsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().putDataStreamMappings, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'putDataStreamMappings', params, options)
   }
 
   /**
@@ -9033,7 +6698,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IndicesPutDataStreamOptionsResponse>>
   putDataStreamOptions(params: IndicesPutDataStreamOptionsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().putDataStreamOptions, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'putDataStreamOptions', params, options)
   }
 
   /**
@@ -9062,7 +6727,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IndicesPutDataStreamSettingsResponse>>
   putDataStreamSettings(params: IndicesPutDataStreamSettingsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().putDataStreamSettings, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'putDataStreamSettings', params, options)
   }
 
   /**
@@ -9091,7 +6756,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IndicesPutIndexTemplateResponse>>
   putIndexTemplate(params: IndicesPutIndexTemplateRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().putIndexTemplate, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'putIndexTemplate', params, options)
   }
 
   /**
@@ -9117,7 +6782,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IndicesPutMappingResponse>>
   putMapping(params: IndicesPutMappingRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().putMapping, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'putMapping', params, options)
   }
 
   /**
@@ -9143,7 +6808,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IndicesPutSettingsResponse>>
   putSettings(params: IndicesPutSettingsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().putSettings, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'putSettings', params, options)
   }
 
   /**
@@ -9173,7 +6838,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IndicesPutTemplateResponse>>
   putTemplate(params: IndicesPutTemplateRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().putTemplate, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'putTemplate', params, options)
   }
 
   /**
@@ -9199,7 +6864,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IndicesRecoveryResponse>>
   recovery(params?: IndicesRecoveryRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().recovery, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'recovery', params, options)
   }
 
   /**
@@ -9225,7 +6890,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IndicesRefreshResponse>>
   refresh(params?: IndicesRefreshRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().refresh, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'refresh', params, options)
   }
 
   /**
@@ -9254,7 +6919,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IndicesReloadSearchAnalyzersResponse>>
   reloadSearchAnalyzers(params: IndicesReloadSearchAnalyzersRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().reloadSearchAnalyzers, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'reloadSearchAnalyzers', params, options)
   }
 
   /**
@@ -9280,7 +6945,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IndicesRemoveBlockResponse>>
   removeBlock(params: IndicesRemoveBlockRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().removeBlock, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'removeBlock', params, options)
   }
 
   /**
@@ -9309,7 +6974,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IndicesResolveClusterResponse>>
   resolveCluster(params?: IndicesResolveClusterRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().resolveCluster, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'resolveCluster', params, options)
   }
 
   /**
@@ -9338,7 +7003,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IndicesResolveIndexResponse>>
   resolveIndex(params: IndicesResolveIndexRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().resolveIndex, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'resolveIndex', params, options)
   }
 
   /**
@@ -9364,7 +7029,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IndicesRolloverResponse>>
   rollover(params: IndicesRolloverRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().rollover, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'rollover', params, options)
   }
 
   /**
@@ -9390,7 +7055,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IndicesSegmentsResponse>>
   segments(params?: IndicesSegmentsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().segments, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'segments', params, options)
   }
 
   /**
@@ -9419,7 +7084,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IndicesShardStoresResponse>>
   shardStores(params?: IndicesShardStoresRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().shardStores, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'shardStores', params, options)
   }
 
   /**
@@ -9442,7 +7107,7 @@ export class IndicesApi {
    */
   shrink(params: IndicesShrinkRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.IndicesShrinkResponse>>
   shrink(params: IndicesShrinkRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().shrink, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'shrink', params, options)
   }
 
   /**
@@ -9471,7 +7136,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IndicesSimulateIndexTemplateResponse>>
   simulateIndexTemplate(params: IndicesSimulateIndexTemplateRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().simulateIndexTemplate, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'simulateIndexTemplate', params, options)
   }
 
   /**
@@ -9500,7 +7165,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IndicesSimulateTemplateResponse>>
   simulateTemplate(params?: IndicesSimulateTemplateRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().simulateTemplate, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'simulateTemplate', params, options)
   }
 
   /**
@@ -9523,7 +7188,7 @@ export class IndicesApi {
    */
   split(params: IndicesSplitRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.IndicesSplitResponse>>
   split(params: IndicesSplitRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().split, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'split', params, options)
   }
 
   /**
@@ -9549,7 +7214,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IndicesStatsResponse>>
   stats(params?: IndicesStatsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().stats, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'stats', params, options)
   }
 
   /**
@@ -9578,7 +7243,7 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IndicesUpdateAliasesResponse>>
   updateAliases(params?: IndicesUpdateAliasesRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().updateAliases, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'updateAliases', params, options)
   }
 
   /**
@@ -9607,358 +7272,13 @@ export class IndicesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IndicesValidateQueryResponse>>
   validateQuery(params?: IndicesValidateQueryRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, indicesEndpoints().validateQuery, params, options)
+    return callChunk(this.#transport, indicesEndpoints, 'validateQuery', params, options)
   }
 }
 
 // client.inference
 
-const inferenceEndpoints = lazyTable(
-  () =>
-    ({
-      chatCompletionUnified: {
-        api: 'inference.chatCompletionUnified',
-        urls: [{ path: '/_inference/chat_completion/{inference_id}/_stream', methods: ['POST'] }],
-        path: ['inference_id'],
-        query: ['timeout'],
-        value: 'chat_completion_request',
-        required: ['inference_id', 'chat_completion_request'],
-      },
-      completion: {
-        api: 'inference.completion',
-        urls: [{ path: '/_inference/completion/{inference_id}', methods: ['POST'] }],
-        path: ['inference_id'],
-        query: ['timeout'],
-        body: ['input', 'task_settings'],
-        required: ['inference_id', 'input'],
-      },
-      delete: {
-        api: 'inference.delete',
-        urls: [
-          { path: '/_inference/{task_type}/{inference_id}', methods: ['DELETE'] },
-          { path: '/_inference/{inference_id}', methods: ['DELETE'] },
-        ],
-        path: ['task_type', 'inference_id'],
-        query: ['dry_run', 'force'],
-        required: ['inference_id'],
-      },
-      deleteRegionPolicy: {
-        api: 'inference.deleteRegionPolicy',
-        urls: [{ path: '/_inference/_region_policy', methods: ['DELETE'] }],
-        path: [],
-        query: [],
-        required: [],
-      },
-      embedding: {
-        api: 'inference.embedding',
-        urls: [{ path: '/_inference/embedding/{inference_id}', methods: ['POST'] }],
-        path: ['inference_id'],
-        query: ['timeout'],
-        value: 'embedding',
-        required: ['inference_id', 'embedding'],
-      },
-      get: {
-        api: 'inference.get',
-        urls: [
-          { path: '/_inference/{task_type}/{inference_id}', methods: ['GET'] },
-          { path: '/_inference/{inference_id}', methods: ['GET'] },
-          { path: '/_inference/{task_type}/_all', methods: ['GET'] },
-          { path: '/_inference', methods: ['GET'] },
-        ],
-        path: ['task_type', 'inference_id'],
-        query: [],
-        required: [],
-      },
-      getRegionPolicy: {
-        api: 'inference.getRegionPolicy',
-        urls: [{ path: '/_inference/_region_policy', methods: ['GET'] }],
-        path: [],
-        query: [],
-        required: [],
-      },
-      inference: {
-        api: 'inference.inference',
-        urls: [
-          { path: '/_inference/{task_type}/{inference_id}', methods: ['POST'] },
-          { path: '/_inference/{inference_id}', methods: ['POST'] },
-        ],
-        path: ['task_type', 'inference_id'],
-        query: ['timeout'],
-        body: ['query', 'input', 'input_type', 'task_settings'],
-        required: ['inference_id', 'input'],
-      },
-      put: {
-        api: 'inference.put',
-        urls: [
-          { path: '/_inference/{task_type}/{inference_id}', methods: ['PUT'] },
-          { path: '/_inference/{inference_id}', methods: ['PUT'] },
-        ],
-        path: ['task_type', 'inference_id'],
-        query: ['timeout'],
-        value: 'inference_config',
-        required: ['inference_id', 'inference_config'],
-      },
-      putAi21: {
-        api: 'inference.putAi21',
-        urls: [{ path: '/_inference/{task_type}/{ai21_inference_id}', methods: ['PUT'] }],
-        path: ['task_type', 'ai21_inference_id'],
-        query: ['timeout'],
-        body: ['service', 'service_settings'],
-        required: ['task_type', 'ai21_inference_id', 'service', 'service_settings'],
-      },
-      putAlibabacloud: {
-        api: 'inference.putAlibabacloud',
-        urls: [{ path: '/_inference/{task_type}/{alibabacloud_inference_id}', methods: ['PUT'] }],
-        path: ['task_type', 'alibabacloud_inference_id'],
-        query: ['timeout'],
-        body: ['chunking_settings', 'service', 'service_settings', 'task_settings'],
-        required: ['task_type', 'alibabacloud_inference_id', 'service', 'service_settings'],
-      },
-      putAmazonbedrock: {
-        api: 'inference.putAmazonbedrock',
-        urls: [{ path: '/_inference/{task_type}/{amazonbedrock_inference_id}', methods: ['PUT'] }],
-        path: ['task_type', 'amazonbedrock_inference_id'],
-        query: ['timeout'],
-        body: ['chunking_settings', 'service', 'service_settings', 'task_settings'],
-        required: ['task_type', 'amazonbedrock_inference_id', 'service', 'service_settings'],
-      },
-      putAmazonsagemaker: {
-        api: 'inference.putAmazonsagemaker',
-        urls: [{ path: '/_inference/{task_type}/{amazonsagemaker_inference_id}', methods: ['PUT'] }],
-        path: ['task_type', 'amazonsagemaker_inference_id'],
-        query: ['timeout'],
-        body: ['chunking_settings', 'service', 'service_settings', 'task_settings'],
-        required: ['task_type', 'amazonsagemaker_inference_id', 'service', 'service_settings'],
-      },
-      putAnthropic: {
-        api: 'inference.putAnthropic',
-        urls: [{ path: '/_inference/{task_type}/{anthropic_inference_id}', methods: ['PUT'] }],
-        path: ['task_type', 'anthropic_inference_id'],
-        query: ['timeout'],
-        body: ['service', 'service_settings', 'task_settings'],
-        required: ['task_type', 'anthropic_inference_id', 'service', 'service_settings'],
-      },
-      putAzureaistudio: {
-        api: 'inference.putAzureaistudio',
-        urls: [{ path: '/_inference/{task_type}/{azureaistudio_inference_id}', methods: ['PUT'] }],
-        path: ['task_type', 'azureaistudio_inference_id'],
-        query: ['timeout'],
-        body: ['chunking_settings', 'service', 'service_settings', 'task_settings'],
-        required: ['task_type', 'azureaistudio_inference_id', 'service', 'service_settings'],
-      },
-      putAzureopenai: {
-        api: 'inference.putAzureopenai',
-        urls: [{ path: '/_inference/{task_type}/{azureopenai_inference_id}', methods: ['PUT'] }],
-        path: ['task_type', 'azureopenai_inference_id'],
-        query: ['timeout'],
-        body: ['chunking_settings', 'service', 'service_settings', 'task_settings'],
-        required: ['task_type', 'azureopenai_inference_id', 'service', 'service_settings'],
-      },
-      putCohere: {
-        api: 'inference.putCohere',
-        urls: [{ path: '/_inference/{task_type}/{cohere_inference_id}', methods: ['PUT'] }],
-        path: ['task_type', 'cohere_inference_id'],
-        query: ['timeout'],
-        body: ['chunking_settings', 'service', 'service_settings', 'task_settings'],
-        required: ['task_type', 'cohere_inference_id', 'service', 'service_settings'],
-      },
-      putContextualai: {
-        api: 'inference.putContextualai',
-        urls: [{ path: '/_inference/{task_type}/{contextualai_inference_id}', methods: ['PUT'] }],
-        path: ['task_type', 'contextualai_inference_id'],
-        query: ['timeout'],
-        body: ['service', 'service_settings', 'task_settings'],
-        required: ['task_type', 'contextualai_inference_id', 'service', 'service_settings'],
-      },
-      putCustom: {
-        api: 'inference.putCustom',
-        urls: [{ path: '/_inference/{task_type}/{custom_inference_id}', methods: ['PUT'] }],
-        path: ['task_type', 'custom_inference_id'],
-        query: [],
-        body: ['chunking_settings', 'service', 'service_settings', 'task_settings'],
-        required: ['task_type', 'custom_inference_id', 'service', 'service_settings'],
-      },
-      putDeepseek: {
-        api: 'inference.putDeepseek',
-        urls: [{ path: '/_inference/{task_type}/{deepseek_inference_id}', methods: ['PUT'] }],
-        path: ['task_type', 'deepseek_inference_id'],
-        query: ['timeout'],
-        body: ['service', 'service_settings'],
-        required: ['task_type', 'deepseek_inference_id', 'service', 'service_settings'],
-      },
-      putElasticsearch: {
-        api: 'inference.putElasticsearch',
-        urls: [{ path: '/_inference/{task_type}/{elasticsearch_inference_id}', methods: ['PUT'] }],
-        path: ['task_type', 'elasticsearch_inference_id'],
-        query: ['timeout'],
-        body: ['chunking_settings', 'service', 'service_settings', 'task_settings'],
-        required: ['task_type', 'elasticsearch_inference_id', 'service', 'service_settings'],
-      },
-      putElser: {
-        api: 'inference.putElser',
-        urls: [{ path: '/_inference/{task_type}/{elser_inference_id}', methods: ['PUT'] }],
-        path: ['task_type', 'elser_inference_id'],
-        query: ['timeout'],
-        body: ['chunking_settings', 'service', 'service_settings'],
-        required: ['task_type', 'elser_inference_id', 'service', 'service_settings'],
-      },
-      putFireworksai: {
-        api: 'inference.putFireworksai',
-        urls: [{ path: '/_inference/{task_type}/{fireworksai_inference_id}', methods: ['PUT'] }],
-        path: ['task_type', 'fireworksai_inference_id'],
-        query: ['timeout'],
-        body: ['chunking_settings', 'service', 'service_settings', 'task_settings'],
-        required: ['task_type', 'fireworksai_inference_id', 'service', 'service_settings'],
-      },
-      putGoogleaistudio: {
-        api: 'inference.putGoogleaistudio',
-        urls: [{ path: '/_inference/{task_type}/{googleaistudio_inference_id}', methods: ['PUT'] }],
-        path: ['task_type', 'googleaistudio_inference_id'],
-        query: ['timeout'],
-        body: ['chunking_settings', 'service', 'service_settings'],
-        required: ['task_type', 'googleaistudio_inference_id', 'service', 'service_settings'],
-      },
-      putGooglevertexai: {
-        api: 'inference.putGooglevertexai',
-        urls: [{ path: '/_inference/{task_type}/{googlevertexai_inference_id}', methods: ['PUT'] }],
-        path: ['task_type', 'googlevertexai_inference_id'],
-        query: ['timeout'],
-        body: ['chunking_settings', 'service', 'service_settings', 'task_settings'],
-        required: ['task_type', 'googlevertexai_inference_id', 'service', 'service_settings'],
-      },
-      putGroq: {
-        api: 'inference.putGroq',
-        urls: [{ path: '/_inference/{task_type}/{groq_inference_id}', methods: ['PUT'] }],
-        path: ['task_type', 'groq_inference_id'],
-        query: ['timeout'],
-        body: ['service', 'service_settings'],
-        required: ['task_type', 'groq_inference_id', 'service', 'service_settings'],
-      },
-      putHuggingFace: {
-        api: 'inference.putHuggingFace',
-        urls: [{ path: '/_inference/{task_type}/{huggingface_inference_id}', methods: ['PUT'] }],
-        path: ['task_type', 'huggingface_inference_id'],
-        query: ['timeout'],
-        body: ['chunking_settings', 'service', 'service_settings', 'task_settings'],
-        required: ['task_type', 'huggingface_inference_id', 'service', 'service_settings'],
-      },
-      putJinaai: {
-        api: 'inference.putJinaai',
-        urls: [{ path: '/_inference/{task_type}/{jinaai_inference_id}', methods: ['PUT'] }],
-        path: ['task_type', 'jinaai_inference_id'],
-        query: ['timeout'],
-        body: ['chunking_settings', 'service', 'service_settings', 'task_settings'],
-        required: ['task_type', 'jinaai_inference_id', 'service', 'service_settings'],
-      },
-      putLlama: {
-        api: 'inference.putLlama',
-        urls: [{ path: '/_inference/{task_type}/{llama_inference_id}', methods: ['PUT'] }],
-        path: ['task_type', 'llama_inference_id'],
-        query: ['timeout'],
-        body: ['chunking_settings', 'service', 'service_settings'],
-        required: ['task_type', 'llama_inference_id', 'service', 'service_settings'],
-      },
-      putMistral: {
-        api: 'inference.putMistral',
-        urls: [{ path: '/_inference/{task_type}/{mistral_inference_id}', methods: ['PUT'] }],
-        path: ['task_type', 'mistral_inference_id'],
-        query: ['timeout'],
-        body: ['chunking_settings', 'service', 'service_settings'],
-        required: ['task_type', 'mistral_inference_id', 'service', 'service_settings'],
-      },
-      putNvidia: {
-        api: 'inference.putNvidia',
-        urls: [{ path: '/_inference/{task_type}/{nvidia_inference_id}', methods: ['PUT'] }],
-        path: ['task_type', 'nvidia_inference_id'],
-        query: ['timeout'],
-        body: ['chunking_settings', 'service', 'service_settings', 'task_settings'],
-        required: ['task_type', 'nvidia_inference_id', 'service', 'service_settings'],
-      },
-      putOpenai: {
-        api: 'inference.putOpenai',
-        urls: [{ path: '/_inference/{task_type}/{openai_inference_id}', methods: ['PUT'] }],
-        path: ['task_type', 'openai_inference_id'],
-        query: ['timeout'],
-        body: ['chunking_settings', 'service', 'service_settings', 'task_settings'],
-        required: ['task_type', 'openai_inference_id', 'service', 'service_settings'],
-      },
-      putOpenshiftAi: {
-        api: 'inference.putOpenshiftAi',
-        urls: [{ path: '/_inference/{task_type}/{openshiftai_inference_id}', methods: ['PUT'] }],
-        path: ['task_type', 'openshiftai_inference_id'],
-        query: ['timeout'],
-        body: ['chunking_settings', 'service', 'service_settings', 'task_settings'],
-        required: ['task_type', 'openshiftai_inference_id', 'service', 'service_settings'],
-      },
-      putRegionPolicy: {
-        api: 'inference.putRegionPolicy',
-        urls: [{ path: '/_inference/_region_policy', methods: ['PUT'] }],
-        path: [],
-        query: ['force'],
-        body: ['region_policy'],
-        required: ['region_policy'],
-      },
-      putVoyageai: {
-        api: 'inference.putVoyageai',
-        urls: [{ path: '/_inference/{task_type}/{voyageai_inference_id}', methods: ['PUT'] }],
-        path: ['task_type', 'voyageai_inference_id'],
-        query: ['timeout'],
-        body: ['chunking_settings', 'service', 'service_settings', 'task_settings'],
-        required: ['task_type', 'voyageai_inference_id', 'service', 'service_settings'],
-      },
-      putWatsonx: {
-        api: 'inference.putWatsonx',
-        urls: [{ path: '/_inference/{task_type}/{watsonx_inference_id}', methods: ['PUT'] }],
-        path: ['task_type', 'watsonx_inference_id'],
-        query: ['timeout'],
-        body: ['chunking_settings', 'service', 'service_settings'],
-        required: ['task_type', 'watsonx_inference_id', 'service', 'service_settings'],
-      },
-      rerank: {
-        api: 'inference.rerank',
-        urls: [{ path: '/_inference/rerank/{inference_id}', methods: ['POST'] }],
-        path: ['inference_id'],
-        query: ['timeout'],
-        body: ['query', 'input', 'return_documents', 'top_n', 'task_settings'],
-        required: ['inference_id', 'query', 'input'],
-      },
-      sparseEmbedding: {
-        api: 'inference.sparseEmbedding',
-        urls: [{ path: '/_inference/sparse_embedding/{inference_id}', methods: ['POST'] }],
-        path: ['inference_id'],
-        query: ['timeout'],
-        body: ['input', 'task_settings'],
-        required: ['inference_id', 'input'],
-      },
-      streamCompletion: {
-        api: 'inference.streamCompletion',
-        urls: [{ path: '/_inference/completion/{inference_id}/_stream', methods: ['POST'] }],
-        path: ['inference_id'],
-        query: ['timeout'],
-        body: ['input', 'task_settings'],
-        required: ['inference_id', 'input'],
-      },
-      textEmbedding: {
-        api: 'inference.textEmbedding',
-        urls: [{ path: '/_inference/text_embedding/{inference_id}', methods: ['POST'] }],
-        path: ['inference_id'],
-        query: ['timeout'],
-        body: ['input', 'input_type', 'task_settings'],
-        required: ['inference_id', 'input'],
-      },
-      update: {
-        api: 'inference.update',
-        urls: [
-          { path: '/_inference/{task_type}/{inference_id}/_update', methods: ['PUT'] },
-          { path: '/_inference/{inference_id}/_update', methods: ['PUT'] },
-        ],
-        path: ['inference_id', 'task_type'],
-        query: ['timeout'],
-        value: 'inference_config',
-        required: ['inference_id', 'inference_config'],
-      },
-    }) satisfies Record<string, Endpoint>,
-)
+const inferenceEndpoints = endpointChunk(() => import('./inference.endpoints.js'))
 
 /**
  * The `inference` APIs: `client.inference.*`.
@@ -9998,7 +7318,7 @@ export class InferenceApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<string>>
   chatCompletionUnified(params: InferenceChatCompletionUnifiedRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints().chatCompletionUnified, params, options)
+    return callChunk(this.#transport, inferenceEndpoints, 'chatCompletionUnified', params, options)
   }
 
   /**
@@ -10027,7 +7347,7 @@ export class InferenceApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.InferenceCompletionResponse>>
   completion(params: InferenceCompletionRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints().completion, params, options)
+    return callChunk(this.#transport, inferenceEndpoints, 'completion', params, options)
   }
 
   /**
@@ -10053,7 +7373,7 @@ export class InferenceApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.InferenceDeleteResponse>>
   delete(params: InferenceDeleteRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints().delete, params, options)
+    return callChunk(this.#transport, inferenceEndpoints, 'delete', params, options)
   }
 
   /**
@@ -10082,7 +7402,7 @@ export class InferenceApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.InferenceDeleteRegionPolicyResponse>>
   deleteRegionPolicy(params?: InferenceDeleteRegionPolicyRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints().deleteRegionPolicy, params, options)
+    return callChunk(this.#transport, inferenceEndpoints, 'deleteRegionPolicy', params, options)
   }
 
   /**
@@ -10108,7 +7428,7 @@ export class InferenceApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.InferenceEmbeddingResponse>>
   embedding(params: InferenceEmbeddingRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints().embedding, params, options)
+    return callChunk(this.#transport, inferenceEndpoints, 'embedding', params, options)
   }
 
   /**
@@ -10134,7 +7454,7 @@ export class InferenceApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.InferenceGetResponse>>
   get(params?: InferenceGetRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints().get, params, options)
+    return callChunk(this.#transport, inferenceEndpoints, 'get', params, options)
   }
 
   /**
@@ -10163,7 +7483,7 @@ export class InferenceApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.InferenceGetRegionPolicyResponse>>
   getRegionPolicy(params?: InferenceGetRegionPolicyRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints().getRegionPolicy, params, options)
+    return callChunk(this.#transport, inferenceEndpoints, 'getRegionPolicy', params, options)
   }
 
   /**
@@ -10189,7 +7509,7 @@ export class InferenceApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.InferenceInferenceResponse>>
   inference(params: InferenceInferenceRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints().inference, params, options)
+    return callChunk(this.#transport, inferenceEndpoints, 'inference', params, options)
   }
 
   /**
@@ -10212,7 +7532,7 @@ export class InferenceApi {
    */
   put(params: InferencePutRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.InferencePutResponse>>
   put(params: InferencePutRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints().put, params, options)
+    return callChunk(this.#transport, inferenceEndpoints, 'put', params, options)
   }
 
   /**
@@ -10238,7 +7558,7 @@ export class InferenceApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.InferencePutAi21Response>>
   putAi21(params: InferencePutAi21Request, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints().putAi21, params, options)
+    return callChunk(this.#transport, inferenceEndpoints, 'putAi21', params, options)
   }
 
   /**
@@ -10267,7 +7587,7 @@ export class InferenceApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.InferencePutAlibabacloudResponse>>
   putAlibabacloud(params: InferencePutAlibabacloudRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints().putAlibabacloud, params, options)
+    return callChunk(this.#transport, inferenceEndpoints, 'putAlibabacloud', params, options)
   }
 
   /**
@@ -10296,7 +7616,7 @@ export class InferenceApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.InferencePutAmazonbedrockResponse>>
   putAmazonbedrock(params: InferencePutAmazonbedrockRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints().putAmazonbedrock, params, options)
+    return callChunk(this.#transport, inferenceEndpoints, 'putAmazonbedrock', params, options)
   }
 
   /**
@@ -10325,7 +7645,7 @@ export class InferenceApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.InferencePutAmazonsagemakerResponse>>
   putAmazonsagemaker(params: InferencePutAmazonsagemakerRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints().putAmazonsagemaker, params, options)
+    return callChunk(this.#transport, inferenceEndpoints, 'putAmazonsagemaker', params, options)
   }
 
   /**
@@ -10354,7 +7674,7 @@ export class InferenceApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.InferencePutAnthropicResponse>>
   putAnthropic(params: InferencePutAnthropicRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints().putAnthropic, params, options)
+    return callChunk(this.#transport, inferenceEndpoints, 'putAnthropic', params, options)
   }
 
   /**
@@ -10383,7 +7703,7 @@ export class InferenceApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.InferencePutAzureaistudioResponse>>
   putAzureaistudio(params: InferencePutAzureaistudioRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints().putAzureaistudio, params, options)
+    return callChunk(this.#transport, inferenceEndpoints, 'putAzureaistudio', params, options)
   }
 
   /**
@@ -10412,7 +7732,7 @@ export class InferenceApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.InferencePutAzureopenaiResponse>>
   putAzureopenai(params: InferencePutAzureopenaiRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints().putAzureopenai, params, options)
+    return callChunk(this.#transport, inferenceEndpoints, 'putAzureopenai', params, options)
   }
 
   /**
@@ -10438,7 +7758,7 @@ export class InferenceApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.InferencePutCohereResponse>>
   putCohere(params: InferencePutCohereRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints().putCohere, params, options)
+    return callChunk(this.#transport, inferenceEndpoints, 'putCohere', params, options)
   }
 
   /**
@@ -10467,7 +7787,7 @@ export class InferenceApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.InferencePutContextualaiResponse>>
   putContextualai(params: InferencePutContextualaiRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints().putContextualai, params, options)
+    return callChunk(this.#transport, inferenceEndpoints, 'putContextualai', params, options)
   }
 
   /**
@@ -10493,7 +7813,7 @@ export class InferenceApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.InferencePutCustomResponse>>
   putCustom(params: InferencePutCustomRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints().putCustom, params, options)
+    return callChunk(this.#transport, inferenceEndpoints, 'putCustom', params, options)
   }
 
   /**
@@ -10522,7 +7842,7 @@ export class InferenceApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.InferencePutDeepseekResponse>>
   putDeepseek(params: InferencePutDeepseekRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints().putDeepseek, params, options)
+    return callChunk(this.#transport, inferenceEndpoints, 'putDeepseek', params, options)
   }
 
   /**
@@ -10551,7 +7871,7 @@ export class InferenceApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.InferencePutElasticsearchResponse>>
   putElasticsearch(params: InferencePutElasticsearchRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints().putElasticsearch, params, options)
+    return callChunk(this.#transport, inferenceEndpoints, 'putElasticsearch', params, options)
   }
 
   /**
@@ -10581,7 +7901,7 @@ export class InferenceApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.InferencePutElserResponse>>
   putElser(params: InferencePutElserRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints().putElser, params, options)
+    return callChunk(this.#transport, inferenceEndpoints, 'putElser', params, options)
   }
 
   /**
@@ -10610,7 +7930,7 @@ export class InferenceApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.InferencePutFireworksaiResponse>>
   putFireworksai(params: InferencePutFireworksaiRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints().putFireworksai, params, options)
+    return callChunk(this.#transport, inferenceEndpoints, 'putFireworksai', params, options)
   }
 
   /**
@@ -10639,7 +7959,7 @@ export class InferenceApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.InferencePutGoogleaistudioResponse>>
   putGoogleaistudio(params: InferencePutGoogleaistudioRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints().putGoogleaistudio, params, options)
+    return callChunk(this.#transport, inferenceEndpoints, 'putGoogleaistudio', params, options)
   }
 
   /**
@@ -10668,7 +7988,7 @@ export class InferenceApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.InferencePutGooglevertexaiResponse>>
   putGooglevertexai(params: InferencePutGooglevertexaiRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints().putGooglevertexai, params, options)
+    return callChunk(this.#transport, inferenceEndpoints, 'putGooglevertexai', params, options)
   }
 
   /**
@@ -10694,7 +8014,7 @@ export class InferenceApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.InferencePutGroqResponse>>
   putGroq(params: InferencePutGroqRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints().putGroq, params, options)
+    return callChunk(this.#transport, inferenceEndpoints, 'putGroq', params, options)
   }
 
   /**
@@ -10723,7 +8043,7 @@ export class InferenceApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.InferencePutHuggingFaceResponse>>
   putHuggingFace(params: InferencePutHuggingFaceRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints().putHuggingFace, params, options)
+    return callChunk(this.#transport, inferenceEndpoints, 'putHuggingFace', params, options)
   }
 
   /**
@@ -10749,7 +8069,7 @@ export class InferenceApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.InferencePutJinaaiResponse>>
   putJinaai(params: InferencePutJinaaiRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints().putJinaai, params, options)
+    return callChunk(this.#transport, inferenceEndpoints, 'putJinaai', params, options)
   }
 
   /**
@@ -10775,7 +8095,7 @@ export class InferenceApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.InferencePutLlamaResponse>>
   putLlama(params: InferencePutLlamaRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints().putLlama, params, options)
+    return callChunk(this.#transport, inferenceEndpoints, 'putLlama', params, options)
   }
 
   /**
@@ -10804,7 +8124,7 @@ export class InferenceApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.InferencePutMistralResponse>>
   putMistral(params: InferencePutMistralRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints().putMistral, params, options)
+    return callChunk(this.#transport, inferenceEndpoints, 'putMistral', params, options)
   }
 
   /**
@@ -10830,7 +8150,7 @@ export class InferenceApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.InferencePutNvidiaResponse>>
   putNvidia(params: InferencePutNvidiaRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints().putNvidia, params, options)
+    return callChunk(this.#transport, inferenceEndpoints, 'putNvidia', params, options)
   }
 
   /**
@@ -10856,7 +8176,7 @@ export class InferenceApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.InferencePutOpenaiResponse>>
   putOpenai(params: InferencePutOpenaiRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints().putOpenai, params, options)
+    return callChunk(this.#transport, inferenceEndpoints, 'putOpenai', params, options)
   }
 
   /**
@@ -10885,7 +8205,7 @@ export class InferenceApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.InferencePutOpenshiftAiResponse>>
   putOpenshiftAi(params: InferencePutOpenshiftAiRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints().putOpenshiftAi, params, options)
+    return callChunk(this.#transport, inferenceEndpoints, 'putOpenshiftAi', params, options)
   }
 
   /**
@@ -10914,7 +8234,7 @@ export class InferenceApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.InferencePutRegionPolicyResponse>>
   putRegionPolicy(params: InferencePutRegionPolicyRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints().putRegionPolicy, params, options)
+    return callChunk(this.#transport, inferenceEndpoints, 'putRegionPolicy', params, options)
   }
 
   /**
@@ -10943,7 +8263,7 @@ export class InferenceApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.InferencePutVoyageaiResponse>>
   putVoyageai(params: InferencePutVoyageaiRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints().putVoyageai, params, options)
+    return callChunk(this.#transport, inferenceEndpoints, 'putVoyageai', params, options)
   }
 
   /**
@@ -10972,7 +8292,7 @@ export class InferenceApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.InferencePutWatsonxResponse>>
   putWatsonx(params: InferencePutWatsonxRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints().putWatsonx, params, options)
+    return callChunk(this.#transport, inferenceEndpoints, 'putWatsonx', params, options)
   }
 
   /**
@@ -10998,7 +8318,7 @@ export class InferenceApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.InferenceRerankResponse>>
   rerank(params: InferenceRerankRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints().rerank, params, options)
+    return callChunk(this.#transport, inferenceEndpoints, 'rerank', params, options)
   }
 
   /**
@@ -11027,7 +8347,7 @@ export class InferenceApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.InferenceSparseEmbeddingResponse>>
   sparseEmbedding(params: InferenceSparseEmbeddingRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints().sparseEmbedding, params, options)
+    return callChunk(this.#transport, inferenceEndpoints, 'sparseEmbedding', params, options)
   }
 
   /**
@@ -11050,7 +8370,7 @@ export class InferenceApi {
    */
   streamCompletion(params: InferenceStreamCompletionRequest, options: MetaCallOptions): Promise<ApiResponse<string>>
   streamCompletion(params: InferenceStreamCompletionRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints().streamCompletion, params, options)
+    return callChunk(this.#transport, inferenceEndpoints, 'streamCompletion', params, options)
   }
 
   /**
@@ -11079,7 +8399,7 @@ export class InferenceApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.InferenceTextEmbeddingResponse>>
   textEmbedding(params: InferenceTextEmbeddingRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints().textEmbedding, params, options)
+    return callChunk(this.#transport, inferenceEndpoints, 'textEmbedding', params, options)
   }
 
   /**
@@ -11105,117 +8425,13 @@ export class InferenceApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.InferenceUpdateResponse>>
   update(params: InferenceUpdateRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, inferenceEndpoints().update, params, options)
+    return callChunk(this.#transport, inferenceEndpoints, 'update', params, options)
   }
 }
 
 // client.ingest
 
-const ingestEndpoints = lazyTable(
-  () =>
-    ({
-      deleteGeoipDatabase: {
-        api: 'ingest.deleteGeoipDatabase',
-        urls: [{ path: '/_ingest/geoip/database/{id}', methods: ['DELETE'] }],
-        path: ['id'],
-        query: ['master_timeout', 'timeout'],
-        required: ['id'],
-      },
-      deleteIpLocationDatabase: {
-        api: 'ingest.deleteIpLocationDatabase',
-        urls: [{ path: '/_ingest/ip_location/database/{id}', methods: ['DELETE'] }],
-        path: ['id'],
-        query: ['master_timeout', 'timeout'],
-        required: ['id'],
-      },
-      deletePipeline: {
-        api: 'ingest.deletePipeline',
-        urls: [{ path: '/_ingest/pipeline/{id}', methods: ['DELETE'] }],
-        path: ['id'],
-        query: ['master_timeout', 'timeout'],
-        required: ['id'],
-      },
-      geoIpStats: {
-        api: 'ingest.geoIpStats',
-        urls: [{ path: '/_ingest/geoip/stats', methods: ['GET'] }],
-        path: [],
-        query: [],
-        required: [],
-      },
-      getGeoipDatabase: {
-        api: 'ingest.getGeoipDatabase',
-        urls: [
-          { path: '/_ingest/geoip/database/{id}', methods: ['GET'] },
-          { path: '/_ingest/geoip/database', methods: ['GET'] },
-        ],
-        path: ['id'],
-        query: [],
-        required: [],
-      },
-      getIpLocationDatabase: {
-        api: 'ingest.getIpLocationDatabase',
-        urls: [
-          { path: '/_ingest/ip_location/database/{id}', methods: ['GET'] },
-          { path: '/_ingest/ip_location/database', methods: ['GET'] },
-        ],
-        path: ['id'],
-        query: [],
-        required: [],
-      },
-      getPipeline: {
-        api: 'ingest.getPipeline',
-        urls: [
-          { path: '/_ingest/pipeline/{id}', methods: ['GET'] },
-          { path: '/_ingest/pipeline', methods: ['GET'] },
-        ],
-        path: ['id'],
-        query: ['master_timeout', 'summary'],
-        required: [],
-      },
-      processorGrok: {
-        api: 'ingest.processorGrok',
-        urls: [{ path: '/_ingest/processor/grok', methods: ['GET'] }],
-        path: [],
-        query: [],
-        required: [],
-      },
-      putGeoipDatabase: {
-        api: 'ingest.putGeoipDatabase',
-        urls: [{ path: '/_ingest/geoip/database/{id}', methods: ['PUT'] }],
-        path: ['id'],
-        query: ['master_timeout', 'timeout'],
-        body: ['name', 'maxmind'],
-        required: ['id', 'name', 'maxmind'],
-      },
-      putIpLocationDatabase: {
-        api: 'ingest.putIpLocationDatabase',
-        urls: [{ path: '/_ingest/ip_location/database/{id}', methods: ['PUT'] }],
-        path: ['id'],
-        query: ['master_timeout', 'timeout'],
-        value: 'configuration',
-        required: ['id', 'configuration'],
-      },
-      putPipeline: {
-        api: 'ingest.putPipeline',
-        urls: [{ path: '/_ingest/pipeline/{id}', methods: ['PUT'] }],
-        path: ['id'],
-        query: ['master_timeout', 'timeout', 'if_version'],
-        body: ['_meta', 'description', 'on_failure', 'processors', 'version', 'deprecated', 'field_access_pattern'],
-        required: ['id'],
-      },
-      simulate: {
-        api: 'ingest.simulate',
-        urls: [
-          { path: '/_ingest/pipeline/{id}/_simulate', methods: ['GET', 'POST'] },
-          { path: '/_ingest/pipeline/_simulate', methods: ['GET', 'POST'] },
-        ],
-        path: ['id'],
-        query: ['verbose'],
-        body: ['docs', 'pipeline'],
-        required: ['docs'],
-      },
-    }) satisfies Record<string, Endpoint>,
-)
+const ingestEndpoints = endpointChunk(() => import('./ingest.endpoints.js'))
 
 /**
  * The `ingest` APIs: `client.ingest.*`.
@@ -11258,7 +8474,7 @@ export class IngestApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IngestDeleteGeoipDatabaseResponse>>
   deleteGeoipDatabase(params: IngestDeleteGeoipDatabaseRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ingestEndpoints().deleteGeoipDatabase, params, options)
+    return callChunk(this.#transport, ingestEndpoints, 'deleteGeoipDatabase', params, options)
   }
 
   /**
@@ -11287,7 +8503,7 @@ export class IngestApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IngestDeleteIpLocationDatabaseResponse>>
   deleteIpLocationDatabase(params: IngestDeleteIpLocationDatabaseRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ingestEndpoints().deleteIpLocationDatabase, params, options)
+    return callChunk(this.#transport, ingestEndpoints, 'deleteIpLocationDatabase', params, options)
   }
 
   /**
@@ -11316,7 +8532,7 @@ export class IngestApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IngestDeletePipelineResponse>>
   deletePipeline(params: IngestDeletePipelineRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ingestEndpoints().deletePipeline, params, options)
+    return callChunk(this.#transport, ingestEndpoints, 'deletePipeline', params, options)
   }
 
   /**
@@ -11342,7 +8558,7 @@ export class IngestApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IngestGeoIpStatsResponse>>
   geoIpStats(params?: IngestGeoIpStatsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ingestEndpoints().geoIpStats, params, options)
+    return callChunk(this.#transport, ingestEndpoints, 'geoIpStats', params, options)
   }
 
   /**
@@ -11371,7 +8587,7 @@ export class IngestApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IngestGetGeoipDatabaseResponse>>
   getGeoipDatabase(params?: IngestGetGeoipDatabaseRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ingestEndpoints().getGeoipDatabase, params, options)
+    return callChunk(this.#transport, ingestEndpoints, 'getGeoipDatabase', params, options)
   }
 
   /**
@@ -11400,7 +8616,7 @@ export class IngestApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IngestGetIpLocationDatabaseResponse>>
   getIpLocationDatabase(params?: IngestGetIpLocationDatabaseRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ingestEndpoints().getIpLocationDatabase, params, options)
+    return callChunk(this.#transport, ingestEndpoints, 'getIpLocationDatabase', params, options)
   }
 
   /**
@@ -11426,7 +8642,7 @@ export class IngestApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IngestGetPipelineResponse>>
   getPipeline(params?: IngestGetPipelineRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ingestEndpoints().getPipeline, params, options)
+    return callChunk(this.#transport, ingestEndpoints, 'getPipeline', params, options)
   }
 
   /**
@@ -11455,7 +8671,7 @@ export class IngestApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IngestProcessorGrokResponse>>
   processorGrok(params?: IngestProcessorGrokRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ingestEndpoints().processorGrok, params, options)
+    return callChunk(this.#transport, ingestEndpoints, 'processorGrok', params, options)
   }
 
   /**
@@ -11484,7 +8700,7 @@ export class IngestApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IngestPutGeoipDatabaseResponse>>
   putGeoipDatabase(params: IngestPutGeoipDatabaseRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ingestEndpoints().putGeoipDatabase, params, options)
+    return callChunk(this.#transport, ingestEndpoints, 'putGeoipDatabase', params, options)
   }
 
   /**
@@ -11513,7 +8729,7 @@ export class IngestApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IngestPutIpLocationDatabaseResponse>>
   putIpLocationDatabase(params: IngestPutIpLocationDatabaseRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ingestEndpoints().putIpLocationDatabase, params, options)
+    return callChunk(this.#transport, ingestEndpoints, 'putIpLocationDatabase', params, options)
   }
 
   /**
@@ -11539,7 +8755,7 @@ export class IngestApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IngestPutPipelineResponse>>
   putPipeline(params: IngestPutPipelineRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ingestEndpoints().putPipeline, params, options)
+    return callChunk(this.#transport, ingestEndpoints, 'putPipeline', params, options)
   }
 
   /**
@@ -11565,67 +8781,13 @@ export class IngestApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.IngestSimulateResponse>>
   simulate(params: IngestSimulateRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, ingestEndpoints().simulate, params, options)
+    return callChunk(this.#transport, ingestEndpoints, 'simulate', params, options)
   }
 }
 
 // client.license
 
-const licenseEndpoints = lazyTable(
-  () =>
-    ({
-      delete: {
-        api: 'license.delete',
-        urls: [{ path: '/_license', methods: ['DELETE'] }],
-        path: [],
-        query: ['master_timeout', 'timeout'],
-        required: [],
-      },
-      get: {
-        api: 'license.get',
-        urls: [{ path: '/_license', methods: ['GET'] }],
-        path: [],
-        query: ['accept_enterprise', 'local'],
-        required: [],
-      },
-      getBasicStatus: {
-        api: 'license.getBasicStatus',
-        urls: [{ path: '/_license/basic_status', methods: ['GET'] }],
-        path: [],
-        query: [],
-        required: [],
-      },
-      getTrialStatus: {
-        api: 'license.getTrialStatus',
-        urls: [{ path: '/_license/trial_status', methods: ['GET'] }],
-        path: [],
-        query: [],
-        required: [],
-      },
-      post: {
-        api: 'license.post',
-        urls: [{ path: '/_license', methods: ['PUT', 'POST'] }],
-        path: [],
-        query: ['acknowledge', 'master_timeout', 'timeout'],
-        body: ['license', 'licenses'],
-        required: [],
-      },
-      postStartBasic: {
-        api: 'license.postStartBasic',
-        urls: [{ path: '/_license/start_basic', methods: ['POST'] }],
-        path: [],
-        query: ['acknowledge', 'master_timeout', 'timeout'],
-        required: [],
-      },
-      postStartTrial: {
-        api: 'license.postStartTrial',
-        urls: [{ path: '/_license/start_trial', methods: ['POST'] }],
-        path: [],
-        query: ['acknowledge', 'type', 'master_timeout'],
-        required: [],
-      },
-    }) satisfies Record<string, Endpoint>,
-)
+const licenseEndpoints = endpointChunk(() => import('./license.endpoints.js'))
 
 /**
  * The `license` APIs: `client.license.*`.
@@ -11665,7 +8827,7 @@ export class LicenseApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.LicenseDeleteResponse>>
   delete(params?: LicenseDeleteRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, licenseEndpoints().delete, params, options)
+    return callChunk(this.#transport, licenseEndpoints, 'delete', params, options)
   }
 
   /**
@@ -11688,7 +8850,7 @@ export class LicenseApi {
    */
   get(params: LicenseGetRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<estypes.LicenseGetResponse>>
   get(params?: LicenseGetRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, licenseEndpoints().get, params, options)
+    return callChunk(this.#transport, licenseEndpoints, 'get', params, options)
   }
 
   /**
@@ -11717,7 +8879,7 @@ export class LicenseApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.LicenseGetBasicStatusResponse>>
   getBasicStatus(params?: LicenseGetBasicStatusRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, licenseEndpoints().getBasicStatus, params, options)
+    return callChunk(this.#transport, licenseEndpoints, 'getBasicStatus', params, options)
   }
 
   /**
@@ -11746,7 +8908,7 @@ export class LicenseApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.LicenseGetTrialStatusResponse>>
   getTrialStatus(params?: LicenseGetTrialStatusRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, licenseEndpoints().getTrialStatus, params, options)
+    return callChunk(this.#transport, licenseEndpoints, 'getTrialStatus', params, options)
   }
 
   /**
@@ -11772,7 +8934,7 @@ export class LicenseApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.LicensePostResponse>>
   post(params?: LicensePostRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, licenseEndpoints().post, params, options)
+    return callChunk(this.#transport, licenseEndpoints, 'post', params, options)
   }
 
   /**
@@ -11801,7 +8963,7 @@ export class LicenseApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.LicensePostStartBasicResponse>>
   postStartBasic(params?: LicensePostStartBasicRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, licenseEndpoints().postStartBasic, params, options)
+    return callChunk(this.#transport, licenseEndpoints, 'postStartBasic', params, options)
   }
 
   /**
@@ -11830,42 +8992,13 @@ export class LicenseApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.LicensePostStartTrialResponse>>
   postStartTrial(params?: LicensePostStartTrialRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, licenseEndpoints().postStartTrial, params, options)
+    return callChunk(this.#transport, licenseEndpoints, 'postStartTrial', params, options)
   }
 }
 
 // client.logstash
 
-const logstashEndpoints = lazyTable(
-  () =>
-    ({
-      deletePipeline: {
-        api: 'logstash.deletePipeline',
-        urls: [{ path: '/_logstash/pipeline/{id}', methods: ['DELETE'] }],
-        path: ['id'],
-        query: [],
-        required: ['id'],
-      },
-      getPipeline: {
-        api: 'logstash.getPipeline',
-        urls: [
-          { path: '/_logstash/pipeline/{id}', methods: ['GET'] },
-          { path: '/_logstash/pipeline', methods: ['GET'] },
-        ],
-        path: ['id'],
-        query: [],
-        required: [],
-      },
-      putPipeline: {
-        api: 'logstash.putPipeline',
-        urls: [{ path: '/_logstash/pipeline/{id}', methods: ['PUT'] }],
-        path: ['id'],
-        query: [],
-        value: 'pipeline',
-        required: ['id', 'pipeline'],
-      },
-    }) satisfies Record<string, Endpoint>,
-)
+const logstashEndpoints = endpointChunk(() => import('./logstash.endpoints.js'))
 
 /**
  * The `logstash` APIs: `client.logstash.*`.
@@ -11905,7 +9038,7 @@ export class LogstashApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonValue | undefined>>
   deletePipeline(params: LogstashDeletePipelineRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, logstashEndpoints().deletePipeline, params, options)
+    return callChunk(this.#transport, logstashEndpoints, 'deletePipeline', params, options)
   }
 
   /**
@@ -11934,7 +9067,7 @@ export class LogstashApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.LogstashGetPipelineResponse>>
   getPipeline(params?: LogstashGetPipelineRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, logstashEndpoints().getPipeline, params, options)
+    return callChunk(this.#transport, logstashEndpoints, 'getPipeline', params, options)
   }
 
   /**
@@ -11957,41 +9090,13 @@ export class LogstashApi {
    */
   putPipeline(params: LogstashPutPipelineRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue | undefined>>
   putPipeline(params: LogstashPutPipelineRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, logstashEndpoints().putPipeline, params, options)
+    return callChunk(this.#transport, logstashEndpoints, 'putPipeline', params, options)
   }
 }
 
 // client.migration
 
-const migrationEndpoints = lazyTable(
-  () =>
-    ({
-      deprecations: {
-        api: 'migration.deprecations',
-        urls: [
-          { path: '/{index}/_migration/deprecations', methods: ['GET'] },
-          { path: '/_migration/deprecations', methods: ['GET'] },
-        ],
-        path: ['index'],
-        query: [],
-        required: [],
-      },
-      getFeatureUpgradeStatus: {
-        api: 'migration.getFeatureUpgradeStatus',
-        urls: [{ path: '/_migration/system_features', methods: ['GET'] }],
-        path: [],
-        query: [],
-        required: [],
-      },
-      postFeatureUpgrade: {
-        api: 'migration.postFeatureUpgrade',
-        urls: [{ path: '/_migration/system_features', methods: ['POST'] }],
-        path: [],
-        query: [],
-        required: [],
-      },
-    }) satisfies Record<string, Endpoint>,
-)
+const migrationEndpoints = endpointChunk(() => import('./migration.endpoints.js'))
 
 /**
  * The `migration` APIs: `client.migration.*`.
@@ -12034,7 +9139,7 @@ export class MigrationApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.MigrationDeprecationsResponse>>
   deprecations(params?: MigrationDeprecationsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, migrationEndpoints().deprecations, params, options)
+    return callChunk(this.#transport, migrationEndpoints, 'deprecations', params, options)
   }
 
   /**
@@ -12063,7 +9168,7 @@ export class MigrationApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.MigrationGetFeatureUpgradeStatusResponse>>
   getFeatureUpgradeStatus(params?: MigrationGetFeatureUpgradeStatusRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, migrationEndpoints().getFeatureUpgradeStatus, params, options)
+    return callChunk(this.#transport, migrationEndpoints, 'getFeatureUpgradeStatus', params, options)
   }
 
   /**
@@ -12092,715 +9197,13 @@ export class MigrationApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.MigrationPostFeatureUpgradeResponse>>
   postFeatureUpgrade(params?: MigrationPostFeatureUpgradeRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, migrationEndpoints().postFeatureUpgrade, params, options)
+    return callChunk(this.#transport, migrationEndpoints, 'postFeatureUpgrade', params, options)
   }
 }
 
 // client.ml
 
-const mlEndpoints = lazyTable(
-  () =>
-    ({
-      clearTrainedModelDeploymentCache: {
-        api: 'ml.clearTrainedModelDeploymentCache',
-        urls: [{ path: '/_ml/trained_models/{model_id}/deployment/cache/_clear', methods: ['POST'] }],
-        path: ['model_id'],
-        query: [],
-        required: ['model_id'],
-      },
-      closeJob: {
-        api: 'ml.closeJob',
-        urls: [{ path: '/_ml/anomaly_detectors/{job_id}/_close', methods: ['POST'] }],
-        path: ['job_id'],
-        query: ['allow_no_match', 'force', 'timeout'],
-        body: ['allow_no_match', 'force', 'timeout'],
-        required: ['job_id'],
-      },
-      deleteCalendar: {
-        api: 'ml.deleteCalendar',
-        urls: [{ path: '/_ml/calendars/{calendar_id}', methods: ['DELETE'] }],
-        path: ['calendar_id'],
-        query: [],
-        required: ['calendar_id'],
-      },
-      deleteCalendarEvent: {
-        api: 'ml.deleteCalendarEvent',
-        urls: [{ path: '/_ml/calendars/{calendar_id}/events/{event_id}', methods: ['DELETE'] }],
-        path: ['calendar_id', 'event_id'],
-        query: [],
-        required: ['calendar_id', 'event_id'],
-      },
-      deleteCalendarJob: {
-        api: 'ml.deleteCalendarJob',
-        urls: [{ path: '/_ml/calendars/{calendar_id}/jobs/{job_id}', methods: ['DELETE'] }],
-        path: ['calendar_id', 'job_id'],
-        query: [],
-        required: ['calendar_id', 'job_id'],
-      },
-      deleteDatafeed: {
-        api: 'ml.deleteDatafeed',
-        urls: [{ path: '/_ml/datafeeds/{datafeed_id}', methods: ['DELETE'] }],
-        path: ['datafeed_id'],
-        query: ['force'],
-        required: ['datafeed_id'],
-      },
-      deleteDataFrameAnalytics: {
-        api: 'ml.deleteDataFrameAnalytics',
-        urls: [{ path: '/_ml/data_frame/analytics/{id}', methods: ['DELETE'] }],
-        path: ['id'],
-        query: ['force', 'timeout'],
-        required: ['id'],
-      },
-      deleteExpiredData: {
-        api: 'ml.deleteExpiredData',
-        urls: [
-          { path: '/_ml/_delete_expired_data/{job_id}', methods: ['DELETE'] },
-          { path: '/_ml/_delete_expired_data', methods: ['DELETE'] },
-        ],
-        path: ['job_id'],
-        query: ['requests_per_second', 'timeout'],
-        body: ['requests_per_second', 'timeout'],
-        required: [],
-      },
-      deleteFilter: {
-        api: 'ml.deleteFilter',
-        urls: [{ path: '/_ml/filters/{filter_id}', methods: ['DELETE'] }],
-        path: ['filter_id'],
-        query: [],
-        required: ['filter_id'],
-      },
-      deleteForecast: {
-        api: 'ml.deleteForecast',
-        urls: [
-          { path: '/_ml/anomaly_detectors/{job_id}/_forecast/{forecast_id}', methods: ['DELETE'] },
-          { path: '/_ml/anomaly_detectors/{job_id}/_forecast', methods: ['DELETE'] },
-        ],
-        path: ['job_id', 'forecast_id'],
-        query: ['allow_no_forecasts', 'timeout'],
-        required: ['job_id'],
-      },
-      deleteJob: {
-        api: 'ml.deleteJob',
-        urls: [{ path: '/_ml/anomaly_detectors/{job_id}', methods: ['DELETE'] }],
-        path: ['job_id'],
-        query: ['force', 'delete_user_annotations', 'wait_for_completion'],
-        required: ['job_id'],
-      },
-      deleteModelSnapshot: {
-        api: 'ml.deleteModelSnapshot',
-        urls: [{ path: '/_ml/anomaly_detectors/{job_id}/model_snapshots/{snapshot_id}', methods: ['DELETE'] }],
-        path: ['job_id', 'snapshot_id'],
-        query: [],
-        required: ['job_id', 'snapshot_id'],
-      },
-      deleteTrainedModel: {
-        api: 'ml.deleteTrainedModel',
-        urls: [{ path: '/_ml/trained_models/{model_id}', methods: ['DELETE'] }],
-        path: ['model_id'],
-        query: ['force', 'timeout'],
-        required: ['model_id'],
-      },
-      deleteTrainedModelAlias: {
-        api: 'ml.deleteTrainedModelAlias',
-        urls: [{ path: '/_ml/trained_models/{model_id}/model_aliases/{model_alias}', methods: ['DELETE'] }],
-        path: ['model_alias', 'model_id'],
-        query: [],
-        required: ['model_alias', 'model_id'],
-      },
-      estimateModelMemory: {
-        api: 'ml.estimateModelMemory',
-        urls: [{ path: '/_ml/anomaly_detectors/_estimate_model_memory', methods: ['POST'] }],
-        path: [],
-        query: [],
-        body: ['analysis_config', 'max_bucket_cardinality', 'overall_cardinality'],
-        required: [],
-      },
-      evaluateDataFrame: {
-        api: 'ml.evaluateDataFrame',
-        urls: [{ path: '/_ml/data_frame/_evaluate', methods: ['POST'] }],
-        path: [],
-        query: [],
-        body: ['evaluation', 'index', 'query'],
-        required: ['evaluation', 'index'],
-      },
-      explainDataFrameAnalytics: {
-        api: 'ml.explainDataFrameAnalytics',
-        urls: [
-          { path: '/_ml/data_frame/analytics/{id}/_explain', methods: ['GET', 'POST'] },
-          { path: '/_ml/data_frame/analytics/_explain', methods: ['GET', 'POST'] },
-        ],
-        path: ['id'],
-        query: [],
-        body: [
-          'source',
-          'dest',
-          'analysis',
-          'description',
-          'model_memory_limit',
-          'max_num_threads',
-          'analyzed_fields',
-          'allow_lazy_start',
-        ],
-        required: [],
-      },
-      flushJob: {
-        api: 'ml.flushJob',
-        urls: [{ path: '/_ml/anomaly_detectors/{job_id}/_flush', methods: ['POST'] }],
-        path: ['job_id'],
-        query: ['advance_time', 'calc_interim', 'end', 'skip_time', 'start'],
-        body: ['advance_time', 'calc_interim', 'end', 'skip_time', 'start'],
-        required: ['job_id'],
-      },
-      forecast: {
-        api: 'ml.forecast',
-        urls: [{ path: '/_ml/anomaly_detectors/{job_id}/_forecast', methods: ['POST'] }],
-        path: ['job_id'],
-        query: ['duration', 'expires_in', 'max_model_memory'],
-        body: ['duration', 'expires_in', 'max_model_memory'],
-        required: ['job_id'],
-      },
-      getBuckets: {
-        api: 'ml.getBuckets',
-        urls: [
-          { path: '/_ml/anomaly_detectors/{job_id}/results/buckets/{timestamp}', methods: ['GET', 'POST'] },
-          { path: '/_ml/anomaly_detectors/{job_id}/results/buckets', methods: ['GET', 'POST'] },
-        ],
-        path: ['job_id', 'timestamp'],
-        query: ['anomaly_score', 'desc', 'end', 'exclude_interim', 'expand', 'from', 'size', 'sort', 'start'],
-        body: ['anomaly_score', 'desc', 'end', 'exclude_interim', 'expand', 'page', 'sort', 'start'],
-        required: ['job_id'],
-      },
-      getCalendarEvents: {
-        api: 'ml.getCalendarEvents',
-        urls: [{ path: '/_ml/calendars/{calendar_id}/events', methods: ['GET'] }],
-        path: ['calendar_id'],
-        query: ['end', 'from', 'job_id', 'size', 'start'],
-        required: ['calendar_id'],
-      },
-      getCalendars: {
-        api: 'ml.getCalendars',
-        urls: [
-          { path: '/_ml/calendars/{calendar_id}', methods: ['GET', 'POST'] },
-          { path: '/_ml/calendars', methods: ['GET', 'POST'] },
-        ],
-        path: ['calendar_id'],
-        query: ['from', 'size'],
-        body: ['page'],
-        required: [],
-      },
-      getCategories: {
-        api: 'ml.getCategories',
-        urls: [
-          { path: '/_ml/anomaly_detectors/{job_id}/results/categories/{category_id}', methods: ['GET', 'POST'] },
-          { path: '/_ml/anomaly_detectors/{job_id}/results/categories', methods: ['GET', 'POST'] },
-        ],
-        path: ['job_id', 'category_id'],
-        query: ['from', 'partition_field_value', 'size'],
-        body: ['page'],
-        required: ['job_id'],
-      },
-      getDatafeeds: {
-        api: 'ml.getDatafeeds',
-        urls: [
-          { path: '/_ml/datafeeds/{datafeed_id}', methods: ['GET'] },
-          { path: '/_ml/datafeeds', methods: ['GET'] },
-        ],
-        path: ['datafeed_id'],
-        query: ['allow_no_match', 'exclude_generated'],
-        required: [],
-      },
-      getDatafeedStats: {
-        api: 'ml.getDatafeedStats',
-        urls: [
-          { path: '/_ml/datafeeds/{datafeed_id}/_stats', methods: ['GET'] },
-          { path: '/_ml/datafeeds/_stats', methods: ['GET'] },
-        ],
-        path: ['datafeed_id'],
-        query: ['allow_no_match'],
-        required: [],
-      },
-      getDataFrameAnalytics: {
-        api: 'ml.getDataFrameAnalytics',
-        urls: [
-          { path: '/_ml/data_frame/analytics/{id}', methods: ['GET'] },
-          { path: '/_ml/data_frame/analytics', methods: ['GET'] },
-        ],
-        path: ['id'],
-        query: ['allow_no_match', 'from', 'size', 'exclude_generated'],
-        required: [],
-      },
-      getDataFrameAnalyticsStats: {
-        api: 'ml.getDataFrameAnalyticsStats',
-        urls: [
-          { path: '/_ml/data_frame/analytics/{id}/_stats', methods: ['GET'] },
-          { path: '/_ml/data_frame/analytics/_stats', methods: ['GET'] },
-        ],
-        path: ['id'],
-        query: ['allow_no_match', 'from', 'size', 'verbose'],
-        required: [],
-      },
-      getFilters: {
-        api: 'ml.getFilters',
-        urls: [
-          { path: '/_ml/filters/{filter_id}', methods: ['GET'] },
-          { path: '/_ml/filters', methods: ['GET'] },
-        ],
-        path: ['filter_id'],
-        query: ['from', 'size'],
-        required: [],
-      },
-      getInfluencers: {
-        api: 'ml.getInfluencers',
-        urls: [{ path: '/_ml/anomaly_detectors/{job_id}/results/influencers', methods: ['GET', 'POST'] }],
-        path: ['job_id'],
-        query: ['desc', 'end', 'exclude_interim', 'influencer_score', 'from', 'size', 'sort', 'start'],
-        body: ['page'],
-        required: ['job_id'],
-      },
-      getJobs: {
-        api: 'ml.getJobs',
-        urls: [
-          { path: '/_ml/anomaly_detectors/{job_id}', methods: ['GET'] },
-          { path: '/_ml/anomaly_detectors', methods: ['GET'] },
-        ],
-        path: ['job_id'],
-        query: ['allow_no_match', 'exclude_generated'],
-        required: [],
-      },
-      getJobStats: {
-        api: 'ml.getJobStats',
-        urls: [
-          { path: '/_ml/anomaly_detectors/{job_id}/_stats', methods: ['GET'] },
-          { path: '/_ml/anomaly_detectors/_stats', methods: ['GET'] },
-        ],
-        path: ['job_id'],
-        query: ['allow_no_match'],
-        required: [],
-      },
-      getMemoryStats: {
-        api: 'ml.getMemoryStats',
-        urls: [
-          { path: '/_ml/memory/{node_id}/_stats', methods: ['GET'] },
-          { path: '/_ml/memory/_stats', methods: ['GET'] },
-        ],
-        path: ['node_id'],
-        query: ['master_timeout', 'timeout'],
-        required: [],
-      },
-      getModelSnapshots: {
-        api: 'ml.getModelSnapshots',
-        urls: [
-          { path: '/_ml/anomaly_detectors/{job_id}/model_snapshots/{snapshot_id}', methods: ['GET', 'POST'] },
-          { path: '/_ml/anomaly_detectors/{job_id}/model_snapshots', methods: ['GET', 'POST'] },
-        ],
-        path: ['job_id', 'snapshot_id'],
-        query: ['desc', 'end', 'from', 'size', 'sort', 'start'],
-        body: ['desc', 'end', 'page', 'sort', 'start'],
-        required: ['job_id'],
-      },
-      getModelSnapshotUpgradeStats: {
-        api: 'ml.getModelSnapshotUpgradeStats',
-        urls: [
-          { path: '/_ml/anomaly_detectors/{job_id}/model_snapshots/{snapshot_id}/_upgrade/_stats', methods: ['GET'] },
-        ],
-        path: ['job_id', 'snapshot_id'],
-        query: ['allow_no_match'],
-        required: ['job_id', 'snapshot_id'],
-      },
-      getOverallBuckets: {
-        api: 'ml.getOverallBuckets',
-        urls: [{ path: '/_ml/anomaly_detectors/{job_id}/results/overall_buckets', methods: ['GET', 'POST'] }],
-        path: ['job_id'],
-        query: ['allow_no_match', 'bucket_span', 'end', 'exclude_interim', 'overall_score', 'start', 'top_n'],
-        body: ['allow_no_match', 'bucket_span', 'end', 'exclude_interim', 'overall_score', 'start', 'top_n'],
-        required: ['job_id'],
-      },
-      getRecords: {
-        api: 'ml.getRecords',
-        urls: [{ path: '/_ml/anomaly_detectors/{job_id}/results/records', methods: ['GET', 'POST'] }],
-        path: ['job_id'],
-        query: ['desc', 'end', 'exclude_interim', 'from', 'record_score', 'size', 'sort', 'start'],
-        body: ['desc', 'end', 'exclude_interim', 'page', 'record_score', 'sort', 'start'],
-        required: ['job_id'],
-      },
-      getTrainedModels: {
-        api: 'ml.getTrainedModels',
-        urls: [
-          { path: '/_ml/trained_models/{model_id}', methods: ['GET'] },
-          { path: '/_ml/trained_models', methods: ['GET'] },
-        ],
-        path: ['model_id'],
-        query: ['allow_no_match', 'decompress_definition', 'exclude_generated', 'from', 'include', 'size', 'tags'],
-        required: [],
-      },
-      getTrainedModelsStats: {
-        api: 'ml.getTrainedModelsStats',
-        urls: [
-          { path: '/_ml/trained_models/{model_id}/_stats', methods: ['GET'] },
-          { path: '/_ml/trained_models/_stats', methods: ['GET'] },
-        ],
-        path: ['model_id'],
-        query: ['allow_no_match', 'from', 'size'],
-        required: [],
-      },
-      inferTrainedModel: {
-        api: 'ml.inferTrainedModel',
-        urls: [{ path: '/_ml/trained_models/{model_id}/_infer', methods: ['POST'] }],
-        path: ['model_id'],
-        query: ['timeout'],
-        body: ['docs', 'inference_config'],
-        required: ['model_id', 'docs'],
-      },
-      info: { api: 'ml.info', urls: [{ path: '/_ml/info', methods: ['GET'] }], path: [], query: [], required: [] },
-      openJob: {
-        api: 'ml.openJob',
-        urls: [{ path: '/_ml/anomaly_detectors/{job_id}/_open', methods: ['POST'] }],
-        path: ['job_id'],
-        query: ['timeout'],
-        body: ['timeout'],
-        required: ['job_id'],
-      },
-      postCalendarEvents: {
-        api: 'ml.postCalendarEvents',
-        urls: [{ path: '/_ml/calendars/{calendar_id}/events', methods: ['POST'] }],
-        path: ['calendar_id'],
-        query: [],
-        body: ['events'],
-        required: ['calendar_id', 'events'],
-      },
-      postData: {
-        api: 'ml.postData',
-        urls: [{ path: '/_ml/anomaly_detectors/{job_id}/_data', methods: ['POST'] }],
-        path: ['job_id'],
-        query: ['reset_end', 'reset_start'],
-        value: 'data',
-        ndjson: true,
-        required: ['job_id', 'data'],
-      },
-      previewDatafeed: {
-        api: 'ml.previewDatafeed',
-        urls: [
-          { path: '/_ml/datafeeds/{datafeed_id}/_preview', methods: ['GET', 'POST'] },
-          { path: '/_ml/datafeeds/_preview', methods: ['GET', 'POST'] },
-        ],
-        path: ['datafeed_id'],
-        query: ['start', 'end'],
-        body: ['datafeed_config', 'job_config'],
-        required: [],
-      },
-      previewDataFrameAnalytics: {
-        api: 'ml.previewDataFrameAnalytics',
-        urls: [
-          { path: '/_ml/data_frame/analytics/{id}/_preview', methods: ['GET', 'POST'] },
-          { path: '/_ml/data_frame/analytics/_preview', methods: ['GET', 'POST'] },
-        ],
-        path: ['id'],
-        query: [],
-        body: ['config'],
-        required: [],
-      },
-      putCalendar: {
-        api: 'ml.putCalendar',
-        urls: [{ path: '/_ml/calendars/{calendar_id}', methods: ['PUT'] }],
-        path: ['calendar_id'],
-        query: [],
-        body: ['job_ids', 'description'],
-        required: ['calendar_id'],
-      },
-      putCalendarJob: {
-        api: 'ml.putCalendarJob',
-        urls: [{ path: '/_ml/calendars/{calendar_id}/jobs/{job_id}', methods: ['PUT'] }],
-        path: ['calendar_id', 'job_id'],
-        query: [],
-        required: ['calendar_id', 'job_id'],
-      },
-      putDatafeed: {
-        api: 'ml.putDatafeed',
-        urls: [{ path: '/_ml/datafeeds/{datafeed_id}', methods: ['PUT'] }],
-        path: ['datafeed_id'],
-        query: ['allow_no_indices', 'expand_wildcards', 'ignore_throttled', 'ignore_unavailable'],
-        body: [
-          'aggregations',
-          'aggs',
-          'chunking_config',
-          'delayed_data_check_config',
-          'frequency',
-          'indices',
-          'indexes',
-          'indices_options',
-          'job_id',
-          'max_empty_searches',
-          'query',
-          'query_delay',
-          'runtime_mappings',
-          'script_fields',
-          'scroll_size',
-          'headers',
-        ],
-        required: ['datafeed_id'],
-      },
-      putDataFrameAnalytics: {
-        api: 'ml.putDataFrameAnalytics',
-        urls: [{ path: '/_ml/data_frame/analytics/{id}', methods: ['PUT'] }],
-        path: ['id'],
-        query: [],
-        body: [
-          'allow_lazy_start',
-          'analysis',
-          'analyzed_fields',
-          'description',
-          'dest',
-          'max_num_threads',
-          '_meta',
-          'model_memory_limit',
-          'source',
-          'headers',
-          'version',
-        ],
-        required: ['id', 'analysis', 'dest', 'source'],
-      },
-      putFilter: {
-        api: 'ml.putFilter',
-        urls: [{ path: '/_ml/filters/{filter_id}', methods: ['PUT'] }],
-        path: ['filter_id'],
-        query: [],
-        body: ['description', 'items'],
-        required: ['filter_id'],
-      },
-      putJob: {
-        api: 'ml.putJob',
-        urls: [{ path: '/_ml/anomaly_detectors/{job_id}', methods: ['PUT'] }],
-        path: ['job_id'],
-        query: ['allow_no_indices', 'expand_wildcards', 'ignore_throttled', 'ignore_unavailable'],
-        body: [
-          'allow_lazy_open',
-          'analysis_config',
-          'analysis_limits',
-          'background_persist_interval',
-          'custom_settings',
-          'daily_model_snapshot_retention_after_days',
-          'data_description',
-          'datafeed_config',
-          'description',
-          'groups',
-          'model_plot_config',
-          'model_snapshot_retention_days',
-          'renormalization_window_days',
-          'results_index_name',
-          'results_retention_days',
-        ],
-        required: ['job_id', 'analysis_config', 'data_description'],
-      },
-      putTrainedModel: {
-        api: 'ml.putTrainedModel',
-        urls: [{ path: '/_ml/trained_models/{model_id}', methods: ['PUT'] }],
-        path: ['model_id'],
-        query: ['defer_definition_decompression', 'wait_for_completion'],
-        body: [
-          'compressed_definition',
-          'definition',
-          'description',
-          'inference_config',
-          'input',
-          'metadata',
-          'model_type',
-          'model_size_bytes',
-          'platform_architecture',
-          'tags',
-          'prefix_strings',
-        ],
-        required: ['model_id'],
-      },
-      putTrainedModelAlias: {
-        api: 'ml.putTrainedModelAlias',
-        urls: [{ path: '/_ml/trained_models/{model_id}/model_aliases/{model_alias}', methods: ['PUT'] }],
-        path: ['model_alias', 'model_id'],
-        query: ['reassign'],
-        required: ['model_alias', 'model_id'],
-      },
-      putTrainedModelDefinitionPart: {
-        api: 'ml.putTrainedModelDefinitionPart',
-        urls: [{ path: '/_ml/trained_models/{model_id}/definition/{part}', methods: ['PUT'] }],
-        path: ['model_id', 'part'],
-        query: [],
-        body: ['definition', 'total_definition_length', 'total_parts'],
-        required: ['model_id', 'part', 'definition', 'total_definition_length', 'total_parts'],
-      },
-      putTrainedModelVocabulary: {
-        api: 'ml.putTrainedModelVocabulary',
-        urls: [{ path: '/_ml/trained_models/{model_id}/vocabulary', methods: ['PUT'] }],
-        path: ['model_id'],
-        query: [],
-        body: ['vocabulary', 'merges', 'scores'],
-        required: ['model_id', 'vocabulary'],
-      },
-      resetJob: {
-        api: 'ml.resetJob',
-        urls: [{ path: '/_ml/anomaly_detectors/{job_id}/_reset', methods: ['POST'] }],
-        path: ['job_id'],
-        query: ['wait_for_completion', 'delete_user_annotations'],
-        required: ['job_id'],
-      },
-      revertModelSnapshot: {
-        api: 'ml.revertModelSnapshot',
-        urls: [{ path: '/_ml/anomaly_detectors/{job_id}/model_snapshots/{snapshot_id}/_revert', methods: ['POST'] }],
-        path: ['job_id', 'snapshot_id'],
-        query: ['delete_intervening_results'],
-        body: ['delete_intervening_results'],
-        required: ['job_id', 'snapshot_id'],
-      },
-      setUpgradeMode: {
-        api: 'ml.setUpgradeMode',
-        urls: [{ path: '/_ml/set_upgrade_mode', methods: ['POST'] }],
-        path: [],
-        query: ['enabled', 'timeout'],
-        required: [],
-      },
-      startDatafeed: {
-        api: 'ml.startDatafeed',
-        urls: [{ path: '/_ml/datafeeds/{datafeed_id}/_start', methods: ['POST'] }],
-        path: ['datafeed_id'],
-        query: ['end', 'start', 'timeout'],
-        body: ['end', 'start', 'timeout'],
-        required: ['datafeed_id'],
-      },
-      startDataFrameAnalytics: {
-        api: 'ml.startDataFrameAnalytics',
-        urls: [{ path: '/_ml/data_frame/analytics/{id}/_start', methods: ['POST'] }],
-        path: ['id'],
-        query: ['timeout'],
-        body: ['timeout'],
-        required: ['id'],
-      },
-      startTrainedModelDeployment: {
-        api: 'ml.startTrainedModelDeployment',
-        urls: [{ path: '/_ml/trained_models/{model_id}/deployment/_start', methods: ['POST'] }],
-        path: ['model_id'],
-        query: [
-          'cache_size',
-          'deployment_id',
-          'number_of_allocations',
-          'priority',
-          'queue_capacity',
-          'threads_per_allocation',
-          'timeout',
-          'wait_for',
-        ],
-        body: ['adaptive_allocations'],
-        required: ['model_id'],
-      },
-      stopDatafeed: {
-        api: 'ml.stopDatafeed',
-        urls: [{ path: '/_ml/datafeeds/{datafeed_id}/_stop', methods: ['POST'] }],
-        path: ['datafeed_id'],
-        query: ['allow_no_match', 'force', 'timeout', 'close_job'],
-        body: ['allow_no_match', 'force', 'timeout', 'close_job'],
-        required: ['datafeed_id'],
-      },
-      stopDataFrameAnalytics: {
-        api: 'ml.stopDataFrameAnalytics',
-        urls: [{ path: '/_ml/data_frame/analytics/{id}/_stop', methods: ['POST'] }],
-        path: ['id'],
-        query: ['allow_no_match', 'force', 'timeout'],
-        body: ['allow_no_match', 'force', 'timeout'],
-        required: ['id'],
-      },
-      stopTrainedModelDeployment: {
-        api: 'ml.stopTrainedModelDeployment',
-        urls: [{ path: '/_ml/trained_models/{model_id}/deployment/_stop', methods: ['POST'] }],
-        path: ['model_id'],
-        query: ['allow_no_match', 'force'],
-        body: ['id', 'allow_no_match', 'force'],
-        required: ['model_id'],
-      },
-      updateDatafeed: {
-        api: 'ml.updateDatafeed',
-        urls: [{ path: '/_ml/datafeeds/{datafeed_id}/_update', methods: ['POST'] }],
-        path: ['datafeed_id'],
-        query: ['allow_no_indices', 'expand_wildcards', 'ignore_throttled', 'ignore_unavailable'],
-        body: [
-          'aggregations',
-          'chunking_config',
-          'delayed_data_check_config',
-          'frequency',
-          'indices',
-          'indexes',
-          'indices_options',
-          'job_id',
-          'max_empty_searches',
-          'query',
-          'query_delay',
-          'runtime_mappings',
-          'script_fields',
-          'scroll_size',
-        ],
-        required: ['datafeed_id'],
-      },
-      updateDataFrameAnalytics: {
-        api: 'ml.updateDataFrameAnalytics',
-        urls: [{ path: '/_ml/data_frame/analytics/{id}/_update', methods: ['POST'] }],
-        path: ['id'],
-        query: [],
-        body: ['description', 'model_memory_limit', 'max_num_threads', 'allow_lazy_start'],
-        required: ['id'],
-      },
-      updateFilter: {
-        api: 'ml.updateFilter',
-        urls: [{ path: '/_ml/filters/{filter_id}/_update', methods: ['POST'] }],
-        path: ['filter_id'],
-        query: [],
-        body: ['add_items', 'description', 'remove_items'],
-        required: ['filter_id'],
-      },
-      updateJob: {
-        api: 'ml.updateJob',
-        urls: [{ path: '/_ml/anomaly_detectors/{job_id}/_update', methods: ['POST'] }],
-        path: ['job_id'],
-        query: [],
-        body: [
-          'allow_lazy_open',
-          'analysis_limits',
-          'background_persist_interval',
-          'custom_settings',
-          'categorization_filters',
-          'description',
-          'model_plot_config',
-          'model_prune_window',
-          'daily_model_snapshot_retention_after_days',
-          'model_snapshot_retention_days',
-          'renormalization_window_days',
-          'results_retention_days',
-          'groups',
-          'detectors',
-          'per_partition_categorization',
-        ],
-        required: ['job_id'],
-      },
-      updateModelSnapshot: {
-        api: 'ml.updateModelSnapshot',
-        urls: [{ path: '/_ml/anomaly_detectors/{job_id}/model_snapshots/{snapshot_id}/_update', methods: ['POST'] }],
-        path: ['job_id', 'snapshot_id'],
-        query: [],
-        body: ['description', 'retain'],
-        required: ['job_id', 'snapshot_id'],
-      },
-      updateTrainedModelDeployment: {
-        api: 'ml.updateTrainedModelDeployment',
-        urls: [{ path: '/_ml/trained_models/{model_id}/deployment/_update', methods: ['POST'] }],
-        path: ['model_id'],
-        query: ['number_of_allocations'],
-        body: ['number_of_allocations', 'adaptive_allocations'],
-        required: ['model_id'],
-      },
-      upgradeJobSnapshot: {
-        api: 'ml.upgradeJobSnapshot',
-        urls: [{ path: '/_ml/anomaly_detectors/{job_id}/model_snapshots/{snapshot_id}/_upgrade', methods: ['POST'] }],
-        path: ['job_id', 'snapshot_id'],
-        query: ['wait_for_completion', 'timeout'],
-        required: ['job_id', 'snapshot_id'],
-      },
-    }) satisfies Record<string, Endpoint>,
-)
+const mlEndpoints = endpointChunk(() => import('./ml.endpoints.js'))
 
 /**
  * The `ml` APIs: `client.ml.*`.
@@ -12846,7 +9249,7 @@ export class MlApi {
     params: MlClearTrainedModelDeploymentCacheRequest,
     options?: CallOptions,
   ): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().clearTrainedModelDeploymentCache, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'clearTrainedModelDeploymentCache', params, options)
   }
 
   /**
@@ -12869,7 +9272,7 @@ export class MlApi {
    */
   closeJob(params: MlCloseJobRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.MlCloseJobResponse>>
   closeJob(params: MlCloseJobRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().closeJob, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'closeJob', params, options)
   }
 
   /**
@@ -12895,7 +9298,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.MlDeleteCalendarResponse>>
   deleteCalendar(params: MlDeleteCalendarRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().deleteCalendar, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'deleteCalendar', params, options)
   }
 
   /**
@@ -12924,7 +9327,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.MlDeleteCalendarEventResponse>>
   deleteCalendarEvent(params: MlDeleteCalendarEventRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().deleteCalendarEvent, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'deleteCalendarEvent', params, options)
   }
 
   /**
@@ -12953,7 +9356,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.MlDeleteCalendarJobResponse>>
   deleteCalendarJob(params: MlDeleteCalendarJobRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().deleteCalendarJob, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'deleteCalendarJob', params, options)
   }
 
   /**
@@ -12979,7 +9382,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.MlDeleteDatafeedResponse>>
   deleteDatafeed(params: MlDeleteDatafeedRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().deleteDatafeed, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'deleteDatafeed', params, options)
   }
 
   /**
@@ -13008,7 +9411,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.MlDeleteDataFrameAnalyticsResponse>>
   deleteDataFrameAnalytics(params: MlDeleteDataFrameAnalyticsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().deleteDataFrameAnalytics, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'deleteDataFrameAnalytics', params, options)
   }
 
   /**
@@ -13037,7 +9440,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.MlDeleteExpiredDataResponse>>
   deleteExpiredData(params?: MlDeleteExpiredDataRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().deleteExpiredData, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'deleteExpiredData', params, options)
   }
 
   /**
@@ -13063,7 +9466,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.MlDeleteFilterResponse>>
   deleteFilter(params: MlDeleteFilterRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().deleteFilter, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'deleteFilter', params, options)
   }
 
   /**
@@ -13089,7 +9492,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.MlDeleteForecastResponse>>
   deleteForecast(params: MlDeleteForecastRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().deleteForecast, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'deleteForecast', params, options)
   }
 
   /**
@@ -13112,7 +9515,7 @@ export class MlApi {
    */
   deleteJob(params: MlDeleteJobRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.MlDeleteJobResponse>>
   deleteJob(params: MlDeleteJobRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().deleteJob, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'deleteJob', params, options)
   }
 
   /**
@@ -13141,7 +9544,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.MlDeleteModelSnapshotResponse>>
   deleteModelSnapshot(params: MlDeleteModelSnapshotRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().deleteModelSnapshot, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'deleteModelSnapshot', params, options)
   }
 
   /**
@@ -13170,7 +9573,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.MlDeleteTrainedModelResponse>>
   deleteTrainedModel(params: MlDeleteTrainedModelRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().deleteTrainedModel, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'deleteTrainedModel', params, options)
   }
 
   /**
@@ -13199,7 +9602,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.MlDeleteTrainedModelAliasResponse>>
   deleteTrainedModelAlias(params: MlDeleteTrainedModelAliasRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().deleteTrainedModelAlias, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'deleteTrainedModelAlias', params, options)
   }
 
   /**
@@ -13228,7 +9631,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.MlEstimateModelMemoryResponse>>
   estimateModelMemory(params?: MlEstimateModelMemoryRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().estimateModelMemory, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'estimateModelMemory', params, options)
   }
 
   /**
@@ -13257,7 +9660,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.MlEvaluateDataFrameResponse>>
   evaluateDataFrame(params: MlEvaluateDataFrameRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().evaluateDataFrame, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'evaluateDataFrame', params, options)
   }
 
   /**
@@ -13286,7 +9689,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.MlExplainDataFrameAnalyticsResponse>>
   explainDataFrameAnalytics(params?: MlExplainDataFrameAnalyticsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().explainDataFrameAnalytics, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'explainDataFrameAnalytics', params, options)
   }
 
   /**
@@ -13313,7 +9716,7 @@ export class MlApi {
    */
   flushJob(params: MlFlushJobRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.MlFlushJobResponse>>
   flushJob(params: MlFlushJobRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().flushJob, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'flushJob', params, options)
   }
 
   /**
@@ -13336,7 +9739,7 @@ export class MlApi {
    */
   forecast(params: MlForecastRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.MlForecastResponse>>
   forecast(params: MlForecastRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().forecast, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'forecast', params, options)
   }
 
   /**
@@ -13359,7 +9762,7 @@ export class MlApi {
    */
   getBuckets(params: MlGetBucketsRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.MlGetBucketsResponse>>
   getBuckets(params: MlGetBucketsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().getBuckets, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'getBuckets', params, options)
   }
 
   /**
@@ -13388,7 +9791,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.MlGetCalendarEventsResponse>>
   getCalendarEvents(params: MlGetCalendarEventsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().getCalendarEvents, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'getCalendarEvents', params, options)
   }
 
   /**
@@ -13414,7 +9817,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.MlGetCalendarsResponse>>
   getCalendars(params?: MlGetCalendarsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().getCalendars, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'getCalendars', params, options)
   }
 
   /**
@@ -13440,7 +9843,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.MlGetCategoriesResponse>>
   getCategories(params: MlGetCategoriesRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().getCategories, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'getCategories', params, options)
   }
 
   /**
@@ -13466,7 +9869,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.MlGetDatafeedsResponse>>
   getDatafeeds(params?: MlGetDatafeedsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().getDatafeeds, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'getDatafeeds', params, options)
   }
 
   /**
@@ -13495,7 +9898,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.MlGetDatafeedStatsResponse>>
   getDatafeedStats(params?: MlGetDatafeedStatsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().getDatafeedStats, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'getDatafeedStats', params, options)
   }
 
   /**
@@ -13524,7 +9927,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.MlGetDataFrameAnalyticsResponse>>
   getDataFrameAnalytics(params?: MlGetDataFrameAnalyticsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().getDataFrameAnalytics, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'getDataFrameAnalytics', params, options)
   }
 
   /**
@@ -13553,7 +9956,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.MlGetDataFrameAnalyticsStatsResponse>>
   getDataFrameAnalyticsStats(params?: MlGetDataFrameAnalyticsStatsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().getDataFrameAnalyticsStats, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'getDataFrameAnalyticsStats', params, options)
   }
 
   /**
@@ -13579,7 +9982,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.MlGetFiltersResponse>>
   getFilters(params?: MlGetFiltersRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().getFilters, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'getFilters', params, options)
   }
 
   /**
@@ -13605,7 +10008,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.MlGetInfluencersResponse>>
   getInfluencers(params: MlGetInfluencersRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().getInfluencers, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'getInfluencers', params, options)
   }
 
   /**
@@ -13631,7 +10034,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.MlGetJobsResponse>>
   getJobs(params?: MlGetJobsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().getJobs, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'getJobs', params, options)
   }
 
   /**
@@ -13657,7 +10060,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.MlGetJobStatsResponse>>
   getJobStats(params?: MlGetJobStatsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().getJobStats, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'getJobStats', params, options)
   }
 
   /**
@@ -13683,7 +10086,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.MlGetMemoryStatsResponse>>
   getMemoryStats(params?: MlGetMemoryStatsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().getMemoryStats, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'getMemoryStats', params, options)
   }
 
   /**
@@ -13712,7 +10115,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.MlGetModelSnapshotsResponse>>
   getModelSnapshots(params: MlGetModelSnapshotsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().getModelSnapshots, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'getModelSnapshots', params, options)
   }
 
   /**
@@ -13741,7 +10144,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.MlGetModelSnapshotUpgradeStatsResponse>>
   getModelSnapshotUpgradeStats(params: MlGetModelSnapshotUpgradeStatsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().getModelSnapshotUpgradeStats, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'getModelSnapshotUpgradeStats', params, options)
   }
 
   /**
@@ -13770,7 +10173,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.MlGetOverallBucketsResponse>>
   getOverallBuckets(params: MlGetOverallBucketsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().getOverallBuckets, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'getOverallBuckets', params, options)
   }
 
   /**
@@ -13793,7 +10196,7 @@ export class MlApi {
    */
   getRecords(params: MlGetRecordsRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.MlGetRecordsResponse>>
   getRecords(params: MlGetRecordsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().getRecords, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'getRecords', params, options)
   }
 
   /**
@@ -13822,7 +10225,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.MlGetTrainedModelsResponse>>
   getTrainedModels(params?: MlGetTrainedModelsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().getTrainedModels, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'getTrainedModels', params, options)
   }
 
   /**
@@ -13851,7 +10254,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.MlGetTrainedModelsStatsResponse>>
   getTrainedModelsStats(params?: MlGetTrainedModelsStatsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().getTrainedModelsStats, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'getTrainedModelsStats', params, options)
   }
 
   /**
@@ -13880,7 +10283,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.MlInferTrainedModelResponse>>
   inferTrainedModel(params: MlInferTrainedModelRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().inferTrainedModel, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'inferTrainedModel', params, options)
   }
 
   /**
@@ -13903,7 +10306,7 @@ export class MlApi {
    */
   info(params: MlInfoRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<estypes.MlInfoResponse>>
   info(params?: MlInfoRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().info, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'info', params, options)
   }
 
   /**
@@ -13926,7 +10329,7 @@ export class MlApi {
    */
   openJob(params: MlOpenJobRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.MlOpenJobResponse>>
   openJob(params: MlOpenJobRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().openJob, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'openJob', params, options)
   }
 
   /**
@@ -13955,7 +10358,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.MlPostCalendarEventsResponse>>
   postCalendarEvents(params: MlPostCalendarEventsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().postCalendarEvents, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'postCalendarEvents', params, options)
   }
 
   /**
@@ -13988,7 +10391,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.MlPostDataResponse>>
   postData(params: MlPostDataRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().postData, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'postData', params, options)
   }
 
   /**
@@ -14017,7 +10420,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.MlPreviewDatafeedResponse<TDocument>>>
   previewDatafeed(params?: MlPreviewDatafeedRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().previewDatafeed, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'previewDatafeed', params, options)
   }
 
   /**
@@ -14046,7 +10449,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.MlPreviewDataFrameAnalyticsResponse>>
   previewDataFrameAnalytics(params?: MlPreviewDataFrameAnalyticsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().previewDataFrameAnalytics, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'previewDataFrameAnalytics', params, options)
   }
 
   /**
@@ -14072,7 +10475,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.MlPutCalendarResponse>>
   putCalendar(params: MlPutCalendarRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().putCalendar, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'putCalendar', params, options)
   }
 
   /**
@@ -14098,7 +10501,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.MlPutCalendarJobResponse>>
   putCalendarJob(params: MlPutCalendarJobRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().putCalendarJob, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'putCalendarJob', params, options)
   }
 
   /**
@@ -14124,7 +10527,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.MlPutDatafeedResponse>>
   putDatafeed(params: MlPutDatafeedRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().putDatafeed, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'putDatafeed', params, options)
   }
 
   /**
@@ -14153,7 +10556,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.MlPutDataFrameAnalyticsResponse>>
   putDataFrameAnalytics(params: MlPutDataFrameAnalyticsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().putDataFrameAnalytics, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'putDataFrameAnalytics', params, options)
   }
 
   /**
@@ -14176,7 +10579,7 @@ export class MlApi {
    */
   putFilter(params: MlPutFilterRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.MlPutFilterResponse>>
   putFilter(params: MlPutFilterRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().putFilter, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'putFilter', params, options)
   }
 
   /**
@@ -14199,7 +10602,7 @@ export class MlApi {
    */
   putJob(params: MlPutJobRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.MlPutJobResponse>>
   putJob(params: MlPutJobRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().putJob, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'putJob', params, options)
   }
 
   /**
@@ -14228,7 +10631,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.MlPutTrainedModelResponse>>
   putTrainedModel(params: MlPutTrainedModelRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().putTrainedModel, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'putTrainedModel', params, options)
   }
 
   /**
@@ -14257,7 +10660,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.MlPutTrainedModelAliasResponse>>
   putTrainedModelAlias(params: MlPutTrainedModelAliasRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().putTrainedModelAlias, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'putTrainedModelAlias', params, options)
   }
 
   /**
@@ -14289,7 +10692,7 @@ export class MlApi {
     params: MlPutTrainedModelDefinitionPartRequest,
     options?: CallOptions,
   ): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().putTrainedModelDefinitionPart, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'putTrainedModelDefinitionPart', params, options)
   }
 
   /**
@@ -14318,7 +10721,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.MlPutTrainedModelVocabularyResponse>>
   putTrainedModelVocabulary(params: MlPutTrainedModelVocabularyRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().putTrainedModelVocabulary, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'putTrainedModelVocabulary', params, options)
   }
 
   /**
@@ -14341,7 +10744,7 @@ export class MlApi {
    */
   resetJob(params: MlResetJobRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.MlResetJobResponse>>
   resetJob(params: MlResetJobRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().resetJob, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'resetJob', params, options)
   }
 
   /**
@@ -14370,7 +10773,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.MlRevertModelSnapshotResponse>>
   revertModelSnapshot(params: MlRevertModelSnapshotRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().revertModelSnapshot, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'revertModelSnapshot', params, options)
   }
 
   /**
@@ -14396,7 +10799,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.MlSetUpgradeModeResponse>>
   setUpgradeMode(params?: MlSetUpgradeModeRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().setUpgradeMode, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'setUpgradeMode', params, options)
   }
 
   /**
@@ -14422,7 +10825,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.MlStartDatafeedResponse>>
   startDatafeed(params: MlStartDatafeedRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().startDatafeed, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'startDatafeed', params, options)
   }
 
   /**
@@ -14451,7 +10854,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.MlStartDataFrameAnalyticsResponse>>
   startDataFrameAnalytics(params: MlStartDataFrameAnalyticsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().startDataFrameAnalytics, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'startDataFrameAnalytics', params, options)
   }
 
   /**
@@ -14480,7 +10883,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.MlStartTrainedModelDeploymentResponse>>
   startTrainedModelDeployment(params: MlStartTrainedModelDeploymentRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().startTrainedModelDeployment, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'startTrainedModelDeployment', params, options)
   }
 
   /**
@@ -14506,7 +10909,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.MlStopDatafeedResponse>>
   stopDatafeed(params: MlStopDatafeedRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().stopDatafeed, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'stopDatafeed', params, options)
   }
 
   /**
@@ -14535,7 +10938,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.MlStopDataFrameAnalyticsResponse>>
   stopDataFrameAnalytics(params: MlStopDataFrameAnalyticsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().stopDataFrameAnalytics, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'stopDataFrameAnalytics', params, options)
   }
 
   /**
@@ -14564,7 +10967,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.MlStopTrainedModelDeploymentResponse>>
   stopTrainedModelDeployment(params: MlStopTrainedModelDeploymentRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().stopTrainedModelDeployment, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'stopTrainedModelDeployment', params, options)
   }
 
   /**
@@ -14590,7 +10993,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.MlUpdateDatafeedResponse>>
   updateDatafeed(params: MlUpdateDatafeedRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().updateDatafeed, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'updateDatafeed', params, options)
   }
 
   /**
@@ -14619,7 +11022,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.MlUpdateDataFrameAnalyticsResponse>>
   updateDataFrameAnalytics(params: MlUpdateDataFrameAnalyticsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().updateDataFrameAnalytics, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'updateDataFrameAnalytics', params, options)
   }
 
   /**
@@ -14645,7 +11048,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.MlUpdateFilterResponse>>
   updateFilter(params: MlUpdateFilterRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().updateFilter, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'updateFilter', params, options)
   }
 
   /**
@@ -14668,7 +11071,7 @@ export class MlApi {
    */
   updateJob(params: MlUpdateJobRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.MlUpdateJobResponse>>
   updateJob(params: MlUpdateJobRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().updateJob, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'updateJob', params, options)
   }
 
   /**
@@ -14697,7 +11100,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.MlUpdateModelSnapshotResponse>>
   updateModelSnapshot(params: MlUpdateModelSnapshotRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().updateModelSnapshot, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'updateModelSnapshot', params, options)
   }
 
   /**
@@ -14726,7 +11129,7 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.MlUpdateTrainedModelDeploymentResponse>>
   updateTrainedModelDeployment(params: MlUpdateTrainedModelDeploymentRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().updateTrainedModelDeployment, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'updateTrainedModelDeployment', params, options)
   }
 
   /**
@@ -14755,101 +11158,13 @@ export class MlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.MlUpgradeJobSnapshotResponse>>
   upgradeJobSnapshot(params: MlUpgradeJobSnapshotRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, mlEndpoints().upgradeJobSnapshot, params, options)
+    return callChunk(this.#transport, mlEndpoints, 'upgradeJobSnapshot', params, options)
   }
 }
 
 // client.nodes
 
-const nodesEndpoints = lazyTable(
-  () =>
-    ({
-      clearRepositoriesMeteringArchive: {
-        api: 'nodes.clearRepositoriesMeteringArchive',
-        urls: [{ path: '/_nodes/{node_id}/_repositories_metering/{max_archive_version}', methods: ['DELETE'] }],
-        path: ['node_id', 'max_archive_version'],
-        query: [],
-        required: ['node_id', 'max_archive_version'],
-      },
-      getRepositoriesMeteringInfo: {
-        api: 'nodes.getRepositoriesMeteringInfo',
-        urls: [{ path: '/_nodes/{node_id}/_repositories_metering', methods: ['GET'] }],
-        path: ['node_id'],
-        query: [],
-        required: ['node_id'],
-      },
-      hotThreads: {
-        api: 'nodes.hotThreads',
-        urls: [
-          { path: '/_nodes/{node_id}/hot_threads', methods: ['GET'] },
-          { path: '/_nodes/hot_threads', methods: ['GET'] },
-        ],
-        path: ['node_id'],
-        query: ['ignore_idle_threads', 'interval', 'snapshots', 'threads', 'timeout', 'type', 'sort'],
-        required: [],
-        response: 'text',
-      },
-      info: {
-        api: 'nodes.info',
-        urls: [
-          { path: '/_nodes/{node_id}/{metric}', methods: ['GET'] },
-          { path: '/_nodes/{node_id}', methods: ['GET'] },
-          { path: '/_nodes/{metric}', methods: ['GET'] },
-          { path: '/_nodes', methods: ['GET'] },
-        ],
-        path: ['node_id', 'metric'],
-        query: ['flat_settings', 'timeout'],
-        required: [],
-      },
-      reloadSecureSettings: {
-        api: 'nodes.reloadSecureSettings',
-        urls: [
-          { path: '/_nodes/{node_id}/reload_secure_settings', methods: ['POST'] },
-          { path: '/_nodes/reload_secure_settings', methods: ['POST'] },
-        ],
-        path: ['node_id'],
-        query: ['timeout'],
-        body: ['secure_settings_password'],
-        required: [],
-      },
-      stats: {
-        api: 'nodes.stats',
-        urls: [
-          { path: '/_nodes/{node_id}/stats/{metric}/{index_metric}', methods: ['GET'] },
-          { path: '/_nodes/{node_id}/stats/{metric}', methods: ['GET'] },
-          { path: '/_nodes/stats/{metric}/{index_metric}', methods: ['GET'] },
-          { path: '/_nodes/{node_id}/stats', methods: ['GET'] },
-          { path: '/_nodes/stats/{metric}', methods: ['GET'] },
-          { path: '/_nodes/stats', methods: ['GET'] },
-        ],
-        path: ['node_id', 'metric', 'index_metric'],
-        query: [
-          'completion_fields',
-          'fielddata_fields',
-          'fields',
-          'groups',
-          'include_segment_file_sizes',
-          'level',
-          'timeout',
-          'types',
-          'include_unloaded_segments',
-        ],
-        required: [],
-      },
-      usage: {
-        api: 'nodes.usage',
-        urls: [
-          { path: '/_nodes/{node_id}/usage/{metric}', methods: ['GET'] },
-          { path: '/_nodes/{node_id}/usage', methods: ['GET'] },
-          { path: '/_nodes/usage/{metric}', methods: ['GET'] },
-          { path: '/_nodes/usage', methods: ['GET'] },
-        ],
-        path: ['node_id', 'metric'],
-        query: ['timeout'],
-        required: [],
-      },
-    }) satisfies Record<string, Endpoint>,
-)
+const nodesEndpoints = endpointChunk(() => import('./nodes.endpoints.js'))
 
 /**
  * The `nodes` APIs: `client.nodes.*`.
@@ -14895,7 +11210,7 @@ export class NodesApi {
     params: NodesClearRepositoriesMeteringArchiveRequest,
     options?: CallOptions,
   ): Promise<unknown> {
-    return callApi(this.#transport, nodesEndpoints().clearRepositoriesMeteringArchive, params, options)
+    return callChunk(this.#transport, nodesEndpoints, 'clearRepositoriesMeteringArchive', params, options)
   }
 
   /**
@@ -14927,7 +11242,7 @@ export class NodesApi {
     params: NodesGetRepositoriesMeteringInfoRequest,
     options?: CallOptions,
   ): Promise<unknown> {
-    return callApi(this.#transport, nodesEndpoints().getRepositoriesMeteringInfo, params, options)
+    return callChunk(this.#transport, nodesEndpoints, 'getRepositoriesMeteringInfo', params, options)
   }
 
   /**
@@ -14950,7 +11265,7 @@ export class NodesApi {
    */
   hotThreads(params: NodesHotThreadsRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<string>>
   hotThreads(params?: NodesHotThreadsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, nodesEndpoints().hotThreads, params, options)
+    return callChunk(this.#transport, nodesEndpoints, 'hotThreads', params, options)
   }
 
   /**
@@ -14973,7 +11288,7 @@ export class NodesApi {
    */
   info(params: NodesInfoRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<estypes.NodesInfoResponse>>
   info(params?: NodesInfoRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, nodesEndpoints().info, params, options)
+    return callChunk(this.#transport, nodesEndpoints, 'info', params, options)
   }
 
   /**
@@ -15002,7 +11317,7 @@ export class NodesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.NodesReloadSecureSettingsResponse>>
   reloadSecureSettings(params?: NodesReloadSecureSettingsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, nodesEndpoints().reloadSecureSettings, params, options)
+    return callChunk(this.#transport, nodesEndpoints, 'reloadSecureSettings', params, options)
   }
 
   /**
@@ -15028,7 +11343,7 @@ export class NodesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.NodesStatsResponse>>
   stats(params?: NodesStatsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, nodesEndpoints().stats, params, options)
+    return callChunk(this.#transport, nodesEndpoints, 'stats', params, options)
   }
 
   /**
@@ -15054,62 +11369,13 @@ export class NodesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.NodesUsageResponse>>
   usage(params?: NodesUsageRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, nodesEndpoints().usage, params, options)
+    return callChunk(this.#transport, nodesEndpoints, 'usage', params, options)
   }
 }
 
 // client.project
 
-const projectEndpoints = lazyTable(
-  () =>
-    ({
-      createManyRouting: {
-        api: 'project.createManyRouting',
-        urls: [{ path: '/_project_routing', methods: ['PUT'] }],
-        path: [],
-        query: [],
-        value: 'expressions',
-        required: ['expressions'],
-      },
-      createRouting: {
-        api: 'project.createRouting',
-        urls: [{ path: '/_project_routing/{name}', methods: ['PUT'] }],
-        path: ['name'],
-        query: [],
-        value: 'expressions',
-        required: ['name', 'expressions'],
-      },
-      deleteRouting: {
-        api: 'project.deleteRouting',
-        urls: [{ path: '/_project_routing/{name}', methods: ['DELETE'] }],
-        path: ['name'],
-        query: [],
-        required: ['name'],
-      },
-      getManyRouting: {
-        api: 'project.getManyRouting',
-        urls: [{ path: '/_project_routing', methods: ['GET'] }],
-        path: [],
-        query: [],
-        required: [],
-      },
-      getRouting: {
-        api: 'project.getRouting',
-        urls: [{ path: '/_project_routing/{name}', methods: ['GET'] }],
-        path: ['name'],
-        query: [],
-        required: ['name'],
-      },
-      tags: {
-        api: 'project.tags',
-        urls: [{ path: '/_project/tags', methods: ['GET', 'POST'] }],
-        path: [],
-        query: [],
-        body: ['project_routing'],
-        required: [],
-      },
-    }) satisfies Record<string, Endpoint>,
-)
+const projectEndpoints = endpointChunk(() => import('./project.endpoints.js'))
 
 /**
  * The `project` APIs: `client.project.*`.
@@ -15151,7 +11417,7 @@ export class ProjectApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.ProjectCreateManyRoutingResponse>>
   createManyRouting(params: ProjectCreateManyRoutingRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, projectEndpoints().createManyRouting, params, options)
+    return callChunk(this.#transport, projectEndpoints, 'createManyRouting', params, options)
   }
 
   /**
@@ -15179,7 +11445,7 @@ export class ProjectApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.ProjectCreateRoutingResponse>>
   createRouting(params: ProjectCreateRoutingRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, projectEndpoints().createRouting, params, options)
+    return callChunk(this.#transport, projectEndpoints, 'createRouting', params, options)
   }
 
   /**
@@ -15207,7 +11473,7 @@ export class ProjectApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.ProjectDeleteRoutingResponse>>
   deleteRouting(params: ProjectDeleteRoutingRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, projectEndpoints().deleteRouting, params, options)
+    return callChunk(this.#transport, projectEndpoints, 'deleteRouting', params, options)
   }
 
   /**
@@ -15235,7 +11501,7 @@ export class ProjectApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.ProjectGetManyRoutingResponse>>
   getManyRouting(params?: ProjectGetManyRoutingRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, projectEndpoints().getManyRouting, params, options)
+    return callChunk(this.#transport, projectEndpoints, 'getManyRouting', params, options)
   }
 
   /**
@@ -15260,7 +11526,7 @@ export class ProjectApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.ProjectGetRoutingResponse>>
   getRouting(params: ProjectGetRoutingRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, projectEndpoints().getRouting, params, options)
+    return callChunk(this.#transport, projectEndpoints, 'getRouting', params, options)
   }
 
   /**
@@ -15286,76 +11552,13 @@ export class ProjectApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.ProjectTagsResponse>>
   tags(params?: ProjectTagsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, projectEndpoints().tags, params, options)
+    return callChunk(this.#transport, projectEndpoints, 'tags', params, options)
   }
 }
 
 // client.queryRules
 
-const queryRulesEndpoints = lazyTable(
-  () =>
-    ({
-      deleteRule: {
-        api: 'queryRules.deleteRule',
-        urls: [{ path: '/_query_rules/{ruleset_id}/_rule/{rule_id}', methods: ['DELETE'] }],
-        path: ['ruleset_id', 'rule_id'],
-        query: [],
-        required: ['ruleset_id', 'rule_id'],
-      },
-      deleteRuleset: {
-        api: 'queryRules.deleteRuleset',
-        urls: [{ path: '/_query_rules/{ruleset_id}', methods: ['DELETE'] }],
-        path: ['ruleset_id'],
-        query: [],
-        required: ['ruleset_id'],
-      },
-      getRule: {
-        api: 'queryRules.getRule',
-        urls: [{ path: '/_query_rules/{ruleset_id}/_rule/{rule_id}', methods: ['GET'] }],
-        path: ['ruleset_id', 'rule_id'],
-        query: [],
-        required: ['ruleset_id', 'rule_id'],
-      },
-      getRuleset: {
-        api: 'queryRules.getRuleset',
-        urls: [{ path: '/_query_rules/{ruleset_id}', methods: ['GET'] }],
-        path: ['ruleset_id'],
-        query: [],
-        required: ['ruleset_id'],
-      },
-      listRulesets: {
-        api: 'queryRules.listRulesets',
-        urls: [{ path: '/_query_rules', methods: ['GET'] }],
-        path: [],
-        query: ['from', 'size'],
-        required: [],
-      },
-      putRule: {
-        api: 'queryRules.putRule',
-        urls: [{ path: '/_query_rules/{ruleset_id}/_rule/{rule_id}', methods: ['PUT'] }],
-        path: ['ruleset_id', 'rule_id'],
-        query: [],
-        body: ['type', 'criteria', 'actions', 'priority'],
-        required: ['ruleset_id', 'rule_id', 'type', 'criteria', 'actions'],
-      },
-      putRuleset: {
-        api: 'queryRules.putRuleset',
-        urls: [{ path: '/_query_rules/{ruleset_id}', methods: ['PUT'] }],
-        path: ['ruleset_id'],
-        query: [],
-        body: ['rules'],
-        required: ['ruleset_id', 'rules'],
-      },
-      test: {
-        api: 'queryRules.test',
-        urls: [{ path: '/_query_rules/{ruleset_id}/_test', methods: ['POST'] }],
-        path: ['ruleset_id'],
-        query: [],
-        body: ['match_criteria'],
-        required: ['ruleset_id', 'match_criteria'],
-      },
-    }) satisfies Record<string, Endpoint>,
-)
+const queryRulesEndpoints = endpointChunk(() => import('./query-rules.endpoints.js'))
 
 /**
  * The `query_rules` APIs: `client.queryRules.*`.
@@ -15398,7 +11601,7 @@ export class QueryRulesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.QueryRulesDeleteRuleResponse>>
   deleteRule(params: QueryRulesDeleteRuleRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, queryRulesEndpoints().deleteRule, params, options)
+    return callChunk(this.#transport, queryRulesEndpoints, 'deleteRule', params, options)
   }
 
   /**
@@ -15427,7 +11630,7 @@ export class QueryRulesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.QueryRulesDeleteRulesetResponse>>
   deleteRuleset(params: QueryRulesDeleteRulesetRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, queryRulesEndpoints().deleteRuleset, params, options)
+    return callChunk(this.#transport, queryRulesEndpoints, 'deleteRuleset', params, options)
   }
 
   /**
@@ -15453,7 +11656,7 @@ export class QueryRulesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.QueryRulesGetRuleResponse>>
   getRule(params: QueryRulesGetRuleRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, queryRulesEndpoints().getRule, params, options)
+    return callChunk(this.#transport, queryRulesEndpoints, 'getRule', params, options)
   }
 
   /**
@@ -15482,7 +11685,7 @@ export class QueryRulesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.QueryRulesGetRulesetResponse>>
   getRuleset(params: QueryRulesGetRulesetRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, queryRulesEndpoints().getRuleset, params, options)
+    return callChunk(this.#transport, queryRulesEndpoints, 'getRuleset', params, options)
   }
 
   /**
@@ -15511,7 +11714,7 @@ export class QueryRulesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.QueryRulesListRulesetsResponse>>
   listRulesets(params?: QueryRulesListRulesetsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, queryRulesEndpoints().listRulesets, params, options)
+    return callChunk(this.#transport, queryRulesEndpoints, 'listRulesets', params, options)
   }
 
   /**
@@ -15537,7 +11740,7 @@ export class QueryRulesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.QueryRulesPutRuleResponse>>
   putRule(params: QueryRulesPutRuleRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, queryRulesEndpoints().putRule, params, options)
+    return callChunk(this.#transport, queryRulesEndpoints, 'putRule', params, options)
   }
 
   /**
@@ -15566,7 +11769,7 @@ export class QueryRulesApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.QueryRulesPutRulesetResponse>>
   putRuleset(params: QueryRulesPutRulesetRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, queryRulesEndpoints().putRuleset, params, options)
+    return callChunk(this.#transport, queryRulesEndpoints, 'putRuleset', params, options)
   }
 
   /**
@@ -15589,81 +11792,13 @@ export class QueryRulesApi {
    */
   test(params: QueryRulesTestRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.QueryRulesTestResponse>>
   test(params: QueryRulesTestRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, queryRulesEndpoints().test, params, options)
+    return callChunk(this.#transport, queryRulesEndpoints, 'test', params, options)
   }
 }
 
 // client.rollup
 
-const rollupEndpoints = lazyTable(
-  () =>
-    ({
-      deleteJob: {
-        api: 'rollup.deleteJob',
-        urls: [{ path: '/_rollup/job/{id}', methods: ['DELETE'] }],
-        path: ['id'],
-        query: [],
-        required: ['id'],
-      },
-      getJobs: {
-        api: 'rollup.getJobs',
-        urls: [
-          { path: '/_rollup/job/{id}', methods: ['GET'] },
-          { path: '/_rollup/job', methods: ['GET'] },
-        ],
-        path: ['id'],
-        query: [],
-        required: [],
-      },
-      getRollupCaps: {
-        api: 'rollup.getRollupCaps',
-        urls: [
-          { path: '/_rollup/data/{id}', methods: ['GET'] },
-          { path: '/_rollup/data', methods: ['GET'] },
-        ],
-        path: ['id'],
-        query: [],
-        required: [],
-      },
-      getRollupIndexCaps: {
-        api: 'rollup.getRollupIndexCaps',
-        urls: [{ path: '/{index}/_rollup/data', methods: ['GET'] }],
-        path: ['index'],
-        query: [],
-        required: ['index'],
-      },
-      putJob: {
-        api: 'rollup.putJob',
-        urls: [{ path: '/_rollup/job/{id}', methods: ['PUT'] }],
-        path: ['id'],
-        query: [],
-        body: ['cron', 'groups', 'index_pattern', 'metrics', 'page_size', 'rollup_index', 'timeout', 'headers'],
-        required: ['id', 'cron', 'groups', 'index_pattern', 'page_size', 'rollup_index'],
-      },
-      rollupSearch: {
-        api: 'rollup.rollupSearch',
-        urls: [{ path: '/{index}/_rollup_search', methods: ['GET', 'POST'] }],
-        path: ['index'],
-        query: ['rest_total_hits_as_int', 'typed_keys'],
-        body: ['aggregations', 'aggs', 'query', 'size'],
-        required: ['index'],
-      },
-      startJob: {
-        api: 'rollup.startJob',
-        urls: [{ path: '/_rollup/job/{id}/_start', methods: ['POST'] }],
-        path: ['id'],
-        query: [],
-        required: ['id'],
-      },
-      stopJob: {
-        api: 'rollup.stopJob',
-        urls: [{ path: '/_rollup/job/{id}/_stop', methods: ['POST'] }],
-        path: ['id'],
-        query: ['timeout', 'wait_for_completion'],
-        required: ['id'],
-      },
-    }) satisfies Record<string, Endpoint>,
-)
+const rollupEndpoints = endpointChunk(() => import('./rollup.endpoints.js'))
 
 /**
  * The `rollup` APIs: `client.rollup.*`.
@@ -15707,7 +11842,7 @@ export class RollupApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.RollupDeleteJobResponse>>
   deleteJob(params: RollupDeleteJobRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, rollupEndpoints().deleteJob, params, options)
+    return callChunk(this.#transport, rollupEndpoints, 'deleteJob', params, options)
   }
 
   /**
@@ -15737,7 +11872,7 @@ export class RollupApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.RollupGetJobsResponse>>
   getJobs(params?: RollupGetJobsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, rollupEndpoints().getJobs, params, options)
+    return callChunk(this.#transport, rollupEndpoints, 'getJobs', params, options)
   }
 
   /**
@@ -15770,7 +11905,7 @@ export class RollupApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.RollupGetRollupCapsResponse>>
   getRollupCaps(params?: RollupGetRollupCapsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, rollupEndpoints().getRollupCaps, params, options)
+    return callChunk(this.#transport, rollupEndpoints, 'getRollupCaps', params, options)
   }
 
   /**
@@ -15803,7 +11938,7 @@ export class RollupApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.RollupGetRollupIndexCapsResponse>>
   getRollupIndexCaps(params: RollupGetRollupIndexCapsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, rollupEndpoints().getRollupIndexCaps, params, options)
+    return callChunk(this.#transport, rollupEndpoints, 'getRollupIndexCaps', params, options)
   }
 
   /**
@@ -15830,7 +11965,7 @@ export class RollupApi {
    */
   putJob(params: RollupPutJobRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.RollupPutJobResponse>>
   putJob(params: RollupPutJobRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, rollupEndpoints().putJob, params, options)
+    return callChunk(this.#transport, rollupEndpoints, 'putJob', params, options)
   }
 
   /**
@@ -15879,7 +12014,7 @@ export class RollupApi {
     ApiResponse<estypes.RollupRollupSearchResponse<TDocument, estypes.AggregationsResult<TAggregations, TAggs>>>
   >
   rollupSearch(params: RollupRollupSearchRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, rollupEndpoints().rollupSearch, params, options)
+    return callChunk(this.#transport, rollupEndpoints, 'rollupSearch', params, options)
   }
 
   /**
@@ -15909,7 +12044,7 @@ export class RollupApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.RollupStartJobResponse>>
   startJob(params: RollupStartJobRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, rollupEndpoints().startJob, params, options)
+    return callChunk(this.#transport, rollupEndpoints, 'startJob', params, options)
   }
 
   /**
@@ -15936,94 +12071,13 @@ export class RollupApi {
    */
   stopJob(params: RollupStopJobRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.RollupStopJobResponse>>
   stopJob(params: RollupStopJobRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, rollupEndpoints().stopJob, params, options)
+    return callChunk(this.#transport, rollupEndpoints, 'stopJob', params, options)
   }
 }
 
 // client.searchApplication
 
-const searchApplicationEndpoints = lazyTable(
-  () =>
-    ({
-      delete: {
-        api: 'searchApplication.delete',
-        urls: [{ path: '/_application/search_application/{name}', methods: ['DELETE'] }],
-        path: ['name'],
-        query: [],
-        required: ['name'],
-      },
-      deleteBehavioralAnalytics: {
-        api: 'searchApplication.deleteBehavioralAnalytics',
-        urls: [{ path: '/_application/analytics/{name}', methods: ['DELETE'] }],
-        path: ['name'],
-        query: [],
-        required: ['name'],
-      },
-      get: {
-        api: 'searchApplication.get',
-        urls: [{ path: '/_application/search_application/{name}', methods: ['GET'] }],
-        path: ['name'],
-        query: [],
-        required: ['name'],
-      },
-      getBehavioralAnalytics: {
-        api: 'searchApplication.getBehavioralAnalytics',
-        urls: [
-          { path: '/_application/analytics/{name}', methods: ['GET'] },
-          { path: '/_application/analytics', methods: ['GET'] },
-        ],
-        path: ['name'],
-        query: [],
-        required: [],
-      },
-      list: {
-        api: 'searchApplication.list',
-        urls: [{ path: '/_application/search_application', methods: ['GET'] }],
-        path: [],
-        query: ['q', 'from', 'size'],
-        required: [],
-      },
-      postBehavioralAnalyticsEvent: {
-        api: 'searchApplication.postBehavioralAnalyticsEvent',
-        urls: [{ path: '/_application/analytics/{collection_name}/event/{event_type}', methods: ['POST'] }],
-        path: ['collection_name', 'event_type'],
-        query: ['debug'],
-        value: 'payload',
-        required: ['collection_name', 'event_type', 'payload'],
-      },
-      put: {
-        api: 'searchApplication.put',
-        urls: [{ path: '/_application/search_application/{name}', methods: ['PUT'] }],
-        path: ['name'],
-        query: ['create'],
-        value: 'search_application',
-        required: ['name', 'search_application'],
-      },
-      putBehavioralAnalytics: {
-        api: 'searchApplication.putBehavioralAnalytics',
-        urls: [{ path: '/_application/analytics/{name}', methods: ['PUT'] }],
-        path: ['name'],
-        query: [],
-        required: ['name'],
-      },
-      renderQuery: {
-        api: 'searchApplication.renderQuery',
-        urls: [{ path: '/_application/search_application/{name}/_render_query', methods: ['POST'] }],
-        path: ['name'],
-        query: [],
-        body: ['params'],
-        required: ['name'],
-      },
-      search: {
-        api: 'searchApplication.search',
-        urls: [{ path: '/_application/search_application/{name}/_search', methods: ['GET', 'POST'] }],
-        path: ['name'],
-        query: ['typed_keys'],
-        body: ['params'],
-        required: ['name'],
-      },
-    }) satisfies Record<string, Endpoint>,
-)
+const searchApplicationEndpoints = endpointChunk(() => import('./search-application.endpoints.js'))
 
 /**
  * The `search_application` APIs: `client.searchApplication.*`.
@@ -16066,7 +12120,7 @@ export class SearchApplicationApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SearchApplicationDeleteResponse>>
   delete(params: SearchApplicationDeleteRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, searchApplicationEndpoints().delete, params, options)
+    return callChunk(this.#transport, searchApplicationEndpoints, 'delete', params, options)
   }
 
   /**
@@ -16102,7 +12156,7 @@ export class SearchApplicationApi {
     params: SearchApplicationDeleteBehavioralAnalyticsRequest,
     options?: CallOptions,
   ): Promise<unknown> {
-    return callApi(this.#transport, searchApplicationEndpoints().deleteBehavioralAnalytics, params, options)
+    return callChunk(this.#transport, searchApplicationEndpoints, 'deleteBehavioralAnalytics', params, options)
   }
 
   /**
@@ -16128,7 +12182,7 @@ export class SearchApplicationApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SearchApplicationGetResponse>>
   get(params: SearchApplicationGetRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, searchApplicationEndpoints().get, params, options)
+    return callChunk(this.#transport, searchApplicationEndpoints, 'get', params, options)
   }
 
   /**
@@ -16164,7 +12218,7 @@ export class SearchApplicationApi {
     params?: SearchApplicationGetBehavioralAnalyticsRequest,
     options?: CallOptions,
   ): Promise<unknown> {
-    return callApi(this.#transport, searchApplicationEndpoints().getBehavioralAnalytics, params, options)
+    return callChunk(this.#transport, searchApplicationEndpoints, 'getBehavioralAnalytics', params, options)
   }
 
   /**
@@ -16190,7 +12244,7 @@ export class SearchApplicationApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SearchApplicationListResponse>>
   list(params?: SearchApplicationListRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, searchApplicationEndpoints().list, params, options)
+    return callChunk(this.#transport, searchApplicationEndpoints, 'list', params, options)
   }
 
   /**
@@ -16226,7 +12280,7 @@ export class SearchApplicationApi {
     params: SearchApplicationPostBehavioralAnalyticsEventRequest,
     options?: CallOptions,
   ): Promise<unknown> {
-    return callApi(this.#transport, searchApplicationEndpoints().postBehavioralAnalyticsEvent, params, options)
+    return callChunk(this.#transport, searchApplicationEndpoints, 'postBehavioralAnalyticsEvent', params, options)
   }
 
   /**
@@ -16252,7 +12306,7 @@ export class SearchApplicationApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SearchApplicationPutResponse>>
   put(params: SearchApplicationPutRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, searchApplicationEndpoints().put, params, options)
+    return callChunk(this.#transport, searchApplicationEndpoints, 'put', params, options)
   }
 
   /**
@@ -16288,7 +12342,7 @@ export class SearchApplicationApi {
     params: SearchApplicationPutBehavioralAnalyticsRequest,
     options?: CallOptions,
   ): Promise<unknown> {
-    return callApi(this.#transport, searchApplicationEndpoints().putBehavioralAnalytics, params, options)
+    return callChunk(this.#transport, searchApplicationEndpoints, 'putBehavioralAnalytics', params, options)
   }
 
   /**
@@ -16317,7 +12371,7 @@ export class SearchApplicationApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SearchApplicationRenderQueryResponse>>
   renderQuery(params: SearchApplicationRenderQueryRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, searchApplicationEndpoints().renderQuery, params, options)
+    return callChunk(this.#transport, searchApplicationEndpoints, 'renderQuery', params, options)
   }
 
   /**
@@ -16346,55 +12400,13 @@ export class SearchApplicationApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SearchApplicationSearchResponse<TDocument, TAggregations>>>
   search(params: SearchApplicationSearchRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, searchApplicationEndpoints().search, params, options)
+    return callChunk(this.#transport, searchApplicationEndpoints, 'search', params, options)
   }
 }
 
 // client.searchableSnapshots
 
-const searchableSnapshotsEndpoints = lazyTable(
-  () =>
-    ({
-      cacheStats: {
-        api: 'searchableSnapshots.cacheStats',
-        urls: [
-          { path: '/_searchable_snapshots/{node_id}/cache/stats', methods: ['GET'] },
-          { path: '/_searchable_snapshots/cache/stats', methods: ['GET'] },
-        ],
-        path: ['node_id'],
-        query: [],
-        required: [],
-      },
-      clearCache: {
-        api: 'searchableSnapshots.clearCache',
-        urls: [
-          { path: '/{index}/_searchable_snapshots/cache/clear', methods: ['POST'] },
-          { path: '/_searchable_snapshots/cache/clear', methods: ['POST'] },
-        ],
-        path: ['index'],
-        query: ['expand_wildcards', 'allow_no_indices', 'ignore_unavailable'],
-        required: [],
-      },
-      mount: {
-        api: 'searchableSnapshots.mount',
-        urls: [{ path: '/_snapshot/{repository}/{snapshot}/_mount', methods: ['POST'] }],
-        path: ['repository', 'snapshot'],
-        query: ['master_timeout', 'wait_for_completion', 'storage'],
-        body: ['index', 'renamed_index', 'index_settings', 'ignore_index_settings'],
-        required: ['repository', 'snapshot', 'index'],
-      },
-      stats: {
-        api: 'searchableSnapshots.stats',
-        urls: [
-          { path: '/{index}/_searchable_snapshots/stats', methods: ['GET'] },
-          { path: '/_searchable_snapshots/stats', methods: ['GET'] },
-        ],
-        path: ['index'],
-        query: ['level'],
-        required: [],
-      },
-    }) satisfies Record<string, Endpoint>,
-)
+const searchableSnapshotsEndpoints = endpointChunk(() => import('./searchable-snapshots.endpoints.js'))
 
 /**
  * The `searchable_snapshots` APIs: `client.searchableSnapshots.*`.
@@ -16437,7 +12449,7 @@ export class SearchableSnapshotsApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SearchableSnapshotsCacheStatsResponse>>
   cacheStats(params?: SearchableSnapshotsCacheStatsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, searchableSnapshotsEndpoints().cacheStats, params, options)
+    return callChunk(this.#transport, searchableSnapshotsEndpoints, 'cacheStats', params, options)
   }
 
   /**
@@ -16466,7 +12478,7 @@ export class SearchableSnapshotsApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SearchableSnapshotsClearCacheResponse>>
   clearCache(params?: SearchableSnapshotsClearCacheRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, searchableSnapshotsEndpoints().clearCache, params, options)
+    return callChunk(this.#transport, searchableSnapshotsEndpoints, 'clearCache', params, options)
   }
 
   /**
@@ -16495,7 +12507,7 @@ export class SearchableSnapshotsApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SearchableSnapshotsMountResponse>>
   mount(params: SearchableSnapshotsMountRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, searchableSnapshotsEndpoints().mount, params, options)
+    return callChunk(this.#transport, searchableSnapshotsEndpoints, 'mount', params, options)
   }
 
   /**
@@ -16524,553 +12536,13 @@ export class SearchableSnapshotsApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SearchableSnapshotsStatsResponse>>
   stats(params?: SearchableSnapshotsStatsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, searchableSnapshotsEndpoints().stats, params, options)
+    return callChunk(this.#transport, searchableSnapshotsEndpoints, 'stats', params, options)
   }
 }
 
 // client.security
 
-const securityEndpoints = lazyTable(
-  () =>
-    ({
-      activateUserProfile: {
-        api: 'security.activateUserProfile',
-        urls: [{ path: '/_security/profile/_activate', methods: ['POST'] }],
-        path: [],
-        query: [],
-        body: ['access_token', 'grant_type', 'password', 'username'],
-        required: ['grant_type'],
-      },
-      authenticate: {
-        api: 'security.authenticate',
-        urls: [{ path: '/_security/_authenticate', methods: ['GET'] }],
-        path: [],
-        query: [],
-        required: [],
-      },
-      bulkDeleteRole: {
-        api: 'security.bulkDeleteRole',
-        urls: [{ path: '/_security/role', methods: ['DELETE'] }],
-        path: [],
-        query: ['refresh'],
-        body: ['names'],
-        required: ['names'],
-      },
-      bulkPutRole: {
-        api: 'security.bulkPutRole',
-        urls: [{ path: '/_security/role', methods: ['POST'] }],
-        path: [],
-        query: ['refresh'],
-        body: ['roles'],
-        required: ['roles'],
-      },
-      bulkUpdateApiKeys: {
-        api: 'security.bulkUpdateApiKeys',
-        urls: [{ path: '/_security/api_key/_bulk_update', methods: ['POST'] }],
-        path: [],
-        query: [],
-        body: ['expiration', 'ids', 'metadata', 'role_descriptors'],
-        required: ['ids'],
-      },
-      changePassword: {
-        api: 'security.changePassword',
-        urls: [
-          { path: '/_security/user/{username}/_password', methods: ['PUT', 'POST'] },
-          { path: '/_security/user/_password', methods: ['PUT', 'POST'] },
-        ],
-        path: ['username'],
-        query: ['refresh'],
-        body: ['password', 'password_hash'],
-        required: [],
-      },
-      clearApiKeyCache: {
-        api: 'security.clearApiKeyCache',
-        urls: [{ path: '/_security/api_key/{ids}/_clear_cache', methods: ['POST'] }],
-        path: ['ids'],
-        query: [],
-        required: ['ids'],
-      },
-      clearCachedPrivileges: {
-        api: 'security.clearCachedPrivileges',
-        urls: [{ path: '/_security/privilege/{application}/_clear_cache', methods: ['POST'] }],
-        path: ['application'],
-        query: [],
-        required: ['application'],
-      },
-      clearCachedRealms: {
-        api: 'security.clearCachedRealms',
-        urls: [{ path: '/_security/realm/{realms}/_clear_cache', methods: ['POST'] }],
-        path: ['realms'],
-        query: ['usernames'],
-        required: ['realms'],
-      },
-      clearCachedRoles: {
-        api: 'security.clearCachedRoles',
-        urls: [{ path: '/_security/role/{name}/_clear_cache', methods: ['POST'] }],
-        path: ['name'],
-        query: [],
-        required: ['name'],
-      },
-      clearCachedServiceTokens: {
-        api: 'security.clearCachedServiceTokens',
-        urls: [
-          { path: '/_security/service/{namespace}/{service}/credential/token/{name}/_clear_cache', methods: ['POST'] },
-        ],
-        path: ['namespace', 'service', 'name'],
-        query: [],
-        required: ['namespace', 'service', 'name'],
-      },
-      cloneApiKey: {
-        api: 'security.cloneApiKey',
-        urls: [{ path: '/_security/api_key/clone', methods: ['POST', 'PUT'] }],
-        path: [],
-        query: ['refresh'],
-        body: ['api_key', 'name', 'expiration', 'metadata'],
-        required: ['api_key'],
-      },
-      createApiKey: {
-        api: 'security.createApiKey',
-        urls: [{ path: '/_security/api_key', methods: ['PUT', 'POST'] }],
-        path: [],
-        query: ['refresh'],
-        body: ['expiration', 'name', 'role_descriptors', 'metadata'],
-        required: [],
-      },
-      createCrossClusterApiKey: {
-        api: 'security.createCrossClusterApiKey',
-        urls: [{ path: '/_security/cross_cluster/api_key', methods: ['POST'] }],
-        path: [],
-        query: [],
-        body: ['access', 'expiration', 'metadata', 'name', 'certificate_identity'],
-        required: ['access', 'name'],
-      },
-      createServiceToken: {
-        api: 'security.createServiceToken',
-        urls: [
-          { path: '/_security/service/{namespace}/{service}/credential/token/{name}', methods: ['PUT', 'POST'] },
-          { path: '/_security/service/{namespace}/{service}/credential/token', methods: ['POST'] },
-        ],
-        path: ['namespace', 'service', 'name'],
-        query: ['refresh'],
-        required: ['namespace', 'service'],
-      },
-      delegatePki: {
-        api: 'security.delegatePki',
-        urls: [{ path: '/_security/delegate_pki', methods: ['POST'] }],
-        path: [],
-        query: [],
-        body: ['x509_certificate_chain'],
-        required: ['x509_certificate_chain'],
-      },
-      deletePrivileges: {
-        api: 'security.deletePrivileges',
-        urls: [{ path: '/_security/privilege/{application}/{name}', methods: ['DELETE'] }],
-        path: ['application', 'name'],
-        query: ['refresh'],
-        required: ['application', 'name'],
-      },
-      deleteRole: {
-        api: 'security.deleteRole',
-        urls: [{ path: '/_security/role/{name}', methods: ['DELETE'] }],
-        path: ['name'],
-        query: ['refresh'],
-        required: ['name'],
-      },
-      deleteRoleMapping: {
-        api: 'security.deleteRoleMapping',
-        urls: [{ path: '/_security/role_mapping/{name}', methods: ['DELETE'] }],
-        path: ['name'],
-        query: ['refresh'],
-        required: ['name'],
-      },
-      deleteServiceToken: {
-        api: 'security.deleteServiceToken',
-        urls: [{ path: '/_security/service/{namespace}/{service}/credential/token/{name}', methods: ['DELETE'] }],
-        path: ['namespace', 'service', 'name'],
-        query: ['refresh'],
-        required: ['namespace', 'service', 'name'],
-      },
-      deleteUser: {
-        api: 'security.deleteUser',
-        urls: [{ path: '/_security/user/{username}', methods: ['DELETE'] }],
-        path: ['username'],
-        query: ['refresh'],
-        required: ['username'],
-      },
-      disableUser: {
-        api: 'security.disableUser',
-        urls: [{ path: '/_security/user/{username}/_disable', methods: ['PUT', 'POST'] }],
-        path: ['username'],
-        query: ['refresh'],
-        required: ['username'],
-      },
-      disableUserProfile: {
-        api: 'security.disableUserProfile',
-        urls: [{ path: '/_security/profile/{uid}/_disable', methods: ['PUT', 'POST'] }],
-        path: ['uid'],
-        query: ['refresh'],
-        required: ['uid'],
-      },
-      enableUser: {
-        api: 'security.enableUser',
-        urls: [{ path: '/_security/user/{username}/_enable', methods: ['PUT', 'POST'] }],
-        path: ['username'],
-        query: ['refresh'],
-        required: ['username'],
-      },
-      enableUserProfile: {
-        api: 'security.enableUserProfile',
-        urls: [{ path: '/_security/profile/{uid}/_enable', methods: ['PUT', 'POST'] }],
-        path: ['uid'],
-        query: ['refresh'],
-        required: ['uid'],
-      },
-      enrollKibana: {
-        api: 'security.enrollKibana',
-        urls: [{ path: '/_security/enroll/kibana', methods: ['GET'] }],
-        path: [],
-        query: [],
-        required: [],
-      },
-      enrollNode: {
-        api: 'security.enrollNode',
-        urls: [{ path: '/_security/enroll/node', methods: ['GET'] }],
-        path: [],
-        query: [],
-        required: [],
-      },
-      getApiKey: {
-        api: 'security.getApiKey',
-        urls: [{ path: '/_security/api_key', methods: ['GET'] }],
-        path: [],
-        query: ['id', 'name', 'owner', 'realm_name', 'username', 'with_limited_by', 'active_only', 'with_profile_uid'],
-        required: [],
-      },
-      getBuiltinPrivileges: {
-        api: 'security.getBuiltinPrivileges',
-        urls: [{ path: '/_security/privilege/_builtin', methods: ['GET'] }],
-        path: [],
-        query: [],
-        required: [],
-      },
-      getPrivileges: {
-        api: 'security.getPrivileges',
-        urls: [
-          { path: '/_security/privilege/{application}/{name}', methods: ['GET'] },
-          { path: '/_security/privilege/{application}', methods: ['GET'] },
-          { path: '/_security/privilege', methods: ['GET'] },
-        ],
-        path: ['application', 'name'],
-        query: [],
-        required: [],
-      },
-      getRole: {
-        api: 'security.getRole',
-        urls: [
-          { path: '/_security/role/{name}', methods: ['GET'] },
-          { path: '/_security/role', methods: ['GET'] },
-        ],
-        path: ['name'],
-        query: ['include_implicit'],
-        required: [],
-      },
-      getRoleMapping: {
-        api: 'security.getRoleMapping',
-        urls: [
-          { path: '/_security/role_mapping/{name}', methods: ['GET'] },
-          { path: '/_security/role_mapping', methods: ['GET'] },
-        ],
-        path: ['name'],
-        query: [],
-        required: [],
-      },
-      getServiceAccounts: {
-        api: 'security.getServiceAccounts',
-        urls: [
-          { path: '/_security/service/{namespace}/{service}', methods: ['GET'] },
-          { path: '/_security/service/{namespace}', methods: ['GET'] },
-          { path: '/_security/service', methods: ['GET'] },
-        ],
-        path: ['namespace', 'service'],
-        query: [],
-        required: [],
-      },
-      getServiceCredentials: {
-        api: 'security.getServiceCredentials',
-        urls: [{ path: '/_security/service/{namespace}/{service}/credential', methods: ['GET'] }],
-        path: ['namespace', 'service'],
-        query: [],
-        required: ['namespace', 'service'],
-      },
-      getSettings: {
-        api: 'security.getSettings',
-        urls: [{ path: '/_security/settings', methods: ['GET'] }],
-        path: [],
-        query: ['master_timeout'],
-        required: [],
-      },
-      getStats: {
-        api: 'security.getStats',
-        urls: [{ path: '/_security/stats', methods: ['GET'] }],
-        path: [],
-        query: [],
-        required: [],
-      },
-      getToken: {
-        api: 'security.getToken',
-        urls: [{ path: '/_security/oauth2/token', methods: ['POST'] }],
-        path: [],
-        query: [],
-        body: ['grant_type', 'scope', 'password', 'kerberos_ticket', 'refresh_token', 'username'],
-        required: [],
-      },
-      getUser: {
-        api: 'security.getUser',
-        urls: [
-          { path: '/_security/user/{username}', methods: ['GET'] },
-          { path: '/_security/user', methods: ['GET'] },
-        ],
-        path: ['username'],
-        query: ['with_profile_uid'],
-        required: [],
-      },
-      getUserPrivileges: {
-        api: 'security.getUserPrivileges',
-        urls: [{ path: '/_security/user/_privileges', methods: ['GET'] }],
-        path: [],
-        query: [],
-        required: [],
-      },
-      getUserProfile: {
-        api: 'security.getUserProfile',
-        urls: [{ path: '/_security/profile/{uid}', methods: ['GET'] }],
-        path: ['uid'],
-        query: ['data'],
-        required: ['uid'],
-      },
-      grantApiKey: {
-        api: 'security.grantApiKey',
-        urls: [{ path: '/_security/api_key/grant', methods: ['POST'] }],
-        path: [],
-        query: ['refresh'],
-        body: ['api_key', 'grant_type', 'access_token', 'username', 'password', 'run_as'],
-        required: ['api_key', 'grant_type'],
-      },
-      hasPrivileges: {
-        api: 'security.hasPrivileges',
-        urls: [
-          { path: '/_security/user/{user}/_has_privileges', methods: ['GET', 'POST'] },
-          { path: '/_security/user/_has_privileges', methods: ['GET', 'POST'] },
-        ],
-        path: ['user'],
-        query: [],
-        body: ['application', 'cluster', 'index'],
-        required: [],
-      },
-      hasPrivilegesUserProfile: {
-        api: 'security.hasPrivilegesUserProfile',
-        urls: [{ path: '/_security/profile/_has_privileges', methods: ['GET', 'POST'] }],
-        path: [],
-        query: [],
-        body: ['uids', 'privileges'],
-        required: ['uids', 'privileges'],
-      },
-      invalidateApiKey: {
-        api: 'security.invalidateApiKey',
-        urls: [{ path: '/_security/api_key', methods: ['DELETE'] }],
-        path: [],
-        query: [],
-        body: ['id', 'ids', 'name', 'owner', 'realm_name', 'username'],
-        required: [],
-      },
-      invalidateToken: {
-        api: 'security.invalidateToken',
-        urls: [{ path: '/_security/oauth2/token', methods: ['DELETE'] }],
-        path: [],
-        query: [],
-        body: ['token', 'refresh_token', 'realm_name', 'username'],
-        required: [],
-      },
-      oidcAuthenticate: {
-        api: 'security.oidcAuthenticate',
-        urls: [{ path: '/_security/oidc/authenticate', methods: ['POST'] }],
-        path: [],
-        query: [],
-        body: ['nonce', 'realm', 'redirect_uri', 'state'],
-        required: ['nonce', 'redirect_uri', 'state'],
-      },
-      oidcLogout: {
-        api: 'security.oidcLogout',
-        urls: [{ path: '/_security/oidc/logout', methods: ['POST'] }],
-        path: [],
-        query: [],
-        body: ['token', 'refresh_token'],
-        required: ['token'],
-      },
-      oidcPrepareAuthentication: {
-        api: 'security.oidcPrepareAuthentication',
-        urls: [{ path: '/_security/oidc/prepare', methods: ['POST'] }],
-        path: [],
-        query: [],
-        body: ['iss', 'login_hint', 'nonce', 'realm', 'state'],
-        required: [],
-      },
-      putPrivileges: {
-        api: 'security.putPrivileges',
-        urls: [{ path: '/_security/privilege', methods: ['PUT', 'POST'] }],
-        path: [],
-        query: ['refresh'],
-        value: 'privileges',
-        required: ['privileges'],
-      },
-      putRole: {
-        api: 'security.putRole',
-        urls: [{ path: '/_security/role/{name}', methods: ['PUT', 'POST'] }],
-        path: ['name'],
-        query: ['refresh'],
-        body: [
-          'applications',
-          'cluster',
-          'global',
-          'indices',
-          'remote_indices',
-          'remote_cluster',
-          'metadata',
-          'run_as',
-          'description',
-          'transient_metadata',
-        ],
-        required: ['name'],
-      },
-      putRoleMapping: {
-        api: 'security.putRoleMapping',
-        urls: [{ path: '/_security/role_mapping/{name}', methods: ['PUT', 'POST'] }],
-        path: ['name'],
-        query: ['refresh'],
-        body: ['enabled', 'metadata', 'roles', 'role_templates', 'rules', 'run_as'],
-        required: ['name'],
-      },
-      putUser: {
-        api: 'security.putUser',
-        urls: [{ path: '/_security/user/{username}', methods: ['PUT', 'POST'] }],
-        path: ['username'],
-        query: ['refresh'],
-        body: ['email', 'full_name', 'metadata', 'password', 'password_hash', 'roles', 'enabled'],
-        required: ['username'],
-      },
-      queryApiKeys: {
-        api: 'security.queryApiKeys',
-        urls: [{ path: '/_security/_query/api_key', methods: ['GET', 'POST'] }],
-        path: [],
-        query: ['with_limited_by', 'with_profile_uid', 'typed_keys'],
-        body: ['aggregations', 'aggs', 'query', 'from', 'sort', 'size', 'search_after'],
-        required: [],
-      },
-      queryRole: {
-        api: 'security.queryRole',
-        urls: [{ path: '/_security/_query/role', methods: ['GET', 'POST'] }],
-        path: [],
-        query: [],
-        body: ['query', 'from', 'sort', 'size', 'search_after'],
-        required: [],
-      },
-      queryUser: {
-        api: 'security.queryUser',
-        urls: [{ path: '/_security/_query/user', methods: ['GET', 'POST'] }],
-        path: [],
-        query: ['with_profile_uid'],
-        body: ['query', 'from', 'sort', 'size', 'search_after'],
-        required: [],
-      },
-      samlAuthenticate: {
-        api: 'security.samlAuthenticate',
-        urls: [{ path: '/_security/saml/authenticate', methods: ['POST'] }],
-        path: [],
-        query: [],
-        body: ['content', 'ids', 'realm'],
-        required: ['content', 'ids'],
-      },
-      samlCompleteLogout: {
-        api: 'security.samlCompleteLogout',
-        urls: [{ path: '/_security/saml/complete_logout', methods: ['POST'] }],
-        path: [],
-        query: [],
-        body: ['realm', 'ids', 'query_string', 'content'],
-        required: ['realm', 'ids'],
-      },
-      samlInvalidate: {
-        api: 'security.samlInvalidate',
-        urls: [{ path: '/_security/saml/invalidate', methods: ['POST'] }],
-        path: [],
-        query: [],
-        body: ['acs', 'query_string', 'realm'],
-        required: ['query_string'],
-      },
-      samlLogout: {
-        api: 'security.samlLogout',
-        urls: [{ path: '/_security/saml/logout', methods: ['POST'] }],
-        path: [],
-        query: [],
-        body: ['token', 'refresh_token'],
-        required: ['token'],
-      },
-      samlPrepareAuthentication: {
-        api: 'security.samlPrepareAuthentication',
-        urls: [{ path: '/_security/saml/prepare', methods: ['POST'] }],
-        path: [],
-        query: [],
-        body: ['acs', 'realm', 'relay_state'],
-        required: [],
-      },
-      samlServiceProviderMetadata: {
-        api: 'security.samlServiceProviderMetadata',
-        urls: [{ path: '/_security/saml/metadata/{realm_name}', methods: ['GET'] }],
-        path: ['realm_name'],
-        query: [],
-        required: ['realm_name'],
-      },
-      suggestUserProfiles: {
-        api: 'security.suggestUserProfiles',
-        urls: [{ path: '/_security/profile/_suggest', methods: ['GET', 'POST'] }],
-        path: [],
-        query: ['data'],
-        body: ['name', 'size', 'data', 'hint'],
-        required: [],
-      },
-      updateApiKey: {
-        api: 'security.updateApiKey',
-        urls: [{ path: '/_security/api_key/{id}', methods: ['PUT'] }],
-        path: ['id'],
-        query: [],
-        body: ['role_descriptors', 'metadata', 'expiration'],
-        required: ['id'],
-      },
-      updateCrossClusterApiKey: {
-        api: 'security.updateCrossClusterApiKey',
-        urls: [{ path: '/_security/cross_cluster/api_key/{id}', methods: ['PUT'] }],
-        path: ['id'],
-        query: [],
-        body: ['access', 'expiration', 'metadata', 'certificate_identity'],
-        required: ['id', 'access'],
-      },
-      updateSettings: {
-        api: 'security.updateSettings',
-        urls: [{ path: '/_security/settings', methods: ['PUT'] }],
-        path: [],
-        query: ['master_timeout', 'timeout'],
-        body: ['security', 'security-profile', 'security-tokens'],
-        required: [],
-      },
-      updateUserProfileData: {
-        api: 'security.updateUserProfileData',
-        urls: [{ path: '/_security/profile/{uid}/_data', methods: ['PUT', 'POST'] }],
-        path: ['uid'],
-        query: ['if_seq_no', 'if_primary_term', 'refresh'],
-        body: ['labels', 'data'],
-        required: ['uid'],
-      },
-    }) satisfies Record<string, Endpoint>,
-)
+const securityEndpoints = endpointChunk(() => import('./security.endpoints.js'))
 
 /**
  * The `security` APIs: `client.security.*`.
@@ -17113,7 +12585,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SecurityActivateUserProfileResponse>>
   activateUserProfile(params: SecurityActivateUserProfileRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().activateUserProfile, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'activateUserProfile', params, options)
   }
 
   /**
@@ -17142,7 +12614,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SecurityAuthenticateResponse>>
   authenticate(params?: SecurityAuthenticateRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().authenticate, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'authenticate', params, options)
   }
 
   /**
@@ -17171,7 +12643,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SecurityBulkDeleteRoleResponse>>
   bulkDeleteRole(params: SecurityBulkDeleteRoleRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().bulkDeleteRole, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'bulkDeleteRole', params, options)
   }
 
   /**
@@ -17200,7 +12672,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SecurityBulkPutRoleResponse>>
   bulkPutRole(params: SecurityBulkPutRoleRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().bulkPutRole, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'bulkPutRole', params, options)
   }
 
   /**
@@ -17229,7 +12701,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SecurityBulkUpdateApiKeysResponse>>
   bulkUpdateApiKeys(params: SecurityBulkUpdateApiKeysRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().bulkUpdateApiKeys, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'bulkUpdateApiKeys', params, options)
   }
 
   /**
@@ -17258,7 +12730,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SecurityChangePasswordResponse>>
   changePassword(params?: SecurityChangePasswordRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().changePassword, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'changePassword', params, options)
   }
 
   /**
@@ -17287,7 +12759,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SecurityClearApiKeyCacheResponse>>
   clearApiKeyCache(params: SecurityClearApiKeyCacheRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().clearApiKeyCache, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'clearApiKeyCache', params, options)
   }
 
   /**
@@ -17316,7 +12788,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SecurityClearCachedPrivilegesResponse>>
   clearCachedPrivileges(params: SecurityClearCachedPrivilegesRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().clearCachedPrivileges, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'clearCachedPrivileges', params, options)
   }
 
   /**
@@ -17345,7 +12817,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SecurityClearCachedRealmsResponse>>
   clearCachedRealms(params: SecurityClearCachedRealmsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().clearCachedRealms, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'clearCachedRealms', params, options)
   }
 
   /**
@@ -17374,7 +12846,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SecurityClearCachedRolesResponse>>
   clearCachedRoles(params: SecurityClearCachedRolesRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().clearCachedRoles, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'clearCachedRoles', params, options)
   }
 
   /**
@@ -17403,7 +12875,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SecurityClearCachedServiceTokensResponse>>
   clearCachedServiceTokens(params: SecurityClearCachedServiceTokensRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().clearCachedServiceTokens, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'clearCachedServiceTokens', params, options)
   }
 
   /**
@@ -17431,7 +12903,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SecurityCloneApiKeyResponse>>
   cloneApiKey(params: SecurityCloneApiKeyRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().cloneApiKey, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'cloneApiKey', params, options)
   }
 
   /**
@@ -17460,7 +12932,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SecurityCreateApiKeyResponse>>
   createApiKey(params?: SecurityCreateApiKeyRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().createApiKey, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'createApiKey', params, options)
   }
 
   /**
@@ -17489,7 +12961,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SecurityCreateCrossClusterApiKeyResponse>>
   createCrossClusterApiKey(params: SecurityCreateCrossClusterApiKeyRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().createCrossClusterApiKey, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'createCrossClusterApiKey', params, options)
   }
 
   /**
@@ -17518,7 +12990,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SecurityCreateServiceTokenResponse>>
   createServiceToken(params: SecurityCreateServiceTokenRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().createServiceToken, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'createServiceToken', params, options)
   }
 
   /**
@@ -17547,7 +13019,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SecurityDelegatePkiResponse>>
   delegatePki(params: SecurityDelegatePkiRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().delegatePki, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'delegatePki', params, options)
   }
 
   /**
@@ -17576,7 +13048,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SecurityDeletePrivilegesResponse>>
   deletePrivileges(params: SecurityDeletePrivilegesRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().deletePrivileges, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'deletePrivileges', params, options)
   }
 
   /**
@@ -17602,7 +13074,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SecurityDeleteRoleResponse>>
   deleteRole(params: SecurityDeleteRoleRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().deleteRole, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'deleteRole', params, options)
   }
 
   /**
@@ -17631,7 +13103,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SecurityDeleteRoleMappingResponse>>
   deleteRoleMapping(params: SecurityDeleteRoleMappingRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().deleteRoleMapping, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'deleteRoleMapping', params, options)
   }
 
   /**
@@ -17660,7 +13132,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SecurityDeleteServiceTokenResponse>>
   deleteServiceToken(params: SecurityDeleteServiceTokenRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().deleteServiceToken, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'deleteServiceToken', params, options)
   }
 
   /**
@@ -17686,7 +13158,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SecurityDeleteUserResponse>>
   deleteUser(params: SecurityDeleteUserRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().deleteUser, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'deleteUser', params, options)
   }
 
   /**
@@ -17715,7 +13187,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SecurityDisableUserResponse>>
   disableUser(params: SecurityDisableUserRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().disableUser, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'disableUser', params, options)
   }
 
   /**
@@ -17744,7 +13216,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SecurityDisableUserProfileResponse>>
   disableUserProfile(params: SecurityDisableUserProfileRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().disableUserProfile, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'disableUserProfile', params, options)
   }
 
   /**
@@ -17770,7 +13242,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SecurityEnableUserResponse>>
   enableUser(params: SecurityEnableUserRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().enableUser, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'enableUser', params, options)
   }
 
   /**
@@ -17799,7 +13271,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SecurityEnableUserProfileResponse>>
   enableUserProfile(params: SecurityEnableUserProfileRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().enableUserProfile, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'enableUserProfile', params, options)
   }
 
   /**
@@ -17828,7 +13300,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SecurityEnrollKibanaResponse>>
   enrollKibana(params?: SecurityEnrollKibanaRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().enrollKibana, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'enrollKibana', params, options)
   }
 
   /**
@@ -17854,7 +13326,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SecurityEnrollNodeResponse>>
   enrollNode(params?: SecurityEnrollNodeRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().enrollNode, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'enrollNode', params, options)
   }
 
   /**
@@ -17880,7 +13352,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SecurityGetApiKeyResponse>>
   getApiKey(params?: SecurityGetApiKeyRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().getApiKey, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'getApiKey', params, options)
   }
 
   /**
@@ -17909,7 +13381,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SecurityGetBuiltinPrivilegesResponse>>
   getBuiltinPrivileges(params?: SecurityGetBuiltinPrivilegesRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().getBuiltinPrivileges, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'getBuiltinPrivileges', params, options)
   }
 
   /**
@@ -17938,7 +13410,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SecurityGetPrivilegesResponse>>
   getPrivileges(params?: SecurityGetPrivilegesRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().getPrivileges, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'getPrivileges', params, options)
   }
 
   /**
@@ -17964,7 +13436,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SecurityGetRoleResponse>>
   getRole(params?: SecurityGetRoleRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().getRole, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'getRole', params, options)
   }
 
   /**
@@ -17993,7 +13465,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SecurityGetRoleMappingResponse>>
   getRoleMapping(params?: SecurityGetRoleMappingRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().getRoleMapping, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'getRoleMapping', params, options)
   }
 
   /**
@@ -18022,7 +13494,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SecurityGetServiceAccountsResponse>>
   getServiceAccounts(params?: SecurityGetServiceAccountsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().getServiceAccounts, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'getServiceAccounts', params, options)
   }
 
   /**
@@ -18051,7 +13523,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SecurityGetServiceCredentialsResponse>>
   getServiceCredentials(params: SecurityGetServiceCredentialsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().getServiceCredentials, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'getServiceCredentials', params, options)
   }
 
   /**
@@ -18080,7 +13552,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SecurityGetSettingsResponse>>
   getSettings(params?: SecurityGetSettingsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().getSettings, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'getSettings', params, options)
   }
 
   /**
@@ -18106,7 +13578,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SecurityGetStatsResponse>>
   getStats(params?: SecurityGetStatsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().getStats, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'getStats', params, options)
   }
 
   /**
@@ -18132,7 +13604,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SecurityGetTokenResponse>>
   getToken(params?: SecurityGetTokenRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().getToken, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'getToken', params, options)
   }
 
   /**
@@ -18158,7 +13630,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SecurityGetUserResponse>>
   getUser(params?: SecurityGetUserRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().getUser, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'getUser', params, options)
   }
 
   /**
@@ -18187,7 +13659,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SecurityGetUserPrivilegesResponse>>
   getUserPrivileges(params?: SecurityGetUserPrivilegesRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().getUserPrivileges, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'getUserPrivileges', params, options)
   }
 
   /**
@@ -18216,7 +13688,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SecurityGetUserProfileResponse>>
   getUserProfile(params: SecurityGetUserProfileRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().getUserProfile, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'getUserProfile', params, options)
   }
 
   /**
@@ -18245,7 +13717,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SecurityGrantApiKeyResponse>>
   grantApiKey(params: SecurityGrantApiKeyRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().grantApiKey, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'grantApiKey', params, options)
   }
 
   /**
@@ -18274,7 +13746,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SecurityHasPrivilegesResponse>>
   hasPrivileges(params?: SecurityHasPrivilegesRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().hasPrivileges, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'hasPrivileges', params, options)
   }
 
   /**
@@ -18303,7 +13775,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SecurityHasPrivilegesUserProfileResponse>>
   hasPrivilegesUserProfile(params: SecurityHasPrivilegesUserProfileRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().hasPrivilegesUserProfile, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'hasPrivilegesUserProfile', params, options)
   }
 
   /**
@@ -18332,7 +13804,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SecurityInvalidateApiKeyResponse>>
   invalidateApiKey(params?: SecurityInvalidateApiKeyRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().invalidateApiKey, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'invalidateApiKey', params, options)
   }
 
   /**
@@ -18361,7 +13833,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SecurityInvalidateTokenResponse>>
   invalidateToken(params?: SecurityInvalidateTokenRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().invalidateToken, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'invalidateToken', params, options)
   }
 
   /**
@@ -18390,7 +13862,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SecurityOidcAuthenticateResponse>>
   oidcAuthenticate(params: SecurityOidcAuthenticateRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().oidcAuthenticate, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'oidcAuthenticate', params, options)
   }
 
   /**
@@ -18416,7 +13888,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SecurityOidcLogoutResponse>>
   oidcLogout(params: SecurityOidcLogoutRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().oidcLogout, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'oidcLogout', params, options)
   }
 
   /**
@@ -18448,7 +13920,7 @@ export class SecurityApi {
     params?: SecurityOidcPrepareAuthenticationRequest,
     options?: CallOptions,
   ): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().oidcPrepareAuthentication, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'oidcPrepareAuthentication', params, options)
   }
 
   /**
@@ -18477,7 +13949,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SecurityPutPrivilegesResponse>>
   putPrivileges(params: SecurityPutPrivilegesRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().putPrivileges, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'putPrivileges', params, options)
   }
 
   /**
@@ -18503,7 +13975,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SecurityPutRoleResponse>>
   putRole(params: SecurityPutRoleRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().putRole, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'putRole', params, options)
   }
 
   /**
@@ -18532,7 +14004,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SecurityPutRoleMappingResponse>>
   putRoleMapping(params: SecurityPutRoleMappingRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().putRoleMapping, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'putRoleMapping', params, options)
   }
 
   /**
@@ -18558,7 +14030,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SecurityPutUserResponse>>
   putUser(params: SecurityPutUserRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().putUser, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'putUser', params, options)
   }
 
   /**
@@ -18587,7 +14059,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SecurityQueryApiKeysResponse>>
   queryApiKeys(params?: SecurityQueryApiKeysRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().queryApiKeys, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'queryApiKeys', params, options)
   }
 
   /**
@@ -18613,7 +14085,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SecurityQueryRoleResponse>>
   queryRole(params?: SecurityQueryRoleRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().queryRole, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'queryRole', params, options)
   }
 
   /**
@@ -18639,7 +14111,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SecurityQueryUserResponse>>
   queryUser(params?: SecurityQueryUserRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().queryUser, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'queryUser', params, options)
   }
 
   /**
@@ -18668,7 +14140,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SecuritySamlAuthenticateResponse>>
   samlAuthenticate(params: SecuritySamlAuthenticateRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().samlAuthenticate, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'samlAuthenticate', params, options)
   }
 
   /**
@@ -18697,7 +14169,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<JsonValue | undefined>>
   samlCompleteLogout(params: SecuritySamlCompleteLogoutRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().samlCompleteLogout, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'samlCompleteLogout', params, options)
   }
 
   /**
@@ -18726,7 +14198,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SecuritySamlInvalidateResponse>>
   samlInvalidate(params: SecuritySamlInvalidateRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().samlInvalidate, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'samlInvalidate', params, options)
   }
 
   /**
@@ -18752,7 +14224,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SecuritySamlLogoutResponse>>
   samlLogout(params: SecuritySamlLogoutRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().samlLogout, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'samlLogout', params, options)
   }
 
   /**
@@ -18784,7 +14256,7 @@ export class SecurityApi {
     params?: SecuritySamlPrepareAuthenticationRequest,
     options?: CallOptions,
   ): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().samlPrepareAuthentication, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'samlPrepareAuthentication', params, options)
   }
 
   /**
@@ -18816,7 +14288,7 @@ export class SecurityApi {
     params: SecuritySamlServiceProviderMetadataRequest,
     options?: CallOptions,
   ): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().samlServiceProviderMetadata, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'samlServiceProviderMetadata', params, options)
   }
 
   /**
@@ -18845,7 +14317,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SecuritySuggestUserProfilesResponse>>
   suggestUserProfiles(params?: SecuritySuggestUserProfilesRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().suggestUserProfiles, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'suggestUserProfiles', params, options)
   }
 
   /**
@@ -18874,7 +14346,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SecurityUpdateApiKeyResponse>>
   updateApiKey(params: SecurityUpdateApiKeyRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().updateApiKey, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'updateApiKey', params, options)
   }
 
   /**
@@ -18903,7 +14375,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SecurityUpdateCrossClusterApiKeyResponse>>
   updateCrossClusterApiKey(params: SecurityUpdateCrossClusterApiKeyRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().updateCrossClusterApiKey, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'updateCrossClusterApiKey', params, options)
   }
 
   /**
@@ -18932,7 +14404,7 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SecurityUpdateSettingsResponse>>
   updateSettings(params?: SecurityUpdateSettingsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().updateSettings, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'updateSettings', params, options)
   }
 
   /**
@@ -18961,42 +14433,13 @@ export class SecurityApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SecurityUpdateUserProfileDataResponse>>
   updateUserProfileData(params: SecurityUpdateUserProfileDataRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, securityEndpoints().updateUserProfileData, params, options)
+    return callChunk(this.#transport, securityEndpoints, 'updateUserProfileData', params, options)
   }
 }
 
 // client.shutdown
 
-const shutdownEndpoints = lazyTable(
-  () =>
-    ({
-      deleteNode: {
-        api: 'shutdown.deleteNode',
-        urls: [{ path: '/_nodes/{node_id}/shutdown', methods: ['DELETE'] }],
-        path: ['node_id'],
-        query: ['master_timeout', 'timeout'],
-        required: ['node_id'],
-      },
-      getNode: {
-        api: 'shutdown.getNode',
-        urls: [
-          { path: '/_nodes/{node_id}/shutdown', methods: ['GET'] },
-          { path: '/_nodes/shutdown', methods: ['GET'] },
-        ],
-        path: ['node_id'],
-        query: ['master_timeout'],
-        required: [],
-      },
-      putNode: {
-        api: 'shutdown.putNode',
-        urls: [{ path: '/_nodes/{node_id}/shutdown', methods: ['PUT'] }],
-        path: ['node_id'],
-        query: ['master_timeout', 'timeout'],
-        body: ['type', 'reason', 'allocation_delay', 'target_node_name'],
-        required: ['node_id', 'type', 'reason'],
-      },
-    }) satisfies Record<string, Endpoint>,
-)
+const shutdownEndpoints = endpointChunk(() => import('./shutdown.endpoints.js'))
 
 /**
  * The `shutdown` APIs: `client.shutdown.*`.
@@ -19040,7 +14483,7 @@ export class ShutdownApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.ShutdownDeleteNodeResponse>>
   deleteNode(params: ShutdownDeleteNodeRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, shutdownEndpoints().deleteNode, params, options)
+    return callChunk(this.#transport, shutdownEndpoints, 'deleteNode', params, options)
   }
 
   /**
@@ -19068,7 +14511,7 @@ export class ShutdownApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.ShutdownGetNodeResponse>>
   getNode(params?: ShutdownGetNodeRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, shutdownEndpoints().getNode, params, options)
+    return callChunk(this.#transport, shutdownEndpoints, 'getNode', params, options)
   }
 
   /**
@@ -19096,34 +14539,13 @@ export class ShutdownApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.ShutdownPutNodeResponse>>
   putNode(params: ShutdownPutNodeRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, shutdownEndpoints().putNode, params, options)
+    return callChunk(this.#transport, shutdownEndpoints, 'putNode', params, options)
   }
 }
 
 // client.simulate
 
-const simulateEndpoints = lazyTable(
-  () =>
-    ({
-      ingest: {
-        api: 'simulate.ingest',
-        urls: [
-          { path: '/_ingest/{index}/_simulate', methods: ['GET', 'POST'] },
-          { path: '/_ingest/_simulate', methods: ['GET', 'POST'] },
-        ],
-        path: ['index'],
-        query: ['pipeline', 'merge_type'],
-        body: [
-          'docs',
-          'component_template_substitutions',
-          'index_template_substitutions',
-          'mapping_addition',
-          'pipeline_substitutions',
-        ],
-        required: ['docs'],
-      },
-    }) satisfies Record<string, Endpoint>,
-)
+const simulateEndpoints = endpointChunk(() => import('./simulate.endpoints.js'))
 
 /**
  * The `simulate` APIs: `client.simulate.*`.
@@ -19160,84 +14582,13 @@ export class SimulateApi {
    */
   ingest(params: SimulateIngestRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.SimulateIngestResponse>>
   ingest(params: SimulateIngestRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, simulateEndpoints().ingest, params, options)
+    return callChunk(this.#transport, simulateEndpoints, 'ingest', params, options)
   }
 }
 
 // client.slm
 
-const slmEndpoints = lazyTable(
-  () =>
-    ({
-      deleteLifecycle: {
-        api: 'slm.deleteLifecycle',
-        urls: [{ path: '/_slm/policy/{policy_id}', methods: ['DELETE'] }],
-        path: ['policy_id'],
-        query: ['master_timeout', 'timeout'],
-        required: ['policy_id'],
-      },
-      executeLifecycle: {
-        api: 'slm.executeLifecycle',
-        urls: [{ path: '/_slm/policy/{policy_id}/_execute', methods: ['PUT'] }],
-        path: ['policy_id'],
-        query: ['master_timeout', 'timeout'],
-        required: ['policy_id'],
-      },
-      executeRetention: {
-        api: 'slm.executeRetention',
-        urls: [{ path: '/_slm/_execute_retention', methods: ['POST'] }],
-        path: [],
-        query: ['master_timeout', 'timeout'],
-        required: [],
-      },
-      getLifecycle: {
-        api: 'slm.getLifecycle',
-        urls: [
-          { path: '/_slm/policy/{policy_id}', methods: ['GET'] },
-          { path: '/_slm/policy', methods: ['GET'] },
-        ],
-        path: ['policy_id'],
-        query: ['master_timeout', 'timeout'],
-        required: [],
-      },
-      getStats: {
-        api: 'slm.getStats',
-        urls: [{ path: '/_slm/stats', methods: ['GET'] }],
-        path: [],
-        query: ['master_timeout', 'timeout'],
-        required: [],
-      },
-      getStatus: {
-        api: 'slm.getStatus',
-        urls: [{ path: '/_slm/status', methods: ['GET'] }],
-        path: [],
-        query: ['master_timeout', 'timeout'],
-        required: [],
-      },
-      putLifecycle: {
-        api: 'slm.putLifecycle',
-        urls: [{ path: '/_slm/policy/{policy_id}', methods: ['PUT'] }],
-        path: ['policy_id'],
-        query: ['master_timeout', 'timeout'],
-        body: ['config', 'name', 'repository', 'retention', 'schedule'],
-        required: ['policy_id'],
-      },
-      start: {
-        api: 'slm.start',
-        urls: [{ path: '/_slm/start', methods: ['POST'] }],
-        path: [],
-        query: ['master_timeout', 'timeout'],
-        required: [],
-      },
-      stop: {
-        api: 'slm.stop',
-        urls: [{ path: '/_slm/stop', methods: ['POST'] }],
-        path: [],
-        query: ['master_timeout', 'timeout'],
-        required: [],
-      },
-    }) satisfies Record<string, Endpoint>,
-)
+const slmEndpoints = endpointChunk(() => import('./slm.endpoints.js'))
 
 /**
  * The `slm` APIs: `client.slm.*`.
@@ -19280,7 +14631,7 @@ export class SlmApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SlmDeleteLifecycleResponse>>
   deleteLifecycle(params: SlmDeleteLifecycleRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, slmEndpoints().deleteLifecycle, params, options)
+    return callChunk(this.#transport, slmEndpoints, 'deleteLifecycle', params, options)
   }
 
   /**
@@ -19309,7 +14660,7 @@ export class SlmApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SlmExecuteLifecycleResponse>>
   executeLifecycle(params: SlmExecuteLifecycleRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, slmEndpoints().executeLifecycle, params, options)
+    return callChunk(this.#transport, slmEndpoints, 'executeLifecycle', params, options)
   }
 
   /**
@@ -19338,7 +14689,7 @@ export class SlmApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SlmExecuteRetentionResponse>>
   executeRetention(params?: SlmExecuteRetentionRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, slmEndpoints().executeRetention, params, options)
+    return callChunk(this.#transport, slmEndpoints, 'executeRetention', params, options)
   }
 
   /**
@@ -19364,7 +14715,7 @@ export class SlmApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SlmGetLifecycleResponse>>
   getLifecycle(params?: SlmGetLifecycleRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, slmEndpoints().getLifecycle, params, options)
+    return callChunk(this.#transport, slmEndpoints, 'getLifecycle', params, options)
   }
 
   /**
@@ -19390,7 +14741,7 @@ export class SlmApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SlmGetStatsResponse>>
   getStats(params?: SlmGetStatsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, slmEndpoints().getStats, params, options)
+    return callChunk(this.#transport, slmEndpoints, 'getStats', params, options)
   }
 
   /**
@@ -19416,7 +14767,7 @@ export class SlmApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SlmGetStatusResponse>>
   getStatus(params?: SlmGetStatusRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, slmEndpoints().getStatus, params, options)
+    return callChunk(this.#transport, slmEndpoints, 'getStatus', params, options)
   }
 
   /**
@@ -19442,7 +14793,7 @@ export class SlmApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SlmPutLifecycleResponse>>
   putLifecycle(params: SlmPutLifecycleRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, slmEndpoints().putLifecycle, params, options)
+    return callChunk(this.#transport, slmEndpoints, 'putLifecycle', params, options)
   }
 
   /**
@@ -19465,7 +14816,7 @@ export class SlmApi {
    */
   start(params: SlmStartRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<estypes.SlmStartResponse>>
   start(params?: SlmStartRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, slmEndpoints().start, params, options)
+    return callChunk(this.#transport, slmEndpoints, 'start', params, options)
   }
 
   /**
@@ -19488,176 +14839,13 @@ export class SlmApi {
    */
   stop(params: SlmStopRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<estypes.SlmStopResponse>>
   stop(params?: SlmStopRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, slmEndpoints().stop, params, options)
+    return callChunk(this.#transport, slmEndpoints, 'stop', params, options)
   }
 }
 
 // client.snapshot
 
-const snapshotEndpoints = lazyTable(
-  () =>
-    ({
-      cleanupRepository: {
-        api: 'snapshot.cleanupRepository',
-        urls: [{ path: '/_snapshot/{name}/_cleanup', methods: ['POST'] }],
-        path: ['name'],
-        query: ['master_timeout', 'timeout'],
-        required: ['name'],
-      },
-      clone: {
-        api: 'snapshot.clone',
-        urls: [{ path: '/_snapshot/{repository}/{snapshot}/_clone/{target_snapshot}', methods: ['PUT'] }],
-        path: ['repository', 'snapshot', 'target_snapshot'],
-        query: ['master_timeout'],
-        body: ['indices'],
-        required: ['repository', 'snapshot', 'target_snapshot', 'indices'],
-      },
-      create: {
-        api: 'snapshot.create',
-        urls: [{ path: '/_snapshot/{repository}/{snapshot}', methods: ['PUT', 'POST'] }],
-        path: ['repository', 'snapshot'],
-        query: ['master_timeout', 'wait_for_completion'],
-        body: [
-          'expand_wildcards',
-          'feature_states',
-          'ignore_unavailable',
-          'include_global_state',
-          'indices',
-          'metadata',
-          'partial',
-        ],
-        required: ['repository', 'snapshot'],
-      },
-      createRepository: {
-        api: 'snapshot.createRepository',
-        urls: [{ path: '/_snapshot/{name}', methods: ['PUT', 'POST'] }],
-        path: ['name'],
-        query: ['master_timeout', 'timeout', 'verify'],
-        value: 'repository',
-        required: ['name', 'repository'],
-      },
-      delete: {
-        api: 'snapshot.delete',
-        urls: [{ path: '/_snapshot/{repository}/{snapshot}', methods: ['DELETE'] }],
-        path: ['repository', 'snapshot'],
-        query: ['master_timeout', 'wait_for_completion'],
-        required: ['repository', 'snapshot'],
-      },
-      deleteRepository: {
-        api: 'snapshot.deleteRepository',
-        urls: [{ path: '/_snapshot/{name}', methods: ['DELETE'] }],
-        path: ['name'],
-        query: ['master_timeout', 'timeout'],
-        required: ['name'],
-      },
-      get: {
-        api: 'snapshot.get',
-        urls: [{ path: '/_snapshot/{repository}/{snapshot}', methods: ['GET'] }],
-        path: ['repository', 'snapshot'],
-        query: [
-          'after',
-          'from_sort_value',
-          'ignore_unavailable',
-          'index_details',
-          'index_names',
-          'include_repository',
-          'master_timeout',
-          'order',
-          'offset',
-          'size',
-          'slm_policy_filter',
-          'sort',
-          'state',
-          'verbose',
-        ],
-        required: ['repository', 'snapshot'],
-      },
-      getRepository: {
-        api: 'snapshot.getRepository',
-        urls: [
-          { path: '/_snapshot/{name}', methods: ['GET'] },
-          { path: '/_snapshot', methods: ['GET'] },
-        ],
-        path: ['name'],
-        query: ['local', 'master_timeout'],
-        required: [],
-      },
-      repositoryAnalyze: {
-        api: 'snapshot.repositoryAnalyze',
-        urls: [{ path: '/_snapshot/{name}/_analyze', methods: ['POST'] }],
-        path: ['name'],
-        query: [
-          'blob_count',
-          'check_overwrite_protection',
-          'concurrency',
-          'detailed',
-          'early_read_node_count',
-          'max_blob_size',
-          'max_total_data_size',
-          'rare_action_probability',
-          'rarely_abort_writes',
-          'read_node_count',
-          'register_operation_count',
-          'seed',
-          'timeout',
-        ],
-        required: ['name'],
-      },
-      repositoryVerifyIntegrity: {
-        api: 'snapshot.repositoryVerifyIntegrity',
-        urls: [{ path: '/_snapshot/{name}/_verify_integrity', methods: ['POST'] }],
-        path: ['name'],
-        query: [
-          'blob_thread_pool_concurrency',
-          'index_snapshot_verification_concurrency',
-          'index_verification_concurrency',
-          'max_bytes_per_sec',
-          'max_failed_shard_snapshots',
-          'meta_thread_pool_concurrency',
-          'snapshot_verification_concurrency',
-          'verify_blob_contents',
-        ],
-        required: ['name'],
-      },
-      restore: {
-        api: 'snapshot.restore',
-        urls: [{ path: '/_snapshot/{repository}/{snapshot}/_restore', methods: ['POST'] }],
-        path: ['repository', 'snapshot'],
-        query: ['master_timeout', 'wait_for_completion'],
-        body: [
-          'feature_states',
-          'ignore_index_settings',
-          'ignore_unavailable',
-          'include_aliases',
-          'include_global_state',
-          'index_settings',
-          'indices',
-          'partial',
-          'rename_pattern',
-          'rename_replacement',
-        ],
-        required: ['repository', 'snapshot'],
-      },
-      status: {
-        api: 'snapshot.status',
-        urls: [
-          { path: '/_snapshot/{repository}/{snapshot}/_status', methods: ['GET'] },
-          { path: '/_snapshot/{repository}/_status', methods: ['GET'] },
-          { path: '/_snapshot/_status', methods: ['GET'] },
-        ],
-        path: ['repository', 'snapshot'],
-        query: ['ignore_unavailable', 'master_timeout'],
-        required: [],
-      },
-      verifyRepository: {
-        api: 'snapshot.verifyRepository',
-        urls: [{ path: '/_snapshot/{name}/_verify', methods: ['POST'] }],
-        path: ['name'],
-        query: ['master_timeout', 'timeout'],
-        required: ['name'],
-      },
-    }) satisfies Record<string, Endpoint>,
-)
+const snapshotEndpoints = endpointChunk(() => import('./snapshot.endpoints.js'))
 
 /**
  * The `snapshot` APIs: `client.snapshot.*`.
@@ -19700,7 +14888,7 @@ export class SnapshotApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SnapshotCleanupRepositoryResponse>>
   cleanupRepository(params: SnapshotCleanupRepositoryRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, snapshotEndpoints().cleanupRepository, params, options)
+    return callChunk(this.#transport, snapshotEndpoints, 'cleanupRepository', params, options)
   }
 
   /**
@@ -19723,7 +14911,7 @@ export class SnapshotApi {
    */
   clone(params: SnapshotCloneRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.SnapshotCloneResponse>>
   clone(params: SnapshotCloneRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, snapshotEndpoints().clone, params, options)
+    return callChunk(this.#transport, snapshotEndpoints, 'clone', params, options)
   }
 
   /**
@@ -19746,7 +14934,7 @@ export class SnapshotApi {
    */
   create(params: SnapshotCreateRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.SnapshotCreateResponse>>
   create(params: SnapshotCreateRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, snapshotEndpoints().create, params, options)
+    return callChunk(this.#transport, snapshotEndpoints, 'create', params, options)
   }
 
   /**
@@ -19775,7 +14963,7 @@ export class SnapshotApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SnapshotCreateRepositoryResponse>>
   createRepository(params: SnapshotCreateRepositoryRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, snapshotEndpoints().createRepository, params, options)
+    return callChunk(this.#transport, snapshotEndpoints, 'createRepository', params, options)
   }
 
   /**
@@ -19798,7 +14986,7 @@ export class SnapshotApi {
    */
   delete(params: SnapshotDeleteRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.SnapshotDeleteResponse>>
   delete(params: SnapshotDeleteRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, snapshotEndpoints().delete, params, options)
+    return callChunk(this.#transport, snapshotEndpoints, 'delete', params, options)
   }
 
   /**
@@ -19827,7 +15015,7 @@ export class SnapshotApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SnapshotDeleteRepositoryResponse>>
   deleteRepository(params: SnapshotDeleteRepositoryRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, snapshotEndpoints().deleteRepository, params, options)
+    return callChunk(this.#transport, snapshotEndpoints, 'deleteRepository', params, options)
   }
 
   /**
@@ -19850,7 +15038,7 @@ export class SnapshotApi {
    */
   get(params: SnapshotGetRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.SnapshotGetResponse>>
   get(params: SnapshotGetRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, snapshotEndpoints().get, params, options)
+    return callChunk(this.#transport, snapshotEndpoints, 'get', params, options)
   }
 
   /**
@@ -19879,7 +15067,7 @@ export class SnapshotApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SnapshotGetRepositoryResponse>>
   getRepository(params?: SnapshotGetRepositoryRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, snapshotEndpoints().getRepository, params, options)
+    return callChunk(this.#transport, snapshotEndpoints, 'getRepository', params, options)
   }
 
   /**
@@ -19908,7 +15096,7 @@ export class SnapshotApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SnapshotRepositoryAnalyzeResponse>>
   repositoryAnalyze(params: SnapshotRepositoryAnalyzeRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, snapshotEndpoints().repositoryAnalyze, params, options)
+    return callChunk(this.#transport, snapshotEndpoints, 'repositoryAnalyze', params, options)
   }
 
   /**
@@ -19937,7 +15125,7 @@ export class SnapshotApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SnapshotRepositoryVerifyIntegrityResponse>>
   repositoryVerifyIntegrity(params: SnapshotRepositoryVerifyIntegrityRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, snapshotEndpoints().repositoryVerifyIntegrity, params, options)
+    return callChunk(this.#transport, snapshotEndpoints, 'repositoryVerifyIntegrity', params, options)
   }
 
   /**
@@ -19963,7 +15151,7 @@ export class SnapshotApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SnapshotRestoreResponse>>
   restore(params: SnapshotRestoreRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, snapshotEndpoints().restore, params, options)
+    return callChunk(this.#transport, snapshotEndpoints, 'restore', params, options)
   }
 
   /**
@@ -19989,7 +15177,7 @@ export class SnapshotApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SnapshotStatusResponse>>
   status(params?: SnapshotStatusRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, snapshotEndpoints().status, params, options)
+    return callChunk(this.#transport, snapshotEndpoints, 'status', params, options)
   }
 
   /**
@@ -20018,81 +15206,13 @@ export class SnapshotApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SnapshotVerifyRepositoryResponse>>
   verifyRepository(params: SnapshotVerifyRepositoryRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, snapshotEndpoints().verifyRepository, params, options)
+    return callChunk(this.#transport, snapshotEndpoints, 'verifyRepository', params, options)
   }
 }
 
 // client.sql
 
-const sqlEndpoints = lazyTable(
-  () =>
-    ({
-      clearCursor: {
-        api: 'sql.clearCursor',
-        urls: [{ path: '/_sql/close', methods: ['POST'] }],
-        path: [],
-        query: [],
-        body: ['cursor'],
-        required: ['cursor'],
-      },
-      deleteAsync: {
-        api: 'sql.deleteAsync',
-        urls: [{ path: '/_sql/async/delete/{id}', methods: ['DELETE'] }],
-        path: ['id'],
-        query: [],
-        required: ['id'],
-      },
-      getAsync: {
-        api: 'sql.getAsync',
-        urls: [{ path: '/_sql/async/{id}', methods: ['GET'] }],
-        path: ['id'],
-        query: ['delimiter', 'format', 'keep_alive', 'wait_for_completion_timeout'],
-        required: ['id'],
-      },
-      getAsyncStatus: {
-        api: 'sql.getAsyncStatus',
-        urls: [{ path: '/_sql/async/status/{id}', methods: ['GET'] }],
-        path: ['id'],
-        query: [],
-        required: ['id'],
-      },
-      query: {
-        api: 'sql.query',
-        urls: [{ path: '/_sql', methods: ['POST', 'GET'] }],
-        path: [],
-        query: ['format'],
-        body: [
-          'allow_partial_search_results',
-          'catalog',
-          'columnar',
-          'cursor',
-          'fetch_size',
-          'field_multi_value_leniency',
-          'filter',
-          'index_using_frozen',
-          'keep_alive',
-          'keep_on_completion',
-          'page_timeout',
-          'params',
-          'query',
-          'project_routing',
-          'request_timeout',
-          'runtime_mappings',
-          'time_zone',
-          'wait_for_completion_timeout',
-        ],
-        required: [],
-      },
-      translate: {
-        api: 'sql.translate',
-        urls: [{ path: '/_sql/translate', methods: ['POST', 'GET'] }],
-        path: [],
-        query: [],
-        body: ['fetch_size', 'filter', 'query', 'time_zone'],
-        required: ['query'],
-      },
-    }) satisfies Record<string, Endpoint>,
-)
+const sqlEndpoints = endpointChunk(() => import('./sql.endpoints.js'))
 
 /**
  * The `sql` APIs: `client.sql.*`.
@@ -20132,7 +15252,7 @@ export class SqlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SqlClearCursorResponse>>
   clearCursor(params: SqlClearCursorRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, sqlEndpoints().clearCursor, params, options)
+    return callChunk(this.#transport, sqlEndpoints, 'clearCursor', params, options)
   }
 
   /**
@@ -20158,7 +15278,7 @@ export class SqlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SqlDeleteAsyncResponse>>
   deleteAsync(params: SqlDeleteAsyncRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, sqlEndpoints().deleteAsync, params, options)
+    return callChunk(this.#transport, sqlEndpoints, 'deleteAsync', params, options)
   }
 
   /**
@@ -20181,7 +15301,7 @@ export class SqlApi {
    */
   getAsync(params: SqlGetAsyncRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.SqlGetAsyncResponse>>
   getAsync(params: SqlGetAsyncRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, sqlEndpoints().getAsync, params, options)
+    return callChunk(this.#transport, sqlEndpoints, 'getAsync', params, options)
   }
 
   /**
@@ -20210,7 +15330,7 @@ export class SqlApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SqlGetAsyncStatusResponse>>
   getAsyncStatus(params: SqlGetAsyncStatusRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, sqlEndpoints().getAsyncStatus, params, options)
+    return callChunk(this.#transport, sqlEndpoints, 'getAsyncStatus', params, options)
   }
 
   /**
@@ -20233,7 +15353,7 @@ export class SqlApi {
    */
   query(params: SqlQueryRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<estypes.SqlQueryResponse>>
   query(params?: SqlQueryRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, sqlEndpoints().query, params, options)
+    return callChunk(this.#transport, sqlEndpoints, 'query', params, options)
   }
 
   /**
@@ -20256,24 +15376,13 @@ export class SqlApi {
    */
   translate(params: SqlTranslateRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.SqlTranslateResponse>>
   translate(params: SqlTranslateRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, sqlEndpoints().translate, params, options)
+    return callChunk(this.#transport, sqlEndpoints, 'translate', params, options)
   }
 }
 
 // client.ssl
 
-const sslEndpoints = lazyTable(
-  () =>
-    ({
-      certificates: {
-        api: 'ssl.certificates',
-        urls: [{ path: '/_ssl/certificates', methods: ['GET'] }],
-        path: [],
-        query: [],
-        required: [],
-      },
-    }) satisfies Record<string, Endpoint>,
-)
+const sslEndpoints = endpointChunk(() => import('./ssl.endpoints.js'))
 
 /**
  * The `ssl` APIs: `client.ssl.*`.
@@ -20313,38 +15422,13 @@ export class SslApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SslCertificatesResponse>>
   certificates(params?: SslCertificatesRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, sslEndpoints().certificates, params, options)
+    return callChunk(this.#transport, sslEndpoints, 'certificates', params, options)
   }
 }
 
 // client.streams
 
-const streamsEndpoints = lazyTable(
-  () =>
-    ({
-      logsDisable: {
-        api: 'streams.logsDisable',
-        urls: [{ path: '/_streams/{name}/_disable', methods: ['POST'] }],
-        path: ['name'],
-        query: ['master_timeout', 'timeout'],
-        required: ['name'],
-      },
-      logsEnable: {
-        api: 'streams.logsEnable',
-        urls: [{ path: '/_streams/{name}/_enable', methods: ['POST'] }],
-        path: ['name'],
-        query: ['master_timeout', 'timeout'],
-        required: ['name'],
-      },
-      status: {
-        api: 'streams.status',
-        urls: [{ path: '/_streams/status', methods: ['GET'] }],
-        path: [],
-        query: ['master_timeout'],
-        required: [],
-      },
-    }) satisfies Record<string, Endpoint>,
-)
+const streamsEndpoints = endpointChunk(() => import('./streams.endpoints.js'))
 
 /**
  * The `streams` APIs: `client.streams.*`.
@@ -20383,7 +15467,7 @@ export class StreamsApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.StreamsLogsDisableResponse>>
   logsDisable(params: StreamsLogsDisableRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, streamsEndpoints().logsDisable, params, options)
+    return callChunk(this.#transport, streamsEndpoints, 'logsDisable', params, options)
   }
 
   /**
@@ -20408,7 +15492,7 @@ export class StreamsApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.StreamsLogsEnableResponse>>
   logsEnable(params: StreamsLogsEnableRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, streamsEndpoints().logsEnable, params, options)
+    return callChunk(this.#transport, streamsEndpoints, 'logsEnable', params, options)
   }
 
   /**
@@ -20433,68 +15517,13 @@ export class StreamsApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.StreamsStatusResponse>>
   status(params?: StreamsStatusRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, streamsEndpoints().status, params, options)
+    return callChunk(this.#transport, streamsEndpoints, 'status', params, options)
   }
 }
 
 // client.synonyms
 
-const synonymsEndpoints = lazyTable(
-  () =>
-    ({
-      deleteSynonym: {
-        api: 'synonyms.deleteSynonym',
-        urls: [{ path: '/_synonyms/{id}', methods: ['DELETE'] }],
-        path: ['id'],
-        query: [],
-        required: ['id'],
-      },
-      deleteSynonymRule: {
-        api: 'synonyms.deleteSynonymRule',
-        urls: [{ path: '/_synonyms/{set_id}/{rule_id}', methods: ['DELETE'] }],
-        path: ['set_id', 'rule_id'],
-        query: ['refresh'],
-        required: ['set_id', 'rule_id'],
-      },
-      getSynonym: {
-        api: 'synonyms.getSynonym',
-        urls: [{ path: '/_synonyms/{id}', methods: ['GET'] }],
-        path: ['id'],
-        query: ['from', 'size', 'search_after'],
-        required: ['id'],
-      },
-      getSynonymRule: {
-        api: 'synonyms.getSynonymRule',
-        urls: [{ path: '/_synonyms/{set_id}/{rule_id}', methods: ['GET'] }],
-        path: ['set_id', 'rule_id'],
-        query: [],
-        required: ['set_id', 'rule_id'],
-      },
-      getSynonymsSets: {
-        api: 'synonyms.getSynonymsSets',
-        urls: [{ path: '/_synonyms', methods: ['GET'] }],
-        path: [],
-        query: ['from', 'size'],
-        required: [],
-      },
-      putSynonym: {
-        api: 'synonyms.putSynonym',
-        urls: [{ path: '/_synonyms/{id}', methods: ['PUT'] }],
-        path: ['id'],
-        query: ['refresh', 'append'],
-        body: ['synonyms_set'],
-        required: ['id', 'synonyms_set'],
-      },
-      putSynonymRule: {
-        api: 'synonyms.putSynonymRule',
-        urls: [{ path: '/_synonyms/{set_id}/{rule_id}', methods: ['PUT'] }],
-        path: ['set_id', 'rule_id'],
-        query: ['refresh'],
-        body: ['synonyms'],
-        required: ['set_id', 'rule_id', 'synonyms'],
-      },
-    }) satisfies Record<string, Endpoint>,
-)
+const synonymsEndpoints = endpointChunk(() => import('./synonyms.endpoints.js'))
 
 /**
  * The `synonyms` APIs: `client.synonyms.*`.
@@ -20537,7 +15566,7 @@ export class SynonymsApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SynonymsDeleteSynonymResponse>>
   deleteSynonym(params: SynonymsDeleteSynonymRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, synonymsEndpoints().deleteSynonym, params, options)
+    return callChunk(this.#transport, synonymsEndpoints, 'deleteSynonym', params, options)
   }
 
   /**
@@ -20566,7 +15595,7 @@ export class SynonymsApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SynonymsDeleteSynonymRuleResponse>>
   deleteSynonymRule(params: SynonymsDeleteSynonymRuleRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, synonymsEndpoints().deleteSynonymRule, params, options)
+    return callChunk(this.#transport, synonymsEndpoints, 'deleteSynonymRule', params, options)
   }
 
   /**
@@ -20592,7 +15621,7 @@ export class SynonymsApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SynonymsGetSynonymResponse>>
   getSynonym(params: SynonymsGetSynonymRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, synonymsEndpoints().getSynonym, params, options)
+    return callChunk(this.#transport, synonymsEndpoints, 'getSynonym', params, options)
   }
 
   /**
@@ -20621,7 +15650,7 @@ export class SynonymsApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SynonymsGetSynonymRuleResponse>>
   getSynonymRule(params: SynonymsGetSynonymRuleRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, synonymsEndpoints().getSynonymRule, params, options)
+    return callChunk(this.#transport, synonymsEndpoints, 'getSynonymRule', params, options)
   }
 
   /**
@@ -20650,7 +15679,7 @@ export class SynonymsApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SynonymsGetSynonymsSetsResponse>>
   getSynonymsSets(params?: SynonymsGetSynonymsSetsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, synonymsEndpoints().getSynonymsSets, params, options)
+    return callChunk(this.#transport, synonymsEndpoints, 'getSynonymsSets', params, options)
   }
 
   /**
@@ -20676,7 +15705,7 @@ export class SynonymsApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SynonymsPutSynonymResponse>>
   putSynonym(params: SynonymsPutSynonymRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, synonymsEndpoints().putSynonym, params, options)
+    return callChunk(this.#transport, synonymsEndpoints, 'putSynonym', params, options)
   }
 
   /**
@@ -20705,41 +15734,13 @@ export class SynonymsApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.SynonymsPutSynonymRuleResponse>>
   putSynonymRule(params: SynonymsPutSynonymRuleRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, synonymsEndpoints().putSynonymRule, params, options)
+    return callChunk(this.#transport, synonymsEndpoints, 'putSynonymRule', params, options)
   }
 }
 
 // client.tasks
 
-const tasksEndpoints = lazyTable(
-  () =>
-    ({
-      cancel: {
-        api: 'tasks.cancel',
-        urls: [
-          { path: '/_tasks/{task_id}/_cancel', methods: ['POST'] },
-          { path: '/_tasks/_cancel', methods: ['POST'] },
-        ],
-        path: ['task_id'],
-        query: ['actions', 'nodes', 'parent_task_id', 'wait_for_completion'],
-        required: [],
-      },
-      get: {
-        api: 'tasks.get',
-        urls: [{ path: '/_tasks/{task_id}', methods: ['GET'] }],
-        path: ['task_id'],
-        query: ['timeout', 'wait_for_completion', 'follow_relocations'],
-        required: ['task_id'],
-      },
-      list: {
-        api: 'tasks.list',
-        urls: [{ path: '/_tasks', methods: ['GET'] }],
-        path: [],
-        query: ['actions', 'detailed', 'group_by', 'nodes', 'parent_task_id', 'timeout', 'wait_for_completion'],
-        required: [],
-      },
-    }) satisfies Record<string, Endpoint>,
-)
+const tasksEndpoints = endpointChunk(() => import('./tasks.endpoints.js'))
 
 /**
  * The `tasks` APIs: `client.tasks.*`.
@@ -20779,7 +15780,7 @@ export class TasksApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.TasksCancelResponse>>
   cancel(params?: TasksCancelRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, tasksEndpoints().cancel, params, options)
+    return callChunk(this.#transport, tasksEndpoints, 'cancel', params, options)
   }
 
   /**
@@ -20802,7 +15803,7 @@ export class TasksApi {
    */
   get(params: TasksGetRequest, options: MetaCallOptions): Promise<ApiResponse<estypes.TasksGetResponse>>
   get(params: TasksGetRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, tasksEndpoints().get, params, options)
+    return callChunk(this.#transport, tasksEndpoints, 'get', params, options)
   }
 
   /**
@@ -20825,95 +15826,13 @@ export class TasksApi {
    */
   list(params: TasksListRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<estypes.TasksListResponse>>
   list(params?: TasksListRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, tasksEndpoints().list, params, options)
+    return callChunk(this.#transport, tasksEndpoints, 'list', params, options)
   }
 }
 
 // client.textStructure
 
-const textStructureEndpoints = lazyTable(
-  () =>
-    ({
-      findFieldStructure: {
-        api: 'textStructure.findFieldStructure',
-        urls: [{ path: '/_text_structure/find_field_structure', methods: ['GET'] }],
-        path: [],
-        query: [
-          'column_names',
-          'delimiter',
-          'documents_to_sample',
-          'ecs_compatibility',
-          'explain',
-          'field',
-          'format',
-          'grok_pattern',
-          'index',
-          'quote',
-          'should_trim_fields',
-          'should_parse_recursively',
-          'timeout',
-          'timestamp_field',
-          'timestamp_format',
-        ],
-        required: ['field', 'index'],
-      },
-      findMessageStructure: {
-        api: 'textStructure.findMessageStructure',
-        urls: [{ path: '/_text_structure/find_message_structure', methods: ['GET', 'POST'] }],
-        path: [],
-        query: [
-          'column_names',
-          'delimiter',
-          'ecs_compatibility',
-          'explain',
-          'format',
-          'grok_pattern',
-          'quote',
-          'should_trim_fields',
-          'should_parse_recursively',
-          'timeout',
-          'timestamp_field',
-          'timestamp_format',
-        ],
-        body: ['messages'],
-        required: ['messages'],
-      },
-      findStructure: {
-        api: 'textStructure.findStructure',
-        urls: [{ path: '/_text_structure/find_structure', methods: ['POST'] }],
-        path: [],
-        query: [
-          'charset',
-          'column_names',
-          'delimiter',
-          'ecs_compatibility',
-          'explain',
-          'format',
-          'grok_pattern',
-          'has_header_row',
-          'line_merge_size_limit',
-          'lines_to_sample',
-          'quote',
-          'should_trim_fields',
-          'should_parse_recursively',
-          'timeout',
-          'timestamp_field',
-          'timestamp_format',
-        ],
-        value: 'text_files',
-        ndjson: true,
-        required: ['text_files'],
-      },
-      testGrokPattern: {
-        api: 'textStructure.testGrokPattern',
-        urls: [{ path: '/_text_structure/test_grok_pattern', methods: ['GET', 'POST'] }],
-        path: [],
-        query: ['ecs_compatibility'],
-        body: ['grok_pattern', 'text'],
-        required: ['grok_pattern', 'text'],
-      },
-    }) satisfies Record<string, Endpoint>,
-)
+const textStructureEndpoints = endpointChunk(() => import('./text-structure.endpoints.js'))
 
 /**
  * The `text_structure` APIs: `client.textStructure.*`.
@@ -20956,7 +15875,7 @@ export class TextStructureApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.TextStructureFindFieldStructureResponse>>
   findFieldStructure(params: TextStructureFindFieldStructureRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, textStructureEndpoints().findFieldStructure, params, options)
+    return callChunk(this.#transport, textStructureEndpoints, 'findFieldStructure', params, options)
   }
 
   /**
@@ -20985,7 +15904,7 @@ export class TextStructureApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.TextStructureFindMessageStructureResponse>>
   findMessageStructure(params: TextStructureFindMessageStructureRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, textStructureEndpoints().findMessageStructure, params, options)
+    return callChunk(this.#transport, textStructureEndpoints, 'findMessageStructure', params, options)
   }
 
   /**
@@ -21014,7 +15933,7 @@ export class TextStructureApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.TextStructureFindStructureResponse>>
   findStructure(params: TextStructureFindStructureRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, textStructureEndpoints().findStructure, params, options)
+    return callChunk(this.#transport, textStructureEndpoints, 'findStructure', params, options)
   }
 
   /**
@@ -21043,128 +15962,13 @@ export class TextStructureApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.TextStructureTestGrokPatternResponse>>
   testGrokPattern(params: TextStructureTestGrokPatternRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, textStructureEndpoints().testGrokPattern, params, options)
+    return callChunk(this.#transport, textStructureEndpoints, 'testGrokPattern', params, options)
   }
 }
 
 // client.transform
 
-const transformEndpoints = lazyTable(
-  () =>
-    ({
-      deleteTransform: {
-        api: 'transform.deleteTransform',
-        urls: [{ path: '/_transform/{transform_id}', methods: ['DELETE'] }],
-        path: ['transform_id'],
-        query: ['force', 'delete_dest_index', 'timeout'],
-        required: ['transform_id'],
-      },
-      getNodeStats: {
-        api: 'transform.getNodeStats',
-        urls: [{ path: '/_transform/_node_stats', methods: ['GET'] }],
-        path: [],
-        query: [],
-        required: [],
-      },
-      getTransform: {
-        api: 'transform.getTransform',
-        urls: [
-          { path: '/_transform/{transform_id}', methods: ['GET'] },
-          { path: '/_transform', methods: ['GET'] },
-        ],
-        path: ['transform_id'],
-        query: ['allow_no_match', 'from', 'size', 'exclude_generated'],
-        required: [],
-      },
-      getTransformStats: {
-        api: 'transform.getTransformStats',
-        urls: [{ path: '/_transform/{transform_id}/_stats', methods: ['GET'] }],
-        path: ['transform_id'],
-        query: ['allow_no_match', 'basic', 'from', 'size', 'timeout'],
-        required: ['transform_id'],
-      },
-      previewTransform: {
-        api: 'transform.previewTransform',
-        urls: [
-          { path: '/_transform/{transform_id}/_preview', methods: ['GET', 'POST'] },
-          { path: '/_transform/_preview', methods: ['GET', 'POST'] },
-        ],
-        path: ['transform_id'],
-        query: ['timeout'],
-        body: ['dest', 'description', 'frequency', 'pivot', 'source', 'settings', 'sync', 'retention_policy', 'latest'],
-        required: [],
-      },
-      putTransform: {
-        api: 'transform.putTransform',
-        urls: [{ path: '/_transform/{transform_id}', methods: ['PUT'] }],
-        path: ['transform_id'],
-        query: ['defer_validation', 'timeout'],
-        body: [
-          'dest',
-          'description',
-          'frequency',
-          'latest',
-          '_meta',
-          'pivot',
-          'retention_policy',
-          'settings',
-          'source',
-          'sync',
-        ],
-        required: ['transform_id', 'dest', 'source'],
-      },
-      resetTransform: {
-        api: 'transform.resetTransform',
-        urls: [{ path: '/_transform/{transform_id}/_reset', methods: ['POST'] }],
-        path: ['transform_id'],
-        query: ['force', 'timeout'],
-        required: ['transform_id'],
-      },
-      scheduleNowTransform: {
-        api: 'transform.scheduleNowTransform',
-        urls: [{ path: '/_transform/{transform_id}/_schedule_now', methods: ['POST'] }],
-        path: ['transform_id'],
-        query: ['timeout', 'defer'],
-        required: ['transform_id'],
-      },
-      setUpgradeMode: {
-        api: 'transform.setUpgradeMode',
-        urls: [{ path: '/_transform/set_upgrade_mode', methods: ['POST'] }],
-        path: [],
-        query: ['enabled', 'timeout'],
-        required: [],
-      },
-      startTransform: {
-        api: 'transform.startTransform',
-        urls: [{ path: '/_transform/{transform_id}/_start', methods: ['POST'] }],
-        path: ['transform_id'],
-        query: ['timeout', 'from'],
-        required: ['transform_id'],
-      },
-      stopTransform: {
-        api: 'transform.stopTransform',
-        urls: [{ path: '/_transform/{transform_id}/_stop', methods: ['POST'] }],
-        path: ['transform_id'],
-        query: ['allow_no_match', 'force', 'timeout', 'wait_for_checkpoint', 'wait_for_completion'],
-        required: ['transform_id'],
-      },
-      updateTransform: {
-        api: 'transform.updateTransform',
-        urls: [{ path: '/_transform/{transform_id}/_update', methods: ['POST'] }],
-        path: ['transform_id'],
-        query: ['defer_validation', 'timeout'],
-        body: ['dest', 'description', 'frequency', '_meta', 'source', 'settings', 'sync', 'retention_policy'],
-        required: ['transform_id'],
-      },
-      upgradeTransforms: {
-        api: 'transform.upgradeTransforms',
-        urls: [{ path: '/_transform/_upgrade', methods: ['POST'] }],
-        path: [],
-        query: ['dry_run', 'timeout'],
-        required: [],
-      },
-    }) satisfies Record<string, Endpoint>,
-)
+const transformEndpoints = endpointChunk(() => import('./transform.endpoints.js'))
 
 /**
  * The `transform` APIs: `client.transform.*`.
@@ -21207,7 +16011,7 @@ export class TransformApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.TransformDeleteTransformResponse>>
   deleteTransform(params: TransformDeleteTransformRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, transformEndpoints().deleteTransform, params, options)
+    return callChunk(this.#transport, transformEndpoints, 'deleteTransform', params, options)
   }
 
   /**
@@ -21236,7 +16040,7 @@ export class TransformApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.TransformGetNodeStatsResponse>>
   getNodeStats(params?: TransformGetNodeStatsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, transformEndpoints().getNodeStats, params, options)
+    return callChunk(this.#transport, transformEndpoints, 'getNodeStats', params, options)
   }
 
   /**
@@ -21265,7 +16069,7 @@ export class TransformApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.TransformGetTransformResponse>>
   getTransform(params?: TransformGetTransformRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, transformEndpoints().getTransform, params, options)
+    return callChunk(this.#transport, transformEndpoints, 'getTransform', params, options)
   }
 
   /**
@@ -21294,7 +16098,7 @@ export class TransformApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.TransformGetTransformStatsResponse>>
   getTransformStats(params: TransformGetTransformStatsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, transformEndpoints().getTransformStats, params, options)
+    return callChunk(this.#transport, transformEndpoints, 'getTransformStats', params, options)
   }
 
   /**
@@ -21323,7 +16127,7 @@ export class TransformApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.TransformPreviewTransformResponse<TTransform>>>
   previewTransform(params?: TransformPreviewTransformRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, transformEndpoints().previewTransform, params, options)
+    return callChunk(this.#transport, transformEndpoints, 'previewTransform', params, options)
   }
 
   /**
@@ -21352,7 +16156,7 @@ export class TransformApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.TransformPutTransformResponse>>
   putTransform(params: TransformPutTransformRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, transformEndpoints().putTransform, params, options)
+    return callChunk(this.#transport, transformEndpoints, 'putTransform', params, options)
   }
 
   /**
@@ -21381,7 +16185,7 @@ export class TransformApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.TransformResetTransformResponse>>
   resetTransform(params: TransformResetTransformRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, transformEndpoints().resetTransform, params, options)
+    return callChunk(this.#transport, transformEndpoints, 'resetTransform', params, options)
   }
 
   /**
@@ -21410,7 +16214,7 @@ export class TransformApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.TransformScheduleNowTransformResponse>>
   scheduleNowTransform(params: TransformScheduleNowTransformRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, transformEndpoints().scheduleNowTransform, params, options)
+    return callChunk(this.#transport, transformEndpoints, 'scheduleNowTransform', params, options)
   }
 
   /**
@@ -21439,7 +16243,7 @@ export class TransformApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.TransformSetUpgradeModeResponse>>
   setUpgradeMode(params?: TransformSetUpgradeModeRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, transformEndpoints().setUpgradeMode, params, options)
+    return callChunk(this.#transport, transformEndpoints, 'setUpgradeMode', params, options)
   }
 
   /**
@@ -21468,7 +16272,7 @@ export class TransformApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.TransformStartTransformResponse>>
   startTransform(params: TransformStartTransformRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, transformEndpoints().startTransform, params, options)
+    return callChunk(this.#transport, transformEndpoints, 'startTransform', params, options)
   }
 
   /**
@@ -21497,7 +16301,7 @@ export class TransformApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.TransformStopTransformResponse>>
   stopTransform(params: TransformStopTransformRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, transformEndpoints().stopTransform, params, options)
+    return callChunk(this.#transport, transformEndpoints, 'stopTransform', params, options)
   }
 
   /**
@@ -21526,7 +16330,7 @@ export class TransformApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.TransformUpdateTransformResponse>>
   updateTransform(params: TransformUpdateTransformRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, transformEndpoints().updateTransform, params, options)
+    return callChunk(this.#transport, transformEndpoints, 'updateTransform', params, options)
   }
 
   /**
@@ -21555,138 +16359,13 @@ export class TransformApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.TransformUpgradeTransformsResponse>>
   upgradeTransforms(params?: TransformUpgradeTransformsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, transformEndpoints().upgradeTransforms, params, options)
+    return callChunk(this.#transport, transformEndpoints, 'upgradeTransforms', params, options)
   }
 }
 
 // client.watcher
 
-const watcherEndpoints = lazyTable(
-  () =>
-    ({
-      ackWatch: {
-        api: 'watcher.ackWatch',
-        urls: [
-          { path: '/_watcher/watch/{watch_id}/_ack/{action_id}', methods: ['PUT', 'POST'] },
-          { path: '/_watcher/watch/{watch_id}/_ack', methods: ['PUT', 'POST'] },
-        ],
-        path: ['watch_id', 'action_id'],
-        query: [],
-        required: ['watch_id'],
-      },
-      activateWatch: {
-        api: 'watcher.activateWatch',
-        urls: [{ path: '/_watcher/watch/{watch_id}/_activate', methods: ['PUT', 'POST'] }],
-        path: ['watch_id'],
-        query: [],
-        required: ['watch_id'],
-      },
-      deactivateWatch: {
-        api: 'watcher.deactivateWatch',
-        urls: [{ path: '/_watcher/watch/{watch_id}/_deactivate', methods: ['PUT', 'POST'] }],
-        path: ['watch_id'],
-        query: [],
-        required: ['watch_id'],
-      },
-      deleteWatch: {
-        api: 'watcher.deleteWatch',
-        urls: [{ path: '/_watcher/watch/{id}', methods: ['DELETE'] }],
-        path: ['id'],
-        query: [],
-        required: ['id'],
-      },
-      executeWatch: {
-        api: 'watcher.executeWatch',
-        urls: [
-          { path: '/_watcher/watch/{id}/_execute', methods: ['PUT', 'POST'] },
-          { path: '/_watcher/watch/_execute', methods: ['PUT', 'POST'] },
-        ],
-        path: ['id'],
-        query: ['debug'],
-        body: [
-          'action_modes',
-          'alternative_input',
-          'ignore_condition',
-          'record_execution',
-          'simulated_actions',
-          'trigger_data',
-          'watch',
-        ],
-        required: [],
-      },
-      getSettings: {
-        api: 'watcher.getSettings',
-        urls: [{ path: '/_watcher/settings', methods: ['GET'] }],
-        path: [],
-        query: ['master_timeout'],
-        required: [],
-      },
-      getWatch: {
-        api: 'watcher.getWatch',
-        urls: [{ path: '/_watcher/watch/{id}', methods: ['GET'] }],
-        path: ['id'],
-        query: [],
-        required: ['id'],
-      },
-      putWatch: {
-        api: 'watcher.putWatch',
-        urls: [{ path: '/_watcher/watch/{id}', methods: ['PUT', 'POST'] }],
-        path: ['id'],
-        query: ['active', 'if_primary_term', 'if_seq_no', 'version'],
-        body: [
-          'actions',
-          'condition',
-          'input',
-          'metadata',
-          'throttle_period',
-          'throttle_period_in_millis',
-          'transform',
-          'trigger',
-        ],
-        required: ['id'],
-      },
-      queryWatches: {
-        api: 'watcher.queryWatches',
-        urls: [{ path: '/_watcher/_query/watches', methods: ['GET', 'POST'] }],
-        path: [],
-        query: [],
-        body: ['from', 'size', 'query', 'sort', 'search_after'],
-        required: [],
-      },
-      start: {
-        api: 'watcher.start',
-        urls: [{ path: '/_watcher/_start', methods: ['POST'] }],
-        path: [],
-        query: ['master_timeout'],
-        required: [],
-      },
-      stats: {
-        api: 'watcher.stats',
-        urls: [
-          { path: '/_watcher/stats/{metric}', methods: ['GET'] },
-          { path: '/_watcher/stats', methods: ['GET'] },
-        ],
-        path: ['metric'],
-        query: ['emit_stacktraces', 'metric'],
-        required: [],
-      },
-      stop: {
-        api: 'watcher.stop',
-        urls: [{ path: '/_watcher/_stop', methods: ['POST'] }],
-        path: [],
-        query: ['master_timeout'],
-        required: [],
-      },
-      updateSettings: {
-        api: 'watcher.updateSettings',
-        urls: [{ path: '/_watcher/settings', methods: ['PUT'] }],
-        path: [],
-        query: ['master_timeout', 'timeout'],
-        body: ['index.auto_expand_replicas', 'index.number_of_replicas'],
-        required: [],
-      },
-    }) satisfies Record<string, Endpoint>,
-)
+const watcherEndpoints = endpointChunk(() => import('./watcher.endpoints.js'))
 
 /**
  * The `watcher` APIs: `client.watcher.*`.
@@ -21726,7 +16405,7 @@ export class WatcherApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.WatcherAckWatchResponse>>
   ackWatch(params: WatcherAckWatchRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, watcherEndpoints().ackWatch, params, options)
+    return callChunk(this.#transport, watcherEndpoints, 'ackWatch', params, options)
   }
 
   /**
@@ -21755,7 +16434,7 @@ export class WatcherApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.WatcherActivateWatchResponse>>
   activateWatch(params: WatcherActivateWatchRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, watcherEndpoints().activateWatch, params, options)
+    return callChunk(this.#transport, watcherEndpoints, 'activateWatch', params, options)
   }
 
   /**
@@ -21784,7 +16463,7 @@ export class WatcherApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.WatcherDeactivateWatchResponse>>
   deactivateWatch(params: WatcherDeactivateWatchRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, watcherEndpoints().deactivateWatch, params, options)
+    return callChunk(this.#transport, watcherEndpoints, 'deactivateWatch', params, options)
   }
 
   /**
@@ -21810,7 +16489,7 @@ export class WatcherApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.WatcherDeleteWatchResponse>>
   deleteWatch(params: WatcherDeleteWatchRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, watcherEndpoints().deleteWatch, params, options)
+    return callChunk(this.#transport, watcherEndpoints, 'deleteWatch', params, options)
   }
 
   /**
@@ -21839,7 +16518,7 @@ export class WatcherApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.WatcherExecuteWatchResponse>>
   executeWatch(params?: WatcherExecuteWatchRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, watcherEndpoints().executeWatch, params, options)
+    return callChunk(this.#transport, watcherEndpoints, 'executeWatch', params, options)
   }
 
   /**
@@ -21868,7 +16547,7 @@ export class WatcherApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.WatcherGetSettingsResponse>>
   getSettings(params?: WatcherGetSettingsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, watcherEndpoints().getSettings, params, options)
+    return callChunk(this.#transport, watcherEndpoints, 'getSettings', params, options)
   }
 
   /**
@@ -21894,7 +16573,7 @@ export class WatcherApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.WatcherGetWatchResponse>>
   getWatch(params: WatcherGetWatchRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, watcherEndpoints().getWatch, params, options)
+    return callChunk(this.#transport, watcherEndpoints, 'getWatch', params, options)
   }
 
   /**
@@ -21920,7 +16599,7 @@ export class WatcherApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.WatcherPutWatchResponse>>
   putWatch(params: WatcherPutWatchRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, watcherEndpoints().putWatch, params, options)
+    return callChunk(this.#transport, watcherEndpoints, 'putWatch', params, options)
   }
 
   /**
@@ -21949,7 +16628,7 @@ export class WatcherApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.WatcherQueryWatchesResponse>>
   queryWatches(params?: WatcherQueryWatchesRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, watcherEndpoints().queryWatches, params, options)
+    return callChunk(this.#transport, watcherEndpoints, 'queryWatches', params, options)
   }
 
   /**
@@ -21975,7 +16654,7 @@ export class WatcherApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.WatcherStartResponse>>
   start(params?: WatcherStartRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, watcherEndpoints().start, params, options)
+    return callChunk(this.#transport, watcherEndpoints, 'start', params, options)
   }
 
   /**
@@ -22001,7 +16680,7 @@ export class WatcherApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.WatcherStatsResponse>>
   stats(params?: WatcherStatsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, watcherEndpoints().stats, params, options)
+    return callChunk(this.#transport, watcherEndpoints, 'stats', params, options)
   }
 
   /**
@@ -22027,7 +16706,7 @@ export class WatcherApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.WatcherStopResponse>>
   stop(params?: WatcherStopRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, watcherEndpoints().stop, params, options)
+    return callChunk(this.#transport, watcherEndpoints, 'stop', params, options)
   }
 
   /**
@@ -22056,31 +16735,13 @@ export class WatcherApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.WatcherUpdateSettingsResponse>>
   updateSettings(params?: WatcherUpdateSettingsRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, watcherEndpoints().updateSettings, params, options)
+    return callChunk(this.#transport, watcherEndpoints, 'updateSettings', params, options)
   }
 }
 
 // client.xpack
 
-const xpackEndpoints = lazyTable(
-  () =>
-    ({
-      info: {
-        api: 'xpack.info',
-        urls: [{ path: '/_xpack', methods: ['GET'] }],
-        path: [],
-        query: ['categories', 'accept_enterprise', 'human'],
-        required: [],
-      },
-      usage: {
-        api: 'xpack.usage',
-        urls: [{ path: '/_xpack/usage', methods: ['GET'] }],
-        path: [],
-        query: ['master_timeout'],
-        required: [],
-      },
-    }) satisfies Record<string, Endpoint>,
-)
+const xpackEndpoints = endpointChunk(() => import('./xpack.endpoints.js'))
 
 /**
  * The `xpack` APIs: `client.xpack.*`.
@@ -22117,7 +16778,7 @@ export class XpackApi {
    */
   info(params: XpackInfoRequest | undefined, options: MetaCallOptions): Promise<ApiResponse<estypes.XpackInfoResponse>>
   info(params?: XpackInfoRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, xpackEndpoints().info, params, options)
+    return callChunk(this.#transport, xpackEndpoints, 'info', params, options)
   }
 
   /**
@@ -22143,7 +16804,7 @@ export class XpackApi {
     options: MetaCallOptions,
   ): Promise<ApiResponse<estypes.XpackUsageResponse>>
   usage(params?: XpackUsageRequest, options?: CallOptions): Promise<unknown> {
-    return callApi(this.#transport, xpackEndpoints().usage, params, options)
+    return callChunk(this.#transport, xpackEndpoints, 'usage', params, options)
   }
 }
 

@@ -411,10 +411,18 @@ export class TypeEmitter {
       return (
         `${keysDoc}export interface ${keysName}${keysParams}${ext} {\n${members}}\n\n` +
         // Every named property must fit the index signature too, hence the union.
-        `${doc}export type ${name}${params} = ${keysName}${keysSelf} & { [property: string]: ${value} | ${keysName}${keysSelf}[keyof ${keysName}${keysSelf}] }\n`
+        // (With `unknown` values the union is `unknown`: spelled out, tsc would still resolve every member's type.)
+        `${doc}export type ${name}${params} = ${keysName}${keysSelf} & { [property: string]: ${value === 'unknown' ? value : `${value} | ${keysName}${keysSelf}[keyof ${keysName}${keysSelf}]`} }\n`
       )
     }
-    return `${doc}export interface ${name}${params}${ext} {\n${this.#members(def.properties, ctx, false, def.name)}}\n`
+    const body = this.#members(def.properties, ctx, false, def.name)
+    // An empty interface stays an interface: as a type alias (`{}`, biome's fix) every interface that extends it
+    // gets its own `this` type, which multiplies the types tsc instantiates.
+    const keep =
+      body === '' && ext === ''
+        ? '// biome-ignore lint/suspicious/noEmptyInterface: an interface keeps `this` types out of the interfaces that extend it\n'
+        : ''
+    return `${doc}${keep}export interface ${name}${params}${ext} {\n${body}}\n`
   }
 }
 

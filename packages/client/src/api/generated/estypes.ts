@@ -860,7 +860,8 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type AggregationsAggregation = {}
+  // biome-ignore lint/suspicious/noEmptyInterface: an interface keeps `this` types out of the interfaces that extend it
+  export interface AggregationsAggregation {}
 
   /**
    * The properties of \`AggregationsAggregationContainer\` that may sit next to its one variant.
@@ -3337,9 +3338,7 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type AggregationsInferenceAggregate = AggregationsInferenceAggregateKeys & {
-    [property: string]: unknown | AggregationsInferenceAggregateKeys[keyof AggregationsInferenceAggregateKeys]
-  }
+  export type AggregationsInferenceAggregate = AggregationsInferenceAggregateKeys & { [property: string]: unknown }
 
   /**
    * `InferenceAggregation` of the specification's `_types.aggregations` namespace (the specification does not describe it).
@@ -4250,7 +4249,8 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type AggregationsPercentageScoreHeuristic = {}
+  // biome-ignore lint/suspicious/noEmptyInterface: an interface keeps `this` types out of the interfaces that extend it
+  export interface AggregationsPercentageScoreHeuristic {}
 
   /**
    * `PercentileRanksAggregation` of the specification's `_types.aggregations` namespace (the specification does not describe it).
@@ -5050,7 +5050,8 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type AggregationsStationary = {}
+  // biome-ignore lint/suspicious/noEmptyInterface: an interface keeps `this` types out of the interfaces that extend it
+  export interface AggregationsStationary {}
 
   /**
    * Statistics aggregation result. \`min\`, \`max\` and \`avg\` are missing if there were no values to process (\`count\` is zero).
@@ -24676,7 +24677,8 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type EmptyObject = {}
+  // biome-ignore lint/suspicious/noEmptyInterface: an interface keeps `this` types out of the interfaces that extend it
+  export interface EmptyObject {}
 
   /**
    * Reset the project encryption key. Destroy the current project encryption key (PEK) and generate a new one. This is the recovery path for when the on-disk encrypted PEK becomes permanently inaccessible, for example because the key encryption material protecting it was lost. All data that was encrypted under the destroyed key becomes permanently unrecoverable. Each feature that stores encrypted data decides how to handle its own data during the reset: some features drop the encrypted values entirely, while others preserve the rest of the affected data and only clear the values that can no longer be decrypted. Because this operation causes permanent data loss, it requires the \`accept_data_loss\` query parameter to be set to \`true\`.
@@ -25179,7 +25181,7 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type ErrorCause = ErrorCauseKeys & { [property: string]: unknown | ErrorCauseKeys[keyof ErrorCauseKeys] }
+  export type ErrorCause = ErrorCauseKeys & { [property: string]: unknown }
 
   /**
    * The response returned by Elasticsearch when request execution did not succeed.
@@ -29115,7 +29117,7 @@ export declare namespace estypes {
    * @public
    */
   export type IndicesAnalyzeExplainAnalyzeToken = IndicesAnalyzeExplainAnalyzeTokenKeys & {
-    [property: string]: unknown | IndicesAnalyzeExplainAnalyzeTokenKeys[keyof IndicesAnalyzeExplainAnalyzeTokenKeys]
+    [property: string]: unknown
   }
 
   /**
@@ -31255,9 +31257,7 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type IndicesIndexSettings = IndicesIndexSettingsKeys & {
-    [property: string]: unknown | IndicesIndexSettingsKeys[keyof IndicesIndexSettingsKeys]
-  }
+  export type IndicesIndexSettings = IndicesIndexSettingsKeys & { [property: string]: unknown }
 
   /**
    * `IndexSettingsAnalysis` of the specification's `indices._types` namespace (the specification does not describe it).
@@ -39815,7 +39815,8 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type IngestIpinfo = {}
+  // biome-ignore lint/suspicious/noEmptyInterface: an interface keeps `this` types out of the interfaces that extend it
+  export interface IngestIpinfo {}
 
   /**
    * `JoinProcessor` of the specification's `ingest._types` namespace (the specification does not describe it).
@@ -40856,7 +40857,8 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type IngestWeb = {}
+  // biome-ignore lint/suspicious/noEmptyInterface: an interface keeps `this` types out of the interfaces that extend it
+  export interface IngestWeb {}
 
   /**
    * The named properties of \`InlineGet\`.
@@ -40895,9 +40897,7 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type InlineGet<TDocument = unknown> = InlineGetKeys<TDocument> & {
-    [property: string]: unknown | InlineGetKeys<TDocument>[keyof InlineGetKeys<TDocument>]
-  }
+  export type InlineGet<TDocument = unknown> = InlineGetKeys<TDocument> & { [property: string]: unknown }
 
   /**
    * `InnerRetriever` of the specification's `_types` namespace (the specification does not describe it).
@@ -53766,9 +53766,7 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type NodesInfoNodeInfoDiscover = NodesInfoNodeInfoDiscoverKeys & {
-    [property: string]: unknown | NodesInfoNodeInfoDiscoverKeys[keyof NodesInfoNodeInfoDiscoverKeys]
-  }
+  export type NodesInfoNodeInfoDiscover = NodesInfoNodeInfoDiscoverKeys & { [property: string]: unknown }
 
   /**
    * `NodeInfoHttp` of the specification's `nodes.info` namespace (the specification does not describe it).
@@ -58920,7 +58918,8 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type QueryDslRankFeatureFunction = {}
+  // biome-ignore lint/suspicious/noEmptyInterface: an interface keeps `this` types out of the interfaces that extend it
+  export interface QueryDslRankFeatureFunction {}
 
   /**
    * `RankFeatureFunctionLinear` of the specification's `_types.query_dsl` namespace (the specification does not describe it).
@@ -60113,7 +60112,8 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type RankBase = {}
+  // biome-ignore lint/suspicious/noEmptyInterface: an interface keeps `this` types out of the interfaces that extend it
+  export interface RankBase {}
 
   /**
    * The variants of \`RankContainer\`: exactly one is set.
@@ -74341,7 +74341,8 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type WatcherAlwaysCondition = {}
+  // biome-ignore lint/suspicious/noEmptyInterface: an interface keeps `this` types out of the interfaces that extend it
+  export interface WatcherAlwaysCondition {}
 
   /**
    * The named properties of \`WatcherArrayCompareCondition\`.
@@ -75566,7 +75567,8 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type WatcherNeverCondition = {}
+  // biome-ignore lint/suspicious/noEmptyInterface: an interface keeps `this` types out of the interfaces that extend it
+  export interface WatcherNeverCondition {}
 
   /**
    * `PagerDutyAction` of the specification's `watcher._types` namespace (the specification does not describe it).

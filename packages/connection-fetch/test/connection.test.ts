@@ -198,8 +198,10 @@ describe('timeouts and aborts', () => {
     expect(isTimeoutError(timedOut)).toBe(true)
     expect((timedOut as Error).message).toContain('requestTimeout (50 ms)')
     const controller = new AbortController()
+    // Listening before the request is sent: the server's 'request' event cannot be missed.
+    const arrived = once(srv.server, 'request')
     const pending = transport.request({ method: 'GET', path: '/' }, { signal: controller.signal })
-    while (srv.requests.length < 2) await once(srv.server, 'request')
+    await arrived
     controller.abort()
     expect(isRequestAbortedError(await rejection(pending))).toBe(true)
     await transport.close()

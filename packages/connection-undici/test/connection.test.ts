@@ -160,8 +160,10 @@ describe('HTTP behaviour', () => {
       isTimeoutError(await rejection(transport.request({ method: 'GET', path: '/' }, { requestTimeout: 100 }))),
     ).toBe(true)
     const controller = new AbortController()
+    // Listening before the request is sent: the server's 'request' event cannot be missed.
+    const arrived = once(srv.server, 'request')
     const pending = transport.request({ method: 'GET', path: '/' }, { signal: controller.signal })
-    while (srv.requests.length < 2) await once(srv.server, 'request')
+    await arrived
     controller.abort()
     expect(isRequestAbortedError(await rejection(pending))).toBe(true)
     await transport.close()

@@ -21,6 +21,7 @@ export interface FetchTls {
 export interface FetchConnectionSettings {
   tls?: FetchTls
   runtime?: ClientRuntime
+  proxy?: string | URL | false
 }
 
 /** `fetchConnection` of `@stretch/connection-fetch`. @internal */
@@ -58,9 +59,9 @@ function pemOnly(value: string | Uint8Array, option: string, runtime: ClientRunt
 }
 
 /**
- * Every runtime but Node: `@stretch/connection-fetch` with the client's TLS options as PEM text. The Node-only
- * options (`lookup`, `proxy`, `connectionsPerNode`, `maxConnections`) are refused, naming the runtime; TLS options
- * the runtime cannot honour are refused by `fetchConnection` itself.
+ * Every runtime but Node: `@stretch/connection-fetch` with the client's TLS options as PEM text and its `proxy`. The
+ * Node-only options (`lookup`, `connectionsPerNode`, `maxConnections`) are refused, naming the runtime; TLS and
+ * proxy options the runtime cannot honour are refused by `fetchConnection` itself.
  * @param fetchConnection - `fetchConnection` of `@stretch/connection-fetch` (tests pass a stub).
  * @param runtime - the runtime, detected by default.
  * @internal
@@ -92,7 +93,10 @@ export function fetchPlatform(
       }
       if (options.sslAssertFingerprint !== undefined) tls.fingerprint256 = options.sslAssertFingerprint
       if (options.verifyCerts === false) tls.rejectUnauthorized = false
-      return fetchConnection(Object.keys(tls).length === 0 ? { runtime } : { tls, runtime })
+      const settings: FetchConnectionSettings = { runtime }
+      if (Object.keys(tls).length > 0) settings.tls = tls
+      if (options.proxy !== undefined) settings.proxy = options.proxy
+      return fetchConnection(settings)
     },
     warn(message) {
       console.warn(`SecurityWarning: ${message}`)

@@ -119,7 +119,12 @@ export interface ClientOptions extends PerRequestOptions {
   readonly middleware?: readonly Middleware[] | undefined
   /** A DNS lookup function. Node only. */
   readonly lookup?: LookupFunction | undefined
-  /** An `http:` proxy URL, or `false` to ignore HTTPS_PROXY/HTTP_PROXY. Node only. */
+  /**
+   * An `http:` proxy URL (userinfo becomes `proxy-authorization`), or `false` to ignore HTTPS_PROXY/HTTP_PROXY.
+   * Requests to `https:` nodes go through a CONNECT tunnel, TLS checked end to end. Node (undici), Deno
+   * (`Deno.createHttpClient`) and Bun (fetch's `proxy`); `false` on Node and Bun only. workerd and browsers refuse
+   * it with a `ConfigurationError`.
+   */
   readonly proxy?: string | URL | false | undefined
   /** Most sockets per node. Default 128. Node only. */
   readonly connectionsPerNode?: number | undefined

@@ -38,10 +38,8 @@ export const kConnectionOptions: readonly (keyof ClientOptions)[] = [
   'maxConnections',
 ]
 
-/** The connection options that only undici can honour (Node). @internal */
-export const kNodeOnlyOptions: readonly (keyof ClientOptions)[] = [
-  'lookup',
-  'proxy',
-  'connectionsPerNode',
-  'maxConnections',
-]
+/**
+ * The connection options that only undici can honour (Node). `proxy` is not one: Deno and Bun honour it through
+ * `@stretch/connection-fetch`, which refuses it on the other runtimes. @internal
+ */
+export const kNodeOnlyOptions: readonly (keyof ClientOptions)[] = ['lookup', 'connectionsPerNode', 'maxConnections']

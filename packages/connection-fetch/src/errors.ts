@@ -34,7 +34,8 @@ const kTlsText =
 const kNotSentText =
   /Connection refused|tcp connect error|dns error|failed to lookup address|No such host|Name or service not known|Unable to connect|connect\(\): /i
 
-function codesOf(error: unknown, out: string[] = [], depth = 0): string[] {
+/** The `code` strings of an error, its causes and aggregated errors. @internal */
+export function codesOf(error: unknown, out: string[] = [], depth = 0): string[] {
   if (depth > 4 || error === null || typeof error !== 'object') return out
   const e = error as ErrorLike
   if (typeof e.code === 'string') out.push(e.code)
@@ -43,7 +44,8 @@ function codesOf(error: unknown, out: string[] = [], depth = 0): string[] {
   return out
 }
 
-function messagesOf(error: unknown, out: string[] = [], depth = 0): string[] {
+/** The messages of an error, its causes and aggregated errors. @internal */
+export function messagesOf(error: unknown, out: string[] = [], depth = 0): string[] {
   if (depth > 4 || error === null || typeof error !== 'object') return out
   const e = error as ErrorLike
   if (typeof e.message === 'string' && e.message !== '') out.push(e.message)
@@ -63,9 +65,17 @@ export function redactText(text: string): string {
  * @param runtime - the runtime, for the message.
  * @param host - the node's `host:port`, for the message.
  * @param answered - true when the status line arrived (a failure while reading the body): the request was sent.
+ * @param proxyHost - the forward proxy's `host:port` when requests go through one: a refused connection is then
+ *   the proxy's.
  * @internal
  */
-export function mapFetchError(error: unknown, runtime: FetchRuntime, host: string, answered: boolean): Error {
+export function mapFetchError(
+  error: unknown,
+  runtime: FetchRuntime,
+  host: string,
+  answered: boolean,
+  proxyHost?: string,
+): Error {
   if (isTransportError(error)) return error
   const codes = codesOf(error)
   const messages = messagesOf(error)
@@ -92,5 +102,6 @@ export function mapFetchError(error: unknown, runtime: FetchRuntime, host: strin
       { cause: error, requestSent: true },
     )
   }
-  return new ConnectionError(`cannot reach ${host} (${detail})`, { cause: error, requestSent: !notSent })
+  const through = proxyHost === undefined ? '' : ` through the proxy at ${proxyHost}`
+  return new ConnectionError(`cannot reach ${host}${through} (${detail})`, { cause: error, requestSent: !notSent })
 }

@@ -12,7 +12,8 @@ import {
   type TransportResponse,
 } from '@stretch/transport'
 import { bodyBytes, readLimited, tooLarge } from './body.js'
-import { mapFetchError } from './errors.js'
+import { codesOf, mapFetchError, messagesOf } from './errors.js'
+import { basicAuthorization, isProxyAuthFailure, type ProxySetting, planProxy, proxyAuthError } from './proxy.js'
 import { detectRuntime, type FetchRuntime, runtimeNames } from './runtime.js'
 import { type FetchTlsOptions, planTls, type TlsPlan } from './tls.js'
 
@@ -27,6 +28,15 @@ export interface FetchConnectionOptions {
   readonly fetch?: typeof fetch | undefined
   /** The runtime whose TLS rules and error shapes apply. Default: detected (Deno, Bun, workerd, Node, else browser). */
   readonly runtime?: FetchRuntime | undefined
+  /**
+   * A forward proxy for every request: an `http:` URL, its userinfo sent to the proxy as `proxy-authorization`.
+   * Requests to `http:` nodes go to it as absolute-URI requests, requests to `https:` nodes through a CONNECT
+   * tunnel with TLS (and the `tls.ca` check) end to end. Deno (`Deno.createHttpClient({ proxy })`) and Bun (fetch's
+   * `proxy`) only; `false` connects directly despite `HTTP_PROXY`/`HTTPS_PROXY`, on Bun only (Deno's fetch always
+   * honours them: use `NO_PROXY`). Default: the runtime's own handling of `HTTP_PROXY`, `HTTPS_PROXY` and
+   * `NO_PROXY` (Deno and Bun apply them, loopback nodes included).
+   */
+  readonly proxy?: string | URL | false | undefined
 }
 
 // `fetch` decodes these content codings (RFC 9110 section 8.4.1) on every runtime and leaves the header in place.
@@ -40,7 +50,12 @@ interface DenoHttpClient {
   close(): void
 }
 interface DenoGlobal {
-  createHttpClient(options: { caCerts?: string[]; cert?: string; key?: string }): DenoHttpClient
+  createHttpClient(options: {
+    caCerts?: string[]
+    cert?: string
+    key?: string
+    proxy?: { url: string; basicAuth?: { username: string; password: string } }
+  }): DenoHttpClient
 }
 
 interface PeerCertificate {
@@ -76,12 +91,13 @@ class FetchConnection implements Connection {
   readonly #runtime: FetchRuntime
   readonly #fetch: typeof fetch
   readonly #tls: TlsPlan
+  readonly #proxy: ProxySetting
   #denoClient: DenoHttpClient | undefined
   #closed = false
   #inFlight = 0
   #idle: (() => void) | undefined
 
-  constructor(node: NodeDescription, runtime: FetchRuntime, fetchFn: typeof fetch, tls: TlsPlan) {
+  constructor(node: NodeDescription, runtime: FetchRuntime, fetchFn: typeof fetch, tls: TlsPlan, proxy: ProxySetting) {
     this.#node = node
     this.#host = node.url.host
     const path = node.url.pathname === '/' ? '' : node.url.pathname.replace(/\/$/, '')
@@ -89,14 +105,17 @@ class FetchConnection implements Connection {
     this.#runtime = runtime
     this.#fetch = fetchFn
     this.#tls = tls
+    this.#proxy = proxy
   }
 
-  // What the runtime's fetch gets besides the standard init: Deno a client with the CA, Bun its `tls` option.
+  // What the runtime's fetch gets besides the standard init: Deno a client with the CA and the proxy, Bun its `tls`
+  // and `proxy` options.
   #extra(): Extra {
     const tls = this.#tls
+    const proxy = this.#proxy
     const https = this.#node.url.protocol === 'https:'
-    if (!https) return {}
-    if (this.#runtime === 'deno' && (tls.ca !== undefined || tls.cert !== undefined)) {
+    const denoTls = https && (tls.ca !== undefined || tls.cert !== undefined)
+    if (this.#runtime === 'deno' && (denoTls || proxy)) {
       if (this.#denoClient === undefined) {
         const deno = (globalThis as { Deno?: DenoGlobal }).Deno
         if (typeof deno?.createHttpClient !== 'function') {
@@ -105,13 +124,31 @@ class FetchConnection implements Connection {
           )
         }
         this.#denoClient = deno.createHttpClient({
-          ...(tls.ca === undefined ? {} : { caCerts: [...tls.ca] }),
-          ...(tls.cert === undefined || tls.key === undefined ? {} : { cert: tls.cert, key: tls.key }),
+          ...(!https || tls.ca === undefined ? {} : { caCerts: [...tls.ca] }),
+          ...(!https || tls.cert === undefined || tls.key === undefined ? {} : { cert: tls.cert, key: tls.key }),
+          ...(proxy
+            ? {
+                proxy: {
+                  url: proxy.url.href,
+                  ...(proxy.credentials === undefined ? {} : { basicAuth: { ...proxy.credentials } }),
+                },
+              }
+            : {}),
         })
       }
       return { client: this.#denoClient }
     }
     if (this.#runtime === 'bun') {
+      const extra: Extra = {}
+      if (proxy === false) extra['proxy'] = false
+      else if (proxy !== undefined) {
+        extra['proxy'] = {
+          url: proxy.url.href,
+          headers:
+            proxy.credentials === undefined ? {} : { 'proxy-authorization': basicAuthorization(proxy.credentials) },
+        }
+      }
+      if (!https) return extra
       const options: Extra = {}
       if (tls.ca !== undefined) options['ca'] = [...tls.ca]
       if (tls.cert !== undefined) options['cert'] = tls.cert
@@ -129,7 +166,8 @@ class FetchConnection implements Connection {
           )
         }
       }
-      return Object.keys(options).length === 0 ? {} : { tls: options }
+      if (Object.keys(options).length > 0) extra['tls'] = options
+      return extra
     }
     return {}
   }
@@ -190,6 +228,11 @@ class FetchConnection implements Connection {
       if (body !== undefined) init['body'] = body
       const response = await this.#fetch(this.#base + request.path, init as RequestInit)
       answered = true
+      // Through a forward proxy a 407 is the proxy's, never the node's: a configuration error, not an answer.
+      if (response.status === 407 && this.#proxy) {
+        response.body?.cancel().catch(() => undefined)
+        throw proxyAuthError(this.#proxy)
+      }
       const headers = responseHeaders(response.headers)
       const length = headers['content-length']
       if (typeof length === 'string' && Number(length) > limits.maxCompressedResponseSize) {
@@ -208,7 +251,11 @@ class FetchConnection implements Connection {
       if (why === 'abort') {
         throw new RequestAbortedError('the request was aborted by its signal', { cause: signal?.reason })
       }
-      throw mapFetchError(error, this.#runtime, host, answered)
+      const proxy = this.#proxy
+      if (proxy && !answered && isProxyAuthFailure(codesOf(error), messagesOf(error).join(': '))) {
+        throw proxyAuthError(proxy)
+      }
+      throw mapFetchError(error, this.#runtime, host, answered, proxy ? proxy.url.host : undefined)
     } finally {
       if (timer !== undefined) clearTimeout(timer)
       signal?.removeEventListener('abort', onAbort)
@@ -228,9 +275,10 @@ class FetchConnection implements Connection {
  * edge functions), Deno, Bun, browsers and Node.js. Request bodies go out as bytes (a stream is collected first),
  * answers that `fetch` already decompressed are handed on without their `content-encoding`, `requestTimeout` and
  * the caller's signal abort the fetch, `maxCompressedResponseSize` stops the read, and failures become the
- * transport's typed errors. TLS options are checked against the runtime here: what it cannot honour throws.
+ * transport's typed errors. TLS and proxy options are checked against the runtime here: what it cannot honour
+ * throws.
  *
- * @param options - TLS, the `fetch` to use and the runtime (default: detected).
+ * @param options - TLS, a proxy, the `fetch` to use and the runtime (default: detected).
  * @returns a factory for the `connection` option of the transport or the client.
  * @throws `ConfigurationError` for an option the runtime cannot honour, naming the runtime and the alternative.
  * @example
@@ -253,6 +301,7 @@ export function fetchConnection(options: FetchConnectionOptions = {}): Connectio
     )
   }
   const tls = planTls(options.tls, runtime)
+  const proxy = planProxy(options.proxy, runtime)
   let fetchFn = options.fetch
   if (fetchFn === undefined) {
     if (typeof globalThis.fetch !== 'function') {
@@ -264,5 +313,5 @@ export function fetchConnection(options: FetchConnectionOptions = {}): Connectio
     throw new ConfigurationError('fetch: must be a function with the signature of the global fetch')
   }
   const f = fetchFn
-  return (node) => new FetchConnection(node, runtime, f, tls)
+  return (node) => new FetchConnection(node, runtime, f, tls, proxy)
 }

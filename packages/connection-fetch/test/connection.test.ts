@@ -373,6 +373,32 @@ describe('options the runtime cannot honour', () => {
     expect(configurationError(() => fetchConnection({ runtime: 'solaris' as never })).message).toMatch(/runtime/)
   })
 
+  it.each([
+    [
+      'node',
+      'http://proxy.internal:3128',
+      /proxy cannot be honoured on Node\.js.*undiciConnection\(\) of @stretch\/connection-undici/,
+    ],
+    ['node', false, /proxy cannot be honoured on Node\.js/],
+    ['workerd', 'http://proxy.internal:3128', /proxy cannot be honoured on workerd.*reverse proxy/],
+    ['browser', 'http://proxy.internal:3128', /proxy cannot be honoured in a browser.*browser's own proxy settings/],
+    ['deno', false, /proxy: false cannot be honoured on Deno.*NO_PROXY/],
+  ] as const)('%s refuses proxy: %o at construction', (runtime, proxy, message) => {
+    expect(configurationError(() => fetchConnection({ runtime, proxy })).message).toMatch(message)
+  })
+
+  it('accepts a proxy on Deno and Bun, checks its URL, and never shows its credentials', () => {
+    expect(() => fetchConnection({ runtime: 'deno', proxy: 'http://user:secret@proxy.internal:3128' })).not.toThrow()
+    expect(() => fetchConnection({ runtime: 'bun', proxy: new URL('http://proxy.internal:3128') })).not.toThrow()
+    expect(() => fetchConnection({ runtime: 'bun', proxy: false })).not.toThrow()
+    const https = configurationError(() => fetchConnection({ runtime: 'bun', proxy: 'https://user:secret@p:3128' }))
+    expect(https.message).toMatch(/only http: proxies.*'https:'/)
+    expect(https.message).not.toContain('secret')
+    expect(configurationError(() => fetchConnection({ runtime: 'deno', proxy: 'not a url' })).message).toMatch(
+      /proxy: not a valid URL/,
+    )
+  })
+
   it('detects Node.js', () => {
     expect(configurationError(() => fetchConnection({ tls: { ca: pem } })).message).toMatch(/Node\.js/)
   })

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { type CorsOptions, startCluster, type TestCluster } from '@stretch/test-cluster'
-import { fingerprintOf } from '@stretch/test-utils'
+import { fingerprintOf, startProxy, type TestProxy } from '@stretch/test-utils'
 import { build } from 'esbuild'
 import type { Outcome, ScenarioConfig } from './scenarios.js'
 
@@ -20,6 +20,8 @@ const bin = (name: string): string => join(packageDir, 'node_modules', '.bin', n
 export interface Clusters extends AsyncDisposable {
   readonly http: TestCluster
   readonly https: TestCluster
+  /** A forward proxy that wants credentials (`config.proxy`), and CONNECTs to the HTTPS cluster's port only. */
+  readonly proxy: TestProxy
   readonly config: ScenarioConfig
 }
 
@@ -32,7 +34,10 @@ async function freePort(): Promise<number> {
   return port
 }
 
-/** Starts the clusters once per suite: two plain-HTTP nodes with security on (CORS when asked), one HTTPS node. */
+/**
+ * Starts the clusters once per suite: two plain-HTTP nodes with security on (CORS when asked), one HTTPS node, and a
+ * forward proxy in front of them.
+ */
 export async function startClusters(cors?: CorsOptions): Promise<Clusters> {
   const http = await startCluster({ nodes: 2, tls: false, ...(cors === undefined ? {} : { cors }) })
   const https = await startCluster({ nodes: 1, clientAuthentication: 'optional' })
@@ -41,9 +46,15 @@ export async function startClusters(cors?: CorsOptions): Promise<Clusters> {
   http.inject({ type: 'reset', when: 'after-body' }, { times: Number.POSITIVE_INFINITY, match: { path: '/_reset' } })
   const apiKey = http.createApiKey({ name: 'runtimes' }).encoded
   const bearer = http.createToken().access_token
+  const proxyCredentials = { username: 'runtime', password: 'proxy-secret' }
+  const proxy = await startProxy({ connectPorts: [Number(new URL(https.url).port)], credentials: proxyCredentials })
   const config: ScenarioConfig = {
     http: { urls: http.urls, password: http.password, apiKey, bearer },
     stopped: `http://127.0.0.1:${await freePort()}`,
+    proxy: {
+      url: `http://${proxyCredentials.username}:${proxyCredentials.password}@127.0.0.1:${proxy.port}`,
+      anonymous: proxy.url,
+    },
     https: {
       url: https.url,
       password: https.password,
@@ -54,9 +65,9 @@ export async function startClusters(cors?: CorsOptions): Promise<Clusters> {
     },
   }
   const close = async (): Promise<void> => {
-    await Promise.all([http.close(), https.close()])
+    await Promise.all([http.close(), https.close(), proxy.close()])
   }
-  return { http, https, config, [Symbol.asyncDispose]: close }
+  return { http, https, proxy, config, [Symbol.asyncDispose]: close }
 }
 
 /** How a bundle is built for a runtime. */
@@ -124,11 +135,22 @@ export async function run(
   return { stdout, stderr }
 }
 
+/** The environment with HTTP_PROXY and HTTPS_PROXY set to the suite's proxy (with its credentials). */
+export function envWithProxy(clusters: Clusters): NodeJS.ProcessEnv {
+  const url = clusters.config.proxy?.url as string
+  return { ...envWithoutExtraCa(), HTTP_PROXY: url, HTTPS_PROXY: url, http_proxy: url, https_proxy: url }
+}
+
 /** The environment without the machine's extra CA: "no CA given" must mean no CA. */
 export function envWithoutExtraCa(): NodeJS.ProcessEnv {
   const env = { ...process.env }
   delete env['NODE_EXTRA_CA_CERTS']
   delete env['DENO_CERT']
+  // The machine's own proxy settings must not reroute the loopback clusters (Deno and Bun apply them to 127.0.0.1).
+  for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'NO_PROXY']) {
+    delete env[name]
+    delete env[name.toLowerCase()]
+  }
   return env
 }
 

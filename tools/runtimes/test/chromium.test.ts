@@ -60,6 +60,8 @@ if (!installed) {
       'refused',
       'reset',
       'refusedOptions',
+      'clientProxy',
+      'proxyHttp',
     ].filter((name) => !httpsScenarios.includes(name))
     script = await bundle(
       `import { runScenarios } from './src/scenarios.ts'
@@ -112,6 +114,8 @@ globalThis.__results = runScenarios(${JSON.stringify({ ...config, only })})
         pin: 'refused',
         noVerify: false,
         resetDeliveries: 'runtime-may-resend',
+        proxy: 'refused',
+        clientProxy: 'refused',
         refused: { requestSent: true, message: /Failed to fetch/ },
       },
     )

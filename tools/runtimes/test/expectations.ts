@@ -1,3 +1,4 @@
+import type { ProxiedRequest } from '@stretch/test-utils'
 import { expect, it } from 'vitest'
 import type { Clusters } from '../src/harness.js'
 import type { Outcome, SeenError } from '../src/scenarios.js'
@@ -21,10 +22,31 @@ export interface RuntimeExpectations {
   readonly resetDeliveries: 1 | 'runtime-may-resend'
   /** What a refused connection looks like. */
   readonly refused: { readonly requestSent: boolean; readonly message: RegExp }
+  /**
+   * `fetchConnection({ proxy })`: honoured (Deno, Bun: the proxy scenarios run and the proxy's log is checked), or
+   * refused at construction naming the runtime.
+   */
+  readonly proxy: 'works' | 'refused'
+  /** The client's `proxy` option: honoured (undici on Node, fetch on Deno and Bun) or refused naming the runtime. */
+  readonly clientProxy: 'works' | 'refused'
+  /**
+   * The env-proxy scenarios, run in a second process with HTTP(S)_PROXY set: what `proxy: false` does there
+   * (connects directly on Bun, refused on Deno). Absent where that second process is not run.
+   */
+  readonly envProxy?: { readonly results: () => Record<string, Outcome>; readonly proxyFalse: 'direct' | 'refused' }
 }
 
 /** The HTTPS scenarios, run only where the runtime takes a CA. */
-export const httpsScenarios: readonly string[] = ['caCerts', 'clientCert', 'untrusted', 'pin', 'pinMismatch']
+export const httpsScenarios: readonly string[] = [
+  'caCerts',
+  'clientCert',
+  'untrusted',
+  'pin',
+  'pinMismatch',
+  'proxyHttps',
+  'proxyHttpsUntrusted',
+  'proxyNoCredentialsHttps',
+]
 
 function value(outcome: Outcome | undefined): unknown {
   if (outcome === undefined) throw new Error('the scenario did not run')
@@ -112,7 +134,85 @@ export function expectScenarios(
     refused(seen['pin'])
     if (e.noVerify) expect(seen['noVerify']).toBe('accepted')
     else refused(seen['noVerify'])
+    if (e.proxy === 'works') expect(seen['proxy']).toBe('accepted')
+    else {
+      refused(seen['proxy'])
+      expect(seen['proxy']).toMatch(/^ConfigurationError: proxy cannot be honoured/)
+    }
   })
+  const proxyLog = (opaqueId: string): readonly ProxiedRequest[] =>
+    clusters().proxy.requests.filter((r) => r.headers['x-opaque-id'] === opaqueId)
+  const nodeLog = (cluster: 'http' | 'https', opaqueId: string): number =>
+    clusters()
+      [cluster].requests()
+      .filter((r) => r.headers['x-opaque-id'] === opaqueId).length
+  if (e.clientProxy === 'works') {
+    it("the client's proxy option: the request goes through the proxy, with its credentials", () => {
+      expect(value(results()['clientProxy'])).toEqual({ version: '9.1.0' })
+      const seen = proxyLog('client-proxy')
+      expect(seen.map((r) => [r.method, r.target, r.refused])).toEqual([
+        ['GET', `${clusters().http.urls[0]}/`, undefined],
+      ])
+      expect(seen[0]?.headers['proxy-authorization']).toBe(`Basic ${btoa('runtime:proxy-secret')}`)
+      expect(nodeLog('http', 'client-proxy')).toBe(1)
+    })
+  } else {
+    it("the client's proxy option is refused at construction, naming the runtime", () => {
+      const error = failure(results()['clientProxy'])
+      expect(error.code).toBe('ES_ERR_CONFIGURATION')
+      expect(error.message).toMatch(/^proxy cannot be honoured/)
+      expect(error.message).toMatch(e.name)
+      expect(error.message).not.toContain('proxy-secret')
+    })
+  }
+  if (e.proxy === 'works') {
+    it('proxy: an http node gets an absolute-URI request through the proxy, with its credentials', () => {
+      expect(value(results()['proxyHttp'])).toEqual(ok)
+      const seen = proxyLog('proxy-http')
+      expect(seen.map((r) => [r.method, r.target, r.refused])).toEqual([
+        ['GET', `${clusters().http.urls[0]}/`, undefined],
+      ])
+      expect(seen[0]?.headers['proxy-authorization']).toBe(`Basic ${btoa('runtime:proxy-secret')}`)
+      expect(nodeLog('http', 'proxy-http')).toBe(1)
+    })
+    it("proxy: the proxy's 407 is a ConfigurationError that shows no credentials and is not retried", () => {
+      const error = failure(results()['proxyNoCredentials'])
+      expect(error.code).toBe('ES_ERR_CONFIGURATION')
+      expect(error.message).toMatch(/the proxy at 127\.0\.0\.1:\d+ wants credentials \(407\)/)
+      const refused = clusters().proxy.requests.filter((r) => r.refused === 407 && r.method === 'GET')
+      expect(refused).toHaveLength(1)
+    })
+  } else {
+    it('proxy: fetchConnection({ proxy }) is refused at construction, naming the runtime', () => {
+      const error = failure(results()['proxyHttp'])
+      expect(error.code).toBe('ES_ERR_CONFIGURATION')
+      expect(error.message).toMatch(e.name)
+    })
+  }
+  if (e.envProxy !== undefined) {
+    const env = e.envProxy
+    it('HTTP_PROXY: with no proxy option the runtime sends the request through the proxy of the environment', () => {
+      expect(value(env.results()['envProxy'])).toEqual(ok)
+      expect(proxyLog('env-proxy').map((r) => [r.method, r.target, r.refused])).toEqual([
+        ['GET', `${clusters().http.urls[0]}/`, undefined],
+      ])
+      expect(nodeLog('http', 'env-proxy')).toBe(1)
+    })
+    if (env.proxyFalse === 'direct') {
+      it('proxy: false connects directly despite HTTP_PROXY', () => {
+        expect(value(env.results()['proxyFalse'])).toEqual(ok)
+        expect(proxyLog('proxy-false')).toEqual([])
+        expect(nodeLog('http', 'proxy-false')).toBe(1)
+      })
+    } else {
+      it('proxy: false is refused at construction, naming the runtime and NO_PROXY', () => {
+        const error = failure(env.results()['proxyFalse'])
+        expect(error.code).toBe('ES_ERR_CONFIGURATION')
+        expect(error.message).toMatch(e.name)
+        expect(error.message).toMatch(/NO_PROXY/)
+      })
+    }
+  }
   if (e.caCerts) {
     it('custom CA (caCerts) over HTTPS', () => expect(value(results()['caCerts'])).toEqual(ok))
     it('a client certificate (mutual TLS)', () => {
@@ -135,6 +235,38 @@ export function expectScenarios(
         const error = failure(results()['pin'])
         expect(error.code).toBe('ES_ERR_CONFIGURATION')
         expect(error.message).toMatch(e.name)
+      })
+    }
+    if (e.proxy === 'works') {
+      it('proxy: an https node is reached through a CONNECT tunnel, with the CA checked end to end', () => {
+        expect(value(results()['proxyHttps'])).toEqual(ok)
+        const authority = new URL(clusters().https.url).host
+        const tunnels = clusters().proxy.requests.filter(
+          (r) => r.method === 'CONNECT' && r.target === authority && r.refused === undefined,
+        )
+        expect(tunnels.length).toBeGreaterThanOrEqual(1)
+        expect(tunnels[0]?.headers['proxy-authorization']).toBe(`Basic ${btoa('runtime:proxy-secret')}`)
+        expect(nodeLog('https', 'proxy-https')).toBe(1)
+      })
+      it('proxy: through the tunnel an untrusted certificate is still a TlsError and nothing is sent', () => {
+        const error = failure(results()['proxyHttpsUntrusted'])
+        expect(error.code).toBe('ES_ERR_TLS')
+        expect(error.requestSent).toBe(false)
+        expect(error.message).not.toContain('proxy-secret')
+        expect(nodeLog('https', 'proxy-untrusted')).toBe(0)
+        // Its tunnel was opened (the one of "proxy: an https node ..." is the other): the check ran through it.
+        const authority = new URL(clusters().https.url).host
+        const tunnels = clusters().proxy.requests.filter(
+          (r) => r.method === 'CONNECT' && r.target === authority && r.refused === undefined,
+        )
+        expect(tunnels.length).toBeGreaterThanOrEqual(2)
+      })
+      it("proxy: a CONNECT refused with 407 is a ConfigurationError, not the node's failure", () => {
+        const error = failure(results()['proxyNoCredentialsHttps'])
+        expect(error.code).toBe('ES_ERR_CONFIGURATION')
+        expect(error.message).toMatch(/the proxy at 127\.0\.0\.1:\d+ wants credentials \(407\)/)
+        const refused = clusters().proxy.requests.filter((r) => r.refused === 407 && r.method === 'CONNECT')
+        expect(refused).toHaveLength(1)
       })
     }
   }

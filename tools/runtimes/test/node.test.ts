@@ -41,6 +41,8 @@ describe('Node.js (its global fetch): Transport with fetchConnection against the
       pin: 'refused',
       noVerify: false,
       resetDeliveries: 1,
+      proxy: 'refused',
+      clientProxy: 'works',
       refused: { requestSent: false, message: /ECONNREFUSED/ },
     },
   )

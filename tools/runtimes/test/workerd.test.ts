@@ -25,6 +25,8 @@ beforeAll(async () => {
     'refused',
     'reset',
     'refusedOptions',
+    'clientProxy',
+    'proxyHttp',
   ].filter((name) => !httpsScenarios.includes(name))
   const script = await bundle(
     `import { runScenarios } from './src/scenarios.ts'
@@ -66,6 +68,8 @@ describe('workerd (miniflare): a Worker with Transport and fetchConnection again
       pin: 'refused',
       noVerify: false,
       resetDeliveries: 1,
+      proxy: 'refused',
+      clientProxy: 'refused',
       refused: { requestSent: true, message: /Network connection lost|connect/i },
     },
   )

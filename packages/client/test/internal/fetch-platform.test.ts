@@ -71,13 +71,23 @@ describe('fetchPlatform', () => {
     const { fetchConnection } = recording()
     const error = thrown(() =>
       fetchPlatform(fetchConnection, 'browser').connection({
-        proxy: 'http://proxy:3128',
+        lookup: () => undefined,
         connectionsPerNode: 4,
-      } as ClientOptions),
+      } as unknown as ClientOptions),
     )
     expect(error.message).toBe(
-      'proxy, connectionsPerNode: are only available on Node (undici); on browser fetch opens the sockets and resolves names itself. Remove them, or pass your own connection factory as `connection`',
+      'lookup, connectionsPerNode: are only available on Node (undici); on browser fetch opens the sockets and resolves names itself. Remove them, or pass your own connection factory as `connection`',
     )
+  })
+
+  it('passes proxy to fetchConnection, which honours it on Deno and Bun and refuses it elsewhere', () => {
+    const { fetchConnection, calls } = recording()
+    fetchPlatform(fetchConnection, 'bun').connection({ proxy: 'http://proxy:3128' } as ClientOptions)
+    fetchPlatform(fetchConnection, 'bun').connection({ proxy: false } as ClientOptions)
+    expect(calls).toEqual([
+      { runtime: 'bun', proxy: 'http://proxy:3128' },
+      { runtime: 'bun', proxy: false },
+    ])
   })
 
   it('lets fetchConnection refuse TLS options the runtime cannot honour', () => {

@@ -1,11 +1,11 @@
 import type { QueryValue, RequestBody, TransportResult, Transport as TransportType } from '@stretch/transport'
 import { buildUserAgent, ConfigurationError, Transport } from '@stretch/transport'
+import { platform } from '#platform'
 import { ApiClient } from './api/index.js'
 import type { CallOptions } from './api/types.js'
 import { checkCallOptionNames } from './check-option-names.js'
 import { childDefaults, setupFrom } from './config.js'
 import type { ClientOptions, PerRequestOptions } from './options.js'
-import { platform } from './platform-node.js'
 import { version } from './version.js'
 
 /**

@@ -10,7 +10,9 @@ export type ClientRuntime = 'node' | 'deno' | 'bun' | 'workerd' | 'browser'
 
 /**
  * What differs between the client's entries: the default connection, built from the client's connection options.
- * The Node entry (`platform-node.ts`) wires undici; the entry of every other runtime (`platform-web.ts`) wires fetch.
+ * `client.ts` imports it as `#platform` (package.json `imports`): `platform-node.ts` under the `node` condition
+ * wires undici, `platform-web.ts` for every other runtime wires fetch. One `index.ts` serves both; the build bundles
+ * it once per exports condition (`dist/index.js`, `dist/index.web.js`).
  * @internal
  */
 export interface ClientPlatform {

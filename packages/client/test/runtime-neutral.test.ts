@@ -72,7 +72,8 @@ describe.each(['neutral', 'browser'] as const)('bundled for platform %s with wor
 
   it('resolves @stretch/client to its fetch entry, without undici', async () => {
     const { inputs } = await bundle(`export * from '@stretch/client'`, platform)
-    expect(inputs.some((i) => i.endsWith('src/index.web.ts'))).toBe(true)
+    expect(inputs.some((i) => i.endsWith('src/platform-web.ts'))).toBe(true)
+    expect(inputs.some((i) => i.endsWith('src/platform-node.ts'))).toBe(false)
     expect(inputs.some((i) => i.includes('connection-undici') || i.includes('undici/'))).toBe(false)
   })
 })

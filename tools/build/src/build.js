@@ -15,6 +15,11 @@
 // one entry's source imports another entry's source, the bundle imports the other entry's file instead of copying
 // it, so one module (one class, one `instanceof`) is never in two files.
 //
+// Each entry is bundled with the conditions that lead to it in the exports map (`node` for `node > default`), so a
+// package.json `imports` entry with conditions (`"#platform": { "node": ..., "default": ... }`) resolves per entry:
+// one source, one bundled file per condition, the other branch not in it. Lazily imported chunks (below) are shared
+// by every entry and bundled without conditions: they must not import a conditional `#` specifier.
+//
 // A dynamic `import()` of one of the package's own modules becomes a file of its own, `dist/chunks/<name>.js`, which
 // Node loads when the `import()` runs (the client's endpoint table of each API namespace, loaded on the namespace's
 // first call, so a cold start does not read or compile the others). A chunk is bundled on its own, so it must not
@@ -29,6 +34,8 @@ import { build } from 'esbuild'
 
 const kSourceCondition = '@stretch/source'
 const kSourceExtensions = ['.ts', '.mts', '.tsx']
+// conditions esbuild sets by itself (or that name no runtime): never passed on as custom ones
+const kImplicitConditions = new Set(['default', 'import', 'require', 'types', kSourceCondition])
 
 /**
  * An entry point: the file the exports map names, the source it is built from, and the conditions that lead to it.
@@ -243,8 +250,11 @@ export async function buildPackage(packageDir, options = {}) {
   const chunks = new Map()
   /** @type {Map<string, Set<string>>} output -> the modules its bundle holds (absolute paths) */
   const bundledBy = new Map()
-  /** @param {string} source @param {string} out @param {import('esbuild').Plugin[]} plugins */
-  const bundle = (source, out, plugins) =>
+  /**
+   * @param {string} source @param {string} out @param {import('esbuild').Plugin[]} plugins
+   * @param {readonly string[]} conditions
+   */
+  const bundle = (source, out, plugins, conditions) =>
     build({
       absWorkingDir: packageDir,
       entryPoints: [source],
@@ -257,6 +267,8 @@ export async function buildPackage(packageDir, options = {}) {
       target: 'es2022',
       external,
       plugins,
+      // the entry's own conditions, for the package's `imports` map; esbuild adds `import` and `default` itself
+      conditions: conditions.filter((condition) => !kImplicitConditions.has(condition)),
       // the sources ship in `src/`: the map points at them (`../src/...`) instead of copying them
       sourcemap: 'linked',
       sourcesContent: false,
@@ -274,7 +286,7 @@ export async function buildPackage(packageDir, options = {}) {
   }
   for (const entry of entries) {
     const plugins = [otherEntriesExternal(packageDir, entry, entries), lazyChunks(packageDir, entry.out, chunks)]
-    const result = await bundle(entry.source, entry.out, plugins)
+    const result = await bundle(entry.source, entry.out, plugins, entry.conditions)
     const inputs = record(entry.out, result.metafile)
     log(`${manifest.name}: ${entry.source} -> ${entry.out} (${inputs} modules${conditionsNote(entry)})`)
   }
@@ -283,7 +295,7 @@ export async function buildPackage(packageDir, options = {}) {
   for (let pending = [...chunks]; pending.length > 0; pending = [...chunks].filter(([source]) => !built.has(source))) {
     for (const [source, out] of pending) {
       built.add(source)
-      const result = await bundle(source, out, [lazyChunks(packageDir, out, chunks)])
+      const result = await bundle(source, out, [lazyChunks(packageDir, out, chunks)], [])
       record(out, result.metafile)
     }
   }

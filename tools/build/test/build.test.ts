@@ -178,6 +178,41 @@ describe('buildPackage', { timeout: 60_000 }, () => {
 
 // The client's endpoint tables: a module the package imports with `import()` is a file of its own, loaded when the
 // `import()` runs, and a user's bundler still follows it into one file.
+describe('buildPackage, with a conditional `imports` entry', { timeout: 60_000 }, () => {
+  // One source for two entries: `#platform` (package.json `imports`) is resolved with the conditions of each entry.
+  const dir = join(work, 'pkg-imports')
+  write(dir, {
+    'package.json': JSON.stringify({
+      name: 'made-up-imports',
+      type: 'module',
+      exports: {
+        '.': {
+          node: { '@stretch/source': './src/index.ts', types: './dist/index.d.ts', default: './dist/index.js' },
+          default: { '@stretch/source': './src/index.ts', types: './dist/index.d.ts', default: './dist/index.web.js' },
+        },
+      },
+      imports: { '#platform': { node: './src/platform-node.ts', default: './src/platform-web.ts' } },
+    }),
+    'tsconfig.build.json': tsconfig,
+    'src/platform-node.ts': "export const platform: string = 'node'\n",
+    'src/platform-web.ts': "export const platform: string = 'web'\n",
+    'src/index.ts': "export { platform } from '#platform'\n",
+  })
+
+  it('writes one file per condition from one source, each with its own branch only', async () => {
+    const entries = await buildPackage(dir)
+    expect(entries.map((e) => [e.out, e.source])).toEqual([
+      ['./dist/index.js', './src/index.ts'],
+      ['./dist/index.web.js', './src/index.ts'],
+    ])
+    const url = (file: string) => pathToFileURL(join(dir, 'dist', file)).href
+    expect((await import(url('index.js'))).platform).toBe('node')
+    expect((await import(url('index.web.js'))).platform).toBe('web')
+    expect(readFileSync(join(dir, 'dist/index.js'), 'utf8')).not.toContain('platform-web')
+    expect(readFileSync(join(dir, 'dist/index.web.js'), 'utf8')).not.toContain('platform-node')
+  })
+})
+
 describe('buildPackage, with a lazily imported module', { timeout: 60_000 }, () => {
   const files = (table: string): Record<string, string> => ({
     'package.json': JSON.stringify({ name: 'lazy', type: 'module', exports: { '.': './dist/index.js' } }),

@@ -25,9 +25,6 @@ const kGeneratedDir = 'packages/client/src/api/generated'
 const kDocsDir = 'packages/client/docs/api'
 const kApiIndex = 'packages/client/src/api/index.ts'
 const kClientIndex = 'packages/client/src/index.ts'
-const kClientWebIndex = 'packages/client/src/index.web.ts'
-const kClientSource = 'packages/client/src/client.ts'
-const kClientWebSource = 'packages/client/src/client.web.ts'
 
 /** Hand-written exports of the API layer, re-exported next to the generated ones. */
 const handExports: readonly {
@@ -182,16 +179,9 @@ export async function formatOutputs(root: string, files: OutputFiles): Promise<O
     while (next < entries.length) {
       const [path, source] = entries[next++] as [string, string]
       if (path === kClientIndex) {
-        const index = await runBiome(root, path, spliceExports(indexSource, source))
-        out.set(path, index)
-        // The entry of every runtime but Node (package.json `exports`): the same exports, with the Client whose
-        // default connection is the fetch one.
-        out.set(kClientWebIndex, webVariant(index, "from './client.js'", "from './client.web.js'", 'index.ts'))
-        const client = readFileSync(join(root, kClientSource), 'utf8')
-        out.set(
-          kClientWebSource,
-          webVariant(client, "from './platform-node.js'", "from './platform-web.js'", 'client.ts'),
-        )
+        // One index for every runtime: the client's default connection comes from `#platform` (package.json
+        // `imports`, `node` or `default`), which the build resolves per exports condition.
+        out.set(path, await runBiome(root, path, spliceExports(indexSource, source)))
       } else if (path.endsWith('.ts')) {
         out.set(path, await runBiome(root, path, source))
       } else {
@@ -202,15 +192,6 @@ export async function formatOutputs(root: string, files: OutputFiles): Promise<O
   }
   await Promise.all([worker(), worker()])
   return new Map([...out].sort(([a], [b]) => a.localeCompare(b)))
-}
-
-/**
- * A client source for the non-Node entry: `source` with its one runtime-specific import replaced.
- * @internal
- */
-export function webVariant(source: string, from: string, to: string, origin: string): string {
-  if (!source.includes(from)) throw new Error(`packages/client/src/${origin} has no \`${from}\` to replace`)
-  return `// Written by \`pnpm codegen\` from ${origin} (edit that file): the same module with \`${to}\`.\n${source.replace(from, to)}`
 }
 
 function listDir(root: string, dir: string): string[] {

@@ -157,7 +157,12 @@ export function externalsOf(manifest) {
  * @returns {import('esbuild').Plugin}
  */
 function otherEntriesExternal(packageDir, self, entries) {
-  const bySource = new Map(entries.map((entry) => [resolve(packageDir, entry.source), entry]))
+  /** @type {Map<string, Entry[]>} */
+  const bySource = new Map()
+  for (const entry of entries) {
+    const source = resolve(packageDir, entry.source)
+    bySource.set(source, [...(bySource.get(source) ?? []), entry])
+  }
   const outDir = dirname(resolve(packageDir, self.out))
   return {
     name: 'other-entries-external',
@@ -166,8 +171,15 @@ function otherEntriesExternal(packageDir, self, entries) {
         if (args.kind === 'entry-point') return undefined
         const base = resolve(args.resolveDir, args.path)
         const candidates = [base, ...kSourceExtensions.map((ext) => base.replace(/\.js$/, ext))]
-        const other = candidates.map((candidate) => bySource.get(candidate)).find((entry) => entry !== undefined)
-        if (other === undefined || other === self) return undefined
+        const built = candidates.map((candidate) => bySource.get(candidate)).find((list) => list !== undefined)
+        if (built === undefined || built.includes(self)) return undefined
+        if (built.length > 1) {
+          // one source bundled per condition (`#platform`): which of its files this entry should load is not known
+          throw new Error(
+            `${self.out} imports ${relative(packageDir, base)}, which is built into ${built.map((e) => e.out).join(' and ')} (one per condition): import a module they share instead`,
+          )
+        }
+        const other = /** @type {Entry} */ (built[0])
         let path = relative(outDir, resolve(packageDir, other.out)).split(sep).join('/')
         if (!path.startsWith('.')) path = `./${path}`
         return { path, external: true }

@@ -211,6 +211,23 @@ describe('buildPackage, with a conditional `imports` entry', { timeout: 60_000 }
     expect(readFileSync(join(dir, 'dist/index.js'), 'utf8')).not.toContain('platform-web')
     expect(readFileSync(join(dir, 'dist/index.web.js'), 'utf8')).not.toContain('platform-node')
   })
+
+  it('fails when another entry imports the source built once per condition: it could load either file', async () => {
+    const other = join(work, 'pkg-imports-extra')
+    const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))
+    manifest.exports['./extra'] = { types: './dist/extra.d.ts', default: './dist/extra.js' }
+    write(other, {
+      'package.json': JSON.stringify(manifest),
+      'tsconfig.build.json': tsconfig,
+      'src/platform-node.ts': "export const platform: string = 'node'\n",
+      'src/platform-web.ts': "export const platform: string = 'web'\n",
+      'src/index.ts': "export { platform } from '#platform'\n",
+      'src/extra.ts': "export { platform as fromIndex } from './index.js'\n",
+    })
+    await expect(buildPackage(other)).rejects.toThrow(
+      './dist/extra.js imports src/index.js, which is built into ./dist/index.js and ./dist/index.web.js (one per condition)',
+    )
+  })
 })
 
 describe('buildPackage, with a lazily imported module', { timeout: 60_000 }, () => {

@@ -297,6 +297,17 @@ const scenarios: Record<string, Scenario> = {
       info,
     )
   },
+  // A proxy where nothing listens: the connection was the proxy's, and nothing was sent.
+  proxyRefused: (c) =>
+    use(
+      new Transport({
+        nodes: [c.http.urls[0] as string],
+        connection: fetchConnection({ proxy: c.stopped }),
+        headers: { authorization: basic(c.http.password) },
+        maxRetries: 0,
+      }),
+      info,
+    ),
   // The client's own `proxy` option: undici on Node, fetchConnection on Deno and Bun, refused on workerd and in a
   // browser (naming the runtime).
   clientProxy: async (c) => {

@@ -182,6 +182,12 @@ export function expectScenarios(
       const refused = clusters().proxy.requests.filter((r) => r.refused === 407 && r.method === 'GET')
       expect(refused).toHaveLength(1)
     })
+    it('proxy: a proxy that refuses the connection is a ConnectionError naming it, requestSent false', () => {
+      const error = failure(results()['proxyRefused'])
+      expect(error.code).toBe('ES_ERR_CONNECTION')
+      expect(error.requestSent).toBe(false)
+      expect(error.message).toContain(`through the proxy at ${new URL(clusters().config.stopped).host}`)
+    })
   } else {
     it('proxy: fetchConnection({ proxy }) is refused at construction, naming the runtime', () => {
       const error = failure(results()['proxyHttp'])

@@ -83,47 +83,66 @@ async function* pitHits<TDocument>(
   if (isAborted(signal)) throw abortError('searchAll', signal)
   const opened = (await client.openPointInTime(open as never, callOptions)) as { id?: unknown }
   let id = opened.id as string
+  // One page is read ahead: the next page is asked for as soon as a page arrives (its last sort values are known
+  // then), so Elasticsearch finds it while the caller goes through the current one. Without it every page cost a
+  // full round trip of idle time on the caller's side (searchAll read 0.89-0.99x the documents per second of the
+  // official scrollDocuments, with less CPU per document).
+  const fetchPage = async (after: estypes.SortResults | undefined): Promise<SearchResponse<TDocument>> => {
+    for (let failures = 0; ; failures++) {
+      try {
+        return await client.search<TDocument>(
+          {
+            track_total_hits: false,
+            ...search,
+            size,
+            // `_shard_doc` is the cheapest total order of a point in time; a user sort gets it as the implicit
+            // tiebreaker from Elasticsearch, so pages never skip or repeat a hit.
+            sort: (sort ?? ['_shard_doc']) as never,
+            pit: { id, keep_alive: keepAlive },
+            ...(after === undefined ? {} : { search_after: after }),
+          },
+          callOptions,
+        )
+      } catch (error) {
+        // A page is a read of a frozen view: asking again from the same sort values yields no hit twice. The
+        // client does not retry a POST that may have reached a node (a socket closed under it, a node stopped).
+        if (isAborted(signal) || failures >= retries || !(isConnectionError(error) || isTimeoutError(error)))
+          throw error
+      }
+    }
+  }
+  // The page asked for and not yet taken by the loop (the `finally` waits for it).
+  let ahead: Promise<SearchResponse<TDocument>> | undefined
   try {
-    let after: estypes.SortResults | undefined
+    let next = fetchPage(undefined)
+    ahead = next
     for (;;) {
       if (isAborted(signal)) throw abortError('searchAll', signal)
-      let page: SearchResponse<TDocument>
-      for (let failures = 0; ; failures++) {
-        try {
-          page = await client.search<TDocument>(
-            {
-              track_total_hits: false,
-              ...search,
-              size,
-              // `_shard_doc` is the cheapest total order of a point in time; a user sort gets it as the implicit
-              // tiebreaker from Elasticsearch, so pages never skip or repeat a hit.
-              sort: (sort ?? ['_shard_doc']) as never,
-              pit: { id, keep_alive: keepAlive },
-              ...(after === undefined ? {} : { search_after: after }),
-            },
-            callOptions,
-          )
-          break
-        } catch (error) {
-          // A page is a read of a frozen view: asking again from the same sort values yields no hit twice. The
-          // client does not retry a POST that may have reached a node (a socket closed under it, a node stopped).
-          if (isAborted(signal) || failures >= retries || !(isConnectionError(error) || isTimeoutError(error)))
-            throw error
-        }
-      }
+      const page = await next
+      ahead = undefined
       if (typeof page.pit_id === 'string') id = page.pit_id
       const hits = page.hits.hits
+      const last = hits.length < size ? undefined : hits[hits.length - 1]?.sort
+      if (last !== undefined) {
+        next = fetchPage(last)
+        ahead = next
+        // Its failure is thrown where the loop reaches that page; until then it must not count as unhandled.
+        next.catch(() => {})
+      }
       if (options.documents === true) {
         for (const hit of hits) yield hit._source as TDocument
       } else {
         yield* hits
       }
-      if (hits.length < size) return
-      const last = hits[hits.length - 1]?.sort
       if (last === undefined) return
-      after = last
     }
   } finally {
+    // A page still being read ahead (the caller broke out, or threw) is waited for: the close then names the
+    // latest point in time id, and no search is left running against a closed context.
+    if (ahead !== undefined) {
+      const late = await ahead.catch(() => undefined)
+      if (typeof late?.pit_id === 'string') id = late.pit_id
+    }
     // Always, also after a `break`, an error or an abort (without the signal: the close must still go out).
     // A close that fails leaves the context to its keep-alive; it never hides what ended the loop.
     await client.closePointInTime({ id }).catch(() => {})
@@ -134,6 +153,10 @@ async function* pitHits<TDocument>(
  * Every hit of a search, as an async iterator, read page by page with a point in time and `search_after` (what
  * Elasticsearch recommends for deep paging). The point in time is closed when the loop ends: on completion, on
  * `break`, on an error and on abort. Pass `slice: { id, max }` in the request to read in parallel.
+ *
+ * One page is read ahead: the next page is requested as soon as a page arrives, while the loop goes through it
+ * (at most two pages are held). After a `break` the page being read ahead is awaited, then the point in time is
+ * closed.
  *
  * @param client - a `@stretch/client` `Client`.
  * @param request - the search (`index` required; `size` is the page size, default 1000; `sort` optional).

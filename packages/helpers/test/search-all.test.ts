@@ -98,12 +98,41 @@ describe('searchAll (point in time + search_after)', () => {
     expect(contexts().pits).toBe(0)
   })
 
-  it('closes the point in time on break', async () => {
+  it('asks for the next page while the loop is still on the current one', async () => {
+    let searches = 0
+    let second = (): void => {}
+    const secondArrived = new Promise<void>((resolve) => {
+      second = resolve
+    })
+    const onRequest = (r: { path: string }): void => {
+      if (r.path === '/_search' && ++searches === 2) second()
+    }
+    for (const node of cluster.nodes) node.events.on('request', onRequest)
+    try {
+      const iterator = searchAll<Doc>(client, { index: 'every', size: 100 }, { documents: true })
+      const first = await iterator.next()
+      expect(first.value).toEqual({ n: 0, group: 'even' })
+      // The loop holds the first hit of page 1 and asks for nothing more: page 2 is requested all the same.
+      await secondArrived
+      expect(sent()).toEqual(['POST /every/_pit', 'POST /_search', 'POST /_search'])
+      const rest: number[] = []
+      for await (const doc of iterator) rest.push(doc.n)
+      expect(rest).toEqual(Array.from({ length: kDocs - 1 }, (_, i) => i + 1))
+      expect(sent().filter((line) => line === 'POST /_search')).toHaveLength(kDocs / 100 + 1)
+      expect(sent().at(-1)).toBe('DELETE /_pit')
+      expect(contexts().pits).toBe(0)
+    } finally {
+      for (const node of cluster.nodes) node.events.off('request', onRequest)
+    }
+  })
+
+  it('closes the point in time on break, after the page read ahead', async () => {
     let seen = 0
     for await (const _ of searchAll(client, { index: 'every', size: 100 })) {
       if (++seen === 10) break
     }
-    expect(sent()).toEqual(['POST /every/_pit', 'POST /_search', 'DELETE /_pit'])
+    // Page 2 was asked for when page 1 arrived; the close waits for it and comes last.
+    expect(sent()).toEqual(['POST /every/_pit', 'POST /_search', 'POST /_search', 'DELETE /_pit'])
     expect(contexts().pits).toBe(0)
   })
 

@@ -27,6 +27,14 @@ export interface IngestMeasurement {
   readonly cpuUsPerDocument: number
   /** `process.resourceUsage().maxRSS` at the end. */
   readonly peakRssMb: number
+  /**
+   * Where the RSS went: peaks of `process.memoryUsage()` sampled every 20 ms while the run is measured. `heapMb` is
+   * the V8 heap as reserved (`heapTotal`: young and old generations, live objects and garbage not yet collected),
+   * `buffersMb` the memory of ArrayBuffers and Buffers (`arrayBuffers`, outside that heap).
+   */
+  readonly peakHeapMb: number
+  /** Peak `process.memoryUsage().arrayBuffers` while measured (see `peakHeapMb`). */
+  readonly peakBuffersMb: number
 }
 
 /** A worker's reply. */

@@ -170,11 +170,22 @@ async function measure(job: IngestJob): Promise<IngestMeasurement> {
   const runner = job.kind === 'scan' ? scanRunners[job.client] : runners[job.client]
   if (runner === undefined) throw new Error(`${job.client} has no ${job.kind} runner`)
   const run = await runner(job)
+  // The same sampler in every worker: a timer that reads two counters (microseconds per sample, every 20 ms), so
+  // it costs each client alike; samples are taken when the event loop gets to them.
+  let peakHeap = 0
+  let peakBuffers = 0
+  const sample = (): void => {
+    const m = process.memoryUsage()
+    if (m.heapTotal > peakHeap) peakHeap = m.heapTotal
+    if (m.arrayBuffers > peakBuffers) peakBuffers = m.arrayBuffers
+  }
+  const sampler = setInterval(sample, 20)
   const cpuStart = process.cpuUsage()
   const start = performance.now()
-  const written = await run()
+  const written = await run().finally(() => clearInterval(sampler))
   const elapsedMs = performance.now() - start
   const cpu = process.cpuUsage(cpuStart)
+  sample()
   if (written !== job.documents) throw new Error(`${job.client}: wrote ${written} of ${job.documents} documents`)
   return {
     client: job.client,
@@ -185,6 +196,8 @@ async function measure(job: IngestJob): Promise<IngestMeasurement> {
     documentsPerSecond: (job.documents * 1000) / elapsedMs,
     cpuUsPerDocument: (cpu.user + cpu.system) / job.documents,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
+    peakHeapMb: peakHeap / 1048576,
+    peakBuffersMb: peakBuffers / 1048576,
   }
 }
 

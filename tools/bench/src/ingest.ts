@@ -194,19 +194,51 @@ export function renderIngest(result: IngestResult, machine: string): string {
     lines.push(
       `## ${key}`,
       '',
-      `| client | docs/s | vs es9 |${floor === undefined ? '' : ' vs floor |'} CPU us/doc | peak RSS MB | docs/s of each round |`,
-      `| --- | ---: | ---: |${floor === undefined ? '' : ' ---: |'} ---: | ---: | --- |`,
+      `| client | docs/s | vs es9 |${floor === undefined ? '' : ' vs floor |'} CPU us/doc | peak RSS MB | V8 heap MB | buffers MB | docs/s of each round |`,
+      `| --- | ---: | ---: |${floor === undefined ? '' : ' ---: |'} ---: | ---: | ---: | ---: | --- |`,
     )
     for (const client of c.clients) {
       const dps = med(client, (m) => m.documentsPerSecond)
       const rounds = (byClient.get(client) ?? []).map((m) => Math.round(m.documentsPerSecond)).join(', ')
       lines.push(
-        `| ${labels[c.kind][client]} | ${Math.round(dps)} | ${(dps / es9).toFixed(2)}x |${floor === undefined ? '' : ` ${(dps / floor).toFixed(2)}x |`} ${med(client, (m) => m.cpuUsPerDocument).toFixed(2)} | ${med(client, (m) => m.peakRssMb).toFixed(0)} | ${rounds} |`,
+        `| ${labels[c.kind][client]} | ${Math.round(dps)} | ${(dps / es9).toFixed(2)}x |${floor === undefined ? '' : ` ${(dps / floor).toFixed(2)}x |`} ${med(client, (m) => m.cpuUsPerDocument).toFixed(2)} | ${med(client, (m) => m.peakRssMb).toFixed(0)} | ${med(client, (m) => m.peakHeapMb).toFixed(0)} | ${med(client, (m) => m.peakBuffersMb).toFixed(0)} | ${rounds} |`,
       )
     }
     lines.push('')
   }
+  lines.push(...flatness(result))
   return `${lines.join('\n')}\n`
+}
+
+/**
+ * The issue's memory target: peak RSS flat (within 50 MB) from 100,000 to 1,000,000 small documents. Medians of
+ * each case; the V8 heap and buffer peaks say which part grew. Empty unless both cases were run.
+ */
+function flatness(result: IngestResult): string[] {
+  const small = result.cases.filter((c) => c.kind === 'bulk' && c.documentBytes === 100)
+  const from = small.find((c) => c.documents === 100_000)
+  const to = small.find((c) => c.documents === 1_000_000)
+  const a = from === undefined ? undefined : result.measurements.get(caseName(from))
+  const b = to === undefined ? undefined : result.measurements.get(caseName(to))
+  if (from === undefined || a === undefined || b === undefined) return []
+  const lines = [
+    '## Peak RSS from 100,000 to 1,000,000 documents of 100 B (target: within 50 MB)',
+    '',
+    '| client | peak RSS MB | growth MB | V8 heap growth MB | buffers growth MB |',
+    '| --- | ---: | ---: | ---: | ---: |',
+  ]
+  for (const client of from.clients) {
+    const med = (m: ReadonlyMap<IngestClient, readonly IngestMeasurement[]>, f: (x: IngestMeasurement) => number) =>
+      median((m.get(client) ?? []).map(f))
+    const rss = [med(a, (m) => m.peakRssMb), med(b, (m) => m.peakRssMb)]
+    const heap = med(b, (m) => m.peakHeapMb) - med(a, (m) => m.peakHeapMb)
+    const buffers = med(b, (m) => m.peakBuffersMb) - med(a, (m) => m.peakBuffersMb)
+    lines.push(
+      `| ${labels.bulk[client]} | ${rss.map((x) => x.toFixed(0)).join(' → ')} | ${((rss[1] as number) - (rss[0] as number)).toFixed(0)} | ${heap.toFixed(0)} | ${buffers.toFixed(0)} |`,
+    )
+  }
+  lines.push('')
+  return lines
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { chartData, renderIngest, runIngest } from '../src/ingest.js'
+import { chartData, type IngestCase, type IngestResult, renderIngest, runIngest } from '../src/ingest.js'
 import { renderChart } from '../src/ingest-chart.js'
+import type { IngestClient, IngestMeasurement } from '../src/ingest-protocol.js'
 
 describe('bench:ingest --quick', () => {
   it('loads every document through each bulk helper and the floor, reads them back, and reports them side by side', async () => {
@@ -28,6 +29,8 @@ describe('bench:ingest --quick', () => {
         ).toEqual([c.documents])
         expect(rounds[0]?.documentsPerSecond).toBeGreaterThan(0)
         expect(rounds[0]?.peakRssMb).toBeGreaterThan(0)
+        expect(rounds[0]?.peakHeapMb).toBeGreaterThan(0)
+        expect(rounds[0]?.peakBuffersMb).toBeGreaterThanOrEqual(0)
       }
     }
     const report = renderIngest(result, 'Test CPU')
@@ -40,4 +43,44 @@ describe('bench:ingest --quick', () => {
     expect(svg).toContain('Test &amp; chart')
     expect(svg.match(/<rect x=/g)).toHaveLength(8) // one bar per client and case
   }, 120_000)
+})
+
+describe('the ingest report', () => {
+  it('shows the peak RSS growth from 100,000 to 1,000,000 small documents, with the heap and buffer parts', () => {
+    const clients: IngestClient[] = ['stretch', 'es9', 'undici']
+    const cases: IngestCase[] = [100_000, 1_000_000].map((documents) => ({
+      kind: 'bulk',
+      documents,
+      documentBytes: 100,
+      clients,
+    }))
+    const at = (documents: number, client: IngestClient, rss: number): IngestMeasurement => ({
+      client,
+      kind: 'bulk',
+      documents,
+      documentBytes: 100,
+      elapsedMs: 1000,
+      documentsPerSecond: documents,
+      cpuUsPerDocument: 3,
+      peakRssMb: rss,
+      peakHeapMb: rss / 2,
+      peakBuffersMb: rss / 4,
+    })
+    const result: IngestResult = {
+      cases,
+      rounds: 1,
+      durationMs: 1000,
+      measurements: new Map(
+        cases.map((c) => [
+          `bulk ${c.documents.toLocaleString('en-US')} x 100 B`,
+          new Map(clients.map((client, i) => [client, [at(c.documents, client, (c.documents / 10_000) * (i + 1))]])),
+        ]),
+      ),
+    }
+    const report = renderIngest(result, 'Test CPU')
+    expect(report).toContain('## Peak RSS from 100,000 to 1,000,000 documents of 100 B (target: within 50 MB)')
+    // stretch: 10 -> 100 MB, of which the heap grew 45 and the buffers 23 (rounded).
+    expect(report).toContain('| @stretch/helpers bulk | 10 → 100 | 90 | 45 | 23 |')
+    expect(report).toContain('| undici Pool loop (floor) | 30 → 300 | 270 | 135 | 68 |')
+  })
 })

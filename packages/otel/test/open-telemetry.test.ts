@@ -94,8 +94,9 @@ describe('spans', () => {
       'db.response.status_code': '200',
       'url.full': `http://127.0.0.1:${port}/otel-a/_search`,
     })
-    expect(search.events.map((e) => [e.name, e.attributes?.['elasticsearch.attempt.number']])).toEqual([
-      ['elasticsearch.attempt', 1],
+    // The only attempt: its number and outcome; its node and time are the span's.
+    expect(search.events.map((e) => [e.name, e.attributes])).toEqual([
+      ['elasticsearch.attempt', { 'elasticsearch.attempt.number': 1, 'db.response.status_code': '200' }],
     ])
     const index = only('index')
     expect(index.attributes['db.elasticsearch.path_parts.id']).toBe('1')
@@ -255,9 +256,19 @@ describe('spans', () => {
     await client.close()
     const discovery = only('elasticsearch.discovery')
     expect(discovery.kind).toBe(SpanKind.INTERNAL)
+    // Told by the transport (RequestHook.wrapInternal), not inferred.
+    expect(discovery.attributes['elasticsearch.internal']).toBe('discovery')
+    expect(discovery.attributes['db.operation.name']).toBeUndefined()
     expect(discovery.attributes['url.full']).toBe(`${live()}/_nodes/_all/http`)
     expect(discovery.attributes['db.response.status_code']).toBe('200')
-    expect(discovery.parentSpanContext?.spanId).toBe(only('info').spanContext().spanId)
+    expect(discovery.events.map((e) => e.attributes?.['elasticsearch.attempt.number'])).toEqual([1])
+    const info = only('info')
+    expect(info.attributes['elasticsearch.internal']).toBeUndefined()
+    expect(discovery.parentSpanContext?.spanId).toBe(info.spanContext().spanId)
+    const sniff = open.node(1).requests.find((r) => r.path.startsWith('/_nodes'))
+    expect(sniff?.headers['traceparent']).toBe(
+      `00-${discovery.spanContext().traceId}-${discovery.spanContext().spanId}-01`,
+    )
   })
 
   it('uses the global tracer provider by default, and the client without the plugin makes no span', async () => {

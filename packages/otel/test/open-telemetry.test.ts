@@ -1,6 +1,6 @@
 // The plugin as an application uses it: a real OpenTelemetry SDK (in-memory exporters), the async-hooks context
 // manager, and the client against tools/test-cluster over real sockets.
-import { context, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api'
+import { context, metrics, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api'
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks'
 import {
   AggregationTemporality,
@@ -338,6 +338,30 @@ describe('metrics', () => {
         Object.keys(point.attributes).filter((k) => k.startsWith('db.elasticsearch.') || k === 'url.full'),
       ).toEqual([])
     }
+  })
+
+  it('records into a global meter provider set up after the first call (the first call had only the no-op meter)', async () => {
+    const late = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE)
+    const lateReader = new PeriodicExportingMetricReader({ exporter: late, exportIntervalMillis: 3_600_000 })
+    const lateProvider = new MeterProvider({ readers: [lateReader] })
+    const client = new Client({ node: live(), ...openTelemetry({ tracerProvider }) })
+    try {
+      await client.info()
+      metrics.setGlobalMeterProvider(lateProvider)
+      await client.count({ index: 'otel-a' })
+    } finally {
+      metrics.disable()
+      await client.close()
+    }
+    await lateReader.forceFlush()
+    const points = late
+      .getMetrics()
+      .at(-1)
+      ?.scopeMetrics.filter((m) => m.scope.name === '@stretch/otel')
+      .flatMap((m) => m.metrics)
+      .flatMap((m) => m.dataPoints)
+    expect(points?.map((p) => p.attributes['db.operation.name'])).toEqual(['count'])
+    await lateProvider.shutdown()
   })
 })
 

@@ -2,6 +2,7 @@ import {
   type Attributes,
   type Context,
   context,
+  createNoopMeter,
   type Histogram,
   type MeterProvider,
   metrics,
@@ -18,8 +19,8 @@ import {
   type AttemptObserver,
   type AttemptStart,
   ConfigurationError,
-  type Handler,
   type HookedRequest,
+  type InternalRequest,
   isResponseError,
   isTransportError,
   type Middleware,
@@ -29,7 +30,6 @@ import {
   type RequestHook,
   type ResponseHeaders,
   type TransportRequest,
-  type TransportResponse,
   type TransportResult,
 } from '@stretch/transport'
 import { version } from './version.js'
@@ -116,41 +116,41 @@ const kSecretQueryKey = /pass|secret|token|key|auth|sig|credential|session/i
 /** What the plugin shares between its hook and its middleware. */
 interface Shared {
   readonly withMetrics: boolean
-  histogram: Histogram | undefined
   readonly meterProvider: MeterProvider | undefined
+  histogram: Histogram | undefined
+  /** The meter provider the histogram came from (the global one may be set after the first call). */
+  histogramProvider: MeterProvider | undefined
+  /** The histogram records into the API's no-op meter: no duration to measure, no attributes to build. */
+  histogramIsNoop: boolean
   // The call whose attempt was just announced: the transport calls the middleware right after attemptStart, with
-  // no await between, so this finds the call when no context manager carries the span (or a foreign one is active).
+  // no await between, so this finds the call when no context manager carries the span.
   announced: Call | undefined
 }
 
-/** One API call: its span, and the observer of its attempts (one object per call, no closures). */
+/** One API call or internal request: its span, and the observer of its attempts (one object, no closures). */
 class Call implements AttemptObserver {
   readonly span: Span
-  readonly endpoint: string | undefined
+  readonly request: HookedRequest
   readonly recording: boolean
-  readonly started: number
   readonly shared: Shared
+  /** performance.now() at the start when the histogram records; NaN otherwise (no-op meter, internal request). */
+  readonly started: number
   /** The attempt announced by attemptStart whose middleware call has not come yet. */
   pending = 0
   node: NodeInfo | undefined = undefined
   statusCode: number | undefined = undefined
-  firstNode: NodeInfo | undefined = undefined
 
-  constructor(span: Span, endpoint: string | undefined, shared: Shared) {
+  constructor(span: Span, request: HookedRequest, shared: Shared, measured: boolean) {
     this.span = span
-    this.endpoint = endpoint
+    this.request = request
     this.recording = span.isRecording()
-    this.started = performance.now()
     this.shared = shared
+    this.started = measured && shared.withMetrics && !histogramIsNoop(shared) ? performance.now() : Number.NaN
   }
 
   attemptStart(event: AttemptStart): void {
     this.pending = event.attempt
     this.shared.announced = this
-    if (event.attempt === 1 && this.recording) {
-      this.firstNode = event.node
-      this.span.setAttributes(nodeAttributes(event.node))
-    }
   }
 
   attemptEnd(event: AttemptEnd): void {
@@ -159,68 +159,70 @@ class Call implements AttemptObserver {
     if (this.recording) this.span.addEvent('elasticsearch.attempt', attemptAttributes(event))
   }
 
-  finish(request: HookedRequest, result: TransportResult<unknown> | undefined, error: unknown): void {
-    const span = this.span
-    const recording = this.recording
-    const metric: Attributes | undefined = this.shared.withMetrics ? { 'db.system.name': 'elasticsearch' } : undefined
-    if (metric !== undefined && this.endpoint !== undefined) metric['db.operation.name'] = this.endpoint
-    const set = (key: string, value: string | number): void => {
-      if (recording) span.setAttribute(key, value)
-      if (metric !== undefined && kMetricKeys.has(key)) metric[key] = value
-    }
-    const node = result?.meta.node ?? this.node
-    if (node !== undefined) {
-      const attributes = nodeAttributes(node)
-      // The span has the first attempt's node already: set again only what a retry on another node changed.
-      const same = node.url === this.firstNode?.url && node.name === this.firstNode.name
-      for (const key in attributes) {
-        const value = attributes[key] as string | number
-        if (!same && recording) span.setAttribute(key, value)
-        if (metric !== undefined && kMetricKeys.has(key)) metric[key] = value
-      }
-      if (recording) span.setAttribute('url.full', fullUrl(node.url, request.path, request.querystring))
-    }
+  finish(result: TransportResult<unknown> | undefined, error: unknown): void {
+    const node = result === undefined ? this.node : result.meta.node
     const responseError = result === undefined && isResponseError(error) ? error : undefined
-    const statusCode = result?.statusCode ?? responseError?.statusCode ?? this.statusCode
-    if (statusCode !== undefined) set('db.response.status_code', String(statusCode))
-    const headers = result?.headers ?? responseError?.headers
-    if (headers !== undefined) {
-      const cluster = header(headers, 'x-found-handling-cluster')
-      if (cluster !== undefined) set('db.namespace', cluster)
-      const instance = header(headers, 'x-found-handling-instance')
-      if (instance !== undefined) set('db.elasticsearch.node.name', instance)
+    const statusCode = result === undefined ? (responseError?.statusCode ?? this.statusCode) : result.statusCode
+    const headers = result === undefined ? responseError?.headers : result.headers
+    const cluster = headers === undefined ? undefined : header(headers, 'x-found-handling-cluster')
+    const errorType = result === undefined ? errorTypeOf(error) : undefined
+    const status = statusCode === undefined ? undefined : statusText(statusCode)
+    const where = node === undefined ? undefined : nodeEntry(node.url)
+    if (this.recording) {
+      const span = this.span
+      if (where !== undefined) {
+        span.setAttribute('server.address', where.address)
+        span.setAttribute('server.port', where.port)
+        if (node?.name !== undefined) span.setAttribute('db.elasticsearch.node.name', node.name)
+        const query = this.request.querystring
+        span.setAttribute('url.full', where.base + this.request.path + (query === undefined ? '' : queryOf(query)))
+      }
+      if (status !== undefined) span.setAttribute('db.response.status_code', status)
+      if (cluster !== undefined) span.setAttribute('db.namespace', cluster)
+      const instance = headers === undefined ? undefined : header(headers, 'x-found-handling-instance')
+      if (instance !== undefined) span.setAttribute('db.elasticsearch.node.name', instance)
+      if (errorType !== undefined) {
+        span.setAttribute('error.type', errorType)
+        // The status message is the error type only: an error message may quote a server's answer.
+        span.setStatus({ code: SpanStatusCode.ERROR, message: errorType })
+      }
+      span.end()
     }
-    if (result === undefined) {
-      const errorType = errorTypeOf(error)
-      set('error.type', errorType)
-      // The status message is the error type only: an error message may quote a server's answer.
-      if (recording) span.setStatus({ code: SpanStatusCode.ERROR, message: errorType })
+    if (!Number.isNaN(this.started)) {
+      const metric: Attributes = { 'db.system.name': 'elasticsearch' }
+      if (this.request.endpoint !== undefined) metric['db.operation.name'] = this.request.endpoint
+      if (cluster !== undefined) metric['db.namespace'] = cluster
+      if (where !== undefined) {
+        metric['server.address'] = where.address
+        metric['server.port'] = where.port
+      }
+      if (status !== undefined) metric['db.response.status_code'] = status
+      if (errorType !== undefined) metric['error.type'] = errorType
+      ;(this.shared.histogram as Histogram).record((performance.now() - this.started) / 1000, metric)
     }
-    if (recording) span.end()
-    if (metric !== undefined) durationHistogram(this.shared).record((performance.now() - this.started) / 1000, metric)
   }
 }
 
-const kMetricKeys: ReadonlySet<string> = new Set([
-  'db.namespace',
-  'server.address',
-  'server.port',
-  'db.response.status_code',
-  'error.type',
-])
-
-// The global meter API has no proxy: a meter taken before the SDK is set up would stay a no-op. Taken on the first
-// call instead.
-function durationHistogram(shared: Shared): Histogram {
-  shared.histogram ??= (shared.meterProvider ?? metrics.getMeterProvider())
-    .getMeter(kScope, version)
-    .createHistogram('db.client.operation.duration', {
+// The global meter API has no proxy: a meter taken before the SDK is set up would stay a no-op. So the histogram
+// is taken on the first call, and again whenever the provider it came from is no longer the one in place.
+function histogramIsNoop(shared: Shared): boolean {
+  const provider = shared.meterProvider ?? metrics.getMeterProvider()
+  if (provider !== shared.histogramProvider) {
+    const histogram = provider.getMeter(kScope, version).createHistogram('db.client.operation.duration', {
       description: 'Duration of Elasticsearch client operations (one per API call, retries included).',
       unit: 's',
       advice: { explicitBucketBoundaries: kBuckets },
     })
-  return shared.histogram
+    shared.histogram = histogram
+    shared.histogramProvider = provider
+    shared.histogramIsNoop = histogram.constructor === kNoopHistogram
+  }
+  return shared.histogramIsNoop
 }
+
+// The class of the API's no-op histogram, what a meter provider that is not set up hands out: recording into it
+// is skipped, with the clock reads and the attributes it would need.
+const kNoopHistogram = createNoopMeter().createHistogram('noop').constructor
 
 // `db.elasticsearch.path_parts.<name>`, built once per part name (the specification has a few dozen).
 const kPartKeys = new Map<string, string>()
@@ -234,13 +236,44 @@ function partKey(name: string): string {
   return key
 }
 
+// The attributes a span starts with, per method and endpoint: frozen, as the SDK copies what it is given.
+const kStartAttributes = new Map<string, Attributes>()
+
+function startAttributes(request: HookedRequest, internal: string | undefined): Attributes {
+  const endpoint = request.endpoint
+  const id =
+    internal !== undefined
+      ? `${request.method} (${internal})`
+      : endpoint === undefined
+        ? request.method
+        : `${request.method} ${endpoint}`
+  let base = kStartAttributes.get(id)
+  if (base === undefined) {
+    const built: Attributes = { 'db.system.name': 'elasticsearch', 'http.request.method': request.method }
+    if (endpoint !== undefined) built['db.operation.name'] = endpoint
+    if (internal !== undefined) built['elasticsearch.internal'] = internal
+    base = Object.freeze(built)
+    // Bounded by the API's endpoints (about 600) times their methods.
+    if (kStartAttributes.size < 4096) kStartAttributes.set(id, base)
+  }
+  const parts = request.pathParts
+  if (parts === undefined) return base
+  let attributes: Attributes | undefined
+  for (const name in parts) {
+    // Object.assign: a spread object that then gets a key is several times slower in V8 (see withTraceHeaders).
+    attributes ??= Object.assign({}, base)
+    attributes[partKey(name)] = parts[name]
+  }
+  return attributes ?? base
+}
+
 /**
  * OpenTelemetry for a Stretch client: one CLIENT span per API call (named by the endpoint, such as `search` or
  * `indices.create`, with the semantic conventions for Elasticsearch), one `elasticsearch.attempt` event per attempt
  * (node, status or error, backoff), the W3C `traceparent` sent to Elasticsearch, and the
- * `db.client.operation.duration` histogram. It needs an OpenTelemetry SDK set up by the application, with a context
- * manager for the parent/child relations (every Node SDK setup registers one). Put its middleware first when you
- * combine it with your own.
+ * `db.client.operation.duration` histogram. Node discovery (sniffing) gets an INTERNAL span. It needs an
+ * OpenTelemetry SDK set up by the application, with a context manager for the parent/child relations (every Node
+ * SDK setup registers one). Put its middleware first when you combine it with your own.
  *
  * @param options - providers, propagation, query capture; see {@link OpenTelemetryOptions}.
  * @returns a `requestHook` and a `middleware` list, for the client's options.
@@ -263,11 +296,14 @@ export function openTelemetry(options: OpenTelemetryOptions = {}): OpenTelemetry
   const maxQuery = options.maxQueryTextLength ?? kDefaultMaxQueryText
   const shared: Shared = {
     withMetrics: options.metrics !== false,
-    histogram: undefined,
     meterProvider: options.meterProvider,
+    histogram: undefined,
+    histogramProvider: undefined,
+    histogramIsNoop: true,
     announced: undefined,
   }
-  const calls = new WeakMap<Span, Call>()
+  // Only db.query.text needs to find the call of an attempt from its span.
+  const calls = captureQuery ? new WeakMap<Span, Call>() : undefined
 
   const requestHook: RequestHook = {
     wrap<TBody>(
@@ -275,175 +311,177 @@ export function openTelemetry(options: OpenTelemetryOptions = {}): OpenTelemetry
       send: (observer?: AttemptObserver) => Promise<TransportResult<TBody>>,
     ): Promise<TransportResult<TBody>> {
       const parent = context.active()
-      const endpoint = request.endpoint
-      const attributes: Attributes = {
-        'db.system.name': 'elasticsearch',
-        'http.request.method': request.method,
-      }
-      if (endpoint !== undefined) attributes['db.operation.name'] = endpoint
-      const parts = request.pathParts
-      if (parts !== undefined) for (const name in parts) attributes[partKey(name)] = parts[name]
-      const span = tracer.startSpan(endpoint ?? 'elasticsearch', { kind: SpanKind.CLIENT, attributes }, parent)
-      const call = new Call(span, endpoint, shared)
-      // Kept for non-recording spans too: the middleware tells API attempts from discovery by it.
-      calls.set(span, call)
-      return context.with(trace.setSpan(parent, span), send, undefined, call).then(
-        (result) => {
-          call.finish(request, result, undefined)
-          return result
-        },
-        (error: unknown) => {
-          call.finish(request, undefined, error)
-          throw error
-        },
+      const span = tracer.startSpan(
+        request.endpoint ?? 'elasticsearch',
+        { kind: SpanKind.CLIENT, attributes: startAttributes(request, undefined) },
+        parent,
       )
+      const call = new Call(span, request, shared, true)
+      calls?.set(span, call)
+      return run(parent, call, send)
+    },
+    wrapInternal<TBody>(
+      request: InternalRequest,
+      send: (observer?: AttemptObserver) => Promise<TransportResult<TBody>>,
+    ): Promise<TransportResult<TBody>> {
+      const parent = context.active()
+      const span = tracer.startSpan(
+        `elasticsearch.${request.purpose}`,
+        { kind: SpanKind.INTERNAL, attributes: startAttributes(request, request.purpose) },
+        parent,
+      )
+      return run(parent, new Call(span, request, shared, false), send)
     },
   }
 
   const middleware: Middleware = (next) => (request) => {
-    const active = context.active()
-    const activeSpan = trace.getSpan(active)
-    let state = activeSpan === undefined ? undefined : calls.get(activeSpan)
-    if (state === undefined || state.pending !== request.attempt) state = shared.announced
-    if (shared.announced !== undefined) shared.announced = undefined
-    if (state !== undefined && state.pending === request.attempt) {
-      // An attempt of an API call.
-      state.pending = 0
-      const span = state.span
-      if (
-        captureQuery &&
-        request.attempt === 1 &&
-        state.endpoint !== undefined &&
-        kQueryEndpoints.has(state.endpoint)
-      ) {
+    const announced = shared.announced
+    shared.announced = undefined
+    // With a context manager the active span is this attempt's span (an API call's or a discovery's). Without one,
+    // the span of the call that announced this attempt a moment ago.
+    let span = trace.getSpan(context.active())
+    if (span === undefined && announced !== undefined && announced.pending === request.attempt) span = announced.span
+    if (span === undefined) return next(request)
+    if (calls !== undefined && request.attempt === 1) {
+      const call = calls.get(span)
+      const endpoint = call?.request.endpoint
+      if (call !== undefined && endpoint !== undefined && kQueryEndpoints.has(endpoint)) {
         const text = queryText(request, maxQuery)
         if (text !== undefined) span.setAttribute('db.query.text', text)
       }
-      return next(propagate ? withTraceHeaders(request, span.spanContext()) : request)
     }
-    // No API call announced this attempt: the transport's own request (node discovery, such as sniffing).
-    return discoverySpan(tracer, active, request, propagate, next)
+    return next(propagate ? withTraceHeaders(request, span.spanContext()) : request)
   }
 
-  return { requestHook, middleware: [middleware] }
+  return { requestHook, middleware: propagate || captureQuery ? [middleware] : [] }
 }
 
-function discoverySpan(
-  tracer: Tracer,
-  active: Context,
-  request: TransportRequest,
-  propagate: boolean,
-  next: Handler,
-): Promise<TransportResponse> {
-  const info = request.node.info()
-  const queryAt = request.path.indexOf('?')
-  const span = tracer.startSpan(
-    'elasticsearch.discovery',
-    {
-      kind: SpanKind.INTERNAL,
-      attributes: {
-        'db.system.name': 'elasticsearch',
-        'http.request.method': request.method,
-        'url.full': fullUrl(info.url, queryAt === -1 ? request.path : request.path.slice(0, queryAt), undefined),
-        ...nodeAttributes(info),
-      },
+// Runs the request inside the span's context, the call hearing its attempts, and finishes the call when it settles.
+function run<TBody>(
+  parent: Context,
+  call: Call,
+  send: (observer?: AttemptObserver) => Promise<TransportResult<TBody>>,
+): Promise<TransportResult<TBody>> {
+  return context.with(trace.setSpan(parent, call.span), send, undefined, call).then(
+    (result) => {
+      call.finish(result, undefined)
+      return result
     },
-    active,
+    (error: unknown) => {
+      call.finish(undefined, error)
+      throw error
+    },
   )
-  const sent = propagate ? withTraceHeaders(request, span.spanContext()) : request
-  return context
-    .with(trace.setSpan(active, span), () => next(sent))
-    .then(
-      (response) => {
-        span.setAttribute('db.response.status_code', String(response.statusCode))
-        if (response.statusCode >= 400) {
-          span.setAttribute('error.type', String(response.statusCode))
-          span.setStatus({ code: SpanStatusCode.ERROR, message: String(response.statusCode) })
-        }
-        span.end()
-        return response
-      },
-      (error: unknown) => {
-        const type = errorTypeOf(error)
-        span.setAttribute('error.type', type)
-        span.setStatus({ code: SpanStatusCode.ERROR, message: type })
-        span.end()
-        throw error
-      },
-    )
 }
 
 const kInvalidTraceId = '00000000000000000000000000000000'
 const kInvalidSpanId = '0000000000000000'
 
-// https://www.w3.org/TR/trace-context/#traceparent-header: version 00, trace id, parent id, flags.
+// https://www.w3.org/TR/trace-context/#traceparent-header: version 00, trace id, parent id, flags. Written
+// directly, as the W3C propagator would: no carrier, setter or propagation round trip per attempt.
 function withTraceHeaders(request: TransportRequest, spanContext: SpanContext): TransportRequest {
+  const given = request.headers
   // The all-zero ids of a span without a tracer (trace.isSpanContextValid's regular expressions cost more).
   if (
     spanContext.traceId === kInvalidTraceId ||
     spanContext.spanId === kInvalidSpanId ||
-    request.headers['traceparent'] !== undefined
+    given['traceparent'] !== undefined
   ) {
     return request
   }
   const flags = spanContext.traceFlags === 1 ? '01' : (spanContext.traceFlags & 0xff).toString(16).padStart(2, '0')
-  const headers: Record<string, string> = {
-    ...request.headers,
-    traceparent: `00-${spanContext.traceId}-${spanContext.spanId}-${flags}`,
+  // Object.assign, not a spread: in V8 an object made by a spread and then given a new key costs 5 to 10 times
+  // more (measured: 2.2 µs against 0.2 µs for four headers).
+  const headers: Record<string, string> = Object.assign({}, given)
+  headers['traceparent'] = `00-${spanContext.traceId}-${spanContext.spanId}-${flags}`
+  const traceState = spanContext.traceState
+  if (traceState !== undefined && given['tracestate'] === undefined) {
+    const state = traceState.serialize()
+    if (state !== '') headers['tracestate'] = state
   }
-  const state = spanContext.traceState?.serialize()
-  if (state !== undefined && state !== '' && request.headers['tracestate'] === undefined) headers['tracestate'] = state
-  return { ...request, headers }
+  // The same shape as the transport's own request object.
+  return {
+    method: request.method,
+    path: request.path,
+    headers,
+    body: request.body,
+    node: request.node,
+    attempt: request.attempt,
+    signal: request.signal,
+    timeout: request.timeout,
+  }
 }
 
-// Node URLs come without credentials (NodeInfo.url); the port is the URL's or the scheme's default.
-const kNodeAttributes = new Map<string, Attributes>()
+/** What a node URL gives the attributes, once per URL (node URLs come without credentials: NodeInfo.url). */
+interface NodeEntry {
+  readonly address: string
+  readonly port: number
+  /** The URL without a trailing slash, for url.full. */
+  readonly base: string
+}
 
-function nodeAttributes(node: NodeInfo): Attributes {
-  let base = kNodeAttributes.get(node.url)
-  if (base === undefined) {
-    const url = new URL(node.url)
-    const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname
-    base = {
-      'server.address': host,
-      'server.port': url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port),
+const kNodes = new Map<string, NodeEntry>()
+
+function nodeEntry(nodeUrl: string): NodeEntry {
+  let entry = kNodes.get(nodeUrl)
+  if (entry === undefined) {
+    const url = new URL(nodeUrl)
+    entry = {
+      address: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
+      port: url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port),
+      base: nodeUrl.endsWith('/') ? nodeUrl.slice(0, -1) : nodeUrl,
     }
     // Bounded by the nodes a process talks to; a sniffing pool replaces nodes rarely.
-    if (kNodeAttributes.size < 1024) kNodeAttributes.set(node.url, base)
+    if (kNodes.size < 1024) kNodes.set(nodeUrl, entry)
   }
-  if (node.name === undefined) return base
-  return { ...base, 'db.elasticsearch.node.name': node.name }
+  return entry
 }
 
-function attemptAttributes(event: AttemptEnd): Attributes {
-  const out: Attributes = {
-    'elasticsearch.attempt.number': event.attempt,
-    'elasticsearch.attempt.duration_ms': event.duration,
-    ...nodeAttributes(event.node),
+// '200', '404', ...: status codes as strings, each made once.
+const kStatusText: string[] = []
+
+function statusText(statusCode: number): string {
+  if (statusCode < 0 || statusCode >= 600) return String(statusCode)
+  let text = kStatusText[statusCode]
+  if (text === undefined) {
+    text = String(statusCode)
+    kStatusText[statusCode] = text
   }
-  if (event.statusCode !== undefined) out['db.response.status_code'] = String(event.statusCode)
+  return text
+}
+
+// A call's only attempt (the first, with no retry after it) went to the span's node, took the span's time and
+// waited no backoff: its event says its number and its outcome, and the span says the rest (each attribute of an
+// event costs the SDK two copies). The attempts of a retried call each name their node, duration and backoff.
+function attemptAttributes(event: AttemptEnd): Attributes {
+  const out: Attributes = { 'elasticsearch.attempt.number': event.attempt }
+  if (event.statusCode !== undefined) out['db.response.status_code'] = statusText(event.statusCode)
   else out['error.type'] = errorTypeOf(event.error)
+  if (event.attempt === 1 && event.retryDelay === undefined) return out
+  const where = nodeEntry(event.node.url)
+  out['server.address'] = where.address
+  out['server.port'] = where.port
+  if (event.node.name !== undefined) out['db.elasticsearch.node.name'] = event.node.name
+  out['elasticsearch.attempt.duration_ms'] = event.duration
   if (event.retryDelay !== undefined) out['elasticsearch.retry.backoff_ms'] = event.retryDelay
   return out
 }
 
-function fullUrl(nodeUrl: string, path: string, querystring: Readonly<Record<string, QueryValue>> | undefined): string {
-  const base = nodeUrl.endsWith('/') ? nodeUrl.slice(0, -1) : nodeUrl
+// The query string as url.full shows it: the value of a key that looks like a secret is REDACTED.
+function queryOf(querystring: Readonly<Record<string, QueryValue>>): string {
   let query = ''
-  if (querystring !== undefined) {
-    for (const key in querystring) {
-      const value = querystring[key]
-      if (value === undefined || value === null) continue
-      const text = kSecretQueryKey.test(key) ? 'REDACTED' : Array.isArray(value) ? value.join(',') : String(value)
-      query += `${query === '' ? '?' : '&'}${encodeURIComponent(key)}=${encodeURIComponent(text)}`
-    }
+  for (const key in querystring) {
+    const value = querystring[key]
+    if (value === undefined || value === null) continue
+    const text = kSecretQueryKey.test(key) ? 'REDACTED' : Array.isArray(value) ? value.join(',') : String(value)
+    query += `${query === '' ? '?' : '&'}${encodeURIComponent(key)}=${encodeURIComponent(text)}`
   }
-  return base + path + query
+  return query
 }
 
 // Low cardinality: a transport error's stable code, an HTTP status, or the error's class name.
 function errorTypeOf(error: unknown): string {
-  if (isResponseError(error)) return String(error.statusCode)
+  if (isResponseError(error)) return statusText(error.statusCode)
   if (isTransportError(error)) return error.code
   if (error instanceof Error) return error.name
   return '_OTHER'

@@ -1,6 +1,6 @@
 // The plugin as an application uses it: a real OpenTelemetry SDK (in-memory exporters), the async-hooks context
 // manager, and the client against tools/test-cluster over real sockets.
-import { context, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api'
+import { context, metrics, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api'
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks'
 import {
   AggregationTemporality,
@@ -94,8 +94,9 @@ describe('spans', () => {
       'db.response.status_code': '200',
       'url.full': `http://127.0.0.1:${port}/otel-a/_search`,
     })
-    expect(search.events.map((e) => [e.name, e.attributes?.['elasticsearch.attempt.number']])).toEqual([
-      ['elasticsearch.attempt', 1],
+    // The only attempt: its number and outcome; its node and time are the span's.
+    expect(search.events.map((e) => [e.name, e.attributes])).toEqual([
+      ['elasticsearch.attempt', { 'elasticsearch.attempt.number': 1, 'db.response.status_code': '200' }],
     ])
     const index = only('index')
     expect(index.attributes['db.elasticsearch.path_parts.id']).toBe('1')
@@ -255,9 +256,19 @@ describe('spans', () => {
     await client.close()
     const discovery = only('elasticsearch.discovery')
     expect(discovery.kind).toBe(SpanKind.INTERNAL)
+    // Told by the transport (RequestHook.wrapInternal), not inferred.
+    expect(discovery.attributes['elasticsearch.internal']).toBe('discovery')
+    expect(discovery.attributes['db.operation.name']).toBeUndefined()
     expect(discovery.attributes['url.full']).toBe(`${live()}/_nodes/_all/http`)
     expect(discovery.attributes['db.response.status_code']).toBe('200')
-    expect(discovery.parentSpanContext?.spanId).toBe(only('info').spanContext().spanId)
+    expect(discovery.events.map((e) => e.attributes?.['elasticsearch.attempt.number'])).toEqual([1])
+    const info = only('info')
+    expect(info.attributes['elasticsearch.internal']).toBeUndefined()
+    expect(discovery.parentSpanContext?.spanId).toBe(info.spanContext().spanId)
+    const sniff = open.node(1).requests.find((r) => r.path.startsWith('/_nodes'))
+    expect(sniff?.headers['traceparent']).toBe(
+      `00-${discovery.spanContext().traceId}-${discovery.spanContext().spanId}-01`,
+    )
   })
 
   it('uses the global tracer provider by default, and the client without the plugin makes no span', async () => {
@@ -327,6 +338,30 @@ describe('metrics', () => {
         Object.keys(point.attributes).filter((k) => k.startsWith('db.elasticsearch.') || k === 'url.full'),
       ).toEqual([])
     }
+  })
+
+  it('records into a global meter provider set up after the first call (the first call had only the no-op meter)', async () => {
+    const late = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE)
+    const lateReader = new PeriodicExportingMetricReader({ exporter: late, exportIntervalMillis: 3_600_000 })
+    const lateProvider = new MeterProvider({ readers: [lateReader] })
+    const client = new Client({ node: live(), ...openTelemetry({ tracerProvider }) })
+    try {
+      await client.info()
+      metrics.setGlobalMeterProvider(lateProvider)
+      await client.count({ index: 'otel-a' })
+    } finally {
+      metrics.disable()
+      await client.close()
+    }
+    await lateReader.forceFlush()
+    const points = late
+      .getMetrics()
+      .at(-1)
+      ?.scopeMetrics.filter((m) => m.scope.name === '@stretch/otel')
+      .flatMap((m) => m.metrics)
+      .flatMap((m) => m.dataPoints)
+    expect(points?.map((p) => p.attributes['db.operation.name'])).toEqual(['count'])
+    await lateProvider.shutdown()
   })
 })
 

@@ -49,6 +49,7 @@ export type {
   AttemptObserver,
   AttemptStart,
   HookedRequest,
+  InternalRequest,
   RequestHook,
 } from './request-hook.js'
 export {

@@ -18,6 +18,16 @@ export interface HookedRequest {
 }
 
 /**
+ * A request the transport makes for its own work rather than for an API call, as
+ * {@link RequestHook.wrapInternal} sees it.
+ * @public
+ */
+export interface InternalRequest extends HookedRequest {
+  /** What the request is for: `discovery` for node discovery (sniffing, `GET /_nodes/_all/http`). */
+  readonly purpose: 'discovery'
+}
+
+/**
  * Sent to {@link AttemptObserver.attemptStart} before an attempt goes to its node.
  * @public
  */
@@ -63,8 +73,8 @@ export interface AttemptObserver {
  * The one seam for instrumentation (tracing, metrics): it wraps each logical request, every attempt, backoff and
  * decoding included, without touching the attempt loop. `wrap` must call `send` once and settle with what it
  * settles with (it may wrap it in a span, an async context, a timer). The `observer` it passes to `send` hears each
- * attempt. Discovery's own requests (sniffing) are not wrapped. With no hook installed the transport calls nothing
- * and allocates nothing for it.
+ * attempt. Discovery's own requests (sniffing) go to the optional `wrapInternal` instead, and are not wrapped when a
+ * hook has none. With no hook installed the transport calls nothing and allocates nothing for it.
  *
  * @example
  * ```ts
@@ -89,6 +99,17 @@ export interface RequestHook {
    */
   wrap<TBody>(
     request: HookedRequest,
+    send: (observer?: AttemptObserver) => Promise<TransportResult<TBody>>,
+  ): Promise<TransportResult<TBody>>
+  /**
+   * Wraps one request the transport makes for itself (node discovery), never called for an API call; the same
+   * rules as `wrap`. Optional: without it these requests run unwrapped (they still pass through the middleware).
+   * @param request - the request and its purpose.
+   * @param send - runs the request; call it once, with an observer of its attempts or none.
+   * @returns what `send` returns (or a promise that settles the same way).
+   */
+  wrapInternal?<TBody>(
+    request: InternalRequest,
     send: (observer?: AttemptObserver) => Promise<TransportResult<TBody>>,
   ): Promise<TransportResult<TBody>>
 }

@@ -22,7 +22,7 @@ import { recordHealth } from './node-health.js'
 import { createNodePool } from './node-pool.js'
 import { checkNumber, type NumberRule } from './number-option.js'
 import { type BodySettings, isOneShot, prepareBody } from './request-body.js'
-import type { AttemptObserver, HookedRequest, RequestHook } from './request-hook.js'
+import type { AttemptObserver, HookedRequest, InternalRequest, RequestHook } from './request-hook.js'
 import { type Backoff, type RetryPolicy, retryAfterError, retryAfterStatus } from './retry-policy.js'
 import {
   decodeBody,
@@ -443,7 +443,12 @@ export class Transport {
       const root = shared.root ?? this
       shared.discoveryContext = {
         pool: shared.pool,
-        request: (params, options) => root.#send(params, options, undefined),
+        request: (params, options) => {
+          const hook = shared.hook
+          if (hook?.wrapInternal === undefined) return root.#send(params, options, undefined)
+          const internal: InternalRequest = { ...hookedRequest(params), purpose: 'discovery' }
+          return hook.wrapInternal(internal, (observer) => root.#send(params, options, observer))
+        },
         now: () => shared.clock.now(),
       }
     }

@@ -4,6 +4,8 @@ import {
   type AttemptStart,
   ConfigurationError,
   type HookedRequest,
+  type InternalRequest,
+  type NodeDiscovery,
   type RequestHook,
   Transport,
   type TransportResult,
@@ -124,5 +126,75 @@ describe('RequestHook', () => {
     expect(
       () => new Transport({ nodes: ['http://a:9200'], connection: stub.factory, requestHook: {} as RequestHook }),
     ).toThrow(ConfigurationError)
+  })
+
+  it("gives discovery's own requests to wrapInternal, marked as discovery, and never to wrap", async () => {
+    const stub = stubConnections((request) =>
+      json(200, request.path.startsWith('/_nodes') ? { nodes: {} } : { ok: true }),
+    )
+    // A discovery that asks the cluster for its nodes once, before the first request (as sniffOnStart does).
+    let asked = false
+    const discovery: NodeDiscovery = {
+      onRequestStart(context) {
+        if (asked) return undefined
+        asked = true
+        return context.request({ method: 'GET', path: '/_nodes/_all/http' }).then(() => undefined)
+      },
+    }
+    const { hook, calls } = recordingHook()
+    const internal: { request: InternalRequest; attempts: string[]; inside: boolean }[] = []
+    let running: InternalRequest | undefined
+    hook.wrapInternal = async (request, send) => {
+      const seen = { request, attempts: [] as string[], inside: false }
+      internal.push(seen)
+      running = request
+      try {
+        return await send({ attemptEnd: (e) => seen.attempts.push(`${e.attempt} ${e.node.url} ${e.statusCode}`) })
+      } finally {
+        running = undefined
+      }
+    }
+    const transport = new Transport({
+      nodes: ['http://a:9200'],
+      connection: stub.factory,
+      requestHook: hook,
+      discovery,
+      middleware: [
+        (next) => (request) => {
+          if (running !== undefined && request.path.startsWith('/_nodes'))
+            (internal[0] as { inside: boolean }).inside = true
+          return next(request)
+        },
+      ],
+    })
+    await transport.request({ method: 'GET', path: '/', endpoint: 'info' })
+    expect(stub.sent.map((s) => s.request.path)).toEqual(['/_nodes/_all/http', '/'])
+    expect(calls.map((c) => c.request.endpoint)).toEqual(['info'])
+    expect(internal.map((i) => i.request)).toEqual([
+      {
+        method: 'GET',
+        path: '/_nodes/_all/http',
+        querystring: undefined,
+        endpoint: undefined,
+        pathParts: undefined,
+        purpose: 'discovery',
+      },
+    ])
+    expect(internal[0]?.attempts).toEqual(['1 http://a:9200 200'])
+    // The discovery request runs inside wrapInternal (its middleware call happens while wrapInternal waits).
+    expect(internal[0]?.inside).toBe(true)
+
+    // A hook without wrapInternal: discovery's requests go out unwrapped.
+    asked = false
+    const plain = recordingHook()
+    const bare = new Transport({
+      nodes: ['http://a:9200'],
+      connection: stub.factory,
+      requestHook: plain.hook,
+      discovery,
+    })
+    await bare.request({ method: 'GET', path: '/', endpoint: 'info' })
+    expect(plain.calls.map((c) => c.request.endpoint)).toEqual(['info'])
+    expect(stub.sent.map((s) => s.request.path).slice(2)).toEqual(['/_nodes/_all/http', '/'])
   })
 })

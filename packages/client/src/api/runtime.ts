@@ -57,9 +57,19 @@ export interface Endpoint {
   readonly response?: ResponseKind
 }
 
-/** `indices.putMapping` to `indices.put_mapping`, the specification's name of the endpoint. @internal */
+const kSpecNames = new Map<string, string>()
+
+/**
+ * `indices.putMapping` to `indices.put_mapping`, the specification's name of the endpoint: made once per endpoint
+ * (only a `RequestHook` asks for it, once per call). @internal
+ */
 export function specName(api: string): string {
-  return api.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
+  let name = kSpecNames.get(api)
+  if (name === undefined) {
+    name = api.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
+    kSpecNames.set(api, name)
+  }
+  return name
 }
 
 const commonQuery: readonly string[] = ['error_trace', 'filter_path', 'human', 'pretty']

@@ -1,5 +1,5 @@
-// node scripts/in-process-limit.mjs [info|search] [rounds] [requests]   (after `pnpm bench` built dist/)
-// CPU per request at 64 loops of the Pool.dispatch limit, @stretch/connection-undici alone and the Stretch client,
+// node scripts/in-process-limit.mjs [info|search] [rounds] [requests] [loops] [http|https]   (after `pnpm bench`)
+// CPU per request (default 64 loops, plain HTTP) of the Pool.dispatch limit, @stretch/connection-undici alone and the Stretch client,
 // all three in ONE process against the bench server, rounds interleaved (order flipped every round). The same heap,
 // modules and JIT state for all three: what each costs per call, without the per-process differences of `pnpm bench`
 // (one process per client and round; see README, "Against the limit").
@@ -10,14 +10,18 @@ const { createAdapter } = await import(new URL('../dist/adapters.js', import.met
 const fx = await import(new URL('../dist/fixtures.js', import.meta.url).href)
 const op = process.argv[2] ?? 'search',
   rounds = Number(process.argv[3] ?? 7),
-  N = Number(process.argv[4] ?? 6000)
+  N = Number(process.argv[4] ?? 6000),
+  loops = Number(process.argv[5] ?? 64),
+  tls = process.argv[6] === 'https'
 const server = fork(new URL('../dist/server.js', import.meta.url), [], {
   stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
 })
-const { http: url } = await new Promise((r) => server.once('message', r))
-const stretch = await createAdapter('stretch', { url, ca: '', compress: false })
-const dispatch = await createAdapter('dispatch', { url, ca: '', compress: false })
-const conn = undiciConnection()({ url: new URL(url), id: url, headers: {}, roles: {} })
+const ready = await new Promise((r) => server.once('message', r))
+const url = tls ? ready.https : ready.http
+const ca = ready.ca
+const stretch = await createAdapter('stretch', { url, ca, compress: false })
+const dispatch = await createAdapter('dispatch', { url, ca, compress: false })
+const conn = undiciConnection(tls ? { tls: { ca } } : {})({ url: new URL(url), id: url, headers: {}, roles: {} })
 const headers = {
   'user-agent': 'stretch/0.0.0 (Node.js v20; linux-x64)',
   accept: 'application/json',
@@ -66,7 +70,7 @@ const clients = { dispatch, conn: connOnly, stretch }
 async function run(fn, k) {
   let left = k
   await Promise.all(
-    Array.from({ length: 64 }, async () => {
+    Array.from({ length: loops }, async () => {
       while (left-- > 0) await fn()
     }),
   )

@@ -101,8 +101,7 @@ class DefaultNodePool implements NodePool {
       const fresh = living.filter((n) => !tried.has(n))
       if (fresh.length > 0) living = fresh
     }
-    const [only] = living
-    if (living.length === 1 && only !== undefined) return only
+    if (living.length === 1) return living[0] as Node
     return this.#select(living, context)
   }
 

@@ -16,6 +16,7 @@ import {
   ProductNotSupportedError,
   RequestAbortedError,
   ResponseError,
+  type TransportErrorOptions,
 } from './errors.js'
 import { normalizeHeaders, redactHeaders } from './headers.js'
 import { recordHealth } from './node-health.js'
@@ -204,6 +205,7 @@ interface Shared {
 }
 
 const kDefaultRetryOnStatus: readonly number[] = [429, 502, 503, 504]
+const kNoErrorOptions: TransportErrorOptions = {}
 const kNoStatuses: readonly number[] = []
 
 function checkStatuses(option: string, value: readonly number[] | undefined): void {
@@ -577,6 +579,8 @@ export class Transport {
     }
   }
 
+  // The errors of decoding and parsing get their meta from #fail (request and attempts), which every one of them goes
+  // through: no meta object is built for an answer that decodes.
   // Not async: an answer that needs no inflating (every one but a large compressed body) is finished on the spot,
   // and #send resolves with the result itself (no promise of its own, no ticks).
   #finish<TBody>(
@@ -588,18 +592,17 @@ export class Transport {
     ignore: readonly number[],
     start: number,
   ): TransportResult<TBody> | Promise<TransportResult<TBody>> {
-    const meta: ErrorMeta = { request: { method, path }, attempts }
     let bytes: Uint8Array | undefined
     if (method !== 'HEAD' && response.body.byteLength > 0) {
       let decoded: Uint8Array | Promise<Uint8Array>
       try {
-        decoded = decodeBody(response.body, response.headers, this.#shared.maxResponseSize, { meta })
+        decoded = decodeBody(response.body, response.headers, this.#shared.maxResponseSize, kNoErrorOptions)
       } catch (error) {
         throw this.#fail(error, method, path, attempts)
       }
       if (decoded instanceof Promise) {
         return decoded.then(
-          (inflated) => this.#complete<TBody>(response, inflated, meta, node, method, path, attempts, ignore, start),
+          (inflated) => this.#complete<TBody>(response, inflated, node, method, path, attempts, ignore, start),
           (error: unknown) => {
             throw this.#fail(error, method, path, attempts)
           },
@@ -607,13 +610,12 @@ export class Transport {
       }
       bytes = decoded
     }
-    return this.#complete<TBody>(response, bytes, meta, node, method, path, attempts, ignore, start)
+    return this.#complete<TBody>(response, bytes, node, method, path, attempts, ignore, start)
   }
 
   #complete<TBody>(
     response: TransportResponse,
     bytes: Uint8Array | undefined,
-    meta: ErrorMeta,
     node: PoolNode,
     method: HttpMethod,
     path: string,
@@ -626,7 +628,7 @@ export class Transport {
     let body: unknown
     if (bytes !== undefined) {
       try {
-        body = parseBody(bytes, headers, { meta })
+        body = parseBody(bytes, headers, kNoErrorOptions)
       } catch (error) {
         throw this.#fail(error, method, path, attempts)
       }
@@ -635,7 +637,7 @@ export class Transport {
       const product = headers['x-elastic-product']
       if (product !== shared.productCheck) {
         throw this.#fail(
-          new ProductNotSupportedError(productMessage(node, shared.productCheck, body), { meta }),
+          new ProductNotSupportedError(productMessage(node, shared.productCheck, body)),
           method,
           path,
           attempts,
@@ -643,7 +645,7 @@ export class Transport {
       }
     }
     if (statusCode >= 400 && !ignore.includes(statusCode)) {
-      throw this.#fail(new ResponseError({ statusCode, body, headers, path, meta }), method, path, attempts)
+      throw this.#fail(new ResponseError({ statusCode, body, headers, path }), method, path, attempts)
     }
     return {
       body: body as TBody,

@@ -3,7 +3,7 @@
 import { arch, cpus, loadavg, platform } from 'node:os'
 import { adapterLabels } from './adapters.js'
 import type { ColdStartClient, ColdStartForm, ColdStartSummary } from './cold-start.js'
-import type { AdapterName } from './protocol.js'
+import type { AdapterName, Measurement } from './protocol.js'
 import type { BenchResult, Summary } from './runner.js'
 
 const floor: AdapterName = 'undici'
@@ -47,6 +47,15 @@ export function checkTargets(result: BenchResult): TargetCheck[] {
       out.push({ target: `${name}: >= 0.95 of Pool.dispatch (req/s)`, measured: r.toFixed(2), met: r >= 0.95 })
       const c = s.cpuUsPerRequest / d.cpuUsPerRequest
       out.push({ target: `${name}: CPU/request <= 1.1x Pool.dispatch`, measured: `${c.toFixed(2)}x`, met: c <= 1.1 })
+      const paired = pairedRatios(s.rounds, d.rounds)
+      if (paired.length > 1) {
+        const p = median(paired)
+        out.push({
+          target: `${name}: CPU/request <= 1.1x Pool.dispatch (median of round-by-round ratios)`,
+          measured: `${p.toFixed(2)}x`,
+          met: p <= 1.1,
+        })
+      }
       const m = s.peakRssMb / d.peakRssMb
       out.push({ target: `${name}: peak RSS <= 1.1x Pool.dispatch`, measured: `${m.toFixed(2)}x`, met: m <= 1.1 })
     }
@@ -167,6 +176,23 @@ function renderColdStart(rows: readonly ColdStartSummary[], lines: string[]): vo
   }
 }
 
+/** The CPU per request of each round of `a` over the same round of `b`. */
+export function pairedRatios(a: readonly Measurement[], b: readonly Measurement[]): number[] {
+  const out: number[] = []
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const x = (a[i] as Measurement).cpuUsPerRequest
+    const y = (b[i] as Measurement).cpuUsPerRequest
+    if (y > 0) out.push(x / y)
+  }
+  return out
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((x, y) => x - y)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2
+}
+
 /** Renders the whole report. */
 export function renderReport(result: BenchResult, machine: string = machineLine()): string {
   const lines: string[] = []
@@ -222,6 +248,31 @@ export function renderReport(result: BenchResult, machine: string = machineLine(
         `Rounds (req/s): ${[...byAdapter.values()]
           .map((s) => `${s.adapter} ${s.rounds.map((m) => int(m.requestsPerSecond)).join(' / ')}`)
           .join('; ')}.`,
+      )
+      lines.push('')
+      lines.push(
+        `Rounds (CPU µs/req): ${[...byAdapter.values()]
+          .map((s) => `${s.adapter} ${s.rounds.map((m) => int(m.cpuUsPerRequest)).join(' / ')}`)
+          .join('; ')}.`,
+      )
+      const stretchRounds = byAdapter.get('stretch')?.rounds
+      if (stretchRounds !== undefined && d !== undefined) {
+        // Each Stretch round against the limit's round next to it in time: the load of the machine changes between
+        // rounds more than the clients differ, so ratios of neighbours are steadier than a ratio of medians.
+        const paired = pairedRatios(stretchRounds, d.rounds)
+        if (paired.length > 1) {
+          lines.push('')
+          lines.push(
+            `CPU x limit, round by round: ${paired.map((r) => r.toFixed(2)).join(' / ')} (median ${median(paired).toFixed(2)}).`,
+          )
+        }
+      }
+    }
+    const load = result.loads?.get(scenario.name)
+    if (load !== undefined && load.length > 0) {
+      lines.push('')
+      lines.push(
+        `Load average (1 min) before each round and after the last: ${load.map((l) => l.toFixed(1)).join(' / ')}.`,
       )
     }
   }

@@ -2,7 +2,7 @@
 // (A B C A B C ...) round after round, and gathers what they measured.
 import { type ChildProcess, fork } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { adapterNames } from './adapters.js'
@@ -88,6 +88,8 @@ export interface BenchResult {
   readonly overhead: readonly OverheadRow[] | undefined
   /** The cold-start scenario (fresh processes: import, construct, first `info()`), when run. */
   readonly coldStart: readonly ColdStartSummary[] | undefined
+  /** Per scenario name, the 1-minute load average of the machine before each round and after the last. */
+  readonly loads?: ReadonlyMap<string, readonly number[]> | undefined
   readonly durationMs: number
 }
 
@@ -271,6 +273,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
     else list.push(m)
   }
 
+  const loads = new Map<string, number[]>()
   let optionsResult: OptionsResult | undefined
   let overhead: readonly OverheadRow[] | undefined
   let coldStart: readonly ColdStartSummary[] | undefined
@@ -283,13 +286,17 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
       }
     } else {
       for (const scenario of scenarios) {
+        const load: number[] = []
+        loads.set(scenario.name, load)
         for (let round = 1; round <= rounds; round++) {
+          load.push(loadavg()[0] as number)
           for (const adapter of adapters) {
             const [m] = await runWorker(jobOf(adapter, [scenario]), execArgvOf(adapter), env)
             record(m as Measurement)
             log(`${scenario.name} round ${round} ${adapter}: ${Math.round((m as Measurement).requestsPerSecond)} req/s`)
           }
         }
+        load.push(loadavg()[0] as number)
       }
     }
     // `cold start` is a scenario name too: `--scenarios "cold start"` runs only it.
@@ -329,6 +336,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
     options: optionsResult,
     overhead,
     coldStart,
+    loads,
     durationMs: Date.now() - startedAt.getTime(),
   }
 }

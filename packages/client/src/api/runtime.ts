@@ -96,45 +96,93 @@ function encodePart(value: unknown): string {
   return encodeURIComponent(Array.isArray(value) ? value.join(',') : String(value))
 }
 
-// Each url template is split once into literal and placeholder parts: no regex and no closure per request.
-const compiledUrls = new WeakMap<EndpointUrl, readonly string[]>()
+// Where a parameter of a request object goes. Known names are looked up in a table built once per endpoint (no
+// array scans per key and call); a name the endpoint does not list goes to the body when the endpoint has one, to
+// the query string otherwise.
+const kBody = 1
+const kValue = 2
+const kPath = 3
+const kQuery = 4
+// `sort: 'field:asc'` is query-string syntax on an endpoint that takes `sort` in both places.
+const kSortBodyOrQuery = 5
+type Placement = typeof kBody | typeof kValue | typeof kPath | typeof kQuery | typeof kSortBodyOrQuery
 
-function partsOf(url: EndpointUrl): readonly string[] {
-  let parts = compiledUrls.get(url)
-  if (parts === undefined) {
-    const out: string[] = []
-    let last = 0
-    for (const m of url.path.matchAll(kPlaceholder)) {
-      out.push(url.path.slice(last, m.index), m[1] as string)
-      last = m.index + m[0].length
-    }
-    out.push(url.path.slice(last))
-    parts = out
-    compiledUrls.set(url, parts)
-  }
-  return parts
+/** One url variant, split once into literal and placeholder parts, with its method decided ahead. */
+interface CompiledUrl {
+  /** Literal, placeholder, literal, ..., literal. */
+  readonly parts: readonly string[]
+  /** The url allows GET and POST: GET without a body, POST with one. */
+  readonly getOrPost: boolean
+  /** The method otherwise: the first the specification lists. */
+  readonly method: HttpMethod
+  readonly allowsGet: boolean
 }
 
-function buildPath(endpoint: Endpoint, params: Params): { path: string; methods: readonly HttpMethod[] } {
-  for (const url of endpoint.urls) {
-    const parts = partsOf(url)
-    let path = parts[0] as string
-    let complete = true
-    for (let i = 1; i < parts.length; i += 2) {
-      const value = params[parts[i] as string]
-      if (!given(value)) {
-        complete = false
-        break
-      }
-      path += encodePart(value) + (parts[i + 1] as string)
-    }
-    if (complete) return { path, methods: url.methods }
-  }
-  // Only reached when every url needs a part that is not required by the specification (none does today).
-  const last = endpoint.urls[endpoint.urls.length - 1] as EndpointUrl
-  const needed = [...last.path.matchAll(kPlaceholder)].map((m) => m[1] as string).filter((n) => !given(params[n]))
-  throw missing(endpoint, needed)
+/** What buildRequest needs of an endpoint, derived once from its data. */
+interface CompiledEndpoint {
+  readonly placement: ReadonlyMap<string, Placement>
+  /** The query-string name of each query parameter (`route_slice` is `_slice`). */
+  readonly wireName: ReadonlyMap<string, string>
+  readonly urls: readonly CompiledUrl[]
 }
+
+const compiledEndpoints = new WeakMap<Endpoint, CompiledEndpoint>()
+
+function compileUrl(url: EndpointUrl): CompiledUrl {
+  const parts: string[] = []
+  let last = 0
+  for (const m of url.path.matchAll(kPlaceholder)) {
+    parts.push(url.path.slice(last, m.index), m[1] as string)
+    last = m.index + m[0].length
+  }
+  parts.push(url.path.slice(last))
+  const methods = url.methods
+  return {
+    parts,
+    getOrPost: methods.includes('GET') && methods.includes('POST'),
+    method: methods[0] as HttpMethod,
+    allowsGet: methods.includes('GET'),
+  }
+}
+
+// The same precedence as the rules it replaces, checked in this order for each key: a body property, the
+// whole-value body, a path part, then a query parameter (the endpoint's own or a common one).
+function compile(endpoint: Endpoint): CompiledEndpoint {
+  let compiled = compiledEndpoints.get(endpoint)
+  if (compiled !== undefined) return compiled
+  const placement = new Map<string, Placement>()
+  const wireName = new Map<string, string>()
+  for (const name of [...endpoint.query, ...commonQuery]) {
+    placement.set(name, kQuery)
+    wireName.set(name, endpoint.rename?.[name] ?? name)
+  }
+  for (const name of endpoint.path) placement.set(name, kPath)
+  if (endpoint.value !== undefined) placement.set(endpoint.value, kValue)
+  for (const name of endpoint.body ?? []) {
+    placement.set(name, name === 'sort' && endpoint.query.includes('sort') ? kSortBodyOrQuery : kBody)
+  }
+  compiled = { placement, wireName, urls: endpoint.urls.map(compileUrl) }
+  compiledEndpoints.set(endpoint, compiled)
+  return compiled
+}
+
+function missingRequired(endpoint: Endpoint, p: Params): string[] | undefined {
+  let absent: string[] | undefined
+  const userBody = p['body']
+  for (const name of endpoint.required) {
+    if (given(p[name])) continue
+    if (name === endpoint.value) {
+      if (given(userBody)) continue
+    } else if (endpoint.body?.includes(name) === true && typeof userBody === 'object' && userBody !== null) {
+      if (given((userBody as Params)[name])) continue
+    }
+    absent ??= []
+    absent.push(name)
+  }
+  return absent
+}
+
+const kNoParams: Params = Object.freeze({})
 
 /**
  * Turns one request object into the transport's request: checks required parameters, places each parameter in the
@@ -143,20 +191,16 @@ function buildPath(endpoint: Endpoint, params: Params): { path: string; methods:
  * @internal
  */
 export function buildRequest(endpoint: Endpoint, params: Params | undefined, describe = false): TransportRequestParams {
-  const p: Params = params ?? {}
+  const p: Params = params ?? kNoParams
   if (endpoint.required.length > 0) {
-    const userBody = p['body']
-    const absent = endpoint.required.filter((name) => {
-      if (given(p[name])) return false
-      if (name === endpoint.value) return !given(userBody)
-      const inBody = endpoint.body?.includes(name) === true && typeof userBody === 'object' && userBody !== null
-      return !(inBody && given((userBody as Params)[name]))
-    })
-    if (absent.length > 0) throw missing(endpoint, absent)
+    const absent = missingRequired(endpoint, p)
+    if (absent !== undefined) throw missing(endpoint, absent)
   }
+  const compiled = compile(endpoint)
 
   const userQuery = p['querystring'] as Record<string, QueryValue> | undefined
-  const querystring: Record<string, QueryValue> = userQuery == null ? {} : { ...userQuery }
+  // Made only when something goes into it.
+  let querystring: Record<string, QueryValue> | undefined = userQuery == null ? undefined : { ...userQuery }
   const bodyProps = endpoint.body
   let body: unknown
   const userBody = p['body']
@@ -167,31 +211,28 @@ export function buildRequest(endpoint: Endpoint, params: Params | undefined, des
         : userBody
   }
 
-  for (const key of Object.keys(p)) {
-    if (key === 'body' || key === 'querystring') continue
+  for (const key in p) {
+    if (key === 'body' || key === 'querystring' || !Object.hasOwn(p, key)) continue
     const value = p[key]
     if (value === undefined) continue
-    if (bodyProps?.includes(key) === true) {
-      // `sort: 'field:asc'` is query-string syntax: the official client sends it there.
+    const place = compiled.placement.get(key) ?? (bodyProps !== undefined ? kBody : kQuery)
+    if (place === kBody || place === kSortBodyOrQuery) {
       // The body exists from here on (so GET/POST endpoints use POST) even when `sort` goes to the query string:
       // the official client does the same, and the same call must send the same request.
       if (body === undefined || typeof body !== 'object' || body === null) body = {}
-      if (key === 'sort' && typeof value === 'string' && value.includes(':') && endpoint.query.includes(key)) {
+      if (place === kSortBodyOrQuery && typeof value === 'string' && value.includes(':')) {
+        querystring ??= {}
         querystring[key] = value as QueryValue
       } else {
         ;(body as Params)[key] = value
       }
-    } else if (key === endpoint.value) {
+    } else if (place === kValue) {
       body = value
-    } else if (endpoint.path.includes(key)) {
-      // goes into the path
-    } else if (bodyProps !== undefined && !endpoint.query.includes(key) && !commonQuery.includes(key)) {
-      // An unknown key of an endpoint with a body is a body property the specification does not know yet.
-      if (body === undefined || typeof body !== 'object' || body === null) body = {}
-      ;(body as Params)[key] = value
-    } else {
-      querystring[endpoint.rename?.[key] ?? key] = value as QueryValue
+    } else if (place === kQuery) {
+      querystring ??= {}
+      querystring[compiled.wireName.get(key) ?? endpoint.rename?.[key] ?? key] = value as QueryValue
     }
+    // kPath: goes into the path
   }
 
   for (const name of endpoint.path) {
@@ -204,18 +245,40 @@ export function buildRequest(endpoint: Endpoint, params: Params | undefined, des
   // A null whole-value body (`create_from: null`, as Elastic's own example writes it) is no body at all: the
   // official client's transport skips `body == null`, and sending the text `null` asks Elasticsearch for a parse.
   if (body === null) body = undefined
-  const { path, methods } = buildPath(endpoint, p)
-  const method: HttpMethod =
-    methods.includes('GET') && methods.includes('POST')
-      ? body === undefined
-        ? 'GET'
-        : 'POST'
-      : (methods[0] as HttpMethod)
+
+  // The first url variant whose path parts are all given.
+  let path: string | undefined
+  let url: CompiledUrl | undefined
+  for (const candidate of compiled.urls) {
+    const parts = candidate.parts
+    let built = parts[0] as string
+    let complete = true
+    for (let i = 1; i < parts.length; i += 2) {
+      const value = p[parts[i] as string]
+      if (!given(value)) {
+        complete = false
+        break
+      }
+      built += encodePart(value) + (parts[i + 1] as string)
+    }
+    if (complete) {
+      path = built
+      url = candidate
+      break
+    }
+  }
+  if (path === undefined || url === undefined) {
+    // Only reached when every url needs a part that is not required by the specification (none does today).
+    const last = endpoint.urls[endpoint.urls.length - 1] as EndpointUrl
+    const needed = [...last.path.matchAll(kPlaceholder)].map((m) => m[1] as string).filter((n) => !given(p[n]))
+    throw missing(endpoint, needed)
+  }
+  const method: HttpMethod = url.getOrPost ? (body === undefined ? 'GET' : 'POST') : url.method
   const request: { -readonly [K in keyof TransportRequestParams]: TransportRequestParams[K] } = { method, path }
   // An endpoint whose specification allows GET changes nothing: sent as POST because of its body (search, count,
   // msearch, mget, field_caps, ...), it may still be resent after a possible delivery, like the GET it could be.
-  if (method !== 'GET' && methods.includes('GET')) request.readOnly = true
-  if (Object.keys(querystring).length > 0) request.querystring = querystring
+  if (method !== 'GET' && url.allowsGet) request.readOnly = true
+  if (querystring !== undefined && hasKeys(querystring)) request.querystring = querystring
   // For instrumentation only (a RequestHook), so built only when one listens: the specification's name and the
   // path parts as sent.
   if (describe) {
@@ -235,6 +298,11 @@ export function buildRequest(endpoint: Endpoint, params: Params | undefined, des
     }
   }
   return request
+}
+
+function hasKeys(object: object): boolean {
+  for (const _ in object) return true
+  return false
 }
 
 /**
@@ -305,26 +373,37 @@ const kTextAccept = 'text/plain'
 
 /**
  * Sends one API call: builds the request, applies the response kind (booleans for HEAD, text for `cat`) and
- * resolves to the body, or with `meta: true` to the whole result.
+ * resolves to the body, or with `meta: true` to the whole result. Not `async`: one promise (the transport's, then
+ * this one) and no await per call; a bad parameter still rejects the returned promise and never throws.
  * @internal
  */
-export async function callApi(
+export function callApi(
   transport: Transport,
   endpoint: Endpoint,
   params: object | undefined,
   options: CallOptions | undefined,
 ): Promise<unknown> {
-  if (options !== undefined && options !== null) checkCallOptionNames(options, endpoint.api, endpoint)
-  const request = buildRequest(endpoint, params as Params | undefined, transport.requestHook !== undefined)
-  const kind = endpoint.response
-  let opts: CallOptions | undefined = options
-  if (kind === 'bool') {
-    opts = { ...options, ignore: [...(options?.ignore ?? []), 404] }
-  } else if (kind === 'text' || (kind === 'cat' && !given((params as Params | undefined)?.['format']))) {
-    // Ask for the text table; a caller's own `accept` header wins.
-    opts = { ...options, headers: { accept: kTextAccept, ...options?.headers } }
+  let sent: Promise<TransportResult>
+  try {
+    if (options !== undefined && options !== null) checkCallOptionNames(options, endpoint.api, endpoint)
+    const request = buildRequest(endpoint, params as Params | undefined, transport.requestHook !== undefined)
+    const kind = endpoint.response
+    let opts: CallOptions | undefined = options
+    if (kind === 'bool') {
+      opts = { ...options, ignore: [...(options?.ignore ?? []), 404] }
+    } else if (kind === 'text' || (kind === 'cat' && !given((params as Params | undefined)?.['format']))) {
+      // Ask for the text table; a caller's own `accept` header wins.
+      opts = { ...options, headers: { accept: kTextAccept, ...options?.headers } }
+    }
+    sent = transport.request(request, opts)
+  } catch (error) {
+    return Promise.reject(error)
   }
-  const result: TransportResult = await transport.request(request, opts)
+  return sent.then((result) => answerOf(result, endpoint, options))
+}
+
+function answerOf(result: TransportResult, endpoint: Endpoint, options: CallOptions | undefined): unknown {
+  const kind = endpoint.response
   if (kind === 'bool') {
     const ok = result.statusCode >= 200 && result.statusCode < 300
     return options?.meta === true ? { ...result, body: ok } : ok

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest'
+import type { AdapterName, Measurement, Scenario } from '../src/protocol.js'
+import { checkTargets, pairedRatios, renderReport } from '../src/report.js'
+import type { BenchResult, Summary } from '../src/runner.js'
+
+const scenario: Scenario = {
+  name: 'info c=64',
+  operation: 'info',
+  concurrency: 64,
+  tls: false,
+  compress: false,
+  warmup: 10,
+  requests: 100,
+}
+
+function round(adapter: AdapterName, cpuUsPerRequest: number): Measurement {
+  return {
+    scenario: scenario.name,
+    adapter,
+    requests: 100,
+    elapsedMs: 10,
+    requestsPerSecond: 10_000,
+    p50Ms: 1,
+    p99Ms: 2,
+    cpuUsPerRequest,
+    peakRssMb: 100,
+    checked: 100,
+  }
+}
+
+// `median` stands for the summary's CPU figure (the runner's median of rounds), given apart so that the test can
+// tell the two ways of taking the ratio apart.
+function summary(adapter: AdapterName, cpu: readonly number[], median: number): Summary {
+  return {
+    adapter,
+    requestsPerSecond: 10_000,
+    p50Ms: 1,
+    p99Ms: 2,
+    cpuUsPerRequest: median,
+    peakRssMb: 100,
+    rounds: cpu.map((c) => round(adapter, c)),
+  }
+}
+
+// Each round of Stretch is 1.05x of the limit's round next to it, while the two medians are 1.37x apart.
+const result: BenchResult = {
+  startedAt: new Date('2026-12-02T02:00:00Z'),
+  rounds: 3,
+  quick: false,
+  scenarios: [scenario],
+  adapters: ['stretch', 'dispatch'],
+  summaries: new Map([
+    [
+      scenario.name,
+      new Map<AdapterName, Summary>([
+        ['stretch', summary('stretch', [42, 63, 105], 63)],
+        ['dispatch', summary('dispatch', [40, 60, 100], 46)],
+      ]),
+    ],
+  ]),
+  options: undefined,
+  overhead: undefined,
+  coldStart: undefined,
+  loads: new Map([[scenario.name, [2.5, 7.25, 12, 9]]]),
+  durationMs: 1000,
+}
+describe('the report', () => {
+  it('pairs each round of Stretch with the round of the limit next to it in time', () => {
+    expect(
+      pairedRatios([round('stretch', 42), round('stretch', 63)], [round('dispatch', 40), round('dispatch', 60)]),
+    ).toEqual([1.05, 1.05])
+  })
+
+  it("prints every round's CPU, the round-by-round ratio to the limit and the load before each round", () => {
+    const text = renderReport(result, 'test machine')
+    expect(text).toContain('Rounds (CPU µs/req): stretch 42 / 63 / 105; dispatch 40 / 60 / 100.')
+    expect(text).toContain('CPU x limit, round by round: 1.05 / 1.05 / 1.05 (median 1.05).')
+    expect(text).toContain('Load average (1 min) before each round and after the last: 2.5 / 7.3 / 12.0 / 9.0.')
+  })
+
+  it('checks the CPU target both ways: ratio of medians and median of paired ratios', () => {
+    const targets = checkTargets(result).filter((t) => t.target.startsWith('info c=64: CPU/request <= 1.1x'))
+    expect(targets).toEqual([
+      { target: 'info c=64: CPU/request <= 1.1x Pool.dispatch', measured: '1.37x', met: false },
+      {
+        target: 'info c=64: CPU/request <= 1.1x Pool.dispatch (median of round-by-round ratios)',
+        measured: '1.05x',
+        met: true,
+      },
+    ])
+  })
+})

@@ -666,7 +666,8 @@ import type { XpackInfoRequest as XpackInfoRequest_, XpackUsageRequest as XpackU
  */
 export declare namespace estypes {
   /**
-   * Exactly one property of `T`: the others are absent. A container (`QueryDslQueryContainer`) takes one variant.
+   * Exactly one property of `T`: the others are absent. The generated containers (`QueryDslQueryContainer`) are this
+   * union spelled out, which costs the compiler far less; it stays for types of one's own.
    *
    * @public
    */
@@ -1226,7 +1227,11 @@ export declare namespace estypes {
    */
   export type AggregationsAggregationContainer = AggregationsAggregationContainerCommonProps &
     (
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'adjacency_matrix'> & {
+      | {
+          /**
+           * A bucket aggregation returning a form of adjacency matrix. The request provides a collection of named filter expressions, similar to the \`filters\` aggregation. Each bucket in the response represents a non-empty cell in the matrix of intersecting filters.
+           */
+          adjacency_matrix: AggregationsAdjacencyMatrixAggregation
           auto_date_histogram?: never
           avg?: never
           avg_bucket?: never
@@ -1308,8 +1313,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'auto_date_histogram'> & {
+        }
+      | {
+          /**
+           * A multi-bucket aggregation similar to the date histogram, except instead of providing an interval to use as the width of each bucket, a target number of buckets is provided.
+           */
+          auto_date_histogram: AggregationsAutoDateHistogramAggregation
           adjacency_matrix?: never
           avg?: never
           avg_bucket?: never
@@ -1391,8 +1400,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'avg'> & {
+        }
+      | {
+          /**
+           * A single-value metrics aggregation that computes the average of numeric values that are extracted from the aggregated documents.
+           */
+          avg: AggregationsAverageAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg_bucket?: never
@@ -1474,8 +1487,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'avg_bucket'> & {
+        }
+      | {
+          /**
+           * A sibling pipeline aggregation which calculates the mean value of a specified metric in a sibling aggregation. The specified metric must be numeric and the sibling aggregation must be a multi-bucket aggregation.
+           */
+          avg_bucket: AggregationsAverageBucketAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -1557,8 +1574,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'boxplot'> & {
+        }
+      | {
+          /**
+           * A metrics aggregation that computes a box plot of numeric values extracted from the aggregated documents.
+           */
+          boxplot: AggregationsBoxplotAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -1640,8 +1661,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'bucket_script'> & {
+        }
+      | {
+          /**
+           * A parent pipeline aggregation which runs a script which can perform per bucket computations on metrics in the parent multi-bucket aggregation.
+           */
+          bucket_script: AggregationsBucketScriptAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -1723,8 +1748,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'bucket_selector'> & {
+        }
+      | {
+          /**
+           * A parent pipeline aggregation which runs a script to determine whether the current bucket will be retained in the parent multi-bucket aggregation.
+           */
+          bucket_selector: AggregationsBucketSelectorAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -1806,8 +1835,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'bucket_sort'> & {
+        }
+      | {
+          /**
+           * A parent pipeline aggregation which sorts the buckets of its parent multi-bucket aggregation.
+           */
+          bucket_sort: AggregationsBucketSortAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -1889,8 +1922,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'bucket_count_ks_test'> & {
+        }
+      | {
+          /**
+           * A sibling pipeline aggregation which runs a two sample Kolmogorov–Smirnov test ("K-S test") against a provided distribution and the distribution implied by the documents counts in the configured sibling aggregation.
+           */
+          bucket_count_ks_test: AggregationsBucketKsAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -1972,8 +2009,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'bucket_correlation'> & {
+        }
+      | {
+          /**
+           * A sibling pipeline aggregation which runs a correlation function on the configured sibling multi-bucket aggregation.
+           */
+          bucket_correlation: AggregationsBucketCorrelationAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -2055,8 +2096,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'cardinality'> & {
+        }
+      | {
+          /**
+           * A single-value metrics aggregation that calculates an approximate count of distinct values.
+           */
+          cardinality: AggregationsCardinalityAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -2138,8 +2183,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'cartesian_bounds'> & {
+        }
+      | {
+          /**
+           * A metric aggregation that computes the spatial bounding box containing all values for a Point or Shape field.
+           */
+          cartesian_bounds: AggregationsCartesianBoundsAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -2221,8 +2270,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'cartesian_centroid'> & {
+        }
+      | {
+          /**
+           * A metric aggregation that computes the weighted centroid from all coordinate values for point and shape fields.
+           */
+          cartesian_centroid: AggregationsCartesianCentroidAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -2304,8 +2357,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'categorize_text'> & {
+        }
+      | {
+          /**
+           * A multi-bucket aggregation that groups semi-structured text into buckets.
+           */
+          categorize_text: AggregationsCategorizeTextAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -2387,8 +2444,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'change_point'> & {
+        }
+      | {
+          /**
+           * A sibling pipeline that detects, spikes, dips, and change points in a metric. Given a distribution of values provided by the sibling multi-bucket aggregation, this aggregation indicates the bucket of any spike or dip and/or the bucket at which the largest change in the distribution of values, if they are statistically significant. There must be at least 22 bucketed values. Fewer than 1,000 is preferred.
+           */
+          change_point: AggregationsChangePointAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -2470,8 +2531,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'children'> & {
+        }
+      | {
+          /**
+           * A single bucket aggregation that selects child documents that have the specified type, as defined in a \`join\` field.
+           */
+          children: AggregationsChildrenAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -2553,8 +2618,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'composite'> & {
+        }
+      | {
+          /**
+           * A multi-bucket aggregation that creates composite buckets from different sources. Unlike the other multi-bucket aggregations, you can use the \`composite\` aggregation to paginate *all* buckets from a multi-level aggregation efficiently.
+           */
+          composite: AggregationsCompositeAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -2636,8 +2705,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'cumulative_cardinality'> & {
+        }
+      | {
+          /**
+           * A parent pipeline aggregation which calculates the cumulative cardinality in a parent \`histogram\` or \`date_histogram\` aggregation.
+           */
+          cumulative_cardinality: AggregationsCumulativeCardinalityAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -2719,8 +2792,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'cumulative_sum'> & {
+        }
+      | {
+          /**
+           * A parent pipeline aggregation which calculates the cumulative sum of a specified metric in a parent \`histogram\` or \`date_histogram\` aggregation.
+           */
+          cumulative_sum: AggregationsCumulativeSumAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -2802,8 +2879,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'date_histogram'> & {
+        }
+      | {
+          /**
+           * A multi-bucket values source based aggregation that can be applied on date values or date range values extracted from the documents. It dynamically builds fixed size (interval) buckets over the values.
+           */
+          date_histogram: AggregationsDateHistogramAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -2885,8 +2966,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'date_range'> & {
+        }
+      | {
+          /**
+           * A multi-bucket value source based aggregation that enables the user to define a set of date ranges - each representing a bucket.
+           */
+          date_range: AggregationsDateRangeAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -2968,8 +3053,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'derivative'> & {
+        }
+      | {
+          /**
+           * A parent pipeline aggregation which calculates the derivative of a specified metric in a parent \`histogram\` or \`date_histogram\` aggregation.
+           */
+          derivative: AggregationsDerivativeAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -3051,8 +3140,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'diversified_sampler'> & {
+        }
+      | {
+          /**
+           * A filtering aggregation used to limit any sub aggregations' processing to a sample of the top-scoring documents. Similar to the \`sampler\` aggregation, but adds the ability to limit the number of matches that share a common value.
+           */
+          diversified_sampler: AggregationsDiversifiedSamplerAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -3134,8 +3227,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'extended_stats'> & {
+        }
+      | {
+          /**
+           * A multi-value metrics aggregation that computes stats over numeric values extracted from the aggregated documents.
+           */
+          extended_stats: AggregationsExtendedStatsAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -3217,8 +3314,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'extended_stats_bucket'> & {
+        }
+      | {
+          /**
+           * A sibling pipeline aggregation which calculates a variety of stats across all bucket of a specified metric in a sibling aggregation.
+           */
+          extended_stats_bucket: AggregationsExtendedStatsBucketAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -3300,8 +3401,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'frequent_item_sets'> & {
+        }
+      | {
+          /**
+           * A bucket aggregation which finds frequent item sets, a form of association rules mining that identifies items that often occur together.
+           */
+          frequent_item_sets: AggregationsFrequentItemSetsAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -3383,8 +3488,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'frequent_items'> & {
+        }
+      | {
+          /**
+           * An alias of \`frequent_item_sets\`.
+           */
+          frequent_items: AggregationsFrequentItemSetsAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -3466,8 +3575,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'filter'> & {
+        }
+      | {
+          /**
+           * A single bucket aggregation that narrows the set of documents to those that match a query.
+           */
+          filter: QueryDslQueryContainer
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -3549,8 +3662,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'filters'> & {
+        }
+      | {
+          /**
+           * A multi-bucket aggregation where each bucket contains the documents that match a query.
+           */
+          filters: AggregationsFiltersAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -3632,8 +3749,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'geo_bounds'> & {
+        }
+      | {
+          /**
+           * A metric aggregation that computes the geographic bounding box containing all values for a Geopoint or Geoshape field.
+           */
+          geo_bounds: AggregationsGeoBoundsAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -3715,8 +3836,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'geo_centroid'> & {
+        }
+      | {
+          /**
+           * A metric aggregation that computes the weighted centroid from all coordinate values for geo fields.
+           */
+          geo_centroid: AggregationsGeoCentroidAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -3798,8 +3923,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'geo_distance'> & {
+        }
+      | {
+          /**
+           * A multi-bucket aggregation that works on \`geo_point\` fields. Evaluates the distance of each document value from an origin point and determines the buckets it belongs to, based on ranges defined in the request.
+           */
+          geo_distance: AggregationsGeoDistanceAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -3881,8 +4010,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'geohash_grid'> & {
+        }
+      | {
+          /**
+           * A multi-bucket aggregation that groups \`geo_point\` and \`geo_shape\` values into buckets that represent a grid. Each cell is labeled using a geohash which is of user-definable precision.
+           */
+          geohash_grid: AggregationsGeoHashGridAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -3964,8 +4097,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'geo_line'> & {
+        }
+      | {
+          /**
+           * Aggregates all \`geo_point\` values within a bucket into a \`LineString\` ordered by the chosen sort field.
+           */
+          geo_line: AggregationsGeoLineAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -4047,8 +4184,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'geotile_grid'> & {
+        }
+      | {
+          /**
+           * A multi-bucket aggregation that groups \`geo_point\` and \`geo_shape\` values into buckets that represent a grid. Each cell corresponds to a map tile as used by many online map sites.
+           */
+          geotile_grid: AggregationsGeoTileGridAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -4130,8 +4271,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'geohex_grid'> & {
+        }
+      | {
+          /**
+           * A multi-bucket aggregation that groups \`geo_point\` and \`geo_shape\` values into buckets that represent a grid. Each cell corresponds to a H3 cell index and is labeled using the H3Index representation.
+           */
+          geohex_grid: AggregationsGeohexGridAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -4213,8 +4358,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'global'> & {
+        }
+      | {
+          /**
+           * Defines a single bucket of all the documents within the search execution context. This context is defined by the indices and the document types you’re searching on, but is not influenced by the search query itself.
+           */
+          global: AggregationsGlobalAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -4296,8 +4445,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'histogram'> & {
+        }
+      | {
+          /**
+           * A multi-bucket values source based aggregation that can be applied on numeric values or numeric range values extracted from the documents. It dynamically builds fixed size (interval) buckets over the values.
+           */
+          histogram: AggregationsHistogramAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -4379,8 +4532,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'ip_range'> & {
+        }
+      | {
+          /**
+           * A multi-bucket value source based aggregation that enables the user to define a set of IP ranges - each representing a bucket.
+           */
+          ip_range: AggregationsIpRangeAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -4462,8 +4619,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'ip_prefix'> & {
+        }
+      | {
+          /**
+           * A bucket aggregation that groups documents based on the network or sub-network of an IP address.
+           */
+          ip_prefix: AggregationsIpPrefixAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -4545,8 +4706,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'inference'> & {
+        }
+      | {
+          /**
+           * A parent pipeline aggregation which loads a pre-trained model and performs inference on the collated result fields from the parent bucket aggregation.
+           */
+          inference: AggregationsInferenceAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -4628,8 +4793,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'line'> & {
+        }
+      | {
+          /**
+           * `line` (the specification does not describe it).
+           */
+          line: AggregationsGeoLineAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -4711,8 +4880,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'matrix_stats'> & {
+        }
+      | {
+          /**
+           * A numeric aggregation that computes the following statistics over a set of document fields: \`count\`, \`mean\`, \`variance\`, \`skewness\`, \`kurtosis\`, \`covariance\`, and \`covariance\`.
+           */
+          matrix_stats: AggregationsMatrixStatsAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -4794,8 +4967,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'max'> & {
+        }
+      | {
+          /**
+           * A single-value metrics aggregation that returns the maximum value among the numeric values extracted from the aggregated documents.
+           */
+          max: AggregationsMaxAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -4877,8 +5054,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'max_bucket'> & {
+        }
+      | {
+          /**
+           * A sibling pipeline aggregation which identifies the bucket(s) with the maximum value of a specified metric in a sibling aggregation and outputs both the value and the key(s) of the bucket(s).
+           */
+          max_bucket: AggregationsMaxBucketAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -4960,8 +5141,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'median_absolute_deviation'> & {
+        }
+      | {
+          /**
+           * A single-value aggregation that approximates the median absolute deviation of its search results.
+           */
+          median_absolute_deviation: AggregationsMedianAbsoluteDeviationAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -5043,8 +5228,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'min'> & {
+        }
+      | {
+          /**
+           * A single-value metrics aggregation that returns the minimum value among numeric values extracted from the aggregated documents.
+           */
+          min: AggregationsMinAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -5126,8 +5315,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'min_bucket'> & {
+        }
+      | {
+          /**
+           * A sibling pipeline aggregation which identifies the bucket(s) with the minimum value of a specified metric in a sibling aggregation and outputs both the value and the key(s) of the bucket(s).
+           */
+          min_bucket: AggregationsMinBucketAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -5209,8 +5402,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'missing'> & {
+        }
+      | {
+          /**
+           * A field data based single bucket aggregation, that creates a bucket of all documents in the current document set context that are missing a field value (effectively, missing a field or having the configured NULL value set).
+           */
+          missing: AggregationsMissingAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -5292,8 +5489,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'moving_avg'> & {
+        }
+      | {
+          /**
+           * `moving_avg` (the specification does not describe it).
+           */
+          moving_avg: AggregationsMovingAverageAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -5375,8 +5576,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'moving_percentiles'> & {
+        }
+      | {
+          /**
+           * Given an ordered series of percentiles, "slides" a window across those percentiles and computes cumulative percentiles.
+           */
+          moving_percentiles: AggregationsMovingPercentilesAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -5458,8 +5663,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'moving_fn'> & {
+        }
+      | {
+          /**
+           * Given an ordered series of data, "slides" a window across the data and runs a custom script on each window of data. For convenience, a number of common functions are predefined such as \`min\`, \`max\`, and moving averages.
+           */
+          moving_fn: AggregationsMovingFunctionAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -5541,8 +5750,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'multi_terms'> & {
+        }
+      | {
+          /**
+           * A multi-bucket value source based aggregation where buckets are dynamically built - one per unique set of values.
+           */
+          multi_terms: AggregationsMultiTermsAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -5624,8 +5837,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'nested'> & {
+        }
+      | {
+          /**
+           * A special single bucket aggregation that enables aggregating nested documents.
+           */
+          nested: AggregationsNestedAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -5707,8 +5924,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'normalize'> & {
+        }
+      | {
+          /**
+           * A parent pipeline aggregation which calculates the specific normalized/rescaled value for a specific bucket value.
+           */
+          normalize: AggregationsNormalizeAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -5790,8 +6011,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'parent'> & {
+        }
+      | {
+          /**
+           * A special single bucket aggregation that selects parent documents that have the specified type, as defined in a \`join\` field.
+           */
+          parent: AggregationsParentAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -5873,8 +6098,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'percentile_ranks'> & {
+        }
+      | {
+          /**
+           * A multi-value metrics aggregation that calculates one or more percentile ranks over numeric values extracted from the aggregated documents.
+           */
+          percentile_ranks: AggregationsPercentileRanksAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -5956,8 +6185,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'percentiles'> & {
+        }
+      | {
+          /**
+           * A multi-value metrics aggregation that calculates one or more percentiles over numeric values extracted from the aggregated documents.
+           */
+          percentiles: AggregationsPercentilesAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -6039,8 +6272,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'percentiles_bucket'> & {
+        }
+      | {
+          /**
+           * A sibling pipeline aggregation which calculates percentiles across all bucket of a specified metric in a sibling aggregation.
+           */
+          percentiles_bucket: AggregationsPercentilesBucketAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -6122,8 +6359,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'range'> & {
+        }
+      | {
+          /**
+           * A multi-bucket value source based aggregation that enables the user to define a set of ranges - each representing a bucket.
+           */
+          range: AggregationsRangeAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -6205,8 +6446,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'rare_terms'> & {
+        }
+      | {
+          /**
+           * A multi-bucket value source based aggregation which finds "rare" terms — terms that are at the long-tail of the distribution and are not frequent.
+           */
+          rare_terms: AggregationsRareTermsAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -6288,8 +6533,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'rate'> & {
+        }
+      | {
+          /**
+           * Calculates a rate of documents or a field in each bucket. Can only be used inside a \`date_histogram\` or \`composite\` aggregation.
+           */
+          rate: AggregationsRateAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -6371,8 +6620,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'reverse_nested'> & {
+        }
+      | {
+          /**
+           * A special single bucket aggregation that enables aggregating on parent documents from nested documents. Should only be defined inside a \`nested\` aggregation.
+           */
+          reverse_nested: AggregationsReverseNestedAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -6454,8 +6707,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'random_sampler'> & {
+        }
+      | {
+          /**
+           * A single bucket aggregation that randomly includes documents in the aggregated results. Sampling provides significant speed improvement at the cost of accuracy.
+           */
+          random_sampler: AggregationsRandomSamplerAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -6537,8 +6794,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'sampler'> & {
+        }
+      | {
+          /**
+           * A filtering aggregation used to limit any sub aggregations' processing to a sample of the top-scoring documents.
+           */
+          sampler: AggregationsSamplerAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -6620,8 +6881,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'scripted_metric'> & {
+        }
+      | {
+          /**
+           * A metric aggregation that uses scripts to provide a metric output.
+           */
+          scripted_metric: AggregationsScriptedMetricAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -6703,8 +6968,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'serial_diff'> & {
+        }
+      | {
+          /**
+           * An aggregation that subtracts values in a time series from themselves at different time lags or periods.
+           */
+          serial_diff: AggregationsSerialDifferencingAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -6786,8 +7055,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'significant_terms'> & {
+        }
+      | {
+          /**
+           * Returns interesting or unusual occurrences of terms in a set.
+           */
+          significant_terms: AggregationsSignificantTermsAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -6869,8 +7142,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'significant_text'> & {
+        }
+      | {
+          /**
+           * Returns interesting or unusual occurrences of free-text terms in a set.
+           */
+          significant_text: AggregationsSignificantTextAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -6952,8 +7229,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'stats'> & {
+        }
+      | {
+          /**
+           * A multi-value metrics aggregation that computes stats over numeric values extracted from the aggregated documents.
+           */
+          stats: AggregationsStatsAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -7035,8 +7316,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'stats_bucket'> & {
+        }
+      | {
+          /**
+           * A sibling pipeline aggregation which calculates a variety of stats across all bucket of a specified metric in a sibling aggregation.
+           */
+          stats_bucket: AggregationsStatsBucketAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -7118,8 +7403,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'string_stats'> & {
+        }
+      | {
+          /**
+           * A multi-value metrics aggregation that computes statistics over string values extracted from the aggregated documents.
+           */
+          string_stats: AggregationsStringStatsAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -7201,8 +7490,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'sum'> & {
+        }
+      | {
+          /**
+           * A single-value metrics aggregation that sums numeric values that are extracted from the aggregated documents.
+           */
+          sum: AggregationsSumAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -7284,8 +7577,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'sum_bucket'> & {
+        }
+      | {
+          /**
+           * A sibling pipeline aggregation which calculates the sum of a specified metric across all buckets in a sibling aggregation.
+           */
+          sum_bucket: AggregationsSumBucketAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -7367,8 +7664,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'terms'> & {
+        }
+      | {
+          /**
+           * A multi-bucket value source based aggregation where buckets are dynamically built - one per unique value.
+           */
+          terms: AggregationsTermsAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -7450,8 +7751,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'time_series'> & {
+        }
+      | {
+          /**
+           * The time series aggregation queries data created using a time series index. This is typically data such as metrics or other data streams with a time component, and requires creating an index using the time series mode.
+           */
+          time_series: AggregationsTimeSeriesAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -7533,8 +7838,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'top_hits'> & {
+        }
+      | {
+          /**
+           * A metric aggregation that returns the top matching documents per bucket.
+           */
+          top_hits: AggregationsTopHitsAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -7616,8 +7925,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 't_test'> & {
+        }
+      | {
+          /**
+           * A metrics aggregation that performs a statistical hypothesis test in which the test statistic follows a Student’s t-distribution under the null hypothesis on numeric values extracted from the aggregated documents.
+           */
+          t_test: AggregationsTTestAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -7699,8 +8012,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'top_metrics'> & {
+        }
+      | {
+          /**
+           * A metric aggregation that selects metrics from the document with the largest or smallest sort value.
+           */
+          top_metrics: AggregationsTopMetricsAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -7782,8 +8099,12 @@ export declare namespace estypes {
           value_count?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'value_count'> & {
+        }
+      | {
+          /**
+           * A single-value metrics aggregation that counts the number of values that are extracted from the aggregated documents.
+           */
+          value_count: AggregationsValueCountAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -7865,8 +8186,12 @@ export declare namespace estypes {
           top_metrics?: never
           weighted_avg?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'weighted_avg'> & {
+        }
+      | {
+          /**
+           * A single-value metrics aggregation that computes the weighted average of numeric values that are extracted from the aggregated documents.
+           */
+          weighted_avg: AggregationsWeightedAverageAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -7948,8 +8273,12 @@ export declare namespace estypes {
           top_metrics?: never
           value_count?: never
           variable_width_histogram?: never
-        })
-      | (Pick<AggregationsAggregationContainerExclusiveProps, 'variable_width_histogram'> & {
+        }
+      | {
+          /**
+           * A multi-bucket aggregation similar to the histogram, except instead of providing an interval to use as the width of each bucket, a target number of buckets is provided.
+           */
+          variable_width_histogram: AggregationsVariableWidthHistogramAggregation
           adjacency_matrix?: never
           auto_date_histogram?: never
           avg?: never
@@ -8031,7 +8360,7 @@ export declare namespace estypes {
           top_metrics?: never
           value_count?: never
           weighted_avg?: never
-        })
+        }
     )
 
   /**
@@ -8657,7 +8986,11 @@ export declare namespace estypes {
    * @public
    */
   export type AggregationsChangeType =
-    | (Pick<AggregationsChangeTypeExclusiveProps, 'dip'> & {
+    | {
+        /**
+         * `dip` (the specification does not describe it).
+         */
+        dip: AggregationsDip
         distribution_change?: never
         indeterminable?: never
         non_stationary?: never
@@ -8665,8 +8998,12 @@ export declare namespace estypes {
         stationary?: never
         step_change?: never
         trend_change?: never
-      })
-    | (Pick<AggregationsChangeTypeExclusiveProps, 'distribution_change'> & {
+      }
+    | {
+        /**
+         * `distribution_change` (the specification does not describe it).
+         */
+        distribution_change: AggregationsDistributionChange
         dip?: never
         indeterminable?: never
         non_stationary?: never
@@ -8674,8 +9011,12 @@ export declare namespace estypes {
         stationary?: never
         step_change?: never
         trend_change?: never
-      })
-    | (Pick<AggregationsChangeTypeExclusiveProps, 'indeterminable'> & {
+      }
+    | {
+        /**
+         * `indeterminable` (the specification does not describe it).
+         */
+        indeterminable: AggregationsIndeterminable
         dip?: never
         distribution_change?: never
         non_stationary?: never
@@ -8683,8 +9024,12 @@ export declare namespace estypes {
         stationary?: never
         step_change?: never
         trend_change?: never
-      })
-    | (Pick<AggregationsChangeTypeExclusiveProps, 'non_stationary'> & {
+      }
+    | {
+        /**
+         * `non_stationary` (the specification does not describe it).
+         */
+        non_stationary: AggregationsNonStationary
         dip?: never
         distribution_change?: never
         indeterminable?: never
@@ -8692,8 +9037,12 @@ export declare namespace estypes {
         stationary?: never
         step_change?: never
         trend_change?: never
-      })
-    | (Pick<AggregationsChangeTypeExclusiveProps, 'spike'> & {
+      }
+    | {
+        /**
+         * `spike` (the specification does not describe it).
+         */
+        spike: AggregationsSpike
         dip?: never
         distribution_change?: never
         indeterminable?: never
@@ -8701,8 +9050,12 @@ export declare namespace estypes {
         stationary?: never
         step_change?: never
         trend_change?: never
-      })
-    | (Pick<AggregationsChangeTypeExclusiveProps, 'stationary'> & {
+      }
+    | {
+        /**
+         * `stationary` (the specification does not describe it).
+         */
+        stationary: AggregationsStationary
         dip?: never
         distribution_change?: never
         indeterminable?: never
@@ -8710,8 +9063,12 @@ export declare namespace estypes {
         spike?: never
         step_change?: never
         trend_change?: never
-      })
-    | (Pick<AggregationsChangeTypeExclusiveProps, 'step_change'> & {
+      }
+    | {
+        /**
+         * `step_change` (the specification does not describe it).
+         */
+        step_change: AggregationsStepChange
         dip?: never
         distribution_change?: never
         indeterminable?: never
@@ -8719,8 +9076,12 @@ export declare namespace estypes {
         spike?: never
         stationary?: never
         trend_change?: never
-      })
-    | (Pick<AggregationsChangeTypeExclusiveProps, 'trend_change'> & {
+      }
+    | {
+        /**
+         * `trend_change` (the specification does not describe it).
+         */
+        trend_change: AggregationsTrendChange
         dip?: never
         distribution_change?: never
         indeterminable?: never
@@ -8728,7 +9089,7 @@ export declare namespace estypes {
         spike?: never
         stationary?: never
         step_change?: never
-      })
+      }
 
   /**
    * `ChiSquareHeuristic` of the specification's `_types.aggregations` namespace (the specification does not describe it).
@@ -8878,26 +9239,42 @@ export declare namespace estypes {
    * @public
    */
   export type AggregationsCompositeAggregationSource =
-    | (Pick<AggregationsCompositeAggregationSourceExclusiveProps, 'terms'> & {
+    | {
+        /**
+         * A terms aggregation.
+         */
+        terms: AggregationsCompositeTermsAggregation
         histogram?: never
         date_histogram?: never
         geotile_grid?: never
-      })
-    | (Pick<AggregationsCompositeAggregationSourceExclusiveProps, 'histogram'> & {
+      }
+    | {
+        /**
+         * A histogram aggregation.
+         */
+        histogram: AggregationsCompositeHistogramAggregation
         terms?: never
         date_histogram?: never
         geotile_grid?: never
-      })
-    | (Pick<AggregationsCompositeAggregationSourceExclusiveProps, 'date_histogram'> & {
+      }
+    | {
+        /**
+         * A date histogram aggregation.
+         */
+        date_histogram: AggregationsCompositeDateHistogramAggregation
         terms?: never
         histogram?: never
         geotile_grid?: never
-      })
-    | (Pick<AggregationsCompositeAggregationSourceExclusiveProps, 'geotile_grid'> & {
+      }
+    | {
+        /**
+         * A geotile grid aggregation.
+         */
+        geotile_grid: AggregationsCompositeGeoTileGridAggregation
         terms?: never
         histogram?: never
         date_histogram?: never
-      })
+      }
 
   /**
    * The named properties of \`AggregationsCompositeBucket\`.
@@ -10293,8 +10670,20 @@ export declare namespace estypes {
    * @public
    */
   export type AggregationsInferenceConfigContainer =
-    | (Pick<AggregationsInferenceConfigContainerExclusiveProps, 'regression'> & { classification?: never })
-    | (Pick<AggregationsInferenceConfigContainerExclusiveProps, 'classification'> & { regression?: never })
+    | {
+        /**
+         * Regression configuration for inference.
+         */
+        regression: MlRegressionInferenceOptions
+        classification?: never
+      }
+    | {
+        /**
+         * Classification configuration for inference.
+         */
+        classification: MlClassificationInferenceOptions
+        regression?: never
+      }
 
   /**
    * `InferenceFeatureImportance` of the specification's `_types.aggregations` namespace (the specification does not describe it).
@@ -10934,8 +11323,20 @@ export declare namespace estypes {
    */
   export type AggregationsMultiTermLookup = AggregationsMultiTermLookupCommonProps &
     (
-      | (Pick<AggregationsMultiTermLookupExclusiveProps, 'field'> & { script?: never })
-      | (Pick<AggregationsMultiTermLookupExclusiveProps, 'script'> & { field?: never })
+      | {
+          /**
+           * A field from which to retrieve terms. It is required if \`script\` is not provided.
+           */
+          field: Field
+          script?: never
+        }
+      | {
+          /**
+           * A script to calculate terms to aggregate on. It is required if \`field\` is not provided.
+           */
+          script: Script | ScriptSource
+          field?: never
+        }
     )
 
   /**
@@ -16953,10 +17354,42 @@ export declare namespace estypes {
    * @public
    */
   export type BulkOperationContainer =
-    | (Pick<BulkOperationContainerExclusiveProps, 'index'> & { create?: never; update?: never; delete?: never })
-    | (Pick<BulkOperationContainerExclusiveProps, 'create'> & { index?: never; update?: never; delete?: never })
-    | (Pick<BulkOperationContainerExclusiveProps, 'update'> & { index?: never; create?: never; delete?: never })
-    | (Pick<BulkOperationContainerExclusiveProps, 'delete'> & { index?: never; create?: never; update?: never })
+    | {
+        /**
+         * Index the specified document. If the document exists, it replaces the document and increments the version. The following line must contain the source data to be indexed.
+         */
+        index: BulkIndexOperation
+        create?: never
+        update?: never
+        delete?: never
+      }
+    | {
+        /**
+         * Index the specified document if it does not already exist. The following line must contain the source data to be indexed.
+         */
+        create: BulkCreateOperation
+        index?: never
+        update?: never
+        delete?: never
+      }
+    | {
+        /**
+         * Perform a partial document update. The following line must contain the partial document and update options.
+         */
+        update: BulkUpdateOperation
+        index?: never
+        create?: never
+        delete?: never
+      }
+    | {
+        /**
+         * Remove the specified document from the index.
+         */
+        delete: BulkDeleteOperation
+        index?: never
+        create?: never
+        update?: never
+      }
 
   /**
    * `OperationType` of the specification's `_global.bulk` namespace (the specification does not describe it).
@@ -32205,9 +32638,30 @@ export declare namespace estypes {
    * @public
    */
   export type EsqlClassifiedNamedParameter =
-    | (Pick<EsqlClassifiedNamedParameterExclusiveProps, 'value'> & { identifier?: never; pattern?: never })
-    | (Pick<EsqlClassifiedNamedParameterExclusiveProps, 'identifier'> & { value?: never; pattern?: never })
-    | (Pick<EsqlClassifiedNamedParameterExclusiveProps, 'pattern'> & { value?: never; identifier?: never })
+    | {
+        /**
+         * Interpret the parameter as a literal value.
+         */
+        value: EsqlSingleOrMultiValue
+        identifier?: never
+        pattern?: never
+      }
+    | {
+        /**
+         * Interpret the parameter as an identifier, such as a field or function name.
+         */
+        identifier: string
+        value?: never
+        pattern?: never
+      }
+    | {
+        /**
+         * Interpret the parameter as a pattern, such as an index or field name pattern.
+         */
+        pattern: string
+        value?: never
+        identifier?: never
+      }
 
   /**
    * A per-column declaration inside a dataset mapping's \`properties\`.
@@ -32868,10 +33322,42 @@ export declare namespace estypes {
    * @public
    */
   export type EsqlTableValuesContainer =
-    | (Pick<EsqlTableValuesContainerExclusiveProps, 'integer'> & { keyword?: never; long?: never; double?: never })
-    | (Pick<EsqlTableValuesContainerExclusiveProps, 'keyword'> & { integer?: never; long?: never; double?: never })
-    | (Pick<EsqlTableValuesContainerExclusiveProps, 'long'> & { integer?: never; keyword?: never; double?: never })
-    | (Pick<EsqlTableValuesContainerExclusiveProps, 'double'> & { integer?: never; keyword?: never; long?: never })
+    | {
+        /**
+         * `integer` (the specification does not describe it).
+         */
+        integer: EsqlTableValuesIntegerValue[]
+        keyword?: never
+        long?: never
+        double?: never
+      }
+    | {
+        /**
+         * `keyword` (the specification does not describe it).
+         */
+        keyword: EsqlTableValuesKeywordValue[]
+        integer?: never
+        long?: never
+        double?: never
+      }
+    | {
+        /**
+         * `long` (the specification does not describe it).
+         */
+        long: EsqlTableValuesLongValue[]
+        integer?: never
+        keyword?: never
+        double?: never
+      }
+    | {
+        /**
+         * `double` (the specification does not describe it).
+         */
+        double: EsqlTableValuesLongDouble[]
+        integer?: never
+        keyword?: never
+        long?: never
+      }
 
   /**
    * `TableValuesIntegerValue` of the specification's `esql._types` namespace (the specification does not describe it).
@@ -38865,18 +39351,30 @@ export declare namespace estypes {
    * @public
    */
   export type IndicesModifyDataStreamAction =
-    | (Pick<IndicesModifyDataStreamActionExclusiveProps, 'add_backing_index'> & {
+    | {
+        /**
+         * Adds an existing index as a backing index for a data stream. The index is hidden as part of this operation. WARNING: Adding indices with the \`add_backing_index\` action can potentially result in improper data stream behavior. This should be considered an expert level API.
+         */
+        add_backing_index: IndicesModifyDataStreamIndexAndDataStreamAction
         remove_backing_index?: never
         delete_backing_index?: never
-      })
-    | (Pick<IndicesModifyDataStreamActionExclusiveProps, 'remove_backing_index'> & {
+      }
+    | {
+        /**
+         * Removes a backing index from a data stream. The index is unhidden as part of this operation. A data stream’s write index cannot be removed.
+         */
+        remove_backing_index: IndicesModifyDataStreamIndexAndDataStreamAction
         add_backing_index?: never
         delete_backing_index?: never
-      })
-    | (Pick<IndicesModifyDataStreamActionExclusiveProps, 'delete_backing_index'> & {
+      }
+    | {
+        /**
+         * Deletes a backing index from a data stream. A data stream’s write index cannot be deleted because it is the write index.
+         */
+        delete_backing_index: IndicesModifyDataStreamIndexAndDataStreamAction
         add_backing_index?: never
         remove_backing_index?: never
-      })
+      }
 
   /**
    * `IndexAndDataStreamAction` of the specification's `indices.modify_data_stream` namespace (the specification does not describe it).
@@ -41430,9 +41928,30 @@ export declare namespace estypes {
    * @public
    */
   export type IndicesUpdateAliasesAction =
-    | (Pick<IndicesUpdateAliasesActionExclusiveProps, 'add'> & { remove?: never; remove_index?: never })
-    | (Pick<IndicesUpdateAliasesActionExclusiveProps, 'remove'> & { add?: never; remove_index?: never })
-    | (Pick<IndicesUpdateAliasesActionExclusiveProps, 'remove_index'> & { add?: never; remove?: never })
+    | {
+        /**
+         * Adds a data stream or index to an alias. If the alias doesn’t exist, the \`add\` action creates it.
+         */
+        add: IndicesUpdateAliasesAddAction
+        remove?: never
+        remove_index?: never
+      }
+    | {
+        /**
+         * Removes a data stream or index from an alias.
+         */
+        remove: IndicesUpdateAliasesRemoveAction
+        add?: never
+        remove_index?: never
+      }
+    | {
+        /**
+         * Deletes an index. You cannot use this action on aliases or data streams.
+         */
+        remove_index: IndicesUpdateAliasesRemoveIndexAction
+        add?: never
+        remove?: never
+      }
 
   /**
    * `AddAction` of the specification's `indices.update_aliases` namespace (the specification does not describe it).
@@ -42846,18 +43365,30 @@ export declare namespace estypes {
    * @public
    */
   export type InferenceEmbeddingInferenceResult =
-    | (Pick<InferenceEmbeddingInferenceResultExclusiveProps, 'embeddings_bytes'> & {
+    | {
+        /**
+         * `embeddings_bytes` (the specification does not describe it).
+         */
+        embeddings_bytes: InferenceDenseEmbeddingByteResult[]
         embeddings_bits?: never
         embeddings?: never
-      })
-    | (Pick<InferenceEmbeddingInferenceResultExclusiveProps, 'embeddings_bits'> & {
+      }
+    | {
+        /**
+         * `embeddings_bits` (the specification does not describe it).
+         */
+        embeddings_bits: InferenceDenseEmbeddingByteResult[]
         embeddings_bytes?: never
         embeddings?: never
-      })
-    | (Pick<InferenceEmbeddingInferenceResultExclusiveProps, 'embeddings'> & {
+      }
+    | {
+        /**
+         * `embeddings` (the specification does not describe it).
+         */
+        embeddings: InferenceDenseEmbeddingResult[]
         embeddings_bytes?: never
         embeddings_bits?: never
-      })
+      }
 
   /**
    * Inference input. Either a string, an array of strings, a \`content\` object, or an array of \`content\` objects.
@@ -43811,7 +44342,11 @@ export declare namespace estypes {
    * @public
    */
   export type InferenceInferenceResult =
-    | (Pick<InferenceInferenceResultExclusiveProps, 'embeddings_bytes'> & {
+    | {
+        /**
+         * `embeddings_bytes` (the specification does not describe it).
+         */
+        embeddings_bytes: InferenceDenseEmbeddingByteResult[]
         embeddings_bits?: never
         embeddings?: never
         text_embedding_bytes?: never
@@ -43820,8 +44355,12 @@ export declare namespace estypes {
         sparse_embedding?: never
         completion?: never
         rerank?: never
-      })
-    | (Pick<InferenceInferenceResultExclusiveProps, 'embeddings_bits'> & {
+      }
+    | {
+        /**
+         * `embeddings_bits` (the specification does not describe it).
+         */
+        embeddings_bits: InferenceDenseEmbeddingByteResult[]
         embeddings_bytes?: never
         embeddings?: never
         text_embedding_bytes?: never
@@ -43830,8 +44369,12 @@ export declare namespace estypes {
         sparse_embedding?: never
         completion?: never
         rerank?: never
-      })
-    | (Pick<InferenceInferenceResultExclusiveProps, 'embeddings'> & {
+      }
+    | {
+        /**
+         * `embeddings` (the specification does not describe it).
+         */
+        embeddings: InferenceDenseEmbeddingResult[]
         embeddings_bytes?: never
         embeddings_bits?: never
         text_embedding_bytes?: never
@@ -43840,8 +44383,12 @@ export declare namespace estypes {
         sparse_embedding?: never
         completion?: never
         rerank?: never
-      })
-    | (Pick<InferenceInferenceResultExclusiveProps, 'text_embedding_bytes'> & {
+      }
+    | {
+        /**
+         * `text_embedding_bytes` (the specification does not describe it).
+         */
+        text_embedding_bytes: InferenceDenseEmbeddingByteResult[]
         embeddings_bytes?: never
         embeddings_bits?: never
         embeddings?: never
@@ -43850,8 +44397,12 @@ export declare namespace estypes {
         sparse_embedding?: never
         completion?: never
         rerank?: never
-      })
-    | (Pick<InferenceInferenceResultExclusiveProps, 'text_embedding_bits'> & {
+      }
+    | {
+        /**
+         * `text_embedding_bits` (the specification does not describe it).
+         */
+        text_embedding_bits: InferenceDenseEmbeddingByteResult[]
         embeddings_bytes?: never
         embeddings_bits?: never
         embeddings?: never
@@ -43860,8 +44411,12 @@ export declare namespace estypes {
         sparse_embedding?: never
         completion?: never
         rerank?: never
-      })
-    | (Pick<InferenceInferenceResultExclusiveProps, 'text_embedding'> & {
+      }
+    | {
+        /**
+         * `text_embedding` (the specification does not describe it).
+         */
+        text_embedding: InferenceDenseEmbeddingResult[]
         embeddings_bytes?: never
         embeddings_bits?: never
         embeddings?: never
@@ -43870,8 +44425,12 @@ export declare namespace estypes {
         sparse_embedding?: never
         completion?: never
         rerank?: never
-      })
-    | (Pick<InferenceInferenceResultExclusiveProps, 'sparse_embedding'> & {
+      }
+    | {
+        /**
+         * `sparse_embedding` (the specification does not describe it).
+         */
+        sparse_embedding: InferenceSparseEmbeddingResult[]
         embeddings_bytes?: never
         embeddings_bits?: never
         embeddings?: never
@@ -43880,8 +44439,12 @@ export declare namespace estypes {
         text_embedding?: never
         completion?: never
         rerank?: never
-      })
-    | (Pick<InferenceInferenceResultExclusiveProps, 'completion'> & {
+      }
+    | {
+        /**
+         * `completion` (the specification does not describe it).
+         */
+        completion: InferenceCompletionResult[]
         embeddings_bytes?: never
         embeddings_bits?: never
         embeddings?: never
@@ -43890,8 +44453,12 @@ export declare namespace estypes {
         text_embedding?: never
         sparse_embedding?: never
         rerank?: never
-      })
-    | (Pick<InferenceInferenceResultExclusiveProps, 'rerank'> & {
+      }
+    | {
+        /**
+         * `rerank` (the specification does not describe it).
+         */
+        rerank: InferenceRankedDocument[]
         embeddings_bytes?: never
         embeddings_bits?: never
         embeddings?: never
@@ -43900,7 +44467,7 @@ export declare namespace estypes {
         text_embedding?: never
         sparse_embedding?: never
         completion?: never
-      })
+      }
 
   /**
    * `JinaAIElementType` of the specification's `inference._types` namespace (the specification does not describe it).
@@ -44852,8 +45419,20 @@ export declare namespace estypes {
    * @public
    */
   export type InferenceRegionPolicy =
-    | (Pick<InferenceRegionPolicyExclusiveProps, 'allowed_geos'> & { allowed_regions?: never })
-    | (Pick<InferenceRegionPolicyExclusiveProps, 'allowed_regions'> & { allowed_geos?: never })
+    | {
+        /**
+         * The list of allowed geographic areas. Mutually exclusive with \`allowed_regions\`.
+         */
+        allowed_geos: string[]
+        allowed_regions?: never
+      }
+    | {
+        /**
+         * The list of allowed cloud service provider regions. Mutually exclusive with \`allowed_geos\`.
+         */
+        allowed_regions: InferenceCspRegion[]
+        allowed_geos?: never
+      }
 
   /**
    * The stored region policy document.
@@ -45381,18 +45960,30 @@ export declare namespace estypes {
    * @public
    */
   export type InferenceTextEmbeddingInferenceResult =
-    | (Pick<InferenceTextEmbeddingInferenceResultExclusiveProps, 'text_embedding_bytes'> & {
+    | {
+        /**
+         * `text_embedding_bytes` (the specification does not describe it).
+         */
+        text_embedding_bytes: InferenceDenseEmbeddingByteResult[]
         text_embedding_bits?: never
         text_embedding?: never
-      })
-    | (Pick<InferenceTextEmbeddingInferenceResultExclusiveProps, 'text_embedding_bits'> & {
+      }
+    | {
+        /**
+         * `text_embedding_bits` (the specification does not describe it).
+         */
+        text_embedding_bits: InferenceDenseEmbeddingByteResult[]
         text_embedding_bytes?: never
         text_embedding?: never
-      })
-    | (Pick<InferenceTextEmbeddingInferenceResultExclusiveProps, 'text_embedding'> & {
+      }
+    | {
+        /**
+         * `text_embedding` (the specification does not describe it).
+         */
+        text_embedding: InferenceDenseEmbeddingResult[]
         text_embedding_bytes?: never
         text_embedding_bits?: never
-      })
+      }
 
   /**
    * Perform text embedding inference on the service.
@@ -45939,8 +46530,20 @@ export declare namespace estypes {
    */
   export type IngestDatabaseConfiguration = IngestDatabaseConfigurationCommonProps &
     (
-      | (Pick<IngestDatabaseConfigurationExclusiveProps, 'maxmind'> & { ipinfo?: never })
-      | (Pick<IngestDatabaseConfigurationExclusiveProps, 'ipinfo'> & { maxmind?: never })
+      | {
+          /**
+           * `maxmind` (the specification does not describe it).
+           */
+          maxmind: IngestMaxmind
+          ipinfo?: never
+        }
+      | {
+          /**
+           * `ipinfo` (the specification does not describe it).
+           */
+          ipinfo: IngestIpinfo
+          maxmind?: never
+        }
     )
 
   /**
@@ -45986,26 +46589,42 @@ export declare namespace estypes {
    */
   export type IngestDatabaseConfigurationFull = IngestDatabaseConfigurationFullCommonProps &
     (
-      | (Pick<IngestDatabaseConfigurationFullExclusiveProps, 'web'> & {
+      | {
+          /**
+           * `web` (the specification does not describe it).
+           */
+          web: IngestWeb
           local?: never
           maxmind?: never
           ipinfo?: never
-        })
-      | (Pick<IngestDatabaseConfigurationFullExclusiveProps, 'local'> & {
+        }
+      | {
+          /**
+           * `local` (the specification does not describe it).
+           */
+          local: IngestLocal
           web?: never
           maxmind?: never
           ipinfo?: never
-        })
-      | (Pick<IngestDatabaseConfigurationFullExclusiveProps, 'maxmind'> & {
+        }
+      | {
+          /**
+           * `maxmind` (the specification does not describe it).
+           */
+          maxmind: IngestMaxmind
           web?: never
           local?: never
           ipinfo?: never
-        })
-      | (Pick<IngestDatabaseConfigurationFullExclusiveProps, 'ipinfo'> & {
+        }
+      | {
+          /**
+           * `ipinfo` (the specification does not describe it).
+           */
+          ipinfo: IngestIpinfo
           web?: never
           local?: never
           maxmind?: never
-        })
+        }
     )
 
   /**
@@ -46731,8 +47350,20 @@ export declare namespace estypes {
    * @public
    */
   export type IngestInferenceConfig =
-    | (Pick<IngestInferenceConfigExclusiveProps, 'regression'> & { classification?: never })
-    | (Pick<IngestInferenceConfigExclusiveProps, 'classification'> & { regression?: never })
+    | {
+        /**
+         * Regression configuration for inference.
+         */
+        regression: IngestInferenceConfigRegression
+        classification?: never
+      }
+    | {
+        /**
+         * Classification configuration for inference.
+         */
+        classification: IngestInferenceConfigClassification
+        regression?: never
+      }
 
   /**
    * `InferenceConfigClassification` of the specification's `ingest._types` namespace (the specification does not describe it).
@@ -47430,7 +48061,11 @@ export declare namespace estypes {
    * @public
    */
   export type IngestProcessorContainer =
-    | (Pick<IngestProcessorContainerExclusiveProps, 'append'> & {
+    | {
+        /**
+         * Appends one or more values to an existing array if the field already exists and it is an array. Converts a scalar to an array and appends one or more values to it if the field exists and it is a scalar. Creates an array containing the provided values if the field doesn’t exist. Accepts a single value or an array of values.
+         */
+        append: IngestAppendProcessor
         attachment?: never
         bytes?: never
         cef?: never
@@ -47476,8 +48111,12 @@ export declare namespace estypes {
         urldecode?: never
         uri_parts?: never
         user_agent?: never
-      })
-    | (Pick<IngestProcessorContainerExclusiveProps, 'attachment'> & {
+      }
+    | {
+        /**
+         * The attachment processor lets Elasticsearch extract file attachments in common formats (such as PPT, XLS, and PDF) by using the Apache text extraction library Tika.
+         */
+        attachment: IngestAttachmentProcessor
         append?: never
         bytes?: never
         cef?: never
@@ -47523,8 +48162,12 @@ export declare namespace estypes {
         urldecode?: never
         uri_parts?: never
         user_agent?: never
-      })
-    | (Pick<IngestProcessorContainerExclusiveProps, 'bytes'> & {
+      }
+    | {
+        /**
+         * Converts a human readable byte value (for example \`1kb\`) to its value in bytes (for example \`1024\`). If the field is an array of strings, all members of the array will be converted. Supported human readable units are "b", "kb", "mb", "gb", "tb", "pb" case insensitive. An error will occur if the field is not a supported format or resultant value exceeds 2^63.
+         */
+        bytes: IngestBytesProcessor
         append?: never
         attachment?: never
         cef?: never
@@ -47570,8 +48213,12 @@ export declare namespace estypes {
         urldecode?: never
         uri_parts?: never
         user_agent?: never
-      })
-    | (Pick<IngestProcessorContainerExclusiveProps, 'cef'> & {
+      }
+    | {
+        /**
+         * Converts a CEF message into a structured format.
+         */
+        cef: IngestCefProcessor
         append?: never
         attachment?: never
         bytes?: never
@@ -47617,8 +48264,12 @@ export declare namespace estypes {
         urldecode?: never
         uri_parts?: never
         user_agent?: never
-      })
-    | (Pick<IngestProcessorContainerExclusiveProps, 'circle'> & {
+      }
+    | {
+        /**
+         * Converts circle definitions of shapes to regular polygons which approximate them.
+         */
+        circle: IngestCircleProcessor
         append?: never
         attachment?: never
         bytes?: never
@@ -47664,8 +48315,12 @@ export declare namespace estypes {
         urldecode?: never
         uri_parts?: never
         user_agent?: never
-      })
-    | (Pick<IngestProcessorContainerExclusiveProps, 'community_id'> & {
+      }
+    | {
+        /**
+         * Computes the Community ID for network flow data as defined in the Community ID Specification. You can use a community ID to correlate network events related to a single flow.
+         */
+        community_id: IngestCommunityIDProcessor
         append?: never
         attachment?: never
         bytes?: never
@@ -47711,8 +48366,12 @@ export declare namespace estypes {
         urldecode?: never
         uri_parts?: never
         user_agent?: never
-      })
-    | (Pick<IngestProcessorContainerExclusiveProps, 'convert'> & {
+      }
+    | {
+        /**
+         * Converts a field in the currently ingested document to a different type, such as converting a string to an integer. If the field value is an array, all members will be converted.
+         */
+        convert: IngestConvertProcessor
         append?: never
         attachment?: never
         bytes?: never
@@ -47758,8 +48417,12 @@ export declare namespace estypes {
         urldecode?: never
         uri_parts?: never
         user_agent?: never
-      })
-    | (Pick<IngestProcessorContainerExclusiveProps, 'csv'> & {
+      }
+    | {
+        /**
+         * Extracts fields from CSV line out of a single text field within a document. Any empty field in CSV will be skipped.
+         */
+        csv: IngestCsvProcessor
         append?: never
         attachment?: never
         bytes?: never
@@ -47805,8 +48468,12 @@ export declare namespace estypes {
         urldecode?: never
         uri_parts?: never
         user_agent?: never
-      })
-    | (Pick<IngestProcessorContainerExclusiveProps, 'date'> & {
+      }
+    | {
+        /**
+         * Parses dates from fields, and then uses the date or timestamp as the timestamp for the document.
+         */
+        date: IngestDateProcessor
         append?: never
         attachment?: never
         bytes?: never
@@ -47852,8 +48519,12 @@ export declare namespace estypes {
         urldecode?: never
         uri_parts?: never
         user_agent?: never
-      })
-    | (Pick<IngestProcessorContainerExclusiveProps, 'date_index_name'> & {
+      }
+    | {
+        /**
+         * The purpose of this processor is to point documents to the right time based index based on a date or timestamp field in a document by using the date math index name support.
+         */
+        date_index_name: IngestDateIndexNameProcessor
         append?: never
         attachment?: never
         bytes?: never
@@ -47899,8 +48570,12 @@ export declare namespace estypes {
         urldecode?: never
         uri_parts?: never
         user_agent?: never
-      })
-    | (Pick<IngestProcessorContainerExclusiveProps, 'dissect'> & {
+      }
+    | {
+        /**
+         * Extracts structured fields out of a single text field by matching the text field against a delimiter-based pattern.
+         */
+        dissect: IngestDissectProcessor
         append?: never
         attachment?: never
         bytes?: never
@@ -47946,8 +48621,12 @@ export declare namespace estypes {
         urldecode?: never
         uri_parts?: never
         user_agent?: never
-      })
-    | (Pick<IngestProcessorContainerExclusiveProps, 'dot_expander'> & {
+      }
+    | {
+        /**
+         * Expands a field with dots into an object field. This processor allows fields with dots in the name to be accessible by other processors in the pipeline. Otherwise these fields can’t be accessed by any processor.
+         */
+        dot_expander: IngestDotExpanderProcessor
         append?: never
         attachment?: never
         bytes?: never
@@ -47993,8 +48672,12 @@ export declare namespace estypes {
         urldecode?: never
         uri_parts?: never
         user_agent?: never
-      })
-    | (Pick<IngestProcessorContainerExclusiveProps, 'drop'> & {
+      }
+    | {
+        /**
+         * Drops the document without raising any errors. This is useful to prevent the document from getting indexed based on some condition.
+         */
+        drop: IngestDropProcessor
         append?: never
         attachment?: never
         bytes?: never
@@ -48040,8 +48723,12 @@ export declare namespace estypes {
         urldecode?: never
         uri_parts?: never
         user_agent?: never
-      })
-    | (Pick<IngestProcessorContainerExclusiveProps, 'enrich'> & {
+      }
+    | {
+        /**
+         * The \`enrich\` processor can enrich documents with data from another index.
+         */
+        enrich: IngestEnrichProcessor
         append?: never
         attachment?: never
         bytes?: never
@@ -48087,8 +48774,12 @@ export declare namespace estypes {
         urldecode?: never
         uri_parts?: never
         user_agent?: never
-      })
-    | (Pick<IngestProcessorContainerExclusiveProps, 'fail'> & {
+      }
+    | {
+        /**
+         * Raises an exception. This is useful for when you expect a pipeline to fail and want to relay a specific message to the requester.
+         */
+        fail: IngestFailProcessor
         append?: never
         attachment?: never
         bytes?: never
@@ -48134,8 +48825,12 @@ export declare namespace estypes {
         urldecode?: never
         uri_parts?: never
         user_agent?: never
-      })
-    | (Pick<IngestProcessorContainerExclusiveProps, 'fingerprint'> & {
+      }
+    | {
+        /**
+         * Computes a hash of the document’s content. You can use this hash for content fingerprinting.
+         */
+        fingerprint: IngestFingerprintProcessor
         append?: never
         attachment?: never
         bytes?: never
@@ -48181,8 +48876,12 @@ export declare namespace estypes {
         urldecode?: never
         uri_parts?: never
         user_agent?: never
-      })
-    | (Pick<IngestProcessorContainerExclusiveProps, 'foreach'> & {
+      }
+    | {
+        /**
+         * Runs an ingest processor on each element of an array or object.
+         */
+        foreach: IngestForeachProcessor
         append?: never
         attachment?: never
         bytes?: never
@@ -48228,8 +48927,12 @@ export declare namespace estypes {
         urldecode?: never
         uri_parts?: never
         user_agent?: never
-      })
-    | (Pick<IngestProcessorContainerExclusiveProps, 'ip_location'> & {
+      }
+    | {
+        /**
+         * Currently an undocumented alias for GeoIP Processor.
+         */
+        ip_location: IngestIpLocationProcessor
         append?: never
         attachment?: never
         bytes?: never
@@ -48275,8 +48978,12 @@ export declare namespace estypes {
         urldecode?: never
         uri_parts?: never
         user_agent?: never
-      })
-    | (Pick<IngestProcessorContainerExclusiveProps, 'geo_grid'> & {
+      }
+    | {
+        /**
+         * Converts geo-grid definitions of grid tiles or cells to regular bounding boxes or polygons which describe their shape. This is useful if there is a need to interact with the tile shapes as spatially indexable fields.
+         */
+        geo_grid: IngestGeoGridProcessor
         append?: never
         attachment?: never
         bytes?: never
@@ -48322,8 +49029,12 @@ export declare namespace estypes {
         urldecode?: never
         uri_parts?: never
         user_agent?: never
-      })
-    | (Pick<IngestProcessorContainerExclusiveProps, 'geoip'> & {
+      }
+    | {
+        /**
+         * The \`geoip\` processor adds information about the geographical location of an IPv4 or IPv6 address.
+         */
+        geoip: IngestGeoIpProcessor
         append?: never
         attachment?: never
         bytes?: never
@@ -48369,8 +49080,12 @@ export declare namespace estypes {
         urldecode?: never
         uri_parts?: never
         user_agent?: never
-      })
-    | (Pick<IngestProcessorContainerExclusiveProps, 'grok'> & {
+      }
+    | {
+        /**
+         * Extracts structured fields out of a single text field within a document. You choose which field to extract matched fields from, as well as the grok pattern you expect will match. A grok pattern is like a regular expression that supports aliased expressions that can be reused.
+         */
+        grok: IngestGrokProcessor
         append?: never
         attachment?: never
         bytes?: never
@@ -48416,8 +49131,12 @@ export declare namespace estypes {
         urldecode?: never
         uri_parts?: never
         user_agent?: never
-      })
-    | (Pick<IngestProcessorContainerExclusiveProps, 'gsub'> & {
+      }
+    | {
+        /**
+         * Converts a string field by applying a regular expression and a replacement. If the field is an array of string, all members of the array will be converted. If any non-string values are encountered, the processor will throw an exception.
+         */
+        gsub: IngestGsubProcessor
         append?: never
         attachment?: never
         bytes?: never
@@ -48463,8 +49182,12 @@ export declare namespace estypes {
         urldecode?: never
         uri_parts?: never
         user_agent?: never
-      })
-    | (Pick<IngestProcessorContainerExclusiveProps, 'html_strip'> & {
+      }
+    | {
+        /**
+         * Removes HTML tags from the field. If the field is an array of strings, HTML tags will be removed from all members of the array.
+         */
+        html_strip: IngestHtmlStripProcessor
         append?: never
         attachment?: never
         bytes?: never
@@ -48510,8 +49233,12 @@ export declare namespace estypes {
         urldecode?: never
         uri_parts?: never
         user_agent?: never
-      })
-    | (Pick<IngestProcessorContainerExclusiveProps, 'inference'> & {
+      }
+    | {
+        /**
+         * Uses a pre-trained data frame analytics model or a model deployed for natural language processing tasks to infer against the data that is being ingested in the pipeline.
+         */
+        inference: IngestInferenceProcessor
         append?: never
         attachment?: never
         bytes?: never
@@ -48557,8 +49284,12 @@ export declare namespace estypes {
         urldecode?: never
         uri_parts?: never
         user_agent?: never
-      })
-    | (Pick<IngestProcessorContainerExclusiveProps, 'join'> & {
+      }
+    | {
+        /**
+         * Joins each element of an array into a single string using a separator character between each element. Throws an error when the field is not an array.
+         */
+        join: IngestJoinProcessor
         append?: never
         attachment?: never
         bytes?: never
@@ -48604,8 +49335,12 @@ export declare namespace estypes {
         urldecode?: never
         uri_parts?: never
         user_agent?: never
-      })
-    | (Pick<IngestProcessorContainerExclusiveProps, 'json'> & {
+      }
+    | {
+        /**
+         * Parses a string containing JSON data into a structured object, string, or other value.
+         */
+        json: IngestJsonProcessor
         append?: never
         attachment?: never
         bytes?: never
@@ -48651,8 +49386,12 @@ export declare namespace estypes {
         urldecode?: never
         uri_parts?: never
         user_agent?: never
-      })
-    | (Pick<IngestProcessorContainerExclusiveProps, 'kv'> & {
+      }
+    | {
+        /**
+         * This processor helps automatically parse messages (or specific event fields) which are of the \`foo=bar\` variety.
+         */
+        kv: IngestKeyValueProcessor
         append?: never
         attachment?: never
         bytes?: never
@@ -48698,8 +49437,12 @@ export declare namespace estypes {
         urldecode?: never
         uri_parts?: never
         user_agent?: never
-      })
-    | (Pick<IngestProcessorContainerExclusiveProps, 'lowercase'> & {
+      }
+    | {
+        /**
+         * Converts a string to its lowercase equivalent. If the field is an array of strings, all members of the array will be converted.
+         */
+        lowercase: IngestLowercaseProcessor
         append?: never
         attachment?: never
         bytes?: never
@@ -48745,8 +49488,12 @@ export declare namespace estypes {
         urldecode?: never
         uri_parts?: never
         user_agent?: never
-      })
-    | (Pick<IngestProcessorContainerExclusiveProps, 'network_direction'> & {
+      }
+    | {
+        /**
+         * Calculates the network direction given a source IP address, destination IP address, and a list of internal networks.
+         */
+        network_direction: IngestNetworkDirectionProcessor
         append?: never
         attachment?: never
         bytes?: never
@@ -48792,8 +49539,12 @@ export declare namespace estypes {
         urldecode?: never
         uri_parts?: never
         user_agent?: never
-      })
-    | (Pick<IngestProcessorContainerExclusiveProps, 'pipeline'> & {
+      }
+    | {
+        /**
+         * Executes another pipeline.
+         */
+        pipeline: IngestPipelineProcessor
         append?: never
         attachment?: never
         bytes?: never
@@ -48839,8 +49590,12 @@ export declare namespace estypes {
         urldecode?: never
         uri_parts?: never
         user_agent?: never
-      })
-    | (Pick<IngestProcessorContainerExclusiveProps, 'redact'> & {
+      }
+    | {
+        /**
+         * The Redact processor uses the Grok rules engine to obscure text in the input document matching the given Grok patterns. The processor can be used to obscure Personal Identifying Information (PII) by configuring it to detect known patterns such as email or IP addresses. Text that matches a Grok pattern is replaced with a configurable string such as \`\<EMAIL\>\` where an email address is matched or simply replace all matches with the text \`\<REDACTED\>\` if preferred.
+         */
+        redact: IngestRedactProcessor
         append?: never
         attachment?: never
         bytes?: never
@@ -48886,8 +49641,12 @@ export declare namespace estypes {
         urldecode?: never
         uri_parts?: never
         user_agent?: never
-      })
-    | (Pick<IngestProcessorContainerExclusiveProps, 'registered_domain'> & {
+      }
+    | {
+        /**
+         * Extracts the registered domain (also known as the effective top-level domain or eTLD), sub-domain, and top-level domain from a fully qualified domain name (FQDN). Uses the registered domains defined in the Mozilla Public Suffix List.
+         */
+        registered_domain: IngestRegisteredDomainProcessor
         append?: never
         attachment?: never
         bytes?: never
@@ -48933,8 +49692,12 @@ export declare namespace estypes {
         urldecode?: never
         uri_parts?: never
         user_agent?: never
-      })
-    | (Pick<IngestProcessorContainerExclusiveProps, 'remove'> & {
+      }
+    | {
+        /**
+         * Removes existing fields. If one field doesn’t exist, an exception will be thrown.
+         */
+        remove: IngestRemoveProcessor
         append?: never
         attachment?: never
         bytes?: never
@@ -48980,8 +49743,12 @@ export declare namespace estypes {
         urldecode?: never
         uri_parts?: never
         user_agent?: never
-      })
-    | (Pick<IngestProcessorContainerExclusiveProps, 'rename'> & {
+      }
+    | {
+        /**
+         * Renames an existing field. If the field doesn’t exist or the new name is already used, an exception will be thrown.
+         */
+        rename: IngestRenameProcessor
         append?: never
         attachment?: never
         bytes?: never
@@ -49027,8 +49794,12 @@ export declare namespace estypes {
         urldecode?: never
         uri_parts?: never
         user_agent?: never
-      })
-    | (Pick<IngestProcessorContainerExclusiveProps, 'reroute'> & {
+      }
+    | {
+        /**
+         * Routes a document to another target index or data stream. When setting the \`destination\` option, the target is explicitly specified and the dataset and namespace options can’t be set. When the \`destination\` option is not set, this processor is in a data stream mode. Note that in this mode, the reroute processor can only be used on data streams that follow the data stream naming scheme.
+         */
+        reroute: IngestRerouteProcessor
         append?: never
         attachment?: never
         bytes?: never
@@ -49074,8 +49845,12 @@ export declare namespace estypes {
         urldecode?: never
         uri_parts?: never
         user_agent?: never
-      })
-    | (Pick<IngestProcessorContainerExclusiveProps, 'script'> & {
+      }
+    | {
+        /**
+         * Runs an inline or stored script on incoming documents. The script runs in the \`ingest\` context.
+         */
+        script: IngestScriptProcessor
         append?: never
         attachment?: never
         bytes?: never
@@ -49121,8 +49896,12 @@ export declare namespace estypes {
         urldecode?: never
         uri_parts?: never
         user_agent?: never
-      })
-    | (Pick<IngestProcessorContainerExclusiveProps, 'set'> & {
+      }
+    | {
+        /**
+         * Adds a field with the specified value. If the field already exists, its value will be replaced with the provided one.
+         */
+        set: IngestSetProcessor
         append?: never
         attachment?: never
         bytes?: never
@@ -49168,8 +49947,12 @@ export declare namespace estypes {
         urldecode?: never
         uri_parts?: never
         user_agent?: never
-      })
-    | (Pick<IngestProcessorContainerExclusiveProps, 'set_security_user'> & {
+      }
+    | {
+        /**
+         * Sets user-related details (such as \`username\`, \`roles\`, \`email\`, \`full_name\`, \`metadata\`, \`api_key\`, \`realm\` and \`authentication_type\`) from the current authenticated user to the current document by pre-processing the ingest.
+         */
+        set_security_user: IngestSetSecurityUserProcessor
         append?: never
         attachment?: never
         bytes?: never
@@ -49215,8 +49998,12 @@ export declare namespace estypes {
         urldecode?: never
         uri_parts?: never
         user_agent?: never
-      })
-    | (Pick<IngestProcessorContainerExclusiveProps, 'sort'> & {
+      }
+    | {
+        /**
+         * Sorts the elements of an array ascending or descending. Homogeneous arrays of numbers will be sorted numerically, while arrays of strings or heterogeneous arrays of strings + numbers will be sorted lexicographically. Throws an error when the field is not an array.
+         */
+        sort: IngestSortProcessor
         append?: never
         attachment?: never
         bytes?: never
@@ -49262,8 +50049,12 @@ export declare namespace estypes {
         urldecode?: never
         uri_parts?: never
         user_agent?: never
-      })
-    | (Pick<IngestProcessorContainerExclusiveProps, 'split'> & {
+      }
+    | {
+        /**
+         * Splits a field into an array using a separator character. Only works on string fields.
+         */
+        split: IngestSplitProcessor
         append?: never
         attachment?: never
         bytes?: never
@@ -49309,8 +50100,12 @@ export declare namespace estypes {
         urldecode?: never
         uri_parts?: never
         user_agent?: never
-      })
-    | (Pick<IngestProcessorContainerExclusiveProps, 'terminate'> & {
+      }
+    | {
+        /**
+         * Terminates the current ingest pipeline, causing no further processors to be run. This will normally be executed conditionally, using the \`if\` option.
+         */
+        terminate: IngestTerminateProcessor
         append?: never
         attachment?: never
         bytes?: never
@@ -49356,8 +50151,12 @@ export declare namespace estypes {
         urldecode?: never
         uri_parts?: never
         user_agent?: never
-      })
-    | (Pick<IngestProcessorContainerExclusiveProps, 'trim'> & {
+      }
+    | {
+        /**
+         * Trims whitespace from a field. If the field is an array of strings, all members of the array will be trimmed. This only works on leading and trailing whitespace.
+         */
+        trim: IngestTrimProcessor
         append?: never
         attachment?: never
         bytes?: never
@@ -49403,8 +50202,12 @@ export declare namespace estypes {
         urldecode?: never
         uri_parts?: never
         user_agent?: never
-      })
-    | (Pick<IngestProcessorContainerExclusiveProps, 'uppercase'> & {
+      }
+    | {
+        /**
+         * Converts a string to its uppercase equivalent. If the field is an array of strings, all members of the array will be converted.
+         */
+        uppercase: IngestUppercaseProcessor
         append?: never
         attachment?: never
         bytes?: never
@@ -49450,8 +50253,12 @@ export declare namespace estypes {
         urldecode?: never
         uri_parts?: never
         user_agent?: never
-      })
-    | (Pick<IngestProcessorContainerExclusiveProps, 'urldecode'> & {
+      }
+    | {
+        /**
+         * URL-decodes a string. If the field is an array of strings, all members of the array will be decoded.
+         */
+        urldecode: IngestUrlDecodeProcessor
         append?: never
         attachment?: never
         bytes?: never
@@ -49497,8 +50304,12 @@ export declare namespace estypes {
         uppercase?: never
         uri_parts?: never
         user_agent?: never
-      })
-    | (Pick<IngestProcessorContainerExclusiveProps, 'uri_parts'> & {
+      }
+    | {
+        /**
+         * Parses a Uniform Resource Identifier (URI) string and extracts its components as an object. This URI object includes properties for the URI’s domain, path, fragment, port, query, scheme, user info, username, and password.
+         */
+        uri_parts: IngestUriPartsProcessor
         append?: never
         attachment?: never
         bytes?: never
@@ -49544,8 +50355,12 @@ export declare namespace estypes {
         uppercase?: never
         urldecode?: never
         user_agent?: never
-      })
-    | (Pick<IngestProcessorContainerExclusiveProps, 'user_agent'> & {
+      }
+    | {
+        /**
+         * The \`user_agent\` processor extracts details from the user agent string a browser sends with its web requests. This processor adds this information by default under the \`user_agent\` field.
+         */
+        user_agent: IngestUserAgentProcessor
         append?: never
         attachment?: never
         bytes?: never
@@ -49591,7 +50406,7 @@ export declare namespace estypes {
         uppercase?: never
         urldecode?: never
         uri_parts?: never
-      })
+      }
 
   /**
    * Run a grok processor. Extract structured fields out of a single text field within a document. You must choose which field to extract matched fields from, as well as the grok pattern you expect will match. A grok pattern is like a regular expression that supports aliased expressions that can be reused.
@@ -51883,8 +52698,20 @@ export declare namespace estypes {
    */
   export type MappingDynamicTemplate = MappingDynamicTemplateCommonProps &
     (
-      | (Pick<MappingDynamicTemplateExclusiveProps, 'mapping'> & { runtime?: never })
-      | (Pick<MappingDynamicTemplateExclusiveProps, 'runtime'> & { mapping?: never })
+      | {
+          /**
+           * `mapping` (the specification does not describe it).
+           */
+          mapping: MappingProperty
+          runtime?: never
+        }
+      | {
+          /**
+           * `runtime` (the specification does not describe it).
+           */
+          runtime: MappingRuntimeField
+          mapping?: never
+        }
     )
 
   /**
@@ -55169,18 +55996,30 @@ export declare namespace estypes {
    * @public
    */
   export type MlDataframeAnalysisContainer =
-    | (Pick<MlDataframeAnalysisContainerExclusiveProps, 'classification'> & {
+    | {
+        /**
+         * The configuration information necessary to perform classification.
+         */
+        classification: MlDataframeAnalysisClassification
         outlier_detection?: never
         regression?: never
-      })
-    | (Pick<MlDataframeAnalysisContainerExclusiveProps, 'outlier_detection'> & {
+      }
+    | {
+        /**
+         * The configuration information necessary to perform outlier detection. NOTE: Advanced parameters are for fine-tuning classification analysis. They are set automatically by hyperparameter optimization to give the minimum validation error. It is highly recommended to use the default values unless you fully understand the function of these parameters.
+         */
+        outlier_detection: MlDataframeAnalysisOutlierDetection
         classification?: never
         regression?: never
-      })
-    | (Pick<MlDataframeAnalysisContainerExclusiveProps, 'regression'> & {
+      }
+    | {
+        /**
+         * The configuration information necessary to perform regression. NOTE: Advanced parameters are for fine-tuning regression analysis. They are set automatically by hyperparameter optimization to give the minimum validation error. It is highly recommended to use the default values unless you fully understand the function of these parameters.
+         */
+        regression: MlDataframeAnalysisRegression
         classification?: never
         outlier_detection?: never
-      })
+      }
 
   /**
    * The variants of \`MlDataframeAnalysisFeatureProcessor\`: exactly one is set.
@@ -55216,36 +56055,56 @@ export declare namespace estypes {
    * @public
    */
   export type MlDataframeAnalysisFeatureProcessor =
-    | (Pick<MlDataframeAnalysisFeatureProcessorExclusiveProps, 'frequency_encoding'> & {
+    | {
+        /**
+         * The configuration information necessary to perform frequency encoding.
+         */
+        frequency_encoding: MlDataframeAnalysisFeatureProcessorFrequencyEncoding
         multi_encoding?: never
         n_gram_encoding?: never
         one_hot_encoding?: never
         target_mean_encoding?: never
-      })
-    | (Pick<MlDataframeAnalysisFeatureProcessorExclusiveProps, 'multi_encoding'> & {
+      }
+    | {
+        /**
+         * The configuration information necessary to perform multi encoding. It allows multiple processors to be changed together. This way the output of a processor can then be passed to another as an input.
+         */
+        multi_encoding: MlDataframeAnalysisFeatureProcessorMultiEncoding
         frequency_encoding?: never
         n_gram_encoding?: never
         one_hot_encoding?: never
         target_mean_encoding?: never
-      })
-    | (Pick<MlDataframeAnalysisFeatureProcessorExclusiveProps, 'n_gram_encoding'> & {
+      }
+    | {
+        /**
+         * The configuration information necessary to perform n-gram encoding. Features created by this encoder have the following name format: \<feature_prefix\>.\<ngram\>\<string position\>. For example, if the feature_prefix is f, the feature name for the second unigram in a string is f.11.
+         */
+        n_gram_encoding: MlDataframeAnalysisFeatureProcessorNGramEncoding
         frequency_encoding?: never
         multi_encoding?: never
         one_hot_encoding?: never
         target_mean_encoding?: never
-      })
-    | (Pick<MlDataframeAnalysisFeatureProcessorExclusiveProps, 'one_hot_encoding'> & {
+      }
+    | {
+        /**
+         * The configuration information necessary to perform one hot encoding.
+         */
+        one_hot_encoding: MlDataframeAnalysisFeatureProcessorOneHotEncoding
         frequency_encoding?: never
         multi_encoding?: never
         n_gram_encoding?: never
         target_mean_encoding?: never
-      })
-    | (Pick<MlDataframeAnalysisFeatureProcessorExclusiveProps, 'target_mean_encoding'> & {
+      }
+    | {
+        /**
+         * The configuration information necessary to perform target mean encoding.
+         */
+        target_mean_encoding: MlDataframeAnalysisFeatureProcessorTargetMeanEncoding
         frequency_encoding?: never
         multi_encoding?: never
         n_gram_encoding?: never
         one_hot_encoding?: never
-      })
+      }
 
   /**
    * `DataframeAnalysisFeatureProcessorFrequencyEncoding` of the specification's `ml._types` namespace (the specification does not describe it).
@@ -55573,18 +56432,30 @@ export declare namespace estypes {
    * @public
    */
   export type MlDataframeAnalyticsStatsContainer =
-    | (Pick<MlDataframeAnalyticsStatsContainerExclusiveProps, 'classification_stats'> & {
+    | {
+        /**
+         * An object containing information about the classification analysis job.
+         */
+        classification_stats: MlDataframeAnalyticsStatsHyperparameters
         outlier_detection_stats?: never
         regression_stats?: never
-      })
-    | (Pick<MlDataframeAnalyticsStatsContainerExclusiveProps, 'outlier_detection_stats'> & {
+      }
+    | {
+        /**
+         * An object containing information about the outlier detection job.
+         */
+        outlier_detection_stats: MlDataframeAnalyticsStatsOutlierDetection
         classification_stats?: never
         regression_stats?: never
-      })
-    | (Pick<MlDataframeAnalyticsStatsContainerExclusiveProps, 'regression_stats'> & {
+      }
+    | {
+        /**
+         * An object containing information about the regression analysis.
+         */
+        regression_stats: MlDataframeAnalyticsStatsHyperparameters
         classification_stats?: never
         outlier_detection_stats?: never
-      })
+      }
 
   /**
    * `DataframeAnalyticsStatsDataCounts` of the specification's `ml._types` namespace (the specification does not describe it).
@@ -55836,18 +56707,30 @@ export declare namespace estypes {
    * @public
    */
   export type MlDataframeEvaluationContainer =
-    | (Pick<MlDataframeEvaluationContainerExclusiveProps, 'classification'> & {
+    | {
+        /**
+         * Classification evaluation evaluates the results of a classification analysis which outputs a prediction that identifies to which of the classes each document belongs.
+         */
+        classification: MlDataframeEvaluationClassification
         outlier_detection?: never
         regression?: never
-      })
-    | (Pick<MlDataframeEvaluationContainerExclusiveProps, 'outlier_detection'> & {
+      }
+    | {
+        /**
+         * Outlier detection evaluates the results of an outlier detection analysis which outputs the probability that each document is an outlier.
+         */
+        outlier_detection: MlDataframeEvaluationOutlierDetection
         classification?: never
         regression?: never
-      })
-    | (Pick<MlDataframeEvaluationContainerExclusiveProps, 'regression'> & {
+      }
+    | {
+        /**
+         * Regression evaluation evaluates the results of a regression analysis which outputs a prediction of values.
+         */
+        regression: MlDataframeEvaluationRegression
         classification?: never
         outlier_detection?: never
-      })
+      }
 
   /**
    * `DataframeEvaluationMetrics` of the specification's `ml._types` namespace (the specification does not describe it).
@@ -57711,7 +58594,11 @@ export declare namespace estypes {
    * @public
    */
   export type MlInferenceConfigCreateContainer =
-    | (Pick<MlInferenceConfigCreateContainerExclusiveProps, 'regression'> & {
+    | {
+        /**
+         * Regression configuration for inference.
+         */
+        regression: MlRegressionInferenceOptions
         classification?: never
         text_classification?: never
         zero_shot_classification?: never
@@ -57722,8 +58609,12 @@ export declare namespace estypes {
         text_embedding?: never
         text_expansion?: never
         question_answering?: never
-      })
-    | (Pick<MlInferenceConfigCreateContainerExclusiveProps, 'classification'> & {
+      }
+    | {
+        /**
+         * Classification configuration for inference.
+         */
+        classification: MlClassificationInferenceOptions
         regression?: never
         text_classification?: never
         zero_shot_classification?: never
@@ -57734,8 +58625,12 @@ export declare namespace estypes {
         text_embedding?: never
         text_expansion?: never
         question_answering?: never
-      })
-    | (Pick<MlInferenceConfigCreateContainerExclusiveProps, 'text_classification'> & {
+      }
+    | {
+        /**
+         * Text classification configuration for inference.
+         */
+        text_classification: MlTextClassificationInferenceOptions
         regression?: never
         classification?: never
         zero_shot_classification?: never
@@ -57746,8 +58641,12 @@ export declare namespace estypes {
         text_embedding?: never
         text_expansion?: never
         question_answering?: never
-      })
-    | (Pick<MlInferenceConfigCreateContainerExclusiveProps, 'zero_shot_classification'> & {
+      }
+    | {
+        /**
+         * Zeroshot classification configuration for inference.
+         */
+        zero_shot_classification: MlZeroShotClassificationInferenceOptions
         regression?: never
         classification?: never
         text_classification?: never
@@ -57758,8 +58657,12 @@ export declare namespace estypes {
         text_embedding?: never
         text_expansion?: never
         question_answering?: never
-      })
-    | (Pick<MlInferenceConfigCreateContainerExclusiveProps, 'fill_mask'> & {
+      }
+    | {
+        /**
+         * Fill mask configuration for inference.
+         */
+        fill_mask: MlFillMaskInferenceOptions
         regression?: never
         classification?: never
         text_classification?: never
@@ -57770,8 +58673,12 @@ export declare namespace estypes {
         text_embedding?: never
         text_expansion?: never
         question_answering?: never
-      })
-    | (Pick<MlInferenceConfigCreateContainerExclusiveProps, 'learning_to_rank'> & {
+      }
+    | {
+        /**
+         * `learning_to_rank` (the specification does not describe it).
+         */
+        learning_to_rank: MlLearningToRankConfig
         regression?: never
         classification?: never
         text_classification?: never
@@ -57782,8 +58689,12 @@ export declare namespace estypes {
         text_embedding?: never
         text_expansion?: never
         question_answering?: never
-      })
-    | (Pick<MlInferenceConfigCreateContainerExclusiveProps, 'ner'> & {
+      }
+    | {
+        /**
+         * Named entity recognition configuration for inference.
+         */
+        ner: MlNerInferenceOptions
         regression?: never
         classification?: never
         text_classification?: never
@@ -57794,8 +58705,12 @@ export declare namespace estypes {
         text_embedding?: never
         text_expansion?: never
         question_answering?: never
-      })
-    | (Pick<MlInferenceConfigCreateContainerExclusiveProps, 'pass_through'> & {
+      }
+    | {
+        /**
+         * Pass through configuration for inference.
+         */
+        pass_through: MlPassThroughInferenceOptions
         regression?: never
         classification?: never
         text_classification?: never
@@ -57806,8 +58721,12 @@ export declare namespace estypes {
         text_embedding?: never
         text_expansion?: never
         question_answering?: never
-      })
-    | (Pick<MlInferenceConfigCreateContainerExclusiveProps, 'text_embedding'> & {
+      }
+    | {
+        /**
+         * Text embedding configuration for inference.
+         */
+        text_embedding: MlTextEmbeddingInferenceOptions
         regression?: never
         classification?: never
         text_classification?: never
@@ -57818,8 +58737,12 @@ export declare namespace estypes {
         pass_through?: never
         text_expansion?: never
         question_answering?: never
-      })
-    | (Pick<MlInferenceConfigCreateContainerExclusiveProps, 'text_expansion'> & {
+      }
+    | {
+        /**
+         * Text expansion configuration for inference.
+         */
+        text_expansion: MlTextExpansionInferenceOptions
         regression?: never
         classification?: never
         text_classification?: never
@@ -57830,8 +58753,12 @@ export declare namespace estypes {
         pass_through?: never
         text_embedding?: never
         question_answering?: never
-      })
-    | (Pick<MlInferenceConfigCreateContainerExclusiveProps, 'question_answering'> & {
+      }
+    | {
+        /**
+         * Question answering configuration for inference.
+         */
+        question_answering: MlQuestionAnsweringInferenceOptions
         regression?: never
         classification?: never
         text_classification?: never
@@ -57842,7 +58769,7 @@ export declare namespace estypes {
         pass_through?: never
         text_embedding?: never
         text_expansion?: never
-      })
+      }
 
   /**
    * The variants of \`MlInferenceConfigUpdateContainer\`: exactly one is set.
@@ -57898,7 +58825,11 @@ export declare namespace estypes {
    * @public
    */
   export type MlInferenceConfigUpdateContainer =
-    | (Pick<MlInferenceConfigUpdateContainerExclusiveProps, 'regression'> & {
+    | {
+        /**
+         * Regression configuration for inference.
+         */
+        regression: MlRegressionInferenceOptions
         classification?: never
         text_classification?: never
         zero_shot_classification?: never
@@ -57908,8 +58839,12 @@ export declare namespace estypes {
         text_embedding?: never
         text_expansion?: never
         question_answering?: never
-      })
-    | (Pick<MlInferenceConfigUpdateContainerExclusiveProps, 'classification'> & {
+      }
+    | {
+        /**
+         * Classification configuration for inference.
+         */
+        classification: MlClassificationInferenceOptions
         regression?: never
         text_classification?: never
         zero_shot_classification?: never
@@ -57919,8 +58854,12 @@ export declare namespace estypes {
         text_embedding?: never
         text_expansion?: never
         question_answering?: never
-      })
-    | (Pick<MlInferenceConfigUpdateContainerExclusiveProps, 'text_classification'> & {
+      }
+    | {
+        /**
+         * Text classification configuration for inference.
+         */
+        text_classification: MlTextClassificationInferenceUpdateOptions
         regression?: never
         classification?: never
         zero_shot_classification?: never
@@ -57930,8 +58869,12 @@ export declare namespace estypes {
         text_embedding?: never
         text_expansion?: never
         question_answering?: never
-      })
-    | (Pick<MlInferenceConfigUpdateContainerExclusiveProps, 'zero_shot_classification'> & {
+      }
+    | {
+        /**
+         * Zeroshot classification configuration for inference.
+         */
+        zero_shot_classification: MlZeroShotClassificationInferenceUpdateOptions
         regression?: never
         classification?: never
         text_classification?: never
@@ -57941,8 +58884,12 @@ export declare namespace estypes {
         text_embedding?: never
         text_expansion?: never
         question_answering?: never
-      })
-    | (Pick<MlInferenceConfigUpdateContainerExclusiveProps, 'fill_mask'> & {
+      }
+    | {
+        /**
+         * Fill mask configuration for inference.
+         */
+        fill_mask: MlFillMaskInferenceUpdateOptions
         regression?: never
         classification?: never
         text_classification?: never
@@ -57952,8 +58899,12 @@ export declare namespace estypes {
         text_embedding?: never
         text_expansion?: never
         question_answering?: never
-      })
-    | (Pick<MlInferenceConfigUpdateContainerExclusiveProps, 'ner'> & {
+      }
+    | {
+        /**
+         * Named entity recognition configuration for inference.
+         */
+        ner: MlNerInferenceUpdateOptions
         regression?: never
         classification?: never
         text_classification?: never
@@ -57963,8 +58914,12 @@ export declare namespace estypes {
         text_embedding?: never
         text_expansion?: never
         question_answering?: never
-      })
-    | (Pick<MlInferenceConfigUpdateContainerExclusiveProps, 'pass_through'> & {
+      }
+    | {
+        /**
+         * Pass through configuration for inference.
+         */
+        pass_through: MlPassThroughInferenceUpdateOptions
         regression?: never
         classification?: never
         text_classification?: never
@@ -57974,8 +58929,12 @@ export declare namespace estypes {
         text_embedding?: never
         text_expansion?: never
         question_answering?: never
-      })
-    | (Pick<MlInferenceConfigUpdateContainerExclusiveProps, 'text_embedding'> & {
+      }
+    | {
+        /**
+         * Text embedding configuration for inference.
+         */
+        text_embedding: MlTextEmbeddingInferenceUpdateOptions
         regression?: never
         classification?: never
         text_classification?: never
@@ -57985,8 +58944,12 @@ export declare namespace estypes {
         pass_through?: never
         text_expansion?: never
         question_answering?: never
-      })
-    | (Pick<MlInferenceConfigUpdateContainerExclusiveProps, 'text_expansion'> & {
+      }
+    | {
+        /**
+         * Text expansion configuration for inference.
+         */
+        text_expansion: MlTextExpansionInferenceUpdateOptions
         regression?: never
         classification?: never
         text_classification?: never
@@ -57996,8 +58959,12 @@ export declare namespace estypes {
         pass_through?: never
         text_embedding?: never
         question_answering?: never
-      })
-    | (Pick<MlInferenceConfigUpdateContainerExclusiveProps, 'question_answering'> & {
+      }
+    | {
+        /**
+         * Question answering configuration for inference
+         */
+        question_answering: MlQuestionAnsweringInferenceUpdateOptions
         regression?: never
         classification?: never
         text_classification?: never
@@ -58007,7 +58974,7 @@ export declare namespace estypes {
         pass_through?: never
         text_embedding?: never
         text_expansion?: never
-      })
+      }
 
   /**
    * `InferenceResponseResult` of the specification's `ml._types` namespace (the specification does not describe it).
@@ -59809,18 +60776,30 @@ export declare namespace estypes {
    * @public
    */
   export type MlPutTrainedModelPreprocessor =
-    | (Pick<MlPutTrainedModelPreprocessorExclusiveProps, 'frequency_encoding'> & {
+    | {
+        /**
+         * `frequency_encoding` (the specification does not describe it).
+         */
+        frequency_encoding: MlPutTrainedModelFrequencyEncodingPreprocessor
         one_hot_encoding?: never
         target_mean_encoding?: never
-      })
-    | (Pick<MlPutTrainedModelPreprocessorExclusiveProps, 'one_hot_encoding'> & {
+      }
+    | {
+        /**
+         * `one_hot_encoding` (the specification does not describe it).
+         */
+        one_hot_encoding: MlPutTrainedModelOneHotEncodingPreprocessor
         frequency_encoding?: never
         target_mean_encoding?: never
-      })
-    | (Pick<MlPutTrainedModelPreprocessorExclusiveProps, 'target_mean_encoding'> & {
+      }
+    | {
+        /**
+         * `target_mean_encoding` (the specification does not describe it).
+         */
+        target_mean_encoding: MlPutTrainedModelTargetMeanEncodingPreprocessor
         frequency_encoding?: never
         one_hot_encoding?: never
-      })
+      }
 
   /**
    * Create a trained model. Enable you to supply a trained model that is not created by data frame analytics.
@@ -60474,36 +61453,56 @@ export declare namespace estypes {
    * @public
    */
   export type MlTokenizationConfigContainer =
-    | (Pick<MlTokenizationConfigContainerExclusiveProps, 'bert'> & {
+    | {
+        /**
+         * Indicates BERT tokenization and its options
+         */
+        bert: MlNlpBertTokenizationConfig
         bert_ja?: never
         mpnet?: never
         roberta?: never
         xlm_roberta?: never
-      })
-    | (Pick<MlTokenizationConfigContainerExclusiveProps, 'bert_ja'> & {
+      }
+    | {
+        /**
+         * Indicates BERT Japanese tokenization and its options
+         */
+        bert_ja: MlNlpBertTokenizationConfig
         bert?: never
         mpnet?: never
         roberta?: never
         xlm_roberta?: never
-      })
-    | (Pick<MlTokenizationConfigContainerExclusiveProps, 'mpnet'> & {
+      }
+    | {
+        /**
+         * Indicates MPNET tokenization and its options
+         */
+        mpnet: MlNlpBertTokenizationConfig
         bert?: never
         bert_ja?: never
         roberta?: never
         xlm_roberta?: never
-      })
-    | (Pick<MlTokenizationConfigContainerExclusiveProps, 'roberta'> & {
+      }
+    | {
+        /**
+         * Indicates RoBERTa tokenization and its options
+         */
+        roberta: MlNlpRobertaTokenizationConfig
         bert?: never
         bert_ja?: never
         mpnet?: never
         xlm_roberta?: never
-      })
-    | (Pick<MlTokenizationConfigContainerExclusiveProps, 'xlm_roberta'> & {
+      }
+    | {
+        /**
+         * `xlm_roberta` (the specification does not describe it).
+         */
+        xlm_roberta: MlXlmRobertaTokenizationConfig
         bert?: never
         bert_ja?: never
         mpnet?: never
         roberta?: never
-      })
+      }
 
   /**
    * `TokenizationTruncate` of the specification's `ml._types` namespace (the specification does not describe it).
@@ -66754,48 +67753,72 @@ export declare namespace estypes {
    */
   export type QueryDslFunctionScoreContainer = QueryDslFunctionScoreContainerCommonProps &
     (
-      | (Pick<QueryDslFunctionScoreContainerExclusiveProps, 'exp'> & {
+      | {
+          /**
+           * Function that scores a document with a exponential decay, depending on the distance of a numeric field value of the document from an origin.
+           */
+          exp: QueryDslDecayFunction
           gauss?: never
           linear?: never
           field_value_factor?: never
           random_score?: never
           script_score?: never
-        })
-      | (Pick<QueryDslFunctionScoreContainerExclusiveProps, 'gauss'> & {
+        }
+      | {
+          /**
+           * Function that scores a document with a normal decay, depending on the distance of a numeric field value of the document from an origin.
+           */
+          gauss: QueryDslDecayFunction
           exp?: never
           linear?: never
           field_value_factor?: never
           random_score?: never
           script_score?: never
-        })
-      | (Pick<QueryDslFunctionScoreContainerExclusiveProps, 'linear'> & {
+        }
+      | {
+          /**
+           * Function that scores a document with a linear decay, depending on the distance of a numeric field value of the document from an origin.
+           */
+          linear: QueryDslDecayFunction
           exp?: never
           gauss?: never
           field_value_factor?: never
           random_score?: never
           script_score?: never
-        })
-      | (Pick<QueryDslFunctionScoreContainerExclusiveProps, 'field_value_factor'> & {
+        }
+      | {
+          /**
+           * Function allows you to use a field from a document to influence the score. It’s similar to using the script_score function, however, it avoids the overhead of scripting.
+           */
+          field_value_factor: QueryDslFieldValueFactorScoreFunction
           exp?: never
           gauss?: never
           linear?: never
           random_score?: never
           script_score?: never
-        })
-      | (Pick<QueryDslFunctionScoreContainerExclusiveProps, 'random_score'> & {
+        }
+      | {
+          /**
+           * Generates scores that are uniformly distributed from 0 up to but not including 1. In case you want scores to be reproducible, it is possible to provide a \`seed\` and \`field\`.
+           */
+          random_score: QueryDslRandomScoreFunction
           exp?: never
           gauss?: never
           linear?: never
           field_value_factor?: never
           script_score?: never
-        })
-      | (Pick<QueryDslFunctionScoreContainerExclusiveProps, 'script_score'> & {
+        }
+      | {
+          /**
+           * Enables you to wrap another query and customize the scoring of it optionally with a computation derived from other numeric field values in the doc using a script expression.
+           */
+          script_score: QueryDslScriptScoreFunction
           exp?: never
           gauss?: never
           linear?: never
           field_value_factor?: never
           random_score?: never
-        })
+        }
     )
 
   /**
@@ -66998,9 +68021,30 @@ export declare namespace estypes {
    */
   export type QueryDslGeoGridQuery = QueryDslGeoGridQueryCommonProps &
     (
-      | (Pick<QueryDslGeoGridQueryExclusiveProps, 'geotile'> & { geohash?: never; geohex?: never })
-      | (Pick<QueryDslGeoGridQueryExclusiveProps, 'geohash'> & { geotile?: never; geohex?: never })
-      | (Pick<QueryDslGeoGridQueryExclusiveProps, 'geohex'> & { geotile?: never; geohash?: never })
+      | {
+          /**
+           * `geotile` (the specification does not describe it).
+           */
+          geotile: GeoTile
+          geohash?: never
+          geohex?: never
+        }
+      | {
+          /**
+           * `geohash` (the specification does not describe it).
+           */
+          geohash: GeoHash
+          geotile?: never
+          geohex?: never
+        }
+      | {
+          /**
+           * `geohex` (the specification does not describe it).
+           */
+          geohex: GeoHexCell
+          geotile?: never
+          geohash?: never
+        }
     )
 
   /**
@@ -67250,7 +68294,11 @@ export declare namespace estypes {
    * @public
    */
   export type QueryDslIntervalsContainer =
-    | (Pick<QueryDslIntervalsContainerExclusiveProps, 'all_of'> & {
+    | {
+        /**
+         * Returns matches that span a combination of other rules.
+         */
+        all_of: QueryDslIntervalsAllOf
         any_of?: never
         fuzzy?: never
         match?: never
@@ -67258,8 +68306,12 @@ export declare namespace estypes {
         range?: never
         regexp?: never
         wildcard?: never
-      })
-    | (Pick<QueryDslIntervalsContainerExclusiveProps, 'any_of'> & {
+      }
+    | {
+        /**
+         * Returns intervals produced by any of its sub-rules.
+         */
+        any_of: QueryDslIntervalsAnyOf
         all_of?: never
         fuzzy?: never
         match?: never
@@ -67267,8 +68319,12 @@ export declare namespace estypes {
         range?: never
         regexp?: never
         wildcard?: never
-      })
-    | (Pick<QueryDslIntervalsContainerExclusiveProps, 'fuzzy'> & {
+      }
+    | {
+        /**
+         * Matches analyzed text.
+         */
+        fuzzy: QueryDslIntervalsFuzzy
         all_of?: never
         any_of?: never
         match?: never
@@ -67276,8 +68332,12 @@ export declare namespace estypes {
         range?: never
         regexp?: never
         wildcard?: never
-      })
-    | (Pick<QueryDslIntervalsContainerExclusiveProps, 'match'> & {
+      }
+    | {
+        /**
+         * Matches analyzed text.
+         */
+        match: QueryDslIntervalsMatch
         all_of?: never
         any_of?: never
         fuzzy?: never
@@ -67285,8 +68345,12 @@ export declare namespace estypes {
         range?: never
         regexp?: never
         wildcard?: never
-      })
-    | (Pick<QueryDslIntervalsContainerExclusiveProps, 'prefix'> & {
+      }
+    | {
+        /**
+         * Matches terms that start with a specified set of characters.
+         */
+        prefix: QueryDslIntervalsPrefix
         all_of?: never
         any_of?: never
         fuzzy?: never
@@ -67294,8 +68358,12 @@ export declare namespace estypes {
         range?: never
         regexp?: never
         wildcard?: never
-      })
-    | (Pick<QueryDslIntervalsContainerExclusiveProps, 'range'> & {
+      }
+    | {
+        /**
+         * `range` (the specification does not describe it).
+         */
+        range: QueryDslIntervalsRange
         all_of?: never
         any_of?: never
         fuzzy?: never
@@ -67303,8 +68371,12 @@ export declare namespace estypes {
         prefix?: never
         regexp?: never
         wildcard?: never
-      })
-    | (Pick<QueryDslIntervalsContainerExclusiveProps, 'regexp'> & {
+      }
+    | {
+        /**
+         * `regexp` (the specification does not describe it).
+         */
+        regexp: QueryDslIntervalsRegexp
         all_of?: never
         any_of?: never
         fuzzy?: never
@@ -67312,8 +68384,12 @@ export declare namespace estypes {
         prefix?: never
         range?: never
         wildcard?: never
-      })
-    | (Pick<QueryDslIntervalsContainerExclusiveProps, 'wildcard'> & {
+      }
+    | {
+        /**
+         * Matches terms using a wildcard pattern.
+         */
+        wildcard: QueryDslIntervalsWildcard
         all_of?: never
         any_of?: never
         fuzzy?: never
@@ -67321,7 +68397,7 @@ export declare namespace estypes {
         prefix?: never
         range?: never
         regexp?: never
-      })
+      }
 
   /**
    * The variants of \`QueryDslIntervalsFilter\`: exactly one is set.
@@ -67373,7 +68449,11 @@ export declare namespace estypes {
    * @public
    */
   export type QueryDslIntervalsFilter =
-    | (Pick<QueryDslIntervalsFilterExclusiveProps, 'after'> & {
+    | {
+        /**
+         * Query used to return intervals that follow an interval from the \`filter\` rule.
+         */
+        after: QueryDslIntervalsContainer
         before?: never
         contained_by?: never
         containing?: never
@@ -67382,8 +68462,12 @@ export declare namespace estypes {
         not_overlapping?: never
         overlapping?: never
         script?: never
-      })
-    | (Pick<QueryDslIntervalsFilterExclusiveProps, 'before'> & {
+      }
+    | {
+        /**
+         * Query used to return intervals that occur before an interval from the \`filter\` rule.
+         */
+        before: QueryDslIntervalsContainer
         after?: never
         contained_by?: never
         containing?: never
@@ -67392,8 +68476,12 @@ export declare namespace estypes {
         not_overlapping?: never
         overlapping?: never
         script?: never
-      })
-    | (Pick<QueryDslIntervalsFilterExclusiveProps, 'contained_by'> & {
+      }
+    | {
+        /**
+         * Query used to return intervals contained by an interval from the \`filter\` rule.
+         */
+        contained_by: QueryDslIntervalsContainer
         after?: never
         before?: never
         containing?: never
@@ -67402,8 +68490,12 @@ export declare namespace estypes {
         not_overlapping?: never
         overlapping?: never
         script?: never
-      })
-    | (Pick<QueryDslIntervalsFilterExclusiveProps, 'containing'> & {
+      }
+    | {
+        /**
+         * Query used to return intervals that contain an interval from the \`filter\` rule.
+         */
+        containing: QueryDslIntervalsContainer
         after?: never
         before?: never
         contained_by?: never
@@ -67412,8 +68504,12 @@ export declare namespace estypes {
         not_overlapping?: never
         overlapping?: never
         script?: never
-      })
-    | (Pick<QueryDslIntervalsFilterExclusiveProps, 'not_contained_by'> & {
+      }
+    | {
+        /**
+         * Query used to return intervals that are **not** contained by an interval from the \`filter\` rule.
+         */
+        not_contained_by: QueryDslIntervalsContainer
         after?: never
         before?: never
         contained_by?: never
@@ -67422,8 +68518,12 @@ export declare namespace estypes {
         not_overlapping?: never
         overlapping?: never
         script?: never
-      })
-    | (Pick<QueryDslIntervalsFilterExclusiveProps, 'not_containing'> & {
+      }
+    | {
+        /**
+         * Query used to return intervals that do **not** contain an interval from the \`filter\` rule.
+         */
+        not_containing: QueryDslIntervalsContainer
         after?: never
         before?: never
         contained_by?: never
@@ -67432,8 +68532,12 @@ export declare namespace estypes {
         not_overlapping?: never
         overlapping?: never
         script?: never
-      })
-    | (Pick<QueryDslIntervalsFilterExclusiveProps, 'not_overlapping'> & {
+      }
+    | {
+        /**
+         * Query used to return intervals that do **not** overlap with an interval from the \`filter\` rule.
+         */
+        not_overlapping: QueryDslIntervalsContainer
         after?: never
         before?: never
         contained_by?: never
@@ -67442,8 +68546,12 @@ export declare namespace estypes {
         not_containing?: never
         overlapping?: never
         script?: never
-      })
-    | (Pick<QueryDslIntervalsFilterExclusiveProps, 'overlapping'> & {
+      }
+    | {
+        /**
+         * Query used to return intervals that overlap with an interval from the \`filter\` rule.
+         */
+        overlapping: QueryDslIntervalsContainer
         after?: never
         before?: never
         contained_by?: never
@@ -67452,8 +68560,12 @@ export declare namespace estypes {
         not_containing?: never
         not_overlapping?: never
         script?: never
-      })
-    | (Pick<QueryDslIntervalsFilterExclusiveProps, 'script'> & {
+      }
+    | {
+        /**
+         * Script used to return matching documents. This script must return a boolean value: \`true\` or \`false\`.
+         */
+        script: Script | ScriptSource
         after?: never
         before?: never
         contained_by?: never
@@ -67462,7 +68574,7 @@ export declare namespace estypes {
         not_containing?: never
         not_overlapping?: never
         overlapping?: never
-      })
+      }
 
   /**
    * `IntervalsFuzzy` of the specification's `_types.query_dsl` namespace (the specification does not describe it).
@@ -67602,7 +68714,11 @@ export declare namespace estypes {
    */
   export type QueryDslIntervalsQuery = QueryDslIntervalsQueryCommonProps &
     (
-      | (Pick<QueryDslIntervalsQueryExclusiveProps, 'all_of'> & {
+      | {
+          /**
+           * Returns matches that span a combination of other rules.
+           */
+          all_of: QueryDslIntervalsAllOf
           any_of?: never
           fuzzy?: never
           match?: never
@@ -67610,8 +68726,12 @@ export declare namespace estypes {
           range?: never
           regexp?: never
           wildcard?: never
-        })
-      | (Pick<QueryDslIntervalsQueryExclusiveProps, 'any_of'> & {
+        }
+      | {
+          /**
+           * Returns intervals produced by any of its sub-rules.
+           */
+          any_of: QueryDslIntervalsAnyOf
           all_of?: never
           fuzzy?: never
           match?: never
@@ -67619,8 +68739,12 @@ export declare namespace estypes {
           range?: never
           regexp?: never
           wildcard?: never
-        })
-      | (Pick<QueryDslIntervalsQueryExclusiveProps, 'fuzzy'> & {
+        }
+      | {
+          /**
+           * Matches terms that are similar to the provided term, within an edit distance defined by \`fuzziness\`.
+           */
+          fuzzy: QueryDslIntervalsFuzzy
           all_of?: never
           any_of?: never
           match?: never
@@ -67628,8 +68752,12 @@ export declare namespace estypes {
           range?: never
           regexp?: never
           wildcard?: never
-        })
-      | (Pick<QueryDslIntervalsQueryExclusiveProps, 'match'> & {
+        }
+      | {
+          /**
+           * Matches analyzed text.
+           */
+          match: QueryDslIntervalsMatch
           all_of?: never
           any_of?: never
           fuzzy?: never
@@ -67637,8 +68765,12 @@ export declare namespace estypes {
           range?: never
           regexp?: never
           wildcard?: never
-        })
-      | (Pick<QueryDslIntervalsQueryExclusiveProps, 'prefix'> & {
+        }
+      | {
+          /**
+           * Matches terms that start with a specified set of characters.
+           */
+          prefix: QueryDslIntervalsPrefix
           all_of?: never
           any_of?: never
           fuzzy?: never
@@ -67646,8 +68778,12 @@ export declare namespace estypes {
           range?: never
           regexp?: never
           wildcard?: never
-        })
-      | (Pick<QueryDslIntervalsQueryExclusiveProps, 'range'> & {
+        }
+      | {
+          /**
+           * `range` (the specification does not describe it).
+           */
+          range: QueryDslIntervalsRange
           all_of?: never
           any_of?: never
           fuzzy?: never
@@ -67655,8 +68791,12 @@ export declare namespace estypes {
           prefix?: never
           regexp?: never
           wildcard?: never
-        })
-      | (Pick<QueryDslIntervalsQueryExclusiveProps, 'regexp'> & {
+        }
+      | {
+          /**
+           * `regexp` (the specification does not describe it).
+           */
+          regexp: QueryDslIntervalsRegexp
           all_of?: never
           any_of?: never
           fuzzy?: never
@@ -67664,8 +68804,12 @@ export declare namespace estypes {
           prefix?: never
           range?: never
           wildcard?: never
-        })
-      | (Pick<QueryDslIntervalsQueryExclusiveProps, 'wildcard'> & {
+        }
+      | {
+          /**
+           * Matches terms using a wildcard pattern.
+           */
+          wildcard: QueryDslIntervalsWildcard
           all_of?: never
           any_of?: never
           fuzzy?: never
@@ -67673,7 +68817,7 @@ export declare namespace estypes {
           prefix?: never
           range?: never
           regexp?: never
-        })
+        }
     )
 
   /**
@@ -68312,8 +69456,20 @@ export declare namespace estypes {
    */
   export type QueryDslPinnedQuery = QueryDslPinnedQueryCommonProps &
     (
-      | (Pick<QueryDslPinnedQueryExclusiveProps, 'ids'> & { docs?: never })
-      | (Pick<QueryDslPinnedQueryExclusiveProps, 'docs'> & { ids?: never })
+      | {
+          /**
+           * Document IDs listed in the order they are to appear in results. Required if \`docs\` is not specified.
+           */
+          ids: Id[]
+          docs?: never
+        }
+      | {
+          /**
+           * Documents listed in the order they are to appear in results. Required if \`ids\` is not specified.
+           */
+          docs: QueryDslPinnedDoc[]
+          ids?: never
+        }
     )
 
   /**
@@ -68615,7 +69771,11 @@ export declare namespace estypes {
    * @public
    */
   export type QueryDslQueryContainer =
-    | (Pick<QueryDslQueryContainerExclusiveProps, 'bool'> & {
+    | {
+        /**
+         * matches documents matching boolean combinations of other queries.
+         */
+        bool: QueryDslBoolQuery
         boosting?: never
         common?: never
         combined_fields?: never
@@ -68676,8 +69836,12 @@ export declare namespace estypes {
         wildcard?: never
         wrapper?: never
         type?: never
-      })
-    | (Pick<QueryDslQueryContainerExclusiveProps, 'boosting'> & {
+      }
+    | {
+        /**
+         * Returns documents matching a \`positive\` query while reducing the relevance score of documents that also match a \`negative\` query.
+         */
+        boosting: QueryDslBoostingQuery
         bool?: never
         common?: never
         combined_fields?: never
@@ -68738,8 +69902,13 @@ export declare namespace estypes {
         wildcard?: never
         wrapper?: never
         type?: never
-      })
-    | (Pick<QueryDslQueryContainerExclusiveProps, 'common'> & {
+      }
+    | {
+        /**
+         * `common` (the specification does not describe it).
+         * @deprecated since 7.3.0.
+         */
+        common: Partial<Record<Field, QueryDslCommonTermsQuery | string>>
         bool?: never
         boosting?: never
         combined_fields?: never
@@ -68800,8 +69969,12 @@ export declare namespace estypes {
         wildcard?: never
         wrapper?: never
         type?: never
-      })
-    | (Pick<QueryDslQueryContainerExclusiveProps, 'combined_fields'> & {
+      }
+    | {
+        /**
+         * The \`combined_fields\` query supports searching multiple text fields as if their contents had been indexed into one combined field.
+         */
+        combined_fields: QueryDslCombinedFieldsQuery
         bool?: never
         boosting?: never
         common?: never
@@ -68862,8 +70035,12 @@ export declare namespace estypes {
         wildcard?: never
         wrapper?: never
         type?: never
-      })
-    | (Pick<QueryDslQueryContainerExclusiveProps, 'constant_score'> & {
+      }
+    | {
+        /**
+         * Wraps a filter query and returns every matching document with a relevance score equal to the \`boost\` parameter value.
+         */
+        constant_score: QueryDslConstantScoreQuery
         bool?: never
         boosting?: never
         common?: never
@@ -68924,8 +70101,12 @@ export declare namespace estypes {
         wildcard?: never
         wrapper?: never
         type?: never
-      })
-    | (Pick<QueryDslQueryContainerExclusiveProps, 'dis_max'> & {
+      }
+    | {
+        /**
+         * Returns documents matching one or more wrapped queries, called query clauses or clauses. If a returned document matches multiple query clauses, the \`dis_max\` query assigns the document the highest relevance score from any matching clause, plus a tie breaking increment for any additional matching subqueries.
+         */
+        dis_max: QueryDslDisMaxQuery
         bool?: never
         boosting?: never
         common?: never
@@ -68986,8 +70167,12 @@ export declare namespace estypes {
         wildcard?: never
         wrapper?: never
         type?: never
-      })
-    | (Pick<QueryDslQueryContainerExclusiveProps, 'distance_feature'> & {
+      }
+    | {
+        /**
+         * Boosts the relevance score of documents closer to a provided origin date or point. For example, you can use this query to give more weight to documents closer to a certain date or location.
+         */
+        distance_feature: QueryDslDistanceFeatureQuery
         bool?: never
         boosting?: never
         common?: never
@@ -69048,8 +70233,12 @@ export declare namespace estypes {
         wildcard?: never
         wrapper?: never
         type?: never
-      })
-    | (Pick<QueryDslQueryContainerExclusiveProps, 'exists'> & {
+      }
+    | {
+        /**
+         * Returns documents that contain an indexed value for a field.
+         */
+        exists: QueryDslExistsQuery
         bool?: never
         boosting?: never
         common?: never
@@ -69110,8 +70299,12 @@ export declare namespace estypes {
         wildcard?: never
         wrapper?: never
         type?: never
-      })
-    | (Pick<QueryDslQueryContainerExclusiveProps, 'function_score'> & {
+      }
+    | {
+        /**
+         * The \`function_score\` enables you to modify the score of documents that are retrieved by a query.
+         */
+        function_score: QueryDslFunctionScoreQuery | QueryDslFunctionScoreContainer[]
         bool?: never
         boosting?: never
         common?: never
@@ -69172,8 +70365,12 @@ export declare namespace estypes {
         wildcard?: never
         wrapper?: never
         type?: never
-      })
-    | (Pick<QueryDslQueryContainerExclusiveProps, 'fuzzy'> & {
+      }
+    | {
+        /**
+         * Returns documents that contain terms similar to the search term, as measured by a Levenshtein edit distance.
+         */
+        fuzzy: Partial<Record<Field, QueryDslFuzzyQuery | string | double | boolean>>
         bool?: never
         boosting?: never
         common?: never
@@ -69234,8 +70431,12 @@ export declare namespace estypes {
         wildcard?: never
         wrapper?: never
         type?: never
-      })
-    | (Pick<QueryDslQueryContainerExclusiveProps, 'geo_bounding_box'> & {
+      }
+    | {
+        /**
+         * Matches geo_point and geo_shape values that intersect a bounding box.
+         */
+        geo_bounding_box: QueryDslGeoBoundingBoxQuery
         bool?: never
         boosting?: never
         common?: never
@@ -69296,8 +70497,12 @@ export declare namespace estypes {
         wildcard?: never
         wrapper?: never
         type?: never
-      })
-    | (Pick<QueryDslQueryContainerExclusiveProps, 'geo_distance'> & {
+      }
+    | {
+        /**
+         * Matches \`geo_point\` and \`geo_shape\` values within a given distance of a geopoint.
+         */
+        geo_distance: QueryDslGeoDistanceQuery
         bool?: never
         boosting?: never
         common?: never
@@ -69358,8 +70563,12 @@ export declare namespace estypes {
         wildcard?: never
         wrapper?: never
         type?: never
-      })
-    | (Pick<QueryDslQueryContainerExclusiveProps, 'geo_grid'> & {
+      }
+    | {
+        /**
+         * Matches \`geo_point\` and \`geo_shape\` values that intersect a grid cell from a GeoGrid aggregation.
+         */
+        geo_grid: Partial<Record<Field, QueryDslGeoGridQuery>>
         bool?: never
         boosting?: never
         common?: never
@@ -69420,8 +70629,13 @@ export declare namespace estypes {
         wildcard?: never
         wrapper?: never
         type?: never
-      })
-    | (Pick<QueryDslQueryContainerExclusiveProps, 'geo_polygon'> & {
+      }
+    | {
+        /**
+         * `geo_polygon` (the specification does not describe it).
+         * @deprecated since 7.12.0. Use geo-shape instead.
+         */
+        geo_polygon: QueryDslGeoPolygonQuery
         bool?: never
         boosting?: never
         common?: never
@@ -69482,8 +70696,12 @@ export declare namespace estypes {
         wildcard?: never
         wrapper?: never
         type?: never
-      })
-    | (Pick<QueryDslQueryContainerExclusiveProps, 'geo_shape'> & {
+      }
+    | {
+        /**
+         * Filter documents indexed using either the \`geo_shape\` or the \`geo_point\` type.
+         */
+        geo_shape: QueryDslGeoShapeQuery
         bool?: never
         boosting?: never
         common?: never
@@ -69544,8 +70762,12 @@ export declare namespace estypes {
         wildcard?: never
         wrapper?: never
         type?: never
-      })
-    | (Pick<QueryDslQueryContainerExclusiveProps, 'has_child'> & {
+      }
+    | {
+        /**
+         * Returns parent documents whose joined child documents match a provided query.
+         */
+        has_child: QueryDslHasChildQuery
         bool?: never
         boosting?: never
         common?: never
@@ -69606,8 +70828,12 @@ export declare namespace estypes {
         wildcard?: never
         wrapper?: never
         type?: never
-      })
-    | (Pick<QueryDslQueryContainerExclusiveProps, 'has_parent'> & {
+      }
+    | {
+        /**
+         * Returns child documents whose joined parent document matches a provided query.
+         */
+        has_parent: QueryDslHasParentQuery
         bool?: never
         boosting?: never
         common?: never
@@ -69668,8 +70894,12 @@ export declare namespace estypes {
         wildcard?: never
         wrapper?: never
         type?: never
-      })
-    | (Pick<QueryDslQueryContainerExclusiveProps, 'ids'> & {
+      }
+    | {
+        /**
+         * Returns documents based on their IDs. This query uses document IDs stored in the \`_id\` field.
+         */
+        ids: QueryDslIdsQuery
         bool?: never
         boosting?: never
         common?: never
@@ -69730,8 +70960,12 @@ export declare namespace estypes {
         wildcard?: never
         wrapper?: never
         type?: never
-      })
-    | (Pick<QueryDslQueryContainerExclusiveProps, 'intervals'> & {
+      }
+    | {
+        /**
+         * Returns documents based on the order and proximity of matching terms.
+         */
+        intervals: Partial<Record<Field, QueryDslIntervalsQuery>>
         bool?: never
         boosting?: never
         common?: never
@@ -69792,8 +71026,12 @@ export declare namespace estypes {
         wildcard?: never
         wrapper?: never
         type?: never
-      })
-    | (Pick<QueryDslQueryContainerExclusiveProps, 'knn'> & {
+      }
+    | {
+        /**
+         * Finds the k nearest vectors to a query vector, as measured by a similarity metric. knn query finds nearest vectors through approximate search on indexed dense_vectors.
+         */
+        knn: KnnQuery
         bool?: never
         boosting?: never
         common?: never
@@ -69854,8 +71092,12 @@ export declare namespace estypes {
         wildcard?: never
         wrapper?: never
         type?: never
-      })
-    | (Pick<QueryDslQueryContainerExclusiveProps, 'match'> & {
+      }
+    | {
+        /**
+         * Returns documents that match a provided text, number, date or boolean value. The provided text is analyzed before matching.
+         */
+        match: Partial<Record<Field, QueryDslMatchQuery | string | float | boolean>>
         bool?: never
         boosting?: never
         common?: never
@@ -69916,8 +71158,12 @@ export declare namespace estypes {
         wildcard?: never
         wrapper?: never
         type?: never
-      })
-    | (Pick<QueryDslQueryContainerExclusiveProps, 'match_all'> & {
+      }
+    | {
+        /**
+         * Matches all documents, giving them all a \`_score\` of 1.0.
+         */
+        match_all: QueryDslMatchAllQuery
         bool?: never
         boosting?: never
         common?: never
@@ -69978,8 +71224,12 @@ export declare namespace estypes {
         wildcard?: never
         wrapper?: never
         type?: never
-      })
-    | (Pick<QueryDslQueryContainerExclusiveProps, 'match_bool_prefix'> & {
+      }
+    | {
+        /**
+         * Analyzes its input and constructs a \`bool\` query from the terms. Each term except the last is used in a \`term\` query. The last term is used in a prefix query.
+         */
+        match_bool_prefix: Partial<Record<Field, QueryDslMatchBoolPrefixQuery | string>>
         bool?: never
         boosting?: never
         common?: never
@@ -70040,8 +71290,12 @@ export declare namespace estypes {
         wildcard?: never
         wrapper?: never
         type?: never
-      })
-    | (Pick<QueryDslQueryContainerExclusiveProps, 'match_none'> & {
+      }
+    | {
+        /**
+         * Matches no documents.
+         */
+        match_none: QueryDslMatchNoneQuery
         bool?: never
         boosting?: never
         common?: never
@@ -70102,8 +71356,12 @@ export declare namespace estypes {
         wildcard?: never
         wrapper?: never
         type?: never
-      })
-    | (Pick<QueryDslQueryContainerExclusiveProps, 'match_phrase'> & {
+      }
+    | {
+        /**
+         * Analyzes the text and creates a phrase query out of the analyzed text.
+         */
+        match_phrase: Partial<Record<Field, QueryDslMatchPhraseQuery | string>>
         bool?: never
         boosting?: never
         common?: never
@@ -70164,8 +71422,12 @@ export declare namespace estypes {
         wildcard?: never
         wrapper?: never
         type?: never
-      })
-    | (Pick<QueryDslQueryContainerExclusiveProps, 'match_phrase_prefix'> & {
+      }
+    | {
+        /**
+         * Returns documents that contain the words of a provided text, in the same order as provided. The last term of the provided text is treated as a prefix, matching any words that begin with that term.
+         */
+        match_phrase_prefix: Partial<Record<Field, QueryDslMatchPhrasePrefixQuery | string>>
         bool?: never
         boosting?: never
         common?: never
@@ -70226,8 +71488,12 @@ export declare namespace estypes {
         wildcard?: never
         wrapper?: never
         type?: never
-      })
-    | (Pick<QueryDslQueryContainerExclusiveProps, 'more_like_this'> & {
+      }
+    | {
+        /**
+         * Returns documents that are "like" a given set of documents.
+         */
+        more_like_this: QueryDslMoreLikeThisQuery
         bool?: never
         boosting?: never
         common?: never
@@ -70288,8 +71554,12 @@ export declare namespace estypes {
         wildcard?: never
         wrapper?: never
         type?: never
-      })
-    | (Pick<QueryDslQueryContainerExclusiveProps, 'multi_match'> & {
+      }
+    | {
+        /**
+         * Enables you to search for a provided text, number, date or boolean value across multiple fields. The provided text is analyzed before matching.
+         */
+        multi_match: QueryDslMultiMatchQuery
         bool?: never
         boosting?: never
         common?: never
@@ -70350,8 +71620,12 @@ export declare namespace estypes {
         wildcard?: never
         wrapper?: never
         type?: never
-      })
-    | (Pick<QueryDslQueryContainerExclusiveProps, 'nested'> & {
+      }
+    | {
+        /**
+         * Wraps another query to search nested fields. If an object matches the search, the nested query returns the root parent document.
+         */
+        nested: QueryDslNestedQuery
         bool?: never
         boosting?: never
         common?: never
@@ -70412,8 +71686,12 @@ export declare namespace estypes {
         wildcard?: never
         wrapper?: never
         type?: never
-      })
-    | (Pick<QueryDslQueryContainerExclusiveProps, 'parent_id'> & {
+      }
+    | {
+        /**
+         * Returns child documents joined to a specific parent document.
+         */
+        parent_id: QueryDslParentIdQuery
         bool?: never
         boosting?: never
         common?: never
@@ -70474,8 +71752,12 @@ export declare namespace estypes {
         wildcard?: never
         wrapper?: never
         type?: never
-      })
-    | (Pick<QueryDslQueryContainerExclusiveProps, 'percolate'> & {
+      }
+    | {
+        /**
+         * Matches queries stored in an index.
+         */
+        percolate: QueryDslPercolateQuery
         bool?: never
         boosting?: never
         common?: never
@@ -70536,8 +71818,12 @@ export declare namespace estypes {
         wildcard?: never
         wrapper?: never
         type?: never
-      })
-    | (Pick<QueryDslQueryContainerExclusiveProps, 'pinned'> & {
+      }
+    | {
+        /**
+         * Promotes selected documents to rank higher than those matching a given query.
+         */
+        pinned: QueryDslPinnedQuery
         bool?: never
         boosting?: never
         common?: never
@@ -70598,8 +71884,12 @@ export declare namespace estypes {
         wildcard?: never
         wrapper?: never
         type?: never
-      })
-    | (Pick<QueryDslQueryContainerExclusiveProps, 'prefix'> & {
+      }
+    | {
+        /**
+         * Returns documents that contain a specific prefix in a provided field.
+         */
+        prefix: Partial<Record<Field, QueryDslPrefixQuery | string>>
         bool?: never
         boosting?: never
         common?: never
@@ -70660,8 +71950,12 @@ export declare namespace estypes {
         wildcard?: never
         wrapper?: never
         type?: never
-      })
-    | (Pick<QueryDslQueryContainerExclusiveProps, 'query_string'> & {
+      }
+    | {
+        /**
+         * Returns documents based on a provided query string, using a parser with a strict syntax.
+         */
+        query_string: QueryDslQueryStringQuery
         bool?: never
         boosting?: never
         common?: never
@@ -70722,8 +72016,12 @@ export declare namespace estypes {
         wildcard?: never
         wrapper?: never
         type?: never
-      })
-    | (Pick<QueryDslQueryContainerExclusiveProps, 'range'> & {
+      }
+    | {
+        /**
+         * Returns documents that contain terms within a provided range.
+         */
+        range: Partial<Record<Field, QueryDslRangeQuery>>
         bool?: never
         boosting?: never
         common?: never
@@ -70784,8 +72082,12 @@ export declare namespace estypes {
         wildcard?: never
         wrapper?: never
         type?: never
-      })
-    | (Pick<QueryDslQueryContainerExclusiveProps, 'rank_feature'> & {
+      }
+    | {
+        /**
+         * Boosts the relevance score of documents based on the numeric value of a \`rank_feature\` or \`rank_features\` field.
+         */
+        rank_feature: QueryDslRankFeatureQuery
         bool?: never
         boosting?: never
         common?: never
@@ -70846,8 +72148,12 @@ export declare namespace estypes {
         wildcard?: never
         wrapper?: never
         type?: never
-      })
-    | (Pick<QueryDslQueryContainerExclusiveProps, 'regexp'> & {
+      }
+    | {
+        /**
+         * Returns documents that contain terms matching a regular expression.
+         */
+        regexp: Partial<Record<Field, QueryDslRegexpQuery | string>>
         bool?: never
         boosting?: never
         common?: never
@@ -70908,8 +72214,12 @@ export declare namespace estypes {
         wildcard?: never
         wrapper?: never
         type?: never
-      })
-    | (Pick<QueryDslQueryContainerExclusiveProps, 'rule'> & {
+      }
+    | {
+        /**
+         * `rule` (the specification does not describe it).
+         */
+        rule: QueryDslRuleQuery
         bool?: never
         boosting?: never
         common?: never
@@ -70970,8 +72280,12 @@ export declare namespace estypes {
         wildcard?: never
         wrapper?: never
         type?: never
-      })
-    | (Pick<QueryDslQueryContainerExclusiveProps, 'script'> & {
+      }
+    | {
+        /**
+         * Filters documents based on a provided script. The script query is typically used in a filter context.
+         */
+        script: QueryDslScriptQuery
         bool?: never
         boosting?: never
         common?: never
@@ -71032,8 +72346,12 @@ export declare namespace estypes {
         wildcard?: never
         wrapper?: never
         type?: never
-      })
-    | (Pick<QueryDslQueryContainerExclusiveProps, 'script_score'> & {
+      }
+    | {
+        /**
+         * Uses a script to provide a custom score for returned documents.
+         */
+        script_score: QueryDslScriptScoreQuery
         bool?: never
         boosting?: never
         common?: never
@@ -71094,8 +72412,12 @@ export declare namespace estypes {
         wildcard?: never
         wrapper?: never
         type?: never
-      })
-    | (Pick<QueryDslQueryContainerExclusiveProps, 'semantic'> & {
+      }
+    | {
+        /**
+         * A semantic query to semantic_text field types
+         */
+        semantic: QueryDslSemanticQuery
         bool?: never
         boosting?: never
         common?: never
@@ -71156,8 +72478,12 @@ export declare namespace estypes {
         wildcard?: never
         wrapper?: never
         type?: never
-      })
-    | (Pick<QueryDslQueryContainerExclusiveProps, 'shape'> & {
+      }
+    | {
+        /**
+         * Queries documents that contain fields indexed using the \`shape\` type.
+         */
+        shape: QueryDslShapeQuery
         bool?: never
         boosting?: never
         common?: never
@@ -71218,8 +72544,12 @@ export declare namespace estypes {
         wildcard?: never
         wrapper?: never
         type?: never
-      })
-    | (Pick<QueryDslQueryContainerExclusiveProps, 'simple_query_string'> & {
+      }
+    | {
+        /**
+         * Returns documents based on a provided query string, using a parser with a limited but fault-tolerant syntax.
+         */
+        simple_query_string: QueryDslSimpleQueryStringQuery
         bool?: never
         boosting?: never
         common?: never
@@ -71280,8 +72610,12 @@ export declare namespace estypes {
         wildcard?: never
         wrapper?: never
         type?: never
-      })
-    | (Pick<QueryDslQueryContainerExclusiveProps, 'span_containing'> & {
+      }
+    | {
+        /**
+         * Returns matches which enclose another span query.
+         */
+        span_containing: QueryDslSpanContainingQuery
         bool?: never
         boosting?: never
         common?: never
@@ -71342,8 +72676,12 @@ export declare namespace estypes {
         wildcard?: never
         wrapper?: never
         type?: never
-      })
-    | (Pick<QueryDslQueryContainerExclusiveProps, 'span_field_masking'> & {
+      }
+    | {
+        /**
+         * Wrapper to allow span queries to participate in composite single-field span queries by _lying_ about their search field.
+         */
+        span_field_masking: QueryDslSpanFieldMaskingQuery
         bool?: never
         boosting?: never
         common?: never
@@ -71404,8 +72742,12 @@ export declare namespace estypes {
         wildcard?: never
         wrapper?: never
         type?: never
-      })
-    | (Pick<QueryDslQueryContainerExclusiveProps, 'span_first'> & {
+      }
+    | {
+        /**
+         * Matches spans near the beginning of a field.
+         */
+        span_first: QueryDslSpanFirstQuery
         bool?: never
         boosting?: never
         common?: never
@@ -71466,8 +72808,12 @@ export declare namespace estypes {
         wildcard?: never
         wrapper?: never
         type?: never
-      })
-    | (Pick<QueryDslQueryContainerExclusiveProps, 'span_multi'> & {
+      }
+    | {
+        /**
+         * Allows you to wrap a multi term query (one of \`wildcard\`, \`fuzzy\`, \`prefix\`, \`range\`, or \`regexp\` query) as a \`span\` query, so it can be nested.
+         */
+        span_multi: QueryDslSpanMultiTermQuery
         bool?: never
         boosting?: never
         common?: never
@@ -71528,8 +72874,12 @@ export declare namespace estypes {
         wildcard?: never
         wrapper?: never
         type?: never
-      })
-    | (Pick<QueryDslQueryContainerExclusiveProps, 'span_near'> & {
+      }
+    | {
+        /**
+         * Matches spans which are near one another. You can specify \`slop\`, the maximum number of intervening unmatched positions, as well as whether matches are required to be in-order.
+         */
+        span_near: QueryDslSpanNearQuery
         bool?: never
         boosting?: never
         common?: never
@@ -71590,8 +72940,12 @@ export declare namespace estypes {
         wildcard?: never
         wrapper?: never
         type?: never
-      })
-    | (Pick<QueryDslQueryContainerExclusiveProps, 'span_not'> & {
+      }
+    | {
+        /**
+         * Removes matches which overlap with another span query or which are within x tokens before (controlled by the parameter \`pre\`) or y tokens after (controlled by the parameter \`post\`) another span query.
+         */
+        span_not: QueryDslSpanNotQuery
         bool?: never
         boosting?: never
         common?: never
@@ -71652,8 +73006,12 @@ export declare namespace estypes {
         wildcard?: never
         wrapper?: never
         type?: never
-      })
-    | (Pick<QueryDslQueryContainerExclusiveProps, 'span_or'> & {
+      }
+    | {
+        /**
+         * Matches the union of its span clauses.
+         */
+        span_or: QueryDslSpanOrQuery
         bool?: never
         boosting?: never
         common?: never
@@ -71714,8 +73072,12 @@ export declare namespace estypes {
         wildcard?: never
         wrapper?: never
         type?: never
-      })
-    | (Pick<QueryDslQueryContainerExclusiveProps, 'span_term'> & {
+      }
+    | {
+        /**
+         * Matches spans containing a term.
+         */
+        span_term: Partial<Record<Field, QueryDslSpanTermQuery | FieldValue>>
         bool?: never
         boosting?: never
         common?: never
@@ -71776,8 +73138,12 @@ export declare namespace estypes {
         wildcard?: never
         wrapper?: never
         type?: never
-      })
-    | (Pick<QueryDslQueryContainerExclusiveProps, 'span_within'> & {
+      }
+    | {
+        /**
+         * Returns matches which are enclosed inside another span query.
+         */
+        span_within: QueryDslSpanWithinQuery
         bool?: never
         boosting?: never
         common?: never
@@ -71838,8 +73204,12 @@ export declare namespace estypes {
         wildcard?: never
         wrapper?: never
         type?: never
-      })
-    | (Pick<QueryDslQueryContainerExclusiveProps, 'sparse_vector'> & {
+      }
+    | {
+        /**
+         * Using input query vectors or a natural language processing model to convert a query into a list of token-weight pairs, queries against a sparse vector field.
+         */
+        sparse_vector: QueryDslSparseVectorQuery
         bool?: never
         boosting?: never
         common?: never
@@ -71900,8 +73270,12 @@ export declare namespace estypes {
         wildcard?: never
         wrapper?: never
         type?: never
-      })
-    | (Pick<QueryDslQueryContainerExclusiveProps, 'term'> & {
+      }
+    | {
+        /**
+         * Returns documents that contain an exact term in a provided field. To return a document, the query term must exactly match the queried field's value, including whitespace and capitalization.
+         */
+        term: Partial<Record<Field, QueryDslTermQuery | FieldValue>>
         bool?: never
         boosting?: never
         common?: never
@@ -71962,8 +73336,12 @@ export declare namespace estypes {
         wildcard?: never
         wrapper?: never
         type?: never
-      })
-    | (Pick<QueryDslQueryContainerExclusiveProps, 'terms'> & {
+      }
+    | {
+        /**
+         * Returns documents that contain one or more exact terms in a provided field. To return a document, one or more terms must exactly match a field value, including whitespace and capitalization.
+         */
+        terms: QueryDslTermsQuery
         bool?: never
         boosting?: never
         common?: never
@@ -72024,8 +73402,12 @@ export declare namespace estypes {
         wildcard?: never
         wrapper?: never
         type?: never
-      })
-    | (Pick<QueryDslQueryContainerExclusiveProps, 'terms_set'> & {
+      }
+    | {
+        /**
+         * Returns documents that contain a minimum number of exact terms in a provided field. To return a document, a required number of terms must exactly match the field values, including whitespace and capitalization.
+         */
+        terms_set: Partial<Record<Field, QueryDslTermsSetQuery>>
         bool?: never
         boosting?: never
         common?: never
@@ -72086,8 +73468,13 @@ export declare namespace estypes {
         wildcard?: never
         wrapper?: never
         type?: never
-      })
-    | (Pick<QueryDslQueryContainerExclusiveProps, 'text_expansion'> & {
+      }
+    | {
+        /**
+         * Uses a natural language processing model to convert the query text into a list of token-weight pairs which are then used in a query against a sparse vector or rank features field.
+         * @deprecated since 8.15.0.
+         */
+        text_expansion: Partial<Record<Field, QueryDslTextExpansionQuery>>
         bool?: never
         boosting?: never
         common?: never
@@ -72148,8 +73535,13 @@ export declare namespace estypes {
         wildcard?: never
         wrapper?: never
         type?: never
-      })
-    | (Pick<QueryDslQueryContainerExclusiveProps, 'weighted_tokens'> & {
+      }
+    | {
+        /**
+         * Supports returning text_expansion query results by sending in precomputed tokens with the query.
+         * @deprecated since 8.15.0.
+         */
+        weighted_tokens: Partial<Record<Field, QueryDslWeightedTokensQuery>>
         bool?: never
         boosting?: never
         common?: never
@@ -72210,8 +73602,12 @@ export declare namespace estypes {
         wildcard?: never
         wrapper?: never
         type?: never
-      })
-    | (Pick<QueryDslQueryContainerExclusiveProps, 'wildcard'> & {
+      }
+    | {
+        /**
+         * Returns documents that contain terms matching a wildcard pattern.
+         */
+        wildcard: Partial<Record<Field, QueryDslWildcardQuery | string>>
         bool?: never
         boosting?: never
         common?: never
@@ -72272,8 +73668,12 @@ export declare namespace estypes {
         weighted_tokens?: never
         wrapper?: never
         type?: never
-      })
-    | (Pick<QueryDslQueryContainerExclusiveProps, 'wrapper'> & {
+      }
+    | {
+        /**
+         * A query that accepts any other query as base64 encoded string.
+         */
+        wrapper: QueryDslWrapperQuery
         bool?: never
         boosting?: never
         common?: never
@@ -72334,8 +73734,13 @@ export declare namespace estypes {
         weighted_tokens?: never
         wildcard?: never
         type?: never
-      })
-    | (Pick<QueryDslQueryContainerExclusiveProps, 'type'> & {
+      }
+    | {
+        /**
+         * `type` (the specification does not describe it).
+         * @deprecated since 7.0.0. https://www.elastic.co/guide/en/elasticsearch/reference/7.x/removal-of-types.html
+         */
+        type: QueryDslTypeQuery
         bool?: never
         boosting?: never
         common?: never
@@ -72396,7 +73801,7 @@ export declare namespace estypes {
         weighted_tokens?: never
         wildcard?: never
         wrapper?: never
-      })
+      }
 
   /**
    * `QueryStringQuery` of the specification's `_types.query_dsl` namespace (the specification does not describe it).
@@ -73073,7 +74478,11 @@ export declare namespace estypes {
    * @public
    */
   export type QueryDslSpanQuery =
-    | (Pick<QueryDslSpanQueryExclusiveProps, 'span_containing'> & {
+    | {
+        /**
+         * Accepts a list of span queries, but only returns those spans which also match a second span query.
+         */
+        span_containing: QueryDslSpanContainingQuery
         span_field_masking?: never
         span_first?: never
         span_gap?: never
@@ -73083,8 +74492,12 @@ export declare namespace estypes {
         span_or?: never
         span_term?: never
         span_within?: never
-      })
-    | (Pick<QueryDslSpanQueryExclusiveProps, 'span_field_masking'> & {
+      }
+    | {
+        /**
+         * Allows queries like \`span_near\` or \`span_or\` across different fields.
+         */
+        span_field_masking: QueryDslSpanFieldMaskingQuery
         span_containing?: never
         span_first?: never
         span_gap?: never
@@ -73094,8 +74507,12 @@ export declare namespace estypes {
         span_or?: never
         span_term?: never
         span_within?: never
-      })
-    | (Pick<QueryDslSpanQueryExclusiveProps, 'span_first'> & {
+      }
+    | {
+        /**
+         * Accepts another span query whose matches must appear within the first N positions of the field.
+         */
+        span_first: QueryDslSpanFirstQuery
         span_containing?: never
         span_field_masking?: never
         span_gap?: never
@@ -73105,8 +74522,12 @@ export declare namespace estypes {
         span_or?: never
         span_term?: never
         span_within?: never
-      })
-    | (Pick<QueryDslSpanQueryExclusiveProps, 'span_gap'> & {
+      }
+    | {
+        /**
+         * `span_gap` (the specification does not describe it).
+         */
+        span_gap: QueryDslSpanGapQuery
         span_containing?: never
         span_field_masking?: never
         span_first?: never
@@ -73116,8 +74537,12 @@ export declare namespace estypes {
         span_or?: never
         span_term?: never
         span_within?: never
-      })
-    | (Pick<QueryDslSpanQueryExclusiveProps, 'span_multi'> & {
+      }
+    | {
+        /**
+         * Wraps a \`term\`, \`range\`, \`prefix\`, \`wildcard\`, \`regexp\`, or \`fuzzy\` query.
+         */
+        span_multi: QueryDslSpanMultiTermQuery
         span_containing?: never
         span_field_masking?: never
         span_first?: never
@@ -73127,8 +74552,12 @@ export declare namespace estypes {
         span_or?: never
         span_term?: never
         span_within?: never
-      })
-    | (Pick<QueryDslSpanQueryExclusiveProps, 'span_near'> & {
+      }
+    | {
+        /**
+         * Accepts multiple span queries whose matches must be within the specified distance of each other, and possibly in the same order.
+         */
+        span_near: QueryDslSpanNearQuery
         span_containing?: never
         span_field_masking?: never
         span_first?: never
@@ -73138,8 +74567,12 @@ export declare namespace estypes {
         span_or?: never
         span_term?: never
         span_within?: never
-      })
-    | (Pick<QueryDslSpanQueryExclusiveProps, 'span_not'> & {
+      }
+    | {
+        /**
+         * Wraps another span query, and excludes any documents which match that query.
+         */
+        span_not: QueryDslSpanNotQuery
         span_containing?: never
         span_field_masking?: never
         span_first?: never
@@ -73149,8 +74582,12 @@ export declare namespace estypes {
         span_or?: never
         span_term?: never
         span_within?: never
-      })
-    | (Pick<QueryDslSpanQueryExclusiveProps, 'span_or'> & {
+      }
+    | {
+        /**
+         * Combines multiple span queries and returns documents which match any of the specified queries.
+         */
+        span_or: QueryDslSpanOrQuery
         span_containing?: never
         span_field_masking?: never
         span_first?: never
@@ -73160,8 +74597,12 @@ export declare namespace estypes {
         span_not?: never
         span_term?: never
         span_within?: never
-      })
-    | (Pick<QueryDslSpanQueryExclusiveProps, 'span_term'> & {
+      }
+    | {
+        /**
+         * The equivalent of the \`term\` query but for use with other span queries.
+         */
+        span_term: Partial<Record<Field, QueryDslSpanTermQuery | FieldValue>>
         span_containing?: never
         span_field_masking?: never
         span_first?: never
@@ -73171,8 +74612,12 @@ export declare namespace estypes {
         span_not?: never
         span_or?: never
         span_within?: never
-      })
-    | (Pick<QueryDslSpanQueryExclusiveProps, 'span_within'> & {
+      }
+    | {
+        /**
+         * The result from a single span query is returned as long is its span falls within the spans returned by a list of other span queries.
+         */
+        span_within: QueryDslSpanWithinQuery
         span_containing?: never
         span_field_masking?: never
         span_first?: never
@@ -73182,7 +74627,7 @@ export declare namespace estypes {
         span_not?: never
         span_or?: never
         span_term?: never
-      })
+      }
 
   /**
    * `SpanTermQuery` of the specification's `_types.query_dsl` namespace (the specification does not describe it).
@@ -73263,8 +74708,20 @@ export declare namespace estypes {
    */
   export type QueryDslSparseVectorQuery = QueryDslSparseVectorQueryCommonProps &
     (
-      | (Pick<QueryDslSparseVectorQueryExclusiveProps, 'query_vector'> & { inference_id?: never })
-      | (Pick<QueryDslSparseVectorQueryExclusiveProps, 'inference_id'> & { query_vector?: never })
+      | {
+          /**
+           * Dictionary of precomputed sparse vectors and their associated weights. Only one of inference_id or query_vector may be supplied in a request.
+           */
+          query_vector: Record<string, float>
+          inference_id?: never
+        }
+      | {
+          /**
+           * The inference ID to use to convert the query text into token-weight pairs. It must be the same inference ID that was used to create the tokens from the input text. Only one of inference_id and query_vector is allowed. If inference_id is specified, query must also be specified. Only one of inference_id or query_vector may be supplied in a request.
+           */
+          inference_id: Id
+          query_vector?: never
+        }
     )
 
   /**
@@ -73824,9 +75281,30 @@ export declare namespace estypes {
    * @public
    */
   export type QueryVectorBuilder =
-    | (Pick<QueryVectorBuilderExclusiveProps, 'embedding'> & { text_embedding?: never; lookup?: never })
-    | (Pick<QueryVectorBuilderExclusiveProps, 'text_embedding'> & { embedding?: never; lookup?: never })
-    | (Pick<QueryVectorBuilderExclusiveProps, 'lookup'> & { embedding?: never; text_embedding?: never })
+    | {
+        /**
+         * `embedding` (the specification does not describe it).
+         */
+        embedding: Embedding
+        text_embedding?: never
+        lookup?: never
+      }
+    | {
+        /**
+         * `text_embedding` (the specification does not describe it).
+         */
+        text_embedding: TextEmbedding
+        embedding?: never
+        lookup?: never
+      }
+    | {
+        /**
+         * Lookup a vector from an existing document. Must reference a dense_vector field and a single value.
+         */
+        lookup: LookupQueryVectorBuilder
+        embedding?: never
+        text_embedding?: never
+      }
 
   /**
    * `RRFRetriever` of the specification's `_types` namespace (the specification does not describe it).
@@ -75008,7 +76486,11 @@ export declare namespace estypes {
    * @public
    */
   export type RetrieverContainer =
-    | (Pick<RetrieverContainerExclusiveProps, 'standard'> & {
+    | {
+        /**
+         * A retriever that replaces the functionality of a traditional query.
+         */
+        standard: StandardRetriever
         knn?: never
         rrf?: never
         text_similarity_reranker?: never
@@ -75017,8 +76499,12 @@ export declare namespace estypes {
         linear?: never
         pinned?: never
         diversify?: never
-      })
-    | (Pick<RetrieverContainerExclusiveProps, 'knn'> & {
+      }
+    | {
+        /**
+         * A retriever that replaces the functionality of a knn search.
+         */
+        knn: KnnRetriever
         standard?: never
         rrf?: never
         text_similarity_reranker?: never
@@ -75027,8 +76513,12 @@ export declare namespace estypes {
         linear?: never
         pinned?: never
         diversify?: never
-      })
-    | (Pick<RetrieverContainerExclusiveProps, 'rrf'> & {
+      }
+    | {
+        /**
+         * A retriever that produces top documents from reciprocal rank fusion (RRF).
+         */
+        rrf: RRFRetriever
         standard?: never
         knn?: never
         text_similarity_reranker?: never
@@ -75037,8 +76527,12 @@ export declare namespace estypes {
         linear?: never
         pinned?: never
         diversify?: never
-      })
-    | (Pick<RetrieverContainerExclusiveProps, 'text_similarity_reranker'> & {
+      }
+    | {
+        /**
+         * A retriever that reranks the top documents based on a reranking model using the InferenceAPI
+         */
+        text_similarity_reranker: TextSimilarityReranker
         standard?: never
         knn?: never
         rrf?: never
@@ -75047,8 +76541,12 @@ export declare namespace estypes {
         linear?: never
         pinned?: never
         diversify?: never
-      })
-    | (Pick<RetrieverContainerExclusiveProps, 'rule'> & {
+      }
+    | {
+        /**
+         * A retriever that replaces the functionality of a rule query.
+         */
+        rule: RuleRetriever
         standard?: never
         knn?: never
         rrf?: never
@@ -75057,8 +76555,12 @@ export declare namespace estypes {
         linear?: never
         pinned?: never
         diversify?: never
-      })
-    | (Pick<RetrieverContainerExclusiveProps, 'rescorer'> & {
+      }
+    | {
+        /**
+         * A retriever that re-scores only the results produced by its child retriever.
+         */
+        rescorer: RescorerRetriever
         standard?: never
         knn?: never
         rrf?: never
@@ -75067,8 +76569,12 @@ export declare namespace estypes {
         linear?: never
         pinned?: never
         diversify?: never
-      })
-    | (Pick<RetrieverContainerExclusiveProps, 'linear'> & {
+      }
+    | {
+        /**
+         * A retriever that supports the combination of different retrievers through a weighted linear combination.
+         */
+        linear: LinearRetriever
         standard?: never
         knn?: never
         rrf?: never
@@ -75077,8 +76583,12 @@ export declare namespace estypes {
         rescorer?: never
         pinned?: never
         diversify?: never
-      })
-    | (Pick<RetrieverContainerExclusiveProps, 'pinned'> & {
+      }
+    | {
+        /**
+         * A pinned retriever applies pinned documents to the underlying retriever. This retriever will rewrite to a PinnedQueryBuilder.
+         */
+        pinned: PinnedRetriever
         standard?: never
         knn?: never
         rrf?: never
@@ -75087,8 +76597,12 @@ export declare namespace estypes {
         rescorer?: never
         linear?: never
         diversify?: never
-      })
-    | (Pick<RetrieverContainerExclusiveProps, 'diversify'> & {
+      }
+    | {
+        /**
+         * A retriever that diversifies the results from its child retriever.
+         */
+        diversify: DiversifyRetriever
         standard?: never
         knn?: never
         rrf?: never
@@ -75097,7 +76611,7 @@ export declare namespace estypes {
         rescorer?: never
         linear?: never
         pinned?: never
-      })
+      }
 
   /**
    * `DateHistogramGrouping` of the specification's `rollup._types` namespace (the specification does not describe it).
@@ -76902,9 +78416,30 @@ export declare namespace estypes {
    */
   export type SearchFieldSuggester = SearchFieldSuggesterCommonProps &
     (
-      | (Pick<SearchFieldSuggesterExclusiveProps, 'completion'> & { phrase?: never; term?: never })
-      | (Pick<SearchFieldSuggesterExclusiveProps, 'phrase'> & { completion?: never; term?: never })
-      | (Pick<SearchFieldSuggesterExclusiveProps, 'term'> & { completion?: never; phrase?: never })
+      | {
+          /**
+           * Provides auto-complete/search-as-you-type functionality.
+           */
+          completion: SearchCompletionSuggester
+          phrase?: never
+          term?: never
+        }
+      | {
+          /**
+           * Provides access to word alternatives on a per token basis within a certain string distance.
+           */
+          phrase: SearchPhraseSuggester
+          completion?: never
+          term?: never
+        }
+      | {
+          /**
+           * Suggests terms based on edit distance.
+           */
+          term: SearchTermSuggester
+          completion?: never
+          phrase?: never
+        }
     )
 
   /**
@@ -77881,9 +79416,30 @@ export declare namespace estypes {
    */
   export type SearchRescore = SearchRescoreCommonProps &
     (
-      | (Pick<SearchRescoreExclusiveProps, 'query'> & { learning_to_rank?: never; script?: never })
-      | (Pick<SearchRescoreExclusiveProps, 'learning_to_rank'> & { query?: never; script?: never })
-      | (Pick<SearchRescoreExclusiveProps, 'script'> & { query?: never; learning_to_rank?: never })
+      | {
+          /**
+           * `query` (the specification does not describe it).
+           */
+          query: SearchRescoreQuery
+          learning_to_rank?: never
+          script?: never
+        }
+      | {
+          /**
+           * `learning_to_rank` (the specification does not describe it).
+           */
+          learning_to_rank: SearchLearningToRank
+          query?: never
+          script?: never
+        }
+      | {
+          /**
+           * `script` (the specification does not describe it).
+           */
+          script: SearchScriptRescore
+          query?: never
+          learning_to_rank?: never
+        }
     )
 
   /**
@@ -78347,18 +79903,30 @@ export declare namespace estypes {
    * @public
    */
   export type SearchSmoothingModelContainer =
-    | (Pick<SearchSmoothingModelContainerExclusiveProps, 'laplace'> & {
+    | {
+        /**
+         * A smoothing model that uses an additive smoothing where a constant (typically \`1.0\` or smaller) is added to all counts to balance weights.
+         */
+        laplace: SearchLaplaceSmoothingModel
         linear_interpolation?: never
         stupid_backoff?: never
-      })
-    | (Pick<SearchSmoothingModelContainerExclusiveProps, 'linear_interpolation'> & {
+      }
+    | {
+        /**
+         * A smoothing model that takes the weighted mean of the unigrams, bigrams, and trigrams based on user supplied weights (lambdas).
+         */
+        linear_interpolation: SearchLinearInterpolationSmoothingModel
         laplace?: never
         stupid_backoff?: never
-      })
-    | (Pick<SearchSmoothingModelContainerExclusiveProps, 'stupid_backoff'> & {
+      }
+    | {
+        /**
+         * A simple backoff model that backs off to lower order n-gram models if the higher order count is \`0\` and discounts the lower order n-gram model by a constant factor.
+         */
+        stupid_backoff: SearchStupidBackoffSmoothingModel
         laplace?: never
         linear_interpolation?: never
-      })
+      }
 
   /**
    * Defines how to fetch a source. Fetching can be disabled entirely, or the source can be filtered.
@@ -81324,7 +82892,11 @@ export declare namespace estypes {
   export type SecurityQueryApiKeysApiKeyAggregationContainer =
     SecurityQueryApiKeysApiKeyAggregationContainerCommonProps &
       (
-        | (Pick<SecurityQueryApiKeysApiKeyAggregationContainerExclusiveProps, 'cardinality'> & {
+        | {
+            /**
+             * A single-value metrics aggregation that calculates an approximate count of distinct values.
+             */
+            cardinality: AggregationsCardinalityAggregation
             composite?: never
             date_range?: never
             filter?: never
@@ -81333,8 +82905,12 @@ export declare namespace estypes {
             range?: never
             terms?: never
             value_count?: never
-          })
-        | (Pick<SecurityQueryApiKeysApiKeyAggregationContainerExclusiveProps, 'composite'> & {
+          }
+        | {
+            /**
+             * A multi-bucket aggregation that creates composite buckets from different sources. Unlike the other multi-bucket aggregations, you can use the \`composite\` aggregation to paginate *all* buckets from a multi-level aggregation efficiently.
+             */
+            composite: AggregationsCompositeAggregation
             cardinality?: never
             date_range?: never
             filter?: never
@@ -81343,8 +82919,12 @@ export declare namespace estypes {
             range?: never
             terms?: never
             value_count?: never
-          })
-        | (Pick<SecurityQueryApiKeysApiKeyAggregationContainerExclusiveProps, 'date_range'> & {
+          }
+        | {
+            /**
+             * A multi-bucket value source based aggregation that enables the user to define a set of date ranges - each representing a bucket.
+             */
+            date_range: AggregationsDateRangeAggregation
             cardinality?: never
             composite?: never
             filter?: never
@@ -81353,8 +82933,12 @@ export declare namespace estypes {
             range?: never
             terms?: never
             value_count?: never
-          })
-        | (Pick<SecurityQueryApiKeysApiKeyAggregationContainerExclusiveProps, 'filter'> & {
+          }
+        | {
+            /**
+             * A single bucket aggregation that narrows the set of documents to those that match a query.
+             */
+            filter: SecurityQueryApiKeysApiKeyQueryContainer
             cardinality?: never
             composite?: never
             date_range?: never
@@ -81363,8 +82947,12 @@ export declare namespace estypes {
             range?: never
             terms?: never
             value_count?: never
-          })
-        | (Pick<SecurityQueryApiKeysApiKeyAggregationContainerExclusiveProps, 'filters'> & {
+          }
+        | {
+            /**
+             * A multi-bucket aggregation where each bucket contains the documents that match a query.
+             */
+            filters: SecurityQueryApiKeysApiKeyFiltersAggregation
             cardinality?: never
             composite?: never
             date_range?: never
@@ -81373,8 +82961,12 @@ export declare namespace estypes {
             range?: never
             terms?: never
             value_count?: never
-          })
-        | (Pick<SecurityQueryApiKeysApiKeyAggregationContainerExclusiveProps, 'missing'> & {
+          }
+        | {
+            /**
+             * `missing` (the specification does not describe it).
+             */
+            missing: AggregationsMissingAggregation
             cardinality?: never
             composite?: never
             date_range?: never
@@ -81383,8 +82975,12 @@ export declare namespace estypes {
             range?: never
             terms?: never
             value_count?: never
-          })
-        | (Pick<SecurityQueryApiKeysApiKeyAggregationContainerExclusiveProps, 'range'> & {
+          }
+        | {
+            /**
+             * A multi-bucket value source based aggregation that enables the user to define a set of ranges - each representing a bucket.
+             */
+            range: AggregationsRangeAggregation
             cardinality?: never
             composite?: never
             date_range?: never
@@ -81393,8 +82989,12 @@ export declare namespace estypes {
             missing?: never
             terms?: never
             value_count?: never
-          })
-        | (Pick<SecurityQueryApiKeysApiKeyAggregationContainerExclusiveProps, 'terms'> & {
+          }
+        | {
+            /**
+             * A multi-bucket value source based aggregation where buckets are dynamically built - one per unique value.
+             */
+            terms: AggregationsTermsAggregation
             cardinality?: never
             composite?: never
             date_range?: never
@@ -81403,8 +83003,12 @@ export declare namespace estypes {
             missing?: never
             range?: never
             value_count?: never
-          })
-        | (Pick<SecurityQueryApiKeysApiKeyAggregationContainerExclusiveProps, 'value_count'> & {
+          }
+        | {
+            /**
+             * A single-value metrics aggregation that counts the number of values that are extracted from the aggregated documents.
+             */
+            value_count: AggregationsValueCountAggregation
             cardinality?: never
             composite?: never
             date_range?: never
@@ -81413,7 +83017,7 @@ export declare namespace estypes {
             missing?: never
             range?: never
             terms?: never
-          })
+          }
       )
 
   /**
@@ -81498,7 +83102,11 @@ export declare namespace estypes {
    * @public
    */
   export type SecurityQueryApiKeysApiKeyQueryContainer =
-    | (Pick<SecurityQueryApiKeysApiKeyQueryContainerExclusiveProps, 'bool'> & {
+    | {
+        /**
+         * Matches documents matching boolean combinations of other queries.
+         */
+        bool: QueryDslBoolQuery
         exists?: never
         ids?: never
         match?: never
@@ -81509,8 +83117,12 @@ export declare namespace estypes {
         term?: never
         terms?: never
         wildcard?: never
-      })
-    | (Pick<SecurityQueryApiKeysApiKeyQueryContainerExclusiveProps, 'exists'> & {
+      }
+    | {
+        /**
+         * Returns documents that contain an indexed value for a field.
+         */
+        exists: QueryDslExistsQuery
         bool?: never
         ids?: never
         match?: never
@@ -81521,8 +83133,12 @@ export declare namespace estypes {
         term?: never
         terms?: never
         wildcard?: never
-      })
-    | (Pick<SecurityQueryApiKeysApiKeyQueryContainerExclusiveProps, 'ids'> & {
+      }
+    | {
+        /**
+         * Returns documents based on their IDs. This query uses document IDs stored in the \`_id\` field.
+         */
+        ids: QueryDslIdsQuery
         bool?: never
         exists?: never
         match?: never
@@ -81533,8 +83149,12 @@ export declare namespace estypes {
         term?: never
         terms?: never
         wildcard?: never
-      })
-    | (Pick<SecurityQueryApiKeysApiKeyQueryContainerExclusiveProps, 'match'> & {
+      }
+    | {
+        /**
+         * Returns documents that match a provided text, number, date or boolean value. The provided text is analyzed before matching.
+         */
+        match: Partial<Record<Field, QueryDslMatchQuery | string | float | boolean>>
         bool?: never
         exists?: never
         ids?: never
@@ -81545,8 +83165,12 @@ export declare namespace estypes {
         term?: never
         terms?: never
         wildcard?: never
-      })
-    | (Pick<SecurityQueryApiKeysApiKeyQueryContainerExclusiveProps, 'match_all'> & {
+      }
+    | {
+        /**
+         * Matches all documents, giving them all a \`_score\` of 1.0.
+         */
+        match_all: QueryDslMatchAllQuery
         bool?: never
         exists?: never
         ids?: never
@@ -81557,8 +83181,12 @@ export declare namespace estypes {
         term?: never
         terms?: never
         wildcard?: never
-      })
-    | (Pick<SecurityQueryApiKeysApiKeyQueryContainerExclusiveProps, 'prefix'> & {
+      }
+    | {
+        /**
+         * Returns documents that contain a specific prefix in a provided field.
+         */
+        prefix: Partial<Record<Field, QueryDslPrefixQuery | string>>
         bool?: never
         exists?: never
         ids?: never
@@ -81569,8 +83197,12 @@ export declare namespace estypes {
         term?: never
         terms?: never
         wildcard?: never
-      })
-    | (Pick<SecurityQueryApiKeysApiKeyQueryContainerExclusiveProps, 'range'> & {
+      }
+    | {
+        /**
+         * Returns documents that contain terms within a provided range.
+         */
+        range: Partial<Record<Field, QueryDslRangeQuery>>
         bool?: never
         exists?: never
         ids?: never
@@ -81581,8 +83213,12 @@ export declare namespace estypes {
         term?: never
         terms?: never
         wildcard?: never
-      })
-    | (Pick<SecurityQueryApiKeysApiKeyQueryContainerExclusiveProps, 'simple_query_string'> & {
+      }
+    | {
+        /**
+         * Returns documents based on a provided query string, using a parser with a limited but fault-tolerant syntax.
+         */
+        simple_query_string: QueryDslSimpleQueryStringQuery
         bool?: never
         exists?: never
         ids?: never
@@ -81593,8 +83229,12 @@ export declare namespace estypes {
         term?: never
         terms?: never
         wildcard?: never
-      })
-    | (Pick<SecurityQueryApiKeysApiKeyQueryContainerExclusiveProps, 'term'> & {
+      }
+    | {
+        /**
+         * Returns documents that contain an exact term in a provided field. To return a document, the query term must exactly match the queried field's value, including whitespace and capitalization.
+         */
+        term: Partial<Record<Field, QueryDslTermQuery | FieldValue>>
         bool?: never
         exists?: never
         ids?: never
@@ -81605,8 +83245,12 @@ export declare namespace estypes {
         simple_query_string?: never
         terms?: never
         wildcard?: never
-      })
-    | (Pick<SecurityQueryApiKeysApiKeyQueryContainerExclusiveProps, 'terms'> & {
+      }
+    | {
+        /**
+         * Returns documents that contain one or more exact terms in a provided field. To return a document, one or more terms must exactly match a field value, including whitespace and capitalization.
+         */
+        terms: QueryDslTermsQuery
         bool?: never
         exists?: never
         ids?: never
@@ -81617,8 +83261,12 @@ export declare namespace estypes {
         simple_query_string?: never
         term?: never
         wildcard?: never
-      })
-    | (Pick<SecurityQueryApiKeysApiKeyQueryContainerExclusiveProps, 'wildcard'> & {
+      }
+    | {
+        /**
+         * Returns documents that contain terms matching a wildcard pattern.
+         */
+        wildcard: Partial<Record<Field, QueryDslWildcardQuery | string>>
         bool?: never
         exists?: never
         ids?: never
@@ -81629,7 +83277,7 @@ export declare namespace estypes {
         simple_query_string?: never
         term?: never
         terms?: never
-      })
+      }
 
   /**
    * Find API keys with a query. Get a paginated list of API keys and their information. You can optionally filter the results with a query. To use this API, you must have at least the \`manage_own_api_key\` or the \`read_security\` cluster privileges. If you have only the \`manage_own_api_key\` privilege, this API returns only the API keys that you own. If you have the \`read_security\`, \`manage_api_key\`, or greater privileges (including \`manage_security\`), this API returns all API keys regardless of ownership. Refer to the linked documentation for examples of how to find API keys:
@@ -81763,7 +83411,11 @@ export declare namespace estypes {
    * @public
    */
   export type SecurityQueryRoleRoleQueryContainer =
-    | (Pick<SecurityQueryRoleRoleQueryContainerExclusiveProps, 'bool'> & {
+    | {
+        /**
+         * matches roles matching boolean combinations of other queries.
+         */
+        bool: QueryDslBoolQuery
         exists?: never
         ids?: never
         match?: never
@@ -81774,8 +83426,12 @@ export declare namespace estypes {
         term?: never
         terms?: never
         wildcard?: never
-      })
-    | (Pick<SecurityQueryRoleRoleQueryContainerExclusiveProps, 'exists'> & {
+      }
+    | {
+        /**
+         * Returns roles that contain an indexed value for a field.
+         */
+        exists: QueryDslExistsQuery
         bool?: never
         ids?: never
         match?: never
@@ -81786,8 +83442,12 @@ export declare namespace estypes {
         term?: never
         terms?: never
         wildcard?: never
-      })
-    | (Pick<SecurityQueryRoleRoleQueryContainerExclusiveProps, 'ids'> & {
+      }
+    | {
+        /**
+         * Returns roles based on their IDs. This query uses role document IDs stored in the \`_id\` field.
+         */
+        ids: QueryDslIdsQuery
         bool?: never
         exists?: never
         match?: never
@@ -81798,8 +83458,12 @@ export declare namespace estypes {
         term?: never
         terms?: never
         wildcard?: never
-      })
-    | (Pick<SecurityQueryRoleRoleQueryContainerExclusiveProps, 'match'> & {
+      }
+    | {
+        /**
+         * Returns roles that match a provided text, number, date or boolean value. The provided text is analyzed before matching.
+         */
+        match: Partial<Record<Field, QueryDslMatchQuery | string | float | boolean>>
         bool?: never
         exists?: never
         ids?: never
@@ -81810,8 +83474,12 @@ export declare namespace estypes {
         term?: never
         terms?: never
         wildcard?: never
-      })
-    | (Pick<SecurityQueryRoleRoleQueryContainerExclusiveProps, 'match_all'> & {
+      }
+    | {
+        /**
+         * Matches all roles, giving them all a \`_score\` of 1.0.
+         */
+        match_all: QueryDslMatchAllQuery
         bool?: never
         exists?: never
         ids?: never
@@ -81822,8 +83490,12 @@ export declare namespace estypes {
         term?: never
         terms?: never
         wildcard?: never
-      })
-    | (Pick<SecurityQueryRoleRoleQueryContainerExclusiveProps, 'prefix'> & {
+      }
+    | {
+        /**
+         * Returns roles that contain a specific prefix in a provided field.
+         */
+        prefix: Partial<Record<Field, QueryDslPrefixQuery | string>>
         bool?: never
         exists?: never
         ids?: never
@@ -81834,8 +83506,12 @@ export declare namespace estypes {
         term?: never
         terms?: never
         wildcard?: never
-      })
-    | (Pick<SecurityQueryRoleRoleQueryContainerExclusiveProps, 'range'> & {
+      }
+    | {
+        /**
+         * Returns roles that contain terms within a provided range.
+         */
+        range: Partial<Record<Field, QueryDslRangeQuery>>
         bool?: never
         exists?: never
         ids?: never
@@ -81846,8 +83522,12 @@ export declare namespace estypes {
         term?: never
         terms?: never
         wildcard?: never
-      })
-    | (Pick<SecurityQueryRoleRoleQueryContainerExclusiveProps, 'simple_query_string'> & {
+      }
+    | {
+        /**
+         * Returns roles based on a provided query string, using a parser with a limited but fault-tolerant syntax.
+         */
+        simple_query_string: QueryDslSimpleQueryStringQuery
         bool?: never
         exists?: never
         ids?: never
@@ -81858,8 +83538,12 @@ export declare namespace estypes {
         term?: never
         terms?: never
         wildcard?: never
-      })
-    | (Pick<SecurityQueryRoleRoleQueryContainerExclusiveProps, 'term'> & {
+      }
+    | {
+        /**
+         * Returns roles that contain an exact term in a provided field. To return a document, the query term must exactly match the queried field's value, including whitespace and capitalization.
+         */
+        term: Partial<Record<Field, QueryDslTermQuery | FieldValue>>
         bool?: never
         exists?: never
         ids?: never
@@ -81870,8 +83554,12 @@ export declare namespace estypes {
         simple_query_string?: never
         terms?: never
         wildcard?: never
-      })
-    | (Pick<SecurityQueryRoleRoleQueryContainerExclusiveProps, 'terms'> & {
+      }
+    | {
+        /**
+         * Returns roles that contain one or more exact terms in a provided field. To return a document, one or more terms must exactly match a field value, including whitespace and capitalization.
+         */
+        terms: QueryDslTermsQuery
         bool?: never
         exists?: never
         ids?: never
@@ -81882,8 +83570,12 @@ export declare namespace estypes {
         simple_query_string?: never
         term?: never
         wildcard?: never
-      })
-    | (Pick<SecurityQueryRoleRoleQueryContainerExclusiveProps, 'wildcard'> & {
+      }
+    | {
+        /**
+         * Returns roles that contain terms matching a wildcard pattern.
+         */
+        wildcard: Partial<Record<Field, QueryDslWildcardQuery | string>>
         bool?: never
         exists?: never
         ids?: never
@@ -81894,7 +83586,7 @@ export declare namespace estypes {
         simple_query_string?: never
         term?: never
         terms?: never
-      })
+      }
 
   /**
    * `QueryUser` of the specification's `security.query_user` namespace (the specification does not describe it).
@@ -81993,7 +83685,11 @@ export declare namespace estypes {
    * @public
    */
   export type SecurityQueryUserUserQueryContainer =
-    | (Pick<SecurityQueryUserUserQueryContainerExclusiveProps, 'ids'> & {
+    | {
+        /**
+         * Returns users based on their IDs. This query uses the user document IDs stored in the \`_id\` field.
+         */
+        ids: QueryDslIdsQuery
         bool?: never
         exists?: never
         match?: never
@@ -82004,8 +83700,12 @@ export declare namespace estypes {
         term?: never
         terms?: never
         wildcard?: never
-      })
-    | (Pick<SecurityQueryUserUserQueryContainerExclusiveProps, 'bool'> & {
+      }
+    | {
+        /**
+         * matches users matching boolean combinations of other queries.
+         */
+        bool: QueryDslBoolQuery
         ids?: never
         exists?: never
         match?: never
@@ -82016,8 +83716,12 @@ export declare namespace estypes {
         term?: never
         terms?: never
         wildcard?: never
-      })
-    | (Pick<SecurityQueryUserUserQueryContainerExclusiveProps, 'exists'> & {
+      }
+    | {
+        /**
+         * Returns users that contain an indexed value for a field.
+         */
+        exists: QueryDslExistsQuery
         ids?: never
         bool?: never
         match?: never
@@ -82028,8 +83732,12 @@ export declare namespace estypes {
         term?: never
         terms?: never
         wildcard?: never
-      })
-    | (Pick<SecurityQueryUserUserQueryContainerExclusiveProps, 'match'> & {
+      }
+    | {
+        /**
+         * Returns users that match a provided text, number, date or boolean value. The provided text is analyzed before matching.
+         */
+        match: Partial<Record<Field, QueryDslMatchQuery | string | float | boolean>>
         ids?: never
         bool?: never
         exists?: never
@@ -82040,8 +83748,12 @@ export declare namespace estypes {
         term?: never
         terms?: never
         wildcard?: never
-      })
-    | (Pick<SecurityQueryUserUserQueryContainerExclusiveProps, 'match_all'> & {
+      }
+    | {
+        /**
+         * Matches all users, giving them all a \`_score\` of 1.0.
+         */
+        match_all: QueryDslMatchAllQuery
         ids?: never
         bool?: never
         exists?: never
@@ -82052,8 +83764,12 @@ export declare namespace estypes {
         term?: never
         terms?: never
         wildcard?: never
-      })
-    | (Pick<SecurityQueryUserUserQueryContainerExclusiveProps, 'prefix'> & {
+      }
+    | {
+        /**
+         * Returns users that contain a specific prefix in a provided field.
+         */
+        prefix: Partial<Record<Field, QueryDslPrefixQuery | string>>
         ids?: never
         bool?: never
         exists?: never
@@ -82064,8 +83780,12 @@ export declare namespace estypes {
         term?: never
         terms?: never
         wildcard?: never
-      })
-    | (Pick<SecurityQueryUserUserQueryContainerExclusiveProps, 'range'> & {
+      }
+    | {
+        /**
+         * Returns users that contain terms within a provided range.
+         */
+        range: Partial<Record<Field, QueryDslRangeQuery>>
         ids?: never
         bool?: never
         exists?: never
@@ -82076,8 +83796,12 @@ export declare namespace estypes {
         term?: never
         terms?: never
         wildcard?: never
-      })
-    | (Pick<SecurityQueryUserUserQueryContainerExclusiveProps, 'simple_query_string'> & {
+      }
+    | {
+        /**
+         * Returns users based on a provided query string, using a parser with a limited but fault-tolerant syntax.
+         */
+        simple_query_string: QueryDslSimpleQueryStringQuery
         ids?: never
         bool?: never
         exists?: never
@@ -82088,8 +83812,12 @@ export declare namespace estypes {
         term?: never
         terms?: never
         wildcard?: never
-      })
-    | (Pick<SecurityQueryUserUserQueryContainerExclusiveProps, 'term'> & {
+      }
+    | {
+        /**
+         * Returns users that contain an exact term in a provided field. To return a document, the query term must exactly match the queried field's value, including whitespace and capitalization.
+         */
+        term: Partial<Record<Field, QueryDslTermQuery | FieldValue>>
         ids?: never
         bool?: never
         exists?: never
@@ -82100,8 +83828,12 @@ export declare namespace estypes {
         simple_query_string?: never
         terms?: never
         wildcard?: never
-      })
-    | (Pick<SecurityQueryUserUserQueryContainerExclusiveProps, 'terms'> & {
+      }
+    | {
+        /**
+         * Returns users that contain one or more exact terms in a provided field. To return a document, one or more terms must exactly match a field value, including whitespace and capitalization.
+         */
+        terms: QueryDslTermsQuery
         ids?: never
         bool?: never
         exists?: never
@@ -82112,8 +83844,12 @@ export declare namespace estypes {
         simple_query_string?: never
         term?: never
         wildcard?: never
-      })
-    | (Pick<SecurityQueryUserUserQueryContainerExclusiveProps, 'wildcard'> & {
+      }
+    | {
+        /**
+         * Returns users that contain terms matching a wildcard pattern.
+         */
+        wildcard: Partial<Record<Field, QueryDslWildcardQuery | string>>
         ids?: never
         bool?: never
         exists?: never
@@ -82124,7 +83860,7 @@ export declare namespace estypes {
         simple_query_string?: never
         term?: never
         terms?: never
-      })
+      }
 
   /**
    * `RealmInfo` of the specification's `security._types` namespace (the specification does not describe it).
@@ -82434,10 +84170,42 @@ export declare namespace estypes {
    * @public
    */
   export type SecurityRoleMappingRule =
-    | (Pick<SecurityRoleMappingRuleExclusiveProps, 'any'> & { all?: never; field?: never; except?: never })
-    | (Pick<SecurityRoleMappingRuleExclusiveProps, 'all'> & { any?: never; field?: never; except?: never })
-    | (Pick<SecurityRoleMappingRuleExclusiveProps, 'field'> & { any?: never; all?: never; except?: never })
-    | (Pick<SecurityRoleMappingRuleExclusiveProps, 'except'> & { any?: never; all?: never; field?: never })
+    | {
+        /**
+         * `any` (the specification does not describe it).
+         */
+        any: SecurityRoleMappingRule[]
+        all?: never
+        field?: never
+        except?: never
+      }
+    | {
+        /**
+         * `all` (the specification does not describe it).
+         */
+        all: SecurityRoleMappingRule[]
+        any?: never
+        field?: never
+        except?: never
+      }
+    | {
+        /**
+         * `field` (the specification does not describe it).
+         */
+        field: Partial<Record<Field, FieldValue | FieldValue[]>>
+        any?: never
+        all?: never
+        except?: never
+      }
+    | {
+        /**
+         * `except` (the specification does not describe it).
+         */
+        except: SecurityRoleMappingRule
+        any?: never
+        all?: never
+        field?: never
+      }
 
   /**
    * `RoleTemplate` of the specification's `security._types` namespace (the specification does not describe it).
@@ -85525,10 +87293,42 @@ export declare namespace estypes {
    */
   export type SortOptions =
     | (
-        | (Pick<SortOptionsExclusiveProps, '_score'> & { _doc?: never; _geo_distance?: never; _script?: never })
-        | (Pick<SortOptionsExclusiveProps, '_doc'> & { _score?: never; _geo_distance?: never; _script?: never })
-        | (Pick<SortOptionsExclusiveProps, '_geo_distance'> & { _score?: never; _doc?: never; _script?: never })
-        | (Pick<SortOptionsExclusiveProps, '_script'> & { _score?: never; _doc?: never; _geo_distance?: never })
+        | {
+            /**
+             * `_score` (the specification does not describe it).
+             */
+            _score: ScoreSort
+            _doc?: never
+            _geo_distance?: never
+            _script?: never
+          }
+        | {
+            /**
+             * `_doc` (the specification does not describe it).
+             */
+            _doc: ScoreSort
+            _score?: never
+            _geo_distance?: never
+            _script?: never
+          }
+        | {
+            /**
+             * `_geo_distance` (the specification does not describe it).
+             */
+            _geo_distance: GeoDistanceSort
+            _score?: never
+            _doc?: never
+            _script?: never
+          }
+        | {
+            /**
+             * `_script` (the specification does not describe it).
+             */
+            _script: ScriptSort
+            _score?: never
+            _doc?: never
+            _geo_distance?: never
+          }
       )
     | { [field: string]: FieldSort | SortOrder }
 
@@ -87311,9 +89111,30 @@ export declare namespace estypes {
    * @public
    */
   export type TransformContainer =
-    | (Pick<TransformContainerExclusiveProps, 'chain'> & { script?: never; search?: never })
-    | (Pick<TransformContainerExclusiveProps, 'script'> & { chain?: never; search?: never })
-    | (Pick<TransformContainerExclusiveProps, 'search'> & { chain?: never; script?: never })
+    | {
+        /**
+         * `chain` (the specification does not describe it).
+         */
+        chain: TransformContainer[]
+        script?: never
+        search?: never
+      }
+    | {
+        /**
+         * `script` (the specification does not describe it).
+         */
+        script: ScriptTransform | ScriptSource
+        chain?: never
+        search?: never
+      }
+    | {
+        /**
+         * `search` (the specification does not describe it).
+         */
+        search: SearchTransform
+        chain?: never
+        script?: never
+      }
 
   /**
    * Delete a transform.
@@ -87866,26 +89687,42 @@ export declare namespace estypes {
    * @public
    */
   export type TransformPivotGroupByContainer =
-    | (Pick<TransformPivotGroupByContainerExclusiveProps, 'date_histogram'> & {
+    | {
+        /**
+         * `date_histogram` (the specification does not describe it).
+         */
+        date_histogram: AggregationsDateHistogramAggregation
         geotile_grid?: never
         histogram?: never
         terms?: never
-      })
-    | (Pick<TransformPivotGroupByContainerExclusiveProps, 'geotile_grid'> & {
+      }
+    | {
+        /**
+         * `geotile_grid` (the specification does not describe it).
+         */
+        geotile_grid: AggregationsGeoTileGridAggregation
         date_histogram?: never
         histogram?: never
         terms?: never
-      })
-    | (Pick<TransformPivotGroupByContainerExclusiveProps, 'histogram'> & {
+      }
+    | {
+        /**
+         * `histogram` (the specification does not describe it).
+         */
+        histogram: AggregationsHistogramAggregation
         date_histogram?: never
         geotile_grid?: never
         terms?: never
-      })
-    | (Pick<TransformPivotGroupByContainerExclusiveProps, 'terms'> & {
+      }
+    | {
+        /**
+         * `terms` (the specification does not describe it).
+         */
+        terms: AggregationsTermsAggregation
         date_histogram?: never
         geotile_grid?: never
         histogram?: never
-      })
+      }
 
   /**
    * Preview a transform. Generates a preview of the results that you will get when you create a transform with the same configuration. It returns a maximum of 100 results. The calculations are based on all the current data in the source index. It also generates a list of mappings and settings for the destination index. These values are determined based on the field types of the source index and the transform aggregations.
@@ -88833,36 +90670,56 @@ export declare namespace estypes {
    * @public
    */
   export type WatcherConditionContainer =
-    | (Pick<WatcherConditionContainerExclusiveProps, 'always'> & {
+    | {
+        /**
+         * `always` (the specification does not describe it).
+         */
+        always: WatcherAlwaysCondition
         array_compare?: never
         compare?: never
         never?: never
         script?: never
-      })
-    | (Pick<WatcherConditionContainerExclusiveProps, 'array_compare'> & {
+      }
+    | {
+        /**
+         * `array_compare` (the specification does not describe it).
+         */
+        array_compare: Partial<Record<string, WatcherArrayCompareCondition>>
         always?: never
         compare?: never
         never?: never
         script?: never
-      })
-    | (Pick<WatcherConditionContainerExclusiveProps, 'compare'> & {
+      }
+    | {
+        /**
+         * `compare` (the specification does not describe it).
+         */
+        compare: Partial<Record<string, Partial<Record<WatcherConditionOp, FieldValue>>>>
         always?: never
         array_compare?: never
         never?: never
         script?: never
-      })
-    | (Pick<WatcherConditionContainerExclusiveProps, 'never'> & {
+      }
+    | {
+        /**
+         * `never` (the specification does not describe it).
+         */
+        never: WatcherNeverCondition
         always?: never
         array_compare?: never
         compare?: never
         script?: never
-      })
-    | (Pick<WatcherConditionContainerExclusiveProps, 'script'> & {
+      }
+    | {
+        /**
+         * `script` (the specification does not describe it).
+         */
+        script: WatcherScriptCondition
         always?: never
         array_compare?: never
         compare?: never
         never?: never
-      })
+      }
 
   /**
    * `ConditionOp` of the specification's `watcher._types` namespace (the specification does not describe it).
@@ -89061,9 +90918,30 @@ export declare namespace estypes {
    * @public
    */
   export type WatcherEmailAttachmentContainer =
-    | (Pick<WatcherEmailAttachmentContainerExclusiveProps, 'http'> & { reporting?: never; data?: never })
-    | (Pick<WatcherEmailAttachmentContainerExclusiveProps, 'reporting'> & { http?: never; data?: never })
-    | (Pick<WatcherEmailAttachmentContainerExclusiveProps, 'data'> & { http?: never; reporting?: never })
+    | {
+        /**
+         * `http` (the specification does not describe it).
+         */
+        http: WatcherHttpEmailAttachment
+        reporting?: never
+        data?: never
+      }
+    | {
+        /**
+         * `reporting` (the specification does not describe it).
+         */
+        reporting: WatcherReportingEmailAttachment
+        http?: never
+        data?: never
+      }
+    | {
+        /**
+         * `data` (the specification does not describe it).
+         */
+        data: WatcherDataEmailAttachment
+        http?: never
+        reporting?: never
+      }
 
   /**
    * `EmailBody` of the specification's `watcher._types` namespace (the specification does not describe it).
@@ -89845,8 +91723,20 @@ export declare namespace estypes {
    * @public
    */
   export type WatcherIndexResult =
-    | (Pick<WatcherIndexResultExclusiveProps, 'response'> & { request?: never })
-    | (Pick<WatcherIndexResultExclusiveProps, 'request'> & { response?: never })
+    | {
+        /**
+         * The outcome of the index operation. A single summary is returned when a single document is indexed, or an array when several documents are indexed at once. When a bulk operation ends in \`failure\` or \`partial_failure\`, the array includes failed items.
+         */
+        response: WatcherIndexResultSummary | WatcherIndexResultSummary[]
+        request?: never
+      }
+    | {
+        /**
+         * The request that would have been executed. It is only present when the action is simulated.
+         */
+        request: WatcherIndexResultRequestSummary
+        response?: never
+      }
 
   /**
    * `IndexResultRequestSummary` of the specification's `watcher._types` namespace (the specification does not describe it).
@@ -89942,36 +91832,56 @@ export declare namespace estypes {
    * @public
    */
   export type WatcherInputContainer =
-    | (Pick<WatcherInputContainerExclusiveProps, 'chain'> & {
+    | {
+        /**
+         * `chain` (the specification does not describe it).
+         */
+        chain: WatcherChainInput
         http?: never
         search?: never
         simple?: never
         transform?: never
-      })
-    | (Pick<WatcherInputContainerExclusiveProps, 'http'> & {
+      }
+    | {
+        /**
+         * `http` (the specification does not describe it).
+         */
+        http: WatcherHttpInput
         chain?: never
         search?: never
         simple?: never
         transform?: never
-      })
-    | (Pick<WatcherInputContainerExclusiveProps, 'search'> & {
+      }
+    | {
+        /**
+         * `search` (the specification does not describe it).
+         */
+        search: WatcherSearchInput
         chain?: never
         http?: never
         simple?: never
         transform?: never
-      })
-    | (Pick<WatcherInputContainerExclusiveProps, 'simple'> & {
+      }
+    | {
+        /**
+         * `simple` (the specification does not describe it).
+         */
+        simple: Record<string, unknown>
         chain?: never
         http?: never
         search?: never
         transform?: never
-      })
-    | (Pick<WatcherInputContainerExclusiveProps, 'transform'> & {
+      }
+    | {
+        /**
+         * `transform` (the specification does not describe it).
+         */
+        transform: TransformContainer
         chain?: never
         http?: never
         search?: never
         simple?: never
-      })
+      }
 
   /**
    * `InputType` of the specification's `watcher._types` namespace (the specification does not describe it).
@@ -90342,7 +92252,11 @@ export declare namespace estypes {
    * @public
    */
   export type WatcherScheduleContainer =
-    | (Pick<WatcherScheduleContainerExclusiveProps, 'timezone'> & {
+    | {
+        /**
+         * `timezone` (the specification does not describe it).
+         */
+        timezone: string
         cron?: never
         daily?: never
         hourly?: never
@@ -90350,8 +92264,12 @@ export declare namespace estypes {
         monthly?: never
         weekly?: never
         yearly?: never
-      })
-    | (Pick<WatcherScheduleContainerExclusiveProps, 'cron'> & {
+      }
+    | {
+        /**
+         * `cron` (the specification does not describe it).
+         */
+        cron: WatcherCronExpression
         timezone?: never
         daily?: never
         hourly?: never
@@ -90359,8 +92277,12 @@ export declare namespace estypes {
         monthly?: never
         weekly?: never
         yearly?: never
-      })
-    | (Pick<WatcherScheduleContainerExclusiveProps, 'daily'> & {
+      }
+    | {
+        /**
+         * `daily` (the specification does not describe it).
+         */
+        daily: WatcherDailySchedule
         timezone?: never
         cron?: never
         hourly?: never
@@ -90368,8 +92290,12 @@ export declare namespace estypes {
         monthly?: never
         weekly?: never
         yearly?: never
-      })
-    | (Pick<WatcherScheduleContainerExclusiveProps, 'hourly'> & {
+      }
+    | {
+        /**
+         * `hourly` (the specification does not describe it).
+         */
+        hourly: WatcherHourlySchedule
         timezone?: never
         cron?: never
         daily?: never
@@ -90377,8 +92303,12 @@ export declare namespace estypes {
         monthly?: never
         weekly?: never
         yearly?: never
-      })
-    | (Pick<WatcherScheduleContainerExclusiveProps, 'interval'> & {
+      }
+    | {
+        /**
+         * `interval` (the specification does not describe it).
+         */
+        interval: Duration
         timezone?: never
         cron?: never
         daily?: never
@@ -90386,8 +92316,12 @@ export declare namespace estypes {
         monthly?: never
         weekly?: never
         yearly?: never
-      })
-    | (Pick<WatcherScheduleContainerExclusiveProps, 'monthly'> & {
+      }
+    | {
+        /**
+         * `monthly` (the specification does not describe it).
+         */
+        monthly: WatcherTimeOfMonth | WatcherTimeOfMonth[]
         timezone?: never
         cron?: never
         daily?: never
@@ -90395,8 +92329,12 @@ export declare namespace estypes {
         interval?: never
         weekly?: never
         yearly?: never
-      })
-    | (Pick<WatcherScheduleContainerExclusiveProps, 'weekly'> & {
+      }
+    | {
+        /**
+         * `weekly` (the specification does not describe it).
+         */
+        weekly: WatcherTimeOfWeek | WatcherTimeOfWeek[]
         timezone?: never
         cron?: never
         daily?: never
@@ -90404,8 +92342,12 @@ export declare namespace estypes {
         interval?: never
         monthly?: never
         yearly?: never
-      })
-    | (Pick<WatcherScheduleContainerExclusiveProps, 'yearly'> & {
+      }
+    | {
+        /**
+         * `yearly` (the specification does not describe it).
+         */
+        yearly: WatcherTimeOfYear | WatcherTimeOfYear[]
         timezone?: never
         cron?: never
         daily?: never
@@ -90413,7 +92355,7 @@ export declare namespace estypes {
         interval?: never
         monthly?: never
         weekly?: never
-      })
+      }
 
   /**
    * A time of day, expressed either as \`hh:mm\`, \`noon\`, \`midnight\`, or an hour/minutes structure.
@@ -93656,18 +95598,11 @@ export declare namespace estypes {
     /**
      * What `rare_terms` sends.
      */
-    rare_terms:
-      | AggregationsMultiBucketOf<
-          AggregationsLongRareTermsAggregate,
-          AggregationsLongRareTermsBucketKeys & TSub,
-          AggregationsKeyed<TBody>
-        >
-      | AggregationsMultiBucketOf<
-          AggregationsStringRareTermsAggregate,
-          AggregationsStringRareTermsBucketKeys & TSub,
-          AggregationsKeyed<TBody>
-        >
-      | AggregationsMultiBucketOf<AggregationsUnmappedRareTermsAggregate, never, AggregationsKeyed<TBody>>
+    rare_terms: AggregationsMultiBucketOf<
+      AggregationsMultiBucketAggregateBase,
+      (AggregationsLongRareTermsBucketKeys | AggregationsStringRareTermsBucketKeys) & TSub,
+      AggregationsKeyed<TBody>
+    >
     /**
      * What `rate` sends.
      */
@@ -93695,28 +95630,19 @@ export declare namespace estypes {
     /**
      * What `significant_terms` sends.
      */
-    significant_terms:
-      | AggregationsMultiBucketOf<
-          AggregationsSignificantLongTermsAggregate,
-          AggregationsSignificantLongTermsBucketKeys & TSub,
-          AggregationsKeyed<TBody>
-        >
-      | AggregationsMultiBucketOf<
-          AggregationsSignificantStringTermsAggregate,
-          AggregationsSignificantStringTermsBucketKeys & TSub,
-          AggregationsKeyed<TBody>
-        >
-      | AggregationsMultiBucketOf<AggregationsUnmappedSignificantTermsAggregate, never, AggregationsKeyed<TBody>>
+    significant_terms: AggregationsMultiBucketOf<
+      AggregationsSignificantTermsAggregateBase,
+      (AggregationsSignificantLongTermsBucketKeys | AggregationsSignificantStringTermsBucketKeys) & TSub,
+      AggregationsKeyed<TBody>
+    >
     /**
      * What `significant_text` sends (text terms are strings (or unmapped)).
      */
-    significant_text:
-      | AggregationsMultiBucketOf<
-          AggregationsSignificantStringTermsAggregate,
-          AggregationsSignificantStringTermsBucketKeys & TSub,
-          AggregationsKeyed<TBody>
-        >
-      | AggregationsMultiBucketOf<AggregationsUnmappedSignificantTermsAggregate, never, AggregationsKeyed<TBody>>
+    significant_text: AggregationsMultiBucketOf<
+      AggregationsSignificantTermsAggregateBase,
+      AggregationsSignificantStringTermsBucketKeys & TSub,
+      AggregationsKeyed<TBody>
+    >
     /**
      * What `stats` sends.
      */
@@ -93740,23 +95666,11 @@ export declare namespace estypes {
     /**
      * What `terms` sends.
      */
-    terms:
-      | AggregationsMultiBucketOf<
-          AggregationsStringTermsAggregate,
-          AggregationsStringTermsBucketKeys & TSub,
-          AggregationsKeyed<TBody>
-        >
-      | AggregationsMultiBucketOf<
-          AggregationsLongTermsAggregate,
-          AggregationsLongTermsBucketKeys & TSub,
-          AggregationsKeyed<TBody>
-        >
-      | AggregationsMultiBucketOf<
-          AggregationsDoubleTermsAggregate,
-          AggregationsDoubleTermsBucketKeys & TSub,
-          AggregationsKeyed<TBody>
-        >
-      | AggregationsMultiBucketOf<AggregationsUnmappedTermsAggregate, never, AggregationsKeyed<TBody>>
+    terms: AggregationsMultiBucketOf<
+      AggregationsTermsAggregateBase,
+      (AggregationsStringTermsBucketKeys | AggregationsLongTermsBucketKeys | AggregationsDoubleTermsBucketKeys) & TSub,
+      AggregationsKeyed<TBody>
+    >
     /**
      * What `time_series` sends.
      */

@@ -1,7 +1,7 @@
 // A typed view of an Elasticsearch error response: the guard narrows a ResponseError whose body is the
 // specification's ErrorResponseBase (`{ error: { type, reason, ... }, status }`), checked at run time, so the body is
 // typed only when it really is one (a proxy's HTML 502 or a HEAD 404 without a body is not).
-import { isResponseError, type ResponseError } from '@stretch/transport'
+import { isErrorResponseBody, isResponseError, type ResponseError } from '@stretch/transport'
 import type { estypes } from './api/generated/estypes.js'
 
 /**
@@ -10,14 +10,14 @@ import type { estypes } from './api/generated/estypes.js'
  *
  * @public
  */
-export type ElasticsearchResponseError = ResponseError & {
+export interface ElasticsearchResponseError extends ResponseError {
   /** The decoded body: Elasticsearch's error response. */
   readonly body: estypes.ErrorResponseBase
 }
 
 /**
  * Whether `error` is a `ResponseError` whose body is Elasticsearch's JSON error response (an object with an
- * `error` object that has a string `type`, and a numeric `status`). Narrows `error.body` to
+ * `error` object that has a string `type`, and a numeric `status`: `isErrorResponseBody`). Narrows `error.body` to
  * `estypes.ErrorResponseBase`; works across copies of `@stretch/transport`, as `isResponseError` does.
  *
  * @example
@@ -34,14 +34,5 @@ export type ElasticsearchResponseError = ResponseError & {
  * @public
  */
 export function isElasticsearchError(error: unknown): error is ElasticsearchResponseError {
-  if (!isResponseError(error)) return false
-  const body: unknown = error.body
-  if (typeof body !== 'object' || body === null) return false
-  const { error: cause, status } = body as { error?: unknown; status?: unknown }
-  return (
-    typeof status === 'number' &&
-    typeof cause === 'object' &&
-    cause !== null &&
-    typeof (cause as { type?: unknown }).type === 'string'
-  )
+  return isResponseError(error) && isErrorResponseBody(error.body)
 }

@@ -30,6 +30,15 @@ if (aggs !== undefined) {
   expectTypeOf(aggs.per_month.buckets[0]?.avg_price.value).toEqualTypeOf<number | null | undefined>()
   // Terms of every value kind; an unmapped field has no buckets at all.
   expectTypeOf(aggs.by_tag.buckets.map((b) => b.doc_count)).toEqualTypeOf<number[]>()
+  // The kinds are one aggregate: one array of buckets (a key of a string or a number field), not an array per kind.
+  expectTypeOf(aggs.by_tag.buckets).toEqualTypeOf<
+    (
+      | estypes.AggregationsStringTermsBucketKeys
+      | estypes.AggregationsLongTermsBucketKeys
+      | estypes.AggregationsDoubleTermsBucketKeys
+    )[]
+  >()
+  expectTypeOf(aggs.by_tag.sum_other_doc_count).toEqualTypeOf<number | undefined>()
   expectTypeOf(aggs.per_month.buckets[0]?.key_as_string).toEqualTypeOf<string | undefined>()
   // @ts-expect-error the request has no `by_author`
   void aggs.by_author

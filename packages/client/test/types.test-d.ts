@@ -3,6 +3,7 @@
 // `@ts-expect-error` that finds no error fails the check).
 import { expectTypeOf } from 'vitest'
 import type {
+  BulkResponse,
   BulkResponseItem,
   Client,
   ErrorCause,
@@ -144,6 +145,36 @@ for (const response of multi.responses) {
   if ('error' in response) expectTypeOf(response.error).toEqualTypeOf<ErrorCause>()
   else expectTypeOf(response.hits.hits[0]?._source).toEqualTypeOf<Book | undefined>()
 }
+
+// msearch aggregations are not inferred per item (the searches are one array of alternating headers and bodies,
+// or NDJSON text or bytes, and the responses an array): every item's are the record of any aggregate, or the type
+// given, which `AggregationsInferred` derives from an aggregations object.
+const plainMulti = await client.msearch({
+  searches: [{ index: 'books' }, { size: 0, aggs: { n: { avg: { field: 'year' } } } }],
+})
+const plainItem = plainMulti.responses[0]
+if (plainItem !== undefined && !('error' in plainItem))
+  expectTypeOf(plainItem.aggregations).toEqualTypeOf<Record<string, estypes.AggregationsAggregate> | undefined>()
+const byTag = { by_tag: { terms: { field: 'tags' } } } satisfies Record<
+  string,
+  estypes.AggregationsAggregationContainer
+>
+const tagged = await client.msearch<Book, estypes.AggregationsInferred<typeof byTag>>({
+  searches: [{ index: 'books' }, { size: 0, aggs: byTag }],
+})
+const taggedItem = tagged.responses[0]
+if (taggedItem !== undefined && !('error' in taggedItem)) {
+  expectTypeOf(taggedItem.aggregations?.by_tag.buckets[0]?.doc_count).toEqualTypeOf<number | undefined>()
+  // @ts-expect-error the aggregations object has no `by_author`
+  void taggedItem.aggregations?.by_author
+}
+
+// NDJSON bodies take their encoded bytes too, sent as they are (as the bulk helper sends its batches).
+const ndjson = new TextEncoder().encode('{"index":{"_index":"books"}}\n{"title":"Dune"}\n')
+expectTypeOf(await client.bulk({ operations: ndjson })).toEqualTypeOf<BulkResponse>()
+await client.msearch({ searches: new TextEncoder().encode('{"index":"books"}\n{"size":0}\n') })
+// @ts-expect-error bytes, not any array-like of numbers
+void client.bulk({ operations: new Uint16Array(2) })
 
 // count, ES|QL, cat.
 const counted = await client.count({ index: 'books', query: { term: { tags: 'classic' } } })

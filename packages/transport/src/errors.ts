@@ -241,6 +241,83 @@ export class NoLivingNodesError extends TransportError {
 }
 
 /**
+ * One cause of an Elasticsearch error response (the specification's `ErrorCause`): its `type`
+ * (`index_not_found_exception`), `reason`, and the causes under it; Elasticsearch adds keys of its own per type
+ * (`index`, `resource.id`, ...).
+ * @public
+ */
+export interface ErrorCauseBody {
+  /** The type of error, such as `index_not_found_exception`. */
+  readonly type: string
+  /** A human-readable explanation of the error, in English. */
+  readonly reason?: string | null
+  /** The server's stack trace, when the request asked for it (`error_trace`). */
+  readonly stack_trace?: string
+  /** The cause of this one. */
+  readonly caused_by?: ErrorCauseBody
+  /** The errors at the root of this one (often on each shard). */
+  readonly root_cause?: readonly ErrorCauseBody[]
+  /** Errors suppressed while this one was handled. */
+  readonly suppressed?: readonly ErrorCauseBody[]
+  /** The other keys Elasticsearch sends with this type of error. */
+  readonly [key: string]: unknown
+}
+
+/**
+ * Elasticsearch's JSON error response (the specification's `ErrorResponseBase`): `{ error: { type, reason, ... },
+ * status }`. {@link isErrorResponseBody} tells it from the other bodies of a {@link ResponseError}.
+ * @public
+ */
+export interface ErrorResponseBody {
+  /** What went wrong. */
+  readonly error: ErrorCauseBody
+  /** The HTTP status Elasticsearch answered with. */
+  readonly status: number
+}
+
+/**
+ * What the body of a {@link ResponseError} can be, as the transport decodes it: Elasticsearch's JSON error response
+ * ({@link ErrorResponseBody}, told apart by {@link isErrorResponseBody}); another JSON value (a `get` of a missing
+ * document is a 404 with `{ _index, _id, found: false }`, a proxy may answer JSON of its own, an NDJSON answer is
+ * an array); text (`string`: a proxy's HTML page, a `text/plain` answer); the bytes of any other content type; or
+ * `undefined` when the answer had no body (a `HEAD`).
+ * @public
+ */
+export type ResponseErrorBody =
+  | ErrorResponseBody
+  | { readonly [key: string]: unknown }
+  | readonly unknown[]
+  | string
+  | number
+  | boolean
+  | null
+  | Uint8Array
+  | undefined
+
+/**
+ * Whether a body is Elasticsearch's JSON error response: an object with an `error` object that has a string
+ * `type`, and a numeric `status`. Narrows `error.body` of a {@link ResponseError} to {@link ErrorResponseBody}.
+ *
+ * @example
+ * ```ts
+ * if (isResponseError(error) && isErrorResponseBody(error.body)) console.log(error.body.error.type)
+ * ```
+ * @param body - a response body (any value).
+ * @returns true when it has the shape of Elasticsearch's error response.
+ * @public
+ */
+export function isErrorResponseBody(body: unknown): body is ErrorResponseBody {
+  if (typeof body !== 'object' || body === null) return false
+  const { error: cause, status } = body as { error?: unknown; status?: unknown }
+  return (
+    typeof status === 'number' &&
+    typeof cause === 'object' &&
+    cause !== null &&
+    typeof (cause as { type?: unknown }).type === 'string'
+  )
+}
+
+/**
  * Options of {@link ResponseError}.
  * @public
  */
@@ -248,7 +325,7 @@ export interface ResponseErrorOptions extends TransportErrorOptions {
   /** The HTTP status. */
   readonly statusCode: number
   /** The decoded body. */
-  readonly body: unknown
+  readonly body: ResponseErrorBody
   /** The response headers. */
   readonly headers: Readonly<Record<string, string | string[]>>
   /** The path of the request, for the message. */
@@ -265,8 +342,11 @@ export class ResponseError extends TransportError {
   override name: string = 'ResponseError'
   /** The HTTP status. */
   readonly statusCode: number
-  /** The decoded body. */
-  readonly body: unknown
+  /**
+   * The decoded body: Elasticsearch's error response when it sent one ({@link isErrorResponseBody} narrows it to
+   * {@link ErrorResponseBody}), else the JSON, text or bytes it got, or `undefined` without a body.
+   */
+  readonly body: ResponseErrorBody
   /** The response headers. */
   readonly headers: Readonly<Record<string, string | string[]>>
   constructor(options: ResponseErrorOptions) {

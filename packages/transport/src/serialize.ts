@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream'
 import {
   DeserializationError,
+  type ResponseErrorBody,
   ResponseTooLargeError,
   SerializationError,
   type TransportErrorOptions,
@@ -312,8 +313,12 @@ function toText(bytes: Uint8Array): string {
     : NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')
 }
 
-/** @internal */
-export function parseBody(bytes: Uint8Array, headers: ResponseHeaders, errorOptions: TransportErrorOptions): unknown {
+/** The decoded body: JSON, NDJSON lines, text, or the bytes of another content type. @internal */
+export function parseBody(
+  bytes: Uint8Array,
+  headers: ResponseHeaders,
+  errorOptions: TransportErrorOptions,
+): ResponseErrorBody {
   if (bytes.byteLength === 0) return undefined
   const type = headerValue(headers, 'content-type') ?? ''
   if (type.includes('json')) {
@@ -332,7 +337,7 @@ export function parseBody(bytes: Uint8Array, headers: ResponseHeaders, errorOpti
   return bytes
 }
 
-function parseJson(text: string, errorOptions: TransportErrorOptions): unknown {
+function parseJson(text: string, errorOptions: TransportErrorOptions): ResponseErrorBody {
   try {
     return JSON.parse(text)
   } catch (cause) {

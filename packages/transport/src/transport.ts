@@ -16,6 +16,7 @@ import {
   ProductNotSupportedError,
   RequestAbortedError,
   ResponseError,
+  type ResponseErrorBody,
   type TransportErrorOptions,
 } from './errors.js'
 import { normalizeHeaders, redactHeaders } from './headers.js'
@@ -625,7 +626,7 @@ export class Transport {
   ): TransportResult<TBody> {
     const shared = this.#shared
     const { statusCode, headers } = response
-    let body: unknown
+    let body: ResponseErrorBody
     if (bytes !== undefined) {
       try {
         body = parseBody(bytes, headers, kNoErrorOptions)

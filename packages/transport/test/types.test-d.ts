@@ -1,8 +1,14 @@
 import { expectTypeOf, test } from 'vitest'
 import {
   ConnectionError,
+  type ErrorCauseBody,
+  type ErrorResponseBody,
+  isErrorResponseBody,
+  isResponseError,
   type NodePool,
   type PoolNode,
+  ResponseError,
+  type ResponseErrorBody,
   Transport,
   TransportError,
   type TransportOptions,
@@ -27,4 +33,28 @@ test('a pool implements acquire and release', () => {
 
 test('a request may be marked readOnly', () => {
   expectTypeOf<TransportRequestParams['readOnly']>().toEqualTypeOf<boolean | undefined>()
+})
+
+test("a ResponseError's body is Elasticsearch's error response, narrowed by a guard, or what else was sent", () => {
+  expectTypeOf<ResponseError['body']>().toEqualTypeOf<ResponseErrorBody>()
+  expectTypeOf<ErrorResponseBody>().toExtend<ResponseErrorBody>()
+  expectTypeOf<string | Uint8Array | undefined>().toExtend<ResponseErrorBody>()
+  const caught: unknown = undefined
+  if (isResponseError(caught)) {
+    // @ts-expect-error the body may be text, bytes or nothing: tell the error response first
+    void caught.body.error
+    if (isErrorResponseBody(caught.body)) {
+      expectTypeOf(caught.body.error.type).toEqualTypeOf<string>()
+      expectTypeOf(caught.body.error.reason).toEqualTypeOf<string | null | undefined>()
+      expectTypeOf(caught.body.error.root_cause).toEqualTypeOf<readonly ErrorCauseBody[] | undefined>()
+      expectTypeOf(caught.body.error.caused_by?.type).toEqualTypeOf<string | undefined>()
+      expectTypeOf(caught.body.status).toEqualTypeOf<number>()
+      // @ts-expect-error a misspelled field of the error response
+      void caught.body.stauts
+      // @ts-expect-error a misspelled field of the error response
+      void caught.body.eror
+    }
+  }
+  // @ts-expect-error a body is decoded JSON, text or bytes, not any value
+  new ResponseError({ statusCode: 500, body: new Map(), headers: {} })
 })

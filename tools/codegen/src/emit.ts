@@ -177,11 +177,11 @@ export function requestMembers(resolver: TypeResolver, endpoint: SpecEndpoint): 
   if (body?.kind === 'value') {
     let type = resolver.spec?.body(endpoint.name, null) ?? resolver.resolve(body.type, generics)
     const ndjson = endpoint.requestMediaType?.includes('application/x-ndjson') === true
-    if (ndjson) type = `${type} | string`
+    if (ndjson) type = `${type} | string | Uint8Array`
     const description =
       body.description ??
       (ndjson
-        ? 'The NDJSON body: one array item per line (objects are serialized as JSON, strings sent as they are), or the whole NDJSON text.'
+        ? 'The NDJSON body: one array item per line (objects are serialized as JSON, strings sent as they are), or the whole NDJSON text or its encoded bytes (sent as they are).'
         : 'The request body.')
     add({ name: body.codegenName, type: body.type, required: body.required, description }, 'body', type, body.required)
   }

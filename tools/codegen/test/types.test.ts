@@ -59,8 +59,10 @@ describe('emitTypes', () => {
       'export interface QueryDslQueryContainerExclusiveProps {\n  match: string\n  term: string\n}',
     )
     expect(withoutDocs(out)).toContain('export interface QueryDslQueryContainerCommonProps {\n  meta?: string\n}')
-    expect(withoutDocs(out)).toContain(
-      'export type QueryDslQueryContainer = QueryDslQueryContainerCommonProps & ExactlyOne<QueryDslQueryContainerExclusiveProps>',
+    // Spelled out (no generic `ExactlyOne`, whose n² instantiations every program paid): each member has its
+    // variant and marks the others absent.
+    expect(withoutDocs(out).replace(/\s+/g, ' ')).toContain(
+      'export type QueryDslQueryContainer = QueryDslQueryContainerCommonProps & ( | { match: string term?: never } | { term: string match?: never } )',
     )
   })
 

@@ -194,6 +194,42 @@ function bucketOf(
   return bucketOf(types, parent, next)
 }
 
+/**
+ * The value kinds of a multi-bucket variant as one: their nearest common parent (when no kind adds a property of
+ * its own below it) and their bucket types (the unmapped kinds, with `Void` buckets, have none). `undefined` when
+ * the kinds are one, are not all multi-bucket, or differ in more than their buckets.
+ */
+function mergedKinds(
+  types: ReadonlyMap<string, TypeDefinition>,
+  kinds: readonly TypeName[],
+): { base: TypeName; buckets: TypeName[] } | undefined {
+  if (kinds.length < 2) return undefined
+  const chains = kinds.map((k) => {
+    const chain: TypeDefinition[] = []
+    for (let d = types.get(key(k)); d !== undefined; ) {
+      chain.push(d)
+      d = d.kind === 'interface' && d.inherits !== undefined ? types.get(key(d.inherits.type)) : undefined
+    }
+    return chain
+  })
+  const first = chains[0] ?? []
+  const base = first.find((d) => chains.every((c) => c.some((o) => key(o.name) === key(d.name))))
+  if (base === undefined || base.kind !== 'interface') return undefined
+  const buckets: TypeName[] = []
+  for (const [i, chain] of chains.entries()) {
+    const below = chain.slice(
+      0,
+      chain.findIndex((d) => key(d.name) === key(base.name)),
+    )
+    if (below.some((d) => d.kind !== 'interface' || d.properties.length > 0)) return undefined
+    const own = types.get(key(kinds[i] as TypeName)) as TypeDefinition
+    const bucket = bucketOf(types, own)
+    if (bucket === undefined || bucket.kind !== 'instance_of') return undefined
+    if (bucket.type.name !== 'Void' && bucket.type.name !== 'void') buckets.push(bucket.type)
+  }
+  return { base: base.name, buckets }
+}
+
 /** The hooks the emitter gives: whether a type has extra keys (a `Keys` interface). */
 export interface AggregationsHost {
   hasKeys(def: TypeDefinition): boolean
@@ -208,9 +244,23 @@ export function emitAggregationInference(schema: Schema, host: AggregationsHost)
   const rows: string[] = []
   for (const y of aggregateYields(schema)) {
     let type: string
+    const merged = y.to === 'never' || y.to === 'unknown' ? undefined : mergedKinds(types, y.to)
     if (y.to === 'never') type = 'never'
     else if (y.to === 'unknown') type = 'AggregationsAggregate'
-    else
+    else if (merged !== undefined) {
+      // The value kinds of one multi-bucket variant (`terms`: string, long, double, unmapped) as one aggregate
+      // with a union of buckets: one bucket array to call `map` on, where a union of four aggregates made tsc
+      // build every array method four times.
+      const buckets = merged.buckets.map((b) => {
+        const def = types.get(key(b))
+        return def !== undefined && host.hasKeys(def) && (def.generics ?? []).length === 0
+          ? `${typeName(b)}Keys`
+          : typeName(b)
+      })
+      const keyed = y.variant === 'filters' ? 'AggregationsFiltersKeyed<TBody>' : 'AggregationsKeyed<TBody>'
+      const b = buckets.length === 0 ? 'never' : `(${buckets.join(' | ')}) & TSub`
+      type = `AggregationsMultiBucketOf<${typeName(merged.base)}, ${b}, ${keyed}>`
+    } else
       type = y.to
         .map((ref) => {
           const def = types.get(key(ref)) as TypeDefinition

@@ -666,7 +666,8 @@ import type { XpackInfoRequest as XpackInfoRequest_, XpackUsageRequest as XpackU
  */
 export declare namespace estypes {
   /**
-   * Exactly one property of `T`: the others are absent. A container (`QueryDslQueryContainer`) takes one variant.
+   * Exactly one property of `T`: the others are absent. The generated containers (`QueryDslQueryContainer`) are this
+   * union spelled out, which costs the compiler far less; it stays for types of one's own.
    *
    * @public
    */
@@ -1225,7 +1226,7142 @@ export declare namespace estypes {
    * @public
    */
   export type AggregationsAggregationContainer = AggregationsAggregationContainerCommonProps &
-    ExactlyOne<AggregationsAggregationContainerExclusiveProps>
+    (
+      | {
+          /**
+           * A bucket aggregation returning a form of adjacency matrix. The request provides a collection of named filter expressions, similar to the \`filters\` aggregation. Each bucket in the response represents a non-empty cell in the matrix of intersecting filters.
+           */
+          adjacency_matrix: AggregationsAdjacencyMatrixAggregation
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A multi-bucket aggregation similar to the date histogram, except instead of providing an interval to use as the width of each bucket, a target number of buckets is provided.
+           */
+          auto_date_histogram: AggregationsAutoDateHistogramAggregation
+          adjacency_matrix?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A single-value metrics aggregation that computes the average of numeric values that are extracted from the aggregated documents.
+           */
+          avg: AggregationsAverageAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A sibling pipeline aggregation which calculates the mean value of a specified metric in a sibling aggregation. The specified metric must be numeric and the sibling aggregation must be a multi-bucket aggregation.
+           */
+          avg_bucket: AggregationsAverageBucketAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A metrics aggregation that computes a box plot of numeric values extracted from the aggregated documents.
+           */
+          boxplot: AggregationsBoxplotAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A parent pipeline aggregation which runs a script which can perform per bucket computations on metrics in the parent multi-bucket aggregation.
+           */
+          bucket_script: AggregationsBucketScriptAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A parent pipeline aggregation which runs a script to determine whether the current bucket will be retained in the parent multi-bucket aggregation.
+           */
+          bucket_selector: AggregationsBucketSelectorAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A parent pipeline aggregation which sorts the buckets of its parent multi-bucket aggregation.
+           */
+          bucket_sort: AggregationsBucketSortAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A sibling pipeline aggregation which runs a two sample Kolmogorov–Smirnov test ("K-S test") against a provided distribution and the distribution implied by the documents counts in the configured sibling aggregation.
+           */
+          bucket_count_ks_test: AggregationsBucketKsAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A sibling pipeline aggregation which runs a correlation function on the configured sibling multi-bucket aggregation.
+           */
+          bucket_correlation: AggregationsBucketCorrelationAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A single-value metrics aggregation that calculates an approximate count of distinct values.
+           */
+          cardinality: AggregationsCardinalityAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A metric aggregation that computes the spatial bounding box containing all values for a Point or Shape field.
+           */
+          cartesian_bounds: AggregationsCartesianBoundsAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A metric aggregation that computes the weighted centroid from all coordinate values for point and shape fields.
+           */
+          cartesian_centroid: AggregationsCartesianCentroidAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A multi-bucket aggregation that groups semi-structured text into buckets.
+           */
+          categorize_text: AggregationsCategorizeTextAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A sibling pipeline that detects, spikes, dips, and change points in a metric. Given a distribution of values provided by the sibling multi-bucket aggregation, this aggregation indicates the bucket of any spike or dip and/or the bucket at which the largest change in the distribution of values, if they are statistically significant. There must be at least 22 bucketed values. Fewer than 1,000 is preferred.
+           */
+          change_point: AggregationsChangePointAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A single bucket aggregation that selects child documents that have the specified type, as defined in a \`join\` field.
+           */
+          children: AggregationsChildrenAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A multi-bucket aggregation that creates composite buckets from different sources. Unlike the other multi-bucket aggregations, you can use the \`composite\` aggregation to paginate *all* buckets from a multi-level aggregation efficiently.
+           */
+          composite: AggregationsCompositeAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A parent pipeline aggregation which calculates the cumulative cardinality in a parent \`histogram\` or \`date_histogram\` aggregation.
+           */
+          cumulative_cardinality: AggregationsCumulativeCardinalityAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A parent pipeline aggregation which calculates the cumulative sum of a specified metric in a parent \`histogram\` or \`date_histogram\` aggregation.
+           */
+          cumulative_sum: AggregationsCumulativeSumAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A multi-bucket values source based aggregation that can be applied on date values or date range values extracted from the documents. It dynamically builds fixed size (interval) buckets over the values.
+           */
+          date_histogram: AggregationsDateHistogramAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A multi-bucket value source based aggregation that enables the user to define a set of date ranges - each representing a bucket.
+           */
+          date_range: AggregationsDateRangeAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A parent pipeline aggregation which calculates the derivative of a specified metric in a parent \`histogram\` or \`date_histogram\` aggregation.
+           */
+          derivative: AggregationsDerivativeAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A filtering aggregation used to limit any sub aggregations' processing to a sample of the top-scoring documents. Similar to the \`sampler\` aggregation, but adds the ability to limit the number of matches that share a common value.
+           */
+          diversified_sampler: AggregationsDiversifiedSamplerAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A multi-value metrics aggregation that computes stats over numeric values extracted from the aggregated documents.
+           */
+          extended_stats: AggregationsExtendedStatsAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A sibling pipeline aggregation which calculates a variety of stats across all bucket of a specified metric in a sibling aggregation.
+           */
+          extended_stats_bucket: AggregationsExtendedStatsBucketAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A bucket aggregation which finds frequent item sets, a form of association rules mining that identifies items that often occur together.
+           */
+          frequent_item_sets: AggregationsFrequentItemSetsAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * An alias of \`frequent_item_sets\`.
+           */
+          frequent_items: AggregationsFrequentItemSetsAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A single bucket aggregation that narrows the set of documents to those that match a query.
+           */
+          filter: QueryDslQueryContainer
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A multi-bucket aggregation where each bucket contains the documents that match a query.
+           */
+          filters: AggregationsFiltersAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A metric aggregation that computes the geographic bounding box containing all values for a Geopoint or Geoshape field.
+           */
+          geo_bounds: AggregationsGeoBoundsAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A metric aggregation that computes the weighted centroid from all coordinate values for geo fields.
+           */
+          geo_centroid: AggregationsGeoCentroidAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A multi-bucket aggregation that works on \`geo_point\` fields. Evaluates the distance of each document value from an origin point and determines the buckets it belongs to, based on ranges defined in the request.
+           */
+          geo_distance: AggregationsGeoDistanceAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A multi-bucket aggregation that groups \`geo_point\` and \`geo_shape\` values into buckets that represent a grid. Each cell is labeled using a geohash which is of user-definable precision.
+           */
+          geohash_grid: AggregationsGeoHashGridAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * Aggregates all \`geo_point\` values within a bucket into a \`LineString\` ordered by the chosen sort field.
+           */
+          geo_line: AggregationsGeoLineAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A multi-bucket aggregation that groups \`geo_point\` and \`geo_shape\` values into buckets that represent a grid. Each cell corresponds to a map tile as used by many online map sites.
+           */
+          geotile_grid: AggregationsGeoTileGridAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A multi-bucket aggregation that groups \`geo_point\` and \`geo_shape\` values into buckets that represent a grid. Each cell corresponds to a H3 cell index and is labeled using the H3Index representation.
+           */
+          geohex_grid: AggregationsGeohexGridAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * Defines a single bucket of all the documents within the search execution context. This context is defined by the indices and the document types you’re searching on, but is not influenced by the search query itself.
+           */
+          global: AggregationsGlobalAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A multi-bucket values source based aggregation that can be applied on numeric values or numeric range values extracted from the documents. It dynamically builds fixed size (interval) buckets over the values.
+           */
+          histogram: AggregationsHistogramAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A multi-bucket value source based aggregation that enables the user to define a set of IP ranges - each representing a bucket.
+           */
+          ip_range: AggregationsIpRangeAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A bucket aggregation that groups documents based on the network or sub-network of an IP address.
+           */
+          ip_prefix: AggregationsIpPrefixAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A parent pipeline aggregation which loads a pre-trained model and performs inference on the collated result fields from the parent bucket aggregation.
+           */
+          inference: AggregationsInferenceAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * `line` (the specification does not describe it).
+           */
+          line: AggregationsGeoLineAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A numeric aggregation that computes the following statistics over a set of document fields: \`count\`, \`mean\`, \`variance\`, \`skewness\`, \`kurtosis\`, \`covariance\`, and \`covariance\`.
+           */
+          matrix_stats: AggregationsMatrixStatsAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A single-value metrics aggregation that returns the maximum value among the numeric values extracted from the aggregated documents.
+           */
+          max: AggregationsMaxAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A sibling pipeline aggregation which identifies the bucket(s) with the maximum value of a specified metric in a sibling aggregation and outputs both the value and the key(s) of the bucket(s).
+           */
+          max_bucket: AggregationsMaxBucketAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A single-value aggregation that approximates the median absolute deviation of its search results.
+           */
+          median_absolute_deviation: AggregationsMedianAbsoluteDeviationAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A single-value metrics aggregation that returns the minimum value among numeric values extracted from the aggregated documents.
+           */
+          min: AggregationsMinAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A sibling pipeline aggregation which identifies the bucket(s) with the minimum value of a specified metric in a sibling aggregation and outputs both the value and the key(s) of the bucket(s).
+           */
+          min_bucket: AggregationsMinBucketAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A field data based single bucket aggregation, that creates a bucket of all documents in the current document set context that are missing a field value (effectively, missing a field or having the configured NULL value set).
+           */
+          missing: AggregationsMissingAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * `moving_avg` (the specification does not describe it).
+           */
+          moving_avg: AggregationsMovingAverageAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * Given an ordered series of percentiles, "slides" a window across those percentiles and computes cumulative percentiles.
+           */
+          moving_percentiles: AggregationsMovingPercentilesAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * Given an ordered series of data, "slides" a window across the data and runs a custom script on each window of data. For convenience, a number of common functions are predefined such as \`min\`, \`max\`, and moving averages.
+           */
+          moving_fn: AggregationsMovingFunctionAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A multi-bucket value source based aggregation where buckets are dynamically built - one per unique set of values.
+           */
+          multi_terms: AggregationsMultiTermsAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A special single bucket aggregation that enables aggregating nested documents.
+           */
+          nested: AggregationsNestedAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A parent pipeline aggregation which calculates the specific normalized/rescaled value for a specific bucket value.
+           */
+          normalize: AggregationsNormalizeAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A special single bucket aggregation that selects parent documents that have the specified type, as defined in a \`join\` field.
+           */
+          parent: AggregationsParentAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A multi-value metrics aggregation that calculates one or more percentile ranks over numeric values extracted from the aggregated documents.
+           */
+          percentile_ranks: AggregationsPercentileRanksAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A multi-value metrics aggregation that calculates one or more percentiles over numeric values extracted from the aggregated documents.
+           */
+          percentiles: AggregationsPercentilesAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A sibling pipeline aggregation which calculates percentiles across all bucket of a specified metric in a sibling aggregation.
+           */
+          percentiles_bucket: AggregationsPercentilesBucketAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A multi-bucket value source based aggregation that enables the user to define a set of ranges - each representing a bucket.
+           */
+          range: AggregationsRangeAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A multi-bucket value source based aggregation which finds "rare" terms — terms that are at the long-tail of the distribution and are not frequent.
+           */
+          rare_terms: AggregationsRareTermsAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * Calculates a rate of documents or a field in each bucket. Can only be used inside a \`date_histogram\` or \`composite\` aggregation.
+           */
+          rate: AggregationsRateAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A special single bucket aggregation that enables aggregating on parent documents from nested documents. Should only be defined inside a \`nested\` aggregation.
+           */
+          reverse_nested: AggregationsReverseNestedAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A single bucket aggregation that randomly includes documents in the aggregated results. Sampling provides significant speed improvement at the cost of accuracy.
+           */
+          random_sampler: AggregationsRandomSamplerAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A filtering aggregation used to limit any sub aggregations' processing to a sample of the top-scoring documents.
+           */
+          sampler: AggregationsSamplerAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A metric aggregation that uses scripts to provide a metric output.
+           */
+          scripted_metric: AggregationsScriptedMetricAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * An aggregation that subtracts values in a time series from themselves at different time lags or periods.
+           */
+          serial_diff: AggregationsSerialDifferencingAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * Returns interesting or unusual occurrences of terms in a set.
+           */
+          significant_terms: AggregationsSignificantTermsAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * Returns interesting or unusual occurrences of free-text terms in a set.
+           */
+          significant_text: AggregationsSignificantTextAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A multi-value metrics aggregation that computes stats over numeric values extracted from the aggregated documents.
+           */
+          stats: AggregationsStatsAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A sibling pipeline aggregation which calculates a variety of stats across all bucket of a specified metric in a sibling aggregation.
+           */
+          stats_bucket: AggregationsStatsBucketAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A multi-value metrics aggregation that computes statistics over string values extracted from the aggregated documents.
+           */
+          string_stats: AggregationsStringStatsAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A single-value metrics aggregation that sums numeric values that are extracted from the aggregated documents.
+           */
+          sum: AggregationsSumAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A sibling pipeline aggregation which calculates the sum of a specified metric across all buckets in a sibling aggregation.
+           */
+          sum_bucket: AggregationsSumBucketAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A multi-bucket value source based aggregation where buckets are dynamically built - one per unique value.
+           */
+          terms: AggregationsTermsAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * The time series aggregation queries data created using a time series index. This is typically data such as metrics or other data streams with a time component, and requires creating an index using the time series mode.
+           */
+          time_series: AggregationsTimeSeriesAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A metric aggregation that returns the top matching documents per bucket.
+           */
+          top_hits: AggregationsTopHitsAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A metrics aggregation that performs a statistical hypothesis test in which the test statistic follows a Student’s t-distribution under the null hypothesis on numeric values extracted from the aggregated documents.
+           */
+          t_test: AggregationsTTestAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A metric aggregation that selects metrics from the document with the largest or smallest sort value.
+           */
+          top_metrics: AggregationsTopMetricsAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          value_count?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A single-value metrics aggregation that counts the number of values that are extracted from the aggregated documents.
+           */
+          value_count: AggregationsValueCountAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          weighted_avg?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A single-value metrics aggregation that computes the weighted average of numeric values that are extracted from the aggregated documents.
+           */
+          weighted_avg: AggregationsWeightedAverageAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          variable_width_histogram?: never
+        }
+      | {
+          /**
+           * A multi-bucket aggregation similar to the histogram, except instead of providing an interval to use as the width of each bucket, a target number of buckets is provided.
+           */
+          variable_width_histogram: AggregationsVariableWidthHistogramAggregation
+          adjacency_matrix?: never
+          auto_date_histogram?: never
+          avg?: never
+          avg_bucket?: never
+          boxplot?: never
+          bucket_script?: never
+          bucket_selector?: never
+          bucket_sort?: never
+          bucket_count_ks_test?: never
+          bucket_correlation?: never
+          cardinality?: never
+          cartesian_bounds?: never
+          cartesian_centroid?: never
+          categorize_text?: never
+          change_point?: never
+          children?: never
+          composite?: never
+          cumulative_cardinality?: never
+          cumulative_sum?: never
+          date_histogram?: never
+          date_range?: never
+          derivative?: never
+          diversified_sampler?: never
+          extended_stats?: never
+          extended_stats_bucket?: never
+          frequent_item_sets?: never
+          frequent_items?: never
+          filter?: never
+          filters?: never
+          geo_bounds?: never
+          geo_centroid?: never
+          geo_distance?: never
+          geohash_grid?: never
+          geo_line?: never
+          geotile_grid?: never
+          geohex_grid?: never
+          global?: never
+          histogram?: never
+          ip_range?: never
+          ip_prefix?: never
+          inference?: never
+          line?: never
+          matrix_stats?: never
+          max?: never
+          max_bucket?: never
+          median_absolute_deviation?: never
+          min?: never
+          min_bucket?: never
+          missing?: never
+          moving_avg?: never
+          moving_percentiles?: never
+          moving_fn?: never
+          multi_terms?: never
+          nested?: never
+          normalize?: never
+          parent?: never
+          percentile_ranks?: never
+          percentiles?: never
+          percentiles_bucket?: never
+          range?: never
+          rare_terms?: never
+          rate?: never
+          reverse_nested?: never
+          random_sampler?: never
+          sampler?: never
+          scripted_metric?: never
+          serial_diff?: never
+          significant_terms?: never
+          significant_text?: never
+          stats?: never
+          stats_bucket?: never
+          string_stats?: never
+          sum?: never
+          sum_bucket?: never
+          terms?: never
+          time_series?: never
+          top_hits?: never
+          t_test?: never
+          top_metrics?: never
+          value_count?: never
+          weighted_avg?: never
+        }
+    )
 
   /**
    * `AggregationRange` of the specification's `_types.aggregations` namespace (the specification does not describe it).
@@ -1849,7 +8985,111 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type AggregationsChangeType = ExactlyOne<AggregationsChangeTypeExclusiveProps>
+  export type AggregationsChangeType =
+    | {
+        /**
+         * `dip` (the specification does not describe it).
+         */
+        dip: AggregationsDip
+        distribution_change?: never
+        indeterminable?: never
+        non_stationary?: never
+        spike?: never
+        stationary?: never
+        step_change?: never
+        trend_change?: never
+      }
+    | {
+        /**
+         * `distribution_change` (the specification does not describe it).
+         */
+        distribution_change: AggregationsDistributionChange
+        dip?: never
+        indeterminable?: never
+        non_stationary?: never
+        spike?: never
+        stationary?: never
+        step_change?: never
+        trend_change?: never
+      }
+    | {
+        /**
+         * `indeterminable` (the specification does not describe it).
+         */
+        indeterminable: AggregationsIndeterminable
+        dip?: never
+        distribution_change?: never
+        non_stationary?: never
+        spike?: never
+        stationary?: never
+        step_change?: never
+        trend_change?: never
+      }
+    | {
+        /**
+         * `non_stationary` (the specification does not describe it).
+         */
+        non_stationary: AggregationsNonStationary
+        dip?: never
+        distribution_change?: never
+        indeterminable?: never
+        spike?: never
+        stationary?: never
+        step_change?: never
+        trend_change?: never
+      }
+    | {
+        /**
+         * `spike` (the specification does not describe it).
+         */
+        spike: AggregationsSpike
+        dip?: never
+        distribution_change?: never
+        indeterminable?: never
+        non_stationary?: never
+        stationary?: never
+        step_change?: never
+        trend_change?: never
+      }
+    | {
+        /**
+         * `stationary` (the specification does not describe it).
+         */
+        stationary: AggregationsStationary
+        dip?: never
+        distribution_change?: never
+        indeterminable?: never
+        non_stationary?: never
+        spike?: never
+        step_change?: never
+        trend_change?: never
+      }
+    | {
+        /**
+         * `step_change` (the specification does not describe it).
+         */
+        step_change: AggregationsStepChange
+        dip?: never
+        distribution_change?: never
+        indeterminable?: never
+        non_stationary?: never
+        spike?: never
+        stationary?: never
+        trend_change?: never
+      }
+    | {
+        /**
+         * `trend_change` (the specification does not describe it).
+         */
+        trend_change: AggregationsTrendChange
+        dip?: never
+        distribution_change?: never
+        indeterminable?: never
+        non_stationary?: never
+        spike?: never
+        stationary?: never
+        step_change?: never
+      }
 
   /**
    * `ChiSquareHeuristic` of the specification's `_types.aggregations` namespace (the specification does not describe it).
@@ -1998,7 +9238,43 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type AggregationsCompositeAggregationSource = ExactlyOne<AggregationsCompositeAggregationSourceExclusiveProps>
+  export type AggregationsCompositeAggregationSource =
+    | {
+        /**
+         * A terms aggregation.
+         */
+        terms: AggregationsCompositeTermsAggregation
+        histogram?: never
+        date_histogram?: never
+        geotile_grid?: never
+      }
+    | {
+        /**
+         * A histogram aggregation.
+         */
+        histogram: AggregationsCompositeHistogramAggregation
+        terms?: never
+        date_histogram?: never
+        geotile_grid?: never
+      }
+    | {
+        /**
+         * A date histogram aggregation.
+         */
+        date_histogram: AggregationsCompositeDateHistogramAggregation
+        terms?: never
+        histogram?: never
+        geotile_grid?: never
+      }
+    | {
+        /**
+         * A geotile grid aggregation.
+         */
+        geotile_grid: AggregationsCompositeGeoTileGridAggregation
+        terms?: never
+        histogram?: never
+        date_histogram?: never
+      }
 
   /**
    * The named properties of \`AggregationsCompositeBucket\`.
@@ -3393,7 +10669,21 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type AggregationsInferenceConfigContainer = ExactlyOne<AggregationsInferenceConfigContainerExclusiveProps>
+  export type AggregationsInferenceConfigContainer =
+    | {
+        /**
+         * Regression configuration for inference.
+         */
+        regression: MlRegressionInferenceOptions
+        classification?: never
+      }
+    | {
+        /**
+         * Classification configuration for inference.
+         */
+        classification: MlClassificationInferenceOptions
+        regression?: never
+      }
 
   /**
    * `InferenceFeatureImportance` of the specification's `_types.aggregations` namespace (the specification does not describe it).
@@ -4032,7 +11322,22 @@ export declare namespace estypes {
    * @public
    */
   export type AggregationsMultiTermLookup = AggregationsMultiTermLookupCommonProps &
-    ExactlyOne<AggregationsMultiTermLookupExclusiveProps>
+    (
+      | {
+          /**
+           * A field from which to retrieve terms. It is required if \`script\` is not provided.
+           */
+          field: Field
+          script?: never
+        }
+      | {
+          /**
+           * A script to calculate terms to aggregate on. It is required if \`field\` is not provided.
+           */
+          script: Script | ScriptSource
+          field?: never
+        }
+    )
 
   /**
    * `MultiTermsAggregate` of the specification's `_types.aggregations` namespace (the specification does not describe it).
@@ -10048,7 +17353,43 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type BulkOperationContainer = ExactlyOne<BulkOperationContainerExclusiveProps>
+  export type BulkOperationContainer =
+    | {
+        /**
+         * Index the specified document. If the document exists, it replaces the document and increments the version. The following line must contain the source data to be indexed.
+         */
+        index: BulkIndexOperation
+        create?: never
+        update?: never
+        delete?: never
+      }
+    | {
+        /**
+         * Index the specified document if it does not already exist. The following line must contain the source data to be indexed.
+         */
+        create: BulkCreateOperation
+        index?: never
+        update?: never
+        delete?: never
+      }
+    | {
+        /**
+         * Perform a partial document update. The following line must contain the partial document and update options.
+         */
+        update: BulkUpdateOperation
+        index?: never
+        create?: never
+        delete?: never
+      }
+    | {
+        /**
+         * Remove the specified document from the index.
+         */
+        delete: BulkDeleteOperation
+        index?: never
+        create?: never
+        update?: never
+      }
 
   /**
    * `OperationType` of the specification's `_global.bulk` namespace (the specification does not describe it).
@@ -25296,7 +32637,31 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type EsqlClassifiedNamedParameter = ExactlyOne<EsqlClassifiedNamedParameterExclusiveProps>
+  export type EsqlClassifiedNamedParameter =
+    | {
+        /**
+         * Interpret the parameter as a literal value.
+         */
+        value: EsqlSingleOrMultiValue
+        identifier?: never
+        pattern?: never
+      }
+    | {
+        /**
+         * Interpret the parameter as an identifier, such as a field or function name.
+         */
+        identifier: string
+        value?: never
+        pattern?: never
+      }
+    | {
+        /**
+         * Interpret the parameter as a pattern, such as an index or field name pattern.
+         */
+        pattern: string
+        value?: never
+        identifier?: never
+      }
 
   /**
    * A per-column declaration inside a dataset mapping's \`properties\`.
@@ -25956,7 +33321,43 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type EsqlTableValuesContainer = ExactlyOne<EsqlTableValuesContainerExclusiveProps>
+  export type EsqlTableValuesContainer =
+    | {
+        /**
+         * `integer` (the specification does not describe it).
+         */
+        integer: EsqlTableValuesIntegerValue[]
+        keyword?: never
+        long?: never
+        double?: never
+      }
+    | {
+        /**
+         * `keyword` (the specification does not describe it).
+         */
+        keyword: EsqlTableValuesKeywordValue[]
+        integer?: never
+        long?: never
+        double?: never
+      }
+    | {
+        /**
+         * `long` (the specification does not describe it).
+         */
+        long: EsqlTableValuesLongValue[]
+        integer?: never
+        keyword?: never
+        double?: never
+      }
+    | {
+        /**
+         * `double` (the specification does not describe it).
+         */
+        double: EsqlTableValuesLongDouble[]
+        integer?: never
+        keyword?: never
+        long?: never
+      }
 
   /**
    * `TableValuesIntegerValue` of the specification's `esql._types` namespace (the specification does not describe it).
@@ -31949,7 +39350,31 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type IndicesModifyDataStreamAction = ExactlyOne<IndicesModifyDataStreamActionExclusiveProps>
+  export type IndicesModifyDataStreamAction =
+    | {
+        /**
+         * Adds an existing index as a backing index for a data stream. The index is hidden as part of this operation. WARNING: Adding indices with the \`add_backing_index\` action can potentially result in improper data stream behavior. This should be considered an expert level API.
+         */
+        add_backing_index: IndicesModifyDataStreamIndexAndDataStreamAction
+        remove_backing_index?: never
+        delete_backing_index?: never
+      }
+    | {
+        /**
+         * Removes a backing index from a data stream. The index is unhidden as part of this operation. A data stream’s write index cannot be removed.
+         */
+        remove_backing_index: IndicesModifyDataStreamIndexAndDataStreamAction
+        add_backing_index?: never
+        delete_backing_index?: never
+      }
+    | {
+        /**
+         * Deletes a backing index from a data stream. A data stream’s write index cannot be deleted because it is the write index.
+         */
+        delete_backing_index: IndicesModifyDataStreamIndexAndDataStreamAction
+        add_backing_index?: never
+        remove_backing_index?: never
+      }
 
   /**
    * `IndexAndDataStreamAction` of the specification's `indices.modify_data_stream` namespace (the specification does not describe it).
@@ -34502,7 +41927,31 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type IndicesUpdateAliasesAction = ExactlyOne<IndicesUpdateAliasesActionExclusiveProps>
+  export type IndicesUpdateAliasesAction =
+    | {
+        /**
+         * Adds a data stream or index to an alias. If the alias doesn’t exist, the \`add\` action creates it.
+         */
+        add: IndicesUpdateAliasesAddAction
+        remove?: never
+        remove_index?: never
+      }
+    | {
+        /**
+         * Removes a data stream or index from an alias.
+         */
+        remove: IndicesUpdateAliasesRemoveAction
+        add?: never
+        remove_index?: never
+      }
+    | {
+        /**
+         * Deletes an index. You cannot use this action on aliases or data streams.
+         */
+        remove_index: IndicesUpdateAliasesRemoveIndexAction
+        add?: never
+        remove?: never
+      }
 
   /**
    * `AddAction` of the specification's `indices.update_aliases` namespace (the specification does not describe it).
@@ -35915,7 +43364,31 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type InferenceEmbeddingInferenceResult = ExactlyOne<InferenceEmbeddingInferenceResultExclusiveProps>
+  export type InferenceEmbeddingInferenceResult =
+    | {
+        /**
+         * `embeddings_bytes` (the specification does not describe it).
+         */
+        embeddings_bytes: InferenceDenseEmbeddingByteResult[]
+        embeddings_bits?: never
+        embeddings?: never
+      }
+    | {
+        /**
+         * `embeddings_bits` (the specification does not describe it).
+         */
+        embeddings_bits: InferenceDenseEmbeddingByteResult[]
+        embeddings_bytes?: never
+        embeddings?: never
+      }
+    | {
+        /**
+         * `embeddings` (the specification does not describe it).
+         */
+        embeddings: InferenceDenseEmbeddingResult[]
+        embeddings_bytes?: never
+        embeddings_bits?: never
+      }
 
   /**
    * Inference input. Either a string, an array of strings, a \`content\` object, or an array of \`content\` objects.
@@ -36868,7 +44341,133 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type InferenceInferenceResult = ExactlyOne<InferenceInferenceResultExclusiveProps>
+  export type InferenceInferenceResult =
+    | {
+        /**
+         * `embeddings_bytes` (the specification does not describe it).
+         */
+        embeddings_bytes: InferenceDenseEmbeddingByteResult[]
+        embeddings_bits?: never
+        embeddings?: never
+        text_embedding_bytes?: never
+        text_embedding_bits?: never
+        text_embedding?: never
+        sparse_embedding?: never
+        completion?: never
+        rerank?: never
+      }
+    | {
+        /**
+         * `embeddings_bits` (the specification does not describe it).
+         */
+        embeddings_bits: InferenceDenseEmbeddingByteResult[]
+        embeddings_bytes?: never
+        embeddings?: never
+        text_embedding_bytes?: never
+        text_embedding_bits?: never
+        text_embedding?: never
+        sparse_embedding?: never
+        completion?: never
+        rerank?: never
+      }
+    | {
+        /**
+         * `embeddings` (the specification does not describe it).
+         */
+        embeddings: InferenceDenseEmbeddingResult[]
+        embeddings_bytes?: never
+        embeddings_bits?: never
+        text_embedding_bytes?: never
+        text_embedding_bits?: never
+        text_embedding?: never
+        sparse_embedding?: never
+        completion?: never
+        rerank?: never
+      }
+    | {
+        /**
+         * `text_embedding_bytes` (the specification does not describe it).
+         */
+        text_embedding_bytes: InferenceDenseEmbeddingByteResult[]
+        embeddings_bytes?: never
+        embeddings_bits?: never
+        embeddings?: never
+        text_embedding_bits?: never
+        text_embedding?: never
+        sparse_embedding?: never
+        completion?: never
+        rerank?: never
+      }
+    | {
+        /**
+         * `text_embedding_bits` (the specification does not describe it).
+         */
+        text_embedding_bits: InferenceDenseEmbeddingByteResult[]
+        embeddings_bytes?: never
+        embeddings_bits?: never
+        embeddings?: never
+        text_embedding_bytes?: never
+        text_embedding?: never
+        sparse_embedding?: never
+        completion?: never
+        rerank?: never
+      }
+    | {
+        /**
+         * `text_embedding` (the specification does not describe it).
+         */
+        text_embedding: InferenceDenseEmbeddingResult[]
+        embeddings_bytes?: never
+        embeddings_bits?: never
+        embeddings?: never
+        text_embedding_bytes?: never
+        text_embedding_bits?: never
+        sparse_embedding?: never
+        completion?: never
+        rerank?: never
+      }
+    | {
+        /**
+         * `sparse_embedding` (the specification does not describe it).
+         */
+        sparse_embedding: InferenceSparseEmbeddingResult[]
+        embeddings_bytes?: never
+        embeddings_bits?: never
+        embeddings?: never
+        text_embedding_bytes?: never
+        text_embedding_bits?: never
+        text_embedding?: never
+        completion?: never
+        rerank?: never
+      }
+    | {
+        /**
+         * `completion` (the specification does not describe it).
+         */
+        completion: InferenceCompletionResult[]
+        embeddings_bytes?: never
+        embeddings_bits?: never
+        embeddings?: never
+        text_embedding_bytes?: never
+        text_embedding_bits?: never
+        text_embedding?: never
+        sparse_embedding?: never
+        rerank?: never
+      }
+    | {
+        /**
+         * `rerank` (the specification does not describe it).
+         */
+        rerank: InferenceRankedDocument[]
+        embeddings_bytes?: never
+        embeddings_bits?: never
+        embeddings?: never
+        text_embedding_bytes?: never
+        text_embedding_bits?: never
+        text_embedding?: never
+        sparse_embedding?: never
+        completion?: never
+      }
 
   /**
    * `JinaAIElementType` of the specification's `inference._types` namespace (the specification does not describe it).
@@ -37819,7 +45418,21 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type InferenceRegionPolicy = ExactlyOne<InferenceRegionPolicyExclusiveProps>
+  export type InferenceRegionPolicy =
+    | {
+        /**
+         * The list of allowed geographic areas. Mutually exclusive with \`allowed_regions\`.
+         */
+        allowed_geos: string[]
+        allowed_regions?: never
+      }
+    | {
+        /**
+         * The list of allowed cloud service provider regions. Mutually exclusive with \`allowed_geos\`.
+         */
+        allowed_regions: InferenceCspRegion[]
+        allowed_geos?: never
+      }
 
   /**
    * The stored region policy document.
@@ -38346,7 +45959,31 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type InferenceTextEmbeddingInferenceResult = ExactlyOne<InferenceTextEmbeddingInferenceResultExclusiveProps>
+  export type InferenceTextEmbeddingInferenceResult =
+    | {
+        /**
+         * `text_embedding_bytes` (the specification does not describe it).
+         */
+        text_embedding_bytes: InferenceDenseEmbeddingByteResult[]
+        text_embedding_bits?: never
+        text_embedding?: never
+      }
+    | {
+        /**
+         * `text_embedding_bits` (the specification does not describe it).
+         */
+        text_embedding_bits: InferenceDenseEmbeddingByteResult[]
+        text_embedding_bytes?: never
+        text_embedding?: never
+      }
+    | {
+        /**
+         * `text_embedding` (the specification does not describe it).
+         */
+        text_embedding: InferenceDenseEmbeddingResult[]
+        text_embedding_bytes?: never
+        text_embedding_bits?: never
+      }
 
   /**
    * Perform text embedding inference on the service.
@@ -38892,7 +46529,22 @@ export declare namespace estypes {
    * @public
    */
   export type IngestDatabaseConfiguration = IngestDatabaseConfigurationCommonProps &
-    ExactlyOne<IngestDatabaseConfigurationExclusiveProps>
+    (
+      | {
+          /**
+           * `maxmind` (the specification does not describe it).
+           */
+          maxmind: IngestMaxmind
+          ipinfo?: never
+        }
+      | {
+          /**
+           * `ipinfo` (the specification does not describe it).
+           */
+          ipinfo: IngestIpinfo
+          maxmind?: never
+        }
+    )
 
   /**
    * The properties of \`IngestDatabaseConfigurationFull\` that may sit next to its one variant.
@@ -38936,7 +46588,44 @@ export declare namespace estypes {
    * @public
    */
   export type IngestDatabaseConfigurationFull = IngestDatabaseConfigurationFullCommonProps &
-    ExactlyOne<IngestDatabaseConfigurationFullExclusiveProps>
+    (
+      | {
+          /**
+           * `web` (the specification does not describe it).
+           */
+          web: IngestWeb
+          local?: never
+          maxmind?: never
+          ipinfo?: never
+        }
+      | {
+          /**
+           * `local` (the specification does not describe it).
+           */
+          local: IngestLocal
+          web?: never
+          maxmind?: never
+          ipinfo?: never
+        }
+      | {
+          /**
+           * `maxmind` (the specification does not describe it).
+           */
+          maxmind: IngestMaxmind
+          web?: never
+          local?: never
+          ipinfo?: never
+        }
+      | {
+          /**
+           * `ipinfo` (the specification does not describe it).
+           */
+          ipinfo: IngestIpinfo
+          web?: never
+          local?: never
+          maxmind?: never
+        }
+    )
 
   /**
    * `DateIndexNameProcessor` of the specification's `ingest._types` namespace (the specification does not describe it).
@@ -39660,7 +47349,21 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type IngestInferenceConfig = ExactlyOne<IngestInferenceConfigExclusiveProps>
+  export type IngestInferenceConfig =
+    | {
+        /**
+         * Regression configuration for inference.
+         */
+        regression: IngestInferenceConfigRegression
+        classification?: never
+      }
+    | {
+        /**
+         * Classification configuration for inference.
+         */
+        classification: IngestInferenceConfigClassification
+        regression?: never
+      }
 
   /**
    * `InferenceConfigClassification` of the specification's `ingest._types` namespace (the specification does not describe it).
@@ -40357,7 +48060,2353 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type IngestProcessorContainer = ExactlyOne<IngestProcessorContainerExclusiveProps>
+  export type IngestProcessorContainer =
+    | {
+        /**
+         * Appends one or more values to an existing array if the field already exists and it is an array. Converts a scalar to an array and appends one or more values to it if the field exists and it is a scalar. Creates an array containing the provided values if the field doesn’t exist. Accepts a single value or an array of values.
+         */
+        append: IngestAppendProcessor
+        attachment?: never
+        bytes?: never
+        cef?: never
+        circle?: never
+        community_id?: never
+        convert?: never
+        csv?: never
+        date?: never
+        date_index_name?: never
+        dissect?: never
+        dot_expander?: never
+        drop?: never
+        enrich?: never
+        fail?: never
+        fingerprint?: never
+        foreach?: never
+        ip_location?: never
+        geo_grid?: never
+        geoip?: never
+        grok?: never
+        gsub?: never
+        html_strip?: never
+        inference?: never
+        join?: never
+        json?: never
+        kv?: never
+        lowercase?: never
+        network_direction?: never
+        pipeline?: never
+        redact?: never
+        registered_domain?: never
+        remove?: never
+        rename?: never
+        reroute?: never
+        script?: never
+        set?: never
+        set_security_user?: never
+        sort?: never
+        split?: never
+        terminate?: never
+        trim?: never
+        uppercase?: never
+        urldecode?: never
+        uri_parts?: never
+        user_agent?: never
+      }
+    | {
+        /**
+         * The attachment processor lets Elasticsearch extract file attachments in common formats (such as PPT, XLS, and PDF) by using the Apache text extraction library Tika.
+         */
+        attachment: IngestAttachmentProcessor
+        append?: never
+        bytes?: never
+        cef?: never
+        circle?: never
+        community_id?: never
+        convert?: never
+        csv?: never
+        date?: never
+        date_index_name?: never
+        dissect?: never
+        dot_expander?: never
+        drop?: never
+        enrich?: never
+        fail?: never
+        fingerprint?: never
+        foreach?: never
+        ip_location?: never
+        geo_grid?: never
+        geoip?: never
+        grok?: never
+        gsub?: never
+        html_strip?: never
+        inference?: never
+        join?: never
+        json?: never
+        kv?: never
+        lowercase?: never
+        network_direction?: never
+        pipeline?: never
+        redact?: never
+        registered_domain?: never
+        remove?: never
+        rename?: never
+        reroute?: never
+        script?: never
+        set?: never
+        set_security_user?: never
+        sort?: never
+        split?: never
+        terminate?: never
+        trim?: never
+        uppercase?: never
+        urldecode?: never
+        uri_parts?: never
+        user_agent?: never
+      }
+    | {
+        /**
+         * Converts a human readable byte value (for example \`1kb\`) to its value in bytes (for example \`1024\`). If the field is an array of strings, all members of the array will be converted. Supported human readable units are "b", "kb", "mb", "gb", "tb", "pb" case insensitive. An error will occur if the field is not a supported format or resultant value exceeds 2^63.
+         */
+        bytes: IngestBytesProcessor
+        append?: never
+        attachment?: never
+        cef?: never
+        circle?: never
+        community_id?: never
+        convert?: never
+        csv?: never
+        date?: never
+        date_index_name?: never
+        dissect?: never
+        dot_expander?: never
+        drop?: never
+        enrich?: never
+        fail?: never
+        fingerprint?: never
+        foreach?: never
+        ip_location?: never
+        geo_grid?: never
+        geoip?: never
+        grok?: never
+        gsub?: never
+        html_strip?: never
+        inference?: never
+        join?: never
+        json?: never
+        kv?: never
+        lowercase?: never
+        network_direction?: never
+        pipeline?: never
+        redact?: never
+        registered_domain?: never
+        remove?: never
+        rename?: never
+        reroute?: never
+        script?: never
+        set?: never
+        set_security_user?: never
+        sort?: never
+        split?: never
+        terminate?: never
+        trim?: never
+        uppercase?: never
+        urldecode?: never
+        uri_parts?: never
+        user_agent?: never
+      }
+    | {
+        /**
+         * Converts a CEF message into a structured format.
+         */
+        cef: IngestCefProcessor
+        append?: never
+        attachment?: never
+        bytes?: never
+        circle?: never
+        community_id?: never
+        convert?: never
+        csv?: never
+        date?: never
+        date_index_name?: never
+        dissect?: never
+        dot_expander?: never
+        drop?: never
+        enrich?: never
+        fail?: never
+        fingerprint?: never
+        foreach?: never
+        ip_location?: never
+        geo_grid?: never
+        geoip?: never
+        grok?: never
+        gsub?: never
+        html_strip?: never
+        inference?: never
+        join?: never
+        json?: never
+        kv?: never
+        lowercase?: never
+        network_direction?: never
+        pipeline?: never
+        redact?: never
+        registered_domain?: never
+        remove?: never
+        rename?: never
+        reroute?: never
+        script?: never
+        set?: never
+        set_security_user?: never
+        sort?: never
+        split?: never
+        terminate?: never
+        trim?: never
+        uppercase?: never
+        urldecode?: never
+        uri_parts?: never
+        user_agent?: never
+      }
+    | {
+        /**
+         * Converts circle definitions of shapes to regular polygons which approximate them.
+         */
+        circle: IngestCircleProcessor
+        append?: never
+        attachment?: never
+        bytes?: never
+        cef?: never
+        community_id?: never
+        convert?: never
+        csv?: never
+        date?: never
+        date_index_name?: never
+        dissect?: never
+        dot_expander?: never
+        drop?: never
+        enrich?: never
+        fail?: never
+        fingerprint?: never
+        foreach?: never
+        ip_location?: never
+        geo_grid?: never
+        geoip?: never
+        grok?: never
+        gsub?: never
+        html_strip?: never
+        inference?: never
+        join?: never
+        json?: never
+        kv?: never
+        lowercase?: never
+        network_direction?: never
+        pipeline?: never
+        redact?: never
+        registered_domain?: never
+        remove?: never
+        rename?: never
+        reroute?: never
+        script?: never
+        set?: never
+        set_security_user?: never
+        sort?: never
+        split?: never
+        terminate?: never
+        trim?: never
+        uppercase?: never
+        urldecode?: never
+        uri_parts?: never
+        user_agent?: never
+      }
+    | {
+        /**
+         * Computes the Community ID for network flow data as defined in the Community ID Specification. You can use a community ID to correlate network events related to a single flow.
+         */
+        community_id: IngestCommunityIDProcessor
+        append?: never
+        attachment?: never
+        bytes?: never
+        cef?: never
+        circle?: never
+        convert?: never
+        csv?: never
+        date?: never
+        date_index_name?: never
+        dissect?: never
+        dot_expander?: never
+        drop?: never
+        enrich?: never
+        fail?: never
+        fingerprint?: never
+        foreach?: never
+        ip_location?: never
+        geo_grid?: never
+        geoip?: never
+        grok?: never
+        gsub?: never
+        html_strip?: never
+        inference?: never
+        join?: never
+        json?: never
+        kv?: never
+        lowercase?: never
+        network_direction?: never
+        pipeline?: never
+        redact?: never
+        registered_domain?: never
+        remove?: never
+        rename?: never
+        reroute?: never
+        script?: never
+        set?: never
+        set_security_user?: never
+        sort?: never
+        split?: never
+        terminate?: never
+        trim?: never
+        uppercase?: never
+        urldecode?: never
+        uri_parts?: never
+        user_agent?: never
+      }
+    | {
+        /**
+         * Converts a field in the currently ingested document to a different type, such as converting a string to an integer. If the field value is an array, all members will be converted.
+         */
+        convert: IngestConvertProcessor
+        append?: never
+        attachment?: never
+        bytes?: never
+        cef?: never
+        circle?: never
+        community_id?: never
+        csv?: never
+        date?: never
+        date_index_name?: never
+        dissect?: never
+        dot_expander?: never
+        drop?: never
+        enrich?: never
+        fail?: never
+        fingerprint?: never
+        foreach?: never
+        ip_location?: never
+        geo_grid?: never
+        geoip?: never
+        grok?: never
+        gsub?: never
+        html_strip?: never
+        inference?: never
+        join?: never
+        json?: never
+        kv?: never
+        lowercase?: never
+        network_direction?: never
+        pipeline?: never
+        redact?: never
+        registered_domain?: never
+        remove?: never
+        rename?: never
+        reroute?: never
+        script?: never
+        set?: never
+        set_security_user?: never
+        sort?: never
+        split?: never
+        terminate?: never
+        trim?: never
+        uppercase?: never
+        urldecode?: never
+        uri_parts?: never
+        user_agent?: never
+      }
+    | {
+        /**
+         * Extracts fields from CSV line out of a single text field within a document. Any empty field in CSV will be skipped.
+         */
+        csv: IngestCsvProcessor
+        append?: never
+        attachment?: never
+        bytes?: never
+        cef?: never
+        circle?: never
+        community_id?: never
+        convert?: never
+        date?: never
+        date_index_name?: never
+        dissect?: never
+        dot_expander?: never
+        drop?: never
+        enrich?: never
+        fail?: never
+        fingerprint?: never
+        foreach?: never
+        ip_location?: never
+        geo_grid?: never
+        geoip?: never
+        grok?: never
+        gsub?: never
+        html_strip?: never
+        inference?: never
+        join?: never
+        json?: never
+        kv?: never
+        lowercase?: never
+        network_direction?: never
+        pipeline?: never
+        redact?: never
+        registered_domain?: never
+        remove?: never
+        rename?: never
+        reroute?: never
+        script?: never
+        set?: never
+        set_security_user?: never
+        sort?: never
+        split?: never
+        terminate?: never
+        trim?: never
+        uppercase?: never
+        urldecode?: never
+        uri_parts?: never
+        user_agent?: never
+      }
+    | {
+        /**
+         * Parses dates from fields, and then uses the date or timestamp as the timestamp for the document.
+         */
+        date: IngestDateProcessor
+        append?: never
+        attachment?: never
+        bytes?: never
+        cef?: never
+        circle?: never
+        community_id?: never
+        convert?: never
+        csv?: never
+        date_index_name?: never
+        dissect?: never
+        dot_expander?: never
+        drop?: never
+        enrich?: never
+        fail?: never
+        fingerprint?: never
+        foreach?: never
+        ip_location?: never
+        geo_grid?: never
+        geoip?: never
+        grok?: never
+        gsub?: never
+        html_strip?: never
+        inference?: never
+        join?: never
+        json?: never
+        kv?: never
+        lowercase?: never
+        network_direction?: never
+        pipeline?: never
+        redact?: never
+        registered_domain?: never
+        remove?: never
+        rename?: never
+        reroute?: never
+        script?: never
+        set?: never
+        set_security_user?: never
+        sort?: never
+        split?: never
+        terminate?: never
+        trim?: never
+        uppercase?: never
+        urldecode?: never
+        uri_parts?: never
+        user_agent?: never
+      }
+    | {
+        /**
+         * The purpose of this processor is to point documents to the right time based index based on a date or timestamp field in a document by using the date math index name support.
+         */
+        date_index_name: IngestDateIndexNameProcessor
+        append?: never
+        attachment?: never
+        bytes?: never
+        cef?: never
+        circle?: never
+        community_id?: never
+        convert?: never
+        csv?: never
+        date?: never
+        dissect?: never
+        dot_expander?: never
+        drop?: never
+        enrich?: never
+        fail?: never
+        fingerprint?: never
+        foreach?: never
+        ip_location?: never
+        geo_grid?: never
+        geoip?: never
+        grok?: never
+        gsub?: never
+        html_strip?: never
+        inference?: never
+        join?: never
+        json?: never
+        kv?: never
+        lowercase?: never
+        network_direction?: never
+        pipeline?: never
+        redact?: never
+        registered_domain?: never
+        remove?: never
+        rename?: never
+        reroute?: never
+        script?: never
+        set?: never
+        set_security_user?: never
+        sort?: never
+        split?: never
+        terminate?: never
+        trim?: never
+        uppercase?: never
+        urldecode?: never
+        uri_parts?: never
+        user_agent?: never
+      }
+    | {
+        /**
+         * Extracts structured fields out of a single text field by matching the text field against a delimiter-based pattern.
+         */
+        dissect: IngestDissectProcessor
+        append?: never
+        attachment?: never
+        bytes?: never
+        cef?: never
+        circle?: never
+        community_id?: never
+        convert?: never
+        csv?: never
+        date?: never
+        date_index_name?: never
+        dot_expander?: never
+        drop?: never
+        enrich?: never
+        fail?: never
+        fingerprint?: never
+        foreach?: never
+        ip_location?: never
+        geo_grid?: never
+        geoip?: never
+        grok?: never
+        gsub?: never
+        html_strip?: never
+        inference?: never
+        join?: never
+        json?: never
+        kv?: never
+        lowercase?: never
+        network_direction?: never
+        pipeline?: never
+        redact?: never
+        registered_domain?: never
+        remove?: never
+        rename?: never
+        reroute?: never
+        script?: never
+        set?: never
+        set_security_user?: never
+        sort?: never
+        split?: never
+        terminate?: never
+        trim?: never
+        uppercase?: never
+        urldecode?: never
+        uri_parts?: never
+        user_agent?: never
+      }
+    | {
+        /**
+         * Expands a field with dots into an object field. This processor allows fields with dots in the name to be accessible by other processors in the pipeline. Otherwise these fields can’t be accessed by any processor.
+         */
+        dot_expander: IngestDotExpanderProcessor
+        append?: never
+        attachment?: never
+        bytes?: never
+        cef?: never
+        circle?: never
+        community_id?: never
+        convert?: never
+        csv?: never
+        date?: never
+        date_index_name?: never
+        dissect?: never
+        drop?: never
+        enrich?: never
+        fail?: never
+        fingerprint?: never
+        foreach?: never
+        ip_location?: never
+        geo_grid?: never
+        geoip?: never
+        grok?: never
+        gsub?: never
+        html_strip?: never
+        inference?: never
+        join?: never
+        json?: never
+        kv?: never
+        lowercase?: never
+        network_direction?: never
+        pipeline?: never
+        redact?: never
+        registered_domain?: never
+        remove?: never
+        rename?: never
+        reroute?: never
+        script?: never
+        set?: never
+        set_security_user?: never
+        sort?: never
+        split?: never
+        terminate?: never
+        trim?: never
+        uppercase?: never
+        urldecode?: never
+        uri_parts?: never
+        user_agent?: never
+      }
+    | {
+        /**
+         * Drops the document without raising any errors. This is useful to prevent the document from getting indexed based on some condition.
+         */
+        drop: IngestDropProcessor
+        append?: never
+        attachment?: never
+        bytes?: never
+        cef?: never
+        circle?: never
+        community_id?: never
+        convert?: never
+        csv?: never
+        date?: never
+        date_index_name?: never
+        dissect?: never
+        dot_expander?: never
+        enrich?: never
+        fail?: never
+        fingerprint?: never
+        foreach?: never
+        ip_location?: never
+        geo_grid?: never
+        geoip?: never
+        grok?: never
+        gsub?: never
+        html_strip?: never
+        inference?: never
+        join?: never
+        json?: never
+        kv?: never
+        lowercase?: never
+        network_direction?: never
+        pipeline?: never
+        redact?: never
+        registered_domain?: never
+        remove?: never
+        rename?: never
+        reroute?: never
+        script?: never
+        set?: never
+        set_security_user?: never
+        sort?: never
+        split?: never
+        terminate?: never
+        trim?: never
+        uppercase?: never
+        urldecode?: never
+        uri_parts?: never
+        user_agent?: never
+      }
+    | {
+        /**
+         * The \`enrich\` processor can enrich documents with data from another index.
+         */
+        enrich: IngestEnrichProcessor
+        append?: never
+        attachment?: never
+        bytes?: never
+        cef?: never
+        circle?: never
+        community_id?: never
+        convert?: never
+        csv?: never
+        date?: never
+        date_index_name?: never
+        dissect?: never
+        dot_expander?: never
+        drop?: never
+        fail?: never
+        fingerprint?: never
+        foreach?: never
+        ip_location?: never
+        geo_grid?: never
+        geoip?: never
+        grok?: never
+        gsub?: never
+        html_strip?: never
+        inference?: never
+        join?: never
+        json?: never
+        kv?: never
+        lowercase?: never
+        network_direction?: never
+        pipeline?: never
+        redact?: never
+        registered_domain?: never
+        remove?: never
+        rename?: never
+        reroute?: never
+        script?: never
+        set?: never
+        set_security_user?: never
+        sort?: never
+        split?: never
+        terminate?: never
+        trim?: never
+        uppercase?: never
+        urldecode?: never
+        uri_parts?: never
+        user_agent?: never
+      }
+    | {
+        /**
+         * Raises an exception. This is useful for when you expect a pipeline to fail and want to relay a specific message to the requester.
+         */
+        fail: IngestFailProcessor
+        append?: never
+        attachment?: never
+        bytes?: never
+        cef?: never
+        circle?: never
+        community_id?: never
+        convert?: never
+        csv?: never
+        date?: never
+        date_index_name?: never
+        dissect?: never
+        dot_expander?: never
+        drop?: never
+        enrich?: never
+        fingerprint?: never
+        foreach?: never
+        ip_location?: never
+        geo_grid?: never
+        geoip?: never
+        grok?: never
+        gsub?: never
+        html_strip?: never
+        inference?: never
+        join?: never
+        json?: never
+        kv?: never
+        lowercase?: never
+        network_direction?: never
+        pipeline?: never
+        redact?: never
+        registered_domain?: never
+        remove?: never
+        rename?: never
+        reroute?: never
+        script?: never
+        set?: never
+        set_security_user?: never
+        sort?: never
+        split?: never
+        terminate?: never
+        trim?: never
+        uppercase?: never
+        urldecode?: never
+        uri_parts?: never
+        user_agent?: never
+      }
+    | {
+        /**
+         * Computes a hash of the document’s content. You can use this hash for content fingerprinting.
+         */
+        fingerprint: IngestFingerprintProcessor
+        append?: never
+        attachment?: never
+        bytes?: never
+        cef?: never
+        circle?: never
+        community_id?: never
+        convert?: never
+        csv?: never
+        date?: never
+        date_index_name?: never
+        dissect?: never
+        dot_expander?: never
+        drop?: never
+        enrich?: never
+        fail?: never
+        foreach?: never
+        ip_location?: never
+        geo_grid?: never
+        geoip?: never
+        grok?: never
+        gsub?: never
+        html_strip?: never
+        inference?: never
+        join?: never
+        json?: never
+        kv?: never
+        lowercase?: never
+        network_direction?: never
+        pipeline?: never
+        redact?: never
+        registered_domain?: never
+        remove?: never
+        rename?: never
+        reroute?: never
+        script?: never
+        set?: never
+        set_security_user?: never
+        sort?: never
+        split?: never
+        terminate?: never
+        trim?: never
+        uppercase?: never
+        urldecode?: never
+        uri_parts?: never
+        user_agent?: never
+      }
+    | {
+        /**
+         * Runs an ingest processor on each element of an array or object.
+         */
+        foreach: IngestForeachProcessor
+        append?: never
+        attachment?: never
+        bytes?: never
+        cef?: never
+        circle?: never
+        community_id?: never
+        convert?: never
+        csv?: never
+        date?: never
+        date_index_name?: never
+        dissect?: never
+        dot_expander?: never
+        drop?: never
+        enrich?: never
+        fail?: never
+        fingerprint?: never
+        ip_location?: never
+        geo_grid?: never
+        geoip?: never
+        grok?: never
+        gsub?: never
+        html_strip?: never
+        inference?: never
+        join?: never
+        json?: never
+        kv?: never
+        lowercase?: never
+        network_direction?: never
+        pipeline?: never
+        redact?: never
+        registered_domain?: never
+        remove?: never
+        rename?: never
+        reroute?: never
+        script?: never
+        set?: never
+        set_security_user?: never
+        sort?: never
+        split?: never
+        terminate?: never
+        trim?: never
+        uppercase?: never
+        urldecode?: never
+        uri_parts?: never
+        user_agent?: never
+      }
+    | {
+        /**
+         * Currently an undocumented alias for GeoIP Processor.
+         */
+        ip_location: IngestIpLocationProcessor
+        append?: never
+        attachment?: never
+        bytes?: never
+        cef?: never
+        circle?: never
+        community_id?: never
+        convert?: never
+        csv?: never
+        date?: never
+        date_index_name?: never
+        dissect?: never
+        dot_expander?: never
+        drop?: never
+        enrich?: never
+        fail?: never
+        fingerprint?: never
+        foreach?: never
+        geo_grid?: never
+        geoip?: never
+        grok?: never
+        gsub?: never
+        html_strip?: never
+        inference?: never
+        join?: never
+        json?: never
+        kv?: never
+        lowercase?: never
+        network_direction?: never
+        pipeline?: never
+        redact?: never
+        registered_domain?: never
+        remove?: never
+        rename?: never
+        reroute?: never
+        script?: never
+        set?: never
+        set_security_user?: never
+        sort?: never
+        split?: never
+        terminate?: never
+        trim?: never
+        uppercase?: never
+        urldecode?: never
+        uri_parts?: never
+        user_agent?: never
+      }
+    | {
+        /**
+         * Converts geo-grid definitions of grid tiles or cells to regular bounding boxes or polygons which describe their shape. This is useful if there is a need to interact with the tile shapes as spatially indexable fields.
+         */
+        geo_grid: IngestGeoGridProcessor
+        append?: never
+        attachment?: never
+        bytes?: never
+        cef?: never
+        circle?: never
+        community_id?: never
+        convert?: never
+        csv?: never
+        date?: never
+        date_index_name?: never
+        dissect?: never
+        dot_expander?: never
+        drop?: never
+        enrich?: never
+        fail?: never
+        fingerprint?: never
+        foreach?: never
+        ip_location?: never
+        geoip?: never
+        grok?: never
+        gsub?: never
+        html_strip?: never
+        inference?: never
+        join?: never
+        json?: never
+        kv?: never
+        lowercase?: never
+        network_direction?: never
+        pipeline?: never
+        redact?: never
+        registered_domain?: never
+        remove?: never
+        rename?: never
+        reroute?: never
+        script?: never
+        set?: never
+        set_security_user?: never
+        sort?: never
+        split?: never
+        terminate?: never
+        trim?: never
+        uppercase?: never
+        urldecode?: never
+        uri_parts?: never
+        user_agent?: never
+      }
+    | {
+        /**
+         * The \`geoip\` processor adds information about the geographical location of an IPv4 or IPv6 address.
+         */
+        geoip: IngestGeoIpProcessor
+        append?: never
+        attachment?: never
+        bytes?: never
+        cef?: never
+        circle?: never
+        community_id?: never
+        convert?: never
+        csv?: never
+        date?: never
+        date_index_name?: never
+        dissect?: never
+        dot_expander?: never
+        drop?: never
+        enrich?: never
+        fail?: never
+        fingerprint?: never
+        foreach?: never
+        ip_location?: never
+        geo_grid?: never
+        grok?: never
+        gsub?: never
+        html_strip?: never
+        inference?: never
+        join?: never
+        json?: never
+        kv?: never
+        lowercase?: never
+        network_direction?: never
+        pipeline?: never
+        redact?: never
+        registered_domain?: never
+        remove?: never
+        rename?: never
+        reroute?: never
+        script?: never
+        set?: never
+        set_security_user?: never
+        sort?: never
+        split?: never
+        terminate?: never
+        trim?: never
+        uppercase?: never
+        urldecode?: never
+        uri_parts?: never
+        user_agent?: never
+      }
+    | {
+        /**
+         * Extracts structured fields out of a single text field within a document. You choose which field to extract matched fields from, as well as the grok pattern you expect will match. A grok pattern is like a regular expression that supports aliased expressions that can be reused.
+         */
+        grok: IngestGrokProcessor
+        append?: never
+        attachment?: never
+        bytes?: never
+        cef?: never
+        circle?: never
+        community_id?: never
+        convert?: never
+        csv?: never
+        date?: never
+        date_index_name?: never
+        dissect?: never
+        dot_expander?: never
+        drop?: never
+        enrich?: never
+        fail?: never
+        fingerprint?: never
+        foreach?: never
+        ip_location?: never
+        geo_grid?: never
+        geoip?: never
+        gsub?: never
+        html_strip?: never
+        inference?: never
+        join?: never
+        json?: never
+        kv?: never
+        lowercase?: never
+        network_direction?: never
+        pipeline?: never
+        redact?: never
+        registered_domain?: never
+        remove?: never
+        rename?: never
+        reroute?: never
+        script?: never
+        set?: never
+        set_security_user?: never
+        sort?: never
+        split?: never
+        terminate?: never
+        trim?: never
+        uppercase?: never
+        urldecode?: never
+        uri_parts?: never
+        user_agent?: never
+      }
+    | {
+        /**
+         * Converts a string field by applying a regular expression and a replacement. If the field is an array of string, all members of the array will be converted. If any non-string values are encountered, the processor will throw an exception.
+         */
+        gsub: IngestGsubProcessor
+        append?: never
+        attachment?: never
+        bytes?: never
+        cef?: never
+        circle?: never
+        community_id?: never
+        convert?: never
+        csv?: never
+        date?: never
+        date_index_name?: never
+        dissect?: never
+        dot_expander?: never
+        drop?: never
+        enrich?: never
+        fail?: never
+        fingerprint?: never
+        foreach?: never
+        ip_location?: never
+        geo_grid?: never
+        geoip?: never
+        grok?: never
+        html_strip?: never
+        inference?: never
+        join?: never
+        json?: never
+        kv?: never
+        lowercase?: never
+        network_direction?: never
+        pipeline?: never
+        redact?: never
+        registered_domain?: never
+        remove?: never
+        rename?: never
+        reroute?: never
+        script?: never
+        set?: never
+        set_security_user?: never
+        sort?: never
+        split?: never
+        terminate?: never
+        trim?: never
+        uppercase?: never
+        urldecode?: never
+        uri_parts?: never
+        user_agent?: never
+      }
+    | {
+        /**
+         * Removes HTML tags from the field. If the field is an array of strings, HTML tags will be removed from all members of the array.
+         */
+        html_strip: IngestHtmlStripProcessor
+        append?: never
+        attachment?: never
+        bytes?: never
+        cef?: never
+        circle?: never
+        community_id?: never
+        convert?: never
+        csv?: never
+        date?: never
+        date_index_name?: never
+        dissect?: never
+        dot_expander?: never
+        drop?: never
+        enrich?: never
+        fail?: never
+        fingerprint?: never
+        foreach?: never
+        ip_location?: never
+        geo_grid?: never
+        geoip?: never
+        grok?: never
+        gsub?: never
+        inference?: never
+        join?: never
+        json?: never
+        kv?: never
+        lowercase?: never
+        network_direction?: never
+        pipeline?: never
+        redact?: never
+        registered_domain?: never
+        remove?: never
+        rename?: never
+        reroute?: never
+        script?: never
+        set?: never
+        set_security_user?: never
+        sort?: never
+        split?: never
+        terminate?: never
+        trim?: never
+        uppercase?: never
+        urldecode?: never
+        uri_parts?: never
+        user_agent?: never
+      }
+    | {
+        /**
+         * Uses a pre-trained data frame analytics model or a model deployed for natural language processing tasks to infer against the data that is being ingested in the pipeline.
+         */
+        inference: IngestInferenceProcessor
+        append?: never
+        attachment?: never
+        bytes?: never
+        cef?: never
+        circle?: never
+        community_id?: never
+        convert?: never
+        csv?: never
+        date?: never
+        date_index_name?: never
+        dissect?: never
+        dot_expander?: never
+        drop?: never
+        enrich?: never
+        fail?: never
+        fingerprint?: never
+        foreach?: never
+        ip_location?: never
+        geo_grid?: never
+        geoip?: never
+        grok?: never
+        gsub?: never
+        html_strip?: never
+        join?: never
+        json?: never
+        kv?: never
+        lowercase?: never
+        network_direction?: never
+        pipeline?: never
+        redact?: never
+        registered_domain?: never
+        remove?: never
+        rename?: never
+        reroute?: never
+        script?: never
+        set?: never
+        set_security_user?: never
+        sort?: never
+        split?: never
+        terminate?: never
+        trim?: never
+        uppercase?: never
+        urldecode?: never
+        uri_parts?: never
+        user_agent?: never
+      }
+    | {
+        /**
+         * Joins each element of an array into a single string using a separator character between each element. Throws an error when the field is not an array.
+         */
+        join: IngestJoinProcessor
+        append?: never
+        attachment?: never
+        bytes?: never
+        cef?: never
+        circle?: never
+        community_id?: never
+        convert?: never
+        csv?: never
+        date?: never
+        date_index_name?: never
+        dissect?: never
+        dot_expander?: never
+        drop?: never
+        enrich?: never
+        fail?: never
+        fingerprint?: never
+        foreach?: never
+        ip_location?: never
+        geo_grid?: never
+        geoip?: never
+        grok?: never
+        gsub?: never
+        html_strip?: never
+        inference?: never
+        json?: never
+        kv?: never
+        lowercase?: never
+        network_direction?: never
+        pipeline?: never
+        redact?: never
+        registered_domain?: never
+        remove?: never
+        rename?: never
+        reroute?: never
+        script?: never
+        set?: never
+        set_security_user?: never
+        sort?: never
+        split?: never
+        terminate?: never
+        trim?: never
+        uppercase?: never
+        urldecode?: never
+        uri_parts?: never
+        user_agent?: never
+      }
+    | {
+        /**
+         * Parses a string containing JSON data into a structured object, string, or other value.
+         */
+        json: IngestJsonProcessor
+        append?: never
+        attachment?: never
+        bytes?: never
+        cef?: never
+        circle?: never
+        community_id?: never
+        convert?: never
+        csv?: never
+        date?: never
+        date_index_name?: never
+        dissect?: never
+        dot_expander?: never
+        drop?: never
+        enrich?: never
+        fail?: never
+        fingerprint?: never
+        foreach?: never
+        ip_location?: never
+        geo_grid?: never
+        geoip?: never
+        grok?: never
+        gsub?: never
+        html_strip?: never
+        inference?: never
+        join?: never
+        kv?: never
+        lowercase?: never
+        network_direction?: never
+        pipeline?: never
+        redact?: never
+        registered_domain?: never
+        remove?: never
+        rename?: never
+        reroute?: never
+        script?: never
+        set?: never
+        set_security_user?: never
+        sort?: never
+        split?: never
+        terminate?: never
+        trim?: never
+        uppercase?: never
+        urldecode?: never
+        uri_parts?: never
+        user_agent?: never
+      }
+    | {
+        /**
+         * This processor helps automatically parse messages (or specific event fields) which are of the \`foo=bar\` variety.
+         */
+        kv: IngestKeyValueProcessor
+        append?: never
+        attachment?: never
+        bytes?: never
+        cef?: never
+        circle?: never
+        community_id?: never
+        convert?: never
+        csv?: never
+        date?: never
+        date_index_name?: never
+        dissect?: never
+        dot_expander?: never
+        drop?: never
+        enrich?: never
+        fail?: never
+        fingerprint?: never
+        foreach?: never
+        ip_location?: never
+        geo_grid?: never
+        geoip?: never
+        grok?: never
+        gsub?: never
+        html_strip?: never
+        inference?: never
+        join?: never
+        json?: never
+        lowercase?: never
+        network_direction?: never
+        pipeline?: never
+        redact?: never
+        registered_domain?: never
+        remove?: never
+        rename?: never
+        reroute?: never
+        script?: never
+        set?: never
+        set_security_user?: never
+        sort?: never
+        split?: never
+        terminate?: never
+        trim?: never
+        uppercase?: never
+        urldecode?: never
+        uri_parts?: never
+        user_agent?: never
+      }
+    | {
+        /**
+         * Converts a string to its lowercase equivalent. If the field is an array of strings, all members of the array will be converted.
+         */
+        lowercase: IngestLowercaseProcessor
+        append?: never
+        attachment?: never
+        bytes?: never
+        cef?: never
+        circle?: never
+        community_id?: never
+        convert?: never
+        csv?: never
+        date?: never
+        date_index_name?: never
+        dissect?: never
+        dot_expander?: never
+        drop?: never
+        enrich?: never
+        fail?: never
+        fingerprint?: never
+        foreach?: never
+        ip_location?: never
+        geo_grid?: never
+        geoip?: never
+        grok?: never
+        gsub?: never
+        html_strip?: never
+        inference?: never
+        join?: never
+        json?: never
+        kv?: never
+        network_direction?: never
+        pipeline?: never
+        redact?: never
+        registered_domain?: never
+        remove?: never
+        rename?: never
+        reroute?: never
+        script?: never
+        set?: never
+        set_security_user?: never
+        sort?: never
+        split?: never
+        terminate?: never
+        trim?: never
+        uppercase?: never
+        urldecode?: never
+        uri_parts?: never
+        user_agent?: never
+      }
+    | {
+        /**
+         * Calculates the network direction given a source IP address, destination IP address, and a list of internal networks.
+         */
+        network_direction: IngestNetworkDirectionProcessor
+        append?: never
+        attachment?: never
+        bytes?: never
+        cef?: never
+        circle?: never
+        community_id?: never
+        convert?: never
+        csv?: never
+        date?: never
+        date_index_name?: never
+        dissect?: never
+        dot_expander?: never
+        drop?: never
+        enrich?: never
+        fail?: never
+        fingerprint?: never
+        foreach?: never
+        ip_location?: never
+        geo_grid?: never
+        geoip?: never
+        grok?: never
+        gsub?: never
+        html_strip?: never
+        inference?: never
+        join?: never
+        json?: never
+        kv?: never
+        lowercase?: never
+        pipeline?: never
+        redact?: never
+        registered_domain?: never
+        remove?: never
+        rename?: never
+        reroute?: never
+        script?: never
+        set?: never
+        set_security_user?: never
+        sort?: never
+        split?: never
+        terminate?: never
+        trim?: never
+        uppercase?: never
+        urldecode?: never
+        uri_parts?: never
+        user_agent?: never
+      }
+    | {
+        /**
+         * Executes another pipeline.
+         */
+        pipeline: IngestPipelineProcessor
+        append?: never
+        attachment?: never
+        bytes?: never
+        cef?: never
+        circle?: never
+        community_id?: never
+        convert?: never
+        csv?: never
+        date?: never
+        date_index_name?: never
+        dissect?: never
+        dot_expander?: never
+        drop?: never
+        enrich?: never
+        fail?: never
+        fingerprint?: never
+        foreach?: never
+        ip_location?: never
+        geo_grid?: never
+        geoip?: never
+        grok?: never
+        gsub?: never
+        html_strip?: never
+        inference?: never
+        join?: never
+        json?: never
+        kv?: never
+        lowercase?: never
+        network_direction?: never
+        redact?: never
+        registered_domain?: never
+        remove?: never
+        rename?: never
+        reroute?: never
+        script?: never
+        set?: never
+        set_security_user?: never
+        sort?: never
+        split?: never
+        terminate?: never
+        trim?: never
+        uppercase?: never
+        urldecode?: never
+        uri_parts?: never
+        user_agent?: never
+      }
+    | {
+        /**
+         * The Redact processor uses the Grok rules engine to obscure text in the input document matching the given Grok patterns. The processor can be used to obscure Personal Identifying Information (PII) by configuring it to detect known patterns such as email or IP addresses. Text that matches a Grok pattern is replaced with a configurable string such as \`\<EMAIL\>\` where an email address is matched or simply replace all matches with the text \`\<REDACTED\>\` if preferred.
+         */
+        redact: IngestRedactProcessor
+        append?: never
+        attachment?: never
+        bytes?: never
+        cef?: never
+        circle?: never
+        community_id?: never
+        convert?: never
+        csv?: never
+        date?: never
+        date_index_name?: never
+        dissect?: never
+        dot_expander?: never
+        drop?: never
+        enrich?: never
+        fail?: never
+        fingerprint?: never
+        foreach?: never
+        ip_location?: never
+        geo_grid?: never
+        geoip?: never
+        grok?: never
+        gsub?: never
+        html_strip?: never
+        inference?: never
+        join?: never
+        json?: never
+        kv?: never
+        lowercase?: never
+        network_direction?: never
+        pipeline?: never
+        registered_domain?: never
+        remove?: never
+        rename?: never
+        reroute?: never
+        script?: never
+        set?: never
+        set_security_user?: never
+        sort?: never
+        split?: never
+        terminate?: never
+        trim?: never
+        uppercase?: never
+        urldecode?: never
+        uri_parts?: never
+        user_agent?: never
+      }
+    | {
+        /**
+         * Extracts the registered domain (also known as the effective top-level domain or eTLD), sub-domain, and top-level domain from a fully qualified domain name (FQDN). Uses the registered domains defined in the Mozilla Public Suffix List.
+         */
+        registered_domain: IngestRegisteredDomainProcessor
+        append?: never
+        attachment?: never
+        bytes?: never
+        cef?: never
+        circle?: never
+        community_id?: never
+        convert?: never
+        csv?: never
+        date?: never
+        date_index_name?: never
+        dissect?: never
+        dot_expander?: never
+        drop?: never
+        enrich?: never
+        fail?: never
+        fingerprint?: never
+        foreach?: never
+        ip_location?: never
+        geo_grid?: never
+        geoip?: never
+        grok?: never
+        gsub?: never
+        html_strip?: never
+        inference?: never
+        join?: never
+        json?: never
+        kv?: never
+        lowercase?: never
+        network_direction?: never
+        pipeline?: never
+        redact?: never
+        remove?: never
+        rename?: never
+        reroute?: never
+        script?: never
+        set?: never
+        set_security_user?: never
+        sort?: never
+        split?: never
+        terminate?: never
+        trim?: never
+        uppercase?: never
+        urldecode?: never
+        uri_parts?: never
+        user_agent?: never
+      }
+    | {
+        /**
+         * Removes existing fields. If one field doesn’t exist, an exception will be thrown.
+         */
+        remove: IngestRemoveProcessor
+        append?: never
+        attachment?: never
+        bytes?: never
+        cef?: never
+        circle?: never
+        community_id?: never
+        convert?: never
+        csv?: never
+        date?: never
+        date_index_name?: never
+        dissect?: never
+        dot_expander?: never
+        drop?: never
+        enrich?: never
+        fail?: never
+        fingerprint?: never
+        foreach?: never
+        ip_location?: never
+        geo_grid?: never
+        geoip?: never
+        grok?: never
+        gsub?: never
+        html_strip?: never
+        inference?: never
+        join?: never
+        json?: never
+        kv?: never
+        lowercase?: never
+        network_direction?: never
+        pipeline?: never
+        redact?: never
+        registered_domain?: never
+        rename?: never
+        reroute?: never
+        script?: never
+        set?: never
+        set_security_user?: never
+        sort?: never
+        split?: never
+        terminate?: never
+        trim?: never
+        uppercase?: never
+        urldecode?: never
+        uri_parts?: never
+        user_agent?: never
+      }
+    | {
+        /**
+         * Renames an existing field. If the field doesn’t exist or the new name is already used, an exception will be thrown.
+         */
+        rename: IngestRenameProcessor
+        append?: never
+        attachment?: never
+        bytes?: never
+        cef?: never
+        circle?: never
+        community_id?: never
+        convert?: never
+        csv?: never
+        date?: never
+        date_index_name?: never
+        dissect?: never
+        dot_expander?: never
+        drop?: never
+        enrich?: never
+        fail?: never
+        fingerprint?: never
+        foreach?: never
+        ip_location?: never
+        geo_grid?: never
+        geoip?: never
+        grok?: never
+        gsub?: never
+        html_strip?: never
+        inference?: never
+        join?: never
+        json?: never
+        kv?: never
+        lowercase?: never
+        network_direction?: never
+        pipeline?: never
+        redact?: never
+        registered_domain?: never
+        remove?: never
+        reroute?: never
+        script?: never
+        set?: never
+        set_security_user?: never
+        sort?: never
+        split?: never
+        terminate?: never
+        trim?: never
+        uppercase?: never
+        urldecode?: never
+        uri_parts?: never
+        user_agent?: never
+      }
+    | {
+        /**
+         * Routes a document to another target index or data stream. When setting the \`destination\` option, the target is explicitly specified and the dataset and namespace options can’t be set. When the \`destination\` option is not set, this processor is in a data stream mode. Note that in this mode, the reroute processor can only be used on data streams that follow the data stream naming scheme.
+         */
+        reroute: IngestRerouteProcessor
+        append?: never
+        attachment?: never
+        bytes?: never
+        cef?: never
+        circle?: never
+        community_id?: never
+        convert?: never
+        csv?: never
+        date?: never
+        date_index_name?: never
+        dissect?: never
+        dot_expander?: never
+        drop?: never
+        enrich?: never
+        fail?: never
+        fingerprint?: never
+        foreach?: never
+        ip_location?: never
+        geo_grid?: never
+        geoip?: never
+        grok?: never
+        gsub?: never
+        html_strip?: never
+        inference?: never
+        join?: never
+        json?: never
+        kv?: never
+        lowercase?: never
+        network_direction?: never
+        pipeline?: never
+        redact?: never
+        registered_domain?: never
+        remove?: never
+        rename?: never
+        script?: never
+        set?: never
+        set_security_user?: never
+        sort?: never
+        split?: never
+        terminate?: never
+        trim?: never
+        uppercase?: never
+        urldecode?: never
+        uri_parts?: never
+        user_agent?: never
+      }
+    | {
+        /**
+         * Runs an inline or stored script on incoming documents. The script runs in the \`ingest\` context.
+         */
+        script: IngestScriptProcessor
+        append?: never
+        attachment?: never
+        bytes?: never
+        cef?: never
+        circle?: never
+        community_id?: never
+        convert?: never
+        csv?: never
+        date?: never
+        date_index_name?: never
+        dissect?: never
+        dot_expander?: never
+        drop?: never
+        enrich?: never
+        fail?: never
+        fingerprint?: never
+        foreach?: never
+        ip_location?: never
+        geo_grid?: never
+        geoip?: never
+        grok?: never
+        gsub?: never
+        html_strip?: never
+        inference?: never
+        join?: never
+        json?: never
+        kv?: never
+        lowercase?: never
+        network_direction?: never
+        pipeline?: never
+        redact?: never
+        registered_domain?: never
+        remove?: never
+        rename?: never
+        reroute?: never
+        set?: never
+        set_security_user?: never
+        sort?: never
+        split?: never
+        terminate?: never
+        trim?: never
+        uppercase?: never
+        urldecode?: never
+        uri_parts?: never
+        user_agent?: never
+      }
+    | {
+        /**
+         * Adds a field with the specified value. If the field already exists, its value will be replaced with the provided one.
+         */
+        set: IngestSetProcessor
+        append?: never
+        attachment?: never
+        bytes?: never
+        cef?: never
+        circle?: never
+        community_id?: never
+        convert?: never
+        csv?: never
+        date?: never
+        date_index_name?: never
+        dissect?: never
+        dot_expander?: never
+        drop?: never
+        enrich?: never
+        fail?: never
+        fingerprint?: never
+        foreach?: never
+        ip_location?: never
+        geo_grid?: never
+        geoip?: never
+        grok?: never
+        gsub?: never
+        html_strip?: never
+        inference?: never
+        join?: never
+        json?: never
+        kv?: never
+        lowercase?: never
+        network_direction?: never
+        pipeline?: never
+        redact?: never
+        registered_domain?: never
+        remove?: never
+        rename?: never
+        reroute?: never
+        script?: never
+        set_security_user?: never
+        sort?: never
+        split?: never
+        terminate?: never
+        trim?: never
+        uppercase?: never
+        urldecode?: never
+        uri_parts?: never
+        user_agent?: never
+      }
+    | {
+        /**
+         * Sets user-related details (such as \`username\`, \`roles\`, \`email\`, \`full_name\`, \`metadata\`, \`api_key\`, \`realm\` and \`authentication_type\`) from the current authenticated user to the current document by pre-processing the ingest.
+         */
+        set_security_user: IngestSetSecurityUserProcessor
+        append?: never
+        attachment?: never
+        bytes?: never
+        cef?: never
+        circle?: never
+        community_id?: never
+        convert?: never
+        csv?: never
+        date?: never
+        date_index_name?: never
+        dissect?: never
+        dot_expander?: never
+        drop?: never
+        enrich?: never
+        fail?: never
+        fingerprint?: never
+        foreach?: never
+        ip_location?: never
+        geo_grid?: never
+        geoip?: never
+        grok?: never
+        gsub?: never
+        html_strip?: never
+        inference?: never
+        join?: never
+        json?: never
+        kv?: never
+        lowercase?: never
+        network_direction?: never
+        pipeline?: never
+        redact?: never
+        registered_domain?: never
+        remove?: never
+        rename?: never
+        reroute?: never
+        script?: never
+        set?: never
+        sort?: never
+        split?: never
+        terminate?: never
+        trim?: never
+        uppercase?: never
+        urldecode?: never
+        uri_parts?: never
+        user_agent?: never
+      }
+    | {
+        /**
+         * Sorts the elements of an array ascending or descending. Homogeneous arrays of numbers will be sorted numerically, while arrays of strings or heterogeneous arrays of strings + numbers will be sorted lexicographically. Throws an error when the field is not an array.
+         */
+        sort: IngestSortProcessor
+        append?: never
+        attachment?: never
+        bytes?: never
+        cef?: never
+        circle?: never
+        community_id?: never
+        convert?: never
+        csv?: never
+        date?: never
+        date_index_name?: never
+        dissect?: never
+        dot_expander?: never
+        drop?: never
+        enrich?: never
+        fail?: never
+        fingerprint?: never
+        foreach?: never
+        ip_location?: never
+        geo_grid?: never
+        geoip?: never
+        grok?: never
+        gsub?: never
+        html_strip?: never
+        inference?: never
+        join?: never
+        json?: never
+        kv?: never
+        lowercase?: never
+        network_direction?: never
+        pipeline?: never
+        redact?: never
+        registered_domain?: never
+        remove?: never
+        rename?: never
+        reroute?: never
+        script?: never
+        set?: never
+        set_security_user?: never
+        split?: never
+        terminate?: never
+        trim?: never
+        uppercase?: never
+        urldecode?: never
+        uri_parts?: never
+        user_agent?: never
+      }
+    | {
+        /**
+         * Splits a field into an array using a separator character. Only works on string fields.
+         */
+        split: IngestSplitProcessor
+        append?: never
+        attachment?: never
+        bytes?: never
+        cef?: never
+        circle?: never
+        community_id?: never
+        convert?: never
+        csv?: never
+        date?: never
+        date_index_name?: never
+        dissect?: never
+        dot_expander?: never
+        drop?: never
+        enrich?: never
+        fail?: never
+        fingerprint?: never
+        foreach?: never
+        ip_location?: never
+        geo_grid?: never
+        geoip?: never
+        grok?: never
+        gsub?: never
+        html_strip?: never
+        inference?: never
+        join?: never
+        json?: never
+        kv?: never
+        lowercase?: never
+        network_direction?: never
+        pipeline?: never
+        redact?: never
+        registered_domain?: never
+        remove?: never
+        rename?: never
+        reroute?: never
+        script?: never
+        set?: never
+        set_security_user?: never
+        sort?: never
+        terminate?: never
+        trim?: never
+        uppercase?: never
+        urldecode?: never
+        uri_parts?: never
+        user_agent?: never
+      }
+    | {
+        /**
+         * Terminates the current ingest pipeline, causing no further processors to be run. This will normally be executed conditionally, using the \`if\` option.
+         */
+        terminate: IngestTerminateProcessor
+        append?: never
+        attachment?: never
+        bytes?: never
+        cef?: never
+        circle?: never
+        community_id?: never
+        convert?: never
+        csv?: never
+        date?: never
+        date_index_name?: never
+        dissect?: never
+        dot_expander?: never
+        drop?: never
+        enrich?: never
+        fail?: never
+        fingerprint?: never
+        foreach?: never
+        ip_location?: never
+        geo_grid?: never
+        geoip?: never
+        grok?: never
+        gsub?: never
+        html_strip?: never
+        inference?: never
+        join?: never
+        json?: never
+        kv?: never
+        lowercase?: never
+        network_direction?: never
+        pipeline?: never
+        redact?: never
+        registered_domain?: never
+        remove?: never
+        rename?: never
+        reroute?: never
+        script?: never
+        set?: never
+        set_security_user?: never
+        sort?: never
+        split?: never
+        trim?: never
+        uppercase?: never
+        urldecode?: never
+        uri_parts?: never
+        user_agent?: never
+      }
+    | {
+        /**
+         * Trims whitespace from a field. If the field is an array of strings, all members of the array will be trimmed. This only works on leading and trailing whitespace.
+         */
+        trim: IngestTrimProcessor
+        append?: never
+        attachment?: never
+        bytes?: never
+        cef?: never
+        circle?: never
+        community_id?: never
+        convert?: never
+        csv?: never
+        date?: never
+        date_index_name?: never
+        dissect?: never
+        dot_expander?: never
+        drop?: never
+        enrich?: never
+        fail?: never
+        fingerprint?: never
+        foreach?: never
+        ip_location?: never
+        geo_grid?: never
+        geoip?: never
+        grok?: never
+        gsub?: never
+        html_strip?: never
+        inference?: never
+        join?: never
+        json?: never
+        kv?: never
+        lowercase?: never
+        network_direction?: never
+        pipeline?: never
+        redact?: never
+        registered_domain?: never
+        remove?: never
+        rename?: never
+        reroute?: never
+        script?: never
+        set?: never
+        set_security_user?: never
+        sort?: never
+        split?: never
+        terminate?: never
+        uppercase?: never
+        urldecode?: never
+        uri_parts?: never
+        user_agent?: never
+      }
+    | {
+        /**
+         * Converts a string to its uppercase equivalent. If the field is an array of strings, all members of the array will be converted.
+         */
+        uppercase: IngestUppercaseProcessor
+        append?: never
+        attachment?: never
+        bytes?: never
+        cef?: never
+        circle?: never
+        community_id?: never
+        convert?: never
+        csv?: never
+        date?: never
+        date_index_name?: never
+        dissect?: never
+        dot_expander?: never
+        drop?: never
+        enrich?: never
+        fail?: never
+        fingerprint?: never
+        foreach?: never
+        ip_location?: never
+        geo_grid?: never
+        geoip?: never
+        grok?: never
+        gsub?: never
+        html_strip?: never
+        inference?: never
+        join?: never
+        json?: never
+        kv?: never
+        lowercase?: never
+        network_direction?: never
+        pipeline?: never
+        redact?: never
+        registered_domain?: never
+        remove?: never
+        rename?: never
+        reroute?: never
+        script?: never
+        set?: never
+        set_security_user?: never
+        sort?: never
+        split?: never
+        terminate?: never
+        trim?: never
+        urldecode?: never
+        uri_parts?: never
+        user_agent?: never
+      }
+    | {
+        /**
+         * URL-decodes a string. If the field is an array of strings, all members of the array will be decoded.
+         */
+        urldecode: IngestUrlDecodeProcessor
+        append?: never
+        attachment?: never
+        bytes?: never
+        cef?: never
+        circle?: never
+        community_id?: never
+        convert?: never
+        csv?: never
+        date?: never
+        date_index_name?: never
+        dissect?: never
+        dot_expander?: never
+        drop?: never
+        enrich?: never
+        fail?: never
+        fingerprint?: never
+        foreach?: never
+        ip_location?: never
+        geo_grid?: never
+        geoip?: never
+        grok?: never
+        gsub?: never
+        html_strip?: never
+        inference?: never
+        join?: never
+        json?: never
+        kv?: never
+        lowercase?: never
+        network_direction?: never
+        pipeline?: never
+        redact?: never
+        registered_domain?: never
+        remove?: never
+        rename?: never
+        reroute?: never
+        script?: never
+        set?: never
+        set_security_user?: never
+        sort?: never
+        split?: never
+        terminate?: never
+        trim?: never
+        uppercase?: never
+        uri_parts?: never
+        user_agent?: never
+      }
+    | {
+        /**
+         * Parses a Uniform Resource Identifier (URI) string and extracts its components as an object. This URI object includes properties for the URI’s domain, path, fragment, port, query, scheme, user info, username, and password.
+         */
+        uri_parts: IngestUriPartsProcessor
+        append?: never
+        attachment?: never
+        bytes?: never
+        cef?: never
+        circle?: never
+        community_id?: never
+        convert?: never
+        csv?: never
+        date?: never
+        date_index_name?: never
+        dissect?: never
+        dot_expander?: never
+        drop?: never
+        enrich?: never
+        fail?: never
+        fingerprint?: never
+        foreach?: never
+        ip_location?: never
+        geo_grid?: never
+        geoip?: never
+        grok?: never
+        gsub?: never
+        html_strip?: never
+        inference?: never
+        join?: never
+        json?: never
+        kv?: never
+        lowercase?: never
+        network_direction?: never
+        pipeline?: never
+        redact?: never
+        registered_domain?: never
+        remove?: never
+        rename?: never
+        reroute?: never
+        script?: never
+        set?: never
+        set_security_user?: never
+        sort?: never
+        split?: never
+        terminate?: never
+        trim?: never
+        uppercase?: never
+        urldecode?: never
+        user_agent?: never
+      }
+    | {
+        /**
+         * The \`user_agent\` processor extracts details from the user agent string a browser sends with its web requests. This processor adds this information by default under the \`user_agent\` field.
+         */
+        user_agent: IngestUserAgentProcessor
+        append?: never
+        attachment?: never
+        bytes?: never
+        cef?: never
+        circle?: never
+        community_id?: never
+        convert?: never
+        csv?: never
+        date?: never
+        date_index_name?: never
+        dissect?: never
+        dot_expander?: never
+        drop?: never
+        enrich?: never
+        fail?: never
+        fingerprint?: never
+        foreach?: never
+        ip_location?: never
+        geo_grid?: never
+        geoip?: never
+        grok?: never
+        gsub?: never
+        html_strip?: never
+        inference?: never
+        join?: never
+        json?: never
+        kv?: never
+        lowercase?: never
+        network_direction?: never
+        pipeline?: never
+        redact?: never
+        registered_domain?: never
+        remove?: never
+        rename?: never
+        reroute?: never
+        script?: never
+        set?: never
+        set_security_user?: never
+        sort?: never
+        split?: never
+        terminate?: never
+        trim?: never
+        uppercase?: never
+        urldecode?: never
+        uri_parts?: never
+      }
 
   /**
    * Run a grok processor. Extract structured fields out of a single text field within a document. You must choose which field to extract matched fields from, as well as the grok pattern you expect will match. A grok pattern is like a regular expression that supports aliased expressions that can be reused.
@@ -42648,7 +52697,22 @@ export declare namespace estypes {
    * @public
    */
   export type MappingDynamicTemplate = MappingDynamicTemplateCommonProps &
-    ExactlyOne<MappingDynamicTemplateExclusiveProps>
+    (
+      | {
+          /**
+           * `mapping` (the specification does not describe it).
+           */
+          mapping: MappingProperty
+          runtime?: never
+        }
+      | {
+          /**
+           * `runtime` (the specification does not describe it).
+           */
+          runtime: MappingRuntimeField
+          mapping?: never
+        }
+    )
 
   /**
    * `ExponentialHistogramProperty` of the specification's `_types.mapping` namespace (the specification does not describe it).
@@ -45931,7 +55995,31 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type MlDataframeAnalysisContainer = ExactlyOne<MlDataframeAnalysisContainerExclusiveProps>
+  export type MlDataframeAnalysisContainer =
+    | {
+        /**
+         * The configuration information necessary to perform classification.
+         */
+        classification: MlDataframeAnalysisClassification
+        outlier_detection?: never
+        regression?: never
+      }
+    | {
+        /**
+         * The configuration information necessary to perform outlier detection. NOTE: Advanced parameters are for fine-tuning classification analysis. They are set automatically by hyperparameter optimization to give the minimum validation error. It is highly recommended to use the default values unless you fully understand the function of these parameters.
+         */
+        outlier_detection: MlDataframeAnalysisOutlierDetection
+        classification?: never
+        regression?: never
+      }
+    | {
+        /**
+         * The configuration information necessary to perform regression. NOTE: Advanced parameters are for fine-tuning regression analysis. They are set automatically by hyperparameter optimization to give the minimum validation error. It is highly recommended to use the default values unless you fully understand the function of these parameters.
+         */
+        regression: MlDataframeAnalysisRegression
+        classification?: never
+        outlier_detection?: never
+      }
 
   /**
    * The variants of \`MlDataframeAnalysisFeatureProcessor\`: exactly one is set.
@@ -45966,7 +56054,57 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type MlDataframeAnalysisFeatureProcessor = ExactlyOne<MlDataframeAnalysisFeatureProcessorExclusiveProps>
+  export type MlDataframeAnalysisFeatureProcessor =
+    | {
+        /**
+         * The configuration information necessary to perform frequency encoding.
+         */
+        frequency_encoding: MlDataframeAnalysisFeatureProcessorFrequencyEncoding
+        multi_encoding?: never
+        n_gram_encoding?: never
+        one_hot_encoding?: never
+        target_mean_encoding?: never
+      }
+    | {
+        /**
+         * The configuration information necessary to perform multi encoding. It allows multiple processors to be changed together. This way the output of a processor can then be passed to another as an input.
+         */
+        multi_encoding: MlDataframeAnalysisFeatureProcessorMultiEncoding
+        frequency_encoding?: never
+        n_gram_encoding?: never
+        one_hot_encoding?: never
+        target_mean_encoding?: never
+      }
+    | {
+        /**
+         * The configuration information necessary to perform n-gram encoding. Features created by this encoder have the following name format: \<feature_prefix\>.\<ngram\>\<string position\>. For example, if the feature_prefix is f, the feature name for the second unigram in a string is f.11.
+         */
+        n_gram_encoding: MlDataframeAnalysisFeatureProcessorNGramEncoding
+        frequency_encoding?: never
+        multi_encoding?: never
+        one_hot_encoding?: never
+        target_mean_encoding?: never
+      }
+    | {
+        /**
+         * The configuration information necessary to perform one hot encoding.
+         */
+        one_hot_encoding: MlDataframeAnalysisFeatureProcessorOneHotEncoding
+        frequency_encoding?: never
+        multi_encoding?: never
+        n_gram_encoding?: never
+        target_mean_encoding?: never
+      }
+    | {
+        /**
+         * The configuration information necessary to perform target mean encoding.
+         */
+        target_mean_encoding: MlDataframeAnalysisFeatureProcessorTargetMeanEncoding
+        frequency_encoding?: never
+        multi_encoding?: never
+        n_gram_encoding?: never
+        one_hot_encoding?: never
+      }
 
   /**
    * `DataframeAnalysisFeatureProcessorFrequencyEncoding` of the specification's `ml._types` namespace (the specification does not describe it).
@@ -46293,7 +56431,31 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type MlDataframeAnalyticsStatsContainer = ExactlyOne<MlDataframeAnalyticsStatsContainerExclusiveProps>
+  export type MlDataframeAnalyticsStatsContainer =
+    | {
+        /**
+         * An object containing information about the classification analysis job.
+         */
+        classification_stats: MlDataframeAnalyticsStatsHyperparameters
+        outlier_detection_stats?: never
+        regression_stats?: never
+      }
+    | {
+        /**
+         * An object containing information about the outlier detection job.
+         */
+        outlier_detection_stats: MlDataframeAnalyticsStatsOutlierDetection
+        classification_stats?: never
+        regression_stats?: never
+      }
+    | {
+        /**
+         * An object containing information about the regression analysis.
+         */
+        regression_stats: MlDataframeAnalyticsStatsHyperparameters
+        classification_stats?: never
+        outlier_detection_stats?: never
+      }
 
   /**
    * `DataframeAnalyticsStatsDataCounts` of the specification's `ml._types` namespace (the specification does not describe it).
@@ -46544,7 +56706,31 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type MlDataframeEvaluationContainer = ExactlyOne<MlDataframeEvaluationContainerExclusiveProps>
+  export type MlDataframeEvaluationContainer =
+    | {
+        /**
+         * Classification evaluation evaluates the results of a classification analysis which outputs a prediction that identifies to which of the classes each document belongs.
+         */
+        classification: MlDataframeEvaluationClassification
+        outlier_detection?: never
+        regression?: never
+      }
+    | {
+        /**
+         * Outlier detection evaluates the results of an outlier detection analysis which outputs the probability that each document is an outlier.
+         */
+        outlier_detection: MlDataframeEvaluationOutlierDetection
+        classification?: never
+        regression?: never
+      }
+    | {
+        /**
+         * Regression evaluation evaluates the results of a regression analysis which outputs a prediction of values.
+         */
+        regression: MlDataframeEvaluationRegression
+        classification?: never
+        outlier_detection?: never
+      }
 
   /**
    * `DataframeEvaluationMetrics` of the specification's `ml._types` namespace (the specification does not describe it).
@@ -48407,7 +58593,183 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type MlInferenceConfigCreateContainer = ExactlyOne<MlInferenceConfigCreateContainerExclusiveProps>
+  export type MlInferenceConfigCreateContainer =
+    | {
+        /**
+         * Regression configuration for inference.
+         */
+        regression: MlRegressionInferenceOptions
+        classification?: never
+        text_classification?: never
+        zero_shot_classification?: never
+        fill_mask?: never
+        learning_to_rank?: never
+        ner?: never
+        pass_through?: never
+        text_embedding?: never
+        text_expansion?: never
+        question_answering?: never
+      }
+    | {
+        /**
+         * Classification configuration for inference.
+         */
+        classification: MlClassificationInferenceOptions
+        regression?: never
+        text_classification?: never
+        zero_shot_classification?: never
+        fill_mask?: never
+        learning_to_rank?: never
+        ner?: never
+        pass_through?: never
+        text_embedding?: never
+        text_expansion?: never
+        question_answering?: never
+      }
+    | {
+        /**
+         * Text classification configuration for inference.
+         */
+        text_classification: MlTextClassificationInferenceOptions
+        regression?: never
+        classification?: never
+        zero_shot_classification?: never
+        fill_mask?: never
+        learning_to_rank?: never
+        ner?: never
+        pass_through?: never
+        text_embedding?: never
+        text_expansion?: never
+        question_answering?: never
+      }
+    | {
+        /**
+         * Zeroshot classification configuration for inference.
+         */
+        zero_shot_classification: MlZeroShotClassificationInferenceOptions
+        regression?: never
+        classification?: never
+        text_classification?: never
+        fill_mask?: never
+        learning_to_rank?: never
+        ner?: never
+        pass_through?: never
+        text_embedding?: never
+        text_expansion?: never
+        question_answering?: never
+      }
+    | {
+        /**
+         * Fill mask configuration for inference.
+         */
+        fill_mask: MlFillMaskInferenceOptions
+        regression?: never
+        classification?: never
+        text_classification?: never
+        zero_shot_classification?: never
+        learning_to_rank?: never
+        ner?: never
+        pass_through?: never
+        text_embedding?: never
+        text_expansion?: never
+        question_answering?: never
+      }
+    | {
+        /**
+         * `learning_to_rank` (the specification does not describe it).
+         */
+        learning_to_rank: MlLearningToRankConfig
+        regression?: never
+        classification?: never
+        text_classification?: never
+        zero_shot_classification?: never
+        fill_mask?: never
+        ner?: never
+        pass_through?: never
+        text_embedding?: never
+        text_expansion?: never
+        question_answering?: never
+      }
+    | {
+        /**
+         * Named entity recognition configuration for inference.
+         */
+        ner: MlNerInferenceOptions
+        regression?: never
+        classification?: never
+        text_classification?: never
+        zero_shot_classification?: never
+        fill_mask?: never
+        learning_to_rank?: never
+        pass_through?: never
+        text_embedding?: never
+        text_expansion?: never
+        question_answering?: never
+      }
+    | {
+        /**
+         * Pass through configuration for inference.
+         */
+        pass_through: MlPassThroughInferenceOptions
+        regression?: never
+        classification?: never
+        text_classification?: never
+        zero_shot_classification?: never
+        fill_mask?: never
+        learning_to_rank?: never
+        ner?: never
+        text_embedding?: never
+        text_expansion?: never
+        question_answering?: never
+      }
+    | {
+        /**
+         * Text embedding configuration for inference.
+         */
+        text_embedding: MlTextEmbeddingInferenceOptions
+        regression?: never
+        classification?: never
+        text_classification?: never
+        zero_shot_classification?: never
+        fill_mask?: never
+        learning_to_rank?: never
+        ner?: never
+        pass_through?: never
+        text_expansion?: never
+        question_answering?: never
+      }
+    | {
+        /**
+         * Text expansion configuration for inference.
+         */
+        text_expansion: MlTextExpansionInferenceOptions
+        regression?: never
+        classification?: never
+        text_classification?: never
+        zero_shot_classification?: never
+        fill_mask?: never
+        learning_to_rank?: never
+        ner?: never
+        pass_through?: never
+        text_embedding?: never
+        question_answering?: never
+      }
+    | {
+        /**
+         * Question answering configuration for inference.
+         */
+        question_answering: MlQuestionAnsweringInferenceOptions
+        regression?: never
+        classification?: never
+        text_classification?: never
+        zero_shot_classification?: never
+        fill_mask?: never
+        learning_to_rank?: never
+        ner?: never
+        pass_through?: never
+        text_embedding?: never
+        text_expansion?: never
+      }
 
   /**
    * The variants of \`MlInferenceConfigUpdateContainer\`: exactly one is set.
@@ -48462,7 +58824,157 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type MlInferenceConfigUpdateContainer = ExactlyOne<MlInferenceConfigUpdateContainerExclusiveProps>
+  export type MlInferenceConfigUpdateContainer =
+    | {
+        /**
+         * Regression configuration for inference.
+         */
+        regression: MlRegressionInferenceOptions
+        classification?: never
+        text_classification?: never
+        zero_shot_classification?: never
+        fill_mask?: never
+        ner?: never
+        pass_through?: never
+        text_embedding?: never
+        text_expansion?: never
+        question_answering?: never
+      }
+    | {
+        /**
+         * Classification configuration for inference.
+         */
+        classification: MlClassificationInferenceOptions
+        regression?: never
+        text_classification?: never
+        zero_shot_classification?: never
+        fill_mask?: never
+        ner?: never
+        pass_through?: never
+        text_embedding?: never
+        text_expansion?: never
+        question_answering?: never
+      }
+    | {
+        /**
+         * Text classification configuration for inference.
+         */
+        text_classification: MlTextClassificationInferenceUpdateOptions
+        regression?: never
+        classification?: never
+        zero_shot_classification?: never
+        fill_mask?: never
+        ner?: never
+        pass_through?: never
+        text_embedding?: never
+        text_expansion?: never
+        question_answering?: never
+      }
+    | {
+        /**
+         * Zeroshot classification configuration for inference.
+         */
+        zero_shot_classification: MlZeroShotClassificationInferenceUpdateOptions
+        regression?: never
+        classification?: never
+        text_classification?: never
+        fill_mask?: never
+        ner?: never
+        pass_through?: never
+        text_embedding?: never
+        text_expansion?: never
+        question_answering?: never
+      }
+    | {
+        /**
+         * Fill mask configuration for inference.
+         */
+        fill_mask: MlFillMaskInferenceUpdateOptions
+        regression?: never
+        classification?: never
+        text_classification?: never
+        zero_shot_classification?: never
+        ner?: never
+        pass_through?: never
+        text_embedding?: never
+        text_expansion?: never
+        question_answering?: never
+      }
+    | {
+        /**
+         * Named entity recognition configuration for inference.
+         */
+        ner: MlNerInferenceUpdateOptions
+        regression?: never
+        classification?: never
+        text_classification?: never
+        zero_shot_classification?: never
+        fill_mask?: never
+        pass_through?: never
+        text_embedding?: never
+        text_expansion?: never
+        question_answering?: never
+      }
+    | {
+        /**
+         * Pass through configuration for inference.
+         */
+        pass_through: MlPassThroughInferenceUpdateOptions
+        regression?: never
+        classification?: never
+        text_classification?: never
+        zero_shot_classification?: never
+        fill_mask?: never
+        ner?: never
+        text_embedding?: never
+        text_expansion?: never
+        question_answering?: never
+      }
+    | {
+        /**
+         * Text embedding configuration for inference.
+         */
+        text_embedding: MlTextEmbeddingInferenceUpdateOptions
+        regression?: never
+        classification?: never
+        text_classification?: never
+        zero_shot_classification?: never
+        fill_mask?: never
+        ner?: never
+        pass_through?: never
+        text_expansion?: never
+        question_answering?: never
+      }
+    | {
+        /**
+         * Text expansion configuration for inference.
+         */
+        text_expansion: MlTextExpansionInferenceUpdateOptions
+        regression?: never
+        classification?: never
+        text_classification?: never
+        zero_shot_classification?: never
+        fill_mask?: never
+        ner?: never
+        pass_through?: never
+        text_embedding?: never
+        question_answering?: never
+      }
+    | {
+        /**
+         * Question answering configuration for inference
+         */
+        question_answering: MlQuestionAnsweringInferenceUpdateOptions
+        regression?: never
+        classification?: never
+        text_classification?: never
+        zero_shot_classification?: never
+        fill_mask?: never
+        ner?: never
+        pass_through?: never
+        text_embedding?: never
+        text_expansion?: never
+      }
 
   /**
    * `InferenceResponseResult` of the specification's `ml._types` namespace (the specification does not describe it).
@@ -50263,7 +60775,31 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type MlPutTrainedModelPreprocessor = ExactlyOne<MlPutTrainedModelPreprocessorExclusiveProps>
+  export type MlPutTrainedModelPreprocessor =
+    | {
+        /**
+         * `frequency_encoding` (the specification does not describe it).
+         */
+        frequency_encoding: MlPutTrainedModelFrequencyEncodingPreprocessor
+        one_hot_encoding?: never
+        target_mean_encoding?: never
+      }
+    | {
+        /**
+         * `one_hot_encoding` (the specification does not describe it).
+         */
+        one_hot_encoding: MlPutTrainedModelOneHotEncodingPreprocessor
+        frequency_encoding?: never
+        target_mean_encoding?: never
+      }
+    | {
+        /**
+         * `target_mean_encoding` (the specification does not describe it).
+         */
+        target_mean_encoding: MlPutTrainedModelTargetMeanEncodingPreprocessor
+        frequency_encoding?: never
+        one_hot_encoding?: never
+      }
 
   /**
    * Create a trained model. Enable you to supply a trained model that is not created by data frame analytics.
@@ -50916,7 +61452,57 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type MlTokenizationConfigContainer = ExactlyOne<MlTokenizationConfigContainerExclusiveProps>
+  export type MlTokenizationConfigContainer =
+    | {
+        /**
+         * Indicates BERT tokenization and its options
+         */
+        bert: MlNlpBertTokenizationConfig
+        bert_ja?: never
+        mpnet?: never
+        roberta?: never
+        xlm_roberta?: never
+      }
+    | {
+        /**
+         * Indicates BERT Japanese tokenization and its options
+         */
+        bert_ja: MlNlpBertTokenizationConfig
+        bert?: never
+        mpnet?: never
+        roberta?: never
+        xlm_roberta?: never
+      }
+    | {
+        /**
+         * Indicates MPNET tokenization and its options
+         */
+        mpnet: MlNlpBertTokenizationConfig
+        bert?: never
+        bert_ja?: never
+        roberta?: never
+        xlm_roberta?: never
+      }
+    | {
+        /**
+         * Indicates RoBERTa tokenization and its options
+         */
+        roberta: MlNlpRobertaTokenizationConfig
+        bert?: never
+        bert_ja?: never
+        mpnet?: never
+        xlm_roberta?: never
+      }
+    | {
+        /**
+         * `xlm_roberta` (the specification does not describe it).
+         */
+        xlm_roberta: MlXlmRobertaTokenizationConfig
+        bert?: never
+        bert_ja?: never
+        mpnet?: never
+        roberta?: never
+      }
 
   /**
    * `TokenizationTruncate` of the specification's `ml._types` namespace (the specification does not describe it).
@@ -57166,7 +67752,74 @@ export declare namespace estypes {
    * @public
    */
   export type QueryDslFunctionScoreContainer = QueryDslFunctionScoreContainerCommonProps &
-    ExactlyOne<QueryDslFunctionScoreContainerExclusiveProps>
+    (
+      | {
+          /**
+           * Function that scores a document with a exponential decay, depending on the distance of a numeric field value of the document from an origin.
+           */
+          exp: QueryDslDecayFunction
+          gauss?: never
+          linear?: never
+          field_value_factor?: never
+          random_score?: never
+          script_score?: never
+        }
+      | {
+          /**
+           * Function that scores a document with a normal decay, depending on the distance of a numeric field value of the document from an origin.
+           */
+          gauss: QueryDslDecayFunction
+          exp?: never
+          linear?: never
+          field_value_factor?: never
+          random_score?: never
+          script_score?: never
+        }
+      | {
+          /**
+           * Function that scores a document with a linear decay, depending on the distance of a numeric field value of the document from an origin.
+           */
+          linear: QueryDslDecayFunction
+          exp?: never
+          gauss?: never
+          field_value_factor?: never
+          random_score?: never
+          script_score?: never
+        }
+      | {
+          /**
+           * Function allows you to use a field from a document to influence the score. It’s similar to using the script_score function, however, it avoids the overhead of scripting.
+           */
+          field_value_factor: QueryDslFieldValueFactorScoreFunction
+          exp?: never
+          gauss?: never
+          linear?: never
+          random_score?: never
+          script_score?: never
+        }
+      | {
+          /**
+           * Generates scores that are uniformly distributed from 0 up to but not including 1. In case you want scores to be reproducible, it is possible to provide a \`seed\` and \`field\`.
+           */
+          random_score: QueryDslRandomScoreFunction
+          exp?: never
+          gauss?: never
+          linear?: never
+          field_value_factor?: never
+          script_score?: never
+        }
+      | {
+          /**
+           * Enables you to wrap another query and customize the scoring of it optionally with a computation derived from other numeric field values in the doc using a script expression.
+           */
+          script_score: QueryDslScriptScoreFunction
+          exp?: never
+          gauss?: never
+          linear?: never
+          field_value_factor?: never
+          random_score?: never
+        }
+    )
 
   /**
    * `FunctionScoreMode` of the specification's `_types.query_dsl` namespace (the specification does not describe it).
@@ -57366,7 +68019,33 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type QueryDslGeoGridQuery = QueryDslGeoGridQueryCommonProps & ExactlyOne<QueryDslGeoGridQueryExclusiveProps>
+  export type QueryDslGeoGridQuery = QueryDslGeoGridQueryCommonProps &
+    (
+      | {
+          /**
+           * `geotile` (the specification does not describe it).
+           */
+          geotile: GeoTile
+          geohash?: never
+          geohex?: never
+        }
+      | {
+          /**
+           * `geohash` (the specification does not describe it).
+           */
+          geohash: GeoHash
+          geotile?: never
+          geohex?: never
+        }
+      | {
+          /**
+           * `geohex` (the specification does not describe it).
+           */
+          geohex: GeoHexCell
+          geotile?: never
+          geohash?: never
+        }
+    )
 
   /**
    * `GeoPolygonPoints` of the specification's `_types.query_dsl` namespace (the specification does not describe it).
@@ -57614,7 +68293,111 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type QueryDslIntervalsContainer = ExactlyOne<QueryDslIntervalsContainerExclusiveProps>
+  export type QueryDslIntervalsContainer =
+    | {
+        /**
+         * Returns matches that span a combination of other rules.
+         */
+        all_of: QueryDslIntervalsAllOf
+        any_of?: never
+        fuzzy?: never
+        match?: never
+        prefix?: never
+        range?: never
+        regexp?: never
+        wildcard?: never
+      }
+    | {
+        /**
+         * Returns intervals produced by any of its sub-rules.
+         */
+        any_of: QueryDslIntervalsAnyOf
+        all_of?: never
+        fuzzy?: never
+        match?: never
+        prefix?: never
+        range?: never
+        regexp?: never
+        wildcard?: never
+      }
+    | {
+        /**
+         * Matches analyzed text.
+         */
+        fuzzy: QueryDslIntervalsFuzzy
+        all_of?: never
+        any_of?: never
+        match?: never
+        prefix?: never
+        range?: never
+        regexp?: never
+        wildcard?: never
+      }
+    | {
+        /**
+         * Matches analyzed text.
+         */
+        match: QueryDslIntervalsMatch
+        all_of?: never
+        any_of?: never
+        fuzzy?: never
+        prefix?: never
+        range?: never
+        regexp?: never
+        wildcard?: never
+      }
+    | {
+        /**
+         * Matches terms that start with a specified set of characters.
+         */
+        prefix: QueryDslIntervalsPrefix
+        all_of?: never
+        any_of?: never
+        fuzzy?: never
+        match?: never
+        range?: never
+        regexp?: never
+        wildcard?: never
+      }
+    | {
+        /**
+         * `range` (the specification does not describe it).
+         */
+        range: QueryDslIntervalsRange
+        all_of?: never
+        any_of?: never
+        fuzzy?: never
+        match?: never
+        prefix?: never
+        regexp?: never
+        wildcard?: never
+      }
+    | {
+        /**
+         * `regexp` (the specification does not describe it).
+         */
+        regexp: QueryDslIntervalsRegexp
+        all_of?: never
+        any_of?: never
+        fuzzy?: never
+        match?: never
+        prefix?: never
+        range?: never
+        wildcard?: never
+      }
+    | {
+        /**
+         * Matches terms using a wildcard pattern.
+         */
+        wildcard: QueryDslIntervalsWildcard
+        all_of?: never
+        any_of?: never
+        fuzzy?: never
+        match?: never
+        prefix?: never
+        range?: never
+        regexp?: never
+      }
 
   /**
    * The variants of \`QueryDslIntervalsFilter\`: exactly one is set.
@@ -57665,7 +68448,133 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type QueryDslIntervalsFilter = ExactlyOne<QueryDslIntervalsFilterExclusiveProps>
+  export type QueryDslIntervalsFilter =
+    | {
+        /**
+         * Query used to return intervals that follow an interval from the \`filter\` rule.
+         */
+        after: QueryDslIntervalsContainer
+        before?: never
+        contained_by?: never
+        containing?: never
+        not_contained_by?: never
+        not_containing?: never
+        not_overlapping?: never
+        overlapping?: never
+        script?: never
+      }
+    | {
+        /**
+         * Query used to return intervals that occur before an interval from the \`filter\` rule.
+         */
+        before: QueryDslIntervalsContainer
+        after?: never
+        contained_by?: never
+        containing?: never
+        not_contained_by?: never
+        not_containing?: never
+        not_overlapping?: never
+        overlapping?: never
+        script?: never
+      }
+    | {
+        /**
+         * Query used to return intervals contained by an interval from the \`filter\` rule.
+         */
+        contained_by: QueryDslIntervalsContainer
+        after?: never
+        before?: never
+        containing?: never
+        not_contained_by?: never
+        not_containing?: never
+        not_overlapping?: never
+        overlapping?: never
+        script?: never
+      }
+    | {
+        /**
+         * Query used to return intervals that contain an interval from the \`filter\` rule.
+         */
+        containing: QueryDslIntervalsContainer
+        after?: never
+        before?: never
+        contained_by?: never
+        not_contained_by?: never
+        not_containing?: never
+        not_overlapping?: never
+        overlapping?: never
+        script?: never
+      }
+    | {
+        /**
+         * Query used to return intervals that are **not** contained by an interval from the \`filter\` rule.
+         */
+        not_contained_by: QueryDslIntervalsContainer
+        after?: never
+        before?: never
+        contained_by?: never
+        containing?: never
+        not_containing?: never
+        not_overlapping?: never
+        overlapping?: never
+        script?: never
+      }
+    | {
+        /**
+         * Query used to return intervals that do **not** contain an interval from the \`filter\` rule.
+         */
+        not_containing: QueryDslIntervalsContainer
+        after?: never
+        before?: never
+        contained_by?: never
+        containing?: never
+        not_contained_by?: never
+        not_overlapping?: never
+        overlapping?: never
+        script?: never
+      }
+    | {
+        /**
+         * Query used to return intervals that do **not** overlap with an interval from the \`filter\` rule.
+         */
+        not_overlapping: QueryDslIntervalsContainer
+        after?: never
+        before?: never
+        contained_by?: never
+        containing?: never
+        not_contained_by?: never
+        not_containing?: never
+        overlapping?: never
+        script?: never
+      }
+    | {
+        /**
+         * Query used to return intervals that overlap with an interval from the \`filter\` rule.
+         */
+        overlapping: QueryDslIntervalsContainer
+        after?: never
+        before?: never
+        contained_by?: never
+        containing?: never
+        not_contained_by?: never
+        not_containing?: never
+        not_overlapping?: never
+        script?: never
+      }
+    | {
+        /**
+         * Script used to return matching documents. This script must return a boolean value: \`true\` or \`false\`.
+         */
+        script: Script | ScriptSource
+        after?: never
+        before?: never
+        contained_by?: never
+        containing?: never
+        not_contained_by?: never
+        not_containing?: never
+        not_overlapping?: never
+        overlapping?: never
+      }
 
   /**
    * `IntervalsFuzzy` of the specification's `_types.query_dsl` namespace (the specification does not describe it).
@@ -57804,7 +68713,112 @@ export declare namespace estypes {
    * @public
    */
   export type QueryDslIntervalsQuery = QueryDslIntervalsQueryCommonProps &
-    ExactlyOne<QueryDslIntervalsQueryExclusiveProps>
+    (
+      | {
+          /**
+           * Returns matches that span a combination of other rules.
+           */
+          all_of: QueryDslIntervalsAllOf
+          any_of?: never
+          fuzzy?: never
+          match?: never
+          prefix?: never
+          range?: never
+          regexp?: never
+          wildcard?: never
+        }
+      | {
+          /**
+           * Returns intervals produced by any of its sub-rules.
+           */
+          any_of: QueryDslIntervalsAnyOf
+          all_of?: never
+          fuzzy?: never
+          match?: never
+          prefix?: never
+          range?: never
+          regexp?: never
+          wildcard?: never
+        }
+      | {
+          /**
+           * Matches terms that are similar to the provided term, within an edit distance defined by \`fuzziness\`.
+           */
+          fuzzy: QueryDslIntervalsFuzzy
+          all_of?: never
+          any_of?: never
+          match?: never
+          prefix?: never
+          range?: never
+          regexp?: never
+          wildcard?: never
+        }
+      | {
+          /**
+           * Matches analyzed text.
+           */
+          match: QueryDslIntervalsMatch
+          all_of?: never
+          any_of?: never
+          fuzzy?: never
+          prefix?: never
+          range?: never
+          regexp?: never
+          wildcard?: never
+        }
+      | {
+          /**
+           * Matches terms that start with a specified set of characters.
+           */
+          prefix: QueryDslIntervalsPrefix
+          all_of?: never
+          any_of?: never
+          fuzzy?: never
+          match?: never
+          range?: never
+          regexp?: never
+          wildcard?: never
+        }
+      | {
+          /**
+           * `range` (the specification does not describe it).
+           */
+          range: QueryDslIntervalsRange
+          all_of?: never
+          any_of?: never
+          fuzzy?: never
+          match?: never
+          prefix?: never
+          regexp?: never
+          wildcard?: never
+        }
+      | {
+          /**
+           * `regexp` (the specification does not describe it).
+           */
+          regexp: QueryDslIntervalsRegexp
+          all_of?: never
+          any_of?: never
+          fuzzy?: never
+          match?: never
+          prefix?: never
+          range?: never
+          wildcard?: never
+        }
+      | {
+          /**
+           * Matches terms using a wildcard pattern.
+           */
+          wildcard: QueryDslIntervalsWildcard
+          all_of?: never
+          any_of?: never
+          fuzzy?: never
+          match?: never
+          prefix?: never
+          range?: never
+          regexp?: never
+        }
+    )
 
   /**
    * `IntervalsRange` of the specification's `_types.query_dsl` namespace (the specification does not describe it).
@@ -58440,7 +69454,23 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type QueryDslPinnedQuery = QueryDslPinnedQueryCommonProps & ExactlyOne<QueryDslPinnedQueryExclusiveProps>
+  export type QueryDslPinnedQuery = QueryDslPinnedQueryCommonProps &
+    (
+      | {
+          /**
+           * Document IDs listed in the order they are to appear in results. Required if \`docs\` is not specified.
+           */
+          ids: Id[]
+          docs?: never
+        }
+      | {
+          /**
+           * Documents listed in the order they are to appear in results. Required if \`ids\` is not specified.
+           */
+          docs: QueryDslPinnedDoc[]
+          ids?: never
+        }
+    )
 
   /**
    * `PrefixQuery` of the specification's `_types.query_dsl` namespace (the specification does not describe it).
@@ -58740,7 +69770,4038 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type QueryDslQueryContainer = ExactlyOne<QueryDslQueryContainerExclusiveProps>
+  export type QueryDslQueryContainer =
+    | {
+        /**
+         * matches documents matching boolean combinations of other queries.
+         */
+        bool: QueryDslBoolQuery
+        boosting?: never
+        common?: never
+        combined_fields?: never
+        constant_score?: never
+        dis_max?: never
+        distance_feature?: never
+        exists?: never
+        function_score?: never
+        fuzzy?: never
+        geo_bounding_box?: never
+        geo_distance?: never
+        geo_grid?: never
+        geo_polygon?: never
+        geo_shape?: never
+        has_child?: never
+        has_parent?: never
+        ids?: never
+        intervals?: never
+        knn?: never
+        match?: never
+        match_all?: never
+        match_bool_prefix?: never
+        match_none?: never
+        match_phrase?: never
+        match_phrase_prefix?: never
+        more_like_this?: never
+        multi_match?: never
+        nested?: never
+        parent_id?: never
+        percolate?: never
+        pinned?: never
+        prefix?: never
+        query_string?: never
+        range?: never
+        rank_feature?: never
+        regexp?: never
+        rule?: never
+        script?: never
+        script_score?: never
+        semantic?: never
+        shape?: never
+        simple_query_string?: never
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+        sparse_vector?: never
+        term?: never
+        terms?: never
+        terms_set?: never
+        text_expansion?: never
+        weighted_tokens?: never
+        wildcard?: never
+        wrapper?: never
+        type?: never
+      }
+    | {
+        /**
+         * Returns documents matching a \`positive\` query while reducing the relevance score of documents that also match a \`negative\` query.
+         */
+        boosting: QueryDslBoostingQuery
+        bool?: never
+        common?: never
+        combined_fields?: never
+        constant_score?: never
+        dis_max?: never
+        distance_feature?: never
+        exists?: never
+        function_score?: never
+        fuzzy?: never
+        geo_bounding_box?: never
+        geo_distance?: never
+        geo_grid?: never
+        geo_polygon?: never
+        geo_shape?: never
+        has_child?: never
+        has_parent?: never
+        ids?: never
+        intervals?: never
+        knn?: never
+        match?: never
+        match_all?: never
+        match_bool_prefix?: never
+        match_none?: never
+        match_phrase?: never
+        match_phrase_prefix?: never
+        more_like_this?: never
+        multi_match?: never
+        nested?: never
+        parent_id?: never
+        percolate?: never
+        pinned?: never
+        prefix?: never
+        query_string?: never
+        range?: never
+        rank_feature?: never
+        regexp?: never
+        rule?: never
+        script?: never
+        script_score?: never
+        semantic?: never
+        shape?: never
+        simple_query_string?: never
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+        sparse_vector?: never
+        term?: never
+        terms?: never
+        terms_set?: never
+        text_expansion?: never
+        weighted_tokens?: never
+        wildcard?: never
+        wrapper?: never
+        type?: never
+      }
+    | {
+        /**
+         * `common` (the specification does not describe it).
+         * @deprecated since 7.3.0.
+         */
+        common: Partial<Record<Field, QueryDslCommonTermsQuery | string>>
+        bool?: never
+        boosting?: never
+        combined_fields?: never
+        constant_score?: never
+        dis_max?: never
+        distance_feature?: never
+        exists?: never
+        function_score?: never
+        fuzzy?: never
+        geo_bounding_box?: never
+        geo_distance?: never
+        geo_grid?: never
+        geo_polygon?: never
+        geo_shape?: never
+        has_child?: never
+        has_parent?: never
+        ids?: never
+        intervals?: never
+        knn?: never
+        match?: never
+        match_all?: never
+        match_bool_prefix?: never
+        match_none?: never
+        match_phrase?: never
+        match_phrase_prefix?: never
+        more_like_this?: never
+        multi_match?: never
+        nested?: never
+        parent_id?: never
+        percolate?: never
+        pinned?: never
+        prefix?: never
+        query_string?: never
+        range?: never
+        rank_feature?: never
+        regexp?: never
+        rule?: never
+        script?: never
+        script_score?: never
+        semantic?: never
+        shape?: never
+        simple_query_string?: never
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+        sparse_vector?: never
+        term?: never
+        terms?: never
+        terms_set?: never
+        text_expansion?: never
+        weighted_tokens?: never
+        wildcard?: never
+        wrapper?: never
+        type?: never
+      }
+    | {
+        /**
+         * The \`combined_fields\` query supports searching multiple text fields as if their contents had been indexed into one combined field.
+         */
+        combined_fields: QueryDslCombinedFieldsQuery
+        bool?: never
+        boosting?: never
+        common?: never
+        constant_score?: never
+        dis_max?: never
+        distance_feature?: never
+        exists?: never
+        function_score?: never
+        fuzzy?: never
+        geo_bounding_box?: never
+        geo_distance?: never
+        geo_grid?: never
+        geo_polygon?: never
+        geo_shape?: never
+        has_child?: never
+        has_parent?: never
+        ids?: never
+        intervals?: never
+        knn?: never
+        match?: never
+        match_all?: never
+        match_bool_prefix?: never
+        match_none?: never
+        match_phrase?: never
+        match_phrase_prefix?: never
+        more_like_this?: never
+        multi_match?: never
+        nested?: never
+        parent_id?: never
+        percolate?: never
+        pinned?: never
+        prefix?: never
+        query_string?: never
+        range?: never
+        rank_feature?: never
+        regexp?: never
+        rule?: never
+        script?: never
+        script_score?: never
+        semantic?: never
+        shape?: never
+        simple_query_string?: never
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+        sparse_vector?: never
+        term?: never
+        terms?: never
+        terms_set?: never
+        text_expansion?: never
+        weighted_tokens?: never
+        wildcard?: never
+        wrapper?: never
+        type?: never
+      }
+    | {
+        /**
+         * Wraps a filter query and returns every matching document with a relevance score equal to the \`boost\` parameter value.
+         */
+        constant_score: QueryDslConstantScoreQuery
+        bool?: never
+        boosting?: never
+        common?: never
+        combined_fields?: never
+        dis_max?: never
+        distance_feature?: never
+        exists?: never
+        function_score?: never
+        fuzzy?: never
+        geo_bounding_box?: never
+        geo_distance?: never
+        geo_grid?: never
+        geo_polygon?: never
+        geo_shape?: never
+        has_child?: never
+        has_parent?: never
+        ids?: never
+        intervals?: never
+        knn?: never
+        match?: never
+        match_all?: never
+        match_bool_prefix?: never
+        match_none?: never
+        match_phrase?: never
+        match_phrase_prefix?: never
+        more_like_this?: never
+        multi_match?: never
+        nested?: never
+        parent_id?: never
+        percolate?: never
+        pinned?: never
+        prefix?: never
+        query_string?: never
+        range?: never
+        rank_feature?: never
+        regexp?: never
+        rule?: never
+        script?: never
+        script_score?: never
+        semantic?: never
+        shape?: never
+        simple_query_string?: never
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+        sparse_vector?: never
+        term?: never
+        terms?: never
+        terms_set?: never
+        text_expansion?: never
+        weighted_tokens?: never
+        wildcard?: never
+        wrapper?: never
+        type?: never
+      }
+    | {
+        /**
+         * Returns documents matching one or more wrapped queries, called query clauses or clauses. If a returned document matches multiple query clauses, the \`dis_max\` query assigns the document the highest relevance score from any matching clause, plus a tie breaking increment for any additional matching subqueries.
+         */
+        dis_max: QueryDslDisMaxQuery
+        bool?: never
+        boosting?: never
+        common?: never
+        combined_fields?: never
+        constant_score?: never
+        distance_feature?: never
+        exists?: never
+        function_score?: never
+        fuzzy?: never
+        geo_bounding_box?: never
+        geo_distance?: never
+        geo_grid?: never
+        geo_polygon?: never
+        geo_shape?: never
+        has_child?: never
+        has_parent?: never
+        ids?: never
+        intervals?: never
+        knn?: never
+        match?: never
+        match_all?: never
+        match_bool_prefix?: never
+        match_none?: never
+        match_phrase?: never
+        match_phrase_prefix?: never
+        more_like_this?: never
+        multi_match?: never
+        nested?: never
+        parent_id?: never
+        percolate?: never
+        pinned?: never
+        prefix?: never
+        query_string?: never
+        range?: never
+        rank_feature?: never
+        regexp?: never
+        rule?: never
+        script?: never
+        script_score?: never
+        semantic?: never
+        shape?: never
+        simple_query_string?: never
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+        sparse_vector?: never
+        term?: never
+        terms?: never
+        terms_set?: never
+        text_expansion?: never
+        weighted_tokens?: never
+        wildcard?: never
+        wrapper?: never
+        type?: never
+      }
+    | {
+        /**
+         * Boosts the relevance score of documents closer to a provided origin date or point. For example, you can use this query to give more weight to documents closer to a certain date or location.
+         */
+        distance_feature: QueryDslDistanceFeatureQuery
+        bool?: never
+        boosting?: never
+        common?: never
+        combined_fields?: never
+        constant_score?: never
+        dis_max?: never
+        exists?: never
+        function_score?: never
+        fuzzy?: never
+        geo_bounding_box?: never
+        geo_distance?: never
+        geo_grid?: never
+        geo_polygon?: never
+        geo_shape?: never
+        has_child?: never
+        has_parent?: never
+        ids?: never
+        intervals?: never
+        knn?: never
+        match?: never
+        match_all?: never
+        match_bool_prefix?: never
+        match_none?: never
+        match_phrase?: never
+        match_phrase_prefix?: never
+        more_like_this?: never
+        multi_match?: never
+        nested?: never
+        parent_id?: never
+        percolate?: never
+        pinned?: never
+        prefix?: never
+        query_string?: never
+        range?: never
+        rank_feature?: never
+        regexp?: never
+        rule?: never
+        script?: never
+        script_score?: never
+        semantic?: never
+        shape?: never
+        simple_query_string?: never
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+        sparse_vector?: never
+        term?: never
+        terms?: never
+        terms_set?: never
+        text_expansion?: never
+        weighted_tokens?: never
+        wildcard?: never
+        wrapper?: never
+        type?: never
+      }
+    | {
+        /**
+         * Returns documents that contain an indexed value for a field.
+         */
+        exists: QueryDslExistsQuery
+        bool?: never
+        boosting?: never
+        common?: never
+        combined_fields?: never
+        constant_score?: never
+        dis_max?: never
+        distance_feature?: never
+        function_score?: never
+        fuzzy?: never
+        geo_bounding_box?: never
+        geo_distance?: never
+        geo_grid?: never
+        geo_polygon?: never
+        geo_shape?: never
+        has_child?: never
+        has_parent?: never
+        ids?: never
+        intervals?: never
+        knn?: never
+        match?: never
+        match_all?: never
+        match_bool_prefix?: never
+        match_none?: never
+        match_phrase?: never
+        match_phrase_prefix?: never
+        more_like_this?: never
+        multi_match?: never
+        nested?: never
+        parent_id?: never
+        percolate?: never
+        pinned?: never
+        prefix?: never
+        query_string?: never
+        range?: never
+        rank_feature?: never
+        regexp?: never
+        rule?: never
+        script?: never
+        script_score?: never
+        semantic?: never
+        shape?: never
+        simple_query_string?: never
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+        sparse_vector?: never
+        term?: never
+        terms?: never
+        terms_set?: never
+        text_expansion?: never
+        weighted_tokens?: never
+        wildcard?: never
+        wrapper?: never
+        type?: never
+      }
+    | {
+        /**
+         * The \`function_score\` enables you to modify the score of documents that are retrieved by a query.
+         */
+        function_score: QueryDslFunctionScoreQuery | QueryDslFunctionScoreContainer[]
+        bool?: never
+        boosting?: never
+        common?: never
+        combined_fields?: never
+        constant_score?: never
+        dis_max?: never
+        distance_feature?: never
+        exists?: never
+        fuzzy?: never
+        geo_bounding_box?: never
+        geo_distance?: never
+        geo_grid?: never
+        geo_polygon?: never
+        geo_shape?: never
+        has_child?: never
+        has_parent?: never
+        ids?: never
+        intervals?: never
+        knn?: never
+        match?: never
+        match_all?: never
+        match_bool_prefix?: never
+        match_none?: never
+        match_phrase?: never
+        match_phrase_prefix?: never
+        more_like_this?: never
+        multi_match?: never
+        nested?: never
+        parent_id?: never
+        percolate?: never
+        pinned?: never
+        prefix?: never
+        query_string?: never
+        range?: never
+        rank_feature?: never
+        regexp?: never
+        rule?: never
+        script?: never
+        script_score?: never
+        semantic?: never
+        shape?: never
+        simple_query_string?: never
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+        sparse_vector?: never
+        term?: never
+        terms?: never
+        terms_set?: never
+        text_expansion?: never
+        weighted_tokens?: never
+        wildcard?: never
+        wrapper?: never
+        type?: never
+      }
+    | {
+        /**
+         * Returns documents that contain terms similar to the search term, as measured by a Levenshtein edit distance.
+         */
+        fuzzy: Partial<Record<Field, QueryDslFuzzyQuery | string | double | boolean>>
+        bool?: never
+        boosting?: never
+        common?: never
+        combined_fields?: never
+        constant_score?: never
+        dis_max?: never
+        distance_feature?: never
+        exists?: never
+        function_score?: never
+        geo_bounding_box?: never
+        geo_distance?: never
+        geo_grid?: never
+        geo_polygon?: never
+        geo_shape?: never
+        has_child?: never
+        has_parent?: never
+        ids?: never
+        intervals?: never
+        knn?: never
+        match?: never
+        match_all?: never
+        match_bool_prefix?: never
+        match_none?: never
+        match_phrase?: never
+        match_phrase_prefix?: never
+        more_like_this?: never
+        multi_match?: never
+        nested?: never
+        parent_id?: never
+        percolate?: never
+        pinned?: never
+        prefix?: never
+        query_string?: never
+        range?: never
+        rank_feature?: never
+        regexp?: never
+        rule?: never
+        script?: never
+        script_score?: never
+        semantic?: never
+        shape?: never
+        simple_query_string?: never
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+        sparse_vector?: never
+        term?: never
+        terms?: never
+        terms_set?: never
+        text_expansion?: never
+        weighted_tokens?: never
+        wildcard?: never
+        wrapper?: never
+        type?: never
+      }
+    | {
+        /**
+         * Matches geo_point and geo_shape values that intersect a bounding box.
+         */
+        geo_bounding_box: QueryDslGeoBoundingBoxQuery
+        bool?: never
+        boosting?: never
+        common?: never
+        combined_fields?: never
+        constant_score?: never
+        dis_max?: never
+        distance_feature?: never
+        exists?: never
+        function_score?: never
+        fuzzy?: never
+        geo_distance?: never
+        geo_grid?: never
+        geo_polygon?: never
+        geo_shape?: never
+        has_child?: never
+        has_parent?: never
+        ids?: never
+        intervals?: never
+        knn?: never
+        match?: never
+        match_all?: never
+        match_bool_prefix?: never
+        match_none?: never
+        match_phrase?: never
+        match_phrase_prefix?: never
+        more_like_this?: never
+        multi_match?: never
+        nested?: never
+        parent_id?: never
+        percolate?: never
+        pinned?: never
+        prefix?: never
+        query_string?: never
+        range?: never
+        rank_feature?: never
+        regexp?: never
+        rule?: never
+        script?: never
+        script_score?: never
+        semantic?: never
+        shape?: never
+        simple_query_string?: never
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+        sparse_vector?: never
+        term?: never
+        terms?: never
+        terms_set?: never
+        text_expansion?: never
+        weighted_tokens?: never
+        wildcard?: never
+        wrapper?: never
+        type?: never
+      }
+    | {
+        /**
+         * Matches \`geo_point\` and \`geo_shape\` values within a given distance of a geopoint.
+         */
+        geo_distance: QueryDslGeoDistanceQuery
+        bool?: never
+        boosting?: never
+        common?: never
+        combined_fields?: never
+        constant_score?: never
+        dis_max?: never
+        distance_feature?: never
+        exists?: never
+        function_score?: never
+        fuzzy?: never
+        geo_bounding_box?: never
+        geo_grid?: never
+        geo_polygon?: never
+        geo_shape?: never
+        has_child?: never
+        has_parent?: never
+        ids?: never
+        intervals?: never
+        knn?: never
+        match?: never
+        match_all?: never
+        match_bool_prefix?: never
+        match_none?: never
+        match_phrase?: never
+        match_phrase_prefix?: never
+        more_like_this?: never
+        multi_match?: never
+        nested?: never
+        parent_id?: never
+        percolate?: never
+        pinned?: never
+        prefix?: never
+        query_string?: never
+        range?: never
+        rank_feature?: never
+        regexp?: never
+        rule?: never
+        script?: never
+        script_score?: never
+        semantic?: never
+        shape?: never
+        simple_query_string?: never
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+        sparse_vector?: never
+        term?: never
+        terms?: never
+        terms_set?: never
+        text_expansion?: never
+        weighted_tokens?: never
+        wildcard?: never
+        wrapper?: never
+        type?: never
+      }
+    | {
+        /**
+         * Matches \`geo_point\` and \`geo_shape\` values that intersect a grid cell from a GeoGrid aggregation.
+         */
+        geo_grid: Partial<Record<Field, QueryDslGeoGridQuery>>
+        bool?: never
+        boosting?: never
+        common?: never
+        combined_fields?: never
+        constant_score?: never
+        dis_max?: never
+        distance_feature?: never
+        exists?: never
+        function_score?: never
+        fuzzy?: never
+        geo_bounding_box?: never
+        geo_distance?: never
+        geo_polygon?: never
+        geo_shape?: never
+        has_child?: never
+        has_parent?: never
+        ids?: never
+        intervals?: never
+        knn?: never
+        match?: never
+        match_all?: never
+        match_bool_prefix?: never
+        match_none?: never
+        match_phrase?: never
+        match_phrase_prefix?: never
+        more_like_this?: never
+        multi_match?: never
+        nested?: never
+        parent_id?: never
+        percolate?: never
+        pinned?: never
+        prefix?: never
+        query_string?: never
+        range?: never
+        rank_feature?: never
+        regexp?: never
+        rule?: never
+        script?: never
+        script_score?: never
+        semantic?: never
+        shape?: never
+        simple_query_string?: never
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+        sparse_vector?: never
+        term?: never
+        terms?: never
+        terms_set?: never
+        text_expansion?: never
+        weighted_tokens?: never
+        wildcard?: never
+        wrapper?: never
+        type?: never
+      }
+    | {
+        /**
+         * `geo_polygon` (the specification does not describe it).
+         * @deprecated since 7.12.0. Use geo-shape instead.
+         */
+        geo_polygon: QueryDslGeoPolygonQuery
+        bool?: never
+        boosting?: never
+        common?: never
+        combined_fields?: never
+        constant_score?: never
+        dis_max?: never
+        distance_feature?: never
+        exists?: never
+        function_score?: never
+        fuzzy?: never
+        geo_bounding_box?: never
+        geo_distance?: never
+        geo_grid?: never
+        geo_shape?: never
+        has_child?: never
+        has_parent?: never
+        ids?: never
+        intervals?: never
+        knn?: never
+        match?: never
+        match_all?: never
+        match_bool_prefix?: never
+        match_none?: never
+        match_phrase?: never
+        match_phrase_prefix?: never
+        more_like_this?: never
+        multi_match?: never
+        nested?: never
+        parent_id?: never
+        percolate?: never
+        pinned?: never
+        prefix?: never
+        query_string?: never
+        range?: never
+        rank_feature?: never
+        regexp?: never
+        rule?: never
+        script?: never
+        script_score?: never
+        semantic?: never
+        shape?: never
+        simple_query_string?: never
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+        sparse_vector?: never
+        term?: never
+        terms?: never
+        terms_set?: never
+        text_expansion?: never
+        weighted_tokens?: never
+        wildcard?: never
+        wrapper?: never
+        type?: never
+      }
+    | {
+        /**
+         * Filter documents indexed using either the \`geo_shape\` or the \`geo_point\` type.
+         */
+        geo_shape: QueryDslGeoShapeQuery
+        bool?: never
+        boosting?: never
+        common?: never
+        combined_fields?: never
+        constant_score?: never
+        dis_max?: never
+        distance_feature?: never
+        exists?: never
+        function_score?: never
+        fuzzy?: never
+        geo_bounding_box?: never
+        geo_distance?: never
+        geo_grid?: never
+        geo_polygon?: never
+        has_child?: never
+        has_parent?: never
+        ids?: never
+        intervals?: never
+        knn?: never
+        match?: never
+        match_all?: never
+        match_bool_prefix?: never
+        match_none?: never
+        match_phrase?: never
+        match_phrase_prefix?: never
+        more_like_this?: never
+        multi_match?: never
+        nested?: never
+        parent_id?: never
+        percolate?: never
+        pinned?: never
+        prefix?: never
+        query_string?: never
+        range?: never
+        rank_feature?: never
+        regexp?: never
+        rule?: never
+        script?: never
+        script_score?: never
+        semantic?: never
+        shape?: never
+        simple_query_string?: never
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+        sparse_vector?: never
+        term?: never
+        terms?: never
+        terms_set?: never
+        text_expansion?: never
+        weighted_tokens?: never
+        wildcard?: never
+        wrapper?: never
+        type?: never
+      }
+    | {
+        /**
+         * Returns parent documents whose joined child documents match a provided query.
+         */
+        has_child: QueryDslHasChildQuery
+        bool?: never
+        boosting?: never
+        common?: never
+        combined_fields?: never
+        constant_score?: never
+        dis_max?: never
+        distance_feature?: never
+        exists?: never
+        function_score?: never
+        fuzzy?: never
+        geo_bounding_box?: never
+        geo_distance?: never
+        geo_grid?: never
+        geo_polygon?: never
+        geo_shape?: never
+        has_parent?: never
+        ids?: never
+        intervals?: never
+        knn?: never
+        match?: never
+        match_all?: never
+        match_bool_prefix?: never
+        match_none?: never
+        match_phrase?: never
+        match_phrase_prefix?: never
+        more_like_this?: never
+        multi_match?: never
+        nested?: never
+        parent_id?: never
+        percolate?: never
+        pinned?: never
+        prefix?: never
+        query_string?: never
+        range?: never
+        rank_feature?: never
+        regexp?: never
+        rule?: never
+        script?: never
+        script_score?: never
+        semantic?: never
+        shape?: never
+        simple_query_string?: never
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+        sparse_vector?: never
+        term?: never
+        terms?: never
+        terms_set?: never
+        text_expansion?: never
+        weighted_tokens?: never
+        wildcard?: never
+        wrapper?: never
+        type?: never
+      }
+    | {
+        /**
+         * Returns child documents whose joined parent document matches a provided query.
+         */
+        has_parent: QueryDslHasParentQuery
+        bool?: never
+        boosting?: never
+        common?: never
+        combined_fields?: never
+        constant_score?: never
+        dis_max?: never
+        distance_feature?: never
+        exists?: never
+        function_score?: never
+        fuzzy?: never
+        geo_bounding_box?: never
+        geo_distance?: never
+        geo_grid?: never
+        geo_polygon?: never
+        geo_shape?: never
+        has_child?: never
+        ids?: never
+        intervals?: never
+        knn?: never
+        match?: never
+        match_all?: never
+        match_bool_prefix?: never
+        match_none?: never
+        match_phrase?: never
+        match_phrase_prefix?: never
+        more_like_this?: never
+        multi_match?: never
+        nested?: never
+        parent_id?: never
+        percolate?: never
+        pinned?: never
+        prefix?: never
+        query_string?: never
+        range?: never
+        rank_feature?: never
+        regexp?: never
+        rule?: never
+        script?: never
+        script_score?: never
+        semantic?: never
+        shape?: never
+        simple_query_string?: never
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+        sparse_vector?: never
+        term?: never
+        terms?: never
+        terms_set?: never
+        text_expansion?: never
+        weighted_tokens?: never
+        wildcard?: never
+        wrapper?: never
+        type?: never
+      }
+    | {
+        /**
+         * Returns documents based on their IDs. This query uses document IDs stored in the \`_id\` field.
+         */
+        ids: QueryDslIdsQuery
+        bool?: never
+        boosting?: never
+        common?: never
+        combined_fields?: never
+        constant_score?: never
+        dis_max?: never
+        distance_feature?: never
+        exists?: never
+        function_score?: never
+        fuzzy?: never
+        geo_bounding_box?: never
+        geo_distance?: never
+        geo_grid?: never
+        geo_polygon?: never
+        geo_shape?: never
+        has_child?: never
+        has_parent?: never
+        intervals?: never
+        knn?: never
+        match?: never
+        match_all?: never
+        match_bool_prefix?: never
+        match_none?: never
+        match_phrase?: never
+        match_phrase_prefix?: never
+        more_like_this?: never
+        multi_match?: never
+        nested?: never
+        parent_id?: never
+        percolate?: never
+        pinned?: never
+        prefix?: never
+        query_string?: never
+        range?: never
+        rank_feature?: never
+        regexp?: never
+        rule?: never
+        script?: never
+        script_score?: never
+        semantic?: never
+        shape?: never
+        simple_query_string?: never
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+        sparse_vector?: never
+        term?: never
+        terms?: never
+        terms_set?: never
+        text_expansion?: never
+        weighted_tokens?: never
+        wildcard?: never
+        wrapper?: never
+        type?: never
+      }
+    | {
+        /**
+         * Returns documents based on the order and proximity of matching terms.
+         */
+        intervals: Partial<Record<Field, QueryDslIntervalsQuery>>
+        bool?: never
+        boosting?: never
+        common?: never
+        combined_fields?: never
+        constant_score?: never
+        dis_max?: never
+        distance_feature?: never
+        exists?: never
+        function_score?: never
+        fuzzy?: never
+        geo_bounding_box?: never
+        geo_distance?: never
+        geo_grid?: never
+        geo_polygon?: never
+        geo_shape?: never
+        has_child?: never
+        has_parent?: never
+        ids?: never
+        knn?: never
+        match?: never
+        match_all?: never
+        match_bool_prefix?: never
+        match_none?: never
+        match_phrase?: never
+        match_phrase_prefix?: never
+        more_like_this?: never
+        multi_match?: never
+        nested?: never
+        parent_id?: never
+        percolate?: never
+        pinned?: never
+        prefix?: never
+        query_string?: never
+        range?: never
+        rank_feature?: never
+        regexp?: never
+        rule?: never
+        script?: never
+        script_score?: never
+        semantic?: never
+        shape?: never
+        simple_query_string?: never
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+        sparse_vector?: never
+        term?: never
+        terms?: never
+        terms_set?: never
+        text_expansion?: never
+        weighted_tokens?: never
+        wildcard?: never
+        wrapper?: never
+        type?: never
+      }
+    | {
+        /**
+         * Finds the k nearest vectors to a query vector, as measured by a similarity metric. knn query finds nearest vectors through approximate search on indexed dense_vectors.
+         */
+        knn: KnnQuery
+        bool?: never
+        boosting?: never
+        common?: never
+        combined_fields?: never
+        constant_score?: never
+        dis_max?: never
+        distance_feature?: never
+        exists?: never
+        function_score?: never
+        fuzzy?: never
+        geo_bounding_box?: never
+        geo_distance?: never
+        geo_grid?: never
+        geo_polygon?: never
+        geo_shape?: never
+        has_child?: never
+        has_parent?: never
+        ids?: never
+        intervals?: never
+        match?: never
+        match_all?: never
+        match_bool_prefix?: never
+        match_none?: never
+        match_phrase?: never
+        match_phrase_prefix?: never
+        more_like_this?: never
+        multi_match?: never
+        nested?: never
+        parent_id?: never
+        percolate?: never
+        pinned?: never
+        prefix?: never
+        query_string?: never
+        range?: never
+        rank_feature?: never
+        regexp?: never
+        rule?: never
+        script?: never
+        script_score?: never
+        semantic?: never
+        shape?: never
+        simple_query_string?: never
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+        sparse_vector?: never
+        term?: never
+        terms?: never
+        terms_set?: never
+        text_expansion?: never
+        weighted_tokens?: never
+        wildcard?: never
+        wrapper?: never
+        type?: never
+      }
+    | {
+        /**
+         * Returns documents that match a provided text, number, date or boolean value. The provided text is analyzed before matching.
+         */
+        match: Partial<Record<Field, QueryDslMatchQuery | string | float | boolean>>
+        bool?: never
+        boosting?: never
+        common?: never
+        combined_fields?: never
+        constant_score?: never
+        dis_max?: never
+        distance_feature?: never
+        exists?: never
+        function_score?: never
+        fuzzy?: never
+        geo_bounding_box?: never
+        geo_distance?: never
+        geo_grid?: never
+        geo_polygon?: never
+        geo_shape?: never
+        has_child?: never
+        has_parent?: never
+        ids?: never
+        intervals?: never
+        knn?: never
+        match_all?: never
+        match_bool_prefix?: never
+        match_none?: never
+        match_phrase?: never
+        match_phrase_prefix?: never
+        more_like_this?: never
+        multi_match?: never
+        nested?: never
+        parent_id?: never
+        percolate?: never
+        pinned?: never
+        prefix?: never
+        query_string?: never
+        range?: never
+        rank_feature?: never
+        regexp?: never
+        rule?: never
+        script?: never
+        script_score?: never
+        semantic?: never
+        shape?: never
+        simple_query_string?: never
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+        sparse_vector?: never
+        term?: never
+        terms?: never
+        terms_set?: never
+        text_expansion?: never
+        weighted_tokens?: never
+        wildcard?: never
+        wrapper?: never
+        type?: never
+      }
+    | {
+        /**
+         * Matches all documents, giving them all a \`_score\` of 1.0.
+         */
+        match_all: QueryDslMatchAllQuery
+        bool?: never
+        boosting?: never
+        common?: never
+        combined_fields?: never
+        constant_score?: never
+        dis_max?: never
+        distance_feature?: never
+        exists?: never
+        function_score?: never
+        fuzzy?: never
+        geo_bounding_box?: never
+        geo_distance?: never
+        geo_grid?: never
+        geo_polygon?: never
+        geo_shape?: never
+        has_child?: never
+        has_parent?: never
+        ids?: never
+        intervals?: never
+        knn?: never
+        match?: never
+        match_bool_prefix?: never
+        match_none?: never
+        match_phrase?: never
+        match_phrase_prefix?: never
+        more_like_this?: never
+        multi_match?: never
+        nested?: never
+        parent_id?: never
+        percolate?: never
+        pinned?: never
+        prefix?: never
+        query_string?: never
+        range?: never
+        rank_feature?: never
+        regexp?: never
+        rule?: never
+        script?: never
+        script_score?: never
+        semantic?: never
+        shape?: never
+        simple_query_string?: never
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+        sparse_vector?: never
+        term?: never
+        terms?: never
+        terms_set?: never
+        text_expansion?: never
+        weighted_tokens?: never
+        wildcard?: never
+        wrapper?: never
+        type?: never
+      }
+    | {
+        /**
+         * Analyzes its input and constructs a \`bool\` query from the terms. Each term except the last is used in a \`term\` query. The last term is used in a prefix query.
+         */
+        match_bool_prefix: Partial<Record<Field, QueryDslMatchBoolPrefixQuery | string>>
+        bool?: never
+        boosting?: never
+        common?: never
+        combined_fields?: never
+        constant_score?: never
+        dis_max?: never
+        distance_feature?: never
+        exists?: never
+        function_score?: never
+        fuzzy?: never
+        geo_bounding_box?: never
+        geo_distance?: never
+        geo_grid?: never
+        geo_polygon?: never
+        geo_shape?: never
+        has_child?: never
+        has_parent?: never
+        ids?: never
+        intervals?: never
+        knn?: never
+        match?: never
+        match_all?: never
+        match_none?: never
+        match_phrase?: never
+        match_phrase_prefix?: never
+        more_like_this?: never
+        multi_match?: never
+        nested?: never
+        parent_id?: never
+        percolate?: never
+        pinned?: never
+        prefix?: never
+        query_string?: never
+        range?: never
+        rank_feature?: never
+        regexp?: never
+        rule?: never
+        script?: never
+        script_score?: never
+        semantic?: never
+        shape?: never
+        simple_query_string?: never
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+        sparse_vector?: never
+        term?: never
+        terms?: never
+        terms_set?: never
+        text_expansion?: never
+        weighted_tokens?: never
+        wildcard?: never
+        wrapper?: never
+        type?: never
+      }
+    | {
+        /**
+         * Matches no documents.
+         */
+        match_none: QueryDslMatchNoneQuery
+        bool?: never
+        boosting?: never
+        common?: never
+        combined_fields?: never
+        constant_score?: never
+        dis_max?: never
+        distance_feature?: never
+        exists?: never
+        function_score?: never
+        fuzzy?: never
+        geo_bounding_box?: never
+        geo_distance?: never
+        geo_grid?: never
+        geo_polygon?: never
+        geo_shape?: never
+        has_child?: never
+        has_parent?: never
+        ids?: never
+        intervals?: never
+        knn?: never
+        match?: never
+        match_all?: never
+        match_bool_prefix?: never
+        match_phrase?: never
+        match_phrase_prefix?: never
+        more_like_this?: never
+        multi_match?: never
+        nested?: never
+        parent_id?: never
+        percolate?: never
+        pinned?: never
+        prefix?: never
+        query_string?: never
+        range?: never
+        rank_feature?: never
+        regexp?: never
+        rule?: never
+        script?: never
+        script_score?: never
+        semantic?: never
+        shape?: never
+        simple_query_string?: never
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+        sparse_vector?: never
+        term?: never
+        terms?: never
+        terms_set?: never
+        text_expansion?: never
+        weighted_tokens?: never
+        wildcard?: never
+        wrapper?: never
+        type?: never
+      }
+    | {
+        /**
+         * Analyzes the text and creates a phrase query out of the analyzed text.
+         */
+        match_phrase: Partial<Record<Field, QueryDslMatchPhraseQuery | string>>
+        bool?: never
+        boosting?: never
+        common?: never
+        combined_fields?: never
+        constant_score?: never
+        dis_max?: never
+        distance_feature?: never
+        exists?: never
+        function_score?: never
+        fuzzy?: never
+        geo_bounding_box?: never
+        geo_distance?: never
+        geo_grid?: never
+        geo_polygon?: never
+        geo_shape?: never
+        has_child?: never
+        has_parent?: never
+        ids?: never
+        intervals?: never
+        knn?: never
+        match?: never
+        match_all?: never
+        match_bool_prefix?: never
+        match_none?: never
+        match_phrase_prefix?: never
+        more_like_this?: never
+        multi_match?: never
+        nested?: never
+        parent_id?: never
+        percolate?: never
+        pinned?: never
+        prefix?: never
+        query_string?: never
+        range?: never
+        rank_feature?: never
+        regexp?: never
+        rule?: never
+        script?: never
+        script_score?: never
+        semantic?: never
+        shape?: never
+        simple_query_string?: never
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+        sparse_vector?: never
+        term?: never
+        terms?: never
+        terms_set?: never
+        text_expansion?: never
+        weighted_tokens?: never
+        wildcard?: never
+        wrapper?: never
+        type?: never
+      }
+    | {
+        /**
+         * Returns documents that contain the words of a provided text, in the same order as provided. The last term of the provided text is treated as a prefix, matching any words that begin with that term.
+         */
+        match_phrase_prefix: Partial<Record<Field, QueryDslMatchPhrasePrefixQuery | string>>
+        bool?: never
+        boosting?: never
+        common?: never
+        combined_fields?: never
+        constant_score?: never
+        dis_max?: never
+        distance_feature?: never
+        exists?: never
+        function_score?: never
+        fuzzy?: never
+        geo_bounding_box?: never
+        geo_distance?: never
+        geo_grid?: never
+        geo_polygon?: never
+        geo_shape?: never
+        has_child?: never
+        has_parent?: never
+        ids?: never
+        intervals?: never
+        knn?: never
+        match?: never
+        match_all?: never
+        match_bool_prefix?: never
+        match_none?: never
+        match_phrase?: never
+        more_like_this?: never
+        multi_match?: never
+        nested?: never
+        parent_id?: never
+        percolate?: never
+        pinned?: never
+        prefix?: never
+        query_string?: never
+        range?: never
+        rank_feature?: never
+        regexp?: never
+        rule?: never
+        script?: never
+        script_score?: never
+        semantic?: never
+        shape?: never
+        simple_query_string?: never
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+        sparse_vector?: never
+        term?: never
+        terms?: never
+        terms_set?: never
+        text_expansion?: never
+        weighted_tokens?: never
+        wildcard?: never
+        wrapper?: never
+        type?: never
+      }
+    | {
+        /**
+         * Returns documents that are "like" a given set of documents.
+         */
+        more_like_this: QueryDslMoreLikeThisQuery
+        bool?: never
+        boosting?: never
+        common?: never
+        combined_fields?: never
+        constant_score?: never
+        dis_max?: never
+        distance_feature?: never
+        exists?: never
+        function_score?: never
+        fuzzy?: never
+        geo_bounding_box?: never
+        geo_distance?: never
+        geo_grid?: never
+        geo_polygon?: never
+        geo_shape?: never
+        has_child?: never
+        has_parent?: never
+        ids?: never
+        intervals?: never
+        knn?: never
+        match?: never
+        match_all?: never
+        match_bool_prefix?: never
+        match_none?: never
+        match_phrase?: never
+        match_phrase_prefix?: never
+        multi_match?: never
+        nested?: never
+        parent_id?: never
+        percolate?: never
+        pinned?: never
+        prefix?: never
+        query_string?: never
+        range?: never
+        rank_feature?: never
+        regexp?: never
+        rule?: never
+        script?: never
+        script_score?: never
+        semantic?: never
+        shape?: never
+        simple_query_string?: never
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+        sparse_vector?: never
+        term?: never
+        terms?: never
+        terms_set?: never
+        text_expansion?: never
+        weighted_tokens?: never
+        wildcard?: never
+        wrapper?: never
+        type?: never
+      }
+    | {
+        /**
+         * Enables you to search for a provided text, number, date or boolean value across multiple fields. The provided text is analyzed before matching.
+         */
+        multi_match: QueryDslMultiMatchQuery
+        bool?: never
+        boosting?: never
+        common?: never
+        combined_fields?: never
+        constant_score?: never
+        dis_max?: never
+        distance_feature?: never
+        exists?: never
+        function_score?: never
+        fuzzy?: never
+        geo_bounding_box?: never
+        geo_distance?: never
+        geo_grid?: never
+        geo_polygon?: never
+        geo_shape?: never
+        has_child?: never
+        has_parent?: never
+        ids?: never
+        intervals?: never
+        knn?: never
+        match?: never
+        match_all?: never
+        match_bool_prefix?: never
+        match_none?: never
+        match_phrase?: never
+        match_phrase_prefix?: never
+        more_like_this?: never
+        nested?: never
+        parent_id?: never
+        percolate?: never
+        pinned?: never
+        prefix?: never
+        query_string?: never
+        range?: never
+        rank_feature?: never
+        regexp?: never
+        rule?: never
+        script?: never
+        script_score?: never
+        semantic?: never
+        shape?: never
+        simple_query_string?: never
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+        sparse_vector?: never
+        term?: never
+        terms?: never
+        terms_set?: never
+        text_expansion?: never
+        weighted_tokens?: never
+        wildcard?: never
+        wrapper?: never
+        type?: never
+      }
+    | {
+        /**
+         * Wraps another query to search nested fields. If an object matches the search, the nested query returns the root parent document.
+         */
+        nested: QueryDslNestedQuery
+        bool?: never
+        boosting?: never
+        common?: never
+        combined_fields?: never
+        constant_score?: never
+        dis_max?: never
+        distance_feature?: never
+        exists?: never
+        function_score?: never
+        fuzzy?: never
+        geo_bounding_box?: never
+        geo_distance?: never
+        geo_grid?: never
+        geo_polygon?: never
+        geo_shape?: never
+        has_child?: never
+        has_parent?: never
+        ids?: never
+        intervals?: never
+        knn?: never
+        match?: never
+        match_all?: never
+        match_bool_prefix?: never
+        match_none?: never
+        match_phrase?: never
+        match_phrase_prefix?: never
+        more_like_this?: never
+        multi_match?: never
+        parent_id?: never
+        percolate?: never
+        pinned?: never
+        prefix?: never
+        query_string?: never
+        range?: never
+        rank_feature?: never
+        regexp?: never
+        rule?: never
+        script?: never
+        script_score?: never
+        semantic?: never
+        shape?: never
+        simple_query_string?: never
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+        sparse_vector?: never
+        term?: never
+        terms?: never
+        terms_set?: never
+        text_expansion?: never
+        weighted_tokens?: never
+        wildcard?: never
+        wrapper?: never
+        type?: never
+      }
+    | {
+        /**
+         * Returns child documents joined to a specific parent document.
+         */
+        parent_id: QueryDslParentIdQuery
+        bool?: never
+        boosting?: never
+        common?: never
+        combined_fields?: never
+        constant_score?: never
+        dis_max?: never
+        distance_feature?: never
+        exists?: never
+        function_score?: never
+        fuzzy?: never
+        geo_bounding_box?: never
+        geo_distance?: never
+        geo_grid?: never
+        geo_polygon?: never
+        geo_shape?: never
+        has_child?: never
+        has_parent?: never
+        ids?: never
+        intervals?: never
+        knn?: never
+        match?: never
+        match_all?: never
+        match_bool_prefix?: never
+        match_none?: never
+        match_phrase?: never
+        match_phrase_prefix?: never
+        more_like_this?: never
+        multi_match?: never
+        nested?: never
+        percolate?: never
+        pinned?: never
+        prefix?: never
+        query_string?: never
+        range?: never
+        rank_feature?: never
+        regexp?: never
+        rule?: never
+        script?: never
+        script_score?: never
+        semantic?: never
+        shape?: never
+        simple_query_string?: never
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+        sparse_vector?: never
+        term?: never
+        terms?: never
+        terms_set?: never
+        text_expansion?: never
+        weighted_tokens?: never
+        wildcard?: never
+        wrapper?: never
+        type?: never
+      }
+    | {
+        /**
+         * Matches queries stored in an index.
+         */
+        percolate: QueryDslPercolateQuery
+        bool?: never
+        boosting?: never
+        common?: never
+        combined_fields?: never
+        constant_score?: never
+        dis_max?: never
+        distance_feature?: never
+        exists?: never
+        function_score?: never
+        fuzzy?: never
+        geo_bounding_box?: never
+        geo_distance?: never
+        geo_grid?: never
+        geo_polygon?: never
+        geo_shape?: never
+        has_child?: never
+        has_parent?: never
+        ids?: never
+        intervals?: never
+        knn?: never
+        match?: never
+        match_all?: never
+        match_bool_prefix?: never
+        match_none?: never
+        match_phrase?: never
+        match_phrase_prefix?: never
+        more_like_this?: never
+        multi_match?: never
+        nested?: never
+        parent_id?: never
+        pinned?: never
+        prefix?: never
+        query_string?: never
+        range?: never
+        rank_feature?: never
+        regexp?: never
+        rule?: never
+        script?: never
+        script_score?: never
+        semantic?: never
+        shape?: never
+        simple_query_string?: never
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+        sparse_vector?: never
+        term?: never
+        terms?: never
+        terms_set?: never
+        text_expansion?: never
+        weighted_tokens?: never
+        wildcard?: never
+        wrapper?: never
+        type?: never
+      }
+    | {
+        /**
+         * Promotes selected documents to rank higher than those matching a given query.
+         */
+        pinned: QueryDslPinnedQuery
+        bool?: never
+        boosting?: never
+        common?: never
+        combined_fields?: never
+        constant_score?: never
+        dis_max?: never
+        distance_feature?: never
+        exists?: never
+        function_score?: never
+        fuzzy?: never
+        geo_bounding_box?: never
+        geo_distance?: never
+        geo_grid?: never
+        geo_polygon?: never
+        geo_shape?: never
+        has_child?: never
+        has_parent?: never
+        ids?: never
+        intervals?: never
+        knn?: never
+        match?: never
+        match_all?: never
+        match_bool_prefix?: never
+        match_none?: never
+        match_phrase?: never
+        match_phrase_prefix?: never
+        more_like_this?: never
+        multi_match?: never
+        nested?: never
+        parent_id?: never
+        percolate?: never
+        prefix?: never
+        query_string?: never
+        range?: never
+        rank_feature?: never
+        regexp?: never
+        rule?: never
+        script?: never
+        script_score?: never
+        semantic?: never
+        shape?: never
+        simple_query_string?: never
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+        sparse_vector?: never
+        term?: never
+        terms?: never
+        terms_set?: never
+        text_expansion?: never
+        weighted_tokens?: never
+        wildcard?: never
+        wrapper?: never
+        type?: never
+      }
+    | {
+        /**
+         * Returns documents that contain a specific prefix in a provided field.
+         */
+        prefix: Partial<Record<Field, QueryDslPrefixQuery | string>>
+        bool?: never
+        boosting?: never
+        common?: never
+        combined_fields?: never
+        constant_score?: never
+        dis_max?: never
+        distance_feature?: never
+        exists?: never
+        function_score?: never
+        fuzzy?: never
+        geo_bounding_box?: never
+        geo_distance?: never
+        geo_grid?: never
+        geo_polygon?: never
+        geo_shape?: never
+        has_child?: never
+        has_parent?: never
+        ids?: never
+        intervals?: never
+        knn?: never
+        match?: never
+        match_all?: never
+        match_bool_prefix?: never
+        match_none?: never
+        match_phrase?: never
+        match_phrase_prefix?: never
+        more_like_this?: never
+        multi_match?: never
+        nested?: never
+        parent_id?: never
+        percolate?: never
+        pinned?: never
+        query_string?: never
+        range?: never
+        rank_feature?: never
+        regexp?: never
+        rule?: never
+        script?: never
+        script_score?: never
+        semantic?: never
+        shape?: never
+        simple_query_string?: never
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+        sparse_vector?: never
+        term?: never
+        terms?: never
+        terms_set?: never
+        text_expansion?: never
+        weighted_tokens?: never
+        wildcard?: never
+        wrapper?: never
+        type?: never
+      }
+    | {
+        /**
+         * Returns documents based on a provided query string, using a parser with a strict syntax.
+         */
+        query_string: QueryDslQueryStringQuery
+        bool?: never
+        boosting?: never
+        common?: never
+        combined_fields?: never
+        constant_score?: never
+        dis_max?: never
+        distance_feature?: never
+        exists?: never
+        function_score?: never
+        fuzzy?: never
+        geo_bounding_box?: never
+        geo_distance?: never
+        geo_grid?: never
+        geo_polygon?: never
+        geo_shape?: never
+        has_child?: never
+        has_parent?: never
+        ids?: never
+        intervals?: never
+        knn?: never
+        match?: never
+        match_all?: never
+        match_bool_prefix?: never
+        match_none?: never
+        match_phrase?: never
+        match_phrase_prefix?: never
+        more_like_this?: never
+        multi_match?: never
+        nested?: never
+        parent_id?: never
+        percolate?: never
+        pinned?: never
+        prefix?: never
+        range?: never
+        rank_feature?: never
+        regexp?: never
+        rule?: never
+        script?: never
+        script_score?: never
+        semantic?: never
+        shape?: never
+        simple_query_string?: never
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+        sparse_vector?: never
+        term?: never
+        terms?: never
+        terms_set?: never
+        text_expansion?: never
+        weighted_tokens?: never
+        wildcard?: never
+        wrapper?: never
+        type?: never
+      }
+    | {
+        /**
+         * Returns documents that contain terms within a provided range.
+         */
+        range: Partial<Record<Field, QueryDslRangeQuery>>
+        bool?: never
+        boosting?: never
+        common?: never
+        combined_fields?: never
+        constant_score?: never
+        dis_max?: never
+        distance_feature?: never
+        exists?: never
+        function_score?: never
+        fuzzy?: never
+        geo_bounding_box?: never
+        geo_distance?: never
+        geo_grid?: never
+        geo_polygon?: never
+        geo_shape?: never
+        has_child?: never
+        has_parent?: never
+        ids?: never
+        intervals?: never
+        knn?: never
+        match?: never
+        match_all?: never
+        match_bool_prefix?: never
+        match_none?: never
+        match_phrase?: never
+        match_phrase_prefix?: never
+        more_like_this?: never
+        multi_match?: never
+        nested?: never
+        parent_id?: never
+        percolate?: never
+        pinned?: never
+        prefix?: never
+        query_string?: never
+        rank_feature?: never
+        regexp?: never
+        rule?: never
+        script?: never
+        script_score?: never
+        semantic?: never
+        shape?: never
+        simple_query_string?: never
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+        sparse_vector?: never
+        term?: never
+        terms?: never
+        terms_set?: never
+        text_expansion?: never
+        weighted_tokens?: never
+        wildcard?: never
+        wrapper?: never
+        type?: never
+      }
+    | {
+        /**
+         * Boosts the relevance score of documents based on the numeric value of a \`rank_feature\` or \`rank_features\` field.
+         */
+        rank_feature: QueryDslRankFeatureQuery
+        bool?: never
+        boosting?: never
+        common?: never
+        combined_fields?: never
+        constant_score?: never
+        dis_max?: never
+        distance_feature?: never
+        exists?: never
+        function_score?: never
+        fuzzy?: never
+        geo_bounding_box?: never
+        geo_distance?: never
+        geo_grid?: never
+        geo_polygon?: never
+        geo_shape?: never
+        has_child?: never
+        has_parent?: never
+        ids?: never
+        intervals?: never
+        knn?: never
+        match?: never
+        match_all?: never
+        match_bool_prefix?: never
+        match_none?: never
+        match_phrase?: never
+        match_phrase_prefix?: never
+        more_like_this?: never
+        multi_match?: never
+        nested?: never
+        parent_id?: never
+        percolate?: never
+        pinned?: never
+        prefix?: never
+        query_string?: never
+        range?: never
+        regexp?: never
+        rule?: never
+        script?: never
+        script_score?: never
+        semantic?: never
+        shape?: never
+        simple_query_string?: never
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+        sparse_vector?: never
+        term?: never
+        terms?: never
+        terms_set?: never
+        text_expansion?: never
+        weighted_tokens?: never
+        wildcard?: never
+        wrapper?: never
+        type?: never
+      }
+    | {
+        /**
+         * Returns documents that contain terms matching a regular expression.
+         */
+        regexp: Partial<Record<Field, QueryDslRegexpQuery | string>>
+        bool?: never
+        boosting?: never
+        common?: never
+        combined_fields?: never
+        constant_score?: never
+        dis_max?: never
+        distance_feature?: never
+        exists?: never
+        function_score?: never
+        fuzzy?: never
+        geo_bounding_box?: never
+        geo_distance?: never
+        geo_grid?: never
+        geo_polygon?: never
+        geo_shape?: never
+        has_child?: never
+        has_parent?: never
+        ids?: never
+        intervals?: never
+        knn?: never
+        match?: never
+        match_all?: never
+        match_bool_prefix?: never
+        match_none?: never
+        match_phrase?: never
+        match_phrase_prefix?: never
+        more_like_this?: never
+        multi_match?: never
+        nested?: never
+        parent_id?: never
+        percolate?: never
+        pinned?: never
+        prefix?: never
+        query_string?: never
+        range?: never
+        rank_feature?: never
+        rule?: never
+        script?: never
+        script_score?: never
+        semantic?: never
+        shape?: never
+        simple_query_string?: never
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+        sparse_vector?: never
+        term?: never
+        terms?: never
+        terms_set?: never
+        text_expansion?: never
+        weighted_tokens?: never
+        wildcard?: never
+        wrapper?: never
+        type?: never
+      }
+    | {
+        /**
+         * `rule` (the specification does not describe it).
+         */
+        rule: QueryDslRuleQuery
+        bool?: never
+        boosting?: never
+        common?: never
+        combined_fields?: never
+        constant_score?: never
+        dis_max?: never
+        distance_feature?: never
+        exists?: never
+        function_score?: never
+        fuzzy?: never
+        geo_bounding_box?: never
+        geo_distance?: never
+        geo_grid?: never
+        geo_polygon?: never
+        geo_shape?: never
+        has_child?: never
+        has_parent?: never
+        ids?: never
+        intervals?: never
+        knn?: never
+        match?: never
+        match_all?: never
+        match_bool_prefix?: never
+        match_none?: never
+        match_phrase?: never
+        match_phrase_prefix?: never
+        more_like_this?: never
+        multi_match?: never
+        nested?: never
+        parent_id?: never
+        percolate?: never
+        pinned?: never
+        prefix?: never
+        query_string?: never
+        range?: never
+        rank_feature?: never
+        regexp?: never
+        script?: never
+        script_score?: never
+        semantic?: never
+        shape?: never
+        simple_query_string?: never
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+        sparse_vector?: never
+        term?: never
+        terms?: never
+        terms_set?: never
+        text_expansion?: never
+        weighted_tokens?: never
+        wildcard?: never
+        wrapper?: never
+        type?: never
+      }
+    | {
+        /**
+         * Filters documents based on a provided script. The script query is typically used in a filter context.
+         */
+        script: QueryDslScriptQuery
+        bool?: never
+        boosting?: never
+        common?: never
+        combined_fields?: never
+        constant_score?: never
+        dis_max?: never
+        distance_feature?: never
+        exists?: never
+        function_score?: never
+        fuzzy?: never
+        geo_bounding_box?: never
+        geo_distance?: never
+        geo_grid?: never
+        geo_polygon?: never
+        geo_shape?: never
+        has_child?: never
+        has_parent?: never
+        ids?: never
+        intervals?: never
+        knn?: never
+        match?: never
+        match_all?: never
+        match_bool_prefix?: never
+        match_none?: never
+        match_phrase?: never
+        match_phrase_prefix?: never
+        more_like_this?: never
+        multi_match?: never
+        nested?: never
+        parent_id?: never
+        percolate?: never
+        pinned?: never
+        prefix?: never
+        query_string?: never
+        range?: never
+        rank_feature?: never
+        regexp?: never
+        rule?: never
+        script_score?: never
+        semantic?: never
+        shape?: never
+        simple_query_string?: never
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+        sparse_vector?: never
+        term?: never
+        terms?: never
+        terms_set?: never
+        text_expansion?: never
+        weighted_tokens?: never
+        wildcard?: never
+        wrapper?: never
+        type?: never
+      }
+    | {
+        /**
+         * Uses a script to provide a custom score for returned documents.
+         */
+        script_score: QueryDslScriptScoreQuery
+        bool?: never
+        boosting?: never
+        common?: never
+        combined_fields?: never
+        constant_score?: never
+        dis_max?: never
+        distance_feature?: never
+        exists?: never
+        function_score?: never
+        fuzzy?: never
+        geo_bounding_box?: never
+        geo_distance?: never
+        geo_grid?: never
+        geo_polygon?: never
+        geo_shape?: never
+        has_child?: never
+        has_parent?: never
+        ids?: never
+        intervals?: never
+        knn?: never
+        match?: never
+        match_all?: never
+        match_bool_prefix?: never
+        match_none?: never
+        match_phrase?: never
+        match_phrase_prefix?: never
+        more_like_this?: never
+        multi_match?: never
+        nested?: never
+        parent_id?: never
+        percolate?: never
+        pinned?: never
+        prefix?: never
+        query_string?: never
+        range?: never
+        rank_feature?: never
+        regexp?: never
+        rule?: never
+        script?: never
+        semantic?: never
+        shape?: never
+        simple_query_string?: never
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+        sparse_vector?: never
+        term?: never
+        terms?: never
+        terms_set?: never
+        text_expansion?: never
+        weighted_tokens?: never
+        wildcard?: never
+        wrapper?: never
+        type?: never
+      }
+    | {
+        /**
+         * A semantic query to semantic_text field types
+         */
+        semantic: QueryDslSemanticQuery
+        bool?: never
+        boosting?: never
+        common?: never
+        combined_fields?: never
+        constant_score?: never
+        dis_max?: never
+        distance_feature?: never
+        exists?: never
+        function_score?: never
+        fuzzy?: never
+        geo_bounding_box?: never
+        geo_distance?: never
+        geo_grid?: never
+        geo_polygon?: never
+        geo_shape?: never
+        has_child?: never
+        has_parent?: never
+        ids?: never
+        intervals?: never
+        knn?: never
+        match?: never
+        match_all?: never
+        match_bool_prefix?: never
+        match_none?: never
+        match_phrase?: never
+        match_phrase_prefix?: never
+        more_like_this?: never
+        multi_match?: never
+        nested?: never
+        parent_id?: never
+        percolate?: never
+        pinned?: never
+        prefix?: never
+        query_string?: never
+        range?: never
+        rank_feature?: never
+        regexp?: never
+        rule?: never
+        script?: never
+        script_score?: never
+        shape?: never
+        simple_query_string?: never
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+        sparse_vector?: never
+        term?: never
+        terms?: never
+        terms_set?: never
+        text_expansion?: never
+        weighted_tokens?: never
+        wildcard?: never
+        wrapper?: never
+        type?: never
+      }
+    | {
+        /**
+         * Queries documents that contain fields indexed using the \`shape\` type.
+         */
+        shape: QueryDslShapeQuery
+        bool?: never
+        boosting?: never
+        common?: never
+        combined_fields?: never
+        constant_score?: never
+        dis_max?: never
+        distance_feature?: never
+        exists?: never
+        function_score?: never
+        fuzzy?: never
+        geo_bounding_box?: never
+        geo_distance?: never
+        geo_grid?: never
+        geo_polygon?: never
+        geo_shape?: never
+        has_child?: never
+        has_parent?: never
+        ids?: never
+        intervals?: never
+        knn?: never
+        match?: never
+        match_all?: never
+        match_bool_prefix?: never
+        match_none?: never
+        match_phrase?: never
+        match_phrase_prefix?: never
+        more_like_this?: never
+        multi_match?: never
+        nested?: never
+        parent_id?: never
+        percolate?: never
+        pinned?: never
+        prefix?: never
+        query_string?: never
+        range?: never
+        rank_feature?: never
+        regexp?: never
+        rule?: never
+        script?: never
+        script_score?: never
+        semantic?: never
+        simple_query_string?: never
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+        sparse_vector?: never
+        term?: never
+        terms?: never
+        terms_set?: never
+        text_expansion?: never
+        weighted_tokens?: never
+        wildcard?: never
+        wrapper?: never
+        type?: never
+      }
+    | {
+        /**
+         * Returns documents based on a provided query string, using a parser with a limited but fault-tolerant syntax.
+         */
+        simple_query_string: QueryDslSimpleQueryStringQuery
+        bool?: never
+        boosting?: never
+        common?: never
+        combined_fields?: never
+        constant_score?: never
+        dis_max?: never
+        distance_feature?: never
+        exists?: never
+        function_score?: never
+        fuzzy?: never
+        geo_bounding_box?: never
+        geo_distance?: never
+        geo_grid?: never
+        geo_polygon?: never
+        geo_shape?: never
+        has_child?: never
+        has_parent?: never
+        ids?: never
+        intervals?: never
+        knn?: never
+        match?: never
+        match_all?: never
+        match_bool_prefix?: never
+        match_none?: never
+        match_phrase?: never
+        match_phrase_prefix?: never
+        more_like_this?: never
+        multi_match?: never
+        nested?: never
+        parent_id?: never
+        percolate?: never
+        pinned?: never
+        prefix?: never
+        query_string?: never
+        range?: never
+        rank_feature?: never
+        regexp?: never
+        rule?: never
+        script?: never
+        script_score?: never
+        semantic?: never
+        shape?: never
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+        sparse_vector?: never
+        term?: never
+        terms?: never
+        terms_set?: never
+        text_expansion?: never
+        weighted_tokens?: never
+        wildcard?: never
+        wrapper?: never
+        type?: never
+      }
+    | {
+        /**
+         * Returns matches which enclose another span query.
+         */
+        span_containing: QueryDslSpanContainingQuery
+        bool?: never
+        boosting?: never
+        common?: never
+        combined_fields?: never
+        constant_score?: never
+        dis_max?: never
+        distance_feature?: never
+        exists?: never
+        function_score?: never
+        fuzzy?: never
+        geo_bounding_box?: never
+        geo_distance?: never
+        geo_grid?: never
+        geo_polygon?: never
+        geo_shape?: never
+        has_child?: never
+        has_parent?: never
+        ids?: never
+        intervals?: never
+        knn?: never
+        match?: never
+        match_all?: never
+        match_bool_prefix?: never
+        match_none?: never
+        match_phrase?: never
+        match_phrase_prefix?: never
+        more_like_this?: never
+        multi_match?: never
+        nested?: never
+        parent_id?: never
+        percolate?: never
+        pinned?: never
+        prefix?: never
+        query_string?: never
+        range?: never
+        rank_feature?: never
+        regexp?: never
+        rule?: never
+        script?: never
+        script_score?: never
+        semantic?: never
+        shape?: never
+        simple_query_string?: never
+        span_field_masking?: never
+        span_first?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+        sparse_vector?: never
+        term?: never
+        terms?: never
+        terms_set?: never
+        text_expansion?: never
+        weighted_tokens?: never
+        wildcard?: never
+        wrapper?: never
+        type?: never
+      }
+    | {
+        /**
+         * Wrapper to allow span queries to participate in composite single-field span queries by _lying_ about their search field.
+         */
+        span_field_masking: QueryDslSpanFieldMaskingQuery
+        bool?: never
+        boosting?: never
+        common?: never
+        combined_fields?: never
+        constant_score?: never
+        dis_max?: never
+        distance_feature?: never
+        exists?: never
+        function_score?: never
+        fuzzy?: never
+        geo_bounding_box?: never
+        geo_distance?: never
+        geo_grid?: never
+        geo_polygon?: never
+        geo_shape?: never
+        has_child?: never
+        has_parent?: never
+        ids?: never
+        intervals?: never
+        knn?: never
+        match?: never
+        match_all?: never
+        match_bool_prefix?: never
+        match_none?: never
+        match_phrase?: never
+        match_phrase_prefix?: never
+        more_like_this?: never
+        multi_match?: never
+        nested?: never
+        parent_id?: never
+        percolate?: never
+        pinned?: never
+        prefix?: never
+        query_string?: never
+        range?: never
+        rank_feature?: never
+        regexp?: never
+        rule?: never
+        script?: never
+        script_score?: never
+        semantic?: never
+        shape?: never
+        simple_query_string?: never
+        span_containing?: never
+        span_first?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+        sparse_vector?: never
+        term?: never
+        terms?: never
+        terms_set?: never
+        text_expansion?: never
+        weighted_tokens?: never
+        wildcard?: never
+        wrapper?: never
+        type?: never
+      }
+    | {
+        /**
+         * Matches spans near the beginning of a field.
+         */
+        span_first: QueryDslSpanFirstQuery
+        bool?: never
+        boosting?: never
+        common?: never
+        combined_fields?: never
+        constant_score?: never
+        dis_max?: never
+        distance_feature?: never
+        exists?: never
+        function_score?: never
+        fuzzy?: never
+        geo_bounding_box?: never
+        geo_distance?: never
+        geo_grid?: never
+        geo_polygon?: never
+        geo_shape?: never
+        has_child?: never
+        has_parent?: never
+        ids?: never
+        intervals?: never
+        knn?: never
+        match?: never
+        match_all?: never
+        match_bool_prefix?: never
+        match_none?: never
+        match_phrase?: never
+        match_phrase_prefix?: never
+        more_like_this?: never
+        multi_match?: never
+        nested?: never
+        parent_id?: never
+        percolate?: never
+        pinned?: never
+        prefix?: never
+        query_string?: never
+        range?: never
+        rank_feature?: never
+        regexp?: never
+        rule?: never
+        script?: never
+        script_score?: never
+        semantic?: never
+        shape?: never
+        simple_query_string?: never
+        span_containing?: never
+        span_field_masking?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+        sparse_vector?: never
+        term?: never
+        terms?: never
+        terms_set?: never
+        text_expansion?: never
+        weighted_tokens?: never
+        wildcard?: never
+        wrapper?: never
+        type?: never
+      }
+    | {
+        /**
+         * Allows you to wrap a multi term query (one of \`wildcard\`, \`fuzzy\`, \`prefix\`, \`range\`, or \`regexp\` query) as a \`span\` query, so it can be nested.
+         */
+        span_multi: QueryDslSpanMultiTermQuery
+        bool?: never
+        boosting?: never
+        common?: never
+        combined_fields?: never
+        constant_score?: never
+        dis_max?: never
+        distance_feature?: never
+        exists?: never
+        function_score?: never
+        fuzzy?: never
+        geo_bounding_box?: never
+        geo_distance?: never
+        geo_grid?: never
+        geo_polygon?: never
+        geo_shape?: never
+        has_child?: never
+        has_parent?: never
+        ids?: never
+        intervals?: never
+        knn?: never
+        match?: never
+        match_all?: never
+        match_bool_prefix?: never
+        match_none?: never
+        match_phrase?: never
+        match_phrase_prefix?: never
+        more_like_this?: never
+        multi_match?: never
+        nested?: never
+        parent_id?: never
+        percolate?: never
+        pinned?: never
+        prefix?: never
+        query_string?: never
+        range?: never
+        rank_feature?: never
+        regexp?: never
+        rule?: never
+        script?: never
+        script_score?: never
+        semantic?: never
+        shape?: never
+        simple_query_string?: never
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+        sparse_vector?: never
+        term?: never
+        terms?: never
+        terms_set?: never
+        text_expansion?: never
+        weighted_tokens?: never
+        wildcard?: never
+        wrapper?: never
+        type?: never
+      }
+    | {
+        /**
+         * Matches spans which are near one another. You can specify \`slop\`, the maximum number of intervening unmatched positions, as well as whether matches are required to be in-order.
+         */
+        span_near: QueryDslSpanNearQuery
+        bool?: never
+        boosting?: never
+        common?: never
+        combined_fields?: never
+        constant_score?: never
+        dis_max?: never
+        distance_feature?: never
+        exists?: never
+        function_score?: never
+        fuzzy?: never
+        geo_bounding_box?: never
+        geo_distance?: never
+        geo_grid?: never
+        geo_polygon?: never
+        geo_shape?: never
+        has_child?: never
+        has_parent?: never
+        ids?: never
+        intervals?: never
+        knn?: never
+        match?: never
+        match_all?: never
+        match_bool_prefix?: never
+        match_none?: never
+        match_phrase?: never
+        match_phrase_prefix?: never
+        more_like_this?: never
+        multi_match?: never
+        nested?: never
+        parent_id?: never
+        percolate?: never
+        pinned?: never
+        prefix?: never
+        query_string?: never
+        range?: never
+        rank_feature?: never
+        regexp?: never
+        rule?: never
+        script?: never
+        script_score?: never
+        semantic?: never
+        shape?: never
+        simple_query_string?: never
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_multi?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+        sparse_vector?: never
+        term?: never
+        terms?: never
+        terms_set?: never
+        text_expansion?: never
+        weighted_tokens?: never
+        wildcard?: never
+        wrapper?: never
+        type?: never
+      }
+    | {
+        /**
+         * Removes matches which overlap with another span query or which are within x tokens before (controlled by the parameter \`pre\`) or y tokens after (controlled by the parameter \`post\`) another span query.
+         */
+        span_not: QueryDslSpanNotQuery
+        bool?: never
+        boosting?: never
+        common?: never
+        combined_fields?: never
+        constant_score?: never
+        dis_max?: never
+        distance_feature?: never
+        exists?: never
+        function_score?: never
+        fuzzy?: never
+        geo_bounding_box?: never
+        geo_distance?: never
+        geo_grid?: never
+        geo_polygon?: never
+        geo_shape?: never
+        has_child?: never
+        has_parent?: never
+        ids?: never
+        intervals?: never
+        knn?: never
+        match?: never
+        match_all?: never
+        match_bool_prefix?: never
+        match_none?: never
+        match_phrase?: never
+        match_phrase_prefix?: never
+        more_like_this?: never
+        multi_match?: never
+        nested?: never
+        parent_id?: never
+        percolate?: never
+        pinned?: never
+        prefix?: never
+        query_string?: never
+        range?: never
+        rank_feature?: never
+        regexp?: never
+        rule?: never
+        script?: never
+        script_score?: never
+        semantic?: never
+        shape?: never
+        simple_query_string?: never
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_multi?: never
+        span_near?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+        sparse_vector?: never
+        term?: never
+        terms?: never
+        terms_set?: never
+        text_expansion?: never
+        weighted_tokens?: never
+        wildcard?: never
+        wrapper?: never
+        type?: never
+      }
+    | {
+        /**
+         * Matches the union of its span clauses.
+         */
+        span_or: QueryDslSpanOrQuery
+        bool?: never
+        boosting?: never
+        common?: never
+        combined_fields?: never
+        constant_score?: never
+        dis_max?: never
+        distance_feature?: never
+        exists?: never
+        function_score?: never
+        fuzzy?: never
+        geo_bounding_box?: never
+        geo_distance?: never
+        geo_grid?: never
+        geo_polygon?: never
+        geo_shape?: never
+        has_child?: never
+        has_parent?: never
+        ids?: never
+        intervals?: never
+        knn?: never
+        match?: never
+        match_all?: never
+        match_bool_prefix?: never
+        match_none?: never
+        match_phrase?: never
+        match_phrase_prefix?: never
+        more_like_this?: never
+        multi_match?: never
+        nested?: never
+        parent_id?: never
+        percolate?: never
+        pinned?: never
+        prefix?: never
+        query_string?: never
+        range?: never
+        rank_feature?: never
+        regexp?: never
+        rule?: never
+        script?: never
+        script_score?: never
+        semantic?: never
+        shape?: never
+        simple_query_string?: never
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_term?: never
+        span_within?: never
+        sparse_vector?: never
+        term?: never
+        terms?: never
+        terms_set?: never
+        text_expansion?: never
+        weighted_tokens?: never
+        wildcard?: never
+        wrapper?: never
+        type?: never
+      }
+    | {
+        /**
+         * Matches spans containing a term.
+         */
+        span_term: Partial<Record<Field, QueryDslSpanTermQuery | FieldValue>>
+        bool?: never
+        boosting?: never
+        common?: never
+        combined_fields?: never
+        constant_score?: never
+        dis_max?: never
+        distance_feature?: never
+        exists?: never
+        function_score?: never
+        fuzzy?: never
+        geo_bounding_box?: never
+        geo_distance?: never
+        geo_grid?: never
+        geo_polygon?: never
+        geo_shape?: never
+        has_child?: never
+        has_parent?: never
+        ids?: never
+        intervals?: never
+        knn?: never
+        match?: never
+        match_all?: never
+        match_bool_prefix?: never
+        match_none?: never
+        match_phrase?: never
+        match_phrase_prefix?: never
+        more_like_this?: never
+        multi_match?: never
+        nested?: never
+        parent_id?: never
+        percolate?: never
+        pinned?: never
+        prefix?: never
+        query_string?: never
+        range?: never
+        rank_feature?: never
+        regexp?: never
+        rule?: never
+        script?: never
+        script_score?: never
+        semantic?: never
+        shape?: never
+        simple_query_string?: never
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_within?: never
+        sparse_vector?: never
+        term?: never
+        terms?: never
+        terms_set?: never
+        text_expansion?: never
+        weighted_tokens?: never
+        wildcard?: never
+        wrapper?: never
+        type?: never
+      }
+    | {
+        /**
+         * Returns matches which are enclosed inside another span query.
+         */
+        span_within: QueryDslSpanWithinQuery
+        bool?: never
+        boosting?: never
+        common?: never
+        combined_fields?: never
+        constant_score?: never
+        dis_max?: never
+        distance_feature?: never
+        exists?: never
+        function_score?: never
+        fuzzy?: never
+        geo_bounding_box?: never
+        geo_distance?: never
+        geo_grid?: never
+        geo_polygon?: never
+        geo_shape?: never
+        has_child?: never
+        has_parent?: never
+        ids?: never
+        intervals?: never
+        knn?: never
+        match?: never
+        match_all?: never
+        match_bool_prefix?: never
+        match_none?: never
+        match_phrase?: never
+        match_phrase_prefix?: never
+        more_like_this?: never
+        multi_match?: never
+        nested?: never
+        parent_id?: never
+        percolate?: never
+        pinned?: never
+        prefix?: never
+        query_string?: never
+        range?: never
+        rank_feature?: never
+        regexp?: never
+        rule?: never
+        script?: never
+        script_score?: never
+        semantic?: never
+        shape?: never
+        simple_query_string?: never
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        sparse_vector?: never
+        term?: never
+        terms?: never
+        terms_set?: never
+        text_expansion?: never
+        weighted_tokens?: never
+        wildcard?: never
+        wrapper?: never
+        type?: never
+      }
+    | {
+        /**
+         * Using input query vectors or a natural language processing model to convert a query into a list of token-weight pairs, queries against a sparse vector field.
+         */
+        sparse_vector: QueryDslSparseVectorQuery
+        bool?: never
+        boosting?: never
+        common?: never
+        combined_fields?: never
+        constant_score?: never
+        dis_max?: never
+        distance_feature?: never
+        exists?: never
+        function_score?: never
+        fuzzy?: never
+        geo_bounding_box?: never
+        geo_distance?: never
+        geo_grid?: never
+        geo_polygon?: never
+        geo_shape?: never
+        has_child?: never
+        has_parent?: never
+        ids?: never
+        intervals?: never
+        knn?: never
+        match?: never
+        match_all?: never
+        match_bool_prefix?: never
+        match_none?: never
+        match_phrase?: never
+        match_phrase_prefix?: never
+        more_like_this?: never
+        multi_match?: never
+        nested?: never
+        parent_id?: never
+        percolate?: never
+        pinned?: never
+        prefix?: never
+        query_string?: never
+        range?: never
+        rank_feature?: never
+        regexp?: never
+        rule?: never
+        script?: never
+        script_score?: never
+        semantic?: never
+        shape?: never
+        simple_query_string?: never
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+        term?: never
+        terms?: never
+        terms_set?: never
+        text_expansion?: never
+        weighted_tokens?: never
+        wildcard?: never
+        wrapper?: never
+        type?: never
+      }
+    | {
+        /**
+         * Returns documents that contain an exact term in a provided field. To return a document, the query term must exactly match the queried field's value, including whitespace and capitalization.
+         */
+        term: Partial<Record<Field, QueryDslTermQuery | FieldValue>>
+        bool?: never
+        boosting?: never
+        common?: never
+        combined_fields?: never
+        constant_score?: never
+        dis_max?: never
+        distance_feature?: never
+        exists?: never
+        function_score?: never
+        fuzzy?: never
+        geo_bounding_box?: never
+        geo_distance?: never
+        geo_grid?: never
+        geo_polygon?: never
+        geo_shape?: never
+        has_child?: never
+        has_parent?: never
+        ids?: never
+        intervals?: never
+        knn?: never
+        match?: never
+        match_all?: never
+        match_bool_prefix?: never
+        match_none?: never
+        match_phrase?: never
+        match_phrase_prefix?: never
+        more_like_this?: never
+        multi_match?: never
+        nested?: never
+        parent_id?: never
+        percolate?: never
+        pinned?: never
+        prefix?: never
+        query_string?: never
+        range?: never
+        rank_feature?: never
+        regexp?: never
+        rule?: never
+        script?: never
+        script_score?: never
+        semantic?: never
+        shape?: never
+        simple_query_string?: never
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+        sparse_vector?: never
+        terms?: never
+        terms_set?: never
+        text_expansion?: never
+        weighted_tokens?: never
+        wildcard?: never
+        wrapper?: never
+        type?: never
+      }
+    | {
+        /**
+         * Returns documents that contain one or more exact terms in a provided field. To return a document, one or more terms must exactly match a field value, including whitespace and capitalization.
+         */
+        terms: QueryDslTermsQuery
+        bool?: never
+        boosting?: never
+        common?: never
+        combined_fields?: never
+        constant_score?: never
+        dis_max?: never
+        distance_feature?: never
+        exists?: never
+        function_score?: never
+        fuzzy?: never
+        geo_bounding_box?: never
+        geo_distance?: never
+        geo_grid?: never
+        geo_polygon?: never
+        geo_shape?: never
+        has_child?: never
+        has_parent?: never
+        ids?: never
+        intervals?: never
+        knn?: never
+        match?: never
+        match_all?: never
+        match_bool_prefix?: never
+        match_none?: never
+        match_phrase?: never
+        match_phrase_prefix?: never
+        more_like_this?: never
+        multi_match?: never
+        nested?: never
+        parent_id?: never
+        percolate?: never
+        pinned?: never
+        prefix?: never
+        query_string?: never
+        range?: never
+        rank_feature?: never
+        regexp?: never
+        rule?: never
+        script?: never
+        script_score?: never
+        semantic?: never
+        shape?: never
+        simple_query_string?: never
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+        sparse_vector?: never
+        term?: never
+        terms_set?: never
+        text_expansion?: never
+        weighted_tokens?: never
+        wildcard?: never
+        wrapper?: never
+        type?: never
+      }
+    | {
+        /**
+         * Returns documents that contain a minimum number of exact terms in a provided field. To return a document, a required number of terms must exactly match the field values, including whitespace and capitalization.
+         */
+        terms_set: Partial<Record<Field, QueryDslTermsSetQuery>>
+        bool?: never
+        boosting?: never
+        common?: never
+        combined_fields?: never
+        constant_score?: never
+        dis_max?: never
+        distance_feature?: never
+        exists?: never
+        function_score?: never
+        fuzzy?: never
+        geo_bounding_box?: never
+        geo_distance?: never
+        geo_grid?: never
+        geo_polygon?: never
+        geo_shape?: never
+        has_child?: never
+        has_parent?: never
+        ids?: never
+        intervals?: never
+        knn?: never
+        match?: never
+        match_all?: never
+        match_bool_prefix?: never
+        match_none?: never
+        match_phrase?: never
+        match_phrase_prefix?: never
+        more_like_this?: never
+        multi_match?: never
+        nested?: never
+        parent_id?: never
+        percolate?: never
+        pinned?: never
+        prefix?: never
+        query_string?: never
+        range?: never
+        rank_feature?: never
+        regexp?: never
+        rule?: never
+        script?: never
+        script_score?: never
+        semantic?: never
+        shape?: never
+        simple_query_string?: never
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+        sparse_vector?: never
+        term?: never
+        terms?: never
+        text_expansion?: never
+        weighted_tokens?: never
+        wildcard?: never
+        wrapper?: never
+        type?: never
+      }
+    | {
+        /**
+         * Uses a natural language processing model to convert the query text into a list of token-weight pairs which are then used in a query against a sparse vector or rank features field.
+         * @deprecated since 8.15.0.
+         */
+        text_expansion: Partial<Record<Field, QueryDslTextExpansionQuery>>
+        bool?: never
+        boosting?: never
+        common?: never
+        combined_fields?: never
+        constant_score?: never
+        dis_max?: never
+        distance_feature?: never
+        exists?: never
+        function_score?: never
+        fuzzy?: never
+        geo_bounding_box?: never
+        geo_distance?: never
+        geo_grid?: never
+        geo_polygon?: never
+        geo_shape?: never
+        has_child?: never
+        has_parent?: never
+        ids?: never
+        intervals?: never
+        knn?: never
+        match?: never
+        match_all?: never
+        match_bool_prefix?: never
+        match_none?: never
+        match_phrase?: never
+        match_phrase_prefix?: never
+        more_like_this?: never
+        multi_match?: never
+        nested?: never
+        parent_id?: never
+        percolate?: never
+        pinned?: never
+        prefix?: never
+        query_string?: never
+        range?: never
+        rank_feature?: never
+        regexp?: never
+        rule?: never
+        script?: never
+        script_score?: never
+        semantic?: never
+        shape?: never
+        simple_query_string?: never
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+        sparse_vector?: never
+        term?: never
+        terms?: never
+        terms_set?: never
+        weighted_tokens?: never
+        wildcard?: never
+        wrapper?: never
+        type?: never
+      }
+    | {
+        /**
+         * Supports returning text_expansion query results by sending in precomputed tokens with the query.
+         * @deprecated since 8.15.0.
+         */
+        weighted_tokens: Partial<Record<Field, QueryDslWeightedTokensQuery>>
+        bool?: never
+        boosting?: never
+        common?: never
+        combined_fields?: never
+        constant_score?: never
+        dis_max?: never
+        distance_feature?: never
+        exists?: never
+        function_score?: never
+        fuzzy?: never
+        geo_bounding_box?: never
+        geo_distance?: never
+        geo_grid?: never
+        geo_polygon?: never
+        geo_shape?: never
+        has_child?: never
+        has_parent?: never
+        ids?: never
+        intervals?: never
+        knn?: never
+        match?: never
+        match_all?: never
+        match_bool_prefix?: never
+        match_none?: never
+        match_phrase?: never
+        match_phrase_prefix?: never
+        more_like_this?: never
+        multi_match?: never
+        nested?: never
+        parent_id?: never
+        percolate?: never
+        pinned?: never
+        prefix?: never
+        query_string?: never
+        range?: never
+        rank_feature?: never
+        regexp?: never
+        rule?: never
+        script?: never
+        script_score?: never
+        semantic?: never
+        shape?: never
+        simple_query_string?: never
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+        sparse_vector?: never
+        term?: never
+        terms?: never
+        terms_set?: never
+        text_expansion?: never
+        wildcard?: never
+        wrapper?: never
+        type?: never
+      }
+    | {
+        /**
+         * Returns documents that contain terms matching a wildcard pattern.
+         */
+        wildcard: Partial<Record<Field, QueryDslWildcardQuery | string>>
+        bool?: never
+        boosting?: never
+        common?: never
+        combined_fields?: never
+        constant_score?: never
+        dis_max?: never
+        distance_feature?: never
+        exists?: never
+        function_score?: never
+        fuzzy?: never
+        geo_bounding_box?: never
+        geo_distance?: never
+        geo_grid?: never
+        geo_polygon?: never
+        geo_shape?: never
+        has_child?: never
+        has_parent?: never
+        ids?: never
+        intervals?: never
+        knn?: never
+        match?: never
+        match_all?: never
+        match_bool_prefix?: never
+        match_none?: never
+        match_phrase?: never
+        match_phrase_prefix?: never
+        more_like_this?: never
+        multi_match?: never
+        nested?: never
+        parent_id?: never
+        percolate?: never
+        pinned?: never
+        prefix?: never
+        query_string?: never
+        range?: never
+        rank_feature?: never
+        regexp?: never
+        rule?: never
+        script?: never
+        script_score?: never
+        semantic?: never
+        shape?: never
+        simple_query_string?: never
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+        sparse_vector?: never
+        term?: never
+        terms?: never
+        terms_set?: never
+        text_expansion?: never
+        weighted_tokens?: never
+        wrapper?: never
+        type?: never
+      }
+    | {
+        /**
+         * A query that accepts any other query as base64 encoded string.
+         */
+        wrapper: QueryDslWrapperQuery
+        bool?: never
+        boosting?: never
+        common?: never
+        combined_fields?: never
+        constant_score?: never
+        dis_max?: never
+        distance_feature?: never
+        exists?: never
+        function_score?: never
+        fuzzy?: never
+        geo_bounding_box?: never
+        geo_distance?: never
+        geo_grid?: never
+        geo_polygon?: never
+        geo_shape?: never
+        has_child?: never
+        has_parent?: never
+        ids?: never
+        intervals?: never
+        knn?: never
+        match?: never
+        match_all?: never
+        match_bool_prefix?: never
+        match_none?: never
+        match_phrase?: never
+        match_phrase_prefix?: never
+        more_like_this?: never
+        multi_match?: never
+        nested?: never
+        parent_id?: never
+        percolate?: never
+        pinned?: never
+        prefix?: never
+        query_string?: never
+        range?: never
+        rank_feature?: never
+        regexp?: never
+        rule?: never
+        script?: never
+        script_score?: never
+        semantic?: never
+        shape?: never
+        simple_query_string?: never
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+        sparse_vector?: never
+        term?: never
+        terms?: never
+        terms_set?: never
+        text_expansion?: never
+        weighted_tokens?: never
+        wildcard?: never
+        type?: never
+      }
+    | {
+        /**
+         * `type` (the specification does not describe it).
+         * @deprecated since 7.0.0. https://www.elastic.co/guide/en/elasticsearch/reference/7.x/removal-of-types.html
+         */
+        type: QueryDslTypeQuery
+        bool?: never
+        boosting?: never
+        common?: never
+        combined_fields?: never
+        constant_score?: never
+        dis_max?: never
+        distance_feature?: never
+        exists?: never
+        function_score?: never
+        fuzzy?: never
+        geo_bounding_box?: never
+        geo_distance?: never
+        geo_grid?: never
+        geo_polygon?: never
+        geo_shape?: never
+        has_child?: never
+        has_parent?: never
+        ids?: never
+        intervals?: never
+        knn?: never
+        match?: never
+        match_all?: never
+        match_bool_prefix?: never
+        match_none?: never
+        match_phrase?: never
+        match_phrase_prefix?: never
+        more_like_this?: never
+        multi_match?: never
+        nested?: never
+        parent_id?: never
+        percolate?: never
+        pinned?: never
+        prefix?: never
+        query_string?: never
+        range?: never
+        rank_feature?: never
+        regexp?: never
+        rule?: never
+        script?: never
+        script_score?: never
+        semantic?: never
+        shape?: never
+        simple_query_string?: never
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+        sparse_vector?: never
+        term?: never
+        terms?: never
+        terms_set?: never
+        text_expansion?: never
+        weighted_tokens?: never
+        wildcard?: never
+        wrapper?: never
+      }
 
   /**
    * `QueryStringQuery` of the specification's `_types.query_dsl` namespace (the specification does not describe it).
@@ -59416,7 +74477,157 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type QueryDslSpanQuery = ExactlyOne<QueryDslSpanQueryExclusiveProps>
+  export type QueryDslSpanQuery =
+    | {
+        /**
+         * Accepts a list of span queries, but only returns those spans which also match a second span query.
+         */
+        span_containing: QueryDslSpanContainingQuery
+        span_field_masking?: never
+        span_first?: never
+        span_gap?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+      }
+    | {
+        /**
+         * Allows queries like \`span_near\` or \`span_or\` across different fields.
+         */
+        span_field_masking: QueryDslSpanFieldMaskingQuery
+        span_containing?: never
+        span_first?: never
+        span_gap?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+      }
+    | {
+        /**
+         * Accepts another span query whose matches must appear within the first N positions of the field.
+         */
+        span_first: QueryDslSpanFirstQuery
+        span_containing?: never
+        span_field_masking?: never
+        span_gap?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+      }
+    | {
+        /**
+         * `span_gap` (the specification does not describe it).
+         */
+        span_gap: QueryDslSpanGapQuery
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+      }
+    | {
+        /**
+         * Wraps a \`term\`, \`range\`, \`prefix\`, \`wildcard\`, \`regexp\`, or \`fuzzy\` query.
+         */
+        span_multi: QueryDslSpanMultiTermQuery
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_gap?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+      }
+    | {
+        /**
+         * Accepts multiple span queries whose matches must be within the specified distance of each other, and possibly in the same order.
+         */
+        span_near: QueryDslSpanNearQuery
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_gap?: never
+        span_multi?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+      }
+    | {
+        /**
+         * Wraps another span query, and excludes any documents which match that query.
+         */
+        span_not: QueryDslSpanNotQuery
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_gap?: never
+        span_multi?: never
+        span_near?: never
+        span_or?: never
+        span_term?: never
+        span_within?: never
+      }
+    | {
+        /**
+         * Combines multiple span queries and returns documents which match any of the specified queries.
+         */
+        span_or: QueryDslSpanOrQuery
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_gap?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_term?: never
+        span_within?: never
+      }
+    | {
+        /**
+         * The equivalent of the \`term\` query but for use with other span queries.
+         */
+        span_term: Partial<Record<Field, QueryDslSpanTermQuery | FieldValue>>
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_gap?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_within?: never
+      }
+    | {
+        /**
+         * The result from a single span query is returned as long is its span falls within the spans returned by a list of other span queries.
+         */
+        span_within: QueryDslSpanWithinQuery
+        span_containing?: never
+        span_field_masking?: never
+        span_first?: never
+        span_gap?: never
+        span_multi?: never
+        span_near?: never
+        span_not?: never
+        span_or?: never
+        span_term?: never
+      }
 
   /**
    * `SpanTermQuery` of the specification's `_types.query_dsl` namespace (the specification does not describe it).
@@ -59496,7 +74707,22 @@ export declare namespace estypes {
    * @public
    */
   export type QueryDslSparseVectorQuery = QueryDslSparseVectorQueryCommonProps &
-    ExactlyOne<QueryDslSparseVectorQueryExclusiveProps>
+    (
+      | {
+          /**
+           * Dictionary of precomputed sparse vectors and their associated weights. Only one of inference_id or query_vector may be supplied in a request.
+           */
+          query_vector: Record<string, float>
+          inference_id?: never
+        }
+      | {
+          /**
+           * The inference ID to use to convert the query text into token-weight pairs. It must be the same inference ID that was used to create the tokens from the input text. Only one of inference_id and query_vector is allowed. If inference_id is specified, query must also be specified. Only one of inference_id or query_vector may be supplied in a request.
+           */
+          inference_id: Id
+          query_vector?: never
+        }
+    )
 
   /**
    * `TermQuery` of the specification's `_types.query_dsl` namespace (the specification does not describe it).
@@ -60054,7 +75280,31 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type QueryVectorBuilder = ExactlyOne<QueryVectorBuilderExclusiveProps>
+  export type QueryVectorBuilder =
+    | {
+        /**
+         * `embedding` (the specification does not describe it).
+         */
+        embedding: Embedding
+        text_embedding?: never
+        lookup?: never
+      }
+    | {
+        /**
+         * `text_embedding` (the specification does not describe it).
+         */
+        text_embedding: TextEmbedding
+        embedding?: never
+        lookup?: never
+      }
+    | {
+        /**
+         * Lookup a vector from an existing document. Must reference a dense_vector field and a single value.
+         */
+        lookup: LookupQueryVectorBuilder
+        embedding?: never
+        text_embedding?: never
+      }
 
   /**
    * `RRFRetriever` of the specification's `_types` namespace (the specification does not describe it).
@@ -60132,7 +75382,7 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type RankContainer = ExactlyOne<RankContainerExclusiveProps>
+  export type RankContainer = RankContainerExclusiveProps
 
   /**
    * `DocumentRating` of the specification's `_global.rank_eval` namespace (the specification does not describe it).
@@ -61235,7 +76485,133 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type RetrieverContainer = ExactlyOne<RetrieverContainerExclusiveProps>
+  export type RetrieverContainer =
+    | {
+        /**
+         * A retriever that replaces the functionality of a traditional query.
+         */
+        standard: StandardRetriever
+        knn?: never
+        rrf?: never
+        text_similarity_reranker?: never
+        rule?: never
+        rescorer?: never
+        linear?: never
+        pinned?: never
+        diversify?: never
+      }
+    | {
+        /**
+         * A retriever that replaces the functionality of a knn search.
+         */
+        knn: KnnRetriever
+        standard?: never
+        rrf?: never
+        text_similarity_reranker?: never
+        rule?: never
+        rescorer?: never
+        linear?: never
+        pinned?: never
+        diversify?: never
+      }
+    | {
+        /**
+         * A retriever that produces top documents from reciprocal rank fusion (RRF).
+         */
+        rrf: RRFRetriever
+        standard?: never
+        knn?: never
+        text_similarity_reranker?: never
+        rule?: never
+        rescorer?: never
+        linear?: never
+        pinned?: never
+        diversify?: never
+      }
+    | {
+        /**
+         * A retriever that reranks the top documents based on a reranking model using the InferenceAPI
+         */
+        text_similarity_reranker: TextSimilarityReranker
+        standard?: never
+        knn?: never
+        rrf?: never
+        rule?: never
+        rescorer?: never
+        linear?: never
+        pinned?: never
+        diversify?: never
+      }
+    | {
+        /**
+         * A retriever that replaces the functionality of a rule query.
+         */
+        rule: RuleRetriever
+        standard?: never
+        knn?: never
+        rrf?: never
+        text_similarity_reranker?: never
+        rescorer?: never
+        linear?: never
+        pinned?: never
+        diversify?: never
+      }
+    | {
+        /**
+         * A retriever that re-scores only the results produced by its child retriever.
+         */
+        rescorer: RescorerRetriever
+        standard?: never
+        knn?: never
+        rrf?: never
+        text_similarity_reranker?: never
+        rule?: never
+        linear?: never
+        pinned?: never
+        diversify?: never
+      }
+    | {
+        /**
+         * A retriever that supports the combination of different retrievers through a weighted linear combination.
+         */
+        linear: LinearRetriever
+        standard?: never
+        knn?: never
+        rrf?: never
+        text_similarity_reranker?: never
+        rule?: never
+        rescorer?: never
+        pinned?: never
+        diversify?: never
+      }
+    | {
+        /**
+         * A pinned retriever applies pinned documents to the underlying retriever. This retriever will rewrite to a PinnedQueryBuilder.
+         */
+        pinned: PinnedRetriever
+        standard?: never
+        knn?: never
+        rrf?: never
+        text_similarity_reranker?: never
+        rule?: never
+        rescorer?: never
+        linear?: never
+        diversify?: never
+      }
+    | {
+        /**
+         * A retriever that diversifies the results from its child retriever.
+         */
+        diversify: DiversifyRetriever
+        standard?: never
+        knn?: never
+        rrf?: never
+        text_similarity_reranker?: never
+        rule?: never
+        rescorer?: never
+        linear?: never
+        pinned?: never
+      }
 
   /**
    * `DateHistogramGrouping` of the specification's `rollup._types` namespace (the specification does not describe it).
@@ -63038,7 +78414,33 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type SearchFieldSuggester = SearchFieldSuggesterCommonProps & ExactlyOne<SearchFieldSuggesterExclusiveProps>
+  export type SearchFieldSuggester = SearchFieldSuggesterCommonProps &
+    (
+      | {
+          /**
+           * Provides auto-complete/search-as-you-type functionality.
+           */
+          completion: SearchCompletionSuggester
+          phrase?: never
+          term?: never
+        }
+      | {
+          /**
+           * Provides access to word alternatives on a per token basis within a certain string distance.
+           */
+          phrase: SearchPhraseSuggester
+          completion?: never
+          term?: never
+        }
+      | {
+          /**
+           * Suggests terms based on edit distance.
+           */
+          term: SearchTermSuggester
+          completion?: never
+          phrase?: never
+        }
+    )
 
   /**
    * `Highlight` of the specification's `_global.search._types` namespace (the specification does not describe it).
@@ -64012,7 +79414,33 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type SearchRescore = SearchRescoreCommonProps & ExactlyOne<SearchRescoreExclusiveProps>
+  export type SearchRescore = SearchRescoreCommonProps &
+    (
+      | {
+          /**
+           * `query` (the specification does not describe it).
+           */
+          query: SearchRescoreQuery
+          learning_to_rank?: never
+          script?: never
+        }
+      | {
+          /**
+           * `learning_to_rank` (the specification does not describe it).
+           */
+          learning_to_rank: SearchLearningToRank
+          query?: never
+          script?: never
+        }
+      | {
+          /**
+           * `script` (the specification does not describe it).
+           */
+          script: SearchScriptRescore
+          query?: never
+          learning_to_rank?: never
+        }
+    )
 
   /**
    * `RescoreQuery` of the specification's `_global.search._types` namespace (the specification does not describe it).
@@ -64474,7 +79902,31 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type SearchSmoothingModelContainer = ExactlyOne<SearchSmoothingModelContainerExclusiveProps>
+  export type SearchSmoothingModelContainer =
+    | {
+        /**
+         * A smoothing model that uses an additive smoothing where a constant (typically \`1.0\` or smaller) is added to all counts to balance weights.
+         */
+        laplace: SearchLaplaceSmoothingModel
+        linear_interpolation?: never
+        stupid_backoff?: never
+      }
+    | {
+        /**
+         * A smoothing model that takes the weighted mean of the unigrams, bigrams, and trigrams based on user supplied weights (lambdas).
+         */
+        linear_interpolation: SearchLinearInterpolationSmoothingModel
+        laplace?: never
+        stupid_backoff?: never
+      }
+    | {
+        /**
+         * A simple backoff model that backs off to lower order n-gram models if the higher order count is \`0\` and discounts the lower order n-gram model by a constant factor.
+         */
+        stupid_backoff: SearchStupidBackoffSmoothingModel
+        laplace?: never
+        linear_interpolation?: never
+      }
 
   /**
    * Defines how to fetch a source. Fetching can be disabled entirely, or the source can be filtered.
@@ -67439,7 +82891,134 @@ export declare namespace estypes {
    */
   export type SecurityQueryApiKeysApiKeyAggregationContainer =
     SecurityQueryApiKeysApiKeyAggregationContainerCommonProps &
-      ExactlyOne<SecurityQueryApiKeysApiKeyAggregationContainerExclusiveProps>
+      (
+        | {
+            /**
+             * A single-value metrics aggregation that calculates an approximate count of distinct values.
+             */
+            cardinality: AggregationsCardinalityAggregation
+            composite?: never
+            date_range?: never
+            filter?: never
+            filters?: never
+            missing?: never
+            range?: never
+            terms?: never
+            value_count?: never
+          }
+        | {
+            /**
+             * A multi-bucket aggregation that creates composite buckets from different sources. Unlike the other multi-bucket aggregations, you can use the \`composite\` aggregation to paginate *all* buckets from a multi-level aggregation efficiently.
+             */
+            composite: AggregationsCompositeAggregation
+            cardinality?: never
+            date_range?: never
+            filter?: never
+            filters?: never
+            missing?: never
+            range?: never
+            terms?: never
+            value_count?: never
+          }
+        | {
+            /**
+             * A multi-bucket value source based aggregation that enables the user to define a set of date ranges - each representing a bucket.
+             */
+            date_range: AggregationsDateRangeAggregation
+            cardinality?: never
+            composite?: never
+            filter?: never
+            filters?: never
+            missing?: never
+            range?: never
+            terms?: never
+            value_count?: never
+          }
+        | {
+            /**
+             * A single bucket aggregation that narrows the set of documents to those that match a query.
+             */
+            filter: SecurityQueryApiKeysApiKeyQueryContainer
+            cardinality?: never
+            composite?: never
+            date_range?: never
+            filters?: never
+            missing?: never
+            range?: never
+            terms?: never
+            value_count?: never
+          }
+        | {
+            /**
+             * A multi-bucket aggregation where each bucket contains the documents that match a query.
+             */
+            filters: SecurityQueryApiKeysApiKeyFiltersAggregation
+            cardinality?: never
+            composite?: never
+            date_range?: never
+            filter?: never
+            missing?: never
+            range?: never
+            terms?: never
+            value_count?: never
+          }
+        | {
+            /**
+             * `missing` (the specification does not describe it).
+             */
+            missing: AggregationsMissingAggregation
+            cardinality?: never
+            composite?: never
+            date_range?: never
+            filter?: never
+            filters?: never
+            range?: never
+            terms?: never
+            value_count?: never
+          }
+        | {
+            /**
+             * A multi-bucket value source based aggregation that enables the user to define a set of ranges - each representing a bucket.
+             */
+            range: AggregationsRangeAggregation
+            cardinality?: never
+            composite?: never
+            date_range?: never
+            filter?: never
+            filters?: never
+            missing?: never
+            terms?: never
+            value_count?: never
+          }
+        | {
+            /**
+             * A multi-bucket value source based aggregation where buckets are dynamically built - one per unique value.
+             */
+            terms: AggregationsTermsAggregation
+            cardinality?: never
+            composite?: never
+            date_range?: never
+            filter?: never
+            filters?: never
+            missing?: never
+            range?: never
+            value_count?: never
+          }
+        | {
+            /**
+             * A single-value metrics aggregation that counts the number of values that are extracted from the aggregated documents.
+             */
+            value_count: AggregationsValueCountAggregation
+            cardinality?: never
+            composite?: never
+            date_range?: never
+            filter?: never
+            filters?: never
+            missing?: never
+            range?: never
+            terms?: never
+          }
+      )
 
   /**
    * `ApiKeyFiltersAggregation` of the specification's `security.query_api_keys` namespace (the specification does not describe it).
@@ -67523,7 +83102,182 @@ export declare namespace estypes {
    * @public
    */
   export type SecurityQueryApiKeysApiKeyQueryContainer =
-    ExactlyOne<SecurityQueryApiKeysApiKeyQueryContainerExclusiveProps>
+    | {
+        /**
+         * Matches documents matching boolean combinations of other queries.
+         */
+        bool: QueryDslBoolQuery
+        exists?: never
+        ids?: never
+        match?: never
+        match_all?: never
+        prefix?: never
+        range?: never
+        simple_query_string?: never
+        term?: never
+        terms?: never
+        wildcard?: never
+      }
+    | {
+        /**
+         * Returns documents that contain an indexed value for a field.
+         */
+        exists: QueryDslExistsQuery
+        bool?: never
+        ids?: never
+        match?: never
+        match_all?: never
+        prefix?: never
+        range?: never
+        simple_query_string?: never
+        term?: never
+        terms?: never
+        wildcard?: never
+      }
+    | {
+        /**
+         * Returns documents based on their IDs. This query uses document IDs stored in the \`_id\` field.
+         */
+        ids: QueryDslIdsQuery
+        bool?: never
+        exists?: never
+        match?: never
+        match_all?: never
+        prefix?: never
+        range?: never
+        simple_query_string?: never
+        term?: never
+        terms?: never
+        wildcard?: never
+      }
+    | {
+        /**
+         * Returns documents that match a provided text, number, date or boolean value. The provided text is analyzed before matching.
+         */
+        match: Partial<Record<Field, QueryDslMatchQuery | string | float | boolean>>
+        bool?: never
+        exists?: never
+        ids?: never
+        match_all?: never
+        prefix?: never
+        range?: never
+        simple_query_string?: never
+        term?: never
+        terms?: never
+        wildcard?: never
+      }
+    | {
+        /**
+         * Matches all documents, giving them all a \`_score\` of 1.0.
+         */
+        match_all: QueryDslMatchAllQuery
+        bool?: never
+        exists?: never
+        ids?: never
+        match?: never
+        prefix?: never
+        range?: never
+        simple_query_string?: never
+        term?: never
+        terms?: never
+        wildcard?: never
+      }
+    | {
+        /**
+         * Returns documents that contain a specific prefix in a provided field.
+         */
+        prefix: Partial<Record<Field, QueryDslPrefixQuery | string>>
+        bool?: never
+        exists?: never
+        ids?: never
+        match?: never
+        match_all?: never
+        range?: never
+        simple_query_string?: never
+        term?: never
+        terms?: never
+        wildcard?: never
+      }
+    | {
+        /**
+         * Returns documents that contain terms within a provided range.
+         */
+        range: Partial<Record<Field, QueryDslRangeQuery>>
+        bool?: never
+        exists?: never
+        ids?: never
+        match?: never
+        match_all?: never
+        prefix?: never
+        simple_query_string?: never
+        term?: never
+        terms?: never
+        wildcard?: never
+      }
+    | {
+        /**
+         * Returns documents based on a provided query string, using a parser with a limited but fault-tolerant syntax.
+         */
+        simple_query_string: QueryDslSimpleQueryStringQuery
+        bool?: never
+        exists?: never
+        ids?: never
+        match?: never
+        match_all?: never
+        prefix?: never
+        range?: never
+        term?: never
+        terms?: never
+        wildcard?: never
+      }
+    | {
+        /**
+         * Returns documents that contain an exact term in a provided field. To return a document, the query term must exactly match the queried field's value, including whitespace and capitalization.
+         */
+        term: Partial<Record<Field, QueryDslTermQuery | FieldValue>>
+        bool?: never
+        exists?: never
+        ids?: never
+        match?: never
+        match_all?: never
+        prefix?: never
+        range?: never
+        simple_query_string?: never
+        terms?: never
+        wildcard?: never
+      }
+    | {
+        /**
+         * Returns documents that contain one or more exact terms in a provided field. To return a document, one or more terms must exactly match a field value, including whitespace and capitalization.
+         */
+        terms: QueryDslTermsQuery
+        bool?: never
+        exists?: never
+        ids?: never
+        match?: never
+        match_all?: never
+        prefix?: never
+        range?: never
+        simple_query_string?: never
+        term?: never
+        wildcard?: never
+      }
+    | {
+        /**
+         * Returns documents that contain terms matching a wildcard pattern.
+         */
+        wildcard: Partial<Record<Field, QueryDslWildcardQuery | string>>
+        bool?: never
+        exists?: never
+        ids?: never
+        match?: never
+        match_all?: never
+        prefix?: never
+        range?: never
+        simple_query_string?: never
+        term?: never
+        terms?: never
+      }
 
   /**
    * Find API keys with a query. Get a paginated list of API keys and their information. You can optionally filter the results with a query. To use this API, you must have at least the \`manage_own_api_key\` or the \`read_security\` cluster privileges. If you have only the \`manage_own_api_key\` privilege, this API returns only the API keys that you own. If you have the \`read_security\`, \`manage_api_key\`, or greater privileges (including \`manage_security\`), this API returns all API keys regardless of ownership. Refer to the linked documentation for examples of how to find API keys:
@@ -67656,7 +83410,183 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type SecurityQueryRoleRoleQueryContainer = ExactlyOne<SecurityQueryRoleRoleQueryContainerExclusiveProps>
+  export type SecurityQueryRoleRoleQueryContainer =
+    | {
+        /**
+         * matches roles matching boolean combinations of other queries.
+         */
+        bool: QueryDslBoolQuery
+        exists?: never
+        ids?: never
+        match?: never
+        match_all?: never
+        prefix?: never
+        range?: never
+        simple_query_string?: never
+        term?: never
+        terms?: never
+        wildcard?: never
+      }
+    | {
+        /**
+         * Returns roles that contain an indexed value for a field.
+         */
+        exists: QueryDslExistsQuery
+        bool?: never
+        ids?: never
+        match?: never
+        match_all?: never
+        prefix?: never
+        range?: never
+        simple_query_string?: never
+        term?: never
+        terms?: never
+        wildcard?: never
+      }
+    | {
+        /**
+         * Returns roles based on their IDs. This query uses role document IDs stored in the \`_id\` field.
+         */
+        ids: QueryDslIdsQuery
+        bool?: never
+        exists?: never
+        match?: never
+        match_all?: never
+        prefix?: never
+        range?: never
+        simple_query_string?: never
+        term?: never
+        terms?: never
+        wildcard?: never
+      }
+    | {
+        /**
+         * Returns roles that match a provided text, number, date or boolean value. The provided text is analyzed before matching.
+         */
+        match: Partial<Record<Field, QueryDslMatchQuery | string | float | boolean>>
+        bool?: never
+        exists?: never
+        ids?: never
+        match_all?: never
+        prefix?: never
+        range?: never
+        simple_query_string?: never
+        term?: never
+        terms?: never
+        wildcard?: never
+      }
+    | {
+        /**
+         * Matches all roles, giving them all a \`_score\` of 1.0.
+         */
+        match_all: QueryDslMatchAllQuery
+        bool?: never
+        exists?: never
+        ids?: never
+        match?: never
+        prefix?: never
+        range?: never
+        simple_query_string?: never
+        term?: never
+        terms?: never
+        wildcard?: never
+      }
+    | {
+        /**
+         * Returns roles that contain a specific prefix in a provided field.
+         */
+        prefix: Partial<Record<Field, QueryDslPrefixQuery | string>>
+        bool?: never
+        exists?: never
+        ids?: never
+        match?: never
+        match_all?: never
+        range?: never
+        simple_query_string?: never
+        term?: never
+        terms?: never
+        wildcard?: never
+      }
+    | {
+        /**
+         * Returns roles that contain terms within a provided range.
+         */
+        range: Partial<Record<Field, QueryDslRangeQuery>>
+        bool?: never
+        exists?: never
+        ids?: never
+        match?: never
+        match_all?: never
+        prefix?: never
+        simple_query_string?: never
+        term?: never
+        terms?: never
+        wildcard?: never
+      }
+    | {
+        /**
+         * Returns roles based on a provided query string, using a parser with a limited but fault-tolerant syntax.
+         */
+        simple_query_string: QueryDslSimpleQueryStringQuery
+        bool?: never
+        exists?: never
+        ids?: never
+        match?: never
+        match_all?: never
+        prefix?: never
+        range?: never
+        term?: never
+        terms?: never
+        wildcard?: never
+      }
+    | {
+        /**
+         * Returns roles that contain an exact term in a provided field. To return a document, the query term must exactly match the queried field's value, including whitespace and capitalization.
+         */
+        term: Partial<Record<Field, QueryDslTermQuery | FieldValue>>
+        bool?: never
+        exists?: never
+        ids?: never
+        match?: never
+        match_all?: never
+        prefix?: never
+        range?: never
+        simple_query_string?: never
+        terms?: never
+        wildcard?: never
+      }
+    | {
+        /**
+         * Returns roles that contain one or more exact terms in a provided field. To return a document, one or more terms must exactly match a field value, including whitespace and capitalization.
+         */
+        terms: QueryDslTermsQuery
+        bool?: never
+        exists?: never
+        ids?: never
+        match?: never
+        match_all?: never
+        prefix?: never
+        range?: never
+        simple_query_string?: never
+        term?: never
+        wildcard?: never
+      }
+    | {
+        /**
+         * Returns roles that contain terms matching a wildcard pattern.
+         */
+        wildcard: Partial<Record<Field, QueryDslWildcardQuery | string>>
+        bool?: never
+        exists?: never
+        ids?: never
+        match?: never
+        match_all?: never
+        prefix?: never
+        range?: never
+        simple_query_string?: never
+        term?: never
+        terms?: never
+      }
 
   /**
    * `QueryUser` of the specification's `security.query_user` namespace (the specification does not describe it).
@@ -67754,7 +83684,183 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type SecurityQueryUserUserQueryContainer = ExactlyOne<SecurityQueryUserUserQueryContainerExclusiveProps>
+  export type SecurityQueryUserUserQueryContainer =
+    | {
+        /**
+         * Returns users based on their IDs. This query uses the user document IDs stored in the \`_id\` field.
+         */
+        ids: QueryDslIdsQuery
+        bool?: never
+        exists?: never
+        match?: never
+        match_all?: never
+        prefix?: never
+        range?: never
+        simple_query_string?: never
+        term?: never
+        terms?: never
+        wildcard?: never
+      }
+    | {
+        /**
+         * matches users matching boolean combinations of other queries.
+         */
+        bool: QueryDslBoolQuery
+        ids?: never
+        exists?: never
+        match?: never
+        match_all?: never
+        prefix?: never
+        range?: never
+        simple_query_string?: never
+        term?: never
+        terms?: never
+        wildcard?: never
+      }
+    | {
+        /**
+         * Returns users that contain an indexed value for a field.
+         */
+        exists: QueryDslExistsQuery
+        ids?: never
+        bool?: never
+        match?: never
+        match_all?: never
+        prefix?: never
+        range?: never
+        simple_query_string?: never
+        term?: never
+        terms?: never
+        wildcard?: never
+      }
+    | {
+        /**
+         * Returns users that match a provided text, number, date or boolean value. The provided text is analyzed before matching.
+         */
+        match: Partial<Record<Field, QueryDslMatchQuery | string | float | boolean>>
+        ids?: never
+        bool?: never
+        exists?: never
+        match_all?: never
+        prefix?: never
+        range?: never
+        simple_query_string?: never
+        term?: never
+        terms?: never
+        wildcard?: never
+      }
+    | {
+        /**
+         * Matches all users, giving them all a \`_score\` of 1.0.
+         */
+        match_all: QueryDslMatchAllQuery
+        ids?: never
+        bool?: never
+        exists?: never
+        match?: never
+        prefix?: never
+        range?: never
+        simple_query_string?: never
+        term?: never
+        terms?: never
+        wildcard?: never
+      }
+    | {
+        /**
+         * Returns users that contain a specific prefix in a provided field.
+         */
+        prefix: Partial<Record<Field, QueryDslPrefixQuery | string>>
+        ids?: never
+        bool?: never
+        exists?: never
+        match?: never
+        match_all?: never
+        range?: never
+        simple_query_string?: never
+        term?: never
+        terms?: never
+        wildcard?: never
+      }
+    | {
+        /**
+         * Returns users that contain terms within a provided range.
+         */
+        range: Partial<Record<Field, QueryDslRangeQuery>>
+        ids?: never
+        bool?: never
+        exists?: never
+        match?: never
+        match_all?: never
+        prefix?: never
+        simple_query_string?: never
+        term?: never
+        terms?: never
+        wildcard?: never
+      }
+    | {
+        /**
+         * Returns users based on a provided query string, using a parser with a limited but fault-tolerant syntax.
+         */
+        simple_query_string: QueryDslSimpleQueryStringQuery
+        ids?: never
+        bool?: never
+        exists?: never
+        match?: never
+        match_all?: never
+        prefix?: never
+        range?: never
+        term?: never
+        terms?: never
+        wildcard?: never
+      }
+    | {
+        /**
+         * Returns users that contain an exact term in a provided field. To return a document, the query term must exactly match the queried field's value, including whitespace and capitalization.
+         */
+        term: Partial<Record<Field, QueryDslTermQuery | FieldValue>>
+        ids?: never
+        bool?: never
+        exists?: never
+        match?: never
+        match_all?: never
+        prefix?: never
+        range?: never
+        simple_query_string?: never
+        terms?: never
+        wildcard?: never
+      }
+    | {
+        /**
+         * Returns users that contain one or more exact terms in a provided field. To return a document, one or more terms must exactly match a field value, including whitespace and capitalization.
+         */
+        terms: QueryDslTermsQuery
+        ids?: never
+        bool?: never
+        exists?: never
+        match?: never
+        match_all?: never
+        prefix?: never
+        range?: never
+        simple_query_string?: never
+        term?: never
+        wildcard?: never
+      }
+    | {
+        /**
+         * Returns users that contain terms matching a wildcard pattern.
+         */
+        wildcard: Partial<Record<Field, QueryDslWildcardQuery | string>>
+        ids?: never
+        bool?: never
+        exists?: never
+        match?: never
+        match_all?: never
+        prefix?: never
+        range?: never
+        simple_query_string?: never
+        term?: never
+        terms?: never
+      }
 
   /**
    * `RealmInfo` of the specification's `security._types` namespace (the specification does not describe it).
@@ -68063,7 +84169,43 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type SecurityRoleMappingRule = ExactlyOne<SecurityRoleMappingRuleExclusiveProps>
+  export type SecurityRoleMappingRule =
+    | {
+        /**
+         * `any` (the specification does not describe it).
+         */
+        any: SecurityRoleMappingRule[]
+        all?: never
+        field?: never
+        except?: never
+      }
+    | {
+        /**
+         * `all` (the specification does not describe it).
+         */
+        all: SecurityRoleMappingRule[]
+        any?: never
+        field?: never
+        except?: never
+      }
+    | {
+        /**
+         * `field` (the specification does not describe it).
+         */
+        field: Partial<Record<Field, FieldValue | FieldValue[]>>
+        any?: never
+        all?: never
+        except?: never
+      }
+    | {
+        /**
+         * `except` (the specification does not describe it).
+         */
+        except: SecurityRoleMappingRule
+        any?: never
+        all?: never
+        field?: never
+      }
 
   /**
    * `RoleTemplate` of the specification's `security._types` namespace (the specification does not describe it).
@@ -71149,7 +87291,46 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type SortOptions = ExactlyOne<SortOptionsExclusiveProps> | { [field: string]: FieldSort | SortOrder }
+  export type SortOptions =
+    | (
+        | {
+            /**
+             * `_score` (the specification does not describe it).
+             */
+            _score: ScoreSort
+            _doc?: never
+            _geo_distance?: never
+            _script?: never
+          }
+        | {
+            /**
+             * `_doc` (the specification does not describe it).
+             */
+            _doc: ScoreSort
+            _score?: never
+            _geo_distance?: never
+            _script?: never
+          }
+        | {
+            /**
+             * `_geo_distance` (the specification does not describe it).
+             */
+            _geo_distance: GeoDistanceSort
+            _score?: never
+            _doc?: never
+            _script?: never
+          }
+        | {
+            /**
+             * `_script` (the specification does not describe it).
+             */
+            _script: ScriptSort
+            _score?: never
+            _doc?: never
+            _geo_distance?: never
+          }
+      )
+    | { [field: string]: FieldSort | SortOrder }
 
   /**
    * `SortOrder` of the specification's `_types` namespace (the specification does not describe it).
@@ -72929,7 +89110,31 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type TransformContainer = ExactlyOne<TransformContainerExclusiveProps>
+  export type TransformContainer =
+    | {
+        /**
+         * `chain` (the specification does not describe it).
+         */
+        chain: TransformContainer[]
+        script?: never
+        search?: never
+      }
+    | {
+        /**
+         * `script` (the specification does not describe it).
+         */
+        script: ScriptTransform | ScriptSource
+        chain?: never
+        search?: never
+      }
+    | {
+        /**
+         * `search` (the specification does not describe it).
+         */
+        search: SearchTransform
+        chain?: never
+        script?: never
+      }
 
   /**
    * Delete a transform.
@@ -73481,7 +89686,43 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type TransformPivotGroupByContainer = ExactlyOne<TransformPivotGroupByContainerExclusiveProps>
+  export type TransformPivotGroupByContainer =
+    | {
+        /**
+         * `date_histogram` (the specification does not describe it).
+         */
+        date_histogram: AggregationsDateHistogramAggregation
+        geotile_grid?: never
+        histogram?: never
+        terms?: never
+      }
+    | {
+        /**
+         * `geotile_grid` (the specification does not describe it).
+         */
+        geotile_grid: AggregationsGeoTileGridAggregation
+        date_histogram?: never
+        histogram?: never
+        terms?: never
+      }
+    | {
+        /**
+         * `histogram` (the specification does not describe it).
+         */
+        histogram: AggregationsHistogramAggregation
+        date_histogram?: never
+        geotile_grid?: never
+        terms?: never
+      }
+    | {
+        /**
+         * `terms` (the specification does not describe it).
+         */
+        terms: AggregationsTermsAggregation
+        date_histogram?: never
+        geotile_grid?: never
+        histogram?: never
+      }
 
   /**
    * Preview a transform. Generates a preview of the results that you will get when you create a transform with the same configuration. It returns a maximum of 100 results. The calculations are based on all the current data in the source index. It also generates a list of mappings and settings for the destination index. These values are determined based on the field types of the source index and the transform aggregations.
@@ -73567,7 +89808,7 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type TransformRetentionPolicyContainer = ExactlyOne<TransformRetentionPolicyContainerExclusiveProps>
+  export type TransformRetentionPolicyContainer = TransformRetentionPolicyContainerExclusiveProps
 
   /**
    * Schedule a transform to start now. Instantly run a transform to process data. If you run this API, the transform will process the new data instantly, without waiting for the configured frequency interval. After the API is called, the transform will be processed again at \`now + frequency\` unless the API is called again in the meantime.
@@ -73706,7 +89947,7 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type TransformSyncContainer = ExactlyOne<TransformSyncContainerExclusiveProps>
+  export type TransformSyncContainer = TransformSyncContainerExclusiveProps
 
   /**
    * `TimeSync` of the specification's `transform._types` namespace (the specification does not describe it).
@@ -74428,7 +90669,57 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type WatcherConditionContainer = ExactlyOne<WatcherConditionContainerExclusiveProps>
+  export type WatcherConditionContainer =
+    | {
+        /**
+         * `always` (the specification does not describe it).
+         */
+        always: WatcherAlwaysCondition
+        array_compare?: never
+        compare?: never
+        never?: never
+        script?: never
+      }
+    | {
+        /**
+         * `array_compare` (the specification does not describe it).
+         */
+        array_compare: Partial<Record<string, WatcherArrayCompareCondition>>
+        always?: never
+        compare?: never
+        never?: never
+        script?: never
+      }
+    | {
+        /**
+         * `compare` (the specification does not describe it).
+         */
+        compare: Partial<Record<string, Partial<Record<WatcherConditionOp, FieldValue>>>>
+        always?: never
+        array_compare?: never
+        never?: never
+        script?: never
+      }
+    | {
+        /**
+         * `never` (the specification does not describe it).
+         */
+        never: WatcherNeverCondition
+        always?: never
+        array_compare?: never
+        compare?: never
+        script?: never
+      }
+    | {
+        /**
+         * `script` (the specification does not describe it).
+         */
+        script: WatcherScriptCondition
+        always?: never
+        array_compare?: never
+        compare?: never
+        never?: never
+      }
 
   /**
    * `ConditionOp` of the specification's `watcher._types` namespace (the specification does not describe it).
@@ -74626,7 +90917,31 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type WatcherEmailAttachmentContainer = ExactlyOne<WatcherEmailAttachmentContainerExclusiveProps>
+  export type WatcherEmailAttachmentContainer =
+    | {
+        /**
+         * `http` (the specification does not describe it).
+         */
+        http: WatcherHttpEmailAttachment
+        reporting?: never
+        data?: never
+      }
+    | {
+        /**
+         * `reporting` (the specification does not describe it).
+         */
+        reporting: WatcherReportingEmailAttachment
+        http?: never
+        data?: never
+      }
+    | {
+        /**
+         * `data` (the specification does not describe it).
+         */
+        data: WatcherDataEmailAttachment
+        http?: never
+        reporting?: never
+      }
 
   /**
    * `EmailBody` of the specification's `watcher._types` namespace (the specification does not describe it).
@@ -75407,7 +91722,21 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type WatcherIndexResult = ExactlyOne<WatcherIndexResultExclusiveProps>
+  export type WatcherIndexResult =
+    | {
+        /**
+         * The outcome of the index operation. A single summary is returned when a single document is indexed, or an array when several documents are indexed at once. When a bulk operation ends in \`failure\` or \`partial_failure\`, the array includes failed items.
+         */
+        response: WatcherIndexResultSummary | WatcherIndexResultSummary[]
+        request?: never
+      }
+    | {
+        /**
+         * The request that would have been executed. It is only present when the action is simulated.
+         */
+        request: WatcherIndexResultRequestSummary
+        response?: never
+      }
 
   /**
    * `IndexResultRequestSummary` of the specification's `watcher._types` namespace (the specification does not describe it).
@@ -75502,7 +91831,57 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type WatcherInputContainer = ExactlyOne<WatcherInputContainerExclusiveProps>
+  export type WatcherInputContainer =
+    | {
+        /**
+         * `chain` (the specification does not describe it).
+         */
+        chain: WatcherChainInput
+        http?: never
+        search?: never
+        simple?: never
+        transform?: never
+      }
+    | {
+        /**
+         * `http` (the specification does not describe it).
+         */
+        http: WatcherHttpInput
+        chain?: never
+        search?: never
+        simple?: never
+        transform?: never
+      }
+    | {
+        /**
+         * `search` (the specification does not describe it).
+         */
+        search: WatcherSearchInput
+        chain?: never
+        http?: never
+        simple?: never
+        transform?: never
+      }
+    | {
+        /**
+         * `simple` (the specification does not describe it).
+         */
+        simple: Record<string, unknown>
+        chain?: never
+        http?: never
+        search?: never
+        transform?: never
+      }
+    | {
+        /**
+         * `transform` (the specification does not describe it).
+         */
+        transform: TransformContainer
+        chain?: never
+        http?: never
+        search?: never
+        simple?: never
+      }
 
   /**
    * `InputType` of the specification's `watcher._types` namespace (the specification does not describe it).
@@ -75872,7 +92251,111 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type WatcherScheduleContainer = ExactlyOne<WatcherScheduleContainerExclusiveProps>
+  export type WatcherScheduleContainer =
+    | {
+        /**
+         * `timezone` (the specification does not describe it).
+         */
+        timezone: string
+        cron?: never
+        daily?: never
+        hourly?: never
+        interval?: never
+        monthly?: never
+        weekly?: never
+        yearly?: never
+      }
+    | {
+        /**
+         * `cron` (the specification does not describe it).
+         */
+        cron: WatcherCronExpression
+        timezone?: never
+        daily?: never
+        hourly?: never
+        interval?: never
+        monthly?: never
+        weekly?: never
+        yearly?: never
+      }
+    | {
+        /**
+         * `daily` (the specification does not describe it).
+         */
+        daily: WatcherDailySchedule
+        timezone?: never
+        cron?: never
+        hourly?: never
+        interval?: never
+        monthly?: never
+        weekly?: never
+        yearly?: never
+      }
+    | {
+        /**
+         * `hourly` (the specification does not describe it).
+         */
+        hourly: WatcherHourlySchedule
+        timezone?: never
+        cron?: never
+        daily?: never
+        interval?: never
+        monthly?: never
+        weekly?: never
+        yearly?: never
+      }
+    | {
+        /**
+         * `interval` (the specification does not describe it).
+         */
+        interval: Duration
+        timezone?: never
+        cron?: never
+        daily?: never
+        hourly?: never
+        monthly?: never
+        weekly?: never
+        yearly?: never
+      }
+    | {
+        /**
+         * `monthly` (the specification does not describe it).
+         */
+        monthly: WatcherTimeOfMonth | WatcherTimeOfMonth[]
+        timezone?: never
+        cron?: never
+        daily?: never
+        hourly?: never
+        interval?: never
+        weekly?: never
+        yearly?: never
+      }
+    | {
+        /**
+         * `weekly` (the specification does not describe it).
+         */
+        weekly: WatcherTimeOfWeek | WatcherTimeOfWeek[]
+        timezone?: never
+        cron?: never
+        daily?: never
+        hourly?: never
+        interval?: never
+        monthly?: never
+        yearly?: never
+      }
+    | {
+        /**
+         * `yearly` (the specification does not describe it).
+         */
+        yearly: WatcherTimeOfYear | WatcherTimeOfYear[]
+        timezone?: never
+        cron?: never
+        daily?: never
+        hourly?: never
+        interval?: never
+        monthly?: never
+        weekly?: never
+      }
 
   /**
    * A time of day, expressed either as \`hh:mm\`, \`noon\`, \`midnight\`, or an hour/minutes structure.
@@ -76423,7 +92906,7 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type WatcherTriggerContainer = ExactlyOne<WatcherTriggerContainerExclusiveProps>
+  export type WatcherTriggerContainer = WatcherTriggerContainerExclusiveProps
 
   /**
    * The variants of \`WatcherTriggerEventContainer\`: exactly one is set.
@@ -76442,7 +92925,7 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type WatcherTriggerEventContainer = ExactlyOne<WatcherTriggerEventContainerExclusiveProps>
+  export type WatcherTriggerEventContainer = WatcherTriggerEventContainerExclusiveProps
 
   /**
    * `TriggerEventResult` of the specification's `watcher._types` namespace (the specification does not describe it).
@@ -79115,18 +95598,11 @@ export declare namespace estypes {
     /**
      * What `rare_terms` sends.
      */
-    rare_terms:
-      | AggregationsMultiBucketOf<
-          AggregationsLongRareTermsAggregate,
-          AggregationsLongRareTermsBucketKeys & TSub,
-          AggregationsKeyed<TBody>
-        >
-      | AggregationsMultiBucketOf<
-          AggregationsStringRareTermsAggregate,
-          AggregationsStringRareTermsBucketKeys & TSub,
-          AggregationsKeyed<TBody>
-        >
-      | AggregationsMultiBucketOf<AggregationsUnmappedRareTermsAggregate, never, AggregationsKeyed<TBody>>
+    rare_terms: AggregationsMultiBucketOf<
+      AggregationsMultiBucketAggregateBase,
+      (AggregationsLongRareTermsBucketKeys | AggregationsStringRareTermsBucketKeys) & TSub,
+      AggregationsKeyed<TBody>
+    >
     /**
      * What `rate` sends.
      */
@@ -79154,28 +95630,19 @@ export declare namespace estypes {
     /**
      * What `significant_terms` sends.
      */
-    significant_terms:
-      | AggregationsMultiBucketOf<
-          AggregationsSignificantLongTermsAggregate,
-          AggregationsSignificantLongTermsBucketKeys & TSub,
-          AggregationsKeyed<TBody>
-        >
-      | AggregationsMultiBucketOf<
-          AggregationsSignificantStringTermsAggregate,
-          AggregationsSignificantStringTermsBucketKeys & TSub,
-          AggregationsKeyed<TBody>
-        >
-      | AggregationsMultiBucketOf<AggregationsUnmappedSignificantTermsAggregate, never, AggregationsKeyed<TBody>>
+    significant_terms: AggregationsMultiBucketOf<
+      AggregationsSignificantTermsAggregateBase,
+      (AggregationsSignificantLongTermsBucketKeys | AggregationsSignificantStringTermsBucketKeys) & TSub,
+      AggregationsKeyed<TBody>
+    >
     /**
      * What `significant_text` sends (text terms are strings (or unmapped)).
      */
-    significant_text:
-      | AggregationsMultiBucketOf<
-          AggregationsSignificantStringTermsAggregate,
-          AggregationsSignificantStringTermsBucketKeys & TSub,
-          AggregationsKeyed<TBody>
-        >
-      | AggregationsMultiBucketOf<AggregationsUnmappedSignificantTermsAggregate, never, AggregationsKeyed<TBody>>
+    significant_text: AggregationsMultiBucketOf<
+      AggregationsSignificantTermsAggregateBase,
+      AggregationsSignificantStringTermsBucketKeys & TSub,
+      AggregationsKeyed<TBody>
+    >
     /**
      * What `stats` sends.
      */
@@ -79199,23 +95666,11 @@ export declare namespace estypes {
     /**
      * What `terms` sends.
      */
-    terms:
-      | AggregationsMultiBucketOf<
-          AggregationsStringTermsAggregate,
-          AggregationsStringTermsBucketKeys & TSub,
-          AggregationsKeyed<TBody>
-        >
-      | AggregationsMultiBucketOf<
-          AggregationsLongTermsAggregate,
-          AggregationsLongTermsBucketKeys & TSub,
-          AggregationsKeyed<TBody>
-        >
-      | AggregationsMultiBucketOf<
-          AggregationsDoubleTermsAggregate,
-          AggregationsDoubleTermsBucketKeys & TSub,
-          AggregationsKeyed<TBody>
-        >
-      | AggregationsMultiBucketOf<AggregationsUnmappedTermsAggregate, never, AggregationsKeyed<TBody>>
+    terms: AggregationsMultiBucketOf<
+      AggregationsTermsAggregateBase,
+      (AggregationsStringTermsBucketKeys | AggregationsLongTermsBucketKeys | AggregationsDoubleTermsBucketKeys) & TSub,
+      AggregationsKeyed<TBody>
+    >
     /**
      * What `time_series` sends.
      */

@@ -44,9 +44,9 @@ export interface FleetMsearchRequest extends RequestBase {
    */
   index?: string | number
   /**
-   * The NDJSON body: one array item per line (objects are serialized as JSON, strings sent as they are), or the whole NDJSON text.
+   * The NDJSON body: one array item per line (objects are serialized as JSON, strings sent as they are), or the whole NDJSON text or its encoded bytes (sent as they are).
    */
-  searches: estypes.MsearchRequestItem[] | string
+  searches: estypes.MsearchRequestItem[] | string | Uint8Array
   /**
    * A setting that does two separate checks on the index expression. If false, the request returns an error (1) if any wildcard expression (including _all and *) resolves to zero matching indices or (2) if the complete set of resolved indices, aliases or data streams is empty after all expressions are…
    */

@@ -1050,7 +1050,7 @@ export interface MlPostDataRequest<TData = unknown> extends RequestBase {
   /**
    * A sequence of one or more JSON documents containing the data to be analyzed. Multiple JSON documents can be sent, either adjacent with no separator in between them or whitespace separated.
    */
-  data: TData[] | string
+  data: TData[] | string | Uint8Array
   /**
    * Specifies the end of the bucket resetting range.
    */

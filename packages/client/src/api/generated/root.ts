@@ -21,6 +21,7 @@ export interface BulkRequest<TDocument = unknown, TPartialDocument = unknown> ex
   operations:
     | (estypes.BulkOperationContainer | estypes.BulkUpdateAction<TDocument, TPartialDocument> | TDocument)[]
     | string
+    | Uint8Array
   /**
    * True or false if to include the document source in the error message in case of parsing errors.
    */
@@ -1084,9 +1085,9 @@ export interface MsearchRequest extends RequestBase {
    */
   index?: string | string[] | number | string | string[]
   /**
-   * The NDJSON body: one array item per line (objects are serialized as JSON, strings sent as they are), or the whole NDJSON text.
+   * The NDJSON body: one array item per line (objects are serialized as JSON, strings sent as they are), or the whole NDJSON text or its encoded bytes (sent as they are).
    */
-  searches: estypes.MsearchRequestItem[] | string
+  searches: estypes.MsearchRequestItem[] | string | Uint8Array
   /**
    * A setting that does two separate checks on the index expression. If false, the request returns an error (1) if any wildcard expression (including _all and *) resolves to zero matching indices or (2) if the complete set of resolved indices, aliases or data streams is empty after all expressions are…
    */
@@ -1163,7 +1164,7 @@ export interface MsearchTemplateRequest extends RequestBase {
   /**
    * The request body must be newline-delimited JSON (NDJSON) in the following format:
    */
-  search_templates: estypes.MsearchTemplateRequestItem[] | string
+  search_templates: estypes.MsearchTemplateRequestItem[] | string | Uint8Array
   /**
    * If true, network round-trips are minimized for cross-cluster search requests.
    */

@@ -142,7 +142,7 @@ export interface TextStructureFindStructureRequest<TJsonDocument = unknown> exte
   /**
    * The text that you want to analyze. It must contain data that is suitable to be ingested into Elasticsearch. It does not need to be in JSON format and it does not need to be UTF-8 encoded. The size is limited to the Elasticsearch HTTP receive buffer size, which defaults to 100 Mb.
    */
-  text_files: TJsonDocument[] | string
+  text_files: TJsonDocument[] | string | Uint8Array
   /**
    * The text's character set. It must be a character set that is supported by the JVM that Elasticsearch uses. For example, UTF-8, UTF-16LE, windows-1252, or EUC-JP. If this parameter is not specified, the structure finder chooses an appropriate character set.
    */

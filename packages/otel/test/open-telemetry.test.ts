@@ -359,7 +359,7 @@ describe('metrics', () => {
       .at(-1)
       ?.scopeMetrics.filter((m) => m.scope.name === '@stretch/otel')
       .flatMap((m) => m.metrics)
-      .flatMap((m) => m.dataPoints)
+      .flatMap((m): readonly { readonly attributes: Record<string, unknown> }[] => m.dataPoints)
     expect(points?.map((p) => p.attributes['db.operation.name'])).toEqual(['count'])
     await lateProvider.shutdown()
   })

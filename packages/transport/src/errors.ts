@@ -264,8 +264,9 @@ export interface ErrorCauseBody {
 }
 
 /**
- * Elasticsearch's JSON error response (the specification's `ErrorResponseBase`): `{ error: { type, reason, ... },
- * status }`. {@link isErrorResponseBody} tells it from the other bodies of a {@link ResponseError}.
+ * Elasticsearch's JSON error response (the specification's `ErrorResponseBase`): an `error` object with its `type`,
+ * `reason` and more, and the `status`. {@link isErrorResponseBody} tells it from the other bodies of a
+ * {@link ResponseError}.
  * @public
  */
 export interface ErrorResponseBody {

@@ -1,9 +1,5 @@
-import { apiKeyAuth } from '@stretch/auth-api-key'
-import { basicAuth } from '@stretch/auth-basic'
-import { bearerAuth } from '@stretch/auth-bearer'
 import { randomSelector } from '@stretch/pool-random'
 import { roundRobinSelector } from '@stretch/pool-round-robin'
-import { sniffing } from '@stretch/pool-sniffing'
 import {
   ConfigurationError,
   type ConnectionFactory,
@@ -12,12 +8,21 @@ import {
   type MediaTypes,
   type Middleware,
   type NodeDescription,
+  type NodeDiscovery,
   type NodeSelector,
   type TransportDefaults,
   type TransportOptions,
 } from '@stretch/transport'
 import { checkChildOptionNames, checkClientOptionNames, officialAuthHint } from './check-option-names.js'
 import { parseCloudId } from './cloud-id.js'
+import {
+  checkApiKey,
+  checkBasicAuth,
+  checkBearerAuth,
+  checkSniffing,
+  lazyDiscovery,
+  lazyMiddleware,
+} from './lazy-plugins.js'
 import type { AuthOptions, ClientOptions, PerRequestOptions } from './options.js'
 import { type ClientPlatform, kConnectionOptions } from './platform.js'
 
@@ -39,9 +44,20 @@ export function authFrom(
       `${where}: an 'authorization' header cannot be combined with ${given[0]}; keep one of them`,
     )
   }
-  if (options.basicAuth !== undefined) return basicAuth(options.basicAuth)
-  if (options.bearerAuth !== undefined) return bearerAuth(options.bearerAuth)
-  if (options.apiKey !== undefined) return apiKeyAuth(options.apiKey)
+  // Checked now, made (and the scheme's package imported) on the first request: see lazy-plugins.ts.
+  const { basicAuth, bearerAuth, apiKey } = options
+  if (basicAuth !== undefined) {
+    checkBasicAuth(basicAuth)
+    return lazyMiddleware(() => import('@stretch/auth-basic').then((m) => m.basicAuth(basicAuth)))
+  }
+  if (bearerAuth !== undefined) {
+    checkBearerAuth(bearerAuth)
+    return lazyMiddleware(() => import('@stretch/auth-bearer').then((m) => m.bearerAuth(bearerAuth)))
+  }
+  if (apiKey !== undefined) {
+    checkApiKey(apiKey)
+    return lazyMiddleware(() => import('@stretch/auth-api-key').then((m) => m.apiKeyAuth(apiKey)))
+  }
   if (options.auth !== undefined) {
     if (typeof options.auth !== 'function') {
       const official = officialAuthHint(options.auth)
@@ -250,17 +266,21 @@ export function setupFrom(options: ClientOptions, userAgent: string, platform: C
     options.sniffOnStart === true ||
     (typeof options.sniffInterval === 'number' && options.sniffInterval > 0) ||
     options.sniffOnNodeFailure === true
-  const discovery = sniffs
-    ? sniffing({
-        sniffOnStart: options.sniffOnStart,
-        // 0 means "no interval", as false does
-        sniffInterval: options.sniffInterval === 0 ? false : options.sniffInterval,
-        sniffOnNodeFailure: options.sniffOnNodeFailure,
-        sniffTimeout: options.sniffTimeout,
-        sniffEndpoint: options.sniffEndpoint,
-        nodeFilter: options.nodeFilter,
-      })
-    : undefined
+  let discovery: NodeDiscovery | undefined
+  if (sniffs) {
+    const sniffOptions = {
+      sniffOnStart: options.sniffOnStart,
+      // 0 means "no interval", as false does
+      sniffInterval: options.sniffInterval === 0 ? false : options.sniffInterval,
+      sniffOnNodeFailure: options.sniffOnNodeFailure,
+      sniffTimeout: options.sniffTimeout,
+      sniffEndpoint: options.sniffEndpoint,
+      nodeFilter: options.nodeFilter,
+    } as const
+    // Checked now, @stretch/pool-sniffing imported by the first request (which waits for it as for a first sniff).
+    checkSniffing(sniffOptions)
+    discovery = lazyDiscovery(() => import('@stretch/pool-sniffing').then((m) => m.sniffing(sniffOptions)))
+  }
   return {
     cloud,
     transport: {

@@ -262,10 +262,12 @@ export function setupFrom(options: ClientOptions, userAgent: string, platform: C
   }
   if (options.allowInsecureTransport !== true) connection = refuseInsecureCredentials(connection)
   const compat = compatibilityFrom(options.compatibility)
+  // Any sniff trigger given and not switched off (false, or an interval of 0) means sniffing, so that a wrong value
+  // (`sniffOnStart: 'yes'`, `sniffInterval: -5`) is refused by the checks below instead of silently meaning "off".
   const sniffs =
-    options.sniffOnStart === true ||
-    (typeof options.sniffInterval === 'number' && options.sniffInterval > 0) ||
-    options.sniffOnNodeFailure === true
+    (options.sniffOnStart !== undefined && options.sniffOnStart !== false) ||
+    (options.sniffInterval !== undefined && options.sniffInterval !== false && options.sniffInterval !== 0) ||
+    (options.sniffOnNodeFailure !== undefined && options.sniffOnNodeFailure !== false)
   let discovery: NodeDiscovery | undefined
   if (sniffs) {
     const sniffOptions = {

@@ -169,6 +169,11 @@ describe('a bad auth or sniffing option', () => {
       { sniffOnStart: true, sniffEndpoint: 'a b' },
       { sniffOnStart: true, sniffEndpoint: '' },
       { sniffOnStart: true, nodeFilter: 'master' },
+      // A wrong trigger alone is refused too, not taken for "sniffing off"
+      { sniffOnStart: 'yes' },
+      { sniffOnNodeFailure: 1 },
+      { sniffInterval: -5 },
+      { sniffInterval: '60s' },
     ].map((value): [string, () => unknown, () => unknown] => [
       `sniffing ${JSON.stringify(value)}`,
       () => new Client({ node, ...(value as object) }),

@@ -65,6 +65,7 @@ const call: Record<keyof CallOptions, true> = {
   headers: true,
   opaqueId: true,
   ignore: true,
+  origin: true,
   meta: true,
 }
 

@@ -265,6 +265,41 @@ describe('options of one call', () => {
   })
 })
 
+describe('origin', () => {
+  it('is a call option that the request hook sees and the wire never carries; options() and new Client() point to the call', async () => {
+    await using srv = await serve()
+    const origins: (string | undefined)[] = []
+    const client = new Client({
+      node: srv.url,
+      requestHook: {
+        wrap(request, send) {
+          origins.push(request.origin)
+          return send()
+        },
+      },
+    })
+    await client.info({}, { origin: 'my-lib.export' })
+    await client.request({ method: 'GET', path: '/' }, { origin: 'helpers.bulk' })
+    await client.info()
+    expect(origins).toEqual(['my-lib.export', 'helpers.bulk', undefined])
+    expect(srv.requests).toHaveLength(3)
+    for (const request of srv.requests) {
+      expect(request.url).toBe('/')
+      expect(JSON.stringify(request.headers)).not.toMatch(/my-lib|helpers/)
+    }
+    expect((await rejected(client.info({}, { origin: '' }))).message).toMatch(/^origin: must be a non-empty string/)
+    expect((await rejected(client.info({}, { origin: 7 } as never))).message).toMatch(/\(got a number\)/)
+    expect(thrown(() => client.options({ origin: 'x' } as never)).message).toBe(
+      'options(): unknown option `origin` (it is an option of one call: client.search(params, { origin }))',
+    )
+    expect(thrown(() => new Client({ node: srv.url, origin: 'x' } as never)).message).toBe(
+      'Client: unknown option `origin` (it is an option of one call: client.search(params, { origin }))',
+    )
+    expect(srv.requests).toHaveLength(3)
+    await client.close()
+  })
+})
+
 describe('number options name themselves', () => {
   it.each([
     ['retryBackoff', { retryBackoff: -1 }, 'retryBackoff: must be a number of milliseconds, 0 or more (got -1)'],

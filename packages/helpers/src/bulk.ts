@@ -514,7 +514,7 @@ export async function bulk<TDocument>(client: BulkClient, options: BulkOptions<T
         // The NDJSON as bytes: the client sends a Uint8Array body as it is, with its JSON content type (which
         // Elasticsearch's bulk parser accepts, as it does x-ndjson).
         const request = onSuccess !== undefined ? withIds : pending.updates > 0 ? withResult : statusOnly
-        const result = await client.bulk({ ...request, operations: body }, { meta: true })
+        const result = await client.bulk({ ...request, operations: body }, { meta: true, origin: 'helpers.bulk' })
         response = result.body
         if (result.meta.attempts > 1) stats.uncertain += pending.autoIds
       } catch (error) {
@@ -678,7 +678,7 @@ export async function bulk<TDocument>(client: BulkClient, options: BulkOptions<T
   const refresh = options.refreshOnCompletion
   if (refresh !== undefined && refresh !== false && !stats.aborted && stats.successful > 0) {
     const index = typeof refresh === 'string' ? refresh : [...indices].join(',') || undefined
-    await client.indices.refresh(index === undefined ? {} : { index })
+    await client.indices.refresh(index === undefined ? {} : { index }, { origin: 'helpers.bulk' })
   }
   stats.time = performance.now() - started
   return stats

@@ -4,6 +4,9 @@ import type { Table, TypeMap } from 'apache-arrow'
 import { describe } from './internal.js'
 import { loadArrow } from './load-arrow.js'
 
+// The origin of the helper's requests, for instrumentation (RequestOptions.origin); never sent.
+const kOrigin = { origin: 'helpers.esql' } as const
+
 /**
  * A column of an ES|QL answer.
  * @public
@@ -79,7 +82,7 @@ export function esql(
       const { format: _format, columnar: _columnar, ...rest } = request
       const body = (await client.esql.query(
         { ...rest, format: 'json', columnar: false },
-        options.signal === undefined ? undefined : { signal: options.signal },
+        options.signal === undefined ? kOrigin : { signal: options.signal, ...kOrigin },
       )) as { columns?: unknown; values?: unknown }
       if (!Array.isArray(body?.columns) || !Array.isArray(body?.values)) {
         throw new DeserializationError('esql: the answer has no `columns` and `values` (not an ES|QL JSON answer)')
@@ -99,7 +102,7 @@ export function esql(
       const { format: _format, columnar: _columnar, ...rest } = request
       const body = (await client.esql.query(
         { ...rest, format: 'arrow' },
-        options.signal === undefined ? undefined : { signal: options.signal },
+        options.signal === undefined ? kOrigin : { signal: options.signal, ...kOrigin },
       )) as unknown
       if (!(body instanceof Uint8Array)) {
         throw new DeserializationError(

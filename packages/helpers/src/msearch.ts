@@ -112,7 +112,7 @@ export function msearch(client: MsearchClient, options: MsearchOptions = {}): Ms
     for (const p of batch) searches.push(p.header, p.body)
     let response: MsearchResponse<unknown>
     try {
-      response = await client.msearch({ ...request, searches: searches as never })
+      response = await client.msearch({ ...request, searches: searches as never }, { origin: 'helpers.msearch' })
     } catch (error) {
       for (const p of batch) settle(p, () => p.reject(error))
       return

@@ -36,6 +36,10 @@ export interface SearchAllOptions {
  */
 export type SearchAllClient = Pick<Client, 'search' | 'openPointInTime' | 'closePointInTime'>
 
+// The origin of every request of searchAll and scroll, for instrumentation (RequestOptions.origin); never sent.
+const kSearchAll = { origin: 'helpers.searchAll' } as const
+const kScroll = { origin: 'helpers.scroll' } as const
+
 const kPitParams = ['routing', 'preference', 'expand_wildcards', 'ignore_unavailable'] as const
 
 function checkRequest(where: string, request: unknown, options: SearchAllOptions | undefined): void {
@@ -70,7 +74,7 @@ async function* pitHits<TDocument>(
   const keepAlive = options.keepAlive ?? '1m'
   const retries = options.retries ?? 3
   const { signal } = options
-  const callOptions = signal === undefined ? undefined : { signal }
+  const callOptions = signal === undefined ? kSearchAll : { signal, ...kSearchAll }
   const { index, size = 1000, sort, ...rest } = request as SearchAllRequest & Record<string, unknown>
   const open: Record<string, unknown> = { index: typeof index === 'string' ? index : [...index], keep_alive: keepAlive }
   const search: Record<string, unknown> = { ...rest }
@@ -145,7 +149,7 @@ async function* pitHits<TDocument>(
     }
     // Always, also after a `break`, an error or an abort (without the signal: the close must still go out).
     // A close that fails leaves the context to its keep-alive; it never hides what ended the loop.
-    await client.closePointInTime({ id }).catch(() => {})
+    await client.closePointInTime({ id }, kSearchAll).catch(() => {})
   }
 }
 
@@ -214,7 +218,7 @@ async function* scrollHits<TDocument>(
 ): AsyncGenerator<SearchHit<TDocument> | TDocument, void, undefined> {
   const keepAlive = options.keepAlive ?? '1m'
   const { signal } = options
-  const callOptions = signal === undefined ? undefined : { signal }
+  const callOptions = signal === undefined ? kScroll : { signal, ...kScroll }
   const ids = new Set<string>()
   try {
     if (isAborted(signal)) throw abortError('scroll', signal)
@@ -238,7 +242,7 @@ async function* scrollHits<TDocument>(
   } finally {
     // Every id the scroll answered, once the loop ends however it ends (elasticsearch-js#1321: its helper left the
     // context open after the last page).
-    if (ids.size > 0) await client.clearScroll({ scroll_id: [...ids] }).catch(() => {})
+    if (ids.size > 0) await client.clearScroll({ scroll_id: [...ids] }, kScroll).catch(() => {})
   }
 }
 

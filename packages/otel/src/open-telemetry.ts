@@ -239,14 +239,12 @@ function partKey(name: string): string {
 // The attributes a span starts with, per method and endpoint: frozen, as the SDK copies what it is given.
 const kStartAttributes = new Map<string, Attributes>()
 
+// `internal` is the purpose of the transport's own request, or the origin of a call made for the application by
+// other code (a helper); undefined for the application's own calls.
 function startAttributes(request: HookedRequest, internal: string | undefined): Attributes {
   const endpoint = request.endpoint
-  const id =
-    internal !== undefined
-      ? `${request.method} (${internal})`
-      : endpoint === undefined
-        ? request.method
-        : `${request.method} ${endpoint}`
+  const call = endpoint === undefined ? request.method : `${request.method} ${endpoint}`
+  const id = internal === undefined ? call : `${call} (${internal})`
   let base = kStartAttributes.get(id)
   if (base === undefined) {
     const built: Attributes = { 'db.system.name': 'elasticsearch', 'http.request.method': request.method }
@@ -313,7 +311,8 @@ export function openTelemetry(options: OpenTelemetryOptions = {}): OpenTelemetry
       const parent = context.active()
       const span = tracer.startSpan(
         request.endpoint ?? 'elasticsearch',
-        { kind: SpanKind.CLIENT, attributes: startAttributes(request, undefined) },
+        // Still CLIENT with an origin (a helper's call): it is a call to Elasticsearch, which service maps count.
+        { kind: SpanKind.CLIENT, attributes: startAttributes(request, request.origin) },
         parent,
       )
       const call = new Call(span, request, shared, true)

@@ -16,6 +16,7 @@ import {
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base'
 import { Client, isConfigurationError, isResponseError } from '@stretch/client'
+import { bulk, searchAll } from '@stretch/helpers'
 import { lookup, startCluster, type TestCluster } from '@stretch/test-cluster'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { openTelemetry } from '../src/index.js'
@@ -271,6 +272,44 @@ describe('spans', () => {
     )
   })
 
+  it("marks the helpers' requests with elasticsearch.internal and leaves the application's own calls unmarked", async () => {
+    const client = new Client({ node: live(), ...plugin() })
+    await tracer.startActiveSpan('job', async (job) => {
+      await bulk(client, {
+        datasource: [{ n: 1 }, { n: 2 }, { n: 3 }],
+        onDocument: (doc) => ({ index: { _index: 'otel-helpers', _id: `d${doc.n}` } }),
+        refreshOnCompletion: true,
+      })
+      for await (const _hit of searchAll(client, { index: 'otel-helpers', size: 2 })) {
+        // read every page
+      }
+      await client.search({ index: 'otel-helpers' }, { origin: 'my-lib.export' })
+      await client.search({ index: 'otel-helpers' })
+      job.end()
+    })
+    await client.close()
+    const job = only('job')
+    const calls = spans.getFinishedSpans().filter((s) => s !== job)
+    expect(calls.map((s) => [s.name, s.kind, s.attributes['elasticsearch.internal']])).toEqual([
+      ['bulk', SpanKind.CLIENT, 'helpers.bulk'],
+      ['indices.refresh', SpanKind.CLIENT, 'helpers.bulk'],
+      ['open_point_in_time', SpanKind.CLIENT, 'helpers.searchAll'],
+      ['search', SpanKind.CLIENT, 'helpers.searchAll'],
+      ['search', SpanKind.CLIENT, 'helpers.searchAll'],
+      ['close_point_in_time', SpanKind.CLIENT, 'helpers.searchAll'],
+      ['search', SpanKind.CLIENT, 'my-lib.export'],
+      ['search', SpanKind.CLIENT, undefined],
+    ])
+    // Still calls to Elasticsearch, with their endpoint, node and status, children of the job's span.
+    for (const span of calls) {
+      expect(span.attributes['db.system.name']).toBe('elasticsearch')
+      expect(span.attributes['server.port']).toBe(Number(new URL(live()).port))
+      expect(span.parentSpanContext?.spanId).toBe(job.spanContext().spanId)
+    }
+    // The origin is never sent: Elasticsearch saw the traceparent, and nothing of the helper's name.
+    for (const request of open.node(1).requests) expect(request.rawHeaders.join('\n')).not.toMatch(/helpers|my-lib/)
+  })
+
   it('uses the global tracer provider by default, and the client without the plugin makes no span', async () => {
     trace.setGlobalTracerProvider(tracerProvider)
     const node = open.node(1)
@@ -359,7 +398,8 @@ describe('metrics', () => {
       .at(-1)
       ?.scopeMetrics.filter((m) => m.scope.name === '@stretch/otel')
       .flatMap((m) => m.metrics)
-      .flatMap((m): readonly { readonly attributes: Record<string, unknown> }[] => m.dataPoints)
+      // A union of data point arrays, which flatMap cannot infer: only the attributes are read.
+      .flatMap((m): readonly { readonly attributes: Readonly<Record<string, unknown>> }[] => m.dataPoints)
     expect(points?.map((p) => p.attributes['db.operation.name'])).toEqual(['count'])
     await lateProvider.shutdown()
   })

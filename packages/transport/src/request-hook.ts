@@ -15,6 +15,12 @@ export interface HookedRequest {
   readonly endpoint: string | undefined
   /** The values of the path's parameters (such as `{ index: 'my-index' }`), when the caller gave them. */
   readonly pathParts: Readonly<Record<string, string>> | undefined
+  /**
+   * Who made the request when it is not the application's own call (such as `helpers.bulk`), from
+   * {@link RequestOptions.origin}; undefined for the application's own calls and for the transport's own requests
+   * (which {@link RequestHook.wrapInternal} marks by their purpose).
+   */
+  readonly origin: string | undefined
 }
 
 /**

@@ -413,8 +413,11 @@ export class Transport {
    */
   request<TBody = unknown>(params: TransportRequestParams, options?: RequestOptions): Promise<TransportResult<TBody>> {
     const hook = this.#shared.hook
+    const origin = options?.origin
+    // Rejects rather than throws, as every other bad option of one call does.
+    if (origin !== undefined && (typeof origin !== 'string' || origin === '')) return Promise.reject(badOrigin(origin))
     if (hook === undefined) return this.#start<TBody>(params, options, undefined)
-    return hook.wrap<TBody>(hookedRequest(params), (observer) => this.#start<TBody>(params, options, observer))
+    return hook.wrap<TBody>(hookedRequest(params, origin), (observer) => this.#start<TBody>(params, options, observer))
   }
 
   // Not async: without a discovery hook the promise of #send is returned as it is (no extra promise, no tick).
@@ -449,7 +452,7 @@ export class Transport {
         request: (params, options) => {
           const hook = shared.hook
           if (hook?.wrapInternal === undefined) return root.#send(params, options, undefined)
-          const internal: InternalRequest = { ...hookedRequest(params), purpose: 'discovery' }
+          const internal: InternalRequest = { ...hookedRequest(params, undefined), purpose: 'discovery' }
           return hook.wrapInternal(internal, (observer) => root.#send(params, options, observer))
         },
         now: () => shared.clock.now(),
@@ -712,14 +715,22 @@ function overridesPolicy(options: RequestOptions): boolean {
   )
 }
 
-function hookedRequest(params: TransportRequestParams): HookedRequest {
+function hookedRequest(params: TransportRequestParams, origin: string | undefined): HookedRequest {
   return {
     method: params.method,
     path: params.path,
     querystring: params.querystring,
     endpoint: params.endpoint,
     pathParts: params.pathParts,
+    origin,
   }
+}
+
+function badOrigin(origin: unknown): ConfigurationError {
+  const got = typeof origin === 'string' ? 'an empty string' : origin === null ? 'null' : `a ${typeof origin}`
+  return new ConfigurationError(
+    `origin: must be a non-empty string naming who made the request, such as 'helpers.bulk' (got ${got}); leave it unset for the application's own calls`,
+  )
 }
 
 // An observer that throws must not break the request it observes.

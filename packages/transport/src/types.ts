@@ -93,6 +93,11 @@ export interface RequestOptions {
   readonly opaqueId?: string | undefined
   /** Error statuses that resolve instead of throwing (for example 404). */
   readonly ignore?: readonly number[] | undefined
+  /**
+   * Who made the request when it is not the application's own call, such as `helpers.bulk`: a non-empty string
+   * that only instrumentation reads (`HookedRequest.origin`); never sent.
+   */
+  readonly origin?: string | undefined
 }
 
 /**

@@ -128,6 +128,32 @@ describe('RequestHook', () => {
     ).toThrow(ConfigurationError)
   })
 
+  it('shows the origin of a call to the hook, sends nothing of it, and refuses an empty or non-string one', async () => {
+    const stub = stubConnections(() => json(200, { ok: true }))
+    const { hook, calls } = recordingHook()
+    const transport = new Transport({ nodes: ['http://a:9200'], connection: stub.factory, requestHook: hook })
+    await transport.request({ method: 'POST', path: '/_bulk', endpoint: 'bulk' }, { origin: 'helpers.bulk' })
+    await transport.request({ method: 'GET', path: '/', endpoint: 'info' })
+    expect(calls.map((c) => [c.request.endpoint, c.request.origin])).toEqual([
+      ['bulk', 'helpers.bulk'],
+      ['info', undefined],
+    ])
+    // Not a header, not in the path: the wire carries nothing of it.
+    const first = stub.sent[0]?.request
+    expect(first?.path).toBe('/_bulk')
+    expect(JSON.stringify(first?.headers)).not.toContain('helpers.bulk')
+
+    for (const bad of ['', 42, null]) {
+      for (const t of [transport, new Transport({ nodes: ['http://a:9200'], connection: stub.factory })]) {
+        const error = await rejection(t.request({ method: 'GET', path: '/' }, { origin: bad as string }))
+        expect(error).toBeInstanceOf(ConfigurationError)
+        expect((error as Error).message).toMatch(/^origin: must be a non-empty string/)
+      }
+    }
+    expect(stub.sent).toHaveLength(2)
+    expect(calls).toHaveLength(2)
+  })
+
   it("gives discovery's own requests to wrapInternal, marked as discovery, and never to wrap", async () => {
     const stub = stubConnections((request) =>
       json(200, request.path.startsWith('/_nodes') ? { nodes: {} } : { ok: true }),
@@ -177,6 +203,7 @@ describe('RequestHook', () => {
         querystring: undefined,
         endpoint: undefined,
         pathParts: undefined,
+        origin: undefined,
         purpose: 'discovery',
       },
     ])

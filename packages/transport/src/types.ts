@@ -93,6 +93,12 @@ export interface RequestOptions {
   readonly opaqueId?: string | undefined
   /** Error statuses that resolve instead of throwing (for example 404). */
   readonly ignore?: readonly number[] | undefined
+  /**
+   * Resolve a 2xx answer's body to its bytes (`Uint8Array`, gzip already decoded, `maxResponseSize` applied),
+   * unparsed; an empty body (HEAD) is an empty array. Error statuses are parsed into `ResponseError` as always.
+   * For callers that can often skip the parse, such as a bulk answer that starts with `"errors":false`.
+   */
+  readonly asBytes?: boolean | undefined
 }
 
 /**

@@ -27,13 +27,15 @@ export interface RawRequest {
   readonly querystring?: Readonly<Record<string, QueryValue>> | undefined
   /** A JSON value, a string, bytes or a stream. */
   readonly body?: RequestBody | undefined
-  /** NDJSON lines (bulk-like endpoints), instead of `body`. */
-  readonly ndjson?: readonly unknown[] | undefined
+  /** NDJSON (bulk-like endpoints), instead of `body`: the lines, or bytes already serialized (sent as they are). */
+  readonly ndjson?: readonly unknown[] | Uint8Array | undefined
   /**
    * The API name, such as `bulk`, for request hooks, OpenTelemetry spans and diagnostics (the typed methods set
    * it); nothing of it is sent.
    */
   readonly endpoint?: string | undefined
+  /** The values of the path's parameters, such as `{ index: 'books' }`, for request hooks and spans. */
+  readonly pathParts?: Readonly<Record<string, string>> | undefined
 }
 
 /**

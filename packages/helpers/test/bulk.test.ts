@@ -4,7 +4,7 @@ import { Client, isConfigurationError, isResponseError, type ResponseError } fro
 import { startCluster, type TestCluster } from '@stretch/test-cluster'
 import { startServer } from '@stretch/test-utils'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { type BulkDrop, bulk } from '../src/index.js'
+import { type BulkAction, type BulkDrop, bulk } from '../src/index.js'
 
 interface Book {
   id: string
@@ -269,7 +269,10 @@ describe('bulk: answers counted without parsing', () => {
       res.end((answers.shift() as (n: number) => string)(n))
     })
     const local = new Client({ node: srv.url, maxRetries: 0 })
-    const run = (answer: (n: number) => string, onDocument = (b: Book) => ({ index: { _index: 'x', _id: b.id } })) => {
+    const run = (
+      answer: (n: number) => string,
+      onDocument: (b: Book) => BulkAction = (b) => ({ index: { _index: 'x', _id: b.id } }),
+    ) => {
       answers.push(answer)
       return bulk(local, { datasource: books(3), onDocument })
     }

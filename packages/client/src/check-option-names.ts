@@ -4,6 +4,7 @@
 // not added here fails the typecheck.
 import { ConfigurationError, nearestName } from '@stretch/transport'
 import type { CallOptions } from './api/types.js'
+import type { RawCallOptions } from './client.js'
 import type { ClientOptions, PerRequestOptions } from './options.js'
 
 const perRequest: Record<keyof PerRequestOptions, true> = {
@@ -69,7 +70,10 @@ const call: Record<keyof CallOptions, true> = {
   meta: true,
 }
 
+const rawCall: Record<keyof RawCallOptions, true> = { ...call, asBytes: true }
+
 const kClientNames: ReadonlySet<string> = new Set(Object.keys(client))
+const kRawCallNames: ReadonlySet<string> = new Set(Object.keys(rawCall))
 const kPerRequestNames: ReadonlySet<string> = new Set(Object.keys(perRequest))
 const kCallNames: ReadonlySet<string> = new Set(Object.keys(call))
 const kAuthNames: ReadonlySet<string> = new Set(['basicAuth', 'bearerAuth', 'apiKey', 'auth'])
@@ -187,11 +191,23 @@ function fold(name: string): string {
 }
 
 function hintFor(place: Place, key: string, value: unknown, where: string, params?: ParameterNames): Hint | undefined {
-  const known = place === 'client' ? kClientNames : place === 'options' ? kPerRequestNames : kCallNames
+  const known =
+    place === 'client'
+      ? kClientNames
+      : place === 'options'
+        ? kPerRequestNames
+        : where === 'request'
+          ? kRawCallNames
+          : kCallNames
   const officials = place === 'call' ? kOfficialCall : kOfficialClient
   if (Object.hasOwn(officials, key)) return { note: `@elastic/elasticsearch; ${(officials[key] as Official)(value)}` }
   if (place !== 'call' && kCallNames.has(key)) {
     return { note: `it is an option of one call: client.search(params, { ${key} })` }
+  }
+  if (place === 'call' && key === 'asBytes' && where !== 'request') {
+    return {
+      note: `only client.request() takes it, as its type then says bytes: client.request({ method, path, body, endpoint: '${where}' }, { asBytes: true })`,
+    }
   }
   if (place === 'call' && kAuthNames.has(key)) {
     return { note: `credentials of some requests: client.options({ ${key} }).${where}(...)` }
@@ -300,4 +316,13 @@ export function checkCallOptionNames(options: object, where: string, params?: Pa
     )
   }
   checkNames(options, kCallNames, 'call', where, params)
+}
+
+/**
+ * {@link checkCallOptionNames} for `client.request()`, which also takes `asBytes`.
+ * @internal
+ */
+export function checkRawCallOptionNames(options: object): void {
+  if (typeof options !== 'object') checkCallOptionNames(options, 'request')
+  checkNames(options, kRawCallNames, 'call', 'request')
 }

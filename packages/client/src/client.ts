@@ -3,7 +3,7 @@ import { buildUserAgent, ConfigurationError, Transport } from '@stretch/transpor
 import { platform } from '#platform'
 import { ApiClient } from './api/index.js'
 import type { CallOptions } from './api/types.js'
-import { checkCallOptionNames } from './check-option-names.js'
+import { checkRawCallOptionNames } from './check-option-names.js'
 import { childDefaults, setupFrom } from './config.js'
 import type { ClientOptions, PerRequestOptions } from './options.js'
 import { version } from './version.js'
@@ -27,8 +27,27 @@ export interface RawRequest {
   readonly querystring?: Readonly<Record<string, QueryValue>> | undefined
   /** A JSON value, a string, bytes or a stream. */
   readonly body?: RequestBody | undefined
-  /** NDJSON lines (bulk-like endpoints), instead of `body`. */
-  readonly ndjson?: readonly unknown[] | undefined
+  /** NDJSON (bulk-like endpoints), instead of `body`: the lines, or bytes already serialized (sent as they are). */
+  readonly ndjson?: readonly unknown[] | Uint8Array | undefined
+  /**
+   * The API name, such as `bulk`, for request hooks, OpenTelemetry spans and diagnostics (the typed methods set
+   * it); nothing of it is sent.
+   */
+  readonly endpoint?: string | undefined
+  /** The values of the path's parameters, such as `{ index: 'books' }`, for request hooks and spans. */
+  readonly pathParts?: Readonly<Record<string, string>> | undefined
+}
+
+/**
+ * The options of `client.request()`: {@link CallOptions} plus `asBytes`.
+ * @public
+ */
+export interface RawCallOptions extends CallOptions {
+  /**
+   * Resolve a 2xx answer's body to its bytes (`Uint8Array`, gzip decoded), unparsed; error statuses still reject
+   * with a parsed `ResponseError`. See the transport's `RequestOptions.asBytes`.
+   */
+  readonly asBytes?: boolean | undefined
 }
 
 // options() hands its child transport to the constructor wrapped in this class: it is not exported, so no caller
@@ -97,17 +116,43 @@ export class Client extends ApiClient {
   }
 
   /**
+   * Sends any request through the client's nodes, credentials and retries; with `{ asBytes: true }`, resolves to
+   * a 2xx answer's body as bytes, unparsed (an error status still rejects with a parsed `ResponseError`).
+   * @example
+   * ```ts
+   * const bytes = await client.request({ method: 'POST', path: '/_bulk', ndjson: lines, endpoint: 'bulk' }, { asBytes: true })
+   * ```
+   */
+  request(params: RawRequest, options: RawCallOptions & { asBytes: true; meta?: false }): Promise<Uint8Array>
+  /**
+   * Sends any request through the client's nodes, credentials and retries; with `{ asBytes: true, meta: true }`,
+   * resolves to the whole result, its body the answer's bytes.
+   */
+  request(
+    params: RawRequest,
+    options: RawCallOptions & { asBytes: true; meta: true },
+  ): Promise<TransportResult<Uint8Array>>
+  /**
    * Sends any request through the client's nodes, credentials and retries; resolves to the body (or the whole
    * result with `{ meta: true }`).
    */
-  request<TBody = unknown>(params: RawRequest, options?: CallOptions & { meta?: false }): Promise<TBody>
+  request<TBody = unknown>(
+    params: RawRequest,
+    options?: RawCallOptions & { asBytes?: false; meta?: false },
+  ): Promise<TBody>
   /**
    * Sends any request through the client's nodes, credentials and retries; with `{ meta: true }`, resolves to the
    * whole result: body, status, headers, warnings and meta.
    */
-  request<TBody = unknown>(params: RawRequest, options: CallOptions & { meta: true }): Promise<TransportResult<TBody>>
-  async request<TBody = unknown>(params: RawRequest, options?: CallOptions): Promise<TBody | TransportResult<TBody>> {
-    if (options !== undefined && options !== null) checkCallOptionNames(options, 'request')
+  request<TBody = unknown>(
+    params: RawRequest,
+    options: RawCallOptions & { asBytes?: false; meta: true },
+  ): Promise<TransportResult<TBody>>
+  async request<TBody = unknown>(
+    params: RawRequest,
+    options?: RawCallOptions,
+  ): Promise<TBody | TransportResult<TBody>> {
+    if (options !== undefined && options !== null) checkRawCallOptionNames(options)
     const result = await this.transport.request<TBody>(params, options)
     return options?.meta === true ? result : result.body
   }

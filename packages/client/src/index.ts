@@ -1266,7 +1266,7 @@ export {
   type XpackUsageRequest,
   type XpackUsageResponse,
 } from './api/index.js'
-export { Client, type RawRequest, userAgent } from './client.js'
+export { Client, type RawCallOptions, type RawRequest, userAgent } from './client.js'
 export { type CloudId, parseCloudId } from './cloud-id.js'
 export { type ElasticsearchResponseError, isElasticsearchError } from './errors.js'
 export type {

@@ -2,8 +2,9 @@ import { Readable } from 'node:stream'
 import { inspect } from 'node:util'
 import { Client, isConfigurationError, isResponseError, type ResponseError } from '@stretch/client'
 import { startCluster, type TestCluster } from '@stretch/test-cluster'
+import { startServer } from '@stretch/test-utils'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { type BulkDrop, bulk } from '../src/index.js'
+import { type BulkAction, type BulkDrop, bulk } from '../src/index.js'
 
 interface Book {
   id: string
@@ -230,6 +231,76 @@ describe('bulk: actions', () => {
     })
     expect(stats).toMatchObject({ successful: 2, failed: 1 })
     expect(drops.map((d) => [d.document.id, d.operation, d.status])).toEqual([['taken', 'create', 409]])
+  })
+})
+
+describe('bulk: answers counted without parsing', () => {
+  it('counts exactly what the cluster applied, over many batches of index, create and delete actions', async () => {
+    await client.index({ index: 'exact', id: 't3', document: { id: 't3', title: 'Taken' } })
+    await client.index({ index: 'exact', id: 't7', document: { id: 't7', title: 'Taken' } })
+    cluster.inject({ type: 'bulk-reject', items: [1] }, { match: { path: '/_bulk' }, times: 2 })
+    // No onDrop and no onSuccess: every batch asks for status only, the case the helper counts from the answer's
+    // first bytes. Creates of taken ids fail (`"errors":true`), deletes of missing ids are 404 items that
+    // Elasticsearch does not call errors (`"errors":false`): both must count as failed, as a parsed answer says.
+    const stats = await bulk(client, {
+      datasource: books(60, 't'),
+      flushBytes: 400,
+      retryBackoff: 1,
+      onDocument: (book) => {
+        const n = Number(book.id.slice(1))
+        if (n >= 50 && n < 55) return { delete: { _index: 'exact', _id: `missing${n}` } }
+        return n < 10 ? { create: { _index: 'exact', _id: book.id } } : { index: { _index: 'exact' } }
+      },
+    })
+    expect(bulkRequests().length).toBeGreaterThan(5)
+    expect(stats).toMatchObject({ total: 60, successful: 53, failed: 7, retried: 2, noop: 0 })
+    await client.indices.refresh({ index: 'exact' })
+    expect((await client.count({ index: 'exact' })).count).toBe(2 + 53)
+  })
+
+  it('reads the head of the answer whatever its key order and spacing, and parses any other answer', async () => {
+    // A loopback server answering each bulk request with the next canned text for its items.
+    const answers: Array<(n: number) => string> = []
+    const items = (n: number): string => Array.from({ length: n }, () => '{"index":{"status":201}}').join(',')
+    await using srv = await startServer((_req, res) => {
+      const body = srv.requests.at(-1)?.body.toString() ?? ''
+      const n = body.split('\n').filter((l) => l !== '').length / 2
+      res.writeHead(200, { 'content-type': 'application/json', 'x-elastic-product': 'Elasticsearch' })
+      res.end((answers.shift() as (n: number) => string)(n))
+    })
+    const local = new Client({ node: srv.url, maxRetries: 0 })
+    const run = (
+      answer: (n: number) => string,
+      onDocument: (b: Book) => BulkAction = (b) => ({ index: { _index: 'x', _id: b.id } }),
+    ) => {
+      answers.push(answer)
+      return bulk(local, { datasource: books(3), onDocument })
+    }
+    try {
+      // `took` first and whitespace: counted; and counted without a parse (this answer is not JSON: NaN).
+      const loose = (n: number) => `{ "took" : 3 ,\n "errors" : false , "items" : [ ${items(n)} ], "x": NaN }`
+      expect(await run(loose)).toMatchObject({ successful: 3, failed: 0 })
+      // The same answer for a batch whose items must be read (an update's noop) is parsed: not JSON, every item
+      // dropped.
+      expect(await run(loose, (b) => ({ update: { _index: 'x', _id: b.id }, doc: b }))).toMatchObject({
+        successful: 0,
+        failed: 3,
+      })
+      // `"errors":false` with fewer items than sent: parsed, and the missing one is a failure.
+      expect(await run((n) => `{"errors":false,"took":1,"items":[${items(n - 1)}]}`)).toMatchObject({
+        successful: 2,
+        failed: 1,
+      })
+      // `errors` nested in an earlier value is not the answer's: parsed.
+      expect(
+        await run(
+          (n) =>
+            `{"meta":{"errors":false},"errors":true,"items":[${items(n - 1)},{"index":{"status":400,"error":{"type":"x","reason":"y"}}}]}`,
+        ),
+      ).toMatchObject({ successful: 2, failed: 1 })
+    } finally {
+      await local.close()
+    }
   })
 })
 

@@ -575,7 +575,7 @@ export class Transport {
       }
       if (delay === undefined) {
         if (response === undefined) throw this.#fail(failure, method, shown, attempts)
-        return this.#finish<TBody>(response, node, method, shown, attempts, policy.ignore, start)
+        return this.#finish<TBody>(response, node, method, shown, attempts, policy.ignore, start, options?.asBytes)
       }
       tried ??= new Set()
       tried.add(node)
@@ -595,6 +595,7 @@ export class Transport {
     attempts: AttemptRecord[],
     ignore: readonly number[],
     start: number,
+    asBytes: boolean | undefined,
   ): TransportResult<TBody> | Promise<TransportResult<TBody>> {
     let bytes: Uint8Array | undefined
     if (method !== 'HEAD' && response.body.byteLength > 0) {
@@ -606,7 +607,7 @@ export class Transport {
       }
       if (decoded instanceof Promise) {
         return decoded.then(
-          (inflated) => this.#complete<TBody>(response, inflated, node, method, path, attempts, ignore, start),
+          (inflated) => this.#complete<TBody>(response, inflated, node, method, path, attempts, ignore, start, asBytes),
           (error: unknown) => {
             throw this.#fail(error, method, path, attempts)
           },
@@ -614,7 +615,7 @@ export class Transport {
       }
       bytes = decoded
     }
-    return this.#complete<TBody>(response, bytes, node, method, path, attempts, ignore, start)
+    return this.#complete<TBody>(response, bytes, node, method, path, attempts, ignore, start, asBytes)
   }
 
   #complete<TBody>(
@@ -626,18 +627,22 @@ export class Transport {
     attempts: AttemptRecord[],
     ignore: readonly number[],
     start: number,
+    asBytes: boolean | undefined,
   ): TransportResult<TBody> {
     const shared = this.#shared
     const { statusCode, headers } = response
+    const ok = statusCode >= 200 && statusCode < 300
     let body: ResponseErrorBody
-    if (bytes !== undefined) {
+    // `asBytes`: a 2xx body stays bytes (an error's is parsed below, for ResponseError).
+    if (asBytes === true && ok) body = (bytes ?? new Uint8Array(0)) as never
+    else if (bytes !== undefined) {
       try {
         body = parseBody(bytes, headers, kNoErrorOptions)
       } catch (error) {
         throw this.#fail(error, method, path, attempts)
       }
     }
-    if (statusCode >= 200 && statusCode < 300 && shared.productCheck !== null) {
+    if (ok && shared.productCheck !== null) {
       const product = headers['x-elastic-product']
       if (product !== shared.productCheck) {
         throw this.#fail(

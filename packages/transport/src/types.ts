@@ -98,6 +98,12 @@ export interface RequestOptions {
    * that only instrumentation reads (`HookedRequest.origin`); never sent.
    */
   readonly origin?: string | undefined
+  /**
+   * Resolve a 2xx answer's body to its bytes (`Uint8Array`, gzip already decoded, `maxResponseSize` applied),
+   * unparsed; an empty body (HEAD) is an empty array. Error statuses are parsed into `ResponseError` as always.
+   * For callers that can often skip the parse, such as a bulk answer that starts with `"errors":false`.
+   */
+  readonly asBytes?: boolean | undefined
 }
 
 /**

@@ -132,6 +132,70 @@ describe('serialization', () => {
     expect(req.headers['accept-encoding']).toBe('gzip')
   })
 
+  it('hands back a 2xx body as bytes with asBytes, gunzipped, small and large', async () => {
+    const small = '{"errors":false,"took":1,"items":[]}'
+    const large = JSON.stringify({
+      errors: false,
+      items: Array.from({ length: 40_000 }, () => ({ index: { status: 201 } })),
+    })
+    const { transport } = make({
+      nodes: ['http://a:9200'],
+      compress: true,
+      script: (request) => ({
+        statusCode: 200,
+        headers: {
+          'content-type': 'application/json',
+          'content-encoding': 'gzip',
+          'x-elastic-product': 'Elasticsearch',
+        },
+        body: gzipSync(request.path === '/small' ? small : large),
+      }),
+    })
+    for (const [path, text] of [
+      ['/small', small],
+      ['/large', large],
+    ] as const) {
+      const result = await transport.request<Uint8Array>({ method: 'POST', path, body: 'x' }, { asBytes: true })
+      expect(result.body).toBeInstanceOf(Uint8Array)
+      expect(new TextDecoder().decode(result.body)).toBe(text)
+      expect(result.statusCode).toBe(200)
+    }
+    const head = await transport.request<Uint8Array>({ method: 'HEAD', path: '/small' }, { asBytes: true })
+    expect(head.body).toEqual(new Uint8Array(0))
+    // Without the option the same answer is parsed.
+    expect((await transport.request({ method: 'POST', path: '/small', body: 'x' })).body).toEqual(JSON.parse(small))
+  })
+
+  it('still parses error answers into ResponseError, keeps the limits and the product check with asBytes', async () => {
+    const { transport } = make({
+      nodes: ['http://a:9200'],
+      maxResponseSize: 1024,
+      script: (request) =>
+        request.path === '/missing'
+          ? json(404, { error: { type: 'index_not_found_exception', reason: 'no such index [x]' }, status: 404 })
+          : request.path === '/big'
+            ? json(200, { pad: 'x'.repeat(4096) })
+            : { ...json(200, { version: { number: '2.11.0', distribution: 'opensearch' } }), headers: {} },
+    })
+    const error = await rejection(transport.request({ method: 'GET', path: '/missing' }, { asBytes: true }))
+    expect(isResponseError(error)).toBe(true)
+    if (!isResponseError(error)) return
+    expect(error.statusCode).toBe(404)
+    expect(error.body).toEqual({
+      error: { type: 'index_not_found_exception', reason: 'no such index [x]' },
+      status: 404,
+    })
+    // An ignored error status resolves parsed, as without the option.
+    const ignored = await transport.request({ method: 'GET', path: '/missing' }, { asBytes: true, ignore: [404] })
+    expect(ignored.body).toMatchObject({ status: 404 })
+    expect(
+      isResponseTooLargeError(await rejection(transport.request({ method: 'GET', path: '/big' }, { asBytes: true }))),
+    ).toBe(true)
+    expect(
+      isProductNotSupportedError(await rejection(transport.request({ method: 'GET', path: '/os' }, { asBytes: true }))),
+    ).toBe(true)
+  })
+
   it.each([
     ['inflated on the thread pool', 50 * 1024 * 1024],
     ['small enough to inflate on the main thread', 6 * 1024 * 1024],

@@ -25,10 +25,11 @@ export interface JsonObject {
 export type JsonInput = string | number | boolean | null | readonly JsonInput[] | object
 
 /**
- * The second argument of every API method: the transport's per-request options, plus `meta`.
+ * The second argument of every API method: the transport's per-request options (but `asBytes`, which only
+ * `client.request()` takes), plus `meta`.
  * @public
  */
-export interface CallOptions extends RequestOptions {
+export interface CallOptions extends Omit<RequestOptions, 'asBytes'> {
   /** Resolve to `{ body, statusCode, headers, warnings, meta }` instead of the body alone. */
   readonly meta?: boolean | undefined
 }

@@ -74,6 +74,36 @@ const info = async (t: Transport): Promise<unknown> => {
   return { statusCode: result.statusCode, version: result.body.version.number }
 }
 
+function proxyOf(c: ScenarioConfig): NonNullable<ScenarioConfig['proxy']> {
+  return c.proxy as NonNullable<ScenarioConfig['proxy']>
+}
+
+/** `info` from the http or https node through `fetchConnection({ proxy })`, the CA trusted unless `trustCa: false`. */
+function viaProxy(
+  c: ScenarioConfig,
+  how: {
+    readonly node: 'http' | 'https'
+    readonly proxy: string | false
+    readonly trustCa?: boolean
+    readonly opaqueId?: string
+    readonly maxRetries?: number
+  },
+): Promise<unknown> {
+  const h = how.node === 'https' ? (c.https as NonNullable<ScenarioConfig['https']>) : undefined
+  const tls = h !== undefined && how.trustCa !== false ? { tls: { ca: h.ca } } : {}
+  const headers: Record<string, string> = { authorization: basic(h?.password ?? c.http.password) }
+  if (how.opaqueId !== undefined) headers['x-opaque-id'] = how.opaqueId
+  return use(
+    new Transport({
+      nodes: [h?.url ?? (c.http.urls[0] as string)],
+      connection: fetchConnection({ ...tls, proxy: how.proxy }),
+      headers,
+      maxRetries: how.maxRetries ?? 0,
+    }),
+    info,
+  )
+}
+
 const scenarios: Record<string, Scenario> = {
   basic: (c) => use(transport(c.http.urls, { headers: { authorization: basic(c.http.password) } }), info),
   bearer: (c) => use(transport(c.http.urls, { headers: { authorization: `Bearer ${c.http.bearer}` } }), info),
@@ -232,82 +262,16 @@ const scenarios: Record<string, Scenario> = {
   },
   // Through the forward proxy: an http node gets absolute-URI requests, an https node a CONNECT tunnel with the CA
   // checked end to end. Each request carries an x-opaque-id that the Node side looks for in the proxy's log.
-  proxyHttp: (c) => {
-    const p = c.proxy as NonNullable<ScenarioConfig['proxy']>
-    return use(
-      new Transport({
-        nodes: [c.http.urls[0] as string],
-        connection: fetchConnection({ proxy: p.url }),
-        headers: { authorization: basic(c.http.password), 'x-opaque-id': 'proxy-http' },
-        maxRetries: 0,
-      }),
-      info,
-    )
-  },
-  proxyHttps: (c) => {
-    const h = c.https as NonNullable<ScenarioConfig['https']>
-    const p = c.proxy as NonNullable<ScenarioConfig['proxy']>
-    return use(
-      new Transport({
-        nodes: [h.url],
-        connection: fetchConnection({ tls: { ca: h.ca }, proxy: p.url }),
-        headers: { authorization: basic(h.password), 'x-opaque-id': 'proxy-https' },
-        maxRetries: 0,
-      }),
-      info,
-    )
-  },
+  proxyHttp: (c) => viaProxy(c, { node: 'http', proxy: proxyOf(c).url, opaqueId: 'proxy-http' }),
+  proxyHttps: (c) => viaProxy(c, { node: 'https', proxy: proxyOf(c).url, opaqueId: 'proxy-https' }),
   // The tunnel opens, but the node's certificate is still checked: without the CA nothing is sent.
-  proxyHttpsUntrusted: (c) => {
-    const h = c.https as NonNullable<ScenarioConfig['https']>
-    const p = c.proxy as NonNullable<ScenarioConfig['proxy']>
-    return use(
-      new Transport({
-        nodes: [h.url],
-        connection: fetchConnection({ proxy: p.url }),
-        headers: { authorization: basic(h.password), 'x-opaque-id': 'proxy-untrusted' },
-        maxRetries: 0,
-      }),
-      info,
-    )
-  },
+  proxyHttpsUntrusted: (c) =>
+    viaProxy(c, { node: 'https', trustCa: false, proxy: proxyOf(c).url, opaqueId: 'proxy-untrusted' }),
   // The proxy's 407 is a ConfigurationError (never the node's answer, never retried), for http and for CONNECT.
-  proxyNoCredentials: (c) => {
-    const p = c.proxy as NonNullable<ScenarioConfig['proxy']>
-    return use(
-      new Transport({
-        nodes: [c.http.urls[0] as string],
-        connection: fetchConnection({ proxy: p.anonymous }),
-        headers: { authorization: basic(c.http.password) },
-        maxRetries: 2,
-      }),
-      info,
-    )
-  },
-  proxyNoCredentialsHttps: (c) => {
-    const h = c.https as NonNullable<ScenarioConfig['https']>
-    const p = c.proxy as NonNullable<ScenarioConfig['proxy']>
-    return use(
-      new Transport({
-        nodes: [h.url],
-        connection: fetchConnection({ tls: { ca: h.ca }, proxy: p.anonymous }),
-        headers: { authorization: basic(h.password) },
-        maxRetries: 2,
-      }),
-      info,
-    )
-  },
+  proxyNoCredentials: (c) => viaProxy(c, { node: 'http', proxy: proxyOf(c).anonymous, maxRetries: 2 }),
+  proxyNoCredentialsHttps: (c) => viaProxy(c, { node: 'https', proxy: proxyOf(c).anonymous, maxRetries: 2 }),
   // A proxy where nothing listens: the connection was the proxy's, and nothing was sent.
-  proxyRefused: (c) =>
-    use(
-      new Transport({
-        nodes: [c.http.urls[0] as string],
-        connection: fetchConnection({ proxy: c.stopped }),
-        headers: { authorization: basic(c.http.password) },
-        maxRetries: 0,
-      }),
-      info,
-    ),
+  proxyRefused: (c) => viaProxy(c, { node: 'http', proxy: c.stopped }),
   // The client's own `proxy` option: undici on Node, fetchConnection on Deno and Bun, refused on workerd and in a
   // browser (naming the runtime).
   clientProxy: async (c) => {
@@ -333,16 +297,7 @@ const scenarios: Record<string, Scenario> = {
       }),
       info,
     ),
-  proxyFalse: (c) =>
-    use(
-      new Transport({
-        nodes: [c.http.urls[0] as string],
-        connection: fetchConnection({ proxy: false }),
-        headers: { authorization: basic(c.http.password), 'x-opaque-id': 'proxy-false' },
-        maxRetries: 0,
-      }),
-      info,
-    ),
+  proxyFalse: (c) => viaProxy(c, { node: 'http', proxy: false, opaqueId: 'proxy-false' }),
   // What the runtime cannot honour is refused at construction, naming the runtime.
   refusedOptions: async () => {
     const out: Record<string, string> = {}

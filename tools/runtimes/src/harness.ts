@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url'
 import { type CorsOptions, startCluster, type TestCluster } from '@stretch/test-cluster'
 import { fingerprintOf, startProxy, type TestProxy } from '@stretch/test-utils'
 import { build } from 'esbuild'
-import type { Outcome, ScenarioConfig } from './scenarios.js'
+import { envProxyScenarios, type Outcome, type ScenarioConfig } from './scenarios.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 /** The folder of this package. */
@@ -167,6 +167,34 @@ export async function writeBundle(name: string, code: string): Promise<{ path: s
   const path = join(dir, name)
   await writeFile(path, code)
   return { path, dispose: () => rm(dir, { recursive: true, force: true }) }
+}
+
+/**
+ * Runs the scenarios in a script runtime twice, each in a fresh process of a fresh bundle: all of them, then the
+ * env-proxy ones with HTTP_PROXY and HTTPS_PROXY set to the suite's proxy. `args` gives the runtime's command line
+ * for the bundle's path; `exit` is the runtime's way to end the script.
+ */
+export async function runScriptScenarios(
+  clusters: Clusters,
+  runtime: 'deno' | 'bun',
+  exit: string,
+  args: (file: string) => readonly string[],
+): Promise<{ results: Record<string, Outcome>; envResults: Record<string, Outcome> }> {
+  const out: Record<string, Record<string, Outcome>> = {}
+  for (const env of ['none', 'proxy'] as const) {
+    const config = env === 'none' ? clusters.config : { ...clusters.config, only: envProxyScenarios }
+    const file = await writeBundle('scenarios.mjs', await bundle(scriptEntry(config, exit), runtime))
+    try {
+      const { stdout } = await run(runtimeBin(runtime), args(file.path), {
+        env: env === 'none' ? envWithoutExtraCa() : envWithProxy(clusters),
+      })
+      out[env] = resultsOf(stdout)
+      if (process.env['STRETCH_RUNTIMES_DUMP']) console.log(stdout)
+    } finally {
+      await file.dispose()
+    }
+  }
+  return { results: out['none'] as Record<string, Outcome>, envResults: out['proxy'] as Record<string, Outcome> }
 }
 
 /** The path of an installed runtime binary (`deno`, `bun`). */

@@ -53,22 +53,81 @@ export function serializeJson(value: unknown): string {
   }
 }
 
+const encoder = new TextEncoder()
+
 /**
- * NDJSON: one line per item, each ending in a newline. Objects are stringified once, into one string: no
- * intermediate buffers per line.
+ * NDJSON: one line per item, each ending in a newline, encoded as UTF-8 straight into one array of the exact size.
+ * The array is the only copy that lives while the request is in flight: it is what the transport keeps for a retry
+ * and what the connection sends (a string body would be kept as a string and copied into bytes by the connection,
+ * and a string built by `+=` is a rope that is flattened into a third copy first).
  * @internal
  */
-export function serializeNdjson(lines: readonly unknown[]): string {
-  let out = ''
+export function serializeNdjson(lines: readonly unknown[]): Uint8Array {
+  const texts = new Array<string>(lines.length)
+  // Bytes when every character is ASCII (one byte per UTF-16 unit); more only with non-ASCII text (see `grow`).
+  let size = 0
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]
-    if (typeof line === 'string') {
-      out += line.endsWith('\n') ? line : `${line}\n`
-    } else {
-      out += `${serializeJson(line)}\n`
+    const text = typeof line === 'string' ? line : serializeJson(line)
+    texts[i] = text
+    size += text.length + (text.endsWith('\n') ? 0 : 1)
+  }
+  let out: Uint8Array = new Uint8Array(size)
+  let offset = 0
+  for (let i = 0; i < texts.length; i++) {
+    const text = texts[i] as string
+    const newline = text.endsWith('\n') ? 0 : 1
+    let read = 0
+    for (;;) {
+      const rest = read === 0 ? text : text.slice(read)
+      const done = encoder.encodeInto(rest, offset === 0 ? out : out.subarray(offset))
+      offset += done.written
+      read += done.read
+      if (read === text.length) break
+      out = grow(out, offset, utf8Length(text, read) + newline + bytesAfter(texts, i + 1))
+    }
+    if (newline === 1) {
+      // Non-ASCII text took more bytes than its estimate and filled the array to the end: no room for the newline.
+      if (offset === out.length) out = grow(out, offset, 1 + bytesAfter(texts, i + 1))
+      out[offset++] = 0x0a
     }
   }
   return out
+}
+
+/** A copy of `out`'s first `used` bytes with room for exactly `more`. */
+function grow(out: Uint8Array, used: number, more: number): Uint8Array {
+  const next = new Uint8Array(used + more)
+  next.set(out.subarray(0, used))
+  return next
+}
+
+/** UTF-8 bytes of the lines from `from` on, newlines included. */
+function bytesAfter(texts: readonly string[], from: number): number {
+  let bytes = 0
+  for (let i = from; i < texts.length; i++) {
+    const text = texts[i] as string
+    bytes += utf8Length(text, 0) + (text.endsWith('\n') ? 0 : 1)
+  }
+  return bytes
+}
+
+/** UTF-8 length of `text` from unit `from`, as TextEncoder encodes it (a lone surrogate becomes U+FFFD, 3 bytes). */
+function utf8Length(text: string, from: number): number {
+  let bytes = 0
+  for (let i = from; i < text.length; i++) {
+    const unit = text.charCodeAt(i)
+    if (unit < 0x80) bytes += 1
+    else if (unit < 0x800) bytes += 2
+    else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
+      const low = text.charCodeAt(i + 1)
+      if (low >= 0xdc00 && low <= 0xdfff) {
+        bytes += 4
+        i++
+      } else bytes += 3
+    } else bytes += 3
+  }
+  return bytes
 }
 
 /**

@@ -63,8 +63,24 @@ describe('serialization', () => {
     expect(search?.path).toBe('/i/_search?size=2&routing=a%2Cb&flag=true')
     expect(search?.body).toBe('{"q":1}')
     expect(search?.headers['content-type']).toBe('application/json')
-    expect(bulk?.body).toBe('{"index":{"_index":"i"}}\n{"f":1}\n{"delete":{"_id":"2"}}\n')
+    expect(new TextDecoder().decode(bulk?.body as Uint8Array)).toBe(
+      '{"index":{"_index":"i"}}\n{"f":1}\n{"delete":{"_id":"2"}}\n',
+    )
     expect(bulk?.headers['content-type']).toBe('application/x-ndjson')
+  })
+
+  it('hands NDJSON lines to the connection as one UTF-8 byte array of exactly their size, the same one on a retry', async () => {
+    // One copy per request in flight: no string kept beside bytes, no spare room at the end of the array.
+    let calls = 0
+    const { transport, sent } = make({ script: () => (calls++ === 0 ? json(503, {}) : json(200, {})) })
+    const lines = [{ index: { _id: 'é' } }, '{"doc":"日本 😀"}', '{"x":"\ud800"}\n', { n: 1 }]
+    await transport.request({ method: 'POST', path: '/_bulk', ndjson: lines })
+    const text = '{"index":{"_id":"é"}}\n{"doc":"日本 😀"}\n{"x":"\ud800"}\n{"n":1}\n'
+    const [first, second] = sent.map((s) => s.request.body)
+    expect(first).toBeInstanceOf(Uint8Array)
+    expect(Buffer.from(first as Uint8Array).equals(Buffer.from(text))).toBe(true)
+    expect((first as Uint8Array).buffer.byteLength).toBe(Buffer.byteLength(text))
+    expect(second).toBe(first)
   })
 
   it('sends NDJSON bytes serialized by the caller as they are, labelled NDJSON', async () => {

@@ -23,7 +23,8 @@ describe('body preparation', () => {
     expect(prepareBody({ method: 'POST', path: '/', body: { a: 1 } }, headers, settings)).toBe('{"a":1}')
     expect(headers).toEqual({ 'content-type': 'application/json' })
     const own: Record<string, string> = { 'content-type': 'text/plain' }
-    expect(prepareBody({ method: 'POST', path: '/', ndjson: [{ a: 1 }, 'x'] }, own, settings)).toBe('{"a":1}\nx\n')
+    const ndjson = prepareBody({ method: 'POST', path: '/', ndjson: [{ a: 1 }, 'x'] }, own, settings)
+    expect(new TextDecoder().decode(ndjson as Uint8Array)).toBe('{"a":1}\nx\n')
     expect(own['content-type']).toBe('text/plain')
     expect(prepareBody({ method: 'GET', path: '/' }, {}, settings)).toBeUndefined()
   })

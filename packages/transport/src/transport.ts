@@ -515,7 +515,9 @@ export class Transport {
     // Safe to resend after a possible delivery: it changes nothing on the server.
     const resendable = method === 'GET' || method === 'HEAD' || params.readOnly === true
     const pool = shared.pool
-    const attempts: AttemptRecord[] = []
+    // Made on the first failed or retried attempt: an answer at the first attempt has no record to keep (its
+    // errors build theirs in #failAnswer).
+    let attempts: AttemptRecord[] | undefined
     let tried: Set<PoolNode> | undefined
 
     for (let attempt = 1; ; attempt++) {
@@ -545,6 +547,7 @@ export class Transport {
       let delay: number | undefined
       if (response === undefined) {
         const code = isTransportError(failure) ? failure.code : undefined
+        attempts ??= []
         attempts.push({ node: node.id, error: code ?? 'ES_ERR_CONNECTION', duration })
         if (isConnectionError(failure) && recordHealth(pool, node, undefined)) shared.discovery?.nodeFailed(node)
         if (!signal?.aborted) delay = retryAfterError(policy, shared.backoff, attempt, failure, resendable)
@@ -558,9 +561,12 @@ export class Transport {
         }
         if (recordHealth(pool, node, statusCode)) shared.discovery?.nodeFailed(node)
         delay = retryAfterStatus(policy, shared.backoff, attempt, statusCode, response.headers, Date.now)
-        attempts.push({ node: node.id, statusCode, duration })
-        if (delay !== undefined && retryChannel.hasSubscribers) {
-          retryChannel.publish({ method, path: shown, node: node.info(), attempt, reason: statusCode, delay })
+        if (delay !== undefined) {
+          attempts ??= []
+          attempts.push({ node: node.id, statusCode, duration })
+          if (retryChannel.hasSubscribers) {
+            retryChannel.publish({ method, path: shown, node: node.info(), attempt, reason: statusCode, delay })
+          }
         }
       }
       if (observer?.attemptEnd !== undefined) {
@@ -575,7 +581,17 @@ export class Transport {
       }
       if (delay === undefined) {
         if (response === undefined) throw this.#fail(failure, method, shown, attempts)
-        return this.#finish<TBody>(response, node, method, shown, attempts, policy.ignore, start, options?.asBytes)
+        return this.#finish<TBody>(
+          response,
+          node,
+          method,
+          shown,
+          attempts,
+          duration,
+          policy.ignore,
+          start,
+          options?.asBytes,
+        )
       }
       tried ??= new Set()
       tried.add(node)
@@ -592,7 +608,8 @@ export class Transport {
     node: PoolNode,
     method: HttpMethod,
     path: string,
-    attempts: AttemptRecord[],
+    prior: AttemptRecord[] | undefined,
+    duration: number,
     ignore: readonly number[],
     start: number,
     asBytes: boolean | undefined,
@@ -603,19 +620,20 @@ export class Transport {
       try {
         decoded = decodeBody(response.body, response.headers, this.#shared.maxResponseSize, kNoErrorOptions)
       } catch (error) {
-        throw this.#fail(error, method, path, attempts)
+        throw this.#failAnswer(error, method, path, prior, node, response.statusCode, duration)
       }
       if (decoded instanceof Promise) {
         return decoded.then(
-          (inflated) => this.#complete<TBody>(response, inflated, node, method, path, attempts, ignore, start, asBytes),
+          (inflated) =>
+            this.#complete<TBody>(response, inflated, node, method, path, prior, duration, ignore, start, asBytes),
           (error: unknown) => {
-            throw this.#fail(error, method, path, attempts)
+            throw this.#failAnswer(error, method, path, prior, node, response.statusCode, duration)
           },
         )
       }
       bytes = decoded
     }
-    return this.#complete<TBody>(response, bytes, node, method, path, attempts, ignore, start, asBytes)
+    return this.#complete<TBody>(response, bytes, node, method, path, prior, duration, ignore, start, asBytes)
   }
 
   #complete<TBody>(
@@ -624,7 +642,8 @@ export class Transport {
     node: PoolNode,
     method: HttpMethod,
     path: string,
-    attempts: AttemptRecord[],
+    prior: AttemptRecord[] | undefined,
+    duration: number,
     ignore: readonly number[],
     start: number,
     asBytes: boolean | undefined,
@@ -639,22 +658,33 @@ export class Transport {
       try {
         body = parseBody(bytes, headers, kNoErrorOptions)
       } catch (error) {
-        throw this.#fail(error, method, path, attempts)
+        throw this.#failAnswer(error, method, path, prior, node, statusCode, duration)
       }
     }
     if (ok && shared.productCheck !== null) {
       const product = headers['x-elastic-product']
       if (product !== shared.productCheck) {
-        throw this.#fail(
+        throw this.#failAnswer(
           new ProductNotSupportedError(productMessage(node, shared.productCheck, body)),
           method,
           path,
-          attempts,
+          prior,
+          node,
+          statusCode,
+          duration,
         )
       }
     }
     if (statusCode >= 400 && !ignore.includes(statusCode)) {
-      throw this.#fail(new ResponseError({ statusCode, body, headers, path }), method, path, attempts)
+      throw this.#failAnswer(
+        new ResponseError({ statusCode, body, headers, path }),
+        method,
+        path,
+        prior,
+        node,
+        statusCode,
+        duration,
+      )
     }
     return {
       body: body as TBody,
@@ -663,7 +693,7 @@ export class Transport {
       warnings: headers['warning'] === undefined ? null : parseWarnings(headers),
       meta: {
         node: node.info(),
-        attempts: attempts.length,
+        attempts: prior === undefined ? 1 : prior.length + 1,
         duration: shared.clock.now() - start,
         request: { method, path },
       },
@@ -675,7 +705,7 @@ export class Transport {
     signal: AbortSignal | undefined,
     method: HttpMethod,
     path: string,
-    attempts: AttemptRecord[],
+    attempts: AttemptRecord[] | undefined,
   ): Promise<void> {
     try {
       await this.#shared.clock.sleep(ms, signal)
@@ -684,8 +714,24 @@ export class Transport {
     }
   }
 
-  #fail(error: unknown, method: HttpMethod, path: string, attempts: AttemptRecord[]): unknown {
+  /** {@link Transport.#fail} for the error of an answer, whose attempt record #send did not keep. */
+  #failAnswer(
+    error: unknown,
+    method: HttpMethod,
+    path: string,
+    prior: AttemptRecord[] | undefined,
+    node: PoolNode,
+    statusCode: number,
+    duration: number,
+  ): unknown {
+    const attempts = prior === undefined ? [] : [...prior]
+    attempts.push({ node: node.id, statusCode, duration })
+    return this.#fail(error, method, path, attempts)
+  }
+
+  #fail(error: unknown, method: HttpMethod, path: string, recorded: AttemptRecord[] | undefined): unknown {
     if (!isTransportError(error)) return error
+    const attempts = recorded ?? []
     const meta: ErrorMeta = { request: { method, path }, attempts }
     error.meta = meta
     if (attempts.length > 1 && !error.message.includes(' attempts')) {

@@ -497,21 +497,20 @@ export class Transport {
     options: RequestOptions | undefined,
     observer: AttemptObserver | undefined,
   ): Promise<TransportResult<TBody>> {
+    // Every local here lives in the async frame of each request in flight (64 at once in the bench): few of them.
     const shared = this.#shared
-    const clock = shared.clock
-    const start = clock.now()
+    const start = shared.clock.now()
     const method = params.method
     const query = encodeQuery(params.querystring)
     const path = query === '' ? params.path : `${params.path}?${query}`
     // What errors, results and events show: a secret-looking query value (`?api_key=...`) is redacted.
     const shown = query === '' ? path : shownPath(params.path, query)
     const headers = this.#headersOf(params, options)
-    const prepared = prepareBody(params, headers, shared.body)
-    const body = prepared instanceof Promise ? await prepared : prepared
+    let body = prepareBody(params, headers, shared.body)
+    if (body instanceof Promise) body = await body
     const policy = this.#policyOf(options, isOneShot(body))
     const signal = options?.signal
-    const timeoutOption = options?.requestTimeout
-    const timeout = timeoutOption === undefined ? this.#requestTimeout : (timeoutOption ?? undefined)
+    const timeout = options?.requestTimeout === undefined ? this.#requestTimeout : (options.requestTimeout ?? undefined)
     // Safe to resend after a possible delivery: it changes nothing on the server.
     const resendable = method === 'GET' || method === 'HEAD' || params.readOnly === true
     const pool = shared.pool
@@ -534,7 +533,7 @@ export class Transport {
         requestChannel.publish({ method, path: shown, node: node.info(), attempt, headers: redactHeaders(headers) })
       }
       if (observer?.attemptStart !== undefined) notify(observer, 'attemptStart', { attempt, node: node.info() })
-      const attemptStart = clock.now()
+      const attemptStart = shared.clock.now()
       let response: TransportResponse | undefined
       let failure: unknown
       try {
@@ -543,30 +542,19 @@ export class Transport {
         failure = cause
       }
       pool.release(node)
-      const duration = clock.now() - attemptStart
+      const duration = shared.clock.now() - attemptStart
       let delay: number | undefined
+      // The bookkeeping of each outcome is in methods of its own, so its temporaries take no room in this frame.
       if (response === undefined) {
-        const code = isTransportError(failure) ? failure.code : undefined
         attempts ??= []
-        attempts.push({ node: node.id, error: code ?? 'ES_ERR_CONNECTION', duration })
-        if (isConnectionError(failure) && recordHealth(pool, node, undefined)) shared.discovery?.nodeFailed(node)
-        if (!signal?.aborted) delay = retryAfterError(policy, shared.backoff, attempt, failure, resendable)
-        if (delay !== undefined && retryChannel.hasSubscribers) {
-          retryChannel.publish({ method, path: shown, node: node.info(), attempt, reason: code ?? 'error', delay })
-        }
+        attempts.push(failedAttempt(node, failure, duration))
+        const retry = signal?.aborted === true ? undefined : policy
+        delay = this.#delayAfterError(retry, node, attempt, failure, resendable, method, shown)
       } else {
-        const statusCode = response.statusCode
-        if (responseChannel.hasSubscribers) {
-          responseChannel.publish({ method, path: shown, node: node.info(), attempt, statusCode, duration })
-        }
-        if (recordHealth(pool, node, statusCode)) shared.discovery?.nodeFailed(node)
-        delay = retryAfterStatus(policy, shared.backoff, attempt, statusCode, response.headers, Date.now)
+        delay = this.#delayAfterAnswer(policy, node, attempt, response, duration, method, shown)
         if (delay !== undefined) {
           attempts ??= []
-          attempts.push({ node: node.id, statusCode, duration })
-          if (retryChannel.hasSubscribers) {
-            retryChannel.publish({ method, path: shown, node: node.info(), attempt, reason: statusCode, delay })
-          }
+          attempts.push({ node: node.id, statusCode: response.statusCode, duration })
         }
       }
       if (observer?.attemptEnd !== undefined) {
@@ -597,6 +585,51 @@ export class Transport {
       tried.add(node)
       if (delay > 0) await this.#sleep(delay, signal, method, shown, attempts)
     }
+  }
+
+  /** Records a failed attempt in the node's health; the wait before the next attempt, or undefined for none. */
+  #delayAfterError(
+    policy: RetryPolicy | undefined,
+    node: PoolNode,
+    attempt: number,
+    failure: unknown,
+    resendable: boolean,
+    method: HttpMethod,
+    shown: string,
+  ): number | undefined {
+    const shared = this.#shared
+    if (isConnectionError(failure) && recordHealth(shared.pool, node, undefined)) shared.discovery?.nodeFailed(node)
+    // No policy: the call's signal was aborted, nothing is retried.
+    if (policy === undefined) return undefined
+    const delay = retryAfterError(policy, shared.backoff, attempt, failure, resendable)
+    if (delay !== undefined && retryChannel.hasSubscribers) {
+      const reason = (isTransportError(failure) ? failure.code : undefined) ?? 'error'
+      retryChannel.publish({ method, path: shown, node: node.info(), attempt, reason, delay })
+    }
+    return delay
+  }
+
+  /** Publishes an answer and records it in the node's health; the wait before a retry, or undefined for none. */
+  #delayAfterAnswer(
+    policy: RetryPolicy,
+    node: PoolNode,
+    attempt: number,
+    response: TransportResponse,
+    duration: number,
+    method: HttpMethod,
+    shown: string,
+  ): number | undefined {
+    const shared = this.#shared
+    const statusCode = response.statusCode
+    if (responseChannel.hasSubscribers) {
+      responseChannel.publish({ method, path: shown, node: node.info(), attempt, statusCode, duration })
+    }
+    if (recordHealth(shared.pool, node, statusCode)) shared.discovery?.nodeFailed(node)
+    const delay = retryAfterStatus(policy, shared.backoff, attempt, statusCode, response.headers, Date.now)
+    if (delay !== undefined && retryChannel.hasSubscribers) {
+      retryChannel.publish({ method, path: shown, node: node.info(), attempt, reason: statusCode, delay })
+    }
+    return delay
   }
 
   // The errors of decoding and parsing get their meta from #fail (request and attempts), which every one of them goes
@@ -755,6 +788,11 @@ export class Transport {
     shared.discovery?.close()
     await shared.pool.close()
   }
+}
+
+function failedAttempt(node: PoolNode, failure: unknown, duration: number): AttemptRecord {
+  const code = isTransportError(failure) ? failure.code : undefined
+  return { node: node.id, error: code ?? 'ES_ERR_CONNECTION', duration }
 }
 
 function overridesPolicy(options: RequestOptions): boolean {

@@ -167,13 +167,18 @@ function headersOf(raw: RawHeaders): Record<string, string | string[]> {
   return out
 }
 
+const kEmpty: Buffer = Buffer.alloc(0)
+
 // A legacy undici dispatch handler: no Readable stream per response, and `onRequestSent` tells whether a broken
 // socket may already have delivered the request (which decides whether a POST may be retried).
 class ResponseCollector {
   sent = false
   statusCode = 0
-  headers: Record<string, string | string[]> = {}
-  chunks: Buffer[] = []
+  // Set by onHeaders; no placeholder object per request.
+  headers: Record<string, string | string[]> | undefined = undefined
+  // Most answers arrive in one chunk: it is kept alone, and an array is made only for a second one.
+  first: Buffer | undefined = undefined
+  chunks: Buffer[] | undefined = undefined
   size = 0
   abort: ((reason?: Error) => void) | undefined
   readonly limit: number
@@ -217,8 +222,9 @@ class ResponseCollector {
   onHeaders(statusCode: number, rawHeaders: RawHeaders): boolean {
     if (statusCode < 200) return true
     this.statusCode = statusCode
-    this.headers = headersOf(rawHeaders)
-    const length = this.headers['content-length']
+    const headers = headersOf(rawHeaders)
+    this.headers = headers
+    const length = headers['content-length']
     if (typeof length === 'string' && Number(length) > this.limit) {
       this.abort?.(this.tooLarge())
     }
@@ -231,7 +237,9 @@ class ResponseCollector {
       this.abort?.(this.tooLarge())
       return false
     }
-    this.chunks.push(chunk)
+    if (this.first === undefined) this.first = chunk
+    else if (this.chunks === undefined) this.chunks = [this.first, chunk]
+    else this.chunks.push(chunk)
     return true
   }
 
@@ -242,8 +250,9 @@ class ResponseCollector {
       this.reject(proxyAuthError(this.proxy))
       return
     }
-    const body = this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks, this.size)
-    this.resolve({ statusCode: this.statusCode, headers: this.headers, body })
+    const chunks = this.chunks
+    const body = chunks !== undefined ? Buffer.concat(chunks, this.size) : (this.first ?? kEmpty)
+    this.resolve({ statusCode: this.statusCode, headers: this.headers ?? {}, body })
   }
 
   onError(error: Error): void {

@@ -141,6 +141,34 @@ describe('HTTP behaviour', () => {
     await transport.close()
   })
 
+  it('delivers an answer of many chunks whole and in order, and an empty one as no bytes', async () => {
+    // 2 MB of distinct lines, written in pieces: the socket delivers them in many chunks.
+    const lines = Array.from({ length: 40_000 }, (_, i) => `"line ${i} ${'x'.repeat(40)}"`)
+    await using srv = await startServer(async (req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'x-elastic-product': 'Elasticsearch' })
+      if (req.url === '/empty') {
+        res.end()
+        return
+      }
+      res.write('[')
+      for (let i = 0; i < lines.length; i += 1000) {
+        if (!res.write(`${i === 0 ? '' : ','}${lines.slice(i, i + 1000).join(',')}`)) await once(res, 'drain')
+      }
+      res.end(']')
+    })
+    const transport = client(srv.url)
+    const many = await transport.request<string[]>({ method: 'GET', path: '/many' })
+    expect(many.body).toHaveLength(40_000)
+    expect(many.body[0]).toBe(`line 0 ${'x'.repeat(40)}`)
+    expect(many.body[39_999]).toBe(`line 39999 ${'x'.repeat(40)}`)
+    const bytes = await transport.request<Uint8Array>({ method: 'GET', path: '/many' }, { asBytes: true })
+    expect(Buffer.from(bytes.body).toString('utf8')).toBe(`[${lines.join(',')}]`)
+    const empty = await transport.request({ method: 'GET', path: '/empty' }, { asBytes: true })
+    expect(empty.statusCode).toBe(200)
+    expect((empty.body as Uint8Array).byteLength).toBe(0)
+    await transport.close()
+  })
+
   it('stops reading at maxCompressedResponseSize', async () => {
     await using srv = await startServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json', 'x-elastic-product': 'Elasticsearch' })

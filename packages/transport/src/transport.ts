@@ -497,25 +497,26 @@ export class Transport {
     options: RequestOptions | undefined,
     observer: AttemptObserver | undefined,
   ): Promise<TransportResult<TBody>> {
+    // Every local here lives in the async frame of each request in flight (64 at once in the bench): few of them.
     const shared = this.#shared
-    const clock = shared.clock
-    const start = clock.now()
+    const start = shared.clock.now()
     const method = params.method
     const query = encodeQuery(params.querystring)
     const path = query === '' ? params.path : `${params.path}?${query}`
     // What errors, results and events show: a secret-looking query value (`?api_key=...`) is redacted.
     const shown = query === '' ? path : shownPath(params.path, query)
     const headers = this.#headersOf(params, options)
-    const prepared = prepareBody(params, headers, shared.body)
-    const body = prepared instanceof Promise ? await prepared : prepared
+    let body = prepareBody(params, headers, shared.body)
+    if (body instanceof Promise) body = await body
     const policy = this.#policyOf(options, isOneShot(body))
     const signal = options?.signal
-    const timeoutOption = options?.requestTimeout
-    const timeout = timeoutOption === undefined ? this.#requestTimeout : (timeoutOption ?? undefined)
+    const timeout = options?.requestTimeout === undefined ? this.#requestTimeout : (options.requestTimeout ?? undefined)
     // Safe to resend after a possible delivery: it changes nothing on the server.
     const resendable = method === 'GET' || method === 'HEAD' || params.readOnly === true
     const pool = shared.pool
-    const attempts: AttemptRecord[] = []
+    // Made on the first failed or retried attempt: an answer at the first attempt has no record to keep (its
+    // errors build theirs in #failAnswer).
+    let attempts: AttemptRecord[] | undefined
     let tried: Set<PoolNode> | undefined
 
     for (let attempt = 1; ; attempt++) {
@@ -532,7 +533,7 @@ export class Transport {
         requestChannel.publish({ method, path: shown, node: node.info(), attempt, headers: redactHeaders(headers) })
       }
       if (observer?.attemptStart !== undefined) notify(observer, 'attemptStart', { attempt, node: node.info() })
-      const attemptStart = clock.now()
+      const attemptStart = shared.clock.now()
       let response: TransportResponse | undefined
       let failure: unknown
       try {
@@ -541,26 +542,19 @@ export class Transport {
         failure = cause
       }
       pool.release(node)
-      const duration = clock.now() - attemptStart
+      const duration = shared.clock.now() - attemptStart
       let delay: number | undefined
+      // The bookkeeping of each outcome is in methods of its own, so its temporaries take no room in this frame.
       if (response === undefined) {
-        const code = isTransportError(failure) ? failure.code : undefined
-        attempts.push({ node: node.id, error: code ?? 'ES_ERR_CONNECTION', duration })
-        if (isConnectionError(failure) && recordHealth(pool, node, undefined)) shared.discovery?.nodeFailed(node)
-        if (!signal?.aborted) delay = retryAfterError(policy, shared.backoff, attempt, failure, resendable)
-        if (delay !== undefined && retryChannel.hasSubscribers) {
-          retryChannel.publish({ method, path: shown, node: node.info(), attempt, reason: code ?? 'error', delay })
-        }
+        attempts ??= []
+        attempts.push(failedAttempt(node, failure, duration))
+        const retry = signal?.aborted === true ? undefined : policy
+        delay = this.#delayAfterError(retry, node, attempt, failure, resendable, method, shown)
       } else {
-        const statusCode = response.statusCode
-        if (responseChannel.hasSubscribers) {
-          responseChannel.publish({ method, path: shown, node: node.info(), attempt, statusCode, duration })
-        }
-        if (recordHealth(pool, node, statusCode)) shared.discovery?.nodeFailed(node)
-        delay = retryAfterStatus(policy, shared.backoff, attempt, statusCode, response.headers, Date.now)
-        attempts.push({ node: node.id, statusCode, duration })
-        if (delay !== undefined && retryChannel.hasSubscribers) {
-          retryChannel.publish({ method, path: shown, node: node.info(), attempt, reason: statusCode, delay })
+        delay = this.#delayAfterAnswer(policy, node, attempt, response, duration, method, shown)
+        if (delay !== undefined) {
+          attempts ??= []
+          attempts.push({ node: node.id, statusCode: response.statusCode, duration })
         }
       }
       if (observer?.attemptEnd !== undefined) {
@@ -575,12 +569,67 @@ export class Transport {
       }
       if (delay === undefined) {
         if (response === undefined) throw this.#fail(failure, method, shown, attempts)
-        return this.#finish<TBody>(response, node, method, shown, attempts, policy.ignore, start, options?.asBytes)
+        return this.#finish<TBody>(
+          response,
+          node,
+          method,
+          shown,
+          attempts,
+          duration,
+          policy.ignore,
+          start,
+          options?.asBytes,
+        )
       }
       tried ??= new Set()
       tried.add(node)
       if (delay > 0) await this.#sleep(delay, signal, method, shown, attempts)
     }
+  }
+
+  /** Records a failed attempt in the node's health; the wait before the next attempt, or undefined for none. */
+  #delayAfterError(
+    policy: RetryPolicy | undefined,
+    node: PoolNode,
+    attempt: number,
+    failure: unknown,
+    resendable: boolean,
+    method: HttpMethod,
+    shown: string,
+  ): number | undefined {
+    const shared = this.#shared
+    if (isConnectionError(failure) && recordHealth(shared.pool, node, undefined)) shared.discovery?.nodeFailed(node)
+    // No policy: the call's signal was aborted, nothing is retried.
+    if (policy === undefined) return undefined
+    const delay = retryAfterError(policy, shared.backoff, attempt, failure, resendable)
+    if (delay !== undefined && retryChannel.hasSubscribers) {
+      const reason = (isTransportError(failure) ? failure.code : undefined) ?? 'error'
+      retryChannel.publish({ method, path: shown, node: node.info(), attempt, reason, delay })
+    }
+    return delay
+  }
+
+  /** Publishes an answer and records it in the node's health; the wait before a retry, or undefined for none. */
+  #delayAfterAnswer(
+    policy: RetryPolicy,
+    node: PoolNode,
+    attempt: number,
+    response: TransportResponse,
+    duration: number,
+    method: HttpMethod,
+    shown: string,
+  ): number | undefined {
+    const shared = this.#shared
+    const statusCode = response.statusCode
+    if (responseChannel.hasSubscribers) {
+      responseChannel.publish({ method, path: shown, node: node.info(), attempt, statusCode, duration })
+    }
+    if (recordHealth(shared.pool, node, statusCode)) shared.discovery?.nodeFailed(node)
+    const delay = retryAfterStatus(policy, shared.backoff, attempt, statusCode, response.headers, Date.now)
+    if (delay !== undefined && retryChannel.hasSubscribers) {
+      retryChannel.publish({ method, path: shown, node: node.info(), attempt, reason: statusCode, delay })
+    }
+    return delay
   }
 
   // The errors of decoding and parsing get their meta from #fail (request and attempts), which every one of them goes
@@ -592,7 +641,8 @@ export class Transport {
     node: PoolNode,
     method: HttpMethod,
     path: string,
-    attempts: AttemptRecord[],
+    prior: AttemptRecord[] | undefined,
+    duration: number,
     ignore: readonly number[],
     start: number,
     asBytes: boolean | undefined,
@@ -603,19 +653,20 @@ export class Transport {
       try {
         decoded = decodeBody(response.body, response.headers, this.#shared.maxResponseSize, kNoErrorOptions)
       } catch (error) {
-        throw this.#fail(error, method, path, attempts)
+        throw this.#failAnswer(error, method, path, prior, node, response.statusCode, duration)
       }
       if (decoded instanceof Promise) {
         return decoded.then(
-          (inflated) => this.#complete<TBody>(response, inflated, node, method, path, attempts, ignore, start, asBytes),
+          (inflated) =>
+            this.#complete<TBody>(response, inflated, node, method, path, prior, duration, ignore, start, asBytes),
           (error: unknown) => {
-            throw this.#fail(error, method, path, attempts)
+            throw this.#failAnswer(error, method, path, prior, node, response.statusCode, duration)
           },
         )
       }
       bytes = decoded
     }
-    return this.#complete<TBody>(response, bytes, node, method, path, attempts, ignore, start, asBytes)
+    return this.#complete<TBody>(response, bytes, node, method, path, prior, duration, ignore, start, asBytes)
   }
 
   #complete<TBody>(
@@ -624,7 +675,8 @@ export class Transport {
     node: PoolNode,
     method: HttpMethod,
     path: string,
-    attempts: AttemptRecord[],
+    prior: AttemptRecord[] | undefined,
+    duration: number,
     ignore: readonly number[],
     start: number,
     asBytes: boolean | undefined,
@@ -639,22 +691,33 @@ export class Transport {
       try {
         body = parseBody(bytes, headers, kNoErrorOptions)
       } catch (error) {
-        throw this.#fail(error, method, path, attempts)
+        throw this.#failAnswer(error, method, path, prior, node, statusCode, duration)
       }
     }
     if (ok && shared.productCheck !== null) {
       const product = headers['x-elastic-product']
       if (product !== shared.productCheck) {
-        throw this.#fail(
+        throw this.#failAnswer(
           new ProductNotSupportedError(productMessage(node, shared.productCheck, body)),
           method,
           path,
-          attempts,
+          prior,
+          node,
+          statusCode,
+          duration,
         )
       }
     }
     if (statusCode >= 400 && !ignore.includes(statusCode)) {
-      throw this.#fail(new ResponseError({ statusCode, body, headers, path }), method, path, attempts)
+      throw this.#failAnswer(
+        new ResponseError({ statusCode, body, headers, path }),
+        method,
+        path,
+        prior,
+        node,
+        statusCode,
+        duration,
+      )
     }
     return {
       body: body as TBody,
@@ -663,7 +726,7 @@ export class Transport {
       warnings: headers['warning'] === undefined ? null : parseWarnings(headers),
       meta: {
         node: node.info(),
-        attempts: attempts.length,
+        attempts: prior === undefined ? 1 : prior.length + 1,
         duration: shared.clock.now() - start,
         request: { method, path },
       },
@@ -675,7 +738,7 @@ export class Transport {
     signal: AbortSignal | undefined,
     method: HttpMethod,
     path: string,
-    attempts: AttemptRecord[],
+    attempts: AttemptRecord[] | undefined,
   ): Promise<void> {
     try {
       await this.#shared.clock.sleep(ms, signal)
@@ -684,8 +747,24 @@ export class Transport {
     }
   }
 
-  #fail(error: unknown, method: HttpMethod, path: string, attempts: AttemptRecord[]): unknown {
+  /** {@link Transport.#fail} for the error of an answer, whose attempt record #send did not keep. */
+  #failAnswer(
+    error: unknown,
+    method: HttpMethod,
+    path: string,
+    prior: AttemptRecord[] | undefined,
+    node: PoolNode,
+    statusCode: number,
+    duration: number,
+  ): unknown {
+    const attempts = prior === undefined ? [] : [...prior]
+    attempts.push({ node: node.id, statusCode, duration })
+    return this.#fail(error, method, path, attempts)
+  }
+
+  #fail(error: unknown, method: HttpMethod, path: string, recorded: AttemptRecord[] | undefined): unknown {
     if (!isTransportError(error)) return error
+    const attempts = recorded ?? []
     const meta: ErrorMeta = { request: { method, path }, attempts }
     error.meta = meta
     if (attempts.length > 1 && !error.message.includes(' attempts')) {
@@ -709,6 +788,11 @@ export class Transport {
     shared.discovery?.close()
     await shared.pool.close()
   }
+}
+
+function failedAttempt(node: PoolNode, failure: unknown, duration: number): AttemptRecord {
+  const code = isTransportError(failure) ? failure.code : undefined
+  return { node: node.id, error: code ?? 'ES_ERR_CONNECTION', duration }
 }
 
 function overridesPolicy(options: RequestOptions): boolean {

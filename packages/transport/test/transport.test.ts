@@ -285,6 +285,26 @@ describe('retries', () => {
     expect((error as { meta: { attempts: unknown[] } }).meta.attempts).toHaveLength(3)
   })
 
+  it("records every attempt in an error's meta, the answer's own included", async () => {
+    let calls = 0
+    const { transport } = make({
+      script: () => (calls++ === 0 ? json(503, { error: 'unavailable' }) : json(404, { found: false })),
+      selector: first,
+    })
+    const error = await rejection(transport.request({ method: 'GET', path: '/missing' }))
+    expect(isResponseError(error) && error.statusCode).toBe(404)
+    const attempts = (error as { meta: { attempts: { node: string; statusCode?: number }[] } }).meta.attempts
+    expect(attempts.map((a) => [a.node, a.statusCode])).toEqual([
+      ['http://a:9200', 503],
+      ['http://b:9200', 404],
+    ])
+    expect((error as Error).message).toContain('gave up after 2 attempts: http://a:9200 503, http://b:9200 404')
+
+    const once = await rejection(make({ script: () => json(404, {}) }).transport.request({ method: 'GET', path: '/' }))
+    const single = (once as { meta: { attempts: { node: string; statusCode?: number }[] } }).meta.attempts
+    expect(single.map((a) => [a.node, a.statusCode])).toEqual([['http://a:9200', 404]])
+  })
+
   it('honours Retry-After on 429 instead of the backoff', async () => {
     let calls = 0
     const { transport, clock } = make({

@@ -399,7 +399,20 @@ export function callApi(
   } catch (error) {
     return Promise.reject(error)
   }
+  // The common call (no options) resolves through the endpoint's one handler, made once: no closure per call.
+  if (options === undefined) return sent.then(plainAnswerOf(endpoint))
   return sent.then((result) => answerOf(result, endpoint, options))
+}
+
+const kPlainAnswers = new WeakMap<Endpoint, (result: TransportResult) => unknown>()
+
+function plainAnswerOf(endpoint: Endpoint): (result: TransportResult) => unknown {
+  let answer = kPlainAnswers.get(endpoint)
+  if (answer === undefined) {
+    answer = (result) => answerOf(result, endpoint, undefined)
+    kPlainAnswers.set(endpoint, answer)
+  }
+  return answer
 }
 
 function answerOf(result: TransportResult, endpoint: Endpoint, options: CallOptions | undefined): unknown {

@@ -24,6 +24,8 @@ const run = (cmd: string, args: string[], cwd: string): string =>
     cwd,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
+    // The client's estypes declaration map alone is over the 1 MiB default (ENOBUFS).
+    maxBuffer: 256 * 1024 * 1024,
     env: { ...process.env, npm_config_update_notifier: 'false' },
   })
 

@@ -10,7 +10,8 @@ export interface BodySettings {
 
 /**
  * Body preparation, the first stage of a request: serializes `ndjson` or `body`, sets `content-type` (unless the
- * caller did) and, with `compress`, gzips it and sets `content-encoding`. `headers` is the request's own copy. Sync
+ * caller did) and, with `compress`, gzips it and sets `content-encoding`. `headers` is the request's own copy, or
+ * the transport's frozen headers for bodies of this kind, which have both already: nothing is written then. Sync
  * unless there is something to wait for (gzip of a large body, a stream read into bytes off Node).
  * @internal
  */
@@ -31,7 +32,7 @@ export function prepareBody(
     return undefined
   }
   if (!settings.compress) return body
-  headers['content-encoding'] = 'gzip'
+  if (headers['content-encoding'] !== 'gzip') headers['content-encoding'] = 'gzip'
   return body instanceof Promise ? body.then(compressBody) : compressBody(body)
 }
 

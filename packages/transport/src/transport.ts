@@ -39,6 +39,7 @@ import type {
   ConnectionFactory,
   DiscoveryContext,
   Handler,
+  Headers,
   HttpMethod,
   Middleware,
   NodeDescription,
@@ -49,6 +50,7 @@ import type {
   PoolNode,
   RequestOptions,
   ResponseLimits,
+  SerializedBody,
   TransportRequest,
   TransportRequestParams,
   TransportResponse,
@@ -361,6 +363,9 @@ export class Transport {
       this.#auth = options.auth ?? undefined
       this.#middleware = options.middleware ?? []
     }
+    // Frozen: requests share them (see #headersOf), so a middleware that wrote into its request's headers instead
+    // of passing a copy would change every later request; it gets a TypeError instead.
+    Object.freeze(this.#headers)
     const settings = this.#shared.body
     this.#jsonHeaders = withBodyHeaders(this.#headers, settings.jsonType, settings.compress)
     this.#ndjsonHeaders = withBodyHeaders(this.#headers, settings.ndjsonType, settings.compress)
@@ -461,12 +466,19 @@ export class Transport {
     return shared.discoveryContext
   }
 
-  /** The request's headers: the transport's, then the call's (a fresh object the request may change). */
+  /**
+   * The request's headers: the transport's, then the call's. Without headers of the call, the transport's own
+   * frozen object, shared by every such request (copy on write: prepareBody finds its content-type and
+   * content-encoding in it already and writes nothing, and every middleware passes a changed copy to `next`);
+   * otherwise a fresh copy.
+   */
   #headersOf(params: TransportRequestParams, options: RequestOptions | undefined): Record<string, string> {
     const own =
       params.ndjson !== undefined ? this.#ndjsonHeaders : params.body !== undefined ? this.#jsonHeaders : this.#headers
+    if (options === undefined || (options.headers === undefined && options.opaqueId === undefined)) {
+      return own as Record<string, string>
+    }
     const headers = { ...own }
-    if (options === undefined) return headers
     if (options.headers !== undefined) Object.assign(headers, normalizeHeaders('options.headers', options.headers))
     if (options.opaqueId !== undefined) {
       headers['x-opaque-id'] = normalizeHeaders('opaqueId', { 'x-opaque-id': options.opaqueId })[
@@ -489,102 +501,196 @@ export class Transport {
   }
 
   /**
-   * The attempt loop: pick a node, send through the middleware, record the node's health, then either finish or
-   * wait and retry, as the retry policy says.
+   * Prepares the request (path, headers, body, retry policy), then runs its attempts. Not async: the first attempt
+   * is sent on the spot and its answer is finished in one `then` (no async frame held by each request in flight,
+   * 64 at once in the bench); a retry sends the next attempt from there.
    */
-  async #send<TBody>(
+  #send<TBody>(
     params: TransportRequestParams,
     options: RequestOptions | undefined,
     observer: AttemptObserver | undefined,
   ): Promise<TransportResult<TBody>> {
-    // Every local here lives in the async frame of each request in flight (64 at once in the bench): few of them.
+    let call: Call | Promise<Call>
+    try {
+      call = this.#prepare(params, options, observer)
+    } catch (error) {
+      return Promise.reject(error)
+    }
+    if (call instanceof Promise) return call.then((ready) => this.#attempt<TBody>(ready, 1))
+    return this.#attempt<TBody>(call, 1)
+  }
+
+  /** The parts of a call that every attempt shares; a promise when the body is still to be made (a large gzip). */
+  #prepare(
+    params: TransportRequestParams,
+    options: RequestOptions | undefined,
+    observer: AttemptObserver | undefined,
+  ): Call | Promise<Call> {
     const shared = this.#shared
     const start = shared.clock.now()
-    const method = params.method
     const query = encodeQuery(params.querystring)
     const path = query === '' ? params.path : `${params.path}?${query}`
     // What errors, results and events show: a secret-looking query value (`?api_key=...`) is redacted.
     const shown = query === '' ? path : shownPath(params.path, query)
     const headers = this.#headersOf(params, options)
-    let body = prepareBody(params, headers, shared.body)
-    if (body instanceof Promise) body = await body
-    const policy = this.#policyOf(options, isOneShot(body))
-    const signal = options?.signal
-    const timeout = options?.requestTimeout === undefined ? this.#requestTimeout : (options.requestTimeout ?? undefined)
-    // Safe to resend after a possible delivery: it changes nothing on the server.
-    const resendable = method === 'GET' || method === 'HEAD' || params.readOnly === true
-    const pool = shared.pool
-    // Made on the first failed or retried attempt: an answer at the first attempt has no record to keep (its
-    // errors build theirs in #failAnswer).
-    let attempts: AttemptRecord[] | undefined
-    let tried: Set<PoolNode> | undefined
-
-    for (let attempt = 1; ; attempt++) {
-      if (signal?.aborted) throw this.#fail(abortError(signal), method, shown, attempts)
-      let node: PoolNode
-      try {
-        node = pool.select({ method, path, attempt }, tried)
-        pool.acquire(node)
-      } catch (error) {
-        throw this.#fail(error, method, shown, attempts)
-      }
-      const request: TransportRequest = { method, path, headers, body, node, attempt, signal, timeout }
-      if (requestChannel.hasSubscribers) {
-        requestChannel.publish({ method, path: shown, node: node.info(), attempt, headers: redactHeaders(headers) })
-      }
-      if (observer?.attemptStart !== undefined) notify(observer, 'attemptStart', { attempt, node: node.info() })
-      const attemptStart = shared.clock.now()
-      let response: TransportResponse | undefined
-      let failure: unknown
-      try {
-        response = await this.#handler(request)
-      } catch (cause) {
-        failure = cause
-      }
-      pool.release(node)
-      const duration = shared.clock.now() - attemptStart
-      let delay: number | undefined
-      // The bookkeeping of each outcome is in methods of its own, so its temporaries take no room in this frame.
-      if (response === undefined) {
-        attempts ??= []
-        attempts.push(failedAttempt(node, failure, duration))
-        const retry = signal?.aborted === true ? undefined : policy
-        delay = this.#delayAfterError(retry, node, attempt, failure, resendable, method, shown)
-      } else {
-        delay = this.#delayAfterAnswer(policy, node, attempt, response, duration, method, shown)
-        if (delay !== undefined) {
-          attempts ??= []
-          attempts.push({ node: node.id, statusCode: response.statusCode, duration })
-        }
-      }
-      if (observer?.attemptEnd !== undefined) {
-        notify(observer, 'attemptEnd', {
-          attempt,
-          node: node.info(),
-          statusCode: response?.statusCode,
-          error: failure,
-          duration,
-          retryDelay: delay,
-        })
-      }
-      if (delay === undefined) {
-        if (response === undefined) throw this.#fail(failure, method, shown, attempts)
-        return this.#finish<TBody>(
-          response,
-          node,
-          method,
-          shown,
-          attempts,
-          duration,
-          policy.ignore,
-          start,
-          options?.asBytes,
-        )
-      }
-      tried ??= new Set()
-      tried.add(node)
-      if (delay > 0) await this.#sleep(delay, signal, method, shown, attempts)
+    const body = prepareBody(params, headers, shared.body)
+    if (body instanceof Promise) {
+      return body.then((ready) => this.#call(params, options, observer, start, path, shown, headers, ready))
     }
+    return this.#call(params, options, observer, start, path, shown, headers, body)
+  }
+
+  #call(
+    params: TransportRequestParams,
+    options: RequestOptions | undefined,
+    observer: AttemptObserver | undefined,
+    start: number,
+    path: string,
+    shown: string,
+    headers: Headers,
+    body: SerializedBody | undefined,
+  ): Call {
+    const method = params.method
+    return new Call(
+      method,
+      path,
+      shown,
+      headers,
+      body,
+      this.#policyOf(options, isOneShot(body)),
+      options?.signal,
+      options?.requestTimeout === undefined ? this.#requestTimeout : (options.requestTimeout ?? undefined),
+      // Safe to resend after a possible delivery: it changes nothing on the server.
+      method === 'GET' || method === 'HEAD' || params.readOnly === true,
+      start,
+      observer,
+      options?.asBytes,
+    )
+  }
+
+  /**
+   * One attempt: pick a node, send through the middleware, then (in #answered or #failed) record the node's health
+   * and either finish or wait and retry, as the retry policy says. Never throws: every failure rejects.
+   */
+  #attempt<TBody>(call: Call, attempt: number): Promise<TransportResult<TBody>> {
+    const signal = call.signal
+    if (signal?.aborted) return Promise.reject(this.#fail(abortError(signal), call.method, call.shown, call.attempts))
+    const shared = this.#shared
+    const pool = shared.pool
+    const method = call.method
+    const path = call.path
+    let node: PoolNode
+    try {
+      node = pool.select({ method, path, attempt }, call.tried)
+      pool.acquire(node)
+    } catch (error) {
+      return Promise.reject(this.#fail(error, method, call.shown, call.attempts))
+    }
+    const headers = call.headers
+    const request: TransportRequest = {
+      method,
+      path,
+      headers,
+      body: call.body,
+      node,
+      attempt,
+      signal,
+      timeout: call.timeout,
+    }
+    if (requestChannel.hasSubscribers) {
+      requestChannel.publish({ method, path: call.shown, node: node.info(), attempt, headers: redactHeaders(headers) })
+    }
+    const observer = call.observer
+    if (observer?.attemptStart !== undefined) notify(observer, 'attemptStart', { attempt, node: node.info() })
+    const attemptStart = shared.clock.now()
+    let sent: Promise<TransportResponse>
+    try {
+      // A middleware that answers with a plain value or a thenable is taken as `await` would take it.
+      sent = Promise.resolve(this.#handler(request))
+    } catch (cause) {
+      sent = Promise.reject(cause)
+    }
+    return sent.then(
+      (response) => this.#answered<TBody>(call, node, attempt, attemptStart, response),
+      (failure: unknown) => this.#failed<TBody>(call, node, attempt, attemptStart, failure),
+    )
+  }
+
+  /** An attempt that got an answer: finish, or retry after the status's delay. */
+  #answered<TBody>(
+    call: Call,
+    node: PoolNode,
+    attempt: number,
+    attemptStart: number,
+    response: TransportResponse | undefined,
+  ): TransportResult<TBody> | Promise<TransportResult<TBody>> {
+    // A middleware that resolved with nothing failed, as before: its "error" is that undefined.
+    if (response === undefined) return this.#failed<TBody>(call, node, attempt, attemptStart, undefined)
+    const shared = this.#shared
+    shared.pool.release(node)
+    const duration = shared.clock.now() - attemptStart
+    const statusCode = response.statusCode
+    const delay = this.#delayAfterAnswer(call.policy, node, attempt, response, duration, call.method, call.shown)
+    if (delay !== undefined) {
+      call.attempts ??= []
+      call.attempts.push({ node: node.id, statusCode, duration })
+    }
+    const observer = call.observer
+    if (observer?.attemptEnd !== undefined) {
+      notify(observer, 'attemptEnd', {
+        attempt,
+        node: node.info(),
+        statusCode,
+        error: undefined,
+        duration,
+        retryDelay: delay,
+      })
+    }
+    if (delay === undefined) return this.#finish<TBody>(call, response, node, duration)
+    return this.#retry<TBody>(call, node, attempt, delay)
+  }
+
+  /** An attempt that failed (no answer): throw, or retry after the failure's delay. */
+  #failed<TBody>(
+    call: Call,
+    node: PoolNode,
+    attempt: number,
+    attemptStart: number,
+    failure: unknown,
+  ): Promise<TransportResult<TBody>> {
+    const shared = this.#shared
+    shared.pool.release(node)
+    const duration = shared.clock.now() - attemptStart
+    call.attempts ??= []
+    const attempts = call.attempts
+    attempts.push(failedAttempt(node, failure, duration))
+    const retry = call.signal?.aborted === true ? undefined : call.policy
+    const delay = this.#delayAfterError(retry, node, attempt, failure, call.resendable, call.method, call.shown)
+    const observer = call.observer
+    if (observer?.attemptEnd !== undefined) {
+      notify(observer, 'attemptEnd', {
+        attempt,
+        node: node.info(),
+        statusCode: undefined,
+        error: failure,
+        duration,
+        retryDelay: delay,
+      })
+    }
+    if (delay === undefined) throw this.#fail(failure, call.method, call.shown, attempts)
+    return this.#retry<TBody>(call, node, attempt, delay)
+  }
+
+  #retry<TBody>(call: Call, node: PoolNode, attempt: number, delay: number): Promise<TransportResult<TBody>> {
+    call.tried ??= new Set()
+    call.tried.add(node)
+    if (delay <= 0) return this.#attempt<TBody>(call, attempt + 1)
+    return this.#shared.clock.sleep(delay, call.signal).then(
+      () => this.#attempt<TBody>(call, attempt + 1),
+      (error: unknown) => {
+        throw this.#fail(error, call.method, call.shown, call.attempts)
+      },
+    )
   }
 
   /** Records a failed attempt in the node's health; the wait before the next attempt, or undefined for none. */
@@ -635,63 +741,52 @@ export class Transport {
   // The errors of decoding and parsing get their meta from #fail (request and attempts), which every one of them goes
   // through: no meta object is built for an answer that decodes.
   // Not async: an answer that needs no inflating (every one but a large compressed body) is finished on the spot,
-  // and #send resolves with the result itself (no promise of its own, no ticks).
+  // in the `then` of its attempt (no promise of its own, no ticks).
   #finish<TBody>(
+    call: Call,
     response: TransportResponse,
     node: PoolNode,
-    method: HttpMethod,
-    path: string,
-    prior: AttemptRecord[] | undefined,
     duration: number,
-    ignore: readonly number[],
-    start: number,
-    asBytes: boolean | undefined,
   ): TransportResult<TBody> | Promise<TransportResult<TBody>> {
     let bytes: Uint8Array | undefined
-    if (method !== 'HEAD' && response.body.byteLength > 0) {
+    if (call.method !== 'HEAD' && response.body.byteLength > 0) {
       let decoded: Uint8Array | Promise<Uint8Array>
       try {
         decoded = decodeBody(response.body, response.headers, this.#shared.maxResponseSize, kNoErrorOptions)
       } catch (error) {
-        throw this.#failAnswer(error, method, path, prior, node, response.statusCode, duration)
+        throw this.#failAnswer(error, call, node, response.statusCode, duration)
       }
       if (decoded instanceof Promise) {
         return decoded.then(
-          (inflated) =>
-            this.#complete<TBody>(response, inflated, node, method, path, prior, duration, ignore, start, asBytes),
+          (inflated) => this.#complete<TBody>(call, response, inflated, node, duration),
           (error: unknown) => {
-            throw this.#failAnswer(error, method, path, prior, node, response.statusCode, duration)
+            throw this.#failAnswer(error, call, node, response.statusCode, duration)
           },
         )
       }
       bytes = decoded
     }
-    return this.#complete<TBody>(response, bytes, node, method, path, prior, duration, ignore, start, asBytes)
+    return this.#complete<TBody>(call, response, bytes, node, duration)
   }
 
   #complete<TBody>(
+    call: Call,
     response: TransportResponse,
     bytes: Uint8Array | undefined,
     node: PoolNode,
-    method: HttpMethod,
-    path: string,
-    prior: AttemptRecord[] | undefined,
     duration: number,
-    ignore: readonly number[],
-    start: number,
-    asBytes: boolean | undefined,
   ): TransportResult<TBody> {
     const shared = this.#shared
     const { statusCode, headers } = response
     const ok = statusCode >= 200 && statusCode < 300
     let body: ResponseErrorBody
     // `asBytes`: a 2xx body stays bytes (an error's is parsed below, for ResponseError).
-    if (asBytes === true && ok) body = (bytes ?? new Uint8Array(0)) as never
+    if (call.asBytes === true && ok) body = (bytes ?? new Uint8Array(0)) as never
     else if (bytes !== undefined) {
       try {
         body = parseBody(bytes, headers, kNoErrorOptions)
       } catch (error) {
-        throw this.#failAnswer(error, method, path, prior, node, statusCode, duration)
+        throw this.#failAnswer(error, call, node, statusCode, duration)
       }
     }
     if (ok && shared.productCheck !== null) {
@@ -699,26 +794,18 @@ export class Transport {
       if (product !== shared.productCheck) {
         throw this.#failAnswer(
           new ProductNotSupportedError(productMessage(node, shared.productCheck, body)),
-          method,
-          path,
-          prior,
+          call,
           node,
           statusCode,
           duration,
         )
       }
     }
-    if (statusCode >= 400 && !ignore.includes(statusCode)) {
-      throw this.#failAnswer(
-        new ResponseError({ statusCode, body, headers, path }),
-        method,
-        path,
-        prior,
-        node,
-        statusCode,
-        duration,
-      )
+    const path = call.shown
+    if (statusCode >= 400 && !call.policy.ignore.includes(statusCode)) {
+      throw this.#failAnswer(new ResponseError({ statusCode, body, headers, path }), call, node, statusCode, duration)
     }
+    const prior = call.attempts
     return {
       body: body as TBody,
       statusCode,
@@ -727,39 +814,18 @@ export class Transport {
       meta: {
         node: node.info(),
         attempts: prior === undefined ? 1 : prior.length + 1,
-        duration: shared.clock.now() - start,
-        request: { method, path },
+        duration: shared.clock.now() - call.start,
+        request: { method: call.method, path },
       },
     }
   }
 
-  async #sleep(
-    ms: number,
-    signal: AbortSignal | undefined,
-    method: HttpMethod,
-    path: string,
-    attempts: AttemptRecord[] | undefined,
-  ): Promise<void> {
-    try {
-      await this.#shared.clock.sleep(ms, signal)
-    } catch (error) {
-      throw this.#fail(error, method, path, attempts)
-    }
-  }
-
-  /** {@link Transport.#fail} for the error of an answer, whose attempt record #send did not keep. */
-  #failAnswer(
-    error: unknown,
-    method: HttpMethod,
-    path: string,
-    prior: AttemptRecord[] | undefined,
-    node: PoolNode,
-    statusCode: number,
-    duration: number,
-  ): unknown {
+  /** {@link Transport.#fail} for the error of an answer, whose attempt record #answered did not keep. */
+  #failAnswer(error: unknown, call: Call, node: PoolNode, statusCode: number, duration: number): unknown {
+    const prior = call.attempts
     const attempts = prior === undefined ? [] : [...prior]
     attempts.push({ node: node.id, statusCode, duration })
-    return this.#fail(error, method, path, attempts)
+    return this.#fail(error, call.method, call.shown, attempts)
   }
 
   #fail(error: unknown, method: HttpMethod, path: string, recorded: AttemptRecord[] | undefined): unknown {
@@ -787,6 +853,58 @@ export class Transport {
     shared.closed = true
     shared.discovery?.close()
     await shared.pool.close()
+  }
+}
+
+/**
+ * The state of one logical request across its attempts: what #prepare made once, and what the attempts add (their
+ * records, the nodes they tried). One plain object per request in flight, in place of an async frame.
+ */
+class Call {
+  readonly method: HttpMethod
+  readonly path: string
+  /** The path as errors, results and events show it (secret-looking query values redacted). */
+  readonly shown: string
+  readonly headers: Headers
+  readonly body: SerializedBody | undefined
+  readonly policy: RetryPolicy
+  readonly signal: AbortSignal | undefined
+  readonly timeout: number | undefined
+  /** Safe to resend after a possible delivery. */
+  readonly resendable: boolean
+  readonly start: number
+  readonly observer: AttemptObserver | undefined
+  readonly asBytes: boolean | undefined
+  /** Made on the first failed or retried attempt: an answer at the first attempt has no record to keep. */
+  attempts: AttemptRecord[] | undefined = undefined
+  tried: Set<PoolNode> | undefined = undefined
+
+  constructor(
+    method: HttpMethod,
+    path: string,
+    shown: string,
+    headers: Headers,
+    body: SerializedBody | undefined,
+    policy: RetryPolicy,
+    signal: AbortSignal | undefined,
+    timeout: number | undefined,
+    resendable: boolean,
+    start: number,
+    observer: AttemptObserver | undefined,
+    asBytes: boolean | undefined,
+  ) {
+    this.method = method
+    this.path = path
+    this.shown = shown
+    this.headers = headers
+    this.body = body
+    this.policy = policy
+    this.signal = signal
+    this.timeout = timeout
+    this.resendable = resendable
+    this.start = start
+    this.observer = observer
+    this.asBytes = asBytes
   }
 }
 
@@ -844,7 +962,7 @@ function withBodyHeaders(
   const out: Record<string, string> = { ...headers }
   out['content-type'] ??= type
   if (compress) out['content-encoding'] = 'gzip'
-  return out
+  return Object.freeze(out)
 }
 
 function hasAny(headers: Readonly<Record<string, string>> | undefined): boolean {

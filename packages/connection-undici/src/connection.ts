@@ -169,6 +169,18 @@ function headersOf(raw: RawHeaders): Record<string, string | string[]> {
 
 const kEmpty: Buffer = Buffer.alloc(0)
 
+function ignore(): void {}
+
+// The executor of every collector's promise: one module-level function, no closure per request. `answer()` sets
+// `capturing` right before `new Promise` calls this, synchronously.
+let capturing: ResponseCollector | undefined
+function capture(resolve: (response: TransportResponse) => void, reject: (error: Error) => void): void {
+  const collector = capturing as ResponseCollector
+  capturing = undefined
+  collector.resolve = resolve
+  collector.reject = reject
+}
+
 // A legacy undici dispatch handler: no Readable stream per response, and `onRequestSent` tells whether a broken
 // socket may already have delivered the request (which decides whether a POST may be retried).
 class ResponseCollector {
@@ -184,30 +196,28 @@ class ResponseCollector {
   readonly limit: number
   readonly node: NodeLabel
   readonly proxy: ProxyTarget | undefined
-  readonly resolve: (response: TransportResponse) => void
-  readonly reject: (error: Error) => void
+  // Set by `answer()`, before undici can call any method.
+  resolve: (response: TransportResponse) => void = ignore
+  reject: (error: Error) => void = ignore
   readonly signal: AbortSignal | undefined
   readonly onAbort: (() => void) | undefined
 
-  constructor(
-    limit: number,
-    node: NodeLabel,
-    proxy: ProxyTarget | undefined,
-    signal: AbortSignal | undefined,
-    resolve: (response: TransportResponse) => void,
-    reject: (error: Error) => void,
-  ) {
+  constructor(limit: number, node: NodeLabel, proxy: ProxyTarget | undefined, signal: AbortSignal | undefined) {
     this.limit = limit
     this.node = node
     this.proxy = proxy
-    this.resolve = resolve
-    this.reject = reject
     this.signal = signal
     if (signal !== undefined) {
       this.onAbort = () =>
         this.abort?.(new RequestAbortedError('the request was aborted by its signal', { cause: signal.reason }))
       signal.addEventListener('abort', this.onAbort, { once: true })
     }
+  }
+
+  /** The promise this collector settles. */
+  answer(): Promise<TransportResponse> {
+    capturing = this
+    return new Promise<TransportResponse>(capture)
   }
 
   onConnect(abort: (reason?: Error) => void): void {
@@ -477,47 +487,30 @@ class UndiciConnection implements Connection {
   }
 
   request(request: TransportRequest, limits: ResponseLimits): Promise<TransportResponse> {
-    return new Promise<TransportResponse>((resolve, reject) => {
-      if (this.#closed) {
-        reject(new ConnectionError(`the connection to ${this.#label.host} is closed`, { requestSent: false }))
-      } else if (undici !== undefined) {
-        this.#send(request, limits, undici, resolve, reject)
-      } else {
-        // The first request of the process: undici is still to load. A signal aborted meanwhile is seen by
-        // onConnect; a close() meanwhile waits for this request, as for any request in flight.
-        this.#awaitingUndici = true
-        loadUndici().then(
-          (loaded) => this.#send(request, limits, loaded, resolve, reject),
-          (error: Error) => reject(error),
-        )
-      }
-    })
+    if (this.#closed) {
+      return Promise.reject(
+        new ConnectionError(`the connection to ${this.#label.host} is closed`, { requestSent: false }),
+      )
+    }
+    if (undici !== undefined) return this.#send(request, limits, undici)
+    // The first request of the process: undici is still to load. A signal aborted meanwhile is seen by onConnect;
+    // a close() meanwhile waits for this request, as for any request in flight.
+    this.#awaitingUndici = true
+    return loadUndici().then((loaded) => this.#send(request, limits, loaded))
   }
 
-  #send(
-    request: TransportRequest,
-    limits: ResponseLimits,
-    loaded: Undici,
-    resolve: (response: TransportResponse) => void,
-    reject: (error: Error) => void,
-  ): void {
+  // Not async, and no closure per request: the collector is the handler and holds the promise's resolvers.
+  #send(request: TransportRequest, limits: ResponseLimits, loaded: Undici): Promise<TransportResponse> {
     let pool: Pool
     try {
       // First, so that the first request already knows whether it goes to a forward proxy.
       pool = this.#getPool(loaded)
     } catch (error) {
-      reject(mapError(error, false, this.#label))
-      return
+      return Promise.reject(mapError(error, false, this.#label))
     }
     const forward = this.#forward
-    const collector = new ResponseCollector(
-      limits.maxCompressedResponseSize,
-      this.#label,
-      forward,
-      request.signal,
-      resolve,
-      reject,
-    )
+    const collector = new ResponseCollector(limits.maxCompressedResponseSize, this.#label, forward, request.signal)
+    const answer = collector.answer()
     const timeout = request.timeout ?? 0
     const path = this.#prefix === '' ? request.path : this.#prefix + request.path
     try {
@@ -536,6 +529,7 @@ class UndiciConnection implements Connection {
     } catch (error) {
       collector.onError(error as Error)
     }
+    return answer
   }
 
   // The Host is the node's, not the proxy's; a `proxy-authorization` the caller set wins.

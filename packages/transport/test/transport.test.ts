@@ -627,6 +627,45 @@ describe('middleware', () => {
     expect(sent[1]?.request.headers['x-auth']).toBe('b:9200')
   })
 
+  it('shares frozen request headers: a middleware that writes into them fails loudly and changes no later request', async () => {
+    const writer: Middleware = (next) => (request) => {
+      ;(request.headers as Record<string, string>)['x-leak'] = 'yes'
+      return next(request)
+    }
+    const { transport: plain, sent } = make({ selector: first, maxRetries: 0, script: () => json(200, {}) })
+    const bad = plain.child({ middleware: [writer] })
+    await expect(bad.request({ method: 'POST', path: '/i/_search', body: { size: 0 } })).rejects.toThrow(TypeError)
+    await plain.request({ method: 'POST', path: '/i/_search', body: { size: 0 } })
+    await plain.request({ method: 'GET', path: '/' })
+    expect(sent.map((s) => s.request.headers)).toEqual([
+      { 'user-agent': expect.any(String), accept: 'application/json', 'content-type': 'application/json' },
+      { 'user-agent': expect.any(String), accept: 'application/json' },
+    ])
+    expect(sent.every((s) => Object.isFrozen(s.request.headers))).toBe(true)
+    // A call's own headers make a fresh copy, which leaves the shared one alone.
+    await plain.request({ method: 'GET', path: '/' }, { headers: { 'x-call': '1' }, opaqueId: 'o' })
+    await plain.request({ method: 'GET', path: '/' })
+    expect(sent[2]?.request.headers).toMatchObject({ 'x-call': '1', 'x-opaque-id': 'o' })
+    expect(sent[3]?.request.headers).toEqual(sent[1]?.request.headers)
+  })
+
+  it('takes a middleware that throws or answers synchronously as an awaited one', async () => {
+    let calls = 0
+    const sync: Middleware = () =>
+      (() => {
+        calls++
+        if (calls === 1) throw refused()
+        return json(200, { ok: true })
+      }) as never
+    const { transport } = make({ middleware: [sync], script: () => json(500, {}) })
+    const result = await transport.request({ method: 'GET', path: '/' })
+    expect(result.body).toEqual({ ok: true })
+    expect(result.meta.attempts).toBe(2)
+    const none: Middleware = () => async () => undefined as never
+    const { transport: empty } = make({ middleware: [none], maxRetries: 0, script: () => json(200, {}) })
+    await expect(empty.request({ method: 'GET', path: '/' })).rejects.toBeUndefined()
+  })
+
   it('child transports replace credentials and never leak them to the parent or siblings', async () => {
     const setAuth =
       (value: string): Middleware =>

@@ -417,12 +417,44 @@ export class Transport {
    * Sends one logical request and resolves to the decoded response, or rejects with a {@link TransportError}.
    */
   request<TBody = unknown>(params: TransportRequestParams, options?: RequestOptions): Promise<TransportResult<TBody>> {
+    return this.#begin<TBody>(params, options, undefined)
+  }
+
+  /**
+   * {@link Transport.request}, resolving to `map(result)` instead of the result: what an API call that resolves to a
+   * part of the result (its body) uses. Without a {@link RequestHook}, `map` runs where the answer is finished, so
+   * the call has no promise (and no microtask) of its own; with one, it runs on what the hook's `wrap` resolves to,
+   * and the hook still sees the whole result. A throw in `map` rejects the returned promise.
+   * @param params - what to send, as for {@link Transport.request}.
+   * @param options - per-call options, as for {@link Transport.request}.
+   * @param map - turns the result into what the returned promise resolves to.
+   */
+  requestMapped<TBody, TMapped>(
+    params: TransportRequestParams,
+    options: RequestOptions | undefined,
+    map: (result: TransportResult<TBody>) => TMapped,
+  ): Promise<TMapped> {
+    if (typeof map !== 'function') {
+      return Promise.reject(new ConfigurationError('requestMapped: `map` must be a function of the result'))
+    }
+    if (this.#shared.hook !== undefined) return this.#begin<TBody>(params, options, undefined).then(map)
+    // #complete hands its result to `map` and returns what `map` returns: the promise resolves to that.
+    return this.#begin<TBody>(params, options, map as ResultMap) as unknown as Promise<TMapped>
+  }
+
+  #begin<TBody>(
+    params: TransportRequestParams,
+    options: RequestOptions | undefined,
+    map: ResultMap | undefined,
+  ): Promise<TransportResult<TBody>> {
     const hook = this.#shared.hook
     const origin = options?.origin
     // Rejects rather than throws, as every other bad option of one call does.
     if (origin !== undefined && (typeof origin !== 'string' || origin === '')) return Promise.reject(badOrigin(origin))
-    if (hook === undefined) return this.#start<TBody>(params, options, undefined)
-    return hook.wrap<TBody>(hookedRequest(params, origin), (observer) => this.#start<TBody>(params, options, observer))
+    if (hook === undefined) return this.#start<TBody>(params, options, undefined, map)
+    return hook.wrap<TBody>(hookedRequest(params, origin), (observer) =>
+      this.#start<TBody>(params, options, observer, undefined),
+    )
   }
 
   // Not async: without a discovery hook the promise of #send is returned as it is (no extra promise, no tick).
@@ -430,10 +462,11 @@ export class Transport {
     params: TransportRequestParams,
     options: RequestOptions | undefined,
     observer: AttemptObserver | undefined,
+    map: ResultMap | undefined,
   ): Promise<TransportResult<TBody>> {
     const discovery = this.#shared.discovery
-    if (discovery === undefined || !discovery.waitsOnStart) return this.#send<TBody>(params, options, observer)
-    return this.#discoverThenSend<TBody>(discovery, params, options, observer)
+    if (discovery === undefined || !discovery.waitsOnStart) return this.#send<TBody>(params, options, observer, map)
+    return this.#discoverThenSend<TBody>(discovery, params, options, observer, map)
   }
 
   async #discoverThenSend<TBody>(
@@ -441,10 +474,11 @@ export class Transport {
     params: TransportRequestParams,
     options: RequestOptions | undefined,
     observer: AttemptObserver | undefined,
+    map: ResultMap | undefined,
   ): Promise<TransportResult<TBody>> {
     const waiting = discovery.requestStarting()
     if (waiting !== undefined) await waiting
-    return this.#send<TBody>(params, options, observer)
+    return this.#send<TBody>(params, options, observer, map)
   }
 
   #discoveryContext(): DiscoveryContext {
@@ -456,9 +490,9 @@ export class Transport {
         pool: shared.pool,
         request: (params, options) => {
           const hook = shared.hook
-          if (hook?.wrapInternal === undefined) return root.#send(params, options, undefined)
+          if (hook?.wrapInternal === undefined) return root.#send(params, options, undefined, undefined)
           const internal: InternalRequest = { ...hookedRequest(params, undefined), purpose: 'discovery' }
-          return hook.wrapInternal(internal, (observer) => root.#send(params, options, observer))
+          return hook.wrapInternal(internal, (observer) => root.#send(params, options, observer, undefined))
         },
         now: () => shared.clock.now(),
       }
@@ -509,10 +543,11 @@ export class Transport {
     params: TransportRequestParams,
     options: RequestOptions | undefined,
     observer: AttemptObserver | undefined,
+    map: ResultMap | undefined,
   ): Promise<TransportResult<TBody>> {
     let call: Call | Promise<Call>
     try {
-      call = this.#prepare(params, options, observer)
+      call = this.#prepare(params, options, observer, map)
     } catch (error) {
       return Promise.reject(error)
     }
@@ -525,6 +560,7 @@ export class Transport {
     params: TransportRequestParams,
     options: RequestOptions | undefined,
     observer: AttemptObserver | undefined,
+    map: ResultMap | undefined,
   ): Call | Promise<Call> {
     const shared = this.#shared
     const start = shared.clock.now()
@@ -535,15 +571,16 @@ export class Transport {
     const headers = this.#headersOf(params, options)
     const body = prepareBody(params, headers, shared.body)
     if (body instanceof Promise) {
-      return body.then((ready) => this.#call(params, options, observer, start, path, shown, headers, ready))
+      return body.then((ready) => this.#call(params, options, observer, map, start, path, shown, headers, ready))
     }
-    return this.#call(params, options, observer, start, path, shown, headers, body)
+    return this.#call(params, options, observer, map, start, path, shown, headers, body)
   }
 
   #call(
     params: TransportRequestParams,
     options: RequestOptions | undefined,
     observer: AttemptObserver | undefined,
+    map: ResultMap | undefined,
     start: number,
     path: string,
     shown: string,
@@ -565,6 +602,7 @@ export class Transport {
       start,
       observer,
       options?.asBytes,
+      map,
     )
   }
 
@@ -806,7 +844,7 @@ export class Transport {
       throw this.#failAnswer(new ResponseError({ statusCode, body, headers, path }), call, node, statusCode, duration)
     }
     const prior = call.attempts
-    return {
+    const result: TransportResult<TBody> = {
       body: body as TBody,
       statusCode,
       headers,
@@ -818,6 +856,9 @@ export class Transport {
         request: { method: call.method, path },
       },
     }
+    // requestMapped: what `map` returns stands for the result (see there).
+    const map = call.map
+    return map === undefined ? result : (map(result) as TransportResult<TBody>)
   }
 
   /** {@link Transport.#fail} for the error of an answer, whose attempt record #answered did not keep. */
@@ -856,6 +897,8 @@ export class Transport {
   }
 }
 
+type ResultMap = (result: TransportResult) => unknown
+
 /**
  * The state of one logical request across its attempts: what #prepare made once, and what the attempts add (their
  * records, the nodes they tried). One plain object per request in flight, in place of an async frame.
@@ -875,6 +918,8 @@ class Call {
   readonly start: number
   readonly observer: AttemptObserver | undefined
   readonly asBytes: boolean | undefined
+  /** requestMapped's `map`, applied to the result where it is made. */
+  readonly map: ResultMap | undefined
   /** Made on the first failed or retried attempt: an answer at the first attempt has no record to keep. */
   attempts: AttemptRecord[] | undefined = undefined
   tried: Set<PoolNode> | undefined = undefined
@@ -892,6 +937,7 @@ class Call {
     start: number,
     observer: AttemptObserver | undefined,
     asBytes: boolean | undefined,
+    map: ResultMap | undefined,
   ) {
     this.method = method
     this.path = path
@@ -905,6 +951,7 @@ class Call {
     this.start = start
     this.observer = observer
     this.asBytes = asBytes
+    this.map = map
   }
 }
 

@@ -115,6 +115,42 @@ describe('RequestHook', () => {
     expect(seen).toEqual([error])
   })
 
+  it('requestMapped resolves to map(result), with the hook still seeing the whole result', async () => {
+    const { hook, calls } = recordingHook()
+    const stub = stubConnections(() => json(200, { answer: 42 }))
+    const plain = new Transport({ nodes: ['http://a:9200'], connection: stub.factory, clock: fakeClock() })
+    const hooked = new Transport({ nodes: ['http://a:9200'], connection: stub.factory, requestHook: hook })
+    for (const transport of [plain, hooked]) {
+      const seen: TransportResult[] = []
+      const body = await transport.requestMapped({ method: 'GET', path: '/' }, undefined, (result) => {
+        seen.push(result)
+        return result.body
+      })
+      expect(body).toEqual({ answer: 42 })
+      expect(seen).toHaveLength(1)
+      expect(seen[0]).toMatchObject({ statusCode: 200, meta: { attempts: 1, request: { method: 'GET', path: '/' } } })
+      // What map throws is what the caller gets; the transport's own errors never reach map.
+      const thrown = new Error('not for me')
+      await expect(
+        transport.requestMapped({ method: 'GET', path: '/' }, undefined, () => {
+          throw thrown
+        }),
+      ).rejects.toBe(thrown)
+    }
+    expect((calls[0]?.outcome as TransportResult).body).toEqual({ answer: 42 })
+    const failing = new Transport({
+      nodes: ['http://a:9200'],
+      connection: stubConnections(() => json(404, { error: 'gone' })).factory,
+    })
+    let mapped = 0
+    const error = await rejection(failing.requestMapped({ method: 'GET', path: '/x' }, undefined, () => mapped++))
+    expect(error).toMatchObject({ statusCode: 404 })
+    expect(mapped).toBe(0)
+    const bad = await rejection(plain.requestMapped({ method: 'GET', path: '/' }, undefined, 'body' as never))
+    expect(bad).toBeInstanceOf(ConfigurationError)
+    expect((bad as Error).message).toContain('`map` must be a function')
+  })
+
   it('is shared by children, exposed as transport.requestHook, and checked at construction', async () => {
     const stub = stubConnections(() => json(200, {}))
     const { hook, calls } = recordingHook()

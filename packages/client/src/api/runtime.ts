@@ -373,8 +373,8 @@ const kTextAccept = 'text/plain'
 
 /**
  * Sends one API call: builds the request, applies the response kind (booleans for HEAD, text for `cat`) and
- * resolves to the body, or with `meta: true` to the whole result. Not `async`: one promise (the transport's, then
- * this one) and no await per call; a bad parameter still rejects the returned promise and never throws.
+ * resolves to the body, or with `meta: true` to the whole result. Not `async`: no await per call, and without options
+ * only the transport's promise; a bad parameter still rejects the returned promise and never throws.
  * @internal
  */
 export function callApi(
@@ -395,12 +395,13 @@ export function callApi(
       // Ask for the text table; a caller's own `accept` header wins.
       opts = { ...options, headers: { accept: kTextAccept, ...options?.headers } }
     }
+    // The common call (no options) resolves through the endpoint's one handler, made once, which the transport
+    // applies where it finishes the answer: no closure, no promise and no tick of this call's own.
+    if (options === undefined) return transport.requestMapped(request, opts, plainAnswerOf(endpoint))
     sent = transport.request(request, opts)
   } catch (error) {
     return Promise.reject(error)
   }
-  // The common call (no options) resolves through the endpoint's one handler, made once: no closure per call.
-  if (options === undefined) return sent.then(plainAnswerOf(endpoint))
   return sent.then((result) => answerOf(result, endpoint, options))
 }
 

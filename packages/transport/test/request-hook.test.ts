@@ -137,7 +137,7 @@ describe('RequestHook', () => {
         }),
       ).rejects.toBe(thrown)
     }
-    expect((calls[0]?.outcome as TransportResult).body).toEqual({ answer: 42 })
+    expect(calls[0]?.outcome).toMatchObject({ body: { answer: 42 } })
     const failing = new Transport({
       nodes: ['http://a:9200'],
       connection: stubConnections(() => json(404, { error: 'gone' })).factory,

@@ -1,1 +1,2 @@
-export { type ApiKeyAuthOptions, apiKeyAuth } from './api-key-auth.js'
+export { apiKeyAuth } from './api-key-auth.js'
+export { type ApiKeyAuthOptions, checkApiKeyAuth } from './checks.js'

@@ -1,1 +1,2 @@
-export { type BasicAuthOptions, basicAuth } from './basic-auth.js'
+export { basicAuth } from './basic-auth.js'
+export { type BasicAuthOptions, checkBasicAuth } from './checks.js'

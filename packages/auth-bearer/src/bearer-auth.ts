@@ -1,5 +1,4 @@
 import {
-  ConfigurationError,
   type Handler,
   type Middleware,
   RequestAbortedError,
@@ -7,34 +6,8 @@ import {
   type TransportResponse,
   withHeader,
 } from '@stretch/transport'
+import { type BearerAuthOptions, checkBearerAuth, tokenProblem } from './checks.js'
 import { TokenProviderError } from './token-provider-error.js'
-
-/**
- * Fetches a bearer token: a service-account token from a secret store, or a short-lived token from the
- * Elasticsearch token API (`POST /_security/oauth2/token`). Resolves to the token alone, without `Bearer `.
- * @public
- */
-export type TokenProvider = () => Promise<string>
-
-/**
- * The argument of {@link bearerAuth}: a token, or a {@link TokenProvider}.
- * @public
- */
-export type BearerAuthOptions = string | TokenProvider
-
-// RFC 6750 section 2.1 allows only b64token characters; we accept any visible ASCII (some issuers use more) but
-// never a space, CR, LF or NUL, which would change the header's meaning or split the request.
-const kToken = /^[\x21-\x7e]+$/
-
-/** Why `value` is not a usable token, or undefined when it is. Never includes the value. */
-function tokenProblem(value: unknown): string | undefined {
-  if (typeof value !== 'string') return `is not a string (got ${value === null ? 'null' : typeof value})`
-  if (value === '') return 'is empty'
-  if (/^bearer\s/i.test(value)) return "starts with 'Bearer '; give the token alone, the middleware adds the prefix"
-  if (/[\r\n\0]/.test(value)) return 'contains CR, LF or NUL (a trailing newline from a file or env var?)'
-  if (!kToken.test(value)) return 'contains spaces or non-ASCII characters, which a bearer token cannot have'
-  return undefined
-}
 
 /**
  * Waits for the shared token call on behalf of one request: gives up when the request is aborted, or when the
@@ -104,7 +77,7 @@ function canResend(request: TransportRequest): boolean {
  * `authorization` (a per-request override) is left alone, and nothing is registered globally. Tokens never appear
  * in errors, events or `util.inspect`.
  *
- * @param token - the token (without `Bearer `), or a function resolving to one.
+ * @param token - the token (without `Bearer `), or a function resolving to one; checked by {@link checkBearerAuth}.
  * @returns the middleware, for the transport's or client's `auth` option.
  * @throws `ConfigurationError` naming `bearerAuth.token` (never the value) when the token is not a string or
  *   function, is empty, starts with `Bearer `, or contains spaces, CR, LF, NUL or non-ASCII characters.
@@ -125,20 +98,14 @@ function canResend(request: TransportRequest): boolean {
  * @public
  */
 export function bearerAuth(token: BearerAuthOptions): Middleware {
+  checkBearerAuth(token)
   if (typeof token === 'string') {
-    const problem = tokenProblem(token)
-    if (problem !== undefined) throw new ConfigurationError(`bearerAuth.token: ${problem}`)
     const value = `Bearer ${token}`
     return function bearerAuthMiddleware(next: Handler): Handler {
       return function bearerAuthHandler(request: TransportRequest) {
         return next(withHeader(request, 'authorization', value))
       }
     }
-  }
-  if (typeof token !== 'function') {
-    throw new ConfigurationError(
-      `bearerAuth.token: must be a string or a function returning a Promise of one (got ${token === null ? 'null' : typeof token})`,
-    )
   }
   const provider = token
 

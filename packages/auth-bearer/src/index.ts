@@ -1,2 +1,3 @@
-export { type BearerAuthOptions, bearerAuth, type TokenProvider } from './bearer-auth.js'
+export { bearerAuth } from './bearer-auth.js'
+export { type BearerAuthOptions, checkBearerAuth, type TokenProvider } from './checks.js'
 export { isTokenProviderError, TokenProviderError } from './token-provider-error.js'

@@ -1,7 +1,5 @@
 import {
-  ConfigurationError,
   ConnectionError,
-  checkNumber,
   DeserializationError,
   type DiscoveryContext,
   type Headers,
@@ -13,10 +11,10 @@ import {
   type NodeInfo,
   type NodeOptions,
   NoLivingNodesError,
-  type NumberRule,
   type PoolNode,
   type TransportError,
 } from '@stretch/transport'
+import { checkSniffingOptions } from './checks.js'
 import { defaultNodeFilter, type SniffedNode } from './node-filter.js'
 import { parsePublishAddress } from './publish-address.js'
 
@@ -100,14 +98,6 @@ function eventChannel(name: string): EventChannel {
 const sniffEvents = eventChannel(sniffChannel)
 
 type Outcome = { readonly ok: true } | { readonly ok: false; readonly reached: boolean; readonly error: TransportError }
-
-const kPositiveMs: NumberRule = { positive: true, unit: 'milliseconds' }
-
-function checkBoolean(option: string, value: boolean | undefined): void {
-  if (value !== undefined && typeof value !== 'boolean') {
-    throw new ConfigurationError(`sniffing: \`${option}\` must be true or false`)
-  }
-}
 
 function toError(error: unknown): TransportError {
   if (isTransportError(error)) return error
@@ -193,30 +183,12 @@ class Sniffer implements NodeDiscovery {
   #closed = false
 
   constructor(options: SniffingOptions) {
-    checkBoolean('sniffOnStart', options.sniffOnStart)
-    checkBoolean('sniffOnNodeFailure', options.sniffOnNodeFailure)
-    const interval = options.sniffInterval
-    if ((interval as unknown) === true) {
-      throw new ConfigurationError('sniffing: `sniffInterval` is a number of milliseconds, such as 60_000, not true')
-    }
-    checkNumber('sniffInterval', interval === false ? undefined : interval, kPositiveMs)
-    checkNumber('sniffTimeout', options.sniffTimeout, kPositiveMs)
-    const endpoint = options.sniffEndpoint ?? '/_nodes/_all/http'
-    if (typeof endpoint !== 'string' || endpoint.trim() === '' || /\s/.test(endpoint)) {
-      throw new ConfigurationError("sniffing: `sniffEndpoint` must be a path, such as '/_nodes/_all/http'")
-    }
-    if (options.nodeFilter !== undefined && typeof options.nodeFilter !== 'function') {
-      throw new ConfigurationError('sniffing: `nodeFilter` must be a function (node) => boolean')
-    }
+    checkSniffingOptions(options)
     this.#onStart = options.sniffOnStart ?? false
-    this.#interval = interval === false ? undefined : interval
+    this.#interval = options.sniffInterval === false ? undefined : options.sniffInterval
     this.#onFailure = options.sniffOnNodeFailure ?? false
-    if (!this.#onStart && this.#interval === undefined && !this.#onFailure) {
-      throw new ConfigurationError(
-        'sniffing: no trigger is on; set sniffOnStart: true, sniffInterval (milliseconds) or sniffOnNodeFailure: true',
-      )
-    }
     this.#timeout = options.sniffTimeout ?? 2000
+    const endpoint = options.sniffEndpoint ?? '/_nodes/_all/http'
     this.#endpoint = endpoint.startsWith('/') ? endpoint : `/${endpoint}`
     this.#filter = options.nodeFilter ?? defaultNodeFilter
   }
@@ -394,7 +366,8 @@ class Sniffer implements NodeDiscovery {
  * client. Do not sniff through Elastic Cloud or any proxy or load balancer: the nodes' own addresses are not
  * reachable from outside.
  *
- * @param options - triggers, timeout, endpoint and node filter.
+ * @param options - triggers, timeout, endpoint and node filter; checked by {@link checkSniffingOptions}.
+ * @throws `ConfigurationError` naming the option, as {@link checkSniffingOptions} does.
  * @returns The `discovery` of a `Transport` (the client builds it from its `sniff*` options).
  * @example
  * ```ts
@@ -413,8 +386,5 @@ class Sniffer implements NodeDiscovery {
  * @public
  */
 export function sniffing(options: SniffingOptions = {}): NodeDiscovery {
-  if (options === null || typeof options !== 'object') {
-    throw new ConfigurationError('sniffing: options must be an object, such as { sniffOnStart: true }')
-  }
   return new Sniffer(options)
 }

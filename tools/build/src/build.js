@@ -20,6 +20,12 @@
 // one source, one bundled file per condition, the other branch not in it. Lazily imported chunks (below) are shared
 // by every entry and bundled without conditions: they must not import a conditional `#` specifier.
 //
+// A subpath that the package.json marks `"stretchBuild": { "inline": ["./checks"] }` is a module that may be copied:
+// functions and constants only, no class and no state, one source file importing only dependencies. The package's
+// other entries bundle a copy instead of importing its file, and a package that depends on this one bundles a copy
+// of its built file instead of importing it at run time (the client and the auth packages' option checks: one
+// source, no extra module to load at the client's import).
+//
 // A dynamic `import()` of one of the package's own modules becomes a file of its own, `dist/chunks/<name>.js`, which
 // Node loads when the `import()` runs (the client's endpoint table of each API namespace, loaded on the namespace's
 // first call, so a cold start does not read or compile the others). A chunk is bundled on its own, so it must not
@@ -27,7 +33,7 @@
 // `splitting` is not used: it puts its helpers (`__name`) in a shared chunk that every entry would then load at
 // import, one module more for every cold start.
 import { spawnSync } from 'node:child_process'
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { builtinModules, createRequire } from 'node:module'
 import { basename, dirname, join, relative, resolve, sep } from 'node:path'
 import { build } from 'esbuild'
@@ -150,13 +156,91 @@ export function externalsOf(manifest) {
 }
 
 /**
+ * The subpaths of the exports map that the package lets a bundle copy (`stretchBuild.inline`), each checked.
+ * @param {Record<string, unknown>} manifest
+ * @returns {string[]}
+ */
+export function inlineSubpathsOf(manifest) {
+  const config = /** @type {{ inline?: unknown } | undefined} */ (manifest['stretchBuild'])
+  const inline = config?.inline ?? []
+  if (!Array.isArray(inline) || inline.some((sub) => typeof sub !== 'string')) {
+    throw new Error(`${manifest['name']}: stretchBuild.inline must be a list of exports subpaths, such as ["./checks"]`)
+  }
+  const exports = /** @type {Record<string, unknown>} */ (manifest['exports'] ?? {})
+  for (const sub of inline) {
+    if (sub === '.' || !Object.hasOwn(exports, sub)) {
+      throw new Error(
+        `${manifest['name']}: stretchBuild.inline names ${sub}, which is not a subpath of its exports map`,
+      )
+    }
+  }
+  return /** @type {string[]} */ (inline)
+}
+
+/**
+ * The modules of dependencies to copy into the bundles: every `stretchBuild.inline` subpath of a dependency, peer
+ * dependency or optional dependency, as `specifier -> the file Node would load`.
+ * @param {string} packageDir
+ * @param {Record<string, unknown>} manifest
+ * @returns {Map<string, string>}
+ */
+export function inlinedDependenciesOf(packageDir, manifest) {
+  const require = createRequire(join(packageDir, 'package.json'))
+  /** @type {Map<string, string>} */
+  const inlined = new Map()
+  for (const field of ['dependencies', 'peerDependencies', 'optionalDependencies']) {
+    for (const name of Object.keys(/** @type {Record<string, string>} */ (manifest[field] ?? {}))) {
+      let depManifestPath
+      try {
+        depManifestPath = require.resolve(`${name}/package.json`)
+      } catch {
+        continue // not installed (an optional dependency), or a package.json it does not export: nothing marked
+      }
+      const depManifest = JSON.parse(readFileSync(depManifestPath, 'utf8'))
+      for (const sub of inlineSubpathsOf(depManifest)) {
+        const specifier = `${name}/${sub.slice('./'.length)}`
+        // its source when the dependency names one (a workspace package: compiled once, with this bundle's
+        // settings), else the built file Node would load
+        const target = /** @type {Record<string, unknown>} */ (depManifest['exports'])[sub]
+        const source =
+          target !== null && typeof target === 'object'
+            ? /** @type {Record<string, unknown>} */ (target)[kSourceCondition]
+            : undefined
+        const file = typeof source === 'string' ? join(dirname(depManifestPath), source) : undefined
+        inlined.set(specifier, file !== undefined && existsSync(file) ? file : require.resolve(specifier))
+      }
+    }
+  }
+  return inlined
+}
+
+/**
+ * An esbuild plugin: the dependencies' inline modules are bundled (from their built files), not left as imports.
+ * @param {Map<string, string>} inlined specifier -> file
+ * @returns {import('esbuild').Plugin}
+ */
+function inlineDependencies(inlined) {
+  return {
+    name: 'inline-dependencies',
+    setup(pluginBuild) {
+      if (inlined.size === 0) return
+      const names = [...inlined.keys()].map((specifier) => specifier.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))
+      pluginBuild.onResolve({ filter: new RegExp(`^(?:${names.join('|')})$`) }, (args) => ({
+        path: /** @type {string} */ (inlined.get(args.path)),
+      }))
+    },
+  }
+}
+
+/**
  * An esbuild plugin: an import of another entry's source becomes an import of that entry's built file.
  * @param {string} packageDir
  * @param {Entry} self
  * @param {readonly Entry[]} entries
+ * @param {ReadonlySet<string>} inlineOuts the files of the entries a bundle may copy (`stretchBuild.inline`)
  * @returns {import('esbuild').Plugin}
  */
-function otherEntriesExternal(packageDir, self, entries) {
+function otherEntriesExternal(packageDir, self, entries, inlineOuts) {
   /** @type {Map<string, Entry[]>} */
   const bySource = new Map()
   for (const entry of entries) {
@@ -173,6 +257,7 @@ function otherEntriesExternal(packageDir, self, entries) {
         const candidates = [base, ...kSourceExtensions.map((ext) => base.replace(/\.js$/, ext))]
         const built = candidates.map((candidate) => bySource.get(candidate)).find((list) => list !== undefined)
         if (built === undefined || built.includes(self)) return undefined
+        if (built.every((entry) => inlineOuts.has(entry.out))) return undefined // copied: see stretchBuild.inline
         if (built.length > 1) {
           // one source bundled per condition (`#platform`): which of its files this entry should load is not known
           throw new Error(
@@ -258,6 +343,17 @@ export async function buildPackage(packageDir, options = {}) {
   const declared = performance.now()
 
   const external = externalsOf(manifest)
+  const inlineOuts = new Set(
+    inlineSubpathsOf(manifest).flatMap((sub) => [
+      ...distJsTargets(/** @type {Record<string, unknown>} */ (manifest['exports'])[sub]),
+      ...distJsTargets(
+        /** @type {Record<string, unknown> | undefined} */ (
+          /** @type {Record<string, unknown> | undefined} */ (manifest['publishConfig'])?.['exports']
+        )?.[sub],
+      ),
+    ]),
+  )
+  const inlined = inlinedDependenciesOf(packageDir, manifest)
   /** @type {Map<string, string>} lazily imported source -> its chunk */
   const chunks = new Map()
   /** @type {Map<string, Set<string>>} output -> the modules its bundle holds (absolute paths) */
@@ -297,9 +393,19 @@ export async function buildPackage(packageDir, options = {}) {
     return inputs.size
   }
   for (const entry of entries) {
-    const plugins = [otherEntriesExternal(packageDir, entry, entries), lazyChunks(packageDir, entry.out, chunks)]
+    const plugins = [
+      inlineDependencies(inlined),
+      otherEntriesExternal(packageDir, entry, entries, inlineOuts),
+      lazyChunks(packageDir, entry.out, chunks),
+    ]
     const result = await bundle(entry.source, entry.out, plugins, entry.conditions)
     const inputs = record(entry.out, result.metafile)
+    if (inlined.size > 0) keepMapInside(packageDir, entry.out)
+    if (inlineOuts.has(entry.out) && inputs !== 1) {
+      throw new Error(
+        `${manifest.name}: ${entry.out} is marked stretchBuild.inline but bundles ${inputs} modules: an inline module is one source file that imports only dependencies`,
+      )
+    }
     log(`${manifest.name}: ${entry.source} -> ${entry.out} (${inputs} modules${conditionsNote(entry)})`)
   }
   // chunks, and the chunks their chunks import
@@ -307,8 +413,9 @@ export async function buildPackage(packageDir, options = {}) {
   for (let pending = [...chunks]; pending.length > 0; pending = [...chunks].filter(([source]) => !built.has(source))) {
     for (const [source, out] of pending) {
       built.add(source)
-      const result = await bundle(source, out, [lazyChunks(packageDir, out, chunks)], [])
+      const result = await bundle(source, out, [inlineDependencies(inlined), lazyChunks(packageDir, out, chunks)], [])
       record(out, result.metafile)
+      if (inlined.size > 0) keepMapInside(packageDir, out)
     }
   }
   for (const [source, out] of chunks) {
@@ -336,6 +443,35 @@ export async function buildPackage(packageDir, options = {}) {
     `${manifest.name}: declarations ${Math.round(declared - started)} ms, bundles ${Math.round(bundled - declared)} ms`,
   )
   return entries
+}
+
+/**
+ * Makes the source map of `out` name only files inside the package: a module copied from a dependency (its
+ * `stretchBuild.inline` subpath) is copied to `dist/inlined/<dependency>/<path>`, which ships with the bundle,
+ * and the map points there.
+ * @param {string} packageDir
+ * @param {string} out the bundle, relative to the package directory
+ */
+function keepMapInside(packageDir, out) {
+  const mapFile = resolve(packageDir, `${out}.map`)
+  if (!existsSync(mapFile)) return
+  const map = JSON.parse(readFileSync(mapFile, 'utf8'))
+  let changed = false
+  map.sources = map.sources.map((/** @type {string} */ source) => {
+    const file = resolve(dirname(mapFile), source)
+    const inside = relative(packageDir, file)
+    // a file of the package's own (a dependency's is outside it, or under its node_modules): shipped as it is
+    if (!inside.startsWith('..') && !inside.split(sep).includes('node_modules')) return source
+    let dir = dirname(file)
+    while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir)
+    const name = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name ?? basename(dir)
+    const copy = join(packageDir, 'dist', 'inlined', name, relative(dir, file))
+    mkdirSync(dirname(copy), { recursive: true })
+    copyFileSync(file, copy)
+    changed = true
+    return relative(dirname(mapFile), copy).split(sep).join('/')
+  })
+  if (changed) writeFileSync(mapFile, JSON.stringify(map))
 }
 
 /** @param {Entry} entry */

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join, posix } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
-import { buildPackage, entriesOf } from '../src/build.js'
+import { buildPackage, entriesOf, inlineSubpathsOf } from '../src/build.js'
 
 const work = mkdtempSync(join(tmpdir(), 'stretch-build-'))
 afterAll(() => rmSync(work, { recursive: true, force: true }))
@@ -295,5 +295,89 @@ describe('buildPackage, with a lazily imported module', { timeout: 60_000 }, () 
     await expect(buildPackage(dir)).rejects.toThrow(
       'lazy: src/errors.ts is bundled into both ./dist/chunks/table.js (imported lazily) and ./dist/index.js',
     )
+  })
+})
+
+// A module marked `stretchBuild.inline` (the auth packages' option checks): the package's own entries and the
+// packages that depend on it bundle a copy, so importing them loads no extra module.
+describe('buildPackage, with a module that may be copied (stretchBuild.inline)', { timeout: 60_000 }, () => {
+  const checks =
+    "export function checkName(name: string): string {\n  if (name === '') throw new Error('name: must not be empty')\n  return name\n}\n"
+  const provider = (extra: Record<string, string> = {}): Record<string, string> => ({
+    'package.json': JSON.stringify({
+      name: 'made-up-provider',
+      type: 'module',
+      exports: {
+        '.': { '@stretch/source': './src/index.ts', types: './dist/index.d.ts', default: './dist/index.js' },
+        './checks': { '@stretch/source': './src/checks.ts', types: './dist/checks.d.ts', default: './dist/checks.js' },
+        './package.json': './package.json',
+      },
+      stretchBuild: { inline: ['./checks'] },
+    }),
+    'tsconfig.build.json': tsconfig,
+    'src/checks.ts': checks,
+    'src/index.ts':
+      "import { checkName } from './checks.js'\nexport const greet = (name: string): string => 'hello ' + checkName(name)\n",
+    ...extra,
+  })
+
+  it("copies it into the package's other entries instead of importing its file", async () => {
+    const dir = join(work, 'inline-provider')
+    write(dir, provider())
+    await buildPackage(dir)
+    const main = readFileSync(join(dir, 'dist/index.js'), 'utf8')
+    expect(main).not.toContain('./checks.js')
+    expect(main).toContain('name: must not be empty')
+    const loaded = await import(pathToFileURL(join(dir, 'dist/index.js')).href)
+    expect(loaded.greet('x')).toBe('hello x')
+  })
+
+  it('copies it into a dependent package, whose map points at a shipped copy of its source', async () => {
+    const dir = join(work, 'inline-dependent')
+    const files: Record<string, string> = {
+      'package.json': JSON.stringify({
+        name: 'made-up-dependent',
+        type: 'module',
+        exports: { '.': './dist/index.js' },
+        dependencies: { 'made-up-provider': '*' },
+      }),
+      'tsconfig.build.json': JSON.stringify({
+        ...JSON.parse(tsconfig),
+        compilerOptions: { ...JSON.parse(tsconfig).compilerOptions, customConditions: ['@stretch/source'] },
+      }),
+      'src/index.ts':
+        "import { checkName } from 'made-up-provider/checks'\n" +
+        "export function make(name: string): () => Promise<string> {\n  checkName(name)\n  return async () => (await import('made-up-provider')).greet(name)\n}\n",
+    }
+    for (const [path, text] of Object.entries(provider())) files[`node_modules/made-up-provider/${path}`] = text
+    write(dir, files)
+    await buildPackage(dir)
+    const main = readFileSync(join(dir, 'dist/index.js'), 'utf8')
+    expect(main).not.toContain('made-up-provider/checks')
+    expect(main).toContain('name: must not be empty')
+    expect(main).toContain('import("made-up-provider")')
+    const map = JSON.parse(readFileSync(join(dir, 'dist/index.js.map'), 'utf8')) as { sources: string[] }
+    expect(map.sources).toContain('inlined/made-up-provider/src/checks.ts')
+    expect(readFileSync(join(dir, 'dist/inlined/made-up-provider/src/checks.ts'), 'utf8')).toBe(checks)
+  })
+
+  it('fails when the module marked inline bundles more than its own source', async () => {
+    const dir = join(work, 'inline-too-big')
+    write(
+      dir,
+      provider({
+        'src/checks.ts': `import { helper } from './helper.js'\n${checks}export const h: number = helper\n`,
+        'src/helper.ts': 'export const helper = 1\n',
+      }),
+    )
+    await expect(buildPackage(dir)).rejects.toThrow(
+      'made-up-provider: ./dist/checks.js is marked stretchBuild.inline but bundles 2 modules',
+    )
+  })
+
+  it('fails when it names a subpath the exports map does not have', () => {
+    expect(() =>
+      inlineSubpathsOf({ name: 'x', exports: { '.': './dist/index.js' }, stretchBuild: { inline: ['./nope'] } }),
+    ).toThrow('x: stretchBuild.inline names ./nope, which is not a subpath of its exports map')
   })
 })

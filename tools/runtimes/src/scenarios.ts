@@ -104,6 +104,24 @@ function viaProxy(
   )
 }
 
+/**
+ * `info` through the client with no connection option, one attempt. No `opaqueId`: in a browser its
+ * `X-Opaque-Id` header would need `http.cors.allow-headers` to list it.
+ */
+async function browserClientInfo(c: ScenarioConfig, requestTimeout: number): Promise<unknown> {
+  const client = new Client({
+    node: c.http.urls[0] as string,
+    basicAuth: ['elastic', c.http.password],
+    maxRetries: 0,
+    requestTimeout,
+  })
+  try {
+    return { version: (await client.info()).version.number }
+  } finally {
+    await client.close()
+  }
+}
+
 const scenarios: Record<string, Scenario> = {
   basic: (c) => use(transport(c.http.urls, { headers: { authorization: basic(c.http.password) } }), info),
   bearer: (c) => use(transport(c.http.urls, { headers: { authorization: `Bearer ${c.http.bearer}` } }), info),
@@ -288,6 +306,11 @@ const scenarios: Record<string, Scenario> = {
       await client.close()
     }
   },
+  // In a browser whose own proxy settings send the page's requests to a proxy (no option can: the page's fetch
+  // takes none). The Node side launches Chromium with --proxy-server and reads the proxy's log.
+  browserProxy: (c) => browserClientInfo(c, 30_000),
+  // The same behind a proxy that wants credentials the page cannot give: the transport's requestTimeout ends it.
+  browserProxyAuth: (c) => browserClientInfo(c, 2_000),
   // Run in a second process of the runtime, with HTTP_PROXY and HTTPS_PROXY set to the proxy: with no option the
   // runtime's fetch honours them; `proxy: false` connects directly (Bun), or is refused (Deno).
   envProxy: (c) =>
@@ -327,10 +350,17 @@ const scenarios: Record<string, Scenario> = {
 /** The scenarios that need HTTP_PROXY and HTTPS_PROXY set, in a process of their own: run only when named. */
 export const envProxyScenarios: readonly string[] = ['envProxy', 'proxyFalse']
 
-/** Runs the scenarios (all but the env-proxy ones, or `config.only`) one after the other; each outcome by name. */
+/** The scenarios for a browser launched with a proxy of its own: run only when named. */
+export const browserProxyScenarios: readonly string[] = ['browserProxy', 'browserProxyAuth']
+
+/**
+ * Runs the scenarios (all but the env-proxy and browser-proxy ones, or `config.only`) one after the other; each
+ * outcome by name.
+ */
 export async function runScenarios(config: ScenarioConfig): Promise<Record<string, Outcome>> {
   const out: Record<string, Outcome> = {}
-  for (const name of config.only ?? Object.keys(scenarios).filter((n) => !envProxyScenarios.includes(n))) {
+  const byDefault = (n: string): boolean => !envProxyScenarios.includes(n) && !browserProxyScenarios.includes(n)
+  for (const name of config.only ?? Object.keys(scenarios).filter(byDefault)) {
     const scenario = scenarios[name]
     if (scenario === undefined) throw new Error(`no scenario ${name}`)
     try {

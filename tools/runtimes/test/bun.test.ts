@@ -21,6 +21,7 @@ describe('Bun: Transport with fetchConnection against the test cluster', () => {
       name: /Bun/,
       caCerts: true,
       pin: 'works',
+      pinAlternative: /give the cluster's CA as tls\.ca \(caCerts\) with the leaf's fingerprint/,
       noVerify: true,
       resetDeliveries: 1,
       proxy: 'works',

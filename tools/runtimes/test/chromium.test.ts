@@ -1,7 +1,9 @@
 import { once } from 'node:events'
 import { existsSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
-import { chromium } from 'playwright-core'
+import type { RecordedRequest } from '@stretch/test-cluster'
+import { type ProxiedRequest, startProxy, type TestProxy } from '@stretch/test-utils'
+import { chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { bundle, type Clusters, startClusters } from '../src/harness.js'
 import type { Outcome } from '../src/scenarios.js'
@@ -10,6 +12,30 @@ import { expectScenarios, httpsScenarios } from './expectations.js'
 // Debian's Chromium (apt-get install -y chromium); .ci/run installs it.
 const executablePath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium'
 const installed = existsSync(executablePath)
+
+const chromiumArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+]
+
+/** Opens `url` in `page`, waits for the scenarios it runs and returns their outcomes; a page error fails. */
+async function runPage(page: Page, url: string): Promise<Record<string, Outcome>> {
+  const errors: string[] = []
+  page.on('pageerror', (error) => errors.push(error.message))
+  await page.goto(url)
+  await page.waitForFunction(() => (globalThis as { __results?: unknown }).__results !== undefined)
+  const results = (await page.evaluate(
+    () => (globalThis as unknown as { __results: Promise<unknown> }).__results,
+  )) as Record<string, Outcome>
+  if (errors.length > 0) throw new Error(`the page failed: ${errors.join('; ')}`)
+  if (process.env['STRETCH_RUNTIMES_DUMP']) console.log(url, JSON.stringify(results, null, 1))
+  return results
+}
 
 if (!installed) {
   const why = `Chromium is not installed at ${executablePath}: the browser suite did NOT run. Install it with \`apt-get install -y chromium\` (or set CHROMIUM_PATH); .ci/run does.`
@@ -24,25 +50,40 @@ if (!installed) {
   let clusters: Clusters
   let results: Record<string, Outcome>
   let pages: Server
+  let origin = ''
   let bundleBytes = 0
+  // A second launch of the browser with a proxy of its own (--proxy-server): what its pages did, and the proxies.
+  let viaProxy: Record<string, Outcome>
+  let viaAuthProxy: Record<string, Outcome>
+  let anonymousProxy: TestProxy
+  let authProxyLog: readonly ProxiedRequest[] = []
+  // What the cluster received while each proxied page ran.
+  let nodeLogViaProxy: readonly RecordedRequest[] = []
+  let nodeLogViaAuthProxy: readonly RecordedRequest[] = []
   beforeAll(async () => {
-    let script = ''
-    const html =
-      '<!doctype html><meta charset="utf-8"><title>stretch</title><script type="module" src="/bundle.js"></script>'
+    const scripts: Record<string, string> = {}
     // The page must come from a loopback origin: Chromium refuses about:blank and data: pages access to loopback.
+    // `/` loads the scenarios' bundle, `/proxied?scenario=<name>` a bundle that runs that one scenario.
     pages = createServer((req, res) => {
-      if (req.url === '/bundle.js') {
+      const path = new URL(req.url ?? '/', 'http://pages').pathname
+      if (path.endsWith('.js')) {
         res.writeHead(200, { 'content-type': 'text/javascript' })
-        res.end(script)
+        res.end(scripts[path.slice(1, -'.js'.length)] ?? '')
       } else {
+        const src = path === '/proxied' ? '/proxied.js' : '/bundle.js'
         res.writeHead(200, { 'content-type': 'text/html' })
-        res.end(html)
+        res.end(
+          `<!doctype html><meta charset="utf-8"><title>stretch</title><script type="module" src="${src}"></script>`,
+        )
       }
     })
     pages.listen(0, '127.0.0.1')
     await once(pages, 'listening')
-    const origin = `http://127.0.0.1:${(pages.address() as { port: number }).port}`
+    origin = `http://127.0.0.1:${(pages.address() as { port: number }).port}`
     clusters = await startClusters({ allowOrigin: origin })
+    // A proxy without credentials for the proxied launch. It refuses every CONNECT (403): the browser's own calls
+    // to its vendor's services go nowhere.
+    anonymousProxy = await startProxy({ connectPorts: [] })
     const { https: _https, ...config } = clusters.config
     const only = [
       'client',
@@ -63,42 +104,53 @@ if (!installed) {
       'clientProxy',
       'proxyHttp',
     ].filter((name) => !httpsScenarios.includes(name))
-    script = await bundle(
+    scripts['bundle'] = await bundle(
       `import { runScenarios } from './src/scenarios.ts'
 globalThis.__results = runScenarios(${JSON.stringify({ ...config, only })})
 `,
       'browser',
     )
-    bundleBytes = script.length
-    const browser = await chromium.launch({
-      executablePath,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    })
+    scripts['proxied'] = await bundle(
+      `import { runScenarios } from './src/scenarios.ts'
+const only = [new URL(location.href).searchParams.get('scenario')]
+globalThis.__results = runScenarios({ ...${JSON.stringify(config)}, only })
+`,
+      'browser',
+    )
+    bundleBytes = scripts['bundle'].length
+    const browser = await chromium.launch({ executablePath, args: chromiumArgs })
     try {
-      const page = await browser.newPage()
-      const errors: string[] = []
-      page.on('pageerror', (error) => errors.push(error.message))
-      await page.goto(origin)
-      await page.waitForFunction(() => (globalThis as { __results?: unknown }).__results !== undefined)
-      results = (await page.evaluate(
-        () => (globalThis as unknown as { __results: Promise<unknown> }).__results,
-      )) as Record<string, Outcome>
-      if (errors.length > 0) throw new Error(`the page failed: ${errors.join('; ')}`)
-      if (process.env['STRETCH_RUNTIMES_DUMP']) console.log(JSON.stringify(results, null, 1))
+      results = await runPage(await browser.newPage(), origin)
     } finally {
       await browser.close()
+    }
+    // The browser's own proxy: every request of its pages goes there, loopback included (Chromium bypasses
+    // loopback by default; `<-loopback>` takes that rule away).
+    const proxied = await chromium.launch({
+      executablePath,
+      args: [...chromiumArgs, `--proxy-server=${anonymousProxy.url}`, '--proxy-bypass-list=<-loopback>'],
+    })
+    try {
+      let mark = clusters.http.requests().length
+      viaProxy = await runPage(await proxied.newPage(), `${origin}/proxied?scenario=browserProxy`)
+      nodeLogViaProxy = clusters.http.requests().slice(mark)
+      // A second context of the same browser, set to a proxy that wants credentials (the suite's), the page's own
+      // origin left out so that the page loads. The bypass rules are read in order: `<-loopback>` first.
+      const before = clusters.proxy.requests.length
+      const context = await proxied.newContext({
+        proxy: { server: clusters.proxy.url, bypass: `<-loopback>,${new URL(origin).host}` },
+      })
+      mark = clusters.http.requests().length
+      viaAuthProxy = await runPage(await context.newPage(), `${origin}/proxied?scenario=browserProxyAuth`)
+      nodeLogViaAuthProxy = clusters.http.requests().slice(mark)
+      authProxyLog = clusters.proxy.requests.slice(before)
+    } finally {
+      await proxied.close()
     }
   }, 120_000)
   afterAll(async () => {
     await clusters?.[Symbol.asyncDispose]()
+    await anonymousProxy?.close()
     pages?.close()
   })
 
@@ -112,6 +164,7 @@ globalThis.__results = runScenarios(${JSON.stringify({ ...config, only })})
         name: /a browser/,
         caCerts: false,
         pin: 'refused',
+        pinAlternative: /install the cluster's CA there, or serve the cluster with a publicly trusted certificate/,
         noVerify: false,
         resetDeliveries: 'runtime-may-resend',
         proxy: 'refused',
@@ -119,5 +172,34 @@ globalThis.__results = runScenarios(${JSON.stringify({ ...config, only })})
         refused: { requestSent: true, message: /Failed to fetch/ },
       },
     )
+  })
+
+  describe("Chromium's own proxy (--proxy-server): a page cannot choose one, the browser's setting applies", () => {
+    const node = (): string => `${clusters.http.urls[0]}/`
+    it("the browser's proxy: the page's requests go through it as absolute-URI requests and the client gets its answers", () => {
+      expect(viaProxy['browserProxy']).toEqual({ value: { version: '9.1.0' } })
+      const seen = anonymousProxy.requests.map((r) => [r.method, r.target, r.refused])
+      // The page itself came through it, then the client's request (after its CORS preflight), passed on.
+      expect(seen).toContainEqual(['GET', `${origin}/proxied?scenario=browserProxy`, undefined])
+      const toNode = anonymousProxy.requests.filter((r) => r.target === node())
+      expect(toNode.map((r) => [r.method, r.target, r.refused])).toEqual([
+        ['OPTIONS', node(), undefined],
+        ['GET', node(), undefined],
+      ])
+      expect(toNode[1]?.headers['authorization']).toBe(`Basic ${btoa(`elastic:${clusters.http.password}`)}`)
+      // The node got it from the proxy: the one GET of that page.
+      expect(nodeLogViaProxy.filter((r) => r.method === 'GET').map((r) => r.path)).toEqual(['/'])
+    })
+    it("the browser's proxy wants credentials (407): the page's fetch waits for them, requestTimeout ends it as a TimeoutError, nothing reaches the node", () => {
+      // Chromium keeps the request open for the proxy's credentials (a headed browser asks its user; headless
+      // Chromium asks nobody): fetch neither answers nor rejects, and the page never sees the 407.
+      const outcome = viaAuthProxy['browserProxyAuth'] as { error?: { code?: string; message?: string } }
+      expect(outcome.error?.code).toBe('ES_ERR_TIMEOUT')
+      expect(outcome.error?.message).not.toContain('proxy-secret')
+      const toNode = authProxyLog.filter((r) => r.target === node())
+      expect(toNode.length).toBeGreaterThanOrEqual(1)
+      expect(toNode.every((r) => r.refused === 407)).toBe(true)
+      expect(nodeLogViaAuthProxy).toEqual([])
+    })
   })
 }

@@ -26,6 +26,7 @@ describe('Deno: Transport with fetchConnection against the test cluster', () => 
       name: /Deno/,
       caCerts: true,
       pin: 'refused',
+      pinAlternative: /give the cluster's CA as tls\.ca \(caCerts\) instead/,
       noVerify: false,
       resetDeliveries: 'runtime-may-resend',
       proxy: 'works',

@@ -12,6 +12,11 @@ export interface RuntimeExpectations {
   readonly caCerts: boolean
   /** A leaf pin beside the CA works (Bun), or is refused at construction. */
   readonly pin: 'works' | 'refused'
+  /**
+   * The alternative that the refusal of a pin names: for every runtime of `pin: 'refused'`, and for Bun a pin
+   * without a CA.
+   */
+  readonly pinAlternative: RegExp
   /** `rejectUnauthorized: false` is accepted at construction. */
   readonly noVerify: boolean
   /**
@@ -140,6 +145,17 @@ export function expectScenarios(
       expect(seen['proxy']).toMatch(/^ConfigurationError: proxy cannot be honoured/)
     }
   })
+  it(
+    e.pin === 'works'
+      ? 'a pin without a trusted CA is refused at construction, naming the runtime and the alternative'
+      : 'a pin (sslAssertFingerprint) is refused at construction, naming the runtime and the alternative',
+    () => {
+      const seen = (value(results()['refusedOptions']) as Record<string, string>)['pin']
+      expect(seen).toMatch(/^ConfigurationError: tls\.fingerprint256 \(sslAssertFingerprint\)[^:]* cannot be honoured/)
+      expect(seen).toMatch(e.name)
+      expect(seen).toMatch(e.pinAlternative)
+    },
+  )
   const proxyLog = (opaqueId: string): readonly ProxiedRequest[] =>
     clusters().proxy.requests.filter((r) => r.headers['x-opaque-id'] === opaqueId)
   const nodeLog = (cluster: 'http' | 'https', opaqueId: string): number =>
@@ -237,10 +253,11 @@ export function expectScenarios(
       it('a leaf pin beside the CA', () => expect(value(results()['pin'])).toEqual(ok))
       it('a pin mismatch is a TlsError', () => expect(failure(results()['pinMismatch']).code).toBe('ES_ERR_TLS'))
     } else {
-      it('a pin is refused at construction', () => {
+      it('a pin is refused at construction, also beside the CA', () => {
         const error = failure(results()['pin'])
         expect(error.code).toBe('ES_ERR_CONFIGURATION')
         expect(error.message).toMatch(e.name)
+        expect(error.message).toMatch(e.pinAlternative)
       })
     }
     if (e.proxy === 'works') {

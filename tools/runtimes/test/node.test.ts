@@ -39,6 +39,7 @@ describe('Node.js (its global fetch): Transport with fetchConnection against the
       name: /Node\.js/,
       caCerts: false,
       pin: 'refused',
+      pinAlternative: /use undiciConnection\(\) of @stretch\/connection-undici/,
       noVerify: false,
       resetDeliveries: 1,
       proxy: 'refused',

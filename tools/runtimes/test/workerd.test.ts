@@ -66,6 +66,7 @@ describe('workerd (miniflare): a Worker with Transport and fetchConnection again
       name: /workerd/,
       caCerts: false,
       pin: 'refused',
+      pinAlternative: /serve the cluster with one \(Elastic Cloud does\), or put a proxy with such a certificate/,
       noVerify: false,
       resetDeliveries: 1,
       proxy: 'refused',

@@ -1,0 +1,104 @@
+// The option checks of apiKeyAuth(), with no middleware: `@stretch/auth-api-key/checks`. The client imports them to
+// refuse a bad key in its constructor while it loads the middleware only on the first request. Functions and
+// constants only (no class, no module state): a bundle may copy this module (package.json `stretchBuild.inline`).
+import { ConfigurationError } from '@stretch/transport'
+
+/**
+ * An Elasticsearch API key, in one of the forms the create-API-key API returns:
+ * - the `encoded` string (`base64(id:api_key)`), sent as it is;
+ * - `{ id, apiKey }` (the `id` and `api_key` fields), or
+ * - an `[id, apiKey]` pair; both are sent as `base64(id:apiKey)`.
+ * @public
+ */
+export type ApiKeyAuthOptions =
+  | string
+  | {
+      /** The key's `id`, as returned by the create-API-key API. */
+      readonly id: string
+      /** The key's secret, the `api_key` field of the create-API-key API's answer. */
+      readonly apiKey: string
+    }
+  | readonly [id: string, apiKey: string]
+
+// CR, LF and NUL could split the request; the encoded form goes on the wire as it is, so it must also be a
+// single visible-ASCII token (no spaces: the header value is "ApiKey <token>").
+const kForbidden = /[\r\n\0]/
+const kToken = /^[\x21-\x7e]+$/
+
+function check(option: string, value: unknown): string {
+  if (typeof value !== 'string') {
+    throw new ConfigurationError(`${option}: must be a string (got ${value === null ? 'null' : typeof value})`)
+  }
+  if (value === '') throw new ConfigurationError(`${option}: must not be empty`)
+  if (kForbidden.test(value)) {
+    throw new ConfigurationError(
+      `${option}: contains CR, LF or NUL; remove them (a trailing newline from a file or env var?)`,
+    )
+  }
+  return value
+}
+
+function checkEncoded(raw: unknown): string {
+  const encoded = check('apiKeyAuth.encoded', raw)
+  if (/^apikey\s/i.test(encoded)) {
+    throw new ConfigurationError("apiKeyAuth.encoded: drop the 'ApiKey ' prefix; the middleware adds it")
+  }
+  if (!kToken.test(encoded)) {
+    throw new ConfigurationError(
+      'apiKeyAuth.encoded: must be the `encoded` value of the create-API-key API (visible ASCII, no spaces); ' +
+        'or pass { id, apiKey }',
+    )
+  }
+  return encoded
+}
+
+function checkPair(rawId: unknown, rawKey: unknown): { readonly id: string; readonly apiKey: string } {
+  const id = check('apiKeyAuth.id', rawId)
+  const apiKey = check('apiKeyAuth.apiKey', rawKey)
+  if (id.includes(':')) {
+    // Elasticsearch splits the decoded credentials at the first colon.
+    throw new ConfigurationError(
+      'apiKeyAuth.id: must not contain `:`; pass the `id` field of the create-API-key answer',
+    )
+  }
+  return { id, apiKey }
+}
+
+/**
+ * Checks the key {@link apiKeyAuth} takes, without making the middleware: what `apiKeyAuth(key)` would throw, this
+ * throws. Also `@stretch/auth-api-key/checks`, a module without the middleware, for code that checks its
+ * configuration early and loads the middleware later.
+ *
+ * @param key - the `encoded` string of the create-API-key API, or `{ id, apiKey }`, or `[id, apiKey]`.
+ * @returns the key in one form: the `encoded` string as given, or the checked `{ id, apiKey }`.
+ * @throws `ConfigurationError` (naming `apiKeyAuth.encoded`, `apiKeyAuth.id` or `apiKeyAuth.apiKey`, never the
+ *   value) when a value is not a string, is empty, or contains CR, LF or NUL; when the encoded form has spaces or
+ *   an `ApiKey ` prefix; when the id contains `:`.
+ * @example
+ * ```ts
+ * import { checkApiKeyAuth } from '@stretch/auth-api-key/checks'
+ *
+ * checkApiKeyAuth(process.env.ELASTIC_API_KEY ?? '') // throws at startup when the variable is empty
+ * ```
+ * @public
+ */
+export function checkApiKeyAuth(key: ApiKeyAuthOptions): string | { readonly id: string; readonly apiKey: string } {
+  if (typeof key === 'string') return checkEncoded(key)
+  if (Array.isArray(key)) {
+    if (key.length !== 2) throw new ConfigurationError(`apiKeyAuth: give [id, apiKey] (got an array of ${key.length})`)
+    return checkPair(key[0], key[1])
+  }
+  if (key !== null && typeof key === 'object') {
+    const k = key as { id?: unknown; apiKey?: unknown; api_key?: unknown }
+    if (k.apiKey === undefined && k.api_key !== undefined) {
+      // The create-API-key answer spells it `api_key`: say so rather than "apiKey must be a string".
+      throw new ConfigurationError(
+        'apiKeyAuth.apiKey: missing; the option is spelled `apiKey` (the API answers `api_key`), or pass the `encoded` string',
+      )
+    }
+    return checkPair(k.id, k.apiKey)
+  }
+  throw new ConfigurationError(
+    'apiKeyAuth: give the `encoded` string of the create-API-key API, or { id, apiKey }, or [id, apiKey]',
+  )
+}

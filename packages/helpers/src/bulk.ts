@@ -146,12 +146,30 @@ export type BulkClient = Pick<Client, 'request'> & { readonly indices: Pick<Clie
 type Operation = 'index' | 'create' | 'update' | 'delete'
 const kOperations: readonly Operation[] = ['index', 'create', 'update', 'delete']
 
-/** One document turned into NDJSON: a scratch object reused for every document of a run (no object per document). */
+/**
+ * One document turned into NDJSON, as the pieces `append` writes straight into the batch buffer: a scratch object
+ * reused for every document of a run. The action line of the common case is cached bytes (`head`, then the id's
+ * JSON and `}}\n` when there is an id); the source is the one string per document, `JSON.stringify`'s. Joining
+ * the pieces into one string first cost two cons strings and a flattened copy per document, all garbage at once.
+ */
 interface Line {
   operation: number
   index: string | undefined
   autoId: boolean
+  /** The cached start of the action line; undefined when the line is `text` (metadata beyond `_index`/`_id`). */
+  head: Uint8Array | undefined
+  /** With `head`: the id as JSON, followed by `}}\n`; undefined without an id (`head` is then the whole line). */
+  id: string | undefined
+  /** Without `head`: the whole action line, newline included. */
   text: string
+  /** The source line's JSON, without its newline; undefined for a delete. */
+  source: string | undefined
+}
+
+/** The cached action-line starts of one index: per operation, without an id (the whole line) and before an id. */
+interface Heads {
+  readonly whole: (Uint8Array | undefined)[]
+  readonly beforeId: (Uint8Array | undefined)[]
 }
 
 /**
@@ -213,21 +231,46 @@ function newBatch<TDocument>(slab: Slab, keep: boolean): Batch<TDocument> {
   }
 }
 
+const kTail = 0x7d // }
+const kNewline = 0x0a
+
 function append<TDocument>(batch: Batch<TDocument>, line: Line, document: TDocument, action: BulkAction): void {
-  const text = line.text
-  let free = batch.buffer.length - batch.bytes
+  const { head, id, source } = line
   // UTF-8 takes at most 3 bytes per UTF-16 unit: only a line near the end of the buffer needs its exact length.
-  if (free < text.length * 3) {
-    const needed = Buffer.byteLength(text)
-    if (free < needed) {
+  const bound =
+    (head === undefined ? line.text.length * 3 : head.length + (id === undefined ? 0 : id.length * 3 + 3)) +
+    (source === undefined ? 0 : source.length * 3 + 1)
+  if (batch.buffer.length - batch.bytes < bound) {
+    const needed =
+      (head === undefined
+        ? Buffer.byteLength(line.text)
+        : head.length + (id === undefined ? 0 : Buffer.byteLength(id) + 3)) +
+      (source === undefined ? 0 : Buffer.byteLength(source) + 1)
+    if (batch.buffer.length - batch.bytes < needed) {
       const grown = Buffer.allocUnsafe(Math.max(batch.buffer.length * 2, batch.bytes + needed))
       batch.buffer.copy(grown, 0, 0, batch.bytes)
       batch.buffer = grown
-      free = grown.length - batch.bytes
     }
   }
-  batch.bytes += batch.buffer.write(text, batch.bytes, 'utf8')
-  pushItem(batch as Batch<unknown>, batch.bytes, line.operation + (line.autoId ? 4 : 0))
+  const buffer = batch.buffer
+  let at = batch.bytes
+  if (head === undefined) at += buffer.write(line.text, at)
+  else {
+    buffer.set(head, at)
+    at += head.length
+    if (id !== undefined) {
+      at += buffer.write(id, at)
+      buffer[at++] = kTail
+      buffer[at++] = kTail
+      buffer[at++] = kNewline
+    }
+  }
+  if (source !== undefined) {
+    at += buffer.write(source, at)
+    buffer[at++] = kNewline
+  }
+  batch.bytes = at
+  pushItem(batch as Batch<unknown>, at, line.operation + (line.autoId ? 4 : 0))
   if (line.autoId) batch.autoIds++
   if (line.operation === 2) batch.updates++
   else if (line.operation === 3) batch.deletes++
@@ -297,9 +340,12 @@ function countItems(bytes: Uint8Array, from: number): number {
   return depth === 0 ? items : -1
 }
 
-// The action line of the common case, `{ _index }` or `{ _index, _id }` with string values, is built from a prefix
-// cached per run: JSON.stringify of a fresh metadata object per document was a fifth of the helper's CPU in a profile.
-function actionLine(operation: Operation, meta: BulkActionMeta, prefixes: Map<string, string>): string {
+const kEncoder = new TextEncoder()
+
+// The action line of the common case, `{ _index }` or `{ _index, _id }` with string values, is written from bytes
+// cached per run and index: JSON.stringify of a fresh metadata object per document was a fifth of the helper's CPU
+// in a profile, and a string per document garbage.
+function actionLine(operation: number, meta: BulkActionMeta, prefixes: Map<string, Heads>, line: Line): void {
   let index: string | undefined
   let id: string | undefined
   let fields = 0
@@ -309,19 +355,31 @@ function actionLine(operation: Operation, meta: BulkActionMeta, prefixes: Map<st
     fields++
     if (key === '_index' && typeof value === 'string') index = value
     else if (key === '_id' && typeof value === 'string') id = value
-    else return `{"${operation}":${JSON.stringify(meta)}}\n`
+    else fields = -Infinity
   }
-  if (index === undefined || fields !== (id === undefined ? 1 : 2)) return `{"${operation}":${JSON.stringify(meta)}}\n`
-  const key = `${operation}\u0000${index}`
-  let prefix = prefixes.get(key)
-  if (prefix === undefined) {
-    prefix = `{"${operation}":{"_index":${JSON.stringify(index)}`
-    if (prefixes.size < 1024) prefixes.set(key, prefix)
+  if (index === undefined || fields !== (id === undefined ? 1 : 2)) {
+    line.head = undefined
+    line.id = undefined
+    line.text = `{"${kOperations[operation]}":${JSON.stringify(meta)}}\n`
+    return
   }
-  return id === undefined ? `${prefix}}}\n` : `${prefix},"_id":${JSON.stringify(id)}}}\n`
+  let heads = prefixes.get(index)
+  if (heads === undefined) {
+    heads = { whole: [], beforeId: [] }
+    if (prefixes.size < 1024) prefixes.set(index, heads)
+  }
+  const cache = id === undefined ? heads.whole : heads.beforeId
+  let head = cache[operation]
+  if (head === undefined) {
+    const prefix = `{"${kOperations[operation]}":{"_index":${JSON.stringify(index)}`
+    head = kEncoder.encode(id === undefined ? `${prefix}}}\n` : `${prefix},"_id":`)
+    cache[operation] = head
+  }
+  line.head = head
+  line.id = id === undefined ? undefined : JSON.stringify(id)
 }
 
-function toLine(document: unknown, action: BulkAction, prefixes: Map<string, string>, line: Line): void {
+function toLine(document: unknown, action: BulkAction, prefixes: Map<string, Heads>, line: Line): void {
   if (action === null || typeof action !== 'object') {
     throw new ConfigurationError(
       `bulk: \`onDocument\` must return an action such as { index: { _index: 'my-index' } } (got ${describe(action)})`,
@@ -369,9 +427,9 @@ function toLine(document: unknown, action: BulkAction, prefixes: Map<string, str
   if (meta === null || typeof meta !== 'object') {
     throw new ConfigurationError(`bulk: the \`${operation}\` metadata returned by \`onDocument\` must be an object`)
   }
-  const head = actionLine(operation, meta, prefixes)
-  line.text = operation === 'delete' ? head : `${head}${JSON.stringify(source)}\n`
   line.operation = kOperations.indexOf(operation)
+  actionLine(line.operation, meta, prefixes, line)
+  line.source = operation === 'delete' ? undefined : (JSON.stringify(source) ?? 'undefined')
   line.index = typeof meta._index === 'string' ? meta._index : undefined
   line.autoId = (operation === 'index' || operation === 'create') && meta._id === undefined
 }
@@ -509,8 +567,17 @@ export async function bulk<TDocument>(client: BulkClient, options: BulkOptions<T
     uncertain: 0,
   }
   const indices = new Set<string>()
-  const prefixes = new Map<string, string>()
-  const line: Line = { operation: 0, index: undefined, autoId: false, text: '' }
+  let lastIndex: string | undefined
+  const prefixes = new Map<string, Heads>()
+  const line: Line = {
+    operation: 0,
+    index: undefined,
+    autoId: false,
+    head: undefined,
+    id: undefined,
+    text: '',
+    source: undefined,
+  }
   let fatal: { error: unknown } | undefined
   let batch: Batch<TDocument> | undefined
   let inFlight = 0
@@ -730,7 +797,10 @@ export async function bulk<TDocument>(client: BulkClient, options: BulkOptions<T
       try {
         const action = onDocument(next.value)
         toLine(next.value, action, prefixes, line)
-        if (line.index !== undefined) indices.add(line.index)
+        if (line.index !== undefined && line.index !== lastIndex) {
+          lastIndex = line.index
+          indices.add(lastIndex)
+        }
         batch ??= newBatch(take(), keep)
         append(batch, line, next.value, action)
       } catch (error) {

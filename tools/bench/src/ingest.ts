@@ -1,9 +1,10 @@
-// pnpm --filter @stretch/bench bench:ingest [--quick] [--rounds N] [--no-write]
+// pnpm --filter @stretch/bench bench:ingest [--quick] [--rounds N] [--no-write] [--clients stretch,es9,undici]
+//   [--cases small,large,scan]
 // Bulk ingest through each client's bulk helper against the bench server, one process per client, size and round
 // (clients alternating), at the official helper's defaults: documents per second, CPU per document, peak RSS.
 import { type ChildProcess, fork } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { cpus } from 'node:os'
+import { cpus, loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { type ChartData, renderChart } from './ingest-chart.js'
@@ -65,9 +66,16 @@ function next<T>(child: ChildProcess, what: string): Promise<T> {
   })
 }
 
+/** The cases by name, for `--cases`: `small` (100 B documents, both sizes), `large` (5 KB), `scan` (reading). */
+export type IngestCaseName = 'small' | 'large' | 'scan'
+
 export interface IngestOptions {
   readonly quick?: boolean | undefined
   readonly rounds?: number | undefined
+  /** Only these clients (each case keeps those of them it has). Default: all. */
+  readonly clients?: readonly IngestClient[] | undefined
+  /** Only these cases. Default: all. */
+  readonly cases?: readonly IngestCaseName[] | undefined
   readonly log?: ((line: string) => void) | undefined
 }
 
@@ -84,21 +92,27 @@ export async function runIngest(options: IngestOptions = {}): Promise<IngestResu
   const started = performance.now()
   const quick = options.quick === true
   const rounds = options.rounds ?? (quick ? 1 : 3)
+  const only = (clients: readonly IngestClient[]): readonly IngestClient[] =>
+    options.clients === undefined ? clients : clients.filter((c) => options.clients?.includes(c))
   const bulkCase = (documents: number, documentBytes: number): IngestCase => ({
     kind: 'bulk',
     documents,
     documentBytes,
-    clients: bulkClients,
+    clients: only(bulkClients),
   })
   const scanCase = (documents: number): IngestCase => ({
     kind: 'scan',
     documents,
     documentBytes: 100,
-    clients: scanClients,
+    clients: only(scanClients),
   })
-  const cases = quick
-    ? [bulkCase(50_000, 100), bulkCase(5_000, 5_000), scanCase(20_000)]
-    : [bulkCase(100_000, 100), bulkCase(1_000_000, 100), bulkCase(100_000, 5_000), scanCase(200_000)]
+  const nameOf = (c: IngestCase): IngestCaseName =>
+    c.kind === 'scan' ? 'scan' : c.documentBytes === 100 ? 'small' : 'large'
+  const cases = (
+    quick
+      ? [bulkCase(50_000, 100), bulkCase(5_000, 5_000), scanCase(20_000)]
+      : [bulkCase(100_000, 100), bulkCase(1_000_000, 100), bulkCase(100_000, 5_000), scanCase(200_000)]
+  ).filter((c) => c.clients.length > 0 && (options.cases === undefined || options.cases.includes(nameOf(c))))
   const server = spawn('server.js')
   const ready = await next<ServerReady>(server, 'the bench server')
   let ask = 0
@@ -125,6 +139,7 @@ export async function runIngest(options: IngestOptions = {}): Promise<IngestResu
       for (let round = 0; round < rounds; round++) {
         for (const client of size.clients) {
           const before = await stats()
+          const load = loadavg()[0] ?? 0
           const worker = spawn('ingest-worker.js')
           const reply = next<IngestReply>(worker, `the ${client} ingest worker`)
           const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()))
@@ -140,7 +155,7 @@ export async function runIngest(options: IngestOptions = {}): Promise<IngestResu
           }
           byClient.set(client, [...(byClient.get(client) ?? []), answer.measurement])
           options.log?.(
-            `${key} round ${round + 1} ${client}: ${Math.round(answer.measurement.documentsPerSecond)} docs/s, ${answer.measurement.peakRssMb.toFixed(0)} MB`,
+            `${key} round ${round + 1} ${client}: ${Math.round(answer.measurement.documentsPerSecond)} docs/s, ${answer.measurement.cpuUsPerDocument.toFixed(2)} us CPU/doc, ${answer.measurement.peakRssMb.toFixed(0)} MB (load ${load.toFixed(2)} before)`,
           )
         }
       }
@@ -174,6 +189,9 @@ export function chartData(result: IngestResult, title: string): ChartData {
   }
 }
 
+/** A ratio as `1.23x`; `n/a` when the other client was not run (`--clients`). */
+const times = (a: number, b: number): string => (Number.isFinite(a / b) ? `${(a / b).toFixed(2)}x` : 'n/a')
+
 /** The Markdown report: medians of rounds, ratios to the official helper and to the floor. */
 export function renderIngest(result: IngestResult, machine: string): string {
   const lines = [
@@ -190,7 +208,7 @@ export function renderIngest(result: IngestResult, machine: string): string {
     const med = (client: IngestClient, f: (m: IngestMeasurement) => number): number =>
       median((byClient.get(client) ?? []).map(f))
     const es9 = med('es9', (m) => m.documentsPerSecond)
-    const floor = c.clients.includes('undici') ? med('undici', (m) => m.documentsPerSecond) : undefined
+    const floor = c.kind === 'bulk' ? med('undici', (m) => m.documentsPerSecond) : undefined
     lines.push(
       `## ${key}`,
       '',
@@ -201,7 +219,7 @@ export function renderIngest(result: IngestResult, machine: string): string {
       const dps = med(client, (m) => m.documentsPerSecond)
       const rounds = (byClient.get(client) ?? []).map((m) => Math.round(m.documentsPerSecond)).join(', ')
       lines.push(
-        `| ${labels[c.kind][client]} | ${Math.round(dps)} | ${(dps / es9).toFixed(2)}x |${floor === undefined ? '' : ` ${(dps / floor).toFixed(2)}x |`} ${med(client, (m) => m.cpuUsPerDocument).toFixed(2)} | ${med(client, (m) => m.peakRssMb).toFixed(0)} | ${med(client, (m) => m.peakHeapMb).toFixed(0)} | ${med(client, (m) => m.peakBuffersMb).toFixed(0)} | ${rounds} |`,
+        `| ${labels[c.kind][client]} | ${Math.round(dps)} | ${times(dps, es9)} |${floor === undefined ? '' : ` ${times(dps, floor)} |`} ${med(client, (m) => m.cpuUsPerDocument).toFixed(2)} | ${med(client, (m) => m.peakRssMb).toFixed(0)} | ${med(client, (m) => m.peakHeapMb).toFixed(0)} | ${med(client, (m) => m.peakBuffersMb).toFixed(0)} | ${rounds} |`,
       )
     }
     lines.push('')
@@ -247,17 +265,31 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       quick: { type: 'boolean', default: false },
       rounds: { type: 'string' },
       'no-write': { type: 'boolean', default: false },
+      clients: { type: 'string' },
+      cases: { type: 'string' },
     },
   })
+  const list = <T extends string>(value: string | undefined, known: readonly T[], option: string): T[] | undefined => {
+    if (value === undefined) return undefined
+    const items = value.split(',').map((x) => x.trim())
+    const unknown = items.filter((x) => !known.includes(x as T))
+    if (unknown.length > 0) throw new Error(`--${option}: unknown ${unknown.join(', ')} (known: ${known.join(', ')})`)
+    return items as T[]
+  }
+  const clients = list<IngestClient>(values.clients, bulkClients, 'clients')
+  const only = list<IngestCaseName>(values.cases, ['small', 'large', 'scan'], 'cases')
   const result = await runIngest({
     quick: values.quick,
     rounds: values.rounds === undefined ? undefined : Number(values.rounds),
+    clients,
+    cases: only,
     log: (line) => process.stderr.write(`${line}\n`),
   })
   const machine = `${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}`
   const report = renderIngest(result, machine)
   process.stdout.write(report)
-  if (!values.quick && !values['no-write']) {
+  // A run of some clients or cases only never replaces the results of a full run.
+  if (!values.quick && !values['no-write'] && clients === undefined && only === undefined) {
     const dir = fileURLToPath(new URL('../results/', import.meta.url))
     mkdirSync(dir, { recursive: true })
     const base = `${dir}ingest-${new Date().toISOString().slice(0, 10)}`

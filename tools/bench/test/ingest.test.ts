@@ -3,6 +3,17 @@ import { chartData, type IngestCase, type IngestResult, renderIngest, runIngest 
 import { renderChart } from '../src/ingest-chart.js'
 import type { IngestClient, IngestMeasurement } from '../src/ingest-protocol.js'
 
+describe('bench:ingest --clients --cases', () => {
+  it('runs only the clients and cases asked for, and says n/a for a ratio to a client it did not run', async () => {
+    const result = await runIngest({ quick: true, clients: ['stretch'], cases: ['small'] })
+    expect(result.cases).toEqual([{ kind: 'bulk', documents: 50_000, documentBytes: 100, clients: ['stretch'] }])
+    expect([...(result.measurements.get('bulk 50,000 x 100 B')?.keys() ?? [])]).toEqual(['stretch'])
+    const report = renderIngest(result, 'Test CPU')
+    expect(report).toMatch(/\| @stretch\/helpers bulk \| \d+ \| n\/a \| n\/a \|/)
+    expect(report).not.toContain('helpers.bulk |')
+  })
+})
+
 describe('bench:ingest --quick', () => {
   it('loads every document through each bulk helper and the floor, reads them back, and reports them side by side', async () => {
     const result = await runIngest({ quick: true })

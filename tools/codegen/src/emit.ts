@@ -176,10 +176,10 @@ export function requestMembers(resolver: TypeResolver, endpoint: SpecEndpoint): 
   }
   if (body?.kind === 'value') {
     let type = resolver.spec?.body(endpoint.name, null) ?? resolver.resolve(body.type, generics)
-    // The lines of an msearch are a parameter: each response item's aggregations are inferred from its body line.
-    // As for a search's aggregations, the intersection with the declared type keeps the excess-property checks.
+    // The lines of an msearch are a parameter: each response item's aggregations are inferred from its body line
+    // (`MsearchSearches` says how they are checked).
     if (resolver.spec?.infersSearchesAggregations(endpoint.name) === true)
-      type = `(${kSearchesParam} & readonly ${type})`
+      type = `${kTypesQualifier}MsearchSearches<${kSearchesParam}>`
     const ndjson = endpoint.requestMediaType?.includes('application/x-ndjson') === true
     if (ndjson) type = `${type} | string | Uint8Array`
     const description =

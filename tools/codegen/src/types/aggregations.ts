@@ -326,6 +326,12 @@ export function emitAggregationInference(schema: Schema, host: AggregationsHost)
       '`TAggregations` given, `MsearchResponse<TDocument, TAggregations>`: every item alike.',
     ])}export type MsearchResult<TDocument, TAggregations, TSearches extends readonly unknown[]> = [TAggregations] extends [\n  AggregationsFromRequest,\n]\n  ? number extends TSearches['length']\n    ? MsearchResponse<TDocument>\n    : MsearchInferredResult<MsearchInferredResponses<TDocument, TSearches>>\n  : MsearchResponse<TDocument, TAggregations>\n`,
     `${doc([
+      'The `searches` of an msearch request, as its lines `TSearches` are checked. Lines written in place (a tuple):',
+      'the tuple itself, each response item inferred from it, intersected with the declared lines, which keeps the',
+      'excess-property checks of the object literals (a `sizee` inside `terms`). An array built at run time: the',
+      'declared lines alone, which is cheaper to check than the intersection.',
+    ])}export type MsearchSearches<TSearches extends readonly MsearchRequestItem[]> = number extends TSearches['length']\n  ? readonly MsearchRequestItem[]\n  : TSearches & readonly MsearchRequestItem[]\n`,
+    `${doc([
       'An msearch response whose items are typed one by one (see `MsearchResult`).',
     ])}export interface MsearchInferredResult<TResponses extends readonly unknown[]> {\n${docBlock(['How long the searches took, in milliseconds.'], '  ')}  took: long\n${docBlock(["One item per search, in the order of the request's body lines; `'error' in item` narrows a failed one."], '  ')}  responses: TResponses\n}\n`,
     `${doc([

@@ -7,7 +7,7 @@ export const kTypesQualifier = 'estypes.'
 export const kGenericDefaults: Readonly<Record<string, string>> = {
   TAggregations: `Record<string, ${kTypesQualifier}AggregationsAggregate>`,
   TAggs: `Record<string, ${kTypesQualifier}AggregationsAggregationContainer>`,
-  TSearches: `${kTypesQualifier}MsearchRequestItem[]`,
+  TSearches: `readonly ${kTypesQualifier}MsearchRequestItem[]`,
 }
 
 /** Constraints of generic parameters. */

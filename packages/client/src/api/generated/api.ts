@@ -18745,7 +18745,7 @@ export class ApiClient {
   msearch<
     TDocument = unknown,
     TAggregations = estypes.AggregationsFromRequest,
-    const TSearches extends readonly estypes.MsearchRequestItem[] = estypes.MsearchRequestItem[],
+    const TSearches extends readonly estypes.MsearchRequestItem[] = readonly estypes.MsearchRequestItem[],
   >(
     params: MsearchRequest<TSearches>,
     options?: BodyCallOptions,
@@ -18761,7 +18761,7 @@ export class ApiClient {
   msearch<
     TDocument = unknown,
     TAggregations = estypes.AggregationsFromRequest,
-    const TSearches extends readonly estypes.MsearchRequestItem[] = estypes.MsearchRequestItem[],
+    const TSearches extends readonly estypes.MsearchRequestItem[] = readonly estypes.MsearchRequestItem[],
   >(
     params: MsearchRequest<TSearches>,
     options: MetaCallOptions,

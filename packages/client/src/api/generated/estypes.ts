@@ -62874,7 +62874,7 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type MsearchRequest<TSearches extends readonly MsearchRequestItem[] = MsearchRequestItem[]> =
+  export type MsearchRequest<TSearches extends readonly MsearchRequestItem[] = readonly MsearchRequestItem[]> =
     MsearchRequest_<TSearches>
 
   /**
@@ -95296,6 +95296,18 @@ export declare namespace estypes {
       ? MsearchResponse<TDocument>
       : MsearchInferredResult<MsearchInferredResponses<TDocument, TSearches>>
     : MsearchResponse<TDocument, TAggregations>
+
+  /**
+   * The `searches` of an msearch request, as its lines `TSearches` are checked. Lines written in place (a tuple):
+   * the tuple itself, each response item inferred from it, intersected with the declared lines, which keeps the
+   * excess-property checks of the object literals (a `sizee` inside `terms`). An array built at run time: the
+   * declared lines alone, which is cheaper to check than the intersection.
+   *
+   * @public
+   */
+  export type MsearchSearches<TSearches extends readonly MsearchRequestItem[]> = number extends TSearches['length']
+    ? readonly MsearchRequestItem[]
+    : TSearches & readonly MsearchRequestItem[]
 
   /**
    * An msearch response whose items are typed one by one (see `MsearchResult`).

@@ -1079,8 +1079,9 @@ export interface MgetRequest extends RequestBase {
  *
  * @public
  */
-export interface MsearchRequest<TSearches extends readonly estypes.MsearchRequestItem[] = estypes.MsearchRequestItem[]>
-  extends RequestBase {
+export interface MsearchRequest<
+  TSearches extends readonly estypes.MsearchRequestItem[] = readonly estypes.MsearchRequestItem[],
+> extends RequestBase {
   /**
    * Comma-separated list of data streams, indices, and index aliases to search.
    */
@@ -1088,7 +1089,7 @@ export interface MsearchRequest<TSearches extends readonly estypes.MsearchReques
   /**
    * The NDJSON body: one array item per line (objects are serialized as JSON, strings sent as they are), or the whole NDJSON text or its encoded bytes (sent as they are).
    */
-  searches: (TSearches & readonly estypes.MsearchRequestItem[]) | string | Uint8Array
+  searches: estypes.MsearchSearches<TSearches> | string | Uint8Array
   /**
    * A setting that does two separate checks on the index expression. If false, the request returns an error (1) if any wildcard expression (including _all and *) resolves to zero matching indices or (2) if the complete set of resolved indices, aliases or data streams is empty after all expressions are…
    */

@@ -125,6 +125,25 @@ if (item !== undefined) expectTypeOf(item).toEqualTypeOf<BulkResponseItem>()
 expectTypeOf<BulkResponseItem['error']>().toEqualTypeOf<ErrorCause | undefined>()
 // @ts-expect-error `indx` is not a bulk action, nor a Book
 void client.bulk<Book>({ operations: [{ indx: { _index: 'books' } }] })
+// @ts-expect-error a Book's `year` is a number
+void client.bulk<Book>({ operations: [{ index: { _index: 'books' } }, { title: 'Dune', year: '1965', tags: [] }] })
+// Without type arguments the document type is not inferred from the lines (it is `unknown`): an update's partial
+// `doc` beside a script's `upsert` of another shape (the spec's BulkRequestExample2) compiles.
+await client.bulk({
+  operations: [
+    { update: { _id: '1', _index: 'index1', retry_on_conflict: 3 } },
+    { doc: { field: 'value' } },
+    { update: { _id: '0', _index: 'index1', retry_on_conflict: 3 } },
+    {
+      script: { source: 'ctx._source.counter += params.param1', lang: 'painless', params: { param1: 1 } },
+      upsert: { counter: 1 },
+    },
+    { update: { _id: '2', _index: 'index1', retry_on_conflict: 3 } },
+    { doc: { field: 'value' }, doc_as_upsert: true },
+    { update: { _id: '3', _index: 'index1', _source: true } },
+    { doc: { field: 'value' } },
+  ],
+})
 
 // get, mget, index, update keep their document generics.
 const got = await client.get<Book>({ index: 'books', id: '1' })

@@ -181,6 +181,12 @@ export function requestMembers(resolver: TypeResolver, endpoint: SpecEndpoint): 
     if (resolver.spec?.infersSearchesAggregations(endpoint.name) === true)
       type = `${kTypesQualifier}MsearchSearches<${kSearchesParam}>`
     const ndjson = endpoint.requestMediaType?.includes('application/x-ndjson') === true
+    // The lines of a bulk body hold the document type twice, as a line of its own and as an update's `upsert`:
+    // inferred from both, it becomes one line's shape and the others are excess properties (the spec's
+    // BulkRequestExample2, an update's `doc` beside a script's `upsert`). The caller names it (`bulk<Book>`), else
+    // it is `unknown`. A body with the generic once (`ml.post_data`'s `TData[]`) infers the union of its lines.
+    if (ndjson && generics.some((g) => (type.match(new RegExp(`\\b${g}\\b`, 'g')) ?? []).length > 1))
+      type = `NoInfer<${type}>`
     if (ndjson) type = `${type} | string | Uint8Array`
     const description =
       body.description ??

@@ -210,6 +210,22 @@ if (!('error' in third))
 // @ts-expect-error three searches, three items
 void perItem.responses[3]
 
+// The README's msearch example.
+{
+  const { responses } = await client.msearch({
+    searches: [
+      { index: 'books' },
+      { size: 0, aggs: { by_tag: { terms: { field: 'tags' } } } },
+      { index: 'authors' },
+      { size: 0, aggs: { oldest: { min: { field: 'born' } } } },
+    ],
+  })
+  const [books, authors] = responses
+  if (!('error' in books))
+    expectTypeOf(books.aggregations?.by_tag.buckets[0]?.doc_count).toEqualTypeOf<number | undefined>()
+  if (!('error' in authors)) expectTypeOf(authors.aggregations?.oldest.value).toEqualTypeOf<number | null | undefined>()
+}
+
 // A mistake inside an item's aggregations is still an error, on that item (here the second search's body).
 await client.msearch({
   searches: [

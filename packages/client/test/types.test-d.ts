@@ -125,6 +125,25 @@ if (item !== undefined) expectTypeOf(item).toEqualTypeOf<BulkResponseItem>()
 expectTypeOf<BulkResponseItem['error']>().toEqualTypeOf<ErrorCause | undefined>()
 // @ts-expect-error `indx` is not a bulk action, nor a Book
 void client.bulk<Book>({ operations: [{ indx: { _index: 'books' } }] })
+// @ts-expect-error a Book's `year` is a number
+void client.bulk<Book>({ operations: [{ index: { _index: 'books' } }, { title: 'Dune', year: '1965', tags: [] }] })
+// Without type arguments the document type is not inferred from the lines (it is `unknown`): an update's partial
+// `doc` beside a script's `upsert` of another shape (the spec's BulkRequestExample2) compiles.
+await client.bulk({
+  operations: [
+    { update: { _id: '1', _index: 'index1', retry_on_conflict: 3 } },
+    { doc: { field: 'value' } },
+    { update: { _id: '0', _index: 'index1', retry_on_conflict: 3 } },
+    {
+      script: { source: 'ctx._source.counter += params.param1', lang: 'painless', params: { param1: 1 } },
+      upsert: { counter: 1 },
+    },
+    { update: { _id: '2', _index: 'index1', retry_on_conflict: 3 } },
+    { doc: { field: 'value' }, doc_as_upsert: true },
+    { update: { _id: '3', _index: 'index1', _source: true } },
+    { doc: { field: 'value' } },
+  ],
+})
 
 // get, mget, index, update keep their document generics.
 const got = await client.get<Book>({ index: 'books', id: '1' })
@@ -146,15 +165,116 @@ for (const response of multi.responses) {
   else expectTypeOf(response.hits.hits[0]?._source).toEqualTypeOf<Book | undefined>()
 }
 
-// msearch aggregations are not inferred per item (the searches are one array of alternating headers and bodies,
-// or NDJSON text or bytes, and the responses an array): every item's are the record of any aggregate, or the type
-// given, which `AggregationsInferred` derives from an aggregations object.
-const plainMulti = await client.msearch({
+// msearch infers each item's aggregations from its own body line, as `search({ aggs })` does: the searches written
+// in place are a tuple of lines (header, body, header, body, ...), and the responses a tuple with one item per body.
+const perItem = await client.msearch({
+  index: 'books',
+  searches: [
+    { index: 'books' },
+    {
+      size: 0,
+      aggs: {
+        by_tag: { terms: { field: 'tags' } },
+        per_decade: { histogram: { field: 'year', interval: 10 }, aggs: { avg_year: { avg: { field: 'year' } } } },
+      },
+    },
+    { index: 'authors', routing: 'a' },
+    { size: 0, aggregations: { n: { value_count: { field: 'name' } } } },
+    {},
+    { query: { match_all: {} } },
+  ],
+})
+// One item per body line, the header lines count for none.
+expectTypeOf(perItem.responses.length).toEqualTypeOf<3>()
+expectTypeOf(perItem.took).toEqualTypeOf<number>()
+const [firstItem, second, third] = perItem.responses
+if (!('error' in firstItem)) {
+  const aggs = firstItem.aggregations
+  expectTypeOf(aggs?.by_tag.buckets[0]?.doc_count).toEqualTypeOf<number | undefined>()
+  expectTypeOf(aggs?.per_decade.buckets[0]?.avg_year.value).toEqualTypeOf<number | null | undefined>()
+  // The first body's aggregations only: `n` is the second's.
+  // @ts-expect-error `n` is not an aggregation of the first search
+  void aggs?.n
+  // The same type as a search with the same `aggs` (not readonly, though the lines are inferred `const`).
+  const alone = await client.search({ size: 0, aggs: { by_tag: { terms: { field: 'tags' } } } })
+  expectTypeOf(aggs?.by_tag).toEqualTypeOf<NonNullable<typeof alone.aggregations>['by_tag'] | undefined>()
+} else expectTypeOf(firstItem.error).toEqualTypeOf<ErrorCause>()
+if (!('error' in second)) {
+  expectTypeOf(second.aggregations?.n.value).toEqualTypeOf<number | null | undefined>()
+  // @ts-expect-error `by_tag` is the first search's
+  void second.aggregations?.by_tag
+}
+// A body without aggregations: the record of any aggregate, as for a search.
+if (!('error' in third))
+  expectTypeOf(third.aggregations).toEqualTypeOf<Record<string, estypes.AggregationsAggregate> | undefined>()
+// @ts-expect-error three searches, three items
+void perItem.responses[3]
+
+// The README's msearch example.
+{
+  const { responses } = await client.msearch({
+    searches: [
+      { index: 'books' },
+      { size: 0, aggs: { by_tag: { terms: { field: 'tags' } } } },
+      { index: 'authors' },
+      { size: 0, aggs: { oldest: { min: { field: 'born' } } } },
+    ],
+  })
+  const [books, authors] = responses
+  if (!('error' in books))
+    expectTypeOf(books.aggregations?.by_tag.buckets[0]?.doc_count).toEqualTypeOf<number | undefined>()
+  if (!('error' in authors)) expectTypeOf(authors.aggregations?.oldest.value).toEqualTypeOf<number | null | undefined>()
+}
+
+// A mistake inside an item's aggregations is still an error, on that item (here the second search's body).
+await client.msearch({
+  searches: [
+    { index: 'books' },
+    { aggs: { by_tag: { terms: { field: 'tags' } } } },
+    { index: 'books' },
+    // @ts-expect-error `fild` is not a property of an avg aggregation
+    { aggs: { n: { avg: { fild: 'year' } } } },
+  ],
+})
+await client.msearch({
+  searches: [
+    { index: 'books' },
+    // @ts-expect-error `sizee` is not a property of a terms aggregation (it shares `field`, so only the excess check
+    // finds it)
+    { aggs: { t: { terms: { field: 'tags', sizee: 3 } } } },
+  ],
+})
+// A header line is a header: a misspelled header field is an error too.
+await client.msearch({
+  searches: [
+    // @ts-expect-error `indx` is neither a header nor a body field
+    { indx: 'books' },
+    { query: { match_all: {} } },
+  ],
+})
+
+// The lines as a constant tuple (`as const`) infer the same way.
+const lines = [{ index: 'books' }, { size: 0, aggs: { oldest: { min: { field: 'year' } } } }] as const
+const fromConst = await client.msearch({ searches: lines })
+const [oldest] = fromConst.responses
+if (!('error' in oldest)) expectTypeOf(oldest.aggregations?.oldest.value).toEqualTypeOf<number | null | undefined>()
+
+// Searches built at run time (an array, not a tuple) fall back to one type for every item: the record of any
+// aggregate, or the aggregations type given, which `AggregationsInferred` derives from an aggregations object.
+const built: estypes.MsearchRequestItem[] = []
+for (const title of ['dune', 'emma']) built.push({ index: 'books' }, { query: { match: { title } } })
+const runtime = await client.msearch<Book>({ searches: built })
+expectTypeOf(runtime.responses).toEqualTypeOf<MsearchResponseItem<Book>[]>()
+const untyped = await client.msearch({ searches: built })
+expectTypeOf(untyped.responses).toEqualTypeOf<MsearchResponseItem[]>()
+const runtimeItem = untyped.responses[0]
+if (runtimeItem !== undefined && !('error' in runtimeItem))
+  expectTypeOf(runtimeItem.aggregations).toEqualTypeOf<Record<string, estypes.AggregationsAggregate> | undefined>()
+// `msearch<Book>` alone turns inference off, as `search<Book>` does (TypeScript infers all type arguments or none).
+const bookItems = await client.msearch<Book>({
   searches: [{ index: 'books' }, { size: 0, aggs: { n: { avg: { field: 'year' } } } }],
 })
-const plainItem = plainMulti.responses[0]
-if (plainItem !== undefined && !('error' in plainItem))
-  expectTypeOf(plainItem.aggregations).toEqualTypeOf<Record<string, estypes.AggregationsAggregate> | undefined>()
+expectTypeOf(bookItems.responses).toEqualTypeOf<MsearchResponseItem<Book>[]>()
 const byTag = { by_tag: { terms: { field: 'tags' } } } satisfies Record<
   string,
   estypes.AggregationsAggregationContainer
@@ -165,9 +285,20 @@ const tagged = await client.msearch<Book, estypes.AggregationsInferred<typeof by
 const taggedItem = tagged.responses[0]
 if (taggedItem !== undefined && !('error' in taggedItem)) {
   expectTypeOf(taggedItem.aggregations?.by_tag.buckets[0]?.doc_count).toEqualTypeOf<number | undefined>()
+  expectTypeOf(taggedItem.hits.hits[0]?._source).toEqualTypeOf<Book | undefined>()
   // @ts-expect-error the aggregations object has no `by_author`
   void taggedItem.aggregations?.by_author
 }
+// The NDJSON text (header and body lines as written on the wire) or its bytes: every item alike.
+const text = await client.msearch({ searches: '{"index":"books"}\n{"size":0,"aggs":{"n":{"avg":{"field":"year"}}}}\n' })
+expectTypeOf(text.responses).toEqualTypeOf<MsearchResponseItem[]>()
+// With `{ meta: true }` the body is inferred the same way.
+const withMeta = await client.msearch(
+  { searches: [{ index: 'books' }, { size: 0, aggs: { n: { max: { field: 'year' } } } }] },
+  { meta: true },
+)
+const [metaItem] = withMeta.body.responses
+if (!('error' in metaItem)) expectTypeOf(metaItem.aggregations?.n.value).toEqualTypeOf<number | null | undefined>()
 
 // NDJSON bodies take their encoded bytes too, sent as they are (as the bulk helper sends its batches).
 const ndjson = new TextEncoder().encode('{"index":{"_index":"books"}}\n{"title":"Dune"}\n')

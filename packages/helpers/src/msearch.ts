@@ -1,4 +1,4 @@
-import type { Client, MsearchRequest, MsearchResponse, SearchRequest, SearchResponse } from '@stretch/client'
+import type { Client, estypes, MsearchRequest, MsearchResponse, SearchRequest, SearchResponse } from '@stretch/client'
 import { ConfigurationError, ResponseError } from '@stretch/transport'
 import { abortError, checkInteger, describe } from './internal.js'
 
@@ -24,12 +24,20 @@ export interface MsearchOptions {
 export interface MsearchHelper {
   /**
    * Queues one search; resolves to its own response or rejects with its own error (a `ResponseError` with the
-   * item's `status` and `error`), whatever happens to the other searches of the batch.
+   * item's `status` and `error`), whatever happens to the other searches of the batch. As with `client.search()`,
+   * the response's aggregations are inferred from the request's `aggs` unless `TAggregations` is given.
    */
-  search<TDocument = unknown>(
-    request: SearchRequest,
+  search<
+    TDocument = unknown,
+    TAggregations = estypes.AggregationsFromRequest,
+    TAggs extends Record<string, estypes.AggregationsAggregationContainer> = Record<
+      string,
+      estypes.AggregationsAggregationContainer
+    >,
+  >(
+    request: SearchRequest<TAggs>,
     options?: { readonly signal?: AbortSignal | undefined },
-  ): Promise<SearchResponse<TDocument>>
+  ): Promise<SearchResponse<TDocument, estypes.AggregationsResult<TAggregations, TAggs>>>
   /** Sends what is queued now and resolves when those requests have answered. */
   flush(): Promise<void>
   /** Sends what is queued, waits for every answer; `search()` then rejects with a `ConfigurationError`. */
@@ -112,7 +120,11 @@ export function msearch(client: MsearchClient, options: MsearchOptions = {}): Ms
     for (const p of batch) searches.push(p.header, p.body)
     let response: MsearchResponse<unknown>
     try {
-      response = await client.msearch({ ...request, searches: searches as never }, { origin: 'helpers.msearch' })
+      // The lines are built at run time (an array, not a tuple): every item is typed alike, as `MsearchResponse`.
+      response = await client.msearch(
+        { ...request, searches: searches as estypes.MsearchRequestItem[] },
+        { origin: 'helpers.msearch' },
+      )
     } catch (error) {
       for (const p of batch) settle(p, () => p.reject(error))
       return
@@ -167,10 +179,17 @@ export function msearch(client: MsearchClient, options: MsearchOptions = {}): Ms
   }
 
   return {
-    search<TDocument = unknown>(
-      searchRequest: SearchRequest,
+    search<
+      TDocument = unknown,
+      TAggregations = estypes.AggregationsFromRequest,
+      TAggs extends Record<string, estypes.AggregationsAggregationContainer> = Record<
+        string,
+        estypes.AggregationsAggregationContainer
+      >,
+    >(
+      searchRequest: SearchRequest<TAggs>,
       callOptions?: { readonly signal?: AbortSignal | undefined },
-    ): Promise<SearchResponse<TDocument>> {
+    ): Promise<SearchResponse<TDocument, estypes.AggregationsResult<TAggregations, TAggs>>> {
       if (closed) return Promise.reject(new ConfigurationError('msearch: search() was called after close()'))
       if (searchRequest === null || typeof searchRequest !== 'object') {
         return Promise.reject(
@@ -186,25 +205,27 @@ export function msearch(client: MsearchClient, options: MsearchOptions = {}): Ms
         if (kHeaderKeys.has(key)) header[key] = value
         else body[key] = value
       }
-      return new Promise<SearchResponse<TDocument>>((resolve, reject) => {
-        const pending: Pending = {
-          header,
-          body,
-          resolve: resolve as (value: SearchResponse<unknown>) => void,
-          reject,
-          signal,
-          settled: false,
-        }
-        // An abort settles the caller's promise at once; a search not yet sent is then left out of its batch.
-        signal?.addEventListener('abort', () => settle(pending, () => reject(abortError('msearch', signal))), {
-          once: true,
-        })
-        queue.push(pending)
-        if (queue.length >= maxSearches) drain()
-        else if (timer === undefined) {
-          timer = setTimeout(drain, flushInterval)
-        }
-      })
+      return new Promise<SearchResponse<TDocument, estypes.AggregationsResult<TAggregations, TAggs>>>(
+        (resolve, reject) => {
+          const pending: Pending = {
+            header,
+            body,
+            resolve: resolve as (value: SearchResponse<unknown>) => void,
+            reject,
+            signal,
+            settled: false,
+          }
+          // An abort settles the caller's promise at once; a search not yet sent is then left out of its batch.
+          signal?.addEventListener('abort', () => settle(pending, () => reject(abortError('msearch', signal))), {
+            once: true,
+          })
+          queue.push(pending)
+          if (queue.length >= maxSearches) drain()
+          else if (timer === undefined) {
+            timer = setTimeout(drain, flushInterval)
+          }
+        },
+      )
     },
     flush,
     async close(): Promise<void> {

@@ -1,4 +1,4 @@
-import type { Client, SearchHit, SearchResponse } from '@stretch/client'
+import type { Client, estypes, SearchHit, SearchResponse } from '@stretch/client'
 import { expectTypeOf, test } from 'vitest'
 import { type BulkDrop, type BulkStats, bulk, esql, msearch, scroll, searchAll } from '../src/index.js'
 
@@ -42,5 +42,25 @@ test('searchAll and scroll yield hits, or documents in documents mode', () => {
 
 test('msearch and esql carry the caller types', () => {
   expectTypeOf(msearch(client).search<Book>({ index: 'books' })).toEqualTypeOf<Promise<SearchResponse<Book>>>()
+})
+
+test("msearch's search() infers its response's aggregations from its request, as client.search() does", async () => {
+  const m = msearch(client)
+  const result = await m.search({
+    index: 'books',
+    size: 0,
+    aggs: { by_title: { terms: { field: 'title' } }, n: { value_count: { field: 'id' } } },
+  })
+  expectTypeOf(result.aggregations?.by_title.buckets[0]?.doc_count).toEqualTypeOf<number | undefined>()
+  expectTypeOf(result.aggregations?.n.value).toEqualTypeOf<number | null | undefined>()
+  // @ts-expect-error the request has no `by_year` aggregation
+  void result.aggregations?.by_year
+  // @ts-expect-error `fild` is not a property of an avg aggregation
+  void m.search({ aggs: { a: { avg: { fild: 'year' } } } })
+  // An explicit aggregations type still wins.
+  const given = await m.search<Book, { total: estypes.AggregationsSumAggregate }>({
+    aggs: { total: { sum: { field: 'n' } } },
+  })
+  expectTypeOf(given.aggregations?.total.value).toEqualTypeOf<number | null | undefined>()
   expectTypeOf(esql(client, 'FROM books').toRecords<Book>()).resolves.toHaveProperty('records').toEqualTypeOf<Book[]>()
 })

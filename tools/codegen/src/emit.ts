@@ -9,7 +9,7 @@ import {
 import { propertyKey, quote } from './naming.js'
 import { docBlock, docText } from './tsdoc.js'
 import { kJsonInput, type TypeResolver } from './type-expr.js'
-import { kAggsParam, kTypesQualifier, typeParam } from './types/spec-types.js'
+import { kAggsParam, kSearchesParam, kTypesQualifier, typeParam } from './types/spec-types.js'
 
 /** How a response is decoded at run time (see the client's `runtime.ts`). */
 export type ResponseKind = 'json' | 'bool' | 'text' | 'cat'
@@ -176,7 +176,17 @@ export function requestMembers(resolver: TypeResolver, endpoint: SpecEndpoint): 
   }
   if (body?.kind === 'value') {
     let type = resolver.spec?.body(endpoint.name, null) ?? resolver.resolve(body.type, generics)
+    // The lines of an msearch are a parameter: each response item's aggregations are inferred from its body line
+    // (`MsearchSearches` says how they are checked).
+    if (resolver.spec?.infersSearchesAggregations(endpoint.name) === true)
+      type = `${kTypesQualifier}MsearchSearches<${kSearchesParam}>`
     const ndjson = endpoint.requestMediaType?.includes('application/x-ndjson') === true
+    // The lines of a bulk body hold the document type twice, as a line of its own and as an update's `upsert`:
+    // inferred from both, it becomes one line's shape and the others are excess properties (the spec's
+    // BulkRequestExample2, an update's `doc` beside a script's `upsert`). The caller names it (`bulk<Book>`), else
+    // it is `unknown`. A body with the generic once (`ml.post_data`'s `TData[]`) infers the union of its lines.
+    if (ndjson && generics.some((g) => (type.match(new RegExp(`\\b${g}\\b`, 'g')) ?? []).length > 1))
+      type = `NoInfer<${type}>`
     if (ndjson) type = `${type} | string | Uint8Array`
     const description =
       body.description ??
@@ -262,6 +272,7 @@ export function requestGenerics(resolver: TypeResolver, endpoint: SpecEndpoint):
   const types = requestMembers(resolver, endpoint).flatMap((m) => m.types)
   const out = (endpoint.generics ?? []).filter((g) => types.some((t) => new RegExp(`\\b${g}\\b`).test(t)))
   if (resolver.spec?.infersAggregations(endpoint.name) === true) out.push(kAggsParam)
+  if (resolver.spec?.infersSearchesAggregations(endpoint.name) === true) out.push(kSearchesParam)
   return out
 }
 
@@ -270,8 +281,10 @@ function methodGenerics(resolver: TypeResolver, endpoint: ApiEndpoint): string[]
   const response = responseType(endpoint, resolver)
   for (const g of resolver.spec?.response(endpoint.spec.name)?.generics ?? [])
     if (!out.includes(g) && new RegExp(`\\b${g}\\b`).test(response)) out.push(g)
-  // The request's aggregations come last: `search<TDocument, TAggregations>` gives the first two by hand.
-  return [...out.filter((g) => g !== kAggsParam), ...out.filter((g) => g === kAggsParam)]
+  // The request's aggregations (or msearch lines) come last: `search<TDocument, TAggregations>` gives the first two
+  // by hand.
+  const inferred = (g: string): boolean => g === kAggsParam || g === kSearchesParam
+  return [...out.filter((g) => !inferred(g)), ...out.filter(inferred)]
 }
 
 /** The generated request types of one namespace (types only: no JavaScript is loaded for them). */
@@ -377,9 +390,12 @@ function emitClass(
         : `<${generics
             .map((g) =>
               // Inferred from the request unless given.
-              g === 'TAggregations' && resolver.spec?.infersAggregations(s.name) === true
+              g === 'TAggregations' &&
+              (resolver.spec?.infersAggregations(s.name) === true ||
+                resolver.spec?.infersSearchesAggregations(s.name) === true)
                 ? typeParam(g, kTypesQualifier, `${kTypesQualifier}AggregationsFromRequest`)
-                : typeParam(g),
+                : // `const`: lines written in place are inferred as a tuple, one type per line.
+                  `${g === kSearchesParam ? 'const ' : ''}${typeParam(g)}`,
             )
             .join(', ')}>`
     const request = `${e.typeName}Request${reqGenerics.length === 0 ? '' : `<${reqGenerics.join(', ')}>`}`

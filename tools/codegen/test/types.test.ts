@@ -138,6 +138,16 @@ describe('the committed model', () => {
     expect(types.infersAggregations('count')).toBe(false)
     expect(types.body('bulk', null)).toContain('estypes.BulkUpdateAction<TDocument, TPartialDocument> | TDocument')
   })
+  it("types each msearch item from its own body line, and only msearch's", () => {
+    expect(types.infersSearchesAggregations('msearch')).toBe(true)
+    expect(types.response('msearch')).toEqual({
+      type: 'estypes.MsearchResult<TDocument, TAggregations, TSearches>',
+      generics: ['TDocument', 'TAggregations'],
+    })
+    // Templates have no aggregations to read; fleet's msearch answers `docs`, not the multi-search result.
+    for (const endpoint of ['msearch_template', 'fleet.msearch', 'search', 'bulk'])
+      expect(types.infersSearchesAggregations(endpoint), endpoint).toBe(false)
+  })
 })
 
 describe('aggregations inferred from the request', () => {

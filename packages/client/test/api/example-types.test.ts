@@ -100,8 +100,12 @@ describe("the specification's examples", () => {
     const fixed = [...listed].filter((label) => !failing.has(label))
     expect(unlisted).toEqual([])
     expect(fixed).toEqual([])
-    // The list stays short: 79 of 1,142 examples when written (20 of 762 requests, 59 of 380 responses); it may
-    // only shrink.
-    expect(listed.size).toBeLessThanOrEqual(79)
+    // The list stays short: 78 of 1,142 examples (19 of 762 requests, 59 of 380 responses); it may only shrink.
+    // Every entry is decided: "spec:" or "example:", none "ours:" (a defect of our types is fixed, not listed).
+    expect(listed.size).toBeLessThanOrEqual(78)
+    const undecided = Object.entries({ ...defects.requests, ...defects.responses }).filter(
+      ([, why]) => !/^(spec|example): /.test(why),
+    )
+    expect(undecided).toEqual([])
   })
 })

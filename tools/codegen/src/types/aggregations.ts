@@ -300,7 +300,8 @@ export function emitAggregationInference(schema: Schema, host: AggregationsHost)
       "The response's `aggregations` for a request's `aggs`: each name maps to the aggregate its variant sends,",
       'with the sub-aggregations inferred in its buckets. Aggregations not known from the request (a `Record`)',
       'stay `Record<AggregateName, AggregationsAggregate>`.',
-    ])}export type AggregationsInferred<TAggs> = string extends keyof TAggs\n  ? Record<AggregateName, AggregationsAggregate>\n  : { [K in keyof TAggs]: AggregationsAggregateFor<TAggs[K]> }\n`,
+      // Not readonly: the lines of an msearch are inferred `const` (readonly), its items read like a search's.
+    ])}export type AggregationsInferred<TAggs> = string extends keyof TAggs\n  ? Record<AggregateName, AggregationsAggregate>\n  : { -readonly [K in keyof TAggs]: AggregationsAggregateFor<TAggs[K]> }\n`,
     `${doc([
       'The aggregate that one aggregation container of a request yields (its one variant picks the type).',
     ])}export type AggregationsAggregateFor<TContainer> = AggregationsAggregationContainer extends TContainer\n  ? AggregationsAggregate\n  : {\n      [V in keyof TContainer & keyof AggregationsAggregateOf]: AggregationsAggregateOf<\n        AggregationsSubOf<TContainer>,\n        TContainer[V]\n      >[V]\n    }[keyof TContainer & keyof AggregationsAggregateOf]\n`,
@@ -318,6 +319,29 @@ export function emitAggregationInference(schema: Schema, host: AggregationsHost)
       'A multi-bucket aggregate with its buckets typed: `TBucket` (the bucket with its sub-aggregations), by key',
       'or in an array.',
     ])}export type AggregationsMultiBucketOf<TAggregate, TBucket, TKeyed extends boolean> = Omit<TAggregate, 'buckets'> & {\n${docBlock(['The buckets.'], '  ')}  buckets: TKeyed extends true ? Record<string, TBucket> : TBucket[]\n}\n`,
+    `${doc([
+      'The response of `msearch()`. With the searches written in place (a tuple of lines: header, body, header,',
+      "body, ...), one item per body line, each with the aggregations inferred from that line's `aggs`",
+      '(`MsearchInferredResponses`). With searches built at run time (an array), NDJSON text or bytes, or',
+      '`TAggregations` given, `MsearchResponse<TDocument, TAggregations>`: every item alike.',
+    ])}export type MsearchResult<TDocument, TAggregations, TSearches extends readonly unknown[]> = [TAggregations] extends [\n  AggregationsFromRequest,\n]\n  ? number extends TSearches['length']\n    ? MsearchResponse<TDocument>\n    : MsearchInferredResult<MsearchInferredResponses<TDocument, TSearches>>\n  : MsearchResponse<TDocument, TAggregations>\n`,
+    `${doc([
+      'The `searches` of an msearch request, as its lines `TSearches` are checked. Lines written in place (a tuple):',
+      'the tuple itself, each response item inferred from it, intersected with the declared lines, which keeps the',
+      'excess-property checks of the object literals (a `sizee` inside `terms`). An array built at run time: the',
+      'declared lines alone, which is cheaper to check than the intersection.',
+    ])}export type MsearchSearches<TSearches extends readonly MsearchRequestItem[]> = number extends TSearches['length']\n  ? readonly MsearchRequestItem[]\n  : TSearches & readonly MsearchRequestItem[]\n`,
+    `${doc([
+      'An msearch response whose items are typed one by one (see `MsearchResult`).',
+    ])}export interface MsearchInferredResult<TResponses extends readonly unknown[]> {\n${docBlock(['How long the searches took, in milliseconds.'], '  ')}  took: long\n${docBlock(["One item per search, in the order of the request's body lines; `'error' in item` narrows a failed one."], '  ')}  responses: TResponses\n}\n`,
+    `${doc([
+      'The response items of an msearch whose lines are the tuple `TLines` (header, body, header, body, ...): one',
+      "per body line, with that line's aggregations (`MsearchBodyAggregations`). `TItems` accumulates them.",
+    ])}export type MsearchInferredResponses<\n  TDocument,\n  TLines extends readonly unknown[],\n  TItems extends unknown[] = [],\n> = TLines extends readonly [unknown, infer TBody, ...infer TRest]\n  ? MsearchInferredResponses<\n      TDocument,\n      TRest,\n      [...TItems, MsearchResponseItem<TDocument, AggregationsInferred<MsearchBodyAggregations<TBody>>>]\n    >\n  : TItems\n`,
+    `${doc([
+      'The aggregations of an msearch body line: its `aggs` (or `aggregations`); a line without any gets the',
+      'record of any aggregate in its response, as a search does.',
+    ])}export type MsearchBodyAggregations<TBody> = TBody extends { aggs: infer TAggs }\n  ? TAggs\n  : TBody extends { aggregations: infer TAggs }\n    ? TAggs\n    : Record<string, AggregationsAggregationContainer>\n`,
     `${doc([
       'What each variant of `AggregationsAggregationContainer` sends in the response, derived from the model',
       "(see the codegen README): `TSub` are the inferred sub-aggregations, `TBody` the variant's request body.",

@@ -7,11 +7,14 @@ export const kTypesQualifier = 'estypes.'
 export const kGenericDefaults: Readonly<Record<string, string>> = {
   TAggregations: `Record<string, ${kTypesQualifier}AggregationsAggregate>`,
   TAggs: `Record<string, ${kTypesQualifier}AggregationsAggregationContainer>`,
+  TSearches: `readonly ${kTypesQualifier}MsearchRequestItem[]`,
 }
 
 /** Constraints of generic parameters. */
 const kGenericConstraints: Readonly<Record<string, string>> = {
   TAggs: `Record<string, ${kTypesQualifier}AggregationsAggregationContainer>`,
+  // Readonly, so that a `const` tuple (`as const`, or the method's `const` type parameter) is taken.
+  TSearches: `readonly ${kTypesQualifier}MsearchRequestItem[]`,
 }
 
 /**
@@ -27,3 +30,9 @@ export function typeParam(name: string, qualifier: string = kTypesQualifier, def
 
 /** The name of the generic parameter of a request's aggregations, where the response's are inferred from them. */
 export const kAggsParam = 'TAggs'
+
+/**
+ * The name of the generic parameter of an msearch request's lines (header, body, header, body, ...): a tuple when
+ * written in place, where each response item's aggregations are inferred from its body line.
+ */
+export const kSearchesParam = 'TSearches'

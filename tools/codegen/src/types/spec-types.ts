@@ -1,10 +1,10 @@
 // The bridge between the API emitter (endpoints.json) and the model (schema.json): the spec types of an endpoint's
 // body properties and response, as TypeScript naming the `estypes` module.
 import { kAggregationsGeneric, TypeEmitter, typeName } from './emit-types.js'
-import { kAggsParam, kTypesQualifier } from './generics.js'
+import { kAggsParam, kSearchesParam, kTypesQualifier } from './generics.js'
 import { key, type Property, type Schema, type TypeDefinition, type TypeName } from './schema.js'
 
-export { kAggsParam, kGenericDefaults, typeParam } from './generics.js'
+export { kAggsParam, kGenericDefaults, kSearchesParam, typeParam } from './generics.js'
 export { kTypesQualifier }
 
 /** The spec types of the endpoints, by endpoint name (`indices.put_mapping`). */
@@ -65,12 +65,38 @@ export class SpecTypes {
     )
   }
 
+  /**
+   * Whether each response item's aggregations of an endpoint are inferred from its request's lines (`msearch`): the
+   * body is an array of msearch lines (header, body, ...) and the response the multi-search result, one item per
+   * body line.
+   */
+  infersSearchesAggregations(endpoint: string): boolean {
+    const request = this.#requests.get(endpoint)
+    const response = this.#responses.get(endpoint)
+    if (request === undefined || response === undefined) return false
+    if (request.body.kind !== 'value' || response.body.kind !== 'value') return false
+    const lines = request.body.value
+    const result = response.body.value
+    return (
+      lines.kind === 'array_of' &&
+      lines.value.kind === 'instance_of' &&
+      key(lines.value.type) === '_global.msearch:RequestItem' &&
+      result.kind === 'instance_of' &&
+      key(result.type) === '_global.msearch:MultiSearchResult'
+    )
+  }
+
   /** The response type of an endpoint with its generic parameters (`estypes.SearchResponse<TDocument, ...>`). */
   response(endpoint: string): { readonly type: string; readonly generics: readonly string[] } | undefined {
     const response = this.#responses.get(endpoint)
     if (response === undefined) return undefined
     const generics = (response.generics ?? []).map((g) => g.name)
     if (kAggregationsGeneric.has(key(response.name))) generics.push('TAggregations')
+    if (this.infersSearchesAggregations(endpoint)) {
+      // One item per body line, each typed from its own line (`MsearchResult`).
+      const args = [...generics, kSearchesParam].join(', ')
+      return { type: `${kTypesQualifier}MsearchResult<${args}>`, generics }
+    }
     const infer = this.infersAggregations(endpoint)
     const args =
       generics.length === 0

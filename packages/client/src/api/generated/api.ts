@@ -18742,10 +18742,14 @@ export class ApiClient {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-msearch | Elasticsearch API documentation}
    */
-  msearch<TDocument = unknown, TAggregations = Record<string, estypes.AggregationsAggregate>>(
-    params: MsearchRequest,
+  msearch<
+    TDocument = unknown,
+    TAggregations = estypes.AggregationsFromRequest,
+    const TSearches extends readonly estypes.MsearchRequestItem[] = readonly estypes.MsearchRequestItem[],
+  >(
+    params: MsearchRequest<TSearches>,
     options?: BodyCallOptions,
-  ): Promise<estypes.MsearchResponse<TDocument, TAggregations>>
+  ): Promise<estypes.MsearchResult<TDocument, TAggregations, TSearches>>
   /**
    * Run multiple searches.
    *
@@ -18754,10 +18758,14 @@ export class ApiClient {
    * @param params - path parts, query parameters and body properties (see {@link MsearchRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  msearch<TDocument = unknown, TAggregations = Record<string, estypes.AggregationsAggregate>>(
-    params: MsearchRequest,
+  msearch<
+    TDocument = unknown,
+    TAggregations = estypes.AggregationsFromRequest,
+    const TSearches extends readonly estypes.MsearchRequestItem[] = readonly estypes.MsearchRequestItem[],
+  >(
+    params: MsearchRequest<TSearches>,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<estypes.MsearchResponse<TDocument, TAggregations>>>
+  ): Promise<ApiResponse<estypes.MsearchResult<TDocument, TAggregations, TSearches>>>
   msearch(params: MsearchRequest, options?: CallOptions): Promise<unknown> {
     return callApi(this.transport, rootEndpoints().msearch, params, options)
   }

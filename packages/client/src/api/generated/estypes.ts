@@ -62874,7 +62874,8 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type MsearchRequest = MsearchRequest_
+  export type MsearchRequest<TSearches extends readonly MsearchRequestItem[] = readonly MsearchRequestItem[]> =
+    MsearchRequest_<TSearches>
 
   /**
    * `RequestItem` of the specification's `_global.msearch` namespace (the specification does not describe it).
@@ -95219,7 +95220,7 @@ export declare namespace estypes {
    */
   export type AggregationsInferred<TAggs> = string extends keyof TAggs
     ? Record<AggregateName, AggregationsAggregate>
-    : { [K in keyof TAggs]: AggregationsAggregateFor<TAggs[K]> }
+    : { -readonly [K in keyof TAggs]: AggregationsAggregateFor<TAggs[K]> }
 
   /**
    * The aggregate that one aggregation container of a request yields (its one variant picks the type).
@@ -95279,6 +95280,80 @@ export declare namespace estypes {
      */
     buckets: TKeyed extends true ? Record<string, TBucket> : TBucket[]
   }
+
+  /**
+   * The response of `msearch()`. With the searches written in place (a tuple of lines: header, body, header,
+   * body, ...), one item per body line, each with the aggregations inferred from that line's `aggs`
+   * (`MsearchInferredResponses`). With searches built at run time (an array), NDJSON text or bytes, or
+   * `TAggregations` given, `MsearchResponse<TDocument, TAggregations>`: every item alike.
+   *
+   * @public
+   */
+  export type MsearchResult<TDocument, TAggregations, TSearches extends readonly unknown[]> = [TAggregations] extends [
+    AggregationsFromRequest,
+  ]
+    ? number extends TSearches['length']
+      ? MsearchResponse<TDocument>
+      : MsearchInferredResult<MsearchInferredResponses<TDocument, TSearches>>
+    : MsearchResponse<TDocument, TAggregations>
+
+  /**
+   * The `searches` of an msearch request, as its lines `TSearches` are checked. Lines written in place (a tuple):
+   * the tuple itself, each response item inferred from it, intersected with the declared lines, which keeps the
+   * excess-property checks of the object literals (a `sizee` inside `terms`). An array built at run time: the
+   * declared lines alone, which is cheaper to check than the intersection.
+   *
+   * @public
+   */
+  export type MsearchSearches<TSearches extends readonly MsearchRequestItem[]> = number extends TSearches['length']
+    ? readonly MsearchRequestItem[]
+    : TSearches & readonly MsearchRequestItem[]
+
+  /**
+   * An msearch response whose items are typed one by one (see `MsearchResult`).
+   *
+   * @public
+   */
+  export interface MsearchInferredResult<TResponses extends readonly unknown[]> {
+    /**
+     * How long the searches took, in milliseconds.
+     */
+    took: long
+    /**
+     * One item per search, in the order of the request's body lines; `'error' in item` narrows a failed one.
+     */
+    responses: TResponses
+  }
+
+  /**
+   * The response items of an msearch whose lines are the tuple `TLines` (header, body, header, body, ...): one
+   * per body line, with that line's aggregations (`MsearchBodyAggregations`). `TItems` accumulates them.
+   *
+   * @public
+   */
+  export type MsearchInferredResponses<
+    TDocument,
+    TLines extends readonly unknown[],
+    TItems extends unknown[] = [],
+  > = TLines extends readonly [unknown, infer TBody, ...infer TRest]
+    ? MsearchInferredResponses<
+        TDocument,
+        TRest,
+        [...TItems, MsearchResponseItem<TDocument, AggregationsInferred<MsearchBodyAggregations<TBody>>>]
+      >
+    : TItems
+
+  /**
+   * The aggregations of an msearch body line: its `aggs` (or `aggregations`); a line without any gets the
+   * record of any aggregate in its response, as a search does.
+   *
+   * @public
+   */
+  export type MsearchBodyAggregations<TBody> = TBody extends { aggs: infer TAggs }
+    ? TAggs
+    : TBody extends { aggregations: infer TAggs }
+      ? TAggs
+      : Record<string, AggregationsAggregationContainer>
 
   /**
    * What each variant of `AggregationsAggregationContainer` sends in the response, derived from the model

@@ -19,7 +19,7 @@ export interface BulkRequest<TDocument = unknown, TPartialDocument = unknown> ex
    * The request body contains a newline-delimited list of create, delete, index, and update actions and their associated source data. Each item in the list is one of three kinds of NDJSON lines:
    */
   operations:
-    | (estypes.BulkOperationContainer | estypes.BulkUpdateAction<TDocument, TPartialDocument> | TDocument)[]
+    | NoInfer<(estypes.BulkOperationContainer | estypes.BulkUpdateAction<TDocument, TPartialDocument> | TDocument)[]>
     | string
     | Uint8Array
   /**
@@ -1079,7 +1079,9 @@ export interface MgetRequest extends RequestBase {
  *
  * @public
  */
-export interface MsearchRequest extends RequestBase {
+export interface MsearchRequest<
+  TSearches extends readonly estypes.MsearchRequestItem[] = readonly estypes.MsearchRequestItem[],
+> extends RequestBase {
   /**
    * Comma-separated list of data streams, indices, and index aliases to search.
    */
@@ -1087,7 +1089,7 @@ export interface MsearchRequest extends RequestBase {
   /**
    * The NDJSON body: one array item per line (objects are serialized as JSON, strings sent as they are), or the whole NDJSON text or its encoded bytes (sent as they are).
    */
-  searches: estypes.MsearchRequestItem[] | string | Uint8Array
+  searches: estypes.MsearchSearches<TSearches> | string | Uint8Array
   /**
    * A setting that does two separate checks on the index expression. If false, the request returns an error (1) if any wildcard expression (including _all and *) resolves to zero matching indices or (2) if the complete set of resolved indices, aliases or data streams is empty after all expressions are…
    */

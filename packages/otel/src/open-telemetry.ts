@@ -4,6 +4,7 @@ import {
   context,
   createNoopMeter,
   type Histogram,
+  INVALID_SPAN_CONTEXT,
   type MeterProvider,
   metrics,
   type Span,
@@ -203,6 +204,49 @@ class Call implements AttemptObserver {
   }
 }
 
+// The key under which the API keeps a context's span. The API makes it with Symbol.for, but only trace.setSpan
+// says so: a context that records the key it is given finds it, once, through the public API.
+const kSpanKey: symbol = (() => {
+  let key: symbol | undefined
+  const recorder: Context = {
+    getValue: () => undefined,
+    setValue(k) {
+      key = k
+      return recorder
+    },
+    deleteValue: () => recorder,
+  }
+  trace.setSpan(recorder, trace.wrapSpanContext(INVALID_SPAN_CONTEXT))
+  return key as symbol
+})()
+
+/**
+ * The context a call runs in: its parent with the call's span, in one small object. trace.setSpan would copy the
+ * parent's map and make three closures per call; this reads the span from a field and asks the parent for the rest.
+ * A nested instrumentation (undici, http) that sets a value of its own gets the parent's copy with the span in it,
+ * so its spans are children of the call's.
+ */
+class CallContext implements Context {
+  readonly parent: Context
+  readonly call: Call
+  constructor(parent: Context, call: Call) {
+    this.parent = parent
+    this.call = call
+  }
+
+  getValue(key: symbol): unknown {
+    return key === kSpanKey ? this.call.span : this.parent.getValue(key)
+  }
+
+  setValue(key: symbol, value: unknown): Context {
+    return this.parent.setValue(kSpanKey, this.call.span).setValue(key, value)
+  }
+
+  deleteValue(key: symbol): Context {
+    return this.parent.setValue(kSpanKey, this.call.span).deleteValue(key)
+  }
+}
+
 // The global meter API has no proxy: a meter taken before the SDK is set up would stay a no-op. So the histogram
 // is taken on the first call, and again whenever the provider it came from is no longer the one in place.
 function histogramIsNoop(shared: Shared): boolean {
@@ -236,33 +280,51 @@ function partKey(name: string): string {
   return key
 }
 
-// The attributes a span starts with, per method and endpoint: frozen, as the SDK copies what it is given.
+// The attributes a span starts with (the ones a sampler may look at), frozen, per endpoint for the application's own
+// calls (checked against the method: an endpoint is usually called with one) and per method, endpoint and origin for
+// the rest. The path parts are set on the span after it starts: a start attribute costs the SDK three copies.
+const kStartByEndpoint = new Map<string, Attributes>()
 const kStartAttributes = new Map<string, Attributes>()
 
 // `internal` is the purpose of the transport's own request, or the origin of a call made for the application by
 // other code (a helper); undefined for the application's own calls.
 function startAttributes(request: HookedRequest, internal: string | undefined): Attributes {
   const endpoint = request.endpoint
-  const call = endpoint === undefined ? request.method : `${request.method} ${endpoint}`
+  const method = request.method
+  if (internal === undefined && endpoint !== undefined) {
+    const cached = kStartByEndpoint.get(endpoint)
+    if (cached !== undefined && cached['http.request.method'] === method) return cached
+  }
+  const call = endpoint === undefined ? method : `${method} ${endpoint}`
   const id = internal === undefined ? call : `${call} (${internal})`
   let base = kStartAttributes.get(id)
   if (base === undefined) {
-    const built: Attributes = { 'db.system.name': 'elasticsearch', 'http.request.method': request.method }
+    const built: Attributes = { 'db.system.name': 'elasticsearch', 'http.request.method': method }
     if (endpoint !== undefined) built['db.operation.name'] = endpoint
     if (internal !== undefined) built['elasticsearch.internal'] = internal
     base = Object.freeze(built)
     // Bounded by the API's endpoints (about 600) times their methods.
     if (kStartAttributes.size < 4096) kStartAttributes.set(id, base)
   }
-  const parts = request.pathParts
-  if (parts === undefined) return base
-  let attributes: Attributes | undefined
-  for (const name in parts) {
-    // Object.assign: a spread object that then gets a key is several times slower in V8 (see withTraceHeaders).
-    attributes ??= Object.assign({}, base)
-    attributes[partKey(name)] = parts[name]
+  if (internal === undefined && endpoint !== undefined && kStartByEndpoint.size < 4096) {
+    kStartByEndpoint.set(endpoint, base)
   }
-  return attributes ?? base
+  return base
+}
+
+// A span as it starts: named, with its start attributes, then its path parts.
+function startCall(
+  tracer: Tracer,
+  name: string,
+  kind: SpanKind,
+  request: HookedRequest,
+  internal: string | undefined,
+  parent: Context,
+): Span {
+  const span = tracer.startSpan(name, { kind, attributes: startAttributes(request, internal) }, parent)
+  const parts = request.pathParts
+  if (parts !== undefined) for (const part in parts) span.setAttribute(partKey(part), parts[part] as string)
+  return span
 }
 
 /**
@@ -309,10 +371,13 @@ export function openTelemetry(options: OpenTelemetryOptions = {}): OpenTelemetry
       send: (observer?: AttemptObserver) => Promise<TransportResult<TBody>>,
     ): Promise<TransportResult<TBody>> {
       const parent = context.active()
-      const span = tracer.startSpan(
+      // Still CLIENT with an origin (a helper's call): it is a call to Elasticsearch, which service maps count.
+      const span = startCall(
+        tracer,
         request.endpoint ?? 'elasticsearch',
-        // Still CLIENT with an origin (a helper's call): it is a call to Elasticsearch, which service maps count.
-        { kind: SpanKind.CLIENT, attributes: startAttributes(request, request.origin) },
+        SpanKind.CLIENT,
+        request,
+        request.origin,
         parent,
       )
       const call = new Call(span, request, shared, true)
@@ -324,11 +389,8 @@ export function openTelemetry(options: OpenTelemetryOptions = {}): OpenTelemetry
       send: (observer?: AttemptObserver) => Promise<TransportResult<TBody>>,
     ): Promise<TransportResult<TBody>> {
       const parent = context.active()
-      const span = tracer.startSpan(
-        `elasticsearch.${request.purpose}`,
-        { kind: SpanKind.INTERNAL, attributes: startAttributes(request, request.purpose) },
-        parent,
-      )
+      const name = `elasticsearch.${request.purpose}`
+      const span = startCall(tracer, name, SpanKind.INTERNAL, request, request.purpose, parent)
       return run(parent, new Call(span, request, shared, false), send)
     },
   }
@@ -336,9 +398,10 @@ export function openTelemetry(options: OpenTelemetryOptions = {}): OpenTelemetry
   const middleware: Middleware = (next) => (request) => {
     const announced = shared.announced
     shared.announced = undefined
-    // With a context manager the active span is this attempt's span (an API call's or a discovery's). Without one,
-    // the span of the call that announced this attempt a moment ago.
-    let span = trace.getSpan(context.active())
+    // With a context manager the active context is this attempt's call's (an API call's or a discovery's), or one
+    // made from it. Without one, the call that announced this attempt a moment ago.
+    const active = context.active()
+    let span = active instanceof CallContext ? active.call.span : trace.getSpan(active)
     if (span === undefined && announced !== undefined && announced.pending === request.attempt) span = announced.span
     if (span === undefined) return next(request)
     if (calls !== undefined && request.attempt === 1) {
@@ -361,7 +424,7 @@ function run<TBody>(
   call: Call,
   send: (observer?: AttemptObserver) => Promise<TransportResult<TBody>>,
 ): Promise<TransportResult<TBody>> {
-  return context.with(trace.setSpan(parent, call.span), send, undefined, call).then(
+  return context.with(new CallContext(parent, call), send, undefined, call).then(
     (result) => {
       call.finish(result, undefined)
       return result
@@ -453,6 +516,10 @@ function statusText(statusCode: number): string {
 // waited no backoff: its event says its number and its outcome, and the span says the rest (each attribute of an
 // event costs the SDK two copies). The attempts of a retried call each name their node, duration and backoff.
 function attemptAttributes(event: AttemptEnd): Attributes {
+  const statusCode = event.statusCode
+  if (event.attempt === 1 && event.retryDelay === undefined && statusCode !== undefined) {
+    return onlyAttemptAttributes(statusCode)
+  }
   const out: Attributes = { 'elasticsearch.attempt.number': event.attempt }
   if (event.statusCode !== undefined) out['db.response.status_code'] = statusText(event.statusCode)
   else out['error.type'] = errorTypeOf(event.error)
@@ -464,6 +531,18 @@ function attemptAttributes(event: AttemptEnd): Attributes {
   out['elasticsearch.attempt.duration_ms'] = event.duration
   if (event.retryDelay !== undefined) out['elasticsearch.retry.backoff_ms'] = event.retryDelay
   return out
+}
+
+// The event attributes of an only attempt that was answered, frozen, one set per status code.
+const kOnlyAttempt: Attributes[] = []
+
+function onlyAttemptAttributes(statusCode: number): Attributes {
+  let attributes = kOnlyAttempt[statusCode]
+  if (attributes === undefined) {
+    attributes = Object.freeze({ 'elasticsearch.attempt.number': 1, 'db.response.status_code': statusText(statusCode) })
+    if (statusCode >= 0 && statusCode < 600) kOnlyAttempt[statusCode] = attributes
+  }
+  return attributes
 }
 
 // The query string as url.full shows it: the value of a key that looks like a secret is REDACTED.

@@ -10,6 +10,7 @@ import {
   type Span,
   type SpanContext,
   SpanKind,
+  type SpanOptions,
   SpanStatusCode,
   type Tracer,
   type TracerProvider,
@@ -165,7 +166,7 @@ class Call implements AttemptObserver {
     const responseError = result === undefined && isResponseError(error) ? error : undefined
     const statusCode = result === undefined ? (responseError?.statusCode ?? this.statusCode) : result.statusCode
     const headers = result === undefined ? responseError?.headers : result.headers
-    const cluster = headers === undefined ? undefined : header(headers, 'x-found-handling-cluster')
+    const cluster = headers === undefined ? undefined : first(headers['x-found-handling-cluster'])
     const errorType = result === undefined ? errorTypeOf(error) : undefined
     const status = statusCode === undefined ? undefined : statusText(statusCode)
     const where = node === undefined ? undefined : nodeEntry(node.url)
@@ -180,7 +181,7 @@ class Call implements AttemptObserver {
       }
       if (status !== undefined) span.setAttribute('db.response.status_code', status)
       if (cluster !== undefined) span.setAttribute('db.namespace', cluster)
-      const instance = headers === undefined ? undefined : header(headers, 'x-found-handling-instance')
+      const instance = headers === undefined ? undefined : first(headers['x-found-handling-instance'])
       if (instance !== undefined) span.setAttribute('db.elasticsearch.node.name', instance)
       if (errorType !== undefined) {
         span.setAttribute('error.type', errorType)
@@ -280,39 +281,39 @@ function partKey(name: string): string {
   return key
 }
 
-// The attributes a span starts with (the ones a sampler may look at), frozen, per endpoint for the application's own
-// calls (checked against the method: an endpoint is usually called with one) and per method, endpoint and origin for
-// the rest. The path parts are set on the span after it starts: a start attribute costs the SDK three copies.
-const kStartByEndpoint = new Map<string, Attributes>()
-const kStartAttributes = new Map<string, Attributes>()
+// How a span starts (its kind and the attributes a sampler may look at), frozen: per endpoint for the application's
+// own calls (checked against the method: an endpoint is usually called with one), and per kind, method, endpoint and
+// origin or purpose for the rest. The path parts are set on the span after it starts: a start attribute costs the
+// SDK three copies, a later one one.
+const kStartByEndpoint = new Map<string, SpanOptions>()
+const kStartOptions = new Map<string, SpanOptions>()
 
 // `internal` is the purpose of the transport's own request, or the origin of a call made for the application by
 // other code (a helper); undefined for the application's own calls.
-function startAttributes(request: HookedRequest, internal: string | undefined): Attributes {
+function startOptions(kind: SpanKind, request: HookedRequest, internal: string | undefined): SpanOptions {
   const endpoint = request.endpoint
   const method = request.method
-  if (internal === undefined && endpoint !== undefined) {
+  const mine = internal === undefined && endpoint !== undefined && kind === SpanKind.CLIENT
+  if (mine) {
     const cached = kStartByEndpoint.get(endpoint)
-    if (cached !== undefined && cached['http.request.method'] === method) return cached
+    if (cached !== undefined && cached.attributes?.['http.request.method'] === method) return cached
   }
   const call = endpoint === undefined ? method : `${method} ${endpoint}`
-  const id = internal === undefined ? call : `${call} (${internal})`
-  let base = kStartAttributes.get(id)
-  if (base === undefined) {
-    const built: Attributes = { 'db.system.name': 'elasticsearch', 'http.request.method': method }
-    if (endpoint !== undefined) built['db.operation.name'] = endpoint
-    if (internal !== undefined) built['elasticsearch.internal'] = internal
-    base = Object.freeze(built)
+  const id = `${kind} ${internal === undefined ? call : `${call} (${internal})`}`
+  let options = kStartOptions.get(id)
+  if (options === undefined) {
+    const attributes: Attributes = { 'db.system.name': 'elasticsearch', 'http.request.method': method }
+    if (endpoint !== undefined) attributes['db.operation.name'] = endpoint
+    if (internal !== undefined) attributes['elasticsearch.internal'] = internal
+    options = Object.freeze({ kind, attributes: Object.freeze(attributes) })
     // Bounded by the API's endpoints (about 600) times their methods.
-    if (kStartAttributes.size < 4096) kStartAttributes.set(id, base)
+    if (kStartOptions.size < 4096) kStartOptions.set(id, options)
   }
-  if (internal === undefined && endpoint !== undefined && kStartByEndpoint.size < 4096) {
-    kStartByEndpoint.set(endpoint, base)
-  }
-  return base
+  if (mine && kStartByEndpoint.size < 4096) kStartByEndpoint.set(endpoint, options)
+  return options
 }
 
-// A span as it starts: named, with its start attributes, then its path parts.
+// A span as it starts: named, with its kind and start attributes, then its path parts.
 function startCall(
   tracer: Tracer,
   name: string,
@@ -321,7 +322,7 @@ function startCall(
   internal: string | undefined,
   parent: Context,
 ): Span {
-  const span = tracer.startSpan(name, { kind, attributes: startAttributes(request, internal) }, parent)
+  const span = tracer.startSpan(name, startOptions(kind, request, internal), parent)
   const parts = request.pathParts
   if (parts !== undefined) for (const part in parts) span.setAttribute(partKey(part), parts[part] as string)
   return span
@@ -565,8 +566,9 @@ function errorTypeOf(error: unknown): string {
   return '_OTHER'
 }
 
-function header(headers: ResponseHeaders, name: string): string | undefined {
-  const value = headers[name]
+// A response header's value (the first, when repeated). Read with a constant name at each call site: a property
+// read with a variable name is a generic lookup in V8.
+function first(value: ResponseHeaders[string] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value
 }
 

@@ -206,19 +206,27 @@ class Call implements AttemptObserver {
 }
 
 // The key under which the API keeps a context's span. The API makes it with Symbol.for, but only trace.setSpan
-// says so: a context that records the key it is given finds it, once, through the public API.
-const kSpanKey: symbol = (() => {
+// says so: a context that records the key it is given finds it, once, through the public API. Undefined if an API
+// ever sets the span otherwise: the calls then run in trace.setSpan's context.
+const kSpanKey: symbol | undefined = (() => {
   let key: symbol | undefined
   const recorder: Context = {
     getValue: () => undefined,
     setValue(k) {
-      key = k
+      key ??= k
       return recorder
     },
     deleteValue: () => recorder,
   }
-  trace.setSpan(recorder, trace.wrapSpanContext(INVALID_SPAN_CONTEXT))
-  return key as symbol
+  const probe = trace.wrapSpanContext(INVALID_SPAN_CONTEXT)
+  trace.setSpan(recorder, probe)
+  // The key must be the one trace.getSpan reads.
+  const check: Context = {
+    getValue: (k) => (k === key ? probe : undefined),
+    setValue: () => check,
+    deleteValue: () => check,
+  }
+  return trace.getSpan(check) === probe ? key : undefined
 })()
 
 /**
@@ -240,11 +248,11 @@ class CallContext implements Context {
   }
 
   setValue(key: symbol, value: unknown): Context {
-    return this.parent.setValue(kSpanKey, this.call.span).setValue(key, value)
+    return this.parent.setValue(kSpanKey as symbol, this.call.span).setValue(key, value)
   }
 
   deleteValue(key: symbol): Context {
-    return this.parent.setValue(kSpanKey, this.call.span).deleteValue(key)
+    return this.parent.setValue(kSpanKey as symbol, this.call.span).deleteValue(key)
   }
 }
 
@@ -425,7 +433,8 @@ function run<TBody>(
   call: Call,
   send: (observer?: AttemptObserver) => Promise<TransportResult<TBody>>,
 ): Promise<TransportResult<TBody>> {
-  return context.with(new CallContext(parent, call), send, undefined, call).then(
+  const active = kSpanKey === undefined ? trace.setSpan(parent, call.span) : new CallContext(parent, call)
+  return context.with(active, send, undefined, call).then(
     (result) => {
       call.finish(result, undefined)
       return result

@@ -237,22 +237,23 @@ const kSpanKey: symbol | undefined = (() => {
  */
 class CallContext implements Context {
   readonly parent: Context
-  readonly call: Call
-  constructor(parent: Context, call: Call) {
+  // Only the span: a resource made during the call (a pooled socket, a timer) keeps this context alive.
+  readonly span: Span
+  constructor(parent: Context, span: Span) {
     this.parent = parent
-    this.call = call
+    this.span = span
   }
 
   getValue(key: symbol): unknown {
-    return key === kSpanKey ? this.call.span : this.parent.getValue(key)
+    return key === kSpanKey ? this.span : this.parent.getValue(key)
   }
 
   setValue(key: symbol, value: unknown): Context {
-    return this.parent.setValue(kSpanKey as symbol, this.call.span).setValue(key, value)
+    return this.parent.setValue(kSpanKey as symbol, this.span).setValue(key, value)
   }
 
   deleteValue(key: symbol): Context {
-    return this.parent.setValue(kSpanKey as symbol, this.call.span).deleteValue(key)
+    return this.parent.setValue(kSpanKey as symbol, this.span).deleteValue(key)
   }
 }
 
@@ -410,7 +411,7 @@ export function openTelemetry(options: OpenTelemetryOptions = {}): OpenTelemetry
     // With a context manager the active context is this attempt's call's (an API call's or a discovery's), or one
     // made from it. Without one, the call that announced this attempt a moment ago.
     const active = context.active()
-    let span = active instanceof CallContext ? active.call.span : trace.getSpan(active)
+    let span = active instanceof CallContext ? active.span : trace.getSpan(active)
     if (span === undefined && announced !== undefined && announced.pending === request.attempt) span = announced.span
     if (span === undefined) return next(request)
     if (calls !== undefined && request.attempt === 1) {
@@ -433,7 +434,7 @@ function run<TBody>(
   call: Call,
   send: (observer?: AttemptObserver) => Promise<TransportResult<TBody>>,
 ): Promise<TransportResult<TBody>> {
-  const active = kSpanKey === undefined ? trace.setSpan(parent, call.span) : new CallContext(parent, call)
+  const active = kSpanKey === undefined ? trace.setSpan(parent, call.span) : new CallContext(parent, call.span)
   return context.with(active, send, undefined, call).then(
     (result) => {
       call.finish(result, undefined)

@@ -4,11 +4,13 @@ import {
   context,
   createNoopMeter,
   type Histogram,
+  INVALID_SPAN_CONTEXT,
   type MeterProvider,
   metrics,
   type Span,
   type SpanContext,
   SpanKind,
+  type SpanOptions,
   SpanStatusCode,
   type Tracer,
   type TracerProvider,
@@ -164,7 +166,7 @@ class Call implements AttemptObserver {
     const responseError = result === undefined && isResponseError(error) ? error : undefined
     const statusCode = result === undefined ? (responseError?.statusCode ?? this.statusCode) : result.statusCode
     const headers = result === undefined ? responseError?.headers : result.headers
-    const cluster = headers === undefined ? undefined : header(headers, 'x-found-handling-cluster')
+    const cluster = headers === undefined ? undefined : first(headers['x-found-handling-cluster'])
     const errorType = result === undefined ? errorTypeOf(error) : undefined
     const status = statusCode === undefined ? undefined : statusText(statusCode)
     const where = node === undefined ? undefined : nodeEntry(node.url)
@@ -179,7 +181,7 @@ class Call implements AttemptObserver {
       }
       if (status !== undefined) span.setAttribute('db.response.status_code', status)
       if (cluster !== undefined) span.setAttribute('db.namespace', cluster)
-      const instance = headers === undefined ? undefined : header(headers, 'x-found-handling-instance')
+      const instance = headers === undefined ? undefined : first(headers['x-found-handling-instance'])
       if (instance !== undefined) span.setAttribute('db.elasticsearch.node.name', instance)
       if (errorType !== undefined) {
         span.setAttribute('error.type', errorType)
@@ -200,6 +202,58 @@ class Call implements AttemptObserver {
       if (errorType !== undefined) metric['error.type'] = errorType
       ;(this.shared.histogram as Histogram).record((performance.now() - this.started) / 1000, metric)
     }
+  }
+}
+
+// The key under which the API keeps a context's span. The API makes it with Symbol.for, but only trace.setSpan
+// says so: a context that records the key it is given finds it, once, through the public API. Undefined if an API
+// ever sets the span otherwise: the calls then run in trace.setSpan's context.
+const kSpanKey: symbol | undefined = (() => {
+  let key: symbol | undefined
+  const recorder: Context = {
+    getValue: () => undefined,
+    setValue(k) {
+      key ??= k
+      return recorder
+    },
+    deleteValue: () => recorder,
+  }
+  const probe = trace.wrapSpanContext(INVALID_SPAN_CONTEXT)
+  trace.setSpan(recorder, probe)
+  // The key must be the one trace.getSpan reads.
+  const check: Context = {
+    getValue: (k) => (k === key ? probe : undefined),
+    setValue: () => check,
+    deleteValue: () => check,
+  }
+  return trace.getSpan(check) === probe ? key : undefined
+})()
+
+/**
+ * The context a call runs in: its parent with the call's span, in one small object. trace.setSpan would copy the
+ * parent's map and make three closures per call; this reads the span from a field and asks the parent for the rest.
+ * A nested instrumentation (undici, http) that sets a value of its own gets the parent's copy with the span in it,
+ * so its spans are children of the call's.
+ */
+class CallContext implements Context {
+  readonly parent: Context
+  // Only the span: a resource made during the call (a pooled socket, a timer) keeps this context alive.
+  readonly span: Span
+  constructor(parent: Context, span: Span) {
+    this.parent = parent
+    this.span = span
+  }
+
+  getValue(key: symbol): unknown {
+    return key === kSpanKey ? this.span : this.parent.getValue(key)
+  }
+
+  setValue(key: symbol, value: unknown): Context {
+    return this.parent.setValue(kSpanKey as symbol, this.span).setValue(key, value)
+  }
+
+  deleteValue(key: symbol): Context {
+    return this.parent.setValue(kSpanKey as symbol, this.span).deleteValue(key)
   }
 }
 
@@ -236,33 +290,51 @@ function partKey(name: string): string {
   return key
 }
 
-// The attributes a span starts with, per method and endpoint: frozen, as the SDK copies what it is given.
-const kStartAttributes = new Map<string, Attributes>()
+// How a span starts (its kind and the attributes a sampler may look at), frozen: per endpoint for the application's
+// own calls (checked against the method: an endpoint is usually called with one), and per kind, method, endpoint and
+// origin or purpose for the rest. The path parts are set on the span after it starts: a start attribute costs the
+// SDK three copies, a later one one.
+const kStartByEndpoint = new Map<string, SpanOptions>()
+const kStartOptions = new Map<string, SpanOptions>()
 
 // `internal` is the purpose of the transport's own request, or the origin of a call made for the application by
 // other code (a helper); undefined for the application's own calls.
-function startAttributes(request: HookedRequest, internal: string | undefined): Attributes {
+function startOptions(kind: SpanKind, request: HookedRequest, internal: string | undefined): SpanOptions {
   const endpoint = request.endpoint
-  const call = endpoint === undefined ? request.method : `${request.method} ${endpoint}`
-  const id = internal === undefined ? call : `${call} (${internal})`
-  let base = kStartAttributes.get(id)
-  if (base === undefined) {
-    const built: Attributes = { 'db.system.name': 'elasticsearch', 'http.request.method': request.method }
-    if (endpoint !== undefined) built['db.operation.name'] = endpoint
-    if (internal !== undefined) built['elasticsearch.internal'] = internal
-    base = Object.freeze(built)
+  const method = request.method
+  const mine = internal === undefined && endpoint !== undefined && kind === SpanKind.CLIENT
+  if (mine) {
+    const cached = kStartByEndpoint.get(endpoint)
+    if (cached !== undefined && cached.attributes?.['http.request.method'] === method) return cached
+  }
+  const call = endpoint === undefined ? method : `${method} ${endpoint}`
+  const id = `${kind} ${internal === undefined ? call : `${call} (${internal})`}`
+  let options = kStartOptions.get(id)
+  if (options === undefined) {
+    const attributes: Attributes = { 'db.system.name': 'elasticsearch', 'http.request.method': method }
+    if (endpoint !== undefined) attributes['db.operation.name'] = endpoint
+    if (internal !== undefined) attributes['elasticsearch.internal'] = internal
+    options = Object.freeze({ kind, attributes: Object.freeze(attributes) })
     // Bounded by the API's endpoints (about 600) times their methods.
-    if (kStartAttributes.size < 4096) kStartAttributes.set(id, base)
+    if (kStartOptions.size < 4096) kStartOptions.set(id, options)
   }
+  if (mine && kStartByEndpoint.size < 4096) kStartByEndpoint.set(endpoint, options)
+  return options
+}
+
+// A span as it starts: named, with its kind and start attributes, then its path parts.
+function startCall(
+  tracer: Tracer,
+  name: string,
+  kind: SpanKind,
+  request: HookedRequest,
+  internal: string | undefined,
+  parent: Context,
+): Span {
+  const span = tracer.startSpan(name, startOptions(kind, request, internal), parent)
   const parts = request.pathParts
-  if (parts === undefined) return base
-  let attributes: Attributes | undefined
-  for (const name in parts) {
-    // Object.assign: a spread object that then gets a key is several times slower in V8 (see withTraceHeaders).
-    attributes ??= Object.assign({}, base)
-    attributes[partKey(name)] = parts[name]
-  }
-  return attributes ?? base
+  if (parts !== undefined) for (const part in parts) span.setAttribute(partKey(part), parts[part] as string)
+  return span
 }
 
 /**
@@ -309,10 +381,13 @@ export function openTelemetry(options: OpenTelemetryOptions = {}): OpenTelemetry
       send: (observer?: AttemptObserver) => Promise<TransportResult<TBody>>,
     ): Promise<TransportResult<TBody>> {
       const parent = context.active()
-      const span = tracer.startSpan(
+      // Still CLIENT with an origin (a helper's call): it is a call to Elasticsearch, which service maps count.
+      const span = startCall(
+        tracer,
         request.endpoint ?? 'elasticsearch',
-        // Still CLIENT with an origin (a helper's call): it is a call to Elasticsearch, which service maps count.
-        { kind: SpanKind.CLIENT, attributes: startAttributes(request, request.origin) },
+        SpanKind.CLIENT,
+        request,
+        request.origin,
         parent,
       )
       const call = new Call(span, request, shared, true)
@@ -324,11 +399,8 @@ export function openTelemetry(options: OpenTelemetryOptions = {}): OpenTelemetry
       send: (observer?: AttemptObserver) => Promise<TransportResult<TBody>>,
     ): Promise<TransportResult<TBody>> {
       const parent = context.active()
-      const span = tracer.startSpan(
-        `elasticsearch.${request.purpose}`,
-        { kind: SpanKind.INTERNAL, attributes: startAttributes(request, request.purpose) },
-        parent,
-      )
+      const name = `elasticsearch.${request.purpose}`
+      const span = startCall(tracer, name, SpanKind.INTERNAL, request, request.purpose, parent)
       return run(parent, new Call(span, request, shared, false), send)
     },
   }
@@ -336,9 +408,10 @@ export function openTelemetry(options: OpenTelemetryOptions = {}): OpenTelemetry
   const middleware: Middleware = (next) => (request) => {
     const announced = shared.announced
     shared.announced = undefined
-    // With a context manager the active span is this attempt's span (an API call's or a discovery's). Without one,
-    // the span of the call that announced this attempt a moment ago.
-    let span = trace.getSpan(context.active())
+    // With a context manager the active context is this attempt's call's (an API call's or a discovery's), or one
+    // made from it. Without one, the call that announced this attempt a moment ago.
+    const active = context.active()
+    let span = active instanceof CallContext ? active.span : trace.getSpan(active)
     if (span === undefined && announced !== undefined && announced.pending === request.attempt) span = announced.span
     if (span === undefined) return next(request)
     if (calls !== undefined && request.attempt === 1) {
@@ -361,7 +434,8 @@ function run<TBody>(
   call: Call,
   send: (observer?: AttemptObserver) => Promise<TransportResult<TBody>>,
 ): Promise<TransportResult<TBody>> {
-  return context.with(trace.setSpan(parent, call.span), send, undefined, call).then(
+  const active = kSpanKey === undefined ? trace.setSpan(parent, call.span) : new CallContext(parent, call.span)
+  return context.with(active, send, undefined, call).then(
     (result) => {
       call.finish(result, undefined)
       return result
@@ -453,6 +527,10 @@ function statusText(statusCode: number): string {
 // waited no backoff: its event says its number and its outcome, and the span says the rest (each attribute of an
 // event costs the SDK two copies). The attempts of a retried call each name their node, duration and backoff.
 function attemptAttributes(event: AttemptEnd): Attributes {
+  const statusCode = event.statusCode
+  if (event.attempt === 1 && event.retryDelay === undefined && statusCode !== undefined) {
+    return onlyAttemptAttributes(statusCode)
+  }
   const out: Attributes = { 'elasticsearch.attempt.number': event.attempt }
   if (event.statusCode !== undefined) out['db.response.status_code'] = statusText(event.statusCode)
   else out['error.type'] = errorTypeOf(event.error)
@@ -464,6 +542,18 @@ function attemptAttributes(event: AttemptEnd): Attributes {
   out['elasticsearch.attempt.duration_ms'] = event.duration
   if (event.retryDelay !== undefined) out['elasticsearch.retry.backoff_ms'] = event.retryDelay
   return out
+}
+
+// The event attributes of an only attempt that was answered, frozen, one set per status code.
+const kOnlyAttempt: Attributes[] = []
+
+function onlyAttemptAttributes(statusCode: number): Attributes {
+  let attributes = kOnlyAttempt[statusCode]
+  if (attributes === undefined) {
+    attributes = Object.freeze({ 'elasticsearch.attempt.number': 1, 'db.response.status_code': statusText(statusCode) })
+    if (statusCode >= 0 && statusCode < 600) kOnlyAttempt[statusCode] = attributes
+  }
+  return attributes
 }
 
 // The query string as url.full shows it: the value of a key that looks like a secret is REDACTED.
@@ -486,8 +576,9 @@ function errorTypeOf(error: unknown): string {
   return '_OTHER'
 }
 
-function header(headers: ResponseHeaders, name: string): string | undefined {
-  const value = headers[name]
+// A response header's value (the first, when repeated). Read with a constant name at each call site: a property
+// read with a variable name is a generic lookup in V8.
+function first(value: ResponseHeaders[string] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value
 }
 

@@ -1,6 +1,7 @@
 // The plugin as an application uses it: a real OpenTelemetry SDK (in-memory exporters), the async-hooks context
 // manager, and the client against tools/test-cluster over real sockets.
-import { context, metrics, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api'
+import diagnostics from 'node:diagnostics_channel'
+import { context, createContextKey, metrics, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api'
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks'
 import {
   AggregationTemporality,
@@ -122,6 +123,39 @@ describe('spans', () => {
     const seen = node.requests.at(-1)
     expect(seen?.path).toBe('/')
     expect(seen?.headers['traceparent']).toBe(`00-${outerContext.traceId}-${info.spanContext().spanId}-01`)
+  })
+
+  it("keeps the call's span active for nested instrumentations: an undici instrumentation's span is its child", async () => {
+    const client = new Client({ node: live(), ...plugin() })
+    const marker = createContextKey('nested instrumentation')
+    const nested: Span[] = []
+    // What @opentelemetry/instrumentation-undici does: a span from the active context when undici makes the request,
+    // here in a context of its own with one more value (so the call's context is copied, not only read).
+    const onCreate = (): void => {
+      const mine = context.active().setValue(marker, 'set')
+      context.with(mine, () => {
+        expect(context.active().getValue(marker)).toBe('set')
+        const span = tracer.startSpan('undici.request', { kind: SpanKind.CLIENT })
+        nested.push(span)
+        span.end()
+      })
+    }
+    diagnostics.subscribe('undici:request:create', onCreate)
+    try {
+      await tracer.startActiveSpan('outer', async (outer) => {
+        await client.info()
+        outer.end()
+      })
+    } finally {
+      diagnostics.unsubscribe('undici:request:create', onCreate)
+      await client.close()
+    }
+    const info = only('info')
+    const undici = only('undici.request')
+    expect(nested).toHaveLength(1)
+    expect(undici.parentSpanContext?.spanId).toBe(info.spanContext().spanId)
+    expect(undici.spanContext().traceId).toBe(only('outer').spanContext().traceId)
+    expect(info.parentSpanContext?.spanId).toBe(only('outer').spanContext().spanId)
   })
 
   it('without a context manager, makes root spans and still sends their traceparent', async () => {

@@ -217,6 +217,18 @@ function fetchAdapter(options: AdapterOptions): Adapter {
   }
 }
 
+// The floor and the limit send the header set Stretch sends (user-agent of the same length, the compatibility media
+// types), so every adapter on the bare pool puts the same bytes on the wire as the client it is compared with.
+const kWireJson = 'application/vnd.elasticsearch+json; compatible-with=8'
+const kWireNdjson = 'application/vnd.elasticsearch+x-ndjson; compatible-with=8'
+const kWireUserAgent = `stretch/0.0.0 (Node.js ${process.version}; ${process.platform}-${process.arch})`
+
+function floorHeaders(compress: boolean): Record<string, string> {
+  const headers: Record<string, string> = { 'user-agent': kWireUserAgent, accept: kWireJson }
+  if (compress) headers['accept-encoding'] = 'gzip'
+  return headers
+}
+
 async function undiciFloor(options: AdapterOptions): Promise<Adapter> {
   const { Pool } = await import('undici')
   const url = new URL(options.url)
@@ -225,9 +237,7 @@ async function undiciFloor(options: AdapterOptions): Promise<Adapter> {
     ...(url.protocol === 'https:' ? { connect: { ca: options.ca } } : {}),
   })
   const compress = options.compress
-  const accept: Record<string, string> = compress
-    ? { accept: 'application/json', 'accept-encoding': 'gzip' }
-    : { accept: 'application/json' }
+  const accept = floorHeaders(compress)
   const operations = bulkOperations()
   const send = async (method: 'GET' | 'POST', path: string, text?: string, type?: string): Promise<unknown> => {
     let headers = accept
@@ -252,8 +262,8 @@ async function undiciFloor(options: AdapterOptions): Promise<Adapter> {
   }
   return {
     info: () => send('GET', '/'),
-    search: () => send('POST', `/${indexName}/_search`, JSON.stringify({ query: searchQuery }), 'application/json'),
-    bulk: () => send('POST', '/_bulk', ndjson(operations), 'application/x-ndjson'),
+    search: () => send('POST', `/${indexName}/_search`, JSON.stringify({ query: searchQuery }), kWireJson),
+    bulk: () => send('POST', '/_bulk', ndjson(operations), kWireNdjson),
     close: () => pool.close(),
   }
 }
@@ -272,9 +282,7 @@ async function dispatchFloor(options: AdapterOptions): Promise<Adapter> {
     ...(url.protocol === 'https:' ? { connect: { ca: options.ca } } : {}),
   })
   const compress = options.compress
-  const accept: Record<string, string> = compress
-    ? { accept: 'application/json', 'accept-encoding': 'gzip' }
-    : { accept: 'application/json' }
+  const accept = floorHeaders(compress)
   const operations = bulkOperations()
   const call = (method: 'GET' | 'POST', path: string, headers: Record<string, string>, body: string | Buffer | null) =>
     new Promise<{ gzip: boolean; bytes: Buffer }>((resolve, reject) => {
@@ -326,8 +334,8 @@ async function dispatchFloor(options: AdapterOptions): Promise<Adapter> {
   }
   return {
     info: () => send('GET', '/'),
-    search: () => send('POST', `/${indexName}/_search`, JSON.stringify({ query: searchQuery }), 'application/json'),
-    bulk: () => send('POST', '/_bulk', ndjson(operations), 'application/x-ndjson'),
+    search: () => send('POST', `/${indexName}/_search`, JSON.stringify({ query: searchQuery }), kWireJson),
+    bulk: () => send('POST', '/_bulk', ndjson(operations), kWireNdjson),
     close: () => pool.close(),
   }
 }

@@ -22858,6 +22858,10 @@ export declare namespace estypes {
      */
     node?: string
     /**
+     * An alias of \`node\`.
+     */
+    name?: string
+    /**
      * The unique node identifier.
      */
     id?: string
@@ -26356,6 +26360,10 @@ export declare namespace estypes {
      * An array of shard-level following task statistics.
      */
     shards: CcrShardStats[]
+    /**
+     * The sum of the shards' global checkpoint lag (leader's global checkpoint minus follower's).
+     */
+    total_global_checkpoint_lag?: long
   }
 
   /**
@@ -37141,7 +37149,7 @@ export declare namespace estypes {
     /**
      * Total size of all shards for the selected data streams. This property is included only if the \`human\` query parameter is \`true\`
      */
-    total_store_sizes?: ByteSize
+    total_store_size?: ByteSize
     /**
      * Total size, in bytes, of all shards for the selected data streams.
      */
@@ -37872,6 +37880,14 @@ export declare namespace estypes {
      * The time that passed between the start of the last two data stream lifecycle executions. This value should amount approximately to \`data_streams.lifecycle.poll_interval\`.
      */
     time_between_starts_in_millis?: DurationValue<UnitMillis>
+    /**
+     * The duration of the last run (human readable, with \`?human\`).
+     */
+    last_run_duration?: Duration
+    /**
+     * The time between the starts of the last two runs (human readable, with \`?human\`).
+     */
+    time_between_starts?: Duration
   }
 
   /**
@@ -41027,6 +41043,10 @@ export declare namespace estypes {
      * `transport_address` (the specification does not describe it).
      */
     transport_address: TransportAddress
+    /**
+     * The node's Elasticsearch version.
+     */
+    version?: VersionString
   }
 
   /**
@@ -42888,15 +42908,15 @@ export declare namespace estypes {
     /**
      * The text content. Only applicable for the \`text\` type
      */
-    text: string
+    text?: string
     /**
      * The image content. Only applicable for the \`image_url\` type
      */
-    image_url: InferenceImageUrl
+    image_url?: InferenceImageUrl
     /**
      * The file content. Only applicable for the \`file\` type
      */
-    file: InferenceFileContent
+    file?: InferenceFileContent
   }
 
   /**
@@ -57017,7 +57037,16 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type MlDeleteJobResponse = AcknowledgedResponseBase
+  export interface MlDeleteJobResponse {
+    /**
+     * For a successful response, this value is always true. On failure, an exception is returned instead.
+     */
+    acknowledged?: boolean
+    /**
+     * The id of the deletion task, with \`wait_for_completion=false\` (then there is no \`acknowledged\`).
+     */
+    task?: TaskId
+  }
 
   /**
    * Delete a model snapshot. You cannot delete the active model snapshot. To delete that snapshot, first revert to a different one. To identify the active model snapshot, refer to the \`model_snapshot_id\` in the results from the get jobs API.
@@ -67859,6 +67888,34 @@ export declare namespace estypes {
      * Specifies how the computed scores are combined
      */
     score_mode?: QueryDslFunctionScoreMode
+    /**
+     * One score function given at the top level instead of in \`functions\` (as in FunctionScoreContainer).
+     */
+    exp?: QueryDslDecayFunction
+    /**
+     * One score function given at the top level instead of in \`functions\` (as in FunctionScoreContainer).
+     */
+    gauss?: QueryDslDecayFunction
+    /**
+     * One score function given at the top level instead of in \`functions\` (as in FunctionScoreContainer).
+     */
+    linear?: QueryDslDecayFunction
+    /**
+     * One score function given at the top level instead of in \`functions\` (as in FunctionScoreContainer).
+     */
+    field_value_factor?: QueryDslFieldValueFactorScoreFunction
+    /**
+     * One score function given at the top level instead of in \`functions\` (as in FunctionScoreContainer).
+     */
+    random_score?: QueryDslRandomScoreFunction
+    /**
+     * One score function given at the top level instead of in \`functions\` (as in FunctionScoreContainer).
+     */
+    script_score?: QueryDslScriptScoreFunction
+    /**
+     * One score function given at the top level instead of in \`functions\` (as in FunctionScoreContainer).
+     */
+    weight?: double
   }
 
   /**
@@ -76187,6 +76244,14 @@ export declare namespace estypes {
      * The reason for cancellation if the slice was canceled
      */
     cancelled?: string
+    /**
+     * Why the task was cancelled (\`by user request\`), once it is.
+     */
+    canceled?: string
+    /**
+     * The status of each slice of a sliced task, \`null\` for a slice that has not reported yet.
+     */
+    slices?: (ReindexStatus | null)[]
   }
 
   /**
@@ -76922,6 +76987,10 @@ export declare namespace estypes {
      * `time_zone` (the specification does not describe it).
      */
     time_zone?: TimeZone
+    /**
+     * The fixed interval of a \`date_histogram\` group (a job has either it or \`calendar_interval\`).
+     */
+    fixed_interval?: Duration
   }
 
   /**
@@ -76993,6 +77062,10 @@ export declare namespace estypes {
      * `calendar_interval` (the specification does not describe it).
      */
     calendar_interval?: Duration
+    /**
+     * The fixed interval of a \`date_histogram\` group (a job has either it or \`calendar_interval\`).
+     */
+    fixed_interval?: Duration
   }
 
   /**
@@ -77921,6 +77994,10 @@ export declare namespace estypes {
      * The associated mustache template.
      */
     script: Script | ScriptSource
+    /**
+     * A JSON schema of the template's parameters, against which a search's \`params\` are validated.
+     */
+    dictionary?: Record<string, unknown>
   }
 
   /**
@@ -85111,7 +85188,7 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type ShutdownGetNodeShutdownType = 'remove' | 'restart'
+  export type ShutdownGetNodeShutdownType = 'remove' | 'restart' | 'REMOVE' | 'RESTART' | 'REPLACE' | 'SIGTERM'
 
   /**
    * Prepare a node to be shut down. NOTE: This feature is designed for indirect use by Elastic Cloud, Elastic Cloud Enterprise, and Elastic Cloud on Kubernetes. Direct use is not supported. If you specify a node that is offline, it will be prepared for shut down when it rejoins the cluster. If the operator privileges feature is enabled, you must be an operator to use this API. The API migrates ongoing tasks and index shards to other nodes as needed to prepare a node to be restarted or shut down and removed from the cluster. This ensures that Elasticsearch can be stopped safely with minimal disruption to the cluster. You must specify the type of shutdown: \`restart\`, \`remove\`, or \`replace\`. If a node is already being prepared for shutdown, you can use this API to change the shutdown type. IMPORTANT: This API does NOT terminate the Elasticsearch process. Monitor the node shutdown status to determine when it is safe to stop Elasticsearch.
@@ -86925,6 +87002,10 @@ export declare namespace estypes {
      * The total number and size of files that are referenced by the snapshot.
      */
     total: SnapshotFileCountSnapshotStats
+    /**
+     * The files processed so far, while a snapshot is running.
+     */
+    processed?: SnapshotFileCountSnapshotStats
   }
 
   /**
@@ -88926,6 +89007,10 @@ export declare namespace estypes {
      * `ingest_pipeline` (the specification does not describe it).
      */
     ingest_pipeline: IngestPipelineConfig
+    /**
+     * The ECS compatibility mode the structure was found with.
+     */
+    ecs_compatibility?: TextStructureEcsCompatibilityType
   }
 
   /**

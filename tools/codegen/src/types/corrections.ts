@@ -4,7 +4,15 @@
 // Each correction widens one type as little as it can, and says why: the Elasticsearch behaviour, and where known the
 // server class that writes or reads it. A correction that no longer applies (the type or property is gone, or the
 // specification now has it) fails the generator, so an updated specification drops it here too.
-import { key, type Property, type Schema, type TypeDefinition, type TypeName, type Value } from './schema.js'
+import {
+  type Behavior,
+  key,
+  type Property,
+  type Schema,
+  type TypeDefinition,
+  type TypeName,
+  type Value,
+} from './schema.js'
 
 /** One change to the model, on the type named `type` (`namespace:Name`). */
 export type Correction = { readonly type: string; readonly reason: string } & (
@@ -20,6 +28,17 @@ export type Correction = { readonly type: string; readonly reason: string } & (
       readonly op: 'widen-property'
       readonly property: string
       readonly extra: Value
+    }
+  | {
+      /** Gives a property another type (the specification names the wrong one). */
+      readonly op: 'set-property-type'
+      readonly property: string
+      readonly value: Value
+    }
+  | {
+      /** Gives an interface extra keys of one type (`AdditionalProperties<string, value>`). */
+      readonly op: 'additional-properties'
+      readonly value: Value
     }
   | {
       /** Makes a required property optional. */
@@ -155,11 +174,11 @@ export const kCorrections: readonly Correction[] = [
   // Responses.
   {
     type: '_types:ReindexStatus',
-    op: 'add-property',
-    property: 'canceled',
-    value: kString,
-    description: 'Why the task was cancelled (`by user request`), once it is.',
-    reason: 'BulkByScrollTask.Status writes `canceled`, the reason of a cancellation; the spec lacks it.',
+    op: 'rename-property',
+    property: 'cancelled',
+    to: 'canceled',
+    reason:
+      'BulkByScrollTask.Status writes the reason of a cancellation as `canceled`; the spec spells it `cancelled`.',
   },
   {
     type: '_types:ReindexStatus',
@@ -263,11 +282,233 @@ export const kCorrections: readonly Correction[] = [
       'TextStructure writes `ecs_compatibility` (`disabled` or `v1`), the mode of its Grok patterns; the spec has the request parameter but not the response field.',
   },
   {
+    type: '_types:ReindexTaskResult',
+    op: 'add-property',
+    property: 'throttled',
+    value: ref('_types:Duration'),
+    description: 'The time the request slept to conform to `requests_per_second` (human readable, with `?human`).',
+    reason:
+      'BulkByScrollResponse writes `throttled_millis` with its human-readable `throttled` beside it (`timeValueField`), as ReindexStatus has; the spec has only the milliseconds.',
+  },
+  {
+    type: '_types:ReindexTaskResult',
+    op: 'add-property',
+    property: 'throttled_until',
+    value: ref('_types:Duration'),
+    description: 'The time until the next throttled request (human readable, with `?human`).',
+    reason:
+      'BulkByScrollResponse writes `throttled_until_millis` with its human-readable `throttled_until` beside it (`timeValueField`); the spec has only the milliseconds.',
+  },
+  ...['load_1m', 'load_5m', 'load_15m'].map(
+    (property): Correction => ({
+      type: 'cat.nodes:NodesRecord',
+      op: 'widen-property',
+      property,
+      extra: kNull,
+      reason:
+        "RestNodesAction adds a null cell for a load average the node's OS does not report (the 5 and 15 minute ones on some systems), which a JSON cat answer writes as `null`; widened on these three columns only.",
+    }),
+  ),
+  {
+    type: 'features.reset_features:ResetFeatureStateStatus',
+    op: 'add-type',
+    description: 'The outcome of resetting one feature: its name, and `SUCCESS` or `FAILURE` (with the exception).',
+    properties: [
+      prop('feature_name', kString, true, 'The name of the feature.'),
+      prop('status', kString, true, '`SUCCESS` or `FAILURE`.'),
+      prop('exception', ref('_types:ErrorCause'), false, 'Why the reset failed, when it did.'),
+    ],
+    reason:
+      'ResetFeatureStateResponse writes one ResetFeatureStateStatus per feature (`feature_name`, `status`, and `exception` on a failure); the spec has no type for it.',
+  },
+  {
+    type: 'features.reset_features:Response',
+    op: 'set-property-type',
+    property: 'features',
+    value: arrayOf(ref('features.reset_features:ResetFeatureStateStatus')),
+    reason:
+      "ResetFeatureStateResponse's `features` are reset statuses (`feature_name`, `status`), not the `name` and `description` of FeaturesFeature that the spec names (that is get_features' answer).",
+  },
+  {
+    type: 'ilm.get_lifecycle:ItemUsage',
+    op: 'add-type',
+    description: 'What uses a lifecycle policy.',
+    properties: [
+      prop('indices', arrayOf(ref('_types:IndexName')), true, 'The indices that use the policy.'),
+      prop('data_streams', arrayOf(ref('_types:DataStreamName')), true, 'The data streams that use the policy.'),
+      prop(
+        'composable_templates',
+        arrayOf(ref('_types:Name')),
+        true,
+        'The composable index templates that use the policy.',
+      ),
+    ],
+    reason:
+      'LifecyclePolicyResponseItem writes `in_use_by`, an ItemUsage (`indices`, `data_streams`, `composable_templates`); the spec has no type for it.',
+  },
+  {
+    type: 'ilm.get_lifecycle:Lifecycle',
+    op: 'add-property',
+    property: 'in_use_by',
+    value: ref('ilm.get_lifecycle:ItemUsage'),
+    description: 'The indices, data streams and composable templates that use the policy.',
+    reason: 'LifecyclePolicyResponseItem writes `in_use_by` (an ItemUsage); the spec lacks it.',
+  },
+  ...(
+    [
+      ['min_index_version', 'The oldest index version the node can read.'],
+      ['max_index_version', 'The newest index version the node can write.'],
+    ] as const
+  ).map(
+    ([property, description]): Correction => ({
+      type: 'indices.shard_stores:ShardStoreNode',
+      op: 'add-property',
+      property,
+      value: ref('_types:VersionNumber'),
+      description,
+      reason:
+        "A shard store writes its node as DiscoveryNode does, with the node's index version range (ids); the spec lacks them.",
+    }),
+  ),
+  {
+    type: 'license.post:Acknowledgement',
+    op: 'optional',
+    property: 'license',
+    reason:
+      'PutLicenseResponse writes the acknowledgement messages by feature (`{ message, watcher: [...], security: [...] }`); a `license` key is there only when the license itself has messages.',
+  },
+  {
+    type: 'license.post:Acknowledgement',
+    op: 'additional-properties',
+    value: arrayOf(kString),
+    reason:
+      'PutLicenseResponse writes `acknowledge` as `message` plus one array of messages per feature it changes (`watcher`, `security`, `logstash`, ...); the spec has only `license`.',
+  },
+  ...['rollup.get_rollup_caps:RollupFieldSummary', 'rollup.get_rollup_index_caps:RollupJobSummaryField'].map(
+    (type): Correction => ({
+      type,
+      op: 'add-property',
+      property: 'delay',
+      value: ref('_types:Duration'),
+      description: 'How long after a time bucket closes it is rolled up (of a `date_histogram` group).',
+      reason:
+        "A rollup job's date_histogram group writes its `delay` (DateHistogramGroupConfig), and the caps echo it; the spec lacks it.",
+    }),
+  ),
+  {
+    type: 'snapshot._types:ShardsStatsSummary',
+    op: 'add-property',
+    property: 'processed',
+    value: ref('snapshot._types:ShardsStatsSummaryItem'),
+    description: 'The files processed so far, while a snapshot is running.',
+    reason:
+      "A shard's SnapshotStats writes `processed` while the processed file count differs from the incremental one; the spec lacks it.",
+  },
+  {
+    type: '_types.mapping:DocTypeMapping',
+    op: 'add-type',
+    description:
+      'A mapping under its type name (`{ "_doc": { "properties": ... } }`), as Elasticsearch writes a stored mapping it does not unwrap.',
+    properties: [prop('_doc', ref('_types.mapping:TypeMapping'), true, 'The mapping.')],
+    reason:
+      'A stored mapping (CompressedXContent) keeps its `_doc` type name, and some answers write it as stored; the spec has no type for it.',
+  },
+  ...(
+    [
+      ['indices.put_data_stream_mappings:UpdatedDataStreamMappings', 'mappings'],
+      ['indices.put_data_stream_mappings:UpdatedDataStreamMappings', 'effective_mappings'],
+      ['simulate.ingest:IngestDocumentSimulation', 'effective_mapping'],
+    ] as const
+  ).map(
+    ([type, property]): Correction => ({
+      type,
+      op: 'widen-property',
+      property,
+      extra: ref('_types.mapping:DocTypeMapping'),
+      reason:
+        "Elasticsearch writes this mapping as stored, under its `_doc` type name (as Elastic's examples show); widened on this property only, not on MappingTypeMapping, which every mapping request and response shares.",
+    }),
+  ),
+  {
     type: 'shutdown.get_node:ShutdownType',
     op: 'add-members',
     members: ['REMOVE', 'RESTART', 'REPLACE', 'SIGTERM'],
     reason:
       "SingleNodeShutdownMetadata writes its Type enum's name, in upper case (`RESTART`), and has `REPLACE` and `SIGTERM` too; the spec's enum has `remove` and `restart`.",
+  },
+  {
+    type: 'shutdown.get_node:ShutdownStatus',
+    op: 'add-members',
+    members: ['NOT_STARTED', 'IN_PROGRESS', 'STALLED', 'COMPLETE'],
+    reason:
+      "SingleNodeShutdownMetadata.Status is written by its enum name, in upper case (`COMPLETE`), for the node and for its shard migration, persistent tasks and plugins; the spec's enum is lower case.",
+  },
+  {
+    type: '_types:ReindexTaskResult',
+    op: 'add-property',
+    property: 'canceled',
+    value: kString,
+    description: 'Why the task was cancelled (`by user request`), once it is.',
+    reason:
+      "BulkByScrollResponse writes its task's status fields, `canceled` among them (as BulkByScrollTask.Status does); the spec lacks it.",
+  },
+  {
+    type: '_types:ReindexTaskResult',
+    op: 'add-property',
+    property: 'slices',
+    value: arrayOf(unionOf(ref('_types:ReindexStatus'), kNull)),
+    description: 'The status of each slice of a sliced task, `null` for a slice that has not reported yet.',
+    reason:
+      "BulkByScrollResponse writes its task's status fields, `slices` among them (one status per slice); the spec lacks it.",
+  },
+  {
+    type: 'shutdown.get_node:ShardMigrationStatus',
+    op: 'add-property',
+    property: 'shard_migrations_remaining',
+    value: ref('_types:long'),
+    description: 'The number of shards still to move off the node.',
+    reason: 'ShutdownShardMigrationStatus writes `shard_migrations_remaining` beside `status`; the spec lacks it.',
+  },
+  {
+    type: 'shutdown.get_node:ShardMigrationStatus',
+    op: 'add-property',
+    property: 'explanation',
+    value: kString,
+    description: 'Why the shard migration is in its status.',
+    reason: 'ShutdownShardMigrationStatus writes an `explanation` of its status; the spec lacks it.',
+  },
+  {
+    type: 'snapshot._types:SnapshotShardsStatus',
+    op: 'add-property',
+    property: 'node',
+    value: ref('_types:NodeId'),
+    description: 'The node that snapshots the shard.',
+    reason: 'SnapshotIndexShardStatus writes the `node` the shard is snapshotted on (when known); the spec lacks it.',
+  },
+  {
+    type: 'snapshot._types:SnapshotShardsStatus',
+    op: 'add-property',
+    property: 'reason',
+    value: kString,
+    description: "Why the shard's snapshot failed, when it did.",
+    reason: "SnapshotIndexShardStatus writes the failure's `reason` of a failed shard; the spec lacks it.",
+  },
+  {
+    type: 'snapshot._types:SnapshotShardsStatus',
+    op: 'add-property',
+    property: 'description',
+    value: kString,
+    description: "Why the shard's stats are missing or estimated (a node left the cluster while the snapshot ran).",
+    reason:
+      'SnapshotIndexShardStatus writes a `description` when its stats are missing from a running snapshot (`file_count: -1`); the spec lacks it.',
+  },
+  {
+    type: 'shutdown.get_node:NodeShutdownStatus',
+    op: 'add-property',
+    property: 'allocation_delay',
+    value: ref('_types:Duration'),
+    description: 'How long the shards of a restarting node wait before they are reallocated (a `restart` shutdown).',
+    reason: 'SingleNodeShutdownStatus writes the `allocation_delay` of a restart; the spec has it on the request only.',
   },
 ]
 
@@ -353,6 +594,20 @@ export function applyCorrections(schema: Schema, corrections: readonly Correctio
       case 'widen-property': {
         const p = property(c, propertiesOf(c, def, byKey))
         p.type = unionOf(p.type, c.extra)
+        break
+      }
+      case 'set-property-type': {
+        property(c, propertiesOf(c, def, byKey)).type = c.value
+        break
+      }
+      case 'additional-properties': {
+        if (def.kind !== 'interface') fail(c, 'not an interface')
+        const behaviors = (def.behaviors ?? []) as Behavior[]
+        if (behaviors.some((b) => b.type.name === 'AdditionalProperties')) fail(c, 'the specification has it now')
+        ;(def as Mutable<typeof def>).behaviors = [
+          ...behaviors,
+          { type: { namespace: '_spec_utils', name: 'AdditionalProperties' }, generics: [kString, c.value] },
+        ]
         break
       }
       case 'optional': {

@@ -23170,19 +23170,19 @@ export declare namespace estypes {
     /**
      * The load average for the most recent minute.
      */
-    load_1m?: string
+    load_1m?: string | null
     /**
      * The load average for the last five minutes.
      */
-    load_5m?: string
+    load_5m?: string | null
     /**
      * The load average for the last fifteen minutes.
      */
-    load_15m?: string
+    load_15m?: string | null
     /**
      * An alias of \`load_15m\`.
      */
-    l?: string
+    l?: string | null
     /**
      * The number of available processors (logical CPU cores available to the JVM).
      */
@@ -33555,6 +33555,26 @@ export declare namespace estypes {
   export type FeaturesResetFeaturesRequest = FeaturesResetFeaturesRequest_
 
   /**
+   * The outcome of resetting one feature: its name, and \`SUCCESS\` or \`FAILURE\` (with the exception).
+   *
+   * @public
+   */
+  export interface FeaturesResetFeaturesResetFeatureStateStatus {
+    /**
+     * The name of the feature.
+     */
+    feature_name: string
+    /**
+     * \`SUCCESS\` or \`FAILURE\`.
+     */
+    status: string
+    /**
+     * Why the reset failed, when it did.
+     */
+    exception?: ErrorCause
+  }
+
+  /**
    * `Response` of the specification's `features.reset_features` namespace (the specification does not describe it).
    *
    * @public
@@ -33563,7 +33583,7 @@ export declare namespace estypes {
     /**
      * `features` (the specification does not describe it).
      */
-    features: FeaturesFeature[]
+    features: FeaturesResetFeaturesResetFeatureStateStatus[]
   }
 
   /**
@@ -35759,6 +35779,26 @@ export declare namespace estypes {
   }
 
   /**
+   * What uses a lifecycle policy.
+   *
+   * @public
+   */
+  export interface IlmGetLifecycleItemUsage {
+    /**
+     * The indices that use the policy.
+     */
+    indices: IndexName[]
+    /**
+     * The data streams that use the policy.
+     */
+    data_streams: DataStreamName[]
+    /**
+     * The composable index templates that use the policy.
+     */
+    composable_templates: Name[]
+  }
+
+  /**
    * `Lifecycle` of the specification's `ilm.get_lifecycle` namespace (the specification does not describe it).
    *
    * @public
@@ -35776,6 +35816,10 @@ export declare namespace estypes {
      * `version` (the specification does not describe it).
      */
     version: VersionNumber
+    /**
+     * The indices, data streams and composable templates that use the policy.
+     */
+    in_use_by?: IlmGetLifecycleItemUsage
   }
 
   /**
@@ -39570,11 +39614,11 @@ export declare namespace estypes {
     /**
      * The mappings that are specfic to this data stream that will override any mappings from the matching index template.
      */
-    mappings?: MappingTypeMapping
+    mappings?: MappingTypeMapping | MappingDocTypeMapping
     /**
      * The mappings that are effective on this data stream, taking into account the mappings from the matching index template and the mappings specific to this data stream.
      */
-    effective_mappings?: MappingTypeMapping
+    effective_mappings?: MappingTypeMapping | MappingDocTypeMapping
   }
 
   /**
@@ -41047,6 +41091,14 @@ export declare namespace estypes {
      * The node's Elasticsearch version.
      */
     version?: VersionString
+    /**
+     * The oldest index version the node can read.
+     */
+    min_index_version?: VersionNumber
+    /**
+     * The newest index version the node can write.
+     */
+    max_index_version?: VersionNumber
   }
 
   /**
@@ -51624,19 +51676,28 @@ export declare namespace estypes {
     | 'enterprise'
 
   /**
-   * `Acknowledgement` of the specification's `license.post` namespace (the specification does not describe it).
+   * The named properties of \`LicensePostAcknowledgement\`.
    *
    * @public
    */
-  export interface LicensePostAcknowledgement {
+  export interface LicensePostAcknowledgementKeys {
     /**
      * `license` (the specification does not describe it).
      */
-    license: string[]
+    license?: string[]
     /**
      * `message` (the specification does not describe it).
      */
     message: string
+  }
+
+  /**
+   * `Acknowledgement` of the specification's `license.post` namespace (the specification does not describe it).
+   *
+   * @public
+   */
+  export type LicensePostAcknowledgement = LicensePostAcknowledgementKeys & {
+    [property: string]: string[] | LicensePostAcknowledgementKeys[keyof LicensePostAcknowledgementKeys]
   }
 
   /**
@@ -52488,6 +52549,18 @@ export declare namespace estypes {
    * @public
    */
   export type MappingDenseVectorSimilarity = 'cosine' | 'dot_product' | 'l2_norm' | 'max_inner_product'
+
+  /**
+   * A mapping under its type name (\`\{ "_doc": \{ "properties": ... \} \}\`), as Elasticsearch writes a stored mapping it does not unwrap.
+   *
+   * @public
+   */
+  export interface MappingDocTypeMapping {
+    /**
+     * The mapping.
+     */
+    _doc: MappingTypeMapping
+  }
 
   /**
    * Defines whether doc values are enabled for a field. Can be a simple boolean, or a configuration object for finer-grained control over sub-parameters such as \`multi_value\`.
@@ -76243,10 +76316,6 @@ export declare namespace estypes {
     /**
      * The reason for cancellation if the slice was canceled
      */
-    cancelled?: string
-    /**
-     * Why the task was cancelled (\`by user request\`), once it is.
-     */
     canceled?: string
     /**
      * The status of each slice of a sliced task, \`null\` for a slice that has not reported yet.
@@ -76356,6 +76425,22 @@ export declare namespace estypes {
      * The number of version conflicts that occurred.
      */
     version_conflicts?: long
+    /**
+     * The time the request slept to conform to \`requests_per_second\` (human readable, with \`?human\`).
+     */
+    throttled?: Duration
+    /**
+     * The time until the next throttled request (human readable, with \`?human\`).
+     */
+    throttled_until?: Duration
+    /**
+     * Why the task was cancelled (\`by user request\`), once it is.
+     */
+    canceled?: string
+    /**
+     * The status of each slice of a sliced task, \`null\` for a slice that has not reported yet.
+     */
+    slices?: (ReindexStatus | null)[]
   }
 
   /**
@@ -76991,6 +77076,10 @@ export declare namespace estypes {
      * The fixed interval of a \`date_histogram\` group (a job has either it or \`calendar_interval\`).
      */
     fixed_interval?: Duration
+    /**
+     * How long after a time bucket closes it is rolled up (of a \`date_histogram\` group).
+     */
+    delay?: Duration
   }
 
   /**
@@ -77066,6 +77155,10 @@ export declare namespace estypes {
      * The fixed interval of a \`date_histogram\` group (a job has either it or \`calendar_interval\`).
      */
     fixed_interval?: Duration
+    /**
+     * How long after a time bucket closes it is rolled up (of a \`date_histogram\` group).
+     */
+    delay?: Duration
   }
 
   /**
@@ -85119,6 +85212,10 @@ export declare namespace estypes {
      * `plugins` (the specification does not describe it).
      */
     plugins: ShutdownGetNodePluginsStatus
+    /**
+     * How long the shards of a restarting node wait before they are reallocated (a \`restart\` shutdown).
+     */
+    allocation_delay?: Duration
   }
 
   /**
@@ -85174,6 +85271,14 @@ export declare namespace estypes {
      * `status` (the specification does not describe it).
      */
     status: ShutdownGetNodeShutdownStatus
+    /**
+     * The number of shards still to move off the node.
+     */
+    shard_migrations_remaining?: long
+    /**
+     * Why the shard migration is in its status.
+     */
+    explanation?: string
   }
 
   /**
@@ -85181,7 +85286,15 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type ShutdownGetNodeShutdownStatus = 'not_started' | 'in_progress' | 'stalled' | 'complete'
+  export type ShutdownGetNodeShutdownStatus =
+    | 'not_started'
+    | 'in_progress'
+    | 'stalled'
+    | 'complete'
+    | 'NOT_STARTED'
+    | 'IN_PROGRESS'
+    | 'STALLED'
+    | 'COMPLETE'
 
   /**
    * `ShutdownType` of the specification's `shutdown.get_node` namespace (the specification does not describe it).
@@ -85248,7 +85361,7 @@ export declare namespace estypes {
     /**
      * `effective_mapping` (the specification does not describe it).
      */
-    effective_mapping?: MappingTypeMapping
+    effective_mapping?: MappingTypeMapping | MappingDocTypeMapping
   }
 
   /**
@@ -86741,6 +86854,10 @@ export declare namespace estypes {
      * `time_in_millis` (the specification does not describe it).
      */
     time_in_millis: DurationValue<UnitMillis>
+    /**
+     * The files processed so far, while a snapshot is running.
+     */
+    processed?: SnapshotShardsStatsSummaryItem
   }
 
   /**
@@ -86953,6 +87070,18 @@ export declare namespace estypes {
      * `stats` (the specification does not describe it).
      */
     stats: SnapshotShardsStatsSummary
+    /**
+     * The node that snapshots the shard.
+     */
+    node?: NodeId
+    /**
+     * Why the shard's snapshot failed, when it did.
+     */
+    reason?: string
+    /**
+     * Why the shard's stats are missing or estimated (a node left the cluster while the snapshot ran).
+     */
+    description?: string
   }
 
   /**

@@ -14,7 +14,8 @@ import {
 const ref = (namespace: string, name: string) => ({ kind: 'instance_of', type: { namespace, name } }) as const
 const str = ref('_builtins', 'string')
 const model = (types: TypeDefinition[]): Schema => ({ _info: {}, endpoints: [], types })
-const emitted = (schema: Schema): string => emitTypes(schema, new Map(), '// test').replace(/[ \t]*\/\*\*[\s\S]*?\*\/\n/g, '')
+const emitted = (schema: Schema): string =>
+  emitTypes(schema, new Map(), '// test').replace(/[ \t]*\/\*\*[\s\S]*?\*\/\n/g, '')
 
 const base: TypeDefinition[] = [
   {

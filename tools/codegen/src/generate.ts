@@ -6,6 +6,7 @@ import { indexPage, namespacePage } from './docs.js'
 import { emitApi, emitEndpointChunk, emitRequestTypes, endpointChunkFile } from './emit.js'
 import { type ApiNamespace, buildModel, loadSpec, type Spec } from './model.js'
 import { TypeResolver } from './type-expr.js'
+import { applyCorrections } from './types/corrections.js'
 import { emitTypesModule } from './types/module.js'
 import { loadSchema } from './types/schema.js'
 import { SpecTypes } from './types/spec-types.js'
@@ -62,7 +63,8 @@ function header(spec: Spec, comment: '//' | 'md'): string {
 export function buildOutputs(options: GenerateOptions): OutputFiles {
   const specDir = options.specDir ?? join(options.root, 'tools/codegen/spec')
   const spec = loadSpec(specDir)
-  const schema = loadSchema(specDir)
+  // The model as Elasticsearch sends it: the specification with the corrections of src/types/corrections.ts.
+  const schema = applyCorrections(loadSchema(specDir))
   const specTypes = new SpecTypes(schema)
   const resolver = new TypeResolver(spec.aliases, specTypes)
   const { namespaces, skipped } = buildModel(spec)

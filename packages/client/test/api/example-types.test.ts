@@ -1,7 +1,8 @@
 // The specification's own examples type-check against the generated types: each JavaScript request example (written
 // for @elastic/elasticsearch, `const response = await client.xxx({...});`) against the method's request type, and each
 // JSON response example against its response type (`estypes.XxxResponse`), in one program built in memory. The
-// examples that cannot (a defect of the specification's example, not of the types) are listed with their reason in
+// examples that cannot (a defect of the specification's example, or of the specification where correcting it would
+// cost more than it gives) are listed with their reason in
 // example-type-defects.json, and the test fails when the list is stale either way: a listed example that passes, or
 // a failure that is not listed.
 import { readFileSync } from 'node:fs'
@@ -100,9 +101,11 @@ describe("the specification's examples", () => {
     const fixed = [...listed].filter((label) => !failing.has(label))
     expect(unlisted).toEqual([])
     expect(fixed).toEqual([])
-    // The list stays short: 78 of 1,142 examples (19 of 762 requests, 59 of 380 responses); it may only shrink.
+    // The list stays short: 51 of 1,142 examples (11 of 762 requests, 40 of 380 responses); it may only shrink. Where
+    // the specification is narrower than what Elasticsearch sends, the generator corrects the model
+    // (tools/codegen/src/types/corrections.ts): 2 "spec:" entries are left, each saying why it is not corrected.
     // Every entry is decided: "spec:" or "example:", none "ours:" (a defect of our types is fixed, not listed).
-    expect(listed.size).toBeLessThanOrEqual(78)
+    expect(listed.size).toBeLessThanOrEqual(51)
     const undecided = Object.entries({ ...defects.requests, ...defects.responses }).filter(
       ([, why]) => !/^(spec|example): /.test(why),
     )

@@ -50,15 +50,6 @@ export function namespacePrefix(namespace: string): string {
     .join('')
 }
 
-/**
- * Properties the specification types narrower than what Elasticsearch accepts, found by the specification's own
- * examples (the client's `test/api/example-types.test.ts`): `owner.property` -> the type added to the property's.
- * A slice id is an integer to Elasticsearch (`slice: { id: 0, max: 2 }`); the spec says `Id` (a string).
- */
-const kAccepted: Readonly<Record<string, string>> = {
-  '_types:SlicedScroll.id': 'integer',
-}
-
 /** The official client's name of a type: `_types.query_dsl:QueryContainer` -> `QueryDslQueryContainer`. */
 export function typeName(name: TypeName): string {
   return namespacePrefix(name.namespace) + name.name
@@ -266,14 +257,12 @@ export class TypeEmitter {
     return lines.length === 0 ? '' : docBlock(lines, indent)
   }
 
-  #members(props: readonly Property[], ctx: Context, forceRequired = false, owner?: TypeName): string {
+  #members(props: readonly Property[], ctx: Context, forceRequired = false): string {
     return props
       .flatMap((p) => {
         const names = [p.name, ...(p.aliases ?? [])]
-        const accepted = owner === undefined ? undefined : kAccepted[`${key(owner)}.${p.name}`]
         return names.map((name, i) => {
           let type = this.render(p.type, ctx)
-          if (accepted !== undefined) type = `${type} | ${accepted}`
           if (ctx.aggregations && name === 'aggregations' && p.type.kind === 'dictionary_of') type = 'TAggregations'
           const doc = this.#doc(
             i === 0 ? p.description : `An alias of \`${p.name}\`.`,
@@ -438,7 +427,7 @@ export class TypeEmitter {
         `${doc}export type ${name}${params} = ${keysName}${keysSelf} & { [property: string]: ${value === 'unknown' ? value : `${value} | ${keysName}${keysSelf}[keyof ${keysName}${keysSelf}]`} }\n`
       )
     }
-    const body = this.#members(def.properties, ctx, false, def.name)
+    const body = this.#members(def.properties, ctx)
     // An empty interface stays an interface: as a type alias (`{}`, biome's fix) every interface that extends it
     // gets its own `this` type, which multiplies the types tsc instantiates.
     const keep =

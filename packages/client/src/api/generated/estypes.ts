@@ -22858,6 +22858,10 @@ export declare namespace estypes {
      */
     node?: string
     /**
+     * An alias of \`node\`.
+     */
+    name?: string
+    /**
      * The unique node identifier.
      */
     id?: string
@@ -23166,19 +23170,19 @@ export declare namespace estypes {
     /**
      * The load average for the most recent minute.
      */
-    load_1m?: string
+    load_1m?: string | null
     /**
      * The load average for the last five minutes.
      */
-    load_5m?: string
+    load_5m?: string | null
     /**
      * The load average for the last fifteen minutes.
      */
-    load_15m?: string
+    load_15m?: string | null
     /**
      * An alias of \`load_15m\`.
      */
-    l?: string
+    l?: string | null
     /**
      * The number of available processors (logical CPU cores available to the JVM).
      */
@@ -26356,6 +26360,10 @@ export declare namespace estypes {
      * An array of shard-level following task statistics.
      */
     shards: CcrShardStats[]
+    /**
+     * The sum of the shards' global checkpoint lag (leader's global checkpoint minus follower's).
+     */
+    total_global_checkpoint_lag?: long
   }
 
   /**
@@ -33547,6 +33555,26 @@ export declare namespace estypes {
   export type FeaturesResetFeaturesRequest = FeaturesResetFeaturesRequest_
 
   /**
+   * The outcome of resetting one feature: its name, and \`SUCCESS\` or \`FAILURE\` (with the exception).
+   *
+   * @public
+   */
+  export interface FeaturesResetFeaturesResetFeatureStateStatus {
+    /**
+     * The name of the feature.
+     */
+    feature_name: string
+    /**
+     * \`SUCCESS\` or \`FAILURE\`.
+     */
+    status: string
+    /**
+     * Why the reset failed, when it did.
+     */
+    exception?: ErrorCause
+  }
+
+  /**
    * `Response` of the specification's `features.reset_features` namespace (the specification does not describe it).
    *
    * @public
@@ -33555,7 +33583,7 @@ export declare namespace estypes {
     /**
      * `features` (the specification does not describe it).
      */
-    features: FeaturesFeature[]
+    features: FeaturesResetFeaturesResetFeatureStateStatus[]
   }
 
   /**
@@ -35751,6 +35779,26 @@ export declare namespace estypes {
   }
 
   /**
+   * What uses a lifecycle policy.
+   *
+   * @public
+   */
+  export interface IlmGetLifecycleItemUsage {
+    /**
+     * The indices that use the policy.
+     */
+    indices: IndexName[]
+    /**
+     * The data streams that use the policy.
+     */
+    data_streams: DataStreamName[]
+    /**
+     * The composable index templates that use the policy.
+     */
+    composable_templates: Name[]
+  }
+
+  /**
    * `Lifecycle` of the specification's `ilm.get_lifecycle` namespace (the specification does not describe it).
    *
    * @public
@@ -35768,6 +35816,10 @@ export declare namespace estypes {
      * `version` (the specification does not describe it).
      */
     version: VersionNumber
+    /**
+     * The indices, data streams and composable templates that use the policy.
+     */
+    in_use_by?: IlmGetLifecycleItemUsage
   }
 
   /**
@@ -37141,7 +37193,7 @@ export declare namespace estypes {
     /**
      * Total size of all shards for the selected data streams. This property is included only if the \`human\` query parameter is \`true\`
      */
-    total_store_sizes?: ByteSize
+    total_store_size?: ByteSize
     /**
      * Total size, in bytes, of all shards for the selected data streams.
      */
@@ -37872,6 +37924,14 @@ export declare namespace estypes {
      * The time that passed between the start of the last two data stream lifecycle executions. This value should amount approximately to \`data_streams.lifecycle.poll_interval\`.
      */
     time_between_starts_in_millis?: DurationValue<UnitMillis>
+    /**
+     * The duration of the last run (human readable, with \`?human\`).
+     */
+    last_run_duration?: Duration
+    /**
+     * The time between the starts of the last two runs (human readable, with \`?human\`).
+     */
+    time_between_starts?: Duration
   }
 
   /**
@@ -39554,11 +39614,11 @@ export declare namespace estypes {
     /**
      * The mappings that are specfic to this data stream that will override any mappings from the matching index template.
      */
-    mappings?: MappingTypeMapping
+    mappings?: MappingTypeMapping | MappingDocTypeMapping
     /**
      * The mappings that are effective on this data stream, taking into account the mappings from the matching index template and the mappings specific to this data stream.
      */
-    effective_mappings?: MappingTypeMapping
+    effective_mappings?: MappingTypeMapping | MappingDocTypeMapping
   }
 
   /**
@@ -41027,6 +41087,18 @@ export declare namespace estypes {
      * `transport_address` (the specification does not describe it).
      */
     transport_address: TransportAddress
+    /**
+     * The node's Elasticsearch version.
+     */
+    version?: VersionString
+    /**
+     * The oldest index version the node can read.
+     */
+    min_index_version?: VersionNumber
+    /**
+     * The newest index version the node can write.
+     */
+    max_index_version?: VersionNumber
   }
 
   /**
@@ -42888,15 +42960,15 @@ export declare namespace estypes {
     /**
      * The text content. Only applicable for the \`text\` type
      */
-    text: string
+    text?: string
     /**
      * The image content. Only applicable for the \`image_url\` type
      */
-    image_url: InferenceImageUrl
+    image_url?: InferenceImageUrl
     /**
      * The file content. Only applicable for the \`file\` type
      */
-    file: InferenceFileContent
+    file?: InferenceFileContent
   }
 
   /**
@@ -51604,19 +51676,28 @@ export declare namespace estypes {
     | 'enterprise'
 
   /**
-   * `Acknowledgement` of the specification's `license.post` namespace (the specification does not describe it).
+   * The named properties of \`LicensePostAcknowledgement\`.
    *
    * @public
    */
-  export interface LicensePostAcknowledgement {
+  export interface LicensePostAcknowledgementKeys {
     /**
      * `license` (the specification does not describe it).
      */
-    license: string[]
+    license?: string[]
     /**
      * `message` (the specification does not describe it).
      */
     message: string
+  }
+
+  /**
+   * `Acknowledgement` of the specification's `license.post` namespace (the specification does not describe it).
+   *
+   * @public
+   */
+  export type LicensePostAcknowledgement = LicensePostAcknowledgementKeys & {
+    [property: string]: string[] | LicensePostAcknowledgementKeys[keyof LicensePostAcknowledgementKeys]
   }
 
   /**
@@ -52468,6 +52549,18 @@ export declare namespace estypes {
    * @public
    */
   export type MappingDenseVectorSimilarity = 'cosine' | 'dot_product' | 'l2_norm' | 'max_inner_product'
+
+  /**
+   * A mapping under its type name (\`\{ "_doc": \{ "properties": ... \} \}\`), as Elasticsearch writes a stored mapping it does not unwrap.
+   *
+   * @public
+   */
+  export interface MappingDocTypeMapping {
+    /**
+     * The mapping.
+     */
+    _doc: MappingTypeMapping
+  }
 
   /**
    * Defines whether doc values are enabled for a field. Can be a simple boolean, or a configuration object for finer-grained control over sub-parameters such as \`multi_value\`.
@@ -57017,7 +57110,16 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type MlDeleteJobResponse = AcknowledgedResponseBase
+  export interface MlDeleteJobResponse {
+    /**
+     * For a successful response, this value is always true. On failure, an exception is returned instead.
+     */
+    acknowledged?: boolean
+    /**
+     * The id of the deletion task, with \`wait_for_completion=false\` (then there is no \`acknowledged\`).
+     */
+    task?: TaskId
+  }
 
   /**
    * Delete a model snapshot. You cannot delete the active model snapshot. To delete that snapshot, first revert to a different one. To identify the active model snapshot, refer to the \`model_snapshot_id\` in the results from the get jobs API.
@@ -67859,6 +67961,34 @@ export declare namespace estypes {
      * Specifies how the computed scores are combined
      */
     score_mode?: QueryDslFunctionScoreMode
+    /**
+     * One score function given at the top level instead of in \`functions\` (as in FunctionScoreContainer).
+     */
+    exp?: QueryDslDecayFunction
+    /**
+     * One score function given at the top level instead of in \`functions\` (as in FunctionScoreContainer).
+     */
+    gauss?: QueryDslDecayFunction
+    /**
+     * One score function given at the top level instead of in \`functions\` (as in FunctionScoreContainer).
+     */
+    linear?: QueryDslDecayFunction
+    /**
+     * One score function given at the top level instead of in \`functions\` (as in FunctionScoreContainer).
+     */
+    field_value_factor?: QueryDslFieldValueFactorScoreFunction
+    /**
+     * One score function given at the top level instead of in \`functions\` (as in FunctionScoreContainer).
+     */
+    random_score?: QueryDslRandomScoreFunction
+    /**
+     * One score function given at the top level instead of in \`functions\` (as in FunctionScoreContainer).
+     */
+    script_score?: QueryDslScriptScoreFunction
+    /**
+     * One score function given at the top level instead of in \`functions\` (as in FunctionScoreContainer).
+     */
+    weight?: double
   }
 
   /**
@@ -76186,7 +76316,11 @@ export declare namespace estypes {
     /**
      * The reason for cancellation if the slice was canceled
      */
-    cancelled?: string
+    canceled?: string
+    /**
+     * The status of each slice of a sliced task, \`null\` for a slice that has not reported yet.
+     */
+    slices?: (ReindexStatus | null)[]
   }
 
   /**
@@ -76291,6 +76425,22 @@ export declare namespace estypes {
      * The number of version conflicts that occurred.
      */
     version_conflicts?: long
+    /**
+     * The time the request slept to conform to \`requests_per_second\` (human readable, with \`?human\`).
+     */
+    throttled?: Duration
+    /**
+     * The time until the next throttled request (human readable, with \`?human\`).
+     */
+    throttled_until?: Duration
+    /**
+     * Why the task was cancelled (\`by user request\`), once it is.
+     */
+    canceled?: string
+    /**
+     * The status of each slice of a sliced task, \`null\` for a slice that has not reported yet.
+     */
+    slices?: (ReindexStatus | null)[]
   }
 
   /**
@@ -76922,6 +77072,14 @@ export declare namespace estypes {
      * `time_zone` (the specification does not describe it).
      */
     time_zone?: TimeZone
+    /**
+     * The fixed interval of a \`date_histogram\` group (a job has either it or \`calendar_interval\`).
+     */
+    fixed_interval?: Duration
+    /**
+     * How long after a time bucket closes it is rolled up (of a \`date_histogram\` group).
+     */
+    delay?: Duration
   }
 
   /**
@@ -76993,6 +77151,14 @@ export declare namespace estypes {
      * `calendar_interval` (the specification does not describe it).
      */
     calendar_interval?: Duration
+    /**
+     * The fixed interval of a \`date_histogram\` group (a job has either it or \`calendar_interval\`).
+     */
+    fixed_interval?: Duration
+    /**
+     * How long after a time bucket closes it is rolled up (of a \`date_histogram\` group).
+     */
+    delay?: Duration
   }
 
   /**
@@ -77921,6 +78087,10 @@ export declare namespace estypes {
      * The associated mustache template.
      */
     script: Script | ScriptSource
+    /**
+     * A JSON schema of the template's parameters, against which a search's \`params\` are validated.
+     */
+    dictionary?: Record<string, unknown>
   }
 
   /**
@@ -85042,6 +85212,10 @@ export declare namespace estypes {
      * `plugins` (the specification does not describe it).
      */
     plugins: ShutdownGetNodePluginsStatus
+    /**
+     * How long the shards of a restarting node wait before they are reallocated (a \`restart\` shutdown).
+     */
+    allocation_delay?: Duration
   }
 
   /**
@@ -85097,6 +85271,14 @@ export declare namespace estypes {
      * `status` (the specification does not describe it).
      */
     status: ShutdownGetNodeShutdownStatus
+    /**
+     * The number of shards still to move off the node.
+     */
+    shard_migrations_remaining?: long
+    /**
+     * Why the shard migration is in its status.
+     */
+    explanation?: string
   }
 
   /**
@@ -85104,14 +85286,22 @@ export declare namespace estypes {
    *
    * @public
    */
-  export type ShutdownGetNodeShutdownStatus = 'not_started' | 'in_progress' | 'stalled' | 'complete'
+  export type ShutdownGetNodeShutdownStatus =
+    | 'not_started'
+    | 'in_progress'
+    | 'stalled'
+    | 'complete'
+    | 'NOT_STARTED'
+    | 'IN_PROGRESS'
+    | 'STALLED'
+    | 'COMPLETE'
 
   /**
    * `ShutdownType` of the specification's `shutdown.get_node` namespace (the specification does not describe it).
    *
    * @public
    */
-  export type ShutdownGetNodeShutdownType = 'remove' | 'restart'
+  export type ShutdownGetNodeShutdownType = 'remove' | 'restart' | 'REMOVE' | 'RESTART' | 'REPLACE' | 'SIGTERM'
 
   /**
    * Prepare a node to be shut down. NOTE: This feature is designed for indirect use by Elastic Cloud, Elastic Cloud Enterprise, and Elastic Cloud on Kubernetes. Direct use is not supported. If you specify a node that is offline, it will be prepared for shut down when it rejoins the cluster. If the operator privileges feature is enabled, you must be an operator to use this API. The API migrates ongoing tasks and index shards to other nodes as needed to prepare a node to be restarted or shut down and removed from the cluster. This ensures that Elasticsearch can be stopped safely with minimal disruption to the cluster. You must specify the type of shutdown: \`restart\`, \`remove\`, or \`replace\`. If a node is already being prepared for shutdown, you can use this API to change the shutdown type. IMPORTANT: This API does NOT terminate the Elasticsearch process. Monitor the node shutdown status to determine when it is safe to stop Elasticsearch.
@@ -85171,7 +85361,7 @@ export declare namespace estypes {
     /**
      * `effective_mapping` (the specification does not describe it).
      */
-    effective_mapping?: MappingTypeMapping
+    effective_mapping?: MappingTypeMapping | MappingDocTypeMapping
   }
 
   /**
@@ -86664,6 +86854,10 @@ export declare namespace estypes {
      * `time_in_millis` (the specification does not describe it).
      */
     time_in_millis: DurationValue<UnitMillis>
+    /**
+     * The files processed so far, while a snapshot is running.
+     */
+    processed?: SnapshotShardsStatsSummaryItem
   }
 
   /**
@@ -86876,6 +87070,18 @@ export declare namespace estypes {
      * `stats` (the specification does not describe it).
      */
     stats: SnapshotShardsStatsSummary
+    /**
+     * The node that snapshots the shard.
+     */
+    node?: NodeId
+    /**
+     * Why the shard's snapshot failed, when it did.
+     */
+    reason?: string
+    /**
+     * Why the shard's stats are missing or estimated (a node left the cluster while the snapshot ran).
+     */
+    description?: string
   }
 
   /**
@@ -86925,6 +87131,10 @@ export declare namespace estypes {
      * The total number and size of files that are referenced by the snapshot.
      */
     total: SnapshotFileCountSnapshotStats
+    /**
+     * The files processed so far, while a snapshot is running.
+     */
+    processed?: SnapshotFileCountSnapshotStats
   }
 
   /**
@@ -88926,6 +89136,10 @@ export declare namespace estypes {
      * `ingest_pipeline` (the specification does not describe it).
      */
     ingest_pipeline: IngestPipelineConfig
+    /**
+     * The ECS compatibility mode the structure was found with.
+     */
+    ecs_compatibility?: TextStructureEcsCompatibilityType
   }
 
   /**

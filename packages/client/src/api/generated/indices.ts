@@ -286,7 +286,7 @@ export interface IndicesCreateFromRequest extends RequestBase {
   /**
    * The request body.
    */
-  create_from?: estypes.IndicesCreateFromCreateFrom
+  create_from?: estypes.IndicesCreateFromCreateFrom | null
 }
 
 /**
@@ -1238,7 +1238,7 @@ export interface IndicesPutAliasRequest extends RequestBase {
   /**
    * Value used to route indexing operations to a specific shard. If specified, this overwrites the routing value for indexing operations. Data stream aliases don’t support this parameter.
    */
-  index_routing?: string
+  index_routing?: string | number
   /**
    * If true, sets the write index or data stream for the alias. If an alias points to multiple indices or data streams and is_write_index isn’t set, the alias rejects write requests. If an index alias points to one index and is_write_index isn’t set, the index automatically acts as the write index.
    */
@@ -1246,11 +1246,11 @@ export interface IndicesPutAliasRequest extends RequestBase {
   /**
    * Value used to route indexing and search operations to a specific shard. Data stream aliases don’t support this parameter.
    */
-  routing?: string
+  routing?: string | number
   /**
    * Value used to route search operations to a specific shard. If specified, this overwrites the routing value for search operations. Data stream aliases don’t support this parameter.
    */
-  search_routing?: string
+  search_routing?: string | number
   /**
    * Period to wait for a connection to the master node. If no response is received before the timeout expires, the request fails and returns an error.
    */
@@ -1963,7 +1963,7 @@ export interface IndicesSimulateIndexTemplateRequest extends RequestBase {
   /**
    * The request body.
    */
-  index_template?: estypes.IndicesIndexTemplate
+  index_template?: estypes.IndicesIndexTemplate | null
   /**
    * Whether the index template we optionally defined in the body should only be dry-run added if new or can also replace an existing one
    */

@@ -1,0 +1,131 @@
+// A cold start (a function's first invocation on a new instance) pays for every module it loads. undici's index
+// loads fetch, WebSocket, EventSource, the cache and mock agents and the global dispatcher, about two thirds of
+// undici, and a connection needs none of it: a Pool, the connector and one helper. These tests check what a user's
+// process actually loads and what a bundle actually carries, in a fresh process answering a real `info()`.
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { startServer, type TestServer } from '@stretch/test-utils'
+import { build } from 'esbuild'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+const info = { name: 'node-1', cluster_name: 'cold', version: { number: '9.1.0' }, tagline: 'You Know, for Search' }
+
+// What a connection takes from undici; the index (and fetch, which only the index loads) must stay out.
+const kNeeded = ['undici/lib/dispatcher/pool.js', 'undici/lib/core/connect.js', 'undici/lib/core/util.js']
+const kNotNeeded = ['undici/index.js', 'undici/lib/web/fetch/index.js', 'undici/lib/web/websocket/websocket.js']
+
+let server: TestServer
+let dir: string
+
+beforeAll(async () => {
+  server = await startServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json', 'x-elastic-product': 'Elasticsearch' })
+    res.end(JSON.stringify(info))
+  })
+  // Outside the repository: the bundled form must need no node_modules.
+  dir = mkdtempSync(join(tmpdir(), 'stretch-cold-start-'))
+})
+
+afterAll(async () => {
+  await server?.close()
+  if (dir !== undefined) rmSync(dir, { recursive: true, force: true })
+})
+
+// A function's handler: import the client, construct it, answer `info()`, report which undici files Node loaded.
+const kHandler = `
+const { Client } = require(${JSON.stringify(fileURLToPath(new URL('../src/index.ts', import.meta.url)))})
+;(async () => {
+  const client = new Client({ node: process.argv[2] })
+  const body = await client.info()
+  const undici = Object.keys(require.cache).filter((file) => file.includes('undici')).map((file) => file.replaceAll('\\\\', '/'))
+  process.stdout.write(JSON.stringify({ body, undici }))
+  process.exit(0)
+})().catch((error) => { console.error(error); process.exit(1) })
+`
+
+async function bundle(name: string, external: readonly string[]): Promise<{ file: string; inputs: string[] }> {
+  const entry = join(dir, `${name}-entry.cjs`)
+  writeFileSync(entry, kHandler)
+  const file = join(dir, `${name}.cjs`)
+  const result = await build({
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    conditions: ['@stretch/source'],
+    external: [...external],
+    outfile: file,
+    metafile: true,
+    logLevel: 'silent',
+  })
+  expect(result.warnings).toEqual([])
+  return { file, inputs: Object.keys(result.metafile.inputs).map((path) => path.replaceAll('\\', '/')) }
+}
+
+async function run(file: string): Promise<{ body: unknown; undici: string[] }> {
+  const child = spawn(process.execPath, [file, server.url], {
+    cwd: dir,
+    env: { ...process.env, NODE_OPTIONS: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk
+  })
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk
+  })
+  const [code] = (await once(child, 'close')) as [number | null]
+  expect({ code, stderr }).toEqual({ code: 0, stderr: '' })
+  return JSON.parse(stdout) as { body: unknown; undici: string[] }
+}
+
+const endsWithAny = (files: readonly string[], suffixes: readonly string[]): string[] =>
+  suffixes.filter((suffix) => files.some((file) => file.endsWith(suffix)))
+
+describe('the first request of a fresh process', () => {
+  it('loads from node_modules only the undici modules a connection uses, not undici whole', async () => {
+    // Stretch from its sources, undici left to Node from a node_modules beside the file, as an unbundled function
+    // has it (undici is a dependency of @stretch/connection-undici: its node_modules).
+    const from = createRequire(new URL('../../connection-undici/src/index.ts', import.meta.url))
+    mkdirSync(join(dir, 'unbundled'))
+    symlinkSync(dirname(dirname(from.resolve('undici'))), join(dir, 'unbundled', 'node_modules'), 'junction')
+    const { file } = await bundle('unbundled/handler', ['undici', 'undici/*'])
+    const { body, undici } = await run(file)
+
+    expect(body).toEqual(info)
+    expect(endsWithAny(undici, kNeeded)).toEqual(kNeeded)
+    expect(endsWithAny(undici, kNotNeeded)).toEqual([])
+  })
+
+  it('falls back to undici whole when a later undici 7 has moved those modules, and answers', async () => {
+    // An undici package with nothing but its index (which is the real undici), as a release that moved its files
+    // would look to the three imports.
+    const real = createRequire(new URL('../../connection-undici/src/index.ts', import.meta.url)).resolve('undici')
+    const moved = join(dir, 'moved', 'node_modules', 'undici')
+    mkdirSync(moved, { recursive: true })
+    writeFileSync(join(moved, 'package.json'), JSON.stringify({ name: 'undici', version: '7.99.0', main: 'index.js' }))
+    writeFileSync(join(moved, 'index.js'), `module.exports = require(${JSON.stringify(real)})\n`)
+    const { file } = await bundle('moved/handler', ['undici', 'undici/*'])
+    const { body, undici } = await run(file)
+
+    expect(body).toEqual(info)
+    expect(undici).toContain(join(moved, 'index.js').replaceAll('\\', '/'))
+  })
+
+  it('bundled by esbuild (--bundle --platform=node --format=cjs), carries only those undici modules', async () => {
+    const { file, inputs } = await bundle('bundled', [])
+    expect(endsWithAny(inputs, kNeeded)).toEqual(kNeeded)
+    expect(endsWithAny(inputs, kNotNeeded)).toEqual([])
+
+    const { body } = await run(file)
+    expect(body).toEqual(info)
+  })
+})

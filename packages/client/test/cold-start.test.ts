@@ -105,19 +105,40 @@ describe('the first request of a fresh process', () => {
     expect(endsWithAny(undici, kNotNeeded)).toEqual([])
   })
 
-  it('falls back to undici whole when a later undici 7 has moved those modules, and answers', async () => {
-    // An undici package with nothing but its index (which is the real undici), as a release that moved its files
-    // would look to the three imports.
+  // A fake undici package whose index is the real undici, with `files` (path -> source) beside it: how a later
+  // undici 7 that moved or reshaped the three modules would look to the connection's imports.
+  async function withLaterUndici(
+    name: string,
+    files: Record<string, string>,
+  ): Promise<{ body: unknown; index: boolean }> {
     const real = createRequire(new URL('../../connection-undici/src/index.ts', import.meta.url)).resolve('undici')
-    const moved = join(dir, 'moved', 'node_modules', 'undici')
-    mkdirSync(moved, { recursive: true })
-    writeFileSync(join(moved, 'package.json'), JSON.stringify({ name: 'undici', version: '7.99.0', main: 'index.js' }))
-    writeFileSync(join(moved, 'index.js'), `module.exports = require(${JSON.stringify(real)})\n`)
-    const { file } = await bundle('moved/handler', ['undici', 'undici/*'])
+    const fake = join(dir, name, 'node_modules', 'undici')
+    mkdirSync(fake, { recursive: true })
+    writeFileSync(join(fake, 'package.json'), JSON.stringify({ name: 'undici', version: '7.99.0', main: 'index.js' }))
+    writeFileSync(join(fake, 'index.js'), `module.exports = require(${JSON.stringify(real)})\n`)
+    for (const [path, source] of Object.entries(files)) {
+      mkdirSync(dirname(join(fake, path)), { recursive: true })
+      writeFileSync(join(fake, path), source)
+    }
+    const { file } = await bundle(`${name}/handler`, ['undici', 'undici/*'])
     const { body, undici } = await run(file)
+    return { body, index: undici.includes(join(fake, 'index.js').replaceAll('\\', '/')) }
+  }
 
-    expect(body).toEqual(info)
-    expect(undici).toContain(join(moved, 'index.js').replaceAll('\\', '/'))
+  it('falls back to undici whole when a later undici 7 has moved those modules, and answers', async () => {
+    expect(await withLaterUndici('moved', {})).toEqual({ body: info, index: true })
+  })
+
+  it('falls back to undici whole when a later undici 7 exports something else from them, and answers', async () => {
+    const real = dirname(
+      createRequire(new URL('../../connection-undici/src/index.ts', import.meta.url)).resolve('undici'),
+    )
+    const reshaped = await withLaterUndici('reshaped', {
+      'lib/dispatcher/pool.js': `module.exports = require(${JSON.stringify(join(real, 'lib/dispatcher/pool.js'))})\n`,
+      'lib/core/connect.js': `module.exports = require(${JSON.stringify(join(real, 'lib/core/connect.js'))})\n`,
+      'lib/core/util.js': 'module.exports = { renamedHelper() {} }\n',
+    })
+    expect(reshaped).toEqual({ body: info, index: true })
   })
 
   it('bundled by esbuild (--bundle --platform=node --format=cjs), carries only those undici modules', async () => {

@@ -293,8 +293,8 @@ type Undici = {
 // bundle, none of which a Pool that dispatches needs (`pool.dispatch` is Dispatcher's own method; the index adds
 // only `request`, `stream` and the like, unused here). The same files the index requires, so the classes are the
 // same ones a user of `undici` gets. undici has no `exports` map, so the paths resolve in Node and in every bundler;
-// they are internal to undici, though: should a later undici 7 move one, the index is loaded instead (through a
-// specifier bundlers do not follow, so the whole of undici never lands in a bundle beside the three modules).
+// they are internal to undici, though: should a later undici 7 move or reshape one, the index is loaded instead
+// (through a specifier bundlers do not follow, so the whole of undici never lands in a bundle beside the three).
 // The `as string` keeps TypeScript from asking for declarations of files undici ships without them; esbuild drops
 // it and still sees the literal.
 // A CommonJS module imported: its `module.exports` is the default export.
@@ -309,11 +309,19 @@ function loadUndici(): Promise<Undici> {
     import('undici/lib/core/util.js' as string),
   ])
     .then(
-      ([pool, connect, util]: [UndiciModule, UndiciModule, UndiciModule]): Undici => ({
-        Pool: pool.default as Undici['Pool'],
-        buildConnector: connect.default as Undici['buildConnector'],
-        util: util.default as Undici['util'],
-      }),
+      ([pool, connect, util]: [UndiciModule, UndiciModule, UndiciModule]): Undici | Promise<Undici> => {
+        const loaded = {
+          Pool: pool.default as Undici['Pool'],
+          buildConnector: connect.default as Undici['buildConnector'],
+          util: util.default as Undici['util'],
+        }
+        // The files are there but export something else (a later undici reshaped them): the index, as when moved.
+        const usable =
+          typeof loaded.Pool === 'function' &&
+          typeof loaded.buildConnector === 'function' &&
+          typeof loaded.util?.headerNameToString === 'function'
+        return usable ? loaded : import(/* webpackIgnore: true */ kUndiciIndex)
+      },
       // Any other failure (an ES module bundle without `require`, below) is the one to report.
       (cause: unknown): Promise<Undici> =>
         isModuleNotFound(cause) ? import(/* webpackIgnore: true */ kUndiciIndex) : Promise.reject(cause),

@@ -82,7 +82,10 @@ async function run(file: string): Promise<{ body: unknown; undici: string[] }> {
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk
   })
+  // A child that hangs fails with its stderr rather than leaving a process behind the test's timeout.
+  const limit = setTimeout(() => child.kill('SIGKILL'), 15_000)
   const [code] = (await once(child, 'close')) as [number | null]
+  clearTimeout(limit)
   expect({ code, stderr }).toEqual({ code: 0, stderr: '' })
   return JSON.parse(stdout) as { body: unknown; undici: string[] }
 }

@@ -43,7 +43,9 @@ const { Client } = require(${JSON.stringify(fileURLToPath(new URL('../src/index.
   const client = new Client({ node: process.argv[2] })
   const body = await client.info()
   const undici = Object.keys(require.cache).filter((file) => file.includes('undici')).map((file) => file.replaceAll('\\\\', '/'))
-  process.stdout.write(JSON.stringify({ body, undici }))
+  // node:zlib only when a body is compressed: neither this request nor its answer is.
+  const zlib = process.moduleLoadList.includes('NativeModule zlib')
+  process.stdout.write(JSON.stringify({ body, undici, zlib }))
   process.exit(0)
 })().catch((error) => { console.error(error); process.exit(1) })
 `
@@ -68,7 +70,7 @@ async function bundle(name: string, external: readonly string[]): Promise<{ file
   return { file, inputs: Object.keys(result.metafile.inputs).map((path) => path.replaceAll('\\', '/')) }
 }
 
-async function run(file: string): Promise<{ body: unknown; undici: string[] }> {
+async function run(file: string): Promise<{ body: unknown; undici: string[]; zlib: boolean }> {
   const child = spawn(process.execPath, [file, server.url], {
     cwd: dir,
     env: { ...process.env, NODE_OPTIONS: '' },
@@ -87,7 +89,7 @@ async function run(file: string): Promise<{ body: unknown; undici: string[] }> {
   const [code] = (await once(child, 'close')) as [number | null]
   clearTimeout(limit)
   expect({ code, stderr }).toEqual({ code: 0, stderr: '' })
-  return JSON.parse(stdout) as { body: unknown; undici: string[] }
+  return JSON.parse(stdout) as { body: unknown; undici: string[]; zlib: boolean }
 }
 
 const endsWithAny = (files: readonly string[], suffixes: readonly string[]): string[] =>
@@ -101,11 +103,13 @@ describe('the first request of a fresh process', () => {
     mkdirSync(join(dir, 'unbundled'))
     symlinkSync(dirname(dirname(from.resolve('undici'))), join(dir, 'unbundled', 'node_modules'), 'junction')
     const { file } = await bundle('unbundled/handler', ['undici', 'undici/*'])
-    const { body, undici } = await run(file)
+    const { body, undici, zlib } = await run(file)
 
     expect(body).toEqual(info)
     expect(endsWithAny(undici, kNeeded)).toEqual(kNeeded)
     expect(endsWithAny(undici, kNotNeeded)).toEqual([])
+    // Nothing compressed, so node:zlib is never loaded (the transport takes it on first use).
+    expect(zlib).toBe(false)
   })
 
   // A fake undici package whose index is the real undici, with `files` (path -> source) beside it: how a later

@@ -11,14 +11,15 @@ import type { QueryValue, RequestBody, ResponseHeaders, SerializedBody } from '.
 
 type Unzip = (buf: Uint8Array, opts: { maxOutputLength: number }) => Promise<Uint8Array>
 
-const zlib = nodeBuiltins?.zlib
+// `nodeBuiltins.zlib` is read where it is used, never at load: it loads node:zlib (see platform.ts).
+const node = nodeBuiltins
 const NodeReadable = nodeBuiltins?.Readable
 const promisify2 =
   <A, B>(fn: (a: A, b: B, cb: (error: Error | null, result: Uint8Array) => void) => void) =>
   (a: A, b: B): Promise<Uint8Array> =>
     new Promise((resolve, reject) => fn(a, b, (error, result) => (error === null ? resolve(result) : reject(error))))
-const gunzipAsync: Unzip | undefined = zlib === undefined ? undefined : promisify2(zlib.gunzip)
-const inflateAsync: Unzip | undefined = zlib === undefined ? undefined : promisify2(zlib.inflate)
+let gunzipAsync: Unzip | undefined
+let inflateAsync: Unzip | undefined
 
 /**
  * Default `maxResponseSize`: the longest string V8 can build (Node's `buffer.constants.MAX_STRING_LENGTH`; V8's
@@ -177,7 +178,8 @@ const kSyncInflateBytes = 8 * 1024
  * @internal
  */
 export function compressBody(body: SerializedBody): SerializedBody | Promise<SerializedBody> {
-  if (zlib === undefined) return webCompress(body as string | Uint8Array)
+  if (node === undefined) return webCompress(body as string | Uint8Array)
+  const zlib = node.zlib
   if (typeof body === 'string' || body instanceof Uint8Array) {
     if ((typeof body === 'string' ? body.length * 3 : body.byteLength) < kSyncGzipBytes) return zlib.gzipSync(body)
     return new Promise((resolve, reject) =>
@@ -298,7 +300,8 @@ export function decodeBody(
   if (!gzip && encoding !== 'deflate') {
     throw new DeserializationError(`the response has an unsupported content-encoding '${encoding}'`, errorOptions)
   }
-  if (zlib !== undefined && raw.byteLength < kSyncInflateBytes) {
+  if (node !== undefined && raw.byteLength < kSyncInflateBytes) {
+    const zlib = node.zlib
     let bytes: Uint8Array
     try {
       bytes = (gzip ? zlib.gunzipSync : zlib.inflateSync)(raw, { maxOutputLength: maxResponseSize })
@@ -319,10 +322,13 @@ async function inflateLater(
 ): Promise<Uint8Array> {
   let bytes: Uint8Array
   try {
-    if (zlib === undefined) {
+    if (node === undefined) {
       bytes = await (gzip ? webGunzip : webInflate)(raw, { maxOutputLength: maxResponseSize })
     } else {
-      bytes = await ((gzip ? gunzipAsync : inflateAsync) as Unzip)(raw, { maxOutputLength: maxResponseSize })
+      const unzip = gzip
+        ? (gunzipAsync ??= promisify2(node.zlib.gunzip))
+        : (inflateAsync ??= promisify2(node.zlib.inflate))
+      bytes = await unzip(raw, { maxOutputLength: maxResponseSize })
     }
   } catch (cause) {
     throw inflateError(cause, encoding, maxResponseSize, errorOptions)

@@ -156,4 +156,40 @@ describe('the first request of a fresh process', () => {
     const { body } = await run(file)
     expect(body).toEqual(info)
   })
+
+  it('as ES modules, loads no Node built-in beyond what undici loads (no import runs a built-in namespace getter)', async () => {
+    // ES module output keeps Stretch's imports of Node built-ins as ES imports, as the published dist/ has them. An ES
+    // `import { connect } from 'node:net'` builds node:net's whole namespace and so runs its lazy getters (BlockList,
+    // SocketAddress), and one from node:fs loads its streams: modules a bare undici Pool never loads.
+    mkdirSync(join(dir, 'esm'))
+    const from = createRequire(new URL('../../connection-undici/src/index.ts', import.meta.url))
+    symlinkSync(dirname(dirname(from.resolve('undici'))), join(dir, 'esm', 'node_modules'), 'junction')
+    const entry = join(dir, 'esm', 'entry.mjs')
+    writeFileSync(
+      entry,
+      `import { Client } from ${JSON.stringify(fileURLToPath(new URL('../src/index.ts', import.meta.url)))}
+const body = await new Client({ node: process.argv[2] }).info()
+const extra = ['NativeModule internal/blocklist', 'NativeModule internal/socketaddress', 'NativeModule internal/fs/streams', 'NativeModule zlib']
+const loaded = process.moduleLoadList.filter((m) => extra.includes(m))
+process.stdout.write(JSON.stringify({ body, undici: [], zlib: false, loaded }))
+process.exit(0)
+`,
+    )
+    const file = join(dir, 'esm', 'handler.mjs')
+    const result = await build({
+      entryPoints: [entry],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      conditions: ['@stretch/source'],
+      external: ['undici', 'undici/*'],
+      outfile: file,
+      logLevel: 'silent',
+    })
+    expect(result.warnings).toEqual([])
+    const { body, loaded } = (await run(file)) as { body: unknown; loaded?: string[] }
+    expect(body).toEqual(info)
+    expect(loaded).toEqual([])
+  })
 })

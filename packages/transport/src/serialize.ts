@@ -325,10 +325,9 @@ async function inflateLater(
     if (node === undefined) {
       bytes = await (gzip ? webGunzip : webInflate)(raw, { maxOutputLength: maxResponseSize })
     } else {
-      const unzip = gzip
-        ? (gunzipAsync ??= promisify2(node.zlib.gunzip))
-        : (inflateAsync ??= promisify2(node.zlib.inflate))
-      bytes = await unzip(raw, { maxOutputLength: maxResponseSize })
+      if (gzip) gunzipAsync ??= promisify2(node.zlib.gunzip)
+      else inflateAsync ??= promisify2(node.zlib.inflate)
+      bytes = await ((gzip ? gunzipAsync : inflateAsync) as Unzip)(raw, { maxOutputLength: maxResponseSize })
     }
   } catch (cause) {
     throw inflateError(cause, encoding, maxResponseSize, errorOptions)

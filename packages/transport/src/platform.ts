@@ -15,7 +15,8 @@ export interface EventChannel {
 
 /** The Node fast paths, when the runtime has them. @internal */
 export interface NodeBuiltins {
-  readonly zlib: typeof Zlib
+  /** node:zlib, loaded on first read; undefined on a runtime that has the others but not it (the Web codecs then). */
+  readonly zlib: typeof Zlib | undefined
   readonly Readable: typeof Readable
   readonly channel: (name: string) => Channel
   readonly maxStringLength: number
@@ -37,11 +38,15 @@ export function loadNodeBuiltins(get: GetBuiltinModule | undefined): NodeBuiltin
     if (stream === undefined || dc === undefined || buffer === undefined) return undefined
     // node:zlib on first use: most clients never compress a request nor get a compressed answer, and loading it
     // costs about 0.6 ms of every cold start (issue 12); node:stream, diagnostics_channel and buffer are loaded by
-    // undici anyway. Every runtime with `getBuiltinModule` has node:zlib.
+    // undici anyway.
     let zlib: typeof Zlib | undefined
+    let looked = false
     return {
-      get zlib(): typeof Zlib {
-        zlib ??= get('node:zlib') as typeof Zlib
+      get zlib(): typeof Zlib | undefined {
+        if (!looked) {
+          looked = true
+          zlib = get('node:zlib') as typeof Zlib | undefined
+        }
         return zlib
       },
       Readable: stream.Readable,

@@ -178,8 +178,8 @@ const kSyncInflateBytes = 8 * 1024
  * @internal
  */
 export function compressBody(body: SerializedBody): SerializedBody | Promise<SerializedBody> {
-  if (node === undefined) return webCompress(body as string | Uint8Array)
-  const zlib = node.zlib
+  const zlib = node?.zlib
+  if (zlib === undefined) return webCompress(body as string | Uint8Array)
   if (typeof body === 'string' || body instanceof Uint8Array) {
     if ((typeof body === 'string' ? body.length * 3 : body.byteLength) < kSyncGzipBytes) return zlib.gzipSync(body)
     return new Promise((resolve, reject) =>
@@ -300,8 +300,8 @@ export function decodeBody(
   if (!gzip && encoding !== 'deflate') {
     throw new DeserializationError(`the response has an unsupported content-encoding '${encoding}'`, errorOptions)
   }
-  if (node !== undefined && raw.byteLength < kSyncInflateBytes) {
-    const zlib = node.zlib
+  const zlib = node?.zlib
+  if (zlib !== undefined && raw.byteLength < kSyncInflateBytes) {
     let bytes: Uint8Array
     try {
       bytes = (gzip ? zlib.gunzipSync : zlib.inflateSync)(raw, { maxOutputLength: maxResponseSize })
@@ -322,11 +322,12 @@ async function inflateLater(
 ): Promise<Uint8Array> {
   let bytes: Uint8Array
   try {
-    if (node === undefined) {
+    const zlib = node?.zlib
+    if (zlib === undefined) {
       bytes = await (gzip ? webGunzip : webInflate)(raw, { maxOutputLength: maxResponseSize })
     } else {
-      if (gzip) gunzipAsync ??= promisify2(node.zlib.gunzip)
-      else inflateAsync ??= promisify2(node.zlib.inflate)
+      if (gzip) gunzipAsync ??= promisify2(zlib.gunzip)
+      else inflateAsync ??= promisify2(zlib.inflate)
       bytes = await ((gzip ? gunzipAsync : inflateAsync) as Unzip)(raw, { maxOutputLength: maxResponseSize })
     }
   } catch (cause) {

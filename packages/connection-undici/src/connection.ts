@@ -297,20 +297,61 @@ type Undici = {
 // socket, so importing the client (a function's cold start) stays fast. A dynamic `import()` and not `require()`
 // through `createRequire(import.meta.url)`: bundlers (esbuild, webpack, rollup) follow an `import()` and put
 // undici in the bundle, and keep it lazy there too. The module, once loaded, is the same for every connection.
+//
+// Only the three modules a connection uses, not undici's index: the index loads fetch, WebSocket, EventSource, the
+// cache and mock agents and the global dispatcher as well, two thirds of undici's load time and of its bytes in a
+// bundle, none of which a Pool that dispatches needs (`pool.dispatch` is Dispatcher's own method; the index adds
+// only `request`, `stream` and the like, unused here). The same files the index requires, so the classes are the
+// same ones a user of `undici` gets. undici has no `exports` map, so the paths resolve in Node and in every bundler;
+// they are internal to undici, though: should a later undici 7 move or reshape one, the index is loaded instead
+// (through a specifier bundlers do not follow, so the whole of undici never lands in a bundle beside the three).
+// The `as string` keeps TypeScript from asking for declarations of files undici ships without them; esbuild drops
+// it and still sees the literal.
+// A CommonJS module imported: its `module.exports` is the default export.
+type UndiciModule = { readonly default: unknown }
+const kUndiciIndex = 'undici'
 let undici: Undici | undefined
 let loadingUndici: Promise<Undici> | undefined
 function loadUndici(): Promise<Undici> {
-  loadingUndici ??= import('undici').then(
-    (module) => {
-      undici = module
-      headerName = module.util.headerNameToString
-      return module
-    },
-    (cause: unknown) => {
-      throw undiciLoadError(cause)
-    },
-  )
+  loadingUndici ??= Promise.all([
+    import('undici/lib/dispatcher/pool.js' as string),
+    import('undici/lib/core/connect.js' as string),
+    import('undici/lib/core/util.js' as string),
+  ])
+    .then(
+      ([pool, connect, util]: [UndiciModule, UndiciModule, UndiciModule]): Undici | Promise<Undici> => {
+        const loaded = {
+          Pool: pool.default as Undici['Pool'],
+          buildConnector: connect.default as Undici['buildConnector'],
+          util: util.default as Undici['util'],
+        }
+        // The files are there but export something else (a later undici reshaped them): the index, as when moved.
+        const usable =
+          typeof loaded.Pool === 'function' &&
+          typeof loaded.buildConnector === 'function' &&
+          typeof loaded.util?.headerNameToString === 'function'
+        return usable ? loaded : import(/* webpackIgnore: true */ kUndiciIndex)
+      },
+      // Any other failure (an ES module bundle without `require`, below) is the one to report.
+      (cause: unknown): Promise<Undici> =>
+        isModuleNotFound(cause) ? import(/* webpackIgnore: true */ kUndiciIndex) : Promise.reject(cause),
+    )
+    .then(
+      (module) => {
+        undici = module
+        headerName = module.util.headerNameToString
+        return module
+      },
+      (cause: unknown) => {
+        throw undiciLoadError(cause)
+      },
+    )
   return loadingUndici
+}
+
+function isModuleNotFound(cause: unknown): boolean {
+  const code = (cause as { code?: unknown } | null)?.code
+  return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND'
 }
 
 function undiciLoadError(cause: unknown): ConfigurationError {

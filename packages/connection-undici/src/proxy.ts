@@ -1,5 +1,5 @@
-import { type LookupFunction, connect as netConnect, type Socket } from 'node:net'
-import { type TLSSocket, type ConnectionOptions as TlsConnectionOptions, connect as tlsConnect } from 'node:tls'
+import type { LookupFunction, Socket } from 'node:net'
+import type { TLSSocket, ConnectionOptions as TlsConnectionOptions } from 'node:tls'
 import { ConfigurationError, ConnectionError, isLoopbackHost, type TlsError } from '@stretch/transport'
 
 /** @internal */
@@ -123,7 +123,8 @@ export function openTunnel(proxy: ProxyTarget, target: TunnelTarget): Promise<TL
       )
     }, target.timeout)
 
-    const raw: Socket = netConnect({
+    // Through `getBuiltinModule`, not an `import` of node:net: see readFile in tls.ts.
+    const raw: Socket = process.getBuiltinModule('node:net').connect({
       host: proxy.url.hostname.replace(/^\[|\]$/g, ''),
       port: proxy.url.port === '' ? 80 : Number(proxy.url.port),
       ...(target.lookup === undefined ? {} : { lookup: target.lookup }),
@@ -197,7 +198,7 @@ export function openTunnel(proxy: ProxyTarget, target: TunnelTarget): Promise<TL
       const rest = head.subarray(end + 4)
       if (rest.length > 0) raw.unshift(rest)
       phase = 'tls'
-      tls = tlsConnect({ ...target.tls, socket: raw })
+      tls = process.getBuiltinModule('node:tls').connect({ ...target.tls, socket: raw })
       tls.once('secureConnect', () => {
         if (settled) return
         const failure = target.verify(tls as TLSSocket)

@@ -11,14 +11,15 @@ import type { QueryValue, RequestBody, ResponseHeaders, SerializedBody } from '.
 
 type Unzip = (buf: Uint8Array, opts: { maxOutputLength: number }) => Promise<Uint8Array>
 
-const zlib = nodeBuiltins?.zlib
+// `nodeBuiltins.zlib` is read where it is used, never at load: it loads node:zlib (see platform.ts).
+const node = nodeBuiltins
 const NodeReadable = nodeBuiltins?.Readable
 const promisify2 =
   <A, B>(fn: (a: A, b: B, cb: (error: Error | null, result: Uint8Array) => void) => void) =>
   (a: A, b: B): Promise<Uint8Array> =>
     new Promise((resolve, reject) => fn(a, b, (error, result) => (error === null ? resolve(result) : reject(error))))
-const gunzipAsync: Unzip | undefined = zlib === undefined ? undefined : promisify2(zlib.gunzip)
-const inflateAsync: Unzip | undefined = zlib === undefined ? undefined : promisify2(zlib.inflate)
+let gunzipAsync: Unzip | undefined
+let inflateAsync: Unzip | undefined
 
 /**
  * Default `maxResponseSize`: the longest string V8 can build (Node's `buffer.constants.MAX_STRING_LENGTH`; V8's
@@ -177,6 +178,7 @@ const kSyncInflateBytes = 8 * 1024
  * @internal
  */
 export function compressBody(body: SerializedBody): SerializedBody | Promise<SerializedBody> {
+  const zlib = node?.zlib
   if (zlib === undefined) return webCompress(body as string | Uint8Array)
   if (typeof body === 'string' || body instanceof Uint8Array) {
     if ((typeof body === 'string' ? body.length * 3 : body.byteLength) < kSyncGzipBytes) return zlib.gzipSync(body)
@@ -298,6 +300,7 @@ export function decodeBody(
   if (!gzip && encoding !== 'deflate') {
     throw new DeserializationError(`the response has an unsupported content-encoding '${encoding}'`, errorOptions)
   }
+  const zlib = node?.zlib
   if (zlib !== undefined && raw.byteLength < kSyncInflateBytes) {
     let bytes: Uint8Array
     try {
@@ -319,9 +322,12 @@ async function inflateLater(
 ): Promise<Uint8Array> {
   let bytes: Uint8Array
   try {
+    const zlib = node?.zlib
     if (zlib === undefined) {
       bytes = await (gzip ? webGunzip : webInflate)(raw, { maxOutputLength: maxResponseSize })
     } else {
+      if (gzip) gunzipAsync ??= promisify2(zlib.gunzip)
+      else inflateAsync ??= promisify2(zlib.inflate)
       bytes = await ((gzip ? gunzipAsync : inflateAsync) as Unzip)(raw, { maxOutputLength: maxResponseSize })
     }
   } catch (cause) {

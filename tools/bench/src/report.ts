@@ -110,9 +110,16 @@ export function checkTargets(result: BenchResult): TargetCheck[] {
     const f = coldStartOf(result.coldStart, 'undici', form)
     if (s === undefined || f === undefined) continue
     const r = s.answeredMs / f.answeredMs
+    // The target stays the issue's (the bare request as a user writes it); beside it, Stretch over a Pool from the
+    // files its connection loads, which is the client's own cost and the fairer figure.
+    const p = coldStartOf(result.coldStart, 'undici-pool', form)
+    const pool =
+      p === undefined
+        ? ''
+        : `; Pool-only floor ${(s.answeredMs / p.answeredMs).toFixed(2)}x (CPU ${(s.cpuMs / p.cpuMs).toFixed(2)}x)`
     out.push({
       target: `cold start (${form}): <= 1.05x the bare undici request (time to the first answer)`,
-      measured: `${r.toFixed(2)}x (CPU ${(s.cpuMs / f.cpuMs).toFixed(2)}x)`,
+      measured: `${r.toFixed(2)}x (CPU ${(s.cpuMs / f.cpuMs).toFixed(2)}x)${pool}`,
       met: r <= 1.05,
     })
   }
@@ -145,6 +152,7 @@ const coldStartLabels: Readonly<Record<ColdStartClient, string>> = {
   stretch: 'Stretch',
   es9: '@elastic/elasticsearch 9',
   undici: 'bare undici request (floor)',
+  'undici-pool': 'bare undici Pool (the files Stretch loads)',
 }
 
 function renderColdStart(rows: readonly ColdStartSummary[], lines: string[]): void {
@@ -162,16 +170,25 @@ function renderColdStart(rows: readonly ColdStartSummary[], lines: string[]): vo
   )
   lines.push('')
   lines.push(
-    '| client | form | first answer ms | x floor | x es9 | import ms | first request ms | CPU ms | CPU x floor | bundle KB |',
+    'Two floors. "x floor" is the issue\'s: a bare undici `request`, as a user writes it, which loads all of undici. ' +
+      '"x Pool" is a Pool made from the three undici modules that Stretch\'s connection loads (the Pool, the ' +
+      "connector, util), one request dispatched and its body parsed: Stretch over it is the client's own cost.",
   )
-  lines.push('|---|---|--:|--:|--:|--:|--:|--:|--:|--:|')
+  lines.push('')
+  lines.push(
+    '| client | form | first answer ms | x floor | x Pool | x es9 | import ms | first request ms | CPU ms | ' +
+      'CPU x floor | CPU x Pool | bundle KB |',
+  )
+  lines.push('|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|')
   for (const r of rows) {
     const f = coldStartOf(rows, 'undici', r.form)
+    const p = coldStartOf(rows, 'undici-pool', r.form)
     const o = coldStartOf(rows, 'es9', r.form)
     lines.push(
       `| ${coldStartLabels[r.client]} | ${r.form} | ${ms(r.answeredMs)} | ${ratio(r.answeredMs, f?.answeredMs)} | ` +
-        `${ratio(r.answeredMs, o?.answeredMs)} | ${ms(r.importMs)} | ${ms(r.requestMs)} | ${ms(r.cpuMs)} | ` +
-        `${ratio(r.cpuMs, f?.cpuMs)} | ${r.bundleBytes === undefined ? '-' : int(r.bundleBytes / 1024)} |`,
+        `${ratio(r.answeredMs, p?.answeredMs)} | ${ratio(r.answeredMs, o?.answeredMs)} | ${ms(r.importMs)} | ` +
+        `${ms(r.requestMs)} | ${ms(r.cpuMs)} | ${ratio(r.cpuMs, f?.cpuMs)} | ${ratio(r.cpuMs, p?.cpuMs)} | ` +
+        `${r.bundleBytes === undefined ? '-' : int(r.bundleBytes / 1024)} |`,
     )
   }
 }

@@ -33,6 +33,8 @@ describe('pnpm bench --quick', () => {
       'es9 bundled',
       'undici unbundled',
       'undici bundled',
+      'undici-pool unbundled',
+      'undici-pool bundled',
     ])
     for (const row of result.coldStart ?? []) {
       expect(row.samples).toHaveLength(1)
@@ -50,6 +52,7 @@ describe('pnpm bench --quick', () => {
     expect(report).toContain("## Stretch's own cost per call, without I/O")
     expect(report).toContain('## Cold start')
     expect(report).toContain('| Stretch | bundled |')
+    expect(report).toContain('| bare undici Pool (the files Stretch loads) | bundled |')
     expect(report).toContain('cold start (unbundled): <= 1.05x the bare undici request')
   }, 120_000)
 })

@@ -96,7 +96,20 @@ describe('the Web codecs (runtimes without node:zlib)', () => {
   it('finds no built-ins without process.getBuiltinModule, and the Node ones with it', () => {
     expect(loadNodeBuiltins(undefined)).toBeUndefined()
     expect(loadNodeBuiltins(() => undefined)).toBeUndefined()
-    expect(loadNodeBuiltins(process.getBuiltinModule)?.zlib.gzipSync).toBeTypeOf('function')
+    expect(loadNodeBuiltins(process.getBuiltinModule)?.zlib?.gzipSync).toBeTypeOf('function')
+  })
+
+  it('asks for node:zlib only when it is first used, and does without it on a runtime that lacks it', () => {
+    const asked: string[] = []
+    const builtins = loadNodeBuiltins((id) => {
+      asked.push(id)
+      return id === 'node:zlib' ? undefined : process.getBuiltinModule(id)
+    })
+    expect(asked).not.toContain('node:zlib')
+    expect(builtins?.Readable).toBeTypeOf('function')
+    expect(builtins?.zlib).toBeUndefined()
+    expect(builtins?.zlib).toBeUndefined()
+    expect(asked.filter((id) => id === 'node:zlib')).toEqual(['node:zlib'])
   })
 
   it('encodes credentials as base64 of their UTF-8 bytes', () => {

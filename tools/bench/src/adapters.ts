@@ -40,6 +40,15 @@ export const adapterNames: readonly AdapterName[] = [
   'fetch',
 ]
 
+/**
+ * Diagnostic clients, run only when `--adapters` names them (not in the default run): Stretch's layers one by one,
+ * each sending the limit's bytes, to tell where Stretch's cost over the limit goes with real sockets.
+ * `stretch-connection` is `@stretch/connection-undici` alone (its `request()`, then `JSON.parse`);
+ * `stretch-transport` adds `@stretch/transport` (`transport.requestMapped()`, the call the client's API methods
+ * make), without the client's API layer.
+ */
+export const diagnosticAdapterNames: readonly AdapterName[] = ['stretch-connection', 'stretch-transport']
+
 /** Human names for the report. */
 export const adapterLabels: Readonly<Record<AdapterName, string>> = {
   stretch: 'Stretch',
@@ -47,6 +56,8 @@ export const adapterLabels: Readonly<Record<AdapterName, string>> = {
   'stretch-fetch': 'Stretch on @stretch/connection-fetch',
   undici: 'undici Pool (floor)',
   dispatch: 'undici Pool.dispatch (limit)',
+  'stretch-connection': 'Stretch: @stretch/connection-undici alone',
+  'stretch-transport': 'Stretch: @stretch/transport alone',
   es9: '@elastic/elasticsearch 9',
   'es9-otel': '@elastic/elasticsearch 9, OpenTelemetry SDK on',
   es8: '@elastic/elasticsearch 8',
@@ -80,6 +91,10 @@ export async function createAdapter(name: AdapterName, options: AdapterOptions):
       return undiciFloor(options)
     case 'dispatch':
       return dispatchFloor(options)
+    case 'stretch-connection':
+      return connectionOnly(options)
+    case 'stretch-transport':
+      return transportOnly(options)
   }
 }
 
@@ -337,5 +352,55 @@ async function dispatchFloor(options: AdapterOptions): Promise<Adapter> {
     search: () => send('POST', `/${indexName}/_search`, JSON.stringify({ query: searchQuery }), kWireJson),
     bulk: () => send('POST', '/_bulk', ndjson(operations), kWireNdjson),
     close: () => pool.close(),
+  }
+}
+
+// Plain scenarios only: it sends what the limit sends, which gzips nothing.
+async function connectionOnly(options: AdapterOptions): Promise<Adapter> {
+  if (options.compress) throw new Error('stretch-connection: plain (not gzip) scenarios only')
+  const { undiciConnection } = await import('@stretch/connection-undici')
+  const url = new URL(options.url)
+  const factory = undiciConnection(url.protocol === 'https:' ? { tls: { ca: options.ca } } : {})
+  const connection = factory({ url, id: url.origin, name: undefined, roles: undefined, attributes: {} } as never)
+  const accept = floorHeaders(false)
+  const operations = bulkOperations()
+  const limits = { maxCompressedResponseSize: 100 * 1024 * 1024, maxResponseSize: 100 * 1024 * 1024 } as never
+  const send = async (method: 'GET' | 'POST', path: string, text?: string, type?: string): Promise<unknown> => {
+    const headers = text === undefined ? accept : { ...accept, 'content-type': type as string }
+    const res = await connection.request(
+      { method, path, headers, body: text ?? undefined, timeout: 30_000 } as never,
+      limits,
+    )
+    if (res.statusCode !== 200) throw new Error(`stretch-connection: status ${res.statusCode}`)
+    return JSON.parse((res.body as Buffer).toString('utf8'))
+  }
+  return {
+    info: () => send('GET', '/'),
+    search: () => send('POST', `/${indexName}/_search`, JSON.stringify({ query: searchQuery }), kWireJson),
+    bulk: () => send('POST', '/_bulk', ndjson(operations), kWireNdjson),
+    close: () => connection.close(),
+  }
+}
+
+async function transportOnly(options: AdapterOptions): Promise<Adapter> {
+  const [{ Transport }, { undiciConnection }] = await Promise.all([
+    import('@stretch/transport'),
+    import('@stretch/connection-undici'),
+  ])
+  const https = options.url.startsWith('https:')
+  const transport = new Transport({
+    nodes: [options.url],
+    connection: undiciConnection(https ? { tls: { ca: options.ca } } : {}),
+    compress: options.compress,
+  })
+  const operations = bulkOperations()
+  // requestMapped, as the client's API methods call it: the answer is the body, no promise of its own per call.
+  const bodyOf = (result: { readonly body: unknown }): unknown => result.body
+  const send = (params: object): Promise<unknown> => transport.requestMapped(params as never, undefined, bodyOf)
+  return {
+    info: () => send({ method: 'GET', path: '/' }),
+    search: () => send({ method: 'POST', path: `/${indexName}/_search`, body: { query: searchQuery } }),
+    bulk: () => send({ method: 'POST', path: '/_bulk', ndjson: operations }),
+    close: () => transport.close(),
   }
 }

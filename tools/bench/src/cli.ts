@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { adapterNames } from './adapters.js'
+import { adapterNames, diagnosticAdapterNames } from './adapters.js'
 import type { AdapterName } from './protocol.js'
 import { renderReport } from './report.js'
 import { runBench } from './runner.js'
@@ -30,9 +30,10 @@ const { values } = parseArgs({
 function adapterList(text: string | undefined, option: string): AdapterName[] | undefined {
   if (text === undefined) return undefined
   const list = text.split(',').map((s) => s.trim())
+  const known: readonly string[] = [...adapterNames, ...diagnosticAdapterNames]
   for (const name of list) {
-    if (!(adapterNames as readonly string[]).includes(name)) {
-      throw new Error(`${option}: unknown client '${name}' (known: ${adapterNames.join(', ')})`)
+    if (!known.includes(name)) {
+      throw new Error(`${option}: unknown client '${name}' (known: ${known.join(', ')})`)
     }
   }
   return list as AdapterName[]

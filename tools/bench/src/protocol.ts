@@ -16,6 +16,8 @@ export type AdapterName =
   | 'fetch'
   | 'undici'
   | 'dispatch'
+  | 'stretch-connection'
+  | 'stretch-transport'
 
 /** What a scenario sends. */
 export type Operation = 'info' | 'search' | 'bulk'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { adapterLabels, adapterNames } from '../src/adapters.js'
+import { adapterLabels, adapterNames, diagnosticAdapterNames } from '../src/adapters.js'
 import { BulkCounter } from '../src/bulk-counter.js'
 import { renderReport } from '../src/report.js'
 import { runBench } from '../src/runner.js'
@@ -55,6 +55,30 @@ describe('pnpm bench --quick', () => {
     expect(report).toContain('| bare undici Pool (the files Stretch loads) | bundled |')
     expect(report).toContain('cold start (unbundled): <= 1.05x the bare undici request')
   }, 120_000)
+})
+
+describe('the diagnostic clients', () => {
+  it('answer and check every body of the plain scenarios, and stay out of the default run', async () => {
+    expect(adapterNames).not.toContain('stretch-connection')
+    const scenarios = ['info c=1', 'search c=64', 'bulk c=1']
+    const result = await runBench({
+      quick: true,
+      adapters: diagnosticAdapterNames,
+      scenarios,
+      optionsChildren: 0,
+      overhead: false,
+      coldStartSamples: 0,
+    })
+    for (const scenario of result.scenarios) {
+      for (const adapter of diagnosticAdapterNames) {
+        const summary = result.summaries.get(scenario.name)?.get(adapter)
+        expect(
+          summary?.rounds.map((m) => m.checked),
+          `${scenario.name} ${adapter}`,
+        ).toEqual([scenario.requests])
+      }
+    }
+  }, 60_000)
 })
 
 describe('BulkCounter', () => {

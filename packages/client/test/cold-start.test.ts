@@ -2,14 +2,12 @@
 // loads fetch, WebSocket, EventSource, the cache and mock agents and the global dispatcher, about two thirds of
 // undici, and a connection needs none of it: a Pool, the connector and one helper. These tests check what a user's
 // process actually loads and what a bundle actually carries, in a fresh process answering a real `info()`.
-import { spawn } from 'node:child_process'
-import { once } from 'node:events'
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { startServer, type TestServer } from '@stretch/test-utils'
+import { runNode, startServer, type TestServer } from '@stretch/test-utils'
 import { build } from 'esbuild'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
@@ -71,23 +69,12 @@ async function bundle(name: string, external: readonly string[]): Promise<{ file
 }
 
 async function run(file: string): Promise<{ body: unknown; undici: string[]; zlib: boolean }> {
-  const child = spawn(process.execPath, [file, server.url], {
+  // A child that hangs fails with its stderr rather than leaving a process behind the test's timeout.
+  const { code, stdout, stderr } = await runNode([file, server.url], {
     cwd: dir,
     env: { ...process.env, NODE_OPTIONS: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    killAfterMs: 15_000,
   })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk
-  })
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk
-  })
-  // A child that hangs fails with its stderr rather than leaving a process behind the test's timeout.
-  const limit = setTimeout(() => child.kill('SIGKILL'), 15_000)
-  const [code] = (await once(child, 'close')) as [number | null]
-  clearTimeout(limit)
   expect({ code, stderr }).toEqual({ code: 0, stderr: '' })
   return JSON.parse(stdout) as { body: unknown; undici: string[]; zlib: boolean }
 }

@@ -7,7 +7,6 @@
 // (`<uuid>.es.stretch.test`), so the child reaches it the way a function in a private network reaches the
 // internet: through an HTTP CONNECT proxy (HTTPS_PROXY, which the client honours), with the test CA trusted
 // through NODE_EXTRA_CA_CERTS, as a function's runtime trusts its CAs.
-import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer as createNetServer, connect as netConnect, type Server, type Socket } from 'node:net'
@@ -15,6 +14,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { CLOUD_DOMAIN, startCluster, type TestCluster } from '@stretch/test-cluster'
+import { runNode } from '@stretch/test-utils'
 import { build } from 'esbuild'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Client } from '../src/index.js'
@@ -167,20 +167,8 @@ async function invoke(example: Example, file: string): Promise<ChildResult> {
     NODE_OPTIONS: '',
   }
   for (const name of ['NO_PROXY', 'no_proxy', 'https_proxy', 'HTTP_PROXY', 'http_proxy']) delete env[name]
-  const child = spawn(process.execPath, [runner], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk
-  })
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk
-  })
-  // A process held open by a socket would only show as a test timeout: fail with a reason instead.
-  const limit = setTimeout(() => child.kill('SIGKILL'), 60_000)
-  const [code] = (await once(child, 'close')) as [number | null]
-  clearTimeout(limit)
-  return { code, stdout, stderr }
+  // A process held open by a socket would only show as a test timeout: runNode kills it after a minute.
+  return runNode([runner], { cwd: dir, env })
 }
 
 const titles = (hits: unknown): string[] =>

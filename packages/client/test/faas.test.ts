@@ -1,8 +1,8 @@
 // Functions as a service (the Connecting page's last section): a client created in module scope and reused by the
 // handler keeps its sockets few and reused, and a process that never closes it still exits on its own.
-import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { startCluster, type TestCluster } from '@stretch/test-cluster'
+import { runNode } from '@stretch/test-utils'
 import { afterAll, afterEach, beforeAll, describe, expect, expectTypeOf, it, vi } from 'vitest'
 import type * as awsLambda from '../examples/aws-lambda.js'
 import type * as azureFunctions from '../examples/azure-functions.js'
@@ -57,8 +57,9 @@ describe('a handler with a module-scope client', () => {
   it('lets a process that never calls close() exit on its own', { timeout: 90_000 }, async () => {
     cluster.resetStats()
     // Runs from the TypeScript sources (no build needed): the hooks strip types, the condition picks src/.
-    const child = spawn(
-      process.execPath,
+    // Without a bound, a process held open by a socket would only show up as a test timeout: runNode kills it after
+    // a minute, and the signal fails the test with a reason.
+    const { code, signal, stdout, stderr } = await runNode(
       [
         '--conditions=@stretch/source',
         '--import',
@@ -72,23 +73,8 @@ describe('a handler with a module-scope client', () => {
           ES_CA_CERT: cluster.caCertPath!,
           ELASTIC_PASSWORD: cluster.password,
         },
-        stdio: ['ignore', 'pipe', 'pipe'],
       },
     )
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString()
-    })
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString()
-    })
-    // Without a bound, a process held open by a socket would only show up as a test timeout: fail with a reason.
-    const limit = setTimeout(() => child.kill('SIGKILL'), 60_000)
-    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
-      child.on('exit', (c, s) => resolve([c, s])),
-    )
-    clearTimeout(limit)
 
     expect({ code, signal, stderr }).toEqual({ code: 0, signal: null, stderr: '' })
     expect(JSON.parse(stdout)).toEqual({ calls: 20 })

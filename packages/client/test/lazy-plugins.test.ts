@@ -3,7 +3,6 @@
 // constructs the client loads none of them (but their `./checks` modules, which the client's build copies into its
 // bundle), the first request loads the one its options name (and sends the credentials), and a bad option still
 // fails `new Client()` with the package's own message.
-import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { tmpdir } from 'node:os'
@@ -13,7 +12,7 @@ import { apiKeyAuth } from '@stretch/auth-api-key'
 import { basicAuth } from '@stretch/auth-basic'
 import { bearerAuth } from '@stretch/auth-bearer'
 import { sniffing } from '@stretch/pool-sniffing'
-import { startServer, type TestServer } from '@stretch/test-utils'
+import { runNode, startServer, type TestServer } from '@stretch/test-utils'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Client, ConfigurationError } from '../src/index.js'
 
@@ -40,8 +39,7 @@ async function coldStart(
 ): Promise<{ atImport: string[]; atConstruction: string[]; byFirstAnswer: string[]; answer: unknown }> {
   const log = join(dir, `${name}.log`)
   // From the TypeScript sources (no build needed): the condition picks src/, the hooks strip the types.
-  const child = spawn(
-    process.execPath,
+  const { code, stdout, stderr } = await runNode(
     [
       '--conditions=@stretch/source',
       '--import',
@@ -50,20 +48,8 @@ async function coldStart(
       fileURLToPath(new URL('./fixtures/record-loads.mjs', import.meta.url)),
       fileURLToPath(new URL('./fixtures/cold-start-loads.mjs', import.meta.url)),
     ],
-    {
-      env: { ...process.env, STRETCH_LOAD_LOG: log, ES_URL: server.url, CLIENT_OPTIONS: JSON.stringify(options) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+    { env: { ...process.env, STRETCH_LOAD_LOG: log, ES_URL: server.url, CLIENT_OPTIONS: JSON.stringify(options) } },
   )
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString()
-  })
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString()
-  })
-  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)))
   expect({ code, stderr }).toEqual({ code: 0, stderr: '' })
   const phases: string[][] = [[]]
   for (const line of readFileSync(log, 'utf8').split('\n')) {

@@ -5,6 +5,7 @@ export {
   fingerprintOf,
   type TestCertificates,
 } from './certs.js'
+export { type NodeProcessResult, type RunNodeOptions, runNode } from './process.js'
 export { type ProxiedRequest, type StartProxyOptions, startProxy, type TestProxy } from './proxy.js'
 export {
   type RecordedRequest,

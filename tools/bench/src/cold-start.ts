@@ -3,11 +3,11 @@
 // as built (dist/, resolving its packages from node_modules) and bundled by esbuild into one CommonJS file in a
 // temporary directory outside the repository, where nothing can be resolved from node_modules: the way AWS Lambda,
 // Azure Functions and Cloud Functions users deploy. Targets alternate (A B C ... A B C), medians of the samples.
-import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { runNode } from '@stretch/test-utils'
 import type { ColdStartSample } from './protocol.js'
 
 /**
@@ -60,37 +60,19 @@ function median(values: readonly number[]): number {
 // A child that hangs fails the run: no cold start takes this long, even on a busy machine.
 const kChildTimeout = 60_000
 
-function runChild(file: string, url: string, cwd: string): Promise<ColdStartSample> {
-  return new Promise((resolve, reject) => {
-    // NODE_OPTIONS cleared: nothing of the parent (vitest's loaders, source conditions) leaks in.
-    const child = spawn(process.execPath, [file, url], {
-      cwd,
-      env: { ...process.env, NODE_OPTIONS: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk
-    })
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk
-    })
-    const timer = setTimeout(() => child.kill('SIGKILL'), kChildTimeout)
-    child.once('error', reject)
-    child.once('close', (code, signal) => {
-      clearTimeout(timer)
-      if (code !== 0) {
-        reject(new Error(`${file} exited (${signal ?? `code ${code}`}): ${stderr.trim() || stdout.trim()}`))
-        return
-      }
-      try {
-        resolve(JSON.parse(stdout) as ColdStartSample)
-      } catch {
-        reject(new Error(`${file} printed no sample: ${stdout.trim()} ${stderr.trim()}`))
-      }
-    })
+async function runChild(file: string, url: string, cwd: string): Promise<ColdStartSample> {
+  // NODE_OPTIONS cleared: nothing of the parent (vitest's loaders, source conditions) leaks in.
+  const { code, signal, stdout, stderr } = await runNode([file, url], {
+    cwd,
+    env: { ...process.env, NODE_OPTIONS: '' },
+    killAfterMs: kChildTimeout,
   })
+  if (code !== 0) throw new Error(`${file} exited (${signal ?? `code ${code}`}): ${stderr.trim() || stdout.trim()}`)
+  try {
+    return JSON.parse(stdout) as ColdStartSample
+  } catch {
+    throw new Error(`${file} printed no sample: ${stdout.trim()} ${stderr.trim()}`)
+  }
 }
 
 /** Bundles each child with esbuild (`--bundle --platform=node --format=cjs`) into `dir`; returns the files. */

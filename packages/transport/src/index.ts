@@ -1,3 +1,4 @@
+export { checkCredential, credentialProblem } from './credentials.js'
 export {
   channels,
   type ErrorEvent,

@@ -1,5 +1,13 @@
+import { inspect } from 'node:util'
 import { describe, expect, it } from 'vitest'
-import { buildUserAgent, ConfigurationError, checkNumber, isLoopbackHost } from '../src/index.js'
+import {
+  buildUserAgent,
+  ConfigurationError,
+  checkCredential,
+  checkNumber,
+  credentialProblem,
+  isLoopbackHost,
+} from '../src/index.js'
 
 describe('checkNumber', () => {
   it.each([
@@ -35,6 +43,49 @@ describe('checkNumber', () => {
     }
     expect(error).toBeInstanceOf(ConfigurationError)
     expect((error as Error).message).toBe(message)
+  })
+})
+
+describe('checkCredential', () => {
+  const kSecret = 's3cr3t-value'
+
+  it.each(['elastic', 'pass word', 'naïve', 'a:b', '   '])('returns %j as it is', (value) => {
+    expect(checkCredential('x.secret', value)).toBe(value)
+    expect(credentialProblem(value)).toBeUndefined()
+  })
+
+  it.each([
+    [42, 'x.secret: must be a string (got number)'],
+    [null, 'x.secret: must be a string (got null)'],
+    [undefined, 'x.secret: must be a string (got undefined)'],
+    [{ toString: () => kSecret }, 'x.secret: must be a string (got object)'],
+    ['', 'x.secret: must not be empty'],
+  ])('refuses %j', (value, message) => {
+    expect(() => checkCredential('x.secret', value)).toThrow(new ConfigurationError(message))
+  })
+
+  it.each(['\r', '\n', '\0'])('refuses %j anywhere, never echoing the value', (bad) => {
+    for (const value of [`${kSecret}${bad}`, `${bad}${kSecret}`, `a${bad}${kSecret}`]) {
+      let error: unknown
+      try {
+        checkCredential('x.secret', value)
+      } catch (e) {
+        error = e
+      }
+      expect(error).toBeInstanceOf(ConfigurationError)
+      expect((error as Error).message).toBe(
+        'x.secret: contains CR, LF or NUL; remove them (a trailing newline from a file or env var?)',
+      )
+      for (const surface of [(error as Error).stack, inspect(error), JSON.stringify(error)]) {
+        expect(surface).not.toContain(kSecret)
+      }
+    }
+  })
+
+  it('gives the same reason without an option name, for values that are not options', () => {
+    expect(credentialProblem('')).toBe('must not be empty')
+    expect(credentialProblem(7)).toBe('must be a string (got number)')
+    expect(credentialProblem(`${kSecret}\n`)).not.toContain(kSecret)
   })
 })
 

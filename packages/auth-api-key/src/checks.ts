@@ -1,7 +1,7 @@
 // The option checks of apiKeyAuth(), with no middleware: `@stretch/auth-api-key/checks`. The client imports them to
 // refuse a bad key in its constructor while it loads the middleware only on the first request. Functions and
 // constants only (no class, no module state): a bundle may copy this module (package.json `stretchBuild.inline`).
-import { ConfigurationError } from '@stretch/transport'
+import { ConfigurationError, checkCredential } from '@stretch/transport'
 
 /**
  * An Elasticsearch API key, in one of the forms the create-API-key API returns:
@@ -20,26 +20,12 @@ export type ApiKeyAuthOptions =
     }
   | readonly [id: string, apiKey: string]
 
-// CR, LF and NUL could split the request; the encoded form goes on the wire as it is, so it must also be a
-// single visible-ASCII token (no spaces: the header value is "ApiKey <token>").
-const kForbidden = /[\r\n\0]/
+// The encoded form goes on the wire as it is, so it must be a single visible-ASCII token (no spaces: the header
+// value is "ApiKey <token>").
 const kToken = /^[\x21-\x7e]+$/
 
-function check(option: string, value: unknown): string {
-  if (typeof value !== 'string') {
-    throw new ConfigurationError(`${option}: must be a string (got ${value === null ? 'null' : typeof value})`)
-  }
-  if (value === '') throw new ConfigurationError(`${option}: must not be empty`)
-  if (kForbidden.test(value)) {
-    throw new ConfigurationError(
-      `${option}: contains CR, LF or NUL; remove them (a trailing newline from a file or env var?)`,
-    )
-  }
-  return value
-}
-
 function checkEncoded(raw: unknown): string {
-  const encoded = check('apiKeyAuth.encoded', raw)
+  const encoded = checkCredential('apiKeyAuth.encoded', raw)
   if (/^apikey\s/i.test(encoded)) {
     throw new ConfigurationError("apiKeyAuth.encoded: drop the 'ApiKey ' prefix; the middleware adds it")
   }
@@ -53,8 +39,8 @@ function checkEncoded(raw: unknown): string {
 }
 
 function checkPair(rawId: unknown, rawKey: unknown): { readonly id: string; readonly apiKey: string } {
-  const id = check('apiKeyAuth.id', rawId)
-  const apiKey = check('apiKeyAuth.apiKey', rawKey)
+  const id = checkCredential('apiKeyAuth.id', rawId)
+  const apiKey = checkCredential('apiKeyAuth.apiKey', rawKey)
   if (id.includes(':')) {
     // Elasticsearch splits the decoded credentials at the first colon.
     throw new ConfigurationError(

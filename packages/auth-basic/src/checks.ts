@@ -1,7 +1,7 @@
 // The option checks of basicAuth(), with no middleware: `@stretch/auth-basic/checks`. The client imports them to
 // refuse bad credentials in its constructor while it loads the middleware only on the first request. Functions and
 // constants only (no class, no module state): a bundle may copy this module (package.json `stretchBuild.inline`).
-import { ConfigurationError } from '@stretch/transport'
+import { ConfigurationError, checkCredential } from '@stretch/transport'
 
 /**
  * The credentials of {@link basicAuth}: an object, or a `[username, password]` pair as in the seed examples.
@@ -15,22 +15,6 @@ export type BasicAuthOptions =
       readonly password: string
     }
   | readonly [username: string, password: string]
-
-// CR, LF and NUL could split the request or truncate the header on some stacks; they never belong in credentials.
-const kForbidden = /[\r\n\0]/
-
-function check(option: string, value: unknown): string {
-  if (typeof value !== 'string') {
-    throw new ConfigurationError(`${option}: must be a string (got ${value === null ? 'null' : typeof value})`)
-  }
-  if (value === '') throw new ConfigurationError(`${option}: must not be empty`)
-  if (kForbidden.test(value)) {
-    throw new ConfigurationError(
-      `${option}: contains CR, LF or NUL; remove them (a trailing newline from a file or env var?)`,
-    )
-  }
-  return value
-}
 
 /**
  * Checks the credentials {@link basicAuth} takes, without making the middleware: what `basicAuth(options)` would
@@ -63,8 +47,8 @@ export function checkBasicAuth(options: BasicAuthOptions): readonly [username: s
   } else {
     throw new ConfigurationError('basicAuth: give { username, password } or [username, password]')
   }
-  const username = check('basicAuth.username', rawUser)
-  const password = check('basicAuth.password', rawPassword)
+  const username = checkCredential('basicAuth.username', rawUser)
+  const password = checkCredential('basicAuth.password', rawPassword)
   if (username.includes(':')) {
     // RFC 7617: the user-id ends at the first colon, so the server would split it wrongly.
     throw new ConfigurationError('basicAuth.username: must not contain `:` (HTTP Basic splits user and password there)')

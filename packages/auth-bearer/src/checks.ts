@@ -1,7 +1,7 @@
 // The option checks of bearerAuth(), with no middleware: `@stretch/auth-bearer/checks`. The client imports them to
 // refuse a bad token in its constructor while it loads the middleware only on the first request. Functions and
 // constants only (no class, no module state): a bundle may copy this module (package.json `stretchBuild.inline`).
-import { ConfigurationError } from '@stretch/transport'
+import { ConfigurationError, credentialProblem } from '@stretch/transport'
 
 /**
  * Fetches a bearer token: a service-account token from a secret store, or a short-lived token from the
@@ -17,19 +17,20 @@ export type TokenProvider = () => Promise<string>
 export type BearerAuthOptions = string | TokenProvider
 
 // RFC 6750 section 2.1 allows only b64token characters; we accept any visible ASCII (some issuers use more) but
-// never a space, CR, LF or NUL, which would change the header's meaning or split the request.
+// never a space, which would change the header's meaning (CR, LF and NUL are refused by `credentialProblem`).
 const kToken = /^[\x21-\x7e]+$/
 
 /**
- * Why `value` is not a usable token, or undefined when it is. Never includes the value.
+ * Why `value` is not a usable token, or undefined when it is: the reasons of every credential
+ * (`credentialProblem`), then the bearer scheme's own. Never includes the value.
  * @internal
  */
 export function tokenProblem(value: unknown): string | undefined {
-  if (typeof value !== 'string') return `is not a string (got ${value === null ? 'null' : typeof value})`
-  if (value === '') return 'is empty'
-  if (/^bearer\s/i.test(value)) return "starts with 'Bearer '; give the token alone, the middleware adds the prefix"
-  if (/[\r\n\0]/.test(value)) return 'contains CR, LF or NUL (a trailing newline from a file or env var?)'
-  if (!kToken.test(value)) return 'contains spaces or non-ASCII characters, which a bearer token cannot have'
+  const problem = credentialProblem(value)
+  if (problem !== undefined) return problem
+  const token = value as string
+  if (/^bearer\s/i.test(token)) return "starts with 'Bearer '; give the token alone, the middleware adds the prefix"
+  if (!kToken.test(token)) return 'contains spaces or non-ASCII characters, which a bearer token cannot have'
   return undefined
 }
 

@@ -68,7 +68,7 @@ describe('bearerAuth with a token', () => {
   })
 
   it.each([
-    ['', 'bearerAuth.token: is empty'],
+    ['', 'bearerAuth.token: must not be empty'],
     ['Bearer abc', "bearerAuth.token: starts with 'Bearer '"],
     ['two words', 'bearerAuth.token: contains spaces or non-ASCII characters'],
     ['naïve', 'bearerAuth.token: contains spaces or non-ASCII characters'],
@@ -245,9 +245,9 @@ describe('bearerAuth with a provider', () => {
   })
 
   it.each([
-    ['', 'is empty'],
-    [42, 'is not a string (got number)'],
-    [undefined, 'is not a string (got undefined)'],
+    ['', 'must not be empty'],
+    [42, 'must be a string (got number)'],
+    [undefined, 'must be a string (got undefined)'],
     [`Bearer ${SECRET}`, "starts with 'Bearer '"],
     [`${SECRET}\n`, 'contains CR, LF or NUL'],
     [`${SECRET} x`, 'contains spaces or non-ASCII characters'],

@@ -178,18 +178,10 @@ export function msearch(client: MsearchClient, options: MsearchOptions = {}): Ms
     }
   }
 
+  // Contextually typed by the return type: search() gets its generic signature (and its parameters' types) from
+  // MsearchHelper instead of declaring it a second time.
   return {
-    search<
-      TDocument = unknown,
-      TAggregations = estypes.AggregationsFromRequest,
-      TAggs extends Record<string, estypes.AggregationsAggregationContainer> = Record<
-        string,
-        estypes.AggregationsAggregationContainer
-      >,
-    >(
-      searchRequest: SearchRequest<TAggs>,
-      callOptions?: { readonly signal?: AbortSignal | undefined },
-    ): Promise<SearchResponse<TDocument, estypes.AggregationsResult<TAggregations, TAggs>>> {
+    search(searchRequest, callOptions) {
       if (closed) return Promise.reject(new ConfigurationError('msearch: search() was called after close()'))
       if (searchRequest === null || typeof searchRequest !== 'object') {
         return Promise.reject(
@@ -205,27 +197,25 @@ export function msearch(client: MsearchClient, options: MsearchOptions = {}): Ms
         if (kHeaderKeys.has(key)) header[key] = value
         else body[key] = value
       }
-      return new Promise<SearchResponse<TDocument, estypes.AggregationsResult<TAggregations, TAggs>>>(
-        (resolve, reject) => {
-          const pending: Pending = {
-            header,
-            body,
-            resolve: resolve as (value: SearchResponse<unknown>) => void,
-            reject,
-            signal,
-            settled: false,
-          }
-          // An abort settles the caller's promise at once; a search not yet sent is then left out of its batch.
-          signal?.addEventListener('abort', () => settle(pending, () => reject(abortError('msearch', signal))), {
-            once: true,
-          })
-          queue.push(pending)
-          if (queue.length >= maxSearches) drain()
-          else if (timer === undefined) {
-            timer = setTimeout(drain, flushInterval)
-          }
-        },
-      )
+      return new Promise((resolve, reject) => {
+        const pending: Pending = {
+          header,
+          body,
+          resolve: resolve as (value: SearchResponse<unknown>) => void,
+          reject,
+          signal,
+          settled: false,
+        }
+        // An abort settles the caller's promise at once; a search not yet sent is then left out of its batch.
+        signal?.addEventListener('abort', () => settle(pending, () => reject(abortError('msearch', signal))), {
+          once: true,
+        })
+        queue.push(pending)
+        if (queue.length >= maxSearches) drain()
+        else if (timer === undefined) {
+          timer = setTimeout(drain, flushInterval)
+        }
+      })
     },
     flush,
     async close(): Promise<void> {

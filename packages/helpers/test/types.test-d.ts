@@ -44,6 +44,17 @@ test('msearch and esql carry the caller types', () => {
   expectTypeOf(msearch(client).search<Book>({ index: 'books' })).toEqualTypeOf<Promise<SearchResponse<Book>>>()
 })
 
+test("msearch's search() answers what client.search() answers for the same call (its signature mirrors it)", () => {
+  const m = msearch(client)
+  const aggs = { by_title: { terms: { field: 'title' } }, n: { value_count: { field: 'id' } } }
+  expectTypeOf(m.search({ index: 'books' })).toEqualTypeOf(client.search({ index: 'books' }))
+  expectTypeOf(m.search<Book>({ index: 'books', aggs })).toEqualTypeOf(client.search<Book>({ index: 'books', aggs }))
+  expectTypeOf(m.search({ aggs })).toEqualTypeOf(client.search({ aggs }))
+  expectTypeOf(m.search<Book, { total: estypes.AggregationsSumAggregate }>({ aggs })).toEqualTypeOf(
+    client.search<Book, { total: estypes.AggregationsSumAggregate }>({ aggs }),
+  )
+})
+
 test("msearch's search() infers its response's aggregations from its request, as client.search() does", async () => {
   const m = msearch(client)
   const result = await m.search({

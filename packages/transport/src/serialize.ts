@@ -370,11 +370,13 @@ interface NodeBufferLike {
 const NodeBuffer = (globalThis as { Buffer?: NodeBufferLike }).Buffer
 const utf8 = new TextDecoder()
 
-// Node's Buffer decodes UTF-8 faster than TextDecoder; every runtime has TextDecoder.
+// Node's Buffer decodes UTF-8 faster than TextDecoder; every runtime has TextDecoder. `toString()` without
+// arguments is UTF-8 and goes straight to the decoder (with an encoding argument, Buffer looks the encoding up and
+// checks the bounds first: about 20 ns of every response).
 function toText(bytes: Uint8Array): string {
   if (NodeBuffer === undefined) return utf8.decode(bytes)
   return NodeBuffer.isBuffer(bytes)
-    ? (bytes as unknown as { toString(encoding: 'utf8'): string }).toString('utf8')
+    ? (bytes as unknown as { toString(): string }).toString()
     : NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')
 }
 

@@ -551,8 +551,9 @@ export class Transport {
     } catch (error) {
       return Promise.reject(error)
     }
-    if (call instanceof Promise) return call.then((ready) => this.#attempt<TBody>(ready, 1))
-    return this.#attempt<TBody>(call, 1)
+    if (call instanceof Promise) return call.then((ready) => this.#attempt<TBody>(ready, 1, undefined))
+    // Prepared on the spot: the first attempt starts when the call did, one clock reading fewer per request.
+    return this.#attempt<TBody>(call, 1, call.start)
   }
 
   /** The parts of a call that every attempt shares; a promise when the body is still to be made (a large gzip). */
@@ -610,7 +611,7 @@ export class Transport {
    * One attempt: pick a node, send through the middleware, then (in #answered or #failed) record the node's health
    * and either finish or wait and retry, as the retry policy says. Never throws: every failure rejects.
    */
-  #attempt<TBody>(call: Call, attempt: number): Promise<TransportResult<TBody>> {
+  #attempt<TBody>(call: Call, attempt: number, startedAt: number | undefined): Promise<TransportResult<TBody>> {
     const signal = call.signal
     if (signal?.aborted) return Promise.reject(this.#fail(abortError(signal), call.method, call.shown, call.attempts))
     const shared = this.#shared
@@ -640,7 +641,8 @@ export class Transport {
     }
     const observer = call.observer
     if (observer?.attemptStart !== undefined) notify(observer, 'attemptStart', { attempt, node: node.info() })
-    const attemptStart = shared.clock.now()
+    const attemptStart = startedAt ?? shared.clock.now()
+    call.attemptStart = attemptStart
     let sent: Promise<TransportResponse>
     try {
       // A middleware that answers with a plain value or a thenable is taken as `await` would take it.
@@ -666,21 +668,27 @@ export class Transport {
     if (response === undefined) return this.#failed<TBody>(call, node, attempt, attemptStart, undefined)
     const shared = this.#shared
     shared.pool.release(node)
-    const duration = shared.clock.now() - attemptStart
+    const observer = call.observer
+    // The attempt's duration is read off the clock only when something reports it here (an observer, a
+    // subscriber, a retry's record); an answer that finishes the call reads it only if it turns out an error.
+    let duration =
+      observer?.attemptEnd !== undefined || responseChannel.hasSubscribers
+        ? shared.clock.now() - attemptStart
+        : undefined
     const statusCode = response.statusCode
     const delay = this.#delayAfterAnswer(call.policy, node, attempt, response, duration, call.method, call.shown)
     if (delay !== undefined) {
+      duration ??= shared.clock.now() - attemptStart
       call.attempts ??= []
       call.attempts.push({ node: node.id, statusCode, duration })
     }
-    const observer = call.observer
     if (observer?.attemptEnd !== undefined) {
       notify(observer, 'attemptEnd', {
         attempt,
         node: node.info(),
         statusCode,
         error: undefined,
-        duration,
+        duration: duration as number,
         retryDelay: delay,
       })
     }
@@ -722,9 +730,9 @@ export class Transport {
   #retry<TBody>(call: Call, node: PoolNode, attempt: number, delay: number): Promise<TransportResult<TBody>> {
     call.tried ??= new Set()
     call.tried.add(node)
-    if (delay <= 0) return this.#attempt<TBody>(call, attempt + 1)
+    if (delay <= 0) return this.#attempt<TBody>(call, attempt + 1, undefined)
     return this.#shared.clock.sleep(delay, call.signal).then(
-      () => this.#attempt<TBody>(call, attempt + 1),
+      () => this.#attempt<TBody>(call, attempt + 1, undefined),
       (error: unknown) => {
         throw this.#fail(error, call.method, call.shown, call.attempts)
       },
@@ -759,13 +767,14 @@ export class Transport {
     node: PoolNode,
     attempt: number,
     response: TransportResponse,
-    duration: number,
+    duration: number | undefined,
     method: HttpMethod,
     shown: string,
   ): number | undefined {
     const shared = this.#shared
     const statusCode = response.statusCode
-    if (responseChannel.hasSubscribers) {
+    // `duration` is read whenever the channel has subscribers (see #answered).
+    if (responseChannel.hasSubscribers && duration !== undefined) {
       responseChannel.publish({ method, path: shown, node: node.info(), attempt, statusCode, duration })
     }
     if (recordHealth(shared.pool, node, statusCode)) shared.discovery?.nodeFailed(node)
@@ -784,7 +793,7 @@ export class Transport {
     call: Call,
     response: TransportResponse,
     node: PoolNode,
-    duration: number,
+    duration: number | undefined,
   ): TransportResult<TBody> | Promise<TransportResult<TBody>> {
     let bytes: Uint8Array | undefined
     if (call.method !== 'HEAD' && response.body.byteLength > 0) {
@@ -812,7 +821,7 @@ export class Transport {
     response: TransportResponse,
     bytes: Uint8Array | undefined,
     node: PoolNode,
-    duration: number,
+    duration: number | undefined,
   ): TransportResult<TBody> {
     const shared = this.#shared
     const { statusCode, headers } = response
@@ -862,10 +871,10 @@ export class Transport {
   }
 
   /** {@link Transport.#fail} for the error of an answer, whose attempt record #answered did not keep. */
-  #failAnswer(error: unknown, call: Call, node: PoolNode, statusCode: number, duration: number): unknown {
+  #failAnswer(error: unknown, call: Call, node: PoolNode, statusCode: number, duration: number | undefined): unknown {
     const prior = call.attempts
     const attempts = prior === undefined ? [] : [...prior]
-    attempts.push({ node: node.id, statusCode, duration })
+    attempts.push({ node: node.id, statusCode, duration: duration ?? this.#shared.clock.now() - call.attemptStart })
     return this.#fail(error, call.method, call.shown, attempts)
   }
 
@@ -922,6 +931,8 @@ class Call {
   readonly map: ResultMap | undefined
   /** Made on the first failed or retried attempt: an answer at the first attempt has no record to keep. */
   attempts: AttemptRecord[] | undefined = undefined
+  /** When the current attempt started (attempts of one call run one after another). */
+  attemptStart = 0
   tried: Set<PoolNode> | undefined = undefined
 
   constructor(

@@ -3,6 +3,7 @@ import { inspect } from 'node:util'
 import { gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import {
+  type Clock,
   channels,
   isConfigurationError,
   isConnectionError,
@@ -16,6 +17,7 @@ import {
   isTransportError,
   type Middleware,
   type NodeSelector,
+  type ResponseError,
   Transport,
   type TransportOptions,
   withHeader,
@@ -839,5 +841,43 @@ describe('defects found by the reliability suite', () => {
     expect((error as Error).message).toMatch(
       /^503 unavailable_shards_exception: busy for \/ \(gave up after 3 attempts: http:\/\/a:9200 503, http:\/\/b:9200 503, http:\/\/c:9200 503\)$/,
     )
+  })
+})
+
+describe('clock readings', () => {
+  // A clock that moves 5 ms at every reading: durations show which readings an answer took.
+  function steppingClock(): Clock & { readings: number } {
+    let now = 0
+    const clock = {
+      readings: 0,
+      now: () => {
+        clock.readings++
+        now += 5
+        return now
+      },
+      sleep: async () => {},
+    }
+    return clock
+  }
+
+  it('reads the clock twice for an answer at the first attempt, and still measures the whole call', async () => {
+    const clock = steppingClock()
+    const { factory } = stubConnections(() => json(200, { ok: true }))
+    const transport = new Transport({ nodes: ['http://a:9200'], connection: factory, clock })
+    const result = await transport.request({ method: 'GET', path: '/' })
+    expect(clock.readings).toBe(2)
+    expect(result.meta.duration).toBe(5)
+  })
+
+  it('still records the duration of every attempt of a call that fails or retries', async () => {
+    const clock = steppingClock()
+    let calls = 0
+    const { factory } = stubConnections(() => (calls++ === 0 ? json(503, {}) : json(404, { error: 'missing' })))
+    const transport = new Transport({ nodes: ['http://a:9200'], connection: factory, clock, retryBackoff: 1 })
+    const error = (await rejection(transport.request({ method: 'GET', path: '/' }))) as ResponseError
+    expect(isResponseError(error)).toBe(true)
+    const attempts = error.meta?.attempts ?? []
+    expect(attempts.map((a) => a.statusCode)).toEqual([503, 404])
+    for (const a of attempts) expect(a.duration).toBeGreaterThan(0)
   })
 })

@@ -116,6 +116,12 @@ interface CompiledUrl {
   /** The method otherwise: the first the specification lists. */
   readonly method: HttpMethod
   readonly allowsGet: boolean
+  /**
+   * Per placeholder (at the index of its name in `parts`), the last string value and its encoding: an application
+   * calls an endpoint with the same index name again and again, and encodeURIComponent is a fifth of the path's cost.
+   */
+  readonly lastValue: (string | undefined)[]
+  readonly lastEncoded: string[]
 }
 
 /** What buildRequest needs of an endpoint, derived once from its data. */
@@ -142,6 +148,8 @@ function compileUrl(url: EndpointUrl): CompiledUrl {
     getOrPost: methods.includes('GET') && methods.includes('POST'),
     method: methods[0] as HttpMethod,
     allowsGet: methods.includes('GET'),
+    lastValue: new Array<string | undefined>(parts.length).fill(undefined),
+    lastEncoded: new Array<string>(parts.length).fill(''),
   }
 }
 
@@ -259,7 +267,16 @@ export function buildRequest(endpoint: Endpoint, params: Params | undefined, des
         complete = false
         break
       }
-      built += encodePart(value) + (parts[i + 1] as string)
+      let encoded: string
+      if (typeof value === 'string') {
+        if (candidate.lastValue[i] === value) encoded = candidate.lastEncoded[i] as string
+        else {
+          encoded = encodeURIComponent(value)
+          candidate.lastValue[i] = value
+          candidate.lastEncoded[i] = encoded
+        }
+      } else encoded = encodePart(value)
+      built += encoded + (parts[i + 1] as string)
     }
     if (complete) {
       path = built

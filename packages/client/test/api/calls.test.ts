@@ -108,6 +108,17 @@ describe('search', () => {
     expect(last().path).toBe('/books%2Clogs-*%2Ca%20b%2Fc/_search')
   })
 
+  it('encodes the path part of each call when calls alternate between values (the last encoding is reused)', async () => {
+    for (const index of ['a b', 'a b', 'c/d', 'a b']) {
+      await client.search({ index })
+      expect(last().path).toBe(`/${encodeURIComponent(index)}/_search`)
+    }
+    await client.get({ index: 'c/d', id: 'x y' })
+    expect(last().path).toBe('/c%2Fd/_doc/x%20y')
+    await client.get({ index: 'c/d', id: 7 })
+    expect(last().path).toBe('/c%2Fd/_doc/7')
+  })
+
   it('resolves to the whole response with { meta: true }', async () => {
     const response = await client.search<Book>({ index: 'books' }, { meta: true })
     expect(response.statusCode).toBe(200)

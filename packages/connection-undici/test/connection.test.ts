@@ -284,4 +284,35 @@ describe('response headers', () => {
     expect(result.headers['connection']).toBe('keep-alive')
     await transport.close()
   })
+
+  it("gives each answer its own header object with that answer's values", async () => {
+    let n = 0
+    await using srv = await startServer((_req, res) => {
+      n++
+      const body = JSON.stringify({ n, pad: 'x'.repeat(n % 3) })
+      // Names an object inherits are headers like any other.
+      res.writeHead(200, [
+        'content-type',
+        'application/json',
+        'x-elastic-product',
+        'Elasticsearch',
+        'content-length',
+        String(body.length),
+        'constructor',
+        `c${n}`,
+      ])
+      res.end(body)
+    })
+    const transport = client(srv.url)
+    const seen: object[] = []
+    for (let i = 1; i <= 5; i++) {
+      const result = await transport.request({ method: 'GET', path: '/' })
+      expect(result.body).toMatchObject({ n: i })
+      expect(result.headers['content-length']).toBe(String(JSON.stringify(result.body).length))
+      expect(result.headers['constructor']).toBe(`c${i}`)
+      expect(seen).not.toContain(result.headers)
+      seen.push(result.headers)
+    }
+    await transport.close()
+  })
 })

@@ -151,6 +151,8 @@ const kEmpty: Buffer = Buffer.alloc(0)
 
 function ignore(): void {}
 
+const kOnce: { readonly once: true } = { once: true }
+
 // The executor of every collector's promise: one module-level function, no closure per request. `answer()` sets
 // `capturing` right before `new Promise` calls this, synchronously.
 let capturing: ResponseCollector | undefined
@@ -187,18 +189,20 @@ class ResponseCollector {
   resolve: (response: TransportResponse) => void = ignore
   reject: (error: Error) => void = ignore
   readonly signal: AbortSignal | undefined
-  readonly onAbort: (() => void) | undefined
 
   constructor(limit: number, route: Route, signal: AbortSignal | undefined) {
     this.limit = limit
     this.route = route
     this.signal = signal
-    if (signal === undefined) this.onAbort = undefined
-    else {
-      this.onAbort = () =>
-        this.abort?.(new RequestAbortedError('the request was aborted by its signal', { cause: signal.reason }))
-      signal.addEventListener('abort', this.onAbort, { once: true })
-    }
+    // The collector is the listener (its handleEvent), so a signal costs no closure per request.
+    signal?.addEventListener('abort', this, kOnce)
+  }
+
+  /** The signal's `abort` event. */
+  handleEvent(): void {
+    this.abort?.(
+      new RequestAbortedError('the request was aborted by its signal', { cause: (this.signal as AbortSignal).reason }),
+    )
   }
 
   /** The promise this collector settles. */
@@ -270,7 +274,7 @@ class ResponseCollector {
   }
 
   cleanup(): void {
-    if (this.onAbort !== undefined) this.signal?.removeEventListener('abort', this.onAbort)
+    this.signal?.removeEventListener('abort', this)
   }
 }
 

@@ -1,4 +1,4 @@
-import { once } from 'node:events'
+import { getEventListeners, once } from 'node:events'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { createServer as createNetServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -194,6 +194,24 @@ describe('HTTP behaviour', () => {
     await arrived
     controller.abort()
     expect(isRequestAbortedError(await rejection(pending))).toBe(true)
+    await transport.close()
+  })
+
+  it('listens to a signal while its request is in flight only', async () => {
+    const controller = new AbortController()
+    const listening: number[] = []
+    await using srv = await startServer((_req, res) => {
+      listening.push(getEventListeners(controller.signal, 'abort').length)
+      sendJson(res, 200, info)
+    })
+    const transport = client(srv.url)
+    for (let i = 0; i < 3; i++) {
+      expect((await transport.request({ method: 'GET', path: '/' }, { signal: controller.signal })).body).toEqual(info)
+      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0)
+    }
+    expect(listening).toEqual([1, 1, 1])
+    // Aborted after the answers: nothing is left to abort.
+    controller.abort()
     await transport.close()
   })
 

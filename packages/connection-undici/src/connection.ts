@@ -19,6 +19,7 @@ import {
 } from '@stretch/transport'
 import type { buildConnector as BuildConnector, Pool } from 'undici'
 import { openTunnel, type ProxyTarget, parseProxy, proxyAuthError, proxyFromEnv } from './proxy.js'
+import { HeaderMemo, type HeaderRecord, type RawHeaders } from './response-headers.js'
 import { SocketBudget } from './socket-budget.js'
 import { checkPin, loadCertificates, loadPem, normalizeFingerprint } from './tls.js'
 
@@ -85,8 +86,6 @@ export interface UndiciConnectionOptions {
   readonly proxy?: string | URL | false | undefined
 }
 
-type RawHeaders = Buffer[]
-
 const kTlsCodes = /^(ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_|HOSTNAME_MISMATCH|ERR_OSSL)/
 
 // What a connection's errors call the node: `host` for most messages, `origin` when the scheme is the point.
@@ -148,28 +147,11 @@ function mapError(error: unknown, sent: boolean, node: NodeLabel): Error {
   return new ConnectionError(`cannot reach ${host} (${what})`, { cause: err, requestSent: sent })
 }
 
-// undici's own lookup of header names (`util.headerNameToString`): a well-known name (content-type, date, ...) in any
-// case is found in a byte tree and returned as an interned lower-case string, without decoding the bytes; any other
-// name is decoded and lower-cased. About half the cost of decoding every name. Set when undici is loaded, which is
-// before any response can arrive.
-let headerName: (raw: Buffer) => string = (raw) => raw.toString('latin1').toLowerCase()
-
-function headersOf(raw: RawHeaders): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {}
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = headerName(raw[i] as Buffer)
-    const value = (raw[i + 1] as Buffer).toString('latin1')
-    const existing = out[name]
-    if (existing === undefined) out[name] = value
-    else if (Array.isArray(existing)) existing.push(value)
-    else out[name] = [existing, value]
-  }
-  return out
-}
-
 const kEmpty: Buffer = Buffer.alloc(0)
 
 function ignore(): void {}
+
+const kOnce: { readonly once: true } = { once: true }
 
 // The executor of every collector's promise: one module-level function, no closure per request. `answer()` sets
 // `capturing` right before `new Promise` calls this, synchronously.
@@ -181,37 +163,46 @@ function capture(resolve: (response: TransportResponse) => void, reject: (error:
   collector.reject = reject
 }
 
+// What every request of one connection shares: set with the pool, read by each collector through one field.
+interface Route {
+  readonly node: NodeLabel
+  /** The forward proxy that http requests go to (a 407 is then the proxy's), or undefined. */
+  readonly proxy: ProxyTarget | undefined
+  readonly headers: HeaderMemo
+}
+
 // A legacy undici dispatch handler: no Readable stream per response, and `onRequestSent` tells whether a broken
 // socket may already have delivered the request (which decides whether a POST may be retried).
 class ResponseCollector {
   sent = false
   statusCode = 0
   // Set by onHeaders; no placeholder object per request.
-  headers: Record<string, string | string[]> | undefined = undefined
+  headers: HeaderRecord | undefined = undefined
   // Most answers arrive in one chunk: it is kept alone, and an array is made only for a second one.
   first: Buffer | undefined = undefined
   chunks: Buffer[] | undefined = undefined
   size = 0
-  abort: ((reason?: Error) => void) | undefined
+  abort: ((reason?: Error) => void) | undefined = undefined
   readonly limit: number
-  readonly node: NodeLabel
-  readonly proxy: ProxyTarget | undefined
+  readonly route: Route
   // Set by `answer()`, before undici can call any method.
   resolve: (response: TransportResponse) => void = ignore
   reject: (error: Error) => void = ignore
   readonly signal: AbortSignal | undefined
-  readonly onAbort: (() => void) | undefined
 
-  constructor(limit: number, node: NodeLabel, proxy: ProxyTarget | undefined, signal: AbortSignal | undefined) {
+  constructor(limit: number, route: Route, signal: AbortSignal | undefined) {
     this.limit = limit
-    this.node = node
-    this.proxy = proxy
+    this.route = route
     this.signal = signal
-    if (signal !== undefined) {
-      this.onAbort = () =>
-        this.abort?.(new RequestAbortedError('the request was aborted by its signal', { cause: signal.reason }))
-      signal.addEventListener('abort', this.onAbort, { once: true })
-    }
+    // The collector is the listener (its handleEvent), so a signal costs no closure per request.
+    signal?.addEventListener('abort', this, kOnce)
+  }
+
+  /** The signal's `abort` event. */
+  handleEvent(): void {
+    this.abort?.(
+      new RequestAbortedError('the request was aborted by its signal', { cause: (this.signal as AbortSignal).reason }),
+    )
   }
 
   /** The promise this collector settles. */
@@ -232,7 +223,7 @@ class ResponseCollector {
   onHeaders(statusCode: number, rawHeaders: RawHeaders): boolean {
     if (statusCode < 200) return true
     this.statusCode = statusCode
-    const headers = headersOf(rawHeaders)
+    const headers = this.route.headers.headersOf(rawHeaders)
     this.headers = headers
     const length = headers['content-length']
     if (typeof length === 'string' && Number(length) > this.limit) {
@@ -256,8 +247,9 @@ class ResponseCollector {
   onComplete(): void {
     this.cleanup()
     // Through a forward proxy a 407 is the proxy's, never the node's: a configuration error, not an answer.
-    if (this.statusCode === 407 && this.proxy !== undefined) {
-      this.reject(proxyAuthError(this.proxy))
+    const proxy = this.route.proxy
+    if (this.statusCode === 407 && proxy !== undefined) {
+      this.reject(proxyAuthError(proxy))
       return
     }
     const chunks = this.chunks
@@ -267,7 +259,7 @@ class ResponseCollector {
 
   onError(error: Error): void {
     this.cleanup()
-    this.reject(mapError(error, this.sent, this.node))
+    this.reject(mapError(error, this.sent, this.route.node))
   }
 
   onUpgrade(): void {
@@ -276,13 +268,13 @@ class ResponseCollector {
 
   tooLarge(): ResponseTooLargeError {
     return new ResponseTooLargeError(
-      `the response of ${this.node.host} is larger than maxCompressedResponseSize (${this.limit} bytes); raise it or ask for less data`,
+      `the response of ${this.route.node.host} is larger than maxCompressedResponseSize (${this.limit} bytes); raise it or ask for less data`,
       this.limit,
     )
   }
 
   cleanup(): void {
-    if (this.onAbort !== undefined) this.signal?.removeEventListener('abort', this.onAbort)
+    this.signal?.removeEventListener('abort', this)
   }
 }
 
@@ -339,7 +331,6 @@ function loadUndici(): Promise<Undici> {
     .then(
       (module) => {
         undici = module
-        headerName = module.util.headerNameToString
         return module
       },
       (cause: unknown) => {
@@ -471,8 +462,9 @@ class UndiciConnection implements Connection {
   #pool: Pool | undefined
   #closed = false
   #awaitingUndici = false
-  // Set with the pool: the forward proxy that http requests go to, as absolute URIs.
-  #forward: ProxyTarget | undefined
+  // Set with the pool: the label, the forward proxy that http requests go to (as absolute URIs) and the header
+  // memo, shared by every request.
+  #route: Route | undefined
   readonly #prefix: string
   #label: NodeLabel
   readonly #node: NodeDescription
@@ -505,6 +497,7 @@ class UndiciConnection implements Connection {
   // Created on the first request: constructing a client opens nothing and loads no HTTP stack.
   #getPool(loaded: Undici): Pool {
     if (this.#pool === undefined) {
+      let forward: ProxyTarget | undefined
       const options = this.#options
       const proxy: ProxyTarget | undefined =
         options.proxy === false
@@ -513,16 +506,17 @@ class UndiciConnection implements Connection {
             ? parseProxy(options.proxy, 'proxy')
             : proxyFromEnv(this.#node.url)
       if (proxy !== undefined && !this.#label.https) {
-        this.#forward = proxy
+        forward = proxy
         this.#label = { ...this.#label, forwarded: true }
       }
-      this.#pool = new loaded.Pool(this.#forward?.url.origin ?? this.#node.url.origin, {
+      this.#pool = new loaded.Pool(forward?.url.origin ?? this.#node.url.origin, {
         connections: options.connectionsPerNode ?? 128,
         pipelining: 1,
         keepAliveTimeout: options.keepAliveTimeout ?? 30_000,
         keepAliveMaxTimeout: Math.max(options.keepAliveTimeout ?? 30_000, 60_000),
         connect: makeConnector(loaded, options, this.#node, proxy, this.#tls, this.#pin, this.#budget),
       })
+      this.#route = { node: this.#label, proxy: forward, headers: new HeaderMemo(loaded.util.headerNameToString) }
     }
     return this.#pool
   }
@@ -549,8 +543,9 @@ class UndiciConnection implements Connection {
     } catch (error) {
       return Promise.reject(mapError(error, false, this.#label))
     }
-    const forward = this.#forward
-    const collector = new ResponseCollector(limits.maxCompressedResponseSize, this.#label, forward, request.signal)
+    const route = this.#route as Route
+    const forward = route.proxy
+    const collector = new ResponseCollector(limits.maxCompressedResponseSize, route, request.signal)
     const answer = collector.answer()
     const timeout = request.timeout ?? 0
     const path = this.#prefix === '' ? request.path : this.#prefix + request.path

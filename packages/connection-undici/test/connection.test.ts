@@ -1,4 +1,4 @@
-import { once } from 'node:events'
+import { getEventListeners, once } from 'node:events'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { createServer as createNetServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -197,6 +197,24 @@ describe('HTTP behaviour', () => {
     await transport.close()
   })
 
+  it('listens to a signal while its request is in flight only', async () => {
+    const controller = new AbortController()
+    const listening: number[] = []
+    await using srv = await startServer((_req, res) => {
+      listening.push(getEventListeners(controller.signal, 'abort').length)
+      sendJson(res, 200, info)
+    })
+    const transport = client(srv.url)
+    for (let i = 0; i < 3; i++) {
+      expect((await transport.request({ method: 'GET', path: '/' }, { signal: controller.signal })).body).toEqual(info)
+      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0)
+    }
+    expect(listening).toEqual([1, 1, 1])
+    // Aborted after the answers: nothing is left to abort.
+    controller.abort()
+    await transport.close()
+  })
+
   it('retries a refused connection on another node and prefixes the node path', async () => {
     const dead = createNetServer()
     dead.listen(0, '127.0.0.1')
@@ -282,6 +300,37 @@ describe('response headers', () => {
     expect(result.warnings).toEqual(['"one"', '"two"'].map((m) => `299 Elasticsearch-9.1.0 ${m}`))
     expect(Object.keys(result.headers).filter((name) => name !== name.toLowerCase())).toEqual([])
     expect(result.headers['connection']).toBe('keep-alive')
+    await transport.close()
+  })
+
+  it("gives each answer its own header object with that answer's values", async () => {
+    let n = 0
+    await using srv = await startServer((_req, res) => {
+      n++
+      const body = JSON.stringify({ n, pad: 'x'.repeat(n % 3) })
+      // Names an object inherits are headers like any other.
+      res.writeHead(200, [
+        'content-type',
+        'application/json',
+        'x-elastic-product',
+        'Elasticsearch',
+        'content-length',
+        String(body.length),
+        'constructor',
+        `c${n}`,
+      ])
+      res.end(body)
+    })
+    const transport = client(srv.url)
+    const seen: object[] = []
+    for (let i = 1; i <= 5; i++) {
+      const result = await transport.request({ method: 'GET', path: '/' })
+      expect(result.body).toMatchObject({ n: i })
+      expect(result.headers['content-length']).toBe(String(JSON.stringify(result.body).length))
+      expect(result.headers['constructor']).toBe(`c${i}`)
+      expect(seen).not.toContain(result.headers)
+      seen.push(result.headers)
+    }
     await transport.close()
   })
 })

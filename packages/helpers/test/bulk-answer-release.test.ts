@@ -10,7 +10,10 @@ function answeringClient(wrap: (json: string) => Uint8Array): { client: BulkClie
   const answers: Uint8Array[] = []
   const client = {
     request: async (params: { ndjson?: unknown }) => {
-      const count = Buffer.from(params.ndjson as Uint8Array).toString('utf8').split('\n').length >> 1
+      const count =
+        Buffer.from(params.ndjson as Uint8Array)
+          .toString('utf8')
+          .split('\n').length >> 1
       const items = Array.from({ length: count }, () => ({ index: { status: 201 } }))
       const body = wrap(JSON.stringify({ errors: false, items }))
       answers.push(body)
@@ -35,8 +38,8 @@ describe('bulk: the memory of an answer is let go once counted', () => {
   })
 
   it('empties it after decoding it too (an answer with errors is parsed)', async () => {
-    const { client, answers } = answeringClient((json) =>
-      new Uint8Array(Buffer.from(json.replace('"errors":false', '"errors":true'))),
+    const { client, answers } = answeringClient(
+      (json) => new Uint8Array(Buffer.from(json.replace('"errors":false', '"errors":true'))),
     )
     const stats = await bulk(client, options)
     expect(stats.successful).toBe(8_000)

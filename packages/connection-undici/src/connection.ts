@@ -254,12 +254,26 @@ class ResponseCollector {
     }
     const chunks = this.chunks
     const body = chunks !== undefined ? Buffer.concat(chunks, this.size) : (this.first ?? kEmpty)
-    this.resolve({ statusCode: this.statusCode, headers: this.headers ?? {}, body })
+    const resolve = this.resolve
+    this.release()
+    resolve({ statusCode: this.statusCode, headers: this.headers ?? {}, body })
   }
 
   onError(error: Error): void {
     this.cleanup()
-    this.reject(mapError(error, this.sent, this.route.node))
+    const reject = this.reject
+    this.release()
+    reject(mapError(error, this.sent, this.route.node))
+  }
+
+  // undici keeps a handler reachable for a while after its last callback; what it holds then (the socket's chunks
+  // and, through the resolvers, the settled promise and its body) would live on into the old space and stay there,
+  // dead, until a full GC: about 14 MB of a long bulk run's peak RSS.
+  release(): void {
+    this.first = undefined
+    this.chunks = undefined
+    this.resolve = ignore
+    this.reject = ignore
   }
 
   onUpgrade(): void {

@@ -341,10 +341,10 @@ function countItems(bytes: Uint8Array, from: number): number {
 }
 
 // An answer's bytes are freed as soon as `bulk` is done with them (counted or decoded), not at the next full GC:
-// the connection that produced them keeps them reachable for a while after the answer (undici holds the request's
-// handler, and it the settled promise), long enough for their handle to reach the old space, where a 1 MB answer
-// per 5 MB batch of small documents piled up, dead, until a full GC (about 20 MB of a 1,000,000-document run's
-// peak). Only a buffer the bytes fill on their own is let go (never a slice of a shared or pooled one); the
+// whatever still holds them for a while (a connection's finished handler, which undici keeps reachable; a third
+// party's connection) can let their handle reach the old space, where a 1 MB answer per 5 MB batch of small
+// documents piled up, dead, until a full GC (about 20 MB of a 1,000,000-document run's peak before
+// @stretch/connection-undici let go of its handlers' chunks; 1 to 5 MB since, in 2 alternated pairs). Only a buffer the bytes fill on their own is let go (never a slice of a shared or pooled one); the
 // transfer moves the memory into a throwaway ArrayBuffer (freed at the next scavenge, or at once by `transfer(0)`)
 // and leaves `bytes` empty.
 const kReleaseMin = 64 * 1024

@@ -248,13 +248,14 @@ class ResponseCollector {
     this.cleanup()
     // Through a forward proxy a 407 is the proxy's, never the node's: a configuration error, not an answer.
     const proxy = this.route.proxy
+    const { resolve, reject } = this
     if (this.statusCode === 407 && proxy !== undefined) {
-      this.reject(proxyAuthError(proxy))
+      this.release()
+      reject(proxyAuthError(proxy))
       return
     }
     const chunks = this.chunks
     const body = chunks !== undefined ? Buffer.concat(chunks, this.size) : (this.first ?? kEmpty)
-    const resolve = this.resolve
     this.release()
     resolve({ statusCode: this.statusCode, headers: this.headers ?? {}, body })
   }

@@ -1,4 +1,4 @@
-export { checkCredential, credentialProblem } from './credentials.js'
+export { type CredentialRule, checkCredential, credentialProblem, encodeBase64 } from './credentials.js'
 export {
   channels,
   type ErrorEvent,

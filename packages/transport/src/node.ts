@@ -1,7 +1,8 @@
+import { encodeBase64 } from './credentials.js'
 import { ConfigurationError } from './errors.js'
 import { assertHeaderValue, normalizeHeaders } from './headers.js'
 import { nearestName } from './nearest-name.js'
-import { base64Utf8, inspectCustom } from './platform.js'
+import { inspectCustom } from './platform.js'
 import type { Connection, Headers, NodeDescription, NodeInfo, NodeOptions, PoolNode } from './types.js'
 
 /**
@@ -64,7 +65,7 @@ export function describeNode(options: NodeOptions | NodeDescription | string | U
     url.password = ''
     if (headers['authorization'] === undefined) {
       assertHeaderValue(`${option} URL credentials`, `${username}:${password}`, 'authorization')
-      headers['authorization'] = `Basic ${base64Utf8(`${username}:${password}`)}`
+      headers['authorization'] = `Basic ${encodeBase64(`${username}:${password}`)}`
     }
   }
   if (url.pathname.endsWith('/')) url.pathname = url.pathname.replace(/\/+$/, '')

@@ -73,14 +73,3 @@ export function eventChannel(name: string): EventChannel {
 
 /** `Symbol.for('nodejs.util.inspect.custom')`, the key `util.inspect` looks for, without importing node:util. @internal */
 export const inspectCustom: unique symbol = Symbol.for('nodejs.util.inspect.custom') as never
-
-/**
- * Base64 of a string's UTF-8 bytes, with `btoa` (every runtime has it).
- * @internal
- */
-export function base64Utf8(text: string): string {
-  const bytes = new TextEncoder().encode(text)
-  let binary = ''
-  for (let i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i] as number)
-  return btoa(binary)
-}

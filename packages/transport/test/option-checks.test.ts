@@ -6,6 +6,7 @@ import {
   checkCredential,
   checkNumber,
   credentialProblem,
+  encodeBase64,
   isLoopbackHost,
 } from '../src/index.js'
 
@@ -86,6 +87,75 @@ describe('checkCredential', () => {
     expect(credentialProblem('')).toBe('must not be empty')
     expect(credentialProblem(7)).toBe('must be a string (got number)')
     expect(credentialProblem(`${kSecret}\n`)).not.toContain(kSecret)
+  })
+})
+
+describe('checkCredential with a scheme', () => {
+  const kSecret = 's3cr3t-value'
+  const notAToken =
+    "x.token: contains spaces or non-ASCII characters; the value after 'Xyz ' must be visible ASCII without spaces"
+
+  it.each(['abc', 'AAEAAWVsYXN0aWM6dG9rZW4=', 'a.b-c_d~e+f/g', 'Xyz', 'Xyzabc', '!#$%&*^`|'])(
+    'returns the token %j as it is',
+    (value) => {
+      expect(checkCredential('x.token', value, { scheme: 'Xyz' })).toBe(value)
+      expect(credentialProblem(value, { scheme: 'Xyz' })).toBeUndefined()
+    },
+  )
+
+  it.each([
+    ['Xyz abc', "x.token: starts with 'Xyz '; drop the prefix, the middleware adds it"],
+    ['xYZ\tabc', "x.token: starts with 'Xyz '; drop the prefix, the middleware adds it"],
+    ['Xyz ', "x.token: starts with 'Xyz '; drop the prefix, the middleware adds it"],
+    ['two words', notAToken],
+    [' lead', notAToken],
+    ['naïve', notAToken],
+    ['tab\there', notAToken],
+    ['del\x7f', notAToken],
+    // the checks every credential has come first
+    ['Xyz abc\n', 'x.token: contains CR, LF or NUL; remove them (a trailing newline from a file or env var?)'],
+    ['', 'x.token: must not be empty'],
+    [7, 'x.token: must be a string (got number)'],
+  ])('refuses %j', (value, message) => {
+    expect(() => checkCredential('x.token', value, { scheme: 'Xyz' })).toThrow(new ConfigurationError(message))
+  })
+
+  it('adds the hint to the reason of a value that is not one token, and only there', () => {
+    const rule = { scheme: 'Xyz', hint: 'give the `key` field of the answer' }
+    expect(credentialProblem('a b', rule)).toBe(
+      "contains spaces or non-ASCII characters; the value after 'Xyz ' must be visible ASCII without spaces; " +
+        'give the `key` field of the answer',
+    )
+    expect(credentialProblem('Xyz a', rule)).toBe("starts with 'Xyz '; drop the prefix, the middleware adds it")
+    expect(credentialProblem('a b', { hint: 'ignored without a scheme' })).toBeUndefined()
+  })
+
+  it('never echoes the value', () => {
+    for (const value of [`Xyz ${kSecret}`, `${kSecret} x`, `${kSecret}é`]) {
+      let error: unknown
+      try {
+        checkCredential('x.token', value, { scheme: 'Xyz' })
+      } catch (e) {
+        error = e
+      }
+      expect(error).toBeInstanceOf(ConfigurationError)
+      for (const surface of [(error as Error).message, (error as Error).stack, inspect(error), JSON.stringify(error)]) {
+        expect(surface).not.toContain(kSecret)
+      }
+    }
+  })
+})
+
+describe('encodeBase64', () => {
+  it.each(['', 'elastic:changeme', 'élastic:pässword', 'ключ:秘密', 'emoji:🔑', 'a'.repeat(1000)])(
+    'gives the base64 of the UTF-8 bytes of %j',
+    (text) => {
+      expect(encodeBase64(text)).toBe(Buffer.from(text, 'utf8').toString('base64'))
+    },
+  )
+
+  it('pads to a multiple of four', () => {
+    expect([encodeBase64('a'), encodeBase64('ab'), encodeBase64('abc')]).toEqual(['YQ==', 'YWI=', 'YWJj'])
   })
 })
 

@@ -6,7 +6,7 @@ import { DiscoveryHooks } from '../../src/discovery-hooks.js'
 import { ConnectionError, TimeoutError } from '../../src/errors.js'
 import { recordHealth } from '../../src/node-health.js'
 import { createNodePool } from '../../src/node-pool.js'
-import { base64Utf8, loadNodeBuiltins } from '../../src/platform.js'
+import { loadNodeBuiltins } from '../../src/platform.js'
 import { isOneShot, prepareBody } from '../../src/request-body.js'
 import { backoffDelay, type RetryPolicy, retryAfterError, retryAfterStatus } from '../../src/retry-policy.js'
 import { readAll, streamPayload, streamPayloadWith, webCompress, webUnzip } from '../../src/serialize.js'
@@ -110,10 +110,6 @@ describe('the Web codecs (runtimes without node:zlib)', () => {
     expect(builtins?.zlib).toBeUndefined()
     expect(builtins?.zlib).toBeUndefined()
     expect(asked.filter((id) => id === 'node:zlib')).toEqual(['node:zlib'])
-  })
-
-  it('encodes credentials as base64 of their UTF-8 bytes', () => {
-    expect(base64Utf8('élastic:pässword')).toBe(Buffer.from('élastic:pässword', 'utf8').toString('base64'))
   })
 })
 

@@ -1,4 +1,4 @@
-import { type Handler, type Middleware, type TransportRequest, withHeader } from '@stretch/transport'
+import { encodeBase64, type Handler, type Middleware, type TransportRequest, withHeader } from '@stretch/transport'
 import { type ApiKeyAuthOptions, checkApiKeyAuth } from './checks.js'
 
 /**
@@ -12,8 +12,8 @@ import { type ApiKeyAuthOptions, checkApiKeyAuth } from './checks.js'
  *   {@link checkApiKeyAuth}.
  * @returns the middleware, for the transport's or client's `auth` option.
  * @throws `ConfigurationError` (naming `apiKeyAuth.encoded`, `apiKeyAuth.id` or `apiKeyAuth.apiKey`, never the
- *   value) when a value is not a string, is empty, or contains CR, LF or NUL; when the encoded form has spaces or
- *   an `ApiKey ` prefix; when the id contains `:`.
+ *   value) when a value is not a string, is empty, or contains CR, LF or NUL; when the encoded form has spaces,
+ *   non-ASCII characters or an `ApiKey ` prefix; when the id contains `:`.
  * @example
  * ```ts
  * import { Transport } from '@stretch/transport'
@@ -30,19 +30,11 @@ import { type ApiKeyAuthOptions, checkApiKeyAuth } from './checks.js'
  */
 export function apiKeyAuth(key: ApiKeyAuthOptions): Middleware {
   const checked = checkApiKeyAuth(key)
-  const encoded = typeof checked === 'string' ? checked : base64Utf8(`${checked.id}:${checked.apiKey}`)
+  const encoded = typeof checked === 'string' ? checked : encodeBase64(`${checked.id}:${checked.apiKey}`)
   const value = `ApiKey ${encoded}`
   return function apiKeyAuthMiddleware(next: Handler): Handler {
     return function apiKeyAuthHandler(request: TransportRequest) {
       return next(withHeader(request, 'authorization', value))
     }
   }
-}
-
-// Base64 of the UTF-8 bytes with `btoa`, which every runtime has (Buffer is Node's).
-function base64Utf8(text: string): string {
-  const bytes = new TextEncoder().encode(text)
-  let binary = ''
-  for (let i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i] as number)
-  return btoa(binary)
 }

@@ -1,7 +1,7 @@
 // The option checks of apiKeyAuth(), with no middleware: `@stretch/auth-api-key/checks`. The client imports them to
 // refuse a bad key in its constructor while it loads the middleware only on the first request. Functions and
 // constants only (no class, no module state): a bundle may copy this module (package.json `stretchBuild.inline`).
-import { ConfigurationError, checkCredential } from '@stretch/transport'
+import { ConfigurationError, type CredentialRule, checkCredential } from '@stretch/transport'
 
 /**
  * An Elasticsearch API key, in one of the forms the create-API-key API returns:
@@ -20,22 +20,11 @@ export type ApiKeyAuthOptions =
     }
   | readonly [id: string, apiKey: string]
 
-// The encoded form goes on the wire as it is, so it must be a single visible-ASCII token (no spaces: the header
-// value is "ApiKey <token>").
-const kToken = /^[\x21-\x7e]+$/
-
-function checkEncoded(raw: unknown): string {
-  const encoded = checkCredential('apiKeyAuth.encoded', raw)
-  if (/^apikey\s/i.test(encoded)) {
-    throw new ConfigurationError("apiKeyAuth.encoded: drop the 'ApiKey ' prefix; the middleware adds it")
-  }
-  if (!kToken.test(encoded)) {
-    throw new ConfigurationError(
-      'apiKeyAuth.encoded: must be the `encoded` value of the create-API-key API (visible ASCII, no spaces); ' +
-        'or pass { id, apiKey }',
-    )
-  }
-  return encoded
+// The encoded form goes on the wire as it is, as `authorization: ApiKey <encoded>`: one visible-ASCII token, without
+// the prefix (the transport's scheme rule).
+const kEncoded: CredentialRule = {
+  scheme: 'ApiKey',
+  hint: 'give the `encoded` value of the create-API-key API, or { id, apiKey }',
 }
 
 function checkPair(rawId: unknown, rawKey: unknown): { readonly id: string; readonly apiKey: string } {
@@ -58,8 +47,8 @@ function checkPair(rawId: unknown, rawKey: unknown): { readonly id: string; read
  * @param key - the `encoded` string of the create-API-key API, or `{ id, apiKey }`, or `[id, apiKey]`.
  * @returns the key in one form: the `encoded` string as given, or the checked `{ id, apiKey }`.
  * @throws `ConfigurationError` (naming `apiKeyAuth.encoded`, `apiKeyAuth.id` or `apiKeyAuth.apiKey`, never the
- *   value) when a value is not a string, is empty, or contains CR, LF or NUL; when the encoded form has spaces or
- *   an `ApiKey ` prefix; when the id contains `:`.
+ *   value) when a value is not a string, is empty, or contains CR, LF or NUL; when the encoded form has spaces,
+ *   non-ASCII characters or an `ApiKey ` prefix; when the id contains `:`.
  * @example
  * ```ts
  * import { checkApiKeyAuth } from '@stretch/auth-api-key/checks'
@@ -69,7 +58,7 @@ function checkPair(rawId: unknown, rawKey: unknown): { readonly id: string; read
  * @public
  */
 export function checkApiKeyAuth(key: ApiKeyAuthOptions): string | { readonly id: string; readonly apiKey: string } {
-  if (typeof key === 'string') return checkEncoded(key)
+  if (typeof key === 'string') return checkCredential('apiKeyAuth.encoded', key, kEncoded)
   if (Array.isArray(key)) {
     if (key.length !== 2) throw new ConfigurationError(`apiKeyAuth: give [id, apiKey] (got an array of ${key.length})`)
     return checkPair(key[0], key[1])

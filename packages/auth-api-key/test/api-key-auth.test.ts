@@ -46,9 +46,14 @@ describe('apiKeyAuth', () => {
 
   it.each([
     ['', 'apiKeyAuth.encoded: must not be empty'],
-    ['ApiKey abc', "apiKeyAuth.encoded: drop the 'ApiKey ' prefix; the middleware adds it"],
-    ['two words', 'apiKeyAuth.encoded: must be the `encoded` value of the create-API-key API'],
-    ['naïve', 'apiKeyAuth.encoded: must be the `encoded` value of the create-API-key API'],
+    ['ApiKey abc', "apiKeyAuth.encoded: starts with 'ApiKey '; drop the prefix, the middleware adds it"],
+    ['apikey\tabc', "apiKeyAuth.encoded: starts with 'ApiKey '; drop the prefix, the middleware adds it"],
+    [
+      'two words',
+      "apiKeyAuth.encoded: contains spaces or non-ASCII characters; the value after 'ApiKey ' must be visible ASCII " +
+        'without spaces; give the `encoded` value of the create-API-key API, or { id, apiKey }',
+    ],
+    ['naïve', 'apiKeyAuth.encoded: contains spaces or non-ASCII characters'],
     [42, 'apiKeyAuth: give the `encoded` string'],
     [null, 'apiKeyAuth: give the `encoded` string'],
     [{ id: '', apiKey: 'k' }, 'apiKeyAuth.id: must not be empty'],

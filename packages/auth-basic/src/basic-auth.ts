@@ -1,4 +1,4 @@
-import { type Handler, type Middleware, type TransportRequest, withHeader } from '@stretch/transport'
+import { encodeBase64, type Handler, type Middleware, type TransportRequest, withHeader } from '@stretch/transport'
 import { type BasicAuthOptions, checkBasicAuth } from './checks.js'
 
 /**
@@ -28,18 +28,10 @@ import { type BasicAuthOptions, checkBasicAuth } from './checks.js'
  */
 export function basicAuth(options: BasicAuthOptions): Middleware {
   const [username, password] = checkBasicAuth(options)
-  const value = `Basic ${base64Utf8(`${username}:${password}`)}`
+  const value = `Basic ${encodeBase64(`${username}:${password}`)}`
   return function basicAuthMiddleware(next: Handler): Handler {
     return function basicAuthHandler(request: TransportRequest) {
       return next(withHeader(request, 'authorization', value))
     }
   }
-}
-
-// Base64 of the UTF-8 bytes with `btoa`, which every runtime has (Buffer is Node's).
-function base64Utf8(text: string): string {
-  const bytes = new TextEncoder().encode(text)
-  let binary = ''
-  for (let i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i] as number)
-  return btoa(binary)
 }

@@ -1,4 +1,5 @@
 import {
+  credentialProblem,
   type Handler,
   type Middleware,
   RequestAbortedError,
@@ -6,7 +7,7 @@ import {
   type TransportResponse,
   withHeader,
 } from '@stretch/transport'
-import { type BearerAuthOptions, checkBearerAuth, tokenProblem } from './checks.js'
+import { type BearerAuthOptions, checkBearerAuth, kBearer } from './checks.js'
 import { TokenProviderError } from './token-provider-error.js'
 
 /**
@@ -121,7 +122,7 @@ export function bearerAuth(token: BearerAuthOptions): Middleware {
     } catch (cause) {
       throw new TokenProviderError('bearerAuth: the token provider failed; see `cause`', { cause })
     }
-    const problem = tokenProblem(fresh)
+    const problem = credentialProblem(fresh, kBearer)
     if (problem !== undefined) throw new TokenProviderError(`bearerAuth: the token provider's result ${problem}`)
     current = fresh as string
     return current

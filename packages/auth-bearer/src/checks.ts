@@ -1,7 +1,7 @@
 // The option checks of bearerAuth(), with no middleware: `@stretch/auth-bearer/checks`. The client imports them to
 // refuse a bad token in its constructor while it loads the middleware only on the first request. Functions and
 // constants only (no class, no module state): a bundle may copy this module (package.json `stretchBuild.inline`).
-import { ConfigurationError, credentialProblem } from '@stretch/transport'
+import { ConfigurationError, type CredentialRule, checkCredential } from '@stretch/transport'
 
 /**
  * Fetches a bearer token: a service-account token from a secret store, or a short-lived token from the
@@ -16,23 +16,12 @@ export type TokenProvider = () => Promise<string>
  */
 export type BearerAuthOptions = string | TokenProvider
 
-// RFC 6750 section 2.1 allows only b64token characters; we accept any visible ASCII (some issuers use more) but
-// never a space, which would change the header's meaning (CR, LF and NUL are refused by `credentialProblem`).
-const kToken = /^[\x21-\x7e]+$/
-
 /**
- * Why `value` is not a usable token, or undefined when it is: the reasons of every credential
- * (`credentialProblem`), then the bearer scheme's own. Never includes the value.
+ * The transport's rule for a token sent as `authorization: Bearer <token>`: one visible-ASCII token (RFC 6750
+ * section 2.1 allows only b64token characters; some issuers use more), without the `Bearer ` prefix.
  * @internal
  */
-export function tokenProblem(value: unknown): string | undefined {
-  const problem = credentialProblem(value)
-  if (problem !== undefined) return problem
-  const token = value as string
-  if (/^bearer\s/i.test(token)) return "starts with 'Bearer '; give the token alone, the middleware adds the prefix"
-  if (!kToken.test(token)) return 'contains spaces or non-ASCII characters, which a bearer token cannot have'
-  return undefined
-}
+export const kBearer: CredentialRule = { scheme: 'Bearer' }
 
 /**
  * Checks the argument of {@link bearerAuth}, without making the middleware: what `bearerAuth(token)` would throw,
@@ -53,8 +42,7 @@ export function tokenProblem(value: unknown): string | undefined {
  */
 export function checkBearerAuth(token: BearerAuthOptions): void {
   if (typeof token === 'string') {
-    const problem = tokenProblem(token)
-    if (problem !== undefined) throw new ConfigurationError(`bearerAuth.token: ${problem}`)
+    checkCredential('bearerAuth.token', token, kBearer)
     return
   }
   if (typeof token !== 'function') {

@@ -1,4 +1,4 @@
-import { ConfigurationError } from '@stretch/transport'
+import { ConfigurationError, encodeBase64 } from '@stretch/transport'
 import { type FetchRuntime, where } from './runtime.js'
 
 /**
@@ -71,10 +71,7 @@ export function planProxy(value: string | URL | false | undefined, runtime: Fetc
 
 /** `Basic <base64 of user:password>`, the UTF-8 bytes encoded. @internal */
 export function basicAuthorization(credentials: NonNullable<ProxyPlan['credentials']>): string {
-  const bytes = new TextEncoder().encode(`${credentials.username}:${credentials.password}`)
-  let binary = ''
-  for (const byte of bytes) binary += String.fromCharCode(byte)
-  return `Basic ${btoa(binary)}`
+  return `Basic ${encodeBase64(`${credentials.username}:${credentials.password}`)}`
 }
 
 /**

@@ -72,15 +72,20 @@ function expectUserSeesOneStretch(check: Check): void {
   expect(check.errors).toEqual({
     response: made('@stretch/transport', 'ResponseError', 'ES_ERR_RESPONSE'),
     connection: made('@stretch/connection-undici', 'ConnectionError', 'ES_ERR_CONNECTION'),
-    // checked by the client at construction (the package is imported by the first request); basic and API-key
-    // credentials go through the transport's shared `checkCredential`, so their error is made there, while bearer's
-    // own checks (scheme prefix, visible ASCII) still make it in the client's inlined copy and in the plugin
+    // checked by the client at construction (the package is imported by the first request); basic, API-key and
+    // bearer credentials go through the transport's shared `checkCredential` (bearer's and API keys' token rules
+    // are its `scheme` rule), so their error is made there, from the client's inlined copy of the checks as from
+    // the plugin
     basicAuth: made('@stretch/transport', 'ConfigurationError', 'ES_ERR_CONFIGURATION'),
-    bearerAuth: made('@stretch/client', 'ConfigurationError', 'ES_ERR_CONFIGURATION'),
+    bearerAuth: made('@stretch/transport', 'ConfigurationError', 'ES_ERR_CONFIGURATION'),
     apiKey: made('@stretch/transport', 'ConfigurationError', 'ES_ERR_CONFIGURATION'),
     basicAuthPlugin: made('@stretch/transport', 'ConfigurationError', 'ES_ERR_CONFIGURATION'),
-    bearerAuthPlugin: made('@stretch/auth-bearer', 'ConfigurationError', 'ES_ERR_CONFIGURATION'),
+    bearerAuthPlugin: made('@stretch/transport', 'ConfigurationError', 'ES_ERR_CONFIGURATION'),
     apiKeyPlugin: made('@stretch/transport', 'ConfigurationError', 'ES_ERR_CONFIGURATION'),
+    bearerAuthScheme: made('@stretch/transport', 'ConfigurationError', 'ES_ERR_CONFIGURATION'),
+    apiKeyScheme: made('@stretch/transport', 'ConfigurationError', 'ES_ERR_CONFIGURATION'),
+    bearerAuthSchemePlugin: made('@stretch/transport', 'ConfigurationError', 'ES_ERR_CONFIGURATION'),
+    apiKeySchemePlugin: made('@stretch/transport', 'ConfigurationError', 'ES_ERR_CONFIGURATION'),
     thirdParty: made('stretch-selector-last', 'ConfigurationError', 'ES_ERR_CONFIGURATION'),
   })
 }

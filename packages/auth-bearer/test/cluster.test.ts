@@ -1,7 +1,7 @@
 import { undiciConnection } from '@stretch/connection-undici'
 import { startCluster, type TestCluster } from '@stretch/test-cluster'
-import { printed, recordDiagnostics, rejection } from '@stretch/test-utils'
-import { isResponseError, type Middleware, type NodeDiscovery, type ResponseError, Transport } from '@stretch/transport'
+import { printed, recordDiagnostics, rejection, sniffOnStart } from '@stretch/test-utils'
+import { isResponseError, type Middleware, type ResponseError, Transport } from '@stretch/transport'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { bearerAuth } from '../src/index.js'
 
@@ -45,29 +45,6 @@ async function getToken(): Promise<string> {
   })
   expect(body.type).toBe('Bearer')
   return body.access_token
-}
-
-/**
- * A minimal sniff-on-start written against the transport's NodeDiscovery contract (what @stretch/pool-sniffing
- * does; it tests with the auth packages, so a dev dependency on it here would be a cycle that turbo refuses).
- */
-function sniffOnStart(): NodeDiscovery {
-  let first: Promise<void> | undefined
-  return {
-    onRequestStart(context) {
-      first ??= (async () => {
-        const { body } = await context.request<{ nodes: Record<string, { http: { publish_address: string } }> }>({
-          method: 'GET',
-          path: '/_nodes/_all/http',
-        })
-        const scheme = new URL(cluster.url).protocol
-        context.pool.update(
-          Object.values(body.nodes).map((n) => ({ url: `${scheme}//${n.http.publish_address.split('/').at(-1)}` })),
-        )
-      })()
-      return first
-    },
-  }
 }
 
 function expectUnauthorized(error: unknown): ResponseError {
@@ -180,7 +157,7 @@ describe('bearerAuth against the test cluster (security on)', () => {
     const t = new Transport({
       nodes: [cluster.url],
       connection: undiciConnection({ tls: { ca: cluster.caCert } }),
-      discovery: sniffOnStart(),
+      discovery: sniffOnStart(cluster.url),
       auth: bearerAuth(async () => {
         calls += 1
         return token

@@ -31,5 +31,6 @@ export {
   rejection,
   route,
   routingPool,
+  sniffOnStart,
   stubNodes,
 } from './stubs.js'

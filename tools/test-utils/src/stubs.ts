@@ -6,6 +6,7 @@ import {
   createNodePool,
   type Handler,
   isConfigurationError,
+  type NodeDiscovery,
   type NodeOptions,
   type NodePool,
   type NodeSelector,
@@ -120,6 +121,32 @@ export function byId(p: NodePool, id: string): PoolNode {
   const node = p.nodes.find((n) => n.id === id)
   if (node === undefined) throw new Error(`no node ${id}`)
   return node
+}
+
+/**
+ * A minimal sniff-on-start written against the transport's `NodeDiscovery` contract (what @stretch/pool-sniffing
+ * does): the first request fetches `/_nodes/_all/http` once and replaces the pool's nodes with the nodes listed
+ * there, with the protocol of `clusterUrl`. For the auth packages' cluster tests, which check that sniff requests
+ * are authenticated: @stretch/pool-sniffing tests with the auth packages, so a dev dependency on it there would be
+ * a cycle that turbo refuses.
+ */
+export function sniffOnStart(clusterUrl: string): NodeDiscovery {
+  const scheme = new URL(clusterUrl).protocol
+  let first: Promise<void> | undefined
+  return {
+    onRequestStart(context) {
+      first ??= (async () => {
+        const { body } = await context.request<{ nodes: Record<string, { http: { publish_address: string } }> }>({
+          method: 'GET',
+          path: '/_nodes/_all/http',
+        })
+        context.pool.update(
+          Object.values(body.nodes).map((n) => ({ url: `${scheme}//${n.http.publish_address.split('/').at(-1)}` })),
+        )
+      })()
+      return first
+    },
+  }
 }
 
 /**

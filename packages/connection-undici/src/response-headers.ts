@@ -86,14 +86,6 @@ export class HeaderMemo {
     return out
   }
 
-  // The layout remembers the names only: its values are empty, so the next answer of this layout decodes every
-  // value through `reuse` and writes them into the template and its copy. Those writes are what makes V8 treat the
-  // fields of this object shape as mutable rather than constant (a field written once is assumed constant, and
-  // optimized code that relies on that is thrown out when it is first overwritten). Done here, they happen at the
-  // second answer, before anything is optimized; left to the first change of a value (`date` changes every second),
-  // they threw out the optimized header code and, through the shape, the transport's optimized answer handling in
-  // the middle of a process's first seconds. The branch that copies a changed value is taken then too, so the
-  // optimized code has seen it.
   #remember(raw: RawHeaders, out: HeaderRecord): Layout | undefined {
     const bytes: Uint8Array[] = []
     const names: string[] = []
@@ -102,17 +94,11 @@ export class HeaderMemo {
       // A repeated name (an array value, which the copies would share): not remembered.
       if (typeof out[name] !== 'string' || !mayRemember(name)) return undefined
       names.push(name)
-      bytes.push(new Uint8Array(raw[i] as Buffer), kUnseen)
+      bytes.push(new Uint8Array(raw[i] as Buffer), new Uint8Array(raw[i + 1] as Buffer))
     }
-    // A copy (own properties, so `__proto__` and `constructor` are plain fields here), then every value emptied.
-    const template = { ...(out as Record<string, string>) }
-    for (const name of names) template[name] = ''
-    return { bytes, names, template, misses: 0 }
+    return { bytes, names, template: { ...(out as Record<string, string>) }, misses: 0 }
   }
 }
-
-// The bytes of a value not seen yet: an empty value matches them, and the template's '' is then its value.
-const kUnseen: Uint8Array = new Uint8Array(0)
 
 function reuse(layout: Layout, raw: RawHeaders): HeaderRecord | undefined {
   const bytes = layout.bytes
@@ -123,18 +109,14 @@ function reuse(layout: Layout, raw: RawHeaders): HeaderRecord | undefined {
   const out: HeaderRecord = { ...template }
   for (let i = 1; i < n; i += 2) {
     const value = raw[i] as Buffer
-    let known = bytes[i] as Uint8Array
+    const known = bytes[i] as Uint8Array
     if (sameBytes(value, known)) continue
     const text = value.toString('latin1')
     const name = layout.names[i >> 1] as string
     out[name] = text
     template[name] = text
-    // One path for every change (a copy of the bytes, so no view keeps the socket's read buffer alive).
-    if (known.length !== value.length) {
-      known = new Uint8Array(value.length)
-      bytes[i] = known
-    }
-    known.set(value)
+    if (known.length === value.length) known.set(value)
+    else bytes[i] = new Uint8Array(value)
   }
   return out
 }

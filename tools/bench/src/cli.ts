@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { adapterNames, diagnosticAdapterNames } from './adapters.js'
 import type { AdapterName } from './protocol.js'
-import { renderReport } from './report.js'
+import { machineLine, renderJson, renderReport } from './report.js'
 import { runBench } from './runner.js'
 import { renderTypes, runTypesScenario } from './types-scenario.js'
 
@@ -64,12 +64,14 @@ const result = await runBench({
 const types = values['no-types']
   ? ''
   : renderTypes(runTypesScenario({ rounds: values.quick ? 1 : 3, log: (line) => process.stderr.write(`${line}\n`) }))
-const report = renderReport(result) + types
+const machine = machineLine()
+const report = renderReport(result, machine) + types
 process.stdout.write(report)
 if (!values.quick && !values['no-write']) {
   const dir = fileURLToPath(new URL('../results/', import.meta.url))
   mkdirSync(dir, { recursive: true })
-  const file = `${dir}${result.startedAt.toISOString().slice(0, 10)}.md`
-  writeFileSync(file, report)
-  process.stderr.write(`written to ${file}\n`)
+  const base = `${dir}${result.startedAt.toISOString().slice(0, 10)}`
+  writeFileSync(`${base}.md`, report)
+  writeFileSync(`${base}.json`, renderJson(result, machine))
+  process.stderr.write(`written to ${base}.md and .json\n`)
 }

@@ -30,7 +30,11 @@ export interface Scenario {
   readonly concurrency: number
   readonly tls: boolean
   readonly compress: boolean
-  /** Requests before measuring (JIT, sockets, caches). */
+  /**
+   * Requests before measuring (JIT, sockets, caches), after the very first one (sent alone, counted nowhere: it loads
+   * what a client loads lazily, which the cold-start scenario measures). Sized so that every client's CPU per request
+   * is flat by the end of it; its own CPU is reported too (`warmupCpuUsPerRequest`).
+   */
   readonly warmup: number
   /** Requests measured. */
   readonly requests: number
@@ -58,6 +62,11 @@ export interface Measurement {
   readonly p99Ms: number
   /** User + system CPU time of the client process during the measured requests, per request. */
   readonly cpuUsPerRequest: number
+  /**
+   * User + system CPU time of the client process during the warm-up requests, per warm-up request: what a fresh
+   * process pays while V8 compiles the client's hot path (its concurrent compiler threads count as process CPU).
+   */
+  readonly warmupCpuUsPerRequest: number
   /** The process's peak resident set size so far (`process.resourceUsage().maxRSS`). */
   readonly peakRssMb: number
   /** Responses whose body was checked (every one). */

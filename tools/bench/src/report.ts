@@ -3,7 +3,7 @@
 import { arch, cpus, loadavg, platform } from 'node:os'
 import { adapterLabels } from './adapters.js'
 import type { ColdStartClient, ColdStartForm, ColdStartSummary } from './cold-start.js'
-import type { AdapterName, Measurement } from './protocol.js'
+import type { AdapterName, Measurement, Scenario } from './protocol.js'
 import type { BenchResult, Summary } from './runner.js'
 
 const floor: AdapterName = 'undici'
@@ -193,6 +193,54 @@ function renderColdStart(rows: readonly ColdStartSummary[], lines: string[]): vo
   }
 }
 
+/**
+ * One-time CPU of a fresh process's warm-up above its own measured (steady) CPU per request, in ms: mostly V8
+ * compiling the client's hot path.
+ */
+export function warmupExtraMs(s: Summary, warmup: number): number {
+  return ((s.warmupCpuUsPerRequest - s.cpuUsPerRequest) * warmup) / 1000
+}
+
+// The warm-up of each client, apart from the measured window: what a short-lived process pays, and how much more a
+// longer hot path costs to compile. The ratio chart reads the first table of a scenario only, so this one is apart.
+function renderWarmup(
+  scenario: Scenario,
+  byAdapter: ReadonlyMap<AdapterName, Summary>,
+  rounds: number,
+  lines: string[],
+): void {
+  if (scenario.warmup === 0) return
+  const d = byAdapter.get(limit)
+  const extraOfLimit = d === undefined ? undefined : warmupExtraMs(d, scenario.warmup)
+  lines.push('')
+  lines.push(
+    `Warm-up (the ${int(scenario.warmup)} requests before the clock starts, in the same fresh process, after its ` +
+      "very first request): CPU per request, its ratio to the limit and to the client's own measured CPU per " +
+      'request, and its extra over the measured rate in ms per process (the one-time cost, mostly V8 compiling the ' +
+      'hot path).',
+  )
+  lines.push('')
+  lines.push('| client | warm-up CPU µs/req | x limit | x measured | extra ms | extra x limit |')
+  lines.push('|---|--:|--:|--:|--:|--:|')
+  for (const s of byAdapter.values()) {
+    const extra = warmupExtraMs(s, scenario.warmup)
+    lines.push(
+      `| ${adapterLabels[s.adapter]} | ${int(s.warmupCpuUsPerRequest)} | ` +
+        `${ratio(s.warmupCpuUsPerRequest, d?.warmupCpuUsPerRequest)} | ` +
+        `${ratio(s.warmupCpuUsPerRequest, s.cpuUsPerRequest)} | ${int(extra)} | ` +
+        `${extraOfLimit === undefined || extraOfLimit <= 0 ? '-' : ratio(extra, extraOfLimit)} |`,
+    )
+  }
+  if (rounds > 1) {
+    lines.push('')
+    lines.push(
+      `Rounds (warm-up CPU µs/req): ${[...byAdapter.values()]
+        .map((s) => `${s.adapter} ${s.rounds.map((m) => int(m.warmupCpuUsPerRequest)).join(' / ')}`)
+        .join('; ')}.`,
+    )
+  }
+}
+
 /** The CPU per request of each round of `a` over the same round of `b`. */
 export function pairedRatios(a: readonly Measurement[], b: readonly Measurement[]): number[] {
   const out: number[] = []
@@ -229,7 +277,8 @@ export function renderReport(result: BenchResult, machine: string = machineLine(
       '`pool.request` and `body.json()`), to the limit (`Pool.dispatch` with a bare handler: the chunks, one ' +
       '`Buffer.concat`, one `JSON.parse`) and to @elastic/elasticsearch 9; latency p50/p99; client CPU time ' +
       '(user + system) per request and its ratios; ' +
-      'peak RSS of the client process and its ratio to @elastic/elasticsearch 9.',
+      'peak RSS of the client process and its ratio to @elastic/elasticsearch 9. Every figure is of the measured ' +
+      "window, which starts once every client's CPU per request is flat; the warm-up before it has its own table.",
   )
   for (const scenario of result.scenarios) {
     const byAdapter = result.summaries.get(scenario.name)
@@ -285,6 +334,7 @@ export function renderReport(result: BenchResult, machine: string = machineLine(
         }
       }
     }
+    renderWarmup(scenario, byAdapter, result.rounds, lines)
     const load = result.loads?.get(scenario.name)
     if (load !== undefined && load.length > 0) {
       lines.push('')
@@ -337,4 +387,55 @@ export function renderReport(result: BenchResult, machine: string = machineLine(
   }
   lines.push('')
   return lines.join('\n')
+}
+
+/**
+ * The run as JSON (beside the Markdown): per scenario and client the medians, the ratios to the limit (measured
+ * window and warm-up) and every round, then the rest of the run as measured.
+ */
+export function renderJson(result: BenchResult, machine: string = machineLine()): string {
+  const scenarios = result.scenarios.flatMap((scenario) => {
+    const byAdapter = result.summaries.get(scenario.name)
+    if (byAdapter === undefined) return []
+    const d = byAdapter.get(limit)
+    const per = (a: number, b: number | undefined): number | null => (b === undefined || b === 0 ? null : a / b)
+    const extraOfLimit = d === undefined ? undefined : warmupExtraMs(d, scenario.warmup)
+    const clients = [...byAdapter.values()].map((s) => {
+      const extra = warmupExtraMs(s, scenario.warmup)
+      return {
+        adapter: s.adapter,
+        label: adapterLabels[s.adapter],
+        requestsPerSecond: s.requestsPerSecond,
+        p50Ms: s.p50Ms,
+        p99Ms: s.p99Ms,
+        cpuUsPerRequest: s.cpuUsPerRequest,
+        warmupCpuUsPerRequest: s.warmupCpuUsPerRequest,
+        warmupExtraMs: extra,
+        peakRssMb: s.peakRssMb,
+        xLimit: {
+          requestsPerSecond: per(s.requestsPerSecond, d?.requestsPerSecond),
+          cpuUsPerRequest: per(s.cpuUsPerRequest, d?.cpuUsPerRequest),
+          warmupCpuUsPerRequest: per(s.warmupCpuUsPerRequest, d?.warmupCpuUsPerRequest),
+          warmupExtraMs: extraOfLimit === undefined || extraOfLimit <= 0 ? null : extra / extraOfLimit,
+          peakRssMb: per(s.peakRssMb, d?.peakRssMb),
+        },
+        rounds: s.rounds,
+      }
+    })
+    return [{ ...scenario, loads: result.loads?.get(scenario.name) ?? [], clients }]
+  })
+  const out = {
+    startedAt: result.startedAt.toISOString(),
+    machine,
+    rounds: result.rounds,
+    quick: result.quick,
+    durationMs: result.durationMs,
+    adapters: result.adapters,
+    scenarios,
+    overhead: result.overhead ?? null,
+    coldStart: result.coldStart ?? null,
+    options: result.options ?? null,
+    targets: checkTargets(result),
+  }
+  return `${JSON.stringify(out, null, 2)}\n`
 }

@@ -63,6 +63,8 @@ export interface Summary {
   readonly p50Ms: number
   readonly p99Ms: number
   readonly cpuUsPerRequest: number
+  /** CPU per request of the warm-up (a fresh process's first requests), median of rounds. */
+  readonly warmupCpuUsPerRequest: number
   readonly peakRssMb: number
   /** Every round's measurement, in order. */
   readonly rounds: readonly Measurement[]
@@ -219,6 +221,7 @@ function summarize(adapter: AdapterName, rounds: readonly Measurement[]): Summar
     p50Ms: of('p50Ms'),
     p99Ms: of('p99Ms'),
     cpuUsPerRequest: of('cpuUsPerRequest'),
+    warmupCpuUsPerRequest: of('warmupCpuUsPerRequest'),
     peakRssMb: of('peakRssMb'),
     rounds,
   }

@@ -19,6 +19,7 @@ describe('pnpm bench --quick', () => {
         ).toEqual([scenario.requests])
         expect(summary?.requestsPerSecond).toBeGreaterThan(0)
         expect(summary?.cpuUsPerRequest).toBeGreaterThan(0)
+        expect(summary?.warmupCpuUsPerRequest).toBeGreaterThan(0)
         expect(summary?.peakRssMb).toBeGreaterThan(0)
       }
     }

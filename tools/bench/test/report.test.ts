@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import type { ColdStartClient, ColdStartSummary } from '../src/cold-start.js'
 import type { AdapterName, Measurement, Scenario } from '../src/protocol.js'
-import { checkTargets, pairedRatios, renderReport } from '../src/report.js'
+import { readRatios } from '../src/ratio-chart.js'
+import { checkTargets, pairedRatios, renderJson, renderReport } from '../src/report.js'
 import type { BenchResult, Summary } from '../src/runner.js'
 
 const scenario: Scenario = {
@@ -14,6 +15,7 @@ const scenario: Scenario = {
   requests: 100,
 }
 
+// The warm-up costs 1.5x the measured CPU per request in every round.
 function round(adapter: AdapterName, cpuUsPerRequest: number): Measurement {
   return {
     scenario: scenario.name,
@@ -24,6 +26,7 @@ function round(adapter: AdapterName, cpuUsPerRequest: number): Measurement {
     p50Ms: 1,
     p99Ms: 2,
     cpuUsPerRequest,
+    warmupCpuUsPerRequest: cpuUsPerRequest * 1.5,
     peakRssMb: 100,
     checked: 100,
   }
@@ -38,6 +41,7 @@ function summary(adapter: AdapterName, cpu: readonly number[], median: number): 
     p50Ms: 1,
     p99Ms: 2,
     cpuUsPerRequest: median,
+    warmupCpuUsPerRequest: median * 1.5,
     peakRssMb: 100,
     rounds: cpu.map((c) => round(adapter, c)),
   }
@@ -77,6 +81,34 @@ describe('the report', () => {
     expect(text).toContain('Rounds (CPU µs/req): stretch 42 / 63 / 105; dispatch 40 / 60 / 100.')
     expect(text).toContain('CPU x limit, round by round: 1.05 / 1.05 / 1.05 (median 1.05).')
     expect(text).toContain('Load average (1 min) before each round and after the last: 2.5 / 7.3 / 12.0 / 9.0.')
+  })
+
+  it("gives each client's warm-up CPU apart from the measured window, with its ratios and its extra over it", () => {
+    const text = renderReport(result, 'test machine')
+    expect(text).toContain('Warm-up (the 10 requests before the clock starts')
+    // 63 * 1.5 = 94.5 µs over 10 requests, 31.5 µs above the measured rate: 0.315 ms; the limit's 0.23 ms.
+    expect(text).toContain('| Stretch | 95 | 1.37 | 1.50 | 0 | 1.37 |')
+    expect(text).toContain('| undici Pool.dispatch (limit) | 69 | 1.00 | 1.50 | 0 | 1.00 |')
+    expect(text).toContain('Rounds (warm-up CPU µs/req): stretch 63 / 95 / 158; dispatch 60 / 90 / 150.')
+    // The ratio chart still reads the measured window (63 / 46), not the warm-up table after it.
+    expect(readRatios(text)).toEqual([{ scenario: 'info c=64', rpsFloor: Number.NaN, rpsLimit: 1, cpuLimit: 1.37 }])
+  })
+
+  it('writes the same figures as JSON, the warm-up included', () => {
+    const json = JSON.parse(renderJson(result, 'test machine'))
+    expect(json.machine).toBe('test machine')
+    const [info] = json.scenarios
+    expect(info.name).toBe('info c=64')
+    expect(info.loads).toEqual([2.5, 7.25, 12, 9])
+    const stretch = info.clients.find((c: { adapter: string }) => c.adapter === 'stretch')
+    expect(stretch.cpuUsPerRequest).toBe(63)
+    expect(stretch.warmupCpuUsPerRequest).toBe(94.5)
+    expect(stretch.warmupExtraMs).toBeCloseTo(0.315)
+    expect(stretch.xLimit.cpuUsPerRequest).toBeCloseTo(63 / 46)
+    expect(stretch.xLimit.warmupCpuUsPerRequest).toBeCloseTo(63 / 46)
+    expect(stretch.xLimit.warmupExtraMs).toBeCloseTo(63 / 46)
+    expect(stretch.rounds).toHaveLength(3)
+    expect(json.targets.length).toBeGreaterThan(0)
   })
 
   it('checks the CPU target both ways: ratio of medians and median of paired ratios', () => {

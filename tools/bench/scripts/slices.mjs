@@ -1,7 +1,7 @@
 // node [v8 flags] scripts/slices.mjs ADAPTER [info|search|bulk] [warmup] [requests] [slice] [concurrency] [http|https]
 //   [plain|gzip]
-// (after `pnpm bench` built dist/; defaults: info 1500 6000 500 64 http plain, a bench worker's info c=64; `gzip` is
-// `httpCompress`, as in the bench's gzip scenarios; warm-up may be 0). One fresh client
+// (after `pnpm bench` built dist/; defaults: info 1500 6000 500 64 http plain, a bench worker's info c=64 before the
+// sizes of 2026-12-03; `gzip` is `httpCompress`, as in the bench's gzip scenarios; warm-up may be 0). One fresh client
 // process, as a bench worker runs it (warm-up, then the measured requests), printing the CPU per request of every
 // slice of `slice` requests (when does a client settle?) and the measured window's CPU split into the main thread
 // and the others (V8's concurrent compiler and GC helpers; Linux /proc schedstat). MARK=1 prints `@@ slice` and

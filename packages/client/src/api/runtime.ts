@@ -130,11 +130,6 @@ interface CompiledEndpoint {
   /** The query-string name of each query parameter (`route_slice` is `_slice`). */
   readonly wireName: ReadonlyMap<string, string>
   readonly urls: readonly CompiledUrl[]
-  /**
-   * The request of a call without parameters (`info()`, `ping()`, ...), built once by buildRequest itself; undefined
-   * when such a call is refused (a required parameter) or not made yet.
-   */
-  bare: TransportRequestParams | undefined
 }
 
 const compiledEndpoints = new WeakMap<Endpoint, CompiledEndpoint>()
@@ -158,14 +153,11 @@ function compileUrl(url: EndpointUrl): CompiledUrl {
   }
 }
 
-// Every call looks its endpoint up: the lookup is apart from the making, so that it stays small (V8 inlines it).
-function compile(endpoint: Endpoint): CompiledEndpoint {
-  return compiledEndpoints.get(endpoint) ?? compileEndpoint(endpoint)
-}
-
 // The same precedence as the rules it replaces, checked in this order for each key: a body property, the
 // whole-value body, a path part, then a query parameter (the endpoint's own or a common one).
-function compileEndpoint(endpoint: Endpoint): CompiledEndpoint {
+function compile(endpoint: Endpoint): CompiledEndpoint {
+  let compiled = compiledEndpoints.get(endpoint)
+  if (compiled !== undefined) return compiled
   const placement = new Map<string, Placement>()
   const wireName = new Map<string, string>()
   for (const name of [...endpoint.query, ...commonQuery]) {
@@ -177,27 +169,9 @@ function compileEndpoint(endpoint: Endpoint): CompiledEndpoint {
   for (const name of endpoint.body ?? []) {
     placement.set(name, name === 'sort' && endpoint.query.includes('sort') ? kSortBodyOrQuery : kBody)
   }
-  const compiled: CompiledEndpoint = { placement, wireName, urls: endpoint.urls.map(compileUrl), bare: undefined }
+  compiled = { placement, wireName, urls: endpoint.urls.map(compileUrl) }
   compiledEndpoints.set(endpoint, compiled)
   return compiled
-}
-
-/**
- * The request of a call without parameters, as {@link buildRequest} makes it, from the endpoint's first such call on:
- * a fresh object of the same fields each time, without running buildRequest's placement and path building (a large
- * function, and the one V8 optimizes last in a client that calls only such APIs).
- */
-function bareRequest(endpoint: Endpoint): TransportRequestParams {
-  const compiled = compile(endpoint)
-  const bare = compiled.bare
-  if (bare === undefined) {
-    const made = buildRequest(endpoint, undefined)
-    compiled.bare = made
-    return { ...made }
-  }
-  return bare.readOnly === true
-    ? { method: bare.method, path: bare.path, readOnly: true }
-    : { method: bare.method, path: bare.path }
 }
 
 function missingRequired(endpoint: Endpoint, p: Params): string[] | undefined {
@@ -310,7 +284,12 @@ export function buildRequest(endpoint: Endpoint, params: Params | undefined, des
       break
     }
   }
-  if (path === undefined || url === undefined) throw noUrl(endpoint, p)
+  if (path === undefined || url === undefined) {
+    // Only reached when every url needs a part that is not required by the specification (none does today).
+    const last = endpoint.urls[endpoint.urls.length - 1] as EndpointUrl
+    const needed = [...last.path.matchAll(kPlaceholder)].map((m) => m[1] as string).filter((n) => !given(p[n]))
+    throw missing(endpoint, needed)
+  }
   const method: HttpMethod = url.getOrPost ? (body === undefined ? 'GET' : 'POST') : url.method
   const request: { -readonly [K in keyof TransportRequestParams]: TransportRequestParams[K] } = { method, path }
   // An endpoint whose specification allows GET changes nothing: sent as POST because of its body (search, count,
@@ -319,7 +298,15 @@ export function buildRequest(endpoint: Endpoint, params: Params | undefined, des
   if (querystring !== undefined && hasKeys(querystring)) request.querystring = querystring
   // For instrumentation only (a RequestHook), so built only when one listens: the specification's name and the
   // path parts as sent.
-  if (describe) describeRequest(request, endpoint, p)
+  if (describe) {
+    request.endpoint = specName(endpoint.api)
+    const parts: Record<string, string> = {}
+    for (const name of endpoint.path) {
+      const value = p[name]
+      if (given(value)) parts[name] = Array.isArray(value) ? value.join(',') : String(value)
+    }
+    request.pathParts = parts
+  }
   if (body !== undefined) {
     if (endpoint.ndjson === true && (Array.isArray(body) || typeof body === 'string' || body instanceof Uint8Array)) {
       request.ndjson = Array.isArray(body) || body instanceof Uint8Array ? body : [body]
@@ -328,27 +315,6 @@ export function buildRequest(endpoint: Endpoint, params: Params | undefined, des
     }
   }
   return request
-}
-
-// Only reached when every url needs a part that is not required by the specification (none does today).
-function noUrl(endpoint: Endpoint, p: Params): ConfigurationError {
-  const last = endpoint.urls[endpoint.urls.length - 1] as EndpointUrl
-  const needed = [...last.path.matchAll(kPlaceholder)].map((m) => m[1] as string).filter((n) => !given(p[n]))
-  return missing(endpoint, needed)
-}
-
-function describeRequest(
-  request: { endpoint?: string | undefined; pathParts?: Readonly<Record<string, string>> | undefined },
-  endpoint: Endpoint,
-  p: Params,
-): void {
-  request.endpoint = specName(endpoint.api)
-  const parts: Record<string, string> = {}
-  for (const name of endpoint.path) {
-    const value = p[name]
-    if (given(value)) parts[name] = Array.isArray(value) ? value.join(',') : String(value)
-  }
-  request.pathParts = parts
 }
 
 function hasKeys(object: object): boolean {
@@ -437,11 +403,7 @@ export function callApi(
   let sent: Promise<TransportResult>
   try {
     if (options !== undefined && options !== null) checkCallOptionNames(options, endpoint.api, endpoint)
-    const describe = transport.requestHook !== undefined
-    const request =
-      params === undefined && !describe
-        ? bareRequest(endpoint)
-        : buildRequest(endpoint, params as Params | undefined, describe)
+    const request = buildRequest(endpoint, params as Params | undefined, transport.requestHook !== undefined)
     const kind = endpoint.response
     let opts: CallOptions | undefined = options
     if (kind === 'bool') {

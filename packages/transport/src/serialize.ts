@@ -296,16 +296,6 @@ export function decodeBody(
   if (encoding === undefined || encoding === 'identity' || raw.byteLength === 0) {
     return checkSize(raw, maxResponseSize, errorOptions)
   }
-  return inflate(raw, encoding, maxResponseSize, errorOptions)
-}
-
-// decodeBody's compressed case, apart: what runs for every answer stays small (V8 inlines it into its caller).
-function inflate(
-  raw: Uint8Array,
-  encoding: string,
-  maxResponseSize: number,
-  errorOptions: TransportErrorOptions,
-): Uint8Array | Promise<Uint8Array> {
   const gzip = encoding === 'gzip' || encoding === 'x-gzip'
   if (!gzip && encoding !== 'deflate') {
     throw new DeserializationError(`the response has an unsupported content-encoding '${encoding}'`, errorOptions)
@@ -363,16 +353,14 @@ function inflateError(
 }
 
 function checkSize(bytes: Uint8Array, maxResponseSize: number, errorOptions: TransportErrorOptions): Uint8Array {
-  if (bytes.byteLength > maxResponseSize) throw tooLarge(maxResponseSize, errorOptions)
+  if (bytes.byteLength > maxResponseSize) {
+    throw new ResponseTooLargeError(
+      `the response is larger than maxResponseSize (${maxResponseSize} bytes); raise maxResponseSize or ask for less data`,
+      maxResponseSize,
+      errorOptions,
+    )
+  }
   return bytes
-}
-
-function tooLarge(maxResponseSize: number, errorOptions: TransportErrorOptions): ResponseTooLargeError {
-  return new ResponseTooLargeError(
-    `the response is larger than maxResponseSize (${maxResponseSize} bytes); raise maxResponseSize or ask for less data`,
-    maxResponseSize,
-    errorOptions,
-  )
 }
 
 interface NodeBufferLike {
@@ -400,19 +388,17 @@ export function parseBody(
 ): ResponseErrorBody {
   if (bytes.byteLength === 0) return undefined
   const type = headerValue(headers, 'content-type') ?? ''
-  if (type.includes('json') && !type.includes('ndjson')) return parseJson(toText(bytes), errorOptions)
-  return parseOther(bytes, type, errorOptions)
-}
-
-// parseBody's cases but plain JSON, apart: what runs for every answer stays small (V8 inlines it into its caller).
-function parseOther(bytes: Uint8Array, type: string, errorOptions: TransportErrorOptions): ResponseErrorBody {
-  if (type.includes('ndjson')) {
-    const out: unknown[] = []
-    for (const line of toText(bytes).split('\n')) {
-      if (line.trim() === '') continue
-      out.push(parseJson(line, errorOptions))
+  if (type.includes('json')) {
+    const text = toText(bytes)
+    if (type.includes('ndjson')) {
+      const out: unknown[] = []
+      for (const line of text.split('\n')) {
+        if (line.trim() === '') continue
+        out.push(parseJson(line, errorOptions))
+      }
+      return out
     }
-    return out
+    return parseJson(text, errorOptions)
   }
   if (type === '' || type.startsWith('text/') || type.includes('yaml') || type.includes('csv')) return toText(bytes)
   return bytes
@@ -422,16 +408,12 @@ function parseJson(text: string, errorOptions: TransportErrorOptions): ResponseE
   try {
     return JSON.parse(text)
   } catch (cause) {
-    throw notJson(text, cause, errorOptions)
+    const preview = text.length > 80 ? `${text.slice(0, 80)}…` : text
+    throw new DeserializationError(`the response is not valid JSON (starts with ${JSON.stringify(preview)})`, {
+      ...errorOptions,
+      cause,
+    })
   }
-}
-
-function notJson(text: string, cause: unknown, errorOptions: TransportErrorOptions): DeserializationError {
-  const preview = text.length > 80 ? `${text.slice(0, 80)}…` : text
-  return new DeserializationError(`the response is not valid JSON (starts with ${JSON.stringify(preview)})`, {
-    ...errorOptions,
-    cause,
-  })
 }
 
 /**

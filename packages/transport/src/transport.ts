@@ -636,7 +636,9 @@ export class Transport {
       signal,
       timeout: call.timeout,
     }
-    if (requestChannel.hasSubscribers) publishRequest(call, node, attempt)
+    if (requestChannel.hasSubscribers) {
+      requestChannel.publish({ method, path: call.shown, node: node.info(), attempt, headers: redactHeaders(headers) })
+    }
     const observer = call.observer
     if (observer?.attemptStart !== undefined) notify(observer, 'attemptStart', { attempt, node: node.info() })
     const attemptStart = startedAt ?? shared.clock.now()
@@ -834,12 +836,21 @@ export class Transport {
         throw this.#failAnswer(error, call, node, statusCode, duration)
       }
     }
-    if (ok && shared.productCheck !== null && headers['x-elastic-product'] !== shared.productCheck) {
-      throw this.#notProduct(call, response, body, node, duration)
+    if (ok && shared.productCheck !== null) {
+      const product = headers['x-elastic-product']
+      if (product !== shared.productCheck) {
+        throw this.#failAnswer(
+          new ProductNotSupportedError(productMessage(node, shared.productCheck, body)),
+          call,
+          node,
+          statusCode,
+          duration,
+        )
+      }
     }
     const path = call.shown
     if (statusCode >= 400 && !call.policy.ignore.includes(statusCode)) {
-      throw this.#failAnswer(responseError(response, body, path), call, node, statusCode, duration)
+      throw this.#failAnswer(new ResponseError({ statusCode, body, headers, path }), call, node, statusCode, duration)
     }
     const prior = call.attempts
     const result: TransportResult<TBody> = {
@@ -857,19 +868,6 @@ export class Transport {
     // requestMapped: what `map` returns stands for the result (see there).
     const map = call.map
     return map === undefined ? result : (map(result) as TransportResult<TBody>)
-  }
-
-  // Out of #complete, which runs for every answer: its error branches stay small there.
-  #notProduct(
-    call: Call,
-    response: TransportResponse,
-    body: ResponseErrorBody,
-    node: PoolNode,
-    duration: number | undefined,
-  ): unknown {
-    const expected = this.#shared.productCheck as string
-    const error = new ProductNotSupportedError(productMessage(node, expected, body))
-    return this.#failAnswer(error, call, node, response.statusCode, duration)
   }
 
   /** {@link Transport.#fail} for the error of an answer, whose attempt record #answered did not keep. */
@@ -912,32 +910,30 @@ type ResultMap = (result: TransportResult) => unknown
 
 /**
  * The state of one logical request across its attempts: what #prepare made once, and what the attempts add (their
- * records, the nodes they tried). One plain object per request in flight, in place of an async frame. Its fields are
- * declared (no emitted field definitions) and all set in the constructor: field initializers would be a function of
- * their own (`<instance_members_initializer>`), called for every request and optimized apart.
+ * records, the nodes they tried). One plain object per request in flight, in place of an async frame.
  */
 class Call {
-  declare readonly method: HttpMethod
-  declare readonly path: string
+  readonly method: HttpMethod
+  readonly path: string
   /** The path as errors, results and events show it (secret-looking query values redacted). */
-  declare readonly shown: string
-  declare readonly headers: Headers
-  declare readonly body: SerializedBody | undefined
-  declare readonly policy: RetryPolicy
-  declare readonly signal: AbortSignal | undefined
-  declare readonly timeout: number | undefined
+  readonly shown: string
+  readonly headers: Headers
+  readonly body: SerializedBody | undefined
+  readonly policy: RetryPolicy
+  readonly signal: AbortSignal | undefined
+  readonly timeout: number | undefined
   /** Safe to resend after a possible delivery. */
-  declare readonly resendable: boolean
-  declare readonly start: number
-  declare readonly observer: AttemptObserver | undefined
-  declare readonly asBytes: boolean | undefined
+  readonly resendable: boolean
+  readonly start: number
+  readonly observer: AttemptObserver | undefined
+  readonly asBytes: boolean | undefined
   /** requestMapped's `map`, applied to the result where it is made. */
-  declare readonly map: ResultMap | undefined
+  readonly map: ResultMap | undefined
   /** Made on the first failed or retried attempt: an answer at the first attempt has no record to keep. */
-  declare attempts: AttemptRecord[] | undefined
+  attempts: AttemptRecord[] | undefined = undefined
   /** When the current attempt started (attempts of one call run one after another). */
-  declare attemptStart: number
-  declare tried: Set<PoolNode> | undefined
+  attemptStart = 0
+  tried: Set<PoolNode> | undefined = undefined
 
   constructor(
     method: HttpMethod,
@@ -967,24 +963,7 @@ class Call {
     this.observer = observer
     this.asBytes = asBytes
     this.map = map
-    this.attempts = undefined
-    this.attemptStart = 0
-    this.tried = undefined
   }
-}
-
-function responseError(response: TransportResponse, body: ResponseErrorBody, path: string): ResponseError {
-  return new ResponseError({ statusCode: response.statusCode, body, headers: response.headers, path })
-}
-
-function publishRequest(call: Call, node: PoolNode, attempt: number): void {
-  requestChannel.publish({
-    method: call.method,
-    path: call.shown,
-    node: node.info(),
-    attempt,
-    headers: redactHeaders(call.headers),
-  })
 }
 
 function failedAttempt(node: PoolNode, failure: unknown, duration: number): AttemptRecord {

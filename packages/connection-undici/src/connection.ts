@@ -173,26 +173,37 @@ interface Route {
 
 // A legacy undici dispatch handler: no Readable stream per response, and `onRequestSent` tells whether a broken
 // socket may already have delivered the request (which decides whether a POST may be retried).
+// Its fields are declared (no emitted field definitions) and set in the constructor: field initializers would be a
+// function of their own (`<instance_members_initializer>`), called for every request and optimized apart.
 class ResponseCollector {
-  sent = false
-  statusCode = 0
+  declare sent: boolean
+  declare statusCode: number
   // Set by onHeaders; no placeholder object per request.
-  headers: HeaderRecord | undefined = undefined
+  declare headers: HeaderRecord | undefined
   // Most answers arrive in one chunk: it is kept alone, and an array is made only for a second one.
-  first: Buffer | undefined = undefined
-  chunks: Buffer[] | undefined = undefined
-  size = 0
-  abort: ((reason?: Error) => void) | undefined = undefined
-  readonly limit: number
-  readonly route: Route
+  declare first: Buffer | undefined
+  declare chunks: Buffer[] | undefined
+  declare size: number
+  declare abort: ((reason?: Error) => void) | undefined
+  declare readonly limit: number
+  declare readonly route: Route
   // Set by `answer()`, before undici can call any method.
-  resolve: (response: TransportResponse) => void = ignore
-  reject: (error: Error) => void = ignore
-  readonly signal: AbortSignal | undefined
+  declare resolve: (response: TransportResponse) => void
+  declare reject: (error: Error) => void
+  declare readonly signal: AbortSignal | undefined
 
   constructor(limit: number, route: Route, signal: AbortSignal | undefined) {
+    this.sent = false
+    this.statusCode = 0
+    this.headers = undefined
+    this.first = undefined
+    this.chunks = undefined
+    this.size = 0
+    this.abort = undefined
     this.limit = limit
     this.route = route
+    this.resolve = ignore
+    this.reject = ignore
     this.signal = signal
     // The collector is the listener (its handleEvent), so a signal costs no closure per request.
     signal?.addEventListener('abort', this, kOnce)
@@ -509,31 +520,31 @@ class UndiciConnection implements Connection {
     this.#pin = pin
   }
 
-  // Created on the first request: constructing a client opens nothing and loads no HTTP stack.
-  #getPool(loaded: Undici): Pool {
-    if (this.#pool === undefined) {
-      let forward: ProxyTarget | undefined
-      const options = this.#options
-      const proxy: ProxyTarget | undefined =
-        options.proxy === false
-          ? undefined
-          : options.proxy !== undefined
-            ? parseProxy(options.proxy, 'proxy')
-            : proxyFromEnv(this.#node.url)
-      if (proxy !== undefined && !this.#label.https) {
-        forward = proxy
-        this.#label = { ...this.#label, forwarded: true }
-      }
-      this.#pool = new loaded.Pool(forward?.url.origin ?? this.#node.url.origin, {
-        connections: options.connectionsPerNode ?? 128,
-        pipelining: 1,
-        keepAliveTimeout: options.keepAliveTimeout ?? 30_000,
-        keepAliveMaxTimeout: Math.max(options.keepAliveTimeout ?? 30_000, 60_000),
-        connect: makeConnector(loaded, options, this.#node, proxy, this.#tls, this.#pin, this.#budget),
-      })
-      this.#route = { node: this.#label, proxy: forward, headers: new HeaderMemo(loaded.util.headerNameToString) }
+  // Created on the first request: constructing a client opens nothing and loads no HTTP stack. Apart from #send,
+  // which only reads #pool: a request's path stays small (V8 inlines it and optimizes it sooner).
+  #createPool(loaded: Undici): Pool {
+    let forward: ProxyTarget | undefined
+    const options = this.#options
+    const proxy: ProxyTarget | undefined =
+      options.proxy === false
+        ? undefined
+        : options.proxy !== undefined
+          ? parseProxy(options.proxy, 'proxy')
+          : proxyFromEnv(this.#node.url)
+    if (proxy !== undefined && !this.#label.https) {
+      forward = proxy
+      this.#label = { ...this.#label, forwarded: true }
     }
-    return this.#pool
+    const pool = new loaded.Pool(forward?.url.origin ?? this.#node.url.origin, {
+      connections: options.connectionsPerNode ?? 128,
+      pipelining: 1,
+      keepAliveTimeout: options.keepAliveTimeout ?? 30_000,
+      keepAliveMaxTimeout: Math.max(options.keepAliveTimeout ?? 30_000, 60_000),
+      connect: makeConnector(loaded, options, this.#node, proxy, this.#tls, this.#pin, this.#budget),
+    })
+    this.#route = { node: this.#label, proxy: forward, headers: new HeaderMemo(loaded.util.headerNameToString) }
+    this.#pool = pool
+    return pool
   }
 
   request(request: TransportRequest, limits: ResponseLimits): Promise<TransportResponse> {
@@ -551,12 +562,14 @@ class UndiciConnection implements Connection {
 
   // Not async, and no closure per request: the collector is the handler and holds the promise's resolvers.
   #send(request: TransportRequest, limits: ResponseLimits, loaded: Undici): Promise<TransportResponse> {
-    let pool: Pool
-    try {
-      // First, so that the first request already knows whether it goes to a forward proxy.
-      pool = this.#getPool(loaded)
-    } catch (error) {
-      return Promise.reject(mapError(error, false, this.#label))
+    let pool = this.#pool
+    if (pool === undefined) {
+      try {
+        // First, so that the first request already knows whether it goes to a forward proxy.
+        pool = this.#createPool(loaded)
+      } catch (error) {
+        return Promise.reject(mapError(error, false, this.#label))
+      }
     }
     const route = this.#route as Route
     const forward = route.proxy

@@ -28,6 +28,9 @@ export function buildHeaders(raw: RawHeaders, headerName: HeaderName): HeaderRec
   return out
 }
 
+// A remembered value whose bytes are not taken yet: it matches no header value, not even an empty one.
+const kNotYet = new Uint8Array(0)
+
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   const n = a.length
   if (n !== b.length) return false
@@ -36,7 +39,8 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 // One remembered header layout: the bytes of every name and value (copies: a view would keep the socket's whole
-// read buffer alive), the names, and an object with the latest values, copied for each answer that matches.
+// read buffer alive; a value's bytes are taken at the layout's first reuse, see #remember), the names, and an object
+// with the latest values, copied for each answer that matches.
 interface Layout {
   readonly bytes: Uint8Array[]
   readonly names: readonly string[]
@@ -86,6 +90,11 @@ export class HeaderMemo {
     return out
   }
 
+  // The values' bytes are not remembered yet (empty): the next answer of this layout decodes them all and writes
+  // them into the template, so that the code which takes in a changed value (`date`, once a second) has run before
+  // V8 optimizes `reuse`, and the template's fields have been written to (not constants V8 builds on). Otherwise the
+  // first change of `date` deoptimizes `reuse` and, through the shape of the header objects, the transport's code
+  // that read them.
   #remember(raw: RawHeaders, out: HeaderRecord): Layout | undefined {
     const bytes: Uint8Array[] = []
     const names: string[] = []
@@ -94,7 +103,7 @@ export class HeaderMemo {
       // A repeated name (an array value, which the copies would share): not remembered.
       if (typeof out[name] !== 'string' || !mayRemember(name)) return undefined
       names.push(name)
-      bytes.push(new Uint8Array(raw[i] as Buffer), new Uint8Array(raw[i + 1] as Buffer))
+      bytes.push(new Uint8Array(raw[i] as Buffer), kNotYet)
     }
     return { bytes, names, template: { ...(out as Record<string, string>) }, misses: 0 }
   }
@@ -110,13 +119,13 @@ function reuse(layout: Layout, raw: RawHeaders): HeaderRecord | undefined {
   for (let i = 1; i < n; i += 2) {
     const value = raw[i] as Buffer
     const known = bytes[i] as Uint8Array
-    if (sameBytes(value, known)) continue
+    if (known !== kNotYet && sameBytes(value, known)) continue
     const text = value.toString('latin1')
     const name = layout.names[i >> 1] as string
     out[name] = text
     template[name] = text
-    if (known.length === value.length) known.set(value)
-    else bytes[i] = new Uint8Array(value)
+    // A copy: a view would keep the socket's read buffer alive. One branch, run at the layout's first reuse already.
+    bytes[i] = new Uint8Array(value)
   }
   return out
 }

@@ -57,6 +57,14 @@ describe('HeaderMemo', () => {
     }
   })
 
+  it('takes every value of the answer that first reuses a layout, an empty one too', () => {
+    const memo = new HeaderMemo(headerName)
+    memo.headersOf(raw(...es('12')))
+    expectSame(memo.headersOf(raw(...es('12', ''))), buildHeaders(raw(...es('12', '')), headerName))
+    expectSame(memo.headersOf(raw(...es('12'))), buildHeaders(raw(...es('12')), headerName))
+    expectSame(memo.headersOf(raw(...es('12'))), buildHeaders(raw(...es('12')), headerName))
+  })
+
   it('is not changed by what a caller does to an object it gave', () => {
     const memo = new HeaderMemo(headerName)
     memo.headersOf(raw(...es('12')))

@@ -48,11 +48,6 @@ interface Layout {
   // Answers in a row that did not match: the layout is replaced at the second, so two layouts that alternate
   // keep the first one fast instead of rebuilding on every answer.
   misses: number
-  // The last answer's header block (first name to last value, latin1) when no value of it changed, with where each
-  // name and value lay in it: an answer whose views lie at the same places of a block with the same text has the
-  // same names and values, and gets a copy of the template with no header compared one by one.
-  block: string | undefined
-  spans: number[]
 }
 
 // Layouts are kept by header count, up to this many headers: the answers of one node differ mostly by a header
@@ -110,73 +105,21 @@ export class HeaderMemo {
       names.push(name)
       bytes.push(new Uint8Array(raw[i] as Buffer), kNotYet)
     }
-    return { bytes, names, template: { ...(out as Record<string, string>) }, misses: 0, block: undefined, spans: [] }
+    return { bytes, names, template: { ...(out as Record<string, string>) }, misses: 0 }
   }
-}
-
-// The latin1 text of the bytes from the first name to the end of the last value, when every name and value is a view
-// of one buffer, in order (one socket read; a name or value split between reads is a copy); else undefined.
-function blockOf(raw: RawHeaders): string | undefined {
-  const first = raw[0] as Buffer
-  const buffer = first.buffer
-  const start = first.byteOffset
-  let end = start
-  for (let i = 0; i < raw.length; i++) {
-    const view = raw[i] as Buffer
-    if (view.buffer !== buffer || view.byteOffset < end) return undefined
-    end = view.byteOffset + view.length
-  }
-  return Buffer.from(buffer, start, end - start).toString('latin1')
-}
-
-function sameBlock(layout: Layout, raw: RawHeaders, block: string): boolean {
-  const first = raw[0] as Buffer
-  const buffer = first.buffer
-  const start = first.byteOffset
-  const spans = layout.spans
-  for (let i = 0; i < raw.length; i++) {
-    const view = raw[i] as Buffer
-    if (view.buffer !== buffer || view.byteOffset - start !== spans[2 * i] || view.length !== spans[2 * i + 1]) {
-      return false
-    }
-  }
-  const last = raw[raw.length - 1] as Buffer
-  const end = last.byteOffset + last.length
-  return end - start === block.length && Buffer.from(buffer, start, end - start).toString('latin1') === block
-}
-
-function rememberBlock(layout: Layout, raw: RawHeaders): void {
-  if (raw.length === 0) return
-  const block = blockOf(raw)
-  if (block === undefined) return
-  const start = (raw[0] as Buffer).byteOffset
-  const spans: number[] = []
-  for (let i = 0; i < raw.length; i++) {
-    const view = raw[i] as Buffer
-    spans.push(view.byteOffset - start, view.length)
-  }
-  layout.spans = spans
-  layout.block = block
 }
 
 function reuse(layout: Layout, raw: RawHeaders): HeaderRecord | undefined {
-  const block = layout.block
-  if (block !== undefined && sameBlock(layout, raw, block)) {
-    layout.misses = 0
-    return { ...layout.template }
-  }
   const bytes = layout.bytes
   const n = raw.length
   for (let i = 0; i < n; i += 2) if (!sameBytes(raw[i] as Buffer, bytes[i] as Uint8Array)) return undefined
   layout.misses = 0
   const template = layout.template
   const out: HeaderRecord = { ...template }
-  let changed = false
   for (let i = 1; i < n; i += 2) {
     const value = raw[i] as Buffer
     const known = bytes[i] as Uint8Array
     if (known !== kNotYet && sameBytes(value, known)) continue
-    changed = true
     const text = value.toString('latin1')
     const name = layout.names[i >> 1] as string
     out[name] = text
@@ -184,7 +127,5 @@ function reuse(layout: Layout, raw: RawHeaders): HeaderRecord | undefined {
     // A copy: a view would keep the socket's read buffer alive. One branch, run at the layout's first reuse already.
     bytes[i] = new Uint8Array(value)
   }
-  if (changed) layout.block = undefined
-  else if (block === undefined) rememberBlock(layout, raw)
   return out
 }

@@ -134,21 +134,4 @@ describe('HeaderMemo', () => {
       expectSame(memo.headersOf(raw(...answer)), buildHeaders(raw(...answer), headerName))
     }
   })
-
-  it('takes a repeated header block whole only when its names and values lie where they lay', () => {
-    const memo = new HeaderMemo(headerName)
-    // Views of one block: the first name to the last value read `a: b: c` either way, split differently.
-    const split = (name: string, value: string): RawHeaders => {
-      const block = Buffer.from(`${name}: ${value}\r\n`, 'latin1')
-      return [block.subarray(0, name.length), block.subarray(name.length + 2, name.length + 2 + value.length)]
-    }
-    const answers: RawHeaders[] = []
-    for (let i = 0; i < 4; i++) answers.push(split('a', 'b: c'))
-    answers.push(split('a: b', 'c'), split('a', 'b: c'), split('a', 'b: c'), split('a', 'b: d'))
-    // Each name and value a copy of its own (a header split between socket reads).
-    answers.push(raw(['a', 'b: d']).map((view) => Buffer.from(view)))
-    answers.push(split('a', 'b: d'), split('a', 'b: d'), split('a', 'b: d'))
-    for (let i = 0; i < 3; i++) answers.push(raw(...es('12')), raw(...es('12')), raw(...es('13')))
-    for (const answer of answers) expectSame(memo.headersOf(answer), buildHeaders(answer, headerName))
-  })
 })

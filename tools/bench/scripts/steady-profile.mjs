@@ -42,7 +42,10 @@ await session.post('Profiler.enable')
 await session.post('Profiler.setSamplingInterval', { interval: 100 })
 for (const adapter of Object.values(clients)) await run(adapter, warmup)
 
-const acc = { dispatch: { fn: new Map(), area: new Map(), cpu: 0 }, stretch: { fn: new Map(), area: new Map(), cpu: 0 } }
+const acc = {
+  dispatch: { fn: new Map(), area: new Map(), cpu: 0 },
+  stretch: { fn: new Map(), area: new Map(), cpu: 0 },
+}
 const add = (map, k, v) => map.set(k, (map.get(k) ?? 0) + v)
 for (let round = 0; round < rounds; round++) {
   for (const name of round % 2 === 0 ? ['dispatch', 'stretch'] : ['stretch', 'dispatch']) {

@@ -79,30 +79,23 @@ for (const [name, a] of Object.entries(acc)) {
   console.log('## by function')
   console.log(show(a.fn, topN))
 }
-const diff = new Map()
-for (const k of new Set([...acc.dispatch.area.keys(), ...acc.stretch.area.keys()])) {
-  diff.set(k, (acc.stretch.area.get(k) ?? 0) - (acc.dispatch.area.get(k) ?? 0))
+// Stretch minus the limit, per key of one of the two maps (area or fn), largest differences either way first.
+const minus = (field, title, n) => {
+  const diff = new Map()
+  for (const k of new Set([...acc.dispatch[field].keys(), ...acc.stretch[field].keys()])) {
+    diff.set(k, (acc.stretch[field].get(k) ?? 0) - (acc.dispatch[field].get(k) ?? 0))
+  }
+  console.log(`\n# Stretch minus the limit, by ${title} (µs per request)`)
+  console.log(
+    [...diff.entries()]
+      .sort((x, y) => Math.abs(y[1]) - Math.abs(x[1]))
+      .slice(0, n)
+      .map(([k, v]) => `${per(v).toFixed(2).padStart(7)} µs  ${k}`)
+      .join('\n'),
+  )
 }
-console.log('\n# Stretch minus the limit, by area (µs per request)')
-console.log(
-  [...diff.entries()]
-    .sort((x, y) => Math.abs(y[1]) - Math.abs(x[1]))
-    .slice(0, 20)
-    .map(([k, v]) => `${per(v).toFixed(2).padStart(7)} µs  ${k}`)
-    .join('\n'),
-)
-const fdiff = new Map()
-for (const k of new Set([...acc.dispatch.fn.keys(), ...acc.stretch.fn.keys()])) {
-  fdiff.set(k, (acc.stretch.fn.get(k) ?? 0) - (acc.dispatch.fn.get(k) ?? 0))
-}
-console.log('\n# Stretch minus the limit, by function (µs per request)')
-console.log(
-  [...fdiff.entries()]
-    .sort((x, y) => Math.abs(y[1]) - Math.abs(x[1]))
-    .slice(0, topN)
-    .map(([k, v]) => `${per(v).toFixed(2).padStart(7)} µs  ${k}`)
-    .join('\n'),
-)
+minus('area', 'area', 20)
+minus('fn', 'function', topN)
 session.disconnect()
 for (const c of Object.values(clients)) await c.close()
 server.kill()

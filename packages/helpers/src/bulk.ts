@@ -606,7 +606,7 @@ export async function bulk<TDocument>(client: BulkClient, options: BulkOptions<T
   const slotWaiters: (() => void)[] = []
   const running = new Set<Promise<void>>()
   // Batch buffers come back here once Elasticsearch answered their request (it read the whole body then): a run
-  // allocates about concurrency + 1 of them, whatever its length, instead of one per batch left to the GC.
+  // allocates about `concurrency` of them, whatever its length, instead of one per batch left to the GC.
   const spare: Slab[] = []
   const take = (): Slab =>
     spare.pop() ?? {
@@ -802,6 +802,11 @@ export async function bulk<TDocument>(client: BulkClient, options: BulkOptions<T
   const kAborted = Symbol('aborted')
   try {
     while (fatal === undefined && signal?.aborted !== true) {
+      // A new batch starts only once a request slot is free: at most `concurrency` buffers of `flushBytes` at once.
+      if (batch === undefined && inFlight >= concurrency) {
+        await new Promise<void>((resolve) => slotWaiters.push(resolve))
+        continue
+      }
       let next: IteratorResult<TDocument>
       try {
         const pulled = iterator.next()

@@ -25,8 +25,14 @@ export interface IngestMeasurement {
   readonly documentsPerSecond: number
   /** User + system CPU of the client process, per document. */
   readonly cpuUsPerDocument: number
-  /** `process.resourceUsage().maxRSS` at the end. */
+  /** `process.resourceUsage().maxRSS` when the run resolved. */
   readonly peakRssMb: number
+  /**
+   * `process.resourceUsage().maxRSS` once it stopped rising after the run (held for 1 s, read at most 5 s after): with
+   * the one-time work the run set off and that finished after it (V8's background compiles), which a process that
+   * lives on goes through too.
+   */
+  readonly settledPeakRssMb: number
   /**
    * Where the RSS went: peaks of `process.memoryUsage()` sampled every 20 ms while the run is measured. `heapMb` is
    * the V8 heap as reserved (`heapTotal`: young and old generations, live objects and garbage not yet collected),

@@ -166,6 +166,27 @@ const scanRunners: Readonly<Partial<Record<IngestClient, (job: IngestJob) => Pro
   es9: elasticScan,
 }
 
+/**
+ * The process's peak RSS once it has stopped rising: read every 100 ms after the run until it held for 1 s (at most
+ * 5 s). What a run starts may finish after it: V8 compiles a function that became hot (undici's WebAssembly HTTP
+ * parser above all, some 25 MB of compiler memory for a moment) on a background thread, so a short run can end
+ * before that peak and a long one not; read this way, every size includes the one-time costs it set off.
+ */
+async function settledPeakRssMb(): Promise<number> {
+  let peak = process.resourceUsage().maxRSS
+  let stableSince = performance.now()
+  const deadline = stableSince + 5000
+  while (performance.now() - stableSince < 1000 && performance.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    const now = process.resourceUsage().maxRSS
+    if (now !== peak) {
+      peak = now
+      stableSince = performance.now()
+    }
+  }
+  return peak / 1024
+}
+
 async function measure(job: IngestJob): Promise<IngestMeasurement> {
   const runner = job.kind === 'scan' ? scanRunners[job.client] : runners[job.client]
   if (runner === undefined) throw new Error(`${job.client} has no ${job.kind} runner`)
@@ -187,6 +208,7 @@ async function measure(job: IngestJob): Promise<IngestMeasurement> {
   const cpu = process.cpuUsage(cpuStart)
   sample()
   if (written !== job.documents) throw new Error(`${job.client}: wrote ${written} of ${job.documents} documents`)
+  const peakRssMb = process.resourceUsage().maxRSS / 1024
   return {
     client: job.client,
     kind: job.kind,
@@ -195,7 +217,8 @@ async function measure(job: IngestJob): Promise<IngestMeasurement> {
     elapsedMs,
     documentsPerSecond: (job.documents * 1000) / elapsedMs,
     cpuUsPerDocument: (cpu.user + cpu.system) / job.documents,
-    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    peakRssMb,
+    settledPeakRssMb: await settledPeakRssMb(),
     peakHeapMb: peakHeap / 1048576,
     peakBuffersMb: peakBuffers / 1048576,
   }

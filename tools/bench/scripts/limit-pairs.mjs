@@ -5,38 +5,17 @@
 // (10 000 resamples of the pairs), how many pairs Stretch was within 1.1x, and the load average before and after.
 // One run of `pnpm bench` gives 5 to 7 rounds; this gives as many pairs as the time allows, for a ratio narrow
 // enough to say on which side of a target it is. Example: node scripts/limit-pairs.mjs 30 info 10000 30000 5000 64
-import { spawnSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { alternate, load, median, runSlices } from './pairs.mjs'
 
 const [n = '20', ...rest] = process.argv.slice(2)
 const pairs = Number(n)
 const slices = fileURLToPath(new URL('./slices.mjs', import.meta.url))
-const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')
-const run = (adapter) => {
-  const r = spawnSync(process.execPath, [slices, adapter, ...rest], { encoding: 'utf8' })
-  const m = /measured mean ([\d.]+) us/.exec(r.stderr)
-  if (m === null) throw new Error(`no result from ${adapter}: ${r.stderr}`)
-  return Number(m[1])
-}
-const median = (xs) => {
-  const s = [...xs].sort((x, y) => x - y)
-  const h = s.length >> 1
-  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2
-}
+const run = (adapter) => () => runSlices(slices, [adapter, ...rest]).mean
 const loadBefore = load()
-const limit = []
-const stretch = []
-for (let i = 0; i < pairs; i++) {
-  if (i % 2 === 0) {
-    limit.push(run('dispatch'))
-    stretch.push(run('stretch'))
-  } else {
-    stretch.push(run('stretch'))
-    limit.push(run('dispatch'))
-  }
-  console.log(`pair ${i + 1}: limit ${limit[i].toFixed(1)} µs, Stretch ${stretch[i].toFixed(1)} µs`)
-}
+const { A: limit, B: stretch } = alternate(pairs, run('dispatch'), run('stretch'), (i, l, s) =>
+  console.log(`pair ${i + 1}: limit ${l.toFixed(1)} µs, Stretch ${s.toFixed(1)} µs`),
+)
 const ratios = stretch.map((s, i) => s / limit[i])
 // A fixed-seed generator, so that the same pairs give the same interval.
 let seed = 1

@@ -16,7 +16,7 @@ import {
   type ReadableSpan,
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base'
-import { Client, isConfigurationError, isResponseError } from '@stretch/client'
+import { Client, isConfigurationError, isResponseError, type Middleware } from '@stretch/client'
 import { bulk, searchAll } from '@stretch/helpers'
 import { lookup, startCluster, type TestCluster } from '@stretch/test-cluster'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -172,6 +172,24 @@ describe('spans', () => {
     expect(info.parentSpanContext).toBeUndefined()
     const { traceId, spanId } = info.spanContext()
     expect(open.node(1).requests.at(-1)?.headers['traceparent']).toBe(`00-${traceId}-${spanId}-01`)
+  })
+
+  it("keeps the plugin's middleware when the application gives its own after the spread: both run", async () => {
+    const node = open.node(1)
+    const seen: (string | undefined)[] = []
+    // The application's middleware: it runs inside the plugin's, so it already sees the traceparent.
+    const mine: Middleware = (next) => (request) => {
+      seen.push(request.headers['traceparent'])
+      return next({ ...request, headers: { ...request.headers, 'x-mine': 'yes' } })
+    }
+    const client = new Client({ node: live(), ...plugin(), middleware: [mine] })
+    await client.info()
+    await client.close()
+    const info = only('info')
+    const received = node.requests.at(-1)
+    expect(received?.headers['x-mine']).toBe('yes')
+    expect(received?.headers['traceparent']).toBe(`00-${info.spanContext().traceId}-${info.spanContext().spanId}-01`)
+    expect(seen).toEqual([received?.headers['traceparent']])
   })
 
   it('sends no traceparent with propagateContext: false, and leaves a traceparent the caller set', async () => {

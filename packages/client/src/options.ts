@@ -115,7 +115,10 @@ export interface ClientOptions extends PerRequestOptions {
   readonly deadNodeBackoff?: number | undefined
   /** Longest rest of a failed node in milliseconds. Default 30 000. */
   readonly maxDeadNodeBackoff?: number | undefined
-  /** Middleware around every attempt, before the credentials. */
+  /**
+   * Middleware around every attempt, before the credentials, and after (inside) the `requestHook`'s own middleware,
+   * which this option never replaces.
+   */
   readonly middleware?: readonly Middleware[] | undefined
   /** A DNS lookup function. Node only. */
   readonly lookup?: LookupFunction | undefined

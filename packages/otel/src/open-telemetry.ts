@@ -64,17 +64,16 @@ export interface OpenTelemetryOptions {
 
 /**
  * What {@link openTelemetry} returns: spread it into the options of `new Client()` (or of `new Transport()`).
- * Both parts are plain transport contracts, so a third-party instrumentation can return the same shape.
+ * It is a plain transport contract, so a third-party instrumentation can return the same shape.
  * @public
  */
 export interface OpenTelemetryInstrumentation {
-  /** Wraps each API call in one span and records its duration. */
-  readonly requestHook: RequestHook
   /**
-   * Runs on every attempt: writes `traceparent`, captures `db.query.text` when asked, and gives the transport's own
-   * requests (node discovery) an INTERNAL span. Put it first when combining it with your own middleware.
+   * Wraps each API call in one span and records its duration; node discovery gets an INTERNAL span. Its
+   * `middleware` runs on every attempt, outside the client's `middleware` option (which adds to it, never replaces
+   * it): it writes `traceparent` and captures `db.query.text` when asked.
    */
-  readonly middleware: readonly Middleware[]
+  readonly requestHook: RequestHook
 }
 
 const kOptions: readonly (keyof OpenTelemetryOptions)[] = [
@@ -343,10 +342,10 @@ function startCall(
  * (node, status or error, backoff), the W3C `traceparent` sent to Elasticsearch, and the
  * `db.client.operation.duration` histogram. Node discovery (sniffing) gets an INTERNAL span. It needs an
  * OpenTelemetry SDK set up by the application, with a context manager for the parent/child relations (every Node
- * SDK setup registers one). Put its middleware first when you combine it with your own.
+ * SDK setup registers one). The client's own `middleware` option adds to the plugin's, never replaces it.
  *
  * @param options - providers, propagation, query capture; see {@link OpenTelemetryOptions}.
- * @returns a `requestHook` and a `middleware` list, for the client's options.
+ * @returns a `requestHook` (with its per-attempt middleware), for the client's options.
  * @throws `ConfigurationError` for an unknown option or a value of the wrong type.
  *
  * @example
@@ -374,6 +373,26 @@ export function openTelemetry(options: OpenTelemetryOptions = {}): OpenTelemetry
   }
   // Only db.query.text needs to find the call of an attempt from its span.
   const calls = captureQuery ? new WeakMap<Span, Call>() : undefined
+
+  const middleware: Middleware = (next) => (request) => {
+    const announced = shared.announced
+    shared.announced = undefined
+    // With a context manager the active context is this attempt's call's (an API call's or a discovery's), or one
+    // made from it. Without one, the call that announced this attempt a moment ago.
+    const active = context.active()
+    let span = active instanceof CallContext ? active.span : trace.getSpan(active)
+    if (span === undefined && announced !== undefined && announced.pending === request.attempt) span = announced.span
+    if (span === undefined) return next(request)
+    if (calls !== undefined && request.attempt === 1) {
+      const call = calls.get(span)
+      const endpoint = call?.request.endpoint
+      if (call !== undefined && endpoint !== undefined && kQueryEndpoints.has(endpoint)) {
+        const text = queryText(request, maxQuery)
+        if (text !== undefined) span.setAttribute('db.query.text', text)
+      }
+    }
+    return next(propagate ? withTraceHeaders(request, span.spanContext()) : request)
+  }
 
   const requestHook: RequestHook = {
     wrap<TBody>(
@@ -403,29 +422,11 @@ export function openTelemetry(options: OpenTelemetryOptions = {}): OpenTelemetry
       const span = startCall(tracer, name, SpanKind.INTERNAL, request, request.purpose, parent)
       return run(parent, new Call(span, request, shared, false), send)
     },
+    // Outside the application's middleware, on every attempt and in every child transport (see RequestHook).
+    middleware: propagate || captureQuery ? Object.freeze([middleware]) : undefined,
   }
 
-  const middleware: Middleware = (next) => (request) => {
-    const announced = shared.announced
-    shared.announced = undefined
-    // With a context manager the active context is this attempt's call's (an API call's or a discovery's), or one
-    // made from it. Without one, the call that announced this attempt a moment ago.
-    const active = context.active()
-    let span = active instanceof CallContext ? active.span : trace.getSpan(active)
-    if (span === undefined && announced !== undefined && announced.pending === request.attempt) span = announced.span
-    if (span === undefined) return next(request)
-    if (calls !== undefined && request.attempt === 1) {
-      const call = calls.get(span)
-      const endpoint = call?.request.endpoint
-      if (call !== undefined && endpoint !== undefined && kQueryEndpoints.has(endpoint)) {
-        const text = queryText(request, maxQuery)
-        if (text !== undefined) span.setAttribute('db.query.text', text)
-      }
-    }
-    return next(propagate ? withTraceHeaders(request, span.spanContext()) : request)
-  }
-
-  return { requestHook, middleware: propagate || captureQuery ? [middleware] : [] }
+  return { requestHook }
 }
 
 // Runs the request inside the span's context, the call hearing its attempts, and finishes the call when it settles.

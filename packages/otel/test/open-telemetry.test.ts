@@ -16,7 +16,7 @@ import {
   type ReadableSpan,
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base'
-import { Client, isConfigurationError, isResponseError } from '@stretch/client'
+import { Client, isConfigurationError, isResponseError, type Middleware } from '@stretch/client'
 import { bulk, searchAll } from '@stretch/helpers'
 import { lookup, startCluster, type TestCluster } from '@stretch/test-cluster'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -174,6 +174,24 @@ describe('spans', () => {
     expect(open.node(1).requests.at(-1)?.headers['traceparent']).toBe(`00-${traceId}-${spanId}-01`)
   })
 
+  it("keeps the plugin's middleware when the application gives its own after the spread: both run", async () => {
+    const node = open.node(1)
+    const seen: (string | undefined)[] = []
+    // The application's middleware: it runs inside the plugin's, so it already sees the traceparent.
+    const mine: Middleware = (next) => (request) => {
+      seen.push(request.headers['traceparent'])
+      return next({ ...request, headers: { ...request.headers, 'x-mine': 'yes' } })
+    }
+    const client = new Client({ node: live(), ...plugin(), middleware: [mine] })
+    await client.info()
+    await client.close()
+    const info = only('info')
+    const received = node.requests.at(-1)
+    expect(received?.headers['x-mine']).toBe('yes')
+    expect(received?.headers['traceparent']).toBe(`00-${info.spanContext().traceId}-${info.spanContext().spanId}-01`)
+    expect(seen).toEqual([received?.headers['traceparent']])
+  })
+
   it('sends no traceparent with propagateContext: false, and leaves a traceparent the caller set', async () => {
     const node = open.node(1)
     const quiet = new Client({ node: live(), ...plugin({ propagateContext: false }) })
@@ -221,6 +239,49 @@ describe('spans', () => {
       'db.response.status_code': '200',
     })
     expect(second?.['elasticsearch.retry.backoff_ms']).toBeUndefined()
+  })
+
+  it('shows a retry on a 502 or 503 answer as an attempt event with that status and the backoff', async () => {
+    const port = Number(new URL(live()).port)
+    for (const status of [502, 503]) {
+      spans.reset()
+      const client = new Client({ node: live(), retryBackoff: 1, ...plugin() })
+      open.node(1).inject({ type: 'status', status }, { times: 1 })
+      await client.info()
+      await client.close()
+      const info = only('info')
+      expect(info.status.code).toBe(SpanStatusCode.UNSET)
+      expect(info.attributes['db.response.status_code']).toBe('200')
+      const [first, second] = info.events.map((e) => e.attributes ?? {})
+      expect(info.events.map((e) => e.name)).toEqual(['elasticsearch.attempt', 'elasticsearch.attempt'])
+      expect(first).toMatchObject({
+        'elasticsearch.attempt.number': 1,
+        'db.response.status_code': String(status),
+        'server.port': port,
+      })
+      expect(first?.['error.type']).toBeUndefined()
+      expect(first?.['elasticsearch.retry.backoff_ms']).toBeTypeOf('number')
+      expect(first?.['elasticsearch.attempt.duration_ms']).toBeTypeOf('number')
+      expect(second).toMatchObject({ 'elasticsearch.attempt.number': 2, 'db.response.status_code': '200' })
+      expect(second?.['elasticsearch.retry.backoff_ms']).toBeUndefined()
+    }
+  })
+
+  it('names the node of each call from the sniffed nodes (db.elasticsearch.node.name)', async () => {
+    await using three = await startCluster({ nodes: 3, security: false })
+    // The seed by name: the nodes publish their IP, so every pooled node comes from the sniff, with its name.
+    const seed = (three.urls[0] as string).replace('127.0.0.1', 'localhost')
+    const client = new Client({ node: seed, sniffOnStart: true, ...plugin() })
+    for (let i = 0; i < 3; i++) await client.info()
+    await client.close()
+    const infos = spans.getFinishedSpans().filter((s) => s.name === 'info')
+    expect(infos).toHaveLength(3)
+    const byPort = new Map(three.nodes.map((n) => [n.port, n.name]))
+    const names = infos.map((s) => s.attributes['db.elasticsearch.node.name'])
+    expect(names).toEqual(infos.map((s) => byPort.get(s.attributes['server.port'] as number)))
+    expect(names.every((n) => typeof n === 'string' && n !== '')).toBe(true)
+    // the seed was asked before any node was known by name
+    expect(only('elasticsearch.discovery').attributes['db.elasticsearch.node.name']).toBeUndefined()
   })
 
   it('marks a 404 ResponseError and a refused connection as errors with a low-cardinality error.type', async () => {
@@ -411,6 +472,31 @@ describe('metrics', () => {
         Object.keys(point.attributes).filter((k) => k.startsWith('db.elasticsearch.') || k === 'url.full'),
       ).toEqual([])
     }
+  })
+
+  it("puts the cluster's name (db.namespace) on the histogram when Elasticsearch sends it", async () => {
+    const cloud = secure.cloud!
+    const client = new Client({
+      cloudId: cloud.cloudId,
+      basicAuth: ['elastic', secure.password],
+      caCerts: secure.caCert!,
+      lookup,
+      ...plugin(),
+    })
+    await client.info()
+    await client.close()
+    const points = (await durations())?.dataPoints ?? []
+    const named = points.filter((p) => p.attributes['db.namespace'] !== undefined)
+    expect(named.map((p) => p.attributes)).toEqual([
+      {
+        'db.system.name': 'elasticsearch',
+        'db.operation.name': 'info',
+        'db.namespace': cloud.esUuid,
+        'server.address': cloud.hostname,
+        'server.port': Number(new URL(cloud.url).port),
+        'db.response.status_code': '200',
+      },
+    ])
   })
 
   it('records into a global meter provider set up after the first call (the first call had only the no-op meter)', async () => {

@@ -1,4 +1,4 @@
-import type { HttpMethod, NodeInfo, QueryValue, TransportResult } from './types.js'
+import type { HttpMethod, Middleware, NodeInfo, QueryValue, TransportResult } from './types.js'
 
 /**
  * One logical request as a {@link RequestHook} sees it, before any attempt.
@@ -118,4 +118,11 @@ export interface RequestHook {
     request: InternalRequest,
     send: (observer?: AttemptObserver) => Promise<TransportResult<TBody>>,
   ): Promise<TransportResult<TBody>>
+  /**
+   * Middleware the hook needs on every attempt (such as one that writes a `traceparent` header), `middleware[0]`
+   * outermost. The transport runs it before (outside) the `middleware` option's, on its own requests too, in this
+   * transport and every child: the application's `middleware` option, given after a spread of the hook's options
+   * or to a child, adds to it and never drops it. Optional.
+   */
+  readonly middleware?: readonly Middleware[] | undefined
 }

@@ -122,7 +122,10 @@ export interface MediaTypes {
 export interface TransportDefaults {
   /** The credential scheme, applied to every attempt after `middleware`. `null` removes the parent's. */
   readonly auth?: Middleware | null | undefined
-  /** Middleware around each attempt, `middleware[0]` outermost. */
+  /**
+   * Middleware around each attempt, `middleware[0]` outermost, inside the {@link RequestHook.middleware} of the
+   * `requestHook` (which this option, or a child's, never replaces).
+   */
   readonly middleware?: readonly Middleware[] | undefined
   /** Headers sent with every request. */
   readonly headers?: Readonly<Record<string, string>> | undefined
@@ -282,6 +285,13 @@ export class Transport {
     ) {
       throw new ConfigurationError('requestHook: must be an object with a wrap(request, send) method')
     }
+    const hookMiddleware = options.requestHook?.middleware
+    if (
+      hookMiddleware !== undefined &&
+      (!Array.isArray(hookMiddleware) || hookMiddleware.some((m) => typeof m !== 'function'))
+    ) {
+      throw new ConfigurationError('requestHook.middleware: must be an array of middleware functions')
+    }
     if (
       options.middleware !== undefined &&
       (!Array.isArray(options.middleware) || options.middleware.some((m) => typeof m !== 'function'))
@@ -385,7 +395,11 @@ export class Transport {
       if (hasAny(node.headers)) request = { ...request, headers: { ...node.headers, ...request.headers } }
       return node.connection.request(request, limits)
     }
-    const chain = this.#auth === undefined ? this.#middleware : [...this.#middleware, this.#auth]
+    // The hook's middleware first and in every child: the `middleware` option adds to it, never replaces it, so a
+    // spread `{ ...openTelemetry(), middleware }` keeps its traceparent.
+    const own = this.#shared.hook?.middleware
+    const middleware = own === undefined || own.length === 0 ? this.#middleware : [...own, ...this.#middleware]
+    const chain = this.#auth === undefined ? middleware : [...middleware, this.#auth]
     this.#handler = chain.length === 0 ? terminal : compose(chain, terminal)
     if (parent === undefined) this.#shared.root = this
   }

@@ -5,6 +5,7 @@ import {
   ConfigurationError,
   type HookedRequest,
   type InternalRequest,
+  type Middleware,
   type NodeDiscovery,
   type RequestHook,
   Transport,
@@ -259,5 +260,50 @@ describe('RequestHook', () => {
     await bare.request({ method: 'GET', path: '/', endpoint: 'info' })
     expect(plain.calls.map((c) => c.request.endpoint)).toEqual(['info'])
     expect(stub.sent.map((s) => s.request.path).slice(2)).toEqual(['/_nodes/_all/http', '/'])
+  })
+})
+
+describe('RequestHook.middleware', () => {
+  // A middleware that appends its name to a header, so the order the attempt passed through is on the wire.
+  const mark =
+    (name: string): Middleware =>
+    (next) =>
+    (request) =>
+      next({ ...request, headers: { ...request.headers, 'x-path': `${request.headers['x-path'] ?? ''}/${name}` } })
+
+  it("runs outside the middleware option's, on every attempt, and a child's middleware adds to it", async () => {
+    let n = 0
+    const stub = stubConnections(() => (++n === 1 ? json(503, { error: 'busy' }) : json(200, { ok: true })))
+    const hook: RequestHook = { wrap: (_request, send) => send(), middleware: [mark('hook')] }
+    const transport = new Transport({
+      nodes: ['http://a:9200'],
+      connection: stub.factory,
+      requestHook: hook,
+      middleware: [mark('mine')],
+      clock: fakeClock(),
+      random: () => 0,
+    })
+    await transport.request({ method: 'GET', path: '/' })
+    await transport.child({ middleware: [mark('child')] }).request({ method: 'GET', path: '/' })
+    await transport.child({ middleware: [] }).request({ method: 'GET', path: '/' })
+    expect(stub.sent.map((s) => s.request.headers['x-path'])).toEqual([
+      '/hook/mine',
+      '/hook/mine',
+      '/hook/child',
+      '/hook',
+    ])
+  })
+
+  it('refuses a requestHook.middleware that is not an array of functions', () => {
+    const stub = stubConnections(() => json(200, {}))
+    const make = (middleware: unknown) => () =>
+      new Transport({
+        nodes: ['http://a:9200'],
+        connection: stub.factory,
+        requestHook: { wrap: (_request, send) => send(), middleware: middleware as never },
+      })
+    expect(make([() => 1, 'x'])).toThrow(ConfigurationError)
+    expect(make({})).toThrow(/requestHook\.middleware: must be an array of middleware functions/)
+    expect(make(undefined)).not.toThrow()
   })
 })

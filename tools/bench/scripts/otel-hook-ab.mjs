@@ -36,7 +36,10 @@ for (const spec of specs) {
   const [name, path] = spec.split('=')
   const url = path.startsWith('/') || path.startsWith('.') ? new URL(path, `file://${process.cwd()}/`).href : path
   const { openTelemetry } = await import(url)
-  const { requestHook, middleware } = openTelemetry()
+  const otel = openTelemetry()
+  const requestHook = otel.requestHook
+  // Builds before otel16 return the middleware beside the hook; later ones inside it (RequestHook.middleware).
+  const middleware = otel.middleware ?? requestHook.middleware ?? []
   variants.push({ name, requestHook, handler: middleware.reduceRight((next, mw) => mw(next), terminal) })
 }
 

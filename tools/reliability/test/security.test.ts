@@ -1,8 +1,17 @@
 // Security: a pin or CA that does not match sends zero bytes of HTTP, on every node and every retry; credentials
 // never travel over plain HTTP to a host other than loopback without the opt-in; planted secrets appear in no
-// error, toJSON, util.inspect, diagnostics payload, warning or log line (support/watch.ts searches all of them).
+// error, toJSON, util.inspect, diagnostics payload, warning or log line (support/watch.ts searches all of them),
+// nor in any span, event or metric of @stretch/otel.
 import { inspect } from 'node:util'
+import {
+  AggregationTemporality,
+  InMemoryMetricExporter,
+  MeterProvider,
+  PeriodicExportingMetricReader,
+} from '@opentelemetry/sdk-metrics'
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base'
 import { Client, isConfigurationError, isConnectionError, isResponseError, isTlsError } from '@stretch/client'
+import { openTelemetry } from '@stretch/otel'
 import { CLOUD_DOMAIN, lookup, type TestCluster } from '@stretch/test-cluster'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { recordFigure } from './support/figures.js'
@@ -295,5 +304,103 @@ describe('planted secrets', () => {
       cluster.clearFaults()
       for (const client of clients) await client.close()
     }
+  })
+})
+
+describe('planted secrets in OpenTelemetry spans', () => {
+  it('no credential in a span name, attribute, event, status message or metric, discovery and retries included', async () => {
+    const apiKey = cluster.createApiKey({ name: 'planted-otel' })
+    const token = cluster.createToken()
+    for (const secret of [apiKey.api_key, apiKey.encoded, token.access_token]) watch.plant(secret)
+    watch.plant(`${PLANTED.password}-wrong`, 'elastic')
+    const spans = new InMemorySpanExporter()
+    const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] })
+    const metricExporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE)
+    const reader = new PeriodicExportingMetricReader({ exporter: metricExporter, exportIntervalMillis: 3_600_000 })
+    const meterProvider = new MeterProvider({ readers: [reader] })
+    const otel = () => openTelemetry({ tracerProvider, meterProvider, captureQueryText: true })
+    const ca = cluster.caCert as string
+    const userinfo = new URL(cluster.urls[0] as string)
+    userinfo.username = 'url-user'
+    userinfo.password = PLANTED.userinfoPassword
+    // sniffOnStart: each client's first call waits for a discovery span; maxRetries 1: a retried call's events
+    const common = { caCerts: ca, sniffOnStart: true, maxRetries: 1, retryBackoff: 1, ...otel() } as const
+    const clients = [
+      new Client({ nodes: cluster.urls, basicAuth: ['elastic', PLANTED.password], ...common }),
+      new Client({ nodes: cluster.urls, apiKey: apiKey.encoded, ...common }),
+      new Client({ nodes: cluster.urls, bearerAuth: token.access_token, ...common }),
+      new Client({ node: userinfo.href, ...common }),
+    ]
+    const refused = [
+      new Client({ nodes: cluster.urls, bearerAuth: PLANTED.refusedBearer, ...common }),
+      new Client({ nodes: cluster.urls, basicAuth: ['elastic', `${PLANTED.password}-wrong`], ...common }),
+    ]
+    try {
+      for (const client of clients) {
+        await client.info()
+        await client.search({ query: { match_all: {} } })
+        // two 503s: both attempts fail, each an event with its status (and the first with its backoff)
+        cluster.inject({ type: 'status', status: 503 }, { times: 2 })
+        await rejection(client.info())
+        // one 502, then the retry answers
+        cluster.inject({ type: 'status', status: 502 }, { times: 1 })
+        await client.info()
+        await rejection(client.request({ method: 'GET', path: '/', querystring: { api_key: PLANTED.password } }))
+      }
+      for (const client of refused) {
+        const error = await rejection(client.info())
+        expect(isResponseError(error) && error.statusCode).toBe(401)
+      }
+    } finally {
+      cluster.clearFaults()
+      for (const client of [...clients, ...refused]) await client.close()
+    }
+    await reader.forceFlush()
+    const finished = spans.getFinishedSpans()
+    // not vacuous: discovery spans, retried calls with their attempt events, refused credentials
+    expect(finished.filter((s) => s.name === 'elasticsearch.discovery').length).toBeGreaterThanOrEqual(clients.length)
+    const attempts = finished.flatMap((s) => s.events.filter((e) => e.name === 'elasticsearch.attempt'))
+    expect(attempts.some((e) => e.attributes?.['db.response.status_code'] === '503')).toBe(true)
+    expect(attempts.some((e) => typeof e.attributes?.['elasticsearch.retry.backoff_ms'] === 'number')).toBe(true)
+    // a refused credential: its discovery and the call that waited for it
+    expect(finished.filter((s) => s.status.message === '401').map((s) => s.name)).toEqual(
+      refused.flatMap(() => ['elasticsearch.discovery', 'info']),
+    )
+    expect(finished.filter((s) => s.status.message === '503').length).toBeGreaterThanOrEqual(clients.length)
+
+    const planted = [
+      ...Object.values(PLANTED),
+      apiKey.api_key,
+      apiKey.encoded,
+      token.access_token,
+      `${PLANTED.password}-wrong`,
+      Buffer.from(`elastic:${PLANTED.password}`).toString('base64'),
+      Buffer.from(`elastic:${PLANTED.password}-wrong`).toString('base64'),
+      Buffer.from(`url-user:${PLANTED.userinfoPassword}`).toString('base64'),
+    ]
+    const surfaces: [string, string][] = []
+    for (const span of finished) {
+      const where = `span ${span.name}`
+      surfaces.push([`${where} name`, span.name])
+      surfaces.push([`${where} attributes`, JSON.stringify(span.attributes)])
+      surfaces.push([`${where} status`, span.status.message ?? ''])
+      for (const event of span.events) {
+        surfaces.push([`${where} event ${event.name}`, `${event.name} ${JSON.stringify(event.attributes ?? {})}`])
+      }
+    }
+    surfaces.push(['metrics', JSON.stringify(metricExporter.getMetrics())])
+    for (const [where, text] of surfaces) {
+      watch.text(where, text)
+      for (const secret of planted) expect(text, where).not.toContain(secret)
+    }
+    recordFigure({
+      suite,
+      scenario: 'planted secrets in OpenTelemetry spans and metrics',
+      requests: finished.length,
+      errors: 0,
+      notes: `leaks 0; searched ${surfaces.length} span names, attributes, events, status messages and metrics (${finished.length} spans, ${attempts.length} attempt events)`,
+    })
+    await meterProvider.shutdown()
+    await tracerProvider.shutdown()
   })
 })

@@ -1,10 +1,12 @@
 // The Node side of the runtime suites: the test clusters, a bundle per runtime, the runtime processes.
 import { spawn } from 'node:child_process'
+import { createHash } from 'node:crypto'
 import { once } from 'node:events'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
+import { connect } from 'node:tls'
 import { fileURLToPath } from 'node:url'
 import { type CorsOptions, startCluster, type TestCluster } from '@stretch/test-cluster'
 import { fingerprintOf, startProxy, type TestProxy } from '@stretch/test-utils'
@@ -40,7 +42,15 @@ async function freePort(): Promise<number> {
  */
 export async function startClusters(cors?: CorsOptions): Promise<Clusters> {
   const http = await startCluster({ nodes: 2, tls: false, ...(cors === undefined ? {} : { cors }) })
-  const https = await startCluster({ nodes: 1, clientAuthentication: 'optional' })
+  // The HTTPS cluster also serves an Elastic Cloud-like endpoint whose Cloud ID names `localhost`: its URL
+  // `https://<uuid>.localhost:<port>` resolves to loopback in Deno, Bun and Chromium without any DNS set-up.
+  const https = await startCluster({
+    nodes: 1,
+    clientAuthentication: 'optional',
+    cloud: { host: 'localhost' },
+    ...(cors === undefined ? {} : { cors }),
+  })
+  const cloud = https.cloud as NonNullable<TestCluster['cloud']>
   const client = await https.createClientCertificate('stretch-runtime')
   http.inject({ type: 'hang' }, { times: Number.POSITIVE_INFINITY, match: { path: '/_hang' } })
   http.inject({ type: 'reset', when: 'after-body' }, { times: Number.POSITIVE_INFINITY, match: { path: '/_reset' } })
@@ -63,11 +73,27 @@ export async function startClusters(cors?: CorsOptions): Promise<Clusters> {
       cert: client.cert,
       key: client.key,
     },
+    cloud: { id: cloud.cloudId, password: https.password, ca: https.caCert as string },
   }
   const close = async (): Promise<void> => {
     await Promise.all([http.close(), https.close(), proxy.close()])
   }
   return { http, https, proxy, config, [Symbol.asyncDispose]: close }
+}
+
+/**
+ * The base64 SHA-256 of the public key (SPKI) of the certificate that `127.0.0.1:port` presents for `servername`:
+ * what Chromium's `--ignore-certificate-errors-spki-list` takes to trust that one certificate and no other.
+ */
+export async function spkiSha256(port: number, servername: string): Promise<string> {
+  // rejectUnauthorized: false on this one socket only, to read the certificate it presents (no request is sent)
+  const socket = connect({ host: '127.0.0.1', port, servername, rejectUnauthorized: false })
+  await once(socket, 'secureConnect')
+  const cert = socket.getPeerX509Certificate()
+  socket.destroy()
+  if (cert === undefined) throw new Error(`no certificate from 127.0.0.1:${port}`)
+  const der = cert.publicKey.export({ type: 'spki', format: 'der' })
+  return createHash('sha256').update(der).digest('base64')
 }
 
 /** How a bundle is built for a runtime. */

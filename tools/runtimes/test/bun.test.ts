@@ -26,6 +26,7 @@ describe('Bun: Transport with fetchConnection against the test cluster', () => {
       resetDeliveries: 1,
       proxy: 'works',
       clientProxy: 'works',
+      cloudId: true,
       envProxy: { results: () => envResults, proxyFalse: 'direct' },
       refused: { requestSent: false, message: /ConnectionRefused|Unable to connect/ },
     },

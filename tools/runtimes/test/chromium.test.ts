@@ -5,8 +5,8 @@ import type { RecordedRequest } from '@stretch/test-cluster'
 import { type ProxiedRequest, startProxy, type TestProxy } from '@stretch/test-utils'
 import { chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { bundle, type Clusters, startClusters } from '../src/harness.js'
-import type { Outcome } from '../src/scenarios.js'
+import { bundle, type Clusters, spkiSha256, startClusters } from '../src/harness.js'
+import type { Outcome, ScenarioConfig } from '../src/scenarios.js'
 import { expectScenarios, httpsScenarios } from './expectations.js'
 
 // Debian's Chromium (apt-get install -y chromium); .ci/run installs it.
@@ -84,7 +84,14 @@ if (!installed) {
     // A proxy without credentials for the proxied launch. It refuses every CONNECT (403): the browser's own calls
     // to its vendor's services go nowhere.
     anonymousProxy = await startProxy({ connectPorts: [] })
-    const { https: _https, ...config } = clusters.config
+    // No CA can be given in a page: the browser trusts the cloud endpoint's certificate alone, by the hash of its
+    // public key (--ignore-certificate-errors-spki-list), and the HTTPS cluster's stays untrusted.
+    const cloud = clusters.https.cloud as NonNullable<Clusters['https']['cloud']>
+    const spki = await spkiSha256(cloud.port, cloud.hostname)
+    const config = {
+      ...clusters.config,
+      cloud: { ...(clusters.config.cloud as NonNullable<ScenarioConfig['cloud']>), trustCa: false },
+    }
     const only = [
       'client',
       'basic',
@@ -103,7 +110,9 @@ if (!installed) {
       'refusedOptions',
       'clientProxy',
       'proxyHttp',
-    ].filter((name) => !httpsScenarios.includes(name))
+    ]
+      .filter((name) => !httpsScenarios.includes(name))
+      .concat('cloudId')
     scripts['bundle'] = await bundle(
       `import { runScenarios } from './src/scenarios.ts'
 globalThis.__results = runScenarios(${JSON.stringify({ ...config, only })})
@@ -118,7 +127,10 @@ globalThis.__results = runScenarios({ ...${JSON.stringify(config)}, only })
       'browser',
     )
     bundleBytes = scripts['bundle'].length
-    const browser = await chromium.launch({ executablePath, args: chromiumArgs })
+    const browser = await chromium.launch({
+      executablePath,
+      args: [...chromiumArgs, `--ignore-certificate-errors-spki-list=${spki}`],
+    })
     try {
       results = await runPage(await browser.newPage(), origin)
     } finally {
@@ -169,6 +181,7 @@ globalThis.__results = runScenarios({ ...${JSON.stringify(config)}, only })
         resetDeliveries: 'runtime-may-resend',
         proxy: 'refused',
         clientProxy: 'refused',
+        cloudId: true,
         refused: { requestSent: true, message: /Failed to fetch/ },
       },
     )

@@ -71,6 +71,8 @@ describe('workerd (miniflare): a Worker with Transport and fetchConnection again
       resetDeliveries: 1,
       proxy: 'refused',
       clientProxy: 'refused',
+      cloudId:
+        "workerd resolves names with the OS resolver (no `*.localhost` to loopback here) and cannot be given the endpoint's CA",
       refused: { requestSent: true, message: /Network connection lost|connect/i },
     },
   )

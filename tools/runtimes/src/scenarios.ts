@@ -371,6 +371,7 @@ const scenarios: Record<string, Scenario> = {
       ['ca', { ca: pem }],
       ['pin', { fingerprint256: 'AB:'.repeat(31) + 'AB' }],
       ['noVerify', { rejectUnauthorized: false }],
+      ['cert', { cert: pem, key: pem.replace(/CERTIFICATE/g, 'PRIVATE KEY') }],
     ] as const) {
       try {
         fetchConnection({ tls })

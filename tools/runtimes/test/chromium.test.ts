@@ -112,7 +112,7 @@ if (!installed) {
       'proxyHttp',
     ]
       .filter((name) => !httpsScenarios.includes(name))
-      .concat('cloudId')
+      .concat('cloudId', 'untrusted')
     scripts['bundle'] = await bundle(
       `import { runScenarios } from './src/scenarios.ts'
 globalThis.__results = runScenarios(${JSON.stringify({ ...config, only })})
@@ -182,6 +182,8 @@ globalThis.__results = runScenarios({ ...${JSON.stringify(config)}, only })
         proxy: 'refused',
         clientProxy: 'refused',
         cloudId: true,
+        // the HTTPS cluster's certificate (its key is not the one trusted above): `Failed to fetch`, as for everything
+        untrusted: { code: 'ES_ERR_CONNECTION', requestSent: true, message: /Failed to fetch/ },
         refused: { requestSent: true, message: /Failed to fetch/ },
       },
     )

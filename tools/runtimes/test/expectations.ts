@@ -30,6 +30,11 @@ export interface RuntimeExpectations {
    * CA), or why it does not.
    */
   readonly cloudId: true | string
+  /**
+   * Where no CA can be given (workerd, Chromium): what an HTTPS node with an untrusted certificate looks like.
+   * Where `caCerts` works, the HTTPS scenarios assert a `TlsError` instead.
+   */
+  readonly untrusted?: { readonly code: string; readonly requestSent: boolean; readonly message: RegExp }
   /** What a refused connection looks like. */
   readonly refused: { readonly requestSent: boolean; readonly message: RegExp }
   /**
@@ -177,6 +182,14 @@ export function expectScenarios(
     refused(seen['pin'])
     if (e.noVerify) expect(seen['noVerify']).toBe('accepted')
     else refused(seen['noVerify'])
+    // a client certificate goes where a CA can be given (Deno, Bun), nowhere else
+    if (e.caCerts) expect(seen['cert']).toBe('accepted')
+    else {
+      refused(seen['cert'])
+      expect(seen['cert']).toMatch(
+        /^ConfigurationError: tls\.cert and tls\.key \(client certificates\) cannot be honoured/,
+      )
+    }
     if (e.proxy === 'works') expect(seen['proxy']).toBe('accepted')
     else {
       refused(seen['proxy'])
@@ -272,6 +285,17 @@ export function expectScenarios(
         expect(error.message).toMatch(/NO_PROXY/)
       })
     }
+  }
+  if (e.untrusted !== undefined) {
+    const u = e.untrusted
+    it(`an HTTPS node with an untrusted certificate (no CA can be given) is a ${u.code}, requestSent ${u.requestSent}`, () => {
+      const error = failure(results()['untrusted'])
+      expect(error.code).toBe(u.code)
+      expect(error.requestSent).toBe(u.requestSent)
+      expect(error.message).toMatch(u.message)
+      // The handshake failed: the node never saw the request.
+      expect(clusters().https.nodes[0]?.requests.filter((r) => r.method === 'GET' && r.path === '/')).toEqual([])
+    })
   }
   if (e.caCerts) {
     it('custom CA (caCerts) over HTTPS', () => expect(value(results()['caCerts'])).toEqual(ok))

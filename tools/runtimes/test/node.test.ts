@@ -48,6 +48,8 @@ describe('Node.js (its global fetch): Transport with fetchConnection against the
       proxy: 'refused',
       clientProxy: 'works',
       cloudId: true,
+      // Node's fetch has no TLS option, so the default trust store: the cluster's CA is not in it
+      untrusted: { code: 'ES_ERR_TLS', requestSent: false, message: /certificate/i },
       refused: { requestSent: false, message: /ECONNREFUSED/ },
     },
   )

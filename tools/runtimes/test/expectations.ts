@@ -35,6 +35,11 @@ export interface RuntimeExpectations {
    * Where `caCerts` works, the HTTPS scenarios assert a `TlsError` instead.
    */
   readonly untrusted?: { readonly code: string; readonly requestSent: boolean; readonly message: RegExp }
+  /**
+   * The `client` scenario once more, bundled from the built packages (no `@stretch/source` condition): the files the
+   * bundle took in, and the client's entry that the runtime's conditions pick (`index.web.js`, or `index.js` on Node).
+   */
+  readonly dist: { readonly inputs: () => readonly string[]; readonly clientEntry: 'index.web.js' | 'index.js' }
   /** What a refused connection looks like. */
   readonly refused: { readonly requestSent: boolean; readonly message: RegExp }
   /**
@@ -95,6 +100,15 @@ export function expectScenarios(
     expect(put?.headers['content-type']).toBe(compatJson)
     expect(put?.headers['accept']).toBe(compatJson)
     expect(get?.headers['accept']).toBe(compatJson)
+  })
+  it(`@stretch/client from its built dist/${e.dist.clientEntry}, through the published export conditions: the same`, () => {
+    expect(value(results()['clientDist'])).toEqual({ version: '9.1.0', source: { from: 'client' }, counts: [1, 1] })
+    const inputs = e.dist.inputs()
+    expect(inputs).toContain(`packages/client/dist/${e.dist.clientEntry}`)
+    expect(inputs.some((f) => f.startsWith('packages/transport/dist/'))).toBe(true)
+    if (e.dist.clientEntry === 'index.web.js') expect(inputs).toContain('packages/connection-fetch/dist/index.js')
+    // nothing from a package's sources
+    expect(inputs.filter((f) => /^packages\/[^/]+\/src\//.test(f))).toEqual([])
   })
   it('basic auth', () => expect(value(results()['basic'])).toEqual(ok))
   it('bearer auth', () => expect(value(results()['bearer'])).toEqual(ok))

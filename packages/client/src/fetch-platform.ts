@@ -1,3 +1,4 @@
+import { detectRuntime } from '@stretch/connection-fetch'
 import { ConfigurationError, type ConnectionFactory } from '@stretch/transport'
 import type { ClientOptions } from './options.js'
 import { type ClientPlatform, type ClientRuntime, kNodeOnlyOptions } from './platform.js'
@@ -27,25 +28,6 @@ export interface FetchConnectionSettings {
 /** `fetchConnection` of `@stretch/connection-fetch`. @internal */
 export type FetchConnectionFunction = (options?: FetchConnectionSettings) => ConnectionFactory
 
-/**
- * The runtime this code runs on, from its globals: Deno, Bun, workerd (`navigator.userAgent` is
- * `Cloudflare-Workers`), Node, or else a browser (a page or a web worker).
- * @internal
- */
-export function detectRuntime(g: object = globalThis): ClientRuntime {
-  const any = g as {
-    Deno?: unknown
-    Bun?: unknown
-    process?: { versions?: { node?: string; bun?: string } }
-    navigator?: { userAgent?: string }
-  }
-  if (any.Deno !== undefined) return 'deno'
-  if (any.Bun !== undefined || any.process?.versions?.bun !== undefined) return 'bun'
-  if (any.navigator?.userAgent === 'Cloudflare-Workers') return 'workerd'
-  if (typeof any.process?.versions?.node === 'string') return 'node'
-  return 'browser'
-}
-
 const kPem = '-----BEGIN'
 
 // A string without `-----BEGIN` is a file path on Node; no other runtime reads files for the client.
@@ -63,7 +45,9 @@ function pemOnly(value: string | Uint8Array, option: string, runtime: ClientRunt
  * Node-only options (`lookup`, `connectionsPerNode`, `maxConnections`) are refused, naming the runtime; TLS and
  * proxy options the runtime cannot honour are refused by `fetchConnection` itself.
  * @param fetchConnection - `fetchConnection` of `@stretch/connection-fetch` (tests pass a stub).
- * @param runtime - the runtime, detected by default.
+ * @param runtime - the runtime, detected by default with `detectRuntime` of `@stretch/connection-fetch`, the detection
+ *   `fetchConnection` itself uses, so that the client and the connection never disagree (Vercel's `EdgeRuntime` is
+ *   workerd for both).
  * @internal
  */
 export function fetchPlatform(

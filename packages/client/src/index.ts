@@ -1273,6 +1273,9 @@ export type {
   AuthOptions,
   BearerAuthInput,
   ClientOptions,
+  LookupAddress,
+  LookupFunction,
+  LookupOptions,
   NodeInput,
   PerRequestOptions,
 } from './options.js'

@@ -1,8 +1,51 @@
-import type { LookupFunction } from 'node:net'
 import type { ApiKeyAuthOptions } from '@stretch/auth-api-key'
 import type { BasicAuthOptions } from '@stretch/auth-basic'
 import type { SniffedNode } from '@stretch/pool-sniffing'
 import type { ConnectionFactory, Middleware, NodeOptions, NodeSelector, RequestHook } from '@stretch/transport'
+
+/**
+ * The options Node passes to a `lookup` function (`dns.LookupOptions`).
+ * @public
+ */
+export interface LookupOptions {
+  /** 4, 6, `'IPv4'` or `'IPv6'`; 0 or absent for either. */
+  readonly family?: number | 'IPv4' | 'IPv6' | undefined
+  /** `getaddrinfo` flags. */
+  readonly hints?: number | undefined
+  /** Answer every address (an array) rather than the first. */
+  readonly all?: boolean | undefined
+  /** The order of IPv4 and IPv6 answers. */
+  readonly order?: 'ipv4first' | 'ipv6first' | 'verbatim' | undefined
+  /** Keep the resolver's order. */
+  readonly verbatim?: boolean | undefined
+}
+
+/**
+ * One address of a `lookup` answer (`dns.LookupAddress`).
+ * @public
+ */
+export interface LookupAddress {
+  /** The IP address. */
+  readonly address: string
+  /** 4 or 6. */
+  readonly family: number
+}
+
+/**
+ * A DNS lookup function with the shape of Node's `dns.lookup` (`net.LookupFunction`), written out so that the
+ * client's declarations need no `@types/node` (a browser project type-checks against them); `dns.lookup` is one.
+ * @example
+ * ```ts
+ * const lookup: LookupFunction = (hostname, options, callback) =>
+ *   options.all === true ? callback(null, [{ address: '127.0.0.1', family: 4 }]) : callback(null, '127.0.0.1', 4)
+ * ```
+ * @public
+ */
+export type LookupFunction = (
+  hostname: string,
+  options: LookupOptions,
+  callback: (error: Error | null, address: string | LookupAddress[], family?: number) => void,
+) => void
 
 /**
  * A node: a URL, or a URL with metadata that custom selectors can use.

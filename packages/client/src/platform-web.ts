@@ -1,5 +1,5 @@
-import { fetchConnection } from '@stretch/connection-fetch'
-import { detectRuntime, fetchPlatform } from './fetch-platform.js'
+import { detectRuntime, fetchConnection } from '@stretch/connection-fetch'
+import { fetchPlatform } from './fetch-platform.js'
 import type { ClientPlatform } from './platform.js'
 
 /**

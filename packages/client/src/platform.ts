@@ -1,3 +1,4 @@
+import type { FetchRuntime } from '@stretch/connection-fetch'
 import type { ConnectionFactory } from '@stretch/transport'
 import type { ClientOptions } from './options.js'
 
@@ -6,7 +7,7 @@ import type { ClientOptions } from './options.js'
  * `@stretch/connection-fetch`.
  * @internal
  */
-export type ClientRuntime = 'node' | 'deno' | 'bun' | 'workerd' | 'browser'
+export type ClientRuntime = FetchRuntime
 
 /**
  * What differs between the client's entries: the default connection, built from the client's connection options.

@@ -1,3 +1,3 @@
 export { type FetchConnectionOptions, fetchConnection } from './fetch-connection.js'
-export type { FetchRuntime } from './runtime.js'
+export { detectRuntime, type FetchRuntime } from './runtime.js'
 export type { FetchTlsOptions } from './tls.js'

@@ -347,6 +347,7 @@ describe('options the runtime cannot honour', () => {
     ['node', { rejectUnauthorized: false }, /verifyCerts: false.*Node\.js/],
     ['node', { cert: pem, key: pem.replace(/CERTIFICATE/g, 'PRIVATE KEY') }, /client certificates.*Node\.js/],
     ['workerd', { cert: pem, key: pem.replace(/CERTIFICATE/g, 'PRIVATE KEY') }, /client certificates.*workerd/],
+    ['browser', { cert: pem, key: pem.replace(/CERTIFICATE/g, 'PRIVATE KEY') }, /client certificates.*a browser/],
     ['browser', { ca: pem }, /caCerts.*in a browser/],
     ['workerd', { ca: pem }, /caCerts.*workerd.*publicly trusted/],
     ['workerd', { fingerprint256: pin }, /sslAssertFingerprint.*workerd/],

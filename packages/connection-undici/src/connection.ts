@@ -1,4 +1,5 @@
 import type { LookupFunction } from 'node:net'
+import type { Readable } from 'node:stream'
 import type { TLSSocket, ConnectionOptions as TlsConnectionOptions } from 'node:tls'
 import {
   ConfigurationError,
@@ -584,7 +585,8 @@ class UndiciConnection implements Connection {
           method: request.method,
           path: forward === undefined ? path : this.#node.url.origin + path,
           headers: forward === undefined ? request.headers : this.#forwardHeaders(request.headers, forward),
-          body: request.body ?? null,
+          // the transport's stream bodies are node:stream Readables on Node; its type describes them structurally
+          body: (request.body ?? null) as string | Uint8Array | Readable | null,
           headersTimeout: timeout,
           bodyTimeout: timeout,
         },

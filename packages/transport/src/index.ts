@@ -80,6 +80,7 @@ export type {
   NodeInfo,
   NodeOptions,
   NodePool,
+  NodeReadable,
   NodeSelector,
   NodeSelectorFunction,
   NodeSelectorObject,

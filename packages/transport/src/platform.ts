@@ -3,9 +3,9 @@
 // it borrows node:zlib (in-thread gzip below 64 KiB), node:stream (Readable bodies, as Node plugins expect) and
 // node:diagnostics_channel (the `stretch:*` events); elsewhere it falls back to CompressionStream,
 // DecompressionStream, TextDecoder and Web streams, and publishes no events. A bundler sees no `node:` import.
-import type { Channel } from 'node:diagnostics_channel'
-import type { Readable } from 'node:stream'
-import type * as Zlib from 'node:zlib'
+// The built-ins are typed by the members used here, not imported from @types/node: these declarations are part of
+// the published ones (errors.d.ts imports inspectCustom from this file), which a project without @types/node loads.
+import type { NodeReadable } from './types.js'
 
 /** The subset of a diagnostics channel the transport publishes on. @internal */
 export interface EventChannel {
@@ -13,12 +13,38 @@ export interface EventChannel {
   publish(message: unknown): void
 }
 
+/** A `Readable` of node:stream, as the transport uses one. @internal */
+export interface PipeableReadable extends NodeReadable {
+  pipe<T>(destination: T): T
+}
+
+/** The `Readable` class of node:stream, as the transport uses it. @internal */
+export interface NodeReadableClass {
+  new (...args: never[]): PipeableReadable
+  from(iterable: AsyncIterable<unknown> | Iterable<unknown>): PipeableReadable
+  fromWeb(stream: ReadableStream<Uint8Array>): PipeableReadable
+}
+
+/** The zlib callback. @internal */
+export type ZlibCallback = (error: Error | null, result: Uint8Array) => void
+
+/** The functions of node:zlib the transport calls. @internal */
+export interface NodeZlib {
+  gzipSync(data: string | Uint8Array): Uint8Array
+  gzip(data: string | Uint8Array, callback: ZlibCallback): void
+  createGzip(): PipeableReadable
+  gunzipSync(data: Uint8Array, options: { maxOutputLength: number }): Uint8Array
+  inflateSync(data: Uint8Array, options: { maxOutputLength: number }): Uint8Array
+  gunzip(data: Uint8Array, options: { maxOutputLength: number }, callback: ZlibCallback): void
+  inflate(data: Uint8Array, options: { maxOutputLength: number }, callback: ZlibCallback): void
+}
+
 /** The Node fast paths, when the runtime has them. @internal */
 export interface NodeBuiltins {
   /** node:zlib, loaded on first read; undefined on a runtime that has the others but not it (the Web codecs then). */
-  readonly zlib: typeof Zlib | undefined
-  readonly Readable: typeof Readable
-  readonly channel: (name: string) => Channel
+  readonly zlib: NodeZlib | undefined
+  readonly Readable: NodeReadableClass
+  readonly channel: (name: string) => EventChannel
   readonly maxStringLength: number
   readonly maxBufferLength: number
 }
@@ -32,20 +58,20 @@ type GetBuiltinModule = (id: string) => unknown
 export function loadNodeBuiltins(get: GetBuiltinModule | undefined): NodeBuiltins | undefined {
   if (typeof get !== 'function') return undefined
   try {
-    const stream = get('node:stream') as { Readable: typeof Readable } | undefined
-    const dc = get('node:diagnostics_channel') as { channel: (name: string) => Channel } | undefined
+    const stream = get('node:stream') as { Readable: NodeReadableClass } | undefined
+    const dc = get('node:diagnostics_channel') as { channel: (name: string) => EventChannel } | undefined
     const buffer = get('node:buffer') as { constants: { MAX_STRING_LENGTH: number; MAX_LENGTH: number } } | undefined
     if (stream === undefined || dc === undefined || buffer === undefined) return undefined
     // node:zlib on first use: most clients never compress a request nor get a compressed answer, and loading it
     // costs about 0.6 ms of every cold start (issue 12); node:stream, diagnostics_channel and buffer are loaded by
     // undici anyway.
-    let zlib: typeof Zlib | undefined
+    let zlib: NodeZlib | undefined
     let looked = false
     return {
-      get zlib(): typeof Zlib | undefined {
+      get zlib(): NodeZlib | undefined {
         if (!looked) {
           looked = true
-          zlib = get('node:zlib') as typeof Zlib | undefined
+          zlib = get('node:zlib') as NodeZlib | undefined
         }
         return zlib
       },

@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream'
 import {
   DeserializationError,
   type ResponseErrorBody,
@@ -6,14 +5,14 @@ import {
   SerializationError,
   type TransportErrorOptions,
 } from './errors.js'
-import { nodeBuiltins } from './platform.js'
-import type { QueryValue, RequestBody, ResponseHeaders, SerializedBody } from './types.js'
+import { type NodeReadableClass, nodeBuiltins, type PipeableReadable } from './platform.js'
+import type { NodeReadable, QueryValue, RequestBody, ResponseHeaders, SerializedBody } from './types.js'
 
 type Unzip = (buf: Uint8Array, opts: { maxOutputLength: number }) => Promise<Uint8Array>
 
 // `nodeBuiltins.zlib` is read where it is used, never at load: it loads node:zlib (see platform.ts).
 const node = nodeBuiltins
-const NodeReadable = nodeBuiltins?.Readable
+const ReadableClass: NodeReadableClass | undefined = nodeBuiltins?.Readable
 const promisify2 =
   <A, B>(fn: (a: A, b: B, cb: (error: Error | null, result: Uint8Array) => void) => void) =>
   (a: A, b: B): Promise<Uint8Array> =>
@@ -31,7 +30,9 @@ export const kMaxResponseSize: number = nodeBuiltins?.maxStringLength ?? 2 ** 29
 export const kMaxCompressedResponseSize: number = nodeBuiltins?.maxBufferLength ?? 2 ** 32
 
 /** @internal */
-export function isStreamBody(body: unknown): body is Readable | AsyncIterable<Uint8Array> | ReadableStream<Uint8Array> {
+export function isStreamBody(
+  body: unknown,
+): body is NodeReadable | AsyncIterable<Uint8Array> | ReadableStream<Uint8Array> {
   if (body === null || typeof body !== 'object') return false
   if (body instanceof Uint8Array) return false
   return (
@@ -142,7 +143,7 @@ export function serializeBody(body: RequestBody): SerializedBody | Promise<Uint8
   return serializeJson(body)
 }
 
-type StreamBody = Readable | AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>
+type StreamBody = NodeReadable | AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>
 
 function isWebStream(body: StreamBody): body is ReadableStream<Uint8Array> {
   return typeof (body as { getReader?: unknown }).getReader === 'function'
@@ -153,18 +154,18 @@ function isWebStream(body: StreamBody): body is ReadableStream<Uint8Array> {
  * without node:stream it is read into bytes.
  * @internal
  */
-export function streamPayload(body: StreamBody): Readable | Promise<Uint8Array> {
-  return streamPayloadWith(body, NodeReadable)
+export function streamPayload(body: StreamBody): NodeReadable | Promise<Uint8Array> {
+  return streamPayloadWith(body, ReadableClass)
 }
 
 /** {@link streamPayload} with the `Readable` class of node:stream, or undefined for a runtime without it. @internal */
 export function streamPayloadWith(
   body: StreamBody,
-  readable: typeof Readable | undefined,
-): Readable | Promise<Uint8Array> {
+  readable: NodeReadableClass | undefined,
+): NodeReadable | Promise<Uint8Array> {
   if (readable === undefined) return readAll(isWebStream(body) ? body : iterableStream(body), Number.POSITIVE_INFINITY)
   if (body instanceof readable) return body
-  if (isWebStream(body)) return readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>)
+  if (isWebStream(body)) return readable.fromWeb(body)
   return readable.from(body)
 }
 
@@ -186,7 +187,8 @@ export function compressBody(body: SerializedBody): SerializedBody | Promise<Ser
       zlib.gzip(body, (error, result) => (error === null ? resolve(result) : reject(error))),
     )
   }
-  return body.pipe(zlib.createGzip())
+  // a stream body is a Readable wherever node:zlib exists (serializeBody made it one)
+  return (body as PipeableReadable).pipe(zlib.createGzip())
 }
 
 /**
@@ -212,7 +214,7 @@ function bytesStream(body: string | Uint8Array): ReadableStream<Uint8Array> {
   })
 }
 
-function iterableStream(body: Readable | AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> {
+function iterableStream(body: NodeReadable | AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> {
   const iterator = (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]()
   return new ReadableStream<Uint8Array>({
     async pull(controller) {

@@ -1,5 +1,3 @@
-import type { Readable } from 'node:stream'
-
 /**
  * The HTTP methods Elasticsearch uses.
  * @public
@@ -28,7 +26,7 @@ export type Headers = Readonly<Record<string, string>>
 export type RequestBody =
   | string
   | Uint8Array
-  | Readable
+  | NodeReadable
   | ReadableStream<Uint8Array>
   | AsyncIterable<Uint8Array>
   | object
@@ -151,7 +149,23 @@ export interface TransportResult<TBody = unknown> {
  * there needs anyway (Chromium refuses streamed request bodies over HTTP/1.1).
  * @public
  */
-export type SerializedBody = string | Uint8Array | Readable
+export type SerializedBody = string | Uint8Array | NodeReadable
+
+/**
+ * A Node.js `stream.Readable`, described by the members these declarations need rather than imported from
+ * `node:stream`, so that a project without `@types/node` (a browser or a Worker project, `skipLibCheck: false`)
+ * type-checks against them. Every `Readable` is one; a connection that hands it to a Node API that wants a
+ * `Readable` casts it to one.
+ * @public
+ */
+export interface NodeReadable extends AsyncIterable<unknown> {
+  /** Whether the stream can still be read (`Readable.readable`). */
+  readonly readable: boolean
+  /** Ends the stream and releases its resources (`Readable.destroy`). */
+  destroy(error?: Error): unknown
+  /** Pipes the stream into a Node `Writable` (an `http.ClientRequest`, a `zlib` stream), which it returns. */
+  pipe(destination: unknown, options?: { end?: boolean | undefined }): unknown
+}
 
 /**
  * One attempt of a request, as a middleware sees it: serialized, with its node chosen. Immutable: a middleware

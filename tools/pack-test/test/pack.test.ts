@@ -199,3 +199,41 @@ describe.each([
     expect(result.status).toBe(0)
   })
 })
+
+// A browser (or Worker) project: lib dom, no @types/node, and skipLibCheck false, so that every published
+// declaration it loads is checked. A `node:` import in a declaration of the client's graph fails it (issue 14).
+describe('a browser TypeScript project without @types/node (skipLibCheck: false, moduleResolution bundler)', () => {
+  it('type-checks a program with @stretch/client and @stretch/connection-fetch', () => {
+    const dir = join(work, 'app', 'browser')
+    mkdirSync(dir, { recursive: true })
+    writeFileSync(join(dir, 'package.json'), '{ "type": "module", "private": true }\n')
+    const program = [
+      "import { Client, type ClientOptions } from '@stretch/client'",
+      "import { detectRuntime, fetchConnection } from '@stretch/connection-fetch'",
+      "const options: ClientOptions = { node: 'https://localhost:9200', apiKey: 'key', connection: fetchConnection() }",
+      'const client = new Client(options)',
+      'export const version: string = (await client.info()).version.number',
+      "export const runtime: 'browser' | 'node' | 'deno' | 'bun' | 'workerd' = detectRuntime()",
+      '// the control: Node built-ins really are unknown here',
+      '// @ts-expect-error no @types/node',
+      "export type { Readable } from 'node:stream'",
+    ]
+    writeFileSync(join(dir, 'index.ts'), `${program.join('\n')}\n`)
+    const compilerOptions = {
+      module: 'esnext',
+      moduleResolution: 'bundler',
+      customConditions: ['browser'],
+      target: 'es2022',
+      lib: ['dom', 'es2022'],
+      types: [],
+      skipLibCheck: false,
+      strict: true,
+      noEmit: true,
+    }
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['index.ts'] }))
+    const tsc = join(root, 'tools/pack-test/node_modules/.bin/tsc')
+    const result = spawnSync(tsc, ['-p', '.'], { cwd: dir, encoding: 'utf8' })
+    expect(result.stdout).toBe('')
+    expect(result.status).toBe(0)
+  })
+})

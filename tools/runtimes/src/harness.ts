@@ -1,10 +1,12 @@
 // The Node side of the runtime suites: the test clusters, a bundle per runtime, the runtime processes.
 import { spawn } from 'node:child_process'
+import { createHash } from 'node:crypto'
 import { once } from 'node:events'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { dirname, join, relative } from 'node:path'
+import { connect } from 'node:tls'
 import { fileURLToPath } from 'node:url'
 import { type CorsOptions, startCluster, type TestCluster } from '@stretch/test-cluster'
 import { fingerprintOf, startProxy, type TestProxy } from '@stretch/test-utils'
@@ -40,7 +42,15 @@ async function freePort(): Promise<number> {
  */
 export async function startClusters(cors?: CorsOptions): Promise<Clusters> {
   const http = await startCluster({ nodes: 2, tls: false, ...(cors === undefined ? {} : { cors }) })
-  const https = await startCluster({ nodes: 1, clientAuthentication: 'optional' })
+  // The HTTPS cluster also serves an Elastic Cloud-like endpoint whose Cloud ID names `localhost`: its URL
+  // `https://<uuid>.localhost:<port>` resolves to loopback in Deno, Bun and Chromium without any DNS set-up.
+  const https = await startCluster({
+    nodes: 1,
+    clientAuthentication: 'optional',
+    cloud: { host: 'localhost' },
+    ...(cors === undefined ? {} : { cors }),
+  })
+  const cloud = https.cloud as NonNullable<TestCluster['cloud']>
   const client = await https.createClientCertificate('stretch-runtime')
   http.inject({ type: 'hang' }, { times: Number.POSITIVE_INFINITY, match: { path: '/_hang' } })
   http.inject({ type: 'reset', when: 'after-body' }, { times: Number.POSITIVE_INFINITY, match: { path: '/_reset' } })
@@ -63,11 +73,27 @@ export async function startClusters(cors?: CorsOptions): Promise<Clusters> {
       cert: client.cert,
       key: client.key,
     },
+    cloud: { id: cloud.cloudId, password: https.password, ca: https.caCert as string },
   }
   const close = async (): Promise<void> => {
     await Promise.all([http.close(), https.close(), proxy.close()])
   }
   return { http, https, proxy, config, [Symbol.asyncDispose]: close }
+}
+
+/**
+ * The base64 SHA-256 of the public key (SPKI) of the certificate that `127.0.0.1:port` presents for `servername`:
+ * what Chromium's `--ignore-certificate-errors-spki-list` takes to trust that one certificate and no other.
+ */
+export async function spkiSha256(port: number, servername: string): Promise<string> {
+  // rejectUnauthorized: false on this one socket only, to read the certificate it presents (no request is sent)
+  const socket = connect({ host: '127.0.0.1', port, servername, rejectUnauthorized: false })
+  await once(socket, 'secureConnect')
+  const cert = socket.getPeerX509Certificate()
+  socket.destroy()
+  if (cert === undefined) throw new Error(`no certificate from 127.0.0.1:${port}`)
+  const der = cert.publicKey.export({ type: 'spki', format: 'der' })
+  return createHash('sha256').update(der).digest('base64')
 }
 
 /** How a bundle is built for a runtime. */
@@ -78,13 +104,26 @@ export type Target = 'node' | 'deno' | 'bun' | 'workerd' | 'browser'
  * workspace sources (the `@stretch/source` condition), and returns the bundle's text.
  */
 export async function bundle(entry: string, target: Target, minify = false): Promise<string> {
-  const conditions =
-    target === 'workerd'
-      ? ['@stretch/source', 'workerd', 'worker', 'browser']
-      : target === 'browser'
-        ? ['@stretch/source', 'browser']
-        : ['@stretch/source', target]
+  return (await bundleFrom('source', entry, target, minify)).code
+}
+
+/**
+ * Bundles `entry` as {@link bundle} does, from the workspace sources or from the built packages: `'dist'` leaves
+ * out the `@stretch/source` condition, so each package resolves through the same conditions as its
+ * `publishConfig.exports` (`deno`, `bun`, `workerd`, `worker`, `browser`, `node`) to its `dist/` files. Returns the
+ * code and the workspace files the bundle took in (relative to the repository).
+ */
+export async function bundleFrom(
+  from: 'source' | 'dist',
+  entry: string,
+  target: Target,
+  minify = false,
+): Promise<{ code: string; inputs: readonly string[] }> {
+  const runtime =
+    target === 'workerd' ? ['workerd', 'worker', 'browser'] : target === 'browser' ? ['browser'] : [target]
+  const conditions = from === 'source' ? ['@stretch/source', ...runtime] : runtime
   const result = await build({
+    metafile: true,
     stdin: { contents: entry, resolveDir: packageDir, loader: 'ts', sourcefile: `${target}-entry.ts` },
     bundle: true,
     write: false,
@@ -107,14 +146,41 @@ export async function bundle(entry: string, target: Target, minify = false): Pro
       : {}),
     logLevel: 'silent',
   })
-  return result.outputFiles[0]?.text ?? ''
+  const root = join(packageDir, '..', '..')
+  const inputs = Object.keys(result.metafile.inputs).map((file) => relative(root, join(packageDir, file)))
+  return { code: result.outputFiles[0]?.text ?? '', inputs }
 }
 
-/** The entry of a script runtime (Deno, Bun): runs the scenarios and prints them as one JSON line. */
-export function scriptEntry(config: ScenarioConfig, exit: string): string {
+/**
+ * The entry of the dist bundle: `run(config)` runs the `client` scenario with `@stretch/client` as built. A
+ * runtime's main bundle imports it at run time (a module of its own, beside the main one) and reports its outcome
+ * as `clientDist`, so that each runtime still starts once per suite.
+ */
+export const distEntry = `import { runScenarios } from './src/scenarios.ts'
+export function run(config) {
+  return runScenarios({ ...config, only: ['client'] })
+}
+`
+
+/**
+ * Code for a main entry: imports the dist bundle from `specifier` (a variable, so esbuild leaves it to the runtime)
+ * and adds its `client` outcome to `results` as `clientDist`.
+ */
+export function withDist(results: string, config: ScenarioConfig, specifier: string): string {
+  return `const distSpecifier = ${JSON.stringify(specifier)}
+const dist = await import(distSpecifier)
+${results}.clientDist = (await dist.run(${JSON.stringify(config)})).client
+`
+}
+
+/**
+ * The entry of a script runtime (Deno, Bun, Node): runs the scenarios and prints them as one JSON line; with `dist`,
+ * also the dist bundle's `client` scenario, imported from `./dist.mjs` beside it (see {@link withDist}).
+ */
+export function scriptEntry(config: ScenarioConfig, exit: string, dist = false): string {
   return `import { runScenarios } from './src/scenarios.ts'
 const results = await runScenarios(${JSON.stringify(config)})
-console.log('RESULTS ' + JSON.stringify(results))
+${dist ? withDist('results', config, './dist.mjs') : ''}console.log('RESULTS ' + JSON.stringify(results))
 ${exit}
 `
 }
@@ -161,11 +227,18 @@ export function resultsOf(stdout: string): Record<string, Outcome> {
   return JSON.parse(line.slice('RESULTS '.length)) as Record<string, Outcome>
 }
 
-/** Writes a bundle to a fresh temporary folder; `dispose` removes it. */
-export async function writeBundle(name: string, code: string): Promise<{ path: string; dispose(): Promise<void> }> {
+/**
+ * Writes a bundle to a fresh temporary folder, with other modules beside it (`name` to code); `dispose` removes it.
+ */
+export async function writeBundle(
+  name: string,
+  code: string,
+  beside: Readonly<Record<string, string>> = {},
+): Promise<{ path: string; dispose(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'stretch-runtimes-'))
   const path = join(dir, name)
   await writeFile(path, code)
+  for (const [other, text] of Object.entries(beside)) await writeFile(join(dir, other), text)
   return { path, dispose: () => rm(dir, { recursive: true, force: true }) }
 }
 
@@ -179,11 +252,18 @@ export async function runScriptScenarios(
   runtime: 'deno' | 'bun',
   exit: string,
   args: (file: string) => readonly string[],
-): Promise<{ results: Record<string, Outcome>; envResults: Record<string, Outcome> }> {
+): Promise<{
+  results: Record<string, Outcome>
+  envResults: Record<string, Outcome>
+  distInputs: readonly string[]
+}> {
   const out: Record<string, Record<string, Outcome>> = {}
+  // The first process also runs the client from its built dist (beside the sources' bundle, in the same process).
+  const dist = await bundleFrom('dist', distEntry, runtime)
   for (const env of ['none', 'proxy'] as const) {
     const config = env === 'none' ? clusters.config : { ...clusters.config, only: envProxyScenarios }
-    const file = await writeBundle('scenarios.mjs', await bundle(scriptEntry(config, exit), runtime))
+    const main = await bundle(scriptEntry(config, exit, env === 'none'), runtime)
+    const file = await writeBundle('scenarios.mjs', main, env === 'none' ? { 'dist.mjs': dist.code } : {})
     try {
       const { stdout } = await run(runtimeBin(runtime), args(file.path), {
         env: env === 'none' ? envWithoutExtraCa() : envWithProxy(clusters),
@@ -194,7 +274,11 @@ export async function runScriptScenarios(
       await file.dispose()
     }
   }
-  return { results: out['none'] as Record<string, Outcome>, envResults: out['proxy'] as Record<string, Outcome> }
+  return {
+    results: out['none'] as Record<string, Outcome>,
+    envResults: out['proxy'] as Record<string, Outcome>,
+    distInputs: dist.inputs,
+  }
 }
 
 /** The path of an installed runtime binary (`deno`, `bun`). */

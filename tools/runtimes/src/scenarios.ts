@@ -1,6 +1,6 @@
 // Runs inside each runtime (bundled by esbuild): the seed scenarios through Transport and fetchConnection, against
 // the test cluster. It returns what it saw; the vitest suites on Node assert it. No Node built-in here.
-import { Client } from '@stretch/client'
+import { Client, type ClientOptions } from '@stretch/client'
 import { fetchConnection } from '@stretch/connection-fetch'
 import { sniffing } from '@stretch/pool-sniffing'
 import { type PoolNode, Transport, type TransportOptions } from '@stretch/transport'
@@ -31,6 +31,19 @@ export interface ScenarioConfig {
    * the HTTPS cluster's port only.
    */
   readonly proxy?: { readonly url: string; readonly anonymous: string }
+  /**
+   * An Elastic Cloud-like endpoint (HTTPS, the cluster's CA) and its Cloud ID, whose URL is
+   * `https://<uuid>.localhost:<port>`. `ca` is given to the client as `caCerts` unless `trustCa` is false (a
+   * runtime that trusts the endpoint's certificate by its own means); `loopbackLookup` gives the client a `lookup`
+   * that resolves every name to 127.0.0.1 (Node, whose resolver does not know `*.localhost` here).
+   */
+  readonly cloud?: {
+    readonly id: string
+    readonly password: string
+    readonly ca: string
+    readonly trustCa?: boolean
+    readonly loopbackLookup?: boolean
+  }
   /** Which scenarios to run. */
   readonly only?: readonly string[]
 }
@@ -68,6 +81,17 @@ async function use<T>(t: Transport, fn: (t: Transport) => Promise<T>): Promise<T
 }
 
 type Scenario = (config: ScenarioConfig) => Promise<unknown>
+
+// `dns.lookup`'s shape (both callback forms), every name to 127.0.0.1, written out: no `node:` import here.
+function loopbackLookup(
+  _hostname: string,
+  options: { all?: boolean } | ((...args: unknown[]) => void),
+  callback?: (...args: unknown[]) => void,
+): void {
+  const done = (typeof options === 'function' ? options : callback) as (...args: unknown[]) => void
+  if (typeof options === 'object' && options.all === true) done(null, [{ address: '127.0.0.1', family: 4 }])
+  else done(null, '127.0.0.1', 4)
+}
 
 const info = async (t: Transport): Promise<unknown> => {
   const result = await t.request<{ version: { number: string } }>({ method: 'GET', path: '/' })
@@ -195,17 +219,35 @@ const scenarios: Record<string, Scenario> = {
         return { nodes: t.pool.nodes.length }
       },
     ),
-  roundRobin: (c) => {
-    let turn = 0
-    const select = (nodes: readonly PoolNode[]): PoolNode => nodes[turn++ % nodes.length] as PoolNode
-    return use(
-      transport(c.http.urls, { headers: { authorization: basic(c.http.password) }, selector: select }),
-      async (t) => {
-        const seenNodes = new Set<string>()
-        for (let i = 0; i < 4; i++) seenNodes.add((await t.request({ method: 'GET', path: '/' })).meta.node.url)
-        return { nodes: seenNodes.size }
-      },
-    )
+  // The client's default selector (round-robin) over the two nodes: which node answered each request.
+  roundRobin: async (c) => {
+    const client = new Client({ nodes: [...c.http.urls], basicAuth: ['elastic', c.http.password], maxRetries: 0 })
+    try {
+      const urls: string[] = []
+      for (let i = 0; i < 4; i++)
+        urls.push((await client.request({ method: 'GET', path: '/' }, { meta: true })).meta.node.url)
+      return { urls }
+    } finally {
+      await client.close()
+    }
+  },
+  // The client by Cloud ID: HTTPS to `<uuid>.localhost`, compression on by default, the Cloud ID's Host and SNI.
+  cloudId: async (c) => {
+    const cloud = c.cloud as NonNullable<ScenarioConfig['cloud']>
+    const client = new Client({
+      cloudId: cloud.id,
+      basicAuth: ['elastic', cloud.password],
+      maxRetries: 0,
+      ...(cloud.trustCa === false ? {} : { caCerts: cloud.ca }),
+      ...(cloud.loopbackLookup === true ? { lookup: loopbackLookup as unknown as ClientOptions['lookup'] } : {}),
+    })
+    try {
+      const info = await client.info()
+      await client.index({ index: 'runtime-cloud', id: '1', document: { from: 'cloud' }, refresh: true })
+      return { version: info.version.number }
+    } finally {
+      await client.close()
+    }
   },
   retryStopped: (c) =>
     use(
@@ -329,6 +371,7 @@ const scenarios: Record<string, Scenario> = {
       ['ca', { ca: pem }],
       ['pin', { fingerprint256: 'AB:'.repeat(31) + 'AB' }],
       ['noVerify', { rejectUnauthorized: false }],
+      ['cert', { cert: pem, key: pem.replace(/CERTIFICATE/g, 'PRIVATE KEY') }],
     ] as const) {
       try {
         fetchConnection({ tls })

@@ -6,9 +6,13 @@ import { expectScenarios } from './expectations.js'
 let clusters: Clusters
 let results: Record<string, Outcome>
 let envResults: Record<string, Outcome>
+let distInputs: readonly string[] = []
 beforeAll(async () => {
   clusters = await startClusters()
-  ;({ results, envResults } = await runScriptScenarios(clusters, 'bun', 'process.exit(0)', (file) => ['run', file]))
+  ;({ results, envResults, distInputs } = await runScriptScenarios(clusters, 'bun', 'process.exit(0)', (file) => [
+    'run',
+    file,
+  ]))
 }, 120_000)
 afterAll(() => clusters?.[Symbol.asyncDispose]())
 
@@ -26,6 +30,8 @@ describe('Bun: Transport with fetchConnection against the test cluster', () => {
       resetDeliveries: 1,
       proxy: 'works',
       clientProxy: 'works',
+      dist: { inputs: () => distInputs, clientEntry: 'index.web.js' },
+      cloudId: true,
       envProxy: { results: () => envResults, proxyFalse: 'direct' },
       refused: { requestSent: false, message: /ConnectionRefused|Unable to connect/ },
     },

@@ -5,8 +5,8 @@ import type { RecordedRequest } from '@stretch/test-cluster'
 import { type ProxiedRequest, startProxy, type TestProxy } from '@stretch/test-utils'
 import { chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { bundle, type Clusters, startClusters } from '../src/harness.js'
-import type { Outcome } from '../src/scenarios.js'
+import { bundle, bundleFrom, type Clusters, distEntry, spkiSha256, startClusters, withDist } from '../src/harness.js'
+import type { Outcome, ScenarioConfig } from '../src/scenarios.js'
 import { expectScenarios, httpsScenarios } from './expectations.js'
 
 // Debian's Chromium (apt-get install -y chromium); .ci/run installs it.
@@ -52,6 +52,7 @@ if (!installed) {
   let pages: Server
   let origin = ''
   let bundleBytes = 0
+  let distInputs: readonly string[] = []
   // A second launch of the browser with a proxy of its own (--proxy-server): what its pages did, and the proxies.
   let viaProxy: Record<string, Outcome>
   let viaAuthProxy: Record<string, Outcome>
@@ -84,7 +85,14 @@ if (!installed) {
     // A proxy without credentials for the proxied launch. It refuses every CONNECT (403): the browser's own calls
     // to its vendor's services go nowhere.
     anonymousProxy = await startProxy({ connectPorts: [] })
-    const { https: _https, ...config } = clusters.config
+    // No CA can be given in a page: the browser trusts the cloud endpoint's certificate alone, by the hash of its
+    // public key (--ignore-certificate-errors-spki-list), and the HTTPS cluster's stays untrusted.
+    const cloud = clusters.https.cloud as NonNullable<Clusters['https']['cloud']>
+    const spki = await spkiSha256(cloud.port, cloud.hostname)
+    const config = {
+      ...clusters.config,
+      cloud: { ...(clusters.config.cloud as NonNullable<ScenarioConfig['cloud']>), trustCa: false },
+    }
     const only = [
       'client',
       'basic',
@@ -103,13 +111,23 @@ if (!installed) {
       'refusedOptions',
       'clientProxy',
       'proxyHttp',
-    ].filter((name) => !httpsScenarios.includes(name))
+    ]
+      .filter((name) => !httpsScenarios.includes(name))
+      .concat('cloudId', 'untrusted')
     scripts['bundle'] = await bundle(
       `import { runScenarios } from './src/scenarios.ts'
-globalThis.__results = runScenarios(${JSON.stringify({ ...config, only })})
+globalThis.__results = (async () => {
+  const results = await runScenarios(${JSON.stringify({ ...config, only })})
+  ${withDist('results', config, './dist.js')}
+  return results
+})()
 `,
       'browser',
     )
+    // The client from its built dist, a second module of the page (served as /dist.js)
+    const dist = await bundleFrom('dist', distEntry, 'browser')
+    scripts['dist'] = dist.code
+    distInputs = dist.inputs
     scripts['proxied'] = await bundle(
       `import { runScenarios } from './src/scenarios.ts'
 const only = [new URL(location.href).searchParams.get('scenario')]
@@ -118,7 +136,10 @@ globalThis.__results = runScenarios({ ...${JSON.stringify(config)}, only })
       'browser',
     )
     bundleBytes = scripts['bundle'].length
-    const browser = await chromium.launch({ executablePath, args: chromiumArgs })
+    const browser = await chromium.launch({
+      executablePath,
+      args: [...chromiumArgs, `--ignore-certificate-errors-spki-list=${spki}`],
+    })
     try {
       results = await runPage(await browser.newPage(), origin)
     } finally {
@@ -131,18 +152,32 @@ globalThis.__results = runScenarios({ ...${JSON.stringify(config)}, only })
       args: [...chromiumArgs, `--proxy-server=${anonymousProxy.url}`, '--proxy-bypass-list=<-loopback>'],
     })
     try {
-      let mark = clusters.http.requests().length
+      // requests() lists node by node (arrival order within each node): what came later is counted per node
+      const perNode = (): Map<string, number> => {
+        const counts = new Map<string, number>()
+        for (const r of clusters.http.requests()) counts.set(r.node, (counts.get(r.node) ?? 0) + 1)
+        return counts
+      }
+      const since = (before: Map<string, number>): RecordedRequest[] => {
+        const counts = new Map<string, number>()
+        return clusters.http.requests().filter((r) => {
+          const n = (counts.get(r.node) ?? 0) + 1
+          counts.set(r.node, n)
+          return n > (before.get(r.node) ?? 0)
+        })
+      }
+      let seenBefore = perNode()
       viaProxy = await runPage(await proxied.newPage(), `${origin}/proxied?scenario=browserProxy`)
-      nodeLogViaProxy = clusters.http.requests().slice(mark)
+      nodeLogViaProxy = since(seenBefore)
       // A second context of the same browser, set to a proxy that wants credentials (the suite's), the page's own
       // origin left out so that the page loads. The bypass rules are read in order: `<-loopback>` first.
       const before = clusters.proxy.requests.length
       const context = await proxied.newContext({
         proxy: { server: clusters.proxy.url, bypass: `<-loopback>,${new URL(origin).host}` },
       })
-      mark = clusters.http.requests().length
+      seenBefore = perNode()
       viaAuthProxy = await runPage(await context.newPage(), `${origin}/proxied?scenario=browserProxyAuth`)
-      nodeLogViaAuthProxy = clusters.http.requests().slice(mark)
+      nodeLogViaAuthProxy = since(seenBefore)
       authProxyLog = clusters.proxy.requests.slice(before)
     } finally {
       await proxied.close()
@@ -169,6 +204,10 @@ globalThis.__results = runScenarios({ ...${JSON.stringify(config)}, only })
         resetDeliveries: 'runtime-may-resend',
         proxy: 'refused',
         clientProxy: 'refused',
+        dist: { inputs: () => distInputs, clientEntry: 'index.web.js' },
+        cloudId: true,
+        // the HTTPS cluster's certificate (its key is not the one trusted above): `Failed to fetch`, as for everything
+        untrusted: { code: 'ES_ERR_CONNECTION', requestSent: true, message: /Failed to fetch/ },
         refused: { requestSent: true, message: /Failed to fetch/ },
       },
     )

@@ -25,6 +25,21 @@ export interface RuntimeExpectations {
    * pooled one).
    */
   readonly resetDeliveries: 1 | 'runtime-may-resend'
+  /**
+   * The `cloudId` scenario: `true` where it runs (the runtime resolves `<uuid>.localhost` and trusts the endpoint's
+   * CA), or why it does not.
+   */
+  readonly cloudId: true | string
+  /**
+   * Where no CA can be given (workerd, Chromium): what an HTTPS node with an untrusted certificate looks like.
+   * Where `caCerts` works, the HTTPS scenarios assert a `TlsError` instead.
+   */
+  readonly untrusted?: { readonly code: string; readonly requestSent: boolean; readonly message: RegExp }
+  /**
+   * The `client` scenario once more, bundled from the built packages (no `@stretch/source` condition): the files the
+   * bundle took in, and the client's entry that the runtime's conditions pick (`index.web.js`, or `index.js` on Node).
+   */
+  readonly dist: { readonly inputs: () => readonly string[]; readonly clientEntry: 'index.web.js' | 'index.js' }
   /** What a refused connection looks like. */
   readonly refused: { readonly requestSent: boolean; readonly message: RegExp }
   /**
@@ -53,6 +68,9 @@ export const httpsScenarios: readonly string[] = [
   'proxyNoCredentialsHttps',
 ]
 
+/** The media types the client sends on every runtime (as on Node): REST API compatibility with 8. */
+const compatJson = 'application/vnd.elasticsearch+json; compatible-with=8'
+
 function value(outcome: Outcome | undefined): unknown {
   if (outcome === undefined) throw new Error('the scenario did not run')
   if ('error' in outcome) throw new Error(`the scenario failed: ${outcome.error.name}: ${outcome.error.message}`)
@@ -74,6 +92,23 @@ export function expectScenarios(
   const ok = { statusCode: 200, version: '9.1.0' }
   it('@stretch/client with no connection option: info, index, get, and options() with an API key and a bearer token', () => {
     expect(value(results()['client'])).toEqual({ version: '9.1.0', source: { from: 'client' }, counts: [1, 1] })
+  })
+  it('@stretch/client sends the compatibility media types (accept, content-type: compatible-with=8) as on Node', () => {
+    const log = clusters().http.requests()
+    const put = log.find((r) => r.method === 'PUT' && r.path === '/runtime-client/_doc/1')
+    const get = log.find((r) => r.method === 'GET' && r.path === '/runtime-client/_doc/1')
+    expect(put?.headers['content-type']).toBe(compatJson)
+    expect(put?.headers['accept']).toBe(compatJson)
+    expect(get?.headers['accept']).toBe(compatJson)
+  })
+  it(`@stretch/client from its built dist/${e.dist.clientEntry}, through the published export conditions: the same`, () => {
+    expect(value(results()['clientDist'])).toEqual({ version: '9.1.0', source: { from: 'client' }, counts: [1, 1] })
+    const inputs = e.dist.inputs()
+    expect(inputs).toContain(`packages/client/dist/${e.dist.clientEntry}`)
+    expect(inputs.some((f) => f.startsWith('packages/transport/dist/'))).toBe(true)
+    if (e.dist.clientEntry === 'index.web.js') expect(inputs).toContain('packages/connection-fetch/dist/index.js')
+    // nothing from a package's sources
+    expect(inputs.filter((f) => /^packages\/[^/]+\/src\//.test(f))).toEqual([])
   })
   it('basic auth', () => expect(value(results()['basic'])).toEqual(ok))
   it('bearer auth', () => expect(value(results()['bearer'])).toEqual(ok))
@@ -107,7 +142,27 @@ export function expectScenarios(
     expect(Number(bulk?.headers['content-length'])).toBe(bulk?.rawBody.length)
   })
   it('sniffing from one seed finds both nodes', () => expect(value(results()['sniff'])).toEqual({ nodes: 2 }))
-  it('round-robin over two nodes', () => expect(value(results()['roundRobin'])).toEqual({ nodes: 2 }))
+  it("round-robin over two nodes: the client's default selector alternates between them", () => {
+    const { urls } = value(results()['roundRobin']) as { urls: string[] }
+    const origins = urls.map((u) => new URL(u).origin)
+    const [a, b] = clusters().http.urls.map((u) => new URL(u).origin) as [string, string]
+    expect(new Set(origins)).toEqual(new Set([a, b]))
+    expect([
+      [a, b, a, b],
+      [b, a, b, a],
+    ]).toContainEqual(origins)
+  })
+  if (e.cloudId === true) {
+    it('Cloud ID: the client reaches the endpoint over HTTPS with its Host, gzip and the compatibility media types', () => {
+      expect(value(results()['cloudId'])).toEqual({ version: '9.1.0' })
+      const cloud = clusters().https.cloud as NonNullable<Clusters['https']['cloud']>
+      const put = cloud.node.requests.find((r) => r.method === 'PUT' && r.path === '/runtime-cloud/_doc/1')
+      expect(put?.headers['host']).toBe(`${cloud.hostname}:${cloud.port}`)
+      expect(put?.headers['content-encoding']).toBe('gzip')
+      expect(put?.headers['content-type']).toBe(compatJson)
+      expect(put?.headers['accept']).toBe(compatJson)
+    })
+  }
   it('retries on the other node when one is stopped, and marks it dead', () => {
     expect(value(results()['retryStopped'])).toEqual({ attempts: 2, firstAlive: false })
   })
@@ -139,6 +194,14 @@ export function expectScenarios(
     refused(seen['pin'])
     if (e.noVerify) expect(seen['noVerify']).toBe('accepted')
     else refused(seen['noVerify'])
+    // a client certificate goes where a CA can be given (Deno, Bun), nowhere else
+    if (e.caCerts) expect(seen['cert']).toBe('accepted')
+    else {
+      refused(seen['cert'])
+      expect(seen['cert']).toMatch(
+        /^ConfigurationError: tls\.cert and tls\.key \(client certificates\) cannot be honoured/,
+      )
+    }
     if (e.proxy === 'works') expect(seen['proxy']).toBe('accepted')
     else {
       refused(seen['proxy'])
@@ -234,6 +297,17 @@ export function expectScenarios(
         expect(error.message).toMatch(/NO_PROXY/)
       })
     }
+  }
+  if (e.untrusted !== undefined) {
+    const u = e.untrusted
+    it(`an HTTPS node with an untrusted certificate (no CA can be given) is a ${u.code}, requestSent ${u.requestSent}`, () => {
+      const error = failure(results()['untrusted'])
+      expect(error.code).toBe(u.code)
+      expect(error.requestSent).toBe(u.requestSent)
+      expect(error.message).toMatch(u.message)
+      // The handshake failed: the node never saw the request.
+      expect(clusters().https.nodes[0]?.requests.filter((r) => r.method === 'GET' && r.path === '/')).toEqual([])
+    })
   }
   if (e.caCerts) {
     it('custom CA (caCerts) over HTTPS', () => expect(value(results()['caCerts'])).toEqual(ok))

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe } from 'vitest'
 import {
   bundle,
+  bundleFrom,
   type Clusters,
+  distEntry,
   envWithoutExtraCa,
   resultsOf,
   run,
@@ -9,15 +11,21 @@ import {
   startClusters,
   writeBundle,
 } from '../src/harness.js'
-import type { Outcome } from '../src/scenarios.js'
+import type { Outcome, ScenarioConfig } from '../src/scenarios.js'
 import { expectScenarios } from './expectations.js'
 
 let clusters: Clusters
 let results: Record<string, Outcome>
+let distInputs: readonly string[] = []
 beforeAll(async () => {
   clusters = await startClusters()
-  const code = await bundle(scriptEntry(clusters.config, 'process.exit(0)'), 'node')
-  const file = await writeBundle('scenarios.mjs', code)
+  // undici resolves names with the OS resolver, which does not know `*.localhost` here: the Cloud ID scenario gets
+  // a lookup that answers 127.0.0.1
+  const cloud = { ...(clusters.config.cloud as NonNullable<ScenarioConfig['cloud']>), loopbackLookup: true }
+  const code = await bundle(scriptEntry({ ...clusters.config, cloud }, 'process.exit(0)', true), 'node')
+  const dist = await bundleFrom('dist', distEntry, 'node')
+  distInputs = dist.inputs
+  const file = await writeBundle('scenarios.mjs', code, { 'dist.mjs': dist.code })
   try {
     const { stdout } = await run(process.execPath, [file.path], {
       env: envWithoutExtraCa(),
@@ -44,6 +52,10 @@ describe('Node.js (its global fetch): Transport with fetchConnection against the
       resetDeliveries: 1,
       proxy: 'refused',
       clientProxy: 'works',
+      dist: { inputs: () => distInputs, clientEntry: 'index.js' },
+      cloudId: true,
+      // Node's fetch has no TLS option, so the default trust store: the cluster's CA is not in it
+      untrusted: { code: 'ES_ERR_TLS', requestSent: false, message: /certificate/i },
       refused: { requestSent: false, message: /ECONNREFUSED/ },
     },
   )

@@ -1,14 +1,15 @@
 import { Miniflare } from 'miniflare'
 import { afterAll, beforeAll, describe } from 'vitest'
-import { bundle, type Clusters, startClusters } from '../src/harness.js'
+import { bundle, bundleFrom, type Clusters, distEntry, startClusters, withDist } from '../src/harness.js'
 import type { Outcome } from '../src/scenarios.js'
 import { expectScenarios, httpsScenarios } from './expectations.js'
 
 let clusters: Clusters
 let results: Record<string, Outcome>
+let distInputs: readonly string[] = []
 beforeAll(async () => {
   clusters = await startClusters()
-  const { https: _https, ...config } = clusters.config
+  const config = clusters.config
   const only = [
     'client',
     'basic',
@@ -27,21 +28,31 @@ beforeAll(async () => {
     'refusedOptions',
     'clientProxy',
     'proxyHttp',
-  ].filter((name) => !httpsScenarios.includes(name))
+  ]
+    .filter((name) => !httpsScenarios.includes(name))
+    // HTTPS to a certificate whose CA workerd does not trust (it can be given none)
+    .concat('untrusted')
   const script = await bundle(
     `import { runScenarios } from './src/scenarios.ts'
 export default {
   async fetch() {
-    return Response.json(await runScenarios(${JSON.stringify({ ...config, only })}))
+    const results = await runScenarios(${JSON.stringify({ ...config, only })})
+    ${withDist('results', config, './dist.mjs')}
+    return Response.json(results)
   },
 }
 `,
     'workerd',
   )
+  // The client from its built dist, a second module of the same Worker
+  const dist = await bundleFrom('dist', distEntry, 'workerd')
+  distInputs = dist.inputs
   // One workerd for the suite, without nodejs_compat: the transport and the client need no Node built-in.
   const mf = new Miniflare({
-    modules: true,
-    script,
+    modules: [
+      { type: 'ESModule', path: 'main.mjs', contents: script },
+      { type: 'ESModule', path: 'dist.mjs', contents: dist.code },
+    ],
     compatibilityDate: '2025-09-01',
     compatibilityFlags: [],
   })
@@ -71,6 +82,12 @@ describe('workerd (miniflare): a Worker with Transport and fetchConnection again
       resetDeliveries: 1,
       proxy: 'refused',
       clientProxy: 'refused',
+      dist: { inputs: () => distInputs, clientEntry: 'index.web.js' },
+      cloudId:
+        "workerd resolves names with the OS resolver (no `*.localhost` to loopback here) and cannot be given the endpoint's CA",
+      // workerd tells the Worker only `internal error; reference = …` (its log says "TLS peer's certificate is not
+      // trusted"): a ConnectionError, not a TlsError
+      untrusted: { code: 'ES_ERR_CONNECTION', requestSent: true, message: /internal error/ },
       refused: { requestSent: true, message: /Network connection lost|connect/i },
     },
   )

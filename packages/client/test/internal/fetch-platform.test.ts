@@ -1,8 +1,10 @@
 // The entry of every runtime but Node builds its default connection with fetchConnection() of
 // @stretch/connection-fetch; here a stub of that function records what the client passes.
+
+import { detectRuntime, fetchConnection as realFetchConnection } from '@stretch/connection-fetch'
 import { ConfigurationError, type ConnectionFactory } from '@stretch/transport'
-import { describe, expect, it } from 'vitest'
-import { detectRuntime, type FetchConnectionSettings, fetchPlatform } from '../../src/fetch-platform.js'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { type FetchConnectionSettings, fetchPlatform } from '../../src/fetch-platform.js'
 import type { ClientOptions } from '../../src/options.js'
 
 const kPem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n'
@@ -101,15 +103,25 @@ describe('fetchPlatform', () => {
   })
 })
 
-describe('detectRuntime', () => {
-  it.each([
-    [{ Deno: {} }, 'deno'],
-    [{ Bun: {}, process: { versions: { node: '22', bun: '1.2' } } }, 'bun'],
-    [{ navigator: { userAgent: 'Cloudflare-Workers' } }, 'workerd'],
-    [{ process: { versions: { node: '22.12.0' } } }, 'node'],
-    [{ navigator: { userAgent: 'Mozilla/5.0' } }, 'browser'],
-    [{}, 'browser'],
-  ])('%j is %s', (globals, runtime) => {
-    expect(detectRuntime(globals)).toBe(runtime)
+describe('the runtime: one detection for the client and the connection', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals()
+  })
+
+  it("on Vercel's or Netlify's edge (EdgeRuntime) the client and fetchConnection both say workerd", () => {
+    vi.stubGlobal('EdgeRuntime', 'edge-runtime')
+    const { fetchConnection, calls } = recording()
+    const platform = fetchPlatform(fetchConnection)
+    expect(platform.runtime).toBe('workerd')
+    platform.connection({} as ClientOptions)
+    expect(calls).toEqual([{ runtime: 'workerd' }])
+    // The real connection, given the client's options as the web entry passes them, names the same runtime.
+    expect(
+      thrown(() => fetchPlatform(realFetchConnection).connection({ caCerts: kPem } as ClientOptions)).message,
+    ).toMatch(/^tls\.ca \(caCerts\) cannot be honoured on workerd/)
+  })
+
+  it('defaults to detectRuntime() of @stretch/connection-fetch', () => {
+    expect(fetchPlatform(recording().fetchConnection).runtime).toBe(detectRuntime())
   })
 })

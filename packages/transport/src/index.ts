@@ -38,6 +38,7 @@ export {
   ResponseTooLargeError,
   SerializationError,
   TimeoutError,
+  type TimeoutErrorOptions,
   TlsError,
   TransportError,
   type TransportErrorCode,

@@ -11,7 +11,6 @@ import {
   type AttemptRecord,
   ConfigurationError,
   type ErrorMeta,
-  isConnectionError,
   isTransportError,
   ProductNotSupportedError,
   RequestAbortedError,
@@ -20,7 +19,7 @@ import {
   type TransportErrorOptions,
 } from './errors.js'
 import { normalizeHeaders, redactHeaders } from './headers.js'
-import { recordHealth } from './node-health.js'
+import { isUnreachable, recordHealth } from './node-health.js'
 import { createNodePool } from './node-pool.js'
 import { checkNumber, type NumberRule } from './number-option.js'
 import { type BodySettings, isOneShot, prepareBody } from './request-body.js'
@@ -750,7 +749,7 @@ export class Transport {
     shown: string,
   ): number | undefined {
     const shared = this.#shared
-    if (isConnectionError(failure) && recordHealth(shared.pool, node, undefined)) shared.discovery?.nodeFailed(node)
+    if (isUnreachable(failure) && recordHealth(shared.pool, node, undefined)) shared.discovery?.nodeFailed(node)
     // No policy: the call's signal was aborted, nothing is retried.
     if (policy === undefined) return undefined
     const delay = retryAfterError(policy, shared.backoff, attempt, failure, resendable)

@@ -50,6 +50,7 @@ const client: Record<keyof ClientOptions, true> = {
   middleware: true,
   lookup: true,
   proxy: true,
+  connectTimeout: true,
   connectionsPerNode: true,
   maxConnections: true,
   connection: true,

@@ -36,6 +36,7 @@ export const kConnectionOptions: readonly (keyof ClientOptions)[] = [
   'clientKey',
   'lookup',
   'proxy',
+  'connectTimeout',
   'connectionsPerNode',
   'maxConnections',
 ]
@@ -44,4 +45,9 @@ export const kConnectionOptions: readonly (keyof ClientOptions)[] = [
  * The connection options that only undici can honour (Node). `proxy` is not one: Deno and Bun honour it through
  * `@stretch/connection-fetch`, which refuses it on the other runtimes. @internal
  */
-export const kNodeOnlyOptions: readonly (keyof ClientOptions)[] = ['lookup', 'connectionsPerNode', 'maxConnections']
+export const kNodeOnlyOptions: readonly (keyof ClientOptions)[] = [
+  'lookup',
+  'connectTimeout',
+  'connectionsPerNode',
+  'maxConnections',
+]

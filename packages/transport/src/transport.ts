@@ -222,10 +222,17 @@ const kBytes: NumberRule = { unit: 'bytes' }
 
 export { retryAfterMs } from './retry-policy.js'
 
-// Transport.child() hands the parent to the constructor it calls through this slot: the constructor reads and clears
-// it first thing, synchronously, so no other construction can see it, and `parent` is no constructor parameter that
-// anyone could pass.
-let childOf: Transport | undefined
+// Transport.child() hands its parent and the child's defaults to the constructor wrapped in this class: it is not
+// exported, so no caller can make one, and the public constructor keeps its one parameter, `options` (the client's
+// `Inherited` does the same). No module state: nothing to set before the call and clear after it.
+class ChildOf {
+  readonly parent: Transport
+  readonly defaults: TransportDefaults
+  constructor(parent: Transport, defaults: TransportDefaults) {
+    this.parent = parent
+    this.defaults = defaults
+  }
+}
 
 /**
  * Runs logical requests: serializes, picks a node, sends through middleware and the node's connection, retries,
@@ -259,8 +266,9 @@ export class Transport {
    * @param options - the nodes and connection (or a pool), and the defaults of every request.
    */
   constructor(options: TransportOptions) {
-    const parent = childOf
-    childOf = undefined
+    const child = (options as unknown) instanceof ChildOf ? (options as unknown as ChildOf) : undefined
+    const parent = child?.parent
+    if (child !== undefined) options = child.defaults
     if (options === null || typeof options !== 'object') {
       throw new ConfigurationError('Transport: options must be an object with `nodes` and `connection`, or `pool`')
     }
@@ -404,12 +412,7 @@ export class Transport {
    * no timer. Credentials are replaced, never merged.
    */
   child(options: TransportDefaults): Transport {
-    childOf = this
-    try {
-      return new Transport(options as TransportOptions)
-    } finally {
-      childOf = undefined
-    }
+    return new Transport(new ChildOf(this, options) as never)
   }
 
   /**

@@ -17,6 +17,7 @@ describe('checkNumber', () => {
     [2.5, { unit: 'milliseconds' }, 2.5],
     [null, { nullMeans: 'no timeout' }, null],
     [1, { integer: true, positive: true }, 1],
+    [1024, { integer: true, positive: true, max: 1024 }, 1024],
   ])('accepts %s with %o', (value, rule, expected) => {
     expect(checkNumber('x', value as number | null | undefined, rule)).toBe(expected)
   })
@@ -30,6 +31,9 @@ describe('checkNumber', () => {
     [0, { positive: true, integer: true }, 'x: must be a whole number, 1 or more (got 0)'],
     [1.5, { integer: true }, 'x: must be a whole number, 0 or more (got 1.5)'],
     [[1], {}, 'x: must be a number, 0 or more (got an array)'],
+    [1025, { integer: true, positive: true, max: 1024 }, 'x: must be a whole number from 1 to 1024 (got 1025)'],
+    [0.5, { integer: true, max: 10 }, 'x: must be a whole number from 0 to 10 (got 0.5)'],
+    [6, { max: 5, unit: 'seconds' }, 'x: must be a number of seconds, 0 or more and at most 5 (got 6)'],
     [
       0,
       { positive: true, unit: 'milliseconds', nullMeans: 'no timeout' },

@@ -6,6 +6,7 @@ import {
   ConnectionError,
   type ConnectionFactory,
   checkNumber,
+  checkOptionNames,
   isTransportError,
   type NodeDescription,
   type NumberRule,
@@ -508,6 +509,31 @@ function forwardProxyConnector(undici: Undici, proxy: ProxyTarget, lookup: Looku
   }
 }
 
+// The option names, as records of the interfaces (an option added there and not here fails the typecheck): a
+// misspelt one (`conectTimeout`) is a ConfigurationError, not a silent default.
+const kOptionNames: ReadonlySet<string> = new Set(
+  Object.keys({
+    tls: true,
+    connectionsPerNode: true,
+    maxConnections: true,
+    keepAliveTimeout: true,
+    connectTimeout: true,
+    lookup: true,
+    proxy: true,
+  } satisfies Record<keyof UndiciConnectionOptions, true>),
+)
+const kTlsNames: ReadonlySet<string> = new Set(
+  Object.keys({
+    ca: true,
+    cert: true,
+    key: true,
+    rejectUnauthorized: true,
+    servername: true,
+    minVersion: true,
+    fingerprint256: true,
+  } satisfies Record<keyof TlsOptions, true>),
+)
+
 const kAtLeastOne: NumberRule = { integer: true, positive: true }
 const kMilliseconds: NumberRule = { positive: true, unit: 'milliseconds' }
 const kConnectTimeout = 10_000
@@ -679,6 +705,11 @@ class UndiciConnection implements Connection {
  * @public
  */
 export function undiciConnection(options: UndiciConnectionOptions = {}): ConnectionFactory {
+  if (options === null || typeof options !== 'object') {
+    throw new ConfigurationError('undiciConnection: options must be an object, such as { connectTimeout: 5000 }')
+  }
+  checkOptionNames('undiciConnection', options, kOptionNames)
+  if (options.tls !== undefined) checkOptionNames('undiciConnection `tls`', options.tls, kTlsNames)
   checkNumber('connectionsPerNode', options.connectionsPerNode, kAtLeastOne)
   checkNumber('connectTimeout', options.connectTimeout, kMilliseconds)
   checkNumber('keepAliveTimeout', options.keepAliveTimeout, kMilliseconds)

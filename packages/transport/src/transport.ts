@@ -22,6 +22,7 @@ import { normalizeHeaders, redactHeaders } from './headers.js'
 import { isUnreachable, recordHealth } from './node-health.js'
 import { createNodePool } from './node-pool.js'
 import { checkNumber, type NumberRule } from './number-option.js'
+import { checkOptionNames } from './option-names.js'
 import { type BodySettings, isOneShot, prepareBody } from './request-body.js'
 import type { AttemptObserver, HookedRequest, InternalRequest, RequestHook } from './request-hook.js'
 import { type Backoff, type RetryPolicy, retryAfterError, retryAfterStatus } from './retry-policy.js'
@@ -217,6 +218,44 @@ function checkStatuses(option: string, value: readonly number[] | undefined): vo
   }
 }
 
+// The option names, as records of the interfaces: an option added to TransportOptions but not here fails the
+// typecheck. A misspelt one (`requestTimout`) is a ConfigurationError, not a silent default.
+const kDefaultNames: Record<keyof TransportDefaults, true> = {
+  auth: true,
+  middleware: true,
+  headers: true,
+  opaqueId: true,
+  maxRetries: true,
+  retryOnStatus: true,
+  retryOnTimeout: true,
+  requestTimeout: true,
+  ignore: true,
+}
+const kOptionNames: Record<keyof TransportOptions, true> = {
+  ...kDefaultNames,
+  nodes: true,
+  connection: true,
+  selector: true,
+  pool: true,
+  discovery: true,
+  userAgent: true,
+  mediaTypes: true,
+  compress: true,
+  retryBackoff: true,
+  maxRetryBackoff: true,
+  maxRetryAfter: true,
+  deadNodeBackoff: true,
+  maxDeadNodeBackoff: true,
+  maxResponseSize: true,
+  maxCompressedResponseSize: true,
+  productCheck: true,
+  clock: true,
+  random: true,
+  requestHook: true,
+}
+const kTransportNames: ReadonlySet<string> = new Set(Object.keys(kOptionNames))
+const kChildNames: ReadonlySet<string> = new Set(Object.keys(kDefaultNames))
+
 const kMs: NumberRule = { unit: 'milliseconds' }
 const kBytes: NumberRule = { unit: 'bytes' }
 
@@ -272,6 +311,8 @@ export class Transport {
     if (options === null || typeof options !== 'object') {
       throw new ConfigurationError('Transport: options must be an object with `nodes` and `connection`, or `pool`')
     }
+    if (child === undefined) checkOptionNames('Transport', options, kTransportNames)
+    else checkOptionNames('Transport.child()', options, kChildNames)
     checkNumber('maxRetries', options.maxRetries, { integer: true })
     checkStatuses('retryOnStatus', options.retryOnStatus)
     checkStatuses('ignore', options.ignore)

@@ -239,7 +239,9 @@ describe('the Transport constructor', () => {
     const stub = stubConnections(() => json(200, {}))
     const root = new Transport({ nodes: ['http://a:9200'], connection: stub.factory })
     const forged = { parent: root, defaults: {}, options: {}, transport: root }
-    expect(() => new Transport(forged as never)).toThrow(
+    expect(() => new Transport(forged as never)).toThrow(/^Transport: unknown options `parent`/)
+    // and without the unknown names, it is options without a connection
+    expect(() => new Transport({ nodes: ['http://a:9200'] })).toThrow(
       'connection: give a connection factory, such as undiciConnection() from @stretch/connection-undici',
     )
     expect(Transport.length).toBe(1)

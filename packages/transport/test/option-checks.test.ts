@@ -5,6 +5,7 @@ import {
   ConfigurationError,
   checkCredential,
   checkNumber,
+  checkOptionNames,
   credentialProblem,
   encodeBase64,
   isLoopbackHost,
@@ -48,6 +49,50 @@ describe('checkNumber', () => {
     }
     expect(error).toBeInstanceOf(ConfigurationError)
     expect((error as Error).message).toBe(message)
+  })
+})
+
+describe('checkOptionNames', () => {
+  const known: ReadonlySet<string> = new Set(['requestTimeout', 'maxRetries'])
+  const message = (fn: () => void): string => {
+    try {
+      fn()
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigurationError)
+      return (error as Error).message
+    }
+    throw new Error('did not throw')
+  }
+
+  it('passes known names, and ignores inherited ones', () => {
+    checkOptionNames('x', { requestTimeout: 1 }, known)
+    checkOptionNames('x', Object.create({ requestTimout: 1 }), known)
+  })
+
+  it('names each unknown key and the nearest known one, or the known ones', () => {
+    expect(message(() => checkOptionNames('x', { requestTimout: 1 }, known))).toBe(
+      'x: unknown option `requestTimout`; did you mean `requestTimeout`?',
+    )
+    expect(message(() => checkOptionNames('x', { zzz: 1 }, known))).toBe(
+      'x: unknown option `zzz` (known options: `requestTimeout`, `maxRetries`)',
+    )
+    expect(message(() => checkOptionNames('x', { maxRetry: 1, zzz: 2 }, known))).toBe(
+      'x: unknown options `maxRetry` (did you mean `maxRetries`?), `zzz`',
+    )
+  })
+
+  it('takes the noun, hints and fallback text of the caller', () => {
+    const rule = {
+      noun: 'call option',
+      hint: (name: string) => (name === 'timeout' ? { note: 'it is requestTimeout' } : undefined),
+      otherwise: 'see the README',
+    }
+    expect(message(() => checkOptionNames('search', { timeout: 1 }, known, rule))).toBe(
+      'search: unknown call option `timeout` (it is requestTimeout)',
+    )
+    expect(message(() => checkOptionNames('search', { zzz: 1 }, known, rule))).toBe(
+      'search: unknown call option `zzz` (see the README)',
+    )
   })
 })
 

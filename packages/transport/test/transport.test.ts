@@ -57,6 +57,23 @@ function make(
   return { transport, ...stub, clock }
 }
 
+describe('option names', () => {
+  it('refuses a misspelt option of the constructor and of child(), naming the nearest one', () => {
+    const stub = stubConnections(() => json(200, {}))
+    expect(
+      () => new Transport({ nodes: ['http://a:9200'], connection: stub.factory, requestTimout: 5 } as never),
+    ).toThrow('Transport: unknown option `requestTimout`; did you mean `requestTimeout`?')
+    const transport = new Transport({ nodes: ['http://a:9200'], connection: stub.factory })
+    expect(() => transport.child({ maxRetry: 1 } as never)).toThrow(
+      'Transport.child(): unknown option `maxRetry`; did you mean `maxRetries`?',
+    )
+    // an option of the constructor only is not one of child()
+    expect(() => transport.child({ compress: true } as never)).toThrow(
+      /^Transport.child\(\): unknown option `compress`/,
+    )
+  })
+})
+
 describe('serialization', () => {
   it('sends JSON, NDJSON, strings and query strings as Elasticsearch expects', async () => {
     const { transport, sent } = make({ script: () => json(200, {}), nodes: ['http://a:9200'] })

@@ -379,11 +379,17 @@ function isModuleNotFound(cause: unknown): boolean {
   return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND'
 }
 
+// What an ES module bundle must start with for undici's CommonJS to find `require` (see undiciLoadError).
+const kRequireBanner = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);"
+
 function undiciLoadError(cause: unknown): ConfigurationError {
   const message = cause instanceof Error ? cause.message : String(cause)
-  // esbuild's ES module output has no `require` for the CommonJS it bundles (undici is CommonJS): evanw/esbuild#1921.
+  // esbuild's ES module output has no `require` for the CommonJS it bundles (undici is CommonJS, and has no ES module
+  // build), so undici's own `require('node:net')` throws (evanw/esbuild#1921). Nothing a library does fixes that short
+  // of a global `require`: a `require` declared in this module is renamed by esbuild's scope hoisting, and the shim
+  // reads the global one. The bundle itself must declare it, at its top: the banner below.
   const hint = message.includes('Dynamic require of')
-    ? "an ES module bundle needs a `require` for undici, which is CommonJS: bundle as CommonJS, or add the banner `import { createRequire } from 'node:module'; const require = createRequire(import.meta.url)` (esbuild `--banner:js=...`)"
+    ? `an ES module bundle needs a \`require\` for undici, which is CommonJS: bundle as CommonJS (esbuild --format=cjs), or give the bundle one with esbuild's banner, exactly: --banner:js="${kRequireBanner}"`
     : 'install the dependencies of @stretch/connection-undici, or bundle undici with your function'
   return new ConfigurationError(`@stretch/connection-undici cannot load undici (${message}): ${hint}`, { cause })
 }

@@ -2,7 +2,7 @@
 // known one, or the Stretch name of an @elastic/elasticsearch option, in the constructor, in options() and in the
 // options of one call. The lists below are typed as records of each options interface, so a new option that is
 // not added here fails the typecheck.
-import { ConfigurationError, nearestName } from '@stretch/transport'
+import { ConfigurationError, checkOptionNames, nearestName, type OptionHint } from '@stretch/transport'
 import type { CallOptions } from './api/types.js'
 import type { RawCallOptions } from './client.js'
 import type { ClientOptions, PerRequestOptions } from './options.js'
@@ -50,6 +50,7 @@ const client: Record<keyof ClientOptions, true> = {
   middleware: true,
   lookup: true,
   proxy: true,
+  connectTimeout: true,
   connectionsPerNode: true,
   maxConnections: true,
   connection: true,
@@ -87,8 +88,6 @@ interface ParameterNames {
   readonly body?: readonly string[] | undefined
   readonly value?: string | undefined
 }
-
-type Hint = { readonly suggest: string } | { readonly note: string }
 
 // Names a user may carry over from the Python client or guess; folded (lowercase, no `_` or `-`).
 const kAliases: Readonly<Record<string, string>> = {
@@ -190,7 +189,13 @@ function fold(name: string): string {
   return name.toLowerCase().replace(/[-_]/g, '')
 }
 
-function hintFor(place: Place, key: string, value: unknown, where: string, params?: ParameterNames): Hint | undefined {
+function hintFor(
+  place: Place,
+  key: string,
+  value: unknown,
+  where: string,
+  params?: ParameterNames,
+): OptionHint | undefined {
   const known =
     place === 'client'
       ? kClientNames
@@ -236,34 +241,6 @@ function hintFor(place: Place, key: string, value: unknown, where: string, param
   }
 }
 
-function unknownOptions(
-  place: Place,
-  where: string,
-  options: object,
-  known: ReadonlySet<string>,
-  params?: ParameterNames,
-): ConfigurationError {
-  const values = options as Record<string, unknown>
-  const unknown = Object.keys(options).filter((key) => !known.has(key))
-  const hints = unknown.map((key) => [key, hintFor(place, key, values[key], where, params)] as const)
-  const what = place === 'call' ? 'call option' : 'option'
-  if (hints.length === 1) {
-    const [key, hint] = hints[0] as (typeof hints)[number]
-    const tail =
-      hint === undefined
-        ? ` (${listOf(place)})`
-        : 'suggest' in hint
-          ? `; did you mean \`${hint.suggest}\`?`
-          : ` (${hint.note})`
-    return new ConfigurationError(`${where}: unknown ${what} \`${key}\`${tail}`)
-  }
-  const each = hints.map(([key, hint]) => {
-    if (hint === undefined) return `\`${key}\``
-    return 'suggest' in hint ? `\`${key}\` (did you mean \`${hint.suggest}\`?)` : `\`${key}\` (${hint.note})`
-  })
-  return new ConfigurationError(`${where}: unknown ${what}s ${each.join(', ')}`)
-}
-
 function listOf(place: Place): string {
   if (place === 'client') return 'the options are listed in the README of @stretch/client'
   const names = [...(place === 'options' ? kPerRequestNames : kCallNames)].map((n) => `\`${n}\``)
@@ -279,7 +256,15 @@ function checkNames(
   params?: ParameterNames,
 ): void {
   for (const key in options) {
-    if (!known.has(key) && Object.hasOwn(options, key)) throw unknownOptions(place, where, options, known, params)
+    if (!known.has(key) && Object.hasOwn(options, key)) {
+      // The transport's check words the error (it throws); its hints, and what is said without one, are the client's.
+      const values = options as Record<string, unknown>
+      checkOptionNames(where, options, known, {
+        noun: place === 'call' ? 'call option' : 'option',
+        hint: (name) => hintFor(place, name, values[name], where, params),
+        otherwise: listOf(place),
+      })
+    }
   }
 }
 

@@ -42,7 +42,8 @@ function pemOnly(value: string | Uint8Array, option: string, runtime: ClientRunt
 
 /**
  * Every runtime but Node: `@stretch/connection-fetch` with the client's TLS options as PEM text and its `proxy`. The
- * Node-only options (`lookup`, `connectionsPerNode`, `maxConnections`) are refused, naming the runtime; TLS and
+ * Node-only options (`lookup`, `connectTimeout`, `connectionsPerNode`, `maxConnections`) are refused, naming the
+ * runtime (fetch connects on its own, within `requestTimeout`); TLS and
  * proxy options the runtime cannot honour are refused by `fetchConnection` itself.
  * @param fetchConnection - `fetchConnection` of `@stretch/connection-fetch` (tests pass a stub).
  * @param runtime - the runtime, detected by default with `detectRuntime` of `@stretch/connection-fetch`, the detection

@@ -172,6 +172,14 @@ export interface ClientOptions extends PerRequestOptions {
    * it with a `ConfigurationError`.
    */
   readonly proxy?: string | URL | false | undefined
+  /**
+   * Milliseconds to set up a socket: DNS, TCP and TLS; through a proxy, TCP to the proxy, its answer to the CONNECT
+   * and the TLS handshake over the tunnel, together. A request's `requestTimeout` bounds the set-up of the socket it
+   * opens as well: the smaller of the two applies, and the error names it (`ConnectionError` for `connectTimeout`,
+   * `TimeoutError` for `requestTimeout`, both `requestSent: false`, so retried on another node). Default 10 000.
+   * Node only (elsewhere `fetch` connects, within `requestTimeout`).
+   */
+  readonly connectTimeout?: number | undefined
   /** Most sockets per node. Default 128. Node only. */
   readonly connectionsPerNode?: number | undefined
   /**
@@ -183,7 +191,7 @@ export interface ClientOptions extends PerRequestOptions {
    * The connection factory, instead of the runtime's default: `undiciConnection()` of `@stretch/connection-undici`
    * on Node, `fetchConnection()` of `@stretch/connection-fetch` elsewhere, or a third party's. The factory carries
    * its own TLS and socket settings, so `caCerts`, `sslAssertFingerprint`, `verifyCerts`, `clientCert`,
-   * `clientKey`, `lookup`, `proxy`, `connectionsPerNode` and `maxConnections` cannot be combined with it (a
+   * `clientKey`, `lookup`, `proxy`, `connectTimeout`, `connectionsPerNode` and `maxConnections` cannot be combined with it (a
    * `ConfigurationError` says so): give them to the factory. `allowInsecureTransport` still applies.
    * @example
    * ```ts

@@ -34,6 +34,7 @@ export const platform: ClientPlatform = {
       tls,
       lookup: options.lookup,
       proxy: options.proxy,
+      connectTimeout: options.connectTimeout,
       connectionsPerNode: options.connectionsPerNode,
       maxConnections: options.maxConnections,
     })

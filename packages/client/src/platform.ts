@@ -37,6 +37,7 @@ export const kConnectionOptions: readonly (keyof ClientOptions)[] = [
   'clientKey',
   'lookup',
   'proxy',
+  'connectTimeout',
   'connectionsPerNode',
   'maxConnections',
 ]
@@ -45,4 +46,9 @@ export const kConnectionOptions: readonly (keyof ClientOptions)[] = [
  * The connection options that only undici can honour (Node). `proxy` is not one: Deno and Bun honour it through
  * `@stretch/connection-fetch`, which refuses it on the other runtimes. @internal
  */
-export const kNodeOnlyOptions: readonly (keyof ClientOptions)[] = ['lookup', 'connectionsPerNode', 'maxConnections']
+export const kNodeOnlyOptions: readonly (keyof ClientOptions)[] = [
+  'lookup',
+  'connectTimeout',
+  'connectionsPerNode',
+  'maxConnections',
+]

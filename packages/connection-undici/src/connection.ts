@@ -1,4 +1,4 @@
-import type { LookupFunction } from 'node:net'
+import type { LookupFunction, Socket } from 'node:net'
 import type { Readable } from 'node:stream'
 import type { TLSSocket, ConnectionOptions as TlsConnectionOptions } from 'node:tls'
 import {
@@ -7,6 +7,7 @@ import {
   ConnectionError,
   type ConnectionFactory,
   checkNumber,
+  checkOptionNames,
   isTransportError,
   type NodeDescription,
   type NumberRule,
@@ -19,6 +20,14 @@ import {
   type TransportResponse,
 } from '@stretch/transport'
 import type { buildConnector as BuildConnector, Pool } from 'undici'
+import {
+  type BoundConnect,
+  type Connect,
+  type ConnectCallback,
+  ConnectLimits,
+  type ConnectTarget,
+  timed,
+} from './connect-limit.js'
 import { openTunnel, type ProxyTarget, parseProxy, proxyAuthError, proxyFromEnv } from './proxy.js'
 import { HeaderMemo, type HeaderRecord, type RawHeaders } from './response-headers.js'
 import { SocketBudget } from './socket-budget.js'
@@ -60,7 +69,7 @@ export interface UndiciConnectionOptions {
   readonly connectionsPerNode?: number | undefined
   /**
    * Most sockets across all nodes of this client. A new socket past it waits for one to close (idle sockets are
-   * closed at once to make room) for up to `connectTimeout`. Default: no cap beyond `connectionsPerNode`.
+   * closed at once to make room) within its set-up bound (see `connectTimeout`). Default: no cap beyond `connectionsPerNode`.
    */
   readonly maxConnections?: number | undefined
   /**
@@ -69,8 +78,11 @@ export interface UndiciConnectionOptions {
    */
   readonly keepAliveTimeout?: number | undefined
   /**
-   * Milliseconds to establish a connection: TCP and TLS; through a proxy, TCP to the proxy, its answer to the
-   * CONNECT and the TLS handshake over the tunnel, all together. Default 10 000.
+   * Milliseconds to establish a connection: DNS, TCP and TLS; through a proxy, TCP to the proxy, its answer to the
+   * CONNECT and the TLS handshake over the tunnel, all together (with `maxConnections`, the wait for a slot too).
+   * A request's `requestTimeout` bounds the set-up of the socket it opens as well: the smaller of the two applies,
+   * and the error names it (a `ConnectionError` for `connectTimeout`, a `TimeoutError` for `requestTimeout`, both
+   * with `requestSent: false`). Default 10 000.
    */
   readonly connectTimeout?: number | undefined
   /**
@@ -139,9 +151,6 @@ function mapError(error: unknown, sent: boolean, node: NodeLabel): Error {
         ? 'the certificate does not name this host; connect by a name the certificate lists or set servername'
         : "the server's certificate is not trusted; give the cluster's CA (caCerts, e.g. config/certs/http_ca.crt) or pin its SHA-256 fingerprint (sslAssertFingerprint)"
     return new TlsError(`TLS handshake with ${host} failed (${code}): ${hint}`, { cause: err })
-  }
-  if (code === 'UND_ERR_CONNECT_TIMEOUT') {
-    return new ConnectionError(`connecting to ${host} timed out`, { cause: err, requestSent: false })
   }
   const what =
     code === '' ? err.message : `${code}${err.message && !err.message.includes(code) ? `: ${err.message}` : ''}`
@@ -305,7 +314,6 @@ class ResponseCollector {
   }
 }
 
-type Connector = ReturnType<typeof BuildConnector>
 type Undici = {
   readonly Pool: typeof Pool
   readonly buildConnector: typeof BuildConnector
@@ -372,15 +380,23 @@ function isModuleNotFound(cause: unknown): boolean {
   return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND'
 }
 
+// What an ES module bundle must start with for undici's CommonJS to find `require` (see undiciLoadError).
+const kRequireBanner = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);"
+
 function undiciLoadError(cause: unknown): ConfigurationError {
   const message = cause instanceof Error ? cause.message : String(cause)
-  // esbuild's ES module output has no `require` for the CommonJS it bundles (undici is CommonJS): evanw/esbuild#1921.
+  // esbuild's ES module output has no `require` for the CommonJS it bundles (undici is CommonJS, and has no ES module
+  // build), so undici's own `require('node:net')` throws (evanw/esbuild#1921). Nothing a library does fixes that short
+  // of a global `require`: a `require` declared in this module is renamed by esbuild's scope hoisting, and the shim
+  // reads the global one. The bundle itself must declare it, at its top: the banner below.
   const hint = message.includes('Dynamic require of')
-    ? "an ES module bundle needs a `require` for undici, which is CommonJS: bundle as CommonJS, or add the banner `import { createRequire } from 'node:module'; const require = createRequire(import.meta.url)` (esbuild `--banner:js=...`)"
+    ? `an ES module bundle needs a \`require\` for undici, which is CommonJS: bundle as CommonJS (esbuild --format=cjs), or give the bundle one with esbuild's banner, exactly: --banner:js="${kRequireBanner}"`
     : 'install the dependencies of @stretch/connection-undici, or bundle undici with your function'
   return new ConfigurationError(`@stretch/connection-undici cannot load undici (${message}): ${hint}`, { cause })
 }
 
+// The connector undici calls for every new socket: it fixes the socket's bound (see ConnectLimits), waits for a slot
+// of the socket budget within it, then connects within what is left.
 function makeConnector(
   undici: Undici,
   options: UndiciConnectionOptions,
@@ -389,10 +405,20 @@ function makeConnector(
   tls: TlsConnectionOptions,
   pin: string | undefined,
   budget: SocketBudget | undefined,
-): Connector {
-  const connector = makeBaseConnector(undici, options, node, proxy, tls, pin)
-  if (budget === undefined) return connector
-  return budget.wrap(connector as never, options.connectTimeout ?? 10_000, node.url.host) as never
+  limits: ConnectLimits,
+): Connect {
+  const base = makeBaseConnector(undici, options, node, proxy, tls, pin)
+  const connect = budget === undefined ? base : budget.wrap(base, node.url.host)
+  return (target, callback) => connect(target, callback, limits.bound())
+}
+
+// undici's connector, without its own connect timer (`timeout: 0`): `timed` runs one that names the phase and the
+// option. It returns the socket it opens.
+function undiciConnector(
+  undici: Undici,
+  options: BuildConnector.BuildOptions,
+): (target: ConnectTarget, callback: ConnectCallback) => Socket {
+  return undici.buildConnector({ ...options, timeout: 0 }) as never
 }
 
 function makeBaseConnector(
@@ -402,46 +428,52 @@ function makeBaseConnector(
   proxy: ProxyTarget | undefined,
   tls: TlsConnectionOptions,
   pin: string | undefined,
-): Connector {
-  const connectTimeout = options.connectTimeout ?? 10_000
+): BoundConnect {
   const https = node.url.protocol === 'https:'
   const host = node.url.host
-  if (proxy !== undefined && !https) return forwardProxyConnector(undici, proxy, connectTimeout, options.lookup)
+  if (proxy !== undefined && !https) return forwardProxyConnector(undici, proxy, options.lookup)
   if (proxy === undefined) {
-    const base = undici.buildConnector({
-      ...(https ? tls : {}),
-      ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
-      // With a pin, every connection does a full handshake so the whole chain is visible to the check.
-      ...(pin === undefined ? {} : { maxCachedSessions: 0 }),
-      timeout: connectTimeout,
-    } as BuildConnector.BuildOptions)
+    const base = timed(
+      undiciConnector(undici, {
+        ...(https ? tls : {}),
+        ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
+        // With a pin, every connection does a full handshake so the whole chain is visible to the check.
+        ...(pin === undefined ? {} : { maxCachedSessions: 0 }),
+      } as BuildConnector.BuildOptions),
+      // DNS and TCP until `connect`; for https the TLS handshake after it.
+      (socket) => (socket.connecting || !https ? `connecting to ${host}` : `TLS handshake with ${host}`),
+    )
     if (pin === undefined || !https) return base
-    return (opts, callback) => {
-      base(opts, (error, socket) => {
-        if (error !== null) {
-          callback(error, null)
-          return
-        }
-        const failure = checkPin(socket as TLSSocket, pin, host)
-        if (failure !== undefined) {
-          socket.destroy()
-          callback(failure, null)
-          return
-        }
-        callback(null, socket)
-      })
+    return (target, callback, bound) => {
+      base(
+        target,
+        (error, socket) => {
+          if (error !== null) {
+            callback(error, null)
+            return
+          }
+          const failure = checkPin(socket as TLSSocket, pin, host)
+          if (failure !== undefined) {
+            ;(socket as Socket).destroy()
+            callback(failure, null)
+            return
+          }
+          callback(null, socket)
+        },
+        bound,
+      )
     }
   }
   // https through a proxy: our own CONNECT tunnel, so the CA check and the pin apply end to end and every phase
-  // runs under connectTimeout (a tunnel's TLS socket gets no timer from undici).
-  return (opts, callback) => {
-    const servername = tls.servername ?? (opts.servername || opts.hostname)
+  // runs under the socket's bound (a tunnel's TLS socket gets no timer from undici).
+  return (target, callback, bound) => {
+    const servername = tls.servername ?? (target.servername || target.hostname)
     openTunnel(proxy, {
-      hostname: opts.hostname,
-      port: Number(opts.port) || 443,
+      hostname: target.hostname,
+      port: Number(target.port) || 443,
       tls: { ...tls, servername: /^[\d.]+$|:/.test(servername) ? undefined : servername } as TlsConnectionOptions,
       verify: (socket) => (pin === undefined ? undefined : checkPin(socket, pin, host)),
-      timeout: connectTimeout,
+      bound,
       lookup: options.lookup,
     }).then(
       (socket) => callback(null, socket),
@@ -452,38 +484,66 @@ function makeBaseConnector(
 
 // http through a proxy: plain sockets to the proxy, which gets absolute-URI requests (RFC 9112 section 3.2.2), as
 // curl and urllib3 send them. Stock proxy policies allow CONNECT to port 443 only, so a tunnel would be refused.
-function forwardProxyConnector(
-  undici: Undici,
-  proxy: ProxyTarget,
-  connectTimeout: number,
-  lookup: LookupFunction | undefined,
-): Connector {
-  const base = undici.buildConnector({
-    timeout: connectTimeout,
-    ...(lookup === undefined ? {} : { lookup }),
-  } as BuildConnector.BuildOptions)
+function forwardProxyConnector(undici: Undici, proxy: ProxyTarget, lookup: LookupFunction | undefined): BoundConnect {
   const label = proxy.url.host
-  return (opts, callback) => {
-    base(opts, (error, socket) => {
-      if (error === null) {
-        callback(null, socket)
-        return
-      }
-      const code = (error as { code?: string }).code
-      callback(
-        new ConnectionError(
-          code === 'UND_ERR_CONNECT_TIMEOUT'
-            ? `connecting to the proxy at ${label} timed out after ${connectTimeout} ms (connectTimeout)`
-            : `cannot reach the proxy at ${label} (${code ?? error.message})`,
-          { cause: error, requestSent: false },
-        ),
-        null,
-      )
-    })
+  const base = timed(
+    undiciConnector(undici, (lookup === undefined ? {} : { lookup }) as BuildConnector.BuildOptions),
+    () => `connecting to the proxy at ${label}`,
+  )
+  return (target, callback, bound) => {
+    base(
+      target,
+      (error, socket) => {
+        if (error === null) {
+          callback(null, socket)
+          return
+        }
+        if (isTransportError(error)) {
+          callback(error, null)
+          return
+        }
+        const code = (error as { code?: string }).code
+        callback(
+          new ConnectionError(`cannot reach the proxy at ${label} (${code ?? error.message})`, {
+            cause: error,
+            requestSent: false,
+          }),
+          null,
+        )
+      },
+      bound,
+    )
   }
 }
 
+// The option names, as records of the interfaces (an option added there and not here fails the typecheck): a
+// misspelt one (`conectTimeout`) is a ConfigurationError, not a silent default.
+const kOptionNames: ReadonlySet<string> = new Set(
+  Object.keys({
+    tls: true,
+    connectionsPerNode: true,
+    maxConnections: true,
+    keepAliveTimeout: true,
+    connectTimeout: true,
+    lookup: true,
+    proxy: true,
+  } satisfies Record<keyof UndiciConnectionOptions, true>),
+)
+const kTlsNames: ReadonlySet<string> = new Set(
+  Object.keys({
+    ca: true,
+    cert: true,
+    key: true,
+    rejectUnauthorized: true,
+    servername: true,
+    minVersion: true,
+    fingerprint256: true,
+  } satisfies Record<keyof TlsOptions, true>),
+)
+
 const kAtLeastOne: NumberRule = { integer: true, positive: true }
+const kMilliseconds: NumberRule = { positive: true, unit: 'milliseconds' }
+const kConnectTimeout = 10_000
 
 class UndiciConnection implements Connection {
   #pool: Pool | undefined
@@ -499,6 +559,8 @@ class UndiciConnection implements Connection {
   readonly #tls: TlsConnectionOptions
   readonly #pin: string | undefined
   readonly #budget: SocketBudget | undefined
+  // The bound of each new socket's set-up: connectTimeout, and the requestTimeout of the request being dispatched.
+  readonly #limits: ConnectLimits
 
   constructor(
     node: NodeDescription,
@@ -508,6 +570,7 @@ class UndiciConnection implements Connection {
     budget: SocketBudget | undefined,
   ) {
     this.#budget = budget
+    this.#limits = new ConnectLimits(options.connectTimeout ?? kConnectTimeout)
     this.#label = {
       host: node.url.host,
       origin: node.url.origin,
@@ -541,7 +604,16 @@ class UndiciConnection implements Connection {
       pipelining: 1,
       keepAliveTimeout: options.keepAliveTimeout ?? 30_000,
       keepAliveMaxTimeout: Math.max(options.keepAliveTimeout ?? 30_000, 60_000),
-      connect: makeConnector(loaded, options, this.#node, proxy, this.#tls, this.#pin, this.#budget),
+      connect: makeConnector(
+        loaded,
+        options,
+        this.#node,
+        proxy,
+        this.#tls,
+        this.#pin,
+        this.#budget,
+        this.#limits,
+      ) as never,
     })
     this.#route = { node: this.#label, proxy: forward, headers: new HeaderMemo(loaded.util.headerNameToString) }
     this.#pool = pool
@@ -578,6 +650,8 @@ class UndiciConnection implements Connection {
     const answer = collector.answer()
     const timeout = request.timeout ?? 0
     const path = this.#prefix === '' ? request.path : this.#prefix + request.path
+    // A socket this dispatch opens is set up within this request's timeout (see ConnectLimits).
+    this.#limits.requestTimeout = timeout
     try {
       pool.dispatch(
         {
@@ -639,7 +713,14 @@ class UndiciConnection implements Connection {
  * @public
  */
 export function undiciConnection(options: UndiciConnectionOptions = {}): ConnectionFactory {
+  if (options === null || typeof options !== 'object') {
+    throw new ConfigurationError('undiciConnection: options must be an object, such as { connectTimeout: 5000 }')
+  }
+  checkOptionNames('undiciConnection', options, kOptionNames)
+  if (options.tls !== undefined) checkOptionNames('undiciConnection `tls`', options.tls, kTlsNames)
   checkNumber('connectionsPerNode', options.connectionsPerNode, kAtLeastOne)
+  checkNumber('connectTimeout', options.connectTimeout, kMilliseconds)
+  checkNumber('keepAliveTimeout', options.keepAliveTimeout, kMilliseconds)
   const t = options.tls ?? {}
   const pin = t.fingerprint256 === undefined ? undefined : normalizeFingerprint(t.fingerprint256, 'fingerprint256')
   const tls: TlsConnectionOptions = {

@@ -1,6 +1,7 @@
 import type { LookupFunction, Socket } from 'node:net'
 import type { TLSSocket, ConnectionOptions as TlsConnectionOptions } from 'node:tls'
 import { ConfigurationError, ConnectionError, isLoopbackHost, type TlsError } from '@stretch/transport'
+import { type ConnectBound, connectExpired, limitText, remaining } from './connect-limit.js'
 
 /** @internal */
 export interface ProxyTarget {
@@ -75,8 +76,8 @@ export interface TunnelTarget {
   readonly tls: TlsConnectionOptions
   /** Checks the server's certificate once the handshake is done (the fingerprint pin). */
   readonly verify: (socket: TLSSocket) => TlsError | undefined
-  /** Milliseconds for all of it: TCP to the proxy, the CONNECT answer and the TLS handshake. */
-  readonly timeout: number
+  /** The time for all of it: TCP to the proxy, the CONNECT answer and the TLS handshake. */
+  readonly bound: ConnectBound
   /** Resolves the proxy's name (the proxy resolves the node's). */
   readonly lookup: LookupFunction | undefined
 }
@@ -86,8 +87,8 @@ const kMaxHead = 16 * 1024
 
 /**
  * Opens a TLS connection to an https node through a CONNECT tunnel: TCP to the proxy, `CONNECT host:port`, then the
- * TLS handshake with the node over the tunnel, so CA checks and the pin apply end to end. One `timeout` covers the
- * three phases, and an error names the phase that failed. A TLS error of the handshake itself is passed on as Node
+ * TLS handshake with the node over the tunnel, so CA checks and the pin apply end to end. One bound covers the
+ * three phases, and an error names the phase that failed and the option the bound came from. A TLS error of the handshake itself is passed on as Node
  * raised it, for the connection to explain as it does without a proxy.
  * @internal
  */
@@ -109,19 +110,20 @@ export function openTunnel(proxy: ProxyTarget, target: TunnelTarget): Promise<TL
       else tls.destroy()
       reject(error)
     }
+    const bound = target.bound
     const timer = setTimeout(() => {
-      const after = `${target.timeout} ms (connectTimeout)`
+      const after = limitText(bound)
       fail(
-        new ConnectionError(
+        connectExpired(
+          bound,
           phase === 'connect'
             ? `connecting to the proxy at ${proxyHost} timed out after ${after}`
             : phase === 'answer'
               ? `the proxy at ${proxyHost} did not answer the CONNECT to ${authority} within ${after}`
               : `TLS handshake with ${node} through the proxy at ${proxyHost} timed out after ${after}`,
-          { requestSent: false },
         ),
       )
-    }, target.timeout)
+    }, remaining(bound))
 
     // Through `getBuiltinModule`, not an `import` of node:net: see readFile in tls.ts.
     const raw: Socket = process.getBuiltinModule('node:net').connect({

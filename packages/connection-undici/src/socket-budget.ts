@@ -1,11 +1,5 @@
 import type { Socket } from 'node:net'
-import { ConnectionError } from '@stretch/transport'
-
-type ConnectCallback = (error: Error | null, socket: Socket | null) => void
-type Connect = (
-  options: { hostname: string; host?: string; port: string; protocol: string },
-  callback: ConnectCallback,
-) => void
+import { type BoundConnect, type ConnectBound, connectExpired, limitText, remaining } from './connect-limit.js'
 
 interface Waiter {
   readonly grant: () => void
@@ -33,27 +27,34 @@ export class SocketBudget {
     return this.#open
   }
 
-  /** Wraps a connector so every socket it opens counts against the budget. */
-  wrap(connect: Connect, timeout: number, host: string): Connect {
-    return (options, callback) => {
-      this.#acquire(timeout, host).then(
+  /**
+   * Wraps a connector so every socket it opens counts against the budget. The wait for a slot is part of the
+   * socket's set-up: it and the connect that follows run under one bound.
+   */
+  wrap(connect: BoundConnect, host: string): BoundConnect {
+    return (options, callback, bound) => {
+      this.#acquire(bound, host).then(
         () => {
-          connect(options, (error, socket) => {
-            if (error !== null || socket === null) {
-              this.#release()
-              callback(error, null)
-              return
-            }
-            this.#track(socket)
-            callback(null, socket)
-          })
+          connect(
+            options,
+            (error, socket) => {
+              if (error !== null || socket === null) {
+                this.#release()
+                callback(error, null)
+                return
+              }
+              this.#track(socket)
+              callback(null, socket)
+            },
+            bound,
+          )
         },
         (error: Error) => callback(error, null),
       )
     }
   }
 
-  #acquire(timeout: number, host: string): Promise<void> {
+  #acquire(bound: ConnectBound, host: string): Promise<void> {
     if (this.#open < this.#max) {
       this.#open += 1
       return Promise.resolve()
@@ -65,12 +66,12 @@ export class SocketBudget {
           const at = this.#waiters.indexOf(waiter)
           if (at !== -1) this.#waiters.splice(at, 1)
           reject(
-            new ConnectionError(
-              `no socket for ${host} within ${timeout} ms: all ${this.#max} sockets of maxConnections are busy; raise maxConnections or send fewer requests at once`,
-              { requestSent: false },
+            connectExpired(
+              bound,
+              `no socket for ${host} within ${limitText(bound)}: all ${this.#max} sockets of maxConnections are busy; raise maxConnections or send fewer requests at once`,
             ),
           )
-        }, timeout),
+        }, remaining(bound)),
       }
       this.#waiters.push(waiter)
       this.#evictIdle()

@@ -39,6 +39,23 @@ function client(
 
 const info = { name: 'node-1', cluster_name: 'stretch', version: { number: '9.1.0' }, tagline: 'You Know, for Search' }
 
+describe('options', () => {
+  it('refuses a misspelt option or TLS option, naming the nearest one, and checks the timeouts', () => {
+    expect(configurationError(() => undiciConnection({ conectTimeout: 5 } as never)).message).toBe(
+      'undiciConnection: unknown option `conectTimeout`; did you mean `connectTimeout`?',
+    )
+    expect(configurationError(() => undiciConnection({ tls: { sevrername: 'es' } } as never)).message).toBe(
+      'undiciConnection `tls`: unknown option `sevrername`; did you mean `servername`?',
+    )
+    expect(configurationError(() => undiciConnection({ connectTimeout: 0 })).message).toBe(
+      'connectTimeout: must be a number of milliseconds, more than 0 (got 0)',
+    )
+    expect(configurationError(() => undiciConnection({ keepAliveTimeout: -1 })).message).toBe(
+      'keepAliveTimeout: must be a number of milliseconds, more than 0 (got -1)',
+    )
+  })
+})
+
 describe('HTTPS', () => {
   it('verifies the server with a CA given as PEM text or as a file path', async () => {
     await using srv = await startServer((_req, res) => sendJson(res, 200, info), {

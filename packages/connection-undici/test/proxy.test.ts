@@ -241,6 +241,88 @@ describe('timeouts of every phase through a proxy', () => {
     await both.close()
   })
 
+  it('a shorter requestTimeout bounds every phase, as a TimeoutError that says nothing was sent', async () => {
+    await using silent = await startSilentServer()
+    await using good = await startServer((_req, res) => sendJson(res, 200, info), {
+      tls: { cert: certs.chain, key: certs.server.key },
+    })
+    await using proxy = await startProxy({ connectPorts: [silent.port, good.port] })
+    const hung = `https://127.0.0.1:${silent.port}`
+    // The transport's requestTimeout, then a call's own (shorter than the transport's).
+    const answerless = client(
+      'https://127.0.0.1:9200',
+      { proxy: silent.url, tls: { ca: certs.ca.cert } },
+      {
+        maxRetries: 0,
+        requestTimeout: 150,
+      },
+    )
+    const silentProxy = await rejection(answerless.request({ method: 'GET', path: '/' }))
+    expect(isTimeoutError(silentProxy)).toBe(true)
+    expect((silentProxy as { requestSent: boolean }).requestSent).toBe(false)
+    expect((silentProxy as Error).message).toBe(
+      `the proxy at 127.0.0.1:${silent.port} did not answer the CONNECT to 127.0.0.1:9200 within 150 ms (requestTimeout)`,
+    )
+    await answerless.close()
+
+    const tunnel = client(hung, { proxy: proxy.url, tls: { ca: certs.ca.cert } }, { maxRetries: 0 })
+    const handshake = await rejection(tunnel.request({ method: 'GET', path: '/' }, { requestTimeout: 150 }))
+    expect(isTimeoutError(handshake)).toBe(true)
+    expect((handshake as Error).message).toBe(
+      `TLS handshake with 127.0.0.1:${silent.port} through the proxy at 127.0.0.1:${proxy.port} timed out after 150 ms (requestTimeout)`,
+    )
+    await tunnel.close()
+
+    // Nothing was written: a write fails over too, and the node that never connected is marked dead.
+    const both = client(
+      [hung, good.url],
+      { proxy: proxy.url, tls: { ca: certs.ca.cert } },
+      {
+        selector: (nodes) => nodes[0]!,
+        requestTimeout: 150,
+      },
+    )
+    const result = await both.request({ method: 'POST', path: '/_bulk', body: '{}\n' })
+    expect(result.body).toEqual(info)
+    expect(result.meta.attempts).toBe(2)
+    expect(both.pool.nodes[0]?.alive).toBe(false)
+    await both.close()
+  })
+
+  it('without a proxy, a node that never finishes the TLS handshake is under requestTimeout', async () => {
+    await using silent = await startSilentServer()
+    const transport = client(`https://127.0.0.1:${silent.port}`, { tls: { ca: certs.ca.cert } }, { maxRetries: 0 })
+    const started = performance.now()
+    const error = await rejection(transport.request({ method: 'GET', path: '/' }, { requestTimeout: 150 }))
+    expect(performance.now() - started).toBeLessThan(5000)
+    expect(isTimeoutError(error)).toBe(true)
+    expect((error as { requestSent: boolean }).requestSent).toBe(false)
+    expect((error as Error).message).toBe(
+      `TLS handshake with 127.0.0.1:${silent.port} timed out after 150 ms (requestTimeout)`,
+    )
+    await transport.close()
+    const bounded = client(
+      `https://127.0.0.1:${silent.port}`,
+      { tls: { ca: certs.ca.cert }, connectTimeout: 100 },
+      {
+        maxRetries: 0,
+        requestTimeout: 60_000,
+      },
+    )
+    const connectError = await rejection(bounded.request({ method: 'GET', path: '/' }))
+    expect(isConnectionError(connectError)).toBe(true)
+    expect((connectError as Error).message).toBe(
+      `TLS handshake with 127.0.0.1:${silent.port} timed out after 100 ms (connectTimeout)`,
+    )
+    await bounded.close()
+    // DNS and TCP: a lookup that never calls back.
+    const unresolved = client('http://es.stretch.test:9200', { lookup: (() => {}) as never }, { maxRetries: 0 })
+    const dns = await rejection(unresolved.request({ method: 'GET', path: '/' }, { requestTimeout: 150 }))
+    expect(isTimeoutError(dns)).toBe(true)
+    expect((dns as Error).message).toBe('connecting to es.stretch.test:9200 timed out after 150 ms (requestTimeout)')
+    await unresolved.close()
+  })
+
   it('a proxy that refuses the connection names the proxy', async () => {
     const port = await closedPort()
     for (const node of ['http://127.0.0.1:9200', 'https://127.0.0.1:9200']) {

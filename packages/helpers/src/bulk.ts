@@ -1,6 +1,25 @@
 import type { BulkRequest, BulkResponse, BulkResponseItem, Client, ErrorCause } from '@stretch/client'
-import { ConfigurationError, DeserializationError, type QueryValue, ResponseError } from '@stretch/transport'
-import { abortError, checkInteger, describe, sleep, whenAborted } from './internal.js'
+import {
+  ConfigurationError,
+  checkNumber,
+  DeserializationError,
+  type NumberRule,
+  type QueryValue,
+  ResponseError,
+} from '@stretch/transport'
+import {
+  abortError,
+  describe,
+  kAtLeastOne,
+  kConcurrency,
+  kCount,
+  kMilliseconds,
+  optionOf,
+  sleep,
+  whenAborted,
+} from './internal.js'
+
+const kBytes: NumberRule = { ...kAtLeastOne, unit: 'bytes' }
 
 /**
  * Where `bulk` reads documents from: an array, any iterable or async iterable (a generator, a Node.js `Readable`
@@ -547,12 +566,12 @@ export async function bulk<TDocument>(client: BulkClient, options: BulkOptions<T
       "bulk: `onDocument` must be a function returning the action, e.g. (doc) => ({ index: { _index: 'my-index' } })",
     )
   }
-  checkInteger('bulk', 'flushBytes', options.flushBytes, 1)
-  checkInteger('bulk', 'flushInterval', options.flushInterval, 0)
-  checkInteger('bulk', 'concurrency', options.concurrency, 1, 1024)
-  checkInteger('bulk', 'retries', options.retries, 0)
-  checkInteger('bulk', 'retryBackoff', options.retryBackoff, 0)
-  checkInteger('bulk', 'maxRetryBackoff', options.maxRetryBackoff, 0)
+  checkNumber(optionOf('bulk', 'flushBytes'), options.flushBytes, kBytes)
+  checkNumber(optionOf('bulk', 'flushInterval'), options.flushInterval, kMilliseconds)
+  checkNumber(optionOf('bulk', 'concurrency'), options.concurrency, kConcurrency)
+  checkNumber(optionOf('bulk', 'retries'), options.retries, kCount)
+  checkNumber(optionOf('bulk', 'retryBackoff'), options.retryBackoff, kMilliseconds)
+  checkNumber(optionOf('bulk', 'maxRetryBackoff'), options.maxRetryBackoff, kMilliseconds)
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
     throw new ConfigurationError(`bulk: \`signal\` must be an AbortSignal (got ${describe(options.signal)})`)
   }

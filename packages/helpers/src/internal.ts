@@ -1,18 +1,19 @@
 // Small shared pieces of the helpers. Not exported from the package.
-import { ConfigurationError, RequestAbortedError } from '@stretch/transport'
+import { type NumberRule, RequestAbortedError } from '@stretch/transport'
 
-/** Throws a `ConfigurationError` unless `value` is undefined or an integer in [min, max]. */
-export function checkInteger(where: string, name: string, value: unknown, min: number, max: number = Infinity): void {
-  if (value === undefined) return
-  const ok =
-    typeof value === 'number' &&
-    (Number.isInteger(value) || (value === Infinity && max === Infinity)) &&
-    value >= min &&
-    value <= max
-  if (!ok) {
-    const range = max === Infinity ? `an integer >= ${min}` : `an integer from ${min} to ${max}`
-    throw new ConfigurationError(`${where}: \`${name}\` must be ${range} (got ${describe(value)})`)
-  }
+// The rules of the helpers' number options, for the transport's checkNumber, which names the option and the rule.
+/** A count, 0 or more. */
+export const kCount: NumberRule = { integer: true }
+/** A count, 1 or more. */
+export const kAtLeastOne: NumberRule = { integer: true, positive: true }
+/** Whole milliseconds, 0 or more. */
+export const kMilliseconds: NumberRule = { integer: true, unit: 'milliseconds' }
+/** Requests in flight at once. */
+export const kConcurrency: NumberRule = { integer: true, positive: true, max: 1024 }
+
+/** How an error names a helper's option: ``bulk `flushBytes` ``. */
+export function optionOf(where: string, name: string): string {
+  return `${where} \`${name}\``
 }
 
 /** A value for an error message: its type and, for primitives that cannot be secrets (numbers), the value. */

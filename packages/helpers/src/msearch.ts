@@ -1,6 +1,6 @@
 import type { Client, estypes, MsearchRequest, MsearchResponse, SearchRequest, SearchResponse } from '@stretch/client'
-import { ConfigurationError, ResponseError } from '@stretch/transport'
-import { abortError, checkInteger, describe } from './internal.js'
+import { ConfigurationError, checkNumber, ResponseError } from '@stretch/transport'
+import { abortError, describe, kAtLeastOne, kConcurrency, kMilliseconds, optionOf } from './internal.js'
 
 /**
  * Options of {@link msearch}.
@@ -95,9 +95,9 @@ export function msearch(client: MsearchClient, options: MsearchOptions = {}): Ms
   if (options === null || typeof options !== 'object') {
     throw new ConfigurationError(`msearch: options must be an object (got ${describe(options)})`)
   }
-  checkInteger('msearch', 'maxSearches', options.maxSearches, 1)
-  checkInteger('msearch', 'flushInterval', options.flushInterval, 0)
-  checkInteger('msearch', 'concurrency', options.concurrency, 1, 1024)
+  checkNumber(optionOf('msearch', 'maxSearches'), options.maxSearches, kAtLeastOne)
+  checkNumber(optionOf('msearch', 'flushInterval'), options.flushInterval, kMilliseconds)
+  checkNumber(optionOf('msearch', 'concurrency'), options.concurrency, kConcurrency)
   const maxSearches = options.maxSearches ?? 100
   const flushInterval = options.flushInterval ?? 5
   const concurrency = options.concurrency ?? 5

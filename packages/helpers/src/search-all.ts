@@ -1,6 +1,9 @@
 import type { Client, estypes, SearchHit, SearchRequest, SearchResponse } from '@stretch/client'
-import { ConfigurationError, isConnectionError, isTimeoutError } from '@stretch/transport'
-import { abortError, checkInteger, describe, isAborted } from './internal.js'
+import { ConfigurationError, checkNumber, isConnectionError, isTimeoutError, type NumberRule } from '@stretch/transport'
+import { abortError, describe, isAborted, kAtLeastOne, kCount, optionOf } from './internal.js'
+
+// Elasticsearch's default index.max_result_window bounds a page.
+const kPageSize: NumberRule = { ...kAtLeastOne, max: 10_000 }
 
 /**
  * The search of `searchAll`: a `client.search()` request with an `index` (the point in time is opened on
@@ -54,8 +57,8 @@ function checkRequest(where: string, request: unknown, options: SearchAllOptions
       throw new ConfigurationError(`${where}: \`${managed}\` is managed by the helper; remove it from the request`)
     }
   }
-  checkInteger(where, 'size', r['size'], 1, 10_000)
-  checkInteger(where, 'retries', options?.retries, 0)
+  checkNumber(optionOf(where, 'size'), r['size'] as number | undefined, kPageSize)
+  checkNumber(optionOf(where, 'retries'), options?.retries, kCount)
   if (options?.signal !== undefined && !(options.signal instanceof AbortSignal)) {
     throw new ConfigurationError(`${where}: \`signal\` must be an AbortSignal (got ${describe(options.signal)})`)
   }

@@ -659,10 +659,16 @@ describe('bulk: abort', () => {
 describe('bulk: options', () => {
   it('rejects bad options with a ConfigurationError naming the option', async () => {
     const onDocument = () => ({ index: { _index: 'x' } })
-    const cases: Array<[Parameters<typeof bulk<Book>>[1], RegExp]> = [
-      [{ datasource: [], onDocument, flushBytes: 0 }, /bulk: `flushBytes` must be an integer >= 1 \(got 0\)/],
-      [{ datasource: [], onDocument, concurrency: 1.5 }, /`concurrency` must be an integer from 1 to 1024 \(got 1.5\)/],
-      [{ datasource: [], onDocument, retries: -1 }, /`retries` must be an integer >= 0/],
+    const cases: Array<[Parameters<typeof bulk<Book>>[1], RegExp | string]> = [
+      [
+        { datasource: [], onDocument, flushBytes: 0 },
+        'bulk `flushBytes`: must be a whole number of bytes, 1 or more (got 0)',
+      ],
+      [
+        { datasource: [], onDocument, concurrency: 1.5 },
+        'bulk `concurrency`: must be a whole number from 1 to 1024 (got 1.5)',
+      ],
+      [{ datasource: [], onDocument, retries: -1 }, 'bulk `retries`: must be a whole number, 0 or more (got -1)'],
       [{ datasource: [] } as never, /`onDocument` must be a function/],
       [{ datasource: 42 as never, onDocument }, /`datasource` must be an array, an iterable.*\(got 42\)/],
       [{ datasource: [], onDocument, signal: {} as never }, /`signal` must be an AbortSignal/],

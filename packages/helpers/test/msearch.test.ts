@@ -111,7 +111,11 @@ describe('msearch', () => {
   })
 
   it('rejects bad options with a ConfigurationError naming the option', () => {
-    expect(() => msearch(client, { maxSearches: 0 })).toThrow('msearch: `maxSearches` must be an integer >= 1 (got 0)')
-    expect(() => msearch(client, { concurrency: 2.5 })).toThrow(/`concurrency` must be an integer from 1 to 1024/)
+    expect(() => msearch(client, { maxSearches: 0 })).toThrow(
+      'msearch `maxSearches`: must be a whole number, 1 or more (got 0)',
+    )
+    expect(() => msearch(client, { concurrency: 2.5 })).toThrow(
+      /^msearch `concurrency`: must be a whole number from 1 to 1024 \(got 2.5\)$/,
+    )
   })
 })

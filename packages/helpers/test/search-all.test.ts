@@ -187,10 +187,10 @@ describe('searchAll (point in time + search_after)', () => {
   })
 
   it('refuses requests it cannot page with a ConfigurationError', () => {
-    const cases: Array<[unknown, RegExp]> = [
+    const cases: Array<[unknown, RegExp | string]> = [
       [{ query: { match_all: {} } }, /searchAll: `index` is required/],
       [{ index: 'every', from: 10 }, /searchAll: `from` is managed by the helper; remove it from the request/],
-      [{ index: 'every', size: 0 }, /searchAll: `size` must be an integer from 1 to 10000 \(got 0\)/],
+      [{ index: 'every', size: 0 }, 'searchAll `size`: must be a whole number from 1 to 10000 (got 0)'],
     ]
     for (const [request, message] of cases) {
       let error: unknown

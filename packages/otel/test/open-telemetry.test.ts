@@ -1,7 +1,16 @@
 // The plugin as an application uses it: a real OpenTelemetry SDK (in-memory exporters), the async-hooks context
 // manager, and the client against tools/test-cluster over real sockets.
 import diagnostics from 'node:diagnostics_channel'
-import { context, createContextKey, metrics, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api'
+import {
+  context,
+  createContextKey,
+  createTraceState,
+  metrics,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+} from '@opentelemetry/api'
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks'
 import {
   AggregationTemporality,
@@ -208,6 +217,29 @@ describe('spans', () => {
     await client.info()
     expect(node.requests.at(-1)?.headers['traceparent']).toBe(mine)
     await client.close()
+  })
+
+  it("sends the span's tracestate with its traceparent, and leaves a tracestate the caller set", async () => {
+    const node = open.node(1)
+    const remote = trace.setSpanContext(context.active(), {
+      traceId: '0af7651916cd43dd8448eb211c80319c',
+      spanId: 'b7ad6b7169203331',
+      traceFlags: 1,
+      isRemote: true,
+      traceState: createTraceState('vendor=one'),
+    })
+    const client = new Client({ node: live(), ...plugin() })
+    await context.with(remote, () => client.info())
+    const sent = node.requests.at(-1)?.headers
+    expect(sent?.['traceparent']).toBe(`00-0af7651916cd43dd8448eb211c80319c-${only('info').spanContext().spanId}-01`)
+    expect(sent?.['tracestate']).toBe('vendor=one')
+    await client.close()
+
+    const own = new Client({ node: live(), headers: { tracestate: 'mine=1' }, ...plugin() })
+    await context.with(remote, () => own.info())
+    expect(node.requests.at(-1)?.headers['tracestate']).toBe('mine=1')
+    expect(node.requests.at(-1)?.headers['traceparent']).toMatch(/^00-0af7651916cd43dd8448eb211c80319c-/)
+    await own.close()
   })
 
   it('shows each attempt of a retried call as an event, with its node, error or status, and backoff', async () => {
@@ -597,7 +629,9 @@ describe('options', () => {
     }
     expect(isConfigurationError(typo)).toBe(true)
     expect((typo as Error).message).toMatch(/unknown option `propgateContext`; did you mean `propagateContext`\?/)
-    expect(() => openTelemetry({ maxQueryTextLength: 0 })).toThrow(/`maxQueryTextLength` must be a positive integer/)
+    expect(() => openTelemetry({ maxQueryTextLength: 0 })).toThrow(
+      'openTelemetry `maxQueryTextLength`: must be a whole number of UTF-16 code units, 1 or more (got 0)',
+    )
     expect(() => openTelemetry({ captureQueryText: 'yes' as never })).toThrow(
       /`captureQueryText` must be true or false/,
     )

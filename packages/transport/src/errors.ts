@@ -153,14 +153,30 @@ export class TlsError extends ConnectionError {
 }
 
 /**
- * No answer within `requestTimeout`. The request may have reached the server.
+ * Options of {@link TimeoutError}.
+ * @public
+ */
+export interface TimeoutErrorOptions extends TransportErrorOptions {
+  /**
+   * False when the time ran out before the request was written (the socket was still connecting); default true.
+   * The transport then retries it for any method and marks the node dead, as for a {@link ConnectionError} with
+   * `requestSent: false`.
+   */
+  readonly requestSent?: boolean
+}
+
+/**
+ * No answer within `requestTimeout`, or no connection within it (then `requestSent` is false).
  * @public
  */
 export class TimeoutError extends TransportError {
   /** The class name, `'TimeoutError'`. */
   override name: string = 'TimeoutError'
-  constructor(message: string, options?: TransportErrorOptions) {
+  /** True when the request may have reached the server; false when the time ran out while connecting. */
+  readonly requestSent: boolean
+  constructor(message: string, options?: TimeoutErrorOptions) {
     super(message, options)
+    this.requestSent = options?.requestSent ?? true
   }
 }
 

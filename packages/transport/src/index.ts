@@ -38,6 +38,7 @@ export {
   ResponseTooLargeError,
   SerializationError,
   TimeoutError,
+  type TimeoutErrorOptions,
   TlsError,
   TransportError,
   type TransportErrorCode,
@@ -49,6 +50,7 @@ export { nearestName } from './nearest-name.js'
 export { describeNode } from './node.js'
 export { createNodePool, type NodePoolOptions } from './node-pool.js'
 export { checkNumber, type NumberRule } from './number-option.js'
+export { checkOptionNames, type OptionHint, type OptionNamesRule } from './option-names.js'
 export type {
   AttemptEnd,
   AttemptObserver,

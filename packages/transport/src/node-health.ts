@@ -1,3 +1,4 @@
+import { isConnectionError, isTimeoutError } from './errors.js'
 import type { NodePool, PoolNode } from './types.js'
 
 /**
@@ -13,4 +14,14 @@ export function recordHealth(pool: NodePool, node: PoolNode, statusCode: number 
   }
   if (!node.alive || node.failures > 0) pool.markAlive(node)
   return false
+}
+
+/**
+ * True for a failure that says the node could not be reached: a connection error, or a timeout that ran out before
+ * the request was written (the node never finished connecting). A timeout while waiting for an answer is not one:
+ * a slow search says nothing about the node's health (elasticsearch-js#1271).
+ * @internal
+ */
+export function isUnreachable(failure: unknown): boolean {
+  return isConnectionError(failure) || (isTimeoutError(failure) && failure.requestSent === false)
 }

@@ -9,6 +9,8 @@ export interface NumberRule {
   readonly integer?: boolean | undefined
   /** More than 0 (1 or more for whole numbers) instead of 0 or more. */
   readonly positive?: boolean | undefined
+  /** The largest value accepted. Default: any finite number. */
+  readonly max?: number | undefined
   /** The unit the message names, such as `milliseconds` or `bytes`. */
   readonly unit?: string | undefined
   /** `null` is accepted and means this, such as `no timeout`. */
@@ -36,7 +38,7 @@ function described(value: unknown): string {
  * ```
  * @param option - the option name, as the user wrote it.
  * @param value - the value given.
- * @param rule - whole numbers only, more than 0, the unit, what `null` means.
+ * @param rule - whole numbers only, more than 0, the largest value, the unit, what `null` means.
  * @returns `value`.
  * @public
  */
@@ -49,13 +51,20 @@ export function checkNumber<T extends number | null | undefined>(option: string,
     !Number.isFinite(value) ||
     (integer && !Number.isInteger(value)) ||
     value < 0 ||
-    (positive && value === 0)
+    (positive && value === 0) ||
+    (rule.max !== undefined && value > rule.max)
   ) {
     const kind = integer ? 'a whole number' : 'a number'
     const unit = rule.unit === undefined ? '' : ` of ${rule.unit}`
-    const least = positive ? (integer ? '1 or more' : 'more than 0') : '0 or more'
+    const max = rule.max
+    const range =
+      max === undefined
+        ? `, ${positive ? (integer ? '1 or more' : 'more than 0') : '0 or more'}`
+        : integer
+          ? ` from ${positive ? 1 : 0} to ${max}`
+          : `, ${positive ? 'more than 0' : '0 or more'} and at most ${max}`
     const orNull = rule.nullMeans === undefined ? '' : `, or null for ${rule.nullMeans}`
-    throw new ConfigurationError(`${option}: must be ${kind}${unit}, ${least}${orNull} (got ${described(value)})`)
+    throw new ConfigurationError(`${option}: must be ${kind}${unit}${range}${orNull} (got ${described(value)})`)
   }
   return value
 }

@@ -35,8 +35,8 @@ export function backoffDelay(backoff: Backoff, attempt: number): number {
 
 /**
  * After an attempt that got no answer: the wait before the next attempt, or undefined to give up. A connection
- * error before the request was sent is always retryable; one after, and a timeout, only for a resendable request
- * (GET, HEAD, `readOnly`) or with `retryOnTimeout`.
+ * error or a timeout before the request was sent (while connecting) is always retryable; one after, only for a
+ * resendable request (GET, HEAD, `readOnly`) or with `retryOnTimeout`.
  * @internal
  */
 export function retryAfterError(
@@ -49,7 +49,8 @@ export function retryAfterError(
   if (attempt > policy.maxRetries) return undefined
   let retryable = false
   if (isConnectionError(error)) retryable = !error.requestSent || resendable || policy.retryOnTimeout
-  else if (isTimeoutError(error)) retryable = resendable || policy.retryOnTimeout
+  // `=== false`: a TimeoutError of an older copy of this package has no `requestSent` and may have been sent.
+  else if (isTimeoutError(error)) retryable = error.requestSent === false || resendable || policy.retryOnTimeout
   return retryable ? backoffDelay(backoff, attempt) : undefined
 }
 

@@ -11,7 +11,6 @@ import {
   type AttemptRecord,
   ConfigurationError,
   type ErrorMeta,
-  isConnectionError,
   isTransportError,
   ProductNotSupportedError,
   RequestAbortedError,
@@ -20,9 +19,10 @@ import {
   type TransportErrorOptions,
 } from './errors.js'
 import { normalizeHeaders, redactHeaders } from './headers.js'
-import { recordHealth } from './node-health.js'
+import { isUnreachable, recordHealth } from './node-health.js'
 import { createNodePool } from './node-pool.js'
 import { checkNumber, type NumberRule } from './number-option.js'
+import { checkOptionNames } from './option-names.js'
 import { type BodySettings, isOneShot, prepareBody } from './request-body.js'
 import type { AttemptObserver, HookedRequest, InternalRequest, RequestHook } from './request-hook.js'
 import { type Backoff, type RetryPolicy, retryAfterError, retryAfterStatus } from './retry-policy.js'
@@ -221,15 +221,60 @@ function checkStatuses(option: string, value: readonly number[] | undefined): vo
   }
 }
 
+// The option names, as records of the interfaces: an option added to TransportOptions but not here fails the
+// typecheck. A misspelt one (`requestTimout`) is a ConfigurationError, not a silent default.
+const kDefaultNames: Record<keyof TransportDefaults, true> = {
+  auth: true,
+  middleware: true,
+  headers: true,
+  opaqueId: true,
+  maxRetries: true,
+  retryOnStatus: true,
+  retryOnTimeout: true,
+  requestTimeout: true,
+  ignore: true,
+}
+const kOptionNames: Record<keyof TransportOptions, true> = {
+  ...kDefaultNames,
+  nodes: true,
+  connection: true,
+  selector: true,
+  pool: true,
+  discovery: true,
+  userAgent: true,
+  mediaTypes: true,
+  compress: true,
+  retryBackoff: true,
+  maxRetryBackoff: true,
+  maxRetryAfter: true,
+  deadNodeBackoff: true,
+  maxDeadNodeBackoff: true,
+  maxResponseSize: true,
+  maxCompressedResponseSize: true,
+  productCheck: true,
+  clock: true,
+  random: true,
+  requestHook: true,
+}
+const kTransportNames: ReadonlySet<string> = new Set(Object.keys(kOptionNames))
+const kChildNames: ReadonlySet<string> = new Set(Object.keys(kDefaultNames))
+
 const kMs: NumberRule = { unit: 'milliseconds' }
 const kBytes: NumberRule = { unit: 'bytes' }
 
 export { retryAfterMs } from './retry-policy.js'
 
-// Transport.child() hands the parent to the constructor it calls through this slot: the constructor reads and clears
-// it first thing, synchronously, so no other construction can see it, and `parent` is no constructor parameter that
-// anyone could pass.
-let childOf: Transport | undefined
+// Transport.child() hands its parent and the child's defaults to the constructor wrapped in this class: it is not
+// exported, so no caller can make one, and the public constructor keeps its one parameter, `options` (the client's
+// `Inherited` does the same). No module state: nothing to set before the call and clear after it.
+class ChildOf {
+  readonly parent: Transport
+  readonly defaults: TransportDefaults
+  constructor(parent: Transport, defaults: TransportDefaults) {
+    this.parent = parent
+    this.defaults = defaults
+  }
+}
 
 /**
  * Runs logical requests: serializes, picks a node, sends through middleware and the node's connection, retries,
@@ -263,11 +308,14 @@ export class Transport {
    * @param options - the nodes and connection (or a pool), and the defaults of every request.
    */
   constructor(options: TransportOptions) {
-    const parent = childOf
-    childOf = undefined
+    const child = (options as unknown) instanceof ChildOf ? (options as unknown as ChildOf) : undefined
+    const parent = child?.parent
+    if (child !== undefined) options = child.defaults
     if (options === null || typeof options !== 'object') {
       throw new ConfigurationError('Transport: options must be an object with `nodes` and `connection`, or `pool`')
     }
+    if (child === undefined) checkOptionNames('Transport', options, kTransportNames)
+    else checkOptionNames('Transport.child()', options, kChildNames)
     checkNumber('maxRetries', options.maxRetries, { integer: true })
     checkStatuses('retryOnStatus', options.retryOnStatus)
     checkStatuses('ignore', options.ignore)
@@ -419,12 +467,7 @@ export class Transport {
    * no timer. Credentials are replaced, never merged.
    */
   child(options: TransportDefaults): Transport {
-    childOf = this
-    try {
-      return new Transport(options as TransportOptions)
-    } finally {
-      childOf = undefined
-    }
+    return new Transport(new ChildOf(this, options) as never)
   }
 
   /**
@@ -764,7 +807,7 @@ export class Transport {
     shown: string,
   ): number | undefined {
     const shared = this.#shared
-    if (isConnectionError(failure) && recordHealth(shared.pool, node, undefined)) shared.discovery?.nodeFailed(node)
+    if (isUnreachable(failure) && recordHealth(shared.pool, node, undefined)) shared.discovery?.nodeFailed(node)
     // No policy: the call's signal was aborted, nothing is retried.
     if (policy === undefined) return undefined
     const delay = retryAfterError(policy, shared.backoff, attempt, failure, resendable)

@@ -234,4 +234,16 @@ describe('the Transport constructor', () => {
     expect(next.pool).not.toBe(root.pool)
     expect(root.child({}).child({}).pool).toBe(root.pool)
   })
+
+  it("an object shaped like child()'s wrapper is plain options, not a way in to another transport's pool", () => {
+    const stub = stubConnections(() => json(200, {}))
+    const root = new Transport({ nodes: ['http://a:9200'], connection: stub.factory })
+    const forged = { parent: root, defaults: {}, options: {}, transport: root }
+    expect(() => new Transport(forged as never)).toThrow(/^Transport: unknown options `parent`/)
+    // and without the unknown names, it is options without a connection
+    expect(() => new Transport({ nodes: ['http://a:9200'] })).toThrow(
+      'connection: give a connection factory, such as undiciConnection() from @stretch/connection-undici',
+    )
+    expect(Transport.length).toBe(1)
+  })
 })

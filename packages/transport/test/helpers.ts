@@ -51,6 +51,8 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
 export const refused = (): ConnectionError => new ConnectionError('connect ECONNREFUSED', { requestSent: false })
 export const resetAfterWrite = (): ConnectionError => new ConnectionError('socket closed', { requestSent: true })
 export const timedOut = (): TimeoutError => new TimeoutError('no answer within requestTimeout')
+export const timedOutConnecting = (): TimeoutError =>
+  new TimeoutError('connecting to a:9200 timed out after 300 ms (requestTimeout)', { requestSent: false })
 
 /** A clock that records sleeps and advances instantly. */
 export function fakeClock(): Clock & { sleeps: number[]; advance(ms: number): void } {

@@ -5,6 +5,7 @@ import {
   ConfigurationError,
   checkCredential,
   checkNumber,
+  checkOptionNames,
   credentialProblem,
   encodeBase64,
   isLoopbackHost,
@@ -17,6 +18,7 @@ describe('checkNumber', () => {
     [2.5, { unit: 'milliseconds' }, 2.5],
     [null, { nullMeans: 'no timeout' }, null],
     [1, { integer: true, positive: true }, 1],
+    [1024, { integer: true, positive: true, max: 1024 }, 1024],
   ])('accepts %s with %o', (value, rule, expected) => {
     expect(checkNumber('x', value as number | null | undefined, rule)).toBe(expected)
   })
@@ -30,6 +32,9 @@ describe('checkNumber', () => {
     [0, { positive: true, integer: true }, 'x: must be a whole number, 1 or more (got 0)'],
     [1.5, { integer: true }, 'x: must be a whole number, 0 or more (got 1.5)'],
     [[1], {}, 'x: must be a number, 0 or more (got an array)'],
+    [1025, { integer: true, positive: true, max: 1024 }, 'x: must be a whole number from 1 to 1024 (got 1025)'],
+    [0.5, { integer: true, max: 10 }, 'x: must be a whole number from 0 to 10 (got 0.5)'],
+    [6, { max: 5, unit: 'seconds' }, 'x: must be a number of seconds, 0 or more and at most 5 (got 6)'],
     [
       0,
       { positive: true, unit: 'milliseconds', nullMeans: 'no timeout' },
@@ -44,6 +49,50 @@ describe('checkNumber', () => {
     }
     expect(error).toBeInstanceOf(ConfigurationError)
     expect((error as Error).message).toBe(message)
+  })
+})
+
+describe('checkOptionNames', () => {
+  const known: ReadonlySet<string> = new Set(['requestTimeout', 'maxRetries'])
+  const message = (fn: () => void): string => {
+    try {
+      fn()
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigurationError)
+      return (error as Error).message
+    }
+    throw new Error('did not throw')
+  }
+
+  it('passes known names, and ignores inherited ones', () => {
+    checkOptionNames('x', { requestTimeout: 1 }, known)
+    checkOptionNames('x', Object.create({ requestTimout: 1 }), known)
+  })
+
+  it('names each unknown key and the nearest known one, or the known ones', () => {
+    expect(message(() => checkOptionNames('x', { requestTimout: 1 }, known))).toBe(
+      'x: unknown option `requestTimout`; did you mean `requestTimeout`?',
+    )
+    expect(message(() => checkOptionNames('x', { zzz: 1 }, known))).toBe(
+      'x: unknown option `zzz` (known options: `requestTimeout`, `maxRetries`)',
+    )
+    expect(message(() => checkOptionNames('x', { maxRetry: 1, zzz: 2 }, known))).toBe(
+      'x: unknown options `maxRetry` (did you mean `maxRetries`?), `zzz`',
+    )
+  })
+
+  it('takes the noun, hints and fallback text of the caller', () => {
+    const rule = {
+      noun: 'call option',
+      hint: (name: string) => (name === 'timeout' ? { note: 'it is requestTimeout' } : undefined),
+      otherwise: 'see the README',
+    }
+    expect(message(() => checkOptionNames('search', { timeout: 1 }, known, rule))).toBe(
+      'search: unknown call option `timeout` (it is requestTimeout)',
+    )
+    expect(message(() => checkOptionNames('search', { zzz: 1 }, known, rule))).toBe(
+      'search: unknown call option `zzz` (see the README)',
+    )
   })
 })
 

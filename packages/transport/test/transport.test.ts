@@ -18,11 +18,21 @@ import {
   type Middleware,
   type NodeSelector,
   type ResponseError,
+  TimeoutError,
   Transport,
   type TransportOptions,
   withHeader,
 } from '../src/index.js'
-import { fakeClock, json, refused, rejection, resetAfterWrite, stubConnections, timedOut } from './helpers.js'
+import {
+  fakeClock,
+  json,
+  refused,
+  rejection,
+  resetAfterWrite,
+  stubConnections,
+  timedOut,
+  timedOutConnecting,
+} from './helpers.js'
 
 function rotating(): NodeSelector {
   let i = 0
@@ -46,6 +56,23 @@ function make(
   })
   return { transport, ...stub, clock }
 }
+
+describe('option names', () => {
+  it('refuses a misspelt option of the constructor and of child(), naming the nearest one', () => {
+    const stub = stubConnections(() => json(200, {}))
+    expect(
+      () => new Transport({ nodes: ['http://a:9200'], connection: stub.factory, requestTimout: 5 } as never),
+    ).toThrow('Transport: unknown option `requestTimout`; did you mean `requestTimeout`?')
+    const transport = new Transport({ nodes: ['http://a:9200'], connection: stub.factory })
+    expect(() => transport.child({ maxRetry: 1 } as never)).toThrow(
+      'Transport.child(): unknown option `maxRetry`; did you mean `maxRetries`?',
+    )
+    // an option of the constructor only is not one of child()
+    expect(() => transport.child({ compress: true } as never)).toThrow(
+      /^Transport.child\(\): unknown option `compress`/,
+    )
+  })
+})
 
 describe('serialization', () => {
   it('sends JSON, NDJSON, strings and query strings as Elasticsearch expects', async () => {
@@ -356,6 +383,19 @@ describe('retries', () => {
     const { transport } = make({ script: () => timedOut(), maxRetries: 0 })
     expect(isTimeoutError(await rejection(transport.request({ method: 'GET', path: '/' })))).toBe(true)
     expect(transport.pool.nodes.every((n) => n.alive)).toBe(true)
+  })
+
+  it('resends any method after a timeout that ran out while connecting, and marks that node dead', async () => {
+    let calls = 0
+    const { transport, sent } = make({
+      script: () => (calls++ === 0 ? timedOutConnecting() : json(200, {})),
+      selector: first,
+    })
+    const result = await transport.request({ method: 'POST', path: '/_bulk', body: 'x' })
+    expect(result.meta.attempts).toBe(2)
+    expect(sent.map((s) => s.node)).toEqual(['http://a:9200', 'http://b:9200'])
+    expect(transport.pool.nodes[0]?.alive).toBe(false)
+    expect(new TimeoutError('no answer').requestSent).toBe(true)
   })
 
   it('says how many attempts were made and on which nodes', async () => {

@@ -1,12 +1,24 @@
 // A user installs only the packages they need: pack each public package the way `pnpm publish` would, install
 // only those tarballs into an empty project, and import and require each one. Anything that leans on an
 // undeclared or hoisted dependency, or a file missing from `files`, fails here. Each tarball's manifest, source
-// maps and README links are checked too: what npm shows, and what a user's editor follows, must exist.
+// maps and README links are checked too: what npm shows, and what a user's editor follows, must exist. The FaaS
+// examples of the client are bundled from these installed packages, as users bundle a function, and run (faas.ts).
 import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, posix, resolve } from 'node:path'
+import type { TestCluster } from '@stretch/test-cluster'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  bundle,
+  type Example,
+  examples,
+  type FaasBackend,
+  invoke,
+  kEsmBanner,
+  startFaasBackend,
+  titles,
+} from './faas.js'
 
 const root = resolve(import.meta.dirname, '../../..')
 const packagesDir = join(root, 'packages')
@@ -126,7 +138,10 @@ describe.each(packages.map((p) => [p.manifest.name as string, p]))('%s', (name, 
   })
 })
 
-const plugins = packages.filter((p) => /^@stretch\/((auth|pool|connection)-|otel$)/.test(p.manifest.name))
+// Every published package but transport and the client is a plugin (auth-*, pool-*, connection-*, helpers, otel and
+// any later one): CONTRIBUTING.md, "Plugins peer on transport".
+const kNotPlugins = new Set(['@stretch/transport', '@stretch/client'])
+const plugins = packages.filter((p) => !kNotPlugins.has(p.manifest.name))
 describe.each(plugins.map((p) => [p.manifest.name as string]))('%s, a plugin', (name) => {
   it('peers on @stretch/transport with a range that survives a transport minor', () => {
     const packed = JSON.parse(run('tar', ['-xzOf', tarballs.get(name) as string, 'package/package.json'], work))
@@ -235,5 +250,69 @@ describe('a browser TypeScript project without @types/node (skipLibCheck: false,
     const result = spawnSync(tsc, ['-p', '.'], { cwd: dir, encoding: 'utf8' })
     expect(result.stdout).toBe('')
     expect(result.status).toBe(0)
+  })
+})
+
+describe('the FaaS examples bundled by esbuild from the installed packages (--platform=node)', () => {
+  const examplesDir = join(root, 'packages/client/examples')
+  const clientVersion = (
+    JSON.parse(readFileSync(join(packagesDir, 'client/package.json'), 'utf8')) as {
+      version: string
+    }
+  ).version
+  let backend: FaasBackend
+  let outDir: string
+  beforeAll(async () => {
+    backend = await startFaasBackend()
+    // Outside the user's project: a bundle that still needed node_modules fails here.
+    outDir = mkdtempSync(join(tmpdir(), 'stretch-faas-bundle-'))
+  })
+  afterAll(async () => {
+    await backend?.close()
+    if (outDir !== undefined) rmSync(outDir, { recursive: true, force: true })
+  })
+  const bundleOf = (example: Example, format: 'cjs' | 'esm', banner: boolean) =>
+    bundle(example, { project: join(work, 'app'), examples: examplesDir, outDir, format, banner })
+
+  describe.each(['cjs', 'esm'] as const)('--format=%s', (format) => {
+    it.each(examples)('$file runs with no node_modules beside it and answers through its handler', async (example) => {
+      const { file, inputs, warnings } = await bundleOf(example, format, true)
+      expect(warnings).toEqual([])
+      // The installed dist, not a source: no `.ts` file of a package is in the bundle, and undici's Pool is.
+      expect(inputs.filter((path) => path.includes('node_modules/@stretch/') && !path.endsWith('.js'))).toEqual([])
+      expect(inputs.some((path) => path.includes('node_modules/@stretch/client/dist/'))).toBe(true)
+      expect(inputs.some((path) => path.endsWith('undici/lib/dispatcher/pool.js'))).toBe(true)
+      const before = backend.tunnels.length
+      const { code, stdout, stderr } = await invoke(example, file, backend, outDir)
+
+      expect({ code, stderr }).toEqual({ code: 0, stderr: '' })
+      const result = JSON.parse(stdout) as { status: number; hits: unknown; logs?: string[] }
+      expect(result.status).toBe(200)
+      expect(titles(result.hits)).toEqual(['Dune', 'Dune Messiah'])
+      if (example.file === 'azure-functions') expect(result.logs).toEqual(['search for dune: 2 hits'])
+      // It went to the cloud endpoint of its Cloud ID (through the proxy), over one tunnel.
+      const cloud = backend.cluster.cloud as NonNullable<TestCluster['cloud']>
+      expect(backend.tunnels.slice(before)).toEqual([`${cloud.hostname}:${cloud.port}`])
+      // The bundle carries the versions as constants: the user-agent names the client's version.
+      const seen = cloud.node.requests.at(-1)
+      expect(seen?.headers['user-agent']).toMatch(
+        new RegExp(`^stretch/${clientVersion.replaceAll('.', '\\.')} \\(Node\\.js v`),
+      )
+    })
+  })
+
+  it('an ES module bundle without the require banner fails its first request with a ConfigurationError that gives the exact flag', async () => {
+    const example = examples[0] as Example
+    const { file } = await bundleOf(example, 'esm', false)
+    const { code, stdout, stderr } = await invoke(example, file, backend, outDir)
+
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' })
+    const { error } = JSON.parse(stdout) as { error: { name: string; code: string; message: string } }
+    expect(error.name).toBe('ConfigurationError')
+    expect(error.code).toBe('ES_ERR_CONFIGURATION')
+    expect(error.message).toContain('@stretch/connection-undici cannot load undici (Dynamic require of "node:')
+    expect(error.message).toContain(
+      `bundle as CommonJS (esbuild --format=cjs), or give the bundle one with esbuild's banner, exactly: --banner:js="${kEsmBanner}"`,
+    )
   })
 })

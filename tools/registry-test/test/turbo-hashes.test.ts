@@ -1,5 +1,6 @@
 // turbo's cache keys: editing transport's sources must invalidate the tests and typechecks of every package that
-// depends on transport (and nothing else), and editing a root config must invalidate every task. Read from
+// depends on transport (and nothing else), and editing a root config must invalidate every task: builds and API
+// reports too. Read from
 // `turbo run --dry=json` in a copy of the repository before and after each edit.
 import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -37,19 +38,24 @@ function dependentsOf(name: string): Set<string> {
   return found
 }
 
-/** taskId -> hash of every test and typecheck task. */
-async function hashes(): Promise<Map<string, string>> {
-  const out = await run(turbo, ['run', 'test', 'typecheck', '--dry=json'], { cwd: copy })
+const kChecks = ['test', 'typecheck'] as const
+// What CI runs besides the checks: a root config must invalidate the builds (tsconfig.base.json changes the emitted
+// declarations) and the API reports (api-extractor.base.json) as well.
+const kEveryTask = ['build', 'test', 'typecheck', 'api:check'] as const
+
+/** taskId -> hash of every task named in `tasks`. */
+async function hashes(tasks: readonly string[] = kChecks): Promise<Map<string, string>> {
+  const out = await run(turbo, ['run', ...tasks, '--dry=json'], { cwd: copy })
   const dry = JSON.parse(out) as { tasks: { taskId: string; task: string; hash: string }[] }
-  return new Map(dry.tasks.filter((t) => t.task === 'test' || t.task === 'typecheck').map((t) => [t.taskId, t.hash]))
+  return new Map(dry.tasks.filter((t) => tasks.includes(t.task)).map((t) => [t.taskId, t.hash]))
 }
 
-/** The test and typecheck tasks whose hash changes when `edit` is applied (and committed) to the copy. */
-async function changedBy(edit: () => void): Promise<string[]> {
-  const before = await hashes()
+/** The tasks named in `tasks` whose hash changes when `edit` is applied (and committed) to the copy. */
+async function changedBy(edit: () => void, tasks: readonly string[] = kChecks): Promise<string[]> {
+  const before = await hashes(tasks)
   edit()
   await commitAll(copy, 'edit')
-  const after = await hashes()
+  const after = await hashes(tasks)
   expect([...after.keys()].sort()).toEqual([...before.keys()].sort())
   return [...after].filter(([id, hash]) => before.get(id) !== hash).map(([id]) => id)
 }
@@ -96,10 +102,13 @@ describe('turbo task hashes', () => {
   })
 
   it.each(['tsconfig.base.json', 'biome.json', 'api-extractor.base.json', 'vitest.shared.ts'])(
-    'an edit of %s changes every test and typecheck hash',
+    'an edit of %s changes every build, test, typecheck and api:check hash',
     async (file) => {
-      const changed = await changedBy(() => appendFileSync(join(copy, file), '\n'))
-      const all = await hashes()
+      const changed = await changedBy(() => appendFileSync(join(copy, file), '\n'), kEveryTask)
+      const all = await hashes(kEveryTask)
+      // every kind of task is there, those of the published packages among them
+      for (const task of kEveryTask) expect(all.has(`@stretch/transport#${task}`), task).toBe(true)
+      expect(all.has('@stretch/client#api:check')).toBe(true)
       expect(changed.sort()).toEqual([...all.keys()].sort())
     },
   )

@@ -1,135 +1,22 @@
-// A node pool written by a third party, with nothing but the public contract of @stretch/transport, carries the
-// reliability scenarios: node credentials from URL userinfo, fail-over of a stopped node, balanced in-flight
-// counts, retries on another node.
+// A node pool written by a third party, with nothing but the public contract of @stretch/transport (ListPool, in
+// support/list-pool.ts), keeps what the contract promises: node credentials from URL userinfo, acquire and release
+// balanced and in-flight counts back to 0 under load with a node stopped, retries on another node. Every scenario
+// of faults.test.ts runs over it as well.
 
 import { ApiClient } from '@stretch/client'
 import { undiciConnection } from '@stretch/connection-undici'
 import type { TestCluster } from '@stretch/test-cluster'
-import {
-  type Connection,
-  type ConnectionFactory,
-  describeNode,
-  type NodeDescription,
-  type NodeInfo,
-  type NodeOptions,
-  type NodePool,
-  NoLivingNodesError,
-  type PoolNode,
-  type SelectContext,
-  Transport,
-} from '@stretch/transport'
+import { Transport } from '@stretch/transport'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { listenTransport } from './support/channels.js'
 import { recordFigure } from './support/figures.js'
+import { ListPool } from './support/list-pool.js'
 import { runLoad, startTestCluster } from './support/load.js'
 import { watchProcess } from './support/watch.js'
 
 const suite = 'faults'
 // The `elastic` password travels only as URL userinfo here: the watch fails the file if it shows up anywhere.
 const watch = watchProcess()
-
-/** A node of {@link ListPool}: plain fields, health kept by the pool. */
-class ListNode implements PoolNode {
-  readonly url: URL
-  readonly id: string
-  readonly name: string | undefined
-  readonly roles: readonly string[] | undefined
-  readonly attributes: Readonly<Record<string, string>>
-  declare readonly headers: Readonly<Record<string, string>>
-  readonly connection: Connection
-  alive = true
-  failures = 0
-  deadUntil = 0
-  inFlight = 0
-
-  constructor(description: NodeDescription, connection: Connection) {
-    this.url = description.url
-    this.id = description.id
-    this.name = description.name
-    this.roles = description.roles
-    this.attributes = description.attributes
-    this.connection = connection
-    // the headers may hold the URL's credentials: not enumerable, so they stay out of logs
-    Object.defineProperty(this, 'headers', { value: description.headers, enumerable: false })
-  }
-
-  info(): NodeInfo {
-    return { id: this.id, url: this.url.href.replace(/\/$/, ''), name: this.name }
-  }
-}
-
-/** Round robin over the living nodes, a fixed 500 ms rest for a dead one, counts of acquire and release. */
-class ListPool implements NodePool {
-  #nodes: ListNode[]
-  #next = 0
-  readonly #connection: ConnectionFactory
-  acquired = 0
-  released = 0
-
-  constructor(nodes: readonly (string | NodeOptions)[], connection: ConnectionFactory) {
-    this.#connection = connection
-    this.#nodes = nodes.map((n) => this.#create(describeNode(n)))
-  }
-
-  #create(description: NodeDescription): ListNode {
-    return new ListNode(description, this.#connection(description))
-  }
-
-  #own(node: PoolNode): ListNode {
-    const own = this.#nodes.find((n) => n === node)
-    if (own === undefined) throw new Error(`ListPool: ${node.id} is not one of my nodes`)
-    return own
-  }
-
-  get nodes(): readonly PoolNode[] {
-    return this.#nodes
-  }
-
-  select(_context: SelectContext, tried?: ReadonlySet<PoolNode>): PoolNode {
-    const now = performance.now()
-    const living = this.#nodes.filter((n) => n.alive || n.deadUntil <= now)
-    const fresh = living.filter((n) => tried?.has(n) !== true)
-    const candidates = fresh.length > 0 ? fresh : living
-    if (candidates.length === 0) {
-      const soonest = [...this.#nodes].sort((a, b) => a.deadUntil - b.deadUntil)[0]
-      if (soonest === undefined) throw new NoLivingNodesError('ListPool: no node')
-      return soonest
-    }
-    return candidates[this.#next++ % candidates.length] as ListNode
-  }
-
-  markDead(node: PoolNode): void {
-    const own = this.#own(node)
-    own.alive = false
-    own.failures += 1
-    own.deadUntil = performance.now() + 500
-  }
-
-  markAlive(node: PoolNode): void {
-    const own = this.#own(node)
-    own.alive = true
-    own.failures = 0
-    own.deadUntil = 0
-  }
-
-  acquire(node: PoolNode): void {
-    this.#own(node).inFlight += 1
-    this.acquired += 1
-  }
-
-  release(node: PoolNode): void {
-    this.#own(node).inFlight -= 1
-    this.released += 1
-  }
-
-  update(nodes: readonly (NodeOptions | NodeDescription)[]): void {
-    this.#nodes = nodes.map((n) => this.#create(describeNode(n as NodeOptions)))
-  }
-
-  async close(): Promise<void> {
-    await Promise.all(this.#nodes.map((n) => n.connection.close()))
-  }
-}
 
 let cluster: TestCluster
 beforeAll(async () => {

@@ -13,10 +13,18 @@ import {
 import { undiciConnection } from '@stretch/connection-undici'
 import { roundRobinSelector } from '@stretch/pool-round-robin'
 import type { TestCluster } from '@stretch/test-cluster'
-import { type NodePool, type PoolNode, systemClock, Transport } from '@stretch/transport'
+import {
+  type Clock,
+  type ConnectionFactory,
+  type NodePool,
+  type PoolNode,
+  systemClock,
+  Transport,
+} from '@stretch/transport'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { listenTransport } from './support/channels.js'
 import { recordFigure } from './support/figures.js'
+import { ListPool } from './support/list-pool.js'
 import {
   Chance,
   clientOf,
@@ -40,52 +48,101 @@ const BULK_BATCH = 100
 
 // The scenarios that reset sockets run on their own cluster (TLS and security on, like the other), so their faults
 // do not disturb the node counters of the others.
-let cluster: TestCluster
-let noisy: TestCluster
-let baselineMs = 0
-beforeAll(async () => {
-  cluster = await startTestCluster({ nodes: 3 })
-  noisy = await startTestCluster({ nodes: 3, security: true })
-})
-afterAll(async () => {
-  await cluster.close()
-  await noisy.close()
-})
 
-/**
- * The client `clientOptions(cluster)` builds (its nodes, CA, credentials and round-robin selector), over a transport
- * whose clock runs `skipped` milliseconds ahead of real time: the test ends a dead node's backoff by moving the clock
- * instead of sleeping through it. Shows the node pool (read-only) to read that backoff.
- */
-class PoolClient extends ApiClient {
-  readonly #skipped: { ms: number }
-  constructor(cluster: TestCluster) {
-    const skipped = { ms: 0 }
-    super(
-      new Transport({
-        nodes: cluster.urls,
-        connection: undiciConnection({ tls: { ca: cluster.caCert as string } }),
-        selector: roundRobinSelector(),
-        auth: basicAuth({ username: 'elastic', password: cluster.password }),
-        clock: { now: () => systemClock.now() + skipped.ms, sleep: systemClock.sleep },
-      }),
-    )
-    this.#skipped = skipped
+/** The clock of a transport that a test moves forward instead of sleeping through a dead node's backoff. */
+interface SkippingClock extends Clock {
+  /** Moves the clock `ms` forward. */
+  skip(ms: number): void
+}
+
+function skippingClock(): SkippingClock {
+  let skipped = 0
+  return {
+    now: () => systemClock.now() + skipped,
+    sleep: systemClock.sleep,
+    skip(ms) {
+      skipped += ms
+    },
+  }
+}
+
+/** The API over a transport built here, with the transport's pool (read-only) and clock shown. */
+class TransportClient extends ApiClient {
+  readonly clock: Clock
+  constructor(transport: Transport, clock: Clock) {
+    super(transport)
+    this.clock = clock
   }
   get pool(): NodePool {
     return this.transport.pool
   }
-  /** The transport's clock, in the unit of `PoolNode.deadUntil`. */
-  now(): number {
-    return systemClock.now() + this.#skipped.ms
-  }
-  /** Moves the transport's clock `ms` forward. */
-  skip(ms: number): void {
-    this.#skipped.ms += ms
-  }
   close(): Promise<void> {
     return this.transport.close()
   }
+}
+
+interface FaultOptions {
+  readonly requestTimeout?: number
+  readonly connectionsPerNode?: number
+}
+
+/** A node pool every scenario runs over. */
+interface PoolKind {
+  readonly name: string
+  /** Appended to each scenario's name in REPORT.md. */
+  readonly label: string
+  /** A client of every node of `cluster`, trusting its CA, as `elastic`. */
+  client(cluster: TestCluster, options?: FaultOptions): ApiClient & { close(): Promise<void> }
+  /** The same over a transport whose clock the test moves (and whose pool it reads). */
+  clocked(cluster: TestCluster, clock: SkippingClock): TransportClient
+}
+
+function connectionOf(cluster: TestCluster, options: FaultOptions): ConnectionFactory {
+  return undiciConnection({
+    tls: { ca: cluster.caCert as string },
+    ...(options.connectionsPerNode === undefined ? {} : { connectionsPerNode: options.connectionsPerNode }),
+  })
+}
+
+const credentials = (cluster: TestCluster) => basicAuth({ username: 'elastic', password: cluster.password })
+
+const kinds: readonly PoolKind[] = [
+  {
+    // The client as users make it: its own pool (createNodePool) and round-robin selector.
+    name: 'the default pool',
+    label: '',
+    client: (cluster, options = {}) => clientOf(cluster, options),
+    clocked: (cluster, clock) =>
+      new TransportClient(
+        new Transport({
+          nodes: cluster.urls,
+          connection: connectionOf(cluster, {}),
+          selector: roundRobinSelector(),
+          auth: credentials(cluster),
+          clock,
+        }),
+        clock,
+      ),
+  },
+  {
+    // A pool written with @stretch/transport's public types only (support/list-pool.ts), given as `pool`.
+    name: 'a third-party NodePool',
+    label: ' (third-party NodePool)',
+    client: (cluster, options = {}) => thirdParty(cluster, options, systemClock),
+    clocked: (cluster, clock) => thirdParty(cluster, {}, clock),
+  },
+]
+
+function thirdParty(cluster: TestCluster, options: FaultOptions, clock: Clock): TransportClient {
+  return new TransportClient(
+    new Transport({
+      pool: new ListPool(cluster.urls, connectionOf(cluster, options), { now: () => clock.now() }),
+      auth: credentials(cluster),
+      clock,
+      ...(options.requestTimeout === undefined ? {} : { requestTimeout: options.requestTimeout }),
+    }),
+    clock,
+  )
 }
 
 function typed(error: unknown): TransportError {
@@ -94,9 +151,23 @@ function typed(error: unknown): TransportError {
   return error as TransportError
 }
 
-describe('faults under load', () => {
+describe.each(kinds)('faults under load, $name', (kind) => {
+  // Each suite starts its clusters once, shared by its scenarios (the stores too: the write counts are per suite).
+  let cluster: TestCluster
+  let noisy: TestCluster
+  let baselineMs = 0
+  beforeAll(async () => {
+    cluster = await startTestCluster({ nodes: 3 })
+    noisy = await startTestCluster({ nodes: 3, security: true })
+  })
+  afterAll(async () => {
+    await cluster.close()
+    await noisy.close()
+  })
+
   it('one node stopped mid-run and restarted: no caller error, the node is marked dead then alive', async () => {
-    const client = new PoolClient(cluster)
+    const clock = skippingClock()
+    const client = kind.clocked(cluster, clock)
     try {
       // warm up (64 sockets per node, TLS handshakes), then measure a clean run
       await runLoad({ concurrency: CONCURRENCY, more: (i) => i < 1000, task: () => client.info() })
@@ -139,9 +210,9 @@ describe('faults under load', () => {
       // the pool's deadUntil instead of waiting it out, then load again.
       const poolNode = client.pool.nodes.find((n) => n.url.href.replace(/\/$/, '') === victim.url) as PoolNode
       const failuresAtRestart = poolNode.failures
-      const backoffLeft = Math.max(0, poolNode.deadUntil - client.now())
+      const backoffLeft = Math.max(0, poolNode.deadUntil - clock.now())
       expect(backoffLeft).toBeLessThanOrEqual(30_000)
-      client.skip(backoffLeft)
+      clock.skip(backoffLeft)
       // The backoff is over on the transport's clock: of the next three requests (round robin) one goes to the node.
       const back = await runLoad({ concurrency: 3, more: (i) => i < 3, task: () => client.info() })
       expect(back.errors).toEqual([])
@@ -167,7 +238,7 @@ describe('faults under load', () => {
       const added = mean(run.latencies) - baselineMs
       recordFigure({
         suite,
-        scenario: 'one of 3 nodes stopped, restarted',
+        scenario: `one of 3 nodes stopped, restarted${kind.label}`,
         requests: run.count + back.count + tail.count,
         faults: 1,
         errors: errors.length,
@@ -181,7 +252,7 @@ describe('faults under load', () => {
   })
 
   it('429 with Retry-After: every caller waits as told and the cluster gets one retry per request', async () => {
-    const client = clientOf(cluster)
+    const client = kind.client(cluster)
     const arrivals = new Map<string, number[]>()
     const onRequest = (record: { headers: Record<string, unknown> }) => {
       const id = String(record.headers['x-opaque-id'])
@@ -217,7 +288,7 @@ describe('faults under load', () => {
       watch.error(error)
       recordFigure({
         suite,
-        scenario: '429 + Retry-After: 1 to 64 callers at once',
+        scenario: `429 + Retry-After: 1 to 64 callers at once${kind.label}`,
         requests: CONCURRENCY + 1,
         faults: CONCURRENCY + 1,
         errors: 1,
@@ -234,7 +305,7 @@ describe('faults under load', () => {
 
   it('a hanging node: requestTimeout fires, a GET is retried elsewhere, a POST _bulk is not resent', async () => {
     const requestTimeout = 300
-    const client = clientOf(cluster, { requestTimeout })
+    const client = kind.client(cluster, { requestTimeout })
     const events = listenTransport()
     try {
       cluster.resetStats()
@@ -277,7 +348,7 @@ describe('faults under load', () => {
       events.stop()
       recordFigure({
         suite,
-        scenario: `hanging node, requestTimeout ${requestTimeout} ms`,
+        scenario: `hanging node, requestTimeout ${requestTimeout} ms${kind.label}`,
         requests: 4,
         faults: 3,
         errors: 2,
@@ -293,7 +364,7 @@ describe('faults under load', () => {
   })
 
   it('all nodes down: callers fail fast, then the same client recovers once a node is back', async () => {
-    const client = clientOf(cluster)
+    const client = kind.client(cluster)
     const events = listenTransport()
     try {
       await client.info()
@@ -329,7 +400,7 @@ describe('faults under load', () => {
       events.stop()
       recordFigure({
         suite,
-        scenario: 'all 3 nodes down, then back',
+        scenario: `all 3 nodes down, then back${kind.label}`,
         requests: 64 + 1 + 1000,
         faults: 3,
         errors: run.errors.length,
@@ -346,7 +417,7 @@ describe('faults under load', () => {
     // fewer sockets than callers: requests queue in the pool, and the resets make it reconnect under that limit
     const connectionsPerNode = 16
     const sockets = trackSockets(noisy.nodes)
-    const client = clientOf(noisy, { connectionsPerNode })
+    const client = kind.client(noisy, { connectionsPerNode })
     // a clean run on the same cluster first (warm sockets), for the added latency
     await runLoad({ concurrency: CONCURRENCY, more: (i) => i < 500, task: () => client.info() })
     const clean = await runLoad({ concurrency: CONCURRENCY, more: (i) => i < 3000, task: () => client.info() })
@@ -387,7 +458,7 @@ describe('faults under load', () => {
       for (const node of noisy.nodes) expect(sockets.max(node), node.name).toBeLessThanOrEqual(connectionsPerNode)
       recordFigure({
         suite,
-        scenario: `10% 503 + 2% resets, random, ${RANDOM_REQUESTS} GET`,
+        scenario: `10% 503 + 2% resets, random, ${RANDOM_REQUESTS} GET${kind.label}`,
         requests: run.count,
         faults,
         errors: run.errors.length,
@@ -405,7 +476,7 @@ describe('faults under load', () => {
 
   it(`${BULK_DOCS} documents through bulk under faults: acknowledged ones stored once, the others reported`, async () => {
     const requestTimeout = 1000
-    const client = clientOf(noisy, { requestTimeout })
+    const client = kind.client(noisy, { requestTimeout })
     const random = seeded(seed + 1)
     const bulkPath = { method: 'POST', path: '/_bulk' } as const
     const injected = [
@@ -484,7 +555,7 @@ describe('faults under load', () => {
       expect(itemErrors).toBeGreaterThan(0)
       recordFigure({
         suite,
-        scenario: `${BULK_DOCS} docs with ids, bulk of ${BULK_BATCH}, 8 callers, faults on _bulk`,
+        scenario: `${BULK_DOCS} docs with ids, bulk of ${BULK_BATCH}, 8 callers, faults on _bulk${kind.label}`,
         requests: run.count,
         faults,
         errors: run.errors.length,

@@ -74,11 +74,12 @@ describe('fetchPlatform', () => {
     const error = thrown(() =>
       fetchPlatform(fetchConnection, 'browser').connection({
         lookup: () => undefined,
+        connectTimeout: 5000,
         connectionsPerNode: 4,
       } as unknown as ClientOptions),
     )
     expect(error.message).toBe(
-      'lookup, connectionsPerNode: are only available on Node (undici); on browser fetch opens the sockets and resolves names itself. Remove them, or pass your own connection factory as `connection`',
+      'lookup, connectTimeout, connectionsPerNode: are only available on Node (undici); on browser fetch opens the sockets and resolves names itself. Remove them, or pass your own connection factory as `connection`',
     )
   })
 

@@ -2,16 +2,21 @@
 // (`pnpm typecheck`): everyday programs compile with no cast, and each deliberate mistake is a compile error (a
 // `@ts-expect-error` that finds no error fails the check).
 import { expectTypeOf } from 'vitest'
-import type {
-  BulkResponse,
-  BulkResponseItem,
-  Client,
-  ErrorCause,
-  estypes,
-  MsearchResponseItem,
-  SearchHit,
-  SearchRequest,
-  SearchResponse,
+import {
+  type BulkResponse,
+  type BulkResponseItem,
+  type Client,
+  type ErrorCause,
+  type ErrorCauseBody,
+  type ErrorResponseBody,
+  type estypes,
+  isElasticsearchError,
+  isErrorResponseBody,
+  isResponseError,
+  type MsearchResponseItem,
+  type SearchHit,
+  type SearchRequest,
+  type SearchResponse,
 } from '../src/index.js'
 
 interface Book {
@@ -315,3 +320,26 @@ expectTypeOf(esql.columns[0]?.name).toEqualTypeOf<string | undefined>()
 expectTypeOf(esql.values).toEqualTypeOf<estypes.FieldValue[][]>()
 const rows = await client.cat.indices({ format: 'json' })
 expectTypeOf(rows[0]?.index).toEqualTypeOf<string | undefined>()
+
+// Error handling: a ResponseError's body narrowed by either guard is the specification's error response, assignable
+// both ways (the transport's ErrorResponseBody is written without the client, which depends on the transport).
+{
+  const caught: unknown = undefined
+  if (isResponseError(caught) && isErrorResponseBody(caught.body)) {
+    const b: estypes.ErrorResponseBase = caught.body
+    const cause: estypes.ErrorCause = caught.body.error
+    const roots: estypes.ErrorCause[] | undefined = caught.body.error.root_cause
+    void [b, cause, roots]
+    expectTypeOf(caught.body).toEqualTypeOf<ErrorResponseBody>()
+  }
+  if (isElasticsearchError(caught)) {
+    const b: estypes.ErrorResponseBase = caught.body
+    const body: ErrorResponseBody = caught.body
+    void [b, body]
+    expectTypeOf(caught.body.error.root_cause?.[0]?.type).toEqualTypeOf<string | undefined>()
+  }
+  expectTypeOf<ErrorResponseBody>().toExtend<estypes.ErrorResponseBase>()
+  expectTypeOf<ErrorCauseBody>().toExtend<estypes.ErrorCause>()
+  expectTypeOf<estypes.ErrorResponseBase>().toExtend<ErrorResponseBody>()
+  expectTypeOf<estypes.ErrorCause>().toExtend<ErrorCauseBody>()
+}

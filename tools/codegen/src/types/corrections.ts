@@ -309,6 +309,44 @@ export const kCorrections: readonly Correction[] = [
       'With `wait_for_completion=false` the delete job action answers the task id (`{ "task": ... }`) instead of `acknowledged`; the spec has only AcknowledgedResponseBase. Corrected on this response alone, which becomes its own interface.',
   },
   {
+    type: 'ccr.get_auto_follow_pattern:AutoFollowPatternSummary',
+    op: 'optional',
+    property: 'max_outstanding_read_requests',
+    reason:
+      "AutoFollowPattern writes its follow parameters (FollowParameters.toXContentFragment) only when the pattern was put with them: a pattern put without `max_outstanding_read_requests` has none (Elastic's GetAutoFollowPatternResponseExample1); the spec requires it.",
+  },
+  {
+    type: 'search_application.list:SearchApplicationListItem',
+    op: 'add-type',
+    description:
+      'A search application as the list answers it: its name, its analytics collection, and when it was last updated (not its indices or template).',
+    properties: [
+      prop('name', ref('_types:Name'), true, 'The name of the search application.'),
+      prop(
+        'analytics_collection_name',
+        ref('_types:Name'),
+        false,
+        'The analytics collection of the search application.',
+      ),
+      prop(
+        'updated_at_millis',
+        ref('_types:EpochTime', ref('_types:UnitMillis')),
+        true,
+        'When the search application was last updated, in milliseconds since the epoch.',
+      ),
+    ],
+    reason:
+      'ListSearchApplicationAction writes each result as a SearchApplicationListItem (`name`, `analytics_collection_name`, `updated_at_millis`), without the `indices` of a SearchApplication; the spec has no type for it.',
+  },
+  {
+    type: 'search_application.list:Response',
+    op: 'set-property-type',
+    property: 'results',
+    value: arrayOf(ref('search_application.list:SearchApplicationListItem')),
+    reason:
+      "The list's results are SearchApplicationListItems (`name`, `updated_at_millis`, as Elastic's SearchApplicationsListResponseExample1 shows), not the SearchApplication that get answers, whose `indices` the spec requires.",
+  },
+  {
     type: 'ml.delete_job:Response',
     op: 'optional',
     property: 'acknowledged',

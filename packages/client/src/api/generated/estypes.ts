@@ -26631,7 +26631,7 @@ export declare namespace estypes {
     /**
      * The maximum number of outstanding reads requests from the remote cluster.
      */
-    max_outstanding_read_requests: integer
+    max_outstanding_read_requests?: integer
   }
 
   /**
@@ -78004,7 +78004,27 @@ export declare namespace estypes {
     /**
      * `results` (the specification does not describe it).
      */
-    results: SearchApplicationSearchApplication[]
+    results: SearchApplicationListSearchApplicationListItem[]
+  }
+
+  /**
+   * A search application as the list answers it: its name, its analytics collection, and when it was last updated (not its indices or template).
+   *
+   * @public
+   */
+  export interface SearchApplicationListSearchApplicationListItem {
+    /**
+     * The name of the search application.
+     */
+    name: Name
+    /**
+     * The analytics collection of the search application.
+     */
+    analytics_collection_name?: Name
+    /**
+     * When the search application was last updated, in milliseconds since the epoch.
+     */
+    updated_at_millis: EpochTime<UnitMillis>
   }
 
   /**

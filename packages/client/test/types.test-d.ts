@@ -132,8 +132,8 @@ expectTypeOf<BulkResponseItem['error']>().toEqualTypeOf<ErrorCause | undefined>(
 void client.bulk<Book>({ operations: [{ indx: { _index: 'books' } }] })
 // @ts-expect-error a Book's `year` is a number
 void client.bulk<Book>({ operations: [{ index: { _index: 'books' } }, { title: 'Dune', year: '1965', tags: [] }] })
-// Without type arguments the document type is not inferred from the lines (it is `unknown`): an update's partial
-// `doc` beside a script's `upsert` of another shape (the spec's BulkRequestExample2) compiles.
+// Without type arguments the document type is not inferred from the lines (a document line is any object): an
+// update's partial `doc` beside a script's `upsert` of another shape (the spec's BulkRequestExample2) compiles.
 await client.bulk({
   operations: [
     { update: { _id: '1', _index: 'index1', retry_on_conflict: 3 } },
@@ -149,6 +149,11 @@ await client.bulk({
     { doc: { field: 'value' } },
   ],
 })
+
+// Untyped, the lines are still lines: objects (an action, an update's body, a document), not any value.
+// @ts-expect-error a line is an object, not a number
+void client.bulk({ operations: [{ index: { _index: 'books' } }, 1965] })
+await client.bulk({ operations: [{ index: { _index: 'books' } }, { title: 'Dune' }, { delete: { _id: '2' } }] })
 
 // get, mget, index, update keep their document generics.
 const got = await client.get<Book>({ index: 'books', id: '1' })

@@ -185,8 +185,15 @@ export function requestMembers(resolver: TypeResolver, endpoint: SpecEndpoint): 
     // inferred from both, it becomes one line's shape and the others are excess properties (the spec's
     // BulkRequestExample2, an update's `doc` beside a script's `upsert`). The caller names it (`bulk<Book>`), else
     // it is `unknown`. A body with the generic once (`ml.post_data`'s `TData[]`) infers the union of its lines.
-    if (ndjson && generics.some((g) => (type.match(new RegExp(`\\b${g}\\b`, 'g')) ?? []).length > 1))
+    // Left `unknown`, a line that is the bare document type would absorb the union (`A | B | unknown` is `unknown`):
+    // no check of the lines and no completions for an action line. Unnamed, a document line is any object, so the
+    // action lines stay members of their own (`client.bulk({ operations: [{ index: { ... } }] })` completes).
+    const twice = generics.filter((g) => (type.match(new RegExp(`\\b${g}\\b`, 'g')) ?? []).length > 1)
+    if (ndjson && twice.length > 0) {
+      for (const g of twice)
+        type = type.replace(new RegExp(`(?<=\\(|\\| )${g}(?=\\)| \\|)`, 'g'), `(unknown extends ${g} ? object : ${g})`)
       type = `NoInfer<${type}>`
+    }
     if (ndjson) type = `${type} | string | Uint8Array`
     const description =
       body.description ??

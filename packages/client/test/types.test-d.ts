@@ -348,3 +348,59 @@ expectTypeOf(rows[0]?.index).toEqualTypeOf<string | undefined>()
   expectTypeOf<estypes.ErrorResponseBase>().toExtend<ErrorResponseBody>()
   expectTypeOf<estypes.ErrorCause>().toExtend<ErrorCauseBody>()
 }
+
+// Deliberate mistakes, two per program, as the issue's everyday programs make them.
+// count: a misspelled body property, a misspelled response field.
+{
+  // @ts-expect-error `qeury` is not a count parameter
+  void client.count({ index: 'books', qeury: { match_all: {} } })
+  const n = await client.count({ index: 'books' })
+  // @ts-expect-error `cont` is not a field of the count response
+  void n.cont
+}
+// ES|QL: a misspelled parameter, a misspelled response field.
+{
+  // @ts-expect-error `qeury` is not an ES|QL query parameter
+  void client.esql.query({ qeury: 'FROM books' })
+  const resp = await client.esql.query({ query: 'FROM books | LIMIT 1' })
+  // @ts-expect-error `colums` is not a field of an ES|QL result
+  void resp.colums
+}
+// cat: a misspelled column of a record, a wrong value of a parameter.
+{
+  const records = await client.cat.indices({ index: 'books', format: 'json' })
+  // @ts-expect-error `indx` is not a column of cat.indices
+  void records[0]?.indx
+  // @ts-expect-error `bytes` is a unit (`b`, `kb`, `mb`, ...), not a number
+  void client.cat.indices({ bytes: 1024 })
+}
+// get and mget: a misspelled parameter, a misspelled response field.
+{
+  // @ts-expect-error `idz` is not an mget parameter
+  void client.mget<Book>({ index: 'books', idz: ['1', '2'] })
+  const doc = await client.get<Book>({ index: 'books', id: '1' })
+  // @ts-expect-error `_sorce` is not a field of a get response
+  void doc._sorce
+  // @ts-expect-error `docz` is not a field of an mget response
+  void (await client.mget<Book>({ index: 'books', ids: ['1'] })).docz
+  const docs = await client.mget<Book>({ index: 'books', ids: ['1'] })
+  const one = docs.docs[0]
+  // @ts-expect-error a Book has no `titel`
+  if (one !== undefined && 'found' in one) void one._source?.titel
+}
+// Error handling: a misspelled field of the error response, a misspelled field of its cause.
+{
+  const caught: unknown = undefined
+  if (isElasticsearchError(caught)) {
+    // @ts-expect-error `stauts` is not a field of the error response
+    void caught.body.stauts
+    // @ts-expect-error `eror` is not a field of the error response
+    void caught.body.eror
+  }
+  if (isResponseError(caught) && isErrorResponseBody(caught.body)) {
+    // @ts-expect-error `root_causes` is not a field of the error cause (its extra keys are `unknown`): not an array
+    void caught.body.error.root_causes?.map((c) => c.type)
+    // @ts-expect-error `statusCode` is the error's, not the body's
+    void caught.body.statusCode.toFixed()
+  }
+}

@@ -349,6 +349,24 @@ expectTypeOf(rows[0]?.index).toEqualTypeOf<string | undefined>()
   expectTypeOf<estypes.ErrorCause>().toExtend<ErrorCauseBody>()
 }
 
+declare const aPipeline: estypes.LogstashPipeline
+// The endpoints that answer without a body resolve to what their response types say: a boolean (true on 2xx, false
+// on 404), as a HEAD does.
+expectTypeOf(await client.logstash.deletePipeline({ id: 'p' })).toEqualTypeOf<estypes.LogstashDeletePipelineResponse>()
+expectTypeOf(
+  await client.logstash.putPipeline({ id: 'p', pipeline: aPipeline }),
+).toEqualTypeOf<estypes.LogstashPutPipelineResponse>()
+expectTypeOf(
+  await client.cluster.deleteVotingConfigExclusions(),
+).toEqualTypeOf<estypes.ClusterDeleteVotingConfigExclusionsResponse>()
+expectTypeOf(
+  await client.cluster.postVotingConfigExclusions({ node_names: 'n1' }),
+).toEqualTypeOf<estypes.ClusterPostVotingConfigExclusionsResponse>()
+expectTypeOf(
+  await client.security.samlCompleteLogout({ realm: 'saml1', ids: ['_1'] }),
+).toEqualTypeOf<estypes.SecuritySamlCompleteLogoutResponse>()
+expectTypeOf<estypes.SecuritySamlCompleteLogoutResponse>().toEqualTypeOf<boolean>()
+
 // Deliberate mistakes, two per program, as the everyday programs make them.
 // count: a misspelled body property, a misspelled response field.
 {

@@ -25,9 +25,15 @@ const baseMembers: ReadonlySet<string> = new Set([
 ])
 const catMembers: ReadonlySet<string> = new Set([...baseMembers, 'format', 'help', 'v', 'bytes', 'time'])
 
-/** The decoded response kind of an endpoint. */
+/**
+ * The decoded response kind of an endpoint. A HEAD, and an endpoint whose answer has no body (the spec's `no_body`:
+ * `logstash.put_pipeline`, `cluster.post_voting_config_exclusions`, ...), resolve to a boolean, true on 2xx and false
+ * on 404 (`logstash.delete_pipeline` of a missing pipeline), which is what the spec's `XxxResponse` (`boolean`) says;
+ * as JSON they resolved to the `undefined` of an empty body.
+ */
 export function responseKind(spec: SpecEndpoint): ResponseKind {
   if (spec.urls.every((u) => u.methods.length === 1 && u.methods[0] === 'HEAD')) return 'bool'
+  if (spec.response.kind === 'none') return 'bool'
   const media = spec.responseMediaType ?? []
   if (media[0] === 'text/plain') {
     return spec.namespace === 'cat' && media.includes('application/json') ? 'cat' : 'text'
@@ -263,7 +269,6 @@ export function responseType(endpoint: ApiEndpoint, resolver?: TypeResolver): st
   if (media[0] === 'text/event-stream') return 'string'
   if (media[0] === 'application/vnd.mapbox-vector-tile') return 'Uint8Array'
   const response = s.response
-  if (response.kind === 'none') return 'JsonValue | undefined'
   const typed = resolver?.spec?.response(s.name)
   if (typed !== undefined) return typed.type
   // cat rows are objects, one per line of the table.

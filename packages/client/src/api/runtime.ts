@@ -14,7 +14,8 @@ import { checkCallOptionNames } from '../check-option-names.js'
 import type { CallOptions } from './types.js'
 
 /**
- * How the response of an endpoint is decoded: `json` (the default), `bool` (HEAD: true on 2xx, false on 404),
+ * How the response of an endpoint is decoded: `json` (the default), `bool` (HEAD, and the endpoints that answer
+ * without a body: true on 2xx, false on 404),
  * `text` (always `text/plain`), `cat` (text unless `format` is given).
  * @internal
  */

@@ -12,7 +12,7 @@ import { kJsonInput, type TypeResolver } from './type-expr.js'
 import { kAggsParam, kSearchesParam, kTypesQualifier, typeParam } from './types/spec-types.js'
 
 /** How a response is decoded at run time (see the client's `runtime.ts`). */
-export type ResponseKind = 'json' | 'bool' | 'text' | 'cat'
+export type ResponseKind = 'json' | 'bool' | 'ack' | 'text' | 'cat'
 
 /** Names of the members every request already has (from `RequestBase` / `CatRequestBase`). */
 const baseMembers: ReadonlySet<string> = new Set([
@@ -26,14 +26,15 @@ const baseMembers: ReadonlySet<string> = new Set([
 const catMembers: ReadonlySet<string> = new Set([...baseMembers, 'format', 'help', 'v', 'bytes', 'time'])
 
 /**
- * The decoded response kind of an endpoint. A HEAD, and an endpoint whose answer has no body (the spec's `no_body`:
- * `logstash.put_pipeline`, `cluster.post_voting_config_exclusions`, ...), resolve to a boolean, true on 2xx and false
- * on 404 (`logstash.delete_pipeline` of a missing pipeline), which is what the spec's `XxxResponse` (`boolean`) says;
- * as JSON they resolved to the `undefined` of an empty body.
+ * The decoded response kind of an endpoint. A HEAD resolves to a boolean, true on 2xx and false on 404 (`bool`). An
+ * endpoint whose answer has no body (the spec's `no_body`: `logstash.put_pipeline`, `cluster.post_voting_config_exclusions`,
+ * ...) resolves to `true` on 2xx, which is what the spec's `XxxResponse` (`boolean`) says, and rejects on an error
+ * status like any other call (`ack`: `logstash.delete_pipeline` of a missing pipeline is a 404 `ResponseError`, as in
+ * the official clients); as JSON they resolved to the `undefined` of an empty body.
  */
 export function responseKind(spec: SpecEndpoint): ResponseKind {
   if (spec.urls.every((u) => u.methods.length === 1 && u.methods[0] === 'HEAD')) return 'bool'
-  if (spec.response.kind === 'none') return 'bool'
+  if (spec.response.kind === 'none') return 'ack'
   const media = spec.responseMediaType ?? []
   if (media[0] === 'text/plain') {
     return spec.namespace === 'cat' && media.includes('application/json') ? 'cat' : 'text'
@@ -263,7 +264,7 @@ export function availabilityText(spec: SpecEndpoint): string {
 export function responseType(endpoint: ApiEndpoint, resolver?: TypeResolver): string {
   const s = endpoint.spec
   const kind = responseKind(s)
-  if (kind === 'bool') return 'boolean'
+  if (kind === 'bool' || kind === 'ack') return 'boolean'
   if (kind === 'text') return 'string'
   const media = s.responseMediaType ?? []
   if (media[0] === 'text/event-stream') return 'string'

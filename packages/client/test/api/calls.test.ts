@@ -194,11 +194,15 @@ describe('documents', () => {
     expect(meta.statusCode).toBe(404)
   })
 
-  it('the endpoints that answer without a body resolve to booleans too, as their response types say', async () => {
+  it('the endpoints that answer without a body resolve to true, as their response types say, and reject on a 404', async () => {
     await expect(client.logstash.putPipeline({ id: 'p', pipeline: kPipeline })).resolves.toBe(true)
     expect(last()).toMatchObject({ method: 'PUT', path: '/_logstash/pipeline/p' })
     await expect(client.logstash.deletePipeline({ id: 'p' })).resolves.toBe(true)
-    await expect(client.logstash.deletePipeline({ id: 'missing' })).resolves.toBe(false)
+    // Not a HEAD: a missing pipeline is an error status, as with any other delete.
+    await expect(client.logstash.deletePipeline({ id: 'missing' })).rejects.toMatchObject({
+      name: 'ResponseError',
+      statusCode: 404,
+    })
     await expect(client.cluster.postVotingConfigExclusions({ node_names: 'n1' })).resolves.toBe(true)
     await expect(client.cluster.deleteVotingConfigExclusions()).resolves.toBe(true)
     await expect(

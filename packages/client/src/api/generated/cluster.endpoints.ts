@@ -55,7 +55,7 @@ export const endpoints: Readonly<
     path: [],
     query: ['master_timeout', 'wait_for_removal'],
     required: [],
-    response: 'bool',
+    response: 'ack',
   },
   existsComponentTemplate: {
     api: 'cluster.existsComponentTemplate',
@@ -124,7 +124,7 @@ export const endpoints: Readonly<
     path: [],
     query: ['node_names', 'node_ids', 'master_timeout', 'timeout'],
     required: [],
-    response: 'bool',
+    response: 'ack',
   },
   putComponentTemplate: {
     api: 'cluster.putComponentTemplate',

@@ -12,7 +12,7 @@ export const endpoints: Readonly<Record<'deletePipeline' | 'getPipeline' | 'putP
     path: ['id'],
     query: [],
     required: ['id'],
-    response: 'bool',
+    response: 'ack',
   },
   getPipeline: {
     api: 'logstash.getPipeline',
@@ -31,6 +31,6 @@ export const endpoints: Readonly<Record<'deletePipeline' | 'getPipeline' | 'putP
     query: [],
     value: 'pipeline',
     required: ['id', 'pipeline'],
-    response: 'bool',
+    response: 'ack',
   },
 }

@@ -90,6 +90,39 @@ if (m !== undefined) {
   expectTypeOf(m.best_month.keys).toEqualTypeOf<string[]>()
 }
 
+// categorize_text sends categories as buckets (with their sub-aggregations); bucket_count_ks_test its p-values.
+const categorized = await client.search({
+  size: 0,
+  aggs: {
+    categories: {
+      categorize_text: { field: 'message' },
+      aggs: { hosts: { terms: { field: 'host' } } },
+    },
+    by_price: { range: { field: 'price', ranges: [{ to: 10 }, { from: 10 }] } },
+    ks: { bucket_count_ks_test: { buckets_path: 'by_price>_count', alternative: ['less', 'greater'] } },
+  },
+})
+const c = categorized.aggregations
+if (c !== undefined) {
+  const category = c.categories.buckets[0]
+  expectTypeOf(category?.key).toEqualTypeOf<string | undefined>()
+  expectTypeOf(category?.doc_count).toEqualTypeOf<number | undefined>()
+  expectTypeOf(category?.regex).toEqualTypeOf<string | undefined>()
+  expectTypeOf(category?.max_matching_length).toEqualTypeOf<number | undefined>()
+  expectTypeOf(category?.hosts.buckets[0]?.doc_count).toEqualTypeOf<number | undefined>()
+  expectTypeOf(c.categories.buckets.map((b) => b.key)).toEqualTypeOf<string[]>()
+  expectTypeOf(c.ks.values).toEqualTypeOf<Record<string, number>>()
+  expectTypeOf(c.ks.values['less']).toEqualTypeOf<number | undefined>()
+  expectTypeOf(c.ks).toEqualTypeOf<estypes.AggregationsBucketKsAggregate>()
+  // @ts-expect-error a typo on a category field
+  void category?.regexp
+  // @ts-expect-error a K-S test sends `values`, not `value`
+  void c.ks.value
+}
+// Both are members of the aggregate union (a `typed_keys` response may hold them).
+expectTypeOf<estypes.AggregationsCategorizeTextAggregate>().toExtend<estypes.AggregationsAggregate>()
+expectTypeOf<estypes.AggregationsBucketKsAggregate>().toExtend<estypes.AggregationsAggregate>()
+
 // A document type given by hand turns inference off (TypeScript infers all type arguments or none); name the
 // aggregations' type from the request to have both.
 const byPrice = { avg_price: { avg: { field: 'price' } } } satisfies Record<

@@ -2,16 +2,21 @@
 // (`pnpm typecheck`): everyday programs compile with no cast, and each deliberate mistake is a compile error (a
 // `@ts-expect-error` that finds no error fails the check).
 import { expectTypeOf } from 'vitest'
-import type {
-  BulkResponse,
-  BulkResponseItem,
-  Client,
-  ErrorCause,
-  estypes,
-  MsearchResponseItem,
-  SearchHit,
-  SearchRequest,
-  SearchResponse,
+import {
+  type BulkResponse,
+  type BulkResponseItem,
+  type Client,
+  type ErrorCause,
+  type ErrorCauseBody,
+  type ErrorResponseBody,
+  type estypes,
+  isElasticsearchError,
+  isErrorResponseBody,
+  isResponseError,
+  type MsearchResponseItem,
+  type SearchHit,
+  type SearchRequest,
+  type SearchResponse,
 } from '../src/index.js'
 
 interface Book {
@@ -127,8 +132,8 @@ expectTypeOf<BulkResponseItem['error']>().toEqualTypeOf<ErrorCause | undefined>(
 void client.bulk<Book>({ operations: [{ indx: { _index: 'books' } }] })
 // @ts-expect-error a Book's `year` is a number
 void client.bulk<Book>({ operations: [{ index: { _index: 'books' } }, { title: 'Dune', year: '1965', tags: [] }] })
-// Without type arguments the document type is not inferred from the lines (it is `unknown`): an update's partial
-// `doc` beside a script's `upsert` of another shape (the spec's BulkRequestExample2) compiles.
+// Without type arguments the document type is not inferred from the lines (a document line is any object): an
+// update's partial `doc` beside a script's `upsert` of another shape (the spec's BulkRequestExample2) compiles.
 await client.bulk({
   operations: [
     { update: { _id: '1', _index: 'index1', retry_on_conflict: 3 } },
@@ -144,6 +149,11 @@ await client.bulk({
     { doc: { field: 'value' } },
   ],
 })
+
+// Untyped, the lines are still lines: objects (an action, an update's body, a document), not any value.
+// @ts-expect-error a line is an object, not a number
+void client.bulk({ operations: [{ index: { _index: 'books' } }, 1965] })
+await client.bulk({ operations: [{ index: { _index: 'books' } }, { title: 'Dune' }, { delete: { _id: '2' } }] })
 
 // get, mget, index, update keep their document generics.
 const got = await client.get<Book>({ index: 'books', id: '1' })
@@ -315,3 +325,100 @@ expectTypeOf(esql.columns[0]?.name).toEqualTypeOf<string | undefined>()
 expectTypeOf(esql.values).toEqualTypeOf<estypes.FieldValue[][]>()
 const rows = await client.cat.indices({ format: 'json' })
 expectTypeOf(rows[0]?.index).toEqualTypeOf<string | undefined>()
+
+// Error handling: a ResponseError's body narrowed by either guard is the specification's error response, assignable
+// both ways (the transport's ErrorResponseBody is written without the client, which depends on the transport).
+{
+  const caught: unknown = undefined
+  if (isResponseError(caught) && isErrorResponseBody(caught.body)) {
+    const b: estypes.ErrorResponseBase = caught.body
+    const cause: estypes.ErrorCause = caught.body.error
+    const roots: estypes.ErrorCause[] | undefined = caught.body.error.root_cause
+    void [b, cause, roots]
+    expectTypeOf(caught.body).toEqualTypeOf<ErrorResponseBody>()
+  }
+  if (isElasticsearchError(caught)) {
+    const b: estypes.ErrorResponseBase = caught.body
+    const body: ErrorResponseBody = caught.body
+    void [b, body]
+    expectTypeOf(caught.body.error.root_cause?.[0]?.type).toEqualTypeOf<string | undefined>()
+  }
+  expectTypeOf<ErrorResponseBody>().toExtend<estypes.ErrorResponseBase>()
+  expectTypeOf<ErrorCauseBody>().toExtend<estypes.ErrorCause>()
+  expectTypeOf<estypes.ErrorResponseBase>().toExtend<ErrorResponseBody>()
+  expectTypeOf<estypes.ErrorCause>().toExtend<ErrorCauseBody>()
+}
+
+declare const aPipeline: estypes.LogstashPipeline
+// The endpoints that answer without a body resolve to what their response types say: a boolean (true on 2xx, false
+// on 404), as a HEAD does.
+expectTypeOf(await client.logstash.deletePipeline({ id: 'p' })).toEqualTypeOf<estypes.LogstashDeletePipelineResponse>()
+expectTypeOf(
+  await client.logstash.putPipeline({ id: 'p', pipeline: aPipeline }),
+).toEqualTypeOf<estypes.LogstashPutPipelineResponse>()
+expectTypeOf(
+  await client.cluster.deleteVotingConfigExclusions(),
+).toEqualTypeOf<estypes.ClusterDeleteVotingConfigExclusionsResponse>()
+expectTypeOf(
+  await client.cluster.postVotingConfigExclusions({ node_names: 'n1' }),
+).toEqualTypeOf<estypes.ClusterPostVotingConfigExclusionsResponse>()
+expectTypeOf(
+  await client.security.samlCompleteLogout({ realm: 'saml1', ids: ['_1'] }),
+).toEqualTypeOf<estypes.SecuritySamlCompleteLogoutResponse>()
+expectTypeOf<estypes.SecuritySamlCompleteLogoutResponse>().toEqualTypeOf<boolean>()
+
+// Deliberate mistakes, two per program, as the issue's everyday programs make them.
+// count: a misspelled body property, a misspelled response field.
+{
+  // @ts-expect-error `qeury` is not a count parameter
+  void client.count({ index: 'books', qeury: { match_all: {} } })
+  const n = await client.count({ index: 'books' })
+  // @ts-expect-error `cont` is not a field of the count response
+  void n.cont
+}
+// ES|QL: a misspelled parameter, a misspelled response field.
+{
+  // @ts-expect-error `qeury` is not an ES|QL query parameter
+  void client.esql.query({ qeury: 'FROM books' })
+  const resp = await client.esql.query({ query: 'FROM books | LIMIT 1' })
+  // @ts-expect-error `colums` is not a field of an ES|QL result
+  void resp.colums
+}
+// cat: a misspelled column of a record, a wrong value of a parameter.
+{
+  const records = await client.cat.indices({ index: 'books', format: 'json' })
+  // @ts-expect-error `indx` is not a column of cat.indices
+  void records[0]?.indx
+  // @ts-expect-error `bytes` is a unit (`b`, `kb`, `mb`, ...), not a number
+  void client.cat.indices({ bytes: 1024 })
+}
+// get and mget: a misspelled parameter, a misspelled response field.
+{
+  // @ts-expect-error `idz` is not an mget parameter
+  void client.mget<Book>({ index: 'books', idz: ['1', '2'] })
+  const doc = await client.get<Book>({ index: 'books', id: '1' })
+  // @ts-expect-error `_sorce` is not a field of a get response
+  void doc._sorce
+  // @ts-expect-error `docz` is not a field of an mget response
+  void (await client.mget<Book>({ index: 'books', ids: ['1'] })).docz
+  const docs = await client.mget<Book>({ index: 'books', ids: ['1'] })
+  const one = docs.docs[0]
+  // @ts-expect-error a Book has no `titel`
+  if (one !== undefined && 'found' in one) void one._source?.titel
+}
+// Error handling: a misspelled field of the error response, a misspelled field of its cause.
+{
+  const caught: unknown = undefined
+  if (isElasticsearchError(caught)) {
+    // @ts-expect-error `stauts` is not a field of the error response
+    void caught.body.stauts
+    // @ts-expect-error `eror` is not a field of the error response
+    void caught.body.eror
+  }
+  if (isResponseError(caught) && isErrorResponseBody(caught.body)) {
+    // @ts-expect-error `root_causes` is not a field of the error cause (its extra keys are `unknown`): not an array
+    void caught.body.error.root_causes?.map((c) => c.type)
+    // @ts-expect-error `statusCode` is the error's, not the body's
+    void caught.body.statusCode.toFixed()
+  }
+}

@@ -259,7 +259,9 @@ export class NoLivingNodesError extends TransportError {
 /**
  * One cause of an Elasticsearch error response (the specification's `ErrorCause`): its `type`
  * (`index_not_found_exception`), `reason`, and the causes under it; Elasticsearch adds keys of its own per type
- * (`index`, `resource.id`, ...).
+ * (`index`, `resource.id`, ...). Its fields have the specification's types (the arrays are mutable, as a decoded
+ * body's are), so a body narrowed by {@link isErrorResponseBody} is assignable to the client's
+ * `estypes.ErrorResponseBase`, and that to this.
  * @public
  */
 export interface ErrorCauseBody {
@@ -272,9 +274,9 @@ export interface ErrorCauseBody {
   /** The cause of this one. */
   readonly caused_by?: ErrorCauseBody
   /** The errors at the root of this one (often on each shard). */
-  readonly root_cause?: readonly ErrorCauseBody[]
+  readonly root_cause?: ErrorCauseBody[]
   /** Errors suppressed while this one was handled. */
-  readonly suppressed?: readonly ErrorCauseBody[]
+  readonly suppressed?: ErrorCauseBody[]
   /** The other keys Elasticsearch sends with this type of error. */
   readonly [key: string]: unknown
 }

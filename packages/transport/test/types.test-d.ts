@@ -46,7 +46,7 @@ test("a ResponseError's body is Elasticsearch's error response, narrowed by a gu
     if (isErrorResponseBody(caught.body)) {
       expectTypeOf(caught.body.error.type).toEqualTypeOf<string>()
       expectTypeOf(caught.body.error.reason).toEqualTypeOf<string | null | undefined>()
-      expectTypeOf(caught.body.error.root_cause).toEqualTypeOf<readonly ErrorCauseBody[] | undefined>()
+      expectTypeOf(caught.body.error.root_cause).toEqualTypeOf<ErrorCauseBody[] | undefined>()
       expectTypeOf(caught.body.error.caused_by?.type).toEqualTypeOf<string | undefined>()
       expectTypeOf(caught.body.status).toEqualTypeOf<number>()
       // @ts-expect-error a misspelled field of the error response

@@ -12,7 +12,7 @@ import { kJsonInput, type TypeResolver } from './type-expr.js'
 import { kAggsParam, kSearchesParam, kTypesQualifier, typeParam } from './types/spec-types.js'
 
 /** How a response is decoded at run time (see the client's `runtime.ts`). */
-export type ResponseKind = 'json' | 'bool' | 'text' | 'cat'
+export type ResponseKind = 'json' | 'bool' | 'ack' | 'text' | 'cat'
 
 /** Names of the members every request already has (from `RequestBase` / `CatRequestBase`). */
 const baseMembers: ReadonlySet<string> = new Set([
@@ -25,9 +25,16 @@ const baseMembers: ReadonlySet<string> = new Set([
 ])
 const catMembers: ReadonlySet<string> = new Set([...baseMembers, 'format', 'help', 'v', 'bytes', 'time'])
 
-/** The decoded response kind of an endpoint. */
+/**
+ * The decoded response kind of an endpoint. A HEAD resolves to a boolean, true on 2xx and false on 404 (`bool`). An
+ * endpoint whose answer has no body (the spec's `no_body`: `logstash.put_pipeline`, `cluster.post_voting_config_exclusions`,
+ * ...) resolves to `true` on 2xx, which is what the spec's `XxxResponse` (`boolean`) says, and rejects on an error
+ * status like any other call (`ack`: `logstash.delete_pipeline` of a missing pipeline is a 404 `ResponseError`, as in
+ * the official clients); as JSON they resolved to the `undefined` of an empty body.
+ */
 export function responseKind(spec: SpecEndpoint): ResponseKind {
   if (spec.urls.every((u) => u.methods.length === 1 && u.methods[0] === 'HEAD')) return 'bool'
+  if (spec.response.kind === 'none') return 'ack'
   const media = spec.responseMediaType ?? []
   if (media[0] === 'text/plain') {
     return spec.namespace === 'cat' && media.includes('application/json') ? 'cat' : 'text'
@@ -185,8 +192,15 @@ export function requestMembers(resolver: TypeResolver, endpoint: SpecEndpoint): 
     // inferred from both, it becomes one line's shape and the others are excess properties (the spec's
     // BulkRequestExample2, an update's `doc` beside a script's `upsert`). The caller names it (`bulk<Book>`), else
     // it is `unknown`. A body with the generic once (`ml.post_data`'s `TData[]`) infers the union of its lines.
-    if (ndjson && generics.some((g) => (type.match(new RegExp(`\\b${g}\\b`, 'g')) ?? []).length > 1))
+    // Left `unknown`, a line that is the bare document type would absorb the union (`A | B | unknown` is `unknown`):
+    // no check of the lines and no completions for an action line. Unnamed, a document line is any object, so the
+    // action lines stay members of their own (`client.bulk({ operations: [{ index: { ... } }] })` completes).
+    const twice = generics.filter((g) => (type.match(new RegExp(`\\b${g}\\b`, 'g')) ?? []).length > 1)
+    if (ndjson && twice.length > 0) {
+      for (const g of twice)
+        type = type.replace(new RegExp(`(?<=\\(|\\| )${g}(?=\\)| \\|)`, 'g'), `(unknown extends ${g} ? object : ${g})`)
       type = `NoInfer<${type}>`
+    }
     if (ndjson) type = `${type} | string | Uint8Array`
     const description =
       body.description ??
@@ -250,13 +264,12 @@ export function availabilityText(spec: SpecEndpoint): string {
 export function responseType(endpoint: ApiEndpoint, resolver?: TypeResolver): string {
   const s = endpoint.spec
   const kind = responseKind(s)
-  if (kind === 'bool') return 'boolean'
+  if (kind === 'bool' || kind === 'ack') return 'boolean'
   if (kind === 'text') return 'string'
   const media = s.responseMediaType ?? []
   if (media[0] === 'text/event-stream') return 'string'
   if (media[0] === 'application/vnd.mapbox-vector-tile') return 'Uint8Array'
   const response = s.response
-  if (response.kind === 'none') return 'JsonValue | undefined'
   const typed = resolver?.spec?.response(s.name)
   if (typed !== undefined) return typed.type
   // cat rows are objects, one per line of the table.

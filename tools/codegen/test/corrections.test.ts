@@ -94,6 +94,48 @@ describe('applyCorrections', () => {
     )
   })
 
+  it('adds a type that extends another, and a member to a union', () => {
+    const types: TypeDefinition[] = [
+      ...structuredClone(base),
+      {
+        kind: 'type_alias',
+        name: { namespace: 'x', name: 'Any' },
+        type: { kind: 'union_of', items: [ref('x', 'Status')] },
+      },
+    ]
+    const corrected = applyCorrections(model(types), [
+      {
+        type: 'x:Loaded',
+        op: 'add-type',
+        description: 'Loaded.',
+        inherits: { type: 'x:Status' },
+        variantName: 'loaded',
+        properties: [{ name: 'weight', type: str, required: true }],
+        reason,
+      },
+      { type: 'x:Any', op: 'add-union-member', member: ref('x', 'Loaded'), reason },
+    ])
+    const out = emitted(corrected)
+    expect(out).toContain('export interface XLoaded extends XStatus {\n  weight: string\n}')
+    expect(out).toContain('export type XAny = XStatus | XLoaded')
+    expect(corrected.types.find((t) => t.name.name === 'Loaded')).toMatchObject({ variantName: 'loaded' })
+    const apply = (c: Correction) => () => applyCorrections(model(structuredClone(types)), [c])
+    expect(
+      apply({
+        type: 'x:Orphan',
+        op: 'add-type',
+        description: 'd',
+        inherits: { type: 'x:Gone' },
+        properties: [],
+        reason,
+      }),
+    ).toThrow(/no such parent/)
+    expect(apply({ type: 'x:Any', op: 'add-union-member', member: ref('x', 'Status'), reason })).toThrow(/has it now/)
+    expect(apply({ type: 'x:Status', op: 'add-union-member', member: ref('x', 'Status'), reason })).toThrow(
+      /not a union/,
+    )
+  })
+
   it('fails on a correction that no longer applies', () => {
     const apply = (c: Correction) => () => applyCorrections(model(structuredClone(base)), [c])
     expect(apply({ type: 'x:Gone', op: 'optional', property: 'a', reason })).toThrow(/x:Gone.*no such type/)
@@ -117,7 +159,14 @@ describe('the corrections of the committed model', () => {
   })
   it('widen the types Elasticsearch sends wider than the specification, and only those', () => {
     const out = emitted(applyCorrections(schema))
-    const plain = emitted(schema)
+    // The model as the spec has it, but for the aggregates it lacks (without them no rule says what categorize_text
+    // and bucket_count_ks_test send, and the generator fails).
+    const plain = emitted(
+      applyCorrections(
+        schema,
+        kCorrections.filter((c) => c.type.startsWith('_types.aggregations:')),
+      ),
+    )
     expect(out).toMatch(/export interface ReindexStatus \{[^}]*\n {2}canceled\?: string\n/)
     expect(plain).toMatch(/export interface ReindexStatus \{[^}]*\n {2}cancelled\?: string\n/)
     expect(out).toContain("'restart' | 'REMOVE' | 'RESTART' | 'REPLACE' | 'SIGTERM'")

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   aggregateYields,
+  applyCorrections,
   emitTypes,
   kAggregateExceptions,
   loadSchema,
@@ -151,7 +152,8 @@ describe('the committed model', () => {
 })
 
 describe('aggregations inferred from the request', () => {
-  const schema = loadSchema(new URL('../spec', import.meta.url).pathname)
+  // The generator reads the corrected model: the corrections add the aggregates the spec has no type for.
+  const schema = applyCorrections(loadSchema(new URL('../spec', import.meta.url).pathname))
   const yields = new Map(aggregateYields(schema).map((y) => [y.variant, y]))
   const names = (variant: string): string[] | string => {
     const to = yields.get(variant)?.to ?? 'none'
@@ -179,7 +181,16 @@ describe('aggregations inferred from the request', () => {
     expect(exceptions.sort()).toEqual(Object.keys(kAggregateExceptions).sort())
     expect(names('max_bucket')).toEqual(['BucketMetricValueAggregate'])
     expect(names('bucket_selector')).toBe('never')
-    expect(names('categorize_text')).toBe('unknown')
+    // No variant is left without a result type.
+    expect([...yields.values()].filter((y) => y.to === 'unknown')).toEqual([])
+  })
+  it('takes the aggregates the corrections add by their variant name (categorize_text, bucket_count_ks_test)', () => {
+    expect(names('categorize_text')).toEqual(['CategorizeTextAggregate'])
+    expect(yields.get('categorize_text')?.rule).toBe('name')
+    expect(names('bucket_count_ks_test')).toEqual(['BucketKsAggregate'])
+    // Without the corrections the model has no result type for them, and no rule covers them.
+    const plain = loadSchema(new URL('../spec', import.meta.url).pathname)
+    expect(() => aggregateYields(plain)).toThrow(/no rule says what (categorize_text|bucket_count_ks_test) sends/)
   })
   it('refuses a model with a variant that no rule or exception covers', () => {
     const types = schema.types.map((t) =>

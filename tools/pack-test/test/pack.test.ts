@@ -253,6 +253,74 @@ describe('a browser TypeScript project without @types/node (skipLibCheck: false,
   })
 })
 
+// A CommonJS project (no `"type": "module"`) and the ESM-only client. Under node16, TypeScript models a CommonJS
+// file's static import as `require()`, which cannot load an ES module: TS1479 on a value import, TS1541 on an
+// `import type`; that is TypeScript's right answer, and the client README says to write `import()` or
+// `import type ... with { 'resolution-mode': 'import' }` there, which compile. Under nodenext (TypeScript 5.8 and
+// later model Node's `require()` of an ES module, which Node 20.19 has) a static import compiles.
+describe('TypeScript in a CommonJS project', () => {
+  const compile = (name: string, module: string, source: string[]) => {
+    const dir = join(work, 'app', name)
+    mkdirSync(dir, { recursive: true })
+    writeFileSync(join(dir, 'package.json'), '{ "private": true }\n')
+    writeFileSync(join(dir, 'index.ts'), `${source.join('\n')}\n`)
+    const compilerOptions = {
+      module,
+      moduleResolution: module,
+      target: 'es2022',
+      strict: true,
+      noEmit: true,
+      skipLibCheck: true,
+      types: [],
+    }
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['index.ts'] }))
+    const tsc = join(root, 'tools/pack-test/node_modules/.bin/tsc')
+    return spawnSync(tsc, ['-p', '.'], { cwd: dir, encoding: 'utf8' })
+  }
+  const program = [
+    "  const found = await client.search({ aggs: { avg_price: { avg: { field: 'price' } } } })",
+    '  // @ts-expect-error a typo on a response field',
+    '  void found.tookk',
+    '  return found.aggregations?.avg_price.value',
+    '}',
+  ]
+
+  it('under node16, types the client through import() and resolution-mode, and refuses a static import', () => {
+    const result = compile('cjs-node16', 'node16', [
+      "import type { estypes } from '@stretch/client' with { 'resolution-mode': 'import' }",
+      "export type Client = import('@stretch/client', { with: { 'resolution-mode': 'import' } }).Client",
+      "export type ClientModule = typeof import('@stretch/client', { with: { 'resolution-mode': 'import' } })",
+      'export const query: estypes.QueryDslQueryContainer = { match_all: {} }',
+      'export async function search(node: string): Promise<number | null | undefined> {',
+      "  const { Client } = await import('@stretch/client')",
+      '  const client: Client = new Client({ node })',
+      ...program,
+    ])
+    expect(result.stdout).toBe('')
+    expect(result.status).toBe(0)
+    const refused = compile('cjs-node16-static', 'node16', [
+      "import type { estypes } from '@stretch/client'",
+      "import { Client } from '@stretch/client'",
+      'export const query: estypes.QueryDslQueryContainer = { match_all: {} }',
+      'export const client = new Client({ node: "http://localhost:9200" })',
+    ])
+    expect(refused.stdout).toMatch(/TS1541: Type-only import of an ECMAScript module from a CommonJS module/)
+    expect(refused.stdout).toMatch(/TS1479: The current file is a CommonJS module/)
+  })
+
+  it('under nodenext, types the client through a static import', () => {
+    const result = compile('cjs-nodenext', 'nodenext', [
+      "import { Client, type estypes } from '@stretch/client'",
+      'export const query: estypes.QueryDslQueryContainer = { match_all: {} }',
+      'export async function search(node: string): Promise<number | null | undefined> {',
+      '  const client = new Client({ node })',
+      ...program,
+    ])
+    expect(result.stdout).toBe('')
+    expect(result.status).toBe(0)
+  })
+})
+
 describe('the FaaS examples bundled by esbuild from the installed packages (--platform=node)', () => {
   const examplesDir = join(root, 'packages/client/examples')
   const clientVersion = (

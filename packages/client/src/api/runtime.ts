@@ -14,11 +14,12 @@ import { checkCallOptionNames } from '../check-option-names.js'
 import type { CallOptions } from './types.js'
 
 /**
- * How the response of an endpoint is decoded: `json` (the default), `bool` (HEAD: true on 2xx, false on 404),
+ * How the response of an endpoint is decoded: `json` (the default), `bool` (HEAD: true on 2xx, false on 404), `ack`
+ * (the endpoints that answer without a body: true on 2xx, an error status rejects),
  * `text` (always `text/plain`), `cat` (text unless `format` is given).
  * @internal
  */
-export type ResponseKind = 'json' | 'bool' | 'text' | 'cat'
+export type ResponseKind = 'json' | 'bool' | 'ack' | 'text' | 'cat'
 
 /**
  * One url variant of an endpoint: its path template (`/{index}/_doc/{id}`) and methods, as the specification has
@@ -435,7 +436,7 @@ function plainAnswerOf(endpoint: Endpoint): (result: TransportResult) => unknown
 
 function answerOf(result: TransportResult, endpoint: Endpoint, options: CallOptions | undefined): unknown {
   const kind = endpoint.response
-  if (kind === 'bool') {
+  if (kind === 'bool' || kind === 'ack') {
     const ok = result.statusCode >= 200 && result.statusCode < 300
     return options?.meta === true ? { ...result, body: ok } : ok
   }

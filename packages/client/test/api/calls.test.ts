@@ -13,6 +13,22 @@ interface Book {
   year: number
 }
 
+const kPipeline = {
+  description: 'A pipeline',
+  last_modified: '2021-01-02T02:50:51.250Z',
+  pipeline_metadata: { type: 'logstash_pipeline', version: '1' },
+  username: 'elastic',
+  pipeline: 'input {}\n filter { grok {} }\n output {}',
+  pipeline_settings: {
+    'pipeline.workers': 1,
+    'pipeline.batch.size': 125,
+    'pipeline.batch.delay': 50,
+    'queue.type': 'memory',
+    'queue.max_bytes': '1gb',
+    'queue.checkpoint.writes': 1024,
+  },
+}
+
 function respond(req: IncomingMessage, res: ServerResponse): void {
   const headers = { 'x-elastic-product': 'Elasticsearch' }
   const url = req.url ?? ''
@@ -39,6 +55,15 @@ function respond(req: IncomingMessage, res: ServerResponse): void {
         },
       }),
     )
+  } else if (
+    url.startsWith('/_logstash/pipeline/') ||
+    url.startsWith('/_cluster/voting_config_exclusions') ||
+    url.startsWith('/_security/saml/complete_logout')
+  ) {
+    // What Elasticsearch answers these with: a status and no body (a JSON content type, zero bytes).
+    const status = url.includes('missing') ? 404 : req.method === 'PUT' ? 201 : 200
+    res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': '0' })
+    res.end()
   } else if (url.startsWith('/_cat/')) {
     res.writeHead(200, { ...headers, 'content-type': 'application/json' })
     res.end(JSON.stringify([{ health: 'green', index: 'books' }]))
@@ -167,6 +192,25 @@ describe('documents', () => {
     const meta = await client.indices.exists({ index: 'missing' }, { meta: true })
     expect(meta.body).toBe(false)
     expect(meta.statusCode).toBe(404)
+  })
+
+  it('the endpoints that answer without a body resolve to true, as their response types say, and reject on a 404', async () => {
+    await expect(client.logstash.putPipeline({ id: 'p', pipeline: kPipeline })).resolves.toBe(true)
+    expect(last()).toMatchObject({ method: 'PUT', path: '/_logstash/pipeline/p' })
+    await expect(client.logstash.deletePipeline({ id: 'p' })).resolves.toBe(true)
+    // Not a HEAD: a missing pipeline is an error status, as with any other delete.
+    await expect(client.logstash.deletePipeline({ id: 'missing' })).rejects.toMatchObject({
+      name: 'ResponseError',
+      statusCode: 404,
+    })
+    await expect(client.cluster.postVotingConfigExclusions({ node_names: 'n1' })).resolves.toBe(true)
+    await expect(client.cluster.deleteVotingConfigExclusions()).resolves.toBe(true)
+    await expect(
+      client.security.samlCompleteLogout({ realm: 'saml1', ids: ['_1'], query_string: 'SAMLResponse=x' }),
+    ).resolves.toBe(true)
+    const meta = await client.logstash.putPipeline({ id: 'p', pipeline: kPipeline }, { meta: true })
+    expect(meta.body).toBe(true)
+    expect(meta.statusCode).toBe(201)
   })
 
   it('other errors of a HEAD call still throw', async () => {

@@ -28,6 +28,7 @@ export interface SpecEndpoint {
     | { readonly kind: 'value'; readonly required: boolean; readonly codegenName: string; readonly type: string }
   readonly requestMediaType: readonly string[] | null
   readonly responseMediaType: readonly string[] | null
+  readonly response: { readonly kind: 'properties' | 'value' | 'none' }
 }
 
 const specFile = fileURLToPath(new URL('../../../../tools/codegen/spec/endpoints.json', import.meta.url))
@@ -103,6 +104,11 @@ export function isNdjson(e: SpecEndpoint): boolean {
 
 export function isHead(e: SpecEndpoint): boolean {
   return e.urls.every((u) => u.methods.length === 1 && u.methods[0] === 'HEAD')
+}
+
+/** Whether an endpoint resolves to a boolean: a HEAD, or an answer without a body (the spec's `no_body`). */
+export function isBoolean(e: SpecEndpoint): boolean {
+  return isHead(e) || e.response.kind === 'none'
 }
 
 /** A path value: a string with characters that need percent-encoding, or a list for list-typed parts. */

@@ -50,8 +50,6 @@ export const kAggregateExceptions: Readonly<
     to: ['simple_value'],
     why: 'it sends one value, the correlation (its request type is not a PipelineAggregationBase)',
   },
-  categorize_text: { to: 'unknown', why: 'the model has no type for its result' },
-  bucket_count_ks_test: { to: 'unknown', why: 'the model has no type for its result' },
 }
 
 /** What one variant yields. */

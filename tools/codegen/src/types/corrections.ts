@@ -71,6 +71,15 @@ export type Correction = { readonly type: string; readonly reason: string } & (
       readonly op: 'add-type'
       readonly properties: readonly Property[]
       readonly description: string
+      /** The interface it extends (`namespace:Name`), with its generic arguments. */
+      readonly inherits?: { readonly type: string; readonly generics?: readonly Value[] }
+      /** An aggregate's `typed_keys` prefix, the `variantName` of each member of the model's `Aggregate` union. */
+      readonly variantName?: string
+    }
+  | {
+      /** Adds a member to a union (`T | member`): an added aggregate to the `Aggregate` union. */
+      readonly op: 'add-union-member'
+      readonly member: Value
     }
 )
 
@@ -173,6 +182,59 @@ export const kCorrections: readonly Correction[] = [
   },
   // Responses.
   {
+    type: '_types.aggregations:CategorizeTextBucket',
+    op: 'add-type',
+    description:
+      'A category of `categorize_text`: the tokens the category matches (`key`), how many documents it matches, the regular expression that finds its values, the length of the longest of them, and the sub-aggregations.',
+    inherits: { type: '_types.aggregations:MultiBucketBase' },
+    properties: [
+      prop('key', kString, true, "The category's tokens, separated by spaces (`Node shutting down`)."),
+      prop('regex', kString, true, 'A regular expression that matches the values of the category.'),
+      prop(
+        'max_matching_length',
+        ref('_types:integer'),
+        true,
+        'The length of the longest value of the category (a value longer than it is not of the category).',
+      ),
+    ],
+    reason:
+      'InternalCategorizationAggregation.Bucket writes `doc_count`, `key` (the tokens), `regex`, `max_matching_length` and the sub-aggregations; the spec has no result type for categorize_text.',
+  },
+  {
+    type: '_types.aggregations:CategorizeTextAggregate',
+    op: 'add-type',
+    description: 'The result of a `categorize_text` aggregation: one bucket per category, as an array.',
+    inherits: {
+      type: '_types.aggregations:MultiBucketAggregateBase',
+      generics: [ref('_types.aggregations:CategorizeTextBucket')],
+    },
+    variantName: 'categorize_text',
+    properties: [],
+    reason:
+      'InternalCategorizationAggregation (typed_keys prefix `categorize_text`) writes its categories as `buckets`, an array; the spec has no result type for it, so the variant inferred AggregationsAggregate.',
+  },
+  {
+    type: '_types.aggregations:BucketKsAggregate',
+    op: 'add-type',
+    description:
+      'The result of a `bucket_count_ks_test` aggregation: the p-value of each alternative of the Kolmogorov-Smirnov test (`less`, `greater`, `two_sided`).',
+    inherits: { type: '_types.aggregations:AggregateBase' },
+    variantName: 'bucket_count_ks_test',
+    properties: [
+      prop('values', dictOf(ref('_types:double')), true, 'The p-value of each alternative asked for, by its name.'),
+    ],
+    reason:
+      'InternalKSTestAggregation (typed_keys prefix `bucket_count_ks_test`) writes `values`, a map of each alternative to its p-value (a double); the spec has no result type for it, so the variant inferred AggregationsAggregate.',
+  },
+  ...(['CategorizeTextAggregate', 'BucketKsAggregate'] as const).map(
+    (name): Correction => ({
+      type: '_types.aggregations:Aggregate',
+      op: 'add-union-member',
+      member: ref(`_types.aggregations:${name}`),
+      reason: `Elasticsearch sends a ${name === 'BucketKsAggregate' ? 'bucket_count_ks_test' : 'categorize_text'} result among the aggregations of a search (the model's Aggregate union has no member for it).`,
+    }),
+  ),
+  {
     type: '_types:ReindexStatus',
     op: 'rename-property',
     property: 'cancelled',
@@ -245,6 +307,44 @@ export const kCorrections: readonly Correction[] = [
     description: 'The id of the deletion task, with `wait_for_completion=false` (then there is no `acknowledged`).',
     reason:
       'With `wait_for_completion=false` the delete job action answers the task id (`{ "task": ... }`) instead of `acknowledged`; the spec has only AcknowledgedResponseBase. Corrected on this response alone, which becomes its own interface.',
+  },
+  {
+    type: 'ccr.get_auto_follow_pattern:AutoFollowPatternSummary',
+    op: 'optional',
+    property: 'max_outstanding_read_requests',
+    reason:
+      "AutoFollowPattern writes its follow parameters (FollowParameters.toXContentFragment) only when the pattern was put with them: a pattern put without `max_outstanding_read_requests` has none (Elastic's GetAutoFollowPatternResponseExample1); the spec requires it.",
+  },
+  {
+    type: 'search_application.list:SearchApplicationListItem',
+    op: 'add-type',
+    description:
+      'A search application as the list answers it: its name, its analytics collection, and when it was last updated (not its indices or template).',
+    properties: [
+      prop('name', ref('_types:Name'), true, 'The name of the search application.'),
+      prop(
+        'analytics_collection_name',
+        ref('_types:Name'),
+        false,
+        'The analytics collection of the search application.',
+      ),
+      prop(
+        'updated_at_millis',
+        ref('_types:EpochTime', ref('_types:UnitMillis')),
+        true,
+        'When the search application was last updated, in milliseconds since the epoch.',
+      ),
+    ],
+    reason:
+      'ListSearchApplicationAction writes each result as a SearchApplicationListItem (`name`, `analytics_collection_name`, `updated_at_millis`), without the `indices` of a SearchApplication; the spec has no type for it.',
+  },
+  {
+    type: 'search_application.list:Response',
+    op: 'set-property-type',
+    property: 'results',
+    value: arrayOf(ref('search_application.list:SearchApplicationListItem')),
+    reason:
+      "The list's results are SearchApplicationListItems (`name`, `updated_at_millis`, as Elastic's SearchApplicationsListResponseExample1 shows), not the SearchApplication that get answers, whose `indices` the spec requires.",
   },
   {
     type: 'ml.delete_job:Response',
@@ -557,11 +657,22 @@ export function applyCorrections(schema: Schema, corrections: readonly Correctio
   for (const c of corrections) {
     if (c.op === 'add-type') {
       if (byKey.has(c.type)) fail(c, 'the type exists')
-      const def: TypeDefinition = {
+      if (c.inherits !== undefined && !byKey.has(c.inherits.type)) fail(c, `no such parent ${c.inherits.type}`)
+      const parent = c.inherits === undefined ? undefined : parseName({ ...c, type: c.inherits.type })
+      const def: TypeDefinition & { variantName?: string } = {
         kind: 'interface',
         name: parseName(c),
         description: c.description,
         properties: c.properties,
+        ...(parent === undefined
+          ? {}
+          : {
+              inherits: {
+                type: parent,
+                ...(c.inherits?.generics === undefined ? {} : { generics: c.inherits.generics }),
+              },
+            }),
+        ...(c.variantName === undefined ? {} : { variantName: c.variantName }),
       }
       types.push(def)
       byKey.set(c.type, def)
@@ -576,6 +687,14 @@ export function applyCorrections(schema: Schema, corrections: readonly Correctio
           if (members.some((x) => x.name === m)) fail(c, `${m} is a member already`)
           members.push({ name: m })
         }
+        break
+      }
+      case 'add-union-member': {
+        if (def.kind !== 'type_alias' || def.type.kind !== 'union_of') fail(c, 'not a union')
+        const items = def.type.items as Value[]
+        if (c.member.kind === 'instance_of' && !byKey.has(key(c.member.type))) fail(c, 'no such member type')
+        if (items.some((i) => JSON.stringify(i) === JSON.stringify(c.member))) fail(c, 'the specification has it now')
+        items.push(c.member)
         break
       }
       case 'nullable-body': {

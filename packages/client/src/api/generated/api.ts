@@ -3,7 +3,7 @@
 // Do not edit by hand: change tools/codegen and regenerate.
 import type { Transport } from '@stretch/transport'
 import { callApi, callChunk, type Endpoint, endpointChunk, lazyTable } from '../runtime.js'
-import type { ApiResponse, BodyCallOptions, CallOptions, CatFormatted, JsonValue, MetaCallOptions } from '../types.js'
+import type { ApiResponse, BodyCallOptions, CallOptions, CatFormatted, MetaCallOptions } from '../types.js'
 import type {
   AsyncSearchDeleteRequest,
   AsyncSearchGetRequest,
@@ -2673,7 +2673,7 @@ export class ClusterApi {
   deleteVotingConfigExclusions(
     params?: ClusterDeleteVotingConfigExclusionsRequest,
     options?: BodyCallOptions,
-  ): Promise<JsonValue | undefined>
+  ): Promise<boolean>
   /**
    * Clear cluster voting config exclusions.
    *
@@ -2685,7 +2685,7 @@ export class ClusterApi {
   deleteVotingConfigExclusions(
     params: ClusterDeleteVotingConfigExclusionsRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonValue | undefined>>
+  ): Promise<ApiResponse<boolean>>
   deleteVotingConfigExclusions(
     params?: ClusterDeleteVotingConfigExclusionsRequest,
     options?: CallOptions,
@@ -2867,7 +2867,7 @@ export class ClusterApi {
   postVotingConfigExclusions(
     params?: ClusterPostVotingConfigExclusionsRequest,
     options?: BodyCallOptions,
-  ): Promise<JsonValue | undefined>
+  ): Promise<boolean>
   /**
    * Update voting configuration exclusions.
    *
@@ -2879,7 +2879,7 @@ export class ClusterApi {
   postVotingConfigExclusions(
     params: ClusterPostVotingConfigExclusionsRequest | undefined,
     options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonValue | undefined>>
+  ): Promise<ApiResponse<boolean>>
   postVotingConfigExclusions(
     params?: ClusterPostVotingConfigExclusionsRequest,
     options?: CallOptions,
@@ -9024,7 +9024,7 @@ export class LogstashApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-logstash-delete-pipeline | Elasticsearch API documentation}
    */
-  deletePipeline(params: LogstashDeletePipelineRequest, options?: BodyCallOptions): Promise<JsonValue | undefined>
+  deletePipeline(params: LogstashDeletePipelineRequest, options?: BodyCallOptions): Promise<boolean>
   /**
    * Delete a Logstash pipeline.
    *
@@ -9033,10 +9033,7 @@ export class LogstashApi {
    * @param params - path parts, query parameters and body properties (see {@link LogstashDeletePipelineRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  deletePipeline(
-    params: LogstashDeletePipelineRequest,
-    options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonValue | undefined>>
+  deletePipeline(params: LogstashDeletePipelineRequest, options: MetaCallOptions): Promise<ApiResponse<boolean>>
   deletePipeline(params: LogstashDeletePipelineRequest, options?: CallOptions): Promise<unknown> {
     return callChunk(this.#transport, logstashEndpoints, 'deletePipeline', params, options)
   }
@@ -9079,7 +9076,7 @@ export class LogstashApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-logstash-put-pipeline | Elasticsearch API documentation}
    */
-  putPipeline(params: LogstashPutPipelineRequest, options?: BodyCallOptions): Promise<JsonValue | undefined>
+  putPipeline(params: LogstashPutPipelineRequest, options?: BodyCallOptions): Promise<boolean>
   /**
    * Create or update a Logstash pipeline.
    *
@@ -9088,7 +9085,7 @@ export class LogstashApi {
    * @param params - path parts, query parameters and body properties (see {@link LogstashPutPipelineRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  putPipeline(params: LogstashPutPipelineRequest, options: MetaCallOptions): Promise<ApiResponse<JsonValue | undefined>>
+  putPipeline(params: LogstashPutPipelineRequest, options: MetaCallOptions): Promise<ApiResponse<boolean>>
   putPipeline(params: LogstashPutPipelineRequest, options?: CallOptions): Promise<unknown> {
     return callChunk(this.#transport, logstashEndpoints, 'putPipeline', params, options)
   }
@@ -14152,10 +14149,7 @@ export class SecurityApi {
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    * @see {@link https://www.elastic.co/docs/api/doc/elasticsearch/operation/operation-security-saml-complete-logout | Elasticsearch API documentation}
    */
-  samlCompleteLogout(
-    params: SecuritySamlCompleteLogoutRequest,
-    options?: BodyCallOptions,
-  ): Promise<JsonValue | undefined>
+  samlCompleteLogout(params: SecuritySamlCompleteLogoutRequest, options?: BodyCallOptions): Promise<boolean>
   /**
    * Logout of SAML completely.
    *
@@ -14164,10 +14158,7 @@ export class SecurityApi {
    * @param params - path parts, query parameters and body properties (see {@link SecuritySamlCompleteLogoutRequest}).
    * @param options - per-request options; `{ meta: true }` resolves to the whole response.
    */
-  samlCompleteLogout(
-    params: SecuritySamlCompleteLogoutRequest,
-    options: MetaCallOptions,
-  ): Promise<ApiResponse<JsonValue | undefined>>
+  samlCompleteLogout(params: SecuritySamlCompleteLogoutRequest, options: MetaCallOptions): Promise<ApiResponse<boolean>>
   samlCompleteLogout(params: SecuritySamlCompleteLogoutRequest, options?: CallOptions): Promise<unknown> {
     return callChunk(this.#transport, securityEndpoints, 'samlCompleteLogout', params, options)
   }

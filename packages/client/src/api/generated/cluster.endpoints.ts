@@ -55,6 +55,7 @@ export const endpoints: Readonly<
     path: [],
     query: ['master_timeout', 'wait_for_removal'],
     required: [],
+    response: 'ack',
   },
   existsComponentTemplate: {
     api: 'cluster.existsComponentTemplate',
@@ -123,6 +124,7 @@ export const endpoints: Readonly<
     path: [],
     query: ['node_names', 'node_ids', 'master_timeout', 'timeout'],
     required: [],
+    response: 'ack',
   },
   putComponentTemplate: {
     api: 'cluster.putComponentTemplate',

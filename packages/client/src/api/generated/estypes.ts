@@ -836,6 +836,8 @@ export declare namespace estypes {
     | AggregationsCumulativeCardinalityAggregate
     | AggregationsMatrixStatsAggregate
     | AggregationsGeoLineAggregate
+    | AggregationsCategorizeTextAggregate
+    | AggregationsBucketKsAggregate
 
   /**
    * `AggregateBase` of the specification's `_types.aggregations` namespace (the specification does not describe it).
@@ -8625,6 +8627,18 @@ export declare namespace estypes {
   }
 
   /**
+   * The result of a \`bucket_count_ks_test\` aggregation: the p-value of each alternative of the Kolmogorov-Smirnov test (\`less\`, \`greater\`, \`two_sided\`).
+   *
+   * @public
+   */
+  export interface AggregationsBucketKsAggregate extends AggregationsAggregateBase {
+    /**
+     * The p-value of each alternative asked for, by its name.
+     */
+    values: Record<string, double>
+  }
+
+  /**
    * A sibling pipeline aggregation which executes a two sample Kolmogorov–Smirnov test (referred to as a "K-S test" from now on) against a provided distribution, and the distribution implied by the documents counts in the configured sibling aggregation. Specifically, for some metric, assuming that the percentile intervals of the metric are known beforehand or have been computed by an aggregation, then one would use range aggregation for the sibling to compute the p-value of the distribution difference between the metric and the restriction of that metric to a subset of the documents. A natural use case is if the sibling aggregation range aggregation nested in a terms aggregation, in which case one compares the overall distribution of metric to its restriction to each term.
    *
    * @public
@@ -8840,6 +8854,14 @@ export declare namespace estypes {
   export interface AggregationsCartesianCentroidAggregation extends AggregationsMetricAggregationBase {}
 
   /**
+   * The result of a \`categorize_text\` aggregation: one bucket per category, as an array.
+   *
+   * @public
+   */
+  export interface AggregationsCategorizeTextAggregate
+    extends AggregationsMultiBucketAggregateBase<AggregationsCategorizeTextBucket> {}
+
+  /**
    * A multi-bucket aggregation that groups semi-structured text into buckets. Each text field is re-analyzed using a custom analyzer. The resulting tokens are then categorized creating buckets of similarly formatted text values. This aggregation works best with machine generated text like system logs. Only the first 100 analyzed tokens are used to categorize the text.
    *
    * @public
@@ -8893,6 +8915,37 @@ export declare namespace estypes {
    * @public
    */
   export type AggregationsCategorizeTextAnalyzer = string | AggregationsCustomCategorizeTextAnalyzer
+
+  /**
+   * The named properties of \`AggregationsCategorizeTextBucket\`.
+   *
+   * @public
+   */
+  export interface AggregationsCategorizeTextBucketKeys extends AggregationsMultiBucketBaseKeys {
+    /**
+     * The category's tokens, separated by spaces (\`Node shutting down\`).
+     */
+    key: string
+    /**
+     * A regular expression that matches the values of the category.
+     */
+    regex: string
+    /**
+     * The length of the longest value of the category (a value longer than it is not of the category).
+     */
+    max_matching_length: integer
+  }
+
+  /**
+   * A category of \`categorize_text\`: the tokens the category matches (\`key\`), how many documents it matches, the regular expression that finds its values, the length of the longest of them, and the sub-aggregations.
+   *
+   * @public
+   */
+  export type AggregationsCategorizeTextBucket = AggregationsCategorizeTextBucketKeys & {
+    [property: string]:
+      | AggregationsAggregate
+      | AggregationsCategorizeTextBucketKeys[keyof AggregationsCategorizeTextBucketKeys]
+  }
 
   /**
    * `ChangePointAggregate` of the specification's `_types.aggregations` namespace (the specification does not describe it).
@@ -26578,7 +26631,7 @@ export declare namespace estypes {
     /**
      * The maximum number of outstanding reads requests from the remote cluster.
      */
-    max_outstanding_read_requests: integer
+    max_outstanding_read_requests?: integer
   }
 
   /**
@@ -77951,7 +78004,27 @@ export declare namespace estypes {
     /**
      * `results` (the specification does not describe it).
      */
-    results: SearchApplicationSearchApplication[]
+    results: SearchApplicationListSearchApplicationListItem[]
+  }
+
+  /**
+   * A search application as the list answers it: its name, its analytics collection, and when it was last updated (not its indices or template).
+   *
+   * @public
+   */
+  export interface SearchApplicationListSearchApplicationListItem {
+    /**
+     * The name of the search application.
+     */
+    name: Name
+    /**
+     * The analytics collection of the search application.
+     */
+    analytics_collection_name?: Name
+    /**
+     * When the search application was last updated, in milliseconds since the epoch.
+     */
+    updated_at_millis: EpochTime<UnitMillis>
   }
 
   /**
@@ -95617,9 +95690,9 @@ export declare namespace estypes {
      */
     bucket_sort: never
     /**
-     * What `bucket_count_ks_test` sends (the model has no type for its result).
+     * What `bucket_count_ks_test` sends.
      */
-    bucket_count_ks_test: AggregationsAggregate
+    bucket_count_ks_test: AggregationsBucketKsAggregate
     /**
      * What `bucket_correlation` sends (it sends one value, the correlation (its request type is not a PipelineAggregationBase)).
      */
@@ -95637,9 +95710,13 @@ export declare namespace estypes {
      */
     cartesian_centroid: AggregationsCartesianCentroidAggregate
     /**
-     * What `categorize_text` sends (the model has no type for its result).
+     * What `categorize_text` sends.
      */
-    categorize_text: AggregationsAggregate
+    categorize_text: AggregationsMultiBucketOf<
+      AggregationsCategorizeTextAggregate,
+      AggregationsCategorizeTextBucketKeys & TSub,
+      AggregationsKeyed<TBody>
+    >
     /**
      * What `change_point` sends.
      */

@@ -12,6 +12,7 @@ export const endpoints: Readonly<Record<'deletePipeline' | 'getPipeline' | 'putP
     path: ['id'],
     query: [],
     required: ['id'],
+    response: 'ack',
   },
   getPipeline: {
     api: 'logstash.getPipeline',
@@ -30,5 +31,6 @@ export const endpoints: Readonly<Record<'deletePipeline' | 'getPipeline' | 'putP
     query: [],
     value: 'pipeline',
     required: ['id', 'pipeline'],
+    response: 'ack',
   },
 }

@@ -19,7 +19,13 @@ export interface BulkRequest<TDocument = unknown, TPartialDocument = unknown> ex
    * The request body contains a newline-delimited list of create, delete, index, and update actions and their associated source data. Each item in the list is one of three kinds of NDJSON lines:
    */
   operations:
-    | NoInfer<(estypes.BulkOperationContainer | estypes.BulkUpdateAction<TDocument, TPartialDocument> | TDocument)[]>
+    | NoInfer<
+        (
+          | estypes.BulkOperationContainer
+          | estypes.BulkUpdateAction<TDocument, TPartialDocument>
+          | (unknown extends TDocument ? object : TDocument)
+        )[]
+      >
     | string
     | Uint8Array
   /**

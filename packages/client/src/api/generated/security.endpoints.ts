@@ -540,6 +540,7 @@ export const endpoints: Readonly<
     query: [],
     body: ['realm', 'ids', 'query_string', 'content'],
     required: ['realm', 'ids'],
+    response: 'ack',
   },
   samlInvalidate: {
     api: 'security.samlInvalidate',
